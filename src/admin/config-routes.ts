@@ -1,0 +1,70 @@
+import { Elysia, t } from 'elysia';
+import type { ConfigStore } from '../config/store';
+import type { Config } from '../config/schema';
+import { maskSecret } from '../logging/logger';
+import { invalidRequest } from '../openai/errors';
+
+/** Config keys whose values are secrets: masked when read, unless the caller asks to reveal them. */
+const SECRET_KEYS: Record<string, string[]> = {
+  app: ['app_key', 'api_key', 'function_key'],
+  proxy: ['raw_cookie', 'sso_rw', 'cf_cookies', 'cf_clearance', 'base_proxy_url', 'asset_proxy_url'],
+  upstream: ['statsig_value'],
+};
+
+function maskValue(value: unknown): unknown {
+  if (typeof value === 'string') return value ? maskSecret(value) : '';
+  if (Array.isArray(value)) return value.map((item) => (typeof item === 'string' ? maskSecret(item) : item));
+  return value;
+}
+
+export function maskedConfig(config: Config): Record<string, Record<string, unknown>> {
+  const copy = structuredClone(config) as unknown as Record<string, Record<string, unknown>>;
+  for (const [section, keys] of Object.entries(SECRET_KEYS)) {
+    for (const key of keys) if (copy[section] && key in copy[section]) copy[section][key] = maskValue(copy[section][key]);
+  }
+  return copy;
+}
+
+/** Drops secret values that are just the masked form we sent out, so a read-edit-save round trip keeps them. */
+function withoutMaskedEchoes(patch: Record<string, unknown>, current: Config): Record<string, unknown> {
+  const masked = maskedConfig(current);
+  const result: Record<string, unknown> = {};
+  for (const [section, values] of Object.entries(patch)) {
+    if (typeof values !== 'object' || values === null || Array.isArray(values)) {
+      result[section] = values;
+      continue;
+    }
+    const kept: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(values)) {
+      const isSecret = SECRET_KEYS[section]?.includes(key);
+      const echoesMask = isSecret && JSON.stringify(value) === JSON.stringify(masked[section]?.[key]) && JSON.stringify(value) !== JSON.stringify((current as never)[section]?.[key]);
+      if (!echoesMask) kept[key] = value;
+    }
+    result[section] = kept;
+  }
+  return result;
+}
+
+export function configRoutes(deps: { config: ConfigStore; guard: (request: Request) => void }) {
+  return new Elysia({ name: 'admin-config', prefix: '/v1/admin' })
+    .onBeforeHandle(({ request }) => deps.guard(request))
+    .get('/config', ({ query }) => (query.reveal === 'true' ? deps.config.get() : maskedConfig(deps.config.get())), {
+      query: t.Object({ reveal: t.Optional(t.String()) }),
+      detail: { tags: ['admin'], summary: 'Effective config (secrets masked unless ?reveal=true)' },
+    })
+    .post(
+      '/config',
+      async ({ body }) => {
+        try {
+          await deps.config.update(withoutMaskedEchoes(body, deps.config.get()) as never);
+        } catch (error) {
+          throw invalidRequest((error as Error).message, 'body', 'invalid_config');
+        }
+        return { status: 'success', config: maskedConfig(deps.config.get()) };
+      },
+      {
+        body: t.Record(t.String(), t.Any()),
+        detail: { tags: ['admin'], summary: 'Update config: validated, written atomically, applied without restart' },
+      },
+    );
+}

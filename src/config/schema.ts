@@ -1,0 +1,210 @@
+import { Type, type Static, type TSchema } from '@sinclair/typebox';
+
+/**
+ * The single definition of config.toml. Every key carries its default; section and key names
+ * follow the Python grok2api project so an existing config.toml keeps working.
+ */
+
+/** An enum whose static type is the union of its values (a mapped array would widen to string). */
+const oneOf = <const T extends string>(values: readonly T[], defaultValue: NoInfer<T>, description: string) =>
+  Type.Unsafe<T>(Type.Union(values.map((value) => Type.Literal(value)), { default: defaultValue, description }));
+
+const seconds = (defaultValue: number, description: string) =>
+  Type.Number({ minimum: 0, default: defaultValue, description });
+
+const count = (defaultValue: number, description: string, minimum = 0) =>
+  Type.Integer({ minimum, default: defaultValue, description });
+
+const text = (defaultValue: string, description: string) => Type.String({ default: defaultValue, description });
+
+const flag = (defaultValue: boolean, description: string) => Type.Boolean({ default: defaultValue, description });
+
+export const DEFAULT_USER_AGENT =
+  'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/136.0.0.0 Safari/537.36';
+
+export const AppSection = Type.Object({
+  app_url: text('', 'Public base URL of this gateway, used to build /v1/files links'),
+  app_key: text('grok2api', 'Admin password (Bearer token for /v1/admin/*). Change it.'),
+  api_key: Type.Union([Type.String(), Type.Array(Type.String())], {
+    default: '',
+    description: 'Client API key(s): a comma-separated string or an array. Empty = no auth (a warning is logged).',
+  }),
+  function_enabled: flag(false, 'Enable the playground (function) pages'),
+  function_key: text('', 'Key for the playground pages'),
+  image_format: oneOf(['url', 'base64', 'b64_json', 'markdown'], 'url', 'Default image output format'),
+  video_format: oneOf(['html', 'url', 'markdown'], 'html', 'Default video output format in chat'),
+  temporary: flag(true, 'Use Grok temporary (private) chats'),
+  disable_memory: flag(true, 'Disable Grok long-term memory'),
+  stream: flag(false, 'Default for chat when `stream` is omitted (false, as in the OpenAI API)'),
+  thinking: flag(true, 'Show reasoning when `reasoning_effort` is omitted'),
+  dynamic_statsig: flag(true, 'Legacy statsig mode: random value per request (false = the fixed value)'),
+  custom_instruction: text('', 'Sent upstream as customPersonality'),
+  filter_tags: Type.Array(Type.String(), {
+    default: ['xaiartifact', 'xai:tool_usage_card', 'grok:render'],
+    description: 'Upstream markup to clean out of answers',
+  }),
+});
+
+export const ProxySection = Type.Object({
+  base_proxy_url: text('', 'Proxy for Grok calls'),
+  asset_proxy_url: text('', 'Proxy for asset upload/download (falls back to base_proxy_url)'),
+  raw_cookie: text('', 'If set, replaces the whole Cookie header for every account'),
+  sso_rw: text('', 'If set, used as the sso-rw cookie for every account'),
+  cf_cookies: text('', 'Cloudflare cookie string (name=value; …) sent with every call'),
+  skip_proxy_ssl_verify: flag(false, 'Skip TLS verification of the proxy itself'),
+  use_system_ca: flag(true, 'Trust the OS root store'),
+  custom_ca_file: text('', 'Extra CA file'),
+  enabled: flag(false, 'Cloudflare auto-refresh via FlareSolverr'),
+  flaresolverr_url: text('', 'FlareSolverr endpoint'),
+  refresh_interval: Type.Integer({ minimum: 60, default: 3600, description: 'Seconds between clearance refreshes' }),
+  timeout: Type.Integer({ minimum: 60, default: 60, description: 'Challenge timeout in seconds' }),
+  cf_clearance: text('', 'Manual cf_clearance cookie'),
+  browser: text('chrome136', 'Browser profile the User-Agent and client hints belong to'),
+  user_agent: text(DEFAULT_USER_AGENT, 'User-Agent sent upstream (client hints derive from it)'),
+});
+
+export const RetrySection = Type.Object({
+  max_retry: count(3, 'Attempts per upstream call, and accounts tried per request', 1),
+  retry_status_codes: Type.Array(Type.Integer({ minimum: 100, maximum: 599 }), {
+    default: [401, 429, 403, 502],
+    description: 'Upstream statuses that are retried',
+  }),
+  reset_session_status_codes: Type.Array(Type.Integer({ minimum: 100, maximum: 599 }), {
+    default: [403],
+    description: 'Statuses after which the connection is dropped and recreated',
+  }),
+  retry_backoff_base: seconds(0.5, 'Backoff base (s)'),
+  retry_backoff_factor: Type.Number({ minimum: 1, default: 2.0, description: 'Backoff factor' }),
+  retry_backoff_max: seconds(20.0, 'Longest single backoff (s)'),
+  retry_budget: seconds(60.0, 'Total backoff budget per request (s)'),
+});
+
+export const TokenSection = Type.Object({
+  auto_refresh: flag(true, 'Refresh quotas of cooling accounts on a schedule'),
+  refresh_interval_hours: Type.Number({ exclusiveMinimum: 0, default: 8, description: 'Basic pool refresh interval' }),
+  super_refresh_interval_hours: Type.Number({ exclusiveMinimum: 0, default: 2, description: 'Super pool refresh interval' }),
+  fail_threshold: count(5, 'Consecutive auth failures before an account is expired', 1),
+  save_delay_ms: count(500, 'Kept for compatibility: writes are immediate and atomic'),
+  usage_flush_interval_sec: count(5, 'Kept for compatibility: usage is written atomically per request'),
+  reload_interval_sec: count(30, 'How often an instance re-reads accounts changed by other instances (0 = never)'),
+  on_demand_refresh_enabled: flag(true, 'Sync cooling accounts when a request finds none available'),
+  on_demand_refresh_min_interval_sec: count(300, 'Minimum seconds between on-demand refreshes'),
+  on_demand_refresh_max_tokens: count(100, 'Accounts synced per on-demand refresh', 1),
+  consumed_mode_enabled: flag(false, 'Pick the least-consumed account instead of the most remaining quota'),
+  max_inflight_per_account: count(0, 'Requests one account may serve at once (0 = unlimited)'),
+});
+
+export const LogSection = Type.Object({
+  max_file_size_mb: Type.Integer({ default: 100, description: 'Log file rotation size (<=0: no size rotation)' }),
+  max_files: Type.Integer({ default: 7, description: 'Rotated log files kept (<=0: unlimited)' }),
+  log_health_requests: flag(false, 'Log /health requests'),
+  log_all_requests: flag(false, 'Log every request (otherwise only errors and slow ones)'),
+  request_slow_ms: count(3000, 'A request slower than this is logged'),
+});
+
+export const CacheSection = Type.Object({
+  enable_auto_clean: flag(true, 'Evict old media when the cache is over its limit'),
+  limit_mb: count(512, 'Media cache size limit'),
+});
+
+export const ChatSection = Type.Object({
+  concurrent: count(50, 'Concurrent upstream chat calls', 1),
+  timeout: seconds(60, 'Upstream chat timeout until the first byte (s)'),
+  stream_timeout: seconds(60, 'Idle timeout between upstream stream reads (s, 0 disables)'),
+  reasoning_output: oneOf(
+    ['reasoning_content', 'think_tags', 'hidden'],
+    'reasoning_content',
+    'How reasoning reaches clients: the reasoning_content field, <think> tags inside content, or not at all',
+  ),
+  keepalive_interval: seconds(15, 'SSE keep-alive comment interval while the upstream is silent (s, 0 disables)'),
+});
+
+export const ImageSection = Type.Object({
+  timeout: seconds(60, 'Image generation timeout (s)'),
+  stream_timeout: seconds(60, 'Image stream idle timeout (s)'),
+  final_timeout: seconds(15, 'Wait for the final image after a medium one (s)'),
+  blocked_grace_seconds: seconds(10, 'Grace before a silent image stream is treated as moderated (s)'),
+  nsfw: flag(true, 'Request NSFW-capable image generation'),
+  medium_min_bytes: count(30000, 'Base64 length of a medium-quality image'),
+  final_min_bytes: count(100000, 'Base64 length of a final image'),
+  blocked_parallel_attempts: Type.Integer({ minimum: 0, maximum: 10, default: 5, description: 'Parallel recovery attempts' }),
+  blocked_parallel_enabled: flag(true, 'Retry moderated-looking generations in parallel'),
+});
+
+const imageSizes = ['1024x1024', '1024x1792', '1280x720', '1792x1024', '720x1280'] as const;
+
+export const ImagineFastSection = Type.Object({
+  n: Type.Integer({ minimum: 1, maximum: 10, default: 1, description: 'Images per grok-imagine-1.0-fast request' }),
+  size: oneOf(imageSizes, '1024x1024', 'Image size for grok-imagine-1.0-fast'),
+  nsfw: flag(true, 'NSFW for grok-imagine-1.0-fast'),
+  response_format: oneOf(['url', 'b64_json', 'base64'], 'url', 'Output format for grok-imagine-1.0-fast'),
+});
+
+export const VideoSection = Type.Object({
+  enable_public_asset: flag(false, 'Create public share links for generated videos'),
+  concurrent: count(100, 'Concurrent video generations', 1),
+  timeout: seconds(60, 'Video request timeout (s)'),
+  stream_timeout: seconds(60, 'Video stream idle timeout (s)'),
+  upscale_timing: oneOf(['single', 'complete'], 'complete', 'Upscale after every round or once at the end'),
+});
+
+export const VoiceSection = Type.Object({ timeout: seconds(60, 'Voice token timeout (s)') });
+
+export const AssetSection = Type.Object({
+  upload_concurrent: count(100, 'Concurrent uploads', 1),
+  upload_timeout: seconds(60, 'Upload timeout (s)'),
+  download_concurrent: count(100, 'Concurrent downloads', 1),
+  download_timeout: seconds(60, 'Download timeout (s)'),
+  list_concurrent: count(100, 'Concurrent asset listings', 1),
+  list_timeout: seconds(60, 'Asset listing timeout (s)'),
+  list_batch_size: count(50, 'Accounts per listing batch', 1),
+  delete_concurrent: count(100, 'Concurrent asset deletions', 1),
+  delete_timeout: seconds(60, 'Asset deletion timeout (s)'),
+  delete_batch_size: count(50, 'Accounts per deletion batch', 1),
+});
+
+const batchSection = (concurrent: number, batchSize: number, what: string) =>
+  Type.Object({
+    concurrent: count(concurrent, `Concurrent ${what} calls`, 1),
+    batch_size: count(batchSize, `Accounts per ${what} batch`, 1),
+    timeout: seconds(60, `${what} call timeout (s)`),
+  });
+
+export const NsfwSection = batchSection(60, 30, 'NSFW enablement');
+export const UsageSection = batchSection(100, 50, 'quota sync');
+
+export const UpstreamSection = Type.Object({
+  base_url: text('https://grok.com', 'Grok web origin (REST and, as ws(s)://, WebSockets)'),
+  assets_url: text('https://assets.grok.com', 'Asset host for uploads and generated media'),
+  accounts_url: text('https://accounts.x.ai', 'Account service host'),
+  statsig_mode: oneOf(['legacy', 'manual', 'signer'], 'legacy', 'How x-statsig-id is produced'),
+  statsig_value: text('', 'The x-statsig-id value in manual mode'),
+  statsig_signer_url: text('', "Operator's own signing service (signer mode); nothing is sent to a third party by default"),
+});
+
+export const ConfigSchema = Type.Object({
+  app: AppSection,
+  proxy: ProxySection,
+  retry: RetrySection,
+  token: TokenSection,
+  log: LogSection,
+  cache: CacheSection,
+  chat: ChatSection,
+  image: ImageSection,
+  imagine_fast: ImagineFastSection,
+  video: VideoSection,
+  voice: VoiceSection,
+  asset: AssetSection,
+  nsfw: NsfwSection,
+  usage: UsageSection,
+  upstream: UpstreamSection,
+});
+
+export type Config = Static<typeof ConfigSchema>;
+export type SectionName = keyof Config;
+
+export const SECTION_NAMES = Object.keys(ConfigSchema.properties) as SectionName[];
+
+export function sectionSchema(section: SectionName): TSchema {
+  return ConfigSchema.properties[section];
+}

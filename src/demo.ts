@@ -1,0 +1,53 @@
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { startServer } from './server';
+import { startSimulator } from './simulator/server';
+
+/**
+ * Demo mode: a local Grok simulator plus the gateway pointed at it, so a newcomer sees real
+ * answers without Grok accounts. Data goes to ./data/demo, never mixed with real accounts.
+ */
+
+const DEMO_TOKEN = 'demo-account-token';
+
+const dataDir = process.env.DATA_DIR || './data/demo';
+mkdirSync(dataDir, { recursive: true });
+const tokenFile = join(dataDir, 'token.json');
+if (!existsSync(join(dataDir, 'grok2api.db')) && !existsSync(tokenFile)) {
+  writeFileSync(tokenFile, JSON.stringify({ ssoBasic: [DEMO_TOKEN], ssoSuper: [`${DEMO_TOKEN}-super`] }));
+}
+
+const simulator = await startSimulator({
+  port: Number(process.env.SIMULATOR_PORT || 0),
+  acceptUnknownTokens: true,
+  accounts: [
+    { token: DEMO_TOKEN, tier: 'basic' },
+    { token: `${DEMO_TOKEN}-super`, tier: 'super' },
+  ],
+  tokenDelayMs: 30,
+});
+const server = await startServer({
+  env: {
+    ...process.env,
+    DATA_DIR: dataDir,
+    LOG_FILE_ENABLED: 'false',
+    GROK_BASE_URL: simulator.url,
+    GROK_ASSETS_URL: simulator.url,
+    GROK_ACCOUNTS_URL: simulator.url,
+  },
+});
+
+console.log(`
+grok2api demo: the gateway at ${server.url} talks to a Grok simulator at ${simulator.url}.
+Try:
+  curl ${server.url}/v1/chat/completions -H 'content-type: application/json' \\
+    -d '{"model":"grok-4.1-fast","messages":[{"role":"user","content":"Hello"}],"stream":true}'
+`);
+
+const shutdown = async () => {
+  await server.stop(5_000);
+  await simulator.stop();
+  process.exit(0);
+};
+process.on('SIGINT', shutdown);
+process.on('SIGTERM', shutdown);

@@ -1,0 +1,80 @@
+import { Elysia } from 'elysia';
+import { ApiError } from '../openai/errors';
+import type { Logger } from '../logging/logger';
+
+/**
+ * Renders every failure as the OpenAI error envelope: our ApiError, Elysia's validation and parse
+ * errors, unknown routes (404) and known routes called with the wrong method (405).
+ */
+
+interface ValueErrorLike { type?: number; path?: string; message?: string; summary?: string }
+
+/** TypeBox's ValueErrorType.ObjectRequiredProperty. */
+const REQUIRED_PROPERTY = 45;
+
+function valueAt(root: unknown, segments: string[]): unknown {
+  let value = root;
+  for (const segment of segments) {
+    if (value === null || typeof value !== 'object') return undefined;
+    value = (value as Record<string, unknown>)[segment];
+  }
+  return value;
+}
+
+function validationError(error: unknown): ApiError {
+  const { valueError: details, type: on, value: received } = error as { valueError?: ValueErrorLike; type?: string; value?: unknown };
+  const segments = (details?.path ?? '').split('/').filter(Boolean);
+  const param = segments.join('.') || null;
+  // TypeBox may report a missing property as "expected string" first; the value tells the truth.
+  const missing = details?.type === REQUIRED_PROPERTY || (segments.length > 0 && valueAt(received, segments) === undefined);
+  const where = on && on !== 'body' ? ` in ${on}` : '';
+  const message = missing
+    ? `Missing required parameter: '${param}'${where}.`
+    : `Invalid value for '${param ?? on ?? 'body'}'${where}: ${details?.message ?? 'does not match the schema'}.`;
+  return new ApiError({ status: 400, message, param, code: missing ? 'missing_required_parameter' : 'invalid_value' });
+}
+
+function routeMatcher(path: string): RegExp {
+  const pattern = path
+    .split('/')
+    .map((segment) => (segment.startsWith(':') ? '[^/]+' : segment === '*' ? '.*' : segment.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')))
+    .join('/');
+  return new RegExp(`^${pattern}/?$`);
+}
+
+export function errorHandler(options: { logger: Logger; routes: () => { method: string; path: string }[] }) {
+  let matchers: { method: string; pattern: RegExp }[] | null = null;
+  const allowedMethods = (pathname: string) => {
+    matchers ??= options.routes().map((route) => ({ method: route.method, pattern: routeMatcher(route.path) }));
+    return [...new Set(matchers.filter((route) => route.pattern.test(pathname)).map((route) => route.method))];
+  };
+
+  return new Elysia({ name: 'error-handler' }).onError({ as: 'global' }, ({ code, error, request }) => {
+    if (error instanceof ApiError) return error.toResponse();
+    if (code === 'VALIDATION') return validationError(error).toResponse();
+    if (code === 'PARSE') {
+      return new ApiError({
+        status: 400,
+        message: 'Invalid JSON in request body. Check for trailing commas or other syntax errors.',
+        param: 'body',
+        code: 'json_invalid',
+      }).toResponse();
+    }
+    if (code === 'NOT_FOUND') {
+      const pathname = new URL(request.url).pathname;
+      const methods = allowedMethods(pathname).filter((method) => method !== request.method);
+      if (methods.length > 0) {
+        return new ApiError({
+          status: 405,
+          message: `Method ${request.method} is not allowed on ${pathname}. Allowed: ${methods.join(', ')}.`,
+          type: 'invalid_request_error',
+          code: 'method_not_allowed',
+          headers: { allow: methods.join(', ') },
+        }).toResponse();
+      }
+      return new ApiError({ status: 404, message: `Unknown route: ${request.method} ${pathname}`, code: 'not_found' }).toResponse();
+    }
+    options.logger.error('unhandled error', { error, path: new URL(request.url).pathname });
+    return new ApiError({ status: 500, message: 'Internal server error', type: 'server_error', code: 'internal_error' }).toResponse();
+  });
+}

@@ -1,0 +1,29 @@
+import { Elysia } from 'elysia';
+
+export interface ReadinessProbe {
+  storageKind: string;
+  pingStorage: () => Promise<void>;
+  activeAccounts: () => number;
+}
+
+/** Liveness answers while the process runs; readiness also needs storage and a usable account. */
+export function healthRoutes(probe: ReadinessProbe) {
+  return new Elysia({ name: 'health' })
+    .get('/health', () => ({ status: 'ok' }), { detail: { tags: ['operations'], summary: 'Liveness' } })
+    .get(
+      '/ready',
+      async ({ set }) => {
+        let storage = 'ok';
+        try {
+          await probe.pingStorage();
+        } catch {
+          storage = 'unreachable';
+        }
+        const active = probe.activeAccounts();
+        const ready = storage === 'ok' && active > 0;
+        set.status = ready ? 200 : 503;
+        return { status: ready ? 'ready' : 'not_ready', storage: { kind: probe.storageKind, status: storage }, accounts: { active } };
+      },
+      { detail: { tags: ['operations'], summary: 'Readiness: storage reachable and at least one active account' } },
+    );
+}

@@ -1,0 +1,276 @@
+import type { CatalogModel } from '../catalog/models';
+import type { Config } from '../config/schema';
+import { withFailure, withStatusChange, withSuccess } from '../storage/account-rules';
+import {
+  BASIC_POOL,
+  SUPER_POOL,
+  type Account,
+  type AccountPatch,
+  type AccountStatus,
+  type NewAccount,
+  type StatusChange,
+  type Storage,
+} from '../storage/types';
+import { UpstreamError } from '../upstream/errors';
+import { PoolIndex } from './pool-index';
+import { candidatePools } from './selection';
+import { poolForWindow } from './tier-detection';
+
+/**
+ * The account pool of one instance: an in-memory index for picking (synchronous, no I/O on the
+ * request path) kept in step with storage, which stays the source of truth. Every change goes
+ * through one atomic storage call; the stored row that comes back replaces the local copy.
+ */
+
+export interface QuotaSnapshot {
+  remaining: number;
+  total: number | null;
+  windowSeconds: number | null;
+}
+
+export interface AccountPoolOptions {
+  storage: Storage;
+  config: () => Config;
+  /** Asks Grok for the account's quota; throws an UpstreamError when it cannot. */
+  syncQuota: (token: string) => Promise<QuotaSnapshot>;
+  clock?: () => number;
+  random?: () => number;
+}
+
+/** One account lent to one request. `release` may be called any number of times. */
+export interface Lease {
+  readonly token: string;
+  readonly pool: string;
+  release(): void;
+}
+
+export interface AcquireRequest {
+  model: CatalogModel;
+  /** Accounts this request already tried. */
+  exclude?: ReadonlySet<string>;
+  preferTags?: string[];
+}
+
+export interface PoolStats {
+  total: number;
+  active: number;
+  cooling: number;
+  expired: number;
+  disabled: number;
+  quota: number;
+}
+
+/** Another instance's write may reach us late or twice; re-reading a little overlap is harmless. */
+const CHANGE_FEED_OVERLAP_MS = 2_000;
+
+const OPERATOR_DISABLED = 'disabled by operator';
+const REASON_LIMIT = 200;
+
+export class AccountPool {
+  private readonly storage: Storage;
+  private readonly config: () => Config;
+  private readonly syncQuota: (token: string) => Promise<QuotaSnapshot>;
+  private readonly clock: () => number;
+  private readonly random: () => number;
+  private readonly index: PoolIndex;
+  private lastChangeCheck = 0;
+
+  constructor(options: AccountPoolOptions) {
+    this.storage = options.storage;
+    this.config = options.config;
+    this.syncQuota = options.syncQuota;
+    this.clock = options.clock ?? Date.now;
+    this.random = options.random ?? Math.random;
+    this.index = new PoolIndex(this.clock);
+  }
+
+  /** Fills the index from storage (start-up, or after a bulk change). */
+  async load(): Promise<void> {
+    const startedAt = this.clock();
+    this.index.replaceAll(await this.storage.accounts.list());
+    this.lastChangeCheck = startedAt;
+  }
+
+  /** Applies rows other instances changed since the last check. Run every token.reload_interval_sec. */
+  async refreshChanged(): Promise<number> {
+    const startedAt = this.clock();
+    const rows = await this.storage.accounts.changedSince(this.lastChangeCheck - CHANGE_FEED_OVERLAP_MS);
+    for (const row of rows) {
+      // Strictly newer only: an equal version may be the row before a local change still in flight.
+      const local = this.index.get(row.token);
+      if (!local || row.version > local.version) this.index.put(row);
+    }
+    this.lastChangeCheck = startedAt;
+    return rows.length;
+  }
+
+  /** Synchronous pick; null when no account can serve the model right now. */
+  acquire(request: AcquireRequest): Lease | null {
+    const tokenConfig = this.config().token;
+    this.index.setMode(tokenConfig.consumed_mode_enabled ? 'consumed' : 'quota');
+    const account = this.index.pick({
+      pools: candidatePools(request.model.tier),
+      exclude: request.exclude,
+      preferTags: request.preferTags,
+      maxInFlight: tokenConfig.max_inflight_per_account,
+      random: this.random,
+    });
+    if (!account) return null;
+    this.index.changeInFlight(account.token, 1);
+    let released = false;
+    return {
+      token: account.token,
+      pool: account.pool,
+      release: () => {
+        if (released) return;
+        released = true;
+        this.index.changeInFlight(account.token, -1);
+      },
+    };
+  }
+
+  /** Charges `units` for a completed request and releases the lease. */
+  async reportSuccess(lease: Lease, units: number): Promise<void> {
+    lease.release();
+    const change = { units, at: this.clock() };
+    this.applyLocally(lease.token, (account) => withSuccess(account, change));
+    this.absorb(lease.token, await this.storage.accounts.recordSuccess(lease.token, change));
+  }
+
+  /** Applies what the error says about the account, and releases the lease. */
+  async reportFailure(lease: Lease, error: UpstreamError): Promise<void> {
+    lease.release();
+    await this.applyEffect(lease.token, error);
+  }
+
+  async add(accounts: Omit<NewAccount, 'pool'>[], pool: string): Promise<{ added: string[]; duplicates: string[] }> {
+    const result = await this.storage.accounts.insert(accounts.map((account) => ({ ...account, pool })));
+    for (const token of result.added) this.absorb(token, await this.storage.accounts.get(token));
+    return result;
+  }
+
+  async remove(tokens: string[]): Promise<number> {
+    const removed = await this.storage.accounts.remove(tokens);
+    for (const token of tokens) this.index.remove(token);
+    return removed;
+  }
+
+  /**
+   * An operator's edit. Enabling clears the reason, any cooldown and the failure count (the
+   * operator vouches for the account); disabling without a reason records who did it.
+   */
+  async update(token: string, patch: AccountPatch): Promise<Account | null> {
+    const operatorPatch: AccountPatch =
+      patch.status === 'active'
+        ? { statusReason: null, cooldownUntil: null, failCount: 0, ...patch }
+        : patch.status === 'disabled'
+          ? { statusReason: OPERATOR_DISABLED, ...patch }
+          : patch;
+    const stored = await this.storage.accounts.update(token, operatorPatch);
+    this.absorb(token, stored);
+    return stored;
+  }
+
+  /**
+   * Asks Grok for the account's quota and stores it; moves the account between Basic and Super
+   * when the window says so. Null for an unknown token. A failed sync throws after applying what
+   * it proved (an expired or blocked account); any other failure leaves the account as it was.
+   */
+  async sync(token: string): Promise<Account | null> {
+    const current = this.index.get(token) ?? (await this.storage.accounts.get(token));
+    if (!current) return null;
+    let snapshot: QuotaSnapshot;
+    try {
+      snapshot = await this.syncQuota(token);
+    } catch (error) {
+      if (error instanceof UpstreamError && (error.accountEffect === 'expire' || error.accountEffect === 'disable')) {
+        await this.applyEffect(token, error);
+      }
+      throw error;
+    }
+    const stored = await this.storage.accounts.applySync(token, {
+      ...snapshot,
+      at: this.clock(),
+      pool: poolForWindow(current.pool, snapshot.windowSeconds),
+    });
+    this.absorb(token, stored);
+    return stored;
+  }
+
+  inFlight(token: string): number {
+    return this.index.inFlight(token);
+  }
+
+  /** A snapshot of the in-memory accounts (the scheduler reads it; the admin API reads storage). */
+  accounts(filter: { pool?: string; status?: AccountStatus } = {}): Account[] {
+    return [...this.index.all()].filter(
+      (account) =>
+        (filter.pool === undefined || account.pool === filter.pool) &&
+        (filter.status === undefined || account.status === filter.status),
+    );
+  }
+
+  stats(): Record<string, PoolStats> {
+    const empty = (): PoolStats => ({ total: 0, active: 0, cooling: 0, expired: 0, disabled: 0, quota: 0 });
+    const stats: Record<string, PoolStats> = { [BASIC_POOL]: empty(), [SUPER_POOL]: empty() };
+    for (const account of this.index.all()) {
+      const pool = (stats[account.pool] ??= empty());
+      pool.total += 1;
+      pool[account.status] += 1;
+      pool.quota += account.quota;
+    }
+    return stats;
+  }
+
+  private async applyEffect(token: string, error: UpstreamError): Promise<void> {
+    const at = this.clock();
+    const accounts = this.storage.accounts;
+    switch (error.accountEffect) {
+      case 'none':
+        return;
+      case 'auth_failure': {
+        const change = { reason: error.code, at, threshold: this.config().token.fail_threshold };
+        this.applyLocally(token, (account) => withFailure(account, change));
+        this.absorb(token, await accounts.recordFailure(token, change));
+        return;
+      }
+      case 'cool':
+        // With a Retry-After the account comes back by itself; without one, a quota sync decides.
+        return this.changeStatus(token, {
+          to: 'cooling',
+          reason: error.code,
+          at,
+          from: ['active', 'cooling'],
+          cooldownUntil: error.retryAfterSeconds === undefined ? null : at + error.retryAfterSeconds * 1000,
+        });
+      case 'expire':
+        return this.changeStatus(token, { to: 'expired', reason: error.code, at, from: ['active', 'cooling'] });
+      case 'disable':
+        return this.changeStatus(token, { to: 'disabled', reason: `${error.code}: ${error.message}`.slice(0, REASON_LIMIT), at });
+    }
+  }
+
+  private async changeStatus(token: string, change: StatusChange): Promise<void> {
+    this.applyLocally(token, (account) => withStatusChange(account, change));
+    this.absorb(token, await this.storage.accounts.changeStatus(token, change));
+  }
+
+  /**
+   * Applies a rule to the local copy at once, so picks made before storage answers already see it
+   * (no burst onto an account that was just rate limited). The stored row replaces it afterwards.
+   */
+  private applyLocally(token: string, rule: (account: Account) => Account): void {
+    const account = this.index.get(token);
+    if (account) this.index.put(rule(account));
+  }
+
+  /** Takes a row from storage unless the local copy is already newer; null means it is gone. */
+  private absorb(token: string, stored: Account | null): void {
+    if (!stored) {
+      this.index.remove(token);
+      return;
+    }
+    const local = this.index.get(token);
+    if (!local || stored.version >= local.version) this.index.put(stored);
+  }
+}

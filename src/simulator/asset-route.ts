@@ -1,0 +1,24 @@
+import { blockedUser, cloudflareChallenge, jsonResponse, notFound, unauthenticated } from './canned-responses';
+import type { IncomingRequest } from './incoming-request';
+import { authenticate, cloudflareBlocks } from './request-guards';
+import type { SimulatorState } from './simulator-state';
+
+/**
+ * GET /users/<UID>/<fileMetadataId>/content, the assets.grok.com path of an upload (§11.5).
+ * Assets are not public (§11.6): only the owner's sso cookie gets the bytes.
+ */
+export function handleAssetDownload(state: SimulatorState, incoming: IncomingRequest, userId: string, fileMetadataId: string): Response {
+  if (cloudflareBlocks(state, incoming)) return cloudflareChallenge();
+  const auth = authenticate(state, incoming.token);
+  if (auth.kind === 'unauthenticated') return unauthenticated();
+  if (auth.kind === 'blocked') return blockedUser();
+  const file = state.files.get(fileMetadataId);
+  if (!file || file.ownerUserId !== userId) return notFound('asset not found');
+  if (auth.account.userId !== file.ownerUserId) {
+    return jsonResponse(403, { code: 7, message: 'permission denied: asset belongs to another user', details: [] });
+  }
+  return new Response(file.bytes, {
+    status: 200,
+    headers: { 'content-type': file.mimeType, 'cache-control': 'private, max-age=0' },
+  });
+}

@@ -1,0 +1,141 @@
+// Public types of the simulator. `server.ts` re-exports all of them; other modules of the
+// project import them from there, so these names are a contract.
+
+export type Mode = 'auto' | 'fast' | 'expert' | 'heavy';
+
+export const MODES: readonly Mode[] = ['auto', 'fast', 'expert', 'heavy'];
+
+export type Tier = 'basic' | 'super' | 'heavy';
+
+export interface QuotaWindow {
+  total: number;
+  windowSeconds: number;
+}
+
+export interface SimulatorAccount {
+  token: string;
+  tier?: Tier;
+  userId?: string;
+  email?: string;
+  blocked?: boolean;
+  expired?: boolean;
+  quotas?: Partial<Record<Mode, QuotaWindow>>;
+}
+
+export type AccountView = SimulatorAccount & { usage: Record<Mode, number> };
+
+export type Framing = 'ndjson' | 'sse' | 'concatenated';
+
+export interface SimulatorOptions {
+  /** Default 0: the operating system picks a free port. */
+  port?: number;
+  /** Default 127.0.0.1. */
+  hostname?: string;
+  accounts?: SimulatorAccount[];
+  /** Default false: an unknown sso token gets 401. True (demo mode): it becomes a new basic account. */
+  acceptUnknownTokens?: boolean;
+  /** Default true: a missing x-statsig-id on conversations/new and rate-limits gets the 403 anti-bot JSON. */
+  requireStatsig?: boolean;
+  /** Default false. When true the x-statsig-id value must base64-decode to exactly 70 bytes. */
+  strictStatsig?: boolean;
+  /** When set, the cf_clearance cookie must equal it, otherwise the Cloudflare HTML challenge. */
+  requireCfClearance?: string | null;
+  /** What an exhausted quota window does to a chat turn. Default 'http429'. */
+  exhaustedBehaviour?: 'http429' | 'inband';
+  /** Default 'ndjson'. */
+  framing?: Framing;
+  /**
+   * When set, the stream body is written in pieces of exactly this many bytes, each normally
+   * arriving as its own read (multi-byte characters and objects get split). Costs about 1 ms
+   * per piece, so keep streams short when the pieces are small.
+   */
+  chunkBytes?: number;
+  /** Delay between streamed frames. Default 0. */
+  tokenDelayMs?: number;
+  log?: boolean;
+  /** Clock in epoch milliseconds for quota windows; tests inject one to move time. Default Date.now. */
+  now?: () => number;
+}
+
+export interface RecordedRequest {
+  method: string;
+  path: string;
+  query: Record<string, string>;
+  headers: Record<string, string>;
+  cookies: Record<string, string>;
+  body: unknown;
+  rawBody: string;
+  at: number;
+}
+
+export type FaultKind =
+  | 'unauthorized'
+  | 'cloudflare'
+  | 'blocked'
+  | 'anti_bot'
+  | 'rate_limited'
+  | 'server_error'
+  | 'status'
+  | 'inband_error'
+  | 'usage_limit'
+  | 'stream_errors'
+  | 'slow_first_byte'
+  | 'stall'
+  | 'cut'
+  | 'moderated';
+
+/**
+ * One injected failure. Faults are used in the order queued; the first that applies to a
+ * request is used. Kinds that replace the HTTP answer (unauthorized, cloudflare, blocked,
+ * anti_bot, rate_limited, server_error, status, slow_first_byte) apply to the chat,
+ * rate-limits and upload endpoints before any other check; kinds that shape a stream
+ * (inband_error, usage_limit, stream_errors, stall, cut, moderated) wait for a chat turn that
+ * was accepted. A faulted turn (other than moderated and slow_first_byte) costs no quota.
+ */
+export interface Fault {
+  kind: FaultKind;
+  /** Default 1. Infinity (or -1 over HTTP) means forever. */
+  times?: number;
+  /** `path` matches that path and everything below it; `token` is the sso cookie value. */
+  match?: { token?: string; path?: string };
+  /** server_error: 5xx, default 500. status: any, default 500. */
+  status?: number;
+  /** status and server_error: the body sent verbatim. */
+  body?: string;
+  /** slow_first_byte: default 1000. */
+  delayMs?: number;
+  /** stall and cut: whole frames sent first, default 3. */
+  afterFrames?: number;
+  /** inband_error: 7 (anti-bot) or 8 (rate limit, the default). */
+  code?: number;
+  /** inband_error, stream_errors, rate_limited and server_error: replaces the default text. */
+  message?: string;
+  /** rate_limited and status: sent as Retry-After. */
+  retryAfterSeconds?: number;
+}
+
+export interface Script {
+  answer?: string;
+  thinking?: string;
+  answerTokens?: string[];
+  thinkingTokens?: string[];
+  /** Default 1. Infinity (or -1 over HTTP) means forever. */
+  times?: number;
+  match?: { token?: string };
+}
+
+export interface Simulator {
+  url: string;
+  port: number;
+  /** Every request received, in order; the /__simulator/ control API is not recorded. */
+  requests: RecordedRequest[];
+  addAccount(account: SimulatorAccount): void;
+  account(token: string): AccountView | undefined;
+  enqueueFault(fault: Fault): void;
+  /** Queue a scripted answer for the next chat turn(s). */
+  script(script: Script): void;
+  setOptions(patch: Partial<SimulatorOptions>): void;
+  /** Clears faults, scripts, recorded requests and usage. */
+  reset(): void;
+  stop(): Promise<void>;
+}

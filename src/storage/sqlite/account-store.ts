@@ -1,0 +1,188 @@
+import type { Database, Statement } from 'bun:sqlite';
+import {
+  newAccountRecord,
+  withFailure,
+  withPatch,
+  withStatusChange,
+  withSuccess,
+  withSync,
+} from '../account-rules';
+import type {
+  Account,
+  AccountPatch,
+  AccountStatus,
+  AccountStore,
+  NewAccount,
+  ReplaceSummary,
+  StatusChange,
+  SyncResult,
+} from '../types';
+import { ACCOUNT_COLUMNS, toAccount, toRow, type AccountRow } from './rows';
+
+/**
+ * Accounts in SQLite. Every change is one IMMEDIATE transaction: it takes the write lock before
+ * reading, so a read-modify-write cannot interleave with another connection's, and bun:sqlite runs
+ * it synchronously, so nothing else in this process interleaves either.
+ */
+
+const columnList = ACCOUNT_COLUMNS.join(', ');
+const parameterList = ACCOUNT_COLUMNS.map((column) => `$${column}`).join(', ');
+const assignments = ACCOUNT_COLUMNS.filter((column) => column !== 'token')
+  .map((column) => `${column} = $${column}`)
+  .join(', ');
+
+type Parameters = Record<string, string | number | null>;
+
+export class SqliteAccountStore implements AccountStore {
+  private readonly selectOne: Statement<AccountRow, [Parameters]>;
+  private readonly insertOne: Statement<unknown, [Parameters]>;
+  private readonly writeOne: Statement<unknown, [Parameters]>;
+  private readonly deleteOne: Statement<unknown, [Parameters]>;
+
+  constructor(
+    private readonly database: Database,
+    private readonly clock: () => number,
+  ) {
+    this.selectOne = database.query(`SELECT ${columnList} FROM accounts WHERE token = $token`);
+    this.insertOne = database.query(
+      `INSERT INTO accounts (${columnList}) VALUES (${parameterList}) ON CONFLICT (token) DO NOTHING`,
+    );
+    this.writeOne = database.query(`UPDATE accounts SET ${assignments} WHERE token = $token`);
+    this.deleteOne = database.query('DELETE FROM accounts WHERE token = $token');
+  }
+
+  async list(filter: { pool?: string; status?: AccountStatus } = {}): Promise<Account[]> {
+    const conditions: string[] = [];
+    const parameters: Parameters = {};
+    if (filter.pool !== undefined) {
+      conditions.push('pool = $pool');
+      parameters.pool = filter.pool;
+    }
+    if (filter.status !== undefined) {
+      conditions.push('status = $status');
+      parameters.status = filter.status;
+    }
+    const where = conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : '';
+    const rows = this.database
+      .query<AccountRow, [Parameters]>(`SELECT ${columnList} FROM accounts ${where} ORDER BY created_at, token`)
+      .all(parameters);
+    return rows.map(toAccount);
+  }
+
+  async get(token: string): Promise<Account | null> {
+    const row = this.selectOne.get({ token });
+    return row ? toAccount(row) : null;
+  }
+
+  async count(): Promise<number> {
+    return this.database.query<{ total: number }, []>('SELECT COUNT(*) AS total FROM accounts').get()?.total ?? 0;
+  }
+
+  async insert(accounts: NewAccount[]): Promise<{ added: string[]; duplicates: string[] }> {
+    const at = this.clock();
+    return this.durably(() => {
+      const added: string[] = [];
+      const duplicates: string[] = [];
+      for (const input of accounts) {
+        const { changes } = this.insertOne.run(toRow(newAccountRecord(input, at)) as unknown as Parameters);
+        (changes > 0 ? added : duplicates).push(input.token);
+      }
+      return { added, duplicates };
+    });
+  }
+
+  async update(token: string, patch: AccountPatch): Promise<Account | null> {
+    const at = this.clock();
+    return this.mutate(token, (account) => withPatch(account, patch, at));
+  }
+
+  async remove(tokens: string[]): Promise<number> {
+    return this.durably(() => tokens.reduce((removed, token) => removed + this.deleteOne.run({ token }).changes, 0));
+  }
+
+  async recordSuccess(token: string, change: { units: number; at: number }): Promise<Account | null> {
+    return this.mutate(token, (account) => withSuccess(account, change));
+  }
+
+  async recordFailure(token: string, change: { reason: string; at: number; threshold: number }): Promise<Account | null> {
+    return this.mutate(token, (account) => withFailure(account, change));
+  }
+
+  async applySync(token: string, sync: SyncResult): Promise<Account | null> {
+    return this.mutate(token, (account) => withSync(account, sync));
+  }
+
+  async changeStatus(token: string, change: StatusChange): Promise<Account | null> {
+    return this.mutate(token, (account) => withStatusChange(account, change));
+  }
+
+  async replaceAll(accounts: NewAccount[]): Promise<ReplaceSummary> {
+    const at = this.clock();
+    return this.durably(() => {
+      const summary: ReplaceSummary = { added: [], updated: [], removed: [] };
+      const wanted = new Map(accounts.map((input) => [input.token, input]));
+      for (const input of wanted.values()) {
+        const row = this.selectOne.get({ token: input.token });
+        if (!row) {
+          this.insertOne.run(toRow(newAccountRecord(input, at)) as unknown as Parameters);
+          summary.added.push(input.token);
+          continue;
+        }
+        // Fields not given keep their stored values; `createdAt` never changes after creation.
+        const { token: _token, createdAt: _createdAt, ...patch } = input;
+        const current = toAccount(row);
+        const next = withPatch(current, patch, at);
+        if (next !== current) {
+          this.write(current, next);
+          summary.updated.push(input.token);
+        }
+      }
+      const stored = this.database.query<{ token: string }, []>('SELECT token FROM accounts').all();
+      for (const { token } of stored) {
+        if (wanted.has(token)) continue;
+        this.deleteOne.run({ token });
+        summary.removed.push(token);
+      }
+      return summary;
+    });
+  }
+
+  async changedSince(at: number): Promise<Account[]> {
+    return this.database
+      .query<AccountRow, [Parameters]>(`SELECT ${columnList} FROM accounts WHERE updated_at > $at ORDER BY updated_at`)
+      .all({ at })
+      .map(toAccount);
+  }
+
+  /** Read, apply a rule, write back: one IMMEDIATE transaction. Unchanged rows are not written. */
+  private mutate(token: string, rule: (account: Account) => Account): Account | null {
+    return this.database
+      .transaction(() => {
+        const row = this.selectOne.get({ token });
+        if (!row) return null;
+        const current = toAccount(row);
+        const next = rule(current);
+        return next === current ? current : this.write(current, next);
+      })
+      .immediate();
+  }
+
+  private write(current: Account, next: Account): Account {
+    const stored: Account = { ...next, updatedAt: this.clock(), version: current.version + 1 };
+    this.writeOne.run(toRow(stored) as unknown as Parameters);
+    return stored;
+  }
+
+  /**
+   * Changes to the set of tokens are rare and precious, so they are synced to disk at commit
+   * (synchronous=FULL) even though the hot-path counters run with NORMAL.
+   */
+  private durably<T>(work: () => T): T {
+    this.database.run('PRAGMA synchronous = FULL');
+    try {
+      return this.database.transaction(work).immediate();
+    } finally {
+      this.database.run('PRAGMA synchronous = NORMAL');
+    }
+  }
+}

@@ -1,0 +1,68 @@
+import type { Database } from 'bun:sqlite';
+
+/**
+ * Schema changes, in order. A database records the last one applied in `schema_version`; a start
+ * applies the rest inside one transaction, so a crash mid-migration leaves the old schema intact.
+ * Append new entries; never edit one that has shipped.
+ */
+export interface SchemaMigration {
+  version: number;
+  description: string;
+  statements: readonly string[];
+}
+
+export const MIGRATIONS: readonly SchemaMigration[] = [
+  {
+    version: 1,
+    description: 'accounts table',
+    statements: [
+      `CREATE TABLE accounts (
+        token TEXT PRIMARY KEY NOT NULL,
+        pool TEXT NOT NULL,
+        status TEXT NOT NULL,
+        status_reason TEXT,
+        status_changed_at INTEGER NOT NULL,
+        quota INTEGER NOT NULL,
+        quota_total INTEGER,
+        window_seconds INTEGER,
+        consumed INTEGER NOT NULL DEFAULT 0,
+        use_count INTEGER NOT NULL DEFAULT 0,
+        fail_count INTEGER NOT NULL DEFAULT 0,
+        last_fail_at INTEGER,
+        last_fail_reason TEXT,
+        last_used_at INTEGER,
+        last_sync_at INTEGER,
+        cooldown_until INTEGER,
+        created_at INTEGER NOT NULL,
+        tags TEXT NOT NULL DEFAULT '[]',
+        note TEXT NOT NULL DEFAULT '',
+        updated_at INTEGER NOT NULL,
+        version INTEGER NOT NULL DEFAULT 1
+      )`,
+      'CREATE INDEX accounts_by_pool_status ON accounts (pool, status)',
+      'CREATE INDEX accounts_by_updated_at ON accounts (updated_at)',
+    ],
+  },
+];
+
+export const LATEST_SCHEMA_VERSION = MIGRATIONS.at(-1)!.version;
+
+export function migrateSchema(database: Database, now: number): void {
+  database.run('CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY NOT NULL, applied_at INTEGER NOT NULL)');
+  // IMMEDIATE takes the write lock before reading the version, so two processes starting at once
+  // cannot both apply the same migration.
+  database
+    .transaction(() => {
+      const row = database.query<{ version: number | null }, []>('SELECT MAX(version) AS version FROM schema_version').get();
+      const current = row?.version ?? 0;
+      if (current > LATEST_SCHEMA_VERSION) {
+        throw new Error(`database schema version ${current} is newer than this build supports (${LATEST_SCHEMA_VERSION})`);
+      }
+      for (const migration of MIGRATIONS) {
+        if (migration.version <= current) continue;
+        for (const statement of migration.statements) database.run(statement);
+        database.run('INSERT INTO schema_version (version, applied_at) VALUES (?, ?)', [migration.version, now]);
+      }
+    })
+    .immediate();
+}

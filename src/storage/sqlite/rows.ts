@@ -1,0 +1,94 @@
+import type { Account, AccountStatus } from '../types';
+
+/** The `accounts` row as SQLite returns it, and the conversions to and from `Account`. */
+
+export interface AccountRow {
+  token: string;
+  pool: string;
+  status: string;
+  status_reason: string | null;
+  status_changed_at: number;
+  quota: number;
+  quota_total: number | null;
+  window_seconds: number | null;
+  consumed: number;
+  use_count: number;
+  fail_count: number;
+  last_fail_at: number | null;
+  last_fail_reason: string | null;
+  last_used_at: number | null;
+  last_sync_at: number | null;
+  cooldown_until: number | null;
+  created_at: number;
+  tags: string;
+  note: string;
+  updated_at: number;
+  version: number;
+}
+
+export const ACCOUNT_COLUMNS = [
+  'token', 'pool', 'status', 'status_reason', 'status_changed_at', 'quota', 'quota_total', 'window_seconds',
+  'consumed', 'use_count', 'fail_count', 'last_fail_at', 'last_fail_reason', 'last_used_at', 'last_sync_at',
+  'cooldown_until', 'created_at', 'tags', 'note', 'updated_at', 'version',
+] as const satisfies readonly (keyof AccountRow)[];
+
+function parseTags(text: string): string[] {
+  try {
+    const parsed: unknown = JSON.parse(text);
+    return Array.isArray(parsed) ? parsed.filter((tag): tag is string => typeof tag === 'string') : [];
+  } catch {
+    return []; // a hand-edited row must not make the whole pool unreadable
+  }
+}
+
+export function toAccount(row: AccountRow): Account {
+  return {
+    token: row.token,
+    pool: row.pool,
+    status: row.status as AccountStatus,
+    statusReason: row.status_reason,
+    statusChangedAt: row.status_changed_at,
+    quota: row.quota,
+    quotaTotal: row.quota_total,
+    windowSeconds: row.window_seconds,
+    consumed: row.consumed,
+    useCount: row.use_count,
+    failCount: row.fail_count,
+    lastFailAt: row.last_fail_at,
+    lastFailReason: row.last_fail_reason,
+    lastUsedAt: row.last_used_at,
+    lastSyncAt: row.last_sync_at,
+    cooldownUntil: row.cooldown_until,
+    createdAt: row.created_at,
+    tags: parseTags(row.tags),
+    note: row.note,
+    updatedAt: row.updated_at,
+    version: row.version,
+  };
+}
+
+export function toRow(account: Account): AccountRow {
+  return {
+    token: account.token,
+    pool: account.pool,
+    status: account.status,
+    status_reason: account.statusReason,
+    status_changed_at: account.statusChangedAt,
+    quota: account.quota,
+    quota_total: account.quotaTotal,
+    window_seconds: account.windowSeconds,
+    consumed: account.consumed,
+    use_count: account.useCount,
+    fail_count: account.failCount,
+    last_fail_at: account.lastFailAt,
+    last_fail_reason: account.lastFailReason,
+    last_used_at: account.lastUsedAt,
+    last_sync_at: account.lastSyncAt,
+    cooldown_until: account.cooldownUntil,
+    created_at: account.createdAt,
+    tags: JSON.stringify(account.tags),
+    note: account.note,
+    updated_at: account.updatedAt,
+    version: account.version,
+  };
+}

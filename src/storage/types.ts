@@ -1,0 +1,139 @@
+/**
+ * One storage interface for every driver (SQLite now; Redis, PostgreSQL and MySQL later). Every
+ * method that changes an account is atomic in the driver — one statement or one transaction, with
+ * no read-modify-write across awaits — so instances sharing a database never lose an update.
+ * Nothing here assumes SQL. Times are epoch milliseconds.
+ */
+
+export type AccountStatus = 'active' | 'cooling' | 'expired' | 'disabled';
+
+export const ACCOUNT_STATUSES: readonly AccountStatus[] = ['active', 'cooling', 'expired', 'disabled'];
+
+export const BASIC_POOL = 'ssoBasic';
+export const SUPER_POOL = 'ssoSuper';
+
+export interface Account {
+  token: string;
+  /** 'ssoBasic' | 'ssoSuper' | a custom pool name. */
+  pool: string;
+  status: AccountStatus;
+  /** Why the status is what it is (`quota_exhausted`, an upstream error code, an operator's note). */
+  statusReason: string | null;
+  statusChangedAt: number;
+  /** Local estimate of the requests left in the current window. */
+  quota: number;
+  /** Window size reported by the last quota sync. */
+  quotaTotal: number | null;
+  windowSeconds: number | null;
+  /** Units charged since the window was last seen renewed (used by consumed mode). */
+  consumed: number;
+  useCount: number;
+  /** Consecutive authentication failures; reset by a success or a quota sync. */
+  failCount: number;
+  lastFailAt: number | null;
+  lastFailReason: string | null;
+  lastUsedAt: number | null;
+  lastSyncAt: number | null;
+  /** A cooling account with this set becomes selectable again once the time has passed. */
+  cooldownUntil: number | null;
+  createdAt: number;
+  tags: string[];
+  note: string;
+  /** When the row last changed, by the storage clock; what `changedSince` compares. */
+  updatedAt: number;
+  /** Incremented by every write: lets an in-memory copy tell a newer row from an older one. */
+  version: number;
+}
+
+/** Fields a caller may give for a new account; everything else starts at its default. */
+export type NewAccount = { token: string; pool: string } & Partial<
+  Pick<
+    Account,
+    | 'status'
+    | 'statusReason'
+    | 'quota'
+    | 'quotaTotal'
+    | 'windowSeconds'
+    | 'consumed'
+    | 'useCount'
+    | 'failCount'
+    | 'lastFailAt'
+    | 'lastFailReason'
+    | 'lastUsedAt'
+    | 'lastSyncAt'
+    | 'cooldownUntil'
+    | 'createdAt'
+    | 'tags'
+    | 'note'
+  >
+>;
+
+/** Admin edits and status changes. `statusChangedAt` is set by the store when `status` changes. */
+export type AccountPatch = Partial<Omit<NewAccount, 'token' | 'createdAt'>>;
+
+export interface StatusChange {
+  to: AccountStatus;
+  reason: string | null;
+  at: number;
+  /** Apply only when the current status is one of these (e.g. never turn `disabled` into `cooling`). */
+  from?: readonly AccountStatus[];
+  cooldownUntil?: number | null;
+}
+
+export interface SyncResult {
+  remaining: number;
+  total: number | null;
+  windowSeconds: number | null;
+  at: number;
+  /** Move the account to this pool (tier detected from the window). */
+  pool?: string;
+}
+
+export interface ReplaceSummary {
+  added: string[];
+  updated: string[];
+  removed: string[];
+}
+
+export interface AccountStore {
+  list(filter?: { pool?: string; status?: AccountStatus }): Promise<Account[]>;
+  get(token: string): Promise<Account | null>;
+  count(): Promise<number>;
+  /** Never overwrites an existing token; a token repeated in one call is a duplicate the second time. */
+  insert(accounts: NewAccount[]): Promise<{ added: string[]; duplicates: string[] }>;
+  update(token: string, patch: AccountPatch): Promise<Account | null>;
+  remove(tokens: string[]): Promise<number>;
+  /**
+   * Charges a finished request: quota = max(0, quota - units), consumed += units,
+   * useCount += units, lastUsedAt, failCount = 0. An active account whose quota reaches 0 turns
+   * cooling (`quota_exhausted`); a cooling account whose cooldown has passed turns active again.
+   * `disabled` and `expired` keep their status.
+   */
+  recordSuccess(token: string, change: { units: number; at: number }): Promise<Account | null>;
+  /** failCount += 1 and lastFail*; expired once failCount ≥ threshold (never from disabled). */
+  recordFailure(token: string, change: { reason: string; at: number; threshold: number }): Promise<Account | null>;
+  /**
+   * A quota sync result: quota, quotaTotal, windowSeconds, lastSyncAt, failCount = 0. With
+   * quota left the account is active (from cooling or expired); with none it is cooling. A
+   * disabled account keeps its status: only an operator enables it.
+   */
+  applySync(token: string, sync: SyncResult): Promise<Account | null>;
+  /** Sets a status (and cooldown) if the current status is allowed by `from`; returns the row either way. */
+  changeStatus(token: string, change: StatusChange): Promise<Account | null>;
+  /**
+   * Makes the stored set equal to `accounts` in one transaction: adds the missing, updates the
+   * given fields of the present (fields not given keep their stored values), deletes the absent.
+   */
+  replaceAll(accounts: NewAccount[]): Promise<ReplaceSummary>;
+  /** Rows whose updatedAt is after `at`, for instances that keep an in-memory index. */
+  changedSince(at: number): Promise<Account[]>;
+}
+
+export type StorageKind = 'sqlite' | 'redis' | 'postgres' | 'mysql';
+
+export interface Storage {
+  readonly kind: StorageKind;
+  accounts: AccountStore;
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,196 @@
+import { UpstreamError } from '../errors';
+import { transportError, type HttpResponse } from '../http';
+import { FrameDecoder } from './frame-decoder';
+import type { FrameParser } from './frame-parser';
+import type { GrokEvent } from './frames';
+
+/**
+ * A running `conversations/new` body as events: bytes → frame decoder → frame parser, read only
+ * as fast as the consumer asks (no buffering of the whole body). The connection is released on
+ * end, failure, `close()`, the consumer leaving the loop, or the caller's abort signal.
+ */
+
+export interface GrokChatStream {
+  events: AsyncIterableIterator<GrokEvent>;
+  /** Stops reading and releases the upstream connection. Safe to call more than once. */
+  close(): void;
+}
+
+export interface ChatStreamInput {
+  http: HttpResponse;
+  parser: FrameParser;
+  /** `chat.stream_timeout`: seconds of silence between reads; 0 disables. */
+  idleTimeoutSeconds: number;
+  signal?: AbortSignal;
+}
+
+/** Events that show the client something; anything before the first one can still fail over. */
+const isMeaningful = (event: GrokEvent) => event.type !== 'conversation' && event.type !== 'metadata';
+
+/**
+ * Pre-flight (§5.3): reads until the first meaningful event, so an in-band error that arrives
+ * first rejects here, while the caller can still answer with a proper status or try another
+ * account. The returned iterator yields the events read so far first.
+ */
+export async function startChatStream(input: ChatStreamInput): Promise<GrokChatStream> {
+  const reader = new ChatEventReader(input);
+  const early: GrokEvent[] = [];
+  try {
+    for (;;) {
+      const event = await reader.next();
+      if (!event) break;
+      early.push(event);
+      if (isMeaningful(event)) break;
+    }
+  } catch (error) {
+    reader.close();
+    throw retryableBeforeFirstByte(error);
+  }
+  async function* events(): AsyncGenerator<GrokEvent> {
+    try {
+      yield* early.splice(0);
+      for (;;) {
+        const event = await reader.next();
+        if (!event) return;
+        yield event;
+      }
+    } finally {
+      reader.close();
+    }
+  }
+  return { events: events(), close: () => reader.close() };
+}
+
+/** Nothing reached the client yet, so a broken or silent stream may be retried elsewhere. */
+function retryableBeforeFirstByte(error: unknown): unknown {
+  if (!(error instanceof UpstreamError) || error.retryable) return error;
+  if (error.code !== 'stream_truncated' && error.code !== 'stream_idle_timeout' && error.code !== 'network') return error;
+  return new UpstreamError({
+    code: error.code,
+    message: error.message,
+    status: error.status,
+    retryable: true,
+    accountEffect: error.accountEffect,
+    cause: error.cause,
+  });
+}
+
+class ChatEventReader {
+  private readonly reader: ReadableStreamDefaultReader<Uint8Array> | undefined;
+  private readonly decoder = new FrameDecoder();
+  private readonly queue: GrokEvent[] = [];
+  private failure: unknown;
+  private ended = false;
+  private stopped = false;
+  private doneSeen = false;
+  private readonly onAbort = () => this.close();
+
+  constructor(private readonly input: ChatStreamInput) {
+    this.reader = input.http.response.body?.getReader();
+    input.signal?.addEventListener('abort', this.onAbort, { once: true });
+  }
+
+  async next(): Promise<GrokEvent | undefined> {
+    while (this.queue.length === 0) {
+      if (this.failure !== undefined) {
+        const failure = this.failure;
+        this.failure = undefined;
+        this.ended = true;
+        throw failure;
+      }
+      if (this.ended) return undefined;
+      await this.pump();
+    }
+    return this.queue.shift();
+  }
+
+  close(): void {
+    if (this.stopped) return;
+    this.stopped = true;
+    this.release();
+  }
+
+  private async pump(): Promise<void> {
+    let chunk: Uint8Array | undefined;
+    try {
+      chunk = await this.read();
+    } catch (error) {
+      this.release();
+      this.ended = true;
+      if (this.input.signal?.aborted) throw this.input.signal.reason;
+      if (this.stopped) return;
+      // After `done` the answer is complete; a silent or broken tail changes nothing.
+      if (this.doneSeen) return;
+      if (error instanceof UpstreamError) throw error;
+      // Part of the answer may already be with the client; only the caller can judge a retry.
+      const broken = transportError('chat stream', error);
+      throw new UpstreamError({ code: broken.code, message: broken.message, retryable: false, accountEffect: 'none', cause: error });
+    }
+    if (this.input.signal?.aborted) {
+      this.release();
+      this.ended = true;
+      throw this.input.signal.reason;
+    }
+    if (this.stopped) {
+      this.ended = true;
+      return;
+    }
+    try {
+      if (chunk === undefined) {
+        this.ended = true;
+        this.release();
+        this.decoder.end();
+        this.enqueue(this.input.parser.finish());
+        return;
+      }
+      for (const value of this.decoder.push(chunk)) this.enqueue(this.input.parser.parseFrame(value));
+    } catch (error) {
+      this.release();
+      this.ended = true;
+      if (this.doneSeen && error instanceof UpstreamError && error.code === 'stream_truncated') return;
+      // Events decoded before the failure are still delivered, then the failure.
+      this.failure = error;
+    }
+  }
+
+  private enqueue(events: GrokEvent[]): void {
+    for (const event of events) {
+      if (event.type === 'done') this.doneSeen = true;
+      this.queue.push(event);
+    }
+  }
+
+  /** One read; undefined at the end of the body. */
+  private async read(): Promise<Uint8Array | undefined> {
+    if (!this.reader) return undefined;
+    const idleSeconds = this.input.idleTimeoutSeconds;
+    if (idleSeconds <= 0) return (await this.reader.read()).value;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const silence = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () =>
+          reject(
+            new UpstreamError({
+              code: 'stream_idle_timeout',
+              message: `chat stream: no data from upstream for ${idleSeconds}s`,
+              retryable: false,
+              accountEffect: 'none',
+            }),
+          ),
+        idleSeconds * 1000,
+      );
+    });
+    try {
+      const result = await Promise.race([this.reader.read(), silence]);
+      return result.done ? undefined : result.value;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private release(): void {
+    this.input.signal?.removeEventListener('abort', this.onAbort);
+    this.reader?.cancel().catch(() => {});
+    this.input.http.abort();
+  }
+}

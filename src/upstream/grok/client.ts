@@ -1,0 +1,169 @@
+import type { Config } from '../../config/schema';
+import { UpstreamError } from '../errors';
+import { readErrorBodyText, sendRequest, type FetchFunction } from '../http';
+import type { RetryEnvironment } from '../retry';
+import { startChatStream, type GrokChatStream } from './chat-stream';
+import { classifyHttpFailure } from './classify';
+import { FrameParser } from './frame-parser';
+import { restHeaders, upstreamUrl } from './headers';
+import { parseRateLimits, rateLimitsBody, RATE_LIMITS_PATH, type RateLimits } from './rate-limits';
+import { badResponse, callJson } from './rest-call';
+import { parseSession, SESSION_PATH, type SessionIdentity } from './session';
+import { StatsigProvider } from './statsig';
+import { normalizeToken } from './token';
+import { parseUpload, uploadBody, UPLOAD_PATH, type UploadedFile } from './upload';
+
+export type { GrokChatStream } from './chat-stream';
+export type { GrokEvent } from './frames';
+
+/**
+ * The Grok web client. It reads the config getter on every call, so a hot reload takes effect on
+ * the next request, and every host comes from `upstream.*` so the simulator can stand in.
+ * Tokens appear only in Cookie headers, never in messages.
+ */
+
+export const CHAT_PATH = '/rest/app-chat/conversations/new';
+const ERROR_BODY_LIMIT = 64 * 1024;
+const JSON_ANSWER_LIMIT = 1024 * 1024;
+const SESSION_ANSWER_LIMIT = 64 * 1024;
+/** §5.7: the reference gives the identity call 15 s. */
+const SESSION_TIMEOUT_SECONDS = 15;
+
+export interface GrokClientOptions {
+  config: () => Config;
+  fetch?: FetchFunction;
+  /** Shared with other clients so signatures are cached once; created when omitted. */
+  statsig?: StatsigProvider;
+  /** Layer-1 retry sleep/random; tests inject one that does not sleep. */
+  retryEnvironment?: RetryEnvironment;
+}
+
+export interface ChatRequest {
+  token: string;
+  payload: Record<string, unknown>;
+  signal?: AbortSignal;
+}
+
+export class GrokClient {
+  readonly statsig: StatsigProvider;
+
+  constructor(private readonly options: GrokClientOptions) {
+    this.statsig = options.statsig ?? new StatsigProvider({ config: options.config, fetch: options.fetch });
+  }
+
+  /**
+   * Starts a chat turn. Resolves once the first meaningful event has arrived; a 403 or an
+   * anti-bot answer before that is retried once with a fresh x-statsig-id (§5.6).
+   */
+  async chat(request: ChatRequest): Promise<GrokChatStream> {
+    const token = requireToken(request.token);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.chatOnce(token, request);
+      } catch (error) {
+        const rejectedByAntiBot =
+          error instanceof UpstreamError && (error.code === 'anti_bot' || error.code === 'cloudflare_challenge');
+        if (!rejectedByAntiBot || attempt >= 2 || request.signal?.aborted) throw error;
+        this.statsig.invalidate('POST', CHAT_PATH);
+      }
+    }
+  }
+
+  private async chatOnce(token: string, request: ChatRequest): Promise<GrokChatStream> {
+    const config = this.options.config();
+    const statsigId = await this.statsig.value({ method: 'POST', path: CHAT_PATH, token, signal: request.signal });
+    const http = await sendRequest({
+      url: upstreamUrl(config.upstream.base_url, CHAT_PATH),
+      method: 'POST',
+      headers: restHeaders({ config, token, statsigId }),
+      body: JSON.stringify(request.payload),
+      timeoutSeconds: config.chat.timeout,
+      signal: request.signal,
+      proxyUrl: config.proxy.base_proxy_url,
+      purpose: 'chat',
+      fetch: this.options.fetch,
+    });
+    if (!http.response.ok) {
+      const body = await readErrorBodyText(http.response, ERROR_BODY_LIMIT);
+      http.abort();
+      throw classifyHttpFailure(http.response.status, http.response.headers, body, { purpose: 'chat', secrets: [token] });
+    }
+    const parser = new FrameParser({ assetsUrl: config.upstream.assets_url, filterTags: config.app.filter_tags });
+    return startChatStream({ http, parser, idleTimeoutSeconds: config.chat.stream_timeout, signal: request.signal });
+  }
+
+  /** The account's window for `modelName` (a mode in newer releases), or its overall quota. */
+  async rateLimits(token: string, modelName?: string, signal?: AbortSignal): Promise<RateLimits> {
+    const config = this.options.config();
+    const answer = await callJson({
+      ...this.common(config, requireToken(token), signal),
+      method: 'POST',
+      path: RATE_LIMITS_PATH,
+      body: rateLimitsBody(modelName),
+      timeoutSeconds: config.usage.timeout,
+      maxBytes: JSON_ANSWER_LIMIT,
+      purpose: 'rate-limits',
+      statsig: this.statsig,
+      proxyUrl: config.proxy.base_proxy_url,
+      rateLimitProbe: true,
+    });
+    const limits = parseRateLimits(answer);
+    if (!limits) throw badResponse('rate-limits', 'the answer has no remaining count');
+    return limits;
+  }
+
+  /** Legacy base64 upload; the returned `fileId` goes into a chat payload's `fileAttachments`. */
+  async uploadFile(
+    token: string,
+    file: { name: string; mimeType: string; bytes: Uint8Array },
+    signal?: AbortSignal,
+  ): Promise<UploadedFile> {
+    const config = this.options.config();
+    const answer = await callJson({
+      ...this.common(config, requireToken(token), signal),
+      method: 'POST',
+      path: UPLOAD_PATH,
+      body: uploadBody(file),
+      timeoutSeconds: config.asset.upload_timeout,
+      maxBytes: JSON_ANSWER_LIMIT,
+      purpose: 'upload',
+      statsig: this.statsig,
+      proxyUrl: config.proxy.asset_proxy_url || config.proxy.base_proxy_url,
+    });
+    const uploaded = parseUpload(answer);
+    if (!uploaded) throw badResponse('upload', 'the answer has no fileMetadataId');
+    return uploaded;
+  }
+
+  /** Who the token belongs to (§6). */
+  async session(token: string, signal?: AbortSignal): Promise<SessionIdentity> {
+    const config = this.options.config();
+    const answer = await callJson({
+      ...this.common(config, requireToken(token), signal),
+      method: 'GET',
+      path: SESSION_PATH,
+      timeoutSeconds: SESSION_TIMEOUT_SECONDS,
+      maxBytes: SESSION_ANSWER_LIMIT,
+      purpose: 'session',
+      proxyUrl: config.proxy.base_proxy_url,
+    });
+    return parseSession(answer);
+  }
+
+  private common(config: Config, token: string, signal: AbortSignal | undefined) {
+    return { config, token, signal, fetch: this.options.fetch, retryEnvironment: this.options.retryEnvironment };
+  }
+}
+
+function requireToken(raw: string): string {
+  const token = normalizeToken(raw);
+  if (token === null) {
+    throw new UpstreamError({
+      code: 'unauthorized',
+      message: 'the account token is empty or malformed',
+      retryable: true,
+      accountEffect: 'expire',
+    });
+  }
+  return token;
+}

@@ -1,0 +1,101 @@
+import type { Config } from '../../config/schema';
+import { UpstreamError } from '../errors';
+import { fetchBoundedText, type FetchFunction } from '../http';
+import { withRetry, type RetryEnvironment } from '../retry';
+import { classifyHttpFailure, isCloudflareChallenge } from './classify';
+import { restHeaders, upstreamUrl } from './headers';
+import { parseJson } from './json';
+import type { StatsigProvider } from './statsig';
+
+/**
+ * One short JSON call to grok.com (rate-limits, upload, session) with layer-1 retry. These calls
+ * are safe to repeat, unlike a chat turn.
+ */
+
+export interface RestCall {
+  config: Config;
+  token: string;
+  method: 'GET' | 'POST';
+  path: string;
+  body?: unknown;
+  timeoutSeconds: number;
+  /** Largest answer we read. */
+  maxBytes: number;
+  purpose: string;
+  /** When given, the call carries x-statsig-id from it and drops it after a 403. */
+  statsig?: StatsigProvider;
+  proxyUrl: string;
+  rateLimitProbe?: boolean;
+  fetch?: FetchFunction;
+  retryEnvironment?: RetryEnvironment;
+  signal?: AbortSignal;
+}
+
+/** The parsed JSON answer of a 2xx; anything else becomes a classified `UpstreamError`. */
+export async function callJson(call: RestCall): Promise<unknown> {
+  return withRetry(() => callOnce(call), {
+    settings: call.config.retry,
+    environment: call.retryEnvironment,
+    signal: call.signal,
+    beforeRetry: (error) => {
+      if (error.code === 'anti_bot' || error.code === 'cloudflare_challenge') call.statsig?.invalidate(call.method, call.path);
+    },
+  });
+}
+
+async function callOnce(call: RestCall): Promise<unknown> {
+  const statsigId = call.statsig
+    ? await call.statsig.value({ method: call.method, path: call.path, token: call.token, signal: call.signal })
+    : undefined;
+  const answer = await fetchBoundedText(
+    {
+      url: upstreamUrl(call.config.upstream.base_url, call.path),
+      method: call.method,
+      headers: restHeaders({
+        config: call.config,
+        token: call.token,
+        statsigId,
+        contentType: call.body === undefined ? null : 'application/json',
+      }),
+      body: call.body === undefined ? undefined : JSON.stringify(call.body),
+      timeoutSeconds: call.timeoutSeconds,
+      signal: call.signal,
+      proxyUrl: call.proxyUrl,
+      purpose: call.purpose,
+      fetch: call.fetch,
+    },
+    call.maxBytes,
+  );
+  if (answer.status < 200 || answer.status >= 300) {
+    throw classifyHttpFailure(answer.status, answer.headers, answer.text, {
+      purpose: call.purpose,
+      rateLimitProbe: call.rateLimitProbe,
+      secrets: [call.token],
+    });
+  }
+  const value = parseJson(answer.text);
+  if (value === undefined && isCloudflareChallenge(answer.status, answer.headers, answer.text.toLowerCase())) {
+    // A challenge page served with 200 is still a challenge.
+    throw new UpstreamError({
+      code: 'cloudflare_challenge',
+      message: `${call.purpose}: HTTP ${answer.status} Cloudflare challenge`,
+      status: answer.status,
+      retryable: true,
+      accountEffect: 'none',
+    });
+  }
+  if (value === undefined) {
+    throw new UpstreamError({
+      code: 'bad_response',
+      message: `${call.purpose}: HTTP ${answer.status} answer is not JSON`,
+      status: answer.status,
+      retryable: false,
+      accountEffect: 'none',
+    });
+  }
+  return value;
+}
+
+export function badResponse(purpose: string, what: string): UpstreamError {
+  return new UpstreamError({ code: 'bad_response', message: `${purpose}: ${what}`, retryable: false, accountEffect: 'none' });
+}

@@ -1,0 +1,83 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import OpenAI from 'openai';
+import { silentLogger } from '../../src/logging/logger';
+import { startServer, type RunningServer } from '../../src/server';
+import { startSimulator, type Simulator, type SimulatorAccount, type SimulatorOptions } from '../../src/simulator/server';
+
+export const API_KEY = 'sk-test-gateway';
+export const APP_KEY = 'admin-test-password';
+
+export interface Harness {
+  simulator: Simulator;
+  server: RunningServer;
+  client: OpenAI;
+  dataDir: string;
+  /** fetch against the gateway with the API key (unless headers override it). */
+  api(path: string, init?: RequestInit): Promise<Response>;
+  /** fetch against the admin API with the admin key. */
+  admin(path: string, init?: RequestInit): Promise<Response>;
+  stop(): Promise<void>;
+}
+
+export interface HarnessOptions {
+  /** Accounts known to the simulator and imported into the gateway (pool by tier). */
+  accounts?: (SimulatorAccount & { pool?: string })[];
+  simulator?: SimulatorOptions;
+  /** Extra environment (e.g. GROK2API_CHAT_STREAM_TIMEOUT). */
+  env?: Record<string, string>;
+  /** Contents of DATA_DIR/config.toml. */
+  configToml?: string;
+}
+
+/** A simulator and a gateway pointed at it, on free ports, with a temporary data folder. */
+export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
+  const accounts = options.accounts ?? [{ token: 'account-basic-1', tier: 'basic' }];
+  const simulator = await startSimulator({ ...options.simulator, accounts });
+  const dataDir = mkdtempSync(join(tmpdir(), 'grok2api-test-'));
+  const pools: Record<string, string[]> = {};
+  for (const account of accounts) {
+    const pool = account.pool ?? (account.tier === 'basic' || account.tier === undefined ? 'ssoBasic' : 'ssoSuper');
+    (pools[pool] ??= []).push(account.token);
+  }
+  if (accounts.length > 0) writeFileSync(join(dataDir, 'token.json'), JSON.stringify(pools));
+  if (options.configToml) writeFileSync(join(dataDir, 'config.toml'), options.configToml);
+  const server = await startServer({
+    env: {
+      DATA_DIR: dataDir,
+      LOG_FILE_ENABLED: 'false',
+      GROK_BASE_URL: simulator.url,
+      GROK_ASSETS_URL: simulator.url,
+      GROK_ACCOUNTS_URL: simulator.url,
+      GROK2API_APP_API_KEY: API_KEY,
+      GROK2API_APP_APP_KEY: APP_KEY,
+      GROK2API_TOKEN_AUTO_REFRESH: 'false',
+      ...options.env,
+    },
+    port: 0,
+    hostname: '127.0.0.1',
+    logger: silentLogger,
+  });
+  const client = new OpenAI({ baseURL: `${server.url}/v1`, apiKey: API_KEY, maxRetries: 0, timeout: 20_000 });
+  const withKey = (key: string) => (path: string, init: RequestInit = {}) =>
+    fetch(`${server.url}${path}`, { ...init, headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json', ...(init.headers as Record<string, string>) } });
+  return {
+    simulator,
+    server,
+    client,
+    dataDir,
+    api: withKey(API_KEY),
+    admin: withKey(APP_KEY),
+    async stop() {
+      await server.stop(1_000);
+      await simulator.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** The upstream chat calls the simulator received, in order. */
+export function chatCalls(simulator: Simulator) {
+  return simulator.requests.filter((request) => request.path === '/rest/app-chat/conversations/new');
+}

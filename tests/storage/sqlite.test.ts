@@ -1,0 +1,86 @@
+import { Database } from 'bun:sqlite';
+import { afterAll, describe, expect, test } from 'bun:test';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openStorage } from '../../src/storage';
+import { openSqliteStorage } from '../../src/storage/sqlite/sqlite-storage';
+import { LATEST_SCHEMA_VERSION } from '../../src/storage/sqlite/migrations';
+import { runAccountStoreContract } from './account-store-contract';
+
+const root = mkdtempSync(join(tmpdir(), 'grok2api-sqlite-'));
+let databases = 0;
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+describe('SQLite in a file', () => {
+  runAccountStoreContract(async () => openStorage({ type: 'sqlite', dataDir: join(root, `data-${databases++}`) }));
+});
+
+describe('SQLite in memory', () => {
+  runAccountStoreContract(async () => openStorage({ type: 'local', url: ':memory:', dataDir: root }));
+});
+
+describe('SQLite driver', () => {
+  test('the default file is DATA_DIR/grok2api.db, in WAL mode, with the schema version recorded', async () => {
+    const dataDir = join(root, 'default-path');
+    const storage = await openStorage({ type: 'local', dataDir });
+    await storage.accounts.insert([{ token: 'a', pool: 'ssoBasic' }]);
+    await storage.close();
+    const database = new Database(join(dataDir, 'grok2api.db'), { readonly: true });
+    expect(database.query<{ journal_mode: string }, []>('PRAGMA journal_mode').get()!.journal_mode).toBe('wal');
+    expect(database.query<{ version: number }, []>('SELECT MAX(version) AS version FROM schema_version').get()!.version).toBe(LATEST_SCHEMA_VERSION);
+    database.close();
+  });
+
+  test('data survives close and reopen; reopening does not re-run migrations', async () => {
+    const path = join(root, 'reopen', 'grok2api.db');
+    const first = openSqliteStorage({ path });
+    await first.accounts.insert([{ token: 'a', pool: 'ssoSuper', tags: ['nsfw'] }]);
+    await first.accounts.recordSuccess('a', { units: 4, at: 1 });
+    await first.close();
+    const second = openSqliteStorage({ path });
+    expect(await second.accounts.get('a')).toMatchObject({ pool: 'ssoSuper', quota: 136, consumed: 4, tags: ['nsfw'] });
+    await second.close();
+  });
+
+  test('two connections to one file never lose a charge', async () => {
+    const path = join(root, 'shared', 'grok2api.db');
+    const one = openSqliteStorage({ path });
+    const two = openSqliteStorage({ path });
+    await one.accounts.insert([{ token: 'a', pool: 'ssoBasic', quota: 500 }]);
+    await Promise.all(Array.from({ length: 100 }, (_, index) => (index % 2 ? one : two).accounts.recordSuccess('a', { units: 1, at: 1 })));
+    expect((await one.accounts.get('a'))!.quota).toBe(400);
+    await one.close();
+    await two.close();
+  });
+
+  test('a database from a newer build is refused, not altered', () => {
+    const path = join(root, 'newer', 'grok2api.db');
+    openSqliteStorage({ path }).close();
+    const database = new Database(path);
+    database.run('INSERT INTO schema_version (version, applied_at) VALUES (?, ?)', [LATEST_SCHEMA_VERSION + 1, 0]);
+    database.close();
+    expect(() => openSqliteStorage({ path })).toThrow('newer than this build');
+  });
+
+  test('the changed-since clock is injectable', async () => {
+    let now = 1_000;
+    const storage = openSqliteStorage({ path: ':memory:', clock: () => now });
+    await storage.accounts.insert([{ token: 'a', pool: 'ssoBasic' }, { token: 'b', pool: 'ssoBasic' }]);
+    now = 2_000;
+    await storage.accounts.update('b', { note: 'edited' });
+    expect((await storage.accounts.changedSince(1_500)).map((account) => account.token)).toEqual(['b']);
+    expect((await storage.accounts.changedSince(999)).length).toBe(2);
+    await storage.close();
+  });
+});
+
+describe('openStorage', () => {
+  test.each(['redis', 'mysql', 'pgsql', 'postgres'])('%s is reported as not available yet', async (type) => {
+    await expect(openStorage({ type, dataDir: root })).rejects.toThrow(`storage type ${type} is not available yet`);
+  });
+
+  test('an unknown type is an error, not a fallback', async () => {
+    await expect(openStorage({ type: 'mongo', dataDir: root })).rejects.toThrow('unknown storage type mongo');
+  });
+});
