@@ -1,0 +1,140 @@
+/**
+ * Added latency and throughput of chat through the gateway, against calling the simulator
+ * directly, in the same run. The simulator and the gateway each run in their own process, as
+ * in production; this process only generates load. Loopback only; bounded request counts.
+ *
+ *   npm run bench                       # defaults
+ *   BENCH_REQUESTS=400 BENCH_CONCURRENCY=32 npm run bench
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const REQUESTS = Number(process.env.BENCH_REQUESTS || 300);
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY || 16);
+const ACCOUNTS = 8;
+const bun = process.execPath;
+
+async function startProcess(command: string[], env: Record<string, string>, ready: RegExp) {
+  const child = Bun.spawn(command, { env: { ...process.env, ...env }, stdout: 'pipe', stderr: 'inherit' });
+  const reader = child.stdout.getReader();
+  let output = '';
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) throw new Error(`${command.join(' ')} exited: ${output}`);
+    output += new TextDecoder().decode(value);
+    const match = ready.exec(output);
+    if (match) {
+      // Keep draining stdout so the child never blocks on a full pipe.
+      void (async () => {
+        while (!(await reader.read()).done);
+      })();
+      return { child, url: match[1]! };
+    }
+  }
+}
+
+interface Sample { ttfbMs: number; totalMs: number }
+
+async function timed(request: () => Promise<Response>): Promise<Sample> {
+  const start = performance.now();
+  const response = await request();
+  if (!response.ok) throw new Error(`HTTP ${response.status}: ${await response.text()}`);
+  const reader = response.body!.getReader();
+  const first = await reader.read();
+  const ttfbMs = performance.now() - start;
+  if (!first.done) while (!(await reader.read()).done);
+  return { ttfbMs, totalMs: performance.now() - start };
+}
+
+async function run(label: string, request: () => Promise<Response>, concurrency: number, count: number) {
+  for (let i = 0; i < Math.min(20, count); i++) await timed(request); // warm-up
+  const samples: Sample[] = [];
+  let next = 0;
+  const start = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < count) {
+        next++;
+        samples.push(await timed(request));
+      }
+    }),
+  );
+  const seconds = (performance.now() - start) / 1000;
+  const sorted = (key: keyof Sample) => samples.map((sample) => sample[key]).sort((a, b) => a - b);
+  const percentile = (values: number[], p: number) => values[Math.min(values.length - 1, Math.floor((p / 100) * values.length))]!;
+  const total = sorted('totalMs');
+  const ttfb = sorted('ttfbMs');
+  return { label, p50: percentile(total, 50), p99: percentile(total, 99), ttfb50: percentile(ttfb, 50), throughput: count / seconds };
+}
+
+const dataDir = mkdtempSync(join(tmpdir(), 'grok2api-bench-'));
+const tokens = Array.from({ length: ACCOUNTS }, (_, index) => `bench-account-${index}`);
+writeFileSync(join(dataDir, 'token.json'), JSON.stringify({ ssoBasic: tokens.map((token) => ({ token, quota: 1_000_000_000 })) }));
+
+const simulator = await startProcess([bun, 'src/simulator/main.ts'], { SIMULATOR_PORT: '0', SIMULATOR_ACCEPT_ANY_TOKEN: 'false' }, /listening on (http:\/\/\S+)/);
+for (const token of tokens) {
+  await fetch(`${simulator.url}/__simulator/accounts`, {
+    method: 'POST',
+    body: JSON.stringify({ token, tier: 'basic', quotas: { fast: { total: 1_000_000_000, windowSeconds: 86_400 } } }),
+  });
+}
+const gateway = await startProcess(
+  [bun, 'src/index.ts'],
+  {
+    DATA_DIR: dataDir,
+    SERVER_HOST: '127.0.0.1',
+    SERVER_PORT: '0',
+    LOG_FILE_ENABLED: 'false',
+    LOG_LEVEL: 'info',
+    GROK_BASE_URL: simulator.url,
+    GROK_ASSETS_URL: simulator.url,
+    GROK_ACCOUNTS_URL: simulator.url,
+    GROK2API_APP_API_KEY: 'bench-key',
+    GROK2API_CHAT_CONCURRENT: '1000',
+    GROK2API_TOKEN_AUTO_REFRESH: 'false',
+  },
+  /"url":"(http:\/\/[^"]+)"/,
+);
+
+const message = 'Summarise the plot of a short story about a lighthouse keeper in three sentences.';
+let directIndex = 0;
+const direct = () =>
+  fetch(`${simulator.url}/rest/app-chat/conversations/new`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      cookie: `sso=${tokens[directIndex++ % ACCOUNTS]}`,
+      'x-statsig-id': 'ZTpUeXBlRXJyb3I6IENhbm5vdCByZWFkIHByb3BlcnRpZXMgb2YgdW5kZWZpbmVkIChyZWFkaW5nICdjaGlsZE5vZGVzJyk=',
+    },
+    body: JSON.stringify({ message, modeId: 'fast', temporary: true, fileAttachments: [] }),
+  });
+const viaGateway = (stream: boolean) => () =>
+  fetch(`${gateway.url}/v1/chat/completions`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: 'Bearer bench-key' },
+    body: JSON.stringify({ model: 'grok-4.1-fast', stream, messages: [{ role: 'user', content: message }] }),
+  });
+
+try {
+  console.log(`grok2api chat benchmark: ${REQUESTS} requests per scenario, ${ACCOUNTS} accounts, loopback, ${navigator.hardwareConcurrency} cores\n`);
+  for (const concurrency of [1, CONCURRENCY]) {
+    const count = concurrency === 1 ? Math.min(REQUESTS, 200) : REQUESTS;
+    const baseline = await run('simulator direct', direct, concurrency, count);
+    const rows = [baseline, await run('gateway non-streaming', viaGateway(false), concurrency, count), await run('gateway streaming', viaGateway(true), concurrency, count)];
+    console.log(`concurrency ${concurrency}:`);
+    console.log('  scenario                 p50 ms   p99 ms  ttfb p50   req/s   added p50 ms  latency ×  throughput ×');
+    for (const row of rows) {
+      const added = row.p50 - baseline.p50;
+      console.log(
+        `  ${row.label.padEnd(22)} ${row.p50.toFixed(2).padStart(8)} ${row.p99.toFixed(2).padStart(8)} ${row.ttfb50.toFixed(2).padStart(9)} ${row.throughput.toFixed(0).padStart(7)} ${added.toFixed(2).padStart(14)} ${(row.p50 / baseline.p50).toFixed(2).padStart(10)} ${(row.throughput / baseline.throughput).toFixed(2).padStart(12)}`,
+      );
+    }
+    console.log();
+  }
+} finally {
+  gateway.child.kill('SIGTERM');
+  simulator.child.kill('SIGTERM');
+  await Promise.all([gateway.child.exited, simulator.child.exited]);
+  rmSync(dataDir, { recursive: true, force: true });
+}
