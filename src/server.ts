@@ -3,6 +3,7 @@ import { loadConfig } from './config/load';
 import { Logger, parseLogLevel } from './logging/logger';
 import { AccountPool } from './pool/account-pool';
 import { QuotaScheduler } from './pool/quota-scheduler';
+import { runBounded } from './pool/run-bounded';
 import { importTokenJson } from './storage/import-token-json';
 import { openStorage } from './storage';
 import { GrokClient } from './upstream/grok/client';
@@ -43,14 +44,19 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   for (const warning of config.warnings) logger.warn('config', { warning });
 
   const storage = await openStorage({ type: env.SERVER_STORAGE_TYPE || 'local', url: env.SERVER_STORAGE_URL, dataDir });
-  if ((await storage.accounts.count()) === 0) {
-    const imported = await importTokenJson(storage, join(dataDir, 'token.json'));
-    if (imported) logger.info('imported token.json', { added: imported.added, duplicates: imported.duplicates, invalid: imported.invalid });
-  }
+  const imported = (await storage.accounts.count()) === 0 ? await importTokenJson(storage, join(dataDir, 'token.json')) : null;
+  if (imported) logger.info('imported token.json', { added: imported.added, duplicates: imported.duplicates, invalid: imported.invalid });
 
   const grok = new GrokClient({ config: () => config.get() });
   const pool = new AccountPool({ storage, config: () => config.get(), syncQuota: (token) => grok.rateLimits(token) });
   await pool.load();
+  if (imported && imported.added > 0 && config.get().token.auto_refresh) {
+    // Learn the real quotas of imported accounts in the background; requests do not wait for it.
+    const tokens = pool.accounts().map((account) => account.token);
+    void runBounded(tokens, config.get().usage.concurrent, (token) => pool.sync(token)).then((results) =>
+      logger.info('synced imported accounts', { ok: results.filter((result) => result.status === 'fulfilled').length, total: tokens.length }),
+    );
+  }
   const scheduler = new QuotaScheduler({ pool, config: () => config.get(), logger });
   scheduler.start();
   const reload = setInterval(() => {

@@ -96,6 +96,7 @@ export function chatRoutes(deps: ChatDependencies) {
           includeUsage: body.stream_options?.include_usage === true,
           usage,
           keepaliveMs: config.chat.keepalive_interval * 1000,
+          clientSignal: request.signal,
           onSettled: settle,
           logger: deps.logger,
         });

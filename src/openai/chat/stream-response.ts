@@ -18,6 +18,8 @@ export interface StreamResponseOptions {
   includeUsage: boolean;
   usage: () => object;
   keepaliveMs: number;
+  /** The client's request signal: once it fires, a failure is the client leaving, not an error. */
+  clientSignal: AbortSignal;
   /** Called exactly once, when the stream has ended one way or another. */
   onSettled: (outcome: TurnOutcome) => void;
   logger: Logger;
@@ -85,11 +87,15 @@ export function streamChatCompletion(options: StreamResponseOptions): Response {
         controller.close();
         settle({ kind: 'completed' });
       } catch (error) {
+        options.closeUpstream();
+        if (options.clientSignal.aborted) {
+          settle({ kind: 'cancelled' });
+          return controller.error(error);
+        }
         if (!(error instanceof UpstreamError)) options.logger.error('chat stream failed', { error });
         controller.enqueue(sseData(errorPayload(error)));
         controller.enqueue(SSE_DONE);
         controller.close();
-        options.closeUpstream();
         settle({ kind: 'failed', error });
       }
     },
