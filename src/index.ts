@@ -22,9 +22,10 @@ async function main() {
 
   const workers = Number(process.env.SERVER_WORKERS || 1);
   if (!Number.isInteger(workers) || workers < 1) throw new Error(`SERVER_WORKERS must be a positive integer (got "${process.env.SERVER_WORKERS}")`);
-  if (workers > 1 && !process.env.GROK2API_WORKER) return superviseWorkers(workers);
+  const isWorker = argv.includes(WORKER_FLAG);
+  if (workers > 1 && !isWorker) return superviseWorkers(workers);
 
-  const server = await startServer({ env: process.env, reusePort: Boolean(process.env.GROK2API_WORKER) });
+  const server = await startServer({ env: process.env, reusePort: isWorker });
   let stopping = false;
   const shutdown = async () => {
     if (stopping) return;
@@ -36,11 +37,14 @@ async function main() {
   process.on('SIGTERM', shutdown);
 }
 
+/** Marks a process started by the supervisor (an argument, so it never collides with config env vars). */
+const WORKER_FLAG = '--worker';
+
 function superviseWorkers(count: number) {
-  const command = process.execPath.endsWith('bun') || process.execPath.endsWith('bun.exe') ? [process.execPath, ...process.argv.slice(1)] : [process.execPath, ...process.argv.slice(2)];
-  const children = Array.from({ length: count }, (_, index) =>
-    Bun.spawn(command, { env: { ...process.env, GROK2API_WORKER: String(index + 1) }, stdio: ['inherit', 'inherit', 'inherit'] }),
-  );
+  // Under `bun src/index.ts` argv[1] is the script; in the compiled binary argv[1] is internal.
+  const runsScript = /bun(\.exe)?$/.test(process.execPath);
+  const command = [process.execPath, ...process.argv.slice(runsScript ? 1 : 2), WORKER_FLAG];
+  const children = Array.from({ length: count }, () => Bun.spawn(command, { env: process.env, stdio: ['inherit', 'inherit', 'inherit'] }));
   const forward = (signal: NodeJS.Signals) => () => children.forEach((child) => child.kill(signal));
   process.on('SIGINT', forward('SIGINT'));
   process.on('SIGTERM', forward('SIGTERM'));

@@ -163,11 +163,5 @@ async function readBoundedBytes(
   } finally {
     reader.cancel().catch(() => {});
   }
-  const joined = new Uint8Array(length);
-  let offset = 0;
-  for (const chunk of chunks) {
-    joined.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return joined;
+  return Buffer.concat(chunks, length);
 }

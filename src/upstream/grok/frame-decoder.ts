@@ -120,13 +120,7 @@ export class FrameDecoder {
 }
 
 function concatenate(pieces: Uint8Array[], length: number): Uint8Array {
-  const joined = new Uint8Array(length);
-  let offset = 0;
-  for (const piece of pieces) {
-    joined.set(piece, offset);
-    offset += piece.length;
-  }
-  return joined;
+  return Buffer.concat(pieces, length);
 }
 
 /** Convenience for tests and one-shot bodies: decodes a whole byte iterable. */
