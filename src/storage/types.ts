@@ -129,11 +129,25 @@ export interface AccountStore {
   changedSince(at: number): Promise<Account[]>;
 }
 
+/**
+ * Small JSON documents other features keep (stored responses, media jobs, …), grouped by
+ * collection and addressed by id. Every driver implements the same semantics: `put` replaces the
+ * whole value; an expired record is invisible and may be purged lazily; `list` orders by id.
+ */
+export interface RecordStore {
+  put(collection: string, id: string, value: unknown, options?: { expiresAt?: number | null }): Promise<void>;
+  get<T = unknown>(collection: string, id: string): Promise<T | null>;
+  delete(collection: string, id: string): Promise<boolean>;
+  /** Up to `limit` (default 100) records with id > `after`, in id order. */
+  list<T = unknown>(collection: string, options?: { limit?: number; after?: string }): Promise<{ id: string; value: T }[]>;
+}
+
 export type StorageKind = 'sqlite' | 'redis' | 'postgres' | 'mysql';
 
 export interface Storage {
   readonly kind: StorageKind;
   accounts: AccountStore;
+  records: RecordStore;
   ping(): Promise<void>;
   close(): Promise<void>;
 }

@@ -7,6 +7,7 @@ import { openStorage } from '../../src/storage';
 import { openSqliteStorage } from '../../src/storage/sqlite/sqlite-storage';
 import { LATEST_SCHEMA_VERSION } from '../../src/storage/sqlite/migrations';
 import { runAccountStoreContract } from './account-store-contract';
+import { runRecordStoreContract } from './record-store-contract';
 
 const root = mkdtempSync(join(tmpdir(), 'grok2api-sqlite-'));
 let databases = 0;
@@ -14,6 +15,7 @@ afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 describe('SQLite in a file', () => {
   runAccountStoreContract(async () => openStorage({ type: 'sqlite', dataDir: join(root, `data-${databases++}`) }));
+  runRecordStoreContract(async () => openStorage({ type: 'sqlite', dataDir: join(root, `data-${databases++}`) }));
 });
 
 describe('SQLite in memory', () => {

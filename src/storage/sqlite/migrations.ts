@@ -43,6 +43,21 @@ export const MIGRATIONS: readonly SchemaMigration[] = [
       'CREATE INDEX accounts_by_updated_at ON accounts (updated_at)',
     ],
   },
+  {
+    version: 2,
+    description: 'records table (stored responses, media jobs, …)',
+    statements: [
+      `CREATE TABLE records (
+        collection TEXT NOT NULL,
+        id TEXT NOT NULL,
+        value TEXT NOT NULL,
+        expires_at INTEGER,
+        updated_at INTEGER NOT NULL,
+        PRIMARY KEY (collection, id)
+      )`,
+      'CREATE INDEX records_by_expiry ON records (expires_at) WHERE expires_at IS NOT NULL',
+    ],
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.at(-1)!.version;

@@ -4,6 +4,7 @@ import { dirname } from 'node:path';
 import type { Storage } from '../types';
 import { SqliteAccountStore } from './account-store';
 import { migrateSchema } from './migrations';
+import { SqliteRecordStore } from './record-store';
 
 export const MEMORY_DATABASE = ':memory:';
 
@@ -38,6 +39,7 @@ export function openSqliteStorage(options: SqliteStorageOptions): Storage {
   return {
     kind: 'sqlite',
     accounts: new SqliteAccountStore(database, clock),
+    records: new SqliteRecordStore(database, clock),
     async ping() {
       database.query('SELECT 1').get();
     },
