@@ -1,5 +1,6 @@
 import { Elysia } from 'elysia';
 import { openapi } from '@elysiajs/openapi';
+import { ConversationRunner } from './conversation/conversation-runner';
 import { configRoutes } from './admin/config-routes';
 import { tokensRoutes } from './admin/tokens-routes';
 import { parseKeyList, requireBearer } from './auth/bearer';
@@ -36,6 +37,10 @@ export function createApp(deps: AppDependencies) {
     requireBearer(request.headers.get('authorization'), [appKey]);
   };
 
+  const turnDependencies = { pool: deps.pool, grok: deps.grok, config, logger: deps.logger, fetch: deps.fetch };
+  // One runner for every client API: one concurrency cap on upstream chat calls.
+  const conversations = new ConversationRunner(turnDependencies);
+
   const app: Elysia = new Elysia({ name: 'grok2api' })
     .use(requestLog(deps.logger, config))
     .use(errorHandler({ logger: deps.logger, routes: () => app.routes }))
@@ -58,7 +63,7 @@ export function createApp(deps: AppDependencies) {
       }),
     )
     .use(modelsRoutes(apiGuard))
-    .use(chatRoutes({ pool: deps.pool, grok: deps.grok, config, logger: deps.logger, fetch: deps.fetch, guard: apiGuard }))
+    .use(chatRoutes({ ...turnDependencies, guard: apiGuard, conversations }))
     .use(tokensRoutes({ pool: deps.pool, storage: deps.storage, config }))
     .use(configRoutes({ config: deps.config, guard: adminGuard })) as unknown as Elysia;
   return app;

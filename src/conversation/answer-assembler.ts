@@ -1,5 +1,8 @@
-import type { GrokEvent } from '../../upstream/grok/frames';
-import { ToolCallSieve, type SieveOutput } from './tool-call-sieve';
+import type { GrokEvent } from '../upstream/grok/frames';
+import type { FunctionTool } from '../openai/chat/active-tools';
+import { requiredArgumentsOf } from '../openai/chat/required-arguments';
+import { newToolCallId } from '../openai/chat/tool-call-block';
+import { ToolCallSieve, type SieveOutput } from '../openai/chat/tool-call-sieve';
 
 /**
  * Turns upstream events into the pieces of one assistant answer, in order: reasoning text,
@@ -29,8 +32,8 @@ export class AnswerAssembler {
   private answerStarted = false;
   private readonly sieve: ToolCallSieve | null;
 
-  constructor(toolNames: string[] | null) {
-    this.sieve = toolNames && toolNames.length > 0 ? new ToolCallSieve(toolNames) : null;
+  constructor(toolNames: string[] | null, tools: readonly FunctionTool[] = []) {
+    this.sieve = toolNames && toolNames.length > 0 ? new ToolCallSieve(toolNames, newToolCallId, requiredArgumentsOf(tools)) : null;
   }
 
   push(event: GrokEvent): AnswerPiece[] {
