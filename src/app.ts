@@ -9,6 +9,7 @@ import { errorHandler } from './http/error-handler';
 import type { Logger } from './logging/logger';
 import { chatRoutes } from './openai/chat/chat-routes';
 import { ApiError } from './openai/errors';
+import { responsesRoutes } from './openai/responses/responses-routes';
 import { modelsRoutes } from './openai/models-routes';
 import { healthRoutes } from './ops/health-routes';
 import { requestLog } from './ops/request-log';
@@ -64,6 +65,7 @@ export function createApp(deps: AppDependencies) {
     )
     .use(modelsRoutes(apiGuard))
     .use(chatRoutes({ ...turnDependencies, guard: apiGuard, conversations }))
+    .use(responsesRoutes({ conversations, records: deps.storage.records, guard: apiGuard }))
     .use(tokensRoutes({ pool: deps.pool, storage: deps.storage, config }))
     .use(configRoutes({ config: deps.config, guard: adminGuard })) as unknown as Elysia;
   return app;

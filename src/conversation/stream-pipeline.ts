@@ -26,7 +26,7 @@ export interface StreamConversationOptions {
   /** The client's request signal: once it fires, a failure is the client leaving, not an error. */
   clientSignal: AbortSignal;
   logger: Logger;
-  /** Called once after the stream ended well (e.g. to store the response). */
+  /** Called once when the answer completed, after `encoder.finish()` and before its bytes are sent (e.g. to store it). */
   onCompleted?: () => Promise<void> | void;
 }
 
@@ -76,8 +76,10 @@ export function streamConversation(options: StreamConversationOptions): Response
           for (const bytes of produced) controller.enqueue(bytes);
           if (produced.length > 0) return;
         }
+        const closing = encoder.finish();
+        // Before the client sees the end, so what it does next (e.g. continue a stored response) finds it.
         await options.onCompleted?.();
-        for (const bytes of encoder.finish()) controller.enqueue(bytes);
+        for (const bytes of closing) controller.enqueue(bytes);
         controller.close();
       } catch (error) {
         conversation.cancel();
