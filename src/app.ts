@@ -1,6 +1,8 @@
 import { Elysia } from 'elysia';
 import { openapi } from '@elysiajs/openapi';
 import { ConversationRunner } from './conversation/conversation-runner';
+import { renderAnthropicError } from './anthropic/errors';
+import { messagesRoutes } from './anthropic/messages-routes';
 import { configRoutes } from './admin/config-routes';
 import { tokensRoutes } from './admin/tokens-routes';
 import { parseKeyList, requireBearer } from './auth/bearer';
@@ -44,7 +46,7 @@ export function createApp(deps: AppDependencies) {
 
   const app: Elysia = new Elysia({ name: 'grok2api' })
     .use(requestLog(deps.logger, config))
-    .use(errorHandler({ logger: deps.logger, routes: () => app.routes }))
+    .use(errorHandler({ logger: deps.logger, routes: () => app.routes, renderers: [renderAnthropicError] }))
     .use(
       openapi({
         path: '/docs',
@@ -66,6 +68,7 @@ export function createApp(deps: AppDependencies) {
     .use(modelsRoutes(apiGuard))
     .use(chatRoutes({ ...turnDependencies, guard: apiGuard, conversations }))
     .use(responsesRoutes({ conversations, records: deps.storage.records, guard: apiGuard }))
+    .use(messagesRoutes({ conversations, apiKeys: () => parseKeyList(config().app.api_key) }))
     .use(tokensRoutes({ pool: deps.pool, storage: deps.storage, config }))
     .use(configRoutes({ config: deps.config, guard: adminGuard })) as unknown as Elysia;
   return app;
