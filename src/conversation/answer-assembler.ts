@@ -32,7 +32,11 @@ export class AnswerAssembler {
   private answerStarted = false;
   private readonly sieve: ToolCallSieve | null;
 
-  constructor(toolNames: string[] | null, tools: readonly FunctionTool[] = []) {
+  /**
+   * @param parallelToolCalls false keeps only the first call: the client said it handles one
+   *   call per turn, and the prompt asked for one, so later calls are dropped rather than sent.
+   */
+  constructor(toolNames: string[] | null, tools: readonly FunctionTool[] = [], private readonly parallelToolCalls = true) {
     this.sieve = toolNames && toolNames.length > 0 ? new ToolCallSieve(toolNames, newToolCallId, requiredArgumentsOf(tools)) : null;
   }
 
@@ -110,6 +114,7 @@ export class AnswerAssembler {
         pieces.push({ type: 'content', text: output.text });
         continue;
       }
+      if (!this.parallelToolCalls && output.index > 0) continue;
       if (output.type === 'tool_call_start') this.toolCalls[output.index] = { id: output.id, name: output.name, arguments: '' };
       if (output.type === 'tool_call_arguments') this.toolCalls[output.index]!.arguments += output.delta;
       pieces.push(output);

@@ -19,6 +19,8 @@ export interface ConversationRequest {
   /** Function tools the model was told about; empty means tool calls are not parsed. */
   tools: FunctionTool[];
   toolChoice: ToolChoice | undefined;
+  /** false: at most one call per answer. */
+  parallelToolCalls: boolean;
   reasoning: ReasoningOutput;
   temperature?: number;
   topP?: number;
@@ -46,6 +48,7 @@ export function buildConversationRequest(input: ConversationInput, model: Catalo
     attachments,
     tools: activeTools(input),
     toolChoice: input.tool_choice,
+    parallelToolCalls: input.parallel_tool_calls ?? true,
     reasoning: reasoningOutputFor(input.reasoning_effort, config),
     temperature: input.temperature,
     topP: input.top_p,

@@ -47,7 +47,7 @@ export class ConversationRunner {
       },
       this.deps,
     );
-    const answer = new AnswerAssembler(toolNamesOf(request), request.tools);
+    const answer = new AnswerAssembler(toolNamesOf(request), request.tools, request.parallelToolCalls);
     return new UpstreamAttempt(turn, answer, message, request.model.cost, this.deps, signal);
   }
 }
