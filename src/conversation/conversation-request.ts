@@ -41,7 +41,11 @@ export interface ConversationInput {
 }
 
 export function buildConversationRequest(input: ConversationInput, model: CatalogModel, config: Config, attachmentParam?: string): ConversationRequest {
-  const { message, attachments } = flattenMessages(input);
+  const { message, attachments } = flattenMessages(input, {
+    budgetChars: config.chat.prompt_budget_chars,
+    maxChars: config.chat.upstream_max_chars,
+    param: attachmentParam ?? 'messages',
+  });
   return {
     model,
     message,
