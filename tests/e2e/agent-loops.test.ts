@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'bun:test';
 import Anthropic from '@anthropic-ai/sdk';
 import { createOpenAICompatible } from '@ai-sdk/openai-compatible';
-import { generateText, jsonSchema, stepCountIs, tool } from 'ai';
+import { generateText, jsonSchema, stepCountIs, streamText, tool } from 'ai';
 import type OpenAI from 'openai';
 import { API_KEY, chatCalls, startHarness, type Harness } from '../helpers/gateway-harness';
 
@@ -68,6 +68,33 @@ describe(`agent loop of ${ROUND_TRIPS} tool round-trips`, () => {
     expect(result.steps).toHaveLength(ROUND_TRIPS + 1);
     expect(result.text).toBe('I read all five pages.');
     expect(result.finishReason).toBe('stop');
+    expectHistoryUpstream();
+  });
+
+  test('Vercel AI SDK streamText over several steps (streamed tool-call deltas)', async () => {
+    scriptAgent();
+    const provider = createOpenAICompatible({ name: 'grok2api', baseURL: `${harness.server.url}/v1`, apiKey: API_KEY });
+    const pagesRead: number[] = [];
+    const result = streamText({
+      model: provider.chatModel('grok-4.1-fast'),
+      prompt: 'Read pages 1 to 5, one at a time.',
+      tools: {
+        read_page: tool({
+          inputSchema: jsonSchema<{ page: number }>(pageSchema as never),
+          execute: async ({ page }) => {
+            pagesRead.push(page);
+            return pageContent(page);
+          },
+        }),
+      },
+      stopWhen: stepCountIs(ROUND_TRIPS + 3),
+    });
+    let streamed = '';
+    for await (const delta of result.textStream) streamed += delta;
+    expect(pagesRead).toEqual([1, 2, 3, 4, 5]);
+    expect(await result.text).toBe('I read all five pages.');
+    expect(streamed).toContain('Reading page 3.');
+    expect(streamed).not.toContain('tool_call');
     expectHistoryUpstream();
   });
 

@@ -129,6 +129,22 @@ describe('POST /v1/messages (@anthropic-ai/sdk)', () => {
     expect(upstreamMessage(1)).not.toContain('Pondering');
   });
 
+  test('unknown fields (newer API versions) are ignored', async () => {
+    harness.simulator.script({ answer: 'fine' });
+    const response = await harness.api('/v1/messages', {
+      method: 'POST',
+      headers: { 'anthropic-version': '2023-06-01', 'anthropic-beta': 'something-new' },
+      body: JSON.stringify({
+        model: 'grok-4.1-fast',
+        max_tokens: 5,
+        context_management: { edits: [] },
+        messages: [{ role: 'user', content: [{ type: 'text', text: 'x', cache_control: { type: 'ephemeral' }, citations: null }] }],
+      }),
+    });
+    expect(response.status).toBe(200);
+    expect(((await response.json()) as { content: unknown[] }).content).toEqual([{ type: 'text', text: 'fine' }]);
+  });
+
   test('count_tokens estimates the flattened input', async () => {
     const small = await client.messages.countTokens({ model: 'grok-4.1-fast', messages: [{ role: 'user', content: 'hi' }] });
     const large = await client.messages.countTokens({ model: 'grok-4.1-fast', messages: [{ role: 'user', content: 'hi '.repeat(500) }] });

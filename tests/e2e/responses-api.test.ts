@@ -122,6 +122,16 @@ describe('POST /v1/responses (openai SDK)', () => {
     expect(missing.status).toBe(404);
   });
 
+  test('unknown top-level fields are ignored, as newer clients send them', async () => {
+    harness.simulator.script({ answer: 'fine' });
+    const response = await harness.api('/v1/responses', {
+      method: 'POST',
+      body: JSON.stringify({ model: 'grok-4.1-fast', input: 'x', some_future_field: { a: 1 }, include: ['reasoning.encrypted_content'] }),
+    });
+    expect(response.status).toBe(200);
+    expect(((await response.json()) as { output_text: string }).output_text).toBe('fine');
+  });
+
   test('GET and DELETE a stored response', async () => {
     harness.simulator.script({ answer: 'Stored answer.' });
     const created = await harness.client.responses.create({ model: 'grok-4.1-fast', input: 'store me' });
