@@ -80,13 +80,14 @@ export function errorHandler(options: ErrorHandlerOptions) {
       const pathname = new URL(request.url).pathname;
       const methods = allowedMethods(pathname).filter((method) => method !== request.method);
       if (methods.length > 0) {
-        return new ApiError({
+        const notAllowed = new ApiError({
           status: 405,
           message: `Method ${request.method} is not allowed on ${pathname}. Allowed: ${methods.join(', ')}.`,
           type: 'invalid_request_error',
           code: 'method_not_allowed',
           headers: { allow: methods.join(', ') },
-        }).toResponse();
+        });
+        return render(notAllowed, request);
       }
       return render(new ApiError({ status: 404, message: `Unknown route: ${request.method} ${pathname}`, code: 'not_found' }), request);
     }

@@ -209,6 +209,13 @@ describe('Anthropic auth and errors', () => {
     expect(((await unknown.json()) as { error: { type: string } }).error.type).toBe('not_found_error');
   });
 
+  test('a wrong method on /v1/messages is a 405 in Anthropic shape', async () => {
+    const response = await harness.api('/v1/messages');
+    expect(response.status).toBe(405);
+    expect(response.headers.get('allow')).toBe('POST');
+    expect(((await response.json()) as { type: string; error: { type: string } }).type).toBe('error');
+  });
+
   test('a failure after the stream started ends with an error event', async () => {
     harness.simulator.enqueueFault({ kind: 'cut', afterFrames: 4 });
     const response = await harness.api('/v1/messages', {

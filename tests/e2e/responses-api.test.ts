@@ -163,6 +163,7 @@ describe('POST /v1/responses: malformed input is a 400 in OpenAI shape', () => {
     ['bad role', { input: [{ role: 'robot', content: 'x' }] }, 'input.0.role'],
     ['tool without a name', { input: 'x', tools: [{ type: 'function', parameters: {} }] }, 'tools.0.name'],
     ['bad tool name', { input: 'x', tools: [{ type: 'function', name: 'has space' }] }, 'tools.0.name'],
+    ['bad tool schema', { input: 'x', tools: [{ type: 'function', name: 't', parameters: { type: 'array' } }] }, 'tools.0.parameters.type'],
     ['unsupported tool type', { input: 'x', tools: [{ type: 'computer_use_preview' }] }, 'tools.0.type'],
     ['tool_choice naming an undeclared tool', { input: 'x', tools: [weatherTool], tool_choice: { type: 'function', name: 'nope' } }, 'tool_choice'],
     ['unknown previous_response_id', { input: 'x', previous_response_id: 'resp_missing' }, 'previous_response_id'],

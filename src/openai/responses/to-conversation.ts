@@ -111,6 +111,9 @@ const toolDefinition = (tool: ResponsesTool, index: number): ToolDefinition | nu
   if (tool.type !== 'function') {
     throw invalidRequest(`Tool type '${tool.type}' is not supported; use function tools or web_search`, `tools.${index}.type`, 'invalid_tool_type');
   }
+  if (tool.parameters && tool.parameters.type !== undefined && tool.parameters.type !== 'object') {
+    throw invalidRequest("parameters must be a JSON schema with type 'object'", `tools.${index}.parameters.type`, 'invalid_schema');
+  }
   return { type: 'function', function: { name: tool.name, description: tool.description, parameters: tool.parameters } };
 };
 
