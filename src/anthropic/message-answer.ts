@@ -36,6 +36,11 @@ export class MessageAnswer {
     return this.output.hasToolUse ? 'tool_use' : 'end_turn';
   }
 
+  /** A stop sequence matched: nothing after it reaches the client. */
+  get stopped(): boolean {
+    return this.stops.stopped;
+  }
+
   get stopSequence(): string | null {
     return this.stops.matched;
   }

@@ -55,7 +55,13 @@ export function messagesRoutes(deps: MessagesDependencies) {
         }
 
         try {
-          for (let pieces = await conversation.next(); pieces !== null; pieces = await conversation.next()) answer.add(pieces);
+          for (let pieces = await conversation.next(); pieces !== null; pieces = await conversation.next()) {
+            answer.add(pieces);
+            if (answer.stopped) {
+              conversation.stopEarly();
+              break;
+            }
+          }
         } catch (error) {
           conversation.cancel();
           throw asApiError(error);

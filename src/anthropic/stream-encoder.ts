@@ -61,6 +61,10 @@ export class MessagesStreamEncoder implements StreamEncoder {
     return this.event({ type: 'ping' });
   }
 
+  ended(): boolean {
+    return this.answer.stopped;
+  }
+
   private event(event: MessageEvent): Uint8Array {
     return sseEvent(event.type, event);
   }

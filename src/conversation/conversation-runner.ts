@@ -97,6 +97,12 @@ export class Conversation {
     return this.answer;
   }
 
+  /** The answer is complete for the client before the upstream ended (a stop sequence matched). */
+  stopEarly(): void {
+    this.attempt.stopEarly();
+    this.finish();
+  }
+
   /** The client left: stop reading upstream and release everything. */
   cancel(): void {
     this.attempt.cancel();

@@ -17,6 +17,8 @@ export interface StreamEncoder {
   failure(error: ApiError): Uint8Array[];
   /** Sent while the upstream is silent, so proxies keep the connection open. */
   keepalive(): Uint8Array;
+  /** True once the client needs nothing more (e.g. a stop sequence matched): the upstream is not read further. */
+  ended?(): boolean;
 }
 
 export interface StreamConversationOptions {
@@ -74,6 +76,10 @@ export function streamConversation(options: StreamConversationOptions): Response
           if (next === null) break;
           const produced = encoder.pieces(next);
           for (const bytes of produced) controller.enqueue(bytes);
+          if (encoder.ended?.()) {
+            conversation.stopEarly();
+            break;
+          }
           if (produced.length > 0) return;
         }
         const closing = encoder.finish();
@@ -91,6 +97,8 @@ export function streamConversation(options: StreamConversationOptions): Response
     },
     cancel() {
       conversation.cancel();
+      // The read in flight now fails with the closed upstream; nobody waits for it any more.
+      pending?.catch(() => {});
     },
   });
 

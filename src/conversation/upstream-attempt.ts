@@ -54,6 +54,14 @@ export class UpstreamAttempt {
     return all;
   }
 
+  /** The client needs nothing more (a stop sequence matched): stop reading, and charge the answer. */
+  stopEarly(): void {
+    if (this.done) return;
+    this.done = true;
+    this.turn.stream.close();
+    this.settle({ kind: 'completed' });
+  }
+
   cancel(): void {
     if (this.done && this.settled) return;
     this.done = true;

@@ -226,3 +226,20 @@ describe('Anthropic auth and errors', () => {
     expect(text.trimEnd().split('\n\n').at(-1)).toMatch(/^event: error\ndata: \{"type":"error","error":\{"type":"(api_error|overloaded_error)"/);
   });
 });
+
+describe('stop sequences end the upstream read', () => {
+  test('once a stop sequence matched, the answer ends even if the upstream never does', async () => {
+    // The upstream stalls after the stop sequence; without the early end the request would hang.
+    harness.simulator.enqueueFault({ kind: 'stall', afterFrames: 8 });
+    harness.simulator.script({ answerTokens: ['one ', 'two ', 'STOP', ' three', ' four', ' five', ' six', ' seven', ' eight', ' nine'] });
+    const message = await client.messages.create({ model: 'grok-4.1-fast', max_tokens: 100, stop_sequences: ['STOP'], messages: [{ role: 'user', content: 'count' }] });
+    expect(message.content).toEqual([{ type: 'text', text: 'one two ' }] as never);
+    expect(message.stop_reason).toBe('stop_sequence');
+
+    harness.simulator.enqueueFault({ kind: 'stall', afterFrames: 8 });
+    harness.simulator.script({ answerTokens: ['one ', 'two ', 'STOP', ' three', ' four', ' five', ' six', ' seven', ' eight', ' nine'] });
+    const stream = client.messages.stream({ model: 'grok-4.1-fast', max_tokens: 100, stop_sequences: ['STOP'], messages: [{ role: 'user', content: 'count' }] });
+    const final = await stream.finalMessage();
+    expect(final.stop_sequence).toBe('STOP');
+  });
+});
