@@ -1,5 +1,8 @@
 import { Elysia } from 'elysia';
 import { openapi } from '@elysiajs/openapi';
+import { ConversationRunner } from './conversation/conversation-runner';
+import { renderAnthropicError } from './anthropic/errors';
+import { messagesRoutes } from './anthropic/messages-routes';
 import { configRoutes } from './admin/config-routes';
 import { tokensRoutes } from './admin/tokens-routes';
 import { parseKeyList, requireBearer } from './auth/bearer';
@@ -8,6 +11,7 @@ import { errorHandler } from './http/error-handler';
 import type { Logger } from './logging/logger';
 import { chatRoutes } from './openai/chat/chat-routes';
 import { ApiError } from './openai/errors';
+import { responsesRoutes } from './openai/responses/responses-routes';
 import { modelsRoutes } from './openai/models-routes';
 import { healthRoutes } from './ops/health-routes';
 import { requestLog } from './ops/request-log';
@@ -36,9 +40,13 @@ export function createApp(deps: AppDependencies) {
     requireBearer(request.headers.get('authorization'), [appKey]);
   };
 
+  const turnDependencies = { pool: deps.pool, grok: deps.grok, config, logger: deps.logger, fetch: deps.fetch };
+  // One runner for every client API: one concurrency cap on upstream chat calls.
+  const conversations = new ConversationRunner(turnDependencies);
+
   const app: Elysia = new Elysia({ name: 'grok2api' })
     .use(requestLog(deps.logger, config))
-    .use(errorHandler({ logger: deps.logger, routes: () => app.routes }))
+    .use(errorHandler({ logger: deps.logger, routes: () => app.routes, renderers: [renderAnthropicError] }))
     .use(
       openapi({
         path: '/docs',
@@ -58,7 +66,9 @@ export function createApp(deps: AppDependencies) {
       }),
     )
     .use(modelsRoutes(apiGuard))
-    .use(chatRoutes({ pool: deps.pool, grok: deps.grok, config, logger: deps.logger, fetch: deps.fetch, guard: apiGuard }))
+    .use(chatRoutes({ ...turnDependencies, guard: apiGuard, conversations }))
+    .use(responsesRoutes({ conversations, records: deps.storage.records, guard: apiGuard }))
+    .use(messagesRoutes({ conversations, apiKeys: () => parseKeyList(config().app.api_key) }))
     .use(tokensRoutes({ pool: deps.pool, storage: deps.storage, config }))
     .use(configRoutes({ config: deps.config, guard: adminGuard })) as unknown as Elysia;
   return app;

@@ -117,6 +117,14 @@ export const ChatSection = Type.Object({
     'How reasoning reaches clients: the reasoning_content field, <think> tags inside content, or not at all',
   ),
   keepalive_interval: seconds(15, 'SSE keep-alive comment interval while the upstream is silent (s, 0 disables)'),
+  prompt_budget_chars: count(
+    120000,
+    'Character budget of the flattened upstream message: the oldest turns are dropped (with a marker) beyond it; system turns, the tool prompt and the latest input are always kept (0 disables)',
+  ),
+  upstream_max_chars: count(
+    400000,
+    'Longest flattened message sent upstream; a request still over it after the budget is refused with a 400 before any upstream call (0 disables)',
+  ),
 });
 
 export const ImageSection = Type.Object({

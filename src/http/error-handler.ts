@@ -42,39 +42,56 @@ function routeMatcher(path: string): RegExp {
   return new RegExp(`^${pattern}/?$`);
 }
 
-export function errorHandler(options: { logger: Logger; routes: () => { method: string; path: string }[] }) {
+export interface ErrorHandlerOptions {
+  logger: Logger;
+  routes: () => { method: string; path: string }[];
+  /** Other APIs' error shapes on their own routes (e.g. Anthropic's); the first answer wins. */
+  renderers?: ((error: ApiError, request: Request) => Response | undefined)[];
+}
+
+export function errorHandler(options: ErrorHandlerOptions) {
   let matchers: { method: string; pattern: RegExp }[] | null = null;
   const allowedMethods = (pathname: string) => {
     matchers ??= options.routes().map((route) => ({ method: route.method, pattern: routeMatcher(route.path) }));
     return [...new Set(matchers.filter((route) => route.pattern.test(pathname)).map((route) => route.method))];
   };
 
+  const render = (error: ApiError, request: Request): Response => {
+    for (const renderer of options.renderers ?? []) {
+      const response = renderer(error, request);
+      if (response) return response;
+    }
+    return error.toResponse();
+  };
+
   return new Elysia({ name: 'error-handler' }).onError({ as: 'global' }, ({ code, error, request }) => {
-    if (error instanceof ApiError) return error.toResponse();
-    if (code === 'VALIDATION') return validationError(error).toResponse();
+    if (error instanceof ApiError) return render(error, request);
+    if (code === 'VALIDATION') return render(validationError(error), request);
     if (code === 'PARSE') {
-      return new ApiError({
+      const invalidJson = new ApiError({
         status: 400,
         message: 'Invalid JSON in request body. Check for trailing commas or other syntax errors.',
         param: 'body',
         code: 'json_invalid',
-      }).toResponse();
+      });
+      return render(invalidJson, request);
     }
     if (code === 'NOT_FOUND') {
       const pathname = new URL(request.url).pathname;
       const methods = allowedMethods(pathname).filter((method) => method !== request.method);
       if (methods.length > 0) {
-        return new ApiError({
+        const notAllowed = new ApiError({
           status: 405,
           message: `Method ${request.method} is not allowed on ${pathname}. Allowed: ${methods.join(', ')}.`,
           type: 'invalid_request_error',
           code: 'method_not_allowed',
           headers: { allow: methods.join(', ') },
-        }).toResponse();
+        });
+        return render(notAllowed, request);
       }
-      return new ApiError({ status: 404, message: `Unknown route: ${request.method} ${pathname}`, code: 'not_found' }).toResponse();
+      return render(new ApiError({ status: 404, message: `Unknown route: ${request.method} ${pathname}`, code: 'not_found' }), request);
     }
     options.logger.error('unhandled error', { error, path: new URL(request.url).pathname });
-    return new ApiError({ status: 500, message: 'Internal server error', type: 'server_error', code: 'internal_error' }).toResponse();
+    return render(new ApiError({ status: 500, message: 'Internal server error', type: 'server_error', code: 'internal_error' }), request);
   });
 }

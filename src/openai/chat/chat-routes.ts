@@ -1,43 +1,30 @@
 import { Elysia } from 'elysia';
 import { randomBytes } from 'node:crypto';
 import { findModel } from '../../catalog/models';
-import { ConcurrencyLimit } from '../../upstream/concurrency-limit';
-import { UpstreamError } from '../../upstream/errors';
+import { buildConversationRequest } from '../../conversation/conversation-request';
+import { ConversationRunner } from '../../conversation/conversation-runner';
+import type { TurnDependencies } from '../../conversation/open-upstream-turn';
+import { collectConversation, streamConversation } from '../../conversation/stream-pipeline';
 import { ApiError } from '../errors';
 import { modelNotFound } from '../models-routes';
-import { apiErrorFromUpstream } from '../upstream-failure';
-import { AnswerAssembler } from './answer-assembler';
 import { ChunkBuilder } from './chunk-builder';
-import { collectAnswer, completionBody } from './collect-response';
-import { flattenMessages } from './flatten';
-import { openUpstreamTurn, type TurnDependencies, type UpstreamTurn } from './open-upstream-turn';
-import { reasoningOutputFor } from './reasoning-visibility';
+import { completionBody } from './collect-response';
 import { ChatCompletionRequestSchema } from './request-schema';
-import { activeToolNames } from './active-tools';
-import { streamChatCompletion, type TurnOutcome } from './stream-response';
-import { answerUsage } from './answer-usage';
+import { ChatStreamEncoder } from './stream-response';
 import { validateChatRequest } from './validate';
 
 export interface ChatDependencies extends TurnDependencies {
   /** Throws an ApiError unless the request carries a valid API key. */
   guard: (request: Request) => void;
+  /** Shared with the other client APIs so they share one concurrency cap; created when absent. */
+  conversations?: ConversationRunner;
 }
 
 const completionId = () => `chatcmpl-${randomBytes(12).toString('hex')}`;
 
-function settleTurn(turn: UpstreamTurn, deps: ChatDependencies, cost: number, outcome: TurnOutcome): void {
-  if (outcome.kind === 'completed') {
-    void deps.pool.reportSuccess(turn.lease, cost);
-  } else if (outcome.kind === 'failed' && outcome.error instanceof UpstreamError) {
-    // Bytes already reached the client, so nothing is replayed; the account still learns.
-    void deps.pool.reportFailure(turn.lease, outcome.error);
-  } else {
-    turn.lease.release();
-  }
-}
-
+/** Chat completions: a thin adapter from OpenAI's chat body onto the conversation core. */
 export function chatRoutes(deps: ChatDependencies) {
-  const upstreamSlots = new ConcurrencyLimit(() => deps.config().chat.concurrent);
+  const conversations = deps.conversations ?? new ConversationRunner(deps);
 
   return new Elysia({ name: 'openai-chat' }).post(
     '/v1/chat/completions',
@@ -55,63 +42,30 @@ export function chatRoutes(deps: ChatDependencies) {
         });
       }
       const config = deps.config();
-      const { message, attachments } = flattenMessages(body);
-      const toolNames = activeToolNames(body);
-      const reasoning = reasoningOutputFor(body.reasoning_effort, config);
+      const conversationRequest = buildConversationRequest(body, model, config);
       const identity = { id: completionId(), created: Math.floor(Date.now() / 1000), model: body.model };
-
-      const releaseSlot = await upstreamSlots.acquire(request.signal);
-      let turn: UpstreamTurn;
-      try {
-        turn = await openUpstreamTurn(
-          {
-            model,
-            message,
-            attachments,
-            temperature: body.temperature,
-            topP: body.top_p,
-            reasoningEffort: body.reasoning_effort,
-            signal: request.signal,
-          },
-          deps,
-        );
-      } catch (error) {
-        releaseSlot();
-        throw error;
-      }
-
-      const assembler = new AnswerAssembler(toolNames);
-      const settle = (outcome: TurnOutcome) => {
-        releaseSlot();
-        settleTurn(turn, deps, model.cost, outcome);
-      };
-      const usage = () => answerUsage(message, assembler);
+      const conversation = await conversations.start(conversationRequest, request.signal);
 
       if (body.stream ?? config.app.stream) {
-        return streamChatCompletion({
-          events: turn.stream.events,
-          closeUpstream: () => turn.stream.close(),
-          assembler,
-          chunks: new ChunkBuilder(identity.id, identity.created, identity.model, reasoning, assembler),
-          includeUsage: body.stream_options?.include_usage === true,
-          usage,
+        const chunks = new ChunkBuilder(identity.id, identity.created, identity.model, conversationRequest.reasoning, {
+          get modelHash() {
+            return conversation.answer.modelHash;
+          },
+        });
+        return streamConversation({
+          conversation,
+          encoder: new ChatStreamEncoder(chunks, () => ({
+            hasToolCalls: conversation.answer.toolCalls.length > 0,
+            usage: body.stream_options?.include_usage === true ? conversation.usage() : null,
+          })),
           keepaliveMs: config.chat.keepalive_interval * 1000,
           clientSignal: request.signal,
-          onSettled: settle,
           logger: deps.logger,
         });
       }
 
-      try {
-        await collectAnswer(turn.stream.events, assembler);
-      } catch (error) {
-        turn.stream.close();
-        settle(request.signal.aborted ? { kind: 'cancelled' } : { kind: 'failed', error });
-        if (error instanceof UpstreamError) throw apiErrorFromUpstream(error);
-        throw error;
-      }
-      settle({ kind: 'completed' });
-      return completionBody(identity, assembler, reasoning, usage());
+      await collectConversation(conversation);
+      return completionBody(identity, conversation.answer, conversationRequest.reasoning, conversation.usage());
     },
     {
       body: ChatCompletionRequestSchema,

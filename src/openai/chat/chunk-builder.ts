@@ -1,4 +1,4 @@
-import type { AnswerAssembler, AnswerPiece } from './answer-assembler';
+import type { AnswerAssembler, AnswerPiece } from '../../conversation/answer-assembler';
 import type { ReasoningOutput } from './reasoning-visibility';
 
 /**
@@ -13,7 +13,7 @@ export class ChunkBuilder {
     private readonly created: number,
     private readonly model: string,
     private readonly reasoning: ReasoningOutput,
-    private readonly assembler: AnswerAssembler,
+    private readonly assembler: Pick<AnswerAssembler, 'modelHash'>,
   ) {}
 
   chunk(delta: Record<string, unknown>, finishReason: string | null = null, extra: Record<string, unknown> = {}) {

@@ -1,18 +1,7 @@
-import type { GrokEvent } from '../../upstream/grok/frames';
-import type { AnswerAssembler } from './answer-assembler';
+import type { AnswerAssembler } from '../../conversation/answer-assembler';
 import type { ReasoningOutput } from './reasoning-visibility';
 
 export interface CompletionIdentity { id: string; created: number; model: string }
-
-/** Reads the whole upstream answer for a non-streaming request. */
-export async function collectAnswer(events: AsyncIterator<GrokEvent>, assembler: AnswerAssembler): Promise<void> {
-  for (;;) {
-    const next = await events.next();
-    if (next.done) break;
-    assembler.push(next.value);
-  }
-  assembler.finish();
-}
 
 /** The `chat.completion` object for a collected answer. */
 export function completionBody(identity: CompletionIdentity, assembler: AnswerAssembler, reasoning: ReasoningOutput, usage: object) {

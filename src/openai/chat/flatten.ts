@@ -1,7 +1,9 @@
 import { activeTools } from './active-tools';
 import { readContent, type Attachment } from './content-parts';
 import type { ChatCompletionRequest, ChatMessage, HistoryToolCall } from './request-schema';
+import { fitTurns, type BudgetedTurn } from './prompt-budget';
 import { buildToolPrompt } from './tool-prompt';
+import { invalidRequest } from '../errors';
 
 export type { Attachment } from './content-parts';
 
@@ -38,6 +40,16 @@ interface Turn {
   /** The turn as written when it is the last user turn. */
   bare: string;
   countsAsUser: boolean;
+  /** System instructions survive the prompt budget. */
+  isSystem: boolean;
+}
+
+/** Bounds of the flattened message (config `chat.prompt_budget_chars`, `chat.upstream_max_chars`). */
+export interface FlattenLimits {
+  budgetChars: number;
+  maxChars: number;
+  /** The request field named in the 400 (`messages`, `input`). */
+  param: string;
 }
 
 export const ATTACHMENTS_ONLY_TEXT = 'Refer to the following content:';
@@ -77,16 +89,16 @@ const toTurn = (message: ChatMessage, texts: string[], toolsOn: boolean, namesBy
     const id = message.tool_call_id ?? '';
     const name = message.name?.trim() || namesById.get(id) || 'unknown';
     const result = `tool (${name}, ${id}): ${text}`.trimEnd();
-    return { labelled: result, bare: result, countsAsUser: toolsOn };
+    return { labelled: result, bare: result, countsAsUser: toolsOn, isSystem: false };
   }
   const calls = message.role === 'assistant' ? (message.tool_calls ?? []) : [];
   const body = [text, ...calls.map((call) => callLine(call, toolsOn))].filter((line) => line !== '').join('\n');
   if (body === '') return undefined;
   const label = message.role === 'developer' ? 'system' : message.role;
-  return { labelled: `${label}: ${body}`, bare: body, countsAsUser: message.role === 'user' };
+  return { labelled: `${label}: ${body}`, bare: body, countsAsUser: message.role === 'user', isSystem: label === 'system' };
 };
 
-export const flattenMessages = (request: FlattenInput): FlattenedPrompt => {
+export const flattenMessages = (request: FlattenInput, limits?: FlattenLimits): FlattenedPrompt => {
   const tools = activeTools(request);
   const toolsOn = tools.length > 0;
   const namesById = toolNamesById(request.messages);
@@ -100,10 +112,27 @@ export const flattenMessages = (request: FlattenInput): FlattenedPrompt => {
   }
 
   const lastUser = turns.findLastIndex((turn) => turn.countsAsUser);
-  let conversation = turns.map((turn, index) => (index === lastUser ? turn.bare : turn.labelled)).join('\n\n');
+  const toolPrompt = toolsOn ? buildToolPrompt(tools, request.tool_choice, request.parallel_tool_calls ?? true) : '';
+  // The latest input and what follows it are the question being asked: never dropped.
+  const protectedFrom = lastUser === -1 ? turns.length - 1 : lastUser;
+  const budgeted = turns.map((turn, index) => ({
+    text: index === lastUser ? turn.bare : turn.labelled,
+    droppable: !turn.isSystem && index < protectedFrom,
+  }));
+  let conversation = fitTurns(budgeted, toolPrompt.length, limits?.budgetChars ?? 0).join('\n\n');
   if (conversation === '' && attachments.length > 0) conversation = ATTACHMENTS_ONLY_TEXT;
 
-  const toolPrompt = toolsOn ? buildToolPrompt(tools, request.tool_choice, request.parallel_tool_calls ?? true) : '';
   const message = [toolPrompt, conversation].filter((part) => part !== '').join('\n\n');
+  if (limits && limits.maxChars > 0 && message.length > limits.maxChars) throw overLimit(message.length, budgeted, limits);
   return { message, attachments };
+};
+
+const overLimit = (length: number, turns: BudgetedTurn[], limits: FlattenLimits) => {
+  const largest = Math.max(0, ...turns.filter((turn) => !turn.droppable).map((turn) => turn.text.length));
+  return invalidRequest(
+    `The conversation is ${length} characters once flattened, over the upstream limit of ${limits.maxChars} (chat.upstream_max_chars); ` +
+      `its system instructions and latest input alone cannot be shortened (the largest is ${largest} characters). Send a shorter input.`,
+    limits.param,
+    'context_length_exceeded',
+  );
 };

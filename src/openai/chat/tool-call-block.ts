@@ -1,4 +1,5 @@
 import { parseLenientObject, type JsonObject } from './lenient-json';
+import { missingRequired, type RequiredArguments } from './required-arguments';
 
 /**
  * What counts as a tool-call block in model output and how one block's body becomes calls.
@@ -113,14 +114,20 @@ const listChildren = (body: string): string[] =>
  * The calls in one block body, or undefined when the block is not a valid call. A list is valid
  * only as a whole: honouring half of a plan the model wrote as one unit could run the wrong half.
  */
-export const parseBlockBody = (body: string, variant: BlockVariant, declaredNames: string[]): ParsedCall[] | undefined => {
+export const parseBlockBody = (
+  body: string,
+  variant: BlockVariant,
+  declaredNames: string[],
+  required?: RequiredArguments,
+): ParsedCall[] | undefined => {
+  const complete = (call: ParsedCall | undefined) => (call && missingRequired(call.name, call.arguments, required).length === 0 ? call : undefined);
   if (variant === 'single') {
-    const call = jsonCall(body, declaredNames);
+    const call = complete(jsonCall(body, declaredNames));
     return call ? [call] : undefined;
   }
   const children = listChildren(body);
   if (children.length === 0) return undefined;
-  const calls = children.map((child) => xmlCall(child, declaredNames));
+  const calls = children.map((child) => complete(xmlCall(child, declaredNames)));
   return calls.every((call) => call !== undefined) ? (calls as ParsedCall[]) : undefined;
 };
 

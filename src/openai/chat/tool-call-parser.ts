@@ -1,3 +1,4 @@
+import type { RequiredArguments } from './required-arguments';
 import { CLOSING_TAGS, findOpening, indexOfTag, newToolCallId, parseBlockBody, toToolCall, type ToolCall } from './tool-call-block';
 
 /**
@@ -27,6 +28,7 @@ export const parseToolCalls = (
   text: string,
   declaredNames: string[],
   idFactory: () => string = newToolCallId,
+  required?: RequiredArguments,
 ): ParsedAnswer => {
   const segments: string[] = [];
   const toolCalls: ToolCall[] = [];
@@ -45,7 +47,7 @@ export const parseToolCalls = (
     // An unterminated block runs to the end of the answer.
     const bodyEnd = closeIndex === -1 ? text.length : closeIndex;
     const blockEnd = closeIndex === -1 ? text.length : closeIndex + closing.length;
-    const calls = parseBlockBody(text.slice(bodyStart, bodyEnd), opening.variant, declaredNames);
+    const calls = parseBlockBody(text.slice(bodyStart, bodyEnd), opening.variant, declaredNames, required);
     if (calls) {
       segments.push(segment);
       segment = '';

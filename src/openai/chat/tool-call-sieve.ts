@@ -7,6 +7,7 @@ import {
   partialOpeningLength,
   type BlockVariant,
 } from './tool-call-block';
+import type { RequiredArguments } from './required-arguments';
 import { TrimmedSegmentWriter } from './trimmed-segment-writer';
 
 /**
@@ -44,6 +45,7 @@ export class ToolCallSieve {
   constructor(
     private readonly declaredNames: string[],
     private readonly idFactory: () => string = newToolCallId,
+    private readonly required?: RequiredArguments,
   ) {}
 
   push(delta: string): SieveOutput[] {
@@ -102,7 +104,7 @@ export class ToolCallSieve {
 
   private settleBlock(block: OpenBlock, body: string, closingTag: string, outputs: SieveOutput[]): void {
     this.block = undefined;
-    const calls = parseBlockBody(body, block.variant, this.declaredNames);
+    const calls = parseBlockBody(body, block.variant, this.declaredNames, this.required);
     if (!calls) {
       this.writeText(block.openingTag + body + closingTag, outputs);
       return;

@@ -1,5 +1,8 @@
-import type { GrokEvent } from '../../upstream/grok/frames';
-import { ToolCallSieve, type SieveOutput } from './tool-call-sieve';
+import type { GrokEvent } from '../upstream/grok/frames';
+import type { FunctionTool } from '../openai/chat/active-tools';
+import { requiredArgumentsOf } from '../openai/chat/required-arguments';
+import { newToolCallId } from '../openai/chat/tool-call-block';
+import { ToolCallSieve, type SieveOutput } from '../openai/chat/tool-call-sieve';
 
 /**
  * Turns upstream events into the pieces of one assistant answer, in order: reasoning text,
@@ -29,8 +32,12 @@ export class AnswerAssembler {
   private answerStarted = false;
   private readonly sieve: ToolCallSieve | null;
 
-  constructor(toolNames: string[] | null) {
-    this.sieve = toolNames && toolNames.length > 0 ? new ToolCallSieve(toolNames) : null;
+  /**
+   * @param parallelToolCalls false keeps only the first call: the client said it handles one
+   *   call per turn, and the prompt asked for one, so later calls are dropped rather than sent.
+   */
+  constructor(toolNames: string[] | null, tools: readonly FunctionTool[] = [], private readonly parallelToolCalls = true) {
+    this.sieve = toolNames && toolNames.length > 0 ? new ToolCallSieve(toolNames, newToolCallId, requiredArgumentsOf(tools)) : null;
   }
 
   push(event: GrokEvent): AnswerPiece[] {
@@ -107,6 +114,7 @@ export class AnswerAssembler {
         pieces.push({ type: 'content', text: output.text });
         continue;
       }
+      if (!this.parallelToolCalls && output.index > 0) continue;
       if (output.type === 'tool_call_start') this.toolCalls[output.index] = { id: output.id, name: output.name, arguments: '' };
       if (output.type === 'tool_call_arguments') this.toolCalls[output.index]!.arguments += output.delta;
       pieces.push(output);

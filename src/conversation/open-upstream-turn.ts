@@ -1,13 +1,13 @@
-import type { CatalogModel } from '../../catalog/models';
-import type { Config } from '../../config/schema';
-import type { Logger } from '../../logging/logger';
-import { AttachmentError, loadAttachment, type AttachmentSource, type LoadedAttachment } from '../../media/attachment-loader';
-import type { AccountPool, Lease } from '../../pool/account-pool';
-import { buildChatPayload } from '../../upstream/grok/chat-payload';
-import type { GrokChatStream, GrokClient } from '../../upstream/grok/client';
-import { UpstreamError } from '../../upstream/errors';
-import { ApiError, invalidRequest } from '../errors';
-import { apiErrorFromUpstream } from '../upstream-failure';
+import type { CatalogModel } from '../catalog/models';
+import type { Config } from '../config/schema';
+import type { Logger } from '../logging/logger';
+import { AttachmentError, loadAttachment, type AttachmentSource, type LoadedAttachment } from '../media/attachment-loader';
+import type { AccountPool, Lease } from '../pool/account-pool';
+import { buildChatPayload } from '../upstream/grok/chat-payload';
+import type { GrokChatStream, GrokClient } from '../upstream/grok/client';
+import { UpstreamError } from '../upstream/errors';
+import { ApiError, invalidRequest } from '../openai/errors';
+import { apiErrorFromUpstream } from '../openai/upstream-failure';
 
 export interface UpstreamTurnRequest {
   model: CatalogModel;
@@ -17,6 +17,8 @@ export interface UpstreamTurnRequest {
   topP?: number;
   reasoningEffort?: string;
   signal: AbortSignal;
+  /** The request field attachments came from, named in a 400 when one cannot be loaded. */
+  attachmentParam?: string;
 }
 
 export interface UpstreamTurn {
@@ -35,7 +37,7 @@ export interface TurnDependencies {
 
 const MAX_ATTACHMENT_BYTES = 32 * 1024 * 1024;
 
-async function loadAll(attachments: AttachmentSource[], config: Config, deps: TurnDependencies, signal: AbortSignal) {
+async function loadAll(attachments: AttachmentSource[], config: Config, deps: TurnDependencies, signal: AbortSignal, param: string) {
   try {
     return await Promise.all(
       attachments.map((attachment) =>
@@ -43,7 +45,7 @@ async function loadAll(attachments: AttachmentSource[], config: Config, deps: Tu
       ),
     );
   } catch (error) {
-    if (error instanceof AttachmentError) throw invalidRequest(error.message, 'messages', 'invalid_attachment');
+    if (error instanceof AttachmentError) throw invalidRequest(error.message, param, 'invalid_attachment');
     throw error;
   }
 }
@@ -76,7 +78,7 @@ function noAccount(pool: AccountPool, model: CatalogModel): ApiError {
  */
 export async function openUpstreamTurn(request: UpstreamTurnRequest, deps: TurnDependencies): Promise<UpstreamTurn> {
   const config = deps.config();
-  const loaded: LoadedAttachment[] = await loadAll(request.attachments, config, deps, request.signal);
+  const loaded: LoadedAttachment[] = await loadAll(request.attachments, config, deps, request.signal, request.attachmentParam ?? 'messages');
   const tried = new Set<string>();
   let lastError: UpstreamError | null = null;
 

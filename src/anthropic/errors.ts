@@ -1,0 +1,49 @@
+import type { ApiError } from '../openai/errors';
+
+/**
+ * Anthropic's error envelope `{"type":"error","error":{"type","message"}}`, rendered from the
+ * gateway's one error type on the Anthropic routes, so Anthropic SDKs see the statuses and types
+ * they know. The failing field is named at the start of the message, as Anthropic does.
+ */
+
+export const ANTHROPIC_PATH = /^\/v1\/messages(\/|$)/;
+
+export type AnthropicErrorType =
+  | 'invalid_request_error'
+  | 'authentication_error'
+  | 'permission_error'
+  | 'not_found_error'
+  | 'request_too_large'
+  | 'rate_limit_error'
+  | 'api_error'
+  | 'overloaded_error';
+
+export const anthropicErrorType = (status: number): AnthropicErrorType => {
+  if (status === 401) return 'authentication_error';
+  if (status === 403) return 'permission_error';
+  if (status === 404) return 'not_found_error';
+  if (status === 413) return 'request_too_large';
+  if (status === 429) return 'rate_limit_error';
+  if (status === 503 || status === 529) return 'overloaded_error';
+  if (status >= 500) return 'api_error';
+  return 'invalid_request_error';
+};
+
+export const anthropicErrorBody = (error: ApiError) => ({
+  type: 'error' as const,
+  error: {
+    type: anthropicErrorType(error.status),
+    message: error.param && !error.message.includes(error.param) ? `${error.param}: ${error.message}` : error.message,
+  },
+});
+
+export function anthropicErrorResponse(error: ApiError): Response {
+  const headers: Record<string, string> = { 'content-type': 'application/json', ...error.headers };
+  if (error.retryAfterSeconds !== undefined) headers['retry-after'] = String(Math.max(0, Math.ceil(error.retryAfterSeconds)));
+  return new Response(JSON.stringify(anthropicErrorBody(error)), { status: error.status, headers });
+}
+
+/** For the shared error handler: the Anthropic rendering on Anthropic routes, nothing elsewhere. */
+export function renderAnthropicError(error: ApiError, request: Request): Response | undefined {
+  return ANTHROPIC_PATH.test(new URL(request.url).pathname) ? anthropicErrorResponse(error) : undefined;
+}

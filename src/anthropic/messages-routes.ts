@@ -1,0 +1,83 @@
+import { Elysia } from 'elysia';
+import { findModel } from '../catalog/models';
+import { buildConversationRequest, type ConversationRequest } from '../conversation/conversation-request';
+import type { ConversationRunner } from '../conversation/conversation-runner';
+import { asApiError, streamConversation } from '../conversation/stream-pipeline';
+import { estimateUsage } from '../openai/chat/usage';
+import { ApiError, invalidRequest } from '../openai/errors';
+import { requireAnthropicKey } from './auth';
+import { MessageAnswer, messageId, messageObject } from './message-answer';
+import { CountTokensRequestSchema, MessagesRequestSchema, type CountTokensRequest } from './request-schema';
+import { MessagesStreamEncoder } from './stream-encoder';
+import { conversationInput, wantsThinking } from './to-conversation';
+
+export interface MessagesDependencies {
+  conversations: ConversationRunner;
+  /** The client keys (`app.api_key`); empty leaves the routes open. */
+  apiKeys: () => string[];
+}
+
+/**
+ * Anthropic's Messages API, a thin adapter onto the conversation core. Errors on these routes
+ * are rendered in Anthropic's shape by `renderAnthropicError` in the shared error handler.
+ */
+export function messagesRoutes(deps: MessagesDependencies) {
+  const config = () => deps.conversations.deps.config();
+
+  const prepare = (body: CountTokensRequest): ConversationRequest => {
+    if (body.model.trim() === '') throw invalidRequest('model is required', 'model', 'missing_required_parameter');
+    const model = findModel(body.model);
+    if (!model) throw new ApiError({ status: 404, message: `model: ${body.model} was not found`, param: 'model', code: 'model_not_found' });
+    if (model.kind !== 'chat') throw invalidRequest(`The model '${body.model}' is not a chat model.`, 'model', 'model_not_supported');
+    const request = buildConversationRequest(conversationInput(body), model, config(), 'messages');
+    return { ...request, reasoning: wantsThinking(body) ? 'reasoning_content' : 'hidden' };
+  };
+
+  return new Elysia({ name: 'anthropic-messages' })
+    .post(
+      '/v1/messages',
+      async ({ body, request }) => {
+        requireAnthropicKey(request, deps.apiKeys());
+        const conversationRequest = prepare(body);
+        const id = messageId();
+        const answer = new MessageAnswer(conversationRequest.reasoning !== 'hidden', body.stop_sequences ?? []);
+        const conversation = await deps.conversations.start(conversationRequest, request.signal);
+
+        if (body.stream) {
+          const promptUsage = estimateUsage({ prompt: conversationRequest.message, content: '' });
+          return streamConversation({
+            conversation,
+            encoder: new MessagesStreamEncoder(id, body.model, answer, () => conversation.usage(), promptUsage),
+            keepaliveMs: config().chat.keepalive_interval * 1000,
+            clientSignal: request.signal,
+            logger: deps.conversations.deps.logger,
+          });
+        }
+
+        try {
+          for (let pieces = await conversation.next(); pieces !== null; pieces = await conversation.next()) {
+            answer.add(pieces);
+            if (answer.stopped) {
+              conversation.stopEarly();
+              break;
+            }
+          }
+        } catch (error) {
+          conversation.cancel();
+          throw asApiError(error);
+        }
+        answer.finish();
+        return messageObject(id, body.model, answer, conversation.usage());
+      },
+      { body: MessagesRequestSchema, detail: { tags: ['anthropic'], summary: 'Create a message (Anthropic Messages API)' } },
+    )
+    .post(
+      '/v1/messages/count_tokens',
+      ({ body, request }) => {
+        requireAnthropicKey(request, deps.apiKeys());
+        const conversationRequest = prepare(body);
+        return { input_tokens: estimateUsage({ prompt: conversationRequest.message, content: '' }).prompt_tokens };
+      },
+      { body: CountTokensRequestSchema, detail: { tags: ['anthropic'], summary: 'Estimate the input tokens of a message request' } },
+    );
+}

@@ -1,0 +1,116 @@
+import type { Logger } from '../logging/logger';
+import { ApiError } from '../openai/errors';
+import { apiErrorFromUpstream } from '../openai/upstream-failure';
+import { SSE_HEADERS } from '../openai/sse';
+import { UpstreamError } from '../upstream/errors';
+import type { AnswerPiece } from './answer-assembler';
+import type { Conversation } from './conversation-runner';
+
+/** What one client API writes for each stage of a streamed answer. */
+export interface StreamEncoder {
+  /** Sent as soon as the response starts. */
+  open(): Uint8Array[];
+  pieces(pieces: AnswerPiece[]): Uint8Array[];
+  /** The answer is complete (the conversation's result is final). */
+  finish(): Uint8Array[];
+  /** The answer failed after the response started: one error event, then the stream ends. */
+  failure(error: ApiError): Uint8Array[];
+  /** Sent while the upstream is silent, so proxies keep the connection open. */
+  keepalive(): Uint8Array;
+  /** True once the client needs nothing more (e.g. a stop sequence matched): the upstream is not read further. */
+  ended?(): boolean;
+}
+
+export interface StreamConversationOptions {
+  conversation: Conversation;
+  encoder: StreamEncoder;
+  keepaliveMs: number;
+  /** The client's request signal: once it fires, a failure is the client leaving, not an error. */
+  clientSignal: AbortSignal;
+  logger: Logger;
+  /** Called once when the answer completed, after `encoder.finish()` and before its bytes are sent (e.g. to store it). */
+  onCompleted?: () => Promise<void> | void;
+}
+
+const KEEPALIVE = Symbol('keepalive');
+
+/** Any failure as the one error type the encoders render. */
+export function asApiError(error: unknown): ApiError {
+  if (error instanceof ApiError) return error;
+  if (error instanceof UpstreamError) return apiErrorFromUpstream(error);
+  return new ApiError({ status: 500, message: 'The stream failed inside the gateway.', type: 'server_error', code: 'stream_error' });
+}
+
+/**
+ * The SSE body of a streamed answer, for every client API. Bytes flow as upstream events arrive
+ * (no buffering); a keep-alive is sent while the upstream is silent; a failure after the first
+ * byte ends the stream with the encoder's error event; a client abort reaches the upstream.
+ */
+export function streamConversation(options: StreamConversationOptions): Response {
+  const { conversation, encoder } = options;
+  let pending: Promise<AnswerPiece[] | null> | null = null;
+
+  const nextOrKeepalive = (): Promise<AnswerPiece[] | null | typeof KEEPALIVE> => {
+    pending ??= conversation.next();
+    if (options.keepaliveMs <= 0) return pending;
+    let timer: ReturnType<typeof setTimeout>;
+    const tick = new Promise<typeof KEEPALIVE>((resolve) => (timer = setTimeout(() => resolve(KEEPALIVE), options.keepaliveMs)));
+    return Promise.race([pending, tick]).finally(() => clearTimeout(timer));
+  };
+
+  const body = new ReadableStream<Uint8Array>({
+    start(controller) {
+      for (const bytes of encoder.open()) controller.enqueue(bytes);
+    },
+    // Each pull must enqueue something or end the stream: a pull that returns empty-handed is
+    // never called again.
+    async pull(controller) {
+      try {
+        for (;;) {
+          const next = await nextOrKeepalive();
+          if (next === KEEPALIVE) {
+            controller.enqueue(encoder.keepalive());
+            return;
+          }
+          pending = null;
+          if (next === null) break;
+          const produced = encoder.pieces(next);
+          for (const bytes of produced) controller.enqueue(bytes);
+          if (encoder.ended?.()) {
+            conversation.stopEarly();
+            break;
+          }
+          if (produced.length > 0) return;
+        }
+        const closing = encoder.finish();
+        // Before the client sees the end, so what it does next (e.g. continue a stored response) finds it.
+        await options.onCompleted?.();
+        for (const bytes of closing) controller.enqueue(bytes);
+        controller.close();
+      } catch (error) {
+        conversation.cancel();
+        if (options.clientSignal.aborted) return controller.error(error);
+        if (!(error instanceof UpstreamError) && !(error instanceof ApiError)) options.logger.error('answer stream failed', { error });
+        for (const bytes of encoder.failure(asApiError(error))) controller.enqueue(bytes);
+        controller.close();
+      }
+    },
+    cancel() {
+      conversation.cancel();
+      // The read in flight now fails with the closed upstream; nobody waits for it any more.
+      pending?.catch(() => {});
+    },
+  });
+
+  return new Response(body, { status: 200, headers: SSE_HEADERS });
+}
+
+/** Reads a whole answer for a non-streaming response; failures surface as ApiError. */
+export async function collectConversation(conversation: Conversation): Promise<void> {
+  try {
+    await conversation.collect();
+  } catch (error) {
+    conversation.cancel();
+    throw asApiError(error);
+  }
+}

@@ -1,0 +1,142 @@
+import { randomBytes } from 'node:crypto';
+import type { AnswerPiece } from '../../conversation/answer-assembler';
+
+/**
+ * Builds the `output` items of a response from answer pieces, and the streaming events that
+ * describe each step. Streaming sends the events; non-streaming only keeps the items: both are
+ * built by this one class, so they always agree.
+ *
+ * Reasoning becomes a `reasoning` item with summary text, never `output_text`.
+ */
+
+export type OutputItem =
+  | { id: string; type: 'reasoning'; summary: { type: 'summary_text'; text: string }[]; status?: string }
+  | { id: string; type: 'message'; role: 'assistant'; status: string; content: { type: 'output_text'; text: string; annotations: unknown[]; logprobs: unknown[] }[] }
+  | { id: string; type: 'function_call'; status: string; call_id: string; name: string; arguments: string };
+
+/** One streaming event, before the encoder stamps `sequence_number`. */
+export type OutputEvent = { type: string } & Record<string, unknown>;
+
+const itemId = (prefix: string) => `${prefix}_${randomBytes(12).toString('hex')}`;
+
+export class ResponseOutput {
+  readonly items: OutputItem[] = [];
+  private reasoning: Extract<OutputItem, { type: 'reasoning' }> | null = null;
+  private message: Extract<OutputItem, { type: 'message' }> | null = null;
+  private readonly calls = new Map<number, Extract<OutputItem, { type: 'function_call' }>>();
+
+  constructor(private readonly showReasoning: boolean) {}
+
+  add(pieces: AnswerPiece[]): OutputEvent[] {
+    const events: OutputEvent[] = [];
+    for (const piece of pieces) {
+      if (piece.type === 'reasoning') {
+        if (!this.showReasoning) continue;
+        this.closeMessage(events);
+        const item = this.reasoning ?? this.openReasoning(events);
+        item.summary[0]!.text += piece.text;
+        events.push({ type: 'response.reasoning_summary_text.delta', item_id: item.id, output_index: this.indexOf(item), summary_index: 0, delta: piece.text });
+      } else if (piece.type === 'content') {
+        this.closeReasoning(events);
+        const item = this.message ?? this.openMessage(events);
+        item.content[0]!.text += piece.text;
+        events.push({ type: 'response.output_text.delta', item_id: item.id, output_index: this.indexOf(item), content_index: 0, delta: piece.text, logprobs: [] });
+      } else if (piece.type === 'tool_call_start') {
+        this.closeReasoning(events);
+        this.closeMessage(events);
+        const item = { id: itemId('fc'), type: 'function_call' as const, status: 'in_progress', call_id: piece.id, name: piece.name, arguments: '' };
+        this.calls.set(piece.index, item);
+        this.items.push(item);
+        events.push({ type: 'response.output_item.added', output_index: this.indexOf(item), item: { ...item } });
+      } else if (piece.type === 'tool_call_arguments') {
+        const item = this.calls.get(piece.index)!;
+        item.arguments += piece.delta;
+        events.push({ type: 'response.function_call_arguments.delta', item_id: item.id, output_index: this.indexOf(item), delta: piece.delta });
+      } else {
+        const item = this.calls.get(piece.index)!;
+        item.status = 'completed';
+        const output_index = this.indexOf(item);
+        events.push(
+          { type: 'response.function_call_arguments.done', item_id: item.id, output_index, name: item.name, arguments: item.arguments },
+          { type: 'response.output_item.done', output_index, item: { ...item } },
+        );
+      }
+    }
+    return events;
+  }
+
+  /** Closes open items; an answer with no output at all still gets an (empty) message. */
+  finish(): OutputEvent[] {
+    const events: OutputEvent[] = [];
+    this.closeReasoning(events);
+    if (!this.items.some((item) => item.type !== 'reasoning')) this.openMessage(events);
+    this.closeMessage(events);
+    return events;
+  }
+
+  /** The answer text as OpenAI's SDKs compute `output_text`. */
+  get text(): string {
+    return this.items.flatMap((item) => (item.type === 'message' ? item.content.map((part) => part.text) : [])).join('');
+  }
+
+  private indexOf(item: OutputItem): number {
+    return this.items.indexOf(item);
+  }
+
+  private openReasoning(events: OutputEvent[]) {
+    const item = { id: itemId('rs'), type: 'reasoning' as const, summary: [{ type: 'summary_text' as const, text: '' }] };
+    this.reasoning = item;
+    this.items.push(item);
+    const output_index = this.indexOf(item);
+    events.push(
+      { type: 'response.output_item.added', output_index, item: { ...item, summary: [] } },
+      { type: 'response.reasoning_summary_part.added', item_id: item.id, output_index, summary_index: 0, part: { type: 'summary_text', text: '' } },
+    );
+    return item;
+  }
+
+  private closeReasoning(events: OutputEvent[]): void {
+    const item = this.reasoning;
+    if (!item) return;
+    this.reasoning = null;
+    const output_index = this.indexOf(item);
+    const text = item.summary[0]!.text;
+    events.push(
+      { type: 'response.reasoning_summary_text.done', item_id: item.id, output_index, summary_index: 0, text },
+      { type: 'response.reasoning_summary_part.done', item_id: item.id, output_index, summary_index: 0, part: { type: 'summary_text', text } },
+      { type: 'response.output_item.done', output_index, item: structuredClone(item) },
+    );
+  }
+
+  private openMessage(events: OutputEvent[]) {
+    const item = {
+      id: itemId('msg'),
+      type: 'message' as const,
+      role: 'assistant' as const,
+      status: 'in_progress',
+      content: [{ type: 'output_text' as const, text: '', annotations: [], logprobs: [] }],
+    };
+    this.message = item;
+    this.items.push(item);
+    const output_index = this.indexOf(item);
+    events.push(
+      { type: 'response.output_item.added', output_index, item: { ...item, content: [] } },
+      { type: 'response.content_part.added', item_id: item.id, output_index, content_index: 0, part: { type: 'output_text', text: '', annotations: [], logprobs: [] } },
+    );
+    return item;
+  }
+
+  private closeMessage(events: OutputEvent[]): void {
+    const item = this.message;
+    if (!item) return;
+    this.message = null;
+    item.status = 'completed';
+    const output_index = this.indexOf(item);
+    const part = item.content[0]!;
+    events.push(
+      { type: 'response.output_text.done', item_id: item.id, output_index, content_index: 0, text: part.text, logprobs: [] },
+      { type: 'response.content_part.done', item_id: item.id, output_index, content_index: 0, part: structuredClone(part) },
+      { type: 'response.output_item.done', output_index, item: structuredClone(item) },
+    );
+  }
+}

@@ -1,0 +1,115 @@
+import { Elysia, t } from 'elysia';
+import { randomBytes } from 'node:crypto';
+import { findModel } from '../../catalog/models';
+import { buildConversationRequest } from '../../conversation/conversation-request';
+import type { ConversationRunner } from '../../conversation/conversation-runner';
+import { asApiError, streamConversation } from '../../conversation/stream-pipeline';
+import type { RecordStore } from '../../storage/types';
+import { ApiError, invalidRequest } from '../errors';
+import { modelNotFound } from '../models-routes';
+import type { ChatMessage } from '../chat/request-schema';
+import { ResponsesRequestSchema, type ResponsesRequest } from './request-schema';
+import { responseObject, type ResponseIdentity, type ResponseState } from './response-object';
+import { ResponseOutput } from './response-output';
+import { assistantTurn, ResponseStore } from './response-store';
+import { ResponsesStreamEncoder } from './stream-encoder';
+import { conversationInput } from './to-conversation';
+
+export interface ResponsesDependencies {
+  conversations: ConversationRunner;
+  records: RecordStore;
+  guard: (request: Request) => void;
+}
+
+const responseId = () => `resp_${randomBytes(24).toString('hex')}`;
+const seconds = () => Math.floor(Date.now() / 1000);
+
+const notFound = (id: string) =>
+  new ApiError({ status: 404, message: `Response with id '${id}' not found.`, param: 'response_id', code: 'response_not_found' });
+
+async function history(store: ResponseStore, body: ResponsesRequest): Promise<ChatMessage[]> {
+  if (!body.previous_response_id) return [];
+  const stored = await store.get(body.previous_response_id);
+  if (!stored) throw invalidRequest(`Previous response with id '${body.previous_response_id}' not found.`, 'previous_response_id', 'previous_response_not_found');
+  return stored.conversation;
+}
+
+/** `POST /v1/responses` and the stored-response routes, a thin adapter onto the conversation core. */
+export function responsesRoutes(deps: ResponsesDependencies) {
+  const store = new ResponseStore(deps.records);
+  const config = () => deps.conversations.deps.config();
+
+  return new Elysia({ name: 'openai-responses' })
+    .post(
+      '/v1/responses',
+      async ({ body, request }) => {
+        deps.guard(request);
+        if (body.model.trim() === '') throw invalidRequest('model is required', 'model', 'missing_required_parameter');
+        const model = findModel(body.model);
+        if (!model) throw modelNotFound(body.model);
+        if (model.kind !== 'chat') throw invalidRequest(`The model '${body.model}' is not a chat model and is not served by /v1/responses.`, 'model', 'model_not_supported');
+        const earlier = await history(store, body);
+        const input = conversationInput(body, earlier);
+        const conversationRequest = buildConversationRequest(input, model, config(), 'input');
+        const identity: ResponseIdentity = { id: responseId(), createdAt: seconds(), model: body.model };
+        const output = new ResponseOutput(conversationRequest.reasoning !== 'hidden');
+        const snapshot = (state: ResponseState) => responseObject(identity, body, state);
+        const conversation = await deps.conversations.start(conversationRequest, request.signal);
+
+        const turnMessages = input.messages.filter((message, index) => !(index === 0 && body.instructions && message.role === 'system'));
+        const save = async (response: ReturnType<typeof snapshot>) => {
+          if (body.store === false) return;
+          await store.save({ response, conversation: [...turnMessages, assistantTurn(output.items)] });
+        };
+
+        if (body.stream) {
+          let completed: ReturnType<typeof snapshot> | null = null;
+          const encoder = new ResponsesStreamEncoder(
+            output,
+            (state) => (state.status === 'completed' ? (completed = snapshot(state)) : snapshot(state)),
+            () => conversation.usage(),
+            seconds,
+          );
+          return streamConversation({
+            conversation,
+            encoder,
+            keepaliveMs: config().chat.keepalive_interval * 1000,
+            clientSignal: request.signal,
+            logger: deps.conversations.deps.logger,
+            onCompleted: () => (completed ? save(completed) : undefined),
+          });
+        }
+
+        try {
+          for (let pieces = await conversation.next(); pieces !== null; pieces = await conversation.next()) output.add(pieces);
+        } catch (error) {
+          conversation.cancel();
+          throw asApiError(error);
+        }
+        output.finish();
+        const response = snapshot({ status: 'completed', output: output.items, usage: conversation.usage(), error: null, completedAt: seconds() });
+        await save(response);
+        return response;
+      },
+      { body: ResponsesRequestSchema, detail: { tags: ['openai'], summary: 'Create a model response (streaming or not)' } },
+    )
+    .get(
+      '/v1/responses/:id',
+      async ({ params, request }) => {
+        deps.guard(request);
+        const stored = await store.get(params.id);
+        if (!stored) throw notFound(params.id);
+        return stored.response;
+      },
+      { params: t.Object({ id: t.String() }), detail: { tags: ['openai'], summary: 'Retrieve a stored response' } },
+    )
+    .delete(
+      '/v1/responses/:id',
+      async ({ params, request }) => {
+        deps.guard(request);
+        if (!(await store.delete(params.id))) throw notFound(params.id);
+        return { id: params.id, object: 'response', deleted: true };
+      },
+      { params: t.Object({ id: t.String() }), detail: { tags: ['openai'], summary: 'Delete a stored response' } },
+    );
+}
