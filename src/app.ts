@@ -15,6 +15,7 @@ import type { AccountPool } from './pool/account-pool';
 import type { Storage } from './storage/types';
 import type { GrokClient } from './upstream/grok/client';
 import { VERSION } from './version';
+import { createMediaServices, mediaFeature } from './media/media-feature';
 
 export interface AppDependencies {
   config: ConfigStore;
@@ -24,6 +25,8 @@ export interface AppDependencies {
   logger: Logger;
   /** Fetch for client-supplied attachment URLs; tests inject one. */
   fetch?: typeof fetch;
+  /** DATA_DIR: the media cache lives in its tmp/ folder. Default ./data. */
+  dataDir?: string;
 }
 
 /** Composes the feature plugins. Tests build it and call `app.handle` without listening. */
@@ -35,6 +38,8 @@ export function createApp(deps: AppDependencies) {
     if (!appKey) throw new ApiError({ status: 401, message: 'App key is not configured.', code: 'invalid_api_key' });
     requireBearer(request.headers.get('authorization'), [appKey]);
   };
+
+  const media = createMediaServices(deps, apiGuard);
 
   const app: Elysia = new Elysia({ name: 'grok2api' })
     .use(requestLog(deps.logger, config))
@@ -58,7 +63,8 @@ export function createApp(deps: AppDependencies) {
       }),
     )
     .use(modelsRoutes(apiGuard))
-    .use(chatRoutes({ pool: deps.pool, grok: deps.grok, config, logger: deps.logger, fetch: deps.fetch, guard: apiGuard }))
+    .use(chatRoutes({ pool: deps.pool, grok: deps.grok, config, logger: deps.logger, fetch: deps.fetch, guard: apiGuard, media }))
+    .use(mediaFeature(media))
     .use(tokensRoutes({ pool: deps.pool, storage: deps.storage, config }))
     .use(configRoutes({ config: deps.config, guard: adminGuard })) as unknown as Elysia;
   return app;

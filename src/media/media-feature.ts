@@ -1,0 +1,25 @@
+import { Elysia } from 'elysia';
+import { join } from 'node:path';
+import type { AppDependencies } from '../app';
+import { imagesRoutes, type ImagesDependencies } from '../openai/images/images-routes';
+import { openAssetDownload } from '../upstream/grok/asset-download';
+import { filesRoutes } from './files-routes';
+import { MediaCache } from './media-cache';
+
+/** What the media routes and the chat dispatch of media models share: one cache, one pool. */
+export type MediaServices = ImagesDependencies;
+
+export function createMediaServices(deps: AppDependencies, guard: (request: Request) => void): MediaServices {
+  const config = () => deps.config.get();
+  const cache = new MediaCache({
+    directory: join(deps.dataDir ?? './data', 'tmp'),
+    config,
+    openDownload: (url, token, signal) => openAssetDownload({ config: config(), token, url, signal }),
+  });
+  return { pool: deps.pool, grok: deps.grok, config, logger: deps.logger, guard, cache, fetch: deps.fetch };
+}
+
+/** /v1/images/* and /v1/files/*. */
+export function mediaFeature(services: MediaServices) {
+  return new Elysia({ name: 'media' }).use(filesRoutes(services.cache)).use(imagesRoutes(services));
+}
