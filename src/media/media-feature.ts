@@ -5,9 +5,15 @@ import { imagesRoutes, type ImagesDependencies } from '../openai/images/images-r
 import { openAssetDownload } from '../upstream/grok/asset-download';
 import { filesRoutes } from './files-routes';
 import { MediaCache } from './media-cache';
+import { VideoJobStore } from './videos/video-job';
+import { VideoService } from './videos/video-service';
+import { videosRoutes } from '../openai/videos/videos-routes';
 
 /** What the media routes and the chat dispatch of media models share: one cache, one pool. */
-export type MediaServices = ImagesDependencies;
+export interface MediaServices extends ImagesDependencies {
+  jobs: VideoJobStore;
+  videos: VideoService;
+}
 
 export function createMediaServices(deps: AppDependencies, guard: (request: Request) => void): MediaServices {
   const config = () => deps.config.get();
@@ -16,10 +22,12 @@ export function createMediaServices(deps: AppDependencies, guard: (request: Requ
     config,
     openDownload: (url, token, signal) => openAssetDownload({ config: config(), token, url, signal }),
   });
-  return { pool: deps.pool, grok: deps.grok, config, logger: deps.logger, guard, cache, fetch: deps.fetch };
+  const jobs = new VideoJobStore(deps.storage.records);
+  const videos = new VideoService({ pool: deps.pool, grok: deps.grok, config, logger: deps.logger, cache, jobs });
+  return { pool: deps.pool, grok: deps.grok, config, logger: deps.logger, guard, cache, fetch: deps.fetch, jobs, videos };
 }
 
-/** /v1/images/* and /v1/files/*. */
+/** /v1/images/*, /v1/videos/* and /v1/files/*. */
 export function mediaFeature(services: MediaServices) {
-  return new Elysia({ name: 'media' }).use(filesRoutes(services.cache)).use(imagesRoutes(services));
+  return new Elysia({ name: 'media' }).use(filesRoutes(services.cache)).use(imagesRoutes(services)).use(videosRoutes(services));
 }

@@ -194,10 +194,10 @@ describe('image models through chat', () => {
     expect(chatCalls(harness.simulator).at(-1)!.body).toMatchObject({ modelName: 'imagine-image-edit', message: 'make it blue' });
   });
 
-  test('/v1/models lists the image models', async () => {
+  test('/v1/models lists the media models', async () => {
     const ids = (await harness.client.models.list()).data.map((model) => model.id);
     expect(ids).toContain('grok-imagine-1.0');
     expect(ids).toContain('grok-imagine-1.0-edit');
-    expect(ids).not.toContain('grok-imagine-1.0-video');
+    expect(ids).toContain('grok-imagine-1.0-video');
   });
 });

@@ -19,6 +19,7 @@ import { answerUsage } from './answer-usage';
 import { validateChatRequest } from './validate';
 import type { MediaServices } from '../../media/media-feature';
 import { imageChatCompletion } from '../../media/images/image-chat';
+import { videoChatCompletion } from '../../media/videos/video-chat';
 
 export interface ChatDependencies extends TurnDependencies {
   /** Throws an ApiError unless the request carries a valid API key. */
@@ -51,6 +52,7 @@ export function chatRoutes(deps: ChatDependencies) {
       const model = findModel(body.model);
       if (!model) throw modelNotFound(body.model);
       if (deps.media && (model.kind === 'image' || model.kind === 'image_edit')) return imageChatCompletion(body, model, request, deps.media);
+      if (deps.media && model.kind === 'video') return videoChatCompletion(body, model, request, deps.media);
       if (model.kind !== 'chat') {
         throw new ApiError({
           status: 400,
