@@ -42,3 +42,10 @@ export function handleGeneratedDownload(state: SimulatorState, incoming: Incomin
     headers: { 'content-type': asset.mimeType, 'content-length': String(asset.bytes.length), 'cache-control': 'private, max-age=0' },
   });
 }
+
+/** GET /imagine-public/images/<id>.jpg: Imagine WebSocket results, public like imagine-public.x.ai. */
+export function handlePublicImage(state: SimulatorState, incoming: IncomingRequest): Response {
+  const asset = state.generated.get(incoming.path.replace(/^\//, ''));
+  if (!asset || asset.ownerUserId !== '') return notFound('image not found');
+  return new Response(asset.bytes, { status: 200, headers: { 'content-type': asset.mimeType, 'content-length': String(asset.bytes.length) } });
+}

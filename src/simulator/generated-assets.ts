@@ -31,6 +31,11 @@ export class GeneratedAssets {
     return { id, videoPath, thumbnailPath };
   }
 
+  /** An Imagine image: served to anyone, like imagine-public.x.ai (§11.5). */
+  addPublic(path: string, bytes: Uint8Array<ArrayBuffer>): void {
+    this.put({ path: path.replace(/^\//, ''), ownerUserId: '', mimeType: 'image/png', bytes });
+  }
+
   get(path: string): GeneratedAsset | undefined {
     return this.assets.get(path);
   }

@@ -25,8 +25,12 @@ function colourFor(seed: string): [number, number, number] {
   return [hash & 0xff, (hash >>> 8) & 0xff, (hash >>> 16) & 0xff];
 }
 
-/** A 4×4 PNG in one colour derived from `seed`, with the seed in a tEXt chunk. */
-export function pngFor(seed: string, size = 4): Uint8Array<ArrayBuffer> {
+/**
+ * A size×size PNG in one colour derived from `seed`, with the seed in a tEXt chunk;
+ * `paddingBytes` adds an uncompressed comment so the file reaches a given size (finals of the
+ * Imagine WebSocket must be ≥ 100 000 base64 characters, §17).
+ */
+export function pngFor(seed: string, size = 4, paddingBytes = 0): Uint8Array<ArrayBuffer> {
   const header = new Uint8Array(13);
   const headerView = new DataView(header.buffer);
   headerView.setUint32(0, size);
@@ -35,7 +39,7 @@ export function pngFor(seed: string, size = 4): Uint8Array<ArrayBuffer> {
   const [red, green, blue] = colourFor(seed);
   const row = [0, ...Array.from({ length: size }, () => [red, green, blue]).flat()];
   const raw = new Uint8Array(Array.from({ length: size }, () => row).flat());
-  const text = new TextEncoder().encode(`Comment\0${seed}`);
+  const text = new TextEncoder().encode(`Comment\0${seed}${'.'.repeat(paddingBytes)}`);
   const parts = [new Uint8Array(PNG_SIGNATURE), chunk('IHDR', header), chunk('tEXt', text), chunk('IDAT', deflateSync(raw)), chunk('IEND', new Uint8Array())];
   const total = parts.reduce((sum, part) => sum + part.length, 0);
   const out = new Uint8Array(total);

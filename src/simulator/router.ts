@@ -1,5 +1,5 @@
 import type { ResolvedAccount } from './account-registry';
-import { handleAssetDownload, handleGeneratedDownload } from './asset-route';
+import { handleAssetDownload, handleGeneratedDownload, handlePublicImage } from './asset-route';
 import { handleCreatePost, handleUpscale } from './media-route';
 import { internalError, methodNotAllowed, notFound } from './canned-responses';
 import { handleChatTurn } from './chat-route';
@@ -47,6 +47,7 @@ const ROUTES: Route[] = [
   { method: 'POST', pattern: /^\/rest\/media\/post\/create$/, handle: api(false, handleCreatePost) },
   { method: 'POST', pattern: /^\/rest\/media\/video\/upscale$/, handle: api(false, handleUpscale) },
   { method: 'GET', pattern: /^\/users\/[^/]+\/generated\/[^/]+\/[^/]+$/, handle: (state, incoming) => handleGeneratedDownload(state, incoming) },
+  { method: 'GET', pattern: /^\/imagine-public\/images\/[^/]+$/, handle: (state, incoming) => handlePublicImage(state, incoming) },
   { method: 'GET', pattern: /^\/$/, handle: (state, incoming) => handleHomePage(state, incoming) },
   { method: 'GET', pattern: /^\/index$/, handle: (state, incoming) => handleIndexPage(state, incoming) },
 ];

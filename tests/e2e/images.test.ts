@@ -11,6 +11,8 @@ afterAll(() => harness.stop());
 afterEach(() => harness.simulator.reset());
 
 const PNG = pngFor('client-upload');
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+const imagineMessages = (h: Harness) => h.simulator.requests.filter((request) => request.method === 'WS').map((request) => request.body as any);
 const isPng = (bytes: Uint8Array) => [...bytes.slice(0, 4)].join() === '137,80,78,71';
 
 async function errorOf(promise: Promise<unknown>): Promise<{ status: number; param: string | null; code: string | null; message: string }> {
@@ -24,8 +26,8 @@ async function errorOf(promise: Promise<unknown>): Promise<{ status: number; par
 }
 
 describe('POST /v1/images/generations', () => {
-  test('url format: links to /v1/files that serve the real image bytes; the upstream got imageGen', async () => {
-    const result = await harness.client.images.generate({ model: 'grok-imagine-1.0', prompt: 'a red fox', n: 1 });
+  test('url format via the Imagine WebSocket: size becomes the aspect ratio, links serve the real bytes', async () => {
+    const result = await harness.client.images.generate({ model: 'grok-imagine-1.0', prompt: 'a red fox', n: 1, size: '1280x720' as never });
     expect(result.data).toHaveLength(1);
     const url = result.data![0]!.url!;
     expect(url).toStartWith(`${harness.server.url}/v1/files/image/`);
@@ -33,10 +35,19 @@ describe('POST /v1/images/generations', () => {
     expect(served.status).toBe(200);
     expect(served.headers.get('content-type')).toBe('image/png');
     expect(isPng(new Uint8Array(await served.arrayBuffer()))).toBe(true);
+    const sent = imagineMessages(harness);
+    expect(sent[0]!.item.content[0].type).toBe('reset');
+    expect(sent[1]!.item.content[0]).toMatchObject({ type: 'input_text', text: 'a red fox', properties: { aspect_ratio: '16:9', num_generations: 1, enable_nsfw: true } });
+    expect(chatCalls(harness.simulator)).toHaveLength(0);
+  });
+
+  test('when the WebSocket is unavailable, chat-based generation takes over; its assets are fetched with the owner cookie', async () => {
+    harness.simulator.enqueueFault({ kind: 'server_error', match: { path: '/ws/imagine/listen' } });
+    const result = await harness.client.images.generate({ model: 'grok-imagine-1.0', prompt: 'a red fox', n: 1 });
+    expect((await fetch(result.data![0]!.url!)).status).toBe(200);
     const call = chatCalls(harness.simulator)[0]!;
     expect((call.body as Record<string, unknown>).toolOverrides).toEqual({ imageGen: true });
     expect((call.body as Record<string, unknown>).imageGenerationCount).toBe(1);
-    // The download used the cookie of the account that generated the image.
     const download = harness.simulator.requests.find((request) => request.path.includes('/generated/'))!;
     expect(download.cookies.sso).toBe(call.cookies.sso);
   });
@@ -49,9 +60,16 @@ describe('POST /v1/images/generations', () => {
     }
   });
 
-  test('n = 5 fans out over three upstream calls and returns five distinct images', async () => {
+  test('n = 5 asks the WebSocket for five and returns five distinct images', async () => {
     const result = await harness.client.images.generate({ model: 'grok-imagine-1.0', prompt: 'five foxes', n: 5, response_format: 'b64_json' });
     expect(result.data).toHaveLength(5);
+    expect(new Set(result.data!.map((image) => image.b64_json)).size).toBe(5);
+    expect(imagineMessages(harness)[1]!.item.content[0].properties.num_generations).toBe(5);
+  });
+
+  test('n = 5 on the chat-based fallback fans out over three calls of at most two', async () => {
+    harness.simulator.enqueueFault({ kind: 'server_error', match: { path: '/ws/imagine/listen' } });
+    const result = await harness.client.images.generate({ model: 'grok-imagine-1.0', prompt: 'five foxes', n: 5, response_format: 'b64_json' });
     expect(new Set(result.data!.map((image) => image.b64_json)).size).toBe(5);
     const counts = chatCalls(harness.simulator).map((call) => (call.body as Record<string, number>).imageGenerationCount);
     expect(counts.sort()).toEqual([1, 2, 2]);
@@ -81,7 +99,8 @@ describe('POST /v1/images/generations', () => {
       own.simulator.enqueueFault({ kind: 'usage_limit' });
       const result = await own.client.images.generate({ model: 'grok-imagine-1.0', prompt: 'fox' });
       expect(result.data).toHaveLength(1);
-      const [first, second] = chatCalls(own.simulator);
+      const requests = own.simulator.requests.filter((request) => request.method === 'WS' && (request.body as { item: { content: { type: string }[] } }).item.content[0]!.type === 'input_text');
+      const [first, second] = requests;
       expect(first!.cookies.sso).not.toBe(second!.cookies.sso);
       const body = (await (await own.admin('/v1/admin/tokens')).json()) as { tokens: Record<string, { token: string; status: string }[]> };
       expect(Object.values(body.tokens).flat().find((account) => account.token === first!.cookies.sso)!.status).toBe('cooling');

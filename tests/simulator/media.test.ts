@@ -79,3 +79,46 @@ describe('video generation', () => {
     expect((await getPath(simulator, new URL(upscale.hdMediaUrl).pathname, { token: 'token-basic' })).status).toBe(200);
   });
 });
+
+describe('Imagine WebSocket', () => {
+  const open = (token: string | null) =>
+    new WebSocket(`${simulator.url.replace('http', 'ws')}/ws/imagine/listen`, { headers: token ? { cookie: `sso=${token}` } : {} } as never);
+  const request = (count: number) =>
+    JSON.stringify({ type: 'conversation.item.create', timestamp: 1, item: { type: 'message', content: [{ type: 'input_text', text: 'a fox', requestId: 'r', properties: { num_generations: count, aspect_ratio: '1:1' } }] } });
+
+  async function batch(count: number): Promise<Record<string, any>[]> {
+    const socket = open('token-basic');
+    const frames: Record<string, any>[] = [];
+    await new Promise<void>((resolve) => {
+      socket.addEventListener('open', () => socket.send(request(count)));
+      socket.addEventListener('message', (event) => {
+        frames.push(JSON.parse(String(event.data)));
+        if (frames.filter((frame) => frame.current_status === 'completed').length === count || frames.some((frame) => frame.type === 'error')) resolve();
+      });
+    });
+    socket.close();
+    return frames;
+  }
+
+  test('each slot: start_stage, a small preview, a large final, completed', async () => {
+    const frames = await batch(3);
+    const finals = frames.filter((frame) => frame.type === 'image' && frame.percentage_complete === 100);
+    expect(finals).toHaveLength(3);
+    for (const final of finals) expect(final.blob.length).toBeGreaterThanOrEqual(100_000);
+    expect(frames.filter((frame) => frame.type === 'image' && frame.percentage_complete < 100)).toHaveLength(3);
+    const public1 = await fetch(finals[0].url);
+    expect(public1.status).toBe(200);
+  });
+
+  test('moderated and usage-limit faults; a refused handshake', async () => {
+    simulator.enqueueFault({ kind: 'moderated' });
+    const moderated = await batch(2);
+    expect(moderated.filter((frame) => frame.current_status === 'completed').every((frame) => frame.moderated === true)).toBe(true);
+    expect(moderated.some((frame) => frame.type === 'image' && frame.percentage_complete === 100)).toBe(false);
+    simulator.enqueueFault({ kind: 'usage_limit' });
+    expect((await batch(1)).at(-1)).toMatchObject({ type: 'error', err_code: 'rate_limit_exceeded' });
+    const refused = open(null);
+    const message = await new Promise<string>((resolve) => refused.addEventListener('error', (event) => resolve((event as ErrorEvent).message)));
+    expect(message).toContain('401');
+  });
+});

@@ -77,12 +77,12 @@ export async function imageChatCompletion(body: ChatCompletionRequest, model: Ca
     throw error;
   }) : undefined;
 
-  const run = await startImages({ model, prompt: options.prompt, n: options.n, nsfw: options.nsfw, aspectRatio: editImages ? options.aspectRatio : undefined, editImages, signal: request.signal }, deps);
+  const run = await startImages({ model, prompt: options.prompt, n: options.n, nsfw: options.nsfw, aspectRatio: options.aspectRatio, editImages, signal: request.signal }, deps);
   const identity = { id: `chatcmpl-${randomBytes(12).toString('hex')}`, created: Math.floor(Date.now() / 1000), model: body.model };
   const output = { cache: deps.cache, baseUrl: publicBaseUrl(config.app.app_url, request), signal: request.signal };
   const finish = async () => {
     const result = await run.collect();
-    return renderAll(result.urls, options.format, { ...output, token: result.token });
+    return renderAll(result.images, options.format, { ...output, token: result.token });
   };
 
   if (!(body.stream ?? config.app.stream)) {

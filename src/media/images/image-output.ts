@@ -1,7 +1,9 @@
 import { UpstreamError } from '../../upstream/errors';
 import { apiErrorFromUpstream } from '../../openai/upstream-failure';
 import { fileLink } from '../files-routes';
-import type { MediaCache } from '../media-cache';
+import { randomBytes } from 'node:crypto';
+import { cacheNameFor, type MediaCache } from '../media-cache';
+import type { GeneratedImage } from './image-runner';
 
 /** How a client wants each image: a gateway link or the bytes as base64 (`base64` is the seed's alias of `b64_json`). */
 export type ImageFormat = 'url' | 'b64_json';
@@ -23,11 +25,13 @@ export interface OutputContext {
 
 export type RenderedImage = { url: string } | { b64_json: string };
 
-/** Downloads one upstream image into the cache, then answers a link or its bytes. */
-export async function renderImage(upstreamUrl: string, format: ImageFormat, context: OutputContext): Promise<RenderedImage> {
+/** Puts one image into the cache (its bytes, or a download with the owner's cookie), then answers a link or its bytes. */
+export async function renderImage(image: GeneratedImage, format: ImageFormat, context: OutputContext): Promise<RenderedImage> {
   let name: string;
   try {
-    name = await context.cache.fetch('image', upstreamUrl, context.token, context.signal);
+    if (image.bytes) name = await context.cache.put('image', image.url ? cacheNameFor(image.url) : `imagine-${randomBytes(12).toString('hex')}.png`, image.bytes);
+    else if (image.url) name = await context.cache.fetch('image', image.url, context.token, context.signal);
+    else throw new Error('an image has neither bytes nor a URL');
   } catch (error) {
     if (error instanceof UpstreamError) throw apiErrorFromUpstream(error);
     throw error;
@@ -38,6 +42,6 @@ export async function renderImage(upstreamUrl: string, format: ImageFormat, cont
   return { b64_json: Buffer.from(bytes).toString('base64') };
 }
 
-export function renderAll(urls: string[], format: ImageFormat, context: OutputContext): Promise<RenderedImage[]> {
-  return Promise.all(urls.map((url) => renderImage(url, format, context)));
+export function renderAll(images: GeneratedImage[], format: ImageFormat, context: OutputContext): Promise<RenderedImage[]> {
+  return Promise.all(images.map((image) => renderImage(image, format, context)));
 }

@@ -7,6 +7,7 @@ import type { AccountPool, Lease } from '../../pool/account-pool';
 import { UpstreamError } from '../../upstream/errors';
 import type { GrokChatStream, GrokClient } from '../../upstream/grok/client';
 import { buildImageEditPayload, buildImageGenerationPayload, IMAGES_PER_CALL } from '../../upstream/grok/image-payload';
+import { openImagineSession, type ImagineSession } from '../../upstream/grok/imagine-socket';
 import type { LoadedAttachment } from '../attachment-loader';
 
 /**
@@ -21,7 +22,7 @@ export interface ImageJob {
   prompt: string;
   n: number;
   nsfw: boolean;
-  /** Only the edit call sends a ratio; chat-based generation has no size field (§12.2). */
+  /** Sent by the Imagine WebSocket and the edit call; chat-based generation has no size field (§12.2). */
   aspectRatio?: string;
   /** Present for an edit: the images to upload, already limited to the last three. */
   editImages?: LoadedAttachment[];
@@ -35,22 +36,30 @@ export interface ImageDependencies {
   logger: Logger;
 }
 
+/** A preview: an upstream URL to download, or bytes the upstream already sent. */
 export interface PartialImage {
   index: number;
-  url: string;
+  url?: string;
+  bytes?: Uint8Array;
   progress: number;
+}
+
+/** A final image: its upstream URL and, from the Imagine WebSocket, its bytes. */
+export interface GeneratedImage {
+  url?: string;
+  bytes?: Uint8Array;
 }
 
 export interface ImageResult {
   /** The account that owns the images; its cookie is needed to download them. */
   token: string;
-  /** Absolute upstream URLs, in order. */
-  urls: string[];
+  images: GeneratedImage[];
 }
 
 interface OpenedAttempt {
   lease: Lease;
-  streams: GrokChatStream[];
+  streams?: GrokChatStream[];
+  imagine?: ImagineSession;
 }
 
 function callPlan(job: ImageJob): number[] {
@@ -80,6 +89,24 @@ async function openOn(lease: Lease, job: ImageJob, deps: ImageDependencies): Pro
   return opened.map((result) => (result as PromiseFulfilledResult<GrokChatStream>).value);
 }
 
+/** Errors after which the chat-based path on the same account cannot do better. */
+const accountBound = (error: UpstreamError) => error.accountEffect !== 'none' || error.code === 'content_moderated';
+
+/**
+ * The Imagine WebSocket goes first for generation: it honours the size and renders n images in
+ * one request (../shared/spec/reference-behaviour.md appendix B 8). A failure that is not the
+ * account's answers undefined, so the caller falls back to chat-based generation.
+ */
+async function openImagineOn(lease: Lease, job: ImageJob, deps: ImageDependencies): Promise<ImagineSession | undefined> {
+  try {
+    return await openImagineSession({ config: deps.config(), token: lease.token, prompt: job.prompt, count: job.n, aspectRatio: job.aspectRatio ?? '1:1', nsfw: job.nsfw, signal: job.signal });
+  } catch (error) {
+    if (!(error instanceof UpstreamError) || accountBound(error)) throw error;
+    deps.logger.warn('imagine websocket unavailable; using chat-based generation', { code: error.code, status: error.status });
+    return undefined;
+  }
+}
+
 async function openAttempt(job: ImageJob, deps: ImageDependencies): Promise<OpenedAttempt> {
   const tried = new Set<string>();
   let lastError: UpstreamError | null = null;
@@ -88,6 +115,10 @@ async function openAttempt(job: ImageJob, deps: ImageDependencies): Promise<Open
     if (!lease) break;
     tried.add(lease.token);
     try {
+      if (!job.editImages) {
+        const imagine = await openImagineOn(lease, job, deps);
+        if (imagine) return { lease, imagine };
+      }
       return { lease, streams: await openOn(lease, job, deps) };
     } catch (error) {
       if (!(error instanceof UpstreamError)) {
@@ -154,21 +185,50 @@ export async function generateImages(job: ImageJob, deps: ImageDependencies, onP
   return (await startImages(job, deps)).collect(onPartial);
 }
 
-async function collectImages({ lease, streams }: OpenedAttempt, job: ImageJob, deps: ImageDependencies, onPartial?: (partial: PartialImage) => void): Promise<ImageResult> {
-  const plan = callPlan(job);
-  const offsets = plan.map((_, call) => plan.slice(0, call).reduce((sum, count) => sum + count, 0));
-  const harvests = await Promise.all(streams.map((stream, call) => harvest(stream, offsets[call] ?? 0, onPartial)));
-  const urls: string[] = [];
-  for (const result of harvests) for (const url of result.finals) if (!urls.includes(url)) urls.push(url);
-  const moderated = harvests.reduce((sum, result) => sum + result.moderated, 0);
-  const upstreamError = harvests.map((result) => result.error).find((error) => error instanceof UpstreamError) as UpstreamError | undefined;
-  const otherError = harvests.map((result) => result.error).find((error) => error !== undefined && !(error instanceof UpstreamError));
+async function collectImages(opened: OpenedAttempt, job: ImageJob, deps: ImageDependencies, onPartial?: (partial: PartialImage) => void): Promise<ImageResult> {
+  const { lease } = opened;
+  let streams = opened.streams;
+  let images: GeneratedImage[] = [];
+  let moderated = 0;
+  let upstreamError: UpstreamError | undefined;
+  let otherError: unknown;
+
+  if (opened.imagine) {
+    try {
+      const result = await opened.imagine.collect((preview) => onPartial?.({ index: preview.index, bytes: preview.bytes, progress: preview.progress }));
+      images = result.images.map((image) => ({ url: image.url, bytes: image.bytes.length > 0 ? image.bytes : undefined }));
+      moderated = result.moderated;
+    } catch (error) {
+      if (error instanceof UpstreamError && !accountBound(error)) {
+        // The socket broke without it being the account's fault: chat-based generation on the same account.
+        deps.logger.warn('imagine websocket failed; using chat-based generation', { code: error.code });
+        streams = await openOn(lease, job, deps).catch((openError: unknown) => {
+          upstreamError = openError instanceof UpstreamError ? openError : undefined;
+          otherError = openError instanceof UpstreamError ? undefined : openError;
+          return undefined;
+        });
+      } else if (error instanceof UpstreamError) upstreamError = error;
+      else otherError = error;
+    }
+  }
+
+  if (streams) {
+    const plan = callPlan(job);
+    const offsets = plan.map((_, call) => plan.slice(0, call).reduce((sum, count) => sum + count, 0));
+    const harvests = await Promise.all(streams.map((stream, call) => harvest(stream, offsets[call] ?? 0, onPartial)));
+    const urls: string[] = [];
+    for (const result of harvests) for (const url of result.finals) if (!urls.includes(url)) urls.push(url);
+    images = urls.map((url) => ({ url }));
+    moderated += harvests.reduce((sum, result) => sum + result.moderated, 0);
+    upstreamError = harvests.map((result) => result.error).find((error) => error instanceof UpstreamError) as UpstreamError | undefined;
+    otherError = harvests.map((result) => result.error).find((error) => error !== undefined && !(error instanceof UpstreamError));
+  }
 
   if (upstreamError) await deps.pool.reportFailure(lease, upstreamError);
   else if (otherError) lease.release();
   else await deps.pool.reportSuccess(lease, job.model.cost);
 
-  if (urls.length === 0) {
+  if (images.length === 0) {
     if (upstreamError) throw apiErrorFromUpstream(upstreamError);
     if (otherError) throw otherError;
     if (moderated > 0) {
@@ -181,5 +241,5 @@ async function collectImages({ lease, streams }: OpenedAttempt, job: ImageJob, d
     }
     throw new ApiError({ status: 502, message: 'Grok finished without producing an image.', code: 'image_generation_failed', type: 'server_error' });
   }
-  return { token: lease.token, urls: urls.slice(0, job.n) };
+  return { token: lease.token, images: images.slice(0, job.n) };
 }

@@ -33,7 +33,10 @@ export function streamImages(input: {
       let partials = Promise.resolve();
       const onPartial = (partial: PartialImage) => {
         partials = partials.then(async () => {
-          const rendered = await renderImage(partial.url, 'b64_json', { ...input.output, token: input.run.token }).catch(() => undefined);
+          // A preview that cannot be fetched is skipped; the final image still follows.
+          const rendered = partial.bytes
+            ? { b64_json: Buffer.from(partial.bytes).toString('base64') }
+            : await renderImage({ url: partial.url }, 'b64_json', { ...input.output, token: input.run.token }).catch(() => undefined);
           if (!rendered || !('b64_json' in rendered)) return;
           const partialIndex = partialCounts.get(partial.index) ?? 0;
           partialCounts.set(partial.index, partialIndex + 1);
@@ -43,8 +46,8 @@ export function streamImages(input: {
       try {
         const result = await input.run.collect(onPartial);
         await partials;
-        for (const [index, url] of result.urls.entries()) {
-          const rendered = await renderImage(url, input.format, { ...input.output, token: result.token });
+        for (const [index, image] of result.images.entries()) {
+          const rendered = await renderImage(image, input.format, { ...input.output, token: result.token });
           send(`${input.prefix}.completed`, { type: `${input.prefix}.completed`, ...common, index, ...rendered, usage: ZERO_IMAGE_USAGE });
         }
       } catch (error) {

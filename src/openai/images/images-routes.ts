@@ -43,14 +43,14 @@ export function imagesRoutes(deps: ImagesDependencies) {
   const run = async (request: Request, options: ImageOptions, editImages: LoadedAttachment[] | undefined) => {
     const config = deps.config();
     const model = findModel(options.model)!;
-    const job = { model, prompt: options.prompt, n: options.n, nsfw: options.nsfw, aspectRatio: editImages ? options.aspectRatio : undefined, editImages, signal: request.signal };
+    const job = { model, prompt: options.prompt, n: options.n, nsfw: options.nsfw, aspectRatio: options.aspectRatio, editImages, signal: request.signal };
     const started = await startImages(job, deps);
     const output = { cache: deps.cache, token: '', baseUrl: publicBaseUrl(config.app.app_url, request), signal: request.signal };
     if (options.stream) {
       return streamImages({ run: started, prefix: editImages ? 'image_edit' : 'image_generation', format: options.format, size: options.size, output, logger: deps.logger });
     }
     const result = await started.collect();
-    const data = await renderAll(result.urls, options.format, { ...output, token: result.token });
+    const data = await renderAll(result.images, options.format, { ...output, token: result.token });
     return Response.json({ created: Math.floor(Date.now() / 1000), data, usage: ZERO_IMAGE_USAGE });
   };
 
