@@ -174,3 +174,31 @@ describe('video through chat', () => {
     expect(((await bad.json()) as { error: { param: string } }).error.param).toBe('video_config.video_length');
   });
 });
+
+describe('jobs across restarts', () => {
+  test('a finished job is still readable after a restart; an unfinished one whose instance died reads as interrupted', async () => {
+    const h = await start();
+    const created = (await (await h.api('/v1/videos', { method: 'POST', body: JSON.stringify({ prompt: 'keep me', wait: true }) })).json()) as Video;
+    const { openStorage } = await import('../../src/storage');
+    const storage = await openStorage({ type: 'local', dataDir: h.dataDir });
+    const stale = { ...(await storage.records.get<Record<string, unknown>>('video_jobs', created.id))!, id: 'video_stale', status: 'in_progress', heartbeat_at: Date.now() - 11 * 60 * 1000 };
+    await storage.records.put('video_jobs', 'video_stale', stale);
+    const fresh = { ...stale, id: 'video_fresh', heartbeat_at: Date.now() };
+    await storage.records.put('video_jobs', 'video_fresh', fresh);
+    await storage.close();
+
+    await h.server.stop(500);
+    const restarted = await startServer({
+      env: { DATA_DIR: h.dataDir, LOG_FILE_ENABLED: 'false', GROK_BASE_URL: h.simulator.url, GROK_ASSETS_URL: h.simulator.url, GROK_ACCOUNTS_URL: h.simulator.url, GROK2API_APP_API_KEY: API_KEY, GROK2API_APP_APP_KEY: APP_KEY, GROK2API_TOKEN_AUTO_REFRESH: 'false' },
+      port: 0,
+      hostname: '127.0.0.1',
+      logger: silentLogger,
+    });
+    h.server = restarted;
+    const read = async (id: string) => (await (await fetch(`${restarted.url}/v1/videos/${id}`, { headers: { authorization: `Bearer ${API_KEY}` } })).json()) as Video;
+    expect((await read(created.id)).status).toBe('completed');
+    expect(await read('video_stale')).toMatchObject({ status: 'failed', error: { code: 'job_interrupted' } });
+    expect((await read('video_fresh')).status).toBe('in_progress');
+    expect(JSON.stringify(await read(created.id))).not.toContain('heartbeat_at');
+  });
+});

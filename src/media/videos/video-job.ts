@@ -29,12 +29,26 @@ export const VideoJob = Type.Object({
   resolution: Type.String(),
   rounds: Type.Number(),
   upscaled: Type.Boolean(),
+  /** Internal: epoch ms of the running instance's last sign of life. */
+  heartbeat_at: Type.Optional(Type.Number()),
 });
 
 export type VideoJob = Static<typeof VideoJob>;
 
 /** Seven days: long enough to fetch the result, short enough that the table does not grow forever. */
 const JOB_LIFETIME_MS = 7 * 24 * 3600 * 1000;
+
+/** A running job whose instance stopped writing for this long is reported failed (the instance died). */
+export const STALE_JOB_MS = 10 * 60 * 1000;
+export const HEARTBEAT_MS = 30 * 1000;
+
+/** What a reader should believe about a job: an unfinished job nobody touches any more did not survive its instance. */
+export function settledView(job: VideoJob, now: number): VideoJob {
+  if (job.status === 'completed' || job.status === 'failed') return job;
+  const lastSign = job.heartbeat_at ?? job.created_at * 1000;
+  if (now - lastSign <= STALE_JOB_MS) return job;
+  return { ...job, status: 'failed', error: { code: 'job_interrupted', message: 'The gateway instance running this video stopped before it finished. Create the video again.' } };
+}
 
 export class VideoJobStore {
   constructor(private readonly records: RecordStore, private readonly clock: () => number = Date.now) {}
@@ -58,6 +72,6 @@ export class VideoJobStore {
 
 /** What clients see: OpenAI's video object plus our `url`; internal fields stay inside. */
 export function publicVideo(job: VideoJob): Record<string, unknown> {
-  const { file_name: _file, ...visible } = job;
+  const { file_name: _file, heartbeat_at: _heartbeat, ...visible } = job;
   return visible;
 }

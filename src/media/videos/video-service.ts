@@ -3,7 +3,8 @@ import type { CatalogModel } from '../../catalog/models';
 import type { Lease } from '../../pool/account-pool';
 import { UpstreamError } from '../../upstream/errors';
 import { fileLink } from '../files-routes';
-import { publicVideo, type VideoJob, type VideoJobStore } from './video-job';
+import { ConcurrencyLimit } from '../../upstream/concurrency-limit';
+import { HEARTBEAT_MS, publicVideo, settledView, type VideoJob, type VideoJobStore } from './video-job';
 import { renderVideo, VideoGenerationError, type VideoDependencies, type VideoOutcome, type VideoSpec } from './video-runner';
 
 /**
@@ -37,8 +38,11 @@ function acquire(deps: VideoServiceDependencies, model: CatalogModel, preferSupe
 
 export class VideoService {
   private readonly running = new Map<string, Promise<VideoJob>>();
+  private readonly slots: ConcurrencyLimit;
 
-  constructor(private readonly deps: VideoServiceDependencies) {}
+  constructor(private readonly deps: VideoServiceDependencies) {
+    this.slots = new ConcurrencyLimit(() => deps.config().video.concurrent);
+  }
 
   async create(input: CreateVideoInput): Promise<{ job: VideoJob; done: Promise<VideoJob> }> {
     const job: VideoJob = {
@@ -59,6 +63,7 @@ export class VideoService {
       resolution: input.resolution,
       rounds: 0,
       upscaled: false,
+      heartbeat_at: Date.now(),
     };
     await this.deps.jobs.save(job);
     const done = this.run(job, input).finally(() => this.running.delete(job.id));
@@ -71,7 +76,8 @@ export class VideoService {
     const local = this.running.get(id);
     if (local) return local;
     for (;;) {
-      const job = await this.deps.jobs.get(id);
+      const stored = await this.deps.jobs.get(id);
+      const job = stored && settledView(stored, Date.now());
       if (!job || job.status === 'completed' || job.status === 'failed' || signal?.aborted) return job;
       await Bun.sleep(pollMs);
     }
@@ -87,6 +93,9 @@ export class VideoService {
       reported = progress;
       void write({ status: 'in_progress', progress });
     };
+    // Jobs beyond video.concurrent wait queued; a heartbeat tells other instances this one is alive.
+    const release = await this.slots.acquire();
+    const heartbeat = setInterval(() => void write({ heartbeat_at: Date.now() }), HEARTBEAT_MS);
     try {
       const outcome = await this.renderWithFailover(input, write, onProgress);
       const finished = await write({
@@ -105,6 +114,9 @@ export class VideoService {
       const message = error instanceof Error ? error.message : String(error);
       this.deps.logger.warn('video job failed', { id: job.id, code });
       return (await write({ status: 'failed', error: { code, message }, completed_at: Math.floor(Date.now() / 1000) })) ?? job;
+    } finally {
+      clearInterval(heartbeat);
+      release();
     }
   }
 

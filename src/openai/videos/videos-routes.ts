@@ -2,7 +2,7 @@ import { Elysia } from 'elysia';
 import { findModel } from '../../catalog/models';
 import { publicBaseUrl, serveCachedFile } from '../../media/files-routes';
 import type { MediaCache } from '../../media/media-cache';
-import { publicVideo, type VideoJob, type VideoJobStore } from '../../media/videos/video-job';
+import { publicVideo, settledView, type VideoJob, type VideoJobStore } from '../../media/videos/video-job';
 import type { VideoService } from '../../media/videos/video-service';
 import type { Config } from '../../config/schema';
 import { ApiError, invalidRequest } from '../errors';
@@ -58,7 +58,7 @@ export function videosRoutes(deps: VideosDependencies) {
   const find = async (id: string) => {
     const job = await deps.jobs.get(id);
     if (!job) throw new ApiError({ status: 404, message: `No video with id '${id}'.`, param: 'video_id', code: 'video_not_found' });
-    return job;
+    return settledView(job, Date.now());
   };
   return new Elysia({ name: 'openai-videos' })
     .post(
