@@ -87,8 +87,8 @@ function readContent(message: unknown): Record<string, unknown> | undefined {
 
 function sendBatch(socket: Socket, count: number, fault: Fault | undefined): void {
   const { state, origin } = socket.data;
-  const moderated = fault?.kind === 'moderated';
   const slots = Array.from({ length: count }, (_, order) => ({ id: randomUUID(), order }));
+  const isModerated = (order: number) => fault?.kind === 'moderated' && (fault.imageIndexes === undefined || fault.imageIndexes.includes(order));
   const frames: unknown[] = [];
   for (const slot of slots) frames.push({ type: 'json', current_status: 'start_stage', image_id: slot.id, order: slot.order, width: 832, height: 1248 });
   for (const slot of slots) {
@@ -99,6 +99,7 @@ function sendBatch(socket: Socket, count: number, fault: Fault | undefined): voi
     const final = pngFor(slot.id, 8, FINAL_PADDING);
     const path = `${IMAGINE_IMAGE_PREFIX}${slot.id}.jpg`;
     state.generated.addPublic(path, final);
+    const moderated = isModerated(slot.order);
     if (!moderated) frames.push({ type: 'image', id: slot.id, url: `${origin}${path}`, blob: Buffer.from(final).toString('base64'), percentage_complete: 100, order: slot.order, width: 832, height: 1248 });
     frames.push({ type: 'json', current_status: 'completed', image_id: slot.id, order: slot.order, width: 832, height: 1248, moderated, r_rated: false });
   }

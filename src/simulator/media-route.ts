@@ -43,7 +43,8 @@ export function handleMediaTurn(state: SimulatorState, incoming: IncomingRequest
       if (foreign !== undefined) return invalidArgument(`input asset ${foreign} is not an upload of this account`);
     }
     const count = turn.kind === 'image' ? turn.count : 1;
-    const slots = Array.from({ length: count }, () => ({ ...state.generated.addImage(account.userId), moderated }));
+    const moderatedAt = (index: number) => moderated && (fault?.imageIndexes === undefined || fault.imageIndexes.includes(index));
+    const slots = Array.from({ length: count }, (_, index) => ({ ...state.generated.addImage(account.userId), moderated: moderatedAt(index) }));
     frames = imageTurnFrames(randomUUID(), slots);
   }
   if (!fault || moderated) state.accounts.consume(account, 'fast');

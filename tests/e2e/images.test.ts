@@ -86,6 +86,17 @@ describe('POST /v1/images/generations', () => {
     for (const event of events) expect(isPng(new Uint8Array(Buffer.from(event.b64_json!, 'base64')))).toBe(true);
   });
 
+  test('a moderated image is dropped, never padded: the others are returned (WebSocket and chat-based paths)', async () => {
+    harness.simulator.enqueueFault({ kind: 'moderated', imageIndexes: [1] });
+    const socket = await harness.client.images.generate({ model: 'grok-imagine-1.0', prompt: 'three', n: 3, response_format: 'b64_json' });
+    expect(socket.data).toHaveLength(2);
+    harness.simulator.enqueueFault({ kind: 'server_error', match: { path: '/ws/imagine/listen' } });
+    harness.simulator.enqueueFault({ kind: 'moderated', imageIndexes: [0] });
+    const chat = await harness.client.images.generate({ model: 'grok-imagine-1.0', prompt: 'two', n: 2, response_format: 'url' });
+    expect(chat.data).toHaveLength(1);
+    expect((await fetch(chat.data![0]!.url!)).status).toBe(200);
+  });
+
   test('moderated images are dropped; when none survive the answer is a content-policy error', async () => {
     harness.simulator.enqueueFault({ kind: 'moderated' });
     const failure = await errorOf(harness.client.images.generate({ model: 'grok-imagine-1.0', prompt: 'forbidden' }));
@@ -211,6 +222,24 @@ describe('image models through chat', () => {
     });
     expect(edited.choices[0]!.message.content).toStartWith('![image](');
     expect(chatCalls(harness.simulator).at(-1)!.body).toMatchObject({ modelName: 'imagine-image-edit', message: 'make it blue' });
+  });
+
+  test('the edit model edits an image linked from an earlier answer (read from our own cache)', async () => {
+    const first = await harness.client.chat.completions.create({ model: 'grok-imagine-1.0', messages: [{ role: 'user', content: 'a fox' }] });
+    const answer = first.choices[0]!.message.content!;
+    harness.simulator.reset();
+    const edited = await harness.client.chat.completions.create({
+      model: 'grok-imagine-1.0-edit',
+      messages: [
+        { role: 'user', content: 'a fox' },
+        { role: 'assistant', content: answer },
+        { role: 'user', content: 'now in blue' },
+      ],
+    });
+    expect(edited.choices[0]!.message.content).toStartWith('![image](');
+    const upload = harness.simulator.requests.find((request) => request.path === '/rest/app-chat/upload-file')!;
+    expect((upload.body as { fileMimeType: string }).fileMimeType).toBe('image/png');
+    expect(chatCalls(harness.simulator)[0]!.body).toMatchObject({ modelName: 'imagine-image-edit', message: 'now in blue' });
   });
 
   test('/v1/models lists the media models', async () => {

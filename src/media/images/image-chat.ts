@@ -65,6 +65,18 @@ function markdown(image: RenderedImage): string {
   return `![image](data:${mimeType};base64,${image.b64_json})`;
 }
 
+/**
+ * An earlier answer's link to our own /v1/files is read from the cache: fetching it over the
+ * network would go through the address policy (and loop back to us) for bytes we already have.
+ */
+async function ownCachedImage(url: string, baseUrl: string, deps: ImagesDependencies): Promise<string> {
+  const prefix = `${baseUrl}/v1/files/image/`;
+  if (!url.startsWith(prefix)) return url;
+  const bytes = await deps.cache.read('image', url.slice(prefix.length).split('?')[0] ?? '');
+  if (!bytes) return url;
+  return `data:${sniffMediaType(bytes.subarray(0, 16)) ?? 'image/png'};base64,${Buffer.from(bytes).toString('base64')}`;
+}
+
 export async function imageChatCompletion(body: ChatCompletionRequest, model: CatalogModel, request: Request, deps: ImagesDependencies): Promise<Response> {
   const config = deps.config();
   const { prompt, images } = promptAndImages(body);
@@ -72,7 +84,8 @@ export async function imageChatCompletion(body: ChatCompletionRequest, model: Ca
   // The fast model ignores the client's image_config; the operator's [imagine_fast] decides.
   const fields: Record<string, unknown> = fast ? { ...config.imagine_fast } : { ...(body.image_config ?? {}) };
   const options = withConfigParam(() => readImageOptions({ ...fields, prompt, model: model.id }, config, [model.id], model.id));
-  const editImages = model.kind === 'image_edit' ? await imagesFromJson({ images }, { fetch: deps.fetch, timeoutMs: config.asset.download_timeout * 1000, signal: request.signal }).catch((error: unknown) => {
+  const ownImages = await Promise.all(images.map((url) => ownCachedImage(url, publicBaseUrl(config.app.app_url, request), deps)));
+  const editImages = model.kind === 'image_edit' ? await imagesFromJson({ images: ownImages }, { fetch: deps.fetch, timeoutMs: config.asset.download_timeout * 1000, signal: request.signal }).catch((error: unknown) => {
     if (error instanceof ApiError) throw invalidRequest(`${error.message} (images come from image_url blocks and markdown image links)`, 'messages', error.code ?? 'invalid_image');
     throw error;
   }) : undefined;

@@ -18,13 +18,12 @@ import { streamChatCompletion, type TurnOutcome } from './stream-response';
 import { answerUsage } from './answer-usage';
 import { validateChatRequest } from './validate';
 import type { MediaServices } from '../../media/media-feature';
-import { imageChatCompletion } from '../../media/images/image-chat';
-import { videoChatCompletion } from '../../media/videos/video-chat';
+import { mediaChatCompletion } from '../../media/media-chat';
 
 export interface ChatDependencies extends TurnDependencies {
   /** Throws an ApiError unless the request carries a valid API key. */
   guard: (request: Request) => void;
-  /** Image (and later video) models answered through chat; absent = they are refused. */
+  /** Image and video models answered through chat (src/media); absent = they are refused. */
   media?: MediaServices;
 }
 
@@ -51,8 +50,7 @@ export function chatRoutes(deps: ChatDependencies) {
       validateChatRequest(body);
       const model = findModel(body.model);
       if (!model) throw modelNotFound(body.model);
-      if (deps.media && (model.kind === 'image' || model.kind === 'image_edit')) return imageChatCompletion(body, model, request, deps.media);
-      if (deps.media && model.kind === 'video') return videoChatCompletion(body, model, request, deps.media);
+      if (deps.media && model.kind !== 'chat') return mediaChatCompletion(body, model, request, deps.media);
       if (model.kind !== 'chat') {
         throw new ApiError({
           status: 400,
