@@ -159,6 +159,19 @@ describe('POST /v1/images/edits', () => {
     expect(edit.mediaGenInput.imageToImage.aspectRatio).toBe('1:1');
   });
 
+  test('streaming edits use the image_edit event names', async () => {
+    const form = new FormData();
+    form.set('prompt', 'blue');
+    form.set('model', 'grok-imagine-1.0-edit');
+    form.set('stream', 'true');
+    form.set('image', new Blob([PNG], { type: 'image/png' }), 'a.png');
+    const response = await fetch(`${harness.server.url}/v1/images/edits`, { method: 'POST', headers: { authorization: 'Bearer sk-test-gateway' }, body: form });
+    const text = await response.text();
+    expect(text).toContain('event: image_edit.partial_image');
+    expect(text).toContain('event: image_edit.completed');
+    expect(text).not.toContain('image_generation.');
+  });
+
   test('JSON with a data URI works', async () => {
     const dataUri = `data:image/png;base64,${Buffer.from(PNG).toString('base64')}`;
     const response = await harness.api('/v1/images/edits', { method: 'POST', body: JSON.stringify({ model: 'grok-imagine-1.0-edit', prompt: 'blue', images: [{ image_url: dataUri }] }) });
