@@ -19,6 +19,7 @@ import type { AccountPool } from './pool/account-pool';
 import type { Storage } from './storage/types';
 import type { GrokClient } from './upstream/grok/client';
 import { VERSION } from './version';
+import { createMediaServices, mediaFeature } from './media/media-feature';
 
 export interface AppDependencies {
   config: ConfigStore;
@@ -28,6 +29,8 @@ export interface AppDependencies {
   logger: Logger;
   /** Fetch for client-supplied attachment URLs; tests inject one. */
   fetch?: typeof fetch;
+  /** DATA_DIR: the media cache lives in its tmp/ folder. Default ./data. */
+  dataDir?: string;
 }
 
 /** Composes the feature plugins. Tests build it and call `app.handle` without listening. */
@@ -43,6 +46,7 @@ export function createApp(deps: AppDependencies) {
   const turnDependencies = { pool: deps.pool, grok: deps.grok, config, logger: deps.logger, fetch: deps.fetch };
   // One runner for every client API: one concurrency cap on upstream chat calls.
   const conversations = new ConversationRunner(turnDependencies);
+  const media = createMediaServices(deps, apiGuard);
 
   const app: Elysia = new Elysia({ name: 'grok2api' })
     .use(requestLog(deps.logger, config))
@@ -66,9 +70,10 @@ export function createApp(deps: AppDependencies) {
       }),
     )
     .use(modelsRoutes(apiGuard))
-    .use(chatRoutes({ ...turnDependencies, guard: apiGuard, conversations }))
+    .use(chatRoutes({ ...turnDependencies, guard: apiGuard, conversations, media }))
     .use(responsesRoutes({ conversations, records: deps.storage.records, guard: apiGuard }))
     .use(messagesRoutes({ conversations, apiKeys: () => parseKeyList(config().app.api_key) }))
+    .use(mediaFeature(media))
     .use(tokensRoutes({ pool: deps.pool, storage: deps.storage, config }))
     .use(configRoutes({ config: deps.config, guard: adminGuard })) as unknown as Elysia;
   return app;

@@ -71,7 +71,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     logger.warn('app.app_key is still the default password "grok2api": change it before exposing the admin API.');
   }
 
-  const app = createApp({ config, storage, pool, grok, logger });
+  const app = createApp({ config, storage, pool, grok, logger, dataDir });
   const port = options.port ?? Number(env.SERVER_PORT || 8000);
   const hostname = options.hostname ?? (env.SERVER_HOST || '0.0.0.0');
   const server = Bun.serve({ fetch: (request) => app.handle(request), port, hostname, reusePort: options.reusePort, idleTimeout: 255 });

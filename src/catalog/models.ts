@@ -111,7 +111,7 @@ export function findModel(id: string): CatalogModel | undefined {
 }
 
 /** Model kinds that have a working route in this build; /v1/models lists only these. */
-export const SERVED_KINDS: ReadonlySet<ModelKind> = new Set(['chat']);
+export const SERVED_KINDS: ReadonlySet<ModelKind> = new Set(['chat', 'image', 'image_edit', 'video']);
 
 /** Every servable public id (canonical ids first, then aliases), in a stable order. */
 export function listModelIds(): { id: string; model: CatalogModel }[] {

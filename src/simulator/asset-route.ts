@@ -22,3 +22,30 @@ export function handleAssetDownload(state: SimulatorState, incoming: IncomingReq
     headers: { 'content-type': file.mimeType, 'cache-control': 'private, max-age=0' },
   });
 }
+
+/**
+ * GET /users/<UID>/generated/<id>/<file>: generated images and videos (§11.5). Like uploads,
+ * only the owner's cookie gets them (§11.6).
+ */
+export function handleGeneratedDownload(state: SimulatorState, incoming: IncomingRequest): Response {
+  if (cloudflareBlocks(state, incoming)) return cloudflareChallenge();
+  const auth = authenticate(state, incoming.token);
+  if (auth.kind === 'unauthenticated') return unauthenticated();
+  if (auth.kind === 'blocked') return blockedUser();
+  const asset = state.generated.get(incoming.path.replace(/^\//, ''));
+  if (!asset) return notFound('asset not found');
+  if (auth.account.userId !== asset.ownerUserId) {
+    return jsonResponse(403, { code: 7, message: 'permission denied: asset belongs to another user', details: [] });
+  }
+  return new Response(asset.bytes, {
+    status: 200,
+    headers: { 'content-type': asset.mimeType, 'content-length': String(asset.bytes.length), 'cache-control': 'private, max-age=0' },
+  });
+}
+
+/** GET /imagine-public/images/<id>.jpg: Imagine WebSocket results, public like imagine-public.x.ai. */
+export function handlePublicImage(state: SimulatorState, incoming: IncomingRequest): Response {
+  const asset = state.generated.get(incoming.path.replace(/^\//, ''));
+  if (!asset || asset.ownerUserId !== '') return notFound('image not found');
+  return new Response(asset.bytes, { status: 200, headers: { 'content-type': asset.mimeType, 'content-length': String(asset.bytes.length) } });
+}

@@ -10,6 +10,8 @@ import { parseJsonBody, type IncomingRequest } from './incoming-request';
 import { streamSegments } from './segment-stream';
 import type { SimulatorState } from './simulator-state';
 import type { Fault } from './types';
+import { handleMediaTurn } from './media-route';
+import { parseMediaTurn } from './media-request';
 
 const DEFAULT_AFTER_FRAMES = 3;
 const DEFAULT_STREAM_ERROR = 'The model failed to complete this response.';
@@ -26,6 +28,9 @@ export function handleChatTurn(
 ): Response {
   const body = parseJsonBody(incoming);
   if (!body.ok) return invalidArgument('body must be JSON');
+  const media = continuedConversationId === undefined ? parseMediaTurn(body.value) : undefined;
+  if (typeof media === 'string') return invalidArgument(media);
+  if (media) return handleMediaTurn(state, incoming, account, media);
   const parsed = parseChatTurn(body.value);
   if (!parsed.ok) return invalidArgument(parsed.problem);
   const turn = parsed.turn;
@@ -35,13 +40,13 @@ export function handleChatTurn(
 
   const window = state.accounts.window(account, turn.mode);
   if (window.remaining <= 0) {
-    if (state.options.exhaustedBehaviour === 'inband') return streamResponse(state, incoming, [usageLimitFrame()], undefined);
+    if (state.options.exhaustedBehaviour === 'inband') return streamFrames(state, incoming, [usageLimitFrame()], undefined);
     return tooManyRequests(window.secondsUntilReset);
   }
 
   const fault = state.faults.take((candidate) => faultApplies(candidate, 'stream', incoming.token, incoming.path));
-  if (fault?.kind === 'inband_error') return streamResponse(state, incoming, [inbandErrorFrame(fault.code ?? 8, fault.message)], undefined);
-  if (fault?.kind === 'usage_limit') return streamResponse(state, incoming, [usageLimitFrame()], undefined);
+  if (fault?.kind === 'inband_error') return streamFrames(state, incoming, [inbandErrorFrame(fault.code ?? 8, fault.message)], undefined);
+  if (fault?.kind === 'usage_limit') return streamFrames(state, incoming, [usageLimitFrame()], undefined);
 
   const ids: TurnIds = {
     conversationId: continuedConversationId ?? randomUUID(),
@@ -52,7 +57,7 @@ export function handleChatTurn(
   state.conversations.add(ids.conversationId);
   // Only a turn that will complete counts against the window; failed generations are free.
   if (!fault || fault.kind === 'moderated') state.accounts.consume(account, turn.mode);
-  return streamResponse(state, incoming, frames, fault);
+  return streamFrames(state, incoming, frames, fault);
 }
 
 function turnFrames(
@@ -68,7 +73,7 @@ function turnFrames(
   return buildTurnFrames(turn, composeAnswer(turn, script), ids, { announceConversation, streamErrors });
 }
 
-function streamResponse(state: SimulatorState, incoming: IncomingRequest, frames: Frame[], fault: Fault | undefined): Response {
+export function streamFrames(state: SimulatorState, incoming: IncomingRequest, frames: Frame[], fault: Fault | undefined): Response {
   const framing = state.options.framing;
   const afterFrames = Math.max(0, Math.floor(fault?.afterFrames ?? DEFAULT_AFTER_FRAMES));
   let segments: string[];

@@ -1,5 +1,6 @@
 import type { ResolvedAccount } from './account-registry';
-import { handleAssetDownload } from './asset-route';
+import { handleAssetDownload, handleGeneratedDownload, handlePublicImage } from './asset-route';
+import { handleCreatePost, handleUpscale } from './media-route';
 import { internalError, methodNotAllowed, notFound } from './canned-responses';
 import { handleChatTurn } from './chat-route';
 import { CONTROL_PREFIX, handleControl } from './control-routes';
@@ -43,6 +44,10 @@ const ROUTES: Route[] = [
   { method: 'POST', pattern: /^\/http\/upload-file-v2\/direct$/, handle: api(false, handleDirectUpload) },
   { method: 'GET', pattern: /^\/api\/auth\/session$/, handle: (state, incoming) => handleSession(state, incoming) },
   { method: 'GET', pattern: /^\/users\/([^/]+)\/([^/]+)\/content$/, handle: (state, incoming, params) => handleAssetDownload(state, incoming, params[0], params[1]) },
+  { method: 'POST', pattern: /^\/rest\/media\/post\/create$/, handle: api(false, handleCreatePost) },
+  { method: 'POST', pattern: /^\/rest\/media\/video\/upscale$/, handle: api(false, handleUpscale) },
+  { method: 'GET', pattern: /^\/users\/[^/]+\/generated\/[^/]+\/[^/]+$/, handle: (state, incoming) => handleGeneratedDownload(state, incoming) },
+  { method: 'GET', pattern: /^\/imagine-public\/images\/[^/]+$/, handle: (state, incoming) => handlePublicImage(state, incoming) },
   { method: 'GET', pattern: /^\/$/, handle: (state, incoming) => handleHomePage(state, incoming) },
   { method: 'GET', pattern: /^\/index$/, handle: (state, incoming) => handleIndexPage(state, incoming) },
 ];

@@ -4,6 +4,8 @@
 // another process, through the /__simulator/ HTTP control API.
 
 import { internalError } from './canned-responses';
+import { IMAGINE_PATH, imagineSocketHandlers, upgradeImagine, type ImagineSocketData } from './imagine-socket';
+import { readIncomingRequest } from './incoming-request';
 import { routeRequest } from './router';
 import { applyOptionsPatch, type EffectiveOptions } from './simulator-options';
 import { createSimulatorState, resetSimulatorState } from './simulator-state';
@@ -58,12 +60,18 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     },
   };
 
-  const server = Bun.serve({
+  const server = Bun.serve<ImagineSocketData>({
     port: options.port ?? 0,
     hostname: options.hostname ?? '127.0.0.1',
     // A stalled stream must stay open until the client gives up, so idle connections never time out.
     idleTimeout: 0,
-    fetch: (request) => routeRequest(state, simulator, request),
+    fetch: async (request, bunServer) => {
+      if (new URL(request.url).pathname !== IMAGINE_PATH) return routeRequest(state, simulator, request);
+      const incoming = await readIncomingRequest(request, Date.now());
+      state.requests.push(incoming.recorded);
+      return upgradeImagine(state, incoming, bunServer);
+    },
+    websocket: imagineSocketHandlers,
     error: () => internalError(),
   });
   const port = server.port ?? 0;

@@ -2,6 +2,8 @@ import { AccountRegistry } from './account-registry';
 import { ActiveStreams } from './active-streams';
 import { CountedQueue } from './counted-queue';
 import { FileStore } from './file-store';
+import { GeneratedAssets } from './generated-assets';
+import type { MediaPost } from './media-route';
 import { DEFAULT_OPTIONS, type EffectiveOptions } from './simulator-options';
 import type { Fault, RecordedRequest, Script } from './types';
 
@@ -14,6 +16,10 @@ export interface SimulatorState {
   scripts: CountedQueue<Script>;
   requests: RecordedRequest[];
   files: FileStore;
+  generated: GeneratedAssets;
+  /** Media posts by post id, and the same records by video id (for upscale). */
+  posts: Map<string, MediaPost>;
+  videos: Map<string, MediaPost>;
   conversations: Set<string>;
   streams: ActiveStreams;
   /** Aborted by stop(), so that no injected wait outlives the server. */
@@ -29,6 +35,9 @@ export function createSimulatorState(now: () => number): SimulatorState {
     scripts: new CountedQueue<Script>(),
     requests: [],
     files: new FileStore(),
+    generated: new GeneratedAssets(),
+    posts: new Map(),
+    videos: new Map(),
     conversations: new Set(),
     streams: new ActiveStreams(),
     shutdown: new AbortController(),

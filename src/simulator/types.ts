@@ -112,6 +112,8 @@ export interface Fault {
   message?: string;
   /** rate_limited and status: sent as Retry-After. */
   retryAfterSeconds?: number;
+  /** moderated on an image turn or the Imagine WebSocket: only these image positions are moderated (default all). */
+  imageIndexes?: number[];
 }
 
 export interface Script {

@@ -82,10 +82,10 @@ describe('bad input gets a precise 400', () => {
     expect(error).toBeInstanceOf(OpenAI.NotFoundError);
   });
 
-  test('a media model on the chat route is a clear 400', async () => {
-    const result = await post({ model: 'grok-imagine-1.0', messages: [{ role: 'user', content: 'a cat' }] });
+  test('a media model on the chat route with a bad image_config is a 400 naming the field', async () => {
+    const result = await post({ model: 'grok-imagine-1.0', messages: [{ role: 'user', content: 'a cat' }], image_config: { n: 11 } });
     expect(result.status).toBe(400);
-    expect(result.body.error.code).toBe('model_not_supported');
+    expect(result.body.error.param).toBe('image_config.n');
   });
 
   test('an attachment URL that points at a private address is refused before any upstream call', async () => {

@@ -12,12 +12,16 @@ import { completionBody } from './collect-response';
 import { ChatCompletionRequestSchema } from './request-schema';
 import { ChatStreamEncoder } from './stream-response';
 import { validateChatRequest } from './validate';
+import type { MediaServices } from '../../media/media-feature';
+import { mediaChatCompletion } from '../../media/media-chat';
 
 export interface ChatDependencies extends TurnDependencies {
   /** Throws an ApiError unless the request carries a valid API key. */
   guard: (request: Request) => void;
   /** Shared with the other client APIs so they share one concurrency cap; created when absent. */
   conversations?: ConversationRunner;
+  /** Image and video models answered through chat (src/media); absent = they are refused. */
+  media?: MediaServices;
 }
 
 const completionId = () => `chatcmpl-${randomBytes(12).toString('hex')}`;
@@ -33,6 +37,7 @@ export function chatRoutes(deps: ChatDependencies) {
       validateChatRequest(body);
       const model = findModel(body.model);
       if (!model) throw modelNotFound(body.model);
+      if (deps.media && model.kind !== 'chat') return mediaChatCompletion(body, model, request, deps.media);
       if (model.kind !== 'chat') {
         throw new ApiError({
           status: 400,

@@ -42,6 +42,8 @@ export interface ChatRequest {
   token: string;
   payload: Record<string, unknown>;
   signal?: AbortSignal;
+  /** Sees every raw frame of the answer (video progress has no chat event). */
+  observeFrame?: (frame: unknown) => void;
 }
 
 export class GrokClient {
@@ -88,7 +90,7 @@ export class GrokClient {
       http.abort();
       throw classifyHttpFailure(http.response.status, http.response.headers, body, { purpose: 'chat', secrets: [token] });
     }
-    const parser = new FrameParser({ assetsUrl: config.upstream.assets_url, filterTags: config.app.filter_tags });
+    const parser = new FrameParser({ assetsUrl: config.upstream.assets_url, filterTags: config.app.filter_tags, observeFrame: request.observeFrame });
     return startChatStream({ http, parser, idleTimeoutSeconds: config.chat.stream_timeout, signal: request.signal });
   }
 

@@ -34,6 +34,8 @@ import { parseStructuredToolCard, type ToolCard } from './tool-cards';
 export interface FrameParserOptions {
   /** `upstream.assets_url`, for relative image paths. */
   assetsUrl: string;
+  /** Sees every decoded frame first; media features read frame kinds chat does not need (e.g. video progress). */
+  observeFrame?: (frame: unknown) => void;
   /** `app.filter_tags`. */
   filterTags: readonly string[];
 }
@@ -54,6 +56,7 @@ export class FrameParser {
   constructor(private readonly options: FrameParserOptions) {}
 
   parseFrame(value: unknown): GrokEvent[] {
+    this.options.observeFrame?.(value);
     throwInBandError(value);
     const conversation = pick(ConversationFrame, value);
     if (conversation) return [{ type: 'conversation', conversationId: conversation.result.conversation.conversationId }];

@@ -1,0 +1,22 @@
+import { invalidRequest } from '../../openai/errors';
+
+/** OpenAI sizes the seed accepts and the Grok aspect ratio of each (../shared/spec/grok-web-protocol.md §12.3). */
+export const IMAGE_SIZES: Readonly<Record<string, string>> = {
+  '1280x720': '16:9',
+  '720x1280': '9:16',
+  '1792x1024': '3:2',
+  '1024x1792': '2:3',
+  '1024x1024': '1:1',
+};
+
+export const DEFAULT_IMAGE_SIZE = '1024x1024';
+
+/** The aspect ratio of `size`, or a 400 that lists the allowed values. */
+export function aspectRatioFor(size: string | undefined, param = 'size'): string {
+  const chosen = size ?? DEFAULT_IMAGE_SIZE;
+  const ratio = IMAGE_SIZES[chosen];
+  if (!ratio) {
+    throw invalidRequest(`Invalid size '${chosen}'. Supported sizes: ${Object.keys(IMAGE_SIZES).join(', ')}.`, param, 'invalid_size');
+  }
+  return ratio;
+}

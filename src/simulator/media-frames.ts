@@ -1,0 +1,61 @@
+import type { Frame } from './chat-frames';
+
+// Media answer streams: §12.2 / §12.4 image progress frames and §13.4 video progress frames.
+
+export interface ImageSlot {
+  finalPath: string;
+  partialPath: string;
+  moderated: boolean;
+}
+
+const response = (fields: Frame): Frame => ({ result: { response: fields } });
+
+export function imageTurnFrames(conversationId: string, slots: ImageSlot[]): Frame[] {
+  const frames: Frame[] = [{ result: { conversation: { conversationId, title: 'Image', temporary: true } } }];
+  slots.forEach((slot, imageIndex) => {
+    frames.push(response({ streamingImageGenerationResponse: { imageIndex, progress: 50, imageUrl: slot.partialPath } }));
+  });
+  slots.forEach((slot, imageIndex) => {
+    const final: Frame = { imageIndex, progress: 100, imageUrl: slot.finalPath, isFinal: true };
+    if (slot.moderated) final.moderated = true;
+    frames.push(response({ streamingImageGenerationResponse: final }));
+  });
+  // Moderated images are still listed here: a gateway must remember the progress frame (§12.4).
+  frames.push(response({ modelResponse: { message: 'Here are your images.', generatedImageUrls: slots.map((slot) => slot.finalPath), streamErrors: [] } }));
+  frames.push(response({ finalMetadata: {}, isSoftStop: true }));
+  return frames;
+}
+
+export interface VideoResult {
+  videoId: string;
+  postId: string;
+  videoPath: string;
+  thumbnailPath: string;
+  resolution: string;
+  moderated: boolean;
+}
+
+export function videoTurnFrames(conversationId: string, video: VideoResult): Frame[] {
+  const progress = (value: number): Frame =>
+    response({ streamingVideoGenerationResponse: { videoId: video.videoId, progress: value, videoPostId: video.postId, resolutionName: video.resolution } });
+  const final: Frame = {
+    videoId: video.videoId,
+    progress: 100,
+    assetId: video.videoId,
+    videoPostId: video.postId,
+    resolutionName: video.resolution,
+    moderated: video.moderated,
+  };
+  if (!video.moderated) {
+    final.videoUrl = video.videoPath;
+    final.thumbnailImageUrl = video.thumbnailPath;
+  }
+  return [
+    { result: { conversation: { conversationId } } },
+    progress(1),
+    progress(45),
+    progress(95),
+    response({ streamingVideoGenerationResponse: final }),
+    response({ token: video.moderated ? 'The video was moderated.' : 'I generated a video', isSoftStop: true }),
+  ];
+}

@@ -1,0 +1,92 @@
+import { randomUUID } from 'node:crypto';
+import type { ResolvedAccount } from './account-registry';
+import { invalidArgument, jsonResponse, notFound, tooManyRequests } from './canned-responses';
+import { inbandErrorFrame, usageLimitFrame, type Frame } from './chat-frames';
+import { streamFrames } from './chat-route';
+import { faultApplies } from './fault-rules';
+import { parseJsonObjectBody, type IncomingRequest } from './incoming-request';
+import { imageTurnFrames, videoTurnFrames } from './media-frames';
+import type { MediaTurn } from './media-request';
+import type { SimulatorState } from './simulator-state';
+
+/** A media post (§13.2): the parent of a video and of its extension rounds. */
+export interface MediaPost {
+  id: string;
+  ownerUserId: string;
+  videoId?: string;
+  resolution?: string;
+}
+
+/** Longest single clip per tier (§13.3): Basic 6 s, Super/Heavy 10 s. */
+const SEGMENT_LIMIT = { basic: 6, super: 10, heavy: 10 } as const;
+
+/** An image or video request over conversations/new. Image and video turns bill the fast window. */
+export function handleMediaTurn(state: SimulatorState, incoming: IncomingRequest, account: ResolvedAccount, turn: MediaTurn): Response {
+  const window = state.accounts.window(account, 'fast');
+  if (window.remaining <= 0) {
+    if (state.options.exhaustedBehaviour === 'inband') return streamFrames(state, incoming, [usageLimitFrame()], undefined);
+    return tooManyRequests(window.secondsUntilReset);
+  }
+  const fault = state.faults.take((candidate) => faultApplies(candidate, 'stream', incoming.token, incoming.path));
+  if (fault?.kind === 'inband_error') return streamFrames(state, incoming, [inbandErrorFrame(fault.code ?? 8, fault.message)], undefined);
+  if (fault?.kind === 'usage_limit') return streamFrames(state, incoming, [usageLimitFrame()], undefined);
+  const moderated = fault?.kind === 'moderated';
+
+  let frames: Frame[];
+  if (turn.kind === 'video') {
+    const built = videoFrames(state, account, turn, moderated);
+    if (typeof built === 'string') return invalidArgument(built);
+    frames = built;
+  } else {
+    if (turn.kind === 'image_edit') {
+      const foreign = turn.inputAssets.find((id) => state.files.get(id)?.ownerUserId !== account.userId);
+      if (foreign !== undefined) return invalidArgument(`input asset ${foreign} is not an upload of this account`);
+    }
+    const count = turn.kind === 'image' ? turn.count : 1;
+    const moderatedAt = (index: number) => moderated && (fault?.imageIndexes === undefined || fault.imageIndexes.includes(index));
+    const slots = Array.from({ length: count }, (_, index) => ({ ...state.generated.addImage(account.userId), moderated: moderatedAt(index) }));
+    frames = imageTurnFrames(randomUUID(), slots);
+  }
+  if (!fault || moderated) state.accounts.consume(account, 'fast');
+  return streamFrames(state, incoming, frames, moderated ? undefined : fault);
+}
+
+function videoFrames(state: SimulatorState, account: ResolvedAccount, turn: Extract<MediaTurn, { kind: 'video' }>, moderated: boolean): Frame[] | string {
+  if (turn.parentPostId !== undefined) {
+    const parent = state.posts.get(turn.parentPostId);
+    if (!parent || parent.ownerUserId !== account.userId) return `parentPostId ${turn.parentPostId} is not a post of this account`;
+  }
+  if (turn.extendPostId !== undefined) {
+    const extended = state.posts.get(turn.extendPostId);
+    if (!extended?.videoId || extended.ownerUserId !== account.userId) return `extendPostId ${turn.extendPostId} is not a video of this account`;
+  }
+  // Basic accounts cannot render 720p; they silently get 480p, as the upstream does.
+  const resolution = account.tier === 'basic' ? '480p' : turn.resolution;
+  const seconds = Math.min(Math.max(1, Math.floor(turn.seconds)), SEGMENT_LIMIT[account.tier]);
+  const video = state.generated.addVideo(account.userId, resolution, seconds);
+  const postId = randomUUID();
+  state.posts.set(postId, { id: postId, ownerUserId: account.userId, videoId: video.id, resolution });
+  state.videos.set(video.id, { id: postId, ownerUserId: account.userId, videoId: video.id, resolution });
+  return videoTurnFrames(randomUUID(), { videoId: video.id, postId, videoPath: video.videoPath, thumbnailPath: video.thumbnailPath, resolution, moderated });
+}
+
+/** POST /rest/media/post/create (§13.2). */
+export function handleCreatePost(state: SimulatorState, incoming: IncomingRequest, account: ResolvedAccount): Response {
+  const fields = parseJsonObjectBody(incoming);
+  if (!fields) return invalidArgument('body must be a JSON object');
+  if (fields.mediaType !== 'MEDIA_POST_TYPE_VIDEO' && fields.mediaType !== 'MEDIA_POST_TYPE_IMAGE') return invalidArgument('unknown mediaType');
+  const id = randomUUID();
+  state.posts.set(id, { id, ownerUserId: account.userId });
+  return jsonResponse(200, { post: { id, videos: [] } });
+}
+
+/** POST /rest/media/video/upscale (§13.5): the HD rendition of one of the account's videos. */
+export function handleUpscale(state: SimulatorState, incoming: IncomingRequest, account: ResolvedAccount): Response {
+  const fields = parseJsonObjectBody(incoming);
+  if (!fields || typeof fields.videoId !== 'string') return invalidArgument('videoId is required');
+  const video = state.videos.get(fields.videoId);
+  if (!video || video.ownerUserId !== account.userId) return notFound('video not found');
+  const hd = state.generated.addVideo(account.userId, '720p', 0, `${fields.videoId}-hd`);
+  const origin = new URL(incoming.request.url).origin;
+  return jsonResponse(200, { hdMediaUrl: `${origin}/${hd.videoPath}` });
+}

@@ -1,0 +1,50 @@
+import type { Config } from '../../config/schema';
+import { readErrorBodyText, sendRequest, type FetchFunction } from '../http';
+import { classifyHttpFailure } from './classify';
+import { cookieHeader } from './headers';
+
+/**
+ * Opens a download of a generated asset with the owning account's cookies
+ * (../shared/spec/grok-web-protocol.md §4.8, current minimal form; §11.6: assets are not public).
+ * Goes through `proxy.asset_proxy_url` when set, else the base proxy.
+ */
+
+export interface AssetDownloadRequest {
+  config: Config;
+  token: string;
+  /** Absolute URL of the asset. */
+  url: string;
+  signal?: AbortSignal;
+  fetch?: FetchFunction;
+}
+
+export function absoluteAssetUrl(pathOrUrl: string, assetsUrl: string): string {
+  if (/^https?:\/\//i.test(pathOrUrl)) return pathOrUrl;
+  return `${assetsUrl.replace(/\/+$/, '')}/${pathOrUrl.replace(/^\/+/, '')}`;
+}
+
+export async function openAssetDownload(request: AssetDownloadRequest): Promise<Response> {
+  const { config } = request;
+  const http = await sendRequest({
+    url: request.url,
+    method: 'GET',
+    headers: {
+      Accept: '*/*',
+      'Accept-Language': 'en-US,en;q=0.9',
+      'User-Agent': config.proxy.user_agent,
+      Cookie: cookieHeader(request.token, config.proxy),
+      'x-xai-request-id': crypto.randomUUID(),
+    },
+    timeoutSeconds: config.asset.download_timeout,
+    signal: request.signal,
+    proxyUrl: config.proxy.asset_proxy_url || config.proxy.base_proxy_url,
+    purpose: 'asset download',
+    fetch: request.fetch,
+  });
+  if (!http.response.ok) {
+    const body = await readErrorBodyText(http.response, 16 * 1024);
+    http.abort();
+    throw classifyHttpFailure(http.response.status, http.response.headers, body, { purpose: 'asset download', secrets: [request.token] });
+  }
+  return http.response;
+}

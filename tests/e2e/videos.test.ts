@@ -1,0 +1,204 @@
+import { afterEach, describe, expect, test } from 'bun:test';
+import { toFile } from 'openai';
+import { silentLogger } from '../../src/logging/logger';
+import { startServer } from '../../src/server';
+import { pngFor } from '../../src/simulator/media-bytes';
+import { API_KEY, APP_KEY, chatCalls, startHarness, type Harness, type HarnessOptions } from '../helpers/gateway-harness';
+
+let harness: Harness | null = null;
+afterEach(async () => {
+  await harness?.stop();
+  harness = null;
+});
+
+async function start(options: HarnessOptions = {}) {
+  harness = await startHarness(options);
+  return harness;
+}
+
+type Video = { id: string; status: string; progress: number; url: string | null; error: { code: string } | null; resolution: string; rounds: number; upscaled: boolean; seconds: string };
+
+async function poll(h: Harness, id: string): Promise<Video> {
+  for (let attempt = 0; attempt < 200; attempt++) {
+    const video = (await h.client.videos.retrieve(id)) as unknown as Video;
+    if (video.status === 'completed' || video.status === 'failed') return video;
+    await Bun.sleep(25);
+  }
+  throw new Error('video did not finish');
+}
+
+const videoConfigs = (h: Harness) =>
+  chatCalls(h.simulator).map((call) => (call.body as { responseMetadata: { modelConfigOverride: { modelMap: { videoGenModelConfig: Record<string, unknown> } } } }).responseMetadata.modelConfigOverride.modelMap.videoGenModelConfig);
+
+describe('/v1/videos', () => {
+  test('6 s: create answers at once, poll reports completion, content is the MP4', async () => {
+    const h = await start();
+    const created = (await h.client.videos.create({ model: 'grok-imagine-1.0-video', prompt: 'rain clears', seconds: '6' } as never)) as unknown as Video;
+    expect(created.id).toStartWith('video_');
+    expect(['queued', 'in_progress']).toContain(created.status);
+    const video = await poll(h, created.id);
+    expect(video).toMatchObject({ status: 'completed', progress: 100, rounds: 1, resolution: '480p', seconds: '6' });
+    const content = await h.client.videos.downloadContent(created.id);
+    expect(content.headers.get('content-type')).toBe('video/mp4');
+    expect(new TextDecoder().decode(new Uint8Array(await content.arrayBuffer()).slice(4, 8))).toBe('ftyp');
+    const [config] = videoConfigs(h);
+    expect(config).toMatchObject({ videoLength: 6, resolutionName: '480p', aspectRatio: '3:2' });
+    expect(h.simulator.requests.filter((request) => request.path === '/rest/media/post/create')).toHaveLength(1);
+  });
+
+  test('30 s on a Basic account: five rounds chained by post id', async () => {
+    const h = await start();
+    const created = (await h.client.videos.create({ model: 'grok-imagine-1.0-video', prompt: 'a long walk', seconds: '30', size: '1280x720' } as never)) as unknown as Video;
+    const video = await poll(h, created.id);
+    expect(video).toMatchObject({ status: 'completed', rounds: 5 });
+    const configs = videoConfigs(h);
+    expect(configs).toHaveLength(5);
+    expect(configs[0]!.isVideoExtension).toBeUndefined();
+    expect(configs.slice(1).map((config) => config.videoExtensionStartTime)).toEqual([6, 12, 18, 24]);
+    for (const config of configs) expect(config.aspectRatio).toBe('16:9');
+    // Each extension continues the previous round's post (the simulator refuses unknown ones).
+    expect(new Set(configs.slice(1).map((config) => config.extendPostId)).size).toBe(4);
+    const range = await fetch(video.url!, { headers: { range: 'bytes=0-7' } });
+    expect(range.status).toBe(206);
+  });
+
+  test('720p on a Basic account renders 480p and upscales once at the end (or every round with single)', async () => {
+    const h = await start();
+    const video = await poll(h, ((await h.client.videos.create({ model: 'grok-imagine-1.0-video', prompt: 'hd', seconds: '12', quality: 'high' } as never)) as unknown as Video).id);
+    expect(video).toMatchObject({ status: 'completed', resolution: '720p', upscaled: true, rounds: 2 });
+    expect(videoConfigs(h).map((config) => config.resolutionName)).toEqual(['480p', '480p']);
+    expect(h.simulator.requests.filter((request) => request.path === '/rest/media/video/upscale')).toHaveLength(1);
+    const bytes = new TextDecoder().decode(new Uint8Array(await (await fetch(video.url!)).arrayBuffer()));
+    expect(bytes).toContain('-hd');
+
+    h.simulator.reset();
+    await h.admin('/v1/admin/config', { method: 'POST', body: JSON.stringify({ video: { upscale_timing: 'single' } }) });
+    await poll(h, ((await h.client.videos.create({ model: 'grok-imagine-1.0-video', prompt: 'hd', seconds: '12', quality: 'high' } as never)) as unknown as Video).id);
+    expect(h.simulator.requests.filter((request) => request.path === '/rest/media/video/upscale')).toHaveLength(2);
+  });
+
+  test('720p prefers a Super account, which renders 720p itself', async () => {
+    const h = await start({ accounts: [{ token: 'basic-1', tier: 'basic' }, { token: 'super-1', tier: 'super' }] });
+    const video = await poll(h, ((await h.client.videos.create({ model: 'grok-imagine-1.0-video', prompt: 'hd', seconds: '10', quality: 'high' } as never)) as unknown as Video).id);
+    expect(video).toMatchObject({ status: 'completed', resolution: '720p', upscaled: false, rounds: 1 });
+    expect(chatCalls(h.simulator)[0]!.cookies.sso).toBe('super-1');
+  });
+
+  test('image-to-video: multipart input_reference is uploaded and referenced in round 1', async () => {
+    const h = await start();
+    const file = await toFile(pngFor('reference'), 'ref.png', { type: 'image/png' });
+    const created = (await h.client.videos.create({ model: 'grok-imagine-1.0-video', prompt: 'animate', input_reference: file } as never)) as unknown as Video;
+    expect((await poll(h, created.id)).status).toBe('completed');
+    const upload = h.simulator.requests.find((request) => request.path === '/rest/app-chat/upload-file')!;
+    expect((upload.body as { fileMimeType: string }).fileMimeType).toBe('image/png');
+    const [config] = videoConfigs(h);
+    expect(config!.isReferenceToVideo).toBe(true);
+    expect((config!.imageReferences as string[])[0]).toContain('/content');
+  });
+
+  test('wait: true blocks until done; moderation fails the job with a content-policy error', async () => {
+    const h = await start();
+    const waited = await h.api('/v1/videos', { method: 'POST', body: JSON.stringify({ prompt: 'x', wait: true }) });
+    expect(((await waited.json()) as Video).status).toBe('completed');
+    h.simulator.enqueueFault({ kind: 'moderated' });
+    const moderated = await h.api('/v1/videos', { method: 'POST', body: JSON.stringify({ prompt: 'x', wait: true }) });
+    expect(moderated.status).toBe(400);
+    expect(((await moderated.json()) as { error: { code: string } }).error.code).toBe('content_policy_violation');
+  });
+
+  test('bad inputs are 400s naming the field; unknown ids are 404', async () => {
+    const h = await start();
+    const cases: [Record<string, unknown>, string][] = [
+      [{ prompt: 'x', seconds: 5 }, 'seconds'],
+      [{ prompt: 'x', seconds: '31' }, 'seconds'],
+      [{ prompt: 'x', size: '640x480' }, 'size'],
+      [{ prompt: 'x', quality: 'ultra' }, 'quality'],
+      [{ prompt: '' }, 'prompt'],
+      [{ prompt: 'x', model: 'grok-4' }, 'model'],
+      [{ prompt: 'x', input_reference: 'http://example.com/a.png' }, 'input_reference'],
+      [{ prompt: 'x', image_reference: [`data:image/png;base64,${Buffer.from('not an image').toString('base64')}`] }, 'image_reference[0]'],
+    ];
+    for (const [body, param] of cases) {
+      const response = await h.api('/v1/videos', { method: 'POST', body: JSON.stringify(body) });
+      expect(response.status).toBe(400);
+      expect(((await response.json()) as { error: { param: string } }).error.param).toBe(param);
+    }
+    expect(chatCalls(h.simulator)).toHaveLength(0);
+    expect((await h.api('/v1/videos/video_missing')).status).toBe(404);
+  });
+
+  test('a job created on one instance is readable from another on the same storage', async () => {
+    const h = await start();
+    const second = await startServer({
+      env: { DATA_DIR: h.dataDir, LOG_FILE_ENABLED: 'false', GROK_BASE_URL: h.simulator.url, GROK_ASSETS_URL: h.simulator.url, GROK_ACCOUNTS_URL: h.simulator.url, GROK2API_APP_API_KEY: API_KEY, GROK2API_APP_APP_KEY: APP_KEY, GROK2API_TOKEN_AUTO_REFRESH: 'false' },
+      port: 0,
+      hostname: '127.0.0.1',
+      logger: silentLogger,
+    });
+    try {
+      const created = (await (await h.api('/v1/videos', { method: 'POST', body: JSON.stringify({ prompt: 'shared', wait: true }) })).json()) as Video;
+      const seen = await fetch(`${second.url}/v1/videos/${created.id}`, { headers: { authorization: `Bearer ${API_KEY}` } });
+      expect(seen.status).toBe(200);
+      expect(((await seen.json()) as Video).status).toBe('completed');
+      const content = await fetch(`${second.url}/v1/videos/${created.id}/content`, { headers: { authorization: `Bearer ${API_KEY}` } });
+      expect(content.status).toBe(200);
+    } finally {
+      await second.stop(500);
+    }
+  });
+});
+
+describe('video through chat', () => {
+  test('non-streaming answers the rendered video (html by default); streaming shows progress then the url', async () => {
+    const h = await start();
+    const completion = await h.client.chat.completions.create({ model: 'grok-imagine-1.0-video', messages: [{ role: 'user', content: 'a wave' }], video_config: { video_length: 6 } } as never);
+    const content = (completion as { choices: { message: { content: string } }[] }).choices[0]!.message.content;
+    expect(content).toMatch(/<source id="mp4" src="http:\/\/127\.0\.0\.1:\d+\/v1\/files\/video\/[^"]+" type="video\/mp4">/);
+
+    await h.admin('/v1/admin/config', { method: 'POST', body: JSON.stringify({ app: { video_format: 'url' } }) });
+    const stream = await h.client.chat.completions.create({ model: 'grok-imagine-1.0-video', messages: [{ role: 'user', content: 'a wave' }], stream: true, video_config: { video_length: 12, preset: 'fun', aspect_ratio: '16:9' } } as never);
+    let text = '';
+    let reasoning = '';
+    for await (const chunk of stream as unknown as AsyncIterable<{ choices: { delta: { content?: string; reasoning_content?: string } }[] }>) {
+      text += chunk.choices[0]?.delta.content ?? '';
+      reasoning += chunk.choices[0]?.delta.reasoning_content ?? '';
+    }
+    expect(text).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/v1\/files\/video\/\S+\n$/);
+    expect(reasoning).toContain('progress=100%');
+    const calls = chatCalls(h.simulator).slice(1);
+    expect((calls[0]!.body as { message: string }).message).toBe('a wave --mode=extremely-crazy');
+    expect(calls).toHaveLength(2);
+
+    const bad = await h.api('/v1/chat/completions', { method: 'POST', body: JSON.stringify({ model: 'grok-imagine-1.0-video', messages: [{ role: 'user', content: 'x' }], video_config: { video_length: 40 } }) });
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as { error: { param: string } }).error.param).toBe('video_config.video_length');
+  });
+});
+
+describe('jobs across restarts', () => {
+  test('a finished job is still readable after a restart; an unfinished one whose instance died reads as interrupted', async () => {
+    const h = await start();
+    const created = (await (await h.api('/v1/videos', { method: 'POST', body: JSON.stringify({ prompt: 'keep me', wait: true }) })).json()) as Video;
+    const { openStorage } = await import('../../src/storage');
+    const storage = await openStorage({ type: 'local', dataDir: h.dataDir });
+    const stale = { ...(await storage.records.get<Record<string, unknown>>('video_jobs', created.id))!, id: 'video_stale', status: 'in_progress', heartbeat_at: Date.now() - 11 * 60 * 1000 };
+    await storage.records.put('video_jobs', 'video_stale', stale);
+    const fresh = { ...stale, id: 'video_fresh', heartbeat_at: Date.now() };
+    await storage.records.put('video_jobs', 'video_fresh', fresh);
+    await storage.close();
+
+    await h.server.stop(500);
+    const restarted = await startServer({
+      env: { DATA_DIR: h.dataDir, LOG_FILE_ENABLED: 'false', GROK_BASE_URL: h.simulator.url, GROK_ASSETS_URL: h.simulator.url, GROK_ACCOUNTS_URL: h.simulator.url, GROK2API_APP_API_KEY: API_KEY, GROK2API_APP_APP_KEY: APP_KEY, GROK2API_TOKEN_AUTO_REFRESH: 'false' },
+      port: 0,
+      hostname: '127.0.0.1',
+      logger: silentLogger,
+    });
+    h.server = restarted;
+    const read = async (id: string) => (await (await fetch(`${restarted.url}/v1/videos/${id}`, { headers: { authorization: `Bearer ${API_KEY}` } })).json()) as Video;
+    expect((await read(created.id)).status).toBe('completed');
+    expect(await read('video_stale')).toMatchObject({ status: 'failed', error: { code: 'job_interrupted' } });
+    expect((await read('video_fresh')).status).toBe('in_progress');
+    expect(JSON.stringify(await read(created.id))).not.toContain('heartbeat_at');
+  });
+});
