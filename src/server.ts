@@ -37,7 +37,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     options.logger ??
     new Logger({
       level: parseLogLevel(env.LOG_LEVEL),
-      fileDirectory: booleanEnv(env.LOG_FILE_ENABLED, true) ? env.LOG_DIR || './logs' : undefined,
+      fileDirectory: booleanEnv(env.LOG_FILE_ENABLED, true) ? env.LOG_DIR || join(dataDir, 'logs') : undefined,
     });
 
   const config = await loadConfig({ dataDir, env });
