@@ -9,7 +9,11 @@ import type { Logger } from './logging/logger';
 import { chatRoutes } from './openai/chat/chat-routes';
 import { ApiError } from './openai/errors';
 import { modelsRoutes } from './openai/models-routes';
+import { createGatewayMetrics, type GatewayMetrics } from './metrics/gateway-metrics';
+import { httpMetrics } from './metrics/http-metrics';
+import { metricsRoutes } from './metrics/metrics-routes';
 import { healthRoutes } from './ops/health-routes';
+import type { UpstreamHealth } from './ops/upstream-health';
 import { requestLog } from './ops/request-log';
 import type { AccountPool } from './pool/account-pool';
 import type { Storage } from './storage/types';
@@ -24,6 +28,10 @@ export interface AppDependencies {
   logger: Logger;
   /** Fetch for client-supplied attachment URLs; tests inject one. */
   fetch?: typeof fetch;
+  /** Made by startServer and shared with the pool observer; made here when a test omits it. */
+  metrics?: GatewayMetrics;
+  /** Outcomes of recent upstream turns, for /ready. */
+  upstreamHealth?: UpstreamHealth;
 }
 
 /** Composes the feature plugins. Tests build it and call `app.handle` without listening. */
@@ -36,8 +44,11 @@ export function createApp(deps: AppDependencies) {
     requireBearer(request.headers.get('authorization'), [appKey]);
   };
 
+  const metrics = deps.metrics ?? createGatewayMetrics({ poolStats: () => deps.pool.stats() });
+
   const app: Elysia = new Elysia({ name: 'grok2api' })
     .use(requestLog(deps.logger, config))
+    .use(httpMetrics(metrics))
     .use(errorHandler({ logger: deps.logger, routes: () => app.routes }))
     .use(
       openapi({
@@ -55,8 +66,10 @@ export function createApp(deps: AppDependencies) {
         storageKind: deps.storage.kind,
         pingStorage: () => deps.storage.ping(),
         activeAccounts: () => Object.values(deps.pool.stats()).reduce((sum, pool) => sum + pool.active, 0),
+        upstream: () => deps.upstreamHealth?.state(),
       }),
     )
+    .use(metricsRoutes(metrics.registry, config))
     .use(modelsRoutes(apiGuard))
     .use(chatRoutes({ pool: deps.pool, grok: deps.grok, config, logger: deps.logger, fetch: deps.fetch, guard: apiGuard }))
     .use(tokensRoutes({ pool: deps.pool, storage: deps.storage, config }))

@@ -8,6 +8,10 @@ import { importTokenJson } from './storage/import-token-json';
 import { openStorage } from './storage';
 import { GrokClient } from './upstream/grok/client';
 import { join } from 'node:path';
+import { createGatewayMetrics } from './metrics/gateway-metrics';
+import { UpstreamHealth } from './ops/upstream-health';
+import { observeAll } from './pool/pool-observer';
+import { realRetryEnvironment } from './upstream/retry';
 
 export interface ServerOptions {
   env: Record<string, string | undefined>;
@@ -47,8 +51,18 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const imported = (await storage.accounts.count()) === 0 ? await importTokenJson(storage, join(dataDir, 'token.json')) : null;
   if (imported) logger.info('imported token.json', { added: imported.added, duplicates: imported.duplicates, invalid: imported.invalid });
 
-  const grok = new GrokClient({ config: () => config.get() });
-  const pool = new AccountPool({ storage, config: () => config.get(), syncQuota: (token) => grok.rateLimits(token) });
+  const upstreamHealth = new UpstreamHealth();
+  // The pool is made below; the gauges read it only at scrape time.
+  const metrics = createGatewayMetrics({ poolStats: () => pool.stats(), upstreamOutage: () => upstreamHealth.state().outage });
+  const retryEnvironment = { ...realRetryEnvironment, sleep: (milliseconds: number) => (metrics.upstreamRetries.inc(), realRetryEnvironment.sleep(milliseconds)) };
+  const grok = new GrokClient({ config: () => config.get(), retryEnvironment });
+  const healthObserver = { turnSucceeded: () => upstreamHealth.recordSuccess(), turnFailed: upstreamHealth.recordFailure.bind(upstreamHealth), failedOver: () => {} };
+  const pool: AccountPool = new AccountPool({
+    storage,
+    config: () => config.get(),
+    syncQuota: (token) => grok.rateLimits(token),
+    observer: observeAll(metrics, healthObserver),
+  });
   await pool.load();
   if (imported && imported.added > 0 && config.get().token.auto_refresh) {
     // Learn the real quotas of imported accounts in the background; requests do not wait for it.
@@ -71,7 +85,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     logger.warn('app.app_key is still the default password "grok2api": change it before exposing the admin API.');
   }
 
-  const app = createApp({ config, storage, pool, grok, logger });
+  const app = createApp({ config, storage, pool, grok, logger, metrics, upstreamHealth });
   const port = options.port ?? Number(env.SERVER_PORT || 8000);
   const hostname = options.hostname ?? (env.SERVER_HOST || '0.0.0.0');
   const server = Bun.serve({ fetch: (request) => app.handle(request), port, hostname, reusePort: options.reusePort, idleTimeout: 255 });

@@ -33,7 +33,7 @@ test('--version prints the version, commit and build date baked in at build time
   );
 });
 
-test('with only DATA_DIR set: import, serve /health /ready, stop on SIGTERM, export', async () => {
+test('with only DATA_DIR set: import, serve /health /ready /metrics, stop on SIGTERM, export', async () => {
   const dataDir = join(workDir, 'data-empty-env');
   const cwd = join(workDir, 'cwd-empty-env');
   mkdirSync(cwd);
@@ -52,6 +52,10 @@ test('with only DATA_DIR set: import, serve /health /ready, stop on SIGTERM, exp
     const ready = await fetch(`${server.url}/ready`);
     expect(ready.status).toBe(200);
     expect(await ready.json()).toMatchObject({ status: 'ready', storage: { kind: 'sqlite', status: 'ok' }, accounts: { active: 2 } });
+    const metrics = await fetch(`${server.url}/metrics`);
+    expect(metrics.status).toBe(200);
+    expect(metrics.headers.get('content-type')).toContain('text/plain');
+    expect(await metrics.text()).toContain('grok2api_accounts{pool="ssoBasic",status="active"} 2');
   } finally {
     expect(await server.stop()).toBe(0);
   }
