@@ -1,6 +1,6 @@
 import { createApp } from './app';
 import { loadConfig } from './config/load';
-import { Logger, parseLogLevel } from './logging/logger';
+import { chooseLogFormat, Logger, parseLogLevel, rotationFromConfig } from './logging/logger';
 import { AccountPool } from './pool/account-pool';
 import { QuotaScheduler } from './pool/quota-scheduler';
 import { runBounded } from './pool/run-bounded';
@@ -37,14 +37,19 @@ function booleanEnv(value: string | undefined, fallback: boolean): boolean {
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
   const env = options.env;
   const dataDir = env.DATA_DIR || './data';
+  const terminal = process.stdout.isTTY === true;
   const logger =
     options.logger ??
     new Logger({
       level: parseLogLevel(env.LOG_LEVEL),
+      format: chooseLogFormat(env.LOG_FORMAT, terminal),
+      colour: terminal && !env.NO_COLOR,
       fileDirectory: booleanEnv(env.LOG_FILE_ENABLED, true) ? env.LOG_DIR || join(dataDir, 'logs') : undefined,
     });
 
   const config = await loadConfig({ dataDir, env });
+  logger.configureFiles(rotationFromConfig(config.get().log));
+  config.subscribe((next) => logger.configureFiles(rotationFromConfig(next.log)));
   for (const warning of config.warnings) logger.warn('config', { warning });
 
   const storage = await openStorage({ type: env.SERVER_STORAGE_TYPE || 'local', url: env.SERVER_STORAGE_URL, dataDir });

@@ -1,6 +1,6 @@
 import { loadConfig } from '../config/load';
 import { ConfigError, formatIssue } from '../config/errors';
-import { parseLogLevel } from '../logging/logger';
+import { chooseLogFormat, parseLogLevel } from '../logging/logger';
 import type { CommandContext } from './command-context';
 import { openConfiguredStorage } from './storage-from-env';
 import { serverSettings } from './server-settings';
@@ -19,10 +19,12 @@ export async function checkConfigCommand(_argv: readonly string[], context: Comm
   } catch (error) {
     problems.push((error as Error).message);
   }
-  try {
-    parseLogLevel(env.LOG_LEVEL);
-  } catch (error) {
-    problems.push((error as Error).message);
+  for (const check of [() => parseLogLevel(env.LOG_LEVEL), () => chooseLogFormat(env.LOG_FORMAT, false)]) {
+    try {
+      check();
+    } catch (error) {
+      problems.push((error as Error).message);
+    }
   }
   try {
     const config = await loadConfig({ dataDir, env });
