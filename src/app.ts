@@ -14,6 +14,9 @@ import { httpMetrics } from './metrics/http-metrics';
 import { metricsRoutes } from './metrics/metrics-routes';
 import { healthRoutes } from './ops/health-routes';
 import type { UpstreamHealth } from './ops/upstream-health';
+import { adminStatusRoutes } from './ops/admin-status-routes';
+import type { BackgroundJobs } from './ops/background-jobs';
+import { randomUUID } from 'node:crypto';
 import { requestLog } from './ops/request-log';
 import type { AccountPool } from './pool/account-pool';
 import type { Storage } from './storage/types';
@@ -32,6 +35,8 @@ export interface AppDependencies {
   metrics?: GatewayMetrics;
   /** Outcomes of recent upstream turns, for /ready. */
   upstreamHealth?: UpstreamHealth;
+  /** Who this process is and what it runs in the background, for /v1/admin/status. */
+  instance?: { id: string; startedAt: number; jobs?: BackgroundJobs };
 }
 
 /** Composes the feature plugins. Tests build it and call `app.handle` without listening. */
@@ -45,6 +50,7 @@ export function createApp(deps: AppDependencies) {
   };
 
   const metrics = deps.metrics ?? createGatewayMetrics({ poolStats: () => deps.pool.stats() });
+  const instance = deps.instance ?? { id: randomUUID(), startedAt: Date.now() };
 
   const app: Elysia = new Elysia({ name: 'grok2api' })
     .use(requestLog(deps.logger, config))
@@ -73,6 +79,18 @@ export function createApp(deps: AppDependencies) {
     .use(modelsRoutes(apiGuard))
     .use(chatRoutes({ pool: deps.pool, grok: deps.grok, config, logger: deps.logger, fetch: deps.fetch, guard: apiGuard }))
     .use(tokensRoutes({ pool: deps.pool, storage: deps.storage, config }))
-    .use(configRoutes({ config: deps.config, guard: adminGuard })) as unknown as Elysia;
+    .use(configRoutes({ config: deps.config, guard: adminGuard }))
+    .use(
+      adminStatusRoutes({
+        guard: adminGuard,
+        instanceId: instance.id,
+        startedAt: instance.startedAt,
+        storageKind: deps.storage.kind,
+        pingStorage: () => deps.storage.ping(),
+        poolStats: () => deps.pool.stats(),
+        upstream: () => deps.upstreamHealth?.state(),
+        jobs: () => instance.jobs?.states() ?? [],
+      }),
+    ) as unknown as Elysia;
   return app;
 }

@@ -10,6 +10,8 @@ import { GrokClient } from './upstream/grok/client';
 import { join } from 'node:path';
 import { createGatewayMetrics } from './metrics/gateway-metrics';
 import { UpstreamHealth } from './ops/upstream-health';
+import { BackgroundJobs } from './ops/background-jobs';
+import { randomUUID } from 'node:crypto';
 import { observeAll } from './pool/pool-observer';
 import { realRetryEnvironment } from './upstream/retry';
 
@@ -69,18 +71,35 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     observer: observeAll(metrics, healthObserver),
   });
   await pool.load();
+  const jobs = new BackgroundJobs();
   if (imported && imported.added > 0 && config.get().token.auto_refresh) {
     // Learn the real quotas of imported accounts in the background; requests do not wait for it.
     const tokens = pool.accounts().map((account) => account.token);
-    void runBounded(tokens, config.get().usage.concurrent, (token) => pool.sync(token)).then((results) =>
-      logger.info('synced imported accounts', { ok: results.filter((result) => result.status === 'fulfilled').length, total: tokens.length }),
-    );
+    void jobs.once('imported_account_sync', async () => {
+      const results = await runBounded(tokens, config.get().usage.concurrent, (token) => pool.sync(token));
+      const ok = results.filter((result) => result.status === 'fulfilled').length;
+      logger.info('synced imported accounts', { ok, total: tokens.length });
+      return { ok, total: tokens.length };
+    });
   }
+  // The scheduler's passes run as a tracked job (what scheduler.start() would do, plus state).
   const scheduler = new QuotaScheduler({ pool, config: () => config.get(), logger });
-  scheduler.start();
-  const reload = setInterval(() => {
-    if (config.get().token.reload_interval_sec > 0) void pool.refreshChanged().catch((error) => logger.warn('account reload failed', { error }));
-  }, Math.max(1, config.get().token.reload_interval_sec || 30) * 1000);
+  jobs.every('quota_sync', 60_000, () =>
+    scheduler.runOnce().catch((error) => {
+      logger.warn('quota sync pass failed', { error });
+      throw error;
+    }),
+  );
+  jobs.every('account_reload', Math.max(1, config.get().token.reload_interval_sec || 30) * 1000, async () => {
+    if (config.get().token.reload_interval_sec <= 0) return { skipped: true };
+    try {
+      return { changed: await pool.refreshChanged() };
+    } catch (error) {
+      logger.warn('account reload failed', { error });
+      throw error;
+    }
+  });
+  const instance = { id: randomUUID(), startedAt: Date.now(), jobs };
 
   const settings = config.get();
   if (!settings.app.api_key || (Array.isArray(settings.app.api_key) && settings.app.api_key.length === 0)) {
@@ -90,19 +109,18 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     logger.warn('app.app_key is still the default password "grok2api": change it before exposing the admin API.');
   }
 
-  const app = createApp({ config, storage, pool, grok, logger, metrics, upstreamHealth });
+  const app = createApp({ config, storage, pool, grok, logger, metrics, upstreamHealth, instance });
   const port = options.port ?? Number(env.SERVER_PORT || 8000);
   const hostname = options.hostname ?? (env.SERVER_HOST || '0.0.0.0');
   const server = Bun.serve({ fetch: (request) => app.handle(request), port, hostname, reusePort: options.reusePort, idleTimeout: 255 });
   const url = `http://${hostname === '0.0.0.0' ? '127.0.0.1' : hostname}:${server.port}`;
-  logger.info('grok2api listening', { url, storage: storage.kind, dataDir, accounts: await storage.accounts.count() });
+  logger.info('grok2api listening', { url, storage: storage.kind, dataDir, accounts: await storage.accounts.count(), instance: instance.id });
 
   return {
     url,
     port: server.port ?? port,
     async stop(graceMs = 30_000) {
-      clearInterval(reload);
-      scheduler.stop();
+      jobs.stopAll();
       const drained = server.stop(false);
       await Promise.race([drained, Bun.sleep(graceMs)]);
       server.stop(true);

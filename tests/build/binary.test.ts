@@ -56,6 +56,10 @@ test('with only DATA_DIR set: import, serve /health /ready /metrics, stop on SIG
     expect(metrics.status).toBe(200);
     expect(metrics.headers.get('content-type')).toContain('text/plain');
     expect(await metrics.text()).toContain('grok2api_accounts{pool="ssoBasic",status="active"} 2');
+    // The default admin password, since nothing else is configured.
+    const status = (await (await fetch(`${server.url}/v1/admin/status`, { headers: { authorization: 'Bearer grok2api' } })).json()) as Record<string, any>;
+    expect(status).toMatchObject({ version: packageJson.version, storage: { kind: 'sqlite', status: 'ok' } });
+    expect(status.build_date).toMatch(/^\d{4}-\d\d-\d\dT/);
   } finally {
     expect(await server.stop()).toBe(0);
   }
