@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, expect, test } from 'bun:test';
-import { chmodSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import packageJson from '../../package.json';
@@ -73,15 +73,18 @@ test('with only DATA_DIR set: import, serve /health /ready /metrics, stop on SIG
 }, 60_000);
 
 const isRoot = process.getuid?.() === 0;
+/** The runtime user of the Dockerfile, so this test and the image cannot drift apart. */
+const imageUser = /^USER (\d+):(\d+)$/m.exec(readFileSync('Dockerfile', 'utf8'))!;
 
-test.skipIf(!isRoot)('runs as the image does: uid 65532 (distroless nonroot), read-only working directory, only /data writable', async () => {
+test.skipIf(!isRoot)('runs as the image does: the Dockerfile USER, read-only working directory, only /data writable', async () => {
   const root = join(workDir, 'image-root');
   const data = join(root, 'data');
   mkdirSync(data, { recursive: true });
   chmodSync(root, 0o555); // like the image's read-only root: the process may not create files here
-  Bun.spawnSync(['chown', '65532:65532', data]);
-  const env = { DATA_DIR: data, SERVER_PORT: '0', SERVER_HOST: '127.0.0.1' };
-  const asNobody = ['setpriv', '--reuid=65532', '--regid=65532', '--clear-groups', binary];
+  Bun.spawnSync(['chown', `${imageUser[1]}:${imageUser[2]}`, data]);
+  // The image's ENV, with any free port instead of 8000.
+  const env = { DATA_DIR: data, SERVER_PORT: '0', SERVER_HOST: '127.0.0.1', LOG_FORMAT: 'json' };
+  const asNobody = ['setpriv', `--reuid=${imageUser[1]}`, `--regid=${imageUser[2]}`, '--clear-groups', binary];
   const server = await startBinary(asNobody, { env, cwd: root });
   try {
     expect((await fetch(`${server.url}/health`)).status).toBe(200);
