@@ -13,7 +13,8 @@ Commands:
                                --output <file>   write to a file (mode 600) instead of stdout
                                --format <f>      token-json (default), jsonl or text
                                --pool <name>     only this pool
-  migrate --to-type <type>   copy every account into another storage (existing ones are kept)
+  migrate --to-type <type>   copy every account into another storage (existing ones are kept;
+                             stored records such as saved responses are not copied)
                                --to-url <url>    target connection URL
                                --from-type/--from-url  source (default: the configured storage)
   check-config               validate config.toml, the environment and the storage; exit 1 on problems
