@@ -2,18 +2,13 @@ import { createApp } from './app';
 import { loadConfig } from './config/load';
 import { chooseLogFormat, Logger, parseLogLevel, rotationFromConfig } from './logging/logger';
 import { AccountPool } from './pool/account-pool';
-import { QuotaScheduler } from './pool/quota-scheduler';
-import { runBounded } from './pool/run-bounded';
 import { importTokenJson } from './storage/import-token-json';
 import { openStorage } from './storage';
 import { GrokClient } from './upstream/grok/client';
 import { join } from 'node:path';
-import { createGatewayMetrics } from './metrics/gateway-metrics';
-import { UpstreamHealth } from './ops/upstream-health';
-import { BackgroundJobs } from './ops/background-jobs';
+import { startBackgroundJobs } from './ops/start-background-jobs';
+import { createObservability } from './ops/observability';
 import { randomUUID } from 'node:crypto';
-import { observeAll } from './pool/pool-observer';
-import { realRetryEnvironment } from './upstream/retry';
 
 export interface ServerOptions {
   env: Record<string, string | undefined>;
@@ -58,47 +53,12 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const imported = (await storage.accounts.count()) === 0 ? await importTokenJson(storage, join(dataDir, 'token.json')) : null;
   if (imported) logger.info('imported token.json', { added: imported.added, duplicates: imported.duplicates, invalid: imported.invalid });
 
-  const upstreamHealth = new UpstreamHealth();
   // The pool is made below; the gauges read it only at scrape time.
-  const metrics = createGatewayMetrics({ poolStats: () => pool.stats(), upstreamOutage: () => upstreamHealth.state().outage });
-  const retryEnvironment = { ...realRetryEnvironment, sleep: (milliseconds: number) => (metrics.upstreamRetries.inc(), realRetryEnvironment.sleep(milliseconds)) };
+  const { metrics, upstreamHealth, poolObserver, retryEnvironment } = createObservability(() => pool.stats());
   const grok = new GrokClient({ config: () => config.get(), retryEnvironment });
-  const healthObserver = { turnSucceeded: () => upstreamHealth.recordSuccess(), turnFailed: upstreamHealth.recordFailure.bind(upstreamHealth), failedOver: () => {} };
-  const pool: AccountPool = new AccountPool({
-    storage,
-    config: () => config.get(),
-    syncQuota: (token) => grok.rateLimits(token),
-    observer: observeAll(metrics, healthObserver),
-  });
+  const pool: AccountPool = new AccountPool({ storage, config: () => config.get(), syncQuota: (token) => grok.rateLimits(token), observer: poolObserver });
   await pool.load();
-  const jobs = new BackgroundJobs();
-  if (imported && imported.added > 0 && config.get().token.auto_refresh) {
-    // Learn the real quotas of imported accounts in the background; requests do not wait for it.
-    const tokens = pool.accounts().map((account) => account.token);
-    void jobs.once('imported_account_sync', async () => {
-      const results = await runBounded(tokens, config.get().usage.concurrent, (token) => pool.sync(token));
-      const ok = results.filter((result) => result.status === 'fulfilled').length;
-      logger.info('synced imported accounts', { ok, total: tokens.length });
-      return { ok, total: tokens.length };
-    });
-  }
-  // The scheduler's passes run as a tracked job (what scheduler.start() would do, plus state).
-  const scheduler = new QuotaScheduler({ pool, config: () => config.get(), logger });
-  jobs.every('quota_sync', 60_000, () =>
-    scheduler.runOnce().catch((error) => {
-      logger.warn('quota sync pass failed', { error });
-      throw error;
-    }),
-  );
-  jobs.every('account_reload', Math.max(1, config.get().token.reload_interval_sec || 30) * 1000, async () => {
-    if (config.get().token.reload_interval_sec <= 0) return { skipped: true };
-    try {
-      return { changed: await pool.refreshChanged() };
-    } catch (error) {
-      logger.warn('account reload failed', { error });
-      throw error;
-    }
-  });
+  const jobs = startBackgroundJobs({ pool, config: () => config.get(), logger, syncImported: imported !== null && imported.added > 0 });
   const instance = { id: randomUUID(), startedAt: Date.now(), jobs };
 
   const settings = config.get();
