@@ -88,6 +88,9 @@ test('a stream counts as in flight until it ends, also when the client leaves', 
     body: JSON.stringify({ model: 'grok-4.1-fast', messages: [{ role: 'user', content: 'x' }], stream: true }),
     signal: abort.signal,
   });
+  // The observed body keeps the response's headers, the request id included.
+  expect(response.headers.get('content-type')).toStartWith('text/event-stream');
+  expect(response.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
   const reader = response.body!.getReader();
   await reader.read();
   expect(valueOf(await scrape(), 'grok2api_streams_in_flight')).toBe(1);
