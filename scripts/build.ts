@@ -1,30 +1,17 @@
 /**
- * Compiles grok2api into one executable (`dist/grok2api` by default) with the version and commit
- * baked in. Usage: bun scripts/build.ts [--outfile path] [--target bun-linux-x64]
+ * Compiles grok2api for this machine into one executable (`dist/grok2api` by default) with the
+ * version, commit and build date baked in. Usage: bun scripts/build.ts [--outfile path]
+ * Cross-platform builds: scripts/release.ts.
  */
-import { $ } from 'bun';
-import packageJson from '../package.json';
+import { buildIdentity, compileBinary } from './compile';
 
-const argument = (name: string) => {
-  const index = process.argv.indexOf(name);
-  return index >= 0 ? process.argv[index + 1] : undefined;
-};
-
-const outfile = argument('--outfile') ?? 'dist/grok2api';
-const target = argument('--target');
-const commit = (await $`git rev-parse --short HEAD`.quiet().nothrow()).stdout.toString().trim() || 'unknown';
-
-const result = await Bun.build({
-  entrypoints: ['src/index.ts'],
-  compile: target ? { target: target as never, outfile } : { outfile },
-  minify: true,
-  define: {
-    GROK2API_VERSION: JSON.stringify(packageJson.version),
-    GROK2API_COMMIT: JSON.stringify(commit),
-  },
-});
-if (!result.success) {
-  for (const log of result.logs) console.error(log);
+const index = process.argv.indexOf('--outfile');
+const outfile = index >= 0 ? process.argv[index + 1]! : 'dist/grok2api';
+const identity = await buildIdentity();
+try {
+  await compileBinary({ outfile, identity });
+} catch (error) {
+  for (const log of (error as AggregateError).errors ?? [error]) console.error(log);
   process.exit(1);
 }
-console.log(`built ${outfile} (${packageJson.version}, ${commit})`);
+console.log(`built ${outfile} (${identity.version}, ${identity.commit}, ${identity.buildDate})`);

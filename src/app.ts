@@ -13,7 +13,14 @@ import { chatRoutes } from './openai/chat/chat-routes';
 import { ApiError } from './openai/errors';
 import { responsesRoutes } from './openai/responses/responses-routes';
 import { modelsRoutes } from './openai/models-routes';
+import { createGatewayMetrics, type GatewayMetrics } from './metrics/gateway-metrics';
+import { httpMetrics } from './metrics/http-metrics';
+import { metricsRoutes } from './metrics/metrics-routes';
 import { healthRoutes } from './ops/health-routes';
+import type { UpstreamHealth } from './ops/upstream-health';
+import { adminStatusRoutes } from './ops/admin-status-routes';
+import type { BackgroundJobs } from './ops/background-jobs';
+import { randomUUID } from 'node:crypto';
 import { requestLog } from './ops/request-log';
 import type { AccountPool } from './pool/account-pool';
 import type { Storage } from './storage/types';
@@ -31,6 +38,12 @@ export interface AppDependencies {
   fetch?: typeof fetch;
   /** DATA_DIR: the media cache lives in its tmp/ folder. Default ./data. */
   dataDir?: string;
+  /** Made by startServer and shared with the pool observer; made here when a test omits it. */
+  metrics?: GatewayMetrics;
+  /** Outcomes of recent upstream turns, for /ready. */
+  upstreamHealth?: UpstreamHealth;
+  /** Who this process is and what it runs in the background, for /v1/admin/status. */
+  instance?: { id: string; startedAt: number; jobs?: BackgroundJobs };
 }
 
 /** Composes the feature plugins. Tests build it and call `app.handle` without listening. */
@@ -47,9 +60,12 @@ export function createApp(deps: AppDependencies) {
   // One runner for every client API: one concurrency cap on upstream chat calls.
   const conversations = new ConversationRunner(turnDependencies);
   const media = createMediaServices(deps, apiGuard);
+  const metrics = deps.metrics ?? createGatewayMetrics({ poolStats: () => deps.pool.stats() });
+  const instance = deps.instance ?? { id: randomUUID(), startedAt: Date.now() };
 
   const app: Elysia = new Elysia({ name: 'grok2api' })
     .use(requestLog(deps.logger, config))
+    .use(httpMetrics(metrics))
     .use(errorHandler({ logger: deps.logger, routes: () => app.routes, renderers: [renderAnthropicError] }))
     .use(
       openapi({
@@ -67,14 +83,28 @@ export function createApp(deps: AppDependencies) {
         storageKind: deps.storage.kind,
         pingStorage: () => deps.storage.ping(),
         activeAccounts: () => Object.values(deps.pool.stats()).reduce((sum, pool) => sum + pool.active, 0),
+        upstream: () => deps.upstreamHealth?.state(),
       }),
     )
+    .use(metricsRoutes(metrics.registry, config))
     .use(modelsRoutes(apiGuard))
     .use(chatRoutes({ ...turnDependencies, guard: apiGuard, conversations, media }))
     .use(responsesRoutes({ conversations, records: deps.storage.records, guard: apiGuard }))
     .use(messagesRoutes({ conversations, apiKeys: () => parseKeyList(config().app.api_key) }))
     .use(mediaFeature(media))
     .use(tokensRoutes({ pool: deps.pool, storage: deps.storage, config }))
-    .use(configRoutes({ config: deps.config, guard: adminGuard })) as unknown as Elysia;
+    .use(configRoutes({ config: deps.config, guard: adminGuard }))
+    .use(
+      adminStatusRoutes({
+        guard: adminGuard,
+        instanceId: instance.id,
+        startedAt: instance.startedAt,
+        storageKind: deps.storage.kind,
+        pingStorage: () => deps.storage.ping(),
+        poolStats: () => deps.pool.stats(),
+        upstream: () => deps.upstreamHealth?.state(),
+        jobs: () => instance.jobs?.states() ?? [],
+      }),
+    ) as unknown as Elysia;
   return app;
 }

@@ -1,13 +1,14 @@
 import { createApp } from './app';
 import { loadConfig } from './config/load';
-import { Logger, parseLogLevel } from './logging/logger';
+import { chooseLogFormat, Logger, parseLogLevel, rotationFromConfig } from './logging/logger';
 import { AccountPool } from './pool/account-pool';
-import { QuotaScheduler } from './pool/quota-scheduler';
-import { runBounded } from './pool/run-bounded';
 import { importTokenJson } from './storage/import-token-json';
 import { openStorage } from './storage';
 import { GrokClient } from './upstream/grok/client';
 import { join } from 'node:path';
+import { startBackgroundJobs } from './ops/start-background-jobs';
+import { createObservability } from './ops/observability';
+import { randomUUID } from 'node:crypto';
 
 export interface ServerOptions {
   env: Record<string, string | undefined>;
@@ -33,35 +34,32 @@ function booleanEnv(value: string | undefined, fallback: boolean): boolean {
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
   const env = options.env;
   const dataDir = env.DATA_DIR || './data';
+  const terminal = process.stdout.isTTY === true;
   const logger =
     options.logger ??
     new Logger({
       level: parseLogLevel(env.LOG_LEVEL),
-      fileDirectory: booleanEnv(env.LOG_FILE_ENABLED, true) ? env.LOG_DIR || './logs' : undefined,
+      format: chooseLogFormat(env.LOG_FORMAT, terminal),
+      colour: terminal && !env.NO_COLOR,
+      fileDirectory: booleanEnv(env.LOG_FILE_ENABLED, true) ? env.LOG_DIR || join(dataDir, 'logs') : undefined,
     });
 
   const config = await loadConfig({ dataDir, env });
+  logger.configureFiles(rotationFromConfig(config.get().log));
+  config.subscribe((next) => logger.configureFiles(rotationFromConfig(next.log)));
   for (const warning of config.warnings) logger.warn('config', { warning });
 
   const storage = await openStorage({ type: env.SERVER_STORAGE_TYPE || 'local', url: env.SERVER_STORAGE_URL, dataDir });
   const imported = (await storage.accounts.count()) === 0 ? await importTokenJson(storage, join(dataDir, 'token.json')) : null;
   if (imported) logger.info('imported token.json', { added: imported.added, duplicates: imported.duplicates, invalid: imported.invalid });
 
-  const grok = new GrokClient({ config: () => config.get() });
-  const pool = new AccountPool({ storage, config: () => config.get(), syncQuota: (token) => grok.rateLimits(token) });
+  // The pool is made below; the gauges read it only at scrape time.
+  const { metrics, upstreamHealth, poolObserver, retryEnvironment } = createObservability(() => pool.stats());
+  const grok = new GrokClient({ config: () => config.get(), retryEnvironment });
+  const pool: AccountPool = new AccountPool({ storage, config: () => config.get(), syncQuota: (token) => grok.rateLimits(token), observer: poolObserver });
   await pool.load();
-  if (imported && imported.added > 0 && config.get().token.auto_refresh) {
-    // Learn the real quotas of imported accounts in the background; requests do not wait for it.
-    const tokens = pool.accounts().map((account) => account.token);
-    void runBounded(tokens, config.get().usage.concurrent, (token) => pool.sync(token)).then((results) =>
-      logger.info('synced imported accounts', { ok: results.filter((result) => result.status === 'fulfilled').length, total: tokens.length }),
-    );
-  }
-  const scheduler = new QuotaScheduler({ pool, config: () => config.get(), logger });
-  scheduler.start();
-  const reload = setInterval(() => {
-    if (config.get().token.reload_interval_sec > 0) void pool.refreshChanged().catch((error) => logger.warn('account reload failed', { error }));
-  }, Math.max(1, config.get().token.reload_interval_sec || 30) * 1000);
+  const jobs = startBackgroundJobs({ pool, config: () => config.get(), logger, syncImported: imported !== null && imported.added > 0 });
+  const instance = { id: randomUUID(), startedAt: Date.now(), jobs };
 
   const settings = config.get();
   if (!settings.app.api_key || (Array.isArray(settings.app.api_key) && settings.app.api_key.length === 0)) {
@@ -71,19 +69,18 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     logger.warn('app.app_key is still the default password "grok2api": change it before exposing the admin API.');
   }
 
-  const app = createApp({ config, storage, pool, grok, logger, dataDir });
+  const app = createApp({ config, storage, pool, grok, logger, dataDir, metrics, upstreamHealth, instance });
   const port = options.port ?? Number(env.SERVER_PORT || 8000);
   const hostname = options.hostname ?? (env.SERVER_HOST || '0.0.0.0');
   const server = Bun.serve({ fetch: (request) => app.handle(request), port, hostname, reusePort: options.reusePort, idleTimeout: 255 });
   const url = `http://${hostname === '0.0.0.0' ? '127.0.0.1' : hostname}:${server.port}`;
-  logger.info('grok2api listening', { url, storage: storage.kind, dataDir, accounts: await storage.accounts.count() });
+  logger.info('grok2api listening', { url, storage: storage.kind, dataDir, accounts: await storage.accounts.count(), instance: instance.id });
 
   return {
     url,
     port: server.port ?? port,
     async stop(graceMs = 30_000) {
-      clearInterval(reload);
-      scheduler.stop();
+      jobs.stopAll();
       const drained = server.stop(false);
       await Promise.race([drained, Bun.sleep(graceMs)]);
       server.stop(true);

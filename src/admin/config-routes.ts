@@ -9,6 +9,7 @@ const SECRET_KEYS: Record<string, string[]> = {
   app: ['app_key', 'api_key', 'function_key'],
   proxy: ['raw_cookie', 'sso_rw', 'cf_cookies', 'cf_clearance', 'base_proxy_url', 'asset_proxy_url'],
   upstream: ['statsig_value'],
+  metrics: ['token'],
 };
 
 function maskValue(value: unknown): unknown {

@@ -190,6 +190,11 @@ export const UpstreamSection = Type.Object({
   statsig_signer_url: text('', "Operator's own signing service (signer mode); nothing is sent to a third party by default"),
 });
 
+export const MetricsSection = Type.Object({
+  enabled: flag(true, 'Serve Prometheus metrics at /metrics'),
+  token: text('', 'Bearer token scrapers must send to /metrics (empty: open, like /health)'),
+});
+
 export const ConfigSchema = Type.Object({
   app: AppSection,
   proxy: ProxySection,
@@ -206,6 +211,7 @@ export const ConfigSchema = Type.Object({
   nsfw: NsfwSection,
   usage: UsageSection,
   upstream: UpstreamSection,
+  metrics: MetricsSection,
 });
 
 export type Config = Static<typeof ConfigSchema>;

@@ -1,5 +1,6 @@
-import { appendFileSync, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { formatPretty } from './pretty-format';
+import { requestContext } from './request-context';
+import { RotatingFileWriter, type RotationSettings } from './rotating-file';
 
 /**
  * Structured JSON-line logs. Secrets are redacted here, once, rather than at each call site:
@@ -47,31 +48,56 @@ function redactValue(key: string, value: unknown, depth: number): unknown {
   return value;
 }
 
+export type LogFormat = 'json' | 'pretty';
+
 export interface LoggerOptions {
   level?: LogLevel;
-  /** Directory for a daily JSON-lines file; undefined = console only. */
+  /** Directory for rotated JSON-line files; undefined = console only. */
   fileDirectory?: string;
+  rotation?: RotationSettings;
+  /** Console format; files are always JSON. Default json. */
+  format?: LogFormat;
+  /** Colours in pretty output. */
+  colour?: boolean;
   write?: (line: string) => void;
   clock?: () => Date;
 }
 
-export class Logger {
-  private readonly minimum: number;
-  private readonly write: (line: string) => void;
-  private readonly clock: () => Date;
-  private readonly fileDirectory?: string;
+/** What a logger and all its children share: one console writer, one file writer. */
+interface Sinks {
+  minimum: number;
+  format: LogFormat;
+  colour: boolean;
+  write: (line: string) => void;
+  clock: () => Date;
+  file?: RotatingFileWriter;
+}
 
-  constructor(private readonly options: LoggerOptions = {}, private readonly context: Record<string, unknown> = {}) {
-    this.minimum = LEVEL_ORDER[options.level ?? 'info'];
-    this.write = options.write ?? ((line) => process.stdout.write(`${line}\n`));
-    this.clock = options.clock ?? (() => new Date());
-    this.fileDirectory = options.fileDirectory;
-    if (this.fileDirectory) mkdirSync(this.fileDirectory, { recursive: true });
+const DEFAULT_ROTATION: RotationSettings = { maxBytes: 100 * 1024 * 1024, maxFiles: 7 };
+
+export class Logger {
+  private readonly sinks: Sinks;
+
+  constructor(options: LoggerOptions = {}, private readonly context: Record<string, unknown> = {}, shared?: Sinks) {
+    const clock = options.clock ?? (() => new Date());
+    this.sinks = shared ?? {
+      minimum: LEVEL_ORDER[options.level ?? 'info'],
+      format: options.format ?? 'json',
+      colour: options.colour ?? false,
+      write: options.write ?? ((line) => process.stdout.write(`${line}\n`)),
+      clock,
+      file: options.fileDirectory ? new RotatingFileWriter(options.fileDirectory, options.rotation ?? DEFAULT_ROTATION, clock) : undefined,
+    };
   }
 
-  /** A logger that adds these fields (e.g. a request id) to every line. */
+  /** A logger that adds these fields to every line and shares this one's outputs. */
   child(context: Record<string, unknown>): Logger {
-    return new Logger(this.options, { ...this.context, ...context });
+    return new Logger({}, { ...this.context, ...context }, this.sinks);
+  }
+
+  /** Applies [log] rotation settings once config is loaded (and on hot reload). */
+  configureFiles(rotation: RotationSettings): void {
+    this.sinks.file?.configure(rotation);
   }
 
   debug(message: string, fields?: Record<string, unknown>) { this.log('debug', message, fields); }
@@ -80,14 +106,17 @@ export class Logger {
   error(message: string, fields?: Record<string, unknown>) { this.log('error', message, fields); }
 
   private log(level: LogLevel, message: string, fields?: Record<string, unknown>) {
-    if (LEVEL_ORDER[level] < this.minimum) return;
-    const now = this.clock();
-    const record = redactValue('', { time: now.toISOString(), level, message, ...this.context, ...fields }, 0);
-    const line = JSON.stringify(record);
-    this.write(line);
-    if (this.fileDirectory) {
+    const sinks = this.sinks;
+    if (LEVEL_ORDER[level] < sinks.minimum) return;
+    const now = sinks.clock();
+    // Lines logged while serving a request carry its id, however deep the caller.
+    const requestId = requestContext.getStore()?.requestId;
+    const record = redactValue('', { time: now.toISOString(), level, message, ...(requestId ? { requestId } : {}), ...this.context, ...fields }, 0) as Record<string, unknown>;
+    const json = JSON.stringify(record);
+    sinks.write(sinks.format === 'pretty' ? formatPretty(record, sinks.colour) : json);
+    if (sinks.file) {
       try {
-        appendFileSync(join(this.fileDirectory, `app_${now.toISOString().slice(0, 10)}.log`), `${line}\n`);
+        sinks.file.write(json);
       } catch {
         // A full or read-only disk must not take the gateway down; the console line was written.
       }
@@ -103,4 +132,17 @@ export function parseLogLevel(value: string | undefined): LogLevel {
   if (normalised === 'debug' || normalised === 'info' || normalised === 'warn' || normalised === 'error') return normalised;
   if (normalised === 'critical') return 'error';
   throw new Error(`LOG_LEVEL must be one of debug, info, warn, error (got "${value}")`);
+}
+
+/** LOG_FORMAT wins; otherwise pretty on a terminal and JSON lines for pipes, files and log shippers. */
+export function chooseLogFormat(value: string | undefined, isTerminal: boolean): LogFormat {
+  const normalised = (value ?? '').trim().toLowerCase();
+  if (normalised === 'json' || normalised === 'pretty') return normalised;
+  if (normalised !== '') throw new Error(`LOG_FORMAT must be json or pretty (got "${value}")`);
+  return isTerminal ? 'pretty' : 'json';
+}
+
+/** [log] sizes in the units the rotating writer takes. */
+export function rotationFromConfig(log: { max_file_size_mb: number; max_files: number }): RotationSettings {
+  return { maxBytes: log.max_file_size_mb * 1024 * 1024, maxFiles: log.max_files };
 }

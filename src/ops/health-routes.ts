@@ -1,9 +1,12 @@
 import { Elysia } from 'elysia';
+import type { UpstreamHealthState } from './upstream-health';
 
 export interface ReadinessProbe {
   storageKind: string;
   pingStorage: () => Promise<void>;
   activeAccounts: () => number;
+  /** Recent upstream outcomes; undefined when not tracked. */
+  upstream?: () => UpstreamHealthState | undefined;
 }
 
 /** Liveness answers while the process runs; readiness also needs storage and a usable account. */
@@ -20,10 +23,19 @@ export function healthRoutes(probe: ReadinessProbe) {
           storage = 'unreachable';
         }
         const active = probe.activeAccounts();
-        const ready = storage === 'ok' && active > 0;
+        const upstream = probe.upstream?.();
+        const outage = upstream?.outage ?? false;
+        const ready = storage === 'ok' && active > 0 && !outage;
         set.status = ready ? 200 : 503;
-        return { status: ready ? 'ready' : 'not_ready', storage: { kind: probe.storageKind, status: storage }, accounts: { active } };
+        return {
+          status: ready ? 'ready' : 'not_ready',
+          storage: { kind: probe.storageKind, status: storage },
+          accounts: { active },
+          upstream: outage
+            ? { status: 'outage', consecutiveFailures: upstream!.consecutiveFailures, lastFailureKind: upstream!.lastFailureKind }
+            : { status: 'ok' },
+        };
       },
-      { detail: { tags: ['operations'], summary: 'Readiness: storage reachable and at least one active account' } },
+      { detail: { tags: ['operations'], summary: 'Readiness: storage reachable, an active account, upstream not in an outage' } },
     );
 }

@@ -13,6 +13,7 @@ import {
 } from '../storage/types';
 import { UpstreamError } from '../upstream/errors';
 import { PoolIndex } from './pool-index';
+import type { PoolObserver } from './pool-observer';
 import { candidatePools } from './selection';
 import { poolForWindow } from './tier-detection';
 
@@ -35,6 +36,8 @@ export interface AccountPoolOptions {
   syncQuota: (token: string) => Promise<QuotaSnapshot>;
   clock?: () => number;
   random?: () => number;
+  /** Metrics and the upstream outage check. */
+  observer?: PoolObserver;
 }
 
 /** One account lent to one request. `release` may be called any number of times. */
@@ -74,6 +77,7 @@ export class AccountPool {
   private readonly random: () => number;
   private readonly index: PoolIndex;
   private lastChangeCheck = 0;
+  private readonly observer?: PoolObserver;
 
   constructor(options: AccountPoolOptions) {
     this.storage = options.storage;
@@ -82,6 +86,7 @@ export class AccountPool {
     this.clock = options.clock ?? Date.now;
     this.random = options.random ?? Math.random;
     this.index = new PoolIndex(this.clock);
+    this.observer = options.observer;
   }
 
   /** Fills the index from storage (start-up, or after a bulk change). */
@@ -116,6 +121,7 @@ export class AccountPool {
       random: this.random,
     });
     if (!account) return null;
+    if (request.exclude && request.exclude.size > 0) this.observer?.failedOver();
     this.index.changeInFlight(account.token, 1);
     let released = false;
     return {
@@ -132,6 +138,7 @@ export class AccountPool {
   /** Charges `units` for a completed request and releases the lease. */
   async reportSuccess(lease: Lease, units: number): Promise<void> {
     lease.release();
+    this.observer?.turnSucceeded();
     const change = { units, at: this.clock() };
     this.applyLocally(lease.token, (account) => withSuccess(account, change));
     this.absorb(lease.token, await this.storage.accounts.recordSuccess(lease.token, change));
@@ -140,6 +147,7 @@ export class AccountPool {
   /** Applies what the error says about the account, and releases the lease. */
   async reportFailure(lease: Lease, error: UpstreamError): Promise<void> {
     lease.release();
+    this.observer?.turnFailed(error);
     await this.applyEffect(lease.token, error);
   }
 

@@ -1,15 +1,22 @@
 import { afterAll, beforeAll, expect, test } from 'bun:test';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import packageJson from '../../package.json';
+import { portIsFree, startBinary } from './run-binary';
 
-/** The compiled executable starts like the README says and answers /health. */
+/**
+ * The compiled executable as an operator meets it: an empty environment except DATA_DIR, the
+ * operator commands, and the way the Docker image runs it (non-root, read-only working directory,
+ * only the data folder writable).
+ */
 
 let workDir: string;
 let binary: string;
 
 beforeAll(async () => {
   workDir = mkdtempSync(join(tmpdir(), 'grok2api-binary-'));
+  chmodSync(workDir, 0o755);
   binary = join(workDir, 'grok2api');
   const build = Bun.spawnSync([process.execPath, 'scripts/build.ts', '--outfile', binary], { stdout: 'pipe', stderr: 'pipe' });
   if (build.exitCode !== 0) throw new Error(`build failed: ${build.stderr.toString()}`);
@@ -17,34 +24,80 @@ beforeAll(async () => {
 
 afterAll(() => rmSync(workDir, { recursive: true, force: true }));
 
-test('--version prints the package version', () => {
-  const run = Bun.spawnSync([binary, '--version'], { stdout: 'pipe' });
+test('--version prints the version, commit and build date baked in at build time', () => {
+  const run = Bun.spawnSync([binary, '--version'], { stdout: 'pipe', env: {} });
   expect(run.exitCode).toBe(0);
-  expect(run.stdout.toString().trim()).toBe((require('../../package.json') as { version: string }).version);
+  const commit = Bun.spawnSync(['git', 'rev-parse', '--short', 'HEAD'], { stdout: 'pipe' }).stdout.toString().trim();
+  expect(run.stdout.toString().trim()).toMatch(
+    new RegExp(`^grok2api ${packageJson.version.replaceAll('.', '\\.')} \\(commit ${commit}, built \\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ, bun `),
+  );
 });
 
-test('the binary serves /health and /ready on SQLite and stops cleanly on SIGTERM', async () => {
-  const dataDir = join(workDir, 'data');
-  const child = Bun.spawn([binary], {
-    env: { PATH: process.env.PATH ?? '', DATA_DIR: dataDir, SERVER_HOST: '127.0.0.1', SERVER_PORT: '0', LOG_FILE_ENABLED: 'false' },
-    stdout: 'pipe',
-    stderr: 'pipe',
-  });
-  const reader = child.stdout.getReader();
-  let output = '';
-  let url: string | null = null;
-  while (!url) {
-    const { done, value } = await reader.read();
-    if (done) throw new Error(`binary exited before listening: ${output}`);
-    output += new TextDecoder().decode(value);
-    url = /"url":"(http:\/\/[^"]+)"/.exec(output)?.[1] ?? null;
+test('with only DATA_DIR set: import, serve /health /ready /metrics, stop on SIGTERM, export', async () => {
+  const dataDir = join(workDir, 'data-empty-env');
+  const cwd = join(workDir, 'cwd-empty-env');
+  mkdirSync(cwd);
+  writeFileSync(join(workDir, 'accounts.txt'), 'binary-token-1\nbinary-token-2\n');
+  const onlyDataDir = { DATA_DIR: dataDir };
+
+  const imported = Bun.spawnSync([binary, 'import', join(workDir, 'accounts.txt')], { env: onlyDataDir, cwd, stdout: 'pipe', stderr: 'pipe' });
+  expect(imported.exitCode).toBe(0);
+  expect(JSON.parse(imported.stdout.toString())).toMatchObject({ format: 'text', added: 2, storage: 'sqlite' });
+
+  // The default port is what this test is about; only if another run holds it, fall back to any free port.
+  const env: Record<string, string> = portIsFree(8000) ? onlyDataDir : { ...onlyDataDir, SERVER_PORT: '0' };
+  const server = await startBinary([binary], { env, cwd });
+  try {
+    expect(await (await fetch(`${server.url}/health`)).json()).toEqual({ status: 'ok' });
+    const ready = await fetch(`${server.url}/ready`);
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toMatchObject({ status: 'ready', storage: { kind: 'sqlite', status: 'ok' }, accounts: { active: 2 } });
+    const metrics = await fetch(`${server.url}/metrics`);
+    expect(metrics.status).toBe(200);
+    expect(metrics.headers.get('content-type')).toContain('text/plain');
+    expect(await metrics.text()).toContain('grok2api_accounts{pool="ssoBasic",status="active"} 2');
+    // The default admin password, since nothing else is configured.
+    const status = (await (await fetch(`${server.url}/v1/admin/status`, { headers: { authorization: 'Bearer grok2api' } })).json()) as Record<string, any>;
+    expect(status).toMatchObject({ version: packageJson.version, storage: { kind: 'sqlite', status: 'ok' } });
+    expect(status.build_date).toMatch(/^\d{4}-\d\d-\d\dT/);
+  } finally {
+    expect(await server.stop()).toBe(0);
   }
-  reader.releaseLock();
-  expect(await (await fetch(`${url}/health`)).json()).toEqual({ status: 'ok' });
-  const ready = await fetch(`${url}/ready`);
-  expect(ready.status).toBe(503); // no accounts yet
-  expect(((await ready.json()) as { storage: { kind: string; status: string } }).storage).toEqual({ kind: 'sqlite', status: 'ok' });
-  expect(await Bun.file(join(dataDir, 'grok2api.db')).exists()).toBe(true);
-  child.kill('SIGTERM');
-  expect(await child.exited).toBe(0);
-}, 30_000);
+  expect(readdirSync(cwd)).toEqual([]); // nothing written outside DATA_DIR
+  expect(readdirSync(join(dataDir, 'logs')).some((name) => name.endsWith('.log'))).toBe(true);
+
+  const exported = Bun.spawnSync([binary, 'export'], { env: onlyDataDir, cwd, stdout: 'pipe', stderr: 'pipe' });
+  expect(exported.exitCode).toBe(0);
+  const pools = JSON.parse(exported.stdout.toString()) as Record<string, { token: string }[]>;
+  expect(pools.ssoBasic!.map((entry) => entry.token).sort()).toEqual(['binary-token-1', 'binary-token-2']);
+}, 60_000);
+
+const isRoot = process.getuid?.() === 0;
+/** The runtime user of the Dockerfile, so this test and the image cannot drift apart. */
+const imageUser = /^USER (\d+):(\d+)$/m.exec(readFileSync('Dockerfile', 'utf8'))!;
+
+test.skipIf(!isRoot)('runs as the image does: the Dockerfile USER, read-only working directory, only /data writable', async () => {
+  const root = join(workDir, 'image-root');
+  const data = join(root, 'data');
+  mkdirSync(data, { recursive: true });
+  chmodSync(root, 0o555); // like the image's read-only root: the process may not create files here
+  Bun.spawnSync(['chown', `${imageUser[1]}:${imageUser[2]}`, data]);
+  // The image's ENV, with any free port instead of 8000.
+  const env = { DATA_DIR: data, SERVER_PORT: '0', SERVER_HOST: '127.0.0.1', LOG_FORMAT: 'json' };
+  const asNobody = ['setpriv', `--reuid=${imageUser[1]}`, `--regid=${imageUser[2]}`, '--clear-groups', binary];
+  const server = await startBinary(asNobody, { env, cwd: root });
+  try {
+    expect((await fetch(`${server.url}/health`)).status).toBe(200);
+    expect(((await (await fetch(`${server.url}/ready`)).json()) as { storage: { status: string } }).storage.status).toBe('ok');
+    // What the image's HEALTHCHECK runs, as the same user.
+    const probe = Bun.spawnSync([...asNobody, 'healthcheck', `${server.url}/health`], { env, cwd: root, stdout: 'pipe' });
+    expect(probe.exitCode).toBe(0);
+  } finally {
+    expect(await server.stop()).toBe(0);
+  }
+  const written = readdirSync(data).sort();
+  expect(written).toContain('grok2api.db');
+  expect(written).toContain('logs');
+  const stopped = Bun.spawnSync([...asNobody, 'healthcheck', `${server.url}/health`], { env, cwd: root, stdout: 'pipe', stderr: 'pipe' });
+  expect(stopped.exitCode).toBe(1);
+}, 60_000);

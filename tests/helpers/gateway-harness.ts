@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import OpenAI from 'openai';
-import { silentLogger } from '../../src/logging/logger';
+import { silentLogger, type Logger } from '../../src/logging/logger';
 import { startServer, type RunningServer } from '../../src/server';
 import { startSimulator, type Simulator, type SimulatorAccount, type SimulatorOptions } from '../../src/simulator/server';
 
@@ -29,6 +29,8 @@ export interface HarnessOptions {
   env?: Record<string, string>;
   /** Contents of DATA_DIR/config.toml. */
   configToml?: string;
+  /** Default: a silent logger. */
+  logger?: Logger;
 }
 
 /** A simulator and a gateway pointed at it, on free ports, with a temporary data folder. */
@@ -57,7 +59,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     },
     port: 0,
     hostname: '127.0.0.1',
-    logger: silentLogger,
+    logger: options.logger ?? silentLogger,
   });
   const client = new OpenAI({ baseURL: `${server.url}/v1`, apiKey: API_KEY, maxRetries: 0, timeout: 20_000 });
   const withKey = (key: string) => (path: string, init: RequestInit = {}) =>

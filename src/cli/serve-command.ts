@@ -1,0 +1,43 @@
+import { startServer } from '../server';
+import type { CommandContext } from './command-context';
+import { serverSettings } from './server-settings';
+
+/** Marks a process started by the supervisor (an argument, so it never collides with config env vars). */
+export const WORKER_FLAG = '--worker';
+
+/**
+ * `grok2api serve` (the default). SERVER_WORKERS > 1 starts that many processes sharing the port
+ * (SO_REUSEPORT); each keeps its own in-memory account index and re-reads accounts changed by the
+ * others every token.reload_interval_sec.
+ */
+export async function serveCommand(argv: readonly string[], context: CommandContext): Promise<number | 'running'> {
+  const { workers } = serverSettings(context.env);
+  const isWorker = argv.includes(WORKER_FLAG);
+  if (workers > 1 && !isWorker) {
+    superviseWorkers(workers);
+    return 'running';
+  }
+  const server = await startServer({ env: context.env, reusePort: isWorker });
+  let stopping = false;
+  const shutdown = async () => {
+    if (stopping) return;
+    stopping = true;
+    await server.stop();
+    process.exit(0);
+  };
+  process.on('SIGINT', shutdown);
+  process.on('SIGTERM', shutdown);
+  return 'running';
+}
+
+function superviseWorkers(count: number) {
+  // Under `bun src/index.ts` argv[1] is the script; in the compiled binary argv[1] is internal.
+  const runsScript = /bun(\.exe)?$/.test(process.execPath);
+  const forwarded = process.argv.slice(runsScript ? 1 : 2).filter((argument) => argument !== 'serve');
+  const command = [process.execPath, ...forwarded, 'serve', WORKER_FLAG];
+  const children = Array.from({ length: count }, () => Bun.spawn(command, { env: process.env, stdio: ['inherit', 'inherit', 'inherit'] }));
+  const forward = (signal: NodeJS.Signals) => () => children.forEach((child) => child.kill(signal));
+  process.on('SIGINT', forward('SIGINT'));
+  process.on('SIGTERM', forward('SIGTERM'));
+  Promise.all(children.map((child) => child.exited)).then((codes) => process.exit(codes.find((code) => code !== 0) ?? 0));
+}

@@ -1,0 +1,19 @@
+import { Elysia } from 'elysia';
+import { requireBearer } from '../auth/bearer';
+import type { Config } from '../config/schema';
+import { ApiError } from '../openai/errors';
+import { PROMETHEUS_CONTENT_TYPE, type MetricsRegistry } from './registry';
+
+/** GET /metrics in Prometheus text format; with `metrics.token` set, scrapers must send it as a bearer token. */
+export function metricsRoutes(registry: MetricsRegistry, config: () => Config) {
+  return new Elysia({ name: 'metrics' }).get(
+    '/metrics',
+    ({ request }) => {
+      const settings = config().metrics;
+      if (!settings.enabled) throw new ApiError({ status: 404, message: 'Metrics are disabled (metrics.enabled = false).', code: 'not_found' });
+      if (settings.token) requireBearer(request.headers.get('authorization'), [settings.token]);
+      return new Response(registry.render(), { headers: { 'content-type': PROMETHEUS_CONTENT_TYPE } });
+    },
+    { detail: { tags: ['operations'], summary: 'Prometheus metrics (bearer metrics.token when set)' } },
+  );
+}

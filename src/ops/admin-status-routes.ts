@@ -1,0 +1,54 @@
+import { Elysia } from 'elysia';
+import { hostname } from 'node:os';
+import type { PoolStats } from '../pool/account-pool';
+import { BUILD_DATE, COMMIT, VERSION } from '../version';
+import type { JobState } from './background-jobs';
+import type { UpstreamHealthState } from './upstream-health';
+
+/** What one process knows about itself, for GET /v1/admin/status. */
+export interface StatusSources {
+  guard: (request: Request) => void;
+  instanceId: string;
+  startedAt: number;
+  storageKind: string;
+  pingStorage: () => Promise<void>;
+  poolStats: () => Record<string, PoolStats>;
+  upstream: () => UpstreamHealthState | undefined;
+  jobs: () => JobState[];
+  clock?: () => number;
+}
+
+export function adminStatusRoutes(sources: StatusSources) {
+  const clock = sources.clock ?? Date.now;
+  return new Elysia({ name: 'admin-status' }).get(
+    '/v1/admin/status',
+    async ({ request }) => {
+      sources.guard(request);
+      let storage = 'ok';
+      try {
+        await sources.pingStorage();
+      } catch {
+        storage = 'unreachable';
+      }
+      const now = clock();
+      return {
+        version: VERSION,
+        commit: COMMIT,
+        build_date: BUILD_DATE,
+        runtime: { bun: Bun.version, platform: process.platform, arch: process.arch },
+        instance: {
+          id: sources.instanceId,
+          hostname: hostname(),
+          pid: process.pid,
+          started_at: new Date(sources.startedAt).toISOString(),
+          uptime_seconds: Math.floor((now - sources.startedAt) / 1000),
+        },
+        storage: { kind: sources.storageKind, status: storage },
+        accounts: sources.poolStats(),
+        upstream: sources.upstream() ?? null,
+        jobs: sources.jobs(),
+      };
+    },
+    { detail: { tags: ['admin'], summary: 'Versions, storage, instance, upstream health and background jobs of this process' } },
+  );
+}

@@ -1,0 +1,215 @@
+import { describe, expect, test } from 'bun:test';
+import { Type } from '@sinclair/typebox';
+import { Value } from '@sinclair/typebox/value';
+import { Copy, DockerfileParser } from 'dockerfile-ast';
+import { validate as validateDockerfile } from 'dockerfile-utils';
+import { existsSync, readFileSync } from 'node:fs';
+import { parse as parseToml } from 'smol-toml';
+import { parse as parseYaml } from 'yaml';
+import { openStorage } from '../../src/storage';
+
+/**
+ * The deployment files are linted with the linters available from npm (dclint for Compose,
+ * dockerfile-utils for the Dockerfile, taplo for TOML, yaml's strict parser) and checked against
+ * each other and the README: same port, same data folder, same health path, same commands.
+ */
+
+const read = (path: string) => readFileSync(path, 'utf8');
+const readme = read('README.md');
+const operating = readme.slice(readme.indexOf('## Operating grok2api'), readme.indexOf('## The Grok simulator'));
+
+function run(command: string[]) {
+  const result = Bun.spawnSync(command, { stdout: 'pipe', stderr: 'pipe' });
+  return { exitCode: result.exitCode, output: result.stdout.toString() + result.stderr.toString() };
+}
+
+/** Command lines quoted in a file's leading comments (`#   docker compose …`). */
+function commentedCommands(text: string, prefix: string): string[] {
+  return text
+    .split('\n')
+    .filter((line) => line.startsWith('#'))
+    .map((line) => line.replace(/^#\s*/, '').trim())
+    .filter((line) => line.startsWith(prefix));
+}
+
+describe('Dockerfile', () => {
+  const text = read('Dockerfile');
+  const dockerfile = DockerfileParser.parse(text);
+  const instructions = dockerfile.getInstructions();
+  const runtime = instructions.slice(instructions.map((instruction) => instruction.getKeyword()).lastIndexOf('FROM'));
+  const argumentsOf = (keyword: string) => runtime.filter((instruction) => instruction.getKeyword() === keyword).map((instruction) => instruction.getArgumentsContent() ?? '');
+  const environment = Object.fromEntries(
+    argumentsOf('ENV')
+      .join(' ')
+      .replace(/\\\s*\n/g, ' ')
+      .split(/\s+/)
+      .filter((pair) => pair.includes('='))
+      .map((pair) => pair.split('=') as [string, string]),
+  );
+
+  test('lints clean', () => {
+    expect(validateDockerfile(text).map((diagnostic) => `${diagnostic.range.start.line + 1}: ${diagnostic.message}`)).toEqual([]);
+  });
+
+  test('two stages: builds with Bun from npm ci, runs the executable as a non-root user with /data as its volume', () => {
+    expect(instructions.filter((instruction) => instruction.getKeyword() === 'FROM')).toHaveLength(2);
+    expect(text).toContain('RUN npm ci');
+    expect(text).toContain('./node_modules/.bin/bun scripts/build.ts --outfile /out/grok2api');
+    const user = argumentsOf('USER')[0]!;
+    expect(user).not.toMatch(/^(0|root)(:|$)/);
+    expect(argumentsOf('VOLUME')[0]).toContain('/data');
+    expect(environment.DATA_DIR).toBe('/data');
+    expect(argumentsOf('EXPOSE')).toEqual([environment.SERVER_PORT!]);
+    expect(argumentsOf('HEALTHCHECK')[0]).toContain('"/usr/local/bin/grok2api", "healthcheck"');
+    expect(argumentsOf('ENTRYPOINT')[0]).toBe('["/usr/local/bin/grok2api"]');
+    // The data folder is handed to the runtime user, or a fresh volume would not be writable.
+    expect(text).toMatch(new RegExp(`COPY --from=build --chown=${user} /out/data /data`));
+  });
+
+  test('everything the build copies exists and is not excluded by .dockerignore', () => {
+    const ignored = read('.dockerignore').split('\n').filter(Boolean);
+    const sources = instructions
+      .filter((instruction) => instruction instanceof Copy && !instruction.getFlags().some((flag) => flag.getName() === 'from'))
+      .flatMap((instruction) => (instruction.getArgumentsContent() ?? '').split(/\s+/).slice(0, -1));
+    expect(sources.sort()).toEqual(['package-lock.json', 'package.json', 'scripts', 'src', 'tsconfig.json']);
+    for (const source of sources) {
+      expect(existsSync(source)).toBe(true);
+      expect(ignored).not.toContain(source);
+    }
+  });
+});
+
+describe('docker-compose.yml', () => {
+  const compose = parseYaml(read('docker-compose.yml'), { uniqueKeys: true }) as {
+    services: Record<string, { ports?: string[]; volumes?: string[]; environment?: Record<string, string>; profiles?: string[]; read_only?: boolean }>;
+  };
+  const gateway = compose.services.grok2api!;
+
+  test('dclint (Compose schema and best practices) reports nothing', () => {
+    const result = run([process.execPath, 'node_modules/dclint/bin/dclint.cjs', 'docker-compose.yml']);
+    expect(result).toEqual({ exitCode: 0, output: expect.not.stringContaining('problem') });
+  });
+
+  test("the seed's HOST_PORT:SERVER_PORT mapping, /data in a volume, a read-only root", () => {
+    expect(gateway.ports).toEqual(['${HOST_PORT:-8000}:${SERVER_PORT:-8000}']);
+    expect(gateway.environment!.SERVER_PORT).toBe('${SERVER_PORT:-8000}');
+    expect(gateway.volumes).toEqual(['grok2api-data:/data']);
+    expect(gateway.read_only).toBe(true);
+    expect(operating).toContain('`${HOST_PORT:-8000}:${SERVER_PORT:-8000}`');
+  });
+
+  test('each database profile has an env file whose SERVER_STORAGE_* point at that service, and the README says so', async () => {
+    for (const [profile, type] of [
+      ['redis', 'redis'],
+      ['postgres', 'pgsql'],
+      ['mysql', 'mysql'],
+    ] as const) {
+      const service = compose.services[profile]!;
+      expect(service.profiles).toEqual([profile]);
+      const file = `deploy/compose/${profile}.env`;
+      const values = Object.fromEntries(
+        read(file)
+          .split('\n')
+          .filter((line) => line && !line.startsWith('#'))
+          .map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]),
+      );
+      expect(values.COMPOSE_PROFILES).toBe(profile);
+      expect(values.SERVER_STORAGE_TYPE).toBe(type);
+      const url = new URL(values.SERVER_STORAGE_URL!);
+      expect(url.hostname).toBe(profile);
+      if (values.DATABASE_PASSWORD) expect(decodeURIComponent(url.password)).toBe(values.DATABASE_PASSWORD);
+      // A storage type grok2api knows (the driver may come from another build), never an unknown one.
+      const opened = openStorage({ type, url: values.SERVER_STORAGE_URL, dataDir: '/nonexistent' }).then(
+        (storage) => storage.close().then(() => 'opened'),
+        (error: Error) => error.message,
+      );
+      expect(await opened).not.toContain('unknown storage type');
+      expect(operating).toContain(`docker compose --env-file ${file} up -d`);
+      expect(operating).toContain(`SERVER_STORAGE_TYPE=${type}`);
+      expect(operating).toContain(`\`${values.SERVER_STORAGE_URL}\``);
+    }
+    for (const command of commentedCommands(read('docker-compose.yml'), 'docker compose')) expect(operating).toContain(command);
+  });
+});
+
+describe('fly.toml', () => {
+  const text = read('fly.toml');
+  const fly = parseToml(text) as {
+    build: { dockerfile: string };
+    env: Record<string, string>;
+    mounts: { source: string; destination: string }[];
+    http_service: { internal_port: number; auto_stop_machines: string; auto_start_machines: boolean; checks: { path: string; method: string }[] };
+  };
+
+  test('taplo lints it clean', () => {
+    expect(run([process.execPath, 'node_modules/@taplo/cli/dist/cli.js', 'lint', '--no-schema', 'fly.toml']).exitCode).toBe(0);
+  });
+
+  test('volume on DATA_DIR, the port the image listens on, /health checks, auto-stop', () => {
+    expect(existsSync(fly.build.dockerfile)).toBe(true);
+    expect(fly.mounts).toEqual([{ source: 'grok2api_data', destination: '/data' }]);
+    expect(fly.env.DATA_DIR).toBe('/data');
+    expect(fly.http_service.internal_port).toBe(Number(fly.env.SERVER_PORT));
+    expect(read('Dockerfile')).toContain(`EXPOSE ${fly.http_service.internal_port}`);
+    expect(fly.http_service.checks).toEqual([expect.objectContaining({ method: 'GET', path: '/health' })]);
+    expect(['off', 'stop', 'suspend']).toContain(fly.http_service.auto_stop_machines);
+    expect(fly.http_service.auto_start_machines).toBe(true);
+  });
+
+  test('the README gives the same steps and volume name', () => {
+    const commands = commentedCommands(text, 'fly ');
+    expect(commands.length).toBe(4);
+    for (const command of commands) expect(operating).toContain(command);
+    expect(operating).toContain(`\`${fly.mounts[0]!.source}\` mounted at \`${fly.mounts[0]!.destination}\``);
+  });
+});
+
+describe('render.yaml', () => {
+  // The Blueprint fields we use, with the values Render accepts for them.
+  const EnvironmentVariable = Type.Union([
+    Type.Object({ key: Type.String(), value: Type.String() }, { additionalProperties: false }),
+    Type.Object({ key: Type.String(), sync: Type.Literal(false) }, { additionalProperties: false }),
+    Type.Object({ key: Type.String(), generateValue: Type.Literal(true) }, { additionalProperties: false }),
+  ]);
+  const Blueprint = Type.Object(
+    {
+      services: Type.Array(
+        Type.Object(
+          {
+            type: Type.Literal('web'),
+            name: Type.String(),
+            runtime: Type.Literal('docker'),
+            plan: Type.Union(['free', 'starter', 'standard', 'pro'].map((plan) => Type.Literal(plan))),
+            dockerfilePath: Type.String(),
+            autoDeploy: Type.Boolean(),
+            healthCheckPath: Type.String(),
+            envVars: Type.Array(EnvironmentVariable),
+          },
+          { additionalProperties: false },
+        ),
+      ),
+    },
+    { additionalProperties: false },
+  );
+  const render = parseYaml(read('render.yaml'), { uniqueKeys: true, strict: true }) as typeof Blueprint.static;
+  const service = render.services[0]!;
+  const environment = Object.fromEntries(service.envVars.map((variable) => [variable.key, 'value' in variable ? variable.value : null]));
+
+  test('is a valid Blueprint of the fields we use', () => {
+    expect([...Value.Errors(Blueprint, render)].map((error) => `${error.path}: ${error.message}`)).toEqual([]);
+    expect(existsSync(service.dockerfilePath)).toBe(true);
+  });
+
+  test("the seed's free-instance advice: data in /tmp, no log files, /health check, external storage in the README", () => {
+    expect(service.plan).toBe('free');
+    expect(environment.DATA_DIR).toBe('/tmp/data');
+    expect(environment.LOG_FILE_ENABLED).toBe('false');
+    expect(environment.PORT).toBe(environment.SERVER_PORT);
+    expect(service.healthCheckPath).toBe('/health');
+    expect(environment).toHaveProperty('SERVER_STORAGE_URL', null); // asked for at set-up, never committed
+    expect(operating).toContain('`DATA_DIR=/tmp/data`');
+    expect(operating).toContain('`LOG_FILE_ENABLED=false`');
+    expect(operating).toContain('`autoDeploy: false`');
+    expect(operating).toMatch(/external PostgreSQL or\s+Redis/);
+  });
+});
