@@ -180,6 +180,12 @@ export const UpstreamSection = Type.Object({
   statsig_mode: oneOf(['legacy', 'manual', 'signer'], 'legacy', 'How x-statsig-id is produced'),
   statsig_value: text('', 'The x-statsig-id value in manual mode'),
   statsig_signer_url: text('', "Operator's own signing service (signer mode); nothing is sent to a third party by default"),
+  chat_transport: oneOf(
+    ['rest', 'ws', 'auto'],
+    'rest',
+    'Chat protocol: REST conversations/new, the WebSocket model gateway /ws/mgw/, or auto (gateway, REST when the gateway or a user id is unavailable)',
+  ),
+  upload_protocol: oneOf(['legacy', 'multipart'], 'legacy', 'Chat attachment upload: legacy JSON/base64 or the current multipart upload-file-v2'),
 });
 
 export const ConfigSchema = Type.Object({

@@ -4,6 +4,7 @@
 // another process, through the /__simulator/ HTTP control API.
 
 import { internalError } from './canned-responses';
+import { gatewayWebSocketHandlers, type GatewaySocketData } from './gateway-session';
 import { routeRequest } from './router';
 import { applyOptionsPatch, type EffectiveOptions } from './simulator-options';
 import { createSimulatorState, resetSimulatorState } from './simulator-state';
@@ -58,12 +59,13 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     },
   };
 
-  const server = Bun.serve({
+  const server = Bun.serve<GatewaySocketData>({
     port: options.port ?? 0,
     hostname: options.hostname ?? '127.0.0.1',
     // A stalled stream must stay open until the client gives up, so idle connections never time out.
     idleTimeout: 0,
-    fetch: (request) => routeRequest(state, simulator, request),
+    fetch: (request, bunServer) => routeRequest(state, simulator, request, bunServer),
+    websocket: gatewayWebSocketHandlers(state),
     error: () => internalError(),
   });
   const port = server.port ?? 0;

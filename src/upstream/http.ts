@@ -12,7 +12,7 @@ export interface HttpRequest {
   url: string;
   method: string;
   headers: Record<string, string>;
-  body?: string;
+  body?: string | FormData;
   /** Seconds until the response head must have arrived; 0 disables the deadline. */
   timeoutSeconds: number;
   /** The caller's cancellation; stays linked to the body after the head arrived. */

@@ -1,12 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
-import { chatCalls, startHarness, type Harness } from '../helpers/gateway-harness';
-
-let harness: Harness;
-
-beforeAll(async () => {
-  harness = await startHarness({ accounts: [{ token: 'account-basic-1', tier: 'basic' }] });
-});
-afterAll(() => harness.stop());
+import { CHAT_TRANSPORTS, sentTurns, startHarness, type Harness } from '../helpers/gateway-harness';
 
 const weatherTool = {
   type: 'function' as const,
@@ -16,6 +9,14 @@ const weatherTool = {
     parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] },
   },
 };
+
+describe.each(CHAT_TRANSPORTS)('over %s', (transport) => {
+let harness: Harness;
+
+beforeAll(async () => {
+  harness = await startHarness({ accounts: [{ token: 'account-basic-1', tier: 'basic' }], transport });
+});
+afterAll(() => harness.stop());
 
 describe('reasoning', () => {
   test('non-streaming: reasoning_content, never inside content', async () => {
@@ -99,7 +100,7 @@ describe('tool calling', () => {
     expect(call.id).toMatch(/^call_/);
     expect(call.function.name).toBe('get_weather');
     expect(JSON.parse(call.function.arguments)).toEqual({ city: 'Paris' });
-    const sent = (chatCalls(harness.simulator)[0]!.body as { message: string }).message;
+    const sent = sentTurns(harness.simulator)[0]!.message;
     expect(sent).toContain('get_weather');
     expect(sent).toContain('Weather in Paris?');
   });
@@ -151,7 +152,7 @@ describe('tool calling', () => {
     });
     expect(completion.choices[0]!.message.content).toBe('It is sunny in Paris.');
     expect(completion.choices[0]!.finish_reason).toBe('stop');
-    const sent = (chatCalls(harness.simulator)[0]!.body as { message: string }).message;
+    const sent = sentTurns(harness.simulator)[0]!.message;
     expect(sent).toContain('<tool_call>{"name":"get_weather","arguments":{"city":"Paris"}}</tool_call>');
     expect(sent).toContain('call_1');
     expect(sent).toContain('{"sky":"sunny"}');
@@ -167,6 +168,7 @@ describe('tool calling', () => {
       tool_choice: 'none',
     });
     expect(completion.choices[0]!.message.tool_calls ?? []).toHaveLength(0);
-    expect((chatCalls(harness.simulator)[0]!.body as { message: string }).message).toBe('hi');
+    expect(sentTurns(harness.simulator)[0]!.message).toBe('hi');
   });
+});
 });

@@ -1,6 +1,6 @@
-import { afterEach, expect, test } from 'bun:test';
+import { afterEach, describe, expect, test } from 'bun:test';
 import { rmSync } from 'node:fs';
-import { startHarness, type Harness } from '../helpers/gateway-harness';
+import { CHAT_TRANSPORTS, startHarness, type Harness } from '../helpers/gateway-harness';
 
 let harness: Harness | null = null;
 afterEach(async () => {
@@ -14,8 +14,9 @@ const streamRequest = (h: Harness) =>
     body: JSON.stringify({ model: 'grok-4.1-fast', messages: [{ role: 'user', content: 'x' }], stream: true }),
   });
 
+describe.each(CHAT_TRANSPORTS)('stream lifecycle over %s', (transport) => {
 test('keep-alive comments flow while the upstream is silent', async () => {
-  harness = await startHarness({ simulator: { tokenDelayMs: 300 }, env: { GROK2API_CHAT_KEEPALIVE_INTERVAL: '0.1' } });
+  harness = await startHarness({ transport, simulator: { tokenDelayMs: 300 }, env: { GROK2API_CHAT_KEEPALIVE_INTERVAL: '0.1' } });
   harness.simulator.script({ answerTokens: ['one', ' two'] });
   const raw = await (await streamRequest(harness)).text();
   expect(raw).toContain(': keep-alive\n\n');
@@ -29,7 +30,7 @@ test('keep-alive comments flow while the upstream is silent', async () => {
 });
 
 test('graceful shutdown lets a running stream finish', async () => {
-  harness = await startHarness({ simulator: { tokenDelayMs: 100 } });
+  harness = await startHarness({ transport, simulator: { tokenDelayMs: 100 } });
   harness.simulator.script({ answerTokens: ['a', 'b', 'c', 'd', 'e'] });
   const response = await streamRequest(harness);
   const body = response.text();
@@ -45,4 +46,5 @@ test('graceful shutdown lets a running stream finish', async () => {
   harness = null;
   await simulator.stop();
   rmSync(dataDir, { recursive: true, force: true });
+});
 });

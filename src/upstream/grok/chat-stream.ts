@@ -33,7 +33,18 @@ const isMeaningful = (event: GrokEvent) => event.type !== 'conversation' && even
  * account. The returned iterator yields the events read so far first.
  */
 export async function startChatStream(input: ChatStreamInput): Promise<GrokChatStream> {
-  const reader = new ChatEventReader(input);
+  return startEventStream(new ChatEventReader(input));
+}
+
+/** A source of events for one turn, whatever the transport (REST body or gateway WebSocket). */
+export interface EventReader {
+  /** The next event; undefined at the end. Throws the failure that ended the turn. */
+  next(): Promise<GrokEvent | undefined>;
+  close(): void;
+}
+
+/** The pre-flight of `startChatStream` for any transport. */
+export async function startEventStream(reader: EventReader): Promise<GrokChatStream> {
   const early: GrokEvent[] = [];
   try {
     for (;;) {
@@ -75,7 +86,7 @@ function retryableBeforeFirstByte(error: unknown): unknown {
   });
 }
 
-class ChatEventReader {
+class ChatEventReader implements EventReader {
   private readonly reader: ReadableStreamDefaultReader<Uint8Array> | undefined;
   private readonly decoder = new FrameDecoder();
   private readonly queue: GrokEvent[] = [];

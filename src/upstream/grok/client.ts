@@ -12,6 +12,11 @@ import { parseSession, SESSION_PATH, type SessionIdentity } from './session';
 import { StatsigProvider } from './statsig';
 import { normalizeToken } from './token';
 import { parseUpload, uploadBody, UPLOAD_PATH, type UploadedFile } from './upload';
+import { MULTIPART_UPLOAD_PATH, multipartUploadForm, parseMultipartUpload } from './upload-multipart';
+import { missingUserId, startGatewayChat } from './gateway/gateway-chat';
+import type { WebSocketConstructor } from './gateway/gateway-socket';
+import { gatewayTurnFromPayload } from './gateway/gateway-turn';
+import { IdentityCache } from './gateway/identity-cache';
 
 export type { GrokChatStream } from './chat-stream';
 export type { GrokEvent } from './frames';
@@ -28,6 +33,10 @@ const JSON_ANSWER_LIMIT = 1024 * 1024;
 const SESSION_ANSWER_LIMIT = 64 * 1024;
 /** §5.7: the reference gives the identity call 15 s. */
 const SESSION_TIMEOUT_SECONDS = 15;
+/** A user id never changes for a session; an hour bounds how long a reissued account is stale. */
+const IDENTITY_TTL_SECONDS = 3600;
+/** Handshake answers that mean "no gateway here", after which `auto` uses REST. */
+const GATEWAY_ABSENT_STATUSES = [404, 426];
 
 export interface GrokClientOptions {
   config: () => Config;
@@ -36,6 +45,9 @@ export interface GrokClientOptions {
   statsig?: StatsigProvider;
   /** Layer-1 retry sleep/random; tests inject one that does not sleep. */
   retryEnvironment?: RetryEnvironment;
+  /** The gateway transport's WebSocket; tests inject one. */
+  WebSocket?: WebSocketConstructor;
+  now?: () => number;
 }
 
 export interface ChatRequest {
@@ -46,9 +58,11 @@ export interface ChatRequest {
 
 export class GrokClient {
   readonly statsig: StatsigProvider;
+  readonly identities: IdentityCache;
 
   constructor(private readonly options: GrokClientOptions) {
     this.statsig = options.statsig ?? new StatsigProvider({ config: options.config, fetch: options.fetch });
+    this.identities = new IdentityCache({ ttlSeconds: IDENTITY_TTL_SECONDS, now: options.now });
   }
 
   /**
@@ -59,13 +73,42 @@ export class GrokClient {
     const token = requireToken(request.token);
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.chatOnce(token, request);
+        return await this.openTurn(token, request);
       } catch (error) {
         const rejectedByAntiBot =
           error instanceof UpstreamError && (error.code === 'anti_bot' || error.code === 'cloudflare_challenge');
         if (!rejectedByAntiBot || attempt >= 2 || request.signal?.aborted) throw error;
         this.statsig.invalidate('POST', CHAT_PATH);
       }
+    }
+  }
+
+  /** §2: the REST stream, the model gateway, or (auto) the gateway with REST where it cannot serve. */
+  private async openTurn(token: string, request: ChatRequest): Promise<GrokChatStream> {
+    const transport = this.options.config().upstream.chat_transport;
+    if (transport === 'rest') return this.chatOnce(token, request);
+    const turn = gatewayTurnFromPayload(request.payload);
+    if (!turn) throw badResponse('chat gateway', 'the chat payload has no message');
+    const userId = await this.identities.userId(token, async () => (await this.session(token, request.signal)).userId);
+    if (!userId) {
+      if (transport === 'auto') return this.chatOnce(token, request);
+      throw missingUserId();
+    }
+    try {
+      return await startGatewayChat({
+        config: this.options.config(),
+        token,
+        userId,
+        turn,
+        signal: request.signal,
+        WebSocket: this.options.WebSocket,
+        now: this.options.now,
+      });
+    } catch (error) {
+      if (error instanceof UpstreamError && error.accountEffect !== 'none') this.identities.forget(token);
+      const absent = error instanceof UpstreamError && error.status !== undefined && GATEWAY_ABSENT_STATUSES.includes(error.status);
+      if (transport === 'auto' && absent) return this.chatOnce(token, request);
+      throw error;
     }
   }
 
@@ -119,6 +162,7 @@ export class GrokClient {
     signal?: AbortSignal,
   ): Promise<UploadedFile> {
     const config = this.options.config();
+    if (config.upstream.upload_protocol === 'multipart') return this.uploadMultipart(config, requireToken(token), file, signal);
     const answer = await callJson({
       ...this.common(config, requireToken(token), signal),
       method: 'POST',
@@ -133,6 +177,28 @@ export class GrokClient {
     const uploaded = parseUpload(answer);
     if (!uploaded) throw badResponse('upload', 'the answer has no fileMetadataId');
     return uploaded;
+  }
+
+  private async uploadMultipart(
+    config: Config,
+    token: string,
+    file: { name: string; mimeType: string; bytes: Uint8Array },
+    signal: AbortSignal | undefined,
+  ): Promise<UploadedFile> {
+    const answer = await callJson({
+      ...this.common(config, token, signal),
+      method: 'POST',
+      path: MULTIPART_UPLOAD_PATH,
+      form: multipartUploadForm(file),
+      omitRequestId: true,
+      timeoutSeconds: config.asset.upload_timeout,
+      maxBytes: 2 * 1024 * 1024,
+      purpose: 'upload',
+      proxyUrl: config.proxy.asset_proxy_url || config.proxy.base_proxy_url,
+    });
+    const uploaded = parseMultipartUpload(answer);
+    if (!uploaded.ok) throw badResponse('upload', uploaded.problem);
+    return uploaded.file;
   }
 
   /** Who the token belongs to (§6). */

@@ -18,6 +18,10 @@ export interface RestCall {
   method: 'GET' | 'POST';
   path: string;
   body?: unknown;
+  /** A multipart body instead of JSON; fetch writes its Content-Type with the boundary. */
+  form?: FormData;
+  /** §4.5: the v2 upload goes without x-xai-request-id. */
+  omitRequestId?: boolean;
   timeoutSeconds: number;
   /** Largest answer we read. */
   maxBytes: number;
@@ -51,13 +55,8 @@ async function callOnce(call: RestCall): Promise<unknown> {
     {
       url: upstreamUrl(call.config.upstream.base_url, call.path),
       method: call.method,
-      headers: restHeaders({
-        config: call.config,
-        token: call.token,
-        statsigId,
-        contentType: call.body === undefined ? null : 'application/json',
-      }),
-      body: call.body === undefined ? undefined : JSON.stringify(call.body),
+      headers: requestHeaders(call, statsigId),
+      body: call.form ?? (call.body === undefined ? undefined : JSON.stringify(call.body)),
       timeoutSeconds: call.timeoutSeconds,
       signal: call.signal,
       proxyUrl: call.proxyUrl,
@@ -94,6 +93,17 @@ async function callOnce(call: RestCall): Promise<unknown> {
     });
   }
   return value;
+}
+
+function requestHeaders(call: RestCall, statsigId: string | undefined): Record<string, string> {
+  const headers = restHeaders({
+    config: call.config,
+    token: call.token,
+    statsigId,
+    contentType: call.form || call.body === undefined ? null : 'application/json',
+  });
+  if (call.omitRequestId) delete headers['x-xai-request-id'];
+  return headers;
 }
 
 export function badResponse(purpose: string, what: string): UpstreamError {

@@ -1,0 +1,132 @@
+import type { Config } from '../../../config/schema';
+import { UpstreamError } from '../../errors';
+import { startEventStream, type EventReader, type GrokChatStream } from '../chat-stream';
+import type { GrokEvent } from '../frames';
+import { gatewayHeaders, gatewayUrl } from './gateway-headers';
+import { conversationItemCreate, ping, responseCreate, sessionCreate, type GatewayTurn } from './gateway-messages';
+import { GatewayEventParser } from './gateway-events';
+import { closeFailure, GatewaySocket, type WebSocketConstructor } from './gateway-socket';
+
+/**
+ * One chat turn over the model gateway `/ws/mgw/` (../shared/spec/grok-web-protocol.md §8.4):
+ * open, `session.create`, wait for `session.created` + `conversation.attached`, send the user
+ * turn and `response.create`, stream until `response.done`, close. The result is the same
+ * `GrokChatStream` the REST transport returns, pre-flight included.
+ */
+
+/** §8.6: the reference pings every 25 s while it waits. */
+export const HEARTBEAT_SECONDS = 25;
+
+export interface GatewayChatInput {
+  config: Config;
+  token: string;
+  userId: string;
+  turn: GatewayTurn;
+  signal?: AbortSignal;
+  WebSocket?: WebSocketConstructor;
+  heartbeatSeconds?: number;
+  now?: () => number;
+  randomId?: () => string;
+}
+
+export async function startGatewayChat(input: GatewayChatInput): Promise<GrokChatStream> {
+  const { config } = input;
+  const socket = await GatewaySocket.open({
+    url: gatewayUrl(config.upstream.base_url, input.userId),
+    headers: gatewayHeaders(config, input.token, input.userId),
+    proxyUrl: config.proxy.base_proxy_url,
+    handshakeTimeoutSeconds: config.chat.timeout,
+    signal: input.signal,
+    WebSocket: input.WebSocket,
+  });
+  return startEventStream(new GatewayReader(socket, input));
+}
+
+class GatewayReader implements EventReader {
+  private readonly parser: GatewayEventParser;
+  private readonly queue: GrokEvent[] = [];
+  private readonly now: () => number;
+  private readonly heartbeat: ReturnType<typeof setInterval>;
+  private readonly clientMessageId: string;
+  private turnSent = false;
+  private ended = false;
+  private readonly onAbort = () => this.close();
+
+  constructor(
+    private readonly socket: GatewaySocket,
+    private readonly input: GatewayChatInput,
+  ) {
+    this.now = input.now ?? Date.now;
+    const randomId = input.randomId ?? (() => crypto.randomUUID());
+    const initEventId = `evt_init_${randomId()}`;
+    this.parser = new GatewayEventParser({ assetsUrl: input.config.upstream.assets_url, initEventId });
+    this.clientMessageId = randomId();
+    socket.send(
+      sessionCreate(input.turn, { initEventId, nowMs: this.now(), clientMessageId: this.clientMessageId }, {
+        temporary: input.config.app.temporary,
+        disableMemory: input.config.app.disable_memory,
+      }),
+    );
+    const heartbeatSeconds = input.heartbeatSeconds ?? HEARTBEAT_SECONDS;
+    this.heartbeat = setInterval(() => socket.send(ping(this.now())), heartbeatSeconds * 1000);
+    input.signal?.addEventListener('abort', this.onAbort, { once: true });
+  }
+
+  async next(): Promise<GrokEvent | undefined> {
+    while (this.queue.length === 0) {
+      if (this.ended) return undefined;
+      if (this.input.signal?.aborted) {
+        this.close();
+        throw this.input.signal.reason;
+      }
+      const read = await this.socket.read(this.input.config.chat.stream_timeout).catch((error: unknown) => {
+        this.close();
+        throw error;
+      });
+      if (read.kind === 'closed') {
+        this.close();
+        if (this.input.signal?.aborted) throw this.input.signal.reason;
+        throw closeFailure(read.code, read.reason);
+      }
+      let events: GrokEvent[];
+      try {
+        events = this.parser.parse(read.text);
+      } catch (error) {
+        this.close();
+        throw error;
+      }
+      this.queue.push(...events);
+      this.sendTurnWhenReady();
+      if (this.parser.progress.done) this.close();
+    }
+    return this.queue.shift();
+  }
+
+  /** §8.4 rule 1: the turn goes only after both `session.created` and `conversation.attached`. */
+  private sendTurnWhenReady(): void {
+    const { sessionId, attached } = this.parser.progress;
+    if (this.turnSent || !attached || !sessionId) return;
+    this.turnSent = true;
+    const nowMs = this.now();
+    this.socket.send(conversationItemCreate(sessionId, this.input.turn, { initEventId: '', nowMs, clientMessageId: this.clientMessageId }));
+    this.socket.send(responseCreate(sessionId, nowMs));
+  }
+
+  close(): void {
+    if (this.ended) return;
+    this.ended = true;
+    clearInterval(this.heartbeat);
+    this.input.signal?.removeEventListener('abort', this.onAbort);
+    this.socket.close();
+  }
+}
+
+/** The gateway needs a UUID user id; without one only REST can serve the account. */
+export function missingUserId(): UpstreamError {
+  return new UpstreamError({
+    code: 'bad_response',
+    message: 'chat gateway: the session lookup gave no UUID user id for this account',
+    retryable: true,
+    accountEffect: 'none',
+  });
+}
