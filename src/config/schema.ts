@@ -117,6 +117,7 @@ export const ChatSection = Type.Object({
     'How reasoning reaches clients: the reasoning_content field, <think> tags inside content, or not at all',
   ),
   keepalive_interval: seconds(15, 'SSE keep-alive comment interval while the upstream is silent (s, 0 disables)'),
+  connect_timeout: seconds(20, 'Upstream connect deadline where it can be observed: the gateway WebSocket handshake (s, 0 disables)'),
 });
 
 export const ImageSection = Type.Object({
@@ -129,6 +130,7 @@ export const ImageSection = Type.Object({
   final_min_bytes: count(100000, 'Base64 length of a final image'),
   blocked_parallel_attempts: Type.Integer({ minimum: 0, maximum: 10, default: 5, description: 'Parallel recovery attempts' }),
   blocked_parallel_enabled: flag(true, 'Retry moderated-looking generations in parallel'),
+  connect_timeout: seconds(20, 'Image WebSocket connect/handshake deadline (s, 0 disables)'),
 });
 
 const imageSizes = ['1024x1024', '1024x1792', '1280x720', '1792x1024', '720x1280'] as const;
@@ -146,9 +148,13 @@ export const VideoSection = Type.Object({
   timeout: seconds(60, 'Video request timeout (s)'),
   stream_timeout: seconds(60, 'Video stream idle timeout (s)'),
   upscale_timing: oneOf(['single', 'complete'], 'complete', 'Upscale after every round or once at the end'),
+  connect_timeout: seconds(20, 'Video upstream connect deadline where observable (s, 0 disables)'),
 });
 
-export const VoiceSection = Type.Object({ timeout: seconds(60, 'Voice token timeout (s)') });
+export const VoiceSection = Type.Object({
+  timeout: seconds(60, 'Voice token timeout (s)'),
+  connect_timeout: seconds(20, 'Voice (LiveKit) WebSocket connect deadline (s, 0 disables)'),
+});
 
 export const AssetSection = Type.Object({
   upload_concurrent: count(100, 'Concurrent uploads', 1),
@@ -161,6 +167,7 @@ export const AssetSection = Type.Object({
   delete_concurrent: count(100, 'Concurrent asset deletions', 1),
   delete_timeout: seconds(60, 'Asset deletion timeout (s)'),
   delete_batch_size: count(50, 'Accounts per deletion batch', 1),
+  connect_timeout: seconds(20, 'Asset host connect deadline where observable (s, 0 disables)'),
 });
 
 const batchSection = (concurrent: number, batchSize: number, what: string) =>

@@ -149,3 +149,26 @@ describe('multipart upload (upstream.upload_protocol = multipart)', () => {
     expect(uploaded.fileUri).toContain(USER_ID);
   });
 });
+
+describe('deadlines from config', () => {
+  test('chat.connect_timeout bounds a handshake that never completes', async () => {
+    // Accepts TCP and then says nothing, like a black-holed proxy.
+    const silent = Bun.listen({ hostname: '127.0.0.1', port: 0, socket: { data() {} } });
+    try {
+      const blackHole = testConfig({ upstream: { base_url: `http://127.0.0.1:${silent.port}` }, chat: { connect_timeout: 0.2 } });
+      const error = await failureOf(startGatewayChat({ config: blackHole, token: 'tok-a', userId: USER_ID, turn: { mode: 'fast', message: 'x', fileIds: [] } }));
+      expect(error).toMatchObject({ code: 'timeout', retryable: true, accountEffect: 'none' });
+      expect(error.message).toContain('0.2s');
+    } finally {
+      silent.stop(true);
+    }
+  });
+
+  test('a turn that goes silent after response.create times out on chat.stream_timeout and is never sent again', async () => {
+    simulator.enqueueFault({ kind: 'stall', afterFrames: 0 });
+    config.chat.stream_timeout = 0.2;
+    const error = await failureOf(client.chat({ token: 'tok-a', payload }));
+    expect(error).toMatchObject({ code: 'stream_idle_timeout', retryable: false });
+    expect(paths().filter((path) => path === 'GET /ws/mgw/')).toHaveLength(1);
+  });
+});

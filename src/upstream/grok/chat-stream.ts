@@ -55,7 +55,9 @@ export async function startEventStream(reader: EventReader): Promise<GrokChatStr
     }
   } catch (error) {
     reader.close();
-    throw retryableBeforeFirstByte(error);
+    // The upstream accepted the turn (200 / turn sent): a broken or silent stream is reported,
+    // never replayed (../shared/spec/grok-web-protocol.md §5.6). The transports decide this.
+    throw error;
   }
   async function* events(): AsyncGenerator<GrokEvent> {
     try {
@@ -70,20 +72,6 @@ export async function startEventStream(reader: EventReader): Promise<GrokChatStr
     }
   }
   return { events: events(), close: () => reader.close() };
-}
-
-/** Nothing reached the client yet, so a broken or silent stream may be retried elsewhere. */
-function retryableBeforeFirstByte(error: unknown): unknown {
-  if (!(error instanceof UpstreamError) || error.retryable) return error;
-  if (error.code !== 'stream_truncated' && error.code !== 'stream_idle_timeout' && error.code !== 'network') return error;
-  return new UpstreamError({
-    code: error.code,
-    message: error.message,
-    status: error.status,
-    retryable: true,
-    accountEffect: error.accountEffect,
-    cause: error.cause,
-  });
 }
 
 class ChatEventReader implements EventReader {

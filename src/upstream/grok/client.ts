@@ -1,7 +1,8 @@
 import type { Config } from '../../config/schema';
 import { UpstreamError } from '../errors';
+import { serviceTimeouts } from '../service-timeouts';
 import { readErrorBodyText, sendRequest, type FetchFunction } from '../http';
-import type { RetryEnvironment } from '../retry';
+import { chatRetrySettings, withRetry, type RetryEnvironment } from '../retry';
 import { startChatStream, type GrokChatStream } from './chat-stream';
 import { classifyHttpFailure } from './classify';
 import { FrameParser } from './frame-parser';
@@ -66,21 +67,21 @@ export class GrokClient {
   }
 
   /**
-   * Starts a chat turn. Resolves once the first meaningful event has arrived; a 403 or an
-   * anti-bot answer before that is retried once with a fresh x-statsig-id (§5.6).
+   * Starts a chat turn. Resolves once the first meaningful event has arrived. Failures the
+   * upstream gave before it accepted the turn are retried on the same account as `retry.*` says
+   * (see `chatRetrySettings`); a 403 or anti-bot answer drops the cached x-statsig-id first.
    */
   async chat(request: ChatRequest): Promise<GrokChatStream> {
     const token = requireToken(request.token);
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await this.openTurn(token, request);
-      } catch (error) {
-        const rejectedByAntiBot =
-          error instanceof UpstreamError && (error.code === 'anti_bot' || error.code === 'cloudflare_challenge');
-        if (!rejectedByAntiBot || attempt >= 2 || request.signal?.aborted) throw error;
-        this.statsig.invalidate('POST', CHAT_PATH);
-      }
-    }
+    return withRetry(() => this.openTurn(token, request), {
+      settings: chatRetrySettings(this.options.config().retry),
+      environment: this.options.retryEnvironment,
+      signal: request.signal,
+      alsoRequire: (error) => error.accountEffect === 'none',
+      beforeRetry: (error) => {
+        if (error.code === 'anti_bot' || error.code === 'cloudflare_challenge') this.statsig.invalidate('POST', CHAT_PATH);
+      },
+    });
   }
 
   /** §2: the REST stream, the model gateway, or (auto) the gateway with REST where it cannot serve. */
@@ -120,11 +121,13 @@ export class GrokClient {
       method: 'POST',
       headers: restHeaders({ config, token, statsigId }),
       body: JSON.stringify(request.payload),
-      timeoutSeconds: config.chat.timeout,
+      timeoutSeconds: serviceTimeouts(config, 'chat').firstByteSeconds,
       signal: request.signal,
       proxyUrl: config.proxy.base_proxy_url,
       purpose: 'chat',
       fetch: this.options.fetch,
+    }).catch((error: unknown) => {
+      throw notReplayableAfterSending(error);
     });
     if (!http.response.ok) {
       const body = await readErrorBodyText(http.response, ERROR_BODY_LIMIT);
@@ -132,7 +135,7 @@ export class GrokClient {
       throw classifyHttpFailure(http.response.status, http.response.headers, body, { purpose: 'chat', secrets: [token] });
     }
     const parser = new FrameParser({ assetsUrl: config.upstream.assets_url, filterTags: config.app.filter_tags });
-    return startChatStream({ http, parser, idleTimeoutSeconds: config.chat.stream_timeout, signal: request.signal });
+    return startChatStream({ http, parser, idleTimeoutSeconds: serviceTimeouts(config, 'chat').idleSeconds, signal: request.signal });
   }
 
   /** The account's window for `modelName` (a mode in newer releases), or its overall quota. */
@@ -219,6 +222,21 @@ export class GrokClient {
   private common(config: Config, token: string, signal: AbortSignal | undefined) {
     return { config, token, signal, fetch: this.options.fetch, retryEnvironment: this.options.retryEnvironment };
   }
+}
+
+/**
+ * The POST went out but no head came back: the upstream may be generating already, so the turn
+ * must not be sent again, on this account or another (../shared/spec/grok-web-protocol.md §5.6).
+ */
+function notReplayableAfterSending(error: unknown): unknown {
+  if (!(error instanceof UpstreamError) || error.code !== 'timeout') return error;
+  return new UpstreamError({
+    code: error.code,
+    message: `${error.message}; not retried because the upstream may have accepted the turn`,
+    retryable: false,
+    accountEffect: error.accountEffect,
+    cause: error.cause,
+  });
 }
 
 function requireToken(raw: string): string {

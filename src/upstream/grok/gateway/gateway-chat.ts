@@ -1,5 +1,6 @@
 import type { Config } from '../../../config/schema';
 import { UpstreamError } from '../../errors';
+import { serviceTimeouts } from '../../service-timeouts';
 import { startEventStream, type EventReader, type GrokChatStream } from '../chat-stream';
 import type { GrokEvent } from '../frames';
 import { gatewayHeaders, gatewayUrl } from './gateway-headers';
@@ -35,7 +36,7 @@ export async function startGatewayChat(input: GatewayChatInput): Promise<GrokCha
     url: gatewayUrl(config.upstream.base_url, input.userId),
     headers: gatewayHeaders(config, input.token, input.userId),
     proxyUrl: config.proxy.base_proxy_url,
-    handshakeTimeoutSeconds: config.chat.timeout,
+    handshakeTimeoutSeconds: serviceTimeouts(config, 'chat').connectSeconds,
     signal: input.signal,
     WebSocket: input.WebSocket,
   });
@@ -49,6 +50,7 @@ class GatewayReader implements EventReader {
   private readonly heartbeat: ReturnType<typeof setInterval>;
   private readonly clientMessageId: string;
   private turnSent = false;
+  private heardFromServer = false;
   private ended = false;
   private readonly onAbort = () => this.close();
 
@@ -79,15 +81,19 @@ class GatewayReader implements EventReader {
         this.close();
         throw this.input.signal.reason;
       }
-      const read = await this.socket.read(this.input.config.chat.stream_timeout).catch((error: unknown) => {
+      const timeouts = serviceTimeouts(this.input.config, 'chat');
+      // Until the first server event the first-byte deadline applies, then the idle one.
+      const deadline = this.heardFromServer ? timeouts.idleSeconds : timeouts.firstByteSeconds;
+      const read = await this.socket.read(deadline).catch((error: unknown) => {
         this.close();
-        throw error;
+        throw this.beforeTurn(error);
       });
       if (read.kind === 'closed') {
         this.close();
         if (this.input.signal?.aborted) throw this.input.signal.reason;
-        throw closeFailure(read.code, read.reason);
+        throw this.beforeTurn(closeFailure(read.code, read.reason));
       }
+      this.heardFromServer = true;
       let events: GrokEvent[];
       try {
         events = this.parser.parse(read.text);
@@ -100,6 +106,13 @@ class GatewayReader implements EventReader {
       if (this.parser.progress.done) this.close();
     }
     return this.queue.shift();
+  }
+
+  /** Before `response.create` went out nothing was generated, so a broken socket may be retried. */
+  private beforeTurn(error: unknown): unknown {
+    if (this.turnSent || !(error instanceof UpstreamError) || error.retryable) return error;
+    if (!['network', 'stream_truncated', 'stream_idle_timeout'].includes(error.code)) return error;
+    return new UpstreamError({ code: error.code, message: error.message, retryable: true, accountEffect: error.accountEffect, cause: error.cause });
   }
 
   /** §8.4 rule 1: the turn goes only after both `session.created` and `conversation.attached`. */
