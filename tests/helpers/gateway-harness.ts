@@ -30,8 +30,8 @@ export interface HarnessOptions {
   /** Accounts known to the simulator and imported into the gateway (pool by tier). */
   accounts?: (SimulatorAccount & { pool?: string })[];
   simulator?: SimulatorOptions;
-  /** Extra environment (e.g. GROK2API_CHAT_STREAM_TIMEOUT). */
-  env?: Record<string, string>;
+  /** Extra environment (e.g. GROK2API_CHAT_STREAM_TIMEOUT); a function gets the running simulator. */
+  env?: Record<string, string> | ((simulator: Simulator) => Record<string, string>);
   /** Contents of DATA_DIR/config.toml. */
   configToml?: string;
   /** Default 'rest'. */
@@ -61,7 +61,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       GROK2API_APP_APP_KEY: APP_KEY,
       GROK2API_TOKEN_AUTO_REFRESH: 'false',
       GROK2API_UPSTREAM_CHAT_TRANSPORT: options.transport ?? 'rest',
-      ...options.env,
+      ...(typeof options.env === 'function' ? options.env(simulator) : options.env),
     },
     port: 0,
     hostname: '127.0.0.1',

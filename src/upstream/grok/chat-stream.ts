@@ -53,6 +53,11 @@ export async function startEventStream(reader: EventReader): Promise<GrokChatStr
       early.push(event);
       if (isMeaningful(event)) break;
     }
+    if (isEmptyAnswer(early)) {
+      const next = await reader.next();
+      if (next === undefined || next.type === 'done') throw emptyAnswer();
+      early.push(next);
+    }
   } catch (error) {
     reader.close();
     // The upstream accepted the turn (200 / turn sent): a broken or silent stream is reported,
@@ -72,6 +77,20 @@ export async function startEventStream(reader: EventReader): Promise<GrokChatStr
     }
   }
   return { events: events(), close: () => reader.close() };
+}
+
+/** The first thing that reached us is an empty final answer: nothing to show the client. */
+function isEmptyAnswer(early: GrokEvent[]): boolean {
+  const first = early.find(isMeaningful);
+  return first?.type === 'final' && first.message.trim() === '' && first.generatedImageUrls.length === 0;
+}
+
+/**
+ * A turn that ends without text, reasoning, images or tools usually means a silent refusal; a
+ * 200 with empty content would hide it from the client, so it is reported instead.
+ */
+function emptyAnswer(): UpstreamError {
+  return new UpstreamError({ code: 'bad_response', message: 'chat: the upstream ended the turn without any answer', retryable: false, accountEffect: 'none' });
 }
 
 class ChatEventReader implements EventReader {
