@@ -4,6 +4,8 @@ import { configRoutes } from './admin/config-routes';
 import { tokensRoutes } from './admin/tokens-routes';
 import { parseKeyList, requireBearer } from './auth/bearer';
 import type { ConfigStore } from './config/store';
+import { diagnosticsRoutes } from './diagnostics/diagnostics-routes';
+import { UpstreamCapture } from './diagnostics/upstream-capture';
 import { errorHandler } from './http/error-handler';
 import type { Logger } from './logging/logger';
 import { chatRoutes } from './openai/chat/chat-routes';
@@ -24,6 +26,8 @@ export interface AppDependencies {
   logger: Logger;
   /** Fetch for client-supplied attachment URLs; tests inject one. */
   fetch?: typeof fetch;
+  /** The upstream exchange capture the Grok client records into; a new (empty) one when omitted. */
+  capture?: UpstreamCapture;
 }
 
 /** Composes the feature plugins. Tests build it and call `app.handle` without listening. */
@@ -60,6 +64,7 @@ export function createApp(deps: AppDependencies) {
     .use(modelsRoutes(apiGuard))
     .use(chatRoutes({ pool: deps.pool, grok: deps.grok, config, logger: deps.logger, fetch: deps.fetch, guard: apiGuard }))
     .use(tokensRoutes({ pool: deps.pool, storage: deps.storage, config }))
-    .use(configRoutes({ config: deps.config, guard: adminGuard })) as unknown as Elysia;
+    .use(configRoutes({ config: deps.config, guard: adminGuard }))
+    .use(diagnosticsRoutes({ config, pool: deps.pool, grok: deps.grok, capture: deps.capture ?? new UpstreamCapture({ config }), guard: adminGuard })) as unknown as Elysia;
   return app;
 }

@@ -1,4 +1,5 @@
 import { createApp } from './app';
+import { UpstreamCapture } from './diagnostics/upstream-capture';
 import { loadConfig } from './config/load';
 import { Logger, parseLogLevel } from './logging/logger';
 import { AccountPool } from './pool/account-pool';
@@ -47,7 +48,9 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const imported = (await storage.accounts.count()) === 0 ? await importTokenJson(storage, join(dataDir, 'token.json')) : null;
   if (imported) logger.info('imported token.json', { added: imported.added, duplicates: imported.duplicates, invalid: imported.invalid });
 
-  const grok = new GrokClient({ config: () => config.get() });
+  // Off unless diagnostics.capture_enabled; the client's REST and gateway traffic both pass it.
+  const capture = new UpstreamCapture({ config: () => config.get() });
+  const grok = new GrokClient({ config: () => config.get(), fetch: capture.wrapFetch(), observeSocket: (url, headers) => capture.socket(url, headers) });
   const pool = new AccountPool({ storage, config: () => config.get(), syncQuota: (token) => grok.rateLimits(token) });
   await pool.load();
   if (imported && imported.added > 0 && config.get().token.auto_refresh) {
@@ -71,7 +74,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     logger.warn('app.app_key is still the default password "grok2api": change it before exposing the admin API.');
   }
 
-  const app = createApp({ config, storage, pool, grok, logger });
+  const app = createApp({ config, storage, pool, grok, logger, capture });
   const port = options.port ?? Number(env.SERVER_PORT || 8000);
   const hostname = options.hostname ?? (env.SERVER_HOST || '0.0.0.0');
   const server = Bun.serve({ fetch: (request) => app.handle(request), port, hostname, reusePort: options.reusePort, idleTimeout: 255 });

@@ -195,6 +195,12 @@ export const UpstreamSection = Type.Object({
   upload_protocol: oneOf(['legacy', 'multipart'], 'legacy', 'Chat attachment upload: legacy JSON/base64 or the current multipart upload-file-v2'),
 });
 
+export const DiagnosticsSection = Type.Object({
+  capture_enabled: flag(false, 'Keep the last upstream exchanges in memory (headers redacted, bodies truncated) for GET /v1/admin/diagnostics/capture'),
+  capture_size: count(50, 'How many upstream exchanges the capture keeps', 1),
+  capture_body_bytes: count(4096, 'Bytes of each request/response body (or WebSocket message) kept', 0),
+});
+
 export const ConfigSchema = Type.Object({
   app: AppSection,
   proxy: ProxySection,
@@ -211,6 +217,7 @@ export const ConfigSchema = Type.Object({
   nsfw: NsfwSection,
   usage: UsageSection,
   upstream: UpstreamSection,
+  diagnostics: DiagnosticsSection,
 });
 
 export type Config = Static<typeof ConfigSchema>;

@@ -15,7 +15,7 @@ import { normalizeToken } from './token';
 import { parseUpload, uploadBody, UPLOAD_PATH, type UploadedFile } from './upload';
 import { MULTIPART_UPLOAD_PATH, multipartUploadForm, parseMultipartUpload } from './upload-multipart';
 import { missingUserId, startGatewayChat } from './gateway/gateway-chat';
-import type { WebSocketConstructor } from './gateway/gateway-socket';
+import type { SocketObserver, WebSocketConstructor } from './gateway/gateway-socket';
 import { gatewayTurnFromPayload } from './gateway/gateway-turn';
 import { IdentityCache } from './gateway/identity-cache';
 
@@ -48,6 +48,8 @@ export interface GrokClientOptions {
   retryEnvironment?: RetryEnvironment;
   /** The gateway transport's WebSocket; tests inject one. */
   WebSocket?: WebSocketConstructor;
+  /** Sees each gateway socket's traffic (the diagnostics capture). */
+  observeSocket?: (url: string, headers: Record<string, string>) => SocketObserver;
   now?: () => number;
 }
 
@@ -103,6 +105,7 @@ export class GrokClient {
         turn,
         signal: request.signal,
         WebSocket: this.options.WebSocket,
+        observeSocket: this.options.observeSocket,
         now: this.options.now,
       });
     } catch (error) {

@@ -6,7 +6,7 @@ import type { GrokEvent } from '../frames';
 import { gatewayHeaders, gatewayUrl } from './gateway-headers';
 import { conversationItemCreate, ping, responseCreate, sessionCreate, type GatewayTurn } from './gateway-messages';
 import { GatewayEventParser } from './gateway-events';
-import { closeFailure, GatewaySocket, type WebSocketConstructor } from './gateway-socket';
+import { closeFailure, GatewaySocket, type SocketObserver, type WebSocketConstructor } from './gateway-socket';
 
 /**
  * One chat turn over the model gateway `/ws/mgw/` (../shared/spec/grok-web-protocol.md §8.4):
@@ -25,6 +25,8 @@ export interface GatewayChatInput {
   turn: GatewayTurn;
   signal?: AbortSignal;
   WebSocket?: WebSocketConstructor;
+  /** Called once per socket with its URL and handshake headers (the diagnostics capture). */
+  observeSocket?: (url: string, headers: Record<string, string>) => SocketObserver;
   heartbeatSeconds?: number;
   now?: () => number;
   randomId?: () => string;
@@ -32,9 +34,12 @@ export interface GatewayChatInput {
 
 export async function startGatewayChat(input: GatewayChatInput): Promise<GrokChatStream> {
   const { config } = input;
+  const url = gatewayUrl(config.upstream.base_url, input.userId);
+  const headers = gatewayHeaders(config, input.token, input.userId);
   const socket = await GatewaySocket.open({
-    url: gatewayUrl(config.upstream.base_url, input.userId),
-    headers: gatewayHeaders(config, input.token, input.userId),
+    url,
+    headers,
+    observer: input.observeSocket?.(url, headers),
     proxyUrl: config.proxy.base_proxy_url,
     handshakeTimeoutSeconds: serviceTimeouts(config, 'chat').connectSeconds,
     signal: input.signal,

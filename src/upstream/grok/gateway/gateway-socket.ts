@@ -12,6 +12,14 @@ import { classifyHttpFailure } from '../classify';
 export type WebSocketConstructor = new (url: string, options?: Bun.WebSocketOptions) => WebSocket;
 const BunWebSocket = WebSocket as unknown as WebSocketConstructor;
 
+/** Sees one socket's traffic (the diagnostics capture); never changes it. */
+export interface SocketObserver {
+  sent(text: string): void;
+  received(text: string): void;
+  closed(code: number): void;
+  failed(message: string): void;
+}
+
 export interface OpenSocketInput {
   url: string;
   headers: Record<string, string>;
@@ -21,6 +29,7 @@ export interface OpenSocketInput {
   handshakeTimeoutSeconds: number;
   signal?: AbortSignal;
   WebSocket?: WebSocketConstructor;
+  observer?: SocketObserver;
 }
 
 export type SocketRead = { kind: 'message'; text: string } | { kind: 'closed'; code: number; reason: string };
@@ -34,11 +43,17 @@ export class GatewaySocket {
   private waiting: ((read: SocketRead) => void) | undefined;
   private closedRead: SocketRead | undefined;
 
-  private constructor(private readonly socket: WebSocket) {
+  private constructor(
+    private readonly socket: WebSocket,
+    private readonly observer: SocketObserver | undefined,
+  ) {
     socket.addEventListener('message', (event) => {
-      if (typeof event.data === 'string') this.push({ kind: 'message', text: event.data });
+      if (typeof event.data !== 'string') return;
+      observer?.received(event.data);
+      this.push({ kind: 'message', text: event.data });
     });
     socket.addEventListener('close', (event) => {
+      observer?.closed(event.code);
       this.closedRead = { kind: 'closed', code: event.code, reason: event.reason };
       this.push(this.closedRead);
     });
@@ -64,10 +79,11 @@ export class GatewaySocket {
         clearTimeout(timer);
         input.signal?.removeEventListener('abort', onAbort);
         if (error === undefined) {
-          resolve(new GatewaySocket(socket));
+          resolve(new GatewaySocket(socket, input.observer));
           return;
         }
         socket.close();
+        input.observer?.failed(error instanceof Error ? error.message : String(error));
         reject(error);
       };
       const onAbort = () => finish(input.signal?.reason);
@@ -97,7 +113,10 @@ export class GatewaySocket {
   }
 
   send(message: unknown): void {
-    if (this.socket.readyState === WebSocket.OPEN) this.socket.send(JSON.stringify(message));
+    if (this.socket.readyState !== WebSocket.OPEN) return;
+    const text = JSON.stringify(message);
+    this.observer?.sent(text);
+    this.socket.send(text);
   }
 
   /** The next frame or the close; `idleSeconds` of silence (0 = none) is a stream_idle_timeout. */
