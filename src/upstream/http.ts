@@ -1,3 +1,4 @@
+import { egressProxy } from './egress/egress-proxy';
 import { UpstreamError } from './errors';
 
 /**
@@ -31,7 +32,7 @@ export interface HttpResponse {
 }
 
 export async function sendRequest(request: HttpRequest): Promise<HttpResponse> {
-  const call = startCall(request);
+  const call = startCall(await withEgressProxy(request));
   try {
     return { response: await call.response, abort: call.abort };
   } finally {
@@ -50,7 +51,7 @@ export interface TextResponse {
  * useless as a head that never arrives. Reads at most `maxBytes`.
  */
 export async function fetchBoundedText(request: HttpRequest, maxBytes: number): Promise<TextResponse> {
-  const call = startCall(request);
+  const call = startCall(await withEgressProxy(request));
   try {
     const response = await call.response;
     const bytes = await readBoundedBytes(response, maxBytes).catch((error: unknown) => {
@@ -59,6 +60,16 @@ export async function fetchBoundedText(request: HttpRequest, maxBytes: number): 
     return { status: response.status, headers: response.headers, text: new TextDecoder().decode(bytes) };
   } finally {
     call.stopDeadline();
+  }
+}
+
+/** SOCKS proxies become the loopback bridge's HTTP proxy URL. */
+async function withEgressProxy(request: HttpRequest): Promise<HttpRequest> {
+  if (!request.proxyUrl) return request;
+  try {
+    return { ...request, proxyUrl: await egressProxy(request.proxyUrl) };
+  } catch (error) {
+    throw error instanceof UpstreamError ? error : transportError(request.purpose, error);
   }
 }
 

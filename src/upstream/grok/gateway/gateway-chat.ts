@@ -1,4 +1,5 @@
 import type { Config } from '../../../config/schema';
+import { egressProxy } from '../../egress/egress-proxy';
 import { UpstreamError } from '../../errors';
 import { serviceTimeouts } from '../../service-timeouts';
 import { startEventStream, type EventReader, type GrokChatStream } from '../chat-stream';
@@ -40,7 +41,7 @@ export async function startGatewayChat(input: GatewayChatInput): Promise<GrokCha
     url,
     headers,
     observer: input.observeSocket?.(url, headers),
-    proxyUrl: config.proxy.base_proxy_url,
+    proxyUrl: (await egressProxy(config.proxy.base_proxy_url)) ?? '',
     handshakeTimeoutSeconds: serviceTimeouts(config, 'chat').connectSeconds,
     signal: input.signal,
     WebSocket: input.WebSocket,
