@@ -4,6 +4,7 @@ import { configRoutes } from './admin/config-routes';
 import { tokensRoutes } from './admin/tokens-routes';
 import { parseKeyList, requireBearer } from './auth/bearer';
 import type { ConfigStore } from './config/store';
+import type { ClearanceRefresher } from './cloudflare/clearance-refresher';
 import { diagnosticsRoutes } from './diagnostics/diagnostics-routes';
 import { UpstreamCapture } from './diagnostics/upstream-capture';
 import { errorHandler } from './http/error-handler';
@@ -28,6 +29,8 @@ export interface AppDependencies {
   fetch?: typeof fetch;
   /** The upstream exchange capture the Grok client records into; a new (empty) one when omitted. */
   capture?: UpstreamCapture;
+  /** FlareSolverr refresher, reported by /ready and the admin diagnostics. */
+  clearance?: ClearanceRefresher;
 }
 
 /** Composes the feature plugins. Tests build it and call `app.handle` without listening. */
@@ -59,12 +62,13 @@ export function createApp(deps: AppDependencies) {
         storageKind: deps.storage.kind,
         pingStorage: () => deps.storage.ping(),
         activeAccounts: () => Object.values(deps.pool.stats()).reduce((sum, pool) => sum + pool.active, 0),
+        clearance: deps.clearance ? () => deps.clearance!.status() : undefined,
       }),
     )
     .use(modelsRoutes(apiGuard))
     .use(chatRoutes({ pool: deps.pool, grok: deps.grok, config, logger: deps.logger, fetch: deps.fetch, guard: apiGuard }))
     .use(tokensRoutes({ pool: deps.pool, storage: deps.storage, config }))
     .use(configRoutes({ config: deps.config, guard: adminGuard }))
-    .use(diagnosticsRoutes({ config, pool: deps.pool, grok: deps.grok, capture: deps.capture ?? new UpstreamCapture({ config }), guard: adminGuard })) as unknown as Elysia;
+    .use(diagnosticsRoutes({ config, pool: deps.pool, grok: deps.grok, capture: deps.capture ?? new UpstreamCapture({ config }), clearance: deps.clearance, guard: adminGuard })) as unknown as Elysia;
   return app;
 }

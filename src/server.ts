@@ -1,4 +1,5 @@
 import { createApp } from './app';
+import { ClearanceRefresher } from './cloudflare/clearance-refresher';
 import { UpstreamCapture } from './diagnostics/upstream-capture';
 import { loadConfig } from './config/load';
 import { Logger, parseLogLevel } from './logging/logger';
@@ -50,7 +51,15 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
 
   // Off unless diagnostics.capture_enabled; the client's REST and gateway traffic both pass it.
   const capture = new UpstreamCapture({ config: () => config.get() });
-  const grok = new GrokClient({ config: () => config.get(), fetch: capture.wrapFetch(), observeSocket: (url, headers) => capture.socket(url, headers) });
+  // FlareSolverr refresh (proxy.enabled): scheduled, and on demand when the client meets a challenge.
+  const clearance = new ClearanceRefresher({ config, logger });
+  const grok = new GrokClient({
+    config: () => config.get(),
+    fetch: capture.wrapFetch(),
+    observeSocket: (url, headers) => capture.socket(url, headers),
+    onChallenge: () => clearance.onChallenge(),
+  });
+  clearance.start();
   const pool = new AccountPool({ storage, config: () => config.get(), syncQuota: (token) => grok.rateLimits(token) });
   await pool.load();
   if (imported && imported.added > 0 && config.get().token.auto_refresh) {
@@ -74,7 +83,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     logger.warn('app.app_key is still the default password "grok2api": change it before exposing the admin API.');
   }
 
-  const app = createApp({ config, storage, pool, grok, logger, capture });
+  const app = createApp({ config, storage, pool, grok, logger, capture, clearance });
   const port = options.port ?? Number(env.SERVER_PORT || 8000);
   const hostname = options.hostname ?? (env.SERVER_HOST || '0.0.0.0');
   const server = Bun.serve({ fetch: (request) => app.handle(request), port, hostname, reusePort: options.reusePort, idleTimeout: 255 });
@@ -87,6 +96,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     async stop(graceMs = 30_000) {
       clearInterval(reload);
       scheduler.stop();
+      clearance.stop();
       const drained = server.stop(false);
       await Promise.race([drained, Bun.sleep(graceMs)]);
       server.stop(true);

@@ -1,4 +1,5 @@
 import { Elysia, t } from 'elysia';
+import type { ClearanceRefresher } from '../cloudflare/clearance-refresher';
 import type { Config } from '../config/schema';
 import { invalidRequest } from '../openai/errors';
 import type { AccountPool } from '../pool/account-pool';
@@ -12,6 +13,7 @@ export interface DiagnosticsDependencies {
   pool: AccountPool;
   grok: GrokClient;
   capture: UpstreamCapture;
+  clearance?: ClearanceRefresher;
   guard: (request: Request) => void;
   fetch?: typeof fetch;
 }
@@ -39,6 +41,20 @@ export function diagnosticsRoutes(deps: DiagnosticsDependencies) {
         return bundle;
       },
       { detail: { tags: ['admin'], summary: 'Download the captured upstream exchanges (headers redacted, bodies truncated)' } },
+    )
+    .get('/clearance', () => deps.clearance?.status() ?? { enabled: false }, {
+      detail: { tags: ['admin'], summary: 'FlareSolverr clearance refresh state (last success, last error)' },
+    })
+    .post(
+      '/clearance/refresh',
+      async () => {
+        if (!deps.clearance || !deps.clearance.status().enabled) {
+          throw invalidRequest('Clearance refresh is off: set proxy.enabled and proxy.flaresolverr_url.', 'proxy.enabled');
+        }
+        const refreshed = await deps.clearance.refresh();
+        return { refreshed, ...deps.clearance.status() };
+      },
+      { detail: { tags: ['admin'], summary: 'Refresh the Cloudflare clearance now' } },
     )
     .delete(
       '/capture',

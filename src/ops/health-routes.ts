@@ -4,6 +4,8 @@ export interface ReadinessProbe {
   storageKind: string;
   pingStorage: () => Promise<void>;
   activeAccounts: () => number;
+  /** Cloudflare clearance refresh state; a failing refresh shows here without failing readiness. */
+  clearance?: () => unknown;
 }
 
 /** Liveness answers while the process runs; readiness also needs storage and a usable account. */
@@ -22,7 +24,8 @@ export function healthRoutes(probe: ReadinessProbe) {
         const active = probe.activeAccounts();
         const ready = storage === 'ok' && active > 0;
         set.status = ready ? 200 : 503;
-        return { status: ready ? 'ready' : 'not_ready', storage: { kind: probe.storageKind, status: storage }, accounts: { active } };
+        const clearance = probe.clearance ? { clearance: probe.clearance() } : {};
+        return { status: ready ? 'ready' : 'not_ready', storage: { kind: probe.storageKind, status: storage }, accounts: { active }, ...clearance };
       },
       { detail: { tags: ['operations'], summary: 'Readiness: storage reachable and at least one active account' } },
     );

@@ -48,6 +48,8 @@ export interface GrokClientOptions {
   retryEnvironment?: RetryEnvironment;
   /** The gateway transport's WebSocket; tests inject one. */
   WebSocket?: WebSocketConstructor;
+  /** Told when the upstream answered with a Cloudflare challenge (the clearance refresher). */
+  onChallenge?: () => void;
   /** Sees each gateway socket's traffic (the diagnostics capture). */
   observeSocket?: (url: string, headers: Record<string, string>) => SocketObserver;
   now?: () => number;
@@ -75,7 +77,15 @@ export class GrokClient {
    */
   async chat(request: ChatRequest): Promise<GrokChatStream> {
     const token = requireToken(request.token);
-    return withRetry(() => this.openTurn(token, request), {
+    const attempt = async () => {
+      try {
+        return await this.openTurn(token, request);
+      } catch (error) {
+        if (error instanceof UpstreamError && error.code === 'cloudflare_challenge') this.options.onChallenge?.();
+        throw error;
+      }
+    };
+    return withRetry(attempt, {
       settings: chatRetrySettings(this.options.config().retry),
       environment: this.options.retryEnvironment,
       signal: request.signal,
