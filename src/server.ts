@@ -8,6 +8,7 @@ import { QuotaScheduler } from './pool/quota-scheduler';
 import { runBounded } from './pool/run-bounded';
 import { importTokenJson } from './storage/import-token-json';
 import { openStorage } from './storage';
+import { createUpstreamFetch } from './upstream/egress/browser-fetch';
 import { GrokClient } from './upstream/grok/client';
 import { join } from 'node:path';
 
@@ -55,7 +56,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const clearance = new ClearanceRefresher({ config, logger });
   const grok = new GrokClient({
     config: () => config.get(),
-    fetch: capture.wrapFetch(),
+    fetch: capture.wrapFetch(createUpstreamFetch(() => config.get())),
     observeSocket: (url, headers) => capture.socket(url, headers),
     onChallenge: () => clearance.onChallenge(),
   });

@@ -193,6 +193,11 @@ export const UpstreamSection = Type.Object({
     'Chat protocol: REST conversations/new, the WebSocket model gateway /ws/mgw/, or auto (gateway, REST when the gateway or a user id is unavailable)',
   ),
   upload_protocol: oneOf(['legacy', 'multipart'], 'legacy', 'Chat attachment upload: legacy JSON/base64 or the current multipart upload-file-v2'),
+  http_client: oneOf(
+    ['bun', 'impit'],
+    'bun',
+    "REST client: Bun's fetch, or impit (browser TLS/HTTP2 fingerprint of proxy.browser, e.g. chrome136). WebSockets always use Bun's client.",
+  ),
 });
 
 export const DiagnosticsSection = Type.Object({
