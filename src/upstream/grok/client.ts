@@ -102,7 +102,8 @@ export class GrokClient {
     if (transport === 'rest') return this.chatOnce(token, request);
     const turn = gatewayTurnFromPayload(request.payload);
     if (!turn) throw badResponse('chat gateway', 'the chat payload has no message');
-    const userId = await this.identities.userId(token, async () => (await this.session(token, request.signal)).userId);
+    // The turn's own retry covers the lookup, so it makes one attempt per turn attempt.
+    const userId = await this.identities.userId(token, async () => (await this.session(token, request.signal, { singleAttempt: true })).userId);
     if (!userId) {
       if (transport === 'auto') return this.chatOnce(token, request);
       throw missingUserId();
@@ -218,7 +219,7 @@ export class GrokClient {
   }
 
   /** Who the token belongs to (§6). */
-  async session(token: string, signal?: AbortSignal): Promise<SessionIdentity> {
+  async session(token: string, signal?: AbortSignal, options: { singleAttempt?: boolean } = {}): Promise<SessionIdentity> {
     const config = this.options.config();
     const answer = await callJson({
       ...this.common(config, requireToken(token), signal),
@@ -228,6 +229,7 @@ export class GrokClient {
       maxBytes: SESSION_ANSWER_LIMIT,
       purpose: 'session',
       proxyUrl: config.proxy.base_proxy_url,
+      singleAttempt: options.singleAttempt,
     });
     return parseSession(answer);
   }

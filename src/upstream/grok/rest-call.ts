@@ -30,6 +30,8 @@ export interface RestCall {
   statsig?: StatsigProvider;
   proxyUrl: string;
   rateLimitProbe?: boolean;
+  /** One attempt only: the caller retries the whole operation itself (the chat turn). */
+  singleAttempt?: boolean;
   fetch?: FetchFunction;
   retryEnvironment?: RetryEnvironment;
   signal?: AbortSignal;
@@ -38,7 +40,7 @@ export interface RestCall {
 /** The parsed JSON answer of a 2xx; anything else becomes a classified `UpstreamError`. */
 export async function callJson(call: RestCall): Promise<unknown> {
   return withRetry(() => callOnce(call), {
-    settings: call.config.retry,
+    settings: call.singleAttempt ? { ...call.config.retry, max_retry: 1 } : call.config.retry,
     environment: call.retryEnvironment,
     signal: call.signal,
     beforeRetry: (error) => {
