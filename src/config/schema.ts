@@ -46,8 +46,8 @@ export const AppSection = Type.Object({
 });
 
 export const ProxySection = Type.Object({
-  base_proxy_url: text('', 'Proxy for Grok calls'),
-  asset_proxy_url: text('', 'Proxy for asset upload/download (falls back to base_proxy_url)'),
+  base_proxy_url: text('', 'Proxy for Grok calls: http(s)://, socks5:// or socks4://; a comma-separated list is a pool (sticky per account, rotated on failure)'),
+  asset_proxy_url: text('', 'Proxy (or pool) for asset upload/download (falls back to base_proxy_url)'),
   raw_cookie: text('', 'If set, replaces the whole Cookie header for every account'),
   sso_rw: text('', 'If set, used as the sso-rw cookie for every account'),
   cf_cookies: text('', 'Cloudflare cookie string (name=value; …) sent with every call'),

@@ -42,6 +42,14 @@ export function diagnosticsRoutes(deps: DiagnosticsDependencies) {
       },
       { detail: { tags: ['admin'], summary: 'Download the captured upstream exchanges (headers redacted, bodies truncated)' } },
     )
+    .get(
+      '/proxies',
+      () => {
+        const proxy = deps.config().proxy;
+        return { base: deps.grok.proxies.status(proxy.base_proxy_url), asset: deps.grok.proxies.status(proxy.asset_proxy_url) };
+      },
+      { detail: { tags: ['admin'], summary: 'Health of the proxies in proxy.base_proxy_url / asset_proxy_url (credentials masked)' } },
+    )
     .get('/clearance', () => deps.clearance?.status() ?? { enabled: false }, {
       detail: { tags: ['admin'], summary: 'FlareSolverr clearance refresh state (last success, last error)' },
     })

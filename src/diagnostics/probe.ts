@@ -83,7 +83,7 @@ export async function runProbe(input: ProbeInput): Promise<ProbeReport> {
         headers: navigationHeaders(config, input.token),
         timeoutSeconds: config.chat.timeout,
         signal: input.signal,
-        proxyUrl: config.proxy.base_proxy_url,
+        proxyUrl: input.grok.egressFor(input.token),
         purpose: 'probe',
         fetch: input.fetch,
       },

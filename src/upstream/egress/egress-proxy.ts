@@ -1,4 +1,5 @@
 import { UpstreamError } from '../errors';
+import { proxyList } from './proxy-pool';
 import { parseSocksUrl, SocksBridge } from './socks-bridge';
 
 /**
@@ -10,7 +11,8 @@ import { parseSocksUrl, SocksBridge } from './socks-bridge';
 const bridges = new Map<string, Promise<SocksBridge>>();
 
 export async function egressProxy(configured: string): Promise<string | undefined> {
-  const raw = configured.trim();
+  // A pool (comma-separated) that reaches here unpicked uses its first proxy.
+  const raw = proxyList(configured)[0] ?? '';
   if (!raw) return undefined;
   const socks = parseSocksUrl(raw);
   if (!socks) {

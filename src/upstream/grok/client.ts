@@ -12,6 +12,8 @@ import { badResponse, callJson } from './rest-call';
 import { parseSession, SESSION_PATH, type SessionIdentity } from './session';
 import { StatsigProvider } from './statsig';
 import { normalizeToken } from './token';
+import { ProxyPool } from '../egress/proxy-pool';
+import { effectiveStatus } from '../retry';
 import { parseUpload, uploadBody, UPLOAD_PATH, type UploadedFile } from './upload';
 import { MULTIPART_UPLOAD_PATH, multipartUploadForm, parseMultipartUpload } from './upload-multipart';
 import { missingUserId, startGatewayChat } from './gateway/gateway-chat';
@@ -64,10 +66,18 @@ export interface ChatRequest {
 export class GrokClient {
   readonly statsig: StatsigProvider;
   readonly identities: IdentityCache;
+  readonly proxies: ProxyPool;
 
   constructor(private readonly options: GrokClientOptions) {
     this.statsig = options.statsig ?? new StatsigProvider({ config: options.config, fetch: options.fetch });
     this.identities = new IdentityCache({ ttlSeconds: IDENTITY_TTL_SECONDS, now: options.now });
+    this.proxies = new ProxyPool({ now: options.now });
+  }
+
+  /** The account's proxy from `proxy.base_proxy_url` (or the asset proxy): sticky, healthy first. */
+  egressFor(token: string, asset = false): string {
+    const proxy = this.options.config().proxy;
+    return this.proxies.pick(asset ? proxy.asset_proxy_url || proxy.base_proxy_url : proxy.base_proxy_url, token);
   }
 
   /**
@@ -78,10 +88,14 @@ export class GrokClient {
   async chat(request: ChatRequest): Promise<GrokChatStream> {
     const token = requireToken(request.token);
     const attempt = async () => {
+      const proxy = this.egressFor(token);
       try {
-        return await this.openTurn(token, request);
+        const stream = await this.openTurn(token, request, proxy);
+        this.proxies.succeeded(proxy);
+        return stream;
       } catch (error) {
         if (error instanceof UpstreamError && error.code === 'cloudflare_challenge') this.options.onChallenge?.();
+        if (error instanceof UpstreamError && isEgressFailure(error, this.options.config().retry.reset_session_status_codes)) this.proxies.failed(proxy);
         throw error;
       }
     };
@@ -97,15 +111,15 @@ export class GrokClient {
   }
 
   /** §2: the REST stream, the model gateway, or (auto) the gateway with REST where it cannot serve. */
-  private async openTurn(token: string, request: ChatRequest): Promise<GrokChatStream> {
+  private async openTurn(token: string, request: ChatRequest, proxy: string): Promise<GrokChatStream> {
     const transport = this.options.config().upstream.chat_transport;
-    if (transport === 'rest') return this.chatOnce(token, request);
+    if (transport === 'rest') return this.chatOnce(token, request, proxy);
     const turn = gatewayTurnFromPayload(request.payload);
     if (!turn) throw badResponse('chat gateway', 'the chat payload has no message');
     // The turn's own retry covers the lookup, so it makes one attempt per turn attempt.
     const userId = await this.identities.userId(token, async () => (await this.session(token, request.signal, { singleAttempt: true })).userId);
     if (!userId) {
-      if (transport === 'auto') return this.chatOnce(token, request);
+      if (transport === 'auto') return this.chatOnce(token, request, proxy);
       throw missingUserId();
     }
     try {
@@ -114,6 +128,7 @@ export class GrokClient {
         token,
         userId,
         turn,
+        proxyUrl: proxy,
         signal: request.signal,
         WebSocket: this.options.WebSocket,
         observeSocket: this.options.observeSocket,
@@ -122,12 +137,12 @@ export class GrokClient {
     } catch (error) {
       if (error instanceof UpstreamError && error.accountEffect !== 'none') this.identities.forget(token);
       const absent = error instanceof UpstreamError && error.status !== undefined && GATEWAY_ABSENT_STATUSES.includes(error.status);
-      if (transport === 'auto' && absent) return this.chatOnce(token, request);
+      if (transport === 'auto' && absent) return this.chatOnce(token, request, proxy);
       throw error;
     }
   }
 
-  private async chatOnce(token: string, request: ChatRequest): Promise<GrokChatStream> {
+  private async chatOnce(token: string, request: ChatRequest, proxy: string): Promise<GrokChatStream> {
     const config = this.options.config();
     const statsigId = await this.statsig.value({ method: 'POST', path: CHAT_PATH, token, signal: request.signal });
     const http = await sendRequest({
@@ -137,7 +152,7 @@ export class GrokClient {
       body: JSON.stringify(request.payload),
       timeoutSeconds: serviceTimeouts(config, 'chat').firstByteSeconds,
       signal: request.signal,
-      proxyUrl: config.proxy.base_proxy_url,
+      proxyUrl: proxy,
       purpose: 'chat',
       fetch: this.options.fetch,
     }).catch((error: unknown) => {
@@ -164,7 +179,7 @@ export class GrokClient {
       maxBytes: JSON_ANSWER_LIMIT,
       purpose: 'rate-limits',
       statsig: this.statsig,
-      proxyUrl: config.proxy.base_proxy_url,
+      proxyUrl: this.egressFor(token),
       rateLimitProbe: true,
     });
     const limits = parseRateLimits(answer);
@@ -189,7 +204,7 @@ export class GrokClient {
       maxBytes: JSON_ANSWER_LIMIT,
       purpose: 'upload',
       statsig: this.statsig,
-      proxyUrl: config.proxy.asset_proxy_url || config.proxy.base_proxy_url,
+      proxyUrl: this.egressFor(token, true),
     });
     const uploaded = parseUpload(answer);
     if (!uploaded) throw badResponse('upload', 'the answer has no fileMetadataId');
@@ -211,7 +226,7 @@ export class GrokClient {
       timeoutSeconds: config.asset.upload_timeout,
       maxBytes: 2 * 1024 * 1024,
       purpose: 'upload',
-      proxyUrl: config.proxy.asset_proxy_url || config.proxy.base_proxy_url,
+      proxyUrl: this.egressFor(token, true),
     });
     const uploaded = parseMultipartUpload(answer);
     if (!uploaded.ok) throw badResponse('upload', uploaded.problem);
@@ -228,7 +243,7 @@ export class GrokClient {
       timeoutSeconds: SESSION_TIMEOUT_SECONDS,
       maxBytes: SESSION_ANSWER_LIMIT,
       purpose: 'session',
-      proxyUrl: config.proxy.base_proxy_url,
+      proxyUrl: this.egressFor(token),
       singleAttempt: options.singleAttempt,
     });
     return parseSession(answer);
@@ -237,6 +252,14 @@ export class GrokClient {
   private common(config: Config, token: string, signal: AbortSignal | undefined) {
     return { config, token, signal, fetch: this.options.fetch, retryEnvironment: this.options.retryEnvironment };
   }
+}
+
+/** §5.5: the egress, not the account, failed: rotate the account's proxy. */
+function isEgressFailure(error: UpstreamError, resetStatuses: readonly number[]): boolean {
+  if (error.accountEffect !== 'none') return false;
+  if (error.code === 'network' || error.code === 'timeout') return true;
+  const status = effectiveStatus(error);
+  return status !== undefined && resetStatuses.includes(status);
 }
 
 /**

@@ -24,6 +24,8 @@ export interface GatewayChatInput {
   token: string;
   userId: string;
   turn: GatewayTurn;
+  /** The account's proxy (from the pool); `proxy.base_proxy_url` when omitted. */
+  proxyUrl?: string;
   signal?: AbortSignal;
   WebSocket?: WebSocketConstructor;
   /** Called once per socket with its URL and handshake headers (the diagnostics capture). */
@@ -41,7 +43,7 @@ export async function startGatewayChat(input: GatewayChatInput): Promise<GrokCha
     url,
     headers,
     observer: input.observeSocket?.(url, headers),
-    proxyUrl: (await egressProxy(config.proxy.base_proxy_url)) ?? '',
+    proxyUrl: (await egressProxy(input.proxyUrl ?? config.proxy.base_proxy_url)) ?? '',
     handshakeTimeoutSeconds: serviceTimeouts(config, 'chat').connectSeconds,
     signal: input.signal,
     WebSocket: input.WebSocket,
