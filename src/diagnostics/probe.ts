@@ -84,6 +84,7 @@ export async function runProbe(input: ProbeInput): Promise<ProbeReport> {
         timeoutSeconds: config.chat.timeout,
         signal: input.signal,
         proxyUrl: input.grok.egressFor(input.token),
+        skipProxyTlsVerify: config.proxy.skip_proxy_ssl_verify,
         purpose: 'probe',
         fetch: input.fetch,
       },

@@ -20,6 +20,8 @@ export interface HttpRequest {
   signal?: AbortSignal;
   /** Proxy URL; empty means a direct connection. */
   proxyUrl?: string;
+  /** `proxy.skip_proxy_ssl_verify`, for an https:// proxy. */
+  skipProxyTlsVerify?: boolean;
   /** Short description for messages, e.g. "chat". Never include secrets. */
   purpose: string;
   fetch?: FetchFunction;
@@ -67,7 +69,7 @@ export async function fetchBoundedText(request: HttpRequest, maxBytes: number): 
 async function withEgressProxy(request: HttpRequest): Promise<HttpRequest> {
   if (!request.proxyUrl) return request;
   try {
-    return { ...request, proxyUrl: await egressProxy(request.proxyUrl) };
+    return { ...request, proxyUrl: await egressProxy(request.proxyUrl, { skipProxyTlsVerify: request.skipProxyTlsVerify }) };
   } catch (error) {
     throw error instanceof UpstreamError ? error : transportError(request.purpose, error);
   }

@@ -1,6 +1,7 @@
 import { UpstreamError } from '../errors';
 import { proxyList } from './proxy-pool';
 import { parseSocksUrl, SocksBridge } from './socks-bridge';
+import { TlsProxyRelay } from './tls-proxy-relay';
 
 /**
  * The proxy URL Bun's fetch and WebSocket can use for a configured `proxy.*_proxy_url`:
@@ -9,8 +10,14 @@ import { parseSocksUrl, SocksBridge } from './socks-bridge';
  */
 
 const bridges = new Map<string, Promise<SocksBridge>>();
+const relays = new Map<string, Promise<TlsProxyRelay>>();
 
-export async function egressProxy(configured: string): Promise<string | undefined> {
+export interface EgressOptions {
+  /** `proxy.skip_proxy_ssl_verify`: trust an https:// proxy's certificate without checking it. */
+  skipProxyTlsVerify?: boolean;
+}
+
+export async function egressProxy(configured: string, options: EgressOptions = {}): Promise<string | undefined> {
   // A pool (comma-separated) that reaches here unpicked uses its first proxy.
   const raw = proxyList(configured)[0] ?? '';
   if (!raw) return undefined;
@@ -19,7 +26,14 @@ export async function egressProxy(configured: string): Promise<string | undefine
     if (!/^https?:\/\//i.test(raw)) {
       throw new UpstreamError({ code: 'configuration', message: 'proxy URL must be http://, https://, socks4:// or socks5://', retryable: false, accountEffect: 'none' });
     }
-    return raw;
+    if (!options.skipProxyTlsVerify || !/^https:\/\//i.test(raw)) return raw;
+    let relay = relays.get(raw);
+    if (!relay) {
+      relay = TlsProxyRelay.start(new URL(raw));
+      relays.set(raw, relay);
+      relay.catch(() => relays.delete(raw));
+    }
+    return (await relay).proxyUrl;
   }
   let bridge = bridges.get(raw);
   if (!bridge) {
@@ -32,7 +46,8 @@ export async function egressProxy(configured: string): Promise<string | undefine
 
 /** Stops every bridge (tests and shutdown). */
 export async function closeEgressBridges(): Promise<void> {
-  const all = [...bridges.values()];
+  const all: Promise<{ close(): void }>[] = [...bridges.values(), ...relays.values()];
   bridges.clear();
-  for (const bridge of all) (await bridge.catch(() => undefined))?.close();
+  relays.clear();
+  for (const entry of all) (await entry.catch(() => undefined))?.close();
 }

@@ -153,6 +153,7 @@ export class GrokClient {
       timeoutSeconds: serviceTimeouts(config, 'chat').firstByteSeconds,
       signal: request.signal,
       proxyUrl: proxy,
+      skipProxyTlsVerify: config.proxy.skip_proxy_ssl_verify,
       purpose: 'chat',
       fetch: this.options.fetch,
     }).catch((error: unknown) => {

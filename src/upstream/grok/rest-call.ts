@@ -62,6 +62,7 @@ async function callOnce(call: RestCall): Promise<unknown> {
       timeoutSeconds: call.timeoutSeconds,
       signal: call.signal,
       proxyUrl: call.proxyUrl,
+      skipProxyTlsVerify: call.config.proxy.skip_proxy_ssl_verify,
       purpose: call.purpose,
       fetch: call.fetch,
     },

@@ -43,7 +43,7 @@ export async function startGatewayChat(input: GatewayChatInput): Promise<GrokCha
     url,
     headers,
     observer: input.observeSocket?.(url, headers),
-    proxyUrl: (await egressProxy(input.proxyUrl ?? config.proxy.base_proxy_url)) ?? '',
+    proxyUrl: (await egressProxy(input.proxyUrl ?? config.proxy.base_proxy_url, { skipProxyTlsVerify: config.proxy.skip_proxy_ssl_verify })) ?? '',
     handshakeTimeoutSeconds: serviceTimeouts(config, 'chat').connectSeconds,
     signal: input.signal,
     WebSocket: input.WebSocket,
