@@ -7,6 +7,9 @@ import { configRoutes } from './admin/config-routes';
 import { tokensRoutes } from './admin/tokens-routes';
 import { parseKeyList, requireBearer } from './auth/bearer';
 import type { ConfigStore } from './config/store';
+import type { ClearanceRefresher } from './cloudflare/clearance-refresher';
+import { diagnosticsRoutes } from './diagnostics/diagnostics-routes';
+import { UpstreamCapture } from './diagnostics/upstream-capture';
 import { errorHandler } from './http/error-handler';
 import type { Logger } from './logging/logger';
 import { chatRoutes } from './openai/chat/chat-routes';
@@ -44,6 +47,10 @@ export interface AppDependencies {
   upstreamHealth?: UpstreamHealth;
   /** Who this process is and what it runs in the background, for /v1/admin/status. */
   instance?: { id: string; startedAt: number; jobs?: BackgroundJobs };
+  /** The upstream exchange capture the Grok client records into; a new (empty) one when omitted. */
+  capture?: UpstreamCapture;
+  /** FlareSolverr refresher, reported by /ready and the admin diagnostics. */
+  clearance?: ClearanceRefresher;
 }
 
 /** Composes the feature plugins. Tests build it and call `app.handle` without listening. */
@@ -84,6 +91,7 @@ export function createApp(deps: AppDependencies) {
         pingStorage: () => deps.storage.ping(),
         activeAccounts: () => Object.values(deps.pool.stats()).reduce((sum, pool) => sum + pool.active, 0),
         upstream: () => deps.upstreamHealth?.state(),
+        clearance: deps.clearance ? () => deps.clearance!.status() : undefined,
       }),
     )
     .use(metricsRoutes(metrics.registry, config))
@@ -105,6 +113,7 @@ export function createApp(deps: AppDependencies) {
         upstream: () => deps.upstreamHealth?.state(),
         jobs: () => instance.jobs?.states() ?? [],
       }),
-    ) as unknown as Elysia;
+    )
+    .use(diagnosticsRoutes({ config, pool: deps.pool, grok: deps.grok, capture: deps.capture ?? new UpstreamCapture({ config }), clearance: deps.clearance, guard: adminGuard })) as unknown as Elysia;
   return app;
 }

@@ -1,9 +1,12 @@
 import { createApp } from './app';
+import { ClearanceRefresher } from './cloudflare/clearance-refresher';
+import { UpstreamCapture } from './diagnostics/upstream-capture';
 import { loadConfig } from './config/load';
 import { chooseLogFormat, Logger, parseLogLevel, rotationFromConfig } from './logging/logger';
 import { AccountPool } from './pool/account-pool';
 import { importTokenJson } from './storage/import-token-json';
 import { openStorage } from './storage';
+import { createUpstreamFetch } from './upstream/egress/browser-fetch';
 import { GrokClient } from './upstream/grok/client';
 import { join } from 'node:path';
 import { startBackgroundJobs } from './ops/start-background-jobs';
@@ -55,7 +58,18 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
 
   // The pool is made below; the gauges read it only at scrape time.
   const { metrics, upstreamHealth, poolObserver, retryEnvironment } = createObservability(() => pool.stats());
-  const grok = new GrokClient({ config: () => config.get(), retryEnvironment });
+  // Off unless diagnostics.capture_enabled; the client's REST and gateway traffic both pass it.
+  const capture = new UpstreamCapture({ config: () => config.get() });
+  // FlareSolverr refresh (proxy.enabled): scheduled, and on demand when the client meets a challenge.
+  const clearance = new ClearanceRefresher({ config, logger });
+  const grok = new GrokClient({
+    config: () => config.get(),
+    retryEnvironment,
+    fetch: capture.wrapFetch(createUpstreamFetch(() => config.get())),
+    observeSocket: (url, headers) => capture.socket(url, headers),
+    onChallenge: () => clearance.onChallenge(),
+  });
+  clearance.start();
   const pool: AccountPool = new AccountPool({ storage, config: () => config.get(), syncQuota: (token) => grok.rateLimits(token), observer: poolObserver });
   await pool.load();
   const jobs = startBackgroundJobs({ pool, config: () => config.get(), logger, syncImported: imported !== null && imported.added > 0 });
@@ -69,7 +83,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     logger.warn('app.app_key is still the default password "grok2api": change it before exposing the admin API.');
   }
 
-  const app = createApp({ config, storage, pool, grok, logger, dataDir, metrics, upstreamHealth, instance });
+  const app = createApp({ config, storage, pool, grok, logger, dataDir, metrics, upstreamHealth, instance, capture, clearance });
   const port = options.port ?? Number(env.SERVER_PORT || 8000);
   const hostname = options.hostname ?? (env.SERVER_HOST || '0.0.0.0');
   const server = Bun.serve({ fetch: (request) => app.handle(request), port, hostname, reusePort: options.reusePort, idleTimeout: 255 });
@@ -81,6 +95,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     port: server.port ?? port,
     async stop(graceMs = 30_000) {
       jobs.stopAll();
+      clearance.stop();
       const drained = server.stop(false);
       await Promise.race([drained, Bun.sleep(graceMs)]);
       server.stop(true);

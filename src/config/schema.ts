@@ -46,8 +46,8 @@ export const AppSection = Type.Object({
 });
 
 export const ProxySection = Type.Object({
-  base_proxy_url: text('', 'Proxy for Grok calls'),
-  asset_proxy_url: text('', 'Proxy for asset upload/download (falls back to base_proxy_url)'),
+  base_proxy_url: text('', 'Proxy for Grok calls: http(s)://, socks5:// or socks4://; a comma-separated list is a pool (sticky per account, rotated on failure)'),
+  asset_proxy_url: text('', 'Proxy (or pool) for asset upload/download (falls back to base_proxy_url)'),
   raw_cookie: text('', 'If set, replaces the whole Cookie header for every account'),
   sso_rw: text('', 'If set, used as the sso-rw cookie for every account'),
   cf_cookies: text('', 'Cloudflare cookie string (name=value; …) sent with every call'),
@@ -125,6 +125,7 @@ export const ChatSection = Type.Object({
     400000,
     'Longest flattened message sent upstream; a request still over it after the budget is refused with a 400 before any upstream call (0 disables)',
   ),
+  connect_timeout: seconds(20, 'Upstream connect deadline where it can be observed: the gateway WebSocket handshake (s, 0 disables)'),
 });
 
 export const ImageSection = Type.Object({
@@ -137,6 +138,7 @@ export const ImageSection = Type.Object({
   final_min_bytes: count(100000, 'Base64 length of a final image'),
   blocked_parallel_attempts: Type.Integer({ minimum: 0, maximum: 10, default: 5, description: 'Parallel recovery attempts' }),
   blocked_parallel_enabled: flag(true, 'Retry moderated-looking generations in parallel'),
+  connect_timeout: seconds(20, 'Image WebSocket connect/handshake deadline (s, 0 disables)'),
 });
 
 const imageSizes = ['1024x1024', '1024x1792', '1280x720', '1792x1024', '720x1280'] as const;
@@ -154,9 +156,13 @@ export const VideoSection = Type.Object({
   timeout: seconds(60, 'Video request timeout (s)'),
   stream_timeout: seconds(60, 'Video stream idle timeout (s)'),
   upscale_timing: oneOf(['single', 'complete'], 'complete', 'Upscale after every round or once at the end'),
+  connect_timeout: seconds(20, 'Video upstream connect deadline where observable (s, 0 disables)'),
 });
 
-export const VoiceSection = Type.Object({ timeout: seconds(60, 'Voice token timeout (s)') });
+export const VoiceSection = Type.Object({
+  timeout: seconds(60, 'Voice token timeout (s)'),
+  connect_timeout: seconds(20, 'Voice (LiveKit) WebSocket connect deadline (s, 0 disables)'),
+});
 
 export const AssetSection = Type.Object({
   upload_concurrent: count(100, 'Concurrent uploads', 1),
@@ -169,6 +175,7 @@ export const AssetSection = Type.Object({
   delete_concurrent: count(100, 'Concurrent asset deletions', 1),
   delete_timeout: seconds(60, 'Asset deletion timeout (s)'),
   delete_batch_size: count(50, 'Accounts per deletion batch', 1),
+  connect_timeout: seconds(20, 'Asset host connect deadline where observable (s, 0 disables)'),
 });
 
 const batchSection = (concurrent: number, batchSize: number, what: string) =>
@@ -188,6 +195,23 @@ export const UpstreamSection = Type.Object({
   statsig_mode: oneOf(['legacy', 'manual', 'signer'], 'legacy', 'How x-statsig-id is produced'),
   statsig_value: text('', 'The x-statsig-id value in manual mode'),
   statsig_signer_url: text('', "Operator's own signing service (signer mode); nothing is sent to a third party by default"),
+  chat_transport: oneOf(
+    ['rest', 'ws', 'auto'],
+    'rest',
+    'Chat protocol: REST conversations/new, the WebSocket model gateway /ws/mgw/, or auto (gateway, REST when the gateway or a user id is unavailable)',
+  ),
+  upload_protocol: oneOf(['legacy', 'multipart'], 'legacy', 'Chat attachment upload: legacy JSON/base64 or the current multipart upload-file-v2'),
+  http_client: oneOf(
+    ['bun', 'impit'],
+    'bun',
+    "REST client: Bun's fetch, or impit (browser TLS/HTTP2 fingerprint of proxy.browser, e.g. chrome136). WebSockets always use Bun's client.",
+  ),
+});
+
+export const DiagnosticsSection = Type.Object({
+  capture_enabled: flag(false, 'Keep the last upstream exchanges in memory (headers redacted, bodies truncated) for GET /v1/admin/diagnostics/capture'),
+  capture_size: count(50, 'How many upstream exchanges the capture keeps', 1),
+  capture_body_bytes: count(4096, 'Bytes of each request/response body (or WebSocket message) kept', 0),
 });
 
 export const MetricsSection = Type.Object({
@@ -212,6 +236,7 @@ export const ConfigSchema = Type.Object({
   usage: UsageSection,
   upstream: UpstreamSection,
   metrics: MetricsSection,
+  diagnostics: DiagnosticsSection,
 });
 
 export type Config = Static<typeof ConfigSchema>;

@@ -7,6 +7,8 @@ export interface ReadinessProbe {
   activeAccounts: () => number;
   /** Recent upstream outcomes; undefined when not tracked. */
   upstream?: () => UpstreamHealthState | undefined;
+  /** Cloudflare clearance refresh state; a failing refresh shows here without failing readiness. */
+  clearance?: () => unknown;
 }
 
 /** Liveness answers while the process runs; readiness also needs storage and a usable account. */
@@ -27,6 +29,7 @@ export function healthRoutes(probe: ReadinessProbe) {
         const outage = upstream?.outage ?? false;
         const ready = storage === 'ok' && active > 0 && !outage;
         set.status = ready ? 200 : 503;
+        const clearance = probe.clearance ? { clearance: probe.clearance() } : {};
         return {
           status: ready ? 'ready' : 'not_ready',
           storage: { kind: probe.storageKind, status: storage },
@@ -34,6 +37,7 @@ export function healthRoutes(probe: ReadinessProbe) {
           upstream: outage
             ? { status: 'outage', consecutiveFailures: upstream!.consecutiveFailures, lastFailureKind: upstream!.lastFailureKind }
             : { status: 'ok' },
+          ...clearance,
         };
       },
       { detail: { tags: ['operations'], summary: 'Readiness: storage reachable, an active account, upstream not in an outage' } },

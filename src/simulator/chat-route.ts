@@ -14,6 +14,8 @@ import { handleMediaTurn } from './media-route';
 import { parseMediaTurn } from './media-request';
 
 const DEFAULT_AFTER_FRAMES = 3;
+/** A whole line that is not JSON: what a protocol change looks like to a parser. */
+const MALFORMED_FRAME = '{"result":{"response":{"token":oops}}}\n';
 const DEFAULT_STREAM_ERROR = 'The model failed to complete this response.';
 
 /**
@@ -44,7 +46,8 @@ export function handleChatTurn(
     return tooManyRequests(window.secondsUntilReset);
   }
 
-  const fault = state.faults.take((candidate) => faultApplies(candidate, 'stream', incoming.token, incoming.path));
+  // `close` is a WebSocket close code: a REST stream has none.
+  const fault = state.faults.take((candidate) => candidate.kind !== 'close' && faultApplies(candidate, 'stream', incoming.token, incoming.path));
   if (fault?.kind === 'inband_error') return streamFrames(state, incoming, [inbandErrorFrame(fault.code ?? 8, fault.message)], undefined);
   if (fault?.kind === 'usage_limit') return streamFrames(state, incoming, [usageLimitFrame()], undefined);
 
@@ -81,6 +84,8 @@ export function streamFrames(state: SimulatorState, incoming: IncomingRequest, f
   if (fault?.kind === 'cut') {
     const cutAt = Math.min(afterFrames, frames.length - 1);
     segments = [...frames.slice(0, cutAt).map((frame) => encodeFrame(frame, framing)), encodeTruncatedFrame(frames[cutAt], framing)];
+  } else if (fault?.kind === 'malformed') {
+    segments = [...frames.slice(0, afterFrames).map((frame) => encodeFrame(frame, framing)), MALFORMED_FRAME];
   } else if (fault?.kind === 'stall') {
     segments = frames.slice(0, afterFrames).map((frame) => encodeFrame(frame, framing));
     ending = 'stall';

@@ -43,7 +43,7 @@ export function checkAccount(value: unknown): Checked<SimulatorAccount> {
 export function checkFault(value: unknown): Checked<Fault> {
   if (!isObject(value)) return { ok: false, problem: 'body must be a JSON object' };
   if (!FAULT_KINDS.includes(value.kind as never)) return { ok: false, problem: `kind must be one of ${FAULT_KINDS.join(', ')}` };
-  for (const key of ['times', 'status', 'delayMs', 'afterFrames', 'code', 'retryAfterSeconds'] as const) {
+  for (const key of ['times', 'status', 'delayMs', 'afterFrames', 'code', 'retryAfterSeconds', 'closeCode'] as const) {
     const problem = optional(value, key, 'number');
     if (problem) return { ok: false, problem };
   }

@@ -10,11 +10,14 @@ const STREAM_KINDS: ReadonlySet<FaultKind> = new Set([
   'stall',
   'cut',
   'moderated',
+  'close',
+  'malformed',
 ]);
 
 export const FAULT_KINDS: readonly FaultKind[] = [
   'unauthorized', 'cloudflare', 'blocked', 'anti_bot', 'rate_limited', 'server_error', 'status',
   'inband_error', 'usage_limit', 'stream_errors', 'slow_first_byte', 'stall', 'cut', 'moderated',
+  'close', 'malformed',
 ];
 
 export type FaultStage = 'request' | 'stream';

@@ -1,6 +1,9 @@
+import type { Server } from 'bun';
 import type { ResolvedAccount } from './account-registry';
 import { handleAssetDownload, handleGeneratedDownload, handlePublicImage } from './asset-route';
 import { handleCreatePost, handleUpscale } from './media-route';
+import { handleGatewayUpgrade } from './gateway-route';
+import type { GatewaySocketData } from './gateway-session';
 import { internalError, methodNotAllowed, notFound } from './canned-responses';
 import { handleChatTurn } from './chat-route';
 import { CONTROL_PREFIX, handleControl } from './control-routes';
@@ -52,14 +55,22 @@ const ROUTES: Route[] = [
   { method: 'GET', pattern: /^\/index$/, handle: (state, incoming) => handleIndexPage(state, incoming) },
 ];
 
-export async function routeRequest(state: SimulatorState, controls: Simulator, request: Request): Promise<Response> {
+const GATEWAY_PATH = /^\/ws\/mgw\/?$/;
+
+export async function routeRequest(
+  state: SimulatorState,
+  controls: Simulator,
+  request: Request,
+  server?: Server<GatewaySocketData>,
+): Promise<Response | undefined> {
   try {
     const path = new URL(request.url).pathname;
     if (path.startsWith(CONTROL_PREFIX)) return await handleControl(state, controls, request, path);
     const incoming = await readIncomingRequest(request, Date.now());
     state.requests.push(incoming.recorded);
-    const response = await dispatch(state, incoming);
-    if (state.options.log) console.log(`[simulator] ${incoming.method} ${path} -> ${response.status}`);
+    // The model gateway (§8) answers on this server too: an upgrade returns no Response.
+    const response = GATEWAY_PATH.test(path) && server && incoming.method === 'GET' ? await handleGatewayUpgrade(state, incoming, server) : await dispatch(state, incoming);
+    if (state.options.log) console.log(`[simulator] ${incoming.method} ${path} -> ${response?.status ?? 101}`);
     return response;
   } catch (error) {
     // Whatever went wrong, the client gets an answer and the simulator keeps serving.

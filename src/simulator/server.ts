@@ -4,8 +4,9 @@
 // another process, through the /__simulator/ HTTP control API.
 
 import { internalError } from './canned-responses';
-import { IMAGINE_PATH, imagineSocketHandlers, upgradeImagine, type ImagineSocketData } from './imagine-socket';
+import { IMAGINE_PATH, upgradeImagine } from './imagine-socket';
 import { readIncomingRequest } from './incoming-request';
+import { simulatorSocketHandlers, type SimulatorSocketData } from './socket-handlers';
 import { routeRequest } from './router';
 import { applyOptionsPatch, type EffectiveOptions } from './simulator-options';
 import { createSimulatorState, resetSimulatorState } from './simulator-state';
@@ -60,18 +61,18 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     },
   };
 
-  const server = Bun.serve<ImagineSocketData>({
+  const server = Bun.serve<SimulatorSocketData>({
     port: options.port ?? 0,
     hostname: options.hostname ?? '127.0.0.1',
     // A stalled stream must stay open until the client gives up, so idle connections never time out.
     idleTimeout: 0,
     fetch: async (request, bunServer) => {
-      if (new URL(request.url).pathname !== IMAGINE_PATH) return routeRequest(state, simulator, request);
+      if (new URL(request.url).pathname !== IMAGINE_PATH) return routeRequest(state, simulator, request, bunServer as never);
       const incoming = await readIncomingRequest(request, Date.now());
       state.requests.push(incoming.recorded);
-      return upgradeImagine(state, incoming, bunServer);
+      return upgradeImagine(state, incoming, bunServer as never);
     },
-    websocket: imagineSocketHandlers,
+    websocket: simulatorSocketHandlers(state),
     error: () => internalError(),
   });
   const port = server.port ?? 0;

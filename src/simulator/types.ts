@@ -82,7 +82,9 @@ export type FaultKind =
   | 'slow_first_byte'
   | 'stall'
   | 'cut'
-  | 'moderated';
+  | 'moderated'
+  | 'close'
+  | 'malformed';
 
 /**
  * One injected failure. Faults are used in the order queued; the first that applies to a
@@ -91,6 +93,9 @@ export type FaultKind =
  * rate-limits and upload endpoints before any other check; kinds that shape a stream
  * (inband_error, usage_limit, stream_errors, stall, cut, moderated) wait for a chat turn that
  * was accepted. A faulted turn (other than moderated and slow_first_byte) costs no quota.
+ * On the gateway WebSocket, request kinds answer the upgrade with their HTTP status, `cut`
+ * drops the TCP connection, `close` closes with `closeCode`, and `malformed` (both transports)
+ * sends a frame that is not JSON after `afterFrames` good ones.
  */
 export interface Fault {
   kind: FaultKind;
@@ -114,6 +119,8 @@ export interface Fault {
   retryAfterSeconds?: number;
   /** moderated on an image turn or the Imagine WebSocket: only these image positions are moderated (default all). */
   imageIndexes?: number[];
+  /** close (gateway WebSocket only): the close code after `afterFrames` events, default 1011. */
+  closeCode?: number;
 }
 
 export interface Script {

@@ -1,3 +1,4 @@
+import { egressProxy } from './egress/egress-proxy';
 import { UpstreamError } from './errors';
 
 /**
@@ -12,13 +13,15 @@ export interface HttpRequest {
   url: string;
   method: string;
   headers: Record<string, string>;
-  body?: string;
+  body?: string | FormData;
   /** Seconds until the response head must have arrived; 0 disables the deadline. */
   timeoutSeconds: number;
   /** The caller's cancellation; stays linked to the body after the head arrived. */
   signal?: AbortSignal;
   /** Proxy URL; empty means a direct connection. */
   proxyUrl?: string;
+  /** `proxy.skip_proxy_ssl_verify`, for an https:// proxy. */
+  skipProxyTlsVerify?: boolean;
   /** Short description for messages, e.g. "chat". Never include secrets. */
   purpose: string;
   fetch?: FetchFunction;
@@ -31,7 +34,7 @@ export interface HttpResponse {
 }
 
 export async function sendRequest(request: HttpRequest): Promise<HttpResponse> {
-  const call = startCall(request);
+  const call = startCall(await withEgressProxy(request));
   try {
     return { response: await call.response, abort: call.abort };
   } finally {
@@ -50,7 +53,7 @@ export interface TextResponse {
  * useless as a head that never arrives. Reads at most `maxBytes`.
  */
 export async function fetchBoundedText(request: HttpRequest, maxBytes: number): Promise<TextResponse> {
-  const call = startCall(request);
+  const call = startCall(await withEgressProxy(request));
   try {
     const response = await call.response;
     const bytes = await readBoundedBytes(response, maxBytes).catch((error: unknown) => {
@@ -59,6 +62,16 @@ export async function fetchBoundedText(request: HttpRequest, maxBytes: number): 
     return { status: response.status, headers: response.headers, text: new TextDecoder().decode(bytes) };
   } finally {
     call.stopDeadline();
+  }
+}
+
+/** SOCKS proxies become the loopback bridge's HTTP proxy URL. */
+async function withEgressProxy(request: HttpRequest): Promise<HttpRequest> {
+  if (!request.proxyUrl) return request;
+  try {
+    return { ...request, proxyUrl: await egressProxy(request.proxyUrl, { skipProxyTlsVerify: request.skipProxyTlsVerify }) };
+  } catch (error) {
+    throw error instanceof UpstreamError ? error : transportError(request.purpose, error);
   }
 }
 

@@ -21,11 +21,40 @@ export const realRetryEnvironment: RetryEnvironment = {
   random: Math.random,
 };
 
-/** The status a failure counts as for `retry_status_codes`: transport failures count as 502. */
+/**
+ * The status a failure counts as for `retry_status_codes`: transport failures count as 502 (as
+ * in the reference), and in-band errors as the HTTP status they stand for (§5.3).
+ */
 export function effectiveStatus(error: UpstreamError): number | undefined {
   if (error.status !== undefined) return error.status;
-  if (error.code === 'network' || error.code === 'timeout') return 502;
-  return undefined;
+  switch (error.code) {
+    case 'network':
+    case 'timeout':
+    case 'stream_error':
+    case 'stream_truncated':
+      return 502;
+    case 'anti_bot':
+    case 'cloudflare_challenge':
+    case 'account_blocked':
+      return 403;
+    case 'rate_limited':
+    case 'usage_limit':
+      return 429;
+    case 'unauthorized':
+      return 401;
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * Layer 1 for a chat turn (same account): the configured policy minus 429, which goes straight
+ * to account rotation as in the reference (§5.5). The client also requires `accountEffect ==
+ * 'none'`: a 401 or a block is the account's own, and asking the same dead session again only
+ * spends the client's deadline; the next account is the better try.
+ */
+export function chatRetrySettings(settings: RetrySettings): RetrySettings {
+  return { ...settings, retry_status_codes: settings.retry_status_codes.filter((status) => status !== 429) };
 }
 
 /** Whether layer 1 may try this failure again with the same account. */
@@ -72,6 +101,8 @@ export interface RetryOptions {
   signal?: AbortSignal;
   /** Runs before each retry, e.g. to drop a cached statsig value after a 403. */
   beforeRetry?: (error: UpstreamError) => void;
+  /** A further condition on top of the configured policy (chat: only failures that are not the account's). */
+  alsoRequire?: (error: UpstreamError) => boolean;
 }
 
 export async function withRetry<T>(operation: (attempt: number) => Promise<T>, options: RetryOptions): Promise<T> {
@@ -85,6 +116,7 @@ export async function withRetry<T>(operation: (attempt: number) => Promise<T>, o
       return await operation(attempt);
     } catch (error) {
       if (!(error instanceof UpstreamError) || attempt >= settings.max_retry || !isRetryableHere(error, settings)) throw error;
+      if (options.alsoRequire && !options.alsoRequire(error)) throw error;
       const delay = retryDelaySeconds({
         retryIndex: attempt - 1,
         status: effectiveStatus(error),

@@ -101,3 +101,61 @@ test.skipIf(!isRoot)('runs as the image does: the Dockerfile USER, read-only wor
   const stopped = Bun.spawnSync([...asNobody, 'healthcheck', `${server.url}/health`], { env, cwd: root, stdout: 'pipe', stderr: 'pipe' });
   expect(stopped.exitCode).toBe(1);
 }, 60_000);
+
+test('inside the binary, impit (upstream.http_client) and the gateway WebSocket both reach the upstream', async () => {
+  const { startSimulator } = await import('../../src/simulator/server');
+  const simulator = await startSimulator({ accounts: [{ token: 'binary-account', tier: 'basic' }] });
+  const dataDir = join(workDir, 'data-impit');
+  require('node:fs').mkdirSync(dataDir, { recursive: true });
+  await Bun.write(join(dataDir, 'token.json'), JSON.stringify({ ssoBasic: ['binary-account'] }));
+  const start = (transport: string) =>
+    Bun.spawn([binary], {
+      // Run from the temporary folder: no node_modules next to it, so impit must be inside the binary.
+      cwd: workDir,
+      env: {
+        PATH: process.env.PATH ?? '',
+        DATA_DIR: dataDir,
+        SERVER_HOST: '127.0.0.1',
+        SERVER_PORT: '0',
+        LOG_FILE_ENABLED: 'false',
+        GROK_BASE_URL: simulator.url,
+        GROK_ASSETS_URL: simulator.url,
+        GROK2API_APP_API_KEY: 'sk-binary',
+        GROK2API_TOKEN_AUTO_REFRESH: 'false',
+        GROK2API_UPSTREAM_HTTP_CLIENT: 'impit',
+        GROK2API_UPSTREAM_CHAT_TRANSPORT: transport,
+      },
+      stdout: 'pipe',
+      stderr: 'pipe',
+    });
+  try {
+    for (const transport of ['rest', 'ws']) {
+      const child = start(transport);
+      const reader = child.stdout.getReader();
+      let output = '';
+      let url: string | null = null;
+      while (!url) {
+        const { done, value } = await reader.read();
+        if (done) throw new Error(`binary exited before listening: ${output}`);
+        output += new TextDecoder().decode(value);
+        url = /"url":"(http:\/\/[^"]+)"/.exec(output)?.[1] ?? null;
+      }
+      reader.releaseLock();
+      const response = await fetch(`${url}/v1/chat/completions`, {
+        method: 'POST',
+        headers: { authorization: 'Bearer sk-binary', 'content-type': 'application/json' },
+        body: JSON.stringify({ model: 'grok-4.1-fast', messages: [{ role: 'user', content: 'from the binary' }] }),
+      });
+      expect(response.status).toBe(200);
+      child.kill('SIGTERM');
+      await child.exited;
+    }
+    const paths = simulator.requests.map((request) => `${request.method} ${request.path}`);
+    expect(paths).toContain('POST /rest/app-chat/conversations/new');
+    expect(paths).toContain('GET /ws/mgw/');
+    // impit sent the REST call (Bun's fetch would add "connection: keep-alive").
+    expect(simulator.requests.find((request) => request.path === '/rest/app-chat/conversations/new')!.headers.connection).toBeUndefined();
+  } finally {
+    await simulator.stop();
+  }
+}, 60_000);

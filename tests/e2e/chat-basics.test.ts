@@ -1,14 +1,13 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
-import { chatCalls, startHarness, type Harness } from '../helpers/gateway-harness';
+import { CHAT_TRANSPORTS, chatCalls, sentTurns, startHarness, type Harness } from '../helpers/gateway-harness';
 
-let harness: Harness;
+describe.each(CHAT_TRANSPORTS)('chat completions through the OpenAI SDK over %s', (transport) => {
+  let harness: Harness;
+  beforeAll(async () => {
+    harness = await startHarness({ accounts: [{ token: 'account-basic-1', tier: 'basic' }], transport });
+  });
+  afterAll(() => harness.stop());
 
-beforeAll(async () => {
-  harness = await startHarness({ accounts: [{ token: 'account-basic-1', tier: 'basic' }] });
-});
-afterAll(() => harness.stop());
-
-describe('chat completions through the OpenAI SDK', () => {
   test('non-streaming answer, usage and what was sent upstream', async () => {
     harness.simulator.reset();
     const completion = await harness.client.chat.completions.create({
@@ -35,18 +34,36 @@ describe('chat completions through the OpenAI SDK', () => {
     expect(call).toBeDefined();
     expect(call!.cookies.sso).toBe('account-basic-1');
     expect(call!.cookies['sso-rw']).toBe('account-basic-1');
-    const statsig = Buffer.from(call!.headers['x-statsig-id']!, 'base64').toString('utf8');
-    expect(statsig).toStartWith('e:TypeError: Cannot read properties of ');
-    const body = call!.body as Record<string, unknown>;
-    expect(body.modeId).toBe('fast');
-    expect(body.modelName).toBeUndefined();
-    expect(body.message).toBe('system: You are terse.\n\nuser: Hi\n\nassistant: Hello\n\nWhat is 2+2?');
-    expect(body.temporary).toBe(true);
+    const [turn] = sentTurns(harness.simulator);
+    expect(turn).toMatchObject({ token: 'account-basic-1', mode: 'fast' });
+    expect(turn!.message).toBe('system: You are terse.\n\nuser: Hi\n\nassistant: Hello\n\nWhat is 2+2?');
+    if (transport === 'rest') {
+      const statsig = Buffer.from(call!.headers['x-statsig-id']!, 'base64').toString('utf8');
+      expect(statsig).toStartWith('e:TypeError: Cannot read properties of ');
+      const body = call!.body as Record<string, unknown>;
+      expect(body.modelName).toBeUndefined();
+      expect(body.temporary).toBe(true);
+    } else {
+      // §8.1: the handshake names the user twice and carries no statsig.
+      const session = harness.simulator.requests.find((request) => request.path === '/api/auth/session')!;
+      expect(session.cookies.sso).toBe('account-basic-1');
+      expect(call!.query.uid).toMatch(/^[0-9a-f-]{36}$/);
+      expect(call!.cookies['x-userid']).toBe(call!.query.uid!);
+      expect(call!.headers['x-statsig-id']).toBeUndefined();
+      const create = harness.simulator.requests.find((request) => request.method === 'WS')!.body as { event: { type: string; session: { x_grok: { is_temporary: boolean } } } };
+      expect(create.event.type).toBe('session.create');
+      expect(create.event.session.x_grok.is_temporary).toBe(true);
+    }
   });
 
   test('a legacy model sends the modelName/modelMode pair', async () => {
     harness.simulator.reset();
     await harness.client.chat.completions.create({ model: 'grok-3', messages: [{ role: 'user', content: 'x' }] });
+    if (transport === 'ws') {
+      // The gateway knows only modes; a legacy model runs as auto.
+      expect(sentTurns(harness.simulator)[0]!.mode).toBe('auto');
+      return;
+    }
     const body = chatCalls(harness.simulator)[0]!.body as Record<string, unknown>;
     expect(body.modelName).toBe('grok-3');
     expect(body.modelMode).toBe('MODEL_MODE_GROK_3');
@@ -57,7 +74,7 @@ describe('chat completions through the OpenAI SDK', () => {
     harness.simulator.reset();
     const completion = await harness.client.chat.completions.create({ model: 'grok-code-fast-1', messages: [{ role: 'user', content: 'x' }] });
     expect(completion.model).toBe('grok-code-fast-1');
-    expect((chatCalls(harness.simulator)[0]!.body as Record<string, unknown>).modeId).toBe('fast');
+    expect(sentTurns(harness.simulator)[0]!.mode).toBe('fast');
   });
 
   test('streaming delivers the same text, one id, a stop chunk, and usage on request', async () => {

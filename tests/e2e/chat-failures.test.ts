@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, test } from 'bun:test';
 import OpenAI from 'openai';
-import { chatCalls, startHarness, type Harness } from '../helpers/gateway-harness';
+import { CHAT_TRANSPORTS, chatCalls, chatPath, startHarness, type HarnessOptions, type Harness } from '../helpers/gateway-harness';
 
 let harness: Harness | null = null;
 afterEach(async () => {
@@ -23,10 +23,13 @@ async function drain(stream: AsyncIterable<{ choices: { delta: { content?: strin
   return text;
 }
 
-describe('failover and upstream faults', () => {
+describe.each(CHAT_TRANSPORTS)('failover and upstream faults over %s', (transport) => {
+  const start = (options: HarnessOptions) => startHarness({ ...options, transport });
+  const CHAT_PATH = chatPath(transport);
+
   test('a 429 account cools and the request moves to another account before any byte', async () => {
-    harness = await startHarness({ accounts: [{ token: 'account-a', tier: 'basic' }, { token: 'account-b', tier: 'basic' }] });
-    harness.simulator.enqueueFault({ kind: 'rate_limited', match: { path: '/rest/app-chat/conversations/new' } });
+    harness = await start({ accounts: [{ token: 'account-a', tier: 'basic' }, { token: 'account-b', tier: 'basic' }] });
+    harness.simulator.enqueueFault({ kind: 'rate_limited', match: { path: CHAT_PATH } });
     const completion = (await ask(harness)) as OpenAI.ChatCompletion;
     expect(completion.choices[0]!.message.content).toContain('Hello from the Grok simulator');
     const calls = chatCalls(harness.simulator);
@@ -38,8 +41,8 @@ describe('failover and upstream faults', () => {
   });
 
   test('when every account is rate limited the client gets a 429 with Retry-After', async () => {
-    harness = await startHarness({ accounts: [{ token: 'account-a', tier: 'basic' }] });
-    harness.simulator.enqueueFault({ kind: 'rate_limited', match: { path: '/rest/app-chat/conversations/new' }, retryAfterSeconds: 30 });
+    harness = await start({ accounts: [{ token: 'account-a', tier: 'basic' }] });
+    harness.simulator.enqueueFault({ kind: 'rate_limited', match: { path: CHAT_PATH }, retryAfterSeconds: 30 });
     const response = await harness.api('/v1/chat/completions', { method: 'POST', body: JSON.stringify({ model: 'grok-4.1-fast', messages: [{ role: 'user', content: 'x' }] }) });
     expect(response.status).toBe(429);
     expect(Number(response.headers.get('retry-after'))).toBeGreaterThan(0);
@@ -52,7 +55,7 @@ describe('failover and upstream faults', () => {
   });
 
   test('an in-band rate-limit error before any text fails over like a 429', async () => {
-    harness = await startHarness({ accounts: [{ token: 'account-a', tier: 'basic' }, { token: 'account-b', tier: 'basic' }] });
+    harness = await start({ accounts: [{ token: 'account-a', tier: 'basic' }, { token: 'account-b', tier: 'basic' }] });
     harness.simulator.enqueueFault({ kind: 'inband_error', code: 8, message: 'rate limited' });
     const text = await drain((await ask(harness, true)) as never);
     expect(text).toContain('Hello from the Grok simulator');
@@ -60,7 +63,7 @@ describe('failover and upstream faults', () => {
   });
 
   test('an in-band anti-bot error is retried and never held against the account', async () => {
-    harness = await startHarness({ accounts: [{ token: 'account-a', tier: 'basic' }] });
+    harness = await start({ accounts: [{ token: 'account-a', tier: 'basic' }] });
     harness.simulator.enqueueFault({ kind: 'inband_error', code: 7, message: 'Request rejected by anti-bot rules.' });
     const completion = (await ask(harness)) as OpenAI.ChatCompletion;
     expect(completion.choices[0]!.message.content).toContain('Hello from the Grok simulator');
@@ -68,7 +71,7 @@ describe('failover and upstream faults', () => {
   });
 
   test('a Cloudflare challenge is a 502 upstream_challenge and does not cool the account', async () => {
-    harness = await startHarness({ accounts: [{ token: 'account-a', tier: 'basic' }] });
+    harness = await start({ accounts: [{ token: 'account-a', tier: 'basic' }] });
     harness.simulator.enqueueFault({ kind: 'cloudflare', times: 10 });
     const response = await harness.api('/v1/chat/completions', { method: 'POST', body: JSON.stringify({ model: 'grok-4.1-fast', messages: [{ role: 'user', content: 'x' }] }) });
     expect(response.status).toBe(502);
@@ -79,8 +82,8 @@ describe('failover and upstream faults', () => {
   });
 
   test('401s count toward token.fail_threshold, then the account is expired', async () => {
-    harness = await startHarness({ accounts: [{ token: 'account-a', tier: 'basic' }], env: { GROK2API_TOKEN_FAIL_THRESHOLD: '2' } });
-    harness.simulator.enqueueFault({ kind: 'unauthorized', times: 2, match: { path: '/rest/app-chat/conversations/new' } });
+    harness = await start({ accounts: [{ token: 'account-a', tier: 'basic' }], env: { GROK2API_TOKEN_FAIL_THRESHOLD: '2' } });
+    harness.simulator.enqueueFault({ kind: 'unauthorized', times: 2, match: { path: CHAT_PATH } });
     const first = await harness.api('/v1/chat/completions', { method: 'POST', body: JSON.stringify({ model: 'grok-4.1-fast', messages: [{ role: 'user', content: 'x' }] }) });
     expect(first.status).toBe(502);
     expect(((await first.json()) as { error: { code: string } }).error.code).toBe('upstream_auth_failed');
@@ -90,8 +93,8 @@ describe('failover and upstream faults', () => {
   });
 
   test('a success resets the consecutive failure count', async () => {
-    harness = await startHarness({ accounts: [{ token: 'account-a', tier: 'basic' }] });
-    harness.simulator.enqueueFault({ kind: 'unauthorized', match: { path: '/rest/app-chat/conversations/new' } });
+    harness = await start({ accounts: [{ token: 'account-a', tier: 'basic' }] });
+    harness.simulator.enqueueFault({ kind: 'unauthorized', match: { path: CHAT_PATH } });
     await harness.api('/v1/chat/completions', { method: 'POST', body: JSON.stringify({ model: 'grok-4.1-fast', messages: [{ role: 'user', content: 'x' }] }) });
     expect((await tokens(harness))[0]!.fail_count).toBe(1);
     await ask(harness);
@@ -99,8 +102,8 @@ describe('failover and upstream faults', () => {
   });
 
   test('a 5xx is retried on another account', async () => {
-    harness = await startHarness({ accounts: [{ token: 'account-a', tier: 'basic' }, { token: 'account-b', tier: 'basic' }] });
-    harness.simulator.enqueueFault({ kind: 'server_error', status: 503, match: { path: '/rest/app-chat/conversations/new' } });
+    harness = await start({ accounts: [{ token: 'account-a', tier: 'basic' }, { token: 'account-b', tier: 'basic' }] });
+    harness.simulator.enqueueFault({ kind: 'server_error', status: 503, match: { path: CHAT_PATH } });
     const completion = (await ask(harness)) as OpenAI.ChatCompletion;
     expect(completion.choices[0]!.message.content).toContain('Hello');
     const states = await tokens(harness);
@@ -108,7 +111,7 @@ describe('failover and upstream faults', () => {
   });
 
   test('a stalled stream is cut after chat.stream_timeout with an error event', async () => {
-    harness = await startHarness({ accounts: [{ token: 'account-a', tier: 'basic' }], env: { GROK2API_CHAT_STREAM_TIMEOUT: '1' } });
+    harness = await start({ accounts: [{ token: 'account-a', tier: 'basic' }], env: { GROK2API_CHAT_STREAM_TIMEOUT: '1' } });
     harness.simulator.enqueueFault({ kind: 'stall', afterFrames: 4 });
     const stream = await ask(harness, true);
     let text = '';
@@ -126,7 +129,7 @@ describe('failover and upstream faults', () => {
   });
 
   test('a stalled non-streaming answer is a 504', async () => {
-    harness = await startHarness({ accounts: [{ token: 'account-a', tier: 'basic' }], env: { GROK2API_CHAT_STREAM_TIMEOUT: '1' } });
+    harness = await start({ accounts: [{ token: 'account-a', tier: 'basic' }], env: { GROK2API_CHAT_STREAM_TIMEOUT: '1' } });
     harness.simulator.enqueueFault({ kind: 'stall', afterFrames: 4 });
     const response = await harness.api('/v1/chat/completions', { method: 'POST', body: JSON.stringify({ model: 'grok-4.1-fast', messages: [{ role: 'user', content: 'x' }] }) });
     expect(response.status).toBe(504);
@@ -134,7 +137,7 @@ describe('failover and upstream faults', () => {
   });
 
   test('a stream cut in the middle of an object ends with an error event, not a silent stop', async () => {
-    harness = await startHarness({ accounts: [{ token: 'account-a', tier: 'basic' }] });
+    harness = await start({ accounts: [{ token: 'account-a', tier: 'basic' }] });
     harness.simulator.enqueueFault({ kind: 'cut', afterFrames: 4 });
     const response = await harness.api('/v1/chat/completions', {
       method: 'POST',
@@ -150,14 +153,14 @@ describe('failover and upstream faults', () => {
   });
 
   test('an upstream that errors mid-answer (streamErrors) is reported, not passed off as complete', async () => {
-    harness = await startHarness({ accounts: [{ token: 'account-a', tier: 'basic' }] });
+    harness = await start({ accounts: [{ token: 'account-a', tier: 'basic' }] });
     harness.simulator.enqueueFault({ kind: 'stream_errors', message: 'generation failed' });
     const response = await harness.api('/v1/chat/completions', { method: 'POST', body: JSON.stringify({ model: 'grok-4.1-fast', messages: [{ role: 'user', content: 'x' }] }) });
     expect(response.status).toBe(502);
   });
 
   test('no account for a Super-only model is a 503 that says what to do', async () => {
-    harness = await startHarness({ accounts: [{ token: 'account-a', tier: 'basic' }] });
+    harness = await start({ accounts: [{ token: 'account-a', tier: 'basic' }] });
     const response = await harness.api('/v1/chat/completions', { method: 'POST', body: JSON.stringify({ model: 'grok-4-heavy', messages: [{ role: 'user', content: 'x' }] }) });
     expect(response.status).toBe(503);
     const body = (await response.json()) as { error: { code: string; message: string } };
@@ -167,14 +170,14 @@ describe('failover and upstream faults', () => {
   });
 
   test('a basic model falls back to the Super pool', async () => {
-    harness = await startHarness({ accounts: [{ token: 'account-super', tier: 'super' }] });
+    harness = await start({ accounts: [{ token: 'account-super', tier: 'super' }] });
     const completion = (await ask(harness)) as OpenAI.ChatCompletion;
     expect(completion.choices[0]!.message.content).toContain('Hello');
     expect(chatCalls(harness.simulator)[0]!.cookies.sso).toBe('account-super');
   });
 
   test('a client that aborts a stream releases the account and is not charged', async () => {
-    harness = await startHarness({ accounts: [{ token: 'account-a', tier: 'basic' }], simulator: { tokenDelayMs: 50 } });
+    harness = await start({ accounts: [{ token: 'account-a', tier: 'basic' }], simulator: { tokenDelayMs: 50 } });
     const controller = new AbortController();
     const response = await harness.api('/v1/chat/completions', {
       method: 'POST',

@@ -9,7 +9,12 @@ import { startSimulator, type Simulator, type SimulatorAccount, type SimulatorOp
 export const API_KEY = 'sk-test-gateway';
 export const APP_KEY = 'admin-test-password';
 
+/** The two chat protocols (`upstream.chat_transport`); e2e suites run once per transport. */
+export type ChatTransport = 'rest' | 'ws';
+export const CHAT_TRANSPORTS: readonly ChatTransport[] = ['rest', 'ws'];
+
 export interface Harness {
+  transport: ChatTransport;
   simulator: Simulator;
   server: RunningServer;
   client: OpenAI;
@@ -25,12 +30,14 @@ export interface HarnessOptions {
   /** Accounts known to the simulator and imported into the gateway (pool by tier). */
   accounts?: (SimulatorAccount & { pool?: string })[];
   simulator?: SimulatorOptions;
-  /** Extra environment (e.g. GROK2API_CHAT_STREAM_TIMEOUT). */
-  env?: Record<string, string>;
+  /** Extra environment (e.g. GROK2API_CHAT_STREAM_TIMEOUT); a function gets the running simulator. */
+  env?: Record<string, string> | ((simulator: Simulator) => Record<string, string>);
   /** Contents of DATA_DIR/config.toml. */
   configToml?: string;
   /** Default: a silent logger. */
   logger?: Logger;
+  /** Default 'rest'. */
+  transport?: ChatTransport;
 }
 
 /** A simulator and a gateway pointed at it, on free ports, with a temporary data folder. */
@@ -55,7 +62,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       GROK2API_APP_API_KEY: API_KEY,
       GROK2API_APP_APP_KEY: APP_KEY,
       GROK2API_TOKEN_AUTO_REFRESH: 'false',
-      ...options.env,
+      GROK2API_UPSTREAM_CHAT_TRANSPORT: options.transport ?? 'rest',
+      ...(typeof options.env === 'function' ? options.env(simulator) : options.env),
     },
     port: 0,
     hostname: '127.0.0.1',
@@ -65,6 +73,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const withKey = (key: string) => (path: string, init: RequestInit = {}) =>
     fetch(`${server.url}${path}`, { ...init, headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json', ...(init.headers as Record<string, string>) } });
   return {
+    transport: options.transport ?? 'rest',
     simulator,
     server,
     client,
@@ -79,7 +88,42 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   };
 }
 
-/** The upstream chat calls the simulator received, in order. */
+const REST_CHAT_PATH = '/rest/app-chat/conversations/new';
+const GATEWAY_PATH = '/ws/mgw/';
+
+/** Where a chat turn arrives upstream, e.g. to aim a fault at it. */
+export function chatPath(transport: ChatTransport): string {
+  return transport === 'ws' ? GATEWAY_PATH : REST_CHAT_PATH;
+}
+
+/** The upstream chat calls (REST posts and gateway handshakes) the simulator received, in order. */
 export function chatCalls(simulator: Simulator) {
-  return simulator.requests.filter((request) => request.path === '/rest/app-chat/conversations/new');
+  return simulator.requests.filter(
+    (request) => (request.method === 'POST' && request.path === REST_CHAT_PATH) || (request.method === 'GET' && request.path === GATEWAY_PATH),
+  );
+}
+
+export interface SentTurn {
+  token: string | undefined;
+  message: string;
+  /** `modeId` over REST, `session.model` over the gateway. */
+  mode: string | undefined;
+}
+
+/** The prompt and mode of each chat turn sent upstream, whichever transport carried it. */
+export function sentTurns(simulator: Simulator): SentTurn[] {
+  const turns: SentTurn[] = [];
+  let mode: string | undefined;
+  for (const request of simulator.requests) {
+    const body = request.body as Record<string, any> | null;
+    if (request.method === 'POST' && request.path === REST_CHAT_PATH && body) {
+      turns.push({ token: request.cookies.sso, message: body.message, mode: body.modeId });
+    } else if (request.method === 'WS' && body?.event?.type === 'session.create') {
+      mode = body.event.session?.model;
+    } else if (request.method === 'WS' && body?.event?.type === 'conversation.item.create') {
+      const chunks = (body.event.item?.x_grok?.input_chunks ?? []) as { text?: { text: string } }[];
+      turns.push({ token: request.cookies.sso, message: chunks.find((chunk) => chunk.text)?.text?.text ?? '', mode });
+    }
+  }
+  return turns;
 }

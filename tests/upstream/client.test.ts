@@ -92,11 +92,11 @@ describe('GrokClient.chat', () => {
     expect(error).toMatchObject({ code: 'rate_limited', accountEffect: 'cool', retryable: true });
   });
 
-  test('an in-band anti-bot error is retried once with a new statsig value, then reported', async () => {
+  test('an in-band anti-bot error is retried with a new statsig value up to retry.max_retry attempts, then reported', async () => {
     const { client, server } = clientFor(() => new Response(streamBody([line({ error: { message: 'Request rejected by anti-bot rules.', code: 7 } })])));
     const error = await failureOf(client.chat({ token: 'tok', payload }));
     expect(error.code).toBe('anti_bot');
-    expect(server.requests).toHaveLength(2);
+    expect(server.requests).toHaveLength(3);
   });
 
   test('an HTTP 403 anti-bot answer is retried once and can succeed', async () => {
@@ -112,7 +112,7 @@ describe('GrokClient.chat', () => {
   });
 
   test.each([
-    [() => new Response('<!DOCTYPE html><title>Just a moment...</title>', { status: 403, headers: { 'content-type': 'text/html' } }), 'cloudflare_challenge', 2],
+    [() => new Response('<!DOCTYPE html><title>Just a moment...</title>', { status: 403, headers: { 'content-type': 'text/html' } }), 'cloudflare_challenge', 3],
     [() => new Response('{"error":"token expired"}', { status: 401 }), 'unauthorized', 1],
     [() => new Response('{"error":{"message":"slow down"}}', { status: 429, headers: { 'retry-after': '42' } }), 'rate_limited', 1],
     [() => new Response('{}', { status: 503 }), 'server_error', 1],
@@ -138,10 +138,11 @@ describe('GrokClient.chat', () => {
     expect(error).toMatchObject({ code: 'stream_idle_timeout', retryable: false });
   });
 
-  test('a stall before any content rejects chat() as retryable', async () => {
-    const { client } = clientFor(() => new Response(streamBody([CONVERSATION], 'hold')), { chat: { stream_timeout: 0.2 } });
+  test('a stall before any content rejects chat() but is not replayed: the upstream accepted the turn', async () => {
+    const { client, server } = clientFor(() => new Response(streamBody([CONVERSATION], 'hold')), { chat: { stream_timeout: 0.2 } });
     const error = await failureOf(client.chat({ token: 'tok', payload }));
-    expect(error).toMatchObject({ code: 'stream_idle_timeout', retryable: true });
+    expect(error).toMatchObject({ code: 'stream_idle_timeout', retryable: false });
+    expect(server.requests).toHaveLength(1);
   });
 
   test('a body cut inside a frame is stream_truncated', async () => {
@@ -182,7 +183,8 @@ describe('GrokClient.chat', () => {
       return new Response('late');
     }, { chat: { timeout: 0.1 } });
     const error = await failureOf(client.chat({ token: 'tok', payload }));
-    expect(error).toMatchObject({ code: 'timeout', retryable: true, accountEffect: 'none' });
+    // The POST went out: the upstream may be generating, so it is never sent again.
+    expect(error).toMatchObject({ code: 'timeout', retryable: false, accountEffect: 'none' });
   });
 
   test("the caller's abort releases the upstream connection", async () => {

@@ -106,8 +106,8 @@ describe('GrokClient against the simulator', () => {
     expect(sim.requests.filter((request) => request.path === '/rest/app-chat/conversations/new')).toHaveLength(2);
   });
 
-  test('a Cloudflare challenge is retried once, then reported', async () => {
-    sim.enqueueFault({ kind: 'cloudflare', times: 2 });
+  test('a Cloudflare challenge is retried up to retry.max_retry attempts, then reported', async () => {
+    sim.enqueueFault({ kind: 'cloudflare', times: 3 });
     const error = await failureOf(client.chat({ token: 'tok-a', payload }));
     expect(error).toMatchObject({ code: 'cloudflare_challenge', accountEffect: 'none', status: 403 });
   });

@@ -33,7 +33,18 @@ const isMeaningful = (event: GrokEvent) => event.type !== 'conversation' && even
  * account. The returned iterator yields the events read so far first.
  */
 export async function startChatStream(input: ChatStreamInput): Promise<GrokChatStream> {
-  const reader = new ChatEventReader(input);
+  return startEventStream(new ChatEventReader(input));
+}
+
+/** A source of events for one turn, whatever the transport (REST body or gateway WebSocket). */
+export interface EventReader {
+  /** The next event; undefined at the end. Throws the failure that ended the turn. */
+  next(): Promise<GrokEvent | undefined>;
+  close(): void;
+}
+
+/** The pre-flight of `startChatStream` for any transport. */
+export async function startEventStream(reader: EventReader): Promise<GrokChatStream> {
   const early: GrokEvent[] = [];
   try {
     for (;;) {
@@ -42,9 +53,16 @@ export async function startChatStream(input: ChatStreamInput): Promise<GrokChatS
       early.push(event);
       if (isMeaningful(event)) break;
     }
+    if (isEmptyAnswer(early)) {
+      const next = await reader.next();
+      if (next === undefined || next.type === 'done') throw emptyAnswer();
+      early.push(next);
+    }
   } catch (error) {
     reader.close();
-    throw retryableBeforeFirstByte(error);
+    // The upstream accepted the turn (200 / turn sent): a broken or silent stream is reported,
+    // never replayed (../shared/spec/grok-web-protocol.md §5.6). The transports decide this.
+    throw error;
   }
   async function* events(): AsyncGenerator<GrokEvent> {
     try {
@@ -61,21 +79,21 @@ export async function startChatStream(input: ChatStreamInput): Promise<GrokChatS
   return { events: events(), close: () => reader.close() };
 }
 
-/** Nothing reached the client yet, so a broken or silent stream may be retried elsewhere. */
-function retryableBeforeFirstByte(error: unknown): unknown {
-  if (!(error instanceof UpstreamError) || error.retryable) return error;
-  if (error.code !== 'stream_truncated' && error.code !== 'stream_idle_timeout' && error.code !== 'network') return error;
-  return new UpstreamError({
-    code: error.code,
-    message: error.message,
-    status: error.status,
-    retryable: true,
-    accountEffect: error.accountEffect,
-    cause: error.cause,
-  });
+/** The first thing that reached us is an empty final answer: nothing to show the client. */
+function isEmptyAnswer(early: GrokEvent[]): boolean {
+  const first = early.find(isMeaningful);
+  return first?.type === 'final' && first.message.trim() === '' && first.generatedImageUrls.length === 0;
 }
 
-class ChatEventReader {
+/**
+ * A turn that ends without text, reasoning, images or tools usually means a silent refusal; a
+ * 200 with empty content would hide it from the client, so it is reported instead.
+ */
+function emptyAnswer(): UpstreamError {
+  return new UpstreamError({ code: 'bad_response', message: 'chat: the upstream ended the turn without any answer', retryable: false, accountEffect: 'none' });
+}
+
+class ChatEventReader implements EventReader {
   private readonly reader: ReadableStreamDefaultReader<Uint8Array> | undefined;
   private readonly decoder = new FrameDecoder();
   private readonly queue: GrokEvent[] = [];

@@ -57,8 +57,10 @@ export function classifyHttpFailure(
   const what = `${options.purpose ?? 'upstream'}: HTTP ${status}`;
   const detail = upstreamMessage(bodyText, options.secrets ?? []);
   const message = (label: string) => `${what} ${label}${detail ? ` (${detail})` : ''}`;
+  // Any status may say when to come back (503 often does), not only 429.
+  const retryAfterSeconds = parseRetryAfter(headers.get('retry-after'), options.nowSeconds ?? Date.now() / 1000);
   const fail = (fields: Omit<ConstructorParameters<typeof UpstreamError>[0], 'status'>) =>
-    new UpstreamError({ ...fields, status });
+    new UpstreamError({ retryAfterSeconds, ...fields, status });
 
   if (status >= 400 && status < 500 && status !== 429 && includesAny(lower, BLOCKED_MARKERS)) {
     return fail({ code: 'account_blocked', message: message('account blocked'), retryable: true, accountEffect: 'disable' });
@@ -94,7 +96,6 @@ export function classifyHttpFailure(
       message: message(usage ? 'usage limit reached' : 'rate limited'),
       retryable: true,
       accountEffect: 'cool',
-      retryAfterSeconds: parseRetryAfter(headers.get('retry-after'), options.nowSeconds ?? Date.now() / 1000),
     });
   }
   if ((status === 400 || status === 403) && includesAny(lower, MODERATION_MARKERS)) {

@@ -1,7 +1,8 @@
 import type { Config } from '../../config/schema';
 import { UpstreamError } from '../errors';
+import { serviceTimeouts } from '../service-timeouts';
 import { readErrorBodyText, sendRequest, type FetchFunction } from '../http';
-import type { RetryEnvironment } from '../retry';
+import { chatRetrySettings, withRetry, type RetryEnvironment } from '../retry';
 import { startChatStream, type GrokChatStream } from './chat-stream';
 import { classifyHttpFailure } from './classify';
 import { FrameParser } from './frame-parser';
@@ -11,7 +12,14 @@ import { badResponse, callJson } from './rest-call';
 import { parseSession, SESSION_PATH, type SessionIdentity } from './session';
 import { StatsigProvider } from './statsig';
 import { normalizeToken } from './token';
+import { ProxyPool } from '../egress/proxy-pool';
+import { effectiveStatus } from '../retry';
 import { parseUpload, uploadBody, UPLOAD_PATH, type UploadedFile } from './upload';
+import { MULTIPART_UPLOAD_PATH, multipartUploadForm, parseMultipartUpload } from './upload-multipart';
+import { missingUserId, startGatewayChat } from './gateway/gateway-chat';
+import type { SocketObserver, WebSocketConstructor } from './gateway/gateway-socket';
+import { gatewayTurnFromPayload } from './gateway/gateway-turn';
+import { IdentityCache } from './gateway/identity-cache';
 
 export type { GrokChatStream } from './chat-stream';
 export type { GrokEvent } from './frames';
@@ -28,6 +36,10 @@ const JSON_ANSWER_LIMIT = 1024 * 1024;
 const SESSION_ANSWER_LIMIT = 64 * 1024;
 /** §5.7: the reference gives the identity call 15 s. */
 const SESSION_TIMEOUT_SECONDS = 15;
+/** A user id never changes for a session; an hour bounds how long a reissued account is stale. */
+const IDENTITY_TTL_SECONDS = 3600;
+/** Handshake answers that mean "no gateway here", after which `auto` uses REST. */
+const GATEWAY_ABSENT_STATUSES = [404, 426];
 
 export interface GrokClientOptions {
   config: () => Config;
@@ -36,6 +48,13 @@ export interface GrokClientOptions {
   statsig?: StatsigProvider;
   /** Layer-1 retry sleep/random; tests inject one that does not sleep. */
   retryEnvironment?: RetryEnvironment;
+  /** The gateway transport's WebSocket; tests inject one. */
+  WebSocket?: WebSocketConstructor;
+  /** Told when the upstream answered with a Cloudflare challenge (the clearance refresher). */
+  onChallenge?: () => void;
+  /** Sees each gateway socket's traffic (the diagnostics capture). */
+  observeSocket?: (url: string, headers: Record<string, string>) => SocketObserver;
+  now?: () => number;
 }
 
 export interface ChatRequest {
@@ -48,30 +67,84 @@ export interface ChatRequest {
 
 export class GrokClient {
   readonly statsig: StatsigProvider;
+  readonly identities: IdentityCache;
+  readonly proxies: ProxyPool;
 
   constructor(private readonly options: GrokClientOptions) {
     this.statsig = options.statsig ?? new StatsigProvider({ config: options.config, fetch: options.fetch });
+    this.identities = new IdentityCache({ ttlSeconds: IDENTITY_TTL_SECONDS, now: options.now });
+    this.proxies = new ProxyPool({ now: options.now });
+  }
+
+  /** The account's proxy from `proxy.base_proxy_url` (or the asset proxy): sticky, healthy first. */
+  egressFor(token: string, asset = false): string {
+    const proxy = this.options.config().proxy;
+    return this.proxies.pick(asset ? proxy.asset_proxy_url || proxy.base_proxy_url : proxy.base_proxy_url, token);
   }
 
   /**
-   * Starts a chat turn. Resolves once the first meaningful event has arrived; a 403 or an
-   * anti-bot answer before that is retried once with a fresh x-statsig-id (§5.6).
+   * Starts a chat turn. Resolves once the first meaningful event has arrived. Failures the
+   * upstream gave before it accepted the turn are retried on the same account as `retry.*` says
+   * (see `chatRetrySettings`); a 403 or anti-bot answer drops the cached x-statsig-id first.
    */
   async chat(request: ChatRequest): Promise<GrokChatStream> {
     const token = requireToken(request.token);
-    for (let attempt = 1; ; attempt++) {
+    const attempt = async () => {
+      const proxy = this.egressFor(token);
       try {
-        return await this.chatOnce(token, request);
+        const stream = await this.openTurn(token, request, proxy);
+        this.proxies.succeeded(proxy);
+        return stream;
       } catch (error) {
-        const rejectedByAntiBot =
-          error instanceof UpstreamError && (error.code === 'anti_bot' || error.code === 'cloudflare_challenge');
-        if (!rejectedByAntiBot || attempt >= 2 || request.signal?.aborted) throw error;
-        this.statsig.invalidate('POST', CHAT_PATH);
+        if (error instanceof UpstreamError && error.code === 'cloudflare_challenge') this.options.onChallenge?.();
+        if (error instanceof UpstreamError && isEgressFailure(error, this.options.config().retry.reset_session_status_codes)) this.proxies.failed(proxy);
+        throw error;
       }
+    };
+    return withRetry(attempt, {
+      settings: chatRetrySettings(this.options.config().retry),
+      environment: this.options.retryEnvironment,
+      signal: request.signal,
+      alsoRequire: (error) => error.accountEffect === 'none',
+      beforeRetry: (error) => {
+        if (error.code === 'anti_bot' || error.code === 'cloudflare_challenge') this.statsig.invalidate('POST', CHAT_PATH);
+      },
+    });
+  }
+
+  /** §2: the REST stream, the model gateway, or (auto) the gateway with REST where it cannot serve. */
+  private async openTurn(token: string, request: ChatRequest, proxy: string): Promise<GrokChatStream> {
+    const transport = this.options.config().upstream.chat_transport;
+    if (transport === 'rest') return this.chatOnce(token, request, proxy);
+    const turn = gatewayTurnFromPayload(request.payload);
+    if (!turn) throw badResponse('chat gateway', 'the chat payload has no message');
+    // The turn's own retry covers the lookup, so it makes one attempt per turn attempt.
+    const userId = await this.identities.userId(token, async () => (await this.session(token, request.signal, { singleAttempt: true })).userId);
+    if (!userId) {
+      if (transport === 'auto') return this.chatOnce(token, request, proxy);
+      throw missingUserId();
+    }
+    try {
+      return await startGatewayChat({
+        config: this.options.config(),
+        token,
+        userId,
+        turn,
+        proxyUrl: proxy,
+        signal: request.signal,
+        WebSocket: this.options.WebSocket,
+        observeSocket: this.options.observeSocket,
+        now: this.options.now,
+      });
+    } catch (error) {
+      if (error instanceof UpstreamError && error.accountEffect !== 'none') this.identities.forget(token);
+      const absent = error instanceof UpstreamError && error.status !== undefined && GATEWAY_ABSENT_STATUSES.includes(error.status);
+      if (transport === 'auto' && absent) return this.chatOnce(token, request, proxy);
+      throw error;
     }
   }
 
-  private async chatOnce(token: string, request: ChatRequest): Promise<GrokChatStream> {
+  private async chatOnce(token: string, request: ChatRequest, proxy: string): Promise<GrokChatStream> {
     const config = this.options.config();
     const statsigId = await this.statsig.value({ method: 'POST', path: CHAT_PATH, token, signal: request.signal });
     const http = await sendRequest({
@@ -79,11 +152,14 @@ export class GrokClient {
       method: 'POST',
       headers: restHeaders({ config, token, statsigId }),
       body: JSON.stringify(request.payload),
-      timeoutSeconds: config.chat.timeout,
+      timeoutSeconds: serviceTimeouts(config, 'chat').firstByteSeconds,
       signal: request.signal,
-      proxyUrl: config.proxy.base_proxy_url,
+      proxyUrl: proxy,
+      skipProxyTlsVerify: config.proxy.skip_proxy_ssl_verify,
       purpose: 'chat',
       fetch: this.options.fetch,
+    }).catch((error: unknown) => {
+      throw notReplayableAfterSending(error);
     });
     if (!http.response.ok) {
       const body = await readErrorBodyText(http.response, ERROR_BODY_LIMIT);
@@ -91,7 +167,7 @@ export class GrokClient {
       throw classifyHttpFailure(http.response.status, http.response.headers, body, { purpose: 'chat', secrets: [token] });
     }
     const parser = new FrameParser({ assetsUrl: config.upstream.assets_url, filterTags: config.app.filter_tags, observeFrame: request.observeFrame });
-    return startChatStream({ http, parser, idleTimeoutSeconds: config.chat.stream_timeout, signal: request.signal });
+    return startChatStream({ http, parser, idleTimeoutSeconds: serviceTimeouts(config, 'chat').idleSeconds, signal: request.signal });
   }
 
   /** The account's window for `modelName` (a mode in newer releases), or its overall quota. */
@@ -106,7 +182,7 @@ export class GrokClient {
       maxBytes: JSON_ANSWER_LIMIT,
       purpose: 'rate-limits',
       statsig: this.statsig,
-      proxyUrl: config.proxy.base_proxy_url,
+      proxyUrl: this.egressFor(token),
       rateLimitProbe: true,
     });
     const limits = parseRateLimits(answer);
@@ -121,6 +197,7 @@ export class GrokClient {
     signal?: AbortSignal,
   ): Promise<UploadedFile> {
     const config = this.options.config();
+    if (config.upstream.upload_protocol === 'multipart') return this.uploadMultipart(config, requireToken(token), file, signal);
     const answer = await callJson({
       ...this.common(config, requireToken(token), signal),
       method: 'POST',
@@ -130,15 +207,37 @@ export class GrokClient {
       maxBytes: JSON_ANSWER_LIMIT,
       purpose: 'upload',
       statsig: this.statsig,
-      proxyUrl: config.proxy.asset_proxy_url || config.proxy.base_proxy_url,
+      proxyUrl: this.egressFor(token, true),
     });
     const uploaded = parseUpload(answer);
     if (!uploaded) throw badResponse('upload', 'the answer has no fileMetadataId');
     return uploaded;
   }
 
+  private async uploadMultipart(
+    config: Config,
+    token: string,
+    file: { name: string; mimeType: string; bytes: Uint8Array },
+    signal: AbortSignal | undefined,
+  ): Promise<UploadedFile> {
+    const answer = await callJson({
+      ...this.common(config, token, signal),
+      method: 'POST',
+      path: MULTIPART_UPLOAD_PATH,
+      form: multipartUploadForm(file),
+      omitRequestId: true,
+      timeoutSeconds: config.asset.upload_timeout,
+      maxBytes: 2 * 1024 * 1024,
+      purpose: 'upload',
+      proxyUrl: this.egressFor(token, true),
+    });
+    const uploaded = parseMultipartUpload(answer);
+    if (!uploaded.ok) throw badResponse('upload', uploaded.problem);
+    return uploaded.file;
+  }
+
   /** Who the token belongs to (§6). */
-  async session(token: string, signal?: AbortSignal): Promise<SessionIdentity> {
+  async session(token: string, signal?: AbortSignal, options: { singleAttempt?: boolean } = {}): Promise<SessionIdentity> {
     const config = this.options.config();
     const answer = await callJson({
       ...this.common(config, requireToken(token), signal),
@@ -147,7 +246,8 @@ export class GrokClient {
       timeoutSeconds: SESSION_TIMEOUT_SECONDS,
       maxBytes: SESSION_ANSWER_LIMIT,
       purpose: 'session',
-      proxyUrl: config.proxy.base_proxy_url,
+      proxyUrl: this.egressFor(token),
+      singleAttempt: options.singleAttempt,
     });
     return parseSession(answer);
   }
@@ -155,6 +255,29 @@ export class GrokClient {
   private common(config: Config, token: string, signal: AbortSignal | undefined) {
     return { config, token, signal, fetch: this.options.fetch, retryEnvironment: this.options.retryEnvironment };
   }
+}
+
+/** §5.5: the egress, not the account, failed: rotate the account's proxy. */
+function isEgressFailure(error: UpstreamError, resetStatuses: readonly number[]): boolean {
+  if (error.accountEffect !== 'none') return false;
+  if (error.code === 'network' || error.code === 'timeout') return true;
+  const status = effectiveStatus(error);
+  return status !== undefined && resetStatuses.includes(status);
+}
+
+/**
+ * The POST went out but no head came back: the upstream may be generating already, so the turn
+ * must not be sent again, on this account or another (../shared/spec/grok-web-protocol.md §5.6).
+ */
+function notReplayableAfterSending(error: unknown): unknown {
+  if (!(error instanceof UpstreamError) || error.code !== 'timeout') return error;
+  return new UpstreamError({
+    code: error.code,
+    message: `${error.message}; not retried because the upstream may have accepted the turn`,
+    retryable: false,
+    accountEffect: error.accountEffect,
+    cause: error.cause,
+  });
 }
 
 function requireToken(raw: string): string {

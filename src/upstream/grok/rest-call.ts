@@ -18,6 +18,10 @@ export interface RestCall {
   method: 'GET' | 'POST';
   path: string;
   body?: unknown;
+  /** A multipart body instead of JSON; fetch writes its Content-Type with the boundary. */
+  form?: FormData;
+  /** §4.5: the v2 upload goes without x-xai-request-id. */
+  omitRequestId?: boolean;
   timeoutSeconds: number;
   /** Largest answer we read. */
   maxBytes: number;
@@ -26,6 +30,8 @@ export interface RestCall {
   statsig?: StatsigProvider;
   proxyUrl: string;
   rateLimitProbe?: boolean;
+  /** One attempt only: the caller retries the whole operation itself (the chat turn). */
+  singleAttempt?: boolean;
   fetch?: FetchFunction;
   retryEnvironment?: RetryEnvironment;
   signal?: AbortSignal;
@@ -34,7 +40,7 @@ export interface RestCall {
 /** The parsed JSON answer of a 2xx; anything else becomes a classified `UpstreamError`. */
 export async function callJson(call: RestCall): Promise<unknown> {
   return withRetry(() => callOnce(call), {
-    settings: call.config.retry,
+    settings: call.singleAttempt ? { ...call.config.retry, max_retry: 1 } : call.config.retry,
     environment: call.retryEnvironment,
     signal: call.signal,
     beforeRetry: (error) => {
@@ -51,16 +57,12 @@ async function callOnce(call: RestCall): Promise<unknown> {
     {
       url: upstreamUrl(call.config.upstream.base_url, call.path),
       method: call.method,
-      headers: restHeaders({
-        config: call.config,
-        token: call.token,
-        statsigId,
-        contentType: call.body === undefined ? null : 'application/json',
-      }),
-      body: call.body === undefined ? undefined : JSON.stringify(call.body),
+      headers: requestHeaders(call, statsigId),
+      body: call.form ?? (call.body === undefined ? undefined : JSON.stringify(call.body)),
       timeoutSeconds: call.timeoutSeconds,
       signal: call.signal,
       proxyUrl: call.proxyUrl,
+      skipProxyTlsVerify: call.config.proxy.skip_proxy_ssl_verify,
       purpose: call.purpose,
       fetch: call.fetch,
     },
@@ -94,6 +96,17 @@ async function callOnce(call: RestCall): Promise<unknown> {
     });
   }
   return value;
+}
+
+function requestHeaders(call: RestCall, statsigId: string | undefined): Record<string, string> {
+  const headers = restHeaders({
+    config: call.config,
+    token: call.token,
+    statsigId,
+    contentType: call.form || call.body === undefined ? null : 'application/json',
+  });
+  if (call.omitRequestId) delete headers['x-xai-request-id'];
+  return headers;
 }
 
 export function badResponse(purpose: string, what: string): UpstreamError {

@@ -137,6 +137,7 @@ export class StatsigProvider {
           headers: navigationHeaders(config, request.token),
           timeoutSeconds: PAGE_TIMEOUT_SECONDS,
           proxyUrl: config.proxy.base_proxy_url,
+          skipProxyTlsVerify: config.proxy.skip_proxy_ssl_verify,
           purpose: 'statsig page',
           fetch: this.options.fetch,
         },

@@ -1,0 +1,104 @@
+import { Elysia, t } from 'elysia';
+import type { ClearanceRefresher } from '../cloudflare/clearance-refresher';
+import type { Config } from '../config/schema';
+import { invalidRequest } from '../openai/errors';
+import type { AccountPool } from '../pool/account-pool';
+import type { GrokClient } from '../upstream/grok/client';
+import { VERSION } from '../version';
+import { runProbe } from './probe';
+import type { UpstreamCapture } from './upstream-capture';
+
+export interface DiagnosticsDependencies {
+  config: () => Config;
+  pool: AccountPool;
+  grok: GrokClient;
+  capture: UpstreamCapture;
+  clearance?: ClearanceRefresher;
+  guard: (request: Request) => void;
+  fetch?: typeof fetch;
+}
+
+/** Admin diagnostics: a step-by-step upstream probe and the capture bundle download. */
+export function diagnosticsRoutes(deps: DiagnosticsDependencies) {
+  return new Elysia({ name: 'admin-diagnostics', prefix: '/v1/admin/diagnostics' })
+    .onBeforeHandle(({ request }) => deps.guard(request))
+    .post(
+      '/probe',
+      async ({ body, request }) => {
+        const token = chooseAccount(deps.pool, body?.token);
+        return runProbe({ config: deps.config(), grok: deps.grok, token, chat: body?.chat, fetch: deps.fetch, signal: request.signal });
+      },
+      {
+        body: t.Optional(t.Object({ token: t.Optional(t.String()), chat: t.Optional(t.Boolean()) })),
+        detail: { tags: ['admin'], summary: 'Probe the upstream with one account: connect, Cloudflare, session, rate limits, a tiny chat' },
+      },
+    )
+    .get(
+      '/capture',
+      ({ set }) => {
+        const bundle = captureBundle(deps.config(), deps.capture);
+        set.headers['content-disposition'] = `attachment; filename="grok2api-capture-${bundle.generatedAt.replace(/[:.]/g, '-')}.json"`;
+        return bundle;
+      },
+      { detail: { tags: ['admin'], summary: 'Download the captured upstream exchanges (headers redacted, bodies truncated)' } },
+    )
+    .get(
+      '/proxies',
+      () => {
+        const proxy = deps.config().proxy;
+        return { base: deps.grok.proxies.status(proxy.base_proxy_url), asset: deps.grok.proxies.status(proxy.asset_proxy_url) };
+      },
+      { detail: { tags: ['admin'], summary: 'Health of the proxies in proxy.base_proxy_url / asset_proxy_url (credentials masked)' } },
+    )
+    .get('/clearance', () => deps.clearance?.status() ?? { enabled: false }, {
+      detail: { tags: ['admin'], summary: 'FlareSolverr clearance refresh state (last success, last error)' },
+    })
+    .post(
+      '/clearance/refresh',
+      async () => {
+        if (!deps.clearance || !deps.clearance.status().enabled) {
+          throw invalidRequest('Clearance refresh is off: set proxy.enabled and proxy.flaresolverr_url.', 'proxy.enabled');
+        }
+        const refreshed = await deps.clearance.refresh();
+        return { refreshed, ...deps.clearance.status() };
+      },
+      { detail: { tags: ['admin'], summary: 'Refresh the Cloudflare clearance now' } },
+    )
+    .delete(
+      '/capture',
+      () => {
+        deps.capture.clear();
+        return { cleared: true };
+      },
+      { detail: { tags: ['admin'], summary: 'Forget the captured exchanges' } },
+    );
+}
+
+/** The named account (it must be in the pool), or the first active one. */
+function chooseAccount(pool: AccountPool, token: string | undefined): string {
+  if (token !== undefined) {
+    const wanted = token.trim();
+    if (!pool.accounts().some((account) => account.token === wanted)) throw invalidRequest('token is not an account of the pool.', 'token');
+    return wanted;
+  }
+  const account = pool.accounts({ status: 'active' })[0] ?? pool.accounts()[0];
+  if (!account) throw invalidRequest('The pool has no account to probe with: add one first.', 'token');
+  return account.token;
+}
+
+function captureBundle(config: Config, capture: UpstreamCapture) {
+  return {
+    generatedAt: new Date().toISOString(),
+    version: VERSION,
+    capture: { enabled: config.diagnostics.capture_enabled, size: config.diagnostics.capture_size, bodyBytes: config.diagnostics.capture_body_bytes },
+    upstream: {
+      host: new URL(config.upstream.base_url).host,
+      chatTransport: config.upstream.chat_transport,
+      uploadProtocol: config.upstream.upload_protocol,
+      statsigMode: config.upstream.statsig_mode,
+      proxy: Boolean(config.proxy.base_proxy_url),
+      userAgent: config.proxy.user_agent,
+    },
+    exchanges: capture.list(),
+  };
+}

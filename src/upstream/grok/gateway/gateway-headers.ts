@@ -1,0 +1,24 @@
+import type { Config } from '../../../config/schema';
+import { clientHints, cookieHeader } from '../headers';
+
+/** §4.7 / §8.1: no statsig, no request id; the cookie carries `x-userid`. */
+export function gatewayHeaders(config: Config, token: string, userId: string): Record<string, string> {
+  const userAgent = config.proxy.user_agent;
+  return {
+    Origin: new URL(config.upstream.base_url).origin,
+    'User-Agent': userAgent,
+    'Accept-Language': 'zh-CN,zh;q=0.9,en;q=0.8',
+    'Cache-Control': 'no-cache',
+    Pragma: 'no-cache',
+    ...clientHints(userAgent),
+    Cookie: `${cookieHeader(token, config.proxy)}; x-userid=${userId}`,
+  };
+}
+
+/** `base_url` as ws(s):// with the gateway path and the canonical lower-case uid. */
+export function gatewayUrl(baseUrl: string, userId: string): string {
+  const url = new URL(baseUrl);
+  const scheme = url.protocol === 'https:' ? 'wss:' : 'ws:';
+  const prefix = url.pathname.replace(/\/+$/, '');
+  return `${scheme}//${url.host}${prefix}/ws/mgw/?uid=${encodeURIComponent(userId.toLowerCase())}`;
+}

@@ -1,0 +1,185 @@
+import { UpstreamError } from '../../errors';
+import { transportError } from '../../http';
+import { classifyHttpFailure } from '../classify';
+
+/**
+ * A WebSocket as an awaitable queue of text frames, with the deadlines the reference keeps
+ * (../shared/spec/grok-web-protocol.md §8.1, §8.6): a handshake deadline, an idle deadline per
+ * read, and the caller's abort. Binary frames are ignored.
+ */
+
+/** Bun's WebSocket constructor, which takes headers and a proxy (the DOM typing does not know them). */
+export type WebSocketConstructor = new (url: string, options?: Bun.WebSocketOptions) => WebSocket;
+const BunWebSocket = WebSocket as unknown as WebSocketConstructor;
+
+/** Sees one socket's traffic (the diagnostics capture); never changes it. */
+export interface SocketObserver {
+  sent(text: string): void;
+  received(text: string): void;
+  closed(code: number): void;
+  failed(message: string): void;
+}
+
+export interface OpenSocketInput {
+  url: string;
+  headers: Record<string, string>;
+  /** HTTP(S) proxy URL; empty for a direct connection. */
+  proxyUrl: string;
+  /** Seconds until the socket must be open; 0 disables. */
+  handshakeTimeoutSeconds: number;
+  signal?: AbortSignal;
+  WebSocket?: WebSocketConstructor;
+  observer?: SocketObserver;
+}
+
+export type SocketRead = { kind: 'message'; text: string } | { kind: 'closed'; code: number; reason: string };
+
+// Bun reports a refused upgrade only through the error text; the status is all we learn (the body
+// is discarded), which is enough for §5.1 because an empty-bodied 403 reads as a challenge.
+const HANDSHAKE_STATUS = /Expected 101 status code: (\d{3})/;
+
+export class GatewaySocket {
+  private readonly queue: SocketRead[] = [];
+  private waiting: ((read: SocketRead) => void) | undefined;
+  private closedRead: SocketRead | undefined;
+
+  private constructor(
+    private readonly socket: WebSocket,
+    private readonly observer: SocketObserver | undefined,
+  ) {
+    socket.addEventListener('message', (event) => {
+      if (typeof event.data !== 'string') return;
+      observer?.received(event.data);
+      this.push({ kind: 'message', text: event.data });
+    });
+    socket.addEventListener('close', (event) => {
+      observer?.closed(event.code);
+      this.closedRead = { kind: 'closed', code: event.code, reason: event.reason };
+      this.push(this.closedRead);
+    });
+  }
+
+  static open(input: OpenSocketInput): Promise<GatewaySocket> {
+    const Constructor = input.WebSocket ?? BunWebSocket;
+    return new Promise((resolve, reject) => {
+      const options: Bun.WebSocketOptions = { headers: input.headers };
+      if (input.proxyUrl) options.proxy = input.proxyUrl;
+      let socket: WebSocket;
+      try {
+        socket = new Constructor(input.url, options);
+      } catch (error) {
+        reject(transportError('chat gateway', error));
+        return;
+      }
+      let settled = false;
+      let failure: unknown;
+      const finish = (error?: unknown) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        input.signal?.removeEventListener('abort', onAbort);
+        if (error === undefined) {
+          resolve(new GatewaySocket(socket, input.observer));
+          return;
+        }
+        socket.close();
+        input.observer?.failed(error instanceof Error ? error.message : String(error));
+        reject(error);
+      };
+      const onAbort = () => finish(input.signal?.reason);
+      const timer =
+        input.handshakeTimeoutSeconds > 0
+          ? setTimeout(
+              () =>
+                finish(
+                  new UpstreamError({
+                    code: 'timeout',
+                    message: `chat gateway: the WebSocket was not open within ${input.handshakeTimeoutSeconds}s`,
+                    retryable: true,
+                    accountEffect: 'none',
+                  }),
+                ),
+              input.handshakeTimeoutSeconds * 1000,
+            )
+          : undefined;
+      if (input.signal?.aborted) return onAbort();
+      input.signal?.addEventListener('abort', onAbort, { once: true });
+      socket.addEventListener('open', () => finish());
+      socket.addEventListener('error', (event) => {
+        failure = handshakeFailure(event);
+      });
+      socket.addEventListener('close', () => finish(failure ?? transportError('chat gateway', new Error('the connection closed during the handshake'))));
+    });
+  }
+
+  send(message: unknown): void {
+    if (this.socket.readyState !== WebSocket.OPEN) return;
+    const text = JSON.stringify(message);
+    this.observer?.sent(text);
+    this.socket.send(text);
+  }
+
+  /** The next frame or the close; `idleSeconds` of silence (0 = none) is a stream_idle_timeout. */
+  async read(idleSeconds: number): Promise<SocketRead> {
+    const queued = this.queue.shift();
+    if (queued) return queued;
+    if (this.closedRead) return this.closedRead;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    try {
+      return await new Promise<SocketRead>((resolve, reject) => {
+        this.waiting = resolve;
+        if (idleSeconds > 0) {
+          timer = setTimeout(() => {
+            this.waiting = undefined;
+            reject(
+              new UpstreamError({
+                code: 'stream_idle_timeout',
+                message: `chat gateway: no data from upstream for ${idleSeconds}s`,
+                retryable: false,
+                accountEffect: 'none',
+              }),
+            );
+          }, idleSeconds * 1000);
+        }
+      });
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  close(): void {
+    if (this.socket.readyState === WebSocket.OPEN || this.socket.readyState === WebSocket.CONNECTING) this.socket.close(1000);
+  }
+
+  private push(read: SocketRead): void {
+    const waiting = this.waiting;
+    if (waiting) {
+      this.waiting = undefined;
+      waiting(read);
+    } else if (read.kind === 'message' || this.queue.at(-1)?.kind !== 'closed') {
+      this.queue.push(read);
+    }
+  }
+}
+
+function handshakeFailure(event: Event): UpstreamError {
+  const message = 'message' in event && typeof event.message === 'string' ? event.message : '';
+  const status = HANDSHAKE_STATUS.exec(message);
+  if (status) return classifyHttpFailure(Number(status[1]), new Headers(), '', { purpose: 'chat gateway handshake' });
+  return transportError('chat gateway', new Error(message || 'the WebSocket failed'));
+}
+
+/**
+ * A close before `response.done` (§8.6). The gateway documents no codes of its own; these follow
+ * RFC 6455 and the 4xxx convention of mirroring an HTTP status.
+ */
+export function closeFailure(code: number, reason: string): UpstreamError {
+  const detail = `chat gateway: the socket closed with code ${code}${reason ? ` (${reason.slice(0, 120)})` : ''} before the answer was complete`;
+  const fail = (fields: Omit<ConstructorParameters<typeof UpstreamError>[0], 'message'>) => new UpstreamError({ ...fields, message: detail });
+  if (code === 1008 || code === 4003 || code === 4403) return fail({ code: 'anti_bot', retryable: true, accountEffect: 'none' });
+  if (code === 4001 || code === 4401) return fail({ code: 'unauthorized', retryable: true, accountEffect: 'auth_failure' });
+  if (code === 4029 || code === 4429) return fail({ code: 'rate_limited', retryable: true, accountEffect: 'cool' });
+  if (code === 1011 || code === 1012 || code === 1013 || code === 1014) return fail({ code: 'server_error', retryable: true, accountEffect: 'none' });
+  if (code === 1006) return fail({ code: 'network', retryable: false, accountEffect: 'none' });
+  return fail({ code: 'stream_truncated', retryable: false, accountEffect: 'none' });
+}
