@@ -1,0 +1,66 @@
+import { createPool, type PoolOptions } from 'mysql2/promise';
+import { parseConnectionUrl, tlsMode } from '../connection-url';
+import { SqlAccountStore } from '../sql-account-store';
+import type { Storage } from '../types';
+import { migrateMysql } from './migrations';
+import { mysqlDialect } from './mysql-dialect';
+import { MysqlRecordStore } from './record-store';
+
+/**
+ * MySQL and MariaDB through mysql2: the most used and actively released MySQL client for
+ * JavaScript, pure JS over `net`/`tls` (so it runs under Bun without native add-ons), with
+ * promise pools and TypeScript types in the package.
+ */
+
+export interface MysqlStorageOptions {
+  /** `mysql://`, `mariadb://` or `mysql+aiomysql://` (any `+driver`), optional `?ssl=`/`?ssl-mode=`. */
+  url: string;
+  clock?: () => number;
+  maxConnections?: number;
+}
+
+export function mysqlOptions(url: string, maxConnections = 10): PoolOptions {
+  const parts = parseConnectionUrl(url);
+  if (parts.scheme !== 'mysql' && parts.scheme !== 'mariadb') {
+    throw new Error(`SERVER_STORAGE_URL for MySQL must start with mysql://, not ${parts.scheme}://`);
+  }
+  if (!parts.database) throw new Error('SERVER_STORAGE_URL for MySQL must name a database (mysql://user@host/database)');
+  const mode = tlsMode(parts);
+  return {
+    host: parts.host,
+    port: parts.port ?? 3306,
+    user: parts.user ?? 'root',
+    password: parts.password ?? undefined,
+    database: parts.database,
+    ssl: mode === 'disable' || mode === 'prefer' ? undefined : { rejectUnauthorized: mode === 'verify-full' },
+    connectionLimit: maxConnections,
+    charset: 'utf8mb4_bin',
+    supportBigNumbers: true,
+    bigNumberStrings: false,
+  };
+}
+
+export async function openMysqlStorage(options: MysqlStorageOptions): Promise<Storage> {
+  const clock = options.clock ?? Date.now;
+  const pool = createPool(mysqlOptions(options.url, options.maxConnections));
+  try {
+    await migrateMysql(pool, clock());
+  } catch (error) {
+    await pool.end().catch(() => {});
+    throw error;
+  }
+  let closed = false;
+  return {
+    kind: 'mysql',
+    accounts: new SqlAccountStore(mysqlDialect(pool), clock),
+    records: new MysqlRecordStore(pool, clock),
+    async ping() {
+      await pool.query('SELECT 1');
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      await pool.end();
+    },
+  };
+}
