@@ -1,4 +1,5 @@
 import { createApp } from './app';
+import { startClusterSync } from './cluster/cluster-sync';
 import { loadConfig } from './config/load';
 import { Logger, parseLogLevel } from './logging/logger';
 import { AccountPool } from './pool/account-pool';
@@ -16,6 +17,8 @@ export interface ServerOptions {
   hostname?: string;
   reusePort?: boolean;
   logger?: Logger;
+  /** How often the quota scheduler looks for due accounts (default one minute); tests shorten it. */
+  schedulerTickMs?: number;
 }
 
 export interface RunningServer {
@@ -57,7 +60,17 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       logger.info('synced imported accounts', { ok: results.filter((result) => result.status === 'fulfilled').length, total: tokens.length }),
     );
   }
-  const scheduler = new QuotaScheduler({ pool, config: () => config.get(), logger });
+  const coordinator = storage.coordinator ?? null;
+  const clusterSync = coordinator ? await startClusterSync({ coordinator, pool, config, records: storage.records, logger }) : null;
+  const scheduler = new QuotaScheduler({
+    pool,
+    config: () => config.get(),
+    logger,
+    tickMs: options.schedulerTickMs,
+    cluster: coordinator
+      ? { tryLock: (name, ttlMs) => coordinator.tryLock(name, ttlMs), coolingAccounts: () => storage.accounts.list({ status: 'cooling' }) }
+      : undefined,
+  });
   scheduler.start();
   const reload = setInterval(() => {
     if (config.get().token.reload_interval_sec > 0) void pool.refreshChanged().catch((error) => logger.warn('account reload failed', { error }));
@@ -83,6 +96,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     port: server.port ?? port,
     async stop(graceMs = 30_000) {
       clearInterval(reload);
+      clusterSync?.stop();
       scheduler.stop();
       const drained = server.stop(false);
       await Promise.race([drained, Bun.sleep(graceMs)]);

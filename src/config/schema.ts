@@ -92,6 +92,7 @@ export const TokenSection = Type.Object({
   on_demand_refresh_max_tokens: count(100, 'Accounts synced per on-demand refresh', 1),
   consumed_mode_enabled: flag(false, 'Pick the least-consumed account instead of the most remaining quota'),
   max_inflight_per_account: count(0, 'Requests one account may serve at once (0 = unlimited)'),
+  lease_ttl_sec: count(120, 'Lifetime of an account slot in the shared store; renewed while the request runs, so a crashed instance frees its slots within this time', 10),
 });
 
 export const LogSection = Type.Object({

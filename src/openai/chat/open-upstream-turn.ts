@@ -81,7 +81,7 @@ export async function openUpstreamTurn(request: UpstreamTurnRequest, deps: TurnD
   let lastError: UpstreamError | null = null;
 
   for (let attempt = 0; attempt < config.retry.max_retry; attempt++) {
-    const lease = deps.pool.acquire({ model: request.model, exclude: tried });
+    const lease = await deps.pool.acquireShared({ model: request.model, exclude: tried });
     if (!lease) break;
     tried.add(lease.token);
     try {

@@ -55,6 +55,22 @@ const MIGRATIONS: readonly { version: number; statements: readonly string[] }[] 
       ) ${TABLE_OPTIONS}`,
     ],
   },
+  {
+    version: 3,
+    statements: [
+      `CREATE TABLE IF NOT EXISTS cluster_locks (
+        name VARCHAR(200) NOT NULL PRIMARY KEY,
+        holder VARCHAR(200) NOT NULL,
+        expires_at BIGINT NOT NULL
+      ) ${TABLE_OPTIONS}`,
+      `CREATE TABLE IF NOT EXISTS account_slots (
+        token VARCHAR(700) NOT NULL,
+        slot_id VARCHAR(100) CHARACTER SET ascii NOT NULL,
+        expires_at BIGINT NOT NULL,
+        PRIMARY KEY (token, slot_id)
+      ) ${TABLE_OPTIONS}`,
+    ],
+  },
 ];
 
 export const MYSQL_SCHEMA_VERSION = MIGRATIONS.at(-1)!.version;

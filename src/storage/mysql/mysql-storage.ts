@@ -5,6 +5,7 @@ import type { Storage } from '../types';
 import { migrateMysql } from './migrations';
 import { mysqlDialect } from './mysql-dialect';
 import { MysqlRecordStore } from './record-store';
+import { MysqlCoordinator } from './mysql-coordinator';
 
 /**
  * MySQL and MariaDB through mysql2: the most used and actively released MySQL client for
@@ -54,6 +55,7 @@ export async function openMysqlStorage(options: MysqlStorageOptions): Promise<St
     kind: 'mysql',
     accounts: new SqlAccountStore(mysqlDialect(pool), clock),
     records: new MysqlRecordStore(pool, clock),
+    coordinator: new MysqlCoordinator(pool),
     async ping() {
       await pool.query('SELECT 1');
     },

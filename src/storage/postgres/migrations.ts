@@ -51,6 +51,18 @@ const MIGRATIONS: readonly { version: number; statements: readonly string[] }[] 
       'CREATE INDEX records_by_expiry ON records (expires_at) WHERE expires_at IS NOT NULL',
     ],
   },
+  {
+    version: 3,
+    statements: [
+      'CREATE TABLE cluster_locks (name TEXT PRIMARY KEY NOT NULL, holder TEXT NOT NULL, expires_at BIGINT NOT NULL)',
+      `CREATE TABLE account_slots (
+        token TEXT COLLATE "C" NOT NULL,
+        slot_id TEXT NOT NULL,
+        expires_at BIGINT NOT NULL,
+        PRIMARY KEY (token, slot_id)
+      )`,
+    ],
+  },
 ];
 
 export const POSTGRES_SCHEMA_VERSION = MIGRATIONS.at(-1)!.version;

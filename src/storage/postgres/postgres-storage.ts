@@ -3,6 +3,7 @@ import { parseConnectionUrl, tlsMode } from '../connection-url';
 import { SqlAccountStore } from '../sql-account-store';
 import type { Storage } from '../types';
 import { migratePostgres } from './migrations';
+import { PostgresCoordinator } from './postgres-coordinator';
 import { postgresDialect } from './postgres-dialect';
 import { PostgresRecordStore } from './record-store';
 
@@ -35,8 +36,10 @@ export function postgresOptions(url: string, maxConnections = 10): Options<Recor
 export async function openPostgresStorage(options: PostgresStorageOptions): Promise<Storage> {
   const clock = options.clock ?? Date.now;
   const sql = postgres(postgresOptions(options.url, options.maxConnections));
+  const coordinator = new PostgresCoordinator(sql);
   try {
     await migratePostgres(sql, clock());
+    await coordinator.start();
   } catch (error) {
     await sql.end({ timeout: 1 });
     throw error;
@@ -44,6 +47,7 @@ export async function openPostgresStorage(options: PostgresStorageOptions): Prom
   let closed = false;
   return {
     kind: 'postgres',
+    coordinator,
     accounts: new SqlAccountStore(postgresDialect(sql), clock),
     records: new PostgresRecordStore(sql, clock),
     async ping() {
@@ -52,6 +56,7 @@ export async function openPostgresStorage(options: PostgresStorageOptions): Prom
     async close() {
       if (closed) return;
       closed = true;
+      await coordinator.close();
       await sql.end({ timeout: 5 });
     },
   };

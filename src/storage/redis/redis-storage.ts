@@ -2,6 +2,7 @@ import { Redis, type RedisOptions } from 'ioredis';
 import { parseConnectionUrl, tlsMode } from '../connection-url';
 import type { Storage } from '../types';
 import { RedisAccountStore } from './account-store';
+import { RedisCoordinator } from './redis-coordinator';
 import { RedisRecordStore } from './record-store';
 
 export interface RedisStorageOptions {
@@ -60,9 +61,17 @@ export async function openRedisStorage(options: RedisStorageOptions): Promise<St
     redis.disconnect();
     throw error;
   }
+  const coordinator = new RedisCoordinator(redis, prefix);
+  try {
+    await coordinator.start();
+  } catch (error) {
+    redis.disconnect();
+    throw error;
+  }
   let closed = false;
   return {
     kind: 'redis',
+    coordinator,
     accounts: new RedisAccountStore(redis, prefix, clock),
     records: new RedisRecordStore(redis, prefix, clock),
     async ping() {
@@ -71,6 +80,7 @@ export async function openRedisStorage(options: RedisStorageOptions): Promise<St
     async close() {
       if (closed) return;
       closed = true;
+      await coordinator.close();
       await redis.quit().catch(() => redis.disconnect());
     },
   };
