@@ -101,6 +101,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       const drained = server.stop(false);
       await Promise.race([drained, Bun.sleep(graceMs)]);
       server.stop(true);
+      await pool.settle(); // charges of the last requests are written before the store closes
       await storage.close();
     },
   };

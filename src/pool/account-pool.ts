@@ -87,6 +87,7 @@ export class AccountPool {
   private readonly index: PoolIndex;
   private lastChangeCheck = 0;
   private readonly coordinator: Coordinator | null;
+  private readonly pendingWrites = new Set<Promise<void>>();
 
   constructor(options: AccountPoolOptions) {
     this.coordinator = options.coordinator === undefined ? (options.storage.coordinator ?? null) : options.coordinator;
@@ -184,8 +185,29 @@ export class AccountPool {
     await this.coordinator?.publish({ kind: 'reload' }).catch(() => {});
   }
 
+  /** Waits for charges and failure reports still being written (shutdown: before closing storage). */
+  async settle(): Promise<void> {
+    while (this.pendingWrites.size > 0) await Promise.allSettled([...this.pendingWrites]);
+  }
+
   /** Charges `units` for a completed request and releases the lease. */
-  async reportSuccess(lease: Lease, units: number): Promise<void> {
+  reportSuccess(lease: Lease, units: number): Promise<void> {
+    return this.track(this.charge(lease, units));
+  }
+
+  /** Applies what the error says about the account, and releases the lease. */
+  reportFailure(lease: Lease, error: UpstreamError): Promise<void> {
+    lease.release();
+    return this.track(this.applyEffect(lease.token, error));
+  }
+
+  private track(work: Promise<void>): Promise<void> {
+    this.pendingWrites.add(work);
+    void work.catch(() => {}).finally(() => this.pendingWrites.delete(work));
+    return work;
+  }
+
+  private async charge(lease: Lease, units: number): Promise<void> {
     lease.release();
     const change = { units, at: this.clock() };
     const before = this.index.get(lease.token)?.status;
@@ -193,12 +215,6 @@ export class AccountPool {
     const stored = await this.storage.accounts.recordSuccess(lease.token, change);
     this.absorb(lease.token, stored);
     if (stored && stored.status !== before) this.announce([lease.token]);
-  }
-
-  /** Applies what the error says about the account, and releases the lease. */
-  async reportFailure(lease: Lease, error: UpstreamError): Promise<void> {
-    lease.release();
-    await this.applyEffect(lease.token, error);
   }
 
   async add(accounts: Omit<NewAccount, 'pool'>[], pool: string): Promise<{ added: string[]; duplicates: string[] }> {

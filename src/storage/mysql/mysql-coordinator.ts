@@ -1,5 +1,6 @@
 import type { Pool, PoolConnection, RowDataPacket } from 'mysql2/promise';
 import { isUsableForSlot, newInstanceId, newSlotId, type ClusterEvent, type ClusterMessage, type Coordinator, type SlotOutcome } from '../../cluster/coordinator';
+import { withTransaction } from './mysql-dialect';
 
 /**
  * Coordination over MySQL/MariaDB. MySQL has no notification channel, so `delivery` is `poll`: the
@@ -93,18 +94,7 @@ export class MysqlCoordinator implements Coordinator {
     this.listeners.clear();
   }
 
-  private async transaction<T>(work: (connection: PoolConnection) => Promise<T>): Promise<T> {
-    const connection = await this.pool.getConnection();
-    try {
-      await connection.beginTransaction();
-      const result = await work(connection);
-      await connection.commit();
-      return result;
-    } catch (error) {
-      await connection.rollback().catch(() => {});
-      throw error;
-    } finally {
-      connection.release();
-    }
+  private transaction<T>(work: (connection: PoolConnection) => Promise<T>): Promise<T> {
+    return withTransaction(this.pool, work);
   }
 }

@@ -60,27 +60,32 @@ function isRetryable(error: unknown): boolean {
   return errno === DEADLOCK || errno === LOCK_WAIT_TIMEOUT;
 }
 
+/** Runs `work` in one transaction on one connection; a deadlock victim is run again from the start. */
+export async function withTransaction<T>(pool: Pool, work: (connection: PoolConnection) => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    const connection = await pool.getConnection();
+    try {
+      await connection.beginTransaction();
+      const result = await work(connection);
+      await connection.commit();
+      return result;
+    } catch (error) {
+      await connection.rollback().catch(() => {});
+      if (attempt >= ATTEMPTS || !isRetryable(error)) throw error;
+    } finally {
+      connection.release();
+    }
+  }
+}
+
 export function mysqlDialect(pool: Pool): SqlDialect {
   const read = async (statement: string, values: unknown[] = []) => {
     const [rows] = await pool.query<RowDataPacket[]>(statement, values);
     return rows;
   };
   return {
-    async transaction<T>(work: (session: SqlSession) => Promise<T>): Promise<T> {
-      for (let attempt = 1; ; attempt++) {
-        const connection = await pool.getConnection();
-        try {
-          await connection.beginTransaction();
-          const result = await work(session(connection));
-          await connection.commit();
-          return result;
-        } catch (error) {
-          await connection.rollback().catch(() => {});
-          if (attempt >= ATTEMPTS || !isRetryable(error)) throw error;
-        } finally {
-          connection.release();
-        }
-      }
+    transaction<T>(work: (session: SqlSession) => Promise<T>): Promise<T> {
+      return withTransaction(pool, (connection) => work(session(connection)));
     },
     async list(filter: { pool?: string; status?: AccountStatus }): Promise<Account[]> {
       const conditions: string[] = [];
