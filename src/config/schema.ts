@@ -77,6 +77,7 @@ export const RetrySection = Type.Object({
   retry_backoff_factor: Type.Number({ minimum: 1, default: 2.0, description: 'Backoff factor' }),
   retry_backoff_max: seconds(20.0, 'Longest single backoff (s)'),
   retry_budget: seconds(60.0, 'Total backoff budget per request (s)'),
+  max_cooled_accounts: count(2, 'Accounts one request may put into cooling; a further rate limit fails the request instead of cooling more (one bad upstream moment cannot drain the pool)', 1),
 });
 
 export const TokenSection = Type.Object({

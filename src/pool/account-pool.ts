@@ -16,6 +16,7 @@ import { UpstreamError } from '../upstream/errors';
 import { PoolIndex } from './pool-index';
 import { candidatePools } from './selection';
 import { sharedLease } from './shared-lease';
+import { runBounded } from './run-bounded';
 import { poolForWindow } from './tier-detection';
 
 /**
@@ -56,6 +57,11 @@ export interface AcquireRequest {
   /** Accounts this request already tried. */
   exclude?: ReadonlySet<string>;
   preferTags?: string[];
+  /**
+   * Sticky affinity: requests with the same key (a conversation, an API-key session) go to the
+   * account the last one used while it stays selectable; otherwise the usual pick, remembered.
+   */
+  affinityKey?: string;
 }
 
 export interface PoolStats {
@@ -75,6 +81,9 @@ const SHARED_ATTEMPTS = 16;
 /** Longest a per-account quota sync may hold its lock; a sync is one HTTP call. */
 const SYNC_LOCK_MS = 60_000;
 
+/** Affinity keys remembered, least recently used dropped first: bounded memory whatever the traffic. */
+const AFFINITY_LIMIT = 50_000;
+
 const OPERATOR_DISABLED = 'disabled by operator';
 const REASON_LIMIT = 200;
 
@@ -88,6 +97,8 @@ export class AccountPool {
   private lastChangeCheck = 0;
   private readonly coordinator: Coordinator | null;
   private readonly pendingWrites = new Set<Promise<void>>();
+  private readonly affinity = new Map<string, string>();
+  private lastOnDemandRefresh = -Infinity;
 
   constructor(options: AccountPoolOptions) {
     this.coordinator = options.coordinator === undefined ? (options.storage.coordinator ?? null) : options.coordinator;
@@ -123,13 +134,16 @@ export class AccountPool {
   acquire(request: AcquireRequest): Lease | null {
     const tokenConfig = this.config().token;
     this.index.setMode(tokenConfig.consumed_mode_enabled ? 'consumed' : 'quota');
-    const account = this.index.pick({
+    const pick = {
       pools: candidatePools(request.model.tier),
       exclude: request.exclude,
       preferTags: request.preferTags,
       maxInFlight: tokenConfig.max_inflight_per_account,
       random: this.random,
-    });
+    };
+    const sticky = request.affinityKey === undefined ? undefined : this.affinity.get(request.affinityKey);
+    const account = (sticky === undefined ? null : this.index.pickExact(sticky, pick)) ?? this.index.pick(pick);
+    if (account && request.affinityKey !== undefined) this.remember(request.affinityKey, account.token);
     if (!account) return null;
     this.index.changeInFlight(account.token, 1);
     let released = false;
@@ -175,6 +189,35 @@ export class AccountPool {
     return null;
   }
 
+  private remember(key: string, token: string): void {
+    this.affinity.delete(key); // re-inserting moves the key to the newest end
+    this.affinity.set(key, token);
+    if (this.affinity.size > AFFINITY_LIMIT) this.affinity.delete(this.affinity.keys().next().value!);
+  }
+
+  /**
+   * When a request finds no account: sync up to `token.on_demand_refresh_max_tokens` cooling
+   * accounts (never-synced, then oldest sync first) in case their quota is back. At most once per
+   * `on_demand_refresh_min_interval_sec` across all instances: the lock is taken for that long and
+   * deliberately not released. Returns how many accounts came back.
+   */
+  async refreshOnDemand(): Promise<number> {
+    const config = this.config();
+    const tokenConfig = config.token;
+    if (!tokenConfig.on_demand_refresh_enabled) return 0;
+    const now = this.clock();
+    const intervalMs = tokenConfig.on_demand_refresh_min_interval_sec * 1000;
+    if (now - this.lastOnDemandRefresh < intervalMs) return 0;
+    this.lastOnDemandRefresh = now;
+    if (this.coordinator && !(await this.coordinator.tryLock('on-demand-refresh', Math.max(1, intervalMs)))) return 0;
+    const cooling = this.coordinator ? await this.storage.accounts.list({ status: 'cooling' }) : this.accounts({ status: 'cooling' });
+    const due = cooling
+      .sort((a, b) => (a.lastSyncAt ?? -Infinity) - (b.lastSyncAt ?? -Infinity))
+      .slice(0, tokenConfig.on_demand_refresh_max_tokens);
+    const outcomes = await runBounded(due, config.usage.concurrent, (account) => this.sync(account.token));
+    return outcomes.filter((outcome) => outcome.status === 'fulfilled' && outcome.value?.status === 'active').length;
+  }
+
   /** Re-reads these accounts from storage (another instance said they changed). */
   async refreshTokens(tokens: readonly string[]): Promise<void> {
     for (const token of tokens) this.absorb(token, await this.storage.accounts.get(token));
@@ -195,9 +238,13 @@ export class AccountPool {
     return this.track(this.charge(lease, units));
   }
 
-  /** Applies what the error says about the account, and releases the lease. */
-  reportFailure(lease: Lease, error: UpstreamError): Promise<void> {
+  /**
+   * Applies what the error says about the account, and releases the lease. `spareAccount` skips a
+   * cooldown (the request already cooled as many accounts as it may: see retry.max_cooled_accounts).
+   */
+  reportFailure(lease: Lease, error: UpstreamError, options: { spareAccount?: boolean } = {}): Promise<void> {
     lease.release();
+    if (options.spareAccount && error.accountEffect === 'cool') return Promise.resolve();
     return this.track(this.applyEffect(lease.token, error));
   }
 

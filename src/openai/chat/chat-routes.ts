@@ -72,6 +72,7 @@ export function chatRoutes(deps: ChatDependencies) {
             topP: body.top_p,
             reasoningEffort: body.reasoning_effort,
             signal: request.signal,
+            affinityKey: request.headers.get('x-grok2api-session') ?? body.user ?? undefined,
           },
           deps,
         );
