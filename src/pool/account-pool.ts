@@ -197,7 +197,8 @@ export class AccountPool {
 
   /**
    * When a request finds no account: sync up to `token.on_demand_refresh_max_tokens` cooling
-   * accounts (never-synced, then oldest sync first) in case their quota is back. At most once per
+   * accounts without a pending upstream wait (never-synced, then oldest sync first) in case their
+   * quota is back. At most once per
    * `on_demand_refresh_min_interval_sec` across all instances: the lock is taken for that long and
    * deliberately not released. Returns how many accounts came back.
    */
@@ -211,7 +212,9 @@ export class AccountPool {
     this.lastOnDemandRefresh = now;
     if (this.coordinator && !(await this.coordinator.tryLock('on-demand-refresh', Math.max(1, intervalMs)))) return 0;
     const cooling = this.coordinator ? await this.storage.accounts.list({ status: 'cooling' }) : this.accounts({ status: 'cooling' });
+    // An account the upstream told to wait (Retry-After) comes back by itself when the wait is over.
     const due = cooling
+      .filter((account) => account.cooldownUntil === null || account.cooldownUntil <= now)
       .sort((a, b) => (a.lastSyncAt ?? -Infinity) - (b.lastSyncAt ?? -Infinity))
       .slice(0, tokenConfig.on_demand_refresh_max_tokens);
     const outcomes = await runBounded(due, config.usage.concurrent, (account) => this.sync(account.token));
