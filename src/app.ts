@@ -2,6 +2,7 @@ import { Elysia } from 'elysia';
 import { openapi } from '@elysiajs/openapi';
 import { configRoutes } from './admin/config-routes';
 import { tokensRoutes } from './admin/tokens-routes';
+import { transferRoutes } from './admin/transfer/transfer-routes';
 import { parseKeyList, requireBearer } from './auth/bearer';
 import type { ConfigStore } from './config/store';
 import { errorHandler } from './http/error-handler';
@@ -60,6 +61,7 @@ export function createApp(deps: AppDependencies) {
     .use(modelsRoutes(apiGuard))
     .use(chatRoutes({ pool: deps.pool, grok: deps.grok, config, logger: deps.logger, fetch: deps.fetch, guard: apiGuard }))
     .use(tokensRoutes({ pool: deps.pool, storage: deps.storage, config }))
-    .use(configRoutes({ config: deps.config, guard: adminGuard })) as unknown as Elysia;
+    .use(configRoutes({ config: deps.config, guard: adminGuard }))
+    .use(transferRoutes({ guard: adminGuard, storage: deps.storage, pool: deps.pool })) as unknown as Elysia;
   return app;
 }
