@@ -15,6 +15,8 @@ import { requestLog } from './ops/request-log';
 import type { AccountPool } from './pool/account-pool';
 import type { Storage } from './storage/types';
 import type { GrokClient } from './upstream/grok/client';
+import { UsageRecorder } from './usage/usage-recorder';
+import { usageRoutes } from './usage/usage-routes';
 import { VERSION } from './version';
 
 export interface AppDependencies {
@@ -30,6 +32,7 @@ export interface AppDependencies {
 /** Composes the feature plugins. Tests build it and call `app.handle` without listening. */
 export function createApp(deps: AppDependencies) {
   const config = () => deps.config.get();
+  const usage = new UsageRecorder(deps.storage.records, () => config().log.usage_retention_days);
   const apiGuard = (request: Request) => requireBearer(request.headers.get('authorization'), parseKeyList(config().app.api_key));
   const adminGuard = (request: Request) => {
     const appKey = config().app.app_key;
@@ -59,9 +62,10 @@ export function createApp(deps: AppDependencies) {
       }),
     )
     .use(modelsRoutes(apiGuard))
-    .use(chatRoutes({ pool: deps.pool, grok: deps.grok, config, logger: deps.logger, fetch: deps.fetch, guard: apiGuard }))
+    .use(chatRoutes({ pool: deps.pool, grok: deps.grok, config, logger: deps.logger, fetch: deps.fetch, guard: apiGuard, usage }))
     .use(tokensRoutes({ pool: deps.pool, storage: deps.storage, config }))
     .use(configRoutes({ config: deps.config, guard: adminGuard }))
-    .use(transferRoutes({ guard: adminGuard, storage: deps.storage, pool: deps.pool })) as unknown as Elysia;
+    .use(transferRoutes({ guard: adminGuard, storage: deps.storage, pool: deps.pool }))
+    .use(usageRoutes({ guard: adminGuard, records: deps.storage.records })) as unknown as Elysia;
   return app;
 }

@@ -17,10 +17,13 @@ import { activeToolNames } from './active-tools';
 import { streamChatCompletion, type TurnOutcome } from './stream-response';
 import { answerUsage } from './answer-usage';
 import { validateChatRequest } from './validate';
+import type { UsageRecorder } from '../../usage/usage-recorder';
 
 export interface ChatDependencies extends TurnDependencies {
   /** Throws an ApiError unless the request carries a valid API key. */
   guard: (request: Request) => void;
+  /** Keeps a usage record per request that reached an account. */
+  usage?: UsageRecorder;
 }
 
 const completionId = () => `chatcmpl-${randomBytes(12).toString('hex')}`;
@@ -42,6 +45,7 @@ export function chatRoutes(deps: ChatDependencies) {
   return new Elysia({ name: 'openai-chat' }).post(
     '/v1/chat/completions',
     async ({ body, request }) => {
+      const startedAt = Date.now();
       deps.guard(request);
       validateChatRequest(body);
       const model = findModel(body.model);
@@ -82,11 +86,22 @@ export function chatRoutes(deps: ChatDependencies) {
       }
 
       const assembler = new AnswerAssembler(toolNames);
+      const usage = () => answerUsage(message, assembler);
       const settle = (outcome: TurnOutcome) => {
         releaseSlot();
         settleTurn(turn, deps, model.cost, outcome);
+        const counted = usage();
+        void deps.usage?.record({
+          startedAt,
+          authorization: request.headers.get('authorization'),
+          model: body.model,
+          token: turn.lease.token,
+          outcome: outcome.kind,
+          answerText: assembler.content + assembler.reasoning,
+          promptTokens: counted.prompt_tokens,
+          completionTokens: counted.completion_tokens,
+        });
       };
-      const usage = () => answerUsage(message, assembler);
 
       if (body.stream ?? config.app.stream) {
         return streamChatCompletion({
