@@ -6,6 +6,9 @@ import { migrateMysql } from './migrations';
 import { mysqlDialect } from './mysql-dialect';
 import { MysqlRecordStore } from './record-store';
 import { MysqlCoordinator } from './mysql-coordinator';
+import type { RowDataPacket } from 'mysql2/promise';
+import { adoptReferenceLayout } from '../reference-layout';
+import { REFERENCE_TOKENS_QUERY, referenceSqlRow } from '../reference-sql';
 
 /**
  * MySQL and MariaDB through mysql2: the most used and actively released MySQL client for
@@ -51,7 +54,7 @@ export async function openMysqlStorage(options: MysqlStorageOptions): Promise<St
     throw error;
   }
   let closed = false;
-  return {
+  const storage: Storage = {
     kind: 'mysql',
     accounts: new SqlAccountStore(mysqlDialect(pool), clock),
     records: new MysqlRecordStore(pool, clock),
@@ -65,4 +68,13 @@ export async function openMysqlStorage(options: MysqlStorageOptions): Promise<St
       await pool.end();
     },
   };
+  await adoptReferenceLayout(storage, async () => {
+    const [tables] = await pool.query<RowDataPacket[]>(
+      "SELECT COUNT(*) AS total FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name = 'tokens'",
+    );
+    if (Number(tables[0]?.total ?? 0) === 0) return [];
+    const [rows] = await pool.query<RowDataPacket[]>(REFERENCE_TOKENS_QUERY);
+    return rows.map((row) => referenceSqlRow(row));
+  });
+  return storage;
 }

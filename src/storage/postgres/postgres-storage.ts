@@ -6,6 +6,8 @@ import { migratePostgres } from './migrations';
 import { PostgresCoordinator } from './postgres-coordinator';
 import { postgresDialect } from './postgres-dialect';
 import { PostgresRecordStore } from './record-store';
+import { adoptReferenceLayout } from '../reference-layout';
+import { REFERENCE_TOKENS_QUERY, referenceSqlRow } from '../reference-sql';
 
 export interface PostgresStorageOptions {
   /** `postgres://`, `postgresql://` or `postgresql+asyncpg://` with optional `?sslmode=`. */
@@ -45,7 +47,7 @@ export async function openPostgresStorage(options: PostgresStorageOptions): Prom
     throw error;
   }
   let closed = false;
-  return {
+  const storage: Storage = {
     kind: 'postgres',
     coordinator,
     accounts: new SqlAccountStore(postgresDialect(sql), clock),
@@ -60,4 +62,10 @@ export async function openPostgresStorage(options: PostgresStorageOptions): Prom
       await sql.end({ timeout: 5 });
     },
   };
+  await adoptReferenceLayout(storage, async () => {
+    const [table] = await sql<{ name: string | null }[]>`SELECT to_regclass('tokens')::text AS name`;
+    if (!table?.name) return [];
+    return (await sql.unsafe(REFERENCE_TOKENS_QUERY)).map((row) => referenceSqlRow(row as Record<string, unknown>));
+  });
+  return storage;
 }

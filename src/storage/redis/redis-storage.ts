@@ -3,6 +3,8 @@ import { parseConnectionUrl, tlsMode } from '../connection-url';
 import type { Storage } from '../types';
 import { RedisAccountStore } from './account-store';
 import { RedisCoordinator } from './redis-coordinator';
+import { adoptReferenceLayout } from '../reference-layout';
+import { readReferenceRedis } from './reference-reader';
 import { RedisRecordStore } from './record-store';
 
 export interface RedisStorageOptions {
@@ -69,7 +71,7 @@ export async function openRedisStorage(options: RedisStorageOptions): Promise<St
     throw error;
   }
   let closed = false;
-  return {
+  const storage: Storage = {
     kind: 'redis',
     coordinator,
     accounts: new RedisAccountStore(redis, prefix, clock),
@@ -84,4 +86,6 @@ export async function openRedisStorage(options: RedisStorageOptions): Promise<St
       await redis.quit().catch(() => redis.disconnect());
     },
   };
+  await adoptReferenceLayout(storage, () => readReferenceRedis(redis, prefix));
+  return storage;
 }
