@@ -41,11 +41,14 @@ describe('MySQL / MariaDB', () => {
 describe('MySQL driver', () => {
   test('instances starting at once apply each migration exactly once', async () => {
     const fresh = await createMysqlDatabase('my_race');
-    const opened = await Promise.all(Array.from({ length: 4 }, () => openMysqlStorage({ url: fresh.url })));
-    await Promise.all(opened.map((storage) => storage.close()));
-    const rows = await query(fresh.url, 'SELECT version FROM schema_version ORDER BY version');
-    expect(rows.map((row) => Number(row.version))).toEqual(Array.from({ length: MYSQL_SCHEMA_VERSION }, (_, index) => index + 1));
-    await fresh.drop();
+    try {
+      const opened = await Promise.all(Array.from({ length: 4 }, () => openMysqlStorage({ url: fresh.url })));
+      await Promise.all(opened.map((storage) => storage.close()));
+      const rows = await query(fresh.url, 'SELECT version FROM schema_version ORDER BY version');
+      expect(rows.map((row) => Number(row.version))).toEqual(Array.from({ length: MYSQL_SCHEMA_VERSION }, (_, index) => index + 1));
+    } finally {
+      await fresh.drop();
+    }
   });
 
   test('tokens differing only by case are different accounts', async () => {

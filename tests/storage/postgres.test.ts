@@ -45,13 +45,16 @@ describe('PostgreSQL driver', () => {
 
   test('instances starting at once apply each migration exactly once', async () => {
     const fresh = await createPostgresDatabase('pg_race');
-    const opened = await Promise.all(Array.from({ length: 4 }, () => openPostgresStorage({ url: fresh.url })));
-    await Promise.all(opened.map((storage) => storage.close()));
-    const sql = postgres(fresh.url, { max: 1 });
-    const rows = await sql`SELECT version FROM schema_version ORDER BY version`;
-    expect(rows.map((row) => row.version)).toEqual(Array.from({ length: POSTGRES_SCHEMA_VERSION }, (_, index) => index + 1));
-    await sql.end();
-    await fresh.drop();
+    try {
+      const opened = await Promise.all(Array.from({ length: 4 }, () => openPostgresStorage({ url: fresh.url })));
+      await Promise.all(opened.map((storage) => storage.close()));
+      const sql = postgres(fresh.url, { max: 1 });
+      const rows = await sql`SELECT version FROM schema_version ORDER BY version`;
+      await sql.end();
+      expect(rows.map((row) => row.version)).toEqual(Array.from({ length: POSTGRES_SCHEMA_VERSION }, (_, index) => index + 1));
+    } finally {
+      await fresh.drop();
+    }
   });
 
   test('two connection pools charging one account never lose a charge', async () => {
