@@ -35,7 +35,7 @@ export interface Coordinator {
   subscribe(listener: (message: ClusterMessage) => void): () => void;
   /** Takes the named lock unless another holder's lease on it is still running; release gives it back early. */
   tryLock(name: string, ttlMs: number): Promise<{ release(): Promise<void> } | null>;
-  /** Takes one of `limit` slots of an account (0 = unlimited, still checks the account is usable). */
+  /** Takes one of `limit` slots of an account (0 = unlimited: only checks the account is usable, writes nothing). */
   acquireSlot(token: string, limit: number, ttlMs: number, now: number): Promise<SlotOutcome>;
   /** Extends a held slot (long streams). False when it had already expired. */
   renewSlot(token: string, slotId: string, ttlMs: number, now: number): Promise<boolean>;

@@ -60,6 +60,12 @@ export class MysqlCoordinator implements Coordinator {
   async acquireSlot(token: string, limit: number, ttlMs: number, now: number): Promise<SlotOutcome> {
     const slotId = newSlotId(this.instanceId, this.sequence++);
     const ttl = Math.max(1, Math.ceil(ttlMs));
+    if (limit <= 0) {
+      // Nothing to count, so no lock and no write: just the usability check.
+      const [rows] = await this.pool.query<RowDataPacket[]>('SELECT status, quota, cooldown_until FROM accounts WHERE token = ?', [token]);
+      const account = rows[0];
+      return account && isUsableForSlot(String(account.status), Number(account.quota), account.cooldown_until, now) ? { result: 'granted', slotId } : { result: 'unusable' };
+    }
     return this.transaction(async (connection): Promise<SlotOutcome> => {
       const [accounts] = await connection.query<RowDataPacket[]>(
         `SELECT status, quota, cooldown_until, ${DATABASE_NOW} AS now FROM accounts WHERE token = ? FOR UPDATE`,
@@ -69,10 +75,8 @@ export class MysqlCoordinator implements Coordinator {
       if (!account || !isUsableForSlot(String(account.status), Number(account.quota), account.cooldown_until, now)) return { result: 'unusable' };
       const databaseNow = Number(account.now);
       await connection.query('DELETE FROM account_slots WHERE token = ? AND expires_at <= ?', [token, databaseNow]);
-      if (limit > 0) {
-        const [held] = await connection.query<RowDataPacket[]>('SELECT COUNT(*) AS total FROM account_slots WHERE token = ?', [token]);
-        if (Number(held[0]!.total) >= limit) return { result: 'busy' };
-      }
+      const [held] = await connection.query<RowDataPacket[]>('SELECT COUNT(*) AS total FROM account_slots WHERE token = ?', [token]);
+      if (Number(held[0]!.total) >= limit) return { result: 'busy' };
       await connection.query('INSERT INTO account_slots (token, slot_id, expires_at) VALUES (?, ?, ?)', [token, slotId, databaseNow + ttl]);
       return { result: 'granted', slotId };
     });

@@ -66,6 +66,12 @@ export class PostgresCoordinator implements Coordinator {
   async acquireSlot(token: string, limit: number, ttlMs: number, now: number): Promise<SlotOutcome> {
     const slotId = newSlotId(this.instanceId, this.sequence++);
     const ttl = Math.max(1, Math.ceil(ttlMs));
+    if (limit <= 0) {
+      // Nothing to count, so no lock and no write: just the usability check.
+      const [account] = await this.sql<{ status: string; quota: string; cooldown_until: string | null }[]>`
+        SELECT status, quota, cooldown_until FROM accounts WHERE token = ${token}`;
+      return account && usable(account.status, Number(account.quota), account.cooldown_until, now) ? { result: 'granted', slotId } : { result: 'unusable' };
+    }
     return (await this.sql.begin(async (transaction) => {
       const [account] = await transaction<{ status: string; quota: string; cooldown_until: string | null }[]>`
         SELECT status, quota, cooldown_until FROM accounts WHERE token = ${token} FOR UPDATE`;
@@ -73,10 +79,8 @@ export class PostgresCoordinator implements Coordinator {
       const [clock] = await transaction<{ now: string }[]>`SELECT (extract(epoch from clock_timestamp()) * 1000)::bigint AS now`;
       const databaseNow = Number(clock!.now);
       await transaction`DELETE FROM account_slots WHERE token = ${token} AND expires_at <= ${databaseNow}`;
-      if (limit > 0) {
-        const [held] = await transaction<{ total: string }[]>`SELECT COUNT(*) AS total FROM account_slots WHERE token = ${token}`;
-        if (Number(held!.total) >= limit) return { result: 'busy' };
-      }
+      const [held] = await transaction<{ total: string }[]>`SELECT COUNT(*) AS total FROM account_slots WHERE token = ${token}`;
+      if (Number(held!.total) >= limit) return { result: 'busy' };
       await transaction`INSERT INTO account_slots (token, slot_id, expires_at) VALUES (${token}, ${slotId}, ${databaseNow + ttl})`;
       return { result: 'granted', slotId };
     })) as SlotOutcome;

@@ -5,7 +5,8 @@ import { LuaScript } from './lua-script';
 /**
  * Coordination over Redis: notices on one pub/sub channel (`<prefix>events`), locks as
  * `SET NX PX` keys released only by their holder, and an account's request slots as a sorted set
- * (`<prefix>slots:<token>`, slot id scored by its expiry on the Redis clock). Taking a slot also
+ * (`<prefix>slots:<token>`, slot id scored by its expiry on the Redis clock; with no limit nothing
+ * needs counting, so nothing is written). Taking a slot also
  * checks the stored account is usable, in the same script, so an account disabled on one instance
  * cannot be taken by another that has not heard about it yet.
  */
@@ -18,11 +19,12 @@ local now = tonumber(ARGV[1])
 local usable = account.quota > 0 and (account.status == 'active' or
   (account.status == 'cooling' and account.cooldownUntil ~= cjson.null and account.cooldownUntil <= now))
 if not usable then return -1 end
+local limit = tonumber(ARGV[2])
+if limit <= 0 then return 1 end
 local time = redis.call('TIME')
 local clock = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
 redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', clock)
-local limit = tonumber(ARGV[2])
-if limit > 0 and redis.call('ZCARD', KEYS[2]) >= limit then return 0 end
+if redis.call('ZCARD', KEYS[2]) >= limit then return 0 end
 local ttl = tonumber(ARGV[3])
 redis.call('ZADD', KEYS[2], clock + ttl, ARGV[4])
 redis.call('PEXPIRE', KEYS[2], ttl * 2)

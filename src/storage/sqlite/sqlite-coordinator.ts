@@ -51,6 +51,13 @@ export class SqliteCoordinator implements Coordinator {
   async acquireSlot(token: string, limit: number, ttlMs: number, now: number): Promise<SlotOutcome> {
     const slotId = newSlotId(this.instanceId, this.sequence++);
     const clock = this.clock();
+    if (limit <= 0) {
+      // Nothing to count, so no write transaction: just the usability check, one indexed read.
+      const account = this.database
+        .query<{ status: string; quota: number; cooldown_until: number | null }, [string]>('SELECT status, quota, cooldown_until FROM accounts WHERE token = ?')
+        .get(token);
+      return account && isUsableForSlot(account.status, account.quota, account.cooldown_until, now) ? { result: 'granted', slotId } : { result: 'unusable' };
+    }
     return this.database
       .transaction((): SlotOutcome => {
         const account = this.database
@@ -58,10 +65,8 @@ export class SqliteCoordinator implements Coordinator {
           .get(token);
         if (!account || !isUsableForSlot(account.status, account.quota, account.cooldown_until, now)) return { result: 'unusable' };
         this.database.query('DELETE FROM account_slots WHERE token = ? AND expires_at <= ?').run(token, clock);
-        if (limit > 0) {
-          const held = this.database.query<{ total: number }, [string]>('SELECT COUNT(*) AS total FROM account_slots WHERE token = ?').get(token);
-          if ((held?.total ?? 0) >= limit) return { result: 'busy' };
-        }
+        const held = this.database.query<{ total: number }, [string]>('SELECT COUNT(*) AS total FROM account_slots WHERE token = ?').get(token);
+        if ((held?.total ?? 0) >= limit) return { result: 'busy' };
         this.database.query('INSERT INTO account_slots (token, slot_id, expires_at) VALUES (?, ?, ?)').run(token, slotId, clock + Math.max(1, Math.ceil(ttlMs)));
         return { result: 'granted', slotId };
       })
