@@ -13,10 +13,11 @@ import {
   type Storage,
 } from '../storage/types';
 import { UpstreamError } from '../upstream/errors';
+import { AffinityMap } from './affinity-map';
+import { OnDemandRefresh } from './on-demand-refresh';
 import { PoolIndex } from './pool-index';
 import { candidatePools } from './selection';
 import { sharedLease } from './shared-lease';
-import { runBounded } from './run-bounded';
 import { poolForWindow } from './tier-detection';
 
 /**
@@ -81,9 +82,6 @@ const SHARED_ATTEMPTS = 16;
 /** Longest a per-account quota sync may hold its lock; a sync is one HTTP call. */
 const SYNC_LOCK_MS = 60_000;
 
-/** Affinity keys remembered, least recently used dropped first: bounded memory whatever the traffic. */
-const AFFINITY_LIMIT = 50_000;
-
 const OPERATOR_DISABLED = 'disabled by operator';
 const REASON_LIMIT = 200;
 
@@ -97,8 +95,8 @@ export class AccountPool {
   private lastChangeCheck = 0;
   private readonly coordinator: Coordinator | null;
   private readonly pendingWrites = new Set<Promise<void>>();
-  private readonly affinity = new Map<string, string>();
-  private lastOnDemandRefresh = -Infinity;
+  private readonly affinity = new AffinityMap();
+  private readonly onDemandRefresh: OnDemandRefresh;
 
   constructor(options: AccountPoolOptions) {
     this.coordinator = options.coordinator === undefined ? (options.storage.coordinator ?? null) : options.coordinator;
@@ -108,6 +106,13 @@ export class AccountPool {
     this.clock = options.clock ?? Date.now;
     this.random = options.random ?? Math.random;
     this.index = new PoolIndex(this.clock);
+    this.onDemandRefresh = new OnDemandRefresh({
+      config: this.config,
+      clock: this.clock,
+      coordinator: this.coordinator,
+      coolingAccounts: async () => (this.coordinator ? this.storage.accounts.list({ status: 'cooling' }) : this.accounts({ status: 'cooling' })),
+      sync: (token) => this.sync(token),
+    });
   }
 
   /** Fills the index from storage (start-up, or after a bulk change). */
@@ -143,7 +148,7 @@ export class AccountPool {
     };
     const sticky = request.affinityKey === undefined ? undefined : this.affinity.get(request.affinityKey);
     const account = (sticky === undefined ? null : this.index.pickExact(sticky, pick)) ?? this.index.pick(pick);
-    if (account && request.affinityKey !== undefined) this.remember(request.affinityKey, account.token);
+    if (account && request.affinityKey !== undefined) this.affinity.remember(request.affinityKey, account.token);
     if (!account) return null;
     this.index.changeInFlight(account.token, 1);
     let released = false;
@@ -189,36 +194,10 @@ export class AccountPool {
     return null;
   }
 
-  private remember(key: string, token: string): void {
-    this.affinity.delete(key); // re-inserting moves the key to the newest end
-    this.affinity.set(key, token);
-    if (this.affinity.size > AFFINITY_LIMIT) this.affinity.delete(this.affinity.keys().next().value!);
-  }
 
-  /**
-   * When a request finds no account: sync up to `token.on_demand_refresh_max_tokens` cooling
-   * accounts without a pending upstream wait (never-synced, then oldest sync first) in case their
-   * quota is back. At most once per
-   * `on_demand_refresh_min_interval_sec` across all instances: the lock is taken for that long and
-   * deliberately not released. Returns how many accounts came back.
-   */
-  async refreshOnDemand(): Promise<number> {
-    const config = this.config();
-    const tokenConfig = config.token;
-    if (!tokenConfig.on_demand_refresh_enabled) return 0;
-    const now = this.clock();
-    const intervalMs = tokenConfig.on_demand_refresh_min_interval_sec * 1000;
-    if (now - this.lastOnDemandRefresh < intervalMs) return 0;
-    this.lastOnDemandRefresh = now;
-    if (this.coordinator && !(await this.coordinator.tryLock('on-demand-refresh', Math.max(1, intervalMs)))) return 0;
-    const cooling = this.coordinator ? await this.storage.accounts.list({ status: 'cooling' }) : this.accounts({ status: 'cooling' });
-    // An account the upstream told to wait (Retry-After) comes back by itself when the wait is over.
-    const due = cooling
-      .filter((account) => account.cooldownUntil === null || account.cooldownUntil <= now)
-      .sort((a, b) => (a.lastSyncAt ?? -Infinity) - (b.lastSyncAt ?? -Infinity))
-      .slice(0, tokenConfig.on_demand_refresh_max_tokens);
-    const outcomes = await runBounded(due, config.usage.concurrent, (account) => this.sync(account.token));
-    return outcomes.filter((outcome) => outcome.status === 'fulfilled' && outcome.value?.status === 'active').length;
+  /** See OnDemandRefresh: syncs cooling accounts when a request finds none free; returns how many came back. */
+  refreshOnDemand(): Promise<number> {
+    return this.onDemandRefresh.run();
   }
 
   /** Re-reads these accounts from storage (another instance said they changed). */
