@@ -26,7 +26,20 @@ export interface ClusterSyncOptions {
 interface SharedConfig {
   from: string;
   serial: string;
-  values: Config;
+  /** Only the keys that changed: values that came from this instance's environment never travel. */
+  values: Record<string, Record<string, unknown>>;
+}
+
+/** The keys whose values differ between two configs, by section. */
+export function changedKeys(before: Config, after: Config): Record<string, Record<string, unknown>> {
+  const patch: Record<string, Record<string, unknown>> = {};
+  const previous = before as unknown as Record<string, Record<string, unknown>>;
+  for (const [section, values] of Object.entries(after as unknown as Record<string, Record<string, unknown>>)) {
+    for (const [key, value] of Object.entries(values)) {
+      if (JSON.stringify(value) !== JSON.stringify(previous[section]?.[key])) (patch[section] ??= {})[key] = value;
+    }
+  }
+  return patch;
 }
 
 const COLLECTION = 'cluster';
@@ -39,6 +52,7 @@ export async function startClusterSync(options: ClusterSyncOptions): Promise<{ s
   let sequence = 0;
   // What is stored now was already there at start: this instance's own config file wins at start-up.
   let lastSerial = (await records.get<SharedConfig>(COLLECTION, CONFIG_ID))?.serial ?? '';
+  let current = config.get();
 
   const applyConfig = async (values: unknown) => {
     applyingRemote = true;
@@ -51,8 +65,10 @@ export async function startClusterSync(options: ClusterSyncOptions): Promise<{ s
     }
   };
 
-  const unsubscribeConfig = config.subscribe((values) => {
-    if (applyingRemote) return;
+  const unsubscribeConfig = config.subscribe((next) => {
+    const values = changedKeys(current, next);
+    current = next;
+    if (applyingRemote || Object.keys(values).length === 0) return;
     const serial = `${coordinator.instanceId}:${clock()}:${sequence++}`;
     lastSerial = serial;
     void records

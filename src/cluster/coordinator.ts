@@ -14,7 +14,7 @@ export type ClusterEvent =
   | { kind: 'accounts'; tokens: string[] }
   /** The account set changed wholesale (replace, bulk import): reload everything. */
   | { kind: 'reload' }
-  /** The operator changed the config; `values` is the config as that instance now runs it. */
+  /** The operator changed the config; `values` holds only the keys that changed, by section. */
   | { kind: 'config'; values: unknown };
 
 export interface ClusterMessage {
