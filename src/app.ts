@@ -5,6 +5,7 @@ import { renderAnthropicError } from './anthropic/errors';
 import { messagesRoutes } from './anthropic/messages-routes';
 import { configRoutes } from './admin/config-routes';
 import { tokensRoutes } from './admin/tokens-routes';
+import { transferRoutes } from './admin/transfer/transfer-routes';
 import { parseKeyList, requireBearer } from './auth/bearer';
 import type { ConfigStore } from './config/store';
 import type { ClearanceRefresher } from './cloudflare/clearance-refresher';
@@ -28,6 +29,8 @@ import { requestLog } from './ops/request-log';
 import type { AccountPool } from './pool/account-pool';
 import type { Storage } from './storage/types';
 import type { GrokClient } from './upstream/grok/client';
+import { UsageRecorder } from './usage/usage-recorder';
+import { usageRoutes } from './usage/usage-routes';
 import { VERSION } from './version';
 import { createMediaServices, mediaFeature } from './media/media-feature';
 
@@ -56,6 +59,7 @@ export interface AppDependencies {
 /** Composes the feature plugins. Tests build it and call `app.handle` without listening. */
 export function createApp(deps: AppDependencies) {
   const config = () => deps.config.get();
+  const usage = new UsageRecorder(deps.storage.records, () => config().log.usage_retention_days);
   const apiGuard = (request: Request) => requireBearer(request.headers.get('authorization'), parseKeyList(config().app.api_key));
   const adminGuard = (request: Request) => {
     const appKey = config().app.app_key;
@@ -65,7 +69,7 @@ export function createApp(deps: AppDependencies) {
 
   const turnDependencies = { pool: deps.pool, grok: deps.grok, config, logger: deps.logger, fetch: deps.fetch };
   // One runner for every client API: one concurrency cap on upstream chat calls.
-  const conversations = new ConversationRunner(turnDependencies);
+  const conversations = new ConversationRunner({ ...turnDependencies, usage });
   const media = createMediaServices(deps, apiGuard);
   const metrics = deps.metrics ?? createGatewayMetrics({ poolStats: () => deps.pool.stats() });
   const instance = deps.instance ?? { id: randomUUID(), startedAt: Date.now() };
@@ -114,6 +118,8 @@ export function createApp(deps: AppDependencies) {
         jobs: () => instance.jobs?.states() ?? [],
       }),
     )
-    .use(diagnosticsRoutes({ config, pool: deps.pool, grok: deps.grok, capture: deps.capture ?? new UpstreamCapture({ config }), clearance: deps.clearance, guard: adminGuard })) as unknown as Elysia;
+    .use(diagnosticsRoutes({ config, pool: deps.pool, grok: deps.grok, capture: deps.capture ?? new UpstreamCapture({ config }), clearance: deps.clearance, guard: adminGuard }))
+    .use(transferRoutes({ guard: adminGuard, storage: deps.storage, pool: deps.pool }))
+    .use(usageRoutes({ guard: adminGuard, records: deps.storage.records })) as unknown as Elysia;
   return app;
 }

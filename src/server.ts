@@ -1,6 +1,7 @@
 import { createApp } from './app';
 import { ClearanceRefresher } from './cloudflare/clearance-refresher';
 import { UpstreamCapture } from './diagnostics/upstream-capture';
+import { startClusterSync } from './cluster/cluster-sync';
 import { loadConfig } from './config/load';
 import { chooseLogFormat, Logger, parseLogLevel, rotationFromConfig } from './logging/logger';
 import { AccountPool } from './pool/account-pool';
@@ -20,6 +21,8 @@ export interface ServerOptions {
   hostname?: string;
   reusePort?: boolean;
   logger?: Logger;
+  /** How often the quota scheduler looks for due accounts (default one minute); tests shorten it. */
+  schedulerTickMs?: number;
 }
 
 export interface RunningServer {
@@ -72,7 +75,18 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   clearance.start();
   const pool: AccountPool = new AccountPool({ storage, config: () => config.get(), syncQuota: (token) => grok.rateLimits(token), observer: poolObserver });
   await pool.load();
-  const jobs = startBackgroundJobs({ pool, config: () => config.get(), logger, syncImported: imported !== null && imported.added > 0 });
+  const coordinator = storage.coordinator ?? null;
+  const clusterSync = coordinator ? await startClusterSync({ coordinator, pool, config, records: storage.records, logger }) : null;
+  const jobs = startBackgroundJobs({
+    pool,
+    config: () => config.get(),
+    logger,
+    syncImported: imported !== null && imported.added > 0,
+    schedulerTickMs: options.schedulerTickMs,
+    cluster: coordinator
+      ? { tryLock: (name, ttlMs) => coordinator.tryLock(name, ttlMs), coolingAccounts: () => storage.accounts.list({ status: 'cooling' }) }
+      : undefined,
+  });
   const instance = { id: randomUUID(), startedAt: Date.now(), jobs };
 
   const settings = config.get();
@@ -96,9 +110,11 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     async stop(graceMs = 30_000) {
       jobs.stopAll();
       clearance.stop();
+      clusterSync?.stop();
       const drained = server.stop(false);
       await Promise.race([drained, Bun.sleep(graceMs)]);
       server.stop(true);
+      await pool.settle(); // charges of the last requests are written before the store closes
       await storage.close();
     },
   };

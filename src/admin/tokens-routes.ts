@@ -147,6 +147,7 @@ export function tokensRoutes(deps: TokensRoutesDependencies) {
           const { accounts, invalid } = parseReplaceBody(body);
           const summary = await deps.storage.accounts.replaceAll(accounts);
           await deps.pool.load();
+          await deps.pool.announceReload();
           return {
             status: 'success',
             summary: { added: summary.added.length, updated: summary.updated.length, removed: summary.removed.length, invalid },

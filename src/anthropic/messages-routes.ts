@@ -41,7 +41,12 @@ export function messagesRoutes(deps: MessagesDependencies) {
         const conversationRequest = prepare(body);
         const id = messageId();
         const answer = new MessageAnswer(conversationRequest.reasoning !== 'hidden', body.stop_sequences ?? []);
-        const conversation = await deps.conversations.start(conversationRequest, request.signal);
+        const apiKey = request.headers.get('x-api-key');
+        const conversation = await deps.conversations.start(conversationRequest, request.signal, {
+          affinityKey: request.headers.get('x-grok2api-session') ?? anthropicUserId(body.metadata),
+          authorization: apiKey ? `Bearer ${apiKey}` : request.headers.get('authorization'),
+          modelLabel: body.model,
+        });
 
         if (body.stream) {
           const promptUsage = estimateUsage({ prompt: conversationRequest.message, content: '' });
@@ -80,4 +85,10 @@ export function messagesRoutes(deps: MessagesDependencies) {
       },
       { body: CountTokensRequestSchema, detail: { tags: ['anthropic'], summary: 'Estimate the input tokens of a message request' } },
     );
+}
+
+/** Anthropic's `metadata.user_id` names the end user: a natural key for account affinity. */
+function anthropicUserId(metadata: unknown): string | undefined {
+  const userId = (metadata as { user_id?: unknown } | undefined)?.user_id;
+  return typeof userId === 'string' && userId !== '' ? userId : undefined;
 }

@@ -77,6 +77,7 @@ export const RetrySection = Type.Object({
   retry_backoff_factor: Type.Number({ minimum: 1, default: 2.0, description: 'Backoff factor' }),
   retry_backoff_max: seconds(20.0, 'Longest single backoff (s)'),
   retry_budget: seconds(60.0, 'Total backoff budget per request (s)'),
+  max_cooled_accounts: count(2, 'Accounts one request may put into cooling; a further rate limit fails the request instead of cooling more (one bad upstream moment cannot drain the pool)', 1),
 });
 
 export const TokenSection = Type.Object({
@@ -92,6 +93,7 @@ export const TokenSection = Type.Object({
   on_demand_refresh_max_tokens: count(100, 'Accounts synced per on-demand refresh', 1),
   consumed_mode_enabled: flag(false, 'Pick the least-consumed account instead of the most remaining quota'),
   max_inflight_per_account: count(0, 'Requests one account may serve at once (0 = unlimited)'),
+  lease_ttl_sec: count(120, 'Lifetime of an account slot in the shared store; renewed while the request runs, so a crashed instance frees its slots within this time', 10),
 });
 
 export const LogSection = Type.Object({
@@ -100,6 +102,7 @@ export const LogSection = Type.Object({
   log_health_requests: flag(false, 'Log /health requests'),
   log_all_requests: flag(false, 'Log every request (otherwise only errors and slow ones)'),
   request_slow_ms: count(3000, 'A request slower than this is logged'),
+  usage_retention_days: count(7, 'Days a usage record per chat request is kept in storage (0 = none kept)'),
 });
 
 export const CacheSection = Type.Object({

@@ -4,7 +4,23 @@ import { answerUsage } from './answer-usage';
 import { toolNamesOf, type ConversationRequest } from './conversation-request';
 import { firmerInstruction, forcedToolName, satisfiesForcedChoice } from './forced-tool-choice';
 import { openUpstreamTurn, type TurnDependencies } from './open-upstream-turn';
-import { UpstreamAttempt } from './upstream-attempt';
+import { UpstreamAttempt, type TurnOutcome } from './upstream-attempt';
+import type { UsageRecorder } from '../usage/usage-recorder';
+
+export interface RunnerDependencies extends TurnDependencies {
+  /** Keeps a usage record per upstream attempt that reached an account. */
+  usage?: UsageRecorder;
+}
+
+/** Who asked, for account affinity and usage records; every field optional. */
+export interface TurnContext {
+  /** Sticky affinity key (the request's `user`, or the X-Grok2api-Session header). */
+  affinityKey?: string;
+  /** The client's credential header (`Bearer …`); the recorder keeps only a masked form. */
+  authorization?: string | null;
+  /** The model id as the client named it (aliases kept). */
+  modelLabel?: string;
+}
 
 /**
  * Runs conversation turns for every client API: one concurrency cap, account pick with failover
@@ -13,7 +29,7 @@ import { UpstreamAttempt } from './upstream-attempt';
 export class ConversationRunner {
   private readonly slots: ConcurrencyLimit;
 
-  constructor(readonly deps: TurnDependencies) {
+  constructor(readonly deps: RunnerDependencies) {
     this.slots = new ConcurrencyLimit(() => deps.config().chat.concurrent);
   }
 
@@ -21,11 +37,11 @@ export class ConversationRunner {
    * Opens the upstream turn. Errors here (no account, upstream refused on every account) happen
    * before any byte went to the client and reach it with their real HTTP status.
    */
-  async start(request: ConversationRequest, signal: AbortSignal): Promise<Conversation> {
+  async start(request: ConversationRequest, signal: AbortSignal, context: TurnContext = {}): Promise<Conversation> {
     const releaseSlot = await this.slots.acquire(signal);
     try {
-      const attempt = await this.open(request, request.message, signal);
-      return new Conversation(this, request, attempt, releaseSlot, signal);
+      const attempt = await this.open(request, request.message, signal, context);
+      return new Conversation(this, request, attempt, releaseSlot, signal, context);
     } catch (error) {
       releaseSlot();
       throw error;
@@ -33,7 +49,8 @@ export class ConversationRunner {
   }
 
   /** @internal used by Conversation for the firmer retry. */
-  async open(request: ConversationRequest, message: string, signal: AbortSignal): Promise<UpstreamAttempt> {
+  async open(request: ConversationRequest, message: string, signal: AbortSignal, context: TurnContext): Promise<UpstreamAttempt> {
+    const startedAt = Date.now();
     const turn = await openUpstreamTurn(
       {
         model: request.model,
@@ -44,11 +61,28 @@ export class ConversationRunner {
         reasoningEffort: request.reasoningEffort,
         signal,
         attachmentParam: request.attachmentParam,
+        affinityKey: context.affinityKey,
       },
       this.deps,
     );
     const answer = new AnswerAssembler(toolNamesOf(request), request.tools, request.parallelToolCalls);
-    return new UpstreamAttempt(turn, answer, message, request.model.cost, this.deps, signal);
+    const usage = this.deps.usage;
+    const record = usage
+      ? (outcome: TurnOutcome, token: string) => {
+          const counted = answerUsage(message, answer);
+          void usage.record({
+            startedAt,
+            authorization: context.authorization ?? null,
+            model: context.modelLabel ?? request.model.id,
+            token,
+            outcome: outcome.kind,
+            answerText: answer.content + answer.reasoning,
+            promptTokens: counted.prompt_tokens,
+            completionTokens: counted.completion_tokens,
+          });
+        }
+      : undefined;
+    return new UpstreamAttempt(turn, answer, message, request.model.cost, this.deps, signal, record);
   }
 }
 
@@ -64,6 +98,7 @@ export class Conversation {
     private attempt: UpstreamAttempt,
     private readonly releaseSlot: () => void,
     private readonly signal: AbortSignal,
+    private readonly context: TurnContext,
   ) {
     this.forced = request.tools.length > 0 ? forcedToolName(request.toolChoice) : null;
   }
@@ -119,7 +154,7 @@ export class Conversation {
     let pieces = await this.attempt.collect();
     if (!satisfiesForcedChoice(forced, this.attempt.answer.toolCalls.map((call) => call.name)) && !this.signal.aborted) {
       this.runner.deps.logger.info('forced tool choice not followed; retrying once with a firmer instruction', { tool: forced || '(any)' });
-      this.attempt = await this.runner.open(this.request, `${this.request.message}\n\n${firmerInstruction(forced)}`, this.signal);
+      this.attempt = await this.runner.open(this.request, `${this.request.message}\n\n${firmerInstruction(forced)}`, this.signal, this.context);
       pieces = await this.attempt.collect();
     }
     return pieces;

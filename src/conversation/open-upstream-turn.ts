@@ -19,6 +19,8 @@ export interface UpstreamTurnRequest {
   signal: AbortSignal;
   /** The request field attachments came from, named in a 400 when one cannot be loaded. */
   attachmentParam?: string;
+  /** Sticky affinity key (the request's `user`, or the X-Grok2api-Session header). */
+  affinityKey?: string;
 }
 
 export interface UpstreamTurn {
@@ -81,9 +83,16 @@ export async function openUpstreamTurn(request: UpstreamTurnRequest, deps: TurnD
   const loaded: LoadedAttachment[] = await loadAll(request.attachments, config, deps, request.signal, request.attachmentParam ?? 'messages');
   const tried = new Set<string>();
   let lastError: UpstreamError | null = null;
+  let cooled = 0;
+  let refreshed = false;
 
   for (let attempt = 0; attempt < config.retry.max_retry; attempt++) {
-    const lease = deps.pool.acquire({ model: request.model, exclude: tried });
+    let lease = await deps.pool.acquireShared({ model: request.model, exclude: tried, affinityKey: request.affinityKey });
+    if (!lease && !refreshed && lastError === null) {
+      // Nothing free before any attempt: maybe quotas came back since the last sync.
+      refreshed = true;
+      if ((await deps.pool.refreshOnDemand()) > 0) lease = await deps.pool.acquireShared({ model: request.model, exclude: tried });
+    }
     if (!lease) break;
     tried.add(lease.token);
     try {
@@ -105,10 +114,12 @@ export async function openUpstreamTurn(request: UpstreamTurnRequest, deps: TurnD
         lease.release();
         throw error;
       }
-      await deps.pool.reportFailure(lease, error);
+      const capReached = error.accountEffect === 'cool' && cooled >= config.retry.max_cooled_accounts;
+      if (error.accountEffect === 'cool' && !capReached) cooled += 1;
+      await deps.pool.reportFailure(lease, error, { spareAccount: capReached });
       deps.logger.warn('upstream attempt failed', { attempt: attempt + 1, code: error.code, status: error.status, retryable: error.retryable });
       lastError = error;
-      if (!error.retryable || request.signal.aborted) break;
+      if (!error.retryable || request.signal.aborted || capReached) break;
     }
   }
   if (lastError) throw apiErrorFromUpstream(lastError);

@@ -22,6 +22,8 @@ export class UpstreamAttempt {
     private readonly cost: number,
     private readonly deps: TurnDependencies,
     private readonly signal: AbortSignal,
+    /** Told once how the attempt ended and which account served it (usage records). */
+    private readonly onSettled?: (outcome: TurnOutcome, token: string) => void,
   ) {}
 
   /** The next non-empty batch of pieces; the assembler's last pieces (maybe none) at the end; then null. */
@@ -75,5 +77,6 @@ export class UpstreamAttempt {
     if (outcome.kind === 'completed') void this.deps.pool.reportSuccess(this.turn.lease, this.cost);
     else if (outcome.kind === 'failed' && outcome.error instanceof UpstreamError) void this.deps.pool.reportFailure(this.turn.lease, outcome.error);
     else this.turn.lease.release();
+    this.onSettled?.(outcome, this.turn.lease.token);
   }
 }

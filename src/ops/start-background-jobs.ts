@@ -1,7 +1,7 @@
 import type { Config } from '../config/schema';
 import type { Logger } from '../logging/logger';
 import type { AccountPool } from '../pool/account-pool';
-import { QuotaScheduler } from '../pool/quota-scheduler';
+import { QuotaScheduler, type QuotaSchedulerOptions } from '../pool/quota-scheduler';
 import { runBounded } from '../pool/run-bounded';
 import { BackgroundJobs } from './background-jobs';
 
@@ -11,6 +11,10 @@ export interface BackgroundWork {
   logger: Logger;
   /** Accounts were just imported from token.json: learn their real quotas. */
   syncImported: boolean;
+  /** How often the quota scheduler looks for due accounts. Default one minute. */
+  schedulerTickMs?: number;
+  /** Several instances on one store: the scheduler's lock and its view of cooling accounts. */
+  cluster?: QuotaSchedulerOptions['cluster'];
 }
 
 /** Starts the process's background work as tracked jobs; `stopAll()` on shutdown. */
@@ -28,8 +32,8 @@ export function startBackgroundJobs(work: BackgroundWork): BackgroundJobs {
     });
   }
   // What scheduler.start() would do (a pass a minute), but with its state on record.
-  const scheduler = new QuotaScheduler({ pool, config, logger });
-  jobs.every('quota_sync', 60_000, () =>
+  const scheduler = new QuotaScheduler({ pool, config, logger, cluster: work.cluster });
+  jobs.every('quota_sync', work.schedulerTickMs ?? 60_000, () =>
     scheduler.runOnce().catch((error) => {
       logger.warn('quota sync pass failed', { error });
       throw error;

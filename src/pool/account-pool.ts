@@ -1,4 +1,5 @@
 import type { CatalogModel } from '../catalog/models';
+import type { Coordinator } from '../cluster/coordinator';
 import type { Config } from '../config/schema';
 import { withFailure, withStatusChange, withSuccess } from '../storage/account-rules';
 import {
@@ -12,9 +13,12 @@ import {
   type Storage,
 } from '../storage/types';
 import { UpstreamError } from '../upstream/errors';
+import { AffinityMap } from './affinity-map';
+import { OnDemandRefresh } from './on-demand-refresh';
 import { PoolIndex } from './pool-index';
 import type { PoolObserver } from './pool-observer';
 import { candidatePools } from './selection';
+import { sharedLease } from './shared-lease';
 import { poolForWindow } from './tier-detection';
 
 /**
@@ -38,6 +42,11 @@ export interface AccountPoolOptions {
   random?: () => number;
   /** Metrics and the upstream outage check. */
   observer?: PoolObserver;
+  /**
+   * Instances sharing the store: request slots, sync locks and change notices go through it.
+   * Defaults to the storage's own; `null` turns coordination off (one instance, tests).
+   */
+  coordinator?: Coordinator | null;
 }
 
 /** One account lent to one request. `release` may be called any number of times. */
@@ -52,6 +61,11 @@ export interface AcquireRequest {
   /** Accounts this request already tried. */
   exclude?: ReadonlySet<string>;
   preferTags?: string[];
+  /**
+   * Sticky affinity: requests with the same key (a conversation, an API-key session) go to the
+   * account the last one used while it stays selectable; otherwise the usual pick, remembered.
+   */
+  affinityKey?: string;
 }
 
 export interface PoolStats {
@@ -66,6 +80,11 @@ export interface PoolStats {
 /** Another instance's write may reach us late or twice; re-reading a little overlap is harmless. */
 const CHANGE_FEED_OVERLAP_MS = 2_000;
 
+/** Accounts tried per request when other instances hold the slots of the best ones. */
+const SHARED_ATTEMPTS = 16;
+/** Longest a per-account quota sync may hold its lock; a sync is one HTTP call. */
+const SYNC_LOCK_MS = 60_000;
+
 const OPERATOR_DISABLED = 'disabled by operator';
 const REASON_LIMIT = 200;
 
@@ -78,8 +97,13 @@ export class AccountPool {
   private readonly index: PoolIndex;
   private lastChangeCheck = 0;
   private readonly observer?: PoolObserver;
+  private readonly coordinator: Coordinator | null;
+  private readonly pendingWrites = new Set<Promise<void>>();
+  private readonly affinity = new AffinityMap();
+  private readonly onDemandRefresh: OnDemandRefresh;
 
   constructor(options: AccountPoolOptions) {
+    this.coordinator = options.coordinator === undefined ? (options.storage.coordinator ?? null) : options.coordinator;
     this.storage = options.storage;
     this.config = options.config;
     this.syncQuota = options.syncQuota;
@@ -87,6 +111,13 @@ export class AccountPool {
     this.random = options.random ?? Math.random;
     this.index = new PoolIndex(this.clock);
     this.observer = options.observer;
+    this.onDemandRefresh = new OnDemandRefresh({
+      config: this.config,
+      clock: this.clock,
+      coordinator: this.coordinator,
+      coolingAccounts: async () => (this.coordinator ? this.storage.accounts.list({ status: 'cooling' }) : this.accounts({ status: 'cooling' })),
+      sync: (token) => this.sync(token),
+    });
   }
 
   /** Fills the index from storage (start-up, or after a bulk change). */
@@ -113,13 +144,16 @@ export class AccountPool {
   acquire(request: AcquireRequest): Lease | null {
     const tokenConfig = this.config().token;
     this.index.setMode(tokenConfig.consumed_mode_enabled ? 'consumed' : 'quota');
-    const account = this.index.pick({
+    const pick = {
       pools: candidatePools(request.model.tier),
       exclude: request.exclude,
       preferTags: request.preferTags,
       maxInFlight: tokenConfig.max_inflight_per_account,
       random: this.random,
-    });
+    };
+    const sticky = request.affinityKey === undefined ? undefined : this.affinity.get(request.affinityKey);
+    const account = (sticky === undefined ? null : this.index.pickExact(sticky, pick)) ?? this.index.pick(pick);
+    if (account && request.affinityKey !== undefined) this.affinity.remember(request.affinityKey, account.token);
     if (!account) return null;
     if (request.exclude && request.exclude.size > 0) this.observer?.failedOver();
     this.index.changeInFlight(account.token, 1);
@@ -135,31 +169,102 @@ export class AccountPool {
     };
   }
 
+  /**
+   * Like `acquire`, but the lease is also a slot in the shared store: the per-account concurrency
+   * limit then holds across every instance, and the store confirms the account is still usable (an
+   * account disabled on another instance a moment ago is refused even if this one has not heard
+   * yet). Without a coordinator it is `acquire`.
+   */
+  async acquireShared(request: AcquireRequest): Promise<Lease | null> {
+    const coordinator = this.coordinator;
+    if (!coordinator) return this.acquire(request);
+    const tokenConfig = this.config().token;
+    const ttlMs = tokenConfig.lease_ttl_sec * 1000;
+    const skip = new Set(request.exclude ?? []);
+    for (let attempt = 0; attempt < SHARED_ATTEMPTS; attempt++) {
+      const local = this.acquire({ ...request, exclude: skip });
+      if (!local) return null;
+      let outcome;
+      try {
+        outcome = await coordinator.acquireSlot(local.token, tokenConfig.max_inflight_per_account, ttlMs, this.clock());
+      } catch (error) {
+        local.release();
+        throw error;
+      }
+      if (outcome.result === 'granted') return sharedLease(local, coordinator, outcome.slotId, ttlMs, this.clock);
+      local.release();
+      skip.add(local.token);
+      // Our copy is behind the store: catch up now rather than at the next notice.
+      if (outcome.result === 'unusable') await this.refreshTokens([local.token]);
+    }
+    return null;
+  }
+
+
+  /** See OnDemandRefresh: syncs cooling accounts when a request finds none free; returns how many came back. */
+  refreshOnDemand(): Promise<number> {
+    return this.onDemandRefresh.run();
+  }
+
+  /** Re-reads these accounts from storage (another instance said they changed). */
+  async refreshTokens(tokens: readonly string[]): Promise<void> {
+    for (const token of tokens) this.absorb(token, await this.storage.accounts.get(token));
+  }
+
+  /** Tells the other instances to reload everything (after a wholesale replace). */
+  async announceReload(): Promise<void> {
+    await this.coordinator?.publish({ kind: 'reload' }).catch(() => {});
+  }
+
+  /** Waits for charges and failure reports still being written (shutdown: before closing storage). */
+  async settle(): Promise<void> {
+    while (this.pendingWrites.size > 0) await Promise.allSettled([...this.pendingWrites]);
+  }
+
   /** Charges `units` for a completed request and releases the lease. */
-  async reportSuccess(lease: Lease, units: number): Promise<void> {
+  reportSuccess(lease: Lease, units: number): Promise<void> {
+    return this.track(this.charge(lease, units));
+  }
+
+  /**
+   * Applies what the error says about the account, and releases the lease. `spareAccount` skips a
+   * cooldown (the request already cooled as many accounts as it may: see retry.max_cooled_accounts).
+   */
+  reportFailure(lease: Lease, error: UpstreamError, options: { spareAccount?: boolean } = {}): Promise<void> {
+    lease.release();
+    this.observer?.turnFailed(error);
+    if (options.spareAccount && error.accountEffect === 'cool') return Promise.resolve();
+    return this.track(this.applyEffect(lease.token, error));
+  }
+
+  private track(work: Promise<void>): Promise<void> {
+    this.pendingWrites.add(work);
+    void work.catch(() => {}).finally(() => this.pendingWrites.delete(work));
+    return work;
+  }
+
+  private async charge(lease: Lease, units: number): Promise<void> {
     lease.release();
     this.observer?.turnSucceeded();
     const change = { units, at: this.clock() };
+    const before = this.index.get(lease.token)?.status;
     this.applyLocally(lease.token, (account) => withSuccess(account, change));
-    this.absorb(lease.token, await this.storage.accounts.recordSuccess(lease.token, change));
-  }
-
-  /** Applies what the error says about the account, and releases the lease. */
-  async reportFailure(lease: Lease, error: UpstreamError): Promise<void> {
-    lease.release();
-    this.observer?.turnFailed(error);
-    await this.applyEffect(lease.token, error);
+    const stored = await this.storage.accounts.recordSuccess(lease.token, change);
+    this.absorb(lease.token, stored);
+    if (stored && stored.status !== before) this.announce([lease.token]);
   }
 
   async add(accounts: Omit<NewAccount, 'pool'>[], pool: string): Promise<{ added: string[]; duplicates: string[] }> {
     const result = await this.storage.accounts.insert(accounts.map((account) => ({ ...account, pool })));
     for (const token of result.added) this.absorb(token, await this.storage.accounts.get(token));
+    this.announce(result.added);
     return result;
   }
 
   async remove(tokens: string[]): Promise<number> {
     const removed = await this.storage.accounts.remove(tokens);
     for (const token of tokens) this.index.remove(token);
+    this.announce(tokens);
     return removed;
   }
 
@@ -176,6 +281,7 @@ export class AccountPool {
           : patch;
     const stored = await this.storage.accounts.update(token, operatorPatch);
     this.absorb(token, stored);
+    if (stored) this.announce([token]);
     return stored;
   }
 
@@ -187,22 +293,30 @@ export class AccountPool {
   async sync(token: string): Promise<Account | null> {
     const current = this.index.get(token) ?? (await this.storage.accounts.get(token));
     if (!current) return null;
-    let snapshot: QuotaSnapshot;
+    // One instance asks Grok about an account at a time; the others take its answer from storage.
+    const lock = this.coordinator ? await this.coordinator.tryLock(`sync:${token}`, SYNC_LOCK_MS) : null;
+    if (this.coordinator && !lock) return this.storage.accounts.get(token);
     try {
-      snapshot = await this.syncQuota(token);
-    } catch (error) {
-      if (error instanceof UpstreamError && (error.accountEffect === 'expire' || error.accountEffect === 'disable')) {
-        await this.applyEffect(token, error);
+      let snapshot: QuotaSnapshot;
+      try {
+        snapshot = await this.syncQuota(token);
+      } catch (error) {
+        if (error instanceof UpstreamError && (error.accountEffect === 'expire' || error.accountEffect === 'disable')) {
+          await this.applyEffect(token, error);
+        }
+        throw error;
       }
-      throw error;
+      const stored = await this.storage.accounts.applySync(token, {
+        ...snapshot,
+        at: this.clock(),
+        pool: poolForWindow(current.pool, snapshot.windowSeconds),
+      });
+      this.absorb(token, stored);
+      this.announce([token]);
+      return stored;
+    } finally {
+      await lock?.release().catch(() => {});
     }
-    const stored = await this.storage.accounts.applySync(token, {
-      ...snapshot,
-      at: this.clock(),
-      pool: poolForWindow(current.pool, snapshot.windowSeconds),
-    });
-    this.absorb(token, stored);
-    return stored;
   }
 
   inFlight(token: string): number {
@@ -238,8 +352,11 @@ export class AccountPool {
         return;
       case 'auth_failure': {
         const change = { reason: error.code, at, threshold: this.config().token.fail_threshold };
+        const before = this.index.get(token)?.status;
         this.applyLocally(token, (account) => withFailure(account, change));
-        this.absorb(token, await accounts.recordFailure(token, change));
+        const stored = await accounts.recordFailure(token, change);
+        this.absorb(token, stored);
+        if (stored && stored.status !== before) this.announce([token]);
         return;
       }
       case 'cool':
@@ -261,6 +378,13 @@ export class AccountPool {
   private async changeStatus(token: string, change: StatusChange): Promise<void> {
     this.applyLocally(token, (account) => withStatusChange(account, change));
     this.absorb(token, await this.storage.accounts.changeStatus(token, change));
+    this.announce([token]);
+  }
+
+  /** Tells the other instances these accounts changed; a lost notice is caught by the change feed. */
+  private announce(tokens: readonly string[]): void {
+    if (!this.coordinator || tokens.length === 0) return;
+    void this.coordinator.publish({ kind: 'accounts', tokens: [...tokens] }).catch(() => {});
   }
 
   /**

@@ -112,6 +112,16 @@ export class PoolIndex {
     return null;
   }
 
+  /** The given account if it could be picked for this request right now (sticky affinity); O(1). */
+  pickExact(token: string, request: PickRequest): Account | null {
+    this.releaseEndedCooldowns();
+    const account = this.accounts.get(token);
+    if (!account || request.exclude?.has(token) || !request.pools.includes(account.pool)) return null;
+    if (!isSelectable(account, this.clock())) return null;
+    if (request.maxInFlight > 0 && this.inFlight(token) >= request.maxInFlight) return null;
+    return account;
+  }
+
   /** Cooling accounts whose cooldown ended become selectable: checked when needed, no timers. */
   private releaseEndedCooldowns(): void {
     const now = this.clock();

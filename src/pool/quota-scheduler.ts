@@ -50,12 +50,26 @@ export interface QuotaSchedulerOptions {
   /** How often to look for due accounts. Default one minute. */
   tickMs?: number;
   logger?: SchedulerLogger;
+  /**
+   * Several instances on one store: a named lock so exactly one runs a pass at a time, and the
+   * cooling accounts read from storage under that lock (this instance's copy may be a moment behind
+   * the pass another instance just finished).
+   */
+  cluster?: {
+    tryLock(name: string, ttlMs: number): Promise<{ release(): Promise<void> } | null>;
+    coolingAccounts(): Promise<Account[]>;
+  };
 }
 
 export interface QuotaRunSummary {
   synced: number;
   failed: number;
+  /** True when another instance held the refresh lock, so this one did nothing. */
+  skipped?: boolean;
 }
+
+/** A pass that outlives this is presumed dead (its instance crashed) and another may start. */
+const REFRESH_LOCK_MS = 10 * 60_000;
 
 export class QuotaScheduler {
   private timer: ReturnType<typeof setInterval> | null = null;
@@ -84,9 +98,15 @@ export class QuotaScheduler {
     const config = this.options.config();
     if (!config.token.auto_refresh || this.running) return { synced: 0, failed: 0 };
     this.running = true;
+    const cluster = this.options.cluster;
+    let lock: { release(): Promise<void> } | null = null;
     try {
+      if (cluster) {
+        lock = await cluster.tryLock('quota-refresh', REFRESH_LOCK_MS);
+        if (!lock) return { synced: 0, failed: 0, skipped: true };
+      }
       const now = this.clock();
-      const cooling = this.options.pool.accounts({ status: 'cooling' });
+      const cooling = cluster ? await cluster.coolingAccounts() : this.options.pool.accounts({ status: 'cooling' });
       const due = accountsDueForSync(cooling, config.token, now, this.lastAttempts);
       // Forget accounts that are no longer cooling, so the map does not grow without bound.
       const stillCooling = new Set(cooling.map((account) => account.token));
@@ -103,6 +123,7 @@ export class QuotaScheduler {
       return { synced: due.length - failed, failed };
     } finally {
       this.running = false;
+      await lock?.release().catch((error) => this.options.logger?.warn('could not release the refresh lock', { error }));
     }
   }
 }

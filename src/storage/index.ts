@@ -1,4 +1,7 @@
 import { join } from 'node:path';
+import { openMysqlStorage } from './mysql/mysql-storage';
+import { openPostgresStorage } from './postgres/postgres-storage';
+import { openRedisStorage } from './redis/redis-storage';
 import { MEMORY_DATABASE, openSqliteStorage } from './sqlite/sqlite-storage';
 import type { Storage } from './types';
 
@@ -7,7 +10,7 @@ export * from './types';
 export const DATABASE_FILE_NAME = 'grok2api.db';
 
 export interface OpenStorageOptions {
-  /** `SERVER_STORAGE_TYPE`: local | sqlite | redis | mysql | pgsql | postgres. Empty means local. */
+  /** `SERVER_STORAGE_TYPE`: local | sqlite | redis | mysql | mariadb | pgsql | postgres. Empty means local. */
   type: string;
   /** `SERVER_STORAGE_URL`. For SQLite: a file path, `sqlite:<path>`, or `:memory:`. */
   url?: string;
@@ -15,7 +18,8 @@ export interface OpenStorageOptions {
   clock?: () => number;
 }
 
-const NOT_YET_AVAILABLE = new Set(['redis', 'mysql', 'mariadb', 'pgsql', 'postgres', 'postgresql']);
+const POSTGRES_TYPES = new Set(['pgsql', 'postgres', 'postgresql']);
+const MYSQL_TYPES = new Set(['mysql', 'mariadb']);
 
 function sqlitePath(url: string | undefined, dataDir: string): string {
   const trimmed = url?.trim() ?? '';
@@ -30,6 +34,11 @@ export async function openStorage(options: OpenStorageOptions): Promise<Storage>
   if (type === 'local' || type === 'sqlite') {
     return openSqliteStorage({ path: sqlitePath(options.url, options.dataDir), clock: options.clock });
   }
-  if (NOT_YET_AVAILABLE.has(type)) throw new Error(`storage type ${options.type} is not available yet`);
-  throw new Error(`unknown storage type ${options.type} (expected local, sqlite, redis, mysql or pgsql)`);
+  const known = type === 'redis' || POSTGRES_TYPES.has(type) || MYSQL_TYPES.has(type);
+  if (!known) throw new Error(`unknown storage type ${options.type} (expected local, sqlite, redis, mysql or pgsql)`);
+  const url = options.url?.trim() ?? '';
+  if (url === '') throw new Error(`SERVER_STORAGE_URL is required for storage type ${type}`);
+  if (type === 'redis') return openRedisStorage({ url, clock: options.clock });
+  if (POSTGRES_TYPES.has(type)) return openPostgresStorage({ url, clock: options.clock });
+  return openMysqlStorage({ url, clock: options.clock });
 }

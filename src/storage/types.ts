@@ -1,3 +1,5 @@
+import type { Coordinator } from '../cluster/coordinator';
+
 /**
  * One storage interface for every driver (SQLite now; Redis, PostgreSQL and MySQL later). Every
  * method that changes an account is atomic in the driver — one statement or one transaction, with
@@ -148,6 +150,8 @@ export interface Storage {
   readonly kind: StorageKind;
   accounts: AccountStore;
   records: RecordStore;
+  /** How instances sharing this store coordinate (notices, locks, request slots). */
+  coordinator?: Coordinator;
   ping(): Promise<void>;
   close(): Promise<void>;
 }

@@ -41,7 +41,9 @@ describe.each(CHAT_TRANSPORTS)('failover and upstream faults over %s', (transpor
   });
 
   test('when every account is rate limited the client gets a 429 with Retry-After', async () => {
-    harness = await start({ accounts: [{ token: 'account-a', tier: 'basic' }] });
+    // On-demand refresh would ask rate-limits, which the simulator answers with quota left; this
+    // test is about the 429 path alone (on-demand refresh has its own tests in tests/pool).
+    harness = await start({ accounts: [{ token: 'account-a', tier: 'basic' }], env: { GROK2API_TOKEN_ON_DEMAND_REFRESH_ENABLED: 'false' } });
     harness.simulator.enqueueFault({ kind: 'rate_limited', match: { path: CHAT_PATH }, retryAfterSeconds: 30 });
     const response = await harness.api('/v1/chat/completions', { method: 'POST', body: JSON.stringify({ model: 'grok-4.1-fast', messages: [{ role: 'user', content: 'x' }] }) });
     expect(response.status).toBe(429);

@@ -78,8 +78,14 @@ describe('SQLite driver', () => {
 });
 
 describe('openStorage', () => {
-  test.each(['redis', 'mysql', 'pgsql', 'postgres'])('%s is reported as not available yet', async (type) => {
-    await expect(openStorage({ type, dataDir: root })).rejects.toThrow(`storage type ${type} is not available yet`);
+  test.each(['redis', 'mysql', 'mariadb', 'pgsql', 'postgres'])('%s without SERVER_STORAGE_URL is an error naming the key', async (type) => {
+    await expect(openStorage({ type, dataDir: root })).rejects.toThrow(`SERVER_STORAGE_URL is required for storage type ${type}`);
+  });
+
+  test('a URL of the wrong kind is refused without echoing the password', async () => {
+    const failure = openStorage({ type: 'pgsql', url: 'mysql://root:hunter2@db/x', dataDir: root });
+    await expect(failure).rejects.toThrow('must start with postgresql://');
+    await expect(failure).rejects.not.toThrow('hunter2');
   });
 
   test('an unknown type is an error, not a fallback', async () => {

@@ -33,6 +33,7 @@ export function chatRoutes(deps: ChatDependencies) {
   return new Elysia({ name: 'openai-chat' }).post(
     '/v1/chat/completions',
     async ({ body, request }) => {
+      const startedAt = Date.now();
       deps.guard(request);
       validateChatRequest(body);
       const model = findModel(body.model);
@@ -49,7 +50,11 @@ export function chatRoutes(deps: ChatDependencies) {
       const config = deps.config();
       const conversationRequest = buildConversationRequest(body, model, config);
       const identity = { id: completionId(), created: Math.floor(Date.now() / 1000), model: body.model };
-      const conversation = await conversations.start(conversationRequest, request.signal);
+      const conversation = await conversations.start(conversationRequest, request.signal, {
+        affinityKey: request.headers.get('x-grok2api-session') ?? body.user ?? undefined,
+        authorization: request.headers.get('authorization'),
+        modelLabel: body.model,
+      });
 
       if (body.stream ?? config.app.stream) {
         const chunks = new ChunkBuilder(identity.id, identity.created, identity.model, conversationRequest.reasoning, {

@@ -54,7 +54,11 @@ export function responsesRoutes(deps: ResponsesDependencies) {
         const identity: ResponseIdentity = { id: responseId(), createdAt: seconds(), model: body.model };
         const output = new ResponseOutput(conversationRequest.reasoning !== 'hidden');
         const snapshot = (state: ResponseState) => responseObject(identity, body, state);
-        const conversation = await deps.conversations.start(conversationRequest, request.signal);
+        const conversation = await deps.conversations.start(conversationRequest, request.signal, {
+          affinityKey: request.headers.get('x-grok2api-session') ?? body.user ?? undefined,
+          authorization: request.headers.get('authorization'),
+          modelLabel: body.model,
+        });
 
         const turnMessages = input.messages.filter((message, index) => !(index === 0 && body.instructions && message.role === 'system'));
         const save = async (response: ReturnType<typeof snapshot>) => {

@@ -17,7 +17,7 @@ import type {
   StatusChange,
   SyncResult,
 } from '../types';
-import { ACCOUNT_COLUMNS, toAccount, toRow, type AccountRow } from './rows';
+import { ACCOUNT_COLUMNS, toAccount, toRow, type AccountRow } from '../account-row';
 
 /**
  * Accounts in SQLite. Every change is one IMMEDIATE transaction: it takes the write lock before

@@ -58,6 +58,19 @@ export const MIGRATIONS: readonly SchemaMigration[] = [
       'CREATE INDEX records_by_expiry ON records (expires_at) WHERE expires_at IS NOT NULL',
     ],
   },
+  {
+    version: 3,
+    description: 'locks and request slots shared by processes on one file (SERVER_WORKERS > 1)',
+    statements: [
+      'CREATE TABLE cluster_locks (name TEXT PRIMARY KEY NOT NULL, holder TEXT NOT NULL, expires_at INTEGER NOT NULL)',
+      `CREATE TABLE account_slots (
+        token TEXT NOT NULL,
+        slot_id TEXT NOT NULL,
+        expires_at INTEGER NOT NULL,
+        PRIMARY KEY (token, slot_id)
+      )`,
+    ],
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.at(-1)!.version;

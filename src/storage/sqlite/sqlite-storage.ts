@@ -5,6 +5,7 @@ import type { Storage } from '../types';
 import { SqliteAccountStore } from './account-store';
 import { migrateSchema } from './migrations';
 import { SqliteRecordStore } from './record-store';
+import { SqliteCoordinator } from './sqlite-coordinator';
 
 export const MEMORY_DATABASE = ':memory:';
 
@@ -40,6 +41,7 @@ export function openSqliteStorage(options: SqliteStorageOptions): Storage {
     kind: 'sqlite',
     accounts: new SqliteAccountStore(database, clock),
     records: new SqliteRecordStore(database, clock),
+    coordinator: new SqliteCoordinator(database, clock),
     async ping() {
       database.query('SELECT 1').get();
     },

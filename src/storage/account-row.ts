@@ -1,6 +1,6 @@
-import type { Account, AccountStatus } from '../types';
+import type { Account, AccountStatus } from './types';
 
-/** The `accounts` row as SQLite returns it, and the conversions to and from `Account`. */
+/** The `accounts` row as the SQL drivers store it, and the conversions to and from `Account`. */
 
 export interface AccountRow {
   token: string;
@@ -91,4 +91,22 @@ export function toRow(account: Account): AccountRow {
     updated_at: account.updatedAt,
     version: account.version,
   };
+}
+
+const NUMERIC_COLUMNS = [
+  'status_changed_at', 'quota', 'quota_total', 'window_seconds', 'consumed', 'use_count', 'fail_count', 'last_fail_at',
+  'last_used_at', 'last_sync_at', 'cooldown_until', 'created_at', 'updated_at', 'version',
+] as const satisfies readonly (keyof AccountRow)[];
+
+/**
+ * A row from a network driver, where BIGINT columns may arrive as strings or bigints (PostgreSQL's
+ * int8, MySQL's BIGINT): numbers again before `toAccount`. Epoch milliseconds fit a double exactly.
+ */
+export function fromNetworkRow(row: Record<string, unknown>): Account {
+  const normalised = { ...row } as Record<string, unknown>;
+  for (const column of NUMERIC_COLUMNS) {
+    const value = normalised[column];
+    normalised[column] = value === null || value === undefined ? null : Number(value);
+  }
+  return toAccount(normalised as unknown as AccountRow);
 }

@@ -1,0 +1,59 @@
+/**
+ * What instances sharing one store need from each other, beyond the rows themselves: change
+ * notices (so an edit on one instance reaches the others within a second), named locks with a
+ * time limit (so exactly one instance runs a given quota refresh), and per-account request slots
+ * held in the store with a time limit (so `token.max_inflight_per_account` holds across instances,
+ * and a crashed instance's slots come back by themselves).
+ *
+ * Each storage driver supplies one: Redis (pub/sub, Lua), PostgreSQL (LISTEN/NOTIFY, row locks),
+ * MySQL and SQLite (row locks; notices by polling the change feed every second).
+ */
+
+export type ClusterEvent =
+  /** These accounts changed in the store: re-read them. */
+  | { kind: 'accounts'; tokens: string[] }
+  /** The account set changed wholesale (replace, bulk import): reload everything. */
+  | { kind: 'reload' }
+  /** The operator changed the config; `values` holds only the keys that changed, by section. */
+  | { kind: 'config'; values: unknown };
+
+export interface ClusterMessage {
+  /** The instance that sent it; an instance ignores its own messages. */
+  from: string;
+  event: ClusterEvent;
+}
+
+/** `granted`: the slot is yours until released or expired. `busy`: the account is at its limit. `unusable`: the stored account cannot serve (gone, disabled, expired, no quota). */
+export type SlotOutcome = { result: 'granted'; slotId: string } | { result: 'busy' } | { result: 'unusable' };
+
+export interface Coordinator {
+  /** `push`: notices arrive by themselves. `poll`: the caller must poll `changedSince` (about every second). */
+  readonly delivery: 'push' | 'poll';
+  readonly instanceId: string;
+  publish(event: ClusterEvent): Promise<void>;
+  /** Returns the unsubscribe function. */
+  subscribe(listener: (message: ClusterMessage) => void): () => void;
+  /** Takes the named lock unless another holder's lease on it is still running; release gives it back early. */
+  tryLock(name: string, ttlMs: number): Promise<{ release(): Promise<void> } | null>;
+  /** Takes one of `limit` slots of an account (0 = unlimited: only checks the account is usable, writes nothing). */
+  acquireSlot(token: string, limit: number, ttlMs: number, now: number): Promise<SlotOutcome>;
+  /** Extends a held slot (long streams). False when it had already expired. */
+  renewSlot(token: string, slotId: string, ttlMs: number, now: number): Promise<boolean>;
+  releaseSlot(token: string, slotId: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+export function newInstanceId(random: () => number = Math.random): string {
+  return `${process.pid.toString(36)}-${Date.now().toString(36)}-${Math.floor(random() * 2 ** 32).toString(36)}`;
+}
+
+export function newSlotId(instanceId: string, sequence: number): string {
+  return `${instanceId}:${sequence.toString(36)}`;
+}
+
+/** The store-side half of pool/selection.ts `isSelectable`, for drivers that check it in SQL rows. */
+export function isUsableForSlot(status: string, quota: number, cooldownUntil: string | number | null, now: number): boolean {
+  if (quota <= 0) return false;
+  if (status === 'active') return true;
+  return status === 'cooling' && cooldownUntil !== null && Number(cooldownUntil) <= now;
+}

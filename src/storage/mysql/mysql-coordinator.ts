@@ -1,0 +1,104 @@
+import type { Pool, PoolConnection, RowDataPacket } from 'mysql2/promise';
+import { isUsableForSlot, newInstanceId, newSlotId, type ClusterEvent, type ClusterMessage, type Coordinator, type SlotOutcome } from '../../cluster/coordinator';
+import { withTransaction } from './mysql-dialect';
+
+/**
+ * Coordination over MySQL/MariaDB. MySQL has no notification channel, so `delivery` is `poll`: the
+ * pool reads the change feed (`changedSince`, an indexed range scan) every second instead, and
+ * `publish` only reaches listeners in this process. Locks and request slots are rows taken inside
+ * transactions that lock the row they decide on; expiry uses the database clock.
+ */
+
+const DATABASE_NOW = 'CAST(UNIX_TIMESTAMP(NOW(3)) * 1000 AS SIGNED)';
+
+export class MysqlCoordinator implements Coordinator {
+  readonly delivery = 'poll' as const;
+  readonly instanceId = newInstanceId();
+  private readonly listeners = new Set<(message: ClusterMessage) => void>();
+  private sequence = 0;
+
+  constructor(private readonly pool: Pool) {}
+
+  async publish(_event: ClusterEvent): Promise<void> {
+    // Other instances learn of the change from the change feed; nothing to send.
+  }
+
+  subscribe(listener: (message: ClusterMessage) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  async tryLock(name: string, ttlMs: number): Promise<{ release(): Promise<void> } | null> {
+    const holder = newSlotId(this.instanceId, this.sequence++);
+    const ttl = Math.max(1, Math.ceil(ttlMs));
+    const taken = await this.transaction(async (connection) => {
+      const [rows] = await connection.query<RowDataPacket[]>(
+        `SELECT expires_at, ${DATABASE_NOW} AS now FROM cluster_locks WHERE name = ? FOR UPDATE`,
+        [name],
+      );
+      const row = rows[0];
+      if (!row) {
+        // A concurrent first taker makes this a duplicate key: that instance has the lock.
+        const [inserted] = await connection.query<RowDataPacket[]>(
+          `INSERT IGNORE INTO cluster_locks (name, holder, expires_at) VALUES (?, ?, ${DATABASE_NOW} + ?)`,
+          [name, holder, ttl],
+        );
+        return (inserted as unknown as { affectedRows: number }).affectedRows === 1;
+      }
+      if (Number(row.expires_at) > Number(row.now)) return false;
+      await connection.query(`UPDATE cluster_locks SET holder = ?, expires_at = ${DATABASE_NOW} + ? WHERE name = ?`, [holder, ttl, name]);
+      return true;
+    });
+    if (!taken) return null;
+    return {
+      release: async () => {
+        await this.pool.query('DELETE FROM cluster_locks WHERE name = ? AND holder = ?', [name, holder]);
+      },
+    };
+  }
+
+  async acquireSlot(token: string, limit: number, ttlMs: number, now: number): Promise<SlotOutcome> {
+    const slotId = newSlotId(this.instanceId, this.sequence++);
+    const ttl = Math.max(1, Math.ceil(ttlMs));
+    if (limit <= 0) {
+      // Nothing to count, so no lock and no write: just the usability check.
+      const [rows] = await this.pool.query<RowDataPacket[]>('SELECT status, quota, cooldown_until FROM accounts WHERE token = ?', [token]);
+      const account = rows[0];
+      return account && isUsableForSlot(String(account.status), Number(account.quota), account.cooldown_until, now) ? { result: 'granted', slotId } : { result: 'unusable' };
+    }
+    return this.transaction(async (connection): Promise<SlotOutcome> => {
+      const [accounts] = await connection.query<RowDataPacket[]>(
+        `SELECT status, quota, cooldown_until, ${DATABASE_NOW} AS now FROM accounts WHERE token = ? FOR UPDATE`,
+        [token],
+      );
+      const account = accounts[0];
+      if (!account || !isUsableForSlot(String(account.status), Number(account.quota), account.cooldown_until, now)) return { result: 'unusable' };
+      const databaseNow = Number(account.now);
+      await connection.query('DELETE FROM account_slots WHERE token = ? AND expires_at <= ?', [token, databaseNow]);
+      const [held] = await connection.query<RowDataPacket[]>('SELECT COUNT(*) AS total FROM account_slots WHERE token = ?', [token]);
+      if (Number(held[0]!.total) >= limit) return { result: 'busy' };
+      await connection.query('INSERT INTO account_slots (token, slot_id, expires_at) VALUES (?, ?, ?)', [token, slotId, databaseNow + ttl]);
+      return { result: 'granted', slotId };
+    });
+  }
+
+  async renewSlot(token: string, slotId: string, ttlMs: number): Promise<boolean> {
+    const [result] = await this.pool.query(
+      `UPDATE account_slots SET expires_at = ${DATABASE_NOW} + ? WHERE token = ? AND slot_id = ? AND expires_at > ${DATABASE_NOW}`,
+      [Math.max(1, Math.ceil(ttlMs)), token, slotId],
+    );
+    return (result as { affectedRows: number }).affectedRows > 0;
+  }
+
+  async releaseSlot(token: string, slotId: string): Promise<void> {
+    await this.pool.query('DELETE FROM account_slots WHERE token = ? AND slot_id = ?', [token, slotId]);
+  }
+
+  async close(): Promise<void> {
+    this.listeners.clear();
+  }
+
+  private transaction<T>(work: (connection: PoolConnection) => Promise<T>): Promise<T> {
+    return withTransaction(this.pool, work);
+  }
+}

@@ -1,0 +1,116 @@
+import type { Pool, PoolConnection, ResultSetHeader, RowDataPacket } from 'mysql2/promise';
+import { ACCOUNT_COLUMNS, fromNetworkRow, toRow } from '../account-row';
+import type { SqlDialect, SqlSession } from '../sql-account-store';
+import type { Account, AccountStatus } from '../types';
+
+/** The SQL of SqlAccountStore for MySQL and MariaDB (mysql2, always parameterised). */
+
+const COLUMN_LIST = ACCOUNT_COLUMNS.map((column) => `\`${column}\``).join(', ');
+const ASSIGNMENTS = ACCOUNT_COLUMNS.filter((column) => column !== 'token').map((column) => `\`${column}\` = ?`).join(', ');
+
+/** InnoDB picks a victim when two transactions wait on each other's gap locks; retrying is the documented answer. */
+const DEADLOCK = 1213;
+const LOCK_WAIT_TIMEOUT = 1205;
+const ATTEMPTS = 5;
+
+const rowValues = (account: Account) => {
+  const row = toRow(account);
+  return ACCOUNT_COLUMNS.map((column) => row[column]);
+};
+
+function session(connection: PoolConnection): SqlSession {
+  return {
+    async lockRows(tokens) {
+      const [rows] = await connection.query<RowDataPacket[]>(
+        `SELECT ${COLUMN_LIST} FROM accounts WHERE token IN (?) ORDER BY token FOR UPDATE`,
+        [tokens],
+      );
+      return rows.map(fromNetworkRow);
+    },
+    async lockAll() {
+      // Under REPEATABLE READ a full locking read also locks the gaps, so nobody inserts meanwhile.
+      const [rows] = await connection.query<RowDataPacket[]>(`SELECT ${COLUMN_LIST} FROM accounts FOR UPDATE`);
+      return rows.map(fromNetworkRow);
+    },
+    async insertMissing(accounts) {
+      if (accounts.length === 0) return [];
+      // MySQL has no INSERT … RETURNING: lock the keys (gap locks included) to learn which exist.
+      const [existing] = await connection.query<RowDataPacket[]>('SELECT token FROM accounts WHERE token IN (?) FOR UPDATE', [
+        accounts.map((account) => account.token),
+      ]);
+      const present = new Set(existing.map((row) => String(row.token)));
+      const missing = accounts.filter((account) => !present.has(account.token));
+      if (missing.length > 0) await connection.query(`INSERT INTO accounts (${COLUMN_LIST}) VALUES ?`, [missing.map(rowValues)]);
+      return missing.map((account) => account.token);
+    },
+    async write(account) {
+      const [, ...values] = rowValues(account);
+      await connection.query(`UPDATE accounts SET ${ASSIGNMENTS} WHERE token = ?`, [...values, account.token]);
+    },
+    async deleteTokens(tokens) {
+      if (tokens.length === 0) return 0;
+      const [result] = await connection.query<ResultSetHeader>('DELETE FROM accounts WHERE token IN (?)', [tokens]);
+      return result.affectedRows;
+    },
+  };
+}
+
+function isRetryable(error: unknown): boolean {
+  const errno = (error as { errno?: unknown } | null)?.errno;
+  return errno === DEADLOCK || errno === LOCK_WAIT_TIMEOUT;
+}
+
+/** Runs `work` in one transaction on one connection; a deadlock victim is run again from the start. */
+export async function withTransaction<T>(pool: Pool, work: (connection: PoolConnection) => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    const connection = await pool.getConnection();
+    try {
+      await connection.beginTransaction();
+      const result = await work(connection);
+      await connection.commit();
+      return result;
+    } catch (error) {
+      await connection.rollback().catch(() => {});
+      if (attempt >= ATTEMPTS || !isRetryable(error)) throw error;
+    } finally {
+      connection.release();
+    }
+  }
+}
+
+export function mysqlDialect(pool: Pool): SqlDialect {
+  const read = async (statement: string, values: unknown[] = []) => {
+    const [rows] = await pool.query<RowDataPacket[]>(statement, values);
+    return rows;
+  };
+  return {
+    transaction<T>(work: (session: SqlSession) => Promise<T>): Promise<T> {
+      return withTransaction(pool, (connection) => work(session(connection)));
+    },
+    async list(filter: { pool?: string; status?: AccountStatus }): Promise<Account[]> {
+      const conditions: string[] = [];
+      const values: string[] = [];
+      if (filter.pool !== undefined) {
+        conditions.push('pool = ?');
+        values.push(filter.pool);
+      }
+      if (filter.status !== undefined) {
+        conditions.push('status = ?');
+        values.push(filter.status);
+      }
+      const where = conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : '';
+      return (await read(`SELECT ${COLUMN_LIST} FROM accounts ${where} ORDER BY created_at, token`, values)).map(fromNetworkRow);
+    },
+    async get(token) {
+      const [row] = await read(`SELECT ${COLUMN_LIST} FROM accounts WHERE token = ?`, [token]);
+      return row ? fromNetworkRow(row) : null;
+    },
+    async count() {
+      const [row] = await read('SELECT COUNT(*) AS total FROM accounts');
+      return Number(row?.total ?? 0);
+    },
+    async changedSince(at) {
+      return (await read(`SELECT ${COLUMN_LIST} FROM accounts WHERE updated_at > ? ORDER BY updated_at`, [at])).map(fromNetworkRow);
+    },
+  };
+}

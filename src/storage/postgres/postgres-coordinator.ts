@@ -1,0 +1,107 @@
+import type { Sql } from 'postgres';
+import { isUsableForSlot as usable, newInstanceId, newSlotId, type ClusterEvent, type ClusterMessage, type Coordinator, type SlotOutcome } from '../../cluster/coordinator';
+
+/**
+ * Coordination over PostgreSQL: notices by LISTEN/NOTIFY on one channel, locks as rows of
+ * `cluster_locks` taken by an upsert that only succeeds when the previous holder's time is up, and
+ * request slots as rows of `account_slots` counted under the account row's lock (which also proves
+ * the stored account is usable). Expiry uses the database clock, the one clock all instances share.
+ */
+
+const CHANNEL = 'grok2api_events';
+/** NOTIFY payloads must stay under 8000 bytes; a bigger change becomes "reload everything". */
+const PAYLOAD_LIMIT = 7000;
+
+export class PostgresCoordinator implements Coordinator {
+  readonly delivery = 'push' as const;
+  readonly instanceId = newInstanceId();
+  private readonly listeners = new Set<(message: ClusterMessage) => void>();
+  private unlisten: (() => Promise<void>) | null = null;
+  private sequence = 0;
+
+  constructor(private readonly sql: Sql) {}
+
+  async start(): Promise<void> {
+    const subscription = await this.sql.listen(CHANNEL, (payload) => {
+      let message: ClusterMessage;
+      try {
+        message = JSON.parse(payload) as ClusterMessage;
+      } catch {
+        return;
+      }
+      if (message.from === this.instanceId) return;
+      for (const listener of this.listeners) listener(message);
+    });
+    this.unlisten = () => subscription.unlisten();
+  }
+
+  async publish(event: ClusterEvent): Promise<void> {
+    let payload = JSON.stringify({ from: this.instanceId, event } satisfies ClusterMessage);
+    if (payload.length > PAYLOAD_LIMIT) payload = JSON.stringify({ from: this.instanceId, event: { kind: 'reload' } } satisfies ClusterMessage);
+    await this.sql.notify(CHANNEL, payload);
+  }
+
+  subscribe(listener: (message: ClusterMessage) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  async tryLock(name: string, ttlMs: number): Promise<{ release(): Promise<void> } | null> {
+    const holder = newSlotId(this.instanceId, this.sequence++);
+    const ttl = Math.max(1, Math.ceil(ttlMs));
+    const rows = await this.sql`
+      INSERT INTO cluster_locks (name, holder, expires_at)
+      VALUES (${name}, ${holder}, (extract(epoch from clock_timestamp()) * 1000)::bigint + ${ttl})
+      ON CONFLICT (name) DO UPDATE SET holder = excluded.holder, expires_at = excluded.expires_at
+      WHERE cluster_locks.expires_at <= (extract(epoch from clock_timestamp()) * 1000)::bigint
+      RETURNING holder`;
+    if (rows.length === 0) return null;
+    return {
+      release: async () => {
+        await this.sql`DELETE FROM cluster_locks WHERE name = ${name} AND holder = ${holder}`;
+      },
+    };
+  }
+
+  async acquireSlot(token: string, limit: number, ttlMs: number, now: number): Promise<SlotOutcome> {
+    const slotId = newSlotId(this.instanceId, this.sequence++);
+    const ttl = Math.max(1, Math.ceil(ttlMs));
+    if (limit <= 0) {
+      // Nothing to count, so no lock and no write: just the usability check.
+      const [account] = await this.sql<{ status: string; quota: string; cooldown_until: string | null }[]>`
+        SELECT status, quota, cooldown_until FROM accounts WHERE token = ${token}`;
+      return account && usable(account.status, Number(account.quota), account.cooldown_until, now) ? { result: 'granted', slotId } : { result: 'unusable' };
+    }
+    return (await this.sql.begin(async (transaction) => {
+      const [account] = await transaction<{ status: string; quota: string; cooldown_until: string | null }[]>`
+        SELECT status, quota, cooldown_until FROM accounts WHERE token = ${token} FOR UPDATE`;
+      if (!account || !usable(account.status, Number(account.quota), account.cooldown_until, now)) return { result: 'unusable' };
+      const [clock] = await transaction<{ now: string }[]>`SELECT (extract(epoch from clock_timestamp()) * 1000)::bigint AS now`;
+      const databaseNow = Number(clock!.now);
+      await transaction`DELETE FROM account_slots WHERE token = ${token} AND expires_at <= ${databaseNow}`;
+      const [held] = await transaction<{ total: string }[]>`SELECT COUNT(*) AS total FROM account_slots WHERE token = ${token}`;
+      if (Number(held!.total) >= limit) return { result: 'busy' };
+      await transaction`INSERT INTO account_slots (token, slot_id, expires_at) VALUES (${token}, ${slotId}, ${databaseNow + ttl})`;
+      return { result: 'granted', slotId };
+    })) as SlotOutcome;
+  }
+
+  async renewSlot(token: string, slotId: string, ttlMs: number): Promise<boolean> {
+    const ttl = Math.max(1, Math.ceil(ttlMs));
+    const result = await this.sql`
+      UPDATE account_slots SET expires_at = (extract(epoch from clock_timestamp()) * 1000)::bigint + ${ttl}
+      WHERE token = ${token} AND slot_id = ${slotId} AND expires_at > (extract(epoch from clock_timestamp()) * 1000)::bigint`;
+    return result.count > 0;
+  }
+
+  async releaseSlot(token: string, slotId: string): Promise<void> {
+    await this.sql`DELETE FROM account_slots WHERE token = ${token} AND slot_id = ${slotId}`;
+  }
+
+  async close(): Promise<void> {
+    this.listeners.clear();
+    const unlisten = this.unlisten;
+    this.unlisten = null;
+    if (unlisten) await unlisten().catch(() => {});
+  }
+}

@@ -1,0 +1,66 @@
+import type { Sql, TransactionSql } from 'postgres';
+import { ACCOUNT_COLUMNS, fromNetworkRow, toRow } from '../account-row';
+import type { SqlDialect, SqlSession } from '../sql-account-store';
+import type { Account, AccountStatus } from '../types';
+
+/** The SQL of SqlAccountStore for PostgreSQL (postgres.js tagged templates, always parameterised). */
+
+const WRITABLE_COLUMNS = ACCOUNT_COLUMNS.filter((column) => column !== 'token');
+
+function session(transaction: TransactionSql): SqlSession {
+  const sql = transaction;
+  return {
+    async lockRows(tokens) {
+      const rows = await sql`SELECT ${sql(ACCOUNT_COLUMNS)} FROM accounts WHERE token IN ${sql(tokens)} ORDER BY token FOR UPDATE`;
+      return rows.map(fromNetworkRow);
+    },
+    async lockAll() {
+      // EXCLUSIVE still lets readers in but stops inserts and writes until the replace commits.
+      await sql`LOCK TABLE accounts IN EXCLUSIVE MODE`;
+      return (await sql`SELECT ${sql(ACCOUNT_COLUMNS)} FROM accounts`).map(fromNetworkRow);
+    },
+    async insertMissing(accounts) {
+      if (accounts.length === 0) return [];
+      const rows = accounts.map(toRow);
+      const inserted = await sql<{ token: string }[]>`
+        INSERT INTO accounts ${sql(rows, ACCOUNT_COLUMNS)} ON CONFLICT (token) DO NOTHING RETURNING token`;
+      return inserted.map((row) => row.token);
+    },
+    async write(account) {
+      const row = toRow(account);
+      await sql`UPDATE accounts SET ${sql(row, WRITABLE_COLUMNS)} WHERE token = ${account.token}`;
+    },
+    async deleteTokens(tokens) {
+      if (tokens.length === 0) return 0;
+      return (await sql`DELETE FROM accounts WHERE token IN ${sql(tokens)}`).count;
+    },
+  };
+}
+
+export function postgresDialect(sql: Sql): SqlDialect {
+  return {
+    async transaction<T>(work: (session: SqlSession) => Promise<T>): Promise<T> {
+      return (await sql.begin((transaction) => work(session(transaction)))) as T;
+    },
+    async list(filter: { pool?: string; status?: AccountStatus }): Promise<Account[]> {
+      const rows = await sql`
+        SELECT ${sql(ACCOUNT_COLUMNS)} FROM accounts
+        WHERE (${filter.pool ?? null}::text IS NULL OR pool = ${filter.pool ?? null})
+          AND (${filter.status ?? null}::text IS NULL OR status = ${filter.status ?? null})
+        ORDER BY created_at, token`;
+      return rows.map(fromNetworkRow);
+    },
+    async get(token) {
+      const [row] = await sql`SELECT ${sql(ACCOUNT_COLUMNS)} FROM accounts WHERE token = ${token}`;
+      return row ? fromNetworkRow(row) : null;
+    },
+    async count() {
+      const [row] = await sql<{ total: string }[]>`SELECT COUNT(*) AS total FROM accounts`;
+      return Number(row?.total ?? 0);
+    },
+    async changedSince(at) {
+      const rows = await sql`SELECT ${sql(ACCOUNT_COLUMNS)} FROM accounts WHERE updated_at > ${at} ORDER BY updated_at`;
+      return rows.map(fromNetworkRow);
+    },
+  };
+}

@@ -1,0 +1,71 @@
+import postgres, { type Options } from 'postgres';
+import { parseConnectionUrl, tlsMode } from '../connection-url';
+import { SqlAccountStore } from '../sql-account-store';
+import type { Storage } from '../types';
+import { migratePostgres } from './migrations';
+import { PostgresCoordinator } from './postgres-coordinator';
+import { postgresDialect } from './postgres-dialect';
+import { PostgresRecordStore } from './record-store';
+import { adoptReferenceLayout } from '../reference-layout';
+import { REFERENCE_TOKENS_QUERY, referenceSqlRow } from '../reference-sql';
+
+export interface PostgresStorageOptions {
+  /** `postgres://`, `postgresql://` or `postgresql+asyncpg://` with optional `?sslmode=`. */
+  url: string;
+  clock?: () => number;
+  maxConnections?: number;
+}
+
+/** postgres.js options from the URL; the SQLAlchemy driver suffix and asyncpg's `ssl=` are accepted. */
+export function postgresOptions(url: string, maxConnections = 10): Options<Record<string, never>> {
+  const parts = parseConnectionUrl(url);
+  if (parts.scheme !== 'postgres' && parts.scheme !== 'postgresql' && parts.scheme !== 'pgsql') {
+    throw new Error(`SERVER_STORAGE_URL for PostgreSQL must start with postgresql://, not ${parts.scheme}://`);
+  }
+  const mode = tlsMode(parts);
+  return {
+    host: parts.host,
+    port: parts.port ?? 5432,
+    username: parts.user ?? 'postgres',
+    password: parts.password ?? undefined,
+    database: parts.database ?? 'postgres',
+    ssl: mode === 'disable' ? false : mode === 'verify-full' ? 'verify-full' : mode,
+    max: maxConnections,
+    onnotice: () => {}, // "relation already exists" notices are expected at start-up
+  };
+}
+
+export async function openPostgresStorage(options: PostgresStorageOptions): Promise<Storage> {
+  const clock = options.clock ?? Date.now;
+  const sql = postgres(postgresOptions(options.url, options.maxConnections));
+  const coordinator = new PostgresCoordinator(sql);
+  try {
+    await migratePostgres(sql, clock());
+    await coordinator.start();
+  } catch (error) {
+    await sql.end({ timeout: 1 });
+    throw error;
+  }
+  let closed = false;
+  const storage: Storage = {
+    kind: 'postgres',
+    coordinator,
+    accounts: new SqlAccountStore(postgresDialect(sql), clock),
+    records: new PostgresRecordStore(sql, clock),
+    async ping() {
+      await sql`SELECT 1`;
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      await coordinator.close();
+      await sql.end({ timeout: 5 });
+    },
+  };
+  await adoptReferenceLayout(storage, async () => {
+    const [table] = await sql<{ name: string | null }[]>`SELECT to_regclass('tokens')::text AS name`;
+    if (!table?.name) return [];
+    return (await sql.unsafe(REFERENCE_TOKENS_QUERY)).map((row) => referenceSqlRow(row as Record<string, unknown>));
+  });
+  return storage;
+}

@@ -1,0 +1,131 @@
+import { LuaScript } from './lua-script';
+
+/**
+ * The account operations that run on the hot path or must be all-or-nothing, as Lua. An account is
+ * one JSON string at `<prefix>account:<token>`; `<prefix>accounts` is a sorted set of every token
+ * scored by updatedAt (membership, count and the change feed in one structure).
+ *
+ * recordSuccess/recordFailure repeat the rules of account-rules.ts (withSuccess, withFailure) in
+ * Lua because they are the counters many instances hit at once; the contract suite checks that both
+ * copies agree. Everything else goes through `commit`, a compare-and-set on each row's version.
+ */
+
+const COMMON = `
+local null = cjson.null
+local function stamp(account, now, indexKey, token, accountKey)
+  account.version = account.version + 1
+  account.updatedAt = now
+  redis.call('SET', accountKey, cjson.encode(account))
+  redis.call('ZADD', indexKey, now, token)
+  return cjson.encode(account)
+end
+local function locked(account)
+  return account.status == 'disabled' or account.status == 'expired'
+end
+`;
+
+/** KEYS: account, index. ARGV: token, units, at, now. Returns the stored JSON or nil. */
+export const RECORD_SUCCESS = new LuaScript(`${COMMON}
+local raw = redis.call('GET', KEYS[1])
+if not raw then return nil end
+local account = cjson.decode(raw)
+local units = math.max(0, tonumber(ARGV[2]))
+local at = tonumber(ARGV[3])
+local quota = math.max(0, account.quota - units)
+account.quota = quota
+account.consumed = account.consumed + units
+account.useCount = account.useCount + units
+account.lastUsedAt = at
+account.failCount = 0
+if not locked(account) then
+  if quota == 0 then
+    if account.status ~= 'cooling' then account.statusChangedAt = at end
+    account.status = 'cooling'
+    account.statusReason = 'quota_exhausted'
+    account.cooldownUntil = null
+  elseif account.status == 'cooling' and account.cooldownUntil ~= null and account.cooldownUntil <= at then
+    account.status = 'active'
+    account.statusReason = null
+    account.cooldownUntil = null
+    account.statusChangedAt = at
+  end
+end
+return stamp(account, tonumber(ARGV[4]), KEYS[2], ARGV[1], KEYS[1])
+`);
+
+/** KEYS: account, index. ARGV: token, reason, at, threshold, now. */
+export const RECORD_FAILURE = new LuaScript(`${COMMON}
+local raw = redis.call('GET', KEYS[1])
+if not raw then return nil end
+local account = cjson.decode(raw)
+local at = tonumber(ARGV[3])
+account.failCount = account.failCount + 1
+account.lastFailAt = at
+account.lastFailReason = ARGV[2]
+if not locked(account) and account.failCount >= math.max(1, tonumber(ARGV[4])) then
+  account.status = 'expired'
+  account.statusReason = ARGV[2]
+  account.cooldownUntil = null
+  account.statusChangedAt = at
+end
+return stamp(account, tonumber(ARGV[5]), KEYS[2], ARGV[1], KEYS[1])
+`);
+
+/**
+ * Inserts without overwriting. KEYS: index. ARGV: prefix, then token/json pairs (json carries its
+ * own updatedAt). Returns 1 (added) or 0 (existed) per pair.
+ */
+export const INSERT_MISSING = new LuaScript(`
+local results = {}
+for i = 2, #ARGV, 2 do
+  local token = ARGV[i]
+  local json = ARGV[i + 1]
+  if redis.call('SET', ARGV[1] .. 'account:' .. token, json, 'NX') then
+    redis.call('ZADD', KEYS[1], cjson.decode(json).updatedAt, token)
+    results[#results + 1] = 1
+  else
+    results[#results + 1] = 0
+  end
+end
+return results
+`);
+
+/**
+ * Applies a set of writes only if every row still has the version the caller read (0 = must not
+ * exist), and the set of tokens still has `expectedCount` members when given (-1 = any).
+ * KEYS: index. ARGV: prefix, expectedCount, then triples token/expectedVersion/json ('' = delete).
+ * Returns 1 when applied, 0 on a conflict (the caller re-reads and retries).
+ */
+export const COMMIT = new LuaScript(`
+local prefix = ARGV[1]
+local expectedCount = tonumber(ARGV[2])
+if expectedCount >= 0 and redis.call('ZCARD', KEYS[1]) ~= expectedCount then return 0 end
+for i = 3, #ARGV, 3 do
+  local raw = redis.call('GET', prefix .. 'account:' .. ARGV[i])
+  local version = 0
+  if raw then version = cjson.decode(raw).version end
+  if version ~= tonumber(ARGV[i + 1]) then return 0 end
+end
+for i = 3, #ARGV, 3 do
+  local token = ARGV[i]
+  local json = ARGV[i + 2]
+  if json == '' then
+    redis.call('DEL', prefix .. 'account:' .. token)
+    redis.call('ZREM', KEYS[1], token)
+  else
+    redis.call('SET', prefix .. 'account:' .. token, json)
+    redis.call('ZADD', KEYS[1], cjson.decode(json).updatedAt, token)
+  end
+end
+return 1
+`);
+
+/** KEYS: index. ARGV: prefix, tokens… Returns how many existed. */
+export const REMOVE = new LuaScript(`
+local removed = 0
+for i = 2, #ARGV do
+  removed = removed + redis.call('DEL', ARGV[1] .. 'account:' .. ARGV[i])
+  redis.call('ZREM', KEYS[1], ARGV[i])
+end
+return removed
+`);

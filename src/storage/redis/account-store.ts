@@ -1,0 +1,178 @@
+import type { Redis } from 'ioredis';
+import { newAccountRecord, withPatch, withStatusChange, withSync } from '../account-rules';
+import type {
+  Account,
+  AccountPatch,
+  AccountStatus,
+  AccountStore,
+  NewAccount,
+  ReplaceSummary,
+  StatusChange,
+  SyncResult,
+} from '../types';
+import { COMMIT, INSERT_MISSING, RECORD_FAILURE, RECORD_SUCCESS, REMOVE } from './account-scripts';
+
+/**
+ * Accounts in Redis (layout in account-scripts.ts). Counters run as Lua scripts; other changes are
+ * computed from a read with the shared rules and committed by a version compare-and-set script, so
+ * a write based on a stale read is refused and redone rather than overwriting a newer row.
+ */
+
+/** Arguments per script call in bulk operations: large enough to be fast, small enough not to stall Redis. */
+const BATCH = 500;
+/** A compare-and-set only loses to a write that happened meanwhile; this many losses in a row is a bug. */
+const CAS_ATTEMPTS = 100;
+
+export function parseAccount(text: string): Account {
+  const parsed = JSON.parse(text) as Account;
+  // Lua's cjson writes an empty array as {}.
+  return { ...parsed, tags: Array.isArray(parsed.tags) ? parsed.tags : [] };
+}
+
+export class RedisAccountStore implements AccountStore {
+  private readonly indexKey: string;
+
+  constructor(
+    private readonly redis: Redis,
+    private readonly prefix: string,
+    private readonly clock: () => number,
+  ) {
+    this.indexKey = `${prefix}accounts`;
+  }
+
+  async list(filter: { pool?: string; status?: AccountStatus } = {}): Promise<Account[]> {
+    const tokens = await this.redis.zrange(this.indexKey, '0', '-1');
+    const accounts = (await this.load(tokens)).filter(
+      (account) => (filter.pool === undefined || account.pool === filter.pool) && (filter.status === undefined || account.status === filter.status),
+    );
+    return accounts.sort((a, b) => a.createdAt - b.createdAt || (a.token < b.token ? -1 : a.token > b.token ? 1 : 0));
+  }
+
+  async get(token: string): Promise<Account | null> {
+    const text = await this.redis.get(this.accountKey(token));
+    return text === null ? null : parseAccount(text);
+  }
+
+  count(): Promise<number> {
+    return this.redis.zcard(this.indexKey);
+  }
+
+  async insert(accounts: NewAccount[]): Promise<{ added: string[]; duplicates: string[] }> {
+    const at = this.clock();
+    const added: string[] = [];
+    const duplicates: string[] = [];
+    for (let start = 0; start < accounts.length; start += BATCH) {
+      const slice = accounts.slice(start, start + BATCH);
+      const args: string[] = [this.prefix];
+      for (const input of slice) args.push(input.token, JSON.stringify(newAccountRecord(input, at)));
+      const results = (await INSERT_MISSING.run(this.redis, [this.indexKey], args)) as number[];
+      slice.forEach((input, index) => (results[index] === 1 ? added : duplicates).push(input.token));
+    }
+    return { added, duplicates };
+  }
+
+  update(token: string, patch: AccountPatch): Promise<Account | null> {
+    const at = this.clock();
+    return this.mutate(token, (account) => withPatch(account, patch, at));
+  }
+
+  async remove(tokens: string[]): Promise<number> {
+    let removed = 0;
+    const unique = [...new Set(tokens)];
+    for (let start = 0; start < unique.length; start += BATCH) {
+      removed += Number(await REMOVE.run(this.redis, [this.indexKey], [this.prefix, ...unique.slice(start, start + BATCH)]));
+    }
+    return removed;
+  }
+
+  async recordSuccess(token: string, change: { units: number; at: number }): Promise<Account | null> {
+    const result = await RECORD_SUCCESS.run(this.redis, [this.accountKey(token), this.indexKey], [token, change.units, change.at, this.clock()]);
+    return typeof result === 'string' ? parseAccount(result) : null;
+  }
+
+  async recordFailure(token: string, change: { reason: string; at: number; threshold: number }): Promise<Account | null> {
+    const result = await RECORD_FAILURE.run(
+      this.redis,
+      [this.accountKey(token), this.indexKey],
+      [token, change.reason, change.at, change.threshold, this.clock()],
+    );
+    return typeof result === 'string' ? parseAccount(result) : null;
+  }
+
+  applySync(token: string, sync: SyncResult): Promise<Account | null> {
+    return this.mutate(token, (account) => withSync(account, sync));
+  }
+
+  changeStatus(token: string, change: StatusChange): Promise<Account | null> {
+    return this.mutate(token, (account) => withStatusChange(account, change));
+  }
+
+  async replaceAll(accounts: NewAccount[]): Promise<ReplaceSummary> {
+    for (let attempt = 0; attempt < CAS_ATTEMPTS; attempt++) {
+      const at = this.clock();
+      const stored = new Map((await this.list()).map((account) => [account.token, account]));
+      const wanted = new Map(accounts.map((input) => [input.token, input]));
+      const summary: ReplaceSummary = { added: [], updated: [], removed: [] };
+      const args: (string | number)[] = [this.prefix, stored.size];
+      for (const input of wanted.values()) {
+        const current = stored.get(input.token);
+        if (!current) {
+          args.push(input.token, 0, JSON.stringify(newAccountRecord(input, at)));
+          summary.added.push(input.token);
+          continue;
+        }
+        const { token: _token, createdAt: _createdAt, ...patch } = input;
+        const next = withPatch(current, patch, at);
+        if (next === current) {
+          args.push(input.token, current.version, JSON.stringify(current)); // unchanged, but still checked
+          continue;
+        }
+        args.push(input.token, current.version, JSON.stringify(this.stamped(current, next)));
+        summary.updated.push(input.token);
+      }
+      for (const current of stored.values()) {
+        if (wanted.has(current.token)) continue;
+        args.push(current.token, current.version, '');
+        summary.removed.push(current.token);
+      }
+      if ((await COMMIT.run(this.redis, [this.indexKey], args)) === 1) return summary;
+    }
+    throw new Error('replaceAll kept conflicting with concurrent writes');
+  }
+
+  async changedSince(at: number): Promise<Account[]> {
+    const tokens = await this.redis.zrangebyscore(this.indexKey, `(${at}`, '+inf');
+    return this.load(tokens);
+  }
+
+  /** Read, apply the rule, commit if the row's version is unchanged; otherwise read again. */
+  private async mutate(token: string, rule: (account: Account) => Account): Promise<Account | null> {
+    for (let attempt = 0; attempt < CAS_ATTEMPTS; attempt++) {
+      const current = await this.get(token);
+      if (!current) return null;
+      const next = rule(current);
+      if (next === current) return current;
+      const stored = this.stamped(current, next);
+      const committed = await COMMIT.run(this.redis, [this.indexKey], [this.prefix, -1, token, current.version, JSON.stringify(stored)]);
+      if (committed === 1) return stored;
+    }
+    throw new Error('account update kept conflicting with concurrent writes');
+  }
+
+  private stamped(current: Account, next: Account): Account {
+    return { ...next, updatedAt: this.clock(), version: current.version + 1 };
+  }
+
+  private accountKey(token: string): string {
+    return `${this.prefix}account:${token}`;
+  }
+
+  private async load(tokens: readonly string[]): Promise<Account[]> {
+    const accounts: Account[] = [];
+    for (let start = 0; start < tokens.length; start += BATCH) {
+      const texts = await this.redis.mget(tokens.slice(start, start + BATCH).map((token) => this.accountKey(token)));
+      for (const text of texts) if (text !== null) accounts.push(parseAccount(text));
+    }
+    return accounts;
+  }
+}

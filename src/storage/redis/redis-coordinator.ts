@@ -1,0 +1,133 @@
+import type { Redis } from 'ioredis';
+import { newInstanceId, newSlotId, type ClusterEvent, type ClusterMessage, type Coordinator, type SlotOutcome } from '../../cluster/coordinator';
+import { LuaScript } from './lua-script';
+
+/**
+ * Coordination over Redis: notices on one pub/sub channel (`<prefix>events`), locks as
+ * `SET NX PX` keys released only by their holder, and an account's request slots as a sorted set
+ * (`<prefix>slots:<token>`, slot id scored by its expiry on the Redis clock; with no limit nothing
+ * needs counting, so nothing is written). Taking a slot also
+ * checks the stored account is usable, in the same script, so an account disabled on one instance
+ * cannot be taken by another that has not heard about it yet.
+ */
+
+const ACQUIRE_SLOT = new LuaScript(`
+local raw = redis.call('GET', KEYS[1])
+if not raw then return -1 end
+local account = cjson.decode(raw)
+local now = tonumber(ARGV[1])
+local usable = account.quota > 0 and (account.status == 'active' or
+  (account.status == 'cooling' and account.cooldownUntil ~= cjson.null and account.cooldownUntil <= now))
+if not usable then return -1 end
+local limit = tonumber(ARGV[2])
+if limit <= 0 then return 1 end
+local time = redis.call('TIME')
+local clock = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
+redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', clock)
+if redis.call('ZCARD', KEYS[2]) >= limit then return 0 end
+local ttl = tonumber(ARGV[3])
+redis.call('ZADD', KEYS[2], clock + ttl, ARGV[4])
+redis.call('PEXPIRE', KEYS[2], ttl * 2)
+return 1
+`);
+
+const RENEW_SLOT = new LuaScript(`
+local time = redis.call('TIME')
+local clock = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
+local expiry = redis.call('ZSCORE', KEYS[1], ARGV[1])
+if not expiry or tonumber(expiry) <= clock then return 0 end
+local ttl = tonumber(ARGV[2])
+redis.call('ZADD', KEYS[1], clock + ttl, ARGV[1])
+redis.call('PEXPIRE', KEYS[1], ttl * 2)
+return 1
+`);
+
+const RELEASE_LOCK = new LuaScript(`
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0
+`);
+
+export class RedisCoordinator implements Coordinator {
+  readonly delivery = 'push' as const;
+  readonly instanceId = newInstanceId();
+  private readonly listeners = new Set<(message: ClusterMessage) => void>();
+  private subscriber: Redis | null = null;
+  private sequence = 0;
+
+  constructor(
+    private readonly redis: Redis,
+    private readonly prefix: string,
+  ) {}
+
+  private get channel(): string {
+    return `${this.prefix}events`;
+  }
+
+  /** Opens the subscriber connection (a subscribed Redis connection can do nothing else). */
+  async start(): Promise<void> {
+    const subscriber = this.redis.duplicate();
+    this.subscriber = subscriber;
+    subscriber.on('message', (_channel: string, text: string) => {
+      let message: ClusterMessage;
+      try {
+        message = JSON.parse(text) as ClusterMessage;
+      } catch {
+        return; // not ours
+      }
+      if (message.from === this.instanceId) return;
+      for (const listener of this.listeners) listener(message);
+    });
+    await subscriber.subscribe(this.channel);
+  }
+
+  async publish(event: ClusterEvent): Promise<void> {
+    await this.redis.publish(this.channel, JSON.stringify({ from: this.instanceId, event } satisfies ClusterMessage));
+  }
+
+  subscribe(listener: (message: ClusterMessage) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  async tryLock(name: string, ttlMs: number): Promise<{ release(): Promise<void> } | null> {
+    const key = `${this.prefix}lock:${name}`;
+    const holder = newSlotId(this.instanceId, this.sequence++);
+    const taken = await this.redis.set(key, holder, 'PX', Math.max(1, Math.ceil(ttlMs)), 'NX');
+    if (taken !== 'OK') return null;
+    return {
+      release: async () => {
+        await RELEASE_LOCK.run(this.redis, [key], [holder]);
+      },
+    };
+  }
+
+  async acquireSlot(token: string, limit: number, ttlMs: number, now: number): Promise<SlotOutcome> {
+    const slotId = newSlotId(this.instanceId, this.sequence++);
+    const result = await ACQUIRE_SLOT.run(
+      this.redis,
+      [`${this.prefix}account:${token}`, this.slotsKey(token)],
+      [now, limit, Math.max(1, Math.ceil(ttlMs)), slotId],
+    );
+    if (result === 1) return { result: 'granted', slotId };
+    return result === 0 ? { result: 'busy' } : { result: 'unusable' };
+  }
+
+  async renewSlot(token: string, slotId: string, ttlMs: number): Promise<boolean> {
+    return (await RENEW_SLOT.run(this.redis, [this.slotsKey(token)], [slotId, Math.max(1, Math.ceil(ttlMs))])) === 1;
+  }
+
+  async releaseSlot(token: string, slotId: string): Promise<void> {
+    await this.redis.zrem(this.slotsKey(token), slotId);
+  }
+
+  async close(): Promise<void> {
+    this.listeners.clear();
+    const subscriber = this.subscriber;
+    this.subscriber = null;
+    if (subscriber) await subscriber.quit().catch(() => subscriber.disconnect());
+  }
+
+  private slotsKey(token: string): string {
+    return `${this.prefix}slots:${token}`;
+  }
+}

@@ -1,0 +1,168 @@
+import { newAccountRecord, withFailure, withPatch, withStatusChange, withSuccess, withSync } from './account-rules';
+import type {
+  Account,
+  AccountPatch,
+  AccountStatus,
+  AccountStore,
+  NewAccount,
+  ReplaceSummary,
+  StatusChange,
+  SyncResult,
+} from './types';
+
+/**
+ * The account rules over a networked SQL server (PostgreSQL, MySQL/MariaDB). Every change is one
+ * transaction that locks the rows it reads (`SELECT … FOR UPDATE`) before applying the pure rule
+ * from account-rules.ts and writing the result, so two instances charging the same account queue on
+ * the row lock instead of overwriting each other. The dialect supplies the SQL.
+ */
+
+/** Statements run inside one transaction. */
+export interface SqlSession {
+  /** Locks and returns the rows of these tokens that exist. */
+  lockRows(tokens: readonly string[]): Promise<Account[]>;
+  /** Locks the whole table against concurrent inserts and returns every row. */
+  lockAll(): Promise<Account[]>;
+  /** Inserts, skipping tokens that exist; returns the tokens it inserted. Input has no repeats. */
+  insertMissing(accounts: readonly Account[]): Promise<string[]>;
+  /** Overwrites every column of an existing row. */
+  write(account: Account): Promise<void>;
+  deleteTokens(tokens: readonly string[]): Promise<number>;
+}
+
+export interface SqlDialect {
+  transaction<T>(work: (session: SqlSession) => Promise<T>): Promise<T>;
+  list(filter: { pool?: string; status?: AccountStatus }): Promise<Account[]>;
+  get(token: string): Promise<Account | null>;
+  count(): Promise<number>;
+  changedSince(at: number): Promise<Account[]>;
+}
+
+/** Big imports go in slices so one statement never exceeds the server's parameter limit. */
+const CHUNK = 500;
+
+function chunks<T>(items: readonly T[], size = CHUNK): T[][] {
+  const result: T[][] = [];
+  for (let start = 0; start < items.length; start += size) result.push(items.slice(start, start + size));
+  return result;
+}
+
+export class SqlAccountStore implements AccountStore {
+  constructor(
+    private readonly dialect: SqlDialect,
+    private readonly clock: () => number,
+  ) {}
+
+  list(filter: { pool?: string; status?: AccountStatus } = {}): Promise<Account[]> {
+    return this.dialect.list(filter);
+  }
+
+  get(token: string): Promise<Account | null> {
+    return this.dialect.get(token);
+  }
+
+  count(): Promise<number> {
+    return this.dialect.count();
+  }
+
+  async insert(accounts: NewAccount[]): Promise<{ added: string[]; duplicates: string[] }> {
+    const at = this.clock();
+    const seen = new Set<string>();
+    const fresh: Account[] = [];
+    for (const input of accounts) {
+      if (!seen.has(input.token)) fresh.push(newAccountRecord(input, at));
+      seen.add(input.token);
+    }
+    const inserted = await this.dialect.transaction(async (session) => {
+      const added = new Set<string>();
+      for (const slice of chunks(fresh)) for (const token of await session.insertMissing(slice)) added.add(token);
+      return added;
+    });
+    const added: string[] = [];
+    const duplicates: string[] = [];
+    for (const input of accounts) {
+      if (inserted.delete(input.token)) added.push(input.token);
+      else duplicates.push(input.token);
+    }
+    return { added, duplicates };
+  }
+
+  update(token: string, patch: AccountPatch): Promise<Account | null> {
+    const at = this.clock();
+    return this.mutate(token, (account) => withPatch(account, patch, at));
+  }
+
+  async remove(tokens: string[]): Promise<number> {
+    const unique = [...new Set(tokens)];
+    return this.dialect.transaction(async (session) => {
+      let removed = 0;
+      for (const slice of chunks(unique)) removed += await session.deleteTokens(slice);
+      return removed;
+    });
+  }
+
+  recordSuccess(token: string, change: { units: number; at: number }): Promise<Account | null> {
+    return this.mutate(token, (account) => withSuccess(account, change));
+  }
+
+  recordFailure(token: string, change: { reason: string; at: number; threshold: number }): Promise<Account | null> {
+    return this.mutate(token, (account) => withFailure(account, change));
+  }
+
+  applySync(token: string, sync: SyncResult): Promise<Account | null> {
+    return this.mutate(token, (account) => withSync(account, sync));
+  }
+
+  changeStatus(token: string, change: StatusChange): Promise<Account | null> {
+    return this.mutate(token, (account) => withStatusChange(account, change));
+  }
+
+  async replaceAll(accounts: NewAccount[]): Promise<ReplaceSummary> {
+    const at = this.clock();
+    return this.dialect.transaction(async (session) => {
+      const summary: ReplaceSummary = { added: [], updated: [], removed: [] };
+      const wanted = new Map(accounts.map((input) => [input.token, input]));
+      const stored = new Map((await session.lockAll()).map((account) => [account.token, account]));
+      const fresh: Account[] = [];
+      for (const input of wanted.values()) {
+        const current = stored.get(input.token);
+        if (!current) {
+          fresh.push(newAccountRecord(input, at));
+          continue;
+        }
+        // Fields not given keep their stored values; `createdAt` never changes after creation.
+        const { token: _token, createdAt: _createdAt, ...patch } = input;
+        const next = withPatch(current, patch, at);
+        if (next === current) continue;
+        await session.write(this.stamped(current, next));
+        summary.updated.push(input.token);
+      }
+      for (const slice of chunks(fresh)) summary.added.push(...(await session.insertMissing(slice)));
+      const absent = [...stored.keys()].filter((token) => !wanted.has(token));
+      for (const slice of chunks(absent)) await session.deleteTokens(slice);
+      summary.removed.push(...absent);
+      return summary;
+    });
+  }
+
+  changedSince(at: number): Promise<Account[]> {
+    return this.dialect.changedSince(at);
+  }
+
+  /** Lock the row, apply the rule, write back, commit. Unchanged rows are not written. */
+  private mutate(token: string, rule: (account: Account) => Account): Promise<Account | null> {
+    return this.dialect.transaction(async (session) => {
+      const [current] = await session.lockRows([token]);
+      if (!current) return null;
+      const next = rule(current);
+      if (next === current) return current;
+      const stored = this.stamped(current, next);
+      await session.write(stored);
+      return stored;
+    });
+  }
+
+  private stamped(current: Account, next: Account): Account {
+    return { ...next, updatedAt: this.clock(), version: current.version + 1 };
+  }
+}

@@ -1,0 +1,91 @@
+import type { Database } from 'bun:sqlite';
+import { isUsableForSlot, newInstanceId, newSlotId, type ClusterEvent, type ClusterMessage, type Coordinator, type SlotOutcome } from '../../cluster/coordinator';
+
+/**
+ * Coordination for processes sharing one SQLite file (SERVER_WORKERS > 1 on one machine). There
+ * is no notification channel, so `delivery` is `poll` (the pool reads the change feed every
+ * second). Locks and request slots are rows changed in IMMEDIATE transactions, which hold the
+ * file's write lock, so two processes cannot both take the last slot.
+ */
+export class SqliteCoordinator implements Coordinator {
+  readonly delivery = 'poll' as const;
+  readonly instanceId = newInstanceId();
+  private readonly listeners = new Set<(message: ClusterMessage) => void>();
+  private sequence = 0;
+
+  constructor(
+    private readonly database: Database,
+    private readonly clock: () => number,
+  ) {}
+
+  async publish(_event: ClusterEvent): Promise<void> {
+    // Other processes learn of the change from the change feed.
+  }
+
+  subscribe(listener: (message: ClusterMessage) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  async tryLock(name: string, ttlMs: number): Promise<{ release(): Promise<void> } | null> {
+    const holder = newSlotId(this.instanceId, this.sequence++);
+    const now = this.clock();
+    const taken = this.database
+      .transaction(() => {
+        const row = this.database.query<{ expires_at: number }, [string]>('SELECT expires_at FROM cluster_locks WHERE name = ?').get(name);
+        if (row && row.expires_at > now) return false;
+        this.database
+          .query('INSERT INTO cluster_locks (name, holder, expires_at) VALUES (?, ?, ?) ON CONFLICT (name) DO UPDATE SET holder = excluded.holder, expires_at = excluded.expires_at')
+          .run(name, holder, now + Math.max(1, Math.ceil(ttlMs)));
+        return true;
+      })
+      .immediate();
+    if (!taken) return null;
+    return {
+      release: async () => {
+        this.database.query('DELETE FROM cluster_locks WHERE name = ? AND holder = ?').run(name, holder);
+      },
+    };
+  }
+
+  async acquireSlot(token: string, limit: number, ttlMs: number, now: number): Promise<SlotOutcome> {
+    const slotId = newSlotId(this.instanceId, this.sequence++);
+    const clock = this.clock();
+    if (limit <= 0) {
+      // Nothing to count, so no write transaction: just the usability check, one indexed read.
+      const account = this.database
+        .query<{ status: string; quota: number; cooldown_until: number | null }, [string]>('SELECT status, quota, cooldown_until FROM accounts WHERE token = ?')
+        .get(token);
+      return account && isUsableForSlot(account.status, account.quota, account.cooldown_until, now) ? { result: 'granted', slotId } : { result: 'unusable' };
+    }
+    return this.database
+      .transaction((): SlotOutcome => {
+        const account = this.database
+          .query<{ status: string; quota: number; cooldown_until: number | null }, [string]>('SELECT status, quota, cooldown_until FROM accounts WHERE token = ?')
+          .get(token);
+        if (!account || !isUsableForSlot(account.status, account.quota, account.cooldown_until, now)) return { result: 'unusable' };
+        this.database.query('DELETE FROM account_slots WHERE token = ? AND expires_at <= ?').run(token, clock);
+        const held = this.database.query<{ total: number }, [string]>('SELECT COUNT(*) AS total FROM account_slots WHERE token = ?').get(token);
+        if ((held?.total ?? 0) >= limit) return { result: 'busy' };
+        this.database.query('INSERT INTO account_slots (token, slot_id, expires_at) VALUES (?, ?, ?)').run(token, slotId, clock + Math.max(1, Math.ceil(ttlMs)));
+        return { result: 'granted', slotId };
+      })
+      .immediate();
+  }
+
+  async renewSlot(token: string, slotId: string, ttlMs: number): Promise<boolean> {
+    const now = this.clock();
+    const { changes } = this.database
+      .query('UPDATE account_slots SET expires_at = ? WHERE token = ? AND slot_id = ? AND expires_at > ?')
+      .run(now + Math.max(1, Math.ceil(ttlMs)), token, slotId, now);
+    return changes > 0;
+  }
+
+  async releaseSlot(token: string, slotId: string): Promise<void> {
+    this.database.query('DELETE FROM account_slots WHERE token = ? AND slot_id = ?').run(token, slotId);
+  }
+
+  async close(): Promise<void> {
+    this.listeners.clear();
+  }
+}

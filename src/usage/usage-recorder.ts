@@ -1,0 +1,74 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { maskSecret } from '../logging/logger';
+import type { RecordStore } from '../storage/types';
+
+/**
+ * One record per chat request that reached an account, kept in the shared store for
+ * `log.usage_retention_days` (0 = not kept): for the admin dashboard and the operator's own
+ * analysis. Keys and tokens are stored only as a hash id and a masked form, never whole.
+ */
+
+export interface UsageEntry {
+  at: number;
+  /** Hash id and masked form of the API key the client used (null when the API is open). */
+  apiKeyId: string | null;
+  apiKey: string | null;
+  model: string;
+  accountId: string;
+  account: string;
+  /** completed | failed | cancelled */
+  outcome: string;
+  latencyMs: number;
+  /** UTF-8 bytes of the answer text and reasoning given back. */
+  bytes: number;
+  promptTokens: number;
+  completionTokens: number;
+}
+
+export const USAGE_COLLECTION = 'usage';
+const DAY_MS = 86_400_000;
+
+export const secretId = (secret: string) => createHash('sha256').update(secret).digest('hex').slice(0, 16);
+
+export interface UsageInput {
+  startedAt: number;
+  authorization: string | null;
+  model: string;
+  token: string;
+  outcome: string;
+  answerText: string;
+  promptTokens: number;
+  completionTokens: number;
+}
+
+export class UsageRecorder {
+  constructor(
+    private readonly records: RecordStore,
+    private readonly retentionDays: () => number,
+    private readonly clock: () => number = Date.now,
+  ) {}
+
+  /** Never throws: a usage record must not fail the request it describes. */
+  async record(input: UsageInput): Promise<void> {
+    const days = this.retentionDays();
+    if (days <= 0) return;
+    const at = this.clock();
+    const key = /^Bearer\s+(.+)$/i.exec(input.authorization ?? '')?.[1]?.trim() ?? null;
+    const entry: UsageEntry = {
+      at,
+      apiKeyId: key ? secretId(key) : null,
+      apiKey: key ? maskSecret(key) : null,
+      model: input.model,
+      accountId: secretId(input.token),
+      account: maskSecret(input.token),
+      outcome: input.outcome,
+      latencyMs: Math.max(0, at - input.startedAt),
+      bytes: Buffer.byteLength(input.answerText),
+      promptTokens: input.promptTokens,
+      completionTokens: input.completionTokens,
+    };
+    // Ids sort by time, so listing pages through the records oldest first.
+    const id = `${at.toString().padStart(15, '0')}-${randomBytes(4).toString('hex')}`;
+    await this.records.put(USAGE_COLLECTION, id, entry, { expiresAt: at + days * DAY_MS }).catch(() => {});
+  }
+}

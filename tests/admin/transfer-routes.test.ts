@@ -1,0 +1,124 @@
+import { afterEach, describe, expect, test } from 'bun:test';
+import { startHarness, type Harness } from '../helpers/gateway-harness';
+
+/** Import, export and the masked listing, through the admin API of a running gateway. */
+
+let harness: Harness | null = null;
+afterEach(async () => {
+  await harness?.stop();
+  harness = null;
+});
+
+const LONG = (name: string) => `${name}-eyJhbGciOiJIUzI1NiJ9.secret-part-${name}`;
+
+async function importContent(h: Harness, body: Record<string, unknown>) {
+  const response = await h.admin('/v1/admin/tokens/import', { method: 'POST', body: JSON.stringify(body) });
+  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+}
+
+async function exported(h: Harness, format: string) {
+  const response = await h.admin(`/v1/admin/tokens/export?format=${encodeURIComponent(format)}`);
+  expect(response.status).toBe(200);
+  return { text: await response.text(), type: response.headers.get('content-type'), disposition: response.headers.get('content-disposition') };
+}
+
+describe('import', () => {
+  test('TXT: one token per line; comments, blanks and repeats are skipped, bad lines counted', async () => {
+    harness = await startHarness({ accounts: [] });
+    const content = `# exported from the old box\n${LONG('a')}\n\nsso=${LONG('b')}\n${LONG('a')}\n\u200b\n`;
+    const result = await importContent(harness, { content, pool: 'ssoSuper' });
+    expect(result).toEqual({ status: 200, body: { status: 'success', format: 'txt', added: 2, merged: 0, repeated: 1, invalid: 1 } });
+    const tokens = JSON.parse((await exported(harness, 'json')).text) as { token: string; pool: string; quota: number }[];
+    expect(tokens.map((account) => [account.token, account.pool, account.quota]).sort()).toEqual([
+      [LONG('a'), 'ssoSuper', 140],
+      [LONG('b'), 'ssoSuper', 140],
+    ]);
+  });
+
+  test('JSONL and JSON: objects keep their fields; an existing token is merged, not duplicated', async () => {
+    harness = await startHarness({ accounts: [{ token: LONG('old'), tier: 'basic' }] });
+    await harness.admin('/v1/admin/tokens', { method: 'PATCH', body: JSON.stringify({ token: LONG('old'), tags: ['eu'], note: 'keep me' }) });
+    const jsonl = [
+      JSON.stringify({ token: LONG('old'), tags: ['nsfw'], quota: 12 }),
+      JSON.stringify({ token: LONG('new'), pool: 'team', status: 'disabled', note: 'from jsonl' }),
+      '"' + LONG('plain') + '"',
+    ].join('\n');
+    const result = await importContent(harness, { content: jsonl });
+    expect(result.body).toMatchObject({ format: 'jsonl', added: 2, merged: 1, invalid: 0 });
+    const accounts = JSON.parse((await exported(harness, 'json')).text) as { token: string; pool: string; tags: string[]; note: string; quota: number; status: string }[];
+    expect(accounts).toHaveLength(3);
+    const byToken = Object.fromEntries(accounts.map((account) => [account.token, account]));
+    expect(byToken[LONG('old')]).toMatchObject({ tags: ['eu', 'nsfw'], note: 'keep me', quota: 12, pool: 'ssoBasic' });
+    expect(byToken[LONG('new')]).toMatchObject({ pool: 'team', status: 'disabled', note: 'from jsonl' });
+    expect(byToken[LONG('plain')]).toMatchObject({ pool: 'ssoBasic', status: 'active' });
+
+    const json = await importContent(harness, { content: JSON.stringify([{ token: LONG('new'), note: 'edited' }, 42]), format: 'json' });
+    expect(json.body).toMatchObject({ added: 0, merged: 1, invalid: 1 });
+  });
+
+  test('the reference token.json shape, and a round trip of every export format', async () => {
+    harness = await startHarness({ accounts: [] });
+    const reference = { ssoBasic: [LONG('b1'), { token: LONG('b2'), status: 'TokenStatus.COOLING', quota: 0, use_count: 80, tags: ['x'] }], ssoSuper: [LONG('s1')] };
+    expect((await importContent(harness, { content: JSON.stringify(reference) })).body).toMatchObject({ format: 'token.json', added: 3 });
+    const original = JSON.parse((await exported(harness, 'json')).text) as Record<string, unknown>[];
+    for (const format of ['token.json', 'json', 'jsonl']) {
+      const file = await exported(harness, format);
+      const copy = await startHarness({ accounts: [] });
+      try {
+        expect((await importContent(copy, { content: file.text, format })).body).toMatchObject({ added: 3, invalid: 0 });
+        const roundTripped = JSON.parse((await exported(copy, 'json')).text) as Record<string, unknown>[];
+        const comparable = (list: Record<string, unknown>[]) =>
+          list.map(({ created_at: _created, ...rest }) => rest).sort((a, b) => String(a.token).localeCompare(String(b.token)));
+        expect(comparable(roundTripped)).toEqual(comparable(original));
+      } finally {
+        await copy.stop();
+      }
+    }
+    const txt = await exported(harness, 'txt');
+    expect(txt.text.trim().split('\n').sort()).toEqual([LONG('b1'), LONG('b2'), LONG('s1')].sort());
+    expect(txt.disposition).toBe('attachment; filename="tokens.txt"');
+  });
+
+  test('bad input is a 400 naming the problem, and never echoes a token', async () => {
+    harness = await startHarness({ accounts: [] });
+    const broken = await importContent(harness, { content: `[{"token": "${LONG('leak')}"`, format: 'json' });
+    expect(broken.status).toBe(400);
+    expect(broken.body).toMatchObject({ error: { param: 'content', code: 'invalid_import' } });
+    expect(JSON.stringify(broken.body)).not.toContain('secret-part');
+    const wrongShape = await importContent(harness, { content: '{"a": 1}', format: 'json' });
+    expect(wrongShape.status).toBe(400);
+    const unknownFormat = await importContent(harness, { content: 'x', format: 'csv' });
+    expect(unknownFormat.status).toBe(400);
+    const exportFormat = await harness.admin('/v1/admin/tokens/export?format=csv');
+    expect(exportFormat.status).toBe(400);
+    const anonymous = await fetch(`${harness.server.url}/v1/admin/tokens/import`, { method: 'POST', body: '{}', headers: { 'content-type': 'application/json' } });
+    expect(anonymous.status).toBe(401);
+  });
+});
+
+describe('masked listing', () => {
+  test('lists accounts with an id and a masked token, paged and filtered; the full token never appears', async () => {
+    harness = await startHarness({ accounts: [] });
+    await importContent(harness, { content: ['a', 'b', 'c', 'd', 'e'].map(LONG).join('\n') });
+    await harness.admin('/v1/admin/tokens', { method: 'PATCH', body: JSON.stringify({ token: LONG('c'), status: 'disabled' }) });
+    const first = await harness.admin('/v1/admin/accounts?limit=2');
+    const text = await first.text();
+    expect(text).not.toContain('secret-part');
+    const page = JSON.parse(text) as { total: number; accounts: { id: string; token: string }[]; next: string | null };
+    expect(page.total).toBe(5);
+    expect(page.accounts).toHaveLength(2);
+    expect(page.accounts[0]!.token).toContain('…');
+    const seen = [...page.accounts.map((account) => account.id)];
+    let next = page.next;
+    while (next) {
+      const more = (await (await harness.admin(`/v1/admin/accounts?limit=2&after=${next}`)).json()) as typeof page;
+      seen.push(...more.accounts.map((account) => account.id));
+      next = more.next;
+    }
+    expect(new Set(seen).size).toBe(5);
+    const disabled = (await (await harness.admin('/v1/admin/accounts?status=disabled')).json()) as typeof page;
+    expect(disabled.total).toBe(1);
+    expect((await harness.admin('/v1/admin/accounts?status=sleeping')).status).toBe(400);
+    expect((await harness.admin('/v1/admin/accounts?limit=0')).status).toBe(400);
+  });
+});

@@ -1,0 +1,127 @@
+import { afterEach, beforeEach, describe, expect, test } from 'bun:test';
+import type { ClusterMessage, Coordinator } from '../../src/cluster/coordinator';
+import type { Storage } from '../../src/storage/types';
+
+/**
+ * What every driver's Coordinator must do. `openPair` returns two storages on one empty store,
+ * standing for two instances. Expiry is waited for by polling with a bound, never by a fixed sleep.
+ */
+export function runCoordinatorContract(openPair: () => Promise<[Storage, Storage]>): void {
+  let one: Storage;
+  let two: Storage;
+  let first: Coordinator;
+  let second: Coordinator;
+  const now = () => Date.now();
+
+  async function eventually(check: () => Promise<boolean>, boundMs = 5_000): Promise<boolean> {
+    const end = Date.now() + boundMs;
+    while (Date.now() < end) {
+      if (await check()) return true;
+      await Bun.sleep(25);
+    }
+    return check();
+  }
+
+  beforeEach(async () => {
+    [one, two] = await openPair();
+    first = one.coordinator!;
+    second = two.coordinator!;
+    await one.accounts.insert([
+      { token: 'active', pool: 'ssoBasic' },
+      { token: 'disabled', pool: 'ssoBasic', status: 'disabled' },
+      { token: 'empty', pool: 'ssoBasic', quota: 0 },
+      { token: 'cooling-over', pool: 'ssoBasic', status: 'cooling', cooldownUntil: 1 },
+      { token: 'cooling-later', pool: 'ssoBasic', status: 'cooling', cooldownUntil: Date.now() + 3_600_000 },
+    ]);
+  });
+
+  afterEach(async () => {
+    await one.close();
+    await two.close();
+  });
+
+  describe('locks', () => {
+    test('one holder at a time across instances; release hands it on', async () => {
+      const held = await first.tryLock('refresh', 60_000);
+      expect(held).not.toBeNull();
+      expect(await second.tryLock('refresh', 60_000)).toBeNull();
+      expect(await first.tryLock('refresh', 60_000)).toBeNull();
+      expect(await second.tryLock('other', 60_000)).not.toBeNull();
+      await held!.release();
+      expect(await second.tryLock('refresh', 60_000)).not.toBeNull();
+    });
+
+    test('a holder that never releases (crashed) loses the lock when its time is up', async () => {
+      expect(await first.tryLock('crashy', 300)).not.toBeNull();
+      expect(await second.tryLock('crashy', 60_000)).toBeNull();
+      expect(await eventually(async () => (await second.tryLock('crashy', 60_000)) !== null)).toBe(true);
+    });
+
+    test('a late release by the old holder does not free the new holder\'s lock', async () => {
+      const old = await first.tryLock('handover', 300);
+      expect(await eventually(async () => (await second.tryLock('handover', 60_000)) !== null)).toBe(true);
+      await old!.release();
+      expect(await first.tryLock('handover', 60_000)).toBeNull();
+    });
+  });
+
+  describe('request slots', () => {
+    test('the limit holds across instances and a release frees a slot', async () => {
+      const a = await first.acquireSlot('active', 2, 60_000, now());
+      const b = await second.acquireSlot('active', 2, 60_000, now());
+      expect(a.result).toBe('granted');
+      expect(b.result).toBe('granted');
+      expect((await first.acquireSlot('active', 2, 60_000, now())).result).toBe('busy');
+      expect((await second.acquireSlot('active', 2, 60_000, now())).result).toBe('busy');
+      await first.releaseSlot('active', (a as { slotId: string }).slotId);
+      expect((await second.acquireSlot('active', 2, 60_000, now())).result).toBe('granted');
+    });
+
+    test('0 means no limit', async () => {
+      for (let index = 0; index < 5; index++) expect((await first.acquireSlot('active', 0, 60_000, now())).result).toBe('granted');
+    });
+
+    test('the stored account must be usable: missing, disabled, without quota or still cooling are refused', async () => {
+      expect((await first.acquireSlot('missing', 1, 60_000, now())).result).toBe('unusable');
+      expect((await first.acquireSlot('disabled', 1, 60_000, now())).result).toBe('unusable');
+      expect((await first.acquireSlot('empty', 1, 60_000, now())).result).toBe('unusable');
+      expect((await first.acquireSlot('cooling-later', 1, 60_000, now())).result).toBe('unusable');
+      expect((await first.acquireSlot('cooling-over', 1, 60_000, now())).result).toBe('granted');
+      await one.accounts.update('active', { status: 'disabled' });
+      expect((await second.acquireSlot('active', 1, 60_000, now())).result).toBe('unusable');
+    });
+
+    test('a slot its instance never released (crash) expires; renewing keeps a live one', async () => {
+      const crashed = await first.acquireSlot('active', 1, 300, now());
+      expect(crashed.result).toBe('granted');
+      expect((await second.acquireSlot('active', 1, 60_000, now())).result).toBe('busy');
+      const freed = await eventually(async () => (await second.acquireSlot('active', 1, 60_000, now())).result === 'granted');
+      expect(freed).toBe(true);
+      expect(await first.renewSlot('active', (crashed as { slotId: string }).slotId, 60_000, now())).toBe(false);
+    });
+
+    test('renew extends a held slot', async () => {
+      const held = await first.acquireSlot('active', 1, 60_000, now());
+      expect(await first.renewSlot('active', (held as { slotId: string }).slotId, 60_000, now())).toBe(true);
+    });
+  });
+
+  describe('notices', () => {
+    test('push drivers deliver to the other instances, not back to the sender', async () => {
+      if (first.delivery === 'poll') {
+        expect(second.delivery).toBe('poll'); // poll drivers rely on the change feed instead
+        return;
+      }
+      const received: ClusterMessage[] = [];
+      const echoed: ClusterMessage[] = [];
+      const stopSecond = second.subscribe((message) => received.push(message));
+      const stopFirst = first.subscribe((message) => echoed.push(message));
+      await first.publish({ kind: 'accounts', tokens: ['active'] });
+      expect(await eventually(async () => received.length > 0, 2_000)).toBe(true);
+      expect(received[0]).toEqual({ from: first.instanceId, event: { kind: 'accounts', tokens: ['active'] } });
+      expect(echoed).toEqual([]);
+      stopSecond();
+      stopFirst();
+    });
+  });
+}

@@ -1,0 +1,64 @@
+import { afterAll, beforeAll, describe } from 'bun:test';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import postgres from 'postgres';
+import { createConnection } from 'mysql2/promise';
+import { openStorage } from '../../src/storage';
+import { mysqlOptions } from '../../src/storage/mysql/mysql-storage';
+import type { Storage } from '../../src/storage/types';
+import { createMysqlDatabase, createPostgresDatabase, REDIS_URL, redisPrefix } from '../storage/server-databases';
+import { runCoordinatorContract } from './coordinator-contract';
+
+/** Two storages on one empty store per test, for every driver, on the real servers. */
+
+const root = mkdtempSync(join(tmpdir(), 'grok2api-coordinator-'));
+const redis = redisPrefix('coord');
+let postgresDatabase: { url: string; drop(): Promise<void> };
+let mysqlDatabase: { url: string; drop(): Promise<void> };
+let stores = 0;
+
+beforeAll(async () => {
+  postgresDatabase = await createPostgresDatabase('coord');
+  mysqlDatabase = await createMysqlDatabase('coord');
+});
+afterAll(async () => {
+  await postgresDatabase.drop();
+  await mysqlDatabase.drop();
+  await redis.drop();
+  rmSync(root, { recursive: true, force: true });
+});
+
+async function pair(type: string, url: string): Promise<[Storage, Storage]> {
+  const one = await openStorage({ type, url, dataDir: root });
+  const two = await openStorage({ type, url, dataDir: root });
+  return [one, two];
+}
+
+describe('SQLite coordinator (one file, two connections)', () => {
+  runCoordinatorContract(() => pair('sqlite', join(root, `coordinator-${stores++}.db`)));
+});
+
+describe('Redis coordinator', () => {
+  runCoordinatorContract(() => pair('redis', `${REDIS_URL}?prefix=${redis.prefix}${stores++}:`));
+});
+
+describe('PostgreSQL coordinator', () => {
+  runCoordinatorContract(async () => {
+    const sql = postgres(postgresDatabase.url, { max: 1, onnotice: () => {} });
+    const storages = await pair('pgsql', postgresDatabase.url);
+    await sql`TRUNCATE accounts, records, cluster_locks, account_slots`;
+    await sql.end();
+    return storages;
+  });
+});
+
+describe('MySQL coordinator', () => {
+  runCoordinatorContract(async () => {
+    const storages = await pair('mysql', mysqlDatabase.url);
+    const connection = await createConnection(mysqlOptions(mysqlDatabase.url));
+    for (const table of ['accounts', 'records', 'cluster_locks', 'account_slots']) await connection.query(`DELETE FROM ${table}`);
+    await connection.end();
+    return storages;
+  });
+});

@@ -1,0 +1,76 @@
+import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
+import postgres from 'postgres';
+import { openStorage } from '../../src/storage';
+import { openPostgresStorage, postgresOptions } from '../../src/storage/postgres/postgres-storage';
+import { POSTGRES_SCHEMA_VERSION } from '../../src/storage/postgres/migrations';
+import { runAccountStoreContract } from './account-store-contract';
+import { runRecordStoreContract } from './record-store-contract';
+import { createPostgresDatabase } from './server-databases';
+
+let database: { url: string; drop(): Promise<void> };
+beforeAll(async () => {
+  database = await createPostgresDatabase('pg');
+});
+afterAll(async () => {
+  await database.drop();
+});
+
+/** Opens the run's database and empties it, so every contract test starts from nothing. */
+async function emptyStorage() {
+  const storage = await openStorage({ type: 'pgsql', url: database.url, dataDir: '/nonexistent' });
+  const sql = postgres(database.url, { max: 1, onnotice: () => {} });
+  await sql`TRUNCATE accounts, records`;
+  await sql.end();
+  return storage;
+}
+
+describe('PostgreSQL', () => {
+  runAccountStoreContract(emptyStorage);
+  runRecordStoreContract(emptyStorage);
+});
+
+describe('PostgreSQL driver', () => {
+  test('the schema version is recorded and reopening does not re-run migrations', async () => {
+    const first = await openPostgresStorage({ url: database.url });
+    await first.accounts.insert([{ token: 'survivor', pool: 'ssoSuper' }]);
+    await first.close();
+    const second = await openPostgresStorage({ url: database.url });
+    expect((await second.accounts.get('survivor'))!.pool).toBe('ssoSuper');
+    await second.close();
+    const sql = postgres(database.url, { max: 1 });
+    const [row] = await sql<{ version: number }[]>`SELECT MAX(version) AS version FROM schema_version`;
+    expect(row!.version).toBe(POSTGRES_SCHEMA_VERSION);
+    await sql.end();
+  });
+
+  test('instances starting at once apply each migration exactly once', async () => {
+    const fresh = await createPostgresDatabase('pg_race');
+    try {
+      const opened = await Promise.all(Array.from({ length: 4 }, () => openPostgresStorage({ url: fresh.url })));
+      await Promise.all(opened.map((storage) => storage.close()));
+      const sql = postgres(fresh.url, { max: 1 });
+      const rows = await sql`SELECT version FROM schema_version ORDER BY version`;
+      await sql.end();
+      expect(rows.map((row) => row.version)).toEqual(Array.from({ length: POSTGRES_SCHEMA_VERSION }, (_, index) => index + 1));
+    } finally {
+      await fresh.drop();
+    }
+  });
+
+  test('two connection pools charging one account never lose a charge', async () => {
+    const one = await emptyStorage();
+    const two = await openPostgresStorage({ url: database.url });
+    await one.accounts.insert([{ token: 'shared', pool: 'ssoBasic', quota: 500 }]);
+    await Promise.all(Array.from({ length: 100 }, (_, index) => (index % 2 ? one : two).accounts.recordSuccess('shared', { units: 1, at: 1 })));
+    expect(await one.accounts.get('shared')).toMatchObject({ quota: 400, useCount: 100 });
+    await one.close();
+    await two.close();
+  });
+
+  test('SQLAlchemy-style URLs and sslmode are understood', () => {
+    const options = postgresOptions('postgresql+asyncpg://grok:s%40cret@db.internal:6543/grok?sslmode=require');
+    expect(options).toMatchObject({ host: 'db.internal', port: 6543, username: 'grok', password: 's@cret', database: 'grok', ssl: 'require' });
+    expect(postgresOptions('postgres://db/x').ssl).toBe(false);
+    expect(() => postgresOptions('mysql://db/x')).toThrow('must start with postgresql://');
+  });
+});

@@ -1,0 +1,57 @@
+import { afterAll, describe, expect, test } from 'bun:test';
+import { Redis } from 'ioredis';
+import { openStorage } from '../../src/storage';
+import { openRedisStorage, redisOptions } from '../../src/storage/redis/redis-storage';
+import { runAccountStoreContract } from './account-store-contract';
+import { runRecordStoreContract } from './record-store-contract';
+import { REDIS_URL, redisPrefix } from './server-databases';
+
+const run = redisPrefix('redis');
+let storages = 0;
+afterAll(async () => {
+  await run.drop();
+});
+
+/** A fresh key prefix per storage is an empty store. */
+const emptyStorage = () => openStorage({ type: 'redis', url: `${REDIS_URL}?prefix=${run.prefix}${storages++}:`, dataDir: '/nonexistent' });
+
+describe('Redis', () => {
+  runAccountStoreContract(emptyStorage);
+  runRecordStoreContract(emptyStorage);
+});
+
+describe('Redis driver', () => {
+  test('every key lives under the prefix, and the layout version is recorded', async () => {
+    const prefix = `${run.prefix}layout:`;
+    const storage = await openRedisStorage({ url: REDIS_URL, keyPrefix: prefix });
+    await storage.accounts.insert([{ token: 'a', pool: 'ssoBasic' }]);
+    await storage.records.put('jobs', 'j', { ok: true });
+    const redis = new Redis(REDIS_URL);
+    const keys = await redis.keys(`${prefix}*`);
+    expect(keys.sort()).toEqual([`${prefix}account:a`, `${prefix}accounts`, `${prefix}layout_version`, `${prefix}record:4:jobs:j`, `${prefix}records:4:jobs`]);
+    await redis.quit();
+    await storage.close();
+  });
+
+  test('two clients charging one account never lose a charge, and status updates are not lost under contention', async () => {
+    const prefix = `${run.prefix}shared:`;
+    const one = await openRedisStorage({ url: REDIS_URL, keyPrefix: prefix });
+    const two = await openRedisStorage({ url: REDIS_URL, keyPrefix: prefix });
+    await one.accounts.insert([{ token: 'shared', pool: 'ssoBasic', quota: 500 }]);
+    await Promise.all([
+      ...Array.from({ length: 100 }, (_, index) => (index % 2 ? one : two).accounts.recordSuccess('shared', { units: 1, at: 1 })),
+      ...Array.from({ length: 20 }, (_, index) => (index % 2 ? two : one).accounts.update('shared', { note: `n${index}` })),
+    ]);
+    const stored = (await one.accounts.get('shared'))!;
+    expect(stored).toMatchObject({ quota: 400, useCount: 100 });
+    expect(stored.version).toBe(1 + 100 + 20);
+    await one.close();
+    await two.close();
+  });
+
+  test('the URL names the database and the key prefix', () => {
+    expect(redisOptions('redis://:pw@cache:6380/2?prefix=team:')).toMatchObject({ options: { host: 'cache', port: 6380, password: 'pw', db: 2 }, keyPrefix: 'team:' });
+    expect(redisOptions('rediss://cache').options.tls).toEqual({});
+    expect(() => redisOptions('redis://cache/x')).toThrow('must be a number');
+  });
+});

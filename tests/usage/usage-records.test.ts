@@ -1,0 +1,54 @@
+import { afterEach, expect, test } from 'bun:test';
+import { API_KEY, startHarness, type Harness } from '../helpers/gateway-harness';
+
+let harness: Harness | null = null;
+afterEach(async () => {
+  await harness?.stop();
+  harness = null;
+});
+
+const TOKEN = 'usage-account-eyJhbGciOiJIUzI1NiJ9.secret-part';
+
+interface UsageRecord { id: string; at: number; model: string; outcome: string; account: string; accountId: string; apiKey: string; apiKeyId: string; latencyMs: number; bytes: number; completionTokens: number }
+
+test('every chat request that reached an account leaves a usage record, with key and account masked', async () => {
+  harness = await startHarness({ accounts: [{ token: TOKEN, tier: 'basic' }] });
+  harness.simulator.script({ answer: 'Grüße 👋' });
+  await harness.client.chat.completions.create({ model: 'grok-4', messages: [{ role: 'user', content: 'one' }] });
+  const stream = await harness.client.chat.completions.create({ model: 'grok-4.1-fast', messages: [{ role: 'user', content: 'two' }], stream: true });
+  for await (const _chunk of stream);
+
+  let records: UsageRecord[] = [];
+  for (let attempt = 0; attempt < 50 && records.length < 2; attempt++) {
+    const response = await harness.admin('/v1/admin/usage');
+    const text = await response.text();
+    expect(text).not.toContain('secret-part');
+    expect(text).not.toContain(API_KEY);
+    records = (JSON.parse(text) as { records: UsageRecord[] }).records;
+    if (records.length < 2) await Bun.sleep(20);
+  }
+  expect(records.map((record) => [record.model, record.outcome])).toEqual([
+    ['grok-4', 'completed'],
+    ['grok-4.1-fast', 'completed'],
+  ]);
+  expect(records[0]!.bytes).toBe(Buffer.byteLength('Grüße 👋'));
+  expect(records[0]!.account).toContain('…');
+  expect(records[0]!.accountId).toMatch(/^[0-9a-f]{16}$/);
+  expect(records[0]!.apiKeyId).toBe(records[1]!.apiKeyId);
+  expect(records[0]!.latencyMs).toBeGreaterThanOrEqual(0);
+  expect(records[0]!.at).toBeLessThanOrEqual(records[1]!.at);
+
+  const paged = (await (await harness.admin('/v1/admin/usage?limit=1')).json()) as { records: UsageRecord[]; next: string };
+  expect(paged.records).toHaveLength(1);
+  const rest = (await (await harness.admin(`/v1/admin/usage?limit=1&after=${paged.next}`)).json()) as { records: UsageRecord[] };
+  expect(rest.records[0]!.model).toBe('grok-4.1-fast');
+  expect((await harness.admin('/v1/admin/usage?limit=5000')).status).toBe(400);
+});
+
+test('a retention of 0 days keeps no records', async () => {
+  harness = await startHarness({ accounts: [{ token: TOKEN, tier: 'basic' }], env: { GROK2API_LOG_USAGE_RETENTION_DAYS: '0' } });
+  await harness.client.chat.completions.create({ model: 'grok-4', messages: [{ role: 'user', content: 'one' }] });
+  await Bun.sleep(100); // a record, if any were kept, is written right after the answer
+  const body = (await (await harness.admin('/v1/admin/usage')).json()) as { records: unknown[] };
+  expect(body.records).toEqual([]);
+});
