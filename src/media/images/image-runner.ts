@@ -80,7 +80,7 @@ async function openOn(lease: Lease, job: ImageJob, deps: ImageDependencies): Pro
   } else {
     payloads = callPlan(job).map((count) => buildImageGenerationPayload({ prompt: job.prompt, count, nsfw: job.nsfw, model: job.model, config }));
   }
-  const opened = await Promise.allSettled(payloads.map((payload) => deps.grok.chat({ token: lease.token, payload, signal: job.signal })));
+  const opened = await Promise.allSettled(payloads.map((payload) => deps.grok.chat({ token: lease.token, payload, signal: job.signal, service: 'image' })));
   const failure = opened.find((result) => result.status === 'rejected');
   if (failure) {
     for (const result of opened) if (result.status === 'fulfilled') result.value.close();

@@ -65,6 +65,7 @@ async function runRound(lease: Lease, payload: Record<string, unknown>, deps: Vi
     token: lease.token,
     payload,
     signal,
+    service: 'video',
     observeFrame: (frame) => {
       const video = readVideoFrame(frame);
       if (!video) return;

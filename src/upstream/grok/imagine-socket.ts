@@ -112,8 +112,10 @@ export async function openImagineSession(request: ImagineRequest): Promise<Imagi
     }
     notify();
   });
-  socket.addEventListener('close', () => {
+  let closeCode: number | undefined;
+  socket.addEventListener('close', (event) => {
     closed = true;
+    closeCode = (event as CloseEvent).code;
     notify();
   });
   const close = () => {
@@ -129,7 +131,7 @@ export async function openImagineSession(request: ImagineRequest): Promise<Imagi
     const timer = setTimeout(() => {
       close();
       reject(new UpstreamError({ code: 'timeout', message: 'imagine: no handshake in time', retryable: true, accountEffect: 'none' }));
-    }, Math.max(1, config.image.timeout) * 1000);
+    }, Math.max(1, config.image.connect_timeout || config.image.timeout) * 1000);
     socket.addEventListener('open', () => {
       clearTimeout(timer);
       resolve();
@@ -212,7 +214,14 @@ export async function openImagineSession(request: ImagineRequest): Promise<Imagi
         while (usable().length < request.count && [...slots.values()].filter((entry) => entry.completed).length < request.count) {
           if (request.signal?.aborted) throw request.signal.reason;
           const frame = await next(Math.min(overall, Date.now() + idleMs));
-          if (frame === undefined) break;
+          if (frame === undefined) {
+            // Closed before the batch finished. Nothing usable and nothing moderated means the
+            // socket broke, not the prompt: the caller moves to chat-based generation.
+            if (usable().length === 0 && ![...slots.values()].some((entry) => entry.moderated)) {
+              throw new UpstreamError({ code: 'stream_truncated', message: `imagine: socket closed (${closeCode ?? 'no code'}) before any image`, retryable: true, accountEffect: 'none' });
+            }
+            break;
+          }
           const error = pick(ErrorFrame, frame);
           if (error) throw frameError(error.err_code, error.err_msg);
           const json = pick(JsonFrame, frame);

@@ -90,6 +90,7 @@ export async function createMediaPost(context: RestContext, body: Record<string,
     maxBytes: 256 * 1024,
     purpose: 'media post',
     proxyUrl: context.config.proxy.base_proxy_url,
+    accountBound: true,
   });
   const post = pick(PostAnswer, answer);
   if (!post) throw badResponse('media post', 'the answer has no post.id');
@@ -106,6 +107,7 @@ export async function upscaleVideo(context: RestContext, videoId: string): Promi
     maxBytes: 256 * 1024,
     purpose: 'video upscale',
     proxyUrl: context.config.proxy.base_proxy_url,
+    accountBound: true,
   });
   const upscaled = pick(UpscaleAnswer, answer);
   if (!upscaled) throw badResponse('video upscale', 'the answer has no hdMediaUrl');
