@@ -62,6 +62,7 @@ const socketDown: Fault = { kind: 'server_error', status: 502, times: FOREVER, m
 const onChat = (fault: Omit<Fault, 'match'>): Fault => ({ ...fault, match: { path: CHAT_PATH } });
 const onImagine = (fault: Omit<Fault, 'match'>): Fault => ({ ...fault, match: { path: IMAGINE_PATH } });
 const deadPort = () => ({ GROK_BASE_URL: 'http://127.0.0.1:9', GROK_ASSETS_URL: 'http://127.0.0.1:9' });
+const deadProxy = () => ({ GROK2API_PROXY_BASE_PROXY_URL: 'http://127.0.0.1:9' });
 const plainBehindTls = ({ simulatorPort }: { simulatorPort: number }) => ({ GROK_BASE_URL: `https://127.0.0.1:${simulatorPort}` });
 
 const MATRIX: Record<Path, Row[]> = {
@@ -80,6 +81,8 @@ const MATRIX: Record<Path, Row[]> = {
     { name: 'close 1011 before the final image', faults: [onImagine({ kind: 'close', closeCode: 1011, afterFrames: 2 })], outcome: { status: 200, code: '' }, calls: { imagine: 2, chat: 1 }, account: active },
     { name: 'close 1000 before the final image', faults: [onImagine({ kind: 'close', closeCode: 1000, afterFrames: 2 })], outcome: { status: 200, code: '' }, calls: { imagine: 2, chat: 1 }, account: active },
     { name: 'connection refused', env: deadPort, outcome: { status: 502, code: 'upstream_error' }, calls: { imagine: 0, chat: 0 }, account: active },
+    // The socket leaves through the account's proxy too, so a dead proxy fails it and the fallback.
+    { name: 'proxy failure', env: deadProxy, outcome: { status: 502, code: 'upstream_error' }, calls: { imagine: 0, chat: 0 }, account: active },
     { name: 'TLS failure', env: plainBehindTls, outcome: { status: 502, code: 'upstream_error' }, calls: { imagine: 0, chat: 0 }, account: active },
   ],
   'image-chat': [

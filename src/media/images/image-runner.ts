@@ -99,7 +99,16 @@ const accountBound = (error: UpstreamError) => error.accountEffect !== 'none' ||
  */
 async function openImagineOn(lease: Lease, job: ImageJob, deps: ImageDependencies): Promise<ImagineSession | undefined> {
   try {
-    return await openImagineSession({ config: deps.config(), token: lease.token, prompt: job.prompt, count: job.n, aspectRatio: job.aspectRatio ?? '1:1', nsfw: job.nsfw, signal: job.signal });
+    return await openImagineSession({
+      config: deps.config(),
+      token: lease.token,
+      prompt: job.prompt,
+      count: job.n,
+      aspectRatio: job.aspectRatio ?? '1:1',
+      nsfw: job.nsfw,
+      signal: job.signal,
+      proxyUrl: deps.grok.egressFor(lease.token),
+    });
   } catch (error) {
     if (!(error instanceof UpstreamError) || accountBound(error)) throw error;
     deps.logger.warn('imagine websocket unavailable; using chat-based generation', { code: error.code, status: error.status });

@@ -1,5 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import type { Config } from '../../config/schema';
+import { egressProxy } from '../egress/egress-proxy';
 import { UpstreamError } from '../errors';
 import { pick } from './frames';
 import { cookieHeader, webOrigin } from './headers';
@@ -20,7 +21,13 @@ export interface ImagineRequest {
   aspectRatio: string;
   nsfw: boolean;
   signal?: AbortSignal;
-  /** Tests may inject another implementation; Bun's accepts `headers`. */
+  /**
+   * The account's proxy from the pool (GrokClient.egressFor), HTTP(S) or SOCKS; default
+   * `proxy.base_proxy_url`. The socket leaves through the same egress as the account's chat, so
+   * its Cloudflare clearance and the upstream's view of the account stay on one IP.
+   */
+  proxyUrl?: string;
+  /** Tests may inject another implementation; Bun's accepts `headers` and `proxy`. */
   WebSocketImpl?: typeof WebSocket;
 }
 
@@ -95,7 +102,15 @@ export async function openImagineSession(request: ImagineRequest): Promise<Imagi
     Pragma: 'no-cache',
     Cookie: cookieHeader(request.token, config.proxy),
   };
-  const socket = new Socket(socketUrl(config.upstream.base_url), { headers } as unknown as string[]);
+  let proxy: string | undefined;
+  try {
+    proxy = await egressProxy(request.proxyUrl ?? config.proxy.base_proxy_url, { skipProxyTlsVerify: config.proxy.skip_proxy_ssl_verify });
+  } catch (error) {
+    if (error instanceof UpstreamError) throw error;
+    throw new UpstreamError({ code: 'network', message: 'imagine: the proxy could not be reached', retryable: true, accountEffect: 'none', cause: error });
+  }
+  const options: Bun.WebSocketOptions = proxy ? { headers, proxy } : { headers };
+  const socket = new Socket(socketUrl(config.upstream.base_url), options as unknown as string[]);
   const frames: unknown[] = [];
   let wake: (() => void) | null = null;
   let failure: UpstreamError | null = null;
