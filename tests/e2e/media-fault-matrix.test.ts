@@ -69,8 +69,8 @@ const MATRIX: Record<Path, Row[]> = {
   imagine: [
     { name: 'success', outcome: { status: 200, code: '' }, calls: { imagine: 2, chat: 0 }, account: active },
     { name: '401 at the handshake', faults: [onImagine({ kind: 'unauthorized' })], outcome: { status: 502, code: 'upstream_auth_failed' }, calls: { imagine: 0, chat: 0 }, account: authFailed },
-    // A refused handshake shows only its status (issue 7 item "Retry-After on refused upgrades").
-    { name: '429 at the handshake', faults: [onImagine({ kind: 'rate_limited', retryAfterSeconds: 30 })], outcome: { status: 429, code: 'upstream_rate_limited', retryAfter: '60' }, calls: { imagine: 0, chat: 0 }, account: cooling },
+    // The refused handshake's own Retry-After is read (egress/handshake-websocket.ts).
+    { name: '429 at the handshake', faults: [onImagine({ kind: 'rate_limited', retryAfterSeconds: 30 })], outcome: { status: 429, code: 'upstream_rate_limited', retryAfter: '30' }, calls: { imagine: 0, chat: 0 }, account: cooling },
     // Not the account's fault: chat-based generation on the same account takes over.
     { name: '403 challenge at the handshake', faults: [onImagine({ kind: 'cloudflare' })], outcome: { status: 200, code: '' }, calls: { imagine: 0, chat: 1 }, account: active },
     { name: '502 at the handshake', faults: [onImagine({ kind: 'server_error', status: 502 })], outcome: { status: 200, code: '' }, calls: { imagine: 0, chat: 1 }, account: active },

@@ -1,8 +1,10 @@
 import { Type } from '@sinclair/typebox';
 import type { Config } from '../../config/schema';
 import { egressProxy } from '../egress/egress-proxy';
+import { HandshakeAwareWebSocket, refusalOf } from '../egress/handshake-websocket';
 import { UpstreamError } from '../errors';
 import { pick } from './frames';
+import { classifyHttpFailure } from './classify';
 import { cookieHeader, webOrigin } from './headers';
 
 /**
@@ -93,7 +95,8 @@ function frameError(code: string | undefined, message: string | undefined): Upst
 
 export async function openImagineSession(request: ImagineRequest): Promise<ImagineSession> {
   const { config } = request;
-  const Socket = request.WebSocketImpl ?? WebSocket;
+  // Reads a refused upgrade's status, headers and body (egress/handshake-websocket.ts).
+  const Socket = request.WebSocketImpl ?? (HandshakeAwareWebSocket as unknown as typeof WebSocket);
   const headers = {
     Origin: webOrigin(config),
     'User-Agent': config.proxy.user_agent,
@@ -153,7 +156,10 @@ export async function openImagineSession(request: ImagineRequest): Promise<Imagi
     }, { once: true });
     socket.addEventListener('error', (event) => {
       clearTimeout(timer);
-      failure = handshakeError((event as ErrorEvent).message ?? '');
+      const refusal = refusalOf(event);
+      failure = refusal
+        ? classifyHttpFailure(refusal.status, refusal.headers, refusal.body, { purpose: 'imagine handshake', secrets: [request.token] })
+        : handshakeError((event as ErrorEvent).message ?? '');
       reject(failure);
     }, { once: true });
   });
