@@ -95,7 +95,7 @@ export function createApp(deps: AppDependencies) {
         pingStorage: () => deps.storage.ping(),
         activeAccounts: () => Object.values(deps.pool.stats()).reduce((sum, pool) => sum + pool.active, 0),
         upstream: () => deps.upstreamHealth?.state(),
-        clearance: deps.clearance ? () => deps.clearance!.status() : undefined,
+        clearance: deps.clearance ? () => deps.clearance!.report() : undefined,
       }),
     )
     .use(metricsRoutes(metrics.registry, config))

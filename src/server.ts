@@ -64,7 +64,14 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   // Off unless diagnostics.capture_enabled; the client's REST and gateway traffic both pass it.
   const capture = new UpstreamCapture({ config: () => config.get() });
   // FlareSolverr refresh (proxy.enabled): scheduled, and on demand when the client meets a challenge.
-  const clearance = new ClearanceRefresher({ config, logger });
+  const clearance = new ClearanceRefresher({
+    config,
+    logger,
+    // Instances sharing the store solve one at a time and once per burst (cloudflare/refresh-gate.ts).
+    cluster: storage.coordinator
+      ? { instanceId: storage.coordinator.instanceId, tryLock: (name, ttlMs) => storage.coordinator!.tryLock(name, ttlMs), records: storage.records }
+      : undefined,
+  });
   const grok = new GrokClient({
     config: () => config.get(),
     retryEnvironment,

@@ -22,12 +22,35 @@ export interface ClusterSyncOptions {
   clock?: () => number;
 }
 
-/** The last config change any instance made, so `poll` instances can see it. */
+/**
+ * Every config key any instance changed, with its latest value, so `poll` instances can see it.
+ * Cumulative, not just the last change: a poller reads it once a second, and two changes within
+ * that second (a clearance refresh, then an operator's edit) must both arrive.
+ */
 interface SharedConfig {
   from: string;
   serial: string;
-  /** Only the keys that changed: values that came from this instance's environment never travel. */
+  /** Only keys that changed: values that came from an instance's environment never travel. */
   values: Record<string, Record<string, unknown>>;
+}
+
+type Patch = Record<string, Record<string, unknown>>;
+
+/** `base` with `next` laid over it, key by key. */
+export function mergePatch(base: Patch, next: Patch): Patch {
+  const merged: Patch = {};
+  for (const [section, values] of Object.entries(base)) merged[section] = { ...values };
+  for (const [section, values] of Object.entries(next)) merged[section] = { ...merged[section], ...values };
+  return merged;
+}
+
+/** `patch` without the keys `except` sets. */
+function withoutKeys(patch: Patch, except: Patch): Patch {
+  const kept: Patch = {};
+  for (const [section, values] of Object.entries(patch)) {
+    for (const [key, value] of Object.entries(values)) if (!(key in (except[section] ?? {}))) (kept[section] ??= {})[key] = value;
+  }
+  return kept;
 }
 
 /** The keys whose values differ between two configs, by section. */
@@ -65,16 +88,28 @@ export async function startClusterSync(options: ClusterSyncOptions): Promise<{ s
     }
   };
 
+  // One write at a time from this instance, so a burst of local changes does not lose any to a
+  // read-modify-write race with itself.
+  let writing: Promise<void> = Promise.resolve();
+  const share = async (values: Patch) => {
+    const previous = await records.get<SharedConfig>(COLLECTION, CONFIG_ID);
+    // Another instance changed something this instance has not polled yet: take it now (the keys
+    // changed here just now win), or writing our serial over theirs would hide it from us.
+    if (previous && previous.serial !== lastSerial && previous.from !== coordinator.instanceId) {
+      const unseen = withoutKeys(previous.values, values);
+      if (Object.keys(unseen).length > 0) await applyConfig(unseen);
+    }
+    const serial = `${coordinator.instanceId}:${clock()}:${sequence++}`;
+    lastSerial = serial;
+    await records.put(COLLECTION, CONFIG_ID, { from: coordinator.instanceId, serial, values: mergePatch(previous?.values ?? {}, values) } satisfies SharedConfig);
+    await coordinator.publish({ kind: 'config', values });
+  };
+
   const unsubscribeConfig = config.subscribe((next) => {
     const values = changedKeys(current, next);
     current = next;
     if (applyingRemote || Object.keys(values).length === 0) return;
-    const serial = `${coordinator.instanceId}:${clock()}:${sequence++}`;
-    lastSerial = serial;
-    void records
-      .put(COLLECTION, CONFIG_ID, { from: coordinator.instanceId, serial, values } satisfies SharedConfig)
-      .then(() => coordinator.publish({ kind: 'config', values }))
-      .catch((error) => logger.warn('could not share a config change', { error }));
+    writing = writing.then(() => share(values)).catch((error) => logger.warn('could not share a config change', { error }));
   });
 
   const onMessage = (message: ClusterMessage) => {

@@ -50,7 +50,7 @@ export function diagnosticsRoutes(deps: DiagnosticsDependencies) {
       },
       { detail: { tags: ['admin'], summary: 'Health of the proxies in proxy.base_proxy_url / asset_proxy_url (credentials masked)' } },
     )
-    .get('/clearance', () => deps.clearance?.status() ?? { enabled: false }, {
+    .get('/clearance', async () => (deps.clearance ? await deps.clearance.report() : { enabled: false }), {
       detail: { tags: ['admin'], summary: 'FlareSolverr clearance refresh state (last success, last error)' },
     })
     .post(
@@ -59,8 +59,8 @@ export function diagnosticsRoutes(deps: DiagnosticsDependencies) {
         if (!deps.clearance || !deps.clearance.status().enabled) {
           throw invalidRequest('Clearance refresh is off: set proxy.enabled and proxy.flaresolverr_url.', 'proxy.enabled');
         }
-        const refreshed = await deps.clearance.refresh();
-        return { refreshed, ...deps.clearance.status() };
+        const refreshed = await deps.clearance.refresh('manual');
+        return { refreshed, ...(await deps.clearance.report()) };
       },
       { detail: { tags: ['admin'], summary: 'Refresh the Cloudflare clearance now' } },
     )

@@ -20,7 +20,8 @@ export function createMediaServices(deps: AppDependencies, guard: (request: Requ
   const cache = new MediaCache({
     directory: join(deps.dataDir ?? './data', 'tmp'),
     config,
-    openDownload: (url, token, signal) => openAssetDownload({ config: config(), token, url, signal }),
+    // The owner's sticky asset proxy: the same egress as its other calls.
+    openDownload: (url, token, signal) => openAssetDownload({ config: config(), token, url, signal, proxyUrl: deps.grok.egressFor(token, true) }),
   });
   const jobs = new VideoJobStore(deps.storage.records);
   const videos = new VideoService({ pool: deps.pool, grok: deps.grok, config, logger: deps.logger, cache, jobs });

@@ -8,7 +8,7 @@ export interface ReadinessProbe {
   /** Recent upstream outcomes; undefined when not tracked. */
   upstream?: () => UpstreamHealthState | undefined;
   /** Cloudflare clearance refresh state; a failing refresh shows here without failing readiness. */
-  clearance?: () => unknown;
+  clearance?: () => unknown | Promise<unknown>;
 }
 
 /** Liveness answers while the process runs; readiness also needs storage and a usable account. */
@@ -29,7 +29,7 @@ export function healthRoutes(probe: ReadinessProbe) {
         const outage = upstream?.outage ?? false;
         const ready = storage === 'ok' && active > 0 && !outage;
         set.status = ready ? 200 : 503;
-        const clearance = probe.clearance ? { clearance: probe.clearance() } : {};
+        const clearance = probe.clearance ? { clearance: await probe.clearance() } : {};
         return {
           status: ready ? 'ready' : 'not_ready',
           storage: { kind: probe.storageKind, status: storage },

@@ -15,7 +15,9 @@ import type { Fault } from './types';
  * after a reset and a request, each of `num_generations` slots gets `json start_stage`, a small
  * PNG preview, a final image (≥ 100 000 base64 characters) and `json completed`, slots
  * interleaved. Faults: `moderated` marks every slot moderated, `usage_limit`/`inband_error`
- * answer an `error` frame, request faults (rate_limited, unauthorized, …) refuse the handshake.
+ * answer an `error` frame, request faults (rate_limited, unauthorized, …) refuse the handshake,
+ * `stall` stops sending after `afterFrames` frames (the socket stays open), and `close` closes
+ * with `closeCode` (default 1011) after `afterFrames` frames.
  */
 
 export const IMAGINE_PATH = '/ws/imagine/listen';
@@ -103,5 +105,7 @@ function sendBatch(socket: Socket, count: number, fault: Fault | undefined): voi
     if (!moderated) frames.push({ type: 'image', id: slot.id, url: `${origin}${path}`, blob: Buffer.from(final).toString('base64'), percentage_complete: 100, order: slot.order, width: 832, height: 1248 });
     frames.push({ type: 'json', current_status: 'completed', image_id: slot.id, order: slot.order, width: 832, height: 1248, moderated, r_rated: false });
   }
-  for (const frame of frames) socket.send(JSON.stringify(frame));
+  const cutAt = fault?.kind === 'stall' || fault?.kind === 'close' ? Math.max(0, fault.afterFrames ?? 3) : frames.length;
+  for (const frame of frames.slice(0, cutAt)) socket.send(JSON.stringify(frame));
+  if (fault?.kind === 'close') socket.close(fault.closeCode ?? 1011, 'simulated close');
 }

@@ -119,7 +119,7 @@ export interface Fault {
   retryAfterSeconds?: number;
   /** moderated on an image turn or the Imagine WebSocket: only these image positions are moderated (default all). */
   imageIndexes?: number[];
-  /** close (gateway WebSocket only): the close code after `afterFrames` events, default 1011. */
+  /** close (gateway and Imagine WebSockets): the close code after `afterFrames` events, default 1011. */
   closeCode?: number;
 }
 

@@ -57,10 +57,10 @@ const ROWS: Row[] = [
     account: { status: 'disabled', fail_count: 0 },
   },
   {
-    // The gateway's refused upgrade carries no headers we can read, so the default wait applies.
+    // Over the gateway the refused upgrade's own Retry-After is read (egress/handshake-websocket.ts).
     name: '429 with Retry-After',
     fault: { kind: 'rate_limited', retryAfterSeconds: 30 },
-    outcome: (t) => ({ status: 429, code: 'upstream_rate_limited', retryAfter: t === 'rest' ? '30' : '60' }),
+    outcome: { status: 429, code: 'upstream_rate_limited', retryAfter: '30' },
     turns: 1,
     account: { status: 'cooling', fail_count: 0 },
   },

@@ -80,7 +80,7 @@ async function openOn(lease: Lease, job: ImageJob, deps: ImageDependencies): Pro
   } else {
     payloads = callPlan(job).map((count) => buildImageGenerationPayload({ prompt: job.prompt, count, nsfw: job.nsfw, model: job.model, config }));
   }
-  const opened = await Promise.allSettled(payloads.map((payload) => deps.grok.chat({ token: lease.token, payload, signal: job.signal })));
+  const opened = await Promise.allSettled(payloads.map((payload) => deps.grok.chat({ token: lease.token, payload, signal: job.signal, service: 'image' })));
   const failure = opened.find((result) => result.status === 'rejected');
   if (failure) {
     for (const result of opened) if (result.status === 'fulfilled') result.value.close();
@@ -99,7 +99,16 @@ const accountBound = (error: UpstreamError) => error.accountEffect !== 'none' ||
  */
 async function openImagineOn(lease: Lease, job: ImageJob, deps: ImageDependencies): Promise<ImagineSession | undefined> {
   try {
-    return await openImagineSession({ config: deps.config(), token: lease.token, prompt: job.prompt, count: job.n, aspectRatio: job.aspectRatio ?? '1:1', nsfw: job.nsfw, signal: job.signal });
+    return await openImagineSession({
+      config: deps.config(),
+      token: lease.token,
+      prompt: job.prompt,
+      count: job.n,
+      aspectRatio: job.aspectRatio ?? '1:1',
+      nsfw: job.nsfw,
+      signal: job.signal,
+      proxyUrl: deps.grok.egressFor(lease.token),
+    });
   } catch (error) {
     if (!(error instanceof UpstreamError) || accountBound(error)) throw error;
     deps.logger.warn('imagine websocket unavailable; using chat-based generation', { code: error.code, status: error.status });

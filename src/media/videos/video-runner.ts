@@ -65,6 +65,7 @@ async function runRound(lease: Lease, payload: Record<string, unknown>, deps: Vi
     token: lease.token,
     payload,
     signal,
+    service: 'video',
     observeFrame: (frame) => {
       const video = readVideoFrame(frame);
       if (!video) return;
@@ -95,7 +96,7 @@ export async function renderVideo(spec: VideoSpec, lease: Lease, deps: VideoDepe
   const superAccount = lease.pool === 'ssoSuper';
   const rounds = planRounds(spec.seconds, superAccount);
   const { render, upscale } = renderResolution(spec.resolution, superAccount);
-  const rest = { config, token: lease.token, statsig: deps.grok.statsig, signal };
+  const rest = { config, token: lease.token, statsig: deps.grok.statsig, signal, proxyUrl: deps.grok.egressFor(lease.token) };
 
   let reference: { fileIds: string[]; urls: string[] } | undefined;
   if (spec.reference) {

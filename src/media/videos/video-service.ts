@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { CatalogModel } from '../../catalog/models';
 import type { Lease } from '../../pool/account-pool';
+import { apiErrorFromUpstream } from '../../openai/upstream-failure';
 import { UpstreamError } from '../../upstream/errors';
 import { fileLink } from '../files-routes';
 import { ConcurrencyLimit } from '../../upstream/concurrency-limit';
@@ -110,8 +111,10 @@ export class VideoService {
       });
       return finished ?? job;
     } catch (error) {
-      const code = error instanceof VideoGenerationError ? error.code : error instanceof UpstreamError ? error.code : 'video_generation_failed';
-      const message = error instanceof Error ? error.message : String(error);
+      // Upstream failures read the same in a job as in any other answer (openai/upstream-failure.ts).
+      const upstream = error instanceof UpstreamError ? apiErrorFromUpstream(error) : null;
+      const code = error instanceof VideoGenerationError ? error.code : (upstream?.code ?? 'video_generation_failed');
+      const message = upstream ? upstream.message : error instanceof Error ? error.message : String(error);
       this.deps.logger.warn('video job failed', { id: job.id, code });
       return (await write({ status: 'failed', error: { code, message }, completed_at: Math.floor(Date.now() / 1000) })) ?? job;
     } finally {

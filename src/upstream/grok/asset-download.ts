@@ -6,7 +6,8 @@ import { cookieHeader } from './headers';
 /**
  * Opens a download of a generated asset with the owning account's cookies
  * (../shared/spec/grok-web-protocol.md §4.8, current minimal form; §11.6: assets are not public).
- * Goes through `proxy.asset_proxy_url` when set, else the base proxy.
+ * Goes through the owner's proxy from the pool (GrokClient.egressFor(token, true)) when the
+ * caller passes it, else `proxy.asset_proxy_url` when set, else the base proxy.
  */
 
 export interface AssetDownloadRequest {
@@ -15,6 +16,8 @@ export interface AssetDownloadRequest {
   /** Absolute URL of the asset. */
   url: string;
   signal?: AbortSignal;
+  /** The owner's asset proxy (HTTP(S) or SOCKS); '' for a direct connection. */
+  proxyUrl?: string;
   fetch?: FetchFunction;
 }
 
@@ -37,7 +40,8 @@ export async function openAssetDownload(request: AssetDownloadRequest): Promise<
     },
     timeoutSeconds: config.asset.download_timeout,
     signal: request.signal,
-    proxyUrl: config.proxy.asset_proxy_url || config.proxy.base_proxy_url,
+    proxyUrl: request.proxyUrl ?? (config.proxy.asset_proxy_url || config.proxy.base_proxy_url),
+    skipProxyTlsVerify: config.proxy.skip_proxy_ssl_verify,
     purpose: 'asset download',
     fetch: request.fetch,
   });

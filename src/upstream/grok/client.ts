@@ -1,6 +1,6 @@
 import type { Config } from '../../config/schema';
 import { UpstreamError } from '../errors';
-import { serviceTimeouts } from '../service-timeouts';
+import { serviceTimeouts, type UpstreamService } from '../service-timeouts';
 import { readErrorBodyText, sendRequest, type FetchFunction } from '../http';
 import { chatRetrySettings, withRetry, type RetryEnvironment } from '../retry';
 import { startChatStream, type GrokChatStream } from './chat-stream';
@@ -63,6 +63,11 @@ export interface ChatRequest {
   signal?: AbortSignal;
   /** Sees every raw frame of the answer (video progress has no chat event). */
   observeFrame?: (frame: unknown) => void;
+  /**
+   * Whose deadlines apply: image and video turns render for longer than a chat answer and have
+   * their own `image.*` / `video.*` timeouts (§5.7). Default chat.
+   */
+  service?: Extract<UpstreamService, 'chat' | 'image' | 'video'>;
 }
 
 export class GrokClient {
@@ -135,6 +140,7 @@ export class GrokClient {
         WebSocket: this.options.WebSocket,
         observeSocket: this.options.observeSocket,
         now: this.options.now,
+        service: request.service,
       });
     } catch (error) {
       if (error instanceof UpstreamError && error.accountEffect !== 'none') this.identities.forget(token);
@@ -152,7 +158,7 @@ export class GrokClient {
       method: 'POST',
       headers: restHeaders({ config, token, statsigId }),
       body: JSON.stringify(request.payload),
-      timeoutSeconds: serviceTimeouts(config, 'chat').firstByteSeconds,
+      timeoutSeconds: serviceTimeouts(config, request.service ?? 'chat').firstByteSeconds,
       signal: request.signal,
       proxyUrl: proxy,
       skipProxyTlsVerify: config.proxy.skip_proxy_ssl_verify,
@@ -167,7 +173,7 @@ export class GrokClient {
       throw classifyHttpFailure(http.response.status, http.response.headers, body, { purpose: 'chat', secrets: [token] });
     }
     const parser = new FrameParser({ assetsUrl: config.upstream.assets_url, filterTags: config.app.filter_tags, observeFrame: request.observeFrame });
-    return startChatStream({ http, parser, idleTimeoutSeconds: serviceTimeouts(config, 'chat').idleSeconds, signal: request.signal });
+    return startChatStream({ http, parser, idleTimeoutSeconds: serviceTimeouts(config, request.service ?? 'chat').idleSeconds, signal: request.signal });
   }
 
   /** The account's window for `modelName` (a mode in newer releases), or its overall quota. */
@@ -208,6 +214,7 @@ export class GrokClient {
       purpose: 'upload',
       statsig: this.statsig,
       proxyUrl: this.egressFor(token, true),
+      accountBound: true,
     });
     const uploaded = parseUpload(answer);
     if (!uploaded) throw badResponse('upload', 'the answer has no fileMetadataId');
@@ -230,6 +237,7 @@ export class GrokClient {
       maxBytes: 2 * 1024 * 1024,
       purpose: 'upload',
       proxyUrl: this.egressFor(token, true),
+      accountBound: true,
     });
     const uploaded = parseMultipartUpload(answer);
     if (!uploaded.ok) throw badResponse('upload', uploaded.problem);

@@ -1,7 +1,10 @@
 import { Type } from '@sinclair/typebox';
 import type { Config } from '../../config/schema';
+import { egressProxy } from '../egress/egress-proxy';
+import { HandshakeAwareWebSocket, refusalOf } from '../egress/handshake-websocket';
 import { UpstreamError } from '../errors';
 import { pick } from './frames';
+import { classifyHttpFailure } from './classify';
 import { cookieHeader, webOrigin } from './headers';
 
 /**
@@ -20,7 +23,13 @@ export interface ImagineRequest {
   aspectRatio: string;
   nsfw: boolean;
   signal?: AbortSignal;
-  /** Tests may inject another implementation; Bun's accepts `headers`. */
+  /**
+   * The account's proxy from the pool (GrokClient.egressFor), HTTP(S) or SOCKS; default
+   * `proxy.base_proxy_url`. The socket leaves through the same egress as the account's chat, so
+   * its Cloudflare clearance and the upstream's view of the account stay on one IP.
+   */
+  proxyUrl?: string;
+  /** Tests may inject another implementation; Bun's accepts `headers` and `proxy`. */
   WebSocketImpl?: typeof WebSocket;
 }
 
@@ -86,7 +95,8 @@ function frameError(code: string | undefined, message: string | undefined): Upst
 
 export async function openImagineSession(request: ImagineRequest): Promise<ImagineSession> {
   const { config } = request;
-  const Socket = request.WebSocketImpl ?? WebSocket;
+  // Reads a refused upgrade's status, headers and body (egress/handshake-websocket.ts).
+  const Socket = request.WebSocketImpl ?? (HandshakeAwareWebSocket as unknown as typeof WebSocket);
   const headers = {
     Origin: webOrigin(config),
     'User-Agent': config.proxy.user_agent,
@@ -95,7 +105,15 @@ export async function openImagineSession(request: ImagineRequest): Promise<Imagi
     Pragma: 'no-cache',
     Cookie: cookieHeader(request.token, config.proxy),
   };
-  const socket = new Socket(socketUrl(config.upstream.base_url), { headers } as unknown as string[]);
+  let proxy: string | undefined;
+  try {
+    proxy = await egressProxy(request.proxyUrl ?? config.proxy.base_proxy_url, { skipProxyTlsVerify: config.proxy.skip_proxy_ssl_verify });
+  } catch (error) {
+    if (error instanceof UpstreamError) throw error;
+    throw new UpstreamError({ code: 'network', message: 'imagine: the proxy could not be reached', retryable: true, accountEffect: 'none', cause: error });
+  }
+  const options: Bun.WebSocketOptions = proxy ? { headers, proxy } : { headers };
+  const socket = new Socket(socketUrl(config.upstream.base_url), options as unknown as string[]);
   const frames: unknown[] = [];
   let wake: (() => void) | null = null;
   let failure: UpstreamError | null = null;
@@ -112,8 +130,10 @@ export async function openImagineSession(request: ImagineRequest): Promise<Imagi
     }
     notify();
   });
-  socket.addEventListener('close', () => {
+  let closeCode: number | undefined;
+  socket.addEventListener('close', (event) => {
     closed = true;
+    closeCode = (event as CloseEvent).code;
     notify();
   });
   const close = () => {
@@ -129,14 +149,17 @@ export async function openImagineSession(request: ImagineRequest): Promise<Imagi
     const timer = setTimeout(() => {
       close();
       reject(new UpstreamError({ code: 'timeout', message: 'imagine: no handshake in time', retryable: true, accountEffect: 'none' }));
-    }, Math.max(1, config.image.timeout) * 1000);
+    }, Math.max(1, config.image.connect_timeout || config.image.timeout) * 1000);
     socket.addEventListener('open', () => {
       clearTimeout(timer);
       resolve();
     }, { once: true });
     socket.addEventListener('error', (event) => {
       clearTimeout(timer);
-      failure = handshakeError((event as ErrorEvent).message ?? '');
+      const refusal = refusalOf(event);
+      failure = refusal
+        ? classifyHttpFailure(refusal.status, refusal.headers, refusal.body, { purpose: 'imagine handshake', secrets: [request.token] })
+        : handshakeError((event as ErrorEvent).message ?? '');
       reject(failure);
     }, { once: true });
   });
@@ -212,7 +235,14 @@ export async function openImagineSession(request: ImagineRequest): Promise<Imagi
         while (usable().length < request.count && [...slots.values()].filter((entry) => entry.completed).length < request.count) {
           if (request.signal?.aborted) throw request.signal.reason;
           const frame = await next(Math.min(overall, Date.now() + idleMs));
-          if (frame === undefined) break;
+          if (frame === undefined) {
+            // Closed before the batch finished. Nothing usable and nothing moderated means the
+            // socket broke, not the prompt: the caller moves to chat-based generation.
+            if (usable().length === 0 && ![...slots.values()].some((entry) => entry.moderated)) {
+              throw new UpstreamError({ code: 'stream_truncated', message: `imagine: socket closed (${closeCode ?? 'no code'}) before any image`, retryable: true, accountEffect: 'none' });
+            }
+            break;
+          }
           const error = pick(ErrorFrame, frame);
           if (error) throw frameError(error.err_code, error.err_msg);
           const json = pick(JsonFrame, frame);

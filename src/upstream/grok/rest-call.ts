@@ -1,7 +1,7 @@
 import type { Config } from '../../config/schema';
 import { UpstreamError } from '../errors';
 import { fetchBoundedText, type FetchFunction } from '../http';
-import { withRetry, type RetryEnvironment } from '../retry';
+import { chatRetrySettings, withRetry, type RetryEnvironment } from '../retry';
 import { classifyHttpFailure, isCloudflareChallenge } from './classify';
 import { restHeaders, upstreamUrl } from './headers';
 import { parseJson } from './json';
@@ -32,6 +32,13 @@ export interface RestCall {
   rateLimitProbe?: boolean;
   /** One attempt only: the caller retries the whole operation itself (the chat turn). */
   singleAttempt?: boolean;
+  /**
+   * Work for one account (upload, media post, upscale): retried on the same account only for
+   * failures that are not the account's, and a 429 goes to the caller's account rotation, as for
+   * a chat turn (retry.ts `chatRetrySettings`). Asking a rejected or limited session again only
+   * spends the client's deadline.
+   */
+  accountBound?: boolean;
   fetch?: FetchFunction;
   retryEnvironment?: RetryEnvironment;
   signal?: AbortSignal;
@@ -39,10 +46,12 @@ export interface RestCall {
 
 /** The parsed JSON answer of a 2xx; anything else becomes a classified `UpstreamError`. */
 export async function callJson(call: RestCall): Promise<unknown> {
+  const settings = call.accountBound ? chatRetrySettings(call.config.retry) : call.config.retry;
   return withRetry(() => callOnce(call), {
-    settings: call.singleAttempt ? { ...call.config.retry, max_retry: 1 } : call.config.retry,
+    settings: call.singleAttempt ? { ...settings, max_retry: 1 } : settings,
     environment: call.retryEnvironment,
     signal: call.signal,
+    alsoRequire: call.accountBound ? (error) => error.accountEffect === 'none' : undefined,
     beforeRetry: (error) => {
       if (error.code === 'anti_bot' || error.code === 'cloudflare_challenge') call.statsig?.invalidate(call.method, call.path);
     },

@@ -75,6 +75,8 @@ interface RestContext {
   token: string;
   statsig: StatsigProvider;
   signal?: AbortSignal;
+  /** The account's proxy from the pool; default `proxy.base_proxy_url`. */
+  proxyUrl?: string;
 }
 
 const PostAnswer = Type.Object({ post: Type.Object({ id: Type.String({ minLength: 1 }) }) });
@@ -89,7 +91,8 @@ export async function createMediaPost(context: RestContext, body: Record<string,
     timeoutSeconds: context.config.video.timeout,
     maxBytes: 256 * 1024,
     purpose: 'media post',
-    proxyUrl: context.config.proxy.base_proxy_url,
+    proxyUrl: context.proxyUrl ?? context.config.proxy.base_proxy_url,
+    accountBound: true,
   });
   const post = pick(PostAnswer, answer);
   if (!post) throw badResponse('media post', 'the answer has no post.id');
@@ -105,7 +108,8 @@ export async function upscaleVideo(context: RestContext, videoId: string): Promi
     timeoutSeconds: context.config.video.timeout,
     maxBytes: 256 * 1024,
     purpose: 'video upscale',
-    proxyUrl: context.config.proxy.base_proxy_url,
+    proxyUrl: context.proxyUrl ?? context.config.proxy.base_proxy_url,
+    accountBound: true,
   });
   const upscaled = pick(UpscaleAnswer, answer);
   if (!upscaled) throw badResponse('video upscale', 'the answer has no hdMediaUrl');

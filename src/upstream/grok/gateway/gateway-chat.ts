@@ -1,7 +1,7 @@
 import type { Config } from '../../../config/schema';
 import { egressProxy } from '../../egress/egress-proxy';
 import { UpstreamError } from '../../errors';
-import { serviceTimeouts } from '../../service-timeouts';
+import { serviceTimeouts, type UpstreamService } from '../../service-timeouts';
 import { startEventStream, type EventReader, type GrokChatStream } from '../chat-stream';
 import type { GrokEvent } from '../frames';
 import { gatewayHeaders, gatewayUrl } from './gateway-headers';
@@ -33,6 +33,8 @@ export interface GatewayChatInput {
   heartbeatSeconds?: number;
   now?: () => number;
   randomId?: () => string;
+  /** Whose deadlines apply (`chat.*`, `image.*`, `video.*`); default chat. */
+  service?: UpstreamService;
 }
 
 export async function startGatewayChat(input: GatewayChatInput): Promise<GrokChatStream> {
@@ -44,7 +46,7 @@ export async function startGatewayChat(input: GatewayChatInput): Promise<GrokCha
     headers,
     observer: input.observeSocket?.(url, headers),
     proxyUrl: (await egressProxy(input.proxyUrl ?? config.proxy.base_proxy_url, { skipProxyTlsVerify: config.proxy.skip_proxy_ssl_verify })) ?? '',
-    handshakeTimeoutSeconds: serviceTimeouts(config, 'chat').connectSeconds,
+    handshakeTimeoutSeconds: serviceTimeouts(config, input.service ?? 'chat').connectSeconds,
     signal: input.signal,
     WebSocket: input.WebSocket,
   });
@@ -89,7 +91,7 @@ class GatewayReader implements EventReader {
         this.close();
         throw this.input.signal.reason;
       }
-      const timeouts = serviceTimeouts(this.input.config, 'chat');
+      const timeouts = serviceTimeouts(this.input.config, this.input.service ?? 'chat');
       // Until the first server event the first-byte deadline applies, then the idle one.
       const deadline = this.heardFromServer ? timeouts.idleSeconds : timeouts.firstByteSeconds;
       const read = await this.socket.read(deadline).catch((error: unknown) => {

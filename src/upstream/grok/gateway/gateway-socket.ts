@@ -1,3 +1,4 @@
+import { HandshakeAwareWebSocket, refusalOf } from '../../egress/handshake-websocket';
 import { UpstreamError } from '../../errors';
 import { transportError } from '../../http';
 import { classifyHttpFailure } from '../classify';
@@ -8,9 +9,10 @@ import { classifyHttpFailure } from '../classify';
  * read, and the caller's abort. Binary frames are ignored.
  */
 
-/** Bun's WebSocket constructor, which takes headers and a proxy (the DOM typing does not know them). */
+/** A WebSocket constructor that takes headers and a proxy, as Bun's does (the DOM typing does not know them). */
 export type WebSocketConstructor = new (url: string, options?: Bun.WebSocketOptions) => WebSocket;
-const BunWebSocket = WebSocket as unknown as WebSocketConstructor;
+/** Reads a refused upgrade's status, headers and body (egress/handshake-websocket.ts). */
+const DefaultWebSocket = HandshakeAwareWebSocket as unknown as WebSocketConstructor;
 
 /** Sees one socket's traffic (the diagnostics capture); never changes it. */
 export interface SocketObserver {
@@ -34,8 +36,9 @@ export interface OpenSocketInput {
 
 export type SocketRead = { kind: 'message'; text: string } | { kind: 'closed'; code: number; reason: string };
 
-// Bun reports a refused upgrade only through the error text; the status is all we learn (the body
-// is discarded), which is enough for §5.1 because an empty-bodied 403 reads as a challenge.
+// Bun's global WebSocket reports a refused upgrade only through the error text (the status, no
+// headers or body); an injected constructor may still do so. The default one hands us the whole
+// refusal, so Retry-After and a JSON 403 classify as they do over REST.
 const HANDSHAKE_STATUS = /Expected 101 status code: (\d{3})/;
 
 export class GatewaySocket {
@@ -60,7 +63,7 @@ export class GatewaySocket {
   }
 
   static open(input: OpenSocketInput): Promise<GatewaySocket> {
-    const Constructor = input.WebSocket ?? BunWebSocket;
+    const Constructor = input.WebSocket ?? DefaultWebSocket;
     return new Promise((resolve, reject) => {
       const options: Bun.WebSocketOptions = { headers: input.headers };
       if (input.proxyUrl) options.proxy = input.proxyUrl;
@@ -163,6 +166,8 @@ export class GatewaySocket {
 }
 
 function handshakeFailure(event: Event): UpstreamError {
+  const refusal = refusalOf(event);
+  if (refusal) return classifyHttpFailure(refusal.status, refusal.headers, refusal.body, { purpose: 'chat gateway handshake' });
   const message = 'message' in event && typeof event.message === 'string' ? event.message : '';
   const status = HANDSHAKE_STATUS.exec(message);
   if (status) return classifyHttpFailure(Number(status[1]), new Headers(), '', { purpose: 'chat gateway handshake' });

@@ -1,0 +1,207 @@
+import { afterEach, describe, expect, test } from 'bun:test';
+import { pngFor } from '../../src/simulator/media-bytes';
+import type { Fault } from '../../src/simulator/server';
+import { startHarness, type Harness } from '../helpers/gateway-harness';
+
+// The fault matrix for media (issue 7 item 7; ../shared/spec/grok-web-protocol.md §5, §12, §13):
+// every upstream fault on each media path — image generation over the Imagine WebSocket and over
+// chat, image edits, and video jobs — with what the client gets, that it ends within the deadline
+// the image/video config allows (the chat deadlines are set far longer, so a media call that used
+// them would miss it), how many upstream calls were made, and what happened to the account.
+// README.md "Fault matrix" carries these rows too.
+
+const IMAGINE_PATH = '/ws/imagine/listen';
+const CHAT_PATH = '/rest/app-chat/conversations/new';
+const UPLOAD_PATH = '/rest/app-chat/upload-file';
+const POST_CREATE_PATH = '/rest/media/post/create';
+
+const TIMEOUTS = {
+  // Far longer than the media deadlines below: a media call on these would be overdue.
+  GROK2API_CHAT_TIMEOUT: '60',
+  GROK2API_CHAT_STREAM_TIMEOUT: '60',
+  GROK2API_CHAT_CONNECT_TIMEOUT: '60',
+  GROK2API_IMAGE_TIMEOUT: '1',
+  GROK2API_IMAGE_STREAM_TIMEOUT: '1',
+  GROK2API_IMAGE_CONNECT_TIMEOUT: '1',
+  GROK2API_VIDEO_TIMEOUT: '1',
+  GROK2API_VIDEO_STREAM_TIMEOUT: '1',
+  GROK2API_VIDEO_CONNECT_TIMEOUT: '1',
+  GROK2API_RETRY_RETRY_BACKOFF_BASE: '0.05',
+  GROK2API_RETRY_RETRY_BACKOFF_MAX: '0.2',
+  GROK2API_RETRY_RETRY_BUDGET: '1',
+};
+const MAX_RETRY = 3;
+/**
+ * What the config allows one media request: per attempt a handshake, a first byte and an idle
+ * deadline on the Imagine socket and again on the chat fallback, plus the backoff budget.
+ */
+const DEADLINE_MS = (MAX_RETRY * 2 * (1 + 1 + 1) + 1) * 1000 + 2000;
+const FOREVER = 99;
+
+type Path = 'imagine' | 'image-chat' | 'edit' | 'video';
+
+/** Images: the HTTP answer. Videos: creation always answers 200; the job ends in this state. */
+type Outcome = { status: number; code: string; retryAfter?: string } | { job: 'completed' | 'failed'; code: string | null };
+
+interface Row {
+  name: string;
+  /** Queued in this order; each names its path. */
+  faults?: Fault[];
+  env?: (h: { simulatorPort: number }) => Record<string, string>;
+  outcome: Outcome;
+  /** Upstream calls by path, for the paths named (a call never replayed shows as 1). */
+  calls: Partial<Record<'imagine' | 'chat' | 'upload' | 'post', number>>;
+  account: { status: string; fail_count: number };
+}
+
+const active = { status: 'active', fail_count: 0 };
+const cooling = { status: 'cooling', fail_count: 0 };
+const authFailed = { status: 'active', fail_count: 1 };
+/** The chat-based image path: the Imagine socket is refused for the whole request. */
+const socketDown: Fault = { kind: 'server_error', status: 502, times: FOREVER, match: { path: IMAGINE_PATH } };
+const onChat = (fault: Omit<Fault, 'match'>): Fault => ({ ...fault, match: { path: CHAT_PATH } });
+const onImagine = (fault: Omit<Fault, 'match'>): Fault => ({ ...fault, match: { path: IMAGINE_PATH } });
+const deadPort = () => ({ GROK_BASE_URL: 'http://127.0.0.1:9', GROK_ASSETS_URL: 'http://127.0.0.1:9' });
+const deadProxy = () => ({ GROK2API_PROXY_BASE_PROXY_URL: 'http://127.0.0.1:9' });
+const plainBehindTls = ({ simulatorPort }: { simulatorPort: number }) => ({ GROK_BASE_URL: `https://127.0.0.1:${simulatorPort}` });
+
+const MATRIX: Record<Path, Row[]> = {
+  imagine: [
+    { name: 'success', outcome: { status: 200, code: '' }, calls: { imagine: 2, chat: 0 }, account: active },
+    { name: '401 at the handshake', faults: [onImagine({ kind: 'unauthorized' })], outcome: { status: 502, code: 'upstream_auth_failed' }, calls: { imagine: 0, chat: 0 }, account: authFailed },
+    // The refused handshake's own Retry-After is read (egress/handshake-websocket.ts).
+    { name: '429 at the handshake', faults: [onImagine({ kind: 'rate_limited', retryAfterSeconds: 30 })], outcome: { status: 429, code: 'upstream_rate_limited', retryAfter: '30' }, calls: { imagine: 0, chat: 0 }, account: cooling },
+    // Not the account's fault: chat-based generation on the same account takes over.
+    { name: '403 challenge at the handshake', faults: [onImagine({ kind: 'cloudflare' })], outcome: { status: 200, code: '' }, calls: { imagine: 0, chat: 1 }, account: active },
+    { name: '502 at the handshake', faults: [onImagine({ kind: 'server_error', status: 502 })], outcome: { status: 200, code: '' }, calls: { imagine: 0, chat: 1 }, account: active },
+    { name: 'in-band usage limit', faults: [onImagine({ kind: 'usage_limit' })], outcome: { status: 429, code: 'upstream_rate_limited', retryAfter: '60' }, calls: { imagine: 2, chat: 0 }, account: cooling },
+    { name: 'every image moderated', faults: [onImagine({ kind: 'moderated' })], outcome: { status: 400, code: 'content_policy_violation' }, calls: { imagine: 2, chat: 0 }, account: active },
+    { name: 'stall before any frame', faults: [onImagine({ kind: 'stall', afterFrames: 0 })], outcome: { status: 200, code: '' }, calls: { imagine: 2, chat: 1 }, account: active },
+    { name: 'stall mid-batch', faults: [onImagine({ kind: 'stall', afterFrames: 2 })], outcome: { status: 200, code: '' }, calls: { imagine: 2, chat: 1 }, account: active },
+    { name: 'close 1011 before the final image', faults: [onImagine({ kind: 'close', closeCode: 1011, afterFrames: 2 })], outcome: { status: 200, code: '' }, calls: { imagine: 2, chat: 1 }, account: active },
+    { name: 'close 1000 before the final image', faults: [onImagine({ kind: 'close', closeCode: 1000, afterFrames: 2 })], outcome: { status: 200, code: '' }, calls: { imagine: 2, chat: 1 }, account: active },
+    { name: 'connection refused', env: deadPort, outcome: { status: 502, code: 'upstream_error' }, calls: { imagine: 0, chat: 0 }, account: active },
+    // The socket leaves through the account's proxy too, so a dead proxy fails it and the fallback.
+    { name: 'proxy failure', env: deadProxy, outcome: { status: 502, code: 'upstream_error' }, calls: { imagine: 0, chat: 0 }, account: active },
+    { name: 'TLS failure', env: plainBehindTls, outcome: { status: 502, code: 'upstream_error' }, calls: { imagine: 0, chat: 0 }, account: active },
+  ],
+  'image-chat': [
+    { name: 'success', faults: [socketDown], outcome: { status: 200, code: '' }, calls: { chat: 1 }, account: active },
+    { name: '401 unauthorized', faults: [socketDown, onChat({ kind: 'unauthorized' })], outcome: { status: 502, code: 'upstream_auth_failed' }, calls: { chat: 1 }, account: authFailed },
+    { name: '403 Cloudflare challenge (HTML)', faults: [socketDown, onChat({ kind: 'cloudflare', times: FOREVER })], outcome: { status: 502, code: 'upstream_challenge' }, calls: { chat: MAX_RETRY }, account: active },
+    { name: '429 with Retry-After', faults: [socketDown, onChat({ kind: 'rate_limited', retryAfterSeconds: 30 })], outcome: { status: 429, code: 'upstream_rate_limited', retryAfter: '30' }, calls: { chat: 1 }, account: cooling },
+    { name: '502 (in retry_status_codes)', faults: [socketDown, onChat({ kind: 'server_error', status: 502, times: FOREVER })], outcome: { status: 502, code: 'upstream_error' }, calls: { chat: MAX_RETRY }, account: active },
+    { name: 'slow first byte', faults: [socketDown, onChat({ kind: 'slow_first_byte', delayMs: 3000 })], outcome: { status: 504, code: 'upstream_timeout' }, calls: { chat: 1 }, account: active },
+    { name: 'stall before any content', faults: [socketDown, onChat({ kind: 'stall', afterFrames: 0 })], outcome: { status: 504, code: 'upstream_timeout' }, calls: { chat: 1 }, account: active },
+    { name: 'cut mid-object', faults: [socketDown, onChat({ kind: 'cut', afterFrames: 1 })], outcome: { status: 502, code: 'upstream_error' }, calls: { chat: 1 }, account: active },
+    { name: 'malformed frame', faults: [socketDown, onChat({ kind: 'malformed', afterFrames: 1 })], outcome: { status: 502, code: 'upstream_error' }, calls: { chat: 1 }, account: active },
+    { name: 'in-band code 7 (anti-bot)', faults: [socketDown, onChat({ kind: 'inband_error', code: 7, times: FOREVER })], outcome: { status: 502, code: 'upstream_challenge' }, calls: { chat: MAX_RETRY }, account: active },
+    { name: 'in-band usage limit', faults: [socketDown, onChat({ kind: 'usage_limit' })], outcome: { status: 429, code: 'upstream_rate_limited', retryAfter: '60' }, calls: { chat: 1 }, account: cooling },
+    { name: 'every image moderated', faults: [socketDown, onChat({ kind: 'moderated' })], outcome: { status: 400, code: 'content_policy_violation' }, calls: { chat: 1 }, account: active },
+  ],
+  edit: [
+    { name: 'success', outcome: { status: 200, code: '' }, calls: { upload: 1, chat: 1 }, account: active },
+    { name: '401 at the upload', faults: [{ kind: 'unauthorized', times: FOREVER, match: { path: UPLOAD_PATH } }], outcome: { status: 502, code: 'upstream_auth_failed' }, calls: { upload: 1, chat: 0 }, account: authFailed },
+    { name: '429 at the upload', faults: [{ kind: 'rate_limited', retryAfterSeconds: 30, times: FOREVER, match: { path: UPLOAD_PATH } }], outcome: { status: 429, code: 'upstream_rate_limited', retryAfter: '30' }, calls: { upload: 1, chat: 0 }, account: cooling },
+    { name: '401 at the edit call', faults: [onChat({ kind: 'unauthorized' })], outcome: { status: 502, code: 'upstream_auth_failed' }, calls: { upload: 1, chat: 1 }, account: authFailed },
+    { name: '502 at the edit call', faults: [onChat({ kind: 'server_error', status: 502, times: FOREVER })], outcome: { status: 502, code: 'upstream_error' }, calls: { upload: 1, chat: MAX_RETRY }, account: active },
+    { name: 'stall before any content', faults: [onChat({ kind: 'stall', afterFrames: 0 })], outcome: { status: 504, code: 'upstream_timeout' }, calls: { upload: 1, chat: 1 }, account: active },
+    { name: 'cut mid-object', faults: [onChat({ kind: 'cut', afterFrames: 1 })], outcome: { status: 502, code: 'upstream_error' }, calls: { upload: 1, chat: 1 }, account: active },
+    { name: 'in-band usage limit', faults: [onChat({ kind: 'usage_limit' })], outcome: { status: 429, code: 'upstream_rate_limited', retryAfter: '60' }, calls: { upload: 1, chat: 1 }, account: cooling },
+    { name: 'moderated', faults: [onChat({ kind: 'moderated' })], outcome: { status: 400, code: 'content_policy_violation' }, calls: { upload: 1, chat: 1 }, account: active },
+    { name: 'connection refused', env: deadPort, outcome: { status: 502, code: 'upstream_error' }, calls: { upload: 0, chat: 0 }, account: active },
+  ],
+  video: [
+    { name: 'success', outcome: { job: 'completed', code: null }, calls: { post: 1, chat: 1 }, account: active },
+    { name: '401 at the media post', faults: [{ kind: 'unauthorized', times: FOREVER, match: { path: POST_CREATE_PATH } }], outcome: { job: 'failed', code: 'upstream_auth_failed' }, calls: { post: 1, chat: 0 }, account: authFailed },
+    { name: '429 at the media post', faults: [{ kind: 'rate_limited', retryAfterSeconds: 30, times: FOREVER, match: { path: POST_CREATE_PATH } }], outcome: { job: 'failed', code: 'upstream_rate_limited' }, calls: { post: 1, chat: 0 }, account: cooling },
+    { name: '401 at the render call', faults: [onChat({ kind: 'unauthorized' })], outcome: { job: 'failed', code: 'upstream_auth_failed' }, calls: { post: 1, chat: 1 }, account: authFailed },
+    { name: '403 Cloudflare challenge', faults: [onChat({ kind: 'cloudflare', times: FOREVER })], outcome: { job: 'failed', code: 'upstream_challenge' }, calls: { post: 1, chat: MAX_RETRY }, account: active },
+    { name: '502 at the render call', faults: [onChat({ kind: 'server_error', status: 502, times: FOREVER })], outcome: { job: 'failed', code: 'upstream_error' }, calls: { post: 1, chat: MAX_RETRY }, account: active },
+    { name: 'slow first byte', faults: [onChat({ kind: 'slow_first_byte', delayMs: 3000 })], outcome: { job: 'failed', code: 'upstream_timeout' }, calls: { post: 1, chat: 1 }, account: active },
+    { name: 'stall before any progress', faults: [onChat({ kind: 'stall', afterFrames: 0 })], outcome: { job: 'failed', code: 'upstream_timeout' }, calls: { post: 1, chat: 1 }, account: active },
+    { name: 'stall mid-render', faults: [onChat({ kind: 'stall', afterFrames: 2 })], outcome: { job: 'failed', code: 'upstream_timeout' }, calls: { post: 1, chat: 1 }, account: active },
+    { name: 'cut mid-object', faults: [onChat({ kind: 'cut', afterFrames: 2 })], outcome: { job: 'failed', code: 'upstream_error' }, calls: { post: 1, chat: 1 }, account: active },
+    { name: 'malformed frame', faults: [onChat({ kind: 'malformed', afterFrames: 1 })], outcome: { job: 'failed', code: 'upstream_error' }, calls: { post: 1, chat: 1 }, account: active },
+    { name: 'in-band code 7 (anti-bot)', faults: [onChat({ kind: 'inband_error', code: 7, times: FOREVER })], outcome: { job: 'failed', code: 'upstream_challenge' }, calls: { post: 1, chat: MAX_RETRY }, account: active },
+    { name: 'in-band usage limit', faults: [onChat({ kind: 'usage_limit' })], outcome: { job: 'failed', code: 'upstream_rate_limited' }, calls: { post: 1, chat: 1 }, account: cooling },
+    { name: 'moderated', faults: [onChat({ kind: 'moderated' })], outcome: { job: 'failed', code: 'content_policy_violation' }, calls: { post: 1, chat: 1 }, account: active },
+    { name: 'connection refused', env: deadPort, outcome: { job: 'failed', code: 'upstream_error' }, calls: { post: 0, chat: 0 }, account: active },
+  ],
+};
+
+let harness: Harness | null = null;
+afterEach(async () => {
+  await harness?.stop();
+  harness = null;
+});
+
+async function accountState(h: Harness) {
+  const body = (await (await h.admin('/v1/admin/tokens')).json()) as { tokens: Record<string, { status: string; fail_count: number }[]> };
+  const [account] = Object.values(body.tokens).flat();
+  return { status: account!.status, fail_count: account!.fail_count };
+}
+
+/** Upstream calls by path, refused ones included. */
+function callCounts(h: Harness) {
+  const requests = h.simulator.requests;
+  // The Imagine socket records each message it handled: the reset and the request.
+  return {
+    imagine: requests.filter((request) => request.method === 'WS' && request.path === IMAGINE_PATH).length,
+    chat: requests.filter((request) => request.method === 'POST' && request.path === CHAT_PATH).length,
+    upload: requests.filter((request) => request.method === 'POST' && request.path === UPLOAD_PATH).length,
+    post: requests.filter((request) => request.method === 'POST' && request.path === POST_CREATE_PATH).length,
+  };
+}
+
+const PNG = `data:image/png;base64,${Buffer.from(pngFor('edit-source')).toString('base64')}`;
+
+async function imageOutcome(response: Response): Promise<Outcome> {
+  const body = (await response.json()) as { error?: { code: string }; data?: { b64_json?: string }[] };
+  if (response.status === 200) expect(body.data?.[0]?.b64_json?.length ?? 0).toBeGreaterThan(0);
+  const retryAfter = response.headers.get('retry-after') ?? undefined;
+  return { status: response.status, code: body.error?.code ?? '', ...(retryAfter && response.status === 429 ? { retryAfter } : {}) };
+}
+
+async function run(h: Harness, path: Path): Promise<Outcome> {
+  const post = (url: string, body: unknown) => h.api(url, { method: 'POST', body: JSON.stringify(body) });
+  if (path === 'imagine' || path === 'image-chat') {
+    return imageOutcome(await post('/v1/images/generations', { model: 'grok-imagine-1.0', prompt: 'a fox', n: 1, response_format: 'b64_json' }));
+  }
+  if (path === 'edit') return imageOutcome(await post('/v1/images/edits', { model: 'grok-imagine-1.0-edit', prompt: 'blue', images: [{ image_url: PNG }], response_format: 'b64_json' }));
+  const created = await post('/v1/videos', { model: 'grok-imagine-1.0-video', prompt: 'rain clears', seconds: '6' });
+  expect(created.status).toBe(200);
+  const { id } = (await created.json()) as { id: string };
+  for (;;) {
+    const job = (await (await h.api(`/v1/videos/${id}`)).json()) as { status: string; error: { code: string } | null };
+    if (job.status === 'completed' || job.status === 'failed') return { job: job.status, code: job.error?.code ?? null };
+    await Bun.sleep(25);
+  }
+}
+
+for (const [path, rows] of Object.entries(MATRIX) as [Path, Row[]][]) {
+  describe(`media fault matrix: ${path}`, () => {
+    for (const row of rows) {
+      test(
+        row.name,
+        async () => {
+          harness = await startHarness({
+            accounts: [{ token: 'account-a', tier: 'basic' }],
+            env: (simulator) => ({ ...TIMEOUTS, ...row.env?.({ simulatorPort: simulator.port }) }),
+          });
+          const h = harness;
+          for (const fault of row.faults ?? []) h.simulator.enqueueFault(fault);
+
+          let timer: ReturnType<typeof setTimeout> | undefined;
+          const overdue = new Promise<'overdue'>((resolve) => (timer = setTimeout(() => resolve('overdue'), DEADLINE_MS)));
+          const outcome = await Promise.race([run(h, path), overdue]).finally(() => clearTimeout(timer));
+          expect(outcome).not.toBe('overdue');
+          expect(outcome).toEqual(row.outcome);
+          expect(callCounts(h)).toMatchObject(row.calls);
+          expect(await accountState(h)).toEqual(row.account);
+        },
+        DEADLINE_MS + 5000,
+      );
+    }
+  });
+}
