@@ -93,7 +93,7 @@ describe('GET /v1/admin/tokens', () => {
       {
         token: 'basic-1', status: 'active', quota: 80, consumed: 0, created_at: 5, last_used_at: null, use_count: 0,
         fail_count: 0, last_fail_at: null, last_fail_reason: null, last_sync_at: null, tags: ['nsfw'], note: 'n',
-        status_reason: null, cooldown_until: null, quota_total: null, window_seconds: null,
+        status_reason: null, cooldown_until: null, quota_total: null, window_seconds: null, quota_by_mode: {},
       },
     ]);
     expect(body.tokens.ssoSuper[0]).toMatchObject({ token: 'super-1', status: 'cooling', quota: 140, status_reason: 'rate_limited', cooldown_until: 99 });

@@ -24,26 +24,67 @@ local function locked(account)
 end
 `;
 
-/** KEYS: account, index. ARGV: token, units, at, now. Returns the stored JSON or nil. */
+/**
+ * KEYS: account, index. ARGV: token, units, at, now, mode ('' = none). Returns the stored JSON or
+ * nil. With a mode that has its own window, the account-rules.ts withModeSuccess rule applies.
+ */
 export const RECORD_SUCCESS = new LuaScript(`${COMMON}
 local raw = redis.call('GET', KEYS[1])
 if not raw then return nil end
 local account = cjson.decode(raw)
 local units = math.max(0, tonumber(ARGV[2]))
 local at = tonumber(ARGV[3])
-local quota = math.max(0, account.quota - units)
-account.quota = quota
+local mode = ARGV[5] or ''
+if type(account.modes) ~= 'table' then account.modes = {} end
+local function modeLimited()
+  for _, window in pairs(account.modes) do
+    if type(window) == 'table' and window.limitedReason ~= null then return true end
+  end
+  return false
+end
+local window = nil
+if mode ~= '' and type(account.modes[mode]) == 'table' then window = account.modes[mode] end
 account.consumed = account.consumed + units
 account.useCount = account.useCount + units
 account.lastUsedAt = at
 account.failCount = 0
+if window then
+  local remaining = math.max(0, window.remaining - units)
+  window.remaining = remaining
+  if remaining == 0 then
+    window.limitedReason = 'quota_exhausted'
+    window.limitedUntil = null
+  elseif window.limitedReason ~= null and window.limitedUntil ~= null and window.limitedUntil <= at then
+    window.limitedReason = null
+    window.limitedUntil = null
+  end
+  if mode == 'fast' then account.quota = remaining end
+  if not locked(account) then
+    if modeLimited() then
+      if account.status ~= 'cooling' then
+        account.status = 'cooling'
+        if window.limitedReason ~= null then account.statusReason = window.limitedReason else account.statusReason = 'quota_exhausted' end
+        account.cooldownUntil = null
+        account.statusChangedAt = at
+      end
+    elseif account.status == 'cooling' and account.quota ~= 0 then
+      account.status = 'active'
+      account.statusReason = null
+      account.cooldownUntil = null
+      account.statusChangedAt = at
+    end
+  end
+  return stamp(account, tonumber(ARGV[4]), KEYS[2], ARGV[1], KEYS[1])
+end
+local quota = math.max(0, account.quota - units)
+account.quota = quota
 if not locked(account) then
   if quota == 0 then
     if account.status ~= 'cooling' then account.statusChangedAt = at end
     account.status = 'cooling'
     account.statusReason = 'quota_exhausted'
     account.cooldownUntil = null
-  elseif account.status == 'cooling' and account.cooldownUntil ~= null and account.cooldownUntil <= at then
+  elseif account.status == 'cooling' and account.cooldownUntil ~= null and account.cooldownUntil <= at and not modeLimited() then
     account.status = 'active'
     account.statusReason = null
     account.cooldownUntil = null

@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { parseModeWindows } from '../mode-windows';
 import { newAccountRecord, withPatch, withStatusChange, withSync } from '../account-rules';
 import type {
   Account,
@@ -8,6 +9,7 @@ import type {
   NewAccount,
   ReplaceSummary,
   StatusChange,
+  SuccessChange,
   SyncResult,
 } from '../types';
 import { COMMIT, INSERT_MISSING, RECORD_FAILURE, RECORD_SUCCESS, REMOVE } from './account-scripts';
@@ -25,8 +27,8 @@ const CAS_ATTEMPTS = 100;
 
 export function parseAccount(text: string): Account {
   const parsed = JSON.parse(text) as Account;
-  // Lua's cjson writes an empty array as {}.
-  return { ...parsed, tags: Array.isArray(parsed.tags) ? parsed.tags : [] };
+  // Lua's cjson writes an empty array as {}; rows of layout 1 have no `modes`.
+  return { ...parsed, tags: Array.isArray(parsed.tags) ? parsed.tags : [], modes: parseModeWindows(parsed.modes) };
 }
 
 export class RedisAccountStore implements AccountStore {
@@ -85,8 +87,12 @@ export class RedisAccountStore implements AccountStore {
     return removed;
   }
 
-  async recordSuccess(token: string, change: { units: number; at: number }): Promise<Account | null> {
-    const result = await RECORD_SUCCESS.run(this.redis, [this.accountKey(token), this.indexKey], [token, change.units, change.at, this.clock()]);
+  async recordSuccess(token: string, change: SuccessChange): Promise<Account | null> {
+    const result = await RECORD_SUCCESS.run(
+      this.redis,
+      [this.accountKey(token), this.indexKey],
+      [token, change.units, change.at, this.clock(), change.mode ?? ''],
+    );
     return typeof result === 'string' ? parseAccount(result) : null;
   }
 

@@ -18,10 +18,12 @@ export interface RedisStorageOptions {
 export const DEFAULT_KEY_PREFIX = 'grok2api:';
 
 /**
- * Layout versions. Redis has no schema, but a later layout change needs to know what it finds;
- * version 1 is the layout in account-scripts.ts and record-store.ts.
+ * Layout versions. Redis has no schema, but a later layout change needs to know what it finds.
+ * 1: the layout in account-scripts.ts and record-store.ts. 2: account documents carry `modes`
+ * (quota windows per upstream mode); a version-1 document without it reads as having none, so
+ * the upgrade rewrites nothing and only records the new version.
  */
-export const REDIS_LAYOUT_VERSION = 1;
+export const REDIS_LAYOUT_VERSION = 2;
 
 export function redisOptions(url: string): { options: RedisOptions; keyPrefix: string | null } {
   const parts = parseConnectionUrl(url);
@@ -59,6 +61,7 @@ export async function openRedisStorage(options: RedisStorageOptions): Promise<St
     if (stored > REDIS_LAYOUT_VERSION) {
       throw new Error(`Redis layout version ${stored} is newer than this build supports (${REDIS_LAYOUT_VERSION})`);
     }
+    if (stored < REDIS_LAYOUT_VERSION) await upgradeLayout(redis, prefix, stored);
   } catch (error) {
     redis.disconnect();
     throw error;
@@ -88,4 +91,13 @@ export async function openRedisStorage(options: RedisStorageOptions): Promise<St
   };
   await adoptReferenceLayout(storage, () => readReferenceRedis(redis, prefix));
   return storage;
+}
+
+/** Brings an older layout up to REDIS_LAYOUT_VERSION, one step at a time; each step may run twice. */
+async function upgradeLayout(redis: Redis, prefix: string, from: number): Promise<void> {
+  const versionKey = `${prefix}layout_version`;
+  for (let version = from + 1; version <= REDIS_LAYOUT_VERSION; version++) {
+    // Version 2 needs no data change (see REDIS_LAYOUT_VERSION).
+    await redis.set(versionKey, String(version));
+  }
 }
