@@ -21,7 +21,7 @@ interface ListedToken {
 }
 
 async function listed(h: Harness): Promise<Record<string, ListedToken[]>> {
-  return ((await (await h.admin('/v1/admin/tokens')).json()) as { tokens: Record<string, ListedToken[]> }).tokens;
+  return ((await (await h.admin('/v1/admin/tokens?export=true')).json()) as { tokens: Record<string, ListedToken[]> }).tokens;
 }
 
 /** The account's listing once `ready` holds (charges are written just after the response), bounded. */
