@@ -192,6 +192,39 @@ export function runAccountStoreContract(makeStorage: () => Promise<Storage>): vo
     });
   });
 
+  describe('listing by status', () => {
+    const tokensWith = async (status: 'active' | 'cooling' | 'expired' | 'disabled') =>
+      (await accounts.list({ status })).map((account) => account.token).sort();
+
+    test('follows every kind of write (the refresh scheduler lists cooling accounts this way)', async () => {
+      await accounts.insert([
+        { token: 'a', pool: 'ssoBasic', quota: 1 },
+        { token: 'b', pool: 'ssoBasic' },
+        { token: 'c', pool: 'ssoBasic', status: 'cooling', quota: 0 },
+        { token: 'd', pool: 'ssoSuper' },
+      ]);
+      expect(await tokensWith('active')).toEqual(['a', 'b', 'd']);
+      expect(await tokensWith('cooling')).toEqual(['c']);
+      await accounts.recordSuccess('a', { units: 1, at }); // quota used up: cooling
+      await accounts.recordFailure('b', { reason: 'unauthorized', at, threshold: 1 }); // expired
+      await accounts.applySync('c', { remaining: 5, total: 80, windowSeconds: 72_000, at }); // back
+      await accounts.update('d', { status: 'disabled' });
+      expect(await tokensWith('active')).toEqual(['c']);
+      expect(await tokensWith('cooling')).toEqual(['a']);
+      expect(await tokensWith('expired')).toEqual(['b']);
+      expect(await tokensWith('disabled')).toEqual(['d']);
+      await accounts.changeStatus('c', { to: 'cooling', reason: 'rate_limited', at, mode: 'fast' });
+      await accounts.remove(['a']);
+      expect(await tokensWith('cooling')).toEqual(['c']);
+      await accounts.replaceAll([{ token: 'c', pool: 'ssoBasic', status: 'active' }, { token: 'e', pool: 'ssoBasic', status: 'cooling' }]);
+      expect(await tokensWith('active')).toEqual(['c']);
+      expect(await tokensWith('cooling')).toEqual(['e']);
+      expect(await tokensWith('expired')).toEqual([]);
+      expect(await tokensWith('disabled')).toEqual([]);
+      expect((await accounts.list({ status: 'cooling', pool: 'ssoSuper' })).length).toBe(0);
+    });
+  });
+
   describe('quota per upstream mode', () => {
     const window = (remaining: number, total: number | null = 50) => ({ remaining, total, windowSeconds: 7200 });
 
