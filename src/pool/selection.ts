@@ -21,23 +21,6 @@ export function candidatePools(tier: ModelTier): readonly string[] {
   return tier === 'super' ? SUPER_ONLY : BASIC_THEN_SUPER;
 }
 
-/** Active with quota, or cooling whose cooldown has passed (it came back without a sync). */
-export function isSelectable(account: Account, now: number): boolean {
-  if (account.quota <= 0) return false;
-  if (account.status === 'active') return true;
-  return account.status === 'cooling' && account.cooldownUntil !== null && account.cooldownUntil <= now;
-}
-
-/** A cooling account that will become selectable by itself when its cooldown ends. */
-export function isWaitingForCooldown(account: Account, now: number): boolean {
-  return account.status === 'cooling' && account.quota > 0 && account.cooldownUntil !== null && account.cooldownUntil > now;
-}
-
-/** Higher is better. */
-export function priorityOf(account: Account, mode: SelectionMode): number {
-  return mode === 'consumed' ? -account.consumed : account.quota;
-}
-
 /**
  * Whether the account can serve a request of this upstream mode now. A `cooling` status caused by
  * a limit on some modes leaves the other modes usable; any other cooling blocks the whole account
@@ -65,7 +48,8 @@ export function priorityFor(account: Account, upstreamMode: string, mode: Select
  */
 export function nextWakeUp(account: Account, now: number): number | null {
   if (account.status === 'disabled' || account.status === 'expired') return null;
-  const accountWide = isWaitingForCooldown(account, now) ? account.cooldownUntil : null;
+  // A wake-up that finds nothing selectable costs one re-placement; a missed one strands the account.
+  const accountWide = account.status === 'cooling' && account.cooldownUntil !== null && account.cooldownUntil > now ? account.cooldownUntil : null;
   const modeRelease = nextModeRelease(account, now);
   if (accountWide === null) return modeRelease;
   return modeRelease === null ? accountWide : Math.min(accountWide, modeRelease);
