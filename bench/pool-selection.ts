@@ -9,6 +9,10 @@
  * acquire+release pairs: a pick changes the picked account's in-flight count, so each pair
  * moves it between priority groups twice, as in production. A second loop keeps 64 leases held
  * (in-flight counts vary, so more groups exist) and asks for a tag on every fourth pick.
+ *
+ * Half the accounts carry quota windows per upstream mode (some with the expert mode limited), and
+ * the picks rotate over models of three modes (auto, fast, expert), so each pick reads the ordering
+ * of its own mode, as in production.
  */
 import { findModel } from '../src/catalog/models';
 import { buildConfig } from '../src/config/validate';
@@ -18,7 +22,8 @@ import type { NewAccount } from '../src/storage/types';
 
 const PICKS = Number(process.env.BENCH_PICKS || 200_000);
 const SIZES = [1_000, 10_000, 100_000];
-const model = findModel('grok-4')!;
+const models = [findModel('grok-4')!, findModel('grok-4.1-fast')!, findModel('grok-4.1-expert')!];
+const modelFor = (index: number) => models[index % models.length]!;
 
 function seeded(seed: number): () => number {
   let state = seed >>> 0;
@@ -35,7 +40,20 @@ function accounts(count: number): NewAccount[] {
     pool: index % 5 === 0 ? 'ssoSuper' : 'ssoBasic',
     quota: 1 + Math.floor(random() * 80),
     tags: index % 10 === 0 ? ['nsfw'] : [],
+    modes: index % 2 === 0 ? windows(random, index % 6 === 0) : undefined,
   }));
+}
+
+function windows(random: () => number, expertLimited: boolean): NonNullable<NewAccount['modes']> {
+  const window = (total: number, limited = false) => ({
+    remaining: limited ? 0 : 1 + Math.floor(random() * total),
+    total,
+    windowSeconds: 7_200,
+    syncedAt: null,
+    limitedReason: limited ? 'quota_exhausted' : null,
+    limitedUntil: null,
+  });
+  return { fast: window(140), auto: window(50), expert: window(50, expertLimited) };
 }
 
 async function loadedPool(count: number) {
@@ -65,17 +83,17 @@ const rows: { size: number; acquireRelease: number; heldAndTags: number }[] = []
 for (const size of SIZES) {
   const { pool, storage } = await loadedPool(size);
   // Warm-up, so the first size does not pay for JIT compilation.
-  for (let index = 0; index < 20_000; index++) pool.acquire({ model })?.release();
+  for (let index = 0; index < 20_000; index++) pool.acquire({ model: modelFor(index) })?.release();
 
   let startedAt = performance.now();
-  for (let index = 0; index < PICKS; index++) pool.acquire({ model })!.release();
+  for (let index = 0; index < PICKS; index++) pool.acquire({ model: modelFor(index) })!.release();
   const acquireRelease = nsPerOperation(startedAt, PICKS);
 
   // Hold a few leases at a time so in-flight counts vary, and tag-preferring picks too.
   const held: { release(): void }[] = [];
   startedAt = performance.now();
   for (let index = 0; index < PICKS; index++) {
-    const lease = pool.acquire({ model, preferTags: index % 4 === 0 ? ['nsfw'] : undefined });
+    const lease = pool.acquire({ model: modelFor(index), preferTags: index % 4 === 0 ? ['nsfw'] : undefined });
     if (lease) held.push(lease);
     if (held.length > 64) held.shift()!.release();
   }

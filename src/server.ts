@@ -4,6 +4,7 @@ import { UpstreamCapture } from './diagnostics/upstream-capture';
 import { startClusterSync } from './cluster/cluster-sync';
 import { loadConfig } from './config/load';
 import { chooseLogFormat, Logger, parseLogLevel, rotationFromConfig } from './logging/logger';
+import { quotaModesOf } from './pool/quota-modes';
 import { AccountPool } from './pool/account-pool';
 import { importTokenJson } from './storage/import-token-json';
 import { openStorage } from './storage';
@@ -80,7 +81,13 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     onChallenge: () => clearance.onChallenge(),
   });
   clearance.start();
-  const pool: AccountPool = new AccountPool({ storage, config: () => config.get(), syncQuota: (token) => grok.rateLimits(token), observer: poolObserver });
+  const pool: AccountPool = new AccountPool({
+    storage,
+    config: () => config.get(),
+    syncQuota: (token, mode) => grok.rateLimits(token, mode),
+    quotaModes: quotaModesOf(),
+    observer: poolObserver,
+  });
   await pool.load();
   const coordinator = storage.coordinator ?? null;
   const clusterSync = coordinator ? await startClusterSync({ coordinator, pool, config, records: storage.records, logger }) : null;

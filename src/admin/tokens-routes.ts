@@ -1,3 +1,4 @@
+import { maskedReferenceToken, unmaskReplaceBody, type ListedToken } from './masked-tokens';
 import { Elysia, t } from 'elysia';
 import { requireBearer } from '../auth/bearer';
 import type { Config } from '../config/schema';
@@ -134,17 +135,24 @@ export function tokensRoutes(deps: TokensRoutesDependencies) {
       .get('/verify', () => ({ status: 'success' }), { detail: detail('Check the admin key') })
       .get(
         '/tokens',
-        async () => {
-          const tokens: Record<string, ReferenceToken[]> = { [BASIC_POOL]: [], [SUPER_POOL]: [] };
-          for (const account of await deps.storage.accounts.list()) (tokens[account.pool] ??= []).push(toReferenceToken(account));
+        async ({ query }) => {
+          // Masked unless the caller asks for the secrets explicitly (see masked-tokens.ts).
+          const full = query.export === 'true' || query.export === '1';
+          const tokens: Record<string, (ReferenceToken | ListedToken)[]> = { [BASIC_POOL]: [], [SUPER_POOL]: [] };
+          for (const account of await deps.storage.accounts.list()) {
+            (tokens[account.pool] ??= []).push(full ? toReferenceToken(account) : maskedReferenceToken(account));
+          }
           return { tokens, consumed_mode_enabled: deps.config().token.consumed_mode_enabled };
         },
-        { detail: detail('All accounts by pool, in the reference export format') },
+        {
+          query: t.Object({ export: t.Optional(t.String()) }),
+          detail: detail('All accounts by pool in the reference format; tokens masked (with an `id`) unless `?export=true`'),
+        },
       )
       .post(
         '/tokens',
         async ({ body }) => {
-          const { accounts, invalid } = parseReplaceBody(body);
+          const { accounts, invalid } = parseReplaceBody(unmaskReplaceBody(body, await deps.storage.accounts.list()));
           const summary = await deps.storage.accounts.replaceAll(accounts);
           await deps.pool.load();
           await deps.pool.announceReload();
@@ -185,7 +193,7 @@ export function tokensRoutes(deps: TokensRoutesDependencies) {
           const { token: _raw, ...patch } = body;
           const account = await deps.pool.update(token, patch);
           if (!account) throw new ApiError({ status: 404, message: 'Token not found', param: 'token', code: 'token_not_found' });
-          return { status: 'success', token: { ...toReferenceToken(account), pool: account.pool } };
+          return { status: 'success', token: { ...maskedReferenceToken(account), pool: account.pool } };
         },
         {
           body: PatchBody,
@@ -201,6 +209,8 @@ export function tokensRoutes(deps: TokensRoutesDependencies) {
           const keys = [...new Set(raw.map((entry) => normalizeToken(entry) ?? entry))];
           const valid = keys.filter((key) => normalizeToken(key) === key);
           const outcomes = await syncAll(valid);
+          // Keyed by the tokens exactly as this request sent them (reference shape): an echo of the
+          // caller's own input, never a token it did not already have.
           const results: Record<string, boolean> = Object.fromEntries(keys.map((key) => [key, false]));
           valid.forEach((token, position) => (results[token] = outcomes[position]!));
           return { status: 'success', results };

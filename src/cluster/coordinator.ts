@@ -1,3 +1,4 @@
+import { parseModeWindows } from '../storage/mode-windows';
 /**
  * What instances sharing one store need from each other, beyond the rows themselves: change
  * notices (so an edit on one instance reaches the others within a second), named locks with a
@@ -51,9 +52,17 @@ export function newSlotId(instanceId: string, sequence: number): string {
   return `${instanceId}:${sequence.toString(36)}`;
 }
 
-/** The store-side half of pool/selection.ts `isSelectable`, for drivers that check it in SQL rows. */
-export function isUsableForSlot(status: string, quota: number, cooldownUntil: string | number | null, now: number): boolean {
-  if (quota <= 0) return false;
+/**
+ * The store-side half of pool/selection.ts `isSelectableFor`, for drivers that check it in SQL
+ * rows. It cannot know the request's mode, so it only refuses what no mode could use: disabled
+ * or expired, cooling for the whole account, or no quota left anywhere. `modes` is the stored
+ * JSON of the per-mode windows (absent on a store that predates them).
+ */
+export function isUsableForSlot(status: string, quota: number, cooldownUntil: string | number | null, now: number, modes?: unknown): boolean {
+  const windows = Object.values(parseModeWindows(modes ?? {}));
+  const modeLimited = windows.some((window) => window.limitedReason !== null);
+  const anyLeft = quota > 0 || windows.some((window) => window.remaining > 0);
+  if (!anyLeft) return false;
   if (status === 'active') return true;
-  return status === 'cooling' && cooldownUntil !== null && Number(cooldownUntil) <= now;
+  return status === 'cooling' && (modeLimited || (cooldownUntil !== null && Number(cooldownUntil) <= now));
 }

@@ -6,6 +6,7 @@ import { firmerInstruction, forcedToolName, satisfiesForcedChoice } from './forc
 import { openUpstreamTurn, type TurnDependencies } from './open-upstream-turn';
 import { UpstreamAttempt, type TurnOutcome } from './upstream-attempt';
 import type { UsageRecorder } from '../usage/usage-recorder';
+import { ApiError } from '../openai/errors';
 
 export interface RunnerDependencies extends TurnDependencies {
   /** Keeps a usage record per upstream attempt that reached an account. */
@@ -64,7 +65,10 @@ export class ConversationRunner {
         affinityKey: context.affinityKey,
       },
       this.deps,
-    );
+    ).catch((error: unknown) => {
+      this.recordRejected(error, startedAt, request, signal, context);
+      throw error;
+    });
     const answer = new AnswerAssembler(toolNamesOf(request), request.tools, request.parallelToolCalls);
     const usage = this.deps.usage;
     const record = usage
@@ -83,6 +87,25 @@ export class ConversationRunner {
         }
       : undefined;
     return new UpstreamAttempt(turn, answer, message, request.model.cost, this.deps, signal, record);
+  }
+
+  /** A request refused before an account served it (none free, every account refused) is usage too. */
+  private recordRejected(error: unknown, startedAt: number, request: ConversationRequest, signal: AbortSignal, context: TurnContext): void {
+    const usage = this.deps.usage;
+    if (!usage) return;
+    const api = error instanceof ApiError ? error : null;
+    void usage.record({
+      startedAt,
+      authorization: context.authorization ?? null,
+      model: context.modelLabel ?? request.model.id,
+      token: null,
+      outcome: signal.aborted ? 'cancelled' : 'rejected',
+      status: api?.status ?? 500,
+      errorCode: api?.code ?? null,
+      answerText: '',
+      promptTokens: 0,
+      completionTokens: 0,
+    });
   }
 }
 

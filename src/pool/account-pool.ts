@@ -1,4 +1,4 @@
-import type { CatalogModel } from '../catalog/models';
+import type { CatalogModel, UpstreamMode } from '../catalog/models';
 import type { Coordinator } from '../cluster/coordinator';
 import type { Config } from '../config/schema';
 import { withFailure, withStatusChange, withSuccess } from '../storage/account-rules';
@@ -19,7 +19,8 @@ import { PoolIndex } from './pool-index';
 import type { PoolObserver } from './pool-observer';
 import { candidatePools } from './selection';
 import { sharedLease } from './shared-lease';
-import { poolForWindow } from './tier-detection';
+import { poolForModes, poolForWindow } from './tier-detection';
+import { PRIMARY_MODE } from '../storage/mode-windows';
 
 /**
  * The account pool of one instance: an in-memory index for picking (synchronous, no I/O on the
@@ -36,8 +37,17 @@ export interface QuotaSnapshot {
 export interface AccountPoolOptions {
   storage: Storage;
   config: () => Config;
-  /** Asks Grok for the account's quota; throws an UpstreamError when it cannot. */
-  syncQuota: (token: string) => Promise<QuotaSnapshot>;
+  /**
+   * Asks Grok for the account's quota (of one mode when `mode` is given); throws an UpstreamError
+   * when it cannot.
+   */
+  syncQuota: (token: string, mode?: UpstreamMode) => Promise<QuotaSnapshot>;
+  /**
+   * The upstream modes a sync asks about, one rate-limits call each (../shared/spec/grok-web-protocol.md
+   * §14.1, P2 onwards). Absent or empty: one call without a mode, whose answer is the account's
+   * single window (P1).
+   */
+  quotaModes?: readonly UpstreamMode[];
   clock?: () => number;
   random?: () => number;
   /** Metrics and the upstream outage check. */
@@ -53,6 +63,8 @@ export interface AccountPoolOptions {
 export interface Lease {
   readonly token: string;
   readonly pool: string;
+  /** The upstream mode the request draws on: its window is charged, and a 429 limits only it. */
+  readonly mode?: string;
   release(): void;
 }
 
@@ -91,7 +103,8 @@ const REASON_LIMIT = 200;
 export class AccountPool {
   private readonly storage: Storage;
   private readonly config: () => Config;
-  private readonly syncQuota: (token: string) => Promise<QuotaSnapshot>;
+  private readonly syncQuota: (token: string, mode?: UpstreamMode) => Promise<QuotaSnapshot>;
+  private readonly quotaModes: readonly UpstreamMode[];
   private readonly clock: () => number;
   private readonly random: () => number;
   private readonly index: PoolIndex;
@@ -107,6 +120,7 @@ export class AccountPool {
     this.storage = options.storage;
     this.config = options.config;
     this.syncQuota = options.syncQuota;
+    this.quotaModes = options.quotaModes ?? [];
     this.clock = options.clock ?? Date.now;
     this.random = options.random ?? Math.random;
     this.index = new PoolIndex(this.clock);
@@ -146,6 +160,7 @@ export class AccountPool {
     this.index.setMode(tokenConfig.consumed_mode_enabled ? 'consumed' : 'quota');
     const pick = {
       pools: candidatePools(request.model.tier),
+      mode: request.model.mode,
       exclude: request.exclude,
       preferTags: request.preferTags,
       maxInFlight: tokenConfig.max_inflight_per_account,
@@ -161,6 +176,7 @@ export class AccountPool {
     return {
       token: account.token,
       pool: account.pool,
+      mode: request.model.mode,
       release: () => {
         if (released) return;
         released = true;
@@ -234,7 +250,7 @@ export class AccountPool {
     lease.release();
     this.observer?.turnFailed(error);
     if (options.spareAccount && error.accountEffect === 'cool') return Promise.resolve();
-    return this.track(this.applyEffect(lease.token, error));
+    return this.track(this.applyEffect(lease.token, error, lease.mode));
   }
 
   private track(work: Promise<void>): Promise<void> {
@@ -246,7 +262,7 @@ export class AccountPool {
   private async charge(lease: Lease, units: number): Promise<void> {
     lease.release();
     this.observer?.turnSucceeded();
-    const change = { units, at: this.clock() };
+    const change = { units, at: this.clock(), mode: lease.mode };
     const before = this.index.get(lease.token)?.status;
     this.applyLocally(lease.token, (account) => withSuccess(account, change));
     const stored = await this.storage.accounts.recordSuccess(lease.token, change);
@@ -297,19 +313,21 @@ export class AccountPool {
     const lock = this.coordinator ? await this.coordinator.tryLock(`sync:${token}`, SYNC_LOCK_MS) : null;
     if (this.coordinator && !lock) return this.storage.accounts.get(token);
     try {
-      let snapshot: QuotaSnapshot;
+      let answer: { snapshot: QuotaSnapshot; modes?: Partial<Record<UpstreamMode, QuotaSnapshot>> };
       try {
-        snapshot = await this.syncQuota(token);
+        answer = await this.askQuota(token);
       } catch (error) {
         if (error instanceof UpstreamError && (error.accountEffect === 'expire' || error.accountEffect === 'disable')) {
           await this.applyEffect(token, error);
         }
         throw error;
       }
+      const { snapshot, modes } = answer;
       const stored = await this.storage.accounts.applySync(token, {
         ...snapshot,
         at: this.clock(),
-        pool: poolForWindow(current.pool, snapshot.windowSeconds),
+        pool: modes ? poolForModes(current.pool, modes, snapshot.windowSeconds) : poolForWindow(current.pool, snapshot.windowSeconds),
+        modes,
       });
       this.absorb(token, stored);
       this.announce([token]);
@@ -317,6 +335,31 @@ export class AccountPool {
     } finally {
       await lock?.release().catch(() => {});
     }
+  }
+
+  /**
+   * One call per configured mode (or one without a mode). The top-level snapshot is the `fast`
+   * window (what `quota` mirrors), else the first mode answered. A mode whose call fails for a reason
+   * that says nothing about the account is left as it was; an account-level failure (expired,
+   * blocked) or every call failing throws.
+   */
+  private async askQuota(token: string): Promise<{ snapshot: QuotaSnapshot; modes?: Partial<Record<UpstreamMode, QuotaSnapshot>> }> {
+    if (this.quotaModes.length === 0) return { snapshot: await this.syncQuota(token) };
+    const outcomes = await Promise.allSettled(this.quotaModes.map((mode) => this.syncQuota(token, mode)));
+    const modes: Partial<Record<UpstreamMode, QuotaSnapshot>> = {};
+    let firstError: unknown;
+    outcomes.forEach((outcome, position) => {
+      if (outcome.status === 'fulfilled') modes[this.quotaModes[position]!] = outcome.value;
+      else firstError ??= outcome.reason;
+    });
+    const accountLevel = outcomes.find(
+      (outcome): outcome is PromiseRejectedResult =>
+        outcome.status === 'rejected' && outcome.reason instanceof UpstreamError && ['expire', 'disable', 'auth_failure'].includes(outcome.reason.accountEffect),
+    );
+    if (accountLevel) throw accountLevel.reason;
+    const snapshot = modes[PRIMARY_MODE] ?? Object.values(modes)[0];
+    if (!snapshot) throw firstError;
+    return { snapshot, modes };
   }
 
   inFlight(token: string): number {
@@ -344,7 +387,8 @@ export class AccountPool {
     return stats;
   }
 
-  private async applyEffect(token: string, error: UpstreamError): Promise<void> {
+  /** `mode`: the upstream mode of the failed request; a rate limit then applies to that mode only. */
+  private async applyEffect(token: string, error: UpstreamError, mode?: string): Promise<void> {
     const at = this.clock();
     const accounts = this.storage.accounts;
     switch (error.accountEffect) {
@@ -367,6 +411,7 @@ export class AccountPool {
           at,
           from: ['active', 'cooling'],
           cooldownUntil: error.retryAfterSeconds === undefined ? null : at + error.retryAfterSeconds * 1000,
+          mode,
         });
       case 'expire':
         return this.changeStatus(token, { to: 'expired', reason: error.code, at, from: ['active', 'cooling'] });

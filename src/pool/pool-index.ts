@@ -1,13 +1,15 @@
+import { PRIMARY_MODE, QUOTA_MODES } from '../storage/mode-windows';
 import type { Account } from '../storage/types';
 import { CooldownQueue } from './cooldown-queue';
 import { PriorityBuckets } from './priority-buckets';
-import { hasAllTags, isSelectable, isWaitingForCooldown, priorityOf, type SelectionMode } from './selection';
+import { hasAllTags, isSelectableFor, nextWakeUp, priorityFor, type SelectionMode } from './selection';
 
 /**
- * The in-memory copy of the accounts and where each one can be found: per pool, the selectable
- * ones ordered for picking; per pool and tag, the same for tag preferences; and the cooling ones
- * waiting for their cooldown to end. In-flight counts live here too, apart from the account rows,
- * so reloading rows never loses them.
+ * The in-memory copy of the accounts and where each one can be found: per pool and upstream mode,
+ * the accounts selectable for that mode ordered by that mode's remaining quota; per pool, mode and
+ * tag, the same for tag preferences; and the accounts waiting for a cooldown or a mode's wait time
+ * to end. In-flight counts live here too, apart from the account rows, so reloading rows never
+ * loses them. An account sits in up to one ordering per mode (four), each O(log n) to update.
  */
 
 export interface PickRequest {
@@ -15,6 +17,8 @@ export interface PickRequest {
   exclude?: ReadonlySet<string>;
   /** Accounts carrying all these tags are preferred within a pool. */
   preferTags?: readonly string[];
+  /** The upstream mode whose quota the request draws on (CatalogModel.mode); default `fast`. */
+  mode?: string;
   /** 0 = unlimited. */
   maxInFlight: number;
   random: () => number;
@@ -23,9 +27,13 @@ export interface PickRequest {
 interface Placement {
   pool: string;
   tags: readonly string[];
+  modes: readonly string[];
+  /** The priority the account has in each of `modes`, same order. */
+  priorities: readonly number[];
 }
 
-const tagKey = (pool: string, tag: string) => `${pool}\u0000${tag}`;
+const modeKey = (pool: string, mode: string) => `${pool}\u0000${mode}`;
+const tagKey = (pool: string, mode: string, tag: string) => `${pool}\u0000${mode}\u0000${tag}`;
 
 export class PoolIndex {
   private readonly accounts = new Map<string, Account>();
@@ -34,7 +42,7 @@ export class PoolIndex {
   private readonly byPool = new Map<string, PriorityBuckets>();
   private readonly byPoolAndTag = new Map<string, PriorityBuckets>();
   private readonly cooldowns = new CooldownQueue();
-  /** token → the cooldown end already queued, so re-placing a cooling account does not queue it twice. */
+  /** token → the wake-up time already queued, so re-placing a waiting account does not queue it twice. */
   private readonly queuedCooldowns = new Map<string, number>();
   private currentMode: SelectionMode = 'quota';
 
@@ -87,7 +95,15 @@ export class PoolIndex {
     const next = Math.max(0, this.inFlight(token) + delta);
     if (next === 0) this.inFlightCounts.delete(token);
     else this.inFlightCounts.set(token, next);
-    if (this.accounts.has(token)) this.place(token);
+    // Only the in-flight part of the ordering changed: move the account within the orderings it
+    // is in, without re-evaluating the rules (the hot path: twice per request).
+    const placement = this.placements.get(token);
+    if (!placement) return;
+    placement.modes.forEach((mode, position) => {
+      const priority = placement.priorities[position]!;
+      this.byPool.get(modeKey(placement.pool, mode))?.set(token, priority, next);
+      for (const tag of placement.tags) this.byPoolAndTag.get(tagKey(placement.pool, mode, tag))?.set(token, priority, next);
+    });
   }
 
   /** Switching between quota and consumed ordering re-sorts everything (rare: a config change). */
@@ -99,14 +115,15 @@ export class PoolIndex {
 
   pick(request: PickRequest): Account | null {
     this.releaseEndedCooldowns();
+    const mode = request.mode ?? PRIMARY_MODE;
     const tags = request.preferTags ?? [];
     const accept = (token: string) => !request.exclude?.has(token);
     const acceptTagged = (token: string) => accept(token) && hasAllTags(this.accounts.get(token)!, tags);
     const options = { maxInFlight: request.maxInFlight, random: request.random };
     for (const pool of request.pools) {
       // Within a pool, an account with every preferred tag wins; without one, any account does.
-      const tagged = tags.length > 0 ? this.narrowestTagBuckets(pool, tags)?.pick({ ...options, accept: acceptTagged }) : null;
-      const token = tagged ?? this.byPool.get(pool)?.pick({ ...options, accept });
+      const tagged = tags.length > 0 ? this.narrowestTagBuckets(pool, mode, tags)?.pick({ ...options, accept: acceptTagged }) : null;
+      const token = tagged ?? this.byPool.get(modeKey(pool, mode))?.pick({ ...options, accept });
       if (token) return this.accounts.get(token)!;
     }
     return null;
@@ -117,26 +134,25 @@ export class PoolIndex {
     this.releaseEndedCooldowns();
     const account = this.accounts.get(token);
     if (!account || request.exclude?.has(token) || !request.pools.includes(account.pool)) return null;
-    if (!isSelectable(account, this.clock())) return null;
+    if (!isSelectableFor(account, request.mode ?? PRIMARY_MODE, this.clock())) return null;
     if (request.maxInFlight > 0 && this.inFlight(token) >= request.maxInFlight) return null;
     return account;
   }
 
-  /** Cooling accounts whose cooldown ended become selectable: checked when needed, no timers. */
+  /** Accounts whose cooldown or mode wait ended become selectable: checked when needed, no timers. */
   private releaseEndedCooldowns(): void {
     const now = this.clock();
     for (const entry of this.cooldowns.takeDue(now)) {
-      if (this.queuedCooldowns.get(entry.token) === entry.until) this.queuedCooldowns.delete(entry.token);
-      const account = this.accounts.get(entry.token);
-      // A stale entry (the account changed since) is simply dropped.
-      if (account && account.cooldownUntil === entry.until) this.place(entry.token);
+      if (this.queuedCooldowns.get(entry.token) !== entry.until) continue; // stale: a later placement replaced it
+      this.queuedCooldowns.delete(entry.token);
+      if (this.accounts.has(entry.token)) this.place(entry.token);
     }
   }
 
-  private narrowestTagBuckets(pool: string, tags: readonly string[]): PriorityBuckets | undefined {
+  private narrowestTagBuckets(pool: string, mode: string, tags: readonly string[]): PriorityBuckets | undefined {
     let narrowest: PriorityBuckets | undefined;
     for (const tag of tags) {
-      const buckets = this.byPoolAndTag.get(tagKey(pool, tag));
+      const buckets = this.byPoolAndTag.get(tagKey(pool, mode, tag));
       if (!buckets) return undefined; // nobody in this pool has that tag
       if (!narrowest || buckets.size < narrowest.size) narrowest = buckets;
     }
@@ -147,25 +163,33 @@ export class PoolIndex {
     this.unplace(token);
     const account = this.accounts.get(token)!;
     const now = this.clock();
-    if (isSelectable(account, now)) {
-      const priority = priorityOf(account, this.currentMode);
-      const inFlight = this.inFlight(token);
-      this.bucketsOf(this.byPool, account.pool).set(token, priority, inFlight);
-      for (const tag of account.tags) {
-        this.bucketsOf(this.byPoolAndTag, tagKey(account.pool, tag)).set(token, priority, inFlight);
-      }
-      this.placements.set(token, { pool: account.pool, tags: account.tags });
-    } else if (isWaitingForCooldown(account, now) && this.queuedCooldowns.get(token) !== account.cooldownUntil) {
-      this.cooldowns.push(token, account.cooldownUntil!);
-      this.queuedCooldowns.set(token, account.cooldownUntil!);
+    const inFlight = this.inFlight(token);
+    const placedModes: string[] = [];
+    const priorities: number[] = [];
+    for (const mode of QUOTA_MODES) {
+      if (!isSelectableFor(account, mode, now)) continue;
+      const priority = priorityFor(account, mode, this.currentMode);
+      this.bucketsOf(this.byPool, modeKey(account.pool, mode)).set(token, priority, inFlight);
+      for (const tag of account.tags) this.bucketsOf(this.byPoolAndTag, tagKey(account.pool, mode, tag)).set(token, priority, inFlight);
+      placedModes.push(mode);
+      priorities.push(priority);
+    }
+    if (placedModes.length > 0) this.placements.set(token, { pool: account.pool, tags: account.tags, modes: placedModes, priorities });
+    const wakeUp = nextWakeUp(account, now);
+    if (wakeUp === null) this.queuedCooldowns.delete(token);
+    else if (this.queuedCooldowns.get(token) !== wakeUp) {
+      this.cooldowns.push(token, wakeUp);
+      this.queuedCooldowns.set(token, wakeUp);
     }
   }
 
   private unplace(token: string): void {
     const placement = this.placements.get(token);
     if (!placement) return;
-    this.byPool.get(placement.pool)?.delete(token);
-    for (const tag of placement.tags) this.byPoolAndTag.get(tagKey(placement.pool, tag))?.delete(token);
+    for (const mode of placement.modes) {
+      this.byPool.get(modeKey(placement.pool, mode))?.delete(token);
+      for (const tag of placement.tags) this.byPoolAndTag.get(tagKey(placement.pool, mode, tag))?.delete(token);
+    }
     this.placements.delete(token);
   }
 

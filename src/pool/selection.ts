@@ -1,4 +1,5 @@
 import type { ModelTier } from '../catalog/models';
+import { hasModeLimit, isModeBlocked, nextModeRelease, remainingFor, windowOf } from '../storage/mode-windows';
 import { BASIC_POOL, SUPER_POOL, type Account } from '../storage/types';
 
 /**
@@ -20,21 +21,38 @@ export function candidatePools(tier: ModelTier): readonly string[] {
   return tier === 'super' ? SUPER_ONLY : BASIC_THEN_SUPER;
 }
 
-/** Active with quota, or cooling whose cooldown has passed (it came back without a sync). */
-export function isSelectable(account: Account, now: number): boolean {
-  if (account.quota <= 0) return false;
-  if (account.status === 'active') return true;
-  return account.status === 'cooling' && account.cooldownUntil !== null && account.cooldownUntil <= now;
+/**
+ * Whether the account can serve a request of this upstream mode now. A `cooling` status caused by
+ * a limit on some modes leaves the other modes usable; any other cooling blocks the whole account
+ * until its cooldown ends. A mode with its own window needs quota left in it and no running limit;
+ * a mode without one draws on the account-wide estimate.
+ */
+export function isSelectableFor(account: Account, upstreamMode: string, now: number): boolean {
+  if (account.status === 'disabled' || account.status === 'expired') return false;
+  if (account.status === 'cooling' && !hasModeLimit(account)) {
+    if (account.cooldownUntil === null || account.cooldownUntil > now) return false;
+  }
+  const window = windowOf(account, upstreamMode);
+  if (window) return window.remaining > 0 && !isModeBlocked(window, now);
+  return account.quota > 0;
 }
 
-/** A cooling account that will become selectable by itself when its cooldown ends. */
-export function isWaitingForCooldown(account: Account, now: number): boolean {
-  return account.status === 'cooling' && account.quota > 0 && account.cooldownUntil !== null && account.cooldownUntil > now;
+/** Higher is better: the remaining quota of the request's mode (or least consumed). */
+export function priorityFor(account: Account, upstreamMode: string, mode: SelectionMode): number {
+  return mode === 'consumed' ? -account.consumed : remainingFor(account, upstreamMode);
 }
 
-/** Higher is better. */
-export function priorityOf(account: Account, mode: SelectionMode): number {
-  return mode === 'consumed' ? -account.consumed : account.quota;
+/**
+ * When the account may next become selectable for some mode by itself (a cooldown or a mode's
+ * wait time ending), after `now`; null when only a sync or an operator can bring it back.
+ */
+export function nextWakeUp(account: Account, now: number): number | null {
+  if (account.status === 'disabled' || account.status === 'expired') return null;
+  // A wake-up that finds nothing selectable costs one re-placement; a missed one strands the account.
+  const accountWide = account.status === 'cooling' && account.cooldownUntil !== null && account.cooldownUntil > now ? account.cooldownUntil : null;
+  const modeRelease = nextModeRelease(account, now);
+  if (accountWide === null) return modeRelease;
+  return modeRelease === null ? accountWide : Math.min(accountWide, modeRelease);
 }
 
 export function hasAllTags(account: Account, tags: readonly string[]): boolean {

@@ -15,6 +15,7 @@ export function sharedLease(local: Lease, coordinator: Coordinator, slotId: stri
   return {
     token: local.token,
     pool: local.pool,
+    mode: local.mode,
     release() {
       if (released) return;
       released = true;

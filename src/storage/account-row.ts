@@ -1,3 +1,4 @@
+import { parseModeWindows } from './mode-windows';
 import type { Account, AccountStatus } from './types';
 
 /** The `accounts` row as the SQL drivers store it, and the conversions to and from `Account`. */
@@ -24,12 +25,14 @@ export interface AccountRow {
   note: string;
   updated_at: number;
   version: number;
+  /** JSON of `Account.modes` (schema version 4). */
+  modes: string;
 }
 
 export const ACCOUNT_COLUMNS = [
   'token', 'pool', 'status', 'status_reason', 'status_changed_at', 'quota', 'quota_total', 'window_seconds',
   'consumed', 'use_count', 'fail_count', 'last_fail_at', 'last_fail_reason', 'last_used_at', 'last_sync_at',
-  'cooldown_until', 'created_at', 'tags', 'note', 'updated_at', 'version',
+  'cooldown_until', 'created_at', 'tags', 'note', 'updated_at', 'version', 'modes',
 ] as const satisfies readonly (keyof AccountRow)[];
 
 function parseTags(text: string): string[] {
@@ -64,6 +67,7 @@ export function toAccount(row: AccountRow): Account {
     note: row.note,
     updatedAt: row.updated_at,
     version: row.version,
+    modes: parseModeWindows(row.modes),
   };
 }
 
@@ -90,6 +94,7 @@ export function toRow(account: Account): AccountRow {
     note: account.note,
     updated_at: account.updatedAt,
     version: account.version,
+    modes: JSON.stringify(account.modes),
   };
 }
 

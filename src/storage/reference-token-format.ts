@@ -1,7 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
 import { normalizeToken } from '../upstream/grok/token';
-import { ACCOUNT_STATUSES, type Account, type AccountStatus, type NewAccount } from './types';
+import { ACCOUNT_STATUSES, type Account, type AccountStatus, type ModeWindow, type NewAccount } from './types';
 
 /**
  * The reference's token objects (snake_case, ../shared/spec/reference-behaviour.md §3.1, §3.6):
@@ -33,6 +33,19 @@ export const ReferenceTokenObject = Type.Object(
     cooldown_until: Type.Optional(Time),
     quota_total: Type.Optional(Time),
     window_seconds: Type.Optional(Time),
+    quota_by_mode: Type.Optional(
+      Type.Record(
+        Type.String(),
+        Type.Object({
+          remaining: Count,
+          total: Type.Optional(Time),
+          window_seconds: Type.Optional(Time),
+          synced_at: Type.Optional(Time),
+          limited_reason: Type.Optional(OptionalText),
+          limited_until: Type.Optional(Time),
+        }),
+      ),
+    ),
   },
   { additionalProperties: true }, // e.g. the reference's last_asset_clear_at: accepted, not kept
 );
@@ -57,6 +70,21 @@ export interface ReferenceToken {
   cooldown_until: number | null;
   quota_total: number | null;
   window_seconds: number | null;
+  /**
+   * Ours: the quota window of each upstream mode the account was synced for or limited on. The
+   * reference-compatible `quota` above is the `fast` window once synced (the one P1's single call
+   * described), else the account-wide estimate every mode without a window draws on.
+   */
+  quota_by_mode: Record<string, ReferenceModeWindow>;
+}
+
+export interface ReferenceModeWindow {
+  remaining: number;
+  total: number | null;
+  window_seconds: number | null;
+  synced_at: number | null;
+  limited_reason: string | null;
+  limited_until: number | null;
 }
 
 /** `active`, `ACTIVE`, or the enum spelling `TokenStatus.ACTIVE` older files contain. */
@@ -98,6 +126,7 @@ export function parseReferenceEntry(entry: unknown, pool: string): NewAccount | 
     cooldownUntil: entry.cooldown_until,
     quotaTotal: entry.quota_total,
     windowSeconds: entry.window_seconds,
+    modes: entry.quota_by_mode === undefined ? undefined : fromReferenceModes(entry.quota_by_mode),
   };
   return Object.fromEntries(Object.entries(account).filter(([, value]) => value !== undefined)) as NewAccount;
 }
@@ -121,5 +150,34 @@ export function toReferenceToken(account: Account): ReferenceToken {
     cooldown_until: account.cooldownUntil,
     quota_total: account.quotaTotal,
     window_seconds: account.windowSeconds,
+    quota_by_mode: Object.fromEntries(
+      Object.entries(account.modes).map(([mode, window]) => [
+        mode,
+        {
+          remaining: window.remaining,
+          total: window.total,
+          window_seconds: window.windowSeconds,
+          synced_at: window.syncedAt,
+          limited_reason: window.limitedReason,
+          limited_until: window.limitedUntil,
+        },
+      ]),
+    ),
   };
+}
+
+function fromReferenceModes(modes: NonNullable<ReferenceTokenObject['quota_by_mode']>): Record<string, ModeWindow> {
+  return Object.fromEntries(
+    Object.entries(modes).map(([mode, window]) => [
+      mode,
+      {
+        remaining: window.remaining,
+        total: window.total ?? null,
+        windowSeconds: window.window_seconds ?? null,
+        syncedAt: window.synced_at ?? null,
+        limitedReason: window.limited_reason ?? null,
+        limitedUntil: window.limited_until ?? null,
+      },
+    ]),
+  );
 }

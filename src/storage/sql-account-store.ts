@@ -7,6 +7,7 @@ import type {
   NewAccount,
   ReplaceSummary,
   StatusChange,
+  SuccessChange,
   SyncResult,
 } from './types';
 
@@ -101,7 +102,7 @@ export class SqlAccountStore implements AccountStore {
     });
   }
 
-  recordSuccess(token: string, change: { units: number; at: number }): Promise<Account | null> {
+  recordSuccess(token: string, change: SuccessChange): Promise<Account | null> {
     return this.mutate(token, (account) => withSuccess(account, change));
   }
 

@@ -45,6 +45,23 @@ export interface Account {
   updatedAt: number;
   /** Incremented by every write: lets an in-memory copy tell a newer row from an older one. */
   version: number;
+  /**
+   * Quota windows per upstream mode (`auto`, `fast`, `expert`, `heavy`; see mode-windows.ts). A
+   * mode without an entry draws on `quota`. Once `fast` is synced, `quota` mirrors its window.
+   */
+  modes: Record<string, ModeWindow>;
+}
+
+/** One mode's quota window as last synced, charged or rate limited. */
+export interface ModeWindow {
+  remaining: number;
+  total: number | null;
+  windowSeconds: number | null;
+  syncedAt: number | null;
+  /** Why the mode cannot be used (`quota_exhausted`, `rate_limited`, …); null when it can. */
+  limitedReason: string | null;
+  /** With a reason: when the mode comes back by itself; null = when a quota sync says so. */
+  limitedUntil: number | null;
 }
 
 /** Fields a caller may give for a new account; everything else starts at its default. */
@@ -67,6 +84,7 @@ export type NewAccount = { token: string; pool: string } & Partial<
     | 'createdAt'
     | 'tags'
     | 'note'
+    | 'modes'
   >
 >;
 
@@ -80,6 +98,11 @@ export interface StatusChange {
   /** Apply only when the current status is one of these (e.g. never turn `disabled` into `cooling`). */
   from?: readonly AccountStatus[];
   cooldownUntil?: number | null;
+  /**
+   * The upstream mode the change is about (a 429 on one mode): the mode is limited until
+   * `cooldownUntil` (or the next sync) and the account's other modes stay usable.
+   */
+  mode?: string;
 }
 
 export interface SyncResult {
@@ -89,6 +112,15 @@ export interface SyncResult {
   at: number;
   /** Move the account to this pool (tier detected from the window). */
   pool?: string;
+  /** Per-mode windows answered by this sync; the top-level numbers are the `fast` one (or P1's single call). */
+  modes?: Record<string, { remaining: number; total: number | null; windowSeconds: number | null }>;
+}
+
+/** A charge: `mode` is the upstream mode the request used (its window is decremented when known). */
+export interface SuccessChange {
+  units: number;
+  at: number;
+  mode?: string;
 }
 
 export interface ReplaceSummary {
@@ -111,7 +143,7 @@ export interface AccountStore {
    * cooling (`quota_exhausted`); a cooling account whose cooldown has passed turns active again.
    * `disabled` and `expired` keep their status.
    */
-  recordSuccess(token: string, change: { units: number; at: number }): Promise<Account | null>;
+  recordSuccess(token: string, change: SuccessChange): Promise<Account | null>;
   /** failCount += 1 and lastFail*; expired once failCount ≥ threshold (never from disabled). */
   recordFailure(token: string, change: { reason: string; at: number; threshold: number }): Promise<Account | null>;
   /**

@@ -3,9 +3,11 @@ import { maskSecret } from '../logging/logger';
 import type { RecordStore } from '../storage/types';
 
 /**
- * One record per chat request that reached an account, kept in the shared store for
+ * One record per chat request, kept in the shared store for
  * `log.usage_retention_days` (0 = not kept): for the admin dashboard and the operator's own
- * analysis. Keys and tokens are stored only as a hash id and a masked form, never whole.
+ * analysis. Keys and tokens are stored only as a hash id and a masked form, never whole. A request
+ * refused before it was served by an account (none free, the upstream refused on every account)
+ * is recorded too, with `account: null` and the error it got.
  */
 
 export interface UsageEntry {
@@ -14,10 +16,14 @@ export interface UsageEntry {
   apiKeyId: string | null;
   apiKey: string | null;
   model: string;
-  accountId: string;
-  account: string;
-  /** completed | failed | cancelled */
+  /** Null when the request was refused before an account served it. */
+  accountId: string | null;
+  account: string | null;
+  /** completed | failed | cancelled | rejected (refused before an account served it) */
   outcome: string;
+  /** For `rejected`: the HTTP status and error code the client got. */
+  status?: number;
+  errorCode?: string | null;
   latencyMs: number;
   /** UTF-8 bytes of the answer text and reasoning given back. */
   bytes: number;
@@ -34,8 +40,10 @@ export interface UsageInput {
   startedAt: number;
   authorization: string | null;
   model: string;
-  token: string;
+  token: string | null;
   outcome: string;
+  status?: number;
+  errorCode?: string | null;
   answerText: string;
   promptTokens: number;
   completionTokens: number;
@@ -59,9 +67,10 @@ export class UsageRecorder {
       apiKeyId: key ? secretId(key) : null,
       apiKey: key ? maskSecret(key) : null,
       model: input.model,
-      accountId: secretId(input.token),
-      account: maskSecret(input.token),
+      accountId: input.token === null ? null : secretId(input.token),
+      account: input.token === null ? null : maskSecret(input.token),
       outcome: input.outcome,
+      ...(input.status === undefined ? {} : { status: input.status, errorCode: input.errorCode ?? null }),
       latencyMs: Math.max(0, at - input.startedAt),
       bytes: Buffer.byteLength(input.answerText),
       promptTokens: input.promptTokens,

@@ -85,7 +85,7 @@ describe('GET /v1/admin/tokens', () => {
       { token: 'super-1', pool: 'ssoSuper', status: 'cooling', statusReason: 'rate_limited', cooldownUntil: 99 },
       { token: 'team-1', pool: 'team' },
     ]);
-    const { status, body } = await call('GET', '/v1/admin/tokens');
+    const { status, body } = await call('GET', '/v1/admin/tokens?export=true');
     expect(status).toBe(200);
     expect(body.consumed_mode_enabled).toBe(false);
     expect(Object.keys(body.tokens).sort()).toEqual(['ssoBasic', 'ssoSuper', 'team']);
@@ -93,7 +93,7 @@ describe('GET /v1/admin/tokens', () => {
       {
         token: 'basic-1', status: 'active', quota: 80, consumed: 0, created_at: 5, last_used_at: null, use_count: 0,
         fail_count: 0, last_fail_at: null, last_fail_reason: null, last_sync_at: null, tags: ['nsfw'], note: 'n',
-        status_reason: null, cooldown_until: null, quota_total: null, window_seconds: null,
+        status_reason: null, cooldown_until: null, quota_total: null, window_seconds: null, quota_by_mode: {},
       },
     ]);
     expect(body.tokens.ssoSuper[0]).toMatchObject({ token: 'super-1', status: 'cooling', quota: 140, status_reason: 'rate_limited', cooldown_until: 99 });
@@ -102,6 +102,56 @@ describe('GET /v1/admin/tokens', () => {
   test('an empty store still lists both standard pools', async () => {
     const { call } = await makeApp([], { config: { token: { consumed_mode_enabled: true } } });
     expect((await call('GET', '/v1/admin/tokens')).body).toEqual({ tokens: { ssoBasic: [], ssoSuper: [] }, consumed_mode_enabled: true });
+  });
+});
+
+describe('GET /v1/admin/tokens masks tokens unless exported', () => {
+  const longToken = (tag: string) => `eyJhbGciOiJIUzI1NiJ9.masking-${tag}-0123456789abcdef.signature${tag}`;
+
+  test('the default listing shows masked tokens with an id; ?export=true shows full ones', async () => {
+    const { call } = await makeApp([{ token: longToken('a'), pool: 'ssoBasic', note: 'n' }]);
+    const masked = await call('GET', '/v1/admin/tokens');
+    expect(masked.status).toBe(200);
+    const text = JSON.stringify(masked.body);
+    expect(text).not.toContain(longToken('a'));
+    expect(text).not.toContain('masking-a'); // no middle part either
+    const [entry] = masked.body.tokens.ssoBasic;
+    expect(entry.token).toBe(`${longToken('a').slice(0, 4)}…${longToken('a').slice(-4)}`);
+    expect(entry.id).toMatch(/^[0-9a-f]{16}$/);
+    expect(entry).toMatchObject({ status: 'active', quota: 80, note: 'n' }); // otherwise the reference shape
+    const full = await call('GET', '/v1/admin/tokens?export=true');
+    expect(full.body.tokens.ssoBasic[0].token).toBe(longToken('a'));
+    expect(full.body.tokens.ssoBasic[0].id).toBeUndefined();
+  });
+
+  test('a PATCH answers with the account masked', async () => {
+    const { call } = await makeApp([{ token: longToken('p'), pool: 'ssoBasic' }]);
+    const response = await call('PATCH', '/v1/admin/tokens', { token: longToken('p'), note: 'edited' });
+    expect(response.status).toBe(200);
+    expect(JSON.stringify(response.body)).not.toContain(longToken('p'));
+    expect(response.body.token).toMatchObject({ note: 'edited', pool: 'ssoBasic' });
+  });
+
+  test('a masked listing posted back keeps every account (masked entries resolve by id or by a unique mask)', async () => {
+    const { call, storage } = await makeApp([
+      { token: longToken('a'), pool: 'ssoBasic', note: 'first' },
+      { token: longToken('b'), pool: 'ssoBasic' },
+    ]);
+    const listing = (await call('GET', '/v1/admin/tokens')).body.tokens;
+    listing.ssoBasic[0].note = 'edited in the page';
+    delete listing.ssoBasic[1].id; // the mask alone still identifies it
+    const response = await call('POST', '/v1/admin/tokens', listing);
+    expect(response.body.summary).toEqual({ added: 0, updated: 1, removed: 0, invalid: 0 });
+    expect(await storage.accounts.get(longToken('a'))).toMatchObject({ note: 'edited in the page' });
+    expect(await storage.accounts.get(longToken('b'))).not.toBeNull();
+  });
+
+  test('a masked entry that matches no single account is a 400 naming it, and nothing is deleted', async () => {
+    const { call, storage } = await makeApp([{ token: longToken('a'), pool: 'ssoBasic' }]);
+    const response = await call('POST', '/v1/admin/tokens', { ssoBasic: [{ token: 'eyJh…zzzz' }] });
+    expect(response.status).toBe(400);
+    expect(response.body.error).toMatchObject({ code: 'masked_token', param: 'ssoBasic[0].token' });
+    expect(await storage.accounts.count()).toBe(1);
   });
 });
 
@@ -128,7 +178,7 @@ describe('POST /v1/admin/tokens (replace the set)', () => {
 
   test('an export posted back changes nothing', async () => {
     const { call } = await makeApp([{ token: 'a', pool: 'ssoBasic', tags: ['x'] }, { token: 'b', pool: 'ssoSuper', status: 'cooling' }]);
-    const exported = (await call('GET', '/v1/admin/tokens')).body.tokens;
+    const exported = (await call('GET', '/v1/admin/tokens?export=true')).body.tokens;
     expect((await call('POST', '/v1/admin/tokens', exported)).body.summary).toEqual({ added: 0, updated: 0, removed: 0, invalid: 0 });
   });
 

@@ -1,5 +1,6 @@
 import { afterAll, afterEach, describe, expect, test } from 'bun:test';
 import { findModel } from '../../src/catalog/models';
+import { quotaModesOf } from '../../src/pool/quota-modes';
 import { chatCalls } from '../helpers/gateway-harness';
 import { eventually, startCluster, type Cluster } from '../helpers/cluster-harness';
 import { createMysqlDatabase, createPostgresDatabase, REDIS_URL, redisPrefix } from '../storage/server-databases';
@@ -110,7 +111,10 @@ for (const driver of drivers) {
       expect(synced).toBe(true);
       await Bun.sleep(600); // more ticks on both instances: none may sync again
       const refreshes = running.simulator.requests.filter((request) => request.path === '/rest/rate-limits');
-      expect(refreshes.map(ssoOf).sort()).toEqual(['acct-a', 'acct-b']);
+      // One rate-limits call per account and upstream mode (§14.1), none repeated.
+      const modeOf = (request: { body: unknown }) => (request.body as { modelName?: string }).modelName;
+      const expected = ['acct-a', 'acct-b'].flatMap((token) => quotaModesOf().map((mode) => `${token}:${mode}`)).sort();
+      expect(refreshes.map((request) => `${ssoOf(request)}:${modeOf(request)}`).sort()).toEqual(expected);
     });
 
     test('an account disabled on one instance is never picked by the other, and the change reaches it', async () => {

@@ -10,7 +10,7 @@ afterEach(async () => {
 interface TokenView { token: string; status: string; quota: number; last_sync_at: number | null; quota_total?: number | null }
 
 async function accounts(h: Harness): Promise<Record<string, TokenView[]>> {
-  return ((await (await h.admin('/v1/admin/tokens')).json()) as { tokens: Record<string, TokenView[]> }).tokens;
+  return ((await (await h.admin('/v1/admin/tokens?export=true')).json()) as { tokens: Record<string, TokenView[]> }).tokens;
 }
 
 test('accounts imported from token.json get their quota synced from rate-limits in the background', async () => {

@@ -12,7 +12,7 @@ const ask = (h: Harness, stream = false) =>
   h.client.chat.completions.create({ model: 'grok-4.1-fast', messages: [{ role: 'user', content: 'hello' }], stream } as never);
 
 async function tokens(h: Harness) {
-  const response = await h.admin('/v1/admin/tokens');
+  const response = await h.admin('/v1/admin/tokens?export=true');
   const body = (await response.json()) as { tokens: Record<string, { token: string; status: string; fail_count: number }[]> };
   return Object.values(body.tokens).flat();
 }

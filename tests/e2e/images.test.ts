@@ -113,7 +113,7 @@ describe('POST /v1/images/generations', () => {
       const requests = own.simulator.requests.filter((request) => request.method === 'WS' && (request.body as { item: { content: { type: string }[] } }).item.content[0]!.type === 'input_text');
       const [first, second] = requests;
       expect(first!.cookies.sso).not.toBe(second!.cookies.sso);
-      const body = (await (await own.admin('/v1/admin/tokens')).json()) as { tokens: Record<string, { token: string; status: string }[]> };
+      const body = (await (await own.admin('/v1/admin/tokens?export=true')).json()) as { tokens: Record<string, { token: string; status: string }[]> };
       expect(Object.values(body.tokens).flat().find((account) => account.token === first!.cookies.sso)!.status).toBe('cooling');
 
       own.simulator.enqueueFault({ kind: 'usage_limit', times: 5 });

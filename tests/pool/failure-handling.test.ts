@@ -12,7 +12,7 @@ afterEach(async () => {
 interface TokenView { token: string; status: string; quota: number; last_sync_at: number | null }
 
 async function statuses(h: Harness): Promise<Record<string, string>> {
-  const { tokens } = (await (await h.admin('/v1/admin/tokens')).json()) as { tokens: Record<string, TokenView[]> };
+  const { tokens } = (await (await h.admin('/v1/admin/tokens?export=true')).json()) as { tokens: Record<string, TokenView[]> };
   return Object.fromEntries(Object.values(tokens).flat().map((account) => [account.token, account.status]));
 }
 

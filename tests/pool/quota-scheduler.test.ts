@@ -11,7 +11,7 @@ function account(token: string, fields: Partial<Account>): Account {
   return {
     token, pool: 'ssoBasic', status: 'cooling', statusReason: null, statusChangedAt: 0, quota: 0, quotaTotal: null,
     windowSeconds: null, consumed: 0, useCount: 0, failCount: 0, lastFailAt: null, lastFailReason: null, lastUsedAt: null,
-    lastSyncAt: null, cooldownUntil: null, createdAt: 0, tags: [], note: '', updatedAt: 0, version: 1, ...fields,
+    lastSyncAt: null, cooldownUntil: null, createdAt: 0, tags: [], note: '', updatedAt: 0, version: 1, modes: {}, ...fields,
   };
 }
 

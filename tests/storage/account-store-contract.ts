@@ -192,6 +192,130 @@ export function runAccountStoreContract(makeStorage: () => Promise<Storage>): vo
     });
   });
 
+  describe('listing by status', () => {
+    const tokensWith = async (status: 'active' | 'cooling' | 'expired' | 'disabled') =>
+      (await accounts.list({ status })).map((account) => account.token).sort();
+
+    test('follows every kind of write (the refresh scheduler lists cooling accounts this way)', async () => {
+      await accounts.insert([
+        { token: 'a', pool: 'ssoBasic', quota: 1 },
+        { token: 'b', pool: 'ssoBasic' },
+        { token: 'c', pool: 'ssoBasic', status: 'cooling', quota: 0 },
+        { token: 'd', pool: 'ssoSuper' },
+      ]);
+      expect(await tokensWith('active')).toEqual(['a', 'b', 'd']);
+      expect(await tokensWith('cooling')).toEqual(['c']);
+      await accounts.recordSuccess('a', { units: 1, at }); // quota used up: cooling
+      await accounts.recordFailure('b', { reason: 'unauthorized', at, threshold: 1 }); // expired
+      await accounts.applySync('c', { remaining: 5, total: 80, windowSeconds: 72_000, at }); // back
+      await accounts.update('d', { status: 'disabled' });
+      expect(await tokensWith('active')).toEqual(['c']);
+      expect(await tokensWith('cooling')).toEqual(['a']);
+      expect(await tokensWith('expired')).toEqual(['b']);
+      expect(await tokensWith('disabled')).toEqual(['d']);
+      await accounts.changeStatus('c', { to: 'cooling', reason: 'rate_limited', at, mode: 'fast' });
+      await accounts.remove(['a']);
+      expect(await tokensWith('cooling')).toEqual(['c']);
+      await accounts.replaceAll([{ token: 'c', pool: 'ssoBasic', status: 'active' }, { token: 'e', pool: 'ssoBasic', status: 'cooling' }]);
+      expect(await tokensWith('active')).toEqual(['c']);
+      expect(await tokensWith('cooling')).toEqual(['e']);
+      expect(await tokensWith('expired')).toEqual([]);
+      expect(await tokensWith('disabled')).toEqual([]);
+      expect((await accounts.list({ status: 'cooling', pool: 'ssoSuper' })).length).toBe(0);
+    });
+  });
+
+  describe('quota per upstream mode', () => {
+    const window = (remaining: number, total: number | null = 50) => ({ remaining, total, windowSeconds: 7200 });
+
+    test('a new account has no mode windows; given windows round-trip', async () => {
+      const limited = { remaining: 3, total: 50, windowSeconds: 7200, syncedAt: at, limitedReason: 'rate_limited', limitedUntil: at + 5 };
+      await accounts.insert([{ token: 'a', pool: 'ssoBasic' }, { token: 'b', pool: 'ssoSuper', modes: { expert: limited } }]);
+      expect((await accounts.get('a'))!.modes).toEqual({});
+      expect((await accounts.get('b'))!.modes).toEqual({ expert: limited });
+      expect((await accounts.list()).find((account) => account.token === 'b')!.modes).toEqual({ expert: limited });
+    });
+
+    test('a sync stores each mode; a used-up window cools the account for that mode only, a mode the tier lacks does not', async () => {
+      await accounts.insert([{ token: 'a', pool: 'ssoSuper' }, { token: 'b', pool: 'ssoBasic' }]);
+      const synced = await accounts.applySync('a', { ...window(120, 140), at, modes: { fast: window(120, 140), expert: window(0, 50), heavy: window(0, 0) } });
+      expect(synced).toMatchObject({ status: 'cooling', statusReason: 'quota_exhausted', quota: 120 });
+      expect(synced!.modes.fast).toEqual({ remaining: 120, total: 140, windowSeconds: 7200, syncedAt: at, limitedReason: null, limitedUntil: null });
+      expect(synced!.modes.expert).toMatchObject({ remaining: 0, limitedReason: 'quota_exhausted', limitedUntil: null });
+      expect(synced!.modes.heavy).toMatchObject({ remaining: 0, total: 0, limitedReason: null });
+      const basic = await accounts.applySync('b', { ...window(30, 30), at, modes: { fast: window(30, 30), heavy: window(0, 0) } });
+      expect(basic).toMatchObject({ status: 'active', quota: 30 });
+      expect(await accounts.get('a')).toEqual(synced);
+    });
+
+    test('a charge on a mode with a window takes from that window only (and from quota for fast)', async () => {
+      await accounts.insert([{ token: 'a', pool: 'ssoSuper', quota: 140 }]);
+      await accounts.applySync('a', { ...window(100, 140), at, modes: { fast: window(100, 140), expert: window(10, 50) } });
+      const expert = await accounts.recordSuccess('a', { units: 4, at, mode: 'expert' });
+      expect(expert).toMatchObject({ quota: 100, useCount: 4, status: 'active' });
+      expect(expert!.modes.expert!.remaining).toBe(6);
+      expect(expert!.modes.fast!.remaining).toBe(100);
+      const fast = await accounts.recordSuccess('a', { units: 1, at, mode: 'fast' });
+      expect(fast).toMatchObject({ quota: 99 });
+      expect(fast!.modes.fast!.remaining).toBe(99);
+      // A mode without a window draws on the account-wide estimate.
+      const auto = await accounts.recordSuccess('a', { units: 2, at, mode: 'auto' });
+      expect(auto).toMatchObject({ quota: 97 });
+      expect(auto!.modes.auto).toBeUndefined();
+    });
+
+    test('emptying a mode window limits that mode and cools the account; a sync brings it back', async () => {
+      await accounts.insert([{ token: 'a', pool: 'ssoSuper' }]);
+      await accounts.applySync('a', { ...window(100, 140), at, modes: { fast: window(100, 140), expert: window(4, 50) } });
+      const emptied = await accounts.recordSuccess('a', { units: 4, at: at + 1, mode: 'expert' });
+      expect(emptied).toMatchObject({ status: 'cooling', statusReason: 'quota_exhausted', statusChangedAt: at + 1, quota: 100 });
+      expect(emptied!.modes.expert).toMatchObject({ remaining: 0, limitedReason: 'quota_exhausted', limitedUntil: null });
+      const back = await accounts.applySync('a', { ...window(99, 140), at: at + 2, modes: { fast: window(99, 140), expert: window(50, 50) } });
+      expect(back).toMatchObject({ status: 'active', statusReason: null });
+      expect(back!.modes.expert).toMatchObject({ remaining: 50, limitedReason: null });
+    });
+
+    test('a rate limit on one mode limits only that mode, starting from the estimate when it had no window', async () => {
+      await accounts.insert([{ token: 'a', pool: 'ssoBasic', quota: 30 }]);
+      const limited = await accounts.changeStatus('a', { to: 'cooling', reason: 'rate_limited', at, from: ['active', 'cooling'], cooldownUntil: at + 30_000, mode: 'fast' });
+      expect(limited).toMatchObject({ status: 'cooling', statusReason: 'rate_limited', cooldownUntil: at + 30_000 });
+      expect(limited!.modes).toEqual({
+        fast: { remaining: 30, total: null, windowSeconds: null, syncedAt: null, limitedReason: 'rate_limited', limitedUntil: at + 30_000 },
+      });
+      // Once the wait is over, a success on that mode proves it is back and the account is active again.
+      const after = await accounts.recordSuccess('a', { units: 1, at: at + 30_001, mode: 'fast' });
+      expect(after).toMatchObject({ status: 'active', statusReason: null, quota: 29 });
+      expect(after!.modes.fast).toMatchObject({ remaining: 29, limitedReason: null, limitedUntil: null });
+    });
+
+    test('P1\'s single-window sync with quota left clears every mode window', async () => {
+      await accounts.insert([{ token: 'a', pool: 'ssoBasic' }]);
+      await accounts.changeStatus('a', { to: 'cooling', reason: 'rate_limited', at, mode: 'expert' });
+      const synced = await accounts.applySync('a', { remaining: 80, total: 80, windowSeconds: 72_000, at });
+      expect(synced).toMatchObject({ status: 'active', quota: 80, modes: {} });
+    });
+
+    test('concurrent charges on one mode window are all counted', async () => {
+      await accounts.insert([{ token: 'a', pool: 'ssoSuper' }]);
+      await accounts.applySync('a', { ...window(500, 500), at, modes: { fast: window(500, 500), expert: window(300, 300) } });
+      await Promise.all(Array.from({ length: 60 }, (_, index) => accounts.recordSuccess('a', { units: 1 + (index % 2), at, mode: index % 3 === 0 ? 'fast' : 'expert' })));
+      const account = (await accounts.get('a'))!;
+      const charged = (predicate: (index: number) => boolean) =>
+        Array.from({ length: 60 }, (_, index) => index).filter(predicate).reduce((sum, index) => sum + 1 + (index % 2), 0);
+      expect(account.modes.fast!.remaining).toBe(500 - charged((index) => index % 3 === 0));
+      expect(account.modes.expert!.remaining).toBe(300 - charged((index) => index % 3 !== 0));
+      expect(account.quota).toBe(account.modes.fast!.remaining);
+      expect(account.useCount).toBe(charged(() => true));
+    });
+
+    test('an admin patch may set windows; the driver keeps only well-formed ones', async () => {
+      await accounts.insert([{ token: 'a', pool: 'ssoBasic' }]);
+      const patched = await accounts.update('a', { modes: { fast: { remaining: 7, total: 30, windowSeconds: 86_400, syncedAt: null, limitedReason: null, limitedUntil: null } } });
+      expect(patched!.modes.fast!.remaining).toBe(7);
+      expect((await accounts.get('a'))!.modes.fast!.remaining).toBe(7);
+    });
+  });
+
   describe('replaceAll', () => {
     test('adds the missing, updates only given fields of the present, deletes the absent', async () => {
       await accounts.insert([

@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, test } from 'bun:test';
 import { Redis } from 'ioredis';
 import { openStorage } from '../../src/storage';
-import { openRedisStorage, redisOptions } from '../../src/storage/redis/redis-storage';
+import { openRedisStorage, REDIS_LAYOUT_VERSION, redisOptions } from '../../src/storage/redis/redis-storage';
 import { runAccountStoreContract } from './account-store-contract';
 import { runRecordStoreContract } from './record-store-contract';
 import { REDIS_URL, redisPrefix } from './server-databases';
@@ -28,7 +28,10 @@ describe('Redis driver', () => {
     await storage.records.put('jobs', 'j', { ok: true });
     const redis = new Redis(REDIS_URL);
     const keys = await redis.keys(`${prefix}*`);
-    expect(keys.sort()).toEqual([`${prefix}account:a`, `${prefix}accounts`, `${prefix}layout_version`, `${prefix}record:4:jobs:j`, `${prefix}records:4:jobs`]);
+    expect(keys.sort()).toEqual([
+      `${prefix}account:a`, `${prefix}accounts`, `${prefix}layout_version`, `${prefix}record:4:jobs:j`, `${prefix}records:4:jobs`, `${prefix}status:active`,
+    ]);
+    expect(await redis.get(`${prefix}layout_version`)).toBe(String(REDIS_LAYOUT_VERSION));
     await redis.quit();
     await storage.close();
   });
@@ -47,6 +50,37 @@ describe('Redis driver', () => {
     expect(stored.version).toBe(1 + 100 + 20);
     await one.close();
     await two.close();
+  });
+
+  test('listing by status reads only that status\'s accounts', async () => {
+    const prefix = `${run.prefix}status-index:`;
+    const storage = await openRedisStorage({ url: REDIS_URL, keyPrefix: prefix });
+    await storage.accounts.insert([{ token: 'resting', pool: 'ssoBasic', status: 'cooling' }, { token: 'busy', pool: 'ssoBasic' }]);
+    // An active account's document that cannot be parsed: a listing that read it would throw.
+    const redis = new Redis(REDIS_URL);
+    await redis.set(`${prefix}account:busy`, 'not json');
+    expect((await storage.accounts.list({ status: 'cooling' })).map((account) => account.token)).toEqual(['resting']);
+    await expect(storage.accounts.list()).rejects.toThrow();
+    await redis.quit();
+    await storage.close();
+  });
+
+  test('a store of layout 1 or 2 gets its status sets built when opened', async () => {
+    const prefix = `${run.prefix}upgrade:`;
+    const storage = await openRedisStorage({ url: REDIS_URL, keyPrefix: prefix });
+    await storage.accounts.insert([{ token: 'a', pool: 'ssoBasic', status: 'cooling' }, { token: 'b', pool: 'ssoBasic' }, { token: 'c', pool: 'ssoSuper', status: 'disabled' }]);
+    await storage.close();
+    // What an older build left: no status sets, an older version.
+    const redis = new Redis(REDIS_URL);
+    await redis.del(`${prefix}status:active`, `${prefix}status:cooling`, `${prefix}status:disabled`);
+    await redis.set(`${prefix}layout_version`, '1');
+    const reopened = await openRedisStorage({ url: REDIS_URL, keyPrefix: prefix });
+    expect(await redis.get(`${prefix}layout_version`)).toBe(String(REDIS_LAYOUT_VERSION));
+    expect((await reopened.accounts.list({ status: 'cooling' })).map((account) => account.token)).toEqual(['a']);
+    expect((await reopened.accounts.list({ status: 'active' })).map((account) => account.token)).toEqual(['b']);
+    expect((await reopened.accounts.list({ status: 'disabled' })).map((account) => account.token)).toEqual(['c']);
+    await redis.quit();
+    await reopened.close();
   });
 
   test('the URL names the database and the key prefix', () => {

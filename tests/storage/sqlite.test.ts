@@ -1,11 +1,11 @@
 import { Database } from 'bun:sqlite';
 import { afterAll, describe, expect, test } from 'bun:test';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openStorage } from '../../src/storage';
 import { openSqliteStorage } from '../../src/storage/sqlite/sqlite-storage';
-import { LATEST_SCHEMA_VERSION } from '../../src/storage/sqlite/migrations';
+import { LATEST_SCHEMA_VERSION, MIGRATIONS } from '../../src/storage/sqlite/migrations';
 import { runAccountStoreContract } from './account-store-contract';
 import { runRecordStoreContract } from './record-store-contract';
 
@@ -54,6 +54,25 @@ describe('SQLite driver', () => {
     expect((await one.accounts.get('a'))!.quota).toBe(400);
     await one.close();
     await two.close();
+  });
+
+  test('a version-3 database (before quota per mode) migrates: its accounts read with no mode windows and take them', async () => {
+    const path = join(root, 'version-3', 'grok2api.db');
+    mkdirSync(join(root, 'version-3'), { recursive: true });
+    const old = new Database(path);
+    old.run('CREATE TABLE schema_version (version INTEGER PRIMARY KEY NOT NULL, applied_at INTEGER NOT NULL)');
+    for (const migration of MIGRATIONS.filter((entry) => entry.version <= 3)) {
+      for (const statement of migration.statements) old.run(statement);
+      old.run('INSERT INTO schema_version (version, applied_at) VALUES (?, 0)', [migration.version]);
+    }
+    old.run(`INSERT INTO accounts (token, pool, status, status_changed_at, quota, created_at, updated_at)
+      VALUES ('old', 'ssoBasic', 'active', 1, 42, 1, 1)`);
+    old.close();
+    const storage = openSqliteStorage({ path });
+    expect(await storage.accounts.get('old')).toMatchObject({ quota: 42, modes: {} });
+    const charged = await storage.accounts.applySync('old', { remaining: 30, total: 30, windowSeconds: 86_400, at: 2, modes: { fast: { remaining: 30, total: 30, windowSeconds: 86_400 } } });
+    expect(charged!.modes.fast!.remaining).toBe(30);
+    await storage.close();
   });
 
   test('a database from a newer build is refused, not altered', () => {

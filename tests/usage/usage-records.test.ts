@@ -52,3 +52,30 @@ test('a retention of 0 days keeps no records', async () => {
   const body = (await (await harness.admin('/v1/admin/usage')).json()) as { records: unknown[] };
   expect(body.records).toEqual([]);
 });
+
+test('requests refused before an account served them are recorded with account null and the error they got', async () => {
+  harness = await startHarness({ accounts: [{ token: TOKEN, tier: 'basic' }], env: { GROK2API_TOKEN_ON_DEMAND_REFRESH_ENABLED: 'false' } });
+  // The only account is rate limited on this request (the upstream refused on every account) …
+  harness.simulator.enqueueFault({ kind: 'rate_limited', match: { path: '/rest/app-chat/conversations/new' } });
+  const ask = () => harness!.api('/v1/chat/completions', { method: 'POST', body: JSON.stringify({ model: 'grok-4.1-fast', messages: [{ role: 'user', content: 'x' }] }) });
+  expect((await ask()).status).toBe(429);
+  // … and is cooling for that mode on the next one (no account free).
+  const refused = await ask();
+  expect(refused.status).toBe(429);
+  expect(((await refused.json()) as { error: { code: string } }).error.code).toBe('no_available_account');
+
+  type Rejected = UsageRecord & { status: number; errorCode: string | null; account: string | null; accountId: string | null };
+  let records: Rejected[] = [];
+  for (let attempt = 0; attempt < 50 && records.length < 2; attempt++) {
+    const text = await (await harness.admin('/v1/admin/usage')).text();
+    expect(text).not.toContain('secret-part');
+    records = (JSON.parse(text) as { records: Rejected[] }).records;
+    if (records.length < 2) await Bun.sleep(20);
+  }
+  expect(records.map((record) => [record.model, record.outcome, record.status, record.errorCode, record.account, record.accountId])).toEqual([
+    ['grok-4.1-fast', 'rejected', 429, 'upstream_rate_limited', null, null],
+    ['grok-4.1-fast', 'rejected', 429, 'no_available_account', null, null],
+  ]);
+  expect(records[0]!.apiKeyId).toMatch(/^[0-9a-f]{16}$/);
+  expect(records[0]!.bytes).toBe(0);
+});

@@ -9,7 +9,17 @@ import type { Pool, RowDataPacket } from 'mysql2/promise';
  */
 const TABLE_OPTIONS = 'ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin';
 
-const MIGRATIONS: readonly { version: number; statements: readonly string[] }[] = [
+interface MysqlMigration {
+  version: number;
+  statements: readonly string[];
+  /**
+   * A query that returns a row when the change is already there: MySQL has no ADD COLUMN IF NOT
+   * EXISTS (MariaDB has), so a column added by a run that crashed before recording it is detected.
+   */
+  alreadyApplied?: string;
+}
+
+const MIGRATIONS: readonly MysqlMigration[] = [
   {
     version: 1,
     statements: [
@@ -71,6 +81,13 @@ const MIGRATIONS: readonly { version: number; statements: readonly string[] }[] 
       ) ${TABLE_OPTIONS}`,
     ],
   },
+  {
+    version: 4,
+    // Quota windows per upstream mode (JSON); NULL reads as none, so existing rows need no rewrite.
+    statements: ['ALTER TABLE accounts ADD COLUMN modes TEXT NULL'],
+    alreadyApplied: `SELECT 1 FROM information_schema.columns
+      WHERE table_schema = DATABASE() AND table_name = 'accounts' AND column_name = 'modes'`,
+  },
 ];
 
 export const MYSQL_SCHEMA_VERSION = MIGRATIONS.at(-1)!.version;
@@ -91,7 +108,8 @@ export async function migrateMysql(pool: Pool, now: number): Promise<void> {
       }
       for (const migration of MIGRATIONS) {
         if (migration.version <= current) continue;
-        for (const statement of migration.statements) await connection.query(statement);
+        const [present] = migration.alreadyApplied ? await connection.query<RowDataPacket[]>(migration.alreadyApplied) : [[]];
+        if (present.length === 0) for (const statement of migration.statements) await connection.query(statement);
         await connection.query('INSERT INTO schema_version (version, applied_at) VALUES (?, ?)', [migration.version, now]);
       }
     } finally {

@@ -62,17 +62,17 @@ export class MysqlCoordinator implements Coordinator {
     const ttl = Math.max(1, Math.ceil(ttlMs));
     if (limit <= 0) {
       // Nothing to count, so no lock and no write: just the usability check.
-      const [rows] = await this.pool.query<RowDataPacket[]>('SELECT status, quota, cooldown_until FROM accounts WHERE token = ?', [token]);
+      const [rows] = await this.pool.query<RowDataPacket[]>('SELECT status, quota, cooldown_until, modes FROM accounts WHERE token = ?', [token]);
       const account = rows[0];
-      return account && isUsableForSlot(String(account.status), Number(account.quota), account.cooldown_until, now) ? { result: 'granted', slotId } : { result: 'unusable' };
+      return account && isUsableForSlot(String(account.status), Number(account.quota), account.cooldown_until, now, account.modes) ? { result: 'granted', slotId } : { result: 'unusable' };
     }
     return this.transaction(async (connection): Promise<SlotOutcome> => {
       const [accounts] = await connection.query<RowDataPacket[]>(
-        `SELECT status, quota, cooldown_until, ${DATABASE_NOW} AS now FROM accounts WHERE token = ? FOR UPDATE`,
+        `SELECT status, quota, cooldown_until, modes, ${DATABASE_NOW} AS now FROM accounts WHERE token = ? FOR UPDATE`,
         [token],
       );
       const account = accounts[0];
-      if (!account || !isUsableForSlot(String(account.status), Number(account.quota), account.cooldown_until, now)) return { result: 'unusable' };
+      if (!account || !isUsableForSlot(String(account.status), Number(account.quota), account.cooldown_until, now, account.modes)) return { result: 'unusable' };
       const databaseNow = Number(account.now);
       await connection.query('DELETE FROM account_slots WHERE token = ? AND expires_at <= ?', [token, databaseNow]);
       const [held] = await connection.query<RowDataPacket[]>('SELECT COUNT(*) AS total FROM account_slots WHERE token = ?', [token]);

@@ -63,6 +63,11 @@ const MIGRATIONS: readonly { version: number; statements: readonly string[] }[] 
       )`,
     ],
   },
+  {
+    version: 4,
+    // Quota windows per upstream mode (JSON, like tags).
+    statements: ["ALTER TABLE accounts ADD COLUMN modes TEXT NOT NULL DEFAULT '{}'"],
+  },
 ];
 
 export const POSTGRES_SCHEMA_VERSION = MIGRATIONS.at(-1)!.version;

@@ -68,14 +68,14 @@ export class PostgresCoordinator implements Coordinator {
     const ttl = Math.max(1, Math.ceil(ttlMs));
     if (limit <= 0) {
       // Nothing to count, so no lock and no write: just the usability check.
-      const [account] = await this.sql<{ status: string; quota: string; cooldown_until: string | null }[]>`
-        SELECT status, quota, cooldown_until FROM accounts WHERE token = ${token}`;
-      return account && usable(account.status, Number(account.quota), account.cooldown_until, now) ? { result: 'granted', slotId } : { result: 'unusable' };
+      const [account] = await this.sql<{ status: string; quota: string; cooldown_until: string | null; modes: string }[]>`
+        SELECT status, quota, cooldown_until, modes FROM accounts WHERE token = ${token}`;
+      return account && usable(account.status, Number(account.quota), account.cooldown_until, now, account.modes) ? { result: 'granted', slotId } : { result: 'unusable' };
     }
     return (await this.sql.begin(async (transaction) => {
-      const [account] = await transaction<{ status: string; quota: string; cooldown_until: string | null }[]>`
-        SELECT status, quota, cooldown_until FROM accounts WHERE token = ${token} FOR UPDATE`;
-      if (!account || !usable(account.status, Number(account.quota), account.cooldown_until, now)) return { result: 'unusable' };
+      const [account] = await transaction<{ status: string; quota: string; cooldown_until: string | null; modes: string }[]>`
+        SELECT status, quota, cooldown_until, modes FROM accounts WHERE token = ${token} FOR UPDATE`;
+      if (!account || !usable(account.status, Number(account.quota), account.cooldown_until, now, account.modes)) return { result: 'unusable' };
       const [clock] = await transaction<{ now: string }[]>`SELECT (extract(epoch from clock_timestamp()) * 1000)::bigint AS now`;
       const databaseNow = Number(clock!.now);
       await transaction`DELETE FROM account_slots WHERE token = ${token} AND expires_at <= ${databaseNow}`;

@@ -3,20 +3,36 @@ import { LuaScript } from './lua-script';
 /**
  * The account operations that run on the hot path or must be all-or-nothing, as Lua. An account is
  * one JSON string at `<prefix>account:<token>`; `<prefix>accounts` is a sorted set of every token
- * scored by updatedAt (membership, count and the change feed in one structure).
+ * scored by updatedAt (membership, count and the change feed in one structure);
+ * `<prefix>status:<status>` is the set of tokens with that status (layout 3), so listing the
+ * cooling accounts reads only those. Every script that writes a document updates the sets in the
+ * same script, so they never disagree with the documents.
  *
  * recordSuccess/recordFailure repeat the rules of account-rules.ts (withSuccess, withFailure) in
  * Lua because they are the counters many instances hit at once; the contract suite checks that both
  * copies agree. Everything else goes through `commit`, a compare-and-set on each row's version.
  */
 
-const COMMON = `
+/** Keeps `<prefix>status:*` in step: the token in the set of `status` only (nil = in none). */
+const STATUS_INDEX = `
+local STATUSES = { 'active', 'cooling', 'expired', 'disabled' }
+local function indexStatus(prefix, token, status)
+  for _, candidate in ipairs(STATUSES) do
+    if candidate ~= status then redis.call('SREM', prefix .. 'status:' .. candidate, token) end
+  end
+  if status then redis.call('SADD', prefix .. 'status:' .. status, token) end
+end
+`;
+
+const COMMON = `${STATUS_INDEX}
 local null = cjson.null
 local function stamp(account, now, indexKey, token, accountKey)
   account.version = account.version + 1
   account.updatedAt = now
   redis.call('SET', accountKey, cjson.encode(account))
   redis.call('ZADD', indexKey, now, token)
+  -- The index key is <prefix>accounts: the prefix is everything before 'accounts'.
+  indexStatus(string.sub(indexKey, 1, -9), token, account.status)
   return cjson.encode(account)
 end
 local function locked(account)
@@ -24,26 +40,67 @@ local function locked(account)
 end
 `;
 
-/** KEYS: account, index. ARGV: token, units, at, now. Returns the stored JSON or nil. */
+/**
+ * KEYS: account, index. ARGV: token, units, at, now, mode ('' = none). Returns the stored JSON or
+ * nil. With a mode that has its own window, the account-rules.ts withModeSuccess rule applies.
+ */
 export const RECORD_SUCCESS = new LuaScript(`${COMMON}
 local raw = redis.call('GET', KEYS[1])
 if not raw then return nil end
 local account = cjson.decode(raw)
 local units = math.max(0, tonumber(ARGV[2]))
 local at = tonumber(ARGV[3])
-local quota = math.max(0, account.quota - units)
-account.quota = quota
+local mode = ARGV[5] or ''
+if type(account.modes) ~= 'table' then account.modes = {} end
+local function modeLimited()
+  for _, window in pairs(account.modes) do
+    if type(window) == 'table' and window.limitedReason ~= null then return true end
+  end
+  return false
+end
+local window = nil
+if mode ~= '' and type(account.modes[mode]) == 'table' then window = account.modes[mode] end
 account.consumed = account.consumed + units
 account.useCount = account.useCount + units
 account.lastUsedAt = at
 account.failCount = 0
+if window then
+  local remaining = math.max(0, window.remaining - units)
+  window.remaining = remaining
+  if remaining == 0 then
+    window.limitedReason = 'quota_exhausted'
+    window.limitedUntil = null
+  elseif window.limitedReason ~= null and window.limitedUntil ~= null and window.limitedUntil <= at then
+    window.limitedReason = null
+    window.limitedUntil = null
+  end
+  if mode == 'fast' then account.quota = remaining end
+  if not locked(account) then
+    if modeLimited() then
+      if account.status ~= 'cooling' then
+        account.status = 'cooling'
+        if window.limitedReason ~= null then account.statusReason = window.limitedReason else account.statusReason = 'quota_exhausted' end
+        account.cooldownUntil = null
+        account.statusChangedAt = at
+      end
+    elseif account.status == 'cooling' and account.quota ~= 0 then
+      account.status = 'active'
+      account.statusReason = null
+      account.cooldownUntil = null
+      account.statusChangedAt = at
+    end
+  end
+  return stamp(account, tonumber(ARGV[4]), KEYS[2], ARGV[1], KEYS[1])
+end
+local quota = math.max(0, account.quota - units)
+account.quota = quota
 if not locked(account) then
   if quota == 0 then
     if account.status ~= 'cooling' then account.statusChangedAt = at end
     account.status = 'cooling'
     account.statusReason = 'quota_exhausted'
     account.cooldownUntil = null
-  elseif account.status == 'cooling' and account.cooldownUntil ~= null and account.cooldownUntil <= at then
+  elseif account.status == 'cooling' and account.cooldownUntil ~= null and account.cooldownUntil <= at and not modeLimited() then
     account.status = 'active'
     account.statusReason = null
     account.cooldownUntil = null
@@ -75,13 +132,15 @@ return stamp(account, tonumber(ARGV[5]), KEYS[2], ARGV[1], KEYS[1])
  * Inserts without overwriting. KEYS: index. ARGV: prefix, then token/json pairs (json carries its
  * own updatedAt). Returns 1 (added) or 0 (existed) per pair.
  */
-export const INSERT_MISSING = new LuaScript(`
+export const INSERT_MISSING = new LuaScript(`${STATUS_INDEX}
 local results = {}
 for i = 2, #ARGV, 2 do
   local token = ARGV[i]
   local json = ARGV[i + 1]
   if redis.call('SET', ARGV[1] .. 'account:' .. token, json, 'NX') then
-    redis.call('ZADD', KEYS[1], cjson.decode(json).updatedAt, token)
+    local account = cjson.decode(json)
+    redis.call('ZADD', KEYS[1], account.updatedAt, token)
+    indexStatus(ARGV[1], token, account.status)
     results[#results + 1] = 1
   else
     results[#results + 1] = 0
@@ -96,7 +155,7 @@ return results
  * KEYS: index. ARGV: prefix, expectedCount, then triples token/expectedVersion/json ('' = delete).
  * Returns 1 when applied, 0 on a conflict (the caller re-reads and retries).
  */
-export const COMMIT = new LuaScript(`
+export const COMMIT = new LuaScript(`${STATUS_INDEX}
 local prefix = ARGV[1]
 local expectedCount = tonumber(ARGV[2])
 if expectedCount >= 0 and redis.call('ZCARD', KEYS[1]) ~= expectedCount then return 0 end
@@ -112,20 +171,24 @@ for i = 3, #ARGV, 3 do
   if json == '' then
     redis.call('DEL', prefix .. 'account:' .. token)
     redis.call('ZREM', KEYS[1], token)
+    indexStatus(prefix, token, nil)
   else
+    local account = cjson.decode(json)
     redis.call('SET', prefix .. 'account:' .. token, json)
-    redis.call('ZADD', KEYS[1], cjson.decode(json).updatedAt, token)
+    redis.call('ZADD', KEYS[1], account.updatedAt, token)
+    indexStatus(prefix, token, account.status)
   end
 end
 return 1
 `);
 
 /** KEYS: index. ARGV: prefix, tokens… Returns how many existed. */
-export const REMOVE = new LuaScript(`
+export const REMOVE = new LuaScript(`${STATUS_INDEX}
 local removed = 0
 for i = 2, #ARGV do
   removed = removed + redis.call('DEL', ARGV[1] .. 'account:' .. ARGV[i])
   redis.call('ZREM', KEYS[1], ARGV[i])
+  indexStatus(ARGV[1], ARGV[i], nil)
 end
 return removed
 `);

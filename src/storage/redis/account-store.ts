@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { parseModeWindows } from '../mode-windows';
 import { newAccountRecord, withPatch, withStatusChange, withSync } from '../account-rules';
 import type {
   Account,
@@ -8,6 +9,7 @@ import type {
   NewAccount,
   ReplaceSummary,
   StatusChange,
+  SuccessChange,
   SyncResult,
 } from '../types';
 import { COMMIT, INSERT_MISSING, RECORD_FAILURE, RECORD_SUCCESS, REMOVE } from './account-scripts';
@@ -23,10 +25,13 @@ const BATCH = 500;
 /** A compare-and-set only loses to a write that happened meanwhile; this many losses in a row is a bug. */
 const CAS_ATTEMPTS = 100;
 
+/** The set of tokens with this status (layout 3; maintained by the scripts in account-scripts.ts). */
+export const statusKey = (prefix: string, status: AccountStatus) => `${prefix}status:${status}`;
+
 export function parseAccount(text: string): Account {
   const parsed = JSON.parse(text) as Account;
-  // Lua's cjson writes an empty array as {}.
-  return { ...parsed, tags: Array.isArray(parsed.tags) ? parsed.tags : [] };
+  // Lua's cjson writes an empty array as {}; rows of layout 1 have no `modes`.
+  return { ...parsed, tags: Array.isArray(parsed.tags) ? parsed.tags : [], modes: parseModeWindows(parsed.modes) };
 }
 
 export class RedisAccountStore implements AccountStore {
@@ -41,7 +46,12 @@ export class RedisAccountStore implements AccountStore {
   }
 
   async list(filter: { pool?: string; status?: AccountStatus } = {}): Promise<Account[]> {
-    const tokens = await this.redis.zrange(this.indexKey, '0', '-1');
+    // With a status, only that status's set is read (the scheduler's and on-demand refresh's
+    // cooling list at 100k accounts); the document's own status is still checked below.
+    const tokens =
+      filter.status === undefined
+        ? await this.redis.zrange(this.indexKey, '0', '-1')
+        : await this.redis.smembers(statusKey(this.prefix, filter.status));
     const accounts = (await this.load(tokens)).filter(
       (account) => (filter.pool === undefined || account.pool === filter.pool) && (filter.status === undefined || account.status === filter.status),
     );
@@ -85,8 +95,12 @@ export class RedisAccountStore implements AccountStore {
     return removed;
   }
 
-  async recordSuccess(token: string, change: { units: number; at: number }): Promise<Account | null> {
-    const result = await RECORD_SUCCESS.run(this.redis, [this.accountKey(token), this.indexKey], [token, change.units, change.at, this.clock()]);
+  async recordSuccess(token: string, change: SuccessChange): Promise<Account | null> {
+    const result = await RECORD_SUCCESS.run(
+      this.redis,
+      [this.accountKey(token), this.indexKey],
+      [token, change.units, change.at, this.clock(), change.mode ?? ''],
+    );
     return typeof result === 'string' ? parseAccount(result) : null;
   }
 

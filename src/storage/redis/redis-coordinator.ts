@@ -16,8 +16,23 @@ local raw = redis.call('GET', KEYS[1])
 if not raw then return -1 end
 local account = cjson.decode(raw)
 local now = tonumber(ARGV[1])
-local usable = account.quota > 0 and (account.status == 'active' or
-  (account.status == 'cooling' and account.cooldownUntil ~= cjson.null and account.cooldownUntil <= now))
+-- Same rule as isUsableForSlot in cluster/coordinator.ts.
+local hasWindows, modeLimited, windowLeft = false, false, false
+if type(account.modes) == 'table' then
+  for _, window in pairs(account.modes) do
+    if type(window) == 'table' then
+      hasWindows = true
+      if window.limitedReason ~= cjson.null then modeLimited = true end
+      if window.remaining > 0 then windowLeft = true end
+    end
+  end
+end
+local usable = false
+if account.status == 'active' then usable = true
+elseif account.status == 'cooling' then
+  usable = modeLimited or (account.cooldownUntil ~= cjson.null and account.cooldownUntil <= now)
+end
+if usable then usable = account.quota > 0 or (hasWindows and windowLeft) end
 if not usable then return -1 end
 local limit = tonumber(ARGV[2])
 if limit <= 0 then return 1 end

@@ -1,7 +1,7 @@
 import { Redis, type RedisOptions } from 'ioredis';
 import { parseConnectionUrl, tlsMode } from '../connection-url';
-import type { Storage } from '../types';
-import { RedisAccountStore } from './account-store';
+import { ACCOUNT_STATUSES, type AccountStatus, type Storage } from '../types';
+import { RedisAccountStore, statusKey } from './account-store';
 import { RedisCoordinator } from './redis-coordinator';
 import { adoptReferenceLayout } from '../reference-layout';
 import { readReferenceRedis } from './reference-reader';
@@ -18,10 +18,13 @@ export interface RedisStorageOptions {
 export const DEFAULT_KEY_PREFIX = 'grok2api:';
 
 /**
- * Layout versions. Redis has no schema, but a later layout change needs to know what it finds;
- * version 1 is the layout in account-scripts.ts and record-store.ts.
+ * Layout versions. Redis has no schema, but a later layout change needs to know what it finds.
+ * 1: the layout in account-scripts.ts and record-store.ts. 2: account documents carry `modes`
+ * (quota windows per upstream mode); a version-1 document without it reads as having none, so
+ * the upgrade rewrites nothing and only records the new version. 3: a set of tokens per status
+ * (`<prefix>status:<status>`), built from the documents by the upgrade.
  */
-export const REDIS_LAYOUT_VERSION = 1;
+export const REDIS_LAYOUT_VERSION = 3;
 
 export function redisOptions(url: string): { options: RedisOptions; keyPrefix: string | null } {
   const parts = parseConnectionUrl(url);
@@ -59,6 +62,7 @@ export async function openRedisStorage(options: RedisStorageOptions): Promise<St
     if (stored > REDIS_LAYOUT_VERSION) {
       throw new Error(`Redis layout version ${stored} is newer than this build supports (${REDIS_LAYOUT_VERSION})`);
     }
+    if (stored < REDIS_LAYOUT_VERSION) await upgradeLayout(redis, prefix, stored);
   } catch (error) {
     redis.disconnect();
     throw error;
@@ -89,3 +93,37 @@ export async function openRedisStorage(options: RedisStorageOptions): Promise<St
   await adoptReferenceLayout(storage, () => readReferenceRedis(redis, prefix));
   return storage;
 }
+
+/** Brings an older layout up to REDIS_LAYOUT_VERSION, one step at a time; each step may run twice. */
+async function upgradeLayout(redis: Redis, prefix: string, from: number): Promise<void> {
+  const versionKey = `${prefix}layout_version`;
+  for (let version = from + 1; version <= REDIS_LAYOUT_VERSION; version++) {
+    // Version 2 needs no data change (see REDIS_LAYOUT_VERSION).
+    if (version === 3) await buildStatusSets(redis, prefix);
+    await redis.set(versionKey, String(version));
+  }
+}
+
+/**
+ * Puts every stored account in its status set. Only adds: an instance already on layout 3 keeps
+ * the sets right for what it writes meanwhile, a member left over in a wrong set is dropped by the
+ * account's next write, and listing checks each document's own status anyway.
+ */
+async function buildStatusSets(redis: Redis, prefix: string): Promise<void> {
+  const tokens = await redis.zrange(`${prefix}accounts`, '0', '-1');
+  for (let start = 0; start < tokens.length; start += STATUS_BATCH) {
+    const slice = tokens.slice(start, start + STATUS_BATCH);
+    const texts = await redis.mget(slice.map((token) => `${prefix}account:${token}`));
+    const pipeline = redis.pipeline();
+    texts.forEach((text, position) => {
+      if (text === null) return;
+      const status = (JSON.parse(text) as { status?: unknown }).status;
+      if (typeof status === 'string' && (ACCOUNT_STATUSES as readonly string[]).includes(status)) {
+        pipeline.sadd(statusKey(prefix, status as AccountStatus), slice[position]!);
+      }
+    });
+    await pipeline.exec();
+  }
+}
+
+const STATUS_BATCH = 1_000;

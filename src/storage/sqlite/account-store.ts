@@ -15,6 +15,7 @@ import type {
   NewAccount,
   ReplaceSummary,
   StatusChange,
+  SuccessChange,
   SyncResult,
 } from '../types';
 import { ACCOUNT_COLUMNS, toAccount, toRow, type AccountRow } from '../account-row';
@@ -100,7 +101,7 @@ export class SqliteAccountStore implements AccountStore {
     return this.durably(() => tokens.reduce((removed, token) => removed + this.deleteOne.run({ token }).changes, 0));
   }
 
-  async recordSuccess(token: string, change: { units: number; at: number }): Promise<Account | null> {
+  async recordSuccess(token: string, change: SuccessChange): Promise<Account | null> {
     return this.mutate(token, (account) => withSuccess(account, change));
   }
 

@@ -71,6 +71,11 @@ export const MIGRATIONS: readonly SchemaMigration[] = [
       )`,
     ],
   },
+  {
+    version: 4,
+    description: 'quota windows per upstream mode (JSON)',
+    statements: ["ALTER TABLE accounts ADD COLUMN modes TEXT NOT NULL DEFAULT '{}'"],
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.at(-1)!.version;

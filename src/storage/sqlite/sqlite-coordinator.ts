@@ -54,16 +54,16 @@ export class SqliteCoordinator implements Coordinator {
     if (limit <= 0) {
       // Nothing to count, so no write transaction: just the usability check, one indexed read.
       const account = this.database
-        .query<{ status: string; quota: number; cooldown_until: number | null }, [string]>('SELECT status, quota, cooldown_until FROM accounts WHERE token = ?')
+        .query<{ status: string; quota: number; cooldown_until: number | null; modes: string }, [string]>('SELECT status, quota, cooldown_until, modes FROM accounts WHERE token = ?')
         .get(token);
-      return account && isUsableForSlot(account.status, account.quota, account.cooldown_until, now) ? { result: 'granted', slotId } : { result: 'unusable' };
+      return account && isUsableForSlot(account.status, account.quota, account.cooldown_until, now, account.modes) ? { result: 'granted', slotId } : { result: 'unusable' };
     }
     return this.database
       .transaction((): SlotOutcome => {
         const account = this.database
-          .query<{ status: string; quota: number; cooldown_until: number | null }, [string]>('SELECT status, quota, cooldown_until FROM accounts WHERE token = ?')
+          .query<{ status: string; quota: number; cooldown_until: number | null; modes: string }, [string]>('SELECT status, quota, cooldown_until, modes FROM accounts WHERE token = ?')
           .get(token);
-        if (!account || !isUsableForSlot(account.status, account.quota, account.cooldown_until, now)) return { result: 'unusable' };
+        if (!account || !isUsableForSlot(account.status, account.quota, account.cooldown_until, now, account.modes)) return { result: 'unusable' };
         this.database.query('DELETE FROM account_slots WHERE token = ? AND expires_at <= ?').run(token, clock);
         const held = this.database.query<{ total: number }, [string]>('SELECT COUNT(*) AS total FROM account_slots WHERE token = ?').get(token);
         if ((held?.total ?? 0) >= limit) return { result: 'busy' };
