@@ -27,7 +27,7 @@ test('with 100k accounts every pick is the best one by quota, then in-flight', a
   expect(new Set(next).size).toBe(1_000);
   const quotaOf = new Map(pool.accounts().map((account) => [account.token, account.quota]));
   expect(next.every((token) => quotaOf.get(token) === 80)).toBe(true);
-});
+}, 60_000); // 100k accounts: a correctness test, given room on a loaded 2-core machine
 
 test('with 100k accounts picks stay optimal through charges, releases and exclusions', async () => {
   const random = seeded(11);
@@ -65,4 +65,4 @@ test('with 100k accounts picks stay optimal through charges, releases and exclus
     expect(pool.inFlight(lease.token) - 1).toBe(bestInFlight);
     leases.push(lease);
   }
-});
+}, 60_000); // 100k accounts: a correctness test, given room on a loaded 2-core machine
