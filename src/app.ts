@@ -32,6 +32,10 @@ import type { GrokClient } from './upstream/grok/client';
 import { UsageRecorder } from './usage/usage-recorder';
 import { usageRoutes } from './usage/usage-routes';
 import { VERSION } from './version';
+import { AdminAuth } from './admin-console/session/admin-auth';
+import { LoginThrottle } from './admin-console/session/login-throttle';
+import { SessionStore } from './admin-console/session/session-store';
+import { sessionRoutes } from './admin-console/session/session-routes';
 import { createMediaServices, mediaFeature } from './media/media-feature';
 
 export interface AppDependencies {
@@ -61,11 +65,10 @@ export function createApp(deps: AppDependencies) {
   const config = () => deps.config.get();
   const usage = new UsageRecorder(deps.storage.records, () => config().log.usage_retention_days);
   const apiGuard = (request: Request) => requireBearer(request.headers.get('authorization'), parseKeyList(config().app.api_key));
-  const adminGuard = (request: Request) => {
-    const appKey = config().app.app_key;
-    if (!appKey) throw new ApiError({ status: 401, message: 'App key is not configured.', code: 'invalid_api_key' });
-    requireBearer(request.headers.get('authorization'), [appKey]);
-  };
+  // Admin calls authenticate with Bearer app.app_key or a console session (src/admin-console/session).
+  const sessions = new SessionStore(deps.storage.records);
+  const adminAuth = new AdminAuth(sessions, () => config().app.app_key);
+  const adminGuard = adminAuth.guard;
 
   const turnDependencies = { pool: deps.pool, grok: deps.grok, config, logger: deps.logger, fetch: deps.fetch };
   // One runner for every client API: one concurrency cap on upstream chat calls.
@@ -76,6 +79,7 @@ export function createApp(deps: AppDependencies) {
 
   const app: Elysia = new Elysia({ name: 'grok2api' })
     .use(requestLog(deps.logger, config))
+    .use(adminAuth.plugin())
     .use(httpMetrics(metrics))
     .use(errorHandler({ logger: deps.logger, routes: () => app.routes, renderers: [renderAnthropicError] }))
     .use(
@@ -104,7 +108,8 @@ export function createApp(deps: AppDependencies) {
     .use(responsesRoutes({ conversations, records: deps.storage.records, guard: apiGuard }))
     .use(messagesRoutes({ conversations, apiKeys: () => parseKeyList(config().app.api_key) }))
     .use(mediaFeature(media))
-    .use(tokensRoutes({ pool: deps.pool, storage: deps.storage, config }))
+    .use(tokensRoutes({ pool: deps.pool, storage: deps.storage, config, guard: adminGuard }))
+    .use(sessionRoutes({ config, sessions, auth: adminAuth, throttle: new LoginThrottle(5, 15 * 60_000) }))
     .use(configRoutes({ config: deps.config, guard: adminGuard }))
     .use(
       adminStatusRoutes({
