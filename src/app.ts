@@ -36,6 +36,7 @@ import { AdminAuth } from './admin-console/session/admin-auth';
 import { LoginThrottle } from './admin-console/session/login-throttle';
 import { SessionStore } from './admin-console/session/session-store';
 import { sessionRoutes } from './admin-console/session/session-routes';
+import { adminConsole } from './admin-console/console-feature';
 import { createMediaServices, mediaFeature } from './media/media-feature';
 
 export interface AppDependencies {
@@ -110,6 +111,7 @@ export function createApp(deps: AppDependencies) {
     .use(mediaFeature(media))
     .use(tokensRoutes({ pool: deps.pool, storage: deps.storage, config, guard: adminGuard }))
     .use(sessionRoutes({ config, sessions, auth: adminAuth, throttle: new LoginThrottle(5, 15 * 60_000) }))
+    .use(adminConsole({ guard: adminGuard, storage: deps.storage, pool: deps.pool, config, logger: deps.logger, instanceId: instance.id }))
     .use(configRoutes({ config: deps.config, guard: adminGuard }))
     .use(
       adminStatusRoutes({

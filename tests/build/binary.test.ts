@@ -159,3 +159,21 @@ test('inside the binary, impit (upstream.http_client) and the gateway WebSocket 
     await simulator.stop();
   }
 }, 60_000);
+
+test('the admin console files are embedded in the binary and served from it', async () => {
+  const executable = readFileSync(binary);
+  const server = await startBinary([binary], { env: { DATA_DIR: join(workDir, 'data-console'), SERVER_PORT: '0' }, cwd: workDir });
+  try {
+    for (const name of ['index.html', 'console.js', 'console.css', 'i18n.js']) {
+      const source = readFileSync(join('public/admin', name), 'utf8');
+      // The file's bytes are inside the executable (not read from this checkout at run time)…
+      expect(executable.includes(Buffer.from(source.slice(0, 200)))).toBe(true);
+      // …and the running binary serves them.
+      const response = await fetch(`${server.url}${name === 'index.html' ? '/admin' : `/admin/assets/${name}`}`);
+      expect(response.status).toBe(200);
+      expect(await response.text()).toBe(source);
+    }
+  } finally {
+    await server.stop();
+  }
+});

@@ -1,0 +1,57 @@
+// Console strings in English and Chinese. `t(key)` answers in the chosen language (saved in localStorage).
+(function () {
+  const strings = {
+    en: {
+      skip: 'Skip to content', password: 'Admin password', signIn: 'Sign in', signOut: 'Sign out', navAccounts: 'Accounts',
+      defaultPassword: 'The admin password is still the default "grok2api". Change app.app_key now.',
+      addImport: 'Add / import', searchPlaceholder: 'Search token, note, tag, reason', nsfw: 'NSFW', any: 'Any', yes: 'Yes', no: 'No', pool: 'Pool',
+      clearSelection: 'Clear selection', actRefresh: 'Refresh quota', actEnable: 'Enable', actDisable: 'Disable', actDelete: 'Delete', actExport: 'Export',
+      run: 'Run', cancel: 'Cancel', token: 'Token', status: 'Status', quota: 'Quota', uses: 'Uses', lastUsed: 'Last used', lastSync: 'Last synced',
+      tagsNote: 'Tags / note', actions: 'Actions', prev: 'Previous', next: 'Next', perPage: 'Per page',
+      importHelp: 'Paste tokens (one per line) or a JSON / JSONL / token.json file', orFile: 'Or choose a file', close: 'Close', import: 'Import',
+      editAccount: 'Edit account', tags: 'Tags (comma separated)', note: 'Note', save: 'Save',
+      all: 'All', active: 'Active', cooling: 'Rate-limited', expired: 'Expired', disabled: 'Disabled',
+      selected: '{n} selected', selectedAll: 'All {n} matching accounts selected', selectAllMatching: 'Select all {n} matching', noSelection: 'Nothing selected',
+      pageInfo: '{from}–{to} of {total}', empty: 'No accounts match.', copy: 'Copy', copied: 'Copied', refresh: 'Refresh', enable: 'Enable', disable: 'Disable',
+      edit: 'Edit', remove: 'Delete', never: 'never', confirmDelete: 'Delete {n} account(s)?', wrongPassword: 'Wrong password.', throttled: 'Too many attempts. Try again later.',
+      importSummary: 'Added {added}, already present {merged}, repeated {repeated}, invalid {invalid}.', jobTitle: '{action}: {status}',
+      jobDetail: '{processed} / {total} done, {failed} failed', saved: 'Saved', failed: 'Failed: {reason}', selectRow: 'Select account',
+      running: 'running', succeeded: 'finished', cancelled: 'cancelled', stalled: 'stalled (its instance stopped)',
+    },
+    zh: {
+      skip: '跳到内容', password: '管理密码', signIn: '登录', signOut: '退出', navAccounts: '账号',
+      defaultPassword: '管理密码仍是默认的 "grok2api"，请立即修改 app.app_key。',
+      addImport: '添加 / 导入', searchPlaceholder: '搜索令牌、备注、标签、原因', nsfw: 'NSFW', any: '全部', yes: '是', no: '否', pool: '池',
+      clearSelection: '清除选择', actRefresh: '刷新额度', actEnable: '启用', actDisable: '禁用', actDelete: '删除', actExport: '导出',
+      run: '执行', cancel: '取消', token: '令牌', status: '状态', quota: '额度', uses: '使用次数', lastUsed: '最近使用', lastSync: '最近同步',
+      tagsNote: '标签 / 备注', actions: '操作', prev: '上一页', next: '下一页', perPage: '每页',
+      importHelp: '粘贴令牌（每行一个）或 JSON / JSONL / token.json 文件', orFile: '或选择文件', close: '关闭', import: '导入',
+      editAccount: '编辑账号', tags: '标签（逗号分隔）', note: '备注', save: '保存',
+      all: '全部', active: '正常', cooling: '限流中', expired: '已失效', disabled: '已禁用',
+      selected: '已选 {n} 个', selectedAll: '已选中全部 {n} 个匹配账号', selectAllMatching: '选择全部 {n} 个匹配账号', noSelection: '未选择',
+      pageInfo: '第 {from}–{to} 个，共 {total} 个', empty: '没有匹配的账号。', copy: '复制', copied: '已复制', refresh: '刷新', enable: '启用', disable: '禁用',
+      edit: '编辑', remove: '删除', never: '从未', confirmDelete: '删除 {n} 个账号？', wrongPassword: '密码错误。', throttled: '尝试次数过多，请稍后再试。',
+      importSummary: '新增 {added}，已存在 {merged}，重复 {repeated}，无效 {invalid}。', jobTitle: '{action}：{status}',
+      jobDetail: '已完成 {processed} / {total}，失败 {failed}', saved: '已保存', failed: '失败：{reason}', selectRow: '选择账号',
+      running: '进行中', succeeded: '已完成', cancelled: '已取消', stalled: '已停滞（所在实例已停止）',
+    },
+  };
+  let language = localStorage.getItem('grok2api.language') === 'zh' ? 'zh' : 'en';
+  function t(key, values) {
+    let text = (strings[language] && strings[language][key]) || strings.en[key] || key;
+    for (const [name, value] of Object.entries(values || {})) text = text.split('{' + name + '}').join(String(value));
+    return text;
+  }
+  function apply(root) {
+    document.documentElement.lang = language === 'zh' ? 'zh-CN' : 'en';
+    for (const element of (root || document).querySelectorAll('[data-i18n]')) element.textContent = t(element.dataset.i18n);
+    for (const element of (root || document).querySelectorAll('[data-i18n-placeholder]')) element.placeholder = t(element.dataset.i18nPlaceholder);
+    for (const button of document.querySelectorAll('.lang-toggle')) button.textContent = language === 'zh' ? 'English' : '中文';
+  }
+  function toggle() {
+    language = language === 'zh' ? 'en' : 'zh';
+    localStorage.setItem('grok2api.language', language);
+    apply();
+  }
+  window.i18n = { t, apply, toggle, get language() { return language; } };
+})();

@@ -1,0 +1,38 @@
+import { Elysia } from 'elysia';
+import type { Config } from '../config/schema';
+import type { Logger } from '../logging/logger';
+import type { AccountPool } from '../pool/account-pool';
+import type { Storage } from '../storage/types';
+import { AccountIds } from './accounts/account-ids';
+import { accountsRoutes } from './accounts/accounts-routes';
+import { JobRunner } from './jobs/job-runner';
+import { JobStore } from './jobs/job-store';
+import { jobsRoutes } from './jobs/jobs-routes';
+import { consolePages } from './pages/console-pages';
+
+export interface ConsoleDependencies {
+  guard: (request: Request) => void;
+  storage: Storage;
+  pool: AccountPool;
+  config: () => Config;
+  logger: Logger;
+  instanceId: string;
+}
+
+/** The admin console: its pages under /admin and the admin API routes only it needs. */
+export function adminConsole(deps: ConsoleDependencies) {
+  const ids = new AccountIds();
+  const jobs = new JobStore(deps.storage.records);
+  const runner = new JobRunner({
+    jobs,
+    accounts: deps.storage.accounts,
+    pool: deps.pool,
+    ids,
+    logger: deps.logger,
+    concurrency: () => deps.config().usage.concurrent,
+  });
+  return new Elysia({ name: 'admin-console' })
+    .use(consolePages())
+    .use(accountsRoutes({ guard: deps.guard, storage: deps.storage, pool: deps.pool, ids }))
+    .use(jobsRoutes({ guard: deps.guard, jobs, runner, instanceId: deps.instanceId }));
+}

@@ -1,0 +1,112 @@
+import { afterAll, beforeAll, expect, test } from 'bun:test';
+import type { Browser, Page } from 'playwright-core';
+import { launchBrowser, screenshotPath } from '../helpers/browser';
+import { APP_KEY, startHarness, type Harness } from '../helpers/gateway-harness';
+
+/**
+ * The console in headless Chromium: sign in, import, filter, a batch refresh watched to the end,
+ * Chinese, phone width. Screenshots land in test-artifacts/screenshots.
+ */
+
+let harness: Harness;
+let browser: Browser;
+const secretPart = 'S3CRET'.repeat(5);
+const simulatorAccounts = [
+  ...Array.from({ length: 4 }, (_, index) => ({ token: `browser-${index}-${secretPart}`, tier: 'basic' as const })),
+  { token: `browser-imported-ok-${secretPart}`, tier: 'basic' as const },
+  { token: `browser-imported-expired-${secretPart}`, tier: 'basic' as const, expired: true },
+];
+
+beforeAll(async () => {
+  harness = await startHarness({ accounts: simulatorAccounts.slice(0, 4) });
+  // The two imported accounts are known upstream but not yet to the gateway.
+  for (const account of simulatorAccounts.slice(4)) harness.simulator.addAccount(account);
+  browser = await launchBrowser();
+}, 30_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await harness?.stop();
+});
+
+async function noFullTokenInDom(page: Page) {
+  const html = await page.content();
+  expect(html).not.toContain(secretPart);
+}
+
+test('sign in, import, filter, batch refresh to the end, Chinese and phone width', async () => {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 860 } });
+  await page.goto(`${harness.server.url}/admin`);
+  await page.waitForSelector('#login-form');
+  await page.fill('#login-password', 'wrong');
+  await page.keyboard.press('Enter');
+  await page.waitForFunction(() => document.querySelector('#login-error')?.textContent !== '');
+  await page.screenshot({ path: screenshotPath('01-login') });
+  await page.fill('#login-password', APP_KEY);
+  await page.keyboard.press('Enter');
+  await page.waitForSelector('#accounts-body tr[data-id]');
+  expect(await page.isHidden('#default-password-banner')).toBe(true);
+  expect(await page.locator('#accounts-body tr[data-id]').count()).toBe(4);
+
+  // Import: two new tokens, one already present, one invalid line.
+  await page.click('#open-import');
+  await page.fill('#import-text', [simulatorAccounts[4]!.token, simulatorAccounts[5]!.token, simulatorAccounts[0]!.token, 'sso=;'].join('\n'));
+  await page.click('#import-submit');
+  await page.waitForFunction(() => /\d/.test(document.querySelector('#import-result')?.textContent ?? ''));
+  const summary = await page.textContent('#import-result');
+  expect(summary).toContain('Added 2');
+  expect(summary).toContain('already present 1');
+  expect(summary).toContain('invalid 1');
+  await page.screenshot({ path: screenshotPath('02-import') });
+  await page.click('#import-close');
+  await page.waitForFunction(() => document.querySelectorAll('#accounts-body tr[data-id]').length === 6);
+
+  // Select all matching and run a refresh; the progress bar follows the job to the end.
+  await page.click('#select-matching');
+  expect(await page.textContent('#selection-summary')).toContain('6');
+  await page.selectOption('#batch-action', 'refresh');
+  await page.click('#run-batch');
+  await page.waitForSelector('#job-panel[data-status=succeeded]', { timeout: 15_000 });
+  expect(await page.getAttribute('#job-progress', 'value')).toBe('6');
+  expect(await page.textContent('#job-detail')).toContain('6 / 6 done, 1 failed');
+  await page.waitForFunction(() => document.querySelector('[data-status=expired]')?.textContent?.includes('(1)'));
+  await page.screenshot({ path: screenshotPath('03-batch-refresh-done'), fullPage: true });
+
+  // Filter by status, then search.
+  await page.click('#status-filters [data-status=expired]');
+  await page.waitForFunction(() => document.querySelectorAll('#accounts-body tr[data-id]').length === 1);
+  expect(await page.textContent('#accounts-body')).toContain('Expired');
+  await page.click('#status-filters [data-status=all]');
+  await page.fill('#search', 'browser-2');
+  await page.waitForFunction(() => document.querySelectorAll('#accounts-body tr[data-id]').length === 1);
+  await page.screenshot({ path: screenshotPath('04-search') });
+  await page.fill('#search', '');
+  await page.waitForFunction(() => document.querySelectorAll('#accounts-body tr[data-id]').length === 6);
+  await noFullTokenInDom(page);
+
+  // Row action by keyboard: Tab to the first Disable button and press Enter.
+  const disable = page.locator('#accounts-body tr[data-id] button', { hasText: 'Disable' }).first();
+  await disable.focus();
+  await page.keyboard.press('Enter');
+  await page.waitForFunction(() => document.querySelector('[data-status=disabled]')?.textContent?.includes('(1)'));
+
+  // Chinese.
+  await page.click('#app-view .lang-toggle');
+  expect(await page.textContent('#accounts-title')).toBe('账号');
+  await page.screenshot({ path: screenshotPath('05-chinese') });
+  await page.click('#app-view .lang-toggle');
+
+  // Phone width: the table becomes cards, nothing wider than the screen.
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.waitForTimeout(100);
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  expect(overflow).toBeLessThanOrEqual(0);
+  await page.screenshot({ path: screenshotPath('06-phone'), fullPage: true });
+
+  // Sign out returns to the sign-in form; the session no longer works.
+  await page.click('#logout');
+  await page.waitForSelector('#login-form');
+  const after = await page.evaluate(async () => (await fetch('/v1/admin/console/accounts')).status);
+  expect(after).toBe(401);
+  await page.close();
+}, 60_000);
