@@ -55,13 +55,30 @@
     $('#login-password').focus();
   }
 
+  // ---- views (#accounts, #keys, …): other files register theirs on window.grokConsole.views ----
+  const views = {
+    accounts: { show() { loadAccounts(); resumeLatestJob(); } },
+  };
+
+  function route() {
+    const name = views[location.hash.slice(1)] ? location.hash.slice(1) : 'accounts';
+    for (const section of document.querySelectorAll('main > section.view')) section.hidden = section.id !== name + '-view';
+    for (const link of document.querySelectorAll('.topbar nav a')) {
+      if (link.getAttribute('href') === '#' + name) link.setAttribute('aria-current', 'page');
+      else link.removeAttribute('aria-current');
+    }
+    views[name].show();
+  }
+  window.addEventListener('hashchange', () => {
+    if (!$('#app-view').hidden) route();
+  });
+
   function showApp(session) {
     state.csrf = session.csrf_token || null;
     $('#default-password-banner').hidden = !session.default_password;
     $('#login-view').hidden = true;
     $('#app-view').hidden = false;
-    loadAccounts();
-    resumeLatestJob();
+    route();
   }
 
   $('#login-form').addEventListener('submit', async (event) => {
@@ -87,6 +104,7 @@
       window.i18n.toggle();
       if (state.page) renderAccounts();
       if (state.lastJob) renderJob(state.lastJob);
+      for (const view of Object.values(views)) if (view.relabel) view.relabel();
     });
   }
 
@@ -464,7 +482,8 @@
     }
   });
 
-  // ---- start ----
+  // ---- start (after the other view scripts, which run once this one has defined grokConsole) ----
+  window.grokConsole = { api, toast, button, views, when };
   window.i18n.apply();
-  api('/v1/admin/session').then(showApp, showLogin);
+  window.addEventListener('DOMContentLoaded', () => api('/v1/admin/session').then(showApp, showLogin));
 })();

@@ -16,6 +16,11 @@
       edit: 'Edit', remove: 'Delete', never: 'never', confirmDelete: 'Delete {n} account(s)?', wrongPassword: 'Wrong password.', throttled: 'Too many attempts. Try again later.',
       importSummary: 'Added {added}, already present {merged}, repeated {repeated}, invalid {invalid}.', jobTitle: '{action}: {status}',
       jobDetail: '{processed} / {total} done, {failed} failed', saved: 'Saved', failed: 'Failed: {reason}', selectRow: 'Select account',
+      navKeys: 'API keys', newKey: 'New key', keyName: 'Name', keyModels: 'Allowed models (none ticked = all)', keyRpm: 'Requests per minute (0 = no limit)',
+      keyConcurrency: 'Concurrent requests (0 = no limit)', keyDaily: 'Requests per day (0 = no limit)', keyExpires: 'Expires (empty = never)', createKey: 'Create key',
+      keyShownOnce: 'Copy this key now. It is not stored and will not be shown again.', done: 'Done', key: 'Key', limits: 'Limits', usage7d: 'Usage (7 days)',
+      created: 'Created', revoke: 'Revoke', revoked: 'Revoked', allModels: 'all models', noLimit: 'no limit', confirmRevoke: 'Revoke key {name}? Clients using it stop working.',
+      usageLine: '{requests} requests, {failed} failed', expiresOn: 'expires {date}', noKeys: 'No client keys yet. app.api_key keys work too.',
       running: 'running', succeeded: 'finished', cancelled: 'cancelled', stalled: 'stalled (its instance stopped)',
     },
     zh: {
@@ -33,6 +38,11 @@
       edit: '编辑', remove: '删除', never: '从未', confirmDelete: '删除 {n} 个账号？', wrongPassword: '密码错误。', throttled: '尝试次数过多，请稍后再试。',
       importSummary: '新增 {added}，已存在 {merged}，重复 {repeated}，无效 {invalid}。', jobTitle: '{action}：{status}',
       jobDetail: '已完成 {processed} / {total}，失败 {failed}', saved: '已保存', failed: '失败：{reason}', selectRow: '选择账号',
+      navKeys: 'API 密钥', newKey: '新建密钥', keyName: '名称', keyModels: '允许的模型（不勾选 = 全部）', keyRpm: '每分钟请求数（0 = 不限）',
+      keyConcurrency: '并发请求数（0 = 不限）', keyDaily: '每日请求数（0 = 不限）', keyExpires: '过期日期（空 = 永不）', createKey: '创建密钥',
+      keyShownOnce: '请立即复制此密钥。它不会被保存，也不会再次显示。', done: '完成', key: '密钥', limits: '限制', usage7d: '用量（7 天）',
+      created: '创建时间', revoke: '吊销', revoked: '已吊销', allModels: '全部模型', noLimit: '不限', confirmRevoke: '吊销密钥 {name}？使用它的客户端将停止工作。',
+      usageLine: '{requests} 次请求，{failed} 次失败', expiresOn: '{date} 过期', noKeys: '还没有客户端密钥。app.api_key 中的密钥同样可用。',
       running: '进行中', succeeded: '已完成', cancelled: '已取消', stalled: '已停滞（所在实例已停止）',
     },
   };

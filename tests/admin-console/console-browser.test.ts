@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, expect, test } from 'bun:test';
 import type { Browser, Page } from 'playwright-core';
 import { launchBrowser, screenshotPath } from '../helpers/browser';
+import OpenAI from 'openai';
 import { APP_KEY, startHarness, type Harness } from '../helpers/gateway-harness';
 
 /**
@@ -108,5 +109,44 @@ test('sign in, import, filter, batch refresh to the end, Chinese and phone width
   await page.waitForSelector('#login-form');
   const after = await page.evaluate(async () => (await fetch('/v1/admin/console/accounts')).status);
   expect(after).toBe(401);
+  await page.close();
+}, 60_000);
+
+async function signIn(page: Page, hash = '') {
+  await page.goto(`${harness.server.url}/admin${hash}`);
+  await page.fill('#login-password', APP_KEY);
+  await page.keyboard.press('Enter');
+  await page.waitForSelector('#app-view:not([hidden])');
+}
+
+test('API keys page: create a key with an allowlist, use it with the openai SDK, see its usage, revoke it', async () => {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  await signIn(page, '#keys');
+  await page.waitForSelector('#key-models input[value="grok-4"]');
+  await page.fill('#key-name', 'browser key');
+  await page.check('#key-models input[value="grok-4"]');
+  await page.fill('#key-rpm', '30');
+  await page.click('#key-form button[type=submit]');
+  await page.waitForSelector('#key-created:not([hidden])');
+  const secret = (await page.textContent('#key-secret'))!;
+  expect(secret).toMatch(/^sk-g2a-/);
+  await page.screenshot({ path: screenshotPath('07-key-created') });
+
+  const client = new OpenAI({ baseURL: `${harness.server.url}/v1`, apiKey: secret, maxRetries: 0 });
+  const completion = await client.chat.completions.create({ model: 'grok-4', messages: [{ role: 'user', content: 'made in the console' }] });
+  expect(completion.choices[0]!.message.content).toBeTruthy();
+  const refused = await client.chat.completions.create({ model: 'grok-3', messages: [{ role: 'user', content: 'x' }] }).catch((error) => error);
+  expect(refused.status).toBe(403);
+
+  // After "Done" the key is gone from the page; the table shows it masked, with its usage.
+  await page.click('#hide-key');
+  await page.reload();
+  await page.waitForFunction(() => document.querySelector('#keys-body')?.textContent?.includes('1 requests'), undefined, { timeout: 10_000 });
+  expect(await page.content()).not.toContain(secret);
+  await page.screenshot({ path: screenshotPath('08-keys') });
+
+  page.once('dialog', (dialog) => dialog.accept());
+  await page.click('#keys-body tr button:has-text("Revoke")');
+  await page.waitForFunction(() => document.querySelector('#keys-body')?.textContent?.includes('Revoked'));
   await page.close();
 }, 60_000);

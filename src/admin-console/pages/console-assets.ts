@@ -2,6 +2,7 @@ import indexHtml from '../../../public/admin/index.html' with { type: 'file' };
 import consoleCss from '../../../public/admin/console.css' with { type: 'file' };
 import consoleJs from '../../../public/admin/console.js' with { type: 'file' };
 import i18nJs from '../../../public/admin/i18n.js' with { type: 'file' };
+import keysJs from '../../../public/admin/keys.js' with { type: 'file' };
 
 /** Every console file by its URL name; a `with { type: 'file' }` import is embedded by `bun build --compile`. */
 export const CONSOLE_ASSETS: Record<string, string> = {
@@ -10,4 +11,5 @@ export const CONSOLE_ASSETS: Record<string, string> = {
   'console.css': consoleCss,
   'console.js': consoleJs,
   'i18n.js': i18nJs,
+  'keys.js': keysJs,
 };
