@@ -21,6 +21,8 @@
       keyShownOnce: 'Copy this key now. It is not stored and will not be shown again.', done: 'Done', key: 'Key', limits: 'Limits', usage7d: 'Usage (7 days)',
       created: 'Created', revoke: 'Revoke', revoked: 'Revoked', allModels: 'all models', noLimit: 'no limit', confirmRevoke: 'Revoke key {name}? Clients using it stop working.',
       usageLine: '{requests} requests, {failed} failed', expiresOn: 'expires {date}', noKeys: 'No client keys yet. app.api_key keys work too.',
+      navConfig: 'Config', reveal: 'Reveal', generate: 'Generate', nothingChanged: 'Nothing changed',
+      configHint: 'Each section saves only the keys you changed. The server validates every value; nothing invalid is saved. Changes apply at once on every instance.',
       running: 'running', succeeded: 'finished', cancelled: 'cancelled', stalled: 'stalled (its instance stopped)',
     },
     zh: {
@@ -43,6 +45,8 @@
       keyShownOnce: '请立即复制此密钥。它不会被保存，也不会再次显示。', done: '完成', key: '密钥', limits: '限制', usage7d: '用量（7 天）',
       created: '创建时间', revoke: '吊销', revoked: '已吊销', allModels: '全部模型', noLimit: '不限', confirmRevoke: '吊销密钥 {name}？使用它的客户端将停止工作。',
       usageLine: '{requests} 次请求，{failed} 次失败', expiresOn: '{date} 过期', noKeys: '还没有客户端密钥。app.api_key 中的密钥同样可用。',
+      navConfig: '配置', reveal: '显示', generate: '生成', nothingChanged: '没有改动',
+      configHint: '每个分组只保存你改动的键。服务器会校验每个值，无效的值不会被保存。改动会立即在所有实例生效。',
       running: '进行中', succeeded: '已完成', cancelled: '已取消', stalled: '已停滞（所在实例已停止）',
     },
   };

@@ -9,6 +9,7 @@ import { JobRunner } from './jobs/job-runner';
 import { JobStore } from './jobs/job-store';
 import { jobsRoutes } from './jobs/jobs-routes';
 import { consolePages } from './pages/console-pages';
+import { configFormRoutes } from './config/config-form-routes';
 
 export interface ConsoleDependencies {
   guard: (request: Request) => void;
@@ -34,5 +35,6 @@ export function adminConsole(deps: ConsoleDependencies) {
   return new Elysia({ name: 'admin-console' })
     .use(consolePages())
     .use(accountsRoutes({ guard: deps.guard, storage: deps.storage, pool: deps.pool, ids }))
-    .use(jobsRoutes({ guard: deps.guard, jobs, runner, instanceId: deps.instanceId }));
+    .use(jobsRoutes({ guard: deps.guard, jobs, runner, instanceId: deps.instanceId }))
+    .use(configFormRoutes(deps.guard));
 }

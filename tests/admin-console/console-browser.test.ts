@@ -150,3 +150,36 @@ test('API keys page: create a key with an allowlist, use it with the openai SDK,
   await page.waitForFunction(() => document.querySelector('#keys-body')?.textContent?.includes('Revoked'));
   await page.close();
 }, 60_000);
+
+test('config page: an invalid value is refused inline and not saved, a valid one is saved; secrets masked; CF switch governs its fields', async () => {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  await signIn(page, '#config');
+  await page.waitForSelector('details[data-section=app]');
+  await page.click('details[data-section=app] summary');
+  expect(await page.inputValue('#config-app-app_key')).not.toBe(APP_KEY);
+  expect(await page.content()).not.toContain(APP_KEY);
+
+  await page.fill('#config-app-admin_session_hours', '0');
+  await page.click('details[data-section=app] button[type=submit]');
+  await page.waitForFunction(() => (document.querySelector('#config-app-admin_session_hours-error')?.textContent ?? '') !== '');
+  expect(await page.getAttribute('#config-app-admin_session_hours', 'aria-invalid')).toBe('true');
+  await page.screenshot({ path: screenshotPath('09-config-invalid') });
+  const unchanged = (await (await harness.admin('/v1/admin/config')).json()) as any;
+  expect(unchanged.app.admin_session_hours).toBe(12);
+
+  await page.fill('#config-app-admin_session_hours', '24');
+  await page.click('details[data-section=app] button[type=submit]');
+  await page.waitForFunction(() => document.querySelector('#toast')?.textContent === 'Saved');
+  const saved = (await (await harness.admin('/v1/admin/config')).json()) as any;
+  expect(saved.app.admin_session_hours).toBe(24);
+  expect(saved.app.app_key).not.toBe(APP_KEY); // masked in the listing, and untouched by the save
+  expect((await harness.admin('/v1/admin/session')).status).toBe(200);
+
+  await page.click('details[data-section=proxy] summary');
+  expect(await page.isDisabled('#config-proxy-flaresolverr_url')).toBe(true);
+  await page.check('#config-proxy-enabled');
+  expect(await page.isDisabled('#config-proxy-flaresolverr_url')).toBe(false);
+  expect(await page.isDisabled('#config-proxy-cf_cookies')).toBe(true);
+  await page.screenshot({ path: screenshotPath('10-config-proxy'), fullPage: false });
+  await page.close();
+}, 60_000);

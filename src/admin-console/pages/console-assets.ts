@@ -3,6 +3,7 @@ import consoleCss from '../../../public/admin/console.css' with { type: 'file' }
 import consoleJs from '../../../public/admin/console.js' with { type: 'file' };
 import i18nJs from '../../../public/admin/i18n.js' with { type: 'file' };
 import keysJs from '../../../public/admin/keys.js' with { type: 'file' };
+import configJs from '../../../public/admin/config.js' with { type: 'file' };
 
 /** Every console file by its URL name; a `with { type: 'file' }` import is embedded by `bun build --compile`. */
 export const CONSOLE_ASSETS: Record<string, string> = {
@@ -12,4 +13,5 @@ export const CONSOLE_ASSETS: Record<string, string> = {
   'console.js': consoleJs,
   'i18n.js': i18nJs,
   'keys.js': keysJs,
+  'config.js': configJs,
 };
