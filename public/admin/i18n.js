@@ -23,6 +23,9 @@
       usageLine: '{requests} requests, {failed} failed', expiresOn: 'expires {date}', noKeys: 'No client keys yet. app.api_key keys work too.',
       navConfig: 'Config', reveal: 'Reveal', generate: 'Generate', nothingChanged: 'Nothing changed',
       configHint: 'Each section saves only the keys you changed. The server validates every value; nothing invalid is saved. Changes apply at once on every instance.',
+      navDashboard: 'Dashboard', period: 'Period', requests: 'Requests', failedRequests: 'Failed', activeAccounts: 'Active accounts', quotaLeft: 'Quota left',
+      chartOutcomes: 'Requests by outcome', chartModels: 'Requests by model', chartLatency: 'Latency', chartPoolHistory: 'Pool health over time',
+      chartQuota: 'Remaining quota by pool', chartKeys: 'Top API keys', completed: 'Completed', mean: 'Mean', openApi: '(no key)',
       running: 'running', succeeded: 'finished', cancelled: 'cancelled', stalled: 'stalled (its instance stopped)',
     },
     zh: {
@@ -47,6 +50,9 @@
       usageLine: '{requests} 次请求，{failed} 次失败', expiresOn: '{date} 过期', noKeys: '还没有客户端密钥。app.api_key 中的密钥同样可用。',
       navConfig: '配置', reveal: '显示', generate: '生成', nothingChanged: '没有改动',
       configHint: '每个分组只保存你改动的键。服务器会校验每个值，无效的值不会被保存。改动会立即在所有实例生效。',
+      navDashboard: '仪表盘', period: '时间范围', requests: '请求数', failedRequests: '失败', activeAccounts: '可用账号', quotaLeft: '剩余额度',
+      chartOutcomes: '请求结果', chartModels: '按模型的请求', chartLatency: '延迟', chartPoolHistory: '账号池状态变化',
+      chartQuota: '各池剩余额度', chartKeys: '请求最多的 API 密钥', completed: '成功', mean: '平均', openApi: '（无密钥）',
       running: '进行中', succeeded: '已完成', cancelled: '已取消', stalled: '已停滞（所在实例已停止）',
     },
   };

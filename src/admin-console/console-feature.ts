@@ -10,6 +10,10 @@ import { JobStore } from './jobs/job-store';
 import { jobsRoutes } from './jobs/jobs-routes';
 import { consolePages } from './pages/console-pages';
 import { configFormRoutes } from './config/config-form-routes';
+import { dashboardRoutes } from './dashboard/dashboard-routes';
+import { recordPoolSnapshot } from './dashboard/pool-history';
+import type { ClientKeyStore } from '../client-keys/client-key-store';
+import type { BackgroundJobs } from '../ops/background-jobs';
 
 export interface ConsoleDependencies {
   guard: (request: Request) => void;
@@ -18,6 +22,9 @@ export interface ConsoleDependencies {
   config: () => Config;
   logger: Logger;
   instanceId: string;
+  clientKeys?: ClientKeyStore;
+  /** The process's background jobs (absent in tests that build the app alone): samples pool health for the dashboard. */
+  jobs?: BackgroundJobs;
 }
 
 /** The admin console: its pages under /admin and the admin API routes only it needs. */
@@ -32,9 +39,11 @@ export function adminConsole(deps: ConsoleDependencies) {
     logger: deps.logger,
     concurrency: () => deps.config().usage.concurrent,
   });
+  deps.jobs?.every('pool_history', 60_000, () => recordPoolSnapshot(deps.storage.records, deps.pool.stats(), Date.now()));
   return new Elysia({ name: 'admin-console' })
     .use(consolePages())
     .use(accountsRoutes({ guard: deps.guard, storage: deps.storage, pool: deps.pool, ids }))
     .use(jobsRoutes({ guard: deps.guard, jobs, runner, instanceId: deps.instanceId }))
-    .use(configFormRoutes(deps.guard));
+    .use(configFormRoutes(deps.guard))
+    .use(dashboardRoutes({ guard: deps.guard, records: deps.storage.records, pool: deps.pool, clientKeys: deps.clientKeys }));
 }

@@ -183,3 +183,16 @@ test('config page: an invalid value is refused inline and not saved, a valid one
   await page.screenshot({ path: screenshotPath('10-config-proxy'), fullPage: false });
   await page.close();
 }, 60_000);
+
+test('dashboard draws its charts from the usage records (offline SVG)', async () => {
+  await harness.client.chat.completions.create({ model: 'grok-4', messages: [{ role: 'user', content: 'for the dashboard' }] });
+  const page = await browser.newPage({ viewport: { width: 1280, height: 1100 } });
+  await signIn(page, '#dashboard');
+  await page.waitForFunction(() => Number(document.querySelector('#stat-requests')?.textContent) > 0);
+  expect(await page.locator('#chart-outcomes svg rect').count()).toBeGreaterThan(0);
+  expect(await page.locator('#chart-latency svg path.line').count()).toBeGreaterThan(0);
+  expect(await page.locator('#chart-pool-history svg rect').count()).toBeGreaterThan(0);
+  expect(await page.locator('#chart-quota svg rect').count()).toBe(2);
+  await page.screenshot({ path: screenshotPath('11-dashboard'), fullPage: true });
+  await page.close();
+}, 60_000);
