@@ -120,7 +120,7 @@ export function createApp(deps: AppDependencies) {
     .use(tokensRoutes({ pool: deps.pool, storage: deps.storage, config, guard: adminGuard }))
     .use(sessionRoutes({ config, sessions, auth: adminAuth, throttle: new LoginThrottle(5, 15 * 60_000) }))
     .use(clientKeysRoutes({ guard: adminGuard, store: clientKeyStore, limiter: clientKeyLimiter, records: deps.storage.records }))
-    .use(adminConsole({ guard: adminGuard, storage: deps.storage, pool: deps.pool, config, logger: deps.logger, instanceId: instance.id, clientKeys: clientKeyStore, jobs: instance.jobs }))
+    .use(adminConsole({ guard: adminGuard, storage: deps.storage, pool: deps.pool, config, logger: deps.logger, instanceId: instance.id, clientKeys: clientKeyStore, jobs: instance.jobs, mediaCache: media.cache }))
     .use(configRoutes({ config: deps.config, guard: adminGuard }))
     .use(
       adminStatusRoutes({

@@ -26,6 +26,9 @@
       navDashboard: 'Dashboard', period: 'Period', requests: 'Requests', failedRequests: 'Failed', activeAccounts: 'Active accounts', quotaLeft: 'Quota left',
       chartOutcomes: 'Requests by outcome', chartModels: 'Requests by model', chartLatency: 'Latency', chartPoolHistory: 'Pool health over time',
       chartQuota: 'Remaining quota by pool', chartKeys: 'Top API keys', completed: 'Completed', mean: 'Mean', openApi: '(no key)',
+      navMedia: 'Media', images: 'Images', videos: 'Videos', noMedia: 'Nothing cached.', selectFile: 'Select file', download: 'Download',
+      deleteSelected: 'Delete selected ({n})', clearAll: 'Clear all', confirmDeleteFiles: 'Delete {n} file(s)?', confirmClear: 'Delete every cached file of this kind?',
+      removedFiles: '{n} file(s) deleted',
       running: 'running', succeeded: 'finished', cancelled: 'cancelled', stalled: 'stalled (its instance stopped)',
     },
     zh: {
@@ -53,6 +56,9 @@
       navDashboard: '仪表盘', period: '时间范围', requests: '请求数', failedRequests: '失败', activeAccounts: '可用账号', quotaLeft: '剩余额度',
       chartOutcomes: '请求结果', chartModels: '按模型的请求', chartLatency: '延迟', chartPoolHistory: '账号池状态变化',
       chartQuota: '各池剩余额度', chartKeys: '请求最多的 API 密钥', completed: '成功', mean: '平均', openApi: '（无密钥）',
+      navMedia: '媒体', images: '图片', videos: '视频', noMedia: '没有缓存。', selectFile: '选择文件', download: '下载',
+      deleteSelected: '删除所选（{n}）', clearAll: '全部清除', confirmDeleteFiles: '删除 {n} 个文件？', confirmClear: '删除此类型的全部缓存文件？',
+      removedFiles: '已删除 {n} 个文件',
       running: '进行中', succeeded: '已完成', cancelled: '已取消', stalled: '已停滞（所在实例已停止）',
     },
   };

@@ -14,6 +14,8 @@ import { dashboardRoutes } from './dashboard/dashboard-routes';
 import { recordPoolSnapshot } from './dashboard/pool-history';
 import type { ClientKeyStore } from '../client-keys/client-key-store';
 import type { BackgroundJobs } from '../ops/background-jobs';
+import type { MediaCache } from '../media/media-cache';
+import { mediaAdminRoutes } from './media/media-admin-routes';
 
 export interface ConsoleDependencies {
   guard: (request: Request) => void;
@@ -25,6 +27,8 @@ export interface ConsoleDependencies {
   clientKeys?: ClientKeyStore;
   /** The process's background jobs (absent in tests that build the app alone): samples pool health for the dashboard. */
   jobs?: BackgroundJobs;
+  /** The generated-media cache, for the media page. */
+  mediaCache?: MediaCache;
 }
 
 /** The admin console: its pages under /admin and the admin API routes only it needs. */
@@ -45,5 +49,6 @@ export function adminConsole(deps: ConsoleDependencies) {
     .use(accountsRoutes({ guard: deps.guard, storage: deps.storage, pool: deps.pool, ids }))
     .use(jobsRoutes({ guard: deps.guard, jobs, runner, instanceId: deps.instanceId }))
     .use(configFormRoutes(deps.guard))
-    .use(dashboardRoutes({ guard: deps.guard, records: deps.storage.records, pool: deps.pool, clientKeys: deps.clientKeys }));
+    .use(dashboardRoutes({ guard: deps.guard, records: deps.storage.records, pool: deps.pool, clientKeys: deps.clientKeys }))
+    .use(deps.mediaCache ? mediaAdminRoutes({ guard: deps.guard, cache: deps.mediaCache }) : new Elysia({ name: 'admin-console-media' }));
 }

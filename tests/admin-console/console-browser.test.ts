@@ -196,3 +196,29 @@ test('dashboard draws its charts from the usage records (offline SVG)', async ()
   await page.screenshot({ path: screenshotPath('11-dashboard'), fullPage: true });
   await page.close();
 }, 60_000);
+
+test('media page: counts, previews, delete one, clear all; names outside the cache are refused', async () => {
+  const { mkdirSync, writeFileSync, existsSync } = await import('node:fs');
+  const { join } = await import('node:path');
+  const png = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==', 'base64');
+  const imageFolder = join(harness.dataDir, 'tmp', 'image');
+  mkdirSync(imageFolder, { recursive: true });
+  for (let index = 0; index < 3; index += 1) writeFileSync(join(imageFolder, `cached-${index}.png`), png);
+  const traversal = await harness.admin('/v1/admin/console/media/delete', { method: 'POST', body: JSON.stringify({ kind: 'image', names: ['../../config.toml'] }) });
+  expect(traversal.status).toBe(400);
+
+  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  await signIn(page, '#media');
+  await page.waitForFunction(() => document.querySelectorAll('#media-grid .media-item').length === 3);
+  expect(await page.textContent('#media-tabs [data-kind=image]')).toContain('· 3 ·');
+  await page.waitForFunction(() => [...document.querySelectorAll('#media-grid img')].every((image) => (image as HTMLImageElement).complete && (image as HTMLImageElement).naturalWidth === 1));
+  await page.screenshot({ path: screenshotPath('12-media') });
+  page.on('dialog', (dialog) => dialog.accept());
+  await page.click('#media-grid .media-item[data-name="cached-1.png"] button');
+  await page.waitForFunction(() => document.querySelectorAll('#media-grid .media-item').length === 2);
+  expect(existsSync(join(imageFolder, 'cached-1.png'))).toBe(false);
+  await page.click('#media-clear');
+  await page.waitForFunction(() => document.querySelectorAll('#media-grid .media-item').length === 0);
+  expect(existsSync(join(imageFolder, 'cached-0.png'))).toBe(false);
+  await page.close();
+}, 60_000);

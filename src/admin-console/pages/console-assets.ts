@@ -6,6 +6,7 @@ import keysJs from '../../../public/admin/keys.js' with { type: 'file' };
 import configJs from '../../../public/admin/config.js' with { type: 'file' };
 import chartsJs from '../../../public/admin/charts.js' with { type: 'file' };
 import dashboardJs from '../../../public/admin/dashboard.js' with { type: 'file' };
+import mediaJs from '../../../public/admin/media.js' with { type: 'file' };
 
 /** Every console file by its URL name; a `with { type: 'file' }` import is embedded by `bun build --compile`. */
 export const CONSOLE_ASSETS: Record<string, string> = {
@@ -18,4 +19,5 @@ export const CONSOLE_ASSETS: Record<string, string> = {
   'config.js': configJs,
   'charts.js': chartsJs,
   'dashboard.js': dashboardJs,
+  'media.js': mediaJs,
 };
