@@ -162,7 +162,7 @@ test('inside the binary, impit (upstream.http_client) and the gateway WebSocket 
 
 test('the admin console files are embedded in the binary and served from it', async () => {
   const executable = readFileSync(binary);
-  const server = await startBinary([binary], { env: { DATA_DIR: join(workDir, 'data-console'), SERVER_PORT: '0' }, cwd: workDir });
+  const server = await startBinary([binary], { env: { DATA_DIR: join(workDir, 'data-console'), SERVER_PORT: '0', GROK2API_APP_FUNCTION_ENABLED: 'true' }, cwd: workDir });
   try {
     const names = readdirSync('public/admin').filter((name) => !name.endsWith('.d.ts'));
     expect(names).toContain('console.js');
@@ -173,6 +173,12 @@ test('the admin console files are embedded in the binary and served from it', as
       // …and the running binary serves them.
       const response = await fetch(`${server.url}${name === 'index.html' ? '/admin' : `/admin/assets/${name}`}`);
       expect(response.status).toBe(200);
+      expect(await response.text()).toBe(source);
+    }
+    for (const name of readdirSync('public/playground').filter((file) => !file.endsWith('.d.ts'))) {
+      const source = readFileSync(join('public/playground', name), 'utf8');
+      expect(executable.includes(Buffer.from(source.slice(0, 200)))).toBe(true);
+      const response = await fetch(`${server.url}${name === 'index.html' ? '/playground' : `/playground/assets/${name}`}`);
       expect(await response.text()).toBe(source);
     }
   } finally {

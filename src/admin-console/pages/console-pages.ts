@@ -21,14 +21,17 @@ const CONTENT_TYPES: Record<string, string> = {
   svg: 'image/svg+xml',
 };
 
-function serve(name: string): Response {
-  const path = CONSOLE_ASSETS[name];
+/** One embedded file as a response with the console's security headers; 404 for a name not in `assets`. */
+export function serveAsset(assets: Record<string, string>, name: string): Response {
+  const path = Object.hasOwn(assets, name) ? assets[name] : undefined;
   if (!path) return new Response('Not found', { status: 404 });
   const extension = name.slice(name.lastIndexOf('.') + 1);
   return new Response(Bun.file(path), {
     headers: { 'content-type': CONTENT_TYPES[extension] ?? 'application/octet-stream', 'cache-control': 'no-cache', ...SECURITY_HEADERS },
   });
 }
+
+const serve = (name: string) => serveAsset(CONSOLE_ASSETS, name);
 
 export function consolePages() {
   return new Elysia({ name: 'admin-console-pages' })
