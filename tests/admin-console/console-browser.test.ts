@@ -222,3 +222,23 @@ test('media page: counts, previews, delete one, clear all; names outside the cac
   expect(existsSync(join(imageFolder, 'cached-0.png'))).toBe(false);
   await page.close();
 }, 60_000);
+
+test('with the default password the console says so on every page', async () => {
+  const defaults = await startHarness({ env: { GROK2API_APP_APP_KEY: 'grok2api' } });
+  const page = await browser.newPage({ viewport: { width: 1280, height: 700 } });
+  try {
+    await page.goto(`${defaults.server.url}/admin`);
+    await page.fill('#login-password', 'grok2api');
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('#app-view:not([hidden])');
+    for (const view of ['#accounts', '#keys', '#config', '#media', '#dashboard']) {
+      await page.goto(`${defaults.server.url}/admin${view}`);
+      await page.waitForSelector('#app-view:not([hidden])');
+      expect(await page.isVisible('#default-password-banner')).toBe(true);
+    }
+    await page.screenshot({ path: screenshotPath('13-default-password') });
+  } finally {
+    await page.close();
+    await defaults.stop();
+  }
+}, 60_000);
