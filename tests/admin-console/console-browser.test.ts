@@ -144,6 +144,10 @@ test('API keys page: create a key with an allowlist, use it with the openai SDK,
   await page.waitForFunction(() => document.querySelector('#keys-body')?.textContent?.includes('1 requests'), undefined, { timeout: 10_000 });
   expect(await page.content()).not.toContain(secret);
   await page.screenshot({ path: screenshotPath('08-keys') });
+  await page.setViewportSize({ width: 390, height: 844 });
+  expect(await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBeLessThanOrEqual(0);
+  await page.screenshot({ path: screenshotPath('08b-keys-phone'), fullPage: true });
+  await page.setViewportSize({ width: 1280, height: 900 });
 
   page.once('dialog', (dialog) => dialog.accept());
   await page.click('#keys-body tr button:has-text("Revoke")');

@@ -51,6 +51,10 @@ test('chat: streams the answer, shows reasoning collapsed, keeps the conversatio
   await page.screenshot({ path: screenshotPath('20-playground-chat') });
   await page.reload();
   await page.waitForFunction(() => document.querySelector('.message.assistant .content')?.textContent === 'There are three apples.');
+  // Phone width: one column, nothing wider than the screen.
+  await page.setViewportSize({ width: 390, height: 844 });
+  expect(await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBeLessThanOrEqual(0);
+  await page.screenshot({ path: screenshotPath('23-playground-chat-phone') });
   await page.close();
 }, 60_000);
 

@@ -48,8 +48,9 @@ export class JobRunner {
       if (await this.deps.jobs.cancelRequested(job.id)) return await this.finish(job, 'cancelled');
       await this.finish(job, 'succeeded');
     } catch (error) {
-      this.deps.logger.error('batch job failed', { job: job.id, error: error instanceof Error ? error.message : String(error) });
-      job.errors.push({ account: '-', reason: error instanceof Error ? error.message : String(error) });
+      const reason = redactText(error instanceof Error ? error.message : String(error));
+      this.deps.logger.error('batch job failed', { job: job.id, error: reason });
+      job.errors.push({ account: '-', reason });
       await this.finish(job, 'failed');
     }
   }
