@@ -5,7 +5,7 @@ import type { AccountQuery, AccountQueryPage, AccountSortKey, AccountStatus } fr
 
 /**
  * The admin console's accounts page in SQL: filters in WHERE, one GROUP BY for the per-status
- * counts, and LIMIT/OFFSET over an indexed order (migration 4), so 100k rows answer in
+ * counts, and LIMIT/OFFSET over an indexed order (migration 5), so 100k rows answer in
  * milliseconds instead of being read into memory.
  */
 

@@ -72,7 +72,8 @@ export const MIGRATIONS: readonly SchemaMigration[] = [
     ],
   },
   {
-    version: 4,
+    // 5, not 4: main's version 4 (quota windows per mode) was written on another branch at the same time.
+    version: 5,
     description: 'indexes for the admin console accounts table (sort by creation or use, filter by status)',
     statements: [
       'CREATE INDEX accounts_by_created ON accounts (created_at, token)',
