@@ -6,7 +6,7 @@ import { messagesRoutes } from './anthropic/messages-routes';
 import { configRoutes } from './admin/config-routes';
 import { tokensRoutes } from './admin/tokens-routes';
 import { transferRoutes } from './admin/transfer/transfer-routes';
-import { parseKeyList, requireBearer } from './auth/bearer';
+import { parseKeyList } from './auth/bearer';
 import type { ConfigStore } from './config/store';
 import type { ClearanceRefresher } from './cloudflare/clearance-refresher';
 import { diagnosticsRoutes } from './diagnostics/diagnostics-routes';
@@ -14,7 +14,6 @@ import { UpstreamCapture } from './diagnostics/upstream-capture';
 import { errorHandler } from './http/error-handler';
 import type { Logger } from './logging/logger';
 import { chatRoutes } from './openai/chat/chat-routes';
-import { ApiError } from './openai/errors';
 import { responsesRoutes } from './openai/responses/responses-routes';
 import { modelsRoutes } from './openai/models-routes';
 import { createGatewayMetrics, type GatewayMetrics } from './metrics/gateway-metrics';
@@ -32,6 +31,17 @@ import type { GrokClient } from './upstream/grok/client';
 import { UsageRecorder } from './usage/usage-recorder';
 import { usageRoutes } from './usage/usage-routes';
 import { VERSION } from './version';
+import { AdminAuth } from './admin-console/session/admin-auth';
+import { LoginThrottle } from './admin-console/session/login-throttle';
+import { SessionStore } from './admin-console/session/session-store';
+import { sessionRoutes } from './admin-console/session/session-routes';
+import { adminConsole } from './admin-console/console-feature';
+import { ClientKeyGuard } from './client-keys/client-key-guard';
+import { ClientKeyLimiter } from './client-keys/client-key-limits';
+import { ClientKeyStore } from './client-keys/client-key-store';
+import { clientKeysRoutes } from './client-keys/client-keys-routes';
+import { functionRoutes } from './playground/function-routes';
+import { playgroundPages } from './playground/playground-pages';
 import { createMediaServices, mediaFeature } from './media/media-feature';
 
 export interface AppDependencies {
@@ -60,12 +70,15 @@ export interface AppDependencies {
 export function createApp(deps: AppDependencies) {
   const config = () => deps.config.get();
   const usage = new UsageRecorder(deps.storage.records, () => config().log.usage_retention_days);
-  const apiGuard = (request: Request) => requireBearer(request.headers.get('authorization'), parseKeyList(config().app.api_key));
-  const adminGuard = (request: Request) => {
-    const appKey = config().app.app_key;
-    if (!appKey) throw new ApiError({ status: 401, message: 'App key is not configured.', code: 'invalid_api_key' });
-    requireBearer(request.headers.get('authorization'), [appKey]);
-  };
+  // Client API: app.api_key or a console-made client key with its limits (src/client-keys).
+  const clientKeyStore = new ClientKeyStore(deps.storage.records);
+  const clientKeyLimiter = new ClientKeyLimiter();
+  const clientKeys = new ClientKeyGuard(clientKeyStore, clientKeyLimiter, () => parseKeyList(config().app.api_key));
+  const apiGuard = clientKeys.guard;
+  // Admin calls authenticate with Bearer app.app_key or a console session (src/admin-console/session).
+  const sessions = new SessionStore(deps.storage.records);
+  const adminAuth = new AdminAuth(sessions, () => config().app.app_key);
+  const adminGuard = adminAuth.guard;
 
   const turnDependencies = { pool: deps.pool, grok: deps.grok, config, logger: deps.logger, fetch: deps.fetch };
   // One runner for every client API: one concurrency cap on upstream chat calls.
@@ -76,6 +89,8 @@ export function createApp(deps: AppDependencies) {
 
   const app: Elysia = new Elysia({ name: 'grok2api' })
     .use(requestLog(deps.logger, config))
+    .use(adminAuth.plugin())
+    .use(clientKeys.plugin())
     .use(httpMetrics(metrics))
     .use(errorHandler({ logger: deps.logger, routes: () => app.routes, renderers: [renderAnthropicError] }))
     .use(
@@ -102,9 +117,14 @@ export function createApp(deps: AppDependencies) {
     .use(modelsRoutes(apiGuard))
     .use(chatRoutes({ ...turnDependencies, guard: apiGuard, conversations, media }))
     .use(responsesRoutes({ conversations, records: deps.storage.records, guard: apiGuard }))
-    .use(messagesRoutes({ conversations, apiKeys: () => parseKeyList(config().app.api_key) }))
+    .use(messagesRoutes({ conversations, apiKeys: () => parseKeyList(config().app.api_key), guard: apiGuard }))
     .use(mediaFeature(media))
-    .use(tokensRoutes({ pool: deps.pool, storage: deps.storage, config }))
+    .use(tokensRoutes({ pool: deps.pool, storage: deps.storage, config, guard: adminGuard }))
+    .use(sessionRoutes({ config, sessions, auth: adminAuth, throttle: new LoginThrottle(5, 15 * 60_000) }))
+    .use(functionRoutes({ config, handle: (request) => app.handle(request), trust: (request) => clientKeys.trust(request) }))
+    .use(playgroundPages(config))
+    .use(clientKeysRoutes({ guard: adminGuard, store: clientKeyStore, limiter: clientKeyLimiter, records: deps.storage.records }))
+    .use(adminConsole({ guard: adminGuard, storage: deps.storage, pool: deps.pool, config, logger: deps.logger, instanceId: instance.id, clientKeys: clientKeyStore, jobs: instance.jobs, mediaCache: media.cache }))
     .use(configRoutes({ config: deps.config, guard: adminGuard }))
     .use(
       adminStatusRoutes({

@@ -1,11 +1,12 @@
 import { Elysia, t } from 'elysia';
 import type { ConfigStore } from '../config/store';
+import { ConfigError } from '../config/errors';
 import type { Config } from '../config/schema';
 import { maskSecret } from '../logging/logger';
 import { invalidRequest } from '../openai/errors';
 
 /** Config keys whose values are secrets: masked when read, unless the caller asks to reveal them. */
-const SECRET_KEYS: Record<string, string[]> = {
+export const SECRET_KEYS: Record<string, string[]> = {
   app: ['app_key', 'api_key', 'function_key'],
   proxy: ['raw_cookie', 'sso_rw', 'cf_cookies', 'cf_clearance', 'base_proxy_url', 'asset_proxy_url'],
   upstream: ['statsig_value'],
@@ -59,7 +60,8 @@ export function configRoutes(deps: { config: ConfigStore; guard: (request: Reque
         try {
           await deps.config.update(withoutMaskedEchoes(body, deps.config.get()) as never);
         } catch (error) {
-          throw invalidRequest((error as Error).message, 'body', 'invalid_config');
+          // The failing key (section.key) as the param, so a form can show the error beside its field.
+          throw invalidRequest((error as Error).message, error instanceof ConfigError && error.key ? error.key : 'body', 'invalid_config');
         }
         return { status: 'success', config: maskedConfig(deps.config.get()) };
       },

@@ -22,6 +22,8 @@ export interface TokensRoutesDependencies {
   pool: AccountPool;
   storage: Storage;
   config: () => Config;
+  /** The app's admin guard (Bearer or console session); without it, Bearer app.app_key only. */
+  guard?: (request: Request) => void;
 }
 
 const PoolName = t.String({ minLength: 1, maxLength: 64, description: 'ssoBasic, ssoSuper or a custom pool' });
@@ -131,7 +133,7 @@ export function tokensRoutes(deps: TokensRoutesDependencies) {
   return (
     new Elysia({ name: 'admin-tokens', prefix: '/v1/admin' })
       // Transform runs before body validation, so an unauthenticated caller learns nothing about bodies.
-      .onTransform(({ request }) => requireAdmin(request.headers.get('authorization'), deps.config().app.app_key))
+      .onTransform(({ request }) => (deps.guard ? deps.guard(request) : requireAdmin(request.headers.get('authorization'), deps.config().app.app_key)))
       .get('/verify', () => ({ status: 'success' }), { detail: detail('Check the admin key') })
       .get(
         '/tokens',

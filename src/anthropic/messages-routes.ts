@@ -15,6 +15,8 @@ export interface MessagesDependencies {
   conversations: ConversationRunner;
   /** The client keys (`app.api_key`); empty leaves the routes open. */
   apiKeys: () => string[];
+  /** The app's client-API guard (app.api_key or console client keys); without it, `apiKeys` alone. */
+  guard?: (request: Request) => void;
 }
 
 /**
@@ -37,7 +39,7 @@ export function messagesRoutes(deps: MessagesDependencies) {
     .post(
       '/v1/messages',
       async ({ body, request }) => {
-        requireAnthropicKey(request, deps.apiKeys());
+        (deps.guard ? deps.guard(request) : requireAnthropicKey(request, deps.apiKeys()));
         const conversationRequest = prepare(body);
         const id = messageId();
         const answer = new MessageAnswer(conversationRequest.reasoning !== 'hidden', body.stop_sequences ?? []);
@@ -79,7 +81,7 @@ export function messagesRoutes(deps: MessagesDependencies) {
     .post(
       '/v1/messages/count_tokens',
       ({ body, request }) => {
-        requireAnthropicKey(request, deps.apiKeys());
+        (deps.guard ? deps.guard(request) : requireAnthropicKey(request, deps.apiKeys()));
         const conversationRequest = prepare(body);
         return { input_tokens: estimateUsage({ prompt: conversationRequest.message, content: '' }).prompt_tokens };
       },

@@ -43,6 +43,7 @@ export const AppSection = Type.Object({
     default: ['xaiartifact', 'xai:tool_usage_card', 'grok:render'],
     description: 'Upstream markup to clean out of answers',
   }),
+  admin_session_hours: Type.Number({ exclusiveMinimum: 0, maximum: 720, default: 12, description: 'How long an admin console sign-in lasts (hours)' }),
 });
 
 export const ProxySection = Type.Object({

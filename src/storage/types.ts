@@ -161,6 +161,35 @@ export interface AccountStore {
   replaceAll(accounts: NewAccount[]): Promise<ReplaceSummary>;
   /** Rows whose updatedAt is after `at`, for instances that keep an in-memory index. */
   changedSince(at: number): Promise<Account[]>;
+  /**
+   * One page of a filtered, sorted listing with counts, answered by the database (the admin
+   * console's accounts table). Optional: without it the caller filters `list()` in memory.
+   */
+  query?(query: AccountQuery): Promise<AccountQueryPage>;
+}
+
+export const ACCOUNT_SORT_KEYS = ['created', 'last_used', 'last_sync', 'quota', 'use_count', 'fail_count', 'status', 'pool'] as const;
+export type AccountSortKey = (typeof ACCOUNT_SORT_KEYS)[number];
+
+export interface AccountQuery {
+  status?: AccountStatus;
+  pool?: string;
+  /** true: tagged `nsfw`; false: not tagged `nsfw`. */
+  nsfw?: boolean;
+  /** Case-insensitive substring of the token, note, tags or status reason. */
+  search?: string;
+  sort: AccountSortKey;
+  descending: boolean;
+  offset: number;
+  limit: number;
+}
+
+export interface AccountQueryPage {
+  /** Rows matching every filter. */
+  total: number;
+  /** Rows matching every filter but the status (the counts beside each status filter), and `nsfw` of those. */
+  counts: Record<AccountStatus | 'all' | 'nsfw', number>;
+  accounts: Account[];
 }
 
 /**

@@ -159,3 +159,29 @@ test('inside the binary, impit (upstream.http_client) and the gateway WebSocket 
     await simulator.stop();
   }
 }, 60_000);
+
+test('the admin console files are embedded in the binary and served from it', async () => {
+  const executable = readFileSync(binary);
+  const server = await startBinary([binary], { env: { DATA_DIR: join(workDir, 'data-console'), SERVER_PORT: '0', GROK2API_APP_FUNCTION_ENABLED: 'true' }, cwd: workDir });
+  try {
+    const names = readdirSync('public/admin').filter((name) => !name.endsWith('.d.ts'));
+    expect(names).toContain('console.js');
+    for (const name of names) {
+      const source = readFileSync(join('public/admin', name), 'utf8');
+      // The file's bytes are inside the executable (not read from this checkout at run time)…
+      expect(executable.includes(Buffer.from(source.slice(0, 200)))).toBe(true);
+      // …and the running binary serves them.
+      const response = await fetch(`${server.url}${name === 'index.html' ? '/admin' : `/admin/assets/${name}`}`);
+      expect(response.status).toBe(200);
+      expect(await response.text()).toBe(source);
+    }
+    for (const name of readdirSync('public/playground').filter((file) => !file.endsWith('.d.ts'))) {
+      const source = readFileSync(join('public/playground', name), 'utf8');
+      expect(executable.includes(Buffer.from(source.slice(0, 200)))).toBe(true);
+      const response = await fetch(`${server.url}${name === 'index.html' ? '/playground' : `/playground/assets/${name}`}`);
+      expect(await response.text()).toBe(source);
+    }
+  } finally {
+    await server.stop();
+  }
+});

@@ -47,7 +47,7 @@ test('/v1/admin/status needs the admin key and reports versions, storage, instan
   expect(status.instance.uptime_seconds).toBeGreaterThanOrEqual(0);
   expect(status.accounts.ssoBasic).toMatchObject({ total: 1, active: 1 });
   expect(status.upstream).toMatchObject({ outage: false, consecutiveFailures: 0 });
-  expect(status.jobs.map((job: { name: string }) => job.name).sort()).toEqual(['account_reload', 'quota_sync']);
+  expect(status.jobs.map((job: { name: string }) => job.name).sort()).toEqual(['account_reload', 'pool_history', 'quota_sync']);
   expect(status.jobs.find((job: { name: string }) => job.name === 'quota_sync')).toMatchObject({ intervalSeconds: 60, running: false, runs: 0 });
   // Same process, same id.
   const again = (await (await harness.admin('/v1/admin/status')).json()) as { instance: { id: string } };

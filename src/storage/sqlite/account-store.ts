@@ -19,6 +19,8 @@ import type {
   SyncResult,
 } from '../types';
 import { ACCOUNT_COLUMNS, toAccount, toRow, type AccountRow } from '../account-row';
+import type { AccountQuery, AccountQueryPage } from '../types';
+import { queryAccountsSql } from './account-query-sql';
 
 /**
  * Accounts in SQLite. Every change is one IMMEDIATE transaction: it takes the write lock before
@@ -146,6 +148,10 @@ export class SqliteAccountStore implements AccountStore {
       }
       return summary;
     });
+  }
+
+  async query(query: AccountQuery): Promise<AccountQueryPage> {
+    return queryAccountsSql(this.database, query);
   }
 
   async changedSince(at: number): Promise<Account[]> {

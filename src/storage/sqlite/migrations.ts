@@ -76,6 +76,15 @@ export const MIGRATIONS: readonly SchemaMigration[] = [
     description: 'quota windows per upstream mode (JSON)',
     statements: ["ALTER TABLE accounts ADD COLUMN modes TEXT NOT NULL DEFAULT '{}'"],
   },
+  {
+    version: 5,
+    description: 'indexes for the admin console accounts table (sort by creation or use, filter by status)',
+    statements: [
+      'CREATE INDEX accounts_by_created ON accounts (created_at, token)',
+      'CREATE INDEX accounts_by_status_created ON accounts (status, created_at, token)',
+      'CREATE INDEX accounts_by_last_used ON accounts (last_used_at)',
+    ],
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.at(-1)!.version;

@@ -1,0 +1,115 @@
+// Small hand-written SVG charts (no chart library, nothing from a CDN). Colours come from CSS
+// classes (.series-0 … .series-7) so light and dark themes both work.
+(function () {
+  'use strict';
+  const NS = 'http://www.w3.org/2000/svg';
+
+  function element(name, attributes, parent) {
+    const node = document.createElementNS(NS, name);
+    for (const [key, value] of Object.entries(attributes || {})) node.setAttribute(key, String(value));
+    if (parent) parent.append(node);
+    return node;
+  }
+
+  function frame(container, label, width, height) {
+    container.replaceChildren();
+    const svg = element('svg', { viewBox: `0 0 ${width} ${height}`, role: 'img', 'aria-label': label, class: 'chart' }, container);
+    element('title', {}, svg).textContent = label;
+    return svg;
+  }
+
+  function legend(container, names) {
+    const list = document.createElement('ul');
+    list.className = 'legend';
+    names.forEach((name, index) => {
+      const item = document.createElement('li');
+      const swatch = document.createElement('span');
+      swatch.className = 'swatch series-' + (index % 8);
+      item.append(swatch, name);
+      list.append(item);
+    });
+    container.append(list);
+  }
+
+  function axis(svg, max, width, height, pad, format) {
+    for (const fraction of max < 2 ? [0, 1] : [0, 0.5, 1]) {
+      const y = pad.top + (height - pad.top - pad.bottom) * (1 - fraction);
+      element('line', { x1: pad.left, x2: width - pad.right, y1: y, y2: y, class: 'grid' }, svg);
+      element('text', { x: pad.left - 4, y: y + 4, 'text-anchor': 'end', class: 'tick' }, svg).textContent = format(max * fraction);
+    }
+  }
+
+  const round = (value) => (value >= 1000 ? (value / 1000).toFixed(1) + 'k' : Number.isInteger(value) ? String(value) : value.toFixed(1));
+
+  /** Stacked bars: series = [{ name, values[] }], labels = x labels (only a few are drawn). */
+  function stackedBars(container, { label, labels, series, format = round, slots = labels.length }) {
+    const width = 640, height = 220, pad = { top: 10, right: 8, bottom: 24, left: 44 };
+    const svg = frame(container, label, width, height);
+    const totals = labels.map((_, index) => series.reduce((sum, one) => sum + (one.values[index] || 0), 0));
+    const max = Math.max(1, ...totals);
+    axis(svg, max, width, height, pad, format);
+    // With fewer bars than slots (a short history) the bars keep their width and sit at the right, where "now" is.
+    const columns = Math.max(slots, labels.length, 1);
+    const step = (width - pad.left - pad.right) / columns;
+    const offset = columns - labels.length;
+    const scale = (height - pad.top - pad.bottom) / max;
+    labels.forEach((text, position) => {
+      const index = position;
+      let y = height - pad.bottom;
+      series.forEach((one, seriesIndex) => {
+        const value = one.values[index] || 0;
+        if (!value) return;
+        const barHeight = value * scale;
+        y -= barHeight;
+        const rect = element('rect', { x: pad.left + (offset + index) * step + 1, y, width: Math.max(1, step - 2), height: barHeight, class: 'series-' + (seriesIndex % 8) }, svg);
+        element('title', {}, rect).textContent = `${text} · ${one.name}: ${value}`;
+      });
+      const x = pad.left + (offset + index) * step;
+      if (index % Math.ceil(labels.length / 6) === 0) element('text', { x, y: height - 6, class: 'tick', 'text-anchor': x > width - 60 ? 'end' : 'start' }, svg).textContent = text;
+    });
+    legend(container, series.map((one) => one.name));
+  }
+
+  /** Lines: series = [{ name, values[] (null = gap) }]. */
+  function lines(container, { label, labels, series, format = round }) {
+    const width = 640, height = 220, pad = { top: 10, right: 8, bottom: 24, left: 44 };
+    const svg = frame(container, label, width, height);
+    const max = Math.max(1, ...series.flatMap((one) => one.values.filter((value) => value !== null)));
+    axis(svg, max, width, height, pad, format);
+    const step = (width - pad.left - pad.right) / Math.max(1, labels.length - 1);
+    const scale = (height - pad.top - pad.bottom) / max;
+    series.forEach((one, seriesIndex) => {
+      let path = '';
+      one.values.forEach((value, index) => {
+        if (value === null || value === undefined) return;
+        const x = pad.left + index * step, y = height - pad.bottom - value * scale;
+        path += (path && one.values[index - 1] !== null && one.values[index - 1] !== undefined ? 'L' : 'M') + x.toFixed(1) + ',' + y.toFixed(1);
+        const dot = element('circle', { cx: x, cy: y, r: 2.5, class: 'dot series-' + (seriesIndex % 8) }, svg);
+        element('title', {}, dot).textContent = `${labels[index]} · ${one.name}: ${format(value)}`;
+      });
+      if (path) element('path', { d: path, class: 'line stroke-' + (seriesIndex % 8) }, svg);
+    });
+    labels.forEach((text, index) => {
+      if (index % Math.ceil(labels.length / 6) === 0) element('text', { x: pad.left + index * step, y: height - 6, class: 'tick' }, svg).textContent = text;
+    });
+    legend(container, series.map((one) => one.name));
+  }
+
+  /** Horizontal bars: rows = [{ name, value }]. */
+  function bars(container, { label, rows, format = round }) {
+    const rowHeight = 26, width = 640, labelWidth = 200;
+    const height = Math.max(rowHeight, rows.length * rowHeight) + 4;
+    const svg = frame(container, label, width, height);
+    const max = Math.max(1, ...rows.map((row) => row.value));
+    rows.forEach((row, index) => {
+      const y = index * rowHeight + 2;
+      element('text', { x: 0, y: y + 17, class: 'tick' }, svg).textContent = row.name;
+      const barWidth = ((width - labelWidth - 60) * row.value) / max;
+      const rect = element('rect', { x: labelWidth, y: y + 4, width: Math.max(1, barWidth), height: rowHeight - 8, class: 'series-' + (index % 8) }, svg);
+      element('title', {}, rect).textContent = `${row.name}: ${format(row.value)}`;
+      element('text', { x: labelWidth + barWidth + 6, y: y + 17, class: 'tick' }, svg).textContent = format(row.value);
+    });
+  }
+
+  window.charts = { stackedBars, lines, bars };
+})();

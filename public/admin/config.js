@@ -1,0 +1,194 @@
+// Config page: one form per section drawn from the config schema; the server validates, and an
+// error is shown beside the key it names. Only changed keys are sent. Secrets arrive masked and
+// stay masked unless revealed one at a time.
+(function () {
+  'use strict';
+  const { t } = window.i18n;
+  const { api, toast, button, views } = window.grokConsole;
+  const $ = (selector) => document.querySelector(selector);
+  let form = null;
+  let values = {};
+
+  const choicesOf = (schema) => (Array.isArray(schema.anyOf) && schema.anyOf.every((option) => 'const' in option) ? schema.anyOf.map((option) => option.const) : null);
+  const isStringOrList = (schema) => Array.isArray(schema.anyOf) && schema.anyOf.some((option) => option.type === 'array') && schema.anyOf.some((option) => option.type === 'string');
+
+  function inputFor(section, entry, value) {
+    const { schema } = entry;
+    const id = `config-${section}-${entry.key}`;
+    const choices = choicesOf(schema);
+    let input;
+    if (schema.type === 'boolean') {
+      input = document.createElement('input');
+      input.type = 'checkbox';
+      input.checked = Boolean(value);
+    } else if (choices) {
+      input = document.createElement('select');
+      for (const choice of choices) input.append(new Option(String(choice), String(choice), false, choice === value));
+    } else if (schema.type === 'integer' || schema.type === 'number') {
+      input = document.createElement('input');
+      input.type = 'number';
+      input.step = schema.type === 'integer' ? '1' : 'any';
+      if (schema.minimum !== undefined) input.min = String(schema.minimum);
+      if (schema.maximum !== undefined) input.max = String(schema.maximum);
+      input.value = String(value);
+    } else if (schema.type === 'array') {
+      input = document.createElement('textarea');
+      input.rows = 3;
+      input.value = (value || []).join('\n');
+    } else if (schema.type === 'string' || isStringOrList(schema)) {
+      input = document.createElement('input');
+      input.value = Array.isArray(value) ? value.join(',') : String(value ?? '');
+      input.autocomplete = 'off';
+      input.spellcheck = false;
+    } else {
+      input = document.createElement('textarea');
+      input.value = JSON.stringify(value);
+    }
+    input.id = id;
+    input.dataset.section = section;
+    input.dataset.key = entry.key;
+    input.dataset.original = serialise(input);
+    return input;
+  }
+
+  function serialise(input) {
+    return input.type === 'checkbox' ? String(input.checked) : input.value;
+  }
+
+  function parse(input, schema) {
+    if (input.type === 'checkbox') return input.checked;
+    if (input.type === 'number') return input.value === '' ? input.value : Number(input.value);
+    if (schema.type === 'array') return input.value.split('\n').map((line) => line.trim()).filter(Boolean);
+    if (schema.type === 'string' || isStringOrList(schema) || choicesOf(schema)) return input.value;
+    try { return JSON.parse(input.value); } catch { return input.value; }
+  }
+
+  function randomSecret() {
+    const bytes = crypto.getRandomValues(new Uint8Array(24));
+    return btoa(String.fromCharCode(...bytes)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+  }
+
+  async function revealed(section, key) {
+    const all = await api('/v1/admin/config?reveal=true');
+    const value = all[section][key];
+    return Array.isArray(value) ? value.join(',') : String(value ?? '');
+  }
+
+  function applyGoverned() {
+    for (const [switchKey, rule] of Object.entries(form.governed)) {
+      const [section, key] = switchKey.split('.');
+      const toggle = document.getElementById(`config-${section}-${key}`);
+      if (!toggle) continue;
+      for (const managed of rule.managed) {
+        const input = document.getElementById(`config-${section}-${managed}`);
+        if (input) input.disabled = toggle.checked;
+      }
+      for (const needed of rule.needs) {
+        const input = document.getElementById(`config-${section}-${needed}`);
+        if (input) input.disabled = !toggle.checked;
+      }
+    }
+  }
+
+  function render() {
+    const container = $('#config-sections');
+    container.replaceChildren();
+    for (const section of form.sections) {
+      const details = document.createElement('details');
+      details.className = 'card config-section';
+      details.dataset.section = section.name;
+      const summary = document.createElement('summary');
+      summary.textContent = section.name;
+      details.append(summary);
+      const sectionForm = document.createElement('form');
+      sectionForm.noValidate = true;
+      for (const entry of section.keys) {
+        const row = document.createElement('div');
+        row.className = 'config-row';
+        const label = document.createElement('label');
+        const input = inputFor(section.name, entry, values[section.name]?.[entry.key]);
+        label.htmlFor = input.id;
+        label.textContent = entry.key;
+        const description = document.createElement('small');
+        description.textContent = entry.schema.description || '';
+        description.id = input.id + '-description';
+        input.setAttribute('aria-describedby', description.id + ' ' + input.id + '-error');
+        const error = document.createElement('p');
+        error.className = 'error';
+        error.id = input.id + '-error';
+        error.setAttribute('role', 'alert');
+        const field = document.createElement('div');
+        field.className = 'config-field';
+        field.append(input);
+        if (entry.secret) {
+          field.append(
+            button(t('reveal'), async () => {
+              input.value = await revealed(section.name, entry.key);
+              input.dataset.original = input.value;
+              input.dataset.revealed = 'true';
+            }, 'small'),
+            button(t('generate'), () => { input.value = randomSecret(); }, 'small'),
+            button(t('copy'), async () => {
+              const text = input.value === input.dataset.original && input.dataset.revealed !== 'true' ? await revealed(section.name, entry.key) : input.value;
+              await navigator.clipboard.writeText(text).then(() => toast(t('copied')), () => {});
+            }, 'small'),
+          );
+        }
+        row.append(label, field, description, error);
+        sectionForm.append(row);
+      }
+      const save = document.createElement('button');
+      save.type = 'submit';
+      save.className = 'primary';
+      save.textContent = t('save');
+      sectionForm.append(save);
+      sectionForm.addEventListener('submit', (event) => {
+        event.preventDefault();
+        saveSection(section, sectionForm);
+      });
+      sectionForm.addEventListener('change', applyGoverned);
+      details.append(sectionForm);
+      container.append(details);
+    }
+    applyGoverned();
+  }
+
+  async function saveSection(section, sectionForm) {
+    for (const error of sectionForm.querySelectorAll('.error')) error.textContent = '';
+    const changed = {};
+    for (const entry of section.keys) {
+      const input = document.getElementById(`config-${section.name}-${entry.key}`);
+      if (serialise(input) !== input.dataset.original) changed[entry.key] = parse(input, entry.schema);
+    }
+    if (Object.keys(changed).length === 0) return toast(t('nothingChanged'));
+    try {
+      const answer = await api('/v1/admin/config', { method: 'POST', body: { [section.name]: changed } });
+      values = answer.config;
+      toast(t('saved'));
+      const open = sectionForm.closest('details').open;
+      render();
+      document.querySelector(`details[data-section="${section.name}"]`).open = open;
+    } catch (error) {
+      const param = error.body && error.body.error && error.body.error.param;
+      const [sectionName, key] = String(param || '').split('.');
+      const target = document.getElementById(`config-${sectionName}-${key}-error`);
+      if (target) {
+        target.textContent = error.message;
+        document.getElementById(`config-${sectionName}-${key}`).setAttribute('aria-invalid', 'true');
+        document.getElementById(`config-${sectionName}-${key}`).focus();
+      } else toast(t('failed', { reason: error.message }));
+    }
+  }
+
+  async function load() {
+    try {
+      if (!form) form = await api('/v1/admin/console/config-form');
+      values = await api('/v1/admin/config');
+      render();
+    } catch (error) {
+      if (error.status !== 401) toast(t('failed', { reason: error.message }));
+    }
+  }
+
+  views.config = { show: load, relabel: () => form && render() };
+})();

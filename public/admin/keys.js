@@ -1,0 +1,124 @@
+// API keys page: create (the key is shown once, then only its masked form), revoke, per-key usage.
+(function () {
+  'use strict';
+  const { t } = window.i18n;
+  const { api, toast, button, views, when } = window.grokConsole;
+  const $ = (selector) => document.querySelector(selector);
+  let models = [];
+  let keys = [];
+  const usage = new Map();
+
+  async function load() {
+    try {
+      const answer = await api('/v1/admin/console/keys');
+      keys = answer.keys;
+      if (models.join() !== answer.models.join()) {
+        models = answer.models;
+        renderModels();
+      }
+      render();
+      await Promise.all(keys.map(async (key) => usage.set(key.id, await api(`/v1/admin/console/keys/${key.id}/usage?days=7`).catch(() => null))));
+      render();
+    } catch (error) {
+      if (error.status !== 401) toast(t('failed', { reason: error.message }));
+    }
+  }
+
+  function renderModels() {
+    const container = $('#key-models');
+    container.replaceChildren();
+    for (const model of models) {
+      const label = document.createElement('label');
+      const box = document.createElement('input');
+      box.type = 'checkbox';
+      box.value = model;
+      label.append(box, ' ' + model);
+      container.append(label);
+    }
+  }
+
+  function limitsText(key) {
+    const parts = [key.models.length ? key.models.join(', ') : t('allModels')];
+    parts.push(`RPM ${key.rpm || '∞'}`, `${t('keyConcurrency').split(' (')[0]} ${key.concurrency || '∞'}`, `${t('keyDaily').split(' (')[0]} ${key.daily_limit || '∞'}`);
+    if (key.expires_at) parts.push(t('expiresOn', { date: new Date(key.expires_at).toLocaleDateString() }));
+    return parts.join(' · ');
+  }
+
+  function render() {
+    const body = $('#keys-body');
+    body.replaceChildren();
+    if (keys.length === 0) {
+      const row = document.createElement('tr');
+      const td = document.createElement('td');
+      td.colSpan = 7;
+      td.textContent = t('noKeys');
+      row.append(td);
+      body.append(row);
+    }
+    for (const key of keys) {
+      const row = document.createElement('tr');
+      row.dataset.id = key.id;
+      const stats = usage.get(key.id);
+      const cells = [
+        key.name,
+        key.masked,
+        key.state === 'active' ? t('active') : key.state === 'revoked' ? t('revoked') : t('expired'),
+        limitsText(key),
+        stats ? t('usageLine', stats) : '…',
+        when(key.created_at),
+      ];
+      for (const text of cells) {
+        const td = document.createElement('td');
+        td.textContent = text;
+        row.append(td);
+      }
+      const actions = document.createElement('td');
+      if (key.state !== 'revoked') {
+        actions.append(button(t('revoke'), async () => {
+          if (!confirm(t('confirmRevoke', { name: key.name }))) return;
+          await api(`/v1/admin/console/keys/${key.id}`, { method: 'DELETE' }).catch((error) => toast(error.message));
+          load();
+        }, 'small danger'));
+      }
+      row.append(actions);
+      body.append(row);
+    }
+  }
+
+  $('#key-form').addEventListener('submit', async (event) => {
+    event.preventDefault();
+    $('#key-error').textContent = '';
+    const expires = $('#key-expires').value;
+    try {
+      const made = await api('/v1/admin/console/keys', {
+        method: 'POST',
+        body: {
+          name: $('#key-name').value.trim(),
+          models: [...document.querySelectorAll('#key-models input:checked')].map((box) => box.value),
+          rpm: Number($('#key-rpm').value || 0),
+          concurrency: Number($('#key-concurrency').value || 0),
+          daily_limit: Number($('#key-daily').value || 0),
+          expires_at: expires ? new Date(expires + 'T23:59:59').getTime() : null,
+        },
+      });
+      // The operator asked for this key: the one time it is in the page.
+      $('#key-secret').textContent = made.key;
+      $('#key-created').hidden = false;
+      $('#copy-key').focus();
+      $('#key-form').reset();
+      load();
+    } catch (error) {
+      const param = error.body && error.body.error && error.body.error.param;
+      $('#key-error').textContent = (param ? param + ': ' : '') + error.message;
+    }
+  });
+  $('#copy-key').addEventListener('click', async () => {
+    await navigator.clipboard.writeText($('#key-secret').textContent).then(() => toast(t('copied')), () => {});
+  });
+  $('#hide-key').addEventListener('click', () => {
+    $('#key-secret').textContent = '';
+    $('#key-created').hidden = true;
+  });
+
+  views.keys = { show: load, relabel: render };
+})();

@@ -1,0 +1,377 @@
+// The playground: chat, imagine and video against the gateway's own API through /v1/function/*,
+// authorised by the function key (kept in sessionStorage for this tab only).
+(function () {
+  'use strict';
+  const { t } = window.i18n;
+  const $ = (selector) => document.querySelector(selector);
+  const KEY_STORE = 'grok2api.functionKey';
+  const CHATS_STORE = 'grok2api.playground.chats';
+  let functionKey = sessionStorage.getItem(KEY_STORE) || '';
+
+  function toast(message) {
+    const element = $('#toast');
+    element.textContent = message;
+    element.classList.add('visible');
+    clearTimeout(toast.timer);
+    toast.timer = setTimeout(() => element.classList.remove('visible'), 3000);
+  }
+
+  async function call(path, options = {}) {
+    const headers = { 'content-type': 'application/json', ...(options.headers || {}) };
+    if (functionKey) headers.authorization = 'Bearer ' + functionKey;
+    const response = await fetch('/v1/function' + path, { ...options, headers });
+    if (!response.ok) {
+      const body = await response.json().catch(() => null);
+      const error = new Error((body && body.error && body.error.message) || 'HTTP ' + response.status);
+      error.status = response.status;
+      if (response.status === 401) showKeyForm();
+      throw error;
+    }
+    return response;
+  }
+
+  /** Yields each parsed `data:` event of an OpenAI-style SSE response. */
+  async function* events(response) {
+    const reader = response.body.getReader();
+    const decoder = new TextDecoder();
+    let buffer = '';
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      buffer += decoder.decode(value, { stream: true });
+      let index;
+      while ((index = buffer.indexOf('\n\n')) >= 0) {
+        const block = buffer.slice(0, index);
+        buffer = buffer.slice(index + 2);
+        for (const line of block.split('\n')) {
+          if (!line.startsWith('data:')) continue;
+          const data = line.slice(5).trim();
+          if (data === '[DONE]') return;
+          try { yield JSON.parse(data); } catch { /* a comment or keep-alive */ }
+        }
+      }
+    }
+  }
+
+  const readAsDataUrl = (file) => new Promise((resolve, reject) => {
+    const reader = new FileReader();
+    reader.onload = () => resolve(reader.result);
+    reader.onerror = () => reject(reader.error);
+    reader.readAsDataURL(file);
+  });
+
+  // ---- key and views ----
+  function showKeyForm() {
+    $('#play-view').hidden = true;
+    $('#key-view').hidden = false;
+    $('#function-key').focus();
+  }
+
+  const views = {};
+  function route() {
+    const name = views[location.hash.slice(1)] ? location.hash.slice(1) : 'chat';
+    for (const section of document.querySelectorAll('main > section.view')) section.hidden = section.id !== name + '-view';
+    for (const link of document.querySelectorAll('.topbar nav a')) {
+      if (link.getAttribute('href') === '#' + name) link.setAttribute('aria-current', 'page');
+      else link.removeAttribute('aria-current');
+    }
+    views[name].show();
+  }
+  window.addEventListener('hashchange', () => { if (!$('#play-view').hidden) route(); });
+
+  async function enter() {
+    try {
+      await call('/verify');
+      $('#key-view').hidden = true;
+      $('#play-view').hidden = false;
+      route();
+    } catch (error) {
+      showKeyForm();
+      if (functionKey) $('#key-login-error').textContent = error.message;
+    }
+  }
+
+  $('#key-login').addEventListener('submit', (event) => {
+    event.preventDefault();
+    functionKey = $('#function-key').value;
+    sessionStorage.setItem(KEY_STORE, functionKey);
+    $('#function-key').value = '';
+    $('#key-login-error').textContent = '';
+    enter();
+  });
+  $('#forget-key').addEventListener('click', () => {
+    functionKey = '';
+    sessionStorage.removeItem(KEY_STORE);
+    showKeyForm();
+  });
+  for (const button of document.querySelectorAll('.lang-toggle')) button.addEventListener('click', () => { window.i18n.toggle(); renderChat(); });
+
+  // ---- chat ----
+  let chats = JSON.parse(localStorage.getItem(CHATS_STORE) || '[]');
+  let current = null;
+  let attachment = null;
+  let controller = null;
+  let modelsLoaded = false;
+
+  function saveChats() {
+    localStorage.setItem(CHATS_STORE, JSON.stringify(chats.slice(0, 50)));
+  }
+
+  function newChat() {
+    current = { id: Date.now().toString(36), title: t('newChat'), messages: [] };
+    chats.unshift(current);
+    renderChat();
+  }
+
+  function messageElement(message) {
+    const element = document.createElement('div');
+    element.className = 'message ' + message.role;
+    if (message.reasoning) {
+      const details = document.createElement('details');
+      const summary = document.createElement('summary');
+      summary.textContent = t('reasoning');
+      const body = document.createElement('div');
+      body.className = 'reasoning';
+      body.textContent = message.reasoning;
+      details.append(summary, body);
+      element.append(details);
+    }
+    const text = document.createElement('div');
+    text.className = 'content';
+    text.textContent = message.text || '';
+    element.append(text);
+    if (message.image) {
+      const image = document.createElement('img');
+      image.src = message.image;
+      image.alt = t('attachment');
+      element.append(image);
+    }
+    return element;
+  }
+
+  function renderChat() {
+    const list = $('#chat-list');
+    list.replaceChildren();
+    for (const chat of chats) {
+      const item = document.createElement('li');
+      const button = document.createElement('button');
+      button.type = 'button';
+      button.textContent = chat.title;
+      button.setAttribute('aria-current', String(chat === current));
+      button.addEventListener('click', () => { current = chat; renderChat(); });
+      item.append(button);
+      list.append(item);
+    }
+    const box = $('#chat-messages');
+    box.replaceChildren(...(current ? current.messages.map(messageElement) : []));
+    box.scrollTop = box.scrollHeight;
+  }
+
+  async function loadModels() {
+    if (modelsLoaded) return;
+    const { data } = await (await call('/models')).json();
+    const select = $('#chat-model');
+    select.replaceChildren();
+    for (const model of data.filter((entry) => !entry.id.includes('imagine'))) select.append(new Option(model.id, model.id));
+    if ([...select.options].some((option) => option.value === 'grok-4')) select.value = 'grok-4';
+    modelsLoaded = true;
+  }
+
+  $('#chat-file').addEventListener('change', async (event) => {
+    const file = event.target.files[0];
+    attachment = file ? await readAsDataUrl(file) : null;
+    $('#chat-attachment').textContent = file ? file.name : '';
+  });
+
+  $('#chat-input').addEventListener('keydown', (event) => {
+    if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
+      event.preventDefault();
+      $('#chat-form').requestSubmit();
+    }
+  });
+  $('#new-chat').addEventListener('click', newChat);
+  $('#chat-stop').addEventListener('click', () => controller && controller.abort());
+
+  $('#chat-form').addEventListener('submit', async (event) => {
+    event.preventDefault();
+    const text = $('#chat-input').value.trim();
+    if (!text || controller) return;
+    if (!current) newChat();
+    const user = { role: 'user', text, image: attachment };
+    current.messages.push(user);
+    if (current.messages.length === 1) current.title = text.slice(0, 40);
+    const reply = { role: 'assistant', text: '', reasoning: '' };
+    current.messages.push(reply);
+    $('#chat-input').value = '';
+    attachment = null;
+    $('#chat-file').value = '';
+    $('#chat-attachment').textContent = '';
+    renderChat();
+    const messages = [];
+    const system = $('#chat-system').value.trim();
+    if (system) messages.push({ role: 'system', content: system });
+    for (const message of current.messages.slice(0, -1)) {
+      messages.push({
+        role: message.role,
+        content: message.image ? [{ type: 'text', text: message.text }, { type: 'image_url', image_url: { url: message.image } }] : message.text,
+      });
+    }
+    controller = new AbortController();
+    $('#chat-stop').hidden = false;
+    $('#chat-send').disabled = true;
+    let bubble = $('#chat-messages').lastElementChild;
+    try {
+      const response = await call('/chat/completions', { method: 'POST', body: JSON.stringify({ model: $('#chat-model').value, messages, stream: true }), signal: controller.signal });
+      for await (const chunk of events(response)) {
+        const delta = (chunk.choices && chunk.choices[0] && chunk.choices[0].delta) || {};
+        if (delta.reasoning_content) reply.reasoning += delta.reasoning_content;
+        if (delta.content) reply.text += delta.content;
+        const next = messageElement(reply);
+        bubble.replaceWith(next);
+        bubble = next;
+        $('#chat-messages').scrollTop = $('#chat-messages').scrollHeight;
+      }
+    } catch (error) {
+      if (error.name !== 'AbortError') reply.text += (reply.text ? '\n' : '') + '⚠ ' + error.message;
+    } finally {
+      controller = null;
+      $('#chat-stop').hidden = true;
+      $('#chat-send').disabled = false;
+      saveChats();
+      renderChat();
+      $('#chat-messages').lastElementChild?.setAttribute('data-done', 'true');
+    }
+  });
+
+  views.chat = {
+    async show() {
+      if (!current) current = chats[0] || null;
+      renderChat();
+      try { await loadModels(); } catch (error) { toast(error.message); }
+      $('#chat-input').focus();
+    },
+  };
+
+  // ---- imagine ----
+  let imagineRunning = false;
+  let imagineControllers = [];
+  let imagineCount = 0;
+
+  function addImage(src, prompt) {
+    imagineCount += 1;
+    const card = document.createElement('figure');
+    card.className = 'card media-item';
+    const image = document.createElement('img');
+    image.src = src;
+    image.alt = prompt;
+    const caption = document.createElement('figcaption');
+    const link = document.createElement('a');
+    link.href = src;
+    link.download = `imagine-${imagineCount}.png`;
+    link.textContent = t('download');
+    caption.append(link);
+    card.append(image, caption);
+    $('#imagine-grid').prepend(card);
+  }
+
+  async function imagineTask(prompt, size, signal) {
+    do {
+      const response = await call('/images/generations', {
+        method: 'POST',
+        body: JSON.stringify({ model: 'grok-imagine-1.0', prompt, n: 2, size, response_format: 'b64_json' }),
+        signal,
+      });
+      const { data } = await response.json();
+      for (const image of data) addImage(image.b64_json ? 'data:image/png;base64,' + image.b64_json : image.url, prompt);
+      $('#imagine-status').textContent = t('imagesSoFar', { n: imagineCount });
+    } while (imagineRunning && $('#imagine-continuous').checked && !signal.aborted);
+  }
+
+  $('#imagine-form').addEventListener('submit', async (event) => {
+    event.preventDefault();
+    const prompt = $('#imagine-prompt').value.trim();
+    if (!prompt || imagineRunning) return;
+    imagineRunning = true;
+    $('#imagine-start').disabled = true;
+    $('#imagine-stop').disabled = false;
+    $('#imagine-status').textContent = t('generating');
+    const parallel = Number($('#imagine-parallel').value);
+    imagineControllers = Array.from({ length: parallel }, () => new AbortController());
+    const outcomes = await Promise.allSettled(imagineControllers.map((one) => imagineTask(prompt, $('#imagine-ratio').value, one.signal)));
+    const failure = outcomes.find((outcome) => outcome.status === 'rejected' && outcome.reason.name !== 'AbortError');
+    imagineRunning = false;
+    $('#imagine-start').disabled = false;
+    $('#imagine-stop').disabled = true;
+    $('#imagine-status').textContent = failure ? t('failed', { reason: failure.reason.message }) : t('imagesDone', { n: imagineCount });
+    $('#imagine-status').dataset.state = failure ? 'failed' : 'done';
+  });
+  $('#imagine-stop').addEventListener('click', () => {
+    imagineRunning = false;
+    for (const one of imagineControllers) one.abort();
+  });
+  views.imagine = { show() { $('#imagine-prompt').focus(); } };
+
+  // ---- video ----
+  let videoController = null;
+  const VIDEO_URL = /(https?:\/\/[^\s"'<>)]+|\/v1\/files\/video\/[^\s"'<>)]+)/;
+
+  $('#video-form').addEventListener('submit', async (event) => {
+    event.preventDefault();
+    const prompt = $('#video-prompt').value.trim();
+    if (!prompt || videoController) return;
+    const file = $('#video-reference-file').files[0];
+    const reference = file ? await readAsDataUrl(file) : $('#video-reference').value.trim();
+    const content = reference ? [{ type: 'text', text: prompt }, { type: 'image_url', image_url: { url: reference } }] : prompt;
+    videoController = new AbortController();
+    $('#video-start').disabled = true;
+    $('#video-stop').disabled = false;
+    $('#video-result').hidden = true;
+    const progress = $('#video-progress');
+    progress.hidden = false;
+    progress.value = 0;
+    $('#video-status').textContent = t('generating');
+    $('#video-status').dataset.state = 'running';
+    let answer = '';
+    try {
+      const response = await call('/chat/completions', {
+        method: 'POST',
+        signal: videoController.signal,
+        body: JSON.stringify({
+          model: 'grok-imagine-1.0-video',
+          stream: true,
+          messages: [{ role: 'user', content }],
+          video_config: { aspect_ratio: $('#video-ratio').value, video_length: Number($('#video-length').value), resolution_name: $('#video-resolution').value, preset: $('#video-preset').value },
+        }),
+      });
+      for await (const chunk of events(response)) {
+        const delta = (chunk.choices && chunk.choices[0] && chunk.choices[0].delta) || {};
+        const percent = /progress=(\d+)%/.exec(delta.reasoning_content || '');
+        if (percent) {
+          progress.value = Number(percent[1]);
+          $('#video-status').textContent = t('videoProgress', { n: percent[1] });
+        }
+        if (delta.content) answer += delta.content;
+      }
+      const url = VIDEO_URL.exec(answer);
+      if (!url) throw new Error(t('noVideo'));
+      progress.value = 100;
+      $('#video-player').src = url[1];
+      $('#video-download').href = url[1];
+      $('#video-result').hidden = false;
+      $('#video-status').textContent = t('videoReady');
+      $('#video-status').dataset.state = 'done';
+    } catch (error) {
+      $('#video-status').textContent = error.name === 'AbortError' ? t('stopped') : t('failed', { reason: error.message });
+      $('#video-status').dataset.state = 'failed';
+    } finally {
+      videoController = null;
+      $('#video-start').disabled = false;
+      $('#video-stop').disabled = true;
+    }
+  });
+  $('#video-stop').addEventListener('click', () => videoController && videoController.abort());
+  views.video = { show() { $('#video-prompt').focus(); } };
+
+  window.i18n.apply();
+  window.addEventListener('DOMContentLoaded', enter);
+})();

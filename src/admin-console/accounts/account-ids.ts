@@ -1,0 +1,33 @@
+import { accountId } from '../../admin/transfer/transfer-routes';
+import type { AccountStore } from '../../storage/types';
+
+/**
+ * The console names accounts by `id` (a hash of the token, as the masked listing does) so full
+ * tokens never travel to the browser. Every id the console was shown is remembered with its token,
+ * so turning a row's id back into a token is one map lookup and one `get`; an id not seen yet (or
+ * a token gone since) falls back to hashing the stored tokens.
+ */
+export class AccountIds {
+  private readonly tokensById = new Map<string, string>();
+
+  idOf(token: string): string {
+    const id = accountId(token);
+    this.tokensById.set(id, token);
+    if (this.tokensById.size > 500_000) this.tokensById.clear(); // bounded; refilled on demand
+    return id;
+  }
+
+  /** Tokens of the given ids that exist; unknown ids are left out. */
+  async resolve(store: AccountStore, ids: readonly string[]): Promise<string[]> {
+    const tokens: string[] = [];
+    const missing = new Set<string>();
+    for (const id of ids) {
+      const token = this.tokensById.get(id);
+      if (token !== undefined && ids.length <= 100 && (await store.get(token)) !== null) tokens.push(token);
+      else missing.add(id);
+    }
+    if (missing.size === 0) return tokens;
+    for (const account of await store.list()) if (missing.has(this.idOf(account.token))) tokens.push(account.token);
+    return tokens;
+  }
+}

@@ -1,0 +1,54 @@
+import { Elysia } from 'elysia';
+import type { Config } from '../config/schema';
+import type { Logger } from '../logging/logger';
+import type { AccountPool } from '../pool/account-pool';
+import type { Storage } from '../storage/types';
+import { AccountIds } from './accounts/account-ids';
+import { accountsRoutes } from './accounts/accounts-routes';
+import { JobRunner } from './jobs/job-runner';
+import { JobStore } from './jobs/job-store';
+import { jobsRoutes } from './jobs/jobs-routes';
+import { consolePages } from './pages/console-pages';
+import { configFormRoutes } from './config/config-form-routes';
+import { dashboardRoutes } from './dashboard/dashboard-routes';
+import { recordPoolSnapshot } from './dashboard/pool-history';
+import type { ClientKeyStore } from '../client-keys/client-key-store';
+import type { BackgroundJobs } from '../ops/background-jobs';
+import type { MediaCache } from '../media/media-cache';
+import { mediaAdminRoutes } from './media/media-admin-routes';
+
+export interface ConsoleDependencies {
+  guard: (request: Request) => void;
+  storage: Storage;
+  pool: AccountPool;
+  config: () => Config;
+  logger: Logger;
+  instanceId: string;
+  clientKeys?: ClientKeyStore;
+  /** The process's background jobs (absent in tests that build the app alone): samples pool health for the dashboard. */
+  jobs?: BackgroundJobs;
+  /** The generated-media cache, for the media page. */
+  mediaCache?: MediaCache;
+}
+
+/** The admin console: its pages under /admin and the admin API routes only it needs. */
+export function adminConsole(deps: ConsoleDependencies) {
+  const ids = new AccountIds();
+  const jobs = new JobStore(deps.storage.records);
+  const runner = new JobRunner({
+    jobs,
+    accounts: deps.storage.accounts,
+    pool: deps.pool,
+    ids,
+    logger: deps.logger,
+    concurrency: () => deps.config().usage.concurrent,
+  });
+  deps.jobs?.every('pool_history', 60_000, () => recordPoolSnapshot(deps.storage.records, deps.pool.stats(), Date.now()));
+  return new Elysia({ name: 'admin-console' })
+    .use(consolePages())
+    .use(accountsRoutes({ guard: deps.guard, storage: deps.storage, pool: deps.pool, ids }))
+    .use(jobsRoutes({ guard: deps.guard, jobs, runner, instanceId: deps.instanceId }))
+    .use(configFormRoutes(deps.guard))
+    .use(dashboardRoutes({ guard: deps.guard, records: deps.storage.records, pool: deps.pool, clientKeys: deps.clientKeys }))
+    .use(deps.mediaCache ? mediaAdminRoutes({ guard: deps.guard, cache: deps.mediaCache }) : new Elysia({ name: 'admin-console-media' }));
+}

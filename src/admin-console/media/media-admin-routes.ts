@@ -1,0 +1,95 @@
+import { Elysia, t } from 'elysia';
+import { readdir, rm, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { MediaCache } from '../../media/media-cache';
+import type { MediaKind } from '../../media/media-type';
+import { invalidRequest } from '../../openai/errors';
+
+/**
+ * The console's media page: the local cache of generated images and videos (DATA_DIR/tmp) with
+ * counts and sizes, a page of files newest first (previews load from the public /v1/files
+ * links), and deleting one, several or all. Names go through MediaCache.pathOf, which refuses
+ * anything that would leave the cache folder.
+ */
+
+const KINDS: readonly MediaKind[] = ['image', 'video'];
+const Kind = t.Union([t.Literal('image'), t.Literal('video')]);
+
+interface CachedFile {
+  name: string;
+  kind: MediaKind;
+  size: number;
+  modified: number;
+}
+
+async function filesOf(cache: MediaCache, kind: MediaKind): Promise<CachedFile[]> {
+  const folder = cache.folder(kind);
+  const names = await readdir(folder).catch(() => [] as string[]);
+  const files: CachedFile[] = [];
+  for (const name of names) {
+    if (name.endsWith('.part')) continue; // a download still being written
+    const info = await stat(join(folder, name)).catch(() => null);
+    if (info?.isFile()) files.push({ name, kind, size: info.size, modified: info.mtimeMs });
+  }
+  return files;
+}
+
+export function mediaAdminRoutes(deps: { guard: (request: Request) => void; cache: MediaCache }) {
+  const remove = async (kind: MediaKind, name: string) => {
+    const path = deps.cache.pathOf(kind, name);
+    if (!path) throw invalidRequest('Not a cache file name', 'name');
+    const exists = await Bun.file(path).exists();
+    await rm(path, { force: true });
+    return exists;
+  };
+
+  return new Elysia({ name: 'admin-console-media', prefix: '/v1/admin/console' })
+    .onTransform(({ request }) => deps.guard(request))
+    .get(
+      '/media',
+      async ({ query }) => {
+        const kind = (query.kind ?? 'image') as MediaKind;
+        if (!KINDS.includes(kind)) throw invalidRequest('kind must be image or video', 'kind');
+        const offset = query.offset === undefined ? 0 : Number(query.offset);
+        const limit = query.limit === undefined ? 24 : Number(query.limit);
+        if (!Number.isInteger(offset) || offset < 0) throw invalidRequest('offset must be a non-negative integer', 'offset');
+        if (!Number.isInteger(limit) || limit < 1 || limit > 200) throw invalidRequest('limit must be an integer from 1 to 200', 'limit');
+        const all = Object.fromEntries(await Promise.all(KINDS.map(async (each) => [each, await filesOf(deps.cache, each)] as const))) as Record<MediaKind, CachedFile[]>;
+        const counts = Object.fromEntries(KINDS.map((each) => [each, { count: all[each].length, bytes: all[each].reduce((sum, file) => sum + file.size, 0) }]));
+        const files = all[kind].sort((left, right) => right.modified - left.modified || left.name.localeCompare(right.name));
+        return {
+          counts,
+          kind,
+          total: files.length,
+          offset,
+          limit,
+          items: files.slice(offset, offset + limit).map((file) => ({ ...file, url: `/v1/files/${file.kind}/${encodeURIComponent(file.name)}` })),
+        };
+      },
+      {
+        query: t.Object({ kind: t.Optional(t.String()), offset: t.Optional(t.String()), limit: t.Optional(t.String()) }),
+        detail: { tags: ['admin'], summary: 'Cached media: counts and sizes, a page of files newest first' },
+      },
+    )
+    .post(
+      '/media/delete',
+      async ({ body }) => {
+        let removed = 0;
+        for (const name of body.names) if (await remove(body.kind, name)) removed += 1;
+        return { removed };
+      },
+      { body: t.Object({ kind: Kind, names: t.Array(t.String({ maxLength: 256 }), { minItems: 1, maxItems: 1000 }) }, { additionalProperties: false }), detail: { tags: ['admin'], summary: 'Delete cached files by name' } },
+    )
+    .post(
+      '/media/clear',
+      async ({ body }) => {
+        const kinds = body.kind ? [body.kind] : KINDS;
+        let removed = 0;
+        for (const kind of kinds) {
+          for (const file of await filesOf(deps.cache, kind)) if (await remove(kind, file.name)) removed += 1;
+        }
+        return { removed };
+      },
+      { body: t.Object({ kind: t.Optional(Kind) }, { additionalProperties: false }), detail: { tags: ['admin'], summary: 'Delete every cached file (of one kind, or both)' } },
+    );
+}

@@ -1,0 +1,41 @@
+import { Elysia } from 'elysia';
+import { CONSOLE_ASSETS } from './console-assets';
+
+/**
+ * Serves the console's static files. They are imported `with { type: 'file' }` (console-assets.ts),
+ * so `bun build --compile` embeds them in the binary and `Bun.file` reads them from there. The
+ * pages themselves hold no data: everything they show comes from the authenticated admin API.
+ */
+
+const SECURITY_HEADERS = {
+  'content-security-policy': "default-src 'self'; img-src 'self' data: blob:; media-src 'self' blob:; style-src 'self'; script-src 'self'; connect-src 'self'; frame-ancestors 'none'",
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'no-referrer',
+  'x-frame-options': 'DENY',
+};
+
+const CONTENT_TYPES: Record<string, string> = {
+  html: 'text/html; charset=utf-8',
+  js: 'text/javascript; charset=utf-8',
+  css: 'text/css; charset=utf-8',
+  svg: 'image/svg+xml',
+};
+
+/** One embedded file as a response with the console's security headers; 404 for a name not in `assets`. */
+export function serveAsset(assets: Record<string, string>, name: string): Response {
+  const path = Object.hasOwn(assets, name) ? assets[name] : undefined;
+  if (!path) return new Response('Not found', { status: 404 });
+  const extension = name.slice(name.lastIndexOf('.') + 1);
+  return new Response(Bun.file(path), {
+    headers: { 'content-type': CONTENT_TYPES[extension] ?? 'application/octet-stream', 'cache-control': 'no-cache', ...SECURITY_HEADERS },
+  });
+}
+
+const serve = (name: string) => serveAsset(CONSOLE_ASSETS, name);
+
+export function consolePages() {
+  return new Elysia({ name: 'admin-console-pages' })
+    .get('/admin', () => serve('index.html'), { detail: { hide: true } })
+    .get('/admin/', () => serve('index.html'), { detail: { hide: true } })
+    .get('/admin/assets/:name', ({ params }) => serve(params.name), { detail: { hide: true } });
+}

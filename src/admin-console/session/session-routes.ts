@@ -1,0 +1,81 @@
+import { Elysia, t } from 'elysia';
+import { secretsEqual } from '../../auth/constant-time';
+import type { Config } from '../../config/schema';
+import { ApiError } from '../../openai/errors';
+import { readCookie, SESSION_COOKIE, type AdminAuth } from './admin-auth';
+import type { LoginThrottle } from './login-throttle';
+import type { SessionStore } from './session-store';
+
+/** The password every fresh install has; it signs in until changed, and the console nags until then. */
+export const DEFAULT_APP_KEY = 'grok2api';
+
+export interface SessionRoutesDependencies {
+  config: () => Config;
+  sessions: SessionStore;
+  auth: AdminAuth;
+  throttle: LoginThrottle;
+}
+
+const detail = (summary: string, description?: string) => ({ tags: ['admin'], summary, description });
+
+function sessionCookie(value: string, maxAgeSeconds: number, secure: boolean): string {
+  const parts = [`${SESSION_COOKIE}=${value}`, 'Path=/', 'HttpOnly', 'SameSite=Strict', `Max-Age=${maxAgeSeconds}`];
+  if (secure) parts.push('Secure');
+  return parts.join('; ');
+}
+
+const isHttps = (request: Request) =>
+  new URL(request.url).protocol === 'https:' || request.headers.get('x-forwarded-proto')?.split(',')[0]?.trim() === 'https';
+
+export function sessionRoutes(deps: SessionRoutesDependencies) {
+  const usesDefaultPassword = () => deps.config().app.app_key === DEFAULT_APP_KEY;
+  return new Elysia({ name: 'admin-session', prefix: '/v1/admin' })
+    .post(
+      '/session',
+      async ({ body, request, server, set }) => {
+        // The socket address: a forwarded-for header is the client's to invent, so it would let a guesser reset its own limit.
+        const client = server?.requestIP(request)?.address ?? 'unknown';
+        const wait = deps.throttle.retryAfter(client);
+        if (wait > 0) {
+          throw new ApiError({ status: 429, message: 'Too many failed sign-in attempts. Try again later.', code: 'login_throttled', retryAfterSeconds: wait / 1000 });
+        }
+        const appKey = deps.config().app.app_key;
+        if (appKey.trim() === '' || !secretsEqual(body.password, appKey)) {
+          deps.throttle.recordFailure(client);
+          throw new ApiError({ status: 401, message: 'Wrong password.', type: 'authentication_error', code: 'invalid_password', param: 'password' });
+        }
+        deps.throttle.recordSuccess(client);
+        const lifetimeMs = Math.round(deps.config().app.admin_session_hours * 3_600_000);
+        const { cookieValue, session } = await deps.sessions.open(appKey, lifetimeMs);
+        set.headers['set-cookie'] = sessionCookie(cookieValue, Math.floor(lifetimeMs / 1000), isHttps(request));
+        set.headers['cache-control'] = 'no-store';
+        return { csrf_token: session.csrfToken, expires_at: session.expiresAt, default_password: usesDefaultPassword() };
+      },
+      {
+        body: t.Object({ password: t.String({ maxLength: 4096 }) }, { additionalProperties: false }),
+        detail: detail('Sign in to the console', 'Opens a session cookie (HttpOnly, SameSite=Strict). Needs no credential; wrong passwords are throttled per client address.'),
+      },
+    )
+    .get(
+      '/session',
+      async ({ request, set }) => {
+        const via = deps.auth.check(request);
+        set.headers['cache-control'] = 'no-store';
+        if (via === 'bearer') return { via, default_password: usesDefaultPassword() };
+        const session = await deps.sessions.find(readCookie(request.headers.get('cookie'), SESSION_COOKIE) ?? '', deps.config().app.app_key);
+        return { via, csrf_token: session?.csrfToken, expires_at: session?.expiresAt, default_password: usesDefaultPassword() };
+      },
+      { detail: detail('The current sign-in', 'Returns the CSRF token a signed-in console sends in x-csrf-token, and whether the default password is still in use.') },
+    )
+    .delete(
+      '/session',
+      async ({ request, set }) => {
+        deps.auth.check(request);
+        const cookie = readCookie(request.headers.get('cookie'), SESSION_COOKIE);
+        if (cookie) await deps.sessions.close(cookie);
+        set.headers['set-cookie'] = sessionCookie('', 0, isHttps(request));
+        return { status: 'signed_out' };
+      },
+      { detail: detail('Sign out (ends the session in storage)') },
+    );
+}

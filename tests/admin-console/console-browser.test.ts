@@ -1,0 +1,248 @@
+import { afterAll, beforeAll, expect, test } from 'bun:test';
+import type { Browser, Page } from 'playwright-core';
+import { launchBrowser, screenshotPath } from '../helpers/browser';
+import OpenAI from 'openai';
+import { APP_KEY, startHarness, type Harness } from '../helpers/gateway-harness';
+
+/**
+ * The console in headless Chromium: sign in, import, filter, a batch refresh watched to the end,
+ * Chinese, phone width. Screenshots land in test-artifacts/screenshots.
+ */
+
+let harness: Harness;
+let browser: Browser;
+const secretPart = 'S3CRET'.repeat(5);
+const simulatorAccounts = [
+  ...Array.from({ length: 4 }, (_, index) => ({ token: `browser-${index}-${secretPart}`, tier: 'basic' as const })),
+  { token: `browser-imported-ok-${secretPart}`, tier: 'basic' as const },
+  { token: `browser-imported-expired-${secretPart}`, tier: 'basic' as const, expired: true },
+];
+
+beforeAll(async () => {
+  harness = await startHarness({ accounts: simulatorAccounts.slice(0, 4) });
+  // The two imported accounts are known upstream but not yet to the gateway.
+  for (const account of simulatorAccounts.slice(4)) harness.simulator.addAccount(account);
+  browser = await launchBrowser();
+}, 30_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await harness?.stop();
+});
+
+async function noFullTokenInDom(page: Page) {
+  const html = await page.content();
+  expect(html).not.toContain(secretPart);
+}
+
+test('sign in, import, filter, batch refresh to the end, Chinese and phone width', async () => {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 860 } });
+  await page.goto(`${harness.server.url}/admin`);
+  await page.waitForSelector('#login-form');
+  await page.fill('#login-password', 'wrong');
+  await page.keyboard.press('Enter');
+  await page.waitForFunction(() => document.querySelector('#login-error')?.textContent !== '');
+  await page.screenshot({ path: screenshotPath('01-login') });
+  await page.fill('#login-password', APP_KEY);
+  await page.keyboard.press('Enter');
+  await page.waitForSelector('#accounts-body tr[data-id]');
+  expect(await page.isHidden('#default-password-banner')).toBe(true);
+  expect(await page.locator('#accounts-body tr[data-id]').count()).toBe(4);
+
+  // Import: two new tokens, one already present, one invalid line.
+  await page.click('#open-import');
+  await page.fill('#import-text', [simulatorAccounts[4]!.token, simulatorAccounts[5]!.token, simulatorAccounts[0]!.token, 'sso=;'].join('\n'));
+  await page.click('#import-submit');
+  await page.waitForFunction(() => /\d/.test(document.querySelector('#import-result')?.textContent ?? ''));
+  const summary = await page.textContent('#import-result');
+  expect(summary).toContain('Added 2');
+  expect(summary).toContain('already present 1');
+  expect(summary).toContain('invalid 1');
+  await page.screenshot({ path: screenshotPath('02-import') });
+  await page.click('#import-close');
+  await page.waitForFunction(() => document.querySelectorAll('#accounts-body tr[data-id]').length === 6);
+
+  // Select all matching and run a refresh; the progress bar follows the job to the end.
+  await page.click('#select-matching');
+  expect(await page.textContent('#selection-summary')).toContain('6');
+  await page.selectOption('#batch-action', 'refresh');
+  await page.click('#run-batch');
+  await page.waitForSelector('#job-panel[data-status=succeeded]', { timeout: 15_000 });
+  expect(await page.getAttribute('#job-progress', 'value')).toBe('6');
+  expect(await page.textContent('#job-detail')).toContain('6 / 6 done, 1 failed');
+  await page.waitForFunction(() => document.querySelector('[data-status=expired]')?.textContent?.includes('(1)'));
+  await page.screenshot({ path: screenshotPath('03-batch-refresh-done'), fullPage: true });
+
+  // Filter by status, then search.
+  await page.click('#status-filters [data-status=expired]');
+  await page.waitForFunction(() => document.querySelectorAll('#accounts-body tr[data-id]').length === 1);
+  expect(await page.textContent('#accounts-body')).toContain('Expired');
+  await page.click('#status-filters [data-status=all]');
+  await page.fill('#search', 'browser-2');
+  await page.waitForFunction(() => document.querySelectorAll('#accounts-body tr[data-id]').length === 1);
+  await page.screenshot({ path: screenshotPath('04-search') });
+  await page.fill('#search', '');
+  await page.waitForFunction(() => document.querySelectorAll('#accounts-body tr[data-id]').length === 6);
+  await noFullTokenInDom(page);
+
+  // Row action by keyboard: Tab to the first Disable button and press Enter.
+  const disable = page.locator('#accounts-body tr[data-id] button', { hasText: 'Disable' }).first();
+  await disable.focus();
+  await page.keyboard.press('Enter');
+  await page.waitForFunction(() => document.querySelector('[data-status=disabled]')?.textContent?.includes('(1)'));
+
+  // Chinese.
+  await page.click('#app-view .lang-toggle');
+  expect(await page.textContent('#accounts-title')).toBe('账号');
+  await page.screenshot({ path: screenshotPath('05-chinese') });
+  await page.click('#app-view .lang-toggle');
+
+  // Phone width: the table becomes cards, nothing wider than the screen.
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.waitForTimeout(100);
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  expect(overflow).toBeLessThanOrEqual(0);
+  await page.screenshot({ path: screenshotPath('06-phone'), fullPage: true });
+
+  // Sign out returns to the sign-in form; the session no longer works.
+  await page.click('#logout');
+  await page.waitForSelector('#login-form');
+  const after = await page.evaluate(async () => (await fetch('/v1/admin/console/accounts')).status);
+  expect(after).toBe(401);
+  await page.close();
+}, 60_000);
+
+async function signIn(page: Page, hash = '') {
+  await page.goto(`${harness.server.url}/admin${hash}`);
+  await page.fill('#login-password', APP_KEY);
+  await page.keyboard.press('Enter');
+  await page.waitForSelector('#app-view:not([hidden])');
+}
+
+test('API keys page: create a key with an allowlist, use it with the openai SDK, see its usage, revoke it', async () => {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  await signIn(page, '#keys');
+  await page.waitForSelector('#key-models input[value="grok-4"]');
+  await page.fill('#key-name', 'browser key');
+  await page.check('#key-models input[value="grok-4"]');
+  await page.fill('#key-rpm', '30');
+  await page.click('#key-form button[type=submit]');
+  await page.waitForSelector('#key-created:not([hidden])');
+  const secret = (await page.textContent('#key-secret'))!;
+  expect(secret).toMatch(/^sk-g2a-/);
+  await page.screenshot({ path: screenshotPath('07-key-created') });
+
+  const client = new OpenAI({ baseURL: `${harness.server.url}/v1`, apiKey: secret, maxRetries: 0 });
+  const completion = await client.chat.completions.create({ model: 'grok-4', messages: [{ role: 'user', content: 'made in the console' }] });
+  expect(completion.choices[0]!.message.content).toBeTruthy();
+  const refused = await client.chat.completions.create({ model: 'grok-3', messages: [{ role: 'user', content: 'x' }] }).catch((error) => error);
+  expect(refused.status).toBe(403);
+
+  // After "Done" the key is gone from the page; the table shows it masked, with its usage.
+  await page.click('#hide-key');
+  await page.reload();
+  await page.waitForFunction(() => document.querySelector('#keys-body')?.textContent?.includes('1 requests'), undefined, { timeout: 10_000 });
+  expect(await page.content()).not.toContain(secret);
+  await page.screenshot({ path: screenshotPath('08-keys') });
+  await page.setViewportSize({ width: 390, height: 844 });
+  expect(await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBeLessThanOrEqual(0);
+  await page.screenshot({ path: screenshotPath('08b-keys-phone'), fullPage: true });
+  await page.setViewportSize({ width: 1280, height: 900 });
+
+  page.once('dialog', (dialog) => dialog.accept());
+  await page.click('#keys-body tr button:has-text("Revoke")');
+  await page.waitForFunction(() => document.querySelector('#keys-body')?.textContent?.includes('Revoked'));
+  await page.close();
+}, 60_000);
+
+test('config page: an invalid value is refused inline and not saved, a valid one is saved; secrets masked; CF switch governs its fields', async () => {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  await signIn(page, '#config');
+  await page.waitForSelector('details[data-section=app]');
+  await page.click('details[data-section=app] summary');
+  expect(await page.inputValue('#config-app-app_key')).not.toBe(APP_KEY);
+  expect(await page.content()).not.toContain(APP_KEY);
+
+  await page.fill('#config-app-admin_session_hours', '0');
+  await page.click('details[data-section=app] button[type=submit]');
+  await page.waitForFunction(() => (document.querySelector('#config-app-admin_session_hours-error')?.textContent ?? '') !== '');
+  expect(await page.getAttribute('#config-app-admin_session_hours', 'aria-invalid')).toBe('true');
+  await page.screenshot({ path: screenshotPath('09-config-invalid') });
+  const unchanged = (await (await harness.admin('/v1/admin/config')).json()) as any;
+  expect(unchanged.app.admin_session_hours).toBe(12);
+
+  await page.fill('#config-app-admin_session_hours', '24');
+  await page.click('details[data-section=app] button[type=submit]');
+  await page.waitForFunction(() => document.querySelector('#toast')?.textContent === 'Saved');
+  const saved = (await (await harness.admin('/v1/admin/config')).json()) as any;
+  expect(saved.app.admin_session_hours).toBe(24);
+  expect(saved.app.app_key).not.toBe(APP_KEY); // masked in the listing, and untouched by the save
+  expect((await harness.admin('/v1/admin/session')).status).toBe(200);
+
+  await page.click('details[data-section=proxy] summary');
+  expect(await page.isDisabled('#config-proxy-flaresolverr_url')).toBe(true);
+  await page.check('#config-proxy-enabled');
+  expect(await page.isDisabled('#config-proxy-flaresolverr_url')).toBe(false);
+  expect(await page.isDisabled('#config-proxy-cf_cookies')).toBe(true);
+  await page.screenshot({ path: screenshotPath('10-config-proxy'), fullPage: false });
+  await page.close();
+}, 60_000);
+
+test('dashboard draws its charts from the usage records (offline SVG)', async () => {
+  await harness.client.chat.completions.create({ model: 'grok-4', messages: [{ role: 'user', content: 'for the dashboard' }] });
+  const page = await browser.newPage({ viewport: { width: 1280, height: 1100 } });
+  await signIn(page, '#dashboard');
+  await page.waitForFunction(() => Number(document.querySelector('#stat-requests')?.textContent) > 0);
+  expect(await page.locator('#chart-outcomes svg rect').count()).toBeGreaterThan(0);
+  expect(await page.locator('#chart-latency svg path.line').count()).toBeGreaterThan(0);
+  expect(await page.locator('#chart-pool-history svg rect').count()).toBeGreaterThan(0);
+  expect(await page.locator('#chart-quota svg rect').count()).toBe(2);
+  await page.screenshot({ path: screenshotPath('11-dashboard'), fullPage: true });
+  await page.close();
+}, 60_000);
+
+test('media page: counts, previews, delete one, clear all; names outside the cache are refused', async () => {
+  const { mkdirSync, writeFileSync, existsSync } = await import('node:fs');
+  const { join } = await import('node:path');
+  const png = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==', 'base64');
+  const imageFolder = join(harness.dataDir, 'tmp', 'image');
+  mkdirSync(imageFolder, { recursive: true });
+  for (let index = 0; index < 3; index += 1) writeFileSync(join(imageFolder, `cached-${index}.png`), png);
+  const traversal = await harness.admin('/v1/admin/console/media/delete', { method: 'POST', body: JSON.stringify({ kind: 'image', names: ['../../config.toml'] }) });
+  expect(traversal.status).toBe(400);
+
+  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  await signIn(page, '#media');
+  await page.waitForFunction(() => document.querySelectorAll('#media-grid .media-item').length === 3);
+  expect(await page.textContent('#media-tabs [data-kind=image]')).toContain('· 3 ·');
+  await page.waitForFunction(() => [...document.querySelectorAll('#media-grid img')].every((image) => (image as HTMLImageElement).complete && (image as HTMLImageElement).naturalWidth === 1));
+  await page.screenshot({ path: screenshotPath('12-media') });
+  page.on('dialog', (dialog) => dialog.accept());
+  await page.click('#media-grid .media-item[data-name="cached-1.png"] button');
+  await page.waitForFunction(() => document.querySelectorAll('#media-grid .media-item').length === 2);
+  expect(existsSync(join(imageFolder, 'cached-1.png'))).toBe(false);
+  await page.click('#media-clear');
+  await page.waitForFunction(() => document.querySelectorAll('#media-grid .media-item').length === 0);
+  expect(existsSync(join(imageFolder, 'cached-0.png'))).toBe(false);
+  await page.close();
+}, 60_000);
+
+test('with the default password the console says so on every page', async () => {
+  const defaults = await startHarness({ env: { GROK2API_APP_APP_KEY: 'grok2api' } });
+  const page = await browser.newPage({ viewport: { width: 1280, height: 700 } });
+  try {
+    await page.goto(`${defaults.server.url}/admin`);
+    await page.fill('#login-password', 'grok2api');
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('#app-view:not([hidden])');
+    for (const view of ['#accounts', '#keys', '#config', '#media', '#dashboard']) {
+      await page.goto(`${defaults.server.url}/admin${view}`);
+      await page.waitForSelector('#app-view:not([hidden])');
+      expect(await page.isVisible('#default-password-banner')).toBe(true);
+    }
+    await page.screenshot({ path: screenshotPath('13-default-password') });
+  } finally {
+    await page.close();
+    await defaults.stop();
+  }
+}, 60_000);

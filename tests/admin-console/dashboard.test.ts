@@ -1,0 +1,49 @@
+import { afterAll, beforeAll, expect, test } from 'bun:test';
+import { API_KEY, startHarness, type Harness } from '../helpers/gateway-harness';
+import { summariseUsage } from '../../src/admin-console/dashboard/usage-summary';
+import { openSqliteStorage } from '../../src/storage/sqlite/sqlite-storage';
+import { USAGE_COLLECTION } from '../../src/usage/usage-recorder';
+
+let harness: Harness;
+beforeAll(async () => {
+  harness = await startHarness();
+});
+afterAll(() => harness.stop());
+
+test('the dashboard counts the requests made, by model, with pool health and top keys', async () => {
+  for (const model of ['grok-4', 'grok-4', 'grok-3']) {
+    await harness.client.chat.completions.create({ model, messages: [{ role: 'user', content: 'dashboard' }] });
+  }
+  let dashboard: any;
+  for (let attempt = 0; attempt < 50; attempt += 1) {
+    dashboard = await (await harness.admin('/v1/admin/console/dashboard?hours=1')).json();
+    if (dashboard.usage.totals.requests === 3) break;
+    await Bun.sleep(20);
+  }
+  expect(dashboard.usage.totals).toMatchObject({ requests: 3, failed: 0, by_model: { 'grok-4': 2, 'grok-3': 1 } });
+  expect(dashboard.usage.buckets).toHaveLength(48);
+  expect(dashboard.usage.buckets.at(-1).requests + dashboard.usage.buckets.at(-2).requests).toBe(3);
+  expect(dashboard.usage.top_keys[0].requests).toBe(3);
+  expect(JSON.stringify(dashboard)).not.toContain(API_KEY);
+  expect(dashboard.pools.ssoBasic).toMatchObject({ total: 1, active: 1 });
+  expect(dashboard.pool_history.at(-1)).toMatchObject({ active: 1 });
+  expect((await harness.admin('/v1/admin/console/dashboard?hours=0')).status).toBe(400);
+});
+
+test('usage summary: buckets, failures and latency percentiles (fixed times)', async () => {
+  const storage = openSqliteStorage({ path: ':memory:' });
+  const until = 10 * 3_600_000;
+  const put = (at: number, outcome: string, latencyMs: number) =>
+    storage.records.put(USAGE_COLLECTION, `${at.toString().padStart(15, '0')}-${latencyMs}`, {
+      at, apiKeyId: 'k1', apiKey: 'sk-…1234', model: 'grok-4', accountId: 'a', account: 'a', outcome, latencyMs, bytes: 0, promptTokens: 0, completionTokens: 0,
+    });
+  await put(until - 30 * 60_000, 'completed', 100);
+  await put(until - 30 * 60_000, 'failed', 300);
+  await put(until - 5 * 3_600_000, 'completed', 50); // outside a 1-hour window
+  const summary = await summariseUsage(storage.records, { since: until - 3_600_000, until, buckets: 2 });
+  expect(summary.bucket_ms).toBe(1_800_000);
+  expect(summary.buckets[1]).toMatchObject({ requests: 2, failed: 1, latency_mean_ms: 200, latency_p95_ms: 300 });
+  expect(summary.buckets[0]).toMatchObject({ requests: 0, latency_mean_ms: null });
+  expect(summary.top_keys).toEqual([{ id: 'k1', key: 'sk-…1234', requests: 2, failed: 1 }]);
+  await storage.close();
+});
