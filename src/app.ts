@@ -33,6 +33,7 @@ import { UsageRecorder } from './usage/usage-recorder';
 import { usageRoutes } from './usage/usage-routes';
 import { VERSION } from './version';
 import { createMediaServices, mediaFeature } from './media/media-feature';
+import { requestLimits } from './security/request-limits';
 
 export interface AppDependencies {
   config: ConfigStore;
@@ -78,6 +79,7 @@ export function createApp(deps: AppDependencies) {
     .use(requestLog(deps.logger, config))
     .use(httpMetrics(metrics))
     .use(errorHandler({ logger: deps.logger, routes: () => app.routes, renderers: [renderAnthropicError] }))
+    .use(requestLimits({ config, render: (error, request) => renderAnthropicError(error, request) ?? error.toResponse() }))
     .use(
       openapi({
         path: '/docs',

@@ -43,7 +43,7 @@ async function loadAll(attachments: AttachmentSource[], config: Config, deps: Tu
   try {
     return await Promise.all(
       attachments.map((attachment) =>
-        loadAttachment(attachment, { maxBytes: MAX_ATTACHMENT_BYTES, timeoutMs: config.asset.download_timeout * 1000, fetch: deps.fetch, signal }),
+        loadAttachment(attachment, { maxBytes: MAX_ATTACHMENT_BYTES, timeoutMs: config.asset.download_timeout * 1000, fetch: deps.fetch, signal, maxImagePixels: config.limits.max_image_pixels }),
       ),
     );
   } catch (error) {
