@@ -56,7 +56,13 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   config.subscribe((next) => logger.configureFiles(rotationFromConfig(next.log)));
   for (const warning of config.warnings) logger.warn('config', { warning });
 
-  const storage = await openStorage({ type: env.SERVER_STORAGE_TYPE || 'local', url: env.SERVER_STORAGE_URL, dataDir });
+  const storage = await openStorage({
+    type: env.SERVER_STORAGE_TYPE || 'local',
+    url: env.SERVER_STORAGE_URL,
+    dataDir,
+    secretKey: env.GROK2API_SECRET_KEY,
+    onTokensEncrypted: (count) => logger.info('encrypted stored account tokens with GROK2API_SECRET_KEY', { count }),
+  });
   const imported = (await storage.accounts.count()) === 0 ? await importTokenJson(storage, join(dataDir, 'token.json')) : null;
   if (imported) logger.info('imported token.json', { added: imported.added, duplicates: imported.duplicates, invalid: imported.invalid });
 
