@@ -9,6 +9,7 @@ import { importTokenJson } from './storage/import-token-json';
 import { openStorage } from './storage';
 import { createUpstreamFetch } from './upstream/egress/browser-fetch';
 import { bodyCeilingBytes } from './security/request-limits';
+import { webPolicy } from './security/web-policy';
 import { GrokClient } from './upstream/grok/client';
 import { join } from 'node:path';
 import { startBackgroundJobs } from './ops/start-background-jobs';
@@ -109,7 +110,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const hostname = options.hostname ?? (env.SERVER_HOST || '0.0.0.0');
   // The hard cap for every body, chunked ones included; per-route limits are checked in src/security/request-limits.ts.
   const maxRequestBodySize = bodyCeilingBytes(settings.limits);
-  const server = Bun.serve({ fetch: (request) => app.handle(request), port, hostname, reusePort: options.reusePort, idleTimeout: 255, maxRequestBodySize });
+  const server = Bun.serve({ fetch: webPolicy((request) => app.handle(request), () => config.get()), port, hostname, reusePort: options.reusePort, idleTimeout: 255, maxRequestBodySize });
   const url = `http://${hostname === '0.0.0.0' ? '127.0.0.1' : hostname}:${server.port}`;
   logger.info('grok2api listening', { url, storage: storage.kind, dataDir, accounts: await storage.accounts.count(), instance: instance.id });
 

@@ -235,6 +235,14 @@ export const LimitsSection = Type.Object({
   max_image_pixels: count(100_000_000, 'Largest image (width × height, read from its header) accepted as an attachment or edit/video reference', 1),
 });
 
+const origins = (defaultValue: string[], description: string) => Type.Array(Type.String(), { default: defaultValue, description });
+
+export const CorsSection = Type.Object({
+  api_origins: origins(['*'], 'Browser origins allowed to call the /v1 API (e.g. ["https://app.example.com"]); "*" = any origin, never with credentials'),
+  admin_origins: origins([], 'Browser origins allowed to call /v1/admin cross-origin; empty = none (the console is same-origin)'),
+  max_age: count(600, 'Seconds browsers may cache a CORS preflight answer'),
+});
+
 export const ConfigSchema = Type.Object({
   app: AppSection,
   proxy: ProxySection,
@@ -254,6 +262,7 @@ export const ConfigSchema = Type.Object({
   metrics: MetricsSection,
   diagnostics: DiagnosticsSection,
   limits: LimitsSection,
+  cors: CorsSection,
 });
 
 export type Config = Static<typeof ConfigSchema>;
