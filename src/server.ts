@@ -32,6 +32,8 @@ export interface RunningServer {
   port: number;
   /** Stops accepting, lets running requests (streams too) finish up to the grace period, closes storage. */
   stop(graceMs?: number): Promise<void>;
+  /** The account pool, for tests and benchmarks that check leases and counters (bench/soak.ts). */
+  pool: AccountPool;
 }
 
 function booleanEnv(value: string | undefined, fallback: boolean): boolean {
@@ -117,6 +119,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   return {
     url,
     port: server.port ?? port,
+    pool,
     async stop(graceMs = 30_000) {
       jobs.stopAll();
       clearance.stop();
