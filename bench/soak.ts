@@ -68,9 +68,13 @@ function seededRandom(seed: number): () => number {
 
 const megabytes = (bytes: number) => Math.round((bytes / 1024 / 1024) * 10) / 10;
 
+const ALL_FAULTS = ['server_error', 'rate_limited', 'stall', 'cut', 'inband_error', 'stream_errors', 'slow_first_byte', 'malformed', 'status'] as const;
+/** SOAK_FAULTS=stall,cut narrows the faults (to find which one a failure comes from). */
+const FAULT_KINDS = (process.env.SOAK_FAULTS !== undefined ? process.env.SOAK_FAULTS.split(',').filter(Boolean) : [...ALL_FAULTS]) as (typeof ALL_FAULTS)[number][];
+
 function randomFault(random: () => number): Fault {
   const pick = <T>(items: readonly T[]) => items[Math.floor(random() * items.length)]!;
-  const kind = pick(['server_error', 'rate_limited', 'stall', 'cut', 'inband_error', 'stream_errors', 'slow_first_byte', 'malformed', 'status'] as const);
+  const kind = pick(FAULT_KINDS);
   if (kind === 'stall' || kind === 'cut' || kind === 'malformed') return { kind, afterFrames: 1 + Math.floor(random() * 4) };
   if (kind === 'slow_first_byte') return { kind, delayMs: 50 + Math.floor(random() * 300) };
   if (kind === 'status') return { kind, status: pick([400, 404, 500, 502, 503]) };
@@ -108,6 +112,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
       GROK2API_TOKEN_MAX_INFLIGHT_PER_ACCOUNT: '40',
       // A stalled upstream stream is cut after 2 s of silence, so stall faults end by themselves.
       GROK2API_CHAT_STREAM_TIMEOUT: '2',
+      GROK2API_CHAT_TIMEOUT: '5',
       GROK2API_RETRY_MAX_RETRY: '3',
     },
     port: 0,
@@ -144,8 +149,10 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
   const deadline = startedAt + options.durationMs;
 
   const faults = setInterval(() => {
-    simulator.enqueueFault(randomFault(random));
-    faultsQueued++;
+    if (FAULT_KINDS.length > 0) {
+      simulator.enqueueFault(randomFault(random));
+      faultsQueued++;
+    }
     simulator.requests.length = 0; // the log would otherwise grow with the soak and blur the memory figures
     rssPeak = Math.max(rssPeak, process.memoryUsage().rss);
   }, options.faultEveryMs ?? 100);
@@ -234,15 +241,23 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
   };
 }
 
-if (import.meta.main) {
+if (import.meta.main && !process.env.BUN_CONFIG_MAX_HTTP_REQUESTS) {
+  // The clients and the gateway share this process, so they share Bun's fetch limit (256 at once
+  // by default): hundreds of waiting clients would starve the gateway's own upstream calls. Run
+  // again with a higher limit, which must be set before the process starts.
+  const child = Bun.spawn([process.execPath, ...process.argv.slice(1)], { env: { ...process.env, BUN_CONFIG_MAX_HTTP_REQUESTS: '8192' }, stdout: 'inherit', stderr: 'inherit' });
+  process.exit(await child.exited);
+} else if (import.meta.main) {
   const report = await runSoak({
     durationMs: Number(process.env.SOAK_SECONDS ?? 60) * 1000,
     clients: Number(process.env.SOAK_CLIENTS ?? 300),
     accounts: Number(process.env.SOAK_ACCOUNTS ?? 16),
     seed: Number(process.env.SOAK_SEED ?? 9),
+    faultEveryMs: Number(process.env.SOAK_FAULT_EVERY_MS ?? 100),
   });
   console.log(JSON.stringify(report, null, 2));
-  const healthy = report.stuck === 0 && Object.keys(report.leakedInFlight).length === 0 && report.streamsInFlight === 0 && report.chargeWithinBounds && report.accountsChargedBeyondUpstream.length === 0;
+  console.log(`SOAK_REPORT ${JSON.stringify(report)}`);
+  const healthy = report.stuck === 0 && (report.otherStatuses.network ?? 0) === 0 && Object.keys(report.leakedInFlight).length === 0 && report.streamsInFlight === 0 && report.chargeWithinBounds && report.accountsChargedBeyondUpstream.length === 0;
   console.log(healthy ? 'soak: OK' : 'soak: FAILED');
   process.exit(healthy ? 0 : 1);
 }
