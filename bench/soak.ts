@@ -114,6 +114,8 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
       GROK2API_CHAT_STREAM_TIMEOUT: '2',
       GROK2API_CHAT_TIMEOUT: '5',
       GROK2API_RETRY_MAX_RETRY: '3',
+      // Accounts cooled by rate_limited faults are re-synced (the simulator has quota) instead of staying out for 5 minutes.
+      GROK2API_TOKEN_ON_DEMAND_REFRESH_MIN_INTERVAL_SEC: '1',
     },
     port: 0,
     hostname: '127.0.0.1',
@@ -170,6 +172,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
         if (response.status === 200 && (stream ? text.includes('data: [DONE]') && !text.includes('"error"') : text.includes('"choices"'))) completed++;
         else if (response.status === 200 || response.status >= 500) upstreamErrors++;
         else otherStatuses[response.status] = (otherStatuses[response.status] ?? 0) + 1;
+        if (response.status === 429) await Bun.sleep(50); // a real client backs off; a hot loop would only measure 429s
       } catch {
         if (controller.signal.aborted) aborted++;
         else otherStatuses.network = (otherStatuses.network ?? 0) + 1;
