@@ -8,7 +8,9 @@ import { AccountPool } from './pool/account-pool';
 import { importTokenJson } from './storage/import-token-json';
 import { openStorage } from './storage';
 import { createUpstreamFetch } from './upstream/egress/browser-fetch';
-import { bodyCeilingBytes } from './security/request-limits';
+import { bodyCeilingBytes, limitUndeclaredBodies } from './security/request-limits';
+import { renderAnthropicError } from './anthropic/errors';
+import type { ApiError } from './openai/errors';
 import { webPolicy } from './security/web-policy';
 import { GrokClient } from './upstream/grok/client';
 import { join } from 'node:path';
@@ -112,7 +114,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const hostname = options.hostname ?? (env.SERVER_HOST || '0.0.0.0');
   // The hard cap for every body, chunked ones included; per-route limits are checked in src/security/request-limits.ts.
   const maxRequestBodySize = bodyCeilingBytes(settings.limits);
-  const server = Bun.serve({ fetch: webPolicy((request) => app.handle(request), () => config.get()), port, hostname, reusePort: options.reusePort, idleTimeout: 255, maxRequestBodySize });
+  const limitOptions = { config: () => config.get(), render: (error: ApiError, request: Request) => renderAnthropicError(error, request) ?? error.toResponse() };
+  const server = Bun.serve({ fetch: webPolicy(limitUndeclaredBodies((request) => app.handle(request), limitOptions), () => config.get()), port, hostname, reusePort: options.reusePort, idleTimeout: 255, maxRequestBodySize });
   const url = `http://${hostname === '0.0.0.0' ? '127.0.0.1' : hostname}:${server.port}`;
   logger.info('grok2api listening', { url, storage: storage.kind, dataDir, accounts: await storage.accounts.count(), instance: instance.id });
 

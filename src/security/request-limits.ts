@@ -75,3 +75,34 @@ export function requestLimits({ config, render }: RequestLimitsOptions) {
       if (problem) throw new ApiError({ status: 400, message: problem.message, param: problem.param || null, code: 'limit_exceeded' });
     });
 }
+
+/**
+ * A body sent without Content-Length (chunked) is read here up to its route's limit, so it gets
+ * the same 413 in the route's API shape as a declared one; within the limit the handler receives
+ * it as a normal, sized body. SDKs send Content-Length, so this path is rare and buffering is fine.
+ */
+export function limitUndeclaredBodies(handle: (request: Request) => Response | Promise<Response>, options: RequestLimitsOptions) {
+  return async (request: Request): Promise<Response> => {
+    if (!request.body || request.headers.has('content-length')) return handle(request);
+    const limit = bodyLimitFor(pathnameOf(request.url), options.config().limits);
+    const reader = request.body.getReader();
+    const chunks: Uint8Array[] = [];
+    let total = 0;
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      total += value.byteLength;
+      if (total > limit) {
+        await reader.cancel().catch(() => {});
+        const error = new ApiError({ status: 413, message: `The request body is over ${limit} bytes, the most this route accepts.`, param: 'body', code: 'request_too_large' });
+        return options.render(error, request);
+      }
+      chunks.push(value);
+    }
+    const body = Buffer.concat(chunks, total);
+    const headers = new Headers(request.headers);
+    headers.delete('transfer-encoding');
+    headers.set('content-length', String(total));
+    return handle(new Request(request.url, { method: request.method, headers, body, signal: request.signal }));
+  };
+}

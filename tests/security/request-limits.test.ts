@@ -108,6 +108,25 @@ describe('request limits at the HTTP boundary', () => {
     expect((await edit.json()).error).toMatchObject({ param: 'image', code: 'image_too_large' });
   });
 
+  test('a chunked body (no Content-Length) over the route limit gets the same 413; a small one is served', async () => {
+    const chunked = (text: string) =>
+      new ReadableStream({
+        start(controller) {
+          const bytes = new TextEncoder().encode(text);
+          for (let offset = 0; offset < bytes.length; offset += 65_536) controller.enqueue(bytes.subarray(offset, offset + 65_536));
+          controller.close();
+        },
+      });
+    const send = (text: string) =>
+      fetch(`${harness.server.url}/v1/chat/completions`, { method: 'POST', headers: { authorization: `Bearer ${API_KEY}`, 'content-type': 'application/json' }, body: chunked(text), duplex: 'half' } as RequestInit);
+    const big = await send(JSON.stringify({ model: 'grok-4', messages: [{ role: 'user', content: 'x'.repeat(1_200_000) }] }));
+    expect(big.status).toBe(413);
+    expect((await big.json()).error).toMatchObject({ param: 'body', code: 'request_too_large' });
+    const small = await send(JSON.stringify({ model: 'grok-4', messages: [{ role: 'user', content: 'hello' }] }));
+    expect(small.status).toBe(200);
+    expect((await small.json()).choices[0].message.content).toBeTruthy();
+  });
+
   test('a small request still works', async () => {
     const completion = await harness.client.chat.completions.create({ model: 'grok-4', messages: [{ role: 'user', content: 'hello' }] });
     expect(completion.choices[0]?.message.content).toBeTruthy();
