@@ -5,6 +5,9 @@
  *
  *   npm run bench                       # defaults
  *   BENCH_REQUESTS=400 BENCH_CONCURRENCY=32 npm run bench
+ *
+ * A minimal Bun pass-through proxy (bench/pass-through-proxy.ts) in front of the same simulator
+ * is measured in the same run: the "× proxy" column is the gateway's throughput as a share of it.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -97,10 +100,13 @@ const gateway = await startProcess(
   /"url":"(http:\/\/[^"]+)"/,
 );
 
+// The same upstream request as `direct`, through a bare Bun proxy: the floor any gateway adds.
+const proxy = await startProcess([bun, 'bench/pass-through-proxy.ts'], { PROXY_UPSTREAM: simulator.url }, /listening on (http:\/\/\S+)/);
+
 const message = 'Summarise the plot of a short story about a lighthouse keeper in three sentences.';
 let directIndex = 0;
-const direct = () =>
-  fetch(`${simulator.url}/rest/app-chat/conversations/new`, {
+const grokTurn = (base: string) => () =>
+  fetch(`${base}/rest/app-chat/conversations/new`, {
     method: 'POST',
     headers: {
       'content-type': 'application/json',
@@ -109,6 +115,8 @@ const direct = () =>
     },
     body: JSON.stringify({ message, modeId: 'fast', temporary: true, fileAttachments: [] }),
   });
+const direct = grokTurn(simulator.url);
+const viaProxy = grokTurn(proxy.url);
 const viaGateway = (stream: boolean) => () =>
   fetch(`${gateway.url}/v1/chat/completions`, {
     method: 'POST',
@@ -121,13 +129,13 @@ try {
   for (const concurrency of [1, CONCURRENCY]) {
     const count = concurrency === 1 ? Math.min(REQUESTS, 200) : REQUESTS;
     const baseline = await run('simulator direct', direct, concurrency, count);
-    const rows = [baseline, await run('gateway non-streaming', viaGateway(false), concurrency, count), await run('gateway streaming', viaGateway(true), concurrency, count)];
+    const floor = await run('pass-through proxy', viaProxy, concurrency, count);
+    const rows = [baseline, floor, await run('gateway non-streaming', viaGateway(false), concurrency, count), await run('gateway streaming', viaGateway(true), concurrency, count)];
     console.log(`concurrency ${concurrency}:`);
-    console.log('  scenario                 p50 ms   p99 ms  ttfb p50   req/s   added p50 ms  latency ×  throughput ×');
+    console.log('  scenario                 p50 ms   p99 ms  ttfb p50   req/s   added p50 ms  added p99 ms  vs proxy p50 ms  throughput × direct  × proxy');
     for (const row of rows) {
-      const added = row.p50 - baseline.p50;
       console.log(
-        `  ${row.label.padEnd(22)} ${row.p50.toFixed(2).padStart(8)} ${row.p99.toFixed(2).padStart(8)} ${row.ttfb50.toFixed(2).padStart(9)} ${row.throughput.toFixed(0).padStart(7)} ${added.toFixed(2).padStart(14)} ${(row.p50 / baseline.p50).toFixed(2).padStart(10)} ${(row.throughput / baseline.throughput).toFixed(2).padStart(12)}`,
+        `  ${row.label.padEnd(22)} ${row.p50.toFixed(2).padStart(8)} ${row.p99.toFixed(2).padStart(8)} ${row.ttfb50.toFixed(2).padStart(9)} ${row.throughput.toFixed(0).padStart(7)} ${(row.p50 - baseline.p50).toFixed(2).padStart(14)} ${(row.p99 - baseline.p99).toFixed(2).padStart(13)} ${(row.p50 - floor.p50).toFixed(2).padStart(16)} ${(row.throughput / baseline.throughput).toFixed(2).padStart(19)} ${(row.throughput / floor.throughput).toFixed(2).padStart(8)}`,
       );
     }
     console.log();
@@ -135,6 +143,7 @@ try {
 } finally {
   gateway.child.kill('SIGTERM');
   simulator.child.kill('SIGTERM');
-  await Promise.all([gateway.child.exited, simulator.child.exited]);
+  proxy.child.kill('SIGTERM');
+  await Promise.all([gateway.child.exited, simulator.child.exited, proxy.child.exited]);
   rmSync(dataDir, { recursive: true, force: true });
 }

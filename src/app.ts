@@ -43,6 +43,7 @@ import { clientKeysRoutes } from './client-keys/client-keys-routes';
 import { functionRoutes } from './playground/function-routes';
 import { playgroundPages } from './playground/playground-pages';
 import { createMediaServices, mediaFeature } from './media/media-feature';
+import { requestLimits } from './security/request-limits';
 
 export interface AppDependencies {
   config: ConfigStore;
@@ -93,6 +94,7 @@ export function createApp(deps: AppDependencies) {
     .use(clientKeys.plugin())
     .use(httpMetrics(metrics))
     .use(errorHandler({ logger: deps.logger, routes: () => app.routes, renderers: [renderAnthropicError] }))
+    .use(requestLimits({ config, render: (error, request) => renderAnthropicError(error, request) ?? error.toResponse() }))
     .use(
       openapi({
         path: '/docs',

@@ -9,6 +9,10 @@ import { AccountPool } from './pool/account-pool';
 import { importTokenJson } from './storage/import-token-json';
 import { openStorage } from './storage';
 import { createUpstreamFetch } from './upstream/egress/browser-fetch';
+import { bodyCeilingBytes, limitUndeclaredBodies } from './security/request-limits';
+import { renderAnthropicError } from './anthropic/errors';
+import type { ApiError } from './openai/errors';
+import { webPolicy } from './security/web-policy';
 import { GrokClient } from './upstream/grok/client';
 import { join } from 'node:path';
 import { startBackgroundJobs } from './ops/start-background-jobs';
@@ -31,6 +35,8 @@ export interface RunningServer {
   port: number;
   /** Stops accepting, lets running requests (streams too) finish up to the grace period, closes storage. */
   stop(graceMs?: number): Promise<void>;
+  /** The account pool, for tests and benchmarks that check leases and counters (bench/soak.ts). */
+  pool: AccountPool;
 }
 
 function booleanEnv(value: string | undefined, fallback: boolean): boolean {
@@ -56,7 +62,13 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   config.subscribe((next) => logger.configureFiles(rotationFromConfig(next.log)));
   for (const warning of config.warnings) logger.warn('config', { warning });
 
-  const storage = await openStorage({ type: env.SERVER_STORAGE_TYPE || 'local', url: env.SERVER_STORAGE_URL, dataDir });
+  const storage = await openStorage({
+    type: env.SERVER_STORAGE_TYPE || 'local',
+    url: env.SERVER_STORAGE_URL,
+    dataDir,
+    secretKey: env.GROK2API_SECRET_KEY,
+    onTokensEncrypted: (count) => logger.info('encrypted stored account tokens with GROK2API_SECRET_KEY', { count }),
+  });
   const imported = (await storage.accounts.count()) === 0 ? await importTokenJson(storage, join(dataDir, 'token.json')) : null;
   if (imported) logger.info('imported token.json', { added: imported.added, duplicates: imported.duplicates, invalid: imported.invalid });
 
@@ -114,13 +126,17 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const app = createApp({ config, storage, pool, grok, logger, dataDir, metrics, upstreamHealth, instance, capture, clearance });
   const port = options.port ?? Number(env.SERVER_PORT || 8000);
   const hostname = options.hostname ?? (env.SERVER_HOST || '0.0.0.0');
-  const server = Bun.serve({ fetch: (request) => app.handle(request), port, hostname, reusePort: options.reusePort, idleTimeout: 255 });
+  // The hard cap for every body, chunked ones included; per-route limits are checked in src/security/request-limits.ts.
+  const maxRequestBodySize = bodyCeilingBytes(settings.limits);
+  const limitOptions = { config: () => config.get(), render: (error: ApiError, request: Request) => renderAnthropicError(error, request) ?? error.toResponse() };
+  const server = Bun.serve({ fetch: webPolicy(limitUndeclaredBodies((request) => app.handle(request), limitOptions), () => config.get()), port, hostname, reusePort: options.reusePort, idleTimeout: 255, maxRequestBodySize });
   const url = `http://${hostname === '0.0.0.0' ? '127.0.0.1' : hostname}:${server.port}`;
   logger.info('grok2api listening', { url, storage: storage.kind, dataDir, accounts: await storage.accounts.count(), instance: instance.id });
 
   return {
     url,
     port: server.port ?? port,
+    pool,
     async stop(graceMs = 30_000) {
       jobs.stopAll();
       clearance.stop();

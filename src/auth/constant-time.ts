@@ -10,9 +10,26 @@ export function secretsEqual(candidate: string, expected: string): boolean {
   return timingSafeEqual(left, right) && expected.length > 0;
 }
 
+const digest = (value: string) => createHash('sha256').update(value, 'utf8').digest();
+
+/** Digests of configured keys, computed once per key value rather than on every request. */
+const keyDigests = new Map<string, Buffer>();
+const MAX_CACHED_KEYS = 1024;
+
+function keyDigest(key: string): Buffer {
+  let value = keyDigests.get(key);
+  if (!value) {
+    if (keyDigests.size >= MAX_CACHED_KEYS) keyDigests.clear(); // keys rotated many times: start over
+    value = digest(key);
+    keyDigests.set(key, value);
+  }
+  return value;
+}
+
 /** True when the candidate matches any of the keys; every key is compared, whatever matches. */
 export function matchesAnyKey(candidate: string, keys: readonly string[]): boolean {
+  const candidateDigest = digest(candidate);
   let matched = false;
-  for (const key of keys) matched = secretsEqual(candidate, key) || matched;
+  for (const key of keys) matched = (timingSafeEqual(candidateDigest, keyDigest(key)) && key.length > 0) || matched;
   return matched;
 }

@@ -25,9 +25,10 @@ export async function migrateCommand(argv: readonly string[], context: CommandCo
   const toUrl = textOption(parsed, 'to-url');
   if (fromType === toType && (fromUrl ?? '') === (toUrl ?? '')) throw new UsageError('source and target are the same storage');
 
-  const source = await openStorage({ type: fromType, url: fromUrl, dataDir });
+  const secretKey = context.env.GROK2API_SECRET_KEY;
+  const source = await openStorage({ type: fromType, url: fromUrl, dataDir, secretKey });
   try {
-    const target = await openStorage({ type: toType, url: toUrl, dataDir });
+    const target = await openStorage({ type: toType, url: toUrl, dataDir, secretKey });
     try {
       const accounts = await source.accounts.list();
       const { added, duplicates } = await target.accounts.insert(accounts.map(asNewAccount));

@@ -38,8 +38,11 @@ export interface EnvironmentOverrides {
 // Longest first, so GROK2API_IMAGINE_FAST_SIZE is imagine_fast.size and never image.*.
 const SECTIONS_LONGEST_FIRST = [...SECTION_NAMES].sort((a, b) => b.length - a.length);
 
+/** GROK2API_ variables that are not config keys: read where they are used, never stored in config. */
+const NOT_CONFIG_KEYS = new Set(['GROK2API_SECRET_KEY']);
+
 function locate(variable: string): { section: SectionName; key: string } | { unknown: true } | null {
-  if (!variable.startsWith(PREFIX)) return null;
+  if (!variable.startsWith(PREFIX) || NOT_CONFIG_KEYS.has(variable)) return null;
   const rest = variable.slice(PREFIX.length);
   for (const section of SECTIONS_LONGEST_FIRST) {
     const sectionPrefix = `${section.toUpperCase()}_`;

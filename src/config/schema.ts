@@ -223,6 +223,27 @@ export const MetricsSection = Type.Object({
   token: text('', 'Bearer token scrapers must send to /metrics (empty: open, like /health)'),
 });
 
+export const LimitsSection = Type.Object({
+  max_body_mb: count(32, 'Largest request body (MB) of the JSON API routes (chat, responses, messages, images); larger is refused with 413', 1),
+  max_upload_body_mb: count(64, 'Largest request body (MB) of the multipart upload routes (/v1/images/edits, /v1/videos)', 1),
+  max_admin_body_mb: count(64, 'Largest request body (MB) of the admin API (token import)', 1),
+  max_messages: count(2048, 'Most messages (chat, messages) or input items (responses) in one request', 1),
+  max_content_parts: count(512, 'Most content parts in one message', 1),
+  max_tools: count(256, 'Most tools (functions) in one request', 1),
+  max_array_items: count(10000, 'Most items of any other array (and fields of any object) in a request body', 1),
+  max_string_chars: count(4_000_000, 'Longest string in a request body, in characters (data: URIs are bounded by the body size instead)', 1),
+  max_json_depth: count(64, 'Deepest nesting of a request body', 2),
+  max_image_pixels: count(100_000_000, 'Largest image (width × height, read from its header) accepted as an attachment or edit/video reference', 1),
+});
+
+const origins = (defaultValue: string[], description: string) => Type.Array(Type.String(), { default: defaultValue, description });
+
+export const CorsSection = Type.Object({
+  api_origins: origins(['*'], 'Browser origins allowed to call the /v1 API (e.g. ["https://app.example.com"]); "*" = any origin, never with credentials'),
+  admin_origins: origins([], 'Browser origins allowed to call /v1/admin cross-origin; empty = none (the console is same-origin)'),
+  max_age: count(600, 'Seconds browsers may cache a CORS preflight answer'),
+});
+
 export const ConfigSchema = Type.Object({
   app: AppSection,
   proxy: ProxySection,
@@ -241,6 +262,8 @@ export const ConfigSchema = Type.Object({
   upstream: UpstreamSection,
   metrics: MetricsSection,
   diagnostics: DiagnosticsSection,
+  limits: LimitsSection,
+  cors: CorsSection,
 });
 
 export type Config = Static<typeof ConfigSchema>;

@@ -43,7 +43,7 @@ async function loadAll(attachments: AttachmentSource[], config: Config, deps: Tu
   try {
     return await Promise.all(
       attachments.map((attachment) =>
-        loadAttachment(attachment, { maxBytes: MAX_ATTACHMENT_BYTES, timeoutMs: config.asset.download_timeout * 1000, fetch: deps.fetch, signal }),
+        loadAttachment(attachment, { maxBytes: MAX_ATTACHMENT_BYTES, timeoutMs: config.asset.download_timeout * 1000, fetch: deps.fetch, signal, maxImagePixels: config.limits.max_image_pixels }),
       ),
     );
   } catch (error) {
@@ -80,6 +80,10 @@ function noAccount(pool: AccountPool, model: CatalogModel): ApiError {
  */
 export async function openUpstreamTurn(request: UpstreamTurnRequest, deps: TurnDependencies): Promise<UpstreamTurn> {
   const config = deps.config();
+  // Grok refuses an empty message (HTTP 400, "message must be a non-empty string"); say so as the client's 400, not our 502.
+  if (request.message.trim() === '' && request.attachments.length === 0) {
+    throw invalidRequest('The conversation has no content to send: every message is empty.', 'messages', 'empty_content');
+  }
   const loaded: LoadedAttachment[] = await loadAll(request.attachments, config, deps, request.signal, request.attachmentParam ?? 'messages');
   const tried = new Set<string>();
   let lastError: UpstreamError | null = null;

@@ -1,3 +1,4 @@
+import { matchesAnyKey } from '../auth/constant-time';
 import { Elysia, t } from 'elysia';
 import type { ClearanceRefresher } from '../cloudflare/clearance-refresher';
 import type { Config } from '../config/schema';
@@ -78,7 +79,8 @@ export function diagnosticsRoutes(deps: DiagnosticsDependencies) {
 function chooseAccount(pool: AccountPool, token: string | undefined): string {
   if (token !== undefined) {
     const wanted = token.trim();
-    if (!pool.accounts().some((account) => account.token === wanted)) throw invalidRequest('token is not an account of the pool.', 'token');
+    // Constant-time, like every secret compare (src/auth/constant-time.ts).
+    if (!matchesAnyKey(wanted, pool.accounts().map((account) => account.token))) throw invalidRequest('token is not an account of the pool.', 'token');
     return wanted;
   }
   const account = pool.accounts({ status: 'active' })[0] ?? pool.accounts()[0];

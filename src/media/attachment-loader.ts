@@ -1,3 +1,4 @@
+import { oversizedImageMessage } from './image-dimensions';
 import { fetchRemoteFile, RemoteFetchError, type RemoteFetchOptions } from './remote-fetch';
 
 export interface AttachmentSource {
@@ -47,8 +48,24 @@ export class AttachmentError extends Error {
   }
 }
 
+export interface AttachmentOptions extends RemoteFetchOptions {
+  /** Largest width × height of an image (read from its header); absent = not checked. */
+  maxImagePixels?: number;
+}
+
+/** Refuses an image whose header declares more pixels than allowed, before it is forwarded. */
+function checkImageSize(loaded: LoadedAttachment, maxImagePixels: number | undefined): LoadedAttachment {
+  const refusal = oversizedImageMessage(loaded.bytes, maxImagePixels);
+  if (refusal) throw new AttachmentError(refusal);
+  return loaded;
+}
+
 /** Turns a client attachment into bytes to upload, fetching URLs only through the address policy. */
-export async function loadAttachment(attachment: AttachmentSource, options: RemoteFetchOptions): Promise<LoadedAttachment> {
+export async function loadAttachment(attachment: AttachmentSource, options: AttachmentOptions): Promise<LoadedAttachment> {
+  return checkImageSize(await loadBytes(attachment, options), options.maxImagePixels);
+}
+
+async function loadBytes(attachment: AttachmentSource, options: RemoteFetchOptions): Promise<LoadedAttachment> {
   if (attachment.source.startsWith('data:')) {
     const decoded = decodeDataUri(attachment.source);
     if (!decoded) throw new AttachmentError('A data URI must be base64 encoded: data:<mime>;base64,<data>.');

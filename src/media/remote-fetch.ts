@@ -17,13 +17,19 @@ export interface RemoteFetchOptions {
   fetch?: typeof fetch;
   lookup?: (hostname: string) => Promise<string[]>;
   signal?: AbortSignal;
+  /** True when the gateway must not connect to this address; tests loosen it to reach a loopback server. */
+  isBlocked?: (address: string) => boolean;
 }
 
 export interface RemoteFile { bytes: Uint8Array; mimeType: string | null; finalUrl: URL }
 
 const defaultLookup = async (hostname: string) => (await dnsLookup(hostname, { all: true, verbatim: true })).map((entry) => entry.address);
 
-async function assertPublicUrl(url: URL, lookup: (hostname: string) => Promise<string[]>): Promise<void> {
+/**
+ * Checks the URL and resolves its host ONCE; the caller connects to the address returned here, so a
+ * DNS answer that changes after the check (rebinding) cannot redirect the connection.
+ */
+async function resolveCheckedAddress(url: URL, lookup: (hostname: string) => Promise<string[]>, isBlocked: (address: string) => boolean): Promise<string> {
   if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new RemoteFetchError('Only http and https URLs can be fetched.', 'invalid');
   if (url.username || url.password) throw new RemoteFetchError('URLs with credentials are not fetched.', 'invalid');
   const hostname = url.hostname.replace(/^\[|\]$/g, '');
@@ -31,9 +37,26 @@ async function assertPublicUrl(url: URL, lookup: (hostname: string) => Promise<s
   const addresses = isIP(hostname) ? [hostname] : await lookup(hostname).catch(() => {
     throw new RemoteFetchError(`Could not resolve ${hostname}.`, 'failed');
   });
-  if (addresses.length === 0 || addresses.some(isBlockedAddress)) {
+  if (addresses.length === 0 || addresses.some(isBlocked)) {
     throw new RemoteFetchError(`The host ${hostname} resolves to a private or reserved address; it is not fetched.`, 'blocked');
   }
+  return addresses[0]!;
+}
+
+/**
+ * The request that reaches exactly `address`: the URL names the IP, the Host header and the TLS
+ * server name (SNI and certificate check) keep the original host name.
+ */
+export function pinnedRequest(url: URL, address: string): { url: URL; headers: Record<string, string>; tls?: { serverName: string } } {
+  const pinned = new URL(url);
+  pinned.hostname = isIP(address) === 6 ? `[${address}]` : address;
+  const hostname = url.hostname.replace(/^\[|\]$/g, '');
+  const named = !isIP(hostname);
+  return {
+    url: pinned,
+    headers: { accept: '*/*', host: url.host },
+    ...(named && url.protocol === 'https:' ? { tls: { serverName: hostname } } : {}),
+  };
 }
 
 async function readLimited(response: Response, maxBytes: number): Promise<Uint8Array> {
@@ -59,12 +82,13 @@ async function readLimited(response: Response, maxBytes: number): Promise<Uint8A
 /**
  * Fetches a client-supplied URL after refusing private destinations, re-checking every redirect
  * hop, with size and time limits. Sends no cookies or credentials of ours.
- * Known gap: the address is checked before connecting, so a DNS answer that changes between the
- * check and the connection (rebinding) is not caught here.
+ * Each hop's host is resolved once and the connection goes to that checked address (see
+ * pinnedRequest), so DNS rebinding between check and connect does not reach a private address.
  */
 export async function fetchRemoteFile(source: string, options: RemoteFetchOptions): Promise<RemoteFile> {
   const doFetch = options.fetch ?? fetch;
   const lookup = options.lookup ?? defaultLookup;
+  const isBlocked = options.isBlocked ?? isBlockedAddress;
   let url: URL;
   try {
     url = new URL(source);
@@ -74,10 +98,11 @@ export async function fetchRemoteFile(source: string, options: RemoteFetchOption
   const timeout = AbortSignal.timeout(options.timeoutMs);
   const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
   for (let hop = 0; hop <= (options.maxRedirects ?? 3); hop++) {
-    await assertPublicUrl(url, lookup);
+    const address = await resolveCheckedAddress(url, lookup, isBlocked);
+    const pinned = pinnedRequest(url, address);
     let response: Response;
     try {
-      response = await doFetch(url, { redirect: 'manual', signal, headers: { accept: '*/*' } });
+      response = await doFetch(pinned.url, { redirect: 'manual', signal, headers: pinned.headers, ...(pinned.tls ? { tls: pinned.tls } : {}) } as RequestInit);
     } catch (error) {
       if (timeout.aborted) throw new RemoteFetchError('Fetching the URL timed out.', 'timeout');
       throw new RemoteFetchError(`Fetching the URL failed: ${(error as Error).message}`, 'failed');
@@ -85,14 +110,26 @@ export async function fetchRemoteFile(source: string, options: RemoteFetchOption
     const location = response.headers.get('location');
     if (response.status >= 300 && response.status < 400 && location) {
       await response.body?.cancel();
-      url = new URL(location, url);
+      try {
+        url = new URL(location, url);
+      } catch {
+        throw new RemoteFetchError('The URL redirected to an invalid location.', 'failed');
+      }
       continue;
     }
     if (!response.ok) {
       await response.body?.cancel();
       throw new RemoteFetchError(`Fetching the URL returned HTTP ${response.status}.`, 'failed');
     }
-    const bytes = await readLimited(response, options.maxBytes);
+    let bytes: Uint8Array;
+    try {
+      bytes = await readLimited(response, options.maxBytes);
+    } catch (error) {
+      // The time limit covers the body too: a server that trickles bytes is cut off like one that never answers.
+      if (error instanceof RemoteFetchError) throw error;
+      if (timeout.aborted) throw new RemoteFetchError('Fetching the URL timed out.', 'timeout');
+      throw new RemoteFetchError(`Reading the URL failed: ${(error as Error).message}`, 'failed');
+    }
     return { bytes, mimeType: response.headers.get('content-type')?.split(';')[0]?.trim() || null, finalUrl: url };
   }
   throw new RemoteFetchError('Too many redirects.', 'failed');

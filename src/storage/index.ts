@@ -3,6 +3,7 @@ import { openMysqlStorage } from './mysql/mysql-storage';
 import { openPostgresStorage } from './postgres/postgres-storage';
 import { openRedisStorage } from './redis/redis-storage';
 import { MEMORY_DATABASE, openSqliteStorage } from './sqlite/sqlite-storage';
+import { applySecretKey } from './encrypted-storage';
 import type { Storage } from './types';
 
 export * from './types';
@@ -16,6 +17,10 @@ export interface OpenStorageOptions {
   url?: string;
   dataDir: string;
   clock?: () => number;
+  /** `GROK2API_SECRET_KEY`: account tokens are encrypted at rest with it (src/storage/encrypted-storage.ts). */
+  secretKey?: string;
+  /** Told how many plain rows were encrypted while opening. */
+  onTokensEncrypted?: (count: number) => void;
 }
 
 const POSTGRES_TYPES = new Set(['pgsql', 'postgres', 'postgresql']);
@@ -30,6 +35,18 @@ function sqlitePath(url: string | undefined, dataDir: string): string {
 
 /** Opens the configured backend; an unknown or unavailable type is an error, never a silent fallback. */
 export async function openStorage(options: OpenStorageOptions): Promise<Storage> {
+  const storage = await openDriver(options);
+  try {
+    const { storage: keyed, migrated } = await applySecretKey(storage, options.secretKey || undefined);
+    if (migrated > 0) options.onTokensEncrypted?.(migrated);
+    return keyed;
+  } catch (error) {
+    await storage.close();
+    throw error;
+  }
+}
+
+async function openDriver(options: OpenStorageOptions): Promise<Storage> {
   const type = options.type.trim().toLowerCase() || 'local';
   if (type === 'local' || type === 'sqlite') {
     return openSqliteStorage({ path: sqlitePath(options.url, options.dataDir), clock: options.clock });

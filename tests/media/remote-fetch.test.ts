@@ -42,8 +42,8 @@ describe('fetchRemoteFile', () => {
   });
 
   test('re-checks every redirect hop', async () => {
-    const fetchStub = (async (url: URL) =>
-      url.hostname === 'example.com'
+    const fetchStub = (async (_url: URL, init: RequestInit) =>
+      new Headers(init.headers).get('host') === 'example.com'
         ? new Response(null, { status: 302, headers: { location: 'http://127.0.0.1:8080/admin' } })
         : new Response('secret')) as unknown as typeof fetch;
     const error = await fetchRemoteFile('https://example.com/image.png', { maxBytes: 100, timeoutMs: 1000, fetch: fetchStub, lookup: publicLookup }).catch((caught) => caught);
@@ -60,6 +60,82 @@ describe('fetchRemoteFile', () => {
     for (const url of ['file:///etc/passwd', 'ftp://example.com/x', 'https://user:pass@example.com/']) {
       const error = await fetchRemoteFile(url, { maxBytes: 100, timeoutMs: 1000, lookup: publicLookup }).catch((caught) => caught);
       expect((error as RemoteFetchError).reason).toBe('invalid');
+    }
+  });
+});
+
+describe('fetchRemoteFile: DNS rebinding, redirects, limits', () => {
+  test('connects to the address it checked, even when the resolver changes its answer (rebinding)', async () => {
+    // First answer public, every later answer loopback: a second resolution at connect time would reach 127.0.0.1.
+    let lookups = 0;
+    const rebindingLookup = async () => (lookups++ === 0 ? ['93.184.216.34'] : ['127.0.0.1']);
+    const seen: { url: string; host: string | null; tls: unknown }[] = [];
+    const fetchStub = (async (url: URL, init: RequestInit & { tls?: unknown }) => {
+      seen.push({ url: String(url), host: new Headers(init.headers).get('host'), tls: init.tls });
+      return new Response('ok');
+    }) as unknown as typeof fetch;
+    const file = await fetchRemoteFile('https://rebind.example.com:8443/a.png?x=1', { maxBytes: 100, timeoutMs: 1000, fetch: fetchStub, lookup: rebindingLookup });
+    expect(new TextDecoder().decode(file.bytes)).toBe('ok');
+    expect(lookups).toBe(1);
+    expect(seen).toEqual([{ url: 'https://93.184.216.34:8443/a.png?x=1', host: 'rebind.example.com:8443', tls: { serverName: 'rebind.example.com' } }]);
+  });
+
+  test('a real connection goes to the pinned address with the original Host header', async () => {
+    const hosts: string[] = [];
+    const server = Bun.serve({ port: 0, hostname: '127.0.0.1', fetch: (request) => (hosts.push(request.headers.get('host') ?? ''), new Response('pinned')) });
+    try {
+      let lookups = 0;
+      // The test policy lets 127.0.0.1 through and refuses 127.0.0.2; the resolver rebinds to 127.0.0.2 after the check.
+      const file = await fetchRemoteFile(`http://files.example:${server.port}/x`, {
+        maxBytes: 100, timeoutMs: 2000, lookup: async () => (lookups++ === 0 ? ['127.0.0.1'] : ['127.0.0.2']), isBlocked: (address) => address !== '127.0.0.1',
+      });
+      expect(new TextDecoder().decode(file.bytes)).toBe('pinned');
+      expect(hosts).toEqual([`files.example:${server.port}`]);
+      expect(lookups).toBe(1);
+    } finally {
+      server.stop(true);
+    }
+  });
+
+  test('a redirect to a blocked address is refused before connecting to it (real server)', async () => {
+    const server = Bun.serve({ port: 0, hostname: '127.0.0.1', fetch: () => new Response(null, { status: 302, headers: { location: 'http://169.254.169.254/latest/meta-data' } }) });
+    try {
+      const error = await fetchRemoteFile(`http://files.example:${server.port}/x`, {
+        maxBytes: 100, timeoutMs: 2000, lookup: async () => ['127.0.0.1'], isBlocked: (address) => address !== '127.0.0.1',
+      }).catch((caught) => caught);
+      expect((error as RemoteFetchError).reason).toBe('blocked');
+    } finally {
+      server.stop(true);
+    }
+  });
+
+  test('too many redirects stop the fetch', async () => {
+    let calls = 0;
+    const fetchStub = (async () => (calls++, new Response(null, { status: 302, headers: { location: '/again' } }))) as unknown as typeof fetch;
+    const error = await fetchRemoteFile('https://example.com/loop', { maxBytes: 100, timeoutMs: 1000, maxRedirects: 2, fetch: fetchStub, lookup: publicLookup }).catch((caught) => caught);
+    expect((error as RemoteFetchError).message).toBe('Too many redirects.');
+    expect(calls).toBe(3);
+  });
+
+  test('a declared Content-Length over the limit is refused without reading', async () => {
+    const fetchStub = (async () => new Response('tiny', { headers: { 'content-length': '5000' } })) as unknown as typeof fetch;
+    const error = await fetchRemoteFile('https://example.com/big', { maxBytes: 100, timeoutMs: 1000, fetch: fetchStub, lookup: publicLookup }).catch((caught) => caught);
+    expect((error as RemoteFetchError).reason).toBe('too_large');
+  });
+
+  test('the time limit also cuts off a body that trickles (real server)', async () => {
+    const server = Bun.serve({
+      port: 0, hostname: '127.0.0.1', idleTimeout: 30,
+      fetch: () => new Response(new ReadableStream({ async pull(controller) { await Bun.sleep(50); controller.enqueue(new Uint8Array(1)); } })),
+    });
+    try {
+      const error = await fetchRemoteFile(`http://files.example:${server.port}/slow`, {
+        maxBytes: 1_000_000, timeoutMs: 300, lookup: async () => ['127.0.0.1'], isBlocked: (address) => address !== '127.0.0.1',
+      }).catch((caught) => caught);
+      expect(error).toBeInstanceOf(RemoteFetchError);
+      expect((error as RemoteFetchError).reason).toBe('timeout');
+    } finally {
+      server.stop(true);
     }
   });
 });

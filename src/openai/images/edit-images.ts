@@ -1,4 +1,5 @@
 import { AttachmentError, loadAttachment, type LoadedAttachment } from '../../media/attachment-loader';
+import { oversizedImageMessage } from '../../media/image-dimensions';
 import { sniffMediaType } from '../../media/media-type';
 import { invalidRequest } from '../errors';
 
@@ -10,13 +11,15 @@ export const MAX_EDIT_IMAGE_BYTES = 50 * 1024 * 1024;
 export const UPSTREAM_EDIT_IMAGES = 3;
 const ACCEPTED = new Set(['image/png', 'image/jpeg', 'image/webp']);
 
-function checked(name: string, bytes: Uint8Array, param: string): LoadedAttachment {
+function checked(name: string, bytes: Uint8Array, param: string, maxImagePixels?: number): LoadedAttachment {
   if (bytes.byteLength === 0) throw invalidRequest(`The image '${name}' is empty.`, param, 'empty_file');
   if (bytes.byteLength > MAX_EDIT_IMAGE_BYTES) throw invalidRequest(`The image '${name}' is larger than 50 MB.`, param, 'file_too_large');
   const mimeType = sniffMediaType(bytes.subarray(0, 16));
   if (!mimeType || !ACCEPTED.has(mimeType)) {
     throw invalidRequest(`The image '${name}' is not a PNG, JPEG or WebP file. Supported: png, jpg, webp.`, param, 'invalid_image_type');
   }
+  const oversized = oversizedImageMessage(bytes, maxImagePixels);
+  if (oversized) throw invalidRequest(oversized, param, 'image_too_large');
   return { name, mimeType, bytes };
 }
 
@@ -25,20 +28,20 @@ function countCheck(count: number, param: string): void {
   if (count > MAX_EDIT_IMAGES) throw invalidRequest(`Too many images. Maximum is ${MAX_EDIT_IMAGES}.`, param, 'invalid_image_count');
 }
 
-export async function imagesFromForm(form: FormData): Promise<LoadedAttachment[]> {
+export async function imagesFromForm(form: FormData, maxImagePixels?: number): Promise<LoadedAttachment[]> {
   const files = [...form.getAll('image'), ...form.getAll('image[]')];
   countCheck(files.length, 'image');
   const loaded: LoadedAttachment[] = [];
   for (const file of files) {
     if (typeof file === 'string') throw invalidRequest("'image' must be uploaded as a file.", 'image', 'invalid_type');
     if (file.size > MAX_EDIT_IMAGE_BYTES) throw invalidRequest(`The image '${file.name}' is larger than 50 MB.`, 'image', 'file_too_large');
-    loaded.push(checked(file.name || 'image', new Uint8Array(await file.arrayBuffer()), 'image'));
+    loaded.push(checked(file.name || 'image', new Uint8Array(await file.arrayBuffer()), 'image', maxImagePixels));
   }
   return loaded.slice(-UPSTREAM_EDIT_IMAGES);
 }
 
 /** JSON: `images: [{image_url}|"url"]` (OpenAI's JSON edit shape) or `image: "url" | ["url"]`. */
-export async function imagesFromJson(fields: Record<string, unknown>, options: { fetch?: typeof fetch; timeoutMs: number; signal?: AbortSignal }): Promise<LoadedAttachment[]> {
+export async function imagesFromJson(fields: Record<string, unknown>, options: { fetch?: typeof fetch; timeoutMs: number; signal?: AbortSignal; maxImagePixels?: number }): Promise<LoadedAttachment[]> {
   const param = fields.images !== undefined ? 'images' : 'image';
   const raw = fields.images ?? fields.image;
   const list = raw === undefined ? [] : Array.isArray(raw) ? raw : [raw];
@@ -52,8 +55,8 @@ export async function imagesFromJson(fields: Record<string, unknown>, options: {
   for (const [index, source] of sources.slice(-UPSTREAM_EDIT_IMAGES).entries()) {
     const where = `${param}[${sources.length - Math.min(sources.length, UPSTREAM_EDIT_IMAGES) + index}]`;
     try {
-      const file = await loadAttachment({ kind: 'image', source }, { maxBytes: MAX_EDIT_IMAGE_BYTES, timeoutMs: options.timeoutMs, fetch: options.fetch, signal: options.signal });
-      loaded.push(checked(file.name, file.bytes, where));
+      const file = await loadAttachment({ kind: 'image', source }, { maxBytes: MAX_EDIT_IMAGE_BYTES, timeoutMs: options.timeoutMs, fetch: options.fetch, signal: options.signal, maxImagePixels: options.maxImagePixels });
+      loaded.push(checked(file.name, file.bytes, where, options.maxImagePixels));
     } catch (error) {
       if (error instanceof AttachmentError) throw invalidRequest(error.message, where, 'invalid_image');
       throw error;

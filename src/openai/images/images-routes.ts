@@ -72,8 +72,8 @@ export function imagesRoutes(deps: ImagesDependencies) {
         const options = readImageOptions(body.fields, deps.config(), [EDIT_MODEL], EDIT_MODEL);
         const images =
           body.kind === 'form'
-            ? await imagesFromForm(body.form)
-            : await imagesFromJson(body.fields, { fetch: deps.fetch, timeoutMs: deps.config().asset.download_timeout * 1000, signal: request.signal });
+            ? await imagesFromForm(body.form, deps.config().limits.max_image_pixels)
+            : await imagesFromJson(body.fields, { fetch: deps.fetch, timeoutMs: deps.config().asset.download_timeout * 1000, signal: request.signal, maxImagePixels: deps.config().limits.max_image_pixels });
         return run(request, options, images);
       },
       { parse: 'none', detail: { tags: ['openai'], summary: 'Edit images (grok-imagine-1.0-edit), multipart or JSON' } },

@@ -1,6 +1,7 @@
 import type { Config } from '../../config/schema';
 import type { LoadedAttachment } from '../../media/attachment-loader';
 import { AttachmentError, loadAttachment } from '../../media/attachment-loader';
+import { oversizedImageMessage } from '../../media/image-dimensions';
 import { IMAGE_SIZES } from '../../media/images/image-sizes';
 import { sniffMediaType } from '../../media/media-type';
 import { PRESET_MODES } from '../../upstream/grok/video-calls';
@@ -96,7 +97,10 @@ export async function readReference(fields: Record<string, unknown>, form: FormD
   const upload = form?.get('input_reference');
   if (upload && typeof upload !== 'string') {
     if (upload.size > MAX_REFERENCE_BYTES) throw invalidRequest('input_reference is larger than 20 MB.', 'input_reference', 'file_too_large');
-    return checkedImage({ name: upload.name || 'reference', mimeType: upload.type, bytes: new Uint8Array(await upload.arrayBuffer()) }, 'input_reference');
+    const bytes = new Uint8Array(await upload.arrayBuffer());
+    const oversized = oversizedImageMessage(bytes, options.config.limits.max_image_pixels);
+    if (oversized) throw invalidRequest(oversized, 'input_reference', 'image_too_large');
+    return checkedImage({ name: upload.name || 'reference', mimeType: upload.type, bytes }, 'input_reference');
   }
   if (!form && fields.input_reference !== undefined) throw invalidRequest('input_reference must be uploaded as a multipart/form-data file; use image_reference for URLs.', 'input_reference', 'invalid_reference');
   let raw = fields.image_reference;
@@ -113,7 +117,7 @@ export async function readReference(fields: Record<string, unknown>, form: FormD
   const param = Array.isArray(raw) ? 'image_reference[0]' : 'image_reference';
   if (!source) throw invalidRequest(`${param} must be a URL, a data URI or {"type":"image_url","image_url":{"url":...}}.`, param, 'invalid_reference');
   try {
-    const file = await loadAttachment({ kind: 'image', source }, { maxBytes: MAX_REFERENCE_BYTES, timeoutMs: options.config.asset.download_timeout * 1000, fetch: options.fetch, signal: options.signal });
+    const file = await loadAttachment({ kind: 'image', source }, { maxBytes: MAX_REFERENCE_BYTES, timeoutMs: options.config.asset.download_timeout * 1000, fetch: options.fetch, signal: options.signal, maxImagePixels: options.config.limits.max_image_pixels });
     return checkedImage(file, param);
   } catch (error) {
     if (error instanceof AttachmentError) throw invalidRequest(error.message, param, 'invalid_reference');

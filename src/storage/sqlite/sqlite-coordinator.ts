@@ -12,6 +12,8 @@ export class SqliteCoordinator implements Coordinator {
   readonly instanceId = newInstanceId();
   private readonly listeners = new Set<(message: ClusterMessage) => void>();
   private sequence = 0;
+  /** Slots granted with no limit (limit 0): nothing was written for them, so nothing is deleted or renewed. */
+  private readonly unwritten = new Set<string>();
 
   constructor(
     private readonly database: Database,
@@ -56,7 +58,9 @@ export class SqliteCoordinator implements Coordinator {
       const account = this.database
         .query<{ status: string; quota: number; cooldown_until: number | null; modes: string }, [string]>('SELECT status, quota, cooldown_until, modes FROM accounts WHERE token = ?')
         .get(token);
-      return account && isUsableForSlot(account.status, account.quota, account.cooldown_until, now, account.modes) ? { result: 'granted', slotId } : { result: 'unusable' };
+      if (!account || !isUsableForSlot(account.status, account.quota, account.cooldown_until, now, account.modes)) return { result: 'unusable' };
+      this.unwritten.add(slotId); // its release and renewals need no write either
+      return { result: 'granted', slotId };
     }
     return this.database
       .transaction((): SlotOutcome => {
@@ -74,6 +78,7 @@ export class SqliteCoordinator implements Coordinator {
   }
 
   async renewSlot(token: string, slotId: string, ttlMs: number): Promise<boolean> {
+    if (this.unwritten.has(slotId)) return true;
     const now = this.clock();
     const { changes } = this.database
       .query('UPDATE account_slots SET expires_at = ? WHERE token = ? AND slot_id = ? AND expires_at > ?')
@@ -82,6 +87,7 @@ export class SqliteCoordinator implements Coordinator {
   }
 
   async releaseSlot(token: string, slotId: string): Promise<void> {
+    if (this.unwritten.delete(slotId)) return;
     this.database.query('DELETE FROM account_slots WHERE token = ? AND slot_id = ?').run(token, slotId);
   }
 

@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { Value } from '@sinclair/typebox/value';
+import { matchesSchema } from './compiled-check';
 import { parseJson } from './json';
 
 /**
@@ -35,7 +35,7 @@ const AnyObject = Type.Record(Type.String(), Type.Unknown());
 /** A card from a JSON string or an object; undefined when it has no usable id. */
 export function readCard(value: unknown): Card | undefined {
   const card = typeof value === 'string' ? parseJson(value) : value;
-  if (!Value.Check(AnyObject, card) || !Value.Check(CardIdentity, card)) return undefined;
+  if (!matchesSchema(AnyObject, card) || !matchesSchema(CardIdentity, card)) return undefined;
   return card;
 }
 
@@ -54,18 +54,18 @@ export class CardRegistry {
 }
 
 export function searchedImage(card: Card): { url: string; title: string; link?: string } | undefined {
-  if (!Value.Check(SearchedImageCard, card)) return undefined;
+  if (!matchesSchema(SearchedImageCard, card)) return undefined;
   const { image } = card;
   return { url: image.original, title: image.title || 'image', link: image.link || undefined };
 }
 
 export function citationUrl(card: Card): string | undefined {
-  return Value.Check(CitationCard, card) ? card.url : undefined;
+  return matchesSchema(CitationCard, card) ? card.url : undefined;
 }
 
 export function imageChunk(card: Card): ImageChunkValue | undefined {
-  if (Value.Check(GeneratedImageCard, card)) return card.image_chunk;
-  if (Value.Check(GeneratedImageCardCamel, card)) return card.imageChunk;
+  if (matchesSchema(GeneratedImageCard, card)) return card.image_chunk;
+  if (matchesSchema(GeneratedImageCardCamel, card)) return card.imageChunk;
   return undefined;
 }
 

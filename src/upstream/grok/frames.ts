@@ -1,5 +1,5 @@
 import { Type, type TSchema, type Static } from '@sinclair/typebox';
-import { Value } from '@sinclair/typebox/value';
+import { matchesSchema } from './compiled-check';
 
 /**
  * Wire shapes of the `conversations/new` stream (../shared/spec/grok-web-protocol.md §5.3, §7.6).
@@ -85,7 +85,7 @@ export const FinalMetadataGroup = Type.Object({ finalMetadata: Type.Union([AnyOb
 
 /** `value` when it matches `schema`, otherwise undefined: the one way this module reads frames. */
 export function pick<T extends TSchema>(schema: T, value: unknown): Static<T> | undefined {
-  return Value.Check(schema, value) ? value : undefined;
+  return matchesSchema(schema, value) ? value : undefined;
 }
 
 export type GrokEvent =

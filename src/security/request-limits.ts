@@ -1,0 +1,108 @@
+import { Elysia } from 'elysia';
+import type { Config } from '../config/schema';
+import { ApiError } from '../openai/errors';
+import { findOversizedValue, type StructureLimits } from './structure-limits';
+
+/**
+ * Request size and shape limits, checked before a body is validated or handled, so one client
+ * cannot make the gateway parse, validate or forward an unbounded body. A refusal is an ApiError,
+ * which the error handler renders in the route's own API shape (OpenAI, or Anthropic on /v1/messages).
+ * Bun.serve's `maxRequestBodySize` (see bodyCeilingBytes) is the hard cap for bodies that declare
+ * no Content-Length (chunked uploads).
+ */
+
+type LimitsSection = Config['limits'];
+
+/** Multipart routes that carry files: they get the upload limit. */
+const UPLOAD_ROUTES = [/^\/v1\/images\/edits\/?$/, /^\/v1\/videos(\/|$)/];
+
+const MEGABYTE = 1024 * 1024;
+
+/** The body limit in bytes of a path. */
+export function bodyLimitFor(pathname: string, limits: LimitsSection): number {
+  if (UPLOAD_ROUTES.some((pattern) => pattern.test(pathname))) return limits.max_upload_body_mb * MEGABYTE;
+  if (pathname.startsWith('/v1/admin')) return limits.max_admin_body_mb * MEGABYTE;
+  return limits.max_body_mb * MEGABYTE;
+}
+
+/** The largest body any route accepts: Bun.serve refuses anything larger before it reaches us. */
+export function bodyCeilingBytes(limits: LimitsSection): number {
+  return Math.max(limits.max_body_mb, limits.max_upload_body_mb, limits.max_admin_body_mb) * MEGABYTE;
+}
+
+export function structureLimitsOf(limits: LimitsSection): StructureLimits {
+  return {
+    maxMessages: limits.max_messages,
+    maxContentParts: limits.max_content_parts,
+    maxTools: limits.max_tools,
+    maxArrayItems: limits.max_array_items,
+    maxStringChars: limits.max_string_chars,
+    maxDepth: limits.max_json_depth,
+  };
+}
+
+function pathnameOf(url: string): string {
+  const start = url.indexOf('/', url.indexOf('//') + 2);
+  if (start < 0) return '/';
+  const end = url.indexOf('?', start);
+  return end < 0 ? url.slice(start) : url.slice(start, end);
+}
+
+export interface RequestLimitsOptions {
+  config: () => Config;
+  /** Renders an error in the route's API shape; errors raised in onRequest do not reach onError hooks. */
+  render: (error: ApiError, request: Request) => Response;
+}
+
+export function requestLimits({ config, render }: RequestLimitsOptions) {
+  return new Elysia({ name: 'request-limits' })
+    .onRequest(({ request }) => {
+      const declared = request.headers.get('content-length');
+      if (declared === null) return;
+      const limit = bodyLimitFor(pathnameOf(request.url), config().limits);
+      if (Number(declared) > limit) {
+        return render(new ApiError({
+          status: 413,
+          message: `The request body is ${declared} bytes; this route accepts at most ${limit} bytes.`,
+          param: 'body',
+          code: 'request_too_large',
+        }), request);
+      }
+    })
+    .onTransform({ as: 'global' }, ({ body }) => {
+      if (body === null || typeof body !== 'object') return;
+      const problem = findOversizedValue(body, structureLimitsOf(config().limits));
+      if (problem) throw new ApiError({ status: 400, message: problem.message, param: problem.param || null, code: 'limit_exceeded' });
+    });
+}
+
+/**
+ * A body sent without Content-Length (chunked) is read here up to its route's limit, so it gets
+ * the same 413 in the route's API shape as a declared one; within the limit the handler receives
+ * it as a normal, sized body. SDKs send Content-Length, so this path is rare and buffering is fine.
+ */
+export function limitUndeclaredBodies(handle: (request: Request) => Response | Promise<Response>, options: RequestLimitsOptions) {
+  return async (request: Request): Promise<Response> => {
+    if (!request.body || request.headers.has('content-length')) return handle(request);
+    const limit = bodyLimitFor(pathnameOf(request.url), options.config().limits);
+    const reader = request.body.getReader();
+    const chunks: Uint8Array[] = [];
+    let total = 0;
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      total += value.byteLength;
+      if (total > limit) {
+        await reader.cancel().catch(() => {});
+        const error = new ApiError({ status: 413, message: `The request body is over ${limit} bytes, the most this route accepts.`, param: 'body', code: 'request_too_large' });
+        return options.render(error, request);
+      }
+      chunks.push(value);
+    }
+    const body = Buffer.concat(chunks, total);
+    const headers = new Headers(request.headers);
+    headers.delete('transfer-encoding');
+    headers.set('content-length', String(total));
+    return handle(new Request(request.url, { method: request.method, headers, body, signal: request.signal }));
+  };
+}
