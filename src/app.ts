@@ -86,6 +86,7 @@ export function createApp(deps: AppDependencies) {
   const conversations = new ConversationRunner({ ...turnDependencies, usage });
   const media = createMediaServices(deps, apiGuard);
   const metrics = deps.metrics ?? createGatewayMetrics({ poolStats: () => deps.pool.stats() });
+  metrics.attach({ mediaCacheBytes: () => media.cache.usageBytes(), jobQueueDepth: () => media.videos.activeJobs() });
   const instance = deps.instance ?? { id: randomUUID(), startedAt: Date.now() };
 
   const app: Elysia = new Elysia({ name: 'grok2api' })

@@ -59,8 +59,17 @@ export class MediaCache {
   private readonly downloads: ConcurrencyLimit;
   private readonly inFlight = new Map<string, Promise<string>>();
 
+  /** Bytes in both folders at the last scan (start-up, then after every download's clean-up check). */
+  private measuredBytes = 0;
+
   constructor(private readonly options: MediaCacheOptions) {
     this.downloads = new ConcurrencyLimit(() => options.config().asset.download_concurrent);
+    void this.scan().then((files) => (this.measuredBytes = files.reduce((sum, file) => sum + file.size, 0)));
+  }
+
+  /** Cache size for the metrics gauge, without touching the disk on the scrape. */
+  usageBytes(): number {
+    return this.measuredBytes;
   }
 
   folder(kind: MediaKind): string {
@@ -127,8 +136,24 @@ export class MediaCache {
   /** Oldest-first (by modification time) until both folders use ≤ 80 % of `cache.limit_mb`. */
   async cleanIfNeeded(): Promise<number> {
     const cache = this.options.config().cache;
-    if (!cache.enable_auto_clean) return 0;
+    const files = await this.scan();
+    let total = files.reduce((sum, file) => sum + file.size, 0);
+    this.measuredBytes = total;
     const limit = cache.limit_mb * 1024 * 1024;
+    if (!cache.enable_auto_clean || total <= limit) return 0;
+    files.sort((left, right) => left.modified - right.modified);
+    let removed = 0;
+    for (const file of files) {
+      if (total <= limit * CLEAN_TARGET) break;
+      await rm(file.path, { force: true });
+      total -= file.size;
+      removed += 1;
+    }
+    this.measuredBytes = total;
+    return removed;
+  }
+
+  private async scan(): Promise<{ path: string; size: number; modified: number }[]> {
     const files: { path: string; size: number; modified: number }[] = [];
     for (const kind of ['image', 'video'] as const) {
       const folder = this.folder(kind);
@@ -139,17 +164,7 @@ export class MediaCache {
         if (info?.isFile()) files.push({ path: join(folder, name), size: info.size, modified: info.mtimeMs });
       }
     }
-    let total = files.reduce((sum, file) => sum + file.size, 0);
-    if (total <= limit) return 0;
-    files.sort((left, right) => left.modified - right.modified);
-    let removed = 0;
-    for (const file of files) {
-      if (total <= limit * CLEAN_TARGET) break;
-      await rm(file.path, { force: true });
-      total -= file.size;
-      removed += 1;
-    }
-    return removed;
+    return files;
   }
 }
 

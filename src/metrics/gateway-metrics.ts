@@ -17,9 +17,9 @@ export interface GatewayMetricsSources {
   poolStats: () => Record<string, PoolStats>;
   /** 1 while /ready reports an upstream outage. */
   upstreamOutage?: () => boolean;
-  /** Bytes in the local media cache; 0 until the media cache exists. */
+  /** Bytes in the local media cache, as last measured by the cache. */
   mediaCacheBytes?: () => number;
-  /** Media jobs waiting or running; 0 until media jobs exist. */
+  /** Video jobs this instance is running or waiting to run. */
   jobQueueDepth?: () => number;
   /** Seconds since the epoch when this process started. */
   startTimeSeconds?: number;
@@ -34,6 +34,8 @@ export interface GatewayMetrics extends PoolObserver {
   upstreamErrors: Counter;
   upstreamRetries: Counter;
   failovers: Counter;
+  /** Adds state sources made after the metrics (the media cache, video jobs); read at scrape time. */
+  attach(more: Pick<GatewayMetricsSources, 'mediaCacheBytes' | 'jobQueueDepth'>): void;
 }
 
 export function createGatewayMetrics(sources: GatewayMetricsSources): GatewayMetrics {
@@ -89,12 +91,12 @@ export function createGatewayMetrics(sources: GatewayMetricsSources): GatewayMet
   });
   registry.gauge({
     name: 'grok2api_media_cache_bytes',
-    help: 'Bytes in the local media cache (0 until the media cache exists)',
+    help: 'Bytes in the local media cache (measured at start-up and after every cached download)',
     collect: () => [{ value: sources.mediaCacheBytes?.() ?? 0 }],
   });
   registry.gauge({
     name: 'grok2api_job_queue_depth',
-    help: 'Media jobs waiting or running (0 until media jobs exist)',
+    help: 'Video jobs this instance is running or waiting to run',
     collect: () => [{ value: sources.jobQueueDepth?.() ?? 0 }],
   });
   registry.gauge({
@@ -118,5 +120,6 @@ export function createGatewayMetrics(sources: GatewayMetricsSources): GatewayMet
     turnSucceeded: () => {},
     turnFailed: (error: UpstreamError) => upstreamErrors.inc({ kind: error.code }),
     failedOver: () => failovers.inc(),
+    attach: (more) => Object.assign(sources, more),
   };
 }

@@ -132,3 +132,19 @@ test('a retried upload counts as an upstream retry', async () => {
   expect(uploads).toHaveLength(2);
   expect(valueOf(await scrape(), 'grok2api_upstream_retries_total')).toBe(1);
 });
+
+test('the media cache gauge follows the files the gateway cached; the video job gauge returns to 0', async () => {
+  const image = await harness.client.images.generate({ model: 'grok-imagine-1.0', prompt: 'a lighthouse', n: 1, response_format: 'url' });
+  expect(image.data?.[0]?.url).toContain('/v1/files/image/');
+  const { readdirSync, statSync } = await import('node:fs');
+  const { join } = await import('node:path');
+  const folder = join(harness.dataDir, 'tmp', 'image');
+  const onDisk = readdirSync(folder).reduce((sum, name) => sum + statSync(join(folder, name)).size, 0);
+  expect(onDisk).toBeGreaterThan(0);
+  expect(valueOf(await scrape(), 'grok2api_media_cache_bytes')).toBe(onDisk);
+
+  const video = await harness.api('/v1/videos', { method: 'POST', body: JSON.stringify({ model: 'grok-imagine-1.0-video', prompt: 'waves', seconds: '6', wait: true }) });
+  expect(video.status).toBe(200);
+  expect(valueOf(await scrape(), 'grok2api_job_queue_depth')).toBe(0);
+  expect(valueOf(await scrape(), 'grok2api_media_cache_bytes')).toBeGreaterThan(onDisk);
+});

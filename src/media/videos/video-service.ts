@@ -39,6 +39,11 @@ function acquire(deps: VideoServiceDependencies, model: CatalogModel, preferSupe
 
 export class VideoService {
   private readonly running = new Map<string, Promise<VideoJob>>();
+
+  /** Jobs this instance is running or waiting to run (the metrics gauge). */
+  activeJobs(): number {
+    return this.running.size;
+  }
   private readonly slots: ConcurrencyLimit;
 
   constructor(private readonly deps: VideoServiceDependencies) {
