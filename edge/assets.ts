@@ -4,6 +4,7 @@
  */
 import indexHtml from '../public/playground/index.html' with { type: 'text' };
 import playgroundJs from '../public/playground/playground.js' with { type: 'text' };
+import chatStatesJs from '../public/playground/chat-states.js' with { type: 'text' };
 import playgroundCss from '../public/playground/playground.css' with { type: 'text' };
 import consoleCss from '../public/admin/console.css' with { type: 'text' };
 import i18nJs from '../public/admin/i18n.js' with { type: 'text' };
@@ -18,6 +19,7 @@ const CONTENT_TYPES: Record<string, string> = {
 export const EDGE_ASSETS: Record<string, string> = {
   'index.html': indexHtml as unknown as string,
   'playground.js': playgroundJs as unknown as string,
+  'chat-states.js': chatStatesJs as unknown as string,
   'playground.css': playgroundCss as unknown as string,
   'console.css': consoleCss as unknown as string,
   'i18n.js': i18nJs as unknown as string,

@@ -70,6 +70,26 @@ async function models(environment: EdgeEnvironment, request: Request): Promise<R
   return json({ object: 'list', data: ids.map((id) => ({ id, object: 'model', created: 0, owned_by: 'grok2api-edge' })) });
 }
 
+/**
+ * The backend hands out media as /v1/files/... links relative to itself; on the Worker's origin
+ * those are fetched from the video (else imagine) backend so the pages' players and downloads work.
+ */
+async function cachedFile(request: Request, environment: EdgeEnvironment, pathname: string): Promise<Response> {
+  const base = backendUrl(environment, 'video') ?? backendUrl(environment, 'imagine');
+  if (!base) return openAiError(404, 'No backend is configured, so there are no files to serve.', 'not_found');
+  const headers: Record<string, string> = {};
+  const range = request.headers.get('range');
+  if (range) headers.range = range;
+  const backend = await fetch(`${base}${pathname}`, { headers, signal: request.signal }).catch(() => null);
+  if (!backend) return openAiError(502, 'The file backend could not be reached.', 'backend_unreachable', 'api_error');
+  const passed = new Headers();
+  for (const name of ['content-type', 'content-length', 'content-range', 'accept-ranges', 'cache-control', 'etag', 'last-modified']) {
+    const value = backend.headers.get(name);
+    if (value !== null) passed.set(name, value);
+  }
+  return new Response(backend.body, { status: backend.status, headers: passed });
+}
+
 export async function handleEdgeRequest(request: Request, environment: EdgeEnvironment): Promise<Response> {
   const { pathname } = new URL(request.url);
   const method = request.method;
@@ -90,6 +110,7 @@ export async function handleEdgeRequest(request: Request, environment: EdgeEnvir
         ],
       });
     }
+    if (pathname.startsWith('/v1/files/')) return cachedFile(request, environment, pathname);
     if (pathname === '/v1/function/manifest') {
       const modes = bridgeModes(environment);
       return json(functionManifest('edge', { chat: manifestMode(modes.chat), imagine: manifestMode(modes.imagine), video: manifestMode(modes.video) }));

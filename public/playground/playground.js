@@ -95,7 +95,7 @@
   }
 
   /** A probe / init-only bridge's 202: accepted and checked, nothing generated. */
-  const probeText = (body) => t('turnProbe') + ': ' + body.message;
+  const probeText = (body) => t(body.mode === 'init-only' ? 'turnInitOnly' : 'turnProbe') + ': ' + body.message;
 
   const views = {};
   function route() {
