@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
 import { API_KEY, chatCalls, sentTurns, startHarness, type Harness } from '../helpers/gateway-harness';
+import { smokeCheck } from '../../edge/smoke-check';
 import { startEdgeWorker, type EdgeWorker } from '../helpers/edge-harness';
 
 /** The edge Worker under workerd: status endpoints, and each bridge in probe and backend-forward mode against a running grok2api. */
@@ -36,6 +37,15 @@ describe('edge Worker without backends (probe / init-only)', () => {
     const manifest = (await (await fetch(`${worker.url}/v1/function/manifest`)).json()) as any;
     expect(manifest.served_by).toBe('edge');
     expect(manifest.pages.map((page: any) => [page.id, page.mode])).toEqual([['chat', 'probe-only'], ['imagine', 'probe-only'], ['video', 'init-only']]);
+  });
+
+  test('the deploy smoke check passes against the Worker, and fails against something else', async () => {
+    const results = await smokeCheck(worker.url);
+    expect(results.map((result) => [result.path, result.ok])).toEqual([
+      ['/health', true], ['/ready', true], ['/meta', true], ['/config', true], ['/config/sections', true], ['/v1/function/manifest', true],
+    ]);
+    const elsewhere = await smokeCheck(`${worker.url}/playground/assets`);
+    expect(elsewhere.every((result) => !result.ok)).toBe(true);
   });
 
   test('serves the playground pages from the same source files', async () => {
