@@ -180,6 +180,11 @@ test('failure: the backend error is shown with details; retry gives the same fee
   await page.click('.message.assistant:last-child button[data-action=details]');
   expect(await page.textContent('.message.assistant:last-child .turn-details')).toContain('"status": 502');
   await page.screenshot({ path: screenshotPath('35-chat-state-failed') });
+  // Phone width: the actions wrap, nothing is wider than the screen.
+  await page.setViewportSize({ width: 390, height: 844 });
+  expect(await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBeLessThanOrEqual(0);
+  await page.screenshot({ path: screenshotPath('36-chat-state-failed-phone') });
+  await page.setViewportSize({ width: 1100, height: 760 });
   harness.simulator.script({ answer: 'Worked this time.' });
   await page.click('.message.assistant:last-child button[data-action=retry]');
   expectAgreement(await ended(page, 'success'), 'success', 'Answered');
