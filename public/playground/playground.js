@@ -6,25 +6,33 @@
   const $ = (selector) => document.querySelector(selector);
   const KEY_STORE = 'grok2api.functionKey';
   const CHATS_STORE = 'grok2api.playground.chats';
+  const TIMEOUTS_STORE = 'grok2api.playground.timeouts';
   let functionKey = sessionStorage.getItem(KEY_STORE) || '';
 
-  function toast(message) {
+  function toast(message, state) {
     const element = $('#toast');
     element.textContent = message;
+    element.dataset.state = state || '';
     element.classList.add('visible');
     clearTimeout(toast.timer);
     toast.timer = setTimeout(() => element.classList.remove('visible'), 3000);
   }
 
-  async function call(path, options = {}) {
+  /** The raw response (failures included, so bridge and trace headers can be shown); 401 asks for the key. */
+  async function send(path, options = {}) {
     const headers = { 'content-type': 'application/json', ...(options.headers || {}) };
     if (functionKey) headers.authorization = 'Bearer ' + functionKey;
     const response = await fetch('/v1/function' + path, { ...options, headers });
+    if (response.status === 401) showKeyForm();
+    return response;
+  }
+
+  async function call(path, options = {}) {
+    const response = await send(path, options);
     if (!response.ok) {
       const body = await response.json().catch(() => null);
       const error = new Error((body && body.error && body.error.message) || 'HTTP ' + response.status);
       error.status = response.status;
-      if (response.status === 401) showKeyForm();
       throw error;
     }
     return response;
@@ -67,6 +75,28 @@
     $('#function-key').focus();
   }
 
+  // ---- manifest: which pages exist and how each reaches a backend ----
+  let manifest = null;
+  const pageOf = (id) => (manifest ? manifest.pages.find((page) => page.id === id) : undefined);
+  const MODE_TEXT = { 'backend-forward-ready': 'modeReady', 'probe-only': 'modeProbe', 'init-only': 'modeInit' };
+
+  async function loadManifest() {
+    try {
+      const response = await fetch('/v1/function/manifest');
+      if (response.ok) manifest = await response.json();
+    } catch { /* an older server without a manifest: every page streams straight to the gateway */ }
+    for (const id of ['chat', 'imagine', 'video']) {
+      const page = pageOf(id);
+      const mode = page ? page.mode : 'backend-forward-ready';
+      const status = $('#' + id + '-status');
+      status.dataset.mode = mode;
+      status.textContent = t(MODE_TEXT[mode]);
+    }
+  }
+
+  /** A probe / init-only bridge's 202: accepted and checked, nothing generated. */
+  const probeText = (body) => t(body.mode === 'init-only' ? 'turnInitOnly' : 'turnProbe') + ': ' + body.message;
+
   const views = {};
   function route() {
     const name = views[location.hash.slice(1)] ? location.hash.slice(1) : 'chat';
@@ -80,6 +110,7 @@
   window.addEventListener('hashchange', () => { if (!$('#play-view').hidden) route(); });
 
   async function enter() {
+    if (!manifest) await loadManifest();
     try {
       await call('/verify');
       $('#key-view').hidden = true;
@@ -110,8 +141,14 @@
   let chats = JSON.parse(localStorage.getItem(CHATS_STORE) || '[]');
   let current = null;
   let attachment = null;
-  let controller = null;
+  let turn = null; // the running turn: { controller, reason }
   let modelsLoaded = false;
+
+  /** Client-side limits; a test or an operator may override them in localStorage. */
+  function timeouts() {
+    const stored = JSON.parse(localStorage.getItem(TIMEOUTS_STORE) || '{}');
+    return { firstByteMs: Number(stored.firstByteMs) || 30000, totalMs: Number(stored.totalMs) || 300000 };
+  }
 
   function saveChats() {
     localStorage.setItem(CHATS_STORE, JSON.stringify(chats.slice(0, 50)));
@@ -121,6 +158,55 @@
     current = { id: Date.now().toString(36), title: t('newChat'), messages: [] };
     chats.unshift(current);
     renderChat();
+  }
+
+  /** The status bar and the toast, from the same presentation as the message. */
+  function showPresentation(presentation) {
+    const bar = $('#chat-status');
+    bar.textContent = presentation.status;
+    bar.dataset.state = presentation.state;
+    bar.dataset.tone = presentation.tone;
+    if (presentation.state !== 'running') toast(presentation.toast, presentation.state);
+  }
+
+  function actionButton(name, onClick) {
+    const action = window.chatStates.ACTIONS[name];
+    const button = document.createElement('button');
+    button.type = 'button';
+    button.className = 'turn-action' + (action.emphasised ? ' primary emphasised' : '');
+    button.dataset.action = name;
+    button.title = t(action.title);
+    button.setAttribute('aria-label', t(action.title));
+    const icon = document.createElement('span');
+    icon.setAttribute('aria-hidden', 'true');
+    icon.textContent = action.icon;
+    button.append(icon, ' ' + t(action.label));
+    button.addEventListener('click', onClick);
+    return button;
+  }
+
+  function turnActions(message, presentation) {
+    const bar = document.createElement('div');
+    bar.className = 'turn-actions';
+    const handlers = {
+      copy: () => { navigator.clipboard.writeText(message.text).catch(() => {}); toast(t('copied'), 'copied'); },
+      edit: () => editFrom(message),
+      feedback: (event) => { message.feedback = message.feedback === 'good' ? null : 'good'; event.currentTarget.setAttribute('aria-pressed', String(message.feedback === 'good')); saveChats(); },
+      regenerate: () => again(message),
+      retry: () => again(message),
+      details: (event) => {
+        const box = event.currentTarget.closest('.message').querySelector('.turn-details');
+        box.hidden = !box.hidden;
+      },
+    };
+    const names = [...presentation.actions];
+    if (message.state === 'success' && message === current.messages[current.messages.length - 1]) names.push('regenerate');
+    for (const name of names) {
+      const button = actionButton(name, handlers[name]);
+      if (name === 'feedback') button.setAttribute('aria-pressed', String(message.feedback === 'good'));
+      bar.append(button);
+    }
+    return bar;
   }
 
   function messageElement(message) {
@@ -145,6 +231,29 @@
       image.src = message.image;
       image.alt = t('attachment');
       element.append(image);
+    }
+    if (message.role === 'assistant' && message.state) {
+      const presentation = window.chatStates.presentTurn(message.state, message.detail || {}, t);
+      element.dataset.state = presentation.state;
+      element.dataset.tone = presentation.tone;
+      const badge = document.createElement('div');
+      badge.className = 'turn-badge';
+      badge.textContent = presentation.label;
+      element.prepend(badge);
+      // The reason goes on the message itself too, unless the message's own text already says it (probe).
+      if (presentation.tone !== 'ok' && presentation.state !== 'probe' && presentation.toast !== presentation.label) {
+        const note = document.createElement('div');
+        note.className = 'turn-note';
+        note.textContent = presentation.toast;
+        text.after(note);
+      }
+      if (presentation.terminal) {
+        const details = document.createElement('pre');
+        details.className = 'turn-details';
+        details.hidden = true;
+        details.textContent = JSON.stringify(message.detail || {}, null, 2);
+        element.append(turnActions(message, presentation), details);
+      }
     }
     return element;
   }
@@ -190,58 +299,143 @@
     }
   });
   $('#new-chat').addEventListener('click', newChat);
-  $('#chat-stop').addEventListener('click', () => controller && controller.abort());
+  $('#chat-stop').addEventListener('click', () => {
+    if (!turn) return;
+    turn.reason = 'cancelled';
+    turn.controller.abort();
+  });
 
-  $('#chat-form').addEventListener('submit', async (event) => {
-    event.preventDefault();
-    const text = $('#chat-input').value.trim();
-    if (!text || controller) return;
-    if (!current) newChat();
-    const user = { role: 'user', text, image: attachment };
-    current.messages.push(user);
-    if (current.messages.length === 1) current.title = text.slice(0, 40);
-    const reply = { role: 'assistant', text: '', reasoning: '' };
-    current.messages.push(reply);
-    $('#chat-input').value = '';
-    attachment = null;
-    $('#chat-file').value = '';
-    $('#chat-attachment').textContent = '';
+  /** Edit: the user message before `message` goes back into the box, and the turn is removed. */
+  function editFrom(message) {
+    if (turn) return;
+    const index = current.messages.indexOf(message);
+    const userIndex = message.role === 'user' ? index : index - 1;
+    const user = current.messages[userIndex];
+    if (!user) return;
+    $('#chat-input').value = user.text;
+    attachment = user.image || null;
+    current.messages.splice(userIndex);
+    saveChats();
     renderChat();
+    $('#chat-input').focus();
+  }
+
+  /** Retry and regenerate: the same turn again, through the same runTurn as send. */
+  function again(message) {
+    if (turn) return deferred();
+    const index = current.messages.indexOf(message);
+    current.messages.splice(index);
+    runTurn();
+  }
+
+  function deferred() {
+    showPresentation(window.chatStates.presentTurn('deferred', {}, t));
+  }
+
+  function requestMessages() {
     const messages = [];
     const system = $('#chat-system').value.trim();
     if (system) messages.push({ role: 'system', content: system });
-    for (const message of current.messages.slice(0, -1)) {
+    for (const message of current.messages) {
+      if (message.role === 'assistant' && message.state && message.state !== 'success') continue;
       messages.push({
         role: message.role,
         content: message.image ? [{ type: 'text', text: message.text }, { type: 'image_url', image_url: { url: message.image } }] : message.text,
       });
     }
-    controller = new AbortController();
+    return messages;
+  }
+
+  $('#chat-form').addEventListener('submit', (event) => {
+    event.preventDefault();
+    const text = $('#chat-input').value.trim();
+    if (!text) return;
+    // A second submission while a reply runs is not sent: it waits in the box.
+    if (turn) return deferred();
+    if (!current) newChat();
+    current.messages.push({ role: 'user', text, image: attachment });
+    if (current.messages.length === 1) current.title = text.slice(0, 40);
+    $('#chat-input').value = '';
+    attachment = null;
+    $('#chat-file').value = '';
+    $('#chat-attachment').textContent = '';
+    runTurn();
+  });
+
+  /** One assistant turn for the conversation as it stands; ends in exactly one terminal state. */
+  async function runTurn() {
+    const messages = requestMessages();
+    const reply = { role: 'assistant', text: '', reasoning: '', state: 'running', detail: {} };
+    current.messages.push(reply);
+    const limits = timeouts();
+    const page = pageOf('chat');
+    const stream = page ? page.stream : true;
+    turn = { controller: new AbortController(), reason: null };
+    const mine = turn;
+    const expire = (reason) => () => { mine.reason = reason; mine.controller.abort(); };
+    const firstByteTimer = setTimeout(expire('first-byte-timeout'), limits.firstByteMs);
+    const totalTimer = setTimeout(expire('total-timeout'), limits.totalMs);
     $('#chat-stop').hidden = false;
     $('#chat-send').disabled = true;
+    renderChat();
+    showPresentation(window.chatStates.presentTurn('running', {}, t));
     let bubble = $('#chat-messages').lastElementChild;
+    const redraw = () => {
+      const next = messageElement(reply);
+      bubble.replaceWith(next);
+      bubble = next;
+      $('#chat-messages').scrollTop = $('#chat-messages').scrollHeight;
+    };
     try {
-      const response = await call('/chat/completions', { method: 'POST', body: JSON.stringify({ model: $('#chat-model').value, messages, stream: true }), signal: controller.signal });
-      for await (const chunk of events(response)) {
-        const delta = (chunk.choices && chunk.choices[0] && chunk.choices[0].delta) || {};
-        if (delta.reasoning_content) reply.reasoning += delta.reasoning_content;
-        if (delta.content) reply.text += delta.content;
-        const next = messageElement(reply);
-        bubble.replaceWith(next);
-        bubble = next;
-        $('#chat-messages').scrollTop = $('#chat-messages').scrollHeight;
+      const response = await send('/chat/completions', { method: 'POST', body: JSON.stringify({ model: $('#chat-model').value, messages, stream }), signal: mine.controller.signal });
+      reply.detail = { bridge: response.headers.get('x-grok2api-chat-bridge') || undefined, trace: response.headers.get('x-grok2api-backend-trace-id') || undefined, status: response.status };
+      if (!response.ok) {
+        clearTimeout(firstByteTimer);
+        const body = await response.json().catch(() => null);
+        reply.detail.error = (body && body.error && body.error.message) || 'HTTP ' + response.status;
+        reply.detail.retryAfter = response.headers.get('retry-after') || undefined;
+        reply.state = 'failed';
+      } else if (response.status === 202) {
+        clearTimeout(firstByteTimer);
+        const body = await response.json();
+        reply.text = body.message;
+        reply.state = 'probe';
+      } else if (!stream) {
+        clearTimeout(firstByteTimer);
+        const body = await response.json();
+        const message = (body.choices && body.choices[0] && body.choices[0].message) || {};
+        reply.text = message.content || '';
+        reply.reasoning = message.reasoning_content || '';
+        reply.state = 'success';
+      } else {
+        for await (const chunk of events(response)) {
+          const delta = (chunk.choices && chunk.choices[0] && chunk.choices[0].delta) || {};
+          if (delta.reasoning_content || delta.content) clearTimeout(firstByteTimer);
+          if (delta.reasoning_content) reply.reasoning += delta.reasoning_content;
+          if (delta.content) reply.text += delta.content;
+          redraw();
+        }
+        reply.state = 'success';
       }
     } catch (error) {
-      if (error.name !== 'AbortError') reply.text += (reply.text ? '\n' : '') + '⚠ ' + error.message;
+      if (error.name === 'AbortError' && mine.reason) reply.state = mine.reason;
+      else {
+        reply.state = 'failed';
+        reply.detail.error = error.message;
+      }
+      if (reply.state === 'first-byte-timeout') reply.detail.seconds = limits.firstByteMs / 1000;
+      if (reply.state === 'total-timeout') reply.detail.seconds = limits.totalMs / 1000;
     } finally {
-      controller = null;
+      clearTimeout(firstByteTimer);
+      clearTimeout(totalTimer);
+      turn = null;
       $('#chat-stop').hidden = true;
       $('#chat-send').disabled = false;
       saveChats();
       renderChat();
-      $('#chat-messages').lastElementChild?.setAttribute('data-done', 'true');
+      showPresentation(window.chatStates.presentTurn(reply.state, reply.detail, t));
     }
-  });
+  }
 
   views.chat = {
     async show() {
@@ -256,6 +450,7 @@
   let imagineRunning = false;
   let imagineControllers = [];
   let imagineCount = 0;
+  let imagineProbe = null;
 
   function addImage(src, prompt) {
     imagineCount += 1;
@@ -281,6 +476,10 @@
         body: JSON.stringify({ model: 'grok-imagine-1.0', prompt, n: 2, size, response_format: 'b64_json' }),
         signal,
       });
+      if (response.status === 202) {
+        imagineProbe = probeText(await response.json());
+        return;
+      }
       const { data } = await response.json();
       for (const image of data) addImage(image.b64_json ? 'data:image/png;base64,' + image.b64_json : image.url, prompt);
       $('#imagine-status').textContent = t('imagesSoFar', { n: imagineCount });
@@ -292,6 +491,7 @@
     const prompt = $('#imagine-prompt').value.trim();
     if (!prompt || imagineRunning) return;
     imagineRunning = true;
+    imagineProbe = null;
     $('#imagine-start').disabled = true;
     $('#imagine-stop').disabled = false;
     $('#imagine-status').textContent = t('generating');
@@ -302,8 +502,8 @@
     imagineRunning = false;
     $('#imagine-start').disabled = false;
     $('#imagine-stop').disabled = true;
-    $('#imagine-status').textContent = failure ? t('failed', { reason: failure.reason.message }) : t('imagesDone', { n: imagineCount });
-    $('#imagine-status').dataset.state = failure ? 'failed' : 'done';
+    $('#imagine-status').textContent = failure ? t('failed', { reason: failure.reason.message }) : imagineProbe || t('imagesDone', { n: imagineCount });
+    $('#imagine-status').dataset.state = failure ? 'failed' : imagineProbe ? 'probe' : 'done';
   });
   $('#imagine-stop').addEventListener('click', () => {
     imagineRunning = false;
@@ -343,6 +543,12 @@
           video_config: { aspect_ratio: $('#video-ratio').value, video_length: Number($('#video-length').value), resolution_name: $('#video-resolution').value, preset: $('#video-preset').value },
         }),
       });
+      if (response.status === 202) {
+        progress.hidden = true;
+        $('#video-status').textContent = probeText(await response.json());
+        $('#video-status').dataset.state = 'probe';
+        return;
+      }
       for await (const chunk of events(response)) {
         const delta = (chunk.choices && chunk.choices[0] && chunk.choices[0].delta) || {};
         const percent = /progress=(\d+)%/.exec(delta.reasoning_content || '');

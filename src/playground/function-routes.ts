@@ -3,6 +3,7 @@ import { bearerToken } from '../auth/bearer';
 import { secretsEqual } from '../auth/constant-time';
 import type { Config } from '../config/schema';
 import { ApiError } from '../openai/errors';
+import { functionManifest } from './function-manifest';
 
 /**
  * The playground's API (../shared/spec/reference-behaviour.md §2 and §5): `/v1/function/*`,
@@ -43,6 +44,15 @@ export function functionRoutes(deps: FunctionRoutesDependencies) {
   };
   const summary = (method: string, path: string) => ({ parse: 'none' as const, detail: { tags: ['function'], summary: `Playground: ${method} /v1${path} with the function key` } });
   return new Elysia({ name: 'function-routes', prefix: '/v1/function' })
+    .get(
+      '/manifest',
+      () => {
+        // Public like the pages themselves (they read it before sign-in), but only while the playground is on.
+        if (!deps.config().app.function_enabled) throw new ApiError({ status: 401, message: 'Function access is disabled', type: 'authentication_error', code: 'function_disabled' });
+        return functionManifest('server', { chat: 'backend-forward-ready', imagine: 'backend-forward-ready', video: 'backend-forward-ready' });
+      },
+      { detail: { tags: ['function'], summary: 'Which playground pages exist and how each reaches a backend' } },
+    )
     .get(
       '/verify',
       ({ request }) => {

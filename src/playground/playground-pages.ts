@@ -4,6 +4,7 @@ import { CONSOLE_ASSETS } from '../admin-console/pages/console-assets';
 import { serveAsset } from '../admin-console/pages/console-pages';
 import playgroundHtml from '../../public/playground/index.html' with { type: 'file' };
 import playgroundJs from '../../public/playground/playground.js' with { type: 'file' };
+import chatStatesJs from '../../public/playground/chat-states.js' with { type: 'file' };
 import playgroundCss from '../../public/playground/playground.css' with { type: 'file' };
 
 /** The playground's files (embedded like the console's); it shares the console's stylesheet and strings. */
@@ -11,6 +12,7 @@ const PLAYGROUND_ASSETS: Record<string, string> = {
   // Bun's types describe an .html import as an HTML bundle; with { type: 'file' } it is a path.
   'index.html': playgroundHtml as unknown as string,
   'playground.js': playgroundJs,
+  'chat-states.js': chatStatesJs,
   'playground.css': playgroundCss,
   'console.css': CONSOLE_ASSETS['console.css']!,
   'i18n.js': CONSOLE_ASSETS['i18n.js']!,

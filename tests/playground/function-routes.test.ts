@@ -16,6 +16,7 @@ describe('playground disabled (default)', () => {
     const verify = await fetch(`${harness.server.url}/v1/function/verify`);
     expect(verify.status).toBe(401);
     expect(((await verify.json()) as any).error.message).toBe('Function access is disabled');
+    expect((await fetch(`${harness.server.url}/v1/function/manifest`)).status).toBe(401);
   });
 });
 
@@ -28,6 +29,10 @@ describe('playground enabled with a function key', () => {
 
   test('the function key reaches chat through /v1/function and nothing else', async () => {
     expect((await fetch(`${harness.server.url}/playground`)).status).toBe(200);
+    // The same manifest the edge Worker answers; the server itself is the backend, so every page is ready.
+    const manifest = (await (await fetch(`${harness.server.url}/v1/function/manifest`)).json()) as any;
+    expect(manifest.served_by).toBe('server');
+    expect(manifest.pages.map((page: any) => [page.id, page.mode, page.stream])).toEqual([['chat', 'backend-forward-ready', true], ['imagine', 'backend-forward-ready', false], ['video', 'backend-forward-ready', true]]);
     expect((await fetch(`${harness.server.url}/v1/function/verify`)).status).toBe(401);
     expect((await fetch(`${harness.server.url}/v1/function/verify`, { headers: { authorization: 'Bearer nope' } })).status).toBe(401);
     expect((await fetch(`${harness.server.url}/v1/function/verify`, { headers: { authorization: `Bearer ${FUNCTION_KEY}` } })).status).toBe(200);

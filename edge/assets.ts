@@ -1,0 +1,33 @@
+/**
+ * The playground's files, bundled into the Worker as text from the same source tree the main
+ * server embeds (public/playground and the console's shared stylesheet and strings).
+ */
+import indexHtml from '../public/playground/index.html' with { type: 'text' };
+import playgroundJs from '../public/playground/playground.js' with { type: 'text' };
+import chatStatesJs from '../public/playground/chat-states.js' with { type: 'text' };
+import playgroundCss from '../public/playground/playground.css' with { type: 'text' };
+import consoleCss from '../public/admin/console.css' with { type: 'text' };
+import i18nJs from '../public/admin/i18n.js' with { type: 'text' };
+
+const CONTENT_TYPES: Record<string, string> = {
+  html: 'text/html; charset=utf-8',
+  js: 'text/javascript; charset=utf-8',
+  css: 'text/css; charset=utf-8',
+};
+
+// Bun's types describe these imports as files or HTML bundles; with { type: 'text' } each is the file's text.
+export const EDGE_ASSETS: Record<string, string> = {
+  'index.html': indexHtml as unknown as string,
+  'playground.js': playgroundJs as unknown as string,
+  'chat-states.js': chatStatesJs as unknown as string,
+  'playground.css': playgroundCss as unknown as string,
+  'console.css': consoleCss as unknown as string,
+  'i18n.js': i18nJs as unknown as string,
+};
+
+export function assetResponse(name: string): Response {
+  const text = EDGE_ASSETS[name];
+  if (text === undefined) return new Response('Not found', { status: 404 });
+  const extension = name.slice(name.lastIndexOf('.') + 1);
+  return new Response(text, { headers: { 'content-type': CONTENT_TYPES[extension] ?? 'application/octet-stream', 'cache-control': 'no-cache', 'x-content-type-options': 'nosniff' } });
+}
