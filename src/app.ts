@@ -126,7 +126,7 @@ export function createApp(deps: AppDependencies) {
     .use(functionRoutes({ config, handle: (request) => app.handle(request), trust: (request) => clientKeys.trust(request) }))
     .use(playgroundPages(config))
     .use(clientKeysRoutes({ guard: adminGuard, store: clientKeyStore, limiter: clientKeyLimiter, records: deps.storage.records }))
-    .use(adminConsole({ guard: adminGuard, storage: deps.storage, pool: deps.pool, config, logger: deps.logger, instanceId: instance.id, clientKeys: clientKeyStore, jobs: instance.jobs, mediaCache: media.cache }))
+    .use(adminConsole({ guard: adminGuard, storage: deps.storage, pool: deps.pool, config, logger: deps.logger, instanceId: instance.id, clientKeys: clientKeyStore, jobs: instance.jobs, mediaCache: media.cache, grok: deps.grok }))
     .use(configRoutes({ config: deps.config, guard: adminGuard }))
     .use(
       adminStatusRoutes({

@@ -16,6 +16,8 @@ import type { ClientKeyStore } from '../client-keys/client-key-store';
 import type { BackgroundJobs } from '../ops/background-jobs';
 import type { MediaCache } from '../media/media-cache';
 import { mediaAdminRoutes } from './media/media-admin-routes';
+import type { GrokClient } from '../upstream/grok/client';
+import { enableNsfw } from '../upstream/grok/account-settings/enable-nsfw';
 
 export interface ConsoleDependencies {
   guard: (request: Request) => void;
@@ -29,6 +31,8 @@ export interface ConsoleDependencies {
   jobs?: BackgroundJobs;
   /** The generated-media cache, for the media page. */
   mediaCache?: MediaCache;
+  /** The Grok client, for batch actions that call the upstream (enable NSFW). */
+  grok?: GrokClient;
 }
 
 /** The admin console: its pages under /admin and the admin API routes only it needs. */
@@ -42,6 +46,7 @@ export function adminConsole(deps: ConsoleDependencies) {
     ids,
     logger: deps.logger,
     concurrency: () => deps.config().usage.concurrent,
+    enableNsfw: deps.grok ? (token) => enableNsfw({ config: deps.config(), token, statsig: deps.grok!.statsig, proxyUrl: deps.grok!.egressFor(token) }) : undefined,
   });
   deps.jobs?.every('pool_history', 60_000, () => recordPoolSnapshot(deps.storage.records, deps.pool.stats(), Date.now()));
   return new Elysia({ name: 'admin-console' })

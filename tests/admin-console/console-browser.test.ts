@@ -73,6 +73,22 @@ test('sign in, import, filter, batch refresh to the end, Chinese and phone width
   await page.waitForFunction(() => document.querySelector('[data-status=expired]')?.textContent?.includes('(1)'));
   await page.screenshot({ path: screenshotPath('03-batch-refresh-done'), fullPage: true });
 
+  // Enable NSFW on all matching: the expired account fails, the others get the tag.
+  await page.click('#select-matching');
+  await page.selectOption('#batch-action', 'enable_nsfw');
+  await page.click('#run-batch');
+  await page.waitForFunction(
+    () => document.querySelector('#job-title')?.textContent?.includes('Enable NSFW') && document.querySelector('#job-panel')?.getAttribute('data-status') === 'succeeded',
+    undefined,
+    { timeout: 15_000 },
+  );
+  expect(await page.textContent('#job-detail')).toContain('6 / 6 done, 1 failed');
+  await page.selectOption('#nsfw-filter', 'true');
+  await page.waitForFunction(() => document.querySelectorAll('#accounts-body tr[data-id]').length === 5);
+  await page.screenshot({ path: screenshotPath('03b-enable-nsfw-done'), fullPage: true });
+  await page.selectOption('#nsfw-filter', '');
+  await page.waitForFunction(() => document.querySelectorAll('#accounts-body tr[data-id]').length === 6);
+
   // Filter by status, then search.
   await page.click('#status-filters [data-status=expired]');
   await page.waitForFunction(() => document.querySelectorAll('#accounts-body tr[data-id]').length === 1);

@@ -6,6 +6,7 @@ import type { AccountIds } from '../accounts/account-ids';
 import { matchingTokens } from '../accounts/account-query';
 import type { BatchAction, BatchJob } from './batch-job';
 import type { JobStore } from './job-store';
+import { enableNsfwForAccount, type EnableNsfwFunction } from './nsfw-action';
 
 /**
  * Runs a batch job on this instance: resolves its accounts, works through them in chunks with
@@ -20,6 +21,8 @@ export interface JobRunnerDependencies {
   ids: AccountIds;
   logger: Logger;
   concurrency: () => number;
+  /** The upstream "enable NSFW" calls; absent where the console runs without a Grok client. */
+  enableNsfw?: EnableNsfwFunction;
   clock?: () => number;
 }
 
@@ -85,6 +88,11 @@ export class JobRunner {
         return (await this.deps.pool.update(token, { status: 'disabled' })) === null ? 'account not found' : null;
       case 'delete':
         return (await this.deps.pool.remove([token])) === 1 ? null : 'account not found';
+      case 'enable_nsfw': {
+        const enableNsfw = this.deps.enableNsfw;
+        if (!enableNsfw) return 'no upstream client on this instance';
+        return enableNsfwForAccount(token, { accounts: this.deps.accounts, pool: this.deps.pool, enableNsfw });
+      }
     }
   }
 
