@@ -17,7 +17,8 @@ import type { BackgroundJobs } from '../ops/background-jobs';
 import type { MediaCache } from '../media/media-cache';
 import { mediaAdminRoutes } from './media/media-admin-routes';
 import type { GrokClient } from '../upstream/grok/client';
-import { enableNsfw } from '../upstream/grok/account-settings/enable-nsfw';
+import { accountUpstream } from './accounts/account-upstream';
+import { onlineAssetsRoutes } from './media/online-assets-routes';
 
 export interface ConsoleDependencies {
   guard: (request: Request) => void;
@@ -39,6 +40,7 @@ export interface ConsoleDependencies {
 export function adminConsole(deps: ConsoleDependencies) {
   const ids = new AccountIds();
   const jobs = new JobStore(deps.storage.records);
+  const upstream = deps.grok ? accountUpstream(deps.grok, deps.config) : undefined;
   const runner = new JobRunner({
     jobs,
     accounts: deps.storage.accounts,
@@ -46,13 +48,14 @@ export function adminConsole(deps: ConsoleDependencies) {
     ids,
     logger: deps.logger,
     concurrency: () => deps.config().usage.concurrent,
-    enableNsfw: deps.grok ? (token) => enableNsfw({ config: deps.config(), token, statsig: deps.grok!.statsig, proxyUrl: deps.grok!.egressFor(token) }) : undefined,
+    upstream,
   });
   deps.jobs?.every('pool_history', 60_000, () => recordPoolSnapshot(deps.storage.records, deps.pool.stats(), Date.now()));
   return new Elysia({ name: 'admin-console' })
     .use(consolePages())
     .use(accountsRoutes({ guard: deps.guard, storage: deps.storage, pool: deps.pool, ids }))
     .use(jobsRoutes({ guard: deps.guard, jobs, runner, instanceId: deps.instanceId }))
+    .use(onlineAssetsRoutes({ guard: deps.guard, accounts: deps.storage.accounts, ids, upstream }))
     .use(configFormRoutes(deps.guard))
     .use(dashboardRoutes({ guard: deps.guard, records: deps.storage.records, pool: deps.pool, clientKeys: deps.clientKeys }))
     .use(deps.mediaCache ? mediaAdminRoutes({ guard: deps.guard, cache: deps.mediaCache }) : new Elysia({ name: 'admin-console-media' }));

@@ -16,6 +16,7 @@ import { handleSession } from './session-route';
 import type { SimulatorState } from './simulator-state';
 import type { Simulator } from './types';
 import { handleDirectUpload, handleLegacyUpload } from './upload-routes';
+import { handleDeleteAsset, handleListAssets } from './online-assets-routes';
 import { handleSetBirthDate, handleSetTosAcceptedRest, handleSetTosAcceptedVersion, handleUpdateUserFeatureControls } from './account-settings-routes';
 
 type Handler = (state: SimulatorState, incoming: IncomingRequest, params: string[]) => Response | Promise<Response>;
@@ -56,6 +57,12 @@ const ROUTES: Route[] = [
   { method: 'POST', pattern: /^\/auth_mgmt\.AuthManagement\/UpdateUserFeatureControls$/, handle: api(true, handleUpdateUserFeatureControls) },
   { method: 'POST', pattern: /^\/rest\/auth\/set-tos-accepted$/, handle: api(true, handleSetTosAcceptedRest) },
   { method: 'POST', pattern: /^\/rest\/auth\/set-birth-date$/, handle: api(true, handleSetBirthDate) },
+  { method: 'GET', pattern: /^\/rest\/assets$/, handle: api(false, handleListAssets) },
+  {
+    method: 'DELETE',
+    pattern: /^\/rest\/assets-metadata\/([^/]+)$/,
+    handle: api(false, (state, incoming, account, params) => handleDeleteAsset(state, incoming, account, safeDecode(params[0]) ?? '')),
+  },
   { method: 'GET', pattern: /^\/$/, handle: (state, incoming) => handleHomePage(state, incoming) },
   { method: 'GET', pattern: /^\/index$/, handle: (state, incoming) => handleIndexPage(state, incoming) },
 ];

@@ -240,6 +240,29 @@ test('media page: counts, previews, delete one, clear all; names outside the cac
   await page.click('#media-clear');
   await page.waitForFunction(() => document.querySelectorAll('#media-grid .media-item').length === 0);
   expect(existsSync(join(imageFolder, 'cached-0.png'))).toBe(false);
+
+  // Online assets: one account's files on grok.com, counted and cleared by a batch job.
+  const owner = simulatorAccounts[0]!.token;
+  for (let index = 0; index < 2; index++) {
+    await fetch(`${harness.simulator.url}/rest/app-chat/upload-file`, {
+      method: 'POST',
+      headers: { cookie: `sso=${owner}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ fileName: `online-${index}.txt`, fileMimeType: 'text/plain', content: btoa(`online ${index}`) }),
+    });
+  }
+  await page.fill('#assets-search', 'browser-0-');
+  await page.click('#assets-find');
+  await page.waitForFunction(() => document.querySelectorAll('#assets-accounts tr[data-id]').length === 1);
+  await page.click('#assets-accounts tr[data-id] button:has-text("Count")');
+  await page.waitForFunction(() => document.querySelector('#assets-accounts .asset-count')?.textContent === '2 assets');
+  await page.screenshot({ path: screenshotPath('12b-online-assets'), fullPage: true });
+  await page.click('#assets-accounts tr[data-id] button:has-text("Clear online assets")');
+  await page.waitForSelector('#assets-job[data-status=succeeded]', { timeout: 15_000 });
+  expect(await page.textContent('#assets-job')).toContain('1 / 1 done, 0 failed');
+  await page.click('#assets-accounts tr[data-id] button:has-text("Count")');
+  await page.waitForFunction(() => document.querySelector('#assets-accounts .asset-count')?.textContent === '0 assets');
+  expect(harness.simulator.requests.filter((request) => request.method === 'DELETE' && request.cookies.sso === owner)).toHaveLength(2);
+  await noFullTokenInDom(page);
   await page.close();
 }, 60_000);
 

@@ -6,7 +6,9 @@ import type { AccountIds } from '../accounts/account-ids';
 import { matchingTokens } from '../accounts/account-query';
 import type { BatchAction, BatchJob } from './batch-job';
 import type { JobStore } from './job-store';
-import { enableNsfwForAccount, type EnableNsfwFunction } from './nsfw-action';
+import { enableNsfwForAccount } from './nsfw-action';
+import { clearAssetsForAccount } from './assets-action';
+import type { AccountUpstream } from '../accounts/account-upstream';
 
 /**
  * Runs a batch job on this instance: resolves its accounts, works through them in chunks with
@@ -21,8 +23,8 @@ export interface JobRunnerDependencies {
   ids: AccountIds;
   logger: Logger;
   concurrency: () => number;
-  /** The upstream "enable NSFW" calls; absent where the console runs without a Grok client. */
-  enableNsfw?: EnableNsfwFunction;
+  /** Upstream account calls (enable NSFW, online assets); absent where the console runs without a Grok client. */
+  upstream?: AccountUpstream;
   clock?: () => number;
 }
 
@@ -89,10 +91,12 @@ export class JobRunner {
       case 'delete':
         return (await this.deps.pool.remove([token])) === 1 ? null : 'account not found';
       case 'enable_nsfw': {
-        const enableNsfw = this.deps.enableNsfw;
-        if (!enableNsfw) return 'no upstream client on this instance';
-        return enableNsfwForAccount(token, { accounts: this.deps.accounts, pool: this.deps.pool, enableNsfw });
+        const upstream = this.deps.upstream;
+        if (!upstream) return 'no upstream client on this instance';
+        return enableNsfwForAccount(token, { accounts: this.deps.accounts, pool: this.deps.pool, enableNsfw: (account) => upstream.enableNsfw(account) });
       }
+      case 'clear_assets':
+        return this.deps.upstream ? clearAssetsForAccount(token, this.deps.upstream) : 'no upstream client on this instance';
     }
   }
 
