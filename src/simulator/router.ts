@@ -17,6 +17,7 @@ import type { SimulatorState } from './simulator-state';
 import type { Simulator } from './types';
 import { handleDirectUpload, handleLegacyUpload } from './upload-routes';
 import { handleDeleteAsset, handleListAssets } from './online-assets-routes';
+import { handleLivekitToken } from './livekit-route';
 import { handleSetBirthDate, handleSetTosAcceptedRest, handleSetTosAcceptedVersion, handleUpdateUserFeatureControls } from './account-settings-routes';
 
 type Handler = (state: SimulatorState, incoming: IncomingRequest, params: string[]) => Response | Promise<Response>;
@@ -58,6 +59,7 @@ const ROUTES: Route[] = [
   { method: 'POST', pattern: /^\/rest\/auth\/set-tos-accepted$/, handle: api(true, handleSetTosAcceptedRest) },
   { method: 'POST', pattern: /^\/rest\/auth\/set-birth-date$/, handle: api(true, handleSetBirthDate) },
   { method: 'GET', pattern: /^\/rest\/assets$/, handle: api(false, handleListAssets) },
+  { method: 'POST', pattern: /^\/rest\/livekit\/tokens$/, handle: api(true, handleLivekitToken) },
   {
     method: 'DELETE',
     pattern: /^\/rest\/assets-metadata\/([^/]+)$/,
