@@ -5,6 +5,11 @@ import { serveAsset } from '../admin-console/pages/console-pages';
 import playgroundHtml from '../../public/playground/index.html' with { type: 'file' };
 import playgroundJs from '../../public/playground/playground.js' with { type: 'file' };
 import playgroundCss from '../../public/playground/playground.css' with { type: 'file' };
+// LiveKit's own browser client (Apache-2.0), embedded so the voice page needs no CDN. The UMD
+// bundle has no declaration and the package's exports hide it, hence the relative path; with
+// { type: 'file' } the import is the file's path, a string.
+// @ts-expect-error TS7016: no declaration file for the UMD bundle
+import livekitClientJs from '../../node_modules/livekit-client/dist/livekit-client.umd.js' with { type: 'file' };
 
 /** The playground's files (embedded like the console's); it shares the console's stylesheet and strings. */
 const PLAYGROUND_ASSETS: Record<string, string> = {
@@ -12,13 +17,23 @@ const PLAYGROUND_ASSETS: Record<string, string> = {
   'index.html': playgroundHtml as unknown as string,
   'playground.js': playgroundJs,
   'playground.css': playgroundCss,
+  'livekit-client.js': livekitClientJs as string,
   'console.css': CONSOLE_ASSETS['console.css']!,
   'i18n.js': CONSOLE_ASSETS['i18n.js']!,
 };
 
+const PLAYGROUND_CSP =
+  "default-src 'self'; img-src 'self' data: blob:; media-src 'self' blob:; style-src 'self'; script-src 'self'; connect-src 'self' wss://livekit.grok.com https://livekit.grok.com; frame-ancestors 'none'";
+
 /** /playground: 404 unless `app.function_enabled` (../shared/spec/reference-behaviour.md §2). */
 export function playgroundPages(config: () => Config) {
-  const serve = (name: string) => (config().app.function_enabled ? serveAsset(PLAYGROUND_ASSETS, name) : new Response('Not found', { status: 404 }));
+  const serve = (name: string) => {
+    if (!config().app.function_enabled) return new Response('Not found', { status: 404 });
+    const response = serveAsset(PLAYGROUND_ASSETS, name);
+    // The voice page talks to LiveKit itself (§15): the only other origin any page may reach.
+    response.headers.set('content-security-policy', PLAYGROUND_CSP);
+    return response;
+  };
   return new Elysia({ name: 'playground-pages' })
     .get('/playground', () => serve('index.html'), { detail: { hide: true } })
     .get('/playground/', () => serve('index.html'), { detail: { hide: true } })
