@@ -47,7 +47,12 @@ export function adminConsole(deps: ConsoleDependencies) {
     pool: deps.pool,
     ids,
     logger: deps.logger,
-    concurrency: () => deps.config().usage.concurrent,
+    concurrency: (action) => {
+      const config = deps.config();
+      if (action === 'enable_nsfw') return config.nsfw.concurrent;
+      if (action === 'clear_assets') return config.asset.list_concurrent;
+      return config.usage.concurrent;
+    },
     upstream,
   });
   deps.jobs?.every('pool_history', 60_000, () => recordPoolSnapshot(deps.storage.records, deps.pool.stats(), Date.now()));

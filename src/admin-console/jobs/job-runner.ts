@@ -22,7 +22,8 @@ export interface JobRunnerDependencies {
   pool: AccountPool;
   ids: AccountIds;
   logger: Logger;
-  concurrency: () => number;
+  /** Accounts worked on at once for this action (each action has its own config section). */
+  concurrency: (action: BatchAction) => number;
   /** Upstream account calls (enable NSFW, online assets); absent where the console runs without a Grok client. */
   upstream?: AccountUpstream;
   clock?: () => number;
@@ -43,7 +44,7 @@ export class JobRunner {
       const tokens = 'ids' in job.target ? await this.deps.ids.resolve(this.deps.accounts, job.target.ids) : await matchingTokens(this.deps.accounts, job.target.filter);
       job.total = tokens.length;
       await this.beat(job);
-      const chunkSize = Math.max(1, this.deps.concurrency()) * 4;
+      const chunkSize = Math.max(1, this.deps.concurrency(job.action)) * 4;
       for (let start = 0; start < tokens.length; start += chunkSize) {
         if (await this.deps.jobs.cancelRequested(job.id)) return await this.finish(job, 'cancelled');
         const chunk = tokens.slice(start, start + chunkSize);
@@ -74,7 +75,7 @@ export class JobRunner {
         }
       }
     };
-    await Promise.all(Array.from({ length: Math.min(Math.max(1, this.deps.concurrency()), tokens.length) }, worker));
+    await Promise.all(Array.from({ length: Math.min(Math.max(1, this.deps.concurrency(job.action)), tokens.length) }, worker));
   }
 
   /** Null on success, else why it failed. */
