@@ -33,7 +33,8 @@ describe('fuzz every documented route', () => {
       env: { GROK2API_LIMITS_MAX_BODY_MB: '1' },
     });
     const config = await (await harness.admin('/v1/admin/config?reveal=true')).json();
-    const tokens = (await (await harness.admin('/v1/admin/tokens')).json()).tokens;
+    // Full tokens (export), so an input that deleted an account can be undone too.
+    const tokens = (await (await harness.admin('/v1/admin/tokens?export=true')).json()).tokens;
     snapshot = { config, tokens };
   });
   afterAll(() => harness.stop());
