@@ -36,6 +36,7 @@ import { LoginThrottle } from './admin-console/session/login-throttle';
 import { SessionStore } from './admin-console/session/session-store';
 import { sessionRoutes } from './admin-console/session/session-routes';
 import { adminConsole } from './admin-console/console-feature';
+import { voiceTokenRoute } from './playground/voice-token-route';
 import { ClientKeyGuard } from './client-keys/client-key-guard';
 import { ClientKeyLimiter } from './client-keys/client-key-limits';
 import { ClientKeyStore } from './client-keys/client-key-store';
@@ -126,8 +127,9 @@ export function createApp(deps: AppDependencies) {
     .use(sessionRoutes({ config, sessions, auth: adminAuth, throttle: new LoginThrottle(5, 15 * 60_000) }))
     .use(functionRoutes({ config, handle: (request) => app.handle(request), trust: (request) => clientKeys.trust(request) }))
     .use(playgroundPages(config))
+    .use(voiceTokenRoute({ config, pool: deps.pool, grok: deps.grok }))
     .use(clientKeysRoutes({ guard: adminGuard, store: clientKeyStore, limiter: clientKeyLimiter, records: deps.storage.records }))
-    .use(adminConsole({ guard: adminGuard, storage: deps.storage, pool: deps.pool, config, logger: deps.logger, instanceId: instance.id, clientKeys: clientKeyStore, jobs: instance.jobs, mediaCache: media.cache }))
+    .use(adminConsole({ guard: adminGuard, storage: deps.storage, pool: deps.pool, config, logger: deps.logger, instanceId: instance.id, clientKeys: clientKeyStore, jobs: instance.jobs, mediaCache: media.cache, grok: deps.grok }))
     .use(configRoutes({ config: deps.config, guard: adminGuard }))
     .use(
       adminStatusRoutes({

@@ -391,7 +391,7 @@
     $('#job-panel').hidden = false;
     $('#job-panel').dataset.status = status;
     state.lastJob = job;
-    const actionKey = { refresh: 'actRefresh', enable: 'actEnable', disable: 'actDisable', delete: 'actDelete' }[job.action];
+    const actionKey = { refresh: 'actRefresh', enable: 'actEnable', disable: 'actDisable', delete: 'actDelete', enable_nsfw: 'actEnableNsfw', clear_assets: 'actClearAssets' }[job.action];
     $('#job-title').textContent = t('jobTitle', { action: actionKey ? t(actionKey) : job.action, status: t(status) });
     const progress = $('#job-progress');
     progress.max = Math.max(1, job.total);

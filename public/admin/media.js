@@ -118,5 +118,77 @@
     load();
   });
 
-  views.media = { show: load, relabel: render };
+  // ---- online assets: per-account count (one listing) and clearing (a clear_assets batch job) ----
+  const assets = { search: '', accounts: [], counts: new Map(), total: 0 };
+
+  async function findAccounts() {
+    assets.search = $('#assets-search').value.trim();
+    try {
+      const page = await api(`/v1/admin/console/accounts?limit=20&search=${encodeURIComponent(assets.search)}`);
+      assets.accounts = page.accounts;
+      assets.total = page.total;
+      renderAssets();
+    } catch (error) {
+      toast(t('failed', { reason: error.message }));
+    }
+  }
+
+  function renderAssets() {
+    const body = $('#assets-accounts');
+    body.replaceChildren();
+    if (assets.accounts.length === 0) {
+      const row = body.insertRow();
+      row.insertCell().textContent = t('noAccounts');
+    }
+    for (const account of assets.accounts) {
+      const row = body.insertRow();
+      row.dataset.id = account.id;
+      const token = document.createElement('code');
+      token.textContent = account.token;
+      row.insertCell().append(token);
+      const count = row.insertCell();
+      count.className = 'asset-count';
+      count.textContent = assets.counts.has(account.id) ? t('assetCount', { n: assets.counts.get(account.id) }) : '—';
+      row.insertCell().append(
+        button(t('countAssets'), () => countAssets(account.id), 'small'),
+        button(t('actClearAssets'), () => clearAssets({ ids: [account.id] }, 1), 'small danger'),
+      );
+    }
+    $('#assets-clear-matching').disabled = assets.total === 0;
+  }
+
+  async function countAssets(id) {
+    try {
+      const { count } = await api(`/v1/admin/console/accounts/${id}/assets`);
+      assets.counts.set(id, count);
+    } catch (error) {
+      toast(t('failed', { reason: error.message }));
+    }
+    renderAssets();
+  }
+
+  async function clearAssets(target, n) {
+    if (!confirm(t('confirmClearAssets', { n }))) return;
+    try {
+      let job = await api('/v1/admin/console/jobs', { method: 'POST', body: { action: 'clear_assets', ...target } });
+      const show = () => ($('#assets-job').textContent = `${t('jobTitle', { action: t('actClearAssets'), status: t(job.stalled ? 'stalled' : job.status) })} — ${t('jobDetail', job)}` + (job.errors.length ? ` — ${job.errors[0].account}: ${job.errors[0].reason}` : ''));
+      show();
+      while (job.status === 'running' && !job.stalled) {
+        await new Promise((resolve) => setTimeout(resolve, 500));
+        job = await api(`/v1/admin/console/jobs/${job.id}`);
+        show();
+      }
+      $('#assets-job').dataset.status = job.status;
+      for (const id of 'ids' in target ? target.ids : assets.accounts.map((account) => account.id)) assets.counts.delete(id);
+      renderAssets();
+    } catch (error) {
+      toast(t('failed', { reason: error.message }));
+    }
+  }
+
+  $('#assets-find').addEventListener('click', findAccounts);
+  $('#assets-search').addEventListener('keydown', (event) => { if (event.key === 'Enter') findAccounts(); });
+  $('#assets-clear-matching').addEventListener('click', () => clearAssets({ filter: assets.search ? { search: assets.search } : {} }, assets.total));
+
+  views.media = { show: () => { load(); findAccounts(); }, relabel: () => { render(); renderAssets(); } };
 })();

@@ -578,6 +578,53 @@
   $('#video-stop').addEventListener('click', () => videoController && videoController.abort());
   views.video = { show() { $('#video-prompt').focus(); } };
 
+  // ---- voice: the gateway brokers a LiveKit token (§15); audio flows between this page and LiveKit ----
+  let voiceRoom = null;
+  function voiceState(key, state, extra) {
+    $('#voice-status').textContent = extra ? t(key, extra) : t(key);
+    $('#voice-status').dataset.state = state;
+  }
+  async function hangUp() {
+    const room = voiceRoom;
+    voiceRoom = null;
+    if (room) await room.disconnect().catch(() => {});
+    $('#voice-audio').replaceChildren();
+    $('#voice-start').disabled = false;
+    $('#voice-stop').disabled = true;
+  }
+  $('#voice-form').addEventListener('submit', async (event) => {
+    event.preventDefault();
+    await hangUp();
+    $('#voice-start').disabled = true;
+    $('#voice-stop').disabled = false;
+    voiceState('voiceToken', 'token');
+    try {
+      const query = new URLSearchParams({ voice: $('#voice-voice').value, personality: $('#voice-personality').value, speed: $('#voice-speed').value });
+      const { token, url } = await (await call('/voice/token?' + query, { method: 'GET' })).json();
+      const { Room, RoomEvent, Track } = window.LivekitClient;
+      const room = new Room();
+      voiceRoom = room;
+      room.on(RoomEvent.TrackSubscribed, (track) => {
+        if (track.kind === Track.Kind.Audio) $('#voice-audio').append(track.attach());
+      });
+      room.on(RoomEvent.Disconnected, () => {
+        if (voiceRoom === room) voiceState('voiceEnded', 'ended');
+      });
+      voiceState('voiceConnecting', 'connecting');
+      await room.connect(url, token);
+      await room.localParticipant.setMicrophoneEnabled(true);
+      voiceState('voiceConnected', 'connected');
+    } catch (error) {
+      voiceState('failed', 'failed', { reason: error.message });
+      await hangUp();
+    }
+  });
+  $('#voice-stop').addEventListener('click', async () => {
+    await hangUp();
+    voiceState('voiceEnded', 'ended');
+  });
+  views.voice = { show() { $('#voice-voice').focus(); } };
+
   window.i18n.apply();
   window.addEventListener('DOMContentLoaded', enter);
 })();

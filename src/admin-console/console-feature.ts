@@ -16,6 +16,9 @@ import type { ClientKeyStore } from '../client-keys/client-key-store';
 import type { BackgroundJobs } from '../ops/background-jobs';
 import type { MediaCache } from '../media/media-cache';
 import { mediaAdminRoutes } from './media/media-admin-routes';
+import type { GrokClient } from '../upstream/grok/client';
+import { accountUpstream } from './accounts/account-upstream';
+import { onlineAssetsRoutes } from './media/online-assets-routes';
 
 export interface ConsoleDependencies {
   guard: (request: Request) => void;
@@ -29,25 +32,35 @@ export interface ConsoleDependencies {
   jobs?: BackgroundJobs;
   /** The generated-media cache, for the media page. */
   mediaCache?: MediaCache;
+  /** The Grok client, for batch actions that call the upstream (enable NSFW). */
+  grok?: GrokClient;
 }
 
 /** The admin console: its pages under /admin and the admin API routes only it needs. */
 export function adminConsole(deps: ConsoleDependencies) {
   const ids = new AccountIds();
   const jobs = new JobStore(deps.storage.records);
+  const upstream = deps.grok ? accountUpstream(deps.grok, deps.config) : undefined;
   const runner = new JobRunner({
     jobs,
     accounts: deps.storage.accounts,
     pool: deps.pool,
     ids,
     logger: deps.logger,
-    concurrency: () => deps.config().usage.concurrent,
+    concurrency: (action) => {
+      const config = deps.config();
+      if (action === 'enable_nsfw') return config.nsfw.concurrent;
+      if (action === 'clear_assets') return config.asset.list_concurrent;
+      return config.usage.concurrent;
+    },
+    upstream,
   });
   deps.jobs?.every('pool_history', 60_000, () => recordPoolSnapshot(deps.storage.records, deps.pool.stats(), Date.now()));
   return new Elysia({ name: 'admin-console' })
     .use(consolePages())
     .use(accountsRoutes({ guard: deps.guard, storage: deps.storage, pool: deps.pool, ids }))
     .use(jobsRoutes({ guard: deps.guard, jobs, runner, instanceId: deps.instanceId }))
+    .use(onlineAssetsRoutes({ guard: deps.guard, accounts: deps.storage.accounts, ids, upstream }))
     .use(configFormRoutes(deps.guard))
     .use(dashboardRoutes({ guard: deps.guard, records: deps.storage.records, pool: deps.pool, clientKeys: deps.clientKeys }))
     .use(deps.mediaCache ? mediaAdminRoutes({ guard: deps.guard, cache: deps.mediaCache }) : new Elysia({ name: 'admin-console-media' }));

@@ -6,6 +6,11 @@ import playgroundHtml from '../../public/playground/index.html' with { type: 'fi
 import playgroundJs from '../../public/playground/playground.js' with { type: 'file' };
 import chatStatesJs from '../../public/playground/chat-states.js' with { type: 'file' };
 import playgroundCss from '../../public/playground/playground.css' with { type: 'file' };
+// LiveKit's own browser client (Apache-2.0), embedded so the voice page needs no CDN. The UMD
+// bundle has no declaration and the package's exports hide it, hence the relative path; with
+// { type: 'file' } the import is the file's path, a string.
+// @ts-expect-error TS7016: no declaration file for the UMD bundle
+import livekitClientJs from '../../node_modules/livekit-client/dist/livekit-client.umd.js' with { type: 'file' };
 
 /** The playground's files (embedded like the console's); it shares the console's stylesheet and strings. */
 const PLAYGROUND_ASSETS: Record<string, string> = {
@@ -14,13 +19,23 @@ const PLAYGROUND_ASSETS: Record<string, string> = {
   'playground.js': playgroundJs,
   'chat-states.js': chatStatesJs,
   'playground.css': playgroundCss,
+  'livekit-client.js': livekitClientJs as string,
   'console.css': CONSOLE_ASSETS['console.css']!,
   'i18n.js': CONSOLE_ASSETS['i18n.js']!,
 };
 
+const PLAYGROUND_CSP =
+  "default-src 'self'; img-src 'self' data: blob:; media-src 'self' blob:; style-src 'self'; script-src 'self'; connect-src 'self' wss://livekit.grok.com https://livekit.grok.com; frame-ancestors 'none'";
+
 /** /playground: 404 unless `app.function_enabled` (../shared/spec/reference-behaviour.md §2). */
 export function playgroundPages(config: () => Config) {
-  const serve = (name: string) => (config().app.function_enabled ? serveAsset(PLAYGROUND_ASSETS, name) : new Response('Not found', { status: 404 }));
+  const serve = (name: string) => {
+    if (!config().app.function_enabled) return new Response('Not found', { status: 404 });
+    const response = serveAsset(PLAYGROUND_ASSETS, name);
+    // The voice page talks to LiveKit itself (§15): the only other origin any page may reach.
+    response.headers.set('content-security-policy', PLAYGROUND_CSP);
+    return response;
+  };
   return new Elysia({ name: 'playground-pages' })
     .get('/playground', () => serve('index.html'), { detail: { hide: true } })
     .get('/playground/', () => serve('index.html'), { detail: { hide: true } })

@@ -21,6 +21,15 @@ export class FileStore {
   get(fileMetadataId: string): StoredFile | undefined {
     return this.files.get(fileMetadataId);
   }
+
+  /** The owner's files in upload order (the asset listing of §11.3). */
+  owned(ownerUserId: string): StoredFile[] {
+    return [...this.files.values()].filter((file) => file.ownerUserId === ownerUserId);
+  }
+
+  delete(fileMetadataId: string): boolean {
+    return this.files.delete(fileMetadataId);
+  }
 }
 
 export function fileUri(file: StoredFile): string {

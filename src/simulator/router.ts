@@ -16,6 +16,9 @@ import { handleSession } from './session-route';
 import type { SimulatorState } from './simulator-state';
 import type { Simulator } from './types';
 import { handleDirectUpload, handleLegacyUpload } from './upload-routes';
+import { handleDeleteAsset, handleListAssets } from './online-assets-routes';
+import { handleLivekitToken } from './livekit-route';
+import { handleSetBirthDate, handleSetTosAcceptedRest, handleSetTosAcceptedVersion, handleUpdateUserFeatureControls } from './account-settings-routes';
 
 type Handler = (state: SimulatorState, incoming: IncomingRequest, params: string[]) => Response | Promise<Response>;
 
@@ -51,6 +54,17 @@ const ROUTES: Route[] = [
   { method: 'POST', pattern: /^\/rest\/media\/video\/upscale$/, handle: api(false, handleUpscale) },
   { method: 'GET', pattern: /^\/users\/[^/]+\/generated\/[^/]+\/[^/]+$/, handle: (state, incoming) => handleGeneratedDownload(state, incoming) },
   { method: 'GET', pattern: /^\/imagine-public\/images\/[^/]+$/, handle: (state, incoming) => handlePublicImage(state, incoming) },
+  { method: 'POST', pattern: /^\/auth_mgmt\.AuthManagement\/SetTosAcceptedVersion$/, handle: api(false, handleSetTosAcceptedVersion) },
+  { method: 'POST', pattern: /^\/auth_mgmt\.AuthManagement\/UpdateUserFeatureControls$/, handle: api(true, handleUpdateUserFeatureControls) },
+  { method: 'POST', pattern: /^\/rest\/auth\/set-tos-accepted$/, handle: api(true, handleSetTosAcceptedRest) },
+  { method: 'POST', pattern: /^\/rest\/auth\/set-birth-date$/, handle: api(true, handleSetBirthDate) },
+  { method: 'GET', pattern: /^\/rest\/assets$/, handle: api(false, handleListAssets) },
+  { method: 'POST', pattern: /^\/rest\/livekit\/tokens$/, handle: api(true, handleLivekitToken) },
+  {
+    method: 'DELETE',
+    pattern: /^\/rest\/assets-metadata\/([^/]+)$/,
+    handle: api(false, (state, incoming, account, params) => handleDeleteAsset(state, incoming, account, safeDecode(params[0]) ?? '')),
+  },
   { method: 'GET', pattern: /^\/$/, handle: (state, incoming) => handleHomePage(state, incoming) },
   { method: 'GET', pattern: /^\/index$/, handle: (state, incoming) => handleIndexPage(state, incoming) },
 ];

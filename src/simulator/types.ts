@@ -20,6 +20,14 @@ export interface SimulatorAccount {
   blocked?: boolean;
   expired?: boolean;
   quotas?: Partial<Record<Mode, QuotaWindow>>;
+  /** Account settings (§17): the NSFW preference is refused for age reasons until the holder verifies their age. */
+  ageVerificationRequired?: boolean;
+  /** Set by SetTosAcceptedVersion / set-tos-accepted. */
+  tosAccepted?: boolean;
+  /** Set by UpdateUserFeatureControls `always_show_nsfw_content`. */
+  nsfwEnabled?: boolean;
+  /** Set by set-birth-date (which grok2api never calls). */
+  birthDateSet?: boolean;
 }
 
 export type AccountView = SimulatorAccount & { usage: Record<Mode, number> };

@@ -13,7 +13,7 @@ export interface HttpRequest {
   url: string;
   method: string;
   headers: Record<string, string>;
-  body?: string | FormData;
+  body?: string | FormData | Uint8Array<ArrayBuffer>;
   /** Seconds until the response head must have arrived; 0 disables the deadline. */
   timeoutSeconds: number;
   /** The caller's cancellation; stays linked to the body after the head arrived. */
@@ -153,7 +153,7 @@ export async function readErrorBodyText(response: Response, maxBytes: number): P
   return new TextDecoder().decode(bytes);
 }
 
-async function readBoundedBytes(
+export async function readBoundedBytes(
   response: Response,
   maxBytes: number,
   options: { keepPartialOnError?: boolean } = {},

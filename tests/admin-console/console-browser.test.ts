@@ -73,6 +73,22 @@ test('sign in, import, filter, batch refresh to the end, Chinese and phone width
   await page.waitForFunction(() => document.querySelector('[data-status=expired]')?.textContent?.includes('(1)'));
   await page.screenshot({ path: screenshotPath('03-batch-refresh-done'), fullPage: true });
 
+  // Enable NSFW on all matching: the expired account fails, the others get the tag.
+  await page.click('#select-matching');
+  await page.selectOption('#batch-action', 'enable_nsfw');
+  await page.click('#run-batch');
+  await page.waitForFunction(
+    () => document.querySelector('#job-title')?.textContent?.includes('Enable NSFW') && document.querySelector('#job-panel')?.getAttribute('data-status') === 'succeeded',
+    undefined,
+    { timeout: 15_000 },
+  );
+  expect(await page.textContent('#job-detail')).toContain('6 / 6 done, 1 failed');
+  await page.selectOption('#nsfw-filter', 'true');
+  await page.waitForFunction(() => document.querySelectorAll('#accounts-body tr[data-id]').length === 5);
+  await page.screenshot({ path: screenshotPath('03b-enable-nsfw-done'), fullPage: true });
+  await page.selectOption('#nsfw-filter', '');
+  await page.waitForFunction(() => document.querySelectorAll('#accounts-body tr[data-id]').length === 6);
+
   // Filter by status, then search.
   await page.click('#status-filters [data-status=expired]');
   await page.waitForFunction(() => document.querySelectorAll('#accounts-body tr[data-id]').length === 1);
@@ -224,6 +240,29 @@ test('media page: counts, previews, delete one, clear all; names outside the cac
   await page.click('#media-clear');
   await page.waitForFunction(() => document.querySelectorAll('#media-grid .media-item').length === 0);
   expect(existsSync(join(imageFolder, 'cached-0.png'))).toBe(false);
+
+  // Online assets: one account's files on grok.com, counted and cleared by a batch job.
+  const owner = simulatorAccounts[0]!.token;
+  for (let index = 0; index < 2; index++) {
+    await fetch(`${harness.simulator.url}/rest/app-chat/upload-file`, {
+      method: 'POST',
+      headers: { cookie: `sso=${owner}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ fileName: `online-${index}.txt`, fileMimeType: 'text/plain', content: btoa(`online ${index}`) }),
+    });
+  }
+  await page.fill('#assets-search', 'browser-0-');
+  await page.click('#assets-find');
+  await page.waitForFunction(() => document.querySelectorAll('#assets-accounts tr[data-id]').length === 1);
+  await page.click('#assets-accounts tr[data-id] button:has-text("Count")');
+  await page.waitForFunction(() => document.querySelector('#assets-accounts .asset-count')?.textContent === '2 assets');
+  await page.screenshot({ path: screenshotPath('12b-online-assets'), fullPage: true });
+  await page.click('#assets-accounts tr[data-id] button:has-text("Clear online assets")');
+  await page.waitForSelector('#assets-job[data-status=succeeded]', { timeout: 15_000 });
+  expect(await page.textContent('#assets-job')).toContain('1 / 1 done, 0 failed');
+  await page.click('#assets-accounts tr[data-id] button:has-text("Count")');
+  await page.waitForFunction(() => document.querySelector('#assets-accounts .asset-count')?.textContent === '0 assets');
+  expect(harness.simulator.requests.filter((request) => request.method === 'DELETE' && request.cookies.sso === owner)).toHaveLength(2);
+  await noFullTokenInDom(page);
   await page.close();
 }, 60_000);
 

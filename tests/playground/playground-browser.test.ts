@@ -91,3 +91,28 @@ test('video: progress to the end, then the player and a download link', async ()
   await page.screenshot({ path: screenshotPath('22-playground-video') });
   await page.close();
 }, 60_000);
+
+test('voice: the page gets a brokered token and LiveKit’s client dials wss://livekit.grok.com with it', async () => {
+  const page = await open('#voice');
+  // No LiveKit server here: the socket is intercepted, its URL recorded, then closed.
+  const dialled: string[] = [];
+  await page.routeWebSocket(/^wss:\/\/livekit\.grok\.com\//, (socket) => {
+    dialled.push(socket.url());
+    socket.close({ code: 1011, reason: 'no LiveKit server in tests' });
+  });
+  expect(await page.evaluate(() => typeof (window as unknown as { LivekitClient?: { Room?: unknown } }).LivekitClient?.Room)).toBe('function');
+  await page.selectOption('#voice-voice', 'eve');
+  await page.selectOption('#voice-personality', 'storyteller');
+  await page.click('#voice-start');
+  await page.waitForFunction(() => ['failed', 'connected'].includes(document.querySelector('#voice-status')?.getAttribute('data-state') ?? ''), undefined, { timeout: 30_000 });
+  const brokered = harness.simulator.requests.filter((request) => request.path === '/rest/livekit/tokens').at(-1)!;
+  expect(JSON.parse((brokered.body as { sessionPayload: string }).sessionPayload)).toMatchObject({ voice: 'eve', personality: 'storyteller', playback_speed: 1 });
+  expect(dialled.length).toBeGreaterThan(0);
+  const url = new URL(dialled[0]!);
+  expect(url.pathname).toMatch(/^\/rtc(\/v1)?$/); // newer clients try /rtc/v1 before /rtc
+  expect(url.searchParams.get('access_token')?.split('.')).toHaveLength(3);
+  expect(await page.textContent('#voice-status')).toContain('Failed');
+  await page.screenshot({ path: screenshotPath('24-playground-voice') });
+  expect(await page.content()).not.toContain('playground-basic-');
+  await page.close();
+}, 60_000);

@@ -6,6 +6,9 @@ import type { AccountIds } from '../accounts/account-ids';
 import { matchingTokens } from '../accounts/account-query';
 import type { BatchAction, BatchJob } from './batch-job';
 import type { JobStore } from './job-store';
+import { enableNsfwForAccount } from './nsfw-action';
+import { clearAssetsForAccount } from './assets-action';
+import type { AccountUpstream } from '../accounts/account-upstream';
 
 /**
  * Runs a batch job on this instance: resolves its accounts, works through them in chunks with
@@ -19,7 +22,10 @@ export interface JobRunnerDependencies {
   pool: AccountPool;
   ids: AccountIds;
   logger: Logger;
-  concurrency: () => number;
+  /** Accounts worked on at once for this action (each action has its own config section). */
+  concurrency: (action: BatchAction) => number;
+  /** Upstream account calls (enable NSFW, online assets); absent where the console runs without a Grok client. */
+  upstream?: AccountUpstream;
   clock?: () => number;
 }
 
@@ -38,7 +44,7 @@ export class JobRunner {
       const tokens = 'ids' in job.target ? await this.deps.ids.resolve(this.deps.accounts, job.target.ids) : await matchingTokens(this.deps.accounts, job.target.filter);
       job.total = tokens.length;
       await this.beat(job);
-      const chunkSize = Math.max(1, this.deps.concurrency()) * 4;
+      const chunkSize = Math.max(1, this.deps.concurrency(job.action)) * 4;
       for (let start = 0; start < tokens.length; start += chunkSize) {
         if (await this.deps.jobs.cancelRequested(job.id)) return await this.finish(job, 'cancelled');
         const chunk = tokens.slice(start, start + chunkSize);
@@ -69,7 +75,7 @@ export class JobRunner {
         }
       }
     };
-    await Promise.all(Array.from({ length: Math.min(Math.max(1, this.deps.concurrency()), tokens.length) }, worker));
+    await Promise.all(Array.from({ length: Math.min(Math.max(1, this.deps.concurrency(job.action)), tokens.length) }, worker));
   }
 
   /** Null on success, else why it failed. */
@@ -85,6 +91,13 @@ export class JobRunner {
         return (await this.deps.pool.update(token, { status: 'disabled' })) === null ? 'account not found' : null;
       case 'delete':
         return (await this.deps.pool.remove([token])) === 1 ? null : 'account not found';
+      case 'enable_nsfw': {
+        const upstream = this.deps.upstream;
+        if (!upstream) return 'no upstream client on this instance';
+        return enableNsfwForAccount(token, { accounts: this.deps.accounts, pool: this.deps.pool, enableNsfw: (account) => upstream.enableNsfw(account) });
+      }
+      case 'clear_assets':
+        return this.deps.upstream ? clearAssetsForAccount(token, this.deps.upstream) : 'no upstream client on this instance';
     }
   }
 

@@ -15,7 +15,11 @@ import type { StatsigProvider } from './statsig';
 export interface RestCall {
   config: Config;
   token: string;
-  method: 'GET' | 'POST';
+  method: 'GET' | 'POST' | 'DELETE';
+  /** Overrides the default Referer (the asset calls say they come from /files, §11.3). */
+  referer?: string;
+  /** An empty 2xx body is a valid answer (null) instead of a bad response (§11.4 deletes). */
+  allowEmptyAnswer?: boolean;
   path: string;
   body?: unknown;
   /** A multipart body instead of JSON; fetch writes its Content-Type with the boundary. */
@@ -84,6 +88,7 @@ async function callOnce(call: RestCall): Promise<unknown> {
       secrets: [call.token],
     });
   }
+  if (call.allowEmptyAnswer && answer.text.trim() === '') return null;
   const value = parseJson(answer.text);
   if (value === undefined && isCloudflareChallenge(answer.status, answer.headers, answer.text.toLowerCase())) {
     // A challenge page served with 200 is still a challenge.
@@ -112,6 +117,7 @@ function requestHeaders(call: RestCall, statsigId: string | undefined): Record<s
     config: call.config,
     token: call.token,
     statsigId,
+    referer: call.referer,
     contentType: call.form || call.body === undefined ? null : 'application/json',
   });
   if (call.omitRequestId) delete headers['x-xai-request-id'];

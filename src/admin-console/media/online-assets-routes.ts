@@ -1,0 +1,40 @@
+import { Elysia } from 'elysia';
+import { ApiError } from '../../openai/errors';
+import { apiErrorFromUpstream } from '../../openai/upstream-failure';
+import type { AccountStore } from '../../storage/types';
+import { UpstreamError } from '../../upstream/errors';
+import type { AccountIds } from '../accounts/account-ids';
+import type { AccountUpstream } from '../accounts/account-upstream';
+
+/**
+ * One account's files stored on grok.com (§11.3–11.4), for the media page: how many there are.
+ * Clearing them is the `clear_assets` batch job, for one account or many.
+ */
+
+export interface OnlineAssetsRoutesDependencies {
+  guard: (request: Request) => void;
+  accounts: AccountStore;
+  ids: AccountIds;
+  upstream?: AccountUpstream;
+}
+
+const detail = (summary: string) => ({ tags: ['admin'], summary });
+
+export function onlineAssetsRoutes(deps: OnlineAssetsRoutesDependencies) {
+  return new Elysia({ name: 'admin-console-online-assets', prefix: '/v1/admin/console' })
+    .onTransform(({ request }) => deps.guard(request))
+    .get(
+      '/accounts/:id/assets',
+      async ({ params }) => {
+        const [token] = await deps.ids.resolve(deps.accounts, [params.id]);
+        if (token === undefined) throw new ApiError({ status: 404, message: 'No account with this id', param: 'id', code: 'account_not_found' });
+        if (!deps.upstream) throw new ApiError({ status: 503, message: 'No upstream client on this instance', code: 'upstream_unavailable' });
+        try {
+          return { id: params.id, count: await deps.upstream.countAssets(token) };
+        } catch (error) {
+          throw error instanceof UpstreamError ? apiErrorFromUpstream(error) : error;
+        }
+      },
+      { detail: detail("Count one account's online assets (files stored on grok.com)") },
+    );
+}
