@@ -8,6 +8,15 @@
  *
  * A minimal Bun pass-through proxy (bench/pass-through-proxy.ts) in front of the same simulator
  * is measured in the same run: the "× proxy" column is the gateway's throughput as a share of it.
+ *
+ * BENCH_LEVELS lists the concurrency levels (default "1,<BENCH_CONCURRENCY>"). Above 256 streams
+ * Bun's own fetch limit queues requests in this load generator, so raise it for the run:
+ *
+ *   BUN_CONFIG_MAX_HTTP_REQUESTS=2048 BENCH_LEVELS=500 BENCH_REQUESTS=5000 ./node_modules/.bin/bun bench/chat.ts
+ *
+ * "ttfb" is the time to the first body bytes of the answer (for the gateway's streaming answer,
+ * the first SSE chunk); "ttfb added" is the difference to the simulator called directly and to
+ * the pass-through proxy, in the same run.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,11 +24,14 @@ import { join } from 'node:path';
 
 const REQUESTS = Number(process.env.BENCH_REQUESTS || 300);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY || 16);
+const LEVELS = (process.env.BENCH_LEVELS || `1,${CONCURRENCY}`).split(',').map(Number);
+/** The gateway and the proxy make one upstream call per request; let them hold as many as the clients. */
+const MAX_HTTP_REQUESTS = String(Math.max(256, ...LEVELS) * 2);
 const ACCOUNTS = 8;
 const bun = process.execPath;
 
 async function startProcess(command: string[], env: Record<string, string>, ready: RegExp) {
-  const child = Bun.spawn(command, { env: { ...process.env, ...env }, stdout: 'pipe', stderr: 'inherit' });
+  const child = Bun.spawn(command, { env: { ...process.env, BUN_CONFIG_MAX_HTTP_REQUESTS: MAX_HTTP_REQUESTS, ...env }, stdout: 'pipe', stderr: 'inherit' });
   const reader = child.stdout.getReader();
   let output = '';
   for (;;) {
@@ -68,7 +80,7 @@ async function run(label: string, request: () => Promise<Response>, concurrency:
   const percentile = (values: number[], p: number) => values[Math.min(values.length - 1, Math.floor((p / 100) * values.length))]!;
   const total = sorted('totalMs');
   const ttfb = sorted('ttfbMs');
-  return { label, p50: percentile(total, 50), p99: percentile(total, 99), ttfb50: percentile(ttfb, 50), throughput: count / seconds };
+  return { label, p50: percentile(total, 50), p99: percentile(total, 99), ttfb50: percentile(ttfb, 50), ttfb99: percentile(ttfb, 99), throughput: count / seconds };
 }
 
 const dataDir = mkdtempSync(join(tmpdir(), 'grok2api-bench-'));
@@ -126,16 +138,17 @@ const viaGateway = (stream: boolean) => () =>
 
 try {
   console.log(`grok2api chat benchmark: ${REQUESTS} requests per scenario, ${ACCOUNTS} accounts, loopback, ${navigator.hardwareConcurrency} cores\n`);
-  for (const concurrency of [1, CONCURRENCY]) {
+  for (const concurrency of LEVELS) {
     const count = concurrency === 1 ? Math.min(REQUESTS, 200) : REQUESTS;
     const baseline = await run('simulator direct', direct, concurrency, count);
     const floor = await run('pass-through proxy', viaProxy, concurrency, count);
     const rows = [baseline, floor, await run('gateway non-streaming', viaGateway(false), concurrency, count), await run('gateway streaming', viaGateway(true), concurrency, count)];
     console.log(`concurrency ${concurrency}:`);
-    console.log('  scenario                 p50 ms   p99 ms  ttfb p50   req/s   added p50 ms  added p99 ms  vs proxy p50 ms  throughput × direct  × proxy');
+    console.log('  scenario                 p50 ms   p99 ms  ttfb p50  ttfb p99   req/s   added p50 ms  added p99 ms  vs proxy p50 ms  ttfb added p50 (direct/proxy)  ttfb added p99 (direct/proxy)  throughput × direct  × proxy');
     for (const row of rows) {
+      const pair = (a: number, b: number) => `${a.toFixed(2)} / ${b.toFixed(2)}`;
       console.log(
-        `  ${row.label.padEnd(22)} ${row.p50.toFixed(2).padStart(8)} ${row.p99.toFixed(2).padStart(8)} ${row.ttfb50.toFixed(2).padStart(9)} ${row.throughput.toFixed(0).padStart(7)} ${(row.p50 - baseline.p50).toFixed(2).padStart(14)} ${(row.p99 - baseline.p99).toFixed(2).padStart(13)} ${(row.p50 - floor.p50).toFixed(2).padStart(16)} ${(row.throughput / baseline.throughput).toFixed(2).padStart(19)} ${(row.throughput / floor.throughput).toFixed(2).padStart(8)}`,
+        `  ${row.label.padEnd(22)} ${row.p50.toFixed(2).padStart(8)} ${row.p99.toFixed(2).padStart(8)} ${row.ttfb50.toFixed(2).padStart(9)} ${row.ttfb99.toFixed(2).padStart(9)} ${row.throughput.toFixed(0).padStart(7)} ${(row.p50 - baseline.p50).toFixed(2).padStart(14)} ${(row.p99 - baseline.p99).toFixed(2).padStart(13)} ${(row.p50 - floor.p50).toFixed(2).padStart(16)} ${pair(row.ttfb50 - baseline.ttfb50, row.ttfb50 - floor.ttfb50).padStart(30)} ${pair(row.ttfb99 - baseline.ttfb99, row.ttfb99 - floor.ttfb99).padStart(30)} ${(row.throughput / baseline.throughput).toFixed(2).padStart(19)} ${(row.throughput / floor.throughput).toFixed(2).padStart(8)}`,
       );
     }
     console.log();

@@ -36,11 +36,15 @@ const assignments = ACCOUNT_COLUMNS.filter((column) => column !== 'token')
 
 type Parameters = Record<string, string | number | null>;
 
+/** Mode names that are safe as a bare JSON path key; others take the transaction. */
+const PLAIN_MODE = /^[a-z][a-z0-9_]*$/;
+
 export class SqliteAccountStore implements AccountStore {
   private readonly selectOne: Statement<AccountRow, [Parameters]>;
   private readonly insertOne: Statement<unknown, [Parameters]>;
   private readonly writeOne: Statement<unknown, [Parameters]>;
   private readonly deleteOne: Statement<unknown, [Parameters]>;
+  private readonly chargePlain: Statement<AccountRow, [Parameters]>;
 
   constructor(
     private readonly database: Database,
@@ -52,6 +56,17 @@ export class SqliteAccountStore implements AccountStore {
     );
     this.writeOne = database.query(`UPDATE accounts SET ${assignments} WHERE token = $token`);
     this.deleteOne = database.query('DELETE FROM accounts WHERE token = $token');
+    // The common charge as one statement (no read, no JSON round trip). The WHERE clause admits
+    // only rows for which withSuccess changes nothing but these counters: active (so not locked
+    // and not a cooling account coming back), quota stays above 0 (no cooling for exhaustion),
+    // and no window of its own for the charged mode (a JSON it cannot read goes the long way).
+    this.chargePlain = database.query(
+      `UPDATE accounts SET quota = quota - $units, consumed = consumed + $units, use_count = use_count + $units,
+         last_used_at = $at, fail_count = 0, updated_at = $now, version = version + 1
+       WHERE token = $token AND status = 'active' AND quota > $units
+         AND ($path IS NULL OR CASE WHEN json_valid(modes) THEN json_type(modes, $path) IS NULL ELSE 0 END)
+       RETURNING ${columnList}`,
+    );
   }
 
   async list(filter: { pool?: string; status?: AccountStatus } = {}): Promise<Account[]> {
@@ -104,6 +119,18 @@ export class SqliteAccountStore implements AccountStore {
   }
 
   async recordSuccess(token: string, change: SuccessChange): Promise<Account | null> {
+    // The profile's largest storage cost: try the one-statement charge first; any row it does not
+    // admit (a mode window, a status change, a missing token) takes the rule in a transaction.
+    if (change.mode === undefined || PLAIN_MODE.test(change.mode)) {
+      const row = this.chargePlain.get({
+        token,
+        units: Math.max(0, change.units),
+        at: change.at,
+        now: this.clock(),
+        path: change.mode === undefined ? null : `$.${change.mode}`,
+      });
+      if (row) return toAccount(row);
+    }
     return this.mutate(token, (account) => withSuccess(account, change));
   }
 
