@@ -21,6 +21,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { startProcess as startChildProcess } from './child-process';
 
 const REQUESTS = Number(process.env.BENCH_REQUESTS || 300);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY || 16);
@@ -30,24 +31,9 @@ const MAX_HTTP_REQUESTS = String(Math.max(256, ...LEVELS) * 2);
 const ACCOUNTS = 8;
 const bun = process.execPath;
 
-async function startProcess(command: string[], env: Record<string, string>, ready: RegExp) {
-  const child = Bun.spawn(command, { env: { ...process.env, BUN_CONFIG_MAX_HTTP_REQUESTS: MAX_HTTP_REQUESTS, ...env }, stdout: 'pipe', stderr: 'inherit' });
-  const reader = child.stdout.getReader();
-  let output = '';
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) throw new Error(`${command.join(' ')} exited: ${output}`);
-    output += new TextDecoder().decode(value);
-    const match = ready.exec(output);
-    if (match) {
-      // Keep draining stdout so the child never blocks on a full pipe.
-      void (async () => {
-        while (!(await reader.read()).done);
-      })();
-      return { child, url: match[1]! };
-    }
-  }
-}
+/** The helper processes get the same raised limit on concurrent fetches as this one. */
+const startProcess = (command: string[], env: Record<string, string>, ready: RegExp) =>
+  startChildProcess(command, { BUN_CONFIG_MAX_HTTP_REQUESTS: MAX_HTTP_REQUESTS, ...env }, ready);
 
 interface Sample { ttfbMs: number; totalMs: number }
 

@@ -11,6 +11,7 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { startProcess as startChildProcess } from './child-process';
 
 const STREAMS = Number(process.env.MEMORY_STREAMS || 1000);
 const TOKEN_DELAY_MS = Number(process.env.MEMORY_TOKEN_DELAY_MS || 200);
@@ -18,23 +19,9 @@ const ACCOUNTS = 16;
 const bun = process.execPath;
 const maxHttpRequests = String(Math.max(256, STREAMS * 2));
 
-async function startProcess(command: string[], env: Record<string, string>, ready: RegExp) {
-  const child = Bun.spawn(command, { env: { ...process.env, BUN_CONFIG_MAX_HTTP_REQUESTS: maxHttpRequests, ...env }, stdout: 'pipe', stderr: 'inherit' });
-  const reader = child.stdout.getReader();
-  let output = '';
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) throw new Error(`${command.join(' ')} exited: ${output}`);
-    output += new TextDecoder().decode(value);
-    const match = ready.exec(output);
-    if (match) {
-      void (async () => {
-        while (!(await reader.read()).done);
-      })();
-      return { child, url: match[1]! };
-    }
-  }
-}
+/** The helper processes get the same raised limit on concurrent fetches as this one. */
+const startProcess = (command: string[], env: Record<string, string>, ready: RegExp) =>
+  startChildProcess(command, { BUN_CONFIG_MAX_HTTP_REQUESTS: maxHttpRequests, ...env }, ready);
 
 /** VmRSS and VmHWM (peak) of a process, in MB. */
 function residentMemory(pid: number): { rssMb: number; peakMb: number } {

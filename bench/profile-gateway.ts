@@ -11,28 +11,12 @@
 import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { startProcess } from './child-process';
 
 const REQUESTS = Number(process.env.PROFILE_REQUESTS || 3000);
 const STREAM = process.env.PROFILE_STREAM === '1';
 const bun = process.execPath;
 
-async function startProcess(command: string[], env: Record<string, string>, ready: RegExp) {
-  const child = Bun.spawn(command, { env: { ...process.env, ...env }, stdout: 'pipe', stderr: 'inherit' });
-  const reader = child.stdout.getReader();
-  let output = '';
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) throw new Error(`${command.join(' ')} exited: ${output}`);
-    output += new TextDecoder().decode(value);
-    const match = ready.exec(output);
-    if (match) {
-      void (async () => {
-        while (!(await reader.read()).done);
-      })();
-      return { child, url: match[1]! };
-    }
-  }
-}
 
 const dataDir = mkdtempSync(join(tmpdir(), 'grok2api-profile-'));
 const profileDir = join(dataDir, 'profile');
