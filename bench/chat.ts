@@ -18,10 +18,7 @@
  * the first SSE chunk); "ttfb added" is the difference to the simulator called directly and to
  * the pass-through proxy, in the same run.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { startProcess as startChildProcess } from './child-process';
+import { startBenchStack, startProcess } from './child-process';
 
 const REQUESTS = Number(process.env.BENCH_REQUESTS || 300);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY || 16);
@@ -31,9 +28,6 @@ const MAX_HTTP_REQUESTS = String(Math.max(256, ...LEVELS) * 2);
 const ACCOUNTS = 8;
 const bun = process.execPath;
 
-/** The helper processes get the same raised limit on concurrent fetches as this one. */
-const startProcess = (command: string[], env: Record<string, string>, ready: RegExp) =>
-  startChildProcess(command, { BUN_CONFIG_MAX_HTTP_REQUESTS: MAX_HTTP_REQUESTS, ...env }, ready);
 
 interface Sample { ttfbMs: number; totalMs: number }
 
@@ -69,37 +63,16 @@ async function run(label: string, request: () => Promise<Response>, concurrency:
   return { label, p50: percentile(total, 50), p99: percentile(total, 99), ttfb50: percentile(ttfb, 50), ttfb99: percentile(ttfb, 99), throughput: count / seconds };
 }
 
-const dataDir = mkdtempSync(join(tmpdir(), 'grok2api-bench-'));
-const tokens = Array.from({ length: ACCOUNTS }, (_, index) => `bench-account-${index}`);
-writeFileSync(join(dataDir, 'token.json'), JSON.stringify({ ssoBasic: tokens.map((token) => ({ token, quota: 1_000_000_000 })) }));
-
-const simulator = await startProcess([bun, 'src/simulator/main.ts'], { SIMULATOR_PORT: '0', SIMULATOR_ACCEPT_ANY_TOKEN: 'false' }, /listening on (http:\/\/\S+)/);
-for (const token of tokens) {
-  await fetch(`${simulator.url}/__simulator/accounts`, {
-    method: 'POST',
-    body: JSON.stringify({ token, tier: 'basic', quotas: { fast: { total: 1_000_000_000, windowSeconds: 86_400 } } }),
-  });
-}
-const gateway = await startProcess(
-  [bun, 'src/index.ts'],
-  {
-    DATA_DIR: dataDir,
-    SERVER_HOST: '127.0.0.1',
-    SERVER_PORT: '0',
-    LOG_FILE_ENABLED: 'false',
-    LOG_LEVEL: 'info',
-    GROK_BASE_URL: simulator.url,
-    GROK_ASSETS_URL: simulator.url,
-    GROK_ACCOUNTS_URL: simulator.url,
-    GROK2API_APP_API_KEY: 'bench-key',
-    GROK2API_CHAT_CONCURRENT: '1000',
-    GROK2API_TOKEN_AUTO_REFRESH: 'false',
-  },
-  /"url":"(http:\/\/[^"]+)"/,
-);
+const { simulator, gateway, tokens, stop } = await startBenchStack({
+  label: 'bench',
+  accounts: ACCOUNTS,
+  apiKey: 'bench-key',
+  gatewayEnv: { GROK2API_CHAT_CONCURRENT: '1000' },
+  processEnv: { BUN_CONFIG_MAX_HTTP_REQUESTS: MAX_HTTP_REQUESTS },
+});
 
 // The same upstream request as `direct`, through a bare Bun proxy: the floor any gateway adds.
-const proxy = await startProcess([bun, 'bench/pass-through-proxy.ts'], { PROXY_UPSTREAM: simulator.url }, /listening on (http:\/\/\S+)/);
+const proxy = await startProcess([bun, 'bench/pass-through-proxy.ts'], { PROXY_UPSTREAM: simulator.url, BUN_CONFIG_MAX_HTTP_REQUESTS: MAX_HTTP_REQUESTS }, /listening on (http:\/\/\S+)/);
 
 const message = 'Summarise the plot of a short story about a lighthouse keeper in three sentences.';
 let directIndex = 0;
@@ -140,9 +113,6 @@ try {
     console.log();
   }
 } finally {
-  gateway.child.kill('SIGTERM');
-  simulator.child.kill('SIGTERM');
   proxy.child.kill('SIGTERM');
-  await Promise.all([gateway.child.exited, simulator.child.exited, proxy.child.exited]);
-  rmSync(dataDir, { recursive: true, force: true });
+  await Promise.all([stop(), proxy.child.exited]);
 }

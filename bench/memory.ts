@@ -8,20 +8,14 @@
  *   BUN_CONFIG_MAX_HTTP_REQUESTS=4096 ./node_modules/.bin/bun bench/memory.ts
  *   MEMORY_STREAMS=1000 MEMORY_TOKEN_DELAY_MS=200 BUN_CONFIG_MAX_HTTP_REQUESTS=4096 ./node_modules/.bin/bun bench/memory.ts
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { startProcess as startChildProcess } from './child-process';
+import { readFileSync } from 'node:fs';
+import { startBenchStack } from './child-process';
 
 const STREAMS = Number(process.env.MEMORY_STREAMS || 1000);
 const TOKEN_DELAY_MS = Number(process.env.MEMORY_TOKEN_DELAY_MS || 200);
 const ACCOUNTS = 16;
-const bun = process.execPath;
 const maxHttpRequests = String(Math.max(256, STREAMS * 2));
 
-/** The helper processes get the same raised limit on concurrent fetches as this one. */
-const startProcess = (command: string[], env: Record<string, string>, ready: RegExp) =>
-  startChildProcess(command, { BUN_CONFIG_MAX_HTTP_REQUESTS: maxHttpRequests, ...env }, ready);
 
 /** VmRSS and VmHWM (peak) of a process, in MB. */
 function residentMemory(pid: number): { rssMb: number; peakMb: number } {
@@ -32,33 +26,13 @@ function residentMemory(pid: number): { rssMb: number; peakMb: number } {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-const dataDir = mkdtempSync(join(tmpdir(), 'grok2api-memory-'));
-const tokens = Array.from({ length: ACCOUNTS }, (_, index) => `memory-account-${index}`);
-writeFileSync(join(dataDir, 'token.json'), JSON.stringify({ ssoBasic: tokens.map((token) => ({ token, quota: 1_000_000_000 })) }));
-const simulator = await startProcess([bun, 'src/simulator/main.ts'], { SIMULATOR_PORT: '0', SIMULATOR_ACCEPT_ANY_TOKEN: 'false' }, /listening on (http:\/\/\S+)/);
-for (const token of tokens) {
-  await fetch(`${simulator.url}/__simulator/accounts`, {
-    method: 'POST',
-    body: JSON.stringify({ token, tier: 'basic', quotas: { fast: { total: 1_000_000_000, windowSeconds: 86_400 } } }),
-  });
-}
-const gateway = await startProcess(
-  [bun, 'src/index.ts'],
-  {
-    DATA_DIR: dataDir,
-    SERVER_HOST: '127.0.0.1',
-    SERVER_PORT: '0',
-    LOG_FILE_ENABLED: 'false',
-    LOG_LEVEL: 'info', // the ready line (its URL) is an info log
-    GROK_BASE_URL: simulator.url,
-    GROK_ASSETS_URL: simulator.url,
-    GROK_ACCOUNTS_URL: simulator.url,
-    GROK2API_APP_API_KEY: 'memory-key',
-    GROK2API_CHAT_CONCURRENT: String(STREAMS * 2),
-    GROK2API_TOKEN_AUTO_REFRESH: 'false',
-  },
-  /"url":"(http:\/\/[^"]+)"/,
-);
+const { simulator, gateway, stop } = await startBenchStack({
+  label: 'memory',
+  accounts: ACCOUNTS,
+  apiKey: 'memory-key',
+  gatewayEnv: { GROK2API_CHAT_CONCURRENT: String(STREAMS * 2) },
+  processEnv: { BUN_CONFIG_MAX_HTTP_REQUESTS: maxHttpRequests },
+});
 
 const chat = (signal?: AbortSignal) =>
   fetch(`${gateway.url}/v1/chat/completions`, {
@@ -121,8 +95,5 @@ try {
   console.log(`  after the streams ended:   ${after.rssMb.toFixed(1)} MB`);
   console.log(`  streams completed ${completed}, failed ${failed}`);
 } finally {
-  gateway.child.kill('SIGTERM');
-  simulator.child.kill('SIGTERM');
-  await Promise.all([gateway.child.exited, simulator.child.exited]);
-  rmSync(dataDir, { recursive: true, force: true });
+  await stop();
 }
