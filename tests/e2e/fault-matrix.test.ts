@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, test } from 'bun:test';
 import type { Fault } from '../../src/simulator/server';
-import { CHAT_TRANSPORTS, chatCalls, chatPath, startHarness, type ChatTransport, type Harness } from '../helpers/gateway-harness';
+import { CHAT_TRANSPORTS, chatCalls, chatPath, startHarness, type ChatTransport, type Harness, soleAccountState } from '../helpers/gateway-harness';
 
 // The fault matrix for chat (../shared/spec/grok-web-protocol.md §5, §8.6): every upstream fault,
 // over both transports, with what the client gets, that it ends within the deadline the config
@@ -118,12 +118,6 @@ afterEach(async () => {
   harness = null;
 });
 
-async function accountState(h: Harness) {
-  const body = (await (await h.admin('/v1/admin/tokens')).json()) as { tokens: Record<string, { status: string; fail_count: number }[]> };
-  const [account] = Object.values(body.tokens).flat();
-  return { status: account!.status, fail_count: account!.fail_count };
-}
-
 async function request(h: Harness, stream: boolean): Promise<Outcome | { status: 200; code: '' }> {
   const response = await h.api('/v1/chat/completions', {
     method: 'POST',
@@ -164,7 +158,7 @@ for (const transport of CHAT_TRANSPORTS) {
           expect(outcome).toEqual(expected);
           const turns = typeof row.turns === 'function' ? row.turns(transport) : row.turns;
           expect(chatCalls(h.simulator)).toHaveLength(turns);
-          expect(await accountState(h)).toEqual(row.account);
+          expect(await soleAccountState(h)).toEqual(row.account);
         },
         DEADLINE_MS + 5000,
       );

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, test } from 'bun:test';
 import { pngFor } from '../../src/simulator/media-bytes';
 import type { Fault } from '../../src/simulator/server';
-import { startHarness, type Harness } from '../helpers/gateway-harness';
+import { startHarness, type Harness, soleAccountState } from '../helpers/gateway-harness';
 
 // The fault matrix for media (issue 7 item 7; ../shared/spec/grok-web-protocol.md §5, §12, §13):
 // every upstream fault on each media path — image generation over the Imagine WebSocket and over
@@ -136,12 +136,6 @@ afterEach(async () => {
   harness = null;
 });
 
-async function accountState(h: Harness) {
-  const body = (await (await h.admin('/v1/admin/tokens')).json()) as { tokens: Record<string, { status: string; fail_count: number }[]> };
-  const [account] = Object.values(body.tokens).flat();
-  return { status: account!.status, fail_count: account!.fail_count };
-}
-
 /** Upstream calls by path, refused ones included. */
 function callCounts(h: Harness) {
   const requests = h.simulator.requests;
@@ -198,7 +192,7 @@ for (const [path, rows] of Object.entries(MATRIX) as [Path, Row[]][]) {
           expect(outcome).not.toBe('overdue');
           expect(outcome).toEqual(row.outcome);
           expect(callCounts(h)).toMatchObject(row.calls);
-          expect(await accountState(h)).toEqual(row.account);
+          expect(await soleAccountState(h)).toEqual(row.account);
         },
         DEADLINE_MS + 5000,
       );

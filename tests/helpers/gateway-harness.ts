@@ -127,3 +127,10 @@ export function sentTurns(simulator: Simulator): SentTurn[] {
   }
   return turns;
 }
+
+/** Status and failure count of the harness's one account, as the admin API reports them. */
+export async function soleAccountState(h: Harness): Promise<{ status: string; fail_count: number }> {
+  const body = (await (await h.admin('/v1/admin/tokens')).json()) as { tokens: Record<string, { status: string; fail_count: number }[]> };
+  const [account] = Object.values(body.tokens).flat();
+  return { status: account!.status, fail_count: account!.fail_count };
+}
