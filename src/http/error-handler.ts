@@ -1,6 +1,7 @@
 import { Elysia } from 'elysia';
 import { ApiError } from '../openai/errors';
 import type { Logger } from '../logging/logger';
+import { noteError } from '../logging/request-context';
 
 /**
  * Renders every failure as the OpenAI error envelope: our ApiError, Elysia's validation and parse
@@ -57,6 +58,7 @@ export function errorHandler(options: ErrorHandlerOptions) {
   };
 
   const render = (error: ApiError, request: Request): Response => {
+    noteError(error.code, error.param);
     for (const renderer of options.renderers ?? []) {
       const response = renderer(error, request);
       if (response) return response;

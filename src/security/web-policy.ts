@@ -13,7 +13,7 @@ type CorsSection = Config['cors'];
 
 const ALLOWED_METHODS = 'GET, POST, PUT, PATCH, DELETE, OPTIONS';
 const DEFAULT_ALLOWED_HEADERS = 'authorization, content-type, x-api-key, anthropic-version, anthropic-beta, x-grok2api-session, x-request-id';
-const EXPOSED_HEADERS = 'x-request-id, retry-after';
+const EXPOSED_HEADERS = 'x-request-id, retry-after, x-grok2api-ignored';
 
 const SECURITY_HEADERS: [string, string][] = [
   ['x-content-type-options', 'nosniff'],
