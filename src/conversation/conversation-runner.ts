@@ -7,6 +7,7 @@ import { openUpstreamTurn, type TurnDependencies } from './open-upstream-turn';
 import { UpstreamAttempt, type TurnOutcome } from './upstream-attempt';
 import type { UsageRecorder } from '../usage/usage-recorder';
 import { ApiError } from '../openai/errors';
+import type { AnswerSource } from './answer-source';
 
 export interface RunnerDependencies extends TurnDependencies {
   /** Keeps a usage record per upstream attempt that reached an account. */
@@ -110,7 +111,7 @@ export class ConversationRunner {
 }
 
 /** One running answer: pieces in order, then the assembled result. */
-export class Conversation {
+export class Conversation implements AnswerSource {
   private finished = false;
   private readonly forced: string | null;
   private forcedDone = false;

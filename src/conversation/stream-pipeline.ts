@@ -4,7 +4,7 @@ import { apiErrorFromUpstream } from '../openai/upstream-failure';
 import { SSE_HEADERS } from '../openai/sse';
 import { UpstreamError } from '../upstream/errors';
 import type { AnswerPiece } from './answer-assembler';
-import type { Conversation } from './conversation-runner';
+import type { AnswerSource } from './answer-source';
 
 /** What one client API writes for each stage of a streamed answer. */
 export interface StreamEncoder {
@@ -22,7 +22,7 @@ export interface StreamEncoder {
 }
 
 export interface StreamConversationOptions {
-  conversation: Conversation;
+  conversation: AnswerSource;
   encoder: StreamEncoder;
   keepaliveMs: number;
   /** The client's request signal: once it fires, a failure is the client leaving, not an error. */
@@ -106,7 +106,7 @@ export function streamConversation(options: StreamConversationOptions): Response
 }
 
 /** Reads a whole answer for a non-streaming response; failures surface as ApiError. */
-export async function collectConversation(conversation: Conversation): Promise<void> {
+export async function collectConversation(conversation: AnswerSource): Promise<void> {
   try {
     await conversation.collect();
   } catch (error) {

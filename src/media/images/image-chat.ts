@@ -1,11 +1,12 @@
-import { randomBytes } from 'node:crypto';
 import type { CatalogModel } from '../../catalog/models';
 import { ApiError, invalidRequest } from '../../openai/errors';
 import type { ChatCompletionRequest, ContentPart } from '../../openai/chat/request-schema';
 import { readImageOptions } from '../../openai/images/image-request';
 import { imagesFromJson } from '../../openai/images/edit-images';
 import type { ImagesDependencies } from '../../openai/images/images-routes';
-import { SSE_DONE, SSE_HEADERS, sseData } from '../../openai/sse';
+import type { AnswerPiece } from '../../conversation/answer-assembler';
+import type { AnswerSource } from '../../conversation/answer-source';
+import { ProducedAnswer } from '../../conversation/produced-answer';
 import { publicBaseUrl } from '../files-routes';
 import { sniffMediaType } from '../media-type';
 import { renderAll, type RenderedImage } from './image-output';
@@ -19,7 +20,6 @@ import { startImages } from './image-runner';
  */
 
 const MARKDOWN_IMAGE = /!\[[^\]]*\]\(([^)\s]+)\)/g;
-const ZERO_CHAT_USAGE = { prompt_tokens: 0, completion_tokens: 0, total_tokens: 0 };
 
 function blocksOf(content: ChatCompletionRequest['messages'][number]['content']): ContentPart[] {
   if (content === null || content === undefined) return [];
@@ -77,68 +77,38 @@ async function ownCachedImage(url: string, baseUrl: string, deps: ImagesDependen
   return `data:${sniffMediaType(bytes.subarray(0, 16)) ?? 'image/png'};base64,${Buffer.from(bytes).toString('base64')}`;
 }
 
-export async function imageChatCompletion(body: ChatCompletionRequest, model: CatalogModel, request: Request, deps: ImagesDependencies): Promise<Response> {
+/**
+ * Starts the images of a chat request and answers them as markdown pieces, one per image, once
+ * the run has them. Request problems are thrown here, before any response starts.
+ */
+export async function startImageChatAnswer(body: ChatCompletionRequest, model: CatalogModel, request: Request, deps: ImagesDependencies): Promise<AnswerSource> {
   const config = deps.config();
   const { prompt, images } = promptAndImages(body);
   const fast = model.id === 'grok-imagine-1.0-fast';
   // The fast model ignores the client's image_config; the operator's [imagine_fast] decides.
   const fields: Record<string, unknown> = fast ? { ...config.imagine_fast } : { ...(body.image_config ?? {}) };
   const options = withConfigParam(() => readImageOptions({ ...fields, prompt, model: model.id }, config, [model.id], model.id));
-  const ownImages = await Promise.all(images.map((url) => ownCachedImage(url, publicBaseUrl(config.app.app_url, request), deps)));
-  const editImages = model.kind === 'image_edit' ? await imagesFromJson({ images: ownImages }, { fetch: deps.fetch, timeoutMs: config.asset.download_timeout * 1000, signal: request.signal }).catch((error: unknown) => {
-    if (error instanceof ApiError) throw invalidRequest(`${error.message} (images come from image_url blocks and markdown image links)`, 'messages', error.code ?? 'invalid_image');
-    throw error;
-  }) : undefined;
+  const baseUrl = publicBaseUrl(config.app.app_url, request);
+  const ownImages = await Promise.all(images.map((url) => ownCachedImage(url, baseUrl, deps)));
+  const download = { fetch: deps.fetch, timeoutMs: config.asset.download_timeout * 1000, signal: request.signal };
+  const editImages = model.kind === 'image_edit'
+    ? await imagesFromJson({ images: ownImages }, download).catch((error: unknown) => {
+      if (!(error instanceof ApiError)) throw error;
+      const hint = '(images come from image_url blocks and markdown image links)';
+      throw invalidRequest(`${error.message} ${hint}`, 'messages', error.code ?? 'invalid_image');
+    })
+    : undefined;
 
-  const run = await startImages({ model, prompt: options.prompt, n: options.n, nsfw: options.nsfw, aspectRatio: options.aspectRatio, editImages, signal: request.signal }, deps);
-  const identity = { id: `chatcmpl-${randomBytes(12).toString('hex')}`, created: Math.floor(Date.now() / 1000), model: body.model };
-  const output = { cache: deps.cache, baseUrl: publicBaseUrl(config.app.app_url, request), signal: request.signal };
-  const finish = async () => {
+  const run = await startImages(
+    { model, prompt: options.prompt, n: options.n, nsfw: options.nsfw, aspectRatio: options.aspectRatio, editImages, signal: request.signal },
+    deps,
+  );
+  async function* markdownImages(): AsyncGenerator<AnswerPiece[]> {
     const result = await run.collect();
-    return renderAll(result.images, options.format, { ...output, token: result.token });
-  };
-
-  if (!(body.stream ?? config.app.stream)) {
-    const content = (await finish()).map(markdown).join('\n\n');
-    return Response.json({
-      ...identity,
-      object: 'chat.completion',
-      choices: [{ index: 0, message: { role: 'assistant', content, refusal: null }, finish_reason: 'stop', logprobs: null }],
-      usage: ZERO_CHAT_USAGE,
-    });
+    const rendered = await renderAll(result.images, options.format, { cache: deps.cache, baseUrl, signal: request.signal, token: result.token });
+    for (const [index, image] of rendered.entries()) {
+      yield [{ type: 'content', text: `${index > 0 ? '\n\n' : ''}${markdown(image)}` }];
+    }
   }
-  const chunk = (delta: Record<string, unknown>, finishReason: string | null) => ({
-    ...identity,
-    object: 'chat.completion.chunk',
-    choices: [{ index: 0, delta, finish_reason: finishReason, logprobs: null }],
-  });
-  const includeUsage = body.stream_options?.include_usage === true;
-  const stream = new ReadableStream<Uint8Array>({
-    async start(controller) {
-      const send = (bytes: Uint8Array) => {
-        try {
-          controller.enqueue(bytes);
-        } catch {
-          // client gone
-        }
-      };
-      send(sseData(chunk({ role: 'assistant', content: '' }, null)));
-      try {
-        const rendered = await finish();
-        rendered.forEach((image, index) => send(sseData(chunk({ content: `${index > 0 ? '\n\n' : ''}${markdown(image)}` }, null))));
-        send(sseData(chunk({}, 'stop')));
-        if (includeUsage) send(sseData({ ...identity, object: 'chat.completion.chunk', choices: [], usage: ZERO_CHAT_USAGE }));
-      } catch (error) {
-        const apiError = error instanceof ApiError ? error : new ApiError({ status: 500, message: 'Image generation failed.', code: 'image_generation_failed' });
-        send(sseData(apiError.toBody()));
-      }
-      send(SSE_DONE);
-      try {
-        controller.close();
-      } catch {
-        // already closed
-      }
-    },
-  });
-  return new Response(stream, { status: 200, headers: SSE_HEADERS });
+  return new ProducedAnswer(markdownImages());
 }

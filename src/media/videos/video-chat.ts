@@ -1,8 +1,9 @@
-import { randomBytes } from 'node:crypto';
 import type { CatalogModel } from '../../catalog/models';
 import type { ChatCompletionRequest } from '../../openai/chat/request-schema';
 import { ApiError } from '../../openai/errors';
-import { SSE_DONE, SSE_HEADERS, sseData } from '../../openai/sse';
+import type { AnswerPiece } from '../../conversation/answer-assembler';
+import type { AnswerSource } from '../../conversation/answer-source';
+import { ProducedAnswer } from '../../conversation/produced-answer';
 import { readReference, readVideoConfig } from '../../openai/videos/video-request';
 import { jobFailure } from '../../openai/videos/videos-routes';
 import { publicBaseUrl } from '../files-routes';
@@ -33,61 +34,47 @@ export function renderVideoAnswer(url: string, format: string): string {
   return `<video id="video" controls="" preload="none">\n  <source id="mp4" src="${url}" type="video/mp4">\n</video>`;
 }
 
-export async function videoChatCompletion(body: ChatCompletionRequest, model: CatalogModel, request: Request, media: MediaServices): Promise<Response> {
+/**
+ * Starts the video job of a chat request and answers it: progress as reasoning pieces while it
+ * renders (streaming only), then the video per `app.video_format`; a failed job is the answer's
+ * error. Request problems are thrown here, before any response starts.
+ */
+export async function startVideoChatAnswer(body: ChatCompletionRequest, model: CatalogModel, request: Request, media: MediaServices): Promise<AnswerSource> {
   const config = media.config();
   const { prompt, image } = lastUserMessage(body);
-  if (!prompt) throw new ApiError({ status: 400, message: 'The last user message must contain the video prompt as text.', param: 'messages', code: 'empty_prompt' });
-  const options = readVideoConfig(body.video_config);
-  const reference = image ? await readReference({ image_reference: image }, undefined, { fetch: media.fetch, config, signal: request.signal }) : undefined;
-  const { job, done } = await media.videos.create({ model, prompt, ...options, size: options.aspectRatio, quality: options.resolution === '720p' ? 'high' : 'standard', reference, baseUrl: publicBaseUrl(config.app.app_url, request) });
-  const identity = { id: `chatcmpl-${randomBytes(12).toString('hex')}`, created: Math.floor(Date.now() / 1000), model: body.model };
-  const answer = (finished: VideoJob) => renderVideoAnswer(finished.url ?? '', config.app.video_format);
-
-  if (!(body.stream ?? config.app.stream)) {
-    const finished = await done;
-    if (finished.status === 'failed') throw jobFailure(finished);
-    return Response.json({
-      ...identity,
-      object: 'chat.completion',
-      choices: [{ index: 0, message: { role: 'assistant', content: answer(finished), refusal: null }, finish_reason: 'stop', logprobs: null }],
-      usage: { prompt_tokens: 0, completion_tokens: 0, total_tokens: 0 },
-    });
+  if (!prompt) {
+    throw new ApiError({ status: 400, message: 'The last user message must contain the video prompt as text.', param: 'messages', code: 'empty_prompt' });
   }
-  const chunk = (delta: Record<string, unknown>, finishReason: string | null) => ({ ...identity, object: 'chat.completion.chunk', choices: [{ index: 0, delta, finish_reason: finishReason, logprobs: null }] });
-  const stream = new ReadableStream<Uint8Array>({
-    async start(controller) {
-      const send = (bytes: Uint8Array) => {
-        try {
-          controller.enqueue(bytes);
-        } catch {
-          // client gone; the job continues and stays readable through /v1/videos
-        }
-      };
-      send(sseData(chunk({ role: 'assistant', content: '' }, null)));
-      let shown = -1;
-      let finished: VideoJob | null = null;
-      const settled = done.then((value) => (finished = value));
-      while (!finished) {
-        await Promise.race([settled, Bun.sleep(POLL_MS)]);
-        const current = finished ?? (await media.jobs.get(job.id));
-        if (current && current.progress !== shown && current.status !== 'failed') {
-          shown = current.progress;
-          send(sseData(chunk({ reasoning_content: `video ${job.id}: progress=${shown}%\n` }, null)));
-        }
-      }
-      const ended: VideoJob = finished;
-      if (ended.status === 'failed') send(sseData(jobFailure(ended).toBody()));
-      else {
-        send(sseData(chunk({ content: answer(ended) }, null)));
-        send(sseData(chunk({}, 'stop')));
-      }
-      send(SSE_DONE);
-      try {
-        controller.close();
-      } catch {
-        // already closed
-      }
-    },
+  const options = readVideoConfig(body.video_config);
+  const download = { fetch: media.fetch, config, signal: request.signal };
+  const reference = image ? await readReference({ image_reference: image }, undefined, download) : undefined;
+  const { job, done } = await media.videos.create({
+    model,
+    prompt,
+    ...options,
+    size: options.aspectRatio,
+    quality: options.resolution === '720p' ? 'high' : 'standard',
+    reference,
+    baseUrl: publicBaseUrl(config.app.app_url, request),
   });
-  return new Response(stream, { status: 200, headers: SSE_HEADERS });
+  const showProgress = body.stream ?? config.app.stream;
+
+  // A client that leaves stops this reader only; the job goes on and stays readable through /v1/videos.
+  async function* progressThenVideo(): AsyncGenerator<AnswerPiece[]> {
+    let shown = -1;
+    let finished: VideoJob | null = null;
+    const settled = done.then((value) => (finished = value));
+    while (showProgress && !finished) {
+      await Promise.race([settled, Bun.sleep(POLL_MS)]);
+      const current = finished ?? (await media.jobs.get(job.id));
+      if (current && current.progress !== shown && current.status !== 'failed') {
+        shown = current.progress;
+        yield [{ type: 'reasoning', text: `video ${job.id}: progress=${shown}%\n` }];
+      }
+    }
+    const ended = await done;
+    if (ended.status === 'failed') throw jobFailure(ended);
+    yield [{ type: 'content', text: renderVideoAnswer(ended.url ?? '', config.app.video_format) }];
+  }
+  return new ProducedAnswer(progressThenVideo());
 }

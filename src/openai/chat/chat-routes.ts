@@ -13,7 +13,9 @@ import { ChatCompletionRequestSchema } from './request-schema';
 import { ChatStreamEncoder } from './stream-response';
 import { validateChatRequest } from './validate';
 import type { MediaServices } from '../../media/media-feature';
-import { mediaChatCompletion } from '../../media/media-chat';
+import { startMediaChatAnswer } from '../../media/media-chat';
+import type { AnswerSource } from '../../conversation/answer-source';
+import type { ReasoningOutput } from './reasoning-visibility';
 
 export interface ChatDependencies extends TurnDependencies {
   /** Throws an ApiError unless the request carries a valid API key. */
@@ -33,13 +35,27 @@ export function chatRoutes(deps: ChatDependencies) {
   return new Elysia({ name: 'openai-chat' }).post(
     '/v1/chat/completions',
     async ({ body, request }) => {
-      const startedAt = Date.now();
       deps.guard(request);
       validateChatRequest(body);
       const model = findModel(body.model);
       if (!model) throw modelNotFound(body.model);
-      if (deps.media && model.kind !== 'chat') return mediaChatCompletion(body, model, request, deps.media);
-      if (model.kind !== 'chat') {
+      const config = deps.config();
+      const identity = { id: completionId(), created: Math.floor(Date.now() / 1000), model: body.model };
+      let answer: AnswerSource;
+      let reasoning: ReasoningOutput;
+      if (model.kind === 'chat') {
+        const conversationRequest = buildConversationRequest(body, model, config);
+        reasoning = conversationRequest.reasoning;
+        answer = await conversations.start(conversationRequest, request.signal, {
+          affinityKey: request.headers.get('x-grok2api-session') ?? body.user ?? undefined,
+          authorization: request.headers.get('authorization'),
+          modelLabel: body.model,
+        });
+      } else if (deps.media) {
+        // Media progress (video) is shown as reasoning while it streams.
+        reasoning = 'reasoning_content';
+        answer = await startMediaChatAnswer(body, model, request, deps.media);
+      } else {
         throw new ApiError({
           status: 400,
           message: `The model '${body.model}' generates media and is not served by /v1/chat/completions in this version.`,
@@ -47,26 +63,18 @@ export function chatRoutes(deps: ChatDependencies) {
           code: 'model_not_supported',
         });
       }
-      const config = deps.config();
-      const conversationRequest = buildConversationRequest(body, model, config);
-      const identity = { id: completionId(), created: Math.floor(Date.now() / 1000), model: body.model };
-      const conversation = await conversations.start(conversationRequest, request.signal, {
-        affinityKey: request.headers.get('x-grok2api-session') ?? body.user ?? undefined,
-        authorization: request.headers.get('authorization'),
-        modelLabel: body.model,
-      });
 
       if (body.stream ?? config.app.stream) {
-        const chunks = new ChunkBuilder(identity.id, identity.created, identity.model, conversationRequest.reasoning, {
+        const chunks = new ChunkBuilder(identity.id, identity.created, identity.model, reasoning, {
           get modelHash() {
-            return conversation.answer.modelHash;
+            return answer.answer.modelHash;
           },
         });
         return streamConversation({
-          conversation,
+          conversation: answer,
           encoder: new ChatStreamEncoder(chunks, () => ({
-            hasToolCalls: conversation.answer.toolCalls.length > 0,
-            usage: body.stream_options?.include_usage === true ? conversation.usage() : null,
+            hasToolCalls: answer.answer.toolCalls.length > 0,
+            usage: body.stream_options?.include_usage === true ? answer.usage() : null,
           })),
           keepaliveMs: config.chat.keepalive_interval * 1000,
           clientSignal: request.signal,
@@ -74,8 +82,8 @@ export function chatRoutes(deps: ChatDependencies) {
         });
       }
 
-      await collectConversation(conversation);
-      return completionBody(identity, conversation.answer, conversationRequest.reasoning, conversation.usage());
+      await collectConversation(answer);
+      return completionBody(identity, answer.answer, reasoning, answer.usage());
     },
     {
       body: ChatCompletionRequestSchema,

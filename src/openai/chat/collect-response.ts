@@ -1,10 +1,10 @@
-import type { AnswerAssembler } from '../../conversation/answer-assembler';
+import type { AssembledAnswer } from '../../conversation/answer-source';
 import type { ReasoningOutput } from './reasoning-visibility';
 
 export interface CompletionIdentity { id: string; created: number; model: string }
 
 /** The `chat.completion` object for a collected answer. */
-export function completionBody(identity: CompletionIdentity, assembler: AnswerAssembler, reasoning: ReasoningOutput, usage: object) {
+export function completionBody(identity: CompletionIdentity, assembler: AssembledAnswer, reasoning: ReasoningOutput, usage: object) {
   const hasToolCalls = assembler.toolCalls.length > 0;
   let content: string | null = assembler.content;
   if (reasoning === 'think_tags' && assembler.reasoning) content = `<think>\n${assembler.reasoning}\n</think>\n${content}`;
