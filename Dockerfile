@@ -12,6 +12,8 @@ RUN npm ci --no-audit --no-fund
 COPY tsconfig.json ./
 COPY scripts ./scripts
 COPY src ./src
+# The console and playground pages are embedded into the binary from here.
+COPY public ./public
 # No .git in the build context: the commit comes in as a build argument.
 ARG GROK2API_COMMIT=unknown
 RUN GROK2API_COMMIT="${GROK2API_COMMIT}" ./node_modules/.bin/bun scripts/build.ts --outfile /out/grok2api \
