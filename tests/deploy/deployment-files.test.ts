@@ -71,7 +71,7 @@ describe('Dockerfile', () => {
     const sources = instructions
       .filter((instruction) => instruction instanceof Copy && !instruction.getFlags().some((flag) => flag.getName() === 'from'))
       .flatMap((instruction) => (instruction.getArgumentsContent() ?? '').split(/\s+/).slice(0, -1));
-    expect(sources.sort()).toEqual(['package-lock.json', 'package.json', 'scripts', 'src', 'tsconfig.json']);
+    expect(sources.sort()).toEqual(['package-lock.json', 'package.json', 'public', 'scripts', 'src', 'tsconfig.json']);
     for (const source of sources) {
       expect(existsSync(source)).toBe(true);
       expect(ignored).not.toContain(source);
