@@ -35,4 +35,4 @@ Environment:
   GROK_BASE_URL, GROK_ASSETS_URL, GROK_ACCOUNTS_URL   upstream origins (tests, simulator)
   GROK2API_<SECTION>_<KEY>   any config key, e.g. GROK2API_APP_API_KEY, GROK2API_METRICS_TOKEN
 
-Every config key: docs/configuration.md. Deployment: README.md.`;
+Every config key: docs/configuration.md. Deployment: docs/deploy.md.`;

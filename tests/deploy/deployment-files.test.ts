@@ -11,12 +11,12 @@ import { openStorage } from '../../src/storage';
 /**
  * The deployment files are linted with the linters available from npm (dclint for Compose,
  * dockerfile-utils for the Dockerfile, taplo for TOML, yaml's strict parser) and checked against
- * each other and the README: same port, same data folder, same health path, same commands.
+ * each other and the deployment guide (docs/deploy.md): same port, same data folder, same health
+ * path, same commands.
  */
 
 const read = (path: string) => readFileSync(path, 'utf8');
-const readme = read('README.md');
-const operating = readme.slice(readme.indexOf('## Operating grok2api'), readme.indexOf('## The Grok simulator'));
+const deployGuide = read('docs/deploy.md');
 
 function run(command: string[]) {
   const result = Bun.spawnSync(command, { stdout: 'pipe', stderr: 'pipe' });
@@ -95,10 +95,10 @@ describe('docker-compose.yml', () => {
     expect(gateway.environment!.SERVER_PORT).toBe('${SERVER_PORT:-8000}');
     expect(gateway.volumes).toEqual(['grok2api-data:/data']);
     expect(gateway.read_only).toBe(true);
-    expect(operating).toContain('`${HOST_PORT:-8000}:${SERVER_PORT:-8000}`');
+    expect(deployGuide).toContain('`${HOST_PORT:-8000}:${SERVER_PORT:-8000}`');
   });
 
-  test('each database profile has an env file whose SERVER_STORAGE_* point at that service, and the README says so', async () => {
+  test('each database profile has an env file whose SERVER_STORAGE_* point at that service, and the deployment guide says so', async () => {
     for (const [profile, type] of [
       ['redis', 'redis'],
       ['postgres', 'pgsql'],
@@ -124,11 +124,11 @@ describe('docker-compose.yml', () => {
         (error: Error) => error.message,
       );
       expect(await opened).not.toContain('unknown storage type');
-      expect(operating).toContain(`docker compose --env-file ${file} up -d`);
-      expect(operating).toContain(`SERVER_STORAGE_TYPE=${type}`);
-      expect(operating).toContain(`\`${values.SERVER_STORAGE_URL}\``);
+      expect(deployGuide).toContain(`docker compose --env-file ${file} up -d`);
+      expect(deployGuide).toContain(`SERVER_STORAGE_TYPE=${type}`);
+      expect(deployGuide).toContain(`\`${values.SERVER_STORAGE_URL}\``);
     }
-    for (const command of commentedCommands(read('docker-compose.yml'), 'docker compose')) expect(operating).toContain(command);
+    for (const command of commentedCommands(read('docker-compose.yml'), 'docker compose')) expect(deployGuide).toContain(command);
   });
 });
 
@@ -156,11 +156,11 @@ describe('fly.toml', () => {
     expect(fly.http_service.auto_start_machines).toBe(true);
   });
 
-  test('the README gives the same steps and volume name', () => {
+  test('the deployment guide gives the same steps and volume name', () => {
     const commands = commentedCommands(text, 'fly ');
     expect(commands.length).toBe(4);
-    for (const command of commands) expect(operating).toContain(command);
-    expect(operating).toContain(`\`${fly.mounts[0]!.source}\` mounted at \`${fly.mounts[0]!.destination}\``);
+    for (const command of commands) expect(deployGuide).toContain(command);
+    expect(deployGuide).toContain(`\`${fly.mounts[0]!.source}\` mounted at \`${fly.mounts[0]!.destination}\``);
   });
 });
 
@@ -200,16 +200,16 @@ describe('render.yaml', () => {
     expect(existsSync(service.dockerfilePath)).toBe(true);
   });
 
-  test("the seed's free-instance advice: data in /tmp, no log files, /health check, external storage in the README", () => {
+  test("the seed's free-instance advice: data in /tmp, no log files, /health check, external storage in the deployment guide", () => {
     expect(service.plan).toBe('free');
     expect(environment.DATA_DIR).toBe('/tmp/data');
     expect(environment.LOG_FILE_ENABLED).toBe('false');
     expect(environment.PORT).toBe(environment.SERVER_PORT);
     expect(service.healthCheckPath).toBe('/health');
     expect(environment).toHaveProperty('SERVER_STORAGE_URL', null); // asked for at set-up, never committed
-    expect(operating).toContain('`DATA_DIR=/tmp/data`');
-    expect(operating).toContain('`LOG_FILE_ENABLED=false`');
-    expect(operating).toContain('`autoDeploy: false`');
-    expect(operating).toMatch(/external PostgreSQL or\s+Redis/);
+    expect(deployGuide).toContain('`DATA_DIR=/tmp/data`');
+    expect(deployGuide).toContain('`LOG_FILE_ENABLED=false`');
+    expect(deployGuide).toContain('`autoDeploy: false`');
+    expect(deployGuide).toMatch(/external PostgreSQL or\s+Redis/);
   });
 });

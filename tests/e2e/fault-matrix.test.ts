@@ -5,7 +5,7 @@ import { CHAT_TRANSPORTS, chatCalls, chatPath, startHarness, type ChatTransport,
 // The fault matrix for chat (../shared/spec/grok-web-protocol.md §5, §8.6): every upstream fault,
 // over both transports, with what the client gets, that it ends within the deadline the config
 // allows, how many times the turn reached the upstream (never replayed once accepted), and what
-// happened to the account. README.md "Fault matrix" is this table in prose.
+// happened to the account. docs/fault-table.md is this table in prose.
 
 // Small deadlines so a hang shows up as a failure well inside the test timeout.
 const TIMEOUTS = {

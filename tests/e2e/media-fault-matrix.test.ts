@@ -8,7 +8,7 @@ import { startHarness, type Harness, soleAccountState } from '../helpers/gateway
 // chat, image edits, and video jobs — with what the client gets, that it ends within the deadline
 // the image/video config allows (the chat deadlines are set far longer, so a media call that used
 // them would miss it), how many upstream calls were made, and what happened to the account.
-// README.md "Fault matrix" carries these rows too.
+// docs/fault-table.md carries these rows too.
 
 const IMAGINE_PATH = '/ws/imagine/listen';
 const CHAT_PATH = '/rest/app-chat/conversations/new';
