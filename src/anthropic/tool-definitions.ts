@@ -1,0 +1,148 @@
+import { noteIgnored } from '../logging/request-context';
+import { invalidRequest } from '../openai/errors';
+import type { ToolDefinition } from '../openai/chat/request-schema';
+import type { AnthropicTool } from './request-schema';
+
+/**
+ * Anthropic's tool list onto the conversation core's function tools.
+ *
+ * - Custom tools (no `type`, or `custom`) are function tools as they are.
+ * - Anthropic-defined tools the client executes (`bash_*`, `text_editor_*`, `memory_*`,
+ *   `computer_*`; matched by prefix so later versions keep working) carry no schema on the wire:
+ *   the model is offered the input schema Anthropic documents for them, and a call comes back as a
+ *   `tool_use` with the tool's name for the client (Claude Code, an SDK tool runner) to run.
+ * - `web_search_*` is served by Grok's own web search, which the upstream runs by itself.
+ * - Tools Anthropic runs on its servers (`web_fetch_*`, `code_execution_*`, MCP toolsets, tool
+ *   search...) cannot run here: dropped, and the drop is reported (`x-grok2api-ignored`).
+ */
+
+type JsonSchema = Record<string, unknown>;
+
+const string = (description: string): JsonSchema => ({ type: 'string', description });
+const integer = (description: string): JsonSchema => ({ type: 'integer', description });
+const lineRange: JsonSchema = {
+  type: 'array',
+  items: { type: 'integer' },
+  minItems: 2,
+  maxItems: 2,
+  description: 'Optional [start, end] line numbers (1-based, end -1 = to the end) when viewing a file',
+};
+
+const bashSchema: JsonSchema = {
+  type: 'object',
+  properties: {
+    command: string('The bash command to run'),
+    restart: { type: 'boolean', description: 'Set to true to restart the bash session instead of running a command' },
+  },
+};
+
+const textEditorSchema = (withUndo: boolean): JsonSchema => ({
+  type: 'object',
+  properties: {
+    command: {
+      type: 'string',
+      enum: ['view', 'create', 'str_replace', 'insert', ...(withUndo ? ['undo_edit'] : [])],
+      description: 'The editing command to run',
+    },
+    path: string('Absolute path of the file or directory'),
+    file_text: string('create: the content of the new file'),
+    old_str: string('str_replace: the exact text to replace (must occur once)'),
+    new_str: string('str_replace: the replacement; insert: the text to insert'),
+    insert_line: integer('insert: the line after which to insert (0 = start of the file)'),
+    view_range: lineRange,
+  },
+  required: ['command', 'path'],
+});
+
+const memorySchema: JsonSchema = {
+  type: 'object',
+  properties: {
+    command: {
+      type: 'string',
+      enum: ['view', 'create', 'str_replace', 'insert', 'delete', 'rename'],
+      description: 'The memory command to run (paths live under /memories)',
+    },
+    path: string('Path of the memory file or directory'),
+    view_range: lineRange,
+    file_text: string('create: the content of the new file'),
+    old_str: string('str_replace: the exact text to replace'),
+    new_str: string('str_replace: the replacement'),
+    insert_line: integer('insert: the line after which to insert'),
+    insert_text: string('insert: the text to insert'),
+    old_path: string('rename: the current path'),
+    new_path: string('rename: the new path'),
+  },
+  required: ['command'],
+};
+
+const computerSchema: JsonSchema = {
+  type: 'object',
+  properties: {
+    action: string('screenshot, left_click, right_click, middle_click, double_click, triple_click, mouse_move, '
+      + 'left_click_drag, left_mouse_down, left_mouse_up, type, key, hold_key, scroll, wait, cursor_position or zoom'),
+    coordinate: { type: 'array', items: { type: 'integer' }, minItems: 2, maxItems: 2, description: '[x, y] on the screen' },
+    start_coordinate: { type: 'array', items: { type: 'integer' }, minItems: 2, maxItems: 2, description: 'left_click_drag: [x, y] start' },
+    text: string('type: the text; key/hold_key: the key combination'),
+    scroll_direction: { type: 'string', enum: ['up', 'down', 'left', 'right'] },
+    scroll_amount: integer('scroll: how many clicks'),
+    duration: { type: 'number', description: 'hold_key/wait: seconds' },
+  },
+  required: ['action'],
+};
+
+interface ClientToolFamily {
+  prefix: string;
+  /** The name Anthropic gives the tool; the request's own `name` wins when present. */
+  name: string;
+  description: string;
+  schema: (type: string) => JsonSchema;
+}
+
+/** Client-executed tool families, by type prefix. */
+const CLIENT_TOOLS: readonly ClientToolFamily[] = [
+  { prefix: 'bash_', name: 'bash', description: 'Run a command in a persistent bash shell and see its output.', schema: () => bashSchema },
+  {
+    prefix: 'text_editor_',
+    name: 'str_replace_based_edit_tool',
+    description: 'View, create and edit text files.',
+    // The 2024-10 and 2025-01 versions also had undo_edit.
+    schema: (type) => textEditorSchema(/_2024|_202501/.test(type)),
+  },
+  { prefix: 'memory_', name: 'memory', description: 'Read and write your persistent memory files under /memories.', schema: () => memorySchema },
+  { prefix: 'computer_', name: 'computer', description: 'Control the computer: take screenshots, move and click the mouse, type.', schema: () => computerSchema },
+];
+
+const SERVER_SEARCH_PREFIX = 'web_search_';
+
+const clientTool = (tool: AnthropicTool, family: ClientToolFamily): ToolDefinition => ({
+  type: 'function',
+  function: { name: tool.name || family.name, description: tool.description ?? family.description, parameters: family.schema(tool.type!) },
+});
+
+const customTool = (tool: AnthropicTool, index: number): ToolDefinition => {
+  if (tool.input_schema !== undefined && tool.input_schema.type !== 'object') {
+    throw invalidRequest("input_schema must be a JSON schema with type 'object'", `tools.${index}.input_schema.type`, 'invalid_schema');
+  }
+  return { type: 'function', function: { name: tool.name, description: tool.description, parameters: tool.input_schema } };
+};
+
+/** One Anthropic tool as a function tool, or null when it is served upstream or dropped (and noted). */
+export function toolDefinition(tool: AnthropicTool, index: number): ToolDefinition | null {
+  const type = tool.type ?? 'custom';
+  if (type === 'custom') return customTool(tool, index);
+  const family = CLIENT_TOOLS.find((candidate) => type.startsWith(candidate.prefix));
+  if (family) return clientTool(tool, family);
+  if (type.startsWith(SERVER_SEARCH_PREFIX)) {
+    noteIgnored(`tools[${index}] ${type} served by Grok's own web search`);
+    return null;
+  }
+  noteIgnored(`tools[${index}] ${type}${tool.name ? ` ${tool.name}` : ''} dropped (server-executed tool not available)`);
+  return null;
+}
+
+/** `mcp_servers` ask Anthropic to connect to MCP servers on the client's behalf; we cannot. */
+export function noteMcpServers(servers: unknown): void {
+  if (!Array.isArray(servers) || servers.length === 0) return;
+  const names = servers.map((server) => (server as { name?: unknown })?.name).filter((name) => typeof name === 'string');
+  noteIgnored(`mcp_servers ${names.join(',') || servers.length} dropped (MCP connector not available)`);
+}
