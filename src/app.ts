@@ -5,6 +5,7 @@ import { renderAnthropicError } from './anthropic/errors';
 import { messagesRoutes } from './anthropic/messages-routes';
 import { configRoutes } from './admin/config-routes';
 import { tokensRoutes } from './admin/tokens-routes';
+import { adminModelsRoutes } from './admin/models-routes';
 import { transferRoutes } from './admin/transfer/transfer-routes';
 import { parseKeyList } from './auth/bearer';
 import type { ConfigStore } from './config/store';
@@ -89,6 +90,7 @@ export function createApp(deps: AppDependencies) {
   const metrics = deps.metrics ?? createGatewayMetrics({ poolStats: () => deps.pool.stats() });
   metrics.attach({ mediaCacheBytes: () => media.cache.usageBytes(), jobQueueDepth: () => media.videos.activeJobs() });
   const instance = deps.instance ?? { id: randomUUID(), startedAt: Date.now() };
+  const modelSources = { aliases: () => config().models.aliases, servingCheck: () => deps.pool.servingCheck() };
 
   const app: Elysia = new Elysia({ name: 'grok2api' })
     .use(requestLog(deps.logger, config))
@@ -118,7 +120,7 @@ export function createApp(deps: AppDependencies) {
       }),
     )
     .use(metricsRoutes(metrics.registry, config))
-    .use(modelsRoutes(apiGuard))
+    .use(modelsRoutes({ guard: apiGuard, ...modelSources }))
     .use(chatRoutes({ ...turnDependencies, guard: apiGuard, conversations, media }))
     .use(responsesRoutes({ conversations, records: deps.storage.records, guard: apiGuard }))
     .use(messagesRoutes({ conversations, apiKeys: () => parseKeyList(config().app.api_key), guard: apiGuard }))
@@ -131,6 +133,7 @@ export function createApp(deps: AppDependencies) {
     .use(clientKeysRoutes({ guard: adminGuard, store: clientKeyStore, limiter: clientKeyLimiter, records: deps.storage.records }))
     .use(adminConsole({ guard: adminGuard, storage: deps.storage, pool: deps.pool, config, logger: deps.logger, instanceId: instance.id, clientKeys: clientKeyStore, jobs: instance.jobs, mediaCache: media.cache, grok: deps.grok }))
     .use(configRoutes({ config: deps.config, guard: adminGuard }))
+    .use(adminModelsRoutes({ guard: adminGuard, ...modelSources }))
     .use(
       adminStatusRoutes({
         guard: adminGuard,

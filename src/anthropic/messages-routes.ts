@@ -1,5 +1,5 @@
 import { Elysia } from 'elysia';
-import { findModel } from '../catalog/models';
+import { resolveModel } from '../catalog/model-aliases';
 import { buildConversationRequest, type ConversationRequest } from '../conversation/conversation-request';
 import type { ConversationRunner } from '../conversation/conversation-runner';
 import { asApiError, streamConversation } from '../conversation/stream-pipeline';
@@ -28,7 +28,7 @@ export function messagesRoutes(deps: MessagesDependencies) {
 
   const prepare = (body: CountTokensRequest): ConversationRequest => {
     if (body.model.trim() === '') throw invalidRequest('model is required', 'model', 'missing_required_parameter');
-    const model = findModel(body.model);
+    const model = resolveModel(body.model, config().models.aliases);
     if (!model) throw new ApiError({ status: 404, message: `model: ${body.model} was not found`, param: 'model', code: 'model_not_found' });
     if (model.kind !== 'chat') throw invalidRequest(`The model '${body.model}' is not a chat model.`, 'model', 'model_not_supported');
     const request = buildConversationRequest(conversationInput(body), model, config(), 'messages');

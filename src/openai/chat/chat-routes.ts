@@ -1,6 +1,6 @@
 import { Elysia } from 'elysia';
 import { randomBytes } from 'node:crypto';
-import { findModel } from '../../catalog/models';
+import { resolveModel } from '../../catalog/model-aliases';
 import { buildConversationRequest } from '../../conversation/conversation-request';
 import { ConversationRunner } from '../../conversation/conversation-runner';
 import type { TurnDependencies } from '../../conversation/open-upstream-turn';
@@ -36,7 +36,7 @@ export function chatRoutes(deps: ChatDependencies) {
       const startedAt = Date.now();
       deps.guard(request);
       validateChatRequest(body);
-      const model = findModel(body.model);
+      const model = resolveModel(body.model, deps.config().models.aliases);
       if (!model) throw modelNotFound(body.model);
       if (deps.media && model.kind !== 'chat') return mediaChatCompletion(body, model, request, deps.media);
       if (model.kind !== 'chat') {
