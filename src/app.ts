@@ -21,6 +21,7 @@ import { createGatewayMetrics, type GatewayMetrics } from './metrics/gateway-met
 import { httpMetrics } from './metrics/http-metrics';
 import { metricsRoutes } from './metrics/metrics-routes';
 import { healthRoutes } from './ops/health-routes';
+import { rootRoutes } from './ops/root-routes';
 import type { UpstreamHealth } from './ops/upstream-health';
 import { adminStatusRoutes } from './ops/admin-status-routes';
 import type { BackgroundJobs } from './ops/background-jobs';
@@ -119,6 +120,7 @@ export function createApp(deps: AppDependencies) {
         clearance: deps.clearance ? () => deps.clearance!.report() : undefined,
       }),
     )
+    .use(rootRoutes())
     .use(metricsRoutes(metrics.registry, config))
     .use(modelsRoutes({ guard: apiGuard, ...modelSources }))
     .use(chatRoutes({ ...turnDependencies, guard: apiGuard, conversations, media }))
