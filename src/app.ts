@@ -125,7 +125,7 @@ export function createApp(deps: AppDependencies) {
     .use(modelsRoutes({ guard: apiGuard, ...modelSources }))
     .use(chatRoutes({ ...turnDependencies, guard: apiGuard, conversations, media }))
     .use(responsesRoutes({ conversations, records: deps.storage.records, guard: apiGuard }))
-    .use(messagesRoutes({ conversations, apiKeys: () => parseKeyList(config().app.api_key), guard: apiGuard }))
+    .use(messagesRoutes({ conversations, apiKeys: () => parseKeyList(config().app.api_key), guard: apiGuard, records: deps.storage.records }))
     .use(mediaFeature(media))
     .use(tokensRoutes({ pool: deps.pool, storage: deps.storage, config, guard: adminGuard }))
     .use(sessionRoutes({ config, sessions, auth: adminAuth, throttle: new LoginThrottle(5, 15 * 60_000) }))

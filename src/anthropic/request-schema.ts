@@ -86,9 +86,12 @@ export const MessagesRequestSchema = Type.Object({
   top_k: Type.Optional(Type.Integer()),
   metadata: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
   service_tier: Type.Optional(Type.String()),
+  /** Message threads: see message-threads.ts. */
+  thread: nullable(Type.Object({ type: Type.String(), previous_message_id: Type.Optional(Type.String()) })),
 });
 
 export type MessagesRequest = typeof MessagesRequestSchema.static;
 export type CountTokensRequest = typeof CountTokensRequestSchema.static;
 export type ContentBlock = typeof ContentBlock.static;
 export type AnthropicTool = typeof AnthropicTool.static;
+export type AnthropicMessage = typeof AnthropicMessage.static;

@@ -20,7 +20,7 @@ const post = (body: object, headers: Record<string, string> = {}) =>
 const upstreamMessage = () => (chatCalls(harness.simulator).at(-1)!.body as { message: string }).message;
 
 interface MessageBody {
-  content: { type: string; name?: string; input?: unknown; text?: string }[];
+  content: { type: string; id?: string; name?: string; input?: unknown; text?: string }[];
   stop_reason: string;
 }
 
@@ -210,4 +210,38 @@ describe('Anthropic request shapes from real clients', () => {
       expect(chatCalls(harness.simulator)).toHaveLength(0);
     });
   }
+});
+
+describe('message threads (recent @anthropic-ai/sdk tool runners)', () => {
+  const weather = { name: 'get_weather', input_schema: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] } };
+
+  test('create stores the conversation; continue sends only new messages and keeps system and tools', async () => {
+    harness.simulator.script({ answer: '<tool_call>{"name":"get_weather","arguments":{"city":"Rome"}}</tool_call>' });
+    const created = await post({ system: 'Be terse.', tools: [weather], thread: { type: 'create' }, messages: [{ role: 'user', content: 'Rome?' }] });
+    expect(created.status).toBe(200);
+    const first = (await created.json()) as MessageBody & { id: string };
+    const toolUse = first.content.find((block) => block.type === 'tool_use')!;
+
+    harness.simulator.script({ answer: 'Sunny.' });
+    const continued = await post({
+      stream: true,
+      thread: { type: 'continue', previous_message_id: first.id },
+      messages: [{ role: 'user', content: [{ type: 'tool_result', tool_use_id: toolUse.id, content: '25C' }] }],
+    });
+    expect(continued.status).toBe(200);
+    expect(await continued.text()).toContain('event: message_stop');
+    const message = upstreamMessage();
+    expect(message).toContain('system: Be terse.');
+    expect(message).toContain('get_weather'); // the tools came from the thread
+    expect(message).toContain('Rome?');
+    expect(message).toContain(`tool (get_weather, ${toolUse.id}): 25C`);
+  });
+
+  test("an unknown thread is a 404 whose details say thread_not_found (the SDK then resends the history)", async () => {
+    const response = await post({ thread: { type: 'continue', previous_message_id: 'msg_unknown' }, messages: [{ role: 'user', content: 'x' }] });
+    expect(response.status).toBe(404);
+    expect(await response.json()).toMatchObject({ type: 'error', error: { type: 'not_found_error', details: { error_code: 'thread_not_found' } } });
+    const badType = await post({ thread: { type: 'fork' }, messages: [{ role: 'user', content: 'x' }] });
+    expect(badType.status).toBe(400);
+  });
 });
