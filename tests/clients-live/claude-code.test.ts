@@ -76,7 +76,7 @@ describe.skipIf(!CLIENTS_DIR)('Claude Code', () => {
         ...workDirs.map((dir): [string, string] => [dir, '/workspace']),
         [home, '/home/user'],
       ]);
-      console.log(`recorded ${allRequests.length} requests into ${path}`);
+      if (path) console.log(`recorded ${allRequests.length} requests into ${path}`);
     }
     await stack?.stop();
     for (const dir of [home, ...workDirs]) if (dir) rmSync(dir, { recursive: true, force: true });

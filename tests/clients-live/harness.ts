@@ -131,12 +131,14 @@ export const FIXTURES_DIR = resolve(import.meta.dir, '../clients/fixtures');
 
 /**
  * Saves what a client sent as `tests/clients/fixtures/<name>@<version>.json`, long texts elided
- * (see `elideProse`). `scrub` pairs
+ * (see `elideProse`), when this version has none yet or GROK2API_RECORD_FIXTURES=1 (ids and
+ * dates differ on every run, so an existing fixture is kept). `scrub` pairs
  * replace machine-specific text (temporary folders, dates) so the fixture names no local paths.
  */
-export function saveFixture(fixture: ClientFixture, scrub: [string | RegExp, string][] = []): string {
+export function saveFixture(fixture: ClientFixture, scrub: [string | RegExp, string][] = []): string | null {
   const fileName = `${fixture.client.replace(/^@/, '').replace(/\//g, '-')}@${fixture.version}.json`;
   const path = join(FIXTURES_DIR, fileName);
+  if (existsSync(path) && process.env.GROK2API_RECORD_FIXTURES !== '1') return null;
   const requests = fixture.requests.map((request) => ({ ...request, body: elideProse(request.body) }));
   let text = JSON.stringify({ ...fixture, requests }, null, 1);
   for (const [pattern, replacement] of scrub) text = text.replaceAll(pattern, replacement);
