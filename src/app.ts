@@ -77,7 +77,7 @@ export function createApp(deps: AppDependencies) {
   // Client API: app.api_key or a console-made client key with its limits (src/client-keys).
   const clientKeyStore = new ClientKeyStore(deps.storage.records);
   const clientKeyLimiter = new ClientKeyLimiter();
-  const clientKeys = new ClientKeyGuard(clientKeyStore, clientKeyLimiter, () => parseKeyList(config().app.api_key));
+  const clientKeys = new ClientKeyGuard(clientKeyStore, clientKeyLimiter, () => parseKeyList(config().app.api_key), () => config().models.aliases);
   const apiGuard = clientKeys.guard;
   // Admin calls authenticate with Bearer app.app_key or a console session (src/admin-console/session).
   const sessions = new SessionStore(deps.storage.records);
