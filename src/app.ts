@@ -97,7 +97,7 @@ export function createApp(deps: AppDependencies) {
     .use(requestLog(deps.logger, config))
     .use(adminAuth.plugin())
     .use(clientKeys.plugin())
-    .use(httpMetrics(metrics))
+    .use(httpMetrics(metrics, undefined, () => config().models.aliases))
     .use(errorHandler({ logger: deps.logger, routes: () => app.routes, renderers: [renderAnthropicError] }))
     .use(requestLimits({ config, render: (error, request) => renderAnthropicError(error, request) ?? error.toResponse() }))
     .use(

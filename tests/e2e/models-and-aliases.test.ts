@@ -36,6 +36,10 @@ describe('model aliases', () => {
     expect(response.model).toBe('house-model');
     // fast, expert, then grok-4's legacy selector (no modeId)
     expect(sentTurns(harness.simulator).map((turn) => turn.mode)).toEqual(['fast', 'expert', undefined]);
+    // Metrics label an alias with the model it stands for: the label set stays bounded.
+    const metrics = await (await fetch(`${harness.server.url}/metrics`)).text();
+    expect(metrics).toMatch(/route="\/v1\/messages",model="grok-4.1-fast",status="200"/);
+    expect(metrics).not.toContain('claude-sonnet');
   });
 
   test('an id no alias matches is still a 404 in each API', async () => {
