@@ -1,7 +1,7 @@
 import type { ConversationInput } from '../conversation/conversation-request';
 import { noteIgnored } from '../logging/request-context';
 import { ApiError, invalidRequest } from '../openai/errors';
-import type { ChatMessage, ContentPart, HistoryToolCall, ToolChoice } from '../openai/chat/request-schema';
+import type { ChatMessage, ContentPart, HistoryToolCall, ToolChoice, ToolDefinition } from '../openai/chat/request-schema';
 import { validateTools } from '../openai/chat/validate-tools';
 import { documentParts, imagePart, searchResultText, serverToolText, toolResultContent } from './history-blocks';
 import type { ContentBlock, CountTokensRequest, MessagesRequest } from './request-schema';
@@ -143,14 +143,50 @@ const toolChoice = (choice: CountTokensRequest['tool_choice']): ToolChoice | und
   throw invalidRequest("tool_choice.type must be 'auto', 'any', 'tool' or 'none'", 'tool_choice.type', 'invalid_tool_choice');
 };
 
-/** The chat validators name `tools.N.function.name`; Anthropic tools are flat. */
-const withFlatParams = (check: () => void): void => {
+/**
+ * The chat validators name `tools.N.function.name` over the tools we kept; Anthropic tools are
+ * flat, and N must count the request's own list (`positions`: kept index → request index).
+ */
+const withFlatParams = (check: () => void, positions: number[]): void => {
   try {
     check();
   } catch (error) {
     if (!(error instanceof ApiError) || !error.param) throw error;
-    throw invalidRequest(error.message, error.param.replace('.function.', '.'), error.code ?? undefined);
+    const param = error.param.replace('.function.', '.').replace(/^tools\.(\d+)/, (_, kept: string) => `tools.${positions[Number(kept)] ?? kept}`);
+    throw invalidRequest(error.message, param, error.code ?? undefined);
   }
+};
+
+/** Function tools from the request's tools, with the request index of each (the others are served upstream or dropped). */
+const keptTools = (body: CountTokensRequest): { tools: ToolDefinition[]; positions: number[]; served: Set<string> } => {
+  const tools: ToolDefinition[] = [];
+  const positions: number[] = [];
+  const served = new Set<string>();
+  (body.tools ?? []).forEach((tool, index) => {
+    const definition = toolDefinition(tool, index);
+    if (definition) {
+      tools.push(definition);
+      positions.push(index);
+    } else if (tool.name) served.add(tool.name);
+  });
+  return { tools, positions, served };
+};
+
+/**
+ * A tool_choice that can no longer apply once tools were served upstream or dropped (it names one
+ * of them, or asks for any tool when none is left) falls back to auto, noted.
+ */
+const applicableChoice = (choice: ToolChoice | undefined, tools: ToolDefinition[], served: Set<string>): ToolChoice | undefined => {
+  const named = typeof choice === 'object' ? choice.function?.name : undefined;
+  if (named !== undefined && served.has(named) && !tools.some((tool) => tool.function?.name === named)) {
+    noteIgnored(`tool_choice ${named} ignored (that tool is not offered to the model)`);
+    return undefined;
+  }
+  if (choice === 'required' && tools.length === 0 && served.size > 0) {
+    noteIgnored('tool_choice any ignored (no client tool left)');
+    return undefined;
+  }
+  return choice;
 };
 
 const checkRange = (value: number | undefined, field: string, maximum: number): void => {
@@ -171,11 +207,11 @@ export const wantsThinking = (body: CountTokensRequest): boolean => body.thinkin
 
 export function conversationInput(body: MessagesRequest | CountTokensRequest): ConversationInput {
   const messages = messagesFromBody(body);
-  const tools = (body.tools ?? []).map(toolDefinition).filter((tool) => tool !== null);
+  const { tools, positions, served } = keptTools(body);
   noteMcpServers(body.mcp_servers);
   noteUnservedFields(body);
-  const tool_choice = toolChoice(body.tool_choice);
-  withFlatParams(() => validateTools({ tools, tool_choice }));
+  const tool_choice = applicableChoice(toolChoice(body.tool_choice), tools, served);
+  withFlatParams(() => validateTools({ tools, tool_choice }), positions);
   if (body.thinking && !['enabled', 'disabled', 'adaptive'].includes(body.thinking.type)) {
     throw invalidRequest("thinking.type must be 'enabled', 'disabled' or 'adaptive'", 'thinking.type', 'invalid_value');
   }

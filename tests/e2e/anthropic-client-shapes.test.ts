@@ -187,6 +187,17 @@ describe('Anthropic request shapes from real clients', () => {
     expect(ignored).toContain('output format ignored');
   });
 
+  test('a tool_choice naming a tool served upstream falls back to auto, noted', async () => {
+    harness.simulator.script({ answer: 'searched' });
+    const response = await post({
+      tools: [{ type: 'web_search_20250305', name: 'web_search' }],
+      tool_choice: { type: 'tool', name: 'web_search' },
+      messages: [{ role: 'user', content: 'news?' }],
+    });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('x-grok2api-ignored')).toContain('tool_choice web_search ignored');
+  });
+
   const malformed: [string, object, string][] = [
     ['a tool_result block with a bad inner block', {
       messages: [
@@ -199,6 +210,10 @@ describe('Anthropic request shapes from real clients', () => {
       messages: [{ role: 'system', content: [{ type: 'image', source: { type: 'url', url: 'https://x/y.png' } }] }, { role: 'user', content: 'x' }],
     }, 'messages.0.content.0.type'],
     ['a custom tool with a non-object schema', { tools: [{ name: 't', input_schema: { type: 'array' } }], messages: [{ role: 'user', content: 'x' }] }, 'tools.0.input_schema.type'],
+    ['a bad tool name after a dropped tool (named by its own index)', {
+      tools: [{ type: 'web_fetch_20250910', name: 'web_fetch' }, { name: 'bad name', input_schema: { type: 'object' } }],
+      messages: [{ role: 'user', content: 'x' }],
+    }, 'tools.1.name'],
   ];
   for (const [name, body, param] of malformed) {
     test(`${name} is a 400 in Anthropic's shape naming ${param}`, async () => {
