@@ -103,10 +103,30 @@ export const toolResultContent = (block: ContentBlock, param: string): { text: s
         else media.push(part);
       }
     } else if (inner.type === 'search_result') texts.push(searchResultText(inner, at));
+    else if (inner.type === 'tool_reference') texts.push(`Tool loaded: ${stringField(inner, 'tool_name') ?? ''}`);
     else if (typeof inner.text === 'string') texts.push(inner.text);
     else noteIgnored(`${at} ${inner.type} dropped`);
   });
   return { text: texts.join('\n'), media };
+};
+
+/**
+ * Deferred tools (`defer_loading`) a client's tool search has loaded: the `tool_reference` blocks
+ * in tool results, and tools the assistant already called.
+ */
+export const loadedToolNames = (messages: readonly { role: string; content: unknown }[]): Set<string> => {
+  const names = new Set<string>();
+  for (const message of messages) {
+    if (!Array.isArray(message.content)) continue;
+    for (const block of message.content as Block[]) {
+      if (block?.type === 'tool_use' && typeof block.name === 'string') names.add(block.name);
+      if (block?.type !== 'tool_result' || !Array.isArray(block.content)) continue;
+      for (const inner of block.content as Block[]) {
+        if (inner?.type === 'tool_reference' && typeof inner.tool_name === 'string') names.add(inner.tool_name);
+      }
+    }
+  }
+  return names;
 };
 
 const clip = (text: string): string => (text.length > SERVER_RESULT_CHARS ? `${text.slice(0, SERVER_RESULT_CHARS)}…` : text);

@@ -49,6 +49,8 @@ export const AnthropicTool = Type.Object({
   description: Type.Optional(Type.String()),
   input_schema: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
   cache_control: nullable(Type.Unknown()),
+  /** Offered only once a `tool_reference` in the history loads it (Anthropic's tool search). */
+  defer_loading: nullable(Type.Boolean()),
 });
 
 export const AnthropicToolChoice = Type.Object({

@@ -3,7 +3,7 @@ import { noteIgnored } from '../logging/request-context';
 import { ApiError, invalidRequest } from '../openai/errors';
 import type { ChatMessage, ContentPart, HistoryToolCall, ToolChoice, ToolDefinition } from '../openai/chat/request-schema';
 import { validateTools } from '../openai/chat/validate-tools';
-import { documentParts, imagePart, searchResultText, serverToolText, toolResultContent } from './history-blocks';
+import { documentParts, imagePart, loadedToolNames, searchResultText, serverToolText, toolResultContent } from './history-blocks';
 import type { ContentBlock, CountTokensRequest, MessagesRequest } from './request-schema';
 import { noteMcpServers, toolDefinition } from './tool-definitions';
 
@@ -157,12 +157,18 @@ const withFlatParams = (check: () => void, positions: number[]): void => {
   }
 };
 
-/** Function tools from the request's tools, with the request index of each (the others are served upstream or dropped). */
+/**
+ * Function tools from the request's tools, with the request index of each (the others are served
+ * upstream or dropped). A deferred tool is offered once the history loaded it, as Anthropic does.
+ */
 const keptTools = (body: CountTokensRequest): { tools: ToolDefinition[]; positions: number[]; served: Set<string> } => {
   const tools: ToolDefinition[] = [];
   const positions: number[] = [];
   const served = new Set<string>();
+  const loaded = loadedToolNames(body.messages);
+  if (body.tool_choice?.name) loaded.add(body.tool_choice.name);
   (body.tools ?? []).forEach((tool, index) => {
+    if (tool.defer_loading === true && !(tool.name && loaded.has(tool.name))) return;
     const definition = toolDefinition(tool, index);
     if (definition) {
       tools.push(definition);

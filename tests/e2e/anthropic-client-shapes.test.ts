@@ -187,6 +187,29 @@ describe('Anthropic request shapes from real clients', () => {
     expect(ignored).toContain('output format ignored');
   });
 
+  test('a deferred tool (defer_loading) is offered only once a tool_reference in the history loads it', async () => {
+    const tools = [
+      { name: 'ToolSearch', input_schema: { type: 'object', properties: { query: { type: 'string' } } } },
+      { name: 'NotebookEdit', description: 'Edit a notebook cell', defer_loading: true, input_schema: { type: 'object' } },
+    ];
+    harness.simulator.script({ answer: 'first', times: 2 });
+    expect((await post({ tools, messages: [{ role: 'user', content: 'edit the notebook' }] })).status).toBe(200);
+    expect(upstreamMessage()).toContain('ToolSearch');
+    expect(upstreamMessage()).not.toContain('NotebookEdit');
+    const loaded = await post({
+      tools,
+      messages: [
+        { role: 'user', content: 'edit the notebook' },
+        { role: 'assistant', content: [{ type: 'tool_use', id: 'toolu_s', name: 'ToolSearch', input: { query: 'notebook' } }] },
+        { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'toolu_s', content: [{ type: 'tool_reference', tool_name: 'NotebookEdit' }] }] },
+      ],
+    });
+    expect(loaded.status).toBe(200);
+    expect(loaded.headers.get('x-grok2api-ignored')).toBeNull();
+    expect(upstreamMessage()).toContain('Edit a notebook cell');
+    expect(upstreamMessage()).toContain('Tool loaded: NotebookEdit');
+  });
+
   test('a tool_choice naming a tool served upstream falls back to auto, noted', async () => {
     harness.simulator.script({ answer: 'searched' });
     const response = await post({
