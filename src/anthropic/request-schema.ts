@@ -65,7 +65,14 @@ const CountTokensFields = {
   system: Type.Optional(Type.Union([Type.String(), Type.Array(ContentBlock)])),
   tools: Type.Optional(Type.Array(AnthropicTool)),
   tool_choice: Type.Optional(AnthropicToolChoice),
-  thinking: Type.Optional(Type.Object({ type: Type.String(), budget_tokens: Type.Optional(Type.Integer()) })),
+  thinking: Type.Optional(
+    Type.Object({
+      type: Type.String(),
+      budget_tokens: Type.Optional(Type.Integer()),
+      /** `omitted`: think, but send no thinking text back. */
+      display: nullable(Type.String()),
+    }),
+  ),
   /** Anthropic's MCP connector: dropped and noted. */
   mcp_servers: Type.Optional(Type.Unknown()),
   /** Newer request fields Grok web cannot honour: accepted, noted when they would change the answer. */

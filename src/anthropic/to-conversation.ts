@@ -209,7 +209,8 @@ const noteUnservedFields = (body: CountTokensRequest): void => {
 };
 
 /** Whether the request asked for thinking blocks. */
-export const wantsThinking = (body: CountTokensRequest): boolean => body.thinking !== undefined && body.thinking.type !== 'disabled';
+export const wantsThinking = (body: CountTokensRequest): boolean =>
+  body.thinking !== undefined && body.thinking.type !== 'disabled' && body.thinking.display !== 'omitted';
 
 export function conversationInput(body: MessagesRequest | CountTokensRequest): ConversationInput {
   const messages = messagesFromBody(body);

@@ -210,6 +210,14 @@ describe('Anthropic request shapes from real clients', () => {
     expect(upstreamMessage()).toContain('Tool loaded: NotebookEdit');
   });
 
+  test("thinking display 'omitted' (Claude Code) sends no thinking blocks; adaptive thinking does", async () => {
+    harness.simulator.script({ thinking: 'Hidden steps.', answer: 'Four.', times: 2 });
+    const omitted = await post({ model: 'grok-4.1-thinking', thinking: { type: 'adaptive', display: 'omitted' }, messages: [{ role: 'user', content: '2+2?' }] });
+    expect(((await omitted.json()) as MessageBody).content).toEqual([{ type: 'text', text: 'Four.' }]);
+    const shown = await post({ model: 'grok-4.1-thinking', thinking: { type: 'adaptive' }, messages: [{ role: 'user', content: '2+2?' }] });
+    expect(((await shown.json()) as MessageBody).content.map((block) => block.type)).toEqual(['thinking', 'text']);
+  });
+
   test('a tool_choice naming a tool served upstream falls back to auto, noted', async () => {
     harness.simulator.script({ answer: 'searched' });
     const response = await post({
