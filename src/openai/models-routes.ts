@@ -4,14 +4,23 @@ import { modelEntries } from '../catalog/model-listing';
 import { SERVED_KINDS, type CatalogModel } from '../catalog/models';
 import { ApiError } from './errors';
 
-/** Unix seconds of the first release; OpenAI clients only display it. */
+/** Unix seconds of the first release; clients only display it. */
 const CREATED = 1_767_225_600;
+const CREATED_AT = new Date(CREATED * 1000).toISOString();
 
+/**
+ * One object that reads right to both OpenAI clients (`object`, `created`, `owned_by`) and
+ * Anthropic clients (`type`, `display_name`, `created_at`), so `client.models.list()` works in
+ * either SDK without guessing who asks.
+ */
 const ModelObject = t.Object({
   id: t.String(),
   object: t.Literal('model'),
   created: t.Integer(),
   owned_by: t.String(),
+  type: t.Literal('model'),
+  display_name: t.String(),
+  created_at: t.String(),
   /** Aliases only: the model the id stands for. */
   alias_for: t.Optional(t.String()),
 });
@@ -21,6 +30,9 @@ const modelObject = (id: string, aliasFor?: string) => ({
   object: 'model' as const,
   created: CREATED,
   owned_by: 'grok2api',
+  type: 'model' as const,
+  display_name: aliasFor === undefined ? id : `${id} (${aliasFor})`,
+  created_at: CREATED_AT,
   ...(aliasFor === undefined ? {} : { alias_for: aliasFor }),
 });
 
@@ -55,10 +67,17 @@ export function modelsRoutes(deps: ModelsDependencies) {
         const data = modelEntries(deps.aliases())
           .filter((entry) => canServe(entry.model))
           .map((entry) => modelObject(entry.id, entry.aliasFor));
-        return { object: 'list' as const, data };
+        // `has_more`, `first_id`, `last_id`: Anthropic's page fields (one page holds everything).
+        return { object: 'list' as const, data, has_more: false, first_id: data[0]?.id ?? null, last_id: data.at(-1)?.id ?? null };
       },
       {
-        response: t.Object({ object: t.Literal('list'), data: t.Array(ModelObject) }),
+        response: t.Object({
+          object: t.Literal('list'),
+          data: t.Array(ModelObject),
+          has_more: t.Boolean(),
+          first_id: t.Union([t.String(), t.Null()]),
+          last_id: t.Union([t.String(), t.Null()]),
+        }),
         detail: { tags: ['openai'], summary: 'List the models some enabled account can serve, and their aliases' },
       },
     )

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'bun:test';
-import { sentTurns, startHarness, type Harness } from '../helpers/gateway-harness';
+import Anthropic from '@anthropic-ai/sdk';
+import { API_KEY, sentTurns, startHarness, type Harness } from '../helpers/gateway-harness';
 
 /** Model aliases across the three chat APIs, and /v1/models listing only what the pool can serve. */
 
@@ -66,6 +67,21 @@ describe('/v1/models', () => {
     expect(models.find((model) => model.id === 'grok-4.1-fast')?.alias_for).toBeUndefined();
     const one = (await (await harness.api('/v1/models/claude-opus-4-5')).json()) as ModelObject;
     expect(one).toMatchObject({ id: 'claude-opus-4-5', alias_for: 'grok-4.1-expert' });
+  });
+
+  test('both SDKs read the list: OpenAI (object, owned_by) and Anthropic (type, display_name, paging)', async () => {
+    const openai = await harness.client.models.list();
+    expect(openai.data.find((model) => model.id === 'grok-4.1-fast')).toMatchObject({ object: 'model', owned_by: 'grok2api' });
+    const anthropic = new Anthropic({ baseURL: harness.server.url, apiKey: API_KEY, maxRetries: 0 });
+    const ids: string[] = [];
+    for await (const model of anthropic.models.list()) {
+      expect(model.type).toBe('model');
+      expect(model.display_name.length).toBeGreaterThan(0);
+      ids.push(model.id);
+    }
+    expect(ids).toContain('claude-*sonnet*');
+    expect(ids).toEqual(openai.data.map((model) => model.id));
+    expect((await anthropic.models.retrieve('claude-opus-4-5')).display_name).toBe('claude-opus-4-5 (grok-4.1-expert)');
   });
 
   test('the admin listing shows every model with its availability; disabling the account empties /v1/models', async () => {
