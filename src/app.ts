@@ -77,7 +77,12 @@ export function createApp(deps: AppDependencies) {
   // Client API: app.api_key or a console-made client key with its limits (src/client-keys).
   const clientKeyStore = new ClientKeyStore(deps.storage.records);
   const clientKeyLimiter = new ClientKeyLimiter();
-  const clientKeys = new ClientKeyGuard(clientKeyStore, clientKeyLimiter, () => parseKeyList(config().app.api_key), () => config().models.aliases);
+  const clientKeys = new ClientKeyGuard(
+    clientKeyStore,
+    clientKeyLimiter,
+    () => parseKeyList(config().app.api_key),
+    () => config().models.aliases,
+  );
   const apiGuard = clientKeys.guard;
   // Admin calls authenticate with Bearer app.app_key or a console session (src/admin-console/session).
   const sessions = new SessionStore(deps.storage.records);
@@ -125,7 +130,14 @@ export function createApp(deps: AppDependencies) {
     .use(modelsRoutes({ guard: apiGuard, ...modelSources }))
     .use(chatRoutes({ ...turnDependencies, guard: apiGuard, conversations, media }))
     .use(responsesRoutes({ conversations, records: deps.storage.records, guard: apiGuard }))
-    .use(messagesRoutes({ conversations, apiKeys: () => parseKeyList(config().app.api_key), guard: apiGuard, records: deps.storage.records }))
+    .use(
+      messagesRoutes({
+        conversations,
+        apiKeys: () => parseKeyList(config().app.api_key),
+        guard: apiGuard,
+        records: deps.storage.records,
+      }),
+    )
     .use(mediaFeature(media))
     .use(tokensRoutes({ pool: deps.pool, storage: deps.storage, config, guard: adminGuard }))
     .use(sessionRoutes({ config, sessions, auth: adminAuth, throttle: new LoginThrottle(5, 15 * 60_000) }))

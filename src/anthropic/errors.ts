@@ -29,7 +29,7 @@ export const anthropicErrorType = (status: number): AnthropicErrorType => {
   return 'invalid_request_error';
 };
 
-/** An error whose Anthropic body carries `error.details` (e.g. `{"error_code":"thread_not_found"}`, read by the SDK). */
+/** An error whose Anthropic body carries `error.details` (`{"error_code":"thread_not_found"}`: the SDK reads it). */
 export class AnthropicDetailedError extends ApiError {
   constructor(
     options: ApiErrorOptions,

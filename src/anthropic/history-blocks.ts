@@ -17,15 +17,20 @@ type Block = Record<string, unknown>;
 /** Longest text a server tool result (a search listing, an execution log) contributes. */
 const SERVER_RESULT_CHARS = 4000;
 
-const stringField = (block: Block, key: string): string | undefined => (typeof block[key] === 'string' ? (block[key] as string) : undefined);
+const stringField = (block: Block, key: string): string | undefined =>
+  typeof block[key] === 'string' ? (block[key] as string) : undefined;
 
 const sourceValue = (source: Source, param: string): string | null => {
   if (source.type === 'base64') {
-    if (!source.media_type || !source.data) throw invalidRequest('base64 sources need media_type and data', `${param}.source`, 'invalid_media');
+    if (!source.media_type || !source.data) {
+      throw invalidRequest('base64 sources need media_type and data', `${param}.source`, 'invalid_media');
+    }
     return `data:${source.media_type};base64,${source.data}`;
   }
   if (source.type === 'url') {
-    if (!source.url || classifyMediaValue(source.url) !== 'url') throw invalidRequest('url sources need an http(s) url', `${param}.source.url`, 'invalid_media');
+    if (!source.url || classifyMediaValue(source.url) !== 'url') {
+      throw invalidRequest('url sources need an http(s) url', `${param}.source.url`, 'invalid_media');
+    }
     return source.url;
   }
   if (source.type === 'file') {
@@ -64,7 +69,9 @@ export const documentParts = (block: Block, param: string): ContentPart[] => {
   const title = stringField(block, 'title');
   const heading = title ? `Document: ${title}\n` : '';
   if (source.type === 'text') return [{ type: 'text', text: heading + (source.data ?? '') }];
-  if (source.type === 'content') return [{ type: 'text', text: heading + textsOf(source.content, `${param}.source.content`).join('\n') }];
+  if (source.type === 'content') {
+    return [{ type: 'text', text: heading + textsOf(source.content, `${param}.source.content`).join('\n') }];
+  }
   const file_data = sourceValue(source, param);
   if (file_data === null) return [];
   return [{ type: 'file', file: title ? { file_data, filename: title } : { file_data } }];
@@ -79,7 +86,8 @@ export const searchResultText = (block: Block, param: string): string => {
 };
 
 export const asBlock = (value: unknown, param: string): Block & { type: string } => {
-  if (typeof value !== 'object' || value === null || Array.isArray(value) || typeof (value as Block).type !== 'string') {
+  const isObject = typeof value === 'object' && value !== null && !Array.isArray(value);
+  if (!isObject || typeof (value as Block).type !== 'string') {
     throw invalidRequest('each content block must be an object with a string type', `${param}.type`, 'invalid_type');
   }
   return value as Block & { type: string };
@@ -89,7 +97,10 @@ export const asBlock = (value: unknown, param: string): Block & { type: string }
 export const toolResultContent = (block: ContentBlock, param: string): { text: string; media: ContentPart[] } => {
   const content = block.content ?? '';
   if (typeof content === 'string') return { text: content, media: [] };
-  if (!Array.isArray(content)) throw invalidRequest('tool_result content must be a string or a list of blocks', `${param}.content`, 'invalid_type');
+  if (!Array.isArray(content)) {
+    const message = 'tool_result content must be a string or a list of blocks';
+    throw invalidRequest(message, `${param}.content`, 'invalid_type');
+  }
   const texts: string[] = [];
   const media: ContentPart[] = [];
   content.forEach((value, index) => {
@@ -129,7 +140,8 @@ export const loadedToolNames = (messages: readonly { role: string; content: unkn
   return names;
 };
 
-const clip = (text: string): string => (text.length > SERVER_RESULT_CHARS ? `${text.slice(0, SERVER_RESULT_CHARS)}…` : text);
+const clip = (text: string): string =>
+  text.length > SERVER_RESULT_CHARS ? `${text.slice(0, SERVER_RESULT_CHARS)}…` : text;
 
 /** A web search listing as title and URL lines; an error object as its code. */
 const serverResultBody = (content: unknown): string => {

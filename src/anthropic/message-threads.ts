@@ -39,7 +39,12 @@ const definedFields = (body: MessagesRequest): Partial<ThreadFields> => {
 
 const threadNotFound = (id: string) =>
   new AnthropicDetailedError(
-    { status: 404, message: `no thread holds the message '${id}' (expired or never stored)`, param: 'thread.previous_message_id', code: 'thread_not_found' },
+    {
+      status: 404,
+      message: `no thread holds the message '${id}' (expired or never stored)`,
+      param: 'thread.previous_message_id',
+      code: 'thread_not_found',
+    },
     { error_code: 'thread_not_found' },
   );
 
@@ -53,14 +58,18 @@ export class MessageThreads {
     const thread = body.thread;
     if (thread === undefined || thread === null) return { body, threaded: false };
     if (thread.type === 'create') return { body: { ...body, thread: undefined }, threaded: true };
-    if (thread.type !== 'continue') throw invalidRequest("thread.type must be 'create' or 'continue'", 'thread.type', 'invalid_value');
+    if (thread.type !== 'continue') {
+      throw invalidRequest("thread.type must be 'create' or 'continue'", 'thread.type', 'invalid_value');
+    }
     const previous = thread.previous_message_id;
     if (typeof previous !== 'string' || previous === '') {
-      throw invalidRequest('a continued thread needs previous_message_id', 'thread.previous_message_id', 'missing_field');
+      const param = 'thread.previous_message_id';
+      throw invalidRequest('a continued thread needs previous_message_id', param, 'missing_field');
     }
     const stored = await this.records.get<StoredThread>(THREADS_COLLECTION, previous);
     if (!stored) throw threadNotFound(previous);
-    const merged = { ...stored.fields, ...definedFields(body), messages: [...stored.messages, ...body.messages], stream: body.stream };
+    const messages = [...stored.messages, ...body.messages];
+    const merged = { ...stored.fields, ...definedFields(body), messages, stream: body.stream };
     return { body: merged as MessagesRequest, threaded: true };
   }
 

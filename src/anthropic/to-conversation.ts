@@ -3,7 +3,14 @@ import { noteIgnored } from '../logging/request-context';
 import { ApiError, invalidRequest } from '../openai/errors';
 import type { ChatMessage, ContentPart, HistoryToolCall, ToolChoice, ToolDefinition } from '../openai/chat/request-schema';
 import { validateTools } from '../openai/chat/validate-tools';
-import { documentParts, imagePart, loadedToolNames, searchResultText, serverToolText, toolResultContent } from './history-blocks';
+import {
+  documentParts,
+  imagePart,
+  loadedToolNames,
+  searchResultText,
+  serverToolText,
+  toolResultContent,
+} from './history-blocks';
 import type { ContentBlock, CountTokensRequest, MessagesRequest } from './request-schema';
 import { noteMcpServers, toolDefinition } from './tool-definitions';
 
@@ -20,7 +27,9 @@ import { noteMcpServers, toolDefinition } from './tool-definitions';
 type Block = ContentBlock & Record<string, unknown>;
 
 const dropUnknown = (block: ContentBlock, at: string): void => {
-  if (typeof block.type !== 'string' || block.type === '') throw invalidRequest('content blocks need a type', `${at}.type`, 'invalid_type');
+  if (typeof block.type !== 'string' || block.type === '') {
+    throw invalidRequest('content blocks need a type', `${at}.type`, 'invalid_type');
+  }
   noteIgnored(`${at} ${block.type} dropped`);
 };
 
@@ -100,7 +109,10 @@ const systemText = (system: string | ContentBlock[], param: string): string => {
   if (typeof system === 'string') return system;
   return system
     .map((block, index) => {
-      if (block.type !== 'text') throw invalidRequest(`system blocks must be text, got '${block.type}'`, `${param}.${index}.type`, 'invalid_type');
+      if (block.type !== 'text') {
+        const at = `${param}.${index}.type`;
+        throw invalidRequest(`system blocks must be text, got '${block.type}'`, at, 'invalid_type');
+      }
       return block.text ?? '';
     })
     .join('\n');
@@ -152,7 +164,9 @@ const withFlatParams = (check: () => void, positions: number[]): void => {
     check();
   } catch (error) {
     if (!(error instanceof ApiError) || !error.param) throw error;
-    const param = error.param.replace('.function.', '.').replace(/^tools\.(\d+)/, (_, kept: string) => `tools.${positions[Number(kept)] ?? kept}`);
+    const param = error.param
+      .replace('.function.', '.')
+      .replace(/^tools\.(\d+)/, (_, kept: string) => `tools.${positions[Number(kept)] ?? kept}`);
     throw invalidRequest(error.message, param, error.code ?? undefined);
   }
 };
@@ -182,7 +196,11 @@ const keptTools = (body: CountTokensRequest): { tools: ToolDefinition[]; positio
  * A tool_choice that can no longer apply once tools were served upstream or dropped (it names one
  * of them, or asks for any tool when none is left) falls back to auto, noted.
  */
-const applicableChoice = (choice: ToolChoice | undefined, tools: ToolDefinition[], served: Set<string>): ToolChoice | undefined => {
+const applicableChoice = (
+  choice: ToolChoice | undefined,
+  tools: ToolDefinition[],
+  served: Set<string>,
+): ToolChoice | undefined => {
   const named = typeof choice === 'object' ? choice.function?.name : undefined;
   if (named !== undefined && served.has(named) && !tools.some((tool) => tool.function?.name === named)) {
     noteIgnored(`tool_choice ${named} ignored (that tool is not offered to the model)`);

@@ -75,13 +75,21 @@ const memorySchema: JsonSchema = {
   required: ['command'],
 };
 
+const point = (description: string): JsonSchema => ({
+  type: 'array',
+  items: { type: 'integer' },
+  minItems: 2,
+  maxItems: 2,
+  description,
+});
+
 const computerSchema: JsonSchema = {
   type: 'object',
   properties: {
     action: string('screenshot, left_click, right_click, middle_click, double_click, triple_click, mouse_move, '
       + 'left_click_drag, left_mouse_down, left_mouse_up, type, key, hold_key, scroll, wait, cursor_position or zoom'),
-    coordinate: { type: 'array', items: { type: 'integer' }, minItems: 2, maxItems: 2, description: '[x, y] on the screen' },
-    start_coordinate: { type: 'array', items: { type: 'integer' }, minItems: 2, maxItems: 2, description: 'left_click_drag: [x, y] start' },
+    coordinate: point('[x, y] on the screen'),
+    start_coordinate: point('left_click_drag: [x, y] start'),
     text: string('type: the text; key/hold_key: the key combination'),
     scroll_direction: { type: 'string', enum: ['up', 'down', 'left', 'right'] },
     scroll_amount: integer('scroll: how many clicks'),
@@ -100,7 +108,12 @@ interface ClientToolFamily {
 
 /** Client-executed tool families, by type prefix. */
 const CLIENT_TOOLS: readonly ClientToolFamily[] = [
-  { prefix: 'bash_', name: 'bash', description: 'Run a command in a persistent bash shell and see its output.', schema: () => bashSchema },
+  {
+    prefix: 'bash_',
+    name: 'bash',
+    description: 'Run a command in a persistent bash shell and see its output.',
+    schema: () => bashSchema,
+  },
   {
     prefix: 'text_editor_',
     name: 'str_replace_based_edit_tool',
@@ -108,22 +121,38 @@ const CLIENT_TOOLS: readonly ClientToolFamily[] = [
     // The 2024-10 and 2025-01 versions also had undo_edit.
     schema: (type) => textEditorSchema(/_2024|_202501/.test(type)),
   },
-  { prefix: 'memory_', name: 'memory', description: 'Read and write your persistent memory files under /memories.', schema: () => memorySchema },
-  { prefix: 'computer_', name: 'computer', description: 'Control the computer: take screenshots, move and click the mouse, type.', schema: () => computerSchema },
+  {
+    prefix: 'memory_',
+    name: 'memory',
+    description: 'Read and write your persistent memory files under /memories.',
+    schema: () => memorySchema,
+  },
+  {
+    prefix: 'computer_',
+    name: 'computer',
+    description: 'Control the computer: take screenshots, move and click the mouse, type.',
+    schema: () => computerSchema,
+  },
 ];
 
 const SERVER_SEARCH_PREFIX = 'web_search_';
 
 const clientTool = (tool: AnthropicTool, family: ClientToolFamily): ToolDefinition => ({
   type: 'function',
-  function: { name: tool.name || family.name, description: tool.description ?? family.description, parameters: family.schema(tool.type!) },
+  function: {
+    name: tool.name || family.name,
+    description: tool.description ?? family.description,
+    parameters: family.schema(tool.type!),
+  },
 });
 
 const customTool = (tool: AnthropicTool, index: number): ToolDefinition => {
   if (tool.input_schema !== undefined && tool.input_schema.type !== 'object') {
-    throw invalidRequest("input_schema must be a JSON schema with type 'object'", `tools.${index}.input_schema.type`, 'invalid_schema');
+    const param = `tools.${index}.input_schema.type`;
+    throw invalidRequest("input_schema must be a JSON schema with type 'object'", param, 'invalid_schema');
   }
-  return { type: 'function', function: { name: tool.name, description: tool.description, parameters: tool.input_schema } };
+  const definition = { name: tool.name, description: tool.description, parameters: tool.input_schema };
+  return { type: 'function', function: definition };
 };
 
 /** One Anthropic tool as a function tool, or null when it is served upstream or dropped (and noted). */
@@ -136,13 +165,16 @@ export function toolDefinition(tool: AnthropicTool, index: number): ToolDefiniti
     noteIgnored(`tools[${index}] ${type} served by Grok's own web search`);
     return null;
   }
-  noteIgnored(`tools[${index}] ${type}${tool.name ? ` ${tool.name}` : ''} dropped (server-executed tool not available)`);
+  const named = tool.name ? ` ${tool.name}` : '';
+  noteIgnored(`tools[${index}] ${type}${named} dropped (server-executed tool not available)`);
   return null;
 }
 
 /** `mcp_servers` ask Anthropic to connect to MCP servers on the client's behalf; we cannot. */
 export function noteMcpServers(servers: unknown): void {
   if (!Array.isArray(servers) || servers.length === 0) return;
-  const names = servers.map((server) => (server as { name?: unknown })?.name).filter((name) => typeof name === 'string');
+  const names = servers
+    .map((server) => (server as { name?: unknown })?.name)
+    .filter((name) => typeof name === 'string');
   noteIgnored(`mcp_servers ${names.join(',') || servers.length} dropped (MCP connector not available)`);
 }

@@ -15,7 +15,10 @@ export interface ModelEntry {
 }
 
 export function modelEntries(aliasEntries: readonly string[]): ModelEntry[] {
-  const entries: ModelEntry[] = MODELS.filter((model) => SERVED_KINDS.has(model.kind)).map((model) => ({ id: model.id, model }));
+  const entries: ModelEntry[] = MODELS.filter((model) => SERVED_KINDS.has(model.kind)).map((model) => ({
+    id: model.id,
+    model,
+  }));
   const seen = new Set(entries.map((entry) => entry.id));
   const aliases = [
     ...aliasRules(aliasEntries).map((rule) => [rule.pattern, rule.target] as const),

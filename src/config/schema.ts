@@ -251,7 +251,10 @@ export const ModelsSection = Type.Object({
   aliases: Type.Array(Type.String({ pattern: MODEL_ALIAS_PATTERN }), {
     default: ['claude-*opus*=grok-4.1-expert', 'claude-*sonnet*=grok-4.1-fast', 'claude-*haiku*=grok-4.1-mini'],
     description:
-      'Model ids clients may send for our models, one `pattern=model` per entry (pattern: a glob, `*` any characters, `?` one; case-insensitive; first match wins; our own ids always win). Used by chat completions, responses and messages, and listed by /v1/models with `alias_for`. The defaults let Claude Code run without --model.',
+      'Model ids clients may send for our models, one `pattern=model` per entry (pattern: a glob, `*` any ' +
+      'characters, `?` one; case-insensitive; first match wins; our own ids always win). Used by chat ' +
+      'completions, responses and messages, and listed by /v1/models with `alias_for`. The defaults let ' +
+      'Claude Code run without --model.',
   }),
 });
 

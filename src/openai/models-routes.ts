@@ -68,7 +68,8 @@ export function modelsRoutes(deps: ModelsDependencies) {
           .filter((entry) => canServe(entry.model))
           .map((entry) => modelObject(entry.id, entry.aliasFor));
         // `has_more`, `first_id`, `last_id`: Anthropic's page fields (one page holds everything).
-        return { object: 'list' as const, data, has_more: false, first_id: data[0]?.id ?? null, last_id: data.at(-1)?.id ?? null };
+        const page = { has_more: false, first_id: data[0]?.id ?? null, last_id: data.at(-1)?.id ?? null };
+        return { object: 'list' as const, data, ...page };
       },
       {
         response: t.Object({

@@ -6,7 +6,14 @@ import { VERSION } from '../version';
  * and `HEAD /` answers 200 (clients such as Claude Code probe the base URL to check it is up).
  */
 export function rootRoutes() {
-  const map = () => ({ name: 'grok2api', version: VERSION, console: '/admin', docs: '/docs', api: '/v1', health: '/health' });
+  const map = () => ({
+    name: 'grok2api',
+    version: VERSION,
+    console: '/admin',
+    docs: '/docs',
+    api: '/v1',
+    health: '/health',
+  });
   return new Elysia({ name: 'root' })
     .get(
       '/',
@@ -16,7 +23,9 @@ export function rootRoutes() {
         }
         return map();
       },
-      { detail: { tags: ['operations'], summary: 'Where the console, docs and API are; browsers are redirected to the console' } },
+      { detail: { tags: ['operations'], summary: 'Where the console, docs and API are; browsers go to the console' } },
     )
-    .route('HEAD', '/', () => new Response(null, { status: 200 }), { detail: { tags: ['operations'], summary: 'Reachability probe' } });
+    .route('HEAD', '/', () => new Response(null, { status: 200 }), {
+      detail: { tags: ['operations'], summary: 'Reachability probe' },
+    });
 }

@@ -49,16 +49,23 @@ async function claude(prompt: string, args: string[]): Promise<Run> {
     },
   });
   const deadline = setTimeout(() => child.kill(), 120_000);
-  const [stdout, stderr, exitCode] = await Promise.all([new Response(child.stdout).text(), new Response(child.stderr).text(), child.exited]);
+  const [stdout, stderr, exitCode] = await Promise.all([
+    new Response(child.stdout).text(),
+    new Response(child.stderr).text(),
+    child.exited,
+  ]);
   clearTimeout(deadline);
   return { exitCode, stdout, stderr, workDir };
 }
 
-const messageRequests = () => stack.recorded.filter((request) => request.method === 'POST' && request.path.startsWith('/v1/messages'));
-const bodyOf = (index: number) => messageRequests()[index]!.body as { model: string; messages: { role: string; content: unknown }[] };
+const messageRequests = () =>
+  stack.recorded.filter((request) => request.method === 'POST' && request.path.startsWith('/v1/messages'));
+const bodyOf = (index: number) => messageRequests()[index]!.body as { model: string; messages: unknown[] };
 
-const bashCall = (command: string) =>
-  `I will run it. <tool_call>{"name":"Bash","arguments":{"command":${JSON.stringify(command)},"description":"Write the file"}}</tool_call>`;
+const bashCall = (command: string) => {
+  const call = { name: 'Bash', arguments: { command, description: 'Write the file' } };
+  return `I will run it. <tool_call>${JSON.stringify(call)}</tool_call>`;
+};
 
 describe.skipIf(!CLIENTS_DIR)('Claude Code', () => {
   const allRequests: ClientStack['recorded'] = [];

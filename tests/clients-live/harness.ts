@@ -34,13 +34,24 @@ export interface ClientStack {
 }
 
 /** Headers that would identify or authenticate the client, or only describe the connection. */
-const DROPPED_HEADERS = /^(authorization|x-api-key|cookie|proxy-authorization|host|content-length|connection|accept-encoding|keep-alive|transfer-encoding)$/i;
+const DROPPED_HEADERS = new Set([
+  'authorization',
+  'x-api-key',
+  'cookie',
+  'proxy-authorization',
+  'host',
+  'content-length',
+  'connection',
+  'accept-encoding',
+  'keep-alive',
+  'transfer-encoding',
+]);
 const SECRET_LOOKING = /(token|secret|key|session)/i;
 
 const recordedHeaders = (headers: Headers): Record<string, string> => {
   const kept: Record<string, string> = {};
   headers.forEach((value, name) => {
-    if (DROPPED_HEADERS.test(name) || SECRET_LOOKING.test(name)) return;
+    if (DROPPED_HEADERS.has(name.toLowerCase()) || SECRET_LOOKING.test(name)) return;
     kept[name.toLowerCase()] = value;
   });
   return kept;
@@ -65,7 +76,8 @@ export async function startClientStack(options: HarnessOptions = {}): Promise<Cl
     async fetch(request) {
       const url = new URL(request.url);
       const text = request.method === 'GET' || request.method === 'HEAD' ? '' : await request.text();
-      recorded.push({ method: request.method, path: url.pathname + url.search, headers: recordedHeaders(request.headers), body: parseBody(text) });
+      const path = url.pathname + url.search;
+      recorded.push({ method: request.method, path, headers: recordedHeaders(request.headers), body: parseBody(text) });
       const headers = new Headers(request.headers);
       headers.delete('host');
       headers.delete('content-length');
