@@ -1,18 +1,11 @@
 import type { ConversationInput } from '../conversation/conversation-request';
 import { noteIgnored } from '../logging/request-context';
 import { ApiError, invalidRequest } from '../openai/errors';
-import type { ChatMessage, ContentPart, HistoryToolCall, ToolChoice, ToolDefinition } from '../openai/chat/request-schema';
+import type { ChatMessage, ContentPart, HistoryToolCall, ToolChoice } from '../openai/chat/request-schema';
 import { validateTools } from '../openai/chat/validate-tools';
-import {
-  documentParts,
-  imagePart,
-  loadedToolNames,
-  searchResultText,
-  serverToolText,
-  toolResultContent,
-} from './history-blocks';
+import { documentParts, imagePart, searchResultText, serverToolText, toolResultContent } from './history-blocks';
 import type { ContentBlock, CountTokensRequest, MessagesRequest } from './request-schema';
-import { noteMcpServers, toolDefinition } from './tool-definitions';
+import { applicableChoice, keptTools, noteMcpServers } from './tool-definitions';
 
 /**
  * Translates an Anthropic Messages body into the conversation core's chat-style input: `system`
@@ -169,48 +162,6 @@ const withFlatParams = (check: () => void, positions: number[]): void => {
       .replace(/^tools\.(\d+)/, (_, kept: string) => `tools.${positions[Number(kept)] ?? kept}`);
     throw invalidRequest(error.message, param, error.code ?? undefined);
   }
-};
-
-/**
- * Function tools from the request's tools, with the request index of each (the others are served
- * upstream or dropped). A deferred tool is offered once the history loaded it, as Anthropic does.
- */
-const keptTools = (body: CountTokensRequest): { tools: ToolDefinition[]; positions: number[]; served: Set<string> } => {
-  const tools: ToolDefinition[] = [];
-  const positions: number[] = [];
-  const served = new Set<string>();
-  const loaded = loadedToolNames(body.messages);
-  if (body.tool_choice?.name) loaded.add(body.tool_choice.name);
-  (body.tools ?? []).forEach((tool, index) => {
-    if (tool.defer_loading === true && !(tool.name && loaded.has(tool.name))) return;
-    const definition = toolDefinition(tool, index);
-    if (definition) {
-      tools.push(definition);
-      positions.push(index);
-    } else if (tool.name) served.add(tool.name);
-  });
-  return { tools, positions, served };
-};
-
-/**
- * A tool_choice that can no longer apply once tools were served upstream or dropped (it names one
- * of them, or asks for any tool when none is left) falls back to auto, noted.
- */
-const applicableChoice = (
-  choice: ToolChoice | undefined,
-  tools: ToolDefinition[],
-  served: Set<string>,
-): ToolChoice | undefined => {
-  const named = typeof choice === 'object' ? choice.function?.name : undefined;
-  if (named !== undefined && served.has(named) && !tools.some((tool) => tool.function?.name === named)) {
-    noteIgnored(`tool_choice ${named} ignored (that tool is not offered to the model)`);
-    return undefined;
-  }
-  if (choice === 'required' && tools.length === 0 && served.size > 0) {
-    noteIgnored('tool_choice any ignored (no client tool left)');
-    return undefined;
-  }
-  return choice;
 };
 
 const checkRange = (value: number | undefined, field: string, maximum: number): void => {

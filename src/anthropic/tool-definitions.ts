@@ -1,7 +1,8 @@
 import { noteIgnored } from '../logging/request-context';
 import { invalidRequest } from '../openai/errors';
-import type { ToolDefinition } from '../openai/chat/request-schema';
-import type { AnthropicTool } from './request-schema';
+import type { ToolChoice, ToolDefinition } from '../openai/chat/request-schema';
+import { loadedToolNames } from './history-blocks';
+import type { AnthropicTool, CountTokensRequest } from './request-schema';
 
 /**
  * Anthropic's tool list onto the conversation core's function tools.
@@ -14,6 +15,8 @@ import type { AnthropicTool } from './request-schema';
  * - `web_search_*` is served by Grok's own web search, which the upstream runs by itself.
  * - Tools Anthropic runs on its servers (`web_fetch_*`, `code_execution_*`, MCP toolsets, tool
  *   search...) cannot run here: dropped, and the drop is reported (`x-grok2api-ignored`).
+ * - `defer_loading` tools wait until the history loads them; a `tool_choice` that names a tool no
+ *   longer offered falls back to auto (noted).
  */
 
 type JsonSchema = Record<string, unknown>;
@@ -156,7 +159,7 @@ const customTool = (tool: AnthropicTool, index: number): ToolDefinition => {
 };
 
 /** One Anthropic tool as a function tool, or null when it is served upstream or dropped (and noted). */
-export function toolDefinition(tool: AnthropicTool, index: number): ToolDefinition | null {
+function toolDefinition(tool: AnthropicTool, index: number): ToolDefinition | null {
   const type = tool.type ?? 'custom';
   if (type === 'custom') return customTool(tool, index);
   const family = CLIENT_TOOLS.find((candidate) => type.startsWith(candidate.prefix));
@@ -169,6 +172,56 @@ export function toolDefinition(tool: AnthropicTool, index: number): ToolDefiniti
   noteIgnored(`tools[${index}] ${type}${named} dropped (server-executed tool not available)`);
   return null;
 }
+
+interface KeptTools {
+  tools: ToolDefinition[];
+  /** For each kept tool, its index in the request (errors name the request's own index). */
+  positions: number[];
+  /** Names of the tools served upstream or dropped. */
+  served: Set<string>;
+}
+
+/**
+ * Function tools from the request's tools, with the request index of each (the others are served
+ * upstream or dropped). A deferred tool is offered once the history loaded it, as Anthropic does.
+ */
+export const keptTools = (body: CountTokensRequest): KeptTools => {
+  const tools: ToolDefinition[] = [];
+  const positions: number[] = [];
+  const served = new Set<string>();
+  const loaded = loadedToolNames(body.messages);
+  if (body.tool_choice?.name) loaded.add(body.tool_choice.name);
+  (body.tools ?? []).forEach((tool, index) => {
+    if (tool.defer_loading === true && !(tool.name && loaded.has(tool.name))) return;
+    const definition = toolDefinition(tool, index);
+    if (definition) {
+      tools.push(definition);
+      positions.push(index);
+    } else if (tool.name) served.add(tool.name);
+  });
+  return { tools, positions, served };
+};
+
+/**
+ * A tool_choice that can no longer apply once tools were served upstream or dropped (it names one
+ * of them, or asks for any tool when none is left) falls back to auto, noted.
+ */
+export const applicableChoice = (
+  choice: ToolChoice | undefined,
+  tools: ToolDefinition[],
+  served: Set<string>,
+): ToolChoice | undefined => {
+  const named = typeof choice === 'object' ? choice.function?.name : undefined;
+  if (named !== undefined && served.has(named) && !tools.some((tool) => tool.function?.name === named)) {
+    noteIgnored(`tool_choice ${named} ignored (that tool is not offered to the model)`);
+    return undefined;
+  }
+  if (choice === 'required' && tools.length === 0 && served.size > 0) {
+    noteIgnored('tool_choice any ignored (no client tool left)');
+    return undefined;
+  }
+  return choice;
+};
 
 /** `mcp_servers` ask Anthropic to connect to MCP servers on the client's behalf; we cannot. */
 export function noteMcpServers(servers: unknown): void {
