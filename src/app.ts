@@ -5,6 +5,7 @@ import { renderAnthropicError } from './anthropic/errors';
 import { messagesRoutes } from './anthropic/messages-routes';
 import { configRoutes } from './admin/config-routes';
 import { tokensRoutes } from './admin/tokens-routes';
+import { adminModelsRoutes } from './admin/models-routes';
 import { transferRoutes } from './admin/transfer/transfer-routes';
 import { parseKeyList } from './auth/bearer';
 import type { ConfigStore } from './config/store';
@@ -20,6 +21,7 @@ import { createGatewayMetrics, type GatewayMetrics } from './metrics/gateway-met
 import { httpMetrics } from './metrics/http-metrics';
 import { metricsRoutes } from './metrics/metrics-routes';
 import { healthRoutes } from './ops/health-routes';
+import { rootRoutes } from './ops/root-routes';
 import type { UpstreamHealth } from './ops/upstream-health';
 import { adminStatusRoutes } from './ops/admin-status-routes';
 import type { BackgroundJobs } from './ops/background-jobs';
@@ -75,7 +77,12 @@ export function createApp(deps: AppDependencies) {
   // Client API: app.api_key or a console-made client key with its limits (src/client-keys).
   const clientKeyStore = new ClientKeyStore(deps.storage.records);
   const clientKeyLimiter = new ClientKeyLimiter();
-  const clientKeys = new ClientKeyGuard(clientKeyStore, clientKeyLimiter, () => parseKeyList(config().app.api_key));
+  const clientKeys = new ClientKeyGuard(
+    clientKeyStore,
+    clientKeyLimiter,
+    () => parseKeyList(config().app.api_key),
+    () => config().models.aliases,
+  );
   const apiGuard = clientKeys.guard;
   // Admin calls authenticate with Bearer app.app_key or a console session (src/admin-console/session).
   const sessions = new SessionStore(deps.storage.records);
@@ -89,12 +96,13 @@ export function createApp(deps: AppDependencies) {
   const metrics = deps.metrics ?? createGatewayMetrics({ poolStats: () => deps.pool.stats() });
   metrics.attach({ mediaCacheBytes: () => media.cache.usageBytes(), jobQueueDepth: () => media.videos.activeJobs() });
   const instance = deps.instance ?? { id: randomUUID(), startedAt: Date.now() };
+  const modelSources = { aliases: () => config().models.aliases, servingCheck: () => deps.pool.servingCheck() };
 
   const app: Elysia = new Elysia({ name: 'grok2api' })
     .use(requestLog(deps.logger, config))
     .use(adminAuth.plugin())
     .use(clientKeys.plugin())
-    .use(httpMetrics(metrics))
+    .use(httpMetrics(metrics, undefined, () => config().models.aliases))
     .use(errorHandler({ logger: deps.logger, routes: () => app.routes, renderers: [renderAnthropicError] }))
     .use(requestLimits({ config, render: (error, request) => renderAnthropicError(error, request) ?? error.toResponse() }))
     .use(
@@ -117,11 +125,19 @@ export function createApp(deps: AppDependencies) {
         clearance: deps.clearance ? () => deps.clearance!.report() : undefined,
       }),
     )
+    .use(rootRoutes())
     .use(metricsRoutes(metrics.registry, config))
-    .use(modelsRoutes(apiGuard))
+    .use(modelsRoutes({ guard: apiGuard, ...modelSources }))
     .use(chatRoutes({ ...turnDependencies, guard: apiGuard, conversations, media }))
     .use(responsesRoutes({ conversations, records: deps.storage.records, guard: apiGuard }))
-    .use(messagesRoutes({ conversations, apiKeys: () => parseKeyList(config().app.api_key), guard: apiGuard }))
+    .use(
+      messagesRoutes({
+        conversations,
+        apiKeys: () => parseKeyList(config().app.api_key),
+        guard: apiGuard,
+        records: deps.storage.records,
+      }),
+    )
     .use(mediaFeature(media))
     .use(tokensRoutes({ pool: deps.pool, storage: deps.storage, config, guard: adminGuard }))
     .use(sessionRoutes({ config, sessions, auth: adminAuth, throttle: new LoginThrottle(5, 15 * 60_000) }))
@@ -131,6 +147,7 @@ export function createApp(deps: AppDependencies) {
     .use(clientKeysRoutes({ guard: adminGuard, store: clientKeyStore, limiter: clientKeyLimiter, records: deps.storage.records }))
     .use(adminConsole({ guard: adminGuard, storage: deps.storage, pool: deps.pool, config, logger: deps.logger, instanceId: instance.id, clientKeys: clientKeyStore, jobs: instance.jobs, mediaCache: media.cache, grok: deps.grok }))
     .use(configRoutes({ config: deps.config, guard: adminGuard }))
+    .use(adminModelsRoutes({ guard: adminGuard, ...modelSources }))
     .use(
       adminStatusRoutes({
         guard: adminGuard,

@@ -1,4 +1,4 @@
-import type { ApiError } from '../openai/errors';
+import { ApiError, type ApiErrorOptions } from '../openai/errors';
 
 /**
  * Anthropic's error envelope `{"type":"error","error":{"type","message"}}`, rendered from the
@@ -29,11 +29,22 @@ export const anthropicErrorType = (status: number): AnthropicErrorType => {
   return 'invalid_request_error';
 };
 
+/** An error whose Anthropic body carries `error.details` (`{"error_code":"thread_not_found"}`: the SDK reads it). */
+export class AnthropicDetailedError extends ApiError {
+  constructor(
+    options: ApiErrorOptions,
+    readonly details: Record<string, unknown>,
+  ) {
+    super(options);
+  }
+}
+
 export const anthropicErrorBody = (error: ApiError) => ({
   type: 'error' as const,
   error: {
     type: anthropicErrorType(error.status),
     message: error.param && !error.message.includes(error.param) ? `${error.param}: ${error.message}` : error.message,
+    ...(error instanceof AnthropicDetailedError ? { details: error.details } : {}),
   },
 });
 

@@ -1,5 +1,5 @@
 import { Elysia } from 'elysia';
-import { findModel } from '../catalog/models';
+import { resolveModel } from '../catalog/model-aliases';
 import { buildConversationRequest, type ConversationRequest } from '../conversation/conversation-request';
 import type { ConversationRunner } from '../conversation/conversation-runner';
 import { asApiError, streamConversation } from '../conversation/stream-pipeline';
@@ -7,6 +7,8 @@ import { estimateUsage } from '../openai/chat/usage';
 import { ApiError, invalidRequest } from '../openai/errors';
 import { requireAnthropicKey } from './auth';
 import { MessageAnswer, messageId, messageObject } from './message-answer';
+import { MessageThreads } from './message-threads';
+import type { RecordStore } from '../storage/types';
 import { CountTokensRequestSchema, MessagesRequestSchema, type CountTokensRequest } from './request-schema';
 import { MessagesStreamEncoder } from './stream-encoder';
 import { conversationInput, wantsThinking } from './to-conversation';
@@ -17,6 +19,8 @@ export interface MessagesDependencies {
   apiKeys: () => string[];
   /** The app's client-API guard (app.api_key or console client keys); without it, `apiKeys` alone. */
   guard?: (request: Request) => void;
+  /** Where message threads are kept. */
+  records: RecordStore;
 }
 
 /**
@@ -25,10 +29,11 @@ export interface MessagesDependencies {
  */
 export function messagesRoutes(deps: MessagesDependencies) {
   const config = () => deps.conversations.deps.config();
+  const threads = new MessageThreads(deps.records);
 
   const prepare = (body: CountTokensRequest): ConversationRequest => {
     if (body.model.trim() === '') throw invalidRequest('model is required', 'model', 'missing_required_parameter');
-    const model = findModel(body.model);
+    const model = resolveModel(body.model, config().models.aliases);
     if (!model) throw new ApiError({ status: 404, message: `model: ${body.model} was not found`, param: 'model', code: 'model_not_found' });
     if (model.kind !== 'chat') throw invalidRequest(`The model '${body.model}' is not a chat model.`, 'model', 'model_not_supported');
     const request = buildConversationRequest(conversationInput(body), model, config(), 'messages');
@@ -38,8 +43,9 @@ export function messagesRoutes(deps: MessagesDependencies) {
   return new Elysia({ name: 'anthropic-messages' })
     .post(
       '/v1/messages',
-      async ({ body, request }) => {
+      async ({ body: sent, request }) => {
         (deps.guard ? deps.guard(request) : requireAnthropicKey(request, deps.apiKeys()));
+        const { body, threaded } = await threads.open(sent);
         const conversationRequest = prepare(body);
         const id = messageId();
         const answer = new MessageAnswer(conversationRequest.reasoning !== 'hidden', body.stop_sequences ?? []);
@@ -58,6 +64,7 @@ export function messagesRoutes(deps: MessagesDependencies) {
             keepaliveMs: config().chat.keepalive_interval * 1000,
             clientSignal: request.signal,
             logger: deps.conversations.deps.logger,
+            onCompleted: () => (threaded ? threads.save(id, body, answer.output.blocks) : undefined),
           });
         }
 
@@ -74,6 +81,7 @@ export function messagesRoutes(deps: MessagesDependencies) {
           throw asApiError(error);
         }
         answer.finish();
+        if (threaded) await threads.save(id, body, answer.output.blocks);
         return messageObject(id, body.model, answer, conversation.usage());
       },
       { body: MessagesRequestSchema, detail: { tags: ['anthropic'], summary: 'Create a message (Anthropic Messages API)' } },

@@ -1,51 +1,29 @@
 import type { ConversationInput } from '../conversation/conversation-request';
+import { noteIgnored } from '../logging/request-context';
 import { ApiError, invalidRequest } from '../openai/errors';
-import { classifyMediaValue } from '../openai/chat/media-value';
-import type { ChatMessage, ContentPart, HistoryToolCall, ToolChoice, ToolDefinition } from '../openai/chat/request-schema';
+import type { ChatMessage, ContentPart, HistoryToolCall, ToolChoice } from '../openai/chat/request-schema';
 import { validateTools } from '../openai/chat/validate-tools';
-import type { AnthropicTool, ContentBlock, CountTokensRequest, MessagesRequest } from './request-schema';
+import { documentParts, imagePart, searchResultText, serverToolText, toolResultContent } from './history-blocks';
+import type { ContentBlock, CountTokensRequest, MessagesRequest } from './request-schema';
+import { applicableChoice, keptTools, noteMcpServers } from './tool-definitions';
 
 /**
  * Translates an Anthropic Messages body into the conversation core's chat-style input: `system`
- * becomes a system message, `tool_use` blocks earlier assistant calls, `tool_result` blocks tool
- * messages (each must answer a `tool_use` seen before), images and documents attachments.
- * Thinking blocks sent back as history are dropped: Grok cannot take them back.
+ * (and `role: "system"` items inside `messages`, which Claude Code sends for models it does not
+ * know, kept at their position) become system messages, `tool_use` blocks earlier assistant calls,
+ * `tool_result` blocks tool messages (each must answer a `tool_use` seen before), images and
+ * documents attachments, search results and server-side tool blocks plain text.
+ * Thinking blocks sent back as history are dropped, whatever their signature: Grok cannot take
+ * them back. A block type we do not know is dropped and noted, not refused.
  */
 
-/** Anthropic's server-side web search is served by Grok's own search, so it is accepted and not emulated. */
-const SERVER_SEARCH = /^web_search_\d+$/;
+type Block = ContentBlock & Record<string, unknown>;
 
-type Source = NonNullable<ContentBlock['source']>;
-
-const sourceValue = (source: Source | undefined, param: string): string => {
-  if (source?.type === 'base64') {
-    if (!source.media_type || !source.data) throw invalidRequest('base64 sources need media_type and data', `${param}.source`, 'invalid_media');
-    return `data:${source.media_type};base64,${source.data}`;
+const dropUnknown = (block: ContentBlock, at: string): void => {
+  if (typeof block.type !== 'string' || block.type === '') {
+    throw invalidRequest('content blocks need a type', `${at}.type`, 'invalid_type');
   }
-  if (source?.type === 'url') {
-    if (!source.url || classifyMediaValue(source.url) !== 'url') throw invalidRequest('url sources need an http(s) url', `${param}.source.url`, 'invalid_media');
-    return source.url;
-  }
-  throw invalidRequest("source.type must be 'base64' or 'url'", `${param}.source.type`, 'invalid_media');
-};
-
-const documentPart = (block: ContentBlock, param: string): ContentPart => {
-  if (block.source?.type === 'text') return { type: 'text', text: block.source.data ?? '' };
-  const file_data = sourceValue(block.source, param);
-  return { type: 'file', file: block.title ? { file_data, filename: block.title } : { file_data } };
-};
-
-const toolResultText = (block: ContentBlock, param: string): { text: string; media: ContentPart[] } => {
-  const content = block.content ?? '';
-  if (typeof content === 'string') return { text: content, media: [] };
-  const texts: string[] = [];
-  const media: ContentPart[] = [];
-  content.forEach((inner, index) => {
-    if (inner.type === 'text') texts.push(inner.text ?? '');
-    else if (inner.type === 'image') media.push({ type: 'image_url', image_url: { url: sourceValue(inner.source, `${param}.content.${index}`) } });
-    else throw invalidRequest(`Invalid tool_result content type: '${inner.type}'`, `${param}.content.${index}.type`, 'invalid_type');
-  });
-  return { text: texts.join('\n'), media };
+  noteIgnored(`${at} ${block.type} dropped`);
 };
 
 const userBlocks = (blocks: ContentBlock[], param: string, calls: Set<string>, messages: ChatMessage[]): void => {
@@ -58,23 +36,32 @@ const userBlocks = (blocks: ContentBlock[], param: string, calls: Set<string>, m
         parts.push({ type: 'text', text: block.text });
         return;
       case 'image':
-        parts.push({ type: 'image_url', image_url: { url: sourceValue(block.source, at) } });
+        parts.push(...imagePart(block as Block, at));
         return;
       case 'document':
-        parts.push(documentPart(block, at));
+        parts.push(...documentParts(block as Block, at));
+        return;
+      case 'search_result':
+        parts.push({ type: 'text', text: searchResultText(block as Block, at) });
         return;
       case 'tool_result': {
         const id = block.tool_use_id ?? '';
         if (!calls.has(id)) {
           throw invalidRequest(`tool_result block(s) provided without a matching tool_use block: '${id}'`, `${at}.tool_use_id`, 'invalid_value');
         }
-        const { text, media } = toolResultText(block, at);
+        const { text, media } = toolResultContent(block, at);
         messages.push({ role: 'tool', tool_call_id: id, content: block.is_error ? `[error] ${text}` : text });
         parts.push(...media);
         return;
       }
-      default:
-        throw invalidRequest(`Invalid content block type for a user message: '${block.type}'`, `${at}.type`, 'invalid_type');
+      case 'thinking':
+      case 'redacted_thinking':
+        return;
+      default: {
+        const server = serverToolText(block);
+        if (server !== null) parts.push({ type: 'text', text: server });
+        else dropUnknown(block, at);
+      }
     }
   });
   if (parts.length > 0) messages.push({ role: 'user', content: parts });
@@ -98,8 +85,11 @@ const assistantBlocks = (blocks: ContentBlock[], param: string, calls: Set<strin
       case 'thinking':
       case 'redacted_thinking':
         return;
-      default:
-        throw invalidRequest(`Invalid content block type for an assistant message: '${block.type}'`, `${at}.type`, 'invalid_type');
+      default: {
+        const server = serverToolText(block);
+        if (server !== null) texts.push(server);
+        else dropUnknown(block, at);
+      }
     }
   });
   const text = texts.join('\n').trim();
@@ -107,24 +97,36 @@ const assistantBlocks = (blocks: ContentBlock[], param: string, calls: Set<strin
   messages.push(toolCalls.length > 0 ? { role: 'assistant', content: text || null, tool_calls: toolCalls } : { role: 'assistant', content: text });
 };
 
-const systemText = (system: CountTokensRequest['system']): string | undefined => {
-  if (system === undefined) return undefined;
+/** System text from `system` or a system message's content: text blocks only. */
+const systemText = (system: string | ContentBlock[], param: string): string => {
   if (typeof system === 'string') return system;
-  return system.map((block, index) => {
-    if (block.type !== 'text') throw invalidRequest(`system blocks must be text, got '${block.type}'`, `system.${index}.type`, 'invalid_type');
-    return block.text ?? '';
-  }).join('\n');
+  return system
+    .map((block, index) => {
+      if (block.type !== 'text') {
+        const at = `${param}.${index}.type`;
+        throw invalidRequest(`system blocks must be text, got '${block.type}'`, at, 'invalid_type');
+      }
+      return block.text ?? '';
+    })
+    .join('\n');
 };
 
 export const messagesFromBody = (body: CountTokensRequest): ChatMessage[] => {
   const messages: ChatMessage[] = [];
-  const system = systemText(body.system);
+  const system = body.system === undefined ? undefined : systemText(body.system, 'system');
   if (system?.trim()) messages.push({ role: 'system', content: system });
   if (body.messages.length === 0) throw invalidRequest('messages: at least one message is required', 'messages', 'empty_messages');
   const calls = new Set<string>();
   body.messages.forEach((message, index) => {
     const param = `messages.${index}`;
-    if (message.role !== 'user' && message.role !== 'assistant') throw invalidRequest("role must be 'user' or 'assistant'", `${param}.role`, 'invalid_role');
+    if (message.role === 'system') {
+      const text = systemText(message.content, `${param}.content`);
+      if (text.trim()) messages.push({ role: 'system', content: text });
+      return;
+    }
+    if (message.role !== 'user' && message.role !== 'assistant') {
+      throw invalidRequest("role must be 'user', 'assistant' or 'system'", `${param}.role`, 'invalid_role');
+    }
     if (typeof message.content === 'string') {
       messages.push({ role: message.role, content: message.content });
       return;
@@ -132,18 +134,10 @@ export const messagesFromBody = (body: CountTokensRequest): ChatMessage[] => {
     if (message.role === 'user') userBlocks(message.content, `${param}.content`, calls, messages);
     else assistantBlocks(message.content, `${param}.content`, calls, messages);
   });
+  if (!messages.some((message) => message.role !== 'system')) {
+    throw invalidRequest('messages: at least one user or assistant message is required', 'messages', 'empty_messages');
+  }
   return messages;
-};
-
-const toolDefinition = (tool: AnthropicTool, index: number): ToolDefinition | null => {
-  if (tool.type && SERVER_SEARCH.test(tool.type)) return null;
-  if (tool.type && tool.type !== 'custom') {
-    throw invalidRequest(`Tool type '${tool.type}' is not supported; declare custom tools with input_schema`, `tools.${index}.type`, 'invalid_tool_type');
-  }
-  if (tool.input_schema !== undefined && tool.input_schema.type !== 'object') {
-    throw invalidRequest("input_schema must be a JSON schema with type 'object'", `tools.${index}.input_schema.type`, 'invalid_schema');
-  }
-  return { type: 'function', function: { name: tool.name, description: tool.description, parameters: tool.input_schema } };
 };
 
 const toolChoice = (choice: CountTokensRequest['tool_choice']): ToolChoice | undefined => {
@@ -154,13 +148,19 @@ const toolChoice = (choice: CountTokensRequest['tool_choice']): ToolChoice | und
   throw invalidRequest("tool_choice.type must be 'auto', 'any', 'tool' or 'none'", 'tool_choice.type', 'invalid_tool_choice');
 };
 
-/** The chat validators name `tools.N.function.name`; Anthropic tools are flat. */
-const withFlatParams = (check: () => void): void => {
+/**
+ * The chat validators name `tools.N.function.name` over the tools we kept; Anthropic tools are
+ * flat, and N must count the request's own list (`positions`: kept index → request index).
+ */
+const withFlatParams = (check: () => void, positions: number[]): void => {
   try {
     check();
   } catch (error) {
     if (!(error instanceof ApiError) || !error.param) throw error;
-    throw invalidRequest(error.message, error.param.replace('.function.', '.'), error.code ?? undefined);
+    const param = error.param
+      .replace('.function.', '.')
+      .replace(/^tools\.(\d+)/, (_, kept: string) => `tools.${positions[Number(kept)] ?? kept}`);
+    throw invalidRequest(error.message, param, error.code ?? undefined);
   }
 };
 
@@ -169,14 +169,25 @@ const checkRange = (value: number | undefined, field: string, maximum: number): 
   if (!Number.isFinite(value) || value < 0 || value > maximum) throw invalidRequest(`${field} must be between 0 and ${maximum}`, field, `invalid_${field}`);
 };
 
+/** Request fields that would change Anthropic's answer and that Grok web cannot honour. */
+const noteUnservedFields = (body: CountTokensRequest): void => {
+  if (body.context_management) noteIgnored('context_management ignored (no server-side context editing)');
+  if (body.container) noteIgnored('container ignored (no code execution container)');
+  const outputConfig = body.output_config as { format?: unknown } | undefined;
+  if (body.output_format || outputConfig?.format) noteIgnored('output format ignored (no enforced structured output)');
+};
+
 /** Whether the request asked for thinking blocks. */
-export const wantsThinking = (body: CountTokensRequest): boolean => body.thinking !== undefined && body.thinking.type !== 'disabled';
+export const wantsThinking = (body: CountTokensRequest): boolean =>
+  body.thinking !== undefined && body.thinking.type !== 'disabled' && body.thinking.display !== 'omitted';
 
 export function conversationInput(body: MessagesRequest | CountTokensRequest): ConversationInput {
   const messages = messagesFromBody(body);
-  const tools = (body.tools ?? []).map(toolDefinition).filter((tool) => tool !== null);
-  const tool_choice = toolChoice(body.tool_choice);
-  withFlatParams(() => validateTools({ tools, tool_choice }));
+  const { tools, positions, served } = keptTools(body);
+  noteMcpServers(body.mcp_servers);
+  noteUnservedFields(body);
+  const tool_choice = applicableChoice(toolChoice(body.tool_choice), tools, served);
+  withFlatParams(() => validateTools({ tools, tool_choice }), positions);
   if (body.thinking && !['enabled', 'disabled', 'adaptive'].includes(body.thinking.type)) {
     throw invalidRequest("thinking.type must be 'enabled', 'disabled' or 'adaptive'", 'thinking.type', 'invalid_value');
   }

@@ -1,7 +1,7 @@
 import { Elysia } from 'elysia';
 import { bearerToken, requireBearer } from '../auth/bearer';
 import { matchesAnyKey } from '../auth/constant-time';
-import { findModel } from '../catalog/models';
+import { resolveModel } from '../catalog/model-aliases';
 import { observeStream } from '../metrics/stream-observer';
 import { ApiError } from '../openai/errors';
 import { KEY_PREFIX, keyUnusableReason, type StoredClientKey } from './client-key';
@@ -35,6 +35,8 @@ export class ClientKeyGuard {
     private readonly store: ClientKeyStore,
     private readonly limiter: ClientKeyLimiter,
     private readonly staticKeys: () => string[],
+    /** config `models.aliases`: an allowlist naming a model allows the aliases that stand for it. */
+    private readonly aliases: () => readonly string[] = () => [],
     private readonly clock: () => number = Date.now,
   ) {}
 
@@ -86,7 +88,7 @@ export class ClientKeyGuard {
   /** A model is allowed when the allowlist names it or the catalog model it stands for. */
   private allows(key: StoredClientKey, model: string): boolean {
     if (key.models.includes(model)) return true;
-    const canonical = findModel(model)?.id;
+    const canonical = resolveModel(model, this.aliases())?.id;
     return canonical !== undefined && key.models.includes(canonical);
   }
 

@@ -244,6 +244,20 @@ export const CorsSection = Type.Object({
   max_age: count(600, 'Seconds browsers may cache a CORS preflight answer'),
 });
 
+/** `pattern=model`: a client model id (glob: `*` any characters, `?` one) and the model it stands for. */
+export const MODEL_ALIAS_PATTERN = '^\\s*[^=\\s]+\\s*=\\s*[^=\\s]+\\s*$';
+
+export const ModelsSection = Type.Object({
+  aliases: Type.Array(Type.String({ pattern: MODEL_ALIAS_PATTERN }), {
+    default: ['claude-*opus*=grok-4.1-expert', 'claude-*sonnet*=grok-4.1-fast', 'claude-*haiku*=grok-4.1-mini'],
+    description:
+      'Model ids clients may send for our models, one `pattern=model` per entry (pattern: a glob, `*` any ' +
+      'characters, `?` one; case-insensitive; first match wins; our own ids always win). Used by chat ' +
+      'completions, responses and messages, and listed by /v1/models with `alias_for`. The defaults let ' +
+      'Claude Code run without --model.',
+  }),
+});
+
 export const ConfigSchema = Type.Object({
   app: AppSection,
   proxy: ProxySection,
@@ -264,6 +278,7 @@ export const ConfigSchema = Type.Object({
   diagnostics: DiagnosticsSection,
   limits: LimitsSection,
   cors: CorsSection,
+  models: ModelsSection,
 });
 
 export type Config = Static<typeof ConfigSchema>;

@@ -1,6 +1,7 @@
 import type { TSchema } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
 import { ConfigSchema, SECTION_NAMES, type Config, type SectionName } from './schema';
+import { unknownAliasTargets } from '../catalog/model-aliases';
 import { describeSchema } from './describe-schema';
 import { ConfigError, type ConfigIssue } from './errors';
 import { deepFreeze, deepMerge, isPlainObject, type DeepPartial, type PlainObject } from './objects';
@@ -84,11 +85,21 @@ function issuesOf(value: PlainObject, layers: ConfigLayers): ConfigIssue[] {
   return [...issues.values()];
 }
 
+/** An alias must point at a model we serve: a typo would otherwise answer 404 while looking configured. */
+function aliasIssues(config: Config, layers: ConfigLayers): ConfigIssue[] {
+  const unknown = unknownAliasTargets(config.models.aliases);
+  if (unknown.length === 0) return [];
+  const key = 'models.aliases';
+  const expected = '`pattern=model` entries whose model is one of our model ids (see GET /v1/admin/models)';
+  return [{ key, value: unknown, expected, source: layers.environmentSources[key] ?? layers.fileSource }];
+}
+
 /** The frozen effective config, or a ConfigError listing every bad key. */
 export function resolveConfig(layers: ConfigLayers): Config {
   const merged = deepMerge(deepMerge(emptySections(), layers.file), layers.environment);
   const withDefaults = Value.Default(ConfigSchema, structuredClone(merged)) as PlainObject;
   const issues = issuesOf(withDefaults, layers);
+  if (issues.length === 0) issues.push(...aliasIssues(withDefaults as Config, layers));
   if (issues.length > 0) throw new ConfigError(issues);
   return deepFreeze(withDefaults as Config);
 }

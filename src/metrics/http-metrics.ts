@@ -1,4 +1,5 @@
 import { Elysia } from 'elysia';
+import { resolveModel } from '../catalog/model-aliases';
 import { findModel } from '../catalog/models';
 import type { GatewayMetrics } from './gateway-metrics';
 import { observeStream } from './stream-observer';
@@ -16,13 +17,19 @@ function statusOf(responseValue: unknown, setStatus: unknown): number {
  * metrics. Labels are bounded: the route template (never the raw path), and the model only when
  * the catalog knows it.
  */
-export function httpMetrics(metrics: GatewayMetrics, now: () => number = () => performance.now()) {
+export function httpMetrics(
+  metrics: GatewayMetrics,
+  now: () => number = () => performance.now(),
+  /** config `models.aliases`: an id only a pattern knows is labelled with the model it stands for. */
+  aliases: () => readonly string[] = () => [],
+) {
   const started = new WeakMap<Request, { at: number; streamed: boolean; status?: number }>();
   const seconds = (from: number) => (now() - from) / 1000;
   const modelOf = (body: unknown): string => {
     const model = typeof body === 'object' && body !== null ? (body as { model?: unknown }).model : undefined;
     if (typeof model !== 'string') return '';
-    return findModel(model) ? model : 'unknown';
+    if (findModel(model)) return model;
+    return resolveModel(model, aliases())?.id ?? 'unknown';
   };
   const routeOf = (route: string | undefined) => (route ? route : 'unmatched');
 

@@ -375,6 +375,19 @@ export class AccountPool {
     );
   }
 
+  /**
+   * A check of which models some enabled account could serve (one pass over the accounts, then
+   * O(1) per model): an active or cooling account in a pool the model's tier may use. Cooling
+   * accounts count, so a model does not vanish from /v1/models while its quota refills.
+   */
+  servingCheck(): (model: CatalogModel) => boolean {
+    const pools = new Set<string>();
+    for (const account of this.index.all()) {
+      if (account.status === 'active' || account.status === 'cooling') pools.add(account.pool);
+    }
+    return (model) => candidatePools(model.tier).some((pool) => pools.has(pool));
+  }
+
   stats(): Record<string, PoolStats> {
     const empty = (): PoolStats => ({ total: 0, active: 0, cooling: 0, expired: 0, disabled: 0, quota: 0 });
     const stats: Record<string, PoolStats> = { [BASIC_POOL]: empty(), [SUPER_POOL]: empty() };

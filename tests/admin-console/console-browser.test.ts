@@ -204,6 +204,23 @@ test('config page: an invalid value is refused inline and not saved, a valid one
   await page.close();
 }, 60_000);
 
+test('config page: model aliases are an editable list, one pattern=model per line', async () => {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  await signIn(page, '#config');
+  await page.waitForSelector('details[data-section=models]');
+  await page.click('details[data-section=models] summary');
+  const current = await page.inputValue('#config-models-aliases');
+  expect(current.split('\n')).toContain('claude-*sonnet*=grok-4.1-fast');
+  await page.fill('#config-models-aliases', `${current}\ngpt-*=grok-4.1-fast`);
+  await page.click('details[data-section=models] button[type=submit]');
+  await page.waitForFunction(() => document.querySelector('#toast')?.textContent === 'Saved');
+  const saved = (await (await harness.admin('/v1/admin/config')).json()) as any;
+  expect(saved.models.aliases).toContain('gpt-*=grok-4.1-fast');
+  const listed = (await (await harness.api('/v1/models')).json()) as { data: { id: string; alias_for?: string }[] };
+  expect(listed.data.find((model) => model.id === 'gpt-*')?.alias_for).toBe('grok-4.1-fast');
+  await page.close();
+}, 60_000);
+
 test('dashboard draws its charts from the usage records (offline SVG)', async () => {
   await harness.client.chat.completions.create({ model: 'grok-4', messages: [{ role: 'user', content: 'for the dashboard' }] });
   const page = await browser.newPage({ viewport: { width: 1280, height: 1100 } });

@@ -38,6 +38,14 @@ describe('client API keys', () => {
     expect(usage).toMatchObject({ requests: 1, failed: 0, by_model: { 'grok-4': 1 } });
   });
 
+  test('a key allowed a model may use the aliases that stand for it (config models.aliases)', async () => {
+    const made = await create({ name: 'only the fast model', models: ['grok-4.1-fast'] });
+    const answer = await clientFor(made.key).chat.completions.create({ model: 'claude-sonnet-4-5', messages: [{ role: 'user', content: 'hi' }] });
+    expect(answer.model).toBe('claude-sonnet-4-5');
+    const error = await clientFor(made.key).chat.completions.create({ model: 'claude-opus-4-1', messages: [{ role: 'user', content: 'hi' }] }).catch((caught) => caught);
+    expect(error.status).toBe(403);
+  });
+
   test('the model allowlist refuses other models with a 403 naming model', async () => {
     const made = await create({ name: 'only grok-4', models: ['grok-4'] });
     const error = await clientFor(made.key).chat.completions.create({ model: 'grok-3', messages: [{ role: 'user', content: 'hi' }] }).catch((caught) => caught);

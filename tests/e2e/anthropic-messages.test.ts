@@ -175,17 +175,26 @@ describe('Anthropic auth and errors', () => {
 
   const cases: [string, object, string][] = [
     ['missing max_tokens', { messages: [{ role: 'user', content: 'x' }] }, 'max_tokens'],
-    ['unknown block type', { max_tokens: 5, messages: [{ role: 'user', content: [{ type: 'hologram' }] }] }, 'messages.0.content.0.type'],
+    ['a block without a type', { max_tokens: 5, messages: [{ role: 'user', content: [{ text: 'x' }] }] }, 'messages.0.content.0.type'],
     [
       'tool_result without a matching tool_use',
       { max_tokens: 5, messages: [{ role: 'user', content: [{ type: 'tool_result', tool_use_id: 'toolu_x', content: '1' }] }] },
       'messages.0.content.0.tool_use_id',
     ],
-    ['bad role', { max_tokens: 5, messages: [{ role: 'system', content: 'x' }] }, 'messages.0.role'],
+    ['bad role', { max_tokens: 5, messages: [{ role: 'robot', content: 'x' }] }, 'messages.0.role'],
+    ['only system messages', { max_tokens: 5, messages: [{ role: 'system', content: 'x' }] }, 'messages'],
+    ['messages not a list', { max_tokens: 5, messages: 'hi' }, 'messages'],
+    ['tool_result content of the wrong type', {
+      max_tokens: 5,
+      messages: [
+        { role: 'assistant', content: [{ type: 'tool_use', id: 'toolu_1', name: 'get_weather', input: {} }] },
+        { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'toolu_1', content: 5 }] },
+      ],
+    }, 'messages.1.content.0.content'],
     ['bad tool schema', { max_tokens: 5, tools: [{ name: 't', input_schema: { type: 'string' } }], messages: [{ role: 'user', content: 'x' }] }, 'tools.0.input_schema.type'],
     ['bad tool name', { max_tokens: 5, tools: [{ name: 'a b', input_schema: { type: 'object' } }], messages: [{ role: 'user', content: 'x' }] }, 'tools.0.name'],
     ['tool_choice naming an undeclared tool', { max_tokens: 5, tools: [weatherTool], tool_choice: { type: 'tool', name: 'nope' }, messages: [{ role: 'user', content: 'x' }] }, 'tool_choice'],
-    ['bad image source', { max_tokens: 5, messages: [{ role: 'user', content: [{ type: 'image', source: { type: 'file' } }] }] }, 'messages.0.content.0.source.type'],
+    ['bad image source', { max_tokens: 5, messages: [{ role: 'user', content: [{ type: 'image', source: { type: 'bogus' } }] }] }, 'messages.0.content.0.source.type'],
     ['empty messages', { max_tokens: 5, messages: [] }, 'messages'],
   ];
   for (const [name, body, param] of cases) {

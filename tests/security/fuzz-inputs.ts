@@ -126,7 +126,7 @@ export class InputFactory {
       for (let index = 1 + this.int(3); index > 0; index--) parameters.set(this.pick(names), String(this.randomValue(3)).slice(0, 2000).toWellFormed());
       url += `?${parameters}`;
     }
-    if (method === 'GET' || method === 'DELETE') return { method, path: url, headers, kind: 'path-and-query' };
+    if (method === 'GET' || method === 'HEAD' || method === 'DELETE') return { method, path: url, headers, kind: 'path-and-query' };
 
     const seed = SEEDS[route.path] ?? {};
     const kind = this.int(10);

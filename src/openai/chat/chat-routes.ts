@@ -1,6 +1,6 @@
 import { Elysia } from 'elysia';
 import { randomBytes } from 'node:crypto';
-import { findModel } from '../../catalog/models';
+import { resolveModel } from '../../catalog/model-aliases';
 import { buildConversationRequest } from '../../conversation/conversation-request';
 import { ConversationRunner } from '../../conversation/conversation-runner';
 import type { TurnDependencies } from '../../conversation/open-upstream-turn';
@@ -37,7 +37,7 @@ export function chatRoutes(deps: ChatDependencies) {
     async ({ body, request }) => {
       deps.guard(request);
       validateChatRequest(body);
-      const model = findModel(body.model);
+      const model = resolveModel(body.model, deps.config().models.aliases);
       if (!model) throw modelNotFound(body.model);
       const config = deps.config();
       const identity = { id: completionId(), created: Math.floor(Date.now() / 1000), model: body.model };

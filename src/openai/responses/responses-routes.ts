@@ -1,6 +1,6 @@
 import { Elysia, t } from 'elysia';
 import { randomBytes } from 'node:crypto';
-import { findModel } from '../../catalog/models';
+import { resolveModel } from '../../catalog/model-aliases';
 import { buildConversationRequest } from '../../conversation/conversation-request';
 import type { ConversationRunner } from '../../conversation/conversation-runner';
 import { asApiError, streamConversation } from '../../conversation/stream-pipeline';
@@ -45,7 +45,7 @@ export function responsesRoutes(deps: ResponsesDependencies) {
       async ({ body, request }) => {
         deps.guard(request);
         if (body.model.trim() === '') throw invalidRequest('model is required', 'model', 'missing_required_parameter');
-        const model = findModel(body.model);
+        const model = resolveModel(body.model, config().models.aliases);
         if (!model) throw modelNotFound(body.model);
         if (model.kind !== 'chat') throw invalidRequest(`The model '${body.model}' is not a chat model and is not served by /v1/responses.`, 'model', 'model_not_supported');
         const earlier = await history(store, body);

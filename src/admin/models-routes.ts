@@ -1,0 +1,36 @@
+import { Elysia } from 'elysia';
+import { modelEntries } from '../catalog/model-listing';
+import type { CatalogModel } from '../catalog/models';
+
+export interface AdminModelsDependencies {
+  guard: (request: Request) => void;
+  aliases: () => readonly string[];
+  servingCheck: () => (model: CatalogModel) => boolean;
+}
+
+/**
+ * `GET /v1/admin/models`: every model and alias, servable now or not, with what it needs (tier,
+ * upstream mode) and whether some enabled account can serve it. `/v1/models` shows clients only
+ * the available ones; this is where an operator sees why one is missing.
+ */
+export function adminModelsRoutes(deps: AdminModelsDependencies) {
+  return new Elysia({ name: 'admin-models' }).get(
+    '/v1/admin/models',
+    ({ request }) => {
+      deps.guard(request);
+      const canServe = deps.servingCheck();
+      const data = modelEntries(deps.aliases()).map(({ id, model, aliasFor }) => ({
+        id,
+        ...(aliasFor === undefined ? {} : { alias_for: aliasFor }),
+        kind: model.kind,
+        tier: model.tier,
+        mode: model.mode,
+        cost: model.cost,
+        description: model.description,
+        available: canServe(model),
+      }));
+      return { object: 'list' as const, data };
+    },
+    { detail: { tags: ['admin'], summary: 'Every model and alias, with whether an enabled account can serve it now' } },
+  );
+}

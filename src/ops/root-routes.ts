@@ -1,0 +1,31 @@
+import { Elysia } from 'elysia';
+import { VERSION } from '../version';
+
+/**
+ * `/`: a browser is sent to the console; other clients get a small JSON map of where things are,
+ * and `HEAD /` answers 200 (clients such as Claude Code probe the base URL to check it is up).
+ */
+export function rootRoutes() {
+  const map = () => ({
+    name: 'grok2api',
+    version: VERSION,
+    console: '/admin',
+    docs: '/docs',
+    api: '/v1',
+    health: '/health',
+  });
+  return new Elysia({ name: 'root' })
+    .get(
+      '/',
+      ({ request }) => {
+        if (request.headers.get('accept')?.includes('text/html')) {
+          return new Response(null, { status: 302, headers: { location: '/admin' } });
+        }
+        return map();
+      },
+      { detail: { tags: ['operations'], summary: 'Where the console, docs and API are; browsers go to the console' } },
+    )
+    .route('HEAD', '/', () => new Response(null, { status: 200 }), {
+      detail: { tags: ['operations'], summary: 'Reachability probe' },
+    });
+}
