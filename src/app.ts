@@ -35,7 +35,8 @@ import { AdminAuth } from './admin-console/session/admin-auth';
 import { LoginThrottle } from './admin-console/session/login-throttle';
 import { SessionStore } from './admin-console/session/session-store';
 import { sessionRoutes } from './admin-console/session/session-routes';
-import { adminConsole } from './admin-console/console-feature';
+import { adminConsole, createBatchJobs } from './admin-console/console-feature';
+import { pythonAdminRoutes } from './admin/python-compatible/python-admin-routes';
 import { voiceTokenRoute } from './playground/voice-token-route';
 import { ClientKeyGuard } from './client-keys/client-key-guard';
 import { ClientKeyLimiter } from './client-keys/client-key-limits';
@@ -89,6 +90,8 @@ export function createApp(deps: AppDependencies) {
   const metrics = deps.metrics ?? createGatewayMetrics({ poolStats: () => deps.pool.stats() });
   metrics.attach({ mediaCacheBytes: () => media.cache.usageBytes(), jobQueueDepth: () => media.videos.activeJobs() });
   const instance = deps.instance ?? { id: randomUUID(), startedAt: Date.now() };
+  // One job store and runner for the console's batch jobs and the Python project's task routes.
+  const batch = createBatchJobs({ storage: deps.storage, pool: deps.pool, config, logger: deps.logger, grok: deps.grok });
 
   const app: Elysia = new Elysia({ name: 'grok2api' })
     .use(requestLog(deps.logger, config))
@@ -129,7 +132,8 @@ export function createApp(deps: AppDependencies) {
     .use(playgroundPages(config))
     .use(voiceTokenRoute({ config, pool: deps.pool, grok: deps.grok }))
     .use(clientKeysRoutes({ guard: adminGuard, store: clientKeyStore, limiter: clientKeyLimiter, records: deps.storage.records }))
-    .use(adminConsole({ guard: adminGuard, storage: deps.storage, pool: deps.pool, config, logger: deps.logger, instanceId: instance.id, clientKeys: clientKeyStore, jobs: instance.jobs, mediaCache: media.cache, grok: deps.grok }))
+    .use(adminConsole({ guard: adminGuard, storage: deps.storage, pool: deps.pool, config, logger: deps.logger, instanceId: instance.id, clientKeys: clientKeyStore, jobs: instance.jobs, mediaCache: media.cache, grok: deps.grok, batch }))
+    .use(pythonAdminRoutes({ guard: adminGuard, config, storage: deps.storage, batch, instanceId: instance.id, cache: media.cache }))
     .use(configRoutes({ config: deps.config, guard: adminGuard }))
     .use(
       adminStatusRoutes({
