@@ -1,6 +1,7 @@
 import type { BatchJob } from '../../admin-console/jobs/batch-job';
 import { isStalled } from '../../admin-console/jobs/batch-job';
 import { maskSecret } from '../../logging/logger';
+import { accountId } from '../transfer/transfer-routes';
 import type { CacheStats } from './cache-stats';
 
 /**
@@ -55,12 +56,18 @@ export async function taskResult(job: BatchJob, context: ResultContext): Promise
   switch (job.action) {
     case 'refresh':
       return { status: 'success', summary: summaryOf(job), results: Object.fromEntries(entries.map(({ token, result }) => [token, result.ok])) };
-    case 'enable_nsfw':
-      return {
-        status: 'success',
-        summary: summaryOf(job),
-        results: Object.fromEntries(entries.map(({ token, result }) => [maskSecret(token), result.ok ? { success: true, error: null } : { success: false, error: result.reason ?? 'failed' }])),
-      };
+    case 'enable_nsfw': {
+      // Keyed by masked token like the Python project; two tokens with one mask are told apart by id.
+      const masks = entries.map(({ token }) => maskSecret(token));
+      const results = Object.fromEntries(
+        entries.map(({ token, result }, index) => {
+          const id = accountId(token);
+          const key = masks.indexOf(masks[index]!) === masks.lastIndexOf(masks[index]!) ? masks[index]! : `${masks[index]} (${id})`;
+          return [key, { id, success: result.ok, error: result.ok ? null : (result.reason ?? 'failed') }];
+        }),
+      );
+      return { status: 'success', summary: summaryOf(job), results };
+    }
     case 'clear_assets':
       return {
         status: 'success',
