@@ -43,6 +43,7 @@ import { ClientKeyLimiter } from './client-keys/client-key-limits';
 import { ClientKeyStore } from './client-keys/client-key-store';
 import { clientKeysRoutes } from './client-keys/client-keys-routes';
 import { functionRoutes } from './playground/function-routes';
+import { functionTaskRoutes } from './playground/function-task-routes';
 import { playgroundPages } from './playground/playground-pages';
 import { createMediaServices, mediaFeature } from './media/media-feature';
 import { requestLimits } from './security/request-limits';
@@ -129,6 +130,7 @@ export function createApp(deps: AppDependencies) {
     .use(tokensRoutes({ pool: deps.pool, storage: deps.storage, config, guard: adminGuard }))
     .use(sessionRoutes({ config, sessions, auth: adminAuth, throttle: new LoginThrottle(5, 15 * 60_000) }))
     .use(functionRoutes({ config, handle: (request) => app.handle(request), trust: (request) => clientKeys.trust(request) }))
+    .use(functionTaskRoutes({ config, records: deps.storage.records, handle: (request) => app.handle(request), trust: (request) => clientKeys.trust(request) }))
     .use(playgroundPages(config))
     .use(voiceTokenRoute({ config, pool: deps.pool, grok: deps.grok }))
     .use(clientKeysRoutes({ guard: adminGuard, store: clientKeyStore, limiter: clientKeyLimiter, records: deps.storage.records }))
