@@ -6,7 +6,7 @@ import { ConfigError, type ConfigIssue } from './errors';
 import { deepFreeze, deepMerge, isPlainObject, type DeepPartial, type PlainObject } from './objects';
 
 /**
- * Builds the effective config: schema defaults ← file values ← environment values, checked as a
+ * Builds the effective config: schema defaults ← start-up defaults ← file values ← environment values, checked as a
  * whole. A bad value is an error naming its key; nothing falls back to a default silently.
  */
 
@@ -19,6 +19,9 @@ export interface ConfigLayers {
   environmentSources: Readonly<Record<string, string>>;
   /** How to name the file layer in errors (`config.toml`, or `update` for admin patches). */
   fileSource: string;
+  /** Start-up defaults beneath the file (the Python project's FLARESOLVERR_URL and friends), and their variables. */
+  startupDefaults?: PlainObject;
+  startupSources?: Readonly<Record<string, string>>;
 }
 
 const sectionProperties = (section: SectionName) =>
@@ -78,15 +81,20 @@ function issuesOf(value: PlainObject, layers: ConfigLayers): ConfigIssue[] {
       key: path,
       value: current,
       ...describeSchema(schema),
-      source: layers.environmentSources[path] ?? layers.fileSource,
+      source: layers.environmentSources[path] ?? (fileSets(layers.file, section, key) ? undefined : layers.startupSources?.[path]) ?? layers.fileSource,
     });
   }
   return [...issues.values()];
 }
 
+function fileSets(file: PlainObject, section: string, key: string | undefined): boolean {
+  const table = file[section];
+  return key !== undefined && isPlainObject(table) && Object.hasOwn(table, key);
+}
+
 /** The frozen effective config, or a ConfigError listing every bad key. */
 export function resolveConfig(layers: ConfigLayers): Config {
-  const merged = deepMerge(deepMerge(emptySections(), layers.file), layers.environment);
+  const merged = deepMerge(deepMerge(deepMerge(emptySections(), layers.startupDefaults ?? {}), layers.file), layers.environment);
   const withDefaults = Value.Default(ConfigSchema, structuredClone(merged)) as PlainObject;
   const issues = issuesOf(withDefaults, layers);
   if (issues.length > 0) throw new ConfigError(issues);
