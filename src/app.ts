@@ -44,6 +44,9 @@ import { ClientKeyStore } from './client-keys/client-key-store';
 import { clientKeysRoutes } from './client-keys/client-keys-routes';
 import { functionRoutes } from './playground/function-routes';
 import { functionTaskRoutes } from './playground/function-task-routes';
+import { FunctionSessions } from './playground/function-sessions';
+import { imagineSocketRoute } from './playground/imagine-socket-route';
+import type { SocketRoutes } from './http/socket-routes';
 import { playgroundPages } from './playground/playground-pages';
 import { createMediaServices, mediaFeature } from './media/media-feature';
 import { requestLimits } from './security/request-limits';
@@ -68,6 +71,8 @@ export interface AppDependencies {
   capture?: UpstreamCapture;
   /** FlareSolverr refresher, reported by /ready and the admin diagnostics. */
   clearance?: ClearanceRefresher;
+  /** Where WebSocket routes (the playground's imagine socket) are registered; absent when nothing can upgrade. */
+  sockets?: SocketRoutes;
 }
 
 /** Composes the feature plugins. Tests build it and call `app.handle` without listening. */
@@ -93,6 +98,9 @@ export function createApp(deps: AppDependencies) {
   const instance = deps.instance ?? { id: randomUUID(), startedAt: Date.now() };
   // One job store and runner for the console's batch jobs and the Python project's task routes.
   const batch = createBatchJobs({ storage: deps.storage, pool: deps.pool, config, logger: deps.logger, grok: deps.grok });
+
+  const functionTasks = { config, records: deps.storage.records, handle: (request: Request) => app.handle(request), trust: (request: Request) => clientKeys.trust(request) };
+  deps.sockets?.add(imagineSocketRoute(functionTasks, new FunctionSessions(deps.storage.records)));
 
   const app: Elysia = new Elysia({ name: 'grok2api' })
     .use(requestLog(deps.logger, config))
@@ -130,7 +138,7 @@ export function createApp(deps: AppDependencies) {
     .use(tokensRoutes({ pool: deps.pool, storage: deps.storage, config, guard: adminGuard }))
     .use(sessionRoutes({ config, sessions, auth: adminAuth, throttle: new LoginThrottle(5, 15 * 60_000) }))
     .use(functionRoutes({ config, handle: (request) => app.handle(request), trust: (request) => clientKeys.trust(request) }))
-    .use(functionTaskRoutes({ config, records: deps.storage.records, handle: (request) => app.handle(request), trust: (request) => clientKeys.trust(request) }))
+    .use(functionTaskRoutes(functionTasks))
     .use(playgroundPages(config))
     .use(voiceTokenRoute({ config, pool: deps.pool, grok: deps.grok }))
     .use(clientKeysRoutes({ guard: adminGuard, store: clientKeyStore, limiter: clientKeyLimiter, records: deps.storage.records }))

@@ -21,6 +21,7 @@ import { startBackgroundJobs } from './ops/start-background-jobs';
 import type { BackgroundJobs } from './ops/background-jobs';
 import { createObservability } from './ops/observability';
 import { randomUUID } from 'node:crypto';
+import { SocketRoutes } from './http/socket-routes';
 
 /**
  * Everything a running gateway is made of, without the listening socket: config, storage, pool,
@@ -37,6 +38,8 @@ export interface GatewayOptions {
 
 export interface Gateway {
   app: ReturnType<typeof createApp>;
+  /** WebSocket routes a server with upgrades (Bun.serve) serves beside `handle`. */
+  sockets: SocketRoutes;
   /** The app behind the web policy and the undeclared-body limits: what a server should call. */
   handle: (request: Request) => Promise<Response>;
   config: ConfigStore;
@@ -134,13 +137,15 @@ export async function openGateway(options: GatewayOptions): Promise<Gateway> {
     logger.warn('app.app_key is still the default password "grok2api": change it before exposing the admin API.');
   }
 
-  const app = createApp({ config, storage, pool, grok, logger, dataDir, metrics, upstreamHealth, instance, capture, clearance });
+  const sockets = new SocketRoutes();
+  const app = createApp({ config, storage, pool, grok, logger, dataDir, metrics, upstreamHealth, instance, capture, clearance, sockets });
   const limitOptions = { config: () => config.get(), render: (error: ApiError, request: Request) => renderAnthropicError(error, request) ?? error.toResponse() };
   const handle = webPolicy(limitUndeclaredBodies((request) => app.handle(request), limitOptions), () => config.get());
 
   return {
     app,
     handle,
+    sockets,
     config,
     logger,
     storage,

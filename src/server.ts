@@ -32,7 +32,19 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const hostname = options.hostname ?? (env.SERVER_HOST || '0.0.0.0');
   // The hard cap for every body, chunked ones included; per-route limits are checked in src/security/request-limits.ts.
   const maxRequestBodySize = bodyCeilingBytes(gateway.config.get().limits);
-  const server = Bun.serve({ fetch: gateway.handle, port, hostname, reusePort: options.reusePort, idleTimeout: 255, maxRequestBodySize });
+  const server = Bun.serve({
+    // A WebSocket route (the playground's imagine socket) upgrades; everything else goes to the app.
+    fetch: async (request, bunServer) => {
+      const socket = await gateway.sockets.upgrade(request, bunServer);
+      return socket === null ? gateway.handle(request) : socket;
+    },
+    websocket: gateway.sockets.websocket,
+    port,
+    hostname,
+    reusePort: options.reusePort,
+    idleTimeout: 255,
+    maxRequestBodySize,
+  });
   const url = `http://${hostname === '0.0.0.0' ? '127.0.0.1' : hostname}:${server.port}`;
   logger.info('grok2api listening', { url, storage: storage.kind, dataDir: gateway.config.dataDir, accounts: await storage.accounts.count(), instance: gateway.instance.id });
 

@@ -92,6 +92,71 @@ describe('imagine', () => {
   });
 });
 
+describe('imagine over a WebSocket', () => {
+  const socketUrl = (query: string) => `${harness.server.url.replace('http', 'ws')}/v1/function/imagine/ws?${query}`;
+
+  /** Opens a socket; resolves with its received events once `until` holds, or rejects when it is refused. */
+  function converse(url: string, script: (socket: WebSocket, events: any[]) => void, until: (events: any[]) => boolean): Promise<any[]> {
+    return new Promise((resolve, reject) => {
+      const socket = new WebSocket(url);
+      const events: any[] = [];
+      socket.onopen = () => script(socket, events);
+      socket.onmessage = (message) => {
+        events.push(JSON.parse(String(message.data)));
+        script(socket, events);
+        if (until(events)) {
+          socket.close();
+          resolve(events);
+        }
+      };
+      socket.onerror = () => reject(new Error('refused'));
+    });
+  }
+
+  test('start → images → stop → stopped, with a task id; bad messages get error events', async () => {
+    const started = await json(await withKey('/v1/function/imagine/start', { prompt: 'a harbour', aspect_ratio: '1:1' }));
+    let stopSent = false;
+    const events = await converse(
+      socketUrl(`task_id=${started.body.task_id}`),
+      (socket, received) => {
+        if (received.length === 0) {
+          socket.send('not json');
+          socket.send(JSON.stringify({ type: 'dance' }));
+          socket.send(JSON.stringify({ type: 'start', prompt: '' }));
+          socket.send(JSON.stringify({ type: 'start', prompt: 'a harbour at night', aspect_ratio: '1024x1792' }));
+        } else if (!stopSent && received.filter((event) => event.type === 'image_generation.completed').length >= 2) {
+          stopSent = true;
+          socket.send(JSON.stringify({ type: 'stop' }));
+        }
+      },
+      (received) => received.some((event) => event.type === 'status' && event.status === 'stopped'),
+    );
+    expect(events.slice(0, 3)).toEqual([
+      { type: 'error', message: 'Invalid message format.', code: 'invalid_payload' },
+      { type: 'error', message: 'Unknown action.', code: 'invalid_action' },
+      { type: 'error', message: 'Prompt cannot be empty', code: 'empty_prompt' },
+    ]);
+    expect(events[3]).toEqual({ type: 'status', status: 'running', prompt: 'a harbour at night', aspect_ratio: '2:3', run_id: expect.any(String) });
+    expect(events.filter((event) => event.type === 'image_generation.completed').length).toBeGreaterThanOrEqual(2);
+    expect(events.at(-1)).toEqual({ type: 'status', status: 'stopped', run_id: events[3].run_id });
+    // The socket used the task up.
+    expect((await fetch(`${harness.server.url}/v1/function/imagine/sse?task_id=${started.body.task_id}`)).status).toBe(404);
+  });
+
+  test('without a task id the function key is required', async () => {
+    await expect(converse(socketUrl('function_key=wrong'), () => {}, () => true)).rejects.toThrow('refused');
+    await expect(converse(socketUrl('task_id=0123456789abcdef0123456789abcdef'), () => {}, () => true)).rejects.toThrow('refused');
+    const events = await converse(
+      socketUrl(`function_key=${FUNCTION_KEY}`),
+      (socket, received) => {
+        if (received.length === 0) socket.send(JSON.stringify({ type: 'start', prompt: 'a kite' }));
+      },
+      (received) => received.length > 0,
+    );
+    expect(events[0]).toMatchObject({ type: 'status', status: 'running', prompt: 'a kite', aspect_ratio: '2:3' });
+  });
+});
+
 describe('video', () => {
   test('start validates like chat video_config (sizes accepted as ratios); sse streams the chat-format video once', async () => {
     const bad = [
