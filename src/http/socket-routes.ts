@@ -48,7 +48,12 @@ export class SocketRoutes {
 
   readonly websocket: WebSocketHandler<SocketData> = {
     open: (socket) => socket.data.route.opened?.(sessionOf(socket), socket.data.state),
-    message: (socket, message) => socket.data.route.message(sessionOf(socket), socket.data.state, typeof message === 'string' ? message : new TextDecoder().decode(message)),
+    message: (socket, message) =>
+      socket.data.route.message(
+        sessionOf(socket),
+        socket.data.state,
+        typeof message === 'string' ? message : new TextDecoder().decode(message),
+      ),
     close: (socket) => socket.data.route.closed(socket.data.state),
   };
 }

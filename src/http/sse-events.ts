@@ -2,7 +2,9 @@
  * Reads a server-sent events body into `{ event, data }` records (data lines joined by newlines),
  * for gateway features that consume one of our own streams. Comments and blank events are skipped.
  */
-export async function* readSseEvents(body: ReadableStream<Uint8Array>): AsyncGenerator<{ event: string | null; data: string }> {
+export async function* readSseEvents(
+  body: ReadableStream<Uint8Array>,
+): AsyncGenerator<{ event: string | null; data: string }> {
   const decoder = new TextDecoder();
   let buffer = '';
   const parse = (block: string) => {

@@ -21,7 +21,12 @@ export class FunctionSessions {
 
   async create<T extends object>(kind: SessionKind, value: T): Promise<string> {
     const id = randomBytes(16).toString('hex');
-    await this.records.put(COLLECTION, `${kind}:${id}`, { ...value, created_at: this.clock() }, { expiresAt: this.clock() + SESSION_TTL_MS });
+    await this.records.put(
+      COLLECTION,
+      `${kind}:${id}`,
+      { ...value, created_at: this.clock() },
+      { expiresAt: this.clock() + SESSION_TTL_MS },
+    );
     return id;
   }
 
@@ -36,7 +41,8 @@ export class FunctionSessions {
   /** How many of the ids were live tasks. */
   async drop(kind: SessionKind, ids: readonly string[]): Promise<number> {
     let removed = 0;
-    for (const id of new Set(ids)) if (/^[0-9a-f]{32}$/.test(id) && (await this.records.delete(COLLECTION, `${kind}:${id}`))) removed += 1;
+    for (const id of new Set(ids))
+      if (/^[0-9a-f]{32}$/.test(id) && (await this.records.delete(COLLECTION, `${kind}:${id}`))) removed += 1;
     return removed;
   }
 }

@@ -52,7 +52,12 @@ const detail = (summary: string) => ({ tags: ['function'], summary });
 export function readAspectRatio(raw: unknown, fallback: string): string {
   if (raw === undefined || raw === null || (typeof raw === 'string' && raw.trim() === '')) return fallback;
   const ratio = typeof raw === 'string' ? aspectRatioOf(raw) : null;
-  if (ratio === null) throw invalidRequest(`aspect_ratio must be one of ${[...ASPECT_RATIOS, ...Object.keys(IMAGE_SIZES)].join(', ')}`, 'aspect_ratio', 'invalid_aspect_ratio');
+  if (ratio === null)
+    throw invalidRequest(
+      `aspect_ratio must be one of ${[...ASPECT_RATIOS, ...Object.keys(IMAGE_SIZES)].join(', ')}`,
+      'aspect_ratio',
+      'invalid_aspect_ratio',
+    );
   return ratio;
 }
 
@@ -65,21 +70,42 @@ export function readPrompt(raw: unknown): string {
 function readOptionalBoolean(raw: unknown, param: string): boolean | undefined {
   if (raw === undefined || raw === null) return undefined;
   if (typeof raw === 'boolean') return raw;
-  if (typeof raw === 'string' && ['1', 'true', 'yes', 'on', '0', 'false', 'no', 'off'].includes(raw.toLowerCase())) return ['1', 'true', 'yes', 'on'].includes(raw.toLowerCase());
+  if (typeof raw === 'string' && ['1', 'true', 'yes', 'on', '0', 'false', 'no', 'off'].includes(raw.toLowerCase()))
+    return ['1', 'true', 'yes', 'on'].includes(raw.toLowerCase());
   throw invalidRequest(`${param} must be a boolean`, param);
 }
 
 function readVideoTask(fields: Record<string, unknown>): VideoTask {
   const prompt = readPrompt(fields.prompt);
   const options = readVideoConfig({ ...fields, preset: fields.preset ?? 'normal' }, '');
-  const urls = [...(Array.isArray(fields.image_urls) ? fields.image_urls : []), fields.image_url].filter((url): url is string => typeof url === 'string' && url.trim() !== '').map((url) => url.trim());
+  const urls = [...(Array.isArray(fields.image_urls) ? fields.image_urls : []), fields.image_url]
+    .filter((url): url is string => typeof url === 'string' && url.trim() !== '')
+    .map((url) => url.trim());
   const references = [...new Set(urls)];
-  if (references.length > MAX_VIDEO_REFERENCES) throw invalidRequest(`image_urls supports at most ${MAX_VIDEO_REFERENCES} references`, 'image_urls', 'too_many_references');
+  if (references.length > MAX_VIDEO_REFERENCES)
+    throw invalidRequest(
+      `image_urls supports at most ${MAX_VIDEO_REFERENCES} references`,
+      'image_urls',
+      'too_many_references',
+    );
   for (const url of references) {
-    if (!/^(https?:\/\/|data:)/i.test(url)) throw invalidRequest('image_url must be a URL or data URI (data:<mime>;base64,...)', 'image_urls', 'invalid_reference');
+    if (!/^(https?:\/\/|data:)/i.test(url))
+      throw invalidRequest(
+        'image_url must be a URL or data URI (data:<mime>;base64,...)',
+        'image_urls',
+        'invalid_reference',
+      );
   }
-  const effort = typeof fields.reasoning_effort === 'string' && fields.reasoning_effort.trim() !== '' ? fields.reasoning_effort.trim() : undefined;
-  if (effort !== undefined && !REASONING_EFFORTS.includes(effort)) throw invalidRequest(`reasoning_effort must be one of ${REASONING_EFFORTS.join(', ')}`, 'reasoning_effort', 'invalid_reasoning_effort');
+  const effort =
+    typeof fields.reasoning_effort === 'string' && fields.reasoning_effort.trim() !== ''
+      ? fields.reasoning_effort.trim()
+      : undefined;
+  if (effort !== undefined && !REASONING_EFFORTS.includes(effort))
+    throw invalidRequest(
+      `reasoning_effort must be one of ${REASONING_EFFORTS.join(', ')}`,
+      'reasoning_effort',
+      'invalid_reasoning_effort',
+    );
   return {
     prompt,
     aspect_ratio: options.aspectRatio,
@@ -97,12 +123,14 @@ const taskIds = (body: unknown): string[] => {
   return ids.filter((id): id is string => typeof id === 'string');
 };
 
-export const taskNotFound = () => new ApiError({ status: 404, message: 'Task not found', param: 'task_id', code: 'task_not_found' });
+export const taskNotFound = () =>
+  new ApiError({ status: 404, message: 'Task not found', param: 'task_id', code: 'task_not_found' });
 
 /** Streams without a task id authenticate with the function key, which may come as `?function_key=`. */
 export function requireStreamAccess(config: Config, request: Request): void {
   const key = new URL(request.url).searchParams.get('function_key');
-  if (key === null || bearerToken(request.headers.get('authorization')) !== null) return requireFunctionAccess(config, request);
+  if (key === null || bearerToken(request.headers.get('authorization')) !== null)
+    return requireFunctionAccess(config, request);
   const headers = new Headers(request.headers);
   headers.set('authorization', `Bearer ${key}`);
   requireFunctionAccess(config, new Request(request.url, { headers }));
@@ -112,8 +140,18 @@ export function functionTaskRoutes(deps: FunctionTaskRoutesDependencies) {
   const clock = deps.clock ?? Date.now;
   const sessions = new FunctionSessions(deps.records, clock);
   const call = (origin: Request) => (path: string, body: unknown) =>
-    deps.handle(deps.trust(new Request(new URL(path, origin.url), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body), signal: origin.signal })));
-  const objectBody = (body: unknown) => (typeof body === 'object' && body !== null ? (body as Record<string, unknown>) : {});
+    deps.handle(
+      deps.trust(
+        new Request(new URL(path, origin.url), {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(body),
+          signal: origin.signal,
+        }),
+      ),
+    );
+  const objectBody = (body: unknown) =>
+    typeof body === 'object' && body !== null ? (body as Record<string, unknown>) : {};
   const sseOf = (events: AsyncGenerator<Record<string, unknown>>, onEnd: () => Promise<unknown>) => {
     const encoder = new TextEncoder();
     const stream = new ReadableStream<Uint8Array>({
@@ -141,7 +179,13 @@ export function functionTaskRoutes(deps: FunctionTaskRoutesDependencies) {
       '/imagine/config',
       () => {
         // Public like the Python project's (the page reads it before sign-in), while the playground is on.
-        if (!deps.config().app.function_enabled) throw new ApiError({ status: 401, message: 'Function access is disabled', type: 'authentication_error', code: 'function_disabled' });
+        if (!deps.config().app.function_enabled)
+          throw new ApiError({
+            status: 401,
+            message: 'Function access is disabled',
+            type: 'authentication_error',
+            code: 'function_disabled',
+          });
         const image = deps.config().image;
         return { final_min_bytes: image.final_min_bytes, medium_min_bytes: image.medium_min_bytes, nsfw: image.nsfw };
       },
@@ -152,12 +196,18 @@ export function functionTaskRoutes(deps: FunctionTaskRoutesDependencies) {
       async ({ body, request }) => {
         requireFunctionAccess(deps.config(), request);
         const fields = objectBody(body);
-        const task: ImagineTask = { prompt: readPrompt(fields.prompt), aspect_ratio: readAspectRatio(fields.aspect_ratio, '2:3') };
+        const task: ImagineTask = {
+          prompt: readPrompt(fields.prompt),
+          aspect_ratio: readAspectRatio(fields.aspect_ratio, '2:3'),
+        };
         const nsfw = readOptionalBoolean(fields.nsfw, 'nsfw');
         if (nsfw !== undefined) task.nsfw = nsfw;
         return { task_id: await sessions.create('imagine', task), aspect_ratio: task.aspect_ratio };
       },
-      { body: t.Optional(AnyObject), detail: detail('Start an imagine task: {prompt, aspect_ratio, nsfw} → {task_id, aspect_ratio}') },
+      {
+        body: t.Optional(AnyObject),
+        detail: detail('Start an imagine task: {prompt, aspect_ratio, nsfw} → {task_id, aspect_ratio}'),
+      },
     )
     .get(
       '/imagine/sse',
@@ -169,7 +219,12 @@ export function functionTaskRoutes(deps: FunctionTaskRoutesDependencies) {
           if (!task) throw taskNotFound();
         } else {
           requireStreamAccess(deps.config(), request);
-          task = { prompt: readPrompt(query.prompt), aspect_ratio: readAspectRatio(query.aspect_ratio, '2:3'), nsfw: readOptionalBoolean(query.nsfw, 'nsfw'), created_at: clock() };
+          task = {
+            prompt: readPrompt(query.prompt),
+            aspect_ratio: readAspectRatio(query.aspect_ratio, '2:3'),
+            nsfw: readOptionalBoolean(query.nsfw, 'nsfw'),
+            created_at: clock(),
+          };
         }
         const events = imagineEvents({
           prompt: task.prompt,
@@ -184,8 +239,16 @@ export function functionTaskRoutes(deps: FunctionTaskRoutesDependencies) {
         return sseOf(events, () => (taskId === '' ? Promise.resolve() : sessions.drop('imagine', [taskId])));
       },
       {
-        query: t.Object({ task_id: t.Optional(t.String()), prompt: t.Optional(t.String()), aspect_ratio: t.Optional(t.String()), nsfw: t.Optional(t.String()), function_key: t.Optional(t.String()) }),
-        detail: detail('Imagine images as server-sent events until stopped (?task_id=, or ?prompt= with the function key)'),
+        query: t.Object({
+          task_id: t.Optional(t.String()),
+          prompt: t.Optional(t.String()),
+          aspect_ratio: t.Optional(t.String()),
+          nsfw: t.Optional(t.String()),
+          function_key: t.Optional(t.String()),
+        }),
+        detail: detail(
+          'Imagine images as server-sent events until stopped (?task_id=, or ?prompt= with the function key)',
+        ),
       },
     )
     .post(
@@ -203,7 +266,10 @@ export function functionTaskRoutes(deps: FunctionTaskRoutesDependencies) {
         const task = readVideoTask(objectBody(body));
         return { task_id: await sessions.create('video', task), aspect_ratio: task.aspect_ratio };
       },
-      { body: t.Optional(AnyObject), detail: detail('Start a video task: the chat video_config fields plus image_urls → {task_id, aspect_ratio}') },
+      {
+        body: t.Optional(AnyObject),
+        detail: detail('Start a video task: the chat video_config fields plus image_urls → {task_id, aspect_ratio}'),
+      },
     )
     .get(
       '/video/sse',
@@ -213,16 +279,30 @@ export function functionTaskRoutes(deps: FunctionTaskRoutesDependencies) {
         if (!task) throw taskNotFound();
         // Used once: a second stream of the same task is a 404, as in the Python project.
         await sessions.drop('video', [taskId]);
-        const content = task.image_urls.length === 0 ? task.prompt : [{ type: 'text', text: task.prompt }, ...task.image_urls.map((url) => ({ type: 'image_url', image_url: { url } }))];
+        const content =
+          task.image_urls.length === 0
+            ? task.prompt
+            : [
+                { type: 'text', text: task.prompt },
+                ...task.image_urls.map((url) => ({ type: 'image_url', image_url: { url } })),
+              ];
         return call(request)('/v1/chat/completions', {
           model: 'grok-imagine-1.0-video',
           messages: [{ role: 'user', content }],
           stream: true,
           ...(task.reasoning_effort ? { reasoning_effort: task.reasoning_effort } : {}),
-          video_config: { aspect_ratio: task.aspect_ratio, video_length: task.video_length, resolution_name: task.resolution_name, preset: task.preset },
+          video_config: {
+            aspect_ratio: task.aspect_ratio,
+            video_length: task.video_length,
+            resolution_name: task.resolution_name,
+            preset: task.preset,
+          },
         });
       },
-      { query: t.Object({ task_id: t.Optional(t.String()) }), detail: detail('A video task as the chat completion stream (progress as reasoning, then the video)') },
+      {
+        query: t.Object({ task_id: t.Optional(t.String()) }),
+        detail: detail('A video task as the chat completion stream (progress as reasoning, then the video)'),
+      },
     )
     .post(
       '/video/stop',

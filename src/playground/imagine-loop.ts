@@ -37,7 +37,11 @@ const abortableSleep = (ms: number, signal: AbortSignal) =>
   });
 
 /** One round's events; `failed` tells the loop to pause before the next. */
-async function* oneRound(run: ImagineRun, runId: string, counter: { sequence: number; failed: boolean; status: number }) {
+async function* oneRound(
+  run: ImagineRun,
+  runId: string,
+  counter: { sequence: number; failed: boolean; status: number },
+) {
   const response = await run.call('/v1/images/generations', {
     model: 'grok-imagine-1.0',
     prompt: run.prompt,
@@ -49,9 +53,16 @@ async function* oneRound(run: ImagineRun, runId: string, counter: { sequence: nu
   });
   counter.status = response.status;
   if (!response.ok || !response.body) {
-    const failure = ((await response.json().catch(() => null)) as { error?: { message?: string; code?: string } } | null)?.error;
+    const failure = (
+      (await response.json().catch(() => null)) as { error?: { message?: string; code?: string } } | null
+    )?.error;
     counter.failed = true;
-    yield { type: 'error', message: failure?.message ?? `image generation failed (${response.status})`, code: failure?.code ?? 'image_generation_failed', run_id: runId };
+    yield {
+      type: 'error',
+      message: failure?.message ?? `image generation failed (${response.status})`,
+      code: failure?.code ?? 'image_generation_failed',
+      run_id: runId,
+    };
     return;
   }
   for await (const { event, data } of readSseEvents(response.body)) {
@@ -64,13 +75,24 @@ async function* oneRound(run: ImagineRun, runId: string, counter: { sequence: nu
     if (event === 'error' || payload.type === 'error') {
       counter.failed = true;
       const error = (payload.error ?? {}) as { message?: string; code?: string };
-      yield { type: 'error', message: error.message ?? 'image generation failed', code: error.code ?? 'image_generation_failed', run_id: runId };
+      yield {
+        type: 'error',
+        message: error.message ?? 'image generation failed',
+        code: error.code ?? 'image_generation_failed',
+        run_id: runId,
+      };
       continue;
     }
     const type = typeof payload.type === 'string' ? payload.type : (event ?? 'message');
     const completed = type.endsWith('.completed');
     if (completed) counter.sequence += 1;
-    yield { ...payload, type, ...(completed ? { sequence: counter.sequence } : {}), aspect_ratio: run.aspectRatio, run_id: runId };
+    yield {
+      ...payload,
+      type,
+      ...(completed ? { sequence: counter.sequence } : {}),
+      aspect_ratio: run.aspectRatio,
+      run_id: runId,
+    };
   }
 }
 
@@ -88,7 +110,12 @@ export async function* imagineEvents(run: ImagineRun): AsyncGenerator<Record<str
       // A stop aborts the round's request; anything else is reported and the loop goes on.
       if (run.signal.aborted) break;
       counter.failed = true;
-      yield { type: 'error', message: error instanceof Error ? error.message : String(error), code: 'internal_error', run_id: runId };
+      yield {
+        type: 'error',
+        message: error instanceof Error ? error.message : String(error),
+        code: 'internal_error',
+        run_id: runId,
+      };
     }
     if (counter.failed && !run.signal.aborted) await pause(counter.status === 429 ? 2000 : 1500, run.signal);
   }

@@ -3,7 +3,12 @@ import type { SocketRoute, SocketSession } from '../http/socket-routes';
 import { ApiError } from '../openai/errors';
 import type { FunctionSessions } from './function-sessions';
 import { SESSION_TTL_MS } from './function-sessions';
-import { readAspectRatio, readPrompt, type FunctionTaskRoutesDependencies, type ImagineTask } from './function-task-routes';
+import {
+  readAspectRatio,
+  readPrompt,
+  type FunctionTaskRoutesDependencies,
+  type ImagineTask,
+} from './function-task-routes';
 import { imagineEvents } from './imagine-loop';
 
 /**
@@ -22,7 +27,10 @@ interface ImagineSocketState {
 
 const errorEvent = (message: string, code: string) => JSON.stringify({ type: 'error', message, code });
 
-export function imagineSocketRoute(deps: FunctionTaskRoutesDependencies, sessions: FunctionSessions): SocketRoute<ImagineSocketState> {
+export function imagineSocketRoute(
+  deps: FunctionTaskRoutesDependencies,
+  sessions: FunctionSessions,
+): SocketRoute<ImagineSocketState> {
   const clock = deps.clock ?? Date.now;
   const refuse = (error: ApiError) => error.toResponse();
 
@@ -35,7 +43,16 @@ export function imagineSocketRoute(deps: FunctionTaskRoutesDependencies, session
       aspectRatio: task.aspect_ratio,
       nsfw: task.nsfw,
       call: (path, body) =>
-        deps.handle(deps.trust(new Request(new URL(path, state.origin.url), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body), signal: run.signal }))),
+        deps.handle(
+          deps.trust(
+            new Request(new URL(path, state.origin.url), {
+              method: 'POST',
+              headers: { 'content-type': 'application/json' },
+              body: JSON.stringify(body),
+              signal: run.signal,
+            }),
+          ),
+        ),
       alive: async () => !run.signal.aborted,
       signal: run.signal,
       deadline: clock() + SESSION_TTL_MS,
@@ -61,11 +78,25 @@ export function imagineSocketRoute(deps: FunctionTaskRoutesDependencies, session
         return { origin: request, taskId, run: null };
       }
       if (!config.app.function_enabled) {
-        return refuse(new ApiError({ status: 401, message: 'Function access is disabled', type: 'authentication_error', code: 'function_disabled' }));
+        return refuse(
+          new ApiError({
+            status: 401,
+            message: 'Function access is disabled',
+            type: 'authentication_error',
+            code: 'function_disabled',
+          }),
+        );
       }
       const key = url.searchParams.get('function_key') ?? '';
       if (config.app.function_key !== '' && !secretsEqual(key, config.app.function_key)) {
-        return refuse(new ApiError({ status: 401, message: 'Invalid authentication token', type: 'authentication_error', code: 'invalid_api_key' }));
+        return refuse(
+          new ApiError({
+            status: 401,
+            message: 'Invalid authentication token',
+            type: 'authentication_error',
+            code: 'invalid_api_key',
+          }),
+        );
       }
       return { origin: request, taskId: null, run: null };
     },
@@ -84,9 +115,18 @@ export function imagineSocketRoute(deps: FunctionTaskRoutesDependencies, session
       } else if (payload.type === 'start') {
         try {
           const nsfw = typeof payload.nsfw === 'boolean' ? payload.nsfw : undefined;
-          start(session, state, { prompt: readPrompt(payload.prompt), aspect_ratio: readAspectRatio(payload.aspect_ratio, '2:3'), ...(nsfw === undefined ? {} : { nsfw }) });
+          start(session, state, {
+            prompt: readPrompt(payload.prompt),
+            aspect_ratio: readAspectRatio(payload.aspect_ratio, '2:3'),
+            ...(nsfw === undefined ? {} : { nsfw }),
+          });
         } catch (error) {
-          session.send(errorEvent(error instanceof Error ? error.message : String(error), error instanceof ApiError && error.code ? error.code : 'invalid_payload'));
+          session.send(
+            errorEvent(
+              error instanceof Error ? error.message : String(error),
+              error instanceof ApiError && error.code ? error.code : 'invalid_payload',
+            ),
+          );
         }
       } else session.send(errorEvent('Unknown action.', 'invalid_action'));
     },

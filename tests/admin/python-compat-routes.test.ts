@@ -10,7 +10,10 @@ import { APP_KEY, startHarness, type Harness } from '../helpers/gateway-harness'
  */
 
 let harness: Harness;
-const accounts = Array.from({ length: 6 }, (_, index) => ({ token: `py-compat-${index}-${'x'.repeat(24)}`, tier: 'basic' as const }));
+const accounts = Array.from({ length: 6 }, (_, index) => ({
+  token: `py-compat-${index}-${'x'.repeat(24)}`,
+  tier: 'basic' as const,
+}));
 const [first, second, third] = accounts as [(typeof accounts)[0], (typeof accounts)[0], (typeof accounts)[0]];
 
 beforeAll(async () => {
@@ -26,7 +29,9 @@ const call = async (method: string, path: string, body?: unknown) => {
 
 /** Reads a task's event stream to its end the way the Python admin page does: EventSource-style, key in the query. */
 async function taskEvents(taskId: string): Promise<any[]> {
-  const response = await fetch(`${harness.server.url}/v1/admin/batch/${taskId}/stream?app_key=${encodeURIComponent(APP_KEY)}`);
+  const response = await fetch(
+    `${harness.server.url}/v1/admin/batch/${taskId}/stream?app_key=${encodeURIComponent(APP_KEY)}`,
+  );
   expect(response.status).toBe(200);
   expect(response.headers.get('content-type')).toContain('text/event-stream');
   const text = await response.text();
@@ -38,20 +43,27 @@ async function upload(token: string, count: number) {
     const response = await fetch(`${harness.simulator.url}/rest/app-chat/upload-file`, {
       method: 'POST',
       headers: { cookie: `sso=${token}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ fileName: `file-${index}.txt`, fileMimeType: 'text/plain', content: btoa(`file ${index}`) }),
+      body: JSON.stringify({
+        fileName: `file-${index}.txt`,
+        fileMimeType: 'text/plain',
+        content: btoa(`file ${index}`),
+      }),
     });
     expect(response.status).toBe(200);
   }
 }
 
 describe('admin task routes', () => {
-  test('GET /storage names the backend in the Python project\'s words', async () => {
+  test("GET /storage names the backend in the Python project's words", async () => {
     expect(await call('GET', '/v1/admin/storage')).toEqual({ status: 200, body: { type: 'local' } });
   });
 
   test('POST /tokens/refresh/async starts a task; its stream sends a snapshot, then the result', async () => {
     const syncsBefore = harness.simulator.requests.filter((request) => request.path === '/rest/rate-limits').length;
-    const started = await call('POST', '/v1/admin/tokens/refresh/async', { token: first.token, tokens: [second.token, first.token] });
+    const started = await call('POST', '/v1/admin/tokens/refresh/async', {
+      token: first.token,
+      tokens: [second.token, first.token],
+    });
     expect(started.status).toBe(200);
     expect(started.body).toEqual({ status: 'success', task_id: expect.any(String), total: 2 });
     const events = await taskEvents(started.body.task_id);
@@ -59,9 +71,15 @@ describe('admin task routes', () => {
     expect(['running', 'done']).toContain(events[0].status);
     const done = events.at(-1);
     expect(done).toMatchObject({ type: 'done', task_id: started.body.task_id, total: 2, processed: 2, ok: 2, fail: 0 });
-    expect(done.result).toEqual({ status: 'success', summary: { total: 2, ok: 2, fail: 0 }, results: { [first.token]: true, [second.token]: true } });
+    expect(done.result).toEqual({
+      status: 'success',
+      summary: { total: 2, ok: 2, fail: 0 },
+      results: { [first.token]: true, [second.token]: true },
+    });
     // The effect: each account's quota was read from grok.com.
-    const syncs = harness.simulator.requests.filter((request) => request.path === '/rest/rate-limits').slice(syncsBefore);
+    const syncs = harness.simulator.requests
+      .filter((request) => request.path === '/rest/rate-limits')
+      .slice(syncsBefore);
     expect(new Set(syncs.map((request) => request.cookies.sso))).toEqual(new Set([first.token, second.token]));
     // A stream opened after the end replays the snapshot and the final event at once.
     const again = await taskEvents(started.body.task_id);
@@ -87,17 +105,33 @@ describe('admin task routes', () => {
 
   test('POST /batch/{id}/cancel stops a running task between chunks; its stream ends with `cancelled`', async () => {
     // The first account's quota call is held, so the cancel lands while the first chunk runs.
-    harness.simulator.enqueueFault({ kind: 'slow_first_byte', delayMs: 1500, match: { token: first.token, path: '/rest/rate-limits' } });
-    const started = await call('POST', '/v1/admin/tokens/refresh/async', { tokens: accounts.map((account) => account.token) });
+    harness.simulator.enqueueFault({
+      kind: 'slow_first_byte',
+      delayMs: 1500,
+      match: { token: first.token, path: '/rest/rate-limits' },
+    });
+    const started = await call('POST', '/v1/admin/tokens/refresh/async', {
+      tokens: accounts.map((account) => account.token),
+    });
     expect(started.body.total).toBe(6);
-    expect(await call('POST', `/v1/admin/batch/${started.body.task_id}/cancel`)).toEqual({ status: 200, body: { status: 'success' } });
+    expect(await call('POST', `/v1/admin/batch/${started.body.task_id}/cancel`)).toEqual({
+      status: 200,
+      body: { status: 'success' },
+    });
     const events = await taskEvents(started.body.task_id);
     const last = events.at(-1);
     expect(last).toMatchObject({ type: 'cancelled', task_id: started.body.task_id, total: 6 });
     expect(last.processed).toBeLessThan(6);
     // The first chunk's progress was shown before the end.
     expect(events.map((event) => event.type)).toEqual(['snapshot', 'progress', 'cancelled']);
-    expect(events[1]).toEqual({ type: 'progress', task_id: started.body.task_id, total: 6, processed: last.processed, ok: last.ok, fail: last.fail });
+    expect(events[1]).toEqual({
+      type: 'progress',
+      task_id: started.body.task_id,
+      total: 6,
+      processed: last.processed,
+      ok: last.ok,
+      fail: last.fail,
+    });
   });
 
   test('POST /tokens/nsfw/enable with no tokens works on every account and answers the summary and per-account results', async () => {
@@ -119,7 +153,12 @@ describe('admin task routes', () => {
     const started = await call('POST', '/v1/admin/tokens/nsfw/enable/async', { tokens: [third.token] });
     expect(started.body).toEqual({ status: 'success', task_id: expect.any(String), total: 1 });
     const done = (await taskEvents(started.body.task_id)).at(-1);
-    expect(done).toMatchObject({ type: 'done', ok: 1, fail: 0, result: { status: 'success', summary: { total: 1, ok: 1, fail: 0 } } });
+    expect(done).toMatchObject({
+      type: 'done',
+      ok: 1,
+      fail: 0,
+      result: { status: 'success', summary: { total: 1, ok: 1, fail: 0 } },
+    });
   });
 });
 
@@ -140,20 +179,35 @@ describe('admin cache routes', () => {
     expect(stats.body.online).toEqual({ count: 0, status: 'not_loaded', token: null, last_asset_clear_at: null });
     expect(stats.body.online_scope).toBe('none');
     expect(stats.body.online_accounts).toHaveLength(6);
-    expect(stats.body.online_accounts[0]).toMatchObject({ pool: 'ssoBasic', status: 'active', last_asset_clear_at: null });
+    expect(stats.body.online_accounts[0]).toMatchObject({
+      pool: 'ssoBasic',
+      status: 'active',
+      last_asset_clear_at: null,
+    });
     expect(JSON.stringify(stats.body)).not.toContain('x'.repeat(24));
 
     const list = await call('GET', '/v1/admin/cache/list?type=image&page=1&page_size=2');
     expect(list.body).toMatchObject({ status: 'success', total: 3, page: 1, page_size: 2 });
     expect(list.body.items).toHaveLength(2);
-    expect(list.body.items[0]).toEqual({ name: expect.any(String), size_bytes: 2048, mtime_ms: expect.any(Number), view_url: expect.stringMatching(/^\/v1\/files\/image\//) });
+    expect(list.body.items[0]).toEqual({
+      name: expect.any(String),
+      size_bytes: 2048,
+      mtime_ms: expect.any(Number),
+      view_url: expect.stringMatching(/^\/v1\/files\/image\//),
+    });
     const served = await fetch(`${harness.server.url}${list.body.items[0].view_url}`);
     expect(served.status).toBe(200);
 
-    const deleted = await call('POST', '/v1/admin/cache/item/delete', { type: 'image', name: 'users-a-generated-1-image.jpg' });
+    const deleted = await call('POST', '/v1/admin/cache/item/delete', {
+      type: 'image',
+      name: 'users-a-generated-1-image.jpg',
+    });
     expect(deleted).toEqual({ status: 200, body: { status: 'success', result: { deleted: true } } });
     expect((await fetch(`${harness.server.url}/v1/files/image/users-a-generated-1-image.jpg`)).status).toBe(404);
-    expect((await call('POST', '/v1/admin/cache/item/delete', { type: 'image', name: 'users-a-generated-1-image.jpg' })).body.result).toEqual({ deleted: false });
+    expect(
+      (await call('POST', '/v1/admin/cache/item/delete', { type: 'image', name: 'users-a-generated-1-image.jpg' })).body
+        .result,
+    ).toEqual({ deleted: false });
     const nameless = await call('POST', '/v1/admin/cache/item/delete', { type: 'image' });
     expect(nameless.status).toBe(400);
     expect(nameless.body.error.message).toBe('Missing file name');
@@ -193,12 +247,19 @@ describe('admin cache routes', () => {
     const task = await call('POST', '/v1/admin/cache/online/clear/async', { tokens: [second.token] });
     expect(task.body).toEqual({ status: 'success', task_id: expect.any(String), total: 1 });
     const done = (await taskEvents(task.body.task_id)).at(-1);
-    expect(done.result).toEqual({ status: 'success', summary: { total: 1, ok: 1, fail: 0 }, results: { [second.token]: { status: 'success', result: { total: 2, success: 2, failed: 0 } } } });
+    expect(done.result).toEqual({
+      status: 'success',
+      summary: { total: 1, ok: 1, fail: 0 },
+      results: { [second.token]: { status: 'success', result: { total: 2, success: 2, failed: 0 } } },
+    });
     expect((await call('GET', `/v1/admin/cache?token=${second.token}`)).body.online.count).toBe(0);
 
     await upload(third.token, 1);
     const listed = await call('POST', '/v1/admin/cache/online/clear', { tokens: [third.token] });
-    expect(listed.body).toEqual({ status: 'success', results: { [third.token]: { status: 'success', result: { total: 1, success: 1, failed: 0 } } } });
+    expect(listed.body).toEqual({
+      status: 'success',
+      results: { [third.token]: { status: 'success', result: { total: 1, success: 1, failed: 0 } } },
+    });
     expect((await call('POST', '/v1/admin/cache/online/clear/async', {})).status).toBe(400);
     expect((await call('POST', '/v1/admin/cache/online/load/async', {})).status).toBe(400);
   });

@@ -35,15 +35,28 @@ async function json(response: Response) {
 
 describe('imagine', () => {
   test('config is public while the playground is on', async () => {
-    expect(await json(await fetch(`${harness.server.url}/v1/function/imagine/config`))).toEqual({ status: 200, body: { final_min_bytes: 100000, medium_min_bytes: 30000, nsfw: true } });
+    expect(await json(await fetch(`${harness.server.url}/v1/function/imagine/config`))).toEqual({
+      status: 200,
+      body: { final_min_bytes: 100000, medium_min_bytes: 30000, nsfw: true },
+    });
   });
 
   test('start → sse streams image rounds until stop; the task is then gone', async () => {
-    expect((await fetch(`${harness.server.url}/v1/function/imagine/start`, { method: 'POST', body: '{"prompt":"x"}' })).status).toBe(401);
+    expect(
+      (await fetch(`${harness.server.url}/v1/function/imagine/start`, { method: 'POST', body: '{"prompt":"x"}' }))
+        .status,
+    ).toBe(401);
     expect((await json(await withKey('/v1/function/imagine/start', { prompt: '  ' }))).status).toBe(400);
-    expect((await json(await withKey('/v1/function/imagine/start', { prompt: 'x', aspect_ratio: '5:4' }))).status).toBe(400);
-    const started = await json(await withKey('/v1/function/imagine/start', { prompt: 'a lighthouse', aspect_ratio: '1280x720', nsfw: false }));
-    expect(started).toEqual({ status: 200, body: { task_id: expect.stringMatching(/^[0-9a-f]{32}$/), aspect_ratio: '16:9' } });
+    expect((await json(await withKey('/v1/function/imagine/start', { prompt: 'x', aspect_ratio: '5:4' }))).status).toBe(
+      400,
+    );
+    const started = await json(
+      await withKey('/v1/function/imagine/start', { prompt: 'a lighthouse', aspect_ratio: '1280x720', nsfw: false }),
+    );
+    expect(started).toEqual({
+      status: 200,
+      body: { task_id: expect.stringMatching(/^[0-9a-f]{32}$/), aspect_ratio: '16:9' },
+    });
     const taskId = started.body.task_id;
 
     // EventSource-style: the task id alone, no header.
@@ -59,20 +72,42 @@ describe('imagine', () => {
       // After two rounds, stop the task; the loop ends after the round it is in.
       if (completed >= 4 && !stopped) {
         stopped = true;
-        expect(await json(await withKey('/v1/function/imagine/stop', { task_ids: [taskId, 'not-a-task'] }))).toEqual({ status: 200, body: { status: 'success', removed: 1 } });
+        expect(await json(await withKey('/v1/function/imagine/stop', { task_ids: [taskId, 'not-a-task'] }))).toEqual({
+          status: 200,
+          body: { status: 'success', removed: 1 },
+        });
       }
     }
-    expect(events[0]).toEqual({ type: 'status', status: 'running', prompt: 'a lighthouse', aspect_ratio: '16:9', run_id: expect.any(String) });
+    expect(events[0]).toEqual({
+      type: 'status',
+      status: 'running',
+      prompt: 'a lighthouse',
+      aspect_ratio: '16:9',
+      run_id: expect.any(String),
+    });
     expect(events.at(-1)).toEqual({ type: 'status', status: 'stopped', run_id: events[0].run_id });
     const completed = events.filter((event) => event.type === 'image_generation.completed');
     expect(completed.length).toBeGreaterThanOrEqual(4);
     // The PNG bytes of the image (checked before toMatchObject, whose matchers rewrite the object they read).
     expect(Buffer.from(completed[0].b64_json, 'base64').subarray(1, 4).toString()).toBe('PNG');
-    expect(completed[0]).toMatchObject({ type: 'image_generation.completed', aspect_ratio: '16:9', run_id: events[0].run_id, sequence: 1 });
+    expect(completed[0]).toMatchObject({
+      type: 'image_generation.completed',
+      aspect_ratio: '16:9',
+      run_id: events[0].run_id,
+      sequence: 1,
+    });
     // Upstream: Imagine requests in the task's aspect ratio, without NSFW.
-    const imagine = harness.simulator.requests.filter((request) => request.path === '/ws/imagine/listen' && JSON.stringify(request.body).includes('a lighthouse'));
+    const imagine = harness.simulator.requests.filter(
+      (request) => request.path === '/ws/imagine/listen' && JSON.stringify(request.body).includes('a lighthouse'),
+    );
     expect(imagine.length).toBeGreaterThanOrEqual(2);
-    expect(imagine.every((request) => JSON.stringify(request.body).includes('"aspect_ratio":"16:9"') && JSON.stringify(request.body).includes('"enable_nsfw":false'))).toBe(true);
+    expect(
+      imagine.every(
+        (request) =>
+          JSON.stringify(request.body).includes('"aspect_ratio":"16:9"') &&
+          JSON.stringify(request.body).includes('"enable_nsfw":false'),
+      ),
+    ).toBe(true);
     // Used and stopped: the task id no longer opens a stream.
     expect((await fetch(`${harness.server.url}/v1/function/imagine/sse?task_id=${taskId}`)).status).toBe(404);
   });
@@ -80,12 +115,22 @@ describe('imagine', () => {
   test('sse without a task id needs the function key (query or header) and a prompt', async () => {
     expect((await fetch(`${harness.server.url}/v1/function/imagine/sse?prompt=x`)).status).toBe(401);
     expect((await fetch(`${harness.server.url}/v1/function/imagine/sse?prompt=x&function_key=wrong`)).status).toBe(401);
-    expect((await fetch(`${harness.server.url}/v1/function/imagine/sse?function_key=${FUNCTION_KEY}`)).status).toBe(400);
+    expect((await fetch(`${harness.server.url}/v1/function/imagine/sse?function_key=${FUNCTION_KEY}`)).status).toBe(
+      400,
+    );
     const controller = new AbortController();
-    const stream = await fetch(`${harness.server.url}/v1/function/imagine/sse?prompt=a%20fox&aspect_ratio=9:16&function_key=${FUNCTION_KEY}`, { signal: controller.signal });
+    const stream = await fetch(
+      `${harness.server.url}/v1/function/imagine/sse?prompt=a%20fox&aspect_ratio=9:16&function_key=${FUNCTION_KEY}`,
+      { signal: controller.signal },
+    );
     expect(stream.status).toBe(200);
     for await (const { data } of readSseEvents(stream.body!)) {
-      expect(JSON.parse(data)).toMatchObject({ type: 'status', status: 'running', prompt: 'a fox', aspect_ratio: '9:16' });
+      expect(JSON.parse(data)).toMatchObject({
+        type: 'status',
+        status: 'running',
+        prompt: 'a fox',
+        aspect_ratio: '9:16',
+      });
       break;
     }
     controller.abort();
@@ -96,7 +141,11 @@ describe('imagine over a WebSocket', () => {
   const socketUrl = (query: string) => `${harness.server.url.replace('http', 'ws')}/v1/function/imagine/ws?${query}`;
 
   /** Opens a socket; resolves with its received events once `until` holds, or rejects when it is refused. */
-  function converse(url: string, script: (socket: WebSocket, events: any[]) => void, until: (events: any[]) => boolean): Promise<any[]> {
+  function converse(
+    url: string,
+    script: (socket: WebSocket, events: any[]) => void,
+    until: (events: any[]) => boolean,
+  ): Promise<any[]> {
     return new Promise((resolve, reject) => {
       const socket = new WebSocket(url);
       const events: any[] = [];
@@ -114,7 +163,9 @@ describe('imagine over a WebSocket', () => {
   }
 
   test('start → images → stop → stopped, with a task id; bad messages get error events', async () => {
-    const started = await json(await withKey('/v1/function/imagine/start', { prompt: 'a harbour', aspect_ratio: '1:1' }));
+    const started = await json(
+      await withKey('/v1/function/imagine/start', { prompt: 'a harbour', aspect_ratio: '1:1' }),
+    );
     let stopSent = false;
     const events = await converse(
       socketUrl(`task_id=${started.body.task_id}`),
@@ -136,16 +187,36 @@ describe('imagine over a WebSocket', () => {
       { type: 'error', message: 'Unknown action.', code: 'invalid_action' },
       { type: 'error', message: 'Prompt cannot be empty', code: 'empty_prompt' },
     ]);
-    expect(events[3]).toEqual({ type: 'status', status: 'running', prompt: 'a harbour at night', aspect_ratio: '2:3', run_id: expect.any(String) });
+    expect(events[3]).toEqual({
+      type: 'status',
+      status: 'running',
+      prompt: 'a harbour at night',
+      aspect_ratio: '2:3',
+      run_id: expect.any(String),
+    });
     expect(events.filter((event) => event.type === 'image_generation.completed').length).toBeGreaterThanOrEqual(2);
     expect(events.at(-1)).toEqual({ type: 'status', status: 'stopped', run_id: events[3].run_id });
     // The socket used the task up.
-    expect((await fetch(`${harness.server.url}/v1/function/imagine/sse?task_id=${started.body.task_id}`)).status).toBe(404);
+    expect((await fetch(`${harness.server.url}/v1/function/imagine/sse?task_id=${started.body.task_id}`)).status).toBe(
+      404,
+    );
   });
 
   test('without a task id the function key is required', async () => {
-    await expect(converse(socketUrl('function_key=wrong'), () => {}, () => true)).rejects.toThrow('refused');
-    await expect(converse(socketUrl('task_id=0123456789abcdef0123456789abcdef'), () => {}, () => true)).rejects.toThrow('refused');
+    await expect(
+      converse(
+        socketUrl('function_key=wrong'),
+        () => {},
+        () => true,
+      ),
+    ).rejects.toThrow('refused');
+    await expect(
+      converse(
+        socketUrl('task_id=0123456789abcdef0123456789abcdef'),
+        () => {},
+        () => true,
+      ),
+    ).rejects.toThrow('refused');
     const events = await converse(
       socketUrl(`function_key=${FUNCTION_KEY}`),
       (socket, received) => {
@@ -170,10 +241,23 @@ describe('video', () => {
       { prompt: '' },
     ];
     for (const body of bad) expect((await withKey('/v1/function/video/start', body)).status).toBe(400);
-    expect((await fetch(`${harness.server.url}/v1/function/video/start`, { method: 'POST', body: '{"prompt":"x"}' })).status).toBe(401);
+    expect(
+      (await fetch(`${harness.server.url}/v1/function/video/start`, { method: 'POST', body: '{"prompt":"x"}' })).status,
+    ).toBe(401);
 
-    const started = await json(await withKey('/v1/function/video/start', { prompt: 'a wave at dusk', aspect_ratio: '1792x1024', video_length: 6, resolution_name: '480p', preset: 'normal' }));
-    expect(started).toEqual({ status: 200, body: { task_id: expect.stringMatching(/^[0-9a-f]{32}$/), aspect_ratio: '3:2' } });
+    const started = await json(
+      await withKey('/v1/function/video/start', {
+        prompt: 'a wave at dusk',
+        aspect_ratio: '1792x1024',
+        video_length: 6,
+        resolution_name: '480p',
+        preset: 'normal',
+      }),
+    );
+    expect(started).toEqual({
+      status: 200,
+      body: { task_id: expect.stringMatching(/^[0-9a-f]{32}$/), aspect_ratio: '3:2' },
+    });
     const before = chatCalls(harness.simulator).length;
     const stream = await fetch(`${harness.server.url}/v1/function/video/sse?task_id=${started.body.task_id}`);
     expect(stream.status).toBe(200);
@@ -189,13 +273,20 @@ describe('video', () => {
     expect(JSON.stringify(round.body)).toContain('"aspectRatio":"3:2"');
     expect((round.body as { message: string }).message).toBe('a wave at dusk --mode=normal');
     // A task streams once.
-    expect((await fetch(`${harness.server.url}/v1/function/video/sse?task_id=${started.body.task_id}`)).status).toBe(404);
+    expect((await fetch(`${harness.server.url}/v1/function/video/sse?task_id=${started.body.task_id}`)).status).toBe(
+      404,
+    );
   });
 
   test('stop drops tasks that have not streamed', async () => {
     const started = await json(await withKey('/v1/function/video/start', { prompt: 'never rendered' }));
-    expect(await json(await withKey('/v1/function/video/stop', { task_ids: [started.body.task_id] }))).toEqual({ status: 200, body: { status: 'success', removed: 1 } });
-    expect((await fetch(`${harness.server.url}/v1/function/video/sse?task_id=${started.body.task_id}`)).status).toBe(404);
+    expect(await json(await withKey('/v1/function/video/stop', { task_ids: [started.body.task_id] }))).toEqual({
+      status: 200,
+      body: { status: 'success', removed: 1 },
+    });
+    expect((await fetch(`${harness.server.url}/v1/function/video/sse?task_id=${started.body.task_id}`)).status).toBe(
+      404,
+    );
     expect((await withKey('/v1/function/video/stop', {})).status).toBe(400);
   });
 
@@ -203,15 +294,27 @@ describe('video', () => {
     const before = chatCalls(harness.simulator).length;
     const response = await harness.api('/v1/chat/completions', {
       method: 'POST',
-      body: JSON.stringify({ model: 'grok-imagine-1.0-video', stream: false, messages: [{ role: 'user', content: 'portrait clip' }], video_config: { aspect_ratio: '720x1280' } }),
+      body: JSON.stringify({
+        model: 'grok-imagine-1.0-video',
+        stream: false,
+        messages: [{ role: 'user', content: 'portrait clip' }],
+        video_config: { aspect_ratio: '720x1280' },
+      }),
     });
     expect(response.status).toBe(200);
     expect(JSON.stringify(chatCalls(harness.simulator).slice(before).at(-1)!.body)).toContain('"aspectRatio":"9:16"');
     const bad = await harness.api('/v1/chat/completions', {
       method: 'POST',
-      body: JSON.stringify({ model: 'grok-imagine-1.0-video', messages: [{ role: 'user', content: 'x' }], video_config: { aspect_ratio: '640x480' } }),
+      body: JSON.stringify({
+        model: 'grok-imagine-1.0-video',
+        messages: [{ role: 'user', content: 'x' }],
+        video_config: { aspect_ratio: '640x480' },
+      }),
     });
     expect(bad.status).toBe(400);
-    expect(((await bad.json()) as any).error).toMatchObject({ param: 'video_config.aspect_ratio', code: 'invalid_aspect_ratio' });
+    expect(((await bad.json()) as any).error).toMatchObject({
+      param: 'video_config.aspect_ratio',
+      code: 'invalid_aspect_ratio',
+    });
   });
 });

@@ -24,7 +24,8 @@ const detail = (summary: string) => ({ tags: ['admin'], summary });
 
 function kindOf(raw: unknown, param: string): MediaKind {
   const kind = raw === undefined || raw === null || raw === '' ? 'image' : raw;
-  if (kind !== 'image' && kind !== 'video') throw invalidRequest("type must be 'image' or 'video'", param, 'invalid_type');
+  if (kind !== 'image' && kind !== 'video')
+    throw invalidRequest("type must be 'image' or 'video'", param, 'invalid_type');
   return kind;
 }
 
@@ -35,15 +36,21 @@ function positiveInteger(raw: string | undefined, fallback: number, param: strin
   return value;
 }
 
-const objectBody = (body: unknown): Record<string, unknown> => (typeof body === 'object' && body !== null ? (body as Record<string, unknown>) : {});
+const objectBody = (body: unknown): Record<string, unknown> =>
+  typeof body === 'object' && body !== null ? (body as Record<string, unknown>) : {};
 
 /** GET /cache's body from counts already made. */
-export async function cacheStatsFor(deps: PythonCacheRoutesDependencies, counts: Map<string, number | string>, scope: 'all' | 'selected' | 'token' | 'none') {
+export async function cacheStatsFor(
+  deps: PythonCacheRoutesDependencies,
+  counts: Map<string, number | string>,
+  scope: 'all' | 'selected' | 'token' | 'none',
+) {
   return cacheStats({ cache: deps.cache, accounts: await deps.storage.accounts.list(), counts, scope });
 }
 
 export function pythonCacheRoutes(deps: PythonCacheRoutesDependencies) {
-  const statsWith = (counts: Map<string, number | string>, scope: 'all' | 'selected' | 'token' | 'none') => cacheStatsFor(deps, counts, scope);
+  const statsWith = (counts: Map<string, number | string>, scope: 'all' | 'selected' | 'token' | 'none') =>
+    cacheStatsFor(deps, counts, scope);
 
   /** Counts now (GET /cache), with the list concurrency the jobs use; a failure is the account's error text. */
   const countNow = async (tokens: string[]) => {
@@ -53,7 +60,14 @@ export function pythonCacheRoutes(deps: PythonCacheRoutesDependencies) {
       return upstream.countAssets(token);
     });
     const reason = (error: unknown) => `error: ${redactText(error instanceof Error ? error.message : String(error))}`;
-    return new Map(tokens.map((token, index) => [token, outcomes[index]!.status === 'fulfilled' ? (outcomes[index] as PromiseFulfilledResult<number>).value : reason((outcomes[index] as PromiseRejectedResult).reason)]));
+    return new Map(
+      tokens.map((token, index) => [
+        token,
+        outcomes[index]!.status === 'fulfilled'
+          ? (outcomes[index] as PromiseFulfilledResult<number>).value
+          : reason((outcomes[index] as PromiseRejectedResult).reason),
+      ]),
+    );
   };
 
   return new Elysia({ name: 'admin-python-cache', prefix: '/v1/admin' })
@@ -62,14 +76,23 @@ export function pythonCacheRoutes(deps: PythonCacheRoutesDependencies) {
       '/cache',
       async ({ query }) => {
         const stored = await deps.storage.accounts.list();
-        const listed = (query.tokens ?? '').split(',').map((entry) => entry.trim()).filter(Boolean);
-        if (listed.length > 0) return statsWith(await countNow(resolveTokenReferences(listed, stored).tokens), 'selected');
+        const listed = (query.tokens ?? '')
+          .split(',')
+          .map((entry) => entry.trim())
+          .filter(Boolean);
+        if (listed.length > 0)
+          return statsWith(await countNow(resolveTokenReferences(listed, stored).tokens), 'selected');
         if (query.scope === 'all') return statsWith(await countNow(stored.map((account) => account.token)), 'all');
-        if (query.token) return statsWith(await countNow(resolveTokenReferences([query.token], stored).tokens), 'token');
+        if (query.token)
+          return statsWith(await countNow(resolveTokenReferences([query.token], stored).tokens), 'token');
         return statsWith(new Map(), 'none');
       },
       {
-        query: t.Object({ scope: t.Optional(t.String()), token: t.Optional(t.String()), tokens: t.Optional(t.String()) }),
+        query: t.Object({
+          scope: t.Optional(t.String()),
+          token: t.Optional(t.String()),
+          tokens: t.Optional(t.String()),
+        }),
         detail: detail('Local cache sizes, the accounts, and online asset counts (?scope=all, ?token= or ?tokens=a,b)'),
       },
     )
@@ -79,7 +102,9 @@ export function pythonCacheRoutes(deps: PythonCacheRoutesDependencies) {
         const kind = kindOf(query.type ?? query.cache_type, query.type === undefined ? 'cache_type' : 'type');
         const page = positiveInteger(query.page, 1, 'page');
         const pageSize = positiveInteger(query.page_size, 1000, 'page_size');
-        const files = (await deps.cache.list(kind)).sort((left, right) => right.modified - left.modified || left.name.localeCompare(right.name));
+        const files = (await deps.cache.list(kind)).sort(
+          (left, right) => right.modified - left.modified || left.name.localeCompare(right.name),
+        );
         const items = files.slice((page - 1) * pageSize, page * pageSize).map((file) => ({
           name: file.name,
           size_bytes: file.size,
@@ -89,7 +114,12 @@ export function pythonCacheRoutes(deps: PythonCacheRoutesDependencies) {
         return { status: 'success', total: files.length, page, page_size: pageSize, items };
       },
       {
-        query: t.Object({ type: t.Optional(t.String()), cache_type: t.Optional(t.String()), page: t.Optional(t.String()), page_size: t.Optional(t.String()) }),
+        query: t.Object({
+          type: t.Optional(t.String()),
+          cache_type: t.Optional(t.String()),
+          page: t.Optional(t.String()),
+          page_size: t.Optional(t.String()),
+        }),
         detail: detail('Cached files of one type, newest first, a page at a time'),
       },
     )
@@ -106,7 +136,10 @@ export function pythonCacheRoutes(deps: PythonCacheRoutesDependencies) {
             bytes += file.size;
           }
         }
-        return { status: 'success', result: { count, size_mb: before.count === 0 ? 0 : Math.round((bytes / 1024 / 1024) * 100) / 100 } };
+        return {
+          status: 'success',
+          result: { count, size_mb: before.count === 0 ? 0 : Math.round((bytes / 1024 / 1024) * 100) / 100 },
+        };
       },
       { body: t.Optional(AnyObject), detail: detail('Delete every cached file of one type') },
     )
@@ -115,7 +148,8 @@ export function pythonCacheRoutes(deps: PythonCacheRoutesDependencies) {
       async ({ body }) => {
         const fields = objectBody(body);
         const kind = kindOf(fields.type, 'type');
-        if (typeof fields.name !== 'string' || fields.name.trim() === '') throw invalidRequest('Missing file name', 'name', 'missing_name');
+        if (typeof fields.name !== 'string' || fields.name.trim() === '')
+          throw invalidRequest('Missing file name', 'name', 'missing_name');
         const deleted = await deps.cache.remove(kind, fields.name.trim());
         if (deleted === null) throw invalidRequest('Not a cache file name', 'name', 'invalid_name');
         return { status: 'success', result: { deleted } };
@@ -136,11 +170,24 @@ export function pythonCacheRoutes(deps: PythonCacheRoutesDependencies) {
           return { status: 'success', results: result.results ?? {} };
         }
         // One account: the named one, else any active account (as the Python project picked one from the pool).
-        const named = typeof fields.token === 'string' && fields.token.trim() !== '' ? resolveTokenReferences([fields.token.trim()], stored).tokens : [];
-        const token = named[0] ?? (typeof fields.token === 'string' && fields.token.trim() !== '' ? undefined : stored.find((account) => account.status === 'active')?.token);
-        if (token === undefined) throw invalidRequest('No available token to perform cleanup', 'token', 'missing_tokens');
+        const named =
+          typeof fields.token === 'string' && fields.token.trim() !== ''
+            ? resolveTokenReferences([fields.token.trim()], stored).tokens
+            : [];
+        const token =
+          named[0] ??
+          (typeof fields.token === 'string' && fields.token.trim() !== ''
+            ? undefined
+            : stored.find((account) => account.status === 'active')?.token);
+        if (token === undefined)
+          throw invalidRequest('No available token to perform cleanup', 'token', 'missing_tokens');
         const finished = await (await startTask(deps, 'clear_assets', [token])).done;
-        const outcome = Object.values((await taskResult(finished, await resultContextFor(deps))).results as Record<string, { status: string; result?: unknown; error?: string }>)[0];
+        const outcome = Object.values(
+          (await taskResult(finished, await resultContextFor(deps))).results as Record<
+            string,
+            { status: string; result?: unknown; error?: string }
+          >,
+        )[0];
         if (outcome?.status === 'success') return { status: 'success', result: outcome.result };
         return { status: 'error', error: outcome?.error ?? finished.errors.at(-1)?.reason ?? 'cleanup failed' };
       },
@@ -170,6 +217,9 @@ export function pythonCacheRoutes(deps: PythonCacheRoutesDependencies) {
         const { job } = await startTask(deps, 'count_assets', 'all');
         return { ...taskStarted(job, []), total: stored.length };
       },
-      { body: t.Optional(AnyObject), detail: detail("Count the accounts' files on grok.com as a background task ({tokens} or {scope:'all'})") },
+      {
+        body: t.Optional(AnyObject),
+        detail: detail("Count the accounts' files on grok.com as a background task ({tokens} or {scope:'all'})"),
+      },
     );
 }

@@ -40,24 +40,49 @@ export async function localStats(cache: MediaCache, kind: MediaKind): Promise<{ 
  * `counts`: for each counted account (full token), its number of online assets or an error text.
  * `scope`: `all`, `selected`, a single `token`, or `none` when nothing was counted.
  */
-export async function cacheStats(input: { cache: MediaCache; accounts: readonly Account[]; counts: Map<string, number | string>; scope: 'all' | 'selected' | 'token' | 'none' }): Promise<CacheStats> {
+export async function cacheStats(input: {
+  cache: MediaCache;
+  accounts: readonly Account[];
+  counts: Map<string, number | string>;
+  scope: 'all' | 'selected' | 'token' | 'none';
+}): Promise<CacheStats> {
   const entry = (account: Account): AccountEntry => {
     const masked = maskSecret(account.token);
-    return { token: masked, token_masked: masked, id: accountId(account.token), pool: account.pool, status: account.status, last_asset_clear_at: null };
+    return {
+      token: masked,
+      token_masked: masked,
+      id: accountId(account.token),
+      pool: account.pool,
+      status: account.status,
+      last_asset_clear_at: null,
+    };
   };
   const byToken = new Map(input.accounts.map((account) => [account.token, account]));
   const details = [...input.counts].flatMap(([token, count]) => {
     const account = byToken.get(token);
     if (!account) return [];
     const { pool: _pool, ...rest } = entry(account);
-    return [{ ...rest, count: typeof count === 'number' ? count : 0, status: typeof count === 'number' ? 'ok' : count }];
+    return [
+      { ...rest, count: typeof count === 'number' ? count : 0, status: typeof count === 'number' ? 'ok' : count },
+    ];
   });
   const total = details.reduce((sum, detail) => sum + detail.count, 0);
   let online: CacheStats['online'] = { count: 0, status: 'not_loaded', token: null, last_asset_clear_at: null };
   if (input.scope === 'token' && details[0]) {
-    online = { count: details[0].count, status: details[0].status, token: details[0].token, token_masked: details[0].token_masked, last_asset_clear_at: null };
+    online = {
+      count: details[0].count,
+      status: details[0].status,
+      token: details[0].token,
+      token_masked: details[0].token_masked,
+      last_asset_clear_at: null,
+    };
   } else if (input.scope === 'all' || input.scope === 'selected') {
-    online = { count: total, status: input.accounts.length > 0 ? 'ok' : 'no_token', token: null, last_asset_clear_at: null };
+    online = {
+      count: total,
+      status: input.accounts.length > 0 ? 'ok' : 'no_token',
+      token: null,
+      last_asset_clear_at: null,
+    };
   }
   return {
     local_image: await localStats(input.cache, 'image'),

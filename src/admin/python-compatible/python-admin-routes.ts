@@ -8,6 +8,11 @@ import { pythonTaskRoutes } from './task-routes';
  * assets, answering in its request and response shapes so scripts written for it keep working.
  */
 export function pythonAdminRoutes(deps: Omit<PythonCacheRoutesDependencies, 'resultContext'>) {
-  const withResults: PythonCacheRoutesDependencies = { ...deps, resultContext: { cacheStats: (counts, scope) => cacheStatsFor(deps, counts, scope) } };
-  return new Elysia({ name: 'admin-python-compatible' }).use(pythonTaskRoutes(withResults)).use(pythonCacheRoutes(withResults));
+  const withResults: PythonCacheRoutesDependencies = {
+    ...deps,
+    resultContext: { cacheStats: (counts, scope) => cacheStatsFor(deps, counts, scope) },
+  };
+  return new Elysia({ name: 'admin-python-compatible' })
+    .use(pythonTaskRoutes(withResults))
+    .use(pythonCacheRoutes(withResults));
 }

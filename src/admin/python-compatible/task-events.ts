@@ -19,9 +19,20 @@ export function taskStatus(job: BatchJob, now: number): TaskStatus {
   return 'running';
 }
 
-const counters = (job: BatchJob) => ({ task_id: job.id, total: job.total, processed: job.processed, ok: job.succeeded, fail: job.failed });
+const counters = (job: BatchJob) => ({
+  task_id: job.id,
+  total: job.total,
+  processed: job.processed,
+  ok: job.succeeded,
+  fail: job.failed,
+});
 
-export const snapshotEvent = (job: BatchJob, now: number) => ({ type: 'snapshot', ...counters(job), status: taskStatus(job, now), warning: null });
+export const snapshotEvent = (job: BatchJob, now: number) => ({
+  type: 'snapshot',
+  ...counters(job),
+  status: taskStatus(job, now),
+  warning: null,
+});
 
 export const progressEvent = (job: BatchJob) => ({ type: 'progress', ...counters(job) });
 
@@ -34,12 +45,19 @@ export interface ResultContext {
 }
 
 /** The final event, or null while the task runs. */
-export async function finalEvent(job: BatchJob, now: number, context: () => Promise<ResultContext>): Promise<Record<string, unknown> | null> {
+export async function finalEvent(
+  job: BatchJob,
+  now: number,
+  context: () => Promise<ResultContext>,
+): Promise<Record<string, unknown> | null> {
   const status = taskStatus(job, now);
   if (status === 'running') return null;
   if (status === 'cancelled') return { type: 'cancelled', ...counters(job) };
   if (status === 'error') {
-    const reason = job.status === 'running' ? 'The instance running this task stopped before it finished.' : (job.errors.at(-1)?.reason ?? 'Task failed');
+    const reason =
+      job.status === 'running'
+        ? 'The instance running this task stopped before it finished.'
+        : (job.errors.at(-1)?.reason ?? 'Task failed');
     return { type: 'error', ...counters(job), error: reason };
   }
   return { type: 'done', ...counters(job), warning: null, result: await taskResult(job, await context()) };
@@ -55,14 +73,21 @@ export async function taskResult(job: BatchJob, context: ResultContext): Promise
   });
   switch (job.action) {
     case 'refresh':
-      return { status: 'success', summary: summaryOf(job), results: Object.fromEntries(entries.map(({ token, result }) => [token, result.ok])) };
+      return {
+        status: 'success',
+        summary: summaryOf(job),
+        results: Object.fromEntries(entries.map(({ token, result }) => [token, result.ok])),
+      };
     case 'enable_nsfw': {
       // Keyed by masked token like the Python project; two tokens with one mask are told apart by id.
       const masks = entries.map(({ token }) => maskSecret(token));
       const results = Object.fromEntries(
         entries.map(({ token, result }, index) => {
           const id = accountId(token);
-          const key = masks.indexOf(masks[index]!) === masks.lastIndexOf(masks[index]!) ? masks[index]! : `${masks[index]} (${id})`;
+          const key =
+            masks.indexOf(masks[index]!) === masks.lastIndexOf(masks[index]!)
+              ? masks[index]!
+              : `${masks[index]} (${id})`;
           return [key, { id, success: result.ok, error: result.ok ? null : (result.reason ?? 'failed') }];
         }),
       );
@@ -76,16 +101,30 @@ export async function taskResult(job: BatchJob, context: ResultContext): Promise
           entries.map(({ token, result }) => [
             token,
             result.ok
-              ? { status: 'success', result: { total: result.found ?? 0, success: result.count ?? 0, failed: (result.found ?? 0) - (result.count ?? 0) } }
+              ? {
+                  status: 'success',
+                  result: {
+                    total: result.found ?? 0,
+                    success: result.count ?? 0,
+                    failed: (result.found ?? 0) - (result.count ?? 0),
+                  },
+                }
               : { status: 'error', error: result.reason ?? 'failed' },
           ]),
         ),
       };
     case 'count_assets': {
-      const counts = new Map<string, number | string>(entries.map(({ token, result }) => [token, result.ok ? (result.count ?? 0) : `error: ${result.reason ?? 'failed'}`]));
+      const counts = new Map<string, number | string>(
+        entries.map(({ token, result }) => [
+          token,
+          result.ok ? (result.count ?? 0) : `error: ${result.reason ?? 'failed'}`,
+        ]),
+      );
       // A task over every account was started with an empty filter (scope=all), else with ids.
       const scope = 'filter' in job.target ? 'all' : 'selected';
-      return context.cacheStats ? { ...(await context.cacheStats(counts, scope)) } : { status: 'success', summary: summaryOf(job) };
+      return context.cacheStats
+        ? { ...(await context.cacheStats(counts, scope)) }
+        : { status: 'success', summary: summaryOf(job) };
     }
     default:
       return { status: 'success', summary: summaryOf(job) };

@@ -32,28 +32,48 @@ export interface PythonTaskRoutesDependencies {
 }
 
 /** The storage names the Python project reports (it calls SQLite-like local files `local`). */
-const STORAGE_TYPE: Record<StorageKind, string> = { sqlite: 'local', redis: 'redis', postgres: 'pgsql', mysql: 'mysql' };
+const STORAGE_TYPE: Record<StorageKind, string> = {
+  sqlite: 'local',
+  redis: 'redis',
+  postgres: 'pgsql',
+  mysql: 'mysql',
+};
 const PING_MS = 15_000;
 const AnyObject = t.Record(t.String(), t.Unknown(), { description: 'token and/or tokens' });
 const detail = (summary: string) => ({ tags: ['admin'], summary });
 const encoder = new TextEncoder();
 
-export const taskNotFound = () => new ApiError({ status: 404, message: 'Task not found', param: 'task_id', code: 'task_not_found' });
+export const taskNotFound = () =>
+  new ApiError({ status: 404, message: 'Task not found', param: 'task_id', code: 'task_not_found' });
 
 /** Starts a task over the named accounts; shared by these routes and the online-cache ones. */
-export async function startTask(deps: PythonTaskRoutesDependencies, action: BatchAction, tokens: readonly string[] | 'all') {
+export async function startTask(
+  deps: PythonTaskRoutesDependencies,
+  action: BatchAction,
+  tokens: readonly string[] | 'all',
+) {
   const target = tokens === 'all' ? { filter: {} } : { ids: tokens.map((token) => deps.batch.ids.idOf(token)) };
-  return startJob({ jobs: deps.batch.jobs, runner: deps.batch.runner, instanceId: deps.instanceId, clock: deps.clock }, { action, target, keepResults: true });
+  return startJob(
+    { jobs: deps.batch.jobs, runner: deps.batch.runner, instanceId: deps.instanceId, clock: deps.clock },
+    { action, target, keepResults: true },
+  );
 }
 
 /** The full tokens of a job's accounts, by account id, for its result. */
 export async function resultContextFor(deps: PythonTaskRoutesDependencies): Promise<ResultContext> {
-  const tokens = new Map((await deps.storage.accounts.list()).map((account) => [accountId(account.token), account.token]));
+  const tokens = new Map(
+    (await deps.storage.accounts.list()).map((account) => [accountId(account.token), account.token]),
+  );
   return { tokenOf: (id) => tokens.get(id), ...deps.resultContext };
 }
 
 /** The answer of an `/async` route. */
-export const taskStarted = (job: BatchJob, unknown: string[]) => ({ status: 'success', task_id: job.id, total: job.total, ...(unknown.length > 0 ? { unknown } : {}) });
+export const taskStarted = (job: BatchJob, unknown: string[]) => ({
+  status: 'success',
+  task_id: job.id,
+  total: job.total,
+  ...(unknown.length > 0 ? { unknown } : {}),
+});
 
 /**
  * The task stream is read by the browser's EventSource, which cannot send headers, so it also
@@ -122,15 +142,22 @@ export function pythonTaskRoutes(deps: PythonTaskRoutesDependencies) {
   };
 
   return new Elysia({ name: 'admin-python-tasks', prefix: '/v1/admin' })
-    .onTransform(({ request }) => (new URL(request.url).pathname.endsWith('/stream') ? guardStream(deps, request) : deps.guard(request)))
-    .get('/storage', () => ({ type: STORAGE_TYPE[deps.storage.kind] }), { detail: detail('Storage backend name (Python project names: local, redis, mysql, pgsql)') })
+    .onTransform(({ request }) =>
+      new URL(request.url).pathname.endsWith('/stream') ? guardStream(deps, request) : deps.guard(request),
+    )
+    .get('/storage', () => ({ type: STORAGE_TYPE[deps.storage.kind] }), {
+      detail: detail('Storage backend name (Python project names: local, redis, mysql, pgsql)'),
+    })
     .post(
       '/tokens/refresh/async',
       async ({ body }) => {
         const { tokens, unknown } = await namedTokens(body, false);
         return taskStarted((await startTask(deps, 'refresh', tokens)).job, unknown);
       },
-      { body: t.Optional(AnyObject), detail: detail('Sync account quotas as a background task (progress at /batch/{id}/stream)') },
+      {
+        body: t.Optional(AnyObject),
+        detail: detail('Sync account quotas as a background task (progress at /batch/{id}/stream)'),
+      },
     )
     .post(
       '/tokens/nsfw/enable',
@@ -139,7 +166,10 @@ export function pythonTaskRoutes(deps: PythonTaskRoutesDependencies) {
         const finished = await (await startTask(deps, 'enable_nsfw', tokens)).done;
         return taskResult(finished, await resultContextFor(deps));
       },
-      { body: t.Optional(AnyObject), detail: detail('Enable NSFW on the named accounts (all when none named) and wait') },
+      {
+        body: t.Optional(AnyObject),
+        detail: detail('Enable NSFW on the named accounts (all when none named) and wait'),
+      },
     )
     .post(
       '/tokens/nsfw/enable/async',
@@ -147,7 +177,10 @@ export function pythonTaskRoutes(deps: PythonTaskRoutesDependencies) {
         const { tokens, unknown } = await namedTokens(body, true);
         return taskStarted((await startTask(deps, 'enable_nsfw', tokens)).job, unknown);
       },
-      { body: t.Optional(AnyObject), detail: detail('Enable NSFW as a background task (all accounts when none named)') },
+      {
+        body: t.Optional(AnyObject),
+        detail: detail('Enable NSFW as a background task (all accounts when none named)'),
+      },
     )
     .get(
       '/batch/:id/stream',
@@ -156,7 +189,7 @@ export function pythonTaskRoutes(deps: PythonTaskRoutesDependencies) {
         if (!job) throw taskNotFound();
         return taskStream(deps, job, request.signal);
       },
-      { detail: detail('A task\'s progress as server-sent events: snapshot, progress, then done, error or cancelled') },
+      { detail: detail("A task's progress as server-sent events: snapshot, progress, then done, error or cancelled") },
     )
     .post(
       '/batch/:id/cancel',

@@ -15,7 +15,9 @@ import { accountId } from '../transfer/transfer-routes';
 export function tokenEntries(body: Record<string, unknown>): string[] {
   const entries: string[] = [];
   if (typeof body.token === 'string') entries.push(body.token);
-  if (Array.isArray(body.tokens)) for (const entry of body.tokens) if (typeof entry === 'string' || typeof entry === 'number') entries.push(String(entry));
+  if (Array.isArray(body.tokens))
+    for (const entry of body.tokens)
+      if (typeof entry === 'string' || typeof entry === 'number') entries.push(String(entry));
   return [...new Set(entries.map((entry) => entry.trim()).filter((entry) => entry !== ''))];
 }
 
