@@ -97,9 +97,14 @@ export function createApp(deps: AppDependencies) {
   metrics.attach({ mediaCacheBytes: () => media.cache.usageBytes(), jobQueueDepth: () => media.videos.activeJobs() });
   const instance = deps.instance ?? { id: randomUUID(), startedAt: Date.now() };
   // One job store and runner for the console's batch jobs and the Python project's task routes.
-  const batch = createBatchJobs({ storage: deps.storage, pool: deps.pool, config, logger: deps.logger, grok: deps.grok });
+  const batch = createBatchJobs({ ...deps, config });
 
-  const functionTasks = { config, records: deps.storage.records, handle: (request: Request) => app.handle(request), trust: (request: Request) => clientKeys.trust(request) };
+  const functionTasks = {
+    config,
+    records: deps.storage.records,
+    handle: (request: Request) => app.handle(request),
+    trust: (request: Request) => clientKeys.trust(request),
+  };
   deps.sockets?.add(imagineSocketRoute(functionTasks, new FunctionSessions(deps.storage.records)));
 
   const app: Elysia = new Elysia({ name: 'grok2api' })
@@ -143,7 +148,9 @@ export function createApp(deps: AppDependencies) {
     .use(voiceTokenRoute({ config, pool: deps.pool, grok: deps.grok }))
     .use(clientKeysRoutes({ guard: adminGuard, store: clientKeyStore, limiter: clientKeyLimiter, records: deps.storage.records }))
     .use(adminConsole({ guard: adminGuard, storage: deps.storage, pool: deps.pool, config, logger: deps.logger, instanceId: instance.id, clientKeys: clientKeyStore, jobs: instance.jobs, mediaCache: media.cache, grok: deps.grok, batch }))
-    .use(pythonAdminRoutes({ guard: adminGuard, config, storage: deps.storage, batch, instanceId: instance.id, cache: media.cache }))
+    .use(
+      pythonAdminRoutes({ guard: adminGuard, config, storage: deps.storage, batch, instanceId: instance.id, cache: media.cache }),
+    )
     .use(configRoutes({ config: deps.config, guard: adminGuard }))
     .use(
       adminStatusRoutes({

@@ -46,7 +46,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     maxRequestBodySize,
   });
   const url = `http://${hostname === '0.0.0.0' ? '127.0.0.1' : hostname}:${server.port}`;
-  logger.info('grok2api listening', { url, storage: storage.kind, dataDir: gateway.config.dataDir, accounts: await storage.accounts.count(), instance: gateway.instance.id });
+  const accounts = await storage.accounts.count();
+  logger.info('grok2api listening', { url, storage: storage.kind, dataDir: gateway.config.dataDir, accounts, instance: gateway.instance.id });
 
   return {
     url,

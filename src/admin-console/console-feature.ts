@@ -44,7 +44,9 @@ export interface BatchJobServices {
   upstream?: AccountUpstream;
 }
 
-export function createBatchJobs(deps: Pick<ConsoleDependencies, 'storage' | 'pool' | 'config' | 'logger' | 'grok'>): BatchJobServices {
+export function createBatchJobs(
+  deps: Pick<ConsoleDependencies, 'storage' | 'pool' | 'config' | 'logger' | 'grok'>,
+): BatchJobServices {
   const ids = new AccountIds();
   const jobs = new JobStore(deps.storage.records);
   const upstream = deps.grok ? accountUpstream(deps.grok, deps.config) : undefined;

@@ -129,12 +129,14 @@ function readFlareSolverrDefaults(env: Record<string, string | undefined>, resul
   const url = env.FLARESOLVERR_URL?.trim();
   if (!url) {
     for (const variable of ['CF_REFRESH_INTERVAL', 'CF_TIMEOUT']) {
-      if (env[variable] !== undefined) result.warnings.push(`environment variable ${variable} only applies with FLARESOLVERR_URL; ignored`);
+      if (env[variable] === undefined) continue;
+      result.warnings.push(`environment variable ${variable} only applies with FLARESOLVERR_URL; ignored`);
     }
     return;
   }
   const proxy: PlainObject = { enabled: true, flaresolverr_url: url };
-  Object.assign(result.defaultSources, { 'proxy.enabled': 'FLARESOLVERR_URL', 'proxy.flaresolverr_url': 'FLARESOLVERR_URL' });
+  result.defaultSources['proxy.enabled'] = 'FLARESOLVERR_URL';
+  result.defaultSources['proxy.flaresolverr_url'] = 'FLARESOLVERR_URL';
   const numbers: [string, string, number][] = [
     ['CF_REFRESH_INTERVAL', 'refresh_interval', 600],
     ['CF_TIMEOUT', 'timeout', 60],
@@ -148,13 +150,23 @@ function readFlareSolverrDefaults(env: Record<string, string | undefined>, resul
     }
     const coerced = coerce(keySchema('proxy', key)!, raw);
     if (coerced.ok) proxy[key] = coerced.value;
-    else result.issues.push({ key: `proxy.${key}`, value: raw, expected: expectationFor(keySchema('proxy', key)!), source: variable });
+    else {
+      const expected = expectationFor(keySchema('proxy', key)!);
+      result.issues.push({ key: `proxy.${key}`, value: raw, expected, source: variable });
+    }
   }
   result.defaults.proxy = proxy;
 }
 
 export function readEnvironment(env: Record<string, string | undefined>): EnvironmentOverrides {
-  const result: EnvironmentOverrides = { values: {}, sources: {}, defaults: {}, defaultSources: {}, warnings: [], issues: [] };
+  const result: EnvironmentOverrides = {
+    values: {},
+    sources: {},
+    defaults: {},
+    defaultSources: {},
+    warnings: [],
+    issues: [],
+  };
   readFlareSolverrDefaults(env, result);
   const assignments: { variable: string; path: string; raw: string }[] = [];
   // Aliases first, so the canonical GROK2API_ name (assigned later) overrides them.

@@ -30,7 +30,8 @@ export function renderConfigReference(): string {
     "The Python project's `FLARESOLVERR_URL`, `CF_REFRESH_INTERVAL` and `CF_TIMEOUT` are read too, as start-up",
     'defaults beneath `config.toml`: `FLARESOLVERR_URL` sets `proxy.flaresolverr_url` and `proxy.enabled = true`,',
     '`CF_REFRESH_INTERVAL` sets `proxy.refresh_interval` (600 when unset) and `CF_TIMEOUT` sets `proxy.timeout`',
-    '(60 when unset). A value in `config.toml` or saved from the console wins over them; `GROK2API_PROXY_*` wins over both.',
+    '(60 when unset). A value in `config.toml` or saved from the console wins over them; `GROK2API_PROXY_*`',
+    'wins over both.',
     '',
   ];
   for (const section of SECTION_NAMES) {

@@ -81,20 +81,23 @@ function issuesOf(value: PlainObject, layers: ConfigLayers): ConfigIssue[] {
       key: path,
       value: current,
       ...describeSchema(schema),
-      source: layers.environmentSources[path] ?? (fileSets(layers.file, section, key) ? undefined : layers.startupSources?.[path]) ?? layers.fileSource,
+      source: layers.environmentSources[path] ?? startupSource(layers, section, key, path) ?? layers.fileSource,
     });
   }
   return [...issues.values()];
 }
 
-function fileSets(file: PlainObject, section: string, key: string | undefined): boolean {
-  const table = file[section];
-  return key !== undefined && isPlainObject(table) && Object.hasOwn(table, key);
+/** The variable behind a start-up default, unless the file sets the key (then the file is the source). */
+function startupSource(layers: ConfigLayers, section: string, key: string | undefined, path: string): string | undefined {
+  const table = layers.file[section];
+  if (key !== undefined && isPlainObject(table) && Object.hasOwn(table, key)) return undefined;
+  return layers.startupSources?.[path];
 }
 
 /** The frozen effective config, or a ConfigError listing every bad key. */
 export function resolveConfig(layers: ConfigLayers): Config {
-  const merged = deepMerge(deepMerge(deepMerge(emptySections(), layers.startupDefaults ?? {}), layers.file), layers.environment);
+  const beneathFile = deepMerge(emptySections(), layers.startupDefaults ?? {});
+  const merged = deepMerge(deepMerge(beneathFile, layers.file), layers.environment);
   const withDefaults = Value.Default(ConfigSchema, structuredClone(merged)) as PlainObject;
   const issues = issuesOf(withDefaults, layers);
   if (issues.length > 0) throw new ConfigError(issues);

@@ -190,7 +190,9 @@ export class MediaCache {
   private async scan(): Promise<{ path: string; size: number; modified: number }[]> {
     const files: { path: string; size: number; modified: number }[] = [];
     for (const kind of ['image', 'video'] as const) {
-      for (const file of await this.list(kind)) files.push({ path: join(this.folder(kind), file.name), size: file.size, modified: file.modified });
+      for (const file of await this.list(kind)) {
+        files.push({ path: join(this.folder(kind), file.name), size: file.size, modified: file.modified });
+      }
     }
     return files;
   }

@@ -87,7 +87,7 @@ describe('admin task routes', () => {
     expect(again[0].status).toBe('done');
   });
 
-  test('refresh/async without tokens is a 400; the stream without a key is a 401; an unknown task is a 404', async () => {
+  test('no tokens is a 400; the stream without a key is a 401; an unknown task is a 404', async () => {
     const empty = await call('POST', '/v1/admin/tokens/refresh/async', {});
     expect(empty.status).toBe(400);
     expect(empty.body.error.message).toBe('No tokens provided');
@@ -134,7 +134,7 @@ describe('admin task routes', () => {
     });
   });
 
-  test('POST /tokens/nsfw/enable with no tokens works on every account and answers the summary and per-account results', async () => {
+  test('POST /tokens/nsfw/enable with no tokens enables every account; summary and per-account results', async () => {
     const answer = await call('POST', '/v1/admin/tokens/nsfw/enable', {});
     expect(answer.status).toBe(200);
     expect(answer.body.status).toBe('success');

@@ -18,7 +18,7 @@ afterEach(async () => {
   await Promise.all(directories.splice(0).map((directory) => rm(directory, { recursive: true, force: true })));
 });
 
-test('FLARESOLVERR_URL turns auto-refresh on with the Python project defaults (interval 600 s, timeout 60 s)', async () => {
+test('FLARESOLVERR_URL turns auto-refresh on with the Python project defaults (600 s, 60 s)', async () => {
   const store = await loadConfig({
     dataDir: await dataDirWith(),
     env: { FLARESOLVERR_URL: 'http://flaresolverr:8191' },

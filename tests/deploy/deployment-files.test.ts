@@ -218,6 +218,7 @@ describe('render.yaml', () => {
 
 describe('vercel.json', () => {
   // The fields we use, with the values Vercel documents for them (openapi.vercel.sh/vercel.json).
+  const closed = { additionalProperties: false };
   const Project = Type.Object(
     {
       $schema: Type.Literal('https://openapi.vercel.sh/vercel.json'),
@@ -225,8 +226,8 @@ describe('vercel.json', () => {
       bunVersion: Type.Literal('1.x'),
       installCommand: Type.String(),
       buildCommand: Type.String(),
-      functions: Type.Record(Type.String(), Type.Object({ maxDuration: Type.Integer({ minimum: 1, maximum: 800 }) }, { additionalProperties: false })),
-      rewrites: Type.Array(Type.Object({ source: Type.String(), destination: Type.String() }, { additionalProperties: false })),
+      functions: Type.Record(Type.String(), Type.Object({ maxDuration: Type.Integer({ minimum: 1, maximum: 800 }) }, closed)),
+      rewrites: Type.Array(Type.Object({ source: Type.String(), destination: Type.String() }, closed)),
     },
     { additionalProperties: false },
   );
@@ -245,18 +246,26 @@ describe('vercel.json', () => {
     const script = [
       "const handler = (await import('./api/index.ts')).default;",
       "const health = await handler.fetch(new Request('http://example.test/health'));",
-      "const storage = await handler.fetch(new Request('http://example.test/v1/admin/storage', { headers: { authorization: 'Bearer vercel-admin' } }));",
+      "const headers = { authorization: 'Bearer vercel-admin' };",
+      "const storage = await handler.fetch(new Request('http://example.test/v1/admin/storage', { headers }));",
       'console.log(JSON.stringify([health.status, await health.json(), storage.status, await storage.json()]));',
       'process.exit(0);',
     ].join('\n');
     const result = Bun.spawnSync([process.execPath, '-e', script], {
-      env: { ...process.env, DATA_DIR: dataDir, GROK2API_APP_APP_KEY: 'vercel-admin', GROK2API_TOKEN_AUTO_REFRESH: 'false', LOG_LEVEL: 'error' },
+      env: {
+        ...process.env,
+        DATA_DIR: dataDir,
+        GROK2API_APP_APP_KEY: 'vercel-admin',
+        GROK2API_TOKEN_AUTO_REFRESH: 'false',
+        LOG_LEVEL: 'error',
+      },
       stdout: 'pipe',
       stderr: 'pipe',
     });
     rmSync(dataDir, { recursive: true, force: true });
     expect(result.stderr.toString()).toBe('');
-    expect(JSON.parse(result.stdout.toString().trim().split('\n').at(-1)!)).toEqual([200, { status: 'ok' }, 200, { type: 'local' }]);
+    const answers = JSON.parse(result.stdout.toString().trim().split('\n').at(-1)!);
+    expect(answers).toEqual([200, { status: 'ok' }, 200, { type: 'local' }]);
   });
 
   test('the README says local storage does not survive on Vercel and which storage to use', () => {

@@ -229,7 +229,7 @@ describe('imagine over a WebSocket', () => {
 });
 
 describe('video', () => {
-  test('start validates like chat video_config (sizes accepted as ratios); sse streams the chat-format video once', async () => {
+  test('start validates like chat video_config (sizes too); sse streams the chat-format video once', async () => {
     const bad = [
       { prompt: 'x', aspect_ratio: '4:3' },
       { prompt: 'x', video_length: 40 },

@@ -2,7 +2,15 @@ import { Type, type Static } from '@sinclair/typebox';
 
 /** A batch action over many accounts, kept in storage so every instance can show or cancel it. */
 
-export const BATCH_ACTIONS = ['refresh', 'enable', 'disable', 'delete', 'enable_nsfw', 'clear_assets', 'count_assets'] as const;
+export const BATCH_ACTIONS = [
+  'refresh',
+  'enable',
+  'disable',
+  'delete',
+  'enable_nsfw',
+  'clear_assets',
+  'count_assets',
+] as const;
 export type BatchAction = (typeof BATCH_ACTIONS)[number];
 
 export const JobFilter = Type.Object(

@@ -73,9 +73,14 @@ export class JobRunner {
     const worker = async () => {
       while (next < tokens.length) {
         const token = tokens[next++]!;
-        const outcome = await this.apply(job.action, token).catch((error: unknown): ItemOutcome => ({ failure: redactText(error instanceof Error ? error.message : String(error)) }));
+        const outcome = await this.apply(job.action, token).catch(
+          (error: unknown): ItemOutcome => ({ failure: redactText(error instanceof Error ? error.message : String(error)) }),
+        );
         const failure = outcome.failure;
-        if (job.results) job.results[this.deps.ids.idOf(token)] = { ok: failure === null, ...(failure === null ? {} : { reason: failure }), count: outcome.count, found: outcome.found };
+        if (job.results) {
+          const reason = failure === null ? {} : { reason: failure };
+          job.results[this.deps.ids.idOf(token)] = { ok: failure === null, ...reason, count: outcome.count, found: outcome.found };
+        }
         job.processed += 1;
         if (failure === null) job.succeeded += 1;
         else {
@@ -101,7 +106,10 @@ export class JobRunner {
   }
 
   /** Null on success, else why it failed. */
-  private async failureOf(action: Exclude<BatchAction, 'count_assets' | 'clear_assets'>, token: string): Promise<string | null> {
+  private async failureOf(
+    action: Exclude<BatchAction, 'count_assets' | 'clear_assets'>,
+    token: string,
+  ): Promise<string | null> {
     switch (action) {
       case 'refresh': {
         const account = await this.deps.pool.sync(token);

@@ -31,7 +31,8 @@ export function mediaAdminRoutes(deps: { guard: (request: Request) => void; cach
         const limit = query.limit === undefined ? 24 : Number(query.limit);
         if (!Number.isInteger(offset) || offset < 0) throw invalidRequest('offset must be a non-negative integer', 'offset');
         if (!Number.isInteger(limit) || limit < 1 || limit > 200) throw invalidRequest('limit must be an integer from 1 to 200', 'limit');
-        const all = Object.fromEntries(await Promise.all(KINDS.map(async (each) => [each, await deps.cache.list(each)] as const))) as Record<MediaKind, CachedFile[]>;
+        const listed = await Promise.all(KINDS.map(async (each) => [each, await deps.cache.list(each)] as const));
+        const all = Object.fromEntries(listed) as Record<MediaKind, CachedFile[]>;
         const counts = Object.fromEntries(KINDS.map((each) => [each, { count: all[each].length, bytes: all[each].reduce((sum, file) => sum + file.size, 0) }]));
         const files = all[kind].sort((left, right) => right.modified - left.modified || left.name.localeCompare(right.name));
         return {

@@ -71,17 +71,22 @@ export function readVideoOptions(fields: Record<string, unknown>): VideoOptions 
  * level: pass `prefix` ''). The aspect ratio may also be one of the five sizes, as the Python
  * project accepts (docs/python-compatibility.md §1.2): `1280x720` is 16:9, `1792x1024` 3:2, …
  */
-export function readVideoConfig(config: Record<string, unknown> | undefined, prefix = 'video_config.'): Pick<VideoOptions, 'seconds' | 'aspectRatio' | 'resolution' | 'preset'> {
+export function readVideoConfig(
+  config: Record<string, unknown> | undefined,
+  prefix = 'video_config.',
+): Pick<VideoOptions, 'seconds' | 'aspectRatio' | 'resolution' | 'preset'> {
   const fields = config ?? {};
   const raw = fields.aspect_ratio ?? '3:2';
   const ratio = typeof raw === 'string' ? aspectRatioOf(raw) : null;
   if (ratio === null) {
     const allowed = [...ASPECT_RATIOS, ...Object.keys(IMAGE_SIZES)].join(', ');
-    throw invalidRequest(`${prefix}aspect_ratio must be one of ${allowed}.`, `${prefix}aspect_ratio`, 'invalid_aspect_ratio');
+    const param = `${prefix}aspect_ratio`;
+    throw invalidRequest(`${param} must be one of ${allowed}.`, param, 'invalid_aspect_ratio');
   }
   const resolution = fields.resolution_name ?? '480p';
   if (typeof resolution !== 'string' || !(RESOLUTIONS as readonly string[]).includes(resolution)) {
-    throw invalidRequest(`${prefix}resolution_name must be 480p or 720p.`, `${prefix}resolution_name`, 'invalid_resolution');
+    const param = `${prefix}resolution_name`;
+    throw invalidRequest(`${param} must be 480p or 720p.`, param, 'invalid_resolution');
   }
   return {
     seconds: readSeconds(fields.video_length, `${prefix}video_length`),
