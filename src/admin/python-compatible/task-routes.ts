@@ -31,7 +31,7 @@ export interface PythonTaskRoutesDependencies {
   clock?: () => number;
 }
 
-/** The storage names the Python project reports (it calls SQLite-like local files `local`). */
+/** The storage names the Python project reports; our SQLite file in the data folder is its `local`. */
 const STORAGE_TYPE: Record<StorageKind, string> = {
   sqlite: 'local',
   redis: 'redis',
