@@ -260,6 +260,13 @@ describe('admin cache routes', () => {
       status: 'success',
       results: { [third.token]: { status: 'success', result: { total: 1, success: 1, failed: 0 } } },
     });
+    // No token: some active account of the pool, as the Python project picked one; an unknown token is a 400.
+    const anyAccount = await call('POST', '/v1/admin/cache/online/clear', {});
+    expect(anyAccount.body).toEqual({
+      status: 'success',
+      result: { total: expect.any(Number), success: expect.any(Number), failed: 0 },
+    });
+    expect((await call('POST', '/v1/admin/cache/online/clear', { token: 'not-in-the-pool' })).status).toBe(400);
     expect((await call('POST', '/v1/admin/cache/online/clear/async', {})).status).toBe(400);
     expect((await call('POST', '/v1/admin/cache/online/load/async', {})).status).toBe(400);
   });

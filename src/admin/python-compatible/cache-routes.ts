@@ -4,7 +4,7 @@ import type { MediaKind } from '../../media/media-type';
 import { invalidRequest } from '../../openai/errors';
 import { runBounded } from '../../pool/run-bounded';
 import { redactText } from '../../logging/logger';
-import { cacheStats, localStats } from './cache-stats';
+import { cacheStats, megabytes } from './cache-stats';
 import { taskResult } from './task-events';
 import { resultContextFor, startTask, taskStarted, type PythonTaskRoutesDependencies } from './task-routes';
 import { resolveTokenReferences, tokenEntries } from './token-references';
@@ -35,6 +35,9 @@ function positiveInteger(raw: string | undefined, fallback: number, param: strin
   if (!Number.isInteger(value) || value < 1) throw invalidRequest(`${param} must be a positive integer`, param);
   return value;
 }
+
+/** One account's entry in a clear task's `results`. */
+type ClearOutcome = { status: string; result?: unknown; error?: string };
 
 const objectBody = (body: unknown): Record<string, unknown> =>
   typeof body === 'object' && body !== null ? (body as Record<string, unknown>) : {};
@@ -127,7 +130,6 @@ export function pythonCacheRoutes(deps: PythonCacheRoutesDependencies) {
       '/cache/clear',
       async ({ body }) => {
         const kind = kindOf(objectBody(body).type, 'type');
-        const before = await localStats(deps.cache, kind);
         let count = 0;
         let bytes = 0;
         for (const file of await deps.cache.list(kind)) {
@@ -138,7 +140,7 @@ export function pythonCacheRoutes(deps: PythonCacheRoutesDependencies) {
         }
         return {
           status: 'success',
-          result: { count, size_mb: before.count === 0 ? 0 : Math.round((bytes / 1024 / 1024) * 100) / 100 },
+          result: { count, size_mb: megabytes(bytes) },
         };
       },
       { body: t.Optional(AnyObject), detail: detail('Delete every cached file of one type') },
@@ -169,25 +171,22 @@ export function pythonCacheRoutes(deps: PythonCacheRoutesDependencies) {
           const result = await taskResult(finished, await resultContextFor(deps));
           return { status: 'success', results: result.results ?? {} };
         }
-        // One account: the named one, else any active account (as the Python project picked one from the pool).
-        const named =
-          typeof fields.token === 'string' && fields.token.trim() !== ''
-            ? resolveTokenReferences([fields.token.trim()], stored).tokens
-            : [];
+        // One account: the named one, else any active account (the Python project took one from the pool).
+        const named = typeof fields.token === 'string' ? fields.token.trim() : '';
         const token =
-          named[0] ??
-          (typeof fields.token === 'string' && fields.token.trim() !== ''
-            ? undefined
-            : stored.find((account) => account.status === 'active')?.token);
+          named !== ''
+            ? resolveTokenReferences([named], stored).tokens[0]
+            : stored.find((account) => account.status === 'active')?.token;
+        if (token === undefined && named !== '')
+          throw invalidRequest('token is not in the pool', 'token', 'unknown_token');
         if (token === undefined)
           throw invalidRequest('No available token to perform cleanup', 'token', 'missing_tokens');
         const finished = await (await startTask(deps, 'clear_assets', [token])).done;
-        const outcome = Object.values(
-          (await taskResult(finished, await resultContextFor(deps))).results as Record<
-            string,
-            { status: string; result?: unknown; error?: string }
-          >,
-        )[0];
+        const results = (await taskResult(finished, await resultContextFor(deps))).results as Record<
+          string,
+          ClearOutcome
+        >;
+        const outcome = results[token];
         if (outcome?.status === 'success') return { status: 'success', result: outcome.result };
         return { status: 'error', error: outcome?.error ?? finished.errors.at(-1)?.reason ?? 'cleanup failed' };
       },

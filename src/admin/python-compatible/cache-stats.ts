@@ -29,7 +29,7 @@ interface AccountEntry {
   last_asset_clear_at: null;
 }
 
-const megabytes = (bytes: number) => Math.round((bytes / 1024 / 1024) * 100) / 100;
+export const megabytes = (bytes: number) => Math.round((bytes / 1024 / 1024) * 100) / 100;
 
 export async function localStats(cache: MediaCache, kind: MediaKind): Promise<{ count: number; size_mb: number }> {
   const files = await cache.list(kind);
