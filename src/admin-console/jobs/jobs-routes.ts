@@ -24,7 +24,12 @@ const detail = (summary: string, description?: string) => ({ tags: ['admin'], su
 
 export function jobsRoutes(deps: JobsRoutesDependencies) {
   const clock = deps.clock ?? Date.now;
-  const view = (job: BatchJob) => ({ ...job, target: 'ids' in job.target ? { ids: job.target.ids.length } : job.target, stalled: isStalled(job, clock()) });
+  // Per-account results (kept for the Python project's task routes) stay out of the console's view.
+  const view = ({ results: _results, ...job }: BatchJob) => ({
+    ...job,
+    target: 'ids' in job.target ? { ids: job.target.ids.length } : job.target,
+    stalled: isStalled(job, clock()),
+  });
   const load = async (id: string) => {
     const job = await deps.jobs.get(id);
     if (!job) throw new ApiError({ status: 404, message: 'No job with this id', param: 'id', code: 'job_not_found' });
