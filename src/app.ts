@@ -37,13 +37,18 @@ import { AdminAuth } from './admin-console/session/admin-auth';
 import { LoginThrottle } from './admin-console/session/login-throttle';
 import { SessionStore } from './admin-console/session/session-store';
 import { sessionRoutes } from './admin-console/session/session-routes';
-import { adminConsole } from './admin-console/console-feature';
+import { adminConsole, createBatchJobs } from './admin-console/console-feature';
+import { pythonAdminRoutes } from './admin/python-compatible/python-admin-routes';
 import { voiceTokenRoute } from './playground/voice-token-route';
 import { ClientKeyGuard } from './client-keys/client-key-guard';
 import { ClientKeyLimiter } from './client-keys/client-key-limits';
 import { ClientKeyStore } from './client-keys/client-key-store';
 import { clientKeysRoutes } from './client-keys/client-keys-routes';
 import { functionRoutes } from './playground/function-routes';
+import { functionTaskRoutes } from './playground/function-task-routes';
+import { FunctionSessions } from './playground/function-sessions';
+import { imagineSocketRoute } from './playground/imagine-socket-route';
+import type { SocketRoutes } from './http/socket-routes';
 import { playgroundPages } from './playground/playground-pages';
 import { createMediaServices, mediaFeature } from './media/media-feature';
 import { requestLimits } from './security/request-limits';
@@ -68,6 +73,8 @@ export interface AppDependencies {
   capture?: UpstreamCapture;
   /** FlareSolverr refresher, reported by /ready and the admin diagnostics. */
   clearance?: ClearanceRefresher;
+  /** Where WebSocket routes (the playground's imagine socket) are registered; absent when nothing can upgrade. */
+  sockets?: SocketRoutes;
 }
 
 /** Composes the feature plugins. Tests build it and call `app.handle` without listening. */
@@ -97,6 +104,16 @@ export function createApp(deps: AppDependencies) {
   metrics.attach({ mediaCacheBytes: () => media.cache.usageBytes(), jobQueueDepth: () => media.videos.activeJobs() });
   const instance = deps.instance ?? { id: randomUUID(), startedAt: Date.now() };
   const modelSources = { aliases: () => config().models.aliases, servingCheck: () => deps.pool.servingCheck() };
+  // One job store and runner for the console's batch jobs and the Python project's task routes.
+  const batch = createBatchJobs({ ...deps, config });
+
+  const functionTasks = {
+    config,
+    records: deps.storage.records,
+    handle: (request: Request) => app.handle(request),
+    trust: (request: Request) => clientKeys.trust(request),
+  };
+  deps.sockets?.add(imagineSocketRoute(functionTasks, new FunctionSessions(deps.storage.records)));
 
   const app: Elysia = new Elysia({ name: 'grok2api' })
     .use(requestLog(deps.logger, config))
@@ -142,10 +159,14 @@ export function createApp(deps: AppDependencies) {
     .use(tokensRoutes({ pool: deps.pool, storage: deps.storage, config, guard: adminGuard }))
     .use(sessionRoutes({ config, sessions, auth: adminAuth, throttle: new LoginThrottle(5, 15 * 60_000) }))
     .use(functionRoutes({ config, handle: (request) => app.handle(request), trust: (request) => clientKeys.trust(request) }))
+    .use(functionTaskRoutes(functionTasks))
     .use(playgroundPages(config))
     .use(voiceTokenRoute({ config, pool: deps.pool, grok: deps.grok }))
     .use(clientKeysRoutes({ guard: adminGuard, store: clientKeyStore, limiter: clientKeyLimiter, records: deps.storage.records }))
-    .use(adminConsole({ guard: adminGuard, storage: deps.storage, pool: deps.pool, config, logger: deps.logger, instanceId: instance.id, clientKeys: clientKeyStore, jobs: instance.jobs, mediaCache: media.cache, grok: deps.grok }))
+    .use(adminConsole({ guard: adminGuard, storage: deps.storage, pool: deps.pool, config, logger: deps.logger, instanceId: instance.id, clientKeys: clientKeyStore, jobs: instance.jobs, mediaCache: media.cache, grok: deps.grok, batch }))
+    .use(
+      pythonAdminRoutes({ guard: adminGuard, config, storage: deps.storage, batch, instanceId: instance.id, cache: media.cache }),
+    )
     .use(configRoutes({ config: deps.config, guard: adminGuard }))
     .use(adminModelsRoutes({ guard: adminGuard, ...modelSources }))
     .use(

@@ -1,23 +1,7 @@
-import { createApp } from './app';
-import { ClearanceRefresher } from './cloudflare/clearance-refresher';
-import { UpstreamCapture } from './diagnostics/upstream-capture';
-import { startClusterSync } from './cluster/cluster-sync';
-import { loadConfig } from './config/load';
-import { chooseLogFormat, Logger, parseLogLevel, rotationFromConfig } from './logging/logger';
-import { quotaModesOf } from './pool/quota-modes';
-import { AccountPool } from './pool/account-pool';
-import { importTokenJson } from './storage/import-token-json';
-import { openStorage } from './storage';
-import { createUpstreamFetch } from './upstream/egress/browser-fetch';
-import { bodyCeilingBytes, limitUndeclaredBodies } from './security/request-limits';
-import { renderAnthropicError } from './anthropic/errors';
-import type { ApiError } from './openai/errors';
-import { webPolicy } from './security/web-policy';
-import { GrokClient } from './upstream/grok/client';
-import { join } from 'node:path';
-import { startBackgroundJobs } from './ops/start-background-jobs';
-import { createObservability } from './ops/observability';
-import { randomUUID } from 'node:crypto';
+import type { Logger } from './logging/logger';
+import type { AccountPool } from './pool/account-pool';
+import { bodyCeilingBytes } from './security/request-limits';
+import { openGateway } from './gateway';
 
 export interface ServerOptions {
   env: Record<string, string | undefined>;
@@ -39,113 +23,42 @@ export interface RunningServer {
   pool: AccountPool;
 }
 
-function booleanEnv(value: string | undefined, fallback: boolean): boolean {
-  if (value === undefined || value === '') return fallback;
-  return ['1', 'true', 'yes', 'on'].includes(value.toLowerCase());
-}
-
+/** The gateway (src/gateway.ts) behind Bun.serve. */
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
   const env = options.env;
-  const dataDir = env.DATA_DIR || './data';
-  const terminal = process.stdout.isTTY === true;
-  const logger =
-    options.logger ??
-    new Logger({
-      level: parseLogLevel(env.LOG_LEVEL),
-      format: chooseLogFormat(env.LOG_FORMAT, terminal),
-      colour: terminal && !env.NO_COLOR,
-      fileDirectory: booleanEnv(env.LOG_FILE_ENABLED, true) ? env.LOG_DIR || join(dataDir, 'logs') : undefined,
-    });
-
-  const config = await loadConfig({ dataDir, env });
-  logger.configureFiles(rotationFromConfig(config.get().log));
-  config.subscribe((next) => logger.configureFiles(rotationFromConfig(next.log)));
-  for (const warning of config.warnings) logger.warn('config', { warning });
-
-  const storage = await openStorage({
-    type: env.SERVER_STORAGE_TYPE || 'local',
-    url: env.SERVER_STORAGE_URL,
-    dataDir,
-    secretKey: env.GROK2API_SECRET_KEY,
-    onTokensEncrypted: (count) => logger.info('encrypted stored account tokens with GROK2API_SECRET_KEY', { count }),
-  });
-  const imported = (await storage.accounts.count()) === 0 ? await importTokenJson(storage, join(dataDir, 'token.json')) : null;
-  if (imported) logger.info('imported token.json', { added: imported.added, duplicates: imported.duplicates, invalid: imported.invalid });
-
-  // The pool is made below; the gauges read it only at scrape time.
-  const { metrics, upstreamHealth, poolObserver, retryEnvironment } = createObservability(() => pool.stats());
-  // Off unless diagnostics.capture_enabled; the client's REST and gateway traffic both pass it.
-  const capture = new UpstreamCapture({ config: () => config.get() });
-  // FlareSolverr refresh (proxy.enabled): scheduled, and on demand when the client meets a challenge.
-  const clearance = new ClearanceRefresher({
-    config,
-    logger,
-    // Instances sharing the store solve one at a time and once per burst (cloudflare/refresh-gate.ts).
-    cluster: storage.coordinator
-      ? { instanceId: storage.coordinator.instanceId, tryLock: (name, ttlMs) => storage.coordinator!.tryLock(name, ttlMs), records: storage.records }
-      : undefined,
-  });
-  const grok = new GrokClient({
-    config: () => config.get(),
-    retryEnvironment,
-    fetch: capture.wrapFetch(createUpstreamFetch(() => config.get())),
-    observeSocket: (url, headers) => capture.socket(url, headers),
-    onChallenge: () => clearance.onChallenge(),
-  });
-  clearance.start();
-  const pool: AccountPool = new AccountPool({
-    storage,
-    config: () => config.get(),
-    syncQuota: (token, mode) => grok.rateLimits(token, mode),
-    quotaModes: quotaModesOf(),
-    observer: poolObserver,
-  });
-  await pool.load();
-  const coordinator = storage.coordinator ?? null;
-  const clusterSync = coordinator ? await startClusterSync({ coordinator, pool, config, records: storage.records, logger }) : null;
-  const jobs = startBackgroundJobs({
-    pool,
-    config: () => config.get(),
-    logger,
-    syncImported: imported !== null && imported.added > 0,
-    schedulerTickMs: options.schedulerTickMs,
-    cluster: coordinator
-      ? { tryLock: (name, ttlMs) => coordinator.tryLock(name, ttlMs), coolingAccounts: () => storage.accounts.list({ status: 'cooling' }) }
-      : undefined,
-  });
-  const instance = { id: randomUUID(), startedAt: Date.now(), jobs };
-
-  const settings = config.get();
-  if (!settings.app.api_key || (Array.isArray(settings.app.api_key) && settings.app.api_key.length === 0)) {
-    logger.warn('app.api_key is empty: /v1 routes are open to anyone who can reach this port. Set app.api_key or GROK2API_APP_API_KEY.');
-  }
-  if (settings.app.app_key === 'grok2api') {
-    logger.warn('app.app_key is still the default password "grok2api": change it before exposing the admin API.');
-  }
-
-  const app = createApp({ config, storage, pool, grok, logger, dataDir, metrics, upstreamHealth, instance, capture, clearance });
+  const gateway = await openGateway({ env, logger: options.logger, schedulerTickMs: options.schedulerTickMs });
+  const { logger, storage } = gateway;
   const port = options.port ?? Number(env.SERVER_PORT || 8000);
   const hostname = options.hostname ?? (env.SERVER_HOST || '0.0.0.0');
   // The hard cap for every body, chunked ones included; per-route limits are checked in src/security/request-limits.ts.
-  const maxRequestBodySize = bodyCeilingBytes(settings.limits);
-  const limitOptions = { config: () => config.get(), render: (error: ApiError, request: Request) => renderAnthropicError(error, request) ?? error.toResponse() };
-  const server = Bun.serve({ fetch: webPolicy(limitUndeclaredBodies((request) => app.handle(request), limitOptions), () => config.get()), port, hostname, reusePort: options.reusePort, idleTimeout: 255, maxRequestBodySize });
+  const maxRequestBodySize = bodyCeilingBytes(gateway.config.get().limits);
+  const server = Bun.serve({
+    // A WebSocket route (the playground's imagine socket) upgrades; everything else goes to the app.
+    fetch: async (request, bunServer) => {
+      const socket = await gateway.sockets.upgrade(request, bunServer);
+      return socket === null ? gateway.handle(request) : socket;
+    },
+    websocket: gateway.sockets.websocket,
+    port,
+    hostname,
+    reusePort: options.reusePort,
+    idleTimeout: 255,
+    maxRequestBodySize,
+  });
   const url = `http://${hostname === '0.0.0.0' ? '127.0.0.1' : hostname}:${server.port}`;
-  logger.info('grok2api listening', { url, storage: storage.kind, dataDir, accounts: await storage.accounts.count(), instance: instance.id });
+  const accounts = await storage.accounts.count();
+  logger.info('grok2api listening', { url, storage: storage.kind, dataDir: gateway.config.dataDir, accounts, instance: gateway.instance.id });
 
   return {
     url,
     port: server.port ?? port,
-    pool,
+    pool: gateway.pool,
     async stop(graceMs = 30_000) {
-      jobs.stopAll();
-      clearance.stop();
-      clusterSync?.stop();
+      gateway.stopBackground();
       const drained = server.stop(false);
       await Promise.race([drained, Bun.sleep(graceMs)]);
       server.stop(true);
-      await pool.settle(); // charges of the last requests are written before the store closes
-      await storage.close();
+      await gateway.close(); // charges of the last requests are written before the store closes
     },
   };
 }

@@ -17,7 +17,7 @@ import type { BackgroundJobs } from '../ops/background-jobs';
 import type { MediaCache } from '../media/media-cache';
 import { mediaAdminRoutes } from './media/media-admin-routes';
 import type { GrokClient } from '../upstream/grok/client';
-import { accountUpstream } from './accounts/account-upstream';
+import { accountUpstream, type AccountUpstream } from './accounts/account-upstream';
 import { onlineAssetsRoutes } from './media/online-assets-routes';
 
 export interface ConsoleDependencies {
@@ -36,8 +36,17 @@ export interface ConsoleDependencies {
   grok?: GrokClient;
 }
 
-/** The admin console: its pages under /admin and the admin API routes only it needs. */
-export function adminConsole(deps: ConsoleDependencies) {
+/** What batch jobs over accounts need; the console's job routes and the Python project's task routes share one. */
+export interface BatchJobServices {
+  jobs: JobStore;
+  runner: JobRunner;
+  ids: AccountIds;
+  upstream?: AccountUpstream;
+}
+
+export function createBatchJobs(
+  deps: Pick<ConsoleDependencies, 'storage' | 'pool' | 'config' | 'logger' | 'grok'>,
+): BatchJobServices {
   const ids = new AccountIds();
   const jobs = new JobStore(deps.storage.records);
   const upstream = deps.grok ? accountUpstream(deps.grok, deps.config) : undefined;
@@ -50,11 +59,17 @@ export function adminConsole(deps: ConsoleDependencies) {
     concurrency: (action) => {
       const config = deps.config();
       if (action === 'enable_nsfw') return config.nsfw.concurrent;
-      if (action === 'clear_assets') return config.asset.list_concurrent;
+      if (action === 'clear_assets' || action === 'count_assets') return config.asset.list_concurrent;
       return config.usage.concurrent;
     },
     upstream,
   });
+  return { jobs, runner, ids, upstream };
+}
+
+/** The admin console: its pages under /admin and the admin API routes only it needs. */
+export function adminConsole(deps: ConsoleDependencies & { batch?: BatchJobServices }) {
+  const { jobs, runner, ids, upstream } = deps.batch ?? createBatchJobs(deps);
   deps.jobs?.every('pool_history', 60_000, () => recordPoolSnapshot(deps.storage.records, deps.pool.stats(), Date.now()));
   return new Elysia({ name: 'admin-console' })
     .use(consolePages())

@@ -31,6 +31,9 @@ export interface EnvironmentOverrides {
   values: PlainObject;
   /** `section.key` → variable name. */
   sources: Record<string, string>;
+  /** Start-up defaults from the Python project's variables: beneath config.toml, not over it. */
+  defaults: PlainObject;
+  defaultSources: Record<string, string>;
   warnings: string[];
   issues: ConfigIssue[];
 }
@@ -115,8 +118,56 @@ function expectationFor(schema: TSchema): string {
   return schema[Kind] === 'Boolean' ? 'true/false/1/0/yes/no' : expected;
 }
 
+/**
+ * The Python project's FlareSolverr variables (docs/python-compatibility.md §7.2): with
+ * FLARESOLVERR_URL set it turned auto-refresh on with that URL, CF_REFRESH_INTERVAL (default 600)
+ * and CF_TIMEOUT (default 60), written into its config only when none had a FlareSolverr URL. Here
+ * they are start-up defaults beneath config.toml: a value in the file or saved from the console
+ * wins, and GROK2API_PROXY_* variables win over both.
+ */
+function readFlareSolverrDefaults(env: Record<string, string | undefined>, result: EnvironmentOverrides): void {
+  const url = env.FLARESOLVERR_URL?.trim();
+  if (!url) {
+    for (const variable of ['CF_REFRESH_INTERVAL', 'CF_TIMEOUT']) {
+      if (env[variable] === undefined) continue;
+      result.warnings.push(`environment variable ${variable} only applies with FLARESOLVERR_URL; ignored`);
+    }
+    return;
+  }
+  const proxy: PlainObject = { enabled: true, flaresolverr_url: url };
+  result.defaultSources['proxy.enabled'] = 'FLARESOLVERR_URL';
+  result.defaultSources['proxy.flaresolverr_url'] = 'FLARESOLVERR_URL';
+  const numbers: [string, string, number][] = [
+    ['CF_REFRESH_INTERVAL', 'refresh_interval', 600],
+    ['CF_TIMEOUT', 'timeout', 60],
+  ];
+  for (const [variable, key, fallback] of numbers) {
+    const raw = env[variable];
+    result.defaultSources[`proxy.${key}`] = raw === undefined ? 'FLARESOLVERR_URL' : variable;
+    if (raw === undefined) {
+      proxy[key] = fallback;
+      continue;
+    }
+    const coerced = coerce(keySchema('proxy', key)!, raw);
+    if (coerced.ok) proxy[key] = coerced.value;
+    else {
+      const expected = expectationFor(keySchema('proxy', key)!);
+      result.issues.push({ key: `proxy.${key}`, value: raw, expected, source: variable });
+    }
+  }
+  result.defaults.proxy = proxy;
+}
+
 export function readEnvironment(env: Record<string, string | undefined>): EnvironmentOverrides {
-  const result: EnvironmentOverrides = { values: {}, sources: {}, warnings: [], issues: [] };
+  const result: EnvironmentOverrides = {
+    values: {},
+    sources: {},
+    defaults: {},
+    defaultSources: {},
+    warnings: [],
+    issues: [],
+  };
+  readFlareSolverrDefaults(env, result);
   const assignments: { variable: string; path: string; raw: string }[] = [];
   // Aliases first, so the canonical GROK2API_ name (assigned later) overrides them.
   for (const [variable, path] of Object.entries(ALIASES)) {

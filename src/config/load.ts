@@ -39,7 +39,14 @@ export async function loadConfig(options: {
     ...environment.warnings,
   ];
   const config = resolveReportingEveryIssue(
-    { file: known, environment: environment.values, environmentSources: environment.sources, fileSource: CONFIG_FILE_NAME },
+    {
+      file: known,
+      environment: environment.values,
+      environmentSources: environment.sources,
+      fileSource: CONFIG_FILE_NAME,
+      startupDefaults: environment.defaults,
+      startupSources: environment.defaultSources,
+    },
     environment.issues,
   );
   return createConfigStore({ dataDir: options.dataDir, fileValues: migration.values, environment, config, warnings });

@@ -27,6 +27,12 @@ export function renderConfigReference(): string {
     '`GROK2API_<SECTION>_<KEY>`; arrays accept JSON (`["a","b"]`) or a comma-separated list.',
     'A bad value stops start-up (or an admin update) with an error that names the key.',
     '',
+    "The Python project's `FLARESOLVERR_URL`, `CF_REFRESH_INTERVAL` and `CF_TIMEOUT` are read too, as start-up",
+    'defaults beneath `config.toml`: `FLARESOLVERR_URL` sets `proxy.flaresolverr_url` and `proxy.enabled = true`,',
+    '`CF_REFRESH_INTERVAL` sets `proxy.refresh_interval` (600 when unset) and `CF_TIMEOUT` sets `proxy.timeout`',
+    '(60 when unset). A value in `config.toml` or saved from the console wins over them; `GROK2API_PROXY_*`',
+    'wins over both.',
+    '',
   ];
   for (const section of SECTION_NAMES) {
     const properties = (ConfigSchema.properties[section] as unknown as { properties: Record<string, PropertySchema> }).properties;

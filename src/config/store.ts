@@ -72,6 +72,8 @@ export function createConfigStore(options: ConfigStoreOptions): ConfigStore {
       environment: options.environment.values,
       environmentSources: options.environment.sources,
       fileSource: 'update',
+      startupDefaults: options.environment.defaults,
+      startupSources: options.environment.defaultSources,
     });
     await writeTomlFileAtomically(path, nextFileValues);
     fileValues = nextFileValues;

@@ -7,7 +7,7 @@ import { ConfigError, type ConfigIssue } from './errors';
 import { deepFreeze, deepMerge, isPlainObject, type DeepPartial, type PlainObject } from './objects';
 
 /**
- * Builds the effective config: schema defaults ← file values ← environment values, checked as a
+ * Builds the effective config: schema defaults ← start-up defaults ← file values ← environment values, checked as a
  * whole. A bad value is an error naming its key; nothing falls back to a default silently.
  */
 
@@ -20,6 +20,9 @@ export interface ConfigLayers {
   environmentSources: Readonly<Record<string, string>>;
   /** How to name the file layer in errors (`config.toml`, or `update` for admin patches). */
   fileSource: string;
+  /** Start-up defaults beneath the file (the Python project's FLARESOLVERR_URL and friends), and their variables. */
+  startupDefaults?: PlainObject;
+  startupSources?: Readonly<Record<string, string>>;
 }
 
 const sectionProperties = (section: SectionName) =>
@@ -79,7 +82,7 @@ function issuesOf(value: PlainObject, layers: ConfigLayers): ConfigIssue[] {
       key: path,
       value: current,
       ...describeSchema(schema),
-      source: layers.environmentSources[path] ?? layers.fileSource,
+      source: layers.environmentSources[path] ?? startupSource(layers, section, key, path) ?? layers.fileSource,
     });
   }
   return [...issues.values()];
@@ -94,9 +97,17 @@ function aliasIssues(config: Config, layers: ConfigLayers): ConfigIssue[] {
   return [{ key, value: unknown, expected, source: layers.environmentSources[key] ?? layers.fileSource }];
 }
 
+/** The variable behind a start-up default, unless the file sets the key (then the file is the source). */
+function startupSource(layers: ConfigLayers, section: string, key: string | undefined, path: string): string | undefined {
+  const table = layers.file[section];
+  if (key !== undefined && isPlainObject(table) && Object.hasOwn(table, key)) return undefined;
+  return layers.startupSources?.[path];
+}
+
 /** The frozen effective config, or a ConfigError listing every bad key. */
 export function resolveConfig(layers: ConfigLayers): Config {
-  const merged = deepMerge(deepMerge(emptySections(), layers.file), layers.environment);
+  const beneathFile = deepMerge(emptySections(), layers.startupDefaults ?? {});
+  const merged = deepMerge(deepMerge(beneathFile, layers.file), layers.environment);
   const withDefaults = Value.Default(ConfigSchema, structuredClone(merged)) as PlainObject;
   const issues = issuesOf(withDefaults, layers);
   if (issues.length === 0) issues.push(...aliasIssues(withDefaults as Config, layers));

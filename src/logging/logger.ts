@@ -14,6 +14,8 @@ const SECRET_FIELD = /(^|_|-)(token|tokens|sso|cookie|authorization|api_?key|app
 const SECRET_IN_TEXT: [RegExp, string][] = [
   [/(sso(?:-rw)?=)[^;\s"']+/gi, '$1[redacted]'],
   [/(Bearer\s+)[^\s"',]+/gi, '$1[redacted]'],
+  // The Python project's stream routes take the admin and function keys in the query string.
+  [/((?:app|function)_key=)[^&\s"']+/gi, '$1[redacted]'],
   [/eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]+/g, '[redacted-jwt]'],
 ];
 

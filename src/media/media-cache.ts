@@ -22,6 +22,15 @@ export interface MediaCacheOptions {
   openDownload: OpenDownload;
 }
 
+/** A file in the cache, as the admin listings show it. */
+export interface CachedFile {
+  name: string;
+  kind: MediaKind;
+  size: number;
+  /** Modification time, epoch ms. */
+  modified: number;
+}
+
 /** §11.6: the reference caps image downloads at 32 MiB; videos get more room. */
 const MAX_BYTES: Record<MediaKind, number> = { image: 32 * 1024 * 1024, video: 512 * 1024 * 1024 };
 /** Clean-up stops once usage is at or below this share of the limit, so it does not run on every write. */
@@ -115,6 +124,31 @@ export class MediaCache {
     return (await file.exists()) ? new Uint8Array(await file.arrayBuffer()) : null;
   }
 
+  /** The finished files of one kind (downloads still being written are left out), in no order. */
+  async list(kind: MediaKind): Promise<CachedFile[]> {
+    const folder = this.folder(kind);
+    const names = await readdir(folder).catch(() => [] as string[]);
+    const files: CachedFile[] = [];
+    for (const name of names) {
+      if (name.endsWith('.part')) continue;
+      const info = await stat(join(folder, name)).catch(() => null);
+      if (info?.isFile()) files.push({ name, kind, size: info.size, modified: info.mtimeMs });
+    }
+    return files;
+  }
+
+  /** Deletes one cached file; false when there was none. Null when the name is not a cache name. */
+  async remove(kind: MediaKind, name: string): Promise<boolean | null> {
+    const path = this.pathOf(kind, name);
+    if (!path) return null;
+    const file = Bun.file(path);
+    const exists = await file.exists();
+    const size = exists ? file.size : 0;
+    await rm(path, { force: true });
+    this.measuredBytes = Math.max(0, this.measuredBytes - size);
+    return exists;
+  }
+
   private async fetchOnce(kind: MediaKind, name: string, url: string, token: string, signal?: AbortSignal): Promise<string> {
     const path = this.pathOf(kind, name)!;
     if (await Bun.file(path).exists()) return name;
@@ -156,12 +190,8 @@ export class MediaCache {
   private async scan(): Promise<{ path: string; size: number; modified: number }[]> {
     const files: { path: string; size: number; modified: number }[] = [];
     for (const kind of ['image', 'video'] as const) {
-      const folder = this.folder(kind);
-      const names = await readdir(folder).catch(() => [] as string[]);
-      for (const name of names) {
-        if (name.endsWith('.part')) continue;
-        const info = await stat(join(folder, name)).catch(() => null);
-        if (info?.isFile()) files.push({ path: join(folder, name), size: info.size, modified: info.mtimeMs });
+      for (const file of await this.list(kind)) {
+        files.push({ path: join(this.folder(kind), file.name), size: file.size, modified: file.modified });
       }
     }
     return files;

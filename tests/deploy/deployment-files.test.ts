@@ -3,7 +3,9 @@ import { Type } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
 import { Copy, DockerfileParser } from 'dockerfile-ast';
 import { validate as validateDockerfile } from 'dockerfile-utils';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { parse as parseToml } from 'smol-toml';
 import { parse as parseYaml } from 'yaml';
 import { openStorage } from '../../src/storage';
@@ -211,5 +213,66 @@ describe('render.yaml', () => {
     expect(deployGuide).toContain('`LOG_FILE_ENABLED=false`');
     expect(deployGuide).toContain('`autoDeploy: false`');
     expect(deployGuide).toMatch(/external PostgreSQL or\s+Redis/);
+  });
+});
+
+describe('vercel.json', () => {
+  // The fields we use, with the values Vercel documents for them (openapi.vercel.sh/vercel.json).
+  const closed = { additionalProperties: false };
+  const Project = Type.Object(
+    {
+      $schema: Type.Literal('https://openapi.vercel.sh/vercel.json'),
+      framework: Type.Null(),
+      bunVersion: Type.Literal('1.x'),
+      installCommand: Type.String(),
+      buildCommand: Type.String(),
+      functions: Type.Record(Type.String(), Type.Object({ maxDuration: Type.Integer({ minimum: 1, maximum: 800 }) }, closed)),
+      rewrites: Type.Array(Type.Object({ source: Type.String(), destination: Type.String() }, closed)),
+    },
+    { additionalProperties: false },
+  );
+  const vercel = JSON.parse(read('vercel.json')) as typeof Project.static;
+
+  test('runs every path on one Bun function that exists', () => {
+    expect([...Value.Errors(Project, vercel)].map((error) => `${error.path}: ${error.message}`)).toEqual([]);
+    expect(Object.keys(vercel.functions)).toEqual(['api/index.ts']);
+    expect(existsSync('api/index.ts')).toBe(true);
+    expect(vercel.rewrites).toEqual([{ source: '/(.*)', destination: '/api' }]);
+    expect(vercel.installCommand).toBe('npm ci');
+  });
+
+  test('the function serves the gateway: /health and the admin API answer through its fetch export', () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'grok2api-vercel-'));
+    const script = [
+      "const handler = (await import('./api/index.ts')).default;",
+      "const health = await handler.fetch(new Request('http://example.test/health'));",
+      "const headers = { authorization: 'Bearer vercel-admin' };",
+      "const storage = await handler.fetch(new Request('http://example.test/v1/admin/storage', { headers }));",
+      'console.log(JSON.stringify([health.status, await health.json(), storage.status, await storage.json()]));',
+      'process.exit(0);',
+    ].join('\n');
+    const result = Bun.spawnSync([process.execPath, '-e', script], {
+      env: {
+        ...process.env,
+        DATA_DIR: dataDir,
+        GROK2API_APP_APP_KEY: 'vercel-admin',
+        GROK2API_TOKEN_AUTO_REFRESH: 'false',
+        LOG_LEVEL: 'error',
+      },
+      stdout: 'pipe',
+      stderr: 'pipe',
+    });
+    rmSync(dataDir, { recursive: true, force: true });
+    expect(result.stderr.toString()).toBe('');
+    const answers = JSON.parse(result.stdout.toString().trim().split('\n').at(-1)!);
+    expect(answers).toEqual([200, { status: 'ok' }, 200, { type: 'local' }]);
+  });
+
+  test('the deployment guide says local storage does not survive on Vercel and which storage to use', () => {
+    expect(deployGuide).toContain('## Vercel');
+    const section = deployGuide.slice(deployGuide.indexOf('## Vercel'));
+    expect(section).toContain('`bunVersion`');
+    expect(section).toContain('SERVER_STORAGE_URL');
+    expect(section).toMatch(/PostgreSQL/);
   });
 });

@@ -2,7 +2,15 @@ import { Type, type Static } from '@sinclair/typebox';
 
 /** A batch action over many accounts, kept in storage so every instance can show or cancel it. */
 
-export const BATCH_ACTIONS = ['refresh', 'enable', 'disable', 'delete', 'enable_nsfw', 'clear_assets'] as const;
+export const BATCH_ACTIONS = [
+  'refresh',
+  'enable',
+  'disable',
+  'delete',
+  'enable_nsfw',
+  'clear_assets',
+  'count_assets',
+] as const;
 export type BatchAction = (typeof BATCH_ACTIONS)[number];
 
 export const JobFilter = Type.Object(
@@ -30,11 +38,26 @@ export interface BatchJob {
   failed: number;
   /** The first failures, by masked token. */
   errors: { account: string; reason: string }[];
+  /**
+   * Each account's outcome by account id, kept only when the job was started with `results: {}`
+   * (the Python project's task routes report them at the end); console jobs leave it out.
+   */
+  results?: Record<string, JobItemResult>;
   /** The instance running it; it rewrites `heartbeatAt` while it works. */
   owner: string;
   createdAt: number;
   heartbeatAt: number;
   finishedAt: number | null;
+}
+
+export interface JobItemResult {
+  ok: boolean;
+  /** Why it failed. */
+  reason?: string;
+  /** count_assets: the files the account has on grok.com; clear_assets: the files deleted. */
+  count?: number;
+  /** clear_assets: the files found. */
+  found?: number;
 }
 
 export const TERMINAL: readonly JobStatus[] = ['succeeded', 'failed', 'cancelled'];

@@ -31,6 +31,13 @@ export interface JobRunnerDependencies {
 
 const MAX_ERRORS = 50;
 
+/** One account's outcome: null failure on success; the asset actions also count files. */
+interface ItemOutcome {
+  failure: string | null;
+  count?: number;
+  found?: number;
+}
+
 export class JobRunner {
   private readonly clock: () => number;
 
@@ -66,7 +73,14 @@ export class JobRunner {
     const worker = async () => {
       while (next < tokens.length) {
         const token = tokens[next++]!;
-        const failure = await this.apply(job.action, token).catch((error: unknown) => redactText(error instanceof Error ? error.message : String(error)));
+        const outcome = await this.apply(job.action, token).catch(
+          (error: unknown): ItemOutcome => ({ failure: redactText(error instanceof Error ? error.message : String(error)) }),
+        );
+        const failure = outcome.failure;
+        if (job.results) {
+          const reason = failure === null ? {} : { reason: failure };
+          job.results[this.deps.ids.idOf(token)] = { ok: failure === null, ...reason, count: outcome.count, found: outcome.found };
+        }
         job.processed += 1;
         if (failure === null) job.succeeded += 1;
         else {
@@ -78,8 +92,24 @@ export class JobRunner {
     await Promise.all(Array.from({ length: Math.min(Math.max(1, this.deps.concurrency(job.action)), tokens.length) }, worker));
   }
 
+  private async apply(action: BatchAction, token: string): Promise<ItemOutcome> {
+    if (action === 'count_assets') {
+      if (!this.deps.upstream) return { failure: 'no upstream client on this instance' };
+      return { failure: null, count: await this.deps.upstream.countAssets(token) };
+    }
+    if (action === 'clear_assets') {
+      if (!this.deps.upstream) return { failure: 'no upstream client on this instance' };
+      const cleared = await clearAssetsForAccount(token, this.deps.upstream);
+      return { failure: cleared.failure, count: cleared.deleted, found: cleared.found };
+    }
+    return { failure: await this.failureOf(action, token) };
+  }
+
   /** Null on success, else why it failed. */
-  private async apply(action: BatchAction, token: string): Promise<string | null> {
+  private async failureOf(
+    action: Exclude<BatchAction, 'count_assets' | 'clear_assets'>,
+    token: string,
+  ): Promise<string | null> {
     switch (action) {
       case 'refresh': {
         const account = await this.deps.pool.sync(token);
@@ -96,8 +126,6 @@ export class JobRunner {
         if (!upstream) return 'no upstream client on this instance';
         return enableNsfwForAccount(token, { accounts: this.deps.accounts, pool: this.deps.pool, enableNsfw: (account) => upstream.enableNsfw(account) });
       }
-      case 'clear_assets':
-        return this.deps.upstream ? clearAssetsForAccount(token, this.deps.upstream) : 'no upstream client on this instance';
     }
   }
 

@@ -3,6 +3,7 @@ import { ApiError, invalidRequest } from '../../openai/errors';
 import { BATCH_ACTIONS, isStalled, JobFilter, TERMINAL, type BatchAction, type BatchJob } from './batch-job';
 import type { JobRunner } from './job-runner';
 import type { JobStore } from './job-store';
+import { startJob } from './start-job';
 
 /**
  * Batch jobs over accounts. Creating one starts it on this instance; reading, listing, cancelling
@@ -23,7 +24,12 @@ const detail = (summary: string, description?: string) => ({ tags: ['admin'], su
 
 export function jobsRoutes(deps: JobsRoutesDependencies) {
   const clock = deps.clock ?? Date.now;
-  const view = (job: BatchJob) => ({ ...job, target: 'ids' in job.target ? { ids: job.target.ids.length } : job.target, stalled: isStalled(job, clock()) });
+  // Per-account results (kept for the Python project's task routes) stay out of the console's view.
+  const view = ({ results: _results, ...job }: BatchJob) => ({
+    ...job,
+    target: 'ids' in job.target ? { ids: job.target.ids.length } : job.target,
+    stalled: isStalled(job, clock()),
+  });
   const load = async (id: string) => {
     const job = await deps.jobs.get(id);
     if (!job) throw new ApiError({ status: 404, message: 'No job with this id', param: 'id', code: 'job_not_found' });
@@ -37,24 +43,8 @@ export function jobsRoutes(deps: JobsRoutesDependencies) {
       async ({ body }) => {
         if (!(BATCH_ACTIONS as readonly string[]).includes(body.action)) throw invalidRequest(`action must be one of ${BATCH_ACTIONS.join(', ')}`, 'action');
         if ((body.ids === undefined) === (body.filter === undefined)) throw invalidRequest('Give either ids (the selection) or filter (all matching accounts)', 'ids');
-        const now = clock();
-        const job: BatchJob = {
-          id: deps.jobs.newId(),
-          action: body.action as BatchAction,
-          target: body.ids ? { ids: body.ids } : { filter: body.filter! },
-          status: 'running',
-          total: body.ids?.length ?? 0,
-          processed: 0,
-          succeeded: 0,
-          failed: 0,
-          errors: [],
-          owner: deps.instanceId,
-          createdAt: now,
-          heartbeatAt: now,
-          finishedAt: null,
-        };
-        await deps.jobs.save(job);
-        void deps.runner.run(job);
+        const target = body.ids ? { ids: body.ids } : { filter: body.filter! };
+        const { job } = await startJob({ ...deps, clock }, { action: body.action as BatchAction, target });
         return view(job);
       },
       {

@@ -1,7 +1,5 @@
 import { Elysia, t } from 'elysia';
-import { readdir, rm, stat } from 'node:fs/promises';
-import { join } from 'node:path';
-import type { MediaCache } from '../../media/media-cache';
+import type { CachedFile, MediaCache } from '../../media/media-cache';
 import type { MediaKind } from '../../media/media-type';
 import { invalidRequest } from '../../openai/errors';
 
@@ -15,32 +13,11 @@ import { invalidRequest } from '../../openai/errors';
 const KINDS: readonly MediaKind[] = ['image', 'video'];
 const Kind = t.Union([t.Literal('image'), t.Literal('video')]);
 
-interface CachedFile {
-  name: string;
-  kind: MediaKind;
-  size: number;
-  modified: number;
-}
-
-async function filesOf(cache: MediaCache, kind: MediaKind): Promise<CachedFile[]> {
-  const folder = cache.folder(kind);
-  const names = await readdir(folder).catch(() => [] as string[]);
-  const files: CachedFile[] = [];
-  for (const name of names) {
-    if (name.endsWith('.part')) continue; // a download still being written
-    const info = await stat(join(folder, name)).catch(() => null);
-    if (info?.isFile()) files.push({ name, kind, size: info.size, modified: info.mtimeMs });
-  }
-  return files;
-}
-
 export function mediaAdminRoutes(deps: { guard: (request: Request) => void; cache: MediaCache }) {
   const remove = async (kind: MediaKind, name: string) => {
-    const path = deps.cache.pathOf(kind, name);
-    if (!path) throw invalidRequest('Not a cache file name', 'name');
-    const exists = await Bun.file(path).exists();
-    await rm(path, { force: true });
-    return exists;
+    const removed = await deps.cache.remove(kind, name);
+    if (removed === null) throw invalidRequest('Not a cache file name', 'name');
+    return removed;
   };
 
   return new Elysia({ name: 'admin-console-media', prefix: '/v1/admin/console' })
@@ -54,7 +31,8 @@ export function mediaAdminRoutes(deps: { guard: (request: Request) => void; cach
         const limit = query.limit === undefined ? 24 : Number(query.limit);
         if (!Number.isInteger(offset) || offset < 0) throw invalidRequest('offset must be a non-negative integer', 'offset');
         if (!Number.isInteger(limit) || limit < 1 || limit > 200) throw invalidRequest('limit must be an integer from 1 to 200', 'limit');
-        const all = Object.fromEntries(await Promise.all(KINDS.map(async (each) => [each, await filesOf(deps.cache, each)] as const))) as Record<MediaKind, CachedFile[]>;
+        const listed = await Promise.all(KINDS.map(async (each) => [each, await deps.cache.list(each)] as const));
+        const all = Object.fromEntries(listed) as Record<MediaKind, CachedFile[]>;
         const counts = Object.fromEntries(KINDS.map((each) => [each, { count: all[each].length, bytes: all[each].reduce((sum, file) => sum + file.size, 0) }]));
         const files = all[kind].sort((left, right) => right.modified - left.modified || left.name.localeCompare(right.name));
         return {
@@ -86,7 +64,7 @@ export function mediaAdminRoutes(deps: { guard: (request: Request) => void; cach
         const kinds = body.kind ? [body.kind] : KINDS;
         let removed = 0;
         for (const kind of kinds) {
-          for (const file of await filesOf(deps.cache, kind)) if (await remove(kind, file.name)) removed += 1;
+          for (const file of await deps.cache.list(kind)) if (await remove(kind, file.name)) removed += 1;
         }
         return { removed };
       },

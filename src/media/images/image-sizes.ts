@@ -20,3 +20,21 @@ export function aspectRatioFor(size: string | undefined, param = 'size'): string
   }
   return ratio;
 }
+
+/** The five Grok aspect ratios, in the order the sizes list them. */
+export const ASPECT_RATIOS: readonly string[] = Object.values(IMAGE_SIZES);
+
+/**
+ * An aspect ratio given as a ratio (`16:9`) or as one of the sizes (`1280x720`), as the Python
+ * project accepts both (docs/python-compatibility.md §1.2); null for anything else.
+ */
+export function aspectRatioOf(value: string): string | null {
+  const trimmed = value.trim();
+  if (ASPECT_RATIOS.includes(trimmed)) return trimmed;
+  return IMAGE_SIZES[trimmed] ?? null;
+}
+
+/** The size whose aspect ratio is `ratio` (the inverse of IMAGE_SIZES). */
+export function sizeForAspectRatio(ratio: string): string {
+  return Object.entries(IMAGE_SIZES).find(([, each]) => each === ratio)?.[0] ?? DEFAULT_IMAGE_SIZE;
+}

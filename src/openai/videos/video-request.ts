@@ -2,7 +2,7 @@ import type { Config } from '../../config/schema';
 import type { LoadedAttachment } from '../../media/attachment-loader';
 import { AttachmentError, loadAttachment } from '../../media/attachment-loader';
 import { oversizedImageMessage } from '../../media/image-dimensions';
-import { IMAGE_SIZES } from '../../media/images/image-sizes';
+import { aspectRatioOf, ASPECT_RATIOS, IMAGE_SIZES } from '../../media/images/image-sizes';
 import { sniffMediaType } from '../../media/media-type';
 import { PRESET_MODES } from '../../upstream/grok/video-calls';
 import { invalidRequest } from '../errors';
@@ -17,7 +17,6 @@ export const MIN_SECONDS = 6;
 export const MAX_SECONDS = 30;
 const QUALITY: Record<string, '480p' | '720p'> = { standard: '480p', high: '720p' };
 const RESOLUTIONS = ['480p', '720p'] as const;
-const RATIOS = ['16:9', '9:16', '3:2', '2:3', '1:1'];
 const MAX_REFERENCE_BYTES = 20 * 1024 * 1024;
 
 export interface VideoOptions {
@@ -67,19 +66,33 @@ export function readVideoOptions(fields: Record<string, unknown>): VideoOptions 
   };
 }
 
-export function readVideoConfig(config: Record<string, unknown> | undefined): Pick<VideoOptions, 'seconds' | 'aspectRatio' | 'resolution' | 'preset'> {
+/**
+ * Chat's `video_config` (and the playground's video form, whose fields are the same at the top
+ * level: pass `prefix` ''). The aspect ratio may also be one of the five sizes, as the Python
+ * project accepts (docs/python-compatibility.md §1.2): `1280x720` is 16:9, `1792x1024` 3:2, …
+ */
+export function readVideoConfig(
+  config: Record<string, unknown> | undefined,
+  prefix = 'video_config.',
+): Pick<VideoOptions, 'seconds' | 'aspectRatio' | 'resolution' | 'preset'> {
   const fields = config ?? {};
-  const ratio = fields.aspect_ratio ?? '3:2';
-  if (typeof ratio !== 'string' || !RATIOS.includes(ratio)) throw invalidRequest(`video_config.aspect_ratio must be one of ${RATIOS.join(', ')}.`, 'video_config.aspect_ratio', 'invalid_aspect_ratio');
+  const raw = fields.aspect_ratio ?? '3:2';
+  const ratio = typeof raw === 'string' ? aspectRatioOf(raw) : null;
+  if (ratio === null) {
+    const allowed = [...ASPECT_RATIOS, ...Object.keys(IMAGE_SIZES)].join(', ');
+    const param = `${prefix}aspect_ratio`;
+    throw invalidRequest(`${param} must be one of ${allowed}.`, param, 'invalid_aspect_ratio');
+  }
   const resolution = fields.resolution_name ?? '480p';
   if (typeof resolution !== 'string' || !(RESOLUTIONS as readonly string[]).includes(resolution)) {
-    throw invalidRequest('video_config.resolution_name must be 480p or 720p.', 'video_config.resolution_name', 'invalid_resolution');
+    const param = `${prefix}resolution_name`;
+    throw invalidRequest(`${param} must be 480p or 720p.`, param, 'invalid_resolution');
   }
   return {
-    seconds: readSeconds(fields.video_length, 'video_config.video_length'),
+    seconds: readSeconds(fields.video_length, `${prefix}video_length`),
     aspectRatio: ratio,
     resolution: resolution as '480p' | '720p',
-    preset: readPreset(fields.preset, 'video_config.preset'),
+    preset: readPreset(fields.preset, `${prefix}preset`),
   };
 }
 
