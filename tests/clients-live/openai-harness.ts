@@ -1,5 +1,6 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { LOCAL_SHELL_NAME, namespacedName } from '../../src/openai/responses/offered-tools';
 import { API_KEY, startHarness, type Harness } from '../helpers/gateway-harness';
 
 /**
@@ -18,6 +19,16 @@ export interface RecordedRequest {
   body: unknown;
   /** The gateway's status, for a reader of the fixture. */
   status?: number;
+  /** What the gateway answered, so a replay can script the same model answer and map ids. */
+  answer?: RecordedAnswer;
+}
+
+export interface RecordedAnswer {
+  /** The model's tool calls, by the names the model was offered (what the simulator must write). */
+  calls: { name: string; arguments: string }[];
+  /** Responses only: the response id and its output items' ids and types, in order. */
+  responseId?: string;
+  items?: { id: string; type: string }[];
 }
 
 /** Headers that shape the answer; authorization and cookies never leave the machine. */
@@ -65,6 +76,7 @@ export async function startOpenAiStack(): Promise<OpenAiStack> {
         signal: request.signal,
       });
       recorded.status = answer.status;
+      if (answer.ok) void answer.clone().text().then((text) => (recorded.answer = summariseAnswer(text)));
       return answer;
     },
   });
@@ -78,6 +90,50 @@ export async function startOpenAiStack(): Promise<OpenAiStack> {
       await harness.stop();
     },
   };
+}
+
+type OutputItem = { id: string; type: string; name?: string; namespace?: string; arguments?: string; input?: string; action?: Record<string, unknown> };
+
+/** The call as the model wrote it: namespaced tools flattened, custom and local_shell inputs as arguments. */
+const modelCall = (item: OutputItem) => {
+  if (item.type === 'custom_tool_call') return { name: item.name!, arguments: JSON.stringify({ input: item.input }) };
+  if (item.type === 'local_shell_call') {
+    const { type: _exec, ...action } = item.action ?? {};
+    return { name: LOCAL_SHELL_NAME, arguments: JSON.stringify(action) };
+  }
+  return { name: item.namespace ? namespacedName(item.namespace, item.name!) : item.name!, arguments: item.arguments ?? '{}' };
+};
+
+const CALL_TYPES = new Set(['function_call', 'custom_tool_call', 'local_shell_call']);
+
+function summariseResponse(response: { id: string; output: OutputItem[] }): RecordedAnswer {
+  return {
+    calls: response.output.filter((item) => CALL_TYPES.has(item.type)).map(modelCall),
+    responseId: response.id,
+    items: response.output.map((item) => ({ id: item.id, type: item.type })),
+  };
+}
+
+type ChatToolCall = { index?: number; function?: { name?: string; arguments?: string } };
+
+/** Reads a JSON or SSE answer of /v1/responses or /v1/chat/completions. */
+export function summariseAnswer(text: string): RecordedAnswer | undefined {
+  const events = text.trimStart().startsWith('{')
+    ? [JSON.parse(text)]
+    : text.split('\n').filter((line) => line.startsWith('data: ') && line !== 'data: [DONE]').map((line) => JSON.parse(line.slice(6)));
+  const completed = events.find((event) => event.type === 'response.completed')?.response ?? (events[0]?.object === 'response' ? events[0] : null);
+  if (completed) return summariseResponse(completed);
+  const calls: { name: string; arguments: string }[] = [];
+  for (const event of events) {
+    const choice = event.choices?.[0];
+    for (const call of (choice?.message?.tool_calls ?? choice?.delta?.tool_calls ?? []) as ChatToolCall[]) {
+      const index = call.index ?? calls.length;
+      calls[index] ??= { name: '', arguments: '' };
+      calls[index]!.name += call.function?.name ?? '';
+      calls[index]!.arguments += call.function?.arguments ?? '';
+    }
+  }
+  return { calls };
 }
 
 /** The version of an installed client package, from its package.json. */
@@ -102,7 +158,7 @@ export function saveFixture(client: string, version: string, sessions: RecordedR
     client,
     version,
     sessions: sessions.map((requests) =>
-      requests.filter(isApiCall).map(({ method, path, headers, body }) => ({ method, path: path.replace(/^\/+/, '/'), headers, body })),
+      requests.filter(isApiCall).map(({ method, path, headers, body, answer }) => ({ method, path: path.replace(/^\/+/, '/'), headers, body, answer })),
     ),
   };
   writeFileSync(file, `${JSON.stringify(fixture, null, 2)}\n`);
