@@ -4,11 +4,14 @@ import { findModel } from '../../catalog/models';
 import { buildConversationRequest } from '../../conversation/conversation-request';
 import { ConversationRunner } from '../../conversation/conversation-runner';
 import type { TurnDependencies } from '../../conversation/open-upstream-turn';
-import { collectConversation, streamConversation } from '../../conversation/stream-pipeline';
+import type { AnswerPiece } from '../../conversation/answer-assembler';
+import { asApiError, collectConversation, streamConversation } from '../../conversation/stream-pipeline';
 import { ApiError } from '../errors';
 import { modelNotFound } from '../models-routes';
 import { ChunkBuilder } from './chunk-builder';
-import { completionBody } from './collect-response';
+import { AnswerLimits } from './answer-limits';
+import { completionBody, limitedAnswer } from './collect-response';
+import { fromLegacyFunctions, usesLegacyFunctions } from './legacy-functions';
 import { ChatCompletionRequestSchema } from './request-schema';
 import { ChatStreamEncoder } from './stream-response';
 import { validateChatRequest } from './validate';
@@ -32,9 +35,11 @@ export function chatRoutes(deps: ChatDependencies) {
 
   return new Elysia({ name: 'openai-chat' }).post(
     '/v1/chat/completions',
-    async ({ body, request }) => {
+    async ({ body: rawBody, request }) => {
       const startedAt = Date.now();
       deps.guard(request);
+      const legacyFunctions = usesLegacyFunctions(rawBody);
+      const body = fromLegacyFunctions(rawBody);
       validateChatRequest(body);
       const model = findModel(body.model);
       if (!model) throw modelNotFound(body.model);
@@ -56,26 +61,50 @@ export function chatRoutes(deps: ChatDependencies) {
         modelLabel: body.model,
       });
 
+      const limits = new AnswerLimits(body.stop, body.max_completion_tokens ?? body.max_tokens);
+
       if (body.stream ?? config.app.stream) {
-        const chunks = new ChunkBuilder(identity.id, identity.created, identity.model, conversationRequest.reasoning, {
+        const modelHash = {
           get modelHash() {
             return conversation.answer.modelHash;
           },
-        });
+        };
+        const chunks = new ChunkBuilder(identity.id, identity.created, identity.model, conversationRequest.reasoning, modelHash, legacyFunctions);
         return streamConversation({
           conversation,
-          encoder: new ChatStreamEncoder(chunks, () => ({
-            hasToolCalls: conversation.answer.toolCalls.length > 0,
-            usage: body.stream_options?.include_usage === true ? conversation.usage() : null,
-          })),
+          encoder: new ChatStreamEncoder(
+            chunks,
+            () => ({ usage: body.stream_options?.include_usage === true ? conversation.usage() : null }),
+            limits,
+            legacyFunctions,
+          ),
           keepaliveMs: config.chat.keepalive_interval * 1000,
           clientSignal: request.signal,
           logger: deps.logger,
         });
       }
 
-      await collectConversation(conversation);
-      return completionBody(identity, conversation.answer, conversationRequest.reasoning, conversation.usage());
+      if (!limits.active) {
+        await collectConversation(conversation);
+        return completionBody(identity, conversation.answer, conversationRequest.reasoning, conversation.usage(), { legacyFunctions });
+      }
+      const passed: AnswerPiece[] = [];
+      try {
+        for (let pieces = await conversation.next(); pieces !== null; pieces = await conversation.next()) {
+          passed.push(...limits.push(pieces));
+          if (limits.ended) {
+            conversation.stopEarly();
+            break;
+          }
+        }
+      } catch (error) {
+        conversation.cancel();
+        throw asApiError(error);
+      }
+      passed.push(...limits.finish());
+      const answer = limitedAnswer(conversation.answer, passed);
+      const finishReason = limits.finishReason === 'length' ? 'length' : undefined;
+      return completionBody(identity, answer, conversationRequest.reasoning, conversation.usage(), { legacyFunctions, finishReason });
     },
     {
       body: ChatCompletionRequestSchema,
