@@ -124,3 +124,37 @@ describe('legacy functions / function_call', () => {
     expect(upstreamMessage(0)).toContain('get_time');
   });
 });
+
+describe('fields and tool types Grok cannot serve', () => {
+  test('are dropped and named in x-grok2api-ignored, not refused', async () => {
+    harness.simulator.script({ answer: 'fine' });
+    const response = await harness.api('/v1/chat/completions', {
+      method: 'POST',
+      body: JSON.stringify({
+        model: 'grok-4.1-fast',
+        messages: [{ role: 'user', content: 'go' }],
+        n: 2,
+        logprobs: true,
+        tools: [{ type: 'web_search_preview' }, { function: { name: 'untyped_but_function' } }],
+        tool_choice: { type: 'web_search_preview' },
+      }),
+    });
+    expect(response.status).toBe(200);
+    const ignored = response.headers.get('x-grok2api-ignored') ?? '';
+    for (const note of ['n=2 answered with one choice', 'logprobs not available', 'tools[0] web_search_preview dropped', 'tool_choice web_search_preview treated as auto']) {
+      expect(ignored).toContain(note);
+    }
+    expect(upstreamMessage(0)).toContain('### untyped_but_function');
+  });
+
+  test('malformed input is still a 400 in OpenAI shape', async () => {
+    const response = await harness.api('/v1/chat/completions', {
+      method: 'POST',
+      body: JSON.stringify({ model: 'grok-4.1-fast', messages: [{ role: 'tool', tool_call_id: 'call_x', content: 'orphan' }, { role: 'user' }] }),
+    });
+    expect(response.status).toBe(400);
+    const error = ((await response.json()) as { error: { type: string; param: string } }).error;
+    expect(error.type).toBe('invalid_request_error');
+    expect(error.param).toStartWith('messages.');
+  });
+});

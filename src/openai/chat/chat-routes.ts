@@ -12,6 +12,7 @@ import { ChunkBuilder } from './chunk-builder';
 import { AnswerLimits } from './answer-limits';
 import { completionBody, limitedAnswer } from './collect-response';
 import { fromLegacyFunctions, usesLegacyFunctions } from './legacy-functions';
+import { withoutUnservedFields } from './served-fields';
 import { ChatCompletionRequestSchema } from './request-schema';
 import { ChatStreamEncoder } from './stream-response';
 import { validateChatRequest } from './validate';
@@ -39,7 +40,7 @@ export function chatRoutes(deps: ChatDependencies) {
       const startedAt = Date.now();
       deps.guard(request);
       const legacyFunctions = usesLegacyFunctions(rawBody);
-      const body = fromLegacyFunctions(rawBody);
+      const body = withoutUnservedFields(fromLegacyFunctions(rawBody));
       validateChatRequest(body);
       const model = findModel(body.model);
       if (!model) throw modelNotFound(body.model);
