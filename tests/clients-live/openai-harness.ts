@@ -34,8 +34,13 @@ export interface RecordedAnswer {
 /** Headers that shape the answer; authorization and cookies never leave the machine. */
 const KEPT_HEADERS = ['content-type', 'accept', 'openai-beta', 'user-agent', 'x-stainless-lang', 'x-stainless-package-version'];
 
+/** Decides the model's next answer from the request a client sent; undefined = the simulator's default answer. */
+export type Responder = (request: RecordedRequest) => string | undefined;
+
 export interface OpenAiStack {
   harness: Harness;
+  /** Set by a test: scripts each request's answer just before it is forwarded. */
+  respond: Responder | null;
   /** The recording hop's base URL (no /v1). */
   url: string;
   apiKey: string;
@@ -46,6 +51,10 @@ export interface OpenAiStack {
 export async function startOpenAiStack(): Promise<OpenAiStack> {
   const harness = await startHarness({ accounts: [{ token: 'account-super-1', tier: 'super' }] });
   const requests: RecordedRequest[] = [];
+  // Requests are forwarded one at a time (the next waits until the previous answer has ended), so
+  // each is scripted just before it reaches the simulator, whatever else the client sends alongside.
+  let queue: Promise<void> = Promise.resolve();
+  const stack = { respond: null as Responder | null };
   const proxy = Bun.serve({
     port: 0,
     hostname: '127.0.0.1',
@@ -69,19 +78,35 @@ export async function startOpenAiStack(): Promise<OpenAiStack> {
       const forwarded = new Headers(request.headers);
       forwarded.delete('host');
       forwarded.delete('content-length');
-      const answer = await fetch(`${harness.server.url}${url.pathname}${url.search}`, {
-        method: request.method,
-        headers: forwarded,
-        body: text || undefined,
-        signal: request.signal,
-      });
-      recorded.status = answer.status;
-      if (answer.ok) void answer.clone().text().then((text) => (recorded.answer = summariseAnswer(text)));
-      return answer;
+      let release = () => {};
+      const previous = queue;
+      queue = new Promise<void>((resolve) => (release = resolve));
+      await previous;
+      try {
+        const scripted = stack.respond?.(recorded);
+        if (scripted !== undefined) harness.simulator.script({ answer: scripted });
+        const answer = await fetch(`${harness.server.url}${url.pathname}${url.search}`, {
+          method: request.method,
+          headers: forwarded,
+          body: text || undefined,
+          signal: request.signal,
+        });
+        recorded.status = answer.status;
+        return new Response(recordingBody(answer, recorded, release), { status: answer.status, headers: answer.headers });
+      } catch (error) {
+        release();
+        throw error;
+      }
     },
   });
   return {
     harness,
+    get respond() {
+      return stack.respond;
+    },
+    set respond(responder: Responder | null) {
+      stack.respond = responder;
+    },
     url: `http://127.0.0.1:${proxy.port}`,
     apiKey: API_KEY,
     requests,
@@ -90,6 +115,34 @@ export async function startOpenAiStack(): Promise<OpenAiStack> {
       await harness.stop();
     },
   };
+}
+
+/** Passes the answer through, keeps its text for the fixture, and frees the queue when it ends. */
+function recordingBody(answer: Response, recorded: RecordedRequest, release: () => void): ReadableStream<Uint8Array> | null {
+  if (!answer.body) {
+    release();
+    return null;
+  }
+  const reader = answer.body.getReader();
+  const decoder = new TextDecoder();
+  let text = '';
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      const { done, value } = await reader.read();
+      if (done) {
+        if (answer.ok) recorded.answer = summariseAnswer(text);
+        release();
+        controller.close();
+        return;
+      }
+      text += decoder.decode(value, { stream: true });
+      controller.enqueue(value);
+    },
+    cancel(reason) {
+      release();
+      return reader.cancel(reason);
+    },
+  });
 }
 
 type OutputItem = { id: string; type: string; name?: string; namespace?: string; arguments?: string; input?: string; action?: Record<string, unknown> };
@@ -167,3 +220,25 @@ export function saveFixture(client: string, version: string, sessions: RecordedR
 /** The simulator answer that makes the emulated model call a tool. */
 export const toolCallAnswer = (name: string, args: object, before = '') =>
   `${before}<tool_call>{"name":${JSON.stringify(name)},"arguments":${JSON.stringify(args)}}</tool_call>`;
+
+type AnyBody = { tools?: { name?: string; function?: { name?: string } }[]; messages?: { role: string }[]; input?: unknown };
+
+/** Whether the request offers a tool of that name (chat or Responses shape). */
+export const offersTool = (request: RecordedRequest, name: string): boolean =>
+  ((request.body as AnyBody | null)?.tools ?? []).some((tool) => (tool.function?.name ?? tool.name) === name);
+
+/** Whether the request already carries a tool result (chat `tool` message or Responses `function_call_output`). */
+export const hasToolResult = (request: RecordedRequest): boolean => {
+  const body = request.body as AnyBody | null;
+  if (body?.messages?.some((message) => message.role === 'tool')) return true;
+  return Array.isArray(body?.input) && (body.input as { type?: string }[]).some((item) => item.type?.endsWith('_output'));
+};
+
+/**
+ * A tool round trip: the request that offers `tool` gets a call to it; once the result is back,
+ * the final answer. Requests without the tool (titles, summaries) get the simulator's default.
+ */
+export const roundTrip = (tool: string, args: object, finalAnswer: string): Responder => (request) => {
+  if (!offersTool(request, tool)) return undefined;
+  return hasToolResult(request) ? finalAnswer : toolCallAnswer(tool, args, 'On it.\n');
+};
