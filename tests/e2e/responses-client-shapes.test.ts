@@ -50,6 +50,7 @@ describe('namespace tools (Codex CLI multi_agent)', () => {
     expect(ignored).toContain('tools[0] namespace multi_agent_v1 flattened');
     expect(upstreamMessage(0)).toContain('### multi_agent_v1__spawn_agent');
     expect(upstreamMessage(0)).toContain('### multi_agent_v1__close_agent');
+    expect(upstreamMessage(0)).toContain('(multi_agent_v1: Tools for sub-agents.) Starts an agent.');
     const item = body.output.find((entry) => entry.type === 'function_call')!;
     expect(item).toMatchObject({ name: 'spawn_agent', namespace: 'multi_agent_v1', arguments: '{"message":"go"}', status: 'completed' });
   });
@@ -74,6 +75,18 @@ describe('namespace tools (Codex CLI multi_agent)', () => {
     expect(upstreamMessage(1)).toContain('multi_agent_v1__close_agent');
     expect(upstreamMessage(1)).toContain('closed');
   });
+});
+
+test('a custom tool inside a namespace comes back as custom_tool_call with its namespace', async () => {
+  harness.simulator.script({ answer: call('editing__apply_patch', { input: 'P' }) });
+  const tools = [{ type: 'namespace', name: 'editing', description: 'Edits.', tools: [{ type: 'custom', name: 'apply_patch' }] }];
+  const first = await create({ input: 'patch', tools });
+  const item = first.body.output.find((entry) => entry.type === 'custom_tool_call')!;
+  expect(item).toMatchObject({ name: 'apply_patch', namespace: 'editing', input: 'P' });
+  harness.simulator.script({ answer: 'Patched.' });
+  const next = await create({ tools, previous_response_id: first.body.id, input: [{ type: 'custom_tool_call_output', call_id: item.call_id, output: 'ok' }] });
+  expect(next.status).toBe(200);
+  expect(upstreamMessage(1)).toContain('editing__apply_patch');
 });
 
 describe('custom, local_shell, chat-style and hosted tools', () => {

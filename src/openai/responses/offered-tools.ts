@@ -16,7 +16,7 @@ import type { NamespaceMember, ResponsesTool } from './request-schema';
 
 export type ToolOrigin =
   | { kind: 'function'; name: string; namespace?: string }
-  | { kind: 'custom'; name: string }
+  | { kind: 'custom'; name: string; namespace?: string }
   | { kind: 'local_shell' };
 
 export interface OfferedTools {
@@ -78,18 +78,22 @@ class ToolCollector {
     if (name) this.origins.set(name, origin);
   }
 
-  member(tool: NamespaceMember, namespace: string, param: string): void {
+  member(tool: NamespaceMember, namespace: string, namespaceDescription: string | null | undefined, param: string): void {
     if (!tool.name) throw invalidRequest('Each tool in a namespace must have a name', `${param}.name`, 'missing_function_name');
     if (!TOOL_NAME_PATTERN.test(tool.name)) {
       throw invalidRequest(`Tool name '${tool.name}' is invalid: it must match ${TOOL_NAME_PATTERN.source}`, `${param}.name`, 'invalid_function_name');
     }
     const flat = namespacedName(namespace, tool.name);
+    // The model sees each tool alone, so it gets the namespace's description as context.
+    const description = [namespaceDescription ? `(${namespace}: ${namespaceDescription.trim()})` : '', tool.description?.trim() ?? '']
+      .filter(Boolean)
+      .join(' ');
     if (tool.type === 'custom') {
-      this.add(flat, tool.description, customParameters(tool.format), { kind: 'custom', name: tool.name }, param);
+      this.add(flat, description, customParameters(tool.format), { kind: 'custom', name: tool.name, namespace }, param);
       return;
     }
     checkObjectSchema(tool.parameters, param);
-    this.add(flat, tool.description, tool.parameters, { kind: 'function', name: tool.name, namespace }, param);
+    this.add(flat, description, tool.parameters, { kind: 'function', name: tool.name, namespace }, param);
   }
 }
 
@@ -106,7 +110,7 @@ const offerOne = (collector: ToolCollector, tool: ResponsesTool, index: number):
   } else if (tool.type === 'namespace') {
     const namespace = tool.name ?? '';
     if (!namespace) throw invalidRequest('A namespace tool must have a name', `${param}.name`, 'missing_namespace_name');
-    (tool.tools ?? []).forEach((member, inner) => collector.member(member, namespace, `${param}.tools.${inner}`));
+    (tool.tools ?? []).forEach((member, inner) => collector.member(member, namespace, tool.description, `${param}.tools.${inner}`));
     noteIgnored(`tools[${index}] namespace ${namespace} flattened`);
   } else if (BUILT_IN_SEARCH.test(tool.type)) {
     // Served by Grok's own web search.

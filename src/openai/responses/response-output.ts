@@ -15,7 +15,7 @@ export type OutputItem =
   | { id: string; type: 'reasoning'; summary: { type: 'summary_text'; text: string }[]; status?: string }
   | { id: string; type: 'message'; role: 'assistant'; status: string; content: { type: 'output_text'; text: string; annotations: unknown[]; logprobs: unknown[] }[] }
   | { id: string; type: 'function_call'; status: string; call_id: string; name: string; arguments: string; namespace?: string }
-  | { id: string; type: 'custom_tool_call'; status: string; call_id: string; name: string; input: string }
+  | { id: string; type: 'custom_tool_call'; status: string; call_id: string; name: string; input: string; namespace?: string }
   | { id: string; type: 'local_shell_call'; status: string; call_id: string; action: LocalShellAction };
 
 export interface LocalShellAction {
@@ -96,15 +96,7 @@ export class ResponseOutput {
 
   /** A function call streams its arguments; custom and local_shell calls are announced when complete. */
   private startCall(piece: Extract<AnswerPiece, { type: 'tool_call_start' }>, events: OutputEvent[]): void {
-    const origin = this.origins.get(piece.name) ?? { kind: 'function', name: piece.name };
-    const status = 'in_progress';
-    let item: CallItem;
-    if (origin.kind === 'custom') item = { id: itemId('ctc'), type: 'custom_tool_call', status, call_id: piece.id, name: origin.name, input: '' };
-    else if (origin.kind === 'local_shell') item = { id: itemId('lsh'), type: 'local_shell_call', status, call_id: piece.id, action: shellAction({}) };
-    else {
-      item = { id: itemId('fc'), type: 'function_call', status, call_id: piece.id, name: origin.name, arguments: '' };
-      if (origin.namespace) item.namespace = origin.namespace;
-    }
+    const item = callItem(this.origins.get(piece.name) ?? { kind: 'function', name: piece.name }, piece.id);
     this.calls.set(piece.index, item);
     this.items.push(item);
     if (item.type === 'function_call') events.push({ type: 'response.output_item.added', output_index: this.indexOf(item), item: { ...item } });
@@ -193,6 +185,15 @@ export class ResponseOutput {
     );
   }
 }
+
+/** The item a call starts as, in the type of the tool the client declared. */
+const callItem = (origin: ToolOrigin, callId: string): CallItem => {
+  const status = 'in_progress';
+  if (origin.kind === 'local_shell') return { id: itemId('lsh'), type: 'local_shell_call', status, call_id: callId, action: shellAction({}) };
+  const namespace = origin.namespace ? { namespace: origin.namespace } : {};
+  if (origin.kind === 'custom') return { id: itemId('ctc'), type: 'custom_tool_call', status, call_id: callId, name: origin.name, input: '', ...namespace };
+  return { id: itemId('fc'), type: 'function_call', status, call_id: callId, name: origin.name, arguments: '', ...namespace };
+};
 
 const parseArguments = (text: string): Record<string, unknown> => parseLenientObject(text) ?? {};
 

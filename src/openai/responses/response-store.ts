@@ -42,7 +42,7 @@ const historyCall = (item: OutputItem): HistoryToolCall | null => {
     case 'function_call':
       return call(item.call_id, item.namespace ? namespacedName(item.namespace, item.name) : item.name, item.arguments);
     case 'custom_tool_call':
-      return call(item.call_id, item.name, JSON.stringify({ input: item.input }));
+      return call(item.call_id, item.namespace ? namespacedName(item.namespace, item.name) : item.name, JSON.stringify({ input: item.input }));
     case 'local_shell_call': {
       const { type: _exec, ...action } = item.action;
       return call(item.call_id, LOCAL_SHELL_NAME, JSON.stringify(action));
