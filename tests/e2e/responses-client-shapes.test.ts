@@ -172,6 +172,17 @@ describe('custom, local_shell, chat-style and hosted tools', () => {
   });
 });
 
+test('tool_choice of a hosted tool or allowed_tools is treated as auto and noted; custom and local_shell choices force the tool', async () => {
+  harness.simulator.script({ answer: 'ok' });
+  const allowed = await create({ input: 'hi', tools: [{ type: 'local_shell' }], tool_choice: { type: 'allowed_tools', mode: 'auto', tools: [] } });
+  expect(allowed.status).toBe(200);
+  expect(allowed.ignored).toContain('tool_choice allowed_tools treated as auto');
+  harness.simulator.script({ answer: call('local_shell', { command: ['true'] }) });
+  const forced = await create({ input: 'run', tools: [{ type: 'local_shell' }], tool_choice: { type: 'local_shell' } });
+  expect(upstreamMessage(1)).toContain('You MUST call the tool "local_shell"');
+  expect(forced.body.output.some((entry) => entry.type === 'local_shell_call')).toBe(true);
+});
+
 describe('history items', () => {
   test('item_reference resolves stored message and call items by id; a reasoning reference is skipped', async () => {
     harness.simulator.script({ thinking: 'Let me look.', answer: `Looking it up.\n${call('lookup', { q: 'x' })}` });
