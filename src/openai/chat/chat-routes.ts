@@ -70,7 +70,8 @@ export function chatRoutes(deps: ChatDependencies) {
             return conversation.answer.modelHash;
           },
         };
-        const chunks = new ChunkBuilder(identity.id, identity.created, identity.model, conversationRequest.reasoning, modelHash, legacyFunctions);
+        const { id, created, model: label } = identity;
+        const chunks = new ChunkBuilder(id, created, label, conversationRequest.reasoning, modelHash, legacyFunctions);
         return streamConversation({
           conversation,
           encoder: new ChatStreamEncoder(
@@ -87,7 +88,8 @@ export function chatRoutes(deps: ChatDependencies) {
 
       if (!limits.active) {
         await collectConversation(conversation);
-        return completionBody(identity, conversation.answer, conversationRequest.reasoning, conversation.usage(), { legacyFunctions });
+        const usage = conversation.usage();
+        return completionBody(identity, conversation.answer, conversationRequest.reasoning, usage, { legacyFunctions });
       }
       const passed: AnswerPiece[] = [];
       try {
@@ -105,7 +107,8 @@ export function chatRoutes(deps: ChatDependencies) {
       passed.push(...limits.finish());
       const answer = limitedAnswer(conversation.answer, passed);
       const finishReason = limits.finishReason === 'length' ? 'length' : undefined;
-      return completionBody(identity, answer, conversationRequest.reasoning, conversation.usage(), { legacyFunctions, finishReason });
+      const shape = { legacyFunctions, finishReason };
+      return completionBody(identity, answer, conversationRequest.reasoning, conversation.usage(), shape);
     },
     {
       body: ChatCompletionRequestSchema,

@@ -52,8 +52,11 @@ export class ChunkBuilder {
       }
       if (closing) chunks.push(this.chunk({ content: closing }));
       if (this.legacyFunctions) {
-        if (piece.type === 'tool_call_start') chunks.push(this.chunk({ function_call: { name: piece.name, arguments: '' } }));
-        else if (piece.type === 'tool_call_arguments') chunks.push(this.chunk({ function_call: { arguments: piece.delta } }));
+        if (piece.type === 'tool_call_start') {
+          chunks.push(this.chunk({ function_call: { name: piece.name, arguments: '' } }));
+        } else if (piece.type === 'tool_call_arguments') {
+          chunks.push(this.chunk({ function_call: { arguments: piece.delta } }));
+        }
         continue;
       }
       if (piece.type === 'tool_call_start') {

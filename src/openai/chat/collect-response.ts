@@ -19,14 +19,23 @@ export function limitedAnswer(assembler: CollectedAnswer, pieces: AnswerPiece[])
   let content = '';
   for (const piece of pieces) {
     if (piece.type === 'content') content += piece.text;
-    else if (piece.type === 'tool_call_start') calls.set(piece.index, { id: piece.id, name: piece.name, arguments: '' });
+    else if (piece.type === 'tool_call_start') {
+      calls.set(piece.index, { id: piece.id, name: piece.name, arguments: '' });
+    }
     else if (piece.type === 'tool_call_arguments') calls.get(piece.index)!.arguments += piece.delta;
   }
-  return { content: content.trim(), reasoning: assembler.reasoning, toolCalls: [...calls.values()], modelHash: assembler.modelHash };
+  const toolCalls = [...calls.values()];
+  return { content: content.trim(), reasoning: assembler.reasoning, toolCalls, modelHash: assembler.modelHash };
 }
 
 /** The `chat.completion` object for a collected answer. */
-export function completionBody(identity: CompletionIdentity, answer: CollectedAnswer, reasoning: ReasoningOutput, usage: object, shape: CompletionShape = {}) {
+export function completionBody(
+  identity: CompletionIdentity,
+  answer: CollectedAnswer,
+  reasoning: ReasoningOutput,
+  usage: object,
+  shape: CompletionShape = {},
+) {
   const hasToolCalls = answer.toolCalls.length > 0;
   let content: string | null = answer.content;
   if (reasoning === 'think_tags' && answer.reasoning) content = `<think>\n${answer.reasoning}\n</think>\n${content}`;
@@ -43,7 +52,8 @@ export function completionBody(identity: CompletionIdentity, answer: CollectedAn
       function: { name: call.name, arguments: call.arguments },
     }));
   }
-  const finishReason = shape.finishReason ?? (hasToolCalls ? (shape.legacyFunctions ? 'function_call' : 'tool_calls') : 'stop');
+  const callsFinish = shape.legacyFunctions ? 'function_call' : 'tool_calls';
+  const finishReason = shape.finishReason ?? (hasToolCalls ? callsFinish : 'stop');
   return {
     id: identity.id,
     object: 'chat.completion',

@@ -9,7 +9,8 @@ import type { ChatCompletionRequest } from './request-schema';
 export function withoutUnservedFields(body: ChatCompletionRequest): ChatCompletionRequest {
   if ((body.n ?? 1) > 1) noteIgnored(`n=${body.n} answered with one choice`);
   if (body.logprobs) noteIgnored('logprobs not available');
-  if (body.response_format && body.response_format.type !== 'text') noteIgnored(`response_format ${body.response_format.type} not enforced`);
+  const format = body.response_format?.type;
+  if (format && format !== 'text') noteIgnored(`response_format ${format} not enforced`);
   if (!body.tools?.length) return body;
   const tools = body.tools.flatMap((tool, index) => {
     if (tool.type === 'function' || (tool.type === undefined && tool.function)) return [{ ...tool, type: 'function' }];

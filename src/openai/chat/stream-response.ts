@@ -31,7 +31,8 @@ export class ChatStreamEncoder implements StreamEncoder {
   finish(): Uint8Array[] {
     const { usage } = this.result();
     const bytes = this.encode(this.limits.finish());
-    bytes.push(...this.chunks.finalChunk(finishReason(this.limits, this.hasToolCalls, this.legacyFunctions)).map(sseData));
+    const reason = finishReason(this.limits, this.hasToolCalls, this.legacyFunctions);
+    bytes.push(...this.chunks.finalChunk(reason).map(sseData));
     if (usage) bytes.push(sseData({ ...this.chunks.chunk({}), choices: [], usage }));
     bytes.push(SSE_DONE);
     return bytes;

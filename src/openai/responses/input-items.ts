@@ -23,7 +23,10 @@ const ID_PREFIXES: Record<string, string> = {
 
 const newItemId = (type: string) => `${ID_PREFIXES[type] ?? 'item'}_${randomBytes(12).toString('hex')}`;
 
-const textPart = (role: string | undefined, text: string) => ({ type: role === 'assistant' ? 'output_text' : 'input_text', text });
+const textPart = (role: string | undefined, text: string) => ({
+  type: role === 'assistant' ? 'output_text' : 'input_text',
+  text,
+});
 
 const listedItem = (item: InputItem, referenced: ReferencedItems): StoredItem | null => {
   const type = item.type ?? (item.role ? 'message' : 'unknown');
@@ -38,7 +41,10 @@ const listedItem = (item: InputItem, referenced: ReferencedItems): StoredItem | 
 
 export function inputItemsOf(input: ResponsesRequest['input'], referenced: ReferencedItems): StoredItem[] {
   if (input === undefined) return [];
-  if (typeof input === 'string') return [{ id: newItemId('message'), type: 'message', role: 'user', status: 'completed', content: [textPart('user', input)] }];
+  if (typeof input === 'string') {
+    const content = [textPart('user', input)];
+    return [{ id: newItemId('message'), type: 'message', role: 'user', status: 'completed', content }];
+  }
   return input.map((item) => listedItem(item, referenced)).filter((item) => item !== null);
 }
 
@@ -52,17 +58,29 @@ export interface InputItemsQuery {
 /** OpenAI's list page: `desc` (newest first) by default, 20 items, `after`/`before` cursors by item id. */
 export function inputItemsPage(items: StoredItem[], query: InputItemsQuery) {
   const limit = query.limit === undefined ? 20 : Number(query.limit);
-  if (!Number.isInteger(limit) || limit < 1 || limit > 100) throw invalidRequest('limit must be an integer between 1 and 100', 'limit', 'invalid_limit');
+  if (!Number.isInteger(limit) || limit < 1 || limit > 100) {
+    throw invalidRequest('limit must be an integer between 1 and 100', 'limit', 'invalid_limit');
+  }
   const order = query.order ?? 'desc';
-  if (order !== 'asc' && order !== 'desc') throw invalidRequest("order must be 'asc' or 'desc'", 'order', 'invalid_order');
+  if (order !== 'asc' && order !== 'desc') {
+    throw invalidRequest("order must be 'asc' or 'desc'", 'order', 'invalid_order');
+  }
   let ordered = order === 'asc' ? items : [...items].reverse();
   for (const [field, keep] of [['after', 'rest'], ['before', 'head']] as const) {
     const cursor = query[field];
     if (cursor === undefined) continue;
     const index = ordered.findIndex((item) => item.id === cursor);
-    if (index === -1) throw invalidRequest(`No input item with id '${cursor}' in this response.`, field, 'invalid_cursor');
+    if (index === -1) {
+      throw invalidRequest(`No input item with id '${cursor}' in this response.`, field, 'invalid_cursor');
+    }
     ordered = keep === 'rest' ? ordered.slice(index + 1) : ordered.slice(0, index);
   }
   const data = ordered.slice(0, limit);
-  return { object: 'list', data, first_id: data[0]?.id ?? null, last_id: data.at(-1)?.id ?? null, has_more: ordered.length > limit };
+  return {
+    object: 'list',
+    data,
+    first_id: data[0]?.id ?? null,
+    last_id: data.at(-1)?.id ?? null,
+    has_more: ordered.length > limit,
+  };
 }

@@ -23,11 +23,11 @@ export interface OfferedTools {
   definitions: ToolDefinition[];
   /** Model-facing name → what the client declared. */
   origins: Map<string, ToolOrigin>;
+  /** By offered index: the request field that declared each tool, for error params. */
+  params: string[];
 }
 
 const BUILT_IN_SEARCH = /^web_search/;
-/** Hosted tools that run on OpenAI's side; Grok has no equivalent a client could rely on. */
-const HOSTED = /^(file_search|code_interpreter|image_generation|mcp|computer_use|computer|tool_search|apply_patch|shell)/;
 
 export const LOCAL_SHELL_NAME = 'local_shell';
 
@@ -35,7 +35,11 @@ export const LOCAL_SHELL_NAME = 'local_shell';
 const LOCAL_SHELL_PARAMETERS = {
   type: 'object',
   properties: {
-    command: { type: 'array', items: { type: 'string' }, description: 'The program and its arguments, e.g. ["bash","-lc","ls"].' },
+    command: {
+      type: 'array',
+      items: { type: 'string' },
+      description: 'The program and its arguments, e.g. ["bash","-lc","ls"].',
+    },
     timeout_ms: { type: 'integer', description: 'Optional time limit in milliseconds.' },
     working_directory: { type: 'string', description: 'Optional directory to run in.' },
     env: { type: 'object', additionalProperties: { type: 'string' }, description: 'Optional environment variables.' },
@@ -60,68 +64,101 @@ export const namespacedName = (namespace: string, name: string): string => {
   return `${joined.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 55)}_${hash}`;
 };
 
-const checkObjectSchema = (parameters: Record<string, unknown> | null | undefined, param: string): void => {
+type Parameters = Record<string, unknown> | null | undefined;
+
+const checkObjectSchema = (parameters: Parameters, param: string): void => {
   if (parameters && parameters.type !== undefined && parameters.type !== 'object') {
-    throw invalidRequest("parameters must be a JSON schema with type 'object'", `${param}.parameters.type`, 'invalid_schema');
+    const message = "parameters must be a JSON schema with type 'object'";
+    throw invalidRequest(message, `${param}.parameters.type`, 'invalid_schema');
   }
 };
+
+const checkMemberName = (name: string | undefined, param: string): string => {
+  if (!name) {
+    throw invalidRequest('Each tool in a namespace must have a name', `${param}.name`, 'missing_function_name');
+  }
+  if (!TOOL_NAME_PATTERN.test(name)) {
+    const message = `Tool name '${name}' is invalid: it must match ${TOOL_NAME_PATTERN.source}`;
+    throw invalidRequest(message, `${param}.name`, 'invalid_function_name');
+  }
+  return name;
+};
+
+interface Offer {
+  name: string | undefined;
+  description: string | null | undefined;
+  parameters: Parameters;
+  origin: ToolOrigin;
+  /** The request field that declared the tool, for error params. */
+  param: string;
+}
 
 class ToolCollector {
   readonly definitions: ToolDefinition[] = [];
   readonly origins = new Map<string, ToolOrigin>();
-  /** Model-facing name → the request field that declared it, for error params. */
+  /** By offered index: the request field that declared each tool. */
   readonly params: string[] = [];
 
-  add(name: string | undefined, description: string | null | undefined, parameters: unknown, origin: ToolOrigin, param: string): void {
-    this.definitions.push({ type: 'function', function: { name, description, parameters: parameters as Record<string, unknown> | null | undefined } });
+  add({ name, description, parameters, origin, param }: Offer): void {
+    this.definitions.push({ type: 'function', function: { name, description, parameters } });
     this.params.push(param);
     if (name) this.origins.set(name, origin);
   }
 
-  member(tool: NamespaceMember, namespace: string, namespaceDescription: string | null | undefined, param: string): void {
-    if (!tool.name) throw invalidRequest('Each tool in a namespace must have a name', `${param}.name`, 'missing_function_name');
-    if (!TOOL_NAME_PATTERN.test(tool.name)) {
-      throw invalidRequest(`Tool name '${tool.name}' is invalid: it must match ${TOOL_NAME_PATTERN.source}`, `${param}.name`, 'invalid_function_name');
+  namespace(tool: ResponsesTool, param: string): string {
+    const namespace = tool.name ?? '';
+    if (!namespace) {
+      throw invalidRequest('A namespace tool must have a name', `${param}.name`, 'missing_namespace_name');
     }
-    const flat = namespacedName(namespace, tool.name);
     // The model sees each tool alone, so it gets the namespace's description as context.
-    const description = [namespaceDescription ? `(${namespace}: ${namespaceDescription.trim()})` : '', tool.description?.trim() ?? '']
-      .filter(Boolean)
-      .join(' ');
+    const context = tool.description ? `(${namespace}: ${tool.description.trim()})` : '';
+    (tool.tools ?? []).forEach((member, inner) => this.member(member, namespace, context, `${param}.tools.${inner}`));
+    return namespace;
+  }
+
+  private member(tool: NamespaceMember, namespace: string, context: string, param: string): void {
+    const name = checkMemberName(tool.name, param);
+    const flat = namespacedName(namespace, name);
+    const description = [context, tool.description?.trim() ?? ''].filter(Boolean).join(' ');
     if (tool.type === 'custom') {
-      this.add(flat, description, customParameters(tool.format), { kind: 'custom', name: tool.name, namespace }, param);
+      const origin: ToolOrigin = { kind: 'custom', name, namespace };
+      this.add({ name: flat, description, parameters: customParameters(tool.format), origin, param });
       return;
     }
     checkObjectSchema(tool.parameters, param);
-    this.add(flat, description, tool.parameters, { kind: 'function', name: tool.name, namespace }, param);
+    const origin: ToolOrigin = { kind: 'function', name, namespace };
+    this.add({ name: flat, description, parameters: tool.parameters, origin, param });
   }
 }
+
+const LOCAL_SHELL_DESCRIPTION = "Runs a shell command on the user's machine and returns its output.";
 
 const offerOne = (collector: ToolCollector, tool: ResponsesTool, index: number): void => {
   const param = `tools.${index}`;
   if (tool.type === 'function') {
-    const fields = tool.function ?? tool;
-    checkObjectSchema(fields.parameters, param);
-    collector.add(fields.name, fields.description, fields.parameters, { kind: 'function', name: fields.name ?? '' }, param);
+    const { name, description, parameters } = tool.function ?? tool;
+    checkObjectSchema(parameters, param);
+    collector.add({ name, description, parameters, origin: { kind: 'function', name: name ?? '' }, param });
   } else if (tool.type === 'custom') {
-    collector.add(tool.name, tool.description, customParameters(tool.format), { kind: 'custom', name: tool.name ?? '' }, param);
+    const origin: ToolOrigin = { kind: 'custom', name: tool.name ?? '' };
+    const parameters = customParameters(tool.format);
+    collector.add({ name: tool.name, description: tool.description, parameters, origin, param });
   } else if (tool.type === 'local_shell') {
-    collector.add(LOCAL_SHELL_NAME, 'Runs a shell command on the user\'s machine and returns its output.', LOCAL_SHELL_PARAMETERS, { kind: 'local_shell' }, param);
+    const origin: ToolOrigin = { kind: 'local_shell' };
+    const parameters = LOCAL_SHELL_PARAMETERS;
+    collector.add({ name: LOCAL_SHELL_NAME, description: LOCAL_SHELL_DESCRIPTION, parameters, origin, param });
   } else if (tool.type === 'namespace') {
-    const namespace = tool.name ?? '';
-    if (!namespace) throw invalidRequest('A namespace tool must have a name', `${param}.name`, 'missing_namespace_name');
-    (tool.tools ?? []).forEach((member, inner) => collector.member(member, namespace, tool.description, `${param}.tools.${inner}`));
+    const namespace = collector.namespace(tool, param);
     noteIgnored(`tools[${index}] namespace ${namespace} flattened`);
   } else if (BUILT_IN_SEARCH.test(tool.type)) {
     // Served by Grok's own web search.
-  } else if (HOSTED.test(tool.type)) {
-    noteIgnored(`tools[${index}] ${tool.type}${tool.server_label ? ` ${tool.server_label}` : ''} dropped`);
   } else {
-    noteIgnored(`tools[${index}] ${tool.type} dropped`);
+    // Hosted tools (and types newer than this gateway) have no client-side shape to emulate.
+    noteIgnored(`tools[${index}] ${tool.type}${tool.server_label ? ` ${tool.server_label}` : ''} dropped`);
   }
 };
 
-export function offeredTools(tools: ResponsesTool[] | undefined): OfferedTools & { params: string[] } {
+export function offeredTools(tools: ResponsesTool[] | undefined): OfferedTools {
   const collector = new ToolCollector();
   (tools ?? []).forEach((tool, index) => offerOne(collector, tool, index));
   return { definitions: collector.definitions, origins: collector.origins, params: collector.params };

@@ -29,7 +29,9 @@ export const InputItem = Type.Object({
   call_id: Type.Optional(Type.String()),
   name: Type.Optional(Type.String()),
   arguments: Type.Optional(Type.String()),
-  output: nullable(Type.Union([Type.String(), Type.Array(InputContentPart), Type.Record(Type.String(), Type.Unknown())])),
+  output: nullable(
+    Type.Union([Type.String(), Type.Array(InputContentPart), Type.Record(Type.String(), Type.Unknown())]),
+  ),
   /** function_call of a tool inside a `namespace` tool */
   namespace: nullable(Type.String()),
   /** custom_tool_call */
@@ -73,7 +75,11 @@ export const ResponsesTool = Type.Object({
 
 export const ResponsesToolChoice = Type.Union([
   Type.String(),
-  Type.Object({ type: Type.String(), name: Type.Optional(Type.String()), function: nullable(Type.Object({ name: Type.Optional(Type.String()) })) }),
+  Type.Object({
+    type: Type.String(),
+    name: Type.Optional(Type.String()),
+    function: nullable(Type.Object({ name: Type.Optional(Type.String()) })),
+  }),
 ]);
 
 export const ResponsesRequestSchema = Type.Object({

@@ -33,7 +33,13 @@ const echoTools = (tools: ResponsesRequest['tools']) =>
   (tools ?? []).map((tool) => {
     if (tool.type !== 'function') return { ...tool };
     const fields = tool.function ?? tool;
-    return { type: 'function', name: fields.name, description: fields.description ?? null, parameters: fields.parameters ?? null, strict: fields.strict ?? null };
+    return {
+      type: 'function',
+      name: fields.name,
+      description: fields.description ?? null,
+      parameters: fields.parameters ?? null,
+      strict: fields.strict ?? null,
+    };
   });
 
 export function responseObject(identity: ResponseIdentity, body: ResponsesRequest, state: ResponseState) {

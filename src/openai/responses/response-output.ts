@@ -14,9 +14,15 @@ import type { ToolOrigin } from './offered-tools';
 export type OutputItem =
   | { id: string; type: 'reasoning'; summary: { type: 'summary_text'; text: string }[]; status?: string }
   | { id: string; type: 'message'; role: 'assistant'; status: string; content: { type: 'output_text'; text: string; annotations: unknown[]; logprobs: unknown[] }[] }
-  | { id: string; type: 'function_call'; status: string; call_id: string; name: string; arguments: string; namespace?: string }
-  | { id: string; type: 'custom_tool_call'; status: string; call_id: string; name: string; input: string; namespace?: string }
-  | { id: string; type: 'local_shell_call'; status: string; call_id: string; action: LocalShellAction };
+  | (CallFields & { type: 'function_call'; name: string; arguments: string; namespace?: string })
+  | (CallFields & { type: 'custom_tool_call'; name: string; input: string; namespace?: string })
+  | (CallFields & { type: 'local_shell_call'; action: LocalShellAction });
+
+interface CallFields {
+  id: string;
+  status: string;
+  call_id: string;
+}
 
 export interface LocalShellAction {
   type: 'exec';
@@ -99,7 +105,9 @@ export class ResponseOutput {
     const item = callItem(this.origins.get(piece.name) ?? { kind: 'function', name: piece.name }, piece.id);
     this.calls.set(piece.index, item);
     this.items.push(item);
-    if (item.type === 'function_call') events.push({ type: 'response.output_item.added', output_index: this.indexOf(item), item: { ...item } });
+    if (item.type === 'function_call') {
+      events.push({ type: 'response.output_item.added', output_index: this.indexOf(item), item: { ...item } });
+    }
   }
 
   private endCall(index: number, events: OutputEvent[]): void {
@@ -107,7 +115,8 @@ export class ResponseOutput {
     item.status = 'completed';
     const output_index = this.indexOf(item);
     if (item.type === 'function_call') {
-      events.push({ type: 'response.function_call_arguments.done', item_id: item.id, output_index, name: item.name, arguments: item.arguments });
+      const { id: item_id, name, arguments: args } = item;
+      events.push({ type: 'response.function_call_arguments.done', item_id, output_index, name, arguments: args });
     } else {
       const parsed = parseArguments(this.heldArguments.get(index) ?? '');
       events.push({ type: 'response.output_item.added', output_index, item: { ...item, status: 'in_progress' } });
@@ -189,10 +198,13 @@ export class ResponseOutput {
 /** The item a call starts as, in the type of the tool the client declared. */
 const callItem = (origin: ToolOrigin, callId: string): CallItem => {
   const status = 'in_progress';
-  if (origin.kind === 'local_shell') return { id: itemId('lsh'), type: 'local_shell_call', status, call_id: callId, action: shellAction({}) };
+  if (origin.kind === 'local_shell') {
+    return { id: itemId('lsh'), type: 'local_shell_call', status, call_id: callId, action: shellAction({}) };
+  }
   const namespace = origin.namespace ? { namespace: origin.namespace } : {};
-  if (origin.kind === 'custom') return { id: itemId('ctc'), type: 'custom_tool_call', status, call_id: callId, name: origin.name, input: '', ...namespace };
-  return { id: itemId('fc'), type: 'function_call', status, call_id: callId, name: origin.name, arguments: '', ...namespace };
+  const named = { status, call_id: callId, name: origin.name, ...namespace };
+  if (origin.kind === 'custom') return { id: itemId('ctc'), type: 'custom_tool_call', input: '', ...named };
+  return { id: itemId('fc'), type: 'function_call', arguments: '', ...named };
 };
 
 const parseArguments = (text: string): Record<string, unknown> => parseLenientObject(text) ?? {};
@@ -204,7 +216,10 @@ const shellAction = (fields: Record<string, unknown>): LocalShellAction => {
     : typeof fields.command === 'string'
       ? ['bash', '-lc', fields.command]
       : [];
-  const env = fields.env && typeof fields.env === 'object' ? Object.fromEntries(Object.entries(fields.env).map(([key, value]) => [key, String(value)])) : {};
+  const env =
+    fields.env && typeof fields.env === 'object'
+      ? Object.fromEntries(Object.entries(fields.env).map(([key, value]) => [key, String(value)]))
+      : {};
   return {
     type: 'exec',
     command,

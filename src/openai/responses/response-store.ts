@@ -37,12 +37,17 @@ interface IndexedItem {
 
 /** A call item as the model saw it: the offered (flat) name and JSON arguments. */
 const historyCall = (item: OutputItem): HistoryToolCall | null => {
-  const call = (id: string, name: string, args: string) => ({ id, type: 'function', function: { name, arguments: args } });
+  const call = (id: string, name: string, args: string) => ({
+    id,
+    type: 'function',
+    function: { name, arguments: args },
+  });
+  const flatName = (name: string, namespace?: string) => (namespace ? namespacedName(namespace, name) : name);
   switch (item.type) {
     case 'function_call':
-      return call(item.call_id, item.namespace ? namespacedName(item.namespace, item.name) : item.name, item.arguments);
+      return call(item.call_id, flatName(item.name, item.namespace), item.arguments);
     case 'custom_tool_call':
-      return call(item.call_id, item.namespace ? namespacedName(item.namespace, item.name) : item.name, JSON.stringify({ input: item.input }));
+      return call(item.call_id, flatName(item.name, item.namespace), JSON.stringify({ input: item.input }));
     case 'local_shell_call': {
       const { type: _exec, ...action } = item.action;
       return call(item.call_id, LOCAL_SHELL_NAME, JSON.stringify(action));
@@ -74,7 +79,10 @@ export class ResponseStore {
     const items = [...(stored.inputItems ?? []), ...(stored.response.output as StoredItem[])];
     // Items first: a response that is visible always has its items findable.
     await Promise.all(
-      items.map((item) => this.records.put(RESPONSE_ITEMS_COLLECTION, item.id, { responseId, item } satisfies IndexedItem, { expiresAt })),
+      items.map((item) => {
+        const indexed: IndexedItem = { responseId, item };
+        return this.records.put(RESPONSE_ITEMS_COLLECTION, item.id, indexed, { expiresAt });
+      }),
     );
     await this.records.put(RESPONSES_COLLECTION, responseId, stored, { expiresAt });
   }

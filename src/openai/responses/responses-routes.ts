@@ -38,7 +38,8 @@ async function history(store: ResponseStore, body: ResponsesRequest): Promise<Ch
 
 /** The stored items that `item_reference` inputs point at, fetched before the body is translated. */
 async function referencedItems(store: ResponseStore, body: ResponsesRequest): Promise<ReferencedItems> {
-  const ids = Array.isArray(body.input) ? body.input.flatMap((item) => (item.type === 'item_reference' && item.id ? [item.id] : [])) : [];
+  const input = Array.isArray(body.input) ? body.input : [];
+  const ids = input.flatMap((item) => (item.type === 'item_reference' && item.id ? [item.id] : []));
   const found = await Promise.all([...new Set(ids)].map(async (id) => [id, await store.item(id)] as const));
   return new Map(found.flatMap(([id, item]) => (item ? [[id, item as InputItem]] : [])));
 }

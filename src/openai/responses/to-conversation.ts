@@ -107,11 +107,15 @@ class InputTranslator {
         this.output(item, param);
         return;
       case 'item_reference':
-        if (viaReference) throw invalidRequest('An item_reference cannot point at another item_reference', `${param}.id`, 'invalid_value');
+        if (viaReference) {
+          const message = 'An item_reference cannot point at another item_reference';
+          throw invalidRequest(message, `${param}.id`, 'invalid_value');
+        }
         this.reference(item, param);
         return;
       case '':
-        throw invalidRequest("Each input item needs a 'type' (or a 'role' for a message)", `${param}.type`, 'missing_type');
+        const message = "Each input item needs a 'type' (or a 'role' for a message)";
+        throw invalidRequest(message, `${param}.type`, 'missing_type');
       case 'reasoning':
         // Our own summaries, or another model's opaque reasoning: Grok cannot take either back.
         return;
@@ -124,8 +128,11 @@ class InputTranslator {
   private call(item: InputItem, type: string, param: string): void {
     const callId = item.call_id ?? (type === 'local_shell_call' ? item.id : undefined);
     if (!callId) throw invalidRequest(`${type} items need 'call_id'`, `${param}.call_id`, 'missing_field');
-    if (type !== 'local_shell_call' && !item.name) throw invalidRequest(`${type} items need 'name'`, `${param}.name`, 'missing_field');
-    const name = type === 'local_shell_call' ? LOCAL_SHELL_NAME : item.namespace ? namespacedName(item.namespace, item.name!) : item.name!;
+    if (type !== 'local_shell_call' && !item.name) {
+      throw invalidRequest(`${type} items need 'name'`, `${param}.name`, 'missing_field');
+    }
+    const declared = item.namespace ? namespacedName(item.namespace, item.name!) : item.name!;
+    const name = type === 'local_shell_call' ? LOCAL_SHELL_NAME : declared;
     const args =
       type === 'custom_tool_call'
         ? JSON.stringify({ input: item.input ?? '' })
@@ -174,7 +181,9 @@ const toolChoice = (choice: ResponsesRequest['tool_choice'], offered: OfferedToo
   if (choice === undefined || typeof choice === 'string') return choice;
   if (choice.type === 'function') return { type: 'function', function: { name: choice.name ?? choice.function?.name } };
   if (choice.type === 'custom' && choice.name) return { type: 'function', function: { name: choice.name } };
-  if (choice.type === 'local_shell' && offered.origins.has(LOCAL_SHELL_NAME)) return { type: 'function', function: { name: LOCAL_SHELL_NAME } };
+  if (choice.type === 'local_shell' && offered.origins.has(LOCAL_SHELL_NAME)) {
+    return { type: 'function', function: { name: LOCAL_SHELL_NAME } };
+  }
   // Hosted-tool choices (web_search, file_search, …) and allowed_tools: let the model decide.
   noteIgnored(`tool_choice ${choice.type} treated as auto`);
   return 'auto';
@@ -189,7 +198,8 @@ const withRequestParams = (params: string[], check: () => void): void => {
     check();
   } catch (error) {
     if (!(error instanceof ApiError) || !error.param) throw error;
-    const param = error.param.replace(/^tools\.(\d+)\.function\./, (_, index: string) => `${params[Number(index)] ?? `tools.${index}`}.`);
+    const declaredBy = (_: string, index: string) => `${params[Number(index)] ?? `tools.${index}`}.`;
+    const param = error.param.replace(/^tools\.(\d+)\.function\./, declaredBy);
     throw invalidRequest(error.message, param, error.code ?? undefined);
   }
 };
@@ -202,7 +212,7 @@ const checkRange = (value: number | null | undefined, field: string, maximum: nu
 export function conversationInput(
   body: ResponsesRequest,
   history: ChatMessage[],
-  offered: OfferedTools & { params: string[] },
+  offered: OfferedTools,
   referenced: ReferencedItems = new Map(),
 ): ConversationInput {
   const known = new Set(history.flatMap((message) => (message.tool_calls ?? []).map((call) => call.id ?? '')));
