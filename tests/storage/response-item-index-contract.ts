@@ -12,6 +12,7 @@ const stored = (id: string, itemIds: string[], inputIds: string[]): StoredRespon
     response: { id, output: itemIds.map((itemId) => ({ id: itemId, type: 'message', role: 'assistant', status: 'completed', content: [] })) },
     conversation: [{ role: 'user', content: 'hi' }],
     inputItems: inputIds.map((itemId) => ({ id: itemId, type: 'message', role: 'user', content: [{ type: 'input_text', text: itemId }] })),
+    indexedInputIds: inputIds.filter((itemId) => !itemId.startsWith('client_')),
   }) as unknown as StoredResponse;
 
 export function runResponseItemIndexContract(makeStorage: () => Promise<Storage>): void {
@@ -43,6 +44,15 @@ export function runResponseItemIndexContract(makeStorage: () => Promise<Storage>
       expect(await store.item('msg_in_a')).toBeNull();
       expect((await store.item('msg_out_b'))?.id).toBe('msg_out_b');
       expect(await store.delete('resp_a')).toBe(false);
+    });
+
+    test('input items the client sent with its own id are listed but not indexed under this response', async () => {
+      const store = new ResponseStore(storage.records);
+      await store.save(stored('resp_a', ['msg_out_a'], []));
+      await store.save(stored('resp_b', ['msg_out_b'], ['client_copy', 'msg_in_b']));
+      expect(await store.item('client_copy')).toBeNull();
+      expect((await store.item('msg_in_b'))?.id).toBe('msg_in_b');
+      expect((await store.get('resp_b'))?.inputItems?.map((item) => item.id)).toEqual(['client_copy', 'msg_in_b']);
     });
 
     test('items expire with their response', async () => {

@@ -28,10 +28,12 @@ const textPart = (role: string | undefined, text: string) => ({
   text,
 });
 
-const listedItem = (item: InputItem, referenced: ReferencedItems): StoredItem | null => {
+const listedItem = (item: InputItem, referenced: ReferencedItems, generated: string[]): StoredItem | null => {
   const type = item.type ?? (item.role ? 'message' : 'unknown');
   if (type === 'item_reference') return (referenced.get(item.id ?? '') as StoredItem | undefined) ?? null;
-  const listed: StoredItem = { ...item, type, id: item.id ?? newItemId(type) };
+  const id = item.id ?? newItemId(type);
+  if (!item.id) generated.push(id);
+  const listed: StoredItem = { ...item, type, id };
   if (type === 'message') {
     listed.content = typeof item.content === 'string' ? [textPart(item.role, item.content)] : (item.content ?? []);
     listed.status ??= 'completed';
@@ -39,13 +41,20 @@ const listedItem = (item: InputItem, referenced: ReferencedItems): StoredItem | 
   return listed;
 };
 
-export function inputItemsOf(input: ResponsesRequest['input'], referenced: ReferencedItems): StoredItem[] {
-  if (input === undefined) return [];
+/** The listed items, and the ids the gateway gave (the items this response owns in the item index). */
+export function inputItemsOf(
+  input: ResponsesRequest['input'],
+  referenced: ReferencedItems,
+): { inputItems: StoredItem[]; indexedInputIds: string[] } {
+  if (input === undefined) return { inputItems: [], indexedInputIds: [] };
   if (typeof input === 'string') {
+    const id = newItemId('message');
     const content = [textPart('user', input)];
-    return [{ id: newItemId('message'), type: 'message', role: 'user', status: 'completed', content }];
+    return { inputItems: [{ id, type: 'message', role: 'user', status: 'completed', content }], indexedInputIds: [id] };
   }
-  return input.map((item) => listedItem(item, referenced)).filter((item) => item !== null);
+  const generated: string[] = [];
+  const inputItems = input.map((item) => listedItem(item, referenced, generated)).filter((item) => item !== null);
+  return { inputItems, indexedInputIds: generated };
 }
 
 export interface InputItemsQuery {

@@ -25,6 +25,12 @@ export interface StoredResponse {
   conversation: ChatMessage[];
   /** This request's input as OpenAI lists it (ids assigned, references resolved); absent in older records. */
   inputItems?: StoredItem[];
+  /**
+   * The input items this response owns in the item index: those the gateway gave an id. Items
+   * the client sent with an id (often copies of an earlier response's output) stay indexed under
+   * the response that made them, so deleting this one cannot unindex them.
+   */
+  indexedInputIds?: string[];
 }
 
 /** An input or output item with its id, as listed and as an `item_reference` resolves it. */
@@ -67,6 +73,12 @@ export const assistantTurn = (output: OutputItem[]): ChatMessage => {
   return calls.length > 0 ? { role: 'assistant', content: text || null, tool_calls: calls } : { role: 'assistant', content: text };
 };
 
+/** The items a stored response indexes: its output, and the input items it gave ids to. */
+const ownedItems = (stored: StoredResponse): StoredItem[] => {
+  const own = new Set(stored.indexedInputIds ?? []);
+  return [...(stored.inputItems ?? []).filter((item) => own.has(item.id)), ...(stored.response.output as StoredItem[])];
+};
+
 export class ResponseStore {
   constructor(
     private readonly records: RecordStore,
@@ -76,7 +88,7 @@ export class ResponseStore {
   async save(stored: StoredResponse): Promise<void> {
     const expiresAt = this.now() + RETENTION_MS;
     const responseId = stored.response.id;
-    const items = [...(stored.inputItems ?? []), ...(stored.response.output as StoredItem[])];
+    const items = ownedItems(stored);
     // Items first: a response that is visible always has its items findable.
     await Promise.all(
       items.map((item) => {
@@ -100,7 +112,7 @@ export class ResponseStore {
   async delete(id: string): Promise<boolean> {
     const stored = await this.get(id);
     if (!stored) return false;
-    const items = [...(stored.inputItems ?? []), ...(stored.response.output as StoredItem[])];
+    const items = ownedItems(stored);
     await Promise.all(items.map((item) => this.records.delete(RESPONSE_ITEMS_COLLECTION, item.id)));
     return this.records.delete(RESPONSES_COLLECTION, id);
   }

@@ -65,7 +65,7 @@ export function responsesRoutes(deps: ResponsesDependencies) {
         const conversationRequest = buildConversationRequest(input, model, config(), 'input');
         const identity: ResponseIdentity = { id: responseId(), createdAt: seconds(), model: body.model };
         const output = new ResponseOutput(conversationRequest.reasoning !== 'hidden', offered.origins);
-        const inputItems = inputItemsOf(body.input, referenced);
+        const listed = inputItemsOf(body.input, referenced);
         const snapshot = (state: ResponseState) => responseObject(identity, body, state);
         const conversation = await deps.conversations.start(conversationRequest, request.signal, {
           affinityKey: request.headers.get('x-grok2api-session') ?? body.user ?? undefined,
@@ -76,7 +76,7 @@ export function responsesRoutes(deps: ResponsesDependencies) {
         const turnMessages = input.messages.filter((message, index) => !(index === 0 && body.instructions && message.role === 'system'));
         const save = async (response: ReturnType<typeof snapshot>) => {
           if (body.store === false) return;
-          await store.save({ response, conversation: [...turnMessages, assistantTurn(output.items)], inputItems });
+          await store.save({ response, conversation: [...turnMessages, assistantTurn(output.items)], ...listed });
         };
 
         if (body.stream) {
