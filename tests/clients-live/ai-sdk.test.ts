@@ -1,5 +1,13 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'bun:test';
-import { clientVersion, importClient, saveFixture, startOpenAiStack, toolCallAnswer, type OpenAiStack, type RecordedRequest } from './openai-harness';
+import {
+  clientVersion,
+  importClient,
+  saveFixture,
+  startOpenAiStack,
+  toolCallAnswer,
+  type OpenAiStack,
+  type RecordedRequest,
+} from './openai-harness';
 
 /**
  * The Vercel AI SDK with default settings: `@ai-sdk/openai` `.responses()` (store on, so step 2
@@ -36,19 +44,38 @@ beforeEach(() => {
 type ModelFactory = () => Promise<unknown>;
 
 const providers: [string, 'openai' | 'compatible', ModelFactory][] = [
-  ['@ai-sdk/openai .responses()', 'openai', async () => (await importClient('@ai-sdk/openai')).createOpenAI({ baseURL: `${stack.url}/v1`, apiKey: stack.apiKey }).responses('grok-4.1-fast')],
-  ['@ai-sdk/openai .chat()', 'openai', async () => (await importClient('@ai-sdk/openai')).createOpenAI({ baseURL: `${stack.url}/v1`, apiKey: stack.apiKey }).chat('grok-4.1-fast')],
+  [
+    '@ai-sdk/openai .responses()',
+    'openai',
+    async () =>
+      (await importClient('@ai-sdk/openai'))
+        .createOpenAI({ baseURL: `${stack.url}/v1`, apiKey: stack.apiKey })
+        .responses('grok-4.1-fast'),
+  ],
+  [
+    '@ai-sdk/openai .chat()',
+    'openai',
+    async () =>
+      (await importClient('@ai-sdk/openai'))
+        .createOpenAI({ baseURL: `${stack.url}/v1`, apiKey: stack.apiKey })
+        .chat('grok-4.1-fast'),
+  ],
   [
     '@ai-sdk/openai-compatible',
     'compatible',
     async () =>
-      (await importClient('@ai-sdk/openai-compatible')).createOpenAICompatible({ name: 'grok2api', baseURL: `${stack.url}/v1`, apiKey: stack.apiKey })('grok-4.1-fast'),
+      (await importClient('@ai-sdk/openai-compatible')).createOpenAICompatible({
+        name: 'grok2api',
+        baseURL: `${stack.url}/v1`,
+        apiKey: stack.apiKey,
+      })('grok-4.1-fast'),
   ],
 ];
 
 /** Three tool calls, then the answer: four steps. */
 function scriptLoop() {
-  for (const step of [1, 2, 3]) stack.harness.simulator.script({ answer: toolCallAnswer('record_step', { step }, `Step ${step}.\n`) });
+  for (const step of [1, 2, 3])
+    stack.harness.simulator.script({ answer: toolCallAnswer('record_step', { step }, `Step ${step}.\n`) });
   stack.harness.simulator.script({ answer: 'All three steps recorded.' });
 }
 
@@ -78,7 +105,12 @@ describe(`AI SDK ${versions.ai}`, () => {
         let text: string;
         let steps: unknown[];
         if (streaming) {
-          const result = ai.streamText({ ...options, onError: ({ error }: { error: unknown }) => { throw error; } });
+          const result = ai.streamText({
+            ...options,
+            onError: ({ error }: { error: unknown }) => {
+              throw error;
+            },
+          });
           text = await result.text;
           steps = await result.steps;
         } else {

@@ -2,7 +2,15 @@ import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'bun:tes
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CLIENTS_DIR, clientVersion, saveFixture, startOpenAiStack, toolCallAnswer, type OpenAiStack, type RecordedRequest } from './openai-harness';
+import {
+  CLIENTS_DIR,
+  clientVersion,
+  saveFixture,
+  startOpenAiStack,
+  toolCallAnswer,
+  type OpenAiStack,
+  type RecordedRequest,
+} from './openai-harness';
 
 /**
  * Codex CLI (`codex exec`) with its default features, pointed at the gateway as a Responses
@@ -45,14 +53,21 @@ beforeEach(() => {
 });
 
 async function codexExec(prompt: string, workdir: string) {
-  const child = Bun.spawn([binary, 'exec', '--skip-git-repo-check', '--dangerously-bypass-approvals-and-sandbox', prompt], {
-    cwd: workdir,
-    env: { ...process.env, CODEX_HOME: codexHome, GROK2API_TEST_KEY: stack.apiKey },
-    stdin: 'ignore',
-    stdout: 'pipe',
-    stderr: 'pipe',
-  });
-  const [stdout, stderr, exitCode] = await Promise.all([new Response(child.stdout).text(), new Response(child.stderr).text(), child.exited]);
+  const child = Bun.spawn(
+    [binary, 'exec', '--skip-git-repo-check', '--dangerously-bypass-approvals-and-sandbox', prompt],
+    {
+      cwd: workdir,
+      env: { ...process.env, CODEX_HOME: codexHome, GROK2API_TEST_KEY: stack.apiKey },
+      stdin: 'ignore',
+      stdout: 'pipe',
+      stderr: 'pipe',
+    },
+  );
+  const [stdout, stderr, exitCode] = await Promise.all([
+    new Response(child.stdout).text(),
+    new Response(child.stderr).text(),
+    child.exited,
+  ]);
   sessions.push([...stack.requests]);
   return { stdout, stderr, exitCode };
 }
@@ -71,19 +86,25 @@ describe(`Codex CLI ${version} (Responses provider, default features)`, () => {
 
   test('a tool round trip: the model runs a shell command that writes a file', async () => {
     const workdir = mkdtempSync(join(tmpdir(), 'grok2api-codex-work-'));
-    stack.harness.simulator.script({ answer: toolCallAnswer('exec_command', { cmd: 'echo written-by-codex > proof.txt' }, 'Writing it.\n') });
+    stack.harness.simulator.script({
+      answer: toolCallAnswer('exec_command', { cmd: 'echo written-by-codex > proof.txt' }, 'Writing it.\n'),
+    });
     stack.harness.simulator.script({ answer: 'The file is written.' });
     const result = await codexExec('write proof.txt', workdir);
     expect(result.exitCode).toBe(0);
     expect(readFileSync(join(workdir, 'proof.txt'), 'utf8').trim()).toBe('written-by-codex');
     expect(result.stdout).toContain('The file is written.');
-    const second = stack.requests.filter((request) => request.path.startsWith('/v1/responses'))[1]!.body as { input: { type: string }[] };
+    const second = stack.requests.filter((request) => request.path.startsWith('/v1/responses'))[1]!.body as {
+      input: { type: string }[];
+    };
     expect(second.input.map((item) => item.type)).toContain('function_call_output');
   });
 
   test('a call to a tool inside the multi_agent namespace reaches that tool', async () => {
     const workdir = mkdtempSync(join(tmpdir(), 'grok2api-codex-work-'));
-    stack.harness.simulator.script({ answer: toolCallAnswer('multi_agent_v1__close_agent', { target: 'not-an-agent' }) });
+    stack.harness.simulator.script({
+      answer: toolCallAnswer('multi_agent_v1__close_agent', { target: 'not-an-agent' }),
+    });
     stack.harness.simulator.script({ answer: 'No such agent.' });
     const result = await codexExec('close the agent', workdir);
     expect(result.exitCode).toBe(0);

@@ -32,7 +32,14 @@ export interface RecordedAnswer {
 }
 
 /** Headers that shape the answer; authorization and cookies never leave the machine. */
-const KEPT_HEADERS = ['content-type', 'accept', 'openai-beta', 'user-agent', 'x-stainless-lang', 'x-stainless-package-version'];
+const KEPT_HEADERS = [
+  'content-type',
+  'accept',
+  'openai-beta',
+  'user-agent',
+  'x-stainless-lang',
+  'x-stainless-package-version',
+];
 
 /** Decides the model's next answer from the request a client sent; undefined = the simulator's default answer. */
 export type Responder = (request: RecordedRequest) => string | undefined;
@@ -92,7 +99,10 @@ export async function startOpenAiStack(): Promise<OpenAiStack> {
           signal: request.signal,
         });
         recorded.status = answer.status;
-        return new Response(recordingBody(answer, recorded, release), { status: answer.status, headers: answer.headers });
+        return new Response(recordingBody(answer, recorded, release), {
+          status: answer.status,
+          headers: answer.headers,
+        });
       } catch (error) {
         release();
         throw error;
@@ -118,7 +128,11 @@ export async function startOpenAiStack(): Promise<OpenAiStack> {
 }
 
 /** Passes the answer through, keeps its text for the fixture, and frees the queue when it ends. */
-function recordingBody(answer: Response, recorded: RecordedRequest, release: () => void): ReadableStream<Uint8Array> | null {
+function recordingBody(
+  answer: Response,
+  recorded: RecordedRequest,
+  release: () => void,
+): ReadableStream<Uint8Array> | null {
   if (!answer.body) {
     release();
     return null;
@@ -145,7 +159,15 @@ function recordingBody(answer: Response, recorded: RecordedRequest, release: () 
   });
 }
 
-type OutputItem = { id: string; type: string; name?: string; namespace?: string; arguments?: string; input?: string; action?: Record<string, unknown> };
+type OutputItem = {
+  id: string;
+  type: string;
+  name?: string;
+  namespace?: string;
+  arguments?: string;
+  input?: string;
+  action?: Record<string, unknown>;
+};
 
 /** The call as the model wrote it: namespaced tools flattened, custom and local_shell inputs as arguments. */
 const modelCall = (item: OutputItem) => {
@@ -154,7 +176,10 @@ const modelCall = (item: OutputItem) => {
     const { type: _exec, ...action } = item.action ?? {};
     return { name: LOCAL_SHELL_NAME, arguments: JSON.stringify(action) };
   }
-  return { name: item.namespace ? namespacedName(item.namespace, item.name!) : item.name!, arguments: item.arguments ?? '{}' };
+  return {
+    name: item.namespace ? namespacedName(item.namespace, item.name!) : item.name!,
+    arguments: item.arguments ?? '{}',
+  };
 };
 
 const CALL_TYPES = new Set(['function_call', 'custom_tool_call', 'local_shell_call']);
@@ -173,8 +198,13 @@ type ChatToolCall = { index?: number; function?: { name?: string; arguments?: st
 export function summariseAnswer(text: string): RecordedAnswer | undefined {
   const events = text.trimStart().startsWith('{')
     ? [JSON.parse(text)]
-    : text.split('\n').filter((line) => line.startsWith('data: ') && line !== 'data: [DONE]').map((line) => JSON.parse(line.slice(6)));
-  const completed = events.find((event) => event.type === 'response.completed')?.response ?? (events[0]?.object === 'response' ? events[0] : null);
+    : text
+        .split('\n')
+        .filter((line) => line.startsWith('data: ') && line !== 'data: [DONE]')
+        .map((line) => JSON.parse(line.slice(6)));
+  const completed =
+    events.find((event) => event.type === 'response.completed')?.response ??
+    (events[0]?.object === 'response' ? events[0] : null);
   if (completed) return summariseResponse(completed);
   const calls: { name: string; arguments: string }[] = [];
   for (const event of events) {
@@ -211,7 +241,15 @@ export function saveFixture(client: string, version: string, sessions: RecordedR
     client,
     version,
     sessions: sessions.map((requests) =>
-      requests.filter(isApiCall).map(({ method, path, headers, body, answer }) => ({ method, path: path.replace(/^\/+/, '/'), headers, body, answer })),
+      requests
+        .filter(isApiCall)
+        .map(({ method, path, headers, body, answer }) => ({
+          method,
+          path: path.replace(/^\/+/, '/'),
+          headers,
+          body,
+          answer,
+        })),
     ),
   };
   writeFileSync(file, `${JSON.stringify(fixture, null, 2)}\n`);
@@ -221,7 +259,11 @@ export function saveFixture(client: string, version: string, sessions: RecordedR
 export const toolCallAnswer = (name: string, args: object, before = '') =>
   `${before}<tool_call>{"name":${JSON.stringify(name)},"arguments":${JSON.stringify(args)}}</tool_call>`;
 
-type AnyBody = { tools?: { name?: string; function?: { name?: string } }[]; messages?: { role: string }[]; input?: unknown };
+type AnyBody = {
+  tools?: { name?: string; function?: { name?: string } }[];
+  messages?: { role: string }[];
+  input?: unknown;
+};
 
 /** Whether the request offers a tool of that name (chat or Responses shape). */
 export const offersTool = (request: RecordedRequest, name: string): boolean =>
@@ -231,14 +273,18 @@ export const offersTool = (request: RecordedRequest, name: string): boolean =>
 export const hasToolResult = (request: RecordedRequest): boolean => {
   const body = request.body as AnyBody | null;
   if (body?.messages?.some((message) => message.role === 'tool')) return true;
-  return Array.isArray(body?.input) && (body.input as { type?: string }[]).some((item) => item.type?.endsWith('_output'));
+  return (
+    Array.isArray(body?.input) && (body.input as { type?: string }[]).some((item) => item.type?.endsWith('_output'))
+  );
 };
 
 /**
  * A tool round trip: the request that offers `tool` gets a call to it; once the result is back,
  * the final answer. Requests without the tool (titles, summaries) get the simulator's default.
  */
-export const roundTrip = (tool: string, args: object, finalAnswer: string): Responder => (request) => {
-  if (!offersTool(request, tool)) return undefined;
-  return hasToolResult(request) ? finalAnswer : toolCallAnswer(tool, args, 'On it.\n');
-};
+export const roundTrip =
+  (tool: string, args: object, finalAnswer: string): Responder =>
+  (request) => {
+    if (!offersTool(request, tool)) return undefined;
+    return hasToolResult(request) ? finalAnswer : toolCallAnswer(tool, args, 'On it.\n');
+  };

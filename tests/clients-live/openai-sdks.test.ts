@@ -1,5 +1,15 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'bun:test';
-import { clientVersion, importClient, offersTool, saveFixture, startOpenAiStack, toolCallAnswer, type OpenAiStack, type RecordedRequest, type Responder } from './openai-harness';
+import {
+  clientVersion,
+  importClient,
+  offersTool,
+  saveFixture,
+  startOpenAiStack,
+  toolCallAnswer,
+  type OpenAiStack,
+  type RecordedRequest,
+  type Responder,
+} from './openai-harness';
 
 /**
  * Agent SDKs on the OpenAI dialect: `@openai/agents` with its chat-completions and Responses
@@ -13,7 +23,10 @@ let z: any;
 const recorded: Record<'agents' | 'langchain', RecordedRequest[][]> = { agents: [], langchain: [] };
 
 beforeAll(async () => {
-  console.log(`@openai/agents ${versions.agents}, @langchain/openai ${versions.langchain} (@langchain/core ${clientVersion('@langchain/core')})`);
+  console.log(
+    `@openai/agents ${versions.agents}, @langchain/openai ${versions.langchain}`,
+    `(@langchain/core ${clientVersion('@langchain/core')})`,
+  );
   stack = await startOpenAiStack();
   z = (await importClient('zod')).z;
 });
@@ -48,7 +61,10 @@ describe(`@openai/agents ${versions.agents}`, () => {
         const OpenAI = (await importClient('openai')).default;
         agents.setTracingDisabled(true);
         const client = new OpenAI({ baseURL: `${stack.url}/v1`, apiKey: stack.apiKey, maxRetries: 0 });
-        const model = kind === 'chat' ? new agents.OpenAIChatCompletionsModel(client, 'grok-4.1-fast') : new agents.OpenAIResponsesModel(client, 'grok-4.1-fast');
+        const model =
+          kind === 'chat'
+            ? new agents.OpenAIChatCompletionsModel(client, 'grok-4.1-fast')
+            : new agents.OpenAIResponsesModel(client, 'grok-4.1-fast');
         const seen: number[] = [];
         const recordStep = agents.tool({
           name: 'record_step',
@@ -84,16 +100,32 @@ describe(`@openai/agents ${versions.agents}`, () => {
 describe(`@langchain/openai ${versions.langchain}`, () => {
   for (const useResponsesApi of [false, true]) {
     for (const streaming of [false, true]) {
-      test(`bindTools, ${useResponsesApi ? 'useResponsesApi' : 'chat completions'}: a 4-step tool loop${streaming ? ', streamed' : ''}`, async () => {
+      const api = useResponsesApi ? 'useResponsesApi' : 'chat completions';
+      test(`bindTools, ${api}: a 4-step tool loop${streaming ? ', streamed' : ''}`, async () => {
         const { ChatOpenAI } = await importClient('@langchain/openai');
         const { HumanMessage, ToolMessage } = await importClient('@langchain/core/messages');
-        const chat = new ChatOpenAI({ model: 'grok-4.1-fast', apiKey: stack.apiKey, configuration: { baseURL: `${stack.url}/v1` }, useResponsesApi, maxRetries: 0 });
+        const chat = new ChatOpenAI({
+          model: 'grok-4.1-fast',
+          apiKey: stack.apiKey,
+          configuration: { baseURL: `${stack.url}/v1` },
+          useResponsesApi,
+          maxRetries: 0,
+        });
         const bound = chat.bindTools([
-          { type: 'function', function: { name: 'record_step', description: 'Records that a step happened.', parameters: { type: 'object', properties: { step: { type: 'number' } }, required: ['step'] } } },
+          {
+            type: 'function',
+            function: {
+              name: 'record_step',
+              description: 'Records that a step happened.',
+              parameters: { type: 'object', properties: { step: { type: 'number' } }, required: ['step'] },
+            },
+          },
         ]);
         const messages: unknown[] = [new HumanMessage(prompt)];
         const seen: number[] = [];
-        let answer: { content: unknown; tool_calls?: { id: string; name: string; args: { step: number } }[] } | undefined;
+        let answer:
+          | { content: unknown; tool_calls?: { id: string; name: string; args: { step: number } }[] }
+          | undefined;
         for (let turn = 0; turn < 4; turn++) {
           if (streaming) {
             let merged: any;

@@ -2,7 +2,15 @@ import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'bun:tes
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CLIENTS_DIR, clientVersion, roundTrip, saveFixture, startOpenAiStack, type OpenAiStack, type RecordedRequest } from './openai-harness';
+import {
+  CLIENTS_DIR,
+  clientVersion,
+  roundTrip,
+  saveFixture,
+  startOpenAiStack,
+  type OpenAiStack,
+  type RecordedRequest,
+} from './openai-harness';
 
 /**
  * opencode (`opencode run`) with grok2api as a custom OpenAI-compatible provider in its config,
@@ -68,14 +76,19 @@ async function opencodeRun(prompt: string) {
     stdout: 'pipe',
     stderr: 'pipe',
   });
-  const [stdout, stderr, exitCode] = await Promise.all([new Response(child.stdout).text(), new Response(child.stderr).text(), child.exited]);
+  const [stdout, stderr, exitCode] = await Promise.all([
+    new Response(child.stdout).text(),
+    new Response(child.stderr).text(),
+    child.exited,
+  ]);
   sessions.push([...stack.requests]);
   return { stdout, stderr, exitCode, workdir };
 }
 
 describe(`opencode ${version} (OpenAI-compatible provider)`, () => {
   test('a plain turn', async () => {
-    stack.respond = (request) => ((request.body as { tools?: unknown[] }).tools?.length ? 'Hello from Grok.' : undefined);
+    stack.respond = (request) =>
+      (request.body as { tools?: unknown[] }).tools?.length ? 'Hello from Grok.' : undefined;
     const result = await opencodeRun('say hi');
     expect(result.exitCode).toBe(0);
     expect(result.stdout).toContain('Hello from Grok.');
@@ -83,7 +96,11 @@ describe(`opencode ${version} (OpenAI-compatible provider)`, () => {
   });
 
   test('a tool round trip: the model runs a shell command that writes a file', async () => {
-    stack.respond = roundTrip('bash', { command: 'echo written-by-opencode > proof.txt', description: 'Write proof.txt' }, 'The file is written.');
+    stack.respond = roundTrip(
+      'bash',
+      { command: 'echo written-by-opencode > proof.txt', description: 'Write proof.txt' },
+      'The file is written.',
+    );
     const result = await opencodeRun('write proof.txt');
     expect(result.exitCode).toBe(0);
     expect(readFileSync(join(result.workdir, 'proof.txt'), 'utf8').trim()).toBe('written-by-opencode');

@@ -2,7 +2,15 @@ import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'bun:tes
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CLIENTS_DIR, clientVersion, roundTrip, saveFixture, startOpenAiStack, type OpenAiStack, type RecordedRequest } from './openai-harness';
+import {
+  CLIENTS_DIR,
+  clientVersion,
+  roundTrip,
+  saveFixture,
+  startOpenAiStack,
+  type OpenAiStack,
+  type RecordedRequest,
+} from './openai-harness';
 
 /**
  * qwen-code (`qwen -p`) on its OpenAI provider (OPENAI_BASE_URL / OPENAI_API_KEY / OPENAI_MODEL),
@@ -48,14 +56,19 @@ async function qwen(prompt: string, extra: string[] = []) {
     stdout: 'pipe',
     stderr: 'pipe',
   });
-  const [stdout, stderr, exitCode] = await Promise.all([new Response(child.stdout).text(), new Response(child.stderr).text(), child.exited]);
+  const [stdout, stderr, exitCode] = await Promise.all([
+    new Response(child.stdout).text(),
+    new Response(child.stderr).text(),
+    child.exited,
+  ]);
   sessions.push([...stack.requests]);
   return { stdout, stderr, exitCode, workdir };
 }
 
 describe(`qwen-code ${version} (OpenAI provider)`, () => {
   test('a plain turn', async () => {
-    stack.respond = (request) => ((request.body as { tools?: unknown[] }).tools?.length ? 'Hello from Grok.' : undefined);
+    stack.respond = (request) =>
+      (request.body as { tools?: unknown[] }).tools?.length ? 'Hello from Grok.' : undefined;
     const result = await qwen('say hi');
     expect(result.exitCode).toBe(0);
     expect(result.stdout).toContain('Hello from Grok.');
@@ -63,7 +76,11 @@ describe(`qwen-code ${version} (OpenAI provider)`, () => {
   });
 
   test('a tool round trip: the model runs a shell command that writes a file', async () => {
-    stack.respond = roundTrip('run_shell_command', { command: 'echo written-by-qwen > proof.txt' }, 'The file is written.');
+    stack.respond = roundTrip(
+      'run_shell_command',
+      { command: 'echo written-by-qwen > proof.txt' },
+      'The file is written.',
+    );
     const result = await qwen('write proof.txt', ['--yolo']);
     expect(result.exitCode).toBe(0);
     expect(readFileSync(join(result.workdir, 'proof.txt'), 'utf8').trim()).toBe('written-by-qwen');

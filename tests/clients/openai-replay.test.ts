@@ -1,7 +1,12 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { summariseAnswer, toolCallAnswer, type RecordedAnswer, type RecordedRequest } from '../clients-live/openai-harness';
+import {
+  summariseAnswer,
+  toolCallAnswer,
+  type RecordedAnswer,
+  type RecordedRequest,
+} from '../clients-live/openai-harness';
 import { startHarness, type Harness } from '../helpers/gateway-harness';
 
 /**
@@ -49,7 +54,8 @@ class IdMap {
   rewrite(body: unknown): unknown {
     if (!body || typeof body !== 'object') return body;
     const copy = structuredClone(body) as { previous_response_id?: string; input?: unknown };
-    if (copy.previous_response_id) copy.previous_response_id = this.ids.get(copy.previous_response_id) ?? copy.previous_response_id;
+    if (copy.previous_response_id)
+      copy.previous_response_id = this.ids.get(copy.previous_response_id) ?? copy.previous_response_id;
     if (Array.isArray(copy.input)) {
       for (const item of copy.input as { type?: string; id?: string }[]) {
         if (item?.type === 'item_reference' && item.id) item.id = this.ids.get(item.id) ?? item.id;
@@ -61,11 +67,17 @@ class IdMap {
 
 /** Text first, so a message item exists for references to map onto, then the recorded calls. */
 const scriptedAnswer = (answer: RecordedAnswer | undefined): string =>
-  ['Replayed answer.', ...(answer?.calls ?? []).map((call) => toolCallAnswer(call.name, JSON.parse(call.arguments || '{}')))].join('\n');
+  [
+    'Replayed answer.',
+    ...(answer?.calls ?? []).map((call) => toolCallAnswer(call.name, JSON.parse(call.arguments || '{}'))),
+  ].join('\n');
 
 /** Every data line is JSON; Responses streams end with response.completed, chat streams with [DONE]. */
 function checkStream(path: string, text: string): void {
-  const data = text.split('\n').filter((line) => line.startsWith('data: ')).map((line) => line.slice(6));
+  const data = text
+    .split('\n')
+    .filter((line) => line.startsWith('data: '))
+    .map((line) => line.slice(6));
   expect(data.length).toBeGreaterThan(0);
   if (path === '/v1/responses') {
     const events = data.map((line) => JSON.parse(line) as { type: string; sequence_number: number });
@@ -74,7 +86,9 @@ function checkStream(path: string, text: string): void {
     expect(events.at(-1)!.type).toBe('response.completed');
   } else {
     expect(data.at(-1)).toBe('[DONE]');
-    const chunks = data.slice(0, -1).map((line) => JSON.parse(line) as { object: string; choices: { finish_reason: string | null }[] });
+    const chunks = data
+      .slice(0, -1)
+      .map((line) => JSON.parse(line) as { object: string; choices: { finish_reason: string | null }[] });
     for (const chunk of chunks) expect(chunk.object).toBe('chat.completion.chunk');
     expect(chunks.some((chunk) => chunk.choices[0]?.finish_reason)).toBe(true);
   }
@@ -94,7 +108,8 @@ describe('recorded OpenAI-dialect clients replayed through the gateway', () => {
   if (fixtures.length === 0) test.skip('no fixtures recorded yet', () => {});
   for (const fixture of fixtures) {
     fixture.sessions.forEach((session, sessionIndex) => {
-      test(`${fixture.client}@${fixture.version} session ${sessionIndex + 1} (${session.length} requests)`, async () => {
+      const name = `${fixture.client}@${fixture.version} session ${sessionIndex + 1} (${session.length} requests)`;
+      test(name, async () => {
         harness.simulator.reset();
         const ids = new IdMap();
         for (const request of session) {

@@ -10,7 +10,8 @@ beforeAll(async () => {
 afterAll(() => harness.stop());
 beforeEach(() => harness.simulator.reset());
 
-const call = (name: string, args: object) => `<tool_call>{"name":"${name}","arguments":${JSON.stringify(args)}}</tool_call>`;
+const call = (name: string, args: object) =>
+  `<tool_call>{"name":"${name}","arguments":${JSON.stringify(args)}}</tool_call>`;
 const upstreamMessage = (index: number) => (chatCalls(harness.simulator)[index]!.body as { message: string }).message;
 
 async function complete(body: object): Promise<any> {
@@ -25,11 +26,19 @@ async function complete(body: object): Promise<any> {
 async function streamed(body: object): Promise<{ chunks: any[]; text: string; raw: string }> {
   const response = await harness.api('/v1/chat/completions', {
     method: 'POST',
-    body: JSON.stringify({ model: 'grok-4.1-fast', messages: [{ role: 'user', content: 'go' }], stream: true, ...body }),
+    body: JSON.stringify({
+      model: 'grok-4.1-fast',
+      messages: [{ role: 'user', content: 'go' }],
+      stream: true,
+      ...body,
+    }),
   });
   expect(response.status).toBe(200);
   const raw = await response.text();
-  const data = raw.split('\n').filter((line) => line.startsWith('data: ')).map((line) => line.slice(6));
+  const data = raw
+    .split('\n')
+    .filter((line) => line.startsWith('data: '))
+    .map((line) => line.slice(6));
   expect(data.at(-1)).toBe('[DONE]');
   const chunks = data.slice(0, -1).map((line) => JSON.parse(line));
   return { chunks, raw, text: chunks.map((chunk) => chunk.choices[0]?.delta?.content ?? '').join('') };
@@ -87,7 +96,13 @@ describe('max_completion_tokens and max_tokens', () => {
 });
 
 describe('legacy functions / function_call', () => {
-  const functions = [{ name: 'get_time', description: 'The time in a city', parameters: { type: 'object', properties: { city: { type: 'string' } } } }];
+  const functions = [
+    {
+      name: 'get_time',
+      description: 'The time in a city',
+      parameters: { type: 'object', properties: { city: { type: 'string' } } },
+    },
+  ];
 
   test('non-streaming: offered as a tool, answered as message.function_call', async () => {
     harness.simulator.script({ answer: call('get_time', { city: 'Rome' }) });
@@ -141,7 +156,12 @@ describe('fields and tool types Grok cannot serve', () => {
     });
     expect(response.status).toBe(200);
     const ignored = response.headers.get('x-grok2api-ignored') ?? '';
-    for (const note of ['n=2 answered with one choice', 'logprobs not available', 'tools[0] web_search_preview dropped', 'tool_choice web_search_preview treated as auto']) {
+    for (const note of [
+      'n=2 answered with one choice',
+      'logprobs not available',
+      'tools[0] web_search_preview dropped',
+      'tool_choice web_search_preview treated as auto',
+    ]) {
       expect(ignored).toContain(note);
     }
     expect(upstreamMessage(0)).toContain('### untyped_but_function');
@@ -150,7 +170,10 @@ describe('fields and tool types Grok cannot serve', () => {
   test('malformed input is still a 400 in OpenAI shape', async () => {
     const response = await harness.api('/v1/chat/completions', {
       method: 'POST',
-      body: JSON.stringify({ model: 'grok-4.1-fast', messages: [{ role: 'tool', tool_call_id: 'call_x', content: 'orphan' }, { role: 'user' }] }),
+      body: JSON.stringify({
+        model: 'grok-4.1-fast',
+        messages: [{ role: 'tool', tool_call_id: 'call_x', content: 'orphan' }, { role: 'user' }],
+      }),
     });
     expect(response.status).toBe(400);
     const error = ((await response.json()) as { error: { type: string; param: string } }).error;

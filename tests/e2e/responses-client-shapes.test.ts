@@ -14,22 +14,43 @@ beforeAll(async () => {
 afterAll(() => harness.stop());
 beforeEach(() => harness.simulator.reset());
 
-const call = (name: string, args: object) => `<tool_call>{"name":"${name}","arguments":${JSON.stringify(args)}}</tool_call>`;
+const call = (name: string, args: object) =>
+  `<tool_call>{"name":"${name}","arguments":${JSON.stringify(args)}}</tool_call>`;
 const upstreamMessage = (index: number) => (chatCalls(harness.simulator)[index]!.body as { message: string }).message;
 
 type Item = Record<string, any> & { type: string; id: string };
-type ResponseBody = { id: string; output: Item[]; output_text: string; error?: { param: string; code: string; message: string } };
+type ResponseBody = {
+  id: string;
+  output: Item[];
+  output_text: string;
+  error?: { param: string; code: string; message: string };
+};
 
-async function create(body: object): Promise<{ status: number; ignored: string | null; body: ResponseBody & { error?: any } }> {
-  const response = await harness.api('/v1/responses', { method: 'POST', body: JSON.stringify({ model: 'grok-4.1-fast', ...body }) });
-  return { status: response.status, ignored: response.headers.get('x-grok2api-ignored'), body: (await response.json()) as never };
+async function create(
+  body: object,
+): Promise<{ status: number; ignored: string | null; body: ResponseBody & { error?: any } }> {
+  const response = await harness.api('/v1/responses', {
+    method: 'POST',
+    body: JSON.stringify({ model: 'grok-4.1-fast', ...body }),
+  });
+  return {
+    status: response.status,
+    ignored: response.headers.get('x-grok2api-ignored'),
+    body: (await response.json()) as never,
+  };
 }
 
 async function stream(body: object): Promise<{ type: string; [key: string]: any }[]> {
-  const response = await harness.api('/v1/responses', { method: 'POST', body: JSON.stringify({ model: 'grok-4.1-fast', stream: true, ...body }) });
+  const response = await harness.api('/v1/responses', {
+    method: 'POST',
+    body: JSON.stringify({ model: 'grok-4.1-fast', stream: true, ...body }),
+  });
   expect(response.status).toBe(200);
   const text = await response.text();
-  return text.split('\n').filter((line) => line.startsWith('data: ')).map((line) => JSON.parse(line.slice(6)));
+  return text
+    .split('\n')
+    .filter((line) => line.startsWith('data: '))
+    .map((line) => JSON.parse(line.slice(6)));
 }
 
 const namespaceTool = {
@@ -37,8 +58,17 @@ const namespaceTool = {
   name: 'multi_agent_v1',
   description: 'Tools for sub-agents.',
   tools: [
-    { type: 'function', name: 'spawn_agent', description: 'Starts an agent.', parameters: { type: 'object', properties: { message: { type: 'string' } } } },
-    { type: 'function', name: 'close_agent', parameters: { type: 'object', properties: { target: { type: 'string' } } } },
+    {
+      type: 'function',
+      name: 'spawn_agent',
+      description: 'Starts an agent.',
+      parameters: { type: 'object', properties: { message: { type: 'string' } } },
+    },
+    {
+      type: 'function',
+      name: 'close_agent',
+      parameters: { type: 'object', properties: { target: { type: 'string' } } },
+    },
   ],
 };
 
@@ -52,21 +82,36 @@ describe('namespace tools (Codex CLI multi_agent)', () => {
     expect(upstreamMessage(0)).toContain('### multi_agent_v1__close_agent');
     expect(upstreamMessage(0)).toContain('(multi_agent_v1: Tools for sub-agents.) Starts an agent.');
     const item = body.output.find((entry) => entry.type === 'function_call')!;
-    expect(item).toMatchObject({ name: 'spawn_agent', namespace: 'multi_agent_v1', arguments: '{"message":"go"}', status: 'completed' });
+    expect(item).toMatchObject({
+      name: 'spawn_agent',
+      namespace: 'multi_agent_v1',
+      arguments: '{"message":"go"}',
+      status: 'completed',
+    });
   });
 
   test('streamed, and the call sent back with its namespace continues the conversation', async () => {
     harness.simulator.script({ answer: call('multi_agent_v1__close_agent', { target: 'a1' }) });
     const events = await stream({ input: 'close a1', tools: [namespaceTool], store: false });
-    const added = events.find((event) => event.type === 'response.output_item.added' && event.item.type === 'function_call');
+    const added = events.find(
+      (event) => event.type === 'response.output_item.added' && event.item.type === 'function_call',
+    );
     expect(added!.item).toMatchObject({ name: 'close_agent', namespace: 'multi_agent_v1' });
-    const done = events.find((event) => event.type === 'response.output_item.done' && event.item.type === 'function_call')!;
+    const done = events.find(
+      (event) => event.type === 'response.output_item.done' && event.item.type === 'function_call',
+    )!;
     harness.simulator.script({ answer: 'Closed.' });
     const next = await create({
       tools: [namespaceTool],
       input: [
         { role: 'user', content: 'close a1' },
-        { type: 'function_call', name: 'close_agent', namespace: 'multi_agent_v1', call_id: done.item.call_id, arguments: '{"target":"a1"}' },
+        {
+          type: 'function_call',
+          name: 'close_agent',
+          namespace: 'multi_agent_v1',
+          call_id: done.item.call_id,
+          arguments: '{"target":"a1"}',
+        },
         { type: 'function_call_output', call_id: done.item.call_id, output: 'closed' },
       ],
     });
@@ -79,18 +124,29 @@ describe('namespace tools (Codex CLI multi_agent)', () => {
 
 test('a custom tool inside a namespace comes back as custom_tool_call with its namespace', async () => {
   harness.simulator.script({ answer: call('editing__apply_patch', { input: 'P' }) });
-  const tools = [{ type: 'namespace', name: 'editing', description: 'Edits.', tools: [{ type: 'custom', name: 'apply_patch' }] }];
+  const tools = [
+    { type: 'namespace', name: 'editing', description: 'Edits.', tools: [{ type: 'custom', name: 'apply_patch' }] },
+  ];
   const first = await create({ input: 'patch', tools });
   const item = first.body.output.find((entry) => entry.type === 'custom_tool_call')!;
   expect(item).toMatchObject({ name: 'apply_patch', namespace: 'editing', input: 'P' });
   harness.simulator.script({ answer: 'Patched.' });
-  const next = await create({ tools, previous_response_id: first.body.id, input: [{ type: 'custom_tool_call_output', call_id: item.call_id, output: 'ok' }] });
+  const next = await create({
+    tools,
+    previous_response_id: first.body.id,
+    input: [{ type: 'custom_tool_call_output', call_id: item.call_id, output: 'ok' }],
+  });
   expect(next.status).toBe(200);
   expect(upstreamMessage(1)).toContain('editing__apply_patch');
 });
 
 describe('custom, local_shell, chat-style and hosted tools', () => {
-  const customTool = { type: 'custom', name: 'apply_patch', description: 'Applies a patch.', format: { type: 'grammar', syntax: 'lark', definition: 'start: "x"' } };
+  const customTool = {
+    type: 'custom',
+    name: 'apply_patch',
+    description: 'Applies a patch.',
+    format: { type: 'grammar', syntax: 'lark', definition: 'start: "x"' },
+  };
 
   test('a custom tool is offered with one string input and answered as custom_tool_call', async () => {
     harness.simulator.script({ answer: call('apply_patch', { input: '*** Begin Patch\n*** End Patch' }) });
@@ -110,7 +166,9 @@ describe('custom, local_shell, chat-style and hosted tools', () => {
     const types = events.map((event) => event.type);
     expect(types).toContain('response.custom_tool_call_input.delta');
     expect(types).toContain('response.custom_tool_call_input.done');
-    const done = events.find((event) => event.type === 'response.output_item.done' && event.item.type === 'custom_tool_call')!;
+    const done = events.find(
+      (event) => event.type === 'response.output_item.done' && event.item.type === 'custom_tool_call',
+    )!;
     expect(done.item.input).toBe('P');
     expect(types.at(-1)).toBe('response.completed');
     harness.simulator.script({ answer: 'Patched.' });
@@ -131,7 +189,14 @@ describe('custom, local_shell, chat-style and hosted tools', () => {
     const { body } = await create({ input: 'list files', tools: [{ type: 'local_shell' }] });
     expect(upstreamMessage(0)).toContain('### local_shell');
     const item = body.output.find((entry) => entry.type === 'local_shell_call')!;
-    expect(item.action).toEqual({ type: 'exec', command: ['ls', '-la'], timeout_ms: null, working_directory: '/tmp', env: {}, user: null });
+    expect(item.action).toEqual({
+      type: 'exec',
+      command: ['ls', '-la'],
+      timeout_ms: null,
+      working_directory: '/tmp',
+      env: {},
+      user: null,
+    });
     harness.simulator.script({ answer: 'Listed.' });
     const next = await create({
       tools: [{ type: 'local_shell' }],
@@ -144,13 +209,19 @@ describe('custom, local_shell, chat-style and hosted tools', () => {
 
   test('the chat-completions tool shape {"type":"function","function":{...}} is accepted', async () => {
     harness.simulator.script({ answer: call('get_weather', { city: 'Oslo' }) });
-    const tool = { type: 'function', function: { name: 'get_weather', parameters: { type: 'object', properties: { city: { type: 'string' } } } } };
+    const tool = {
+      type: 'function',
+      function: { name: 'get_weather', parameters: { type: 'object', properties: { city: { type: 'string' } } } },
+    };
     const { status, body } = await create({ input: 'weather?', tools: [tool] });
     expect(status).toBe(200);
-    expect(body.output.find((entry) => entry.type === 'function_call')).toMatchObject({ name: 'get_weather', arguments: '{"city":"Oslo"}' });
+    expect(body.output.find((entry) => entry.type === 'function_call')).toMatchObject({
+      name: 'get_weather',
+      arguments: '{"city":"Oslo"}',
+    });
   });
 
-  test('hosted tools are dropped and named in the header; web_search is Grok\'s own', async () => {
+  test("hosted tools are dropped and named in the header; web_search is Grok's own", async () => {
     harness.simulator.script({ answer: 'ok' });
     const { status, ignored } = await create({
       input: 'hi',
@@ -165,16 +236,27 @@ describe('custom, local_shell, chat-style and hosted tools', () => {
       ],
     });
     expect(status).toBe(200);
-    for (const note of ['tools[1] file_search dropped', 'tools[2] code_interpreter dropped', 'tools[3] image_generation dropped', 'tools[4] mcp deepwiki dropped', 'tools[5] computer_use_preview dropped', 'tools[6] some_future_tool dropped']) {
+    for (const note of [
+      'tools[1] file_search dropped',
+      'tools[2] code_interpreter dropped',
+      'tools[3] image_generation dropped',
+      'tools[4] mcp deepwiki dropped',
+      'tools[5] computer_use_preview dropped',
+      'tools[6] some_future_tool dropped',
+    ]) {
       expect(ignored).toContain(note);
     }
     expect(ignored).not.toContain('web_search');
   });
 });
 
-test('tool_choice of a hosted tool or allowed_tools is treated as auto and noted; custom and local_shell choices force the tool', async () => {
+test('tool_choice: hosted tools and allowed_tools become auto (noted); local_shell forces the tool', async () => {
   harness.simulator.script({ answer: 'ok' });
-  const allowed = await create({ input: 'hi', tools: [{ type: 'local_shell' }], tool_choice: { type: 'allowed_tools', mode: 'auto', tools: [] } });
+  const allowed = await create({
+    input: 'hi',
+    tools: [{ type: 'local_shell' }],
+    tool_choice: { type: 'allowed_tools', mode: 'auto', tools: [] },
+  });
   expect(allowed.status).toBe(200);
   expect(allowed.ignored).toContain('tool_choice allowed_tools treated as auto');
   harness.simulator.script({ answer: call('local_shell', { command: ['true'] }) });
@@ -186,7 +268,9 @@ test('tool_choice of a hosted tool or allowed_tools is treated as auto and noted
 describe('history items', () => {
   test('item_reference resolves stored message and call items by id; a reasoning reference is skipped', async () => {
     harness.simulator.script({ thinking: 'Let me look.', answer: `Looking it up.\n${call('lookup', { q: 'x' })}` });
-    const tools = [{ type: 'function', name: 'lookup', parameters: { type: 'object', properties: { q: { type: 'string' } } } }];
+    const tools = [
+      { type: 'function', name: 'lookup', parameters: { type: 'object', properties: { q: { type: 'string' } } } },
+    ];
     const first = await create({ model: 'grok-4.1-thinking', input: 'find x', tools });
     const ids = Object.fromEntries(first.body.output.map((item) => [item.type, item]));
     expect(Object.keys(ids).sort()).toEqual(['function_call', 'message', 'reasoning']);
@@ -211,13 +295,18 @@ describe('history items', () => {
   });
 
   test('an unknown message reference is a 400 naming it', async () => {
-    const { status, body } = await create({ input: [{ role: 'user', content: 'hi' }, { type: 'item_reference', id: 'msg_gone' }] });
+    const { status, body } = await create({
+      input: [
+        { role: 'user', content: 'hi' },
+        { type: 'item_reference', id: 'msg_gone' },
+      ],
+    });
     expect(status).toBe(400);
     expect(body.error).toMatchObject({ param: 'input.1.id', code: 'item_not_found', type: 'invalid_request_error' });
     expect(body.error.message).toContain('msg_gone');
   });
 
-  test('compaction items, reasoning with encrypted_content null and unknown item types are accepted and noted', async () => {
+  test('compaction, reasoning with encrypted_content null and unknown item types are accepted and noted', async () => {
     harness.simulator.script({ answer: 'ok' });
     const { status, ignored } = await create({
       input: [
@@ -246,7 +335,8 @@ describe('GET /v1/responses/{id}/input_items', () => {
         { role: 'user', content: [{ type: 'input_text', text: 'and more' }] },
       ],
     });
-    const list = async (query = '') => (await (await harness.api(`/v1/responses/${second.body.id}/input_items${query}`)).json()) as any;
+    const list = async (query = '') =>
+      (await (await harness.api(`/v1/responses/${second.body.id}/input_items${query}`)).json()) as any;
     const all = await list();
     expect(all.object).toBe('list');
     expect(all.has_more).toBe(false);
@@ -260,9 +350,13 @@ describe('GET /v1/responses/{id}/input_items', () => {
     expect(page.has_more).toBe(true);
     const rest = await list(`?order=asc&after=${page.last_id}`);
     expect(rest.data.map((item: Item) => item.id)).toEqual([all.data[1].id, all.data[0].id]);
-    const firstList = await (await harness.api(`/v1/responses/${first.body.id}/input_items`)).json() as any;
+    const firstList = (await (await harness.api(`/v1/responses/${first.body.id}/input_items`)).json()) as any;
     expect(firstList.data).toHaveLength(1);
-    expect(firstList.data[0]).toMatchObject({ type: 'message', role: 'user', content: [{ type: 'input_text', text: 'first question' }] });
+    expect(firstList.data[0]).toMatchObject({
+      type: 'message',
+      role: 'user',
+      content: [{ type: 'input_text', text: 'first question' }],
+    });
   });
 
   test('unknown response is a 404; a bad limit is a 400', async () => {

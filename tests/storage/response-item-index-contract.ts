@@ -9,9 +9,23 @@ import type { Storage } from '../../src/storage/types';
 
 const stored = (id: string, itemIds: string[], inputIds: string[]): StoredResponse =>
   ({
-    response: { id, output: itemIds.map((itemId) => ({ id: itemId, type: 'message', role: 'assistant', status: 'completed', content: [] })) },
+    response: {
+      id,
+      output: itemIds.map((itemId) => ({
+        id: itemId,
+        type: 'message',
+        role: 'assistant',
+        status: 'completed',
+        content: [],
+      })),
+    },
     conversation: [{ role: 'user', content: 'hi' }],
-    inputItems: inputIds.map((itemId) => ({ id: itemId, type: 'message', role: 'user', content: [{ type: 'input_text', text: itemId }] })),
+    inputItems: inputIds.map((itemId) => ({
+      id: itemId,
+      type: 'message',
+      role: 'user',
+      content: [{ type: 'input_text', text: itemId }],
+    })),
     indexedInputIds: inputIds.filter((itemId) => !itemId.startsWith('client_')),
   }) as unknown as StoredResponse;
 
@@ -30,7 +44,11 @@ export function runResponseItemIndexContract(makeStorage: () => Promise<Storage>
       await store.save(stored('resp_a', ['msg_out_a', 'fc_out_a'], ['msg_in_a']));
       await store.save(stored('resp_b', ['msg_out_b'], ['msg_in_b']));
       expect((await store.item('fc_out_a'))?.id).toBe('fc_out_a');
-      expect((await store.item('msg_in_b'))).toMatchObject({ type: 'message', role: 'user', content: [{ text: 'msg_in_b' }] });
+      expect(await store.item('msg_in_b')).toMatchObject({
+        type: 'message',
+        role: 'user',
+        content: [{ text: 'msg_in_b' }],
+      });
       expect(await store.item('msg_missing')).toBeNull();
       expect((await store.get('resp_a'))?.inputItems?.map((item) => item.id)).toEqual(['msg_in_a']);
     });

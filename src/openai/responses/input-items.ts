@@ -75,7 +75,10 @@ export function inputItemsPage(items: StoredItem[], query: InputItemsQuery) {
     throw invalidRequest("order must be 'asc' or 'desc'", 'order', 'invalid_order');
   }
   let ordered = order === 'asc' ? items : [...items].reverse();
-  for (const [field, keep] of [['after', 'rest'], ['before', 'head']] as const) {
+  for (const [field, keep] of [
+    ['after', 'rest'],
+    ['before', 'head'],
+  ] as const) {
     const cursor = query[field];
     if (cursor === undefined) continue;
     const index = ordered.findIndex((item) => item.id === cursor);
