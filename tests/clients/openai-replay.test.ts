@@ -20,15 +20,23 @@ import { startHarness, type Harness } from '../helpers/gateway-harness';
 interface Fixture {
   client: string;
   version: string;
+  /** Runs of requests that belong together (one CLI run, one SDK loop), replayed in order. */
   sessions: RecordedRequest[][];
 }
+
+/** Fixtures written as one flat `requests` list (other dialects' recorders) are one session. */
+const asFixture = (raw: Partial<Fixture> & { requests?: RecordedRequest[] }): Fixture => ({
+  client: raw.client ?? 'unknown',
+  version: raw.version ?? 'unknown',
+  sessions: raw.sessions ?? [raw.requests ?? []],
+});
 
 const FIXTURES_DIR = join(import.meta.dir, 'fixtures');
 const OPENAI_PATHS = /^\/v1\/(responses|chat\/completions)$/;
 const fixtures: Fixture[] = readdirSync(FIXTURES_DIR)
   .filter((file) => file.endsWith('.json'))
-  .map((file) => JSON.parse(readFileSync(join(FIXTURES_DIR, file), 'utf8')) as Fixture)
-  .filter((fixture) => fixture.sessions.some((session) => session.some((request) => OPENAI_PATHS.test(request.path))));
+  .map((file) => asFixture(JSON.parse(readFileSync(join(FIXTURES_DIR, file), 'utf8'))))
+  .filter((fixture) => fixture.sessions.flat().some((request) => OPENAI_PATHS.test(request.path ?? '')));
 
 let harness: Harness;
 beforeAll(async () => {
