@@ -321,6 +321,14 @@ describe('history items', () => {
     expect(ignored).toContain('input[2] web_search_call dropped');
     expect(ignored).not.toContain('reasoning');
   });
+
+  test('a structured-output text.format is accepted and noted', async () => {
+    harness.simulator.script({ answer: '{"a":1}' });
+    const text = { format: { type: 'json_schema', name: 'x', schema: { type: 'object' } } };
+    const { status, ignored } = await create({ input: 'json please', text });
+    expect(status).toBe(200);
+    expect(ignored).toContain('text.format json_schema not enforced');
+  });
 });
 
 describe('GET /v1/responses/{id}/input_items', () => {

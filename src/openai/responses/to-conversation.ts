@@ -227,6 +227,8 @@ export function conversationInput(
   }
   checkRange(body.temperature, 'temperature', 2);
   checkRange(body.top_p, 'top_p', 1);
+  const format = (body.text?.format as { type?: string } | undefined)?.type;
+  if (format && format !== 'text') noteIgnored(`text.format ${format} not enforced`);
   if (!messages.some((message) => message.role !== 'system' && message.role !== 'developer')) {
     throw invalidRequest('input must contain at least one message or function call output', 'input', 'empty_input');
   }
