@@ -221,9 +221,9 @@ describe('custom, local_shell, chat-style and hosted tools', () => {
     });
   });
 
-  test("hosted tools are dropped and named in the header; web_search is Grok's own", async () => {
-    harness.simulator.script({ answer: 'ok' });
-    const { status, ignored } = await create({
+  test("hosted tools are mapped or dropped, and named in the header; web_search is Grok's own", async () => {
+    harness.simulator.script({ answer: call('file_search', { query: 'budget' }) });
+    const { status, ignored, body } = await create({
       input: 'hi',
       tools: [
         { type: 'web_search' },
@@ -237,8 +237,8 @@ describe('custom, local_shell, chat-style and hosted tools', () => {
     });
     expect(status).toBe(200);
     for (const note of [
-      'tools[1] file_search dropped',
-      'tools[2] code_interpreter dropped',
+      'tools[1] file_search offered as a function tool',
+      'tools[2] code_interpreter offered as a function tool',
       'tools[3] image_generation dropped',
       'tools[4] mcp deepwiki dropped',
       'tools[5] computer_use_preview dropped',
@@ -247,6 +247,11 @@ describe('custom, local_shell, chat-style and hosted tools', () => {
       expect(ignored).toContain(note);
     }
     expect(ignored).not.toContain('web_search');
+    expect(upstreamMessage(0)).toContain('### code_interpreter');
+    expect(body.output.find((entry) => entry.type === 'function_call')).toMatchObject({
+      name: 'file_search',
+      arguments: '{"query":"budget"}',
+    });
   });
 });
 
@@ -320,6 +325,24 @@ describe('history items', () => {
     expect(ignored).toContain('input[0] compaction dropped');
     expect(ignored).toContain('input[2] web_search_call dropped');
     expect(ignored).not.toContain('reasoning');
+  });
+
+  test("bare content blocks as items and the Python project's output aliases are accepted", async () => {
+    harness.simulator.script({ answer: 'ok' });
+    const { status } = await create({
+      input: [
+        { type: 'input_text', text: 'first block' },
+        { type: 'input_text', text: 'second block' },
+        { type: 'function_call', call_id: 'call_1', name: 'f', arguments: '{}' },
+        { type: 'tool_output', call_id: 'call_1', output: 'aliased result' },
+      ],
+      tools: [{ type: 'function', name: 'f' }],
+    });
+    expect(status).toBe(200);
+    const message = upstreamMessage(0);
+    expect(message).toContain('first block');
+    expect(message).toContain('second block');
+    expect(message).toContain('aliased result');
   });
 
   test('a structured-output text.format is accepted and noted', async () => {

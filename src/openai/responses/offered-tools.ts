@@ -133,6 +133,22 @@ class ToolCollector {
 
 const LOCAL_SHELL_DESCRIPTION = "Runs a shell command on the user's machine and returns its output.";
 
+/**
+ * Hosted tools the Python grok2api offered as plain function tools (docs/python-compatibility.md
+ * §1.3): the model may call them and the call is returned as a `function_call` for the client
+ * to serve; nothing runs on the gateway.
+ */
+const HOSTED_AS_FUNCTIONS: Record<string, { description: string; parameters: Parameters }> = {
+  file_search: {
+    description: 'Searches the user\'s files for passages relevant to the query.',
+    parameters: { type: 'object', properties: { query: { type: 'string' } }, required: ['query'] },
+  },
+  code_interpreter: {
+    description: 'Runs Python code and returns its output.',
+    parameters: { type: 'object', properties: { code: { type: 'string' } }, required: ['code'] },
+  },
+};
+
 const offerOne = (collector: ToolCollector, tool: ResponsesTool, index: number): void => {
   const param = `tools.${index}`;
   if (tool.type === 'function') {
@@ -152,6 +168,10 @@ const offerOne = (collector: ToolCollector, tool: ResponsesTool, index: number):
     noteIgnored(`tools[${index}] namespace ${namespace} flattened`);
   } else if (BUILT_IN_SEARCH.test(tool.type)) {
     // Served by Grok's own web search.
+  } else if (HOSTED_AS_FUNCTIONS[tool.type]) {
+    const { description, parameters } = HOSTED_AS_FUNCTIONS[tool.type]!;
+    collector.add({ name: tool.type, description, parameters, origin: { kind: 'function', name: tool.type }, param });
+    noteIgnored(`tools[${index}] ${tool.type} offered as a function tool`);
   } else {
     // Hosted tools (and types newer than this gateway) have no client-side shape to emulate.
     noteIgnored(`tools[${index}] ${tool.type}${tool.server_label ? ` ${tool.server_label}` : ''} dropped`);

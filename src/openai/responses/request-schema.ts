@@ -32,6 +32,13 @@ export const InputItem = Type.Object({
   output: nullable(
     Type.Union([Type.String(), Type.Array(InputContentPart), Type.Record(Type.String(), Type.Unknown())]),
   ),
+  /** A bare content block sent as an item (`input_text`, `input_image`, …), as the Python grok2api accepted. */
+  text: Type.Optional(Type.String()),
+  image_url: nullable(Type.Union([Type.String(), Type.Object({ url: Type.Optional(Type.String()) })])),
+  file_id: nullable(Type.String()),
+  file_data: nullable(Type.String()),
+  file_url: nullable(Type.String()),
+  filename: nullable(Type.String()),
   /** function_call of a tool inside a `namespace` tool */
   namespace: nullable(Type.String()),
   /** custom_tool_call */

@@ -79,8 +79,13 @@ const addCall = (messages: ChatMessage[], call: HistoryToolCall): void => {
 /** Stored items by id, for `item_reference` inputs (looked up by the route before translation). */
 export type ReferencedItems = ReadonlyMap<string, InputItem>;
 
+/** Content blocks sent as items of their own (see `bareBlock`). */
+const BARE_BLOCKS = new Set(['input_text', 'text', 'output_text', 'input_image', 'image', 'image_url', 'input_file', 'file']);
+
 class InputTranslator {
   readonly messages: ChatMessage[] = [];
+  /** The last message was built from bare blocks, so the next bare block joins it. */
+  private lastWasBare = false;
   private readonly calls: Set<string>;
 
   constructor(
@@ -92,6 +97,12 @@ class InputTranslator {
 
   item(item: InputItem, param: string, viaReference = false): void {
     const type = item.type ?? (item.role ? 'message' : '');
+    const count = this.messages.length;
+    this.translate(item, type, param, viaReference);
+    if (this.messages.length !== count && !BARE_BLOCKS.has(type)) this.lastWasBare = false;
+  }
+
+  private translate(item: InputItem, type: string, param: string, viaReference: boolean): void {
     switch (type) {
       case 'message':
         this.messages.push(messageFromItem(item, param));
@@ -104,6 +115,10 @@ class InputTranslator {
       case 'function_call_output':
       case 'custom_tool_call_output':
       case 'local_shell_call_output':
+      // Aliases the Python grok2api accepted (docs/python-compatibility.md §1.3).
+      case 'tool_output':
+      case 'tool_call_output':
+      case 'input_tool_output':
         this.output(item, param);
         return;
       case 'item_reference':
@@ -116,6 +131,17 @@ class InputTranslator {
       case '':
         const message = "Each input item needs a 'type' (or a 'role' for a message)";
         throw invalidRequest(message, `${param}.type`, 'missing_type');
+      case 'input_text':
+      case 'text':
+      case 'output_text':
+      case 'input_image':
+      case 'image':
+      case 'image_url':
+      case 'input_file':
+      case 'file':
+        // A bare content block, as the Python grok2api accepted: part of a user message.
+        this.bareBlock(item, type, param);
+        return;
       case 'reasoning':
         // Our own summaries, or another model's opaque reasoning: Grok cannot take either back.
         return;
@@ -123,6 +149,16 @@ class InputTranslator {
         // Compaction, hosted-tool items and item types newer than this gateway cannot be replayed to Grok.
         noteIgnored(`${param.replace(/^input\.(\d+)/, 'input[$1]')} ${type} dropped`);
     }
+  }
+
+  private bareBlock(item: InputItem, type: string, param: string): void {
+    const partType = type === 'image' || type === 'image_url' ? 'input_image' : type === 'file' ? 'input_file' : type;
+    const part = contentPart({ ...item, type: partType } as InputContentPart, 'user', param);
+    if (!part) return;
+    const last = this.messages.at(-1);
+    if (last?.role === 'user' && Array.isArray(last.content) && this.lastWasBare) last.content.push(part);
+    else this.messages.push({ role: 'user', content: [part] });
+    this.lastWasBare = true;
   }
 
   private call(item: InputItem, type: string, param: string): void {
@@ -181,9 +217,8 @@ const toolChoice = (choice: ResponsesRequest['tool_choice'], offered: OfferedToo
   if (choice === undefined || typeof choice === 'string') return choice;
   if (choice.type === 'function') return { type: 'function', function: { name: choice.name ?? choice.function?.name } };
   if (choice.type === 'custom' && choice.name) return { type: 'function', function: { name: choice.name } };
-  if (choice.type === 'local_shell' && offered.origins.has(LOCAL_SHELL_NAME)) {
-    return { type: 'function', function: { name: LOCAL_SHELL_NAME } };
-  }
+  // local_shell and the hosted tools offered as functions are offered under their type's name.
+  if (offered.origins.has(choice.type)) return { type: 'function', function: { name: choice.type } };
   // Hosted-tool choices (web_search, file_search, …) and allowed_tools: let the model decide.
   noteIgnored(`tool_choice ${choice.type} treated as auto`);
   return 'auto';
