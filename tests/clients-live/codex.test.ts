@@ -54,7 +54,8 @@ beforeEach(() => {
 
 async function codexExec(prompt: string, workdir: string) {
   const child = Bun.spawn(
-    [binary, 'exec', '--skip-git-repo-check', '--dangerously-bypass-approvals-and-sandbox', prompt],
+    // Codex's own sandbox (bundled bubblewrap) lets the command write inside the work folder only.
+    [binary, 'exec', '--skip-git-repo-check', '--sandbox', 'workspace-write', prompt],
     {
       cwd: workdir,
       env: { ...process.env, CODEX_HOME: codexHome, GROK2API_TEST_KEY: stack.apiKey },
@@ -78,6 +79,7 @@ describe(`Codex CLI ${version} (Responses provider, default features)`, () => {
     stack.harness.simulator.script({ answer: 'Hello from Grok.' });
     const result = await codexExec('say hi', workdir);
     expect(result.stderr).not.toContain('ERROR');
+    expect(result.stderr).toContain(`provider: grok2api`);
     expect(result.exitCode).toBe(0);
     expect(result.stdout).toContain('Hello from Grok.');
     const tools = (stack.requests[0]!.body as { tools: { type: string }[] }).tools.map((tool) => tool.type);
