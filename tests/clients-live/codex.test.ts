@@ -52,10 +52,10 @@ beforeEach(() => {
   stack.requests.length = 0;
 });
 
-async function codexExec(prompt: string, workdir: string) {
+async function codexExec(prompt: string, workdir: string, model?: string) {
   const child = Bun.spawn(
     // Codex's own sandbox (bundled bubblewrap) lets the command write inside the work folder only.
-    [binary, 'exec', '--skip-git-repo-check', '--sandbox', 'workspace-write', prompt],
+    [binary, 'exec', '--skip-git-repo-check', '--sandbox', 'workspace-write', ...(model ? ['-m', model] : []), prompt],
     {
       cwd: workdir,
       env: { ...process.env, CODEX_HOME: codexHome, GROK2API_TEST_KEY: stack.apiKey },
@@ -120,5 +120,22 @@ describe(`Codex CLI ${version} (Responses provider, default features)`, () => {
     const output = second.input.find((item) => item.type === 'function_call_output');
     expect(output?.output).not.toContain('unsupported');
     expect(existsSync(workdir)).toBe(true);
+  });
+
+  test('a thinking model: our reasoning items come back with encrypted_content null and are accepted', async () => {
+    const workdir = mkdtempSync(join(tmpdir(), 'grok2api-codex-work-'));
+    stack.harness.simulator.script({
+      thinking: 'The user wants a file.',
+      answer: toolCallAnswer('exec_command', { cmd: 'echo thought-through > proof.txt' }),
+    });
+    stack.harness.simulator.script({ answer: 'Written after thinking.' });
+    const result = await codexExec('write proof.txt', workdir, 'grok-4.1-thinking');
+    expect(result.exitCode).toBe(0);
+    expect(readFileSync(join(workdir, 'proof.txt'), 'utf8').trim()).toBe('thought-through');
+    expect(result.stdout).toContain('Written after thinking.');
+    const second = stack.requests.filter((request) => request.path.startsWith('/v1/responses'))[1]!.body as {
+      input: { type: string; encrypted_content?: string | null }[];
+    };
+    expect(second.input.find((item) => item.type === 'reasoning')).toMatchObject({ encrypted_content: null });
   });
 });
