@@ -40,12 +40,16 @@ async function create(
   };
 }
 
+/** The streamed events; the ignored-header of the last stream is kept in `lastStreamIgnored`. */
+let lastStreamIgnored: string | null = null;
+
 async function stream(body: object): Promise<{ type: string; [key: string]: any }[]> {
   const response = await harness.api('/v1/responses', {
     method: 'POST',
     body: JSON.stringify({ model: 'grok-4.1-fast', stream: true, ...body }),
   });
   expect(response.status).toBe(200);
+  lastStreamIgnored = response.headers.get('x-grok2api-ignored');
   const text = await response.text();
   return text
     .split('\n')
@@ -93,6 +97,7 @@ describe('namespace tools (Codex CLI multi_agent)', () => {
   test('streamed, and the call sent back with its namespace continues the conversation', async () => {
     harness.simulator.script({ answer: call('multi_agent_v1__close_agent', { target: 'a1' }) });
     const events = await stream({ input: 'close a1', tools: [namespaceTool], store: false });
+    expect(lastStreamIgnored).toBe('tools[0] namespace multi_agent_v1 flattened');
     const added = events.find(
       (event) => event.type === 'response.output_item.added' && event.item.type === 'function_call',
     );
