@@ -76,6 +76,17 @@ const addCall = (messages: ChatMessage[], call: HistoryToolCall): void => {
   messages.push({ role: 'assistant', content: null, tool_calls: [call] });
 };
 
+/** An earlier call as the model was offered it: the flat tool name and JSON arguments. */
+const offeredCall = (item: InputItem, type: string): { name: string; arguments: string } => {
+  if (type === 'local_shell_call') {
+    const { type: _exec, ...action } = item.action ?? {};
+    return { name: LOCAL_SHELL_NAME, arguments: JSON.stringify(action) };
+  }
+  const name = item.namespace ? namespacedName(item.namespace, item.name!) : item.name!;
+  if (type === 'custom_tool_call') return { name, arguments: JSON.stringify({ input: item.input ?? '' }) };
+  return { name, arguments: item.arguments ?? '{}' };
+};
+
 /** Stored items by id, for `item_reference` inputs (looked up by the route before translation). */
 export type ReferencedItems = ReadonlyMap<string, InputItem>;
 
@@ -128,9 +139,10 @@ class InputTranslator {
         }
         this.reference(item, param);
         return;
-      case '':
+      case '': {
         const message = "Each input item needs a 'type' (or a 'role' for a message)";
         throw invalidRequest(message, `${param}.type`, 'missing_type');
+      }
       case 'input_text':
       case 'text':
       case 'output_text':
@@ -167,16 +179,8 @@ class InputTranslator {
     if (type !== 'local_shell_call' && !item.name) {
       throw invalidRequest(`${type} items need 'name'`, `${param}.name`, 'missing_field');
     }
-    const declared = item.namespace ? namespacedName(item.namespace, item.name!) : item.name!;
-    const name = type === 'local_shell_call' ? LOCAL_SHELL_NAME : declared;
-    const args =
-      type === 'custom_tool_call'
-        ? JSON.stringify({ input: item.input ?? '' })
-        : type === 'local_shell_call'
-          ? JSON.stringify(Object.fromEntries(Object.entries(item.action ?? {}).filter(([key]) => key !== 'type')))
-          : (item.arguments ?? '{}');
     this.calls.add(callId);
-    addCall(this.messages, { id: callId, type: 'function', function: { name, arguments: args } });
+    addCall(this.messages, { id: callId, type: 'function', function: offeredCall(item, type) });
   }
 
   private output(item: InputItem, param: string): void {
