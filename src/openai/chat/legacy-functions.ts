@@ -1,3 +1,4 @@
+import { noteIgnored } from '../../logging/request-context';
 import type { ChatCompletionRequest, ChatMessage, HistoryToolCall, ToolChoice } from './request-schema';
 
 /**
@@ -38,6 +39,7 @@ const legacyMessages = (messages: ChatMessage[]): ChatMessage[] => {
 
 /** The request in today's shape (unchanged when it does not use the legacy fields). */
 export function fromLegacyFunctions(body: ChatCompletionRequest): ChatCompletionRequest {
+  if (body.functions?.length && body.tools?.length) noteIgnored('functions dropped: tools given');
   const hasLegacyHistory = body.messages.some((message) => message.role === 'function' || message.function_call);
   if (!usesLegacyFunctions(body) && !hasLegacyHistory) return body;
   const translated: ChatCompletionRequest = { ...body, messages: legacyMessages(body.messages) };
