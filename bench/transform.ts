@@ -10,6 +10,7 @@
 import { AnswerAssembler } from '../src/conversation/answer-assembler';
 import { ChunkBuilder } from '../src/openai/chat/chunk-builder';
 import { ChatStreamEncoder } from '../src/openai/chat/stream-response';
+import { AnswerLimits } from '../src/openai/chat/answer-limits';
 import { FrameDecoder } from '../src/upstream/grok/frame-decoder';
 import { FrameParser } from '../src/upstream/grok/frame-parser';
 import { startSimulator } from '../src/simulator/server';
@@ -42,7 +43,8 @@ function transformOnce(): number {
   const decoder = new FrameDecoder();
   const parser = new FrameParser({ assetsUrl: 'https://assets.grok.com', filterTags: ['xaiartifact', 'xai:tool_usage_card', 'grok:render'] });
   const assembler = new AnswerAssembler(null);
-  const encoder = new ChatStreamEncoder(new ChunkBuilder('chatcmpl-bench', 1_700_000_000, 'grok-4.1-fast', 'reasoning_content', assembler), () => ({ hasToolCalls: false, usage: null }));
+  const chunks = new ChunkBuilder('chatcmpl-bench', 1_700_000_000, 'grok-4.1-fast', 'reasoning_content', assembler);
+  const encoder = new ChatStreamEncoder(chunks, () => ({ usage: null }), new AnswerLimits(null, null));
   let out = 0;
   for (const bytes of encoder.open()) out += bytes.length;
   for (const read of reads) {

@@ -157,14 +157,18 @@ describe('POST /v1/responses (openai SDK)', () => {
 
 describe('POST /v1/responses: malformed input is a 400 in OpenAI shape', () => {
   const cases: [string, object, string][] = [
-    ['unknown item type', { input: [{ type: 'telepathy' }] }, 'input.0.type'],
+    ['item with neither type nor role', { input: [{ content: 'x' }] }, 'input.0.type'],
+    ['item_reference to an unknown message', { input: [{ type: 'item_reference', id: 'msg_unknown' }] }, 'input.0.id'],
+    ['function_call without call_id', { input: [{ type: 'function_call', name: 'f', arguments: '{}' }] }, 'input.0.call_id'],
     ['function_call_output without its call', { input: [{ type: 'function_call_output', call_id: 'call_x', output: '1' }] }, 'input.0.call_id'],
     ['unknown content part', { input: [{ role: 'user', content: [{ type: 'input_video', text: 'x' }] }] }, 'input.0.content.0.type'],
     ['bad role', { input: [{ role: 'robot', content: 'x' }] }, 'input.0.role'],
     ['tool without a name', { input: 'x', tools: [{ type: 'function', parameters: {} }] }, 'tools.0.name'],
     ['bad tool name', { input: 'x', tools: [{ type: 'function', name: 'has space' }] }, 'tools.0.name'],
     ['bad tool schema', { input: 'x', tools: [{ type: 'function', name: 't', parameters: { type: 'array' } }] }, 'tools.0.parameters.type'],
-    ['unsupported tool type', { input: 'x', tools: [{ type: 'computer_use_preview' }] }, 'tools.0.type'],
+    ['namespace without a name', { input: 'x', tools: [{ type: 'namespace', tools: [] }] }, 'tools.0.name'],
+    ['bad tool name inside a namespace', { input: 'x', tools: [{ type: 'namespace', name: 'ns', tools: [{ type: 'function', name: 'a b' }] }] }, 'tools.0.tools.0.name'],
+    ['empty conversation', { input: [] }, 'input'],
     ['tool_choice naming an undeclared tool', { input: 'x', tools: [weatherTool], tool_choice: { type: 'function', name: 'nope' } }, 'tool_choice'],
     ['unknown previous_response_id', { input: 'x', previous_response_id: 'resp_missing' }, 'previous_response_id'],
     ['missing input', {}, 'input'],

@@ -5,6 +5,7 @@ import { MYSQL_SCHEMA_VERSION } from '../../src/storage/mysql/migrations';
 import { mysqlOptions, openMysqlStorage } from '../../src/storage/mysql/mysql-storage';
 import { runAccountStoreContract } from './account-store-contract';
 import { runRecordStoreContract } from './record-store-contract';
+import { runResponseItemIndexContract } from './response-item-index-contract';
 import { createMysqlDatabase } from './server-databases';
 
 let database: { url: string; drop(): Promise<void> };
@@ -36,6 +37,7 @@ async function emptyStorage() {
 describe('MySQL / MariaDB', () => {
   runAccountStoreContract(emptyStorage);
   runRecordStoreContract(emptyStorage);
+  runResponseItemIndexContract(emptyStorage);
 });
 
 describe('MySQL driver', () => {

@@ -5,6 +5,7 @@ import { openPostgresStorage, postgresOptions } from '../../src/storage/postgres
 import { POSTGRES_SCHEMA_VERSION } from '../../src/storage/postgres/migrations';
 import { runAccountStoreContract } from './account-store-contract';
 import { runRecordStoreContract } from './record-store-contract';
+import { runResponseItemIndexContract } from './response-item-index-contract';
 import { createPostgresDatabase } from './server-databases';
 
 let database: { url: string; drop(): Promise<void> };
@@ -27,6 +28,7 @@ async function emptyStorage() {
 describe('PostgreSQL', () => {
   runAccountStoreContract(emptyStorage);
   runRecordStoreContract(emptyStorage);
+  runResponseItemIndexContract(emptyStorage);
 });
 
 describe('PostgreSQL driver', () => {

@@ -4,6 +4,7 @@ import { openStorage } from '../../src/storage';
 import { openRedisStorage, REDIS_LAYOUT_VERSION, redisOptions } from '../../src/storage/redis/redis-storage';
 import { runAccountStoreContract } from './account-store-contract';
 import { runRecordStoreContract } from './record-store-contract';
+import { runResponseItemIndexContract } from './response-item-index-contract';
 import { REDIS_URL, redisPrefix } from './server-databases';
 
 const run = redisPrefix('redis');
@@ -18,6 +19,7 @@ const emptyStorage = () => openStorage({ type: 'redis', url: `${REDIS_URL}?prefi
 describe('Redis', () => {
   runAccountStoreContract(emptyStorage);
   runRecordStoreContract(emptyStorage);
+  runResponseItemIndexContract(emptyStorage);
 });
 
 describe('Redis driver', () => {

@@ -8,6 +8,7 @@ import { openSqliteStorage } from '../../src/storage/sqlite/sqlite-storage';
 import { LATEST_SCHEMA_VERSION, MIGRATIONS } from '../../src/storage/sqlite/migrations';
 import { runAccountStoreContract } from './account-store-contract';
 import { runRecordStoreContract } from './record-store-contract';
+import { runResponseItemIndexContract } from './response-item-index-contract';
 
 const root = mkdtempSync(join(tmpdir(), 'grok2api-sqlite-'));
 let databases = 0;
@@ -16,6 +17,7 @@ afterAll(() => rmSync(root, { recursive: true, force: true }));
 describe('SQLite in a file', () => {
   runAccountStoreContract(async () => openStorage({ type: 'sqlite', dataDir: join(root, `data-${databases++}`) }));
   runRecordStoreContract(async () => openStorage({ type: 'sqlite', dataDir: join(root, `data-${databases++}`) }));
+  runResponseItemIndexContract(async () => openStorage({ type: 'sqlite', dataDir: join(root, `data-${databases++}`) }));
 });
 
 describe('SQLite in memory', () => {

@@ -4,11 +4,15 @@ import { resolveModel } from '../../catalog/model-aliases';
 import { buildConversationRequest } from '../../conversation/conversation-request';
 import { ConversationRunner } from '../../conversation/conversation-runner';
 import type { TurnDependencies } from '../../conversation/open-upstream-turn';
-import { collectConversation, streamConversation } from '../../conversation/stream-pipeline';
+import type { AnswerPiece } from '../../conversation/answer-assembler';
+import { asApiError, collectConversation, streamConversation } from '../../conversation/stream-pipeline';
 import { ApiError } from '../errors';
 import { modelNotFound } from '../models-routes';
 import { ChunkBuilder } from './chunk-builder';
-import { completionBody } from './collect-response';
+import { AnswerLimits } from './answer-limits';
+import { completionBody, limitedAnswer } from './collect-response';
+import { fromLegacyFunctions, usesLegacyFunctions } from './legacy-functions';
+import { withoutUnservedFields } from './served-fields';
 import { ChatCompletionRequestSchema } from './request-schema';
 import { ChatStreamEncoder } from './stream-response';
 import { validateChatRequest } from './validate';
@@ -34,19 +38,21 @@ export function chatRoutes(deps: ChatDependencies) {
 
   return new Elysia({ name: 'openai-chat' }).post(
     '/v1/chat/completions',
-    async ({ body, request }) => {
+    async ({ body: rawBody, request }) => {
       deps.guard(request);
+      const legacyFunctions = usesLegacyFunctions(rawBody);
+      const body = withoutUnservedFields(fromLegacyFunctions(rawBody));
       validateChatRequest(body);
       const model = resolveModel(body.model, deps.config().models.aliases);
       if (!model) throw modelNotFound(body.model);
       const config = deps.config();
       const identity = { id: completionId(), created: Math.floor(Date.now() / 1000), model: body.model };
-      let answer: AnswerSource;
+      let conversation: AnswerSource;
       let reasoning: ReasoningOutput;
       if (model.kind === 'chat') {
         const conversationRequest = buildConversationRequest(body, model, config);
         reasoning = conversationRequest.reasoning;
-        answer = await conversations.start(conversationRequest, request.signal, {
+        conversation = await conversations.start(conversationRequest, request.signal, {
           affinityKey: request.headers.get('x-grok2api-session') ?? body.user ?? undefined,
           authorization: request.headers.get('authorization'),
           modelLabel: body.model,
@@ -54,7 +60,7 @@ export function chatRoutes(deps: ChatDependencies) {
       } else if (deps.media) {
         // Media progress (video) is shown as reasoning while it streams.
         reasoning = 'reasoning_content';
-        answer = await startMediaChatAnswer(body, model, request, deps.media);
+        conversation = await startMediaChatAnswer(body, model, request, deps.media);
       } else {
         throw new ApiError({
           status: 400,
@@ -64,26 +70,53 @@ export function chatRoutes(deps: ChatDependencies) {
         });
       }
 
+      const limits = new AnswerLimits(body.stop, body.max_completion_tokens ?? body.max_tokens);
+
       if (body.stream ?? config.app.stream) {
-        const chunks = new ChunkBuilder(identity.id, identity.created, identity.model, reasoning, {
+        const modelHash = {
           get modelHash() {
-            return answer.answer.modelHash;
+            return conversation.answer.modelHash;
           },
-        });
+        };
+        const { id, created, model: label } = identity;
+        const chunks = new ChunkBuilder(id, created, label, reasoning, modelHash, legacyFunctions);
         return streamConversation({
-          conversation: answer,
-          encoder: new ChatStreamEncoder(chunks, () => ({
-            hasToolCalls: answer.answer.toolCalls.length > 0,
-            usage: body.stream_options?.include_usage === true ? answer.usage() : null,
-          })),
+          conversation,
+          encoder: new ChatStreamEncoder(
+            chunks,
+            () => ({ usage: body.stream_options?.include_usage === true ? conversation.usage() : null }),
+            limits,
+            legacyFunctions,
+          ),
           keepaliveMs: config.chat.keepalive_interval * 1000,
           clientSignal: request.signal,
           logger: deps.logger,
         });
       }
 
-      await collectConversation(answer);
-      return completionBody(identity, answer.answer, reasoning, answer.usage());
+      if (!limits.active) {
+        await collectConversation(conversation);
+        const usage = conversation.usage();
+        return completionBody(identity, conversation.answer, reasoning, usage, { legacyFunctions });
+      }
+      const passed: AnswerPiece[] = [];
+      try {
+        for (let pieces = await conversation.next(); pieces !== null; pieces = await conversation.next()) {
+          passed.push(...limits.push(pieces));
+          if (limits.ended) {
+            conversation.stopEarly();
+            break;
+          }
+        }
+      } catch (error) {
+        conversation.cancel();
+        throw asApiError(error);
+      }
+      passed.push(...limits.finish());
+      const answer = limitedAnswer(conversation.answer, passed);
+      const finishReason = limits.finishReason === 'length' ? 'length' : undefined;
+      const shape = { legacyFunctions, finishReason };
+      return completionBody(identity, answer, reasoning, conversation.usage(), shape);
     },
     {
       body: ChatCompletionRequestSchema,

@@ -14,6 +14,8 @@ export class ChunkBuilder {
     private readonly model: string,
     private readonly reasoning: ReasoningOutput,
     private readonly assembler: Pick<AnswerAssembler, 'modelHash'>,
+    /** The request used `functions`: calls stream as `delta.function_call`. */
+    private readonly legacyFunctions = false,
   ) {}
 
   chunk(delta: Record<string, unknown>, finishReason: string | null = null, extra: Record<string, unknown> = {}) {
@@ -49,6 +51,14 @@ export class ChunkBuilder {
         continue;
       }
       if (closing) chunks.push(this.chunk({ content: closing }));
+      if (this.legacyFunctions) {
+        if (piece.type === 'tool_call_start') {
+          chunks.push(this.chunk({ function_call: { name: piece.name, arguments: '' } }));
+        } else if (piece.type === 'tool_call_arguments') {
+          chunks.push(this.chunk({ function_call: { arguments: piece.delta } }));
+        }
+        continue;
+      }
       if (piece.type === 'tool_call_start') {
         chunks.push(this.chunk({ tool_calls: [{ index: piece.index, id: piece.id, type: 'function', function: { name: piece.name, arguments: '' } }] }));
       } else if (piece.type === 'tool_call_arguments') {

@@ -63,6 +63,8 @@ export const ChatMessage = Type.Object({
   name: nullable(Type.String()),
   tool_calls: nullable(Type.Array(HistoryToolCall)),
   tool_call_id: nullable(Type.String()),
+  /** The legacy single call of an assistant turn (before `tool_calls`); see legacy-functions.ts. */
+  function_call: nullable(HistoryToolCall.properties.function),
 });
 
 export const ToolDefinition = Type.Object({
@@ -113,14 +115,23 @@ export const ChatCompletionRequestSchema = Type.Object({
   tools: Type.Optional(Type.Array(ToolDefinition)),
   tool_choice: Type.Optional(ToolChoice),
   parallel_tool_calls: Type.Optional(Type.Boolean()),
+  /** The legacy function-calling fields, translated to tools by legacy-functions.ts. */
+  functions: nullable(Type.Array(Type.Object({
+    name: Type.Optional(Type.String()),
+    description: nullable(Type.String()),
+    parameters: nullable(Type.Record(Type.String(), Type.Unknown())),
+  }))),
+  function_call: nullable(Type.Union([Type.String(), Type.Object({ name: Type.Optional(Type.String()) })])),
   image_config: Type.Optional(ImageConfig),
   video_config: Type.Optional(VideoConfig),
 
-  // Accepted so that real clients pass validation; Grok web has no way to honour them.
-  n: nullable(Type.Integer()),
+  /** Applied to the answer as it arrives (answer-limits.ts): Grok web takes neither. */
   max_tokens: nullable(Type.Integer()),
   max_completion_tokens: nullable(Type.Integer()),
   stop: nullable(Type.Union([Type.String(), Type.Array(Type.String())])),
+
+  // Accepted so that real clients pass validation; Grok web has no way to honour them.
+  n: nullable(Type.Integer()),
   presence_penalty: nullable(Type.Number()),
   frequency_penalty: nullable(Type.Number()),
   logit_bias: nullable(Type.Record(Type.String(), Type.Number())),

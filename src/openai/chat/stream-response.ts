@@ -2,6 +2,7 @@ import type { StreamEncoder } from '../../conversation/stream-pipeline';
 import type { AnswerPiece } from '../../conversation/answer-assembler';
 import type { ApiError } from '../errors';
 import { SSE_DONE, SSE_KEEPALIVE, sseData } from '../sse';
+import type { AnswerLimits } from './answer-limits';
 import type { ChunkBuilder } from './chunk-builder';
 
 /**
@@ -12,20 +13,26 @@ import type { ChunkBuilder } from './chunk-builder';
 export class ChatStreamEncoder implements StreamEncoder {
   constructor(
     private readonly chunks: ChunkBuilder,
-    private readonly result: () => { hasToolCalls: boolean; usage: object | null },
+    private readonly result: () => { usage: object | null },
+    private readonly limits: AnswerLimits,
+    private readonly legacyFunctions = false,
   ) {}
+
+  private hasToolCalls = false;
 
   open(): Uint8Array[] {
     return [sseData(this.chunks.roleChunk())];
   }
 
   pieces(pieces: AnswerPiece[]): Uint8Array[] {
-    return this.chunks.fromPieces(pieces).map(sseData);
+    return this.encode(this.limits.push(pieces));
   }
 
   finish(): Uint8Array[] {
-    const { hasToolCalls, usage } = this.result();
-    const bytes = this.chunks.finalChunk(hasToolCalls ? 'tool_calls' : 'stop').map(sseData);
+    const { usage } = this.result();
+    const bytes = this.encode(this.limits.finish());
+    const reason = finishReason(this.limits, this.hasToolCalls, this.legacyFunctions);
+    bytes.push(...this.chunks.finalChunk(reason).map(sseData));
     if (usage) bytes.push(sseData({ ...this.chunks.chunk({}), choices: [], usage }));
     bytes.push(SSE_DONE);
     return bytes;
@@ -38,4 +45,20 @@ export class ChatStreamEncoder implements StreamEncoder {
   keepalive(): Uint8Array {
     return SSE_KEEPALIVE;
   }
+
+  ended(): boolean {
+    return this.limits.ended;
+  }
+
+  private encode(pieces: AnswerPiece[]): Uint8Array[] {
+    if (pieces.some((piece) => piece.type === 'tool_call_start')) this.hasToolCalls = true;
+    return this.chunks.fromPieces(pieces).map(sseData);
+  }
 }
+
+/** A limit that cut the answer wins; otherwise calls end in `tool_calls` (`function_call` in the legacy shape). */
+export const finishReason = (limits: AnswerLimits, hasToolCalls: boolean, legacyFunctions: boolean): string => {
+  if (limits.finishReason === 'length') return 'length';
+  if (hasToolCalls) return legacyFunctions ? 'function_call' : 'tool_calls';
+  return 'stop';
+};

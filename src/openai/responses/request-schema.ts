@@ -29,23 +29,64 @@ export const InputItem = Type.Object({
   call_id: Type.Optional(Type.String()),
   name: Type.Optional(Type.String()),
   arguments: Type.Optional(Type.String()),
-  output: Type.Optional(Type.Union([Type.String(), Type.Array(InputContentPart)])),
+  output: nullable(
+    Type.Union([Type.String(), Type.Array(InputContentPart), Type.Record(Type.String(), Type.Unknown())]),
+  ),
+  /** A bare content block sent as an item (`input_text`, `input_image`, …), as the Python grok2api accepted. */
+  text: Type.Optional(Type.String()),
+  image_url: nullable(Type.Union([Type.String(), Type.Object({ url: Type.Optional(Type.String()) })])),
+  file_id: nullable(Type.String()),
+  file_data: nullable(Type.String()),
+  file_url: nullable(Type.String()),
+  filename: nullable(Type.String()),
+  /** function_call of a tool inside a `namespace` tool */
+  namespace: nullable(Type.String()),
+  /** custom_tool_call */
+  input: nullable(Type.String()),
+  /** local_shell_call */
+  action: nullable(Type.Record(Type.String(), Type.Unknown())),
   /** reasoning items sent back by clients; ignored */
   summary: nullable(Type.Array(Type.Unknown())),
   encrypted_content: nullable(Type.String()),
 });
 
-export const ResponsesTool = Type.Object({
-  type: Type.String(),
+const FunctionFields = {
   name: Type.Optional(Type.String()),
   description: nullable(Type.String()),
   parameters: nullable(Type.Record(Type.String(), Type.Unknown())),
   strict: nullable(Type.Boolean()),
+};
+
+/** A tool inside a `namespace` tool (function or custom). */
+export const NamespaceMember = Type.Object({
+  type: Type.Optional(Type.String()),
+  ...FunctionFields,
+  format: nullable(Type.Record(Type.String(), Type.Unknown())),
+});
+
+/**
+ * One entry of `tools`. Every tool family's fields are optional on one object so an unknown type
+ * reaches `offered-tools.ts`, which emulates, maps or drops it (and says so in a header).
+ */
+export const ResponsesTool = Type.Object({
+  type: Type.String(),
+  ...FunctionFields,
+  /** The chat-completions shape `{"type":"function","function":{...}}`, accepted as well. */
+  function: nullable(Type.Object(FunctionFields)),
+  /** custom tools: the input's grammar or `{"type":"text"}` */
+  format: nullable(Type.Record(Type.String(), Type.Unknown())),
+  /** namespace tools */
+  tools: nullable(Type.Array(NamespaceMember)),
+  server_label: nullable(Type.String()),
 });
 
 export const ResponsesToolChoice = Type.Union([
   Type.String(),
-  Type.Object({ type: Type.String(), name: Type.Optional(Type.String()) }),
+  Type.Object({
+    type: Type.String(),
+    name: Type.Optional(Type.String()),
+    function: nullable(Type.Object({ name: Type.Optional(Type.String()) })),
+  }),
 ]);
 
 export const ResponsesRequestSchema = Type.Object({
@@ -79,3 +120,4 @@ export type ResponsesRequest = typeof ResponsesRequestSchema.static;
 export type InputItem = typeof InputItem.static;
 export type InputContentPart = typeof InputContentPart.static;
 export type ResponsesTool = typeof ResponsesTool.static;
+export type NamespaceMember = typeof NamespaceMember.static;

@@ -30,11 +30,17 @@ export const responseUsage = (usage: ChatUsage) => ({
 
 /** Function tools echoed in the flat Responses shape, other tools as sent. */
 const echoTools = (tools: ResponsesRequest['tools']) =>
-  (tools ?? []).map((tool) =>
-    tool.type === 'function'
-      ? { type: 'function', name: tool.name, description: tool.description ?? null, parameters: tool.parameters ?? null, strict: tool.strict ?? null }
-      : { ...tool },
-  );
+  (tools ?? []).map((tool) => {
+    if (tool.type !== 'function') return { ...tool };
+    const fields = tool.function ?? tool;
+    return {
+      type: 'function',
+      name: fields.name,
+      description: fields.description ?? null,
+      parameters: fields.parameters ?? null,
+      strict: fields.strict ?? null,
+    };
+  });
 
 export function responseObject(identity: ResponseIdentity, body: ResponsesRequest, state: ResponseState) {
   const outputText = state.output.flatMap((item) => (item.type === 'message' ? item.content.map((part) => part.text) : [])).join('');

@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { AnswerPiece } from '../../conversation/answer-assembler';
+import { parseLenientObject } from '../chat/lenient-json';
+import type { ToolOrigin } from './offered-tools';
 
 /**
  * Builds the `output` items of a response from answer pieces, and the streaming events that
@@ -12,7 +14,26 @@ import type { AnswerPiece } from '../../conversation/answer-assembler';
 export type OutputItem =
   | { id: string; type: 'reasoning'; summary: { type: 'summary_text'; text: string }[]; status?: string }
   | { id: string; type: 'message'; role: 'assistant'; status: string; content: { type: 'output_text'; text: string; annotations: unknown[]; logprobs: unknown[] }[] }
-  | { id: string; type: 'function_call'; status: string; call_id: string; name: string; arguments: string };
+  | (CallFields & { type: 'function_call'; name: string; arguments: string; namespace?: string })
+  | (CallFields & { type: 'custom_tool_call'; name: string; input: string; namespace?: string })
+  | (CallFields & { type: 'local_shell_call'; action: LocalShellAction });
+
+interface CallFields {
+  id: string;
+  status: string;
+  call_id: string;
+}
+
+export interface LocalShellAction {
+  type: 'exec';
+  command: string[];
+  timeout_ms: number | null;
+  working_directory: string | null;
+  env: Record<string, string>;
+  user: string | null;
+}
+
+type CallItem = Extract<OutputItem, { type: 'function_call' | 'custom_tool_call' | 'local_shell_call' }>;
 
 /** One streaming event, before the encoder stamps `sequence_number`. */
 export type OutputEvent = { type: string } & Record<string, unknown>;
@@ -23,9 +44,14 @@ export class ResponseOutput {
   readonly items: OutputItem[] = [];
   private reasoning: Extract<OutputItem, { type: 'reasoning' }> | null = null;
   private message: Extract<OutputItem, { type: 'message' }> | null = null;
-  private readonly calls = new Map<number, Extract<OutputItem, { type: 'function_call' }>>();
+  private readonly calls = new Map<number, CallItem>();
+  /** Arguments of calls announced only once complete (custom and local_shell inputs are derived from them). */
+  private readonly heldArguments = new Map<number, string>();
 
-  constructor(private readonly showReasoning: boolean) {}
+  constructor(
+    private readonly showReasoning: boolean,
+    private readonly origins: ReadonlyMap<string, ToolOrigin> = new Map(),
+  ) {}
 
   add(pieces: AnswerPiece[]): OutputEvent[] {
     const events: OutputEvent[] = [];
@@ -44,22 +70,17 @@ export class ResponseOutput {
       } else if (piece.type === 'tool_call_start') {
         this.closeReasoning(events);
         this.closeMessage(events);
-        const item = { id: itemId('fc'), type: 'function_call' as const, status: 'in_progress', call_id: piece.id, name: piece.name, arguments: '' };
-        this.calls.set(piece.index, item);
-        this.items.push(item);
-        events.push({ type: 'response.output_item.added', output_index: this.indexOf(item), item: { ...item } });
+        this.startCall(piece, events);
       } else if (piece.type === 'tool_call_arguments') {
         const item = this.calls.get(piece.index)!;
+        if (item.type !== 'function_call') {
+          this.heldArguments.set(piece.index, (this.heldArguments.get(piece.index) ?? '') + piece.delta);
+          continue;
+        }
         item.arguments += piece.delta;
         events.push({ type: 'response.function_call_arguments.delta', item_id: item.id, output_index: this.indexOf(item), delta: piece.delta });
       } else {
-        const item = this.calls.get(piece.index)!;
-        item.status = 'completed';
-        const output_index = this.indexOf(item);
-        events.push(
-          { type: 'response.function_call_arguments.done', item_id: item.id, output_index, name: item.name, arguments: item.arguments },
-          { type: 'response.output_item.done', output_index, item: { ...item } },
-        );
+        this.endCall(piece.index, events);
       }
     }
     return events;
@@ -77,6 +98,39 @@ export class ResponseOutput {
   /** The answer text as OpenAI's SDKs compute `output_text`. */
   get text(): string {
     return this.items.flatMap((item) => (item.type === 'message' ? item.content.map((part) => part.text) : [])).join('');
+  }
+
+  /** A function call streams its arguments; custom and local_shell calls are announced when complete. */
+  private startCall(piece: Extract<AnswerPiece, { type: 'tool_call_start' }>, events: OutputEvent[]): void {
+    const item = callItem(this.origins.get(piece.name) ?? { kind: 'function', name: piece.name }, piece.id);
+    this.calls.set(piece.index, item);
+    this.items.push(item);
+    if (item.type === 'function_call') {
+      events.push({ type: 'response.output_item.added', output_index: this.indexOf(item), item: { ...item } });
+    }
+  }
+
+  private endCall(index: number, events: OutputEvent[]): void {
+    const item = this.calls.get(index)!;
+    item.status = 'completed';
+    const output_index = this.indexOf(item);
+    if (item.type === 'function_call') {
+      const { id: item_id, name, arguments: args } = item;
+      events.push({ type: 'response.function_call_arguments.done', item_id, output_index, name, arguments: args });
+    } else {
+      const parsed = parseArguments(this.heldArguments.get(index) ?? '');
+      events.push({ type: 'response.output_item.added', output_index, item: { ...item, status: 'in_progress' } });
+      if (item.type === 'custom_tool_call') {
+        item.input = typeof parsed.input === 'string' ? parsed.input : JSON.stringify(parsed.input ?? '');
+        events.push(
+          { type: 'response.custom_tool_call_input.delta', item_id: item.id, output_index, delta: item.input },
+          { type: 'response.custom_tool_call_input.done', item_id: item.id, output_index, input: item.input },
+        );
+      } else {
+        item.action = shellAction(parsed);
+      }
+    }
+    events.push({ type: 'response.output_item.done', output_index, item: structuredClone(item) });
   }
 
   private indexOf(item: OutputItem): number {
@@ -140,3 +194,38 @@ export class ResponseOutput {
     );
   }
 }
+
+/** The item a call starts as, in the type of the tool the client declared. */
+const callItem = (origin: ToolOrigin, callId: string): CallItem => {
+  const status = 'in_progress';
+  if (origin.kind === 'local_shell') {
+    return { id: itemId('lsh'), type: 'local_shell_call', status, call_id: callId, action: shellAction({}) };
+  }
+  const namespace = origin.namespace ? { namespace: origin.namespace } : {};
+  const named = { status, call_id: callId, name: origin.name, ...namespace };
+  if (origin.kind === 'custom') return { id: itemId('ctc'), type: 'custom_tool_call', input: '', ...named };
+  return { id: itemId('fc'), type: 'function_call', arguments: '', ...named };
+};
+
+const parseArguments = (text: string): Record<string, unknown> => parseLenientObject(text) ?? {};
+
+/** The documented local_shell `exec` action; a command given as one string becomes `bash -lc`. */
+const shellAction = (fields: Record<string, unknown>): LocalShellAction => {
+  const command = Array.isArray(fields.command)
+    ? fields.command.map(String)
+    : typeof fields.command === 'string'
+      ? ['bash', '-lc', fields.command]
+      : [];
+  const env =
+    fields.env && typeof fields.env === 'object'
+      ? Object.fromEntries(Object.entries(fields.env).map(([key, value]) => [key, String(value)]))
+      : {};
+  return {
+    type: 'exec',
+    command,
+    timeout_ms: typeof fields.timeout_ms === 'number' ? fields.timeout_ms : null,
+    working_directory: typeof fields.working_directory === 'string' ? fields.working_directory : null,
+    env,
+    user: typeof fields.user === 'string' ? fields.user : null,
+  };
+};

@@ -8,12 +8,14 @@ import type { RecordStore } from '../../storage/types';
 import { ApiError, invalidRequest } from '../errors';
 import { modelNotFound } from '../models-routes';
 import type { ChatMessage } from '../chat/request-schema';
-import { ResponsesRequestSchema, type ResponsesRequest } from './request-schema';
+import { inputItemsOf, inputItemsPage } from './input-items';
+import { offeredTools } from './offered-tools';
+import { ResponsesRequestSchema, type InputItem, type ResponsesRequest } from './request-schema';
 import { responseObject, type ResponseIdentity, type ResponseState } from './response-object';
 import { ResponseOutput } from './response-output';
 import { assistantTurn, ResponseStore } from './response-store';
 import { ResponsesStreamEncoder } from './stream-encoder';
-import { conversationInput } from './to-conversation';
+import { conversationInput, type ReferencedItems } from './to-conversation';
 
 export interface ResponsesDependencies {
   conversations: ConversationRunner;
@@ -34,6 +36,14 @@ async function history(store: ResponseStore, body: ResponsesRequest): Promise<Ch
   return stored.conversation;
 }
 
+/** The stored items that `item_reference` inputs point at, fetched before the body is translated. */
+async function referencedItems(store: ResponseStore, body: ResponsesRequest): Promise<ReferencedItems> {
+  const input = Array.isArray(body.input) ? body.input : [];
+  const ids = input.flatMap((item) => (item.type === 'item_reference' && item.id ? [item.id] : []));
+  const found = await Promise.all([...new Set(ids)].map(async (id) => [id, await store.item(id)] as const));
+  return new Map(found.flatMap(([id, item]) => (item ? [[id, item as InputItem]] : [])));
+}
+
 /** `POST /v1/responses` and the stored-response routes, a thin adapter onto the conversation core. */
 export function responsesRoutes(deps: ResponsesDependencies) {
   const store = new ResponseStore(deps.records);
@@ -49,10 +59,13 @@ export function responsesRoutes(deps: ResponsesDependencies) {
         if (!model) throw modelNotFound(body.model);
         if (model.kind !== 'chat') throw invalidRequest(`The model '${body.model}' is not a chat model and is not served by /v1/responses.`, 'model', 'model_not_supported');
         const earlier = await history(store, body);
-        const input = conversationInput(body, earlier);
+        const referenced = await referencedItems(store, body);
+        const offered = offeredTools(body.tools);
+        const input = conversationInput(body, earlier, offered, referenced);
         const conversationRequest = buildConversationRequest(input, model, config(), 'input');
         const identity: ResponseIdentity = { id: responseId(), createdAt: seconds(), model: body.model };
-        const output = new ResponseOutput(conversationRequest.reasoning !== 'hidden');
+        const output = new ResponseOutput(conversationRequest.reasoning !== 'hidden', offered.origins);
+        const listed = inputItemsOf(body.input, referenced);
         const snapshot = (state: ResponseState) => responseObject(identity, body, state);
         const conversation = await deps.conversations.start(conversationRequest, request.signal, {
           affinityKey: request.headers.get('x-grok2api-session') ?? body.user ?? undefined,
@@ -63,7 +76,7 @@ export function responsesRoutes(deps: ResponsesDependencies) {
         const turnMessages = input.messages.filter((message, index) => !(index === 0 && body.instructions && message.role === 'system'));
         const save = async (response: ReturnType<typeof snapshot>) => {
           if (body.store === false) return;
-          await store.save({ response, conversation: [...turnMessages, assistantTurn(output.items)] });
+          await store.save({ response, conversation: [...turnMessages, assistantTurn(output.items)], ...listed });
         };
 
         if (body.stream) {
@@ -106,6 +119,25 @@ export function responsesRoutes(deps: ResponsesDependencies) {
         return stored.response;
       },
       { params: t.Object({ id: t.String() }), detail: { tags: ['openai'], summary: 'Retrieve a stored response' } },
+    )
+    .get(
+      '/v1/responses/:id/input_items',
+      async ({ params, query, request }) => {
+        deps.guard(request);
+        const stored = await store.get(params.id);
+        if (!stored) throw notFound(params.id);
+        return inputItemsPage(stored.inputItems ?? [], query);
+      },
+      {
+        params: t.Object({ id: t.String() }),
+        query: t.Object({
+          limit: t.Optional(t.String()),
+          order: t.Optional(t.String()),
+          after: t.Optional(t.String()),
+          before: t.Optional(t.String()),
+        }),
+        detail: { tags: ['openai'], summary: 'List the input items of a stored response' },
+      },
     )
     .delete(
       '/v1/responses/:id',
