@@ -2,8 +2,7 @@ import type { ResolvedAccount } from './account-registry';
 import { invalidArgument, jsonResponse } from './canned-responses';
 import { parseJsonObjectBody, type IncomingRequest } from './incoming-request';
 import type { SimulatorState } from './simulator-state';
-import { encodeResponse, GRPC_WEB_CONTENT_TYPE, parseResponse } from '../upstream/grok/account-settings/grpc-web';
-import { featureControlMessage, NSFW_FEATURE, tosAcceptedMessage } from '../upstream/grok/account-settings/protobuf';
+import { GRPC_WEB_CONTENT_TYPE, grpcWebAnswerBody, nsfwFeatureMessage, requestDataFrames, TOS_ACCEPTED_MESSAGE } from './grpc-web-frames';
 
 /**
  * Account settings (../shared/spec/grok-web-protocol.md §14.8–14.10, §17): the two gRPC-web
@@ -19,7 +18,7 @@ const GRPC_INVALID_ARGUMENT = 3;
 export const AGE_VERIFICATION_MESSAGE = 'Age verification required to change content preferences [WKE=account:age-verification-required]';
 
 function grpcAnswer(status: number, message?: string): Response {
-  return new Response(encodeResponse(status === GRPC_OK ? [new Uint8Array(0)] : [], status, message), {
+  return new Response(grpcWebAnswerBody(status, message), {
     status: 200,
     headers: { 'content-type': GRPC_WEB_CONTENT_TYPE },
   });
@@ -29,10 +28,10 @@ function grpcAnswer(status: number, message?: string): Response {
 function requestMessage(incoming: IncomingRequest): Uint8Array | string {
   if (!(incoming.request.headers.get('content-type') ?? '').startsWith(GRPC_WEB_CONTENT_TYPE)) return `content-type must be ${GRPC_WEB_CONTENT_TYPE}`;
   if (incoming.request.headers.get('x-grpc-web') !== '1') return 'x-grpc-web: 1 is required';
-  const parsed = parseResponse(incoming.bodyBytes, new Headers());
-  if (!parsed.ok) return parsed.reason;
-  if (parsed.answer.messages.length !== 1) return 'exactly one data frame is expected';
-  return parsed.answer.messages[0]!;
+  const frames = requestDataFrames(incoming.bodyBytes);
+  if (typeof frames === 'string') return frames;
+  if (frames.length !== 1) return 'exactly one data frame is expected';
+  return frames[0]!;
 }
 
 const sameBytes = (left: Uint8Array, right: Uint8Array) => left.length === right.length && left.every((byte, index) => byte === right[index]);
@@ -40,7 +39,7 @@ const sameBytes = (left: Uint8Array, right: Uint8Array) => left.length === right
 export function handleSetTosAcceptedVersion(_state: SimulatorState, incoming: IncomingRequest, account: ResolvedAccount): Response {
   const message = requestMessage(incoming);
   if (typeof message === 'string') return grpcAnswer(GRPC_INVALID_ARGUMENT, message);
-  if (!sameBytes(message, tosAcceptedMessage())) return grpcAnswer(GRPC_INVALID_ARGUMENT, 'unexpected SetTosAcceptedVersion message');
+  if (!sameBytes(message, TOS_ACCEPTED_MESSAGE)) return grpcAnswer(GRPC_INVALID_ARGUMENT, 'unexpected SetTosAcceptedVersion message');
   account.tosAccepted = true;
   return grpcAnswer(GRPC_OK);
 }
@@ -55,8 +54,8 @@ export function handleSetTosAcceptedRest(_state: SimulatorState, incoming: Incom
 export function handleUpdateUserFeatureControls(_state: SimulatorState, incoming: IncomingRequest, account: ResolvedAccount): Response {
   const message = requestMessage(incoming);
   if (typeof message === 'string') return grpcAnswer(GRPC_INVALID_ARGUMENT, message);
-  const enable = sameBytes(message, featureControlMessage(NSFW_FEATURE, true));
-  if (!enable && !sameBytes(message, featureControlMessage(NSFW_FEATURE, false))) return grpcAnswer(GRPC_INVALID_ARGUMENT, 'unknown feature control');
+  const enable = sameBytes(message, nsfwFeatureMessage(true));
+  if (!enable && !sameBytes(message, nsfwFeatureMessage(false))) return grpcAnswer(GRPC_INVALID_ARGUMENT, 'unknown feature control');
   if (!account.tosAccepted) return grpcAnswer(GRPC_FAILED_PRECONDITION, 'Terms of service not accepted');
   if (enable && account.ageVerificationRequired) return grpcAnswer(GRPC_PERMISSION_DENIED, AGE_VERIFICATION_MESSAGE);
   account.nsfwEnabled = enable;
