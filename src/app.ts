@@ -32,19 +32,26 @@ import { UsageRecorder } from './usage/usage-recorder';
 import { usageRoutes } from './usage/usage-routes';
 import { VERSION } from './version';
 import { AdminAuth } from './admin-console/session/admin-auth';
-import { LoginThrottle } from './admin-console/session/login-throttle';
 import { SessionStore } from './admin-console/session/session-store';
-import { sessionRoutes } from './admin-console/session/session-routes';
+import { sessionRoutes, signInRoute } from './admin-console/session/session-routes';
+import { consolePages } from './admin-console/pages/console-pages';
 import { adminConsole } from './admin-console/console-feature';
 import { voiceTokenRoute } from './playground/voice-token-route';
 import { ClientKeyGuard } from './client-keys/client-key-guard';
 import { ClientKeyLimiter } from './client-keys/client-key-limits';
 import { ClientKeyStore } from './client-keys/client-key-store';
 import { clientKeysRoutes } from './client-keys/client-keys-routes';
-import { functionRoutes } from './playground/function-routes';
+import { functionManifestRoute, functionRoutes, requireFunctionAccess } from './playground/function-routes';
 import { playgroundPages } from './playground/playground-pages';
 import { createMediaServices, mediaFeature } from './media/media-feature';
 import { requestLimits } from './security/request-limits';
+import { AccessGate } from './http/access-gate';
+import { clientAddressOf, proxyList } from './http/client-address';
+import { bearerToken } from './auth/bearer';
+import { FailureThrottle } from './security/failure-throttle';
+import { throttledPolicy } from './security/throttled-policy';
+import type { ApiError } from './openai/errors';
+import type { Config } from './config/schema';
 
 export interface AppDependencies {
   config: ConfigStore;
@@ -81,6 +88,9 @@ export function createApp(deps: AppDependencies) {
   const sessions = new SessionStore(deps.storage.records);
   const adminAuth = new AdminAuth(sessions, () => config().app.app_key);
   const adminGuard = adminAuth.guard;
+  const access = createAccessPolicies({ config, records: deps.storage.records, clientKeys, adminAuth });
+  const gate = new AccessGate();
+  const renderError = (error: ApiError, request: Request) => renderAnthropicError(error, request) ?? error.toResponse();
 
   const turnDependencies = { pool: deps.pool, grok: deps.grok, config, logger: deps.logger, fetch: deps.fetch };
   // One runner for every client API: one concurrency cap on upstream chat calls.
@@ -96,7 +106,9 @@ export function createApp(deps: AppDependencies) {
     .use(clientKeys.plugin())
     .use(httpMetrics(metrics))
     .use(errorHandler({ logger: deps.logger, routes: () => app.routes, renderers: [renderAnthropicError] }))
-    .use(requestLimits({ config, render: (error, request) => renderAnthropicError(error, request) ?? error.toResponse() }))
+    // Authentication first (nothing of the body is read), then the size limits, then parsing.
+    .use(gate.plugin(renderError))
+    .use(requestLimits({ config, render: renderError }))
     .use(
       openapi({
         path: '/docs',
@@ -118,21 +130,24 @@ export function createApp(deps: AppDependencies) {
       }),
     )
     .use(metricsRoutes(metrics.registry, config))
-    .use(modelsRoutes(apiGuard))
-    .use(chatRoutes({ ...turnDependencies, guard: apiGuard, conversations, media }))
-    .use(responsesRoutes({ conversations, records: deps.storage.records, guard: apiGuard }))
-    .use(messagesRoutes({ conversations, apiKeys: () => parseKeyList(config().app.api_key), guard: apiGuard }))
-    .use(mediaFeature(media))
-    .use(tokensRoutes({ pool: deps.pool, storage: deps.storage, config, guard: adminGuard }))
-    .use(sessionRoutes({ config, sessions, auth: adminAuth, throttle: new LoginThrottle(5, 15 * 60_000) }))
-    .use(functionRoutes({ config, handle: (request) => app.handle(request), trust: (request) => clientKeys.trust(request) }))
+    .use(gate.protect(modelsRoutes(apiGuard), access.client))
+    .use(gate.protect(chatRoutes({ ...turnDependencies, guard: apiGuard, conversations, media }), access.client))
+    .use(gate.protect(responsesRoutes({ conversations, records: deps.storage.records, guard: apiGuard }), access.client))
+    .use(gate.protect(messagesRoutes({ conversations, apiKeys: () => parseKeyList(config().app.api_key), guard: apiGuard }), access.client))
+    .use(mediaFeature(media, (plugin) => gate.protect(plugin, access.client)))
+    .use(gate.protect(tokensRoutes({ pool: deps.pool, storage: deps.storage, config, guard: adminGuard }), access.admin))
+    .use(signInRoute({ config, sessions, auth: adminAuth, throttle: access.consoleThrottle, clientAddress: access.address }))
+    .use(gate.protect(sessionRoutes({ config, sessions, auth: adminAuth }), access.admin))
+    .use(functionManifestRoute(config))
+    .use(gate.protect(functionRoutes({ config, handle: (request) => app.handle(request), trust: (request) => clientKeys.trust(request) }), access.function))
     .use(playgroundPages(config))
-    .use(voiceTokenRoute({ config, pool: deps.pool, grok: deps.grok }))
-    .use(clientKeysRoutes({ guard: adminGuard, store: clientKeyStore, limiter: clientKeyLimiter, records: deps.storage.records }))
-    .use(adminConsole({ guard: adminGuard, storage: deps.storage, pool: deps.pool, config, logger: deps.logger, instanceId: instance.id, clientKeys: clientKeyStore, jobs: instance.jobs, mediaCache: media.cache, grok: deps.grok }))
-    .use(configRoutes({ config: deps.config, guard: adminGuard }))
+    .use(gate.protect(voiceTokenRoute({ config, pool: deps.pool, grok: deps.grok }), access.function))
+    .use(gate.protect(clientKeysRoutes({ guard: adminGuard, store: clientKeyStore, limiter: clientKeyLimiter, records: deps.storage.records }), access.admin))
+    .use(consolePages())
+    .use(gate.protect(adminConsole({ guard: adminGuard, storage: deps.storage, pool: deps.pool, config, logger: deps.logger, instanceId: instance.id, clientKeys: clientKeyStore, jobs: instance.jobs, mediaCache: media.cache, grok: deps.grok }), access.admin))
+    .use(gate.protect(configRoutes({ config: deps.config, guard: adminGuard }), access.admin))
     .use(
-      adminStatusRoutes({
+      gate.protect(adminStatusRoutes({
         guard: adminGuard,
         instanceId: instance.id,
         startedAt: instance.startedAt,
@@ -141,10 +156,58 @@ export function createApp(deps: AppDependencies) {
         poolStats: () => deps.pool.stats(),
         upstream: () => deps.upstreamHealth?.state(),
         jobs: () => instance.jobs?.states() ?? [],
-      }),
+      }), access.admin),
     )
-    .use(diagnosticsRoutes({ config, pool: deps.pool, grok: deps.grok, capture: deps.capture ?? new UpstreamCapture({ config }), clearance: deps.clearance, guard: adminGuard }))
-    .use(transferRoutes({ guard: adminGuard, storage: deps.storage, pool: deps.pool }))
-    .use(usageRoutes({ guard: adminGuard, records: deps.storage.records })) as unknown as Elysia;
+    .use(gate.protect(diagnosticsRoutes({ config, pool: deps.pool, grok: deps.grok, capture: deps.capture ?? new UpstreamCapture({ config }), clearance: deps.clearance, guard: adminGuard }), access.admin))
+    .use(gate.protect(transferRoutes({ guard: adminGuard, storage: deps.storage, pool: deps.pool }), access.admin))
+    .use(gate.protect(usageRoutes({ guard: adminGuard, records: deps.storage.records }), access.admin)) as unknown as Elysia;
   return app;
+}
+
+/** Wrong credentials a client address may present per window, by what they guess. */
+export const AUTH_THROTTLES = {
+  console: { maxFailures: 5, windowMs: 15 * 60_000 },
+  'admin-key': { maxFailures: 10, windowMs: 15 * 60_000 },
+  'client-key': { maxFailures: 30, windowMs: 5 * 60_000 },
+} as const;
+
+interface AccessPolicyDependencies {
+  config: () => Config;
+  records: AppDependencies['storage']['records'];
+  clientKeys: ClientKeyGuard;
+  adminAuth: AdminAuth;
+}
+
+/** The three ways in — client API, admin, playground — each with its throttle on wrong credentials. */
+function createAccessPolicies({ config, records, clientKeys, adminAuth }: AccessPolicyDependencies) {
+  const proxies = new WeakMap<Config, ReturnType<typeof proxyList>>();
+  const address = (request: Request) => {
+    const current = config();
+    let list = proxies.get(current);
+    if (!list) proxies.set(current, (list = proxyList(current.app.trusted_proxies)));
+    return clientAddressOf(request, list);
+  };
+  const throttle = (scope: keyof typeof AUTH_THROTTLES) => new FailureThrottle({ scope, records, ...AUTH_THROTTLES[scope] });
+  const clientThrottle = throttle('client-key');
+  const client = throttledPolicy({
+    check: clientKeys.guard,
+    throttle: clientThrottle,
+    address,
+    presentsCredential: (request) => clientKeys.presentsKey(request),
+    trusted: (request) => clientKeys.isTrusted(request),
+  });
+  const admin = throttledPolicy({
+    check: adminAuth.guard,
+    throttle: throttle('admin-key'),
+    address,
+    presentsCredential: (request) => bearerToken(request.headers.get('authorization')) !== null,
+  });
+  const keyless = { signedIn: (request: Request) => adminAuth.signedIn(request), hasApiKey: (request: Request) => clientKeys.accepts(request), apiIsOpen: () => clientKeys.isOpen() };
+  const playground = throttledPolicy({
+    check: (request) => requireFunctionAccess(config(), request, keyless),
+    throttle: clientThrottle,
+    address,
+    presentsCredential: (request) => config().app.function_key !== '' && bearerToken(request.headers.get('authorization')) !== null,
+  });
+  return { client, admin, function: playground, address, consoleThrottle: throttle('console') };
 }

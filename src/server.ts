@@ -9,10 +9,11 @@ import { AccountPool } from './pool/account-pool';
 import { importTokenJson } from './storage/import-token-json';
 import { openStorage } from './storage';
 import { createUpstreamFetch } from './upstream/egress/browser-fetch';
-import { bodyCeilingBytes, limitUndeclaredBodies } from './security/request-limits';
+import { limitUndeclaredBodies } from './security/request-limits';
 import { renderAnthropicError } from './anthropic/errors';
 import type { ApiError } from './openai/errors';
 import { webPolicy } from './security/web-policy';
+import { rememberClientAddress } from './http/client-address';
 import { GrokClient } from './upstream/grok/client';
 import { join } from 'node:path';
 import { startBackgroundJobs } from './ops/start-background-jobs';
@@ -126,10 +127,16 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const app = createApp({ config, storage, pool, grok, logger, dataDir, metrics, upstreamHealth, instance, capture, clearance });
   const port = options.port ?? Number(env.SERVER_PORT || 8000);
   const hostname = options.hostname ?? (env.SERVER_HOST || '0.0.0.0');
-  // The hard cap for every body, chunked ones included; per-route limits are checked in src/security/request-limits.ts.
-  const maxRequestBodySize = bodyCeilingBytes(settings.limits);
+  // Per-route limits (src/security/request-limits.ts) answer in JSON in the route's error shape, for
+  // declared and chunked bodies alike, before a byte is read, so Bun's own cap (a bare 413 without
+  // JSON) is lifted: every body passes those checks first.
+  const maxRequestBodySize = Number.MAX_SAFE_INTEGER;
   const limitOptions = { config: () => config.get(), render: (error: ApiError, request: Request) => renderAnthropicError(error, request) ?? error.toResponse() };
-  const server = Bun.serve({ fetch: webPolicy(limitUndeclaredBodies((request) => app.handle(request), limitOptions), () => config.get()), port, hostname, reusePort: options.reusePort, idleTimeout: 255, maxRequestBodySize });
+  const handle = webPolicy(limitUndeclaredBodies((request) => app.handle(request), limitOptions), () => config.get());
+  const server = Bun.serve({
+    // The socket address is known only here: it is recorded for the throttles (src/http/client-address.ts).
+    fetch: (request, bun) => handle(rememberClientAddress(request, bun.requestIP(request)?.address)),
+    port, hostname, reusePort: options.reusePort, idleTimeout: 255, maxRequestBodySize });
   const url = `http://${hostname === '0.0.0.0' ? '127.0.0.1' : hostname}:${server.port}`;
   logger.info('grok2api listening', { url, storage: storage.kind, dataDir, accounts: await storage.accounts.count(), instance: instance.id });
 

@@ -8,7 +8,6 @@ import { accountsRoutes } from './accounts/accounts-routes';
 import { JobRunner } from './jobs/job-runner';
 import { JobStore } from './jobs/job-store';
 import { jobsRoutes } from './jobs/jobs-routes';
-import { consolePages } from './pages/console-pages';
 import { configFormRoutes } from './config/config-form-routes';
 import { dashboardRoutes } from './dashboard/dashboard-routes';
 import { recordPoolSnapshot } from './dashboard/pool-history';
@@ -36,7 +35,7 @@ export interface ConsoleDependencies {
   grok?: GrokClient;
 }
 
-/** The admin console: its pages under /admin and the admin API routes only it needs. */
+/** The admin API routes only the console needs (its pages, public, are consolePages in app.ts). */
 export function adminConsole(deps: ConsoleDependencies) {
   const ids = new AccountIds();
   const jobs = new JobStore(deps.storage.records);
@@ -57,7 +56,6 @@ export function adminConsole(deps: ConsoleDependencies) {
   });
   deps.jobs?.every('pool_history', 60_000, () => recordPoolSnapshot(deps.storage.records, deps.pool.stats(), Date.now()));
   return new Elysia({ name: 'admin-console' })
-    .use(consolePages())
     .use(accountsRoutes({ guard: deps.guard, storage: deps.storage, pool: deps.pool, ids }))
     .use(jobsRoutes({ guard: deps.guard, jobs, runner, instanceId: deps.instanceId }))
     .use(onlineAssetsRoutes({ guard: deps.guard, accounts: deps.storage.accounts, ids, upstream }))

@@ -44,6 +44,11 @@ export const AppSection = Type.Object({
     description: 'Upstream markup to clean out of answers',
   }),
   admin_session_hours: Type.Number({ exclusiveMinimum: 0, maximum: 720, default: 12, description: 'How long an admin console sign-in lasts (hours)' }),
+  trusted_proxies: Type.Array(Type.String(), {
+    default: [],
+    description:
+      'Reverse proxies (addresses or CIDR ranges) whose X-Forwarded-For names the client, for the per-address sign-in and key throttles; empty = the socket address is the client',
+  }),
 });
 
 export const ProxySection = Type.Object({

@@ -69,6 +69,8 @@ export function errorHandler(options: ErrorHandlerOptions) {
   return new Elysia({ name: 'error-handler' }).onError({ as: 'global' }, ({ code, error, request }) => {
     if (error instanceof ApiError) return render(error, request);
     if (code === 'VALIDATION') return render(validationError(error), request);
+    // A body that failed while read (over its limit mid-stream) carries its own ApiError.
+    if (code === 'PARSE' && (error as Error).cause instanceof ApiError) return render((error as Error).cause as ApiError, request);
     if (code === 'PARSE') {
       const invalidJson = new ApiError({
         status: 400,

@@ -2,13 +2,13 @@ import { Elysia } from 'elysia';
 import type { Config } from '../config/schema';
 import { ApiError } from '../openai/errors';
 import { findOversizedValue, type StructureLimits } from './structure-limits';
+import { carryClientAddress } from '../http/client-address';
 
 /**
  * Request size and shape limits, checked before a body is validated or handled, so one client
  * cannot make the gateway parse, validate or forward an unbounded body. A refusal is an ApiError,
  * which the error handler renders in the route's own API shape (OpenAI, or Anthropic on /v1/messages).
- * Bun.serve's `maxRequestBodySize` (see bodyCeilingBytes) is the hard cap for bodies that declare
- * no Content-Length (chunked uploads).
+ * A body without Content-Length (chunked) is counted as it is read (limitUndeclaredBodies).
  */
 
 type LimitsSection = Config['limits'];
@@ -23,11 +23,6 @@ export function bodyLimitFor(pathname: string, limits: LimitsSection): number {
   if (UPLOAD_ROUTES.some((pattern) => pattern.test(pathname))) return limits.max_upload_body_mb * MEGABYTE;
   if (pathname.startsWith('/v1/admin')) return limits.max_admin_body_mb * MEGABYTE;
   return limits.max_body_mb * MEGABYTE;
-}
-
-/** The largest body any route accepts: Bun.serve refuses anything larger before it reaches us. */
-export function bodyCeilingBytes(limits: LimitsSection): number {
-  return Math.max(limits.max_body_mb, limits.max_upload_body_mb, limits.max_admin_body_mb) * MEGABYTE;
 }
 
 export function structureLimitsOf(limits: LimitsSection): StructureLimits {
@@ -77,32 +72,25 @@ export function requestLimits({ config, render }: RequestLimitsOptions) {
 }
 
 /**
- * A body sent without Content-Length (chunked) is read here up to its route's limit, so it gets
- * the same 413 in the route's API shape as a declared one; within the limit the handler receives
- * it as a normal, sized body. SDKs send Content-Length, so this path is rare and buffering is fine.
+ * A body sent without Content-Length (chunked) is counted while it is read, and reading it fails
+ * with the route's 413 once it passes the limit. It is not read here: the access gate refuses an
+ * unauthenticated request before anyone reads its body. The request keeps its client address.
  */
 export function limitUndeclaredBodies(handle: (request: Request) => Response | Promise<Response>, options: RequestLimitsOptions) {
-  return async (request: Request): Promise<Response> => {
+  return (request: Request): Response | Promise<Response> => {
     if (!request.body || request.headers.has('content-length')) return handle(request);
     const limit = bodyLimitFor(pathnameOf(request.url), options.config().limits);
-    const reader = request.body.getReader();
-    const chunks: Uint8Array[] = [];
     let total = 0;
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      total += value.byteLength;
-      if (total > limit) {
-        await reader.cancel().catch(() => {});
-        const error = new ApiError({ status: 413, message: `The request body is over ${limit} bytes, the most this route accepts.`, param: 'body', code: 'request_too_large' });
-        return options.render(error, request);
-      }
-      chunks.push(value);
-    }
-    const body = Buffer.concat(chunks, total);
-    const headers = new Headers(request.headers);
-    headers.delete('transfer-encoding');
-    headers.set('content-length', String(total));
-    return handle(new Request(request.url, { method: request.method, headers, body, signal: request.signal }));
+    const counted = request.body.pipeThrough(
+      new TransformStream<Uint8Array, Uint8Array>({
+        transform(chunk, controller) {
+          total += chunk.byteLength;
+          if (total <= limit) return controller.enqueue(chunk);
+          controller.error(new ApiError({ status: 413, message: `The request body is over ${limit} bytes, the most this route accepts.`, param: 'body', code: 'request_too_large' }));
+        },
+      }),
+    );
+    const limited = new Request(request.url, { method: request.method, headers: request.headers, body: counted, signal: request.signal, duplex: 'half' } as RequestInit);
+    return handle(carryClientAddress(request, limited));
   };
 }

@@ -3,7 +3,7 @@ import { secretsEqual } from '../../auth/constant-time';
 import type { Config } from '../../config/schema';
 import { ApiError } from '../../openai/errors';
 import { readCookie, SESSION_COOKIE, type AdminAuth } from './admin-auth';
-import type { LoginThrottle } from './login-throttle';
+import type { FailureThrottle } from '../../security/failure-throttle';
 import type { SessionStore } from './session-store';
 
 /** The password every fresh install has; it signs in until changed, and the console nags until then. */
@@ -13,7 +13,9 @@ export interface SessionRoutesDependencies {
   config: () => Config;
   sessions: SessionStore;
   auth: AdminAuth;
-  throttle: LoginThrottle;
+  throttle: FailureThrottle;
+  /** The client address (src/http/client-address.ts): the throttle counts per address. */
+  clientAddress: (request: Request) => string;
 }
 
 const detail = (summary: string, description?: string) => ({ tags: ['admin'], summary, description });
@@ -27,24 +29,25 @@ function sessionCookie(value: string, maxAgeSeconds: number, secure: boolean): s
 const isHttps = (request: Request) =>
   new URL(request.url).protocol === 'https:' || request.headers.get('x-forwarded-proto')?.split(',')[0]?.trim() === 'https';
 
-export function sessionRoutes(deps: SessionRoutesDependencies) {
+/** Sign-in needs no credential, so it is the one admin route outside the access gate. */
+export function signInRoute(deps: SessionRoutesDependencies) {
   const usesDefaultPassword = () => deps.config().app.app_key === DEFAULT_APP_KEY;
-  return new Elysia({ name: 'admin-session', prefix: '/v1/admin' })
+  return new Elysia({ name: 'admin-sign-in', prefix: '/v1/admin' })
     .post(
       '/session',
-      async ({ body, request, server, set }) => {
-        // The socket address: a forwarded-for header is the client's to invent, so it would let a guesser reset its own limit.
-        const client = server?.requestIP(request)?.address ?? 'unknown';
-        const wait = deps.throttle.retryAfter(client);
+      async ({ body, request, set }) => {
+        // Recorded by the listener from the socket; X-Forwarded-For only from app.trusted_proxies.
+        const client = deps.clientAddress(request);
+        const wait = await deps.throttle.retryAfter(client);
         if (wait > 0) {
           throw new ApiError({ status: 429, message: 'Too many failed sign-in attempts. Try again later.', code: 'login_throttled', retryAfterSeconds: wait / 1000 });
         }
         const appKey = deps.config().app.app_key;
         if (appKey.trim() === '' || !secretsEqual(body.password, appKey)) {
-          deps.throttle.recordFailure(client);
+          await deps.throttle.recordFailure(client);
           throw new ApiError({ status: 401, message: 'Wrong password.', type: 'authentication_error', code: 'invalid_password', param: 'password' });
         }
-        deps.throttle.recordSuccess(client);
+        await deps.throttle.recordSuccess(client);
         const lifetimeMs = Math.round(deps.config().app.admin_session_hours * 3_600_000);
         const { cookieValue, session } = await deps.sessions.open(appKey, lifetimeMs);
         set.headers['set-cookie'] = sessionCookie(cookieValue, Math.floor(lifetimeMs / 1000), isHttps(request));
@@ -55,7 +58,13 @@ export function sessionRoutes(deps: SessionRoutesDependencies) {
         body: t.Object({ password: t.String({ maxLength: 4096 }) }, { additionalProperties: false }),
         detail: detail('Sign in to the console', 'Opens a session cookie (HttpOnly, SameSite=Strict). Needs no credential; wrong passwords are throttled per client address.'),
       },
-    )
+    );
+}
+
+/** The current sign-in and sign-out, behind the admin access policy. */
+export function sessionRoutes(deps: Pick<SessionRoutesDependencies, 'config' | 'sessions' | 'auth'>) {
+  const usesDefaultPassword = () => deps.config().app.app_key === DEFAULT_APP_KEY;
+  return new Elysia({ name: 'admin-session', prefix: '/v1/admin' })
     .get(
       '/session',
       async ({ request, set }) => {
