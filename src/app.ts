@@ -144,7 +144,7 @@ export function createApp(deps: AppDependencies) {
     .use(gate.protect(voiceTokenRoute({ config, pool: deps.pool, grok: deps.grok }), access.function))
     .use(gate.protect(clientKeysRoutes({ guard: adminGuard, store: clientKeyStore, limiter: clientKeyLimiter, records: deps.storage.records }), access.admin))
     .use(consolePages())
-    .use(gate.protect(adminConsole({ guard: adminGuard, storage: deps.storage, pool: deps.pool, config, logger: deps.logger, instanceId: instance.id, clientKeys: clientKeyStore, jobs: instance.jobs, mediaCache: media.cache, grok: deps.grok }), access.admin))
+    .use(gate.protect(adminConsole({ guard: adminGuard, storage: deps.storage, pool: deps.pool, config, logger: deps.logger, instanceId: instance.id, clientKeys: clientKeyStore, jobs: instance.jobs, mediaCache: media.cache, grok: deps.grok, configSources: () => deps.config.sources() }), access.admin))
     .use(gate.protect(configRoutes({ config: deps.config, guard: adminGuard }), access.admin))
     .use(
       gate.protect(adminStatusRoutes({

@@ -120,6 +120,9 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   if (!settings.app.api_key || (Array.isArray(settings.app.api_key) && settings.app.api_key.length === 0)) {
     logger.warn('app.api_key is empty: /v1 routes are open to anyone who can reach this port. Set app.api_key or GROK2API_APP_API_KEY.');
   }
+  if (settings.app.function_enabled && settings.app.function_key === '') {
+    logger.warn('app.function_enabled is on without app.function_key: the playground asks for a console sign-in or an API key.');
+  }
   if (settings.app.app_key === 'grok2api') {
     logger.warn('app.app_key is still the default password "grok2api": change it before exposing the admin API.');
   }

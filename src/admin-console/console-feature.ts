@@ -1,3 +1,4 @@
+import type { KeySource } from '../config/store';
 import { Elysia } from 'elysia';
 import type { Config } from '../config/schema';
 import type { Logger } from '../logging/logger';
@@ -31,6 +32,8 @@ export interface ConsoleDependencies {
   jobs?: BackgroundJobs;
   /** The generated-media cache, for the media page. */
   mediaCache?: MediaCache;
+  /** Where each config key comes from, for the config page. */
+  configSources?: () => Record<string, KeySource>;
   /** The Grok client, for batch actions that call the upstream (enable NSFW). */
   grok?: GrokClient;
 }
@@ -59,7 +62,7 @@ export function adminConsole(deps: ConsoleDependencies) {
     .use(accountsRoutes({ guard: deps.guard, storage: deps.storage, pool: deps.pool, ids }))
     .use(jobsRoutes({ guard: deps.guard, jobs, runner, instanceId: deps.instanceId }))
     .use(onlineAssetsRoutes({ guard: deps.guard, accounts: deps.storage.accounts, ids, upstream }))
-    .use(configFormRoutes(deps.guard))
+    .use(configFormRoutes(deps.guard, deps.configSources))
     .use(dashboardRoutes({ guard: deps.guard, records: deps.storage.records, pool: deps.pool, clientKeys: deps.clientKeys }))
     .use(deps.mediaCache ? mediaAdminRoutes({ guard: deps.guard, cache: deps.mediaCache }) : new Elysia({ name: 'admin-console-media' }));
 }

@@ -1,9 +1,23 @@
 import { Elysia, t } from 'elysia';
 import type { ConfigStore } from '../config/store';
-import { ConfigError } from '../config/errors';
+import { ConfigError, EnvironmentOverrideError } from '../config/errors';
 import type { Config } from '../config/schema';
 import { maskSecret } from '../logging/logger';
-import { invalidRequest } from '../openai/errors';
+import { ApiError, invalidRequest } from '../openai/errors';
+
+/** The shortest admin password the API accepts (a shorter one in config.toml is only warned about). */
+export const MIN_ADMIN_PASSWORD_CHARS = 12;
+
+function checkAdminPassword(patch: Record<string, unknown>, current: Config): boolean {
+  const app = patch.app;
+  if (typeof app !== 'object' || app === null || !('app_key' in app)) return false;
+  const value = (app as Record<string, unknown>).app_key;
+  if (value === current.app.app_key) return false;
+  if (typeof value !== 'string' || value.trim().length < MIN_ADMIN_PASSWORD_CHARS || value.trim() !== value) {
+    throw invalidRequest(`The admin password must be at least ${MIN_ADMIN_PASSWORD_CHARS} characters, without leading or trailing spaces.`, 'app.app_key', 'invalid_config');
+  }
+  return true;
+}
 
 /** Config keys whose values are secrets: masked when read, unless the caller asks to reveal them. */
 export const SECRET_KEYS: Record<string, string[]> = {
@@ -57,17 +71,32 @@ export function configRoutes(deps: { config: ConfigStore; guard: (request: Reque
     .post(
       '/config',
       async ({ body }) => {
+        const patch = withoutMaskedEchoes(body, deps.config.get());
+        let passwordChanged = false;
         try {
-          await deps.config.update(withoutMaskedEchoes(body, deps.config.get()) as never);
+          passwordChanged = checkAdminPassword(patch, deps.config.get());
+          await deps.config.update(patch as never, { origin: 'admin' });
         } catch (error) {
+          if (error instanceof ApiError) throw error;
+          if (error instanceof EnvironmentOverrideError) {
+            throw new ApiError({ status: 409, message: error.message, param: error.key, code: 'set_by_environment', type: 'invalid_request_error' });
+          }
           // The failing key (section.key) as the param, so a form can show the error beside its field.
           throw invalidRequest((error as Error).message, error instanceof ConfigError && error.key ? error.key : 'body', 'invalid_config');
         }
-        return { status: 'success', config: maskedConfig(deps.config.get()) };
+        // Sessions remember the password they were opened with: a new one ends them all (the console signs in again).
+        return { status: 'success', config: maskedConfig(deps.config.get()), ...(passwordChanged ? { sessions_ended: true } : {}) };
       },
       {
         body: t.Record(t.String(), t.Any()),
-        detail: { tags: ['admin'], summary: 'Update config: validated, written atomically, applied without restart' },
+        detail: {
+          tags: ['admin'],
+          summary: 'Update config: validated, written atomically, applied without restart',
+          description: 'A key set by an environment variable is refused with 409 set_by_environment naming the variable. A new app.app_key (12+ characters) ends every console session.',
+        },
       },
-    );
+    )
+    .get('/config/sources', () => deps.config.sources(), {
+      detail: { tags: ['admin'], summary: "Where each key's value comes from: default, file, environment (with the variable) or cluster" },
+    });
 }

@@ -1,6 +1,7 @@
 import { Elysia } from 'elysia';
 import { SECRET_KEYS } from '../../admin/config-routes';
 import { ConfigSchema } from '../../config/schema';
+import type { KeySource } from '../../config/store';
 
 /**
  * What the console's config page needs to draw a form: every section and key with its JSON
@@ -14,7 +15,7 @@ const GOVERNED = {
   'proxy.enabled': { managed: ['cf_cookies', 'cf_clearance', 'user_agent', 'browser'], needs: ['flaresolverr_url', 'refresh_interval', 'timeout'] },
 };
 
-export function configFormRoutes(guard: (request: Request) => void) {
+export function configFormRoutes(guard: (request: Request) => void, sources: () => Record<string, KeySource> = () => ({})) {
   const sections = Object.entries(ConfigSchema.properties).map(([name, schema]) => ({
     name,
     keys: Object.entries((schema as { properties: Record<string, unknown> }).properties).map(([key, keySchema]) => ({
@@ -25,7 +26,8 @@ export function configFormRoutes(guard: (request: Request) => void) {
   }));
   return new Elysia({ name: 'admin-console-config-form', prefix: '/v1/admin/console' })
     .onTransform(({ request }) => guard(request))
-    .get('/config-form', () => ({ sections, governed: GOVERNED }), {
+    // source per key: an environment key is shown read-only with its variable (the API refuses changes to it).
+    .get('/config-form', () => ({ sections, governed: GOVERNED, sources: sources() }), {
       detail: { tags: ['admin'], summary: 'The config form: every key with its schema and description, secrets and governed keys' },
     });
 }

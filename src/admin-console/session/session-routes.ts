@@ -70,9 +70,12 @@ export function sessionRoutes(deps: Pick<SessionRoutesDependencies, 'config' | '
       async ({ request, set }) => {
         const via = deps.auth.check(request);
         set.headers['cache-control'] = 'no-store';
-        if (via === 'bearer') return { via, default_password: usesDefaultPassword() };
-        const session = await deps.sessions.find(readCookie(request.headers.get('cookie'), SESSION_COOKIE) ?? '', deps.config().app.app_key);
-        return { via, csrf_token: session?.csrfToken, expires_at: session?.expiresAt, default_password: usesDefaultPassword() };
+        // The playground without a function key needs a sign-in or an API key; the console says it is on.
+        const app = deps.config().app;
+        const playground_open = app.function_enabled && app.function_key === '';
+        if (via === 'bearer') return { via, default_password: usesDefaultPassword(), playground_open };
+        const session = await deps.sessions.find(readCookie(request.headers.get('cookie'), SESSION_COOKIE) ?? '', app.app_key);
+        return { via, csrf_token: session?.csrfToken, expires_at: session?.expiresAt, default_password: usesDefaultPassword(), playground_open };
       },
       { detail: detail('The current sign-in', 'Returns the CSRF token a signed-in console sends in x-csrf-token, and whether the default password is still in use.') },
     )
