@@ -74,7 +74,7 @@ const RefreshBody = t.Object({ token: t.Optional(t.String()), tokens: t.Optional
 /** Entries stay `unknown` here: an invalid entry is skipped and counted, not a reason to refuse the set. */
 const ReplaceBody = t.Record(t.String({ minLength: 1, maxLength: 64 }), t.Array(t.Unknown()));
 
-const detail = (summary: string) => ({ tags: ['admin'], summary });
+const detail = (summary: string, description?: string) => ({ tags: ['admin'], summary, description });
 
 function requireAdmin(authorization: string | null, appKey: string): void {
   if (appKey.trim() === '') {
@@ -153,8 +153,19 @@ export function tokensRoutes(deps: TokensRoutesDependencies) {
       )
       .post(
         '/tokens',
-        async ({ body }) => {
-          const { accounts, invalid } = parseReplaceBody(unmaskReplaceBody(body, await deps.storage.accounts.list()));
+        async ({ body, query }) => {
+          const existing = await deps.storage.accounts.list();
+          const { accounts, invalid } = parseReplaceBody(unmaskReplaceBody(body, existing));
+          // One wrong body ({}) must not wipe the pool: removing every account needs an explicit confirmation.
+          const kept = new Set(accounts.map((account) => account.token));
+          if (existing.length > 0 && !existing.some((account) => kept.has(account.token)) && query.confirm !== 'replace_all') {
+            throw new ApiError({
+              status: 409,
+              message: `This would remove all ${existing.length} accounts. Send it again with ?confirm=replace_all if that is what you mean.`,
+              param: 'confirm',
+              code: 'confirmation_required',
+            });
+          }
           const summary = await deps.storage.accounts.replaceAll(accounts);
           await deps.pool.load();
           await deps.pool.announceReload();
@@ -163,7 +174,11 @@ export function tokensRoutes(deps: TokensRoutesDependencies) {
             summary: { added: summary.added.length, updated: summary.updated.length, removed: summary.removed.length, invalid },
           };
         },
-        { body: ReplaceBody, detail: detail('Replace the whole account set (one atomic diff)') },
+        {
+          body: ReplaceBody,
+          query: t.Object({ confirm: t.Optional(t.String()) }),
+          detail: detail('Replace the whole account set (one atomic diff)', 'A body that would remove every account (e.g. {}) needs ?confirm=replace_all, unlike the Python project; otherwise 409 confirmation_required.'),
+        },
       )
       .post(
         '/tokens/add',

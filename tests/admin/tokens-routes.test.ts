@@ -182,9 +182,11 @@ describe('POST /v1/admin/tokens (replace the set)', () => {
     expect((await call('POST', '/v1/admin/tokens', exported)).body.summary).toEqual({ added: 0, updated: 0, removed: 0, invalid: 0 });
   });
 
-  test('the last token can be deleted', async () => {
+  test('the last token can be deleted, with ?confirm=replace_all (a bare {} is refused)', async () => {
     const { call, storage } = await makeApp([{ token: 'only', pool: 'ssoBasic' }]);
-    expect((await call('POST', '/v1/admin/tokens', {})).body.summary).toEqual({ added: 0, updated: 0, removed: 1, invalid: 0 });
+    expect((await call('POST', '/v1/admin/tokens', {})).status).toBe(409);
+    expect(await storage.accounts.count()).toBe(1);
+    expect((await call('POST', '/v1/admin/tokens?confirm=replace_all', {})).body.summary).toEqual({ added: 0, updated: 0, removed: 1, invalid: 0 });
     expect(await storage.accounts.count()).toBe(0);
   });
 
