@@ -54,9 +54,12 @@ export function semanticIssues(config: PlainObject, sourceOf: (path: string) => 
       issues.push({ key: path, value, expected: `${rule.list ? 'comma-separated URLs' : 'a URL'} (${schemes}) or empty`, source: sourceOf(path) });
     }
   }
-  const appKey = valueAt('app.app_key');
-  if (typeof appKey === 'string' && appKey !== '' && appKey.trim() === '') {
-    issues.push({ key: 'app.app_key', value: appKey, expected: 'a password (not only spaces), or empty to turn the admin API off', source: sourceOf('app.app_key') });
+  // A key of only spaces looks set but can never be sent: refused (empty keeps its meaning).
+  for (const path of ['app.app_key', 'app.function_key', 'metrics.token']) {
+    const value = valueAt(path);
+    if (typeof value === 'string' && value !== '' && value.trim() === '') {
+      issues.push({ key: path, value, expected: 'a key that is not only spaces, or empty', source: sourceOf(path) });
+    }
   }
   const apiKeys = valueAt('app.api_key');
   if (Array.isArray(apiKeys) && apiKeys.some((key) => typeof key !== 'string' || key.trim() === '')) {
