@@ -1,4 +1,5 @@
 import { Elysia } from 'elysia';
+import { lstat } from 'node:fs/promises';
 import { ApiError } from '../openai/errors';
 import { decideRange } from './byte-range';
 import type { MediaCache } from './media-cache';
@@ -9,8 +10,11 @@ export async function serveCachedFile(cache: MediaCache, kind: MediaKind, name: 
   const notFound = new ApiError({ status: 404, message: kind === 'image' ? 'Image not found' : 'Video not found', code: 'file_not_found', type: 'not_found_error' });
   const path = cache.pathOf(kind, name);
   if (!path) throw notFound;
+  // Only regular files the cache wrote: a symlink placed in the folder (by anyone who can write
+  // there) must not turn /v1/files into a reader of the rest of the disk.
+  const entry = await lstat(path).catch(() => null);
+  if (!entry?.isFile()) throw notFound;
   const file = Bun.file(path);
-  if (!(await file.exists())) throw notFound;
   const size = file.size;
   const head = new Uint8Array(await file.slice(0, 16).arrayBuffer());
   const headers: Record<string, string> = {

@@ -25,13 +25,16 @@ export function bodyLimitFor(pathname: string, limits: LimitsSection): number {
   return limits.max_body_mb * MEGABYTE;
 }
 
-export function structureLimitsOf(limits: LimitsSection): StructureLimits {
+export function structureLimitsOf(limits: LimitsSection, pathname = ''): StructureLimits {
+  // An admin body is one operator's paste (an import of 50k tokens is ~7 MB in one string): its
+  // strings are bounded by the admin body limit, not the API's max_string_chars.
+  const admin = pathname.startsWith('/v1/admin');
   return {
     maxMessages: limits.max_messages,
     maxContentParts: limits.max_content_parts,
     maxTools: limits.max_tools,
     maxArrayItems: limits.max_array_items,
-    maxStringChars: limits.max_string_chars,
+    maxStringChars: admin ? limits.max_admin_body_mb * MEGABYTE : limits.max_string_chars,
     maxDepth: limits.max_json_depth,
   };
 }
@@ -64,9 +67,9 @@ export function requestLimits({ config, render }: RequestLimitsOptions) {
         }), request);
       }
     })
-    .onTransform({ as: 'global' }, ({ body }) => {
+    .onTransform({ as: 'global' }, ({ body, request }) => {
       if (body === null || typeof body !== 'object') return;
-      const problem = findOversizedValue(body, structureLimitsOf(config().limits));
+      const problem = findOversizedValue(body, structureLimitsOf(config().limits, pathnameOf(request.url)));
       if (problem) throw new ApiError({ status: 400, message: problem.message, param: problem.param || null, code: 'limit_exceeded' });
     });
 }
