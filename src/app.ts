@@ -50,7 +50,6 @@ import { clientAddressOf, proxyList } from './http/client-address';
 import { bearerToken } from './auth/bearer';
 import { FailureThrottle } from './security/failure-throttle';
 import { throttledPolicy } from './security/throttled-policy';
-import type { ApiError } from './openai/errors';
 import type { Config } from './config/schema';
 
 export interface AppDependencies {
@@ -90,7 +89,6 @@ export function createApp(deps: AppDependencies) {
   const adminGuard = adminAuth.guard;
   const access = createAccessPolicies({ config, records: deps.storage.records, clientKeys, adminAuth });
   const gate = new AccessGate();
-  const renderError = (error: ApiError, request: Request) => renderAnthropicError(error, request) ?? error.toResponse();
 
   const turnDependencies = { pool: deps.pool, grok: deps.grok, config, logger: deps.logger, fetch: deps.fetch };
   // One runner for every client API: one concurrency cap on upstream chat calls.
@@ -107,8 +105,8 @@ export function createApp(deps: AppDependencies) {
     .use(httpMetrics(metrics))
     .use(errorHandler({ logger: deps.logger, routes: () => app.routes, renderers: [renderAnthropicError] }))
     // Authentication first (nothing of the body is read), then the size limits, then parsing.
-    .use(gate.plugin(renderError))
-    .use(requestLimits({ config, render: renderError }))
+    .use(gate.plugin())
+    .use(requestLimits({ config }))
     .use(
       openapi({
         path: '/docs',

@@ -10,8 +10,6 @@ import { importTokenJson } from './storage/import-token-json';
 import { openStorage } from './storage';
 import { createUpstreamFetch } from './upstream/egress/browser-fetch';
 import { limitUndeclaredBodies } from './security/request-limits';
-import { renderAnthropicError } from './anthropic/errors';
-import type { ApiError } from './openai/errors';
 import { webPolicy } from './security/web-policy';
 import { rememberClientAddress } from './http/client-address';
 import { GrokClient } from './upstream/grok/client';
@@ -134,7 +132,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   // declared and chunked bodies alike, before a byte is read, so Bun's own cap (a bare 413 without
   // JSON) is lifted: every body passes those checks first.
   const maxRequestBodySize = Number.MAX_SAFE_INTEGER;
-  const limitOptions = { config: () => config.get(), render: (error: ApiError, request: Request) => renderAnthropicError(error, request) ?? error.toResponse() };
+  const limitOptions = { config: () => config.get() };
   const handle = webPolicy(limitUndeclaredBodies((request) => app.handle(request), limitOptions), () => config.get());
   const server = Bun.serve({
     // The socket address is known only here: it is recorded for the throttles (src/http/client-address.ts).

@@ -1,6 +1,6 @@
 import { Elysia, type AnyElysia } from 'elysia';
 import { ApiError } from '../openai/errors';
-import { noteError } from '../logging/request-context';
+import { noteEarlyAnswer } from './early-answer';
 
 /**
  * Authentication before any body is read, one mechanism for every route group. A feature plugin
@@ -19,6 +19,8 @@ interface ProtectedRoute {
   method: string;
   pattern: RegExp;
   policy: AccessPolicy;
+  /** The route's template, for logs and metrics of a refusal. */
+  path: string;
 }
 
 function routePattern(path: string): RegExp {
@@ -38,7 +40,7 @@ function pathnameOf(url: string): string {
 
 export class AccessGate {
   /** Static paths by `METHOD path`, looked up first; parametrised routes are matched in order. */
-  private readonly exact = new Map<string, AccessPolicy>();
+  private readonly exact = new Map<string, ProtectedRoute>();
   private readonly patterns: ProtectedRoute[] = [];
 
   /** Puts every route of the plugin behind the policy; returns the plugin for `.use()`. */
@@ -46,32 +48,32 @@ export class AccessGate {
     for (const route of plugin.routes) {
       const methods = route.method === 'GET' ? ['GET', 'HEAD'] : [route.method];
       for (const method of methods) {
-        if (/[:*]/.test(route.path)) this.patterns.push({ method, pattern: routePattern(route.path), policy });
-        else this.exact.set(`${method} ${route.path.replace(/\/$/, '') || '/'}`, policy);
+        const entry = { method, pattern: routePattern(route.path), policy, path: route.path };
+        if (/[:*]/.test(route.path)) this.patterns.push(entry);
+        else this.exact.set(`${method} ${route.path.replace(/\/$/, '') || '/'}`, entry);
       }
     }
     return plugin;
   }
 
-  /** The policy of a request's route, or undefined for a public route. */
-  policyOf(method: string, pathname: string): AccessPolicy | undefined {
+  /** The protected route a request goes to, or undefined for a public route. */
+  routeOf(method: string, pathname: string): ProtectedRoute | undefined {
     const path = pathname.length > 1 ? pathname.replace(/\/$/, '') : pathname;
     const exact = this.exact.get(`${method} ${path}`) ?? (method === 'OPTIONS' ? undefined : this.exact.get(`ALL ${path}`));
     if (exact) return exact;
-    return this.patterns.find((route) => (route.method === method || route.method === 'ALL') && route.pattern.test(path))?.policy;
+    return this.patterns.find((route) => (route.method === method || route.method === 'ALL') && route.pattern.test(path));
   }
 
-  /** The hook; `render` answers a refusal in the route's own error shape. */
-  plugin(render: (error: ApiError, request: Request) => Response) {
+  /** The hook. A refusal is thrown: the error handler renders it in the route's own error shape. */
+  plugin() {
     return new Elysia({ name: 'access-gate' }).onRequest(async ({ request }) => {
-      const policy = this.policyOf(request.method, pathnameOf(request.url));
-      if (!policy) return;
+      const route = this.routeOf(request.method, pathnameOf(request.url));
+      if (!route) return;
       try {
-        await policy.check(request);
+        await route.policy.check(request);
       } catch (error) {
-        if (!(error instanceof ApiError)) throw error;
-        noteError(error.code, error.param);
-        return render(error, request);
+        if (error instanceof ApiError) noteEarlyAnswer(request, error.status, route.path);
+        throw error;
       }
     });
   }

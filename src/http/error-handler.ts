@@ -66,7 +66,7 @@ export function errorHandler(options: ErrorHandlerOptions) {
       const response = renderer(error, request);
       if (response) return response;
     }
-    return error.toResponse();
+    return error.toJsonResponse();
   };
 
   return new Elysia({ name: 'error-handler' }).onError({ as: 'global' }, ({ code, error, request }) => {

@@ -3,6 +3,7 @@ import type { Config } from '../config/schema';
 import { ApiError } from '../openai/errors';
 import { findOversizedValue, type StructureLimits } from './structure-limits';
 import { carryClientAddress } from '../http/client-address';
+import { noteEarlyAnswer } from '../http/early-answer';
 
 /**
  * Request size and shape limits, checked before a body is validated or handled, so one client
@@ -48,23 +49,23 @@ function pathnameOf(url: string): string {
 
 export interface RequestLimitsOptions {
   config: () => Config;
-  /** Renders an error in the route's API shape; errors raised in onRequest do not reach onError hooks. */
-  render: (error: ApiError, request: Request) => Response;
 }
 
-export function requestLimits({ config, render }: RequestLimitsOptions) {
+/** A refusal is thrown: the error handler renders it in the route's API shape. */
+export function requestLimits({ config }: RequestLimitsOptions) {
   return new Elysia({ name: 'request-limits' })
     .onRequest(({ request }) => {
       const declared = request.headers.get('content-length');
       if (declared === null) return;
       const limit = bodyLimitFor(pathnameOf(request.url), config().limits);
       if (Number(declared) > limit) {
-        return render(new ApiError({
+        noteEarlyAnswer(request, 413);
+        throw new ApiError({
           status: 413,
           message: `The request body is ${declared} bytes; this route accepts at most ${limit} bytes.`,
           param: 'body',
           code: 'request_too_large',
-        }), request);
+        });
       }
     })
     .onTransform({ as: 'global' }, ({ body, request }) => {

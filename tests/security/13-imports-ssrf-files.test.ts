@@ -28,7 +28,7 @@ describe('the gateway on its defaults', () => {
     const response = await harness.admin('/v1/admin/tokens/import', { method: 'POST', body: JSON.stringify({ content, format: 'txt' }) });
     expect(response.status).toBe(200);
     expect((await response.json()).added).toBe(50_000);
-  });
+  }, 60_000);
 
   test('the database holding the tokens is readable by its owner only', () => {
     expect(statSync(join(harness.dataDir, DATABASE_FILE_NAME)).mode & 0o777).toBe(0o600);
