@@ -49,7 +49,7 @@ describe('chat attachments', () => {
 });
 
 describe('image edits and video references', () => {
-  const edit = (bytes: Uint8Array, name: string) => {
+  const edit = (bytes: Uint8Array<ArrayBuffer>, name: string) => {
     const form = new FormData();
     form.append('prompt', 'edit');
     form.append('model', 'grok-imagine-1.0-edit');
