@@ -20,6 +20,7 @@ import { createGatewayMetrics, type GatewayMetrics } from './metrics/gateway-met
 import { httpMetrics } from './metrics/http-metrics';
 import { metricsRoutes } from './metrics/metrics-routes';
 import { healthRoutes } from './ops/health-routes';
+import { docsRoutes } from './ops/docs-routes';
 import type { UpstreamHealth } from './ops/upstream-health';
 import { adminStatusRoutes } from './ops/admin-status-routes';
 import type { BackgroundJobs } from './ops/background-jobs';
@@ -109,6 +110,8 @@ export function createApp(deps: AppDependencies) {
     .use(requestLimits({ config }))
     .use(
       openapi({
+        // Only the document: the page is ours (src/ops/docs-routes.ts), with its UI embedded.
+        provider: null,
         path: '/docs',
         specPath: '/docs/json',
         documentation: {
@@ -118,6 +121,7 @@ export function createApp(deps: AppDependencies) {
         },
       }),
     )
+    .use(docsRoutes())
     .use(
       healthRoutes({
         storageKind: deps.storage.kind,

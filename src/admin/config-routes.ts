@@ -4,6 +4,8 @@ import { ConfigError, EnvironmentOverrideError } from '../config/errors';
 import type { Config } from '../config/schema';
 import { maskSecret } from '../logging/logger';
 import { ApiError, invalidRequest } from '../openai/errors';
+import { Type } from '@sinclair/typebox';
+import { ADMIN_ERRORS, ADMIN_READ_ERRORS, AnyObject, json, responses, Success } from '../http/openapi-responses';
 
 /** The shortest admin password the API accepts (a shorter one in config.toml is only warned about). */
 export const MIN_ADMIN_PASSWORD_CHARS = 12;
@@ -61,12 +63,15 @@ function withoutMaskedEchoes(patch: Record<string, unknown>, current: Config): R
   return result;
 }
 
+/** The config by section, as config.toml has it (secrets masked). */
+const ConfigAnswer = Type.Record(Type.String(), AnyObject);
+
 export function configRoutes(deps: { config: ConfigStore; guard: (request: Request) => void }) {
   return new Elysia({ name: 'admin-config', prefix: '/v1/admin' })
     .onBeforeHandle(({ request }) => deps.guard(request))
     .get('/config', ({ query }) => (query.reveal === 'true' ? deps.config.get() : maskedConfig(deps.config.get())), {
       query: t.Object({ reveal: t.Optional(t.String()) }),
-      detail: { tags: ['admin'], summary: 'Effective config (secrets masked unless ?reveal=true)' },
+      detail: { tags: ['admin'], summary: 'Effective config (secrets masked unless ?reveal=true)', responses: responses(json(ConfigAnswer), { errors: ADMIN_READ_ERRORS }) },
     })
     .post(
       '/config',
@@ -93,10 +98,15 @@ export function configRoutes(deps: { config: ConfigStore; guard: (request: Reque
           tags: ['admin'],
           summary: 'Update config: validated, written atomically, applied without restart',
           description: 'A key set by an environment variable is refused with 409 set_by_environment naming the variable. A new app.app_key (12+ characters) ends every console session.',
+          responses: responses(json(Success({ config: ConfigAnswer, sessions_ended: Type.Optional(Type.Boolean()) })), { errors: [...ADMIN_ERRORS, 409] }),
         },
       },
     )
     .get('/config/sources', () => deps.config.sources(), {
-      detail: { tags: ['admin'], summary: "Where each key's value comes from: default, file, environment (with the variable) or cluster" },
+      detail: {
+        tags: ['admin'],
+        summary: "Where each key's value comes from: default, file, environment (with the variable) or cluster",
+        responses: responses(json(Type.Record(Type.String(), Type.Object({ source: Type.String(), variable: Type.Optional(Type.String()) }))), { errors: ADMIN_READ_ERRORS }),
+      },
     });
 }

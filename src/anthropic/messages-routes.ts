@@ -10,6 +10,8 @@ import { MessageAnswer, messageId, messageObject } from './message-answer';
 import { CountTokensRequestSchema, MessagesRequestSchema, type CountTokensRequest } from './request-schema';
 import { MessagesStreamEncoder } from './stream-encoder';
 import { conversationInput, wantsThinking } from './to-conversation';
+import { Type } from '@sinclair/typebox';
+import { AnthropicErrorEnvelope, AnyObject, CLIENT_ERRORS, eventStream, json, responses, shape } from '../http/openapi-responses';
 
 export interface MessagesDependencies {
   conversations: ConversationRunner;
@@ -76,7 +78,17 @@ export function messagesRoutes(deps: MessagesDependencies) {
         answer.finish();
         return messageObject(id, body.model, answer, conversation.usage());
       },
-      { body: MessagesRequestSchema, detail: { tags: ['anthropic'], summary: 'Create a message (Anthropic Messages API)' } },
+      {
+        body: MessagesRequestSchema,
+        detail: {
+          tags: ['anthropic'],
+          summary: 'Create a message (Anthropic Messages API)',
+          responses: responses(
+            { ...json(shape({ id: Type.String(), type: Type.Literal('message'), role: Type.Literal('assistant'), content: Type.Array(AnyObject), stop_reason: Type.Union([Type.String(), Type.Null()]), usage: AnyObject })), ...eventStream('stream: true — message_start … message_stop events') },
+            { errors: CLIENT_ERRORS, errorShape: AnthropicErrorEnvelope },
+          ),
+        },
+      },
     )
     .post(
       '/v1/messages/count_tokens',
@@ -85,7 +97,14 @@ export function messagesRoutes(deps: MessagesDependencies) {
         const conversationRequest = prepare(body);
         return { input_tokens: estimateUsage({ prompt: conversationRequest.message, content: '' }).prompt_tokens };
       },
-      { body: CountTokensRequestSchema, detail: { tags: ['anthropic'], summary: 'Estimate the input tokens of a message request' } },
+      {
+        body: CountTokensRequestSchema,
+        detail: {
+          tags: ['anthropic'],
+          summary: 'Estimate the input tokens of a message request',
+          responses: responses(json(Type.Object({ input_tokens: Type.Integer() })), { errors: [400, 401, 413, 429], errorShape: AnthropicErrorEnvelope }),
+        },
+      },
     );
 }
 

@@ -4,6 +4,7 @@ import { ApiError } from '../openai/errors';
 import { decideRange } from './byte-range';
 import type { MediaCache } from './media-cache';
 import { mediaTypeByName, sniffMediaType, type MediaKind } from './media-type';
+import { binary, responses } from '../http/openapi-responses';
 
 /** A cached file as an HTTP answer with its sniffed type and Range support; a 404 ApiError when absent. */
 export async function serveCachedFile(cache: MediaCache, kind: MediaKind, name: string, request: Request): Promise<Response> {
@@ -41,11 +42,16 @@ export async function serveCachedFile(cache: MediaCache, kind: MediaKind, name: 
  * (../shared/spec/reference-behaviour.md §1.7). Public like the reference, because the links
  * end up in markdown that browsers load without a key; names are unguessable asset ids.
  */
+const fileResponses = (type: string, description: string) => ({
+  ...responses(binary(type, description), { errors: [404, 416] }),
+  206: { description: 'A byte range (Range header)', content: binary(type, `Part of ${description.toLowerCase()}`) },
+});
+
 export function filesRoutes(cache: MediaCache) {
   const serve = (kind: MediaKind) => ({ params, request }: { params: Record<string, string>; request: Request }) => serveCachedFile(cache, kind, params['*'] ?? '', request);
   return new Elysia({ name: 'media-files' })
-    .get('/v1/files/image/*', serve('image'), { detail: { tags: ['media'], summary: 'A cached generated image' } })
-    .get('/v1/files/video/*', serve('video'), { detail: { tags: ['media'], summary: 'A cached generated video (Range supported)' } });
+    .get('/v1/files/image/*', serve('image'), { detail: { tags: ['media'], summary: 'A cached generated image', responses: fileResponses('image/png', 'The image (PNG, JPEG or WebP)') } })
+    .get('/v1/files/video/*', serve('video'), { detail: { tags: ['media'], summary: 'A cached generated video (Range supported)', responses: fileResponses('video/mp4', 'The video') } });
 }
 
 /** Base URL for /v1/files links: `app.app_url`, else the origin the client used. */

@@ -5,6 +5,11 @@ import type { Config } from '../config/schema';
 import { ApiError } from '../openai/errors';
 import { functionManifest } from './function-manifest';
 import { carryClientAddress } from '../http/client-address';
+import { Type, type TSchema } from '@sinclair/typebox';
+import { AnyObject, CLIENT_ERRORS, eventStream, json, responses, shape, Success } from '../http/openapi-responses';
+import { ChatCompletionRequestSchema } from '../openai/chat/request-schema';
+import { ChatCompletionAnswer } from '../openai/chat/chat-routes';
+import { ImageGenerationBody } from '../openai/media-request-docs';
 
 /**
  * The playground's API (../shared/spec/reference-behaviour.md §2 and §5): `/v1/function/*`,
@@ -61,7 +66,13 @@ export function functionManifestRoute(config: () => Config) {
       if (!config().app.function_enabled) throw disabled();
       return functionManifest('server', { chat: 'backend-forward-ready', imagine: 'backend-forward-ready', video: 'backend-forward-ready' });
     },
-    { detail: { tags: ['function'], summary: 'Which playground pages exist and how each reaches a backend' } },
+    {
+      detail: {
+        tags: ['function'],
+        summary: 'Which playground pages exist and how each reaches a backend',
+        responses: responses(json(shape({ served_by: Type.String(), pages: Type.Array(shape({ id: Type.String(), mode: Type.String() })) })), { errors: [401] }),
+      },
+    },
   );
 }
 
@@ -73,15 +84,24 @@ export function functionRoutes(deps: FunctionRoutesDependencies) {
     const inner = new Request(target, { method: request.method, headers, body: request.method === 'GET' ? undefined : await request.arrayBuffer(), signal: request.signal });
     return deps.handle(deps.trust(carryClientAddress(request, inner)));
   };
-  const summary = (method: string, path: string) => ({ parse: 'none' as const, detail: { tags: ['function'], summary: `Playground: ${method} /v1${path} with the function key` } });
+  // The same bodies and answers as the /v1 route each call is handed to.
+  const summary = (method: string, path: string, body: TSchema | null, answer: Record<string, { schema: TSchema }>) => ({
+    parse: 'none' as const,
+    detail: {
+      tags: ['function'],
+      summary: `Playground: ${method} /v1${path} with the function key`,
+      ...(body ? { requestBody: { required: true, content: json(body) } } : {}),
+      responses: responses(answer, { errors: CLIENT_ERRORS }),
+    },
+  });
   return new Elysia({ name: 'function-routes', prefix: '/v1/function' })
     .get(
       '/verify',
       // The access gate has checked the key before the route runs.
       () => ({ status: 'success' }),
-      { detail: { tags: ['function'], summary: 'Check the function (playground) key' } },
+      { detail: { tags: ['function'], summary: 'Check the function (playground) key', responses: responses(json(Success()), { errors: [401, 429] }) } },
     )
-    .get('/models', forward('/models'), summary('GET', '/models'))
-    .post('/chat/completions', forward('/chat/completions'), summary('POST', '/chat/completions'))
-    .post('/images/generations', forward('/images/generations'), summary('POST', '/images/generations'));
+    .get('/models', forward('/models'), summary('GET', '/models', null, json(shape({ object: Type.Literal('list'), data: Type.Array(shape({ id: Type.String() })) }))))
+    .post('/chat/completions', forward('/chat/completions'), summary('POST', '/chat/completions', ChatCompletionRequestSchema, { ...json(ChatCompletionAnswer), ...eventStream('stream: true') }))
+    .post('/images/generations', forward('/images/generations'), summary('POST', '/images/generations', ImageGenerationBody, json(shape({ created: Type.Integer(), data: Type.Array(AnyObject) }))));
 }

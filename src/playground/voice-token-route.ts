@@ -7,6 +7,8 @@ import type { AccountPool } from '../pool/account-pool';
 import { UpstreamError } from '../upstream/errors';
 import type { GrokClient } from '../upstream/grok/client';
 import { LIVEKIT_URL, requestLivekitToken } from '../upstream/grok/voice/livekit-token';
+import { Type } from '@sinclair/typebox';
+import { json, responses, shape } from '../http/openapi-responses';
 
 /**
  * The playground's voice token broker (../shared/spec/grok-web-protocol.md §15,
@@ -73,6 +75,7 @@ export function voiceTokenRoute(deps: VoiceTokenDependencies) {
         tags: ['function'],
         summary: 'Playground: a LiveKit voice token (the browser connects to LiveKit with it)',
         description: `voice: ${VOICES.join(', ')} (default ara); personality (default assistant); speed 0.5–2 (default 1).`,
+        responses: responses(json(shape({ token: Type.String(), url: Type.String() })), { errors: [400, 401, 429, 502, 503] }),
       },
     },
   );

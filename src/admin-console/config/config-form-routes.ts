@@ -2,6 +2,8 @@ import { Elysia } from 'elysia';
 import { SECRET_KEYS } from '../../admin/config-routes';
 import { ConfigSchema } from '../../config/schema';
 import type { KeySource } from '../../config/store';
+import { Type } from '@sinclair/typebox';
+import { AnyObject, json, responses, shape } from '../../http/openapi-responses';
 
 /**
  * What the console's config page needs to draw a form: every section and key with its JSON
@@ -28,6 +30,10 @@ export function configFormRoutes(guard: (request: Request) => void, sources: () 
     .onTransform(({ request }) => guard(request))
     // source per key: an environment key is shown read-only with its variable (the API refuses changes to it).
     .get('/config-form', () => ({ sections, governed: GOVERNED, sources: sources() }), {
-      detail: { tags: ['admin'], summary: 'The config form: every key with its schema and description, secrets and governed keys' },
+      detail: {
+        tags: ['admin'],
+        summary: 'The config form: every key with its schema and description, secrets and governed keys',
+        responses: responses(json(shape({ sections: Type.Array(shape({ name: Type.String(), keys: Type.Array(AnyObject) })), governed: AnyObject, sources: AnyObject })), { errors: [401, 429] }),
+      },
     });
 }

@@ -4,6 +4,10 @@ import { join } from 'node:path';
 import type { MediaCache } from '../../media/media-cache';
 import type { MediaKind } from '../../media/media-type';
 import { invalidRequest } from '../../openai/errors';
+import { Type } from '@sinclair/typebox';
+import { ADMIN_ERRORS, AnyObject, json, responses, shape } from '../../http/openapi-responses';
+
+const Removed = Type.Object({ removed: Type.Integer() });
 
 /**
  * The console's media page: the local cache of generated images and videos (DATA_DIR/tmp) with
@@ -68,7 +72,7 @@ export function mediaAdminRoutes(deps: { guard: (request: Request) => void; cach
       },
       {
         query: t.Object({ kind: t.Optional(t.String()), offset: t.Optional(t.String()), limit: t.Optional(t.String()) }),
-        detail: { tags: ['admin'], summary: 'Cached media: counts and sizes, a page of files newest first' },
+        detail: { tags: ['admin'], summary: 'Cached media: counts and sizes, a page of files newest first', responses: responses(json(shape({ items: Type.Array(AnyObject) })), { errors: [400, 401, 429] }) },
       },
     )
     .post(
@@ -78,7 +82,7 @@ export function mediaAdminRoutes(deps: { guard: (request: Request) => void; cach
         for (const name of body.names) if (await remove(body.kind, name)) removed += 1;
         return { removed };
       },
-      { body: t.Object({ kind: Kind, names: t.Array(t.String({ maxLength: 256 }), { minItems: 1, maxItems: 1000 }) }, { additionalProperties: false }), detail: { tags: ['admin'], summary: 'Delete cached files by name' } },
+      { body: t.Object({ kind: Kind, names: t.Array(t.String({ maxLength: 256 }), { minItems: 1, maxItems: 1000 }) }, { additionalProperties: false }), detail: { tags: ['admin'], summary: 'Delete cached files by name', responses: responses(json(Removed), { errors: ADMIN_ERRORS }) } },
     )
     .post(
       '/media/clear',
@@ -90,6 +94,6 @@ export function mediaAdminRoutes(deps: { guard: (request: Request) => void; cach
         }
         return { removed };
       },
-      { body: t.Object({ kind: t.Optional(Kind) }, { additionalProperties: false }), detail: { tags: ['admin'], summary: 'Delete every cached file (of one kind, or both)' } },
+      { body: t.Object({ kind: t.Optional(Kind) }, { additionalProperties: false }), detail: { tags: ['admin'], summary: 'Delete every cached file (of one kind, or both)', responses: responses(json(Removed), { errors: ADMIN_ERRORS }) } },
     );
 }

@@ -5,6 +5,8 @@ import { ApiError } from '../../openai/errors';
 import { readCookie, SESSION_COOKIE, type AdminAuth } from './admin-auth';
 import type { FailureThrottle } from '../../security/failure-throttle';
 import type { SessionStore } from './session-store';
+import { Type, type TSchema } from '@sinclair/typebox';
+import { json, responses, shape } from '../../http/openapi-responses';
 
 /** The password every fresh install has; it signs in until changed, and the console nags until then. */
 export const DEFAULT_APP_KEY = 'grok2api';
@@ -18,7 +20,14 @@ export interface SessionRoutesDependencies {
   clientAddress: (request: Request) => string;
 }
 
-const detail = (summary: string, description?: string) => ({ tags: ['admin'], summary, description });
+const detail = (summary: string, answer: TSchema, description?: string, errors = [401, 403, 429]) => ({
+  tags: ['admin'],
+  summary,
+  description,
+  responses: responses(json(answer), { errors }),
+});
+const SignedIn = shape({ csrf_token: Type.String(), expires_at: Type.Integer(), default_password: Type.Boolean() });
+const CurrentSignIn = shape({ via: Type.String(), default_password: Type.Boolean(), playground_open: Type.Boolean(), csrf_token: Type.Optional(Type.String()) });
 
 function sessionCookie(value: string, maxAgeSeconds: number, secure: boolean): string {
   const parts = [`${SESSION_COOKIE}=${value}`, 'Path=/', 'HttpOnly', 'SameSite=Strict', `Max-Age=${maxAgeSeconds}`];
@@ -56,7 +65,7 @@ export function signInRoute(deps: SessionRoutesDependencies) {
       },
       {
         body: t.Object({ password: t.String({ maxLength: 4096 }) }, { additionalProperties: false }),
-        detail: detail('Sign in to the console', 'Opens a session cookie (HttpOnly, SameSite=Strict). Needs no credential; wrong passwords are throttled per client address.'),
+        detail: detail('Sign in to the console', SignedIn, 'Opens a session cookie (HttpOnly, SameSite=Strict). Needs no credential; wrong passwords are throttled per client address.'),
       },
     );
 }
@@ -77,7 +86,7 @@ export function sessionRoutes(deps: Pick<SessionRoutesDependencies, 'config' | '
         const session = await deps.sessions.find(readCookie(request.headers.get('cookie'), SESSION_COOKIE) ?? '', app.app_key);
         return { via, csrf_token: session?.csrfToken, expires_at: session?.expiresAt, default_password: usesDefaultPassword(), playground_open };
       },
-      { detail: detail('The current sign-in', 'Returns the CSRF token a signed-in console sends in x-csrf-token, and whether the default password is still in use.') },
+      { detail: detail('The current sign-in', CurrentSignIn, 'Returns the CSRF token a signed-in console sends in x-csrf-token, and whether the default password is still in use.') },
     )
     .delete(
       '/session',
@@ -88,6 +97,6 @@ export function sessionRoutes(deps: Pick<SessionRoutesDependencies, 'config' | '
         set.headers['set-cookie'] = sessionCookie('', 0, isHttps(request));
         return { status: 'signed_out' };
       },
-      { detail: detail('Sign out (ends the session in storage)') },
+      { detail: detail('Sign out (ends the session in storage)', Type.Object({ status: Type.Literal('signed_out') })) },
     );
 }
