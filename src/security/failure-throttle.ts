@@ -9,10 +9,13 @@ import type { RecordStore } from '../storage/types';
  * The counts live in the shared store (records), so every process behind SERVER_WORKERS and every
  * instance behind a load balancer sees the same count. The store has no atomic increment, so two
  * instances failing at the same instant may count one failure once; a local copy keeps this
- * instance's own count exact, which is what matters for a single guesser.
+ * instance's own count exact, which is what matters for a single guesser. An address the store
+ * knew nothing about is not asked about again for a second, so a busy client with a right key
+ * costs one store read per second, not one per request; a guesser gains at most that second.
  */
 
 const COLLECTION = 'auth-failures';
+const CLEAR_ANSWER_MS = 1_000;
 
 interface FailureRecord {
   count: number;
@@ -30,6 +33,8 @@ export interface FailureThrottleOptions {
 
 export class FailureThrottle {
   private readonly local = new Map<string, FailureRecord>();
+  /** Addresses the store had no record of, until when that answer is reused. */
+  private readonly clearUntil = new Map<string, number>();
   private readonly clock: () => number;
 
   constructor(private readonly options: FailureThrottleOptions) {
@@ -48,7 +53,12 @@ export class FailureThrottle {
   private async read(client: string): Promise<FailureRecord | null> {
     const local = this.live(this.local.get(client));
     if (!local) this.local.delete(client);
+    if (!local && (this.clearUntil.get(client) ?? 0) > this.clock()) return null;
     const shared = this.options.records ? this.live(await this.options.records.get<FailureRecord>(COLLECTION, this.id(client))) : null;
+    if (!local && !shared) {
+      if (this.clearUntil.size > 10_000) this.clearUntil.clear();
+      this.clearUntil.set(client, this.clock() + CLEAR_ANSWER_MS);
+    }
     if (!local) return shared;
     if (!shared) return local;
     return shared.count > local.count ? shared : local;
@@ -62,6 +72,7 @@ export class FailureThrottle {
   }
 
   async recordFailure(client: string): Promise<void> {
+    this.clearUntil.delete(client);
     const current = await this.read(client);
     const next = current ? { count: current.count + 1, windowStart: current.windowStart } : { count: 1, windowStart: this.clock() };
     this.local.set(client, next);
