@@ -1,4 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { clientAddressOf, proxyList, rememberClientAddress } from '../../src/http/client-address';
 import { API_KEY, APP_KEY, startHarness, type Harness } from '../helpers/gateway-harness';
 import { startCluster, type Cluster } from '../helpers/cluster-harness';
@@ -100,5 +103,58 @@ describe('counts are shared through the store', () => {
     for (let attempt = 0; attempt < 5; attempt++) expect((await signIn(attempt % 2, 'guess')).status).toBe(401);
     expect((await signIn(1, APP_KEY)).status).toBe(429);
     expect((await signIn(0, APP_KEY)).status).toBe(429);
+  });
+});
+
+describe('behind SERVER_WORKERS=2 (two processes on one port and one SQLite file)', () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'grok2api-throttle-workers-'));
+  let supervisor: ReturnType<typeof Bun.spawn> | undefined;
+  let port = 0;
+  beforeAll(async () => {
+    const listener = Bun.listen({ hostname: '127.0.0.1', port: 0, socket: { data() {} } });
+    port = listener.port;
+    listener.stop(true);
+    supervisor = Bun.spawn([process.execPath, join(import.meta.dir, '..', '..', 'src', 'index.ts')], {
+      env: {
+        ...process.env,
+        DATA_DIR: dataDir,
+        SERVER_WORKERS: '2',
+        SERVER_HOST: '127.0.0.1',
+        SERVER_PORT: String(port),
+        LOG_FILE_ENABLED: 'false',
+        LOG_LEVEL: 'info',
+        GROK2API_APP_APP_KEY: APP_KEY,
+        GROK2API_APP_TRUSTED_PROXIES: '127.0.0.1',
+        GROK2API_TOKEN_AUTO_REFRESH: 'false',
+      },
+      stdout: 'pipe',
+      stderr: 'ignore',
+    });
+    const reader = (supervisor.stdout as ReadableStream<Uint8Array>).getReader();
+    let output = '';
+    while ((output.match(/grok2api listening/g) ?? []).length < 2) {
+      const { done, value } = await reader.read();
+      if (done) throw new Error(`workers exited: ${output.slice(-400)}`);
+      output += new TextDecoder().decode(value);
+    }
+    void (async () => {
+      while (!(await reader.read().catch(() => ({ done: true }))).done);
+    })();
+  }, 30_000);
+  afterAll(async () => {
+    supervisor?.kill('SIGTERM');
+    await supervisor?.exited;
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  test('the lock-out follows the guessing address on every worker, and only that address', async () => {
+    // A new connection each time, so the kernel spreads the calls over both processes.
+    const signIn = (address: string, password: string) =>
+      fetch(`http://127.0.0.1:${port}/v1/admin/session`, { method: 'POST', headers: from(address, { connection: 'close' }), body: JSON.stringify({ password }) });
+    for (let attempt = 0; attempt < 5; attempt++) expect((await signIn(ATTACKER, 'guess')).status).toBe(401);
+    for (let attempt = 0; attempt < 6; attempt++) {
+      expect((await signIn(ATTACKER, APP_KEY)).status).toBe(429);
+      expect((await signIn(ADMIN, APP_KEY)).status).toBe(200);
+    }
   });
 });
