@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
+import type { Browser } from 'playwright-core';
+import { launchBrowser, screenshotPath } from '../helpers/browser';
 import { APP_KEY, startHarness, type Harness } from '../helpers/gateway-harness';
 
 /**
@@ -71,4 +73,38 @@ describe('a password from the file', () => {
     expect((await harness.admin('/v1/admin/verify')).status).toBe(401);
     expect((await (await signIn(harness, 'rotated-password-0001')).response).status).toBe(200);
   });
+});
+
+describe('the console', () => {
+  let harness: Harness;
+  let browser: Browser;
+  beforeAll(async () => {
+    harness = await startHarness({ env: { GROK2API_APP_APP_KEY: undefined as unknown as string, GROK2API_CHAT_TIMEOUT: '45' }, configToml: `[app]\napp_key = "${APP_KEY}"\n` });
+    browser = await launchBrowser();
+  }, 30_000);
+  afterAll(async () => {
+    await browser.close();
+    await harness.stop();
+  });
+
+  test('shows an environment key read-only with its variable; a new password signs the admin out to sign in again', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await page.goto(`${harness.server.url}/admin#config`);
+    await page.fill('#login-password', APP_KEY);
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('details[data-section=chat]');
+    await page.click('details[data-section=chat] summary');
+    expect(await page.isDisabled('#config-chat-timeout')).toBe(true);
+    expect(await page.textContent('#config-chat-timeout-description')).toContain('GROK2API_CHAT_TIMEOUT');
+    await page.click('details[data-section=app] summary');
+    await page.fill('#config-app-app_key', 'a-brand-new-password-42');
+    await page.click('details[data-section=app] button[type=submit]');
+    await page.waitForFunction(() => (document.querySelector('#toast')?.textContent ?? '').includes('Sign in with the new password'));
+    await page.waitForSelector('#login-form', { state: 'visible', timeout: 10_000 });
+    await page.screenshot({ path: screenshotPath('security-01-signed-out') });
+    await page.fill('#login-password', 'a-brand-new-password-42');
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('#app-view:not([hidden])');
+    await page.close();
+  }, 30_000);
 });
