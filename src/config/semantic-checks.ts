@@ -51,7 +51,8 @@ export function semanticIssues(config: PlainObject, sourceOf: (path: string) => 
     const parts = rule.list ? value.split(',').map((part) => part.trim()).filter(Boolean) : [value.trim()];
     if (!parts.every((part) => parsesAs(part, rule.protocols))) {
       const schemes = rule.protocols.map((protocol) => protocol.slice(0, -1)).join(', ');
-      issues.push({ key: path, value, expected: `${rule.list ? 'comma-separated URLs' : 'a URL'} (${schemes}) or empty`, source: sourceOf(path) });
+      const expected = `${rule.list ? 'comma-separated URLs' : 'a URL'} (${schemes}) or empty`;
+      issues.push({ key: path, value, expected, source: sourceOf(path) });
     }
   }
   // A key of only spaces looks set but can never be sent: refused (empty keeps its meaning).
@@ -63,11 +64,13 @@ export function semanticIssues(config: PlainObject, sourceOf: (path: string) => 
   }
   const apiKeys = valueAt('app.api_key');
   if (Array.isArray(apiKeys) && apiKeys.some((key) => typeof key !== 'string' || key.trim() === '')) {
-    issues.push({ key: 'app.api_key', value: apiKeys, expected: 'keys that are not blank', source: sourceOf('app.api_key') });
+    const source = sourceOf('app.api_key');
+    issues.push({ key: 'app.api_key', value: apiKeys, expected: 'keys that are not blank', source });
   }
   const proxies = valueAt('app.trusted_proxies');
   if (Array.isArray(proxies) && !proxies.every((entry) => typeof entry === 'string' && isAddressOrRange(entry))) {
-    issues.push({ key: 'app.trusted_proxies', value: proxies, expected: 'IP addresses or CIDR ranges (e.g. 10.0.0.0/8)', source: sourceOf('app.trusted_proxies') });
+    const expected = 'IP addresses or CIDR ranges (e.g. 10.0.0.0/8)';
+    issues.push({ key: 'app.trusted_proxies', value: proxies, expected, source: sourceOf('app.trusted_proxies') });
   }
   return issues;
 }

@@ -26,7 +26,10 @@ interface ProtectedRoute {
 function routePattern(path: string): RegExp {
   const pattern = path
     .split('/')
-    .map((segment) => (segment.startsWith(':') ? '[^/]+' : segment === '*' ? '.*' : segment.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')))
+    .map((segment) => {
+      if (segment.startsWith(':')) return '[^/]+';
+      return segment === '*' ? '.*' : segment.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    })
     .join('/');
   return new RegExp(`^${pattern}/?$`);
 }
@@ -59,9 +62,10 @@ export class AccessGate {
   /** The protected route a request goes to, or undefined for a public route. */
   routeOf(method: string, pathname: string): ProtectedRoute | undefined {
     const path = pathname.length > 1 ? pathname.replace(/\/$/, '') : pathname;
-    const exact = this.exact.get(`${method} ${path}`) ?? (method === 'OPTIONS' ? undefined : this.exact.get(`ALL ${path}`));
+    const exact = this.exact.get(`${method} ${path}`) ?? this.exact.get(`ALL ${path}`);
     if (exact) return exact;
-    return this.patterns.find((route) => (route.method === method || route.method === 'ALL') && route.pattern.test(path));
+    const sameMethod = (route: ProtectedRoute) => route.method === method || route.method === 'ALL';
+    return this.patterns.find((route) => sameMethod(route) && route.pattern.test(path));
   }
 
   /** The hook. A refusal is thrown: the error handler renders it in the route's own error shape. */

@@ -26,9 +26,11 @@ export function carryClientAddress(from: Request, to: Request): Request {
   return to;
 }
 
-const normalise = (address: string) => (address.startsWith('::ffff:') && isIP(address.slice(7)) === 4 ? address.slice(7) : address);
+/** An IPv4 peer of a dual-stack socket (::ffff:a.b.c.d) is the IPv4 address. */
+const normalise = (address: string) =>
+  address.startsWith('::ffff:') && isIP(address.slice(7)) === 4 ? address.slice(7) : address;
 
-/** A BlockList of the configured proxies (single addresses or CIDR ranges); invalid entries are refused at config load. */
+/** The configured proxies (addresses or CIDR ranges) as a BlockList; bad entries are refused at config load. */
 export function proxyList(entries: readonly string[]): BlockList {
   const list = new BlockList();
   for (const entry of entries) {
@@ -51,7 +53,10 @@ export function clientAddressOf(request: Request, proxies?: BlockList): string {
   if (!socket) return 'unknown';
   let address = normalise(socket);
   if (!proxies || !isTrusted(proxies, address)) return address;
-  const hops = (request.headers.get('x-forwarded-for') ?? '').split(',').map((hop) => normalise(hop.trim())).filter((hop) => isIP(hop) !== 0);
+  const hops = (request.headers.get('x-forwarded-for') ?? '')
+    .split(',')
+    .map((hop) => normalise(hop.trim()))
+    .filter((hop) => isIP(hop) !== 0);
   for (let index = hops.length - 1; index >= 0; index -= 1) {
     address = hops[index]!;
     if (!isTrusted(proxies, address)) return address;

@@ -75,11 +75,12 @@ export function errorHandler(options: ErrorHandlerOptions) {
     // The client went away before the answer: its doing, not ours. Labelled 499 (as nginx does), so
     // logs and metrics do not count it as a server error; nobody is left to read the body.
     if (code !== 'NOT_FOUND' && request.signal.aborted) {
-      const closed = new ApiError({ status: CLIENT_CLOSED_REQUEST, message: 'The client closed the request before the answer.', code: 'client_closed_request' });
-      return render(closed, request);
+      const message = 'The client closed the request before the answer.';
+      return render(new ApiError({ status: CLIENT_CLOSED_REQUEST, message, code: 'client_closed_request' }), request);
     }
     // A body that failed while read (over its limit mid-stream) carries its own ApiError.
-    if (code === 'PARSE' && (error as Error).cause instanceof ApiError) return render((error as Error).cause as ApiError, request);
+    const cause = (error as Error).cause;
+    if (code === 'PARSE' && cause instanceof ApiError) return render(cause, request);
     if (code === 'PARSE') {
       const invalidJson = new ApiError({
         status: 400,

@@ -34,9 +34,15 @@ type Content = Record<string, { schema: TSchema }>;
 
 export const json = (schema: TSchema): Content => ({ 'application/json': { schema } });
 /** A server-sent event stream (`stream: true`). */
-export const eventStream = (description: string): Content => ({ 'text/event-stream': { schema: Type.String({ description }) } });
-export const binary = (contentType: string, description: string): Content => ({ [contentType]: { schema: Type.String({ format: 'binary', description }) } });
-export const text = (contentType: string, description: string): Content => ({ [contentType]: { schema: Type.String({ description }) } });
+export const eventStream = (description: string): Content => ({
+  'text/event-stream': { schema: Type.String({ description }) },
+});
+export const binary = (contentType: string, description: string): Content => ({
+  [contentType]: { schema: Type.String({ format: 'binary', description }) },
+});
+export const text = (contentType: string, description: string): Content => ({
+  [contentType]: { schema: Type.String({ description }) },
+});
 
 const ERROR_DESCRIPTIONS: Record<number, string> = {
   400: 'Invalid request (the field is named in param)',
@@ -70,7 +76,8 @@ export function responses(content: Content | null, options: ResponseOptions = {}
   const success = { description: options.description ?? 'OK', ...(content ? { content } : {}) };
   const result: Record<string, DocumentedResponse> = { [String(options.status ?? 200)]: success };
   for (const status of options.errors ?? [400, 401]) {
-    result[String(status)] = { description: ERROR_DESCRIPTIONS[status] ?? 'Error', content: json(options.errorShape ?? ErrorEnvelope) };
+    const description = ERROR_DESCRIPTIONS[status] ?? 'Error';
+    result[String(status)] = { description, content: json(options.errorShape ?? ErrorEnvelope) };
   }
   return result;
 }

@@ -19,7 +19,9 @@ export const ImageGenerationBody = Type.Object({
 
 export const ImageEditBody = Type.Object({
   ...ImageGenerationBody.properties,
-  image: Type.Union([Type.String(), Type.Array(Type.String())], { description: 'JSON: URLs or data URIs; multipart: one or more files (PNG, JPEG, WebP)' }),
+  image: Type.Union([Type.String(), Type.Array(Type.String())], {
+    description: 'JSON: URLs or data URIs; multipart: one or more files (PNG, JPEG, WebP)',
+  }),
 });
 
 export const VideoBody = Type.Object({
@@ -28,13 +30,22 @@ export const VideoBody = Type.Object({
   seconds: Type.Optional(Type.Union([Type.String(), Type.Integer()], { description: 'Length in seconds' })),
   size: optionalString('e.g. 1280x720'),
   preset: optionalString('Style preset'),
-  image_reference: Type.Optional(Type.Union([Type.String(), Type.Array(Type.String())], { description: 'A URL or data URI of the first frame' })),
-  input_reference: Type.Optional(Type.String({ format: 'binary', description: 'multipart only: the first frame as a file' })),
+  image_reference: Type.Optional(
+    Type.Union([Type.String(), Type.Array(Type.String())], { description: 'A URL or data URI of the first frame' }),
+  ),
+  input_reference: Type.Optional(
+    Type.String({ format: 'binary', description: 'multipart only: the first frame as a file' }),
+  ),
   wait: Type.Optional(Type.Boolean({ description: 'Block until the video is done' })),
 });
 
 /** A requestBody object for a route that accepts JSON and multipart alike. */
-export const jsonOrMultipart = (schema: TSchema): { required: boolean; content: Record<string, { schema: TSchema }> } => ({
+interface RequestBody {
+  required: boolean;
+  content: Record<string, { schema: TSchema }>;
+}
+
+export const jsonOrMultipart = (schema: TSchema): RequestBody => ({
   required: true,
   content: { 'application/json': { schema }, 'multipart/form-data': { schema } },
 });

@@ -24,12 +24,18 @@ const ASSETS: Record<string, { path: string; type: string }> = {
 
 // Swagger UI sets style attributes and draws its icons as data: SVGs; nothing else is allowed.
 export const DOCS_CSP =
-  "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self'; connect-src 'self'; " +
-  "frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
+  "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self'; " +
+  "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
 
 const respond = (path: string, type: string) =>
   new Response(Bun.file(path), {
-    headers: { 'content-type': type, 'cache-control': 'no-cache', 'content-security-policy': DOCS_CSP, 'x-content-type-options': 'nosniff', 'referrer-policy': 'no-referrer' },
+    headers: {
+      'content-type': type,
+      'cache-control': 'no-cache',
+      'content-security-policy': DOCS_CSP,
+      'x-content-type-options': 'nosniff',
+      'referrer-policy': 'no-referrer',
+    },
   });
 
 export function docsRoutes() {

@@ -54,7 +54,8 @@ export class FailureThrottle {
     const local = this.live(this.local.get(client));
     if (!local) this.local.delete(client);
     if (!local && (this.clearUntil.get(client) ?? 0) > this.clock()) return null;
-    const shared = this.options.records ? this.live(await this.options.records.get<FailureRecord>(COLLECTION, this.id(client))) : null;
+    const stored = await this.shared(() => this.options.records?.get<FailureRecord>(COLLECTION, this.id(client)));
+    const shared = this.live(stored);
     if (!local && !shared) {
       if (this.clearUntil.size > 10_000) this.clearUntil.clear();
       this.clearUntil.set(client, this.clock() + CLEAR_ANSWER_MS);
@@ -74,15 +75,29 @@ export class FailureThrottle {
   async recordFailure(client: string): Promise<void> {
     this.clearUntil.delete(client);
     const current = await this.read(client);
-    const next = current ? { count: current.count + 1, windowStart: current.windowStart } : { count: 1, windowStart: this.clock() };
+    const next = { count: (current?.count ?? 0) + 1, windowStart: current?.windowStart ?? this.clock() };
     this.local.set(client, next);
     if (this.local.size > 10_000) this.forgetEnded();
-    await this.options.records?.put(COLLECTION, this.id(client), next, { expiresAt: next.windowStart + this.options.windowMs });
+    const expiresAt = next.windowStart + this.options.windowMs;
+    await this.shared(() => this.options.records?.put(COLLECTION, this.id(client), next, { expiresAt }));
   }
 
   async recordSuccess(client: string): Promise<void> {
     this.local.delete(client);
-    await this.options.records?.delete(COLLECTION, this.id(client));
+    await this.shared(() => this.options.records?.delete(COLLECTION, this.id(client)));
+  }
+
+  /**
+   * A store call whose failure leaves this instance's own counts in charge: an unreachable store
+   * must not turn every authenticated request into an error (storage outages are answered by the
+   * routes that need the store).
+   */
+  private async shared<T>(call: () => Promise<T> | undefined): Promise<T | null> {
+    try {
+      return (await call()) ?? null;
+    } catch {
+      return null;
+    }
   }
 
   /** Keeps memory bounded when many addresses fail once. */

@@ -90,11 +90,13 @@ export function limitUndeclaredBodies(handle: (request: Request) => Response | P
         transform(chunk, controller) {
           total += chunk.byteLength;
           if (total <= limit) return controller.enqueue(chunk);
-          controller.error(new ApiError({ status: 413, message: `The request body is over ${limit} bytes, the most this route accepts.`, param: 'body', code: 'request_too_large' }));
+          const message = `The request body is over ${limit} bytes, the most this route accepts.`;
+          controller.error(new ApiError({ status: 413, message, param: 'body', code: 'request_too_large' }));
         },
       }),
     );
-    const limited = new Request(request.url, { method: request.method, headers: request.headers, body: counted, signal: request.signal, duplex: 'half' } as RequestInit);
+    const init = { method: request.method, headers: request.headers, body: counted, signal: request.signal, duplex: 'half' };
+    const limited = new Request(request.url, init as RequestInit);
     return handle(carryClientAddress(request, limited));
   };
 }

@@ -26,7 +26,12 @@ export function throttledPolicy(options: ThrottledPolicyOptions): AccessPolicy {
       const address = options.address(request);
       const wait = await options.throttle.retryAfter(address);
       if (wait > 0) {
-        throw new ApiError({ status: 429, message: 'Too many failed authentication attempts from this address. Try again later.', code: 'auth_throttled', retryAfterSeconds: wait / 1000 });
+        throw new ApiError({
+          status: 429,
+          message: 'Too many failed authentication attempts from this address. Try again later.',
+          code: 'auth_throttled',
+          retryAfterSeconds: wait / 1000,
+        });
       }
       try {
         await options.check(request);
