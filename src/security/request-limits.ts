@@ -19,8 +19,13 @@ const UPLOAD_ROUTES = [/^\/v1\/images\/edits\/?$/, /^\/v1\/videos(\/|$)/];
 
 const MEGABYTE = 1024 * 1024;
 
+/** The sign-in route needs no credential, so its body (a password) is all an anonymous caller may send. */
+const SIGN_IN_ROUTE = /^\/v1\/admin\/session\/?$/;
+const SIGN_IN_BODY_BYTES = 16 * 1024;
+
 /** The body limit in bytes of a path. */
 export function bodyLimitFor(pathname: string, limits: LimitsSection): number {
+  if (SIGN_IN_ROUTE.test(pathname)) return SIGN_IN_BODY_BYTES;
   if (UPLOAD_ROUTES.some((pattern) => pattern.test(pathname))) return limits.max_upload_body_mb * MEGABYTE;
   if (pathname.startsWith('/v1/admin')) return limits.max_admin_body_mb * MEGABYTE;
   return limits.max_body_mb * MEGABYTE;

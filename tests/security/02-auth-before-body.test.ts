@@ -55,6 +55,12 @@ describe('authentication comes before the body', () => {
     else expect(body.error.type).toBe('authentication_error');
   });
 
+  test('the one route that needs no credential, console sign-in, takes 16 KB at most', async () => {
+    const response = await post('/v1/admin/session', {}, JSON.stringify({ password: 'x'.repeat(20_000) }));
+    expect(response.status).toBe(413);
+    expect((await response.json()).error.code).toBe('request_too_large');
+  });
+
   test('with the right key the same routes still parse and validate the body', async () => {
     const chat = await post('/v1/chat/completions', { authorization: `Bearer ${API_KEY}` }, '{"model":');
     expect(chat.status).toBe(400);
