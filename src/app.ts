@@ -1,4 +1,4 @@
-import { Elysia } from 'elysia';
+import { Elysia, type AnyElysia } from 'elysia';
 import { openapi } from '@elysiajs/openapi';
 import { ConversationRunner } from './conversation/conversation-runner';
 import { renderAnthropicError } from './anthropic/errors';
@@ -89,7 +89,12 @@ export function createApp(deps: AppDependencies) {
   const adminAuth = new AdminAuth(sessions, () => config().app.app_key);
   const adminGuard = adminAuth.guard;
   const access = createAccessPolicies({ config, records: deps.storage.records, clientKeys, adminAuth });
+  const capture = deps.capture ?? new UpstreamCapture({ config });
   const gate = new AccessGate();
+  // Each feature plugin goes behind the access policy of its route group (src/http/access-gate.ts).
+  const asClientApi = <T extends AnyElysia>(plugin: T) => gate.protect(plugin, access.client);
+  const asAdmin = <T extends AnyElysia>(plugin: T) => gate.protect(plugin, access.admin);
+  const asPlayground = <T extends AnyElysia>(plugin: T) => gate.protect(plugin, access.function);
 
   const turnDependencies = { pool: deps.pool, grok: deps.grok, config, logger: deps.logger, fetch: deps.fetch };
   // One runner for every client API: one concurrency cap on upstream chat calls.
@@ -132,24 +137,40 @@ export function createApp(deps: AppDependencies) {
       }),
     )
     .use(metricsRoutes(metrics.registry, config))
-    .use(gate.protect(modelsRoutes(apiGuard), access.client))
-    .use(gate.protect(chatRoutes({ ...turnDependencies, guard: apiGuard, conversations, media }), access.client))
-    .use(gate.protect(responsesRoutes({ conversations, records: deps.storage.records, guard: apiGuard }), access.client))
-    .use(gate.protect(messagesRoutes({ conversations, apiKeys: () => parseKeyList(config().app.api_key), guard: apiGuard }), access.client))
-    .use(mediaFeature(media, (plugin) => gate.protect(plugin, access.client)))
-    .use(gate.protect(tokensRoutes({ pool: deps.pool, storage: deps.storage, config, guard: adminGuard }), access.admin))
+    .use(asClientApi(modelsRoutes(apiGuard)))
+    .use(asClientApi(chatRoutes({ ...turnDependencies, guard: apiGuard, conversations, media })))
+    .use(asClientApi(responsesRoutes({ conversations, records: deps.storage.records, guard: apiGuard })))
+    .use(asClientApi(messagesRoutes({ conversations, apiKeys: () => parseKeyList(config().app.api_key), guard: apiGuard })))
+    .use(mediaFeature(media, asClientApi))
+    .use(asAdmin(tokensRoutes({ pool: deps.pool, storage: deps.storage, config, guard: adminGuard })))
     .use(signInRoute({ config, sessions, auth: adminAuth, throttle: access.consoleThrottle, clientAddress: access.address }))
-    .use(gate.protect(sessionRoutes({ config, sessions, auth: adminAuth }), access.admin))
+    .use(asAdmin(sessionRoutes({ config, sessions, auth: adminAuth })))
     .use(functionManifestRoute(config))
-    .use(gate.protect(functionRoutes({ config, handle: (request) => app.handle(request), trust: (request) => clientKeys.trust(request) }), access.function))
+    .use(asPlayground(functionRoutes({ config, handle: (request) => app.handle(request), trust: (request) => clientKeys.trust(request) })))
     .use(playgroundPages(config))
-    .use(gate.protect(voiceTokenRoute({ config, pool: deps.pool, grok: deps.grok }), access.function))
-    .use(gate.protect(clientKeysRoutes({ guard: adminGuard, store: clientKeyStore, limiter: clientKeyLimiter, records: deps.storage.records }), access.admin))
+    .use(asPlayground(voiceTokenRoute({ config, pool: deps.pool, grok: deps.grok })))
+    .use(asAdmin(clientKeysRoutes({ guard: adminGuard, store: clientKeyStore, limiter: clientKeyLimiter, records: deps.storage.records })))
     .use(consolePages())
-    .use(gate.protect(adminConsole({ guard: adminGuard, storage: deps.storage, pool: deps.pool, config, logger: deps.logger, instanceId: instance.id, clientKeys: clientKeyStore, jobs: instance.jobs, mediaCache: media.cache, grok: deps.grok, configSources: () => deps.config.sources() }), access.admin))
-    .use(gate.protect(configRoutes({ config: deps.config, guard: adminGuard }), access.admin))
     .use(
-      gate.protect(adminStatusRoutes({
+      asAdmin(
+        adminConsole({
+          guard: adminGuard,
+          storage: deps.storage,
+          pool: deps.pool,
+          config,
+          logger: deps.logger,
+          instanceId: instance.id,
+          clientKeys: clientKeyStore,
+          jobs: instance.jobs,
+          mediaCache: media.cache,
+          grok: deps.grok,
+          configSources: () => deps.config.sources(),
+        }),
+      ),
+    )
+    .use(asAdmin(configRoutes({ config: deps.config, guard: adminGuard })))
+    .use(
+      asAdmin(adminStatusRoutes({
         guard: adminGuard,
         instanceId: instance.id,
         startedAt: instance.startedAt,
@@ -158,11 +179,11 @@ export function createApp(deps: AppDependencies) {
         poolStats: () => deps.pool.stats(),
         upstream: () => deps.upstreamHealth?.state(),
         jobs: () => instance.jobs?.states() ?? [],
-      }), access.admin),
+      })),
     )
-    .use(gate.protect(diagnosticsRoutes({ config, pool: deps.pool, grok: deps.grok, capture: deps.capture ?? new UpstreamCapture({ config }), clearance: deps.clearance, guard: adminGuard }), access.admin))
-    .use(gate.protect(transferRoutes({ guard: adminGuard, storage: deps.storage, pool: deps.pool }), access.admin))
-    .use(gate.protect(usageRoutes({ guard: adminGuard, records: deps.storage.records }), access.admin)) as unknown as Elysia;
+    .use(asAdmin(diagnosticsRoutes({ config, pool: deps.pool, grok: deps.grok, capture, clearance: deps.clearance, guard: adminGuard })))
+    .use(asAdmin(transferRoutes({ guard: adminGuard, storage: deps.storage, pool: deps.pool })))
+    .use(asAdmin(usageRoutes({ guard: adminGuard, records: deps.storage.records }))) as unknown as Elysia;
   return app;
 }
 
@@ -189,8 +210,10 @@ function createAccessPolicies({ config, records, clientKeys, adminAuth }: Access
     if (!list) proxies.set(current, (list = proxyList(current.app.trusted_proxies)));
     return clientAddressOf(request, list);
   };
-  const throttle = (scope: keyof typeof AUTH_THROTTLES) => new FailureThrottle({ scope, records, ...AUTH_THROTTLES[scope] });
+  const throttle = (scope: keyof typeof AUTH_THROTTLES) =>
+    new FailureThrottle({ scope, records, ...AUTH_THROTTLES[scope] });
   const clientThrottle = throttle('client-key');
+  const hasBearer = (request: Request) => bearerToken(request.headers.get('authorization')) !== null;
   const client = throttledPolicy({
     check: clientKeys.guard,
     throttle: clientThrottle,
@@ -202,14 +225,18 @@ function createAccessPolicies({ config, records, clientKeys, adminAuth }: Access
     check: adminAuth.guard,
     throttle: throttle('admin-key'),
     address,
-    presentsCredential: (request) => bearerToken(request.headers.get('authorization')) !== null,
+    presentsCredential: hasBearer,
   });
-  const keyless = { signedIn: (request: Request) => adminAuth.signedIn(request), hasApiKey: (request: Request) => clientKeys.accepts(request), apiIsOpen: () => clientKeys.isOpen() };
+  const keyless = {
+    signedIn: (request: Request) => adminAuth.signedIn(request),
+    hasApiKey: (request: Request) => clientKeys.accepts(request),
+    apiIsOpen: () => clientKeys.isOpen(),
+  };
   const playground = throttledPolicy({
     check: (request) => requireFunctionAccess(config(), request, keyless),
     throttle: clientThrottle,
     address,
-    presentsCredential: (request) => config().app.function_key !== '' && bearerToken(request.headers.get('authorization')) !== null,
+    presentsCredential: (request) => config().app.function_key !== '' && hasBearer(request),
   });
   return { client, admin, function: playground, address, consoleThrottle: throttle('console') };
 }
