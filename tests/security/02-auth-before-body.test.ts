@@ -55,6 +55,24 @@ describe('authentication comes before the body', () => {
     else expect(body.error.type).toBe('authentication_error');
   });
 
+  test('every documented route that takes a body refuses it unread without a credential', async () => {
+    const document = await (await fetch(`${harness.server.url}/docs/json`)).json();
+    const refused: string[] = [];
+    const answered: string[] = [];
+    for (const [path, item] of Object.entries(document.paths as Record<string, Record<string, unknown>>)) {
+      for (const method of Object.keys(item).map((name) => name.toUpperCase())) {
+        if (!['POST', 'PUT', 'PATCH'].includes(method) || path === '/v1/admin/session') continue;
+        const url = harness.server.url + path.replace(/\{[^}]+\}/g, 'x');
+        const init = { method, headers: { 'content-type': 'application/json' }, body: endlessBody(), duplex: 'half' };
+        const response = await fetch(url, init as RequestInit);
+        (response.status === 401 ? refused : answered).push(`${method} ${path} ${response.status}`);
+        await response.body?.cancel();
+      }
+    }
+    expect(refused.length).toBeGreaterThan(25);
+    expect(answered).toEqual([]);
+  });
+
   test('the one route that needs no credential, console sign-in, takes 16 KB at most', async () => {
     const response = await post('/v1/admin/session', {}, JSON.stringify({ password: 'x'.repeat(20_000) }));
     expect(response.status).toBe(413);
