@@ -16,7 +16,8 @@ function checkAdminPassword(patch: Record<string, unknown>, current: Config): bo
   const value = (app as Record<string, unknown>).app_key;
   if (value === current.app.app_key) return false;
   if (typeof value !== 'string' || value.trim().length < MIN_ADMIN_PASSWORD_CHARS || value.trim() !== value) {
-    throw invalidRequest(`The admin password must be at least ${MIN_ADMIN_PASSWORD_CHARS} characters, without leading or trailing spaces.`, 'app.app_key', 'invalid_config');
+    const message = `The admin password must be at least ${MIN_ADMIN_PASSWORD_CHARS} characters, without leading or trailing spaces.`;
+    throw invalidRequest(message, 'app.app_key', 'invalid_config');
   }
   return true;
 }
@@ -65,13 +66,18 @@ function withoutMaskedEchoes(patch: Record<string, unknown>, current: Config): R
 
 /** The config by section, as config.toml has it (secrets masked). */
 const ConfigAnswer = Type.Record(Type.String(), AnyObject);
+const KeySources = Type.Record(Type.String(), Type.Object({ source: Type.String(), variable: Type.Optional(Type.String()) }));
 
 export function configRoutes(deps: { config: ConfigStore; guard: (request: Request) => void }) {
   return new Elysia({ name: 'admin-config', prefix: '/v1/admin' })
     .onBeforeHandle(({ request }) => deps.guard(request))
     .get('/config', ({ query }) => (query.reveal === 'true' ? deps.config.get() : maskedConfig(deps.config.get())), {
       query: t.Object({ reveal: t.Optional(t.String()) }),
-      detail: { tags: ['admin'], summary: 'Effective config (secrets masked unless ?reveal=true)', responses: responses(json(ConfigAnswer), { errors: ADMIN_READ_ERRORS }) },
+      detail: {
+        tags: ['admin'],
+        summary: 'Effective config (secrets masked unless ?reveal=true)',
+        responses: responses(json(ConfigAnswer), { errors: ADMIN_READ_ERRORS }),
+      },
     })
     .post(
       '/config',
@@ -84,21 +90,26 @@ export function configRoutes(deps: { config: ConfigStore; guard: (request: Reque
         } catch (error) {
           if (error instanceof ApiError) throw error;
           if (error instanceof EnvironmentOverrideError) {
-            throw new ApiError({ status: 409, message: error.message, param: error.key, code: 'set_by_environment', type: 'invalid_request_error' });
+            throw new ApiError({ status: 409, message: error.message, param: error.key, code: 'set_by_environment' });
           }
           // The failing key (section.key) as the param, so a form can show the error beside its field.
           throw invalidRequest((error as Error).message, error instanceof ConfigError && error.key ? error.key : 'body', 'invalid_config');
         }
         // Sessions remember the password they were opened with: a new one ends them all (the console signs in again).
-        return { status: 'success', config: maskedConfig(deps.config.get()), ...(passwordChanged ? { sessions_ended: true } : {}) };
+        const ended = passwordChanged ? { sessions_ended: true } : {};
+        return { status: 'success', config: maskedConfig(deps.config.get()), ...ended };
       },
       {
         body: t.Record(t.String(), t.Any()),
         detail: {
           tags: ['admin'],
           summary: 'Update config: validated, written atomically, applied without restart',
-          description: 'A key set by an environment variable is refused with 409 set_by_environment naming the variable. A new app.app_key (12+ characters) ends every console session.',
-          responses: responses(json(Success({ config: ConfigAnswer, sessions_ended: Type.Optional(Type.Boolean()) })), { errors: [...ADMIN_ERRORS, 409] }),
+          description:
+            'A key set by an environment variable is refused with 409 set_by_environment naming the variable. ' +
+            'A new app.app_key (12+ characters) ends every console session.',
+          responses: responses(json(Success({ config: ConfigAnswer, sessions_ended: Type.Optional(Type.Boolean()) })), {
+            errors: [...ADMIN_ERRORS, 409],
+          }),
         },
       },
     )
@@ -106,7 +117,7 @@ export function configRoutes(deps: { config: ConfigStore; guard: (request: Reque
       detail: {
         tags: ['admin'],
         summary: "Where each key's value comes from: default, file, environment (with the variable) or cluster",
-        responses: responses(json(Type.Record(Type.String(), Type.Object({ source: Type.String(), variable: Type.Optional(Type.String()) }))), { errors: ADMIN_READ_ERRORS }),
+        responses: responses(json(KeySources), { errors: ADMIN_READ_ERRORS }),
       },
     });
 }

@@ -83,7 +83,8 @@ const detail = (summary: string, answer: TSchema, description?: string) => ({
   responses: responses(json(answer), { errors: ADMIN_ERRORS }),
 });
 const TokenListing = shape({ tokens: Type.Record(Type.String(), Type.Array(AnyObject)), consumed_mode_enabled: Type.Boolean() });
-const ReplaceSummary = Success({ summary: shape({ added: Type.Integer(), updated: Type.Integer(), removed: Type.Integer(), invalid: Type.Integer() }) });
+const counts = (...names: string[]) => Object.fromEntries(names.map((name) => [name, Type.Integer()]));
+const ReplaceSummary = Success({ summary: shape(counts('added', 'updated', 'removed', 'invalid')) });
 
 function requireAdmin(authorization: string | null, appKey: string): void {
   if (appKey.trim() === '') {
@@ -167,10 +168,11 @@ export function tokensRoutes(deps: TokensRoutesDependencies) {
           const { accounts, invalid } = parseReplaceBody(unmaskReplaceBody(body, existing));
           // One wrong body ({}) must not wipe the pool: removing every account needs an explicit confirmation.
           const kept = new Set(accounts.map((account) => account.token));
-          if (existing.length > 0 && !existing.some((account) => kept.has(account.token)) && query.confirm !== 'replace_all') {
+          const removesAll = existing.length > 0 && !existing.some((account) => kept.has(account.token));
+          if (removesAll && query.confirm !== 'replace_all') {
             throw new ApiError({
               status: 409,
-              message: `This would remove all ${existing.length} accounts. Send it again with ?confirm=replace_all if that is what you mean.`,
+              message: `This would remove all ${existing.length} accounts. Send it again with ?confirm=replace_all if you mean it.`,
               param: 'confirm',
               code: 'confirmation_required',
             });
@@ -186,7 +188,12 @@ export function tokensRoutes(deps: TokensRoutesDependencies) {
         {
           body: ReplaceBody,
           query: t.Object({ confirm: t.Optional(t.String()) }),
-          detail: detail('Replace the whole account set (one atomic diff)', ReplaceSummary, 'A body that would remove every account (e.g. {}) needs ?confirm=replace_all, unlike the Python project; otherwise 409 confirmation_required.'),
+          detail: detail(
+            'Replace the whole account set (one atomic diff)',
+            ReplaceSummary,
+            'A body that would remove every account (e.g. {}) needs ?confirm=replace_all, unlike the Python project; ' +
+              'otherwise 409 confirmation_required.',
+          ),
         },
       )
       .post(
@@ -200,7 +207,11 @@ export function tokensRoutes(deps: TokensRoutesDependencies) {
           const synced = await syncAll(added);
           return { ...result, synced: { ok: synced.filter(Boolean).length, failed: synced.filter((ok) => !ok).length } };
         },
-        { body: AddBody, transform: rejectUnknownFields(AddBody), detail: detail('Add accounts without touching the others', Success({ added: Type.Integer(), duplicates: Type.Integer(), invalid: Type.Integer() })) },
+        {
+          body: AddBody,
+          transform: rejectUnknownFields(AddBody),
+          detail: detail('Add accounts without touching the others', Success(counts('added', 'duplicates', 'invalid'))),
+        },
       )
       .post(
         '/tokens/delete',
@@ -241,7 +252,11 @@ export function tokensRoutes(deps: TokensRoutesDependencies) {
           valid.forEach((token, position) => (results[token] = outcomes[position]!));
           return { status: 'success', results };
         },
-        { body: RefreshBody, transform: rejectUnknownFields(RefreshBody), detail: detail('Sync account quotas from Grok now', Success({ results: AnyObject })) },
+        {
+          body: RefreshBody,
+          transform: rejectUnknownFields(RefreshBody),
+          detail: detail('Sync account quotas from Grok now', Success({ results: AnyObject })),
+        },
       )
   );
 }

@@ -11,7 +11,24 @@ import { CountTokensRequestSchema, MessagesRequestSchema, type CountTokensReques
 import { MessagesStreamEncoder } from './stream-encoder';
 import { conversationInput, wantsThinking } from './to-conversation';
 import { Type } from '@sinclair/typebox';
-import { AnthropicErrorEnvelope, AnyObject, CLIENT_ERRORS, eventStream, json, responses, shape } from '../http/openapi-responses';
+import {
+  AnthropicErrorEnvelope,
+  AnyObject,
+  CLIENT_ERRORS,
+  eventStream,
+  json,
+  responses,
+  shape,
+} from '../http/openapi-responses';
+
+const MessageObject = shape({
+  id: Type.String(),
+  type: Type.Literal('message'),
+  role: Type.Literal('assistant'),
+  content: Type.Array(AnyObject),
+  stop_reason: Type.Union([Type.String(), Type.Null()]),
+  usage: AnyObject,
+});
 
 export interface MessagesDependencies {
   conversations: ConversationRunner;
@@ -84,7 +101,7 @@ export function messagesRoutes(deps: MessagesDependencies) {
           tags: ['anthropic'],
           summary: 'Create a message (Anthropic Messages API)',
           responses: responses(
-            { ...json(shape({ id: Type.String(), type: Type.Literal('message'), role: Type.Literal('assistant'), content: Type.Array(AnyObject), stop_reason: Type.Union([Type.String(), Type.Null()]), usage: AnyObject })), ...eventStream('stream: true — message_start … message_stop events') },
+            { ...json(MessageObject), ...eventStream('stream: true — message_start … message_stop events') },
             { errors: CLIENT_ERRORS, errorShape: AnthropicErrorEnvelope },
           ),
         },
@@ -102,7 +119,10 @@ export function messagesRoutes(deps: MessagesDependencies) {
         detail: {
           tags: ['anthropic'],
           summary: 'Estimate the input tokens of a message request',
-          responses: responses(json(Type.Object({ input_tokens: Type.Integer() })), { errors: [400, 401, 413, 429], errorShape: AnthropicErrorEnvelope }),
+          responses: responses(json(Type.Object({ input_tokens: Type.Integer() })), {
+            errors: [400, 401, 413, 429],
+            errorShape: AnthropicErrorEnvelope,
+          }),
         },
       },
     );

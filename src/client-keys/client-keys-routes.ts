@@ -59,7 +59,9 @@ export function clientKeysRoutes(deps: ClientKeysRoutesDependencies) {
         keys: (await deps.store.all()).sort((left, right) => right.created_at - left.created_at).map(view),
         models: listModelIds().map((entry) => entry.id),
       }),
-      { detail: detail('Client API keys (never the key itself) and the model ids an allowlist may name', undefined, shape({ keys: Type.Array(AnyObject) })) },
+      {
+        detail: detail('Client API keys (never the key itself) and the model ids an allowlist may name', undefined, shape({ keys: Type.Array(AnyObject) })),
+      },
     )
     .post(
       '/keys',
@@ -91,7 +93,14 @@ export function clientKeysRoutes(deps: ClientKeysRoutesDependencies) {
         set.headers['cache-control'] = 'no-store';
         return { ...view(key), key: secret };
       },
-      { body: CreateBody, detail: detail('Create a client API key', 'The response holds the key itself; it is not stored and cannot be shown again.', shape({ id: Type.String(), key: Type.String() })) },
+      {
+        body: CreateBody,
+        detail: detail(
+          'Create a client API key',
+          'The response holds the key itself; it is not stored and cannot be shown again.',
+          shape({ id: Type.String(), key: Type.String() }),
+        ),
+      },
     )
     .delete(
       '/keys/:id',

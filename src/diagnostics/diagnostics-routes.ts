@@ -8,7 +8,7 @@ import type { GrokClient } from '../upstream/grok/client';
 import { VERSION } from '../version';
 import { runProbe } from './probe';
 import type { UpstreamCapture } from './upstream-capture';
-import { Type } from '@sinclair/typebox';
+import { Type, type TSchema } from '@sinclair/typebox';
 import { ADMIN_ERRORS, AnyObject, json, responses, shape } from '../http/openapi-responses';
 
 export interface DiagnosticsDependencies {
@@ -22,6 +22,12 @@ export interface DiagnosticsDependencies {
 }
 
 /** Admin diagnostics: a step-by-step upstream probe and the capture bundle download. */
+const detail = (summary: string, answer: TSchema, errors = [401, 429]) => ({
+  tags: ['admin'],
+  summary,
+  responses: responses(json(answer), { errors }),
+});
+
 export function diagnosticsRoutes(deps: DiagnosticsDependencies) {
   return new Elysia({ name: 'admin-diagnostics', prefix: '/v1/admin/diagnostics' })
     .onBeforeHandle(({ request }) => deps.guard(request))
@@ -33,7 +39,7 @@ export function diagnosticsRoutes(deps: DiagnosticsDependencies) {
       },
       {
         body: t.Optional(t.Object({ token: t.Optional(t.String()), chat: t.Optional(t.Boolean()) })),
-        detail: { tags: ['admin'], summary: 'Probe the upstream with one account: connect, Cloudflare, session, rate limits, a tiny chat', responses: responses(json(AnyObject), { errors: ADMIN_ERRORS }) },
+        detail: detail('Probe the upstream with one account: connect, Cloudflare, session, rate limits, a tiny chat', AnyObject, ADMIN_ERRORS),
       },
     )
     .get(
@@ -43,7 +49,7 @@ export function diagnosticsRoutes(deps: DiagnosticsDependencies) {
         set.headers['content-disposition'] = `attachment; filename="grok2api-capture-${bundle.generatedAt.replace(/[:.]/g, '-')}.json"`;
         return bundle;
       },
-      { detail: { tags: ['admin'], summary: 'Download the captured upstream exchanges (headers redacted, bodies truncated)', responses: responses(json(shape({ generatedAt: Type.String() })), { errors: [401, 429] }) } },
+      { detail: detail('Download the captured upstream exchanges (headers redacted, bodies truncated)', shape({ generatedAt: Type.String() })) },
     )
     .get(
       '/proxies',
@@ -51,10 +57,10 @@ export function diagnosticsRoutes(deps: DiagnosticsDependencies) {
         const proxy = deps.config().proxy;
         return { base: deps.grok.proxies.status(proxy.base_proxy_url), asset: deps.grok.proxies.status(proxy.asset_proxy_url) };
       },
-      { detail: { tags: ['admin'], summary: 'Health of the proxies in proxy.base_proxy_url / asset_proxy_url (credentials masked)', responses: responses(json(shape({ base: Type.Unknown(), asset: Type.Unknown() })), { errors: [401, 429] }) } },
+      { detail: detail('Health of the proxies in proxy.base_proxy_url / asset_proxy_url (credentials masked)', shape({ base: Type.Unknown(), asset: Type.Unknown() })) },
     )
     .get('/clearance', async () => (deps.clearance ? await deps.clearance.report() : { enabled: false }), {
-      detail: { tags: ['admin'], summary: 'FlareSolverr clearance refresh state (last success, last error)', responses: responses(json(shape({ enabled: Type.Boolean() })), { errors: [401, 429] }) },
+      detail: detail('FlareSolverr clearance refresh state (last success, last error)', shape({ enabled: Type.Boolean() })),
     })
     .post(
       '/clearance/refresh',
@@ -65,7 +71,7 @@ export function diagnosticsRoutes(deps: DiagnosticsDependencies) {
         const refreshed = await deps.clearance.refresh('manual');
         return { refreshed, ...(await deps.clearance.report()) };
       },
-      { detail: { tags: ['admin'], summary: 'Refresh the Cloudflare clearance now', responses: responses(json(shape({ refreshed: Type.Boolean() })), { errors: ADMIN_ERRORS }) } },
+      { detail: detail('Refresh the Cloudflare clearance now', shape({ refreshed: Type.Boolean() }), ADMIN_ERRORS) },
     )
     .delete(
       '/capture',
@@ -73,7 +79,7 @@ export function diagnosticsRoutes(deps: DiagnosticsDependencies) {
         deps.capture.clear();
         return { cleared: true };
       },
-      { detail: { tags: ['admin'], summary: 'Forget the captured exchanges', responses: responses(json(Type.Object({ cleared: Type.Literal(true) })), { errors: [401, 403, 429] }) } },
+      { detail: detail('Forget the captured exchanges', Type.Object({ cleared: Type.Literal(true) }), [401, 403, 429]) },
     );
 }
 

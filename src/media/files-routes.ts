@@ -50,8 +50,12 @@ const fileResponses = (type: string, description: string) => ({
 export function filesRoutes(cache: MediaCache) {
   const serve = (kind: MediaKind) => ({ params, request }: { params: Record<string, string>; request: Request }) => serveCachedFile(cache, kind, params['*'] ?? '', request);
   return new Elysia({ name: 'media-files' })
-    .get('/v1/files/image/*', serve('image'), { detail: { tags: ['media'], summary: 'A cached generated image', responses: fileResponses('image/png', 'The image (PNG, JPEG or WebP)') } })
-    .get('/v1/files/video/*', serve('video'), { detail: { tags: ['media'], summary: 'A cached generated video (Range supported)', responses: fileResponses('video/mp4', 'The video') } });
+    .get('/v1/files/image/*', serve('image'), {
+      detail: { tags: ['media'], summary: 'A cached generated image', responses: fileResponses('image/png', 'The image (PNG, JPEG or WebP)') },
+    })
+    .get('/v1/files/video/*', serve('video'), {
+      detail: { tags: ['media'], summary: 'A cached generated video (Range supported)', responses: fileResponses('video/mp4', 'The video') },
+    });
 }
 
 /** Base URL for /v1/files links: `app.app_url`, else the origin the client used. */

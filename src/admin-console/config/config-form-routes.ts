@@ -17,7 +17,15 @@ const GOVERNED = {
   'proxy.enabled': { managed: ['cf_cookies', 'cf_clearance', 'user_agent', 'browser'], needs: ['flaresolverr_url', 'refresh_interval', 'timeout'] },
 };
 
-export function configFormRoutes(guard: (request: Request) => void, sources: () => Record<string, KeySource> = () => ({})) {
+const ConfigForm = shape({
+  sections: Type.Array(shape({ name: Type.String(), keys: Type.Array(AnyObject) })),
+  governed: AnyObject,
+  sources: AnyObject,
+});
+
+type Sources = () => Record<string, KeySource>;
+
+export function configFormRoutes(guard: (request: Request) => void, sources: Sources = () => ({})) {
   const sections = Object.entries(ConfigSchema.properties).map(([name, schema]) => ({
     name,
     keys: Object.entries((schema as { properties: Record<string, unknown> }).properties).map(([key, keySchema]) => ({
@@ -33,7 +41,7 @@ export function configFormRoutes(guard: (request: Request) => void, sources: () 
       detail: {
         tags: ['admin'],
         summary: 'The config form: every key with its schema and description, secrets and governed keys',
-        responses: responses(json(shape({ sections: Type.Array(shape({ name: Type.String(), keys: Type.Array(AnyObject) })), governed: AnyObject, sources: AnyObject })), { errors: [401, 429] }),
+        responses: responses(json(ConfigForm), { errors: [401, 429] }),
       },
     });
 }

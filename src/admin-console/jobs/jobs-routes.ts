@@ -76,7 +76,9 @@ export function jobsRoutes(deps: JobsRoutesDependencies) {
         detail: detail('Start a batch job', 'Runs on this instance in the background; progress is kept in storage.'),
       },
     )
-    .get('/jobs', async () => ({ jobs: (await deps.jobs.recent(20)).map(view) }), { detail: detail('Recent batch jobs (any instance)', undefined, shape({ jobs: Type.Array(AnyObject) })) })
+    .get('/jobs', async () => ({ jobs: (await deps.jobs.recent(20)).map(view) }), {
+      detail: detail('Recent batch jobs (any instance)', undefined, shape({ jobs: Type.Array(AnyObject) })),
+    })
     .get('/jobs/:id', async ({ params }) => view(await load(params.id)), { detail: detail('One batch job') })
     .post(
       '/jobs/:id/cancel',
@@ -113,6 +115,13 @@ export function jobsRoutes(deps: JobsRoutesDependencies) {
         });
         return new Response(stream, { headers: { 'content-type': 'text/event-stream', 'cache-control': 'no-store' } });
       },
-      { detail: detail('Progress of a batch job as server-sent events', 'Emits `progress` events with the job until it ends, then `end`.', undefined, eventStream('progress events, then end')) },
+      {
+        detail: detail(
+          'Progress of a batch job as server-sent events',
+          'Emits `progress` events with the job until it ends, then `end`.',
+          undefined,
+          eventStream('progress events, then end'),
+        ),
+      },
     );
 }

@@ -7,7 +7,7 @@ import { invalidRequest } from '../../openai/errors';
 import { Type } from '@sinclair/typebox';
 import { ADMIN_ERRORS, AnyObject, json, responses, shape } from '../../http/openapi-responses';
 
-const Removed = Type.Object({ removed: Type.Integer() });
+const removedResponses = responses(json(Type.Object({ removed: Type.Integer() })), { errors: ADMIN_ERRORS });
 
 /**
  * The console's media page: the local cache of generated images and videos (DATA_DIR/tmp) with
@@ -72,7 +72,11 @@ export function mediaAdminRoutes(deps: { guard: (request: Request) => void; cach
       },
       {
         query: t.Object({ kind: t.Optional(t.String()), offset: t.Optional(t.String()), limit: t.Optional(t.String()) }),
-        detail: { tags: ['admin'], summary: 'Cached media: counts and sizes, a page of files newest first', responses: responses(json(shape({ items: Type.Array(AnyObject) })), { errors: [400, 401, 429] }) },
+        detail: {
+          tags: ['admin'],
+          summary: 'Cached media: counts and sizes, a page of files newest first',
+          responses: responses(json(shape({ items: Type.Array(AnyObject) })), { errors: [400, 401, 429] }),
+        },
       },
     )
     .post(
@@ -82,7 +86,10 @@ export function mediaAdminRoutes(deps: { guard: (request: Request) => void; cach
         for (const name of body.names) if (await remove(body.kind, name)) removed += 1;
         return { removed };
       },
-      { body: t.Object({ kind: Kind, names: t.Array(t.String({ maxLength: 256 }), { minItems: 1, maxItems: 1000 }) }, { additionalProperties: false }), detail: { tags: ['admin'], summary: 'Delete cached files by name', responses: responses(json(Removed), { errors: ADMIN_ERRORS }) } },
+      {
+        body: t.Object({ kind: Kind, names: t.Array(t.String({ maxLength: 256 }), { minItems: 1, maxItems: 1000 }) }, { additionalProperties: false }),
+        detail: { tags: ['admin'], summary: 'Delete cached files by name', responses: removedResponses },
+      },
     )
     .post(
       '/media/clear',
@@ -94,6 +101,9 @@ export function mediaAdminRoutes(deps: { guard: (request: Request) => void; cach
         }
         return { removed };
       },
-      { body: t.Object({ kind: t.Optional(Kind) }, { additionalProperties: false }), detail: { tags: ['admin'], summary: 'Delete every cached file (of one kind, or both)', responses: responses(json(Removed), { errors: ADMIN_ERRORS }) } },
+      {
+        body: t.Object({ kind: t.Optional(Kind) }, { additionalProperties: false }),
+        detail: { tags: ['admin'], summary: 'Delete every cached file (of one kind, or both)', responses: removedResponses },
+      },
     );
 }

@@ -27,7 +27,12 @@ const detail = (summary: string, answer: TSchema, description?: string, errors =
   responses: responses(json(answer), { errors }),
 });
 const SignedIn = shape({ csrf_token: Type.String(), expires_at: Type.Integer(), default_password: Type.Boolean() });
-const CurrentSignIn = shape({ via: Type.String(), default_password: Type.Boolean(), playground_open: Type.Boolean(), csrf_token: Type.Optional(Type.String()) });
+const CurrentSignIn = shape({
+  via: Type.String(),
+  default_password: Type.Boolean(),
+  playground_open: Type.Boolean(),
+  csrf_token: Type.Optional(Type.String()),
+});
 
 function sessionCookie(value: string, maxAgeSeconds: number, secure: boolean): string {
   const parts = [`${SESSION_COOKIE}=${value}`, 'Path=/', 'HttpOnly', 'SameSite=Strict', `Max-Age=${maxAgeSeconds}`];
@@ -65,7 +70,12 @@ export function signInRoute(deps: SessionRoutesDependencies) {
       },
       {
         body: t.Object({ password: t.String({ maxLength: 4096 }) }, { additionalProperties: false }),
-        detail: detail('Sign in to the console', SignedIn, 'Opens a session cookie (HttpOnly, SameSite=Strict). Needs no credential; wrong passwords are throttled per client address.'),
+        detail: detail(
+          'Sign in to the console',
+          SignedIn,
+          'Opens a session cookie (HttpOnly, SameSite=Strict). Needs no credential; wrong passwords are throttled per client address.',
+          [400, 401, 413, 429],
+        ),
       },
     );
 }
@@ -86,7 +96,13 @@ export function sessionRoutes(deps: Pick<SessionRoutesDependencies, 'config' | '
         const session = await deps.sessions.find(readCookie(request.headers.get('cookie'), SESSION_COOKIE) ?? '', app.app_key);
         return { via, csrf_token: session?.csrfToken, expires_at: session?.expiresAt, default_password: usesDefaultPassword(), playground_open };
       },
-      { detail: detail('The current sign-in', CurrentSignIn, 'Returns the CSRF token a signed-in console sends in x-csrf-token, and whether the default password is still in use.') },
+      {
+        detail: detail(
+          'The current sign-in',
+          CurrentSignIn,
+          'Returns the CSRF token a signed-in console sends in x-csrf-token, and whether the default password is still in use.',
+        ),
+      },
     )
     .delete(
       '/session',

@@ -43,6 +43,9 @@ function maskedAccount(account: Account) {
   return { id: accountId(token), token: maskSecret(token), ...rest };
 }
 
+const ImportSummary = Success({ format: Type.String(), added: Type.Integer(), repeated: Type.Integer(), invalid: Type.Integer() });
+const AccountPage = shape({ total: Type.Integer(), accounts: Type.Array(AnyObject), next: Type.Union([Type.String(), Type.Null()]) });
+
 export function transferRoutes(deps: TransferRoutesDependencies) {
   return new Elysia({ name: 'admin-transfer', prefix: '/v1/admin' })
     // Transform runs before body validation, so an unauthenticated caller learns nothing about bodies.
@@ -66,7 +69,7 @@ export function transferRoutes(deps: TransferRoutesDependencies) {
         detail: {
           tags: ['admin'],
           summary: 'Import accounts (TXT, JSON, JSONL, token.json); repeats and existing tokens are merged',
-          responses: responses(json(Success({ format: Type.String(), added: Type.Integer(), repeated: Type.Integer(), invalid: Type.Integer() })), { errors: ADMIN_ERRORS }),
+          responses: responses(json(ImportSummary), { errors: ADMIN_ERRORS }),
         },
       },
     )
@@ -86,7 +89,10 @@ export function transferRoutes(deps: TransferRoutesDependencies) {
         detail: {
           tags: ['admin'],
           summary: 'Export every account with full tokens',
-          responses: responses({ ...json(AnyObject), ...text('text/plain', 'txt: one token per line'), ...text('application/x-ndjson', 'jsonl: one account per line') }, { errors: [400, 401, 429] }),
+          responses: responses(
+            { ...json(AnyObject), ...text('text/plain', 'txt: one token per line'), ...text('application/x-ndjson', 'jsonl: one account per line') },
+            { errors: [400, 401, 429] },
+          ),
         },
       },
     )
@@ -109,7 +115,7 @@ export function transferRoutes(deps: TransferRoutesDependencies) {
         detail: {
           tags: ['admin'],
           summary: 'Accounts with masked tokens, paged',
-          responses: responses(json(shape({ total: Type.Integer(), accounts: Type.Array(AnyObject), next: Type.Union([Type.String(), Type.Null()]) })), { errors: [400, 401, 429] }),
+          responses: responses(json(AccountPage), { errors: [400, 401, 429] }),
         },
       },
     );
