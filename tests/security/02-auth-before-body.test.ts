@@ -73,6 +73,16 @@ describe('authentication comes before the body', () => {
     expect(answered).toEqual([]);
   });
 
+  test('spellings of a protected path either reach the gate or no route at all', async () => {
+    const body = JSON.stringify({ model: 'grok-4', messages: [{ role: 'user', content: 'hi' }] });
+    const paths = ['/v1/chat/%63ompletions', '/v1//chat/completions', '/v1/chat/completions/', '/V1/chat/completions', '/v1/admin/config/', '/v1/admin//config', '/v1/admin/config;x'];
+    for (const path of paths) {
+      const response = await post(path, {}, body);
+      expect([401, 404]).toContain(response.status);
+      await response.body?.cancel();
+    }
+  });
+
   test('the one route that needs no credential, console sign-in, takes 16 KB at most', async () => {
     const response = await post('/v1/admin/session', {}, JSON.stringify({ password: 'x'.repeat(20_000) }));
     expect(response.status).toBe(413);
