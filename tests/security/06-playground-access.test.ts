@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
+import { launchBrowser } from '../helpers/browser';
 import { API_KEY, APP_KEY, startHarness, type Harness } from '../helpers/gateway-harness';
 
 /**
@@ -46,10 +47,21 @@ describe('playground on, no function key, API protected by app.api_key', () => {
     expect((await chat({ cookie: 'grok2api_session=forged' })).status).toBe(401);
   });
 
-  test('the console is told the playground is open', async () => {
+  test('the console is told the playground is open, and shows it', async () => {
     const session = await (await harness.admin('/v1/admin/session')).json();
     expect(session.playground_open).toBe(true);
-  });
+    const browser = await launchBrowser();
+    try {
+      const page = await browser.newPage();
+      await page.goto(`${harness.server.url}/admin`);
+      await page.fill('#login-password', APP_KEY);
+      await page.keyboard.press('Enter');
+      await page.waitForSelector('#playground-open-banner', { state: 'visible' });
+      expect(await page.textContent('#playground-open-banner')).toContain('without a function key');
+    } finally {
+      await browser.close();
+    }
+  }, 30_000);
 });
 
 describe('playground on, no function key, API open (no keys at all)', () => {

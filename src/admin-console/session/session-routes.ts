@@ -26,7 +26,7 @@ const detail = (summary: string, answer: TSchema, description?: string, errors =
   description,
   responses: responses(json(answer), { errors }),
 });
-const SignedIn = shape({ csrf_token: Type.String(), expires_at: Type.Integer(), default_password: Type.Boolean() });
+const SignedIn = shape({ csrf_token: Type.String(), expires_at: Type.Integer(), default_password: Type.Boolean(), playground_open: Type.Boolean() });
 const CurrentSignIn = shape({
   via: Type.String(),
   default_password: Type.Boolean(),
@@ -43,9 +43,13 @@ function sessionCookie(value: string, maxAgeSeconds: number, secure: boolean): s
 const isHttps = (request: Request) =>
   new URL(request.url).protocol === 'https:' || request.headers.get('x-forwarded-proto')?.split(',')[0]?.trim() === 'https';
 
+/** The playground without a function key asks for a sign-in or an API key; the console says it is on. */
+const playgroundOpenIn = (config: Config) => config.app.function_enabled && config.app.function_key === '';
+
 /** Sign-in needs no credential, so it is the one admin route outside the access gate. */
 export function signInRoute(deps: SessionRoutesDependencies) {
   const usesDefaultPassword = () => deps.config().app.app_key === DEFAULT_APP_KEY;
+  const playgroundOpen = () => playgroundOpenIn(deps.config());
   return new Elysia({ name: 'admin-sign-in', prefix: '/v1/admin' })
     .post(
       '/session',
@@ -66,7 +70,7 @@ export function signInRoute(deps: SessionRoutesDependencies) {
         const { cookieValue, session } = await deps.sessions.open(appKey, lifetimeMs);
         set.headers['set-cookie'] = sessionCookie(cookieValue, Math.floor(lifetimeMs / 1000), isHttps(request));
         set.headers['cache-control'] = 'no-store';
-        return { csrf_token: session.csrfToken, expires_at: session.expiresAt, default_password: usesDefaultPassword() };
+        return { csrf_token: session.csrfToken, expires_at: session.expiresAt, default_password: usesDefaultPassword(), playground_open: playgroundOpen() };
       },
       {
         body: t.Object({ password: t.String({ maxLength: 4096 }) }, { additionalProperties: false }),
@@ -83,17 +87,16 @@ export function signInRoute(deps: SessionRoutesDependencies) {
 /** The current sign-in and sign-out, behind the admin access policy. */
 export function sessionRoutes(deps: Pick<SessionRoutesDependencies, 'config' | 'sessions' | 'auth'>) {
   const usesDefaultPassword = () => deps.config().app.app_key === DEFAULT_APP_KEY;
+  const playgroundOpen = () => playgroundOpenIn(deps.config());
   return new Elysia({ name: 'admin-session', prefix: '/v1/admin' })
     .get(
       '/session',
       async ({ request, set }) => {
         const via = deps.auth.check(request);
         set.headers['cache-control'] = 'no-store';
-        // The playground without a function key needs a sign-in or an API key; the console says it is on.
-        const app = deps.config().app;
-        const playground_open = app.function_enabled && app.function_key === '';
+        const playground_open = playgroundOpen();
         if (via === 'bearer') return { via, default_password: usesDefaultPassword(), playground_open };
-        const session = await deps.sessions.find(readCookie(request.headers.get('cookie'), SESSION_COOKIE) ?? '', app.app_key);
+        const session = await deps.sessions.find(readCookie(request.headers.get('cookie'), SESSION_COOKIE) ?? '', deps.config().app.app_key);
         return { via, csrf_token: session?.csrfToken, expires_at: session?.expiresAt, default_password: usesDefaultPassword(), playground_open };
       },
       {
