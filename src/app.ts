@@ -1,4 +1,4 @@
-import { Elysia } from 'elysia';
+import { Elysia, type AnyElysia } from 'elysia';
 import { openapi } from '@elysiajs/openapi';
 import { ConversationRunner } from './conversation/conversation-runner';
 import { renderAnthropicError } from './anthropic/errors';
@@ -22,6 +22,7 @@ import { httpMetrics } from './metrics/http-metrics';
 import { metricsRoutes } from './metrics/metrics-routes';
 import { healthRoutes } from './ops/health-routes';
 import { rootRoutes } from './ops/root-routes';
+import { docsRoutes } from './ops/docs-routes';
 import type { UpstreamHealth } from './ops/upstream-health';
 import { adminStatusRoutes } from './ops/admin-status-routes';
 import type { BackgroundJobs } from './ops/background-jobs';
@@ -34,9 +35,9 @@ import { UsageRecorder } from './usage/usage-recorder';
 import { usageRoutes } from './usage/usage-routes';
 import { VERSION } from './version';
 import { AdminAuth } from './admin-console/session/admin-auth';
-import { LoginThrottle } from './admin-console/session/login-throttle';
 import { SessionStore } from './admin-console/session/session-store';
-import { sessionRoutes } from './admin-console/session/session-routes';
+import { sessionRoutes, signInRoute } from './admin-console/session/session-routes';
+import { consolePages } from './admin-console/pages/console-pages';
 import { adminConsole, createBatchJobs } from './admin-console/console-feature';
 import { pythonAdminRoutes } from './admin/python-compatible/python-admin-routes';
 import { voiceTokenRoute } from './playground/voice-token-route';
@@ -44,14 +45,21 @@ import { ClientKeyGuard } from './client-keys/client-key-guard';
 import { ClientKeyLimiter } from './client-keys/client-key-limits';
 import { ClientKeyStore } from './client-keys/client-key-store';
 import { clientKeysRoutes } from './client-keys/client-keys-routes';
-import { functionRoutes } from './playground/function-routes';
+import { functionManifestRoute, functionRoutes, requireFunctionAccess } from './playground/function-routes';
 import { functionTaskRoutes } from './playground/function-task-routes';
+import { functionTaskAccess } from './playground/function-task-access';
 import { FunctionSessions } from './playground/function-sessions';
 import { imagineSocketRoute } from './playground/imagine-socket-route';
 import type { SocketRoutes } from './http/socket-routes';
 import { playgroundPages } from './playground/playground-pages';
 import { createMediaServices, mediaFeature } from './media/media-feature';
 import { requestLimits } from './security/request-limits';
+import { acceptingQueryKey, AccessGate } from './http/access-gate';
+import { clientAddressOf, proxyList } from './http/client-address';
+import { bearerToken } from './auth/bearer';
+import { FailureThrottle } from './security/failure-throttle';
+import { throttledPolicy } from './security/throttled-policy';
+import type { Config } from './config/schema';
 
 export interface AppDependencies {
   config: ConfigStore;
@@ -95,6 +103,13 @@ export function createApp(deps: AppDependencies) {
   const sessions = new SessionStore(deps.storage.records);
   const adminAuth = new AdminAuth(sessions, () => config().app.app_key);
   const adminGuard = adminAuth.guard;
+  const access = createAccessPolicies({ config, records: deps.storage.records, clientKeys, adminAuth });
+  const capture = deps.capture ?? new UpstreamCapture({ config });
+  const gate = new AccessGate();
+  // Each feature plugin goes behind the access policy of its route group (src/http/access-gate.ts).
+  const asClientApi = <T extends AnyElysia>(plugin: T) => gate.protect(plugin, access.client);
+  const asAdmin = <T extends AnyElysia>(plugin: T) => gate.protect(plugin, access.admin);
+  const asPlayground = <T extends AnyElysia>(plugin: T) => gate.protect(plugin, access.function);
 
   const turnDependencies = { pool: deps.pool, grok: deps.grok, config, logger: deps.logger, fetch: deps.fetch };
   // One runner for every client API: one concurrency cap on upstream chat calls.
@@ -112,6 +127,7 @@ export function createApp(deps: AppDependencies) {
     records: deps.storage.records,
     handle: (request: Request) => app.handle(request),
     trust: (request: Request) => clientKeys.trust(request),
+    access: functionTaskAccess(access.function),
   };
   deps.sockets?.add(imagineSocketRoute(functionTasks, new FunctionSessions(deps.storage.records)));
 
@@ -121,9 +137,13 @@ export function createApp(deps: AppDependencies) {
     .use(clientKeys.plugin())
     .use(httpMetrics(metrics, undefined, () => config().models.aliases))
     .use(errorHandler({ logger: deps.logger, routes: () => app.routes, renderers: [renderAnthropicError] }))
-    .use(requestLimits({ config, render: (error, request) => renderAnthropicError(error, request) ?? error.toResponse() }))
+    // Authentication first (nothing of the body is read), then the size limits, then parsing.
+    .use(gate.plugin())
+    .use(requestLimits({ config }))
     .use(
       openapi({
+        // Only the document: the page is ours (src/ops/docs-routes.ts), with its UI embedded.
+        provider: null,
         path: '/docs',
         specPath: '/docs/json',
         documentation: {
@@ -133,6 +153,7 @@ export function createApp(deps: AppDependencies) {
         },
       }),
     )
+    .use(docsRoutes())
     .use(
       healthRoutes({
         storageKind: deps.storage.kind,
@@ -144,33 +165,66 @@ export function createApp(deps: AppDependencies) {
     )
     .use(rootRoutes())
     .use(metricsRoutes(metrics.registry, config))
-    .use(modelsRoutes({ guard: apiGuard, ...modelSources }))
-    .use(chatRoutes({ ...turnDependencies, guard: apiGuard, conversations, media }))
-    .use(responsesRoutes({ conversations, records: deps.storage.records, guard: apiGuard }))
+    .use(asClientApi(modelsRoutes({ guard: apiGuard, ...modelSources })))
+    .use(asClientApi(chatRoutes({ ...turnDependencies, guard: apiGuard, conversations, media })))
+    .use(asClientApi(responsesRoutes({ conversations, records: deps.storage.records, guard: apiGuard })))
     .use(
-      messagesRoutes({
-        conversations,
-        apiKeys: () => parseKeyList(config().app.api_key),
-        guard: apiGuard,
-        records: deps.storage.records,
-      }),
+      asClientApi(
+        messagesRoutes({
+          conversations,
+          apiKeys: () => parseKeyList(config().app.api_key),
+          guard: apiGuard,
+          records: deps.storage.records,
+        }),
+      ),
     )
-    .use(mediaFeature(media))
-    .use(tokensRoutes({ pool: deps.pool, storage: deps.storage, config, guard: adminGuard }))
-    .use(sessionRoutes({ config, sessions, auth: adminAuth, throttle: new LoginThrottle(5, 15 * 60_000) }))
-    .use(functionRoutes({ config, handle: (request) => app.handle(request), trust: (request) => clientKeys.trust(request) }))
-    .use(functionTaskRoutes(functionTasks))
+    .use(mediaFeature(media, asClientApi))
+    .use(asAdmin(tokensRoutes({ pool: deps.pool, storage: deps.storage, config, guard: adminGuard })))
+    .use(signInRoute({ config, sessions, auth: adminAuth, throttle: access.consoleThrottle, clientAddress: access.address }))
+    .use(asAdmin(sessionRoutes({ config, sessions, auth: adminAuth })))
+    .use(functionManifestRoute(config))
+    .use(
+      asPlayground(
+        functionRoutes({ config, handle: (request) => app.handle(request), trust: (request) => clientKeys.trust(request) }),
+      ),
+    )
+    .use(gate.protect(functionTaskRoutes(functionTasks), functionTasks.access))
     .use(playgroundPages(config))
-    .use(voiceTokenRoute({ config, pool: deps.pool, grok: deps.grok }))
-    .use(clientKeysRoutes({ guard: adminGuard, store: clientKeyStore, limiter: clientKeyLimiter, records: deps.storage.records }))
-    .use(adminConsole({ guard: adminGuard, storage: deps.storage, pool: deps.pool, config, logger: deps.logger, instanceId: instance.id, clientKeys: clientKeyStore, jobs: instance.jobs, mediaCache: media.cache, grok: deps.grok, batch }))
+    .use(asPlayground(voiceTokenRoute({ config, pool: deps.pool, grok: deps.grok })))
     .use(
-      pythonAdminRoutes({ guard: adminGuard, config, storage: deps.storage, batch, instanceId: instance.id, cache: media.cache }),
+      asAdmin(
+        clientKeysRoutes({ guard: adminGuard, store: clientKeyStore, limiter: clientKeyLimiter, records: deps.storage.records }),
+      ),
     )
-    .use(configRoutes({ config: deps.config, guard: adminGuard }))
-    .use(adminModelsRoutes({ guard: adminGuard, ...modelSources }))
+    .use(consolePages())
     .use(
-      adminStatusRoutes({
+      gate.protect(
+        pythonAdminRoutes({ guard: adminGuard, config, storage: deps.storage, batch, instanceId: instance.id, cache: media.cache }),
+        acceptingQueryKey(access.admin, 'app_key'),
+      ),
+    )
+    .use(asAdmin(adminModelsRoutes({ guard: adminGuard, ...modelSources })))
+    .use(
+      asAdmin(
+        adminConsole({
+          guard: adminGuard,
+          storage: deps.storage,
+          pool: deps.pool,
+          config,
+          logger: deps.logger,
+          instanceId: instance.id,
+          clientKeys: clientKeyStore,
+          jobs: instance.jobs,
+          mediaCache: media.cache,
+          grok: deps.grok,
+          configSources: () => deps.config.sources(),
+          batch,
+        }),
+      ),
+    )
+    .use(asAdmin(configRoutes({ config: deps.config, guard: adminGuard })))
+    .use(
+      asAdmin(adminStatusRoutes({
         guard: adminGuard,
         instanceId: instance.id,
         startedAt: instance.startedAt,
@@ -179,10 +233,64 @@ export function createApp(deps: AppDependencies) {
         poolStats: () => deps.pool.stats(),
         upstream: () => deps.upstreamHealth?.state(),
         jobs: () => instance.jobs?.states() ?? [],
-      }),
+      })),
     )
-    .use(diagnosticsRoutes({ config, pool: deps.pool, grok: deps.grok, capture: deps.capture ?? new UpstreamCapture({ config }), clearance: deps.clearance, guard: adminGuard }))
-    .use(transferRoutes({ guard: adminGuard, storage: deps.storage, pool: deps.pool }))
-    .use(usageRoutes({ guard: adminGuard, records: deps.storage.records })) as unknown as Elysia;
+    .use(asAdmin(diagnosticsRoutes({ config, pool: deps.pool, grok: deps.grok, capture, clearance: deps.clearance, guard: adminGuard })))
+    .use(asAdmin(transferRoutes({ guard: adminGuard, storage: deps.storage, pool: deps.pool })))
+    .use(asAdmin(usageRoutes({ guard: adminGuard, records: deps.storage.records }))) as unknown as Elysia;
   return app;
+}
+
+/** Wrong credentials a client address may present per window, by what they guess. */
+export const AUTH_THROTTLES = {
+  console: { maxFailures: 5, windowMs: 15 * 60_000 },
+  'admin-key': { maxFailures: 10, windowMs: 15 * 60_000 },
+  'client-key': { maxFailures: 30, windowMs: 5 * 60_000 },
+} as const;
+
+interface AccessPolicyDependencies {
+  config: () => Config;
+  records: AppDependencies['storage']['records'];
+  clientKeys: ClientKeyGuard;
+  adminAuth: AdminAuth;
+}
+
+/** The three ways in — client API, admin, playground — each with its throttle on wrong credentials. */
+function createAccessPolicies({ config, records, clientKeys, adminAuth }: AccessPolicyDependencies) {
+  const proxies = new WeakMap<Config, ReturnType<typeof proxyList>>();
+  const address = (request: Request) => {
+    const current = config();
+    let list = proxies.get(current);
+    if (!list) proxies.set(current, (list = proxyList(current.app.trusted_proxies)));
+    return clientAddressOf(request, list);
+  };
+  const throttle = (scope: keyof typeof AUTH_THROTTLES) =>
+    new FailureThrottle({ scope, records, ...AUTH_THROTTLES[scope] });
+  const clientThrottle = throttle('client-key');
+  const hasBearer = (request: Request) => bearerToken(request.headers.get('authorization')) !== null;
+  const client = throttledPolicy({
+    check: clientKeys.guard,
+    throttle: clientThrottle,
+    address,
+    presentsCredential: (request) => clientKeys.presentsKey(request),
+    trusted: (request) => clientKeys.isTrusted(request),
+  });
+  const admin = throttledPolicy({
+    check: adminAuth.guard,
+    throttle: throttle('admin-key'),
+    address,
+    presentsCredential: hasBearer,
+  });
+  const keyless = {
+    signedIn: (request: Request) => adminAuth.signedIn(request),
+    hasApiKey: (request: Request) => clientKeys.accepts(request),
+    apiIsOpen: () => clientKeys.isOpen(),
+  };
+  const playground = throttledPolicy({
+    check: (request) => requireFunctionAccess(config(), request, keyless),
+    throttle: clientThrottle,
+    address,
+    presentsCredential: (request) => config().app.function_key !== '' && hasBearer(request),
+  });
+  return { client, admin, function: playground, address, consoleThrottle: throttle('console') };
 }

@@ -12,8 +12,6 @@ import { openStorage } from './storage';
 import type { Storage } from './storage/types';
 import { createUpstreamFetch } from './upstream/egress/browser-fetch';
 import { limitUndeclaredBodies } from './security/request-limits';
-import { renderAnthropicError } from './anthropic/errors';
-import type { ApiError } from './openai/errors';
 import { webPolicy } from './security/web-policy';
 import { GrokClient } from './upstream/grok/client';
 import { join } from 'node:path';
@@ -133,13 +131,16 @@ export async function openGateway(options: GatewayOptions): Promise<Gateway> {
   if (!settings.app.api_key || (Array.isArray(settings.app.api_key) && settings.app.api_key.length === 0)) {
     logger.warn('app.api_key is empty: /v1 routes are open to anyone who can reach this port. Set app.api_key or GROK2API_APP_API_KEY.');
   }
+  if (settings.app.function_enabled && settings.app.function_key === '') {
+    logger.warn('app.function_enabled is on without app.function_key: the playground asks for a console sign-in or an API key.');
+  }
   if (settings.app.app_key === 'grok2api') {
     logger.warn('app.app_key is still the default password "grok2api": change it before exposing the admin API.');
   }
 
   const sockets = new SocketRoutes();
   const app = createApp({ config, storage, pool, grok, logger, dataDir, metrics, upstreamHealth, instance, capture, clearance, sockets });
-  const limitOptions = { config: () => config.get(), render: (error: ApiError, request: Request) => renderAnthropicError(error, request) ?? error.toResponse() };
+  const limitOptions = { config: () => config.get() };
   const handle = webPolicy(limitUndeclaredBodies((request) => app.handle(request), limitOptions), () => config.get());
 
   return {

@@ -1,6 +1,6 @@
 import type { Logger } from './logging/logger';
 import type { AccountPool } from './pool/account-pool';
-import { bodyCeilingBytes } from './security/request-limits';
+import { rememberClientAddress } from './http/client-address';
 import { openGateway } from './gateway';
 
 export interface ServerOptions {
@@ -30,13 +30,16 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const { logger, storage } = gateway;
   const port = options.port ?? Number(env.SERVER_PORT || 8000);
   const hostname = options.hostname ?? (env.SERVER_HOST || '0.0.0.0');
-  // The hard cap for every body, chunked ones included; per-route limits are checked in src/security/request-limits.ts.
-  const maxRequestBodySize = bodyCeilingBytes(gateway.config.get().limits);
+  // Per-route limits (src/security/request-limits.ts) answer in JSON in the route's error shape, for
+  // declared and chunked bodies alike, before a byte is read, so Bun's own cap (a bare 413 without
+  // JSON) is lifted: every body passes those checks first.
+  const maxRequestBodySize = Number.MAX_SAFE_INTEGER;
   const server = Bun.serve({
     // A WebSocket route (the playground's imagine socket) upgrades; everything else goes to the app.
     fetch: async (request, bunServer) => {
       const socket = await gateway.sockets.upgrade(request, bunServer);
-      return socket === null ? gateway.handle(request) : socket;
+      // The socket address is known only here: it is recorded for the throttles (src/http/client-address.ts).
+      return socket === null ? gateway.handle(rememberClientAddress(request, bunServer.requestIP(request)?.address)) : socket;
     },
     websocket: gateway.sockets.websocket,
     port,

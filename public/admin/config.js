@@ -81,11 +81,11 @@
       if (!toggle) continue;
       for (const managed of rule.managed) {
         const input = document.getElementById(`config-${section}-${managed}`);
-        if (input) input.disabled = toggle.checked;
+        if (input) input.disabled = toggle.checked || input.dataset.environment === 'true';
       }
       for (const needed of rule.needs) {
         const input = document.getElementById(`config-${section}-${needed}`);
-        if (input) input.disabled = !toggle.checked;
+        if (input) input.disabled = !toggle.checked || input.dataset.environment === 'true';
       }
     }
   }
@@ -110,7 +110,14 @@
         label.htmlFor = input.id;
         label.textContent = entry.key;
         const description = document.createElement('small');
+        const origin = (form.sources || {})[`${section.name}.${entry.key}`];
         description.textContent = entry.schema.description || '';
+        if (origin && origin.source === 'environment') {
+          // The environment wins over anything saved here, so the API refuses a change: show why.
+          input.disabled = true;
+          input.dataset.environment = 'true';
+          description.textContent += ' — ' + t('setByEnvironment', { variable: origin.variable });
+        }
         description.id = input.id + '-description';
         input.setAttribute('aria-describedby', description.id + ' ' + input.id + '-error');
         const error = document.createElement('p');
@@ -164,6 +171,12 @@
     try {
       const answer = await api('/v1/admin/config', { method: 'POST', body: { [section.name]: changed } });
       values = answer.config;
+      if (answer.sessions_ended) {
+        // A new admin password ends every console session, this one too: sign in with the new one.
+        toast(t('passwordChangedSignIn'));
+        setTimeout(() => location.reload(), 1500);
+        return;
+      }
       toast(t('saved'));
       const open = sectionForm.closest('details').open;
       render();

@@ -76,6 +76,7 @@
   function showApp(session) {
     state.csrf = session.csrf_token || null;
     $('#default-password-banner').hidden = !session.default_password;
+    $('#playground-open-banner').hidden = !session.playground_open;
     $('#login-view').hidden = true;
     $('#app-view').hidden = false;
     route();

@@ -1,3 +1,4 @@
+import type { KeySource } from '../config/store';
 import { Elysia } from 'elysia';
 import type { Config } from '../config/schema';
 import type { Logger } from '../logging/logger';
@@ -8,7 +9,6 @@ import { accountsRoutes } from './accounts/accounts-routes';
 import { JobRunner } from './jobs/job-runner';
 import { JobStore } from './jobs/job-store';
 import { jobsRoutes } from './jobs/jobs-routes';
-import { consolePages } from './pages/console-pages';
 import { configFormRoutes } from './config/config-form-routes';
 import { dashboardRoutes } from './dashboard/dashboard-routes';
 import { recordPoolSnapshot } from './dashboard/pool-history';
@@ -32,6 +32,8 @@ export interface ConsoleDependencies {
   jobs?: BackgroundJobs;
   /** The generated-media cache, for the media page. */
   mediaCache?: MediaCache;
+  /** Where each config key comes from, for the config page. */
+  configSources?: () => Record<string, KeySource>;
   /** The Grok client, for batch actions that call the upstream (enable NSFW). */
   grok?: GrokClient;
 }
@@ -67,16 +69,15 @@ export function createBatchJobs(
   return { jobs, runner, ids, upstream };
 }
 
-/** The admin console: its pages under /admin and the admin API routes only it needs. */
+/** The admin API routes only the console needs (its pages, public, are consolePages in app.ts). */
 export function adminConsole(deps: ConsoleDependencies & { batch?: BatchJobServices }) {
   const { jobs, runner, ids, upstream } = deps.batch ?? createBatchJobs(deps);
   deps.jobs?.every('pool_history', 60_000, () => recordPoolSnapshot(deps.storage.records, deps.pool.stats(), Date.now()));
   return new Elysia({ name: 'admin-console' })
-    .use(consolePages())
     .use(accountsRoutes({ guard: deps.guard, storage: deps.storage, pool: deps.pool, ids }))
     .use(jobsRoutes({ guard: deps.guard, jobs, runner, instanceId: deps.instanceId }))
     .use(onlineAssetsRoutes({ guard: deps.guard, accounts: deps.storage.accounts, ids, upstream }))
-    .use(configFormRoutes(deps.guard))
+    .use(configFormRoutes(deps.guard, deps.configSources))
     .use(dashboardRoutes({ guard: deps.guard, records: deps.storage.records, pool: deps.pool, clientKeys: deps.clientKeys }))
     .use(deps.mediaCache ? mediaAdminRoutes({ guard: deps.guard, cache: deps.mediaCache }) : new Elysia({ name: 'admin-console-media' }));
 }

@@ -8,6 +8,8 @@ import { runBounded } from '../pool/run-bounded';
 import { parseReferenceEntry, toReferenceToken, type ReferenceToken } from '../storage/reference-token-format';
 import { BASIC_POOL, SUPER_POOL, type NewAccount, type Storage } from '../storage/types';
 import { normalizeToken } from '../upstream/grok/token';
+import { Type, type TSchema } from '@sinclair/typebox';
+import { ADMIN_ERRORS, AnyObject, json, responses, shape, Success } from '../http/openapi-responses';
 
 /**
  * Admin token API (../shared/spec/reference-behaviour.md §4.1, the /tokens rows), reference
@@ -74,7 +76,15 @@ const RefreshBody = t.Object({ token: t.Optional(t.String()), tokens: t.Optional
 /** Entries stay `unknown` here: an invalid entry is skipped and counted, not a reason to refuse the set. */
 const ReplaceBody = t.Record(t.String({ minLength: 1, maxLength: 64 }), t.Array(t.Unknown()));
 
-const detail = (summary: string) => ({ tags: ['admin'], summary });
+const detail = (summary: string, answer: TSchema, description?: string) => ({
+  tags: ['admin'],
+  summary,
+  description,
+  responses: responses(json(answer), { errors: ADMIN_ERRORS }),
+});
+const TokenListing = shape({ tokens: Type.Record(Type.String(), Type.Array(AnyObject)), consumed_mode_enabled: Type.Boolean() });
+const counts = (...names: string[]) => Object.fromEntries(names.map((name) => [name, Type.Integer()]));
+const ReplaceSummary = Success({ summary: shape(counts('added', 'updated', 'removed', 'invalid')) });
 
 function requireAdmin(authorization: string | null, appKey: string): void {
   if (appKey.trim() === '') {
@@ -134,7 +144,7 @@ export function tokensRoutes(deps: TokensRoutesDependencies) {
     new Elysia({ name: 'admin-tokens', prefix: '/v1/admin' })
       // Transform runs before body validation, so an unauthenticated caller learns nothing about bodies.
       .onTransform(({ request }) => (deps.guard ? deps.guard(request) : requireAdmin(request.headers.get('authorization'), deps.config().app.app_key)))
-      .get('/verify', () => ({ status: 'success' }), { detail: detail('Check the admin key') })
+      .get('/verify', () => ({ status: 'success' }), { detail: detail('Check the admin key', Success()) })
       .get(
         '/tokens',
         async ({ query }) => {
@@ -148,13 +158,25 @@ export function tokensRoutes(deps: TokensRoutesDependencies) {
         },
         {
           query: t.Object({ export: t.Optional(t.String()) }),
-          detail: detail('All accounts by pool in the reference format; tokens masked (with an `id`) unless `?export=true`'),
+          detail: detail('All accounts by pool in the reference format; tokens masked (with an `id`) unless `?export=true`', TokenListing),
         },
       )
       .post(
         '/tokens',
-        async ({ body }) => {
-          const { accounts, invalid } = parseReplaceBody(unmaskReplaceBody(body, await deps.storage.accounts.list()));
+        async ({ body, query }) => {
+          const existing = await deps.storage.accounts.list();
+          const { accounts, invalid } = parseReplaceBody(unmaskReplaceBody(body, existing));
+          // One wrong body ({}) must not wipe the pool: removing every account needs an explicit confirmation.
+          const kept = new Set(accounts.map((account) => account.token));
+          const removesAll = existing.length > 0 && !existing.some((account) => kept.has(account.token));
+          if (removesAll && query.confirm !== 'replace_all') {
+            throw new ApiError({
+              status: 409,
+              message: `This would remove all ${existing.length} accounts. Send it again with ?confirm=replace_all if you mean it.`,
+              param: 'confirm',
+              code: 'confirmation_required',
+            });
+          }
           const summary = await deps.storage.accounts.replaceAll(accounts);
           await deps.pool.load();
           await deps.pool.announceReload();
@@ -163,7 +185,16 @@ export function tokensRoutes(deps: TokensRoutesDependencies) {
             summary: { added: summary.added.length, updated: summary.updated.length, removed: summary.removed.length, invalid },
           };
         },
-        { body: ReplaceBody, detail: detail('Replace the whole account set (one atomic diff)') },
+        {
+          body: ReplaceBody,
+          query: t.Object({ confirm: t.Optional(t.String()) }),
+          detail: detail(
+            'Replace the whole account set (one atomic diff)',
+            ReplaceSummary,
+            'A body that would remove every account (e.g. {}) needs ?confirm=replace_all, unlike the Python project; ' +
+              'otherwise 409 confirmation_required.',
+          ),
+        },
       )
       .post(
         '/tokens/add',
@@ -176,7 +207,11 @@ export function tokensRoutes(deps: TokensRoutesDependencies) {
           const synced = await syncAll(added);
           return { ...result, synced: { ok: synced.filter(Boolean).length, failed: synced.filter((ok) => !ok).length } };
         },
-        { body: AddBody, transform: rejectUnknownFields(AddBody), detail: detail('Add accounts without touching the others') },
+        {
+          body: AddBody,
+          transform: rejectUnknownFields(AddBody),
+          detail: detail('Add accounts without touching the others', Success(counts('added', 'duplicates', 'invalid'))),
+        },
       )
       .post(
         '/tokens/delete',
@@ -185,7 +220,7 @@ export function tokensRoutes(deps: TokensRoutesDependencies) {
           if (tokens.length === 0) throw noTokens();
           return { status: 'success', removed: await deps.pool.remove(tokens) };
         },
-        { body: DeleteBody, transform: rejectUnknownFields(DeleteBody), detail: detail('Delete accounts') },
+        { body: DeleteBody, transform: rejectUnknownFields(DeleteBody), detail: detail('Delete accounts', Success({ removed: Type.Integer() })) },
       )
       .patch(
         '/tokens',
@@ -200,7 +235,7 @@ export function tokensRoutes(deps: TokensRoutesDependencies) {
         {
           body: PatchBody,
           transform: rejectUnknownFields(PatchBody),
-          detail: detail('Edit one account (pool, status, quota, tags, note)'),
+          detail: detail('Edit one account (pool, status, quota, tags, note)', Success({ token: AnyObject })),
         },
       )
       .post(
@@ -217,7 +252,11 @@ export function tokensRoutes(deps: TokensRoutesDependencies) {
           valid.forEach((token, position) => (results[token] = outcomes[position]!));
           return { status: 'success', results };
         },
-        { body: RefreshBody, transform: rejectUnknownFields(RefreshBody), detail: detail('Sync account quotas from Grok now') },
+        {
+          body: RefreshBody,
+          transform: rejectUnknownFields(RefreshBody),
+          detail: detail('Sync account quotas from Grok now', Success({ results: AnyObject })),
+        },
       )
   );
 }

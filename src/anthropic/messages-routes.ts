@@ -12,6 +12,25 @@ import type { RecordStore } from '../storage/types';
 import { CountTokensRequestSchema, MessagesRequestSchema, type CountTokensRequest } from './request-schema';
 import { MessagesStreamEncoder } from './stream-encoder';
 import { conversationInput, wantsThinking } from './to-conversation';
+import { Type } from '@sinclair/typebox';
+import {
+  AnthropicErrorEnvelope,
+  AnyObject,
+  CLIENT_ERRORS,
+  eventStream,
+  json,
+  responses,
+  shape,
+} from '../http/openapi-responses';
+
+const MessageObject = shape({
+  id: Type.String(),
+  type: Type.Literal('message'),
+  role: Type.Literal('assistant'),
+  content: Type.Array(AnyObject),
+  stop_reason: Type.Union([Type.String(), Type.Null()]),
+  usage: AnyObject,
+});
 
 export interface MessagesDependencies {
   conversations: ConversationRunner;
@@ -84,7 +103,17 @@ export function messagesRoutes(deps: MessagesDependencies) {
         if (threaded) await threads.save(id, body, answer.output.blocks);
         return messageObject(id, body.model, answer, conversation.usage());
       },
-      { body: MessagesRequestSchema, detail: { tags: ['anthropic'], summary: 'Create a message (Anthropic Messages API)' } },
+      {
+        body: MessagesRequestSchema,
+        detail: {
+          tags: ['anthropic'],
+          summary: 'Create a message (Anthropic Messages API)',
+          responses: responses(
+            { ...json(MessageObject), ...eventStream('stream: true — message_start … message_stop events') },
+            { errors: CLIENT_ERRORS, errorShape: AnthropicErrorEnvelope },
+          ),
+        },
+      },
     )
     .post(
       '/v1/messages/count_tokens',
@@ -93,7 +122,17 @@ export function messagesRoutes(deps: MessagesDependencies) {
         const conversationRequest = prepare(body);
         return { input_tokens: estimateUsage({ prompt: conversationRequest.message, content: '' }).prompt_tokens };
       },
-      { body: CountTokensRequestSchema, detail: { tags: ['anthropic'], summary: 'Estimate the input tokens of a message request' } },
+      {
+        body: CountTokensRequestSchema,
+        detail: {
+          tags: ['anthropic'],
+          summary: 'Estimate the input tokens of a message request',
+          responses: responses(json(Type.Object({ input_tokens: Type.Integer() })), {
+            errors: [400, 401, 413, 429],
+            errorShape: AnthropicErrorEnvelope,
+          }),
+        },
+      },
     );
 }
 

@@ -98,6 +98,32 @@ export class ClientKeyGuard {
     return request;
   }
 
+  /** A request the gateway built itself (see trust). */
+  isTrusted(request: Request): boolean {
+    return this.trusted.has(request);
+  }
+
+  /** Whether the request presents a key at all (x-api-key or Bearer). */
+  presentsKey(request: Request): boolean {
+    return Boolean(presentedKey(request));
+  }
+
+  /** True when no key is needed: no app.api_key and no usable console key. */
+  isOpen(): boolean {
+    return this.staticKeys().length === 0 && !this.store.anyUsableCached();
+  }
+
+  /** Whether the request carries a key the client API accepts (the playground without a function key). */
+  accepts(request: Request): boolean {
+    if (this.isOpen() || !this.presentsKey(request)) return false;
+    try {
+      this.guard(request);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
   /** The synchronous guard the client routes take. */
   readonly guard = (request: Request): void => {
     if (this.trusted.has(request)) return;

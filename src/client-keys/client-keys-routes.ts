@@ -6,6 +6,8 @@ import { USAGE_COLLECTION, type UsageEntry } from '../usage/usage-recorder';
 import { ClientKeyLimits, hashKey, keyId, keyUnusableReason, maskKey, newClientKey, type StoredClientKey } from './client-key';
 import type { ClientKeyLimiter } from './client-key-limits';
 import type { ClientKeyStore } from './client-key-store';
+import { Type, type TSchema } from '@sinclair/typebox';
+import { ADMIN_ERRORS, AnyObject, eventStream, json, responses, shape } from '../http/openapi-responses';
 
 /** The console's API keys page: make (shown once), list, revoke, and per-key usage from the usage records. */
 
@@ -18,7 +20,12 @@ export interface ClientKeysRoutesDependencies {
 }
 
 const DAY_MS = 86_400_000;
-const detail = (summary: string, description?: string) => ({ tags: ['admin'], summary, description });
+const detail = (summary: string, description?: string, answer: TSchema = AnyObject, content = json(answer)) => ({
+  tags: ['admin'],
+  summary,
+  description,
+  responses: responses(content, { errors: ADMIN_ERRORS }),
+});
 
 const CreateBody = t.Object(
   {
@@ -52,7 +59,9 @@ export function clientKeysRoutes(deps: ClientKeysRoutesDependencies) {
         keys: (await deps.store.all()).sort((left, right) => right.created_at - left.created_at).map(view),
         models: listModelIds().map((entry) => entry.id),
       }),
-      { detail: detail('Client API keys (never the key itself) and the model ids an allowlist may name') },
+      {
+        detail: detail('Client API keys (never the key itself) and the model ids an allowlist may name', undefined, shape({ keys: Type.Array(AnyObject) })),
+      },
     )
     .post(
       '/keys',
@@ -84,7 +93,14 @@ export function clientKeysRoutes(deps: ClientKeysRoutesDependencies) {
         set.headers['cache-control'] = 'no-store';
         return { ...view(key), key: secret };
       },
-      { body: CreateBody, detail: detail('Create a client API key', 'The response holds the key itself; it is not stored and cannot be shown again.') },
+      {
+        body: CreateBody,
+        detail: detail(
+          'Create a client API key',
+          'The response holds the key itself; it is not stored and cannot be shown again.',
+          shape({ id: Type.String(), key: Type.String() }),
+        ),
+      },
     )
     .delete(
       '/keys/:id',

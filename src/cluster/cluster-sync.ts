@@ -80,7 +80,7 @@ export async function startClusterSync(options: ClusterSyncOptions): Promise<{ s
   const applyConfig = async (values: unknown) => {
     applyingRemote = true;
     try {
-      await config.update(values as DeepPartial<Config>);
+      await config.update(values as DeepPartial<Config>, { origin: 'cluster' });
     } catch (error) {
       logger.warn('could not apply a config change from another instance', { error });
     } finally {

@@ -46,3 +46,14 @@ export class ConfigError extends Error {
     return this.issues[0]?.key ?? '';
   }
 }
+
+/** An update of a key the environment sets: it would be written and then ignored, so it is refused. */
+export class EnvironmentOverrideError extends Error {
+  constructor(
+    readonly key: string,
+    readonly variable: string,
+  ) {
+    super(`${key} is set by the environment variable ${variable}, which overrides any change made here; change or unset ${variable} and restart.`);
+    this.name = 'EnvironmentOverrideError';
+  }
+}

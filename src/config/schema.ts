@@ -9,11 +9,17 @@ import { Type, type Static, type TSchema } from '@sinclair/typebox';
 const oneOf = <const T extends string>(values: readonly T[], defaultValue: NoInfer<T>, description: string) =>
   Type.Unsafe<T>(Type.Union(values.map((value) => Type.Literal(value)), { default: defaultValue, description }));
 
-const seconds = (defaultValue: number, description: string) =>
-  Type.Number({ minimum: 0, default: defaultValue, description });
+/** One day: longer would be no timeout in practice, and past ~24.8 days a timer overflows and fires at once. */
+export const MAX_TIMEOUT_SECONDS = 86_400;
 
-const count = (defaultValue: number, description: string, minimum = 0) =>
-  Type.Integer({ minimum, default: defaultValue, description });
+const seconds = (defaultValue: number, description: string) =>
+  Type.Number({ minimum: 0, maximum: MAX_TIMEOUT_SECONDS, default: defaultValue, description });
+
+const count = (defaultValue: number, description: string, minimum = 0, maximum?: number) =>
+  Type.Integer({ minimum, ...(maximum === undefined ? {} : { maximum }), default: defaultValue, description });
+
+/** An interval in seconds that drives a timer: at most a week. */
+const WEEK_SECONDS = 7 * 86_400;
 
 const text = (defaultValue: string, description: string) => Type.String({ default: defaultValue, description });
 
@@ -44,6 +50,11 @@ export const AppSection = Type.Object({
     description: 'Upstream markup to clean out of answers',
   }),
   admin_session_hours: Type.Number({ exclusiveMinimum: 0, maximum: 720, default: 12, description: 'How long an admin console sign-in lasts (hours)' }),
+  trusted_proxies: Type.Array(Type.String(), {
+    default: [],
+    description:
+      'Reverse proxies (addresses or CIDR ranges) whose X-Forwarded-For names the client, for the per-address sign-in and key throttles; empty = the socket address is the client',
+  }),
 });
 
 export const ProxySection = Type.Object({
@@ -57,8 +68,8 @@ export const ProxySection = Type.Object({
   custom_ca_file: text('', 'Extra CA file'),
   enabled: flag(false, 'Cloudflare auto-refresh via FlareSolverr'),
   flaresolverr_url: text('', 'FlareSolverr endpoint'),
-  refresh_interval: Type.Integer({ minimum: 60, default: 3600, description: 'Seconds between clearance refreshes' }),
-  timeout: Type.Integer({ minimum: 60, default: 60, description: 'Challenge timeout in seconds' }),
+  refresh_interval: Type.Integer({ minimum: 60, maximum: WEEK_SECONDS, default: 3600, description: 'Seconds between clearance refreshes' }),
+  timeout: Type.Integer({ minimum: 60, maximum: MAX_TIMEOUT_SECONDS, default: 60, description: 'Challenge timeout in seconds' }),
   cf_clearance: text('', 'Manual cf_clearance cookie'),
   browser: text('chrome136', 'Browser profile the User-Agent and client hints belong to'),
   user_agent: text(DEFAULT_USER_AGENT, 'User-Agent sent upstream (client hints derive from it)'),
@@ -83,18 +94,18 @@ export const RetrySection = Type.Object({
 
 export const TokenSection = Type.Object({
   auto_refresh: flag(true, 'Refresh quotas of cooling accounts on a schedule'),
-  refresh_interval_hours: Type.Number({ exclusiveMinimum: 0, default: 8, description: 'Basic pool refresh interval' }),
-  super_refresh_interval_hours: Type.Number({ exclusiveMinimum: 0, default: 2, description: 'Super pool refresh interval' }),
+  refresh_interval_hours: Type.Number({ exclusiveMinimum: 0, maximum: 168, default: 8, description: 'Basic pool refresh interval (hours, at most a week)' }),
+  super_refresh_interval_hours: Type.Number({ exclusiveMinimum: 0, maximum: 168, default: 2, description: 'Super pool refresh interval (hours, at most a week)' }),
   fail_threshold: count(5, 'Consecutive auth failures before an account is expired', 1),
-  save_delay_ms: count(500, 'Kept for compatibility: writes are immediate and atomic'),
-  usage_flush_interval_sec: count(5, 'Kept for compatibility: usage is written atomically per request'),
-  reload_interval_sec: count(30, 'How often an instance re-reads accounts changed by other instances (0 = never)'),
+  save_delay_ms: count(500, 'Kept for compatibility: writes are immediate and atomic', 0, 60_000),
+  usage_flush_interval_sec: count(5, 'Kept for compatibility: usage is written atomically per request', 0, WEEK_SECONDS),
+  reload_interval_sec: count(30, 'How often an instance re-reads accounts changed by other instances (0 = never)', 0, WEEK_SECONDS),
   on_demand_refresh_enabled: flag(true, 'Sync cooling accounts when a request finds none available'),
-  on_demand_refresh_min_interval_sec: count(300, 'Minimum seconds between on-demand refreshes'),
+  on_demand_refresh_min_interval_sec: count(300, 'Minimum seconds between on-demand refreshes', 0, WEEK_SECONDS),
   on_demand_refresh_max_tokens: count(100, 'Accounts synced per on-demand refresh', 1),
   consumed_mode_enabled: flag(false, 'Pick the least-consumed account instead of the most remaining quota'),
   max_inflight_per_account: count(0, 'Requests one account may serve at once (0 = unlimited)'),
-  lease_ttl_sec: count(120, 'Lifetime of an account slot in the shared store; renewed while the request runs, so a crashed instance frees its slots within this time', 10),
+  lease_ttl_sec: count(120, 'Lifetime of an account slot in the shared store; renewed while the request runs, so a crashed instance frees its slots within this time', 10, MAX_TIMEOUT_SECONDS),
 });
 
 export const LogSection = Type.Object({
@@ -102,7 +113,7 @@ export const LogSection = Type.Object({
   max_files: Type.Integer({ default: 7, description: 'Rotated log files kept (<=0: unlimited)' }),
   log_health_requests: flag(false, 'Log /health requests'),
   log_all_requests: flag(false, 'Log every request (otherwise only errors and slow ones)'),
-  request_slow_ms: count(3000, 'A request slower than this is logged'),
+  request_slow_ms: count(3000, 'A request slower than this is logged', 0, MAX_TIMEOUT_SECONDS * 1000),
   usage_retention_days: count(7, 'Days a usage record per chat request is kept in storage (0 = none kept)'),
 });
 

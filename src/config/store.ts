@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type { Config } from './schema';
-import { ConfigError, type ConfigIssue } from './errors';
+import { ConfigError, EnvironmentOverrideError, type ConfigIssue } from './errors';
 import type { EnvironmentOverrides } from './environment';
 import { deepMerge, isPlainObject, type DeepPartial, type PlainObject } from './objects';
 import { CONFIG_FILE_NAME, writeTomlFileAtomically } from './toml-file';
@@ -14,13 +14,28 @@ export type { DeepPartial } from './objects';
  */
 export interface ConfigStore {
   get(): Config;
-  /** Validates the whole result, writes config.toml atomically, then swaps and notifies. */
-  update(patch: DeepPartial<Config>): Promise<Config>;
+  /**
+   * Validates the whole result, writes config.toml atomically, then swaps and notifies. A key the
+   * environment sets is refused (EnvironmentOverrideError) when an admin changes it; other origins
+   * (another instance, the clearance refresher) leave it out silently, as the environment wins.
+   */
+  update(patch: DeepPartial<Config>, options?: { origin?: UpdateOrigin }): Promise<Config>;
+  /** Where each key's value comes from, by `section.key`. */
+  sources(): Record<string, KeySource>;
   /** Returns the unsubscribe function. */
   subscribe(listener: (config: Config) => void): () => void;
   dataDir: string;
   /** Start-up notes: migrated keys, unknown keys and variables. */
   warnings: string[];
+}
+
+/** Who asks for an update: the admin API (refused on environment keys), another instance, or the gateway itself. */
+export type UpdateOrigin = 'admin' | 'cluster' | 'internal';
+
+export interface KeySource {
+  source: 'default' | 'file' | 'environment' | 'cluster';
+  /** The environment variable, for source 'environment'. */
+  variable?: string;
 }
 
 export interface ConfigStoreOptions {
@@ -60,10 +75,33 @@ export function createConfigStore(options: ConfigStoreOptions): ConfigStore {
   // Updates run one at a time: two concurrent patches must both land, not overwrite each other.
   let queue: Promise<unknown> = Promise.resolve();
 
-  async function applyUpdate(patch: DeepPartial<Config>): Promise<Config> {
-    const patchObject = patch as PlainObject;
-    const unknown = unknownKeysOf(patchObject);
+  // Keys whose latest value came from another instance (shown as source 'cluster').
+  const clusterKeys = new Set<string>();
+
+  /** The patch without keys the environment sets; an admin's change of one is refused instead. */
+  function withoutEnvironmentKeys(patch: PlainObject, origin: UpdateOrigin): PlainObject {
+    const kept: PlainObject = {};
+    for (const [section, table] of Object.entries(patch)) {
+      if (!isPlainObject(table)) {
+        kept[section] = table;
+        continue;
+      }
+      const keptTable: PlainObject = {};
+      for (const [key, value] of Object.entries(table)) {
+        const variable = options.environment.sources[`${section}.${key}`];
+        const unchanged = JSON.stringify(value) === JSON.stringify((current as unknown as Record<string, PlainObject>)[section]?.[key]);
+        if (variable === undefined) keptTable[key] = value;
+        else if (origin === 'admin' && !unchanged) throw new EnvironmentOverrideError(`${section}.${key}`, variable);
+      }
+      kept[section] = keptTable;
+    }
+    return kept;
+  }
+
+  async function applyUpdate(patch: DeepPartial<Config>, origin: UpdateOrigin): Promise<Config> {
+    const unknown = unknownKeysOf(patch as PlainObject);
     if (unknown.length > 0) throw new ConfigError(unknown);
+    const patchObject = withoutEnvironmentKeys(patch as PlainObject, origin);
     const nextFileValues = deepMerge(fileValues, patchObject);
     // The environment is applied again on top, so an env-overridden key keeps its env value after
     // an update: the file records the operator's edit, the environment still wins at run time.
@@ -78,6 +116,13 @@ export function createConfigStore(options: ConfigStoreOptions): ConfigStore {
     await writeTomlFileAtomically(path, nextFileValues);
     fileValues = nextFileValues;
     current = next;
+    for (const [section, table] of Object.entries(patchObject)) {
+      if (!isPlainObject(table)) continue;
+      for (const key of Object.keys(table)) {
+        if (origin === 'cluster') clusterKeys.add(`${section}.${key}`);
+        else clusterKeys.delete(`${section}.${key}`);
+      }
+    }
     for (const listener of [...listeners]) {
       try {
         listener(next);
@@ -92,9 +137,24 @@ export function createConfigStore(options: ConfigStoreOptions): ConfigStore {
     dataDir: options.dataDir,
     warnings: options.warnings,
     get: () => current,
-    update(patch) {
-      const result = queue.then(() => applyUpdate(patch));
+    update(patch, updateOptions) {
+      const result = queue.then(() => applyUpdate(patch, updateOptions?.origin ?? 'internal'));
       queue = result.catch(() => undefined);
+      return result;
+    },
+    sources() {
+      const result: Record<string, KeySource> = {};
+      for (const [section, table] of Object.entries(current)) {
+        const fileTable = fileValues[section];
+        for (const key of Object.keys(table as object)) {
+          const path = `${section}.${key}`;
+          const variable = options.environment.sources[path];
+          if (variable) result[path] = { source: 'environment', variable };
+          else if (clusterKeys.has(path)) result[path] = { source: 'cluster' };
+          else if (isPlainObject(fileTable) && Object.hasOwn(fileTable, key)) result[path] = { source: 'file' };
+          else result[path] = { source: 'default' };
+        }
+      }
       return result;
     },
     subscribe(listener) {

@@ -3,6 +3,7 @@ import { Value } from '@sinclair/typebox/value';
 import { ConfigSchema, SECTION_NAMES, type Config, type SectionName } from './schema';
 import { unknownAliasTargets } from '../catalog/model-aliases';
 import { describeSchema } from './describe-schema';
+import { semanticIssues } from './semantic-checks';
 import { ConfigError, type ConfigIssue } from './errors';
 import { deepFreeze, deepMerge, isPlainObject, type DeepPartial, type PlainObject } from './objects';
 
@@ -110,6 +111,8 @@ export function resolveConfig(layers: ConfigLayers): Config {
   const merged = deepMerge(deepMerge(beneathFile, layers.file), layers.environment);
   const withDefaults = Value.Default(ConfigSchema, structuredClone(merged)) as PlainObject;
   const issues = issuesOf(withDefaults, layers);
+  // Values of the right type can still be unusable (a URL that does not parse, a blank password).
+  if (issues.length === 0) issues.push(...semanticIssues(withDefaults, (path) => layers.environmentSources[path] ?? layers.fileSource));
   if (issues.length === 0) issues.push(...aliasIssues(withDefaults as Config, layers));
   if (issues.length > 0) throw new ConfigError(issues);
   return deepFreeze(withDefaults as Config);

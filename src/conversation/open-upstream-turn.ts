@@ -47,7 +47,7 @@ async function loadAll(attachments: AttachmentSource[], config: Config, deps: Tu
       ),
     );
   } catch (error) {
-    if (error instanceof AttachmentError) throw invalidRequest(error.message, param, 'invalid_attachment');
+    if (error instanceof AttachmentError) throw invalidRequest(error.message, param, error.code ?? 'invalid_attachment');
     throw error;
   }
 }

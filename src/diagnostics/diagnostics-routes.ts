@@ -8,6 +8,8 @@ import type { GrokClient } from '../upstream/grok/client';
 import { VERSION } from '../version';
 import { runProbe } from './probe';
 import type { UpstreamCapture } from './upstream-capture';
+import { Type, type TSchema } from '@sinclair/typebox';
+import { ADMIN_ERRORS, AnyObject, json, responses, shape } from '../http/openapi-responses';
 
 export interface DiagnosticsDependencies {
   config: () => Config;
@@ -20,6 +22,12 @@ export interface DiagnosticsDependencies {
 }
 
 /** Admin diagnostics: a step-by-step upstream probe and the capture bundle download. */
+const detail = (summary: string, answer: TSchema, errors = [401, 429]) => ({
+  tags: ['admin'],
+  summary,
+  responses: responses(json(answer), { errors }),
+});
+
 export function diagnosticsRoutes(deps: DiagnosticsDependencies) {
   return new Elysia({ name: 'admin-diagnostics', prefix: '/v1/admin/diagnostics' })
     .onBeforeHandle(({ request }) => deps.guard(request))
@@ -31,7 +39,7 @@ export function diagnosticsRoutes(deps: DiagnosticsDependencies) {
       },
       {
         body: t.Optional(t.Object({ token: t.Optional(t.String()), chat: t.Optional(t.Boolean()) })),
-        detail: { tags: ['admin'], summary: 'Probe the upstream with one account: connect, Cloudflare, session, rate limits, a tiny chat' },
+        detail: detail('Probe the upstream with one account: connect, Cloudflare, session, rate limits, a tiny chat', AnyObject, ADMIN_ERRORS),
       },
     )
     .get(
@@ -41,7 +49,7 @@ export function diagnosticsRoutes(deps: DiagnosticsDependencies) {
         set.headers['content-disposition'] = `attachment; filename="grok2api-capture-${bundle.generatedAt.replace(/[:.]/g, '-')}.json"`;
         return bundle;
       },
-      { detail: { tags: ['admin'], summary: 'Download the captured upstream exchanges (headers redacted, bodies truncated)' } },
+      { detail: detail('Download the captured upstream exchanges (headers redacted, bodies truncated)', shape({ generatedAt: Type.String() })) },
     )
     .get(
       '/proxies',
@@ -49,10 +57,10 @@ export function diagnosticsRoutes(deps: DiagnosticsDependencies) {
         const proxy = deps.config().proxy;
         return { base: deps.grok.proxies.status(proxy.base_proxy_url), asset: deps.grok.proxies.status(proxy.asset_proxy_url) };
       },
-      { detail: { tags: ['admin'], summary: 'Health of the proxies in proxy.base_proxy_url / asset_proxy_url (credentials masked)' } },
+      { detail: detail('Health of the proxies in proxy.base_proxy_url / asset_proxy_url (credentials masked)', shape({ base: Type.Unknown(), asset: Type.Unknown() })) },
     )
     .get('/clearance', async () => (deps.clearance ? await deps.clearance.report() : { enabled: false }), {
-      detail: { tags: ['admin'], summary: 'FlareSolverr clearance refresh state (last success, last error)' },
+      detail: detail('FlareSolverr clearance refresh state (last success, last error)', shape({ enabled: Type.Boolean() })),
     })
     .post(
       '/clearance/refresh',
@@ -63,7 +71,7 @@ export function diagnosticsRoutes(deps: DiagnosticsDependencies) {
         const refreshed = await deps.clearance.refresh('manual');
         return { refreshed, ...(await deps.clearance.report()) };
       },
-      { detail: { tags: ['admin'], summary: 'Refresh the Cloudflare clearance now' } },
+      { detail: detail('Refresh the Cloudflare clearance now', shape({ refreshed: Type.Boolean() }), ADMIN_ERRORS) },
     )
     .delete(
       '/capture',
@@ -71,7 +79,7 @@ export function diagnosticsRoutes(deps: DiagnosticsDependencies) {
         deps.capture.clear();
         return { cleared: true };
       },
-      { detail: { tags: ['admin'], summary: 'Forget the captured exchanges' } },
+      { detail: detail('Forget the captured exchanges', Type.Object({ cleared: Type.Literal(true) }), [401, 403, 429]) },
     );
 }
 

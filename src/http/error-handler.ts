@@ -10,6 +10,9 @@ import { noteError } from '../logging/request-context';
 
 interface ValueErrorLike { type?: number; path?: string; message?: string; summary?: string }
 
+/** nginx's status for a request the client abandoned; never seen by the client itself. */
+export const CLIENT_CLOSED_REQUEST = 499;
+
 /** TypeBox's ValueErrorType.ObjectRequiredProperty. */
 const REQUIRED_PROPERTY = 45;
 
@@ -63,12 +66,21 @@ export function errorHandler(options: ErrorHandlerOptions) {
       const response = renderer(error, request);
       if (response) return response;
     }
-    return error.toResponse();
+    return error.toJsonResponse();
   };
 
   return new Elysia({ name: 'error-handler' }).onError({ as: 'global' }, ({ code, error, request }) => {
     if (error instanceof ApiError) return render(error, request);
     if (code === 'VALIDATION') return render(validationError(error), request);
+    // The client went away before the answer: its doing, not ours. Labelled 499 (as nginx does), so
+    // logs and metrics do not count it as a server error; nobody is left to read the body.
+    if (code !== 'NOT_FOUND' && request.signal.aborted) {
+      const message = 'The client closed the request before the answer.';
+      return render(new ApiError({ status: CLIENT_CLOSED_REQUEST, message, code: 'client_closed_request' }), request);
+    }
+    // A body that failed while read (over its limit mid-stream) carries its own ApiError.
+    const cause = (error as Error).cause;
+    if (code === 'PARSE' && cause instanceof ApiError) return render(cause, request);
     if (code === 'PARSE') {
       const invalidJson = new ApiError({
         status: 400,

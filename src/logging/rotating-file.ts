@@ -55,7 +55,8 @@ export class RotatingFileWriter {
       }
       started = true;
     }
-    appendFileSync(path, `${line}\n`);
+    // Log lines can carry account details: the file is created readable by its owner only.
+    appendFileSync(path, `${line}\n`, { mode: 0o600 });
     if (started) this.prune();
   }
 

@@ -61,7 +61,9 @@ function isBlockedV6(address: string): boolean {
   if (allZeroPrefix && groups[5] === 0xffff) {
     return isBlockedV4(`${groups[6]! >>> 8}.${groups[6]! & 0xff}.${groups[7]! >>> 8}.${groups[7]! & 0xff}`);
   }
-  if (groups.slice(0, 7).every((group) => group === 0)) return true; // :: and ::1
+  if (groups.slice(0, 6).every((group) => group === 0)) return true; // ::/96 IPv4-compatible (with :: and ::1)
+  if (groups.slice(0, 4).every((group) => group === 0) && groups[4] === 0xffff && groups[5] === 0) return true; // ::ffff:0:0:0/96 SIIT
+  if (first === 0x2002) return true; // 2002::/16 6to4 carries any IPv4 address, private ones too
   if ((first & 0xfe00) === 0xfc00) return true; // fc00::/7 unique local
   if ((first & 0xffc0) === 0xfe80) return true; // fe80::/10 link-local
   if ((first & 0xff00) === 0xff00) return true; // multicast

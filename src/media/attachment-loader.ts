@@ -1,4 +1,5 @@
-import { oversizedImageMessage } from './image-dimensions';
+import { imageProblem } from './image-dimensions';
+import { sniffMediaType } from './media-type';
 import { fetchRemoteFile, RemoteFetchError, type RemoteFetchOptions } from './remote-fetch';
 
 export interface AttachmentSource {
@@ -42,7 +43,11 @@ function mimeFromName(name: string): string | null {
 }
 
 export class AttachmentError extends Error {
-  constructor(message: string) {
+  constructor(
+    message: string,
+    /** A specific code (empty_file, invalid_image_type, …) when there is one. */
+    readonly code?: string,
+  ) {
     super(message);
     this.name = 'AttachmentError';
   }
@@ -53,16 +58,22 @@ export interface AttachmentOptions extends RemoteFetchOptions {
   maxImagePixels?: number;
 }
 
-/** Refuses an image whose header declares more pixels than allowed, before it is forwarded. */
-function checkImageSize(loaded: LoadedAttachment, maxImagePixels: number | undefined): LoadedAttachment {
-  const refusal = oversizedImageMessage(loaded.bytes, maxImagePixels);
-  if (refusal) throw new AttachmentError(refusal);
-  return loaded;
+/**
+ * Refuses an empty attachment, and an image that is not one by its bytes, does not decode, or
+ * declares more pixels than allowed — the client's mistake, answered 400 before any upload. An
+ * image goes upstream with the type its bytes prove, not the label it came with.
+ */
+function checkAttachment(loaded: LoadedAttachment, kind: AttachmentSource['kind'], maxImagePixels: number | undefined): LoadedAttachment {
+  if (loaded.bytes.byteLength === 0) throw new AttachmentError('The attachment is empty (0 bytes).', 'empty_file');
+  if (kind !== 'image' && !loaded.mimeType.startsWith('image/')) return loaded;
+  const problem = imageProblem(loaded.bytes, maxImagePixels);
+  if (problem) throw new AttachmentError(problem.message, problem.code);
+  return { ...loaded, mimeType: sniffMediaType(loaded.bytes.subarray(0, 16)) ?? loaded.mimeType };
 }
 
 /** Turns a client attachment into bytes to upload, fetching URLs only through the address policy. */
 export async function loadAttachment(attachment: AttachmentSource, options: AttachmentOptions): Promise<LoadedAttachment> {
-  return checkImageSize(await loadBytes(attachment, options), options.maxImagePixels);
+  return checkAttachment(await loadBytes(attachment, options), attachment.kind, options.maxImagePixels);
 }
 
 async function loadBytes(attachment: AttachmentSource, options: RemoteFetchOptions): Promise<LoadedAttachment> {

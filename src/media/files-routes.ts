@@ -1,16 +1,21 @@
 import { Elysia } from 'elysia';
+import { lstat } from 'node:fs/promises';
 import { ApiError } from '../openai/errors';
 import { decideRange } from './byte-range';
 import type { MediaCache } from './media-cache';
 import { mediaTypeByName, sniffMediaType, type MediaKind } from './media-type';
+import { binary, responses } from '../http/openapi-responses';
 
 /** A cached file as an HTTP answer with its sniffed type and Range support; a 404 ApiError when absent. */
 export async function serveCachedFile(cache: MediaCache, kind: MediaKind, name: string, request: Request): Promise<Response> {
   const notFound = new ApiError({ status: 404, message: kind === 'image' ? 'Image not found' : 'Video not found', code: 'file_not_found', type: 'not_found_error' });
   const path = cache.pathOf(kind, name);
   if (!path) throw notFound;
+  // Only regular files the cache wrote: a symlink placed in the folder (by anyone who can write
+  // there) must not turn /v1/files into a reader of the rest of the disk.
+  const entry = await lstat(path).catch(() => null);
+  if (!entry?.isFile()) throw notFound;
   const file = Bun.file(path);
-  if (!(await file.exists())) throw notFound;
   const size = file.size;
   const head = new Uint8Array(await file.slice(0, 16).arrayBuffer());
   const headers: Record<string, string> = {
@@ -37,11 +42,20 @@ export async function serveCachedFile(cache: MediaCache, kind: MediaKind, name: 
  * (../shared/spec/reference-behaviour.md §1.7). Public like the reference, because the links
  * end up in markdown that browsers load without a key; names are unguessable asset ids.
  */
+const fileResponses = (type: string, description: string) => ({
+  ...responses(binary(type, description), { errors: [404, 416] }),
+  206: { description: 'A byte range (Range header)', content: binary(type, `Part of ${description.toLowerCase()}`) },
+});
+
 export function filesRoutes(cache: MediaCache) {
   const serve = (kind: MediaKind) => ({ params, request }: { params: Record<string, string>; request: Request }) => serveCachedFile(cache, kind, params['*'] ?? '', request);
   return new Elysia({ name: 'media-files' })
-    .get('/v1/files/image/*', serve('image'), { detail: { tags: ['media'], summary: 'A cached generated image' } })
-    .get('/v1/files/video/*', serve('video'), { detail: { tags: ['media'], summary: 'A cached generated video (Range supported)' } });
+    .get('/v1/files/image/*', serve('image'), {
+      detail: { tags: ['media'], summary: 'A cached generated image', responses: fileResponses('image/png', 'The image (PNG, JPEG or WebP)') },
+    })
+    .get('/v1/files/video/*', serve('video'), {
+      detail: { tags: ['media'], summary: 'A cached generated video (Range supported)', responses: fileResponses('video/mp4', 'The video') },
+    });
 }
 
 /** Base URL for /v1/files links: `app.app_url`, else the origin the client used. */

@@ -1,3 +1,5 @@
+import { sniffMediaType } from './media-type';
+
 /**
  * Width and height of an image read from its header, without decoding it: enough to refuse a
  * "decompression bomb" (a tiny file that declares a huge canvas) before it is forwarded.
@@ -56,4 +58,28 @@ export function oversizedImageMessage(bytes: Uint8Array, maxPixels: number | und
   const size = imageDimensions(bytes);
   if (!size || size.width * size.height <= maxPixels) return null;
   return `An image is ${size.width}x${size.height} pixels; at most ${maxPixels} pixels are accepted.`;
+}
+
+export interface ImageProblem {
+  code: string;
+  message: string;
+}
+
+/**
+ * Why these bytes are not an image we may forward, or null: empty, not an image by its magic
+ * number (whatever the label says), a header that does not decode (truncated or damaged), or more
+ * pixels than allowed. Every route checks attachments with this before anything is uploaded.
+ */
+export function imageProblem(bytes: Uint8Array, maxPixels: number | undefined): ImageProblem | null {
+  if (bytes.byteLength === 0) return { code: 'empty_file', message: 'The image is empty (0 bytes).' };
+  if (!sniffMediaType(bytes.subarray(0, 16))?.startsWith('image/')) {
+    const message = 'The bytes are not a PNG, JPEG, WebP or GIF image, whatever their label says.';
+    return { code: 'invalid_image_type', message };
+  }
+  const size = imageDimensions(bytes);
+  if (!size || size.width === 0 || size.height === 0) {
+    return { code: 'invalid_image', message: 'The image header cannot be read: the file is truncated or damaged.' };
+  }
+  const oversized = oversizedImageMessage(bytes, maxPixels);
+  return oversized ? { code: 'image_too_large', message: oversized } : null;
 }

@@ -1,4 +1,4 @@
-import { Elysia } from 'elysia';
+import { Elysia, type AnyElysia } from 'elysia';
 import { join } from 'node:path';
 import type { AppDependencies } from '../app';
 import { imagesRoutes, type ImagesDependencies } from '../openai/images/images-routes';
@@ -28,7 +28,13 @@ export function createMediaServices(deps: AppDependencies, guard: (request: Requ
   return { pool: deps.pool, grok: deps.grok, config, logger: deps.logger, guard, cache, fetch: deps.fetch, jobs, videos };
 }
 
-/** /v1/images/*, /v1/videos/* and /v1/files/*. */
-export function mediaFeature(services: MediaServices) {
-  return new Elysia({ name: 'media' }).use(filesRoutes(services.cache)).use(imagesRoutes(services)).use(videosRoutes(services));
+/**
+ * /v1/images/*, /v1/videos/* and /v1/files/*. `protect` puts a plugin behind the client API's access
+ * policy (src/http/access-gate.ts); /v1/files stays public: its links are handed to clients.
+ */
+export function mediaFeature(services: MediaServices, protect: <T extends AnyElysia>(plugin: T) => T) {
+  return new Elysia({ name: 'media' })
+    .use(filesRoutes(services.cache))
+    .use(protect(imagesRoutes(services)))
+    .use(protect(videosRoutes(services)));
 }

@@ -3,6 +3,7 @@ import { resolveModel } from '../catalog/model-aliases';
 import { findModel } from '../catalog/models';
 import type { GatewayMetrics } from './gateway-metrics';
 import { observeStream } from './stream-observer';
+import { earlyAnswerOf } from '../http/early-answer';
 
 /** The answered status: a returned Response says it; an error (ours or Elysia's NOT_FOUND) carries it. */
 function statusOf(responseValue: unknown, setStatus: unknown): number {
@@ -58,9 +59,13 @@ export function httpMetrics(
       const entry = started.get(request);
       if (entry && responseValue instanceof Response) entry.status = responseValue.status;
     })
-    .onAfterResponse({ as: 'global' }, ({ request, set, route, body, responseValue }) => {
+    .onAfterResponse({ as: 'global' }, ({ request, set, route: matched, body, responseValue }) => {
       const entry = started.get(request);
       if (!entry) return;
+      // Refused before routing (access gate, body limit): the hook that answered noted status and route.
+      const early = earlyAnswerOf(request);
+      if (early) entry.status ??= early.status;
+      const route = matched || early?.route;
       // An unmatched route skips the other hooks; it is answered 404 (or 405 for a known path, counted as 404 here).
       const status = entry.status ?? (route ? statusOf(responseValue, set.status) : 404);
       metrics.requests.inc({ method: request.method, route: routeOf(route), model: modelOf(body), status: String(status) });

@@ -3,6 +3,7 @@ import { requireBearer } from '../auth/bearer';
 import type { Config } from '../config/schema';
 import { ApiError } from '../openai/errors';
 import { PROMETHEUS_CONTENT_TYPE, type MetricsRegistry } from './registry';
+import { responses, text } from '../http/openapi-responses';
 
 /** GET /metrics in Prometheus text format; with `metrics.token` set, scrapers must send it as a bearer token. */
 export function metricsRoutes(registry: MetricsRegistry, config: () => Config) {
@@ -14,6 +15,12 @@ export function metricsRoutes(registry: MetricsRegistry, config: () => Config) {
       if (settings.token) requireBearer(request.headers.get('authorization'), [settings.token]);
       return new Response(registry.render(), { headers: { 'content-type': PROMETHEUS_CONTENT_TYPE } });
     },
-    { detail: { tags: ['operations'], summary: 'Prometheus metrics (bearer metrics.token when set)' } },
+    {
+      detail: {
+        tags: ['operations'],
+        summary: 'Prometheus metrics (bearer metrics.token when set)',
+        responses: responses(text(PROMETHEUS_CONTENT_TYPE, 'Prometheus text exposition format'), { errors: [401, 404] }),
+      },
+    },
   );
 }

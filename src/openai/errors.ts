@@ -59,7 +59,11 @@ export class ApiError extends Error {
     return { error: { message: this.message, type: this.type, param: this.param, code: this.code } };
   }
 
-  toResponse(): Response {
+  /**
+   * The OpenAI-shaped answer. Not named `toResponse`: Elysia would call that itself for an error
+   * thrown before routing and skip the error handler, which picks the route's own shape.
+   */
+  toJsonResponse(): Response {
     const headers: Record<string, string> = { 'content-type': 'application/json', ...this.headers };
     if (this.retryAfterSeconds !== undefined) headers['retry-after'] = String(Math.max(0, Math.ceil(this.retryAfterSeconds)));
     return new Response(JSON.stringify(this.toBody()), { status: this.status, headers });

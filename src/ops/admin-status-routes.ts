@@ -4,6 +4,8 @@ import type { PoolStats } from '../pool/account-pool';
 import { BUILD_DATE, COMMIT, VERSION } from '../version';
 import type { JobState } from './background-jobs';
 import type { UpstreamHealthState } from './upstream-health';
+import { Type } from '@sinclair/typebox';
+import { ADMIN_READ_ERRORS, AnyObject, json, responses, shape } from '../http/openapi-responses';
 
 /** What one process knows about itself, for GET /v1/admin/status. */
 export interface StatusSources {
@@ -49,6 +51,15 @@ export function adminStatusRoutes(sources: StatusSources) {
         jobs: sources.jobs(),
       };
     },
-    { detail: { tags: ['admin'], summary: 'Versions, storage, instance, upstream health and background jobs of this process' } },
+    {
+      detail: {
+        tags: ['admin'],
+        summary: 'Versions, storage, instance, upstream health and background jobs of this process',
+        responses: responses(
+          json(shape({ version: Type.String(), instance: shape({ id: Type.String(), uptime_seconds: Type.Integer() }), storage: shape({ kind: Type.String(), status: Type.String() }), accounts: AnyObject, jobs: Type.Array(AnyObject) })),
+          { errors: ADMIN_READ_ERRORS },
+        ),
+      },
+    },
   );
 }

@@ -1,5 +1,7 @@
 import { Elysia } from 'elysia';
 import type { UpstreamHealthState } from './upstream-health';
+import { Type } from '@sinclair/typebox';
+import { json, responses, shape } from '../http/openapi-responses';
 
 export interface ReadinessProbe {
   storageKind: string;
@@ -12,9 +14,18 @@ export interface ReadinessProbe {
 }
 
 /** Liveness answers while the process runs; readiness also needs storage and a usable account. */
+const ReadinessBody = shape({
+  status: Type.Union([Type.Literal('ready'), Type.Literal('not_ready')]),
+  storage: shape({ kind: Type.String(), status: Type.String() }),
+  accounts: shape({ active: Type.Integer() }),
+  upstream: shape({ status: Type.String() }),
+});
+
 export function healthRoutes(probe: ReadinessProbe) {
   return new Elysia({ name: 'health' })
-    .get('/health', () => ({ status: 'ok' }), { detail: { tags: ['operations'], summary: 'Liveness' } })
+    .get('/health', () => ({ status: 'ok' }), {
+      detail: { tags: ['operations'], summary: 'Liveness', responses: responses(json(shape({ status: Type.Literal('ok') })), { errors: [] }) },
+    })
     .get(
       '/ready',
       async ({ set }) => {
@@ -40,6 +51,12 @@ export function healthRoutes(probe: ReadinessProbe) {
           ...clearance,
         };
       },
-      { detail: { tags: ['operations'], summary: 'Readiness: storage reachable, an active account, upstream not in an outage' } },
+      {
+        detail: {
+          tags: ['operations'],
+          summary: 'Readiness: storage reachable, an active account, upstream not in an outage',
+          responses: { ...responses(json(ReadinessBody), { errors: [] }), 503: { description: 'Not ready (same body)', content: json(ReadinessBody) } },
+        },
+      },
     );
 }

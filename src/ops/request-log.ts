@@ -2,6 +2,7 @@ import { Elysia } from 'elysia';
 import { randomUUID } from 'node:crypto';
 import type { Config } from '../config/schema';
 import type { Logger } from '../logging/logger';
+import { earlyAnswerOf } from '../http/early-answer';
 import { IGNORED_HEADER, ignoredHeaderValue, requestContext, type RequestContext } from '../logging/request-context';
 
 /**
@@ -35,7 +36,7 @@ export function requestLog(logger: Logger, config: () => Config) {
       if (!entry) return;
       const path = new URL(request.url).pathname;
       // An unmatched route skips mapResponse and is answered 404 (405 for a known path).
-      const status = entry.status ?? (route ? (typeof set.status === 'number' ? set.status : 200) : 404);
+      const status = entry.status ?? earlyAnswerOf(request)?.status ?? (route ? (typeof set.status === 'number' ? set.status : 200) : 404);
       const durationMs = Math.round(performance.now() - entry.at);
       const settings = config().log;
       if (path === '/health' && !settings.log_health_requests) return;

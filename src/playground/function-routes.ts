@@ -4,6 +4,12 @@ import { secretsEqual } from '../auth/constant-time';
 import type { Config } from '../config/schema';
 import { ApiError } from '../openai/errors';
 import { functionManifest } from './function-manifest';
+import { carryClientAddress } from '../http/client-address';
+import { Type, type TSchema } from '@sinclair/typebox';
+import { AnyObject, CLIENT_ERRORS, eventStream, json, responses, shape, Success } from '../http/openapi-responses';
+import { ChatCompletionRequestSchema } from '../openai/chat/request-schema';
+import { ChatCompletionAnswer } from '../openai/chat/chat-routes';
+import { ImageGenerationBody } from '../openai/media-request-docs';
 
 /**
  * The playground's API (../shared/spec/reference-behaviour.md §2 and §5): `/v1/function/*`,
@@ -12,8 +18,10 @@ import { functionManifest } from './function-manifest';
  * usage records — as a request the client guard trusts, so the function key never becomes a
  * general API key.
  *
- * Unlike the reference, an empty function_key does not open the playground to everyone unless
- * the operator turned `function_enabled` on; with a key set, the key is required.
+ * Unlike the reference, the playground never widens access: with `function_key` set, that key is
+ * required; with it empty, the caller needs what the client API itself would ask for — a console
+ * session or an `app.api_key` — unless the client API is open anyway (no keys at all).
+ * Authentication runs before the body is read (src/http/access-gate.ts): `functionAccessPolicy`.
  */
 
 export interface FunctionRoutesDependencies {
@@ -24,44 +32,76 @@ export interface FunctionRoutesDependencies {
   trust: (request: Request) => Request;
 }
 
-export function requireFunctionAccess(config: Config, request: Request): void {
-  if (!config.app.function_enabled) throw new ApiError({ status: 401, message: 'Function access is disabled', type: 'authentication_error', code: 'function_disabled' });
+/** How a caller without a function key may still use the playground (only when function_key is empty). */
+export interface KeylessFunctionAccess {
+  /** A console session cookie that is still valid. */
+  signedIn: (request: Request) => Promise<boolean>;
+  /** A Bearer (or x-api-key) that the client API accepts. */
+  hasApiKey: (request: Request) => boolean;
+  /** True when the client API needs no key at all: then the playground opens nothing new. */
+  apiIsOpen: () => boolean;
+}
+
+const disabled = () => new ApiError({ status: 401, message: 'Function access is disabled', type: 'authentication_error', code: 'function_disabled' });
+const refused = (message: string) =>
+  new ApiError({ status: 401, message, type: 'authentication_error', code: 'invalid_api_key', headers: { 'www-authenticate': 'Bearer' } });
+
+export async function requireFunctionAccess(config: Config, request: Request, keyless: KeylessFunctionAccess): Promise<void> {
+  if (!config.app.function_enabled) throw disabled();
   const key = config.app.function_key;
-  if (key === '') return;
+  if (key === '') {
+    if (keyless.apiIsOpen() || keyless.hasApiKey(request) || (await keyless.signedIn(request))) return;
+    throw refused('The playground has no function key: sign in to the console or send an API key.');
+  }
   const presented = bearerToken(request.headers.get('authorization'));
-  if (presented === null) throw new ApiError({ status: 401, message: 'Missing authentication token', type: 'authentication_error', code: 'invalid_api_key', headers: { 'www-authenticate': 'Bearer' } });
-  if (!secretsEqual(presented, key)) throw new ApiError({ status: 401, message: 'Invalid authentication token', type: 'authentication_error', code: 'invalid_api_key', headers: { 'www-authenticate': 'Bearer' } });
+  if (presented === null) throw refused('Missing authentication token');
+  if (!secretsEqual(presented, key)) throw refused('Invalid authentication token');
+}
+
+/** The manifest is public like the pages themselves (they read it before sign-in), while the playground is on. */
+export function functionManifestRoute(config: () => Config) {
+  return new Elysia({ name: 'function-manifest' }).get(
+    '/v1/function/manifest',
+    () => {
+      if (!config().app.function_enabled) throw disabled();
+      return functionManifest('server', { chat: 'backend-forward-ready', imagine: 'backend-forward-ready', video: 'backend-forward-ready' });
+    },
+    {
+      detail: {
+        tags: ['function'],
+        summary: 'Which playground pages exist and how each reaches a backend',
+        responses: responses(json(shape({ served_by: Type.String(), pages: Type.Array(shape({ id: Type.String(), mode: Type.String() })) })), { errors: [401] }),
+      },
+    },
+  );
 }
 
 export function functionRoutes(deps: FunctionRoutesDependencies) {
   const forward = (path: string) => async ({ request }: { request: Request }) => {
-    requireFunctionAccess(deps.config(), request);
     const headers = new Headers(request.headers);
     for (const name of ['authorization', 'x-api-key', 'cookie']) headers.delete(name);
     const target = new URL(`/v1${path}`, request.url);
     const inner = new Request(target, { method: request.method, headers, body: request.method === 'GET' ? undefined : await request.arrayBuffer(), signal: request.signal });
-    return deps.handle(deps.trust(inner));
+    return deps.handle(deps.trust(carryClientAddress(request, inner)));
   };
-  const summary = (method: string, path: string) => ({ parse: 'none' as const, detail: { tags: ['function'], summary: `Playground: ${method} /v1${path} with the function key` } });
+  // The same bodies and answers as the /v1 route each call is handed to.
+  const summary = (method: string, path: string, body: TSchema | null, answer: Record<string, { schema: TSchema }>) => ({
+    parse: 'none' as const,
+    detail: {
+      tags: ['function'],
+      summary: `Playground: ${method} /v1${path} with the function key`,
+      ...(body ? { requestBody: { required: true, content: json(body) } } : {}),
+      responses: responses(answer, { errors: CLIENT_ERRORS }),
+    },
+  });
   return new Elysia({ name: 'function-routes', prefix: '/v1/function' })
     .get(
-      '/manifest',
-      () => {
-        // Public like the pages themselves (they read it before sign-in), but only while the playground is on.
-        if (!deps.config().app.function_enabled) throw new ApiError({ status: 401, message: 'Function access is disabled', type: 'authentication_error', code: 'function_disabled' });
-        return functionManifest('server', { chat: 'backend-forward-ready', imagine: 'backend-forward-ready', video: 'backend-forward-ready' });
-      },
-      { detail: { tags: ['function'], summary: 'Which playground pages exist and how each reaches a backend' } },
-    )
-    .get(
       '/verify',
-      ({ request }) => {
-        requireFunctionAccess(deps.config(), request);
-        return { status: 'success' };
-      },
-      { detail: { tags: ['function'], summary: 'Check the function (playground) key' } },
+      // The access gate has checked the key before the route runs.
+      () => ({ status: 'success' }),
+      { detail: { tags: ['function'], summary: 'Check the function (playground) key', responses: responses(json(Success()), { errors: [401, 429] }) } },
     )
-    .get('/models', forward('/models'), summary('GET', '/models'))
-    .post('/chat/completions', forward('/chat/completions'), summary('POST', '/chat/completions'))
-    .post('/images/generations', forward('/images/generations'), summary('POST', '/images/generations'));
+    .get('/models', forward('/models'), summary('GET', '/models', null, json(shape({ object: Type.Literal('list'), data: Type.Array(shape({ id: Type.String() })) }))))
+    .post('/chat/completions', forward('/chat/completions'), summary('POST', '/chat/completions', ChatCompletionRequestSchema, { ...json(ChatCompletionAnswer), ...eventStream('stream: true') }))
+    .post('/images/generations', forward('/images/generations'), summary('POST', '/images/generations', ImageGenerationBody, json(shape({ created: Type.Integer(), data: Type.Array(AnyObject) }))));
 }

@@ -1,3 +1,4 @@
+import type { AccessPolicy } from '../http/access-gate';
 import { Elysia, t } from 'elysia';
 import { bearerToken } from '../auth/bearer';
 import type { Config } from '../config/schema';
@@ -7,7 +8,6 @@ import { SSE_HEADERS } from '../openai/sse';
 import { readVideoConfig } from '../openai/videos/video-request';
 import type { RecordStore } from '../storage/types';
 import { FunctionSessions, SESSION_TTL_MS } from './function-sessions';
-import { requireFunctionAccess } from './function-routes';
 import { imagineEvents } from './imagine-loop';
 
 /**
@@ -25,6 +25,8 @@ export interface FunctionTaskRoutesDependencies {
   handle: (request: Request) => Promise<Response>;
   /** Marks a request built here as already authorised for the client routes. */
   trust: (request: Request) => Request;
+  /** Who may use these routes (function-task-access.ts); the socket route checks it itself. */
+  access: AccessPolicy;
   clock?: () => number;
 }
 
@@ -126,16 +128,6 @@ const taskIds = (body: unknown): string[] => {
 export const taskNotFound = () =>
   new ApiError({ status: 404, message: 'Task not found', param: 'task_id', code: 'task_not_found' });
 
-/** Streams without a task id authenticate with the function key, which may come as `?function_key=`. */
-export function requireStreamAccess(config: Config, request: Request): void {
-  const key = new URL(request.url).searchParams.get('function_key');
-  if (key === null || bearerToken(request.headers.get('authorization')) !== null)
-    return requireFunctionAccess(config, request);
-  const headers = new Headers(request.headers);
-  headers.set('authorization', `Bearer ${key}`);
-  requireFunctionAccess(config, new Request(request.url, { headers }));
-}
-
 export function functionTaskRoutes(deps: FunctionTaskRoutesDependencies) {
   const clock = deps.clock ?? Date.now;
   const sessions = new FunctionSessions(deps.records, clock);
@@ -194,7 +186,6 @@ export function functionTaskRoutes(deps: FunctionTaskRoutesDependencies) {
     .post(
       '/imagine/start',
       async ({ body, request }) => {
-        requireFunctionAccess(deps.config(), request);
         const fields = objectBody(body);
         const task: ImagineTask = {
           prompt: readPrompt(fields.prompt),
@@ -218,7 +209,6 @@ export function functionTaskRoutes(deps: FunctionTaskRoutesDependencies) {
           task = await sessions.get<ImagineTask>('imagine', taskId);
           if (!task) throw taskNotFound();
         } else {
-          requireStreamAccess(deps.config(), request);
           task = {
             prompt: readPrompt(query.prompt),
             aspect_ratio: readAspectRatio(query.aspect_ratio, '2:3'),
@@ -254,7 +244,6 @@ export function functionTaskRoutes(deps: FunctionTaskRoutesDependencies) {
     .post(
       '/imagine/stop',
       async ({ body, request }) => {
-        requireFunctionAccess(deps.config(), request);
         return { status: 'success', removed: await sessions.drop('imagine', taskIds(body)) };
       },
       { body: t.Optional(AnyObject), detail: detail('Stop imagine tasks: {task_ids}') },
@@ -262,7 +251,6 @@ export function functionTaskRoutes(deps: FunctionTaskRoutesDependencies) {
     .post(
       '/video/start',
       async ({ body, request }) => {
-        requireFunctionAccess(deps.config(), request);
         const task = readVideoTask(objectBody(body));
         return { task_id: await sessions.create('video', task), aspect_ratio: task.aspect_ratio };
       },
@@ -307,7 +295,6 @@ export function functionTaskRoutes(deps: FunctionTaskRoutesDependencies) {
     .post(
       '/video/stop',
       async ({ body, request }) => {
-        requireFunctionAccess(deps.config(), request);
         return { status: 'success', removed: await sessions.drop('video', taskIds(body)) };
       },
       { body: t.Optional(AnyObject), detail: detail('Drop video tasks that have not streamed yet: {task_ids}') },

@@ -1,4 +1,3 @@
-import { secretsEqual } from '../auth/constant-time';
 import type { SocketRoute, SocketSession } from '../http/socket-routes';
 import { ApiError } from '../openai/errors';
 import type { FunctionSessions } from './function-sessions';
@@ -32,7 +31,7 @@ export function imagineSocketRoute(
   sessions: FunctionSessions,
 ): SocketRoute<ImagineSocketState> {
   const clock = deps.clock ?? Date.now;
-  const refuse = (error: ApiError) => error.toResponse();
+  const refuse = (error: ApiError) => error.toJsonResponse();
 
   const start = (session: SocketSession, state: ImagineSocketState, task: ImagineTask) => {
     state.run?.abort();
@@ -77,26 +76,12 @@ export function imagineSocketRoute(
         await sessions.drop('imagine', [taskId]);
         return { origin: request, taskId, run: null };
       }
-      if (!config.app.function_enabled) {
-        return refuse(
-          new ApiError({
-            status: 401,
-            message: 'Function access is disabled',
-            type: 'authentication_error',
-            code: 'function_disabled',
-          }),
-        );
-      }
-      const key = url.searchParams.get('function_key') ?? '';
-      if (config.app.function_key !== '' && !secretsEqual(key, config.app.function_key)) {
-        return refuse(
-          new ApiError({
-            status: 401,
-            message: 'Invalid authentication token',
-            type: 'authentication_error',
-            code: 'invalid_api_key',
-          }),
-        );
+      try {
+        // The upgrade never reaches the app, so the access gate does not run here: check it ourselves.
+        await deps.access.check(request);
+      } catch (error) {
+        if (error instanceof ApiError) return refuse(error);
+        throw error;
       }
       return { origin: request, taskId: null, run: null };
     },

@@ -7,13 +7,14 @@ import type { AccountPool } from '../pool/account-pool';
 import { UpstreamError } from '../upstream/errors';
 import type { GrokClient } from '../upstream/grok/client';
 import { LIVEKIT_URL, requestLivekitToken } from '../upstream/grok/voice/livekit-token';
-import { requireFunctionAccess } from './function-routes';
+import { Type } from '@sinclair/typebox';
+import { json, responses, shape } from '../http/openapi-responses';
 
 /**
  * The playground's voice token broker (../shared/spec/grok-web-protocol.md §15,
  * ../shared/spec/reference-behaviour.md §5 `/voice`): one pool account asks grok.com for a
  * LiveKit token; the browser then talks to LiveKit directly. Another account is tried when the
- * upstream refuses the first, as for a chat turn.
+ * upstream refuses the first, as for a chat turn. The playground's access policy guards it (app.ts).
  */
 
 export interface VoiceTokenDependencies {
@@ -31,7 +32,6 @@ export function voiceTokenRoute(deps: VoiceTokenDependencies) {
   return new Elysia({ name: 'voice-token', prefix: '/v1/function' }).get(
     '/voice/token',
     async ({ request, query }) => {
-      requireFunctionAccess(deps.config(), request);
       const voice = query.voice ?? 'ara';
       if (!(VOICES as readonly string[]).includes(voice)) throw invalidRequest(`voice must be one of ${VOICES.join(', ')}`, 'voice');
       const personality = query.personality ?? 'assistant';
@@ -75,6 +75,7 @@ export function voiceTokenRoute(deps: VoiceTokenDependencies) {
         tags: ['function'],
         summary: 'Playground: a LiveKit voice token (the browser connects to LiveKit with it)',
         description: `voice: ${VOICES.join(', ')} (default ara); personality (default assistant); speed 0.5–2 (default 1).`,
+        responses: responses(json(shape({ token: Type.String(), url: Type.String() })), { errors: [400, 401, 429, 502, 503] }),
       },
     },
   );

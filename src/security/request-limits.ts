@@ -2,13 +2,14 @@ import { Elysia } from 'elysia';
 import type { Config } from '../config/schema';
 import { ApiError } from '../openai/errors';
 import { findOversizedValue, type StructureLimits } from './structure-limits';
+import { carryClientAddress } from '../http/client-address';
+import { noteEarlyAnswer } from '../http/early-answer';
 
 /**
  * Request size and shape limits, checked before a body is validated or handled, so one client
  * cannot make the gateway parse, validate or forward an unbounded body. A refusal is an ApiError,
  * which the error handler renders in the route's own API shape (OpenAI, or Anthropic on /v1/messages).
- * Bun.serve's `maxRequestBodySize` (see bodyCeilingBytes) is the hard cap for bodies that declare
- * no Content-Length (chunked uploads).
+ * A body without Content-Length (chunked) is counted as it is read (limitUndeclaredBodies).
  */
 
 type LimitsSection = Config['limits'];
@@ -18,25 +19,28 @@ const UPLOAD_ROUTES = [/^\/v1\/images\/edits\/?$/, /^\/v1\/videos(\/|$)/];
 
 const MEGABYTE = 1024 * 1024;
 
+/** The sign-in route needs no credential, so its body (a password) is all an anonymous caller may send. */
+const SIGN_IN_ROUTE = /^\/v1\/admin\/session\/?$/;
+const SIGN_IN_BODY_BYTES = 16 * 1024;
+
 /** The body limit in bytes of a path. */
 export function bodyLimitFor(pathname: string, limits: LimitsSection): number {
+  if (SIGN_IN_ROUTE.test(pathname)) return SIGN_IN_BODY_BYTES;
   if (UPLOAD_ROUTES.some((pattern) => pattern.test(pathname))) return limits.max_upload_body_mb * MEGABYTE;
   if (pathname.startsWith('/v1/admin')) return limits.max_admin_body_mb * MEGABYTE;
   return limits.max_body_mb * MEGABYTE;
 }
 
-/** The largest body any route accepts: Bun.serve refuses anything larger before it reaches us. */
-export function bodyCeilingBytes(limits: LimitsSection): number {
-  return Math.max(limits.max_body_mb, limits.max_upload_body_mb, limits.max_admin_body_mb) * MEGABYTE;
-}
-
-export function structureLimitsOf(limits: LimitsSection): StructureLimits {
+export function structureLimitsOf(limits: LimitsSection, pathname = ''): StructureLimits {
+  // An admin body is one operator's paste (an import of 50k tokens is ~7 MB in one string): its
+  // strings are bounded by the admin body limit, not the API's max_string_chars.
+  const admin = pathname.startsWith('/v1/admin');
   return {
     maxMessages: limits.max_messages,
     maxContentParts: limits.max_content_parts,
     maxTools: limits.max_tools,
     maxArrayItems: limits.max_array_items,
-    maxStringChars: limits.max_string_chars,
+    maxStringChars: admin ? limits.max_admin_body_mb * MEGABYTE : limits.max_string_chars,
     maxDepth: limits.max_json_depth,
   };
 }
@@ -50,59 +54,54 @@ function pathnameOf(url: string): string {
 
 export interface RequestLimitsOptions {
   config: () => Config;
-  /** Renders an error in the route's API shape; errors raised in onRequest do not reach onError hooks. */
-  render: (error: ApiError, request: Request) => Response;
 }
 
-export function requestLimits({ config, render }: RequestLimitsOptions) {
+/** A refusal is thrown: the error handler renders it in the route's API shape. */
+export function requestLimits({ config }: RequestLimitsOptions) {
   return new Elysia({ name: 'request-limits' })
     .onRequest(({ request }) => {
       const declared = request.headers.get('content-length');
       if (declared === null) return;
       const limit = bodyLimitFor(pathnameOf(request.url), config().limits);
       if (Number(declared) > limit) {
-        return render(new ApiError({
+        noteEarlyAnswer(request, 413);
+        throw new ApiError({
           status: 413,
           message: `The request body is ${declared} bytes; this route accepts at most ${limit} bytes.`,
           param: 'body',
           code: 'request_too_large',
-        }), request);
+        });
       }
     })
-    .onTransform({ as: 'global' }, ({ body }) => {
+    .onTransform({ as: 'global' }, ({ body, request }) => {
       if (body === null || typeof body !== 'object') return;
-      const problem = findOversizedValue(body, structureLimitsOf(config().limits));
+      const problem = findOversizedValue(body, structureLimitsOf(config().limits, pathnameOf(request.url)));
       if (problem) throw new ApiError({ status: 400, message: problem.message, param: problem.param || null, code: 'limit_exceeded' });
     });
 }
 
 /**
- * A body sent without Content-Length (chunked) is read here up to its route's limit, so it gets
- * the same 413 in the route's API shape as a declared one; within the limit the handler receives
- * it as a normal, sized body. SDKs send Content-Length, so this path is rare and buffering is fine.
+ * A body sent without Content-Length (chunked) is counted while it is read, and reading it fails
+ * with the route's 413 once it passes the limit. It is not read here: the access gate refuses an
+ * unauthenticated request before anyone reads its body. The request keeps its client address.
  */
 export function limitUndeclaredBodies(handle: (request: Request) => Response | Promise<Response>, options: RequestLimitsOptions) {
-  return async (request: Request): Promise<Response> => {
+  return (request: Request): Response | Promise<Response> => {
     if (!request.body || request.headers.has('content-length')) return handle(request);
     const limit = bodyLimitFor(pathnameOf(request.url), options.config().limits);
-    const reader = request.body.getReader();
-    const chunks: Uint8Array[] = [];
     let total = 0;
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      total += value.byteLength;
-      if (total > limit) {
-        await reader.cancel().catch(() => {});
-        const error = new ApiError({ status: 413, message: `The request body is over ${limit} bytes, the most this route accepts.`, param: 'body', code: 'request_too_large' });
-        return options.render(error, request);
-      }
-      chunks.push(value);
-    }
-    const body = Buffer.concat(chunks, total);
-    const headers = new Headers(request.headers);
-    headers.delete('transfer-encoding');
-    headers.set('content-length', String(total));
-    return handle(new Request(request.url, { method: request.method, headers, body, signal: request.signal }));
+    const counted = request.body.pipeThrough(
+      new TransformStream<Uint8Array, Uint8Array>({
+        transform(chunk, controller) {
+          total += chunk.byteLength;
+          if (total <= limit) return controller.enqueue(chunk);
+          const message = `The request body is over ${limit} bytes, the most this route accepts.`;
+          controller.error(new ApiError({ status: 413, message, param: 'body', code: 'request_too_large' }));
+        },
+      }),
+    );
+    const init = { method: request.method, headers: request.headers, body: counted, signal: request.signal, duplex: 'half' };
+    const limited = new Request(request.url, init as RequestInit);
+    return handle(carryClientAddress(request, limited));
   };
 }

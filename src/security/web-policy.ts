@@ -58,7 +58,7 @@ export function preflightResponse(request: Request, cors: CorsSection): Response
   if (!origin || !method) return null;
   const allowOrigin = allowOriginValue(origin, allowedOriginsFor(pathnameOf(request.url), cors));
   if (!allowOrigin) {
-    return new ApiError({ status: 403, message: `Cross-origin requests from ${origin.slice(0, 200)} are not allowed on this route.`, code: 'cors_origin_not_allowed' }).toResponse();
+    return new ApiError({ status: 403, message: `Cross-origin requests from ${origin.slice(0, 200)} are not allowed on this route.`, code: 'cors_origin_not_allowed' }).toJsonResponse();
   }
   const headers = new Headers({
     'access-control-allow-origin': allowOrigin,

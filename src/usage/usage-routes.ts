@@ -2,6 +2,8 @@ import { Elysia, t } from 'elysia';
 import { invalidRequest } from '../openai/errors';
 import type { RecordStore } from '../storage/types';
 import { USAGE_COLLECTION, type UsageEntry } from './usage-recorder';
+import { Type } from '@sinclair/typebox';
+import { AnyObject, json, responses, shape } from '../http/openapi-responses';
 
 /** GET /v1/admin/usage: usage records oldest first, paged by `after` (the last id of a page). */
 export function usageRoutes(deps: { guard: (request: Request) => void; records: RecordStore }) {
@@ -17,7 +19,11 @@ export function usageRoutes(deps: { guard: (request: Request) => void; records: 
       },
       {
         query: t.Object({ limit: t.Optional(t.String()), after: t.Optional(t.String()) }),
-        detail: { tags: ['admin'], summary: 'Usage records per request (API key and account masked)' },
+        detail: {
+          tags: ['admin'],
+          summary: 'Usage records per request (API key and account masked)',
+          responses: responses(json(shape({ records: Type.Array(AnyObject), next: Type.Union([Type.String(), Type.Null()]) })), { errors: [400, 401, 429] }),
+        },
       },
     );
 }

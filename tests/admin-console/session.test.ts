@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
 import { APP_KEY, startHarness, type Harness } from '../helpers/gateway-harness';
-import { LoginThrottle } from '../../src/admin-console/session/login-throttle';
+import { FailureThrottle } from '../../src/security/failure-throttle';
 import { SessionStore } from '../../src/admin-console/session/session-store';
 import { openSqliteStorage } from '../../src/storage/sqlite/sqlite-storage';
 
@@ -77,19 +77,24 @@ describe('session store and throttle (injected clock)', () => {
     await storage.close();
   });
 
-  test('the throttle window ends and a success clears the record', () => {
-    let now = 0;
-    const throttle = new LoginThrottle(2, 1_000, () => now);
-    throttle.recordFailure('a');
-    expect(throttle.retryAfter('a')).toBe(0);
-    throttle.recordFailure('a');
-    expect(throttle.retryAfter('a')).toBe(1_000);
-    expect(throttle.retryAfter('b')).toBe(0);
-    now = 1_000;
-    expect(throttle.retryAfter('a')).toBe(0);
-    throttle.recordFailure('a');
-    throttle.recordSuccess('a');
-    throttle.recordFailure('a');
-    expect(throttle.retryAfter('a')).toBe(0);
+  test('the throttle window ends and a success clears the record, in the store too', async () => {
+    let now = 1_000_000;
+    const storage = openSqliteStorage({ path: ':memory:', clock: () => now });
+    const options = { scope: 'console', maxFailures: 2, windowMs: 1_000, records: storage.records, clock: () => now };
+    const throttle = new FailureThrottle(options);
+    await throttle.recordFailure('a');
+    expect(await throttle.retryAfter('a')).toBe(0);
+    await throttle.recordFailure('a');
+    expect(await throttle.retryAfter('a')).toBe(1_000);
+    expect(await throttle.retryAfter('b')).toBe(0);
+    // Another instance on the same store sees the same count.
+    expect(await new FailureThrottle(options).retryAfter('a')).toBe(1_000);
+    now += 1_000;
+    expect(await throttle.retryAfter('a')).toBe(0);
+    await throttle.recordFailure('a');
+    await throttle.recordSuccess('a');
+    await throttle.recordFailure('a');
+    expect(await throttle.retryAfter('a')).toBe(0);
+    await storage.close();
   });
 });

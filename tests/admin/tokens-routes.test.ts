@@ -1,5 +1,7 @@
 import { describe, expect, test } from 'bun:test';
 import { Elysia } from 'elysia';
+import { errorHandler } from '../../src/http/error-handler';
+import { silentLogger } from '../../src/logging/logger';
 import { tokensRoutes } from '../../src/admin/tokens-routes';
 import type { DeepPartial } from '../../src/config/objects';
 import type { Config } from '../../src/config/schema';
@@ -29,7 +31,11 @@ async function makeApp(
     },
   });
   await pool.load();
-  const app = new Elysia().get('/not-admin', () => 'open').use(tokensRoutes({ pool, storage, config: () => config }));
+  // As the app composes it: the error handler renders ApiErrors as JSON.
+  const app: Elysia = new Elysia()
+    .use(errorHandler({ logger: silentLogger, routes: () => app.routes }))
+    .get('/not-admin', () => 'open')
+    .use(tokensRoutes({ pool, storage, config: () => config })) as unknown as Elysia;
   const call = async (method: string, path: string, body?: unknown, authorization: string | null = ADMIN) => {
     const headers: Record<string, string> = { 'content-type': 'application/json' };
     if (authorization !== null) headers.authorization = authorization;
@@ -182,9 +188,11 @@ describe('POST /v1/admin/tokens (replace the set)', () => {
     expect((await call('POST', '/v1/admin/tokens', exported)).body.summary).toEqual({ added: 0, updated: 0, removed: 0, invalid: 0 });
   });
 
-  test('the last token can be deleted', async () => {
+  test('the last token can be deleted, with ?confirm=replace_all (a bare {} is refused)', async () => {
     const { call, storage } = await makeApp([{ token: 'only', pool: 'ssoBasic' }]);
-    expect((await call('POST', '/v1/admin/tokens', {})).body.summary).toEqual({ added: 0, updated: 0, removed: 1, invalid: 0 });
+    expect((await call('POST', '/v1/admin/tokens', {})).status).toBe(409);
+    expect(await storage.accounts.count()).toBe(1);
+    expect((await call('POST', '/v1/admin/tokens?confirm=replace_all', {})).body.summary).toEqual({ added: 0, updated: 0, removed: 1, invalid: 0 });
     expect(await storage.accounts.count()).toBe(0);
   });
 

@@ -181,6 +181,12 @@ test('the admin console files are embedded in the binary and served from it', as
       const response = await fetch(`${server.url}${name === 'index.html' ? '/playground' : `/playground/assets/${name}`}`);
       expect(await response.text()).toBe(source);
     }
+    // /docs and its Swagger UI bundle come from the binary too (no CDN).
+    for (const [url, file] of [['/docs', 'public/docs/index.html'], ['/docs/assets/docs.js', 'public/docs/docs.js'], ['/docs/assets/swagger-ui-bundle.js', 'node_modules/swagger-ui-dist/swagger-ui-bundle.js']] as const) {
+      const response = await fetch(`${server.url}${url}`);
+      expect(response.status).toBe(200);
+      expect(await response.text()).toBe(readFileSync(file, 'utf8'));
+    }
   } finally {
     await server.stop();
   }

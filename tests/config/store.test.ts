@@ -73,13 +73,19 @@ describe('ConfigStore.update', () => {
     expect(parse(await readFile(join(dataDir, 'config.toml'), 'utf8'))).toEqual({ app: { app_key: 'changed' } });
   });
 
-  test('an env-overridden key keeps its env value after an update; the file records the edit', async () => {
+  test('an env-overridden key keeps its env value: an admin change is refused naming the variable, others leave it out', async () => {
     const dataDir = await freshDirectory();
     const store = await loadConfig({ dataDir, env: { GROK2API_CHAT_TIMEOUT: '15' } });
+    const refused = await store.update({ chat: { timeout: 99, concurrent: 7 } }, { origin: 'admin' }).catch((error) => error);
+    expect(refused.message).toContain('GROK2API_CHAT_TIMEOUT');
+    expect(store.get().chat.concurrent).toBe(50);
     const after = await store.update({ chat: { timeout: 99, concurrent: 7 } });
     expect(after.chat.timeout).toBe(15);
     expect(after.chat.concurrent).toBe(7);
-    expect(parse(await readFile(join(dataDir, 'config.toml'), 'utf8'))).toEqual({ chat: { timeout: 99, concurrent: 7 } });
+    expect(parse(await readFile(join(dataDir, 'config.toml'), 'utf8'))).toEqual({ chat: { concurrent: 7 } });
+    expect(store.sources()['chat.timeout']).toEqual({ source: 'environment', variable: 'GROK2API_CHAT_TIMEOUT' });
+    expect(store.sources()['chat.concurrent']).toEqual({ source: 'file' });
+    expect(store.sources()['image.timeout']).toEqual({ source: 'default' });
   });
 
   test('concurrent updates both land', async () => {

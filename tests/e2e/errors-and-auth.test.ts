@@ -99,7 +99,7 @@ describe('bad input gets a precise 400', () => {
 
   test('a data-URI attachment is uploaded with the serving account and attached', async () => {
     harness.simulator.reset();
-    const png = Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex').toString('base64');
+    const png = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg=='; // a whole 1×1 PNG: a truncated one is refused
     const completion = await harness.client.chat.completions.create({
       model: 'grok-4.1-fast',
       messages: [{ role: 'user', content: [{ type: 'text', text: 'Describe' }, { type: 'image_url', image_url: { url: `data:image/png;base64,${png}` } }] }],

@@ -144,8 +144,10 @@ describe('attachments', () => {
   test('data URIs decode; non-base64 ones are refused', async () => {
     expect(decodeDataUri('data:image/png;base64,aGVsbG8=')).toEqual({ mimeType: 'image/png', bytes: new Uint8Array(Buffer.from('hello')) });
     expect(decodeDataUri('data:text/plain,hello')).toBeNull();
-    const loaded = await loadAttachment({ kind: 'image', source: 'data:image/png;base64,aGVsbG8=' }, { maxBytes: 10, timeoutMs: 1000 });
-    expect(loaded).toMatchObject({ name: 'file.png', mimeType: 'image/png' });
+    const loaded = await loadAttachment({ kind: 'file', source: 'data:text/plain;base64,aGVsbG8=' }, { maxBytes: 10, timeoutMs: 1000 });
+    expect(loaded).toMatchObject({ name: 'file.txt', mimeType: 'text/plain' });
+    // Bytes labelled image/png must be one (tests/security/11-attachments.test.ts).
+    await expect(loadAttachment({ kind: 'image', source: 'data:image/png;base64,aGVsbG8=' }, { maxBytes: 10, timeoutMs: 1000 })).rejects.toThrow('not a PNG');
     await expect(loadAttachment({ kind: 'image', source: 'data:image/png;base64,aGVsbG8=' }, { maxBytes: 2, timeoutMs: 1000 })).rejects.toThrow('larger than');
   });
 });

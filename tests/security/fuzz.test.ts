@@ -30,7 +30,9 @@ describe('fuzz every documented route', () => {
     harness = await startHarness({
       // Upstream quotas large enough that long runs never starve (a starved pool answers 503 by design).
       accounts: [{ token: 'fuzz-basic', tier: 'basic', quotas: PLENTY }, { token: 'fuzz-super', tier: 'super', quotas: PLENTY }],
-      env: { GROK2API_LIMITS_MAX_BODY_MB: '1' },
+      // Each input comes from its own address (X-Forwarded-For from a trusted proxy), so the wrong
+      // keys the fuzzer sends do not throttle the rest of the run (tests/security/03-04-auth-throttles.test.ts).
+      env: { GROK2API_LIMITS_MAX_BODY_MB: '1', GROK2API_APP_TRUSTED_PROXIES: '127.0.0.1' },
     });
     const config = await (await harness.admin('/v1/admin/config?reveal=true')).json();
     // Full tokens (export), so the set can be put back even after the fuzz deleted accounts.
@@ -42,7 +44,7 @@ describe('fuzz every documented route', () => {
   /** Admin inputs that succeeded may have changed the accounts or the config: put them back. */
   async function restore(): Promise<void> {
     expect((await harness.admin('/v1/admin/config', { method: 'POST', body: JSON.stringify(snapshot.config) })).status).toBe(200);
-    expect((await harness.admin('/v1/admin/tokens', { method: 'POST', body: JSON.stringify(snapshot.tokens) })).status).toBe(200);
+    expect((await harness.admin('/v1/admin/tokens?confirm=replace_all', { method: 'POST', body: JSON.stringify(snapshot.tokens) })).status).toBe(200);
   }
 
   test(`${INPUTS} inputs (seed ${SEED}): no 5xx, error envelopes, /health answers`, async () => {
@@ -59,7 +61,9 @@ describe('fuzz every documented route', () => {
       const where = `#${index} ${input.kind} ${input.method} ${input.path.slice(0, 120)}`;
       let response: Response;
       try {
-        response = await fetch(`${harness.server.url}${input.path}`, { method: input.method, headers: input.headers, body: input.body, signal: AbortSignal.timeout(30_000) });
+        const headers = new Headers(input.headers);
+        headers.set('x-forwarded-for', `198.18.${(index >> 8) & 255}.${index & 255}`);
+        response = await fetch(`${harness.server.url}${input.path}`, { method: input.method, headers, body: input.body, signal: AbortSignal.timeout(30_000) });
       } catch (error) {
         failures.push(`${where}: request failed: ${(error as Error).message}`);
         return;

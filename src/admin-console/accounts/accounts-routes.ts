@@ -8,6 +8,8 @@ import type { AccountIds } from './account-ids';
 import { matchingTokens, queryAccounts } from './account-query';
 import { toConsoleAccount } from './console-account';
 import { JobFilter } from '../jobs/batch-job';
+import { Type, type TSchema } from '@sinclair/typebox';
+import { ADMIN_ERRORS, AnyObject, eventStream, json, responses, shape } from '../../http/openapi-responses';
 
 /**
  * The console's accounts API: one page of a filtered, sorted table with per-status counts, and
@@ -23,7 +25,12 @@ export interface AccountsRoutesDependencies {
 }
 
 const MAX_PAGE = 500;
-const detail = (summary: string, description?: string) => ({ tags: ['admin'], summary, description });
+const detail = (summary: string, description?: string, answer: TSchema = AnyObject, content = json(answer)) => ({
+  tags: ['admin'],
+  summary,
+  description,
+  responses: responses(content, { errors: ADMIN_ERRORS }),
+});
 const Status = t.Union([t.Literal('active'), t.Literal('cooling'), t.Literal('expired'), t.Literal('disabled')]);
 
 const PageQuery = t.Object({
@@ -93,7 +100,7 @@ export function accountsRoutes(deps: AccountsRoutesDependencies) {
         set.headers['cache-control'] = 'no-store';
         return { token: await tokenOf(params.id) };
       },
-      { detail: detail('Reveal one full token (copy button)') },
+      { detail: detail('Reveal one full token (copy button)', undefined, Type.Object({ token: Type.String() })) },
     )
     .patch(
       '/accounts/:id',
@@ -139,7 +146,7 @@ export function accountsRoutes(deps: AccountsRoutesDependencies) {
         const token = await tokenOf(params.id);
         return { removed: await deps.pool.remove([token]) };
       },
-      { detail: detail('Delete one account') },
+      { detail: detail('Delete one account', undefined, shape({ removed: Type.Integer() })) },
     )
     .post(
       '/accounts/export',

@@ -1,6 +1,9 @@
 import { Elysia } from 'elysia';
 import { SECRET_KEYS } from '../../admin/config-routes';
 import { ConfigSchema } from '../../config/schema';
+import type { KeySource } from '../../config/store';
+import { Type } from '@sinclair/typebox';
+import { AnyObject, json, responses, shape } from '../../http/openapi-responses';
 
 /**
  * What the console's config page needs to draw a form: every section and key with its JSON
@@ -14,7 +17,15 @@ const GOVERNED = {
   'proxy.enabled': { managed: ['cf_cookies', 'cf_clearance', 'user_agent', 'browser'], needs: ['flaresolverr_url', 'refresh_interval', 'timeout'] },
 };
 
-export function configFormRoutes(guard: (request: Request) => void) {
+const ConfigForm = shape({
+  sections: Type.Array(shape({ name: Type.String(), keys: Type.Array(AnyObject) })),
+  governed: AnyObject,
+  sources: AnyObject,
+});
+
+type Sources = () => Record<string, KeySource>;
+
+export function configFormRoutes(guard: (request: Request) => void, sources: Sources = () => ({})) {
   const sections = Object.entries(ConfigSchema.properties).map(([name, schema]) => ({
     name,
     keys: Object.entries((schema as { properties: Record<string, unknown> }).properties).map(([key, keySchema]) => ({
@@ -25,7 +36,12 @@ export function configFormRoutes(guard: (request: Request) => void) {
   }));
   return new Elysia({ name: 'admin-console-config-form', prefix: '/v1/admin/console' })
     .onTransform(({ request }) => guard(request))
-    .get('/config-form', () => ({ sections, governed: GOVERNED }), {
-      detail: { tags: ['admin'], summary: 'The config form: every key with its schema and description, secrets and governed keys' },
+    // source per key: an environment key is shown read-only with its variable (the API refuses changes to it).
+    .get('/config-form', () => ({ sections, governed: GOVERNED, sources: sources() }), {
+      detail: {
+        tags: ['admin'],
+        summary: 'The config form: every key with its schema and description, secrets and governed keys',
+        responses: responses(json(ConfigForm), { errors: [401, 429] }),
+      },
     });
 }

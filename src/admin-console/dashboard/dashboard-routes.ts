@@ -5,6 +5,8 @@ import type { RecordStore } from '../../storage/types';
 import type { ClientKeyStore } from '../../client-keys/client-key-store';
 import { poolHistory, recordPoolSnapshot } from './pool-history';
 import { summariseUsage } from './usage-summary';
+import { Type } from '@sinclair/typebox';
+import { AnyObject, json, responses, shape } from '../../http/openapi-responses';
 
 /** GET /v1/admin/console/dashboard: request charts from the usage records, pool health now and over time, quota by pool, top keys. */
 
@@ -43,6 +45,11 @@ export function dashboardRoutes(deps: DashboardDependencies) {
           }),
         };
       },
-      { query: t.Object({ hours: t.Optional(t.String()) }), detail: { tags: ['admin'], summary: 'Dashboard data: requests, failures and latency over time by model and outcome; pool health; quota by pool; top API keys' } },
+      { query: t.Object({ hours: t.Optional(t.String()) }), detail: {
+          tags: ['admin'],
+          summary: 'Dashboard data: requests, failures and latency over time by model and outcome; pool health; quota by pool; top API keys',
+          responses: responses(json(shape({ usage: AnyObject })), { errors: [400, 401, 429] }),
+        },
+      },
     );
 }

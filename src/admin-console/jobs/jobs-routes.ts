@@ -4,6 +4,8 @@ import { BATCH_ACTIONS, isStalled, JobFilter, TERMINAL, type BatchAction, type B
 import type { JobRunner } from './job-runner';
 import type { JobStore } from './job-store';
 import { startJob } from './start-job';
+import { Type, type TSchema } from '@sinclair/typebox';
+import { ADMIN_ERRORS, AnyObject, eventStream, json, responses, shape } from '../../http/openapi-responses';
 
 /**
  * Batch jobs over accounts. Creating one starts it on this instance; reading, listing, cancelling
@@ -20,7 +22,12 @@ export interface JobsRoutesDependencies {
   pollMs?: number;
 }
 
-const detail = (summary: string, description?: string) => ({ tags: ['admin'], summary, description });
+const detail = (summary: string, description?: string, answer: TSchema = AnyObject, content = json(answer)) => ({
+  tags: ['admin'],
+  summary,
+  description,
+  responses: responses(content, { errors: ADMIN_ERRORS }),
+});
 
 export function jobsRoutes(deps: JobsRoutesDependencies) {
   const clock = deps.clock ?? Date.now;
@@ -59,7 +66,9 @@ export function jobsRoutes(deps: JobsRoutesDependencies) {
         detail: detail('Start a batch job', 'Runs on this instance in the background; progress is kept in storage.'),
       },
     )
-    .get('/jobs', async () => ({ jobs: (await deps.jobs.recent(20)).map(view) }), { detail: detail('Recent batch jobs (any instance)') })
+    .get('/jobs', async () => ({ jobs: (await deps.jobs.recent(20)).map(view) }), {
+      detail: detail('Recent batch jobs (any instance)', undefined, shape({ jobs: Type.Array(AnyObject) })),
+    })
     .get('/jobs/:id', async ({ params }) => view(await load(params.id)), { detail: detail('One batch job') })
     .post(
       '/jobs/:id/cancel',
@@ -96,6 +105,13 @@ export function jobsRoutes(deps: JobsRoutesDependencies) {
         });
         return new Response(stream, { headers: { 'content-type': 'text/event-stream', 'cache-control': 'no-store' } });
       },
-      { detail: detail('Progress of a batch job as server-sent events', 'Emits `progress` events with the job until it ends, then `end`.') },
+      {
+        detail: detail(
+          'Progress of a batch job as server-sent events',
+          'Emits `progress` events with the job until it ends, then `end`.',
+          undefined,
+          eventStream('progress events, then end'),
+        ),
+      },
     );
 }

@@ -2,6 +2,10 @@ import { Elysia, t } from 'elysia';
 import type { CachedFile, MediaCache } from '../../media/media-cache';
 import type { MediaKind } from '../../media/media-type';
 import { invalidRequest } from '../../openai/errors';
+import { Type } from '@sinclair/typebox';
+import { ADMIN_ERRORS, AnyObject, json, responses, shape } from '../../http/openapi-responses';
+
+const removedResponses = responses(json(Type.Object({ removed: Type.Integer() })), { errors: ADMIN_ERRORS });
 
 /**
  * The console's media page: the local cache of generated images and videos (DATA_DIR/tmp) with
@@ -46,7 +50,11 @@ export function mediaAdminRoutes(deps: { guard: (request: Request) => void; cach
       },
       {
         query: t.Object({ kind: t.Optional(t.String()), offset: t.Optional(t.String()), limit: t.Optional(t.String()) }),
-        detail: { tags: ['admin'], summary: 'Cached media: counts and sizes, a page of files newest first' },
+        detail: {
+          tags: ['admin'],
+          summary: 'Cached media: counts and sizes, a page of files newest first',
+          responses: responses(json(shape({ items: Type.Array(AnyObject) })), { errors: [400, 401, 429] }),
+        },
       },
     )
     .post(
@@ -56,7 +64,10 @@ export function mediaAdminRoutes(deps: { guard: (request: Request) => void; cach
         for (const name of body.names) if (await remove(body.kind, name)) removed += 1;
         return { removed };
       },
-      { body: t.Object({ kind: Kind, names: t.Array(t.String({ maxLength: 256 }), { minItems: 1, maxItems: 1000 }) }, { additionalProperties: false }), detail: { tags: ['admin'], summary: 'Delete cached files by name' } },
+      {
+        body: t.Object({ kind: Kind, names: t.Array(t.String({ maxLength: 256 }), { minItems: 1, maxItems: 1000 }) }, { additionalProperties: false }),
+        detail: { tags: ['admin'], summary: 'Delete cached files by name', responses: removedResponses },
+      },
     )
     .post(
       '/media/clear',
@@ -68,6 +79,9 @@ export function mediaAdminRoutes(deps: { guard: (request: Request) => void; cach
         }
         return { removed };
       },
-      { body: t.Object({ kind: t.Optional(Kind) }, { additionalProperties: false }), detail: { tags: ['admin'], summary: 'Delete every cached file (of one kind, or both)' } },
+      {
+        body: t.Object({ kind: t.Optional(Kind) }, { additionalProperties: false }),
+        detail: { tags: ['admin'], summary: 'Delete every cached file (of one kind, or both)', responses: removedResponses },
+      },
     );
 }

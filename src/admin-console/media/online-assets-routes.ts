@@ -5,6 +5,8 @@ import type { AccountStore } from '../../storage/types';
 import { UpstreamError } from '../../upstream/errors';
 import type { AccountIds } from '../accounts/account-ids';
 import type { AccountUpstream } from '../accounts/account-upstream';
+import { Type } from '@sinclair/typebox';
+import { ADMIN_ERRORS, json, responses, shape } from '../../http/openapi-responses';
 
 /**
  * One account's files stored on grok.com (§11.3–11.4), for the media page: how many there are.
@@ -18,7 +20,11 @@ export interface OnlineAssetsRoutesDependencies {
   upstream?: AccountUpstream;
 }
 
-const detail = (summary: string) => ({ tags: ['admin'], summary });
+const detail = (summary: string) => ({
+  tags: ['admin'],
+  summary,
+  responses: responses(json(shape({ id: Type.String(), count: Type.Integer() })), { errors: ADMIN_ERRORS }),
+});
 
 export function onlineAssetsRoutes(deps: OnlineAssetsRoutesDependencies) {
   return new Elysia({ name: 'admin-console-online-assets', prefix: '/v1/admin/console' })

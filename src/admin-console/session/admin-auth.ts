@@ -73,6 +73,13 @@ export class AdminAuth {
     return 'bearer';
   }
 
+  /** Whether the request carries a live console session cookie (any method; no CSRF check). */
+  async signedIn(request: Request): Promise<boolean> {
+    const cookie = readCookie(request.headers.get('cookie'), SESSION_COOKIE);
+    if (!cookie || this.appKey().trim() === '') return false;
+    return (await this.sessions.find(cookie, this.appKey())) !== null;
+  }
+
   /** The guard the admin route plugins take. */
   readonly guard = (request: Request): void => {
     this.check(request);

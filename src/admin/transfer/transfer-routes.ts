@@ -7,6 +7,8 @@ import { ACCOUNT_STATUSES, BASIC_POOL, type Account, type AccountStatus, type St
 import { exportAccounts } from './export-accounts';
 import { importAccounts } from './import-accounts';
 import { detectFormat, IMPORT_FORMATS, ImportFormatError, parseImport, type ImportFormat } from './parse-import';
+import { Type } from '@sinclair/typebox';
+import { ADMIN_ERRORS, AnyObject, json, responses, shape, Success, text } from '../../http/openapi-responses';
 
 /**
  * Bulk import and export of accounts, and a listing that never shows a whole token. The listing
@@ -41,6 +43,9 @@ function maskedAccount(account: Account) {
   return { id: accountId(token), token: maskSecret(token), ...rest };
 }
 
+const ImportSummary = Success({ format: Type.String(), added: Type.Integer(), repeated: Type.Integer(), invalid: Type.Integer() });
+const AccountPage = shape({ total: Type.Integer(), accounts: Type.Array(AnyObject), next: Type.Union([Type.String(), Type.Null()]) });
+
 export function transferRoutes(deps: TransferRoutesDependencies) {
   return new Elysia({ name: 'admin-transfer', prefix: '/v1/admin' })
     // Transform runs before body validation, so an unauthenticated caller learns nothing about bodies.
@@ -59,7 +64,14 @@ export function transferRoutes(deps: TransferRoutesDependencies) {
         const summary = await importAccounts(parsed.accounts, deps);
         return { status: 'success', format, ...summary, repeated: parsed.repeated, invalid: parsed.invalid };
       },
-      { body: ImportBody, detail: { tags: ['admin'], summary: 'Import accounts (TXT, JSON, JSONL, token.json); repeats and existing tokens are merged' } },
+      {
+        body: ImportBody,
+        detail: {
+          tags: ['admin'],
+          summary: 'Import accounts (TXT, JSON, JSONL, token.json); repeats and existing tokens are merged',
+          responses: responses(json(ImportSummary), { errors: ADMIN_ERRORS }),
+        },
+      },
     )
     .get(
       '/tokens/export',
@@ -72,7 +84,17 @@ export function transferRoutes(deps: TransferRoutesDependencies) {
         set.headers['cache-control'] = 'no-store';
         return file.body;
       },
-      { query: t.Object({ format: t.Optional(t.String()) }), detail: { tags: ['admin'], summary: 'Export every account with full tokens' } },
+      {
+        query: t.Object({ format: t.Optional(t.String()) }),
+        detail: {
+          tags: ['admin'],
+          summary: 'Export every account with full tokens',
+          responses: responses(
+            { ...json(AnyObject), ...text('text/plain', 'txt: one token per line'), ...text('application/x-ndjson', 'jsonl: one account per line') },
+            { errors: [400, 401, 429] },
+          ),
+        },
+      },
     )
     .get(
       '/accounts',
@@ -90,7 +112,11 @@ export function transferRoutes(deps: TransferRoutesDependencies) {
       },
       {
         query: t.Object({ pool: t.Optional(t.String()), status: t.Optional(t.String()), limit: t.Optional(t.String()), after: t.Optional(t.String()) }),
-        detail: { tags: ['admin'], summary: 'Accounts with masked tokens, paged' },
+        detail: {
+          tags: ['admin'],
+          summary: 'Accounts with masked tokens, paged',
+          responses: responses(json(AccountPage), { errors: [400, 401, 429] }),
+        },
       },
     );
 }

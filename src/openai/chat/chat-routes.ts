@@ -20,6 +20,8 @@ import type { MediaServices } from '../../media/media-feature';
 import { startMediaChatAnswer } from '../../media/media-chat';
 import type { AnswerSource } from '../../conversation/answer-source';
 import type { ReasoningOutput } from './reasoning-visibility';
+import { Type } from '@sinclair/typebox';
+import { AnyObject, CLIENT_ERRORS, eventStream, json, responses, shape } from '../../http/openapi-responses';
 
 export interface ChatDependencies extends TurnDependencies {
   /** Throws an ApiError unless the request carries a valid API key. */
@@ -31,6 +33,15 @@ export interface ChatDependencies extends TurnDependencies {
 }
 
 const completionId = () => `chatcmpl-${randomBytes(12).toString('hex')}`;
+
+export const ChatCompletionAnswer = shape({
+  id: Type.String(),
+  object: Type.Literal('chat.completion'),
+  created: Type.Integer(),
+  model: Type.String(),
+  choices: Type.Array(shape({ index: Type.Integer(), message: shape({ role: Type.String(), content: Type.Union([Type.String(), Type.Null()]) }), finish_reason: Type.Union([Type.String(), Type.Null()]) })),
+  usage: AnyObject,
+});
 
 /** Chat completions: a thin adapter from OpenAI's chat body onto the conversation core. */
 export function chatRoutes(deps: ChatDependencies) {
@@ -120,7 +131,11 @@ export function chatRoutes(deps: ChatDependencies) {
     },
     {
       body: ChatCompletionRequestSchema,
-      detail: { tags: ['openai'], summary: 'Create a chat completion (streaming or not)' },
+      detail: {
+        tags: ['openai'],
+        summary: 'Create a chat completion (streaming or not)',
+        responses: responses({ ...json(ChatCompletionAnswer), ...eventStream('stream: true — chat.completion.chunk events, then [DONE]') }, { errors: CLIENT_ERRORS }),
+      },
     },
   );
 }

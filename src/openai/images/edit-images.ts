@@ -1,5 +1,5 @@
 import { AttachmentError, loadAttachment, type LoadedAttachment } from '../../media/attachment-loader';
-import { oversizedImageMessage } from '../../media/image-dimensions';
+import { imageProblem } from '../../media/image-dimensions';
 import { sniffMediaType } from '../../media/media-type';
 import { invalidRequest } from '../errors';
 
@@ -18,8 +18,8 @@ function checked(name: string, bytes: Uint8Array, param: string, maxImagePixels?
   if (!mimeType || !ACCEPTED.has(mimeType)) {
     throw invalidRequest(`The image '${name}' is not a PNG, JPEG or WebP file. Supported: png, jpg, webp.`, param, 'invalid_image_type');
   }
-  const oversized = oversizedImageMessage(bytes, maxImagePixels);
-  if (oversized) throw invalidRequest(oversized, param, 'image_too_large');
+  const problem = imageProblem(bytes, maxImagePixels);
+  if (problem) throw invalidRequest(`The image '${name}': ${problem.message}`, param, problem.code);
   return { name, mimeType, bytes };
 }
 

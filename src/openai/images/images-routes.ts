@@ -10,6 +10,9 @@ import { imagesFromForm, imagesFromJson } from './edit-images';
 import { EDIT_MODEL, GENERATION_MODELS, readImageOptions, type ImageOptions } from './image-request';
 import { streamImages } from './image-stream';
 import { ZERO_IMAGE_USAGE } from './image-usage';
+import { Type } from '@sinclair/typebox';
+import { CLIENT_ERRORS, eventStream, json, responses, shape } from '../../http/openapi-responses';
+import { ImageEditBody, ImageGenerationBody, jsonOrMultipart } from '../media-request-docs';
 
 export interface ImagesDependencies extends ImageDependencies {
   guard: (request: Request) => void;
@@ -39,6 +42,8 @@ async function readBody(request: Request): Promise<Body> {
   return { kind: 'json', fields: parsed as Record<string, unknown> };
 }
 
+const ImagesAnswer = shape({ created: Type.Integer(), data: Type.Array(shape({ url: Type.Optional(Type.String()), b64_json: Type.Optional(Type.String()) })) });
+
 export function imagesRoutes(deps: ImagesDependencies) {
   const run = async (request: Request, options: ImageOptions, editImages: LoadedAttachment[] | undefined) => {
     const config = deps.config();
@@ -62,7 +67,15 @@ export function imagesRoutes(deps: ImagesDependencies) {
         const body = await readBody(request);
         return run(request, readImageOptions(body.fields, deps.config(), GENERATION_MODELS, GENERATION_MODELS[0]!), undefined);
       },
-      { parse: 'none', detail: { tags: ['openai'], summary: 'Generate images (grok-imagine-1.0)' } },
+      {
+        parse: 'none',
+        detail: {
+          tags: ['openai'],
+          summary: 'Generate images (grok-imagine-1.0)',
+          requestBody: jsonOrMultipart(ImageGenerationBody),
+          responses: responses({ ...json(ImagesAnswer), ...eventStream('stream: true — image_generation.partial_image and .completed events') }, { errors: CLIENT_ERRORS }),
+        },
+      },
     )
     .post(
       '/v1/images/edits',
@@ -76,6 +89,14 @@ export function imagesRoutes(deps: ImagesDependencies) {
             : await imagesFromJson(body.fields, { fetch: deps.fetch, timeoutMs: deps.config().asset.download_timeout * 1000, signal: request.signal, maxImagePixels: deps.config().limits.max_image_pixels });
         return run(request, options, images);
       },
-      { parse: 'none', detail: { tags: ['openai'], summary: 'Edit images (grok-imagine-1.0-edit), multipart or JSON' } },
+      {
+        parse: 'none',
+        detail: {
+          tags: ['openai'],
+          summary: 'Edit images (grok-imagine-1.0-edit), multipart or JSON',
+          requestBody: jsonOrMultipart(ImageEditBody),
+          responses: responses({ ...json(ImagesAnswer), ...eventStream('stream: true — image_edit.partial_image and .completed events') }, { errors: CLIENT_ERRORS }),
+        },
+      },
     );
 }

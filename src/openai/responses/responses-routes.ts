@@ -16,6 +16,10 @@ import { ResponseOutput } from './response-output';
 import { assistantTurn, ResponseStore } from './response-store';
 import { ResponsesStreamEncoder } from './stream-encoder';
 import { conversationInput, type ReferencedItems } from './to-conversation';
+import { Type } from '@sinclair/typebox';
+import { CLIENT_ERRORS, eventStream, json, responses, shape } from '../../http/openapi-responses';
+
+const ResponseAnswer = shape({ id: Type.String(), object: Type.Literal('response'), status: Type.String(), output: Type.Array(Type.Object({}, { additionalProperties: true })) });
 
 export interface ResponsesDependencies {
   conversations: ConversationRunner;
@@ -108,7 +112,14 @@ export function responsesRoutes(deps: ResponsesDependencies) {
         await save(response);
         return response;
       },
-      { body: ResponsesRequestSchema, detail: { tags: ['openai'], summary: 'Create a model response (streaming or not)' } },
+      {
+        body: ResponsesRequestSchema,
+        detail: {
+          tags: ['openai'],
+          summary: 'Create a model response (streaming or not)',
+          responses: responses({ ...json(ResponseAnswer), ...eventStream('stream: true — response.* events') }, { errors: CLIENT_ERRORS }),
+        },
+      },
     )
     .get(
       '/v1/responses/:id',
@@ -118,7 +129,7 @@ export function responsesRoutes(deps: ResponsesDependencies) {
         if (!stored) throw notFound(params.id);
         return stored.response;
       },
-      { params: t.Object({ id: t.String() }), detail: { tags: ['openai'], summary: 'Retrieve a stored response' } },
+      { params: t.Object({ id: t.String() }), detail: { tags: ['openai'], summary: 'Retrieve a stored response', responses: responses(json(ResponseAnswer), { errors: [401, 404, 429] }) } },
     )
     .get(
       '/v1/responses/:id/input_items',
@@ -146,6 +157,13 @@ export function responsesRoutes(deps: ResponsesDependencies) {
         if (!(await store.delete(params.id))) throw notFound(params.id);
         return { id: params.id, object: 'response', deleted: true };
       },
-      { params: t.Object({ id: t.String() }), detail: { tags: ['openai'], summary: 'Delete a stored response' } },
+      {
+        params: t.Object({ id: t.String() }),
+        detail: {
+          tags: ['openai'],
+          summary: 'Delete a stored response',
+          responses: responses(json(shape({ id: Type.String(), object: Type.Literal('response'), deleted: Type.Boolean() })), { errors: [401, 404, 429] }),
+        },
+      },
     );
 }

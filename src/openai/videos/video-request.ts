@@ -1,7 +1,7 @@
 import type { Config } from '../../config/schema';
 import type { LoadedAttachment } from '../../media/attachment-loader';
 import { AttachmentError, loadAttachment } from '../../media/attachment-loader';
-import { oversizedImageMessage } from '../../media/image-dimensions';
+import { imageProblem } from '../../media/image-dimensions';
 import { aspectRatioOf, ASPECT_RATIOS, IMAGE_SIZES } from '../../media/images/image-sizes';
 import { sniffMediaType } from '../../media/media-type';
 import { PRESET_MODES } from '../../upstream/grok/video-calls';
@@ -111,8 +111,8 @@ export async function readReference(fields: Record<string, unknown>, form: FormD
   if (upload && typeof upload !== 'string') {
     if (upload.size > MAX_REFERENCE_BYTES) throw invalidRequest('input_reference is larger than 20 MB.', 'input_reference', 'file_too_large');
     const bytes = new Uint8Array(await upload.arrayBuffer());
-    const oversized = oversizedImageMessage(bytes, options.config.limits.max_image_pixels);
-    if (oversized) throw invalidRequest(oversized, 'input_reference', 'image_too_large');
+    const problem = imageProblem(bytes, options.config.limits.max_image_pixels);
+    if (problem) throw invalidRequest(`input_reference: ${problem.message}`, 'input_reference', problem.code);
     return checkedImage({ name: upload.name || 'reference', mimeType: upload.type, bytes }, 'input_reference');
   }
   if (!form && fields.input_reference !== undefined) throw invalidRequest('input_reference must be uploaded as a multipart/form-data file; use image_reference for URLs.', 'input_reference', 'invalid_reference');
@@ -133,7 +133,7 @@ export async function readReference(fields: Record<string, unknown>, form: FormD
     const file = await loadAttachment({ kind: 'image', source }, { maxBytes: MAX_REFERENCE_BYTES, timeoutMs: options.config.asset.download_timeout * 1000, fetch: options.fetch, signal: options.signal, maxImagePixels: options.config.limits.max_image_pixels });
     return checkedImage(file, param);
   } catch (error) {
-    if (error instanceof AttachmentError) throw invalidRequest(error.message, param, 'invalid_reference');
+    if (error instanceof AttachmentError) throw invalidRequest(error.message, param, error.code ?? 'invalid_reference');
     throw error;
   }
 }

@@ -7,6 +7,9 @@ import type { VideoService } from '../../media/videos/video-service';
 import type { Config } from '../../config/schema';
 import { ApiError, invalidRequest } from '../errors';
 import { readReference, readVideoOptions, VIDEO_MODEL } from './video-request';
+import { Type } from '@sinclair/typebox';
+import { binary, CLIENT_ERRORS, json, responses, shape } from '../../http/openapi-responses';
+import { jsonOrMultipart, VideoBody } from '../media-request-docs';
 
 /**
  * OpenAI's videos API over Grok video generation: POST /v1/videos answers at once with a job
@@ -54,6 +57,8 @@ export function jobFailure(job: VideoJob): ApiError {
   return new ApiError({ status: 502, message: job.error?.message ?? 'Video generation failed.', code, type: 'server_error' });
 }
 
+const VideoJobAnswer = shape({ id: Type.String(), object: Type.String(), status: Type.String(), progress: Type.Optional(Type.Number()) });
+
 export function videosRoutes(deps: VideosDependencies) {
   const find = async (id: string) => {
     const job = await deps.jobs.get(id);
@@ -80,7 +85,15 @@ export function videosRoutes(deps: VideosDependencies) {
         if (finished.status === 'failed') throw jobFailure(finished);
         return publicVideo(finished);
       },
-      { parse: 'none', detail: { tags: ['openai'], summary: 'Create a video job (returns at once; `wait: true` blocks until done)' } },
+      {
+        parse: 'none',
+        detail: {
+          tags: ['openai'],
+          summary: 'Create a video job (returns at once; `wait: true` blocks until done)',
+          requestBody: jsonOrMultipart(VideoBody),
+          responses: responses(json(VideoJobAnswer), { errors: CLIENT_ERRORS }),
+        },
+      },
     )
     .get(
       '/v1/videos/:id',
@@ -88,7 +101,7 @@ export function videosRoutes(deps: VideosDependencies) {
         deps.guard(request);
         return publicVideo(await find(params.id));
       },
-      { detail: { tags: ['openai'], summary: 'A video job: status, progress, result link' } },
+      { detail: { tags: ['openai'], summary: 'A video job: status, progress, result link', responses: responses(json(VideoJobAnswer), { errors: [401, 404, 429] }) } },
     )
     .get(
       '/v1/videos/:id/content',
@@ -100,6 +113,12 @@ export function videosRoutes(deps: VideosDependencies) {
         }
         return serveCachedFile(deps.cache, 'video', job.file_name, request);
       },
-      { detail: { tags: ['openai'], summary: 'The finished video file (Range supported)' } },
+      {
+        detail: {
+          tags: ['openai'],
+          summary: 'The finished video file (Range supported)',
+          responses: { ...responses(binary('video/mp4', 'The video'), { errors: [401, 404, 409, 416, 429] }), 206: { description: 'A byte range', content: binary('video/mp4', 'Part of the video') } },
+        },
+      },
     );
 }

@@ -1,5 +1,5 @@
 import { Database } from 'bun:sqlite';
-import { mkdirSync } from 'node:fs';
+import { chmodSync, closeSync, mkdirSync, openSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Storage } from '../types';
 import { SqliteAccountStore } from './account-store';
@@ -28,9 +28,25 @@ export interface SqliteStorageOptions {
  *   (see SqliteAccountStore.durably).
  * - busy_timeout: another process holding the write lock makes us wait, not fail.
  */
+/**
+ * The database holds every account token: it is created readable by its owner only (SQLite gives
+ * its -wal and -shm files the database file's mode), and an older world-readable one is tightened.
+ */
+function ownerOnly(path: string): void {
+  closeSync(openSync(path, 'a', 0o600));
+  try {
+    if ((statSync(path).mode & 0o077) !== 0) chmodSync(path, 0o600);
+  } catch {
+    // Not ours to change (another user's file): SQLite still opens it.
+  }
+}
+
 export function openSqliteStorage(options: SqliteStorageOptions): Storage {
   const clock = options.clock ?? Date.now;
-  if (options.path !== MEMORY_DATABASE) mkdirSync(dirname(options.path), { recursive: true });
+  if (options.path !== MEMORY_DATABASE) {
+    mkdirSync(dirname(options.path), { recursive: true });
+    ownerOnly(options.path);
+  }
   const database = new Database(options.path, { create: true, strict: true });
   database.run(`PRAGMA busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs ?? 5000))}`);
   database.run('PRAGMA journal_mode = WAL');
