@@ -100,7 +100,7 @@ export async function renderVideo(spec: VideoSpec, lease: Lease, deps: VideoDepe
 
   let reference: { fileIds: string[]; urls: string[] } | undefined;
   if (spec.reference) {
-    const uploaded = await deps.grok.uploadFile(lease.token, spec.reference, signal);
+    const uploaded = await deps.grok.uploadFile(lease.token, spec.reference, signal, { imagine: true });
     const uri = uploaded.fileUri ?? `users/${uploaded.fileId}/content`;
     reference = { fileIds: [uploaded.fileId], urls: [absoluteAssetUrl(uri, config.upstream.assets_url)] };
   }

@@ -3,7 +3,7 @@ import { UpstreamError } from '../errors';
 import { fetchBoundedText, type FetchFunction } from '../http';
 import { chatRetrySettings, withRetry, type RetryEnvironment } from '../retry';
 import { classifyHttpFailure, isCloudflareChallenge } from './classify';
-import { restHeaders, upstreamUrl } from './headers';
+import { restHeaders, upstreamUrl, type HeaderList, type RestCallKind } from './headers';
 import { parseJson } from './json';
 import type { StatsigProvider } from './statsig';
 
@@ -24,8 +24,8 @@ export interface RestCall {
   body?: unknown;
   /** A multipart body instead of JSON; fetch writes its Content-Type with the boundary. */
   form?: FormData;
-  /** §4.5: the v2 upload goes without x-xai-request-id. */
-  omitRequestId?: boolean;
+  /** Which of the current release's header sets the call carries (headers.ts); default `json`. */
+  headerKind?: RestCallKind;
   timeoutSeconds: number;
   /** Largest answer we read. */
   maxBytes: number;
@@ -112,16 +112,15 @@ async function callOnce(call: RestCall): Promise<unknown> {
   return value;
 }
 
-function requestHeaders(call: RestCall, statsigId: string | undefined): Record<string, string> {
-  const headers = restHeaders({
+function requestHeaders(call: RestCall, statsigId: string | undefined): HeaderList {
+  return restHeaders({
     config: call.config,
     token: call.token,
+    kind: call.headerKind,
     statsigId,
     referer: call.referer,
     contentType: call.form || call.body === undefined ? null : 'application/json',
   });
-  if (call.omitRequestId) delete headers['x-xai-request-id'];
-  return headers;
 }
 
 export function badResponse(purpose: string, what: string): UpstreamError {

@@ -16,10 +16,11 @@ export function browserFileName(name: string): string {
   return cleaned || 'upload.bin';
 }
 
-/** Chat attachments send only the `file` part. */
-export function multipartUploadForm(file: { name: string; mimeType: string; bytes: Uint8Array }): FormData {
+/** Chat attachments send only the `file` part; Imagine uploads (image edit, video references) say so. */
+export function multipartUploadForm(file: { name: string; mimeType: string; bytes: Uint8Array }, imagine = false): FormData {
   const form = new FormData();
   form.append('file', new Blob([new Uint8Array(file.bytes)], { type: file.mimeType }), browserFileName(file.name));
+  if (imagine) form.append('file_source', 'IMAGINE_SELF_UPLOAD_FILE_SOURCE');
   return form;
 }
 
