@@ -14,6 +14,8 @@ import { renderAnthropicError } from './anthropic/errors';
 import type { ApiError } from './openai/errors';
 import { webPolicy } from './security/web-policy';
 import { GrokClient } from './upstream/grok/client';
+import { upstreamWarnings } from './upstream/grok/upstream-warnings';
+import type { ConfigStore } from './config/store';
 import { join } from 'node:path';
 import { startBackgroundJobs } from './ops/start-background-jobs';
 import { createObservability } from './ops/observability';
@@ -39,6 +41,20 @@ export interface RunningServer {
   pool: AccountPool;
 }
 
+/** At start-up, and again whenever a config change alters what there is to say. */
+function logUpstreamWarnings(config: ConfigStore, logger: Logger): void {
+  let said = '';
+  const say = () => {
+    const warnings = upstreamWarnings(config.get());
+    const key = JSON.stringify(warnings);
+    if (key === said) return;
+    said = key;
+    for (const warning of warnings) logger.warn('upstream', { code: warning.code, warning: warning.message });
+  };
+  say();
+  config.subscribe(say);
+}
+
 function booleanEnv(value: string | undefined, fallback: boolean): boolean {
   if (value === undefined || value === '') return fallback;
   return ['1', 'true', 'yes', 'on'].includes(value.toLowerCase());
@@ -61,6 +77,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   logger.configureFiles(rotationFromConfig(config.get().log));
   config.subscribe((next) => logger.configureFiles(rotationFromConfig(next.log)));
   for (const warning of config.warnings) logger.warn('config', { warning });
+  logUpstreamWarnings(config, logger);
 
   const storage = await openStorage({
     type: env.SERVER_STORAGE_TYPE || 'local',

@@ -197,7 +197,11 @@ export const UpstreamSection = Type.Object({
   base_url: text('https://grok.com', 'Grok web origin (REST and, as ws(s)://, WebSockets)'),
   assets_url: text('https://assets.grok.com', 'Asset host for uploads and generated media'),
   accounts_url: text('https://accounts.x.ai', 'Account service host'),
-  statsig_mode: oneOf(['legacy', 'manual', 'signer'], 'legacy', 'How x-statsig-id is produced'),
+  statsig_mode: oneOf(
+    ['legacy', 'manual', 'signer'],
+    'legacy',
+    "How x-statsig-id is produced for REST calls: legacy (fabricated, as old releases did; the current web app sends 70-byte signed values), manual (statsig_value), or signer (your own statsig_signer_url)",
+  ),
   statsig_value: text('', 'The x-statsig-id value in manual mode'),
   statsig_signer_url: text('', "Operator's own signing service (signer mode); nothing is sent to a third party by default"),
   chat_transport: oneOf(

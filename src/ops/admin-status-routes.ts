@@ -15,6 +15,8 @@ export interface StatusSources {
   poolStats: () => Record<string, PoolStats>;
   upstream: () => UpstreamHealthState | undefined;
   jobs: () => JobState[];
+  /** Upstream settings that do not look like today's web app (the console shows them in its banner). */
+  warnings?: () => { code: string; message: string }[];
   clock?: () => number;
 }
 
@@ -47,6 +49,7 @@ export function adminStatusRoutes(sources: StatusSources) {
         accounts: sources.poolStats(),
         upstream: sources.upstream() ?? null,
         jobs: sources.jobs(),
+        warnings: sources.warnings?.() ?? [],
       };
     },
     { detail: { tags: ['admin'], summary: 'Versions, storage, instance, upstream health and background jobs of this process' } },
