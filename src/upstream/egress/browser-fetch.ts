@@ -28,6 +28,7 @@ const IMPERSONATED = [
   'sec-fetch-mode',
   'sec-fetch-user',
   'sec-fetch-dest',
+  'priority',
 ];
 
 const PROFILES = ['chrome100', 'chrome101', 'chrome104', 'chrome107', 'chrome110', 'chrome116', 'chrome124', 'chrome125', 'chrome131', 'chrome136', 'chrome142', 'chrome151', 'firefox128', 'firefox133', 'firefox135', 'firefox144'] as const;

@@ -6,7 +6,7 @@ import { chatRetrySettings, withRetry, type RetryEnvironment } from '../retry';
 import { startChatStream, type GrokChatStream } from './chat-stream';
 import { classifyHttpFailure } from './classify';
 import { FrameParser } from './frame-parser';
-import { restHeaders, upstreamUrl, webOrigin } from './headers';
+import { imagineReferer, restHeaders, upstreamUrl } from './headers';
 import { parseRateLimits, rateLimitsBody, RATE_LIMITS_PATH, type RateLimits } from './rate-limits';
 import { badResponse, callJson } from './rest-call';
 import { parseSession, SESSION_PATH, type SessionIdentity } from './session';
@@ -84,6 +84,14 @@ export class GrokClient {
     this.statsig = options.statsig ?? new StatsigProvider({ config: options.config, fetch: options.fetch });
     this.identities = new IdentityCache({ ttlSeconds: IDENTITY_TTL_SECONDS, now: options.now });
     this.proxies = new ProxyPool({ now: options.now });
+  }
+
+  /**
+   * The REST client every upstream call must use (impit when selected, the diagnostics capture):
+   * calls made outside this class (media posts, account settings, assets, voice) take it from here.
+   */
+  get upstreamFetch(): FetchFunction | undefined {
+    return this.options.fetch;
   }
 
   /** The account's proxy from `proxy.base_proxy_url` (or the asset proxy): sticky, healthy first. */
@@ -240,8 +248,8 @@ export class GrokClient {
       ...this.common(config, token, signal),
       method: 'POST',
       path: MULTIPART_UPLOAD_PATH,
-      form: multipartUploadForm(file, options.imagine),
-      referer: options.imagine ? `${webOrigin(config)}/imagine` : undefined,
+      multipart: multipartUploadForm(file, options.imagine),
+      referer: options.imagine ? imagineReferer(config) : undefined,
       headerKind: 'upload',
       timeoutSeconds: config.asset.upload_timeout,
       maxBytes: 2 * 1024 * 1024,
@@ -278,8 +286,7 @@ export class GrokClient {
 
 /** §4.3: the current release sends media turns from the Imagine page. */
 function mediaReferer(config: Config, service: ChatRequest['service']): string | undefined {
-  if (config.upstream.request_form === 'legacy' || (service ?? 'chat') === 'chat') return undefined;
-  return `${webOrigin(config)}/imagine`;
+  return (service ?? 'chat') === 'chat' ? undefined : imagineReferer(config);
 }
 
 /** §5.5: the egress, not the account, failed: rotate the account's proxy. */

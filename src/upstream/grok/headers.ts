@@ -44,6 +44,11 @@ export function webOrigin(config: Config): string {
   return new URL(config.upstream.base_url).origin;
 }
 
+/** §4.3: the current release sends media calls (image edit, video, quota_info) from the Imagine page. */
+export function imagineReferer(config: Config): string | undefined {
+  return config.upstream.request_form === 'legacy' ? undefined : `${webOrigin(config)}/imagine`;
+}
+
 /** `base_url` joined with an absolute path, keeping any path prefix the operator configured. */
 export function upstreamUrl(baseUrl: string, path: string): string {
   return baseUrl.replace(/\/+$/, '') + path;
@@ -161,6 +166,8 @@ export function navigationHeaders(config: Config, token: string): HeaderList {
     ['Accept-Encoding', ACCEPT_ENCODING],
     ['Accept-Language', ACCEPT_LANGUAGE],
     ['Cookie', cookieHeader(token, config.proxy)],
+    // Chrome marks a top-level navigation as the most urgent request.
+    ['Priority', 'u=0, i'],
   ];
 }
 

@@ -6,6 +6,7 @@ import { classifyHttpFailure, isCloudflareChallenge } from './classify';
 import { restHeaders, upstreamUrl, type HeaderList, type RestCallKind } from './headers';
 import { parseJson } from './json';
 import type { StatsigProvider } from './statsig';
+import type { MultipartBody } from './upload-multipart';
 
 /**
  * One short JSON call to grok.com (rate-limits, upload, session) with layer-1 retry. These calls
@@ -22,8 +23,8 @@ export interface RestCall {
   allowEmptyAnswer?: boolean;
   path: string;
   body?: unknown;
-  /** A multipart body instead of JSON; fetch writes its Content-Type with the boundary. */
-  form?: FormData;
+  /** A multipart body (upload-multipart.ts) instead of JSON. */
+  multipart?: MultipartBody;
   /** Which of the current release's header sets the call carries (headers.ts); default `json`. */
   headerKind?: RestCallKind;
   timeoutSeconds: number;
@@ -71,7 +72,7 @@ async function callOnce(call: RestCall): Promise<unknown> {
       url: upstreamUrl(call.config.upstream.base_url, call.path),
       method: call.method,
       headers: requestHeaders(call, statsigId),
-      body: call.form ?? (call.body === undefined ? undefined : JSON.stringify(call.body)),
+      body: call.multipart?.body ?? (call.body === undefined ? undefined : JSON.stringify(call.body)),
       timeoutSeconds: call.timeoutSeconds,
       signal: call.signal,
       proxyUrl: call.proxyUrl,
@@ -119,7 +120,7 @@ function requestHeaders(call: RestCall, statsigId: string | undefined): HeaderLi
     kind: call.headerKind,
     statsigId,
     referer: call.referer,
-    contentType: call.form || call.body === undefined ? null : 'application/json',
+    contentType: call.multipart?.contentType ?? (call.body === undefined ? null : 'application/json'),
   });
 }
 
