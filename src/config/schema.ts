@@ -216,9 +216,9 @@ export const UpstreamSection = Type.Object({
     'Header sets, REST chat body and prompt flattening: the current web release or the legacy (P1) forms',
   ),
   http_client: oneOf(
-    ['bun', 'impit'],
+    ['bun', 'impit', 'wreq'],
     'bun',
-    "REST client: Bun's fetch, or impit (browser TLS/HTTP2 fingerprint of proxy.browser, e.g. chrome146). WebSockets always use Bun's client.",
+    "Upstream client: Bun's fetch and WebSocket; impit (browser TLS/HTTP2 fingerprint of proxy.browser for REST, Bun's WebSocket); or wreq (Chrome's TLS fingerprint for REST and both WebSockets)",
   ),
 });
 

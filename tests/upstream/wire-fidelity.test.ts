@@ -12,6 +12,12 @@ import { releaseG, type GoldenRequest, type RequestKind } from './release-g.gold
 /** Headers the HTTP or WebSocket client adds itself; not ours to order. */
 const TRANSPORT_HEADERS = new Set(['host', 'connection', 'content-length', 'transfer-encoding', 'upgrade', 'sec-websocket-key', 'sec-websocket-version', 'sec-websocket-extensions']);
 const SIGNED = Buffer.alloc(70, 7).toString('base64');
+/**
+ * wreq's WebSocket adds its Chrome profile's navigation headers to a handshake and cannot be told
+ * not to (an empty value is sent as such): a known difference from the current release, which
+ * sends none of these on its sockets. Recorded here so a change in wreq shows.
+ */
+const WREQ_SOCKET_EXTRAS = ['Accept', 'Accept-Encoding', 'Sec-Fetch-Dest', 'Sec-Fetch-Mode', 'Sec-Fetch-Site', 'priority', 'sec-ch-ua', 'sec-ch-ua-mobile', 'sec-ch-ua-platform'];
 const PNG = Buffer.from('89504e470d0a1a0a0000000d4948445200000001000000010806000000', 'hex');
 
 interface Capture {
@@ -97,7 +103,7 @@ async function exercise(harness: Harness): Promise<void> {
   }
 }
 
-describe.each(['bun', 'impit'] as const)('wire fidelity with http_client = %s', (httpClient) => {
+describe.each(['bun', 'impit', 'wreq'] as const)('wire fidelity with http_client = %s', (httpClient) => {
   let recorder: WireRecorder;
   let harness: Harness;
   let signer: ReturnType<typeof Bun.serve>;
@@ -150,7 +156,8 @@ describe.each(['bun', 'impit'] as const)('wire fidelity with http_client = %s', 
       const names = ours(head).map(([name]) => name);
       const socket = expected.path.startsWith('/ws/');
       // impit writes every name in lower case (its HTTP/2 habit, kept on HTTP/1.1); the others keep ours.
-      const wanted = httpClient === 'impit' && !socket ? expected.headers.map((name) => name.toLowerCase()) : expected.headers;
+      const lowerCased = httpClient === 'impit' && !socket ? expected.headers.map((name) => name.toLowerCase()) : expected.headers;
+      const wanted = httpClient === 'wreq' && socket ? [...lowerCased, ...WREQ_SOCKET_EXTRAS] : lowerCased;
       expect([...names].sort()).toEqual([...wanted].sort());
       expectValues(head, expected);
       expect(cookieNames(head)).toEqual(expected.cookies);
@@ -162,13 +169,17 @@ describe.each(['bun', 'impit'] as const)('wire fidelity with http_client = %s', 
   // Bun's fetch writes request headers sorted by name whatever it is given (an array of pairs
   // included), so only impit is held to the order over REST; both use Bun's WebSocket client.
   const allKinds = Object.keys(releaseG('http://x')) as string[] as RequestKind[];
-  const orderKinds = allKinds.filter((kind) => httpClient === 'impit' || releaseG('http://x')[kind].path.startsWith('/ws/'));
+  const orderKinds = allKinds.filter((kind) => httpClient !== 'bun' || releaseG('http://x')[kind].path.startsWith('/ws/'));
   test.each(orderKinds)('%s: header order', (kind) => {
     const expected = golden()[kind];
     const socket = expected.path.startsWith('/ws/');
     for (const { head } of captured.filter((capture) => capture.kind === kind)) {
       const names = ours(head).map(([name]) => name.toLowerCase());
-      if (socket) {
+      if (socket && httpClient === 'wreq') {
+        // wreq writes Chrome's handshake order; ours keep their order among its extras.
+        const listed = new Set(expected.headers.map((name) => name.toLowerCase()));
+        expect(names.filter((name) => listed.has(name))).toEqual(expected.headers.map((name) => name.toLowerCase()));
+      } else if (socket) {
         // Bun's WebSocket client writes handshake headers sorted by name, whatever it is given.
         expect(names).toEqual(expected.headers.map((name) => name.toLowerCase()).sort());
       } else {

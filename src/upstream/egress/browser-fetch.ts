@@ -1,5 +1,6 @@
 import type { Config } from '../../config/schema';
 import type { FetchFunction } from '../http';
+import { wreqFetch } from './wreq-client';
 
 /**
  * The REST client behind `upstream.http_client`. `impit` (npm; a Rust client whose native part
@@ -49,6 +50,7 @@ export function createUpstreamFetch(config: () => Config, plain: FetchFunction =
   const clients = new Map<string, ImpitClient>();
   const upstreamFetch = async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
     const settings = config();
+    if (settings.upstream.http_client === 'wreq') return wreqFetch(settings, input, init);
     if (settings.upstream.http_client !== 'impit') return plain(input, init);
     module ??= import('impit');
     const { Impit } = await module;

@@ -20,6 +20,7 @@ import { missingUserId, startGatewayChat } from './gateway/gateway-chat';
 import type { SocketObserver, WebSocketConstructor } from './gateway/gateway-socket';
 import { gatewayTurnFromPayload } from './gateway/gateway-turn';
 import { IdentityCache } from './gateway/identity-cache';
+import { upstreamWebSocket } from '../egress/wreq-client';
 
 export type { GrokChatStream } from './chat-stream';
 export type { GrokEvent } from './frames';
@@ -152,7 +153,7 @@ export class GrokClient {
         turn,
         proxyUrl: proxy,
         signal: request.signal,
-        WebSocket: this.options.WebSocket,
+        WebSocket: this.options.WebSocket ?? (await upstreamWebSocket(this.options.config())),
         observeSocket: this.options.observeSocket,
         now: this.options.now,
         service: request.service,

@@ -2,6 +2,7 @@ import { Type } from '@sinclair/typebox';
 import type { Config } from '../../config/schema';
 import { egressProxy } from '../egress/egress-proxy';
 import { HandshakeAwareWebSocket, refusalOf } from '../egress/handshake-websocket';
+import { upstreamWebSocket } from '../egress/wreq-client';
 import { UpstreamError } from '../errors';
 import { pick } from './frames';
 import { classifyHttpFailure } from './classify';
@@ -96,7 +97,8 @@ function frameError(code: string | undefined, message: string | undefined): Upst
 export async function openImagineSession(request: ImagineRequest): Promise<ImagineSession> {
   const { config } = request;
   // Reads a refused upgrade's status, headers and body (egress/handshake-websocket.ts).
-  const Socket = request.WebSocketImpl ?? (HandshakeAwareWebSocket as unknown as typeof WebSocket);
+  const chosen = request.WebSocketImpl ?? ((await upstreamWebSocket(config)) as unknown as typeof WebSocket | undefined);
+  const Socket = chosen ?? (HandshakeAwareWebSocket as unknown as typeof WebSocket);
   // Bun's WebSocket writes its handshake headers in its own (sorted) order, so a record loses nothing.
   const headers = Object.fromEntries(socketHeaders(config, cookieHeader(request.token, config.proxy)));
   let proxy: string | undefined;
