@@ -1,5 +1,6 @@
 import type { Config } from '../../config/schema';
 import type { WebSocketConstructor } from '../grok/gateway/gateway-socket';
+import { UpstreamError } from '../errors';
 
 /**
  * `upstream.http_client = "wreq"`: wreq-js (npm; a Rust client on BoringSSL whose native part
@@ -7,14 +8,25 @@ import type { WebSocketConstructor } from '../grok/gateway/gateway-socket';
  * send Chrome's ClientHello, ALPS naming "h2" included, and its WebSocket client writes the
  * handshake in Chrome's order; it keeps our REST headers in our order and casing
  * (tests/egress/client-hello.test.ts, tests/upstream/wire-fidelity.test.ts). Loaded only when
- * selected.
+ * selected, and only from node_modules: its loader resolves the native package at run time, so
+ * the standalone binary (and the Docker image built from it) cannot use it.
  */
 
 type WreqModule = typeof import('wreq-js');
 type WreqProfile = NonNullable<Parameters<WreqModule['fetch']>[1]>['browser'];
 
 let module: Promise<WreqModule> | undefined;
-const load = () => (module ??= import('wreq-js'));
+const load = () =>
+  (module ??= import('wreq-js').catch((error: unknown) => {
+    module = undefined;
+    // wreq-js finds its native package by name at run time, which a compiled binary cannot do.
+    throw new UpstreamError({
+      code: 'configuration',
+      message: `upstream.http_client = "wreq": its native module could not be loaded (run from source with node_modules; the compiled binary cannot load it): ${error instanceof Error ? error.message.slice(0, 200) : String(error)}`,
+      retryable: false,
+      accountEffect: 'none',
+    });
+  }));
 
 /** The wreq profile for `proxy.browser` (`chrome146` → `chrome_146`), else the newest of that family not above it. */
 export function wreqProfile(browser: string, profiles: readonly string[]): string {
