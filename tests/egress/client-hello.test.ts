@@ -38,9 +38,16 @@ function chromeLike(hello: ClientHello): Record<string, unknown> {
 }
 
 describe('ClientHello on loopback', () => {
-  test("Bun's fetch: HTTP/1.1 only, no GREASE, no ALPS, no certificate compression", async () => {
+  test("the bun client (node:https for direct calls): HTTP/1.1 only, no GREASE, no ALPS, no certificate compression", async () => {
     const hello = await helloOfFetch('bun');
     expect(hello.serverName).toBe('localhost');
+    expect(hello.alpn).toEqual(['http/1.1']);
+    expect(chromeLike(hello)).toMatchObject({ grease: false, alps: null, brotliCertificates: false, echGrease: false });
+  });
+
+  test("Bun's own fetch (the bun client through a proxy): the same non-browser hello", async () => {
+    fetch(url()).catch(() => {});
+    const hello = await server.next();
     expect(hello.alpn).toEqual(['http/1.1']);
     expect(chromeLike(hello)).toMatchObject({ grease: false, alps: null, brotliCertificates: false, echGrease: false });
   });

@@ -1,5 +1,6 @@
 import type { Config } from '../../config/schema';
 import type { FetchFunction } from '../http';
+import { orderedFetch } from './ordered-http';
 import { wreqFetch } from './wreq-client';
 
 /**
@@ -13,7 +14,8 @@ import { wreqFetch } from './wreq-client';
  * did not set is suppressed (an empty value removes it).
  *
  * Bun's own fetch writes headers in alphabetical order whatever it is given (an array of pairs
- * included), then adds Connection, Host and Accept-Encoding last; only impit keeps the order.
+ * included), then adds Connection, Host and Accept-Encoding last; so the `bun` client sends
+ * direct calls through node:http (ordered-http.ts), which keeps them.
  */
 
 type ImpitModule = typeof import('impit');
@@ -45,13 +47,20 @@ export function impitProfile(browser: string): string {
   return candidates.at(-1) ?? PROFILES.find((profile) => profile.startsWith(family))!;
 }
 
-export function createUpstreamFetch(config: () => Config, plain: FetchFunction = fetch): FetchFunction {
+/**
+ * `plain` replaces Bun's client (tests); by default a direct call keeps our header order through
+ * node:http (ordered-http.ts) and a proxied one uses Bun's fetch, whose proxy support we rely on.
+ */
+export function createUpstreamFetch(config: () => Config, plain?: FetchFunction): FetchFunction {
   let module: Promise<ImpitModule> | undefined;
   const clients = new Map<string, ImpitClient>();
   const upstreamFetch = async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
     const settings = config();
     if (settings.upstream.http_client === 'wreq') return wreqFetch(settings, input, init);
-    if (settings.upstream.http_client !== 'impit') return plain(input, init);
+    if (settings.upstream.http_client !== 'impit') {
+      if (plain) return plain(input, init);
+      return proxyOf(init) ? fetch(input, init) : orderedFetch(input, init);
+    }
     module ??= import('impit');
     const { Impit } = await module;
     const proxyUrl = proxyOf(init);
