@@ -184,3 +184,52 @@ describe.each(['bun', 'impit', 'wreq'] as const)('wire fidelity with http_client
     }
   });
 });
+
+describe('the legacy (P1) forms stay reachable by config', () => {
+  let recorder: WireRecorder;
+  let harness: Harness;
+
+  beforeAll(async () => {
+    recorder = await startWireRecorder();
+    harness = await startHarness({
+      env: (simulator) => {
+        recorder.setTarget(simulator.url);
+        return {
+          GROK_BASE_URL: recorder.url,
+          GROK_ASSETS_URL: recorder.url,
+          GROK2API_UPSTREAM_CHAT_TRANSPORT: 'rest',
+          GROK2API_UPSTREAM_UPLOAD_PROTOCOL: 'legacy',
+          GROK2API_UPSTREAM_REQUEST_FORM: 'legacy',
+          GROK2API_PROXY_USER_AGENT: 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/136.0.0.0 Safari/537.36',
+        };
+      },
+    });
+    const image = `data:image/png;base64,${PNG.toString('base64')}`;
+    await harness.client.chat.completions.create({
+      model: 'grok-4.1-fast',
+      messages: [
+        { role: 'system', content: 'Be terse.' },
+        { role: 'user', content: [{ type: 'text', text: 'Hi' }, { type: 'image_url', image_url: { url: image } }] },
+      ],
+    });
+  }, 30_000);
+
+  afterAll(async () => {
+    await harness?.stop();
+    await recorder?.stop();
+  });
+
+  test('REST chat with Sentry baggage and every client hint, the P1 body and prompt, the base64 upload', () => {
+    const chat = recorder.heads.find((head) => head.target === '/rest/app-chat/conversations/new')!;
+    const names = chat.headers.map(([name]) => name);
+    expect(names).toContain('Baggage');
+    expect(names).toContain('sec-ch-ua-arch');
+    expect(names).not.toContain('Cache-Control');
+    expect(chat.headers.find(([name]) => name === 'sec-ch-ua')?.[1]).toBe('"Chromium";v="136", "Google Chrome";v="136", "Not.A/Brand";v="99"');
+    const body = harness.simulator.requests.find((request) => request.path === '/rest/app-chat/conversations/new')!.body as Record<string, unknown>;
+    expect(body.isReasoning).toBe(false);
+    expect(body.message).toBe('system: Be terse.\n\nHi');
+    expect(recorder.heads.some((head) => head.target === '/rest/app-chat/upload-file')).toBe(true);
+    expect(recorder.heads.some((head) => head.target.startsWith('/ws/'))).toBe(false);
+  });
+});
