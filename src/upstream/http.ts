@@ -13,7 +13,7 @@ export type FetchFunction = typeof fetch;
 export interface HttpRequest {
   url: string;
   method: string;
-  /** An ordered list keeps the browser's order for clients that honour it (impit; see browser-fetch.ts). */
+  /** An ordered list: every upstream client keeps its order except Bun's own fetch (see browser-fetch.ts). */
   headers: HeaderList | Record<string, string>;
   body?: string | FormData | Uint8Array<ArrayBuffer>;
   /** Seconds until the response head must have arrived; 0 disables the deadline. */
