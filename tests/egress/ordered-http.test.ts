@@ -23,7 +23,20 @@ beforeAll(async () => {
     fetch(request) {
       const path = new URL(request.url).pathname.slice(1);
       if (path === 'endless') {
-        const body = new ReadableStream({ pull: (controller) => new Promise((resolve) => setTimeout(() => resolve(controller.enqueue(new Uint8Array(64))), 5)) });
+        // A chunk every 5 ms until the client goes away (then enqueue throws: the stream is closed).
+        const body = new ReadableStream({
+          pull: (controller) =>
+            new Promise<void>((resolve) =>
+              setTimeout(() => {
+                try {
+                  controller.enqueue(new Uint8Array(64));
+                } catch {
+                  // closed by the client's abort
+                }
+                resolve();
+              }, 5),
+            ),
+        });
         return new Response(body);
       }
       const encode = ENCODERS[path];
