@@ -1,7 +1,13 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
 import { createUpstreamFetch } from '../../src/upstream/egress/browser-fetch';
 import { wreqWebSocket } from '../../src/upstream/egress/wreq-client';
-import { EXTENSION, GROUP_X25519_MLKEM768, startHelloServer, type ClientHello, type HelloServer } from '../helpers/client-hello';
+import {
+  EXTENSION,
+  GROUP_X25519_MLKEM768,
+  startHelloServer,
+  type ClientHello,
+  type HelloServer,
+} from '../helpers/client-hello';
 import { testConfig } from '../upstream/test-config';
 
 // What each upstream client presents at the TLS layer, captured on loopback: the ClientHello a
@@ -38,7 +44,7 @@ function chromeLike(hello: ClientHello): Record<string, unknown> {
 }
 
 describe('ClientHello on loopback', () => {
-  test("the bun client (node:https for direct calls): HTTP/1.1 only, no GREASE, no ALPS, no certificate compression", async () => {
+  test('the bun client (node:https, direct calls): HTTP/1.1 only, no GREASE, ALPS or certificate compression', async () => {
     const hello = await helloOfFetch('bun');
     expect(hello.serverName).toBe('localhost');
     expect(hello.alpn).toEqual(['http/1.1']);
@@ -60,7 +66,7 @@ describe('ClientHello on loopback', () => {
     expect(chromeLike(hello)).toMatchObject({ grease: false, alps: null, brotliCertificates: false });
   });
 
-  test('impit (chrome146 → its chrome142 profile): Chrome-like, but ALPS names "impit" where Chrome names "h2"', async () => {
+  test('impit (chrome146 → chrome142): Chrome-like, but ALPS names "impit" where Chrome names "h2"', async () => {
     const hello = await helloOfFetch('impit');
     expect(hello.alpn).toEqual(['h2', 'http/1.1']);
     expect(chromeLike(hello)).toEqual({
@@ -87,11 +93,18 @@ describe('ClientHello on loopback', () => {
   test("wreq for the WebSockets: Chrome's hello with ALPN http/1.1", async () => {
     const config = testConfig({ upstream: { http_client: 'wreq' } });
     const Socket = await wreqWebSocket(config);
-    const socket = new Socket(`wss://localhost:${server.port}/ws`, { headers: { 'User-Agent': config.proxy.user_agent } });
+    const socket = new Socket(`wss://localhost:${server.port}/ws`, {
+      headers: { 'User-Agent': config.proxy.user_agent },
+    });
     socket.addEventListener('error', () => {});
     const hello = await server.next();
     expect(hello.alpn).toEqual(['http/1.1']);
-    expect(chromeLike(hello)).toMatchObject({ grease: true, brotliCertificates: true, echGrease: true, postQuantumKeyShare: true });
+    expect(chromeLike(hello)).toMatchObject({
+      grease: true,
+      brotliCertificates: true,
+      echGrease: true,
+      postQuantumKeyShare: true,
+    });
     // Chrome pairs ALPS with h2 only; wreq still offers it here (recorded, not asserted as right).
     expect(hello.alps?.protocols).toEqual(['h2']);
   });

@@ -53,17 +53,30 @@ afterAll(async () => {
 });
 
 test('headers leave in our order and casing, after Host, Connection and Content-Length', async () => {
-  const headers: [string, string][] = [['Pragma', 'no-cache'], ['User-Agent', 'UA'], ['Content-Type', 'application/json'], ['x-statsig-id', 's'], ['Cookie', 'sso=a']];
+  const headers: [string, string][] = [
+    ['Pragma', 'no-cache'],
+    ['User-Agent', 'UA'],
+    ['Content-Type', 'application/json'],
+    ['x-statsig-id', 's'],
+    ['Cookie', 'sso=a'],
+  ];
   const response = await orderedFetch(`${recorder.url}/plain`, { method: 'POST', headers, body: '{"a":1}' });
   expect(await response.text()).toBe(TEXT);
   const head = recorder.heads.at(-1)!;
   expect(head.method).toBe('POST');
-  expect(head.headers.map(([name]) => name)).toEqual(['Host', 'Connection', 'Content-Length', ...headers.map(([name]) => name)]);
+  expect(head.headers.map(([name]) => name)).toEqual([
+    'Host',
+    'Connection',
+    'Content-Length',
+    ...headers.map(([name]) => name),
+  ]);
   expect(head.headers[2]).toEqual(['Content-Length', '7']);
 });
 
 test.each(Object.keys(ENCODERS))('a %s body is decoded', async (encoding) => {
-  const response = await orderedFetch(`http://127.0.0.1:${server.port}/${encoding}`, { headers: [['Accept-Encoding', 'gzip, deflate, br, zstd']] });
+  const response = await orderedFetch(`http://127.0.0.1:${server.port}/${encoding}`, {
+    headers: [['Accept-Encoding', 'gzip, deflate, br, zstd']],
+  });
   expect(response.headers.get('content-encoding')).toBeNull();
   expect(await response.text()).toBe(TEXT);
 });

@@ -128,15 +128,18 @@ function parseHello(body: Buffer): ClientHello {
 
 function readExtension(hello: ClientHello, type: number, data: Buffer): void {
   if (type === EXTENSION.alpn) hello.alpn = protocolList(data.subarray(2));
-  if (type === EXTENSION.alpsOld || type === EXTENSION.alpsNew) hello.alps = { codepoint: type, protocols: protocolList(data.subarray(2)) };
+  if (type === EXTENSION.alpsOld || type === EXTENSION.alpsNew)
+    hello.alps = { codepoint: type, protocols: protocolList(data.subarray(2)) };
   if (type === EXTENSION.supportedGroups) {
     for (let index = 2; index + 1 < data.length; index += 2) hello.supportedGroups.push(data.readUInt16BE(index));
     if (hello.supportedGroups.some(isGrease)) hello.grease = true;
   }
   if (type === EXTENSION.compressCertificate) {
-    for (let index = 1; index + 1 < data.length; index += 2) hello.certificateCompression.push(data.readUInt16BE(index));
+    for (let index = 1; index + 1 < data.length; index += 2)
+      hello.certificateCompression.push(data.readUInt16BE(index));
   }
-  if (type === EXTENSION.serverName && data.length > 5) hello.serverName = data.subarray(5, 5 + data.readUInt16BE(3)).toString('latin1');
+  if (type === EXTENSION.serverName && data.length > 5)
+    hello.serverName = data.subarray(5, 5 + data.readUInt16BE(3)).toString('latin1');
 }
 
 /** A list of one-byte-length-prefixed names (ALPN, ALPS). */

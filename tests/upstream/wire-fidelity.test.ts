@@ -10,14 +10,33 @@ import { releaseG, type GoldenRequest, type RequestKind } from './release-g.gold
 // and compared with the description of the current release in release-g.golden.ts.
 
 /** Headers the HTTP or WebSocket client adds itself; not ours to order. */
-const TRANSPORT_HEADERS = new Set(['host', 'connection', 'content-length', 'transfer-encoding', 'upgrade', 'sec-websocket-key', 'sec-websocket-version', 'sec-websocket-extensions']);
+const TRANSPORT_HEADERS = new Set([
+  'host',
+  'connection',
+  'content-length',
+  'transfer-encoding',
+  'upgrade',
+  'sec-websocket-key',
+  'sec-websocket-version',
+  'sec-websocket-extensions',
+]);
 const SIGNED = Buffer.alloc(70, 7).toString('base64');
 /**
  * wreq's WebSocket adds its Chrome profile's navigation headers to a handshake and cannot be told
  * not to (an empty value is sent as such): a known difference from the current release, which
  * sends none of these on its sockets. Recorded here so a change in wreq shows.
  */
-const WREQ_SOCKET_EXTRAS = ['Accept', 'Accept-Encoding', 'Sec-Fetch-Dest', 'Sec-Fetch-Mode', 'Sec-Fetch-Site', 'priority', 'sec-ch-ua', 'sec-ch-ua-mobile', 'sec-ch-ua-platform'];
+const WREQ_SOCKET_EXTRAS = [
+  'Accept',
+  'Accept-Encoding',
+  'Sec-Fetch-Dest',
+  'Sec-Fetch-Mode',
+  'Sec-Fetch-Site',
+  'priority',
+  'sec-ch-ua',
+  'sec-ch-ua-mobile',
+  'sec-ch-ua-platform',
+];
 const PNG = Buffer.from('89504e470d0a1a0a0000000d4948445200000001000000010806000000', 'hex');
 
 interface Capture {
@@ -57,7 +76,10 @@ function captures(recorder: WireRecorder, harness: Harness): Capture[] {
     const path = head.target.split('?')[0];
     const requestId = head.headers.find(([name]) => name.toLowerCase() === 'x-xai-request-id')?.[1];
     const index = records.findIndex(
-      (record) => record.path === path && record.method === head.method && (!requestId || record.headers['x-xai-request-id'] === requestId),
+      (record) =>
+        record.path === path &&
+        record.method === head.method &&
+        (!requestId || record.headers['x-xai-request-id'] === requestId),
     );
     const record = index === -1 ? undefined : records.splice(index, 1)[0];
     const kind = kindOf(head, record);
@@ -67,7 +89,10 @@ function captures(recorder: WireRecorder, harness: Harness): Capture[] {
 
 function cookieNames(head: RecordedHead): string[] {
   const cookie = head.headers.find(([name]) => name.toLowerCase() === 'cookie')?.[1] ?? '';
-  return cookie.split(';').map((pair) => pair.split('=')[0]!.trim()).filter(Boolean);
+  return cookie
+    .split(';')
+    .map((pair) => pair.split('=')[0]!.trim())
+    .filter(Boolean);
 }
 
 function expectValues(head: RecordedHead, golden: GoldenRequest): void {
@@ -85,17 +110,46 @@ async function exercise(harness: Harness): Promise<void> {
   const image = `data:image/png;base64,${PNG.toString('base64')}`;
   await client.chat.completions.create({
     model: 'grok-4.1-fast',
-    messages: [{ role: 'user', content: [{ type: 'text', text: 'Describe' }, { type: 'image_url', image_url: { url: image } }] }],
+    messages: [
+      {
+        role: 'user',
+        content: [
+          { type: 'text', text: 'Describe' },
+          { type: 'image_url', image_url: { url: image } },
+        ],
+      },
+    ],
   });
   // `auto` falls back to REST when the gateway is absent: the REST chat.
   harness.simulator.enqueueFault({ kind: 'status', status: 404, match: { path: '/ws/mgw/' } });
-  await client.chat.completions.create({ model: 'grok-4.1-fast', messages: [{ role: 'system', content: 'Be terse.' }, { role: 'user', content: 'Hi' }] });
+  await client.chat.completions.create({
+    model: 'grok-4.1-fast',
+    messages: [
+      { role: 'system', content: 'Be terse.' },
+      { role: 'user', content: 'Hi' },
+    ],
+  });
   // Quota sync.
-  expect((await harness.admin('/v1/admin/tokens/refresh', { method: 'POST', body: JSON.stringify({ token: 'account-super-1' }) })).status).toBe(200);
+  expect(
+    (
+      await harness.admin('/v1/admin/tokens/refresh', {
+        method: 'POST',
+        body: JSON.stringify({ token: 'account-super-1' }),
+      })
+    ).status,
+  ).toBe(200);
   // Imagine, image edit, video.
   await client.images.generate({ model: 'grok-imagine-1.0', prompt: 'a red fox', n: 1 });
-  await client.images.edit({ model: 'grok-imagine-1.0-edit', prompt: 'make it blue', image: await toFile(PNG, 'in.png', { type: 'image/png' }) } as never);
-  const video = (await client.videos.create({ model: 'grok-imagine-1.0-video', prompt: 'rain clears', seconds: '6' } as never)) as unknown as { id: string };
+  await client.images.edit({
+    model: 'grok-imagine-1.0-edit',
+    prompt: 'make it blue',
+    image: await toFile(PNG, 'in.png', { type: 'image/png' }),
+  } as never);
+  const video = (await client.videos.create({
+    model: 'grok-imagine-1.0-video',
+    prompt: 'rain clears',
+    seconds: '6',
+  } as never)) as unknown as { id: string };
   for (let attempt = 0; attempt < 200; attempt++) {
     const state = (await client.videos.retrieve(video.id)) as unknown as { status: string };
     if (state.status === 'completed' || state.status === 'failed') break;
@@ -147,24 +201,28 @@ describe.each(['bun', 'impit', 'wreq'] as const)('wire fidelity with http_client
     expect([...kinds].sort() as string[]).toEqual(Object.keys(golden()).sort());
   });
 
-  test.each(Object.keys(releaseG('http://x')) as string[] as RequestKind[])('%s: header set, casing and values, cookies, body', (kind) => {
-    const expected = golden()[kind];
-    const seen = captured.filter((capture) => capture.kind === kind);
-    expect(seen.length).toBeGreaterThan(0);
-    for (const { head, record } of seen) {
-      expect(head.method).toBe(expected.method);
-      const names = ours(head).map(([name]) => name);
-      const socket = expected.path.startsWith('/ws/');
-      // impit writes every name in lower case (its HTTP/2 habit, kept on HTTP/1.1); the others keep ours.
-      const lowerCased = httpClient === 'impit' && !socket ? expected.headers.map((name) => name.toLowerCase()) : expected.headers;
-      const wanted = httpClient === 'wreq' && socket ? [...lowerCased, ...WREQ_SOCKET_EXTRAS] : lowerCased;
-      expect([...names].sort()).toEqual([...wanted].sort());
-      expectValues(head, expected);
-      expect(cookieNames(head)).toEqual(expected.cookies);
-      if (expected.bodyKeys) expect(Object.keys(record?.body as object)).toEqual(expected.bodyKeys);
-      if (expected.formFields) expect(Object.keys(record?.body as object)).toEqual(expected.formFields);
-    }
-  });
+  test.each(Object.keys(releaseG('http://x')) as string[] as RequestKind[])(
+    '%s: header set, casing and values, cookies, body',
+    (kind) => {
+      const expected = golden()[kind];
+      const seen = captured.filter((capture) => capture.kind === kind);
+      expect(seen.length).toBeGreaterThan(0);
+      for (const { head, record } of seen) {
+        expect(head.method).toBe(expected.method);
+        const names = ours(head).map(([name]) => name);
+        const socket = expected.path.startsWith('/ws/');
+        // impit writes every name in lower case (its HTTP/2 habit, kept on HTTP/1.1); the others keep ours.
+        const lowerCased =
+          httpClient === 'impit' && !socket ? expected.headers.map((name) => name.toLowerCase()) : expected.headers;
+        const wanted = httpClient === 'wreq' && socket ? [...lowerCased, ...WREQ_SOCKET_EXTRAS] : lowerCased;
+        expect([...names].sort()).toEqual([...wanted].sort());
+        expectValues(head, expected);
+        expect(cookieNames(head)).toEqual(expected.cookies);
+        if (expected.bodyKeys) expect(Object.keys(record?.body as object)).toEqual(expected.bodyKeys);
+        if (expected.formFields) expect(Object.keys(record?.body as object)).toEqual(expected.formFields);
+      }
+    },
+  );
 
   test.each(Object.keys(releaseG('http://x')) as string[] as RequestKind[])('%s: header order', (kind) => {
     const expected = golden()[kind];
@@ -200,7 +258,8 @@ describe('the legacy (P1) forms stay reachable by config', () => {
           GROK2API_UPSTREAM_CHAT_TRANSPORT: 'rest',
           GROK2API_UPSTREAM_UPLOAD_PROTOCOL: 'legacy',
           GROK2API_UPSTREAM_REQUEST_FORM: 'legacy',
-          GROK2API_PROXY_USER_AGENT: 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/136.0.0.0 Safari/537.36',
+          GROK2API_PROXY_USER_AGENT:
+            'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/136.0.0.0 Safari/537.36',
         };
       },
     });
@@ -209,7 +268,13 @@ describe('the legacy (P1) forms stay reachable by config', () => {
       model: 'grok-4.1-fast',
       messages: [
         { role: 'system', content: 'Be terse.' },
-        { role: 'user', content: [{ type: 'text', text: 'Hi' }, { type: 'image_url', image_url: { url: image } }] },
+        {
+          role: 'user',
+          content: [
+            { type: 'text', text: 'Hi' },
+            { type: 'image_url', image_url: { url: image } },
+          ],
+        },
       ],
     });
   }, 30_000);
@@ -225,8 +290,11 @@ describe('the legacy (P1) forms stay reachable by config', () => {
     expect(names).toContain('Baggage');
     expect(names).toContain('sec-ch-ua-arch');
     expect(names).not.toContain('Cache-Control');
-    expect(chat.headers.find(([name]) => name === 'sec-ch-ua')?.[1]).toBe('"Chromium";v="136", "Google Chrome";v="136", "Not.A/Brand";v="99"');
-    const body = harness.simulator.requests.find((request) => request.path === '/rest/app-chat/conversations/new')!.body as Record<string, unknown>;
+    expect(chat.headers.find(([name]) => name === 'sec-ch-ua')?.[1]).toBe(
+      '"Chromium";v="136", "Google Chrome";v="136", "Not.A/Brand";v="99"',
+    );
+    const body = harness.simulator.requests.find((request) => request.path === '/rest/app-chat/conversations/new')!
+      .body as Record<string, unknown>;
     expect(body.isReasoning).toBe(false);
     expect(body.message).toBe('system: Be terse.\n\nHi');
     expect(recorder.heads.some((head) => head.target === '/rest/app-chat/upload-file')).toBe(true);

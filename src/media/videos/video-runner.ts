@@ -96,7 +96,14 @@ export async function renderVideo(spec: VideoSpec, lease: Lease, deps: VideoDepe
   const superAccount = lease.pool === 'ssoSuper';
   const rounds = planRounds(spec.seconds, superAccount);
   const { render, upscale } = renderResolution(spec.resolution, superAccount);
-  const rest = { config, token: lease.token, statsig: deps.grok.statsig, signal, proxyUrl: deps.grok.egressFor(lease.token), fetch: deps.grok.upstreamFetch };
+  const rest = {
+    config,
+    token: lease.token,
+    statsig: deps.grok.statsig,
+    signal,
+    proxyUrl: deps.grok.egressFor(lease.token),
+    fetch: deps.grok.upstreamFetch,
+  };
 
   let reference: { fileIds: string[]; urls: string[] } | undefined;
   if (spec.reference) {

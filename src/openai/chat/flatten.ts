@@ -91,7 +91,13 @@ const toolNamesById = (messages: ChatMessage[]): Map<string, string> => {
   return names;
 };
 
-const toTurn = (message: ChatMessage, texts: string[], toolsOn: boolean, namesById: Map<string, string>, form: PromptForm): Turn | undefined => {
+const toTurn = (
+  message: ChatMessage,
+  texts: string[],
+  toolsOn: boolean,
+  namesById: Map<string, string>,
+  form: PromptForm,
+): Turn | undefined => {
   const text = texts.join('\n');
   if (message.role === 'tool') {
     const id = message.tool_call_id ?? '';

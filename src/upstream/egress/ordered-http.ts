@@ -19,7 +19,8 @@ export async function orderedFetch(input: string | URL | Request, init?: Request
   const body = await bodyBytes(init?.body);
   const raw = ['Host', url.host, 'Connection', 'keep-alive'];
   if (body) raw.push('Content-Length', String(body.length));
-  for (const [name, value] of headerPairs(init?.headers)) if (!TRANSPORT_HEADERS.has(name.toLowerCase())) raw.push(name, value);
+  for (const [name, value] of headerPairs(init?.headers))
+    if (!TRANSPORT_HEADERS.has(name.toLowerCase())) raw.push(name, value);
   const signal = init?.signal ?? undefined;
   signal?.throwIfAborted();
   const client = url.protocol === 'https:' ? https : http;
@@ -61,7 +62,8 @@ export async function orderedFetch(input: string | URL | Request, init?: Request
 
 function toResponse(response: http.IncomingMessage, head: boolean): Response {
   const headers = new Headers();
-  for (let index = 0; index + 1 < response.rawHeaders.length; index += 2) headers.append(response.rawHeaders[index]!, response.rawHeaders[index + 1]!);
+  for (let index = 0; index + 1 < response.rawHeaders.length; index += 2)
+    headers.append(response.rawHeaders[index]!, response.rawHeaders[index + 1]!);
   const status = response.statusCode ?? 502;
   if (head || status === 204 || status === 304) {
     response.resume();
@@ -75,10 +77,16 @@ function toResponse(response: http.IncomingMessage, head: boolean): Response {
     headers.delete('content-encoding');
     headers.delete('content-length');
   }
-  return new Response(Readable.toWeb(stream) as unknown as ReadableStream<Uint8Array>, { status, statusText: response.statusMessage, headers });
+  return new Response(Readable.toWeb(stream) as unknown as ReadableStream<Uint8Array>, {
+    status,
+    statusText: response.statusMessage,
+    headers,
+  });
 }
 
-function decoderFor(encoding: string | null): zlib.Gunzip | zlib.Inflate | zlib.BrotliDecompress | zlib.ZstdDecompress | undefined {
+function decoderFor(
+  encoding: string | null,
+): zlib.Gunzip | zlib.Inflate | zlib.BrotliDecompress | zlib.ZstdDecompress | undefined {
   switch (encoding?.trim().toLowerCase()) {
     case 'gzip':
     case 'x-gzip':

@@ -22,7 +22,9 @@ const load = () =>
     // wreq-js finds its native package by name at run time, which a compiled binary cannot do.
     throw new UpstreamError({
       code: 'configuration',
-      message: `upstream.http_client = "wreq": its native module could not be loaded (run from source with node_modules; the compiled binary cannot load it): ${error instanceof Error ? error.message.slice(0, 200) : String(error)}`,
+      message:
+        'upstream.http_client = "wreq": its native module could not be loaded ' +
+        `(run from source with node_modules; the compiled binary cannot load it): ${error instanceof Error ? error.message.slice(0, 200) : String(error)}`,
       retryable: false,
       accountEffect: 'none',
     });
@@ -70,7 +72,11 @@ export async function wreqWebSocket(config: Config): Promise<WebSocketConstructo
   class BrowserWebSocket extends wreq.WebSocket {
     constructor(url: string, options?: Bun.WebSocketOptions) {
       const headers = options?.headers as Record<string, string> | undefined;
-      super(url, { browser, headers: headers ? Object.entries(headers) : undefined, proxy: options?.proxy as string | undefined });
+      super(url, {
+        browser,
+        headers: headers ? Object.entries(headers) : undefined,
+        proxy: options?.proxy as string | undefined,
+      });
     }
   }
   return BrowserWebSocket as unknown as WebSocketConstructor;

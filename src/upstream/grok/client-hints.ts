@@ -44,10 +44,18 @@ export function clientHintsFor(userAgent: string): ClientHints | undefined {
   const chromeVersion = /(?:Chrome|Chromium|CriOS)\/(\d+)/.exec(userAgent);
   if (!chromeVersion || /Firefox\//.test(userAgent)) return undefined;
   const major = Number(chromeVersion[1]);
-  const brand = /Edg(?:e|A|iOS)?\//.test(userAgent) ? 'Microsoft Edge' : /Chromium\//.test(userAgent) ? 'Chromium' : 'Google Chrome';
+  const brand = /Edg(?:e|A|iOS)?\//.test(userAgent)
+    ? 'Microsoft Edge'
+    : /Chromium\//.test(userAgent)
+      ? 'Chromium'
+      : 'Google Chrome';
   const platform = detectPlatform(userAgent);
   const highEntropy: HeaderList = [];
-  const arch = /\b(?:arm|aarch64)/i.test(userAgent) ? 'arm' : /x86_64|x64|Win64|WOW64|amd64|Intel/i.test(userAgent) ? 'x86' : undefined;
+  const arch = /\b(?:arm|aarch64)/i.test(userAgent)
+    ? 'arm'
+    : /x86_64|x64|Win64|WOW64|amd64|Intel/i.test(userAgent)
+      ? 'x86'
+      : undefined;
   if (arch) highEntropy.push(['sec-ch-ua-arch', `"${arch}"`], ['sec-ch-ua-bitness', '"64"']);
   highEntropy.push(['sec-ch-ua-model', '""']);
   return {

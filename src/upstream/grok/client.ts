@@ -220,7 +220,9 @@ export class GrokClient {
     options: UploadOptions = {},
   ): Promise<UploadedFile> {
     const config = this.options.config();
-    if (config.upstream.upload_protocol === 'multipart') return this.uploadMultipart(config, requireToken(token), file, signal, options);
+    if (config.upstream.upload_protocol === 'multipart') {
+      return this.uploadMultipart(config, requireToken(token), file, signal, options);
+    }
     const answer = await callJson({
       ...this.common(config, requireToken(token), signal),
       method: 'POST',

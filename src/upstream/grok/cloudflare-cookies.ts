@@ -5,7 +5,8 @@
  * so everything else is dropped, and the caller logs what was dropped.
  */
 
-const CLOUDFLARE_COOKIE = /^(?:cf_clearance|__cf_bm|_cfuvid|__cflb|__cfruid|__cfseq-.+|__cfwaitingroom|cf_chl_.+|cf_ob_info|cf_use_ob)$/i;
+const CLOUDFLARE_COOKIE =
+  /^(?:cf_clearance|__cf_bm|_cfuvid|__cflb|__cfruid|__cfseq-.+|__cfwaitingroom|cf_chl_.+|cf_ob_info|cf_use_ob)$/i;
 
 // Cookie values must not smuggle separators or control characters into the header.
 const UNSAFE_COOKIE_TEXT = /[\u0000-\u001F\u007F;]/;
@@ -29,7 +30,8 @@ export function cloudflareCookies(text: string): CloudflareCookies {
     const separator = part.indexOf('=');
     const name = (separator <= 0 ? part : part.slice(0, separator)).trim();
     const value = separator <= 0 ? '' : part.slice(separator + 1).trim();
-    const wellFormed = separator > 0 && name !== '' && !UNSAFE_COOKIE_TEXT.test(name) && !UNSAFE_COOKIE_TEXT.test(value);
+    const wellFormed =
+      separator > 0 && name !== '' && !UNSAFE_COOKIE_TEXT.test(name) && !UNSAFE_COOKIE_TEXT.test(value);
     if (!wellFormed || !isCloudflareCookieName(name)) {
       dropped.push(wellFormed ? name : '(malformed pair)');
       continue;

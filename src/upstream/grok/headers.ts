@@ -14,7 +14,8 @@ export type { HeaderList } from './header-list';
 export { clientHints } from './client-hints';
 
 const LEGACY_SENTRY_BAGGAGE =
-  'sentry-environment=production,sentry-release=d6add6fb0460641fd482d767a335ef72b9b6abb8,sentry-public_key=b311e0f2690c81f25e2c4cf6d4f7ce1c';
+  'sentry-environment=production,sentry-release=d6add6fb0460641fd482d767a335ef72b9b6abb8,' +
+  'sentry-public_key=b311e0f2690c81f25e2c4cf6d4f7ce1c';
 /** One value for every channel (REST, both sockets, downloads), as one browser would send. */
 export const ACCEPT_LANGUAGE = 'zh-CN,zh;q=0.9,en;q=0.8';
 const ACCEPT_ENCODING = 'gzip, deflate, br, zstd';

@@ -97,7 +97,8 @@ function frameError(code: string | undefined, message: string | undefined): Upst
 export async function openImagineSession(request: ImagineRequest): Promise<ImagineSession> {
   const { config } = request;
   // Reads a refused upgrade's status, headers and body (egress/handshake-websocket.ts).
-  const chosen = request.WebSocketImpl ?? ((await upstreamWebSocket(config)) as unknown as typeof WebSocket | undefined);
+  const configured = (await upstreamWebSocket(config)) as unknown as typeof WebSocket | undefined;
+  const chosen = request.WebSocketImpl ?? configured;
   const Socket = chosen ?? (HandshakeAwareWebSocket as unknown as typeof WebSocket);
   // Bun's WebSocket writes its handshake headers in its own (sorted) order, so a record loses nothing.
   const headers = Object.fromEntries(socketHeaders(config, cookieHeader(request.token, config.proxy)));

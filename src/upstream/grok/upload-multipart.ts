@@ -36,7 +36,11 @@ export function webKitBoundary(random: () => number = Math.random): string {
  * keeps its place among the headers and the boundary looks like Chrome's). Chat attachments send
  * only the `file` part; Imagine uploads (image edit, video references) name their source.
  */
-export function multipartUploadForm(file: { name: string; mimeType: string; bytes: Uint8Array }, imagine = false, boundary = webKitBoundary()): MultipartBody {
+export function multipartUploadForm(
+  file: { name: string; mimeType: string; bytes: Uint8Array },
+  imagine = false,
+  boundary = webKitBoundary(),
+): MultipartBody {
   const quotedName = browserFileName(file.name).replace(/[\\"]/g, (character) => `\\${character}`);
   const encoder = new TextEncoder();
   const parts: Uint8Array[] = [
@@ -48,7 +52,8 @@ export function multipartUploadForm(file: { name: string; mimeType: string; byte
     encoder.encode('\r\n'),
   ];
   if (imagine) {
-    parts.push(encoder.encode(`--${boundary}\r\nContent-Disposition: form-data; name="file_source"\r\n\r\nIMAGINE_SELF_UPLOAD_FILE_SOURCE\r\n`));
+    const field = 'Content-Disposition: form-data; name="file_source"';
+    parts.push(encoder.encode(`--${boundary}\r\n${field}\r\n\r\nIMAGINE_SELF_UPLOAD_FILE_SOURCE\r\n`));
   }
   parts.push(encoder.encode(`--${boundary}--\r\n`));
   const body = new Uint8Array(parts.reduce((total, part) => total + part.length, 0));

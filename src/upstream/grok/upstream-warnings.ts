@@ -18,7 +18,8 @@ export function upstreamWarnings(config: Config): UpstreamWarning[] {
       code: 'statsig_legacy',
       message:
         'REST calls run on legacy x-statsig-id values (upstream.statsig_mode = "legacy"): the current web app sends ' +
-        '70-byte signed values, which grok.com may require. Affected: quota sync, image edit, video, account settings ' +
+        '70-byte signed values, which grok.com may require. Affected: quota sync, image edit, video, ' +
+        'account settings ' +
         'and REST chat; chat over the gateway WebSocket needs none. Set statsig_mode = "signer" with your own ' +
         'signer (README, "Running against grok.com") or "manual".',
     });

@@ -99,7 +99,11 @@ export async function enableNsfw(input: EnableNsfwInput): Promise<EnableNsfwOutc
       config,
       url: upstreamUrl(config.upstream.base_url, FEATURE_CONTROLS_PATH),
       token: input.token,
-      headers: withHeader(withHeader(grpcHeaders({ config, token: input.token, statsigId }), 'Cache-Control', 'no-cache'), 'Pragma', 'no-cache'),
+      headers: withHeader(
+        withHeader(grpcHeaders({ config, token: input.token, statsigId }), 'Cache-Control', 'no-cache'),
+        'Pragma',
+        'no-cache',
+      ),
       message: featureControlMessage(NSFW_FEATURE, true),
       timeoutSeconds,
       proxyUrl: input.proxyUrl,

@@ -30,7 +30,8 @@ const ANSWER_LIMIT = 64 * 1024;
 
 /** The REST header set with gRPC-web's content type and marker, as connect-es sets them. */
 export function grpcHeaders(input: Omit<RestHeaderInput, 'contentType'>): HeaderList {
-  return restHeaders({ ...input, contentType: GRPC_WEB_CONTENT_TYPE, extra: [['x-grpc-web', '1'], ...(input.extra ?? [])] });
+  const extra: HeaderList = [['x-grpc-web', '1'], ...(input.extra ?? [])];
+  return restHeaders({ ...input, contentType: GRPC_WEB_CONTENT_TYPE, extra });
 }
 
 export async function callGrpcWeb(call: GrpcCall): Promise<GrpcWebAnswer> {
