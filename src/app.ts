@@ -31,6 +31,7 @@ import { requestLog } from './ops/request-log';
 import type { AccountPool } from './pool/account-pool';
 import type { Storage } from './storage/types';
 import type { GrokClient } from './upstream/grok/client';
+import { upstreamWarnings } from './upstream/grok/upstream-warnings';
 import { UsageRecorder } from './usage/usage-recorder';
 import { usageRoutes } from './usage/usage-routes';
 import { VERSION } from './version';
@@ -161,6 +162,7 @@ export function createApp(deps: AppDependencies) {
         activeAccounts: () => Object.values(deps.pool.stats()).reduce((sum, pool) => sum + pool.active, 0),
         upstream: () => deps.upstreamHealth?.state(),
         clearance: deps.clearance ? () => deps.clearance!.report() : undefined,
+        warnings: () => upstreamWarnings(config()),
       }),
     )
     .use(rootRoutes())
@@ -233,6 +235,7 @@ export function createApp(deps: AppDependencies) {
         poolStats: () => deps.pool.stats(),
         upstream: () => deps.upstreamHealth?.state(),
         jobs: () => instance.jobs?.states() ?? [],
+        warnings: () => upstreamWarnings(config()),
       })),
     )
     .use(asAdmin(diagnosticsRoutes({ config, pool: deps.pool, grok: deps.grok, capture, clearance: deps.clearance, guard: adminGuard })))

@@ -14,6 +14,7 @@ import { createUpstreamFetch } from './upstream/egress/browser-fetch';
 import { limitUndeclaredBodies } from './security/request-limits';
 import { webPolicy } from './security/web-policy';
 import { GrokClient } from './upstream/grok/client';
+import { upstreamWarnings } from './upstream/grok/upstream-warnings';
 import { join } from 'node:path';
 import { startBackgroundJobs } from './ops/start-background-jobs';
 import type { BackgroundJobs } from './ops/background-jobs';
@@ -51,6 +52,20 @@ export interface Gateway {
   close(): Promise<void>;
 }
 
+/** At start-up, and again whenever a config change alters what there is to say. */
+function logUpstreamWarnings(config: ConfigStore, logger: Logger): void {
+  let said = '';
+  const say = () => {
+    const warnings = upstreamWarnings(config.get());
+    const key = JSON.stringify(warnings);
+    if (key === said) return;
+    said = key;
+    for (const warning of warnings) logger.warn('upstream', { code: warning.code, warning: warning.message });
+  };
+  say();
+  config.subscribe(say);
+}
+
 function booleanEnv(value: string | undefined, fallback: boolean): boolean {
   if (value === undefined || value === '') return fallback;
   return ['1', 'true', 'yes', 'on'].includes(value.toLowerCase());
@@ -73,6 +88,7 @@ export async function openGateway(options: GatewayOptions): Promise<Gateway> {
   logger.configureFiles(rotationFromConfig(config.get().log));
   config.subscribe((next) => logger.configureFiles(rotationFromConfig(next.log)));
   for (const warning of config.warnings) logger.warn('config', { warning });
+  logUpstreamWarnings(config, logger);
 
   const storage = await openStorage({
     type: env.SERVER_STORAGE_TYPE || 'local',

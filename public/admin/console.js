@@ -73,10 +73,29 @@
     if (!$('#app-view').hidden) route();
   });
 
+  // Upstream settings that do not look like today's web app (legacy statsig, dropped cookies).
+  async function showUpstreamWarnings() {
+    const banner = $('#upstream-warnings-banner');
+    try {
+      const status = await api('/v1/admin/status');
+      const warnings = Array.isArray(status.warnings) ? status.warnings : [];
+      banner.replaceChildren(...warnings.map((warning) => {
+        const item = document.createElement('li');
+        item.dataset.code = warning.code;
+        item.textContent = warning.message;
+        return item;
+      }));
+      banner.hidden = warnings.length === 0;
+    } catch {
+      banner.hidden = true;
+    }
+  }
+
   function showApp(session) {
     state.csrf = session.csrf_token || null;
     $('#default-password-banner').hidden = !session.default_password;
     $('#playground-open-banner').hidden = !session.playground_open;
+    showUpstreamWarnings();
     $('#login-view').hidden = true;
     $('#app-view').hidden = false;
     route();

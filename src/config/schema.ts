@@ -25,8 +25,9 @@ const text = (defaultValue: string, description: string) => Type.String({ defaul
 
 const flag = (defaultValue: boolean, description: string) => Type.Boolean({ default: defaultValue, description });
 
+/** The current release's User-Agent (docs/upstream-protocol.md §4.1): Chrome 146 on macOS. */
 export const DEFAULT_USER_AGENT =
-  'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/136.0.0.0 Safari/537.36';
+  'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/146.0.0.0 Safari/537.36';
 
 export const AppSection = Type.Object({
   app_url: text('', 'Public base URL of this gateway, used to build /v1/files links'),
@@ -62,7 +63,7 @@ export const ProxySection = Type.Object({
   asset_proxy_url: text('', 'Proxy (or pool) for asset upload/download (falls back to base_proxy_url)'),
   raw_cookie: text('', 'If set, replaces the whole Cookie header for every account'),
   sso_rw: text('', 'If set, used as the sso-rw cookie for every account'),
-  cf_cookies: text('', 'Cloudflare cookie string (name=value; …) sent with every call'),
+  cf_cookies: text('', "Cloudflare cookie string (name=value; …) sent with every call; only Cloudflare's cookie names are kept (cf_clearance, __cf_bm, _cfuvid, cf_chl_*, __cflb, …)"),
   skip_proxy_ssl_verify: flag(false, 'Skip TLS verification of the proxy itself'),
   use_system_ca: flag(true, 'Trust the OS root store'),
   custom_ca_file: text('', 'Extra CA file'),
@@ -71,7 +72,7 @@ export const ProxySection = Type.Object({
   refresh_interval: Type.Integer({ minimum: 60, maximum: WEEK_SECONDS, default: 3600, description: 'Seconds between clearance refreshes' }),
   timeout: Type.Integer({ minimum: 60, maximum: MAX_TIMEOUT_SECONDS, default: 60, description: 'Challenge timeout in seconds' }),
   cf_clearance: text('', 'Manual cf_clearance cookie'),
-  browser: text('chrome136', 'Browser profile the User-Agent and client hints belong to'),
+  browser: text('chrome146', 'Browser profile the User-Agent and client hints belong to (the impit TLS profile follows it)'),
   user_agent: text(DEFAULT_USER_AGENT, 'User-Agent sent upstream (client hints derive from it)'),
 });
 
@@ -207,19 +208,28 @@ export const UpstreamSection = Type.Object({
   base_url: text('https://grok.com', 'Grok web origin (REST and, as ws(s)://, WebSockets)'),
   assets_url: text('https://assets.grok.com', 'Asset host for uploads and generated media'),
   accounts_url: text('https://accounts.x.ai', 'Account service host'),
-  statsig_mode: oneOf(['legacy', 'manual', 'signer'], 'legacy', 'How x-statsig-id is produced'),
+  statsig_mode: oneOf(
+    ['legacy', 'manual', 'signer'],
+    'legacy',
+    "How x-statsig-id is produced for REST calls: legacy (fabricated, as old releases did; the current web app sends 70-byte signed values), manual (statsig_value), or signer (your own statsig_signer_url)",
+  ),
   statsig_value: text('', 'The x-statsig-id value in manual mode'),
   statsig_signer_url: text('', "Operator's own signing service (signer mode); nothing is sent to a third party by default"),
   chat_transport: oneOf(
     ['rest', 'ws', 'auto'],
-    'rest',
+    'auto',
     'Chat protocol: REST conversations/new, the WebSocket model gateway /ws/mgw/, or auto (gateway, REST when the gateway or a user id is unavailable)',
   ),
-  upload_protocol: oneOf(['legacy', 'multipart'], 'legacy', 'Chat attachment upload: legacy JSON/base64 or the current multipart upload-file-v2'),
+  upload_protocol: oneOf(['legacy', 'multipart'], 'multipart', 'Chat attachment upload: the current multipart upload-file-v2 or the legacy JSON/base64'),
+  request_form: oneOf(
+    ['current', 'legacy'],
+    'current',
+    'Header sets, REST chat body and prompt flattening: the current web release or the legacy (P1) forms',
+  ),
   http_client: oneOf(
-    ['bun', 'impit'],
+    ['bun', 'impit', 'wreq'],
     'bun',
-    "REST client: Bun's fetch, or impit (browser TLS/HTTP2 fingerprint of proxy.browser, e.g. chrome136). WebSockets always use Bun's client.",
+    "Upstream client: Bun's fetch and WebSocket; impit (browser TLS/HTTP2 fingerprint of proxy.browser for REST, Bun's WebSocket); or wreq (Chrome's TLS fingerprint for REST and both WebSockets)",
   ),
 });
 

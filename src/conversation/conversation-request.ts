@@ -42,6 +42,7 @@ export interface ConversationInput {
 
 export function buildConversationRequest(input: ConversationInput, model: CatalogModel, config: Config, attachmentParam?: string): ConversationRequest {
   const { message, attachments } = flattenMessages(input, {
+    form: config.upstream.request_form,
     budgetChars: config.chat.prompt_budget_chars,
     maxChars: config.chat.upstream_max_chars,
     param: attachmentParam ?? 'messages',

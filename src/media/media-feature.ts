@@ -21,7 +21,15 @@ export function createMediaServices(deps: AppDependencies, guard: (request: Requ
     directory: join(deps.dataDir ?? './data', 'tmp'),
     config,
     // The owner's sticky asset proxy: the same egress as its other calls.
-    openDownload: (url, token, signal) => openAssetDownload({ config: config(), token, url, signal, proxyUrl: deps.grok.egressFor(token, true) }),
+    openDownload: (url, token, signal) =>
+      openAssetDownload({
+        config: config(),
+        token,
+        url,
+        signal,
+        proxyUrl: deps.grok.egressFor(token, true),
+        fetch: deps.grok.upstreamFetch,
+      }),
   });
   const jobs = new VideoJobStore(deps.storage.records);
   const videos = new VideoService({ pool: deps.pool, grok: deps.grok, config, logger: deps.logger, cache, jobs });

@@ -17,6 +17,8 @@ export interface StatusSources {
   poolStats: () => Record<string, PoolStats>;
   upstream: () => UpstreamHealthState | undefined;
   jobs: () => JobState[];
+  /** Upstream settings that do not look like today's web app (the console shows them in its banner). */
+  warnings?: () => { code: string; message: string }[];
   clock?: () => number;
 }
 
@@ -49,6 +51,7 @@ export function adminStatusRoutes(sources: StatusSources) {
         accounts: sources.poolStats(),
         upstream: sources.upstream() ?? null,
         jobs: sources.jobs(),
+        warnings: sources.warnings?.() ?? [],
       };
     },
     {

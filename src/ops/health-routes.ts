@@ -11,6 +11,8 @@ export interface ReadinessProbe {
   upstream?: () => UpstreamHealthState | undefined;
   /** Cloudflare clearance refresh state; a failing refresh shows here without failing readiness. */
   clearance?: () => unknown | Promise<unknown>;
+  /** Settings that work but do not look like today's web app (upstream-warnings.ts); never fail readiness. */
+  warnings?: () => { code: string; message: string }[];
 }
 
 /** Liveness answers while the process runs; readiness also needs storage and a usable account. */
@@ -49,6 +51,7 @@ export function healthRoutes(probe: ReadinessProbe) {
             ? { status: 'outage', consecutiveFailures: upstream!.consecutiveFailures, lastFailureKind: upstream!.lastFailureKind }
             : { status: 'ok' },
           ...clearance,
+          ...(probe.warnings ? { warnings: probe.warnings() } : {}),
         };
       },
       {

@@ -51,6 +51,7 @@ export function voiceTokenRoute(deps: VoiceTokenDependencies) {
             token: lease.token,
             statsig: deps.grok.statsig,
             proxyUrl: deps.grok.egressFor(lease.token),
+            fetch: deps.grok.upstreamFetch,
             options: { voice, personality, playbackSpeed: speed },
             signal: request.signal,
           });

@@ -1,4 +1,5 @@
 import { egressProxy } from './egress/egress-proxy';
+import type { HeaderList } from './grok/header-list';
 import { UpstreamError } from './errors';
 
 /**
@@ -12,7 +13,8 @@ export type FetchFunction = typeof fetch;
 export interface HttpRequest {
   url: string;
   method: string;
-  headers: Record<string, string>;
+  /** An ordered list: every upstream client keeps its order except Bun's own fetch (see browser-fetch.ts). */
+  headers: HeaderList | Record<string, string>;
   body?: string | FormData | Uint8Array<ArrayBuffer>;
   /** Seconds until the response head must have arrived; 0 disables the deadline. */
   timeoutSeconds: number;

@@ -47,6 +47,9 @@ test('sign in, import, filter, batch refresh to the end, Chinese and phone width
   await page.keyboard.press('Enter');
   await page.waitForSelector('#accounts-body tr[data-id]');
   expect(await page.isHidden('#default-password-banner')).toBe(true);
+  // The default statsig mode is legacy: the status banner says REST calls run on legacy values.
+  await page.waitForSelector('#upstream-warnings-banner li[data-code="statsig_legacy"]');
+  expect(await page.textContent('#upstream-warnings-banner')).toContain('legacy x-statsig-id');
   expect(await page.locator('#accounts-body tr[data-id]').count()).toBe(4);
 
   // Import: two new tokens, one already present, one invalid line.

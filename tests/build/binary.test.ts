@@ -102,13 +102,13 @@ test.skipIf(!isRoot)('runs as the image does: the Dockerfile USER, read-only wor
   expect(stopped.exitCode).toBe(1);
 }, 60_000);
 
-test('inside the binary, impit (upstream.http_client) and the gateway WebSocket both reach the upstream', async () => {
+test('inside the binary, impit (upstream.http_client) and the gateway WebSocket both reach the upstream; wreq says it cannot load', async () => {
   const { startSimulator } = await import('../../src/simulator/server');
   const simulator = await startSimulator({ accounts: [{ token: 'binary-account', tier: 'basic' }] });
   const dataDir = join(workDir, 'data-impit');
   require('node:fs').mkdirSync(dataDir, { recursive: true });
   await Bun.write(join(dataDir, 'token.json'), JSON.stringify({ ssoBasic: ['binary-account'] }));
-  const start = (transport: string) =>
+  const start = (transport: string, httpClient: string) =>
     Bun.spawn([binary], {
       // Run from the temporary folder: no node_modules next to it, so impit must be inside the binary.
       cwd: workDir,
@@ -122,15 +122,15 @@ test('inside the binary, impit (upstream.http_client) and the gateway WebSocket 
         GROK_ASSETS_URL: simulator.url,
         GROK2API_APP_API_KEY: 'sk-binary',
         GROK2API_TOKEN_AUTO_REFRESH: 'false',
-        GROK2API_UPSTREAM_HTTP_CLIENT: 'impit',
+        GROK2API_UPSTREAM_HTTP_CLIENT: httpClient,
         GROK2API_UPSTREAM_CHAT_TRANSPORT: transport,
       },
       stdout: 'pipe',
       stderr: 'pipe',
     });
   try {
-    for (const transport of ['rest', 'ws']) {
-      const child = start(transport);
+    for (const [transport, httpClient] of [['rest', 'impit'], ['ws', 'impit'], ['rest', 'wreq']] as const) {
+      const child = start(transport, httpClient);
       const reader = child.stdout.getReader();
       let output = '';
       let url: string | null = null;
@@ -146,7 +146,13 @@ test('inside the binary, impit (upstream.http_client) and the gateway WebSocket 
         headers: { authorization: 'Bearer sk-binary', 'content-type': 'application/json' },
         body: JSON.stringify({ model: 'grok-4.1-fast', messages: [{ role: 'user', content: 'from the binary' }] }),
       });
-      expect(response.status).toBe(200);
+      if (httpClient === 'wreq') {
+        // wreq-js resolves its native package by name at run time: not possible from the binary.
+        expect(response.status).toBe(502);
+        expect(await response.text()).toContain('http_client = \\"wreq\\": its native module could not be loaded');
+      } else {
+        expect(response.status).toBe(200);
+      }
       child.kill('SIGTERM');
       await child.exited;
     }
@@ -154,7 +160,9 @@ test('inside the binary, impit (upstream.http_client) and the gateway WebSocket 
     expect(paths).toContain('POST /rest/app-chat/conversations/new');
     expect(paths).toContain('GET /ws/mgw/');
     // impit sent the REST call (Bun's fetch would add "connection: keep-alive").
-    expect(simulator.requests.find((request) => request.path === '/rest/app-chat/conversations/new')!.headers.connection).toBeUndefined();
+    const restChats = simulator.requests.filter((request) => request.path === '/rest/app-chat/conversations/new');
+    expect(restChats).toHaveLength(1);
+    expect(restChats[0]!.headers.connection).toBeUndefined();
   } finally {
     await simulator.stop();
   }

@@ -75,7 +75,8 @@ describe('through the gateway', () => {
     expect(call.cookies).toMatchObject({ cf_clearance: 'fresh-clearance', __cf_bm: 'bm-value' });
     expect(call.cookies.grok_device_id).toBeUndefined();
     expect(call.headers['user-agent']).toBe(SOLVER_UA);
-    expect(call.headers['sec-ch-ua']).toContain('v="142"');
+    // The current release sends client hints only on the session and set-tos calls (§4.3).
+    expect(call.headers['sec-ch-ua']).toBeUndefined();
   });
 
   test('a failed refresh keeps the last good values and shows in /ready and the admin status', async () => {

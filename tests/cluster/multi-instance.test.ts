@@ -121,11 +121,12 @@ for (const driver of drivers) {
       const running = await start();
       const patched = await running.admin(0, '/v1/admin/tokens', { method: 'PATCH', body: JSON.stringify({ token: 'acct-a', status: 'disabled' }) });
       expect(patched.status).toBe(200);
-      const before = running.simulator.requests.length;
+      const before = chatCalls(running.simulator).length;
       for (let index = 0; index < 8; index++) {
         await running.clients[1]!.chat.completions.create({ model: MODEL, messages: [{ role: 'user', content: `after ${index}` }] });
       }
-      const after = running.simulator.requests.slice(before).filter((request) => request.path === '/rest/app-chat/conversations/new');
+      // A chat call on either transport (the default `auto` chats over the gateway).
+      const after = chatCalls(running.simulator).slice(before);
       expect(after.length).toBe(8);
       expect(after.every((request) => ssoOf(request) === 'acct-b')).toBe(true);
       const activeOn = async (instance: number) => ((await (await running.api(instance, '/ready')).json()) as { accounts: { active: number } }).accounts.active;

@@ -35,7 +35,7 @@ describe('POST /v1/messages (@anthropic-ai/sdk)', () => {
     expect(message.stop_reason).toBe('end_turn');
     expect(message.usage.input_tokens).toBeGreaterThan(0);
     expect(message.usage.output_tokens).toBeGreaterThan(0);
-    expect(upstreamMessage(0)).toContain('system: You are terse.');
+    expect(upstreamMessage(0)).toContain('[system]\nYou are terse.');
     expect(upstreamMessage(0)).toContain('Say hello');
   });
 
@@ -125,7 +125,7 @@ describe('POST /v1/messages (@anthropic-ai/sdk)', () => {
       ],
     });
     expect(second.content).toEqual([{ type: 'text', text: 'Warm in Rome.' }] as never);
-    expect(upstreamMessage(1)).toContain(`tool (get_weather, ${toolUse.id}): 25C`);
+    expect(upstreamMessage(1)).toContain(`[tool]\nTool result (get_weather, ${toolUse.id}): 25C`);
     expect(upstreamMessage(1)).not.toContain('Pondering');
   });
 

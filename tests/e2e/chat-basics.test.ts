@@ -36,7 +36,8 @@ describe.each(CHAT_TRANSPORTS)('chat completions through the OpenAI SDK over %s'
     expect(call!.cookies['sso-rw']).toBe('account-basic-1');
     const [turn] = sentTurns(harness.simulator);
     expect(turn).toMatchObject({ token: 'account-basic-1', mode: 'fast' });
-    expect(turn!.message).toBe('system: You are terse.\n\nuser: Hi\n\nassistant: Hello\n\nWhat is 2+2?');
+    // §10.2: the current flattening, on both transports.
+    expect(turn!.message).toBe('[system]\nYou are terse.\n\n[user]\nHi\n\n[assistant]\nHello\n\n[user]\nWhat is 2+2?');
     if (transport === 'rest') {
       const statsig = Buffer.from(call!.headers['x-statsig-id']!, 'base64').toString('utf8');
       expect(statsig).toStartWith('e:TypeError: Cannot read properties of ');

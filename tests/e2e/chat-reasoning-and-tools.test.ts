@@ -168,7 +168,7 @@ describe.each(CHAT_TRANSPORTS)('over %s', (transport) => {
         tool_choice: 'none',
       });
       expect(completion.choices[0]!.message.tool_calls ?? []).toHaveLength(0);
-      expect(sentTurns(harness.simulator)[0]!.message).toBe('hi');
+      expect(sentTurns(harness.simulator)[0]!.message).toBe('[user]\nhi');
     });
   });
 });

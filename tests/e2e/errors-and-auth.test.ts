@@ -105,10 +105,10 @@ describe('bad input gets a precise 400', () => {
       messages: [{ role: 'user', content: [{ type: 'text', text: 'Describe' }, { type: 'image_url', image_url: { url: `data:image/png;base64,${png}` } }] }],
     });
     expect(completion.choices[0]!.message.content).toContain('Describe');
-    const upload = harness.simulator.requests.find((request) => request.path === '/rest/app-chat/upload-file');
+    // The default multipart v2 upload (§11.2): the file part only, no Imagine source.
+    const upload = harness.simulator.requests.find((request) => request.path === '/http/upload-file-v2/direct');
     expect(upload).toBeDefined();
-    expect((upload!.body as { fileMimeType: string; content: string }).fileMimeType).toBe('image/png');
-    expect((upload!.body as { content: string }).content).toBe(png);
+    expect(upload!.body).toEqual({ file: { fileName: expect.any(String), type: 'image/png', size: Buffer.from(png, 'base64').length } });
     const chat = chatCalls(harness.simulator)[0]!.body as { fileAttachments: string[] };
     expect(chat.fileAttachments).toHaveLength(1);
   });

@@ -151,8 +151,12 @@ describe('POST /v1/images/edits', () => {
     const result = await harness.client.images.edit({ model: 'grok-imagine-1.0-edit', prompt: 'make it blue', image: files, response_format: 'b64_json' } as never);
     expect(result.data).toHaveLength(1);
     expect(isPng(new Uint8Array(Buffer.from(result.data![0]!.b64_json!, 'base64')))).toBe(true);
-    const uploads = harness.simulator.requests.filter((request) => request.path === '/rest/app-chat/upload-file');
-    expect(uploads.map((upload) => (upload.body as { fileName: string }).fileName)).toEqual(['in-2.png', 'in-3.png', 'in-4.png']);
+    // §11.2: multipart v2 uploads that name the Imagine source.
+    const uploads = harness.simulator.requests.filter((request) => request.path === '/http/upload-file-v2/direct');
+    type Upload = { file: { fileName: string }; file_source: string };
+    expect(uploads.map((upload) => (upload.body as Upload).file.fileName)).toEqual(['in-2.png', 'in-3.png', 'in-4.png']);
+    expect(uploads.map((upload) => (upload.body as Upload).file_source)).toEqual(Array(3).fill('IMAGINE_SELF_UPLOAD_FILE_SOURCE'));
+    expect(uploads[0]!.headers.referer).toBe(`${harness.simulator.url}/imagine`);
     const edit = chatCalls(harness.simulator)[0]!.body as { modelName: string; mediaGenInput: { imageToImage: { inputAssets: string[]; aspectRatio: string } } };
     expect(edit.modelName).toBe('imagine-image-edit');
     expect(edit.mediaGenInput.imageToImage.inputAssets).toHaveLength(3);
@@ -250,8 +254,8 @@ describe('image models through chat', () => {
       ],
     });
     expect(edited.choices[0]!.message.content).toStartWith('![image](');
-    const upload = harness.simulator.requests.find((request) => request.path === '/rest/app-chat/upload-file')!;
-    expect((upload.body as { fileMimeType: string }).fileMimeType).toBe('image/png');
+    const upload = harness.simulator.requests.find((request) => request.path === '/http/upload-file-v2/direct')!;
+    expect((upload.body as { file: { type: string } }).file.type).toBe('image/png');
     expect(chatCalls(harness.simulator)[0]!.body).toMatchObject({ modelName: 'imagine-image-edit', message: 'now in blue' });
   });
 

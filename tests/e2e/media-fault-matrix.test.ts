@@ -12,7 +12,7 @@ import { startHarness, type Harness, soleAccountState } from '../helpers/gateway
 
 const IMAGINE_PATH = '/ws/imagine/listen';
 const CHAT_PATH = '/rest/app-chat/conversations/new';
-const UPLOAD_PATH = '/rest/app-chat/upload-file';
+const UPLOAD_PATH = '/http/upload-file-v2/direct';
 const POST_CREATE_PATH = '/rest/media/post/create';
 
 const TIMEOUTS = {

@@ -27,7 +27,7 @@ describe('multi-turn budget', () => {
     });
     const sent = (chatCalls(harness.simulator)[0]!.body as { message: string }).message;
     expect(sent.length).toBeLessThanOrEqual(400);
-    expect(sent.startsWith('system: Be kind.')).toBe(true);
+    expect(sent.startsWith('[system]\nBe kind.')).toBe(true);
     expect(sent).toMatch(/\[\d+ earlier messages omitted to fit the prompt budget\]/);
     expect(sent).not.toContain('question 0 ');
     expect(sent).toContain('answer 9 ');

@@ -32,7 +32,7 @@ describe('POST /v1/responses (openai SDK)', () => {
     const reasoning = response.output.find((item) => item.type === 'reasoning');
     expect(reasoning?.type === 'reasoning' && reasoning.summary[0]?.text).toBe('Adding two and two.');
     expect(response.usage!.output_tokens_details.reasoning_tokens).toBeGreaterThan(0);
-    expect(upstreamMessage(0)).toContain('system: Be terse.');
+    expect(upstreamMessage(0)).toContain('[system]\nBe terse.');
     expect(upstreamMessage(0)).toContain('2+2?');
   });
 
@@ -88,7 +88,7 @@ describe('POST /v1/responses (openai SDK)', () => {
     expect(second.previous_response_id).toBe(first.id);
     const sent = upstreamMessage(1);
     expect(sent).toContain('Weather in Paris?');
-    expect(sent).toContain(`tool (get_weather, ${functionCall.call_id}): {"sky":"sunny"}`);
+    expect(sent).toContain(`Tool result (get_weather, ${functionCall.call_id}): {"sky":"sunny"}`);
     expect(sent).toContain('<tool_call>{"name":"get_weather","arguments":{"city":"Paris"}}</tool_call>');
   });
 
@@ -116,7 +116,7 @@ describe('POST /v1/responses (openai SDK)', () => {
       ],
     });
     expect(next.output_text).toBe('Cold.');
-    expect(upstreamMessage(1)).toContain(`tool (get_weather, ${item.call_id}): -5C`);
+    expect(upstreamMessage(1)).toContain(`Tool result (get_weather, ${item.call_id}): -5C`);
     // store: false keeps nothing.
     const missing = await harness.api(`/v1/responses/${completed.id}`);
     expect(missing.status).toBe(404);

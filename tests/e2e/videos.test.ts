@@ -89,8 +89,8 @@ describe('/v1/videos', () => {
     const file = await toFile(pngFor('reference'), 'ref.png', { type: 'image/png' });
     const created = (await h.client.videos.create({ model: 'grok-imagine-1.0-video', prompt: 'animate', input_reference: file } as never)) as unknown as Video;
     expect((await poll(h, created.id)).status).toBe('completed');
-    const upload = h.simulator.requests.find((request) => request.path === '/rest/app-chat/upload-file')!;
-    expect((upload.body as { fileMimeType: string }).fileMimeType).toBe('image/png');
+    const upload = h.simulator.requests.find((request) => request.path === '/http/upload-file-v2/direct')!;
+    expect((upload.body as { file: { type: string } }).file.type).toBe('image/png');
     const [config] = videoConfigs(h);
     expect(config!.isReferenceToVideo).toBe(true);
     expect((config!.imageReferences as string[])[0]).toContain('/content');

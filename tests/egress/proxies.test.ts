@@ -79,3 +79,13 @@ describe.each(CHAT_TRANSPORTS)('egress over %s', (transport) => {
     expect(Object.values(tokens.tokens).flat()[0]).toMatchObject({ status: 'active', fail_count: 0 });
   });
 });
+
+test('with http_client = wreq an HTTP proxy carries the REST calls', async () => {
+  harness = await startHarness({ env: { GROK2API_PROXY_BASE_PROXY_URL: `http://127.0.0.1:${httpProxyPort}`, GROK2API_UPSTREAM_HTTP_CLIENT: 'wreq' } });
+  const response = await ask(harness);
+  expect(response.status).toBe(200);
+  // A plain-http target goes to the proxy in absolute form, as with Bun's fetch. (wreq sends a
+  // ws:// upgrade that way too, which this proxy refuses with 426; a wss:// one uses CONNECT.)
+  expect(httpProxySeen).toContain(`POST http://127.0.0.1:${harness.simulator.port}/rest/app-chat/conversations/new`);
+  expect(chatCalls(harness.simulator)).toHaveLength(1);
+});

@@ -123,13 +123,13 @@ test('a 429 counts an upstream error by kind and a failover; the account shows a
 });
 
 test('a retried upload counts as an upstream retry', async () => {
-  harness.simulator.enqueueFault({ kind: 'server_error', status: 502, match: { path: '/rest/app-chat/upload-file' } });
+  harness.simulator.enqueueFault({ kind: 'server_error', status: 502, match: { path: '/http/upload-file-v2/direct' } });
   const png = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg=='; // a whole 1×1 PNG: a truncated one is refused
   await harness.client.chat.completions.create({
     model: 'grok-4.1-fast',
     messages: [{ role: 'user', content: [{ type: 'text', text: 'look' }, { type: 'image_url', image_url: { url: `data:image/png;base64,${png}` } }] }],
   });
-  const uploads = harness.simulator.requests.filter((request) => request.path === '/rest/app-chat/upload-file');
+  const uploads = harness.simulator.requests.filter((request) => request.path === '/http/upload-file-v2/direct');
   expect(uploads).toHaveLength(2);
   expect(valueOf(await scrape(), 'grok2api_upstream_retries_total')).toBe(1);
 });

@@ -1,6 +1,7 @@
 import { afterEach, expect, test } from 'bun:test';
 import packageJson from '../../package.json';
 import { startHarness, type Harness, API_KEY } from '../helpers/gateway-harness';
+import { Logger } from '../../src/logging/logger';
 
 let harness: Harness | null = null;
 afterEach(async () => {
@@ -67,4 +68,26 @@ test('the sync of imported accounts shows as a one-off background job', async ()
     if (!job?.runs) await Bun.sleep(10);
   }
   expect(job).toMatchObject({ runs: 1, lastResult: { ok: 1, total: 1 } });
+});
+
+test('legacy statsig values and dropped cookies are said at start-up, in /ready and in /v1/admin/status', async () => {
+  const lines: Record<string, unknown>[] = [];
+  const logger = new Logger({ level: 'debug', write: (line) => lines.push(JSON.parse(line) as Record<string, unknown>) });
+  harness = await startHarness({ logger, env: { GROK2API_PROXY_CF_COOKIES: '__cf_bm=bm; _ga=tracking-value; sso=stale' } });
+  const warned = lines.filter((line) => line.message === 'upstream');
+  expect(warned.map((line) => line.code)).toEqual(['statsig_legacy', 'cf_cookies_dropped']);
+  expect(JSON.stringify(warned)).not.toContain('tracking-value');
+  const ready = (await (await fetch(`${harness.server.url}/ready`)).json()) as { status: string; warnings: { code: string; message: string }[] };
+  expect(ready.status).toBe('ready'); // a warning, not a failure
+  expect(ready.warnings.map((warning) => warning.code)).toEqual(['statsig_legacy', 'cf_cookies_dropped']);
+  expect(ready.warnings[0]!.message).toContain('legacy x-statsig-id');
+  expect(ready.warnings[1]!.message).toContain('_ga, sso');
+  const status = (await (await harness.admin('/v1/admin/status')).json()) as { warnings: { code: string }[] };
+  expect(status.warnings.map((warning) => warning.code)).toEqual(['statsig_legacy', 'cf_cookies_dropped']);
+});
+
+test('an operator signer (or a manual value) silences the statsig warning', async () => {
+  harness = await startHarness({ env: { GROK2API_UPSTREAM_STATSIG_MODE: 'signer', GROK2API_UPSTREAM_STATSIG_SIGNER_URL: 'http://127.0.0.1:9/sign' } });
+  const ready = (await (await fetch(`${harness.server.url}/ready`)).json()) as { warnings: unknown[] };
+  expect(ready.warnings).toEqual([]);
 });

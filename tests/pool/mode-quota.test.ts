@@ -76,7 +76,7 @@ test('a sync asks each mode; a used-up expert window stops expert models while f
   const fast = await chat(harness, 'grok-4.1-fast');
   expect(fast.status).toBe(200);
   const turns = sentTurns(harness.simulator);
-  expect(turns.at(-1)).toMatchObject({ token: 'super-1', mode: 'fast', message: 'via grok-4.1-fast' });
+  expect(turns.at(-1)).toMatchObject({ token: 'super-1', mode: 'fast', message: '[user]\nvia grok-4.1-fast' });
   const afterFast = await settled(harness, 'super-1', (entry) => entry.quota === 139);
   expect(afterFast.quota_by_mode.fast!.remaining).toBe(139);
   expect(afterFast.quota).toBe(139);

@@ -10,8 +10,37 @@ const model = (id: string): CatalogModel => {
 };
 
 describe('buildChatPayload', () => {
-  test('legacy selector: modelName + modelMode, P1 body', () => {
-    const payload = buildChatPayload({ message: 'hi', model: model('grok-4'), fileAttachments: ['f1'], config: testConfig() });
+  test('the current form: G-early keys, no isReasoning or tool overrides, screenHeight 1328', () => {
+    const payload = buildChatPayload({ message: 'hi', model: model('grok-4.1-expert'), fileAttachments: ['f1'], config: testConfig(), temperature: 0.5 });
+    expect(payload).toEqual({
+      collectionIds: [],
+      disabledConnectorIds: [],
+      deviceEnvInfo: { darkModeEnabled: false, devicePixelRatio: 2, screenHeight: 1328, screenWidth: 2056, viewportHeight: 1083, viewportWidth: 2056 },
+      disableMemory: true,
+      disableSearch: false,
+      disableSelfHarmShortCircuit: false,
+      disableTextFollowUps: false,
+      enableImageGeneration: true,
+      enableImageStreaming: true,
+      enableSideBySide: true,
+      fileAttachments: ['f1'],
+      forceConcise: false,
+      forceSideBySide: false,
+      imageAttachments: [],
+      imageGenerationCount: 2,
+      isAsyncChat: false,
+      message: 'hi',
+      modeId: 'expert',
+      responseMetadata: {},
+      returnImageBytes: false,
+      returnRawGrokInXaiRequest: false,
+      sendFinalMetadata: true,
+      temporary: true,
+    });
+  });
+
+  test('legacy selector: modelName + modelMode, P1 body (request_form legacy)', () => {
+    const payload = buildChatPayload({ message: 'hi', model: model('grok-4'), fileAttachments: ['f1'], config: testConfig({ upstream: { request_form: 'legacy' } }) });
     expect(payload).toEqual({
       deviceEnvInfo: { darkModeEnabled: false, devicePixelRatio: 2, screenHeight: 1329, screenWidth: 2056, viewportHeight: 1083, viewportWidth: 2056 },
       disableMemory: true,
@@ -55,7 +84,7 @@ describe('buildChatPayload', () => {
   });
 
   test('flags, custom personality and model overrides follow the config and request', () => {
-    const config = testConfig({ app: { temporary: false, disable_memory: false, custom_instruction: '  Be brief.  ' } });
+    const config = testConfig({ app: { temporary: false, disable_memory: false, custom_instruction: '  Be brief.  ' }, upstream: { request_form: 'legacy' } });
     const payload = buildChatPayload({
       message: 'x',
       model: model('grok-4'),

@@ -19,7 +19,7 @@ const CONVERSATION = line({ result: { conversation: { conversationId: 'c1' } } }
 
 function clientFor(handler: Handler, retry: Partial<Config['retry']>) {
   upstream = startFakeUpstream(handler);
-  const config = testConfig({ upstream: { base_url: upstream.url, assets_url: upstream.url }, retry });
+  const config = testConfig({ upstream: { base_url: upstream.url, assets_url: upstream.url, chat_transport: 'rest' }, retry });
   const sleeps: number[] = [];
   const client = new GrokClient({ config: () => config, retryEnvironment: { sleep: async (ms) => void sleeps.push(ms), random: () => 0.5 } });
   return { client, server: upstream, sleeps };

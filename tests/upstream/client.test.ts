@@ -20,7 +20,7 @@ function clientFor(handler: Handler, overrides: Parameters<typeof testConfig>[0]
   const base = upstream.url;
   const config: Config = testConfig({
     ...overrides,
-    upstream: { base_url: base, assets_url: `${base}/assets`, ...overrides.upstream },
+    upstream: { base_url: base, assets_url: `${base}/assets`, chat_transport: 'rest', ...overrides.upstream },
     proxy: { cf_clearance: 'clear-1', ...overrides.proxy },
   });
   return { client: new GrokClient({ config: () => config, retryEnvironment: noSleep }), server: upstream };
@@ -79,8 +79,11 @@ describe('GrokClient.chat', () => {
     expect(sent.headers.get('referer')).toBe(`${server.url}/`);
     expect(sent.headers.get('content-type')).toBe('application/json');
     expect(sent.headers.get('user-agent')).toBe(testConfig().proxy.user_agent);
-    expect(sent.headers.get('sec-ch-ua-platform')).toBe('"Windows"');
-    expect(sent.headers.get('baggage')).toContain('sentry-environment=production');
+    // The current release sends no client hints and no Sentry baggage on REST calls (§4.3).
+    expect(sent.headers.get('sec-ch-ua-platform')).toBeNull();
+    expect(sent.headers.get('baggage')).toBeNull();
+    expect(sent.headers.get('cache-control')).toBe('no-cache');
+    expect(sent.headers.get('pragma')).toBe('no-cache');
     expect(sent.headers.get('x-xai-request-id')).toMatch(/^[0-9a-f-]{36}$/);
     const statsig = Buffer.from(sent.headers.get('x-statsig-id') ?? '', 'base64').toString('utf8');
     expect(statsig).toStartWith('e:TypeError: Cannot read properties of ');
@@ -271,8 +274,10 @@ describe('GrokClient account calls', () => {
     expect((await failureOf(client.rateLimits('tok'))).code).toBe('bad_response');
   });
 
-  test('uploadFile sends the legacy JSON body', async () => {
-    const { client, server } = clientFor(() => Response.json({ fileMetadataId: 'file-1', fileUri: 'users/u/file-1/content' }));
+  test('uploadFile sends the legacy JSON body when upload_protocol is legacy', async () => {
+    const { client, server } = clientFor(() => Response.json({ fileMetadataId: 'file-1', fileUri: 'users/u/file-1/content' }), {
+      upstream: { upload_protocol: 'legacy' },
+    });
     const result = await client.uploadFile('tok', { name: 'a.png', mimeType: 'image/png', bytes: new Uint8Array([1, 2, 3]) });
     expect(result).toEqual({ fileId: 'file-1', fileUri: 'users/u/file-1/content' });
     expect(server.requests[0].path).toBe('/rest/app-chat/upload-file');

@@ -14,7 +14,8 @@ let client: GrokClient;
 
 beforeEach(async () => {
   sim = await startSimulator({ accounts: [{ token: 'tok-a', tier: 'basic' }] });
-  config = testConfig({ upstream: { base_url: sim.url, assets_url: sim.url, accounts_url: sim.url }, chat: { stream_timeout: 0.3 } });
+  // These tests drive the REST chat stream; the gateway transport has its own tests.
+  config = testConfig({ upstream: { base_url: sim.url, assets_url: sim.url, accounts_url: sim.url, chat_transport: 'rest' }, chat: { stream_timeout: 0.3 } });
   client = new GrokClient({ config: () => config, retryEnvironment: { sleep: async () => {}, random: () => 0.5 } });
 });
 
@@ -161,8 +162,11 @@ describe('GrokClient against the simulator', () => {
     expect(await client.rateLimits('tok-a')).toEqual({ remaining: 30, total: 30, windowSeconds: 86_400 });
     const identity = await client.session('tok-a');
     expect(identity.userId).toMatch(/^[0-9a-f-]{36}$/);
-    const uploaded = await client.uploadFile('tok-a', { name: 'a.txt', mimeType: 'text/plain', bytes: new TextEncoder().encode('hello') });
-    expect(uploaded.fileId).toBeTruthy();
+    const file = { name: 'a.txt', mimeType: 'text/plain', bytes: new TextEncoder().encode('hello') };
+    expect((await client.uploadFile('tok-a', file)).fileId).toBeTruthy();
+    expect(sim.requests.some((request) => request.path === '/http/upload-file-v2/direct')).toBe(true);
+    config = testConfig({ ...config, upstream: { ...config.upstream, upload_protocol: 'legacy' } });
+    expect((await client.uploadFile('tok-a', file)).fileId).toBeTruthy();
     expect(sim.requests.find((request) => request.path === '/rest/app-chat/upload-file')?.body).toMatchObject({
       fileName: 'a.txt',
       fileMimeType: 'text/plain',

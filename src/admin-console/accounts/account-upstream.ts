@@ -11,7 +11,13 @@ export interface AccountUpstream {
 }
 
 export function accountUpstream(grok: GrokClient, config: () => Config): AccountUpstream {
-  const input = (token: string) => ({ config: config(), token, statsig: grok.statsig, proxyUrl: grok.egressFor(token) });
+  const input = (token: string) => ({
+    config: config(),
+    token,
+    statsig: grok.statsig,
+    proxyUrl: grok.egressFor(token),
+    fetch: grok.upstreamFetch,
+  });
   return {
     enableNsfw: (token) => enableNsfw(input(token)),
     countAssets: async (token) => (await listAssetIds({ ...input(token), proxyUrl: grok.egressFor(token, true) })).length,

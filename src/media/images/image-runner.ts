@@ -75,7 +75,9 @@ async function openOn(lease: Lease, job: ImageJob, deps: ImageDependencies): Pro
   let payloads: Record<string, unknown>[];
   if (job.editImages) {
     const assets: string[] = [];
-    for (const image of job.editImages) assets.push((await deps.grok.uploadFile(lease.token, image, job.signal)).fileId);
+    for (const image of job.editImages) {
+      assets.push((await deps.grok.uploadFile(lease.token, image, job.signal, { imagine: true })).fileId);
+    }
     payloads = callPlan(job).map(() => buildImageEditPayload({ prompt: job.prompt, inputAssets: assets, aspectRatio: job.aspectRatio }));
   } else {
     payloads = callPlan(job).map((count) => buildImageGenerationPayload({ prompt: job.prompt, count, nsfw: job.nsfw, model: job.model, config }));

@@ -96,11 +96,18 @@ export async function renderVideo(spec: VideoSpec, lease: Lease, deps: VideoDepe
   const superAccount = lease.pool === 'ssoSuper';
   const rounds = planRounds(spec.seconds, superAccount);
   const { render, upscale } = renderResolution(spec.resolution, superAccount);
-  const rest = { config, token: lease.token, statsig: deps.grok.statsig, signal, proxyUrl: deps.grok.egressFor(lease.token) };
+  const rest = {
+    config,
+    token: lease.token,
+    statsig: deps.grok.statsig,
+    signal,
+    proxyUrl: deps.grok.egressFor(lease.token),
+    fetch: deps.grok.upstreamFetch,
+  };
 
   let reference: { fileIds: string[]; urls: string[] } | undefined;
   if (spec.reference) {
-    const uploaded = await deps.grok.uploadFile(lease.token, spec.reference, signal);
+    const uploaded = await deps.grok.uploadFile(lease.token, spec.reference, signal, { imagine: true });
     const uri = uploaded.fileUri ?? `users/${uploaded.fileId}/content`;
     reference = { fileIds: [uploaded.fileId], urls: [absoluteAssetUrl(uri, config.upstream.assets_url)] };
   }

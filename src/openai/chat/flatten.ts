@@ -8,9 +8,13 @@ import { invalidRequest } from '../errors';
 export type { Attachment } from './content-parts';
 
 /**
- * Grok web takes one user message per turn, so the OpenAI conversation is flattened into one text
- * in the legacy P1 form (../shared/spec/grok-web-protocol.md §10.1): every message becomes
- * `<label>: <text>`, the last user message is bare, and messages are joined by a blank line.
+ * Grok web takes one user message per turn, so the OpenAI conversation is flattened into one text.
+ * Two forms, chosen by `upstream.request_form`:
+ * - current (docs/upstream-protocol.md §10.2): every message becomes a block `[<label>]\n<text>`,
+ *   blocks are joined by a blank line, the last user message is not special, a tool result reads
+ *   `Tool result (<name>, <tool_call_id>): <text>`, and the tool prompt is a leading `[system]` block;
+ * - legacy P1 (§10.1): every message becomes `<label>: <text>`, the last user message is bare,
+ *   and messages are joined by a blank line.
  *
  * Labels:
  * - `developer` is labelled `system`: OpenAI introduced it as the new name of the system role,
@@ -45,7 +49,11 @@ interface Turn {
 }
 
 /** Bounds of the flattened message (config `chat.prompt_budget_chars`, `chat.upstream_max_chars`). */
+export type PromptForm = 'current' | 'legacy';
+
 export interface FlattenLimits {
+  /** Default current. */
+  form?: PromptForm;
   budgetChars: number;
   maxChars: number;
   /** The request field named in the 400 (`messages`, `input`). */
@@ -83,11 +91,22 @@ const toolNamesById = (messages: ChatMessage[]): Map<string, string> => {
   return names;
 };
 
-const toTurn = (message: ChatMessage, texts: string[], toolsOn: boolean, namesById: Map<string, string>): Turn | undefined => {
+const toTurn = (
+  message: ChatMessage,
+  texts: string[],
+  toolsOn: boolean,
+  namesById: Map<string, string>,
+  form: PromptForm,
+): Turn | undefined => {
   const text = texts.join('\n');
   if (message.role === 'tool') {
     const id = message.tool_call_id ?? '';
     const name = message.name?.trim() || namesById.get(id) || 'unknown';
+    if (form === 'current') {
+      // The reference writes `Tool result (<id>)`; the name stays because our call lines carry no id.
+      const block = `[tool]\nTool result (${name}, ${id}): ${text}`.trimEnd();
+      return { labelled: block, bare: block, countsAsUser: toolsOn, isSystem: false };
+    }
     const result = `tool (${name}, ${id}): ${text}`.trimEnd();
     return { labelled: result, bare: result, countsAsUser: toolsOn, isSystem: false };
   }
@@ -95,10 +114,16 @@ const toTurn = (message: ChatMessage, texts: string[], toolsOn: boolean, namesBy
   const body = [text, ...calls.map((call) => callLine(call, toolsOn))].filter((line) => line !== '').join('\n');
   if (body === '') return undefined;
   const label = message.role === 'developer' ? 'system' : message.role;
-  return { labelled: `${label}: ${body}`, bare: body, countsAsUser: message.role === 'user', isSystem: label === 'system' };
+  const isSystem = label === 'system';
+  if (form === 'current') {
+    const block = `[${label}]\n${body}`;
+    return { labelled: block, bare: block, countsAsUser: message.role === 'user', isSystem };
+  }
+  return { labelled: `${label}: ${body}`, bare: body, countsAsUser: message.role === 'user', isSystem };
 };
 
 export const flattenMessages = (request: FlattenInput, limits?: FlattenLimits): FlattenedPrompt => {
+  const form = limits?.form ?? 'current';
   const tools = activeTools(request);
   const toolsOn = tools.length > 0;
   const namesById = toolNamesById(request.messages);
@@ -107,12 +132,13 @@ export const flattenMessages = (request: FlattenInput, limits?: FlattenLimits): 
   for (const message of request.messages) {
     const content = readContent(message.content);
     attachments.push(...content.attachments);
-    const turn = toTurn(message, content.texts, toolsOn, namesById);
+    const turn = toTurn(message, content.texts, toolsOn, namesById, form);
     if (turn) turns.push(turn);
   }
 
   const lastUser = turns.findLastIndex((turn) => turn.countsAsUser);
-  const toolPrompt = toolsOn ? buildToolPrompt(tools, request.tool_choice, request.parallel_tool_calls ?? true) : '';
+  const instructions = toolsOn ? buildToolPrompt(tools, request.tool_choice, request.parallel_tool_calls ?? true) : '';
+  const toolPrompt = instructions && form === 'current' ? `[system]\n${instructions}` : instructions;
   // The latest input and what follows it are the question being asked: never dropped.
   const protectedFrom = lastUser === -1 ? turns.length - 1 : lastUser;
   const budgeted = turns.map((turn, index) => ({

@@ -1,7 +1,7 @@
 import type { Config } from '../../config/schema';
 import { readErrorBodyText, sendRequest, type FetchFunction } from '../http';
 import { classifyHttpFailure } from './classify';
-import { cookieHeader } from './headers';
+import { assetDownloadHeaders } from './headers';
 
 /**
  * Opens a download of a generated asset with the owning account's cookies
@@ -31,13 +31,7 @@ export async function openAssetDownload(request: AssetDownloadRequest): Promise<
   const http = await sendRequest({
     url: request.url,
     method: 'GET',
-    headers: {
-      Accept: '*/*',
-      'Accept-Language': 'en-US,en;q=0.9',
-      'User-Agent': config.proxy.user_agent,
-      Cookie: cookieHeader(request.token, config.proxy),
-      'x-xai-request-id': crypto.randomUUID(),
-    },
+    headers: assetDownloadHeaders(config, request.token),
     timeoutSeconds: config.asset.download_timeout,
     signal: request.signal,
     proxyUrl: request.proxyUrl ?? (config.proxy.asset_proxy_url || config.proxy.base_proxy_url),

@@ -2,8 +2,9 @@ import type { CatalogModel } from '../../catalog/models';
 import type { Config } from '../../config/schema';
 
 /**
- * The body of `POST /rest/app-chat/conversations/new` for a chat turn: the P1 form of
- * ../shared/spec/grok-web-protocol.md §7.3, with the model selector of §9.1.
+ * The body of `POST /rest/app-chat/conversations/new` for a chat turn (docs/upstream-protocol.md
+ * §7.2, §7.3): the current release's form by default, the P1 form when `upstream.request_form`
+ * is `legacy`; both with the model selector of §9.1.
  */
 
 export interface ChatPayloadInput {
@@ -16,20 +17,58 @@ export interface ChatPayloadInput {
   reasoningEffort?: string;
 }
 
-// The browser reports its window; these are the reference's values for a 2056×1329 screen.
-const DEVICE_ENVIRONMENT = {
+// The browser reports its window; these are the reference's values for a 2056×1329 screen
+// (the current release reports 1328).
+const deviceEnvironment = (screenHeight: number) => ({
   darkModeEnabled: false,
   devicePixelRatio: 2,
-  screenHeight: 1329,
+  screenHeight,
   screenWidth: 2056,
   viewportHeight: 1083,
   viewportWidth: 2056,
-};
+});
 
 export function buildChatPayload(input: ChatPayloadInput): Record<string, unknown> {
+  return input.config.upstream.request_form === 'legacy' ? legacyChatPayload(input) : currentChatPayload(input);
+}
+
+/** §7.3 "P3 / G-early": no isReasoning and no tool overrides; empty collections and connectors. */
+function currentChatPayload(input: ChatPayloadInput): Record<string, unknown> {
   const { config, model } = input;
   const payload: Record<string, unknown> = {
-    deviceEnvInfo: { ...DEVICE_ENVIRONMENT },
+    collectionIds: [],
+    disabledConnectorIds: [],
+    deviceEnvInfo: deviceEnvironment(1328),
+    disableMemory: config.app.disable_memory,
+    disableSearch: false,
+    disableSelfHarmShortCircuit: false,
+    disableTextFollowUps: false,
+    enableImageGeneration: true,
+    enableImageStreaming: true,
+    enableSideBySide: true,
+    fileAttachments: [...input.fileAttachments],
+    forceConcise: false,
+    forceSideBySide: false,
+    imageAttachments: [],
+    imageGenerationCount: 2,
+    isAsyncChat: false,
+    message: input.message,
+    ...modelSelector(model),
+    responseMetadata: model.upstream.modeId ? {} : { requestModelDetails: { modelId: model.upstream.modelName } },
+    returnImageBytes: false,
+    returnRawGrokInXaiRequest: false,
+    sendFinalMetadata: true,
+    temporary: config.app.temporary,
+  };
+  const personality = config.app.custom_instruction.trim();
+  if (personality) payload.customPersonality = personality;
+  return payload;
+}
+
+function legacyChatPayload(input: ChatPayloadInput): Record<string, unknown> {
+  const { config, model } = input;
+  const payload: Record<string, unknown> = {
+    deviceEnvInfo: deviceEnvironment(1329),
     disableMemory: config.app.disable_memory,
     disableSearch: false,
     disableSelfHarmShortCircuit: false,

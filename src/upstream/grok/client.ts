@@ -6,7 +6,7 @@ import { chatRetrySettings, withRetry, type RetryEnvironment } from '../retry';
 import { startChatStream, type GrokChatStream } from './chat-stream';
 import { classifyHttpFailure } from './classify';
 import { FrameParser } from './frame-parser';
-import { restHeaders, upstreamUrl } from './headers';
+import { imagineReferer, restHeaders, upstreamUrl } from './headers';
 import { parseRateLimits, rateLimitsBody, RATE_LIMITS_PATH, type RateLimits } from './rate-limits';
 import { badResponse, callJson } from './rest-call';
 import { parseSession, SESSION_PATH, type SessionIdentity } from './session';
@@ -20,6 +20,7 @@ import { missingUserId, startGatewayChat } from './gateway/gateway-chat';
 import type { SocketObserver, WebSocketConstructor } from './gateway/gateway-socket';
 import { gatewayTurnFromPayload } from './gateway/gateway-turn';
 import { IdentityCache } from './gateway/identity-cache';
+import { upstreamWebSocket } from '../egress/wreq-client';
 
 export type { GrokChatStream } from './chat-stream';
 export type { GrokEvent } from './frames';
@@ -57,6 +58,11 @@ export interface GrokClientOptions {
   now?: () => number;
 }
 
+export interface UploadOptions {
+  /** §11.2: an Imagine upload (image edit, video reference) names its source and comes from /imagine. */
+  imagine?: boolean;
+}
+
 export interface ChatRequest {
   token: string;
   payload: Record<string, unknown>;
@@ -79,6 +85,14 @@ export class GrokClient {
     this.statsig = options.statsig ?? new StatsigProvider({ config: options.config, fetch: options.fetch });
     this.identities = new IdentityCache({ ttlSeconds: IDENTITY_TTL_SECONDS, now: options.now });
     this.proxies = new ProxyPool({ now: options.now });
+  }
+
+  /**
+   * The REST client every upstream call must use (impit when selected, the diagnostics capture):
+   * calls made outside this class (media posts, account settings, assets, voice) take it from here.
+   */
+  get upstreamFetch(): FetchFunction | undefined {
+    return this.options.fetch;
   }
 
   /** The account's proxy from `proxy.base_proxy_url` (or the asset proxy): sticky, healthy first. */
@@ -120,7 +134,9 @@ export class GrokClient {
   /** §2: the REST stream, the model gateway, or (auto) the gateway with REST where it cannot serve. */
   private async openTurn(token: string, request: ChatRequest, proxy: string): Promise<GrokChatStream> {
     const transport = this.options.config().upstream.chat_transport;
-    if (transport === 'rest') return this.chatOnce(token, request, proxy);
+    // Media turns (image edit, video, chat-based image generation) stay on conversations/new:
+    // the current release still sends image edit and video there (§12.4, §13.1).
+    if (transport === 'rest' || (request.service ?? 'chat') !== 'chat') return this.chatOnce(token, request, proxy);
     const turn = gatewayTurnFromPayload(request.payload);
     if (!turn) throw badResponse('chat gateway', 'the chat payload has no message');
     // The turn's own retry covers the lookup, so it makes one attempt per turn attempt.
@@ -137,7 +153,7 @@ export class GrokClient {
         turn,
         proxyUrl: proxy,
         signal: request.signal,
-        WebSocket: this.options.WebSocket,
+        WebSocket: this.options.WebSocket ?? (await upstreamWebSocket(this.options.config())),
         observeSocket: this.options.observeSocket,
         now: this.options.now,
         service: request.service,
@@ -156,7 +172,7 @@ export class GrokClient {
     const http = await sendRequest({
       url: upstreamUrl(config.upstream.base_url, CHAT_PATH),
       method: 'POST',
-      headers: restHeaders({ config, token, statsigId }),
+      headers: restHeaders({ config, token, statsigId, referer: mediaReferer(config, request.service) }),
       body: JSON.stringify(request.payload),
       timeoutSeconds: serviceTimeouts(config, request.service ?? 'chat').firstByteSeconds,
       signal: request.signal,
@@ -201,9 +217,12 @@ export class GrokClient {
     token: string,
     file: { name: string; mimeType: string; bytes: Uint8Array },
     signal?: AbortSignal,
+    options: UploadOptions = {},
   ): Promise<UploadedFile> {
     const config = this.options.config();
-    if (config.upstream.upload_protocol === 'multipart') return this.uploadMultipart(config, requireToken(token), file, signal);
+    if (config.upstream.upload_protocol === 'multipart') {
+      return this.uploadMultipart(config, requireToken(token), file, signal, options);
+    }
     const answer = await callJson({
       ...this.common(config, requireToken(token), signal),
       method: 'POST',
@@ -226,13 +245,15 @@ export class GrokClient {
     token: string,
     file: { name: string; mimeType: string; bytes: Uint8Array },
     signal: AbortSignal | undefined,
+    options: UploadOptions,
   ): Promise<UploadedFile> {
     const answer = await callJson({
       ...this.common(config, token, signal),
       method: 'POST',
       path: MULTIPART_UPLOAD_PATH,
-      form: multipartUploadForm(file),
-      omitRequestId: true,
+      multipart: multipartUploadForm(file, options.imagine),
+      referer: options.imagine ? imagineReferer(config) : undefined,
+      headerKind: 'upload',
       timeoutSeconds: config.asset.upload_timeout,
       maxBytes: 2 * 1024 * 1024,
       purpose: 'upload',
@@ -254,6 +275,7 @@ export class GrokClient {
       timeoutSeconds: SESSION_TIMEOUT_SECONDS,
       maxBytes: SESSION_ANSWER_LIMIT,
       purpose: 'session',
+      headerKind: 'session',
       proxyUrl: this.egressFor(token),
       singleAttempt: options.singleAttempt,
     });
@@ -263,6 +285,11 @@ export class GrokClient {
   private common(config: Config, token: string, signal: AbortSignal | undefined) {
     return { config, token, signal, fetch: this.options.fetch, retryEnvironment: this.options.retryEnvironment };
   }
+}
+
+/** §4.3: the current release sends media turns from the Imagine page. */
+function mediaReferer(config: Config, service: ChatRequest['service']): string | undefined {
+  return (service ?? 'chat') === 'chat' ? undefined : imagineReferer(config);
 }
 
 /** §5.5: the egress, not the account, failed: rotate the account's proxy. */

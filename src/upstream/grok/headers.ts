@@ -1,59 +1,24 @@
 import type { Config } from '../../config/schema';
+import { clientHints, clientHintsFor } from './client-hints';
+import { cloudflareCookies } from './cloudflare-cookies';
+import type { HeaderList } from './header-list';
 
 /**
- * The headers a Chrome tab on grok.com sends (legacy set, ../shared/spec/grok-web-protocol.md
- * §4.2, §4.3, §4.5, §4.6). Origin and Referer follow `upstream.base_url`, so pointing the gateway
- * at the simulator changes them too.
+ * The headers a Chrome tab on grok.com sends, per call kind (docs/upstream-protocol.md §4.2–§4.7).
+ * `upstream.request_form` picks the current release's sets (default) or the legacy (P1) ones.
+ * Each set is an ordered list in Chrome's order and casing; Origin and Referer follow
+ * `upstream.base_url`, so pointing the gateway at the simulator changes them too.
  */
 
-const SENTRY_BAGGAGE =
-  'sentry-environment=production,sentry-release=d6add6fb0460641fd482d767a335ef72b9b6abb8,sentry-public_key=b311e0f2690c81f25e2c4cf6d4f7ce1c';
-const ACCEPT_LANGUAGE = 'zh-CN,zh;q=0.9,en;q=0.8';
+export type { HeaderList } from './header-list';
+export { clientHints } from './client-hints';
 
-/** Chromium client hints derived from the User-Agent; none for Firefox and Safari. */
-export function clientHints(userAgent: string): Record<string, string> {
-  const chromeVersion = /(?:Chrome|Chromium|CriOS)\/(\d+)/.exec(userAgent);
-  if (!chromeVersion || /Firefox\//.test(userAgent)) return {};
-  const major = chromeVersion[1];
-  const brand = /Edg(?:e|A|iOS)?\//.test(userAgent) ? 'Microsoft Edge' : /Chromium\//.test(userAgent) ? 'Chromium' : 'Google Chrome';
-  const hints: Record<string, string> = {
-    'Sec-Ch-Ua': `"${brand}";v="${major}", "Chromium";v="${major}", "Not(A:Brand";v="24"`,
-    'Sec-Ch-Ua-Mobile': /Mobile|Android|iPhone|iPad/.test(userAgent) ? '?1' : '?0',
-  };
-  const platform = detectPlatform(userAgent);
-  if (platform) hints['Sec-Ch-Ua-Platform'] = `"${platform}"`;
-  const arch = /\b(?:arm|aarch64)/i.test(userAgent) ? 'arm' : /x86_64|x64|Win64|WOW64|amd64|Intel/i.test(userAgent) ? 'x86' : undefined;
-  if (arch) {
-    hints['Sec-Ch-Ua-Arch'] = `"${arch}"`;
-    hints['Sec-Ch-Ua-Bitness'] = '"64"';
-  }
-  hints['Sec-Ch-Ua-Model'] = '""';
-  return hints;
-}
-
-function detectPlatform(userAgent: string): string | undefined {
-  if (/Android/.test(userAgent)) return 'Android';
-  if (/iPhone|iPad|iPod|CriOS/.test(userAgent)) return 'iOS';
-  if (/Windows/.test(userAgent)) return 'Windows';
-  if (/Macintosh|Mac OS X/.test(userAgent)) return 'macOS';
-  if (/Linux|X11|CrOS/.test(userAgent)) return 'Linux';
-  return undefined;
-}
-
-// Cookie values must not smuggle separators or control characters into the header.
-const UNSAFE_COOKIE_VALUE = /[\u0000-\u001F\u007F;]/;
-
-function parseCookiePairs(text: string): [string, string][] {
-  const pairs: [string, string][] = [];
-  for (const part of text.split(';')) {
-    const separator = part.indexOf('=');
-    if (separator <= 0) continue;
-    const name = part.slice(0, separator).trim();
-    const value = part.slice(separator + 1).trim();
-    if (name && !UNSAFE_COOKIE_VALUE.test(name) && !UNSAFE_COOKIE_VALUE.test(value)) pairs.push([name, value]);
-  }
-  return pairs;
-}
+const LEGACY_SENTRY_BAGGAGE =
+  'sentry-environment=production,sentry-release=d6add6fb0460641fd482d767a335ef72b9b6abb8,' +
+  'sentry-public_key=b311e0f2690c81f25e2c4cf6d4f7ce1c';
+/** One value for every channel (REST, both sockets, downloads), as one browser would send. */
+export const ACCEPT_LANGUAGE = 'zh-CN,zh;q=0.9,en;q=0.8';
+const ACCEPT_ENCODING = 'gzip, deflate, br, zstd';
 
 /**
  * `sso`, `sso-rw`, then the Cloudflare cookies. `proxy.raw_cookie` replaces all of it because
@@ -68,8 +33,8 @@ export function cookieHeader(token: string, proxy: Config['proxy']): string {
   ]);
   const clearance = proxy.cf_clearance.trim();
   if (clearance) cookies.set('cf_clearance', clearance);
-  for (const [name, value] of parseCookiePairs(proxy.cf_cookies)) {
-    // The account's own session and an explicitly configured clearance take precedence.
+  for (const [name, value] of cloudflareCookies(proxy.cf_cookies).kept) {
+    // An explicitly configured clearance takes precedence.
     if (cookies.has(name)) continue;
     cookies.set(name, value);
   }
@@ -80,73 +45,167 @@ export function webOrigin(config: Config): string {
   return new URL(config.upstream.base_url).origin;
 }
 
+/** §4.3: the current release sends media calls (image edit, video, quota_info) from the Imagine page. */
+export function imagineReferer(config: Config): string | undefined {
+  return config.upstream.request_form === 'legacy' ? undefined : `${webOrigin(config)}/imagine`;
+}
+
 /** `base_url` joined with an absolute path, keeping any path prefix the operator configured. */
 export function upstreamUrl(baseUrl: string, path: string): string {
   return baseUrl.replace(/\/+$/, '') + path;
 }
 
+/**
+ * What the current release sends differs by call (§4.3, §4.5, §6, §11.2, §14.8):
+ * - `json`: conversations/new, rate-limits, quota, media calls, account settings;
+ * - `session`: the identity GET, with client hints, without Origin and request id;
+ * - `terms`: set-tos-accepted, with client hints;
+ * - `upload`: the multipart v2 upload, without request id.
+ */
+export type RestCallKind = 'json' | 'session' | 'terms' | 'upload';
+
 export interface RestHeaderInput {
   config: Config;
   token: string;
-  /** Omitted when the call carries no x-statsig-id (session). */
+  kind?: RestCallKind;
+  /** Omitted when the call carries no x-statsig-id. */
   statsigId?: string;
   /** Defaults to `<origin>/`. */
   referer?: string;
-  /** Defaults to application/json; null for calls without a body. */
+  /** Defaults to application/json; null for calls without a body or when fetch writes it (multipart). */
   contentType?: string | null;
+  /** Another origin than `base_url`'s (the account service). */
+  origin?: string;
+  /** Replaces the account cookie (the account service gets only sso and sso-rw). */
+  cookie?: string;
+  /** Headers the page's own code sets (gRPC-web's), placed after Content-Type. */
+  extra?: HeaderList;
 }
 
-/** The legacy (P1–P3) header set for a REST call to grok.com. */
-export function restHeaders(input: RestHeaderInput): Record<string, string> {
-  const { config } = input;
-  const origin = webOrigin(config);
+export function restHeaders(input: RestHeaderInput): HeaderList {
+  return input.config.upstream.request_form === 'legacy' ? legacyRestHeaders(input) : currentRestHeaders(input);
+}
+
+/** The current release's set in the order Chrome writes a fetch() request. */
+function currentRestHeaders(input: RestHeaderInput): HeaderList {
+  const kind = input.kind ?? 'json';
+  const origin = input.origin ?? webOrigin(input.config);
   const referer = input.referer ?? `${origin}/`;
-  const userAgent = config.proxy.user_agent;
-  const headers: Record<string, string> = {
-    Accept: '*/*',
-    'Accept-Encoding': 'gzip, deflate, br, zstd',
-    'Accept-Language': ACCEPT_LANGUAGE,
-    Baggage: SENTRY_BAGGAGE,
-    Origin: origin,
-    Priority: 'u=1, i',
-    Referer: referer,
-    'Sec-Fetch-Dest': 'empty',
-    'Sec-Fetch-Mode': 'cors',
-    'Sec-Fetch-Site': sameHost(origin, referer) ? 'same-origin' : 'same-site',
-    'User-Agent': userAgent,
-    ...clientHints(userAgent),
-    Cookie: cookieHeader(input.token, config.proxy),
-    'x-xai-request-id': crypto.randomUUID(),
-  };
+  const userAgent = input.config.proxy.user_agent;
+  const hints = kind === 'session' || kind === 'terms' ? clientHintsFor(userAgent) : undefined;
   const contentType = input.contentType === undefined ? 'application/json' : input.contentType;
-  if (contentType) headers['Content-Type'] = contentType;
-  if (input.statsigId) headers['x-statsig-id'] = input.statsigId;
+  const headers: HeaderList = [
+    ['Pragma', 'no-cache'],
+    ['Cache-Control', 'no-cache'],
+  ];
+  if (hints?.lowEntropy.platform) headers.push(['sec-ch-ua-platform', hints.lowEntropy.platform]);
+  headers.push(['User-Agent', userAgent]);
+  if (hints) headers.push(['sec-ch-ua', hints.lowEntropy.brands]);
+  if (contentType) headers.push(['Content-Type', contentType]);
+  headers.push(...(input.extra ?? []));
+  if (input.statsigId) headers.push(['x-statsig-id', input.statsigId]);
+  if (kind === 'json' || kind === 'terms') headers.push(['x-xai-request-id', crypto.randomUUID()]);
+  if (hints) headers.push(['sec-ch-ua-mobile', hints.lowEntropy.mobile], ...hints.highEntropy);
+  headers.push(['Accept', '*/*']);
+  if (kind !== 'session') headers.push(['Origin', origin]);
+  headers.push(
+    ['Sec-Fetch-Site', fetchSite(origin, referer)],
+    ['Sec-Fetch-Mode', 'cors'],
+    ['Sec-Fetch-Dest', 'empty'],
+    ['Referer', referer],
+    ['Accept-Encoding', ACCEPT_ENCODING],
+    ['Accept-Language', ACCEPT_LANGUAGE],
+    ['Cookie', input.cookie ?? cookieHeader(input.token, input.config.proxy)],
+    ['Priority', 'u=1, i'],
+  );
+  return headers;
+}
+
+/** The legacy (P1–P3) set: Sentry baggage and every client hint on every call. */
+function legacyRestHeaders(input: RestHeaderInput): HeaderList {
+  const origin = input.origin ?? webOrigin(input.config);
+  const referer = input.referer ?? `${origin}/`;
+  const userAgent = input.config.proxy.user_agent;
+  const headers: HeaderList = [
+    ['Accept', '*/*'],
+    ['Accept-Encoding', ACCEPT_ENCODING],
+    ['Accept-Language', ACCEPT_LANGUAGE],
+    ['Baggage', LEGACY_SENTRY_BAGGAGE],
+    ['Origin', origin],
+    ['Priority', 'u=1, i'],
+    ['Referer', referer],
+    ['Sec-Fetch-Dest', 'empty'],
+    ['Sec-Fetch-Mode', 'cors'],
+    ['Sec-Fetch-Site', fetchSite(origin, referer)],
+    ['User-Agent', userAgent],
+    ...clientHints(userAgent),
+    ['Cookie', input.cookie ?? cookieHeader(input.token, input.config.proxy)],
+  ];
+  // §11.2: the multipart upload goes without a request id in every form.
+  if (input.kind !== 'upload') headers.push(['x-xai-request-id', crypto.randomUUID()]);
+  const contentType = input.contentType === undefined ? 'application/json' : input.contentType;
+  if (contentType) headers.push(['Content-Type', contentType]);
+  headers.push(...(input.extra ?? []));
+  if (input.statsigId) headers.push(['x-statsig-id', input.statsigId]);
   return headers;
 }
 
 /** Headers of a top-level page load, used to read the verification meta tag (§4.4). */
-export function navigationHeaders(config: Config, token: string): Record<string, string> {
+export function navigationHeaders(config: Config, token: string): HeaderList {
   const userAgent = config.proxy.user_agent;
-  return {
-    Accept: 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8',
-    'Accept-Encoding': 'gzip, deflate, br, zstd',
-    'Accept-Language': ACCEPT_LANGUAGE,
-    'Cache-Control': 'no-cache',
-    Pragma: 'no-cache',
-    'Sec-Fetch-Dest': 'document',
-    'Sec-Fetch-Mode': 'navigate',
-    'Sec-Fetch-Site': 'same-origin',
-    'Upgrade-Insecure-Requests': '1',
-    'User-Agent': userAgent,
-    ...clientHints(userAgent),
-    Cookie: cookieHeader(token, config.proxy),
-  };
+  const legacyHints = config.upstream.request_form === 'legacy' ? clientHints(userAgent) : [];
+  return [
+    ['Pragma', 'no-cache'],
+    ['Cache-Control', 'no-cache'],
+    ...legacyHints,
+    ['Upgrade-Insecure-Requests', '1'],
+    ['User-Agent', userAgent],
+    ['Accept', 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8'],
+    ['Sec-Fetch-Site', 'same-origin'],
+    ['Sec-Fetch-Mode', 'navigate'],
+    ['Sec-Fetch-Dest', 'document'],
+    ['Accept-Encoding', ACCEPT_ENCODING],
+    ['Accept-Language', ACCEPT_LANGUAGE],
+    ['Cookie', cookieHeader(token, config.proxy)],
+    // Chrome marks a top-level navigation as the most urgent request.
+    ['Priority', 'u=0, i'],
+  ];
 }
 
-function sameHost(first: string, second: string): boolean {
+/**
+ * §4.7: the WebSocket handshakes (chat gateway, Imagine). The socket client adds Host,
+ * Connection, Upgrade and the Sec-WebSocket-* headers itself.
+ */
+export function socketHeaders(config: Config, cookie: string): HeaderList {
+  const userAgent = config.proxy.user_agent;
+  const legacyHints = config.upstream.request_form === 'legacy' ? clientHints(userAgent) : [];
+  return [
+    ['Pragma', 'no-cache'],
+    ['Cache-Control', 'no-cache'],
+    ['User-Agent', userAgent],
+    ['Origin', webOrigin(config)],
+    ['Accept-Language', ACCEPT_LANGUAGE],
+    ...legacyHints,
+    ['Cookie', cookie],
+  ];
+}
+
+/** §4.8 (current): downloads of generated assets are minimal, without Origin and Referer. */
+export function assetDownloadHeaders(config: Config, token: string): HeaderList {
+  return [
+    ['User-Agent', config.proxy.user_agent],
+    ['x-xai-request-id', crypto.randomUUID()],
+    ['Accept', '*/*'],
+    ['Accept-Encoding', ACCEPT_ENCODING],
+    ['Accept-Language', ACCEPT_LANGUAGE],
+    ['Cookie', cookieHeader(token, config.proxy)],
+  ];
+}
+
+function fetchSite(origin: string, referer: string): string {
   try {
-    return new URL(first).host === new URL(second).host;
+    return new URL(origin).host === new URL(referer).host ? 'same-origin' : 'same-site';
   } catch {
-    return false;
+    return 'same-site';
   }
 }

@@ -2,10 +2,11 @@ import { Type } from '@sinclair/typebox';
 import type { Config } from '../../config/schema';
 import { egressProxy } from '../egress/egress-proxy';
 import { HandshakeAwareWebSocket, refusalOf } from '../egress/handshake-websocket';
+import { upstreamWebSocket } from '../egress/wreq-client';
 import { UpstreamError } from '../errors';
 import { pick } from './frames';
 import { classifyHttpFailure } from './classify';
-import { cookieHeader, webOrigin } from './headers';
+import { cookieHeader, socketHeaders } from './headers';
 
 /**
  * The Imagine WebSocket (../shared/spec/grok-web-protocol.md §12.1, G form): one reset, one
@@ -96,15 +97,11 @@ function frameError(code: string | undefined, message: string | undefined): Upst
 export async function openImagineSession(request: ImagineRequest): Promise<ImagineSession> {
   const { config } = request;
   // Reads a refused upgrade's status, headers and body (egress/handshake-websocket.ts).
-  const Socket = request.WebSocketImpl ?? (HandshakeAwareWebSocket as unknown as typeof WebSocket);
-  const headers = {
-    Origin: webOrigin(config),
-    'User-Agent': config.proxy.user_agent,
-    'Accept-Language': 'en-US,en;q=0.9',
-    'Cache-Control': 'no-cache',
-    Pragma: 'no-cache',
-    Cookie: cookieHeader(request.token, config.proxy),
-  };
+  const configured = (await upstreamWebSocket(config)) as unknown as typeof WebSocket | undefined;
+  const chosen = request.WebSocketImpl ?? configured;
+  const Socket = chosen ?? (HandshakeAwareWebSocket as unknown as typeof WebSocket);
+  // Bun's WebSocket writes its handshake headers in its own (sorted) order, so a record loses nothing.
+  const headers = Object.fromEntries(socketHeaders(config, cookieHeader(request.token, config.proxy)));
   let proxy: string | undefined;
   try {
     proxy = await egressProxy(request.proxyUrl ?? config.proxy.base_proxy_url, { skipProxyTlsVerify: config.proxy.skip_proxy_ssl_verify });

@@ -3,9 +3,10 @@ import { UpstreamError } from '../errors';
 import { fetchBoundedText, type FetchFunction } from '../http';
 import { chatRetrySettings, withRetry, type RetryEnvironment } from '../retry';
 import { classifyHttpFailure, isCloudflareChallenge } from './classify';
-import { restHeaders, upstreamUrl } from './headers';
+import { restHeaders, upstreamUrl, type HeaderList, type RestCallKind } from './headers';
 import { parseJson } from './json';
 import type { StatsigProvider } from './statsig';
+import type { MultipartBody } from './upload-multipart';
 
 /**
  * One short JSON call to grok.com (rate-limits, upload, session) with layer-1 retry. These calls
@@ -22,10 +23,10 @@ export interface RestCall {
   allowEmptyAnswer?: boolean;
   path: string;
   body?: unknown;
-  /** A multipart body instead of JSON; fetch writes its Content-Type with the boundary. */
-  form?: FormData;
-  /** §4.5: the v2 upload goes without x-xai-request-id. */
-  omitRequestId?: boolean;
+  /** A multipart body (upload-multipart.ts) instead of JSON. */
+  multipart?: MultipartBody;
+  /** Which of the current release's header sets the call carries (headers.ts); default `json`. */
+  headerKind?: RestCallKind;
   timeoutSeconds: number;
   /** Largest answer we read. */
   maxBytes: number;
@@ -71,7 +72,7 @@ async function callOnce(call: RestCall): Promise<unknown> {
       url: upstreamUrl(call.config.upstream.base_url, call.path),
       method: call.method,
       headers: requestHeaders(call, statsigId),
-      body: call.form ?? (call.body === undefined ? undefined : JSON.stringify(call.body)),
+      body: call.multipart?.body ?? (call.body === undefined ? undefined : JSON.stringify(call.body)),
       timeoutSeconds: call.timeoutSeconds,
       signal: call.signal,
       proxyUrl: call.proxyUrl,
@@ -112,16 +113,15 @@ async function callOnce(call: RestCall): Promise<unknown> {
   return value;
 }
 
-function requestHeaders(call: RestCall, statsigId: string | undefined): Record<string, string> {
-  const headers = restHeaders({
+function requestHeaders(call: RestCall, statsigId: string | undefined): HeaderList {
+  return restHeaders({
     config: call.config,
     token: call.token,
+    kind: call.headerKind,
     statsigId,
     referer: call.referer,
-    contentType: call.form || call.body === undefined ? null : 'application/json',
+    contentType: call.multipart?.contentType ?? (call.body === undefined ? null : 'application/json'),
   });
-  if (call.omitRequestId) delete headers['x-xai-request-id'];
-  return headers;
 }
 
 export function badResponse(purpose: string, what: string): UpstreamError {

@@ -16,11 +16,53 @@ export function browserFileName(name: string): string {
   return cleaned || 'upload.bin';
 }
 
-/** Chat attachments send only the `file` part. */
-export function multipartUploadForm(file: { name: string; mimeType: string; bytes: Uint8Array }): FormData {
-  const form = new FormData();
-  form.append('file', new Blob([new Uint8Array(file.bytes)], { type: file.mimeType }), browserFileName(file.name));
-  return form;
+export interface MultipartBody {
+  body: Uint8Array<ArrayBuffer>;
+  /** `multipart/form-data; boundary=…`, sent in its place in the header list. */
+  contentType: string;
+}
+
+const BOUNDARY_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+
+/** Chrome's boundary shape: `----WebKitFormBoundary` and 16 letters or digits. */
+export function webKitBoundary(random: () => number = Math.random): string {
+  let suffix = '';
+  for (let index = 0; index < 16; index++) suffix += BOUNDARY_ALPHABET[Math.floor(random() * BOUNDARY_ALPHABET.length)];
+  return `----WebKitFormBoundary${suffix}`;
+}
+
+/**
+ * The body a browser's FormData makes (written here rather than by fetch, so the Content-Type
+ * keeps its place among the headers and the boundary looks like Chrome's). Chat attachments send
+ * only the `file` part; Imagine uploads (image edit, video references) name their source.
+ */
+export function multipartUploadForm(
+  file: { name: string; mimeType: string; bytes: Uint8Array },
+  imagine = false,
+  boundary = webKitBoundary(),
+): MultipartBody {
+  const quotedName = browserFileName(file.name).replace(/[\\"]/g, (character) => `\\${character}`);
+  const encoder = new TextEncoder();
+  const parts: Uint8Array[] = [
+    encoder.encode(
+      `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${quotedName}"\r\n` +
+        `Content-Type: ${file.mimeType || 'application/octet-stream'}\r\n\r\n`,
+    ),
+    file.bytes,
+    encoder.encode('\r\n'),
+  ];
+  if (imagine) {
+    const field = 'Content-Disposition: form-data; name="file_source"';
+    parts.push(encoder.encode(`--${boundary}\r\n${field}\r\n\r\nIMAGINE_SELF_UPLOAD_FILE_SOURCE\r\n`));
+  }
+  parts.push(encoder.encode(`--${boundary}--\r\n`));
+  const body = new Uint8Array(parts.reduce((total, part) => total + part.length, 0));
+  let offset = 0;
+  for (const part of parts) {
+    body.set(part, offset);
+    offset += part.length;
+  }
+  return { body, contentType: `multipart/form-data; boundary=${boundary}` };
 }
 
 const Text = Type.String({ minLength: 1 });

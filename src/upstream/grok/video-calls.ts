@@ -3,6 +3,8 @@ import type { CatalogModel } from '../../catalog/models';
 import type { Config } from '../../config/schema';
 import { buildChatPayload } from './chat-payload';
 import { pick } from './frames';
+import { imagineReferer } from './headers';
+import type { FetchFunction } from '../http';
 import { badResponse, callJson } from './rest-call';
 import type { StatsigProvider } from './statsig';
 
@@ -77,6 +79,8 @@ interface RestContext {
   signal?: AbortSignal;
   /** The account's proxy from the pool; default `proxy.base_proxy_url`. */
   proxyUrl?: string;
+  /** The client's REST transport (GrokClient.upstreamFetch). */
+  fetch?: FetchFunction;
 }
 
 const PostAnswer = Type.Object({ post: Type.Object({ id: Type.String({ minLength: 1 }) }) });
@@ -87,6 +91,7 @@ export async function createMediaPost(context: RestContext, body: Record<string,
     ...context,
     method: 'POST',
     path: '/rest/media/post/create',
+    referer: imagineReferer(context.config),
     body,
     timeoutSeconds: context.config.video.timeout,
     maxBytes: 256 * 1024,
@@ -104,6 +109,7 @@ export async function upscaleVideo(context: RestContext, videoId: string): Promi
     ...context,
     method: 'POST',
     path: '/rest/media/video/upscale',
+    referer: imagineReferer(context.config),
     body: { videoId },
     timeoutSeconds: context.config.video.timeout,
     maxBytes: 256 * 1024,

@@ -7,7 +7,10 @@ import { activeTools } from '../../../src/openai/chat/active-tools';
 type Request = Pick<ChatCompletionRequest, 'messages' | 'tools' | 'tool_choice' | 'parallel_tool_calls'>;
 type Message = ChatCompletionRequest['messages'][number];
 
-const flatten = (messages: Message[], extra: Omit<Request, 'messages'> = {}) => flattenMessages({ messages, ...extra });
+// Most tests pin the legacy (P1) form; the current form has its own block at the end.
+const LEGACY = { form: 'legacy', budgetChars: 0, maxChars: 0, param: 'messages' } as const;
+const flatten = (messages: Message[], extra: Omit<Request, 'messages'> = {}) => flattenMessages({ messages, ...extra }, LEGACY);
+const flattenCurrent = (messages: Message[], extra: Omit<Request, 'messages'> = {}) => flattenMessages({ messages, ...extra });
 
 const weatherTool = { type: 'function', function: { name: 'get_weather', parameters: { type: 'object' } } };
 const weatherCall = { id: 'call_1', type: 'function', function: { name: 'get_weather', arguments: '{"city":"Paris"}' } };
@@ -167,7 +170,7 @@ describe('tool history with tools declared', () => {
       ],
       tools: [weatherTool],
     };
-    const { message } = flattenMessages(request);
+    const { message } = flattenMessages(request, LEGACY);
     const prompt = buildToolPrompt(activeTools(request), undefined, true);
     expect(message).toBe(
       `${prompt}\n\n` +
@@ -218,5 +221,39 @@ describe('tool history with tools declared', () => {
     const { message } = flatten([{ role: 'user', content: [{ type: 'image_url', image_url: 'https://a.example/1.png' }] }], { tools: [weatherTool] });
     expect(message.endsWith('\n\nRefer to the following content:')).toBe(true);
     expect(message.startsWith('# Available Tools')).toBe(true);
+  });
+});
+
+describe('current form (docs/upstream-protocol.md §10.2)', () => {
+  test('the spec example: a [role] block per message, the last user message too', () => {
+    const { message } = flattenCurrent([
+      { role: 'system', content: 'You are terse.' },
+      { role: 'user', content: 'Hi' },
+      { role: 'assistant', content: 'Hello' },
+      { role: 'user', content: 'What is 2+2?' },
+    ]);
+    expect(message).toBe('[system]\nYou are terse.\n\n[user]\nHi\n\n[assistant]\nHello\n\n[user]\nWhat is 2+2?');
+  });
+
+  test('tool results read "Tool result (<name>, <id>)"; the tool prompt is a leading [system] block', () => {
+    const request: Request = {
+      messages: [
+        { role: 'user', content: 'Weather?' },
+        { role: 'assistant', content: null, tool_calls: [weatherCall] },
+        { role: 'tool', tool_call_id: 'call_1', content: '18°C' },
+      ],
+      tools: [weatherTool],
+    };
+    const { message } = flattenMessages(request);
+    const prompt = buildToolPrompt(activeTools(request), undefined, true);
+    expect(message).toBe(
+      `[system]\n${prompt}\n\n[user]\nWeather?\n\n` +
+        '[assistant]\n<tool_call>{"name":"get_weather","arguments":{"city":"Paris"}}</tool_call>\n\n' +
+        '[tool]\nTool result (get_weather, call_1): 18°C',
+    );
+  });
+
+  test('a single user message is a [user] block', () => {
+    expect(flattenCurrent([{ role: 'user', content: '  Hello there \n' }]).message).toBe('[user]\nHello there');
   });
 });

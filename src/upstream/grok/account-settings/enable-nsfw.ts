@@ -2,10 +2,11 @@ import type { Config } from '../../../config/schema';
 import { UpstreamError } from '../../errors';
 import type { FetchFunction } from '../../http';
 import { withRetry, type RetryEnvironment } from '../../retry';
-import { restHeaders, upstreamUrl } from '../headers';
+import { upstreamUrl } from '../headers';
 import { callJson } from '../rest-call';
 import type { StatsigProvider } from '../statsig';
-import { callGrpcWeb, grpcStatusFailure } from './grpc-call';
+import { callGrpcWeb, grpcHeaders, grpcStatusFailure } from './grpc-call';
+import { withHeader } from '../header-list';
 import type { GrpcWebAnswer } from './grpc-web';
 import { featureControlMessage, NSFW_FEATURE, tosAcceptedMessage } from './protobuf';
 
@@ -54,12 +55,14 @@ export async function enableNsfw(input: EnableNsfwInput): Promise<EnableNsfwOutc
       config,
       url: upstreamUrl(config.upstream.accounts_url, TOS_GRPC_PATH),
       token: input.token,
-      headers: {
-        ...restHeaders({ config, token: input.token, referer: `${accountsOrigin}/accept-tos`, contentType: null }),
-        Origin: accountsOrigin,
-        Cookie: `sso=${input.token}; sso-rw=${input.token}`,
-        'x-user-agent': 'connect-es/2.1.1',
-      },
+      headers: grpcHeaders({
+        config,
+        token: input.token,
+        origin: accountsOrigin,
+        referer: `${accountsOrigin}/accept-tos`,
+        cookie: `sso=${input.token}; sso-rw=${input.token}`,
+        extra: [['x-user-agent', 'connect-es/2.1.1']],
+      }),
       message: tosAcceptedMessage(),
       timeoutSeconds,
       proxyUrl: input.proxyUrl,
@@ -81,6 +84,7 @@ export async function enableNsfw(input: EnableNsfwInput): Promise<EnableNsfwOutc
     timeoutSeconds,
     maxBytes: 64 * 1024,
     purpose: 'set-tos-accepted',
+    headerKind: 'terms',
     statsig: input.statsig,
     proxyUrl: input.proxyUrl,
     fetch: input.fetch,
@@ -95,7 +99,11 @@ export async function enableNsfw(input: EnableNsfwInput): Promise<EnableNsfwOutc
       config,
       url: upstreamUrl(config.upstream.base_url, FEATURE_CONTROLS_PATH),
       token: input.token,
-      headers: { ...restHeaders({ config, token: input.token, statsigId, contentType: null }), 'Cache-Control': 'no-cache', Pragma: 'no-cache' },
+      headers: withHeader(
+        withHeader(grpcHeaders({ config, token: input.token, statsigId }), 'Cache-Control', 'no-cache'),
+        'Pragma',
+        'no-cache',
+      ),
       message: featureControlMessage(NSFW_FEATURE, true),
       timeoutSeconds,
       proxyUrl: input.proxyUrl,

@@ -2,6 +2,7 @@ import type { Config } from '../../../config/schema';
 import { UpstreamError } from '../../errors';
 import { readBoundedBytes, readErrorBodyText, sendRequest, type FetchFunction } from '../../http';
 import { classifyHttpFailure } from '../classify';
+import { restHeaders, type HeaderList, type RestHeaderInput } from '../headers';
 import { encodeFrame, GRPC_WEB_CONTENT_TYPE, parseResponse, type GrpcWebAnswer } from './grpc-web';
 
 /**
@@ -15,7 +16,8 @@ export interface GrpcCall {
   config: Config;
   url: string;
   token: string;
-  headers: Record<string, string>;
+  /** The whole header set, Content-Type and x-grpc-web included (`grpcHeaders`). */
+  headers: HeaderList;
   message: Uint8Array;
   timeoutSeconds: number;
   proxyUrl: string;
@@ -26,11 +28,17 @@ export interface GrpcCall {
 
 const ANSWER_LIMIT = 64 * 1024;
 
+/** The REST header set with gRPC-web's content type and marker, as connect-es sets them. */
+export function grpcHeaders(input: Omit<RestHeaderInput, 'contentType'>): HeaderList {
+  const extra: HeaderList = [['x-grpc-web', '1'], ...(input.extra ?? [])];
+  return restHeaders({ ...input, contentType: GRPC_WEB_CONTENT_TYPE, extra });
+}
+
 export async function callGrpcWeb(call: GrpcCall): Promise<GrpcWebAnswer> {
   const http = await sendRequest({
     url: call.url,
     method: 'POST',
-    headers: { ...call.headers, 'Content-Type': GRPC_WEB_CONTENT_TYPE, 'x-grpc-web': '1' },
+    headers: call.headers,
     body: encodeFrame(call.message),
     timeoutSeconds: call.timeoutSeconds,
     signal: call.signal,

@@ -40,7 +40,8 @@ export interface GatewayChatInput {
 export async function startGatewayChat(input: GatewayChatInput): Promise<GrokChatStream> {
   const { config } = input;
   const url = gatewayUrl(config.upstream.base_url, input.userId);
-  const headers = gatewayHeaders(config, input.token, input.userId);
+  // Bun's WebSocket writes its handshake headers in its own (sorted) order, so a record loses nothing.
+  const headers = Object.fromEntries(gatewayHeaders(config, input.token, input.userId));
   const socket = await GatewaySocket.open({
     url,
     headers,

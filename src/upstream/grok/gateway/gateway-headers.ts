@@ -1,18 +1,9 @@
 import type { Config } from '../../../config/schema';
-import { clientHints, cookieHeader } from '../headers';
+import { cookieHeader, socketHeaders, type HeaderList } from '../headers';
 
 /** §4.7 / §8.1: no statsig, no request id; the cookie carries `x-userid`. */
-export function gatewayHeaders(config: Config, token: string, userId: string): Record<string, string> {
-  const userAgent = config.proxy.user_agent;
-  return {
-    Origin: new URL(config.upstream.base_url).origin,
-    'User-Agent': userAgent,
-    'Accept-Language': 'zh-CN,zh;q=0.9,en;q=0.8',
-    'Cache-Control': 'no-cache',
-    Pragma: 'no-cache',
-    ...clientHints(userAgent),
-    Cookie: `${cookieHeader(token, config.proxy)}; x-userid=${userId}`,
-  };
+export function gatewayHeaders(config: Config, token: string, userId: string): HeaderList {
+  return socketHeaders(config, `${cookieHeader(token, config.proxy)}; x-userid=${userId}`);
 }
 
 /** `base_url` as ws(s):// with the gateway path and the canonical lower-case uid. */

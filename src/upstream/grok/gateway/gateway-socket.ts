@@ -39,7 +39,8 @@ export type SocketRead = { kind: 'message'; text: string } | { kind: 'closed'; c
 // Bun's global WebSocket reports a refused upgrade only through the error text (the status, no
 // headers or body); an injected constructor may still do so. The default one hands us the whole
 // refusal, so Retry-After and a JSON 403 classify as they do over REST.
-const HANDSHAKE_STATUS = /Expected 101 status code: (\d{3})/;
+// wreq's says "unexpected status code: 403 Forbidden".
+const HANDSHAKE_STATUS = /(?:Expected 101|unexpected) status code: (\d{3})/;
 
 export class GatewaySocket {
   private readonly queue: SocketRead[] = [];
