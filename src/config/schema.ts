@@ -161,6 +161,12 @@ export const VideoSection = Type.Object({
   stream_timeout: seconds(60, 'Video stream idle timeout (s)'),
   upscale_timing: oneOf(['single', 'complete'], 'complete', 'Upscale after every round or once at the end'),
   connect_timeout: seconds(20, 'Video upstream connect deadline where observable (s, 0 disables)'),
+  protocol: oneOf(
+    ['auto', 'current', 'legacy'],
+    'auto',
+    'Text-to-video form: current (mediaGenInput.textToVideo), legacy (media post + videoGenModelConfig), '
+      + 'or auto (current, then legacy once the upstream refuses the current body)',
+  ),
 });
 
 export const VoiceSection = Type.Object({

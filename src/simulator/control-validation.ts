@@ -51,6 +51,8 @@ export function checkFault(value: unknown): Checked<Fault> {
     const problem = optional(value, key, 'string');
     if (problem) return { ok: false, problem };
   }
+  const withoutText = optional(value, 'withoutText', 'boolean');
+  if (withoutText) return { ok: false, problem: withoutText };
   const match = checkMatch(value.match, true);
   if (match) return { ok: false, problem: match };
   return { ok: true, value: value as unknown as Fault };

@@ -12,12 +12,15 @@ const STREAM_KINDS: ReadonlySet<FaultKind> = new Set([
   'moderated',
   'close',
   'malformed',
+  'textless',
+  'no_media',
+  'completed_first',
 ]);
 
 export const FAULT_KINDS: readonly FaultKind[] = [
   'unauthorized', 'cloudflare', 'blocked', 'anti_bot', 'rate_limited', 'server_error', 'status',
   'inband_error', 'usage_limit', 'stream_errors', 'slow_first_byte', 'stall', 'cut', 'moderated',
-  'close', 'malformed',
+  'close', 'malformed', 'textless', 'no_media', 'completed_first', 'download_failure',
 ];
 
 export type FaultStage = 'request' | 'stream';

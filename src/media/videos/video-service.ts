@@ -6,6 +6,7 @@ import { UpstreamError } from '../../upstream/errors';
 import { fileLink } from '../files-routes';
 import { ConcurrencyLimit } from '../../upstream/concurrency-limit';
 import { HEARTBEAT_MS, publicVideo, settledView, type VideoJob, type VideoJobStore } from './video-job';
+import { VideoProtocolMemory } from './video-protocol';
 import { renderVideo, VideoGenerationError, type VideoDependencies, type VideoOutcome, type VideoSpec } from './video-runner';
 
 /**
@@ -47,6 +48,8 @@ export class VideoService {
   private readonly slots: ConcurrencyLimit;
 
   constructor(private readonly deps: VideoServiceDependencies) {
+    // `video.protocol = "auto"` remembers a refused current form for this process only.
+    this.deps = { ...deps, protocolMemory: deps.protocolMemory ?? new VideoProtocolMemory() };
     this.slots = new ConcurrencyLimit(() => deps.config().video.concurrent);
   }
 
@@ -69,6 +72,7 @@ export class VideoService {
       resolution: input.resolution,
       rounds: 0,
       upscaled: false,
+      protocol: null,
       heartbeat_at: Date.now(),
     };
     await this.deps.jobs.save(job);
@@ -113,6 +117,7 @@ export class VideoService {
         resolution: outcome.resolution,
         rounds: outcome.rounds,
         upscaled: outcome.upscaled,
+        protocol: outcome.protocol,
       });
       return finished ?? job;
     } catch (error) {

@@ -3,7 +3,7 @@ import { UpstreamError } from '../errors';
 import { serviceTimeouts, type UpstreamService } from '../service-timeouts';
 import { readErrorBodyText, sendRequest, type FetchFunction } from '../http';
 import { chatRetrySettings, withRetry, type RetryEnvironment } from '../retry';
-import { startChatStream, type GrokChatStream } from './chat-stream';
+import { preflightFor, startChatStream, type GrokChatStream } from './chat-stream';
 import { classifyHttpFailure } from './classify';
 import { FrameParser } from './frame-parser';
 import { restHeaders, upstreamUrl } from './headers';
@@ -173,7 +173,8 @@ export class GrokClient {
       throw classifyHttpFailure(http.response.status, http.response.headers, body, { purpose: 'chat', secrets: [token] });
     }
     const parser = new FrameParser({ assetsUrl: config.upstream.assets_url, filterTags: config.app.filter_tags, observeFrame: request.observeFrame });
-    return startChatStream({ http, parser, idleTimeoutSeconds: serviceTimeouts(config, request.service ?? 'chat').idleSeconds, signal: request.signal });
+    const idleTimeoutSeconds = serviceTimeouts(config, request.service ?? 'chat').idleSeconds;
+    return startChatStream({ http, parser, idleTimeoutSeconds, signal: request.signal, preflight: preflightFor(request.service) });
   }
 
   /** The account's window for `modelName` (a mode in newer releases), or its overall quota. */
