@@ -42,7 +42,7 @@ type Path = 'imagine' | 'image-chat' | 'edit' | 'video (current form)' | 'video 
 type VideoProtocol = 'current' | 'legacy';
 
 /** Images: the HTTP answer. Videos: creation always answers 200; the job ends in this state. */
-type Outcome = { status: number; code: string; retryAfter?: string } | { job: 'completed' | 'failed'; code: string | null };
+type Outcome = { status: number; code: string; retryAfter?: string; missing?: string } | { job: 'completed' | 'failed'; code: string | null };
 
 interface Row {
   name: string;
@@ -126,6 +126,12 @@ const MATRIX: Record<Path, Row[]> = {
     { name: 'stall mid-batch', faults: [onImagine({ kind: 'stall', afterFrames: 2 })], outcome: { status: 200, code: '' }, calls: { imagine: 2, chat: 1 }, account: active },
     { name: 'close 1011 before the final image', faults: [onImagine({ kind: 'close', closeCode: 1011, afterFrames: 2 })], outcome: { status: 200, code: '' }, calls: { imagine: 2, chat: 1 }, account: active },
     { name: 'close 1000 before the final image', faults: [onImagine({ kind: 'close', closeCode: 1000, afterFrames: 2 })], outcome: { status: 200, code: '' }, calls: { imagine: 2, chat: 1 }, account: active },
+    // Finding 4 (§12.1 lets a slot's `completed` come before its final image): both images are kept.
+    { name: 'completed before the final image (n=2)', n: 2, faults: [onImagine({ kind: 'completed_first' })], outcome: { status: 200, code: '' }, calls: { imagine: 2, chat: 0 }, account: active },
+    // One slot never sends its final: the first image is kept, the missing one is generated once more.
+    { name: 'a slot without its final (n=2): made once more', n: 2, faults: [onImagine({ kind: 'stall', afterFrames: 6 })], outcome: { status: 200, code: '' }, calls: { imagine: 4, chat: 0 }, account: active },
+    // The refill fails too (the account hits its limit): the answer carries what was made and says what is missing.
+    { name: 'a slot without its final, refill refused (n=2)', n: 2, faults: [onImagine({ kind: 'stall', afterFrames: 6 }), onImagine({ kind: 'usage_limit' })], outcome: { status: 200, code: '', missing: '1' }, calls: { imagine: 4, chat: 0 }, account: cooling },
     { name: 'connection refused', env: deadPort, outcome: { status: 502, code: 'upstream_error' }, calls: { imagine: 0, chat: 0 }, account: active },
     // The socket leaves through the account's proxy too, so a dead proxy fails it and the fallback.
     { name: 'proxy failure', env: deadProxy, outcome: { status: 502, code: 'upstream_error' }, calls: { imagine: 0, chat: 0 }, account: active },
@@ -186,13 +192,19 @@ const PNG = `data:image/png;base64,${Buffer.from(pngFor('edit-source')).toString
 
 async function imageOutcome(response: Response, n = 1): Promise<Outcome> {
   const body = (await response.json()) as { error?: { code: string }; data?: { b64_json?: string }[] };
+  const missing = response.headers.get('x-grok2api-images-missing') ?? undefined;
   if (response.status === 200) {
-    // Every image asked for, each with bytes (finding 4: none lost).
-    expect(body.data).toHaveLength(n);
+    // Every image asked for, each with bytes (finding 4: none lost), unless the answer says some are missing.
+    expect(body.data).toHaveLength(n - Number(missing ?? 0));
     for (const image of body.data ?? []) expect(image.b64_json?.length ?? 0).toBeGreaterThan(0);
   }
   const retryAfter = response.headers.get('retry-after') ?? undefined;
-  return { status: response.status, code: body.error?.code ?? '', ...(retryAfter && response.status === 429 ? { retryAfter } : {}) };
+  return {
+    status: response.status,
+    code: body.error?.code ?? '',
+    ...(retryAfter && response.status === 429 ? { retryAfter } : {}),
+    ...(missing ? { missing } : {}),
+  };
 }
 
 async function run(h: Harness, path: Path, row: Row): Promise<Outcome> {

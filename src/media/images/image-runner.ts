@@ -27,6 +27,8 @@ export interface ImageJob {
   /** Present for an edit: the images to upload, already limited to the last three. */
   editImages?: LoadedAttachment[];
   signal: AbortSignal;
+  /** Set on the one extra run that makes images a first run could not; it is never refilled itself. */
+  refill?: boolean;
 }
 
 export interface ImageDependencies {
@@ -48,12 +50,16 @@ export interface PartialImage {
 export interface GeneratedImage {
   url?: string;
   bytes?: Uint8Array;
+  /** The account that made this image when it is not the result's `token` (a refill on another account). */
+  token?: string;
 }
 
 export interface ImageResult {
   /** The account that owns the images; its cookie is needed to download them. */
   token: string;
   images: GeneratedImage[];
+  /** Images asked for but not made, for reasons other than moderation, after the one refill. */
+  missing: number;
 }
 
 interface OpenedAttempt {
@@ -250,5 +256,28 @@ async function collectImages(opened: OpenedAttempt, job: ImageJob, deps: ImageDe
     }
     throw new ApiError({ status: 502, message: 'Grok finished without producing an image.', code: 'image_generation_failed', type: 'server_error' });
   }
-  return { token: lease.token, images: images.slice(0, job.n) };
+  const shortfall = Math.max(0, job.n - images.length - moderated);
+  const extra = shortfall > 0 && !job.refill ? await refill(job, shortfall, deps) : { images: [], moderated: 0 };
+  const all = [...images, ...extra.images].slice(0, job.n);
+  const missing = Math.max(0, job.n - all.length - moderated - extra.moderated);
+  if (missing > 0) deps.logger.warn('fewer images than asked', { asked: job.n, made: all.length, moderated: moderated + extra.moderated, missing });
+  return { token: lease.token, images: all, missing };
+}
+
+/**
+ * docs/fault-table.md "Imagine slots": images lost for reasons other than moderation (a slot that
+ * never sent its final, a broken stream) are generated once more, on whichever account the pool
+ * gives (the same or another). A refill that fails leaves the answer short; it never fails it.
+ */
+async function refill(job: ImageJob, count: number, deps: ImageDependencies): Promise<{ images: GeneratedImage[]; moderated: number }> {
+  deps.logger.info('generating missing images once more', { missing: count });
+  try {
+    const result = await generateImages({ ...job, n: count, refill: true }, deps);
+    const moderated = Math.max(0, count - result.images.length - result.missing);
+    return { images: result.images.map((image) => ({ ...image, token: image.token ?? result.token })), moderated };
+  } catch (error) {
+    const moderated = error instanceof ApiError && error.code === 'content_policy_violation' ? count : 0;
+    deps.logger.warn('image refill failed', { error: error instanceof Error ? error.message : String(error) });
+    return { images: [], moderated };
+  }
 }

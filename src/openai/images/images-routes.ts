@@ -11,6 +11,9 @@ import { EDIT_MODEL, GENERATION_MODELS, readImageOptions, type ImageOptions } fr
 import { streamImages } from './image-stream';
 import { ZERO_IMAGE_USAGE } from './image-usage';
 
+/** Images asked for but not made, for reasons other than moderation, after the one refill. */
+export const IMAGES_MISSING_HEADER = 'x-grok2api-images-missing';
+
 export interface ImagesDependencies extends ImageDependencies {
   guard: (request: Request) => void;
   cache: MediaCache;
@@ -51,7 +54,9 @@ export function imagesRoutes(deps: ImagesDependencies) {
     }
     const result = await started.collect();
     const data = await renderAll(result.images, options.format, { ...output, token: result.token });
-    return Response.json({ created: Math.floor(Date.now() / 1000), data, usage: ZERO_IMAGE_USAGE });
+    // docs/fault-table.md "Imagine slots": a short answer says how many images are missing.
+    const headers = result.missing > 0 ? { [IMAGES_MISSING_HEADER]: String(result.missing) } : undefined;
+    return Response.json({ created: Math.floor(Date.now() / 1000), data, usage: ZERO_IMAGE_USAGE }, { headers });
   };
 
   return new Elysia({ name: 'openai-images' })
