@@ -151,12 +151,23 @@ describe('POST /v1/images/edits', () => {
     const result = await harness.client.images.edit({ model: 'grok-imagine-1.0-edit', prompt: 'make it blue', image: files, response_format: 'b64_json' } as never);
     expect(result.data).toHaveLength(1);
     expect(isPng(new Uint8Array(Buffer.from(result.data![0]!.b64_json!, 'base64')))).toBe(true);
-    const uploads = harness.simulator.requests.filter((request) => request.path === '/rest/app-chat/upload-file');
-    expect(uploads.map((upload) => (upload.body as { fileName: string }).fileName)).toEqual(['in-2.png', 'in-3.png', 'in-4.png']);
-    const edit = chatCalls(harness.simulator)[0]!.body as { modelName: string; mediaGenInput: { imageToImage: { inputAssets: string[]; aspectRatio: string } } };
+    // §11.2: the web app's Imagine upload, multipart with file_source, whatever upstream.upload_protocol says.
+    const uploads = harness.simulator.requests.filter((request) => request.path === '/http/upload-file-v2/direct');
+    type UploadForm = { file: { fileName: string }; file_source: string };
+    expect(uploads.map((upload) => (upload.body as UploadForm).file.fileName)).toEqual(['in-2.png', 'in-3.png', 'in-4.png']);
+    for (const upload of uploads) expect((upload.body as UploadForm).file_source).toBe('IMAGINE_SELF_UPLOAD_FILE_SOURCE');
+    const edit = chatCalls(harness.simulator)[0]!.body as { modelName: string; mediaGenInput: { imageToImage: Record<string, unknown> } };
     expect(edit.modelName).toBe('imagine-image-edit');
     expect(edit.mediaGenInput.imageToImage.inputAssets).toHaveLength(3);
-    expect(edit.mediaGenInput.imageToImage.aspectRatio).toBe('1:1');
+    // §12.4: no size given, no aspectRatio, so the upstream keeps the input's shape.
+    expect(edit.mediaGenInput.imageToImage).not.toHaveProperty('aspectRatio');
+  });
+
+  test('an edit with a size sends its aspect ratio', async () => {
+    const file = await toFile(pngFor('wide'), 'wide.png', { type: 'image/png' });
+    await harness.client.images.edit({ model: 'grok-imagine-1.0-edit', prompt: 'wider', image: file, size: '1280x720', response_format: 'b64_json' } as never);
+    const edit = chatCalls(harness.simulator).at(-1)!.body as { mediaGenInput: { imageToImage: Record<string, unknown> } };
+    expect(edit.mediaGenInput.imageToImage.aspectRatio).toBe('16:9');
   });
 
   test('streaming edits use the image_edit event names', async () => {
@@ -250,8 +261,8 @@ describe('image models through chat', () => {
       ],
     });
     expect(edited.choices[0]!.message.content).toStartWith('![image](');
-    const upload = harness.simulator.requests.find((request) => request.path === '/rest/app-chat/upload-file')!;
-    expect((upload.body as { fileMimeType: string }).fileMimeType).toBe('image/png');
+    const upload = harness.simulator.requests.find((request) => request.path === '/http/upload-file-v2/direct')!;
+    expect((upload.body as { file: { type: string } }).file.type).toBe('image/png');
     expect(chatCalls(harness.simulator)[0]!.body).toMatchObject({ modelName: 'imagine-image-edit', message: 'now in blue' });
   });
 

@@ -12,7 +12,8 @@ import { startHarness, type Harness, soleAccountState } from '../helpers/gateway
 
 const IMAGINE_PATH = '/ws/imagine/listen';
 const CHAT_PATH = '/rest/app-chat/conversations/new';
-const UPLOAD_PATH = '/rest/app-chat/upload-file';
+/** Imagine edits upload the web app's way, multipart with file_source (§11.2). */
+const UPLOAD_PATH = '/http/upload-file-v2/direct';
 const POST_CREATE_PATH = '/rest/media/post/create';
 
 const TIMEOUTS = {
@@ -57,6 +58,8 @@ interface Row {
   /** Upstream calls by path, for the paths named (a call never replayed shows as 1). */
   calls: Partial<Record<'imagine' | 'chat' | 'upload' | 'post', number>>;
   account: { status: string; fail_count: number };
+  /** What must have been sent upstream, checked after the outcome. */
+  sent?: (h: Harness) => void;
 }
 
 const active = { status: 'active', fail_count: 0 };
@@ -111,6 +114,16 @@ function videoRows(protocol: VideoProtocol): Row[] {
   ];
 }
 
+function editSentWithoutAspectRatio(h: Harness) {
+  const edit = h.simulator.requests.find((request) => request.path === CHAT_PATH)!.body as { mediaGenInput: { imageToImage: object } };
+  expect(edit.mediaGenInput.imageToImage).not.toHaveProperty('aspectRatio');
+}
+
+function uploadSentFileSource(h: Harness) {
+  const upload = h.simulator.requests.find((request) => request.path === UPLOAD_PATH)!.body as { file_source?: string };
+  expect(upload.file_source).toBe('IMAGINE_SELF_UPLOAD_FILE_SOURCE');
+}
+
 const MATRIX: Record<Path, Row[]> = {
   imagine: [
     { name: 'success', outcome: { status: 200, code: '' }, calls: { imagine: 2, chat: 0 }, account: active },
@@ -156,6 +169,10 @@ const MATRIX: Record<Path, Row[]> = {
   ],
   edit: [
     { name: 'success', outcome: { status: 200, code: '' }, calls: { upload: 1, chat: 1 }, account: active },
+    // Finding 5 (§12.4): no size from the client, no aspectRatio upstream.
+    { name: 'no size: no aspectRatio sent', outcome: { status: 200, code: '' }, calls: { upload: 1, chat: 1 }, account: active, sent: editSentWithoutAspectRatio },
+    // Finding 6 (§11.2): the upload carries the web app's Imagine file_source.
+    { name: 'the upload sends file_source', outcome: { status: 200, code: '' }, calls: { upload: 1, chat: 1 }, account: active, sent: uploadSentFileSource },
     { name: '401 at the upload', faults: [{ kind: 'unauthorized', times: FOREVER, match: { path: UPLOAD_PATH } }], outcome: { status: 502, code: 'upstream_auth_failed' }, calls: { upload: 1, chat: 0 }, account: authFailed },
     { name: '429 at the upload', faults: [{ kind: 'rate_limited', retryAfterSeconds: 30, times: FOREVER, match: { path: UPLOAD_PATH } }], outcome: { status: 429, code: 'upstream_rate_limited', retryAfter: '30' }, calls: { upload: 1, chat: 0 }, account: cooling },
     { name: '401 at the edit call', faults: [onChat({ kind: 'unauthorized' })], outcome: { status: 502, code: 'upstream_auth_failed' }, calls: { upload: 1, chat: 1 }, account: authFailed },
@@ -246,6 +263,7 @@ for (const [path, rows] of Object.entries(MATRIX) as [Path, Row[]][]) {
           expect(outcome).toEqual(row.outcome);
           expect(callCounts(h)).toMatchObject(row.calls);
           expect(await soleAccountState(h)).toEqual(row.account);
+          row.sent?.(h);
         },
         DEADLINE_MS + 5000,
       );

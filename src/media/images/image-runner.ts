@@ -8,6 +8,7 @@ import { UpstreamError } from '../../upstream/errors';
 import type { GrokChatStream, GrokClient } from '../../upstream/grok/client';
 import { buildImageEditPayload, buildImageGenerationPayload, IMAGES_PER_CALL } from '../../upstream/grok/image-payload';
 import { openImagineSession, type ImagineSession } from '../../upstream/grok/imagine-socket';
+import { IMAGINE_FILE_SOURCE } from '../../upstream/grok/upload-multipart';
 import type { LoadedAttachment } from '../attachment-loader';
 
 /**
@@ -81,7 +82,9 @@ async function openOn(lease: Lease, job: ImageJob, deps: ImageDependencies): Pro
   let payloads: Record<string, unknown>[];
   if (job.editImages) {
     const assets: string[] = [];
-    for (const image of job.editImages) assets.push((await deps.grok.uploadFile(lease.token, image, job.signal)).fileId);
+    // docs/upstream-protocol.md §11.2, §12.4: the web app's Imagine upload, with its file_source.
+    const imagine = { fileSource: IMAGINE_FILE_SOURCE };
+    for (const image of job.editImages) assets.push((await deps.grok.uploadFile(lease.token, image, job.signal, imagine)).fileId);
     payloads = callPlan(job).map(() => buildImageEditPayload({ prompt: job.prompt, inputAssets: assets, aspectRatio: job.aspectRatio }));
   } else {
     payloads = callPlan(job).map((count) => buildImageGenerationPayload({ prompt: job.prompt, count, nsfw: job.nsfw, model: job.model, config }));

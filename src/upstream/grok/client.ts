@@ -197,14 +197,21 @@ export class GrokClient {
     return limits;
   }
 
-  /** Legacy base64 upload; the returned `fileId` goes into a chat payload's `fileAttachments`. */
+  /**
+   * Uploads per `upstream.upload_protocol`; the returned `fileId` goes into a chat payload's
+   * `fileAttachments`. With `fileSource` (Imagine edits) it is always the multipart upload with
+   * that `file_source` part, as the web app sends it (§11.2).
+   */
   async uploadFile(
     token: string,
     file: { name: string; mimeType: string; bytes: Uint8Array },
     signal?: AbortSignal,
+    options: { fileSource?: string } = {},
   ): Promise<UploadedFile> {
     const config = this.options.config();
-    if (config.upstream.upload_protocol === 'multipart') return this.uploadMultipart(config, requireToken(token), file, signal);
+    if (options.fileSource || config.upstream.upload_protocol === 'multipart') {
+      return this.uploadMultipart(config, requireToken(token), file, signal, options.fileSource);
+    }
     const answer = await callJson({
       ...this.common(config, requireToken(token), signal),
       method: 'POST',
@@ -227,12 +234,13 @@ export class GrokClient {
     token: string,
     file: { name: string; mimeType: string; bytes: Uint8Array },
     signal: AbortSignal | undefined,
+    fileSource?: string,
   ): Promise<UploadedFile> {
     const answer = await callJson({
       ...this.common(config, token, signal),
       method: 'POST',
       path: MULTIPART_UPLOAD_PATH,
-      form: multipartUploadForm(file),
+      form: multipartUploadForm(file, fileSource),
       omitRequestId: true,
       timeoutSeconds: config.asset.upload_timeout,
       maxBytes: 2 * 1024 * 1024,

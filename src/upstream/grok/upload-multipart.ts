@@ -16,10 +16,14 @@ export function browserFileName(name: string): string {
   return cleaned || 'upload.bin';
 }
 
-/** Chat attachments send only the `file` part. */
-export function multipartUploadForm(file: { name: string; mimeType: string; bytes: Uint8Array }): FormData {
+/** What the web app sends as `file_source` for an image uploaded to be edited in Imagine (§11.2). */
+export const IMAGINE_FILE_SOURCE = 'IMAGINE_SELF_UPLOAD_FILE_SOURCE';
+
+/** Chat attachments send only the `file` part; Imagine uploads add `file_source` after it. */
+export function multipartUploadForm(file: { name: string; mimeType: string; bytes: Uint8Array }, fileSource?: string): FormData {
   const form = new FormData();
   form.append('file', new Blob([new Uint8Array(file.bytes)], { type: file.mimeType }), browserFileName(file.name));
+  if (fileSource) form.append('file_source', fileSource);
   return form;
 }
 
