@@ -201,6 +201,12 @@ export const UsageSection = batchSection(100, 50, 'quota sync');
 export const UpstreamSection = Type.Object({
   base_url: text('https://grok.com', 'Grok web origin (REST and, as ws(s)://, WebSockets)'),
   assets_url: text('https://assets.grok.com', 'Asset host for uploads and generated media'),
+  asset_hosts: Type.Array(Type.String(), {
+    default: ['imagine-public.x.ai'],
+    description:
+      'Hosts besides those of assets_url and base_url that generated media may be downloaded from with the account cookies; '
+      + 'a URL on any other host is refused and logged',
+  }),
   accounts_url: text('https://accounts.x.ai', 'Account service host'),
   statsig_mode: oneOf(['legacy', 'manual', 'signer'], 'legacy', 'How x-statsig-id is produced'),
   statsig_value: text('', 'The x-statsig-id value in manual mode'),

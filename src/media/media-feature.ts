@@ -2,7 +2,7 @@ import { Elysia } from 'elysia';
 import { join } from 'node:path';
 import type { AppDependencies } from '../app';
 import { imagesRoutes, type ImagesDependencies } from '../openai/images/images-routes';
-import { openAssetDownload } from '../upstream/grok/asset-download';
+import { assetHostError, openAssetDownload, refusedAssetHost } from '../upstream/grok/asset-download';
 import { filesRoutes } from './files-routes';
 import { MediaCache } from './media-cache';
 import { VideoJobStore } from './videos/video-job';
@@ -20,8 +20,17 @@ export function createMediaServices(deps: AppDependencies, guard: (request: Requ
   const cache = new MediaCache({
     directory: join(deps.dataDir ?? './data', 'tmp'),
     config,
-    // The owner's sticky asset proxy: the same egress as its other calls.
-    openDownload: (url, token, signal) => openAssetDownload({ config: config(), token, url, signal, proxyUrl: deps.grok.egressFor(token, true) }),
+    openDownload: (url, token, signal) => {
+      // The account's cookies go only to the upstream's asset hosts; anything else is refused and logged.
+      const refused = refusedAssetHost(url, config());
+      if (refused !== undefined) {
+        deps.logger.warn('asset download refused: not a configured assets host', { host: refused });
+        return Promise.reject(assetHostError(refused));
+      }
+      // The owner's sticky asset proxy: the same egress as its other calls, cooled when it fails.
+      const proxyUrl = deps.grok.egressFor(token, true);
+      return deps.grok.throughEgress(proxyUrl, () => openAssetDownload({ config: config(), token, url, signal, proxyUrl }));
+    },
   });
   const jobs = new VideoJobStore(deps.storage.records);
   const videos = new VideoService({ pool: deps.pool, grok: deps.grok, config, logger: deps.logger, cache, jobs });

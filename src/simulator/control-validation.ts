@@ -47,7 +47,7 @@ export function checkFault(value: unknown): Checked<Fault> {
     const problem = optional(value, key, 'number');
     if (problem) return { ok: false, problem };
   }
-  for (const key of ['body', 'message'] as const) {
+  for (const key of ['body', 'message', 'assetOrigin'] as const) {
     const problem = optional(value, key, 'string');
     if (problem) return { ok: false, problem };
   }

@@ -40,7 +40,8 @@ export function handleMediaTurn(state: SimulatorState, incoming: IncomingRequest
   if (turn.kind === 'video') {
     const refusal = videoProtocolRefusal(state, turn);
     if (refusal) return invalidArgument(refusal);
-    const built = videoFrames(state, account, turn, { moderated, textless, noMedia: fault?.kind === 'no_media' });
+    const assetOrigin = fault?.kind === 'foreign_asset' ? fault.assetOrigin : undefined;
+    const built = videoFrames(state, account, turn, { moderated, textless, noMedia: fault?.kind === 'no_media', assetOrigin });
     if (typeof built === 'string') return invalidArgument(built);
     frames = built;
   } else {
@@ -54,7 +55,7 @@ export function handleMediaTurn(state: SimulatorState, incoming: IncomingRequest
     frames = imageTurnFrames(randomUUID(), slots, { textless });
   }
   // A media fault shapes the answer rather than breaking it: the turn is billed and streamed in full.
-  const shapesAnswer = moderated || fault?.kind === 'textless' || fault?.kind === 'no_media';
+  const shapesAnswer = moderated || fault?.kind === 'textless' || fault?.kind === 'no_media' || fault?.kind === 'foreign_asset';
   if (!fault || shapesAnswer) state.accounts.consume(account, 'fast');
   return streamFrames(state, incoming, frames, shapesAnswer ? undefined : fault);
 }
@@ -77,6 +78,8 @@ interface VideoShape {
   textless: boolean;
   /** Progress that never reaches a URL or a moderation flag. */
   noMedia: boolean;
+  /** The finished video named by an absolute URL on this origin instead of an assets path. */
+  assetOrigin?: string;
 }
 
 function videoFrames(state: SimulatorState, account: ResolvedAccount, turn: VideoTurn, shape: VideoShape): Frame[] | string {
@@ -97,7 +100,8 @@ function videoFrames(state: SimulatorState, account: ResolvedAccount, turn: Vide
   const postId = randomUUID();
   state.posts.set(postId, { id: postId, ownerUserId: account.userId, videoId: video.id, resolution });
   state.videos.set(video.id, { id: postId, ownerUserId: account.userId, videoId: video.id, resolution });
-  const result = { videoId: video.id, postId, videoPath: video.videoPath, thumbnailPath: video.thumbnailPath, resolution, moderated: shape.moderated };
+  const videoPath = shape.assetOrigin ? `${shape.assetOrigin.replace(/\/+$/, '')}/${video.videoPath}` : video.videoPath;
+  const result = { videoId: video.id, postId, videoPath, thumbnailPath: video.thumbnailPath, resolution, moderated: shape.moderated };
   return videoTurnFrames(randomUUID(), result, { textless: shape.textless, noMedia: shape.noMedia });
 }
 

@@ -104,7 +104,8 @@ export type FaultKind =
   | 'textless'
   | 'no_media'
   | 'completed_first'
-  | 'download_failure';
+  | 'download_failure'
+  | 'foreign_asset';
 
 /**
  * One injected failure. Faults are used in the order queued; the first that applies to a
@@ -120,7 +121,8 @@ export type FaultKind =
  * no answer text, only its media frames (with `moderated` too: `withoutText`); `no_media` sends
  * video progress that never reaches a URL or a moderation flag; `completed_first` sends each
  * Imagine slot's `completed` before its final image; `download_failure` answers the next
- * generated-asset download with `status` (default 500).
+ * generated-asset download with `status` (default 500); `foreign_asset` names the finished video
+ * by an absolute URL on `assetOrigin` (an answer pointing somewhere that is not an assets host).
  */
 export interface Fault {
   kind: FaultKind;
@@ -148,6 +150,8 @@ export interface Fault {
   closeCode?: number;
   /** moderated on a media turn: no answer text either, only the flagged media frames. */
   withoutText?: boolean;
+  /** foreign_asset: the origin the video URL is given on, e.g. http://127.0.0.1:8081. */
+  assetOrigin?: string;
 }
 
 export interface Script {

@@ -71,6 +71,8 @@ const onChat = (fault: Omit<Fault, 'match'>): Fault => ({ ...fault, match: { pat
 const onImagine = (fault: Omit<Fault, 'match'>): Fault => ({ ...fault, match: { path: IMAGINE_PATH } });
 const deadPort = () => ({ GROK_BASE_URL: 'http://127.0.0.1:9', GROK_ASSETS_URL: 'http://127.0.0.1:9' });
 const deadProxy = () => ({ GROK2API_PROXY_BASE_PROXY_URL: 'http://127.0.0.1:9' });
+/** The asset host fails every download of generated media (§11.6). */
+const downloadFails: Fault = { kind: 'download_failure', status: 500, times: FOREVER };
 const plainBehindTls = ({ simulatorPort }: { simulatorPort: number }) => ({ GROK_BASE_URL: `https://127.0.0.1:${simulatorPort}` });
 
 /**
@@ -110,6 +112,7 @@ function videoRows(protocol: VideoProtocol): Row[] {
     { name: 'finished, the turn carries no text', faults: [onChat({ kind: 'textless' })], outcome: { job: 'completed', code: null }, calls: { post, chat: 1 }, account: active },
     // Neither a URL nor moderation: a 502-class failure that says what was seen.
     { name: 'progress but neither a URL nor moderation', faults: [onChat({ kind: 'no_media' })], outcome: { job: 'failed', code: 'video_generation_failed' }, calls: { post, chat: 1 }, account: active },
+    { name: 'the video download fails', faults: [downloadFails], outcome: { job: 'failed', code: 'upstream_error' }, calls: { post, chat: 1 }, account: active },
     { name: 'connection refused', env: deadPort, outcome: { job: 'failed', code: 'upstream_error' }, calls: { post: 0, chat: 0 }, account: active },
   ];
 }
@@ -166,6 +169,8 @@ const MATRIX: Record<Path, Row[]> = {
     // Findings 2 and 3 on the image turn: judged by its image frames, whatever the text.
     { name: 'every image moderated, the turn carries no text', faults: [socketDown, onChat({ kind: 'moderated', withoutText: true })], outcome: { status: 400, code: 'content_policy_violation' }, calls: { chat: 1 }, account: active },
     { name: 'images, the turn carries no text', faults: [socketDown, onChat({ kind: 'textless' })], outcome: { status: 200, code: '' }, calls: { chat: 1 }, account: active },
+    // The images were made but cannot be fetched: a 502, the generation is not replayed.
+    { name: 'the image download fails', faults: [socketDown, downloadFails], outcome: { status: 502, code: 'upstream_error' }, calls: { chat: 1 }, account: active },
   ],
   edit: [
     { name: 'success', outcome: { status: 200, code: '' }, calls: { upload: 1, chat: 1 }, account: active },
@@ -181,6 +186,7 @@ const MATRIX: Record<Path, Row[]> = {
     { name: 'cut mid-object', faults: [onChat({ kind: 'cut', afterFrames: 1 })], outcome: { status: 502, code: 'upstream_error' }, calls: { upload: 1, chat: 1 }, account: active },
     { name: 'in-band usage limit', faults: [onChat({ kind: 'usage_limit' })], outcome: { status: 429, code: 'upstream_rate_limited', retryAfter: '60' }, calls: { upload: 1, chat: 1 }, account: cooling },
     { name: 'moderated', faults: [onChat({ kind: 'moderated' })], outcome: { status: 400, code: 'content_policy_violation' }, calls: { upload: 1, chat: 1 }, account: active },
+    { name: 'the image download fails', faults: [downloadFails], outcome: { status: 502, code: 'upstream_error' }, calls: { upload: 1, chat: 1 }, account: active },
     { name: 'connection refused', env: deadPort, outcome: { status: 502, code: 'upstream_error' }, calls: { upload: 0, chat: 0 }, account: active },
   ],
   'video (current form)': videoRows('current'),

@@ -107,17 +107,11 @@ const accountBound = (error: UpstreamError) => error.accountEffect !== 'none' ||
  * account's answers undefined, so the caller falls back to chat-based generation.
  */
 async function openImagineOn(lease: Lease, job: ImageJob, deps: ImageDependencies): Promise<ImagineSession | undefined> {
+  const proxyUrl = deps.grok.egressFor(lease.token);
   try {
-    return await openImagineSession({
-      config: deps.config(),
-      token: lease.token,
-      prompt: job.prompt,
-      count: job.n,
-      aspectRatio: job.aspectRatio ?? '1:1',
-      nsfw: job.nsfw,
-      signal: job.signal,
-      proxyUrl: deps.grok.egressFor(lease.token),
-    });
+    const request = { config: deps.config(), token: lease.token, prompt: job.prompt, count: job.n, nsfw: job.nsfw, signal: job.signal, proxyUrl };
+    // The socket's proxy is judged as chat's is: a transport failure cools it.
+    return await deps.grok.throughEgress(proxyUrl, () => openImagineSession({ ...request, aspectRatio: job.aspectRatio ?? '1:1' }));
   } catch (error) {
     if (!(error instanceof UpstreamError) || accountBound(error)) throw error;
     deps.logger.warn('imagine websocket unavailable; using chat-based generation', { code: error.code, status: error.status });

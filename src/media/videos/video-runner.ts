@@ -130,7 +130,8 @@ type RestContext = Parameters<typeof upscaleVideo>[0];
 async function upscaleOrKeep(rest: RestContext, result: RoundResult, deps: VideoDependencies): Promise<string | undefined> {
   if (!result.videoId) return undefined;
   try {
-    return await upscaleVideo(rest, result.videoId);
+    const videoId = result.videoId;
+    return await deps.grok.throughEgress(rest.proxyUrl ?? '', () => upscaleVideo(rest, videoId));
   } catch (error) {
     // §13.5: a failed upscale keeps the 480p video rather than failing the job.
     deps.logger.warn('video upscale failed; keeping 480p', { error: error instanceof Error ? error.message : String(error) });
@@ -190,7 +191,7 @@ async function renderLegacy(spec: VideoSpec, lease: Lease, deps: VideoDependenci
     const uri = uploaded.fileUri ?? `users/${uploaded.fileId}/content`;
     reference = { fileIds: [uploaded.fileId], urls: [absoluteAssetUrl(uri, config.upstream.assets_url)] };
   }
-  const firstPostId = await createMediaPost(rest, { mediaType: 'MEDIA_POST_TYPE_VIDEO', prompt: spec.prompt });
+  const firstPostId = await deps.grok.throughEgress(rest.proxyUrl, () => createMediaPost(rest, { mediaType: 'MEDIA_POST_TYPE_VIDEO', prompt: spec.prompt }));
 
   let previous: (RoundResult & { postId: string }) | undefined;
   let upscaledUrl: string | undefined;

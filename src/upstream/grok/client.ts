@@ -88,6 +88,16 @@ export class GrokClient {
   }
 
   /**
+   * What a call through `proxy` says about it, as chat judges its own calls: a transport failure
+   * (or a reset status) cools the proxy so the account moves to another; an answer clears it.
+   * Media calls that leave outside `chat()` (Imagine socket, media posts, downloads) report here.
+   */
+  reportEgress(proxy: string, error?: unknown): void {
+    if (error === undefined) this.proxies.succeeded(proxy);
+    else if (error instanceof UpstreamError && isEgressFailure(error, this.options.config().retry.reset_session_status_codes)) this.proxies.failed(proxy);
+  }
+
+  /**
    * Starts a chat turn. Resolves once the first meaningful event has arrived. Failures the
    * upstream gave before it accepted the turn are retried on the same account as `retry.*` says
    * (see `chatRetrySettings`); a 403 or anti-bot answer drops the cached x-statsig-id first.
@@ -212,18 +222,21 @@ export class GrokClient {
     if (options.fileSource || config.upstream.upload_protocol === 'multipart') {
       return this.uploadMultipart(config, requireToken(token), file, signal, options.fileSource);
     }
-    const answer = await callJson({
-      ...this.common(config, requireToken(token), signal),
-      method: 'POST',
-      path: UPLOAD_PATH,
-      body: uploadBody(file),
-      timeoutSeconds: config.asset.upload_timeout,
-      maxBytes: JSON_ANSWER_LIMIT,
-      purpose: 'upload',
-      statsig: this.statsig,
-      proxyUrl: this.egressFor(token, true),
-      accountBound: true,
-    });
+    const proxyUrl = this.egressFor(token, true);
+    const answer = await this.throughEgress(proxyUrl, () =>
+      callJson({
+        ...this.common(config, requireToken(token), signal),
+        method: 'POST',
+        path: UPLOAD_PATH,
+        body: uploadBody(file),
+        timeoutSeconds: config.asset.upload_timeout,
+        maxBytes: JSON_ANSWER_LIMIT,
+        purpose: 'upload',
+        statsig: this.statsig,
+        proxyUrl,
+        accountBound: true,
+      }),
+    );
     const uploaded = parseUpload(answer);
     if (!uploaded) throw badResponse('upload', 'the answer has no fileMetadataId');
     return uploaded;
@@ -236,21 +249,36 @@ export class GrokClient {
     signal: AbortSignal | undefined,
     fileSource?: string,
   ): Promise<UploadedFile> {
-    const answer = await callJson({
-      ...this.common(config, token, signal),
-      method: 'POST',
-      path: MULTIPART_UPLOAD_PATH,
-      form: multipartUploadForm(file, fileSource),
-      omitRequestId: true,
-      timeoutSeconds: config.asset.upload_timeout,
-      maxBytes: 2 * 1024 * 1024,
-      purpose: 'upload',
-      proxyUrl: this.egressFor(token, true),
-      accountBound: true,
-    });
+    const proxyUrl = this.egressFor(token, true);
+    const answer = await this.throughEgress(proxyUrl, () =>
+      callJson({
+        ...this.common(config, token, signal),
+        method: 'POST',
+        path: MULTIPART_UPLOAD_PATH,
+        form: multipartUploadForm(file, fileSource),
+        omitRequestId: true,
+        timeoutSeconds: config.asset.upload_timeout,
+        maxBytes: 2 * 1024 * 1024,
+        purpose: 'upload',
+        proxyUrl,
+        accountBound: true,
+      }),
+    );
     const uploaded = parseMultipartUpload(answer);
     if (!uploaded.ok) throw badResponse('upload', uploaded.problem);
     return uploaded.file;
+  }
+
+  /** Runs one call through `proxy` and reports what it showed of the proxy (`reportEgress`). */
+  async throughEgress<T>(proxy: string, call: () => Promise<T>): Promise<T> {
+    try {
+      const result = await call();
+      this.reportEgress(proxy);
+      return result;
+    } catch (error) {
+      this.reportEgress(proxy, error);
+      throw error;
+    }
   }
 
   /** Who the token belongs to (§6). */
