@@ -103,7 +103,7 @@ export const LogSection = Type.Object({
   log_health_requests: flag(false, 'Log /health requests'),
   log_all_requests: flag(false, 'Log every request (otherwise only errors and slow ones)'),
   request_slow_ms: count(3000, 'A request slower than this is logged'),
-  usage_retention_days: count(7, 'Days a usage record per chat request is kept in storage (0 = none kept)'),
+  usage_retention_days: count(7, 'Days a usage record per chat, image or video request is kept in storage (0 = none kept)'),
 });
 
 export const CacheSection = Type.Object({

@@ -8,6 +8,7 @@ import { MediaCache } from './media-cache';
 import { VideoJobStore } from './videos/video-job';
 import { VideoService } from './videos/video-service';
 import { videosRoutes } from '../openai/videos/videos-routes';
+import type { UsageRecorder } from '../usage/usage-recorder';
 
 /** What the media routes and the chat dispatch of media models share: one cache, one pool. */
 export interface MediaServices extends ImagesDependencies {
@@ -15,7 +16,7 @@ export interface MediaServices extends ImagesDependencies {
   videos: VideoService;
 }
 
-export function createMediaServices(deps: AppDependencies, guard: (request: Request) => void): MediaServices {
+export function createMediaServices(deps: AppDependencies, guard: (request: Request) => void, usage?: UsageRecorder): MediaServices {
   const config = () => deps.config.get();
   const cache = new MediaCache({
     directory: join(deps.dataDir ?? './data', 'tmp'),
@@ -33,8 +34,8 @@ export function createMediaServices(deps: AppDependencies, guard: (request: Requ
     },
   });
   const jobs = new VideoJobStore(deps.storage.records);
-  const videos = new VideoService({ pool: deps.pool, grok: deps.grok, config, logger: deps.logger, cache, jobs });
-  return { pool: deps.pool, grok: deps.grok, config, logger: deps.logger, guard, cache, fetch: deps.fetch, jobs, videos };
+  const videos = new VideoService({ pool: deps.pool, grok: deps.grok, config, logger: deps.logger, cache, jobs, usage });
+  return { pool: deps.pool, grok: deps.grok, config, logger: deps.logger, guard, cache, fetch: deps.fetch, jobs, videos, usage };
 }
 
 /** /v1/images/*, /v1/videos/* and /v1/files/*. */

@@ -7,6 +7,8 @@ import { fileLink } from '../files-routes';
 import { ConcurrencyLimit } from '../../upstream/concurrency-limit';
 import { HEARTBEAT_MS, publicVideo, settledView, type VideoJob, type VideoJobStore } from './video-job';
 import { VideoProtocolMemory } from './video-protocol';
+import { recordMediaUsage } from '../media-usage';
+import type { UsageRecorder } from '../../usage/usage-recorder';
 import { renderVideo, VideoGenerationError, type VideoDependencies, type VideoOutcome, type VideoSpec } from './video-runner';
 
 /**
@@ -18,6 +20,8 @@ import { renderVideo, VideoGenerationError, type VideoDependencies, type VideoOu
 
 export interface VideoServiceDependencies extends VideoDependencies {
   jobs: VideoJobStore;
+  /** Each job leaves one usage record when it ends, beside chat's. */
+  usage?: UsageRecorder;
 }
 
 export interface CreateVideoInput extends VideoSpec {
@@ -25,6 +29,8 @@ export interface CreateVideoInput extends VideoSpec {
   quality: string;
   /** Base of the /v1/files link written into the job. */
   baseUrl: string;
+  /** The client's Authorization header, for the usage record (hashed and masked there). */
+  authorization?: string | null;
 }
 
 const PROGRESS_STEP = 5;
@@ -106,8 +112,11 @@ export class VideoService {
     // Jobs beyond video.concurrent wait queued; a heartbeat tells other instances this one is alive.
     const release = await this.slots.acquire();
     const heartbeat = setInterval(() => void write({ heartbeat_at: Date.now() }), HEARTBEAT_MS);
+    const usage = { usage: this.deps.usage, startedAt: Date.now(), authorization: input.authorization ?? null, model: input.model.id };
+    const served: { token: string | null } = { token: null };
     try {
-      const outcome = await this.renderWithFailover(input, write, onProgress);
+      const outcome = await this.renderWithFailover(input, write, onProgress, served);
+      recordMediaUsage(usage, { kind: 'video', token: served.token, seconds: input.seconds });
       const finished = await write({
         status: 'completed',
         progress: 100,
@@ -126,6 +135,7 @@ export class VideoService {
       const code = error instanceof VideoGenerationError ? error.code : (upstream?.code ?? 'video_generation_failed');
       const message = upstream ? upstream.message : error instanceof Error ? error.message : String(error);
       this.deps.logger.warn('video job failed', { id: job.id, code });
+      recordMediaUsage(usage, { kind: 'video', token: served.token, seconds: 0, failure: { code } });
       return (await write({ status: 'failed', error: { code, message }, completed_at: Math.floor(Date.now() / 1000) })) ?? job;
     } finally {
       clearInterval(heartbeat);
@@ -133,7 +143,12 @@ export class VideoService {
     }
   }
 
-  private async renderWithFailover(input: CreateVideoInput, write: (patch: Partial<VideoJob>) => Promise<unknown>, onProgress: (progress: number) => void): Promise<VideoOutcome> {
+  private async renderWithFailover(
+    input: CreateVideoInput,
+    write: (patch: Partial<VideoJob>) => Promise<unknown>,
+    onProgress: (progress: number) => void,
+    served: { token: string | null },
+  ): Promise<VideoOutcome> {
     const tried = new Set<string>();
     const preferSuper = input.resolution === '720p' || input.seconds > 6;
     let lastError: unknown = new VideoGenerationError('no_available_account', 'No Grok account can render this video right now.');
@@ -141,6 +156,7 @@ export class VideoService {
       const lease = acquire(this.deps, input.model, preferSuper, tried);
       if (!lease) break;
       tried.add(lease.token);
+      served.token = lease.token;
       let accepted = false;
       await write({ status: 'in_progress' });
       try {
