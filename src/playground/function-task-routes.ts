@@ -132,7 +132,11 @@ export function requireStreamAccess(config: Config, request: Request): void {
   if (key === null || bearerToken(request.headers.get('authorization')) !== null)
     return requireFunctionAccess(config, request);
   const headers = new Headers(request.headers);
-  headers.set('authorization', `Bearer ${key}`);
+  try {
+    headers.set('authorization', `Bearer ${key}`);
+  } catch {
+    // A key no header can carry (control characters) cannot be the configured one: checked as absent.
+  }
   requireFunctionAccess(config, new Request(request.url, { headers }));
 }
 
