@@ -103,7 +103,10 @@ export const LogSection = Type.Object({
   log_health_requests: flag(false, 'Log /health requests'),
   log_all_requests: flag(false, 'Log every request (otherwise only errors and slow ones)'),
   request_slow_ms: count(3000, 'A request slower than this is logged'),
-  usage_retention_days: count(7, 'Days a usage record per chat, image or video request is kept in storage (0 = none kept)'),
+  usage_retention_days: count(
+    7,
+    'Days a usage record per chat, image or video request is kept in storage (0 = none kept)',
+  ),
 });
 
 export const CacheSection = Type.Object({
@@ -204,8 +207,8 @@ export const UpstreamSection = Type.Object({
   asset_hosts: Type.Array(Type.String(), {
     default: ['imagine-public.x.ai'],
     description:
-      'Hosts besides those of assets_url and base_url that generated media may be downloaded from with the account cookies; '
-      + 'a URL on any other host is refused and logged',
+      'Hosts besides those of assets_url and base_url that generated media may be downloaded from '
+      + 'with the account cookies; a URL on any other host is refused and logged',
   }),
   accounts_url: text('https://accounts.x.ai', 'Account service host'),
   statsig_mode: oneOf(['legacy', 'manual', 'signer'], 'legacy', 'How x-statsig-id is produced'),

@@ -16,7 +16,11 @@ export interface MediaServices extends ImagesDependencies {
   videos: VideoService;
 }
 
-export function createMediaServices(deps: AppDependencies, guard: (request: Request) => void, usage?: UsageRecorder): MediaServices {
+export function createMediaServices(
+  deps: AppDependencies,
+  guard: (request: Request) => void,
+  usage?: UsageRecorder,
+): MediaServices {
   const config = () => deps.config.get();
   const cache = new MediaCache({
     directory: join(deps.dataDir ?? './data', 'tmp'),
@@ -30,12 +34,14 @@ export function createMediaServices(deps: AppDependencies, guard: (request: Requ
       }
       // The owner's sticky asset proxy: the same egress as its other calls, cooled when it fails.
       const proxyUrl = deps.grok.egressFor(token, true);
-      return deps.grok.throughEgress(proxyUrl, () => openAssetDownload({ config: config(), token, url, signal, proxyUrl }));
+      const download = () => openAssetDownload({ config: config(), token, url, signal, proxyUrl });
+      return deps.grok.throughEgress(proxyUrl, download);
     },
   });
   const jobs = new VideoJobStore(deps.storage.records);
-  const videos = new VideoService({ pool: deps.pool, grok: deps.grok, config, logger: deps.logger, cache, jobs, usage });
-  return { pool: deps.pool, grok: deps.grok, config, logger: deps.logger, guard, cache, fetch: deps.fetch, jobs, videos, usage };
+  const shared = { pool: deps.pool, grok: deps.grok, config, logger: deps.logger, cache, usage };
+  const videos = new VideoService({ ...shared, jobs });
+  return { ...shared, guard, fetch: deps.fetch, jobs, videos };
 }
 
 /** /v1/images/*, /v1/videos/* and /v1/files/*. */

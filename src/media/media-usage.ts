@@ -29,7 +29,14 @@ function videoFailureStatus(code: string): number {
 export function recordMediaUsage(context: MediaUsageContext, outcome: MediaOutcome): void {
   const usage = context.usage;
   if (!usage) return;
-  const common = { startedAt: context.startedAt, authorization: context.authorization, model: context.model, answerText: '', promptTokens: 0, completionTokens: 0 };
+  const common = {
+    startedAt: context.startedAt,
+    authorization: context.authorization,
+    model: context.model,
+    answerText: '',
+    promptTokens: 0,
+    completionTokens: 0,
+  };
   if ('error' in outcome) {
     const api = outcome.error instanceof ApiError ? outcome.error : null;
     void usage.record({

@@ -103,10 +103,15 @@ function sendBatch(socket: Socket, count: number, fault: Fault | undefined): voi
     const path = `${IMAGINE_IMAGE_PREFIX}${slot.id}.jpg`;
     state.generated.addPublic(path, final);
     const moderated = isModerated(slot.order);
-    const finalFrame = { type: 'image', id: slot.id, url: `${origin}${path}`, blob: Buffer.from(final).toString('base64'), percentage_complete: 100, order: slot.order, width: 832, height: 1248 };
-    const completed = { type: 'json', current_status: 'completed', image_id: slot.id, order: slot.order, width: 832, height: 1248, moderated, r_rated: false };
+    const size = { order: slot.order, width: 832, height: 1248 };
+    const blob = Buffer.from(final).toString('base64');
+    const url = `${origin}${path}`;
+    const finalFrame = { type: 'image', id: slot.id, url, blob, percentage_complete: 100, ...size };
+    const flags = { moderated, r_rated: false };
+    const completed = { type: 'json', current_status: 'completed', image_id: slot.id, ...size, ...flags };
     // §12.1 allows a slot's `completed` before its final image; `completed_first` sends that order.
-    const slotFrames = moderated ? [completed] : fault?.kind === 'completed_first' ? [completed, finalFrame] : [finalFrame, completed];
+    const inOrder = fault?.kind === 'completed_first' ? [completed, finalFrame] : [finalFrame, completed];
+    const slotFrames = moderated ? [completed] : inOrder;
     frames.push(...slotFrames);
   }
   const cutAt = fault?.kind === 'stall' || fault?.kind === 'close' ? Math.max(0, fault.afterFrames ?? 3) : frames.length;

@@ -29,7 +29,8 @@ export function imageTurnFrames(conversationId: string, slots: ImageSlot[], shap
   });
   // Moderated images are still listed here: a gateway must remember the progress frame (§12.4).
   const message = shape.textless ? '' : 'Here are your images.';
-  frames.push(response({ modelResponse: { message, generatedImageUrls: slots.map((slot) => slot.finalPath), streamErrors: [] } }));
+  const generatedImageUrls = slots.map((slot) => slot.finalPath);
+  frames.push(response({ modelResponse: { message, generatedImageUrls, streamErrors: [] } }));
   frames.push(response({ finalMetadata: {}, isSoftStop: true }));
   return frames;
 }
@@ -60,11 +61,13 @@ export function videoTurnFrames(conversationId: string, video: VideoResult, shap
   }
   const frames: Frame[] = [{ result: { conversation: { conversationId } } }, progress(1), progress(45), progress(95)];
   if (!shape.noMedia) frames.push(response({ streamingVideoGenerationResponse: final }));
-  const text = shape.textless || shape.noMedia ? '' : video.moderated ? 'The video was moderated.' : 'I generated a video';
+  const said = video.moderated ? 'The video was moderated.' : 'I generated a video';
+  const text = shape.textless || shape.noMedia ? '' : said;
   if (text) frames.push(response({ token: text, isSoftStop: false }));
   // The turn's summary (§13.3 reads a round's post id from `fileAttachments`); a media-only turn's message is empty.
   const attachments = video.moderated || shape.noMedia ? [] : [video.postId];
-  frames.push(response({ modelResponse: { message: text, generatedImageUrls: [], fileAttachments: attachments, streamErrors: [] } }));
+  const summary = { message: text, generatedImageUrls: [], fileAttachments: attachments, streamErrors: [] };
+  frames.push(response({ modelResponse: summary }));
   frames.push(response({ finalMetadata: {}, isSoftStop: true }));
   return frames;
 }

@@ -38,11 +38,14 @@ export function parseMediaTurn(body: unknown): MediaTurn | string | undefined {
   const textToVideo = at(body, 'mediaGenInput', 'textToVideo');
   if (isObject(textToVideo)) {
     const duration = textToVideo.duration;
-    if (duration !== undefined && (typeof duration !== 'number' || !Number.isInteger(duration) || duration < 1 || duration > 15)) {
+    const wholeSeconds = typeof duration === 'number' && Number.isInteger(duration);
+    if (duration !== undefined && (!wholeSeconds || duration < 1 || duration > 15)) {
       return 'mediaGenInput.textToVideo.duration must be whole seconds from 1 to 15';
     }
     const resolution = textToVideo.resolutionName;
-    if (resolution !== undefined && resolution !== '480p' && resolution !== '720p') return 'textToVideo.resolutionName must be 480p or 720p';
+    if (resolution !== undefined && resolution !== '480p' && resolution !== '720p') {
+      return 'textToVideo.resolutionName must be 480p or 720p';
+    }
     return {
       kind: 'video',
       protocol: 'current',

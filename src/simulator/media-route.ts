@@ -41,7 +41,8 @@ export function handleMediaTurn(state: SimulatorState, incoming: IncomingRequest
     const refusal = videoProtocolRefusal(state, turn);
     if (refusal) return invalidArgument(refusal);
     const assetOrigin = fault?.kind === 'foreign_asset' ? fault.assetOrigin : undefined;
-    const built = videoFrames(state, account, turn, { moderated, textless, noMedia: fault?.kind === 'no_media', assetOrigin });
+    const noMedia = fault?.kind === 'no_media';
+    const built = videoFrames(state, account, turn, { moderated, textless, noMedia, assetOrigin });
     if (typeof built === 'string') return invalidArgument(built);
     frames = built;
   } else {
@@ -55,7 +56,8 @@ export function handleMediaTurn(state: SimulatorState, incoming: IncomingRequest
     frames = imageTurnFrames(randomUUID(), slots, { textless });
   }
   // A media fault shapes the answer rather than breaking it: the turn is billed and streamed in full.
-  const shapesAnswer = moderated || fault?.kind === 'textless' || fault?.kind === 'no_media' || fault?.kind === 'foreign_asset';
+  const shaping: (string | undefined)[] = ['textless', 'no_media', 'foreign_asset'];
+  const shapesAnswer = moderated || shaping.includes(fault?.kind);
   if (!fault || shapesAnswer) state.accounts.consume(account, 'fast');
   return streamFrames(state, incoming, frames, shapesAnswer ? undefined : fault);
 }
@@ -82,7 +84,12 @@ interface VideoShape {
   assetOrigin?: string;
 }
 
-function videoFrames(state: SimulatorState, account: ResolvedAccount, turn: VideoTurn, shape: VideoShape): Frame[] | string {
+function videoFrames(
+  state: SimulatorState,
+  account: ResolvedAccount,
+  turn: VideoTurn,
+  shape: VideoShape,
+): Frame[] | string {
   if (turn.parentPostId !== undefined) {
     const parent = state.posts.get(turn.parentPostId);
     if (!parent || parent.ownerUserId !== account.userId) return `parentPostId ${turn.parentPostId} is not a post of this account`;
@@ -101,7 +108,8 @@ function videoFrames(state: SimulatorState, account: ResolvedAccount, turn: Vide
   state.posts.set(postId, { id: postId, ownerUserId: account.userId, videoId: video.id, resolution });
   state.videos.set(video.id, { id: postId, ownerUserId: account.userId, videoId: video.id, resolution });
   const videoPath = shape.assetOrigin ? `${shape.assetOrigin.replace(/\/+$/, '')}/${video.videoPath}` : video.videoPath;
-  const result = { videoId: video.id, postId, videoPath, thumbnailPath: video.thumbnailPath, resolution, moderated: shape.moderated };
+  const { thumbnailPath } = video;
+  const result = { videoId: video.id, postId, videoPath, thumbnailPath, resolution, moderated: shape.moderated };
   return videoTurnFrames(randomUUID(), result, { textless: shape.textless, noMedia: shape.noMedia });
 }
 

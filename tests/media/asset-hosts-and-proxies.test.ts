@@ -28,7 +28,10 @@ afterEach(async () => {
 type Job = { status: string; error: { code: string; message: string } | null };
 
 async function videoJob(h: Harness): Promise<Job> {
-  const created = await h.api('/v1/videos', { method: 'POST', body: JSON.stringify({ prompt: 'rain', seconds: '6', wait: true }) });
+  const created = await h.api('/v1/videos', {
+    method: 'POST',
+    body: JSON.stringify({ prompt: 'rain', seconds: '6', wait: true }),
+  });
   const body = (await created.json()) as { id?: string; error?: { code: string; message: string } };
   if (body.id) return (await (await h.api(`/v1/videos/${body.id}`)).json()) as Job;
   return { status: 'failed', error: body.error ?? null };
@@ -67,15 +70,22 @@ test('a download that fails at the asset proxy cools that proxy', async () => {
   harness = await startHarness({ env: { GROK2API_PROXY_ASSET_PROXY_URL: 'http://127.0.0.1:9' } });
   const job = await videoJob(harness);
   expect(job).toMatchObject({ status: 'failed', error: { code: 'upstream_error' } });
-  const status = (await (await harness.admin('/v1/admin/diagnostics/proxies')).json()) as { asset: { healthy: boolean; failures: number }[] };
+  const status = (await (await harness.admin('/v1/admin/diagnostics/proxies')).json()) as {
+    asset: { healthy: boolean; failures: number }[];
+  };
   expect(status.asset).toEqual([expect.objectContaining({ healthy: false, failures: 1 })]);
 });
 
 test('an Imagine socket that fails at its proxy cools that proxy', async () => {
   harness = await startHarness({ env: { GROK2API_PROXY_BASE_PROXY_URL: 'http://127.0.0.1:9' } });
-  const response = await harness.api('/v1/images/generations', { method: 'POST', body: JSON.stringify({ prompt: 'a fox', n: 1 }) });
+  const response = await harness.api('/v1/images/generations', {
+    method: 'POST',
+    body: JSON.stringify({ prompt: 'a fox', n: 1 }),
+  });
   expect(response.status).toBe(502);
-  const status = (await (await harness.admin('/v1/admin/diagnostics/proxies')).json()) as { base: { healthy: boolean; failures: number }[] };
+  const status = (await (await harness.admin('/v1/admin/diagnostics/proxies')).json()) as {
+    base: { healthy: boolean; failures: number }[];
+  };
   // The socket's failure, then the chat fallback's retry.max_retry attempts, all through the one dead proxy.
   expect(status.base[0]!.healthy).toBe(false);
   expect(status.base[0]!.failures).toBe(1 + 3);

@@ -46,9 +46,12 @@ export async function summariseUsage(records: RecordStore, window: { since: numb
   const start = window.until - bucketMs * window.buckets;
   const latencies: number[][] = Array.from({ length: window.buckets }, () => []);
   const buckets: UsageBucket[] = Array.from({ length: window.buckets }, (_, index) => ({
-    at: start + index * bucketMs, requests: 0, failed: 0, latency_mean_ms: null, latency_p95_ms: null, by_model: {}, by_outcome: {}, by_kind: {},
+    at: start + index * bucketMs, requests: 0, failed: 0, latency_mean_ms: null, latency_p95_ms: null,
+    by_model: {}, by_outcome: {}, by_kind: {},
   }));
-  const totals: UsageSummary['totals'] = { requests: 0, failed: 0, by_model: {}, by_outcome: {}, by_kind: {}, images: 0, video_seconds: 0 };
+  const totals: UsageSummary['totals'] = {
+    requests: 0, failed: 0, by_model: {}, by_outcome: {}, by_kind: {}, images: 0, video_seconds: 0,
+  };
   const keys = new Map<string, UsageSummary['top_keys'][number]>();
   let after = Math.max(0, start - 1).toString().padStart(15, '0');
   let scanned = 0;

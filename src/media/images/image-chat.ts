@@ -100,7 +100,8 @@ export async function startImageChatAnswer(body: ChatCompletionRequest, model: C
     })
     : undefined;
 
-  const usage = { usage: deps.usage, startedAt: Date.now(), authorization: request.headers.get('authorization'), model: model.id };
+  const authorization = request.headers.get('authorization');
+  const usage = { usage: deps.usage, startedAt: Date.now(), authorization, model: model.id };
   const failed = (token: string | null) => (error: unknown) => {
     recordMediaUsage(usage, { kind: 'image', error, token, cancelled: request.signal.aborted });
     throw error;

@@ -84,7 +84,9 @@ async function openOn(lease: Lease, job: ImageJob, deps: ImageDependencies): Pro
     const assets: string[] = [];
     // docs/upstream-protocol.md §11.2, §12.4: the web app's Imagine upload, with its file_source.
     const imagine = { fileSource: IMAGINE_FILE_SOURCE };
-    for (const image of job.editImages) assets.push((await deps.grok.uploadFile(lease.token, image, job.signal, imagine)).fileId);
+    for (const image of job.editImages) {
+      assets.push((await deps.grok.uploadFile(lease.token, image, job.signal, imagine)).fileId);
+    }
     payloads = callPlan(job).map(() => buildImageEditPayload({ prompt: job.prompt, inputAssets: assets, aspectRatio: job.aspectRatio }));
   } else {
     payloads = callPlan(job).map((count) => buildImageGenerationPayload({ prompt: job.prompt, count, nsfw: job.nsfw, model: job.model, config }));
@@ -109,9 +111,18 @@ const accountBound = (error: UpstreamError) => error.accountEffect !== 'none' ||
 async function openImagineOn(lease: Lease, job: ImageJob, deps: ImageDependencies): Promise<ImagineSession | undefined> {
   const proxyUrl = deps.grok.egressFor(lease.token);
   try {
-    const request = { config: deps.config(), token: lease.token, prompt: job.prompt, count: job.n, nsfw: job.nsfw, signal: job.signal, proxyUrl };
+    const request = {
+      config: deps.config(),
+      token: lease.token,
+      prompt: job.prompt,
+      count: job.n,
+      aspectRatio: job.aspectRatio ?? '1:1',
+      nsfw: job.nsfw,
+      signal: job.signal,
+      proxyUrl,
+    };
     // The socket's proxy is judged as chat's is: a transport failure cools it.
-    return await deps.grok.throughEgress(proxyUrl, () => openImagineSession({ ...request, aspectRatio: job.aspectRatio ?? '1:1' }));
+    return await deps.grok.throughEgress(proxyUrl, () => openImagineSession(request));
   } catch (error) {
     if (!(error instanceof UpstreamError) || accountBound(error)) throw error;
     deps.logger.warn('imagine websocket unavailable; using chat-based generation', { code: error.code, status: error.status });
@@ -257,7 +268,10 @@ async function collectImages(opened: OpenedAttempt, job: ImageJob, deps: ImageDe
   const extra = shortfall > 0 && !job.refill ? await refill(job, shortfall, deps) : { images: [], moderated: 0 };
   const all = [...images, ...extra.images].slice(0, job.n);
   const missing = Math.max(0, job.n - all.length - moderated - extra.moderated);
-  if (missing > 0) deps.logger.warn('fewer images than asked', { asked: job.n, made: all.length, moderated: moderated + extra.moderated, missing });
+  if (missing > 0) {
+    const counts = { asked: job.n, made: all.length, moderated: moderated + extra.moderated, missing };
+    deps.logger.warn('fewer images than asked', counts);
+  }
   return { token: lease.token, images: all, missing };
 }
 
@@ -266,7 +280,11 @@ async function collectImages(opened: OpenedAttempt, job: ImageJob, deps: ImageDe
  * never sent its final, a broken stream) are generated once more, on whichever account the pool
  * gives (the same or another). A refill that fails leaves the answer short; it never fails it.
  */
-async function refill(job: ImageJob, count: number, deps: ImageDependencies): Promise<{ images: GeneratedImage[]; moderated: number }> {
+async function refill(
+  job: ImageJob,
+  count: number,
+  deps: ImageDependencies,
+): Promise<{ images: GeneratedImage[]; moderated: number }> {
   deps.logger.info('generating missing images once more', { missing: count });
   try {
     const result = await generateImages({ ...job, n: count, refill: true }, deps);

@@ -38,15 +38,25 @@ export class VideoProtocolMemory {
   }
 }
 
-export function chooseVideoProtocol(config: Config, question: VideoProtocolQuestion, memory: VideoProtocolMemory): VideoProtocolChoice {
-  if (question.hasReference) return { protocol: 'legacy', mayFallBack: false, reason: 'image-to-video exists only in the legacy form' };
+export function chooseVideoProtocol(
+  config: Config,
+  question: VideoProtocolQuestion,
+  memory: VideoProtocolMemory,
+): VideoProtocolChoice {
+  if (question.hasReference)
+    return { protocol: 'legacy', mayFallBack: false, reason: 'image-to-video exists only in the legacy form' };
   if (question.seconds > CURRENT_VIDEO_SECONDS.max) {
-    return { protocol: 'legacy', mayFallBack: false, reason: `one current turn renders at most ${CURRENT_VIDEO_SECONDS.max} s` };
+    return {
+      protocol: 'legacy',
+      mayFallBack: false,
+      reason: `one current turn renders at most ${CURRENT_VIDEO_SECONDS.max} s`,
+    };
   }
   const setting = config.video.protocol;
   if (setting === 'legacy') return { protocol: 'legacy', mayFallBack: false, reason: 'video.protocol = legacy' };
   if (setting === 'current') return { protocol: 'current', mayFallBack: false };
-  if (memory.currentRefused()) return { protocol: 'legacy', mayFallBack: false, reason: 'the upstream refused the current form earlier' };
+  if (memory.currentRefused())
+    return { protocol: 'legacy', mayFallBack: false, reason: 'the upstream refused the current form earlier' };
   return { protocol: 'current', mayFallBack: true };
 }
 
@@ -56,6 +66,7 @@ export function chooseVideoProtocol(config: Config, question: VideoProtocolQuest
  * may follow on the same account.
  */
 export function isBodyRefusal(error: unknown): boolean {
-  if (!(error instanceof UpstreamError) || error.accountEffect !== 'none' || error.code === 'content_moderated') return false;
+  if (!(error instanceof UpstreamError) || error.accountEffect !== 'none' || error.code === 'content_moderated')
+    return false;
   return error.status === 400 || error.status === 404 || error.status === 422;
 }

@@ -58,7 +58,11 @@ export interface VideoOutcome {
 }
 
 export class VideoGenerationError extends Error {
-  constructor(readonly code: string, message: string, readonly upstream?: UpstreamError) {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly upstream?: UpstreamError,
+  ) {
     super(message);
     this.name = 'VideoGenerationError';
   }
@@ -77,7 +81,8 @@ interface RoundResult {
 function describeSeen(frames: VideoProgress[], text: string): string {
   if (frames.length === 0) return `no video frame${text ? `, text "${text.slice(0, 120)}"` : ', no text'}`;
   const furthest = Math.max(...frames.map((frame) => frame.progress));
-  return `${frames.length} video frame(s), progress up to ${furthest}%, no videoUrl, no moderation flag${text ? `, text "${text.slice(0, 120)}"` : ', no text'}`;
+  const said = text ? `, text "${text.slice(0, 120)}"` : ', no text';
+  return `${frames.length} video frame(s), progress up to ${furthest}%, no videoUrl, no moderation flag${said}`;
 }
 
 /**
@@ -85,7 +90,14 @@ function describeSeen(frames: VideoProgress[], text: string): string {
  * (docs/upstream-protocol.md §13.4), whatever text the turn carried: a URL is the video,
  * `moderated` is a content-policy refusal, neither is a failure that says what was seen.
  */
-async function runRound(lease: Lease, payload: Record<string, unknown>, deps: VideoDependencies, round: string, onProgress: (progress: number) => void, signal?: AbortSignal): Promise<RoundResult> {
+async function runRound(
+  lease: Lease,
+  payload: Record<string, unknown>,
+  deps: VideoDependencies,
+  round: string,
+  onProgress: (progress: number) => void,
+  signal?: AbortSignal,
+): Promise<RoundResult> {
   const frames: VideoProgress[] = [];
   let text = '';
   const stream = await deps.grok.chat({
@@ -110,8 +122,12 @@ async function runRound(lease: Lease, payload: Record<string, unknown>, deps: Vi
   }
   const final = frames.find((frame) => frame.videoUrl && !frame.moderated);
   if (!final?.videoUrl) {
-    if (frames.some((frame) => frame.moderated)) throw new VideoGenerationError('content_policy_violation', `Grok moderated the video (${round}).`);
-    throw new VideoGenerationError('video_generation_failed', `Video ${round}: the upstream ended the turn without a video (${describeSeen(frames, text.trim())}).`);
+    if (frames.some((frame) => frame.moderated))
+      throw new VideoGenerationError('content_policy_violation', `Grok moderated the video (${round}).`);
+    throw new VideoGenerationError(
+      'video_generation_failed',
+      `Video ${round}: the upstream ended the turn without a video (${describeSeen(frames, text.trim())}).`,
+    );
   }
   const postId = final.postId ?? frames.find((frame) => frame.postId)?.postId;
   const resolution = final.resolution ?? frames.find((frame) => frame.resolution)?.resolution;
@@ -127,22 +143,38 @@ async function runRound(lease: Lease, payload: Record<string, unknown>, deps: Vi
 
 type RestContext = Parameters<typeof upscaleVideo>[0];
 
-async function upscaleOrKeep(rest: RestContext, result: RoundResult, deps: VideoDependencies): Promise<string | undefined> {
+async function upscaleOrKeep(
+  rest: RestContext,
+  result: RoundResult,
+  deps: VideoDependencies,
+): Promise<string | undefined> {
   if (!result.videoId) return undefined;
   try {
     const videoId = result.videoId;
     return await deps.grok.throughEgress(rest.proxyUrl ?? '', () => upscaleVideo(rest, videoId));
   } catch (error) {
     // §13.5: a failed upscale keeps the 480p video rather than failing the job.
-    deps.logger.warn('video upscale failed; keeping 480p', { error: error instanceof Error ? error.message : String(error) });
+    deps.logger.warn('video upscale failed; keeping 480p', {
+      error: error instanceof Error ? error.message : String(error),
+    });
     return undefined;
   }
 }
 
-export async function renderVideo(spec: VideoSpec, lease: Lease, deps: VideoDependencies, onProgress: (progress: number) => void, signal?: AbortSignal): Promise<VideoOutcome> {
+export async function renderVideo(
+  spec: VideoSpec,
+  lease: Lease,
+  deps: VideoDependencies,
+  onProgress: (progress: number) => void,
+  signal?: AbortSignal,
+): Promise<VideoOutcome> {
   const config = deps.config();
   const memory = deps.protocolMemory ?? new VideoProtocolMemory();
-  const choice = chooseVideoProtocol(config, { seconds: spec.seconds, hasReference: spec.reference !== undefined }, memory);
+  const choice = chooseVideoProtocol(
+    config,
+    { seconds: spec.seconds, hasReference: spec.reference !== undefined },
+    memory,
+  );
   if (choice.protocol === 'current') {
     try {
       return await renderCurrent(spec, lease, deps, onProgress, signal);
@@ -161,29 +193,73 @@ export async function renderVideo(spec: VideoSpec, lease: Lease, deps: VideoDepe
 }
 
 /** docs/upstream-protocol.md §13.1: one `mediaGenInput.textToVideo` turn, no media post. */
-async function renderCurrent(spec: VideoSpec, lease: Lease, deps: VideoDependencies, onProgress: (progress: number) => void, signal?: AbortSignal): Promise<VideoOutcome> {
+async function renderCurrent(
+  spec: VideoSpec,
+  lease: Lease,
+  deps: VideoDependencies,
+  onProgress: (progress: number) => void,
+  signal?: AbortSignal,
+): Promise<VideoOutcome> {
   const config = deps.config();
   const duration = Math.min(CURRENT_VIDEO_SECONDS.max, Math.max(CURRENT_VIDEO_SECONDS.min, Math.round(spec.seconds)));
-  const payload = buildTextToVideoPayload({ prompt: spec.prompt, preset: spec.preset, aspectRatio: spec.aspectRatio, resolution: spec.resolution, duration });
-  const result = await runRound(lease, payload, deps, 'turn 1/1', (progress) => onProgress(Math.min(99, Math.floor(progress))), signal);
+  const payload = buildTextToVideoPayload({
+    prompt: spec.prompt,
+    preset: spec.preset,
+    aspectRatio: spec.aspectRatio,
+    resolution: spec.resolution,
+    duration,
+  });
+  const result = await runRound(
+    lease,
+    payload,
+    deps,
+    'turn 1/1',
+    (progress) => onProgress(Math.min(99, Math.floor(progress))),
+    signal,
+  );
   const rendered = result.resolution ?? spec.resolution;
   // An account that rendered below what was asked gets the HD rendition where the upstream offers one.
   let upscaledUrl: string | undefined;
   if (spec.resolution === '720p' && rendered !== '720p') {
-    const rest = { config, token: lease.token, statsig: deps.grok.statsig, signal, proxyUrl: deps.grok.egressFor(lease.token) };
+    const rest = {
+      config,
+      token: lease.token,
+      statsig: deps.grok.statsig,
+      signal,
+      proxyUrl: deps.grok.egressFor(lease.token),
+    };
     upscaledUrl = await upscaleOrKeep(rest, result, deps);
   }
   const fileName = await deps.cache.fetch('video', upscaledUrl ?? result.videoUrl, lease.token, signal);
-  return { fileName, thumbnailUrl: result.thumbnailUrl, resolution: upscaledUrl ? '720p' : rendered, rounds: 1, upscaled: upscaledUrl !== undefined, protocol: 'current' };
+  return {
+    fileName,
+    thumbnailUrl: result.thumbnailUrl,
+    resolution: upscaledUrl ? '720p' : rendered,
+    rounds: 1,
+    upscaled: upscaledUrl !== undefined,
+    protocol: 'current',
+  };
 }
 
 /** docs/upstream-protocol.md §13.2–§13.3, §13.5: media post, rounds chained by post id, upscale. */
-async function renderLegacy(spec: VideoSpec, lease: Lease, deps: VideoDependencies, onProgress: (progress: number) => void, signal?: AbortSignal): Promise<VideoOutcome> {
+async function renderLegacy(
+  spec: VideoSpec,
+  lease: Lease,
+  deps: VideoDependencies,
+  onProgress: (progress: number) => void,
+  signal?: AbortSignal,
+): Promise<VideoOutcome> {
   const config = deps.config();
   const superAccount = lease.pool === 'ssoSuper';
   const rounds = planRounds(spec.seconds, superAccount);
   const { render, upscale } = renderResolution(spec.resolution, superAccount);
-  const rest = { config, token: lease.token, statsig: deps.grok.statsig, signal, proxyUrl: deps.grok.egressFor(lease.token) };
+  const rest = {
+    config,
+    token: lease.token,
+    statsig: deps.grok.statsig,
+    signal,
+    proxyUrl: deps.grok.egressFor(lease.token),
+  };
 
   let reference: { fileIds: string[]; urls: string[] } | undefined;
   if (spec.reference) {
@@ -191,7 +267,9 @@ async function renderLegacy(spec: VideoSpec, lease: Lease, deps: VideoDependenci
     const uri = uploaded.fileUri ?? `users/${uploaded.fileId}/content`;
     reference = { fileIds: [uploaded.fileId], urls: [absoluteAssetUrl(uri, config.upstream.assets_url)] };
   }
-  const firstPostId = await deps.grok.throughEgress(rest.proxyUrl, () => createMediaPost(rest, { mediaType: 'MEDIA_POST_TYPE_VIDEO', prompt: spec.prompt }));
+  const firstPostId = await deps.grok.throughEgress(rest.proxyUrl, () =>
+    createMediaPost(rest, { mediaType: 'MEDIA_POST_TYPE_VIDEO', prompt: spec.prompt }),
+  );
 
   let previous: (RoundResult & { postId: string }) | undefined;
   let upscaledUrl: string | undefined;
@@ -207,11 +285,15 @@ async function renderLegacy(spec: VideoSpec, lease: Lease, deps: VideoDependenci
       length: round.length,
       parentPostId: firstPostId,
       reference: round.index === 0 ? reference : undefined,
-      extension: previous ? { startTime: round.startTime, extendPostId: previous.postId, originalPostId: firstPostId } : undefined,
+      extension: previous
+        ? { startTime: round.startTime, extendPostId: previous.postId, originalPostId: firstPostId }
+        : undefined,
     });
-    const share = (progress: number) => onProgress(Math.min(99, Math.floor(((round.index + Math.min(100, progress) / 100) / rounds.length) * 100)));
+    const share = (progress: number) =>
+      onProgress(Math.min(99, Math.floor(((round.index + Math.min(100, progress) / 100) / rounds.length) * 100)));
     const result = await runRound(lease, payload, deps, label, share, signal);
-    if (!result.postId) throw new VideoGenerationError('video_generation_failed', `Video ${label}: no post id to continue from.`);
+    if (!result.postId)
+      throw new VideoGenerationError('video_generation_failed', `Video ${label}: no post id to continue from.`);
     previous = { ...result, postId: result.postId };
     if (upscale && config.video.upscale_timing === 'single') upscaledUrl = await upscaleOrKeep(rest, previous, deps);
   }

@@ -112,7 +112,8 @@ export class VideoService {
     // Jobs beyond video.concurrent wait queued; a heartbeat tells other instances this one is alive.
     const release = await this.slots.acquire();
     const heartbeat = setInterval(() => void write({ heartbeat_at: Date.now() }), HEARTBEAT_MS);
-    const usage = { usage: this.deps.usage, startedAt: Date.now(), authorization: input.authorization ?? null, model: input.model.id };
+    const authorization = input.authorization ?? null;
+    const usage = { usage: this.deps.usage, startedAt: Date.now(), authorization, model: input.model.id };
     const served: { token: string | null } = { token: null };
     try {
       const outcome = await this.renderWithFailover(input, write, onProgress, served);

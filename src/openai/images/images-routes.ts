@@ -51,21 +51,29 @@ export function imagesRoutes(deps: ImagesDependencies) {
     const config = deps.config();
     const model = findModel(options.model)!;
     const job = { model, prompt: options.prompt, n: options.n, nsfw: options.nsfw, aspectRatio: options.aspectRatio, editImages, signal: request.signal };
-    const usage = { usage: deps.usage, startedAt: Date.now(), authorization: request.headers.get('authorization'), model: model.id };
+    const authorization = request.headers.get('authorization');
+    const usage = { usage: deps.usage, startedAt: Date.now(), authorization, model: model.id };
     const failed = (token: string | null) => (error: unknown) => {
       recordMediaUsage(usage, { kind: 'image', error, token, cancelled: request.signal.aborted });
       throw error;
     };
     const started = await startImages(job, deps).catch(failed(null));
-    const output = { cache: deps.cache, token: '', baseUrl: publicBaseUrl(config.app.app_url, request), signal: request.signal };
+    const baseUrl = publicBaseUrl(config.app.app_url, request);
+    const output = { cache: deps.cache, token: '', baseUrl, signal: request.signal };
     if (options.stream) {
-      const onSettled = (outcome: { images: number } | { error: unknown }) =>
-        recordMediaUsage(usage, 'error' in outcome ? { kind: 'image', error: outcome.error, token: started.token } : { kind: 'image', token: started.token, images: outcome.images });
+      const token = started.token;
+      const onSettled = (outcome: { images: number } | { error: unknown }) => {
+        if ('error' in outcome) recordMediaUsage(usage, { kind: 'image', error: outcome.error, token });
+        else recordMediaUsage(usage, { kind: 'image', token, images: outcome.images });
+      };
       const prefix = editImages ? 'image_edit' : 'image_generation';
-      return streamImages({ run: started, prefix, format: options.format, size: options.size, output, logger: deps.logger, onSettled });
+      const { format, size } = options;
+      return streamImages({ run: started, prefix, format, size, output, logger: deps.logger, onSettled });
     }
     const result = await started.collect().catch(failed(started.token));
-    const data = await renderAll(result.images, options.format, { ...output, token: result.token }).catch(failed(result.token));
+    const data = await renderAll(result.images, options.format, { ...output, token: result.token }).catch(
+      failed(result.token),
+    );
     recordMediaUsage(usage, { kind: 'image', token: result.token, images: data.length });
     // docs/fault-table.md "Imagine slots": a short answer says how many images are missing.
     const headers = result.missing > 0 ? { [IMAGES_MISSING_HEADER]: String(result.missing) } : undefined;

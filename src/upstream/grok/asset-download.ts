@@ -56,7 +56,9 @@ export function refusedAssetHost(url: string, config: Config): string | undefine
 export function assetHostError(host: string): UpstreamError {
   return new UpstreamError({
     code: 'bad_response',
-    message: `asset download: ${host} is not a configured assets host (upstream.assets_url, upstream.asset_hosts); not fetched`,
+    message:
+      `asset download: ${host} is not a configured assets host (upstream.assets_url, upstream.asset_hosts); `
+      + 'not fetched',
     retryable: false,
     accountEffect: 'none',
   });

@@ -94,7 +94,8 @@ export class GrokClient {
    */
   reportEgress(proxy: string, error?: unknown): void {
     if (error === undefined) this.proxies.succeeded(proxy);
-    else if (error instanceof UpstreamError && isEgressFailure(error, this.options.config().retry.reset_session_status_codes)) this.proxies.failed(proxy);
+    else if (!(error instanceof UpstreamError)) return;
+    else if (isEgressFailure(error, this.options.config().retry.reset_session_status_codes)) this.proxies.failed(proxy);
   }
 
   /**
@@ -184,7 +185,8 @@ export class GrokClient {
     }
     const parser = new FrameParser({ assetsUrl: config.upstream.assets_url, filterTags: config.app.filter_tags, observeFrame: request.observeFrame });
     const idleTimeoutSeconds = serviceTimeouts(config, request.service ?? 'chat').idleSeconds;
-    return startChatStream({ http, parser, idleTimeoutSeconds, signal: request.signal, preflight: preflightFor(request.service) });
+    const preflight = preflightFor(request.service);
+    return startChatStream({ http, parser, idleTimeoutSeconds, signal: request.signal, preflight });
   }
 
   /** The account's window for `modelName` (a mode in newer releases), or its overall quota. */

@@ -20,7 +20,10 @@ export function browserFileName(name: string): string {
 export const IMAGINE_FILE_SOURCE = 'IMAGINE_SELF_UPLOAD_FILE_SOURCE';
 
 /** Chat attachments send only the `file` part; Imagine uploads add `file_source` after it. */
-export function multipartUploadForm(file: { name: string; mimeType: string; bytes: Uint8Array }, fileSource?: string): FormData {
+export function multipartUploadForm(
+  file: { name: string; mimeType: string; bytes: Uint8Array },
+  fileSource?: string,
+): FormData {
   const form = new FormData();
   form.append('file', new Blob([new Uint8Array(file.bytes)], { type: file.mimeType }), browserFileName(file.name));
   if (fileSource) form.append('file_source', fileSource);

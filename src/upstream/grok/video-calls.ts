@@ -98,7 +98,12 @@ export function buildTextToVideoPayload(input: TextToVideoInput): Record<string,
     sendFinalMetadata: true,
     responseMetadata: { experiments: [], modelConfigOverride: { modelMap: {} } },
     mediaGenInput: {
-      textToVideo: { prompt: input.prompt, aspectRatio: input.aspectRatio || '1:1', duration: input.duration, resolutionName: input.resolution },
+      textToVideo: {
+        prompt: input.prompt,
+        aspectRatio: input.aspectRatio || '1:1',
+        duration: input.duration,
+        resolutionName: input.resolution,
+      },
     },
     kind: 'CONVERSATION_KIND_IMAGINE',
   };
