@@ -32,8 +32,14 @@ type Video = {
 /** The legacy form on request (docs/upstream-protocol.md §13.2); the default is `auto`, the current form first. */
 const LEGACY: HarnessOptions = { env: { GROK2API_VIDEO_PROTOCOL: 'legacy' } };
 
-const textToVideos = (h: Harness) =>
-  chatCalls(h.simulator).map((call) => (call.body as { mediaGenInput?: { textToVideo?: Record<string, unknown> } }).mediaGenInput?.textToVideo);
+type CurrentBody = { mediaGenInput?: { textToVideo?: Record<string, unknown> } };
+const textToVideos = (h: Harness) => chatCalls(h.simulator).map((call) => (call.body as CurrentBody).mediaGenInput?.textToVideo);
+
+/** Creates a video through the OpenAI SDK and waits for its end. */
+async function render(h: Harness, fields: Record<string, string>): Promise<Video> {
+  const created = (await h.client.videos.create({ model: 'grok-imagine-1.0-video', ...fields } as never)) as unknown as Video;
+  return poll(h, created.id);
+}
 
 async function poll(h: Harness, id: string): Promise<Video> {
   for (let attempt = 0; attempt < 200; attempt++) {
@@ -55,23 +61,33 @@ describe('/v1/videos', () => {
     expect(['queued', 'in_progress']).toContain(created.status);
     expect(created.protocol).toBeNull();
     const video = await poll(h, created.id);
-    expect(video).toMatchObject({ status: 'completed', progress: 100, rounds: 1, resolution: '480p', seconds: '6', protocol: 'current' });
+    const expected = { status: 'completed', progress: 100, rounds: 1, resolution: '480p', seconds: '6', protocol: 'current' };
+    expect(video).toMatchObject(expected);
     const content = await h.client.videos.downloadContent(created.id);
     expect(content.headers.get('content-type')).toBe('video/mp4');
     expect(new TextDecoder().decode(new Uint8Array(await content.arrayBuffer()).slice(4, 8))).toBe('ftyp');
     const [call] = chatCalls(h.simulator);
     const body = call!.body as Record<string, unknown>;
-    expect(Object.keys(body).sort()).toEqual(
-      ['enableImageStreaming', 'enableSideBySide', 'kind', 'mediaGenInput', 'message', 'modelName', 'responseMetadata', 'sendFinalMetadata'],
-    );
-    expect(body).toMatchObject({ modelName: 'imagine-video-gen', message: 'rain clears --mode=custom', kind: 'CONVERSATION_KIND_IMAGINE' });
-    expect(textToVideos(h)[0]).toEqual({ prompt: 'rain clears', aspectRatio: '3:2', duration: 6, resolutionName: '480p' });
+    expect(Object.keys(body).sort()).toEqual([
+      'enableImageStreaming',
+      'enableSideBySide',
+      'kind',
+      'mediaGenInput',
+      'message',
+      'modelName',
+      'responseMetadata',
+      'sendFinalMetadata',
+    ]);
+    const top = { modelName: 'imagine-video-gen', message: 'rain clears --mode=custom', kind: 'CONVERSATION_KIND_IMAGINE' };
+    expect(body).toMatchObject(top);
+    const textToVideo = { prompt: 'rain clears', aspectRatio: '3:2', duration: 6, resolutionName: '480p' };
+    expect(textToVideos(h)[0]).toEqual(textToVideo);
     expect(h.simulator.requests.filter((request) => request.path === '/rest/media/post/create')).toHaveLength(0);
   });
 
   test('6 s with video.protocol = legacy: a media post and one videoGenModelConfig round', async () => {
     const h = await start(LEGACY);
-    const video = await poll(h, ((await h.client.videos.create({ model: 'grok-imagine-1.0-video', prompt: 'rain clears', seconds: '6' } as never)) as unknown as Video).id);
+    const video = await render(h, { prompt: 'rain clears', seconds: '6' });
     expect(video).toMatchObject({ status: 'completed', rounds: 1, resolution: '480p', protocol: 'legacy' });
     const [config] = videoConfigs(h);
     expect(config).toMatchObject({ videoLength: 6, resolutionName: '480p', aspectRatio: '3:2' });
@@ -113,14 +129,14 @@ describe('/v1/videos', () => {
   test('720p prefers a Super account, which renders 720p itself', async () => {
     const h = await start({ accounts: [{ token: 'basic-1', tier: 'basic' }, { token: 'super-1', tier: 'super' }] });
     const video = await poll(h, ((await h.client.videos.create({ model: 'grok-imagine-1.0-video', prompt: 'hd', seconds: '10', quality: 'high' } as never)) as unknown as Video).id);
-    expect(video).toMatchObject({ status: 'completed', resolution: '720p', upscaled: false, rounds: 1, protocol: 'current' });
+    expect(video).toMatchObject({ status: 'completed', resolution: '720p', upscaled: false, protocol: 'current' });
     expect(chatCalls(h.simulator)[0]!.cookies.sso).toBe('super-1');
     expect(textToVideos(h)[0]).toMatchObject({ duration: 10, resolutionName: '720p' });
   });
 
   test('current form, 720p on a Basic account: the upstream renders 480p, the upscale makes it 720p', async () => {
     const h = await start();
-    const video = await poll(h, ((await h.client.videos.create({ model: 'grok-imagine-1.0-video', prompt: 'hd', seconds: '12', quality: 'high' } as never)) as unknown as Video).id);
+    const video = await render(h, { prompt: 'hd', seconds: '12', quality: 'high' });
     expect(video).toMatchObject({ status: 'completed', resolution: '720p', upscaled: true, rounds: 1, protocol: 'current' });
     expect(textToVideos(h)[0]).toMatchObject({ duration: 12, resolutionName: '720p' });
     expect(h.simulator.requests.filter((request) => request.path === '/rest/media/video/upscale')).toHaveLength(1);
@@ -192,7 +208,7 @@ describe('/v1/videos', () => {
 });
 
 describe('video.protocol = auto against an upstream that knows one form', () => {
-  const create = async (h: Harness) => poll(h, ((await h.client.videos.create({ model: 'grok-imagine-1.0-video', prompt: 'tide', seconds: '6' } as never)) as unknown as Video).id);
+  const create = (h: Harness) => render(h, { prompt: 'tide', seconds: '6' });
 
   test('current only: the current form succeeds, no media post is made', async () => {
     const h = await start({ simulator: { videoProtocols: 'current' } });
@@ -201,7 +217,7 @@ describe('video.protocol = auto against an upstream that knows one form', () => 
     expect(h.simulator.requests.filter((request) => request.path === '/rest/media/post/create')).toHaveLength(0);
   });
 
-  test('legacy only: the refused current body falls back to the legacy form, and later videos go there at once', async () => {
+  test('legacy only: the refused current body falls back to the legacy form; later videos go there at once', async () => {
     const h = await start({ simulator: { videoProtocols: 'legacy' } });
     expect(await create(h)).toMatchObject({ status: 'completed', protocol: 'legacy' });
     const first = chatCalls(h.simulator);

@@ -80,7 +80,18 @@ test('requests refused before an account served them are recorded with account n
   expect(records[0]!.bytes).toBe(0);
 });
 
-interface MediaRecord { model: string; kind: string; outcome: string; images?: number; videoSeconds?: number; latencyMs: number; account: string | null; errorCode?: string | null }
+interface MediaRecord {
+  model: string;
+  kind: string;
+  outcome: string;
+  images?: number;
+  videoSeconds?: number;
+  latencyMs: number;
+  account: string | null;
+  errorCode?: string | null;
+}
+
+const post = (h: Harness, path: string, body: unknown) => h.api(path, { method: 'POST', body: JSON.stringify(body) });
 
 async function recordsOf(h: Harness, count: number): Promise<MediaRecord[]> {
   let records: MediaRecord[] = [];
@@ -93,12 +104,12 @@ async function recordsOf(h: Harness, count: number): Promise<MediaRecord[]> {
 
 test('image and video requests leave usage records beside chat: kind, outcome, latency, what was made', async () => {
   harness = await startHarness({ accounts: [{ token: TOKEN, tier: 'basic' }] });
-  const images = await harness.api('/v1/images/generations', { method: 'POST', body: JSON.stringify({ prompt: 'a fox', n: 2 }) });
+  const images = await post(harness, '/v1/images/generations', { prompt: 'a fox', n: 2 });
   expect(images.status).toBe(200);
-  const video = await harness.api('/v1/videos', { method: 'POST', body: JSON.stringify({ prompt: 'rain', seconds: '6', wait: true }) });
+  const video = await post(harness, '/v1/videos', { prompt: 'rain', seconds: '6', wait: true });
   expect(video.status).toBe(200);
   harness.simulator.enqueueFault({ kind: 'moderated' });
-  const moderated = await harness.api('/v1/videos', { method: 'POST', body: JSON.stringify({ prompt: 'rain', seconds: '6', wait: true }) });
+  const moderated = await post(harness, '/v1/videos', { prompt: 'rain', seconds: '6', wait: true });
   expect(moderated.status).toBe(400);
   await harness.client.chat.completions.create({ model: 'grok-4', messages: [{ role: 'user', content: 'one' }] });
 
@@ -118,14 +129,17 @@ test('image and video requests leave usage records beside chat: kind, outcome, l
   const dashboard = (await (await harness.admin('/v1/admin/console/dashboard?hours=1')).json()) as {
     usage: { totals: { by_kind: Record<string, number>; images: number; video_seconds: number } };
   };
-  expect(dashboard.usage.totals).toMatchObject({ by_kind: { chat: 1, image: 1, video: 2 }, images: 2, video_seconds: 6 });
+  const kinds = { chat: 1, image: 1, video: 2 };
+  expect(dashboard.usage.totals).toMatchObject({ by_kind: kinds, images: 2, video_seconds: 6 });
 });
 
 test('an image request no account could serve is recorded as rejected', async () => {
-  harness = await startHarness({ accounts: [{ token: TOKEN, tier: 'basic' }], env: { GROK2API_TOKEN_ON_DEMAND_REFRESH_ENABLED: 'false' } });
+  const env = { GROK2API_TOKEN_ON_DEMAND_REFRESH_ENABLED: 'false' };
+  harness = await startHarness({ accounts: [{ token: TOKEN, tier: 'basic' }], env });
   harness.simulator.enqueueFault({ kind: 'unauthorized', times: 99, match: { path: '/ws/imagine/listen' } });
-  const response = await harness.api('/v1/images/generations', { method: 'POST', body: JSON.stringify({ prompt: 'a fox' }) });
+  const response = await post(harness, '/v1/images/generations', { prompt: 'a fox' });
   expect(response.status).toBe(502);
   const [record] = await recordsOf(harness, 1);
-  expect(record).toMatchObject({ kind: 'image', outcome: 'rejected', images: 0, account: null, errorCode: 'upstream_auth_failed' });
+  const rejected = { kind: 'image', outcome: 'rejected', images: 0, account: null, errorCode: 'upstream_auth_failed' };
+  expect(record).toMatchObject(rejected);
 });
