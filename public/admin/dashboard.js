@@ -20,6 +20,8 @@
     $('#stat-failed').textContent = String(usage.totals.failed);
     $('#stat-active').textContent = `${sum('active')} / ${sum('total')}`;
     $('#stat-quota').textContent = String(sum('quota'));
+    $('#stat-images').textContent = String(usage.totals.images ?? 0);
+    $('#stat-video-seconds').textContent = String(usage.totals.video_seconds ?? 0);
 
     stackedBars($('#chart-outcomes'), {
       label: t('chartOutcomes'),
@@ -28,6 +30,14 @@
         { name: t('completed'), values: usage.buckets.map((bucket) => bucket.requests - bucket.failed) },
         { name: t('failedRequests'), values: usage.buckets.map((bucket) => bucket.failed) },
       ],
+    });
+    stackedBars($('#chart-kinds'), {
+      label: t('chartKinds'),
+      labels,
+      series: ['chat', 'image', 'video'].map((kind) => ({
+        name: t('kind_' + kind),
+        values: usage.buckets.map((bucket) => (bucket.by_kind || {})[kind] || 0),
+      })),
     });
     const topModels = Object.entries(usage.totals.by_model).sort((a, b) => b[1] - a[1]).slice(0, 6).map(([model]) => model);
     stackedBars($('#chart-models'), {

@@ -115,7 +115,7 @@ export const LogSection = Type.Object({
   log_health_requests: flag(false, 'Log /health requests'),
   log_all_requests: flag(false, 'Log every request (otherwise only errors and slow ones)'),
   request_slow_ms: count(3000, 'A request slower than this is logged', 0, MAX_TIMEOUT_SECONDS * 1000),
-  usage_retention_days: count(7, 'Days a usage record per chat request is kept in storage (0 = none kept)'),
+  usage_retention_days: count(7, 'Days a usage record per chat, image or video request is kept in storage (0 = none kept)'),
 });
 
 export const CacheSection = Type.Object({
@@ -173,6 +173,12 @@ export const VideoSection = Type.Object({
   stream_timeout: seconds(60, 'Video stream idle timeout (s)'),
   upscale_timing: oneOf(['single', 'complete'], 'complete', 'Upscale after every round or once at the end'),
   connect_timeout: seconds(20, 'Video upstream connect deadline where observable (s, 0 disables)'),
+  protocol: oneOf(
+    ['auto', 'current', 'legacy'],
+    'auto',
+    'Text-to-video form: current (mediaGenInput.textToVideo), legacy (media post + videoGenModelConfig), '
+      + 'or auto (current, then legacy once the upstream refuses the current body)',
+  ),
 });
 
 export const VoiceSection = Type.Object({
@@ -207,6 +213,12 @@ export const UsageSection = batchSection(100, 50, 'quota sync');
 export const UpstreamSection = Type.Object({
   base_url: text('https://grok.com', 'Grok web origin (REST and, as ws(s)://, WebSockets)'),
   assets_url: text('https://assets.grok.com', 'Asset host for uploads and generated media'),
+  asset_hosts: Type.Array(Type.String(), {
+    default: ['imagine-public.x.ai'],
+    description:
+      'Hosts besides those of assets_url and base_url that generated media may be downloaded from '
+      + 'with the account cookies; a URL on any other host is refused and logged',
+  }),
   accounts_url: text('https://accounts.x.ai', 'Account service host'),
   statsig_mode: oneOf(
     ['legacy', 'manual', 'signer'],

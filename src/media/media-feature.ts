@@ -2,12 +2,13 @@ import { Elysia, type AnyElysia } from 'elysia';
 import { join } from 'node:path';
 import type { AppDependencies } from '../app';
 import { imagesRoutes, type ImagesDependencies } from '../openai/images/images-routes';
-import { openAssetDownload } from '../upstream/grok/asset-download';
+import { assetHostError, openAssetDownload, refusedAssetHost } from '../upstream/grok/asset-download';
 import { filesRoutes } from './files-routes';
 import { MediaCache } from './media-cache';
 import { VideoJobStore } from './videos/video-job';
 import { VideoService } from './videos/video-service';
 import { videosRoutes } from '../openai/videos/videos-routes';
+import type { UsageRecorder } from '../usage/usage-recorder';
 
 /** What the media routes and the chat dispatch of media models share: one cache, one pool. */
 export interface MediaServices extends ImagesDependencies {
@@ -15,25 +16,33 @@ export interface MediaServices extends ImagesDependencies {
   videos: VideoService;
 }
 
-export function createMediaServices(deps: AppDependencies, guard: (request: Request) => void): MediaServices {
+export function createMediaServices(
+  deps: AppDependencies,
+  guard: (request: Request) => void,
+  usage?: UsageRecorder,
+): MediaServices {
   const config = () => deps.config.get();
   const cache = new MediaCache({
     directory: join(deps.dataDir ?? './data', 'tmp'),
     config,
-    // The owner's sticky asset proxy: the same egress as its other calls.
-    openDownload: (url, token, signal) =>
-      openAssetDownload({
-        config: config(),
-        token,
-        url,
-        signal,
-        proxyUrl: deps.grok.egressFor(token, true),
-        fetch: deps.grok.upstreamFetch,
-      }),
+    openDownload: (url, token, signal) => {
+      // The account's cookies go only to the upstream's asset hosts; anything else is refused and logged.
+      const refused = refusedAssetHost(url, config());
+      if (refused !== undefined) {
+        deps.logger.warn('asset download refused: not a configured assets host', { host: refused });
+        return Promise.reject(assetHostError(refused));
+      }
+      // The owner's sticky asset proxy: the same egress as its other calls, cooled when it fails.
+      const proxyUrl = deps.grok.egressFor(token, true);
+      const download = () =>
+        openAssetDownload({ config: config(), token, url, signal, proxyUrl, fetch: deps.grok.upstreamFetch });
+      return deps.grok.throughEgress(proxyUrl, download);
+    },
   });
   const jobs = new VideoJobStore(deps.storage.records);
-  const videos = new VideoService({ pool: deps.pool, grok: deps.grok, config, logger: deps.logger, cache, jobs });
-  return { pool: deps.pool, grok: deps.grok, config, logger: deps.logger, guard, cache, fetch: deps.fetch, jobs, videos };
+  const shared = { pool: deps.pool, grok: deps.grok, config, logger: deps.logger, cache, usage };
+  const videos = new VideoService({ ...shared, jobs });
+  return { ...shared, guard, fetch: deps.fetch, jobs, videos };
 }
 
 /**

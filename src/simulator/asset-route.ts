@@ -1,4 +1,5 @@
 import { blockedUser, cloudflareChallenge, jsonResponse, notFound, unauthenticated } from './canned-responses';
+import { faultApplies } from './fault-rules';
 import type { IncomingRequest } from './incoming-request';
 import { authenticate, cloudflareBlocks } from './request-guards';
 import type { SimulatorState } from './simulator-state';
@@ -28,6 +29,8 @@ export function handleAssetDownload(state: SimulatorState, incoming: IncomingReq
  * only the owner's cookie gets them (§11.6).
  */
 export function handleGeneratedDownload(state: SimulatorState, incoming: IncomingRequest): Response {
+  const failure = downloadFailure(state, incoming);
+  if (failure) return failure;
   if (cloudflareBlocks(state, incoming)) return cloudflareChallenge();
   const auth = authenticate(state, incoming.token);
   if (auth.kind === 'unauthenticated') return unauthenticated();
@@ -45,7 +48,17 @@ export function handleGeneratedDownload(state: SimulatorState, incoming: Incomin
 
 /** GET /imagine-public/images/<id>.jpg: Imagine WebSocket results, public like imagine-public.x.ai. */
 export function handlePublicImage(state: SimulatorState, incoming: IncomingRequest): Response {
+  const failure = downloadFailure(state, incoming);
+  if (failure) return failure;
   const asset = state.generated.get(incoming.path.replace(/^\//, ''));
   if (!asset || asset.ownerUserId !== '') return notFound('image not found');
   return new Response(asset.bytes, { status: 200, headers: { 'content-type': asset.mimeType, 'content-length': String(asset.bytes.length) } });
+}
+
+/** Fault `download_failure`: the asset host answers `status` (default 500) instead of the bytes. */
+function downloadFailure(state: SimulatorState, incoming: IncomingRequest): Response | undefined {
+  const fault = state.faults.take((candidate) => faultApplies(candidate, 'download', incoming.token, incoming.path));
+  if (!fault) return undefined;
+  const status = fault.status ?? 500;
+  return jsonResponse(status, { code: 13, message: fault.message ?? 'asset storage unavailable', details: [] });
 }

@@ -47,10 +47,12 @@ export function checkFault(value: unknown): Checked<Fault> {
     const problem = optional(value, key, 'number');
     if (problem) return { ok: false, problem };
   }
-  for (const key of ['body', 'message'] as const) {
+  for (const key of ['body', 'message', 'assetOrigin'] as const) {
     const problem = optional(value, key, 'string');
     if (problem) return { ok: false, problem };
   }
+  const withoutText = optional(value, 'withoutText', 'boolean');
+  if (withoutText) return { ok: false, problem: withoutText };
   const match = checkMatch(value.match, true);
   if (match) return { ok: false, problem: match };
   return { ok: true, value: value as unknown as Fault };

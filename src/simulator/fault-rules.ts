@@ -12,17 +12,24 @@ const STREAM_KINDS: ReadonlySet<FaultKind> = new Set([
   'moderated',
   'close',
   'malformed',
+  'textless',
+  'no_media',
+  'completed_first',
+  'foreign_asset',
 ]);
 
 export const FAULT_KINDS: readonly FaultKind[] = [
   'unauthorized', 'cloudflare', 'blocked', 'anti_bot', 'rate_limited', 'server_error', 'status',
   'inband_error', 'usage_limit', 'stream_errors', 'slow_first_byte', 'stall', 'cut', 'moderated',
-  'close', 'malformed',
+  'close', 'malformed', 'textless', 'no_media', 'completed_first', 'download_failure',
+  'foreign_asset',
 ];
 
-export type FaultStage = 'request' | 'stream';
+/** `download`: faults that wait for a download of generated media (§11.6), untouched by other calls. */
+export type FaultStage = 'request' | 'stream' | 'download';
 
 export function faultStage(kind: FaultKind): FaultStage {
+  if (kind === 'download_failure') return 'download';
   return STREAM_KINDS.has(kind) ? 'stream' : 'request';
 }
 

@@ -16,8 +16,9 @@ import type { Fault } from './types';
  * PNG preview, a final image (≥ 100 000 base64 characters) and `json completed`, slots
  * interleaved. Faults: `moderated` marks every slot moderated, `usage_limit`/`inband_error`
  * answer an `error` frame, request faults (rate_limited, unauthorized, …) refuse the handshake,
- * `stall` stops sending after `afterFrames` frames (the socket stays open), and `close` closes
- * with `closeCode` (default 1011) after `afterFrames` frames.
+ * `stall` stops sending after `afterFrames` frames (the socket stays open), `close` closes
+ * with `closeCode` (default 1011) after `afterFrames` frames, and `completed_first` sends each
+ * slot's `completed` before its final image.
  */
 
 export const IMAGINE_PATH = '/ws/imagine/listen';
@@ -102,8 +103,16 @@ function sendBatch(socket: Socket, count: number, fault: Fault | undefined): voi
     const path = `${IMAGINE_IMAGE_PREFIX}${slot.id}.jpg`;
     state.generated.addPublic(path, final);
     const moderated = isModerated(slot.order);
-    if (!moderated) frames.push({ type: 'image', id: slot.id, url: `${origin}${path}`, blob: Buffer.from(final).toString('base64'), percentage_complete: 100, order: slot.order, width: 832, height: 1248 });
-    frames.push({ type: 'json', current_status: 'completed', image_id: slot.id, order: slot.order, width: 832, height: 1248, moderated, r_rated: false });
+    const size = { order: slot.order, width: 832, height: 1248 };
+    const blob = Buffer.from(final).toString('base64');
+    const url = `${origin}${path}`;
+    const finalFrame = { type: 'image', id: slot.id, url, blob, percentage_complete: 100, ...size };
+    const flags = { moderated, r_rated: false };
+    const completed = { type: 'json', current_status: 'completed', image_id: slot.id, ...size, ...flags };
+    // §12.1 allows a slot's `completed` before its final image; `completed_first` sends that order.
+    const inOrder = fault?.kind === 'completed_first' ? [completed, finalFrame] : [finalFrame, completed];
+    const slotFrames = moderated ? [completed] : inOrder;
+    frames.push(...slotFrames);
   }
   const cutAt = fault?.kind === 'stall' || fault?.kind === 'close' ? Math.max(0, fault.afterFrames ?? 3) : frames.length;
   for (const frame of frames.slice(0, cutAt)) socket.send(JSON.stringify(frame));

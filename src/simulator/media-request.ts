@@ -6,6 +6,8 @@ export type MediaTurn =
   | { kind: 'image_edit'; prompt: string; inputAssets: string[] }
   | {
       kind: 'video';
+      /** Which body asked for it: §13.1 `mediaGenInput.textToVideo` or §13.2 `videoGenModelConfig`. */
+      protocol: 'current' | 'legacy';
       prompt: string;
       seconds: number;
       resolution: string;
@@ -35,8 +37,18 @@ export function parseMediaTurn(body: unknown): MediaTurn | string | undefined {
   }
   const textToVideo = at(body, 'mediaGenInput', 'textToVideo');
   if (isObject(textToVideo)) {
+    const duration = textToVideo.duration;
+    const wholeSeconds = typeof duration === 'number' && Number.isInteger(duration);
+    if (duration !== undefined && (!wholeSeconds || duration < 1 || duration > 15)) {
+      return 'mediaGenInput.textToVideo.duration must be whole seconds from 1 to 15';
+    }
+    const resolution = textToVideo.resolutionName;
+    if (resolution !== undefined && resolution !== '480p' && resolution !== '720p') {
+      return 'textToVideo.resolutionName must be 480p or 720p';
+    }
     return {
       kind: 'video',
+      protocol: 'current',
       prompt: typeof textToVideo.prompt === 'string' ? textToVideo.prompt : bareMessage(message),
       seconds: typeof textToVideo.duration === 'number' ? textToVideo.duration : 6,
       resolution: typeof textToVideo.resolutionName === 'string' ? textToVideo.resolutionName : '720p',
@@ -50,6 +62,7 @@ export function parseMediaTurn(body: unknown): MediaTurn | string | undefined {
     if (extension && typeof videoConfig.extendPostId !== 'string') return 'extendPostId is required for an extension';
     return {
       kind: 'video',
+      protocol: 'legacy',
       prompt: bareMessage(message),
       seconds: typeof videoConfig.videoLength === 'number' ? videoConfig.videoLength : 6,
       resolution: typeof videoConfig.resolutionName === 'string' ? videoConfig.resolutionName : '480p',

@@ -19,6 +19,8 @@ export interface MediaPost {
 
 /** Longest single clip per tier (§13.3): Basic 6 s, Super/Heavy 10 s. */
 const SEGMENT_LIMIT = { basic: 6, super: 10, heavy: 10 } as const;
+/** The current text-to-video form: one segment of 1–15 s (§13.1). */
+const CURRENT_SEGMENT_LIMIT = 15;
 
 /** An image or video request over conversations/new. Image and video turns bill the fast window. */
 export function handleMediaTurn(state: SimulatorState, incoming: IncomingRequest, account: ResolvedAccount, turn: MediaTurn): Response {
@@ -31,10 +33,16 @@ export function handleMediaTurn(state: SimulatorState, incoming: IncomingRequest
   if (fault?.kind === 'inband_error') return streamFrames(state, incoming, [inbandErrorFrame(fault.code ?? 8, fault.message)], undefined);
   if (fault?.kind === 'usage_limit') return streamFrames(state, incoming, [usageLimitFrame()], undefined);
   const moderated = fault?.kind === 'moderated';
+  // Media-only answers: the turn carries its media frames and no text at all.
+  const textless = fault?.kind === 'textless' || (moderated && fault?.withoutText === true);
 
   let frames: Frame[];
   if (turn.kind === 'video') {
-    const built = videoFrames(state, account, turn, moderated);
+    const refusal = videoProtocolRefusal(state, turn);
+    if (refusal) return invalidArgument(refusal);
+    const assetOrigin = fault?.kind === 'foreign_asset' ? fault.assetOrigin : undefined;
+    const noMedia = fault?.kind === 'no_media';
+    const built = videoFrames(state, account, turn, { moderated, textless, noMedia, assetOrigin });
     if (typeof built === 'string') return invalidArgument(built);
     frames = built;
   } else {
@@ -45,13 +53,43 @@ export function handleMediaTurn(state: SimulatorState, incoming: IncomingRequest
     const count = turn.kind === 'image' ? turn.count : 1;
     const moderatedAt = (index: number) => moderated && (fault?.imageIndexes === undefined || fault.imageIndexes.includes(index));
     const slots = Array.from({ length: count }, (_, index) => ({ ...state.generated.addImage(account.userId), moderated: moderatedAt(index) }));
-    frames = imageTurnFrames(randomUUID(), slots);
+    frames = imageTurnFrames(randomUUID(), slots, { textless });
   }
-  if (!fault || moderated) state.accounts.consume(account, 'fast');
-  return streamFrames(state, incoming, frames, moderated ? undefined : fault);
+  // A media fault shapes the answer rather than breaking it: the turn is billed and streamed in full.
+  const shaping: (string | undefined)[] = ['textless', 'no_media', 'foreign_asset'];
+  const shapesAnswer = moderated || shaping.includes(fault?.kind);
+  if (!fault || shapesAnswer) state.accounts.consume(account, 'fast');
+  return streamFrames(state, incoming, frames, shapesAnswer ? undefined : fault);
 }
 
-function videoFrames(state: SimulatorState, account: ResolvedAccount, turn: Extract<MediaTurn, { kind: 'video' }>, moderated: boolean): Frame[] | string {
+type VideoTurn = Extract<MediaTurn, { kind: 'video' }>;
+
+/**
+ * `videoProtocols` (docs/upstream-protocol.md §13.1, §13.2): an upstream that knows one form refuses
+ * the other's body as an invalid argument, before anything is rendered or billed.
+ */
+function videoProtocolRefusal(state: SimulatorState, turn: VideoTurn): string | undefined {
+  const accepted = state.options.videoProtocols;
+  if (accepted === 'both' || accepted === turn.protocol) return undefined;
+  if (turn.protocol === 'legacy') return 'videoGenModelConfig is not supported; use mediaGenInput.textToVideo';
+  return 'unknown field mediaGenInput.textToVideo';
+}
+
+interface VideoShape {
+  moderated: boolean;
+  textless: boolean;
+  /** Progress that never reaches a URL or a moderation flag. */
+  noMedia: boolean;
+  /** The finished video named by an absolute URL on this origin instead of an assets path. */
+  assetOrigin?: string;
+}
+
+function videoFrames(
+  state: SimulatorState,
+  account: ResolvedAccount,
+  turn: VideoTurn,
+  shape: VideoShape,
+): Frame[] | string {
   if (turn.parentPostId !== undefined) {
     const parent = state.posts.get(turn.parentPostId);
     if (!parent || parent.ownerUserId !== account.userId) return `parentPostId ${turn.parentPostId} is not a post of this account`;
@@ -62,12 +100,17 @@ function videoFrames(state: SimulatorState, account: ResolvedAccount, turn: Extr
   }
   // Basic accounts cannot render 720p; they silently get 480p, as the upstream does.
   const resolution = account.tier === 'basic' ? '480p' : turn.resolution;
-  const seconds = Math.min(Math.max(1, Math.floor(turn.seconds)), SEGMENT_LIMIT[account.tier]);
+  // The current form renders its one segment of 1–15 s on any tier; legacy rounds are tier-bound.
+  const longest = turn.protocol === 'current' ? CURRENT_SEGMENT_LIMIT : SEGMENT_LIMIT[account.tier];
+  const seconds = Math.min(Math.max(1, Math.floor(turn.seconds)), longest);
   const video = state.generated.addVideo(account.userId, resolution, seconds);
   const postId = randomUUID();
   state.posts.set(postId, { id: postId, ownerUserId: account.userId, videoId: video.id, resolution });
   state.videos.set(video.id, { id: postId, ownerUserId: account.userId, videoId: video.id, resolution });
-  return videoTurnFrames(randomUUID(), { videoId: video.id, postId, videoPath: video.videoPath, thumbnailPath: video.thumbnailPath, resolution, moderated });
+  const videoPath = shape.assetOrigin ? `${shape.assetOrigin.replace(/\/+$/, '')}/${video.videoPath}` : video.videoPath;
+  const { thumbnailPath } = video;
+  const result = { videoId: video.id, postId, videoPath, thumbnailPath, resolution, moderated: shape.moderated };
+  return videoTurnFrames(randomUUID(), result, { textless: shape.textless, noMedia: shape.noMedia });
 }
 
 /** POST /rest/media/post/create (§13.2). */

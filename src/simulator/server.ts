@@ -25,6 +25,7 @@ export type {
   SimulatorAccount,
   SimulatorOptions,
   Tier,
+  VideoProtocols,
 } from './types';
 
 export async function startSimulator(options: SimulatorOptions = {}): Promise<Simulator> {

@@ -1,4 +1,4 @@
-import type { SimulatorOptions } from './types';
+import type { SimulatorOptions, VideoProtocols } from './types';
 
 /** Options after defaults; the listening address is fixed at start and lives elsewhere. */
 export interface EffectiveOptions {
@@ -11,6 +11,7 @@ export interface EffectiveOptions {
   chunkBytes: number | undefined;
   tokenDelayMs: number;
   log: boolean;
+  videoProtocols: VideoProtocols;
 }
 
 export const DEFAULT_OPTIONS: EffectiveOptions = {
@@ -23,10 +24,12 @@ export const DEFAULT_OPTIONS: EffectiveOptions = {
   chunkBytes: undefined,
   tokenDelayMs: 0,
   log: false,
+  videoProtocols: 'both',
 };
 
 const FRAMINGS = ['ndjson', 'sse', 'concatenated'];
 const EXHAUSTED_BEHAVIOURS = ['http429', 'inband'];
+const VIDEO_PROTOCOLS = ['both', 'current', 'legacy'];
 
 /**
  * Applies the known keys of `patch` that carry a sensible value and reports the rest, so the
@@ -68,6 +71,10 @@ export function applyOptionsPatch(current: EffectiveOptions, patch: Partial<Simu
     const value = patch.tokenDelayMs;
     if (typeof value === 'number' && Number.isFinite(value) && value >= 0) current.tokenDelayMs = value;
     else problems.push('tokenDelayMs must be a number >= 0');
+  }
+  if (patch.videoProtocols !== undefined) {
+    if (VIDEO_PROTOCOLS.includes(patch.videoProtocols)) current.videoProtocols = patch.videoProtocols;
+    else problems.push('videoProtocols must be both, current or legacy');
   }
   return problems;
 }

@@ -63,7 +63,15 @@ export interface SimulatorOptions {
   log?: boolean;
   /** Clock in epoch milliseconds for quota windows; tests inject one to move time. Default Date.now. */
   now?: () => number;
+  /**
+   * Which text-to-video bodies are accepted (docs/upstream-protocol.md §13.1 current, §13.2
+   * legacy); the other is refused with 400. Default `both`. Image-to-video and extension rounds
+   * exist only in the legacy form, so `current` refuses them too.
+   */
+  videoProtocols?: VideoProtocols;
 }
+
+export type VideoProtocols = 'both' | 'current' | 'legacy';
 
 export interface RecordedRequest {
   method: string;
@@ -92,7 +100,12 @@ export type FaultKind =
   | 'cut'
   | 'moderated'
   | 'close'
-  | 'malformed';
+  | 'malformed'
+  | 'textless'
+  | 'no_media'
+  | 'completed_first'
+  | 'download_failure'
+  | 'foreign_asset';
 
 /**
  * One injected failure. Faults are used in the order queued; the first that applies to a
@@ -104,6 +117,12 @@ export type FaultKind =
  * On the gateway WebSocket, request kinds answer the upgrade with their HTTP status, `cut`
  * drops the TCP connection, `close` closes with `closeCode`, and `malformed` (both transports)
  * sends a frame that is not JSON after `afterFrames` good ones.
+ * Media kinds (docs/upstream-protocol.md §12–§13): `textless` makes an image or video turn carry
+ * no answer text, only its media frames (with `moderated` too: `withoutText`); `no_media` sends
+ * video progress that never reaches a URL or a moderation flag; `completed_first` sends each
+ * Imagine slot's `completed` before its final image; `download_failure` answers the next
+ * generated-asset download with `status` (default 500); `foreign_asset` names the finished video
+ * by an absolute URL on `assetOrigin` (an answer pointing somewhere that is not an assets host).
  */
 export interface Fault {
   kind: FaultKind;
@@ -129,6 +148,10 @@ export interface Fault {
   imageIndexes?: number[];
   /** close (gateway and Imagine WebSockets): the close code after `afterFrames` events, default 1011. */
   closeCode?: number;
+  /** moderated on a media turn: no answer text either, only the flagged media frames. */
+  withoutText?: boolean;
+  /** foreign_asset: the origin the video URL is given on, e.g. http://127.0.0.1:8081. */
+  assetOrigin?: string;
 }
 
 export interface Script {

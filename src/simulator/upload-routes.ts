@@ -30,6 +30,9 @@ export async function handleDirectUpload(state: SimulatorState, incoming: Incomi
   if (part === null || typeof part === 'string') return invalidArgument('a file part named "file" is required');
   const bytes = new Uint8Array(await part.arrayBuffer());
   if (bytes.length === 0) return invalidArgument('the file is empty');
+  // Only the web app's Imagine value is known (§11.2); anything else is refused as the upstream would.
+  const source = form.get('file_source');
+  if (source !== null && source !== 'IMAGINE_SELF_UPLOAD_FILE_SOURCE') return invalidArgument('unknown file_source');
   const mimeType = part.type || 'application/octet-stream';
   const file = state.files.save(account.userId, part.name || 'upload.bin', mimeType, bytes);
   return jsonResponse(200, {

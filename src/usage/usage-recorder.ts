@@ -3,7 +3,7 @@ import { maskSecret } from '../logging/logger';
 import type { RecordStore } from '../storage/types';
 
 /**
- * One record per chat request, kept in the shared store for
+ * One record per chat, image or video request, kept in the shared store for
  * `log.usage_retention_days` (0 = not kept): for the admin dashboard and the operator's own
  * analysis. Keys and tokens are stored only as a hash id and a masked form, never whole. A request
  * refused before it was served by an account (none free, the upstream refused on every account)
@@ -29,7 +29,15 @@ export interface UsageEntry {
   bytes: number;
   promptTokens: number;
   completionTokens: number;
+  /** What was asked for; absent on records written before media was recorded (they are chat). */
+  kind?: UsageKind;
+  /** Image requests: images given back. */
+  images?: number;
+  /** Video requests: seconds of video made (0 when the job failed). */
+  videoSeconds?: number;
 }
+
+export type UsageKind = 'chat' | 'image' | 'video';
 
 export const USAGE_COLLECTION = 'usage';
 const DAY_MS = 86_400_000;
@@ -47,6 +55,10 @@ export interface UsageInput {
   answerText: string;
   promptTokens: number;
   completionTokens: number;
+  /** Default chat. */
+  kind?: UsageKind;
+  images?: number;
+  videoSeconds?: number;
 }
 
 export class UsageRecorder {
@@ -75,6 +87,9 @@ export class UsageRecorder {
       bytes: Buffer.byteLength(input.answerText),
       promptTokens: input.promptTokens,
       completionTokens: input.completionTokens,
+      kind: input.kind ?? 'chat',
+      ...(input.images === undefined ? {} : { images: input.images }),
+      ...(input.videoSeconds === undefined ? {} : { videoSeconds: input.videoSeconds }),
     };
     // Ids sort by time, so listing pages through the records oldest first.
     const id = `${at.toString().padStart(15, '0')}-${randomBytes(4).toString('hex')}`;

@@ -157,10 +157,18 @@ describe('POST /v1/images/edits', () => {
     expect(uploads.map((upload) => (upload.body as Upload).file.fileName)).toEqual(['in-2.png', 'in-3.png', 'in-4.png']);
     expect(uploads.map((upload) => (upload.body as Upload).file_source)).toEqual(Array(3).fill('IMAGINE_SELF_UPLOAD_FILE_SOURCE'));
     expect(uploads[0]!.headers.referer).toBe(`${harness.simulator.url}/imagine`);
-    const edit = chatCalls(harness.simulator)[0]!.body as { modelName: string; mediaGenInput: { imageToImage: { inputAssets: string[]; aspectRatio: string } } };
+    const edit = chatCalls(harness.simulator)[0]!.body as { modelName: string; mediaGenInput: { imageToImage: Record<string, unknown> } };
     expect(edit.modelName).toBe('imagine-image-edit');
     expect(edit.mediaGenInput.imageToImage.inputAssets).toHaveLength(3);
-    expect(edit.mediaGenInput.imageToImage.aspectRatio).toBe('1:1');
+    // §12.4: no size given, no aspectRatio, so the upstream keeps the input's shape.
+    expect(edit.mediaGenInput.imageToImage).not.toHaveProperty('aspectRatio');
+  });
+
+  test('an edit with a size sends its aspect ratio', async () => {
+    const file = await toFile(pngFor('wide'), 'wide.png', { type: 'image/png' });
+    await harness.client.images.edit({ model: 'grok-imagine-1.0-edit', prompt: 'wider', image: file, size: '1280x720', response_format: 'b64_json' } as never);
+    const edit = chatCalls(harness.simulator).at(-1)!.body as { mediaGenInput: { imageToImage: Record<string, unknown> } };
+    expect(edit.mediaGenInput.imageToImage.aspectRatio).toBe('16:9');
   });
 
   test('streaming edits use the image_edit event names', async () => {

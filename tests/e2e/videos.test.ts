@@ -16,7 +16,30 @@ async function start(options: HarnessOptions = {}) {
   return harness;
 }
 
-type Video = { id: string; status: string; progress: number; url: string | null; error: { code: string } | null; resolution: string; rounds: number; upscaled: boolean; seconds: string };
+type Video = {
+  id: string;
+  status: string;
+  progress: number;
+  url: string | null;
+  error: { code: string } | null;
+  resolution: string;
+  rounds: number;
+  upscaled: boolean;
+  seconds: string;
+  protocol: 'current' | 'legacy' | null;
+};
+
+/** The legacy form on request (docs/upstream-protocol.md §13.2); the default is `auto`, the current form first. */
+const LEGACY: HarnessOptions = { env: { GROK2API_VIDEO_PROTOCOL: 'legacy' } };
+
+type CurrentBody = { mediaGenInput?: { textToVideo?: Record<string, unknown> } };
+const textToVideos = (h: Harness) => chatCalls(h.simulator).map((call) => (call.body as CurrentBody).mediaGenInput?.textToVideo);
+
+/** Creates a video through the OpenAI SDK and waits for its end. */
+async function render(h: Harness, fields: Record<string, string>): Promise<Video> {
+  const created = (await h.client.videos.create({ model: 'grok-imagine-1.0-video', ...fields } as never)) as unknown as Video;
+  return poll(h, created.id);
+}
 
 async function poll(h: Harness, id: string): Promise<Video> {
   for (let attempt = 0; attempt < 200; attempt++) {
@@ -31,16 +54,41 @@ const videoConfigs = (h: Harness) =>
   chatCalls(h.simulator).map((call) => (call.body as { responseMetadata: { modelConfigOverride: { modelMap: { videoGenModelConfig: Record<string, unknown> } } } }).responseMetadata.modelConfigOverride.modelMap.videoGenModelConfig);
 
 describe('/v1/videos', () => {
-  test('6 s: create answers at once, poll reports completion, content is the MP4', async () => {
+  test('6 s by default: one current textToVideo turn, no media post; content is the MP4', async () => {
     const h = await start();
     const created = (await h.client.videos.create({ model: 'grok-imagine-1.0-video', prompt: 'rain clears', seconds: '6' } as never)) as unknown as Video;
     expect(created.id).toStartWith('video_');
     expect(['queued', 'in_progress']).toContain(created.status);
+    expect(created.protocol).toBeNull();
     const video = await poll(h, created.id);
-    expect(video).toMatchObject({ status: 'completed', progress: 100, rounds: 1, resolution: '480p', seconds: '6' });
+    const expected = { status: 'completed', progress: 100, rounds: 1, resolution: '480p', seconds: '6', protocol: 'current' };
+    expect(video).toMatchObject(expected);
     const content = await h.client.videos.downloadContent(created.id);
     expect(content.headers.get('content-type')).toBe('video/mp4');
     expect(new TextDecoder().decode(new Uint8Array(await content.arrayBuffer()).slice(4, 8))).toBe('ftyp');
+    const [call] = chatCalls(h.simulator);
+    const body = call!.body as Record<string, unknown>;
+    expect(Object.keys(body).sort()).toEqual([
+      'enableImageStreaming',
+      'enableSideBySide',
+      'kind',
+      'mediaGenInput',
+      'message',
+      'modelName',
+      'responseMetadata',
+      'sendFinalMetadata',
+    ]);
+    const top = { modelName: 'imagine-video-gen', message: 'rain clears --mode=custom', kind: 'CONVERSATION_KIND_IMAGINE' };
+    expect(body).toMatchObject(top);
+    const textToVideo = { prompt: 'rain clears', aspectRatio: '3:2', duration: 6, resolutionName: '480p' };
+    expect(textToVideos(h)[0]).toEqual(textToVideo);
+    expect(h.simulator.requests.filter((request) => request.path === '/rest/media/post/create')).toHaveLength(0);
+  });
+
+  test('6 s with video.protocol = legacy: a media post and one videoGenModelConfig round', async () => {
+    const h = await start(LEGACY);
+    const video = await render(h, { prompt: 'rain clears', seconds: '6' });
+    expect(video).toMatchObject({ status: 'completed', rounds: 1, resolution: '480p', protocol: 'legacy' });
     const [config] = videoConfigs(h);
     expect(config).toMatchObject({ videoLength: 6, resolutionName: '480p', aspectRatio: '3:2' });
     expect(h.simulator.requests.filter((request) => request.path === '/rest/media/post/create')).toHaveLength(1);
@@ -50,7 +98,8 @@ describe('/v1/videos', () => {
     const h = await start();
     const created = (await h.client.videos.create({ model: 'grok-imagine-1.0-video', prompt: 'a long walk', seconds: '30', size: '1280x720' } as never)) as unknown as Video;
     const video = await poll(h, created.id);
-    expect(video).toMatchObject({ status: 'completed', rounds: 5 });
+    // Longer than one current turn renders (15 s): the legacy chain, whatever video.protocol says.
+    expect(video).toMatchObject({ status: 'completed', rounds: 5, protocol: 'legacy' });
     const configs = videoConfigs(h);
     expect(configs).toHaveLength(5);
     expect(configs[0]!.isVideoExtension).toBeUndefined();
@@ -63,7 +112,7 @@ describe('/v1/videos', () => {
   });
 
   test('720p on a Basic account renders 480p and upscales once at the end (or every round with single)', async () => {
-    const h = await start();
+    const h = await start(LEGACY);
     const video = await poll(h, ((await h.client.videos.create({ model: 'grok-imagine-1.0-video', prompt: 'hd', seconds: '12', quality: 'high' } as never)) as unknown as Video).id);
     expect(video).toMatchObject({ status: 'completed', resolution: '720p', upscaled: true, rounds: 2 });
     expect(videoConfigs(h).map((config) => config.resolutionName)).toEqual(['480p', '480p']);
@@ -80,15 +129,25 @@ describe('/v1/videos', () => {
   test('720p prefers a Super account, which renders 720p itself', async () => {
     const h = await start({ accounts: [{ token: 'basic-1', tier: 'basic' }, { token: 'super-1', tier: 'super' }] });
     const video = await poll(h, ((await h.client.videos.create({ model: 'grok-imagine-1.0-video', prompt: 'hd', seconds: '10', quality: 'high' } as never)) as unknown as Video).id);
-    expect(video).toMatchObject({ status: 'completed', resolution: '720p', upscaled: false, rounds: 1 });
+    expect(video).toMatchObject({ status: 'completed', resolution: '720p', upscaled: false, protocol: 'current' });
     expect(chatCalls(h.simulator)[0]!.cookies.sso).toBe('super-1');
+    expect(textToVideos(h)[0]).toMatchObject({ duration: 10, resolutionName: '720p' });
+  });
+
+  test('current form, 720p on a Basic account: the upstream renders 480p, the upscale makes it 720p', async () => {
+    const h = await start();
+    const video = await render(h, { prompt: 'hd', seconds: '12', quality: 'high' });
+    expect(video).toMatchObject({ status: 'completed', resolution: '720p', upscaled: true, rounds: 1, protocol: 'current' });
+    expect(textToVideos(h)[0]).toMatchObject({ duration: 12, resolutionName: '720p' });
+    expect(h.simulator.requests.filter((request) => request.path === '/rest/media/video/upscale')).toHaveLength(1);
   });
 
   test('image-to-video: multipart input_reference is uploaded and referenced in round 1', async () => {
     const h = await start();
     const file = await toFile(pngFor('reference'), 'ref.png', { type: 'image/png' });
     const created = (await h.client.videos.create({ model: 'grok-imagine-1.0-video', prompt: 'animate', input_reference: file } as never)) as unknown as Video;
-    expect((await poll(h, created.id)).status).toBe('completed');
+    // Image-to-video has no known current form (§13.1): the legacy path, whatever video.protocol says.
+    expect(await poll(h, created.id)).toMatchObject({ status: 'completed', protocol: 'legacy' });
     const upload = h.simulator.requests.find((request) => request.path === '/http/upload-file-v2/direct')!;
     expect((upload.body as { file: { type: string } }).file.type).toBe('image/png');
     const [config] = videoConfigs(h);
@@ -148,6 +207,38 @@ describe('/v1/videos', () => {
   });
 });
 
+describe('video.protocol = auto against an upstream that knows one form', () => {
+  const create = (h: Harness) => render(h, { prompt: 'tide', seconds: '6' });
+
+  test('current only: the current form succeeds, no media post is made', async () => {
+    const h = await start({ simulator: { videoProtocols: 'current' } });
+    expect(await create(h)).toMatchObject({ status: 'completed', protocol: 'current' });
+    expect(textToVideos(h)).toHaveLength(1);
+    expect(h.simulator.requests.filter((request) => request.path === '/rest/media/post/create')).toHaveLength(0);
+  });
+
+  test('legacy only: the refused current body falls back to the legacy form; later videos go there at once', async () => {
+    const h = await start({ simulator: { videoProtocols: 'legacy' } });
+    expect(await create(h)).toMatchObject({ status: 'completed', protocol: 'legacy' });
+    const first = chatCalls(h.simulator);
+    expect(first).toHaveLength(2);
+    expect(textToVideos(h)[0]).toBeDefined();
+    expect(videoConfigs(h)[1]).toMatchObject({ videoLength: 6 });
+    expect((await h.simulator.account('account-basic-1'))!.usage.fast).toBe(1);
+
+    h.simulator.reset();
+    expect(await create(h)).toMatchObject({ status: 'completed', protocol: 'legacy' });
+    expect(chatCalls(h.simulator)).toHaveLength(1);
+    expect(textToVideos(h)[0]).toBeUndefined();
+  });
+
+  test('video.protocol = current does not fall back: the refusal fails the job', async () => {
+    const h = await start({ simulator: { videoProtocols: 'legacy' }, env: { GROK2API_VIDEO_PROTOCOL: 'current' } });
+    expect(await create(h)).toMatchObject({ status: 'failed', protocol: null });
+    expect(chatCalls(h.simulator)).toHaveLength(1);
+  });
+});
+
 describe('video through chat', () => {
   test('non-streaming answers the rendered video (html by default); streaming shows progress then the url', async () => {
     const h = await start();
@@ -167,7 +258,9 @@ describe('video through chat', () => {
     expect(reasoning).toContain('progress=100%');
     const calls = chatCalls(h.simulator).slice(1);
     expect((calls[0]!.body as { message: string }).message).toBe('a wave --mode=extremely-crazy');
-    expect(calls).toHaveLength(2);
+    // 12 s fits one current turn.
+    expect(calls).toHaveLength(1);
+    expect(textToVideos(h)[1]).toMatchObject({ duration: 12, aspectRatio: '16:9' });
 
     const bad = await h.api('/v1/chat/completions', { method: 'POST', body: JSON.stringify({ model: 'grok-imagine-1.0-video', messages: [{ role: 'user', content: 'x' }], video_config: { video_length: 40 } }) });
     expect(bad.status).toBe(400);

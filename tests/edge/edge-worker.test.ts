@@ -147,7 +147,7 @@ describe('edge Worker forwarding to a running grok2api', () => {
     expect(text).toContain('/v1/files/video/');
     expect(text).toContain('[DONE]');
     const videoCall = chatCalls(harness.simulator).at(-1)!.body as any;
-    expect(videoCall.responseMetadata.modelConfigOverride.modelMap.videoGenModelConfig).toMatchObject({ aspectRatio: '16:9' });
+    expect(videoCall.mediaGenInput.textToVideo).toMatchObject({ aspectRatio: '16:9' });
   });
 
   test('backend errors keep their status, body and retry-after; a refused Worker key and an unreachable backend are named', async () => {

@@ -79,7 +79,8 @@ describe('media through an HTTP proxy pool', () => {
   test('the Imagine socket, the video calls and the download all leave through the account’s sticky proxy', async () => {
     harness = await startHarness({
       accounts: [{ token: 'account-a', tier: 'basic' }],
-      env: { GROK2API_PROXY_BASE_PROXY_URL: `http://127.0.0.1:${first.port},http://127.0.0.1:${second.port}` },
+      // The legacy video form, so the media post's egress is covered too.
+      env: { GROK2API_PROXY_BASE_PROXY_URL: `http://127.0.0.1:${first.port},http://127.0.0.1:${second.port}`, GROK2API_VIDEO_PROTOCOL: 'legacy' },
     });
     const origin = `127.0.0.1:${harness.simulator.port}`;
     await generateImage(harness);
@@ -101,7 +102,11 @@ describe('media through an HTTP proxy pool', () => {
   test('proxy.asset_proxy_url carries the download, the base proxy the rest', async () => {
     harness = await startHarness({
       accounts: [{ token: 'account-a', tier: 'basic' }],
-      env: { GROK2API_PROXY_BASE_PROXY_URL: `http://127.0.0.1:${first.port}`, GROK2API_PROXY_ASSET_PROXY_URL: `http://127.0.0.1:${second.port}` },
+      env: {
+        GROK2API_PROXY_BASE_PROXY_URL: `http://127.0.0.1:${first.port}`,
+        GROK2API_PROXY_ASSET_PROXY_URL: `http://127.0.0.1:${second.port}`,
+        GROK2API_VIDEO_PROTOCOL: 'legacy',
+      },
     });
     const origin = `127.0.0.1:${harness.simulator.port}`;
     expect(await renderVideo(harness)).toMatchObject({ status: 'completed' });

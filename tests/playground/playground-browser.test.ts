@@ -85,9 +85,9 @@ test('video: progress to the end, then the player and a download link', async ()
   const source = await page.getAttribute('#video-player', 'src');
   expect(source).toContain('/v1/files/video/');
   await page.waitForFunction(() => (document.querySelector('#video-player') as HTMLVideoElement).readyState >= 1 || (document.querySelector('#video-player') as HTMLVideoElement).error !== null);
-  // What went upstream: one video round with the page's settings.
-  const videoCall = chatCalls(harness.simulator).at(-1)!.body as { responseMetadata: { modelConfigOverride: { modelMap: { videoGenModelConfig: Record<string, unknown> } } } };
-  expect(videoCall.responseMetadata.modelConfigOverride.modelMap.videoGenModelConfig).toMatchObject({ aspectRatio: '16:9', videoLength: 6, resolutionName: '480p' });
+  // What went upstream: one current-form text-to-video turn with the page's settings.
+  const videoCall = chatCalls(harness.simulator).at(-1)!.body as { mediaGenInput: { textToVideo: Record<string, unknown> } };
+  expect(videoCall.mediaGenInput.textToVideo).toMatchObject({ aspectRatio: '16:9', duration: 6, resolutionName: '480p' });
   await page.screenshot({ path: screenshotPath('22-playground-video') });
   await page.close();
 }, 60_000);

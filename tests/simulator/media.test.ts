@@ -122,3 +122,61 @@ describe('Imagine WebSocket', () => {
     expect(message).toContain('401');
   });
 });
+
+describe('video forms (docs/upstream-protocol.md §13.1, §13.2)', () => {
+  const current = (duration: unknown) => ({
+    modelName: 'imagine-video-gen',
+    message: 'tide --mode=custom',
+    mediaGenInput: { textToVideo: { prompt: 'tide', aspectRatio: '16:9', duration, resolutionName: '480p' } },
+    kind: 'CONVERSATION_KIND_IMAGINE',
+  });
+  const legacyPost = async () => {
+    const post = await postJson(simulator, '/rest/media/post/create', { mediaType: 'MEDIA_POST_TYPE_VIDEO', prompt: 'tide' });
+    return ((await post.json()) as { post: { id: string } }).post.id;
+  };
+  const legacy = (parentPostId: string) => ({
+    message: 'tide --mode=custom',
+    modelName: 'grok-3',
+    toolOverrides: { videoGen: true },
+    responseMetadata: {
+      modelConfigOverride: { modelMap: { videoGenModelConfig: { parentPostId, videoLength: 6 } } },
+    },
+  });
+  afterAll(() => simulator.setOptions({ videoProtocols: 'both' }));
+
+  test('by default both forms render; the current one takes 1–15 s on any tier and nothing else', async () => {
+    simulator.setOptions({ videoProtocols: 'both' });
+    const turn = responses(await frames(await postJson(simulator, CHAT_PATH, current(12))));
+    expect(turn.some((r) => r.streamingVideoGenerationResponse?.videoUrl)).toBe(true);
+    expect(turn.find((r) => r.modelResponse).modelResponse.fileAttachments).toHaveLength(1);
+    expect((await postJson(simulator, CHAT_PATH, current(16))).status).toBe(400);
+    expect((await postJson(simulator, CHAT_PATH, current(2.5))).status).toBe(400);
+    expect((await postJson(simulator, CHAT_PATH, legacy(await legacyPost()))).status).toBe(200);
+  });
+
+  test('videoProtocols refuses the other form with a 400 naming it', async () => {
+    simulator.setOptions({ videoProtocols: 'legacy' });
+    const refused = await postJson(simulator, CHAT_PATH, current(6));
+    expect(refused.status).toBe(400);
+    expect(await refused.text()).toContain('mediaGenInput.textToVideo');
+    simulator.setOptions({ videoProtocols: 'current' });
+    const old = await postJson(simulator, CHAT_PATH, legacy(await legacyPost()));
+    expect(old.status).toBe(400);
+    expect(await old.text()).toContain('videoGenModelConfig');
+    expect(() => simulator.setOptions({ videoProtocols: 'newest' as never })).toThrow('videoProtocols');
+  });
+
+  test('media-only turns: textless sends no text, no_media never reaches a URL or a moderation flag', async () => {
+    simulator.setOptions({ videoProtocols: 'both' });
+    simulator.enqueueFault({ kind: 'textless' });
+    const textless = responses(await frames(await postJson(simulator, CHAT_PATH, current(6))));
+    expect(textless.some((r) => typeof r.token === 'string' && r.token !== '')).toBe(false);
+    expect(textless.find((r) => r.modelResponse).modelResponse.message).toBe('');
+    expect(textless.some((r) => r.streamingVideoGenerationResponse?.videoUrl)).toBe(true);
+    simulator.enqueueFault({ kind: 'no_media' });
+    const noMedia = responses(await frames(await postJson(simulator, CHAT_PATH, current(6))));
+    const none = noMedia.map((r) => r.streamingVideoGenerationResponse).filter(Boolean);
+    expect(none.length).toBeGreaterThan(0);
+    expect(none.some((frame) => frame.videoUrl || frame.moderated)).toBe(false);
+  });
+});

@@ -123,7 +123,6 @@ export type RequestKind =
   | 'rate-limits'
   | 'imagine-socket'
   | 'image-edit'
-  | 'video-post'
   | 'video-turn'
   | 'statsig-page'
   | 'asset-download';
@@ -241,18 +240,9 @@ export function releaseG(origin: string): Record<RequestKind, GoldenRequest> {
         'mediaGenInput',
       ],
     },
-    // Video: the headers are G's; the body is still the media-post form of §13.2, which G retired
-    // on 2026-08-20 for §13.1 (mediaGenInput.textToVideo), so no body keys are compared here.
-    'video-post': {
-      sections: ['§4.3', '§13.2'],
-      method: 'POST',
-      path: '/rest/media/post/create',
-      headers: REST_JSON,
-      values: restValues(origin, imagine),
-      cookies: REST_COOKIES,
-    },
+    // Video: G's text-to-video is one `mediaGenInput.textToVideo` turn (§13.1), no media post.
     'video-turn': {
-      sections: ['§4.3', '§13.2'],
+      sections: ['§4.3', '§13.1'],
       method: 'POST',
       path: '/rest/app-chat/conversations/new',
       headers: REST_JSON,

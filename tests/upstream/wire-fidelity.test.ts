@@ -59,11 +59,10 @@ function kindOf(head: RecordedHead, record: RecordedRequest | undefined): Reques
   if (path === '/index' || path === '/') return 'statsig-page';
   if (path?.startsWith('/users/')) return 'asset-download';
   if (path === '/rest/rate-limits') return 'rate-limits';
-  if (path === '/rest/media/post/create') return 'video-post';
   if (path === '/http/upload-file-v2/direct') return referer.endsWith('/imagine') ? 'upload-imagine' : 'upload-chat';
   if (path === '/rest/app-chat/conversations/new') {
+    if (body.mediaGenInput?.textToVideo || body.toolOverrides?.videoGen) return 'video-turn';
     if (body.mediaGenInput) return 'image-edit';
-    if (body.toolOverrides?.videoGen) return 'video-turn';
     return 'chat-rest';
   }
   return undefined;

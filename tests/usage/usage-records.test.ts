@@ -79,3 +79,67 @@ test('requests refused before an account served them are recorded with account n
   expect(records[0]!.apiKeyId).toMatch(/^[0-9a-f]{16}$/);
   expect(records[0]!.bytes).toBe(0);
 });
+
+interface MediaRecord {
+  model: string;
+  kind: string;
+  outcome: string;
+  images?: number;
+  videoSeconds?: number;
+  latencyMs: number;
+  account: string | null;
+  errorCode?: string | null;
+}
+
+const post = (h: Harness, path: string, body: unknown) => h.api(path, { method: 'POST', body: JSON.stringify(body) });
+
+async function recordsOf(h: Harness, count: number): Promise<MediaRecord[]> {
+  let records: MediaRecord[] = [];
+  for (let attempt = 0; attempt < 100 && records.length < count; attempt++) {
+    records = ((await (await h.admin('/v1/admin/usage')).json()) as { records: MediaRecord[] }).records;
+    if (records.length < count) await Bun.sleep(20);
+  }
+  return records;
+}
+
+test('image and video requests leave usage records beside chat: kind, outcome, latency, what was made', async () => {
+  harness = await startHarness({ accounts: [{ token: TOKEN, tier: 'basic' }] });
+  const images = await post(harness, '/v1/images/generations', { prompt: 'a fox', n: 2 });
+  expect(images.status).toBe(200);
+  const video = await post(harness, '/v1/videos', { prompt: 'rain', seconds: '6', wait: true });
+  expect(video.status).toBe(200);
+  harness.simulator.enqueueFault({ kind: 'moderated' });
+  const moderated = await post(harness, '/v1/videos', { prompt: 'rain', seconds: '6', wait: true });
+  expect(moderated.status).toBe(400);
+  await harness.client.chat.completions.create({ model: 'grok-4', messages: [{ role: 'user', content: 'one' }] });
+
+  const records = await recordsOf(harness, 4);
+  expect(records.map((record) => [record.kind, record.model, record.outcome])).toEqual([
+    ['image', 'grok-imagine-1.0', 'completed'],
+    ['video', 'grok-imagine-1.0-video', 'completed'],
+    ['video', 'grok-imagine-1.0-video', 'failed'],
+    ['chat', 'grok-4', 'completed'],
+  ]);
+  expect(records[0]).toMatchObject({ images: 2 });
+  expect(records[1]).toMatchObject({ videoSeconds: 6 });
+  expect(records[2]).toMatchObject({ videoSeconds: 0, errorCode: 'content_policy_violation' });
+  for (const record of records) expect(record.latencyMs).toBeGreaterThanOrEqual(0);
+  expect(records[0]!.account).toContain('…');
+
+  const dashboard = (await (await harness.admin('/v1/admin/console/dashboard?hours=1')).json()) as {
+    usage: { totals: { by_kind: Record<string, number>; images: number; video_seconds: number } };
+  };
+  const kinds = { chat: 1, image: 1, video: 2 };
+  expect(dashboard.usage.totals).toMatchObject({ by_kind: kinds, images: 2, video_seconds: 6 });
+});
+
+test('an image request no account could serve is recorded as rejected', async () => {
+  const env = { GROK2API_TOKEN_ON_DEMAND_REFRESH_ENABLED: 'false' };
+  harness = await startHarness({ accounts: [{ token: TOKEN, tier: 'basic' }], env });
+  harness.simulator.enqueueFault({ kind: 'unauthorized', times: 99, match: { path: '/ws/imagine/listen' } });
+  const response = await post(harness, '/v1/images/generations', { prompt: 'a fox' });
+  expect(response.status).toBe(502);
+  const [record] = await recordsOf(harness, 1);
+  const rejected = { kind: 'image', outcome: 'rejected', images: 0, account: null, errorCode: 'upstream_auth_failed' };
+  expect(record).toMatchObject(rejected);
+});

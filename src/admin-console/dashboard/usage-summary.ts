@@ -18,12 +18,23 @@ export interface UsageBucket {
   latency_p95_ms: number | null;
   by_model: Record<string, number>;
   by_outcome: Record<string, number>;
+  /** chat | image | video (records written before media was recorded count as chat). */
+  by_kind: Record<string, number>;
 }
 
 export interface UsageSummary {
   bucket_ms: number;
   buckets: UsageBucket[];
-  totals: { requests: number; failed: number; by_model: Record<string, number>; by_outcome: Record<string, number> };
+  totals: {
+    requests: number;
+    failed: number;
+    by_model: Record<string, number>;
+    by_outcome: Record<string, number>;
+    by_kind: Record<string, number>;
+    /** What the media requests made: images given back and seconds of video rendered. */
+    images: number;
+    video_seconds: number;
+  };
   top_keys: { id: string | null; key: string | null; requests: number; failed: number }[];
   truncated: boolean;
 }
@@ -35,9 +46,12 @@ export async function summariseUsage(records: RecordStore, window: { since: numb
   const start = window.until - bucketMs * window.buckets;
   const latencies: number[][] = Array.from({ length: window.buckets }, () => []);
   const buckets: UsageBucket[] = Array.from({ length: window.buckets }, (_, index) => ({
-    at: start + index * bucketMs, requests: 0, failed: 0, latency_mean_ms: null, latency_p95_ms: null, by_model: {}, by_outcome: {},
+    at: start + index * bucketMs, requests: 0, failed: 0, latency_mean_ms: null, latency_p95_ms: null,
+    by_model: {}, by_outcome: {}, by_kind: {},
   }));
-  const totals: UsageSummary['totals'] = { requests: 0, failed: 0, by_model: {}, by_outcome: {} };
+  const totals: UsageSummary['totals'] = {
+    requests: 0, failed: 0, by_model: {}, by_outcome: {}, by_kind: {}, images: 0, video_seconds: 0,
+  };
   const keys = new Map<string, UsageSummary['top_keys'][number]>();
   let after = Math.max(0, start - 1).toString().padStart(15, '0');
   let scanned = 0;
@@ -62,6 +76,11 @@ export async function summariseUsage(records: RecordStore, window: { since: numb
       if (failed) totals.failed += 1;
       totals.by_model[value.model] = (totals.by_model[value.model] ?? 0) + 1;
       totals.by_outcome[value.outcome] = (totals.by_outcome[value.outcome] ?? 0) + 1;
+      const kind = value.kind ?? 'chat';
+      bucket.by_kind[kind] = (bucket.by_kind[kind] ?? 0) + 1;
+      totals.by_kind[kind] = (totals.by_kind[kind] ?? 0) + 1;
+      totals.images += value.images ?? 0;
+      totals.video_seconds += value.videoSeconds ?? 0;
       const keyName = value.apiKeyId ?? 'open';
       const key = keys.get(keyName) ?? { id: value.apiKeyId, key: value.apiKey, requests: 0, failed: 0 };
       key.requests += 1;

@@ -11,6 +11,7 @@ import { publicBaseUrl } from '../files-routes';
 import { sniffMediaType } from '../media-type';
 import { renderAll, type RenderedImage } from './image-output';
 import { startImages } from './image-runner';
+import { recordMediaUsage } from '../media-usage';
 
 /**
  * Image models through /v1/chat/completions (../shared/spec/reference-behaviour.md §1.2 "Image
@@ -99,13 +100,21 @@ export async function startImageChatAnswer(body: ChatCompletionRequest, model: C
     })
     : undefined;
 
+  const authorization = request.headers.get('authorization');
+  const usage = { usage: deps.usage, startedAt: Date.now(), authorization, model: model.id };
+  const failed = (token: string | null) => (error: unknown) => {
+    recordMediaUsage(usage, { kind: 'image', error, token, cancelled: request.signal.aborted });
+    throw error;
+  };
   const run = await startImages(
     { model, prompt: options.prompt, n: options.n, nsfw: options.nsfw, aspectRatio: options.aspectRatio, editImages, signal: request.signal },
     deps,
-  );
+  ).catch(failed(null));
   async function* markdownImages(): AsyncGenerator<AnswerPiece[]> {
-    const result = await run.collect();
-    const rendered = await renderAll(result.images, options.format, { cache: deps.cache, baseUrl, signal: request.signal, token: result.token });
+    const result = await run.collect().catch(failed(run.token));
+    const output = { cache: deps.cache, baseUrl, signal: request.signal, token: result.token };
+    const rendered = await renderAll(result.images, options.format, output).catch(failed(result.token));
+    recordMediaUsage(usage, { kind: 'image', token: result.token, images: rendered.length });
     for (const [index, image] of rendered.entries()) {
       yield [{ type: 'content', text: `${index > 0 ? '\n\n' : ''}${markdown(image)}` }];
     }

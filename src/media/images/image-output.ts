@@ -30,7 +30,9 @@ export async function renderImage(image: GeneratedImage, format: ImageFormat, co
   let name: string;
   try {
     if (image.bytes) name = await context.cache.put('image', image.url ? cacheNameFor(image.url) : `imagine-${randomBytes(12).toString('hex')}.png`, image.bytes);
-    else if (image.url) name = await context.cache.fetch('image', image.url, context.token, context.signal);
+    else if (image.url) {
+      name = await context.cache.fetch('image', image.url, image.token ?? context.token, context.signal);
+    }
     else throw new Error('an image has neither bytes nor a URL');
   } catch (error) {
     if (error instanceof UpstreamError) throw apiErrorFromUpstream(error);

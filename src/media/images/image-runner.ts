@@ -27,6 +27,8 @@ export interface ImageJob {
   /** Present for an edit: the images to upload, already limited to the last three. */
   editImages?: LoadedAttachment[];
   signal: AbortSignal;
+  /** Set on the one extra run that makes images a first run could not; it is never refilled itself. */
+  refill?: boolean;
 }
 
 export interface ImageDependencies {
@@ -48,12 +50,16 @@ export interface PartialImage {
 export interface GeneratedImage {
   url?: string;
   bytes?: Uint8Array;
+  /** The account that made this image when it is not the result's `token` (a refill on another account). */
+  token?: string;
 }
 
 export interface ImageResult {
   /** The account that owns the images; its cookie is needed to download them. */
   token: string;
   images: GeneratedImage[];
+  /** Images asked for but not made, for reasons other than moderation, after the one refill. */
+  missing: number;
 }
 
 interface OpenedAttempt {
@@ -75,6 +81,7 @@ async function openOn(lease: Lease, job: ImageJob, deps: ImageDependencies): Pro
   let payloads: Record<string, unknown>[];
   if (job.editImages) {
     const assets: string[] = [];
+    // docs/upstream-protocol.md §11.2, §12.4: the web app's Imagine upload, with its file_source.
     for (const image of job.editImages) {
       assets.push((await deps.grok.uploadFile(lease.token, image, job.signal, { imagine: true })).fileId);
     }
@@ -100,8 +107,9 @@ const accountBound = (error: UpstreamError) => error.accountEffect !== 'none' ||
  * account's answers undefined, so the caller falls back to chat-based generation.
  */
 async function openImagineOn(lease: Lease, job: ImageJob, deps: ImageDependencies): Promise<ImagineSession | undefined> {
+  const proxyUrl = deps.grok.egressFor(lease.token);
   try {
-    return await openImagineSession({
+    const request = {
       config: deps.config(),
       token: lease.token,
       prompt: job.prompt,
@@ -109,8 +117,10 @@ async function openImagineOn(lease: Lease, job: ImageJob, deps: ImageDependencie
       aspectRatio: job.aspectRatio ?? '1:1',
       nsfw: job.nsfw,
       signal: job.signal,
-      proxyUrl: deps.grok.egressFor(lease.token),
-    });
+      proxyUrl,
+    };
+    // The socket's proxy is judged as chat's is: a transport failure cools it.
+    return await deps.grok.throughEgress(proxyUrl, () => openImagineSession(request));
   } catch (error) {
     if (!(error instanceof UpstreamError) || accountBound(error)) throw error;
     deps.logger.warn('imagine websocket unavailable; using chat-based generation', { code: error.code, status: error.status });
@@ -252,5 +262,35 @@ async function collectImages(opened: OpenedAttempt, job: ImageJob, deps: ImageDe
     }
     throw new ApiError({ status: 502, message: 'Grok finished without producing an image.', code: 'image_generation_failed', type: 'server_error' });
   }
-  return { token: lease.token, images: images.slice(0, job.n) };
+  const shortfall = Math.max(0, job.n - images.length - moderated);
+  const extra = shortfall > 0 && !job.refill ? await refill(job, shortfall, deps) : { images: [], moderated: 0 };
+  const all = [...images, ...extra.images].slice(0, job.n);
+  const missing = Math.max(0, job.n - all.length - moderated - extra.moderated);
+  if (missing > 0) {
+    const counts = { asked: job.n, made: all.length, moderated: moderated + extra.moderated, missing };
+    deps.logger.warn('fewer images than asked', counts);
+  }
+  return { token: lease.token, images: all, missing };
+}
+
+/**
+ * docs/fault-table.md "Imagine slots": images lost for reasons other than moderation (a slot that
+ * never sent its final, a broken stream) are generated once more, on whichever account the pool
+ * gives (the same or another). A refill that fails leaves the answer short; it never fails it.
+ */
+async function refill(
+  job: ImageJob,
+  count: number,
+  deps: ImageDependencies,
+): Promise<{ images: GeneratedImage[]; moderated: number }> {
+  deps.logger.info('generating missing images once more', { missing: count });
+  try {
+    const result = await generateImages({ ...job, n: count, refill: true }, deps);
+    const moderated = Math.max(0, count - result.images.length - result.missing);
+    return { images: result.images.map((image) => ({ ...image, token: image.token ?? result.token })), moderated };
+  } catch (error) {
+    const moderated = error instanceof ApiError && error.code === 'content_policy_violation' ? count : 0;
+    deps.logger.warn('image refill failed', { error: error instanceof Error ? error.message : String(error) });
+    return { images: [], moderated };
+  }
 }

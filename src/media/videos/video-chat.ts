@@ -56,6 +56,7 @@ export async function startVideoChatAnswer(body: ChatCompletionRequest, model: C
     quality: options.resolution === '720p' ? 'high' : 'standard',
     reference,
     baseUrl: publicBaseUrl(config.app.app_url, request),
+    authorization: request.headers.get('authorization'),
   });
   const showProgress = body.stream ?? config.app.stream;
 

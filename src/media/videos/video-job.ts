@@ -29,6 +29,12 @@ export const VideoJob = Type.Object({
   resolution: Type.String(),
   rounds: Type.Number(),
   upscaled: Type.Boolean(),
+  /**
+   * Which upstream form made the video: `current` (one `mediaGenInput.textToVideo` turn,
+   * docs/upstream-protocol.md §13.1) or `legacy` (media post + `videoGenModelConfig` rounds, §13.2);
+   * null until it is done. Optional: jobs stored before this field existed lack it.
+   */
+  protocol: Type.Optional(Type.Union([Type.Literal('current'), Type.Literal('legacy'), Type.Null()])),
   /** Internal: epoch ms of the running instance's last sign of life. */
   heartbeat_at: Type.Optional(Type.Number()),
 });

@@ -5,17 +5,25 @@ import type { AccountPool, Lease } from '../../pool/account-pool';
 import { UpstreamError } from '../../upstream/errors';
 import { absoluteAssetUrl } from '../../upstream/grok/asset-download';
 import type { GrokClient } from '../../upstream/grok/client';
-import { buildVideoRoundPayload, createMediaPost, upscaleVideo } from '../../upstream/grok/video-calls';
+import {
+  buildTextToVideoPayload,
+  buildVideoRoundPayload,
+  createMediaPost,
+  CURRENT_VIDEO_SECONDS,
+  upscaleVideo,
+} from '../../upstream/grok/video-calls';
 import { readVideoFrame, type VideoProgress } from '../../upstream/grok/video-frames';
 import type { LoadedAttachment } from '../attachment-loader';
 import type { MediaCache } from '../media-cache';
 import { planRounds, renderResolution } from './video-plan';
+import { chooseVideoProtocol, isBodyRefusal, VideoProtocolMemory, type VideoProtocol } from './video-protocol';
 
 /**
- * Renders one video on one pooled account: optional reference upload, media post, the rounds
- * (first generation, then extensions), upscale for 720p on a Basic account per
- * `video.upscale_timing`, then the download into the media cache. Progress is reported as it
- * arrives; the caller stores it.
+ * Renders one video on one pooled account, in the upstream form `video.protocol` picks
+ * (video-protocol.ts): the current form is one `textToVideo` turn; the legacy form is an optional
+ * reference upload, a media post, the rounds (first generation, then extensions) and the upscale
+ * for 720p on a Basic account per `video.upscale_timing`. Then the download into the media cache.
+ * Progress is reported as it arrives; the caller stores it.
  */
 
 export interface VideoSpec {
@@ -34,6 +42,8 @@ export interface VideoDependencies {
   config: () => Config;
   logger: Logger;
   cache: MediaCache;
+  /** Whether `video.protocol = "auto"` already saw the current form refused (one per process). */
+  protocolMemory?: VideoProtocolMemory;
 }
 
 export interface VideoOutcome {
@@ -43,10 +53,16 @@ export interface VideoOutcome {
   resolution: string;
   rounds: number;
   upscaled: boolean;
+  /** Which upstream form made the video (docs/upstream-protocol.md §13.1 / §13.2). */
+  protocol: VideoProtocol;
 }
 
 export class VideoGenerationError extends Error {
-  constructor(readonly code: string, message: string, readonly upstream?: UpstreamError) {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly upstream?: UpstreamError,
+  ) {
     super(message);
     this.name = 'VideoGenerationError';
   }
@@ -54,13 +70,36 @@ export class VideoGenerationError extends Error {
 
 interface RoundResult {
   videoId?: string;
-  postId: string;
+  postId?: string;
   videoUrl: string;
   thumbnailUrl?: string;
+  /** The resolution the upstream says it rendered. */
+  resolution?: string;
 }
 
-async function runRound(lease: Lease, payload: Record<string, unknown>, deps: VideoDependencies, round: string, onProgress: (progress: number) => void, signal?: AbortSignal): Promise<RoundResult> {
+/** What a turn showed, for an error that says why no video came of it. */
+function describeSeen(frames: VideoProgress[], text: string): string {
+  if (frames.length === 0) return `no video frame${text ? `, text "${text.slice(0, 120)}"` : ', no text'}`;
+  const furthest = Math.max(...frames.map((frame) => frame.progress));
+  const said = text ? `, text "${text.slice(0, 120)}"` : ', no text';
+  return `${frames.length} video frame(s), progress up to ${furthest}%, no videoUrl, no moderation flag${said}`;
+}
+
+/**
+ * One conversation turn of a video. The outcome is read from the video frames alone
+ * (docs/upstream-protocol.md §13.4), whatever text the turn carried: a URL is the video,
+ * `moderated` is a content-policy refusal, neither is a failure that says what was seen.
+ */
+async function runRound(
+  lease: Lease,
+  payload: Record<string, unknown>,
+  deps: VideoDependencies,
+  round: string,
+  onProgress: (progress: number) => void,
+  signal?: AbortSignal,
+): Promise<RoundResult> {
   const frames: VideoProgress[] = [];
+  let text = '';
   const stream = await deps.grok.chat({
     token: lease.token,
     payload,
@@ -74,24 +113,142 @@ async function runRound(lease: Lease, payload: Record<string, unknown>, deps: Vi
     },
   });
   try {
-    for await (const _event of stream.events) {
-      // Text events ("I generated a video") carry nothing we need; the frames were observed.
+    for await (const event of stream.events) {
+      // The text ("I generated a video") decides nothing; it only helps describe a failure.
+      if (event.type === 'text' && text.length < 200) text += event.text;
     }
   } finally {
     stream.close();
   }
   const final = frames.find((frame) => frame.videoUrl && !frame.moderated);
   if (!final?.videoUrl) {
-    if (frames.some((frame) => frame.moderated)) throw new VideoGenerationError('content_policy_violation', `Grok moderated the video (${round}).`);
-    throw new VideoGenerationError('video_generation_failed', frames.length > 0 ? `Video ${round}: the upstream sent no video URL.` : `Video ${round}: empty video stream.`);
+    if (frames.some((frame) => frame.moderated))
+      throw new VideoGenerationError('content_policy_violation', `Grok moderated the video (${round}).`);
+    throw new VideoGenerationError(
+      'video_generation_failed',
+      `Video ${round}: the upstream ended the turn without a video (${describeSeen(frames, text.trim())}).`,
+    );
   }
   const postId = final.postId ?? frames.find((frame) => frame.postId)?.postId;
-  if (!postId) throw new VideoGenerationError('video_generation_failed', `Video ${round}: no post id to continue from.`);
+  const resolution = final.resolution ?? frames.find((frame) => frame.resolution)?.resolution;
   const assetsUrl = deps.config().upstream.assets_url;
-  return { videoId: final.videoId, postId, videoUrl: absoluteAssetUrl(final.videoUrl, assetsUrl), thumbnailUrl: final.thumbnailUrl ? absoluteAssetUrl(final.thumbnailUrl, assetsUrl) : undefined };
+  return {
+    videoId: final.videoId,
+    postId,
+    videoUrl: absoluteAssetUrl(final.videoUrl, assetsUrl),
+    thumbnailUrl: final.thumbnailUrl ? absoluteAssetUrl(final.thumbnailUrl, assetsUrl) : undefined,
+    resolution,
+  };
 }
 
-export async function renderVideo(spec: VideoSpec, lease: Lease, deps: VideoDependencies, onProgress: (progress: number) => void, signal?: AbortSignal): Promise<VideoOutcome> {
+type RestContext = Parameters<typeof upscaleVideo>[0];
+
+async function upscaleOrKeep(
+  rest: RestContext,
+  result: RoundResult,
+  deps: VideoDependencies,
+): Promise<string | undefined> {
+  if (!result.videoId) return undefined;
+  try {
+    const videoId = result.videoId;
+    return await deps.grok.throughEgress(rest.proxyUrl ?? '', () => upscaleVideo(rest, videoId));
+  } catch (error) {
+    // §13.5: a failed upscale keeps the 480p video rather than failing the job.
+    deps.logger.warn('video upscale failed; keeping 480p', {
+      error: error instanceof Error ? error.message : String(error),
+    });
+    return undefined;
+  }
+}
+
+export async function renderVideo(
+  spec: VideoSpec,
+  lease: Lease,
+  deps: VideoDependencies,
+  onProgress: (progress: number) => void,
+  signal?: AbortSignal,
+): Promise<VideoOutcome> {
+  const config = deps.config();
+  const memory = deps.protocolMemory ?? new VideoProtocolMemory();
+  const choice = chooseVideoProtocol(
+    config,
+    { seconds: spec.seconds, hasReference: spec.reference !== undefined },
+    memory,
+  );
+  if (choice.protocol === 'current') {
+    try {
+      return await renderCurrent(spec, lease, deps, onProgress, signal);
+    } catch (error) {
+      if (!choice.mayFallBack || !isBodyRefusal(error)) throw error;
+      // `auto`: the upstream has no current form (any more, or not yet); remember it for this process.
+      memory.rememberCurrentRefused();
+      deps.logger.warn('video: the upstream refused the current text-to-video body; using the legacy form', {
+        status: error instanceof UpstreamError ? error.status : undefined,
+      });
+    }
+  } else if (choice.reason) {
+    deps.logger.debug('video: legacy form', { reason: choice.reason });
+  }
+  return renderLegacy(spec, lease, deps, onProgress, signal);
+}
+
+/** docs/upstream-protocol.md §13.1: one `mediaGenInput.textToVideo` turn, no media post. */
+async function renderCurrent(
+  spec: VideoSpec,
+  lease: Lease,
+  deps: VideoDependencies,
+  onProgress: (progress: number) => void,
+  signal?: AbortSignal,
+): Promise<VideoOutcome> {
+  const config = deps.config();
+  const duration = Math.min(CURRENT_VIDEO_SECONDS.max, Math.max(CURRENT_VIDEO_SECONDS.min, Math.round(spec.seconds)));
+  const payload = buildTextToVideoPayload({
+    prompt: spec.prompt,
+    preset: spec.preset,
+    aspectRatio: spec.aspectRatio,
+    resolution: spec.resolution,
+    duration,
+  });
+  const result = await runRound(
+    lease,
+    payload,
+    deps,
+    'turn 1/1',
+    (progress) => onProgress(Math.min(99, Math.floor(progress))),
+    signal,
+  );
+  const rendered = result.resolution ?? spec.resolution;
+  // An account that rendered below what was asked gets the HD rendition where the upstream offers one.
+  let upscaledUrl: string | undefined;
+  if (spec.resolution === '720p' && rendered !== '720p') {
+    const rest = {
+      config,
+      token: lease.token,
+      statsig: deps.grok.statsig,
+      signal,
+      proxyUrl: deps.grok.egressFor(lease.token),
+    };
+    upscaledUrl = await upscaleOrKeep(rest, result, deps);
+  }
+  const fileName = await deps.cache.fetch('video', upscaledUrl ?? result.videoUrl, lease.token, signal);
+  return {
+    fileName,
+    thumbnailUrl: result.thumbnailUrl,
+    resolution: upscaledUrl ? '720p' : rendered,
+    rounds: 1,
+    upscaled: upscaledUrl !== undefined,
+    protocol: 'current',
+  };
+}
+
+/** docs/upstream-protocol.md §13.2–§13.3, §13.5: media post, rounds chained by post id, upscale. */
+async function renderLegacy(
+  spec: VideoSpec,
+  lease: Lease,
+  deps: VideoDependencies,
+  onProgress: (progress: number) => void,
+  signal?: AbortSignal,
+): Promise<VideoOutcome> {
   const config = deps.config();
   const superAccount = lease.pool === 'ssoSuper';
   const rounds = planRounds(spec.seconds, superAccount);
@@ -111,20 +268,12 @@ export async function renderVideo(spec: VideoSpec, lease: Lease, deps: VideoDepe
     const uri = uploaded.fileUri ?? `users/${uploaded.fileId}/content`;
     reference = { fileIds: [uploaded.fileId], urls: [absoluteAssetUrl(uri, config.upstream.assets_url)] };
   }
-  const firstPostId = await createMediaPost(rest, { mediaType: 'MEDIA_POST_TYPE_VIDEO', prompt: spec.prompt });
+  const firstPostId = await deps.grok.throughEgress(rest.proxyUrl, () =>
+    createMediaPost(rest, { mediaType: 'MEDIA_POST_TYPE_VIDEO', prompt: spec.prompt }),
+  );
 
-  let previous: RoundResult | undefined;
+  let previous: (RoundResult & { postId: string }) | undefined;
   let upscaledUrl: string | undefined;
-  const upscaleRound = async (result: RoundResult) => {
-    if (!result.videoId) return undefined;
-    try {
-      return await upscaleVideo(rest, result.videoId);
-    } catch (error) {
-      // §13.5: a failed upscale keeps the 480p video rather than failing the job.
-      deps.logger.warn('video upscale failed; keeping 480p', { error: error instanceof Error ? error.message : String(error) });
-      return undefined;
-    }
-  };
   for (const round of rounds) {
     const label = `round ${round.index + 1}/${rounds.length}`;
     const payload = buildVideoRoundPayload({
@@ -137,14 +286,27 @@ export async function renderVideo(spec: VideoSpec, lease: Lease, deps: VideoDepe
       length: round.length,
       parentPostId: firstPostId,
       reference: round.index === 0 ? reference : undefined,
-      extension: previous ? { startTime: round.startTime, extendPostId: previous.postId, originalPostId: firstPostId } : undefined,
+      extension: previous
+        ? { startTime: round.startTime, extendPostId: previous.postId, originalPostId: firstPostId }
+        : undefined,
     });
-    const share = (progress: number) => onProgress(Math.min(99, Math.floor(((round.index + Math.min(100, progress) / 100) / rounds.length) * 100)));
-    previous = await runRound(lease, payload, deps, label, share, signal);
-    if (upscale && config.video.upscale_timing === 'single') upscaledUrl = await upscaleRound(previous);
+    const share = (progress: number) =>
+      onProgress(Math.min(99, Math.floor(((round.index + Math.min(100, progress) / 100) / rounds.length) * 100)));
+    const result = await runRound(lease, payload, deps, label, share, signal);
+    if (!result.postId)
+      throw new VideoGenerationError('video_generation_failed', `Video ${label}: no post id to continue from.`);
+    previous = { ...result, postId: result.postId };
+    if (upscale && config.video.upscale_timing === 'single') upscaledUrl = await upscaleOrKeep(rest, previous, deps);
   }
   const last = previous!;
-  if (upscale && config.video.upscale_timing === 'complete') upscaledUrl = await upscaleRound(last);
+  if (upscale && config.video.upscale_timing === 'complete') upscaledUrl = await upscaleOrKeep(rest, last, deps);
   const fileName = await deps.cache.fetch('video', upscaledUrl ?? last.videoUrl, lease.token, signal);
-  return { fileName, thumbnailUrl: last.thumbnailUrl, resolution: upscaledUrl ? '720p' : render, rounds: rounds.length, upscaled: upscaledUrl !== undefined };
+  return {
+    fileName,
+    thumbnailUrl: last.thumbnailUrl,
+    resolution: upscaledUrl ? '720p' : render,
+    rounds: rounds.length,
+    upscaled: upscaledUrl !== undefined,
+    protocol: 'legacy',
+  };
 }

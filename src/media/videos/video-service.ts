@@ -6,6 +6,9 @@ import { UpstreamError } from '../../upstream/errors';
 import { fileLink } from '../files-routes';
 import { ConcurrencyLimit } from '../../upstream/concurrency-limit';
 import { HEARTBEAT_MS, publicVideo, settledView, type VideoJob, type VideoJobStore } from './video-job';
+import { VideoProtocolMemory } from './video-protocol';
+import { recordMediaUsage } from '../media-usage';
+import type { UsageRecorder } from '../../usage/usage-recorder';
 import { renderVideo, VideoGenerationError, type VideoDependencies, type VideoOutcome, type VideoSpec } from './video-runner';
 
 /**
@@ -17,6 +20,8 @@ import { renderVideo, VideoGenerationError, type VideoDependencies, type VideoOu
 
 export interface VideoServiceDependencies extends VideoDependencies {
   jobs: VideoJobStore;
+  /** Each job leaves one usage record when it ends, beside chat's. */
+  usage?: UsageRecorder;
 }
 
 export interface CreateVideoInput extends VideoSpec {
@@ -24,6 +29,8 @@ export interface CreateVideoInput extends VideoSpec {
   quality: string;
   /** Base of the /v1/files link written into the job. */
   baseUrl: string;
+  /** The client's Authorization header, for the usage record (hashed and masked there). */
+  authorization?: string | null;
 }
 
 const PROGRESS_STEP = 5;
@@ -47,6 +54,8 @@ export class VideoService {
   private readonly slots: ConcurrencyLimit;
 
   constructor(private readonly deps: VideoServiceDependencies) {
+    // `video.protocol = "auto"` remembers a refused current form for this process only.
+    this.deps = { ...deps, protocolMemory: deps.protocolMemory ?? new VideoProtocolMemory() };
     this.slots = new ConcurrencyLimit(() => deps.config().video.concurrent);
   }
 
@@ -69,6 +78,7 @@ export class VideoService {
       resolution: input.resolution,
       rounds: 0,
       upscaled: false,
+      protocol: null,
       heartbeat_at: Date.now(),
     };
     await this.deps.jobs.save(job);
@@ -102,8 +112,12 @@ export class VideoService {
     // Jobs beyond video.concurrent wait queued; a heartbeat tells other instances this one is alive.
     const release = await this.slots.acquire();
     const heartbeat = setInterval(() => void write({ heartbeat_at: Date.now() }), HEARTBEAT_MS);
+    const authorization = input.authorization ?? null;
+    const usage = { usage: this.deps.usage, startedAt: Date.now(), authorization, model: input.model.id };
+    const served: { token: string | null } = { token: null };
     try {
-      const outcome = await this.renderWithFailover(input, write, onProgress);
+      const outcome = await this.renderWithFailover(input, write, onProgress, served);
+      recordMediaUsage(usage, { kind: 'video', token: served.token, seconds: input.seconds });
       const finished = await write({
         status: 'completed',
         progress: 100,
@@ -113,6 +127,7 @@ export class VideoService {
         resolution: outcome.resolution,
         rounds: outcome.rounds,
         upscaled: outcome.upscaled,
+        protocol: outcome.protocol,
       });
       return finished ?? job;
     } catch (error) {
@@ -121,6 +136,7 @@ export class VideoService {
       const code = error instanceof VideoGenerationError ? error.code : (upstream?.code ?? 'video_generation_failed');
       const message = upstream ? upstream.message : error instanceof Error ? error.message : String(error);
       this.deps.logger.warn('video job failed', { id: job.id, code });
+      recordMediaUsage(usage, { kind: 'video', token: served.token, seconds: 0, failure: { code } });
       return (await write({ status: 'failed', error: { code, message }, completed_at: Math.floor(Date.now() / 1000) })) ?? job;
     } finally {
       clearInterval(heartbeat);
@@ -128,7 +144,12 @@ export class VideoService {
     }
   }
 
-  private async renderWithFailover(input: CreateVideoInput, write: (patch: Partial<VideoJob>) => Promise<unknown>, onProgress: (progress: number) => void): Promise<VideoOutcome> {
+  private async renderWithFailover(
+    input: CreateVideoInput,
+    write: (patch: Partial<VideoJob>) => Promise<unknown>,
+    onProgress: (progress: number) => void,
+    served: { token: string | null },
+  ): Promise<VideoOutcome> {
     const tried = new Set<string>();
     const preferSuper = input.resolution === '720p' || input.seconds > 6;
     let lastError: unknown = new VideoGenerationError('no_available_account', 'No Grok account can render this video right now.');
@@ -136,6 +157,7 @@ export class VideoService {
       const lease = acquire(this.deps, input.model, preferSuper, tried);
       if (!lease) break;
       tried.add(lease.token);
+      served.token = lease.token;
       let accepted = false;
       await write({ status: 'in_progress' });
       try {

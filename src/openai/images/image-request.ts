@@ -19,7 +19,8 @@ export interface ImageOptions {
   prompt: string;
   n: number;
   size: string;
-  aspectRatio: string;
+  /** Only when the client gave a size (an unknown size is a 400 from aspectRatioFor). */
+  aspectRatio?: string;
   format: ImageFormat;
   stream: boolean;
   nsfw: boolean;
@@ -61,8 +62,11 @@ export function readImageOptions(fields: Fields, config: Config, allowedModels: 
   const n = integerField(fields, 'n', 1);
   if (n < 1 || n > MAX_N) throw invalidRequest(`'n' must be between 1 and ${MAX_N}.`, 'n', 'invalid_n');
   if (stream && n > MAX_STREAM_N) throw invalidRequest(`Streaming is only supported when n is 1 or 2.`, 'n', 'invalid_stream_n');
-  const size = stringField(fields, 'size') ?? '1024x1024';
-  const aspectRatio = aspectRatioFor(size);
+  const givenSize = stringField(fields, 'size');
+  const size = givenSize ?? '1024x1024';
+  // docs/upstream-protocol.md §12.4: an edit without a size sends no aspectRatio, so the upstream
+  // keeps the input's shape; the Imagine socket defaults to 1:1 on its own side of the call.
+  const aspectRatio = givenSize === undefined ? undefined : aspectRatioFor(givenSize);
   const configuredFormat = config.app.image_format === 'markdown' ? 'url' : config.app.image_format;
   const format = stringField(fields, 'response_format') ?? configuredFormat;
   if (!(RESPONSE_FORMATS as readonly string[]).includes(format)) {

@@ -17,6 +17,8 @@ export function streamImages(input: {
   size: string;
   output: OutputContext;
   logger: Logger;
+  /** Told once how the request ended (the usage record). */
+  onSettled?: (outcome: { images: number } | { error: unknown }) => void;
 }): Response {
   const created = Math.floor(Date.now() / 1000);
   const common = { created_at: created, size: input.size, quality: 'auto', background: 'auto', output_format: 'png' };
@@ -50,7 +52,9 @@ export function streamImages(input: {
           const rendered = await renderImage(image, input.format, { ...input.output, token: result.token });
           send(`${input.prefix}.completed`, { type: `${input.prefix}.completed`, ...common, index, ...rendered, usage: ZERO_IMAGE_USAGE });
         }
+        input.onSettled?.({ images: result.images.length });
       } catch (error) {
+        input.onSettled?.({ error });
         const apiError = error instanceof ApiError ? error : new ApiError({ status: 500, message: 'Image generation failed.', code: 'image_generation_failed' });
         if (!(error instanceof ApiError)) input.logger.warn('image stream failed', { error: String(error) });
         send('error', { type: 'error', ...apiError.toBody() });

@@ -13,12 +13,19 @@ import { ZERO_IMAGE_USAGE } from './image-usage';
 import { Type } from '@sinclair/typebox';
 import { CLIENT_ERRORS, eventStream, json, responses, shape } from '../../http/openapi-responses';
 import { ImageEditBody, ImageGenerationBody, jsonOrMultipart } from '../media-request-docs';
+import { recordMediaUsage } from '../../media/media-usage';
+import type { UsageRecorder } from '../../usage/usage-recorder';
+
+/** Images asked for but not made, for reasons other than moderation, after the one refill. */
+export const IMAGES_MISSING_HEADER = 'x-grok2api-images-missing';
 
 export interface ImagesDependencies extends ImageDependencies {
   guard: (request: Request) => void;
   cache: MediaCache;
   /** Fetch for client-supplied image URLs (after the address policy). */
   fetch?: typeof fetch;
+  /** Image requests leave usage records beside chat's. */
+  usage?: UsageRecorder;
 }
 
 type Body = { kind: 'json'; fields: Record<string, unknown> } | { kind: 'form'; fields: Record<string, unknown>; form: FormData };
@@ -49,14 +56,33 @@ export function imagesRoutes(deps: ImagesDependencies) {
     const config = deps.config();
     const model = findModel(options.model)!;
     const job = { model, prompt: options.prompt, n: options.n, nsfw: options.nsfw, aspectRatio: options.aspectRatio, editImages, signal: request.signal };
-    const started = await startImages(job, deps);
-    const output = { cache: deps.cache, token: '', baseUrl: publicBaseUrl(config.app.app_url, request), signal: request.signal };
+    const authorization = request.headers.get('authorization');
+    const usage = { usage: deps.usage, startedAt: Date.now(), authorization, model: model.id };
+    const failed = (token: string | null) => (error: unknown) => {
+      recordMediaUsage(usage, { kind: 'image', error, token, cancelled: request.signal.aborted });
+      throw error;
+    };
+    const started = await startImages(job, deps).catch(failed(null));
+    const baseUrl = publicBaseUrl(config.app.app_url, request);
+    const output = { cache: deps.cache, token: '', baseUrl, signal: request.signal };
     if (options.stream) {
-      return streamImages({ run: started, prefix: editImages ? 'image_edit' : 'image_generation', format: options.format, size: options.size, output, logger: deps.logger });
+      const token = started.token;
+      const onSettled = (outcome: { images: number } | { error: unknown }) => {
+        if ('error' in outcome) recordMediaUsage(usage, { kind: 'image', error: outcome.error, token });
+        else recordMediaUsage(usage, { kind: 'image', token, images: outcome.images });
+      };
+      const prefix = editImages ? 'image_edit' : 'image_generation';
+      const { format, size } = options;
+      return streamImages({ run: started, prefix, format, size, output, logger: deps.logger, onSettled });
     }
-    const result = await started.collect();
-    const data = await renderAll(result.images, options.format, { ...output, token: result.token });
-    return Response.json({ created: Math.floor(Date.now() / 1000), data, usage: ZERO_IMAGE_USAGE });
+    const result = await started.collect().catch(failed(started.token));
+    const data = await renderAll(result.images, options.format, { ...output, token: result.token }).catch(
+      failed(result.token),
+    );
+    recordMediaUsage(usage, { kind: 'image', token: result.token, images: data.length });
+    // docs/fault-table.md "Imagine slots": a short answer says how many images are missing.
+    const headers = result.missing > 0 ? { [IMAGES_MISSING_HEADER]: String(result.missing) } : undefined;
+    return Response.json({ created: Math.floor(Date.now() / 1000), data, usage: ZERO_IMAGE_USAGE }, { headers });
   };
 
   return new Elysia({ name: 'openai-images' })

@@ -79,6 +79,7 @@ export function videosRoutes(deps: VideosDependencies) {
           ...options,
           reference,
           baseUrl: publicBaseUrl(deps.config().app.app_url, request),
+          authorization: request.headers.get('authorization'),
         });
         if (!wait) return publicVideo(job);
         const finished = await done;

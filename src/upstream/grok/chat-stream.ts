@@ -22,6 +22,22 @@ export interface ChatStreamInput {
   /** `chat.stream_timeout`: seconds of silence between reads; 0 disables. */
   idleTimeoutSeconds: number;
   signal?: AbortSignal;
+  /** Media turns are judged by their media frames, not by their text (see `PreflightOptions`). */
+  preflight?: PreflightOptions;
+}
+
+export interface PreflightOptions {
+  /**
+   * Default true. An image or video turn may end with no text at all while its media frames carry
+   * the result or the moderation flag (docs/upstream-protocol.md §13.4), so media callers turn the
+   * empty-answer check off and judge the frames themselves.
+   */
+  rejectEmptyAnswer?: boolean;
+}
+
+/** Image and video turns are judged by their media frames; only chat turns need an answer text. */
+export function preflightFor(service: string | undefined): PreflightOptions {
+  return { rejectEmptyAnswer: service === undefined || service === 'chat' };
 }
 
 /** Events that show the client something; anything before the first one can still fail over. */
@@ -33,7 +49,7 @@ const isMeaningful = (event: GrokEvent) => event.type !== 'conversation' && even
  * account. The returned iterator yields the events read so far first.
  */
 export async function startChatStream(input: ChatStreamInput): Promise<GrokChatStream> {
-  return startEventStream(new ChatEventReader(input));
+  return startEventStream(new ChatEventReader(input), input.preflight);
 }
 
 /** A source of events for one turn, whatever the transport (REST body or gateway WebSocket). */
@@ -44,7 +60,7 @@ export interface EventReader {
 }
 
 /** The pre-flight of `startChatStream` for any transport. */
-export async function startEventStream(reader: EventReader): Promise<GrokChatStream> {
+export async function startEventStream(reader: EventReader, options: PreflightOptions = {}): Promise<GrokChatStream> {
   const early: GrokEvent[] = [];
   try {
     for (;;) {
@@ -53,7 +69,7 @@ export async function startEventStream(reader: EventReader): Promise<GrokChatStr
       early.push(event);
       if (isMeaningful(event)) break;
     }
-    if (isEmptyAnswer(early)) {
+    if (options.rejectEmptyAnswer !== false && isEmptyAnswer(early)) {
       const next = await reader.next();
       if (next === undefined || next.type === 'done') throw emptyAnswer();
       early.push(next);

@@ -3,7 +3,7 @@ import { UpstreamError } from '../errors';
 import { serviceTimeouts, type UpstreamService } from '../service-timeouts';
 import { readErrorBodyText, sendRequest, type FetchFunction } from '../http';
 import { chatRetrySettings, withRetry, type RetryEnvironment } from '../retry';
-import { startChatStream, type GrokChatStream } from './chat-stream';
+import { preflightFor, startChatStream, type GrokChatStream } from './chat-stream';
 import { classifyHttpFailure } from './classify';
 import { FrameParser } from './frame-parser';
 import { imagineReferer, restHeaders, upstreamUrl } from './headers';
@@ -102,6 +102,17 @@ export class GrokClient {
   }
 
   /**
+   * What a call through `proxy` says about it, as chat judges its own calls: a transport failure
+   * (or a reset status) cools the proxy so the account moves to another; an answer clears it.
+   * Media calls that leave outside `chat()` (Imagine socket, media posts, downloads) report here.
+   */
+  reportEgress(proxy: string, error?: unknown): void {
+    if (error === undefined) this.proxies.succeeded(proxy);
+    else if (!(error instanceof UpstreamError)) return;
+    else if (isEgressFailure(error, this.options.config().retry.reset_session_status_codes)) this.proxies.failed(proxy);
+  }
+
+  /**
    * Starts a chat turn. Resolves once the first meaningful event has arrived. Failures the
    * upstream gave before it accepted the turn are retried on the same account as `retry.*` says
    * (see `chatRetrySettings`); a 403 or anti-bot answer drops the cached x-statsig-id first.
@@ -189,7 +200,9 @@ export class GrokClient {
       throw classifyHttpFailure(http.response.status, http.response.headers, body, { purpose: 'chat', secrets: [token] });
     }
     const parser = new FrameParser({ assetsUrl: config.upstream.assets_url, filterTags: config.app.filter_tags, observeFrame: request.observeFrame });
-    return startChatStream({ http, parser, idleTimeoutSeconds: serviceTimeouts(config, request.service ?? 'chat').idleSeconds, signal: request.signal });
+    const idleTimeoutSeconds = serviceTimeouts(config, request.service ?? 'chat').idleSeconds;
+    const preflight = preflightFor(request.service);
+    return startChatStream({ http, parser, idleTimeoutSeconds, signal: request.signal, preflight });
   }
 
   /** The account's window for `modelName` (a mode in newer releases), or its overall quota. */
@@ -212,7 +225,11 @@ export class GrokClient {
     return limits;
   }
 
-  /** Legacy base64 upload; the returned `fileId` goes into a chat payload's `fileAttachments`. */
+  /**
+   * Uploads per `upstream.upload_protocol`; the returned `fileId` goes into a chat payload's
+   * `fileAttachments`. Imagine uploads (edits, video references) always take the multipart upload with
+   * that `file_source` part, as the web app sends it (§11.2).
+   */
   async uploadFile(
     token: string,
     file: { name: string; mimeType: string; bytes: Uint8Array },
@@ -220,21 +237,25 @@ export class GrokClient {
     options: UploadOptions = {},
   ): Promise<UploadedFile> {
     const config = this.options.config();
-    if (config.upstream.upload_protocol === 'multipart') {
+    // Imagine uploads always take the current multipart form: only it carries their file_source (§11.2).
+    if (options.imagine || config.upstream.upload_protocol === 'multipart') {
       return this.uploadMultipart(config, requireToken(token), file, signal, options);
     }
-    const answer = await callJson({
-      ...this.common(config, requireToken(token), signal),
-      method: 'POST',
-      path: UPLOAD_PATH,
-      body: uploadBody(file),
-      timeoutSeconds: config.asset.upload_timeout,
-      maxBytes: JSON_ANSWER_LIMIT,
-      purpose: 'upload',
-      statsig: this.statsig,
-      proxyUrl: this.egressFor(token, true),
-      accountBound: true,
-    });
+    const proxyUrl = this.egressFor(token, true);
+    const answer = await this.throughEgress(proxyUrl, () =>
+      callJson({
+        ...this.common(config, requireToken(token), signal),
+        method: 'POST',
+        path: UPLOAD_PATH,
+        body: uploadBody(file),
+        timeoutSeconds: config.asset.upload_timeout,
+        maxBytes: JSON_ANSWER_LIMIT,
+        purpose: 'upload',
+        statsig: this.statsig,
+        proxyUrl,
+        accountBound: true,
+      }),
+    );
     const uploaded = parseUpload(answer);
     if (!uploaded) throw badResponse('upload', 'the answer has no fileMetadataId');
     return uploaded;
@@ -247,22 +268,37 @@ export class GrokClient {
     signal: AbortSignal | undefined,
     options: UploadOptions,
   ): Promise<UploadedFile> {
-    const answer = await callJson({
-      ...this.common(config, token, signal),
-      method: 'POST',
-      path: MULTIPART_UPLOAD_PATH,
-      multipart: multipartUploadForm(file, options.imagine),
-      referer: options.imagine ? imagineReferer(config) : undefined,
-      headerKind: 'upload',
-      timeoutSeconds: config.asset.upload_timeout,
-      maxBytes: 2 * 1024 * 1024,
-      purpose: 'upload',
-      proxyUrl: this.egressFor(token, true),
-      accountBound: true,
-    });
+    const proxyUrl = this.egressFor(token, true);
+    const answer = await this.throughEgress(proxyUrl, () =>
+      callJson({
+        ...this.common(config, token, signal),
+        method: 'POST',
+        path: MULTIPART_UPLOAD_PATH,
+        multipart: multipartUploadForm(file, options.imagine),
+        referer: options.imagine ? imagineReferer(config) : undefined,
+        headerKind: 'upload',
+        timeoutSeconds: config.asset.upload_timeout,
+        maxBytes: 2 * 1024 * 1024,
+        purpose: 'upload',
+        proxyUrl,
+        accountBound: true,
+      }),
+    );
     const uploaded = parseMultipartUpload(answer);
     if (!uploaded.ok) throw badResponse('upload', uploaded.problem);
     return uploaded.file;
+  }
+
+  /** Runs one call through `proxy` and reports what it showed of the proxy (`reportEgress`). */
+  async throughEgress<T>(proxy: string, call: () => Promise<T>): Promise<T> {
+    try {
+      const result = await call();
+      this.reportEgress(proxy);
+      return result;
+    } catch (error) {
+      this.reportEgress(proxy, error);
+      throw error;
+    }
   }
 
   /** Who the token belongs to (§6). */

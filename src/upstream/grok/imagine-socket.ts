@@ -227,11 +227,23 @@ export async function openImagineSession(request: ImagineRequest): Promise<Imagi
       };
       const idleMs = Math.max(1, config.image.stream_timeout || config.image.timeout) * 1000;
       const overall = Date.now() + Math.max(1, config.image.timeout) * 1000;
-      const usable = () => [...slots.values()].filter((entry) => entry.final && entry.completed && !entry.moderated);
+      // A slot ends on its final image, not on `completed` (§12.1 lets `completed` come first): it
+      // is done once it has both, or once `completed` says it was moderated.
+      const finished = () => [...slots.values()].filter((entry) => entry.final && entry.completed && !entry.moderated);
+      const settled = () => [...slots.values()].filter((entry) => entry.moderated || (entry.final && entry.completed));
+      // When the wait ends early, a final without its `completed` is kept: nothing said it was moderated.
+      const usable = () => [...slots.values()].filter((entry) => entry.final && !entry.moderated);
       try {
-        while (usable().length < request.count && [...slots.values()].filter((entry) => entry.completed).length < request.count) {
+        while (finished().length < request.count && settled().length < request.count) {
           if (request.signal?.aborted) throw request.signal.reason;
-          const frame = await next(Math.min(overall, Date.now() + idleMs));
+          let frame: unknown;
+          try {
+            frame = await next(Math.min(overall, Date.now() + idleMs));
+          } catch (error) {
+            // Out of time with images in hand: keep them; the caller makes the missing ones.
+            if (error instanceof UpstreamError && error.code === 'stream_idle_timeout' && usable().length > 0) break;
+            throw error;
+          }
           if (frame === undefined) {
             // Closed before the batch finished. Nothing usable and nothing moderated means the
             // socket broke, not the prompt: the caller moves to chat-based generation.

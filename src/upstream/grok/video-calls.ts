@@ -9,9 +9,10 @@ import { badResponse, callJson } from './rest-call';
 import type { StatsigProvider } from './statsig';
 
 /**
- * Video over the P1 protocol (../shared/spec/grok-web-protocol.md §13.2, §13.3, §13.5): a media
- * post, then one conversation call per round with `videoGenModelConfig`, extension rounds
- * chained by post id, and the upscale call for an HD rendition.
+ * Video bodies. The legacy form (docs/upstream-protocol.md §13.2, §13.3, §13.5): a media post, then
+ * one conversation call per round with `videoGenModelConfig`, extension rounds chained by post id,
+ * and the upscale call for an HD rendition. The current form (§13.1): one `mediaGenInput.textToVideo`
+ * turn.
  */
 
 export const PRESET_MODES: Readonly<Record<string, string>> = {
@@ -70,6 +71,44 @@ export function buildVideoRoundPayload(input: VideoRoundInput): Record<string, u
     modelConfigOverride: { modelMap: { videoGenModelConfig: videoConfig } },
   };
   return payload;
+}
+
+/** One current-form turn (docs/upstream-protocol.md §13.1): one segment of 1–15 s, 480p or 720p. */
+export const CURRENT_VIDEO_SECONDS = { min: 1, max: 15 } as const;
+
+export interface TextToVideoInput {
+  prompt: string;
+  preset: string;
+  aspectRatio: string;
+  resolution: '480p' | '720p';
+  /** Whole seconds within CURRENT_VIDEO_SECONDS. */
+  duration: number;
+}
+
+/**
+ * The current text-to-video body (docs/upstream-protocol.md §13.1): exactly eight top-level keys,
+ * no media post first; `temporary`, `toolOverrides`, `videoGenModelConfig` and `parentPostId` are
+ * deliberately absent.
+ */
+export function buildTextToVideoPayload(input: TextToVideoInput): Record<string, unknown> {
+  const mode = PRESET_MODES[input.preset] ?? 'custom';
+  return {
+    modelName: 'imagine-video-gen',
+    message: `${input.prompt} --mode=${mode}`,
+    enableImageStreaming: true,
+    enableSideBySide: true,
+    sendFinalMetadata: true,
+    responseMetadata: { experiments: [], modelConfigOverride: { modelMap: {} } },
+    mediaGenInput: {
+      textToVideo: {
+        prompt: input.prompt,
+        aspectRatio: input.aspectRatio || '1:1',
+        duration: input.duration,
+        resolutionName: input.resolution,
+      },
+    },
+    kind: 'CONVERSATION_KIND_IMAGINE',
+  };
 }
 
 interface RestContext {

@@ -2,7 +2,7 @@ import type { Config } from '../../../config/schema';
 import { egressProxy } from '../../egress/egress-proxy';
 import { UpstreamError } from '../../errors';
 import { serviceTimeouts, type UpstreamService } from '../../service-timeouts';
-import { startEventStream, type EventReader, type GrokChatStream } from '../chat-stream';
+import { preflightFor, startEventStream, type EventReader, type GrokChatStream } from '../chat-stream';
 import type { GrokEvent } from '../frames';
 import { gatewayHeaders, gatewayUrl } from './gateway-headers';
 import { conversationItemCreate, ping, responseCreate, sessionCreate, type GatewayTurn } from './gateway-messages';
@@ -51,7 +51,7 @@ export async function startGatewayChat(input: GatewayChatInput): Promise<GrokCha
     signal: input.signal,
     WebSocket: input.WebSocket,
   });
-  return startEventStream(new GatewayReader(socket, input));
+  return startEventStream(new GatewayReader(socket, input), preflightFor(input.service));
 }
 
 class GatewayReader implements EventReader {

@@ -1,0 +1,65 @@
+import { ApiError } from '../openai/errors';
+import type { UsageRecorder } from '../usage/usage-recorder';
+
+/**
+ * Usage records for image and video requests, beside chat's (src/usage): one per request, with
+ * its outcome, latency and what was made (images, seconds of video). Never throws.
+ */
+
+export interface MediaUsageContext {
+  usage?: UsageRecorder;
+  startedAt: number;
+  /** The client's Authorization header (stored only as a hash id and a masked form). */
+  authorization: string | null;
+  model: string;
+}
+
+export type MediaOutcome =
+  | { kind: 'image'; token: string; images: number }
+  | { kind: 'video'; token: string | null; seconds: number; failure?: { code: string } }
+  | { kind: 'image' | 'video'; error: unknown; token?: string | null; cancelled?: boolean };
+
+/** The status a client reading the failed job gets (openai/videos jobFailure). */
+function videoFailureStatus(code: string): number {
+  if (code === 'content_policy_violation') return 400;
+  if (code === 'upstream_rate_limited' || code === 'no_available_account') return 429;
+  return 502;
+}
+
+export function recordMediaUsage(context: MediaUsageContext, outcome: MediaOutcome): void {
+  const usage = context.usage;
+  if (!usage) return;
+  const common = {
+    startedAt: context.startedAt,
+    authorization: context.authorization,
+    model: context.model,
+    answerText: '',
+    promptTokens: 0,
+    completionTokens: 0,
+  };
+  if ('error' in outcome) {
+    const api = outcome.error instanceof ApiError ? outcome.error : null;
+    void usage.record({
+      ...common,
+      kind: outcome.kind,
+      token: outcome.token ?? null,
+      outcome: outcome.cancelled ? 'cancelled' : outcome.token ? 'failed' : 'rejected',
+      status: api?.status ?? 500,
+      errorCode: api?.code ?? null,
+      ...(outcome.kind === 'image' ? { images: 0 } : { videoSeconds: 0 }),
+    });
+    return;
+  }
+  if (outcome.kind === 'image') {
+    void usage.record({ ...common, kind: 'image', token: outcome.token, outcome: 'completed', images: outcome.images });
+    return;
+  }
+  void usage.record({
+    ...common,
+    kind: 'video',
+    token: outcome.token,
+    outcome: outcome.failure ? 'failed' : 'completed',
+    ...(outcome.failure ? { status: videoFailureStatus(outcome.failure.code), errorCode: outcome.failure.code } : {}),
+    videoSeconds: outcome.failure ? 0 : outcome.seconds,
+  });
+}
