@@ -1,4 +1,5 @@
 import { Elysia } from 'elysia';
+import { withDeadline } from '../storage/storage-unavailable';
 import type { UpstreamHealthState } from './upstream-health';
 
 export interface ReadinessProbe {
@@ -11,6 +12,12 @@ export interface ReadinessProbe {
   clearance?: () => unknown | Promise<unknown>;
 }
 
+/**
+ * How long /ready waits for storage (and the shared clearance state) before calling it down: a
+ * probe must answer within a second however the store fails.
+ */
+const READY_STORAGE_MS = 800;
+
 /** Liveness answers while the process runs; readiness also needs storage and a usable account. */
 export function healthRoutes(probe: ReadinessProbe) {
   return new Elysia({ name: 'health' })
@@ -18,18 +25,20 @@ export function healthRoutes(probe: ReadinessProbe) {
     .get(
       '/ready',
       async ({ set }) => {
-        let storage = 'ok';
-        try {
-          await probe.pingStorage();
-        } catch {
-          storage = 'unreachable';
-        }
+        const [pinged, clearance] = await Promise.all([
+          withDeadline(probe.pingStorage(), READY_STORAGE_MS, 'the readiness ping').then(
+            () => true,
+            () => false,
+          ),
+          probe.clearance ? withDeadline(Promise.resolve(probe.clearance()), READY_STORAGE_MS, 'the clearance state').catch(() => null) : undefined,
+        ]);
+        const storage = pinged ? 'ok' : 'unreachable';
         const active = probe.activeAccounts();
         const upstream = probe.upstream?.();
         const outage = upstream?.outage ?? false;
         const ready = storage === 'ok' && active > 0 && !outage;
         set.status = ready ? 200 : 503;
-        const clearance = probe.clearance ? { clearance: await probe.clearance() } : {};
+        if (!pinged) set.headers['retry-after'] = '5';
         return {
           status: ready ? 'ready' : 'not_ready',
           storage: { kind: probe.storageKind, status: storage },
@@ -37,7 +46,7 @@ export function healthRoutes(probe: ReadinessProbe) {
           upstream: outage
             ? { status: 'outage', consecutiveFailures: upstream!.consecutiveFailures, lastFailureKind: upstream!.lastFailureKind }
             : { status: 'ok' },
-          ...clearance,
+          ...(probe.clearance ? { clearance } : {}),
         };
       },
       { detail: { tags: ['operations'], summary: 'Readiness: storage reachable, an active account, upstream not in an outage' } },

@@ -3,6 +3,7 @@ import { parseConnectionUrl, tlsMode } from '../connection-url';
 import { SqlAccountStore } from '../sql-account-store';
 import type { Storage } from '../types';
 import { migrateMysql } from './migrations';
+import { DEFAULT_STORAGE_DEADLINES } from '../deadline-storage';
 import { mysqlDialect } from './mysql-dialect';
 import { MysqlRecordStore } from './record-store';
 import { MysqlCoordinator } from './mysql-coordinator';
@@ -21,6 +22,8 @@ export interface MysqlStorageOptions {
   url: string;
   clock?: () => number;
   maxConnections?: number;
+  /** This instance's stable id (see Coordinator.releaseEarlierRun); a fresh one when absent. */
+  instanceId?: string;
 }
 
 export function mysqlOptions(url: string, maxConnections = 10): PoolOptions {
@@ -38,6 +41,9 @@ export function mysqlOptions(url: string, maxConnections = 10): PoolOptions {
     database: parts.database,
     ssl: mode === 'disable' || mode === 'prefer' ? undefined : { rejectUnauthorized: mode === 'verify-full' },
     connectionLimit: maxConnections,
+    // A server that accepts TCP but never answers fails the connection attempt in time; calls on
+    // open connections are bounded by deadline-storage.ts.
+    connectTimeout: DEFAULT_STORAGE_DEADLINES.callMs,
     charset: 'utf8mb4_bin',
     supportBigNumbers: true,
     bigNumberStrings: false,
@@ -58,7 +64,7 @@ export async function openMysqlStorage(options: MysqlStorageOptions): Promise<St
     kind: 'mysql',
     accounts: new SqlAccountStore(mysqlDialect(pool), clock),
     records: new MysqlRecordStore(pool, clock),
-    coordinator: new MysqlCoordinator(pool),
+    coordinator: new MysqlCoordinator(pool, options.instanceId),
     async ping() {
       await pool.query('SELECT 1');
     },

@@ -3,6 +3,7 @@ import { parseConnectionUrl, tlsMode } from '../connection-url';
 import { SqlAccountStore } from '../sql-account-store';
 import type { Storage } from '../types';
 import { migratePostgres } from './migrations';
+import { DEFAULT_STORAGE_DEADLINES } from '../deadline-storage';
 import { PostgresCoordinator } from './postgres-coordinator';
 import { postgresDialect } from './postgres-dialect';
 import { PostgresRecordStore } from './record-store';
@@ -14,6 +15,8 @@ export interface PostgresStorageOptions {
   url: string;
   clock?: () => number;
   maxConnections?: number;
+  /** This instance's stable id (see Coordinator.releaseEarlierRun); a fresh one when absent. */
+  instanceId?: string;
 }
 
 /** postgres.js options from the URL; the SQLAlchemy driver suffix and asyncpg's `ssl=` are accepted. */
@@ -31,6 +34,9 @@ export function postgresOptions(url: string, maxConnections = 10): Options<Recor
     database: parts.database ?? 'postgres',
     ssl: mode === 'disable' ? false : mode === 'verify-full' ? 'verify-full' : mode,
     max: maxConnections,
+    // Seconds. A server that accepts TCP but never answers (stopped, overloaded) fails the
+    // connection attempt in time; calls on open connections are bounded by deadline-storage.ts.
+    connect_timeout: Math.ceil(DEFAULT_STORAGE_DEADLINES.callMs / 1000),
     onnotice: () => {}, // "relation already exists" notices are expected at start-up
   };
 }
@@ -38,7 +44,7 @@ export function postgresOptions(url: string, maxConnections = 10): Options<Recor
 export async function openPostgresStorage(options: PostgresStorageOptions): Promise<Storage> {
   const clock = options.clock ?? Date.now;
   const sql = postgres(postgresOptions(options.url, options.maxConnections));
-  const coordinator = new PostgresCoordinator(sql);
+  const coordinator = new PostgresCoordinator(sql, options.instanceId);
   try {
     await migratePostgres(sql, clock());
     await coordinator.start();
