@@ -7,7 +7,8 @@ import { chooseLogFormat, Logger, parseLogLevel, rotationFromConfig } from './lo
 import { quotaModesOf } from './pool/quota-modes';
 import { AccountPool } from './pool/account-pool';
 import { importTokenJson } from './storage/import-token-json';
-import { openStorage } from './storage';
+import { openStorage, type Storage } from './storage';
+import { instanceIdentity } from './cluster/instance-identity';
 import { createUpstreamFetch } from './upstream/egress/browser-fetch';
 import { bodyCeilingBytes, limitUndeclaredBodies } from './security/request-limits';
 import { renderAnthropicError } from './anthropic/errors';
@@ -44,6 +45,17 @@ function booleanEnv(value: string | undefined, fallback: boolean): boolean {
   return ['1', 'true', 'yes', 'on'].includes(value.toLowerCase());
 }
 
+/** Slots a crashed earlier run of this instance still holds would block their accounts until they expire. */
+async function releaseEarlierRun(storage: Storage, logger: Logger): Promise<void> {
+  if (!storage.coordinator) return;
+  try {
+    const freed = await storage.coordinator.releaseEarlierRun();
+    if (freed > 0) logger.info('freed request slots and locks left by an earlier run of this instance', { freed, instance: storage.coordinator.instanceId });
+  } catch (error) {
+    logger.warn('could not free the request slots of an earlier run; they expire after token.lease_ttl_sec', { error });
+  }
+}
+
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
   const env = options.env;
   const dataDir = env.DATA_DIR || './data';
@@ -67,8 +79,10 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     url: env.SERVER_STORAGE_URL,
     dataDir,
     secretKey: env.GROK2API_SECRET_KEY,
+    instanceId: instanceIdentity(env, dataDir),
     onTokensEncrypted: (count) => logger.info('encrypted stored account tokens with GROK2API_SECRET_KEY', { count }),
   });
+  await releaseEarlierRun(storage, logger);
   const imported = (await storage.accounts.count()) === 0 ? await importTokenJson(storage, join(dataDir, 'token.json')) : null;
   if (imported) logger.info('imported token.json', { added: imported.added, duplicates: imported.duplicates, invalid: imported.invalid });
 

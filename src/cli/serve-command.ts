@@ -35,7 +35,10 @@ function superviseWorkers(count: number) {
   const runsScript = /bun(\.exe)?$/.test(process.execPath);
   const forwarded = process.argv.slice(runsScript ? 1 : 2).filter((argument) => argument !== 'serve');
   const command = [process.execPath, ...forwarded, 'serve', WORKER_FLAG];
-  const children = Array.from({ length: count }, () => Bun.spawn(command, { env: process.env, stdio: ['inherit', 'inherit', 'inherit'] }));
+  // Each worker is its own instance in the store (src/cluster/instance-identity.ts), the same one after a restart.
+  const children = Array.from({ length: count }, (_, index) =>
+    Bun.spawn(command, { env: { ...process.env, SERVER_WORKER_INDEX: String(index) }, stdio: ['inherit', 'inherit', 'inherit'] }),
+  );
   const forward = (signal: NodeJS.Signals) => () => children.forEach((child) => child.kill(signal));
   process.on('SIGINT', forward('SIGINT'));
   process.on('SIGTERM', forward('SIGTERM'));
