@@ -37,6 +37,10 @@ export function postgresOptions(url: string, maxConnections = 10): Options<Recor
     // Seconds. A server that accepts TCP but never answers (stopped, overloaded) fails the
     // connection attempt in time; calls on open connections are bounded by deadline-storage.ts.
     connect_timeout: Math.ceil(DEFAULT_STORAGE_DEADLINES.callMs / 1000),
+    // Seconds before a connection that failed is tried again. postgres.js grows it with every
+    // failure up to 20 s, so after a long outage queries would wait that long on a server that is
+    // back; a short cap keeps recovery within a second (a refused connection costs nothing).
+    backoff: (retries: number) => Math.min(0.1 * retries, 1),
     onnotice: () => {}, // "relation already exists" notices are expected at start-up
   };
 }
