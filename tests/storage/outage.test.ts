@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startSimulator, type Simulator } from '../../src/simulator/server';
+import { startGatewayProcess } from '../helpers/gateway-process';
 import { availablePrivateStores, startPrivateStore, type PrivateStore, type PrivateStoreKind } from '../helpers/private-stores';
 
 /**
@@ -41,59 +42,29 @@ interface Gateway {
 }
 
 async function startGateway(store: PrivateStore, tokens: Record<string, string[]>): Promise<Gateway> {
-  const simulator = await startSimulator({ accounts: Object.entries(tokens).flatMap(([pool, list]) => list.map((token) => ({ token, tier: pool === 'ssoSuper' ? ('super' as const) : ('basic' as const) }))) });
+  const accounts = Object.entries(tokens).flatMap(([pool, list]) => list.map((token) => ({ token, tier: pool === 'ssoSuper' ? ('super' as const) : ('basic' as const) })));
+  const simulator = await startSimulator({ accounts });
   const dataDir = mkdtempSync(join(tmpdir(), 'grok2api-outage-gateway-'));
   writeFileSync(join(dataDir, 'token.json'), JSON.stringify(tokens));
-  const child = Bun.spawn([process.execPath, join(import.meta.dir, '..', '..', 'src', 'index.ts')], {
-    env: {
-      ...process.env,
-      DATA_DIR: dataDir,
-      SERVER_HOST: '127.0.0.1',
-      SERVER_PORT: '0',
-      SERVER_STORAGE_TYPE: store.storageType,
-      SERVER_STORAGE_URL: store.url,
-      LOG_FILE_ENABLED: 'false',
-      LOG_FORMAT: 'json',
-      LOG_LEVEL: 'info',
-      GROK_BASE_URL: simulator.url,
-      GROK_ASSETS_URL: simulator.url,
-      GROK_ACCOUNTS_URL: simulator.url,
-      GROK2API_APP_API_KEY: API_KEY,
-      GROK2API_APP_APP_KEY: APP_KEY,
-      GROK2API_TOKEN_AUTO_REFRESH: 'false',
-    },
-    stdout: 'pipe',
-    stderr: 'ignore',
+  const gateway = await startGatewayProcess({
+    DATA_DIR: dataDir,
+    SERVER_STORAGE_TYPE: store.storageType,
+    SERVER_STORAGE_URL: store.url,
+    GROK_BASE_URL: simulator.url,
+    GROK_ASSETS_URL: simulator.url,
+    GROK_ACCOUNTS_URL: simulator.url,
+    GROK2API_APP_API_KEY: API_KEY,
+    GROK2API_APP_APP_KEY: APP_KEY,
+    GROK2API_TOKEN_AUTO_REFRESH: 'false',
   });
-  const reader = child.stdout.getReader();
-  let output = '';
-  let url: string | null = null;
-  while (url === null) {
-    const { done, value } = await reader.read();
-    if (done) throw new Error(`gateway exited before listening: ${output.slice(-500)}`);
-    output += new TextDecoder().decode(value);
-    url = /"url":"(http:\/\/[^"]+)"/.exec(output)?.[1] ?? null;
-  }
-  void (async () => {
-    // Keep its pipe drained, and its warnings for failure messages.
-    for (;;) {
-      const { done, value } = await reader.read().catch(() => ({ done: true, value: undefined }));
-      if (done) return;
-      output = (output + new TextDecoder().decode(value)).slice(-20_000);
-    }
-  })();
-  const withKey = (key: string) => (path: string, init: RequestInit = {}) =>
-    fetch(`${url}${path}`, { ...init, headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' } });
   return {
-    url,
+    url: gateway.url,
     simulator,
-    warnings: () => output.split('\n').filter((line) => /"level":"(warn|error)"/.test(line)).slice(-5).join('\n'),
-    api: withKey(API_KEY),
-    admin: withKey(APP_KEY),
+    warnings: gateway.warnings,
+    api: gateway.fetchWith(API_KEY),
+    admin: gateway.fetchWith(APP_KEY),
     async stop() {
-      child.kill('SIGTERM');
-      await Promise.race([child.exited, Bun.sleep(10_000)]);
-      child.kill('SIGKILL');
+      await gateway.stop();
       await simulator.stop();
       rmSync(dataDir, { recursive: true, force: true });
     },
