@@ -1,31 +1,78 @@
 import type { Coordinator } from '../cluster/coordinator';
-import { withDeadline } from './storage-unavailable';
+import { isConnectionFailure, StorageUnavailableError, withDeadline } from './storage-unavailable';
 import type { AccountStore, RecordStore, Storage } from './types';
 
 /**
- * Every call to a storage server (Redis, PostgreSQL, MySQL) with a deadline, so an outage answers
- * a StorageUnavailableError within seconds instead of hanging a request until the server comes
- * back. One wrapper for every driver, in the spirit of encrypted-storage.ts: one timer per call,
- * no retries (the drivers reconnect by themselves, so the first call after recovery succeeds).
+ * Every call to a storage server (Redis, PostgreSQL, MySQL) is bounded, so an outage answers a
+ * StorageUnavailableError within about two seconds instead of hanging a request until the server
+ * comes back. One wrapper for every driver, in the spirit of encrypted-storage.ts; no retries (the
+ * drivers reconnect by themselves, so the first call after recovery succeeds).
  *
- * Point calls (a row, a slot, a record) get `callMs`. Bulk calls (a listing, an import batch, a
- * replace) may rightly take longer on a large pool: they get `bulkMs`, but a ping sent beside
- * them must answer within `callMs`, so a stopped server still fails them as fast as a point call.
+ * A fixed short deadline would also fail calls on a store that is alive but busy (a burst of
+ * charges queued on one account's row lock, a listing of a large pool). So a call that has not
+ * answered after `probeAfterMs` asks whether the store is alive: one liveness check shared by every
+ * waiting call, on a connection of its own (Storage.probe), so it is not queued behind them. A
+ * check that fails or does not answer within `probeMs` fails the waiting calls; while the checks
+ * pass, a call may run until `longestMs`. A refused or broken connection fails a call at once.
  * SQLite is in-process and synchronous: nothing to bound, so it is not wrapped.
  */
 
 export interface StorageDeadlines {
-  callMs: number;
-  bulkMs: number;
+  /** A call still waiting after this long starts (or joins) a liveness check. */
+  probeAfterMs: number;
+  /** A liveness check that has not answered after this long means the store is down. */
+  probeMs: number;
+  /** No call waits longer, however alive the store (a large import batch stays well inside). */
+  longestMs: number;
 }
 
 /**
- * Two seconds: far above a healthy store's milliseconds, and short enough that a request fails
- * inside the three seconds a client or load balancer reasonably waits for an answer.
+ * An outage is answered within probeAfterMs + probeMs = 2 s: far above a healthy store's
+ * milliseconds, and inside the three seconds a client or load balancer reasonably waits.
  */
-export const DEFAULT_STORAGE_DEADLINES: StorageDeadlines = { callMs: 2_000, bulkMs: 120_000 };
+export const DEFAULT_STORAGE_DEADLINES: StorageDeadlines = { probeAfterMs: 1_000, probeMs: 1_000, longestMs: 120_000 };
 
-type Bound = (what: string, work: () => Promise<unknown>) => Promise<unknown>;
+/** How long the drivers let one connection attempt take (a stopped server accepts TCP and never answers). */
+export const CONNECT_TIMEOUT_MS = DEFAULT_STORAGE_DEADLINES.probeAfterMs + DEFAULT_STORAGE_DEADLINES.probeMs;
+
+type Bound = <T>(what: string, work: () => Promise<T>) => Promise<T>;
+
+/** One liveness check at a time, shared by every call waiting for the store. */
+function sharedLiveness(check: () => Promise<void>, deadlineMs: number): () => Promise<void> {
+  let running: Promise<void> | null = null;
+  return () => {
+    running ??= withDeadline(check(), deadlineMs, 'a liveness check').finally(() => (running = null));
+    return running;
+  };
+}
+
+function boundCalls(alive: () => Promise<void>, deadlines: StorageDeadlines): Bound {
+  return <T>(what: string, work: () => Promise<T>) =>
+    new Promise<T>((resolve, reject) => {
+      const fail = (error: unknown) => {
+        clearInterval(watch);
+        clearTimeout(longest);
+        reject(error);
+      };
+      const watch = setInterval(() => {
+        alive().catch(() => fail(new StorageUnavailableError(`Storage did not answer ${what}: it does not answer a liveness check either.`)));
+      }, deadlines.probeAfterMs);
+      const longest = setTimeout(() => fail(new StorageUnavailableError(`Storage did not answer ${what} within ${deadlines.longestMs} ms.`)), deadlines.longestMs);
+      work().then(
+        (value) => {
+          clearInterval(watch);
+          clearTimeout(longest);
+          resolve(value);
+        },
+        (error: unknown) => fail(isConnectionFailure(error) ? unavailable(error, what) : error),
+      );
+    });
+}
+
+function unavailable(error: unknown, what: string): StorageUnavailableError {
+  if (error instanceof StorageUnavailableError) return error;
+  return new StorageUnavailableError(`Storage is unreachable (${what}).`, { cause: error });
+}
 
 /** An object with the listed methods of `target`, each run through `bound`. */
 function boundMethods<T extends object>(target: T, names: readonly string[], bound: Bound, prefix: string): Partial<T> {
@@ -38,38 +85,42 @@ function boundMethods<T extends object>(target: T, names: readonly string[], bou
   return methods as Partial<T>;
 }
 
-const POINT_ACCOUNT_CALLS = ['get', 'count', 'update', 'recordSuccess', 'recordFailure', 'applySync', 'changeStatus'] as const;
-const BULK_ACCOUNT_CALLS = ['list', 'insert', 'remove', 'replaceAll', 'changedSince', 'query'] as const;
+const ACCOUNT_CALLS = [
+  'list',
+  'get',
+  'count',
+  'insert',
+  'update',
+  'remove',
+  'recordSuccess',
+  'recordFailure',
+  'applySync',
+  'changeStatus',
+  'replaceAll',
+  'changedSince',
+  'query',
+] as const;
 const RECORD_CALLS = ['put', 'get', 'delete', 'list'] as const;
 
 export function withDeadlines(storage: Storage, deadlines: StorageDeadlines = DEFAULT_STORAGE_DEADLINES): Storage {
-  const point: Bound = (what, work) => withDeadline(work(), deadlines.callMs, what);
-  const bulk: Bound = (what, work) =>
-    new Promise((resolve, reject) => {
-      withDeadline(work(), deadlines.bulkMs, what).then(resolve, reject);
-      // Only its failure matters: a live server lets the bulk call run to its own deadline.
-      withDeadline(storage.ping(), deadlines.callMs, `${what} (liveness check)`).catch(reject);
-    });
-  const accounts = {
-    ...boundMethods(storage.accounts, POINT_ACCOUNT_CALLS, point, 'accounts'),
-    ...boundMethods(storage.accounts, BULK_ACCOUNT_CALLS, bulk, 'accounts'),
-  } as AccountStore;
-  const records = boundMethods(storage.records, RECORD_CALLS, point, 'records') as RecordStore;
-  const coordinator = storage.coordinator ? coordinatorWithDeadlines(storage.coordinator, point) : undefined;
+  const probe = () => (storage.probe ?? storage.ping)();
+  const bound = boundCalls(sharedLiveness(probe, deadlines.probeMs), deadlines);
+  const coordinator = storage.coordinator ? coordinatorWithDeadlines(storage.coordinator, bound) : undefined;
   return {
     get kind() {
       return storage.kind;
     },
-    accounts,
-    records,
+    accounts: boundMethods(storage.accounts, ACCOUNT_CALLS, bound, 'accounts') as AccountStore,
+    records: boundMethods(storage.records, RECORD_CALLS, bound, 'records') as RecordStore,
     ...(coordinator ? { coordinator } : {}),
-    ping: () => withDeadline(storage.ping(), deadlines.callMs, 'ping'),
+    // A readiness probe wants "does it answer now", not "is it alive but busy".
+    ping: () => withDeadline(probe(), deadlines.probeMs, 'ping'),
     close: () => storage.close(),
   };
 }
 
-function coordinatorWithDeadlines(inner: Coordinator, point: Bound): Coordinator {
-  const calls = boundMethods(inner, ['publish', 'acquireSlot', 'renewSlot', 'releaseSlot', 'releaseEarlierRun'], point, 'coordinator');
+function coordinatorWithDeadlines(inner: Coordinator, bound: Bound): Coordinator {
+  const calls = boundMethods(inner, ['publish', 'acquireSlot', 'renewSlot', 'releaseSlot', 'releaseEarlierRun'], bound, 'coordinator');
   return {
     ...(calls as Pick<Coordinator, 'publish' | 'acquireSlot' | 'renewSlot' | 'releaseSlot' | 'releaseEarlierRun'>),
     get delivery() {
@@ -80,8 +131,8 @@ function coordinatorWithDeadlines(inner: Coordinator, point: Bound): Coordinator
     },
     subscribe: (listener) => inner.subscribe(listener),
     tryLock: async (name, ttlMs) => {
-      const lock = (await point('coordinator.tryLock', () => inner.tryLock(name, ttlMs))) as Awaited<ReturnType<Coordinator['tryLock']>>;
-      return lock && { release: () => point('coordinator.releaseLock', () => lock.release()) as Promise<void> };
+      const lock = await bound('coordinator.tryLock', () => inner.tryLock(name, ttlMs));
+      return lock && { release: () => bound('coordinator.releaseLock', () => lock.release()) };
     },
     close: () => inner.close(),
   };

@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import { storageUnavailable } from '../../http/error-handler';
+import { StorageUnavailableError } from '../../storage/storage-unavailable';
 import type { CatalogModel } from '../../catalog/models';
 import { ApiError, invalidRequest } from '../../openai/errors';
 import type { ChatCompletionRequest, ContentPart } from '../../openai/chat/request-schema';
@@ -129,7 +131,7 @@ export async function imageChatCompletion(body: ChatCompletionRequest, model: Ca
         send(sseData(chunk({}, 'stop')));
         if (includeUsage) send(sseData({ ...identity, object: 'chat.completion.chunk', choices: [], usage: ZERO_CHAT_USAGE }));
       } catch (error) {
-        const apiError = error instanceof ApiError ? error : new ApiError({ status: 500, message: 'Image generation failed.', code: 'image_generation_failed' });
+        const apiError = error instanceof ApiError ? error : error instanceof StorageUnavailableError ? storageUnavailable(error) : new ApiError({ status: 500, message: 'Image generation failed.', code: 'image_generation_failed' });
         send(sseData(apiError.toBody()));
       }
       send(SSE_DONE);

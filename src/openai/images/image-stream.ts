@@ -1,4 +1,6 @@
 import type { Logger } from '../../logging/logger';
+import { storageUnavailable } from '../../http/error-handler';
+import { StorageUnavailableError } from '../../storage/storage-unavailable';
 import { renderImage, type ImageFormat, type OutputContext } from '../../media/images/image-output';
 import type { ImageRun, PartialImage } from '../../media/images/image-runner';
 import { ApiError } from '../errors';
@@ -51,7 +53,7 @@ export function streamImages(input: {
           send(`${input.prefix}.completed`, { type: `${input.prefix}.completed`, ...common, index, ...rendered, usage: ZERO_IMAGE_USAGE });
         }
       } catch (error) {
-        const apiError = error instanceof ApiError ? error : new ApiError({ status: 500, message: 'Image generation failed.', code: 'image_generation_failed' });
+        const apiError = error instanceof ApiError ? error : error instanceof StorageUnavailableError ? storageUnavailable(error) : new ApiError({ status: 500, message: 'Image generation failed.', code: 'image_generation_failed' });
         if (!(error instanceof ApiError)) input.logger.warn('image stream failed', { error: String(error) });
         send('error', { type: 'error', ...apiError.toBody() });
       }

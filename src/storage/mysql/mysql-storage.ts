@@ -1,9 +1,9 @@
-import { createPool, type PoolOptions } from 'mysql2/promise';
+import { createPool, type Pool, type PoolOptions } from 'mysql2/promise';
 import { parseConnectionUrl, tlsMode } from '../connection-url';
 import { SqlAccountStore } from '../sql-account-store';
 import type { Storage } from '../types';
 import { migrateMysql } from './migrations';
-import { DEFAULT_STORAGE_DEADLINES } from '../deadline-storage';
+import { CONNECT_TIMEOUT_MS } from '../deadline-storage';
 import { mysqlDialect } from './mysql-dialect';
 import { MysqlRecordStore } from './record-store';
 import { MysqlCoordinator } from './mysql-coordinator';
@@ -43,7 +43,7 @@ export function mysqlOptions(url: string, maxConnections = 10): PoolOptions {
     connectionLimit: maxConnections,
     // A server that accepts TCP but never answers fails the connection attempt in time; calls on
     // open connections are bounded by deadline-storage.ts.
-    connectTimeout: DEFAULT_STORAGE_DEADLINES.callMs,
+    connectTimeout: CONNECT_TIMEOUT_MS,
     charset: 'utf8mb4_bin',
     supportBigNumbers: true,
     bigNumberStrings: false,
@@ -60,6 +60,8 @@ export async function openMysqlStorage(options: MysqlStorageOptions): Promise<St
     throw error;
   }
   let closed = false;
+  // Liveness checks get a connection of their own (see Storage.probe), made when first needed.
+  let probePool: Pool | null = null;
   const storage: Storage = {
     kind: 'mysql',
     accounts: new SqlAccountStore(mysqlDialect(pool), clock),
@@ -68,9 +70,14 @@ export async function openMysqlStorage(options: MysqlStorageOptions): Promise<St
     async ping() {
       await pool.query('SELECT 1');
     },
+    async probe() {
+      probePool ??= createPool(mysqlOptions(options.url, 1));
+      await probePool.query('SELECT 1');
+    },
     async close() {
       if (closed) return;
       closed = true;
+      await probePool?.end().catch(() => {});
       await pool.end();
     },
   };

@@ -1,9 +1,9 @@
-import postgres, { type Options } from 'postgres';
+import postgres, { type Options, type Sql } from 'postgres';
 import { parseConnectionUrl, tlsMode } from '../connection-url';
 import { SqlAccountStore } from '../sql-account-store';
 import type { Storage } from '../types';
 import { migratePostgres } from './migrations';
-import { DEFAULT_STORAGE_DEADLINES } from '../deadline-storage';
+import { CONNECT_TIMEOUT_MS } from '../deadline-storage';
 import { PostgresCoordinator } from './postgres-coordinator';
 import { postgresDialect } from './postgres-dialect';
 import { PostgresRecordStore } from './record-store';
@@ -36,7 +36,7 @@ export function postgresOptions(url: string, maxConnections = 10): Options<Recor
     max: maxConnections,
     // Seconds. A server that accepts TCP but never answers (stopped, overloaded) fails the
     // connection attempt in time; calls on open connections are bounded by deadline-storage.ts.
-    connect_timeout: Math.ceil(DEFAULT_STORAGE_DEADLINES.callMs / 1000),
+    connect_timeout: Math.ceil(CONNECT_TIMEOUT_MS / 1000),
     // Seconds before a connection that failed is tried again. postgres.js grows it with every
     // failure up to 20 s, so after a long outage queries would wait that long on a server that is
     // back; a short cap keeps recovery within a second (a refused connection costs nothing).
@@ -57,6 +57,8 @@ export async function openPostgresStorage(options: PostgresStorageOptions): Prom
     throw error;
   }
   let closed = false;
+  // Liveness checks get a connection of their own (see Storage.probe), made when first needed.
+  let probeSql: Sql | null = null;
   const storage: Storage = {
     kind: 'postgres',
     coordinator,
@@ -65,10 +67,15 @@ export async function openPostgresStorage(options: PostgresStorageOptions): Prom
     async ping() {
       await sql`SELECT 1`;
     },
+    async probe() {
+      probeSql ??= postgres(postgresOptions(options.url, 1));
+      await probeSql`SELECT 1`;
+    },
     async close() {
       if (closed) return;
       closed = true;
       await coordinator.close();
+      await probeSql?.end({ timeout: 1 });
       await sql.end({ timeout: 5 });
     },
   };

@@ -6,7 +6,7 @@ import { RedisCoordinator } from './redis-coordinator';
 import { adoptReferenceLayout } from '../reference-layout';
 import { readReferenceRedis } from './reference-reader';
 import { RedisRecordStore } from './record-store';
-import { DEFAULT_STORAGE_DEADLINES } from '../deadline-storage';
+import { CONNECT_TIMEOUT_MS } from '../deadline-storage';
 
 export interface RedisStorageOptions {
   /** `redis://[user:password@]host:port/db` or `rediss://`; `?prefix=` names the key prefix. */
@@ -51,7 +51,7 @@ export function redisOptions(url: string): { options: RedisOptions; keyPrefix: s
       // connection keeps retrying in the background, so recovery needs no restart.
       enableOfflineQueue: false,
       maxRetriesPerRequest: 0,
-      connectTimeout: DEFAULT_STORAGE_DEADLINES.callMs,
+      connectTimeout: CONNECT_TIMEOUT_MS,
     },
     keyPrefix: parts.parameters.get('prefix') ?? null,
   };
