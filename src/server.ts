@@ -50,7 +50,8 @@ async function releaseEarlierRun(storage: Storage, logger: Logger): Promise<void
   if (!storage.coordinator) return;
   try {
     const freed = await storage.coordinator.releaseEarlierRun();
-    if (freed > 0) logger.info('freed request slots and locks left by an earlier run of this instance', { freed, instance: storage.coordinator.instanceId });
+    const instance = storage.coordinator.instanceId;
+    if (freed > 0) logger.info('freed the request slots and locks an earlier run left', { freed, instance });
   } catch (error) {
     logger.warn('could not free the request slots of an earlier run; they expire after token.lease_ttl_sec', { error });
   }

@@ -37,7 +37,10 @@ function superviseWorkers(count: number) {
   const command = [process.execPath, ...forwarded, 'serve', WORKER_FLAG];
   // Each worker is its own instance in the store (src/cluster/instance-identity.ts), the same one after a restart.
   const children = Array.from({ length: count }, (_, index) =>
-    Bun.spawn(command, { env: { ...process.env, SERVER_WORKER_INDEX: String(index) }, stdio: ['inherit', 'inherit', 'inherit'] }),
+    Bun.spawn(command, {
+      env: { ...process.env, SERVER_WORKER_INDEX: String(index) },
+      stdio: ['inherit', 'inherit', 'inherit'],
+    }),
   );
   const forward = (signal: NodeJS.Signals) => () => children.forEach((child) => child.kill(signal));
   process.on('SIGINT', forward('SIGINT'));

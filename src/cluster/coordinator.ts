@@ -71,7 +71,9 @@ export class HolderIds {
   private readonly run = Math.floor(Math.random() * 2 ** 32).toString(36);
 
   constructor(readonly instanceId: string = newInstanceId()) {
-    if (!INSTANCE_ID_PATTERN.test(instanceId)) throw new Error(`instance id "${instanceId}" may only use letters, digits, '.', '_' and '-' (at most 64)`);
+    if (!INSTANCE_ID_PATTERN.test(instanceId)) {
+      throw new Error(`instance id "${instanceId}" may only use letters, digits, '.', '_' and '-' (at most 64)`);
+    }
   }
 
   next(): string {

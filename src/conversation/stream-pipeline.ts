@@ -93,7 +93,9 @@ export function streamConversation(options: StreamConversationOptions): Response
       } catch (error) {
         conversation.cancel();
         if (options.clientSignal.aborted) return controller.error(error);
-        if (!(error instanceof UpstreamError) && !(error instanceof ApiError) && !(error instanceof StorageUnavailableError)) options.logger.error('answer stream failed', { error });
+        const expected =
+          error instanceof UpstreamError || error instanceof ApiError || error instanceof StorageUnavailableError;
+        if (!expected) options.logger.error('answer stream failed', { error });
         for (const bytes of encoder.failure(asApiError(error))) controller.enqueue(bytes);
         controller.close();
       }

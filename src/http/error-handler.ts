@@ -88,7 +88,8 @@ export function errorHandler(options: ErrorHandlerOptions) {
       const now = Date.now();
       if (now - lastOutageLog >= OUTAGE_LOG_EVERY_MS) {
         lastOutageLog = now;
-        options.logger.warn('storage unavailable: answering 503', { error: error.message, path: new URL(request.url).pathname });
+        const path = new URL(request.url).pathname;
+        options.logger.warn('storage unavailable: answering 503', { error: error.message, path });
       }
       return render(storageUnavailable(error), request);
     }

@@ -30,7 +30,9 @@ export function healthRoutes(probe: ReadinessProbe) {
             () => true,
             () => false,
           ),
-          probe.clearance ? withDeadline(Promise.resolve(probe.clearance()), READY_STORAGE_MS, 'the clearance state').catch(() => null) : undefined,
+          probe.clearance
+            ? withDeadline(Promise.resolve(probe.clearance()), READY_STORAGE_MS, 'the clearance').catch(() => null)
+            : undefined,
         ]);
         const storage = pinged ? 'ok' : 'unreachable';
         const active = probe.activeAccounts();

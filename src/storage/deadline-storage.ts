@@ -55,9 +55,11 @@ function boundCalls(alive: () => Promise<void>, deadlines: StorageDeadlines): Bo
         reject(error);
       };
       const watch = setInterval(() => {
-        alive().catch(() => fail(new StorageUnavailableError(`Storage did not answer ${what}: it does not answer a liveness check either.`)));
+        const down = () => new StorageUnavailableError(`Storage did not answer ${what}, nor a liveness check.`);
+        alive().catch(() => fail(down()));
       }, deadlines.probeAfterMs);
-      const longest = setTimeout(() => fail(new StorageUnavailableError(`Storage did not answer ${what} within ${deadlines.longestMs} ms.`)), deadlines.longestMs);
+      const tooLong = () => new StorageUnavailableError(`Storage did not answer ${what} in ${deadlines.longestMs} ms.`);
+      const longest = setTimeout(() => fail(tooLong()), deadlines.longestMs);
       work().then(
         (value) => {
           clearInterval(watch);
@@ -80,7 +82,8 @@ function boundMethods<T extends object>(target: T, names: readonly string[], bou
   for (const name of names) {
     const method = (target as Record<string, unknown>)[name];
     if (typeof method !== 'function') continue;
-    methods[name] = (...args: unknown[]) => bound(`${prefix}.${name}`, () => method.apply(target, args) as Promise<unknown>);
+    const what = `${prefix}.${name}`;
+    methods[name] = (...args: unknown[]) => bound(what, () => method.apply(target, args) as Promise<unknown>);
   }
   return methods as Partial<T>;
 }
@@ -120,9 +123,10 @@ export function withDeadlines(storage: Storage, deadlines: StorageDeadlines = DE
 }
 
 function coordinatorWithDeadlines(inner: Coordinator, bound: Bound): Coordinator {
-  const calls = boundMethods(inner, ['publish', 'acquireSlot', 'renewSlot', 'releaseSlot', 'releaseEarlierRun'], bound, 'coordinator');
+  const names = ['publish', 'acquireSlot', 'renewSlot', 'releaseSlot', 'releaseEarlierRun'] as const;
+  const calls = boundMethods(inner, names, bound, 'coordinator') as Pick<Coordinator, (typeof names)[number]>;
   return {
-    ...(calls as Pick<Coordinator, 'publish' | 'acquireSlot' | 'renewSlot' | 'releaseSlot' | 'releaseEarlierRun'>),
+    ...calls,
     get delivery() {
       return inner.delivery;
     },

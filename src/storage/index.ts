@@ -55,7 +55,8 @@ export async function openStorage(options: OpenStorageOptions): Promise<Storage>
 async function openDriver(options: OpenStorageOptions): Promise<Storage> {
   const type = options.type.trim().toLowerCase() || 'local';
   if (type === 'local' || type === 'sqlite') {
-    return openSqliteStorage({ path: sqlitePath(options.url, options.dataDir), clock: options.clock, instanceId: options.instanceId });
+    const path = sqlitePath(options.url, options.dataDir);
+    return openSqliteStorage({ path, clock: options.clock, instanceId: options.instanceId });
   }
   const known = type === 'redis' || POSTGRES_TYPES.has(type) || MYSQL_TYPES.has(type);
   if (!known) throw new Error(`unknown storage type ${options.type} (expected local, sqlite, redis, mysql or pgsql)`);

@@ -41,7 +41,12 @@ const CONNECTION_CODES = new Set([
 ]);
 
 /** ioredis has no codes for these: a closed or not yet reconnected connection, a command past commandTimeout. */
-const REDIS_CONNECTION_MESSAGES = ['Connection is closed', "Stream isn't writeable", 'Command timed out', 'Reached the max retries per request'];
+const REDIS_CONNECTION_MESSAGES = [
+  'Connection is closed',
+  "Stream isn't writeable",
+  'Command timed out',
+  'Reached the max retries per request',
+];
 
 export function isConnectionFailure(error: unknown): boolean {
   if (error instanceof StorageUnavailableError) return true;
@@ -59,7 +64,8 @@ export function isConnectionFailure(error: unknown): boolean {
  */
 export function withDeadline<T>(work: Promise<T>, deadlineMs: number, what: string): Promise<T> {
   return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new StorageUnavailableError(`Storage did not answer ${what} within ${deadlineMs} ms.`)), deadlineMs);
+    const late = () => new StorageUnavailableError(`Storage did not answer ${what} within ${deadlineMs} ms.`);
+    const timer = setTimeout(() => reject(late()), deadlineMs);
     work.then(
       (value) => {
         clearTimeout(timer);

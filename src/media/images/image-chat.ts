@@ -131,7 +131,12 @@ export async function imageChatCompletion(body: ChatCompletionRequest, model: Ca
         send(sseData(chunk({}, 'stop')));
         if (includeUsage) send(sseData({ ...identity, object: 'chat.completion.chunk', choices: [], usage: ZERO_CHAT_USAGE }));
       } catch (error) {
-        const apiError = error instanceof ApiError ? error : error instanceof StorageUnavailableError ? storageUnavailable(error) : new ApiError({ status: 500, message: 'Image generation failed.', code: 'image_generation_failed' });
+        const apiError =
+          error instanceof ApiError
+            ? error
+            : error instanceof StorageUnavailableError
+              ? storageUnavailable(error)
+              : new ApiError({ status: 500, message: 'Image generation failed.', code: 'image_generation_failed' });
         send(sseData(apiError.toBody()));
       }
       send(SSE_DONE);

@@ -53,7 +53,12 @@ export function streamImages(input: {
           send(`${input.prefix}.completed`, { type: `${input.prefix}.completed`, ...common, index, ...rendered, usage: ZERO_IMAGE_USAGE });
         }
       } catch (error) {
-        const apiError = error instanceof ApiError ? error : error instanceof StorageUnavailableError ? storageUnavailable(error) : new ApiError({ status: 500, message: 'Image generation failed.', code: 'image_generation_failed' });
+        const apiError =
+          error instanceof ApiError
+            ? error
+            : error instanceof StorageUnavailableError
+              ? storageUnavailable(error)
+              : new ApiError({ status: 500, message: 'Image generation failed.', code: 'image_generation_failed' });
         if (!(error instanceof ApiError)) input.logger.warn('image stream failed', { error: String(error) });
         send('error', { type: 'error', ...apiError.toBody() });
       }

@@ -104,8 +104,9 @@ export class MysqlCoordinator implements Coordinator {
 
   async releaseEarlierRun(): Promise<number> {
     const prefix = this.holders.prefix;
-    const [slots] = await this.pool.query('DELETE FROM account_slots WHERE BINARY LEFT(slot_id, ?) = ?', [prefix.length, prefix]);
-    const [locks] = await this.pool.query('DELETE FROM cluster_locks WHERE BINARY LEFT(holder, ?) = ?', [prefix.length, prefix]);
+    const mine = [prefix.length, prefix];
+    const [slots] = await this.pool.query('DELETE FROM account_slots WHERE BINARY LEFT(slot_id, ?) = ?', mine);
+    const [locks] = await this.pool.query('DELETE FROM cluster_locks WHERE BINARY LEFT(holder, ?) = ?', mine);
     return (slots as { affectedRows: number }).affectedRows + (locks as { affectedRows: number }).affectedRows;
   }
 

@@ -99,9 +99,9 @@ export class SqliteCoordinator implements Coordinator {
 
   async releaseEarlierRun(): Promise<number> {
     const prefix = this.holders.prefix;
-    const slots = this.database.query('DELETE FROM account_slots WHERE substr(slot_id, 1, ?) = ?').run(prefix.length, prefix);
-    const locks = this.database.query('DELETE FROM cluster_locks WHERE substr(holder, 1, ?) = ?').run(prefix.length, prefix);
-    return slots.changes + locks.changes;
+    const slots = this.database.query('DELETE FROM account_slots WHERE substr(slot_id, 1, ?) = ?');
+    const locks = this.database.query('DELETE FROM cluster_locks WHERE substr(holder, 1, ?) = ?');
+    return slots.run(prefix.length, prefix).changes + locks.run(prefix.length, prefix).changes;
   }
 
   async close(): Promise<void> {
