@@ -1,6 +1,7 @@
 import { startServer } from '../server';
 import type { CommandContext } from './command-context';
 import { serverSettings } from './server-settings';
+import { survivePostgresWriteRace } from '../storage/postgres/write-race-guard';
 
 /** Marks a process started by the supervisor (an argument, so it never collides with config env vars). */
 export const WORKER_FLAG = '--worker';
@@ -17,6 +18,10 @@ export async function serveCommand(argv: readonly string[], context: CommandCont
     superviseWorkers(workers);
     return 'running';
   }
+  survivePostgresWriteRace((error) => {
+    const line = { time: new Date().toISOString(), level: 'warn', message: 'survived a postgres.js write after close', error: error.message };
+    console.error(JSON.stringify(line));
+  });
   const server = await startServer({ env: context.env, reusePort: isWorker });
   let stopping = false;
   const shutdown = async () => {

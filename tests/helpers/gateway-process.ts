@@ -9,7 +9,7 @@ export interface GatewayProcess {
   url: string;
   /** fetch with a Bearer key and a JSON content type. */
   fetchWith(key: string): (path: string, init?: RequestInit) => Promise<Response>;
-  /** Its last warning and error log lines, for failure messages. */
+  /** Its last warning and error log lines, whether it exited, and its stderr: for failure messages. */
   warnings(): string;
   /** `kill -9`: no shutdown, nothing released. */
   kill(): Promise<void>;
@@ -21,8 +21,12 @@ export async function startGatewayProcess(env: Record<string, string>): Promise<
   const child = Bun.spawn([process.execPath, join(import.meta.dir, '..', '..', 'src', 'index.ts')], {
     env: { ...process.env, SERVER_HOST: '127.0.0.1', SERVER_PORT: '0', LOG_FILE_ENABLED: 'false', LOG_FORMAT: 'json', LOG_LEVEL: 'info', ...env },
     stdout: 'pipe',
-    stderr: 'ignore',
+    stderr: 'pipe',
   });
+  let errors = '';
+  void (async () => {
+    for await (const chunk of child.stderr) errors = (errors + new TextDecoder().decode(chunk)).slice(-4_000);
+  })().catch(() => {});
   const reader = child.stdout.getReader();
   let output = '';
   let url: string | null = null;
@@ -45,7 +49,12 @@ export async function startGatewayProcess(env: Record<string, string>): Promise<
     url: address,
     fetchWith: (key) => (path, init = {}) =>
       fetch(`${address}${path}`, { ...init, headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' } }),
-    warnings: () => output.split('\n').filter((line) => /"level":"(warn|error)"/.test(line)).slice(-5).join('\n'),
+    warnings: () =>
+      [
+        ...output.split('\n').filter((line) => /"level":"(warn|error)"/.test(line)).slice(-5),
+        child.exitCode === null && child.signalCode === null ? '' : `exited: ${child.exitCode ?? child.signalCode}`,
+        errors.slice(-1_500),
+      ].join('\n'),
     async kill() {
       child.kill('SIGKILL');
       await child.exited;

@@ -38,7 +38,7 @@ export interface PrivateStore {
 }
 
 const NOBODY = 65534;
-const START_BOUND_MS = 30_000;
+const START_BOUND_MS = 60_000;
 
 function postgresBin(): string | null {
   const root = '/usr/lib/postgresql';

@@ -90,9 +90,11 @@ function probes(h: Gateway): Record<'chat' | 'stream' | 'admin' | 'ready', () =>
   };
 }
 
-async function timed(call: () => Promise<Response>): Promise<Answer> {
+async function timed(call: () => Promise<Response>, h?: Gateway): Promise<Answer> {
   const started = performance.now();
-  const response = await call();
+  const response = await call().catch((error: unknown) => {
+    throw new Error(`${String(error)}; gateway: ${h?.warnings() ?? ''}`);
+  });
   const body = await response.text();
   return { status: response.status, retryAfter: response.headers.get('retry-after'), body, elapsedMs: performance.now() - started };
 }
@@ -100,10 +102,10 @@ async function timed(call: () => Promise<Response>): Promise<Answer> {
 /** Every probe at once, as clients and a load balancer would keep calling during an outage. */
 async function expectOutageAnswers(h: Gateway): Promise<void> {
   const entries = Object.entries(probes(h));
-  const answers = await Promise.all(entries.map(([, call]) => timed(call)));
+  const answers = await Promise.all(entries.map(([, call]) => timed(call, h)));
   entries.forEach(([name, ], index) => {
     const answer = answers[index]!;
-    const seen = `${name}: ${answer.status} after ${Math.round(answer.elapsedMs)} ms ${answer.body.slice(0, 300)}`;
+    const seen = `${name}: ${answer.status} after ${Math.round(answer.elapsedMs)} ms ${answer.body.slice(0, 200)}; ${h.warnings()}`;
     expect(answer.elapsedMs, seen).toBeLessThan(OUTAGE_ANSWER_MS);
     expect(answer.status, seen).toBe(503);
     expect(Number(answer.retryAfter), seen).toBeGreaterThan(0);
@@ -115,7 +117,7 @@ async function expectOutageAnswers(h: Gateway): Promise<void> {
 
 async function expectServing(h: Gateway): Promise<void> {
   const { chat, stream, admin, ready } = probes(h);
-  const answers = { chat: await timed(chat), stream: await timed(stream), admin: await timed(admin), ready: await timed(ready) };
+  const answers = { chat: await timed(chat, h), stream: await timed(stream, h), admin: await timed(admin, h), ready: await timed(ready, h) };
   for (const [name, answer] of Object.entries(answers)) {
     expect(answer.status, `${name}: ${answer.body.slice(0, 300)} after ${Math.round(answer.elapsedMs)} ms; ${h.warnings()}`).toBe(200);
   }
@@ -133,7 +135,7 @@ async function expectRecovery(h: Gateway): Promise<void> {
   let clean = 0;
   let last = '';
   while (clean < 3 && Date.now() < end) {
-    const answers = await Promise.all(Object.entries(probes(h)).map(async ([name, call]) => ({ name, ...(await timed(call)) })));
+    const answers = await Promise.all(Object.entries(probes(h)).map(async ([name, call]) => ({ name, ...(await timed(call, h)) })));
     const failed = answers.filter((answer) => answer.status !== 200);
     clean = failed.length === 0 ? clean + 1 : 0;
     if (failed.length > 0) last = failed.map((answer) => `${answer.name}: ${answer.status} ${answer.body.slice(0, 200)}`).join('; ');

@@ -3,7 +3,8 @@ import { parseConnectionUrl, tlsMode } from '../connection-url';
 import { SqlAccountStore } from '../sql-account-store';
 import type { Storage } from '../types';
 import { migrateMysql } from './migrations';
-import { CONNECT_TIMEOUT_MS } from '../deadline-storage';
+import { CONNECT_TIMEOUT_MS, DEFAULT_STORAGE_DEADLINES } from '../deadline-storage';
+import { withDeadline } from '../storage-unavailable';
 import { mysqlDialect } from './mysql-dialect';
 import { MysqlRecordStore } from './record-store';
 import { MysqlCoordinator } from './mysql-coordinator';
@@ -71,8 +72,15 @@ export async function openMysqlStorage(options: MysqlStorageOptions): Promise<St
       await pool.query('SELECT 1');
     },
     async probe() {
-      probePool ??= createPool(mysqlOptions(options.url, 1));
-      await probePool.query('SELECT 1');
+      const client = (probePool ??= createPool(mysqlOptions(options.url, 1)));
+      try {
+        await withDeadline(client.query('SELECT 1'), DEFAULT_STORAGE_DEADLINES.probeMs, 'a liveness check');
+      } catch (error) {
+        // A connection that failed a check is not trusted with the next one: a fresh one is.
+        if (probePool === client) probePool = null;
+        void client.end().catch(() => {});
+        throw error;
+      }
     },
     async close() {
       if (closed) return;

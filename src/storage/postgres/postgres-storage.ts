@@ -3,7 +3,10 @@ import { parseConnectionUrl, tlsMode } from '../connection-url';
 import { SqlAccountStore } from '../sql-account-store';
 import type { Storage } from '../types';
 import { migratePostgres } from './migrations';
-import { CONNECT_TIMEOUT_MS } from '../deadline-storage';
+import { renewableSql } from './renewable-sql';
+import { whenPostgresWriteRace } from './write-race-guard';
+import { CONNECT_TIMEOUT_MS, DEFAULT_STORAGE_DEADLINES } from '../deadline-storage';
+import { withDeadline } from '../storage-unavailable';
 import { PostgresCoordinator } from './postgres-coordinator';
 import { postgresDialect } from './postgres-dialect';
 import { PostgresRecordStore } from './record-store';
@@ -47,7 +50,10 @@ export function postgresOptions(url: string, maxConnections = 10): Options<Recor
 
 export async function openPostgresStorage(options: PostgresStorageOptions): Promise<Storage> {
   const clock = options.clock ?? Date.now;
-  const sql = postgres(postgresOptions(options.url, options.maxConnections));
+  // Liveness checks get a connection of their own (see Storage.probe), made when first needed.
+  let probeSql: Sql | null = null;
+  const client = renewableSql(() => postgres(postgresOptions(options.url, options.maxConnections)));
+  const sql = client.sql;
   const coordinator = new PostgresCoordinator(sql, options.instanceId);
   try {
     await migratePostgres(sql, clock());
@@ -56,9 +62,15 @@ export async function openPostgresStorage(options: PostgresStorageOptions): Prom
     await sql.end({ timeout: 1 });
     throw error;
   }
+  const stopRenewing = whenPostgresWriteRace(() => {
+    client.renew();
+    const probe = probeSql;
+    probeSql = null;
+    void probe?.end({ timeout: 0 }).catch(() => {});
+    // The notices were listened for on the old client.
+    void coordinator.start().catch(() => {});
+  });
   let closed = false;
-  // Liveness checks get a connection of their own (see Storage.probe), made when first needed.
-  let probeSql: Sql | null = null;
   const storage: Storage = {
     kind: 'postgres',
     coordinator,
@@ -68,12 +80,20 @@ export async function openPostgresStorage(options: PostgresStorageOptions): Prom
       await sql`SELECT 1`;
     },
     async probe() {
-      probeSql ??= postgres(postgresOptions(options.url, 1));
-      await probeSql`SELECT 1`;
+      const client = (probeSql ??= postgres(postgresOptions(options.url, 1)));
+      try {
+        await withDeadline(client`SELECT 1`, DEFAULT_STORAGE_DEADLINES.probeMs, 'a liveness check');
+      } catch (error) {
+        // A connection that failed a check is not trusted with the next one: a fresh one is.
+        if (probeSql === client) probeSql = null;
+        void client.end({ timeout: 0 }).catch(() => {});
+        throw error;
+      }
     },
     async close() {
       if (closed) return;
       closed = true;
+      stopRenewing();
       await coordinator.close();
       await probeSql?.end({ timeout: 1 });
       await sql.end({ timeout: 5 });
