@@ -1,6 +1,7 @@
 /**
  * `npm test`: runs `bun test`, first checking the outside services some test files need
- * (PostgreSQL, MariaDB/MySQL, Redis on loopback, Debian's Chromium). On a machine without them
+ * (PostgreSQL, MariaDB/MySQL, Redis on loopback, Debian's Chromium, and the server binaries the
+ * storage-outage test starts privately). On a machine without them
  * those files are skipped, and a line says which and why, so the README's two-command quick start
  * holds on a fresh machine with only Node.js and npm. In CI (CI=true) nothing is skipped: `.ci/run`
  * starts the services, and a missing one must fail the run, not hide tests.
@@ -10,7 +11,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { createConnection } from 'node:net';
 import { join, relative } from 'node:path';
 
-type Service = 'PostgreSQL' | 'MariaDB/MySQL' | 'Redis' | 'Chromium';
+type Service = 'PostgreSQL' | 'MariaDB/MySQL' | 'Redis' | 'Chromium' | 'local storage server binaries';
 
 /** What in a test file's source says it needs a service. */
 const NEEDS: { service: Service; marker: RegExp; available: () => Promise<boolean> }[] = [
@@ -18,6 +19,12 @@ const NEEDS: { service: Service; marker: RegExp; available: () => Promise<boolea
   { service: 'MariaDB/MySQL', marker: /createMysqlDatabase|MYSQL_ADMIN_URL/, available: () => portOpen(3306) },
   { service: 'Redis', marker: /redisPrefix|REDIS_URL/, available: () => portOpen(6379) },
   { service: 'Chromium', marker: /helpers\/browser/, available: async () => existsSync('/usr/bin/chromium') },
+  // Tests that start their own Redis, PostgreSQL and MariaDB servers (to stop and kill them).
+  {
+    service: 'local storage server binaries',
+    marker: /helpers\/private-stores/,
+    available: async () => (await import('../tests/helpers/private-stores')).availablePrivateStores().length === 3,
+  },
 ];
 
 function portOpen(port: number): Promise<boolean> {

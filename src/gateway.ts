@@ -9,6 +9,7 @@ import { quotaModesOf } from './pool/quota-modes';
 import { AccountPool } from './pool/account-pool';
 import { importTokenJson } from './storage/import-token-json';
 import { openStorage } from './storage';
+import { instanceIdentity } from './cluster/instance-identity';
 import type { Storage } from './storage/types';
 import { createUpstreamFetch } from './upstream/egress/browser-fetch';
 import { limitUndeclaredBodies } from './security/request-limits';
@@ -66,6 +67,18 @@ function logUpstreamWarnings(config: ConfigStore, logger: Logger): void {
   config.subscribe(say);
 }
 
+/** Slots a crashed earlier run of this instance still holds would block their accounts until they expire. */
+async function releaseEarlierRun(storage: Storage, logger: Logger): Promise<void> {
+  if (!storage.coordinator) return;
+  try {
+    const freed = await storage.coordinator.releaseEarlierRun();
+    const instance = storage.coordinator.instanceId;
+    if (freed > 0) logger.info('freed the request slots and locks an earlier run left', { freed, instance });
+  } catch (error) {
+    logger.warn('could not free the request slots of an earlier run; they expire after token.lease_ttl_sec', { error });
+  }
+}
+
 function booleanEnv(value: string | undefined, fallback: boolean): boolean {
   if (value === undefined || value === '') return fallback;
   return ['1', 'true', 'yes', 'on'].includes(value.toLowerCase());
@@ -95,8 +108,10 @@ export async function openGateway(options: GatewayOptions): Promise<Gateway> {
     url: env.SERVER_STORAGE_URL,
     dataDir,
     secretKey: env.GROK2API_SECRET_KEY,
+    instanceId: instanceIdentity(env, dataDir),
     onTokensEncrypted: (count) => logger.info('encrypted stored account tokens with GROK2API_SECRET_KEY', { count }),
   });
+  await releaseEarlierRun(storage, logger);
   const imported = (await storage.accounts.count()) === 0 ? await importTokenJson(storage, join(dataDir, 'token.json')) : null;
   if (imported) logger.info('imported token.json', { added: imported.added, duplicates: imported.duplicates, invalid: imported.invalid });
 

@@ -1,6 +1,8 @@
 import { Elysia } from 'elysia';
 import { modelEntries } from '../catalog/model-listing';
 import type { CatalogModel } from '../catalog/models';
+import { Type } from '@sinclair/typebox';
+import { AnyObject, json, responses, shape } from '../http/openapi-responses';
 
 export interface AdminModelsDependencies {
   guard: (request: Request) => void;
@@ -31,6 +33,12 @@ export function adminModelsRoutes(deps: AdminModelsDependencies) {
       }));
       return { object: 'list' as const, data };
     },
-    { detail: { tags: ['admin'], summary: 'Every model and alias, with whether an enabled account can serve it now' } },
+    {
+      detail: {
+        tags: ['admin'],
+        summary: 'Every model and alias, with whether an enabled account can serve it now',
+        responses: responses(json(shape({ object: Type.Literal('list'), data: Type.Array(AnyObject) })), { errors: [401, 429] }),
+      },
+    },
   );
 }

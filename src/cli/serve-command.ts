@@ -1,6 +1,7 @@
 import { startServer } from '../server';
 import type { CommandContext } from './command-context';
 import { serverSettings } from './server-settings';
+import { survivePostgresWriteRace } from '../storage/postgres/write-race-guard';
 
 /** Marks a process started by the supervisor (an argument, so it never collides with config env vars). */
 export const WORKER_FLAG = '--worker';
@@ -17,6 +18,10 @@ export async function serveCommand(argv: readonly string[], context: CommandCont
     superviseWorkers(workers);
     return 'running';
   }
+  survivePostgresWriteRace((error) => {
+    const line = { time: new Date().toISOString(), level: 'warn', message: 'survived a postgres.js write after close', error: error.message };
+    console.error(JSON.stringify(line));
+  });
   const server = await startServer({ env: context.env, reusePort: isWorker });
   let stopping = false;
   const shutdown = async () => {
@@ -35,7 +40,13 @@ function superviseWorkers(count: number) {
   const runsScript = /bun(\.exe)?$/.test(process.execPath);
   const forwarded = process.argv.slice(runsScript ? 1 : 2).filter((argument) => argument !== 'serve');
   const command = [process.execPath, ...forwarded, 'serve', WORKER_FLAG];
-  const children = Array.from({ length: count }, () => Bun.spawn(command, { env: process.env, stdio: ['inherit', 'inherit', 'inherit'] }));
+  // Each worker is its own instance in the store (src/cluster/instance-identity.ts), the same one after a restart.
+  const children = Array.from({ length: count }, (_, index) =>
+    Bun.spawn(command, {
+      env: { ...process.env, SERVER_WORKER_INDEX: String(index) },
+      stdio: ['inherit', 'inherit', 'inherit'],
+    }),
+  );
   const forward = (signal: NodeJS.Signals) => () => children.forEach((child) => child.kill(signal));
   process.on('SIGINT', forward('SIGINT'));
   process.on('SIGTERM', forward('SIGTERM'));

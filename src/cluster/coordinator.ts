@@ -41,15 +41,49 @@ export interface Coordinator {
   /** Extends a held slot (long streams). False when it had already expired. */
   renewSlot(token: string, slotId: string, ttlMs: number, now: number): Promise<boolean>;
   releaseSlot(token: string, slotId: string): Promise<void>;
+  /**
+   * Frees the request slots and locks an earlier run of this instance (same `instanceId`) left in
+   * the store: a crash or `kill -9` skips releasing them, and they would otherwise block their
+   * accounts until they expire. Run once at start-up, before serving. Returns how many it freed.
+   */
+  releaseEarlierRun(): Promise<number>;
   close(): Promise<void>;
 }
 
+/**
+ * What a stable instance id (`SERVER_INSTANCE_ID`, or the one kept in the data folder) may look
+ * like: no `:`, so `<instance id>:` prefixes exactly the ids this instance's runs took.
+ */
+export const INSTANCE_ID_PATTERN = /^[A-Za-z0-9._-]{1,64}$/;
+
+/** An id no other process uses: for tests and for processes without a stable identity. */
 export function newInstanceId(random: () => number = Math.random): string {
   return `${process.pid.toString(36)}-${Date.now().toString(36)}-${Math.floor(random() * 2 ** 32).toString(36)}`;
 }
 
-export function newSlotId(instanceId: string, sequence: number): string {
-  return `${instanceId}:${sequence.toString(36)}`;
+/**
+ * Holder ids for the slots and locks one run takes: `<instance id>:<run>.<sequence>`. The
+ * instance part tells a restarted instance which ones were its own (`releaseEarlierRun`); the run
+ * part keeps a new run's ids apart from any an earlier run left behind.
+ */
+export class HolderIds {
+  private sequence = 0;
+  private readonly run = Math.floor(Math.random() * 2 ** 32).toString(36);
+
+  constructor(readonly instanceId: string = newInstanceId()) {
+    if (!INSTANCE_ID_PATTERN.test(instanceId)) {
+      throw new Error(`instance id "${instanceId}" may only use letters, digits, '.', '_' and '-' (at most 64)`);
+    }
+  }
+
+  next(): string {
+    return `${this.instanceId}:${this.run}.${(this.sequence++).toString(36)}`;
+  }
+
+  /** Every id any run of this instance took starts with this. */
+  get prefix(): string {
+    return `${this.instanceId}:`;
+  }
 }
 
 /**

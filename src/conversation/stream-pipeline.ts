@@ -3,6 +3,8 @@ import { ApiError } from '../openai/errors';
 import { apiErrorFromUpstream } from '../openai/upstream-failure';
 import { SSE_HEADERS } from '../openai/sse';
 import { UpstreamError } from '../upstream/errors';
+import { storageUnavailable } from '../http/error-handler';
+import { StorageUnavailableError } from '../storage/storage-unavailable';
 import type { AnswerPiece } from './answer-assembler';
 import type { AnswerSource } from './answer-source';
 
@@ -38,6 +40,7 @@ const KEEPALIVE = Symbol('keepalive');
 export function asApiError(error: unknown): ApiError {
   if (error instanceof ApiError) return error;
   if (error instanceof UpstreamError) return apiErrorFromUpstream(error);
+  if (error instanceof StorageUnavailableError) return storageUnavailable(error);
   return new ApiError({ status: 500, message: 'The stream failed inside the gateway.', type: 'server_error', code: 'stream_error' });
 }
 
@@ -90,7 +93,9 @@ export function streamConversation(options: StreamConversationOptions): Response
       } catch (error) {
         conversation.cancel();
         if (options.clientSignal.aborted) return controller.error(error);
-        if (!(error instanceof UpstreamError) && !(error instanceof ApiError)) options.logger.error('answer stream failed', { error });
+        const expected =
+          error instanceof UpstreamError || error instanceof ApiError || error instanceof StorageUnavailableError;
+        if (!expected) options.logger.error('answer stream failed', { error });
         for (const bytes of encoder.failure(asApiError(error))) controller.enqueue(bytes);
         controller.close();
       }

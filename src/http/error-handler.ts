@@ -2,6 +2,18 @@ import { Elysia } from 'elysia';
 import { ApiError } from '../openai/errors';
 import type { Logger } from '../logging/logger';
 import { noteError } from '../logging/request-context';
+import { StorageUnavailableError } from '../storage/storage-unavailable';
+
+/** A storage outage as clients see it, on every route and mid-stream alike: retry shortly. */
+export function storageUnavailable(error: StorageUnavailableError): ApiError {
+  return new ApiError({
+    status: 503,
+    message: 'Storage is unavailable right now; the request was not completed. Retry shortly.',
+    type: 'server_error',
+    code: 'storage_unavailable',
+    retryAfterSeconds: error.retryAfterSeconds,
+  });
+}
 
 /**
  * Renders every failure as the OpenAI error envelope: our ApiError, Elysia's validation and parse
@@ -53,7 +65,10 @@ export interface ErrorHandlerOptions {
   renderers?: ((error: ApiError, request: Request) => Response | undefined)[];
 }
 
+const OUTAGE_LOG_EVERY_MS = 10_000;
+
 export function errorHandler(options: ErrorHandlerOptions) {
+  let lastOutageLog = 0;
   let matchers: { method: string; pattern: RegExp }[] | null = null;
   const allowedMethods = (pathname: string) => {
     matchers ??= options.routes().map((route) => ({ method: route.method, pattern: routeMatcher(route.path) }));
@@ -71,6 +86,16 @@ export function errorHandler(options: ErrorHandlerOptions) {
 
   return new Elysia({ name: 'error-handler' }).onError({ as: 'global' }, ({ code, error, request }) => {
     if (error instanceof ApiError) return render(error, request);
+    if (error instanceof StorageUnavailableError) {
+      // One line per outage burst, not one per refused request.
+      const now = Date.now();
+      if (now - lastOutageLog >= OUTAGE_LOG_EVERY_MS) {
+        lastOutageLog = now;
+        const path = new URL(request.url).pathname;
+        options.logger.warn('storage unavailable: answering 503', { error: error.message, path });
+      }
+      return render(storageUnavailable(error), request);
+    }
     if (code === 'VALIDATION') return render(validationError(error), request);
     // The client went away before the answer: its doing, not ours. Labelled 499 (as nginx does), so
     // logs and metrics do not count it as a server error; nobody is left to read the body.

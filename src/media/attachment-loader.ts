@@ -68,7 +68,12 @@ function checkAttachment(loaded: LoadedAttachment, kind: AttachmentSource['kind'
   if (kind !== 'image' && !loaded.mimeType.startsWith('image/')) return loaded;
   const problem = imageProblem(loaded.bytes, maxImagePixels);
   if (problem) throw new AttachmentError(problem.message, problem.code);
-  return { ...loaded, mimeType: sniffMediaType(loaded.bytes.subarray(0, 16)) ?? loaded.mimeType };
+  const mimeType = sniffMediaType(loaded.bytes.subarray(0, 16)) ?? loaded.mimeType;
+  // A name whose extension says another type (file.jpeg holding a PNG) is renamed to match the bytes.
+  const named = mimeFromName(loaded.name);
+  const extension = EXTENSION_BY_MIME[mimeType];
+  const name = named && named !== mimeType && extension ? loaded.name.replace(/\.[^.]*$/, `.${extension}`) : loaded.name;
+  return { ...loaded, name, mimeType };
 }
 
 /** Turns a client attachment into bytes to upload, fetching URLs only through the address policy. */

@@ -1,4 +1,5 @@
 import { Elysia } from 'elysia';
+import { withDeadline } from '../storage/storage-unavailable';
 import type { UpstreamHealthState } from './upstream-health';
 import { Type } from '@sinclair/typebox';
 import { json, responses, shape } from '../http/openapi-responses';
@@ -14,6 +15,12 @@ export interface ReadinessProbe {
   /** Settings that work but do not look like today's web app (upstream-warnings.ts); never fail readiness. */
   warnings?: () => { code: string; message: string }[];
 }
+
+/**
+ * How long /ready waits for storage (and the shared clearance state) before calling it down: a
+ * probe must answer within a second however the store fails.
+ */
+const READY_STORAGE_MS = 800;
 
 /** Liveness answers while the process runs; readiness also needs storage and a usable account. */
 const ReadinessBody = shape({
@@ -31,18 +38,22 @@ export function healthRoutes(probe: ReadinessProbe) {
     .get(
       '/ready',
       async ({ set }) => {
-        let storage = 'ok';
-        try {
-          await probe.pingStorage();
-        } catch {
-          storage = 'unreachable';
-        }
+        const [pinged, clearance] = await Promise.all([
+          withDeadline(probe.pingStorage(), READY_STORAGE_MS, 'the readiness ping').then(
+            () => true,
+            () => false,
+          ),
+          probe.clearance
+            ? withDeadline(Promise.resolve(probe.clearance()), READY_STORAGE_MS, 'the clearance').catch(() => null)
+            : undefined,
+        ]);
+        const storage = pinged ? 'ok' : 'unreachable';
         const active = probe.activeAccounts();
         const upstream = probe.upstream?.();
         const outage = upstream?.outage ?? false;
         const ready = storage === 'ok' && active > 0 && !outage;
         set.status = ready ? 200 : 503;
-        const clearance = probe.clearance ? { clearance: await probe.clearance() } : {};
+        if (!pinged) set.headers['retry-after'] = '5';
         return {
           status: ready ? 'ready' : 'not_ready',
           storage: { kind: probe.storageKind, status: storage },
@@ -50,7 +61,7 @@ export function healthRoutes(probe: ReadinessProbe) {
           upstream: outage
             ? { status: 'outage', consecutiveFailures: upstream!.consecutiveFailures, lastFailureKind: upstream!.lastFailureKind }
             : { status: 'ok' },
-          ...clearance,
+          ...(probe.clearance ? { clearance } : {}),
           ...(probe.warnings ? { warnings: probe.warnings() } : {}),
         };
       },

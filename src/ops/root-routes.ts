@@ -1,5 +1,6 @@
 import { Elysia } from 'elysia';
 import { VERSION } from '../version';
+import { AnyObject, json, responses, text } from '../http/openapi-responses';
 
 /**
  * `/`: a browser is sent to the console; other clients get a small JSON map of where things are,
@@ -23,9 +24,15 @@ export function rootRoutes() {
         }
         return map();
       },
-      { detail: { tags: ['operations'], summary: 'Where the console, docs and API are; browsers go to the console' } },
+      {
+        detail: {
+          tags: ['operations'],
+          summary: 'Where the console, docs and API are; browsers go to the console',
+          responses: { ...responses(json(AnyObject), { errors: [] }), 302: { description: 'A browser: to /admin', content: text('text/plain', 'empty; Location: /admin') } },
+        },
+      },
     )
     .route('HEAD', '/', () => new Response(null, { status: 200 }), {
-      detail: { tags: ['operations'], summary: 'Reachability probe' },
+      detail: { tags: ['operations'], summary: 'Reachability probe', responses: { 200: { description: 'Up', content: text('text/plain', 'empty') } } },
     });
 }

@@ -9,6 +9,7 @@ import { readVideoConfig } from '../openai/videos/video-request';
 import type { RecordStore } from '../storage/types';
 import { FunctionSessions, SESSION_TTL_MS } from './function-sessions';
 import { imagineEvents } from './imagine-loop';
+import { AnyObject as DocumentedObject, eventStream, json, responses } from '../http/openapi-responses';
 
 /**
  * The Python project's playground task routes (docs/python-compatibility.md §5): `/imagine/*`
@@ -49,7 +50,14 @@ interface VideoTask {
 const MAX_VIDEO_REFERENCES = 7;
 const REASONING_EFFORTS = ['none', 'minimal', 'low', 'medium', 'high', 'xhigh'];
 const AnyObject = t.Record(t.String(), t.Unknown());
-const detail = (summary: string) => ({ tags: ['function'], summary });
+/** Task answers are JSON objects; the `sse` routes answer event streams. */
+const detail = (summary: string) => ({
+  tags: ['function'],
+  summary,
+  responses: responses(summary.includes('stream') ? eventStream('Task events') : json(DocumentedObject), {
+    errors: [400, 401, 404, 429],
+  }),
+});
 
 export function readAspectRatio(raw: unknown, fallback: string): string {
   if (raw === undefined || raw === null || (typeof raw === 'string' && raw.trim() === '')) return fallback;

@@ -4,8 +4,20 @@ import type { Lease } from './account-pool';
 /**
  * A local lease backed by a slot in the shared store. Releasing gives both back; while held, the
  * slot is renewed every third of its lifetime, so a long stream keeps it and a crashed instance's
- * slots run out within one lifetime. A failed release is harmless for the same reason.
+ * slots run out within one lifetime. A release that fails (storage unreachable for a moment) is
+ * tried again every few seconds while the slot could still be held, so an outage does not leave
+ * the account blocked for a whole lifetime after the store is back.
  */
+
+const RELEASE_RETRY_MS = 2_000;
+
+function releaseSlot(coordinator: Coordinator, token: string, slotId: string, giveUpAt: number, clock: () => number) {
+  void coordinator.releaseSlot(token, slotId).catch(() => {
+    if (clock() >= giveUpAt) return; // expired by now anyway
+    setTimeout(() => releaseSlot(coordinator, token, slotId, giveUpAt, clock), RELEASE_RETRY_MS).unref?.();
+  });
+}
+
 export function sharedLease(local: Lease, coordinator: Coordinator, slotId: string, ttlMs: number, clock: () => number): Lease {
   const renew = setInterval(() => {
     void coordinator.renewSlot(local.token, slotId, ttlMs, clock()).catch(() => {});
@@ -21,7 +33,7 @@ export function sharedLease(local: Lease, coordinator: Coordinator, slotId: stri
       released = true;
       clearInterval(renew);
       local.release();
-      void coordinator.releaseSlot(local.token, slotId).catch(() => {});
+      releaseSlot(coordinator, local.token, slotId, clock() + ttlMs, clock);
     },
   };
 }

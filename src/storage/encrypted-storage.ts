@@ -72,6 +72,7 @@ function encryptedCoordinator(inner: Coordinator, cipher: TokenCipher): Coordina
     acquireSlot: (token, limit, ttlMs, now) => inner.acquireSlot(cipher.encrypt(token), limit, ttlMs, now),
     renewSlot: (token, slotId, ttlMs, now) => inner.renewSlot(cipher.encrypt(token), slotId, ttlMs, now),
     releaseSlot: (token, slotId) => inner.releaseSlot(cipher.encrypt(token), slotId),
+    releaseEarlierRun: () => inner.releaseEarlierRun(),
     close: () => inner.close(),
   };
 }

@@ -4,6 +4,7 @@ import { openPostgresStorage } from './postgres/postgres-storage';
 import { openRedisStorage } from './redis/redis-storage';
 import { MEMORY_DATABASE, openSqliteStorage } from './sqlite/sqlite-storage';
 import { applySecretKey } from './encrypted-storage';
+import { withDeadlines } from './deadline-storage';
 import type { Storage } from './types';
 
 export * from './types';
@@ -19,6 +20,11 @@ export interface OpenStorageOptions {
   clock?: () => number;
   /** `GROK2API_SECRET_KEY`: account tokens are encrypted at rest with it (src/storage/encrypted-storage.ts). */
   secretKey?: string;
+  /**
+   * This instance's stable id: a restart with the same id frees the request slots the earlier run
+   * held (Coordinator.releaseEarlierRun). A fresh id per open when absent.
+   */
+  instanceId?: string;
   /** Told how many plain rows were encrypted while opening. */
   onTokensEncrypted?: (count: number) => void;
 }
@@ -49,13 +55,16 @@ export async function openStorage(options: OpenStorageOptions): Promise<Storage>
 async function openDriver(options: OpenStorageOptions): Promise<Storage> {
   const type = options.type.trim().toLowerCase() || 'local';
   if (type === 'local' || type === 'sqlite') {
-    return openSqliteStorage({ path: sqlitePath(options.url, options.dataDir), clock: options.clock });
+    const path = sqlitePath(options.url, options.dataDir);
+    return openSqliteStorage({ path, clock: options.clock, instanceId: options.instanceId });
   }
   const known = type === 'redis' || POSTGRES_TYPES.has(type) || MYSQL_TYPES.has(type);
   if (!known) throw new Error(`unknown storage type ${options.type} (expected local, sqlite, redis, mysql or pgsql)`);
   const url = options.url?.trim() ?? '';
   if (url === '') throw new Error(`SERVER_STORAGE_URL is required for storage type ${type}`);
-  if (type === 'redis') return openRedisStorage({ url, clock: options.clock });
-  if (POSTGRES_TYPES.has(type)) return openPostgresStorage({ url, clock: options.clock });
-  return openMysqlStorage({ url, clock: options.clock });
+  const driverOptions = { url, clock: options.clock, instanceId: options.instanceId };
+  // Storage servers can go away; SQLite is in-process (see deadline-storage.ts).
+  if (type === 'redis') return withDeadlines(await openRedisStorage(driverOptions));
+  if (POSTGRES_TYPES.has(type)) return withDeadlines(await openPostgresStorage(driverOptions));
+  return withDeadlines(await openMysqlStorage(driverOptions));
 }

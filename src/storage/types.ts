@@ -214,5 +214,11 @@ export interface Storage {
   /** How instances sharing this store coordinate (notices, locks, request slots). */
   coordinator?: Coordinator;
   ping(): Promise<void>;
+  /**
+   * A liveness check on a connection of its own, so it answers at once on a store that is alive
+   * but busy with queued calls (see deadline-storage.ts). Absent: `ping` serves (Redis answers
+   * every command in order and fast, so its one connection is enough).
+   */
+  probe?(): Promise<void>;
   close(): Promise<void>;
 }

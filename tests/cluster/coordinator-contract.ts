@@ -4,9 +4,13 @@ import type { Storage } from '../../src/storage/types';
 
 /**
  * What every driver's Coordinator must do. `openPair` returns two storages on one empty store,
- * standing for two instances. Expiry is waited for by polling with a bound, never by a fixed sleep.
+ * standing for two instances with the given instance ids; `openAgain` one more on that same store
+ * (an instance restarting). Expiry is waited for by polling with a bound, never by a fixed sleep.
  */
-export function runCoordinatorContract(openPair: () => Promise<[Storage, Storage]>): void {
+export function runCoordinatorContract(
+  openPair: (instanceIds: [string, string]) => Promise<[Storage, Storage]>,
+  openAgain: (instanceId: string) => Promise<Storage>,
+): void {
   let one: Storage;
   let two: Storage;
   let first: Coordinator;
@@ -23,7 +27,7 @@ export function runCoordinatorContract(openPair: () => Promise<[Storage, Storage
   }
 
   beforeEach(async () => {
-    [one, two] = await openPair();
+    [one, two] = await openPair(['instance-one', 'instance-two']);
     first = one.coordinator!;
     second = two.coordinator!;
     await one.accounts.insert([
@@ -103,6 +107,41 @@ export function runCoordinatorContract(openPair: () => Promise<[Storage, Storage
     test('renew extends a held slot', async () => {
       const held = await first.acquireSlot('active', 1, 60_000, now());
       expect(await first.renewSlot('active', (held as { slotId: string }).slotId, 60_000, now())).toBe(true);
+    });
+  });
+
+  describe('restart with the same identity', () => {
+    test('frees the slots and locks the earlier run held, and nothing of other instances', async () => {
+      expect(first.instanceId).toBe('instance-one');
+      // The earlier run of instance-one holds a slot and a lock, then dies without releasing them.
+      expect((await first.acquireSlot('active', 1, 60_000, now())).result).toBe('granted');
+      expect(await first.tryLock('refresh', 60_000)).not.toBeNull();
+      // instance-two holds its own slot on another account.
+      expect((await second.acquireSlot('cooling-over', 1, 60_000, now())).result).toBe('granted');
+      expect((await second.acquireSlot('active', 1, 60_000, now())).result).toBe('busy');
+
+      const restarted = await openAgain('instance-one');
+      try {
+        expect(await restarted.coordinator!.releaseEarlierRun()).toBe(2);
+        expect((await second.acquireSlot('active', 1, 60_000, now())).result).toBe('granted');
+        expect(await second.tryLock('refresh', 60_000)).not.toBeNull();
+        expect((await restarted.coordinator!.acquireSlot('cooling-over', 1, 60_000, now())).result).toBe('busy');
+        // Nothing of instance-one is left: a second pass frees nothing (the new run holds nothing yet).
+        expect(await restarted.coordinator!.releaseEarlierRun()).toBe(0);
+      } finally {
+        await restarted.close();
+      }
+    });
+
+    test('an instance whose id starts like another one\'s frees only its own', async () => {
+      const longer = await openAgain('instance-one-b');
+      try {
+        expect((await longer.coordinator!.acquireSlot('active', 1, 60_000, now())).result).toBe('granted');
+        expect(await first.releaseEarlierRun()).toBe(0);
+        expect((await second.acquireSlot('active', 1, 60_000, now())).result).toBe('busy');
+      } finally {
+        await longer.close();
+      }
     });
   });
 

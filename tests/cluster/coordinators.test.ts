@@ -29,36 +29,42 @@ afterAll(async () => {
   rmSync(root, { recursive: true, force: true });
 });
 
-async function pair(type: string, url: string): Promise<[Storage, Storage]> {
-  const one = await openStorage({ type, url, dataDir: root });
-  const two = await openStorage({ type, url, dataDir: root });
+/** The store of the last pair, for `openAgain`. */
+let last: { type: string; url: string } | null = null;
+
+async function pair(type: string, url: string, instanceIds: [string, string]): Promise<[Storage, Storage]> {
+  last = { type, url };
+  const one = await openStorage({ type, url, dataDir: root, instanceId: instanceIds[0] });
+  const two = await openStorage({ type, url, dataDir: root, instanceId: instanceIds[1] });
   return [one, two];
 }
 
+const openAgain = (instanceId: string) => openStorage({ type: last!.type, url: last!.url, dataDir: root, instanceId });
+
 describe('SQLite coordinator (one file, two connections)', () => {
-  runCoordinatorContract(() => pair('sqlite', join(root, `coordinator-${stores++}.db`)));
+  runCoordinatorContract((ids) => pair('sqlite', join(root, `coordinator-${stores++}.db`), ids), openAgain);
 });
 
 describe('Redis coordinator', () => {
-  runCoordinatorContract(() => pair('redis', `${REDIS_URL}?prefix=${redis.prefix}${stores++}:`));
+  runCoordinatorContract((ids) => pair('redis', `${REDIS_URL}?prefix=${redis.prefix}${stores++}:`, ids), openAgain);
 });
 
 describe('PostgreSQL coordinator', () => {
-  runCoordinatorContract(async () => {
+  runCoordinatorContract(async (ids) => {
     const sql = postgres(postgresDatabase.url, { max: 1, onnotice: () => {} });
-    const storages = await pair('pgsql', postgresDatabase.url);
+    const storages = await pair('pgsql', postgresDatabase.url, ids);
     await sql`TRUNCATE accounts, records, cluster_locks, account_slots`;
     await sql.end();
     return storages;
-  });
+  }, openAgain);
 });
 
 describe('MySQL coordinator', () => {
-  runCoordinatorContract(async () => {
-    const storages = await pair('mysql', mysqlDatabase.url);
+  runCoordinatorContract(async (ids) => {
+    const storages = await pair('mysql', mysqlDatabase.url, ids);
     const connection = await createConnection(mysqlOptions(mysqlDatabase.url));
     for (const table of ['accounts', 'records', 'cluster_locks', 'account_slots']) await connection.query(`DELETE FROM ${table}`);
     await connection.end();
     return storages;
-  });
+  }, openAgain);
 });

@@ -11,7 +11,10 @@ interface Schema { type?: string; required?: string[]; properties?: Record<strin
 interface Operation { requestBody?: { content?: Record<string, { schema?: Schema }> }; responses?: Record<string, { content?: Record<string, { schema?: Schema }> }>; parameters?: { in: string; name: string }[] }
 
 /** POST routes that take no body: an action on the resource named in the path. */
-const NO_BODY = new Set(['POST /v1/admin/console/accounts/{id}/refresh', 'POST /v1/admin/console/jobs/{id}/cancel', 'POST /v1/admin/diagnostics/clearance/refresh']);
+const NO_BODY = new Set([
+  'POST /v1/admin/console/accounts/{id}/refresh', 'POST /v1/admin/console/jobs/{id}/cancel', 'POST /v1/admin/diagnostics/clearance/refresh',
+  'POST /v1/admin/batch/{id}/cancel',
+]);
 
 let harness: Harness;
 let operations: { method: string; path: string; operation: Operation }[];

@@ -44,7 +44,8 @@ describe('chat attachments', () => {
     const response = await chatWith(`data:image/jpeg;base64,${WHOLE_PNG}`);
     expect(response.status).toBe(200);
     const upload = harness.simulator.requests.filter((request) => request.path.includes('upload-file')).at(-1)!;
-    expect((upload.body as { fileMimeType: string }).fileMimeType).toBe('image/png');
+    // The current multipart upload (docs/upstream-protocol.md §11.2) carries the type on its file part.
+    expect((upload.body as { file: { type: string } }).file.type).toBe('image/png');
   });
 });
 

@@ -1,4 +1,5 @@
 import { Elysia, t } from 'elysia';
+import { StorageUnavailableError } from '../../storage/storage-unavailable';
 import { ApiError, invalidRequest } from '../../openai/errors';
 import type { AccountPool } from '../../pool/account-pool';
 import { ACCOUNT_SORT_KEYS, type AccountSortKey, type AccountStatus, type Storage } from '../../storage/types';
@@ -133,7 +134,7 @@ export function accountsRoutes(deps: AccountsRoutesDependencies) {
           if (!account) throw notFound();
           return toConsoleAccount(account, params.id);
         } catch (error) {
-          if (error instanceof ApiError) throw error;
+          if (error instanceof ApiError || error instanceof StorageUnavailableError) throw error;
           const account = await deps.storage.accounts.get(token);
           throw new ApiError({ status: 502, message: `Quota refresh failed${account?.lastFailReason ? `: ${account.lastFailReason}` : ''}`, code: 'refresh_failed' });
         }

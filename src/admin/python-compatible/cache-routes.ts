@@ -8,6 +8,7 @@ import { cacheStats, megabytes } from './cache-stats';
 import { taskResult } from './task-events';
 import { resultContextFor, startTask, taskStarted, type PythonTaskRoutesDependencies } from './task-routes';
 import { resolveTokenReferences, tokenEntries } from './token-references';
+import { AnyObject as DocumentedObject, json, responses } from '../../http/openapi-responses';
 
 /**
  * The Python project's cache routes (docs/python-compatibility.md §4.1 `/cache*`) over our media
@@ -20,7 +21,11 @@ export interface PythonCacheRoutesDependencies extends PythonTaskRoutesDependenc
 }
 
 const AnyObject = t.Record(t.String(), t.Unknown());
-const detail = (summary: string) => ({ tags: ['admin'], summary });
+const detail = (summary: string) => ({
+  tags: ['admin'],
+  summary,
+  responses: responses(json(DocumentedObject), { errors: [400, 401, 404, 429] }),
+});
 
 function kindOf(raw: unknown, param: string): MediaKind {
   const kind = raw === undefined || raw === null || raw === '' ? 'image' : raw;

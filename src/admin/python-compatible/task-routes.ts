@@ -10,6 +10,7 @@ import type { Storage, StorageKind } from '../../storage/types';
 import { accountId } from '../transfer/transfer-routes';
 import { finalEvent, progressEvent, snapshotEvent, taskResult, type ResultContext } from './task-events';
 import { resolveTokenReferences, tokenEntries } from './token-references';
+import { AnyObject as DocumentedObject, eventStream, json, responses } from '../../http/openapi-responses';
 
 /**
  * The Python project's admin task routes (docs/python-compatibility.md §4.1–4.2) as aliases of
@@ -40,7 +41,12 @@ const STORAGE_TYPE: Record<StorageKind, string> = {
 };
 const PING_MS = 15_000;
 const AnyObject = t.Record(t.String(), t.Unknown(), { description: 'token and/or tokens' });
-const detail = (summary: string) => ({ tags: ['admin'], summary });
+/** The reference's answers are JSON objects, or an event stream for task progress. */
+const detail = (summary: string, stream = false) => ({
+  tags: ['admin'],
+  summary,
+  responses: responses(stream ? eventStream('Task events') : json(DocumentedObject), { errors: [400, 401, 404, 429] }),
+});
 const encoder = new TextEncoder();
 
 export const taskNotFound = () =>
@@ -189,7 +195,7 @@ export function pythonTaskRoutes(deps: PythonTaskRoutesDependencies) {
         if (!job) throw taskNotFound();
         return taskStream(deps, job, request.signal);
       },
-      { detail: detail("A task's progress as server-sent events: snapshot, progress, then done, error or cancelled") },
+      { detail: detail("A task's progress as server-sent events: snapshot, progress, then done, error or cancelled", true) },
     )
     .post(
       '/batch/:id/cancel',

@@ -1,4 +1,6 @@
 import type { Logger } from '../../logging/logger';
+import { storageUnavailable } from '../../http/error-handler';
+import { StorageUnavailableError } from '../../storage/storage-unavailable';
 import { renderImage, type ImageFormat, type OutputContext } from '../../media/images/image-output';
 import type { ImageRun, PartialImage } from '../../media/images/image-runner';
 import { ApiError } from '../errors';
@@ -55,7 +57,12 @@ export function streamImages(input: {
         input.onSettled?.({ images: result.images.length });
       } catch (error) {
         input.onSettled?.({ error });
-        const apiError = error instanceof ApiError ? error : new ApiError({ status: 500, message: 'Image generation failed.', code: 'image_generation_failed' });
+        const apiError =
+          error instanceof ApiError
+            ? error
+            : error instanceof StorageUnavailableError
+              ? storageUnavailable(error)
+              : new ApiError({ status: 500, message: 'Image generation failed.', code: 'image_generation_failed' });
         if (!(error instanceof ApiError)) input.logger.warn('image stream failed', { error: String(error) });
         send('error', { type: 'error', ...apiError.toBody() });
       }

@@ -147,7 +147,13 @@ export function responsesRoutes(deps: ResponsesDependencies) {
           after: t.Optional(t.String()),
           before: t.Optional(t.String()),
         }),
-        detail: { tags: ['openai'], summary: 'List the input items of a stored response' },
+        detail: {
+          tags: ['openai'],
+          summary: 'List the input items of a stored response',
+          responses: responses(json(shape({ object: Type.Literal('list'), data: Type.Array(Type.Object({}, { additionalProperties: true })) })), {
+            errors: [400, 401, 404, 429],
+          }),
+        },
       },
     )
     .delete(

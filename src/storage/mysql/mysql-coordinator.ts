@@ -1,5 +1,5 @@
 import type { Pool, PoolConnection, RowDataPacket } from 'mysql2/promise';
-import { isUsableForSlot, newInstanceId, newSlotId, type ClusterEvent, type ClusterMessage, type Coordinator, type SlotOutcome } from '../../cluster/coordinator';
+import { isUsableForSlot, HolderIds, type ClusterEvent, type ClusterMessage, type Coordinator, type SlotOutcome } from '../../cluster/coordinator';
 import { withTransaction } from './mysql-dialect';
 
 /**
@@ -13,11 +13,19 @@ const DATABASE_NOW = 'CAST(UNIX_TIMESTAMP(NOW(3)) * 1000 AS SIGNED)';
 
 export class MysqlCoordinator implements Coordinator {
   readonly delivery = 'poll' as const;
-  readonly instanceId = newInstanceId();
   private readonly listeners = new Set<(message: ClusterMessage) => void>();
-  private sequence = 0;
+  private readonly holders: HolderIds;
 
-  constructor(private readonly pool: Pool) {}
+  constructor(
+    private readonly pool: Pool,
+    instanceId?: string,
+  ) {
+    this.holders = new HolderIds(instanceId);
+  }
+
+  get instanceId(): string {
+    return this.holders.instanceId;
+  }
 
   async publish(_event: ClusterEvent): Promise<void> {
     // Other instances learn of the change from the change feed; nothing to send.
@@ -29,7 +37,7 @@ export class MysqlCoordinator implements Coordinator {
   }
 
   async tryLock(name: string, ttlMs: number): Promise<{ release(): Promise<void> } | null> {
-    const holder = newSlotId(this.instanceId, this.sequence++);
+    const holder = this.holders.next();
     const ttl = Math.max(1, Math.ceil(ttlMs));
     const taken = await this.transaction(async (connection) => {
       const [rows] = await connection.query<RowDataPacket[]>(
@@ -58,7 +66,7 @@ export class MysqlCoordinator implements Coordinator {
   }
 
   async acquireSlot(token: string, limit: number, ttlMs: number, now: number): Promise<SlotOutcome> {
-    const slotId = newSlotId(this.instanceId, this.sequence++);
+    const slotId = this.holders.next();
     const ttl = Math.max(1, Math.ceil(ttlMs));
     if (limit <= 0) {
       // Nothing to count, so no lock and no write: just the usability check.
@@ -92,6 +100,14 @@ export class MysqlCoordinator implements Coordinator {
 
   async releaseSlot(token: string, slotId: string): Promise<void> {
     await this.pool.query('DELETE FROM account_slots WHERE token = ? AND slot_id = ?', [token, slotId]);
+  }
+
+  async releaseEarlierRun(): Promise<number> {
+    const prefix = this.holders.prefix;
+    const mine = [prefix.length, prefix];
+    const [slots] = await this.pool.query('DELETE FROM account_slots WHERE BINARY LEFT(slot_id, ?) = ?', mine);
+    const [locks] = await this.pool.query('DELETE FROM cluster_locks WHERE BINARY LEFT(holder, ?) = ?', mine);
+    return (slots as { affectedRows: number }).affectedRows + (locks as { affectedRows: number }).affectedRows;
   }
 
   async close(): Promise<void> {

@@ -1,8 +1,10 @@
-import { createPool, type PoolOptions } from 'mysql2/promise';
+import { createPool, type Pool, type PoolOptions } from 'mysql2/promise';
 import { parseConnectionUrl, tlsMode } from '../connection-url';
 import { SqlAccountStore } from '../sql-account-store';
 import type { Storage } from '../types';
 import { migrateMysql } from './migrations';
+import { CONNECT_TIMEOUT_MS, DEFAULT_STORAGE_DEADLINES } from '../deadline-storage';
+import { withDeadline } from '../storage-unavailable';
 import { mysqlDialect } from './mysql-dialect';
 import { MysqlRecordStore } from './record-store';
 import { MysqlCoordinator } from './mysql-coordinator';
@@ -21,6 +23,8 @@ export interface MysqlStorageOptions {
   url: string;
   clock?: () => number;
   maxConnections?: number;
+  /** This instance's stable id (see Coordinator.releaseEarlierRun); a fresh one when absent. */
+  instanceId?: string;
 }
 
 export function mysqlOptions(url: string, maxConnections = 10): PoolOptions {
@@ -38,6 +42,9 @@ export function mysqlOptions(url: string, maxConnections = 10): PoolOptions {
     database: parts.database,
     ssl: mode === 'disable' || mode === 'prefer' ? undefined : { rejectUnauthorized: mode === 'verify-full' },
     connectionLimit: maxConnections,
+    // A server that accepts TCP but never answers fails the connection attempt in time; calls on
+    // open connections are bounded by deadline-storage.ts.
+    connectTimeout: CONNECT_TIMEOUT_MS,
     charset: 'utf8mb4_bin',
     supportBigNumbers: true,
     bigNumberStrings: false,
@@ -54,17 +61,31 @@ export async function openMysqlStorage(options: MysqlStorageOptions): Promise<St
     throw error;
   }
   let closed = false;
+  // Liveness checks get a connection of their own (see Storage.probe), made when first needed.
+  let probePool: Pool | null = null;
   const storage: Storage = {
     kind: 'mysql',
     accounts: new SqlAccountStore(mysqlDialect(pool), clock),
     records: new MysqlRecordStore(pool, clock),
-    coordinator: new MysqlCoordinator(pool),
+    coordinator: new MysqlCoordinator(pool, options.instanceId),
     async ping() {
       await pool.query('SELECT 1');
+    },
+    async probe() {
+      const client = (probePool ??= createPool(mysqlOptions(options.url, 1)));
+      try {
+        await withDeadline(client.query('SELECT 1'), DEFAULT_STORAGE_DEADLINES.probeMs, 'a liveness check');
+      } catch (error) {
+        // A connection that failed a check is not trusted with the next one: a fresh one is.
+        if (probePool === client) probePool = null;
+        void client.end().catch(() => {});
+        throw error;
+      }
     },
     async close() {
       if (closed) return;
       closed = true;
+      await probePool?.end().catch(() => {});
       await pool.end();
     },
   };

@@ -1,5 +1,5 @@
 import type { Sql } from 'postgres';
-import { isUsableForSlot as usable, newInstanceId, newSlotId, type ClusterEvent, type ClusterMessage, type Coordinator, type SlotOutcome } from '../../cluster/coordinator';
+import { isUsableForSlot as usable, HolderIds, type ClusterEvent, type ClusterMessage, type Coordinator, type SlotOutcome } from '../../cluster/coordinator';
 
 /**
  * Coordination over PostgreSQL: notices by LISTEN/NOTIFY on one channel, locks as rows of
@@ -14,12 +14,20 @@ const PAYLOAD_LIMIT = 7000;
 
 export class PostgresCoordinator implements Coordinator {
   readonly delivery = 'push' as const;
-  readonly instanceId = newInstanceId();
   private readonly listeners = new Set<(message: ClusterMessage) => void>();
   private unlisten: (() => Promise<void>) | null = null;
-  private sequence = 0;
+  private readonly holders: HolderIds;
 
-  constructor(private readonly sql: Sql) {}
+  constructor(
+    private readonly sql: Sql,
+    instanceId?: string,
+  ) {
+    this.holders = new HolderIds(instanceId);
+  }
+
+  get instanceId(): string {
+    return this.holders.instanceId;
+  }
 
   async start(): Promise<void> {
     const subscription = await this.sql.listen(CHANNEL, (payload) => {
@@ -47,7 +55,7 @@ export class PostgresCoordinator implements Coordinator {
   }
 
   async tryLock(name: string, ttlMs: number): Promise<{ release(): Promise<void> } | null> {
-    const holder = newSlotId(this.instanceId, this.sequence++);
+    const holder = this.holders.next();
     const ttl = Math.max(1, Math.ceil(ttlMs));
     const rows = await this.sql`
       INSERT INTO cluster_locks (name, holder, expires_at)
@@ -64,7 +72,7 @@ export class PostgresCoordinator implements Coordinator {
   }
 
   async acquireSlot(token: string, limit: number, ttlMs: number, now: number): Promise<SlotOutcome> {
-    const slotId = newSlotId(this.instanceId, this.sequence++);
+    const slotId = this.holders.next();
     const ttl = Math.max(1, Math.ceil(ttlMs));
     if (limit <= 0) {
       // Nothing to count, so no lock and no write: just the usability check.
@@ -96,6 +104,13 @@ export class PostgresCoordinator implements Coordinator {
 
   async releaseSlot(token: string, slotId: string): Promise<void> {
     await this.sql`DELETE FROM account_slots WHERE token = ${token} AND slot_id = ${slotId}`;
+  }
+
+  async releaseEarlierRun(): Promise<number> {
+    const prefix = this.holders.prefix;
+    const slots = await this.sql`DELETE FROM account_slots WHERE left(slot_id, ${prefix.length}) = ${prefix}`;
+    const locks = await this.sql`DELETE FROM cluster_locks WHERE left(holder, ${prefix.length}) = ${prefix}`;
+    return slots.count + locks.count;
   }
 
   async close(): Promise<void> {

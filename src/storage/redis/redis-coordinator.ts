@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import { newInstanceId, newSlotId, type ClusterEvent, type ClusterMessage, type Coordinator, type SlotOutcome } from '../../cluster/coordinator';
+import { HolderIds, type ClusterEvent, type ClusterMessage, type Coordinator, type SlotOutcome } from '../../cluster/coordinator';
 import { LuaScript } from './lua-script';
 
 /**
@@ -62,17 +62,39 @@ if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) 
 return 0
 `);
 
+const RELEASE_EARLIER_SLOTS = new LuaScript(`
+local freed = 0
+for _, slot in ipairs(redis.call('ZRANGE', KEYS[1], 0, -1)) do
+  if string.sub(slot, 1, string.len(ARGV[1])) == ARGV[1] then
+    freed = freed + redis.call('ZREM', KEYS[1], slot)
+  end
+end
+return freed
+`);
+
+const RELEASE_EARLIER_LOCK = new LuaScript(`
+local holder = redis.call('GET', KEYS[1])
+if holder and string.sub(holder, 1, string.len(ARGV[1])) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0
+`);
+
 export class RedisCoordinator implements Coordinator {
   readonly delivery = 'push' as const;
-  readonly instanceId = newInstanceId();
   private readonly listeners = new Set<(message: ClusterMessage) => void>();
   private subscriber: Redis | null = null;
-  private sequence = 0;
+  private readonly holders: HolderIds;
 
   constructor(
     private readonly redis: Redis,
     private readonly prefix: string,
-  ) {}
+    instanceId?: string,
+  ) {
+    this.holders = new HolderIds(instanceId);
+  }
+
+  get instanceId(): string {
+    return this.holders.instanceId;
+  }
 
   private get channel(): string {
     return `${this.prefix}events`;
@@ -80,7 +102,9 @@ export class RedisCoordinator implements Coordinator {
 
   /** Opens the subscriber connection (a subscribed Redis connection can do nothing else). */
   async start(): Promise<void> {
-    const subscriber = this.redis.duplicate();
+    // Subscribing waits for the connection (and ioredis subscribes again after each reconnection).
+    const subscriber = this.redis.duplicate({ enableOfflineQueue: true });
+    subscriber.on('error', () => {});
     this.subscriber = subscriber;
     subscriber.on('message', (_channel: string, text: string) => {
       let message: ClusterMessage;
@@ -106,7 +130,7 @@ export class RedisCoordinator implements Coordinator {
 
   async tryLock(name: string, ttlMs: number): Promise<{ release(): Promise<void> } | null> {
     const key = `${this.prefix}lock:${name}`;
-    const holder = newSlotId(this.instanceId, this.sequence++);
+    const holder = this.holders.next();
     const taken = await this.redis.set(key, holder, 'PX', Math.max(1, Math.ceil(ttlMs)), 'NX');
     if (taken !== 'OK') return null;
     return {
@@ -117,7 +141,7 @@ export class RedisCoordinator implements Coordinator {
   }
 
   async acquireSlot(token: string, limit: number, ttlMs: number, now: number): Promise<SlotOutcome> {
-    const slotId = newSlotId(this.instanceId, this.sequence++);
+    const slotId = this.holders.next();
     const result = await ACQUIRE_SLOT.run(
       this.redis,
       [`${this.prefix}account:${token}`, this.slotsKey(token)],
@@ -133,6 +157,33 @@ export class RedisCoordinator implements Coordinator {
 
   async releaseSlot(token: string, slotId: string): Promise<void> {
     await this.redis.zrem(this.slotsKey(token), slotId);
+  }
+
+  /**
+   * Slots live in one sorted set per account and locks in one key each, so this walks the slot
+   * and lock keys (SCAN: a few round trips at start-up, nothing on the request path).
+   */
+  async releaseEarlierRun(): Promise<number> {
+    const prefix = this.holders.prefix;
+    let freed = 0;
+    for await (const keys of this.scan(`${this.prefix}slots:`)) {
+      for (const key of keys) freed += Number(await RELEASE_EARLIER_SLOTS.run(this.redis, [key], [prefix]));
+    }
+    for await (const keys of this.scan(`${this.prefix}lock:`)) {
+      for (const key of keys) freed += Number(await RELEASE_EARLIER_LOCK.run(this.redis, [key], [prefix]));
+    }
+    return freed;
+  }
+
+  /** Keys starting with `start` (glob characters in our prefix taken literally). */
+  private async *scan(start: string): AsyncGenerator<string[]> {
+    const pattern = `${start.replace(/[*?[\]\\]/g, '\\$&')}*`;
+    let cursor = '0';
+    do {
+      const [next, keys] = await this.redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
+      cursor = next;
+      if (keys.length > 0) yield keys;
+    } while (cursor !== '0');
   }
 
   async close(): Promise<void> {

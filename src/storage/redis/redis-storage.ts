@@ -6,6 +6,7 @@ import { RedisCoordinator } from './redis-coordinator';
 import { adoptReferenceLayout } from '../reference-layout';
 import { readReferenceRedis } from './reference-reader';
 import { RedisRecordStore } from './record-store';
+import { CONNECT_TIMEOUT_MS } from '../deadline-storage';
 
 export interface RedisStorageOptions {
   /** `redis://[user:password@]host:port/db` or `rediss://`; `?prefix=` names the key prefix. */
@@ -13,6 +14,8 @@ export interface RedisStorageOptions {
   /** Every key starts with this (default `grok2api:`), so one Redis can hold several deployments. */
   keyPrefix?: string;
   clock?: () => number;
+  /** This instance's stable id (see Coordinator.releaseEarlierRun); a fresh one when absent. */
+  instanceId?: string;
 }
 
 export const DEFAULT_KEY_PREFIX = 'grok2api:';
@@ -43,7 +46,12 @@ export function redisOptions(url: string): { options: RedisOptions; keyPrefix: s
       db: database,
       tls: secure ? {} : undefined,
       lazyConnect: true,
-      maxRetriesPerRequest: 3,
+      // While Redis is unreachable a command fails at once instead of waiting in ioredis for the
+      // reconnection (every call also has a deadline: src/storage/deadline-storage.ts). The
+      // connection keeps retrying in the background, so recovery needs no restart.
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 0,
+      connectTimeout: CONNECT_TIMEOUT_MS,
     },
     keyPrefix: parts.parameters.get('prefix') ?? null,
   };
@@ -54,6 +62,9 @@ export async function openRedisStorage(options: RedisStorageOptions): Promise<St
   const parsed = redisOptions(options.url);
   const prefix = options.keyPrefix ?? parsed.keyPrefix ?? DEFAULT_KEY_PREFIX;
   const redis = new Redis(parsed.options);
+  // Each failed call reports the outage to its caller; without a listener ioredis would also print
+  // every reconnection error to stderr.
+  redis.on('error', () => {});
   try {
     await redis.connect();
     const versionKey = `${prefix}layout_version`;
@@ -67,7 +78,7 @@ export async function openRedisStorage(options: RedisStorageOptions): Promise<St
     redis.disconnect();
     throw error;
   }
-  const coordinator = new RedisCoordinator(redis, prefix);
+  const coordinator = new RedisCoordinator(redis, prefix, options.instanceId);
   try {
     await coordinator.start();
   } catch (error) {

@@ -1,5 +1,5 @@
 import type { Database } from 'bun:sqlite';
-import { isUsableForSlot, newInstanceId, newSlotId, type ClusterEvent, type ClusterMessage, type Coordinator, type SlotOutcome } from '../../cluster/coordinator';
+import { isUsableForSlot, HolderIds, type ClusterEvent, type ClusterMessage, type Coordinator, type SlotOutcome } from '../../cluster/coordinator';
 
 /**
  * Coordination for processes sharing one SQLite file (SERVER_WORKERS > 1 on one machine). There
@@ -9,16 +9,22 @@ import { isUsableForSlot, newInstanceId, newSlotId, type ClusterEvent, type Clus
  */
 export class SqliteCoordinator implements Coordinator {
   readonly delivery = 'poll' as const;
-  readonly instanceId = newInstanceId();
   private readonly listeners = new Set<(message: ClusterMessage) => void>();
-  private sequence = 0;
+  private readonly holders: HolderIds;
   /** Slots granted with no limit (limit 0): nothing was written for them, so nothing is deleted or renewed. */
   private readonly unwritten = new Set<string>();
 
   constructor(
     private readonly database: Database,
     private readonly clock: () => number,
-  ) {}
+    instanceId?: string,
+  ) {
+    this.holders = new HolderIds(instanceId);
+  }
+
+  get instanceId(): string {
+    return this.holders.instanceId;
+  }
 
   async publish(_event: ClusterEvent): Promise<void> {
     // Other processes learn of the change from the change feed.
@@ -30,7 +36,7 @@ export class SqliteCoordinator implements Coordinator {
   }
 
   async tryLock(name: string, ttlMs: number): Promise<{ release(): Promise<void> } | null> {
-    const holder = newSlotId(this.instanceId, this.sequence++);
+    const holder = this.holders.next();
     const now = this.clock();
     const taken = this.database
       .transaction(() => {
@@ -51,7 +57,7 @@ export class SqliteCoordinator implements Coordinator {
   }
 
   async acquireSlot(token: string, limit: number, ttlMs: number, now: number): Promise<SlotOutcome> {
-    const slotId = newSlotId(this.instanceId, this.sequence++);
+    const slotId = this.holders.next();
     const clock = this.clock();
     if (limit <= 0) {
       // Nothing to count, so no write transaction: just the usability check, one indexed read.
@@ -89,6 +95,13 @@ export class SqliteCoordinator implements Coordinator {
   async releaseSlot(token: string, slotId: string): Promise<void> {
     if (this.unwritten.delete(slotId)) return;
     this.database.query('DELETE FROM account_slots WHERE token = ? AND slot_id = ?').run(token, slotId);
+  }
+
+  async releaseEarlierRun(): Promise<number> {
+    const prefix = this.holders.prefix;
+    const slots = this.database.query('DELETE FROM account_slots WHERE substr(slot_id, 1, ?) = ?');
+    const locks = this.database.query('DELETE FROM cluster_locks WHERE substr(holder, 1, ?) = ?');
+    return slots.run(prefix.length, prefix).changes + locks.run(prefix.length, prefix).changes;
   }
 
   async close(): Promise<void> {

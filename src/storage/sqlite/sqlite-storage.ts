@@ -16,6 +16,8 @@ export interface SqliteStorageOptions {
   clock?: () => number;
   /** How long a write waits for another process's lock before failing. */
   busyTimeoutMs?: number;
+  /** This instance's stable id (see Coordinator.releaseEarlierRun); a fresh one when absent. */
+  instanceId?: string;
 }
 
 /**
@@ -57,7 +59,7 @@ export function openSqliteStorage(options: SqliteStorageOptions): Storage {
     kind: 'sqlite',
     accounts: new SqliteAccountStore(database, clock),
     records: new SqliteRecordStore(database, clock),
-    coordinator: new SqliteCoordinator(database, clock),
+    coordinator: new SqliteCoordinator(database, clock, options.instanceId),
     async ping() {
       database.query('SELECT 1').get();
     },
