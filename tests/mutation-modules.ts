@@ -101,8 +101,13 @@ export const MUTATION_MODULES: MutationModule[] = [
   },
   {
     name: 'stream-encoders',
-    mutate: ['src/openai/sse.ts', 'src/openai/responses/stream-encoder.ts', 'src/anthropic/stream-encoder.ts'],
-    tests: ['tests/openai/stream-encoders.test.ts'],
+    mutate: [
+      'src/openai/sse.ts',
+      'src/openai/chat/stream-response.ts',
+      'src/openai/responses/stream-encoder.ts',
+      'src/anthropic/stream-encoder.ts',
+    ],
+    tests: ['tests/openai/stream-encoders.test.ts', 'tests/anthropic/stream-encoder.test.ts'],
     target: 85,
   },
 ];
