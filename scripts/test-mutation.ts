@@ -53,12 +53,23 @@ function testsFingerprint(module: MutationModule): string {
   return hash.digest('hex');
 }
 
+const shellQuote = (value: string) => `'${value.replaceAll("'", "'\\''")}'`;
+const escapeRegExp = (value: string) => value.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** `bun test` on the module's files; skipped tests are left out with a negative name pattern. */
+function testCommand(module: MutationModule): string {
+  const words = [process.execPath, 'test', ...module.tests.map((file) => `./${file}`)];
+  const skipped = (module.skipTests ?? []).map((test) => escapeRegExp(test.name));
+  if (skipped.length > 0) words.push('--test-name-pattern', shellQuote(`^(?!.*(?:${skipped.join('|')}))`));
+  return words.join(' ');
+}
+
 function strykerConfig(module: MutationModule, folder: string, concurrency: number) {
   return {
     $schema: '../../../node_modules/@stryker-mutator/core/schema/stryker-schema.json',
     testRunner: 'command',
     // The bun that runs this script also runs the tests (the sandbox links node_modules).
-    commandRunner: { command: [process.execPath, 'test', ...module.tests.map((file) => `./${file}`)].join(' ') },
+    commandRunner: { command: testCommand(module) },
     mutate: module.mutate,
     coverageAnalysis: 'off',
     concurrency,

@@ -14,6 +14,11 @@ export interface MutationModule {
   tests: string[];
   /** Minimum mutation score, in percent. */
   target: number;
+  /**
+   * Names (or parts of names) of tests in those files left out of mutation runs, each with why;
+   * only for tests far too slow once the module is instrumented. `npm test` still runs them.
+   */
+  skipTests?: { name: string; why: string }[];
 }
 
 export const MUTATION_MODULES: MutationModule[] = [
@@ -56,6 +61,12 @@ export const MUTATION_MODULES: MutationModule[] = [
     mutate: ['src/upstream/grok/frame-decoder.ts'],
     tests: ['tests/upstream/frame-decoder.test.ts'],
     target: 85,
+    skipTests: [
+      {
+        name: 'the default limit is 8 MiB per object',
+        why: 'scans 8 MiB byte by byte: 15 s per mutant once instrumented (the limit is also tested at 1 KiB)',
+      },
+    ],
   },
   {
     name: 'frame-parser',
