@@ -1,13 +1,15 @@
 /**
- * `npm run test:mutation [-- <module>...] [--force] [--concurrency N]`: mutation testing of the core
- * modules listed in tests/mutation-modules.ts. StrykerJS runs once per module with its command
- * runner, which runs `bun test` on that module's own test files for every mutant. Reports (HTML and
- * JSON) land in reports/mutation/<module>/; the summary at the end compares each score with its
- * target and the exit code is 1 when one falls short. Not part of `npm test`: it takes minutes.
+ * `npm run test:mutation [-- <module>...] [--changed <git-ref>] [--force] [--concurrency N]`:
+ * mutation testing of the core modules listed in tests/mutation-modules.ts. StrykerJS runs once per
+ * module with its command runner, which runs `bun test` on that module's own test files for every
+ * mutant. Reports (HTML and JSON) land in reports/mutation/<module>/; the summary at the end compares
+ * each score with its target and the exit code is 1 when one falls short. Not part of `npm test`:
+ * it takes minutes.
  *
  * Incremental: each module keeps Stryker's incremental file, so a second run only tests mutants in
  * changed code. The command runner cannot tell Stryker which test file changed, so the script keeps
  * a hash of the module's test files and starts the module afresh when they changed (or on --force).
+ * `--changed <ref>` keeps only the modules whose source or tests differ from that git ref (for CI).
  */
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -22,6 +24,7 @@ interface Arguments {
   names: string[];
   force: boolean;
   concurrency: number;
+  changedSince?: string;
 }
 
 function parseArguments(argv: string[]): Arguments {
@@ -30,10 +33,15 @@ function parseArguments(argv: string[]): Arguments {
     const argument = argv[index]!;
     if (argument === '--force') parsed.force = true;
     else if (argument === '--concurrency') parsed.concurrency = Number(argv[++index]);
-    else if (argument.startsWith('-')) throw new Error(`unknown option ${argument}`);
+    else if (argument === '--changed') {
+      const ref = argv[++index];
+      if (!ref || ref.startsWith('-')) throw new Error('--changed needs a git ref');
+      parsed.changedSince = ref;
+    } else if (argument.startsWith('-')) throw new Error(`unknown option ${argument}`);
     else parsed.names.push(argument);
   }
-  if (!Number.isInteger(parsed.concurrency) || parsed.concurrency < 1) throw new Error('--concurrency needs a positive integer');
+  if (!Number.isInteger(parsed.concurrency) || parsed.concurrency < 1)
+    throw new Error('--concurrency needs a positive integer');
   return parsed;
 }
 
@@ -41,9 +49,17 @@ function chosenModules(names: string[]): MutationModule[] {
   if (names.length === 0) return MUTATION_MODULES;
   return names.map((name) => {
     const found = MUTATION_MODULES.find((module) => module.name === name);
-    if (!found) throw new Error(`no module "${name}"; known: ${MUTATION_MODULES.map((module) => module.name).join(', ')}`);
+    if (!found)
+      throw new Error(`no module "${name}"; known: ${MUTATION_MODULES.map((module) => module.name).join(', ')}`);
     return found;
   });
+}
+
+/** Files that differ from `ref`, committed or not. */
+function changedFiles(ref: string): Set<string> {
+  const result = spawnSync('git', ['diff', '--name-only', ref, '--'], { encoding: 'utf8' });
+  if (result.status !== 0) throw new Error(`git diff against ${ref} failed: ${result.stderr.trim()}`);
+  return new Set(result.stdout.split('\n').filter((line) => line !== ''));
 }
 
 /** Changes whenever the module's tests or file lists change, which incremental mode cannot see. */
@@ -111,7 +127,14 @@ function readScore(module: MutationModule, folder: string): Score {
   const killed = count('Killed') + count('Timeout');
   const survived = count('Survived') + count('NoCoverage');
   const total = killed + survived;
-  return { name: module.name, total, killed, survived, score: total === 0 ? 100 : (killed / total) * 100, target: module.target };
+  return {
+    name: module.name,
+    total,
+    killed,
+    survived,
+    score: total === 0 ? 100 : (killed / total) * 100,
+    target: module.target,
+  };
 }
 
 function runModule(module: MutationModule, options: Arguments): Score {
@@ -133,7 +156,14 @@ function runModule(module: MutationModule, options: Arguments): Score {
 }
 
 const options = parseArguments(process.argv.slice(2));
-const modules = chosenModules(options.names);
+let modules = chosenModules(options.names);
+if (options.changedSince !== undefined) {
+  const changed = changedFiles(options.changedSince);
+  modules = modules.filter((module) => [...module.mutate, ...module.tests].some((file) => changed.has(file)));
+  console.log(
+    `Modules changed since ${options.changedSince}: ${modules.map((module) => module.name).join(', ') || 'none'}`,
+  );
+}
 for (const module of modules) {
   for (const file of [...module.mutate, ...module.tests]) {
     if (!existsSync(file)) throw new Error(`${module.name}: ${file} does not exist (update tests/mutation-modules.ts)`);

@@ -17,10 +17,17 @@ const eventsOf = (chunks: Uint8Array[]) =>
     return data;
   });
 
-const usage = (prompt: number, completion: number) => ({ prompt_tokens: prompt, completion_tokens: completion }) as ChatUsage;
+const usage = (prompt: number, completion: number) =>
+  ({ prompt_tokens: prompt, completion_tokens: completion }) as ChatUsage;
 
 const make = (stopSequences: string[] = [], promptUsage: ChatUsage | null = usage(5, 0)) =>
-  new MessagesStreamEncoder('msg_1', 'claude-x', new MessageAnswer(true, stopSequences), () => usage(3, 4), promptUsage);
+  new MessagesStreamEncoder(
+    'msg_1',
+    'claude-x',
+    new MessageAnswer(true, stopSequences),
+    () => usage(3, 4),
+    promptUsage,
+  );
 
 describe('MessagesStreamEncoder', () => {
   test('message_start with the prompt usage, then a ping', () => {

@@ -48,7 +48,8 @@ describe('SSE framing', () => {
 });
 
 describe('ChatStreamEncoder', () => {
-  const builder = () => new ChunkBuilder('chatcmpl-1', 1_700_000_000, 'grok-4', 'reasoning_content', { modelHash: 'fp' });
+  const builder = () =>
+    new ChunkBuilder('chatcmpl-1', 1_700_000_000, 'grok-4', 'reasoning_content', { modelHash: 'fp' });
   const chunk = (delta: object, finishReason: string | null = null) => ({
     id: 'chatcmpl-1',
     object: 'chat.completion.chunk',
@@ -61,10 +62,14 @@ describe('ChatStreamEncoder', () => {
   test('a role chunk, one chunk per piece, the finish chunk, then [DONE]', () => {
     const encoder = new ChatStreamEncoder(builder(), () => ({ hasToolCalls: false, usage: null }));
     expect(dataOf(encoder.open())).toEqual([chunk({ role: 'assistant', content: '' })]);
-    expect(dataOf(encoder.pieces([{ type: 'content', text: 'Hi' }, { type: 'reasoning', text: 'hm' }]))).toEqual([
-      chunk({ content: 'Hi' }),
-      chunk({ reasoning_content: 'hm' }),
-    ]);
+    expect(
+      dataOf(
+        encoder.pieces([
+          { type: 'content', text: 'Hi' },
+          { type: 'reasoning', text: 'hm' },
+        ]),
+      ),
+    ).toEqual([chunk({ content: 'Hi' }), chunk({ reasoning_content: 'hm' })]);
     expect(dataOf(encoder.finish())).toEqual([chunk({}, 'stop'), '[DONE]']);
   });
 
@@ -86,7 +91,12 @@ describe('ResponsesStreamEncoder', () => {
   const usage = { prompt_tokens: 1, completion_tokens: 2, total_tokens: 3 } as unknown as ResponseState['usage'];
   const make = () => {
     const output = new ResponseOutput(true);
-    const encoder = new ResponsesStreamEncoder(output, (state) => ({ ...state }), () => usage, () => 123);
+    const encoder = new ResponsesStreamEncoder(
+      output,
+      (state) => ({ ...state }),
+      () => usage,
+      () => 123,
+    );
     return { output, encoder };
   };
 
@@ -134,8 +144,16 @@ describe('ResponsesStreamEncoder', () => {
         sequence_number: 3,
       },
     ]);
-    const coded = eventsOf(encoder.failure(new ApiError({ status: 429, message: 'slow', code: 'rate_limit', param: 'model' })));
-    expect(coded[0]).toEqual({ type: 'error', code: 'rate_limit', message: 'slow', param: 'model', sequence_number: 4 });
+    const coded = eventsOf(
+      encoder.failure(new ApiError({ status: 429, message: 'slow', code: 'rate_limit', param: 'model' })),
+    );
+    expect(coded[0]).toEqual({
+      type: 'error',
+      code: 'rate_limit',
+      message: 'slow',
+      param: 'model',
+      sequence_number: 4,
+    });
     expect(coded[1].response.error).toEqual({ code: 'rate_limit', message: 'slow' });
   });
 

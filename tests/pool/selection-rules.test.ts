@@ -101,7 +101,9 @@ describe('nextWakeUp', () => {
 
   test('disabled and expired accounts never wake up by themselves, even with a mode release pending', () => {
     for (const status of ['disabled', 'expired'] as const) {
-      expect(nextWakeUp(account({ status, cooldownUntil: NOW + 5_000, modes: limitedMode(NOW + 1_000) }), NOW)).toBeNull();
+      expect(
+        nextWakeUp(account({ status, cooldownUntil: NOW + 5_000, modes: limitedMode(NOW + 1_000) }), NOW),
+      ).toBeNull();
     }
   });
 

@@ -234,7 +234,13 @@ describe('withSuccess on the account-wide estimate', () => {
 
 describe('withSuccess on a mode with its own window', () => {
   test('only that window goes down; quota mirrors it for fast', () => {
-    const before = account({ quota: 10, consumed: 1, useCount: 1, failCount: 1, modes: { fast: window({ remaining: 3 }) } });
+    const before = account({
+      quota: 10,
+      consumed: 1,
+      useCount: 1,
+      failCount: 1,
+      modes: { fast: window({ remaining: 3 }) },
+    });
     expect(withSuccess(before, { units: 2, at: AT, mode: 'fast' })).toEqual({
       ...before,
       modes: { fast: window({ remaining: 1 }) },
@@ -320,7 +326,9 @@ describe('withSuccess on a mode with its own window', () => {
   });
 
   test('an active account charged on a still-limited mode starts cooling with that reason', () => {
-    const before = account({ modes: { expert: window({ remaining: 4, limitedReason: 'rate_limited', limitedUntil: AT + 9 }) } });
+    const before = account({
+      modes: { expert: window({ remaining: 4, limitedReason: 'rate_limited', limitedUntil: AT + 9 }) },
+    });
     const after = withSuccess(before, { units: 1, at: AT, mode: 'expert' });
     expect(after.status).toBe('cooling');
     expect(after.statusReason).toBe('rate_limited');
@@ -421,7 +429,13 @@ describe('withSync', () => {
   });
 
   test('a cooling account with quota back is active again and its consumed count restarts', () => {
-    const before = account({ status: 'cooling', statusReason: QUOTA_EXHAUSTED, quota: 0, consumed: 80, cooldownUntil: AT + 9 });
+    const before = account({
+      status: 'cooling',
+      statusReason: QUOTA_EXHAUSTED,
+      quota: 0,
+      consumed: 80,
+      cooldownUntil: AT + 9,
+    });
     expect(withSync(before, sync())).toEqual({
       ...before,
       quota: 30,
@@ -503,7 +517,12 @@ describe('withSync', () => {
         },
       }),
     );
-    const synced = (remaining: number, total: number | null, windowSeconds: number | null, limitedReason: string | null) => ({
+    const synced = (
+      remaining: number,
+      total: number | null,
+      windowSeconds: number | null,
+      limitedReason: string | null,
+    ) => ({
       remaining,
       total,
       windowSeconds,
@@ -539,7 +558,10 @@ describe('withSync', () => {
 
   test('an empty estimate with a mode that has quota is usable: the account is active', () => {
     const before = account({ status: 'expired', quota: 0 });
-    const after = withSync(before, sync({ remaining: 0, modes: { expert: { remaining: 5, total: 20, windowSeconds: 7_200 } } }));
+    const after = withSync(
+      before,
+      sync({ remaining: 0, modes: { expert: { remaining: 5, total: 20, windowSeconds: 7_200 } } }),
+    );
     expect(after.status).toBe('active');
     expect(after.quota).toBe(0);
   });
@@ -557,7 +579,10 @@ describe('withSync', () => {
 
   test('a mode with no quota and no window size does not make an empty account usable', () => {
     const before = account({ status: 'active', quota: 0 });
-    const after = withSync(before, sync({ remaining: 0, modes: { heavy: { remaining: 0, total: 0, windowSeconds: null } } }));
+    const after = withSync(
+      before,
+      sync({ remaining: 0, modes: { heavy: { remaining: 0, total: 0, windowSeconds: null } } }),
+    );
     expect(after.status).toBe('cooling');
   });
 });
@@ -565,11 +590,19 @@ describe('withSync', () => {
 describe('withStatusChange', () => {
   test('a change applies only from the listed statuses; otherwise the same account comes back', () => {
     const disabled = account({ status: 'disabled' });
-    expect(withStatusChange(disabled, { to: 'cooling', reason: 'rate_limited', at: AT, from: ['active', 'cooling'] })).toBe(
-      disabled,
-    );
+    expect(
+      withStatusChange(disabled, { to: 'cooling', reason: 'rate_limited', at: AT, from: ['active', 'cooling'] }),
+    ).toBe(disabled);
     const active = account();
-    expect(withStatusChange(active, { to: 'cooling', reason: 'rate_limited', at: AT, from: ['active'], cooldownUntil: AT + 60 })).toEqual({
+    expect(
+      withStatusChange(active, {
+        to: 'cooling',
+        reason: 'rate_limited',
+        at: AT,
+        from: ['active'],
+        cooldownUntil: AT + 60,
+      }),
+    ).toEqual({
       ...active,
       status: 'cooling',
       statusReason: 'rate_limited',
@@ -603,8 +636,16 @@ describe('withStatusChange', () => {
 
   test('cooling for one mode limits that window (from the estimate when it has none)', () => {
     const before = account({ quota: 12, modes: { expert: window({ remaining: 3 }) } });
-    const limited = withStatusChange(before, { to: 'cooling', reason: 'rate_limited', at: AT, mode: 'expert', cooldownUntil: AT + 30 });
-    expect(limited.modes).toEqual({ expert: window({ remaining: 3, limitedReason: 'rate_limited', limitedUntil: AT + 30 }) });
+    const limited = withStatusChange(before, {
+      to: 'cooling',
+      reason: 'rate_limited',
+      at: AT,
+      mode: 'expert',
+      cooldownUntil: AT + 30,
+    });
+    expect(limited.modes).toEqual({
+      expert: window({ remaining: 3, limitedReason: 'rate_limited', limitedUntil: AT + 30 }),
+    });
     const fresh = withStatusChange(before, { to: 'cooling', reason: null, at: AT, mode: 'heavy' });
     expect(fresh.modes.heavy).toEqual({
       remaining: 12,
@@ -655,7 +696,9 @@ describe('withPatch', () => {
 
   test('a patch that changes nothing returns the same object, and the same status keeps its time', () => {
     const before = account({ note: 'n', tags: ['a', 'b'], modes: { fast: window() } });
-    expect(withPatch(before, { note: 'n', tags: ['a', 'b'], modes: { fast: window() }, status: 'active' }, AT)).toBe(before);
+    expect(withPatch(before, { note: 'n', tags: ['a', 'b'], modes: { fast: window() }, status: 'active' }, AT)).toBe(
+      before,
+    );
     expect(withPatch(before, { note: 'other', status: 'active' }, AT).statusChangedAt).toBe(CREATED);
   });
 });

@@ -60,14 +60,18 @@ describe('mode windows', () => {
   test('an account has a mode limit when any window has a reason, whatever its time', () => {
     expect(hasModeLimit({ modes: {} })).toBe(false);
     expect(hasModeLimit({ modes: { fast: window(), expert: window() } })).toBe(false);
-    expect(hasModeLimit({ modes: { fast: window(), expert: window({ limitedReason: 'x', limitedUntil: NOW - 5 }) } })).toBe(true);
+    expect(
+      hasModeLimit({ modes: { fast: window(), expert: window({ limitedReason: 'x', limitedUntil: NOW - 5 }) } }),
+    ).toBe(true);
   });
 
   test('the next release is the earliest future limit time', () => {
     const limited = (limitedUntil: number | null, limitedReason: string | null = 'rate_limited') =>
       window({ limitedReason, limitedUntil });
     expect(nextModeRelease({ modes: {} }, NOW)).toBeNull();
-    expect(nextModeRelease({ modes: { a: limited(NOW + 50), b: limited(NOW + 20), c: limited(NOW + 90) } }, NOW)).toBe(NOW + 20);
+    expect(nextModeRelease({ modes: { a: limited(NOW + 50), b: limited(NOW + 20), c: limited(NOW + 90) } }, NOW)).toBe(
+      NOW + 20,
+    );
     expect(nextModeRelease({ modes: { a: limited(NOW + 20), b: limited(NOW + 50) } }, NOW)).toBe(NOW + 20);
     expect(nextModeRelease({ modes: { a: limited(NOW), b: limited(NOW - 5), c: limited(null) } }, NOW)).toBeNull();
     expect(nextModeRelease({ modes: { a: limited(NOW + 1) } }, NOW)).toBe(NOW + 1);
@@ -115,7 +119,14 @@ describe('parseModeWindows', () => {
   test('a negative count becomes 0; malformed optional fields become null', () => {
     expect(
       parseModeWindows({
-        fast: { remaining: -3, total: 'lots', windowSeconds: Number.NaN, syncedAt: null, limitedReason: 7, limitedUntil: '1' },
+        fast: {
+          remaining: -3,
+          total: 'lots',
+          windowSeconds: Number.NaN,
+          syncedAt: null,
+          limitedReason: 7,
+          limitedUntil: '1',
+        },
         auto: { remaining: 2, total: 9, windowSeconds: 60, syncedAt: 5, limitedReason: 'r', limitedUntil: 8 },
       }),
     ).toEqual({

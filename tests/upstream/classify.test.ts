@@ -100,25 +100,29 @@ describe('classifyHttpFailure branch by branch', () => {
     },
   );
 
-  test.each(['invalid-credentials', 'bad-credentials', 'failed to look up session id', 'Session not found', 'token revoked', 'token expired'])(
-    'dead-session marker %j: a failure toward the threshold, an expiry on the probe',
-    (marker) => {
-      const body = JSON.stringify({ error: marker });
-      for (const status of [400, 403, 499]) {
-        expect(summary(classify(status, body))).toEqual({
-          code: 'unauthorized',
-          accountEffect: 'auth_failure',
-          retryable: true,
-          message: `upstream: HTTP ${status} session no longer valid (${marker})`,
-          status,
-        });
-        expect(classify(status, body, { rateLimitProbe: true }).accountEffect).toBe('expire');
-      }
-      expect(classify(429, body).code).toBe('rate_limited');
-      expect(classify(500, body).code).toBe('server_error');
-      expect(classify(399, body).code).toBe('bad_request');
-    },
-  );
+  test.each([
+    'invalid-credentials',
+    'bad-credentials',
+    'failed to look up session id',
+    'Session not found',
+    'token revoked',
+    'token expired',
+  ])('dead-session marker %j: a failure toward the threshold, an expiry on the probe', (marker) => {
+    const body = JSON.stringify({ error: marker });
+    for (const status of [400, 403, 499]) {
+      expect(summary(classify(status, body))).toEqual({
+        code: 'unauthorized',
+        accountEffect: 'auth_failure',
+        retryable: true,
+        message: `upstream: HTTP ${status} session no longer valid (${marker})`,
+        status,
+      });
+      expect(classify(status, body, { rateLimitProbe: true }).accountEffect).toBe('expire');
+    }
+    expect(classify(429, body).code).toBe('rate_limited');
+    expect(classify(500, body).code).toBe('server_error');
+    expect(classify(399, body).code).toBe('bad_request');
+  });
 
   test('a 401 names a confirmed expiry only on the probe with a known marker', () => {
     expect(summary(classify(401, '{"error":"unauthenticated"}', { rateLimitProbe: true }))).toEqual({
@@ -135,7 +139,9 @@ describe('classifyHttpFailure branch by branch', () => {
       message: 'upstream: HTTP 401 unauthorized (unauthenticated)',
       status: 401,
     });
-    expect(classify(401, '{"error":"nope"}', { rateLimitProbe: true }).message).toBe('upstream: HTTP 401 unauthorized (nope)');
+    expect(classify(401, '{"error":"nope"}', { rateLimitProbe: true }).message).toBe(
+      'upstream: HTTP 401 unauthorized (nope)',
+    );
   });
 
   test.each(['challenge-platform', 'Just a moment', '__cf_chl_tk', 'cf-chl-bypass'])(
@@ -158,10 +164,12 @@ describe('classifyHttpFailure branch by branch', () => {
     expect(classifyHttpFailure(404, cloudflareText, 'gone').code).toBe('cloudflare_challenge');
     expect(classifyHttpFailure(500, cloudflareText, 'down').code).toBe('server_error');
     expect(classifyHttpFailure(404, new Headers({ server: 'cloudflare' }), 'gone').code).toBe('cloudflare_challenge');
-    expect(classifyHttpFailure(404, new Headers({ server: 'nginx', 'content-type': 'text/plain' }), 'gone').code).toBe('bad_request');
-    expect(classifyHttpFailure(404, new Headers({ server: 'cloudflare', 'content-type': 'Application/JSON' }), '{}').code).toBe(
+    expect(classifyHttpFailure(404, new Headers({ server: 'nginx', 'content-type': 'text/plain' }), 'gone').code).toBe(
       'bad_request',
     );
+    expect(
+      classifyHttpFailure(404, new Headers({ server: 'cloudflare', 'content-type': 'Application/JSON' }), '{}').code,
+    ).toBe('bad_request');
   });
 
   test('a 403 with an empty or HTML body is a challenge; with any other body the anti-bot check', () => {
@@ -200,23 +208,26 @@ describe('classifyHttpFailure branch by branch', () => {
     }
   });
 
-  test.each(['content-moderated', 'Content moderation', 'content policy', 'content violates usage guidelines', 'SAFETY_CHECK_TYPE_X'])(
-    'moderation marker %j refuses the request on 400 and 403 only',
-    (marker) => {
-      const body = JSON.stringify({ message: marker });
-      for (const status of [400, 403]) {
-        expect(summary(classify(status, body))).toEqual({
-          code: 'content_moderated',
-          accountEffect: 'none',
-          retryable: false,
-          message: `upstream: HTTP ${status} content moderated (${marker})`,
-          status,
-        });
-      }
-      expect(classify(404, body).code).toBe('bad_request');
-      expect(classify(422, body).code).toBe('bad_request');
-    },
-  );
+  test.each([
+    'content-moderated',
+    'Content moderation',
+    'content policy',
+    'content violates usage guidelines',
+    'SAFETY_CHECK_TYPE_X',
+  ])('moderation marker %j refuses the request on 400 and 403 only', (marker) => {
+    const body = JSON.stringify({ message: marker });
+    for (const status of [400, 403]) {
+      expect(summary(classify(status, body))).toEqual({
+        code: 'content_moderated',
+        accountEffect: 'none',
+        retryable: false,
+        message: `upstream: HTTP ${status} content moderated (${marker})`,
+        status,
+      });
+    }
+    expect(classify(404, body).code).toBe('bad_request');
+    expect(classify(422, body).code).toBe('bad_request');
+  });
 
   test('5xx is a retryable server error; other statuses a refused request', () => {
     expect(summary(classify(500, '{"error":"boom"}', { purpose: 'upload' }))).toEqual({
@@ -261,8 +272,12 @@ describe('classifyHttpFailure branch by branch', () => {
       'upstream: HTTP 400 request refused (line break)',
     );
     const exact = 'x'.repeat(200);
-    expect(classify(400, JSON.stringify({ message: exact })).message).toBe(`upstream: HTTP 400 request refused (${exact})`);
-    expect(classify(400, JSON.stringify({ message: `${exact}yz` })).message).toBe(`upstream: HTTP 400 request refused (${exact}…)`);
+    expect(classify(400, JSON.stringify({ message: exact })).message).toBe(
+      `upstream: HTTP 400 request refused (${exact})`,
+    );
+    expect(classify(400, JSON.stringify({ message: `${exact}yz` })).message).toBe(
+      `upstream: HTTP 400 request refused (${exact}…)`,
+    );
   });
 
   test('every secret is redacted; an empty secret is ignored', () => {
@@ -299,7 +314,8 @@ describe('parseRetryAfter formats', () => {
   test('absent, empty or unreadable values give no wait', () => {
     expect(parseRetryAfter(null, 0)).toBeUndefined();
     expect(parseRetryAfter('', 0)).toBeUndefined();
-    for (const value of ['abc17', '17abc', 'x1.5', '1.5x', '1a5', '15.']) expect(parseRetryAfter(value, 0)).toBeUndefined();
+    for (const value of ['abc17', '17abc', 'x1.5', '1.5x', '1a5', '15.'])
+      expect(parseRetryAfter(value, 0)).toBeUndefined();
   });
 
   test('an HTTP date counts from now, and a date in the past means no wait', () => {
@@ -317,14 +333,17 @@ describe('classifyInBandError', () => {
     message: error.message,
   });
 
-  test.each(['blocked-user', 'User is blocked', 'email-domain-rejected', 'account suspended'])('%j disables the account', (marker) => {
-    expect(summary(classifyInBandError({ code: 7, message: ` ${marker} ` }))).toEqual({
-      code: 'account_blocked',
-      accountEffect: 'disable',
-      retryable: true,
-      message: `chat stream: account blocked (${marker})`,
-    });
-  });
+  test.each(['blocked-user', 'User is blocked', 'email-domain-rejected', 'account suspended'])(
+    '%j disables the account',
+    (marker) => {
+      expect(summary(classifyInBandError({ code: 7, message: ` ${marker} ` }))).toEqual({
+        code: 'account_blocked',
+        accountEffect: 'disable',
+        retryable: true,
+        message: `chat stream: account blocked (${marker})`,
+      });
+    },
+  );
 
   test('code 7 or an anti-bot marker is the anti-bot check', () => {
     const antiBot = {
@@ -339,14 +358,17 @@ describe('classifyInBandError', () => {
     expect(classifyInBandError({ code: 6 }).code).toBe('stream_error');
   });
 
-  test.each(['usage limit', 'Usage quota', 'out of credits'])('%j is a usage limit that cools the account', (marker) => {
-    expect(summary(classifyInBandError({ code: 8, message: marker }))).toEqual({
-      code: 'usage_limit',
-      accountEffect: 'cool',
-      retryable: true,
-      message: `chat stream: usage limit reached (${marker})`,
-    });
-  });
+  test.each(['usage limit', 'Usage quota', 'out of credits'])(
+    '%j is a usage limit that cools the account',
+    (marker) => {
+      expect(summary(classifyInBandError({ code: 8, message: marker }))).toEqual({
+        code: 'usage_limit',
+        accountEffect: 'cool',
+        retryable: true,
+        message: `chat stream: usage limit reached (${marker})`,
+      });
+    },
+  );
 
   test('code 8 or a rate-limit marker is a rate limit', () => {
     expect(summary(classifyInBandError({ code: 8 }))).toEqual({
@@ -362,17 +384,20 @@ describe('classifyInBandError', () => {
     expect(classifyInBandError({ code: 9 }).code).toBe('stream_error');
   });
 
-  test.each(['content-moderated', 'content moderation', 'Content policy', 'content violates usage guidelines', 'safety_check_type_x'])(
-    '%j refuses the request',
-    (marker) => {
-      expect(summary(classifyInBandError({ message: marker }))).toEqual({
-        code: 'content_moderated',
-        accountEffect: 'none',
-        retryable: false,
-        message: `chat stream: content moderated (${marker})`,
-      });
-    },
-  );
+  test.each([
+    'content-moderated',
+    'content moderation',
+    'Content policy',
+    'content violates usage guidelines',
+    'safety_check_type_x',
+  ])('%j refuses the request', (marker) => {
+    expect(summary(classifyInBandError({ message: marker }))).toEqual({
+      code: 'content_moderated',
+      accountEffect: 'none',
+      retryable: false,
+      message: `chat stream: content moderated (${marker})`,
+    });
+  });
 
   test('anything else is a retryable stream error; the quoted text is trimmed and cut at 200', () => {
     expect(summary(classifyInBandError({}))).toEqual({
@@ -382,7 +407,9 @@ describe('classifyInBandError', () => {
       message: 'chat stream: upstream reported an error',
     });
     const long = 'y'.repeat(250);
-    expect(classifyInBandError({ message: `  ${long}  ` }).message).toBe(`chat stream: upstream reported an error (${'y'.repeat(200)})`);
+    expect(classifyInBandError({ message: `  ${long}  ` }).message).toBe(
+      `chat stream: upstream reported an error (${'y'.repeat(200)})`,
+    );
     expect(classifyInBandError({ message: '   ' }).message).toBe('chat stream: upstream reported an error');
   });
 });

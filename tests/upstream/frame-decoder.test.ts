@@ -119,7 +119,9 @@ describe('FrameDecoder edges', () => {
   });
 
   test('bytes that are not UTF-8 become U+FFFD instead of failing the stream', () => {
-    expect(decodeChunks([Uint8Array.of(0x7b, 0x22, 0x61, 0x22, 0x3a, 0x22, 0xff, 0x22, 0x7d)])).toEqual([{ a: '\uFFFD' }]);
+    expect(decodeChunks([Uint8Array.of(0x7b, 0x22, 0x61, 0x22, 0x3a, 0x22, 0xff, 0x22, 0x7d)])).toEqual([
+      { a: '\uFFFD' },
+    ]);
   });
 
   test('the size limit allows an object of exactly the limit and refuses one byte more', () => {

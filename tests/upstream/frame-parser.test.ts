@@ -171,10 +171,13 @@ describe('FrameParser', () => {
 describe('FrameParser details', () => {
   const imageCard = (id: string, chunk: Record<string, unknown>) =>
     response({
-      cardAttachment: { jsonData: JSON.stringify({ id, type: 'render_file', cardType: 'generated_image_card', image_chunk: chunk }) },
+      cardAttachment: {
+        jsonData: JSON.stringify({ id, type: 'render_file', cardType: 'generated_image_card', image_chunk: chunk }),
+      },
     });
   const xmlToolCard = (query: string) =>
-    `<xai:tool_usage_card><xai:tool_name>web_search</xai:tool_name><xai:tool_args>{"query":"${query}"}</xai:tool_args></xai:tool_usage_card>`;
+    '<xai:tool_usage_card><xai:tool_name>web_search</xai:tool_name>' +
+    `<xai:tool_args>{"query":"${query}"}</xai:tool_args></xai:tool_usage_card>`;
 
   test('a soft stop or final metadata alone ends the answer, and only once', () => {
     const parser = newParser();
@@ -199,8 +202,14 @@ describe('FrameParser details', () => {
   test('what decides reasoning: isThinking, a step id, or the analysis tag', () => {
     expect(parseAll([response({ token: 'a', isThinking: true })])[0]).toEqual({ type: 'reasoning', text: 'a' });
     expect(parseAll([response({ token: 'b', messageStepId: 0 })])[0]).toEqual({ type: 'reasoning', text: 'b' });
-    expect(parseAll([response({ token: 'c', messageTag: 'analysis', isThinking: false })])[0]).toEqual({ type: 'reasoning', text: 'c' });
-    expect(parseAll([response({ token: 'd', messageStepId: null, isThinking: false })])[0]).toEqual({ type: 'text', text: 'd' });
+    expect(parseAll([response({ token: 'c', messageTag: 'analysis', isThinking: false })])[0]).toEqual({
+      type: 'reasoning',
+      text: 'c',
+    });
+    expect(parseAll([response({ token: 'd', messageStepId: null, isThinking: false })])[0]).toEqual({
+      type: 'text',
+      text: 'd',
+    });
   });
 
   test('tokens with other tags, raw results and empty tokens are no text', () => {
@@ -250,10 +259,12 @@ describe('FrameParser details', () => {
       response({ token: xmlToolCard('b'), messageTag: 'tool_usage_card', rolloutId: 'B' }),
       response({ token: card.slice(40), messageTag: 'tool_usage_card', rolloutId: 'A' }),
     ]);
-    expect(events.filter((event) => event.type === 'tool_usage').map((event) => [event.rolloutId, event.args])).toEqual([
-      ['B', { query: 'b' }],
-      ['A', { query: 'split' }],
-    ]);
+    expect(events.filter((event) => event.type === 'tool_usage').map((event) => [event.rolloutId, event.args])).toEqual(
+      [
+        ['B', { query: 'b' }],
+        ['A', { query: 'split' }],
+      ],
+    );
   });
 
   test('after a structured tool card, XML copies in answer text are dropped too', () => {
@@ -262,7 +273,13 @@ describe('FrameParser details', () => {
       response({ token: `see ${xmlToolCard('bun')}`, messageTag: 'final' }),
     ]);
     expect(events).toEqual([
-      { type: 'tool_usage', summary: '[WebSearch] bun', toolName: 'web_search', args: { query: 'bun' }, rolloutId: 'R' },
+      {
+        type: 'tool_usage',
+        summary: '[WebSearch] bun',
+        toolName: 'web_search',
+        args: { query: 'bun' },
+        rolloutId: 'R',
+      },
       { type: 'text', text: 'see ' },
       { type: 'done' },
     ]);
@@ -286,7 +303,11 @@ describe('FrameParser details', () => {
       imageCard('c3', { image_url: 'img/c3.jpg' }),
       imageCard('c3', { image_url: 'img/c3-final.jpg', moderated: true }),
       imageCard('c4', { imageUuid: 'u4' }),
-      { result: { response: { cardAttachments: [{ jsonData: { id: 'c5', image_chunk: { imageUrl: 'img/c5.jpg' } } }, 'junk'] } } },
+      {
+        result: {
+          response: { cardAttachments: [{ jsonData: { id: 'c5', image_chunk: { imageUrl: 'img/c5.jpg' } } }, 'junk'] },
+        },
+      },
       response({ cardAttachment: { jsonData: JSON.stringify({ id: 's1', image: { original: 'https://x/y.jpg' } }) } }),
       response({ modelResponse: { message: 'done', generatedImageUrls: ['img/c3-final.jpg', 'img/u1.jpg'] } }),
     ]);
@@ -302,7 +323,9 @@ describe('FrameParser details', () => {
   });
 
   test('image progress without a URL is ignored', () => {
-    expect(parseAll([response({ streamingImageGenerationResponse: { imageIndex: 0, progress: 10 } })])).toEqual([{ type: 'done' }]);
+    expect(parseAll([response({ streamingImageGenerationResponse: { imageIndex: 0, progress: 10 } })])).toEqual([
+      { type: 'done' },
+    ]);
   });
 
   test('the final event: fallback to the streamed answer (not the reasoning), and each image list key', () => {
@@ -345,20 +368,35 @@ describe('FrameParser details', () => {
     expect(messageOf(response({ error: 'odd failure' }))).toBe('chat stream: upstream reported an error (odd failure)');
     expect(thrownBy({ event: { type: 'error', error: 'rate limit' } })).toMatchObject({ code: 'rate_limited' });
     expect(thrownBy({ error: { code: 8, message: null } })).toMatchObject({ code: 'rate_limited' });
-    expect(messageOf({ error: { code: null, message: 'plain' } })).toBe('chat stream: upstream reported an error (plain)');
+    expect(messageOf({ error: { code: null, message: 'plain' } })).toBe(
+      'chat stream: upstream reported an error (plain)',
+    );
   });
 
   test('stream errors of every shape', () => {
-    const streamError = (value: unknown) => thrownBy(response({ modelResponse: { streamErrors: [value] } })) as UpstreamError;
-    expect(streamError('rate limit hit')).toMatchObject({ code: 'rate_limited', message: 'chat stream: rate limited (rate limit hit)' });
-    expect(streamError(42)).toMatchObject({ code: 'stream_error', message: 'chat stream: upstream reported an error (stream error)' });
-    expect(streamError({ code: 8 })).toMatchObject({ code: 'rate_limited', message: 'chat stream: rate limited (stream error)' });
+    const streamError = (value: unknown) =>
+      thrownBy(response({ modelResponse: { streamErrors: [value] } })) as UpstreamError;
+    expect(streamError('rate limit hit')).toMatchObject({
+      code: 'rate_limited',
+      message: 'chat stream: rate limited (rate limit hit)',
+    });
+    expect(streamError(42)).toMatchObject({
+      code: 'stream_error',
+      message: 'chat stream: upstream reported an error (stream error)',
+    });
+    expect(streamError({ code: 8 })).toMatchObject({
+      code: 'rate_limited',
+      message: 'chat stream: rate limited (stream error)',
+    });
     expect(streamError({ message: 'first', error: 'too many requests' })).toMatchObject({
       code: 'stream_error',
       message: 'chat stream: upstream reported an error (first)',
     });
     expect(streamError({ error: 'too many requests', detail: 'x' })).toMatchObject({ code: 'rate_limited' });
-    expect(streamError({ detail: 'usage limit' })).toMatchObject({ code: 'usage_limit', message: 'chat stream: usage limit reached (usage limit)' });
+    expect(streamError({ detail: 'usage limit' })).toMatchObject({
+      code: 'usage_limit',
+      message: 'chat stream: usage limit reached (usage limit)',
+    });
     expect(streamError({ message: 'too many requests' })).toMatchObject({ code: 'rate_limited' });
   });
 });
