@@ -77,7 +77,7 @@ describe('Variant A: JSON inside <tool_call>', () => {
   });
 
   test('an unterminated block is read to the very last character', () => {
-    expect(parse('<tool_call>{"name":"get_time","arguments":{"offset":12}')).toEqual({
+    expect(parse('<tool_call>{"name":"get_time","arguments":{"offset":12')).toEqual({
       content: null,
       toolCalls: [call(0, 'get_time', '{"offset":12}')],
     });
