@@ -169,8 +169,19 @@ for (const module of modules) {
     if (!existsSync(file)) throw new Error(`${module.name}: ${file} does not exist (update tests/mutation-modules.ts)`);
   }
 }
-const scores = modules.map((module) => runModule(module, options));
+// A module Stryker cannot run (e.g. its tests fail without mutants) is reported, not fatal to the others.
+const scores: Score[] = [];
+const failed: string[] = [];
+for (const module of modules) {
+  try {
+    scores.push(runModule(module, options));
+  } catch (error) {
+    console.error(`${module.name}: ${error instanceof Error ? error.message : String(error)}`);
+    failed.push(module.name);
+  }
+}
 console.log('\nmodule                mutants  killed  survived  score   target');
+for (const name of failed) console.log(`${name.padEnd(20)} did not run (see the Stryker output above)`);
 for (const score of scores) {
   const verdict = score.score >= score.target ? 'ok' : 'BELOW TARGET';
   console.log(
@@ -179,4 +190,4 @@ for (const score of scores) {
   );
 }
 console.log(`\nReports: ${resolve(REPORTS)}/<module>/index.html`);
-if (scores.some((score) => score.score < score.target)) process.exit(1);
+if (failed.length > 0 || scores.some((score) => score.score < score.target)) process.exit(1);
