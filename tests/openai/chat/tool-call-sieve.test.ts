@@ -208,6 +208,24 @@ describe('streaming behaviour', () => {
     }
   });
 
+  test('a text event never ends in a high surrogate (U+D800 to U+DBFF); other code units pass at once', () => {
+    const sieve = new ToolCallSieve(NAMES);
+    expect(sieve.push('a\uD800')).toEqual([{ type: 'text', text: 'a' }]);
+    expect(sieve.push('\uDC00b')).toEqual([{ type: 'text', text: '\uD800\uDC00b' }]);
+    expect(sieve.push('c\uDBFF')).toEqual([{ type: 'text', text: 'c' }]);
+    expect(sieve.push('\uDFFF')).toEqual([{ type: 'text', text: '\uDBFF\uDFFF' }]);
+    expect(sieve.push('x\uD7FF')).toEqual([{ type: 'text', text: 'x\uD7FF' }]);
+    expect(sieve.push('y\uDC00')).toEqual([{ type: 'text', text: 'y\uDC00' }]);
+  });
+
+  test('a high surrogate before a held partial tag is held with it; finish releases a lone one', () => {
+    const sieve = new ToolCallSieve(NAMES);
+    expect(sieve.push('x\uD800<tool')).toEqual([{ type: 'text', text: 'x' }]);
+    expect(sieve.push('s')).toEqual([{ type: 'text', text: '\uD800<tools' }]);
+    expect(sieve.push('z\uD83D')).toEqual([{ type: 'text', text: 'z' }]);
+    expect(sieve.finish()).toEqual([{ type: 'text', text: '\uD83D' }]);
+  });
+
   test('call indexes keep counting across blocks and variants', () => {
     const outputs = runSieve([VALID_A, VALID_B, VALID_A]);
     const starts = outputs.filter((output) => output.type === 'tool_call_start');
