@@ -64,7 +64,7 @@ function changedFiles(ref: string): Set<string> {
 
 /** Changes whenever the module's tests or file lists change, which incremental mode cannot see. */
 function testsFingerprint(module: MutationModule): string {
-  const hash = createHash('sha256').update(JSON.stringify(module));
+  const hash = createHash('sha256').update(JSON.stringify(module)).update(testCommand(module));
   for (const file of module.tests) hash.update(readFileSync(file));
   return hash.digest('hex');
 }
@@ -72,9 +72,13 @@ function testsFingerprint(module: MutationModule): string {
 const shellQuote = (value: string) => `'${value.replaceAll("'", "'\\''")}'`;
 const escapeRegExp = (value: string) => value.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
-/** `bun test` on the module's files; skipped tests are left out with a negative name pattern. */
+/**
+ * `bun test` on the module's files; skipped tests are left out with a negative name pattern. Bun's
+ * own 5 s limit per test is lifted: on a loaded machine a slow test would fail and count a mutant
+ * as killed. Stryker's timeout (from the unmutated run) still stops a mutant that loops forever.
+ */
 function testCommand(module: MutationModule): string {
-  const words = [process.execPath, 'test', ...module.tests.map((file) => `./${file}`)];
+  const words = [process.execPath, 'test', '--timeout', '600000', ...module.tests.map((file) => `./${file}`)];
   const skipped = (module.skipTests ?? []).map((test) => escapeRegExp(test.name));
   if (skipped.length > 0) words.push('--test-name-pattern', shellQuote(`^(?!.*(?:${skipped.join('|')}))`));
   return words.join(' ');
