@@ -85,6 +85,12 @@ export const MUTATION_MODULES: MutationModule[] = [
     mutate: ['src/openai/chat/tool-call-sieve.ts'],
     tests: ['tests/openai/chat/tool-call-sieve.test.ts'],
     target: 85,
+    skipTests: [
+      {
+        name: 'every pair of split positions',
+        why: 'nine tenths of the run time (every pair of cuts of every case); single cuts stay, as do random ones',
+      },
+    ],
   },
   {
     name: 'cooldown-queue',
