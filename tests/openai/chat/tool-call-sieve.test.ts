@@ -172,6 +172,23 @@ describe('streaming behaviour', () => {
     expect(sieve.finish()).toEqual([]);
   });
 
+  test('a block whose opening tag came alone is still closed by the next delta', () => {
+    const sieve = new ToolCallSieve(NAMES, () => 'call_1');
+    expect(sieve.push('<tool_call>')).toEqual([]);
+    expect(sieve.push('{"name":"get_time","arguments":{}}</tool_call>')).toEqual([
+      { type: 'tool_call_start', index: 0, id: 'call_1', name: 'get_time' },
+      { type: 'tool_call_arguments', index: 0, delta: '{}' },
+      { type: 'tool_call_end', index: 0 },
+    ]);
+  });
+
+  test('finish drains everything: an unterminated block is settled once, a second finish gives nothing', () => {
+    const sieve = new ToolCallSieve(NAMES);
+    expect(sieve.push('<tool_call>{"name":"nope"')).toEqual([]);
+    expect(sieve.finish()).toEqual([{ type: 'text', text: '<tool_call>{"name":"nope"' }]);
+    expect(sieve.finish()).toEqual([]);
+  });
+
   test('an invalid block is released as text when it closes', () => {
     const sieve = new ToolCallSieve(NAMES);
     expect(sieve.push('<tool_call>{"name":"nope"}')).toEqual([]);
