@@ -50,3 +50,70 @@ describe('StopSequenceFilter', () => {
     expect(open.push(pieces)).toEqual(pieces);
   });
 });
+
+/** What each push returns, piece by piece: when held text is released matters to a streaming client. */
+describe('StopSequenceFilter piece by piece', () => {
+  const content = (text: string): AnswerPiece => ({ type: 'content', text });
+
+  test('without sequences the pieces pass through untouched', () => {
+    const pieces: AnswerPiece[] = [content(''), content('END')];
+    expect(new StopSequenceFilter([]).push(pieces)).toBe(pieces);
+  });
+
+  test('only an end that could still become a sequence is held, and released as soon as it cannot', () => {
+    const filter = new StopSequenceFilter(['END']);
+    expect(filter.push([content('abc E')])).toEqual([content('abc ')]);
+    expect(filter.push([content('N')])).toEqual([]);
+    expect(filter.push([content('x')])).toEqual([content('ENx')]);
+    expect(filter.push([content('E')])).toEqual([]);
+    expect(filter.finish()).toEqual([content('E')]);
+    expect(filter.finish()).toEqual([]);
+    expect(filter.matched).toBeNull();
+  });
+
+  test('finish with nothing held gives nothing', () => {
+    const filter = new StopSequenceFilter(['END']);
+    expect(filter.push([content('plain')])).toEqual([content('plain')]);
+    expect(filter.finish()).toEqual([]);
+  });
+
+  test('a match at the very start gives no empty piece; nothing comes after a match', () => {
+    const filter = new StopSequenceFilter(['END']);
+    expect(filter.push([content('END rest')])).toEqual([]);
+    expect(filter.stopped).toBe(true);
+    expect(filter.push([content('more')])).toEqual([]);
+    expect(filter.finish()).toEqual([]);
+  });
+
+  test('held text waits across reasoning, but a tool call releases it first', () => {
+    const reasoning: AnswerPiece = { type: 'reasoning', text: 'r' };
+    const across = new StopSequenceFilter(['END']);
+    expect(across.push([content('ab EN'), reasoning, content('D!')])).toEqual([content('ab '), reasoning]);
+    expect(across.matched).toBe('END');
+    const call: AnswerPiece = { type: 'tool_call_start', index: 0, id: 'call_1', name: 'x' };
+    const released = new StopSequenceFilter(['END']);
+    expect(released.push([content('ab EN'), call, content('D!')])).toEqual([
+      content('ab '),
+      content('EN'),
+      call,
+      content('D!'),
+    ]);
+    expect(released.matched).toBeNull();
+  });
+
+  test('the earliest match wins whatever the order of the sequences; at the same place the first listed', () => {
+    const later = new StopSequenceFilter(['two', 'three']);
+    expect(later.push([content('one three two')])).toEqual([content('one ')]);
+    expect(later.matched).toBe('three');
+    const same = new StopSequenceFilter(['EN', 'END']);
+    expect(same.push([content('xEND')])).toEqual([content('x')]);
+    expect(same.matched).toBe('EN');
+  });
+
+  test('the longest partial match over all sequences is held', () => {
+    const filter = new StopSequenceFilter(['abcd', 'bx']);
+    expect(filter.push([content('zab')])).toEqual([content('z')]);
+    expect(filter.push([content('x')])).toEqual([content('a')]);
+    expect(filter.matched).toBe('bx');
+  });
+});

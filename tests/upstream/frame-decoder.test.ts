@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'bun:test';
 import { UpstreamError } from '../../src/upstream/errors';
-import { FrameDecoder } from '../../src/upstream/grok/frame-decoder';
+import { decodeFrames, FrameDecoder } from '../../src/upstream/grok/frame-decoder';
 
 const frames: unknown[] = [
   { result: { conversation: { conversationId: 'conv_1' } } },
@@ -101,5 +101,87 @@ describe('FrameDecoder', () => {
   test('balanced braces that are not JSON are a bad response', () => {
     const decoder = new FrameDecoder();
     expect(() => decoder.push(encoder.encode('{not json}'))).toThrow(expect.objectContaining({ code: 'bad_response' }));
+  });
+});
+
+describe('FrameDecoder edges', () => {
+  const errorOf = (run: () => unknown) => {
+    try {
+      run();
+    } catch (error) {
+      return error;
+    }
+    throw new Error('expected a throw');
+  };
+
+  test('an empty key right after the opening brace is not mistaken for an escape', () => {
+    expect(decodeChunks([encoder.encode('{"":1}{"":"\\""}')])).toEqual([{ '': 1 }, { '': '"' }]);
+  });
+
+  test('bytes that are not UTF-8 become U+FFFD instead of failing the stream', () => {
+    expect(decodeChunks([Uint8Array.of(0x7b, 0x22, 0x61, 0x22, 0x3a, 0x22, 0xff, 0x22, 0x7d)])).toEqual([
+      { a: '\uFFFD' },
+    ]);
+  });
+
+  test('the size limit allows an object of exactly the limit and refuses one byte more', () => {
+    const exact = `{"a":"${'x'.repeat(1024 - 8)}"}`;
+    expect(exact.length).toBe(1024);
+    expect(new FrameDecoder({ maxFrameBytes: 1024 }).push(encoder.encode(exact))).toHaveLength(1);
+    const over = `{"a":"${'x'.repeat(1024 - 7)}"}`;
+    const error = errorOf(() => new FrameDecoder({ maxFrameBytes: 1024 }).push(encoder.encode(over)));
+    expect(error).toBeInstanceOf(UpstreamError);
+    expect(error).toMatchObject({
+      code: 'bad_response',
+      message: 'chat stream: one JSON object is larger than 1024 bytes',
+      retryable: false,
+      accountEffect: 'none',
+    });
+  });
+
+  test('after a refused object the decoder starts clean, even if it stopped inside an escape', () => {
+    const decoder = new FrameDecoder({ maxFrameBytes: 8 });
+    expect(() => decoder.push(encoder.encode('{"abcdef":"\\'))).toThrow();
+    expect(decoder.push(encoder.encode('{"":1}'))).toEqual([{ '': 1 }]);
+  });
+
+  test('a truncated stream says how many bytes were unread, then the decoder starts clean', () => {
+    const decoder = new FrameDecoder();
+    decoder.push(encoder.encode('{"a":"\\'));
+    const error = errorOf(() => decoder.end());
+    expect(error).toMatchObject({
+      code: 'stream_truncated',
+      message: 'chat stream: the body ended inside a JSON object (7 bytes unread)',
+      retryable: false,
+      accountEffect: 'none',
+    });
+    expect(decoder.push(encoder.encode('{"":2}'))).toEqual([{ '': 2 }]);
+  });
+
+  test('a frame that is not JSON is a bad response that is not retried', () => {
+    const error = errorOf(() => new FrameDecoder().push(encoder.encode('{nope}')));
+    expect(error).toMatchObject({
+      code: 'bad_response',
+      message: 'chat stream: a frame is not valid JSON',
+      retryable: false,
+      accountEffect: 'none',
+    });
+  });
+
+  test('decodeFrames yields every object of a byte stream and checks its end', async () => {
+    async function* chunks(...parts: string[]) {
+      for (const part of parts) yield encoder.encode(part);
+    }
+    const values: unknown[] = [];
+    for await (const value of decodeFrames(chunks('{"a":', '1}\n{"b"', ':2}'))) values.push(value);
+    expect(values).toEqual([{ a: 1 }, { b: 2 }]);
+    const truncated = decodeFrames(chunks('{"a":1}{"b"'));
+    expect(await truncated.next()).toEqual({ value: { a: 1 }, done: false });
+    await expect(truncated.next()).rejects.toMatchObject({ code: 'stream_truncated' });
+    const limited: unknown[] = [];
+    const refused = (async () => {
+      for await (const value of decodeFrames(chunks('{"a":"xxxxxxxx"}'), { maxFrameBytes: 4 })) limited.push(value);
+    })();
+    await expect(refused).rejects.toMatchObject({ code: 'bad_response' });
   });
 });

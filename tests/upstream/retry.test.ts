@@ -1,6 +1,14 @@
 import { describe, expect, test } from 'bun:test';
 import { UpstreamError, type UpstreamErrorOptions } from '../../src/upstream/errors';
-import { retryDelaySeconds, withRetry, type RetryEnvironment } from '../../src/upstream/retry';
+import {
+  chatRetrySettings,
+  effectiveStatus,
+  isRetryableHere,
+  realRetryEnvironment,
+  retryDelaySeconds,
+  withRetry,
+  type RetryEnvironment,
+} from '../../src/upstream/retry';
 import { testConfig } from './test-config';
 
 const settings = testConfig().retry; // max 3 attempts, codes 401/429/403/502, base 0.5, factor 2, max 20, budget 60
@@ -114,5 +122,182 @@ describe('withRetry', () => {
       { settings, environment, beforeRetry: (error) => seen.push(error.code) },
     ).catch(() => {});
     expect(seen).toEqual(['anti_bot', 'anti_bot']);
+  });
+});
+
+describe('retry policy boundaries', () => {
+  test.each([
+    ['network', 502],
+    ['timeout', 502],
+    ['stream_error', 502],
+    ['stream_truncated', 502],
+    ['anti_bot', 403],
+    ['cloudflare_challenge', 403],
+    ['account_blocked', 403],
+    ['rate_limited', 429],
+    ['usage_limit', 429],
+    ['unauthorized', 401],
+    ['server_error', undefined],
+    ['bad_response', undefined],
+    ['content_moderated', undefined],
+  ] as const)('a %s failure without a status counts as %p', (code, status) => {
+    expect(effectiveStatus(failure({ code }))).toBe(status);
+  });
+
+  test('an HTTP status wins over the code', () => {
+    expect(effectiveStatus(failure({ code: 'network', status: 503 }))).toBe(503);
+  });
+
+  test('retryable here: listed status, retryable, and not an expired or disabled account', () => {
+    expect(isRetryableHere(failure({ status: 502 }), settings)).toBe(true);
+    expect(isRetryableHere(failure({ status: 502, accountEffect: 'cool' }), settings)).toBe(true);
+    expect(isRetryableHere(failure({ status: 502, accountEffect: 'expire' }), settings)).toBe(false);
+    expect(isRetryableHere(failure({ status: 502, accountEffect: 'disable' }), settings)).toBe(false);
+    expect(isRetryableHere(failure({ status: 502, retryable: false }), settings)).toBe(false);
+    expect(isRetryableHere(failure({ status: 500 }), settings)).toBe(false);
+    expect(isRetryableHere(failure({ code: 'content_moderated' }), settings)).toBe(false);
+  });
+
+  test('chat settings drop 429 and keep everything else', () => {
+    expect(chatRetrySettings({ ...settings, retry_status_codes: [401, 429, 403, 502] })).toEqual({
+      ...settings,
+      retry_status_codes: [401, 403, 502],
+    });
+  });
+
+  test('a Retry-After of 0 means retry at once; a negative one is ignored', () => {
+    expect(retryDelaySeconds({ retryIndex: 0, status: 502, retryAfterSeconds: 0, settings, random: () => 1 })).toBe(0);
+    expect(retryDelaySeconds({ retryIndex: 0, status: 502, retryAfterSeconds: -1, settings, random: () => 1 })).toBe(
+      0.5,
+    );
+  });
+
+  test('429 jitter never goes below the base, even after a shorter delay', () => {
+    expect(
+      retryDelaySeconds({ retryIndex: 1, status: 429, previousDelaySeconds: 0.1, settings, random: () => 1 }),
+    ).toBe(0.5);
+    expect(retryDelaySeconds({ retryIndex: 1, status: 429, previousDelaySeconds: 1, settings, random: () => 1 })).toBe(
+      3,
+    );
+  });
+
+  test('a sleep that fills the budget exactly is still taken', async () => {
+    const { sleeps, environment } = recordingEnvironment([0]);
+    let attempts = 0;
+    await withRetry(
+      async () => {
+        attempts++;
+        throw failure({ status: 429, retryAfterSeconds: 20 });
+      },
+      { settings: { ...settings, max_retry: 10, retry_budget: 40 }, environment },
+    ).catch(() => {});
+    expect(sleeps).toEqual([20000, 20000]);
+    expect(attempts).toBe(3);
+  });
+
+  test('429 delays decorrelate from the previous delay actually slept', async () => {
+    const { sleeps, environment } = recordingEnvironment([1]);
+    await withRetry(
+      async () => {
+        throw failure({ status: 429 });
+      },
+      { settings: { ...settings, max_retry: 4 }, environment },
+    ).catch(() => {});
+    expect(sleeps).toEqual([1500, 4500, 13500]);
+  });
+
+  test('max_retry 1 means a single attempt', async () => {
+    const { sleeps, environment } = recordingEnvironment([0]);
+    let attempts = 0;
+    await withRetry(
+      async () => {
+        attempts++;
+        throw failure({ status: 502 });
+      },
+      { settings: { ...settings, max_retry: 1 }, environment },
+    ).catch(() => {});
+    expect(attempts).toBe(1);
+    expect(sleeps).toEqual([]);
+  });
+
+  test('each attempt is numbered; the first success is returned', async () => {
+    const { environment } = recordingEnvironment([0]);
+    const seen: number[] = [];
+    const result = await withRetry(
+      async (attempt) => {
+        seen.push(attempt);
+        if (attempt < 2) throw failure({ status: 502 });
+        return attempt;
+      },
+      { settings, environment },
+    );
+    expect(result).toBe(2);
+    expect(seen).toEqual([1, 2]);
+  });
+
+  test('alsoRequire can refuse a retry the settings allow', async () => {
+    const { sleeps, environment } = recordingEnvironment([0]);
+    let attempts = 0;
+    const error = await withRetry(
+      async () => {
+        attempts++;
+        throw failure({ status: 502, accountEffect: 'auth_failure' });
+      },
+      { settings, environment, alsoRequire: (caught) => caught.accountEffect === 'none' },
+    ).catch((caught: unknown) => caught);
+    expect(error).toMatchObject({ status: 502, accountEffect: 'auth_failure' });
+    expect(attempts).toBe(1);
+    expect(sleeps).toEqual([]);
+    let allowed = 0;
+    await withRetry(
+      async () => {
+        allowed++;
+        throw failure({ status: 502 });
+      },
+      { settings, environment, alsoRequire: (caught) => caught.accountEffect === 'none' },
+    ).catch(() => {});
+    expect(allowed).toBe(3);
+  });
+
+  test('errors that are not upstream failures are thrown at once', async () => {
+    const { environment } = recordingEnvironment([0]);
+    let attempts = 0;
+    const thrown = new TypeError('bug');
+    const error = await withRetry(
+      async () => {
+        attempts++;
+        throw thrown;
+      },
+      { settings, environment },
+    ).catch((caught: unknown) => caught);
+    expect(error).toBe(thrown);
+    expect(attempts).toBe(1);
+  });
+
+  test('an aborted signal stops before the next attempt', async () => {
+    const controller = new AbortController();
+    let attempts = 0;
+    const environment: RetryEnvironment = {
+      sleep: async () => controller.abort(new Error('client left')),
+      random: () => 0,
+    };
+    const error = await withRetry(
+      async () => {
+        attempts++;
+        throw failure({ status: 502 });
+      },
+      { settings, environment, signal: controller.signal },
+    ).catch((caught: unknown) => caught);
+    expect(attempts).toBe(1);
+    expect(error).toMatchObject({ message: 'client left' });
+  });
+
+  test('the real environment sleeps on a timer and draws in [0, 1)', async () => {
+    const sleep = realRetryEnvironment.sleep(1);
+    expect(sleep).toBeInstanceOf(Promise);
+    await sleep;
+    const value = realRetryEnvironment.random();
+    expect(value).toBeGreaterThanOrEqual(0);
+    expect(value).toBeLessThan(1);
   });
 });

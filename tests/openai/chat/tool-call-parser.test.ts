@@ -76,6 +76,13 @@ describe('Variant A: JSON inside <tool_call>', () => {
     });
   });
 
+  test('an unterminated block is read to the very last character', () => {
+    expect(parse('<tool_call>{"name":"get_time","arguments":{"offset":12')).toEqual({
+      content: null,
+      toolCalls: [call(0, 'get_time', '{"offset":12}')],
+    });
+  });
+
   test('an unknown name stays in the content verbatim', () => {
     const block = '<tool_call>{"name":"delete_everything","arguments":{}}</tool_call>';
     expect(parse(`Before ${block} after`)).toEqual({ content: `Before ${block} after`, toolCalls: [] });

@@ -172,6 +172,23 @@ describe('streaming behaviour', () => {
     expect(sieve.finish()).toEqual([]);
   });
 
+  test('a block whose opening tag came alone is still closed by the next delta', () => {
+    const sieve = new ToolCallSieve(NAMES, () => 'call_1');
+    expect(sieve.push('<tool_call>')).toEqual([]);
+    expect(sieve.push('{"name":"get_time","arguments":{}}</tool_call>')).toEqual([
+      { type: 'tool_call_start', index: 0, id: 'call_1', name: 'get_time' },
+      { type: 'tool_call_arguments', index: 0, delta: '{}' },
+      { type: 'tool_call_end', index: 0 },
+    ]);
+  });
+
+  test('finish drains everything: an unterminated block is settled once, a second finish gives nothing', () => {
+    const sieve = new ToolCallSieve(NAMES);
+    expect(sieve.push('<tool_call>{"name":"nope"')).toEqual([]);
+    expect(sieve.finish()).toEqual([{ type: 'text', text: '<tool_call>{"name":"nope"' }]);
+    expect(sieve.finish()).toEqual([]);
+  });
+
   test('an invalid block is released as text when it closes', () => {
     const sieve = new ToolCallSieve(NAMES);
     expect(sieve.push('<tool_call>{"name":"nope"}')).toEqual([]);
@@ -206,6 +223,24 @@ describe('streaming behaviour', () => {
         expect(output.text.isWellFormed()).toBe(true);
       }
     }
+  });
+
+  test('a text event never ends in a high surrogate (U+D800 to U+DBFF); other code units pass at once', () => {
+    const sieve = new ToolCallSieve(NAMES);
+    expect(sieve.push('a\uD800')).toEqual([{ type: 'text', text: 'a' }]);
+    expect(sieve.push('\uDC00b')).toEqual([{ type: 'text', text: '\uD800\uDC00b' }]);
+    expect(sieve.push('c\uDBFF')).toEqual([{ type: 'text', text: 'c' }]);
+    expect(sieve.push('\uDFFF')).toEqual([{ type: 'text', text: '\uDBFF\uDFFF' }]);
+    expect(sieve.push('x\uD7FF')).toEqual([{ type: 'text', text: 'x\uD7FF' }]);
+    expect(sieve.push('y\uDC00')).toEqual([{ type: 'text', text: 'y\uDC00' }]);
+  });
+
+  test('a high surrogate before a held partial tag is held with it; finish releases a lone one', () => {
+    const sieve = new ToolCallSieve(NAMES);
+    expect(sieve.push('x\uD800<tool')).toEqual([{ type: 'text', text: 'x' }]);
+    expect(sieve.push('s')).toEqual([{ type: 'text', text: '\uD800<tools' }]);
+    expect(sieve.push('z\uD83D')).toEqual([{ type: 'text', text: 'z' }]);
+    expect(sieve.finish()).toEqual([{ type: 'text', text: '\uD83D' }]);
   });
 
   test('call indexes keep counting across blocks and variants', () => {
