@@ -11,7 +11,7 @@ const ASSIGNMENTS = ACCOUNT_COLUMNS.filter((column) => column !== 'token').map((
 /** InnoDB picks a victim when two transactions wait on each other's gap locks; retrying is the documented answer. */
 const DEADLOCK = 1213;
 const LOCK_WAIT_TIMEOUT = 1205;
-const ATTEMPTS = 5;
+const ATTEMPTS = 8;
 
 const rowValues = (account: Account) => {
   const row = toRow(account);
@@ -60,6 +60,23 @@ function isRetryable(error: unknown): boolean {
   return errno === DEADLOCK || errno === LOCK_WAIT_TIMEOUT;
 }
 
+/** A short random pause before the next attempt, so two victims of one deadlock do not meet again at once. */
+function backoff(attempt: number): Promise<void> {
+  return Bun.sleep(Math.random() * 5 * 2 ** Math.min(attempt, 6));
+}
+
+/** Runs one self-contained statement (or a few, each safe to repeat) again when InnoDB picked it as a deadlock victim. */
+export async function retryOnDeadlock<T>(work: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await work();
+    } catch (error) {
+      if (attempt >= ATTEMPTS || !isRetryable(error)) throw error;
+      await backoff(attempt);
+    }
+  }
+}
+
 /** Runs `work` in one transaction on one connection; a deadlock victim is run again from the start. */
 export async function withTransaction<T>(pool: Pool, work: (connection: PoolConnection) => Promise<T>): Promise<T> {
   for (let attempt = 1; ; attempt++) {
@@ -75,6 +92,7 @@ export async function withTransaction<T>(pool: Pool, work: (connection: PoolConn
     } finally {
       connection.release();
     }
+    await backoff(attempt);
   }
 }
 

@@ -1,4 +1,5 @@
 import type { Sql } from 'postgres';
+import { inTransaction } from './postgres-dialect';
 import { isUsableForSlot as usable, newInstanceId, newSlotId, type ClusterEvent, type ClusterMessage, type Coordinator, type SlotOutcome } from '../../cluster/coordinator';
 
 /**
@@ -72,7 +73,7 @@ export class PostgresCoordinator implements Coordinator {
         SELECT status, quota, cooldown_until, modes FROM accounts WHERE token = ${token}`;
       return account && usable(account.status, Number(account.quota), account.cooldown_until, now, account.modes) ? { result: 'granted', slotId } : { result: 'unusable' };
     }
-    return (await this.sql.begin(async (transaction) => {
+    return inTransaction(this.sql, async (transaction): Promise<SlotOutcome> => {
       const [account] = await transaction<{ status: string; quota: string; cooldown_until: string | null; modes: string }[]>`
         SELECT status, quota, cooldown_until, modes FROM accounts WHERE token = ${token} FOR UPDATE`;
       if (!account || !usable(account.status, Number(account.quota), account.cooldown_until, now, account.modes)) return { result: 'unusable' };
@@ -83,7 +84,7 @@ export class PostgresCoordinator implements Coordinator {
       if (Number(held!.total) >= limit) return { result: 'busy' };
       await transaction`INSERT INTO account_slots (token, slot_id, expires_at) VALUES (${token}, ${slotId}, ${databaseNow + ttl})`;
       return { result: 'granted', slotId };
-    })) as SlotOutcome;
+    });
   }
 
   async renewSlot(token: string, slotId: string, ttlMs: number): Promise<boolean> {
