@@ -114,6 +114,7 @@ export class AccountPool {
   private readonly pendingWrites = new Set<Promise<void>>();
   private readonly affinity = new AffinityMap();
   private readonly onDemandRefresh: OnDemandRefresh;
+  private catchingUp: Promise<number> | null = null;
 
   constructor(options: AccountPoolOptions) {
     this.coordinator = options.coordinator === undefined ? (options.storage.coordinator ?? null) : options.coordinator;
@@ -194,12 +195,28 @@ export class AccountPool {
   async acquireShared(request: AcquireRequest): Promise<Lease | null> {
     const coordinator = this.coordinator;
     if (!coordinator) return this.acquire(request);
+    const skip = new Set(request.exclude ?? []);
+    const first = await this.tryShared(coordinator, request, skip);
+    if (first.lease || first.stale === 0) return first.lease;
+    // Every candidate we tried may have been stale (a bulk disable elsewhere not yet heard of):
+    // catch up with the change feed, then try again before telling the client there is none.
+    await this.catchUp();
+    for (const token of first.staleTokens) skip.delete(token);
+    return (await this.tryShared(coordinator, request, skip)).lease;
+  }
+
+  /** One round of `acquireShared`: up to SHARED_ATTEMPTS candidates; `stale` counts those the store refused as unusable. */
+  private async tryShared(
+    coordinator: Coordinator,
+    request: AcquireRequest,
+    skip: Set<string>,
+  ): Promise<{ lease: Lease | null; stale: number; staleTokens: string[] }> {
     const tokenConfig = this.config().token;
     const ttlMs = tokenConfig.lease_ttl_sec * 1000;
-    const skip = new Set(request.exclude ?? []);
+    const staleTokens: string[] = [];
     for (let attempt = 0; attempt < SHARED_ATTEMPTS; attempt++) {
       const local = this.acquire({ ...request, exclude: skip });
-      if (!local) return null;
+      if (!local) break;
       let outcome;
       try {
         outcome = await coordinator.acquireSlot(local.token, tokenConfig.max_inflight_per_account, ttlMs, this.clock());
@@ -207,15 +224,25 @@ export class AccountPool {
         local.release();
         throw error;
       }
-      if (outcome.result === 'granted') return sharedLease(local, coordinator, outcome.slotId, ttlMs, this.clock);
+      if (outcome.result === 'granted') {
+        return { lease: sharedLease(local, coordinator, outcome.slotId, ttlMs, this.clock), stale: staleTokens.length, staleTokens };
+      }
       local.release();
       skip.add(local.token);
-      // Our copy is behind the store: catch up now rather than at the next notice.
-      if (outcome.result === 'unusable') await this.refreshTokens([local.token]);
+      if (outcome.result === 'unusable') {
+        // Our copy is behind the store: catch up on this account now rather than at the next notice.
+        staleTokens.push(local.token);
+        await this.refreshTokens([local.token]);
+      }
     }
-    return null;
+    return { lease: null, stale: staleTokens.length, staleTokens };
   }
 
+  /** Applies the change feed now; concurrent callers share one read. */
+  private catchUp(): Promise<unknown> {
+    this.catchingUp ??= this.refreshChanged().finally(() => (this.catchingUp = null));
+    return this.catchingUp;
+  }
 
   /** See OnDemandRefresh: syncs cooling accounts when a request finds none free; returns how many came back. */
   refreshOnDemand(): Promise<number> {

@@ -132,6 +132,20 @@ for (const driver of drivers) {
       expect(await eventually(async () => (await activeOn(1)) === 1, driver.propagationMs)).toBe(true);
     });
 
+    test('selection does not refuse while usable accounts exist, even when every account it tried was stale', async () => {
+      // 40 better-placed accounts, then disabled in the store behind the instances' backs (as a bulk
+      // disable on a third instance whose notices have not arrived): more than one round of tries.
+      const stale = Array.from({ length: 40 }, (_, index) => ({ token: `stale-${index}`, pool: 'ssoBasic', quota: 1_000 }));
+      const running = await start({ accounts: [...stale, ...upstreamAccounts.map((account) => ({ token: account.token, pool: 'ssoBasic', quota: 50 }))] });
+      for (const account of stale) await running.storage.accounts.update(account.token, { status: 'disabled' });
+      const response = await running.api(1, '/v1/chat/completions', {
+        method: 'POST',
+        body: JSON.stringify({ model: MODEL, messages: [{ role: 'user', content: 'hi' }] }),
+      });
+      expect(response.status).toBe(200);
+      expect(chatCalls(running.simulator).map(ssoOf).every((token) => token === 'acct-a' || token === 'acct-b')).toBe(true);
+    });
+
     test('a config change on one instance reaches the other', async () => {
       const running = await start();
       const updated = await running.admin(0, '/v1/admin/config', { method: 'POST', body: JSON.stringify({ token: { max_inflight_per_account: 7 } }) });
