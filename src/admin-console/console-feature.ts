@@ -46,6 +46,7 @@ export function adminConsole(deps: ConsoleDependencies) {
     accounts: deps.storage.accounts,
     pool: deps.pool,
     ids,
+    local: { all: () => deps.pool.allAccounts(), get: (token) => deps.pool.find(token) },
     logger: deps.logger,
     concurrency: (action) => {
       const config = deps.config();

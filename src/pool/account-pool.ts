@@ -393,6 +393,16 @@ export class AccountPool {
     return this.index.inFlight(token);
   }
 
+  /** The in-memory copy of one account (what this instance last heard from the store). */
+  find(token: string): Account | undefined {
+    return this.index.get(token);
+  }
+
+  /** Every in-memory account, without copying (read it at once: it changes as the pool does). */
+  allAccounts(): Iterable<Account> {
+    return this.index.all();
+  }
+
   /** A snapshot of the in-memory accounts (the scheduler reads it; the admin API reads storage). */
   accounts(filter: { pool?: string; status?: AccountStatus } = {}): Account[] {
     return [...this.index.all()].filter(

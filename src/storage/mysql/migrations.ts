@@ -88,6 +88,20 @@ const MIGRATIONS: readonly MysqlMigration[] = [
     alreadyApplied: `SELECT 1 FROM information_schema.columns
       WHERE table_schema = DATABASE() AND table_name = 'accounts' AND column_name = 'modes'`,
   },
+  {
+    version: 5,
+    // The admin console's accounts page (sql-account-query.ts): its default order, the status
+    // filter in that order, and the sort by last use. InnoDB appends the primary key (token) to
+    // every secondary index, so each already orders ties by token.
+    statements: [
+      `ALTER TABLE accounts
+        ADD INDEX accounts_by_created (created_at),
+        ADD INDEX accounts_by_status_created (status, created_at),
+        ADD INDEX accounts_by_last_used (last_used_at)`,
+    ],
+    alreadyApplied: `SELECT 1 FROM information_schema.statistics
+      WHERE table_schema = DATABASE() AND table_name = 'accounts' AND index_name = 'accounts_by_created'`,
+  },
 ];
 
 export const MYSQL_SCHEMA_VERSION = MIGRATIONS.at(-1)!.version;

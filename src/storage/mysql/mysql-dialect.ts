@@ -1,12 +1,23 @@
 import type { Pool, PoolConnection, ResultSetHeader, RowDataPacket } from 'mysql2/promise';
 import { ACCOUNT_COLUMNS, fromNetworkRow, toRow } from '../account-row';
 import type { SqlDialect, SqlSession } from '../sql-account-store';
-import type { Account, AccountStatus } from '../types';
+import { countsFrom, countStatement, pageStatement, totalOf, type SqlFlavour } from '../sql-account-query';
+import type { Account, AccountQuery, AccountQueryPage, AccountStatus } from '../types';
 
 /** The SQL of SqlAccountStore for MySQL and MariaDB (mysql2, always parameterised). */
 
 const COLUMN_LIST = ACCOUNT_COLUMNS.map((column) => `\`${column}\``).join(', ');
 const ASSIGNMENTS = ACCOUNT_COLUMNS.filter((column) => column !== 'token').map((column) => `\`${column}\` = ?`).join(', ');
+
+/**
+ * The accounts table is utf8mb4_bin, so text already sorts by code point and LIKE is
+ * case-sensitive (hence LOWER); NULLs sort first ascending and last descending by default.
+ */
+const FLAVOUR: SqlFlavour = {
+  placeholder: () => '?',
+  containsIgnoringCase: (column, placeholder) => `LOWER(${column}) LIKE ${placeholder}`,
+  orderBy: (column, direction) => `\`${column}\` ${direction}`,
+};
 
 /** InnoDB picks a victim when two transactions wait on each other's gap locks; retrying is the documented answer. */
 const DEADLOCK = 1213;
@@ -129,6 +140,13 @@ export function mysqlDialect(pool: Pool): SqlDialect {
     },
     async changedSince(at) {
       return (await read(`SELECT ${COLUMN_LIST} FROM accounts WHERE updated_at > ? ORDER BY updated_at`, [at])).map(fromNetworkRow);
+    },
+    async query(query: AccountQuery): Promise<AccountQueryPage> {
+      const count = countStatement(query, FLAVOUR);
+      const page = pageStatement(query, FLAVOUR, ACCOUNT_COLUMNS.map((column) => `\`${column}\``));
+      const [countRows, pageRows] = await Promise.all([read(count.text, count.values), read(page.text, page.values)]);
+      const counts = countsFrom(countRows as { status: unknown; total: unknown; nsfw: unknown }[]);
+      return { total: totalOf(query, counts), counts, accounts: pageRows.map(fromNetworkRow) };
     },
   };
 }

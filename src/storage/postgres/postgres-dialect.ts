@@ -1,7 +1,8 @@
 import type { ReservedSql, Sql } from 'postgres';
 import { ACCOUNT_COLUMNS, fromNetworkRow, toRow } from '../account-row';
 import type { SqlDialect, SqlSession } from '../sql-account-store';
-import type { Account, AccountStatus } from '../types';
+import { countsFrom, countStatement, pageStatement, totalOf, type SqlFlavour } from '../sql-account-query';
+import type { Account, AccountQuery, AccountQueryPage, AccountStatus } from '../types';
 
 /** The SQL of SqlAccountStore for PostgreSQL (postgres.js tagged templates, always parameterised). */
 
@@ -36,6 +37,13 @@ function session(transaction: ReservedSql): SqlSession {
     },
   };
 }
+
+/** Text sorts by code point (COLLATE "C"), like JavaScript and the other stores, whatever the database's locale. */
+const FLAVOUR: SqlFlavour = {
+  placeholder: (position) => `$${position}`,
+  containsIgnoringCase: (column, placeholder) => `lower(${column}) LIKE ${placeholder}`,
+  orderBy: (column, direction, text) => `${column}${text ? ' COLLATE "C"' : ''} ${direction} NULLS ${direction === 'ASC' ? 'FIRST' : 'LAST'}`,
+};
 
 /** Deadlock victims and serialization failures: PostgreSQL asks the client to run the transaction again. */
 const RETRYABLE = new Set(['40P01', '40001']);
@@ -90,6 +98,13 @@ export function postgresDialect(sql: Sql): SqlDialect {
     async changedSince(at) {
       const rows = await sql`SELECT ${sql(ACCOUNT_COLUMNS)} FROM accounts WHERE updated_at > ${at} ORDER BY updated_at`;
       return rows.map(fromNetworkRow);
+    },
+    async query(query: AccountQuery): Promise<AccountQueryPage> {
+      const count = countStatement(query, FLAVOUR);
+      const page = pageStatement(query, FLAVOUR);
+      const [countRows, pageRows] = await Promise.all([sql.unsafe(count.text, count.values), sql.unsafe(page.text, page.values)]);
+      const counts = countsFrom(countRows as unknown as { status: unknown; total: unknown; nsfw: unknown }[]);
+      return { total: totalOf(query, counts), counts, accounts: pageRows.map(fromNetworkRow) };
     },
   };
 }
