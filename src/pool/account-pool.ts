@@ -21,6 +21,8 @@ import { candidatePools } from './selection';
 import { sharedLease } from './shared-lease';
 import { poolForModes, poolForWindow } from './tier-detection';
 import { PRIMARY_MODE } from '../storage/mode-windows';
+import { CallPacer } from './call-pacer';
+import { quotaModesForAccount } from './quota-modes';
 
 /**
  * The account pool of one instance: an in-memory index for picking (synchronous, no I/O on the
@@ -43,13 +45,15 @@ export interface AccountPoolOptions {
    */
   syncQuota: (token: string, mode?: UpstreamMode) => Promise<QuotaSnapshot>;
   /**
-   * The upstream modes a sync asks about, one rate-limits call each (../shared/spec/grok-web-protocol.md
-   * §14.1, P2 onwards). Absent or empty: one call without a mode, whose answer is the account's
-   * single window (P1).
+   * The upstream modes this build serves; a sync asks about those the account's tier can use, one
+   * rate-limits call each (docs/upstream-protocol.md §14.1, P2 onwards). Absent or empty: one call
+   * without a mode, whose answer is the account's single window (P1).
    */
   quotaModes?: readonly UpstreamMode[];
   clock?: () => number;
   random?: () => number;
+  /** How the refresh pacer waits (token.refresh_calls_per_sec); default a timer. */
+  sleep?: (ms: number) => Promise<void>;
   /** Metrics and the upstream outage check. */
   observer?: PoolObserver;
   /**
@@ -115,6 +119,7 @@ export class AccountPool {
   private readonly affinity = new AffinityMap();
   private readonly onDemandRefresh: OnDemandRefresh;
   private catchingUp: Promise<number> | null = null;
+  private readonly refreshPacer: CallPacer;
 
   constructor(options: AccountPoolOptions) {
     this.coordinator = options.coordinator === undefined ? (options.storage.coordinator ?? null) : options.coordinator;
@@ -125,6 +130,7 @@ export class AccountPool {
     this.clock = options.clock ?? Date.now;
     this.random = options.random ?? Math.random;
     this.index = new PoolIndex(this.clock);
+    this.refreshPacer = new CallPacer(() => this.config().token.refresh_calls_per_sec, this.clock, options.sleep ?? ((ms) => Bun.sleep(ms)));
     this.observer = options.observer;
     this.onDemandRefresh = new OnDemandRefresh({
       config: this.config,
@@ -340,21 +346,22 @@ export class AccountPool {
     const lock = this.coordinator ? await this.coordinator.tryLock(`sync:${token}`, SYNC_LOCK_MS) : null;
     if (this.coordinator && !lock) return this.storage.accounts.get(token);
     try {
-      let answer: { snapshot: QuotaSnapshot; modes?: Partial<Record<UpstreamMode, QuotaSnapshot>> };
+      let answer: Awaited<ReturnType<AccountPool['askQuota']>>;
       try {
-        answer = await this.askQuota(token);
+        answer = await this.askQuota(current);
       } catch (error) {
         if (error instanceof UpstreamError && (error.accountEffect === 'expire' || error.accountEffect === 'disable')) {
           await this.applyEffect(token, error);
         }
         throw error;
       }
-      const { snapshot, modes } = answer;
+      const { snapshot, modes, modesAsked } = answer;
       const stored = await this.storage.accounts.applySync(token, {
         ...snapshot,
         at: this.clock(),
         pool: modes ? poolForModes(current.pool, modes, snapshot.windowSeconds) : poolForWindow(current.pool, snapshot.windowSeconds),
         modes,
+        modesAsked,
       });
       this.absorb(token, stored);
       this.announce([token]);
@@ -365,18 +372,29 @@ export class AccountPool {
   }
 
   /**
-   * One call per configured mode (or one without a mode). The top-level snapshot is the `fast`
-   * window (what `quota` mirrors), else the first mode answered. A mode whose call fails for a reason
-   * that says nothing about the account is left as it was; an account-level failure (expired,
-   * blocked) or every call failing throws.
+   * One call per mode the account's tier can use (quotaModesForAccount), or one without a mode,
+   * each paced by token.refresh_calls_per_sec. The top-level snapshot is the `fast` window (what
+   * `quota` mirrors), else the first mode answered. A mode whose call fails for a reason that says
+   * nothing about the account is left as it was; an account-level failure (expired, blocked) or
+   * every call failing throws.
    */
-  private async askQuota(token: string): Promise<{ snapshot: QuotaSnapshot; modes?: Partial<Record<UpstreamMode, QuotaSnapshot>> }> {
-    if (this.quotaModes.length === 0) return { snapshot: await this.syncQuota(token) };
-    const outcomes = await Promise.allSettled(this.quotaModes.map((mode) => this.syncQuota(token, mode)));
+  private async askQuota(account: Account): Promise<{
+    snapshot: QuotaSnapshot;
+    modes?: Partial<Record<UpstreamMode, QuotaSnapshot>>;
+    modesAsked?: UpstreamMode[];
+  }> {
+    const token = account.token;
+    const paced = async (mode?: UpstreamMode) => {
+      await this.refreshPacer.wait();
+      return this.syncQuota(token, mode);
+    };
+    const modesAsked = quotaModesForAccount(this.quotaModes, account);
+    if (modesAsked.length === 0) return { snapshot: await paced() };
+    const outcomes = await Promise.allSettled(modesAsked.map((mode) => paced(mode)));
     const modes: Partial<Record<UpstreamMode, QuotaSnapshot>> = {};
     let firstError: unknown;
     outcomes.forEach((outcome, position) => {
-      if (outcome.status === 'fulfilled') modes[this.quotaModes[position]!] = outcome.value;
+      if (outcome.status === 'fulfilled') modes[modesAsked[position]!] = outcome.value;
       else firstError ??= outcome.reason;
     });
     const accountLevel = outcomes.find(
@@ -386,7 +404,7 @@ export class AccountPool {
     if (accountLevel) throw accountLevel.reason;
     const snapshot = modes[PRIMARY_MODE] ?? Object.values(modes)[0];
     if (!snapshot) throw firstError;
-    return { snapshot, modes };
+    return { snapshot, modes, modesAsked };
   }
 
   inFlight(token: string): number {
