@@ -155,9 +155,7 @@ export function tokensRoutes(deps: TokensRoutesDependencies) {
         '/tokens',
         async ({ body }) => {
           const { accounts, invalid } = parseReplaceBody(unmaskReplaceBody(body, await deps.storage.accounts.list()));
-          const summary = await deps.storage.accounts.replaceAll(accounts);
-          await deps.pool.load();
-          await deps.pool.announceReload();
+          const summary = await deps.pool.replaceAll(accounts);
           return {
             status: 'success',
             summary: { added: summary.added.length, updated: summary.updated.length, removed: summary.removed.length, invalid },

@@ -1,5 +1,5 @@
 import type { CatalogModel, UpstreamMode } from '../catalog/models';
-import type { Coordinator } from '../cluster/coordinator';
+import type { ClusterEvent, Coordinator } from '../cluster/coordinator';
 import type { Config } from '../config/schema';
 import { withFailure, withStatusChange, withSuccess } from '../storage/account-rules';
 import {
@@ -9,6 +9,7 @@ import {
   type AccountPatch,
   type AccountStatus,
   type NewAccount,
+  type ReplaceSummary,
   type StatusChange,
   type Storage,
 } from '../storage/types';
@@ -18,6 +19,7 @@ import { OnDemandRefresh } from './on-demand-refresh';
 import { PoolIndex } from './pool-index';
 import type { PoolObserver } from './pool-observer';
 import { candidatePools } from './selection';
+import { runBounded } from './run-bounded';
 import { sharedLease } from './shared-lease';
 import { poolForModes, poolForWindow } from './tier-detection';
 import { PRIMARY_MODE } from '../storage/mode-windows';
@@ -101,6 +103,15 @@ const SHARED_ATTEMPTS = 16;
 /** Longest a per-account quota sync may hold its lock; a sync is one HTTP call. */
 const SYNC_LOCK_MS = 60_000;
 
+/** Changed accounts are announced together after this long (see `announce`). */
+const ANNOUNCE_DELAY_MS = 50;
+/** Up to this many accounts are named in one notice; more go as "read your change feed". */
+const ANNOUNCE_TOKENS = 100;
+/** Accounts re-read at once when another instance names them. */
+const REFRESH_READS = 8;
+/** Accounts written per store call by an import. */
+const IMPORT_BATCH = 1_000;
+
 const OPERATOR_DISABLED = 'disabled by operator';
 const REASON_LIMIT = 200;
 
@@ -120,6 +131,9 @@ export class AccountPool {
   private readonly onDemandRefresh: OnDemandRefresh;
   private catchingUp: Promise<number> | null = null;
   private readonly refreshPacer: CallPacer;
+  private readonly pendingChanged = new Set<string>();
+  private readonly pendingRemoved = new Set<string>();
+  private announceTimer: ReturnType<typeof setTimeout> | null = null;
 
   constructor(options: AccountPoolOptions) {
     this.coordinator = options.coordinator === undefined ? (options.storage.coordinator ?? null) : options.coordinator;
@@ -244,8 +258,8 @@ export class AccountPool {
     return { lease: null, stale: staleTokens.length, staleTokens };
   }
 
-  /** Applies the change feed now; concurrent callers share one read. */
-  private catchUp(): Promise<unknown> {
+  /** Applies the change feed now (another instance announced many changes); concurrent callers share one read. */
+  catchUp(): Promise<unknown> {
     this.catchingUp ??= this.refreshChanged().finally(() => (this.catchingUp = null));
     return this.catchingUp;
   }
@@ -257,16 +271,54 @@ export class AccountPool {
 
   /** Re-reads these accounts from storage (another instance said they changed). */
   async refreshTokens(tokens: readonly string[]): Promise<void> {
-    for (const token of tokens) this.absorb(token, await this.storage.accounts.get(token));
+    await runBounded(tokens, REFRESH_READS, async (token) => this.absorb(token, await this.storage.accounts.get(token)));
   }
 
-  /** Tells the other instances to reload everything (after a wholesale replace). */
+  /**
+   * Imports accounts in batches: new tokens inserted, stored ones merged (the given fields replace
+   * the stored ones, tags are added). This index takes the rows from the change feed and the other
+   * instances are told to do the same: one delta, no reload anywhere.
+   */
+  async importAccounts(accounts: readonly NewAccount[]): Promise<{ added: number; merged: number }> {
+    let added = 0;
+    let merged = 0;
+    for (let start = 0; start < accounts.length; start += IMPORT_BATCH) {
+      const slice = accounts.slice(start, start + IMPORT_BATCH);
+      const result = await this.storage.accounts.insert(slice);
+      added += result.added.length;
+      const existing = new Set(result.duplicates);
+      for (const account of slice) {
+        if (!existing.has(account.token)) continue;
+        const stored = await this.storage.accounts.get(account.token);
+        if (!stored) continue;
+        const { token: _token, createdAt: _createdAt, ...given } = account;
+        await this.storage.accounts.update(account.token, { ...given, tags: [...new Set([...stored.tags, ...(account.tags ?? [])])] });
+        merged += 1;
+      }
+      await this.catchUp();
+      this.announce(slice.map((account) => account.token));
+    }
+    return { added, merged };
+  }
+
+  /** Replaces the whole account set (one atomic diff in the store); travels as a delta like an import. */
+  async replaceAll(accounts: NewAccount[]): Promise<ReplaceSummary> {
+    const summary = await this.storage.accounts.replaceAll(accounts);
+    for (const token of summary.removed) this.index.remove(token);
+    await this.catchUp();
+    this.announce([...summary.added, ...summary.updated]);
+    this.announceRemoved(summary.removed);
+    return summary;
+  }
+
+  /** Tells the other instances to reload everything: only when an operator asks for it. */
   async announceReload(): Promise<void> {
     await this.coordinator?.publish({ kind: 'reload' }).catch(() => {});
   }
 
   /** Waits for charges and failure reports still being written (shutdown: before closing storage). */
   async settle(): Promise<void> {
+    if (this.announceTimer) await this.track(this.flushAnnouncements());
     while (this.pendingWrites.size > 0) await Promise.allSettled([...this.pendingWrites]);
   }
 
@@ -313,7 +365,7 @@ export class AccountPool {
   async remove(tokens: string[]): Promise<number> {
     const removed = await this.storage.accounts.remove(tokens);
     for (const token of tokens) this.index.remove(token);
-    this.announce(tokens);
+    this.announceRemoved(tokens);
     return removed;
   }
 
@@ -481,10 +533,44 @@ export class AccountPool {
     this.announce([token]);
   }
 
-  /** Tells the other instances these accounts changed; a lost notice is caught by the change feed. */
+  /**
+   * Tells the other instances these accounts changed; a lost notice is caught by the change feed.
+   * Notices are gathered for ANNOUNCE_DELAY_MS, so a batch job or a quota pass sends a few notices,
+   * not one per account; more than ANNOUNCE_TOKENS changed accounts go as "read your change feed".
+   */
   private announce(tokens: readonly string[]): void {
     if (!this.coordinator || tokens.length === 0) return;
-    void this.coordinator.publish({ kind: 'accounts', tokens: [...tokens] }).catch(() => {});
+    for (const token of tokens) this.pendingChanged.add(token);
+    this.scheduleAnnounce();
+  }
+
+  /** Removed accounts are named one by one: the change feed has no rows for them. */
+  private announceRemoved(tokens: readonly string[]): void {
+    if (!this.coordinator || tokens.length === 0) return;
+    for (const token of tokens) this.pendingRemoved.add(token);
+    this.scheduleAnnounce();
+  }
+
+  private scheduleAnnounce(): void {
+    if (this.announceTimer) return;
+    this.announceTimer = setTimeout(() => void this.track(this.flushAnnouncements()), ANNOUNCE_DELAY_MS);
+    this.announceTimer.unref?.();
+  }
+
+  private async flushAnnouncements(): Promise<void> {
+    if (this.announceTimer) clearTimeout(this.announceTimer);
+    this.announceTimer = null;
+    const coordinator = this.coordinator;
+    if (!coordinator) return;
+    const removed = [...this.pendingRemoved];
+    const changed = [...this.pendingChanged].filter((token) => !this.pendingRemoved.has(token));
+    this.pendingRemoved.clear();
+    this.pendingChanged.clear();
+    const events: ClusterEvent[] = [];
+    for (let start = 0; start < removed.length; start += ANNOUNCE_TOKENS) events.push({ kind: 'accounts', tokens: removed.slice(start, start + ANNOUNCE_TOKENS) });
+    if (changed.length > ANNOUNCE_TOKENS) events.push({ kind: 'changes' });
+    else if (changed.length > 0) events.push({ kind: 'accounts', tokens: changed });
+    for (const event of events) await coordinator.publish(event).catch(() => {});
   }
 
   /**

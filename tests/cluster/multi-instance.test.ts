@@ -149,6 +149,23 @@ for (const driver of drivers) {
       expect(chatCalls(running.simulator).map(ssoOf).every((token) => token === 'acct-a' || token === 'acct-b')).toBe(true);
     });
 
+    test('an import and a replace on one instance reach the other as deltas', async () => {
+      const running = await start();
+      const activeOn = async (instance: number) => ((await (await running.api(instance, '/ready')).json()) as { accounts: { active: number } }).accounts.active;
+      // More than one notice can name: the other instance reads its change feed instead.
+      const imported = Array.from({ length: 150 }, (_, index) => `imported-token-${index}`);
+      const response = await running.admin(0, '/v1/admin/tokens/import', { method: 'POST', body: JSON.stringify({ content: imported.join('\n'), format: 'txt' }) });
+      expect(response.status).toBe(200);
+      expect(((await response.json()) as { added: number }).added).toBe(150);
+      expect(await activeOn(0)).toBe(152);
+      expect(await eventually(async () => (await activeOn(1)) === 152, driver.propagationMs)).toBe(true);
+      if (driver.type === 'mysql') return; // the change feed has no rows for deleted accounts; MySQL has no notices
+      const kept = { token: 'acct-a', pool: 'ssoBasic' };
+      const replaced = await running.admin(0, '/v1/admin/tokens', { method: 'POST', body: JSON.stringify({ ssoBasic: [kept] }) });
+      expect(replaced.status).toBe(200);
+      expect(await eventually(async () => (await activeOn(1)) === 1, driver.propagationMs)).toBe(true);
+    });
+
     test('a config change on one instance reaches the other', async () => {
       const running = await start();
       const updated = await running.admin(0, '/v1/admin/config', { method: 'POST', body: JSON.stringify({ token: { max_inflight_per_account: 7 } }) });

@@ -10,8 +10,29 @@ import { isUsableForSlot as usable, newInstanceId, newSlotId, type ClusterEvent,
  */
 
 const CHANNEL = 'grok2api_events';
-/** NOTIFY payloads must stay under 8000 bytes; a bigger change becomes "reload everything". */
+/** NOTIFY payloads must stay under 8000 bytes: a longer token list goes as several notices. */
 const PAYLOAD_LIMIT = 7000;
+/** Room for `{"from":…,"event":{"kind":"accounts","tokens":[…]}}` around the tokens. */
+const ENVELOPE = 200;
+
+function fitPayload(event: ClusterEvent): ClusterEvent[] {
+  if (event.kind !== 'accounts') return [event];
+  const parts: ClusterEvent[] = [];
+  let tokens: string[] = [];
+  let size = ENVELOPE;
+  for (const token of event.tokens) {
+    const cost = JSON.stringify(token).length + 1;
+    if (tokens.length > 0 && size + cost > PAYLOAD_LIMIT) {
+      parts.push({ kind: 'accounts', tokens });
+      tokens = [];
+      size = ENVELOPE;
+    }
+    tokens.push(token);
+    size += cost;
+  }
+  if (tokens.length > 0) parts.push({ kind: 'accounts', tokens });
+  return parts;
+}
 
 export class PostgresCoordinator implements Coordinator {
   readonly delivery = 'push' as const;
@@ -37,9 +58,9 @@ export class PostgresCoordinator implements Coordinator {
   }
 
   async publish(event: ClusterEvent): Promise<void> {
-    let payload = JSON.stringify({ from: this.instanceId, event } satisfies ClusterMessage);
-    if (payload.length > PAYLOAD_LIMIT) payload = JSON.stringify({ from: this.instanceId, event: { kind: 'reload' } } satisfies ClusterMessage);
-    await this.sql.notify(CHANNEL, payload);
+    for (const part of fitPayload(event)) {
+      await this.sql.notify(CHANNEL, JSON.stringify({ from: this.instanceId, event: part } satisfies ClusterMessage));
+    }
   }
 
   subscribe(listener: (message: ClusterMessage) => void): () => void {
