@@ -70,8 +70,12 @@ export function countStatement(query: AccountQuery, flavour: SqlFlavour): SqlSta
   };
 }
 
-/** The page's rows, in order. */
-export function pageStatement(query: AccountQuery, flavour: SqlFlavour, columns: readonly string[] = ACCOUNT_COLUMNS): SqlStatement {
+/**
+ * The page's rows, in order. The sort and the offset run over (sort column, token) pairs only,
+ * and just the page's rows are then read whole: a deep page or a sort without an index sorts
+ * narrow tuples, not every column of every row.
+ */
+export function pageStatement(query: AccountQuery, flavour: SqlFlavour): SqlStatement {
   const values: (string | number)[] = [];
   const where = conditions(query, flavour, values, true);
   const direction = query.descending ? 'DESC' : 'ASC';
@@ -79,10 +83,13 @@ export function pageStatement(query: AccountQuery, flavour: SqlFlavour, columns:
   values.push(Math.min(query.limit, Number.MAX_SAFE_INTEGER), query.offset);
   const limit = flavour.placeholder(values.length - 1);
   const offset = flavour.placeholder(values.length);
+  const order = (table: string) =>
+    `${flavour.orderBy(`${table}${sort.column}`, direction, sort.text)}, ${flavour.orderBy(`${table}token`, direction, true)}`;
   return {
-    text: `SELECT ${columns.join(', ')} FROM accounts ${where}
-      ORDER BY ${flavour.orderBy(sort.column, direction, sort.text)}, ${flavour.orderBy('token', direction, true)}
-      LIMIT ${limit} OFFSET ${offset}`,
+    text: `SELECT ${ACCOUNT_COLUMNS.map((column) => `a.${column}`).join(', ')}
+      FROM (SELECT token FROM accounts ${where} ORDER BY ${order('')} LIMIT ${limit} OFFSET ${offset}) page
+      JOIN accounts a ON a.token = page.token
+      ORDER BY ${order('a.')}`,
     values,
   };
 }

@@ -16,7 +16,7 @@ const ASSIGNMENTS = ACCOUNT_COLUMNS.filter((column) => column !== 'token').map((
 const FLAVOUR: SqlFlavour = {
   placeholder: () => '?',
   containsIgnoringCase: (column, placeholder) => `LOWER(${column}) LIKE ${placeholder}`,
-  orderBy: (column, direction) => `\`${column}\` ${direction}`,
+  orderBy: (column, direction) => `${column} ${direction}`,
 };
 
 /** InnoDB picks a victim when two transactions wait on each other's gap locks; retrying is the documented answer. */
@@ -143,7 +143,7 @@ export function mysqlDialect(pool: Pool): SqlDialect {
     },
     async query(query: AccountQuery): Promise<AccountQueryPage> {
       const count = countStatement(query, FLAVOUR);
-      const page = pageStatement(query, FLAVOUR, ACCOUNT_COLUMNS.map((column) => `\`${column}\``));
+      const page = pageStatement(query, FLAVOUR);
       const [countRows, pageRows] = await Promise.all([read(count.text, count.values), read(page.text, page.values)]);
       const counts = countsFrom(countRows as { status: unknown; total: unknown; nsfw: unknown }[]);
       return { total: totalOf(query, counts), counts, accounts: pageRows.map(fromNetworkRow) };
