@@ -1,7 +1,7 @@
 import type { CatalogModel, UpstreamMode } from '../catalog/models';
 import type { ClusterEvent, Coordinator } from '../cluster/coordinator';
 import type { Config } from '../config/schema';
-import { withFailure, withStatusChange, withSuccess } from '../storage/account-rules';
+import { newAccountRecord, withFailure, withStatusChange, withSuccess } from '../storage/account-rules';
 import {
   BASIC_POOL,
   SUPER_POOL,
@@ -276,26 +276,31 @@ export class AccountPool {
 
   /**
    * Imports accounts in batches: new tokens inserted, stored ones merged (the given fields replace
-   * the stored ones, tags are added). This index takes the rows from the change feed and the other
-   * instances are told to do the same: one delta, no reload anywhere.
+   * the stored ones, tags are added). This index takes the rows as written; the
+   * other instances are told which accounts changed (or to read their change feed): a delta, no
+   * reload anywhere.
    */
   async importAccounts(accounts: readonly NewAccount[]): Promise<{ added: number; merged: number }> {
     let added = 0;
     let merged = 0;
     for (let start = 0; start < accounts.length; start += IMPORT_BATCH) {
       const slice = accounts.slice(start, start + IMPORT_BATCH);
+      const at = this.clock();
       const result = await this.storage.accounts.insert(slice);
       added += result.added.length;
+      const inserted = new Set(result.added);
       const existing = new Set(result.duplicates);
       for (const account of slice) {
+        // A new row is what the store's insert rule made of it (version 1); any later change has a higher version.
+        if (inserted.has(account.token)) this.absorb(account.token, newAccountRecord(account, at));
         if (!existing.has(account.token)) continue;
         const stored = await this.storage.accounts.get(account.token);
         if (!stored) continue;
         const { token: _token, createdAt: _createdAt, ...given } = account;
-        await this.storage.accounts.update(account.token, { ...given, tags: [...new Set([...stored.tags, ...(account.tags ?? [])])] });
+        const tags = [...new Set([...stored.tags, ...(account.tags ?? [])])];
+        this.absorb(account.token, await this.storage.accounts.update(account.token, { ...given, tags }));
         merged += 1;
       }
-      await this.catchUp();
       this.announce(slice.map((account) => account.token));
     }
     return { added, merged };

@@ -91,13 +91,14 @@ const MIGRATIONS: readonly MysqlMigration[] = [
   {
     version: 5,
     // The admin console's accounts page (sql-account-query.ts): its default order, the status
-    // filter in that order, and the sort by last use. InnoDB appends the primary key (token) to
+    // filter in that order, and the sorts by last use and by quota. InnoDB appends the primary key (token) to
     // every secondary index, so each already orders ties by token.
     statements: [
       `ALTER TABLE accounts
         ADD INDEX accounts_by_created (created_at),
         ADD INDEX accounts_by_status_created (status, created_at),
-        ADD INDEX accounts_by_last_used (last_used_at)`,
+        ADD INDEX accounts_by_last_used (last_used_at),
+        ADD INDEX accounts_by_quota (quota)`,
     ],
     alreadyApplied: `SELECT 1 FROM information_schema.statistics
       WHERE table_schema = DATABASE() AND table_name = 'accounts' AND index_name = 'accounts_by_created'`,

@@ -17,6 +17,8 @@ const FLAVOUR: SqlFlavour = {
   placeholder: () => '?',
   containsIgnoringCase: (column, placeholder) => `LOWER(${column}) LIKE ${placeholder}`,
   orderBy: (column, direction) => `${column} ${direction}`,
+  // InnoDB would walk (status, created_at) for the GROUP BY and look up every row for its tags; one scan is far cheaper.
+  countSource: 'accounts IGNORE INDEX (accounts_by_status_created, accounts_by_pool_status)',
 };
 
 /** InnoDB picks a victim when two transactions wait on each other's gap locks; retrying is the documented answer. */

@@ -71,12 +71,13 @@ const MIGRATIONS: readonly { version: number; statements: readonly string[] }[] 
   {
     version: 5,
     // The admin console's accounts page (sql-account-query.ts): its default order, the status
-    // filter in that order, and the sort by last use. NULLS FIRST and COLLATE "C" match the ORDER
+    // filter in that order, and the sorts by last use and by quota. NULLS FIRST and COLLATE "C" match the ORDER
     // BY it sends, so ascending reads the index forwards and descending backwards.
     statements: [
       'CREATE INDEX accounts_by_created ON accounts (created_at NULLS FIRST, token COLLATE "C" NULLS FIRST)',
       'CREATE INDEX accounts_by_status_created ON accounts (status, created_at NULLS FIRST, token COLLATE "C" NULLS FIRST)',
       'CREATE INDEX accounts_by_last_used ON accounts (last_used_at NULLS FIRST, token COLLATE "C" NULLS FIRST)',
+      'CREATE INDEX accounts_by_quota ON accounts (quota NULLS FIRST, token COLLATE "C" NULLS FIRST)',
     ],
   },
 ];
