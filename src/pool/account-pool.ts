@@ -316,11 +316,6 @@ export class AccountPool {
     return summary;
   }
 
-  /** Tells the other instances to reload everything: only when an operator asks for it. */
-  async announceReload(): Promise<void> {
-    await this.coordinator?.publish({ kind: 'reload' }).catch(() => {});
-  }
-
   /** Waits for charges and failure reports still being written (shutdown: before closing storage). */
   async settle(): Promise<void> {
     if (this.announceTimer) await this.track(this.flushAnnouncements());
