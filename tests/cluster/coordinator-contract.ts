@@ -184,5 +184,17 @@ export function runCoordinatorContract(openPair: () => Promise<[Storage, Storage
       stopSecond();
       stopFirst();
     });
+
+    test('a long list of accounts arrives whole (PostgreSQL splits it over several notices)', async () => {
+      if (first.delivery === 'poll') return; // poll drivers rely on the change feed instead
+      const tokens = Array.from({ length: 400 }, (_, index) => `long-token-${index}-`.padEnd(120, 'x'));
+      const received = new Set<string>();
+      const stop = second.subscribe((message) => {
+        if (message.event.kind === 'accounts') for (const token of message.event.tokens) received.add(token);
+      });
+      await first.publish({ kind: 'accounts', tokens });
+      expect(await eventually(async () => received.size === tokens.length, 2_000)).toBe(true);
+      stop();
+    });
   });
 }
