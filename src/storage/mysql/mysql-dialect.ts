@@ -17,8 +17,12 @@ const FLAVOUR: SqlFlavour = {
   placeholder: () => '?',
   containsIgnoringCase: (column, placeholder) => `LOWER(${column}) LIKE ${placeholder}`,
   orderBy: (column, direction) => `${column} ${direction}`,
-  // InnoDB would walk (status, created_at) for the GROUP BY and look up every row for its tags; one scan is far cheaper.
-  countSource: 'accounts IGNORE INDEX (accounts_by_status_created, accounts_by_pool_status)',
+  // Without a search the covering (status, pool, nsfw) index answers; with one, every row is read
+  // anyway, and one table scan beats walking an index and looking each row up.
+  countSource: (searching) =>
+    searching
+      ? 'accounts IGNORE INDEX (accounts_by_status_created, accounts_by_pool_status, accounts_by_status_pool_nsfw)'
+      : 'accounts FORCE INDEX (accounts_by_status_pool_nsfw)',
 };
 
 /** InnoDB picks a victim when two transactions wait on each other's gap locks; retrying is the documented answer. */

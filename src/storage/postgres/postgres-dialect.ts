@@ -43,7 +43,7 @@ const FLAVOUR: SqlFlavour = {
   placeholder: (position) => `$${position}`,
   containsIgnoringCase: (column, placeholder) => `lower(${column}) LIKE ${placeholder}`,
   orderBy: (column, direction, text) => `${column}${text ? ' COLLATE "C"' : ''} ${direction} NULLS ${direction === 'ASC' ? 'FIRST' : 'LAST'}`,
-  countSource: 'accounts',
+  countSource: () => 'accounts',
 };
 
 /** Deadlock victims and serialization failures: PostgreSQL asks the client to run the transaction again. */
