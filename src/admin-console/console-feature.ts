@@ -4,6 +4,7 @@ import type { Logger } from '../logging/logger';
 import type { AccountPool } from '../pool/account-pool';
 import type { Storage } from '../storage/types';
 import { AccountIds } from './accounts/account-ids';
+import type { LocalAccounts } from './accounts/account-query';
 import { accountsRoutes } from './accounts/accounts-routes';
 import { JobRunner } from './jobs/job-runner';
 import { JobStore } from './jobs/job-store';
@@ -39,6 +40,7 @@ export interface ConsoleDependencies {
 /** The admin console: its pages under /admin and the admin API routes only it needs. */
 export function adminConsole(deps: ConsoleDependencies) {
   const ids = new AccountIds();
+  const local: LocalAccounts = { all: () => deps.pool.allAccounts(), get: (token) => deps.pool.find(token) };
   const jobs = new JobStore(deps.storage.records);
   const upstream = deps.grok ? accountUpstream(deps.grok, deps.config) : undefined;
   const runner = new JobRunner({
@@ -46,7 +48,7 @@ export function adminConsole(deps: ConsoleDependencies) {
     accounts: deps.storage.accounts,
     pool: deps.pool,
     ids,
-    local: { all: () => deps.pool.allAccounts(), get: (token) => deps.pool.find(token) },
+    local,
     logger: deps.logger,
     concurrency: (action) => {
       const config = deps.config();
@@ -61,7 +63,7 @@ export function adminConsole(deps: ConsoleDependencies) {
     .use(consolePages())
     .use(accountsRoutes({ guard: deps.guard, storage: deps.storage, pool: deps.pool, ids }))
     .use(jobsRoutes({ guard: deps.guard, jobs, runner, instanceId: deps.instanceId }))
-    .use(onlineAssetsRoutes({ guard: deps.guard, accounts: deps.storage.accounts, ids, upstream }))
+    .use(onlineAssetsRoutes({ guard: deps.guard, accounts: deps.storage.accounts, ids, local, upstream }))
     .use(configFormRoutes(deps.guard))
     .use(dashboardRoutes({ guard: deps.guard, records: deps.storage.records, pool: deps.pool, clientKeys: deps.clientKeys }))
     .use(deps.mediaCache ? mediaAdminRoutes({ guard: deps.guard, cache: deps.mediaCache }) : new Elysia({ name: 'admin-console-media' }));
