@@ -94,7 +94,7 @@ export const TokenSection = Type.Object({
   on_demand_refresh_max_tokens: count(100, 'Accounts synced per on-demand refresh', 1),
   refresh_calls_per_sec: count(
     20,
-    'Most quota calls (rate-limits) per second one instance makes for refreshes: scheduled passes, batch refresh jobs and on-demand syncs share it, so a pass over many accounts is spread over time (0 = no limit). A Basic account costs 2 calls, Super 3, Heavy 4',
+    'Most quota calls (rate-limits) per second one instance makes for refreshes: scheduled passes, batch refresh jobs and admin refreshes share it, so a pass over many accounts is spread over time (0 = no limit). The on-demand refresh a waiting request triggers is not paced (on_demand_refresh_max_tokens bounds it). A Basic account costs 2 calls, Super 3, Heavy 4',
   ),
   consumed_mode_enabled: flag(false, 'Pick the least-consumed account instead of the most remaining quota'),
   max_inflight_per_account: count(0, 'Requests one account may serve at once (0 = unlimited)'),

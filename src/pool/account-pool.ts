@@ -151,7 +151,8 @@ export class AccountPool {
       clock: this.clock,
       coordinator: this.coordinator,
       coolingAccounts: async () => (this.coordinator ? this.storage.accounts.list({ status: 'cooling' }) : this.accounts({ status: 'cooling' })),
-      sync: (token) => this.sync(token),
+      // A request is waiting on this one: not paced (it is bounded by its own interval and size).
+      sync: (token) => this.sync(token, { paced: false }),
     });
   }
 
@@ -391,7 +392,7 @@ export class AccountPool {
    * when the window says so. Null for an unknown token. A failed sync throws after applying what
    * it proved (an expired or blocked account); any other failure leaves the account as it was.
    */
-  async sync(token: string): Promise<Account | null> {
+  async sync(token: string, options: { paced?: boolean } = {}): Promise<Account | null> {
     const current = this.index.get(token) ?? (await this.storage.accounts.get(token));
     if (!current) return null;
     // One instance asks Grok about an account at a time; the others take its answer from storage.
@@ -400,7 +401,7 @@ export class AccountPool {
     try {
       let answer: Awaited<ReturnType<AccountPool['askQuota']>>;
       try {
-        answer = await this.askQuota(current);
+        answer = await this.askQuota(current, options.paced ?? true);
       } catch (error) {
         if (error instanceof UpstreamError && (error.accountEffect === 'expire' || error.accountEffect === 'disable')) {
           await this.applyEffect(token, error);
@@ -425,24 +426,24 @@ export class AccountPool {
 
   /**
    * One call per mode the account's tier can use (quotaModesForAccount), or one without a mode,
-   * each paced by token.refresh_calls_per_sec. The top-level snapshot is the `fast` window (what
+   * each paced by token.refresh_calls_per_sec unless a waiting request asked for it (on demand). The top-level snapshot is the `fast` window (what
    * `quota` mirrors), else the first mode answered. A mode whose call fails for a reason that says
    * nothing about the account is left as it was; an account-level failure (expired, blocked) or
    * every call failing throws.
    */
-  private async askQuota(account: Account): Promise<{
+  private async askQuota(account: Account, paced: boolean): Promise<{
     snapshot: QuotaSnapshot;
     modes?: Partial<Record<UpstreamMode, QuotaSnapshot>>;
     modesAsked?: UpstreamMode[];
   }> {
     const token = account.token;
-    const paced = async (mode?: UpstreamMode) => {
-      await this.refreshPacer.wait();
+    const ask = async (mode?: UpstreamMode) => {
+      if (paced) await this.refreshPacer.wait();
       return this.syncQuota(token, mode);
     };
     const modesAsked = quotaModesForAccount(this.quotaModes, account);
-    if (modesAsked.length === 0) return { snapshot: await paced() };
-    const outcomes = await Promise.allSettled(modesAsked.map((mode) => paced(mode)));
+    if (modesAsked.length === 0) return { snapshot: await ask() };
+    const outcomes = await Promise.allSettled(modesAsked.map((mode) => ask(mode)));
     const modes: Partial<Record<UpstreamMode, QuotaSnapshot>> = {};
     let firstError: unknown;
     outcomes.forEach((outcome, position) => {
