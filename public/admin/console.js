@@ -26,7 +26,7 @@
 
   async function api(path, options = {}) {
     const headers = { ...(options.headers || {}) };
-    if (options.body !== undefined && typeof options.body !== 'string') {
+    if (options.body !== undefined && typeof options.body !== 'string' && !(options.body instanceof Blob)) {
       headers['content-type'] = 'application/json';
       options = { ...options, body: JSON.stringify(options.body) };
     }
@@ -457,10 +457,14 @@
   $('#import-form').addEventListener('submit', async (event) => {
     event.preventDefault();
     const file = $('#import-file').files[0];
-    const content = file ? await file.text() : $('#import-text').value;
-    if (!content.trim()) return;
+    const content = file ? '' : $('#import-text').value;
+    if (!file && !content.trim()) return;
     try {
-      const summary = await api('/v1/admin/tokens/import', { method: 'POST', body: { content, pool: $('#import-pool').value } });
+      // A file goes as the raw body: the server reads it in batches, so its size does not matter.
+      const pool = encodeURIComponent($('#import-pool').value);
+      const summary = file
+        ? await api(`/v1/admin/tokens/import/file?pool=${pool}`, { method: 'POST', body: file, headers: { 'content-type': 'application/octet-stream' } })
+        : await api('/v1/admin/tokens/import', { method: 'POST', body: { content, pool: $('#import-pool').value } });
       $('#import-result').textContent = t('importSummary', summary);
       $('#import-text').value = '';
       $('#import-file').value = '';

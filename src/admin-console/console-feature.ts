@@ -5,6 +5,7 @@ import type { Logger } from '../logging/logger';
 import type { AccountPool } from '../pool/account-pool';
 import type { Storage } from '../storage/types';
 import { AccountIds } from './accounts/account-ids';
+import type { LocalAccounts } from './accounts/account-query';
 import { accountsRoutes } from './accounts/accounts-routes';
 import { JobRunner } from './jobs/job-runner';
 import { JobStore } from './jobs/job-store';
@@ -43,6 +44,7 @@ export interface BatchJobServices {
   jobs: JobStore;
   runner: JobRunner;
   ids: AccountIds;
+  local: LocalAccounts;
   upstream?: AccountUpstream;
 }
 
@@ -50,6 +52,7 @@ export function createBatchJobs(
   deps: Pick<ConsoleDependencies, 'storage' | 'pool' | 'config' | 'logger' | 'grok'>,
 ): BatchJobServices {
   const ids = new AccountIds();
+  const local: LocalAccounts = { all: () => deps.pool.allAccounts(), get: (token) => deps.pool.find(token) };
   const jobs = new JobStore(deps.storage.records);
   const upstream = deps.grok ? accountUpstream(deps.grok, deps.config) : undefined;
   const runner = new JobRunner({
@@ -57,6 +60,7 @@ export function createBatchJobs(
     accounts: deps.storage.accounts,
     pool: deps.pool,
     ids,
+    local,
     logger: deps.logger,
     concurrency: (action) => {
       const config = deps.config();
@@ -66,17 +70,17 @@ export function createBatchJobs(
     },
     upstream,
   });
-  return { jobs, runner, ids, upstream };
+  return { jobs, runner, ids, local, upstream };
 }
 
 /** The admin API routes only the console needs (its pages, public, are consolePages in app.ts). */
 export function adminConsole(deps: ConsoleDependencies & { batch?: BatchJobServices }) {
-  const { jobs, runner, ids, upstream } = deps.batch ?? createBatchJobs(deps);
+  const { jobs, runner, ids, local, upstream } = deps.batch ?? createBatchJobs(deps);
   deps.jobs?.every('pool_history', 60_000, () => recordPoolSnapshot(deps.storage.records, deps.pool.stats(), Date.now()));
   return new Elysia({ name: 'admin-console' })
     .use(accountsRoutes({ guard: deps.guard, storage: deps.storage, pool: deps.pool, ids }))
     .use(jobsRoutes({ guard: deps.guard, jobs, runner, instanceId: deps.instanceId }))
-    .use(onlineAssetsRoutes({ guard: deps.guard, accounts: deps.storage.accounts, ids, upstream }))
+    .use(onlineAssetsRoutes({ guard: deps.guard, accounts: deps.storage.accounts, ids, local, upstream }))
     .use(configFormRoutes(deps.guard, deps.configSources))
     .use(dashboardRoutes({ guard: deps.guard, records: deps.storage.records, pool: deps.pool, clientKeys: deps.clientKeys }))
     .use(deps.mediaCache ? mediaAdminRoutes({ guard: deps.guard, cache: deps.mediaCache }) : new Elysia({ name: 'admin-console-media' }));

@@ -177,9 +177,7 @@ export function tokensRoutes(deps: TokensRoutesDependencies) {
               code: 'confirmation_required',
             });
           }
-          const summary = await deps.storage.accounts.replaceAll(accounts);
-          await deps.pool.load();
-          await deps.pool.announceReload();
+          const summary = await deps.pool.replaceAll(accounts);
           return {
             status: 'success',
             summary: { added: summary.added.length, updated: summary.updated.length, removed: summary.removed.length, invalid },

@@ -115,7 +115,13 @@ export async function startClusterSync(options: ClusterSyncOptions): Promise<{ s
   const onMessage = (message: ClusterMessage) => {
     const event = message.event;
     const work =
-      event.kind === 'accounts' ? pool.refreshTokens(event.tokens) : event.kind === 'reload' ? pool.load() : applyConfig(event.values);
+      event.kind === 'accounts'
+        ? pool.refreshTokens(event.tokens)
+        : event.kind === 'changes'
+          ? pool.catchUp()
+          : event.kind === 'reload'
+            ? pool.load()
+            : applyConfig(event.values);
     void work.catch((error) => logger.warn('could not apply a change from another instance', { kind: event.kind, error }));
   };
   const unsubscribeMessages = coordinator.subscribe(onMessage);

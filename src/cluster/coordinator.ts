@@ -13,7 +13,9 @@ import { parseModeWindows } from '../storage/mode-windows';
 export type ClusterEvent =
   /** These accounts changed in the store: re-read them. */
   | { kind: 'accounts'; tokens: string[] }
-  /** The account set changed wholesale (replace, bulk import): reload everything. */
+  /** Many accounts changed (an import, a batch job): read the change feed, rows updated since your last read. */
+  | { kind: 'changes' }
+  /** Reload everything (only when an operator asks for it; changes otherwise travel as deltas). */
   | { kind: 'reload' }
   /** The operator changed the config; `values` holds only the keys that changed, by section. */
   | { kind: 'config'; values: unknown };

@@ -104,6 +104,10 @@ export const TokenSection = Type.Object({
   on_demand_refresh_enabled: flag(true, 'Sync cooling accounts when a request finds none available'),
   on_demand_refresh_min_interval_sec: count(300, 'Minimum seconds between on-demand refreshes', 0, WEEK_SECONDS),
   on_demand_refresh_max_tokens: count(100, 'Accounts synced per on-demand refresh', 1),
+  refresh_calls_per_sec: count(
+    20,
+    'Most quota calls (rate-limits) per second one instance makes for refreshes: scheduled passes, batch refresh jobs and admin refreshes share it, so a pass over many accounts is spread over time (0 = no limit). The on-demand refresh a waiting request triggers is not paced (on_demand_refresh_max_tokens bounds it). A Basic account costs 2 calls, Super 3, Heavy 4',
+  ),
   consumed_mode_enabled: flag(false, 'Pick the least-consumed account instead of the most remaining quota'),
   max_inflight_per_account: count(0, 'Requests one account may serve at once (0 = unlimited)'),
   lease_ttl_sec: count(120, 'Lifetime of an account slot in the shared store; renewed while the request runs, so a crashed instance frees its slots within this time', 10, MAX_TIMEOUT_SECONDS),

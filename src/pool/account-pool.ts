@@ -1,7 +1,7 @@
 import type { CatalogModel, UpstreamMode } from '../catalog/models';
-import type { Coordinator } from '../cluster/coordinator';
+import type { ClusterEvent, Coordinator } from '../cluster/coordinator';
 import type { Config } from '../config/schema';
-import { withFailure, withStatusChange, withSuccess } from '../storage/account-rules';
+import { newAccountRecord, withFailure, withStatusChange, withSuccess } from '../storage/account-rules';
 import {
   BASIC_POOL,
   SUPER_POOL,
@@ -9,6 +9,7 @@ import {
   type AccountPatch,
   type AccountStatus,
   type NewAccount,
+  type ReplaceSummary,
   type StatusChange,
   type Storage,
 } from '../storage/types';
@@ -18,9 +19,12 @@ import { OnDemandRefresh } from './on-demand-refresh';
 import { PoolIndex } from './pool-index';
 import type { PoolObserver } from './pool-observer';
 import { candidatePools } from './selection';
+import { runBounded } from './run-bounded';
 import { sharedLease } from './shared-lease';
 import { poolForModes, poolForWindow } from './tier-detection';
 import { PRIMARY_MODE } from '../storage/mode-windows';
+import { CallPacer } from './call-pacer';
+import { quotaModesForAccount } from './quota-modes';
 
 /**
  * The account pool of one instance: an in-memory index for picking (synchronous, no I/O on the
@@ -43,13 +47,15 @@ export interface AccountPoolOptions {
    */
   syncQuota: (token: string, mode?: UpstreamMode) => Promise<QuotaSnapshot>;
   /**
-   * The upstream modes a sync asks about, one rate-limits call each (../shared/spec/grok-web-protocol.md
-   * §14.1, P2 onwards). Absent or empty: one call without a mode, whose answer is the account's
-   * single window (P1).
+   * The upstream modes this build serves; a sync asks about those the account's tier can use, one
+   * rate-limits call each (docs/upstream-protocol.md §14.1, P2 onwards). Absent or empty: one call
+   * without a mode, whose answer is the account's single window (P1).
    */
   quotaModes?: readonly UpstreamMode[];
   clock?: () => number;
   random?: () => number;
+  /** How the refresh pacer waits (token.refresh_calls_per_sec); default a timer. */
+  sleep?: (ms: number) => Promise<void>;
   /** Metrics and the upstream outage check. */
   observer?: PoolObserver;
   /**
@@ -97,6 +103,15 @@ const SHARED_ATTEMPTS = 16;
 /** Longest a per-account quota sync may hold its lock; a sync is one HTTP call. */
 const SYNC_LOCK_MS = 60_000;
 
+/** Changed accounts are announced together after this long (see `announce`). */
+const ANNOUNCE_DELAY_MS = 50;
+/** Up to this many accounts are named in one notice; more go as "read your change feed". */
+const ANNOUNCE_TOKENS = 100;
+/** Accounts re-read at once when another instance names them. */
+const REFRESH_READS = 8;
+/** Accounts written per store call by an import. */
+const IMPORT_BATCH = 1_000;
+
 const OPERATOR_DISABLED = 'disabled by operator';
 const REASON_LIMIT = 200;
 
@@ -114,6 +129,11 @@ export class AccountPool {
   private readonly pendingWrites = new Set<Promise<void>>();
   private readonly affinity = new AffinityMap();
   private readonly onDemandRefresh: OnDemandRefresh;
+  private catchingUp: Promise<number> | null = null;
+  private readonly refreshPacer: CallPacer;
+  private readonly pendingChanged = new Set<string>();
+  private readonly pendingRemoved = new Set<string>();
+  private announceTimer: ReturnType<typeof setTimeout> | null = null;
 
   constructor(options: AccountPoolOptions) {
     this.coordinator = options.coordinator === undefined ? (options.storage.coordinator ?? null) : options.coordinator;
@@ -124,13 +144,15 @@ export class AccountPool {
     this.clock = options.clock ?? Date.now;
     this.random = options.random ?? Math.random;
     this.index = new PoolIndex(this.clock);
+    this.refreshPacer = new CallPacer(() => this.config().token.refresh_calls_per_sec, this.clock, options.sleep ?? ((ms) => Bun.sleep(ms)));
     this.observer = options.observer;
     this.onDemandRefresh = new OnDemandRefresh({
       config: this.config,
       clock: this.clock,
       coordinator: this.coordinator,
       coolingAccounts: async () => (this.coordinator ? this.storage.accounts.list({ status: 'cooling' }) : this.accounts({ status: 'cooling' })),
-      sync: (token) => this.sync(token),
+      // A request is waiting on this one: not paced (it is bounded by its own interval and size).
+      sync: (token) => this.sync(token, { paced: false }),
     });
   }
 
@@ -194,12 +216,28 @@ export class AccountPool {
   async acquireShared(request: AcquireRequest): Promise<Lease | null> {
     const coordinator = this.coordinator;
     if (!coordinator) return this.acquire(request);
+    const skip = new Set(request.exclude ?? []);
+    const first = await this.tryShared(coordinator, request, skip);
+    if (first.lease || first.stale === 0) return first.lease;
+    // Every candidate we tried may have been stale (a bulk disable elsewhere not yet heard of):
+    // catch up with the change feed, then try again before telling the client there is none.
+    await this.catchUp();
+    for (const token of first.staleTokens) skip.delete(token);
+    return (await this.tryShared(coordinator, request, skip)).lease;
+  }
+
+  /** One round of `acquireShared`: up to SHARED_ATTEMPTS candidates; `stale` counts those the store refused as unusable. */
+  private async tryShared(
+    coordinator: Coordinator,
+    request: AcquireRequest,
+    skip: Set<string>,
+  ): Promise<{ lease: Lease | null; stale: number; staleTokens: string[] }> {
     const tokenConfig = this.config().token;
     const ttlMs = tokenConfig.lease_ttl_sec * 1000;
-    const skip = new Set(request.exclude ?? []);
+    const staleTokens: string[] = [];
     for (let attempt = 0; attempt < SHARED_ATTEMPTS; attempt++) {
       const local = this.acquire({ ...request, exclude: skip });
-      if (!local) return null;
+      if (!local) break;
       let outcome;
       try {
         outcome = await coordinator.acquireSlot(local.token, tokenConfig.max_inflight_per_account, ttlMs, this.clock());
@@ -207,15 +245,25 @@ export class AccountPool {
         local.release();
         throw error;
       }
-      if (outcome.result === 'granted') return sharedLease(local, coordinator, outcome.slotId, ttlMs, this.clock);
+      if (outcome.result === 'granted') {
+        return { lease: sharedLease(local, coordinator, outcome.slotId, ttlMs, this.clock), stale: staleTokens.length, staleTokens };
+      }
       local.release();
       skip.add(local.token);
-      // Our copy is behind the store: catch up now rather than at the next notice.
-      if (outcome.result === 'unusable') await this.refreshTokens([local.token]);
+      if (outcome.result === 'unusable') {
+        // Our copy is behind the store: catch up on this account now rather than at the next notice.
+        staleTokens.push(local.token);
+        await this.refreshTokens([local.token]);
+      }
     }
-    return null;
+    return { lease: null, stale: staleTokens.length, staleTokens };
   }
 
+  /** Applies the change feed now (another instance announced many changes); concurrent callers share one read. */
+  catchUp(): Promise<unknown> {
+    this.catchingUp ??= this.refreshChanged().finally(() => (this.catchingUp = null));
+    return this.catchingUp;
+  }
 
   /** See OnDemandRefresh: syncs cooling accounts when a request finds none free; returns how many came back. */
   refreshOnDemand(): Promise<number> {
@@ -224,16 +272,54 @@ export class AccountPool {
 
   /** Re-reads these accounts from storage (another instance said they changed). */
   async refreshTokens(tokens: readonly string[]): Promise<void> {
-    for (const token of tokens) this.absorb(token, await this.storage.accounts.get(token));
+    await runBounded(tokens, REFRESH_READS, async (token) => this.absorb(token, await this.storage.accounts.get(token)));
   }
 
-  /** Tells the other instances to reload everything (after a wholesale replace). */
-  async announceReload(): Promise<void> {
-    await this.coordinator?.publish({ kind: 'reload' }).catch(() => {});
+  /**
+   * Imports accounts in batches: new tokens inserted, stored ones merged (the given fields replace
+   * the stored ones, tags are added). This index takes the rows as written; the
+   * other instances are told which accounts changed (or to read their change feed): a delta, no
+   * reload anywhere.
+   */
+  async importAccounts(accounts: readonly NewAccount[]): Promise<{ added: number; merged: number }> {
+    let added = 0;
+    let merged = 0;
+    for (let start = 0; start < accounts.length; start += IMPORT_BATCH) {
+      const slice = accounts.slice(start, start + IMPORT_BATCH);
+      const at = this.clock();
+      const result = await this.storage.accounts.insert(slice);
+      added += result.added.length;
+      const inserted = new Set(result.added);
+      const existing = new Set(result.duplicates);
+      for (const account of slice) {
+        // A new row is what the store's insert rule made of it (version 1); any later change has a higher version.
+        if (inserted.has(account.token)) this.absorb(account.token, newAccountRecord(account, at));
+        if (!existing.has(account.token)) continue;
+        const stored = await this.storage.accounts.get(account.token);
+        if (!stored) continue;
+        const { token: _token, createdAt: _createdAt, ...given } = account;
+        const tags = [...new Set([...stored.tags, ...(account.tags ?? [])])];
+        this.absorb(account.token, await this.storage.accounts.update(account.token, { ...given, tags }));
+        merged += 1;
+      }
+      this.announce(slice.map((account) => account.token));
+    }
+    return { added, merged };
+  }
+
+  /** Replaces the whole account set (one atomic diff in the store); travels as a delta like an import. */
+  async replaceAll(accounts: NewAccount[]): Promise<ReplaceSummary> {
+    const summary = await this.storage.accounts.replaceAll(accounts);
+    for (const token of summary.removed) this.index.remove(token);
+    await this.catchUp();
+    this.announce([...summary.added, ...summary.updated]);
+    this.announceRemoved(summary.removed);
+    return summary;
   }
 
   /** Waits for charges and failure reports still being written (shutdown: before closing storage). */
   async settle(): Promise<void> {
+    if (this.announceTimer) await this.track(this.flushAnnouncements());
     while (this.pendingWrites.size > 0) await Promise.allSettled([...this.pendingWrites]);
   }
 
@@ -280,7 +366,7 @@ export class AccountPool {
   async remove(tokens: string[]): Promise<number> {
     const removed = await this.storage.accounts.remove(tokens);
     for (const token of tokens) this.index.remove(token);
-    this.announce(tokens);
+    this.announceRemoved(tokens);
     return removed;
   }
 
@@ -306,28 +392,29 @@ export class AccountPool {
    * when the window says so. Null for an unknown token. A failed sync throws after applying what
    * it proved (an expired or blocked account); any other failure leaves the account as it was.
    */
-  async sync(token: string): Promise<Account | null> {
+  async sync(token: string, options: { paced?: boolean } = {}): Promise<Account | null> {
     const current = this.index.get(token) ?? (await this.storage.accounts.get(token));
     if (!current) return null;
     // One instance asks Grok about an account at a time; the others take its answer from storage.
     const lock = this.coordinator ? await this.coordinator.tryLock(`sync:${token}`, SYNC_LOCK_MS) : null;
     if (this.coordinator && !lock) return this.storage.accounts.get(token);
     try {
-      let answer: { snapshot: QuotaSnapshot; modes?: Partial<Record<UpstreamMode, QuotaSnapshot>> };
+      let answer: Awaited<ReturnType<AccountPool['askQuota']>>;
       try {
-        answer = await this.askQuota(token);
+        answer = await this.askQuota(current, options.paced ?? true);
       } catch (error) {
         if (error instanceof UpstreamError && (error.accountEffect === 'expire' || error.accountEffect === 'disable')) {
           await this.applyEffect(token, error);
         }
         throw error;
       }
-      const { snapshot, modes } = answer;
+      const { snapshot, modes, modesAsked } = answer;
       const stored = await this.storage.accounts.applySync(token, {
         ...snapshot,
         at: this.clock(),
         pool: modes ? poolForModes(current.pool, modes, snapshot.windowSeconds) : poolForWindow(current.pool, snapshot.windowSeconds),
         modes,
+        modesAsked,
       });
       this.absorb(token, stored);
       this.announce([token]);
@@ -338,18 +425,29 @@ export class AccountPool {
   }
 
   /**
-   * One call per configured mode (or one without a mode). The top-level snapshot is the `fast`
-   * window (what `quota` mirrors), else the first mode answered. A mode whose call fails for a reason
-   * that says nothing about the account is left as it was; an account-level failure (expired,
-   * blocked) or every call failing throws.
+   * One call per mode the account's tier can use (quotaModesForAccount), or one without a mode,
+   * each paced by token.refresh_calls_per_sec unless a waiting request asked for it (on demand). The top-level snapshot is the `fast` window (what
+   * `quota` mirrors), else the first mode answered. A mode whose call fails for a reason that says
+   * nothing about the account is left as it was; an account-level failure (expired, blocked) or
+   * every call failing throws.
    */
-  private async askQuota(token: string): Promise<{ snapshot: QuotaSnapshot; modes?: Partial<Record<UpstreamMode, QuotaSnapshot>> }> {
-    if (this.quotaModes.length === 0) return { snapshot: await this.syncQuota(token) };
-    const outcomes = await Promise.allSettled(this.quotaModes.map((mode) => this.syncQuota(token, mode)));
+  private async askQuota(account: Account, paced: boolean): Promise<{
+    snapshot: QuotaSnapshot;
+    modes?: Partial<Record<UpstreamMode, QuotaSnapshot>>;
+    modesAsked?: UpstreamMode[];
+  }> {
+    const token = account.token;
+    const ask = async (mode?: UpstreamMode) => {
+      if (paced) await this.refreshPacer.wait();
+      return this.syncQuota(token, mode);
+    };
+    const modesAsked = quotaModesForAccount(this.quotaModes, account);
+    if (modesAsked.length === 0) return { snapshot: await ask() };
+    const outcomes = await Promise.allSettled(modesAsked.map((mode) => ask(mode)));
     const modes: Partial<Record<UpstreamMode, QuotaSnapshot>> = {};
     let firstError: unknown;
     outcomes.forEach((outcome, position) => {
-      if (outcome.status === 'fulfilled') modes[this.quotaModes[position]!] = outcome.value;
+      if (outcome.status === 'fulfilled') modes[modesAsked[position]!] = outcome.value;
       else firstError ??= outcome.reason;
     });
     const accountLevel = outcomes.find(
@@ -359,11 +457,21 @@ export class AccountPool {
     if (accountLevel) throw accountLevel.reason;
     const snapshot = modes[PRIMARY_MODE] ?? Object.values(modes)[0];
     if (!snapshot) throw firstError;
-    return { snapshot, modes };
+    return { snapshot, modes, modesAsked };
   }
 
   inFlight(token: string): number {
     return this.index.inFlight(token);
+  }
+
+  /** The in-memory copy of one account (what this instance last heard from the store). */
+  find(token: string): Account | undefined {
+    return this.index.get(token);
+  }
+
+  /** Every in-memory account, without copying (read it at once: it changes as the pool does). */
+  allAccounts(): Iterable<Account> {
+    return this.index.all();
   }
 
   /** A snapshot of the in-memory accounts (the scheduler reads it; the admin API reads storage). */
@@ -439,10 +547,44 @@ export class AccountPool {
     this.announce([token]);
   }
 
-  /** Tells the other instances these accounts changed; a lost notice is caught by the change feed. */
+  /**
+   * Tells the other instances these accounts changed; a lost notice is caught by the change feed.
+   * Notices are gathered for ANNOUNCE_DELAY_MS, so a batch job or a quota pass sends a few notices,
+   * not one per account; more than ANNOUNCE_TOKENS changed accounts go as "read your change feed".
+   */
   private announce(tokens: readonly string[]): void {
     if (!this.coordinator || tokens.length === 0) return;
-    void this.coordinator.publish({ kind: 'accounts', tokens: [...tokens] }).catch(() => {});
+    for (const token of tokens) this.pendingChanged.add(token);
+    this.scheduleAnnounce();
+  }
+
+  /** Removed accounts are named one by one: the change feed has no rows for them. */
+  private announceRemoved(tokens: readonly string[]): void {
+    if (!this.coordinator || tokens.length === 0) return;
+    for (const token of tokens) this.pendingRemoved.add(token);
+    this.scheduleAnnounce();
+  }
+
+  private scheduleAnnounce(): void {
+    if (this.announceTimer) return;
+    this.announceTimer = setTimeout(() => void this.track(this.flushAnnouncements()), ANNOUNCE_DELAY_MS);
+    this.announceTimer.unref?.();
+  }
+
+  private async flushAnnouncements(): Promise<void> {
+    if (this.announceTimer) clearTimeout(this.announceTimer);
+    this.announceTimer = null;
+    const coordinator = this.coordinator;
+    if (!coordinator) return;
+    const removed = [...this.pendingRemoved];
+    const changed = [...this.pendingChanged].filter((token) => !this.pendingRemoved.has(token));
+    this.pendingRemoved.clear();
+    this.pendingChanged.clear();
+    const events: ClusterEvent[] = [];
+    for (let start = 0; start < removed.length; start += ANNOUNCE_TOKENS) events.push({ kind: 'accounts', tokens: removed.slice(start, start + ANNOUNCE_TOKENS) });
+    if (changed.length > ANNOUNCE_TOKENS) events.push({ kind: 'changes' });
+    else if (changed.length > 0) events.push({ kind: 'accounts', tokens: changed });
+    for (const event of events) await coordinator.publish(event).catch(() => {});
   }
 
   /**

@@ -134,6 +134,13 @@ export function withSync(account: Account, sync: SyncResult): Account {
   const remaining = Math.max(0, sync.remaining);
   // P1's single call describes the whole account: quota back means every mode draws on it again.
   const modes: Record<string, ModeWindow> = sync.modes ? { ...account.modes } : remaining > 0 ? {} : account.modes;
+  if (sync.modes && sync.modesAsked) {
+    for (const [mode, window] of Object.entries(modes)) {
+      // A running rate limit (a 429 with Retry-After) stays until its time is up.
+      const limited = window.limitedUntil !== null && window.limitedUntil > sync.at;
+      if (!sync.modesAsked.includes(mode) && !limited) delete modes[mode];
+    }
+  }
   for (const [mode, answer] of Object.entries(sync.modes ?? {})) {
     const left = Math.max(0, answer.remaining);
     // A mode with a window of its own that is used up waits for the next sync; a mode the tier

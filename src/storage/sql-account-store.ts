@@ -2,6 +2,8 @@ import { newAccountRecord, withFailure, withPatch, withStatusChange, withSuccess
 import type {
   Account,
   AccountPatch,
+  AccountQuery,
+  AccountQueryPage,
   AccountStatus,
   AccountStore,
   NewAccount,
@@ -37,6 +39,8 @@ export interface SqlDialect {
   get(token: string): Promise<Account | null>;
   count(): Promise<number>;
   changedSince(at: number): Promise<Account[]>;
+  /** The admin console's page (see sql-account-query.ts). */
+  query(query: AccountQuery): Promise<AccountQueryPage>;
 }
 
 /** Big imports go in slices so one statement never exceeds the server's parameter limit. */
@@ -148,6 +152,10 @@ export class SqlAccountStore implements AccountStore {
 
   changedSince(at: number): Promise<Account[]> {
     return this.dialect.changedSince(at);
+  }
+
+  query(query: AccountQuery): Promise<AccountQueryPage> {
+    return this.dialect.query(query);
   }
 
   /** Lock the row, apply the rule, write back, commit. Unchanged rows are not written. */

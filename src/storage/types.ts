@@ -114,6 +114,11 @@ export interface SyncResult {
   pool?: string;
   /** Per-mode windows answered by this sync; the top-level numbers are the `fast` one (or P1's single call). */
   modes?: Record<string, { remaining: number; total: number | null; windowSeconds: number | null }>;
+  /**
+   * The modes this sync asked about (the account's tier can use them). Stored windows of other
+   * modes are dropped: nobody refreshes them any more, so a used-up one would never come back.
+   */
+  modesAsked?: readonly string[];
 }
 
 /** A charge: `mode` is the upstream mode the request used (its window is decremented when known). */

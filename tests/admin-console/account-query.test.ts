@@ -1,50 +1,110 @@
-import { expect, test } from 'bun:test';
-import { queryAccountsInMemory } from '../../src/admin-console/accounts/account-query';
-import { openSqliteStorage } from '../../src/storage/sqlite/sqlite-storage';
-import { ACCOUNT_SORT_KEYS, type AccountQuery, type NewAccount } from '../../src/storage/types';
+import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
+import { tmpdir } from 'node:os';
+import { queryAccounts, queryAccountsInMemory, matchingTokens, type LocalAccounts } from '../../src/admin-console/accounts/account-query';
+import { buildConfig } from '../../src/config/validate';
+import { newAccountRecord } from '../../src/storage/account-rules';
+import { AccountPool } from '../../src/pool/account-pool';
+import { openStorage } from '../../src/storage';
+import { ACCOUNT_SORT_KEYS, type AccountQuery, type NewAccount, type Storage } from '../../src/storage/types';
+import { createMysqlDatabase, createPostgresDatabase, REDIS_URL, redisPrefix } from '../storage/server-databases';
 
-/** The SQL query (SQLite) and the in-memory fallback (other drivers) give the same pages. */
-test('SQLite query and in-memory fallback agree on filters, counts, sort and paging', async () => {
-  let seed = 7;
-  const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
-  const statuses = ['active', 'cooling', 'expired', 'disabled'] as const;
-  const accounts: NewAccount[] = Array.from({ length: 300 }, (_, index) => ({
-    token: `token-${index.toString().padStart(4, '0')}-${Math.floor(random() * 1e6)}`,
-    pool: random() < 0.5 ? 'ssoBasic' : 'ssoSuper',
-    status: statuses[Math.floor(random() * 4)],
-    quota: Math.floor(random() * 5),
-    useCount: Math.floor(random() * 3),
-    lastUsedAt: random() < 0.3 ? null : Math.floor(random() * 10),
-    createdAt: Math.floor(random() * 50),
-    tags: random() < 0.2 ? ['nsfw'] : [],
-    note: random() < 0.1 ? 'Special_100%' : '',
-  }));
-  const storage = openSqliteStorage({ path: ':memory:' });
-  await storage.accounts.insert(accounts);
-  const all = await storage.accounts.list();
-  const queries: AccountQuery[] = [];
-  for (const sort of ACCOUNT_SORT_KEYS) {
-    for (const descending of [false, true]) queries.push({ sort, descending, offset: 5, limit: 40 });
+/**
+ * The accounts page answered where each store answers it (SQL on SQLite, PostgreSQL and MySQL;
+ * the pool index on Redis) gives the same pages as the plain in-memory reference over every row.
+ */
+
+let seed = 7;
+const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+const statuses = ['active', 'cooling', 'expired', 'disabled'] as const;
+const accounts: NewAccount[] = Array.from({ length: 300 }, (_, index) => ({
+  // Mixed case, so a case-sensitive search or a locale-aware sort would show.
+  token: `${random() < 0.5 ? 'Token' : 'token'}-${index.toString().padStart(4, '0')}-${Math.floor(random() * 1e6)}`,
+  pool: random() < 0.5 ? 'ssoBasic' : 'ssoSuper',
+  status: statuses[Math.floor(random() * 4)],
+  quota: Math.floor(random() * 5),
+  useCount: Math.floor(random() * 3),
+  lastUsedAt: random() < 0.3 ? null : Math.floor(random() * 10),
+  createdAt: Math.floor(random() * 50),
+  tags: random() < 0.2 ? ['nsfw'] : [],
+  note: random() < 0.1 ? 'Special_100%' : '',
+}));
+
+const queries: AccountQuery[] = [];
+for (const sort of ACCOUNT_SORT_KEYS) {
+  for (const descending of [false, true]) queries.push({ sort, descending, offset: 5, limit: 40 });
+}
+queries.push(
+  { sort: 'created', descending: true, offset: 0, limit: 500, status: 'cooling' },
+  { sort: 'last_used', descending: true, offset: 280, limit: 50 },
+  { sort: 'quota', descending: false, offset: 0, limit: 500, nsfw: true, pool: 'ssoSuper' },
+  { sort: 'created', descending: false, offset: 0, limit: 500, nsfw: false, search: 'TOKEN-01' },
+  // LIKE wildcards in the search text are literal characters.
+  { sort: 'created', descending: false, offset: 0, limit: 500, search: '_100%' },
+  { sort: 'created', descending: false, offset: 0, limit: 500, search: 'n_0' },
+);
+
+const redis = redisPrefix('query');
+let postgresDatabase: { url: string; drop(): Promise<void> };
+let mysqlDatabase: { url: string; drop(): Promise<void> };
+beforeAll(async () => {
+  postgresDatabase = await createPostgresDatabase('query');
+  mysqlDatabase = await createMysqlDatabase('query');
+});
+afterAll(async () => {
+  await postgresDatabase.drop();
+  await mysqlDatabase.drop();
+  await redis.drop();
+});
+
+const stores: { name: string; open: () => Promise<Storage> }[] = [
+  { name: 'SQLite', open: () => openStorage({ type: 'sqlite', url: ':memory:', dataDir: tmpdir() }) },
+  { name: 'PostgreSQL', open: () => openStorage({ type: 'pgsql', url: postgresDatabase.url, dataDir: tmpdir() }) },
+  { name: 'MySQL', open: () => openStorage({ type: 'mysql', url: mysqlDatabase.url, dataDir: tmpdir() }) },
+  { name: 'Redis', open: () => openStorage({ type: 'redis', url: `${REDIS_URL}?prefix=${redis.prefix}`, dataDir: tmpdir() }) },
+];
+
+for (const store of stores) {
+  describe(store.name, () => {
+    test('the console query agrees with the in-memory reference on filters, counts, sort and paging', async () => {
+      const storage = await store.open();
+      try {
+        await storage.accounts.insert(accounts);
+        const all = await storage.accounts.list();
+        // The route's source of rows in memory: this instance's pool index, loaded from the store.
+        const config = buildConfig({});
+        const pool = new AccountPool({ storage, config: () => config, syncQuota: async () => ({ remaining: 1, total: 1, windowSeconds: 1 }), coordinator: null });
+        await pool.load();
+        const local: LocalAccounts = { all: () => pool.allAccounts(), get: (token) => pool.find(token) };
+        expect(storage.accounts.query !== undefined).toBe(store.name !== 'Redis');
+        for (const query of queries) {
+          const answered = await queryAccounts(storage.accounts, query, local);
+          const reference = queryAccountsInMemory(all, query);
+          expect({ query, total: answered.total, counts: answered.counts, tokens: answered.accounts.map((account) => account.token) }).toEqual({
+            query,
+            total: reference.total,
+            counts: reference.counts,
+            tokens: reference.accounts.map((account) => account.token),
+          });
+        }
+        expect((await queryAccounts(storage.accounts, queries.at(-2)!, local)).total).toBeGreaterThan(0);
+        expect((await queryAccounts(storage.accounts, queries.at(-1)!, local)).total).toBe(0);
+        // Batch jobs over a filter resolve the same accounts with and without the pool index.
+        const filter = { status: 'active' as const, nsfw: false };
+        expect((await matchingTokens(storage.accounts, filter)).sort()).toEqual((await matchingTokens(storage.accounts, filter, local)).sort());
+      } finally {
+        await storage.close();
+      }
+    }, 30_000);
+  });
+}
+
+test('the in-memory page (a partial selection) matches a full sort at every offset', () => {
+  const rows = accounts.map((input) => newAccountRecord(input, 0));
+  const sorted = [...rows].sort((a, b) => a.quota - b.quota || (a.token < b.token ? -1 : 1)).map((row) => row.token);
+  for (const offset of [0, 1, 37, 150, 260, 299, 300, 400]) {
+    for (const limit of [1, 7, 50]) {
+      const page = queryAccountsInMemory(rows, { sort: 'quota', descending: false, offset, limit });
+      expect(page.accounts.map((row) => row.token)).toEqual(sorted.slice(offset, offset + limit));
+    }
   }
-  queries.push(
-    { sort: 'created', descending: true, offset: 0, limit: 500, status: 'cooling' },
-    { sort: 'quota', descending: false, offset: 0, limit: 500, nsfw: true, pool: 'ssoSuper' },
-    { sort: 'created', descending: false, offset: 0, limit: 500, nsfw: false, search: 'TOKEN-01' },
-    // LIKE wildcards in the search text are literal characters.
-    { sort: 'created', descending: false, offset: 0, limit: 500, search: '_100%' },
-    { sort: 'created', descending: false, offset: 0, limit: 500, search: 'n_0' },
-  );
-  for (const query of queries) {
-    const sql = await storage.accounts.query!(query);
-    const memory = queryAccountsInMemory(all, query);
-    expect({ query, total: sql.total, counts: sql.counts, tokens: sql.accounts.map((account) => account.token) }).toEqual({
-      query,
-      total: memory.total,
-      counts: memory.counts,
-      tokens: memory.accounts.map((account) => account.token),
-    });
-  }
-  expect((await storage.accounts.query!(queries.at(-2)!)).total).toBeGreaterThan(0);
-  expect((await storage.accounts.query!(queries.at(-1)!)).total).toBe(0);
-  await storage.close();
 });

@@ -22,6 +22,58 @@ async function exported(h: Harness, format: string) {
   return { text: await response.text(), type: response.headers.get('content-type'), disposition: response.headers.get('content-disposition') };
 }
 
+/** Sends the file as a stream in small pieces, so the server cannot have it all at once. */
+function streamed(text: string, pieceBytes = 4_096): ReadableStream<Uint8Array> {
+  const bytes = new TextEncoder().encode(text);
+  let offset = 0;
+  return new ReadableStream({
+    pull(controller) {
+      if (offset >= bytes.length) return controller.close();
+      controller.enqueue(bytes.subarray(offset, offset + pieceBytes));
+      offset += pieceBytes;
+    },
+  });
+}
+
+describe('import of a raw file (any size, one call)', () => {
+  test('a TXT file of 25,000 tokens sent as a stream is written in batches; repeats and comments as in a body', async () => {
+    harness = await startHarness({ accounts: [] });
+    const lines = Array.from({ length: 25_000 }, (_, index) => LONG(`bulk-${index}`));
+    const text = `# header\r\n${lines.join('\r\n')}\n${LONG('bulk-7')}\n\u200b`;
+    const response = await harness.admin('/v1/admin/tokens/import/file?pool=ssoSuper', {
+      method: 'POST',
+      body: streamed(text),
+      headers: { 'content-type': 'text/plain' },
+    });
+    expect(response.status).toBe(200);
+    const summary = (await response.json()) as Record<string, unknown>;
+    // The repeat of bulk-7 lands in a later batch, so it is merged into the stored account.
+    expect(summary).toEqual({ status: 'success', format: 'txt', added: 25_000, merged: 1, repeated: 0, invalid: 1 });
+    const stored = JSON.parse((await exported(harness, 'json')).text) as { token: string; pool: string }[];
+    expect(stored).toHaveLength(25_000);
+    expect(stored.find((account) => account.token === LONG('bulk-24999'))!.pool).toBe('ssoSuper');
+  }, 60_000);
+
+  test('JSONL is streamed too; a malformed line names its number; JSON is detected from the first byte', async () => {
+    harness = await startHarness({ accounts: [] });
+    const jsonl = [JSON.stringify({ token: LONG('x'), note: 'n' }), '{not json', JSON.stringify(LONG('y'))].join('\n');
+    const bad = await harness.admin('/v1/admin/tokens/import/file?format=jsonl', { method: 'POST', body: jsonl });
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as { error: { message: string } }).error.message).toContain('line 2');
+    const json = await harness.admin('/v1/admin/tokens/import/file', { method: 'POST', body: JSON.stringify({ team: [LONG('z')] }) });
+    expect(await json.json()).toEqual({ status: 'success', format: 'token.json', added: 1, merged: 0, repeated: 0, invalid: 0 });
+    const stored = JSON.parse((await exported(harness, 'json')).text) as { token: string; pool: string }[];
+    expect(stored.find((account) => account.token === LONG('z'))!.pool).toBe('team');
+  });
+
+  test('an unknown format is refused before anything is read', async () => {
+    harness = await startHarness({ accounts: [] });
+    const response = await harness.admin('/v1/admin/tokens/import/file?format=xml', { method: 'POST', body: LONG('a') });
+    expect(response.status).toBe(400);
+    expect(JSON.parse((await exported(harness, 'json')).text)).toEqual([]);
+  });
+});
+
 describe('import', () => {
   test('TXT: one token per line; comments, blanks and repeats are skipped, bad lines counted', async () => {
     harness = await startHarness({ accounts: [] });

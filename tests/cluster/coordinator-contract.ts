@@ -69,6 +69,67 @@ export function runCoordinatorContract(
     });
   });
 
+  describe('under load', () => {
+    /** Two instances, 2,000 takes at once over 1,000 names (two contenders each, one per instance), each holder keeping it 20 ms. */
+    test('2,000 concurrent lock takes with 20 ms holds: no errors, never two holders of one name', async () => {
+      const held = new Set<string>();
+      const failures: unknown[] = [];
+      const overlaps: string[] = [];
+      const takenNames = new Set<string>();
+      const take = async (index: number) => {
+        const name = `load-${index % 1_000}`;
+        const coordinator = index < 1_000 ? first : second;
+        try {
+          const lock = await coordinator.tryLock(name, 60_000);
+          if (!lock) return;
+          if (held.has(name)) overlaps.push(name);
+          held.add(name);
+          takenNames.add(name);
+          await Bun.sleep(20);
+          held.delete(name);
+          await lock.release();
+        } catch (error) {
+          failures.push(error);
+        }
+      };
+      await Promise.all(Array.from({ length: 2_000 }, (_, index) => take(index)));
+      expect(failures.map(String)).toEqual([]);
+      expect(overlaps).toEqual([]);
+      expect(takenNames.size).toBe(1_000);
+      // Every lock was given back: each name can be taken again at once.
+      expect(await first.tryLock('load-7', 60_000)).not.toBeNull();
+    }, 60_000);
+
+    test('2,000 concurrent slot takes on 20 accounts (limit 2, 20 ms holds): no errors, the limit holds', async () => {
+      await one.accounts.insert(Array.from({ length: 20 }, (_, index) => ({ token: `load-${index}`, pool: 'ssoBasic' })));
+      const inFlight = new Map<string, number>();
+      const failures: unknown[] = [];
+      let over = 0;
+      let granted = 0;
+      const take = async (index: number) => {
+        const token = `load-${index % 20}`;
+        const coordinator = index % 2 === 0 ? first : second;
+        try {
+          const outcome = await coordinator.acquireSlot(token, 2, 60_000, Date.now());
+          if (outcome.result !== 'granted') return;
+          granted++;
+          const count = (inFlight.get(token) ?? 0) + 1;
+          inFlight.set(token, count);
+          if (count > 2) over++;
+          await Bun.sleep(20);
+          inFlight.set(token, (inFlight.get(token) ?? 1) - 1);
+          await coordinator.releaseSlot(token, outcome.slotId);
+        } catch (error) {
+          failures.push(error);
+        }
+      };
+      await Promise.all(Array.from({ length: 2_000 }, (_, index) => take(index)));
+      expect(failures.map(String)).toEqual([]);
+      expect(over).toBe(0);
+      expect(granted).toBeGreaterThanOrEqual(40);
+    }, 60_000);
+  });
+
   describe('request slots', () => {
     test('the limit holds across instances and a release frees a slot', async () => {
       const a = await first.acquireSlot('active', 2, 60_000, now());
@@ -161,6 +222,18 @@ export function runCoordinatorContract(
       expect(echoed).toEqual([]);
       stopSecond();
       stopFirst();
+    });
+
+    test('a long list of accounts arrives whole (PostgreSQL splits it over several notices)', async () => {
+      if (first.delivery === 'poll') return; // poll drivers rely on the change feed instead
+      const tokens = Array.from({ length: 400 }, (_, index) => `long-token-${index}-`.padEnd(120, 'x'));
+      const received = new Set<string>();
+      const stop = second.subscribe((message) => {
+        if (message.event.kind === 'accounts') for (const token of message.event.tokens) received.add(token);
+      });
+      await first.publish({ kind: 'accounts', tokens });
+      expect(await eventually(async () => received.size === tokens.length, 2_000)).toBe(true);
+      stop();
     });
   });
 }

@@ -26,10 +26,11 @@ interface Store {
 const redisRun = redisPrefix('cluster');
 let redisStores = 0;
 const cleanups: (() => Promise<void>)[] = [];
+// One database per test is dropped here; on a busy machine that outlasts the default 5 s.
 afterAll(async () => {
   for (const cleanup of cleanups) await cleanup();
   await redisRun.drop();
-});
+}, 60_000);
 
 const drivers: { type: string; propagationMs: number; freshStore(): Promise<Store> }[] = [
   { type: 'redis', propagationMs: 1_000, freshStore: async () => ({ url: `${REDIS_URL}?prefix=${redisRun.prefix}${redisStores++}:`, drop: async () => {} }) },
@@ -113,7 +114,9 @@ for (const driver of drivers) {
       const refreshes = running.simulator.requests.filter((request) => request.path === '/rest/rate-limits');
       // One rate-limits call per account and upstream mode (§14.1), none repeated.
       const modeOf = (request: { body: unknown }) => (request.body as { modelName?: string }).modelName;
-      const expected = ['acct-a', 'acct-b'].flatMap((token) => quotaModesOf().map((mode) => `${token}:${mode}`)).sort();
+      // Basic accounts: only the modes a Basic tier can use (docs/upstream-protocol.md §14.2).
+      const basicModes = quotaModesOf().filter((mode) => mode === 'fast' || mode === 'auto');
+      const expected = ['acct-a', 'acct-b'].flatMap((token) => basicModes.map((mode) => `${token}:${mode}`)).sort();
       expect(refreshes.map((request) => `${ssoOf(request)}:${modeOf(request)}`).sort()).toEqual(expected);
     });
 
@@ -130,6 +133,37 @@ for (const driver of drivers) {
       expect(after.length).toBe(8);
       expect(after.every((request) => ssoOf(request) === 'acct-b')).toBe(true);
       const activeOn = async (instance: number) => ((await (await running.api(instance, '/ready')).json()) as { accounts: { active: number } }).accounts.active;
+      expect(await eventually(async () => (await activeOn(1)) === 1, driver.propagationMs)).toBe(true);
+    });
+
+    test('selection does not refuse while usable accounts exist, even when every account it tried was stale', async () => {
+      // 40 better-placed accounts, then disabled in the store behind the instances' backs (as a bulk
+      // disable on a third instance whose notices have not arrived): more than one round of tries.
+      const stale = Array.from({ length: 40 }, (_, index) => ({ token: `stale-${index}`, pool: 'ssoBasic', quota: 1_000 }));
+      const running = await start({ accounts: [...stale, ...upstreamAccounts.map((account) => ({ token: account.token, pool: 'ssoBasic', quota: 50 }))] });
+      for (const account of stale) await running.storage.accounts.update(account.token, { status: 'disabled' });
+      const response = await running.api(1, '/v1/chat/completions', {
+        method: 'POST',
+        body: JSON.stringify({ model: MODEL, messages: [{ role: 'user', content: 'hi' }] }),
+      });
+      expect(response.status).toBe(200);
+      expect(chatCalls(running.simulator).map(ssoOf).every((token) => token === 'acct-a' || token === 'acct-b')).toBe(true);
+    });
+
+    test('an import and a replace on one instance reach the other as deltas', async () => {
+      const running = await start();
+      const activeOn = async (instance: number) => ((await (await running.api(instance, '/ready')).json()) as { accounts: { active: number } }).accounts.active;
+      // More than one notice can name: the other instance reads its change feed instead.
+      const imported = Array.from({ length: 150 }, (_, index) => `imported-token-${index}`);
+      const response = await running.admin(0, '/v1/admin/tokens/import', { method: 'POST', body: JSON.stringify({ content: imported.join('\n'), format: 'txt' }) });
+      expect(response.status).toBe(200);
+      expect(((await response.json()) as { added: number }).added).toBe(150);
+      expect(await activeOn(0)).toBe(152);
+      expect(await eventually(async () => (await activeOn(1)) === 152, driver.propagationMs)).toBe(true);
+      if (driver.type === 'mysql') return; // the change feed has no rows for deleted accounts; MySQL has no notices
+      const kept = { token: 'acct-a', pool: 'ssoBasic' };
+      const replaced = await running.admin(0, '/v1/admin/tokens', { method: 'POST', body: JSON.stringify({ ssoBasic: [kept] }) });
+      expect(replaced.status).toBe(200);
       expect(await eventually(async () => (await activeOn(1)) === 1, driver.propagationMs)).toBe(true);
     });
 

@@ -53,7 +53,7 @@ test('a 429 with Retry-After limits only its mode, which comes back by itself wh
   expect((await storage.accounts.get('a'))!.modes.expert).toMatchObject({ remaining: 4, limitedReason: null });
 });
 
-test('per-mode sync: one call per configured mode, windows stored, the fast window mirrored in quota', async () => {
+test('per-mode sync: one call per mode the tier can use, windows stored, the fast window mirrored in quota', async () => {
   const calls: string[] = [];
   const store = openSqliteStorage({ path: ':memory:' });
   await store.accounts.insert([{ token: 'a', pool: 'ssoBasic' }]);
@@ -62,7 +62,7 @@ test('per-mode sync: one call per configured mode, windows stored, the fast wind
   const pool = new AccountPool({
     storage: store,
     config: () => config,
-    quotaModes: ['fast', 'auto', 'expert'],
+    quotaModes: ['fast', 'auto', 'expert', 'heavy'],
     coordinator: null,
     syncQuota: async (token, mode) => {
       calls.push(`${token}:${mode}`);
@@ -70,10 +70,40 @@ test('per-mode sync: one call per configured mode, windows stored, the fast wind
     },
   });
   await pool.load();
+  // In the Basic pool: only Basic's modes are asked; their Super totals move the account to Super.
+  const first = (await pool.sync('a'))!;
+  expect(calls.sort()).toEqual(['a:auto', 'a:fast']);
+  expect(first).toMatchObject({ pool: 'ssoSuper', quota: 139, quotaTotal: 140 });
+  // Now a Super account: `expert` is asked too, never `heavy` (no Heavy signal).
+  calls.length = 0;
   const synced = (await pool.sync('a'))!;
   expect(calls.sort()).toEqual(['a:auto', 'a:expert', 'a:fast']);
-  expect(synced).toMatchObject({ pool: 'ssoSuper', quota: 139, quotaTotal: 140 });
   expect(Object.keys(synced.modes).sort()).toEqual(['auto', 'expert', 'fast']);
   expect(synced.modes.expert).toMatchObject({ remaining: 49, total: 50 });
+  await store.close();
+});
+
+test('a Basic account costs two quota calls and is never asked about heavy; windows of modes it cannot use are dropped', async () => {
+  const calls: string[] = [];
+  const store = openSqliteStorage({ path: ':memory:' });
+  const stale = { remaining: 0, total: 8, windowSeconds: 86_400, syncedAt: 1, limitedReason: 'quota_exhausted', limitedUntil: null };
+  await store.accounts.insert([{ token: 'b', pool: 'ssoBasic', modes: { expert: stale } }]);
+  const config = buildConfig();
+  const totals: Record<string, number> = { fast: 30, auto: 20 };
+  const pool = new AccountPool({
+    storage: store,
+    config: () => config,
+    quotaModes: ['fast', 'auto', 'expert', 'heavy'],
+    coordinator: null,
+    syncQuota: async (token, mode) => {
+      calls.push(`${token}:${mode}`);
+      return { remaining: totals[mode!]!, total: totals[mode!]!, windowSeconds: 86_400 };
+    },
+  });
+  await pool.load();
+  const synced = (await pool.sync('b'))!;
+  expect(calls.sort()).toEqual(['b:auto', 'b:fast']);
+  expect(synced.pool).toBe('ssoBasic');
+  expect(Object.keys(synced.modes).sort()).toEqual(['auto', 'fast']);
   await store.close();
 });

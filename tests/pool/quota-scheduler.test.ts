@@ -50,7 +50,8 @@ describe('QuotaScheduler', () => {
         { token: 'active', pool: 'ssoBasic' },
       ],
       {
-        config: { usage: { concurrent: 2 } },
+        // Unpaced, so the concurrency limit is what bounds the calls in flight.
+        config: { usage: { concurrent: 2 }, token: { refresh_calls_per_sec: 0 } },
         syncQuota: async () => {
           running += 1;
           mostRunning = Math.max(mostRunning, running);

@@ -3,6 +3,7 @@ import postgres from 'postgres';
 import { openStorage } from '../../src/storage';
 import { openPostgresStorage, postgresOptions } from '../../src/storage/postgres/postgres-storage';
 import { POSTGRES_SCHEMA_VERSION } from '../../src/storage/postgres/migrations';
+import { inTransaction } from '../../src/storage/postgres/postgres-dialect';
 import { runAccountStoreContract } from './account-store-contract';
 import { runRecordStoreContract } from './record-store-contract';
 import { runResponseItemIndexContract } from './response-item-index-contract';
@@ -32,6 +33,29 @@ describe('PostgreSQL', () => {
 });
 
 describe('PostgreSQL driver', () => {
+  test('transactions run on a reserved connection, where postgres.js sql.begin can lose its reservation', async () => {
+    // Without pipelining room, postgres.js 3.4 sends sql.begin's BEGIN on a connection it never
+    // reserved and fails with UNSAFE_TRANSACTION; under load the same happens at the pipeline limit.
+    const options = { max: 4, max_pipeline: 0, onnotice: () => {} }; // max_pipeline is missing from the typings
+    const sql = postgres(database.url, options as Parameters<typeof postgres>[1]);
+    try {
+      const results = await Promise.all(
+        Array.from({ length: 40 }, (_, index) =>
+          inTransaction(sql, async (transaction) => {
+            const [row] = await transaction<{ value: number }[]>`SELECT ${index}::int AS value`;
+            const [state] = await transaction<{ inside: boolean }[]>`SELECT now() = statement_timestamp() AS inside`;
+            return { value: row!.value, inside: state!.inside };
+          }),
+        ),
+      );
+      expect(results.map((result) => result.value)).toEqual(Array.from({ length: 40 }, (_, index) => index));
+      // now() is fixed at BEGIN, so inside a real transaction it lags the statement's own timestamp.
+      expect(results.every((result) => result.inside === false)).toBe(true);
+    } finally {
+      await sql.end({ timeout: 1 });
+    }
+  });
+
   test('the schema version is recorded and reopening does not re-run migrations', async () => {
     const first = await openPostgresStorage({ url: database.url });
     await first.accounts.insert([{ token: 'survivor', pool: 'ssoSuper' }]);

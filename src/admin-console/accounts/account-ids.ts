@@ -1,5 +1,6 @@
 import { accountId } from '../../admin/transfer/transfer-routes';
 import type { AccountStore } from '../../storage/types';
+import type { LocalAccounts } from './account-query';
 
 /**
  * The console names accounts by `id` (a hash of the token, as the masked listing does) so full
@@ -17,17 +18,22 @@ export class AccountIds {
     return id;
   }
 
-  /** Tokens of the given ids that exist; unknown ids are left out. */
-  async resolve(store: AccountStore, ids: readonly string[]): Promise<string[]> {
+  /**
+   * Tokens of the given ids that exist; unknown ids are left out. With `local` (this instance's
+   * pool index) nothing is read from the store: known ids are checked in memory and unknown ones
+   * found by hashing the tokens held there.
+   */
+  async resolve(store: AccountStore, ids: readonly string[], local?: LocalAccounts): Promise<string[]> {
     const tokens: string[] = [];
     const missing = new Set<string>();
     for (const id of ids) {
       const token = this.tokensById.get(id);
-      if (token !== undefined && ids.length <= 100 && (await store.get(token)) !== null) tokens.push(token);
+      const exists = token !== undefined && (local ? local.get(token) !== undefined : ids.length <= 100 && (await store.get(token)) !== null);
+      if (exists) tokens.push(token);
       else missing.add(id);
     }
     if (missing.size === 0) return tokens;
-    for (const account of await store.list()) if (missing.has(this.idOf(account.token))) tokens.push(account.token);
+    for (const account of local ? local.all() : await store.list()) if (missing.has(this.idOf(account.token))) tokens.push(account.token);
     return tokens;
   }
 }

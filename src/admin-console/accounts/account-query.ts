@@ -1,14 +1,23 @@
 import type { Account, AccountQuery, AccountQueryPage, AccountSortKey, AccountStore } from '../../storage/types';
 
 /**
- * The accounts page's query. Drivers with `AccountStore.query` (SQLite) answer it in the
- * database; the others (Redis, PostgreSQL, MySQL today) get this in-memory version over `list()`,
- * which is correct at any size but reads every row per page — fine for thousands, slow for 100k.
+ * The accounts page's query. Drivers with `AccountStore.query` (SQLite, PostgreSQL, MySQL) answer
+ * it in the database with indexes. Redis has no query language for it, so the page is answered
+ * from this instance's pool index, which holds every account and is kept in step with the store
+ * by the change notices: no store read at all. `list()` stays the last resort (no pool given).
  */
 
 export const isNsfw = (account: Account) => account.tags.includes('nsfw');
 
-const SORT_VALUE: Record<AccountSortKey, (account: Account) => number | string | null> = {
+/** The accounts this instance already holds in memory (its pool index). */
+export interface LocalAccounts {
+  all(): Iterable<Account>;
+  get(token: string): Account | undefined;
+}
+
+type SortValue = number | string | null;
+
+const SORT_VALUE: Record<AccountSortKey, (account: Account) => SortValue> = {
   created: (account) => account.createdAt,
   last_used: (account) => account.lastUsedAt,
   last_sync: (account) => account.lastSyncAt,
@@ -19,19 +28,63 @@ const SORT_VALUE: Record<AccountSortKey, (account: Account) => number | string |
   pool: (account) => account.pool,
 };
 
-/** SQL order: NULL sorts first ascending; ties broken by token. */
-function compare(left: Account, right: Account, key: AccountSortKey): number {
-  const a = SORT_VALUE[key](left);
-  const b = SORT_VALUE[key](right);
+interface Entry {
+  value: SortValue;
+  account: Account;
+}
+
+/** SQL order: NULL sorts first ascending; ties broken by token (unique, so the order is total). */
+function compare(left: Entry, right: Entry): number {
+  const a = left.value;
+  const b = right.value;
   if (a !== b) {
     if (a === null) return -1;
     if (b === null) return 1;
     return a < b ? -1 : 1;
   }
-  return left.token < right.token ? -1 : left.token > right.token ? 1 : 0;
+  const x = left.account.token;
+  const y = right.account.token;
+  return x < y ? -1 : x > y ? 1 : 0;
 }
 
-export function queryAccountsInMemory(all: readonly Account[], query: AccountQuery): AccountQueryPage {
+/**
+ * Rearranges `items` so the one of rank `k` sits at `k`, smaller ones before it and larger after
+ * (quickselect, O(n) on average): a page needs its own rows in order, not all 100k sorted.
+ */
+function selectRank<T>(items: T[], k: number, low: number, high: number, order: (a: T, b: T) => number): void {
+  while (high > low) {
+    const middle = (low + high) >>> 1;
+    const pivot = items[middle]!;
+    items[middle] = items[high]!;
+    items[high] = pivot;
+    let store = low;
+    for (let index = low; index < high; index++) {
+      const item = items[index]!;
+      if (order(item, pivot) < 0) {
+        items[index] = items[store]!;
+        items[store] = item;
+        store++;
+      }
+    }
+    items[high] = items[store]!;
+    items[store] = pivot;
+    if (store === k) return;
+    if (k < store) high = store - 1;
+    else low = store + 1;
+  }
+}
+
+/** The rows of ranks [start, end) in order, leaving the rest unsorted. */
+function pageOf<T>(items: T[], start: number, end: number, order: (a: T, b: T) => number): T[] {
+  const last = items.length - 1;
+  if (start > last || end <= start) return [];
+  const stop = Math.min(end, items.length);
+  selectRank(items, start, 0, last, order);
+  if (stop - 1 > start) selectRank(items, stop - 1, start + 1, last, order);
+  return items.slice(start, stop).sort(order);
+}
+
+export function queryAccountsInMemory(all: Iterable<Account>, query: AccountQuery): AccountQueryPage {
   const needle = query.search?.toLowerCase();
   const matchesOthers = (account: Account) =>
     (query.pool === undefined || account.pool === query.pool) &&
@@ -42,25 +95,35 @@ export function queryAccountsInMemory(all: readonly Account[], query: AccountQue
       JSON.stringify(account.tags).toLowerCase().includes(needle) ||
       (account.statusReason ?? '').toLowerCase().includes(needle));
   const counts: AccountQueryPage['counts'] = { all: 0, active: 0, cooling: 0, expired: 0, disabled: 0, nsfw: 0 };
-  const matching: Account[] = [];
+  const value = SORT_VALUE[query.sort];
+  const matching: Entry[] = [];
   for (const account of all) {
     if (!matchesOthers(account)) continue;
     counts.all += 1;
     counts[account.status] += 1;
     if (isNsfw(account)) counts.nsfw += 1;
-    if (query.status === undefined || account.status === query.status) matching.push(account);
+    if (query.status === undefined || account.status === query.status) matching.push({ value: value(account), account });
   }
-  matching.sort((left, right) => (query.descending ? -1 : 1) * compare(left, right, query.sort));
-  return { total: matching.length, counts, accounts: matching.slice(query.offset, query.offset + query.limit) };
+  const order = query.descending ? (left: Entry, right: Entry) => compare(right, left) : compare;
+  const page = pageOf(matching, query.offset, query.offset + query.limit, order);
+  return { total: matching.length, counts, accounts: page.map((entry) => entry.account) };
 }
 
-export async function queryAccounts(store: AccountStore, query: AccountQuery): Promise<AccountQueryPage> {
-  return store.query ? store.query(query) : queryAccountsInMemory(await store.list(), query);
+export async function queryAccounts(store: AccountStore, query: AccountQuery, local?: LocalAccounts): Promise<AccountQueryPage> {
+  if (store.query) return store.query(query);
+  return queryAccountsInMemory(local ? local.all() : await store.list(), query);
 }
 
 /** Every account matching the query's filters (no paging), for batch jobs over a filter. */
-export async function matchingTokens(store: AccountStore, filter: Omit<AccountQuery, 'sort' | 'descending' | 'offset' | 'limit'>): Promise<string[]> {
-  const all = await store.list(filter.status === undefined ? {} : { status: filter.status });
-  const page = queryAccountsInMemory(all, { ...filter, sort: 'created', descending: false, offset: 0, limit: Number.MAX_SAFE_INTEGER });
+export async function matchingTokens(
+  store: AccountStore,
+  filter: Omit<AccountQuery, 'sort' | 'descending' | 'offset' | 'limit'>,
+  local?: LocalAccounts,
+): Promise<string[]> {
+  const query: AccountQuery = { ...filter, sort: 'created', descending: false, offset: 0, limit: Number.MAX_SAFE_INTEGER };
+  let page: AccountQueryPage;
+  if (local) page = queryAccountsInMemory(local.all(), query);
+  else if (store.query) page = await store.query(query);
+  else page = queryAccountsInMemory(await store.list(filter.status === undefined ? {} : { status: filter.status }), query);
   return page.accounts.map((account) => account.token);
 }

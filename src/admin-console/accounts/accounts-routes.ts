@@ -6,7 +6,7 @@ import { ACCOUNT_SORT_KEYS, type AccountSortKey, type AccountStatus, type Storag
 import { exportAccounts } from '../../admin/transfer/export-accounts';
 import { IMPORT_FORMATS, type ImportFormat } from '../../admin/transfer/parse-import';
 import type { AccountIds } from './account-ids';
-import { matchingTokens, queryAccounts } from './account-query';
+import { matchingTokens, queryAccounts, type LocalAccounts } from './account-query';
 import { toConsoleAccount } from './console-account';
 import { JobFilter } from '../jobs/batch-job';
 import { Type, type TSchema } from '@sinclair/typebox';
@@ -55,8 +55,9 @@ const integer = (value: string | undefined, fallback: number, name: string, mini
 const notFound = () => new ApiError({ status: 404, message: 'No account with this id', param: 'id', code: 'account_not_found' });
 
 export function accountsRoutes(deps: AccountsRoutesDependencies) {
+  const local: LocalAccounts = { all: () => deps.pool.allAccounts(), get: (token) => deps.pool.find(token) };
   const tokenOf = async (id: string) => {
-    const [token] = await deps.ids.resolve(deps.storage.accounts, [id]);
+    const [token] = await deps.ids.resolve(deps.storage.accounts, [id], local);
     if (token === undefined) throw notFound();
     return token;
   };
@@ -84,7 +85,7 @@ export function accountsRoutes(deps: AccountsRoutesDependencies) {
           descending: query.order !== 'asc',
           offset,
           limit,
-        });
+        }, local);
         return {
           total: page.total,
           counts: page.counts,
@@ -93,7 +94,7 @@ export function accountsRoutes(deps: AccountsRoutesDependencies) {
           accounts: page.accounts.map((account) => toConsoleAccount(account, deps.ids.idOf(account.token))),
         };
       },
-      { query: PageQuery, detail: detail('Accounts table page', 'Filtered, sorted, paged; masked tokens; counts per status for the same search/pool/NSFW filter. SQL-backed on SQLite.') },
+      { query: PageQuery, detail: detail('Accounts table page', 'Filtered, sorted, paged; masked tokens; counts per status for the same search/pool/NSFW filter. Answered by the database on SQL stores, from the pool index on Redis.') },
     )
     .get(
       '/accounts/:id/token',
@@ -155,8 +156,13 @@ export function accountsRoutes(deps: AccountsRoutesDependencies) {
         const format = (body.format ?? 'token.json') as ImportFormat;
         if (!IMPORT_FORMATS.includes(format)) throw invalidRequest(`format must be one of ${IMPORT_FORMATS.join(', ')}`, 'format');
         if (!body.ids && !body.filter) throw invalidRequest('Give ids or a filter', 'ids');
-        const tokens = new Set(body.ids ? await deps.ids.resolve(deps.storage.accounts, body.ids) : await matchingTokens(deps.storage.accounts, body.filter!));
-        const accounts = (await deps.storage.accounts.list()).filter((account) => tokens.has(account.token));
+        const tokens = body.ids ? await deps.ids.resolve(deps.storage.accounts, body.ids, local) : await matchingTokens(deps.storage.accounts, body.filter!, local);
+        // Full rows from the pool index (no store-wide read), the store only for one it has not heard of.
+        const accounts = [];
+        for (const token of new Set(tokens)) {
+          const account = deps.pool.find(token) ?? (await deps.storage.accounts.get(token));
+          if (account) accounts.push(account);
+        }
         const file = exportAccounts(accounts, format);
         set.headers['content-type'] = file.contentType;
         set.headers['content-disposition'] = `attachment; filename="${file.fileName}"`;

@@ -3,7 +3,7 @@ import type { Logger } from '../../logging/logger';
 import type { AccountPool } from '../../pool/account-pool';
 import type { AccountStore } from '../../storage/types';
 import type { AccountIds } from '../accounts/account-ids';
-import { matchingTokens } from '../accounts/account-query';
+import { matchingTokens, type LocalAccounts } from '../accounts/account-query';
 import type { BatchAction, BatchJob } from './batch-job';
 import type { JobStore } from './job-store';
 import { enableNsfwForAccount } from './nsfw-action';
@@ -21,6 +21,8 @@ export interface JobRunnerDependencies {
   accounts: AccountStore;
   pool: AccountPool;
   ids: AccountIds;
+  /** This instance's pool index: ids and filters resolve there instead of reading every stored row. */
+  local?: LocalAccounts;
   logger: Logger;
   /** Accounts worked on at once for this action (each action has its own config section). */
   concurrency: (action: BatchAction) => number;
@@ -48,7 +50,11 @@ export class JobRunner {
   /** Starts the job in the background; resolves once it has finished (tests await it). */
   async run(job: BatchJob): Promise<void> {
     try {
-      const tokens = 'ids' in job.target ? await this.deps.ids.resolve(this.deps.accounts, job.target.ids) : await matchingTokens(this.deps.accounts, job.target.filter);
+      const local = this.deps.local;
+      const tokens =
+        'ids' in job.target
+          ? await this.deps.ids.resolve(this.deps.accounts, job.target.ids, local)
+          : await matchingTokens(this.deps.accounts, job.target.filter, local);
       job.total = tokens.length;
       await this.beat(job);
       const chunkSize = Math.max(1, this.deps.concurrency(job.action)) * 4;

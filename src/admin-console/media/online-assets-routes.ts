@@ -4,6 +4,7 @@ import { apiErrorFromUpstream } from '../../openai/upstream-failure';
 import type { AccountStore } from '../../storage/types';
 import { UpstreamError } from '../../upstream/errors';
 import type { AccountIds } from '../accounts/account-ids';
+import type { LocalAccounts } from '../accounts/account-query';
 import type { AccountUpstream } from '../accounts/account-upstream';
 import { Type } from '@sinclair/typebox';
 import { ADMIN_ERRORS, json, responses, shape } from '../../http/openapi-responses';
@@ -17,6 +18,8 @@ export interface OnlineAssetsRoutesDependencies {
   guard: (request: Request) => void;
   accounts: AccountStore;
   ids: AccountIds;
+  /** This instance's pool index, so an id is resolved without reading every stored row. */
+  local?: LocalAccounts;
   upstream?: AccountUpstream;
 }
 
@@ -32,7 +35,7 @@ export function onlineAssetsRoutes(deps: OnlineAssetsRoutesDependencies) {
     .get(
       '/accounts/:id/assets',
       async ({ params }) => {
-        const [token] = await deps.ids.resolve(deps.accounts, [params.id]);
+        const [token] = await deps.ids.resolve(deps.accounts, [params.id], deps.local);
         if (token === undefined) throw new ApiError({ status: 404, message: 'No account with this id', param: 'id', code: 'account_not_found' });
         if (!deps.upstream) throw new ApiError({ status: 503, message: 'No upstream client on this instance', code: 'upstream_unavailable' });
         try {

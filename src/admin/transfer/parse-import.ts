@@ -39,14 +39,14 @@ function isPoolMap(value: unknown): value is Record<string, unknown[]> {
   return typeof value === 'object' && value !== null && !Array.isArray(value) && Object.values(value).every(Array.isArray);
 }
 
-function entryPool(entry: unknown, fallback: string): string {
+export function entryPool(entry: unknown, fallback: string): string {
   if (typeof entry === 'object' && entry !== null && 'pool' in entry && typeof entry.pool === 'string' && entry.pool.trim() !== '') {
     return entry.pool.trim().slice(0, 64);
   }
   return fallback;
 }
 
-function parseJson(text: string, what: string): unknown {
+export function parseJson(text: string, what: string): unknown {
   try {
     return JSON.parse(text);
   } catch {
@@ -80,7 +80,7 @@ export function parseImport(content: string, format: ImportFormat, defaultPool: 
   return mergeEntries(entries);
 }
 
-function mergeEntries(entries: { entry: unknown; pool: string }[]): ParsedImport {
+export function mergeEntries(entries: { entry: unknown; pool: string }[]): ParsedImport {
   const byToken = new Map<string, NewAccount>();
   let invalid = 0;
   let repeated = 0;

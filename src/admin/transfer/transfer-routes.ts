@@ -6,6 +6,7 @@ import type { AccountPool } from '../../pool/account-pool';
 import { ACCOUNT_STATUSES, BASIC_POOL, type Account, type AccountStatus, type Storage } from '../../storage/types';
 import { exportAccounts } from './export-accounts';
 import { importAccounts } from './import-accounts';
+import { importStream } from './stream-import';
 import { detectFormat, IMPORT_FORMATS, ImportFormatError, parseImport, type ImportFormat } from './parse-import';
 import { Type } from '@sinclair/typebox';
 import { ADMIN_ERRORS, AnyObject, json, responses, shape, Success, text } from '../../http/openapi-responses';
@@ -70,6 +71,31 @@ export function transferRoutes(deps: TransferRoutesDependencies) {
           tags: ['admin'],
           summary: 'Import accounts (TXT, JSON, JSONL, token.json); repeats and existing tokens are merged',
           responses: responses(json(ImportSummary), { errors: ADMIN_ERRORS }),
+        },
+      },
+    )
+    .post(
+      '/tokens/import/file',
+      async ({ request, query }) => {
+        const format = query.format as ImportFormat | undefined;
+        if (format !== undefined && !IMPORT_FORMATS.includes(format)) throw invalidRequest(`format must be one of ${IMPORT_FORMATS.join(', ')}`, 'format');
+        if (!request.body) throw invalidRequest('Send the file as the request body', 'body');
+        try {
+          return { status: 'success', ...(await importStream(request.body, { format, pool: query.pool || BASIC_POOL }, deps.pool)) };
+        } catch (error) {
+          if (error instanceof ImportFormatError) throw invalidRequest(error.message, 'body', 'invalid_import');
+          throw error;
+        }
+      },
+      {
+        parse: 'none',
+        query: t.Object({
+          format: t.Optional(t.String({ description: `One of ${IMPORT_FORMATS.join(', ')}; default: JSON when the file opens with [ or {, else TXT` })),
+          pool: t.Optional(t.String({ minLength: 1, maxLength: 64, description: 'Pool of entries that do not name one (default ssoBasic)' })),
+        }),
+        detail: {
+          tags: ['admin'],
+          summary: 'Import an account file sent as the raw body, of any size: TXT and JSONL are read and written in batches as they arrive',
         },
       },
     )

@@ -88,6 +88,24 @@ const MIGRATIONS: readonly MysqlMigration[] = [
     alreadyApplied: `SELECT 1 FROM information_schema.columns
       WHERE table_schema = DATABASE() AND table_name = 'accounts' AND column_name = 'modes'`,
   },
+  {
+    version: 5,
+    // The admin console's accounts page (sql-account-query.ts): its default order, the status
+    // filter in that order, and the sorts by last use and by quota. InnoDB appends the primary key (token) to
+    // every secondary index, so each already orders ties by token.
+    statements: [
+      // `nsfw` mirrors the tag so the per-status counts come from one small covering index.
+      `ALTER TABLE accounts
+        ADD COLUMN nsfw TINYINT AS (CASE WHEN tags LIKE '%"nsfw"%' THEN 1 ELSE 0 END) STORED,
+        ADD INDEX accounts_by_status_pool_nsfw (status, pool, nsfw),
+        ADD INDEX accounts_by_created (created_at),
+        ADD INDEX accounts_by_status_created (status, created_at),
+        ADD INDEX accounts_by_last_used (last_used_at),
+        ADD INDEX accounts_by_quota (quota)`,
+    ],
+    alreadyApplied: `SELECT 1 FROM information_schema.statistics
+      WHERE table_schema = DATABASE() AND table_name = 'accounts' AND index_name = 'accounts_by_created'`,
+  },
 ];
 
 export const MYSQL_SCHEMA_VERSION = MIGRATIONS.at(-1)!.version;

@@ -1,6 +1,6 @@
-import type { Pool, PoolConnection, RowDataPacket } from 'mysql2/promise';
+import type { Pool, PoolConnection, ResultSetHeader, RowDataPacket } from 'mysql2/promise';
 import { isUsableForSlot, HolderIds, type ClusterEvent, type ClusterMessage, type Coordinator, type SlotOutcome } from '../../cluster/coordinator';
-import { withTransaction } from './mysql-dialect';
+import { retryOnDeadlock, withTransaction } from './mysql-dialect';
 
 /**
  * Coordination over MySQL/MariaDB. MySQL has no notification channel, so `delivery` is `poll`: the
@@ -36,31 +36,32 @@ export class MysqlCoordinator implements Coordinator {
     return () => this.listeners.delete(listener);
   }
 
+  /**
+   * No transaction and no locking read: a conditional UPDATE takes the row over only when its time
+   * is up, and when there is no row yet an INSERT IGNORE creates it (a concurrent first taker makes
+   * that a duplicate: the other has it). A first take can still be picked as a deadlock victim by
+   * InnoDB's insert locks, so victims try again. Release expires the row instead of deleting it, so
+   * later takes of a name only ever lock that one existing row.
+   */
   async tryLock(name: string, ttlMs: number): Promise<{ release(): Promise<void> } | null> {
     const holder = this.holders.next();
     const ttl = Math.max(1, Math.ceil(ttlMs));
-    const taken = await this.transaction(async (connection) => {
-      const [rows] = await connection.query<RowDataPacket[]>(
-        `SELECT expires_at, ${DATABASE_NOW} AS now FROM cluster_locks WHERE name = ? FOR UPDATE`,
-        [name],
+    const taken = await retryOnDeadlock(async () => {
+      const [updated] = await this.pool.query<ResultSetHeader>(
+        `UPDATE cluster_locks SET holder = ?, expires_at = ${DATABASE_NOW} + ? WHERE name = ? AND expires_at <= ${DATABASE_NOW}`,
+        [holder, ttl, name],
       );
-      const row = rows[0];
-      if (!row) {
-        // A concurrent first taker makes this a duplicate key: that instance has the lock.
-        const [inserted] = await connection.query<RowDataPacket[]>(
-          `INSERT IGNORE INTO cluster_locks (name, holder, expires_at) VALUES (?, ?, ${DATABASE_NOW} + ?)`,
-          [name, holder, ttl],
-        );
-        return (inserted as unknown as { affectedRows: number }).affectedRows === 1;
-      }
-      if (Number(row.expires_at) > Number(row.now)) return false;
-      await connection.query(`UPDATE cluster_locks SET holder = ?, expires_at = ${DATABASE_NOW} + ? WHERE name = ?`, [holder, ttl, name]);
-      return true;
+      if (updated.affectedRows > 0) return true;
+      const [inserted] = await this.pool.query<ResultSetHeader>(
+        `INSERT IGNORE INTO cluster_locks (name, holder, expires_at) VALUES (?, ?, ${DATABASE_NOW} + ?)`,
+        [name, holder, ttl],
+      );
+      return inserted.affectedRows === 1;
     });
     if (!taken) return null;
     return {
       release: async () => {
-        await this.pool.query('DELETE FROM cluster_locks WHERE name = ? AND holder = ?', [name, holder]);
+        await retryOnDeadlock(() => this.pool.query('UPDATE cluster_locks SET expires_at = 0 WHERE name = ? AND holder = ?', [name, holder]));
       },
     };
   }

@@ -1,17 +1,34 @@
 import type { Pool, PoolConnection, ResultSetHeader, RowDataPacket } from 'mysql2/promise';
 import { ACCOUNT_COLUMNS, fromNetworkRow, toRow } from '../account-row';
 import type { SqlDialect, SqlSession } from '../sql-account-store';
-import type { Account, AccountStatus } from '../types';
+import { countsFrom, countStatement, pageStatement, totalOf, type SqlFlavour } from '../sql-account-query';
+import type { Account, AccountQuery, AccountQueryPage, AccountStatus } from '../types';
 
 /** The SQL of SqlAccountStore for MySQL and MariaDB (mysql2, always parameterised). */
 
 const COLUMN_LIST = ACCOUNT_COLUMNS.map((column) => `\`${column}\``).join(', ');
 const ASSIGNMENTS = ACCOUNT_COLUMNS.filter((column) => column !== 'token').map((column) => `\`${column}\` = ?`).join(', ');
 
+/**
+ * The accounts table is utf8mb4_bin, so text already sorts by code point and LIKE is
+ * case-sensitive (hence LOWER); NULLs sort first ascending and last descending by default.
+ */
+const FLAVOUR: SqlFlavour = {
+  placeholder: () => '?',
+  containsIgnoringCase: (column, placeholder) => `LOWER(${column}) LIKE ${placeholder}`,
+  orderBy: (column, direction) => `${column} ${direction}`,
+  // Without a search the covering (status, pool, nsfw) index answers; with one, every row is read
+  // anyway, and one table scan beats walking an index and looking each row up.
+  countSource: (searching) =>
+    searching
+      ? 'accounts IGNORE INDEX (accounts_by_status_created, accounts_by_pool_status, accounts_by_status_pool_nsfw)'
+      : 'accounts FORCE INDEX (accounts_by_status_pool_nsfw)',
+};
+
 /** InnoDB picks a victim when two transactions wait on each other's gap locks; retrying is the documented answer. */
 const DEADLOCK = 1213;
 const LOCK_WAIT_TIMEOUT = 1205;
-const ATTEMPTS = 5;
+const ATTEMPTS = 8;
 
 const rowValues = (account: Account) => {
   const row = toRow(account);
@@ -60,6 +77,23 @@ function isRetryable(error: unknown): boolean {
   return errno === DEADLOCK || errno === LOCK_WAIT_TIMEOUT;
 }
 
+/** A short random pause before the next attempt, so two victims of one deadlock do not meet again at once. */
+function backoff(attempt: number): Promise<void> {
+  return Bun.sleep(Math.random() * 5 * 2 ** Math.min(attempt, 6));
+}
+
+/** Runs one self-contained statement (or a few, each safe to repeat) again when InnoDB picked it as a deadlock victim. */
+export async function retryOnDeadlock<T>(work: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await work();
+    } catch (error) {
+      if (attempt >= ATTEMPTS || !isRetryable(error)) throw error;
+      await backoff(attempt);
+    }
+  }
+}
+
 /** Runs `work` in one transaction on one connection; a deadlock victim is run again from the start. */
 export async function withTransaction<T>(pool: Pool, work: (connection: PoolConnection) => Promise<T>): Promise<T> {
   for (let attempt = 1; ; attempt++) {
@@ -75,6 +109,7 @@ export async function withTransaction<T>(pool: Pool, work: (connection: PoolConn
     } finally {
       connection.release();
     }
+    await backoff(attempt);
   }
 }
 
@@ -111,6 +146,13 @@ export function mysqlDialect(pool: Pool): SqlDialect {
     },
     async changedSince(at) {
       return (await read(`SELECT ${COLUMN_LIST} FROM accounts WHERE updated_at > ? ORDER BY updated_at`, [at])).map(fromNetworkRow);
+    },
+    async query(query: AccountQuery): Promise<AccountQueryPage> {
+      const count = countStatement(query, FLAVOUR);
+      const page = pageStatement(query, FLAVOUR);
+      const [countRows, pageRows] = await Promise.all([read(count.text, count.values), read(page.text, page.values)]);
+      const counts = countsFrom(countRows as { status: unknown; total: unknown; nsfw: unknown }[]);
+      return { total: totalOf(query, counts), counts, accounts: pageRows.map(fromNetworkRow) };
     },
   };
 }

@@ -68,6 +68,21 @@ const MIGRATIONS: readonly { version: number; statements: readonly string[] }[] 
     // Quota windows per upstream mode (JSON, like tags).
     statements: ["ALTER TABLE accounts ADD COLUMN modes TEXT NOT NULL DEFAULT '{}'"],
   },
+  {
+    version: 5,
+    // The admin console's accounts page (sql-account-query.ts): its default order, the status
+    // filter in that order, and the sorts by last use and by quota. NULLS FIRST and COLLATE "C" match the ORDER
+    // BY it sends, so ascending reads the index forwards and descending backwards.
+    statements: [
+      // `nsfw` mirrors the tag so the per-status counts can come from one small covering index.
+      `ALTER TABLE accounts ADD COLUMN nsfw INTEGER GENERATED ALWAYS AS (CASE WHEN tags LIKE '%"nsfw"%' THEN 1 ELSE 0 END) STORED`,
+      'CREATE INDEX accounts_by_status_pool_nsfw ON accounts (status, pool, nsfw)',
+      'CREATE INDEX accounts_by_created ON accounts (created_at NULLS FIRST, token COLLATE "C" NULLS FIRST)',
+      'CREATE INDEX accounts_by_status_created ON accounts (status, created_at NULLS FIRST, token COLLATE "C" NULLS FIRST)',
+      'CREATE INDEX accounts_by_last_used ON accounts (last_used_at NULLS FIRST, token COLLATE "C" NULLS FIRST)',
+      'CREATE INDEX accounts_by_quota ON accounts (quota NULLS FIRST, token COLLATE "C" NULLS FIRST)',
+    ],
+  },
 ];
 
 export const POSTGRES_SCHEMA_VERSION = MIGRATIONS.at(-1)!.version;

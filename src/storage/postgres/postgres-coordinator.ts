@@ -1,4 +1,5 @@
 import type { Sql } from 'postgres';
+import { inTransaction } from './postgres-dialect';
 import { isUsableForSlot as usable, HolderIds, type ClusterEvent, type ClusterMessage, type Coordinator, type SlotOutcome } from '../../cluster/coordinator';
 
 /**
@@ -9,8 +10,29 @@ import { isUsableForSlot as usable, HolderIds, type ClusterEvent, type ClusterMe
  */
 
 const CHANNEL = 'grok2api_events';
-/** NOTIFY payloads must stay under 8000 bytes; a bigger change becomes "reload everything". */
+/** NOTIFY payloads must stay under 8000 bytes: a longer token list goes as several notices. */
 const PAYLOAD_LIMIT = 7000;
+/** Room for `{"from":…,"event":{"kind":"accounts","tokens":[…]}}` around the tokens. */
+const ENVELOPE = 200;
+
+function fitPayload(event: ClusterEvent): ClusterEvent[] {
+  if (event.kind !== 'accounts') return [event];
+  const parts: ClusterEvent[] = [];
+  let tokens: string[] = [];
+  let size = ENVELOPE;
+  for (const token of event.tokens) {
+    const cost = JSON.stringify(token).length + 1;
+    if (tokens.length > 0 && size + cost > PAYLOAD_LIMIT) {
+      parts.push({ kind: 'accounts', tokens });
+      tokens = [];
+      size = ENVELOPE;
+    }
+    tokens.push(token);
+    size += cost;
+  }
+  if (tokens.length > 0) parts.push({ kind: 'accounts', tokens });
+  return parts;
+}
 
 export class PostgresCoordinator implements Coordinator {
   readonly delivery = 'push' as const;
@@ -44,9 +66,9 @@ export class PostgresCoordinator implements Coordinator {
   }
 
   async publish(event: ClusterEvent): Promise<void> {
-    let payload = JSON.stringify({ from: this.instanceId, event } satisfies ClusterMessage);
-    if (payload.length > PAYLOAD_LIMIT) payload = JSON.stringify({ from: this.instanceId, event: { kind: 'reload' } } satisfies ClusterMessage);
-    await this.sql.notify(CHANNEL, payload);
+    for (const part of fitPayload(event)) {
+      await this.sql.notify(CHANNEL, JSON.stringify({ from: this.instanceId, event: part } satisfies ClusterMessage));
+    }
   }
 
   subscribe(listener: (message: ClusterMessage) => void): () => void {
@@ -80,7 +102,7 @@ export class PostgresCoordinator implements Coordinator {
         SELECT status, quota, cooldown_until, modes FROM accounts WHERE token = ${token}`;
       return account && usable(account.status, Number(account.quota), account.cooldown_until, now, account.modes) ? { result: 'granted', slotId } : { result: 'unusable' };
     }
-    return (await this.sql.begin(async (transaction) => {
+    return inTransaction(this.sql, async (transaction): Promise<SlotOutcome> => {
       const [account] = await transaction<{ status: string; quota: string; cooldown_until: string | null; modes: string }[]>`
         SELECT status, quota, cooldown_until, modes FROM accounts WHERE token = ${token} FOR UPDATE`;
       if (!account || !usable(account.status, Number(account.quota), account.cooldown_until, now, account.modes)) return { result: 'unusable' };
@@ -91,7 +113,7 @@ export class PostgresCoordinator implements Coordinator {
       if (Number(held!.total) >= limit) return { result: 'busy' };
       await transaction`INSERT INTO account_slots (token, slot_id, expires_at) VALUES (${token}, ${slotId}, ${databaseNow + ttl})`;
       return { result: 'granted', slotId };
-    })) as SlotOutcome;
+    });
   }
 
   async renewSlot(token: string, slotId: string, ttlMs: number): Promise<boolean> {

@@ -1,13 +1,14 @@
-import type { Sql, TransactionSql } from 'postgres';
+import type { ReservedSql, Sql } from 'postgres';
 import { ACCOUNT_COLUMNS, fromNetworkRow, toRow } from '../account-row';
 import type { SqlDialect, SqlSession } from '../sql-account-store';
-import type { Account, AccountStatus } from '../types';
+import { countsFrom, countStatement, pageStatement, totalOf, type SqlFlavour } from '../sql-account-query';
+import type { Account, AccountQuery, AccountQueryPage, AccountStatus } from '../types';
 
 /** The SQL of SqlAccountStore for PostgreSQL (postgres.js tagged templates, always parameterised). */
 
 const WRITABLE_COLUMNS = ACCOUNT_COLUMNS.filter((column) => column !== 'token');
 
-function session(transaction: TransactionSql): SqlSession {
+function session(transaction: ReservedSql): SqlSession {
   const sql = transaction;
   return {
     async lockRows(tokens) {
@@ -37,10 +38,47 @@ function session(transaction: TransactionSql): SqlSession {
   };
 }
 
+/** Text sorts by code point (COLLATE "C"), like JavaScript and the other stores, whatever the database's locale. */
+const FLAVOUR: SqlFlavour = {
+  placeholder: (position) => `$${position}`,
+  containsIgnoringCase: (column, placeholder) => `lower(${column}) LIKE ${placeholder}`,
+  orderBy: (column, direction, text) => `${column}${text ? ' COLLATE "C"' : ''} ${direction} NULLS ${direction === 'ASC' ? 'FIRST' : 'LAST'}`,
+  countSource: () => 'accounts',
+};
+
+/** Deadlock victims and serialization failures: PostgreSQL asks the client to run the transaction again. */
+const RETRYABLE = new Set(['40P01', '40001']);
+const ATTEMPTS = 8;
+
+/**
+ * Runs `work` in one transaction on a connection reserved for it. Not `sql.begin`: postgres.js
+ * 3.4 can pipeline a `BEGIN` onto a busy pooled connection without reserving it, which fails the
+ * transaction with UNSAFE_TRANSACTION under load (porsager/postgres#823). A reserved connection
+ * runs only our statements until released, so BEGIN/COMMIT on it are safe.
+ */
+export async function inTransaction<T>(sql: Sql, work: (transaction: ReservedSql) => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    const connection = await sql.reserve();
+    try {
+      await connection`BEGIN`;
+      const result = await work(connection);
+      await connection`COMMIT`;
+      return result;
+    } catch (error) {
+      await connection`ROLLBACK`.catch(() => {});
+      const code = (error as { code?: unknown } | null)?.code;
+      if (attempt >= ATTEMPTS || typeof code !== 'string' || !RETRYABLE.has(code)) throw error;
+    } finally {
+      connection.release();
+    }
+    await Bun.sleep(Math.random() * 5 * 2 ** Math.min(attempt, 6));
+  }
+}
+
 export function postgresDialect(sql: Sql): SqlDialect {
   return {
     async transaction<T>(work: (session: SqlSession) => Promise<T>): Promise<T> {
-      return (await sql.begin((transaction) => work(session(transaction)))) as T;
+      return inTransaction(sql, (transaction) => work(session(transaction)));
     },
     async list(filter: { pool?: string; status?: AccountStatus }): Promise<Account[]> {
       const rows = await sql`
@@ -61,6 +99,13 @@ export function postgresDialect(sql: Sql): SqlDialect {
     async changedSince(at) {
       const rows = await sql`SELECT ${sql(ACCOUNT_COLUMNS)} FROM accounts WHERE updated_at > ${at} ORDER BY updated_at`;
       return rows.map(fromNetworkRow);
+    },
+    async query(query: AccountQuery): Promise<AccountQueryPage> {
+      const count = countStatement(query, FLAVOUR);
+      const page = pageStatement(query, FLAVOUR);
+      const [countRows, pageRows] = await Promise.all([sql.unsafe(count.text, count.values), sql.unsafe(page.text, page.values)]);
+      const counts = countsFrom(countRows as unknown as { status: unknown; total: unknown; nsfw: unknown }[]);
+      return { total: totalOf(query, counts), counts, accounts: pageRows.map(fromNetworkRow) };
     },
   };
 }

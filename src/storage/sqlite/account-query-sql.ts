@@ -62,10 +62,14 @@ export function queryAccountsSql(database: Database, query: AccountQuery): Accou
   const where = conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : '';
   const total = query.status === undefined ? counts.all : counts[query.status];
   const direction = query.descending ? 'DESC' : 'ASC';
+  // Sort and skip over (column, token) pairs only, then read just the page's rows whole.
+  const order = (table: string) => `${table}${SORT_COLUMNS[query.sort]} ${direction}, ${table}token ${direction}`;
   const rows = database
     .query<AccountRow, [Parameters]>(
-      `SELECT ${ACCOUNT_COLUMNS.join(', ')} FROM accounts ${where}
-       ORDER BY ${SORT_COLUMNS[query.sort]} ${direction}, token ${direction} LIMIT $limit OFFSET $offset`,
+      `SELECT ${ACCOUNT_COLUMNS.map((column) => `a.${column}`).join(', ')}
+       FROM (SELECT token FROM accounts ${where} ORDER BY ${order('')} LIMIT $limit OFFSET $offset) page
+       JOIN accounts a ON a.token = page.token
+       ORDER BY ${order('a.')}`,
     )
     .all({ ...parameters, limit: query.limit, offset: query.offset });
   return { total, counts, accounts: rows.map(toAccount) };

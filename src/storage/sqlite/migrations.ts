@@ -85,6 +85,11 @@ export const MIGRATIONS: readonly SchemaMigration[] = [
       'CREATE INDEX accounts_by_last_used ON accounts (last_used_at)',
     ],
   },
+  {
+    version: 6,
+    description: 'index for the admin console sort by quota (deep pages without sorting every row)',
+    statements: ['CREATE INDEX accounts_by_quota ON accounts (quota, token)'],
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.at(-1)!.version;

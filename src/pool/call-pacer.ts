@@ -1,0 +1,28 @@
+/**
+ * Spaces upstream calls to at most `rate()` per second (read on every call, so a config change
+ * applies at once; 0 = unpaced): each caller is handed the next free start time and waits for it
+ * on a timer, so a quota pass over 100k accounts is spread over time instead of bursting, and the
+ * requests this instance serves run in between. An unpaced call still yields to pending I/O first.
+ */
+export class CallPacer {
+  private nextStart = 0;
+
+  constructor(
+    private readonly rate: () => number,
+    private readonly clock: () => number,
+    private readonly sleep: (ms: number) => Promise<void>,
+  ) {}
+
+  async wait(): Promise<void> {
+    const rate = this.rate();
+    const now = this.clock();
+    if (rate <= 0) return yieldToRequests();
+    const start = Math.max(now, this.nextStart);
+    this.nextStart = start + 1000 / rate;
+    if (start > now) await this.sleep(start - now);
+    else await yieldToRequests();
+  }
+}
+
+/** Lets requests whose I/O is already waiting run before the next piece of background work. */
+export const yieldToRequests = () => new Promise<void>((resolve) => setImmediate(resolve));
