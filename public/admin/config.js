@@ -161,10 +161,23 @@
       if (serialise(input) !== input.dataset.original) changed[entry.key] = parse(input, entry.schema);
     }
     if (Object.keys(changed).length === 0) return toast(t('nothingChanged'));
+    // A new admin password ends this session on the server: sign straight back in with it.
+    const newPassword = section.name === 'app' && typeof changed.app_key === 'string' ? changed.app_key : null;
     try {
-      const answer = await api('/v1/admin/config', { method: 'POST', body: { [section.name]: changed } });
-      values = answer.config;
-      toast(t('saved'));
+      let answer;
+      try {
+        answer = await api('/v1/admin/config', { method: 'POST', body: { [section.name]: changed } });
+      } catch (error) {
+        if (!(newPassword && error.status === 401)) throw error;
+      }
+      if (newPassword) {
+        await window.grokConsole.signIn(newPassword);
+        values = await api('/v1/admin/config');
+        toast(t('passwordChanged'));
+      } else {
+        values = answer.config;
+        toast(t('saved'));
+      }
       const open = sectionForm.closest('details').open;
       render();
       document.querySelector(`details[data-section="${section.name}"]`).open = open;
@@ -180,11 +193,26 @@
     }
   }
 
+  /** Another page (the default-password banner) asked for one field: open its section and focus it. */
+  function focusRequested() {
+    const wanted = window.grokConsole.focusConfig;
+    if (!wanted) return;
+    window.grokConsole.focusConfig = null;
+    const [sectionName, key] = wanted.split('.');
+    const details = document.querySelector(`details[data-section="${sectionName}"]`);
+    const input = document.getElementById(`config-${sectionName}-${key}`);
+    if (!details || !input) return;
+    details.open = true;
+    input.scrollIntoView({ block: 'center' });
+    input.focus();
+  }
+
   async function load() {
     try {
       if (!form) form = await api('/v1/admin/console/config-form');
       values = await api('/v1/admin/config');
       render();
+      focusRequested();
     } catch (error) {
       if (error.status !== 401) toast(t('failed', { reason: error.message }));
     }

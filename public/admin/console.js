@@ -73,6 +73,16 @@
     if (!$('#app-view').hidden) route();
   });
 
+  // The default-password banner leads straight to the field.
+  $('#change-password-link').addEventListener('click', () => { window.grokConsole.focusConfig = 'app.app_key'; });
+
+  /** Signs in with `password`; the config page uses it after the admin password changed. */
+  async function signIn(password) {
+    const session = await api('/v1/admin/session', { method: 'POST', body: { password } });
+    showApp(session);
+    return session;
+  }
+
   function showApp(session) {
     state.csrf = session.csrf_token || null;
     $('#default-password-banner').hidden = !session.default_password;
@@ -184,7 +194,16 @@
     body.replaceChildren();
     if (page.accounts.length === 0) {
       const row = document.createElement('tr');
-      cell(row, t('empty')).colSpan = 10;
+      const filtered = Object.keys(filterOnly()).length > 0 || (page.counts && page.counts.all > 0);
+      const box = document.createElement('div');
+      box.className = 'empty-state';
+      const text = document.createElement('p');
+      text.textContent = t(filtered ? 'noAccounts' : 'noAccountsYet');
+      box.append(text);
+      // A fresh install: the next step, as a button.
+      if (!filtered) box.append(button(t('importAccounts'), () => $('#open-import').click(), 'primary'));
+      const only = cell(row, box, 'empty-cell');
+      only.colSpan = 10;
       body.append(row);
     }
     for (const account of page.accounts) {
@@ -483,7 +502,7 @@
   });
 
   // ---- start (after the other view scripts, which run once this one has defined grokConsole) ----
-  window.grokConsole = { api, toast, button, views, when };
+  window.grokConsole = { api, toast, button, views, when, signIn, focusConfig: null };
   window.i18n.apply();
   window.addEventListener('DOMContentLoaded', () => api('/v1/admin/session').then(showApp, showLogin));
 })();

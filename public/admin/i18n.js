@@ -92,6 +92,18 @@
       actionRetry: '重试', actionRetryTitle: '重试此消息', actionDetails: '详情', actionDetailsTitle: '查看出错原因', copied: '已复制',
     },
   };
+  Object.assign(strings.en, {
+    defaultPassword: 'The admin password is still the default "grok2api".', changePassword: 'Change it now',
+    navPlayground: 'Playground', navDocs: 'API docs',
+    noAccountsYet: 'No accounts yet. Import Grok account tokens and the gateway starts serving requests.',
+    importAccounts: 'Import accounts', passwordChanged: 'Password changed; you are signed in with the new one.',
+  });
+  Object.assign(strings.zh, {
+    defaultPassword: '管理密码仍是默认的 "grok2api"。', changePassword: '立即修改',
+    navPlayground: '试用台', navDocs: 'API 文档',
+    noAccountsYet: '还没有账号。导入 Grok 账号令牌后，网关即可开始处理请求。',
+    importAccounts: '导入账号', passwordChanged: '密码已修改，已用新密码重新登录。',
+  });
   let language = localStorage.getItem('grok2api.language') === 'zh' ? 'zh' : 'en';
   function t(key, values) {
     let text = (strings[language] && strings[language][key]) || strings.en[key] || key;

@@ -7,6 +7,7 @@ import configJs from '../../../public/admin/config.js' with { type: 'file' };
 import chartsJs from '../../../public/admin/charts.js' with { type: 'file' };
 import dashboardJs from '../../../public/admin/dashboard.js' with { type: 'file' };
 import mediaJs from '../../../public/admin/media.js' with { type: 'file' };
+import faviconSvg from '../../../public/admin/favicon.svg' with { type: 'file' };
 
 /** Every console file by its URL name; a `with { type: 'file' }` import is embedded by `bun build --compile`. */
 export const CONSOLE_ASSETS: Record<string, string> = {
@@ -20,4 +21,5 @@ export const CONSOLE_ASSETS: Record<string, string> = {
   'charts.js': chartsJs,
   'dashboard.js': dashboardJs,
   'media.js': mediaJs,
+  'favicon.svg': faviconSvg,
 };

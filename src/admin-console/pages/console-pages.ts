@@ -37,5 +37,8 @@ export function consolePages() {
   return new Elysia({ name: 'admin-console-pages' })
     .get('/admin', () => serve('index.html'), { detail: { hide: true } })
     .get('/admin/', () => serve('index.html'), { detail: { hide: true } })
-    .get('/admin/assets/:name', ({ params }) => serve(params.name), { detail: { hide: true } });
+    .get('/admin/assets/:name', ({ params }) => serve(params.name), { detail: { hide: true } })
+    // One icon for every page, and for browsers that ask for /favicon.ico on their own.
+    .get('/favicon.svg', () => serve('favicon.svg'), { detail: { hide: true } })
+    .get('/favicon.ico', () => serve('favicon.svg'), { detail: { hide: true } });
 }
