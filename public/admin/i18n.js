@@ -94,14 +94,16 @@
   };
   Object.assign(strings.en, {
     defaultPassword: 'The admin password is still the default "grok2api".', changePassword: 'Change it now',
-    navPlayground: 'Playground', navDocs: 'API docs',
+    navPlayground: 'Playground', navDocs: 'API docs', navConsole: 'Console',
     noAccountsYet: 'No accounts yet. Import Grok account tokens and the gateway starts serving requests.',
+    family_chat: 'Chat', family_image: 'Image', family_video: 'Video', reasoningLive: 'Thinking…',
     importAccounts: 'Import accounts', passwordChanged: 'Password changed; you are signed in with the new one.',
   });
   Object.assign(strings.zh, {
     defaultPassword: '管理密码仍是默认的 "grok2api"。', changePassword: '立即修改',
-    navPlayground: '试用台', navDocs: 'API 文档',
+    navPlayground: '试用台', navDocs: 'API 文档', navConsole: '控制台',
     noAccountsYet: '还没有账号。导入 Grok 账号令牌后，网关即可开始处理请求。',
+    family_chat: '对话', family_image: '图片', family_video: '视频', reasoningLive: '思考中…',
     importAccounts: '导入账号', passwordChanged: '密码已修改，已用新密码重新登录。',
   });
   let language = localStorage.getItem('grok2api.language') === 'zh' ? 'zh' : 'en';

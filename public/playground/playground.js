@@ -91,6 +91,8 @@
       const status = $('#' + id + '-status');
       status.dataset.mode = mode;
       status.textContent = t(MODE_TEXT[mode]);
+      // Only a bridge that generates nothing needs saying; a connected backend is the normal case.
+      if (id === 'chat') status.hidden = mode === 'backend-forward-ready';
     }
   }
 
@@ -160,13 +162,12 @@
     renderChat();
   }
 
-  /** The status bar and the toast, from the same presentation as the message. */
+  /**
+   * A turn's state shows once, on its message (the badge). Only a deferred send, which is about the
+   * text still in the box rather than a turn, is a toast.
+   */
   function showPresentation(presentation) {
-    const bar = $('#chat-status');
-    bar.textContent = presentation.status;
-    bar.dataset.state = presentation.state;
-    bar.dataset.tone = presentation.tone;
-    if (presentation.state !== 'running') toast(presentation.toast, presentation.state);
+    if (presentation.state === 'deferred') toast(presentation.toast, presentation.state);
   }
 
   function actionButton(name, onClick) {
@@ -209,22 +210,49 @@
     return bar;
   }
 
+  /** Model output is untrusted: Markdown is rendered through DOMPurify (markdown.js), never as raw HTML. */
+  function answerContent(message) {
+    const content = document.createElement('div');
+    if (message.role !== 'assistant' || !window.markdown) {
+      content.className = 'content plain';
+      content.textContent = message.text || '';
+      return content;
+    }
+    content.className = 'content markdown';
+    content.append(window.markdown.render(message.text || ''));
+    for (const block of content.querySelectorAll('pre')) {
+      const copy = document.createElement('button');
+      copy.type = 'button';
+      copy.className = 'code-copy small';
+      copy.textContent = t('actionCopy');
+      copy.addEventListener('click', () => {
+        navigator.clipboard.writeText(block.querySelector('code')?.textContent || '').catch(() => {});
+        toast(t('copied'), 'copied');
+      });
+      block.prepend(copy);
+    }
+    return content;
+  }
+
+  /** Reasoning stays open while the answer streams, then folds away (the reader can reopen it). */
+  function reasoningElement(message) {
+    const details = document.createElement('details');
+    details.className = 'reasoning-box';
+    details.open = message.state === 'running';
+    const summary = document.createElement('summary');
+    summary.textContent = message.state === 'running' && !message.text ? t('reasoningLive') : t('reasoning');
+    const body = document.createElement('div');
+    body.className = 'reasoning';
+    body.textContent = message.reasoning;
+    details.append(summary, body);
+    return details;
+  }
+
   function messageElement(message) {
     const element = document.createElement('div');
     element.className = 'message ' + message.role;
-    if (message.reasoning) {
-      const details = document.createElement('details');
-      const summary = document.createElement('summary');
-      summary.textContent = t('reasoning');
-      const body = document.createElement('div');
-      body.className = 'reasoning';
-      body.textContent = message.reasoning;
-      details.append(summary, body);
-      element.append(details);
-    }
-    const text = document.createElement('div');
-    text.className = 'content';
-    text.textContent = message.text || '';
+    if (message.reasoning) element.append(reasoningElement(message));
+    const text = answerContent(message);
     element.append(text);
     if (message.image) {
       const image = document.createElement('img');
@@ -236,17 +264,12 @@
       const presentation = window.chatStates.presentTurn(message.state, message.detail || {}, t);
       element.dataset.state = presentation.state;
       element.dataset.tone = presentation.tone;
+      // The one state indicator of the turn: label, and the reason when there is one.
       const badge = document.createElement('div');
       badge.className = 'turn-badge';
-      badge.textContent = presentation.label;
+      badge.setAttribute('role', 'status');
+      badge.textContent = presentation.state === 'probe' ? presentation.label : presentation.status;
       element.prepend(badge);
-      // The reason goes on the message itself too, unless the message's own text already says it (probe).
-      if (presentation.tone !== 'ok' && presentation.state !== 'probe' && presentation.toast !== presentation.label) {
-        const note = document.createElement('div');
-        note.className = 'turn-note';
-        note.textContent = presentation.toast;
-        text.after(note);
-      }
       if (presentation.terminal) {
         const details = document.createElement('pre');
         details.className = 'turn-details';
@@ -276,15 +299,33 @@
     box.scrollTop = box.scrollHeight;
   }
 
+  const MODEL_STORE = 'grok2api.playground.model';
+  // The current fast model first; then the newest of the others the server lists.
+  const PREFERRED_MODELS = ['grok-4.1-fast', 'grok-4.1-thinking', 'grok-chat-fast', 'grok-4'];
+  const familyOf = (id) => (id.includes('imagine') ? (id.includes('video') ? 'video' : 'image') : 'chat');
+
+  /** Models grouped chat / image / video; aliases are other names for listed models, so they stay out. */
   async function loadModels() {
     if (modelsLoaded) return;
     const { data } = await (await call('/models')).json();
     const select = $('#chat-model');
     select.replaceChildren();
-    for (const model of data.filter((entry) => !entry.id.includes('imagine'))) select.append(new Option(model.id, model.id));
-    if ([...select.options].some((option) => option.value === 'grok-4')) select.value = 'grok-4';
+    const groups = { chat: [], image: [], video: [] };
+    for (const model of data) if (!model.alias_for) groups[familyOf(model.id)].push(model.id);
+    for (const [family, ids] of Object.entries(groups)) {
+      if (ids.length === 0) continue;
+      const group = document.createElement('optgroup');
+      group.label = t('family_' + family);
+      for (const id of ids) group.append(new Option(id, id));
+      select.append(group);
+    }
+    const listed = (id) => [...select.options].some((option) => option.value === id);
+    const remembered = localStorage.getItem(MODEL_STORE);
+    const preferred = [remembered, ...PREFERRED_MODELS].find((id) => id && listed(id));
+    if (preferred) select.value = preferred;
     modelsLoaded = true;
   }
+  $('#chat-model').addEventListener('change', (event) => localStorage.setItem(MODEL_STORE, event.target.value));
 
   $('#chat-file').addEventListener('change', async (event) => {
     const file = event.target.files[0];

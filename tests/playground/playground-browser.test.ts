@@ -58,6 +58,68 @@ test('chat: streams the answer, shows reasoning collapsed, keeps the conversatio
   await page.close();
 }, 60_000);
 
+test('chat: markdown with highlighted code; hostile model output never executes', async () => {
+  const page = await open('#chat');
+  const executed: string[] = [];
+  page.on('dialog', (dialog) => { executed.push(`dialog: ${dialog.message()}`); void dialog.dismiss(); });
+  page.on('console', (message) => { if (message.type() === 'error') executed.push(`console: ${message.text()}`); });
+  await page.exposeFunction('reportPwned', (how: string) => executed.push(how));
+  await page.waitForSelector('#chat-model option[value="grok-4"]', { state: 'attached' });
+  harness.simulator.script({
+    thinking: 'Plan: <img src=x onerror="reportPwned(\'reasoning\')">',
+    answer: [
+      '## Result',
+      '',
+      'Here is **bold** and a [safe link](https://example.com/docs) and a [bad link](javascript:reportPwned(\'link\')).',
+      '',
+      '<script>reportPwned("script")</script>',
+      '<img src="/nothing.png" onerror="reportPwned(\'img\')">',
+      '<a href="javascript:reportPwned(\'raw-link\')" id="raw">raw</a>',
+      '<iframe src="javascript:reportPwned(\'iframe\')"></iframe>',
+      '',
+      '```js',
+      'const answer = 42; // the answer',
+      '```',
+    ].join('\n'),
+  });
+  await page.fill('#chat-input', 'Show me');
+  await page.keyboard.press('Enter');
+  await page.waitForSelector('.message.assistant[data-state=success]');
+  const content = page.locator('.message.assistant .content');
+  expect(await content.locator('h2').textContent()).toBe('Result');
+  expect(await content.locator('strong').textContent()).toBe('bold');
+  expect(await content.locator('pre[data-language=js] code .hljs-keyword').first().textContent()).toBe('const');
+  expect(await content.locator('pre code .hljs-comment').textContent()).toBe('// the answer');
+  const safe = content.locator('a', { hasText: 'safe link' });
+  expect(await safe.getAttribute('href')).toBe('https://example.com/docs');
+  expect(await safe.getAttribute('rel')).toContain('noopener');
+  // Every way in: nothing that can run is left in the page, and clicking the links runs nothing.
+  const dangerous = await page.evaluate(() => {
+    const root = document.querySelector('.message.assistant')!;
+    const found: string[] = [];
+    for (const element of root.querySelectorAll('*')) {
+      if (['SCRIPT', 'IFRAME', 'OBJECT', 'EMBED'].includes(element.tagName)) found.push(element.tagName);
+      for (const attribute of element.attributes) {
+        if (attribute.name.startsWith('on')) found.push(`${element.tagName}[${attribute.name}]`);
+        if (/^\s*javascript:/i.test(attribute.value)) found.push(`${element.tagName}[${attribute.name}=${attribute.value}]`);
+      }
+    }
+    return found;
+  });
+  expect(dangerous).toEqual([]);
+  // Raw HTML is shown as text; a javascript: link keeps its words and loses its target.
+  expect(await content.textContent()).toContain('<script>reportPwned("script")</script>');
+  expect(await content.locator('a', { hasText: 'bad link' }).getAttribute('href')).toBeNull();
+  await content.locator('a', { hasText: 'bad link' }).click();
+  await page.locator('.message.assistant details summary').click();
+  expect(await page.textContent('.message.assistant .reasoning')).toContain('<img src=x');
+  await page.screenshot({ path: screenshotPath('25-playground-markdown') });
+  // A round trip to the page proves any queued handler had its chance to run.
+  await page.evaluate(() => new Promise((resolve) => setTimeout(resolve, 0)));
+  expect(executed).toEqual([]);
+  await page.close();
+}, 60_000);
+
 test('imagine: parallel tasks put images on the page with download links', async () => {
   const page = await open('#imagine');
   await page.fill('#imagine-prompt', 'a red kite over the sea');

@@ -21,12 +21,15 @@ const CONTENT_TYPES: Record<string, string> = {
   svg: 'image/svg+xml',
 };
 
-/** One embedded file as a response with the console's security headers; 404 for a name not in `assets`. */
-export function serveAsset(assets: Record<string, string>, name: string): Response {
-  const path = Object.hasOwn(assets, name) ? assets[name] : undefined;
-  if (!path) return new Response('Not found', { status: 404 });
+/**
+ * One embedded asset as a response with the console's security headers; 404 for a name not in
+ * `assets`. An asset is a file path, or a Blob for content made at bundle time.
+ */
+export function serveAsset(assets: Record<string, string | Blob>, name: string): Response {
+  const asset = Object.hasOwn(assets, name) ? assets[name] : undefined;
+  if (!asset) return new Response('Not found', { status: 404 });
   const extension = name.slice(name.lastIndexOf('.') + 1);
-  return new Response(Bun.file(path), {
+  return new Response(typeof asset === 'string' ? Bun.file(asset) : asset, {
     headers: { 'content-type': CONTENT_TYPES[extension] ?? 'application/octet-stream', 'cache-control': 'no-cache', ...SECURITY_HEADERS },
   });
 }
