@@ -96,6 +96,9 @@
     defaultPassword: 'The admin password is still the default "grok2api".', changePassword: 'Change it now',
     navPlayground: 'Playground', navDocs: 'API docs', navConsole: 'Console',
     noAccountsYet: 'No accounts yet. Import Grok account tokens and the gateway starts serving requests.',
+    imagesPerBatch: 'Images per batch', continuous: 'Keep generating, one batch at a time (at most 10 batches)',
+    imagineBatch: 'Batch {batch} of at most {max}: {n} images so far', imagineCapped: 'Stopped after {max} batches: {n} images',
+    imagineStopped: 'Stopped: {n} images', imagineNoAccount: 'Stopped after {n} images: {reason}',
     family_chat: 'Chat', family_image: 'Image', family_video: 'Video', reasoningLive: 'Thinking…',
     importAccounts: 'Import accounts', passwordChanged: 'Password changed; you are signed in with the new one.',
   });
@@ -103,6 +106,9 @@
     defaultPassword: '管理密码仍是默认的 "grok2api"。', changePassword: '立即修改',
     navPlayground: '试用台', navDocs: 'API 文档', navConsole: '控制台',
     noAccountsYet: '还没有账号。导入 Grok 账号令牌后，网关即可开始处理请求。',
+    imagesPerBatch: '每批图片数', continuous: '持续生成，每次一批（最多 10 批）',
+    imagineBatch: '第 {batch} 批（最多 {max} 批）：已生成 {n} 张', imagineCapped: '已达 {max} 批上限，停止：共 {n} 张',
+    imagineStopped: '已停止：共 {n} 张', imagineNoAccount: '生成 {n} 张后停止：{reason}',
     family_chat: '对话', family_image: '图片', family_video: '视频', reasoningLive: '思考中…',
     importAccounts: '导入账号', passwordChanged: '密码已修改，已用新密码重新登录。',
   });

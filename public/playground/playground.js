@@ -488,10 +488,16 @@
   };
 
   // ---- imagine ----
-  let imagineRunning = false;
-  let imagineControllers = [];
+  // One request per batch (n images), one batch at a time: continuous mode never has two in flight,
+  // waits between batches, stops at a cap, and stops by itself when the gateway cannot serve.
+  const IMAGINE_MAX_BATCHES = 10;
+  /** The pause between batches; a test or an operator may change it in localStorage. */
+  const imaginePauseMs = () => {
+    const stored = JSON.parse(localStorage.getItem('grok2api.playground.imagine') || '{}');
+    return Number.isFinite(stored.pauseMs) ? stored.pauseMs : 1500;
+  };
+  let imagineController = null;
   let imagineCount = 0;
-  let imagineProbe = null;
 
   function addImage(src, prompt) {
     imagineCount += 1;
@@ -510,46 +516,65 @@
     $('#imagine-grid').prepend(card);
   }
 
-  async function imagineTask(prompt, size, signal) {
-    do {
-      const response = await call('/images/generations', {
-        method: 'POST',
-        body: JSON.stringify({ model: 'grok-imagine-1.0', prompt, n: 2, size, response_format: 'b64_json' }),
-        signal,
-      });
-      if (response.status === 202) {
-        imagineProbe = probeText(await response.json());
-        return;
+  function imagineStatus(text, state) {
+    $('#imagine-status').textContent = text;
+    $('#imagine-status').dataset.state = state;
+  }
+
+  /** Waits `ms`, or less when the run is stopped. */
+  const pause = (ms, signal) => new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    signal.addEventListener('abort', () => { clearTimeout(timer); resolve(); }, { once: true });
+  });
+
+  /** One run: a single batch, or batches one after another until stopped, capped or refused. */
+  async function imagineRun(prompt, size, count, continuous, signal) {
+    const before = imagineCount;
+    const made = () => imagineCount - before;
+    const batches = continuous ? IMAGINE_MAX_BATCHES : 1;
+    for (let batch = 1; batch <= batches; batch += 1) {
+      if (continuous) imagineStatus(t('imagineBatch', { batch, max: IMAGINE_MAX_BATCHES, n: made() }), 'running');
+      let response;
+      try {
+        response = await call('/images/generations', {
+          method: 'POST',
+          body: JSON.stringify({ model: 'grok-imagine-1.0', prompt, n: count, size, response_format: 'b64_json' }),
+          signal,
+        });
+      } catch (error) {
+        if (error.name === 'AbortError') return imagineStatus(t('imagineStopped', { n: made() }), 'stopped');
+        // No account can serve (429/503) or anything else: the run ends here and says why.
+        return imagineStatus(made() > 0 ? t('imagineNoAccount', { n: made(), reason: error.message }) : t('failed', { reason: error.message }), 'failed');
       }
+      if (response.status === 202) return imagineStatus(probeText(await response.json()), 'probe');
       const { data } = await response.json();
       for (const image of data) addImage(image.b64_json ? 'data:image/png;base64,' + image.b64_json : image.url, prompt);
-      $('#imagine-status').textContent = t('imagesSoFar', { n: imagineCount });
-    } while (imagineRunning && $('#imagine-continuous').checked && !signal.aborted);
+      if (!continuous) return imagineStatus(t('imagesDone', { n: made() }), 'done');
+      if (batch < batches) await pause(imaginePauseMs(), signal);
+      if (signal.aborted) return imagineStatus(t('imagineStopped', { n: made() }), 'stopped');
+    }
+    imagineStatus(t('imagineCapped', { max: IMAGINE_MAX_BATCHES, n: made() }), 'done');
   }
 
   $('#imagine-form').addEventListener('submit', async (event) => {
     event.preventDefault();
     const prompt = $('#imagine-prompt').value.trim();
-    if (!prompt || imagineRunning) return;
-    imagineRunning = true;
-    imagineProbe = null;
+    if (!prompt || imagineController) return;
+    const controller = new AbortController();
+    imagineController = controller;
     $('#imagine-start').disabled = true;
     $('#imagine-stop').disabled = false;
-    $('#imagine-status').textContent = t('generating');
-    const parallel = Number($('#imagine-parallel').value);
-    imagineControllers = Array.from({ length: parallel }, () => new AbortController());
-    const outcomes = await Promise.allSettled(imagineControllers.map((one) => imagineTask(prompt, $('#imagine-ratio').value, one.signal)));
-    const failure = outcomes.find((outcome) => outcome.status === 'rejected' && outcome.reason.name !== 'AbortError');
-    imagineRunning = false;
-    $('#imagine-start').disabled = false;
-    $('#imagine-stop').disabled = true;
-    $('#imagine-status').textContent = failure ? t('failed', { reason: failure.reason.message }) : imagineProbe || t('imagesDone', { n: imagineCount });
-    $('#imagine-status').dataset.state = failure ? 'failed' : imagineProbe ? 'probe' : 'done';
+    imagineStatus(t('generating'), 'running');
+    try {
+      const count = Number($('#imagine-count').value);
+      await imagineRun(prompt, $('#imagine-ratio').value, count, $('#imagine-continuous').checked, controller.signal);
+    } finally {
+      imagineController = null;
+      $('#imagine-start').disabled = false;
+      $('#imagine-stop').disabled = true;
+    }
   });
-  $('#imagine-stop').addEventListener('click', () => {
-    imagineRunning = false;
-    for (const one of imagineControllers) one.abort();
-  });
+  $('#imagine-stop').addEventListener('click', () => imagineController && imagineController.abort());
   views.imagine = { show() { $('#imagine-prompt').focus(); } };
 
   // ---- video ----
