@@ -48,7 +48,9 @@
   }
 
   // ---- sign-in ----
+  const SIGNED_IN = 'grok2api.admin.signedIn';
   function showLogin() {
+    localStorage.removeItem(SIGNED_IN);
     closeJobStream();
     $('#app-view').hidden = true;
     $('#login-view').hidden = false;
@@ -84,6 +86,7 @@
   }
 
   function showApp(session) {
+    localStorage.setItem(SIGNED_IN, 'true');
     state.csrf = session.csrf_token || null;
     $('#default-password-banner').hidden = !session.default_password;
     $('#login-view').hidden = true;
@@ -504,5 +507,10 @@
   // ---- start (after the other view scripts, which run once this one has defined grokConsole) ----
   window.grokConsole = { api, toast, button, views, when, signIn, focusConfig: null };
   window.i18n.apply();
-  window.addEventListener('DOMContentLoaded', () => api('/v1/admin/session').then(showApp, showLogin));
+  // A browser that never signed in goes straight to the form instead of asking the server first
+  // (a 401 there would be the first thing a newcomer's console shows as an error).
+  window.addEventListener('DOMContentLoaded', () => {
+    if (localStorage.getItem(SIGNED_IN) !== 'true') return showLogin();
+    api('/v1/admin/session').then(showApp, showLogin);
+  });
 })();
