@@ -99,6 +99,8 @@
     imagesPerBatch: 'Images per batch', continuous: 'Keep generating, one batch at a time (at most 10 batches)',
     imagineBatch: 'Batch {batch} of at most {max}: {n} images so far', imagineCapped: 'Stopped after {max} batches: {n} images',
     imagineStopped: 'Stopped: {n} images', imagineNoAccount: 'Stopped after {n} images: {reason}',
+    otherModels: 'other ({n} models)', noRequestsYet: 'No requests in this period yet. Send one from the playground or with curl.',
+    noAccountsForChart: 'No accounts yet: import some on the Accounts page.',
     family_chat: 'Chat', family_image: 'Image', family_video: 'Video', reasoningLive: 'Thinking…',
     importAccounts: 'Import accounts', passwordChanged: 'Password changed; you are signed in with the new one.',
   });
@@ -109,6 +111,8 @@
     imagesPerBatch: '每批图片数', continuous: '持续生成，每次一批（最多 10 批）',
     imagineBatch: '第 {batch} 批（最多 {max} 批）：已生成 {n} 张', imagineCapped: '已达 {max} 批上限，停止：共 {n} 张',
     imagineStopped: '已停止：共 {n} 张', imagineNoAccount: '生成 {n} 张后停止：{reason}',
+    otherModels: '其他（{n} 个模型）', noRequestsYet: '此时段还没有请求。可在试用台或用 curl 发送一个。',
+    noAccountsForChart: '还没有账号：请在账号页导入。',
     family_chat: '对话', family_image: '图片', family_video: '视频', reasoningLive: '思考中…',
     importAccounts: '导入账号', passwordChanged: '密码已修改，已用新密码重新登录。',
   });

@@ -234,6 +234,34 @@ test('dashboard draws its charts from the usage records (offline SVG)', async ()
   await page.close();
 }, 60_000);
 
+test('dashboard: past five models the rest is "other", so the bars add up; labels readable and apart at 390 px', async () => {
+  const models = ['grok-3', 'grok-3-mini', 'grok-4.1-mini', 'grok-4.1-fast', 'grok-4.20-beta', 'grok-chat-fast', 'grok-4'];
+  for (const model of models) await harness.client.chat.completions.create({ model, messages: [{ role: 'user', content: 'count me' }] });
+  const page = await browser.newPage({ viewport: { width: 390, height: 844 } });
+  await signIn(page, '#dashboard');
+  await page.waitForSelector('#chart-models .legend li');
+  const legend = await page.locator('#chart-models .legend li').allTextContents();
+  expect(legend).toHaveLength(6);
+  expect(legend.at(-1)).toMatch(/^other \(\d+ models\)$/);
+  const check = await page.evaluate(() => {
+    const problems: string[] = [];
+    for (const svg of document.querySelectorAll('svg.chart')) {
+      const boxes = [...svg.querySelectorAll('text.tick')].map((text) => text.getBoundingClientRect());
+      for (const box of boxes) if (box.height < 11) problems.push(`${svg.getAttribute('aria-label')}: text ${box.height}px high`);
+      // x-axis labels share a baseline; none may overlap its neighbour.
+      const baseline = boxes.filter((box) => Math.abs(box.bottom - Math.max(...boxes.map((one) => one.bottom))) < 1);
+      baseline.sort((a, b) => a.left - b.left);
+      for (let index = 1; index < baseline.length; index += 1) {
+        if (baseline[index]!.left < baseline[index - 1]!.right) problems.push(`${svg.getAttribute('aria-label')}: labels overlap`);
+      }
+    }
+    return problems;
+  });
+  expect(check).toEqual([]);
+  await page.screenshot({ path: screenshotPath('12-dashboard-phone'), fullPage: true });
+  await page.close();
+}, 60_000);
+
 test('media page: counts, previews, delete one, clear all; names outside the cache are refused', async () => {
   const { mkdirSync, writeFileSync, existsSync } = await import('node:fs');
   const { join } = await import('node:path');
