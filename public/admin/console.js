@@ -233,8 +233,11 @@
       cell(row, account.pool);
       const status = cell(row, '');
       const badge = document.createElement('span');
-      badge.className = 'badge ' + account.status;
-      badge.textContent = t(account.status);
+      // Until its first sync an account's state and quota are guesses: say so instead of "Active".
+      const unchecked = !account.last_sync_at && account.status === 'active';
+      badge.className = 'badge ' + (unchecked ? 'unchecked' : account.status);
+      badge.textContent = t(unchecked ? 'unchecked' : account.status);
+      if (unchecked) badge.title = t('uncheckedHint');
       status.append(badge);
       const reason = account.status_reason || account.last_fail_reason;
       if (reason) {
@@ -242,20 +245,21 @@
         small.textContent = reason;
         status.append(document.createElement('br'), small);
       }
-      cell(row, account.quota_total ? `${account.quota} / ${account.quota_total}` : String(account.quota));
+      // One format: remaining / total; a dash until the upstream has told us.
+      cell(row, unchecked ? '—' : `${account.quota} / ${account.quota_total || account.quota}`);
       cell(row, String(account.use_count));
       cell(row, when(account.last_used_at));
       cell(row, when(account.last_sync_at));
       cell(row, [account.tags.join(', '), account.note].filter(Boolean).join(' · '));
       const actions = cell(row, '', 'actions');
       actions.append(
-        button(t('refresh'), () => rowAction(() => api(`/v1/admin/console/accounts/${account.id}/refresh`, { method: 'POST' })), 'small'),
+        button(t('refresh'), () => rowAction(() => api(`/v1/admin/console/accounts/${account.id}/refresh`, { method: 'POST' }), 'refreshed'), 'small'),
         account.status === 'disabled'
-          ? button(t('enable'), () => rowAction(() => api(`/v1/admin/console/accounts/${account.id}`, { method: 'PATCH', body: { status: 'active' } })), 'small')
-          : button(t('disable'), () => rowAction(() => api(`/v1/admin/console/accounts/${account.id}`, { method: 'PATCH', body: { status: 'disabled' } })), 'small'),
+          ? button(t('enable'), () => rowAction(() => api(`/v1/admin/console/accounts/${account.id}`, { method: 'PATCH', body: { status: 'active' } }), 'enabled'), 'small')
+          : button(t('disable'), () => rowAction(() => api(`/v1/admin/console/accounts/${account.id}`, { method: 'PATCH', body: { status: 'disabled' } }), 'disabledDone'), 'small'),
         button(t('edit'), () => openEdit(account), 'small'),
         button(t('remove'), () => {
-          if (confirm(t('confirmDelete', { n: 1 }))) rowAction(() => api(`/v1/admin/console/accounts/${account.id}`, { method: 'DELETE' }));
+          if (confirm(t('confirmDelete', { n: 1 }))) rowAction(() => api(`/v1/admin/console/accounts/${account.id}`, { method: 'DELETE' }), 'deleted');
         }, 'small danger'),
       );
       body.append(row);
@@ -271,10 +275,11 @@
     renderSelection();
   }
 
-  async function rowAction(call) {
+  /** One row's action; the toast says what happened (`done` is its message key). */
+  async function rowAction(call, done) {
     try {
       await call();
-      toast(t('saved'));
+      toast(t(done));
     } catch (error) {
       toast(t('failed', { reason: error.message }));
     }
@@ -308,7 +313,7 @@
     selectPage.disabled = state.allMatching;
     $('#select-matching').textContent = t('selectAllMatching', { n: total });
     $('#select-matching').hidden = state.allMatching || total === 0;
-    $('#run-batch').disabled = count === 0;
+    $('#run-batch').disabled = count === 0 || jobRunning();
     for (const checkbox of document.querySelectorAll('#accounts-body input[type=checkbox]')) {
       checkbox.checked = state.allMatching || state.selection.has(checkbox.closest('tr').dataset.id);
       checkbox.disabled = state.allMatching;
@@ -408,6 +413,8 @@
     state.jobSource = null;
   }
 
+  const jobRunning = () => Boolean(state.lastJob && state.lastJob.status === 'running' && !state.lastJob.stalled);
+
   function renderJob(job) {
     const status = job.stalled ? 'stalled' : job.status;
     $('#job-panel').hidden = false;
@@ -421,7 +428,14 @@
     const errors = job.errors.slice(0, 3).map((error) => `${error.account}: ${error.reason}`).join('; ');
     $('#job-detail').textContent = t('jobDetail', job) + (errors ? ' — ' + errors : '');
     $('#cancel-job').hidden = status !== 'running';
+    // A finished job's panel can be closed; a running one cannot, and no second job starts meanwhile.
+    $('#close-job').hidden = status === 'running';
+    if (state.page) renderSelection();
   }
+  $('#close-job').addEventListener('click', () => {
+    $('#job-panel').hidden = true;
+    state.lastJob = null;
+  });
 
   function watchJob(job) {
     closeJobStream();
@@ -463,7 +477,9 @@
     if (!content.trim()) return;
     try {
       const summary = await api('/v1/admin/tokens/import', { method: 'POST', body: { content, pool: $('#import-pool').value } });
-      $('#import-result').textContent = t('importSummary', summary);
+      const rejected = summary.rejected || [];
+      $('#import-result').textContent = t('importSummary', summary) + (rejected.length ? '\n' + t('rejectedLines') + '\n' + rejected.join('\n') : '');
+      $('#import-result').dataset.invalid = String(summary.invalid > 0);
       $('#import-text').value = '';
       $('#import-file').value = '';
       loadAccounts();

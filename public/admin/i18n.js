@@ -101,6 +101,9 @@
     imagineStopped: 'Stopped: {n} images', imagineNoAccount: 'Stopped after {n} images: {reason}',
     otherModels: 'other ({n} models)', noRequestsYet: 'No requests in this period yet. Send one from the playground or with curl.',
     noAccountsForChart: 'No accounts yet: import some on the Accounts page.',
+    unchecked: 'Unchecked', uncheckedHint: 'Not synced with Grok yet: state and quota are unknown until the first refresh.',
+    refreshed: 'Refreshed', enabled: 'Enabled', disabledDone: 'Disabled', deleted: 'Deleted',
+    rejectedLines: 'Not imported (the text is not shown, it may be secret):',
     family_chat: 'Chat', family_image: 'Image', family_video: 'Video', reasoningLive: 'Thinking…',
     importAccounts: 'Import accounts', passwordChanged: 'Password changed; you are signed in with the new one.',
   });
@@ -113,6 +116,9 @@
     imagineStopped: '已停止：共 {n} 张', imagineNoAccount: '生成 {n} 张后停止：{reason}',
     otherModels: '其他（{n} 个模型）', noRequestsYet: '此时段还没有请求。可在试用台或用 curl 发送一个。',
     noAccountsForChart: '还没有账号：请在账号页导入。',
+    unchecked: '未检查', uncheckedHint: '尚未与 Grok 同步：首次刷新前状态和额度未知。',
+    refreshed: '已刷新', enabled: '已启用', disabledDone: '已禁用', deleted: '已删除',
+    rejectedLines: '未导入（内容不显示，可能是密钥）：',
     family_chat: '对话', family_image: '图片', family_video: '视频', reasoningLive: '思考中…',
     importAccounts: '导入账号', passwordChanged: '密码已修改，已用新密码重新登录。',
   });

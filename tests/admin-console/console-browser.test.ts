@@ -135,6 +135,49 @@ async function signIn(page: Page, hash = '') {
   await page.waitForSelector('#app-view:not([hidden])');
 }
 
+test('accounts: junk lines refused and listed; unchecked until synced; one quota format; job panel closes; Deleted', async () => {
+  const fresh = await startHarness({ accounts: [], env: { GROK2API_APP_APP_KEY: APP_KEY } });
+  fresh.simulator.addAccount({ token: `fresh-ok-${secretPart}`, tier: 'basic' });
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  try {
+    await page.goto(`${fresh.server.url}/admin#accounts`);
+    await page.fill('#login-password', APP_KEY);
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('#app-view:not([hidden])');
+    // A fresh install: the empty table says the next step, with the button.
+    await page.click('.empty-state button');
+    await page.fill('#import-text', `fresh-ok-${secretPart}\nbad token with spaces\n`);
+    await page.click('#import-submit');
+    await page.waitForFunction(() => document.querySelector('#import-result')?.textContent?.includes('line 2'));
+    const summary = await page.textContent('#import-result');
+    expect(summary).toContain('Added 1');
+    expect(summary).toContain('invalid 1');
+    expect(summary).toContain('line 2: spaces inside the token');
+    await page.click('#import-close');
+    await page.waitForSelector('#accounts-body tr[data-id]');
+    expect(await page.locator('#accounts-body tr[data-id]').count()).toBe(1);
+    expect(await page.textContent('#accounts-body .badge')).toBe('Unchecked');
+    expect(await page.textContent('#accounts-body td[data-label=Quota]')).toBe('—');
+
+    await page.check('#select-page');
+    await page.selectOption('#batch-action', 'refresh');
+    await page.click('#run-batch');
+    await page.waitForSelector('#job-panel[data-status=succeeded]');
+    await page.waitForFunction(() => document.querySelector('#accounts-body .badge')?.textContent === 'Active');
+    expect(await page.textContent('#accounts-body td[data-label=Quota]')).toMatch(/^\d+ \/ \d+$/);
+    await page.click('#close-job');
+    expect(await page.isHidden('#job-panel')).toBe(true);
+
+    page.once('dialog', (dialog) => void dialog.accept());
+    await page.click('#accounts-body button.danger');
+    await page.waitForFunction(() => document.querySelector('#toast')?.textContent === 'Deleted');
+    await page.waitForSelector('.empty-state');
+  } finally {
+    await page.close();
+    await fresh.stop();
+  }
+}, 60_000);
+
 test('API keys page: create a key with an allowlist, use it with the openai SDK, see its usage, revoke it', async () => {
   const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
   await signIn(page, '#keys');

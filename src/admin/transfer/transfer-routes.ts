@@ -57,7 +57,7 @@ export function transferRoutes(deps: TransferRoutesDependencies) {
           throw error;
         }
         const summary = await importAccounts(parsed.accounts, deps);
-        return { status: 'success', format, ...summary, repeated: parsed.repeated, invalid: parsed.invalid };
+        return { status: 'success', format, ...summary, repeated: parsed.repeated, invalid: parsed.invalid, rejected: parsed.rejected };
       },
       { body: ImportBody, detail: { tags: ['admin'], summary: 'Import accounts (TXT, JSON, JSONL, token.json); repeats and existing tokens are merged' } },
     )
