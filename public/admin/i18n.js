@@ -104,6 +104,9 @@
     unchecked: 'Unchecked', uncheckedHint: 'Not synced with Grok yet: state and quota are unknown until the first refresh.',
     refreshed: 'Refreshed', enabled: 'Enabled', disabledDone: 'Disabled', deleted: 'Deleted',
     rejectedLines: 'Not imported (the text is not shown, it may be secret):',
+    allOfFamily: 'all', alsoNamed: '+{n} alias(es)',
+    firstKeyWarning: 'While no key exists, /v1 answers anyone who can reach this port. The first key you create closes /v1 to callers without a key.',
+    firstKeyConfirm: 'This is the first API key: from now on every /v1 call needs a key (the demo curl included). Create it?',
     family_chat: 'Chat', family_image: 'Image', family_video: 'Video', reasoningLive: 'Thinking…',
     importAccounts: 'Import accounts', passwordChanged: 'Password changed; you are signed in with the new one.',
   });
@@ -119,6 +122,9 @@
     unchecked: '未检查', uncheckedHint: '尚未与 Grok 同步：首次刷新前状态和额度未知。',
     refreshed: '已刷新', enabled: '已启用', disabledDone: '已禁用', deleted: '已删除',
     rejectedLines: '未导入（内容不显示，可能是密钥）：',
+    allOfFamily: '全部', alsoNamed: '+{n} 个别名',
+    firstKeyWarning: '尚无密钥时，任何能访问此端口的人都可调用 /v1。创建第一个密钥后，不带密钥的调用将被拒绝。',
+    firstKeyConfirm: '这是第一个 API 密钥：此后每个 /v1 调用都需要密钥（包括演示用的 curl）。确定创建？',
     family_chat: '对话', family_image: '图片', family_video: '视频', reasoningLive: '思考中…',
     importAccounts: '导入账号', passwordChanged: '密码已修改，已用新密码重新登录。',
   });

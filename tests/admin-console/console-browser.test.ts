@@ -182,11 +182,21 @@ test('API keys page: create a key with an allowlist, use it with the openai SDK,
   const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
   await signIn(page, '#keys');
   await page.waitForSelector('#key-models input[value="grok-4"]');
+  // Before the first key: a warning on the page, and a confirmation that says /v1 closes.
+  expect(await page.isVisible('#first-key-warning')).toBe(true);
+  // The allowlist is by family; aliases ride with their model instead of being boxes of their own.
+  expect(await page.locator('#key-models input[data-family]').evaluateAll((boxes) => boxes.map((box) => (box as HTMLInputElement).dataset.family))).toEqual(['chat', 'image', 'video']);
+  expect(await page.locator('#key-models input[value="grok-4-fast"]').count()).toBe(0);
+  expect(await page.getAttribute('#key-models input[value="grok-4.1-fast"]', 'data-aliases')).toContain('grok-4-fast');
   await page.fill('#key-name', 'browser key');
   await page.check('#key-models input[value="grok-4"]');
   await page.fill('#key-rpm', '30');
+  let confirmation = '';
+  page.once('dialog', (dialog) => { confirmation = dialog.message(); void dialog.accept(); });
   await page.click('#key-form button[type=submit]');
   await page.waitForSelector('#key-created:not([hidden])');
+  expect(confirmation).toContain('every /v1 call needs a key');
+  await page.waitForSelector('#first-key-warning', { state: 'hidden' });
   const secret = (await page.textContent('#key-secret'))!;
   expect(secret).toMatch(/^sk-g2a-/);
   await page.screenshot({ path: screenshotPath('07-key-created') });
