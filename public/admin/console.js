@@ -64,6 +64,7 @@
 
   function route() {
     const name = views[location.hash.slice(1)] ? location.hash.slice(1) : 'accounts';
+    currentView = name;
     for (const section of document.querySelectorAll('main > section.view')) section.hidden = section.id !== name + '-view';
     for (const link of document.querySelectorAll('.topbar nav a')) {
       if (link.getAttribute('href') === '#' + name) link.setAttribute('aria-current', 'page');
@@ -71,8 +72,16 @@
     }
     views[name].show();
   }
+  let currentView = null;
   window.addEventListener('hashchange', () => {
-    if (!$('#app-view').hidden) route();
+    if ($('#app-view').hidden) return;
+    // A view with unsaved edits (config) may keep the reader: the address goes back, nothing changes.
+    const leaving = currentView && views[currentView];
+    if (leaving && leaving.canLeave && location.hash !== '#' + currentView && !leaving.canLeave()) {
+      history.replaceState(null, '', '#' + currentView);
+      return;
+    }
+    route();
   });
 
   // The default-password banner leads straight to the field.

@@ -257,6 +257,56 @@ test('config page: an invalid value is refused inline and not saved, a valid one
   await page.close();
 }, 60_000);
 
+test('config page: titles in both languages, search, every invalid field marked, a warning before leaving unsaved edits', async () => {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  await signIn(page, '#config');
+  await page.waitForSelector('details[data-section=retry]');
+  // Every section of the schema has a title and a hint in English and Chinese.
+  const missing = await page.evaluate(async () => {
+    const form = await (await fetch('/v1/admin/console/config-form')).json();
+    const i18n = (window as unknown as { i18n: { t(key: string): string; toggle(): void } }).i18n;
+    const gaps: string[] = [];
+    for (const language of ['en', 'zh']) {
+      for (const section of form.sections as { name: string }[]) {
+        for (const key of [`section_${section.name}`, `sectionHint_${section.name}`]) if (i18n.t(key) === key) gaps.push(`${language}: ${key}`);
+      }
+      i18n.toggle();
+    }
+    return gaps;
+  });
+  expect(missing).toEqual([]);
+  expect(await page.textContent('details[data-section=retry] summary')).toContain('Retries');
+  expect(await page.textContent('label[for=config-retry-max_retry] .config-title')).toBe('Max retry');
+
+  // Two invalid values: each field marked, each with its own message; nothing saved.
+  await page.click('details[data-section=retry] summary');
+  await page.fill('#config-retry-max_retry', '0');
+  await page.fill('#config-retry-retry_backoff_factor', '0.5');
+  await page.click('details[data-section=retry] button[type=submit]');
+  await page.waitForSelector('#config-retry-retry_backoff_factor[aria-invalid=true]');
+  expect(await page.getAttribute('#config-retry-max_retry', 'aria-invalid')).toBe('true');
+  expect(await page.textContent('#config-retry-max_retry-error')).toBe('At least 1.');
+  expect(await page.textContent('#config-retry-retry_backoff_factor-error')).toBe('At least 1.');
+  const unchanged = (await (await harness.admin('/v1/admin/config')).json()) as any;
+  expect(unchanged.retry.max_retry).toBe(3);
+  await page.screenshot({ path: screenshotPath('09b-config-two-invalid') });
+
+  // Leaving with unsaved edits asks first; declining keeps the page and the edits.
+  let asked = '';
+  page.once('dialog', (dialog) => { asked = dialog.message(); void dialog.dismiss(); });
+  await page.click('nav a[href="#accounts"]');
+  await page.waitForFunction(() => location.hash === '#config');
+  expect(asked).toContain('unsaved');
+  expect(await page.isVisible('#config-view')).toBe(true);
+  expect(await page.inputValue('#config-retry-max_retry')).toBe('0');
+
+  // Search narrows the page to matching keys.
+  await page.fill('#config-search', 'backoff budget');
+  const visible = await page.locator('.config-row:visible label .config-key-name').allTextContents();
+  expect(visible).toEqual(['retry_budget']);
+  await page.close();
+}, 60_000);
+
 test('config page: model aliases are an editable list, one pattern=model per line', async () => {
   const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
   await signIn(page, '#config');
