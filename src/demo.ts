@@ -38,6 +38,8 @@ const server = await startServer({
     SERVER_HOST: host,
     GROK2API_APP_FUNCTION_ENABLED: process.env.GROK2API_APP_FUNCTION_ENABLED ?? 'true',
     GROK2API_APP_FUNCTION_KEY: playgroundKey,
+    // No LiveKit server here: the voice page says so instead of dialling one.
+    GROK2API_VOICE_LIVEKIT_URL: process.env.GROK2API_VOICE_LIVEKIT_URL ?? '',
     DATA_DIR: dataDir,
     LOG_FILE_ENABLED: 'false',
     GROK_BASE_URL: simulator.url,

@@ -130,6 +130,11 @@
     configSearch: 'Search settings (name or description)', invalidNumber: 'Enter a number.', invalidInteger: 'Enter a whole number.',
     invalidMinimum: 'At least {n}.', invalidMaximum: 'At most {n}.', invalidAbove: 'More than {n}.',
     fieldsInvalid: '{n} field(s) need attention; nothing was saved.', unsavedLeave: '{n} unsaved change(s) on this page. Leave without saving?',
+    voiceMicDenied: 'Microphone access was refused. Allow the microphone for this page, then start again.',
+    voiceNoMic: 'No microphone was found on this device.',
+    voiceNoToken: 'Grok did not open a voice session: {reason}',
+    voiceUnreachable: 'Could not reach the voice service ({host}). Check the network, or voice.livekit_url in the config.',
+    voiceUnavailable: 'Voice is off here: it needs the real Grok service and a LiveKit server (voice.livekit_url). The demo simulator answers chat, images and video only.',
     family_chat: 'Chat', family_image: 'Image', family_video: 'Video', reasoningLive: 'Thinking…',
     importAccounts: 'Import accounts', passwordChanged: 'Password changed; you are signed in with the new one.',
   });
@@ -171,6 +176,11 @@
     configSearch: '搜索设置（名称或说明）', invalidNumber: '请输入数字。', invalidInteger: '请输入整数。',
     invalidMinimum: '至少为 {n}。', invalidMaximum: '最多为 {n}。', invalidAbove: '必须大于 {n}。',
     fieldsInvalid: '{n} 个字段有误，未保存任何内容。', unsavedLeave: '此页有 {n} 处未保存的修改。确定不保存就离开？',
+    voiceMicDenied: '麦克风权限被拒绝。请允许此页面使用麦克风后重试。',
+    voiceNoMic: '此设备上没有找到麦克风。',
+    voiceNoToken: 'Grok 未能打开语音会话：{reason}',
+    voiceUnreachable: '无法连接语音服务（{host}）。请检查网络，或配置中的 voice.livekit_url。',
+    voiceUnavailable: '此处未开启语音：语音需要真实的 Grok 服务和 LiveKit 服务器（voice.livekit_url）。演示模拟器只提供对话、图片和视频。',
     family_chat: '对话', family_image: '图片', family_video: '视频', reasoningLive: '思考中…',
     importAccounts: '导入账号', passwordChanged: '密码已修改，已用新密码重新登录。',
   });

@@ -667,6 +667,7 @@
     try {
       const query = new URLSearchParams({ voice: $('#voice-voice').value, personality: $('#voice-personality').value, speed: $('#voice-speed').value });
       const { token, url } = await (await call('/voice/token?' + query, { method: 'GET' })).json();
+      try { voiceHost = new URL(url).host; } catch { voiceHost = ''; }
       const { Room, RoomEvent, Track } = window.LivekitClient;
       const room = new Room();
       voiceRoom = room;
@@ -681,15 +682,34 @@
       await room.localParticipant.setMicrophoneEnabled(true);
       voiceState('voiceConnected', 'connected');
     } catch (error) {
-      voiceState('failed', 'failed', { reason: error.message });
+      voiceState('failed', 'failed', { reason: voiceProblem(error) });
       await hangUp();
     }
   });
+
+  /** A failure in words a person can act on; the technical text stays in the console for whoever needs it. */
+  function voiceProblem(error) {
+    console.info('voice:', error);
+    if (error.name === 'NotAllowedError') return t('voiceMicDenied');
+    if (error.name === 'NotFoundError') return t('voiceNoMic');
+    if (typeof error.status === 'number') return t('voiceNoToken', { reason: error.message });
+    return t('voiceUnreachable', { host: voiceHost || 'LiveKit' });
+  }
+  let voiceHost = '';
   $('#voice-stop').addEventListener('click', async () => {
     await hangUp();
     voiceState('voiceEnded', 'ended');
   });
-  views.voice = { show() { $('#voice-voice').focus(); } };
+  views.voice = {
+    show() {
+      // A deployment without voice (the demo, the edge Worker) says so instead of offering a button that fails.
+      const page = pageOf('voice');
+      const off = Boolean(page && page.available === false);
+      $('#voice-start').disabled = off || Boolean(voiceRoom);
+      if (off) voiceState('voiceUnavailable', 'unavailable');
+      $('#voice-voice').focus();
+    },
+  };
 
   window.i18n.apply();
   window.addEventListener('DOMContentLoaded', enter);

@@ -49,7 +49,9 @@ export function functionRoutes(deps: FunctionRoutesDependencies) {
       () => {
         // Public like the pages themselves (they read it before sign-in), but only while the playground is on.
         if (!deps.config().app.function_enabled) throw new ApiError({ status: 401, message: 'Function access is disabled', type: 'authentication_error', code: 'function_disabled' });
-        return functionManifest('server', { chat: 'backend-forward-ready', imagine: 'backend-forward-ready', video: 'backend-forward-ready' });
+        const ready = 'backend-forward-ready' as const;
+        const voice = deps.config().voice.livekit_url === '' ? {} : { voice: ready };
+        return functionManifest('server', { chat: ready, imagine: ready, video: ready, ...voice });
       },
       { detail: { tags: ['function'], summary: 'Which playground pages exist and how each reaches a backend' } },
     )

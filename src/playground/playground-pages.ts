@@ -27,8 +27,17 @@ const PLAYGROUND_ASSETS: Record<string, string | Blob> = {
   'i18n.js': CONSOLE_ASSETS['i18n.js']!,
 };
 
-const PLAYGROUND_CSP =
-  "default-src 'self'; img-src 'self' data: blob:; media-src 'self' blob:; style-src 'self'; script-src 'self'; connect-src 'self' wss://livekit.grok.com https://livekit.grok.com; frame-ancestors 'none'";
+/** The voice page dials the configured LiveKit server (wss, and https for its region probe). */
+function playgroundCsp(livekitUrl: string): string {
+  let livekit = '';
+  try {
+    const host = new URL(livekitUrl).host;
+    if (host) livekit = ` wss://${host} https://${host}`;
+  } catch {
+    // Empty or not a URL: voice is off, nothing else may be reached.
+  }
+  return `default-src 'self'; img-src 'self' data: blob:; media-src 'self' blob:; style-src 'self'; script-src 'self'; connect-src 'self'${livekit}; frame-ancestors 'none'`;
+}
 
 /** /playground: 404 unless `app.function_enabled` (../shared/spec/reference-behaviour.md §2). */
 export function playgroundPages(config: () => Config) {
@@ -36,7 +45,7 @@ export function playgroundPages(config: () => Config) {
     if (!config().app.function_enabled) return new Response('Not found', { status: 404 });
     const response = serveAsset(PLAYGROUND_ASSETS, name);
     // The voice page talks to LiveKit itself (§15): the only other origin any page may reach.
-    response.headers.set('content-security-policy', PLAYGROUND_CSP);
+    response.headers.set('content-security-policy', playgroundCsp(config().voice.livekit_url));
     return response;
   };
   return new Elysia({ name: 'playground-pages' })

@@ -146,6 +146,12 @@ test('newcomer path: / → sign in → new password → import → Markdown chat
   await page.waitForSelector('#imagine-status:is([data-state=done], [data-state=failed])', { timeout: 30_000 });
   expect(await page.getAttribute('#imagine-status', 'data-state')).toBe('done');
   expect(await page.locator('#imagine-grid img').count()).toBe(1);
+
+  // Voice needs the real service: the demo's voice page says so instead of offering a button that fails.
+  await page.click('nav a[href="#voice"]');
+  await page.waitForSelector('#voice-status[data-state=unavailable]');
+  expect(await page.textContent('#voice-status')).toContain('needs the real Grok service');
+  expect(await page.isDisabled('#voice-start')).toBe(true);
   await page.close();
 
   expect(foreignRequests).toEqual([]);
@@ -161,6 +167,7 @@ test('screenshots at 1280 and 390 px, English and Chinese, light and dark; still
     [consolePage, 'console-config', `${gateway}/admin#config`],
     [playground, 'playground-chat', `${gateway}/playground#chat`],
     [playground, 'playground-imagine', `${gateway}/playground#imagine`],
+    [playground, 'playground-voice', `${gateway}/playground#voice`],
   ];
   for (const width of [1280, 390]) {
     for (const language of ['en', 'zh']) {
