@@ -57,6 +57,13 @@
     return words.charAt(0).toUpperCase() + words.slice(1);
   }
 
+  /** The key's description in the reader's language; English when no current translation exists. */
+  function describe(sectionName, entry) {
+    const english = entry.schema.description || '';
+    const translated = window.configDescriptionsZh && window.configDescriptionsZh[sectionName + '.' + entry.key];
+    return window.i18n.language === 'zh' && translated && translated[0] === english ? translated[1] : english;
+  }
+
   /** Keys whose field differs from what was loaded. */
   function unsavedCount() {
     let count = 0;
@@ -136,9 +143,11 @@
         keyName.className = 'config-key-name';
         keyName.textContent = entry.key;
         label.append(keyTitle, keyName);
-        row.dataset.search = [section.name, entry.key, humanise(entry.key), entry.schema.description || ''].join(' ').toLowerCase();
+        row.dataset.search = [section.name, entry.key, humanise(entry.key), entry.schema.description || '', describe(section.name, entry)]
+          .join(' ')
+          .toLowerCase();
         const description = document.createElement('small');
-        description.textContent = entry.schema.description || '';
+        description.textContent = describe(section.name, entry);
         description.id = input.id + '-description';
         input.setAttribute('aria-describedby', description.id + ' ' + input.id + '-error');
         const error = document.createElement('p');

@@ -304,6 +304,15 @@ test('config page: titles in both languages, search, every invalid field marked,
   await page.fill('#config-search', 'backoff budget');
   const visible = await page.locator('.config-row:visible label .config-key-name').allTextContents();
   expect(visible).toEqual(['retry_budget']);
+
+  // In Chinese the descriptions are Chinese too (public/admin/config-zh.js, checked against the schema).
+  await page.fill('#config-search', '');
+  await page.evaluate(() => localStorage.setItem('grok2api.language', 'zh'));
+  page.once('dialog', (dialog) => void dialog.accept());
+  await page.reload();
+  await page.waitForSelector('#config-retry-max_retry-description', { state: 'attached' });
+  expect(await page.textContent('#config-retry-max_retry-description')).toBe('每次上游调用的尝试次数，也是每个请求尝试的账号数');
+  await page.evaluate(() => localStorage.setItem('grok2api.language', 'en'));
   await page.close();
 }, 60_000);
 

@@ -4,6 +4,7 @@ import consoleJs from '../../../public/admin/console.js' with { type: 'file' };
 import i18nJs from '../../../public/admin/i18n.js' with { type: 'file' };
 import keysJs from '../../../public/admin/keys.js' with { type: 'file' };
 import configJs from '../../../public/admin/config.js' with { type: 'file' };
+import configZhJs from '../../../public/admin/config-zh.js' with { type: 'file' };
 import chartsJs from '../../../public/admin/charts.js' with { type: 'file' };
 import dashboardJs from '../../../public/admin/dashboard.js' with { type: 'file' };
 import mediaJs from '../../../public/admin/media.js' with { type: 'file' };
@@ -18,6 +19,7 @@ export const CONSOLE_ASSETS: Record<string, string> = {
   'i18n.js': i18nJs,
   'keys.js': keysJs,
   'config.js': configJs,
+  'config-zh.js': configZhJs,
   'charts.js': chartsJs,
   'dashboard.js': dashboardJs,
   'media.js': mediaJs,
