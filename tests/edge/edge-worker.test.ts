@@ -58,6 +58,11 @@ describe('edge Worker without backends (probe / init-only)', () => {
     expect(script.headers.get('content-type')).toContain('javascript');
     expect(await script.text()).toContain('/v1/function');
     expect((await fetch(`${worker.url}/playground/assets/nope.js`)).status).toBe(404);
+    // The Markdown renderer is bundled into the Worker as it is into the server; the icon is there too.
+    const markdown = await fetch(`${worker.url}/playground/assets/markdown.js`);
+    expect(markdown.status).toBe(200);
+    expect(await markdown.text()).not.toContain("from 'dompurify'");
+    expect((await fetch(`${worker.url}/favicon.ico`)).headers.get('content-type')).toBe('image/svg+xml');
   });
 
   test('the function key guards the bridges', async () => {
