@@ -90,9 +90,12 @@
       const mode = page ? page.mode : 'backend-forward-ready';
       const status = $('#' + id + '-status');
       status.dataset.mode = mode;
-      status.textContent = t(MODE_TEXT[mode]);
       // Only a bridge that generates nothing needs saying; a connected backend is the normal case.
-      if (id === 'chat') status.hidden = mode === 'backend-forward-ready';
+      const ready = mode === 'backend-forward-ready';
+      if (id === 'chat') {
+        status.textContent = t(MODE_TEXT[mode]);
+        status.hidden = ready;
+      } else status.textContent = ready ? '' : t(MODE_TEXT[mode]);
     }
   }
 
