@@ -99,7 +99,7 @@ export function createApp(deps: AppDependencies) {
   const turnDependencies = { pool: deps.pool, grok: deps.grok, config, logger: deps.logger, fetch: deps.fetch };
   // One runner for every client API: one concurrency cap on upstream chat calls.
   const conversations = new ConversationRunner({ ...turnDependencies, usage });
-  const media = createMediaServices(deps, apiGuard);
+  const media = createMediaServices(deps, apiGuard, usage);
   const metrics = deps.metrics ?? createGatewayMetrics({ poolStats: () => deps.pool.stats() });
   metrics.attach({ mediaCacheBytes: () => media.cache.usageBytes(), jobQueueDepth: () => media.videos.activeJobs() });
   const instance = deps.instance ?? { id: randomUUID(), startedAt: Date.now() };

@@ -15,7 +15,11 @@ export interface MediaServices extends ImagesDependencies {
   videos: VideoService;
 }
 
-export function createMediaServices(deps: AppDependencies, guard: (request: Request) => void): MediaServices {
+export function createMediaServices(
+  deps: AppDependencies,
+  guard: (request: Request) => void,
+  usage?: MediaServices['usage'],
+): MediaServices {
   const config = () => deps.config.get();
   const cache = new MediaCache({
     directory: join(deps.dataDir ?? './data', 'tmp'),
@@ -25,7 +29,7 @@ export function createMediaServices(deps: AppDependencies, guard: (request: Requ
   });
   const jobs = new VideoJobStore(deps.storage.records);
   const videos = new VideoService({ pool: deps.pool, grok: deps.grok, config, logger: deps.logger, cache, jobs });
-  return { pool: deps.pool, grok: deps.grok, config, logger: deps.logger, guard, cache, fetch: deps.fetch, jobs, videos };
+  return { pool: deps.pool, grok: deps.grok, config, logger: deps.logger, guard, cache, fetch: deps.fetch, jobs, videos, usage };
 }
 
 /** /v1/images/*, /v1/videos/* and /v1/files/*. */

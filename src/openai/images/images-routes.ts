@@ -10,12 +10,16 @@ import { imagesFromForm, imagesFromJson } from './edit-images';
 import { EDIT_MODEL, GENERATION_MODELS, readImageOptions, type ImageOptions } from './image-request';
 import { streamImages } from './image-stream';
 import { ZERO_IMAGE_USAGE } from './image-usage';
+import type { UsageRecorder } from '../../usage/usage-recorder';
+import { ApiError } from '../errors';
 
 export interface ImagesDependencies extends ImageDependencies {
   guard: (request: Request) => void;
   cache: MediaCache;
   /** Fetch for client-supplied image URLs (after the address policy). */
   fetch?: typeof fetch;
+  /** Usage records, so image requests count on the dashboard like chat requests. */
+  usage?: Pick<UsageRecorder, 'record'>;
 }
 
 type Body = { kind: 'json'; fields: Record<string, unknown> } | { kind: 'form'; fields: Record<string, unknown>; form: FormData };
@@ -44,14 +48,37 @@ export function imagesRoutes(deps: ImagesDependencies) {
     const config = deps.config();
     const model = findModel(options.model)!;
     const job = { model, prompt: options.prompt, n: options.n, nsfw: options.nsfw, aspectRatio: options.aspectRatio, editImages, signal: request.signal };
-    const started = await startImages(job, deps);
+    const startedAt = Date.now();
+    const record = (outcome: string, token: string | null, error?: unknown) =>
+      void deps.usage?.record({
+        startedAt,
+        authorization: request.headers.get('authorization'),
+        model: options.model,
+        token,
+        outcome: request.signal.aborted ? 'cancelled' : outcome,
+        ...(error === undefined ? {} : { status: error instanceof ApiError ? error.status : 500, errorCode: error instanceof ApiError ? error.code : null }),
+        answerText: '',
+        promptTokens: 0,
+        completionTokens: 0,
+      });
+    // Refused before any account served it (none free, every account refused): counted as rejected.
+    const started = await startImages(job, deps).catch((error: unknown) => {
+      if (!options.stream) record('rejected', null, error);
+      throw error;
+    });
     const output = { cache: deps.cache, token: '', baseUrl: publicBaseUrl(config.app.app_url, request), signal: request.signal };
     if (options.stream) {
       return streamImages({ run: started, prefix: editImages ? 'image_edit' : 'image_generation', format: options.format, size: options.size, output, logger: deps.logger });
     }
-    const result = await started.collect();
-    const data = await renderAll(result.images, options.format, { ...output, token: result.token });
-    return Response.json({ created: Math.floor(Date.now() / 1000), data, usage: ZERO_IMAGE_USAGE });
+    try {
+      const result = await started.collect();
+      const data = await renderAll(result.images, options.format, { ...output, token: result.token });
+      record('completed', result.token);
+      return Response.json({ created: Math.floor(Date.now() / 1000), data, usage: ZERO_IMAGE_USAGE });
+    } catch (error) {
+      record('failed', null, error);
+      throw error;
+    }
   };
 
   return new Elysia({ name: 'openai-images' })
