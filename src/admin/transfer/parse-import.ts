@@ -76,10 +76,16 @@ export function parseImport(content: string, format: ImportFormat, defaultPool: 
     const parsed = parseJson(content, 'the content');
     if (format === 'token.json') {
       if (!isPoolMap(parsed)) throw new ImportFormatError('token.json must be an object of pool name → list of tokens');
-      for (const [pool, list] of Object.entries(parsed)) list.forEach((entry, index) => entries.push({ entry, pool, where: `${pool}[${index}]` }));
+      for (const [pool, list] of Object.entries(parsed)) {
+        list.forEach((entry, index) => {
+          entries.push({ entry, pool, where: `${pool}[${index}]` });
+        });
+      }
     } else {
       if (!Array.isArray(parsed)) throw new ImportFormatError('a JSON import must be an array of tokens or token objects');
-      parsed.forEach((entry, index) => entries.push({ entry, pool: entryPool(entry, defaultPool), where: `item ${index + 1}` }));
+      parsed.forEach((entry, index) => {
+        entries.push({ entry, pool: entryPool(entry, defaultPool), where: `item ${index + 1}` });
+      });
     }
   }
   return mergeEntries(entries);
