@@ -8,11 +8,14 @@ import chatStatesJs from '../public/playground/chat-states.js' with { type: 'tex
 import playgroundCss from '../public/playground/playground.css' with { type: 'text' };
 import consoleCss from '../public/admin/console.css' with { type: 'text' };
 import i18nJs from '../public/admin/i18n.js' with { type: 'text' };
+import faviconSvg from '../public/admin/favicon.svg' with { type: 'text' };
+import { markdownBundle } from '../src/playground/markdown-bundle' with { type: 'macro' };
 
 const CONTENT_TYPES: Record<string, string> = {
   html: 'text/html; charset=utf-8',
   js: 'text/javascript; charset=utf-8',
   css: 'text/css; charset=utf-8',
+  svg: 'image/svg+xml',
 };
 
 // Bun's types describe these imports as files or HTML bundles; with { type: 'text' } each is the file's text.
@@ -23,6 +26,9 @@ export const EDGE_ASSETS: Record<string, string> = {
   'playground.css': playgroundCss as unknown as string,
   'console.css': consoleCss as unknown as string,
   'i18n.js': i18nJs as unknown as string,
+  // marked + DOMPurify + highlight.js, bundled when the Worker is bundled (a Bun macro), as on the server.
+  'markdown.js': markdownBundle(),
+  'favicon.svg': faviconSvg as unknown as string,
 };
 
 export function assetResponse(name: string): Response {

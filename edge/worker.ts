@@ -97,6 +97,7 @@ export async function handleEdgeRequest(request: Request, environment: EdgeEnvir
     if (pathname === '/' ) return Response.redirect(new URL('/playground', request.url).toString(), 302);
     if (pathname === '/playground' || pathname === '/playground/') return assetResponse('index.html');
     if (pathname.startsWith('/playground/assets/')) return assetResponse(pathname.slice('/playground/assets/'.length));
+    if (pathname === '/favicon.svg' || pathname === '/favicon.ico') return assetResponse('favicon.svg');
     if (pathname === '/health') return json({ status: 'ok' });
     if (pathname === '/ready') return json({ status: 'ready', bridges: bridgeModes(environment) });
     if (pathname === '/meta') return json({ name: 'grok2api-edge', version, build: environment.BUILD_ID || 'dev', runtime: 'cloudflare-workers', bridges: bridgeModes(environment) });

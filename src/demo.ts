@@ -1,6 +1,7 @@
+import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startServer } from './server';
+import { pageUrls, startServer } from './server';
 import { startSimulator } from './simulator/server';
 
 /**
@@ -26,9 +27,19 @@ const simulator = await startSimulator({
   ],
   tokenDelayMs: 30,
 });
+// The demo listens on loopback unless told otherwise. The playground is on: open on loopback, behind a
+// fresh key (printed below) when SERVER_HOST exposes it to the network.
+const host = process.env.SERVER_HOST || '127.0.0.1';
+const loopback = ['127.0.0.1', 'localhost', '::1'].includes(host);
+const playgroundKey = process.env.GROK2API_APP_FUNCTION_KEY ?? (loopback ? '' : randomBytes(12).toString('base64url'));
 const server = await startServer({
   env: {
     ...process.env,
+    SERVER_HOST: host,
+    GROK2API_APP_FUNCTION_ENABLED: process.env.GROK2API_APP_FUNCTION_ENABLED ?? 'true',
+    GROK2API_APP_FUNCTION_KEY: playgroundKey,
+    // No LiveKit server here: the voice page says so instead of dialling one.
+    GROK2API_VOICE_LIVEKIT_URL: process.env.GROK2API_VOICE_LIVEKIT_URL ?? '',
     DATA_DIR: dataDir,
     LOG_FILE_ENABLED: 'false',
     GROK_BASE_URL: simulator.url,
@@ -37,8 +48,13 @@ const server = await startServer({
   },
 });
 
+const pages = pageUrls(server.url, true);
 console.log(`
 grok2api demo: the gateway at ${server.url} talks to a Grok simulator at ${simulator.url}.
+  Console     ${pages.console}   (password: grok2api, change it under Config → app)
+  Playground  ${pages.playground}${playgroundKey ? `   (key: ${playgroundKey})` : ''}
+  API docs    ${pages.docs}
+Voice needs the real Grok service (LiveKit); the simulator answers chat, images and video only.
 Try:
   curl ${server.url}/v1/chat/completions -H 'content-type: application/json' \\
     -d '{"model":"grok-4.1-fast","messages":[{"role":"user","content":"Hello"}],"stream":true}'

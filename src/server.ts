@@ -23,6 +23,15 @@ export interface RunningServer {
   pool: AccountPool;
 }
 
+/** Where a newcomer goes first: the start-up log and the demo banner print these. */
+export function pageUrls(url: string, playgroundEnabled: boolean) {
+  return {
+    console: `${url}/admin`,
+    playground: playgroundEnabled ? `${url}/playground` : 'off (app.function_enabled)',
+    docs: `${url}/docs`,
+  };
+}
+
 /** The gateway (src/gateway.ts) behind Bun.serve. */
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
   const env = options.env;
@@ -50,7 +59,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   });
   const url = `http://${hostname === '0.0.0.0' ? '127.0.0.1' : hostname}:${server.port}`;
   const accounts = await storage.accounts.count();
-  logger.info('grok2api listening', { url, storage: storage.kind, dataDir: gateway.config.dataDir, accounts, instance: gateway.instance.id });
+  const pages = pageUrls(url, gateway.config.get().app.function_enabled);
+  logger.info('grok2api listening', { url, ...pages, storage: storage.kind, dataDir: gateway.config.dataDir, accounts, instance: gateway.instance.id });
 
   return {
     url,

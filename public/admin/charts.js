@@ -11,6 +11,33 @@
     return node;
   }
 
+  /** Drawn at the container's real width, so text is never scaled down (readable on a phone too). */
+  function widthOf(container) {
+    const measured = Math.floor(container.getBoundingClientRect().width);
+    return measured > 0 ? Math.max(260, measured) : 640;
+  }
+
+  /** A chart with nothing to draw says so instead of showing empty axes. */
+  function emptyState(container, text) {
+    container.replaceChildren();
+    const note = document.createElement('p');
+    note.className = 'chart-empty';
+    note.textContent = text;
+    container.append(note);
+  }
+
+  /** Draws x labels no closer than `gap` pixels, so they never run into each other. */
+  function xLabels(svg, positions, width, height, gap = 84) {
+    let last = -Infinity;
+    for (const [x, text] of positions) {
+      // Near the right edge a label ends at the edge, so it reaches back about one label's width.
+      const anchor = x > width - 70 ? 'end' : 'start';
+      if (x - last < (anchor === 'end' ? gap + 70 : gap)) continue;
+      element('text', { x: anchor === 'end' ? width - 2 : x, y: height - 6, class: 'tick', 'text-anchor': anchor }, svg).textContent = text;
+      last = anchor === 'end' ? width : x;
+    }
+  }
+
   function frame(container, label, width, height) {
     container.replaceChildren();
     const svg = element('svg', { viewBox: `0 0 ${width} ${height}`, role: 'img', 'aria-label': label, class: 'chart' }, container);
@@ -42,10 +69,11 @@
   const round = (value) => (value >= 1000 ? (value / 1000).toFixed(1) + 'k' : Number.isInteger(value) ? String(value) : value.toFixed(1));
 
   /** Stacked bars: series = [{ name, values[] }], labels = x labels (only a few are drawn). */
-  function stackedBars(container, { label, labels, series, format = round, slots = labels.length }) {
-    const width = 640, height = 220, pad = { top: 10, right: 8, bottom: 24, left: 44 };
-    const svg = frame(container, label, width, height);
+  function stackedBars(container, { label, labels, series, format = round, slots = labels.length, empty }) {
     const totals = labels.map((_, index) => series.reduce((sum, one) => sum + (one.values[index] || 0), 0));
+    if (empty && totals.every((total) => total === 0)) return emptyState(container, empty);
+    const width = widthOf(container), height = 220, pad = { top: 10, right: 8, bottom: 24, left: 44 };
+    const svg = frame(container, label, width, height);
     const max = Math.max(1, ...totals);
     axis(svg, max, width, height, pad, format);
     // With fewer bars than slots (a short history) the bars keep their width and sit at the right, where "now" is.
@@ -53,6 +81,7 @@
     const step = (width - pad.left - pad.right) / columns;
     const offset = columns - labels.length;
     const scale = (height - pad.top - pad.bottom) / max;
+    const positions = [];
     labels.forEach((text, position) => {
       const index = position;
       let y = height - pad.bottom;
@@ -64,15 +93,17 @@
         const rect = element('rect', { x: pad.left + (offset + index) * step + 1, y, width: Math.max(1, step - 2), height: barHeight, class: 'series-' + (seriesIndex % 8) }, svg);
         element('title', {}, rect).textContent = `${text} · ${one.name}: ${value}`;
       });
-      const x = pad.left + (offset + index) * step;
-      if (index % Math.ceil(labels.length / 6) === 0) element('text', { x, y: height - 6, class: 'tick', 'text-anchor': x > width - 60 ? 'end' : 'start' }, svg).textContent = text;
+      positions.push([pad.left + (offset + index) * step, text]);
     });
+    xLabels(svg, positions, width, height);
     legend(container, series.map((one) => one.name));
   }
 
   /** Lines: series = [{ name, values[] (null = gap) }]. */
-  function lines(container, { label, labels, series, format = round }) {
-    const width = 640, height = 220, pad = { top: 10, right: 8, bottom: 24, left: 44 };
+  function lines(container, { label, labels, series, format = round, empty }) {
+    const drawn = series.some((one) => one.values.some((value) => value !== null && value !== undefined));
+    if (empty && !drawn) return emptyState(container, empty);
+    const width = widthOf(container), height = 220, pad = { top: 10, right: 8, bottom: 24, left: 52 };
     const svg = frame(container, label, width, height);
     const max = Math.max(1, ...series.flatMap((one) => one.values.filter((value) => value !== null)));
     axis(svg, max, width, height, pad, format);
@@ -89,21 +120,21 @@
       });
       if (path) element('path', { d: path, class: 'line stroke-' + (seriesIndex % 8) }, svg);
     });
-    labels.forEach((text, index) => {
-      if (index % Math.ceil(labels.length / 6) === 0) element('text', { x: pad.left + index * step, y: height - 6, class: 'tick' }, svg).textContent = text;
-    });
+    xLabels(svg, labels.map((text, index) => [pad.left + index * step, text]), width, height);
     legend(container, series.map((one) => one.name));
   }
 
   /** Horizontal bars: rows = [{ name, value }]. */
-  function bars(container, { label, rows, format = round }) {
-    const rowHeight = 26, width = 640, labelWidth = 200;
+  function bars(container, { label, rows, format = round, empty }) {
+    if (empty && rows.every((row) => !row.value)) return emptyState(container, empty);
+    const rowHeight = 26, width = widthOf(container), labelWidth = Math.min(200, Math.round(width * 0.34));
     const height = Math.max(rowHeight, rows.length * rowHeight) + 4;
     const svg = frame(container, label, width, height);
     const max = Math.max(1, ...rows.map((row) => row.value));
     rows.forEach((row, index) => {
       const y = index * rowHeight + 2;
-      element('text', { x: 0, y: y + 17, class: 'tick' }, svg).textContent = row.name;
+      const name = row.name.length * 7 > labelWidth ? row.name.slice(0, Math.floor(labelWidth / 7) - 1) + '…' : row.name;
+      element('text', { x: 0, y: y + 17, class: 'tick' }, svg).textContent = name;
       const barWidth = ((width - labelWidth - 60) * row.value) / max;
       const rect = element('rect', { x: labelWidth, y: y + 4, width: Math.max(1, barWidth), height: rowHeight - 8, class: 'series-' + (index % 8) }, svg);
       element('title', {}, rect).textContent = `${row.name}: ${format(row.value)}`;

@@ -48,7 +48,9 @@
   }
 
   // ---- sign-in ----
+  const SIGNED_IN = 'grok2api.admin.signedIn';
   function showLogin() {
+    localStorage.removeItem(SIGNED_IN);
     closeJobStream();
     $('#app-view').hidden = true;
     $('#login-view').hidden = false;
@@ -62,6 +64,7 @@
 
   function route() {
     const name = views[location.hash.slice(1)] ? location.hash.slice(1) : 'accounts';
+    currentView = name;
     for (const section of document.querySelectorAll('main > section.view')) section.hidden = section.id !== name + '-view';
     for (const link of document.querySelectorAll('.topbar nav a')) {
       if (link.getAttribute('href') === '#' + name) link.setAttribute('aria-current', 'page');
@@ -69,8 +72,16 @@
     }
     views[name].show();
   }
+  let currentView = null;
   window.addEventListener('hashchange', () => {
-    if (!$('#app-view').hidden) route();
+    if ($('#app-view').hidden) return;
+    // A view with unsaved edits (config) may keep the reader: the address goes back, nothing changes.
+    const leaving = currentView && views[currentView];
+    if (leaving && leaving.canLeave && location.hash !== '#' + currentView && !leaving.canLeave()) {
+      history.replaceState(null, '', '#' + currentView);
+      return;
+    }
+    route();
   });
 
   // Upstream settings that do not look like today's web app (legacy statsig, dropped cookies).
@@ -91,7 +102,18 @@
     }
   }
 
+  // The default-password banner leads straight to the field.
+  $('#change-password-link').addEventListener('click', () => { window.grokConsole.focusConfig = 'app.app_key'; });
+
+  /** Signs in with `password`; the config page uses it after the admin password changed. */
+  async function signIn(password) {
+    const session = await api('/v1/admin/session', { method: 'POST', body: { password } });
+    showApp(session);
+    return session;
+  }
+
   function showApp(session) {
+    localStorage.setItem(SIGNED_IN, 'true');
     state.csrf = session.csrf_token || null;
     $('#default-password-banner').hidden = !session.default_password;
     $('#playground-open-banner').hidden = !session.playground_open;
@@ -204,7 +226,16 @@
     body.replaceChildren();
     if (page.accounts.length === 0) {
       const row = document.createElement('tr');
-      cell(row, t('empty')).colSpan = 10;
+      const filtered = Object.keys(filterOnly()).length > 0 || (page.counts && page.counts.all > 0);
+      const box = document.createElement('div');
+      box.className = 'empty-state';
+      const text = document.createElement('p');
+      text.textContent = t(filtered ? 'noAccounts' : 'noAccountsYet');
+      box.append(text);
+      // A fresh install: the next step, as a button.
+      if (!filtered) box.append(button(t('importAccounts'), () => $('#open-import').click(), 'primary'));
+      const only = cell(row, box, 'empty-cell');
+      only.colSpan = 10;
       body.append(row);
     }
     for (const account of page.accounts) {
@@ -231,8 +262,11 @@
       cell(row, account.pool);
       const status = cell(row, '');
       const badge = document.createElement('span');
-      badge.className = 'badge ' + account.status;
-      badge.textContent = t(account.status);
+      // Until its first sync an account's state and quota are guesses: say so instead of "Active".
+      const unchecked = !account.last_sync_at && account.status === 'active';
+      badge.className = 'badge ' + (unchecked ? 'unchecked' : account.status);
+      badge.textContent = t(unchecked ? 'unchecked' : account.status);
+      if (unchecked) badge.title = t('uncheckedHint');
       status.append(badge);
       const reason = account.status_reason || account.last_fail_reason;
       if (reason) {
@@ -240,20 +274,21 @@
         small.textContent = reason;
         status.append(document.createElement('br'), small);
       }
-      cell(row, account.quota_total ? `${account.quota} / ${account.quota_total}` : String(account.quota));
+      // One format: remaining / total; a dash until the upstream has told us.
+      cell(row, unchecked ? '—' : `${account.quota} / ${account.quota_total || account.quota}`);
       cell(row, String(account.use_count));
       cell(row, when(account.last_used_at));
       cell(row, when(account.last_sync_at));
       cell(row, [account.tags.join(', '), account.note].filter(Boolean).join(' · '));
       const actions = cell(row, '', 'actions');
       actions.append(
-        button(t('refresh'), () => rowAction(() => api(`/v1/admin/console/accounts/${account.id}/refresh`, { method: 'POST' })), 'small'),
+        button(t('refresh'), () => rowAction(() => api(`/v1/admin/console/accounts/${account.id}/refresh`, { method: 'POST' }), 'refreshed'), 'small'),
         account.status === 'disabled'
-          ? button(t('enable'), () => rowAction(() => api(`/v1/admin/console/accounts/${account.id}`, { method: 'PATCH', body: { status: 'active' } })), 'small')
-          : button(t('disable'), () => rowAction(() => api(`/v1/admin/console/accounts/${account.id}`, { method: 'PATCH', body: { status: 'disabled' } })), 'small'),
+          ? button(t('enable'), () => rowAction(() => api(`/v1/admin/console/accounts/${account.id}`, { method: 'PATCH', body: { status: 'active' } }), 'enabled'), 'small')
+          : button(t('disable'), () => rowAction(() => api(`/v1/admin/console/accounts/${account.id}`, { method: 'PATCH', body: { status: 'disabled' } }), 'disabledDone'), 'small'),
         button(t('edit'), () => openEdit(account), 'small'),
         button(t('remove'), () => {
-          if (confirm(t('confirmDelete', { n: 1 }))) rowAction(() => api(`/v1/admin/console/accounts/${account.id}`, { method: 'DELETE' }));
+          if (confirm(t('confirmDelete', { n: 1 }))) rowAction(() => api(`/v1/admin/console/accounts/${account.id}`, { method: 'DELETE' }), 'deleted');
         }, 'small danger'),
       );
       body.append(row);
@@ -269,10 +304,11 @@
     renderSelection();
   }
 
-  async function rowAction(call) {
+  /** One row's action; the toast says what happened (`done` is its message key). */
+  async function rowAction(call, done) {
     try {
       await call();
-      toast(t('saved'));
+      toast(t(done));
     } catch (error) {
       toast(t('failed', { reason: error.message }));
     }
@@ -306,7 +342,7 @@
     selectPage.disabled = state.allMatching;
     $('#select-matching').textContent = t('selectAllMatching', { n: total });
     $('#select-matching').hidden = state.allMatching || total === 0;
-    $('#run-batch').disabled = count === 0;
+    $('#run-batch').disabled = count === 0 || jobRunning();
     for (const checkbox of document.querySelectorAll('#accounts-body input[type=checkbox]')) {
       checkbox.checked = state.allMatching || state.selection.has(checkbox.closest('tr').dataset.id);
       checkbox.disabled = state.allMatching;
@@ -406,6 +442,8 @@
     state.jobSource = null;
   }
 
+  const jobRunning = () => Boolean(state.lastJob && state.lastJob.status === 'running' && !state.lastJob.stalled);
+
   function renderJob(job) {
     const status = job.stalled ? 'stalled' : job.status;
     $('#job-panel').hidden = false;
@@ -419,7 +457,14 @@
     const errors = job.errors.slice(0, 3).map((error) => `${error.account}: ${error.reason}`).join('; ');
     $('#job-detail').textContent = t('jobDetail', job) + (errors ? ' — ' + errors : '');
     $('#cancel-job').hidden = status !== 'running';
+    // A finished job's panel can be closed; a running one cannot, and no second job starts meanwhile.
+    $('#close-job').hidden = status === 'running';
+    if (state.page) renderSelection();
   }
+  $('#close-job').addEventListener('click', () => {
+    $('#job-panel').hidden = true;
+    state.lastJob = null;
+  });
 
   function watchJob(job) {
     closeJobStream();
@@ -465,7 +510,9 @@
       const summary = file
         ? await api(`/v1/admin/tokens/import/file?pool=${pool}`, { method: 'POST', body: file, headers: { 'content-type': 'application/octet-stream' } })
         : await api('/v1/admin/tokens/import', { method: 'POST', body: { content, pool: $('#import-pool').value } });
-      $('#import-result').textContent = t('importSummary', summary);
+      const rejected = summary.rejected || [];
+      $('#import-result').textContent = t('importSummary', summary) + (rejected.length ? '\n' + t('rejectedLines') + '\n' + rejected.join('\n') : '');
+      $('#import-result').dataset.invalid = String(summary.invalid > 0);
       $('#import-text').value = '';
       $('#import-file').value = '';
       loadAccounts();
@@ -507,7 +554,12 @@
   });
 
   // ---- start (after the other view scripts, which run once this one has defined grokConsole) ----
-  window.grokConsole = { api, toast, button, views, when };
+  window.grokConsole = { api, toast, button, views, when, signIn, focusConfig: null };
   window.i18n.apply();
-  window.addEventListener('DOMContentLoaded', () => api('/v1/admin/session').then(showApp, showLogin));
+  // A browser that never signed in goes straight to the form instead of asking the server first
+  // (a 401 there would be the first thing a newcomer's console shows as an error).
+  window.addEventListener('DOMContentLoaded', () => {
+    if (localStorage.getItem(SIGNED_IN) !== 'true') return showLogin();
+    api('/v1/admin/session').then(showApp, showLogin);
+  });
 })();

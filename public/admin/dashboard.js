@@ -30,6 +30,7 @@
         { name: t('completed'), values: usage.buckets.map((bucket) => bucket.requests - bucket.failed) },
         { name: t('failedRequests'), values: usage.buckets.map((bucket) => bucket.failed) },
       ],
+      empty: t('noRequestsYet'),
     });
     stackedBars($('#chart-kinds'), {
       label: t('chartKinds'),
@@ -39,12 +40,16 @@
         values: usage.buckets.map((bucket) => (bucket.by_kind || {})[kind] || 0),
       })),
     });
-    const topModels = Object.entries(usage.totals.by_model).sort((a, b) => b[1] - a[1]).slice(0, 6).map(([model]) => model);
-    stackedBars($('#chart-models'), {
-      label: t('chartModels'),
-      labels,
-      series: topModels.map((model) => ({ name: model, values: usage.buckets.map((bucket) => bucket.by_model[model] || 0) })),
-    });
+    // The five busiest models by name, the rest as "other", so the bars add up to the total.
+    const ranked = Object.entries(usage.totals.by_model).sort((a, b) => b[1] - a[1]).map(([model]) => model);
+    const named = ranked.length > 6 ? ranked.slice(0, 5) : ranked;
+    const rest = ranked.slice(named.length);
+    const modelSeries = named.map((model) => ({ name: model, values: usage.buckets.map((bucket) => bucket.by_model[model] || 0) }));
+    if (rest.length > 0) {
+      const values = usage.buckets.map((bucket) => rest.reduce((sum, model) => sum + (bucket.by_model[model] || 0), 0));
+      modelSeries.push({ name: t('otherModels', { n: rest.length }), values });
+    }
+    stackedBars($('#chart-models'), { label: t('chartModels'), labels, series: modelSeries, empty: t('noRequestsYet') });
     lines($('#chart-latency'), {
       label: t('chartLatency'),
       labels,
@@ -53,6 +58,7 @@
         { name: t('mean'), values: usage.buckets.map((bucket) => bucket.latency_mean_ms) },
         { name: 'p95', values: usage.buckets.map((bucket) => bucket.latency_p95_ms) },
       ],
+      empty: t('noRequestsYet'),
     });
     const history = data.pool_history;
     stackedBars($('#chart-pool-history'), {
@@ -62,10 +68,15 @@
       slots: Math.min(288, Number($('#dashboard-hours').value) * 12),
       series: ['active', 'cooling', 'expired', 'disabled'].map((status) => ({ name: t(status), values: history.map((snapshot) => snapshot[status]) })),
     });
-    bars($('#chart-quota'), { label: t('chartQuota'), rows: pools.map(([name, stats]) => ({ name, value: stats.quota })) });
+    bars($('#chart-quota'), {
+      label: t('chartQuota'),
+      rows: pools.map(([name, stats]) => ({ name, value: stats.quota })),
+      empty: t('noAccountsForChart'),
+    });
     bars($('#chart-keys'), {
       label: t('chartKeys'),
       rows: usage.top_keys.map((key) => ({ name: key.name || key.key || t('openApi'), value: key.requests })),
+      empty: t('noRequestsYet'),
     });
   }
 
@@ -78,6 +89,12 @@
     }
   }
 
+  // Charts are drawn at their real width: draw again when it changes.
+  let resizeTimer = null;
+  window.addEventListener('resize', () => {
+    clearTimeout(resizeTimer);
+    resizeTimer = setTimeout(() => { if (data && !$('#dashboard-view').hidden) render(); }, 150);
+  });
   $('#dashboard-hours').addEventListener('change', load);
   $('#dashboard-refresh').addEventListener('click', load);
   views.dashboard = { show: load, relabel: render };

@@ -5,6 +5,7 @@
   const { api, toast, button, views, when } = window.grokConsole;
   const $ = (selector) => document.querySelector(selector);
   let models = [];
+  let groups = [];
   let keys = [];
   const usage = new Map();
 
@@ -14,8 +15,10 @@
       keys = answer.keys;
       if (models.join() !== answer.models.join()) {
         models = answer.models;
+        groups = answer.model_groups || [{ family: 'chat', models: models.map((id) => ({ id, aliases: [] })) }];
         renderModels();
       }
+      $('#first-key-warning').hidden = keys.some((key) => key.state === 'active');
       render();
       await Promise.all(keys.map(async (key) => usage.set(key.id, await api(`/v1/admin/console/keys/${key.id}/usage?days=7`).catch(() => null))));
       render();
@@ -24,17 +27,57 @@
     }
   }
 
+  /** By family, each with an "all" box; a model's aliases ride along with it (they name the same model). */
   function renderModels() {
     const container = $('#key-models');
     container.replaceChildren();
-    for (const model of models) {
-      const label = document.createElement('label');
-      const box = document.createElement('input');
-      box.type = 'checkbox';
-      box.value = model;
-      label.append(box, ' ' + model);
-      container.append(label);
+    for (const group of groups) {
+      if (group.models.length === 0) continue;
+      const box = document.createElement('div');
+      box.className = 'model-family';
+      const all = document.createElement('label');
+      all.className = 'family-all';
+      const allBox = document.createElement('input');
+      allBox.type = 'checkbox';
+      allBox.dataset.family = group.family;
+      all.append(allBox, ' ' + t('family_' + group.family) + ' — ' + t('allOfFamily'));
+      const list = document.createElement('div');
+      list.className = 'model-grid';
+      for (const model of group.models) {
+        const label = document.createElement('label');
+        const input = document.createElement('input');
+        input.type = 'checkbox';
+        input.value = model.id;
+        input.dataset.aliases = model.aliases.join(',');
+        label.append(input, ' ' + model.id);
+        if (model.aliases.length) {
+          const also = document.createElement('small');
+          also.textContent = ' ' + t('alsoNamed', { n: model.aliases.length });
+          also.title = model.aliases.join(', ');
+          label.append(also);
+        }
+        list.append(label);
+      }
+      allBox.addEventListener('change', () => {
+        for (const input of list.querySelectorAll('input')) input.checked = allBox.checked;
+      });
+      list.addEventListener('change', () => {
+        const inputs = [...list.querySelectorAll('input')];
+        allBox.checked = inputs.every((input) => input.checked);
+        allBox.indeterminate = !allBox.checked && inputs.some((input) => input.checked);
+      });
+      box.append(all, list);
+      container.append(box);
     }
+  }
+
+  /** The ticked models and their aliases. */
+  function allowedModels() {
+    const ids = [];
+    for (const input of document.querySelectorAll('#key-models .model-grid input:checked')) {
+      ids.push(input.value, ...(input.dataset.aliases ? input.dataset.aliases.split(',') : []));
+    }
+    return ids;
   }
 
   function limitsText(key) {
@@ -88,13 +131,15 @@
   $('#key-form').addEventListener('submit', async (event) => {
     event.preventDefault();
     $('#key-error').textContent = '';
+    // The first key changes who may call /v1: say so and ask before it happens.
+    if (!keys.some((key) => key.state === 'active') && !confirm(t('firstKeyConfirm'))) return;
     const expires = $('#key-expires').value;
     try {
       const made = await api('/v1/admin/console/keys', {
         method: 'POST',
         body: {
           name: $('#key-name').value.trim(),
-          models: [...document.querySelectorAll('#key-models input:checked')].map((box) => box.value),
+          models: allowedModels(),
           rpm: Number($('#key-rpm').value || 0),
           concurrency: Number($('#key-concurrency').value || 0),
           daily_limit: Number($('#key-daily').value || 0),

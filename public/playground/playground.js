@@ -90,7 +90,12 @@
       const mode = page ? page.mode : 'backend-forward-ready';
       const status = $('#' + id + '-status');
       status.dataset.mode = mode;
-      status.textContent = t(MODE_TEXT[mode]);
+      // Only a bridge that generates nothing needs saying; a connected backend is the normal case.
+      const ready = mode === 'backend-forward-ready';
+      if (id === 'chat') {
+        status.textContent = t(MODE_TEXT[mode]);
+        status.hidden = ready;
+      } else status.textContent = ready ? '' : t(MODE_TEXT[mode]);
     }
   }
 
@@ -160,13 +165,12 @@
     renderChat();
   }
 
-  /** The status bar and the toast, from the same presentation as the message. */
+  /**
+   * A turn's state shows once, on its message (the badge). Only a deferred send, which is about the
+   * text still in the box rather than a turn, is a toast.
+   */
   function showPresentation(presentation) {
-    const bar = $('#chat-status');
-    bar.textContent = presentation.status;
-    bar.dataset.state = presentation.state;
-    bar.dataset.tone = presentation.tone;
-    if (presentation.state !== 'running') toast(presentation.toast, presentation.state);
+    if (presentation.state === 'deferred') toast(presentation.toast, presentation.state);
   }
 
   function actionButton(name, onClick) {
@@ -209,22 +213,49 @@
     return bar;
   }
 
+  /** Model output is untrusted: Markdown is rendered through DOMPurify (markdown.js), never as raw HTML. */
+  function answerContent(message) {
+    const content = document.createElement('div');
+    if (message.role !== 'assistant' || !window.markdown) {
+      content.className = 'content plain';
+      content.textContent = message.text || '';
+      return content;
+    }
+    content.className = 'content markdown';
+    content.append(window.markdown.render(message.text || ''));
+    for (const block of content.querySelectorAll('pre')) {
+      const copy = document.createElement('button');
+      copy.type = 'button';
+      copy.className = 'code-copy small';
+      copy.textContent = t('actionCopy');
+      copy.addEventListener('click', () => {
+        navigator.clipboard.writeText(block.querySelector('code')?.textContent || '').catch(() => {});
+        toast(t('copied'), 'copied');
+      });
+      block.prepend(copy);
+    }
+    return content;
+  }
+
+  /** Reasoning stays open while the answer streams, then folds away (the reader can reopen it). */
+  function reasoningElement(message) {
+    const details = document.createElement('details');
+    details.className = 'reasoning-box';
+    details.open = message.state === 'running';
+    const summary = document.createElement('summary');
+    summary.textContent = message.state === 'running' && !message.text ? t('reasoningLive') : t('reasoning');
+    const body = document.createElement('div');
+    body.className = 'reasoning';
+    body.textContent = message.reasoning;
+    details.append(summary, body);
+    return details;
+  }
+
   function messageElement(message) {
     const element = document.createElement('div');
     element.className = 'message ' + message.role;
-    if (message.reasoning) {
-      const details = document.createElement('details');
-      const summary = document.createElement('summary');
-      summary.textContent = t('reasoning');
-      const body = document.createElement('div');
-      body.className = 'reasoning';
-      body.textContent = message.reasoning;
-      details.append(summary, body);
-      element.append(details);
-    }
-    const text = document.createElement('div');
-    text.className = 'content';
-    text.textContent = message.text || '';
+    if (message.reasoning) element.append(reasoningElement(message));
+    const text = answerContent(message);
     element.append(text);
     if (message.image) {
       const image = document.createElement('img');
@@ -236,17 +267,12 @@
       const presentation = window.chatStates.presentTurn(message.state, message.detail || {}, t);
       element.dataset.state = presentation.state;
       element.dataset.tone = presentation.tone;
+      // The one state indicator of the turn: label, and the reason when there is one.
       const badge = document.createElement('div');
       badge.className = 'turn-badge';
-      badge.textContent = presentation.label;
+      badge.setAttribute('role', 'status');
+      badge.textContent = presentation.state === 'probe' ? presentation.label : presentation.status;
       element.prepend(badge);
-      // The reason goes on the message itself too, unless the message's own text already says it (probe).
-      if (presentation.tone !== 'ok' && presentation.state !== 'probe' && presentation.toast !== presentation.label) {
-        const note = document.createElement('div');
-        note.className = 'turn-note';
-        note.textContent = presentation.toast;
-        text.after(note);
-      }
       if (presentation.terminal) {
         const details = document.createElement('pre');
         details.className = 'turn-details';
@@ -276,15 +302,33 @@
     box.scrollTop = box.scrollHeight;
   }
 
+  const MODEL_STORE = 'grok2api.playground.model';
+  // The current fast model first; then the newest of the others the server lists.
+  const PREFERRED_MODELS = ['grok-4.1-fast', 'grok-4.1-thinking', 'grok-chat-fast', 'grok-4'];
+  const familyOf = (id) => (id.includes('imagine') ? (id.includes('video') ? 'video' : 'image') : 'chat');
+
+  /** Models grouped chat / image / video; aliases are other names for listed models, so they stay out. */
   async function loadModels() {
     if (modelsLoaded) return;
     const { data } = await (await call('/models')).json();
     const select = $('#chat-model');
     select.replaceChildren();
-    for (const model of data.filter((entry) => !entry.id.includes('imagine'))) select.append(new Option(model.id, model.id));
-    if ([...select.options].some((option) => option.value === 'grok-4')) select.value = 'grok-4';
+    const groups = { chat: [], image: [], video: [] };
+    for (const model of data) if (!model.alias_for) groups[familyOf(model.id)].push(model.id);
+    for (const [family, ids] of Object.entries(groups)) {
+      if (ids.length === 0) continue;
+      const group = document.createElement('optgroup');
+      group.label = t('family_' + family);
+      for (const id of ids) group.append(new Option(id, id));
+      select.append(group);
+    }
+    const listed = (id) => [...select.options].some((option) => option.value === id);
+    const remembered = localStorage.getItem(MODEL_STORE);
+    const preferred = [remembered, ...PREFERRED_MODELS].find((id) => id && listed(id));
+    if (preferred) select.value = preferred;
     modelsLoaded = true;
   }
+  $('#chat-model').addEventListener('change', (event) => localStorage.setItem(MODEL_STORE, event.target.value));
 
   $('#chat-file').addEventListener('change', async (event) => {
     const file = event.target.files[0];
@@ -447,10 +491,16 @@
   };
 
   // ---- imagine ----
-  let imagineRunning = false;
-  let imagineControllers = [];
+  // One request per batch (n images), one batch at a time: continuous mode never has two in flight,
+  // waits between batches, stops at a cap, and stops by itself when the gateway cannot serve.
+  const IMAGINE_MAX_BATCHES = 10;
+  /** The pause between batches; a test or an operator may change it in localStorage. */
+  const imaginePauseMs = () => {
+    const stored = JSON.parse(localStorage.getItem('grok2api.playground.imagine') || '{}');
+    return Number.isFinite(stored.pauseMs) ? stored.pauseMs : 1500;
+  };
+  let imagineController = null;
   let imagineCount = 0;
-  let imagineProbe = null;
 
   function addImage(src, prompt) {
     imagineCount += 1;
@@ -469,46 +519,65 @@
     $('#imagine-grid').prepend(card);
   }
 
-  async function imagineTask(prompt, size, signal) {
-    do {
-      const response = await call('/images/generations', {
-        method: 'POST',
-        body: JSON.stringify({ model: 'grok-imagine-1.0', prompt, n: 2, size, response_format: 'b64_json' }),
-        signal,
-      });
-      if (response.status === 202) {
-        imagineProbe = probeText(await response.json());
-        return;
+  function imagineStatus(text, state) {
+    $('#imagine-status').textContent = text;
+    $('#imagine-status').dataset.state = state;
+  }
+
+  /** Waits `ms`, or less when the run is stopped. */
+  const pause = (ms, signal) => new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    signal.addEventListener('abort', () => { clearTimeout(timer); resolve(); }, { once: true });
+  });
+
+  /** One run: a single batch, or batches one after another until stopped, capped or refused. */
+  async function imagineRun(prompt, size, count, continuous, signal) {
+    const before = imagineCount;
+    const made = () => imagineCount - before;
+    const batches = continuous ? IMAGINE_MAX_BATCHES : 1;
+    for (let batch = 1; batch <= batches; batch += 1) {
+      if (continuous) imagineStatus(t('imagineBatch', { batch, max: IMAGINE_MAX_BATCHES, n: made() }), 'running');
+      let response;
+      try {
+        response = await call('/images/generations', {
+          method: 'POST',
+          body: JSON.stringify({ model: 'grok-imagine-1.0', prompt, n: count, size, response_format: 'b64_json' }),
+          signal,
+        });
+      } catch (error) {
+        if (error.name === 'AbortError') return imagineStatus(t('imagineStopped', { n: made() }), 'stopped');
+        // No account can serve (429/503) or anything else: the run ends here and says why.
+        return imagineStatus(made() > 0 ? t('imagineNoAccount', { n: made(), reason: error.message }) : t('failed', { reason: error.message }), 'failed');
       }
+      if (response.status === 202) return imagineStatus(probeText(await response.json()), 'probe');
       const { data } = await response.json();
       for (const image of data) addImage(image.b64_json ? 'data:image/png;base64,' + image.b64_json : image.url, prompt);
-      $('#imagine-status').textContent = t('imagesSoFar', { n: imagineCount });
-    } while (imagineRunning && $('#imagine-continuous').checked && !signal.aborted);
+      if (!continuous) return imagineStatus(t('imagesDone', { n: made() }), 'done');
+      if (batch < batches) await pause(imaginePauseMs(), signal);
+      if (signal.aborted) return imagineStatus(t('imagineStopped', { n: made() }), 'stopped');
+    }
+    imagineStatus(t('imagineCapped', { max: IMAGINE_MAX_BATCHES, n: made() }), 'done');
   }
 
   $('#imagine-form').addEventListener('submit', async (event) => {
     event.preventDefault();
     const prompt = $('#imagine-prompt').value.trim();
-    if (!prompt || imagineRunning) return;
-    imagineRunning = true;
-    imagineProbe = null;
+    if (!prompt || imagineController) return;
+    const controller = new AbortController();
+    imagineController = controller;
     $('#imagine-start').disabled = true;
     $('#imagine-stop').disabled = false;
-    $('#imagine-status').textContent = t('generating');
-    const parallel = Number($('#imagine-parallel').value);
-    imagineControllers = Array.from({ length: parallel }, () => new AbortController());
-    const outcomes = await Promise.allSettled(imagineControllers.map((one) => imagineTask(prompt, $('#imagine-ratio').value, one.signal)));
-    const failure = outcomes.find((outcome) => outcome.status === 'rejected' && outcome.reason.name !== 'AbortError');
-    imagineRunning = false;
-    $('#imagine-start').disabled = false;
-    $('#imagine-stop').disabled = true;
-    $('#imagine-status').textContent = failure ? t('failed', { reason: failure.reason.message }) : imagineProbe || t('imagesDone', { n: imagineCount });
-    $('#imagine-status').dataset.state = failure ? 'failed' : imagineProbe ? 'probe' : 'done';
+    imagineStatus(t('generating'), 'running');
+    try {
+      const count = Number($('#imagine-count').value);
+      await imagineRun(prompt, $('#imagine-ratio').value, count, $('#imagine-continuous').checked, controller.signal);
+    } finally {
+      imagineController = null;
+      $('#imagine-start').disabled = false;
+      $('#imagine-stop').disabled = true;
+    }
   });
-  $('#imagine-stop').addEventListener('click', () => {
-    imagineRunning = false;
-    for (const one of imagineControllers) one.abort();
-  });
+  $('#imagine-stop').addEventListener('click', () => imagineController && imagineController.abort());
   views.imagine = { show() { $('#imagine-prompt').focus(); } };
 
   // ---- video ----
@@ -601,6 +670,7 @@
     try {
       const query = new URLSearchParams({ voice: $('#voice-voice').value, personality: $('#voice-personality').value, speed: $('#voice-speed').value });
       const { token, url } = await (await call('/voice/token?' + query, { method: 'GET' })).json();
+      try { voiceHost = new URL(url).host; } catch { voiceHost = ''; }
       const { Room, RoomEvent, Track } = window.LivekitClient;
       const room = new Room();
       voiceRoom = room;
@@ -615,15 +685,34 @@
       await room.localParticipant.setMicrophoneEnabled(true);
       voiceState('voiceConnected', 'connected');
     } catch (error) {
-      voiceState('failed', 'failed', { reason: error.message });
+      voiceState('failed', 'failed', { reason: voiceProblem(error) });
       await hangUp();
     }
   });
+
+  /** A failure in words a person can act on; the technical text stays in the console for whoever needs it. */
+  function voiceProblem(error) {
+    console.info('voice:', error);
+    if (error.name === 'NotAllowedError') return t('voiceMicDenied');
+    if (error.name === 'NotFoundError') return t('voiceNoMic');
+    if (typeof error.status === 'number') return t('voiceNoToken', { reason: error.message });
+    return t('voiceUnreachable', { host: voiceHost || 'LiveKit' });
+  }
+  let voiceHost = '';
   $('#voice-stop').addEventListener('click', async () => {
     await hangUp();
     voiceState('voiceEnded', 'ended');
   });
-  views.voice = { show() { $('#voice-voice').focus(); } };
+  views.voice = {
+    show() {
+      // A deployment without voice (the demo, the edge Worker) says so instead of offering a button that fails.
+      const page = pageOf('voice');
+      const off = Boolean(page && page.available === false);
+      $('#voice-start').disabled = off || Boolean(voiceRoom);
+      if (off) voiceState('voiceUnavailable', 'unavailable');
+      $('#voice-voice').focus();
+    },
+  };
 
   window.i18n.apply();
   window.addEventListener('DOMContentLoaded', enter);

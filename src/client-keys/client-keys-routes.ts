@@ -39,6 +39,22 @@ const CreateBody = t.Object(
   { additionalProperties: false },
 );
 
+/** The allowlist's choices by family (chat, image, video), each model with the aliases that name it. */
+function modelGroups() {
+  const groups: Record<'chat' | 'image' | 'video', { id: string; aliases: string[] }[]> = { chat: [], image: [], video: [] };
+  const byId = new Map<string, { id: string; aliases: string[] }>();
+  const entries = listModelIds();
+  for (const entry of entries) {
+    if (entry.id !== entry.model.id) continue;
+    const family = entry.model.kind === 'chat' ? 'chat' : entry.model.kind === 'video' ? 'video' : 'image';
+    const item = { id: entry.id, aliases: [] as string[] };
+    byId.set(entry.id, item);
+    groups[family].push(item);
+  }
+  for (const entry of entries) if (entry.id !== entry.model.id) byId.get(entry.model.id)?.aliases.push(entry.id);
+  return (['chat', 'image', 'video'] as const).map((family) => ({ family, models: groups[family] }));
+}
+
 export function clientKeysRoutes(deps: ClientKeysRoutesDependencies) {
   const clock = deps.clock ?? Date.now;
   const view = (key: StoredClientKey) => {
@@ -58,6 +74,7 @@ export function clientKeysRoutes(deps: ClientKeysRoutesDependencies) {
       async () => ({
         keys: (await deps.store.all()).sort((left, right) => right.created_at - left.created_at).map(view),
         models: listModelIds().map((entry) => entry.id),
+        model_groups: modelGroups(),
       }),
       {
         detail: detail('Client API keys (never the key itself) and the model ids an allowlist may name', undefined, shape({ keys: Type.Array(AnyObject) })),

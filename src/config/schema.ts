@@ -186,6 +186,10 @@ export const VideoSection = Type.Object({
 });
 
 export const VoiceSection = Type.Object({
+  livekit_url: text(
+    'wss://livekit.grok.com',
+    'LiveKit server the playground voice page dials with the brokered token (wss://…); empty turns voice off',
+  ),
   timeout: seconds(60, 'Voice token timeout (s)'),
   connect_timeout: seconds(20, 'Voice (LiveKit) WebSocket connect deadline (s, 0 disables)'),
 });

@@ -7,11 +7,13 @@
 export type FunctionPageMode = 'backend-forward-ready' | 'probe-only' | 'init-only';
 
 export interface FunctionPage {
-  id: 'chat' | 'imagine' | 'video';
+  id: 'chat' | 'imagine' | 'video' | 'voice';
   endpoint: string;
   mode: FunctionPageMode;
   /** Whether chat may stream; the edge chat bridge is non-streaming. */
   stream: boolean;
+  /** Voice only: whether this deployment can broker a voice session at all. */
+  available?: boolean;
 }
 
 export interface FunctionManifest {
@@ -20,7 +22,14 @@ export interface FunctionManifest {
   pages: FunctionPage[];
 }
 
-export function functionManifest(servedBy: 'server' | 'edge', modes: Record<FunctionPage['id'], FunctionPageMode>): FunctionManifest {
+/**
+ * `modes.voice` absent = no voice here (the edge Worker has no LiveKit broker; a server with an
+ * empty voice.livekit_url has voice off): the page is listed so the playground can say so.
+ */
+export function functionManifest(
+  servedBy: 'server' | 'edge',
+  modes: Record<'chat' | 'imagine' | 'video', FunctionPageMode> & { voice?: FunctionPageMode },
+): FunctionManifest {
   return {
     object: 'function.manifest',
     served_by: servedBy,
@@ -28,6 +37,7 @@ export function functionManifest(servedBy: 'server' | 'edge', modes: Record<Func
       { id: 'chat', endpoint: '/v1/function/chat/completions', mode: modes.chat, stream: servedBy === 'server' },
       { id: 'imagine', endpoint: '/v1/function/images/generations', mode: modes.imagine, stream: false },
       { id: 'video', endpoint: '/v1/function/chat/completions', mode: modes.video, stream: true },
+      { id: 'voice', endpoint: '/v1/function/voice/token', mode: modes.voice ?? 'probe-only', stream: false, available: modes.voice !== undefined },
     ],
   };
 }

@@ -64,7 +64,9 @@ export function functionManifestRoute(config: () => Config) {
     '/v1/function/manifest',
     () => {
       if (!config().app.function_enabled) throw disabled();
-      return functionManifest('server', { chat: 'backend-forward-ready', imagine: 'backend-forward-ready', video: 'backend-forward-ready' });
+      const ready = 'backend-forward-ready' as const;
+      const voice = config().voice.livekit_url === '' ? {} : { voice: ready };
+      return functionManifest('server', { chat: ready, imagine: ready, video: ready, ...voice });
     },
     {
       detail: {

@@ -6,6 +6,7 @@ import playgroundHtml from '../../public/playground/index.html' with { type: 'fi
 import playgroundJs from '../../public/playground/playground.js' with { type: 'file' };
 import chatStatesJs from '../../public/playground/chat-states.js' with { type: 'file' };
 import playgroundCss from '../../public/playground/playground.css' with { type: 'file' };
+import { markdownBundle } from './markdown-bundle' with { type: 'macro' };
 // LiveKit's own browser client (Apache-2.0), embedded so the voice page needs no CDN. The UMD
 // bundle has no declaration and the package's exports hide it, hence the relative path; with
 // { type: 'file' } the import is the file's path, a string.
@@ -13,19 +14,30 @@ import playgroundCss from '../../public/playground/playground.css' with { type: 
 import livekitClientJs from '../../node_modules/livekit-client/dist/livekit-client.umd.js' with { type: 'file' };
 
 /** The playground's files (embedded like the console's); it shares the console's stylesheet and strings. */
-const PLAYGROUND_ASSETS: Record<string, string> = {
+const PLAYGROUND_ASSETS: Record<string, string | Blob> = {
   // Bun's types describe an .html import as an HTML bundle; with { type: 'file' } it is a path.
   'index.html': playgroundHtml as unknown as string,
   'playground.js': playgroundJs,
   'chat-states.js': chatStatesJs,
+  // marked + DOMPurify + highlight.js, bundled when this file is bundled or transpiled (a macro).
+  'markdown.js': new Blob([markdownBundle()]),
   'playground.css': playgroundCss,
   'livekit-client.js': livekitClientJs as string,
   'console.css': CONSOLE_ASSETS['console.css']!,
   'i18n.js': CONSOLE_ASSETS['i18n.js']!,
 };
 
-const PLAYGROUND_CSP =
-  "default-src 'self'; img-src 'self' data: blob:; media-src 'self' blob:; style-src 'self'; script-src 'self'; connect-src 'self' wss://livekit.grok.com https://livekit.grok.com; frame-ancestors 'none'";
+/** The voice page dials the configured LiveKit server (wss, and https for its region probe). */
+function playgroundCsp(livekitUrl: string): string {
+  let livekit = '';
+  try {
+    const host = new URL(livekitUrl).host;
+    if (host) livekit = ` wss://${host} https://${host}`;
+  } catch {
+    // Empty or not a URL: voice is off, nothing else may be reached.
+  }
+  return `default-src 'self'; img-src 'self' data: blob:; media-src 'self' blob:; style-src 'self'; script-src 'self'; connect-src 'self'${livekit}; frame-ancestors 'none'`;
+}
 
 /** /playground: 404 unless `app.function_enabled` (../shared/spec/reference-behaviour.md §2). */
 export function playgroundPages(config: () => Config) {
@@ -33,7 +45,7 @@ export function playgroundPages(config: () => Config) {
     if (!config().app.function_enabled) return new Response('Not found', { status: 404 });
     const response = serveAsset(PLAYGROUND_ASSETS, name);
     // The voice page talks to LiveKit itself (§15): the only other origin any page may reach.
-    response.headers.set('content-security-policy', PLAYGROUND_CSP);
+    response.headers.set('content-security-policy', playgroundCsp(config().voice.livekit_url));
     return response;
   };
   return new Elysia({ name: 'playground-pages' })

@@ -6,7 +6,7 @@ import { apiErrorFromUpstream } from '../openai/upstream-failure';
 import type { AccountPool } from '../pool/account-pool';
 import { UpstreamError } from '../upstream/errors';
 import type { GrokClient } from '../upstream/grok/client';
-import { LIVEKIT_URL, requestLivekitToken } from '../upstream/grok/voice/livekit-token';
+import { requestLivekitToken } from '../upstream/grok/voice/livekit-token';
 import { Type } from '@sinclair/typebox';
 import { json, responses, shape } from '../http/openapi-responses';
 
@@ -32,6 +32,10 @@ export function voiceTokenRoute(deps: VoiceTokenDependencies) {
   return new Elysia({ name: 'voice-token', prefix: '/v1/function' }).get(
     '/voice/token',
     async ({ request, query }) => {
+      const livekitUrl = deps.config().voice.livekit_url;
+      if (livekitUrl === '') {
+        throw new ApiError({ status: 404, message: 'Voice is off here (voice.livekit_url is empty)', type: 'invalid_request_error', code: 'voice_disabled' });
+      }
       const voice = query.voice ?? 'ara';
       if (!(VOICES as readonly string[]).includes(voice)) throw invalidRequest(`voice must be one of ${VOICES.join(', ')}`, 'voice');
       const personality = query.personality ?? 'assistant';
@@ -56,7 +60,8 @@ export function voiceTokenRoute(deps: VoiceTokenDependencies) {
             signal: request.signal,
           });
           lease.release();
-          return { token, url: LIVEKIT_URL, participant_name: '', room_name: '' };
+          // The browser dials the configured LiveKit server; the upstream request names Grok's own.
+          return { token, url: livekitUrl, participant_name: '', room_name: '' };
         } catch (error) {
           if (!(error instanceof UpstreamError)) {
             lease.release();

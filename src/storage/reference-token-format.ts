@@ -1,6 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
-import { normalizeToken } from '../upstream/grok/token';
+import { normalizeToken, tokenSyntaxProblem } from '../upstream/grok/token';
 import { ACCOUNT_STATUSES, type Account, type AccountStatus, type ModeWindow, type NewAccount } from './types';
 
 /**
@@ -99,6 +99,9 @@ export function parseStatus(value: string): AccountStatus | null {
  * stored account keeps the stored values of the others.
  */
 export function parseReferenceEntry(entry: unknown, pool: string): NewAccount | null {
+  const raw = typeof entry === 'string' ? entry : typeof entry === 'object' && entry !== null ? (entry as { token?: unknown }).token : undefined;
+  // Words with spaces are refused, not squashed into a token that was never there.
+  if (typeof raw === 'string' && tokenSyntaxProblem(raw) !== null) return null;
   if (typeof entry === 'string') {
     const token = normalizeToken(entry);
     return token ? { token, pool } : null;

@@ -138,15 +138,68 @@ async function signIn(page: Page, hash = '') {
   await page.waitForSelector('#app-view:not([hidden])');
 }
 
+test('accounts: junk lines refused and listed; unchecked until synced; one quota format; job panel closes; Deleted', async () => {
+  const fresh = await startHarness({ accounts: [], env: { GROK2API_APP_APP_KEY: APP_KEY } });
+  fresh.simulator.addAccount({ token: `fresh-ok-${secretPart}`, tier: 'basic' });
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  try {
+    await page.goto(`${fresh.server.url}/admin#accounts`);
+    await page.fill('#login-password', APP_KEY);
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('#app-view:not([hidden])');
+    // A fresh install: the empty table says the next step, with the button.
+    await page.click('.empty-state button');
+    await page.fill('#import-text', `fresh-ok-${secretPart}\nbad token with spaces\n`);
+    await page.click('#import-submit');
+    await page.waitForFunction(() => document.querySelector('#import-result')?.textContent?.includes('line 2'));
+    const summary = await page.textContent('#import-result');
+    expect(summary).toContain('Added 1');
+    expect(summary).toContain('invalid 1');
+    expect(summary).toContain('line 2: spaces inside the token');
+    await page.click('#import-close');
+    await page.waitForSelector('#accounts-body tr[data-id]');
+    expect(await page.locator('#accounts-body tr[data-id]').count()).toBe(1);
+    expect(await page.textContent('#accounts-body .badge')).toBe('Unchecked');
+    expect(await page.textContent('#accounts-body td[data-label=Quota]')).toBe('—');
+
+    await page.check('#select-page');
+    await page.selectOption('#batch-action', 'refresh');
+    await page.click('#run-batch');
+    await page.waitForSelector('#job-panel[data-status=succeeded]');
+    await page.waitForFunction(() => document.querySelector('#accounts-body .badge')?.textContent === 'Active');
+    expect(await page.textContent('#accounts-body td[data-label=Quota]')).toMatch(/^\d+ \/ \d+$/);
+    await page.click('#close-job');
+    expect(await page.isHidden('#job-panel')).toBe(true);
+
+    page.once('dialog', (dialog) => void dialog.accept());
+    await page.click('#accounts-body button.danger');
+    await page.waitForFunction(() => document.querySelector('#toast')?.textContent === 'Deleted');
+    await page.waitForSelector('.empty-state');
+  } finally {
+    await page.close();
+    await fresh.stop();
+  }
+}, 60_000);
+
 test('API keys page: create a key with an allowlist, use it with the openai SDK, see its usage, revoke it', async () => {
   const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
   await signIn(page, '#keys');
   await page.waitForSelector('#key-models input[value="grok-4"]');
+  // Before the first key: a warning on the page, and a confirmation that says /v1 closes.
+  expect(await page.isVisible('#first-key-warning')).toBe(true);
+  // The allowlist is by family; aliases ride with their model instead of being boxes of their own.
+  expect(await page.locator('#key-models input[data-family]').evaluateAll((boxes) => boxes.map((box) => (box as HTMLInputElement).dataset.family))).toEqual(['chat', 'image', 'video']);
+  expect(await page.locator('#key-models input[value="grok-4-fast"]').count()).toBe(0);
+  expect(await page.getAttribute('#key-models input[value="grok-4.1-fast"]', 'data-aliases')).toContain('grok-4-fast');
   await page.fill('#key-name', 'browser key');
   await page.check('#key-models input[value="grok-4"]');
   await page.fill('#key-rpm', '30');
+  let confirmation = '';
+  page.once('dialog', (dialog) => { confirmation = dialog.message(); void dialog.accept(); });
   await page.click('#key-form button[type=submit]');
   await page.waitForSelector('#key-created:not([hidden])');
+  expect(confirmation).toContain('every /v1 call needs a key');
+  await page.waitForSelector('#first-key-warning', { state: 'hidden' });
   const secret = (await page.textContent('#key-secret'))!;
   expect(secret).toMatch(/^sk-g2a-/);
   await page.screenshot({ path: screenshotPath('07-key-created') });
@@ -207,6 +260,65 @@ test('config page: an invalid value is refused inline and not saved, a valid one
   await page.close();
 }, 60_000);
 
+test('config page: titles in both languages, search, every invalid field marked, a warning before leaving unsaved edits', async () => {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  await signIn(page, '#config');
+  await page.waitForSelector('details[data-section=retry]');
+  // Every section of the schema has a title and a hint in English and Chinese.
+  const missing = await page.evaluate(async () => {
+    const form = await (await fetch('/v1/admin/console/config-form')).json();
+    const i18n = (window as unknown as { i18n: { t(key: string): string; toggle(): void } }).i18n;
+    const gaps: string[] = [];
+    for (const language of ['en', 'zh']) {
+      for (const section of form.sections as { name: string }[]) {
+        for (const key of [`section_${section.name}`, `sectionHint_${section.name}`]) if (i18n.t(key) === key) gaps.push(`${language}: ${key}`);
+      }
+      i18n.toggle();
+    }
+    return gaps;
+  });
+  expect(missing).toEqual([]);
+  expect(await page.textContent('details[data-section=retry] summary')).toContain('Retries');
+  expect(await page.textContent('label[for=config-retry-max_retry] .config-title')).toBe('Max retry');
+
+  // Two invalid values: each field marked, each with its own message; nothing saved.
+  await page.click('details[data-section=retry] summary');
+  await page.fill('#config-retry-max_retry', '0');
+  await page.fill('#config-retry-retry_backoff_factor', '0.5');
+  await page.click('details[data-section=retry] button[type=submit]');
+  await page.waitForSelector('#config-retry-retry_backoff_factor[aria-invalid=true]');
+  expect(await page.getAttribute('#config-retry-max_retry', 'aria-invalid')).toBe('true');
+  expect(await page.textContent('#config-retry-max_retry-error')).toBe('At least 1.');
+  expect(await page.textContent('#config-retry-retry_backoff_factor-error')).toBe('At least 1.');
+  const unchanged = (await (await harness.admin('/v1/admin/config')).json()) as any;
+  expect(unchanged.retry.max_retry).toBe(3);
+  await page.screenshot({ path: screenshotPath('09b-config-two-invalid') });
+
+  // Leaving with unsaved edits asks first; declining keeps the page and the edits.
+  let asked = '';
+  page.once('dialog', (dialog) => { asked = dialog.message(); void dialog.dismiss(); });
+  await page.click('nav a[href="#accounts"]');
+  await page.waitForFunction(() => location.hash === '#config');
+  expect(asked).toContain('unsaved');
+  expect(await page.isVisible('#config-view')).toBe(true);
+  expect(await page.inputValue('#config-retry-max_retry')).toBe('0');
+
+  // Search narrows the page to matching keys.
+  await page.fill('#config-search', 'backoff budget');
+  const visible = await page.locator('.config-row:visible label .config-key-name').allTextContents();
+  expect(visible).toEqual(['retry_budget']);
+
+  // In Chinese the descriptions are Chinese too (public/admin/config-zh.js, checked against the schema).
+  await page.fill('#config-search', '');
+  await page.evaluate(() => localStorage.setItem('grok2api.language', 'zh'));
+  page.once('dialog', (dialog) => void dialog.accept());
+  await page.reload();
+  await page.waitForSelector('#config-retry-max_retry-description', { state: 'attached' });
+  expect(await page.textContent('#config-retry-max_retry-description')).toBe('每次上游调用的尝试次数，也是每个请求尝试的账号数');
+  await page.evaluate(() => localStorage.setItem('grok2api.language', 'en'));
+  await page.close();
+}, 60_000);
+
 test('config page: model aliases are an editable list, one pattern=model per line', async () => {
   const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
   await signIn(page, '#config');
@@ -234,6 +346,34 @@ test('dashboard draws its charts from the usage records (offline SVG)', async ()
   expect(await page.locator('#chart-pool-history svg rect').count()).toBeGreaterThan(0);
   expect(await page.locator('#chart-quota svg rect').count()).toBe(2);
   await page.screenshot({ path: screenshotPath('11-dashboard'), fullPage: true });
+  await page.close();
+}, 60_000);
+
+test('dashboard: past five models the rest is "other", so the bars add up; labels readable and apart at 390 px', async () => {
+  const models = ['grok-3', 'grok-3-mini', 'grok-4.1-mini', 'grok-4.1-fast', 'grok-4.20-beta', 'grok-chat-fast', 'grok-4'];
+  for (const model of models) await harness.client.chat.completions.create({ model, messages: [{ role: 'user', content: 'count me' }] });
+  const page = await browser.newPage({ viewport: { width: 390, height: 844 } });
+  await signIn(page, '#dashboard');
+  await page.waitForSelector('#chart-models .legend li');
+  const legend = await page.locator('#chart-models .legend li').allTextContents();
+  expect(legend).toHaveLength(6);
+  expect(legend.at(-1)).toMatch(/^other \(\d+ models\)$/);
+  const check = await page.evaluate(() => {
+    const problems: string[] = [];
+    for (const svg of document.querySelectorAll('svg.chart')) {
+      const boxes = [...svg.querySelectorAll('text.tick')].map((text) => text.getBoundingClientRect());
+      for (const box of boxes) if (box.height < 11) problems.push(`${svg.getAttribute('aria-label')}: text ${box.height}px high`);
+      // x-axis labels share a baseline; none may overlap its neighbour.
+      const baseline = boxes.filter((box) => Math.abs(box.bottom - Math.max(...boxes.map((one) => one.bottom))) < 1);
+      baseline.sort((a, b) => a.left - b.left);
+      for (let index = 1; index < baseline.length; index += 1) {
+        if (baseline[index]!.left < baseline[index - 1]!.right) problems.push(`${svg.getAttribute('aria-label')}: labels overlap`);
+      }
+    }
+    return problems;
+  });
+  expect(check).toEqual([]);
+  await page.screenshot({ path: screenshotPath('12-dashboard-phone'), fullPage: true });
   await page.close();
 }, 60_000);
 

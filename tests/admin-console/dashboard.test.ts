@@ -30,6 +30,19 @@ test('the dashboard counts the requests made, by model, with pool health and top
   expect((await harness.admin('/v1/admin/console/dashboard?hours=0')).status).toBe(400);
 });
 
+test('image requests count on the dashboard like chat requests', async () => {
+  const before = (await (await harness.admin('/v1/admin/console/dashboard?hours=1')).json()) as any;
+  await harness.client.images.generate({ model: 'grok-imagine-1.0', prompt: 'a kite', n: 1, response_format: 'b64_json' });
+  let dashboard: any;
+  for (let attempt = 0; attempt < 50; attempt += 1) {
+    dashboard = await (await harness.admin('/v1/admin/console/dashboard?hours=1')).json();
+    if (dashboard.usage.totals.requests === before.usage.totals.requests + 1) break;
+    await Bun.sleep(20);
+  }
+  expect(dashboard.usage.totals.requests).toBe(before.usage.totals.requests + 1);
+  expect(dashboard.usage.totals.by_model['grok-imagine-1.0']).toBe(1);
+});
+
 test('usage summary: buckets, failures and latency percentiles (fixed times)', async () => {
   const storage = openSqliteStorage({ path: ':memory:' });
   const until = 10 * 3_600_000;

@@ -79,12 +79,29 @@ describe('import', () => {
     harness = await startHarness({ accounts: [] });
     const content = `# exported from the old box\n${LONG('a')}\n\nsso=${LONG('b')}\n${LONG('a')}\n\u200b\n`;
     const result = await importContent(harness, { content, pool: 'ssoSuper' });
-    expect(result).toEqual({ status: 200, body: { status: 'success', format: 'txt', added: 2, merged: 0, repeated: 1, invalid: 1 } });
+    expect(result).toEqual({
+      status: 200,
+      body: { status: 'success', format: 'txt', added: 2, merged: 0, repeated: 1, invalid: 1, rejected: ['line 6: empty'] },
+    });
     const tokens = JSON.parse((await exported(harness, 'json')).text) as { token: string; pool: string; quota: number }[];
     expect(tokens.map((account) => [account.token, account.pool, account.quota]).sort()).toEqual([
       [LONG('a'), 'ssoSuper', 140],
       [LONG('b'), 'ssoSuper', 140],
     ]);
+  });
+
+  test('TXT: words with spaces are refused, not squashed into a token; where and why is listed, never the text', async () => {
+    harness = await startHarness({ accounts: [] });
+    const content = `${LONG('good')}\nbad token with spaces\n令牌${LONG('x')}\nsso=${LONG('cookie')}; other=1\n`;
+    const result = await importContent(harness, { content });
+    expect(result.body).toMatchObject({
+      added: 2,
+      invalid: 2,
+      rejected: ['line 2: spaces inside the token', 'line 3: characters a token cannot hold'],
+    });
+    expect(JSON.stringify(result.body)).not.toContain('bad token');
+    const tokens = JSON.parse((await exported(harness, 'json')).text) as { token: string }[];
+    expect(tokens.map((account) => account.token).sort()).toEqual([LONG('cookie'), LONG('good')]);
   });
 
   test('JSONL and JSON: objects keep their fields; an existing token is merged, not duplicated', async () => {

@@ -40,8 +40,9 @@ describe('Worker without backends', () => {
     await page.waitForSelector('.message.assistant[data-state=probe]');
     expect(await page.textContent('.message.assistant .turn-badge')).toBe('Accepted (probe)');
     expect(await page.textContent('.message.assistant .content')).toContain('No backend is configured for the chat bridge');
-    expect(await page.textContent('#chat-status')).toContain('bridge: probe');
-    expect(await page.getAttribute('#toast', 'data-state')).toBe('probe');
+    // The turn's state shows once, on the message; which bridge answered is in its details.
+    expect(await page.textContent('.message.assistant .turn-details')).toContain('"bridge": "probe"');
+    expect(await page.getAttribute('#toast', 'data-state')).not.toBe('probe');
     await page.screenshot({ path: screenshotPath('40-edge-chat-probe') });
     await page.close();
   }, 60_000);
@@ -92,20 +93,20 @@ describe('Worker forwarding to grok2api', () => {
     await page.keyboard.press('Enter');
     await page.waitForSelector('.message.assistant:last-child[data-state=success]');
     expect(await page.textContent('.message.assistant:last-child .content')).toBe('Hello from behind the edge.');
-    expect(await page.textContent('#chat-status')).toBe('Answered · bridge: backend-forward');
+    expect(await page.textContent('.message.assistant:last-child .turn-badge')).toBe('Answered · bridge: backend-forward');
     expect(sentTurns(harness.simulator).at(-1)!.message).toContain('via the worker');
 
     harness.simulator.enqueueFault({ kind: 'server_error' });
     await page.click('.message.assistant:last-child button[data-action=regenerate]');
     await page.waitForSelector('.message.assistant:last-child[data-state=failed]');
-    expect(await page.textContent('#chat-status')).toContain('bridge: backend-forward');
+    expect(await page.textContent('.message.assistant:last-child .turn-badge')).toContain('bridge: backend-forward');
     await page.click('.message.assistant:last-child button[data-action=details]');
     expect(await page.textContent('.message.assistant:last-child .turn-details')).toContain('"trace"');
     await page.screenshot({ path: screenshotPath('43-edge-chat-forward-failed') });
     harness.simulator.script({ answer: 'Second time lucky.' });
     await page.click('.message.assistant:last-child button[data-action=retry]');
     await page.waitForSelector('.message.assistant:last-child[data-state=success]');
-    expect(await page.textContent('#chat-status')).toBe('Answered · bridge: backend-forward');
+    expect(await page.textContent('.message.assistant:last-child .turn-badge')).toBe('Answered · bridge: backend-forward');
     await page.screenshot({ path: screenshotPath('44-edge-chat-forward') });
     await page.close();
   }, 60_000);

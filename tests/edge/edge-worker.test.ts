@@ -36,7 +36,9 @@ describe('edge Worker without backends (probe / init-only)', () => {
     expect(sections.sections.map((section: any) => section.name)).toEqual(['playground', 'bridges']);
     const manifest = (await (await fetch(`${worker.url}/v1/function/manifest`)).json()) as any;
     expect(manifest.served_by).toBe('edge');
-    expect(manifest.pages.map((page: any) => [page.id, page.mode])).toEqual([['chat', 'probe-only'], ['imagine', 'probe-only'], ['video', 'init-only']]);
+    expect(manifest.pages.map((page: any) => [page.id, page.mode])).toEqual([['chat', 'probe-only'], ['imagine', 'probe-only'], ['video', 'init-only'], ['voice', 'probe-only']]);
+    // The Worker has no LiveKit broker: voice is listed as unavailable.
+    expect(manifest.pages.at(-1).available).toBe(false);
   });
 
   test('the deploy smoke check passes against the Worker, and fails against something else', async () => {
@@ -56,6 +58,11 @@ describe('edge Worker without backends (probe / init-only)', () => {
     expect(script.headers.get('content-type')).toContain('javascript');
     expect(await script.text()).toContain('/v1/function');
     expect((await fetch(`${worker.url}/playground/assets/nope.js`)).status).toBe(404);
+    // The Markdown renderer is bundled into the Worker as it is into the server; the icon is there too.
+    const markdown = await fetch(`${worker.url}/playground/assets/markdown.js`);
+    expect(markdown.status).toBe(200);
+    expect(await markdown.text()).not.toContain("from 'dompurify'");
+    expect((await fetch(`${worker.url}/favicon.ico`)).headers.get('content-type')).toBe('image/svg+xml');
   });
 
   test('the function key guards the bridges', async () => {
@@ -107,7 +114,7 @@ describe('edge Worker forwarding to a running grok2api', () => {
 
   test('manifest says backend-forward-ready for every page', async () => {
     const manifest = (await (await fetch(`${worker.url}/v1/function/manifest`)).json()) as any;
-    expect(manifest.pages.map((page: any) => page.mode)).toEqual(['backend-forward-ready', 'backend-forward-ready', 'backend-forward-ready']);
+    expect(manifest.pages.slice(0, 3).map((page: any) => page.mode)).toEqual(['backend-forward-ready', 'backend-forward-ready', 'backend-forward-ready']);
     const config = (await (await fetch(`${worker.url}/config`)).json()) as any;
     expect(JSON.stringify(config)).not.toContain(harness.server.url);
   });

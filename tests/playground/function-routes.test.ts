@@ -32,7 +32,7 @@ describe('playground enabled with a function key', () => {
     // The same manifest the edge Worker answers; the server itself is the backend, so every page is ready.
     const manifest = (await (await fetch(`${harness.server.url}/v1/function/manifest`)).json()) as any;
     expect(manifest.served_by).toBe('server');
-    expect(manifest.pages.map((page: any) => [page.id, page.mode, page.stream])).toEqual([['chat', 'backend-forward-ready', true], ['imagine', 'backend-forward-ready', false], ['video', 'backend-forward-ready', true]]);
+    expect(manifest.pages.map((page: any) => [page.id, page.mode, page.stream])).toEqual([['chat', 'backend-forward-ready', true], ['imagine', 'backend-forward-ready', false], ['video', 'backend-forward-ready', true], ['voice', 'backend-forward-ready', false]]);
     expect((await fetch(`${harness.server.url}/v1/function/verify`)).status).toBe(401);
     expect((await fetch(`${harness.server.url}/v1/function/verify`, { headers: { authorization: 'Bearer nope' } })).status).toBe(401);
     expect((await fetch(`${harness.server.url}/v1/function/verify`, { headers: { authorization: `Bearer ${FUNCTION_KEY}` } })).status).toBe(200);

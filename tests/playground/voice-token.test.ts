@@ -35,6 +35,34 @@ describe('voice token broker', () => {
     expect(JSON.parse((tokenCalls().at(-1)!.body as any).sessionPayload)).toMatchObject({ voice: 'ara', personality: 'assistant', playback_speed: 1 });
   });
 
+  test('the LiveKit URL comes from voice.livekit_url (token answer, page CSP, manifest); empty turns voice off', async () => {
+    const setUrl = (url: string) =>
+      harness.admin('/v1/admin/config', { method: 'POST', body: JSON.stringify({ voice: { livekit_url: url } }) });
+    const voicePage = async () => {
+      const manifest = (await (await fetch(`${harness.server.url}/v1/function/manifest`)).json()) as any;
+      return manifest.pages.find((page: any) => page.id === 'voice');
+    };
+    try {
+      expect((await setUrl('wss://voice.example.test')).status).toBe(200);
+      expect(((await (await voiceToken('')).json()) as any).url).toBe('wss://voice.example.test');
+      // Upstream still hears Grok's own LiveKit host: that part of the protocol is fixed.
+      expect((tokenCalls().at(-1)!.body as any).livekitUrl).toBe('wss://livekit.grok.com');
+      const csp = (await fetch(`${harness.server.url}/playground`)).headers.get('content-security-policy')!;
+      expect(csp).toContain('wss://voice.example.test');
+      expect(csp).not.toContain('livekit.grok.com');
+      expect(await voicePage()).toMatchObject({ endpoint: '/v1/function/voice/token', available: true });
+
+      expect((await setUrl('')).status).toBe(200);
+      const off = await voiceToken('');
+      expect(off.status).toBe(404);
+      expect(((await off.json()) as any).error.code).toBe('voice_disabled');
+      expect(await voicePage()).toMatchObject({ available: false });
+      expect((await fetch(`${harness.server.url}/playground`)).headers.get('content-security-policy')).toContain("connect-src 'self';");
+    } finally {
+      await setUrl('wss://livekit.grok.com');
+    }
+  });
+
   test('bad options name the parameter; the function key is required', async () => {
     for (const [query, param] of [['?voice=robot', 'voice'], ['?personality=Bad%20One', 'personality'], ['?speed=9', 'speed'], ['?speed=fast', 'speed']]) {
       const response = await voiceToken(query!);

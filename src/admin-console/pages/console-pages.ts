@@ -21,12 +21,15 @@ const CONTENT_TYPES: Record<string, string> = {
   svg: 'image/svg+xml',
 };
 
-/** One embedded file as a response with the console's security headers; 404 for a name not in `assets`. */
-export function serveAsset(assets: Record<string, string>, name: string): Response {
-  const path = Object.hasOwn(assets, name) ? assets[name] : undefined;
-  if (!path) return new Response('Not found', { status: 404 });
+/**
+ * One embedded asset as a response with the console's security headers; 404 for a name not in
+ * `assets`. An asset is a file path, or a Blob for content made at bundle time.
+ */
+export function serveAsset(assets: Record<string, string | Blob>, name: string): Response {
+  const asset = Object.hasOwn(assets, name) ? assets[name] : undefined;
+  if (!asset) return new Response('Not found', { status: 404 });
   const extension = name.slice(name.lastIndexOf('.') + 1);
-  return new Response(Bun.file(path), {
+  return new Response(typeof asset === 'string' ? Bun.file(asset) : asset, {
     headers: { 'content-type': CONTENT_TYPES[extension] ?? 'application/octet-stream', 'cache-control': 'no-cache', ...SECURITY_HEADERS },
   });
 }
@@ -37,5 +40,8 @@ export function consolePages() {
   return new Elysia({ name: 'admin-console-pages' })
     .get('/admin', () => serve('index.html'), { detail: { hide: true } })
     .get('/admin/', () => serve('index.html'), { detail: { hide: true } })
-    .get('/admin/assets/:name', ({ params }) => serve(params.name), { detail: { hide: true } });
+    .get('/admin/assets/:name', ({ params }) => serve(params.name), { detail: { hide: true } })
+    // One icon for every page, and for browsers that ask for /favicon.ico on their own.
+    .get('/favicon.svg', () => serve('favicon.svg'), { detail: { hide: true } })
+    .get('/favicon.ico', () => serve('favicon.svg'), { detail: { hide: true } });
 }

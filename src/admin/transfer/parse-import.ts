@@ -1,3 +1,4 @@
+import { tokenSyntaxProblem } from '../../upstream/grok/token';
 import { parseReferenceEntry } from '../../storage/reference-token-format';
 import type { NewAccount } from '../../storage/types';
 
@@ -17,7 +18,11 @@ export interface ParsedImport {
   invalid: number;
   /** Entries merged into an earlier entry for the same token. */
   repeated: number;
+  /** Where each invalid entry was and why ("line 3: spaces inside the token"), at most 50; never its text. */
+  rejected: string[];
 }
+
+const MAX_REJECTED_LISTED = 50;
 
 export class ImportFormatError extends Error {}
 
@@ -55,39 +60,55 @@ export function parseJson(text: string, what: string): unknown {
 }
 
 export function parseImport(content: string, format: ImportFormat, defaultPool: string): ParsedImport {
-  const entries: { entry: unknown; pool: string }[] = [];
+  const entries: { entry: unknown; pool: string; where: string }[] = [];
   if (format === 'txt') {
-    for (const line of content.split(/\r?\n/)) {
+    content.split(/\r?\n/).forEach((line, index) => {
       const trimmed = line.trim();
-      if (trimmed !== '' && !trimmed.startsWith('#')) entries.push({ entry: trimmed, pool: defaultPool });
-    }
+      if (trimmed !== '' && !trimmed.startsWith('#')) entries.push({ entry: trimmed, pool: defaultPool, where: `line ${index + 1}` });
+    });
   } else if (format === 'jsonl') {
     content.split(/\r?\n/).forEach((line, index) => {
       if (line.trim() === '') return;
       const entry = parseJson(line, `line ${index + 1}`);
-      entries.push({ entry, pool: entryPool(entry, defaultPool) });
+      entries.push({ entry, pool: entryPool(entry, defaultPool), where: `line ${index + 1}` });
     });
   } else {
     const parsed = parseJson(content, 'the content');
     if (format === 'token.json') {
       if (!isPoolMap(parsed)) throw new ImportFormatError('token.json must be an object of pool name → list of tokens');
-      for (const [pool, list] of Object.entries(parsed)) for (const entry of list) entries.push({ entry, pool });
+      for (const [pool, list] of Object.entries(parsed)) {
+        list.forEach((entry, index) => {
+          entries.push({ entry, pool, where: `${pool}[${index}]` });
+        });
+      }
     } else {
       if (!Array.isArray(parsed)) throw new ImportFormatError('a JSON import must be an array of tokens or token objects');
-      for (const entry of parsed) entries.push({ entry, pool: entryPool(entry, defaultPool) });
+      parsed.forEach((entry, index) => {
+        entries.push({ entry, pool: entryPool(entry, defaultPool), where: `item ${index + 1}` });
+      });
     }
   }
   return mergeEntries(entries);
 }
 
-export function mergeEntries(entries: { entry: unknown; pool: string }[]): ParsedImport {
+/** Why an entry is not an account, for the import summary. */
+function rejectionReason(entry: unknown): string {
+  const raw = typeof entry === 'string' ? entry : typeof entry === 'object' && entry !== null ? (entry as { token?: unknown }).token : undefined;
+  if (typeof raw !== 'string') return 'no token';
+  return tokenSyntaxProblem(raw) ?? 'not a valid account entry';
+}
+
+/** `where` names an entry in the summary's list of refused ones (a streamed import has no line numbers per batch). */
+export function mergeEntries(entries: { entry: unknown; pool: string; where?: string }[]): ParsedImport {
   const byToken = new Map<string, NewAccount>();
   let invalid = 0;
   let repeated = 0;
-  for (const { entry, pool } of entries) {
+  const rejected: string[] = [];
+  for (const { entry, pool, where } of entries) {
     const account = parseReferenceEntry(entry, pool);
     if (!account) {
       invalid += 1;
+      if (rejected.length < MAX_REJECTED_LISTED) rejected.push(`${where ?? 'an entry'}: ${rejectionReason(entry)}`);
       continue;
     }
     const earlier = byToken.get(account.token);
@@ -99,5 +120,5 @@ export function mergeEntries(entries: { entry: unknown; pool: string }[]): Parse
     const tags = earlier.tags || account.tags ? [...new Set([...(earlier.tags ?? []), ...(account.tags ?? [])])] : undefined;
     byToken.set(account.token, { ...earlier, ...account, ...(tags ? { tags } : {}) });
   }
-  return { accounts: [...byToken.values()], invalid, repeated };
+  return { accounts: [...byToken.values()], invalid, repeated, rejected };
 }

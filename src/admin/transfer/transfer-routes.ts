@@ -63,7 +63,7 @@ export function transferRoutes(deps: TransferRoutesDependencies) {
           throw error;
         }
         const summary = await importAccounts(parsed.accounts, deps);
-        return { status: 'success', format, ...summary, repeated: parsed.repeated, invalid: parsed.invalid };
+        return { status: 'success', format, ...summary, repeated: parsed.repeated, invalid: parsed.invalid, rejected: parsed.rejected };
       },
       {
         body: ImportBody,
