@@ -14,7 +14,7 @@ function answerTokens(message: string): string[] {
 
 const encoder = new TextEncoder();
 
-const server = Bun.serve({
+const fakeUpstream = Bun.serve({
   hostname: '127.0.0.1',
   port: 0,
   idleTimeout: 255,
@@ -40,4 +40,4 @@ const server = Bun.serve({
     return new Response(encoder.encode(text), { headers: { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' } });
   },
 });
-console.log(`openai fake upstream listening on http://127.0.0.1:${server.port}`);
+console.log(`openai fake upstream listening on http://127.0.0.1:${fakeUpstream.port}`);
