@@ -1,7 +1,4 @@
 import { join } from 'node:path';
-import { openMysqlStorage } from './mysql/mysql-storage';
-import { openPostgresStorage } from './postgres/postgres-storage';
-import { openRedisStorage } from './redis/redis-storage';
 import { MEMORY_DATABASE, openSqliteStorage } from './sqlite/sqlite-storage';
 import { applySecretKey } from './encrypted-storage';
 import type { Storage } from './types';
@@ -55,7 +52,8 @@ async function openDriver(options: OpenStorageOptions): Promise<Storage> {
   if (!known) throw new Error(`unknown storage type ${options.type} (expected local, sqlite, redis, mysql or pgsql)`);
   const url = options.url?.trim() ?? '';
   if (url === '') throw new Error(`SERVER_STORAGE_URL is required for storage type ${type}`);
-  if (type === 'redis') return openRedisStorage({ url, clock: options.clock });
-  if (POSTGRES_TYPES.has(type)) return openPostgresStorage({ url, clock: options.clock });
-  return openMysqlStorage({ url, clock: options.clock });
+  // Loaded only when configured: each client library costs memory and start-up time.
+  if (type === 'redis') return (await import('./redis/redis-storage')).openRedisStorage({ url, clock: options.clock });
+  if (POSTGRES_TYPES.has(type)) return (await import('./postgres/postgres-storage')).openPostgresStorage({ url, clock: options.clock });
+  return (await import('./mysql/mysql-storage')).openMysqlStorage({ url, clock: options.clock });
 }
