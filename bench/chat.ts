@@ -20,6 +20,7 @@
  */
 import { measureCpu } from './chat-cpu';
 import { startBenchStack, startProcess } from './child-process';
+import { processTreeCpuMicros } from './process-cpu';
 
 const REQUESTS = Number(process.env.BENCH_REQUESTS || 300);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY || 16);
@@ -115,9 +116,13 @@ async function measureWorkers() {
       processEnv: { BUN_CONFIG_MAX_HTTP_REQUESTS: MAX_HTTP_REQUESTS },
     });
     try {
+      for (let index = 0; index < 100; index++) await (await chatRequest(`http://127.0.0.1:${port}`, false)).arrayBuffer();
+      const cpuBefore = processTreeCpuMicros(stack.gateway.child.pid);
       const row = await run(`SERVER_WORKERS=${workers}`, () => chatRequest(`http://127.0.0.1:${port}`, false), concurrency, count);
+      // The supervisor and every worker; includes the run's 20 warm-up requests.
+      const cpuPerRequest = (processTreeCpuMicros(stack.gateway.child.pid) - cpuBefore) / (count + 20);
       results.push({ workers, throughput: row.throughput });
-      console.log(`  SERVER_WORKERS=${workers.padEnd(5)} ${row.throughput.toFixed(0).padStart(6)} req/s  p50 ${row.p50.toFixed(2)} ms  p99 ${row.p99.toFixed(2)} ms`);
+      console.log(`  SERVER_WORKERS=${workers.padEnd(5)} ${row.throughput.toFixed(0).padStart(6)} req/s  p50 ${row.p50.toFixed(2)} ms  p99 ${row.p99.toFixed(2)} ms  ${cpuPerRequest.toFixed(0)} µs CPU per request (all processes)`);
     } finally {
       await stack.stop();
     }
