@@ -28,7 +28,14 @@ const fakeUpstream = Bun.serve({
     const usage = { prompt_tokens: 12, completion_tokens: tokens.length, total_tokens: 12 + tokens.length };
     if (!body.stream) {
       const message = { role: 'assistant', content: tokens.join('') };
-      const completion = { id, object: 'chat.completion', created, model, choices: [{ index: 0, message, finish_reason: 'stop' }], usage };
+      const completion = {
+        id,
+        object: 'chat.completion',
+        created,
+        model,
+        choices: [{ index: 0, message, finish_reason: 'stop' }],
+        usage,
+      };
       return Response.json(completion);
     }
     const chunk = (delta: object, finish: string | null) =>
@@ -37,7 +44,9 @@ const fakeUpstream = Bun.serve({
     for (const token of tokens) text += chunk({ content: token }, null);
     text += chunk({}, 'stop');
     text += 'data: [DONE]\n\n';
-    return new Response(encoder.encode(text), { headers: { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' } });
+    return new Response(encoder.encode(text), {
+      headers: { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' },
+    });
   },
 });
 console.log(`openai fake upstream listening on http://127.0.0.1:${fakeUpstream.port}`);

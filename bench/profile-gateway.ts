@@ -30,7 +30,8 @@ const { simulator, gateway, stop } = await startBenchStack({
 });
 if (ANSWER_TOKENS > 0) {
   const answerTokens = Array.from({ length: ANSWER_TOKENS }, (_, index) => ` word${index}`);
-  await fetch(`${simulator.url}/__simulator/scripts`, { method: 'POST', body: JSON.stringify({ answerTokens, times: -1 }) });
+  const script = JSON.stringify({ answerTokens, times: -1 });
+  await fetch(`${simulator.url}/__simulator/scripts`, { method: 'POST', body: script });
 }
 const body = JSON.stringify({ model: 'grok-4.1-fast', stream: STREAM, messages: [{ role: 'user', content: 'Summarise a short story in three sentences.' }] });
 for (let index = 0; index < REQUESTS; index++) {

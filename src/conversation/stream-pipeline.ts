@@ -69,7 +69,10 @@ export function streamConversation(options: StreamConversationOptions): Response
   };
 
   /** Encodes every batch already read upstream after `first`, so one network read becomes one client write. */
-  const encodeReadBatches = (first: AnswerPiece[], controller: ReadableStreamDefaultController<Uint8Array>): boolean => {
+  const encodeReadBatches = (
+    first: AnswerPiece[],
+    controller: ReadableStreamDefaultController<Uint8Array>,
+  ): boolean => {
     const produced = encoder.pieces(first);
     let ended = encoder.ended?.() ?? false;
     try {

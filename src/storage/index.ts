@@ -53,7 +53,10 @@ async function openDriver(options: OpenStorageOptions): Promise<Storage> {
   const url = options.url?.trim() ?? '';
   if (url === '') throw new Error(`SERVER_STORAGE_URL is required for storage type ${type}`);
   // Loaded only when configured: each client library costs memory and start-up time.
-  if (type === 'redis') return (await import('./redis/redis-storage')).openRedisStorage({ url, clock: options.clock });
-  if (POSTGRES_TYPES.has(type)) return (await import('./postgres/postgres-storage')).openPostgresStorage({ url, clock: options.clock });
-  return (await import('./mysql/mysql-storage')).openMysqlStorage({ url, clock: options.clock });
+  const clock = options.clock;
+  if (type === 'redis') return (await import('./redis/redis-storage')).openRedisStorage({ url, clock });
+  if (POSTGRES_TYPES.has(type)) {
+    return (await import('./postgres/postgres-storage')).openPostgresStorage({ url, clock });
+  }
+  return (await import('./mysql/mysql-storage')).openMysqlStorage({ url, clock });
 }

@@ -124,7 +124,11 @@ export class UsageRecorder {
     const items = batch.map(({ id, entry, expiresAt }) => ({ id, value: entry, expiresAt }));
     try {
       if (this.records.putMany) await this.records.putMany(USAGE_COLLECTION, items);
-      else await Promise.all(items.map((item) => this.records.put(USAGE_COLLECTION, item.id, item.value, { expiresAt: item.expiresAt })));
+      else {
+        const put = (item: (typeof items)[number]) =>
+          this.records.put(USAGE_COLLECTION, item.id, item.value, { expiresAt: item.expiresAt });
+        await Promise.all(items.map(put));
+      }
     } catch {
       // A usage record must not fail anything; the store's own errors are logged where it is used.
     }

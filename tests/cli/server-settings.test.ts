@@ -16,7 +16,9 @@ test('auto stays at one process where processes could not share the port or the 
   expect(serverSettings({ SERVER_STORAGE_TYPE: 'sqlite', SERVER_STORAGE_URL: 'sqlite::memory:' }, 4).workers).toBe(1);
   // A shared file or a server store is shared by every process.
   expect(serverSettings({ SERVER_STORAGE_URL: '/var/lib/grok2api.db' }, 4).workers).toBe(4);
-  expect(serverSettings({ SERVER_STORAGE_TYPE: 'redis', SERVER_STORAGE_URL: 'redis://127.0.0.1:6379/0' }, 4).workers).toBe(4);
+  expect(
+    serverSettings({ SERVER_STORAGE_TYPE: 'redis', SERVER_STORAGE_URL: 'redis://127.0.0.1:6379/0' }, 4).workers,
+  ).toBe(4);
 });
 
 test('a number is taken as given; anything else is refused', () => {

@@ -16,14 +16,17 @@ export class SqliteRecordStore implements RecordStore {
     const statement = this.upsert();
     const now = this.clock();
     this.database.transaction(() => {
-      for (const item of items) statement.run(collection, item.id, JSON.stringify(item.value), item.expiresAt ?? null, now);
+      for (const item of items) {
+        statement.run(collection, item.id, JSON.stringify(item.value), item.expiresAt ?? null, now);
+      }
     }).immediate();
   }
 
   private upsert() {
     return this.database.query(
       `INSERT INTO records (collection, id, value, expires_at, updated_at) VALUES (?, ?, ?, ?, ?)
-       ON CONFLICT (collection, id) DO UPDATE SET value = excluded.value, expires_at = excluded.expires_at, updated_at = excluded.updated_at`,
+       ON CONFLICT (collection, id) DO UPDATE
+       SET value = excluded.value, expires_at = excluded.expires_at, updated_at = excluded.updated_at`,
     );
   }
 

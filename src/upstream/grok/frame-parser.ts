@@ -75,7 +75,8 @@ export class FrameParser {
     this.readModelResponse(response, events);
     const llmInfo = pickKeyed(LlmInfoGroup, response, 'llmInfo');
     if (llmInfo) events.push({ type: 'metadata', modelHash: llmInfo.llmInfo.modelHash });
-    if (pickKeyed(SoftStopGroup, response, 'isSoftStop') || pickKeyed(FinalMetadataGroup, response, 'finalMetadata')) events.push(...this.finish());
+    const softStop = pickKeyed(SoftStopGroup, response, 'isSoftStop');
+    if (softStop || pickKeyed(FinalMetadataGroup, response, 'finalMetadata')) events.push(...this.finish());
     return events;
   }
 
@@ -216,7 +217,8 @@ export class FrameParser {
  * not pass): a frame carries one or two of the groups, so most of the checks end here.
  */
 function pickKeyed<T extends TSchema>(schema: T, value: unknown, key: string): Static<T> | undefined {
-  if (typeof value !== 'object' || value === null || (value as Record<string, unknown>)[key] === undefined) return undefined;
+  if (typeof value !== 'object' || value === null) return undefined;
+  if ((value as Record<string, unknown>)[key] === undefined) return undefined;
   return pick(schema, value);
 }
 
