@@ -18,7 +18,9 @@
  * the first SSE chunk); "ttfb added" is the difference to the simulator called directly and to
  * the pass-through proxy, in the same run.
  */
+import { measureCpu } from './chat-cpu';
 import { startBenchStack, startProcess } from './child-process';
+import { processTreeCpuMicros } from './process-cpu';
 
 const REQUESTS = Number(process.env.BENCH_REQUESTS || 300);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY || 16);
@@ -26,10 +28,14 @@ const LEVELS = (process.env.BENCH_LEVELS || `1,${CONCURRENCY}`).split(',').map(N
 /** The gateway and the proxy make one upstream call per request; let them hold as many as the clients. */
 const MAX_HTTP_REQUESTS = String(Math.max(256, ...LEVELS) * 2);
 const ACCOUNTS = 8;
+/** Which parts run: `cpu` (CPU per request and per frame, with Portkey), `latency`, `workers`. */
+const SECTIONS = new Set((process.env.BENCH_SECTIONS || 'cpu,latency,workers').split(','));
 const bun = process.execPath;
 
-
-interface Sample { ttfbMs: number; totalMs: number }
+interface Sample {
+  ttfbMs: number;
+  totalMs: number;
+}
 
 async function timed(request: () => Promise<Response>): Promise<Sample> {
   const start = performance.now();
@@ -57,10 +63,18 @@ async function run(label: string, request: () => Promise<Response>, concurrency:
   );
   const seconds = (performance.now() - start) / 1000;
   const sorted = (key: keyof Sample) => samples.map((sample) => sample[key]).sort((a, b) => a - b);
-  const percentile = (values: number[], p: number) => values[Math.min(values.length - 1, Math.floor((p / 100) * values.length))]!;
+  const percentile = (values: number[], p: number) =>
+    values[Math.min(values.length - 1, Math.floor((p / 100) * values.length))]!;
   const total = sorted('totalMs');
   const ttfb = sorted('ttfbMs');
-  return { label, p50: percentile(total, 50), p99: percentile(total, 99), ttfb50: percentile(ttfb, 50), ttfb99: percentile(ttfb, 99), throughput: count / seconds };
+  return {
+    label,
+    p50: percentile(total, 50),
+    p99: percentile(total, 99),
+    ttfb50: percentile(ttfb, 50),
+    ttfb99: percentile(ttfb, 99),
+    throughput: count / seconds,
+  };
 }
 
 const { simulator, gateway, tokens, stop } = await startBenchStack({
@@ -72,7 +86,11 @@ const { simulator, gateway, tokens, stop } = await startBenchStack({
 });
 
 // The same upstream request as `direct`, through a bare Bun proxy: the floor any gateway adds.
-const proxy = await startProcess([bun, 'bench/pass-through-proxy.ts'], { PROXY_UPSTREAM: simulator.url, BUN_CONFIG_MAX_HTTP_REQUESTS: MAX_HTTP_REQUESTS }, /listening on (http:\/\/\S+)/);
+const proxy = await startProcess(
+  [bun, 'bench/pass-through-proxy.ts'],
+  { PROXY_UPSTREAM: simulator.url, BUN_CONFIG_MAX_HTTP_REQUESTS: MAX_HTTP_REQUESTS },
+  /listening on (http:\/\/\S+)/,
+);
 
 const message = 'Summarise the plot of a short story about a lighthouse keeper in three sentences.';
 let directIndex = 0;
@@ -82,36 +100,106 @@ const grokTurn = (base: string) => () =>
     headers: {
       'content-type': 'application/json',
       cookie: `sso=${tokens[directIndex++ % ACCOUNTS]}`,
-      'x-statsig-id': 'ZTpUeXBlRXJyb3I6IENhbm5vdCByZWFkIHByb3BlcnRpZXMgb2YgdW5kZWZpbmVkIChyZWFkaW5nICdjaGlsZE5vZGVzJyk=',
+      'x-statsig-id':
+        'ZTpUeXBlRXJyb3I6IENhbm5vdCByZWFkIHByb3BlcnRpZXMgb2YgdW5kZWZpbmVkIChyZWFkaW5nICdjaGlsZE5vZGVzJyk=',
     },
     body: JSON.stringify({ message, modeId: 'fast', temporary: true, fileAttachments: [] }),
   });
 const direct = grokTurn(simulator.url);
 const viaProxy = grokTurn(proxy.url);
-const viaGateway = (stream: boolean) => () =>
-  fetch(`${gateway.url}/v1/chat/completions`, {
+const chatRequest = (base: string, stream: boolean, content = message) =>
+  fetch(`${base}/v1/chat/completions`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: 'Bearer bench-key' },
-    body: JSON.stringify({ model: 'grok-4.1-fast', stream, messages: [{ role: 'user', content: message }] }),
+    body: JSON.stringify({ model: 'grok-4.1-fast', stream, messages: [{ role: 'user', content }] }),
   });
+const viaGateway = (stream: boolean) => () => chatRequest(gateway.url, stream);
+
+/** Throughput at WORKERS_CONCURRENCY with SERVER_WORKERS=1 and =auto (one per core), each a fresh gateway. */
+async function measureWorkers() {
+  const concurrency = Number(process.env.BENCH_WORKERS_CONCURRENCY || 50);
+  const count = Number(process.env.BENCH_WORKERS_REQUESTS || REQUESTS);
+  console.log(
+    `throughput by worker count (concurrency ${concurrency}, ${count} non-streaming requests, ${navigator.hardwareConcurrency} cores):`,
+  );
+  const results: { workers: string; throughput: number }[] = [];
+  for (const workers of ['1', 'auto']) {
+    const port = freePort();
+    const stack = await startBenchStack({
+      label: `bench-workers-${workers}`,
+      accounts: ACCOUNTS,
+      apiKey: 'bench-key',
+      gatewayEnv: { GROK2API_CHAT_CONCURRENT: '1000', SERVER_WORKERS: workers, SERVER_PORT: String(port) },
+      processEnv: { BUN_CONFIG_MAX_HTTP_REQUESTS: MAX_HTTP_REQUESTS },
+    });
+    try {
+      for (let index = 0; index < 100; index++)
+        await (await chatRequest(`http://127.0.0.1:${port}`, false)).arrayBuffer();
+      const cpuBefore = processTreeCpuMicros(stack.gateway.child.pid);
+      const row = await run(
+        `SERVER_WORKERS=${workers}`,
+        () => chatRequest(`http://127.0.0.1:${port}`, false),
+        concurrency,
+        count,
+      );
+      // The supervisor and every worker; includes the run's 20 warm-up requests.
+      const cpuPerRequest = (processTreeCpuMicros(stack.gateway.child.pid) - cpuBefore) / (count + 20);
+      results.push({ workers, throughput: row.throughput });
+      console.log(
+        `  SERVER_WORKERS=${workers.padEnd(5)} ${row.throughput.toFixed(0).padStart(6)} req/s  p50 ${row.p50.toFixed(2)} ms  p99 ${row.p99.toFixed(2)} ms  ${cpuPerRequest.toFixed(0)} µs CPU per request (all processes)`,
+      );
+    } finally {
+      await stack.stop();
+    }
+  }
+  console.log(`  auto / 1: ${(results[1]!.throughput / results[0]!.throughput).toFixed(2)}×\n`);
+}
+
+function freePort(): number {
+  const probe = Bun.listen({ hostname: '127.0.0.1', port: 0, socket: { data() {} } });
+  const port = probe.port;
+  probe.stop(true);
+  return port;
+}
 
 try {
-  console.log(`grok2api chat benchmark: ${REQUESTS} requests per scenario, ${ACCOUNTS} accounts, loopback, ${navigator.hardwareConcurrency} cores\n`);
-  for (const concurrency of LEVELS) {
-    const count = concurrency === 1 ? Math.min(REQUESTS, 200) : REQUESTS;
-    const baseline = await run('simulator direct', direct, concurrency, count);
-    const floor = await run('pass-through proxy', viaProxy, concurrency, count);
-    const rows = [baseline, floor, await run('gateway non-streaming', viaGateway(false), concurrency, count), await run('gateway streaming', viaGateway(true), concurrency, count)];
-    console.log(`concurrency ${concurrency}:`);
-    console.log('  scenario                 p50 ms   p99 ms  ttfb p50  ttfb p99   req/s   added p50 ms  added p99 ms  vs proxy p50 ms  ttfb added p50 (direct/proxy)  ttfb added p99 (direct/proxy)  throughput × direct  × proxy');
-    for (const row of rows) {
-      const pair = (a: number, b: number) => `${a.toFixed(2)} / ${b.toFixed(2)}`;
-      console.log(
-        `  ${row.label.padEnd(22)} ${row.p50.toFixed(2).padStart(8)} ${row.p99.toFixed(2).padStart(8)} ${row.ttfb50.toFixed(2).padStart(9)} ${row.ttfb99.toFixed(2).padStart(9)} ${row.throughput.toFixed(0).padStart(7)} ${(row.p50 - baseline.p50).toFixed(2).padStart(14)} ${(row.p99 - baseline.p99).toFixed(2).padStart(13)} ${(row.p50 - floor.p50).toFixed(2).padStart(16)} ${pair(row.ttfb50 - baseline.ttfb50, row.ttfb50 - floor.ttfb50).padStart(30)} ${pair(row.ttfb99 - baseline.ttfb99, row.ttfb99 - floor.ttfb99).padStart(30)} ${(row.throughput / baseline.throughput).toFixed(2).padStart(19)} ${(row.throughput / floor.throughput).toFixed(2).padStart(8)}`,
-      );
-    }
-    console.log();
+  if (SECTIONS.has('cpu')) {
+    await measureCpu({
+      simulatorUrl: simulator.url,
+      gateway,
+      proxy,
+      viaGateway: (stream, content) => chatRequest(gateway.url, stream, content),
+      viaProxy: grokTurn(proxy.url),
+    });
   }
+  if (SECTIONS.has('latency')) {
+    console.log(
+      `grok2api chat benchmark: ${REQUESTS} requests per scenario, ${ACCOUNTS} accounts, loopback, ${navigator.hardwareConcurrency} cores\n`,
+    );
+    for (const concurrency of LEVELS) {
+      const count = concurrency === 1 ? Math.min(REQUESTS, 200) : REQUESTS;
+      const baseline = await run('simulator direct', direct, concurrency, count);
+      const floor = await run('pass-through proxy', viaProxy, concurrency, count);
+      const rows = [
+        baseline,
+        floor,
+        await run('gateway non-streaming', viaGateway(false), concurrency, count),
+        await run('gateway streaming', viaGateway(true), concurrency, count),
+      ];
+      console.log(`concurrency ${concurrency}:`);
+      console.log(
+        '  scenario                 p50 ms   p99 ms  ttfb p50  ttfb p99   req/s   added p50 ms  added p99 ms  vs proxy p50 ms  ttfb added p50 (direct/proxy)  ttfb added p99 (direct/proxy)  throughput × direct  × proxy',
+      );
+      for (const row of rows) {
+        const pair = (a: number, b: number) => `${a.toFixed(2)} / ${b.toFixed(2)}`;
+        console.log(
+          `  ${row.label.padEnd(22)} ${row.p50.toFixed(2).padStart(8)} ${row.p99.toFixed(2).padStart(8)} ${row.ttfb50.toFixed(2).padStart(9)} ${row.ttfb99.toFixed(2).padStart(9)} ${row.throughput.toFixed(0).padStart(7)} ${(row.p50 - baseline.p50).toFixed(2).padStart(14)} ${(row.p99 - baseline.p99).toFixed(2).padStart(13)} ${(row.p50 - floor.p50).toFixed(2).padStart(16)} ${pair(row.ttfb50 - baseline.ttfb50, row.ttfb50 - floor.ttfb50).padStart(30)} ${pair(row.ttfb99 - baseline.ttfb99, row.ttfb99 - floor.ttfb99).padStart(30)} ${(row.throughput / baseline.throughput).toFixed(2).padStart(19)} ${(row.throughput / floor.throughput).toFixed(2).padStart(8)}`,
+        );
+      }
+      console.log();
+    }
+  }
+  if (SECTIONS.has('workers')) await measureWorkers();
 } finally {
   proxy.child.kill('SIGTERM');
   await Promise.all([stop(), proxy.child.exited]);

@@ -7,6 +7,7 @@
  *
  *   BUN_CONFIG_MAX_HTTP_REQUESTS=4096 ./node_modules/.bin/bun bench/memory.ts
  *   MEMORY_STREAMS=1000 MEMORY_TOKEN_DELAY_MS=200 BUN_CONFIG_MAX_HTTP_REQUESTS=4096 ./node_modules/.bin/bun bench/memory.ts
+ *   MEMORY_BUN_FLAGS=--smol ...    # Bun flags for the gateway process
  */
 import { readFileSync } from 'node:fs';
 import { startBenchStack } from './child-process';
@@ -31,6 +32,7 @@ const { simulator, gateway, stop } = await startBenchStack({
   accounts: ACCOUNTS,
   apiKey: 'memory-key',
   gatewayEnv: { GROK2API_CHAT_CONCURRENT: String(STREAMS * 2) },
+  gatewayBunFlags: (process.env.MEMORY_BUN_FLAGS || '').split(' ').filter(Boolean),
   processEnv: { BUN_CONFIG_MAX_HTTP_REQUESTS: maxHttpRequests },
 });
 

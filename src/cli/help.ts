@@ -25,7 +25,7 @@ Commands:
 Environment:
   DATA_DIR                   data folder: config.toml, SQLite database, logs (default ./data)
   SERVER_HOST, SERVER_PORT   listen address and port (default 0.0.0.0:8000)
-  SERVER_WORKERS             processes sharing the port (default 1)
+  SERVER_WORKERS             processes sharing the port: a number or auto (default: one per core)
   SERVER_INSTANCE_ID         stable, unique id of this instance in a shared store (default: kept in DATA_DIR)
   SERVER_STORAGE_TYPE        local (SQLite in DATA_DIR) or another driver; SERVER_STORAGE_URL its URL
   LOG_LEVEL                  debug, info (default), warn, error

@@ -7,9 +7,9 @@ import { survivePostgresWriteRace } from '../storage/postgres/write-race-guard';
 export const WORKER_FLAG = '--worker';
 
 /**
- * `grok2api serve` (the default). SERVER_WORKERS > 1 starts that many processes sharing the port
- * (SO_REUSEPORT); each keeps its own in-memory account index and re-reads accounts changed by the
- * others every token.reload_interval_sec.
+ * `grok2api serve` (the default). More than one worker (SERVER_WORKERS, by default one per core)
+ * starts that many processes sharing the port (SO_REUSEPORT); each keeps its own in-memory account
+ * index and follows the accounts and config changed by the others through the store (cluster sync).
  */
 export async function serveCommand(argv: readonly string[], context: CommandContext): Promise<number | 'running'> {
   const { workers } = serverSettings(context.env);

@@ -17,6 +17,11 @@ export interface AnswerSource {
   readonly answer: AssembledAnswer;
   /** The next batch of pieces (possibly empty), then null once the answer is complete. */
   next(): Promise<AnswerPiece[] | null>;
+  /**
+   * The next non-empty batch if the events for it are already read, without waiting; undefined
+   * when producing one would wait (then `next()` goes on). Never called while `next()` is pending.
+   */
+  nextBuffered?(): AnswerPiece[] | undefined;
   /** Reads the whole answer (non-streaming responses). */
   collect(): Promise<AssembledAnswer>;
   /** Estimated token usage of the answer. */

@@ -150,6 +150,17 @@ export class Conversation implements AnswerSource {
     }
   }
 
+  /** A batch already read upstream, without waiting (none while a forced tool choice holds the answer back). */
+  nextBuffered(): AnswerPiece[] | undefined {
+    if (this.finished || this.forced !== null) return undefined;
+    try {
+      return this.attempt.nextBuffered();
+    } catch (error) {
+      this.finish();
+      throw error;
+    }
+  }
+
   /** Reads the whole answer (non-streaming responses). */
   async collect(): Promise<AnswerAssembler> {
     while ((await this.next()) !== null);

@@ -52,13 +52,46 @@ export function asApiError(error: unknown): ApiError {
 export function streamConversation(options: StreamConversationOptions): Response {
   const { conversation, encoder } = options;
   let pending: Promise<AnswerPiece[] | null> | null = null;
+  // One keep-alive timer per stream, re-armed by each pull, instead of a new timer per pull.
+  let keepaliveTimer: ReturnType<typeof setTimeout> | undefined;
+  let wakeForKeepalive: ((value: typeof KEEPALIVE) => void) | null = null;
+  const onKeepaliveTimer = () => {
+    const wake = wakeForKeepalive;
+    wakeForKeepalive = null;
+    wake?.(KEEPALIVE);
+  };
+  const stopKeepalive = () => clearTimeout(keepaliveTimer);
 
   const nextOrKeepalive = (): Promise<AnswerPiece[] | null | typeof KEEPALIVE> => {
     pending ??= conversation.next();
     if (options.keepaliveMs <= 0) return pending;
-    let timer: ReturnType<typeof setTimeout>;
-    const tick = new Promise<typeof KEEPALIVE>((resolve) => (timer = setTimeout(() => resolve(KEEPALIVE), options.keepaliveMs)));
-    return Promise.race([pending, tick]).finally(() => clearTimeout(timer));
+    const tick = new Promise<typeof KEEPALIVE>((resolve) => (wakeForKeepalive = resolve));
+    if (keepaliveTimer === undefined) keepaliveTimer = setTimeout(onKeepaliveTimer, options.keepaliveMs);
+    else keepaliveTimer.refresh();
+    return Promise.race([pending, tick]);
+  };
+
+  /** Encodes every batch already read upstream after `first`, so one network read becomes one client write. */
+  const encodeReadBatches = (
+    first: AnswerPiece[],
+    controller: ReadableStreamDefaultController<Uint8Array>,
+  ): boolean => {
+    const produced = encoder.pieces(first);
+    let ended = encoder.ended?.() ?? false;
+    try {
+      if (!ended && conversation.nextBuffered) {
+        for (let more = conversation.nextBuffered(); more !== undefined; more = conversation.nextBuffered()) {
+          for (const bytes of encoder.pieces(more)) produced.push(bytes);
+          ended = encoder.ended?.() ?? false;
+          if (ended) break;
+        }
+      }
+    } finally {
+      // Bytes encoded before a failure still go out before its error event.
+      if (produced.length > 0) controller.enqueue(joinBytes(produced));
+    }
+    if (ended) conversation.stopEarly();
+    return ended || produced.length > 0;
   };
 
   const body = new ReadableStream<Uint8Array>({
@@ -71,26 +104,26 @@ export function streamConversation(options: StreamConversationOptions): Response
       try {
         for (;;) {
           const next = await nextOrKeepalive();
+          wakeForKeepalive = null;
           if (next === KEEPALIVE) {
             controller.enqueue(encoder.keepalive());
             return;
           }
           pending = null;
           if (next === null) break;
-          const produced = encoder.pieces(next);
-          for (const bytes of produced) controller.enqueue(bytes);
-          if (encoder.ended?.()) {
-            conversation.stopEarly();
+          if (encodeReadBatches(next, controller)) {
+            if (!encoder.ended?.()) return;
             break;
           }
-          if (produced.length > 0) return;
         }
+        stopKeepalive();
         const closing = encoder.finish();
         // Before the client sees the end, so what it does next (e.g. continue a stored response) finds it.
         await options.onCompleted?.();
         for (const bytes of closing) controller.enqueue(bytes);
         controller.close();
       } catch (error) {
+        stopKeepalive();
         conversation.cancel();
         if (options.clientSignal.aborted) return controller.error(error);
         const expected =
@@ -101,6 +134,7 @@ export function streamConversation(options: StreamConversationOptions): Response
       }
     },
     cancel() {
+      stopKeepalive();
       conversation.cancel();
       // The read in flight now fails with the closed upstream; nobody waits for it any more.
       pending?.catch(() => {});
@@ -108,6 +142,20 @@ export function streamConversation(options: StreamConversationOptions): Response
   });
 
   return new Response(body, { status: 200, headers: SSE_HEADERS });
+}
+
+/** One buffer for several encoded events (one write to the client instead of one per event). */
+function joinBytes(parts: Uint8Array[]): Uint8Array {
+  if (parts.length === 1) return parts[0]!;
+  let length = 0;
+  for (const part of parts) length += part.length;
+  const joined = new Uint8Array(length);
+  let offset = 0;
+  for (const part of parts) {
+    joined.set(part, offset);
+    offset += part.length;
+  }
+  return joined;
 }
 
 /** Reads a whole answer for a non-streaming response; failures surface as ApiError. */

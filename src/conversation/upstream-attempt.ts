@@ -49,6 +49,23 @@ export class UpstreamAttempt {
     }
   }
 
+  /** The next non-empty batch from events already read, without waiting; undefined when none is ready. */
+  nextBuffered(): AnswerPiece[] | undefined {
+    if (this.done) return undefined;
+    try {
+      for (let event = this.turn.stream.takeBuffered(); event !== undefined; event = this.turn.stream.takeBuffered()) {
+        const pieces = this.answer.push(event);
+        if (pieces.length > 0) return pieces;
+      }
+      return undefined;
+    } catch (error) {
+      this.done = true;
+      this.turn.stream.close();
+      this.settle(this.signal.aborted ? { kind: 'cancelled' } : { kind: 'failed', error });
+      throw error;
+    }
+  }
+
   /** Reads the whole answer, returning every piece in order. */
   async collect(): Promise<AnswerPiece[]> {
     const all: AnswerPiece[] = [];

@@ -1,7 +1,4 @@
 import { join } from 'node:path';
-import { openMysqlStorage } from './mysql/mysql-storage';
-import { openPostgresStorage } from './postgres/postgres-storage';
-import { openRedisStorage } from './redis/redis-storage';
 import { MEMORY_DATABASE, openSqliteStorage } from './sqlite/sqlite-storage';
 import { applySecretKey } from './encrypted-storage';
 import { withDeadlines } from './deadline-storage';
@@ -63,8 +60,11 @@ async function openDriver(options: OpenStorageOptions): Promise<Storage> {
   const url = options.url?.trim() ?? '';
   if (url === '') throw new Error(`SERVER_STORAGE_URL is required for storage type ${type}`);
   const driverOptions = { url, clock: options.clock, instanceId: options.instanceId };
-  // Storage servers can go away; SQLite is in-process (see deadline-storage.ts).
-  if (type === 'redis') return withDeadlines(await openRedisStorage(driverOptions));
-  if (POSTGRES_TYPES.has(type)) return withDeadlines(await openPostgresStorage(driverOptions));
-  return withDeadlines(await openMysqlStorage(driverOptions));
+  // Loaded only when configured: each client library costs memory and start-up time. Storage
+  // servers can go away, so their calls get deadlines; SQLite is in-process (see deadline-storage.ts).
+  if (type === 'redis') return withDeadlines(await (await import('./redis/redis-storage')).openRedisStorage(driverOptions));
+  if (POSTGRES_TYPES.has(type)) {
+    return withDeadlines(await (await import('./postgres/postgres-storage')).openPostgresStorage(driverOptions));
+  }
+  return withDeadlines(await (await import('./mysql/mysql-storage')).openMysqlStorage(driverOptions));
 }

@@ -204,6 +204,8 @@ export interface AccountQueryPage {
  */
 export interface RecordStore {
   put(collection: string, id: string, value: unknown, options?: { expiresAt?: number | null }): Promise<void>;
+  /** Several puts at once, in one transaction where the driver has one (usage records). */
+  putMany?(collection: string, items: { id: string; value: unknown; expiresAt?: number | null }[]): Promise<void>;
   get<T = unknown>(collection: string, id: string): Promise<T | null>;
   delete(collection: string, id: string): Promise<boolean>;
   /** Up to `limit` (default 100) records with id > `after`, in id order. */

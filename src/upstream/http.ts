@@ -87,7 +87,11 @@ interface Call {
 function startCall(request: HttpRequest): Call {
   const fetchFunction = request.fetch ?? fetch;
   const ownController = new AbortController();
-  const signal = request.signal ? AbortSignal.any([request.signal, ownController.signal]) : ownController.signal;
+  // The caller's abort is forwarded to our own signal: lighter per call than AbortSignal.any.
+  const callerSignal = request.signal;
+  if (callerSignal?.aborted) ownController.abort(callerSignal.reason);
+  else callerSignal?.addEventListener('abort', () => ownController.abort(callerSignal.reason), { once: true });
+  const signal = ownController.signal;
   let timedOut = false;
   const timer =
     request.timeoutSeconds > 0

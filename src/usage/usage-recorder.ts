@@ -61,26 +61,57 @@ export interface UsageInput {
   videoSeconds?: number;
 }
 
+/** Hash id and masked form of a secret, remembered: the same keys and tokens come back on every request. */
+class SecretForms {
+  private readonly known = new Map<string, { id: string; masked: string }>();
+
+  of(secret: string): { id: string; masked: string } {
+    let forms = this.known.get(secret);
+    if (!forms) {
+      // Bounded: a flood of distinct keys only costs the hashing it cost before.
+      if (this.known.size >= 4096) this.known.clear();
+      forms = { id: secretId(secret), masked: maskSecret(secret) };
+      this.known.set(secret, forms);
+    }
+    return forms;
+  }
+}
+
+interface PendingRecord {
+  id: string;
+  entry: UsageEntry;
+  expiresAt: number;
+}
+
 export class UsageRecorder {
+  private readonly secrets = new SecretForms();
+  /** Records of this event-loop turn, written together after it, off the request's path. */
+  private pending: PendingRecord[] = [];
+  private written: Promise<void> | null = null;
+  /** A random start per process, so ids from several workers in one millisecond do not collide. */
+  private sequence = randomBytes(4).readUInt32BE(0);
+
   constructor(
     private readonly records: RecordStore,
     private readonly retentionDays: () => number,
     private readonly clock: () => number = Date.now,
   ) {}
 
-  /** Never throws: a usage record must not fail the request it describes. */
-  async record(input: UsageInput): Promise<void> {
+  /** Never throws: a usage record must not fail the request it describes. Settles once the record is stored. */
+  record(input: UsageInput): Promise<void> {
     const days = this.retentionDays();
-    if (days <= 0) return;
+    if (days <= 0) return Promise.resolve();
     const at = this.clock();
     const key = /^Bearer\s+(.+)$/i.exec(input.authorization ?? '')?.[1]?.trim() ?? null;
+    const keyForms = key ? this.secrets.of(key) : null;
+    const tokenForms = input.token === null ? null : this.secrets.of(input.token);
     const entry: UsageEntry = {
       at,
-      apiKeyId: key ? secretId(key) : null,
-      apiKey: key ? maskSecret(key) : null,
+      apiKeyId: keyForms?.id ?? null,
+      apiKey: keyForms?.masked ?? null,
       model: input.model,
-      accountId: input.token === null ? null : secretId(input.token),
-      account: input.token === null ? null : maskSecret(input.token),
+      accountId: tokenForms?.id ?? null,
+      account: tokenForms?.masked ?? null,
       outcome: input.outcome,
       ...(input.status === undefined ? {} : { status: input.status, errorCode: input.errorCode ?? null }),
       latencyMs: Math.max(0, at - input.startedAt),
@@ -92,7 +123,29 @@ export class UsageRecorder {
       ...(input.videoSeconds === undefined ? {} : { videoSeconds: input.videoSeconds }),
     };
     // Ids sort by time, so listing pages through the records oldest first.
-    const id = `${at.toString().padStart(15, '0')}-${randomBytes(4).toString('hex')}`;
-    await this.records.put(USAGE_COLLECTION, id, entry, { expiresAt: at + days * DAY_MS }).catch(() => {});
+    this.sequence = (this.sequence + 1) >>> 0;
+    const id = `${at.toString().padStart(15, '0')}-${this.sequence.toString(16).padStart(8, '0')}`;
+    this.pending.push({ id, entry, expiresAt: at + days * DAY_MS });
+    this.written ??= new Promise<void>((resolve) => setImmediate(resolve)).then(() => this.flush());
+    return this.written;
+  }
+
+  /** Writes the records waiting for the end of this turn (one transaction where the store has one). */
+  async flush(): Promise<void> {
+    const batch = this.pending;
+    this.pending = [];
+    this.written = null;
+    if (batch.length === 0) return;
+    const items = batch.map(({ id, entry, expiresAt }) => ({ id, value: entry, expiresAt }));
+    try {
+      if (this.records.putMany) await this.records.putMany(USAGE_COLLECTION, items);
+      else {
+        const put = (item: (typeof items)[number]) =>
+          this.records.put(USAGE_COLLECTION, item.id, item.value, { expiresAt: item.expiresAt });
+        await Promise.all(items.map(put));
+      }
+    } catch {
+      // A usage record must not fail anything; the store's own errors are logged where it is used.
+    }
   }
 }

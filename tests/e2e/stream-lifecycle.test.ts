@@ -20,6 +20,8 @@ describe.each(CHAT_TRANSPORTS)('stream lifecycle over %s', (transport) => {
     harness.simulator.script({ answerTokens: ['one', ' two'] });
     const raw = await (await streamRequest(harness)).text();
     expect(raw).toContain(': keep-alive\n\n');
+    // The stream's one keep-alive timer is re-armed after it fired: several silences, several comments.
+    expect(raw.split(': keep-alive\n\n').length - 1).toBeGreaterThanOrEqual(2);
     expect(raw.trimEnd().endsWith('data: [DONE]')).toBe(true);
     const text = raw
       .split('\n\n')

@@ -25,6 +25,22 @@ export function runRecordStoreContract(makeStorage: () => Promise<Storage>): voi
       expect(await records.get('responses', 'resp_1')).toBeNull();
     });
 
+    test('putMany, where a driver has it, stores each item as put would', async () => {
+      const putMany = storage.records.putMany?.bind(storage.records);
+      if (!putMany) return;
+      await storage.records.put('usage', 'b', { v: 'old' });
+      await putMany('usage', [
+        { id: 'a', value: { v: 1 } },
+        { id: 'b', value: { v: 2 } },
+        { id: 'gone', value: { v: 3 }, expiresAt: Date.now() - 1 },
+      ]);
+      const listed = await storage.records.list<{ v: number }>('usage');
+      expect(listed).toEqual([
+        { id: 'a', value: { v: 1 } },
+        { id: 'b', value: { v: 2 } },
+      ]);
+    });
+
     test('list pages in id order within one collection', async () => {
       for (const id of ['c', 'a', 'e', 'b', 'd']) await storage.records.put('jobs', id, { id });
       await storage.records.put('other', 'a0', { id: 'a0' });

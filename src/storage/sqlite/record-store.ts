@@ -1,7 +1,7 @@
 import type { Database } from 'bun:sqlite';
 import type { RecordStore } from '../types';
 
-/** RecordStore on one SQLite table; each call is a single statement. */
+/** RecordStore on one SQLite table; each call is a single statement (putMany: one transaction). */
 export class SqliteRecordStore implements RecordStore {
   constructor(
     private readonly database: Database,
@@ -9,12 +9,25 @@ export class SqliteRecordStore implements RecordStore {
   ) {}
 
   async put(collection: string, id: string, value: unknown, options: { expiresAt?: number | null } = {}): Promise<void> {
-    this.database
-      .query(
-        `INSERT INTO records (collection, id, value, expires_at, updated_at) VALUES (?, ?, ?, ?, ?)
-         ON CONFLICT (collection, id) DO UPDATE SET value = excluded.value, expires_at = excluded.expires_at, updated_at = excluded.updated_at`,
-      )
-      .run(collection, id, JSON.stringify(value), options.expiresAt ?? null, this.clock());
+    this.upsert().run(collection, id, JSON.stringify(value), options.expiresAt ?? null, this.clock());
+  }
+
+  async putMany(collection: string, items: { id: string; value: unknown; expiresAt?: number | null }[]): Promise<void> {
+    const statement = this.upsert();
+    const now = this.clock();
+    this.database.transaction(() => {
+      for (const item of items) {
+        statement.run(collection, item.id, JSON.stringify(item.value), item.expiresAt ?? null, now);
+      }
+    }).immediate();
+  }
+
+  private upsert() {
+    return this.database.query(
+      `INSERT INTO records (collection, id, value, expires_at, updated_at) VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT (collection, id) DO UPDATE
+       SET value = excluded.value, expires_at = excluded.expires_at, updated_at = excluded.updated_at`,
+    );
   }
 
   async get<T = unknown>(collection: string, id: string): Promise<T | null> {

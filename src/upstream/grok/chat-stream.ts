@@ -12,6 +12,12 @@ import type { GrokEvent } from './frames';
 
 export interface GrokChatStream {
   events: AsyncIterableIterator<GrokEvent>;
+  /**
+   * The next event if one is already decoded (from a network read that held several frames),
+   * without waiting; undefined otherwise. Lets a stream write every frame of one read at once.
+   * Only between calls of `events.next()`, never while one is pending.
+   */
+  takeBuffered(): GrokEvent | undefined;
   /** Stops reading and releases the upstream connection. Safe to call more than once. */
   close(): void;
 }
@@ -56,6 +62,8 @@ export async function startChatStream(input: ChatStreamInput): Promise<GrokChatS
 export interface EventReader {
   /** The next event; undefined at the end. Throws the failure that ended the turn. */
   next(): Promise<GrokEvent | undefined>;
+  /** An event already decoded, without waiting; undefined when none is (or a failure is next). */
+  takeBuffered?(): GrokEvent | undefined;
   close(): void;
 }
 
@@ -82,7 +90,8 @@ export async function startEventStream(reader: EventReader, options: PreflightOp
   }
   async function* events(): AsyncGenerator<GrokEvent> {
     try {
-      yield* early.splice(0);
+      // Shifted one at a time, so `takeBuffered` and this generator share one order.
+      while (early.length > 0) yield early.shift()!;
       for (;;) {
         const event = await reader.next();
         if (!event) return;
@@ -92,7 +101,8 @@ export async function startEventStream(reader: EventReader, options: PreflightOp
       reader.close();
     }
   }
-  return { events: events(), close: () => reader.close() };
+  const takeBuffered = () => (early.length > 0 ? early.shift() : reader.takeBuffered?.());
+  return { events: events(), takeBuffered, close: () => reader.close() };
 }
 
 /** The first thing that reached us is an empty final answer: nothing to show the client. */
@@ -135,6 +145,10 @@ class ChatEventReader implements EventReader {
       if (this.ended) return undefined;
       await this.pump();
     }
+    return this.queue.shift();
+  }
+
+  takeBuffered(): GrokEvent | undefined {
     return this.queue.shift();
   }
 

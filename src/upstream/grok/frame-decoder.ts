@@ -53,8 +53,15 @@ export class FrameDecoder {
       if (byte === QUOTE) this.inString = true;
       else if (byte === OPEN_BRACE) this.depth++;
       else if (byte === CLOSE_BRACE && --this.depth === 0) {
-        this.append(chunk.subarray(objectStart, index + 1));
-        values.push(this.takeObject());
+        const tail = chunk.subarray(objectStart, index + 1);
+        if (this.pieces.length === 0) {
+          // The whole object is in this read: parsed from it directly, no copy.
+          this.checkLength(tail.length);
+          values.push(this.parseObject(tail));
+        } else {
+          this.append(tail);
+          values.push(this.takeObject());
+        }
         objectStart = -1;
       }
     }
@@ -80,7 +87,13 @@ export class FrameDecoder {
   private append(bytes: Uint8Array): void {
     if (bytes.length === 0) return;
     this.pendingLength += bytes.length;
-    if (this.pendingLength > this.maxFrameBytes) {
+    this.checkLength(this.pendingLength);
+    // The read buffer may be reused by the stream, so keep a copy.
+    this.pieces.push(bytes.slice());
+  }
+
+  private checkLength(length: number): void {
+    if (length > this.maxFrameBytes) {
       this.reset();
       throw new UpstreamError({
         code: 'bad_response',
@@ -89,13 +102,15 @@ export class FrameDecoder {
         accountEffect: 'none',
       });
     }
-    // The read buffer may be reused by the stream, so keep a copy.
-    this.pieces.push(bytes.slice());
   }
 
   private takeObject(): unknown {
-    const bytes = this.pieces.length === 1 ? this.pieces[0] : concatenate(this.pieces, this.pendingLength);
+    const bytes = this.pieces.length === 1 ? this.pieces[0]! : concatenate(this.pieces, this.pendingLength);
     this.reset();
+    return this.parseObject(bytes);
+  }
+
+  private parseObject(bytes: Uint8Array): unknown {
     const text = this.textDecoder.decode(bytes);
     try {
       return JSON.parse(text);

@@ -1,3 +1,4 @@
+import type { Static, TSchema } from '@sinclair/typebox';
 import { absoluteAssetUrl, CardRegistry, CitationNumbering, imageChunk } from './cards';
 import { classifyInBandError, type InBandError } from './classify';
 import {
@@ -58,12 +59,12 @@ export class FrameParser {
   parseFrame(value: unknown): GrokEvent[] {
     this.options.observeFrame?.(value);
     throwInBandError(value);
-    const conversation = pick(ConversationFrame, value);
+    const conversation = pickKeyed(ConversationFrame, value, 'result');
     if (conversation) return [{ type: 'conversation', conversationId: conversation.result.conversation.conversationId }];
-    const frame = pick(ResponseFrame, value);
+    const frame = pickKeyed(ResponseFrame, value, 'result');
     if (!frame) return [];
     const response = frame.result.response;
-    const responseError = pick(ResponseErrorGroup, response);
+    const responseError = pickKeyed(ResponseErrorGroup, response, 'error');
     if (responseError) throw classifyInBandError(errorFields(responseError.error));
 
     const events: GrokEvent[] = [];
@@ -72,9 +73,10 @@ export class FrameParser {
     this.readToolCard(response, events);
     this.readImageProgress(response, events);
     this.readModelResponse(response, events);
-    const llmInfo = pick(LlmInfoGroup, response);
+    const llmInfo = pickKeyed(LlmInfoGroup, response, 'llmInfo');
     if (llmInfo) events.push({ type: 'metadata', modelHash: llmInfo.llmInfo.modelHash });
-    if (pick(SoftStopGroup, response) || pick(FinalMetadataGroup, response)) events.push(...this.finish());
+    const softStop = pickKeyed(SoftStopGroup, response, 'isSoftStop');
+    if (softStop || pickKeyed(FinalMetadataGroup, response, 'finalMetadata')) events.push(...this.finish());
     return events;
   }
 
@@ -102,8 +104,8 @@ export class FrameParser {
   }
 
   private registerCards(response: Record<string, unknown>, events: GrokEvent[]): void {
-    const single = pick(CardAttachmentGroup, response);
-    const many = pick(CardAttachmentsGroup, response);
+    const single = pickKeyed(CardAttachmentGroup, response, 'cardAttachment');
+    const many = pickKeyed(CardAttachmentsGroup, response, 'cardAttachments');
     const attachments = [...(single ? [single.cardAttachment] : []), ...(many?.cardAttachments ?? [])];
     for (const attachment of attachments) {
       const checked = pick(CardAttachment, attachment);
@@ -119,7 +121,7 @@ export class FrameParser {
   }
 
   private readToken(response: Record<string, unknown>, events: GrokEvent[]): void {
-    const token = pick(TokenGroup, response);
+    const token = pickKeyed(TokenGroup, response, 'token');
     if (!token || token.token === '') return;
     const tag = token.messageTag ?? '';
     const rollout = token.rolloutId ?? '';
@@ -146,7 +148,7 @@ export class FrameParser {
   }
 
   private readToolCard(response: Record<string, unknown>, events: GrokEvent[]): void {
-    const group = pick(ToolUsageCardGroup, response);
+    const group = pickKeyed(ToolUsageCardGroup, response, 'toolUsageCard');
     const card = group ? parseStructuredToolCard(group.toolUsageCard) : undefined;
     if (!group || !card) return;
     this.structuredToolCards = true;
@@ -160,7 +162,7 @@ export class FrameParser {
   }
 
   private readImageProgress(response: Record<string, unknown>, events: GrokEvent[]): void {
-    const group = pick(ImageProgressGroup, response);
+    const group = pickKeyed(ImageProgressGroup, response, 'streamingImageGenerationResponse');
     if (!group) return;
     const image = group.streamingImageGenerationResponse;
     const path = image.imageUrl ?? image.url;
@@ -177,7 +179,7 @@ export class FrameParser {
   }
 
   private readModelResponse(response: Record<string, unknown>, events: GrokEvent[]): void {
-    const group = pick(ModelResponseGroup, response);
+    const group = pickKeyed(ModelResponseGroup, response, 'modelResponse');
     if (!group) return;
     const model = group.modelResponse;
     const streamErrors = pick(ModelResponseFields.streamErrors, model.streamErrors);
@@ -210,12 +212,22 @@ export class FrameParser {
   }
 }
 
+/**
+ * `pick` of a schema whose `key` is required, skipped when the frame lacks the key (the check could
+ * not pass): a frame carries one or two of the groups, so most of the checks end here.
+ */
+function pickKeyed<T extends TSchema>(schema: T, value: unknown, key: string): Static<T> | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  if ((value as Record<string, unknown>)[key] === undefined) return undefined;
+  return pick(schema, value);
+}
+
 function throwInBandError(value: unknown): void {
-  const topLevel = pick(TopLevelErrorFrame, value);
+  const topLevel = pickKeyed(TopLevelErrorFrame, value, 'error');
   if (topLevel) throw classifyInBandError(errorFields(topLevel.error));
-  const gateway = pick(GatewayErrorFrame, value);
+  const gateway = pickKeyed(GatewayErrorFrame, value, 'event');
   if (gateway) throw classifyInBandError(errorFields(gateway.event.error));
-  const streamError = pick(GatewayStreamErrorFrame, value);
+  const streamError = pickKeyed(GatewayStreamErrorFrame, value, 'event');
   if (streamError) throw classifyInBandError(errorFields(streamError.event.output.stream_error));
 }
 

@@ -9,7 +9,12 @@ import { matchesSchema } from './compiled-check';
  */
 
 const Nullable = <T extends TSchema>(schema: T) => Type.Optional(Type.Union([schema, Type.Null()]));
-const AnyObject = Type.Record(Type.String(), Type.Unknown());
+/**
+ * Any JSON object. Checked as an object with no required keys: a `Record` schema compiles to a
+ * regular-expression test of every key of every frame, which a parsed JSON object always passes
+ * (only a key holding a line break would not).
+ */
+const AnyObject = Type.Unsafe<Record<string, unknown>>(Type.Object({}));
 
 export const ErrorBody = Type.Object({
   code: Nullable(Type.Union([Type.Number(), Type.String()])),

@@ -9,6 +9,8 @@ import { UpstreamError } from '../errors';
 export const STATSIG_BYTES = 70;
 
 const STATIC_LEGACY_TEXT = "e:TypeError: Cannot read properties of undefined (reading 'childNodes')";
+/** Encoded once: it is sent on every request when dynamic values are off. */
+const STATIC_LEGACY_VALUE = Buffer.from(STATIC_LEGACY_TEXT, 'utf8').toString('base64');
 
 function randomCharacters(alphabet: string, length: number, random: () => number): string {
   let text = '';
@@ -18,7 +20,7 @@ function randomCharacters(alphabet: string, length: number, random: () => number
 
 /** The P1 fabricated value: base64 of a fake JavaScript error message. */
 export function legacyStatsigValue(dynamic: boolean, random: () => number = Math.random): string {
-  if (!dynamic) return Buffer.from(STATIC_LEGACY_TEXT, 'utf8').toString('base64');
+  if (!dynamic) return STATIC_LEGACY_VALUE;
   const text =
     random() < 0.5
       ? `e:TypeError: Cannot read properties of null (reading 'children['${randomCharacters('abcdefghijklmnopqrstuvwxyz0123456789', 5, random)}']')`
