@@ -78,7 +78,10 @@ export function imagineSocketRoute(
       }
       try {
         // The upgrade never reaches the app, so the access gate does not run here: check it ourselves.
-        await deps.access.check(request);
+        // A task id was looked up above; an unknown one is no capability, so the key is required.
+        const withoutTask = new URL(request.url);
+        withoutTask.searchParams.delete('task_id');
+        await deps.access.check(new Request(withoutTask, { headers: request.headers }));
       } catch (error) {
         if (error instanceof ApiError) return refuse(error);
         throw error;
