@@ -40,7 +40,7 @@ import { SessionStore } from './admin-console/session/session-store';
 import { sessionRoutes, signInRoute } from './admin-console/session/session-routes';
 import { consolePages } from './admin-console/pages/console-pages';
 import { adminConsole, createBatchJobs } from './admin-console/console-feature';
-import { pythonAdminRoutes } from './admin/python-compatible/python-admin-routes';
+import { pythonAdminRoutes } from './admin-console/python-compatible/python-admin-routes';
 import { voiceTokenRoute } from './playground/voice-token-route';
 import { ClientKeyGuard } from './client-keys/client-key-guard';
 import { ClientKeyLimiter } from './client-keys/client-key-limits';
@@ -53,7 +53,11 @@ import { FunctionSessions } from './playground/function-sessions';
 import { imagineSocketRoute } from './playground/imagine-socket-route';
 import type { SocketRoutes } from './http/socket-routes';
 import { playgroundPages } from './playground/playground-pages';
-import { createMediaServices, mediaFeature } from './media/media-feature';
+import { createMediaServices } from './media/media-feature';
+import { mediaRoutes } from './openai/media-routes';
+import { ChatCompletionRequestSchema } from './openai/chat/request-schema';
+import { ChatCompletionAnswer } from './openai/chat/chat-routes';
+import { ImageGenerationBody } from './openai/media-request-docs';
 import { requestLimits } from './security/request-limits';
 import { acceptingQueryKey, AccessGate } from './http/access-gate';
 import { clientAddressOf, proxyList } from './http/client-address';
@@ -180,14 +184,19 @@ export function createApp(deps: AppDependencies) {
         }),
       ),
     )
-    .use(mediaFeature(media, asClientApi))
+    .use(mediaRoutes(media, asClientApi))
     .use(asAdmin(tokensRoutes({ pool: deps.pool, storage: deps.storage, config, guard: adminGuard })))
     .use(signInRoute({ config, sessions, auth: adminAuth, throttle: access.consoleThrottle, clientAddress: access.address }))
     .use(asAdmin(sessionRoutes({ config, sessions, auth: adminAuth })))
     .use(functionManifestRoute(config))
     .use(
       asPlayground(
-        functionRoutes({ config, handle: (request) => app.handle(request), trust: (request) => clientKeys.trust(request) }),
+        functionRoutes({
+          config,
+          handle: (request) => app.handle(request),
+          trust: (request) => clientKeys.trust(request),
+          docs: { chatBody: ChatCompletionRequestSchema, chatAnswer: ChatCompletionAnswer, imageBody: ImageGenerationBody },
+        }),
       ),
     )
     .use(gate.protect(functionTaskRoutes(functionTasks), functionTasks.access))

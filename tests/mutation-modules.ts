@@ -76,14 +76,14 @@ export const MUTATION_MODULES: MutationModule[] = [
   },
   {
     name: 'tool-call-parser',
-    mutate: ['src/openai/chat/tool-call-parser.ts'],
-    tests: ['tests/openai/chat/tool-call-parser.test.ts'],
+    mutate: ['src/conversation/tools/tool-call-parser.ts'],
+    tests: ['tests/conversation/tools/tool-call-parser.test.ts'],
     target: 85,
   },
   {
     name: 'tool-call-sieve',
-    mutate: ['src/openai/chat/tool-call-sieve.ts'],
-    tests: ['tests/openai/chat/tool-call-sieve.test.ts'],
+    mutate: ['src/conversation/tools/tool-call-sieve.ts'],
+    tests: ['tests/conversation/tools/tool-call-sieve.test.ts'],
     target: 85,
     skipTests: [
       {
@@ -119,7 +119,7 @@ export const MUTATION_MODULES: MutationModule[] = [
   {
     name: 'stream-encoders',
     mutate: [
-      'src/openai/sse.ts',
+      'src/http/sse.ts',
       'src/openai/chat/stream-response.ts',
       'src/openai/responses/stream-encoder.ts',
       'src/anthropic/stream-encoder.ts',

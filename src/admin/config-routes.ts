@@ -3,9 +3,10 @@ import type { ConfigStore } from '../config/store';
 import { ConfigError, EnvironmentOverrideError } from '../config/errors';
 import type { Config } from '../config/schema';
 import { maskSecret } from '../logging/logger';
-import { ApiError, invalidRequest } from '../openai/errors';
+import { ApiError, invalidRequest } from '../http/errors';
 import { Type } from '@sinclair/typebox';
 import { ADMIN_ERRORS, ADMIN_READ_ERRORS, AnyObject, json, responses, Success } from '../http/openapi-responses';
+import { SECRET_KEYS } from '../config/secret-keys';
 
 /** The shortest admin password the API accepts (a shorter one in config.toml is only warned about). */
 export const MIN_ADMIN_PASSWORD_CHARS = 12;
@@ -22,13 +23,6 @@ function checkAdminPassword(patch: Record<string, unknown>, current: Config): bo
   return true;
 }
 
-/** Config keys whose values are secrets: masked when read, unless the caller asks to reveal them. */
-export const SECRET_KEYS: Record<string, string[]> = {
-  app: ['app_key', 'api_key', 'function_key'],
-  proxy: ['raw_cookie', 'sso_rw', 'cf_cookies', 'cf_clearance', 'base_proxy_url', 'asset_proxy_url'],
-  upstream: ['statsig_value'],
-  metrics: ['token'],
-};
 
 function maskValue(value: unknown): unknown {
   if (typeof value === 'string') return value ? maskSecret(value) : '';

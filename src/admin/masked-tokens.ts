@@ -1,5 +1,5 @@
 import { maskSecret } from '../logging/logger';
-import { ApiError } from '../openai/errors';
+import { ApiError } from '../http/errors';
 import { toReferenceToken, type ReferenceToken } from '../storage/reference-token-format';
 import type { Account } from '../storage/types';
 import { accountId } from './transfer/transfer-routes';

@@ -2,7 +2,7 @@ import { maskedReferenceToken, unmaskReplaceBody, type ListedToken } from './mas
 import { Elysia, t } from 'elysia';
 import { requireBearer } from '../auth/bearer';
 import type { Config } from '../config/schema';
-import { ApiError } from '../openai/errors';
+import { ApiError } from '../http/errors';
 import type { AccountPool } from '../pool/account-pool';
 import { runBounded } from '../pool/run-bounded';
 import { parseReferenceEntry, toReferenceToken, type ReferenceToken } from '../storage/reference-token-format';
@@ -12,7 +12,7 @@ import { Type, type TSchema } from '@sinclair/typebox';
 import { ADMIN_ERRORS, AnyObject, json, responses, shape, Success } from '../http/openapi-responses';
 
 /**
- * Admin token API (../shared/spec/reference-behaviour.md §4.1, the /tokens rows), reference
+ * Admin token API (docs/python-compatibility.md §4.1, the /tokens rows), reference
  * compatible where clients depend on it, with the reference's weaknesses fixed: the replace is
  * one atomic diff in storage (not a rewrite from a stale copy), the last token can be deleted,
  * bad input is a 4xx naming the problem, and non-destructive add/delete/patch routes exist so a

@@ -1,6 +1,6 @@
 import { bearerToken } from '../auth/bearer';
 import { matchesAnyKey } from '../auth/constant-time';
-import { ApiError } from '../openai/errors';
+import { ApiError } from '../http/errors';
 
 /**
  * Anthropic clients send the key as `x-api-key`; some gateways' users send Bearer. Either is

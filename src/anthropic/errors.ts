@@ -1,4 +1,4 @@
-import { ApiError, type ApiErrorOptions } from '../openai/errors';
+import { ApiError, type ApiErrorOptions } from '../http/errors';
 
 /**
  * Anthropic's error envelope `{"type":"error","error":{"type","message"}}`, rendered from the

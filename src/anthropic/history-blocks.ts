@@ -1,7 +1,7 @@
 import { noteIgnored } from '../logging/request-context';
-import { invalidRequest } from '../openai/errors';
-import { classifyMediaValue } from '../openai/chat/media-value';
-import type { ContentPart } from '../openai/chat/request-schema';
+import { invalidRequest } from '../http/errors';
+import { classifyMediaValue } from '../conversation/media-value';
+import type { ContentPart } from '../conversation/message-model';
 import type { BlockSource, ContentBlock } from './request-schema';
 
 /**

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { AnswerPiece } from '../conversation/answer-assembler';
 import { StopSequenceFilter } from '../conversation/stop-sequences';
-import type { ChatUsage } from '../openai/chat/usage';
+import type { ChatUsage } from '../conversation/usage-estimate';
 import { MessageOutput, type MessageEvent } from './message-output';
 
 export const messageId = () => `msg_${randomBytes(12).toString('hex')}`;

@@ -1,5 +1,5 @@
 import type { RecordStore } from '../storage/types';
-import { invalidRequest } from '../openai/errors';
+import { invalidRequest } from '../http/errors';
 import { AnthropicDetailedError } from './errors';
 import type { ContentBlockOut } from './message-output';
 import type { AnthropicMessage, MessagesRequest } from './request-schema';

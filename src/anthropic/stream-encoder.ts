@@ -1,8 +1,8 @@
 import type { AnswerPiece } from '../conversation/answer-assembler';
 import type { StreamEncoder } from '../conversation/stream-pipeline';
-import type { ApiError } from '../openai/errors';
-import type { ChatUsage } from '../openai/chat/usage';
-import { sseEvent } from '../openai/sse';
+import type { ApiError } from '../http/errors';
+import type { ChatUsage } from '../conversation/usage-estimate';
+import { sseEvent } from '../http/sse';
 import { anthropicErrorBody } from './errors';
 import { messageUsage, type MessageAnswer } from './message-answer';
 import type { MessageEvent } from './message-output';

@@ -1,8 +1,8 @@
 import type { ConversationInput } from '../conversation/conversation-request';
 import { noteIgnored } from '../logging/request-context';
-import { ApiError, invalidRequest } from '../openai/errors';
-import type { ChatMessage, ContentPart, HistoryToolCall, ToolChoice } from '../openai/chat/request-schema';
-import { validateTools } from '../openai/chat/validate-tools';
+import { ApiError, invalidRequest } from '../http/errors';
+import type { ChatMessage, ContentPart, HistoryToolCall, ToolChoice } from '../conversation/message-model';
+import { validateTools } from '../conversation/tools/validate-tools';
 import { documentParts, imagePart, searchResultText, serverToolText, toolResultContent } from './history-blocks';
 import type { ContentBlock, CountTokensRequest, MessagesRequest } from './request-schema';
 import { applicableChoice, keptTools, noteMcpServers } from './tool-definitions';

@@ -1,6 +1,6 @@
 import { noteIgnored } from '../logging/request-context';
-import { invalidRequest } from '../openai/errors';
-import type { ToolChoice, ToolDefinition } from '../openai/chat/request-schema';
+import { invalidRequest } from '../http/errors';
+import type { ToolChoice, ToolDefinition } from '../conversation/message-model';
 import { loadedToolNames } from './history-blocks';
 import type { AnthropicTool, CountTokensRequest } from './request-schema';
 

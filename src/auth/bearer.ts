@@ -1,4 +1,4 @@
-import { ApiError } from '../openai/errors';
+import { ApiError } from '../http/errors';
 import { matchesAnyKey } from './constant-time';
 
 /** Reads `Authorization: Bearer <token>`; null when absent or not a Bearer header. */

@@ -2,8 +2,8 @@
  * The model catalog as data: public id → how Grok web is asked for it, which pool may serve it
  * and what it costs. A new upstream mode needs a new row here, not new code.
  *
- * Sources: ../shared/spec/grok-web-protocol.md §9 (P1 table, the API surface we keep compatible,
- * plus the mode-based ids of later releases) and ../shared/spec/reference-behaviour.md §1.1.
+ * Sources: docs/upstream-protocol.md §9 (P1 table, the API surface we keep compatible,
+ * plus the mode-based ids of later releases) and docs/python-compatibility.md §1.1.
  */
 
 export type ModelKind = 'chat' | 'image' | 'image_edit' | 'video';

@@ -3,7 +3,7 @@ import { bearerToken, requireBearer } from '../auth/bearer';
 import { matchesAnyKey } from '../auth/constant-time';
 import { resolveModel } from '../catalog/model-aliases';
 import { observeStream } from '../metrics/stream-observer';
-import { ApiError } from '../openai/errors';
+import { ApiError } from '../http/errors';
 import { KEY_PREFIX, keyUnusableReason, type StoredClientKey } from './client-key';
 import type { ClientKeyLimiter } from './client-key-limits';
 import type { ClientKeyStore } from './client-key-store';

@@ -1,6 +1,6 @@
 import { Elysia, t } from 'elysia';
 import { listModelIds } from '../catalog/models';
-import { ApiError } from '../openai/errors';
+import { ApiError } from '../http/errors';
 import type { RecordStore } from '../storage/types';
 import { USAGE_COLLECTION, type UsageEntry } from '../usage/usage-recorder';
 import { ClientKeyLimits, hashKey, keyId, keyUnusableReason, maskKey, newClientKey, type StoredClientKey } from './client-key';

@@ -6,7 +6,7 @@ import { pick } from '../upstream/grok/frames';
 import { fetchBoundedText, type FetchFunction } from '../upstream/http';
 
 /**
- * One FlareSolverr solve (../shared/spec/grok-web-protocol.md §16.3): a real browser opens the
+ * One FlareSolverr solve (docs/upstream-protocol.md §16.3): a real browser opens the
  * upstream through the same egress the gateway uses and hands back the Cloudflare cookies and its
  * User-Agent, which must then be used together.
  */

@@ -2,7 +2,7 @@ import type { Config } from '../config/schema';
 import type { ConfigStore, DeepPartial } from '../config/store';
 import type { AccountPool } from '../pool/account-pool';
 import type { RecordStore } from '../storage/types';
-import type { ClusterMessage, Coordinator } from './coordinator';
+import type { ClusterMessage, Coordinator } from '../storage/coordinator';
 
 /**
  * Keeps one instance in step with the others: applies their account notices to the pool and their

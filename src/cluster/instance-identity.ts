@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { linkSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { INSTANCE_ID_PATTERN } from './coordinator';
+import { INSTANCE_ID_PATTERN } from '../storage/coordinator';
 
 /**
  * Who this instance is across restarts, so a restart can free the request slots its earlier run

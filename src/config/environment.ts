@@ -20,7 +20,7 @@ const ALIASES: Readonly<Record<string, string>> = {
   GROK_ACCOUNTS_URL: 'upstream.accounts_url',
   LOG_MAX_FILE_SIZE_MB: 'log.max_file_size_mb',
   LOG_MAX_FILES: 'log.max_files',
-  // The reference read these two outside its config system (../shared/spec/reference-behaviour.md §7.2).
+  // The reference read these two outside its config system (docs/python-compatibility.md §7.2).
   CUSTOM_CA_FILE: 'proxy.custom_ca_file',
   GROK2API_CUSTOM_CA_FILE: 'proxy.custom_ca_file',
   USE_SYSTEM_CA: 'proxy.use_system_ca',

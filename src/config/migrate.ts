@@ -4,7 +4,7 @@ import { isPlainObject, type PlainObject } from './objects';
 
 /**
  * Accepts the config.toml layouts of older reference releases
- * (../shared/spec/reference-behaviour.md §6.4) by moving their keys to where the schema keeps
+ * (docs/python-compatibility.md §6.4) by moving their keys to where the schema keeps
  * them now. Decisions:
  * - Legacy sections (`[grok]`, `[network]`, `[security]`, `[timeout]`, `[performance]`) are
  *   dissolved. A key goes, in this order of preference, to: an explicit rule below (fan-outs);

@@ -1,8 +1,8 @@
 import type { GrokEvent } from '../upstream/grok/frames';
-import type { FunctionTool } from '../openai/chat/active-tools';
-import { requiredArgumentsOf } from '../openai/chat/required-arguments';
-import { newToolCallId } from '../openai/chat/tool-call-block';
-import { ToolCallSieve, type SieveOutput } from '../openai/chat/tool-call-sieve';
+import type { FunctionTool } from './tools/active-tools';
+import { requiredArgumentsOf } from './tools/required-arguments';
+import { newToolCallId } from './tools/tool-call-block';
+import { ToolCallSieve, type SieveOutput } from './tools/tool-call-sieve';
 
 /**
  * Turns upstream events into the pieces of one assistant answer, in order: reasoning text,

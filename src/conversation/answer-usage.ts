@@ -1,5 +1,5 @@
 import type { AnswerAssembler } from './answer-assembler';
-import { estimateUsage, type ChatUsage } from '../openai/chat/usage';
+import { estimateUsage, type ChatUsage } from './usage-estimate';
 
 /** Usage of one answer: what was sent upstream against what came back (shown or not). */
 export function answerUsage(prompt: string, answer: AnswerAssembler): ChatUsage {

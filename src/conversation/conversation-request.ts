@@ -1,9 +1,9 @@
 import type { CatalogModel } from '../catalog/models';
 import type { Config } from '../config/schema';
-import { activeTools, type FunctionTool } from '../openai/chat/active-tools';
-import { flattenMessages, type Attachment } from '../openai/chat/flatten';
-import { reasoningOutputFor, type ReasoningOutput } from '../openai/chat/reasoning-visibility';
-import type { ChatMessage, ToolChoice, ToolDefinition } from '../openai/chat/request-schema';
+import { activeTools, type FunctionTool } from './tools/active-tools';
+import { flattenMessages, type Attachment } from './flatten';
+import { reasoningOutputFor, type ReasoningOutput } from './reasoning-visibility';
+import type { ChatMessage, ToolChoice, ToolDefinition } from './message-model';
 
 /**
  * The one internal request every client API maps onto. Chat completions, Responses and Anthropic

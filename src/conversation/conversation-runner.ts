@@ -6,7 +6,7 @@ import { firmerInstruction, forcedToolName, satisfiesForcedChoice } from './forc
 import { openUpstreamTurn, type TurnDependencies } from './open-upstream-turn';
 import { UpstreamAttempt, type TurnOutcome } from './upstream-attempt';
 import type { UsageRecorder } from '../usage/usage-recorder';
-import { ApiError } from '../openai/errors';
+import { ApiError } from '../http/errors';
 import type { AnswerSource } from './answer-source';
 
 export interface RunnerDependencies extends TurnDependencies {

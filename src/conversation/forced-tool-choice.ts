@@ -1,4 +1,4 @@
-import type { ToolChoice } from '../openai/chat/request-schema';
+import type { ToolChoice } from './message-model';
 
 /**
  * `tool_choice` "required" or a named function obliges the model to call a tool. Grok web cannot

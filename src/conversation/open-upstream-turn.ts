@@ -1,13 +1,13 @@
 import type { CatalogModel } from '../catalog/models';
 import type { Config } from '../config/schema';
 import type { Logger } from '../logging/logger';
-import { AttachmentError, loadAttachment, type AttachmentSource, type LoadedAttachment } from '../media/attachment-loader';
+import { AttachmentError, loadAttachment, type AttachmentSource, type LoadedAttachment } from '../attachments/attachment-loader';
 import type { AccountPool, Lease } from '../pool/account-pool';
 import { buildChatPayload } from '../upstream/grok/chat-payload';
 import type { GrokChatStream, GrokClient } from '../upstream/grok/client';
 import { UpstreamError } from '../upstream/errors';
-import { ApiError, invalidRequest } from '../openai/errors';
-import { apiErrorFromUpstream } from '../openai/upstream-failure';
+import { ApiError, invalidRequest } from '../http/errors';
+import { apiErrorFromUpstream } from '../http/upstream-failure';
 
 export interface UpstreamTurnRequest {
   model: CatalogModel;

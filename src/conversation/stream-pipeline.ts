@@ -1,7 +1,7 @@
 import type { Logger } from '../logging/logger';
-import { ApiError } from '../openai/errors';
-import { apiErrorFromUpstream } from '../openai/upstream-failure';
-import { SSE_HEADERS } from '../openai/sse';
+import { ApiError } from '../http/errors';
+import { apiErrorFromUpstream } from '../http/upstream-failure';
+import { SSE_HEADERS } from '../http/sse';
 import { UpstreamError } from '../upstream/errors';
 import { storageUnavailable } from '../http/error-handler';
 import { StorageUnavailableError } from '../storage/storage-unavailable';

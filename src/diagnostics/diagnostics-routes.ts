@@ -2,7 +2,7 @@ import { matchesAnyKey } from '../auth/constant-time';
 import { Elysia, t } from 'elysia';
 import type { ClearanceRefresher } from '../cloudflare/clearance-refresher';
 import type { Config } from '../config/schema';
-import { invalidRequest } from '../openai/errors';
+import { invalidRequest } from '../http/errors';
 import type { AccountPool } from '../pool/account-pool';
 import type { GrokClient } from '../upstream/grok/client';
 import { VERSION } from '../version';

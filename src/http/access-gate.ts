@@ -1,5 +1,5 @@
 import { Elysia, type AnyElysia } from 'elysia';
-import { ApiError } from '../openai/errors';
+import { ApiError } from './errors';
 import { noteEarlyAnswer } from './early-answer';
 
 /**

@@ -1,5 +1,5 @@
 import { Elysia } from 'elysia';
-import { ApiError } from '../openai/errors';
+import { ApiError } from './errors';
 import type { Logger } from '../logging/logger';
 import { noteError } from '../logging/request-context';
 import { StorageUnavailableError } from '../storage/storage-unavailable';

@@ -1,9 +1,9 @@
 import { Elysia } from 'elysia';
 import { lstat } from 'node:fs/promises';
-import { ApiError } from '../openai/errors';
+import { ApiError } from '../http/errors';
 import { decideRange } from './byte-range';
 import type { MediaCache } from './media-cache';
-import { mediaTypeByName, sniffMediaType, type MediaKind } from './media-type';
+import { mediaTypeByName, sniffMediaType, type MediaKind } from '../attachments/media-type';
 import { binary, responses } from '../http/openapi-responses';
 
 /** A cached file as an HTTP answer with its sniffed type and Range support; a 404 ApiError when absent. */
@@ -39,7 +39,7 @@ export async function serveCachedFile(cache: MediaCache, kind: MediaKind, name: 
 
 /**
  * GET /v1/files/image/{name} and /v1/files/video/{name}: cached generated media
- * (../shared/spec/reference-behaviour.md §1.7). Public like the reference, because the links
+ * (docs/python-compatibility.md §1.7). Public like the reference, because the links
  * end up in markdown that browsers load without a key; names are unguessable asset ids.
  */
 const fileResponses = (type: string, description: string) => ({

@@ -4,11 +4,11 @@ import { join, resolve, sep } from 'node:path';
 import type { Config } from '../config/schema';
 import { ConcurrencyLimit } from '../upstream/concurrency-limit';
 import { UpstreamError } from '../upstream/errors';
-import type { MediaKind } from './media-type';
+import type { MediaKind } from '../attachments/media-type';
 
 /**
  * Generated media kept on disk under DATA_DIR/tmp/image and DATA_DIR/tmp/video
- * (../shared/spec/reference-behaviour.md §1.7), because asset URLs need the owning account's
+ * (docs/python-compatibility.md §1.7), because asset URLs need the owning account's
  * cookie and clients have none. Writes go to a temporary name and are renamed into place, so a
  * reader never sees half a file; the same name downloading twice at once is fetched once.
  */

@@ -1,13 +1,14 @@
-import { Elysia, type AnyElysia } from 'elysia';
 import { join } from 'node:path';
-import type { AppDependencies } from '../app';
-import { imagesRoutes, type ImagesDependencies } from '../openai/images/images-routes';
+import type { ConfigStore } from '../config/store';
+import type { Logger } from '../logging/logger';
+import type { AccountPool } from '../pool/account-pool';
+import type { RecordStore } from '../storage/types';
+import type { GrokClient } from '../upstream/grok/client';
+import type { ImagesDependencies } from './images/images-dependencies';
 import { assetHostError, openAssetDownload, refusedAssetHost } from '../upstream/grok/asset-download';
-import { filesRoutes } from './files-routes';
 import { MediaCache } from './media-cache';
 import { VideoJobStore } from './videos/video-job';
 import { VideoService } from './videos/video-service';
-import { videosRoutes } from '../openai/videos/videos-routes';
 import type { UsageRecorder } from '../usage/usage-recorder';
 
 /** What the media routes and the chat dispatch of media models share: one cache, one pool. */
@@ -16,8 +17,19 @@ export interface MediaServices extends ImagesDependencies {
   videos: VideoService;
 }
 
+/** What the media services are built from (the composition root has them). */
+export interface MediaFeatureDependencies {
+  config: ConfigStore;
+  pool: AccountPool;
+  grok: GrokClient;
+  logger: Logger;
+  storage: { records: RecordStore };
+  dataDir?: string;
+  fetch?: typeof fetch;
+}
+
 export function createMediaServices(
-  deps: AppDependencies,
+  deps: MediaFeatureDependencies,
   guard: (request: Request) => void,
   usage?: UsageRecorder,
 ): MediaServices {
@@ -43,15 +55,4 @@ export function createMediaServices(
   const shared = { pool: deps.pool, grok: deps.grok, config, logger: deps.logger, cache, usage };
   const videos = new VideoService({ ...shared, jobs });
   return { ...shared, guard, fetch: deps.fetch, jobs, videos };
-}
-
-/**
- * /v1/images/*, /v1/videos/* and /v1/files/*. `protect` puts a plugin behind the client API's access
- * policy (src/http/access-gate.ts); /v1/files stays public: its links are handed to clients.
- */
-export function mediaFeature(services: MediaServices, protect: <T extends AnyElysia>(plugin: T) => T) {
-  return new Elysia({ name: 'media' })
-    .use(filesRoutes(services.cache))
-    .use(protect(imagesRoutes(services)))
-    .use(protect(videosRoutes(services)));
 }

@@ -1,4 +1,4 @@
-import { ApiError } from '../openai/errors';
+import { ApiError } from '../http/errors';
 import type { UsageRecorder } from '../usage/usage-recorder';
 
 /**

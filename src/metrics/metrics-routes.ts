@@ -1,7 +1,7 @@
 import { Elysia } from 'elysia';
 import { requireBearer } from '../auth/bearer';
 import type { Config } from '../config/schema';
-import { ApiError } from '../openai/errors';
+import { ApiError } from '../http/errors';
 import { PROMETHEUS_CONTENT_TYPE, type MetricsRegistry } from './registry';
 import { responses, text } from '../http/openapi-responses';
 

@@ -2,7 +2,7 @@ import { Elysia, t } from 'elysia';
 import { resolveModel } from '../catalog/model-aliases';
 import { modelEntries } from '../catalog/model-listing';
 import { SERVED_KINDS, type CatalogModel } from '../catalog/models';
-import { ApiError } from './errors';
+import { ApiError } from '../http/errors';
 
 /** Unix seconds of the first release; clients only display it. */
 const CREATED = 1_767_225_600;

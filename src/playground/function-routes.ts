@@ -2,17 +2,14 @@ import { Elysia } from 'elysia';
 import { bearerToken } from '../auth/bearer';
 import { secretsEqual } from '../auth/constant-time';
 import type { Config } from '../config/schema';
-import { ApiError } from '../openai/errors';
+import { ApiError } from '../http/errors';
 import { functionManifest } from './function-manifest';
 import { carryClientAddress } from '../http/client-address';
 import { Type, type TSchema } from '@sinclair/typebox';
 import { AnyObject, CLIENT_ERRORS, eventStream, json, responses, shape, Success } from '../http/openapi-responses';
-import { ChatCompletionRequestSchema } from '../openai/chat/request-schema';
-import { ChatCompletionAnswer } from '../openai/chat/chat-routes';
-import { ImageGenerationBody } from '../openai/media-request-docs';
 
 /**
- * The playground's API (../shared/spec/reference-behaviour.md §2 and §5): `/v1/function/*`,
+ * The playground's API (docs/python-compatibility.md §2 and §5): `/v1/function/*`,
  * authorised by `app.function_key` and only while `app.function_enabled`. Each call is handed to
  * the gateway's own /v1 route of the same name — one implementation, the same validation and
  * usage records — as a request the client guard trusts, so the function key never becomes a
@@ -30,6 +27,8 @@ export interface FunctionRoutesDependencies {
   handle: (request: Request) => Promise<Response>;
   /** Marks a request built here as already authorised for the client routes. */
   trust: (request: Request) => Request;
+  /** The /v1 routes' own schemas, for /docs: the same bodies and answers as the routes forwarded to. */
+  docs: { chatBody: TSchema; chatAnswer: TSchema; imageBody: TSchema };
 }
 
 /** How a caller without a function key may still use the playground (only when function_key is empty). */
@@ -104,6 +103,6 @@ export function functionRoutes(deps: FunctionRoutesDependencies) {
       { detail: { tags: ['function'], summary: 'Check the function (playground) key', responses: responses(json(Success()), { errors: [401, 429] }) } },
     )
     .get('/models', forward('/models'), summary('GET', '/models', null, json(shape({ object: Type.Literal('list'), data: Type.Array(shape({ id: Type.String() })) }))))
-    .post('/chat/completions', forward('/chat/completions'), summary('POST', '/chat/completions', ChatCompletionRequestSchema, { ...json(ChatCompletionAnswer), ...eventStream('stream: true') }))
-    .post('/images/generations', forward('/images/generations'), summary('POST', '/images/generations', ImageGenerationBody, json(shape({ created: Type.Integer(), data: Type.Array(AnyObject) }))));
+    .post('/chat/completions', forward('/chat/completions'), summary('POST', '/chat/completions', deps.docs.chatBody, { ...json(deps.docs.chatAnswer), ...eventStream('stream: true') }))
+    .post('/images/generations', forward('/images/generations'), summary('POST', '/images/generations', deps.docs.imageBody, json(shape({ created: Type.Integer(), data: Type.Array(AnyObject) }))));
 }

@@ -1,5 +1,5 @@
 import type { SocketRoute, SocketSession } from '../http/socket-routes';
-import { ApiError } from '../openai/errors';
+import { ApiError } from '../http/errors';
 import type { FunctionSessions } from './function-sessions';
 import { SESSION_TTL_MS } from './function-sessions';
 import {

@@ -39,7 +39,7 @@ function playgroundCsp(livekitUrl: string): string {
   return `default-src 'self'; img-src 'self' data: blob:; media-src 'self' blob:; style-src 'self'; script-src 'self'; connect-src 'self'${livekit}; frame-ancestors 'none'`;
 }
 
-/** /playground: 404 unless `app.function_enabled` (../shared/spec/reference-behaviour.md §2). */
+/** /playground: 404 unless `app.function_enabled` (docs/python-compatibility.md §2). */
 export function playgroundPages(config: () => Config) {
   const serve = (name: string) => {
     if (!config().app.function_enabled) return new Response('Not found', { status: 404 });

@@ -1,8 +1,8 @@
 import { Elysia, t } from 'elysia';
 import { findModel } from '../catalog/models';
 import type { Config } from '../config/schema';
-import { ApiError, invalidRequest } from '../openai/errors';
-import { apiErrorFromUpstream } from '../openai/upstream-failure';
+import { ApiError, invalidRequest } from '../http/errors';
+import { apiErrorFromUpstream } from '../http/upstream-failure';
 import type { AccountPool } from '../pool/account-pool';
 import { UpstreamError } from '../upstream/errors';
 import type { GrokClient } from '../upstream/grok/client';
@@ -11,8 +11,8 @@ import { Type } from '@sinclair/typebox';
 import { json, responses, shape } from '../http/openapi-responses';
 
 /**
- * The playground's voice token broker (../shared/spec/grok-web-protocol.md §15,
- * ../shared/spec/reference-behaviour.md §5 `/voice`): one pool account asks grok.com for a
+ * The playground's voice token broker (docs/upstream-protocol.md §15,
+ * docs/python-compatibility.md §5 `/voice`): one pool account asks grok.com for a
  * LiveKit token; the browser then talks to LiveKit directly. Another account is tried when the
  * upstream refuses the first, as for a chat turn. The playground's access policy guards it (app.ts).
  */

@@ -1,5 +1,5 @@
 import type { CatalogModel, UpstreamMode } from '../catalog/models';
-import type { ClusterEvent, Coordinator } from '../cluster/coordinator';
+import type { ClusterEvent, Coordinator } from '../storage/coordinator';
 import type { Config } from '../config/schema';
 import { newAccountRecord, withFailure, withStatusChange, withSuccess } from '../storage/account-rules';
 import {

@@ -1,4 +1,4 @@
-import type { Coordinator } from '../cluster/coordinator';
+import type { Coordinator } from '../storage/coordinator';
 import type { Config } from '../config/schema';
 import type { Account } from '../storage/types';
 import { runBounded } from './run-bounded';

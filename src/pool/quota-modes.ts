@@ -4,7 +4,7 @@ import { tierFromModes, type AccountTier } from './tier-detection';
 
 /**
  * The upstream modes whose windows matter to this build: the modes of the models it serves. A sync
- * asks about exactly these (one rate-limits call each, ../shared/spec/grok-web-protocol.md §14.1),
+ * asks about exactly these (one rate-limits call each, docs/upstream-protocol.md §14.1),
  * in a fixed order so the calls are predictable.
  */
 export function quotaModesOf(models: readonly CatalogModel[] = MODELS): UpstreamMode[] {

@@ -1,4 +1,4 @@
-import type { Coordinator } from '../cluster/coordinator';
+import type { Coordinator } from '../storage/coordinator';
 import type { Lease } from './account-pool';
 
 /**

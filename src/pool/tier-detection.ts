@@ -1,7 +1,7 @@
 import { BASIC_POOL, SUPER_POOL } from '../storage/types';
 
 /**
- * P1 tier detection (../shared/spec/grok-web-protocol.md §14.2): a quota window shorter than 4 h
+ * P1 tier detection (docs/upstream-protocol.md §14.2): a quota window shorter than 4 h
  * is a Super subscription, 4 h or longer is Basic. Only the two standard pools move; an account
  * an operator put in a custom pool stays there.
  */

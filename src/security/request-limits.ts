@@ -1,6 +1,6 @@
 import { Elysia } from 'elysia';
 import type { Config } from '../config/schema';
-import { ApiError } from '../openai/errors';
+import { ApiError } from '../http/errors';
 import { findOversizedValue, type StructureLimits } from './structure-limits';
 import { carryClientAddress } from '../http/client-address';
 import { noteEarlyAnswer } from '../http/early-answer';

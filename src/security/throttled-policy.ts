@@ -1,5 +1,5 @@
 import type { AccessPolicy } from '../http/access-gate';
-import { ApiError } from '../openai/errors';
+import { ApiError } from '../http/errors';
 import type { FailureThrottle } from './failure-throttle';
 
 /**

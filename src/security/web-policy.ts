@@ -1,5 +1,5 @@
 import type { Config } from '../config/schema';
-import { ApiError } from '../openai/errors';
+import { ApiError } from '../http/errors';
 
 /**
  * What browsers are told on every response: CORS for the API routes (configurable; `/v1` allows

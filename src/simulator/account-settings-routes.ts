@@ -5,7 +5,7 @@ import type { SimulatorState } from './simulator-state';
 import { GRPC_WEB_CONTENT_TYPE, grpcWebAnswerBody, nsfwFeatureMessage, requestDataFrames, TOS_ACCEPTED_MESSAGE } from './grpc-web-frames';
 
 /**
- * Account settings (../shared/spec/grok-web-protocol.md §14.8–14.10, §17): the two gRPC-web
+ * Account settings (docs/upstream-protocol.md §14.8–14.10, §17): the two gRPC-web
  * methods answer an empty data frame and `grpc-status:0`; the REST calls answer as §17 says.
  * An account with `ageVerificationRequired` gets the NSFW preference refused with
  * PERMISSION_DENIED and an age-verification message, as a real account under age review would.

@@ -1,4 +1,4 @@
-// Upstream bodies as catalogued in ../shared/spec/grok-web-protocol.md §5.1–5.4 and §17.
+// Upstream bodies as catalogued in docs/upstream-protocol.md §5.1–5.4 and §17.
 // The gateway classifies failures by these exact shapes, so they are kept verbatim.
 
 export const CLOUDFLARE_CHALLENGE_HTML =

@@ -2,7 +2,7 @@ import { ANTI_BOT_MESSAGE, USAGE_LIMIT_MESSAGE } from './canned-responses';
 import type { ComposedAnswer } from './chat-answer';
 import type { ChatTurn } from './chat-request';
 
-// Frame shapes of ../shared/spec/grok-web-protocol.md §7.6, in the order of the §7.10 example.
+// Frame shapes of docs/upstream-protocol.md §7.6, in the order of the §7.10 example.
 
 export type Frame = Record<string, unknown>;
 

@@ -2,7 +2,7 @@ import { ANTI_BOT_MESSAGE, USAGE_LIMIT_MESSAGE } from './canned-responses';
 import type { ComposedAnswer } from './chat-answer';
 
 // Server → client events of the model gateway, shaped as in
-// ../shared/spec/grok-web-protocol.md §8.3 and the §8.4 transcript.
+// docs/upstream-protocol.md §8.3 and the §8.4 transcript.
 
 export type GatewayEvent = Record<string, unknown>;
 

@@ -11,7 +11,7 @@ import type { SimulatorState } from './simulator-state';
 import type { Fault } from './types';
 
 /**
- * The Imagine WebSocket `/ws/imagine/listen` (../shared/spec/grok-web-protocol.md §12.1, §17):
+ * The Imagine WebSocket `/ws/imagine/listen` (docs/upstream-protocol.md §12.1, §17):
  * after a reset and a request, each of `num_generations` slots gets `json start_stage`, a small
  * PNG preview, a final image (≥ 100 000 base64 characters) and `json completed`, slots
  * interleaved. Faults: `moderated` marks every slot moderated, `usage_limit`/`inband_error`

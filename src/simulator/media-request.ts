@@ -1,5 +1,5 @@
 // Which conversations/new bodies ask for media rather than a chat answer
-// (../shared/spec/grok-web-protocol.md §12.2, §12.4, §13.1–13.3), and what they ask for.
+// (docs/upstream-protocol.md §12.2, §12.4, §13.1–13.3), and what they ask for.
 
 export type MediaTurn =
   | { kind: 'image'; prompt: string; count: number }

@@ -4,7 +4,7 @@ import type { IncomingRequest } from './incoming-request';
 import type { SimulatorState } from './simulator-state';
 
 /**
- * The account's stored files (../shared/spec/grok-web-protocol.md §11.3–11.4): the listing pages
+ * The account's stored files (docs/upstream-protocol.md §11.3–11.4): the listing pages
  * through the owner's uploads with an opaque `nextPageToken`; a delete removes one, only for its
  * owner.
  */

@@ -1,5 +1,5 @@
 // A faithful local stand-in for the Grok web upstream (grok.com, assets.grok.com and
-// accounts.x.ai on one port), following ../shared/spec/grok-web-protocol.md §17. The
+// accounts.x.ai on one port), following docs/upstream-protocol.md §17. The
 // gateway's tests, benchmarks and demo mode drive it through `startSimulator` or, from
 // another process, through the /__simulator/ HTTP control API.
 

@@ -1,4 +1,4 @@
-// ../shared/spec/grok-web-protocol.md §4.4: any non-empty value passes; the strict mode
+// docs/upstream-protocol.md §4.4: any non-empty value passes; the strict mode
 // mirrors the current reference, which trusts only values decoding to 70 bytes.
 const STATSIG_DECODED_BYTES = 70;
 const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;

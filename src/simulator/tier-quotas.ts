@@ -1,7 +1,7 @@
 import type { Mode, QuotaWindow, SimulatorAccount, Tier } from './types';
 
 // Default per-mode windows by tier, after the P3 numbers of
-// ../shared/spec/grok-web-protocol.md §14.2 (Basic auto 20 as in the legacy table, so
+// docs/upstream-protocol.md §14.2 (Basic auto 20 as in the legacy table, so
 // tier inference from `auto.totalQueries` still tells the three tiers apart).
 const BASIC_WINDOW_SECONDS = 86_400;
 const PAID_WINDOW_SECONDS = 7_200;

@@ -18,7 +18,7 @@ import { estimatedWindow, hasModeLimit, modeWindowsKey, parseModeWindows, PRIMAR
  * skip the write.
  */
 
-/** Local quota estimate of a new account (../shared/spec/grok-web-protocol.md §14.2, P1 defaults). */
+/** Local quota estimate of a new account (docs/upstream-protocol.md §14.2, P1 defaults). */
 export function defaultQuota(pool: string): number {
   return pool === SUPER_POOL ? 140 : 80;
 }

@@ -1,4 +1,4 @@
-import type { Coordinator } from '../cluster/coordinator';
+import type { Coordinator } from './coordinator';
 import { isConnectionFailure, StorageUnavailableError, withDeadline } from './storage-unavailable';
 import type { AccountStore, RecordStore, Storage } from './types';
 

@@ -1,4 +1,4 @@
-import type { ClusterEvent, Coordinator } from '../cluster/coordinator';
+import type { ClusterEvent, Coordinator } from './coordinator';
 import { createTokenCipher, isEncrypted, SecretKeyError, type TokenCipher } from './token-cipher';
 import type { Account, AccountStore, NewAccount, Storage } from './types';
 

@@ -1,7 +1,7 @@
 import type { Account, ModeWindow } from './types';
 
 /**
- * Quota per upstream mode (../shared/spec/grok-web-protocol.md §14.1: one rate-limits window per
+ * Quota per upstream mode (docs/upstream-protocol.md §14.1: one rate-limits window per
  * `auto`, `fast`, `expert`, `heavy`). An account keeps a window for each mode it has been synced
  * for or rate limited on; a mode without one draws on the account-wide estimate `quota`, which is
  * what P1 knew (one window per account). Pure functions, shared by the drivers and the pool.

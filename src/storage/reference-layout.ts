@@ -3,7 +3,7 @@ import type { NewAccount, Storage } from './types';
 
 /**
  * The reference kept its tokens in the same Redis or SQL database under its own names
- * (../shared/spec/reference-behaviour.md §6.2, §6.3). Pointed at such a store, a driver reads them
+ * (docs/python-compatibility.md §6.2, §6.3). Pointed at such a store, a driver reads them
  * once — only while our own account set is empty — and inserts them; the reference's keys and
  * tables are left untouched, so the old deployment keeps working during a switch-over.
  */

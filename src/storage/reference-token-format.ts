@@ -4,7 +4,7 @@ import { normalizeToken, tokenSyntaxProblem } from '../upstream/grok/token';
 import { ACCOUNT_STATUSES, type Account, type AccountStatus, type ModeWindow, type NewAccount } from './types';
 
 /**
- * The reference's token objects (snake_case, ../shared/spec/reference-behaviour.md §3.1, §3.6):
+ * The reference's token objects (snake_case, docs/python-compatibility.md §3.1, §3.6):
  * read from its token.json and from `POST /v1/admin/tokens`, written by `GET /v1/admin/tokens`,
  * so an export can be imported back unchanged.
  */

@@ -1,4 +1,4 @@
-import type { Coordinator } from '../cluster/coordinator';
+import type { Coordinator } from './coordinator';
 
 /**
  * One storage interface for every driver (SQLite now; Redis, PostgreSQL and MySQL later). Every

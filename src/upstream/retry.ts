@@ -4,7 +4,7 @@ import { UpstreamError } from './errors';
 /**
  * Layer-1 retry: the same call, the same account, a short sleep. Only for calls that are safe to
  * repeat (rate-limits, upload, session); a chat turn is never replayed here because the upstream
- * may already have accepted it. Policy from ../shared/spec/grok-web-protocol.md §5.5.
+ * may already have accepted it. Policy from docs/upstream-protocol.md §5.5.
  */
 
 export type RetrySettings = Config['retry'];

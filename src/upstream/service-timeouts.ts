@@ -2,7 +2,7 @@ import type { Config } from '../config/schema';
 
 /**
  * The three deadlines of an upstream call, per service, from config
- * (../shared/spec/grok-web-protocol.md §5.7):
+ * (docs/upstream-protocol.md §5.7):
  * - connect: until the connection is usable. Bun's fetch does not report when the TCP/TLS
  *   connection is up, so for REST calls the first-byte deadline covers connecting too; the
  *   WebSocket transports (gateway, imagine, voice) observe their handshake and use it.

@@ -1,5 +1,5 @@
 import { Elysia, t } from 'elysia';
-import { invalidRequest } from '../openai/errors';
+import { invalidRequest } from '../http/errors';
 import type { RecordStore } from '../storage/types';
 import { USAGE_COLLECTION, type UsageEntry } from './usage-recorder';
 import { Type } from '@sinclair/typebox';

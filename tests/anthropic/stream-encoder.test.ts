@@ -1,8 +1,8 @@
 import { describe, expect, test } from 'bun:test';
 import { MessageAnswer } from '../../src/anthropic/message-answer';
 import { MessagesStreamEncoder } from '../../src/anthropic/stream-encoder';
-import type { ChatUsage } from '../../src/openai/chat/usage';
-import { ApiError } from '../../src/openai/errors';
+import type { ChatUsage } from '../../src/conversation/usage-estimate';
+import { ApiError } from '../../src/http/errors';
 
 /** The bytes of Anthropic's event stream, exactly as a client reads them. */
 

@@ -6,7 +6,7 @@ import { ConfigSchema, type Config } from '../../src/config/schema';
 import type { ConfigStore } from '../../src/config/store';
 import { chatCalls, startHarness, type Harness } from '../helpers/gateway-harness';
 
-// FlareSolverr refresh (../shared/spec/grok-web-protocol.md §16) against a fake FlareSolverr.
+// FlareSolverr refresh (docs/upstream-protocol.md §16) against a fake FlareSolverr.
 
 const SOLVER_UA = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/142.0.0.0 Safari/537.36';
 

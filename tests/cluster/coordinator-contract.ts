@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, test } from 'bun:test';
-import type { ClusterMessage, Coordinator } from '../../src/cluster/coordinator';
+import type { ClusterMessage, Coordinator } from '../../src/storage/coordinator';
 import type { Storage } from '../../src/storage/types';
 
 /**

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'bun:test';
-import { fitTurns, omittedMarker } from '../../src/openai/chat/prompt-budget';
+import { fitTurns, omittedMarker } from '../../src/conversation/prompt-budget';
 
 const turn = (text: string, droppable = true) => ({ text, droppable });
 

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, test } from 'bun:test';
 import type { Fault } from '../../src/simulator/server';
 import { CHAT_TRANSPORTS, chatCalls, chatPath, startHarness, type ChatTransport, type Harness, soleAccountState } from '../helpers/gateway-harness';
 
-// The fault matrix for chat (../shared/spec/grok-web-protocol.md §5, §8.6): every upstream fault,
+// The fault matrix for chat (docs/upstream-protocol.md §5, §8.6): every upstream fault,
 // over both transports, with what the client gets, that it ends within the deadline the config
 // allows, how many times the turn reached the upstream (never replayed once accepted), and what
 // happened to the account. docs/fault-table.md is this table in prose.

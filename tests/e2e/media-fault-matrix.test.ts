@@ -3,7 +3,7 @@ import { pngFor } from '../../src/simulator/media-bytes';
 import type { Fault, SimulatorOptions } from '../../src/simulator/server';
 import { startHarness, type Harness, soleAccountState } from '../helpers/gateway-harness';
 
-// The fault matrix for media (issue 7 item 7; ../shared/spec/grok-web-protocol.md §5, §12, §13):
+// The fault matrix for media (issue 7 item 7; docs/upstream-protocol.md §5, §12, §13):
 // every upstream fault on each media path — image generation over the Imagine WebSocket and over
 // chat, image edits, and video jobs — with what the client gets, that it ends within the deadline
 // the image/video config allows (the chat deadlines are set far longer, so a media call that used

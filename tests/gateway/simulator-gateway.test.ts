@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
 import { startSimulator, type Simulator } from '../../src/simulator/server';
 
-// The simulator's model gateway (../shared/spec/grok-web-protocol.md §8, §17), driven with a raw
+// The simulator's model gateway (docs/upstream-protocol.md §8, §17), driven with a raw
 // WebSocket so the protocol rules are checked independently of our client.
 
 const USER_ID = '497f19f8-49d4-458a-bee4-43ec3dcaf8ca';

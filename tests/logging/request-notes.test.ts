@@ -4,7 +4,7 @@ import { buildConfig } from '../../src/config/validate';
 import { errorHandler } from '../../src/http/error-handler';
 import { Logger } from '../../src/logging/logger';
 import { IGNORED_HEADER, noteIgnored } from '../../src/logging/request-context';
-import { invalidRequest } from '../../src/openai/errors';
+import { invalidRequest } from '../../src/http/errors';
 import { requestLog } from '../../src/ops/request-log';
 
 /** What a request dropped shows in a response header and its log line; a refusal logs its code and param. */

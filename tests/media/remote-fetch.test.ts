@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'bun:test';
-import { isBlockedAddress, isBlockedHostName } from '../../src/media/address-policy';
-import { decodeDataUri, loadAttachment } from '../../src/media/attachment-loader';
-import { fetchRemoteFile, RemoteFetchError } from '../../src/media/remote-fetch';
+import { isBlockedAddress, isBlockedHostName } from '../../src/attachments/address-policy';
+import { decodeDataUri, loadAttachment } from '../../src/attachments/attachment-loader';
+import { fetchRemoteFile, RemoteFetchError } from '../../src/attachments/remote-fetch';
 
 describe('address policy', () => {
   test.each([

@@ -1,11 +1,11 @@
 import { describe, expect, test } from 'bun:test';
 import { ChunkBuilder } from '../../src/openai/chat/chunk-builder';
 import { ChatStreamEncoder } from '../../src/openai/chat/stream-response';
-import { ApiError } from '../../src/openai/errors';
+import { ApiError } from '../../src/http/errors';
 import type { ResponseState } from '../../src/openai/responses/response-object';
 import { ResponseOutput } from '../../src/openai/responses/response-output';
 import { ResponsesStreamEncoder } from '../../src/openai/responses/stream-encoder';
-import { SSE_DONE, SSE_HEADERS, SSE_KEEPALIVE, sseData, sseEvent } from '../../src/openai/sse';
+import { SSE_DONE, SSE_HEADERS, SSE_KEEPALIVE, sseData, sseEvent } from '../../src/http/sse';
 import { AnswerLimits } from '../../src/openai/chat/answer-limits';
 
 /** The bytes each OpenAI stream encoder writes, exactly as a client reads them. */

@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync, statSync, symlinkSync, writeFileSync } 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { RotatingFileWriter } from '../../src/logging/rotating-file';
-import { isBlockedAddress } from '../../src/media/address-policy';
+import { isBlockedAddress } from '../../src/attachments/address-policy';
 import { DATABASE_FILE_NAME } from '../../src/storage';
 import { startHarness, type Harness } from '../helpers/gateway-harness';
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
-import { imageDimensions } from '../../src/media/image-dimensions';
+import { imageDimensions } from '../../src/attachments/image-dimensions';
 import { findOversizedValue } from '../../src/security/structure-limits';
 import { API_KEY, startHarness, type Harness } from '../helpers/gateway-harness';
 

@@ -7,7 +7,7 @@ import { mysqlOptions } from '../../src/storage/mysql/mysql-storage';
 import { createMysqlDatabase, createPostgresDatabase, REDIS_URL, redisPrefix } from './server-databases';
 
 /**
- * Pointed at a store the reference wrote (../shared/spec/reference-behaviour.md §6.2, §6.3), each
+ * Pointed at a store the reference wrote (docs/python-compatibility.md §6.2, §6.3), each
  * driver takes over its tokens once, leaves the reference's keys/tables alone, and never twice.
  */
 

@@ -2,7 +2,7 @@ import { describe, expect, test } from 'bun:test';
 import { encodeFrame, encodeResponse, parseResponse } from '../../src/upstream/grok/account-settings/grpc-web';
 import { featureControlMessage, NSFW_FEATURE, tosAcceptedMessage } from '../../src/upstream/grok/account-settings/protobuf';
 
-/** ../shared/spec/grok-web-protocol.md §14.7–14.9: the exact bytes and the tolerant reading of answers. */
+/** docs/upstream-protocol.md §14.7–14.9: the exact bytes and the tolerant reading of answers. */
 
 describe('gRPC-web framing', () => {
   test('the request bodies are the documented bytes', () => {

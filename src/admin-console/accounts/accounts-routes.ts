@@ -1,6 +1,6 @@
 import { Elysia, t } from 'elysia';
 import { StorageUnavailableError } from '../../storage/storage-unavailable';
-import { ApiError, invalidRequest } from '../../openai/errors';
+import { ApiError, invalidRequest } from '../../http/errors';
 import type { AccountPool } from '../../pool/account-pool';
 import { ACCOUNT_SORT_KEYS, type AccountSortKey, type AccountStatus, type Storage } from '../../storage/types';
 import { exportAccounts } from '../../admin/transfer/export-accounts';

@@ -1,5 +1,5 @@
 import { Elysia } from 'elysia';
-import { SECRET_KEYS } from '../../admin/config-routes';
+import { SECRET_KEYS } from '../../config/secret-keys';
 import { ConfigSchema } from '../../config/schema';
 import type { KeySource } from '../../config/store';
 import { Type } from '@sinclair/typebox';

@@ -1,5 +1,5 @@
 import { Elysia, t } from 'elysia';
-import { invalidRequest } from '../../openai/errors';
+import { invalidRequest } from '../../http/errors';
 import type { AccountPool } from '../../pool/account-pool';
 import type { RecordStore } from '../../storage/types';
 import type { ClientKeyStore } from '../../client-keys/client-key-store';

@@ -1,5 +1,5 @@
 import { Elysia, t } from 'elysia';
-import { ApiError, invalidRequest } from '../../openai/errors';
+import { ApiError, invalidRequest } from '../../http/errors';
 import { BATCH_ACTIONS, isStalled, JobFilter, TERMINAL, type BatchAction, type BatchJob } from './batch-job';
 import type { JobRunner } from './job-runner';
 import type { JobStore } from './job-store';

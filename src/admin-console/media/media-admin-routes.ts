@@ -1,7 +1,7 @@
 import { Elysia, t } from 'elysia';
 import type { CachedFile, MediaCache } from '../../media/media-cache';
-import type { MediaKind } from '../../media/media-type';
-import { invalidRequest } from '../../openai/errors';
+import type { MediaKind } from '../../attachments/media-type';
+import { invalidRequest } from '../../http/errors';
 import { Type } from '@sinclair/typebox';
 import { ADMIN_ERRORS, AnyObject, json, responses, shape } from '../../http/openapi-responses';
 

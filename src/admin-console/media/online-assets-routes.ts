@@ -1,6 +1,6 @@
 import { Elysia } from 'elysia';
-import { ApiError } from '../../openai/errors';
-import { apiErrorFromUpstream } from '../../openai/upstream-failure';
+import { ApiError } from '../../http/errors';
+import { apiErrorFromUpstream } from '../../http/upstream-failure';
 import type { AccountStore } from '../../storage/types';
 import { UpstreamError } from '../../upstream/errors';
 import type { AccountIds } from '../accounts/account-ids';

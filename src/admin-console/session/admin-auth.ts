@@ -1,6 +1,6 @@
 import { Elysia } from 'elysia';
 import { bearerToken, requireBearer } from '../../auth/bearer';
-import { ApiError } from '../../openai/errors';
+import { ApiError } from '../../http/errors';
 import type { SessionStore } from './session-store';
 
 /**

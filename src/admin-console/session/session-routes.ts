@@ -1,7 +1,7 @@
 import { Elysia, t } from 'elysia';
 import { secretsEqual } from '../../auth/constant-time';
 import type { Config } from '../../config/schema';
-import { ApiError } from '../../openai/errors';
+import { ApiError } from '../../http/errors';
 import { readCookie, SESSION_COOKIE, type AdminAuth } from './admin-auth';
 import type { FailureThrottle } from '../../security/failure-throttle';
 import type { SessionStore } from './session-store';

@@ -1,7 +1,7 @@
 import { Elysia, t } from 'elysia';
 import { createHash } from 'node:crypto';
 import { maskSecret } from '../../logging/logger';
-import { invalidRequest } from '../../openai/errors';
+import { invalidRequest } from '../../http/errors';
 import type { AccountPool } from '../../pool/account-pool';
 import { ACCOUNT_STATUSES, BASIC_POOL, type Account, type AccountStatus, type Storage } from '../../storage/types';
 import { exportAccounts } from './export-accounts';

@@ -1,20 +1,21 @@
 import type { CatalogModel } from '../../catalog/models';
-import { ApiError, invalidRequest } from '../../openai/errors';
-import type { ChatCompletionRequest, ContentPart } from '../../openai/chat/request-schema';
-import { readImageOptions } from '../../openai/images/image-request';
-import { imagesFromJson } from '../../openai/images/edit-images';
-import type { ImagesDependencies } from '../../openai/images/images-routes';
+import { ApiError, invalidRequest } from '../../http/errors';
+import type { ContentPart } from '../../conversation/message-model';
+import type { MediaChatRequest } from '../media-chat-request';
+import { readImageOptions } from './image-options';
+import { imagesFromJson } from './edit-inputs';
+import type { ImagesDependencies } from './images-dependencies';
 import type { AnswerPiece } from '../../conversation/answer-assembler';
 import type { AnswerSource } from '../../conversation/answer-source';
 import { ProducedAnswer } from '../../conversation/produced-answer';
 import { publicBaseUrl } from '../files-routes';
-import { sniffMediaType } from '../media-type';
+import { sniffMediaType } from '../../attachments/media-type';
 import { renderAll, type RenderedImage } from './image-output';
 import { startImages } from './image-runner';
 import { recordMediaUsage } from '../media-usage';
 
 /**
- * Image models through /v1/chat/completions (../shared/spec/reference-behaviour.md §1.2 "Image
+ * Image models through /v1/chat/completions (docs/python-compatibility.md §1.2 "Image
  * models via chat"): the prompt is the last non-empty text of any message; an edit takes the
  * user's image blocks and every markdown image link, so an earlier answer can be edited. Every
  * image is answered as markdown (a link or a data URI), streaming only the final images.
@@ -22,13 +23,13 @@ import { recordMediaUsage } from '../media-usage';
 
 const MARKDOWN_IMAGE = /!\[[^\]]*\]\(([^)\s]+)\)/g;
 
-function blocksOf(content: ChatCompletionRequest['messages'][number]['content']): ContentPart[] {
+function blocksOf(content: MediaChatRequest['messages'][number]['content']): ContentPart[] {
   if (content === null || content === undefined) return [];
   if (typeof content === 'string') return [{ type: 'text', text: content }];
   return Array.isArray(content) ? content : [content];
 }
 
-export function promptAndImages(body: ChatCompletionRequest): { prompt: string; images: string[] } {
+export function promptAndImages(body: MediaChatRequest): { prompt: string; images: string[] } {
   let prompt = '';
   const images: string[] = [];
   const add = (url: string) => {
@@ -82,7 +83,7 @@ async function ownCachedImage(url: string, baseUrl: string, deps: ImagesDependen
  * Starts the images of a chat request and answers them as markdown pieces, one per image, once
  * the run has them. Request problems are thrown here, before any response starts.
  */
-export async function startImageChatAnswer(body: ChatCompletionRequest, model: CatalogModel, request: Request, deps: ImagesDependencies): Promise<AnswerSource> {
+export async function startImageChatAnswer(body: MediaChatRequest, model: CatalogModel, request: Request, deps: ImagesDependencies): Promise<AnswerSource> {
   const config = deps.config();
   const { prompt, images } = promptAndImages(body);
   const fast = model.id === 'grok-imagine-1.0-fast';

@@ -1,5 +1,5 @@
 import { UpstreamError } from '../../upstream/errors';
-import { apiErrorFromUpstream } from '../../openai/upstream-failure';
+import { apiErrorFromUpstream } from '../../http/upstream-failure';
 import { fileLink } from '../files-routes';
 import { randomBytes } from 'node:crypto';
 import { cacheNameFor, type MediaCache } from '../media-cache';

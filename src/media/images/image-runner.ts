@@ -1,14 +1,14 @@
 import type { CatalogModel } from '../../catalog/models';
 import type { Config } from '../../config/schema';
 import type { Logger } from '../../logging/logger';
-import { ApiError } from '../../openai/errors';
-import { apiErrorFromUpstream } from '../../openai/upstream-failure';
+import { ApiError } from '../../http/errors';
+import { apiErrorFromUpstream } from '../../http/upstream-failure';
 import type { AccountPool, Lease } from '../../pool/account-pool';
 import { UpstreamError } from '../../upstream/errors';
 import type { GrokChatStream, GrokClient } from '../../upstream/grok/client';
 import { buildImageEditPayload, buildImageGenerationPayload, IMAGES_PER_CALL } from '../../upstream/grok/image-payload';
 import { openImagineSession, type ImagineSession } from '../../upstream/grok/imagine-socket';
-import type { LoadedAttachment } from '../attachment-loader';
+import type { LoadedAttachment } from '../../attachments/attachment-loader';
 
 /**
  * Runs one image request against the pool: picks an account, opens the upstream calls (several
@@ -103,7 +103,7 @@ const accountBound = (error: UpstreamError) => error.accountEffect !== 'none' ||
 
 /**
  * The Imagine WebSocket goes first for generation: it honours the size and renders n images in
- * one request (../shared/spec/reference-behaviour.md appendix B 8). A failure that is not the
+ * one request (docs/python-compatibility.md appendix B 8). A failure that is not the
  * account's answers undefined, so the caller falls back to chat-based generation.
  */
 async function openImagineOn(lease: Lease, job: ImageJob, deps: ImageDependencies): Promise<ImagineSession | undefined> {

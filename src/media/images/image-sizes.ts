@@ -1,6 +1,6 @@
-import { invalidRequest } from '../../openai/errors';
+import { invalidRequest } from '../../http/errors';
 
-/** OpenAI sizes the seed accepts and the Grok aspect ratio of each (../shared/spec/grok-web-protocol.md §12.3). */
+/** OpenAI sizes the seed accepts and the Grok aspect ratio of each (docs/upstream-protocol.md §12.3). */
 export const IMAGE_SIZES: Readonly<Record<string, string>> = {
   '1280x720': '16:9',
   '720x1280': '9:16',

@@ -1,17 +1,17 @@
 import type { CatalogModel } from '../../catalog/models';
-import type { ChatCompletionRequest } from '../../openai/chat/request-schema';
-import { ApiError } from '../../openai/errors';
+import type { MediaChatRequest } from '../media-chat-request';
+import { ApiError } from '../../http/errors';
 import type { AnswerPiece } from '../../conversation/answer-assembler';
 import type { AnswerSource } from '../../conversation/answer-source';
 import { ProducedAnswer } from '../../conversation/produced-answer';
-import { readReference, readVideoConfig } from '../../openai/videos/video-request';
-import { jobFailure } from '../../openai/videos/videos-routes';
+import { readReference, readVideoConfig } from './video-options';
+import { jobFailure } from './job-failure';
 import { publicBaseUrl } from '../files-routes';
 import type { MediaServices } from '../media-feature';
 import type { VideoJob } from './video-job';
 
 /**
- * The video model through /v1/chat/completions (../shared/spec/reference-behaviour.md §1.2
+ * The video model through /v1/chat/completions (docs/python-compatibility.md §1.2
  * "Video model via chat"): the last user message is the prompt, its first image the
  * reference; `video_config` sets length, ratio, resolution and preset. Streaming shows the
  * progress as reasoning, then the video rendered per `app.video_format`.
@@ -19,7 +19,7 @@ import type { VideoJob } from './video-job';
 
 const POLL_MS = 300;
 
-function lastUserMessage(body: ChatCompletionRequest): { prompt: string; image?: string } {
+function lastUserMessage(body: MediaChatRequest): { prompt: string; image?: string } {
   const message = [...body.messages].reverse().find((candidate) => candidate.role === 'user');
   const blocks = message?.content === undefined || message.content === null ? [] : typeof message.content === 'string' ? [{ type: 'text', text: message.content }] : Array.isArray(message.content) ? message.content : [message.content];
   const prompt = blocks.map((block) => (typeof block.text === 'string' ? block.text : '')).filter(Boolean).join('\n').trim();
@@ -39,7 +39,7 @@ export function renderVideoAnswer(url: string, format: string): string {
  * renders (streaming only), then the video per `app.video_format`; a failed job is the answer's
  * error. Request problems are thrown here, before any response starts.
  */
-export async function startVideoChatAnswer(body: ChatCompletionRequest, model: CatalogModel, request: Request, media: MediaServices): Promise<AnswerSource> {
+export async function startVideoChatAnswer(body: MediaChatRequest, model: CatalogModel, request: Request, media: MediaServices): Promise<AnswerSource> {
   const config = media.config();
   const { prompt, image } = lastUserMessage(body);
   if (!prompt) {

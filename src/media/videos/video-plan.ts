@@ -1,5 +1,5 @@
 /**
- * Rounds of a video longer than one clip (../shared/spec/grok-web-protocol.md §13.3, P1 column):
+ * Rounds of a video longer than one clip (docs/upstream-protocol.md §13.3, P1 column):
  * Basic accounts render 6 s rounds; Super accounts 10 s rounds when the target is at least 10 s.
  * Round i ends at min(target, segment·(i+1)) and starts one segment earlier, so the last round
  * may overlap the previous one instead of rendering a short clip.

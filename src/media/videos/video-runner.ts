@@ -13,7 +13,7 @@ import {
   upscaleVideo,
 } from '../../upstream/grok/video-calls';
 import { readVideoFrame, type VideoProgress } from '../../upstream/grok/video-frames';
-import type { LoadedAttachment } from '../attachment-loader';
+import type { LoadedAttachment } from '../../attachments/attachment-loader';
 import type { MediaCache } from '../media-cache';
 import { planRounds, renderResolution } from './video-plan';
 import { chooseVideoProtocol, isBodyRefusal, VideoProtocolMemory, type VideoProtocol } from './video-protocol';

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { CatalogModel } from '../../catalog/models';
 import type { Lease } from '../../pool/account-pool';
-import { apiErrorFromUpstream } from '../../openai/upstream-failure';
+import { apiErrorFromUpstream } from '../../http/upstream-failure';
 import { UpstreamError } from '../../upstream/errors';
 import { fileLink } from '../files-routes';
 import { ConcurrencyLimit } from '../../upstream/concurrency-limit';

@@ -1,6 +1,6 @@
 import type { AnswerPiece } from '../../conversation/answer-assembler';
 import { StopSequenceFilter } from '../../conversation/stop-sequences';
-import { estimateTokens } from './usage';
+import { estimateTokens } from '../../conversation/usage-estimate';
 
 /**
  * `stop` and `max_completion_tokens` (or the older `max_tokens`) for chat completions. Grok web

@@ -6,7 +6,7 @@ import { ConversationRunner } from '../../conversation/conversation-runner';
 import type { TurnDependencies } from '../../conversation/open-upstream-turn';
 import type { AnswerPiece } from '../../conversation/answer-assembler';
 import { asApiError, collectConversation, streamConversation } from '../../conversation/stream-pipeline';
-import { ApiError } from '../errors';
+import { ApiError } from '../../http/errors';
 import { modelNotFound } from '../models-routes';
 import { ChunkBuilder } from './chunk-builder';
 import { AnswerLimits } from './answer-limits';
@@ -19,7 +19,7 @@ import { validateChatRequest } from './validate';
 import type { MediaServices } from '../../media/media-feature';
 import { startMediaChatAnswer } from '../../media/media-chat';
 import type { AnswerSource } from '../../conversation/answer-source';
-import type { ReasoningOutput } from './reasoning-visibility';
+import type { ReasoningOutput } from '../../conversation/reasoning-visibility';
 import { Type } from '@sinclair/typebox';
 import { AnyObject, CLIENT_ERRORS, eventStream, json, responses, shape } from '../../http/openapi-responses';
 

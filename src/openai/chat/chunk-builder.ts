@@ -1,5 +1,5 @@
 import type { AnswerAssembler, AnswerPiece } from '../../conversation/answer-assembler';
-import type { ReasoningOutput } from './reasoning-visibility';
+import type { ReasoningOutput } from '../../conversation/reasoning-visibility';
 
 /**
  * Builds `chat.completion.chunk` objects from answer pieces. One id for the whole stream; reasoning

@@ -1,6 +1,6 @@
 import type { AnswerPiece, AssembledToolCall } from '../../conversation/answer-assembler';
 import type { AssembledAnswer } from '../../conversation/answer-source';
-import type { ReasoningOutput } from './reasoning-visibility';
+import type { ReasoningOutput } from '../../conversation/reasoning-visibility';
 
 export interface CompletionIdentity { id: string; created: number; model: string }
 

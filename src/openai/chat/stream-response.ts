@@ -1,7 +1,7 @@
 import type { StreamEncoder } from '../../conversation/stream-pipeline';
 import type { AnswerPiece } from '../../conversation/answer-assembler';
-import type { ApiError } from '../errors';
-import { SSE_DONE, SSE_KEEPALIVE, sseData } from '../sse';
+import type { ApiError } from '../../http/errors';
+import { SSE_DONE, SSE_KEEPALIVE, sseData } from '../../http/sse';
 import type { AnswerLimits } from './answer-limits';
 import type { ChunkBuilder } from './chunk-builder';
 

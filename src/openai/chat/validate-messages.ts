@@ -1,10 +1,10 @@
-import { invalidRequest } from '../errors';
-import { AUDIO_FORMAT, classifyMediaValue } from './media-value';
-import { readContent } from './content-parts';
+import { invalidRequest } from '../../http/errors';
+import { AUDIO_FORMAT, classifyMediaValue } from '../../conversation/media-value';
+import { readContent } from '../../conversation/content-parts';
 import type { ChatMessage, ContentPart } from './request-schema';
 
 /**
- * Message and content-block rules of ../shared/spec/reference-behaviour.md §1.2, with the
+ * Message and content-block rules of docs/python-compatibility.md §1.2, with the
  * reference's messages, params and codes so existing clients see the errors they know.
  */
 

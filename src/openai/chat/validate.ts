@@ -1,7 +1,7 @@
-import { invalidRequest } from '../errors';
+import { invalidRequest } from '../../http/errors';
 import type { ChatCompletionRequest } from './request-schema';
 import { validateMessages } from './validate-messages';
-import { validateTools } from './validate-tools';
+import { validateTools } from '../../conversation/tools/validate-tools';
 
 /**
  * Semantic checks of a chat request that already passed the schema. Throws the first problem as

@@ -3,8 +3,8 @@ import { storageUnavailable } from '../../http/error-handler';
 import { StorageUnavailableError } from '../../storage/storage-unavailable';
 import { renderImage, type ImageFormat, type OutputContext } from '../../media/images/image-output';
 import type { ImageRun, PartialImage } from '../../media/images/image-runner';
-import { ApiError } from '../errors';
-import { SSE_HEADERS, sseEvent } from '../sse';
+import { ApiError } from '../../http/errors';
+import { SSE_HEADERS, sseEvent } from '../../http/sse';
 import { ZERO_IMAGE_USAGE } from './image-usage';
 
 /**

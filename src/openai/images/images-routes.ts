@@ -1,32 +1,23 @@
 import { Elysia } from 'elysia';
 import { findModel } from '../../catalog/models';
-import type { LoadedAttachment } from '../../media/attachment-loader';
+import type { LoadedAttachment } from '../../attachments/attachment-loader';
 import { publicBaseUrl } from '../../media/files-routes';
-import type { MediaCache } from '../../media/media-cache';
 import { renderAll } from '../../media/images/image-output';
-import { startImages, type ImageDependencies } from '../../media/images/image-runner';
-import { invalidRequest } from '../errors';
-import { imagesFromForm, imagesFromJson } from './edit-images';
-import { EDIT_MODEL, GENERATION_MODELS, readImageOptions, type ImageOptions } from './image-request';
+import { startImages } from '../../media/images/image-runner';
+import type { ImagesDependencies } from '../../media/images/images-dependencies';
+import { invalidRequest } from '../../http/errors';
+import { imagesFromForm, imagesFromJson } from '../../media/images/edit-inputs';
+import { EDIT_MODEL, GENERATION_MODELS, readImageOptions, type ImageOptions } from '../../media/images/image-options';
 import { streamImages } from './image-stream';
 import { ZERO_IMAGE_USAGE } from './image-usage';
 import { Type } from '@sinclair/typebox';
 import { CLIENT_ERRORS, eventStream, json, responses, shape } from '../../http/openapi-responses';
 import { ImageEditBody, ImageGenerationBody, jsonOrMultipart } from '../media-request-docs';
 import { recordMediaUsage } from '../../media/media-usage';
-import type { UsageRecorder } from '../../usage/usage-recorder';
 
 /** Images asked for but not made, for reasons other than moderation, after the one refill. */
 export const IMAGES_MISSING_HEADER = 'x-grok2api-images-missing';
 
-export interface ImagesDependencies extends ImageDependencies {
-  guard: (request: Request) => void;
-  cache: MediaCache;
-  /** Fetch for client-supplied image URLs (after the address policy). */
-  fetch?: typeof fetch;
-  /** Image requests leave usage records beside chat's. */
-  usage?: UsageRecorder;
-}
 
 type Body = { kind: 'json'; fields: Record<string, unknown> } | { kind: 'form'; fields: Record<string, unknown>; form: FormData };
 

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { invalidRequest } from '../errors';
+import { invalidRequest } from '../../http/errors';
 import type { InputItem, ResponsesRequest } from './request-schema';
 import type { StoredItem } from './response-store';
 import type { ReferencedItems } from './to-conversation';

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { noteIgnored } from '../../logging/request-context';
-import { invalidRequest } from '../errors';
+import { invalidRequest } from '../../http/errors';
 import type { ToolDefinition } from '../chat/request-schema';
-import { TOOL_NAME_PATTERN } from '../chat/validate-tools';
+import { TOOL_NAME_PATTERN } from '../../conversation/tools/validate-tools';
 import type { NamespaceMember, ResponsesTool } from './request-schema';
 
 /**

@@ -1,4 +1,4 @@
-import type { ChatUsage } from '../chat/usage';
+import type { ChatUsage } from '../../conversation/usage-estimate';
 import type { OutputItem } from './response-output';
 import type { ResponsesRequest } from './request-schema';
 

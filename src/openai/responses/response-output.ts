@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { AnswerPiece } from '../../conversation/answer-assembler';
-import { parseLenientObject } from '../chat/lenient-json';
+import { parseLenientObject } from '../../conversation/tools/lenient-json';
 import type { ToolOrigin } from './offered-tools';
 
 /**

@@ -5,7 +5,7 @@ import { buildConversationRequest } from '../../conversation/conversation-reques
 import type { ConversationRunner } from '../../conversation/conversation-runner';
 import { asApiError, streamConversation } from '../../conversation/stream-pipeline';
 import type { RecordStore } from '../../storage/types';
-import { ApiError, invalidRequest } from '../errors';
+import { ApiError, invalidRequest } from '../../http/errors';
 import { modelNotFound } from '../models-routes';
 import type { ChatMessage } from '../chat/request-schema';
 import { inputItemsOf, inputItemsPage } from './input-items';

@@ -1,7 +1,7 @@
 import type { AnswerPiece } from '../../conversation/answer-assembler';
 import type { StreamEncoder } from '../../conversation/stream-pipeline';
-import type { ApiError } from '../errors';
-import { SSE_KEEPALIVE, sseEvent } from '../sse';
+import type { ApiError } from '../../http/errors';
+import { SSE_KEEPALIVE, sseEvent } from '../../http/sse';
 import type { ResponseState } from './response-object';
 import type { OutputEvent, ResponseOutput } from './response-output';
 

@@ -1,9 +1,9 @@
 import type { ConversationInput } from '../../conversation/conversation-request';
-import { ApiError, invalidRequest } from '../errors';
-import { classifyMediaValue } from '../chat/media-value';
+import { ApiError, invalidRequest } from '../../http/errors';
+import { classifyMediaValue } from '../../conversation/media-value';
 import type { ChatMessage, ContentPart, HistoryToolCall, ToolChoice } from '../chat/request-schema';
 import { REASONING_EFFORTS } from '../chat/validate';
-import { validateTools } from '../chat/validate-tools';
+import { validateTools } from '../../conversation/tools/validate-tools';
 import { noteIgnored } from '../../logging/request-context';
 import { LOCAL_SHELL_NAME, namespacedName, type OfferedTools } from './offered-tools';
 import type { InputContentPart, InputItem, ResponsesRequest } from './request-schema';

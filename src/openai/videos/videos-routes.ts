@@ -3,10 +3,11 @@ import { findModel } from '../../catalog/models';
 import { publicBaseUrl, serveCachedFile } from '../../media/files-routes';
 import type { MediaCache } from '../../media/media-cache';
 import { publicVideo, settledView, type VideoJob, type VideoJobStore } from '../../media/videos/video-job';
+import { jobFailure } from '../../media/videos/job-failure';
 import type { VideoService } from '../../media/videos/video-service';
 import type { Config } from '../../config/schema';
-import { ApiError, invalidRequest } from '../errors';
-import { readReference, readVideoOptions, VIDEO_MODEL } from './video-request';
+import { ApiError, invalidRequest } from '../../http/errors';
+import { readReference, readVideoOptions, VIDEO_MODEL } from '../../media/videos/video-options';
 import { Type } from '@sinclair/typebox';
 import { binary, CLIENT_ERRORS, json, responses, shape } from '../../http/openapi-responses';
 import { jsonOrMultipart, VideoBody } from '../media-request-docs';
@@ -45,17 +46,6 @@ async function readBody(request: Request): Promise<{ fields: Record<string, unkn
   return { fields: parsed as Record<string, unknown> };
 }
 
-/** A failed job as the error a blocking client should see. */
-export function jobFailure(job: VideoJob): ApiError {
-  const code = job.error?.code ?? 'video_generation_failed';
-  if (code === 'content_policy_violation' || code === 'content_moderated') {
-    return new ApiError({ status: 400, message: job.error?.message ?? 'The video was moderated.', code: 'content_policy_violation', param: 'prompt' });
-  }
-  if (code === 'rate_limited' || code === 'usage_limit' || code === 'no_available_account') {
-    return new ApiError({ status: 429, message: job.error?.message ?? 'No account available.', code, retryAfterSeconds: 60 });
-  }
-  return new ApiError({ status: 502, message: job.error?.message ?? 'Video generation failed.', code, type: 'server_error' });
-}
 
 const VideoJobAnswer = shape({ id: Type.String(), object: Type.String(), status: Type.String(), progress: Type.Optional(Type.Number()) });
 

@@ -1,5 +1,5 @@
 import type { Pool, PoolConnection, ResultSetHeader, RowDataPacket } from 'mysql2/promise';
-import { isUsableForSlot, HolderIds, type ClusterEvent, type ClusterMessage, type Coordinator, type SlotOutcome } from '../../cluster/coordinator';
+import { isUsableForSlot, HolderIds, type ClusterEvent, type ClusterMessage, type Coordinator, type SlotOutcome } from '../coordinator';
 import { retryOnDeadlock, withTransaction } from './mysql-dialect';
 
 /**

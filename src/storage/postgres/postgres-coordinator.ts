@@ -1,6 +1,6 @@
 import type { Sql } from 'postgres';
 import { inTransaction } from './postgres-dialect';
-import { isUsableForSlot as usable, HolderIds, type ClusterEvent, type ClusterMessage, type Coordinator, type SlotOutcome } from '../../cluster/coordinator';
+import { isUsableForSlot as usable, HolderIds, type ClusterEvent, type ClusterMessage, type Coordinator, type SlotOutcome } from '../coordinator';
 
 /**
  * Coordination over PostgreSQL: notices by LISTEN/NOTIFY on one channel, locks as rows of

@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import { HolderIds, type ClusterEvent, type ClusterMessage, type Coordinator, type SlotOutcome } from '../../cluster/coordinator';
+import { HolderIds, type ClusterEvent, type ClusterMessage, type Coordinator, type SlotOutcome } from '../coordinator';
 import { LuaScript } from './lua-script';
 
 /**

@@ -1,5 +1,5 @@
 import type { Database } from 'bun:sqlite';
-import { isUsableForSlot, HolderIds, type ClusterEvent, type ClusterMessage, type Coordinator, type SlotOutcome } from '../../cluster/coordinator';
+import { isUsableForSlot, HolderIds, type ClusterEvent, type ClusterMessage, type Coordinator, type SlotOutcome } from '../coordinator';
 
 /**
  * Coordination for processes sharing one SQLite file (SERVER_WORKERS > 1 on one machine). There

@@ -6,7 +6,7 @@ import { assetDownloadHeaders } from './headers';
 
 /**
  * Opens a download of a generated asset with the owning account's cookies
- * (../shared/spec/grok-web-protocol.md §4.8, current minimal form; §11.6: assets are not public).
+ * (docs/upstream-protocol.md §4.8, current minimal form; §11.6: assets are not public).
  * Goes through the owner's proxy from the pool (GrokClient.egressFor(token, true)) when the
  * caller passes it, else `proxy.asset_proxy_url` when set, else the base proxy.
  */

@@ -3,7 +3,7 @@ import { matchesSchema } from './compiled-check';
 import { parseJson } from './json';
 
 /**
- * Card attachments (../shared/spec/grok-web-protocol.md §7.8): JSON objects the answer text
+ * Card attachments (docs/upstream-protocol.md §7.8): JSON objects the answer text
  * refers to with `<grok:render card_id=…>`. They arrive before the tag that uses them, one at a
  * time in `cardAttachment` frames or all at once in `modelResponse.cardAttachmentsJson`.
  */

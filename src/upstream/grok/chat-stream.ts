@@ -85,7 +85,7 @@ export async function startEventStream(reader: EventReader, options: PreflightOp
   } catch (error) {
     reader.close();
     // The upstream accepted the turn (200 / turn sent): a broken or silent stream is reported,
-    // never replayed (../shared/spec/grok-web-protocol.md §5.6). The transports decide this.
+    // never replayed (docs/upstream-protocol.md §5.6). The transports decide this.
     throw error;
   }
   async function* events(): AsyncGenerator<GrokEvent> {

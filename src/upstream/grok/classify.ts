@@ -5,7 +5,7 @@ import { parseJson } from './json';
 
 /**
  * Turns a failed upstream answer into one `UpstreamError`, deciding once whether another try can
- * help and what it says about the account (../shared/spec/grok-web-protocol.md §5.1–§5.4, §14.6).
+ * help and what it says about the account (docs/upstream-protocol.md §5.1–§5.4, §14.6).
  * Messages carry the upstream's own short explanation, never our request headers.
  */
 

@@ -338,7 +338,7 @@ function isEgressFailure(error: UpstreamError, resetStatuses: readonly number[])
 
 /**
  * The POST went out but no head came back: the upstream may be generating already, so the turn
- * must not be sent again, on this account or another (../shared/spec/grok-web-protocol.md §5.6).
+ * must not be sent again, on this account or another (docs/upstream-protocol.md §5.6).
  */
 function notReplayableAfterSending(error: unknown): unknown {
   if (!(error instanceof UpstreamError) || error.code !== 'timeout') return error;

@@ -2,7 +2,7 @@ import { UpstreamError } from '../errors';
 
 /**
  * Bytes → JSON values. Grok streams NDJSON, but captures also show `data:`-prefixed SSE lines and
- * objects glued together with no separator (../shared/spec/grok-web-protocol.md §7.5). Scanning for
+ * objects glued together with no separator (docs/upstream-protocol.md §7.5). Scanning for
  * balanced top-level `{…}` handles all three, and whatever lies between objects (`data:`,
  * `event:` lines, `[DONE]`, blank lines) is skipped.
  *

@@ -29,7 +29,7 @@ import { parseStructuredToolCard, type ToolCard } from './tool-cards';
 /**
  * Frames → `GrokEvent`s for one stream. It keeps the state markup clean-up needs across frames:
  * the card registry, citation numbers and the partial tags held back by each text channel.
- * In-band errors (../shared/spec/grok-web-protocol.md §5.3) are thrown as `UpstreamError`.
+ * In-band errors (docs/upstream-protocol.md §5.3) are thrown as `UpstreamError`.
  */
 
 export interface FrameParserOptions {

@@ -2,7 +2,7 @@ import { Type, type TSchema, type Static } from '@sinclair/typebox';
 import { matchesSchema } from './compiled-check';
 
 /**
- * Wire shapes of the `conversations/new` stream (../shared/spec/grok-web-protocol.md §5.3, §7.6).
+ * Wire shapes of the `conversations/new` stream (docs/upstream-protocol.md §5.3, §7.6).
  * Each field group of `result.response` is checked on its own, because one frame may carry
  * several of them and an unexpected type in one group must not hide the others. Shapes we do not
  * know are ignored, not errors: the upstream adds fields without notice.

@@ -4,7 +4,7 @@ import { buildChatPayload } from './chat-payload';
 
 /**
  * Bodies of `conversations/new` that ask for images: chat-based generation
- * (../shared/spec/grok-web-protocol.md §12.2, P1 form, at most 2 images per call) and the
+ * (docs/upstream-protocol.md §12.2, P1 form, at most 2 images per call) and the
  * current image edit (§12.4, `mediaGenInput.imageToImage`, exactly six keys).
  */
 

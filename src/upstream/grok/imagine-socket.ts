@@ -9,7 +9,7 @@ import { classifyHttpFailure } from './classify';
 import { cookieHeader, socketHeaders } from './headers';
 
 /**
- * The Imagine WebSocket (../shared/spec/grok-web-protocol.md §12.1, G form): one reset, one
+ * The Imagine WebSocket (docs/upstream-protocol.md §12.1, G form): one reset, one
  * request for `n` images with the aspect ratio, then slots until `n` usable images or every
  * slot completed. Moderated slots produce nothing. Frames are checked against schemas.
  */

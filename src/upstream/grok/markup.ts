@@ -2,7 +2,7 @@ import { CardRegistry, CitationNumbering, citationUrl, searchedImage } from './c
 import { parseToolCardMarkup, type ToolCard } from './tool-cards';
 
 /**
- * Cleans Grok's XML-like markup out of answer text (../shared/spec/grok-web-protocol.md §7.7,
+ * Cleans Grok's XML-like markup out of answer text (docs/upstream-protocol.md §7.7,
  * §10.7). The streaming filter holds back only text that could still become one of the listed
  * tags, so a tag split across tokens never leaks and ordinary text is never dropped (the
  * reference dropped every token that touched a tag).

@@ -2,7 +2,7 @@ import { Type } from '@sinclair/typebox';
 import { pick } from './frames';
 
 /**
- * `POST /rest/rate-limits` (../shared/spec/grok-web-protocol.md §14.1): request body and the
+ * `POST /rest/rate-limits` (docs/upstream-protocol.md §14.1): request body and the
  * tolerant reading of its answer, whose field names moved between releases.
  */
 

@@ -3,7 +3,7 @@ import { UpstreamError } from '../errors';
 import { pick } from './frames';
 
 /**
- * `GET /api/auth/session` (../shared/spec/grok-web-protocol.md §6): who the token belongs to.
+ * `GET /api/auth/session` (docs/upstream-protocol.md §6): who the token belongs to.
  * The answer's shape varies, so each candidate path is tried in the reference's order.
  */
 

@@ -1,7 +1,7 @@
 import { UpstreamError } from '../errors';
 
 /**
- * The pure parts of `x-statsig-id` (../shared/spec/grok-web-protocol.md §4.4): the legacy
+ * The pure parts of `x-statsig-id` (docs/upstream-protocol.md §4.4): the legacy
  * fabricated value, the 70-byte shape check of the current release, and reading the page's
  * verification meta tag that signer mode needs.
  */

@@ -15,7 +15,7 @@ import {
 } from './statsig-values';
 
 /**
- * The `x-statsig-id` header (../shared/spec/grok-web-protocol.md §4.4), produced in the mode the
+ * The `x-statsig-id` header (docs/upstream-protocol.md §4.4), produced in the mode the
  * operator chose. Signer mode only ever talks to `upstream.statsig_signer_url`: nothing goes to
  * a third-party service unless the operator configured one.
  */

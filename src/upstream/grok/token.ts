@@ -1,7 +1,7 @@
 /**
  * Operators paste sso tokens from browsers, spreadsheets and chat apps; those add prefixes,
  * trailing cookies, line breaks, zero-width characters and "smart" punctuation. The cleaned form
- * is what goes into the Cookie header (../shared/spec/grok-web-protocol.md §4.2).
+ * is what goes into the Cookie header (docs/upstream-protocol.md §4.2).
  */
 
 export const MAX_TOKEN_BYTES = 16 * 1024;

@@ -5,7 +5,7 @@ import { parseJson } from './json';
 /**
  * Server-side tool calls Grok reports while it works (web search, X search, agent chat…), read
  * from the `<xai:tool_usage_card>` markup or the structured `toolUsageCard` object, and summed up
- * in one line the way the reference shows them (../shared/spec/grok-web-protocol.md §7.7, §10.7).
+ * in one line the way the reference shows them (docs/upstream-protocol.md §7.7, §10.7).
  */
 
 export interface ToolCard {

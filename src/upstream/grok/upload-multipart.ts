@@ -4,7 +4,7 @@ import type { UploadedFile } from './upload';
 
 /**
  * The current multipart upload `POST /http/upload-file-v2/direct`
- * (../shared/spec/grok-web-protocol.md §11.2). The id it returns works as a chat attachment on
+ * (docs/upstream-protocol.md §11.2). The id it returns works as a chat attachment on
  * both transports.
  */
 

@@ -2,7 +2,7 @@ import { Type } from '@sinclair/typebox';
 import { pick } from './frames';
 
 /**
- * Legacy JSON/base64 upload (../shared/spec/grok-web-protocol.md §11.1): the returned
+ * Legacy JSON/base64 upload (docs/upstream-protocol.md §11.1): the returned
  * `fileMetadataId` goes into `fileAttachments` of a chat payload.
  */
 

@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import { pick } from './frames';
 
-/** `streamingVideoGenerationResponse` (../shared/spec/grok-web-protocol.md §13.4), read without casts. */
+/** `streamingVideoGenerationResponse` (docs/upstream-protocol.md §13.4), read without casts. */
 
 const Nullable = <T extends ReturnType<typeof Type.String>>(schema: T) => Type.Optional(Type.Union([schema, Type.Null()]));
 const Text = Nullable(Type.String());

@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'bun:test';
 import type { AnswerPiece } from '../../../src/conversation/answer-assembler';
 import { AnswerLimits } from '../../../src/openai/chat/answer-limits';
-import { estimateTokens } from '../../../src/openai/chat/usage';
+import { estimateTokens } from '../../../src/conversation/usage-estimate';
 
 const text = (pieces: AnswerPiece[]) => pieces.map((piece) => (piece.type === 'content' ? piece.text : '')).join('');
 const content = (...parts: string[]): AnswerPiece[] => parts.map((part) => ({ type: 'content', text: part }));

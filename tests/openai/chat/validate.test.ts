@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'bun:test';
-import { ApiError } from '../../../src/openai/errors';
+import { ApiError } from '../../../src/http/errors';
 import type { ChatCompletionRequest } from '../../../src/openai/chat/request-schema';
 import { validateChatRequest } from '../../../src/openai/chat/validate';
 

@@ -11,7 +11,7 @@ import type { GrpcWebAnswer } from './grpc-web';
 import { featureControlMessage, NSFW_FEATURE, tosAcceptedMessage } from './protobuf';
 
 /**
- * "Enable NSFW" for one account (../shared/spec/grok-web-protocol.md §14.8–14.9): accept the
+ * "Enable NSFW" for one account (docs/upstream-protocol.md §14.8–14.9): accept the
  * terms of service on the account service and on grok.com, then turn on the
  * `always_show_nsfw_content` preference. Unlike the reference it never sets a birth date
  * (§14.10): when the upstream refuses the preference for age reasons, the outcome says so and

@@ -1,5 +1,5 @@
 /**
- * gRPC-web framing (../shared/spec/grok-web-protocol.md §14.7): every message is a 5-byte
+ * gRPC-web framing (docs/upstream-protocol.md §14.7): every message is a 5-byte
  * header (flags, big-endian length) and its payload; the trailer frame (flag 0x80) carries
  * `grpc-status` and `grpc-message` as text lines. Pure functions, shared by the Grok client
  * and the simulator so both sides agree on the bytes.

@@ -10,7 +10,7 @@ import { GatewayEventParser } from './gateway-events';
 import { closeFailure, GatewaySocket, type SocketObserver, type WebSocketConstructor } from './gateway-socket';
 
 /**
- * One chat turn over the model gateway `/ws/mgw/` (../shared/spec/grok-web-protocol.md §8.4):
+ * One chat turn over the model gateway `/ws/mgw/` (docs/upstream-protocol.md §8.4):
  * open, `session.create`, wait for `session.created` + `conversation.attached`, send the user
  * turn and `response.create`, stream until `response.done`, close. The result is the same
  * `GrokChatStream` the REST transport returns, pre-flight included.

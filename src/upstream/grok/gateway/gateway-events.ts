@@ -6,7 +6,7 @@ import { ErrorBody, pick, type GrokEvent } from '../frames';
 import { summarizeTool } from '../tool-cards';
 
 /**
- * Server → client events of the model gateway (../shared/spec/grok-web-protocol.md §8.3) as the
+ * Server → client events of the model gateway (docs/upstream-protocol.md §8.3) as the
  * same `GrokEvent`s the REST stream produces, so the chat pipeline does not know which transport
  * ran. Unknown event types (acknowledgements, pongs) are ignored, as the reference does.
  */

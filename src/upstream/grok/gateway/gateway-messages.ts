@@ -1,5 +1,5 @@
 /**
- * Client → server events of the model gateway (../shared/spec/grok-web-protocol.md §8.2).
+ * Client → server events of the model gateway (docs/upstream-protocol.md §8.2).
  * Ids are injected so tests can pin them.
  */
 

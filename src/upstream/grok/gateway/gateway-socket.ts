@@ -5,7 +5,7 @@ import { classifyHttpFailure } from '../classify';
 
 /**
  * A WebSocket as an awaitable queue of text frames, with the deadlines the reference keeps
- * (../shared/spec/grok-web-protocol.md §8.1, §8.6): a handshake deadline, an idle deadline per
+ * (docs/upstream-protocol.md §8.1, §8.6): a handshake deadline, an idle deadline per
  * read, and the caller's abort. Binary frames are ignored.
  */
 

@@ -1,5 +1,5 @@
 /**
- * The user id of each account (../shared/spec/grok-web-protocol.md §6), looked up once and kept,
+ * The user id of each account (docs/upstream-protocol.md §6), looked up once and kept,
  * because the gateway needs it on every turn and it never changes for a session. Concurrent
  * lookups for one account share one call; a failed lookup is not cached.
  */

@@ -8,7 +8,7 @@ import { badResponse, callJson } from '../rest-call';
 import type { StatsigProvider } from '../statsig';
 
 /**
- * An account's files stored on grok.com (../shared/spec/grok-web-protocol.md §11.3–11.4):
+ * An account's files stored on grok.com (docs/upstream-protocol.md §11.3–11.4):
  * listing page by page and deleting one by id. Only `assetId` and `nextPageToken` are relied on;
  * the other asset fields are unverified (§18).
  */

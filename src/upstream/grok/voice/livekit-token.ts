@@ -7,7 +7,7 @@ import { badResponse, callJson } from '../rest-call';
 import type { StatsigProvider } from '../statsig';
 
 /**
- * The LiveKit token of Grok's voice mode (../shared/spec/grok-web-protocol.md §15). The gateway
+ * The LiveKit token of Grok's voice mode (docs/upstream-protocol.md §15). The gateway
  * only brokers the token; audio flows between the user's browser and LiveKit.
  */
 

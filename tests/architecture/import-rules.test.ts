@@ -1,0 +1,98 @@
+import { expect, test } from 'bun:test';
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, join, normalize, relative } from 'node:path';
+
+/**
+ * The import rules of ARCHITECTURE.md, checked on every relative import in src/ (static, dynamic
+ * and re-exports). A failure names each import that breaks a rule.
+ */
+
+const SOURCE = 'src';
+/** Files directly in src/ form the composition root: they wire the folders together. */
+const ROOT = '(root)';
+/** The leaf adapters: they translate client dialects onto the core and nothing depends on them. */
+const ADAPTERS = new Set(['openai', 'anthropic']);
+
+interface Import { from: string; to: string; fromFolder: string; toFolder: string }
+
+function sourceFiles(directory: string): string[] {
+  return readdirSync(directory, { withFileTypes: true }).flatMap((entry) => {
+    const path = join(directory, entry.name);
+    if (entry.isDirectory()) return sourceFiles(path);
+    return entry.name.endsWith('.ts') ? [path] : [];
+  });
+}
+
+const folderOf = (path: string) => {
+  const parts = relative(SOURCE, path).split('/');
+  return parts.length > 1 ? parts[0]! : ROOT;
+};
+
+const SPECIFIER = /(?:\bfrom\s*|\bimport\s*\(\s*|^\s*import\s+)['"](\.{1,2}\/[^'"]+)['"]/gm;
+
+function imports(): Import[] {
+  return sourceFiles(SOURCE).flatMap((file) =>
+    [...readFileSync(file, 'utf8').matchAll(SPECIFIER)].map((match) => {
+      const to = normalize(join(dirname(file), match[1]!));
+      return { from: file, to, fromFolder: folderOf(file), toFolder: folderOf(to) };
+    }),
+  );
+}
+
+const all = imports();
+const describeImport = (edge: Import) => `${edge.from} imports ${edge.to}`;
+
+test('the core and the admin features import nothing from the openai/ or anthropic/ adapters', () => {
+  const broken = all.filter((edge) => ADAPTERS.has(edge.toFolder) && !ADAPTERS.has(edge.fromFolder) && edge.fromFolder !== ROOT);
+  expect(broken.map(describeImport)).toEqual([]);
+});
+
+test('the two adapters do not import each other', () => {
+  const broken = all.filter((edge) => ADAPTERS.has(edge.fromFolder) && ADAPTERS.has(edge.toFolder) && edge.fromFolder !== edge.toFolder);
+  expect(broken.map(describeImport)).toEqual([]);
+});
+
+test('only the composition root imports app.ts', () => {
+  const broken = all.filter((edge) => edge.to.replace(/\.ts$/, '') === join(SOURCE, 'app') && edge.fromFolder !== ROOT);
+  expect(broken.map(describeImport)).toEqual([]);
+});
+
+test('the simulator stands alone: it imports nothing from the gateway', () => {
+  const broken = all.filter((edge) => edge.fromFolder === 'simulator' && edge.toFolder !== 'simulator');
+  expect(broken.map(describeImport)).toEqual([]);
+});
+
+test('no cycles between folders', () => {
+  const graph = new Map<string, Set<string>>();
+  for (const edge of all) {
+    if (edge.fromFolder === edge.toFolder || edge.fromFolder === ROOT || edge.toFolder === ROOT) continue;
+    if (!graph.has(edge.fromFolder)) graph.set(edge.fromFolder, new Set());
+    graph.get(edge.fromFolder)!.add(edge.toFolder);
+  }
+  const cycles: string[] = [];
+  const state = new Map<string, 'open' | 'done'>();
+  const path: string[] = [];
+  const visit = (folder: string) => {
+    state.set(folder, 'open');
+    path.push(folder);
+    for (const next of graph.get(folder) ?? []) {
+      if (state.get(next) === 'open') {
+        const loop = [...path.slice(path.indexOf(next)), next];
+        const witnesses = loop.slice(1).map((to, index) => {
+          const edge = all.find((candidate) => candidate.fromFolder === loop[index] && candidate.toFolder === to)!;
+          return describeImport(edge);
+        });
+        cycles.push(`${loop.join(' -> ')} (${witnesses.join('; ')})`);
+      } else if (!state.has(next)) visit(next);
+    }
+    path.pop();
+    state.set(folder, 'done');
+  };
+  for (const folder of [...graph.keys()].sort()) if (!state.has(folder)) visit(folder);
+  expect(cycles).toEqual([]);
+});
+
+test('the rules see the imports (the check itself works)', () => {
+  expect(all.length).toBeGreaterThan(500);
+  expect(all.some((edge) => edge.fromFolder === 'openai' && edge.toFolder === 'conversation')).toBe(true);
+});

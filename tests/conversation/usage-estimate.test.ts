@@ -1,0 +1,57 @@
+import { describe, expect, test } from 'bun:test';
+import { Value } from '@sinclair/typebox/value';
+import { ChatUsage, estimateTokens, estimateUsage } from '../../src/conversation/usage-estimate';
+import type { ToolCall } from '../../src/conversation/tools/tool-call-parser';
+
+describe('estimateTokens: max(1, ceil(utf8 bytes / 4), ceil(0.75 × segments))', () => {
+  test.each([
+    ['', 0], // empty text costs nothing
+    ['a', 1], // 1 byte, 1 segment: the floor of 1
+    ['hello', 2], // 5 bytes → 2 beats 1 segment → 1
+    ['Hello, world!', 4], // 13 bytes → 4 beats 4 segments → 3
+    ['!!!!!!!!', 6], // 8 bytes → 2 loses to 8 segments → 6
+    ['你好👋', 3], // 3+3+4 = 10 bytes → 3 beats 2 segments (你好, 👋) → 2
+    ['a b c d e f g h', 6], // 15 bytes → 4 loses to 8 words → 6
+  ])('%p → %p', (text, tokens) => {
+    expect(estimateTokens(text)).toBe(tokens);
+  });
+
+  test('non-strings are measured as their JSON', () => {
+    expect(estimateTokens({ a: 1 })).toBe(6); // {"a":1}: 7 bytes → 2, 7 segments → 6
+    expect(estimateTokens({ a: 1 })).toBe(estimateTokens('{"a":1}'));
+    expect(estimateTokens(undefined)).toBe(0);
+  });
+});
+
+describe('estimateUsage', () => {
+  test('prompt gets the fixed overhead; reasoning is counted separately and included in completion', () => {
+    expect(estimateUsage({ prompt: 'Hello, world!', content: 'hello', reasoning: '!!!!!!!!' })).toEqual({
+      prompt_tokens: 8,
+      completion_tokens: 8,
+      total_tokens: 16,
+      prompt_tokens_details: { cached_tokens: 0 },
+      completion_tokens_details: { reasoning_tokens: 6 },
+    });
+  });
+
+  test('without reasoning, reasoning_tokens is 0 and the shape is the same', () => {
+    const usage = estimateUsage({ prompt: 'a', content: '' });
+    expect(usage).toEqual({
+      prompt_tokens: 5,
+      completion_tokens: 0,
+      total_tokens: 5,
+      prompt_tokens_details: { cached_tokens: 0 },
+      completion_tokens_details: { reasoning_tokens: 0 },
+    });
+    expect(Value.Check(ChatUsage, usage)).toBe(true);
+  });
+
+  test('tool calls are counted as their JSON', () => {
+    const toolCalls: ToolCall[] = [{ id: 'call_1', type: 'function', function: { name: 'f', arguments: '{}' } }];
+    // [{"id":"call_1","type":"function","function":{"name":"f","arguments":"{}"}}]: 76 bytes → 19, 42 segments → 32
+    const usage = estimateUsage({ prompt: 'hello', content: 'hello', toolCalls });
+    expect(usage.completion_tokens).toBe(2 + 32);
+    expect(usage.total_tokens).toBe(6 + 34);
+    expect(usage.completion_tokens_details.reasoning_tokens).toBe(0);
+  });
+});
