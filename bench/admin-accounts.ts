@@ -43,12 +43,19 @@ const accounts: NewAccount[] = Array.from({ length: COUNT }, (_, index) => ({
 const dataDir = mkdtempSync(join(tmpdir(), 'grok2api-bench-admin-'));
 const seedStart = performance.now();
 const storage = openSqliteStorage({ path: join(dataDir, 'grok2api.db') });
-for (let start = 0; start < accounts.length; start += 10_000) await storage.accounts.insert(accounts.slice(start, start + 10_000));
+for (let start = 0; start < accounts.length; start += 10_000)
+  await storage.accounts.insert(accounts.slice(start, start + 10_000));
 await storage.close();
 console.log(`seeded ${COUNT} accounts in ${((performance.now() - seedStart) / 1000).toFixed(1)} s`);
 
 const server = await startServer({
-  env: { DATA_DIR: dataDir, LOG_FILE_ENABLED: 'false', GROK2API_APP_APP_KEY: APP_KEY, GROK2API_TOKEN_AUTO_REFRESH: 'false', GROK_BASE_URL: 'http://127.0.0.1:9' },
+  env: {
+    DATA_DIR: dataDir,
+    LOG_FILE_ENABLED: 'false',
+    GROK2API_APP_APP_KEY: APP_KEY,
+    GROK2API_TOKEN_AUTO_REFRESH: 'false',
+    GROK_BASE_URL: 'http://127.0.0.1:9',
+  },
   port: 0,
   hostname: '127.0.0.1',
   logger: silentLogger,
@@ -82,12 +89,17 @@ try {
       total = body.total;
     }
     times.sort((a, b) => a - b);
-    console.log(`${name.padEnd(34)} median ${times[Math.floor(times.length / 2)]!.toFixed(1).padStart(6)} ms   worst ${times.at(-1)!.toFixed(1).padStart(6)} ms   (${total} matching)`);
+    console.log(
+      `${name.padEnd(34)} median ${times[Math.floor(times.length / 2)]!.toFixed(1).padStart(6)} ms   worst ${times.at(-1)!.toFixed(1).padStart(6)} ms   (${total} matching)`,
+    );
   }
   const { body } = await time('/v1/admin/console/accounts?limit=1');
   const lookups: number[] = [];
-  for (let run = 0; run < 5; run += 1) lookups.push((await time(`/v1/admin/console/accounts/${body.accounts[0].id}/token`)).ms);
-  console.log(`${'row action id lookup (reveal)'.padEnd(34)} first ${lookups[0]!.toFixed(1)} ms, then median ${lookups.sort((a, b) => a - b)[2]!.toFixed(1)} ms`);
+  for (let run = 0; run < 5; run += 1)
+    lookups.push((await time(`/v1/admin/console/accounts/${body.accounts[0].id}/token`)).ms);
+  console.log(
+    `${'row action id lookup (reveal)'.padEnd(34)} first ${lookups[0]!.toFixed(1)} ms, then median ${lookups.sort((a, b) => a - b)[2]!.toFixed(1)} ms`,
+  );
 } finally {
   await server.stop(1_000);
   rmSync(dataDir, { recursive: true, force: true });

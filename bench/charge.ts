@@ -16,9 +16,11 @@ const storage = openSqliteStorage({ path: join(root, 'grok2api.db') });
 try {
   const tokens = Array.from({ length: 8 }, (_, index) => `charge-${index}`);
   await storage.accounts.insert(tokens.map((token) => ({ token, pool: 'ssoBasic', quota: 1_000_000_000 })));
-  for (let index = 0; index < 2_000; index++) await storage.accounts.recordSuccess(tokens[index % 8]!, { units: 1, at: Date.now(), mode: 'fast' });
+  for (let index = 0; index < 2_000; index++)
+    await storage.accounts.recordSuccess(tokens[index % 8]!, { units: 1, at: Date.now(), mode: 'fast' });
   const start = performance.now();
-  for (let index = 0; index < COUNT; index++) await storage.accounts.recordSuccess(tokens[index % 8]!, { units: 1, at: Date.now(), mode: 'fast' });
+  for (let index = 0; index < COUNT; index++)
+    await storage.accounts.recordSuccess(tokens[index % 8]!, { units: 1, at: Date.now(), mode: 'fast' });
   const microseconds = ((performance.now() - start) * 1000) / COUNT;
   console.log(`recordSuccess (SQLite file, WAL): ${microseconds.toFixed(1)} µs per charge over ${COUNT} charges`);
 } finally {

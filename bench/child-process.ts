@@ -47,7 +47,10 @@ export async function startBenchStack(options: BenchStackOptions) {
   const processEnv = options.processEnv ?? {};
   const dataDir = mkdtempSync(join(tmpdir(), `grok2api-${options.label}-`));
   const tokens = Array.from({ length: options.accounts }, (_, index) => `${options.label}-account-${index}`);
-  writeFileSync(join(dataDir, 'token.json'), JSON.stringify({ ssoBasic: tokens.map((token) => ({ token, quota: 1_000_000_000 })) }));
+  writeFileSync(
+    join(dataDir, 'token.json'),
+    JSON.stringify({ ssoBasic: tokens.map((token) => ({ token, quota: 1_000_000_000 })) }),
+  );
   const simulator = await startProcess(
     [bun, 'src/simulator/main.ts'],
     { ...processEnv, SIMULATOR_PORT: '0', SIMULATOR_ACCEPT_ANY_TOKEN: 'false' },

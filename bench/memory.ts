@@ -17,7 +17,6 @@ const TOKEN_DELAY_MS = Number(process.env.MEMORY_TOKEN_DELAY_MS || 200);
 const ACCOUNTS = 16;
 const maxHttpRequests = String(Math.max(256, STREAMS * 2));
 
-
 /** VmRSS and VmHWM (peak) of a process, in MB. */
 function residentMemory(pid: number): { rssMb: number; peakMb: number } {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
@@ -40,7 +39,11 @@ const chat = (signal?: AbortSignal) =>
   fetch(`${gateway.url}/v1/chat/completions`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: 'Bearer memory-key' },
-    body: JSON.stringify({ model: 'grok-4.1-fast', stream: true, messages: [{ role: 'user', content: 'Tell me about lighthouses.' }] }),
+    body: JSON.stringify({
+      model: 'grok-4.1-fast',
+      stream: true,
+      messages: [{ role: 'user', content: 'Tell me about lighthouses.' }],
+    }),
     signal,
   });
 
@@ -51,7 +54,10 @@ try {
   const idle = residentMemory(gateway.child.pid);
   console.error(`warm, idle ${idle.rssMb.toFixed(1)} MB; opening ${STREAMS} streams`);
 
-  const slowed = await fetch(`${simulator.url}/__simulator/options`, { method: 'PATCH', body: JSON.stringify({ tokenDelayMs: TOKEN_DELAY_MS }) });
+  const slowed = await fetch(`${simulator.url}/__simulator/options`, {
+    method: 'PATCH',
+    body: JSON.stringify({ tokenDelayMs: TOKEN_DELAY_MS }),
+  });
   if (!slowed.ok) throw new Error(`simulator options: HTTP ${slowed.status} ${await slowed.text()}`);
   let open = 0; // streams whose response has arrived and not yet ended
   let firstChunks = 0;
@@ -83,16 +89,22 @@ try {
     await sleep(200);
   }
   const openWhenSampled = open;
-  console.error(`sampled with ${openWhenSampled} open (${firstChunks} first chunks, ${failed} failed); waiting for the streams to end`);
+  console.error(
+    `sampled with ${openWhenSampled} open (${firstChunks} first chunks, ${failed} failed); waiting for the streams to end`,
+  );
   const loaded = Math.max(...samples);
   await Promise.all(clients);
   await sleep(2000);
   const after = residentMemory(gateway.child.pid);
 
-  console.log(`gateway RSS, ${STREAMS} concurrent streams (simulator token delay ${TOKEN_DELAY_MS} ms), /proc/<pid>/status:`);
+  console.log(
+    `gateway RSS, ${STREAMS} concurrent streams (simulator token delay ${TOKEN_DELAY_MS} ms), /proc/<pid>/status:`,
+  );
   console.log(`  idle (after warm-up):      ${idle.rssMb.toFixed(1)} MB`);
   console.log(`  with ${openWhenSampled} streams open:   ${loaded.toFixed(1)} MB (max of ${samples.length} samples)`);
-  console.log(`  added by the streams:      ${(loaded - idle.rssMb).toFixed(1)} MB → ${(((loaded - idle.rssMb) / Math.max(1, openWhenSampled)) * 1000).toFixed(1)} MB per 1,000 streams`);
+  console.log(
+    `  added by the streams:      ${(loaded - idle.rssMb).toFixed(1)} MB → ${(((loaded - idle.rssMb) / Math.max(1, openWhenSampled)) * 1000).toFixed(1)} MB per 1,000 streams`,
+  );
   console.log(`  peak (VmHWM) over the run: ${after.peakMb.toFixed(1)} MB`);
   console.log(`  after the streams ended:   ${after.rssMb.toFixed(1)} MB`);
   console.log(`  streams completed ${completed}, failed ${failed}`);

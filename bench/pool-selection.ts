@@ -59,7 +59,8 @@ function windows(random: () => number, expertLimited: boolean): NonNullable<NewA
 async function loadedPool(count: number) {
   const storage = openSqliteStorage({ path: ':memory:' });
   const input = accounts(count);
-  for (let start = 0; start < input.length; start += 5_000) await storage.accounts.insert(input.slice(start, start + 5_000));
+  for (let start = 0; start < input.length; start += 5_000)
+    await storage.accounts.insert(input.slice(start, start + 5_000));
   const config = buildConfig({ token: { max_inflight_per_account: 4 } });
   const pool = new AccountPool({
     storage,
@@ -114,9 +115,15 @@ if (big.accounts().length !== 100_000) throw new Error('pool did not load every 
 console.log(`account selection (${PICKS.toLocaleString()} picks per size, Bun ${Bun.version})`);
 console.log('accounts   acquire+release   acquire with 64 held, 1/4 tag-preferring');
 for (const row of rows) {
-  console.log(`${row.size.toLocaleString().padStart(8)}   ${row.acquireRelease.toFixed(0).padStart(10)} ns/op   ${row.heldAndTags.toFixed(0).padStart(10)} ns/op`);
+  console.log(
+    `${row.size.toLocaleString().padStart(8)}   ${row.acquireRelease.toFixed(0).padStart(10)} ns/op   ${row.heldAndTags.toFixed(0).padStart(10)} ns/op`,
+  );
 }
 const base = rows[0]!;
 const top = rows.at(-1)!;
-console.log(`100k / 1k cost ratio: ${(top.acquireRelease / base.acquireRelease).toFixed(2)}x (acquire+release), ${(top.heldAndTags / base.heldAndTags).toFixed(2)}x (held + tags)`);
-console.log(`memory: ${(perAccount).toFixed(0)} bytes per account in the pool index = ${((perAccount * 100_000) / 1024 / 1024).toFixed(1)} MiB per 100k accounts (JS heap)`);
+console.log(
+  `100k / 1k cost ratio: ${(top.acquireRelease / base.acquireRelease).toFixed(2)}x (acquire+release), ${(top.heldAndTags / base.heldAndTags).toFixed(2)}x (held + tags)`,
+);
+console.log(
+  `memory: ${(perAccount).toFixed(0)} bytes per account in the pool index = ${((perAccount * 100_000) / 1024 / 1024).toFixed(1)} MiB per 100k accounts (JS heap)`,
+);

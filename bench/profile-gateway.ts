@@ -19,7 +19,6 @@ const STREAM = process.env.PROFILE_STREAM === '1';
 /** Answer length in word tokens (frames); 0 keeps the simulator's short default answer. */
 const ANSWER_TOKENS = Number(process.env.PROFILE_ANSWER_TOKENS || 0);
 
-
 // Outside the stack's data folder, which stop() removes.
 const profileDir = mkdtempSync(join(tmpdir(), 'grok2api-profile-'));
 const { simulator, gateway, stop } = await startBenchStack({
@@ -33,10 +32,22 @@ if (ANSWER_TOKENS > 0) {
   const script = JSON.stringify({ answerTokens, times: -1 });
   await fetch(`${simulator.url}/__simulator/scripts`, { method: 'POST', body: script });
 }
-const body = JSON.stringify({ model: 'grok-4.1-fast', stream: STREAM, messages: [{ role: 'user', content: 'Summarise a short story in three sentences.' }] });
+const body = JSON.stringify({
+  model: 'grok-4.1-fast',
+  stream: STREAM,
+  messages: [{ role: 'user', content: 'Summarise a short story in three sentences.' }],
+});
 for (let index = 0; index < REQUESTS; index++) {
-  const response = await fetch(`${gateway.url}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: 'Bearer profile-key' }, body });
+  const response = await fetch(`${gateway.url}/v1/chat/completions`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: 'Bearer profile-key' },
+    body,
+  });
   await response.text();
 }
 await stop();
-console.log(`profile of ${REQUESTS} ${STREAM ? 'streaming' : 'non-streaming'} requests: ${readdirSync(profileDir).map((name) => join(profileDir, name)).join(', ')}`);
+console.log(
+  `profile of ${REQUESTS} ${STREAM ? 'streaming' : 'non-streaming'} requests: ${readdirSync(profileDir)
+    .map((name) => join(profileDir, name))
+    .join(', ')}`,
+);

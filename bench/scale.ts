@@ -48,7 +48,10 @@ const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floo
 const rssMb = () => process.memoryUsage().rss / MEGABYTE;
 
 async function admin(server: RunningServer, path: string, init: RequestInit = {}) {
-  const response = await fetch(`${server.url}${path}`, { ...init, headers: { authorization: `Bearer ${APP_KEY}`, ...(init.headers as Record<string, string>) } });
+  const response = await fetch(`${server.url}${path}`, {
+    ...init,
+    headers: { authorization: `Bearer ${APP_KEY}`, ...(init.headers as Record<string, string>) },
+  });
   const body = await response.json();
   if (!response.ok) throw new Error(`${path}: ${response.status} ${JSON.stringify(body)}`);
   return body as Record<string, unknown>;
@@ -83,7 +86,11 @@ async function runStore(type: string): Promise<void> {
     const sampler = setInterval(() => (peak = Math.max(peak, rssMb())), 25);
     const file = new Blob(Array.from({ length: COUNT }, (_, index) => `${tokenOf(index)}\n`));
     const started = performance.now();
-    const summary = await admin(server, '/v1/admin/tokens/import/file', { method: 'POST', body: file.stream(), headers: { 'content-type': 'text/plain' } });
+    const summary = await admin(server, '/v1/admin/tokens/import/file', {
+      method: 'POST',
+      body: file.stream(),
+      headers: { 'content-type': 'text/plain' },
+    });
     const importSeconds = (performance.now() - started) / 1000;
     clearInterval(sampler);
     console.log(
@@ -105,17 +112,27 @@ async function runStore(type: string): Promise<void> {
         await admin(server, path);
         times.push(performance.now() - begun);
       }
-      console.log(`${type}: console ${name.padEnd(13)} median ${median(times).toFixed(1)} ms, worst ${Math.max(...times).toFixed(1)} ms`);
+      console.log(
+        `${type}: console ${name.padEnd(13)} median ${median(times).toFixed(1)} ms, worst ${Math.max(...times).toFixed(1)} ms`,
+      );
     }
 
     simulator.requests.length = 0;
-    await admin(server, '/v1/admin/tokens/refresh', { method: 'POST', body: JSON.stringify({ tokens: quotaTokens }), headers: { 'content-type': 'application/json' } });
+    await admin(server, '/v1/admin/tokens/refresh', {
+      method: 'POST',
+      body: JSON.stringify({ tokens: quotaTokens }),
+      headers: { 'content-type': 'application/json' },
+    });
     const calls = simulator.requests.filter((request) => request.path === '/rest/rate-limits').length;
-    console.log(`${type}: quota refresh of ${QUOTA_ACCOUNTS} Basic accounts: ${calls} rate-limits calls, ${(calls / QUOTA_ACCOUNTS).toFixed(2)} per account`);
+    console.log(
+      `${type}: quota refresh of ${QUOTA_ACCOUNTS} Basic accounts: ${calls} rate-limits calls, ${(calls / QUOTA_ACCOUNTS).toFixed(2)} per account`,
+    );
 
     await Bun.sleep(2_000);
     Bun.gc(true);
-    console.log(`${type}: idle RSS with ${COUNT} accounts (gateway + simulator + bench in one process): ${rssMb().toFixed(0)} MB`);
+    console.log(
+      `${type}: idle RSS with ${COUNT} accounts (gateway + simulator + bench in one process): ${rssMb().toFixed(0)} MB`,
+    );
   } finally {
     await server.stop(1_000);
     await simulator.stop();

@@ -68,14 +68,27 @@ function seededRandom(seed: number): () => number {
 
 const megabytes = (bytes: number) => Math.round((bytes / 1024 / 1024) * 10) / 10;
 
-const ALL_FAULTS = ['server_error', 'rate_limited', 'stall', 'cut', 'inband_error', 'stream_errors', 'slow_first_byte', 'malformed', 'status'] as const;
+const ALL_FAULTS = [
+  'server_error',
+  'rate_limited',
+  'stall',
+  'cut',
+  'inband_error',
+  'stream_errors',
+  'slow_first_byte',
+  'malformed',
+  'status',
+] as const;
 /** SOAK_FAULTS=stall,cut narrows the faults (to find which one a failure comes from). */
-const FAULT_KINDS = (process.env.SOAK_FAULTS !== undefined ? process.env.SOAK_FAULTS.split(',').filter(Boolean) : [...ALL_FAULTS]) as (typeof ALL_FAULTS)[number][];
+const FAULT_KINDS = (
+  process.env.SOAK_FAULTS !== undefined ? process.env.SOAK_FAULTS.split(',').filter(Boolean) : [...ALL_FAULTS]
+) as (typeof ALL_FAULTS)[number][];
 
 function randomFault(random: () => number): Fault {
   const pick = <T>(items: readonly T[]) => items[Math.floor(random() * items.length)]!;
   const kind = pick(FAULT_KINDS);
-  if (kind === 'stall' || kind === 'cut' || kind === 'malformed') return { kind, afterFrames: 1 + Math.floor(random() * 4) };
+  if (kind === 'stall' || kind === 'cut' || kind === 'malformed')
+    return { kind, afterFrames: 1 + Math.floor(random() * 4) };
   if (kind === 'slow_first_byte') return { kind, delayMs: 50 + Math.floor(random() * 300) };
   if (kind === 'status') return { kind, status: pick([400, 404, 500, 502, 503]) };
   if (kind === 'rate_limited') return { kind, retryAfterSeconds: 1 };
@@ -95,11 +108,18 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
   const window = { total: 1_000_000_000, windowSeconds: 86_400 };
   const tokens = Array.from({ length: accountCount }, (_, index) => `soak-account-${index}`);
   const simulator = await startSimulator({
-    accounts: tokens.map((token) => ({ token, tier: 'basic' as const, quotas: { auto: window, fast: window, expert: window, heavy: window } })),
+    accounts: tokens.map((token) => ({
+      token,
+      tier: 'basic' as const,
+      quotas: { auto: window, fast: window, expert: window, heavy: window },
+    })),
     tokenDelayMs: 2,
   });
   const dataDir = mkdtempSync(join(tmpdir(), 'grok2api-soak-'));
-  writeFileSync(join(dataDir, 'token.json'), JSON.stringify({ ssoBasic: tokens.map((token) => ({ token, quota: 1_000_000_000 })) }));
+  writeFileSync(
+    join(dataDir, 'token.json'),
+    JSON.stringify({ ssoBasic: tokens.map((token) => ({ token, quota: 1_000_000_000 })) }),
+  );
   const server = await startServer({
     env: {
       DATA_DIR: dataDir,
@@ -169,7 +189,11 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
       try {
         const response = await request(AbortSignal.any([controller.signal, AbortSignal.timeout(60_000)]), stream);
         const text = await response.text();
-        if (response.status === 200 && (stream ? text.includes('data: [DONE]') && !text.includes('"error"') : text.includes('"choices"'))) completed++;
+        if (
+          response.status === 200 &&
+          (stream ? text.includes('data: [DONE]') && !text.includes('"error"') : text.includes('"choices"'))
+        )
+          completed++;
         else if (response.status === 200 || response.status >= 500) upstreamErrors++;
         else otherStatuses[response.status] = (otherStatuses[response.status] ?? 0) + 1;
         if (response.status === 429) await Bun.sleep(50); // a real client backs off; a hot loop would only measure 429s
@@ -188,7 +212,10 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
   await Bun.sleep(options.durationMs);
   clearInterval(faults);
   // Clients finish their current request; one not settled within settleMs counts as stuck.
-  const settled = await Promise.race([Promise.all(running).then(() => true), Bun.sleep(options.durationMs + settleMs).then(() => false)]);
+  const settled = await Promise.race([
+    Promise.all(running).then(() => true),
+    Bun.sleep(options.durationMs + settleMs).then(() => false),
+  ]);
   if (!settled) stuck = options.clients; // reported; the exact count is not observable from here
   const elapsedMs = performance.now() - startedAt;
 
@@ -197,7 +224,9 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
   let leakedInFlight: Record<string, number> = {};
   let streamsInFlight = 0;
   for (let attempt = 0; attempt < 50; attempt++) {
-    leakedInFlight = Object.fromEntries(tokens.map((token) => [token, server.pool.inFlight(token)]).filter(([, count]) => (count as number) > 0));
+    leakedInFlight = Object.fromEntries(
+      tokens.map((token) => [token, server.pool.inFlight(token)]).filter(([, count]) => (count as number) > 0),
+    );
     streamsInFlight = await metricValue(server.url, 'grok2api_streams_in_flight');
     if (Object.keys(leakedInFlight).length === 0 && streamsInFlight === 0) break;
     await Bun.sleep(100);
@@ -248,7 +277,11 @@ if (import.meta.main && !process.env.BUN_CONFIG_MAX_HTTP_REQUESTS) {
   // The clients and the gateway share this process, so they share Bun's fetch limit (256 at once
   // by default): hundreds of waiting clients would starve the gateway's own upstream calls. Run
   // again with a higher limit, which must be set before the process starts.
-  const child = Bun.spawn([process.execPath, ...process.argv.slice(1)], { env: { ...process.env, BUN_CONFIG_MAX_HTTP_REQUESTS: '8192' }, stdout: 'inherit', stderr: 'inherit' });
+  const child = Bun.spawn([process.execPath, ...process.argv.slice(1)], {
+    env: { ...process.env, BUN_CONFIG_MAX_HTTP_REQUESTS: '8192' },
+    stdout: 'inherit',
+    stderr: 'inherit',
+  });
   process.exit(await child.exited);
 } else if (import.meta.main) {
   const report = await runSoak({
@@ -260,7 +293,13 @@ if (import.meta.main && !process.env.BUN_CONFIG_MAX_HTTP_REQUESTS) {
   });
   console.log(JSON.stringify(report, null, 2));
   console.log(`SOAK_REPORT ${JSON.stringify(report)}`);
-  const healthy = report.stuck === 0 && (report.otherStatuses.network ?? 0) === 0 && Object.keys(report.leakedInFlight).length === 0 && report.streamsInFlight === 0 && report.chargeWithinBounds && report.accountsChargedBeyondUpstream.length === 0;
+  const healthy =
+    report.stuck === 0 &&
+    (report.otherStatuses.network ?? 0) === 0 &&
+    Object.keys(report.leakedInFlight).length === 0 &&
+    report.streamsInFlight === 0 &&
+    report.chargeWithinBounds &&
+    report.accountsChargedBeyondUpstream.length === 0;
   console.log(healthy ? 'soak: OK' : 'soak: FAILED');
   process.exit(healthy ? 0 : 1);
 }

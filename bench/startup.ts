@@ -17,7 +17,10 @@ const workDir = mkdtempSync(join(tmpdir(), 'grok2api-startup-'));
 let binary = process.env.STARTUP_BINARY;
 if (!binary) {
   binary = join(workDir, 'grok2api');
-  const build = Bun.spawnSync([process.execPath, 'scripts/build.ts', '--outfile', binary], { stdout: 'inherit', stderr: 'inherit' });
+  const build = Bun.spawnSync([process.execPath, 'scripts/build.ts', '--outfile', binary], {
+    stdout: 'inherit',
+    stderr: 'inherit',
+  });
   if (build.exitCode !== 0) throw new Error('build failed');
 }
 
@@ -78,7 +81,9 @@ try {
   const sorted = [...times].sort((a, b) => a - b);
   console.log(`compiled binary start-up (spawn → /health 200), ${RUNS} runs after one warm-up run:`);
   console.log(`  runs ms: ${times.map((time) => time.toFixed(1)).join(', ')}`);
-  console.log(`  median ${sorted[Math.floor(sorted.length / 2)]!.toFixed(1)} ms, min ${sorted[0]!.toFixed(1)} ms, max ${sorted[sorted.length - 1]!.toFixed(1)} ms`);
+  console.log(
+    `  median ${sorted[Math.floor(sorted.length / 2)]!.toFixed(1)} ms, min ${sorted[0]!.toFixed(1)} ms, max ${sorted[sorted.length - 1]!.toFixed(1)} ms`,
+  );
 } finally {
   rmSync(workDir, { recursive: true, force: true });
 }

@@ -41,7 +41,10 @@ for (let offset = 0; offset < body.length; offset += READ_BYTES) reads.push(body
 /** One whole answer through the pipeline; returns the SSE bytes produced. */
 function transformOnce(): number {
   const decoder = new FrameDecoder();
-  const parser = new FrameParser({ assetsUrl: 'https://assets.grok.com', filterTags: ['xaiartifact', 'xai:tool_usage_card', 'grok:render'] });
+  const parser = new FrameParser({
+    assetsUrl: 'https://assets.grok.com',
+    filterTags: ['xaiartifact', 'xai:tool_usage_card', 'grok:render'],
+  });
   const assembler = new AnswerAssembler(null);
   const chunks = new ChunkBuilder('chatcmpl-bench', 1_700_000_000, 'grok-4.1-fast', 'reasoning_content', assembler);
   const encoder = new ChatStreamEncoder(chunks, () => ({ usage: null }), new AnswerLimits(null, null));
@@ -77,5 +80,9 @@ while (performance.now() < deadline) {
 }
 const seconds = (performance.now() - start) / 1000;
 const inMb = (answers * body.length) / 1024 / 1024;
-console.log(`transform: one answer = ${body.length} upstream bytes in ${frames} frames → ${sseBytes} SSE bytes; reads of ${READ_BYTES} bytes`);
-console.log(`  ${answers} answers in ${seconds.toFixed(2)} s: ${(inMb / seconds).toFixed(1)} MB/s upstream in, ${((answers * sseBytes) / 1024 / 1024 / seconds).toFixed(1)} MB/s SSE out, ${((answers * frames) / seconds / 1000).toFixed(0)}k frames/s, ${(answers / seconds).toFixed(0)} answers/s`);
+console.log(
+  `transform: one answer = ${body.length} upstream bytes in ${frames} frames → ${sseBytes} SSE bytes; reads of ${READ_BYTES} bytes`,
+);
+console.log(
+  `  ${answers} answers in ${seconds.toFixed(2)} s: ${(inMb / seconds).toFixed(1)} MB/s upstream in, ${((answers * sseBytes) / 1024 / 1024 / seconds).toFixed(1)} MB/s SSE out, ${((answers * frames) / seconds / 1000).toFixed(0)}k frames/s, ${(answers / seconds).toFixed(0)} answers/s`,
+);

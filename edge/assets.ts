@@ -35,5 +35,11 @@ export function assetResponse(name: string): Response {
   const text = EDGE_ASSETS[name];
   if (text === undefined) return new Response('Not found', { status: 404 });
   const extension = name.slice(name.lastIndexOf('.') + 1);
-  return new Response(text, { headers: { 'content-type': CONTENT_TYPES[extension] ?? 'application/octet-stream', 'cache-control': 'no-cache', 'x-content-type-options': 'nosniff' } });
+  return new Response(text, {
+    headers: {
+      'content-type': CONTENT_TYPES[extension] ?? 'application/octet-stream',
+      'cache-control': 'no-cache',
+      'x-content-type-options': 'nosniff',
+    },
+  });
 }

@@ -24,7 +24,15 @@ export interface BridgeCall {
   fetch?: typeof fetch;
 }
 
-export function bridgeError(name: BridgeName, mode: string, status: number, message: string, code: string, param: string | null = null, type = 'invalid_request_error'): Response {
+export function bridgeError(
+  name: BridgeName,
+  mode: string,
+  status: number,
+  message: string,
+  code: string,
+  param: string | null = null,
+  type = 'invalid_request_error',
+): Response {
   return Response.json({ error: { message, type, param, code } }, { status, headers: { [bridgeHeader(name)]: mode } });
 }
 
@@ -33,7 +41,8 @@ export async function runBridge(call: BridgeCall): Promise<Response> {
   try {
     validateBridgeBody(call.name, call.body);
   } catch (error) {
-    if (error instanceof BridgeInputError) return bridgeError(call.name, mode, 400, error.message, 'invalid_value', error.param);
+    if (error instanceof BridgeInputError)
+      return bridgeError(call.name, mode, 400, error.message, 'invalid_value', error.param);
     throw error;
   }
   const base = backendUrl(call.environment, call.name);
@@ -51,14 +60,30 @@ export async function runBridge(call: BridgeCall): Promise<Response> {
       { status: 202, headers: { [bridgeHeader(call.name)]: mode } },
     );
   }
-  const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json, text/event-stream' };
+  const headers: Record<string, string> = {
+    'content-type': 'application/json',
+    accept: 'application/json, text/event-stream',
+  };
   if (call.environment.BACKEND_API_KEY) headers.authorization = `Bearer ${call.environment.BACKEND_API_KEY}`;
   let backend: Response;
   try {
-    backend = await (call.fetch ?? fetch)(`${base}${call.path}`, { method: 'POST', headers, body: JSON.stringify(call.body), signal: call.signal });
-  } catch (error) {
+    backend = await (call.fetch ?? fetch)(`${base}${call.path}`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify(call.body),
+      signal: call.signal,
+    });
+  } catch (_error) {
     // The cause names the backend host; the page gets only that it is unreachable.
-    return bridgeError(call.name, mode, 502, `The ${call.name} bridge could not reach its backend.`, 'backend_unreachable', null, 'api_error');
+    return bridgeError(
+      call.name,
+      mode,
+      502,
+      `The ${call.name} bridge could not reach its backend.`,
+      'backend_unreachable',
+      null,
+      'api_error',
+    );
   }
   return relay(call.name, mode, backend);
 }
@@ -75,7 +100,15 @@ export function relay(name: BridgeName, mode: string, backend: Response): Respon
   if (trace) headers.set(TRACE_HEADER, trace);
   if (backend.status === 401 || backend.status === 403) {
     // The page's key is not the backend's key: a refused backend key is the operator's problem, not a sign-in prompt.
-    const refused = bridgeError(name, mode, 502, `The ${name} bridge's backend refused the Worker's API key (BACKEND_API_KEY).`, 'backend_unauthorized', null, 'api_error');
+    const refused = bridgeError(
+      name,
+      mode,
+      502,
+      `The ${name} bridge's backend refused the Worker's API key (BACKEND_API_KEY).`,
+      'backend_unauthorized',
+      null,
+      'api_error',
+    );
     if (trace) refused.headers.set(TRACE_HEADER, trace);
     return refused;
   }

@@ -5,12 +5,16 @@
 import type { BridgeName } from './edge-config';
 
 export class BridgeInputError extends Error {
-  constructor(message: string, readonly param: string | null) {
+  constructor(
+    message: string,
+    readonly param: string | null,
+  ) {
     super(message);
   }
 }
 
-const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** Chat and video are chat completions; video is told apart by its model id. */
 export function bridgeForChatBody(body: Record<string, unknown>): BridgeName {
@@ -29,15 +33,21 @@ export function parseBridgeBody(text: string): Record<string, unknown> {
 }
 
 export function validateBridgeBody(name: BridgeName, body: Record<string, unknown>): void {
-  if (typeof body.model !== 'string' || body.model.trim() === '') throw new BridgeInputError('model is required.', 'model');
+  if (typeof body.model !== 'string' || body.model.trim() === '')
+    throw new BridgeInputError('model is required.', 'model');
   if (name === 'imagine') {
-    if (typeof body.prompt !== 'string' || body.prompt.trim() === '') throw new BridgeInputError('prompt is required.', 'prompt');
-    if (body.n !== undefined && (!Number.isInteger(body.n) || (body.n as number) < 1 || (body.n as number) > 10)) throw new BridgeInputError('n must be an integer from 1 to 10.', 'n');
+    if (typeof body.prompt !== 'string' || body.prompt.trim() === '')
+      throw new BridgeInputError('prompt is required.', 'prompt');
+    if (body.n !== undefined && (!Number.isInteger(body.n) || (body.n as number) < 1 || (body.n as number) > 10))
+      throw new BridgeInputError('n must be an integer from 1 to 10.', 'n');
     return;
   }
-  if (!Array.isArray(body.messages) || body.messages.length === 0) throw new BridgeInputError('messages must be a non-empty array.', 'messages');
+  if (!Array.isArray(body.messages) || body.messages.length === 0)
+    throw new BridgeInputError('messages must be a non-empty array.', 'messages');
   body.messages.forEach((message, index) => {
-    if (!isRecord(message) || typeof message.role !== 'string') throw new BridgeInputError('Each message needs a role.', `messages[${index}].role`);
-    if (typeof message.content !== 'string' && !Array.isArray(message.content)) throw new BridgeInputError('Each message needs content (text or parts).', `messages[${index}].content`);
+    if (!isRecord(message) || typeof message.role !== 'string')
+      throw new BridgeInputError('Each message needs a role.', `messages[${index}].role`);
+    if (typeof message.content !== 'string' && !Array.isArray(message.content))
+      throw new BridgeInputError('Each message needs content (text or parts).', `messages[${index}].content`);
   });
 }

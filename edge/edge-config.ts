@@ -49,5 +49,9 @@ export function manifestMode(mode: BridgeMode): ManifestMode {
 }
 
 export function bridgeModes(environment: EdgeEnvironment): Record<BridgeName, BridgeMode> {
-  return { chat: bridgeMode(environment, 'chat'), imagine: bridgeMode(environment, 'imagine'), video: bridgeMode(environment, 'video') };
+  return {
+    chat: bridgeMode(environment, 'chat'),
+    imagine: bridgeMode(environment, 'imagine'),
+    video: bridgeMode(environment, 'video'),
+  };
 }

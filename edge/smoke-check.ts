@@ -9,14 +9,28 @@ export interface SmokeResult {
   detail: string;
 }
 
+// A JSON answer read field by field.
+// biome-ignore lint/suspicious/noExplicitAny: the checks only read fields and compare them
 const CHECKS: { path: string; check: (body: any) => string | null }[] = [
   { path: '/health', check: (body) => (body.status === 'ok' ? null : 'status is not ok') },
   { path: '/ready', check: (body) => (body.status === 'ready' && body.bridges ? null : 'not ready') },
-  { path: '/meta', check: (body) => (typeof body.version === 'string' && body.bridges ? null : 'no version or bridges') },
-  { path: '/config', check: (body) => (body.bridges && typeof body.function_key_required === 'boolean' ? null : 'no bridges') },
-  { path: '/config/sections', check: (body) => (Array.isArray(body.sections) && body.sections.length > 0 ? null : 'no sections') },
+  {
+    path: '/meta',
+    check: (body) => (typeof body.version === 'string' && body.bridges ? null : 'no version or bridges'),
+  },
+  {
+    path: '/config',
+    check: (body) => (body.bridges && typeof body.function_key_required === 'boolean' ? null : 'no bridges'),
+  },
+  {
+    path: '/config/sections',
+    check: (body) => (Array.isArray(body.sections) && body.sections.length > 0 ? null : 'no sections'),
+  },
   // chat, imagine, video and voice (listed even where it is off, so the page can say so).
-  { path: '/v1/function/manifest', check: (body) => (Array.isArray(body.pages) && body.pages.length === 4 ? null : 'not four pages') },
+  {
+    path: '/v1/function/manifest',
+    check: (body) => (Array.isArray(body.pages) && body.pages.length === 4 ? null : 'not four pages'),
+  },
 ];
 
 export async function smokeCheck(baseUrl: string, fetcher: typeof fetch = fetch): Promise<SmokeResult[]> {

@@ -14,8 +14,16 @@ export interface BuildIdentity {
 export async function buildIdentity(clock: () => Date = () => new Date()): Promise<BuildIdentity> {
   // Docker builds have no .git: the commit comes in as a build argument there.
   const commit =
-    process.env.GROK2API_COMMIT || (await $`git rev-parse --short HEAD`.quiet().nothrow()).stdout.toString().trim() || 'unknown';
-  return { version: packageJson.version, commit, buildDate: clock().toISOString().replace(/\.\d{3}Z$/, 'Z') };
+    process.env.GROK2API_COMMIT ||
+    (await $`git rev-parse --short HEAD`.quiet().nothrow()).stdout.toString().trim() ||
+    'unknown';
+  return {
+    version: packageJson.version,
+    commit,
+    buildDate: clock()
+      .toISOString()
+      .replace(/\.\d{3}Z$/, 'Z'),
+  };
 }
 
 export interface CompileOptions {

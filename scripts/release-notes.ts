@@ -13,7 +13,10 @@ export function releaseNotes(changelog: string, version: string): string {
   const start = lines.findIndex((line) => heading.test(line));
   if (start < 0) throw new Error(`CHANGELOG.md has no section for ${version}`);
   const end = lines.findIndex((line, index) => index > start && /^## /.test(line));
-  const notes = lines.slice(start + 1, end < 0 ? undefined : end).join('\n').trim();
+  const notes = lines
+    .slice(start + 1, end < 0 ? undefined : end)
+    .join('\n')
+    .trim();
   if (notes === '') throw new Error(`the CHANGELOG.md section for ${version} is empty`);
   return `${notes}\n`;
 }

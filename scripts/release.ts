@@ -28,10 +28,34 @@ export interface ReleaseTarget {
 }
 
 export const RELEASE_TARGETS: readonly ReleaseTarget[] = [
-  { name: 'linux-x64', bunTarget: 'bun-linux-x64', runtimePackage: '@oven/bun-linux-x64', runtimePath: 'bin/bun', extension: '' },
-  { name: 'linux-arm64', bunTarget: 'bun-linux-arm64', runtimePackage: '@oven/bun-linux-aarch64', runtimePath: 'bin/bun', extension: '' },
-  { name: 'darwin-arm64', bunTarget: 'bun-darwin-arm64', runtimePackage: '@oven/bun-darwin-aarch64', runtimePath: 'bin/bun', extension: '' },
-  { name: 'windows-x64', bunTarget: 'bun-windows-x64', runtimePackage: '@oven/bun-windows-x64', runtimePath: 'bin/bun.exe', extension: '.exe' },
+  {
+    name: 'linux-x64',
+    bunTarget: 'bun-linux-x64',
+    runtimePackage: '@oven/bun-linux-x64',
+    runtimePath: 'bin/bun',
+    extension: '',
+  },
+  {
+    name: 'linux-arm64',
+    bunTarget: 'bun-linux-arm64',
+    runtimePackage: '@oven/bun-linux-aarch64',
+    runtimePath: 'bin/bun',
+    extension: '',
+  },
+  {
+    name: 'darwin-arm64',
+    bunTarget: 'bun-darwin-arm64',
+    runtimePackage: '@oven/bun-darwin-aarch64',
+    runtimePath: 'bin/bun',
+    extension: '',
+  },
+  {
+    name: 'windows-x64',
+    bunTarget: 'bun-windows-x64',
+    runtimePackage: '@oven/bun-windows-x64',
+    runtimePath: 'bin/bun.exe',
+    extension: '.exe',
+  },
 ];
 
 /** Returns the path of the target's Bun runtime, fetching it with `npm pack` when not cached. */
@@ -40,7 +64,9 @@ async function runtimeFor(target: ReleaseTarget, cacheDir: string): Promise<stri
   const runtime = join(directory, 'package', target.runtimePath);
   if (existsSync(runtime)) return runtime;
   mkdirSync(directory, { recursive: true });
-  const packed = await $`npm pack ${`${target.runtimePackage}@${Bun.version}`} --silent --pack-destination ${directory}`.quiet().nothrow();
+  const packed = await $`npm pack ${`${target.runtimePackage}@${Bun.version}`} --silent --pack-destination ${directory}`
+    .quiet()
+    .nothrow();
   if (packed.exitCode !== 0) {
     throw new Error(`npm could not fetch ${target.runtimePackage}@${Bun.version}: ${packed.stderr.toString().trim()}`);
   }
@@ -81,10 +107,14 @@ if (import.meta.main) {
     const index = process.argv.indexOf(name);
     return index >= 0 ? process.argv[index + 1] : undefined;
   };
-  const wanted = argument('--targets')?.split(',').map((name) => name.trim());
+  const wanted = argument('--targets')
+    ?.split(',')
+    .map((name) => name.trim());
   const unknown = wanted?.filter((name) => !RELEASE_TARGETS.some((target) => target.name === name)) ?? [];
   if (unknown.length > 0) {
-    console.error(`unknown target(s) ${unknown.join(', ')}; known: ${RELEASE_TARGETS.map((target) => target.name).join(', ')}`);
+    console.error(
+      `unknown target(s) ${unknown.join(', ')}; known: ${RELEASE_TARGETS.map((target) => target.name).join(', ')}`,
+    );
     process.exit(2);
   }
   const targets = wanted ? RELEASE_TARGETS.filter((target) => wanted.includes(target.name)) : RELEASE_TARGETS;

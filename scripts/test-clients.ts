@@ -16,7 +16,8 @@ const wanted = JSON.stringify(versions);
 
 if (!existsSync(stampPath) || readFileSync(stampPath, 'utf8') !== wanted) {
   mkdirSync(clientsDir, { recursive: true });
-  if (!existsSync(join(clientsDir, 'package.json'))) writeFileSync(join(clientsDir, 'package.json'), '{"private":true}\n');
+  if (!existsSync(join(clientsDir, 'package.json')))
+    writeFileSync(join(clientsDir, 'package.json'), '{"private":true}\n');
   const specs = Object.entries(versions).map(([name, version]) => `${name}@${version}`);
   console.log(`Installing clients into .cache/clients: ${specs.join(' ')}`);
   const install = Bun.spawn(['npm', 'install', '--no-audit', '--no-fund', '--prefix', clientsDir, ...specs], {
@@ -29,8 +30,11 @@ if (!existsSync(stampPath) || readFileSync(stampPath, 'utf8') !== wanted) {
   writeFileSync(stampPath, wanted);
 }
 
-const child = Bun.spawn([process.execPath, 'test', '--timeout=300000', './tests/clients-live', ...process.argv.slice(2)], {
-  stdio: ['inherit', 'inherit', 'inherit'],
-  env: { ...process.env, GROK2API_CLIENTS_DIR: clientsDir },
-});
+const child = Bun.spawn(
+  [process.execPath, 'test', '--timeout=300000', './tests/clients-live', ...process.argv.slice(2)],
+  {
+    stdio: ['inherit', 'inherit', 'inherit'],
+    env: { ...process.env, GROK2API_CLIENTS_DIR: clientsDir },
+  },
+);
 process.exit(await child.exited);

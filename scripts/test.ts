@@ -56,18 +56,27 @@ if (!inCi) {
   if (missing.size > 0) {
     for (const file of testFiles('tests')) {
       const source = readFileSync(file, 'utf8');
-      const lacking = NEEDS.filter((need) => missing.has(need.service) && need.marker.test(source)).map((need) => need.service);
+      const lacking = NEEDS.filter((need) => missing.has(need.service) && need.marker.test(source)).map(
+        (need) => need.service,
+      );
       if (lacking.length > 0) ignored.push(relative('.', file));
     }
     console.log(
       `Skipping ${ignored.length} test file(s) that need ${[...missing].join(', ')}, not available here ` +
-        '(CI starts them; see .ci/run): ' + ignored.join(', '),
+        '(CI starts them; see .ci/run): ' +
+        ignored.join(', '),
     );
   }
 }
 
 const child = Bun.spawn(
-  [process.execPath, 'test', '--path-ignore-patterns=tests/clients-live/**', ...ignored.map((file) => `--path-ignore-patterns=${file}`), ...process.argv.slice(2)],
+  [
+    process.execPath,
+    'test',
+    '--path-ignore-patterns=tests/clients-live/**',
+    ...ignored.map((file) => `--path-ignore-patterns=${file}`),
+    ...process.argv.slice(2),
+  ],
   { stdio: ['inherit', 'inherit', 'inherit'] },
 );
 process.exit(await child.exited);

@@ -152,7 +152,11 @@ export function createApp(deps: AppDependencies) {
         path: '/docs',
         specPath: '/docs/json',
         documentation: {
-          info: { title: 'grok2api', version: VERSION, description: 'OpenAI-compatible gateway in front of a pool of Grok web accounts' },
+          info: {
+            title: 'grok2api',
+            version: VERSION,
+            description: 'OpenAI-compatible gateway in front of a pool of Grok web accounts',
+          },
           components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
           security: [{ bearer: [] }],
         },
@@ -186,7 +190,15 @@ export function createApp(deps: AppDependencies) {
     )
     .use(mediaRoutes(media, asClientApi))
     .use(asAdmin(tokensRoutes({ pool: deps.pool, storage: deps.storage, config, guard: adminGuard })))
-    .use(signInRoute({ config, sessions, auth: adminAuth, throttle: access.consoleThrottle, clientAddress: access.address }))
+    .use(
+      signInRoute({
+        config,
+        sessions,
+        auth: adminAuth,
+        throttle: access.consoleThrottle,
+        clientAddress: access.address,
+      }),
+    )
     .use(asAdmin(sessionRoutes({ config, sessions, auth: adminAuth })))
     .use(functionManifestRoute(config))
     .use(
@@ -195,7 +207,11 @@ export function createApp(deps: AppDependencies) {
           config,
           handle: (request) => app.handle(request),
           trust: (request) => clientKeys.trust(request),
-          docs: { chatBody: ChatCompletionRequestSchema, chatAnswer: ChatCompletionAnswer, imageBody: ImageGenerationBody },
+          docs: {
+            chatBody: ChatCompletionRequestSchema,
+            chatAnswer: ChatCompletionAnswer,
+            imageBody: ImageGenerationBody,
+          },
         }),
       ),
     )
@@ -204,13 +220,25 @@ export function createApp(deps: AppDependencies) {
     .use(asPlayground(voiceTokenRoute({ config, pool: deps.pool, grok: deps.grok })))
     .use(
       asAdmin(
-        clientKeysRoutes({ guard: adminGuard, store: clientKeyStore, limiter: clientKeyLimiter, records: deps.storage.records }),
+        clientKeysRoutes({
+          guard: adminGuard,
+          store: clientKeyStore,
+          limiter: clientKeyLimiter,
+          records: deps.storage.records,
+        }),
       ),
     )
     .use(consolePages())
     .use(
       gate.protect(
-        pythonAdminRoutes({ guard: adminGuard, config, storage: deps.storage, batch, instanceId: instance.id, cache: media.cache }),
+        pythonAdminRoutes({
+          guard: adminGuard,
+          config,
+          storage: deps.storage,
+          batch,
+          instanceId: instance.id,
+          cache: media.cache,
+        }),
         acceptingQueryKey(access.admin, 'app_key'),
       ),
     )
@@ -235,19 +263,32 @@ export function createApp(deps: AppDependencies) {
     )
     .use(asAdmin(configRoutes({ config: deps.config, guard: adminGuard })))
     .use(
-      asAdmin(adminStatusRoutes({
-        guard: adminGuard,
-        instanceId: instance.id,
-        startedAt: instance.startedAt,
-        storageKind: deps.storage.kind,
-        pingStorage: () => deps.storage.ping(),
-        poolStats: () => deps.pool.stats(),
-        upstream: () => deps.upstreamHealth?.state(),
-        jobs: () => instance.jobs?.states() ?? [],
-        warnings: () => upstreamWarnings(config()),
-      })),
+      asAdmin(
+        adminStatusRoutes({
+          guard: adminGuard,
+          instanceId: instance.id,
+          startedAt: instance.startedAt,
+          storageKind: deps.storage.kind,
+          pingStorage: () => deps.storage.ping(),
+          poolStats: () => deps.pool.stats(),
+          upstream: () => deps.upstreamHealth?.state(),
+          jobs: () => instance.jobs?.states() ?? [],
+          warnings: () => upstreamWarnings(config()),
+        }),
+      ),
     )
-    .use(asAdmin(diagnosticsRoutes({ config, pool: deps.pool, grok: deps.grok, capture, clearance: deps.clearance, guard: adminGuard })))
+    .use(
+      asAdmin(
+        diagnosticsRoutes({
+          config,
+          pool: deps.pool,
+          grok: deps.grok,
+          capture,
+          clearance: deps.clearance,
+          guard: adminGuard,
+        }),
+      ),
+    )
     .use(asAdmin(transferRoutes({ guard: adminGuard, storage: deps.storage, pool: deps.pool })))
     .use(asAdmin(usageRoutes({ guard: adminGuard, records: deps.storage.records }))) as unknown as Elysia;
   return app;

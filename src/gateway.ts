@@ -112,8 +112,14 @@ export async function openGateway(options: GatewayOptions): Promise<Gateway> {
     onTokensEncrypted: (count) => logger.info('encrypted stored account tokens with GROK2API_SECRET_KEY', { count }),
   });
   await releaseEarlierRun(storage, logger);
-  const imported = (await storage.accounts.count()) === 0 ? await importTokenJson(storage, join(dataDir, 'token.json')) : null;
-  if (imported) logger.info('imported token.json', { added: imported.added, duplicates: imported.duplicates, invalid: imported.invalid });
+  const imported =
+    (await storage.accounts.count()) === 0 ? await importTokenJson(storage, join(dataDir, 'token.json')) : null;
+  if (imported)
+    logger.info('imported token.json', {
+      added: imported.added,
+      duplicates: imported.duplicates,
+      invalid: imported.invalid,
+    });
 
   // The pool is made below; the gauges read it only at scrape time.
   const { metrics, upstreamHealth, poolObserver, retryEnvironment } = createObservability(() => pool.stats());
@@ -125,7 +131,11 @@ export async function openGateway(options: GatewayOptions): Promise<Gateway> {
     logger,
     // Instances sharing the store solve one at a time and once per burst (cloudflare/refresh-gate.ts).
     cluster: storage.coordinator
-      ? { instanceId: storage.coordinator.instanceId, tryLock: (name, ttlMs) => storage.coordinator!.tryLock(name, ttlMs), records: storage.records }
+      ? {
+          instanceId: storage.coordinator.instanceId,
+          tryLock: (name, ttlMs) => storage.coordinator!.tryLock(name, ttlMs),
+          records: storage.records,
+        }
       : undefined,
   });
   const grok = new GrokClient({
@@ -145,7 +155,9 @@ export async function openGateway(options: GatewayOptions): Promise<Gateway> {
   });
   await pool.load();
   const coordinator = storage.coordinator ?? null;
-  const clusterSync = coordinator ? await startClusterSync({ coordinator, pool, config, records: storage.records, logger }) : null;
+  const clusterSync = coordinator
+    ? await startClusterSync({ coordinator, pool, config, records: storage.records, logger })
+    : null;
   const jobs = startBackgroundJobs({
     pool,
     config: () => config.get(),
@@ -153,26 +165,49 @@ export async function openGateway(options: GatewayOptions): Promise<Gateway> {
     syncImported: imported !== null && imported.added > 0,
     schedulerTickMs: options.schedulerTickMs,
     cluster: coordinator
-      ? { tryLock: (name, ttlMs) => coordinator.tryLock(name, ttlMs), coolingAccounts: () => storage.accounts.list({ status: 'cooling' }) }
+      ? {
+          tryLock: (name, ttlMs) => coordinator.tryLock(name, ttlMs),
+          coolingAccounts: () => storage.accounts.list({ status: 'cooling' }),
+        }
       : undefined,
   });
   const instance = { id: randomUUID(), startedAt: Date.now(), jobs };
 
   const settings = config.get();
   if (!settings.app.api_key || (Array.isArray(settings.app.api_key) && settings.app.api_key.length === 0)) {
-    logger.warn('app.api_key is empty: /v1 routes are open to anyone who can reach this port. Set app.api_key or GROK2API_APP_API_KEY.');
+    logger.warn(
+      'app.api_key is empty: /v1 routes are open to anyone who can reach this port. Set app.api_key or GROK2API_APP_API_KEY.',
+    );
   }
   if (settings.app.function_enabled && settings.app.function_key === '') {
-    logger.warn('app.function_enabled is on without app.function_key: the playground asks for a console sign-in or an API key.');
+    logger.warn(
+      'app.function_enabled is on without app.function_key: the playground asks for a console sign-in or an API key.',
+    );
   }
   if (settings.app.app_key === 'grok2api') {
     logger.warn('app.app_key is still the default password "grok2api": change it before exposing the admin API.');
   }
 
   const sockets = new SocketRoutes();
-  const app = createApp({ config, storage, pool, grok, logger, dataDir, metrics, upstreamHealth, instance, capture, clearance, sockets });
+  const app = createApp({
+    config,
+    storage,
+    pool,
+    grok,
+    logger,
+    dataDir,
+    metrics,
+    upstreamHealth,
+    instance,
+    capture,
+    clearance,
+    sockets,
+  });
   const limitOptions = { config: () => config.get() };
-  const handle = webPolicy(limitUndeclaredBodies((request) => app.handle(request), limitOptions), () => config.get());
+  const handle = webPolicy(
+    limitUndeclaredBodies((request) => app.handle(request), limitOptions),
+    () => config.get(),
+  );
 
   return {
     app,

@@ -48,7 +48,9 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     fetch: async (request, bunServer) => {
       const socket = await gateway.sockets.upgrade(request, bunServer);
       // The socket address is known only here: it is recorded for the throttles (src/http/client-address.ts).
-      return socket === null ? gateway.handle(rememberClientAddress(request, bunServer.requestIP(request)?.address)) : socket;
+      return socket === null
+        ? gateway.handle(rememberClientAddress(request, bunServer.requestIP(request)?.address))
+        : socket;
     },
     websocket: gateway.sockets.websocket,
     port,
@@ -60,7 +62,14 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const url = `http://${hostname === '0.0.0.0' ? '127.0.0.1' : hostname}:${server.port}`;
   const accounts = await storage.accounts.count();
   const pages = pageUrls(url, gateway.config.get().app.function_enabled);
-  logger.info('grok2api listening', { url, ...pages, storage: storage.kind, dataDir: gateway.config.dataDir, accounts, instance: gateway.instance.id });
+  logger.info('grok2api listening', {
+    url,
+    ...pages,
+    storage: storage.kind,
+    dataDir: gateway.config.dataDir,
+    accounts,
+    instance: gateway.instance.id,
+  });
 
   return {
     url,

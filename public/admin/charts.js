@@ -1,7 +1,6 @@
 // Small hand-written SVG charts (no chart library, nothing from a CDN). Colours come from CSS
 // classes (.series-0 … .series-7) so light and dark themes both work.
-(function () {
-  'use strict';
+(() => {
   const NS = 'http://www.w3.org/2000/svg';
 
   function element(name, attributes, parent) {
@@ -33,14 +32,22 @@
       // Near the right edge a label ends at the edge, so it reaches back about one label's width.
       const anchor = x > width - 70 ? 'end' : 'start';
       if (x - last < (anchor === 'end' ? gap + 70 : gap)) continue;
-      element('text', { x: anchor === 'end' ? width - 2 : x, y: height - 6, class: 'tick', 'text-anchor': anchor }, svg).textContent = text;
+      element(
+        'text',
+        { x: anchor === 'end' ? width - 2 : x, y: height - 6, class: 'tick', 'text-anchor': anchor },
+        svg,
+      ).textContent = text;
       last = anchor === 'end' ? width : x;
     }
   }
 
   function frame(container, label, width, height) {
     container.replaceChildren();
-    const svg = element('svg', { viewBox: `0 0 ${width} ${height}`, role: 'img', 'aria-label': label, class: 'chart' }, container);
+    const svg = element(
+      'svg',
+      { viewBox: `0 0 ${width} ${height}`, role: 'img', 'aria-label': label, class: 'chart' },
+      container,
+    );
     element('title', {}, svg).textContent = label;
     return svg;
   }
@@ -51,7 +58,7 @@
     names.forEach((name, index) => {
       const item = document.createElement('li');
       const swatch = document.createElement('span');
-      swatch.className = 'swatch series-' + (index % 8);
+      swatch.className = `swatch series-${index % 8}`;
       item.append(swatch, name);
       list.append(item);
     });
@@ -62,17 +69,22 @@
     for (const fraction of max < 2 ? [0, 1] : [0, 0.5, 1]) {
       const y = pad.top + (height - pad.top - pad.bottom) * (1 - fraction);
       element('line', { x1: pad.left, x2: width - pad.right, y1: y, y2: y, class: 'grid' }, svg);
-      element('text', { x: pad.left - 4, y: y + 4, 'text-anchor': 'end', class: 'tick' }, svg).textContent = format(max * fraction);
+      element('text', { x: pad.left - 4, y: y + 4, 'text-anchor': 'end', class: 'tick' }, svg).textContent = format(
+        max * fraction,
+      );
     }
   }
 
-  const round = (value) => (value >= 1000 ? (value / 1000).toFixed(1) + 'k' : Number.isInteger(value) ? String(value) : value.toFixed(1));
+  const round = (value) =>
+    value >= 1000 ? `${(value / 1000).toFixed(1)}k` : Number.isInteger(value) ? String(value) : value.toFixed(1);
 
   /** Stacked bars: series = [{ name, values[] }], labels = x labels (only a few are drawn). */
   function stackedBars(container, { label, labels, series, format = round, slots = labels.length, empty }) {
     const totals = labels.map((_, index) => series.reduce((sum, one) => sum + (one.values[index] || 0), 0));
     if (empty && totals.every((total) => total === 0)) return emptyState(container, empty);
-    const width = widthOf(container), height = 220, pad = { top: 10, right: 8, bottom: 24, left: 44 };
+    const width = widthOf(container),
+      height = 220,
+      pad = { top: 10, right: 8, bottom: 24, left: 44 };
     const svg = frame(container, label, width, height);
     const max = Math.max(1, ...totals);
     axis(svg, max, width, height, pad, format);
@@ -90,20 +102,35 @@
         if (!value) return;
         const barHeight = value * scale;
         y -= barHeight;
-        const rect = element('rect', { x: pad.left + (offset + index) * step + 1, y, width: Math.max(1, step - 2), height: barHeight, class: 'series-' + (seriesIndex % 8) }, svg);
+        const rect = element(
+          'rect',
+          {
+            x: pad.left + (offset + index) * step + 1,
+            y,
+            width: Math.max(1, step - 2),
+            height: barHeight,
+            class: `series-${seriesIndex % 8}`,
+          },
+          svg,
+        );
         element('title', {}, rect).textContent = `${text} · ${one.name}: ${value}`;
       });
       positions.push([pad.left + (offset + index) * step, text]);
     });
     xLabels(svg, positions, width, height);
-    legend(container, series.map((one) => one.name));
+    legend(
+      container,
+      series.map((one) => one.name),
+    );
   }
 
   /** Lines: series = [{ name, values[] (null = gap) }]. */
   function lines(container, { label, labels, series, format = round, empty }) {
     const drawn = series.some((one) => one.values.some((value) => value !== null && value !== undefined));
     if (empty && !drawn) return emptyState(container, empty);
-    const width = widthOf(container), height = 220, pad = { top: 10, right: 8, bottom: 24, left: 52 };
+    const width = widthOf(container),
+      height = 220,
+      pad = { top: 10, right: 8, bottom: 24, left: 52 };
     const svg = frame(container, label, width, height);
     const max = Math.max(1, ...series.flatMap((one) => one.values.filter((value) => value !== null)));
     axis(svg, max, width, height, pad, format);
@@ -113,30 +140,56 @@
       let path = '';
       one.values.forEach((value, index) => {
         if (value === null || value === undefined) return;
-        const x = pad.left + index * step, y = height - pad.bottom - value * scale;
-        path += (path && one.values[index - 1] !== null && one.values[index - 1] !== undefined ? 'L' : 'M') + x.toFixed(1) + ',' + y.toFixed(1);
-        const dot = element('circle', { cx: x, cy: y, r: 2.5, class: 'dot series-' + (seriesIndex % 8) }, svg);
+        const x = pad.left + index * step,
+          y = height - pad.bottom - value * scale;
+        path +=
+          (path && one.values[index - 1] !== null && one.values[index - 1] !== undefined ? 'L' : 'M') +
+          x.toFixed(1) +
+          ',' +
+          y.toFixed(1);
+        const dot = element('circle', { cx: x, cy: y, r: 2.5, class: `dot series-${seriesIndex % 8}` }, svg);
         element('title', {}, dot).textContent = `${labels[index]} · ${one.name}: ${format(value)}`;
       });
-      if (path) element('path', { d: path, class: 'line stroke-' + (seriesIndex % 8) }, svg);
+      if (path) element('path', { d: path, class: `line stroke-${seriesIndex % 8}` }, svg);
     });
-    xLabels(svg, labels.map((text, index) => [pad.left + index * step, text]), width, height);
-    legend(container, series.map((one) => one.name));
+    xLabels(
+      svg,
+      labels.map((text, index) => [pad.left + index * step, text]),
+      width,
+      height,
+    );
+    legend(
+      container,
+      series.map((one) => one.name),
+    );
   }
 
   /** Horizontal bars: rows = [{ name, value }]. */
   function bars(container, { label, rows, format = round, empty }) {
     if (empty && rows.every((row) => !row.value)) return emptyState(container, empty);
-    const rowHeight = 26, width = widthOf(container), labelWidth = Math.min(200, Math.round(width * 0.34));
+    const rowHeight = 26,
+      width = widthOf(container),
+      labelWidth = Math.min(200, Math.round(width * 0.34));
     const height = Math.max(rowHeight, rows.length * rowHeight) + 4;
     const svg = frame(container, label, width, height);
     const max = Math.max(1, ...rows.map((row) => row.value));
     rows.forEach((row, index) => {
       const y = index * rowHeight + 2;
-      const name = row.name.length * 7 > labelWidth ? row.name.slice(0, Math.floor(labelWidth / 7) - 1) + '…' : row.name;
+      const name =
+        row.name.length * 7 > labelWidth ? `${row.name.slice(0, Math.floor(labelWidth / 7) - 1)}…` : row.name;
       element('text', { x: 0, y: y + 17, class: 'tick' }, svg).textContent = name;
       const barWidth = ((width - labelWidth - 60) * row.value) / max;
-      const rect = element('rect', { x: labelWidth, y: y + 4, width: Math.max(1, barWidth), height: rowHeight - 8, class: 'series-' + (index % 8) }, svg);
+      const rect = element(
+        'rect',
+        {
+          x: labelWidth,
+          y: y + 4,
+          width: Math.max(1, barWidth),
+          height: rowHeight - 8,
+          class: `series-${index % 8}`,
+        },
+        svg,
+      );
       element('title', {}, rect).textContent = `${row.name}: ${format(row.value)}`;
       element('text', { x: labelWidth + barWidth + 6, y: y + 17, class: 'tick' }, svg).textContent = format(row.value);
     });

@@ -1,16 +1,21 @@
 // Config page: one form per section drawn from the config schema; the server validates, and an
 // error is shown beside the key it names. Only changed keys are sent. Secrets arrive masked and
 // stay masked unless revealed one at a time.
-(function () {
-  'use strict';
+(() => {
   const { t } = window.i18n;
   const { api, toast, button, views } = window.grokConsole;
   const $ = (selector) => document.querySelector(selector);
   let form = null;
   let values = {};
 
-  const choicesOf = (schema) => (Array.isArray(schema.anyOf) && schema.anyOf.every((option) => 'const' in option) ? schema.anyOf.map((option) => option.const) : null);
-  const isStringOrList = (schema) => Array.isArray(schema.anyOf) && schema.anyOf.some((option) => option.type === 'array') && schema.anyOf.some((option) => option.type === 'string');
+  const choicesOf = (schema) =>
+    Array.isArray(schema.anyOf) && schema.anyOf.every((option) => 'const' in option)
+      ? schema.anyOf.map((option) => option.const)
+      : null;
+  const isStringOrList = (schema) =>
+    Array.isArray(schema.anyOf) &&
+    schema.anyOf.some((option) => option.type === 'array') &&
+    schema.anyOf.some((option) => option.type === 'string');
 
   function inputFor(section, entry, value) {
     const { schema } = entry;
@@ -53,21 +58,27 @@
 
   /** `admin_session_hours` → "Admin session hours"; the key itself stays beside it for the TOML file. */
   function humanise(name) {
-    const words = name.replace(/_/g, ' ').replace(/\burl\b/g, 'URL').replace(/\bapi\b/g, 'API').replace(/\bcf\b/g, 'CF').replace(/\bnsfw\b/g, 'NSFW');
+    const words = name
+      .replace(/_/g, ' ')
+      .replace(/\burl\b/g, 'URL')
+      .replace(/\bapi\b/g, 'API')
+      .replace(/\bcf\b/g, 'CF')
+      .replace(/\bnsfw\b/g, 'NSFW');
     return words.charAt(0).toUpperCase() + words.slice(1);
   }
 
   /** The key's description in the reader's language; English when no current translation exists. */
   function describe(sectionName, entry) {
     const english = entry.schema.description || '';
-    const translated = window.configDescriptionsZh && window.configDescriptionsZh[sectionName + '.' + entry.key];
+    const translated = window.configDescriptionsZh?.[`${sectionName}.${entry.key}`];
     return window.i18n.language === 'zh' && translated && translated[0] === english ? translated[1] : english;
   }
 
   /** Keys whose field differs from what was loaded. */
   function unsavedCount() {
     let count = 0;
-    for (const input of document.querySelectorAll('#config-sections [data-original]')) if (serialise(input) !== input.dataset.original) count += 1;
+    for (const input of document.querySelectorAll('#config-sections [data-original]'))
+      if (serialise(input) !== input.dataset.original) count += 1;
     return count;
   }
 
@@ -78,14 +89,25 @@
   function parse(input, schema) {
     if (input.type === 'checkbox') return input.checked;
     if (input.type === 'number') return input.value === '' ? input.value : Number(input.value);
-    if (schema.type === 'array') return input.value.split('\n').map((line) => line.trim()).filter(Boolean);
+    if (schema.type === 'array')
+      return input.value
+        .split('\n')
+        .map((line) => line.trim())
+        .filter(Boolean);
     if (schema.type === 'string' || isStringOrList(schema) || choicesOf(schema)) return input.value;
-    try { return JSON.parse(input.value); } catch { return input.value; }
+    try {
+      return JSON.parse(input.value);
+    } catch {
+      return input.value;
+    }
   }
 
   function randomSecret() {
     const bytes = crypto.getRandomValues(new Uint8Array(24));
-    return btoa(String.fromCharCode(...bytes)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+    return btoa(String.fromCharCode(...bytes))
+      .replace(/\+/g, '-')
+      .replace(/\//g, '_')
+      .replace(/=+$/, '');
   }
 
   async function revealed(section, key) {
@@ -119,13 +141,17 @@
       details.dataset.section = section.name;
       const summary = document.createElement('summary');
       const title = document.createElement('span');
-      title.textContent = t('section_' + section.name) === 'section_' + section.name ? humanise(section.name) : t('section_' + section.name);
+      title.textContent =
+        t(`section_${section.name}`) === `section_${section.name}`
+          ? humanise(section.name)
+          : t(`section_${section.name}`);
       const code = document.createElement('code');
       code.className = 'config-key-name';
-      code.textContent = '[' + section.name + ']';
+      code.textContent = `[${section.name}]`;
       const sectionNote = document.createElement('small');
       sectionNote.className = 'section-note';
-      sectionNote.textContent = t('sectionHint_' + section.name) === 'sectionHint_' + section.name ? '' : t('sectionHint_' + section.name);
+      sectionNote.textContent =
+        t(`sectionHint_${section.name}`) === `sectionHint_${section.name}` ? '' : t(`sectionHint_${section.name}`);
       summary.append(title, ' ', code, sectionNote);
       details.append(summary);
       const sectionForm = document.createElement('form');
@@ -143,39 +169,65 @@
         keyName.className = 'config-key-name';
         keyName.textContent = entry.key;
         label.append(keyTitle, keyName);
-        row.dataset.search = [section.name, entry.key, humanise(entry.key), entry.schema.description || '', describe(section.name, entry)]
+        row.dataset.search = [
+          section.name,
+          entry.key,
+          humanise(entry.key),
+          entry.schema.description || '',
+          describe(section.name, entry),
+        ]
           .join(' ')
           .toLowerCase();
         const description = document.createElement('small');
-        const origin = (form.sources || {})[`${section.name}.${entry.key}`];
+        const origin = form.sources?.[`${section.name}.${entry.key}`];
         description.textContent = describe(section.name, entry);
         if (origin && origin.source === 'environment') {
           // The environment wins over anything saved here, so the API refuses a change: show why.
           input.disabled = true;
           input.dataset.environment = 'true';
-          description.textContent += ' — ' + t('setByEnvironment', { variable: origin.variable });
+          description.textContent += ` — ${t('setByEnvironment', { variable: origin.variable })}`;
         }
-        description.id = input.id + '-description';
-        input.setAttribute('aria-describedby', description.id + ' ' + input.id + '-error');
+        description.id = `${input.id}-description`;
+        input.setAttribute('aria-describedby', `${description.id} ${input.id}-error`);
         const error = document.createElement('p');
         error.className = 'error';
-        error.id = input.id + '-error';
+        error.id = `${input.id}-error`;
         error.setAttribute('role', 'alert');
         const field = document.createElement('div');
         field.className = 'config-field';
         field.append(input);
         if (entry.secret) {
           field.append(
-            button(t('reveal'), async () => {
-              input.value = await revealed(section.name, entry.key);
-              input.dataset.original = input.value;
-              input.dataset.revealed = 'true';
-            }, 'small'),
-            button(t('generate'), () => { input.value = randomSecret(); }, 'small'),
-            button(t('copy'), async () => {
-              const text = input.value === input.dataset.original && input.dataset.revealed !== 'true' ? await revealed(section.name, entry.key) : input.value;
-              await navigator.clipboard.writeText(text).then(() => toast(t('copied')), () => {});
-            }, 'small'),
+            button(
+              t('reveal'),
+              async () => {
+                input.value = await revealed(section.name, entry.key);
+                input.dataset.original = input.value;
+                input.dataset.revealed = 'true';
+              },
+              'small',
+            ),
+            button(
+              t('generate'),
+              () => {
+                input.value = randomSecret();
+              },
+              'small',
+            ),
+            button(
+              t('copy'),
+              async () => {
+                const text =
+                  input.value === input.dataset.original && input.dataset.revealed !== 'true'
+                    ? await revealed(section.name, entry.key)
+                    : input.value;
+                await navigator.clipboard.writeText(text).then(
+                  () => toast(t('copied')),
+                  () => {},
+                );
+              },
+              'small',
+            ),
           );
         }
         row.append(label, field, description, error);
@@ -203,7 +255,8 @@
       if (value === '' || typeof value !== 'number' || Number.isNaN(value)) return t('invalidNumber');
       if (schema.type === 'integer' && !Number.isInteger(value)) return t('invalidInteger');
       if (schema.minimum !== undefined && value < schema.minimum) return t('invalidMinimum', { n: schema.minimum });
-      if (schema.exclusiveMinimum !== undefined && value <= schema.exclusiveMinimum) return t('invalidAbove', { n: schema.exclusiveMinimum });
+      if (schema.exclusiveMinimum !== undefined && value <= schema.exclusiveMinimum)
+        return t('invalidAbove', { n: schema.exclusiveMinimum });
       if (schema.maximum !== undefined && value > schema.maximum) return t('invalidMaximum', { n: schema.maximum });
     }
     return '';
@@ -256,7 +309,7 @@
       render();
       document.querySelector(`details[data-section="${section.name}"]`).open = open;
     } catch (error) {
-      const param = error.body && error.body.error && error.body.error.param;
+      const param = error.body?.error?.param;
       const [sectionName, key] = String(param || '').split('.');
       if (markInvalid(sectionName, key, error.message)) document.getElementById(`config-${sectionName}-${key}`).focus();
       else toast(t('failed', { reason: error.message }));

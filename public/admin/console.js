@@ -1,8 +1,7 @@
 // The admin console. Plain browser JavaScript, no build step: every call goes through the
 // documented admin API (/docs). Tokens arrive masked; a full token is fetched only when the
 // operator presses Copy, and goes straight to the clipboard without entering the page.
-(function () {
-  'use strict';
+(() => {
   const { t } = window.i18n;
   const $ = (selector) => document.querySelector(selector);
   const state = {
@@ -18,7 +17,7 @@
 
   class ApiFailure extends Error {
     constructor(status, body) {
-      super((body && body.error && body.error.message) || 'HTTP ' + status);
+      super(body?.error?.message || `HTTP ${status}`);
       this.status = status;
       this.body = body;
     }
@@ -59,15 +58,21 @@
 
   // ---- views (#accounts, #keys, …): other files register theirs on window.grokConsole.views ----
   const views = {
-    accounts: { show() { loadAccounts(); resumeLatestJob(); } },
+    accounts: {
+      show() {
+        loadAccounts();
+        resumeLatestJob();
+      },
+    },
   };
 
   function route() {
     const name = views[location.hash.slice(1)] ? location.hash.slice(1) : 'accounts';
     currentView = name;
-    for (const section of document.querySelectorAll('main > section.view')) section.hidden = section.id !== name + '-view';
+    for (const section of document.querySelectorAll('main > section.view'))
+      section.hidden = section.id !== `${name}-view`;
     for (const link of document.querySelectorAll('.topbar nav a')) {
-      if (link.getAttribute('href') === '#' + name) link.setAttribute('aria-current', 'page');
+      if (link.getAttribute('href') === `#${name}`) link.setAttribute('aria-current', 'page');
       else link.removeAttribute('aria-current');
     }
     views[name].show();
@@ -77,8 +82,8 @@
     if ($('#app-view').hidden) return;
     // A view with unsaved edits (config) may keep the reader: the address goes back, nothing changes.
     const leaving = currentView && views[currentView];
-    if (leaving && leaving.canLeave && location.hash !== '#' + currentView && !leaving.canLeave()) {
-      history.replaceState(null, '', '#' + currentView);
+    if (leaving?.canLeave && location.hash !== `#${currentView}` && !leaving.canLeave()) {
+      history.replaceState(null, '', `#${currentView}`);
       return;
     }
     route();
@@ -90,12 +95,14 @@
     try {
       const status = await api('/v1/admin/status');
       const warnings = Array.isArray(status.warnings) ? status.warnings : [];
-      banner.replaceChildren(...warnings.map((warning) => {
-        const item = document.createElement('li');
-        item.dataset.code = warning.code;
-        item.textContent = warning.message;
-        return item;
-      }));
+      banner.replaceChildren(
+        ...warnings.map((warning) => {
+          const item = document.createElement('li');
+          item.dataset.code = warning.code;
+          item.textContent = warning.message;
+          return item;
+        }),
+      );
       banner.hidden = warnings.length === 0;
     } catch {
       banner.hidden = true;
@@ -103,7 +110,9 @@
   }
 
   // The default-password banner leads straight to the field.
-  $('#change-password-link').addEventListener('click', () => { window.grokConsole.focusConfig = 'app.app_key'; });
+  $('#change-password-link').addEventListener('click', () => {
+    window.grokConsole.focusConfig = 'app.app_key';
+  });
 
   /** Signs in with `password`; the config page uses it after the admin password changed. */
   async function signIn(password) {
@@ -127,7 +136,10 @@
     event.preventDefault();
     $('#login-error').textContent = '';
     try {
-      const session = await api('/v1/admin/session', { method: 'POST', body: { password: $('#login-password').value } });
+      const session = await api('/v1/admin/session', {
+        method: 'POST',
+        body: { password: $('#login-password').value },
+      });
       $('#login-password').value = '';
       showApp(session);
     } catch (error) {
@@ -136,7 +148,11 @@
   });
 
   $('#logout').addEventListener('click', async () => {
-    try { await api('/v1/admin/session', { method: 'DELETE' }); } catch { /* already signed out */ }
+    try {
+      await api('/v1/admin/session', { method: 'DELETE' });
+    } catch {
+      /* already signed out */
+    }
     state.csrf = null;
     showLogin();
   });
@@ -155,7 +171,8 @@
 
   function queryString() {
     const parameters = new URLSearchParams();
-    for (const [key, value] of Object.entries(state.query)) if (value !== '' && value !== null) parameters.set(key, String(value));
+    for (const [key, value] of Object.entries(state.query))
+      if (value !== '' && value !== null) parameters.set(key, String(value));
     return parameters.toString();
   }
 
@@ -170,7 +187,7 @@
 
   async function loadAccounts() {
     try {
-      state.page = await api('/v1/admin/console/accounts?' + queryString());
+      state.page = await api(`/v1/admin/console/accounts?${queryString()}`);
       renderAccounts();
     } catch (error) {
       if (error.status !== 401) toast(t('failed', { reason: error.message }));
@@ -206,12 +223,16 @@
     container.replaceChildren();
     const counts = state.page ? state.page.counts : {};
     for (const status of STATUSES) {
-      const chip = button(`${t(status || 'all')} (${counts[status || 'all'] ?? 0})`, () => {
-        state.query.status = status;
-        state.query.offset = 0;
-        clearSelection();
-        loadAccounts();
-      }, 'chip');
+      const chip = button(
+        `${t(status || 'all')} (${counts[status || 'all'] ?? 0})`,
+        () => {
+          state.query.status = status;
+          state.query.offset = 0;
+          clearSelection();
+          loadAccounts();
+        },
+        'chip',
+      );
       chip.setAttribute('role', 'radio');
       chip.setAttribute('aria-checked', String(state.query.status === status));
       chip.dataset.status = status || 'all';
@@ -245,7 +266,7 @@
       checkbox.type = 'checkbox';
       checkbox.checked = state.allMatching || state.selection.has(account.id);
       checkbox.disabled = state.allMatching;
-      checkbox.setAttribute('aria-label', t('selectRow') + ' ' + account.token);
+      checkbox.setAttribute('aria-label', `${t('selectRow')} ${account.token}`);
       checkbox.addEventListener('change', () => {
         if (checkbox.checked) state.selection.add(account.id);
         else state.selection.delete(account.id);
@@ -256,15 +277,19 @@
       const code = document.createElement('code');
       code.textContent = account.token;
       const shortId = document.createElement('small');
-      shortId.textContent = ' #' + account.id.slice(0, 6);
-      shortId.title = 'id ' + account.id;
-      tokenCell.append(code, shortId, button(t('copy'), () => copyToken(account.id), 'link small'));
+      shortId.textContent = ` #${account.id.slice(0, 6)}`;
+      shortId.title = `id ${account.id}`;
+      tokenCell.append(
+        code,
+        shortId,
+        button(t('copy'), () => copyToken(account.id), 'link small'),
+      );
       cell(row, account.pool);
       const status = cell(row, '');
       const badge = document.createElement('span');
       // Until its first sync an account's state and quota are guesses: say so instead of "Active".
       const unchecked = !account.last_sync_at && account.status === 'active';
-      badge.className = 'badge ' + (unchecked ? 'unchecked' : account.status);
+      badge.className = `badge ${unchecked ? 'unchecked' : account.status}`;
       badge.textContent = t(unchecked ? 'unchecked' : account.status);
       if (unchecked) badge.title = t('uncheckedHint');
       status.append(badge);
@@ -282,14 +307,42 @@
       cell(row, [account.tags.join(', '), account.note].filter(Boolean).join(' · '));
       const actions = cell(row, '', 'actions');
       actions.append(
-        button(t('refresh'), () => rowAction(() => api(`/v1/admin/console/accounts/${account.id}/refresh`, { method: 'POST' }), 'refreshed'), 'small'),
+        button(
+          t('refresh'),
+          () =>
+            rowAction(() => api(`/v1/admin/console/accounts/${account.id}/refresh`, { method: 'POST' }), 'refreshed'),
+          'small',
+        ),
         account.status === 'disabled'
-          ? button(t('enable'), () => rowAction(() => api(`/v1/admin/console/accounts/${account.id}`, { method: 'PATCH', body: { status: 'active' } }), 'enabled'), 'small')
-          : button(t('disable'), () => rowAction(() => api(`/v1/admin/console/accounts/${account.id}`, { method: 'PATCH', body: { status: 'disabled' } }), 'disabledDone'), 'small'),
+          ? button(
+              t('enable'),
+              () =>
+                rowAction(
+                  () =>
+                    api(`/v1/admin/console/accounts/${account.id}`, { method: 'PATCH', body: { status: 'active' } }),
+                  'enabled',
+                ),
+              'small',
+            )
+          : button(
+              t('disable'),
+              () =>
+                rowAction(
+                  () =>
+                    api(`/v1/admin/console/accounts/${account.id}`, { method: 'PATCH', body: { status: 'disabled' } }),
+                  'disabledDone',
+                ),
+              'small',
+            ),
         button(t('edit'), () => openEdit(account), 'small'),
-        button(t('remove'), () => {
-          if (confirm(t('confirmDelete', { n: 1 }))) rowAction(() => api(`/v1/admin/console/accounts/${account.id}`, { method: 'DELETE' }), 'deleted');
-        }, 'small danger'),
+        button(
+          t('remove'),
+          () => {
+            if (confirm(t('confirmDelete', { n: 1 })))
+              rowAction(() => api(`/v1/admin/console/accounts/${account.id}`, { method: 'DELETE' }), 'deleted');
+          },
+          'small danger',
+        ),
       );
       body.append(row);
     }
@@ -299,7 +352,9 @@
     $('#next-page').disabled = page.offset + page.accounts.length >= page.total;
     for (const header of document.querySelectorAll('button.sort')) {
       const sorted = header.dataset.sort === state.query.sort;
-      header.closest('th').setAttribute('aria-sort', sorted ? (state.query.order === 'asc' ? 'ascending' : 'descending') : 'none');
+      header
+        .closest('th')
+        .setAttribute('aria-sort', sorted ? (state.query.order === 'asc' ? 'ascending' : 'descending') : 'none');
     }
     renderSelection();
   }
@@ -335,7 +390,11 @@
   function renderSelection() {
     const total = state.page ? state.page.total : 0;
     const count = state.allMatching ? total : state.selection.size;
-    $('#selection-summary').textContent = state.allMatching ? t('selectedAll', { n: total }) : count ? t('selected', { n: count }) : t('noSelection');
+    $('#selection-summary').textContent = state.allMatching
+      ? t('selectedAll', { n: total })
+      : count
+        ? t('selected', { n: count })
+        : t('noSelection');
     const pageIds = state.page ? state.page.accounts.map((account) => account.id) : [];
     const selectPage = $('#select-page');
     selectPage.checked = state.allMatching || (pageIds.length > 0 && pageIds.every((id) => state.selection.has(id)));
@@ -373,7 +432,10 @@
       loadAccounts();
     }, 250);
   });
-  for (const [selector, key] of [['#nsfw-filter', 'nsfw'], ['#pool-filter', 'pool']]) {
+  for (const [selector, key] of [
+    ['#nsfw-filter', 'nsfw'],
+    ['#pool-filter', 'pool'],
+  ]) {
     $(selector).addEventListener('change', (event) => {
       state.query[key] = event.target.value;
       state.query.offset = 0;
@@ -428,7 +490,7 @@
       headers: { 'content-type': 'application/json', 'x-csrf-token': state.csrf || '' },
       body: JSON.stringify({ ...target(), format: 'token.json' }),
     });
-    if (!response.ok) throw new Error('HTTP ' + response.status);
+    if (!response.ok) throw new Error(`HTTP ${response.status}`);
     const url = URL.createObjectURL(await response.blob());
     const link = document.createElement('a');
     link.href = url;
@@ -449,13 +511,23 @@
     $('#job-panel').hidden = false;
     $('#job-panel').dataset.status = status;
     state.lastJob = job;
-    const actionKey = { refresh: 'actRefresh', enable: 'actEnable', disable: 'actDisable', delete: 'actDelete', enable_nsfw: 'actEnableNsfw', clear_assets: 'actClearAssets' }[job.action];
+    const actionKey = {
+      refresh: 'actRefresh',
+      enable: 'actEnable',
+      disable: 'actDisable',
+      delete: 'actDelete',
+      enable_nsfw: 'actEnableNsfw',
+      clear_assets: 'actClearAssets',
+    }[job.action];
     $('#job-title').textContent = t('jobTitle', { action: actionKey ? t(actionKey) : job.action, status: t(status) });
     const progress = $('#job-progress');
     progress.max = Math.max(1, job.total);
     progress.value = job.processed;
-    const errors = job.errors.slice(0, 3).map((error) => `${error.account}: ${error.reason}`).join('; ');
-    $('#job-detail').textContent = t('jobDetail', job) + (errors ? ' — ' + errors : '');
+    const errors = job.errors
+      .slice(0, 3)
+      .map((error) => `${error.account}: ${error.reason}`)
+      .join('; ');
+    $('#job-detail').textContent = t('jobDetail', job) + (errors ? ` — ${errors}` : '');
     $('#cancel-job').hidden = status !== 'running';
     // A finished job's panel can be closed; a running one cannot, and no second job starts meanwhile.
     $('#close-job').hidden = status === 'running';
@@ -485,11 +557,16 @@
     try {
       const { jobs } = await api('/v1/admin/console/jobs');
       if (jobs[0] && jobs[0].status === 'running' && !jobs[0].stalled) watchJob(jobs[0]);
-    } catch { /* the table still works without it */ }
+    } catch {
+      /* the table still works without it */
+    }
   }
 
   $('#cancel-job').addEventListener('click', async () => {
-    if (state.jobId) await api(`/v1/admin/console/jobs/${state.jobId}/cancel`, { method: 'POST' }).catch((error) => toast(error.message));
+    if (state.jobId)
+      await api(`/v1/admin/console/jobs/${state.jobId}/cancel`, { method: 'POST' }).catch((error) =>
+        toast(error.message),
+      );
   });
 
   // ---- add / import ----
@@ -508,10 +585,15 @@
       // A file goes as the raw body: the server reads it in batches, so its size does not matter.
       const pool = encodeURIComponent($('#import-pool').value);
       const summary = file
-        ? await api(`/v1/admin/tokens/import/file?pool=${pool}`, { method: 'POST', body: file, headers: { 'content-type': 'application/octet-stream' } })
+        ? await api(`/v1/admin/tokens/import/file?pool=${pool}`, {
+            method: 'POST',
+            body: file,
+            headers: { 'content-type': 'application/octet-stream' },
+          })
         : await api('/v1/admin/tokens/import', { method: 'POST', body: { content, pool: $('#import-pool').value } });
       const rejected = summary.rejected || [];
-      $('#import-result').textContent = t('importSummary', summary) + (rejected.length ? '\n' + t('rejectedLines') + '\n' + rejected.join('\n') : '');
+      $('#import-result').textContent =
+        t('importSummary', summary) + (rejected.length ? `\n${t('rejectedLines')}\n${rejected.join('\n')}` : '');
       $('#import-result').dataset.invalid = String(summary.invalid > 0);
       $('#import-text').value = '';
       $('#import-file').value = '';
@@ -541,7 +623,10 @@
         body: {
           pool: $('#edit-pool').value.trim(),
           quota: Number($('#edit-quota').value),
-          tags: $('#edit-tags').value.split(',').map((tag) => tag.trim()).filter(Boolean),
+          tags: $('#edit-tags')
+            .value.split(',')
+            .map((tag) => tag.trim())
+            .filter(Boolean),
           note: $('#edit-note').value,
         },
       });

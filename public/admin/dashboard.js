@@ -1,7 +1,6 @@
 // Dashboard: requests, failures and latency over time (by model and outcome), pool health now and
 // over time, remaining quota by pool, top API keys. Data: GET /v1/admin/console/dashboard.
-(function () {
-  'use strict';
+(() => {
   const { t } = window.i18n;
   const { api, toast, views } = window.grokConsole;
   const { stackedBars, lines, bars } = window.charts;
@@ -36,24 +35,34 @@
       label: t('chartKinds'),
       labels,
       series: ['chat', 'image', 'video'].map((kind) => ({
-        name: t('kind_' + kind),
-        values: usage.buckets.map((bucket) => (bucket.by_kind || {})[kind] || 0),
+        name: t(`kind_${kind}`),
+        values: usage.buckets.map((bucket) => bucket.by_kind?.[kind] || 0),
       })),
     });
     // The five busiest models by name, the rest as "other", so the bars add up to the total.
-    const ranked = Object.entries(usage.totals.by_model).sort((a, b) => b[1] - a[1]).map(([model]) => model);
+    const ranked = Object.entries(usage.totals.by_model)
+      .sort((a, b) => b[1] - a[1])
+      .map(([model]) => model);
     const named = ranked.length > 6 ? ranked.slice(0, 5) : ranked;
     const rest = ranked.slice(named.length);
-    const modelSeries = named.map((model) => ({ name: model, values: usage.buckets.map((bucket) => bucket.by_model[model] || 0) }));
+    const modelSeries = named.map((model) => ({
+      name: model,
+      values: usage.buckets.map((bucket) => bucket.by_model[model] || 0),
+    }));
     if (rest.length > 0) {
       const values = usage.buckets.map((bucket) => rest.reduce((sum, model) => sum + (bucket.by_model[model] || 0), 0));
       modelSeries.push({ name: t('otherModels', { n: rest.length }), values });
     }
-    stackedBars($('#chart-models'), { label: t('chartModels'), labels, series: modelSeries, empty: t('noRequestsYet') });
+    stackedBars($('#chart-models'), {
+      label: t('chartModels'),
+      labels,
+      series: modelSeries,
+      empty: t('noRequestsYet'),
+    });
     lines($('#chart-latency'), {
       label: t('chartLatency'),
       labels,
-      format: (value) => (value >= 1000 ? (value / 1000).toFixed(1) + ' s' : Math.round(value) + ' ms'),
+      format: (value) => (value >= 1000 ? `${(value / 1000).toFixed(1)} s` : `${Math.round(value)} ms`),
       series: [
         { name: t('mean'), values: usage.buckets.map((bucket) => bucket.latency_mean_ms) },
         { name: 'p95', values: usage.buckets.map((bucket) => bucket.latency_p95_ms) },
@@ -66,7 +75,10 @@
       labels: history.map((snapshot) => hourLabel(snapshot.at)),
       // One snapshot every 5 minutes at most: the whole period's worth of slots.
       slots: Math.min(288, Number($('#dashboard-hours').value) * 12),
-      series: ['active', 'cooling', 'expired', 'disabled'].map((status) => ({ name: t(status), values: history.map((snapshot) => snapshot[status]) })),
+      series: ['active', 'cooling', 'expired', 'disabled'].map((status) => ({
+        name: t(status),
+        values: history.map((snapshot) => snapshot[status]),
+      })),
     });
     bars($('#chart-quota'), {
       label: t('chartQuota'),
@@ -82,7 +94,7 @@
 
   async function load() {
     try {
-      data = await api('/v1/admin/console/dashboard?hours=' + $('#dashboard-hours').value);
+      data = await api(`/v1/admin/console/dashboard?hours=${$('#dashboard-hours').value}`);
       render();
     } catch (error) {
       if (error.status !== 401) toast(t('failed', { reason: error.message }));
@@ -93,7 +105,9 @@
   let resizeTimer = null;
   window.addEventListener('resize', () => {
     clearTimeout(resizeTimer);
-    resizeTimer = setTimeout(() => { if (data && !$('#dashboard-view').hidden) render(); }, 150);
+    resizeTimer = setTimeout(() => {
+      if (data && !$('#dashboard-view').hidden) render();
+    }, 150);
   });
   $('#dashboard-hours').addEventListener('change', load);
   $('#dashboard-refresh').addEventListener('click', load);

@@ -1,6 +1,5 @@
 // API keys page: create (the key is shown once, then only its masked form), revoke, per-key usage.
-(function () {
-  'use strict';
+(() => {
   const { t } = window.i18n;
   const { api, toast, button, views, when } = window.grokConsole;
   const $ = (selector) => document.querySelector(selector);
@@ -20,7 +19,11 @@
       }
       $('#first-key-warning').hidden = keys.some((key) => key.state === 'active');
       render();
-      await Promise.all(keys.map(async (key) => usage.set(key.id, await api(`/v1/admin/console/keys/${key.id}/usage?days=7`).catch(() => null))));
+      await Promise.all(
+        keys.map(async (key) =>
+          usage.set(key.id, await api(`/v1/admin/console/keys/${key.id}/usage?days=7`).catch(() => null)),
+        ),
+      );
       render();
     } catch (error) {
       if (error.status !== 401) toast(t('failed', { reason: error.message }));
@@ -40,7 +43,7 @@
       const allBox = document.createElement('input');
       allBox.type = 'checkbox';
       allBox.dataset.family = group.family;
-      all.append(allBox, ' ' + t('family_' + group.family) + ' — ' + t('allOfFamily'));
+      all.append(allBox, ` ${t(`family_${group.family}`)} — ${t('allOfFamily')}`);
       const list = document.createElement('div');
       list.className = 'model-grid';
       for (const model of group.models) {
@@ -49,10 +52,10 @@
         input.type = 'checkbox';
         input.value = model.id;
         input.dataset.aliases = model.aliases.join(',');
-        label.append(input, ' ' + model.id);
+        label.append(input, ` ${model.id}`);
         if (model.aliases.length) {
           const also = document.createElement('small');
-          also.textContent = ' ' + t('alsoNamed', { n: model.aliases.length });
+          also.textContent = ` ${t('alsoNamed', { n: model.aliases.length })}`;
           also.title = model.aliases.join(', ');
           label.append(also);
         }
@@ -82,7 +85,11 @@
 
   function limitsText(key) {
     const parts = [key.models.length ? key.models.join(', ') : t('allModels')];
-    parts.push(`RPM ${key.rpm || '∞'}`, `${t('keyConcurrency').split(' (')[0]} ${key.concurrency || '∞'}`, `${t('keyDaily').split(' (')[0]} ${key.daily_limit || '∞'}`);
+    parts.push(
+      `RPM ${key.rpm || '∞'}`,
+      `${t('keyConcurrency').split(' (')[0]} ${key.concurrency || '∞'}`,
+      `${t('keyDaily').split(' (')[0]} ${key.daily_limit || '∞'}`,
+    );
     if (key.expires_at) parts.push(t('expiresOn', { date: new Date(key.expires_at).toLocaleDateString() }));
     return parts.join(' · ');
   }
@@ -117,11 +124,19 @@
       }
       const actions = document.createElement('td');
       if (key.state !== 'revoked') {
-        actions.append(button(t('revoke'), async () => {
-          if (!confirm(t('confirmRevoke', { name: key.name }))) return;
-          await api(`/v1/admin/console/keys/${key.id}`, { method: 'DELETE' }).catch((error) => toast(error.message));
-          load();
-        }, 'small danger'));
+        actions.append(
+          button(
+            t('revoke'),
+            async () => {
+              if (!confirm(t('confirmRevoke', { name: key.name }))) return;
+              await api(`/v1/admin/console/keys/${key.id}`, { method: 'DELETE' }).catch((error) =>
+                toast(error.message),
+              );
+              load();
+            },
+            'small danger',
+          ),
+        );
       }
       row.append(actions);
       body.append(row);
@@ -143,7 +158,7 @@
           rpm: Number($('#key-rpm').value || 0),
           concurrency: Number($('#key-concurrency').value || 0),
           daily_limit: Number($('#key-daily').value || 0),
-          expires_at: expires ? new Date(expires + 'T23:59:59').getTime() : null,
+          expires_at: expires ? new Date(`${expires}T23:59:59`).getTime() : null,
         },
       });
       // The operator asked for this key: the one time it is in the page.
@@ -153,12 +168,15 @@
       $('#key-form').reset();
       load();
     } catch (error) {
-      const param = error.body && error.body.error && error.body.error.param;
-      $('#key-error').textContent = (param ? param + ': ' : '') + error.message;
+      const param = error.body?.error?.param;
+      $('#key-error').textContent = (param ? `${param}: ` : '') + error.message;
     }
   });
   $('#copy-key').addEventListener('click', async () => {
-    await navigator.clipboard.writeText($('#key-secret').textContent).then(() => toast(t('copied')), () => {});
+    await navigator.clipboard.writeText($('#key-secret').textContent).then(
+      () => toast(t('copied')),
+      () => {},
+    );
   });
   $('#hide-key').addEventListener('click', () => {
     $('#key-secret').textContent = '';

@@ -1,13 +1,17 @@
 // Media page: the local cache of generated images and videos — counts, sizes, previews a page at
 // a time, and deleting one, the selected, or everything.
-(function () {
-  'use strict';
+(() => {
   const { t } = window.i18n;
   const { api, toast, button, views, when } = window.grokConsole;
   const $ = (selector) => document.querySelector(selector);
   const state = { kind: 'image', offset: 0, limit: 24, page: null, selected: new Set() };
 
-  const size = (bytes) => (bytes >= 1048576 ? (bytes / 1048576).toFixed(1) + ' MB' : bytes >= 1024 ? (bytes / 1024).toFixed(1) + ' KB' : bytes + ' B');
+  const size = (bytes) =>
+    bytes >= 1048576
+      ? `${(bytes / 1048576).toFixed(1)} MB`
+      : bytes >= 1024
+        ? `${(bytes / 1024).toFixed(1)} KB`
+        : `${bytes} B`;
 
   async function load() {
     try {
@@ -52,7 +56,7 @@
       const box = document.createElement('input');
       box.type = 'checkbox';
       box.checked = state.selected.has(item.name);
-      box.setAttribute('aria-label', t('selectFile') + ' ' + item.name);
+      box.setAttribute('aria-label', `${t('selectFile')} ${item.name}`);
       box.addEventListener('change', () => {
         if (box.checked) state.selected.add(item.name);
         else state.selected.delete(item.name);
@@ -67,11 +71,21 @@
       link.href = item.url;
       link.download = item.name;
       link.textContent = t('download');
-      caption.append(box, name, meta, link, button(t('remove'), () => removeNames([item.name]), 'small danger'));
+      caption.append(
+        box,
+        name,
+        meta,
+        link,
+        button(t('remove'), () => removeNames([item.name]), 'small danger'),
+      );
       card.append(preview, caption);
       grid.append(card);
     }
-    $('#media-page-info').textContent = t('pageInfo', { from: page.total ? page.offset + 1 : 0, to: page.offset + page.items.length, total: page.total });
+    $('#media-page-info').textContent = t('pageInfo', {
+      from: page.total ? page.offset + 1 : 0,
+      to: page.offset + page.items.length,
+      total: page.total,
+    });
     $('#media-prev').disabled = page.offset === 0;
     $('#media-next').disabled = page.offset + page.items.length >= page.total;
     renderSelection();
@@ -85,7 +99,10 @@
   async function removeNames(names) {
     if (!confirm(t('confirmDeleteFiles', { n: names.length }))) return;
     try {
-      const { removed } = await api('/v1/admin/console/media/delete', { method: 'POST', body: { kind: state.kind, names } });
+      const { removed } = await api('/v1/admin/console/media/delete', {
+        method: 'POST',
+        body: { kind: state.kind, names },
+      });
       toast(t('removedFiles', { n: removed }));
       for (const name of names) state.selected.delete(name);
     } catch (error) {
@@ -102,8 +119,14 @@
       load();
     });
   }
-  $('#media-prev').addEventListener('click', () => { state.offset = Math.max(0, state.offset - state.limit); load(); });
-  $('#media-next').addEventListener('click', () => { state.offset += state.limit; load(); });
+  $('#media-prev').addEventListener('click', () => {
+    state.offset = Math.max(0, state.offset - state.limit);
+    load();
+  });
+  $('#media-next').addEventListener('click', () => {
+    state.offset += state.limit;
+    load();
+  });
   $('#media-delete-selected').addEventListener('click', () => removeNames([...state.selected]));
   $('#media-clear').addEventListener('click', async () => {
     if (!confirm(t('confirmClear'))) return;
@@ -171,7 +194,10 @@
     if (!confirm(t('confirmClearAssets', { n }))) return;
     try {
       let job = await api('/v1/admin/console/jobs', { method: 'POST', body: { action: 'clear_assets', ...target } });
-      const show = () => ($('#assets-job').textContent = `${t('jobTitle', { action: t('actClearAssets'), status: t(job.stalled ? 'stalled' : job.status) })} — ${t('jobDetail', job)}` + (job.errors.length ? ` — ${job.errors[0].account}: ${job.errors[0].reason}` : ''));
+      const show = () =>
+        ($('#assets-job').textContent =
+          `${t('jobTitle', { action: t('actClearAssets'), status: t(job.stalled ? 'stalled' : job.status) })} — ${t('jobDetail', job)}` +
+          (job.errors.length ? ` — ${job.errors[0].account}: ${job.errors[0].reason}` : ''));
       show();
       while (job.status === 'running' && !job.stalled) {
         await new Promise((resolve) => setTimeout(resolve, 500));
@@ -179,7 +205,8 @@
         show();
       }
       $('#assets-job').dataset.status = job.status;
-      for (const id of 'ids' in target ? target.ids : assets.accounts.map((account) => account.id)) assets.counts.delete(id);
+      for (const id of 'ids' in target ? target.ids : assets.accounts.map((account) => account.id))
+        assets.counts.delete(id);
       renderAssets();
     } catch (error) {
       toast(t('failed', { reason: error.message }));
@@ -187,8 +214,21 @@
   }
 
   $('#assets-find').addEventListener('click', findAccounts);
-  $('#assets-search').addEventListener('keydown', (event) => { if (event.key === 'Enter') findAccounts(); });
-  $('#assets-clear-matching').addEventListener('click', () => clearAssets({ filter: assets.search ? { search: assets.search } : {} }, assets.total));
+  $('#assets-search').addEventListener('keydown', (event) => {
+    if (event.key === 'Enter') findAccounts();
+  });
+  $('#assets-clear-matching').addEventListener('click', () =>
+    clearAssets({ filter: assets.search ? { search: assets.search } : {} }, assets.total),
+  );
 
-  views.media = { show: () => { load(); findAccounts(); }, relabel: () => { render(); renderAssets(); } };
+  views.media = {
+    show: () => {
+      load();
+      findAccounts();
+    },
+    relabel: () => {
+      render();
+      renderAssets();
+    },
+  };
 })();

@@ -1,7 +1,6 @@
 // The playground: chat, imagine and video against the gateway's own API through /v1/function/*,
 // authorised by the function key (kept in sessionStorage for this tab only).
-(function () {
-  'use strict';
+(() => {
   const { t } = window.i18n;
   const $ = (selector) => document.querySelector(selector);
   const KEY_STORE = 'grok2api.functionKey';
@@ -21,8 +20,8 @@
   /** The raw response (failures included, so bridge and trace headers can be shown); 401 asks for the key. */
   async function send(path, options = {}) {
     const headers = { 'content-type': 'application/json', ...(options.headers || {}) };
-    if (functionKey) headers.authorization = 'Bearer ' + functionKey;
-    const response = await fetch('/v1/function' + path, { ...options, headers });
+    if (functionKey) headers.authorization = `Bearer ${functionKey}`;
+    const response = await fetch(`/v1/function${path}`, { ...options, headers });
     if (response.status === 401) showKeyForm();
     return response;
   }
@@ -31,7 +30,7 @@
     const response = await send(path, options);
     if (!response.ok) {
       const body = await response.json().catch(() => null);
-      const error = new Error((body && body.error && body.error.message) || 'HTTP ' + response.status);
+      const error = new Error(body?.error?.message || `HTTP ${response.status}`);
       error.status = response.status;
       throw error;
     }
@@ -55,18 +54,23 @@
           if (!line.startsWith('data:')) continue;
           const data = line.slice(5).trim();
           if (data === '[DONE]') return;
-          try { yield JSON.parse(data); } catch { /* a comment or keep-alive */ }
+          try {
+            yield JSON.parse(data);
+          } catch {
+            /* a comment or keep-alive */
+          }
         }
       }
     }
   }
 
-  const readAsDataUrl = (file) => new Promise((resolve, reject) => {
-    const reader = new FileReader();
-    reader.onload = () => resolve(reader.result);
-    reader.onerror = () => reject(reader.error);
-    reader.readAsDataURL(file);
-  });
+  const readAsDataUrl = (file) =>
+    new Promise((resolve, reject) => {
+      const reader = new FileReader();
+      reader.onload = () => resolve(reader.result);
+      reader.onerror = () => reject(reader.error);
+      reader.readAsDataURL(file);
+    });
 
   // ---- key and views ----
   function showKeyForm() {
@@ -84,11 +88,13 @@
     try {
       const response = await fetch('/v1/function/manifest');
       if (response.ok) manifest = await response.json();
-    } catch { /* an older server without a manifest: every page streams straight to the gateway */ }
+    } catch {
+      /* an older server without a manifest: every page streams straight to the gateway */
+    }
     for (const id of ['chat', 'imagine', 'video']) {
       const page = pageOf(id);
       const mode = page ? page.mode : 'backend-forward-ready';
-      const status = $('#' + id + '-status');
+      const status = $(`#${id}-status`);
       status.dataset.mode = mode;
       // Only a bridge that generates nothing needs saying; a connected backend is the normal case.
       const ready = mode === 'backend-forward-ready';
@@ -100,19 +106,22 @@
   }
 
   /** A probe / init-only bridge's 202: accepted and checked, nothing generated. */
-  const probeText = (body) => t(body.mode === 'init-only' ? 'turnInitOnly' : 'turnProbe') + ': ' + body.message;
+  const probeText = (body) => `${t(body.mode === 'init-only' ? 'turnInitOnly' : 'turnProbe')}: ${body.message}`;
 
   const views = {};
   function route() {
     const name = views[location.hash.slice(1)] ? location.hash.slice(1) : 'chat';
-    for (const section of document.querySelectorAll('main > section.view')) section.hidden = section.id !== name + '-view';
+    for (const section of document.querySelectorAll('main > section.view'))
+      section.hidden = section.id !== `${name}-view`;
     for (const link of document.querySelectorAll('.topbar nav a')) {
-      if (link.getAttribute('href') === '#' + name) link.setAttribute('aria-current', 'page');
+      if (link.getAttribute('href') === `#${name}`) link.setAttribute('aria-current', 'page');
       else link.removeAttribute('aria-current');
     }
     views[name].show();
   }
-  window.addEventListener('hashchange', () => { if (!$('#play-view').hidden) route(); });
+  window.addEventListener('hashchange', () => {
+    if (!$('#play-view').hidden) route();
+  });
 
   async function enter() {
     if (!manifest) await loadManifest();
@@ -140,10 +149,14 @@
     sessionStorage.removeItem(KEY_STORE);
     showKeyForm();
   });
-  for (const button of document.querySelectorAll('.lang-toggle')) button.addEventListener('click', () => { window.i18n.toggle(); renderChat(); });
+  for (const button of document.querySelectorAll('.lang-toggle'))
+    button.addEventListener('click', () => {
+      window.i18n.toggle();
+      renderChat();
+    });
 
   // ---- chat ----
-  let chats = JSON.parse(localStorage.getItem(CHATS_STORE) || '[]');
+  const chats = JSON.parse(localStorage.getItem(CHATS_STORE) || '[]');
   let current = null;
   let attachment = null;
   let turn = null; // the running turn: { controller, reason }
@@ -177,14 +190,14 @@
     const action = window.chatStates.ACTIONS[name];
     const button = document.createElement('button');
     button.type = 'button';
-    button.className = 'turn-action' + (action.emphasised ? ' primary emphasised' : '');
+    button.className = `turn-action${action.emphasised ? ' primary emphasised' : ''}`;
     button.dataset.action = name;
     button.title = t(action.title);
     button.setAttribute('aria-label', t(action.title));
     const icon = document.createElement('span');
     icon.setAttribute('aria-hidden', 'true');
     icon.textContent = action.icon;
-    button.append(icon, ' ' + t(action.label));
+    button.append(icon, ` ${t(action.label)}`);
     button.addEventListener('click', onClick);
     return button;
   }
@@ -193,9 +206,16 @@
     const bar = document.createElement('div');
     bar.className = 'turn-actions';
     const handlers = {
-      copy: () => { navigator.clipboard.writeText(message.text).catch(() => {}); toast(t('copied'), 'copied'); },
+      copy: () => {
+        navigator.clipboard.writeText(message.text).catch(() => {});
+        toast(t('copied'), 'copied');
+      },
       edit: () => editFrom(message),
-      feedback: (event) => { message.feedback = message.feedback === 'good' ? null : 'good'; event.currentTarget.setAttribute('aria-pressed', String(message.feedback === 'good')); saveChats(); },
+      feedback: (event) => {
+        message.feedback = message.feedback === 'good' ? null : 'good';
+        event.currentTarget.setAttribute('aria-pressed', String(message.feedback === 'good'));
+        saveChats();
+      },
       regenerate: () => again(message),
       retry: () => again(message),
       details: (event) => {
@@ -204,7 +224,8 @@
       },
     };
     const names = [...presentation.actions];
-    if (message.state === 'success' && message === current.messages[current.messages.length - 1]) names.push('regenerate');
+    if (message.state === 'success' && message === current.messages[current.messages.length - 1])
+      names.push('regenerate');
     for (const name of names) {
       const button = actionButton(name, handlers[name]);
       if (name === 'feedback') button.setAttribute('aria-pressed', String(message.feedback === 'good'));
@@ -253,7 +274,7 @@
 
   function messageElement(message) {
     const element = document.createElement('div');
-    element.className = 'message ' + message.role;
+    element.className = `message ${message.role}`;
     if (message.reasoning) element.append(reasoningElement(message));
     const text = answerContent(message);
     element.append(text);
@@ -293,7 +314,10 @@
       button.type = 'button';
       button.textContent = chat.title;
       button.setAttribute('aria-current', String(chat === current));
-      button.addEventListener('click', () => { current = chat; renderChat(); });
+      button.addEventListener('click', () => {
+        current = chat;
+        renderChat();
+      });
       item.append(button);
       list.append(item);
     }
@@ -318,7 +342,7 @@
     for (const [family, ids] of Object.entries(groups)) {
       if (ids.length === 0) continue;
       const group = document.createElement('optgroup');
-      group.label = t('family_' + family);
+      group.label = t(`family_${family}`);
       for (const id of ids) group.append(new Option(id, id));
       select.append(group);
     }
@@ -384,7 +408,12 @@
       if (message.role === 'assistant' && message.state && message.state !== 'success') continue;
       messages.push({
         role: message.role,
-        content: message.image ? [{ type: 'text', text: message.text }, { type: 'image_url', image_url: { url: message.image } }] : message.text,
+        content: message.image
+          ? [
+              { type: 'text', text: message.text },
+              { type: 'image_url', image_url: { url: message.image } },
+            ]
+          : message.text,
       });
     }
     return messages;
@@ -416,7 +445,10 @@
     const stream = page ? page.stream : true;
     turn = { controller: new AbortController(), reason: null };
     const mine = turn;
-    const expire = (reason) => () => { mine.reason = reason; mine.controller.abort(); };
+    const expire = (reason) => () => {
+      mine.reason = reason;
+      mine.controller.abort();
+    };
     const firstByteTimer = setTimeout(expire('first-byte-timeout'), limits.firstByteMs);
     const totalTimer = setTimeout(expire('total-timeout'), limits.totalMs);
     $('#chat-stop').hidden = false;
@@ -431,12 +463,20 @@
       $('#chat-messages').scrollTop = $('#chat-messages').scrollHeight;
     };
     try {
-      const response = await send('/chat/completions', { method: 'POST', body: JSON.stringify({ model: $('#chat-model').value, messages, stream }), signal: mine.controller.signal });
-      reply.detail = { bridge: response.headers.get('x-grok2api-chat-bridge') || undefined, trace: response.headers.get('x-grok2api-backend-trace-id') || undefined, status: response.status };
+      const response = await send('/chat/completions', {
+        method: 'POST',
+        body: JSON.stringify({ model: $('#chat-model').value, messages, stream }),
+        signal: mine.controller.signal,
+      });
+      reply.detail = {
+        bridge: response.headers.get('x-grok2api-chat-bridge') || undefined,
+        trace: response.headers.get('x-grok2api-backend-trace-id') || undefined,
+        status: response.status,
+      };
       if (!response.ok) {
         clearTimeout(firstByteTimer);
         const body = await response.json().catch(() => null);
-        reply.detail.error = (body && body.error && body.error.message) || 'HTTP ' + response.status;
+        reply.detail.error = body?.error?.message || `HTTP ${response.status}`;
         reply.detail.retryAfter = response.headers.get('retry-after') || undefined;
         reply.state = 'failed';
       } else if (response.status === 202) {
@@ -447,13 +487,13 @@
       } else if (!stream) {
         clearTimeout(firstByteTimer);
         const body = await response.json();
-        const message = (body.choices && body.choices[0] && body.choices[0].message) || {};
+        const message = body.choices?.[0]?.message || {};
         reply.text = message.content || '';
         reply.reasoning = message.reasoning_content || '';
         reply.state = 'success';
       } else {
         for await (const chunk of events(response)) {
-          const delta = (chunk.choices && chunk.choices[0] && chunk.choices[0].delta) || {};
+          const delta = chunk.choices?.[0]?.delta || {};
           if (delta.reasoning_content || delta.content) clearTimeout(firstByteTimer);
           if (delta.reasoning_content) reply.reasoning += delta.reasoning_content;
           if (delta.content) reply.text += delta.content;
@@ -485,7 +525,11 @@
     async show() {
       if (!current) current = chats[0] || null;
       renderChat();
-      try { await loadModels(); } catch (error) { toast(error.message); }
+      try {
+        await loadModels();
+      } catch (error) {
+        toast(error.message);
+      }
       $('#chat-input').focus();
     },
   };
@@ -525,10 +569,18 @@
   }
 
   /** Waits `ms`, or less when the run is stopped. */
-  const pause = (ms, signal) => new Promise((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    signal.addEventListener('abort', () => { clearTimeout(timer); resolve(); }, { once: true });
-  });
+  const pause = (ms, signal) =>
+    new Promise((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      signal.addEventListener(
+        'abort',
+        () => {
+          clearTimeout(timer);
+          resolve();
+        },
+        { once: true },
+      );
+    });
 
   /** One run: a single batch, or batches one after another until stopped, capped or refused. */
   async function imagineRun(prompt, size, count, continuous, signal) {
@@ -547,11 +599,17 @@
       } catch (error) {
         if (error.name === 'AbortError') return imagineStatus(t('imagineStopped', { n: made() }), 'stopped');
         // No account can serve (429/503) or anything else: the run ends here and says why.
-        return imagineStatus(made() > 0 ? t('imagineNoAccount', { n: made(), reason: error.message }) : t('failed', { reason: error.message }), 'failed');
+        return imagineStatus(
+          made() > 0
+            ? t('imagineNoAccount', { n: made(), reason: error.message })
+            : t('failed', { reason: error.message }),
+          'failed',
+        );
       }
       if (response.status === 202) return imagineStatus(probeText(await response.json()), 'probe');
       const { data } = await response.json();
-      for (const image of data) addImage(image.b64_json ? 'data:image/png;base64,' + image.b64_json : image.url, prompt);
+      for (const image of data)
+        addImage(image.b64_json ? `data:image/png;base64,${image.b64_json}` : image.url, prompt);
       if (!continuous) return imagineStatus(t('imagesDone', { n: made() }), 'done');
       if (batch < batches) await pause(imaginePauseMs(), signal);
       if (signal.aborted) return imagineStatus(t('imagineStopped', { n: made() }), 'stopped');
@@ -577,8 +635,12 @@
       $('#imagine-stop').disabled = true;
     }
   });
-  $('#imagine-stop').addEventListener('click', () => imagineController && imagineController.abort());
-  views.imagine = { show() { $('#imagine-prompt').focus(); } };
+  $('#imagine-stop').addEventListener('click', () => imagineController?.abort());
+  views.imagine = {
+    show() {
+      $('#imagine-prompt').focus();
+    },
+  };
 
   // ---- video ----
   let videoController = null;
@@ -590,7 +652,12 @@
     if (!prompt || videoController) return;
     const file = $('#video-reference-file').files[0];
     const reference = file ? await readAsDataUrl(file) : $('#video-reference').value.trim();
-    const content = reference ? [{ type: 'text', text: prompt }, { type: 'image_url', image_url: { url: reference } }] : prompt;
+    const content = reference
+      ? [
+          { type: 'text', text: prompt },
+          { type: 'image_url', image_url: { url: reference } },
+        ]
+      : prompt;
     videoController = new AbortController();
     $('#video-start').disabled = true;
     $('#video-stop').disabled = false;
@@ -609,7 +676,12 @@
           model: 'grok-imagine-1.0-video',
           stream: true,
           messages: [{ role: 'user', content }],
-          video_config: { aspect_ratio: $('#video-ratio').value, video_length: Number($('#video-length').value), resolution_name: $('#video-resolution').value, preset: $('#video-preset').value },
+          video_config: {
+            aspect_ratio: $('#video-ratio').value,
+            video_length: Number($('#video-length').value),
+            resolution_name: $('#video-resolution').value,
+            preset: $('#video-preset').value,
+          },
         }),
       });
       if (response.status === 202) {
@@ -619,7 +691,7 @@
         return;
       }
       for await (const chunk of events(response)) {
-        const delta = (chunk.choices && chunk.choices[0] && chunk.choices[0].delta) || {};
+        const delta = chunk.choices?.[0]?.delta || {};
         const percent = /progress=(\d+)%/.exec(delta.reasoning_content || '');
         if (percent) {
           progress.value = Number(percent[1]);
@@ -636,7 +708,8 @@
       $('#video-status').textContent = t('videoReady');
       $('#video-status').dataset.state = 'done';
     } catch (error) {
-      $('#video-status').textContent = error.name === 'AbortError' ? t('stopped') : t('failed', { reason: error.message });
+      $('#video-status').textContent =
+        error.name === 'AbortError' ? t('stopped') : t('failed', { reason: error.message });
       $('#video-status').dataset.state = 'failed';
     } finally {
       videoController = null;
@@ -644,8 +717,12 @@
       $('#video-stop').disabled = true;
     }
   });
-  $('#video-stop').addEventListener('click', () => videoController && videoController.abort());
-  views.video = { show() { $('#video-prompt').focus(); } };
+  $('#video-stop').addEventListener('click', () => videoController?.abort());
+  views.video = {
+    show() {
+      $('#video-prompt').focus();
+    },
+  };
 
   // ---- voice: the gateway brokers a LiveKit token (§15); audio flows between this page and LiveKit ----
   let voiceRoom = null;
@@ -668,9 +745,17 @@
     $('#voice-stop').disabled = false;
     voiceState('voiceToken', 'token');
     try {
-      const query = new URLSearchParams({ voice: $('#voice-voice').value, personality: $('#voice-personality').value, speed: $('#voice-speed').value });
-      const { token, url } = await (await call('/voice/token?' + query, { method: 'GET' })).json();
-      try { voiceHost = new URL(url).host; } catch { voiceHost = ''; }
+      const query = new URLSearchParams({
+        voice: $('#voice-voice').value,
+        personality: $('#voice-personality').value,
+        speed: $('#voice-speed').value,
+      });
+      const { token, url } = await (await call(`/voice/token?${query}`, { method: 'GET' })).json();
+      try {
+        voiceHost = new URL(url).host;
+      } catch {
+        voiceHost = '';
+      }
       const { Room, RoomEvent, Track } = window.LivekitClient;
       const room = new Room();
       voiceRoom = room;

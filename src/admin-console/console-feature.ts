@@ -76,12 +76,25 @@ export function createBatchJobs(
 /** The admin API routes only the console needs (its pages, public, are consolePages in app.ts). */
 export function adminConsole(deps: ConsoleDependencies & { batch?: BatchJobServices }) {
   const { jobs, runner, ids, local, upstream } = deps.batch ?? createBatchJobs(deps);
-  deps.jobs?.every('pool_history', 60_000, () => recordPoolSnapshot(deps.storage.records, deps.pool.stats(), Date.now()));
+  deps.jobs?.every('pool_history', 60_000, () =>
+    recordPoolSnapshot(deps.storage.records, deps.pool.stats(), Date.now()),
+  );
   return new Elysia({ name: 'admin-console' })
     .use(accountsRoutes({ guard: deps.guard, storage: deps.storage, pool: deps.pool, ids }))
     .use(jobsRoutes({ guard: deps.guard, jobs, runner, instanceId: deps.instanceId }))
     .use(onlineAssetsRoutes({ guard: deps.guard, accounts: deps.storage.accounts, ids, local, upstream }))
     .use(configFormRoutes(deps.guard, deps.configSources))
-    .use(dashboardRoutes({ guard: deps.guard, records: deps.storage.records, pool: deps.pool, clientKeys: deps.clientKeys }))
-    .use(deps.mediaCache ? mediaAdminRoutes({ guard: deps.guard, cache: deps.mediaCache }) : new Elysia({ name: 'admin-console-media' }));
+    .use(
+      dashboardRoutes({
+        guard: deps.guard,
+        records: deps.storage.records,
+        pool: deps.pool,
+        clientKeys: deps.clientKeys,
+      }),
+    )
+    .use(
+      deps.mediaCache
+        ? mediaAdminRoutes({ guard: deps.guard, cache: deps.mediaCache })
+        : new Elysia({ name: 'admin-console-media' }),
+    );
 }

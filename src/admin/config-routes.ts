@@ -23,7 +23,6 @@ function checkAdminPassword(patch: Record<string, unknown>, current: Config): bo
   return true;
 }
 
-
 function maskValue(value: unknown): unknown {
   if (typeof value === 'string') return value ? maskSecret(value) : '';
   if (Array.isArray(value)) return value.map((item) => (typeof item === 'string' ? maskSecret(item) : item));
@@ -33,7 +32,8 @@ function maskValue(value: unknown): unknown {
 export function maskedConfig(config: Config): Record<string, Record<string, unknown>> {
   const copy = structuredClone(config) as unknown as Record<string, Record<string, unknown>>;
   for (const [section, keys] of Object.entries(SECRET_KEYS)) {
-    for (const key of keys) if (copy[section] && key in copy[section]) copy[section][key] = maskValue(copy[section][key]);
+    for (const key of keys)
+      if (copy[section] && key in copy[section]) copy[section][key] = maskValue(copy[section][key]);
   }
   return copy;
 }
@@ -50,7 +50,10 @@ function withoutMaskedEchoes(patch: Record<string, unknown>, current: Config): R
     const kept: Record<string, unknown> = {};
     for (const [key, value] of Object.entries(values)) {
       const isSecret = SECRET_KEYS[section]?.includes(key);
-      const echoesMask = isSecret && JSON.stringify(value) === JSON.stringify(masked[section]?.[key]) && JSON.stringify(value) !== JSON.stringify((current as never)[section]?.[key]);
+      const echoesMask =
+        isSecret &&
+        JSON.stringify(value) === JSON.stringify(masked[section]?.[key]) &&
+        JSON.stringify(value) !== JSON.stringify((current as never)[section]?.[key]);
       if (!echoesMask) kept[key] = value;
     }
     result[section] = kept;
@@ -60,7 +63,10 @@ function withoutMaskedEchoes(patch: Record<string, unknown>, current: Config): R
 
 /** The config by section, as config.toml has it (secrets masked). */
 const ConfigAnswer = Type.Record(Type.String(), AnyObject);
-const KeySources = Type.Record(Type.String(), Type.Object({ source: Type.String(), variable: Type.Optional(Type.String()) }));
+const KeySources = Type.Record(
+  Type.String(),
+  Type.Object({ source: Type.String(), variable: Type.Optional(Type.String()) }),
+);
 
 export function configRoutes(deps: { config: ConfigStore; guard: (request: Request) => void }) {
   return new Elysia({ name: 'admin-config', prefix: '/v1/admin' })
@@ -87,7 +93,11 @@ export function configRoutes(deps: { config: ConfigStore; guard: (request: Reque
             throw new ApiError({ status: 409, message: error.message, param: error.key, code: 'set_by_environment' });
           }
           // The failing key (section.key) as the param, so a form can show the error beside its field.
-          throw invalidRequest((error as Error).message, error instanceof ConfigError && error.key ? error.key : 'body', 'invalid_config');
+          throw invalidRequest(
+            (error as Error).message,
+            error instanceof ConfigError && error.key ? error.key : 'body',
+            'invalid_config',
+          );
         }
         // Sessions remember the password they were opened with: a new one ends them all (the console signs in again).
         const ended = passwordChanged ? { sessions_ended: true } : {};

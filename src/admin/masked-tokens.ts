@@ -28,7 +28,10 @@ export function isMaskedToken(value: string): boolean {
  * mask only one stored token has. An entry that cannot be resolved stops the request, because the
  * replace would otherwise delete the account it stands for.
  */
-export function unmaskReplaceBody(body: Record<string, unknown[]>, stored: readonly Account[]): Record<string, unknown[]> {
+export function unmaskReplaceBody(
+  body: Record<string, unknown[]>,
+  stored: readonly Account[],
+): Record<string, unknown[]> {
   const byId = new Map(stored.map((account) => [accountId(account.token), account.token]));
   const byMask = new Map<string, string | null>();
   for (const account of stored) {
@@ -38,7 +41,10 @@ export function unmaskReplaceBody(body: Record<string, unknown[]>, stored: reado
   const resolved: Record<string, unknown[]> = {};
   for (const [pool, entries] of Object.entries(body)) {
     resolved[pool] = entries.map((entry, position) => {
-      const fields = typeof entry === 'object' && entry !== null && !Array.isArray(entry) ? (entry as Record<string, unknown>) : null;
+      const fields =
+        typeof entry === 'object' && entry !== null && !Array.isArray(entry)
+          ? (entry as Record<string, unknown>)
+          : null;
       const token = typeof entry === 'string' ? entry : typeof fields?.token === 'string' ? fields.token : null;
       if (token === null || !isMaskedToken(token)) return entry;
       const id = typeof fields?.id === 'string' ? fields.id : undefined;

@@ -37,7 +37,9 @@ export function adminModelsRoutes(deps: AdminModelsDependencies) {
       detail: {
         tags: ['admin'],
         summary: 'Every model and alias, with whether an enabled account can serve it now',
-        responses: responses(json(shape({ object: Type.Literal('list'), data: Type.Array(AnyObject) })), { errors: [401, 429] }),
+        responses: responses(json(shape({ object: Type.Literal('list'), data: Type.Array(AnyObject) })), {
+          errors: [401, 429],
+        }),
       },
     },
   );

@@ -82,7 +82,10 @@ const detail = (summary: string, answer: TSchema, description?: string) => ({
   description,
   responses: responses(json(answer), { errors: ADMIN_ERRORS }),
 });
-const TokenListing = shape({ tokens: Type.Record(Type.String(), Type.Array(AnyObject)), consumed_mode_enabled: Type.Boolean() });
+const TokenListing = shape({
+  tokens: Type.Record(Type.String(), Type.Array(AnyObject)),
+  consumed_mode_enabled: Type.Boolean(),
+});
 const counts = (...names: string[]) => Object.fromEntries(names.map((name) => [name, Type.Integer()]));
 const ReplaceSummary = Success({ summary: shape(counts('added', 'updated', 'removed', 'invalid')) });
 
@@ -118,7 +121,8 @@ function normalizeAll(raw: string[]): { tokens: string[]; invalid: number; repea
   return { tokens: [...tokens], invalid, repeated };
 }
 
-const noTokens = () => new ApiError({ status: 400, message: 'No tokens provided', param: 'tokens', code: 'missing_tokens' });
+const noTokens = () =>
+  new ApiError({ status: 400, message: 'No tokens provided', param: 'tokens', code: 'missing_tokens' });
 
 /** Each entry of a replace body as a NewAccount; a token listed twice keeps its first entry. */
 function parseReplaceBody(body: Record<string, unknown[]>): { accounts: NewAccount[]; invalid: number } {
@@ -143,7 +147,11 @@ export function tokensRoutes(deps: TokensRoutesDependencies) {
   return (
     new Elysia({ name: 'admin-tokens', prefix: '/v1/admin' })
       // Transform runs before body validation, so an unauthenticated caller learns nothing about bodies.
-      .onTransform(({ request }) => (deps.guard ? deps.guard(request) : requireAdmin(request.headers.get('authorization'), deps.config().app.app_key)))
+      .onTransform(({ request }) =>
+        deps.guard
+          ? deps.guard(request)
+          : requireAdmin(request.headers.get('authorization'), deps.config().app.app_key),
+      )
       .get('/verify', () => ({ status: 'success' }), { detail: detail('Check the admin key', Success()) })
       .get(
         '/tokens',
@@ -158,7 +166,10 @@ export function tokensRoutes(deps: TokensRoutesDependencies) {
         },
         {
           query: t.Object({ export: t.Optional(t.String()) }),
-          detail: detail('All accounts by pool in the reference format; tokens masked (with an `id`) unless `?export=true`', TokenListing),
+          detail: detail(
+            'All accounts by pool in the reference format; tokens masked (with an `id`) unless `?export=true`',
+            TokenListing,
+          ),
         },
       )
       .post(
@@ -180,7 +191,12 @@ export function tokensRoutes(deps: TokensRoutesDependencies) {
           const summary = await deps.pool.replaceAll(accounts);
           return {
             status: 'success',
-            summary: { added: summary.added.length, updated: summary.updated.length, removed: summary.removed.length, invalid },
+            summary: {
+              added: summary.added.length,
+              updated: summary.updated.length,
+              removed: summary.removed.length,
+              invalid,
+            },
           };
         },
         {
@@ -203,7 +219,10 @@ export function tokensRoutes(deps: TokensRoutesDependencies) {
           const result = { status: 'success', added: added.length, duplicates: duplicates.length + repeated, invalid };
           if (!body.sync) return result;
           const synced = await syncAll(added);
-          return { ...result, synced: { ok: synced.filter(Boolean).length, failed: synced.filter((ok) => !ok).length } };
+          return {
+            ...result,
+            synced: { ok: synced.filter(Boolean).length, failed: synced.filter((ok) => !ok).length },
+          };
         },
         {
           body: AddBody,
@@ -218,7 +237,11 @@ export function tokensRoutes(deps: TokensRoutesDependencies) {
           if (tokens.length === 0) throw noTokens();
           return { status: 'success', removed: await deps.pool.remove(tokens) };
         },
-        { body: DeleteBody, transform: rejectUnknownFields(DeleteBody), detail: detail('Delete accounts', Success({ removed: Type.Integer() })) },
+        {
+          body: DeleteBody,
+          transform: rejectUnknownFields(DeleteBody),
+          detail: detail('Delete accounts', Success({ removed: Type.Integer() })),
+        },
       )
       .patch(
         '/tokens',
@@ -227,7 +250,8 @@ export function tokensRoutes(deps: TokensRoutesDependencies) {
           if (token === null) throw new ApiError({ status: 400, message: 'Invalid token', param: 'token' });
           const { token: _raw, ...patch } = body;
           const account = await deps.pool.update(token, patch);
-          if (!account) throw new ApiError({ status: 404, message: 'Token not found', param: 'token', code: 'token_not_found' });
+          if (!account)
+            throw new ApiError({ status: 404, message: 'Token not found', param: 'token', code: 'token_not_found' });
           return { status: 'success', token: { ...maskedReferenceToken(account), pool: account.pool } };
         },
         {

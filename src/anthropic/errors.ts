@@ -50,7 +50,8 @@ export const anthropicErrorBody = (error: ApiError) => ({
 
 export function anthropicErrorResponse(error: ApiError): Response {
   const headers: Record<string, string> = { 'content-type': 'application/json', ...error.headers };
-  if (error.retryAfterSeconds !== undefined) headers['retry-after'] = String(Math.max(0, Math.ceil(error.retryAfterSeconds)));
+  if (error.retryAfterSeconds !== undefined)
+    headers['retry-after'] = String(Math.max(0, Math.ceil(error.retryAfterSeconds)));
   return new Response(JSON.stringify(anthropicErrorBody(error)), { status: error.status, headers });
 }
 

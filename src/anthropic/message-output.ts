@@ -49,11 +49,19 @@ export class MessageOutput {
         if (!this.showThinking) continue;
         const block = this.ensureOpen('thinking', events);
         if (block.type === 'thinking') block.thinking += piece.text;
-        events.push({ type: 'content_block_delta', index: this.open!.index, delta: { type: 'thinking_delta', thinking: piece.text } });
+        events.push({
+          type: 'content_block_delta',
+          index: this.open!.index,
+          delta: { type: 'thinking_delta', thinking: piece.text },
+        });
       } else if (piece.type === 'content') {
         const block = this.ensureOpen('text', events);
         if (block.type === 'text') block.text += piece.text;
-        events.push({ type: 'content_block_delta', index: this.open!.index, delta: { type: 'text_delta', text: piece.text } });
+        events.push({
+          type: 'content_block_delta',
+          index: this.open!.index,
+          delta: { type: 'text_delta', text: piece.text },
+        });
       } else if (piece.type === 'tool_call_start') {
         this.close(events);
         const block: ContentBlockOut = { type: 'tool_use', id: toolUseId(piece.id), name: piece.name, input: {} };
@@ -62,7 +70,11 @@ export class MessageOutput {
       } else if (piece.type === 'tool_call_arguments') {
         if (this.open?.block.type !== 'tool_use') continue;
         this.open.json += piece.delta;
-        events.push({ type: 'content_block_delta', index: this.open.index, delta: { type: 'input_json_delta', partial_json: piece.delta } });
+        events.push({
+          type: 'content_block_delta',
+          index: this.open.index,
+          delta: { type: 'input_json_delta', partial_json: piece.delta },
+        });
       } else {
         this.close(events);
       }
@@ -96,7 +108,11 @@ export class MessageOutput {
     this.open = null;
     if (open.block.type === 'thinking') {
       open.block.signature = signatureOf(open.block.thinking);
-      events.push({ type: 'content_block_delta', index: open.index, delta: { type: 'signature_delta', signature: open.block.signature } });
+      events.push({
+        type: 'content_block_delta',
+        index: open.index,
+        delta: { type: 'signature_delta', signature: open.block.signature },
+      });
     }
     if (open.block.type === 'tool_use') open.block.input = parseInput(open.json || '{}');
     events.push({ type: 'content_block_stop', index: open.index });

@@ -53,8 +53,15 @@ export function messagesRoutes(deps: MessagesDependencies) {
   const prepare = (body: CountTokensRequest): ConversationRequest => {
     if (body.model.trim() === '') throw invalidRequest('model is required', 'model', 'missing_required_parameter');
     const model = resolveModel(body.model, config().models.aliases);
-    if (!model) throw new ApiError({ status: 404, message: `model: ${body.model} was not found`, param: 'model', code: 'model_not_found' });
-    if (model.kind !== 'chat') throw invalidRequest(`The model '${body.model}' is not a chat model.`, 'model', 'model_not_supported');
+    if (!model)
+      throw new ApiError({
+        status: 404,
+        message: `model: ${body.model} was not found`,
+        param: 'model',
+        code: 'model_not_found',
+      });
+    if (model.kind !== 'chat')
+      throw invalidRequest(`The model '${body.model}' is not a chat model.`, 'model', 'model_not_supported');
     const request = buildConversationRequest(conversationInput(body), model, config(), 'messages');
     return { ...request, reasoning: wantsThinking(body) ? 'reasoning_content' : 'hidden' };
   };
@@ -63,7 +70,7 @@ export function messagesRoutes(deps: MessagesDependencies) {
     .post(
       '/v1/messages',
       async ({ body: sent, request }) => {
-        (deps.guard ? deps.guard(request) : requireAnthropicKey(request, deps.apiKeys()));
+        deps.guard ? deps.guard(request) : requireAnthropicKey(request, deps.apiKeys());
         const { body, threaded } = await threads.open(sent);
         const conversationRequest = prepare(body);
         const id = messageId();
@@ -118,7 +125,7 @@ export function messagesRoutes(deps: MessagesDependencies) {
     .post(
       '/v1/messages/count_tokens',
       ({ body, request }) => {
-        (deps.guard ? deps.guard(request) : requireAnthropicKey(request, deps.apiKeys()));
+        deps.guard ? deps.guard(request) : requireAnthropicKey(request, deps.apiKeys());
         const conversationRequest = prepare(body);
         return { input_tokens: estimateUsage({ prompt: conversationRequest.message, content: '' }).prompt_tokens };
       },

@@ -32,7 +32,8 @@ const userBlocks = (blocks: ContentBlock[], param: string, calls: Set<string>, m
     const at = `${param}.${index}`;
     switch (block.type) {
       case 'text':
-        if (typeof block.text !== 'string') throw invalidRequest("text blocks need 'text'", `${at}.text`, 'missing_text');
+        if (typeof block.text !== 'string')
+          throw invalidRequest("text blocks need 'text'", `${at}.text`, 'missing_text');
         parts.push({ type: 'text', text: block.text });
         return;
       case 'image':
@@ -47,7 +48,11 @@ const userBlocks = (blocks: ContentBlock[], param: string, calls: Set<string>, m
       case 'tool_result': {
         const id = block.tool_use_id ?? '';
         if (!calls.has(id)) {
-          throw invalidRequest(`tool_result block(s) provided without a matching tool_use block: '${id}'`, `${at}.tool_use_id`, 'invalid_value');
+          throw invalidRequest(
+            `tool_result block(s) provided without a matching tool_use block: '${id}'`,
+            `${at}.tool_use_id`,
+            'invalid_value',
+          );
         }
         const { text, media } = toolResultContent(block, at);
         messages.push({ role: 'tool', tool_call_id: id, content: block.is_error ? `[error] ${text}` : text });
@@ -79,7 +84,11 @@ const assistantBlocks = (blocks: ContentBlock[], param: string, calls: Set<strin
       case 'tool_use': {
         if (!block.id || !block.name) throw invalidRequest("tool_use blocks need 'id' and 'name'", at, 'missing_field');
         calls.add(block.id);
-        toolCalls.push({ id: block.id, type: 'function', function: { name: block.name, arguments: JSON.stringify(block.input ?? {}) } });
+        toolCalls.push({
+          id: block.id,
+          type: 'function',
+          function: { name: block.name, arguments: JSON.stringify(block.input ?? {}) },
+        });
         return;
       }
       case 'thinking':
@@ -94,7 +103,11 @@ const assistantBlocks = (blocks: ContentBlock[], param: string, calls: Set<strin
   });
   const text = texts.join('\n').trim();
   if (text === '' && toolCalls.length === 0) return;
-  messages.push(toolCalls.length > 0 ? { role: 'assistant', content: text || null, tool_calls: toolCalls } : { role: 'assistant', content: text });
+  messages.push(
+    toolCalls.length > 0
+      ? { role: 'assistant', content: text || null, tool_calls: toolCalls }
+      : { role: 'assistant', content: text },
+  );
 };
 
 /** System text from `system` or a system message's content: text blocks only. */
@@ -115,7 +128,8 @@ export const messagesFromBody = (body: CountTokensRequest): ChatMessage[] => {
   const messages: ChatMessage[] = [];
   const system = body.system === undefined ? undefined : systemText(body.system, 'system');
   if (system?.trim()) messages.push({ role: 'system', content: system });
-  if (body.messages.length === 0) throw invalidRequest('messages: at least one message is required', 'messages', 'empty_messages');
+  if (body.messages.length === 0)
+    throw invalidRequest('messages: at least one message is required', 'messages', 'empty_messages');
   const calls = new Set<string>();
   body.messages.forEach((message, index) => {
     const param = `messages.${index}`;
@@ -145,7 +159,11 @@ const toolChoice = (choice: CountTokensRequest['tool_choice']): ToolChoice | und
   if (choice.type === 'auto' || choice.type === 'none') return choice.type;
   if (choice.type === 'any') return 'required';
   if (choice.type === 'tool') return { type: 'function', function: { name: choice.name } };
-  throw invalidRequest("tool_choice.type must be 'auto', 'any', 'tool' or 'none'", 'tool_choice.type', 'invalid_tool_choice');
+  throw invalidRequest(
+    "tool_choice.type must be 'auto', 'any', 'tool' or 'none'",
+    'tool_choice.type',
+    'invalid_tool_choice',
+  );
 };
 
 /**
@@ -166,7 +184,8 @@ const withFlatParams = (check: () => void, positions: number[]): void => {
 
 const checkRange = (value: number | undefined, field: string, maximum: number): void => {
   if (value === undefined) return;
-  if (!Number.isFinite(value) || value < 0 || value > maximum) throw invalidRequest(`${field} must be between 0 and ${maximum}`, field, `invalid_${field}`);
+  if (!Number.isFinite(value) || value < 0 || value > maximum)
+    throw invalidRequest(`${field} must be between 0 and ${maximum}`, field, `invalid_${field}`);
 };
 
 /** Request fields that would change Anthropic's answer and that Grok web cannot honour. */

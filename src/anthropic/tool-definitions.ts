@@ -89,8 +89,10 @@ const point = (description: string): JsonSchema => ({
 const computerSchema: JsonSchema = {
   type: 'object',
   properties: {
-    action: string('screenshot, left_click, right_click, middle_click, double_click, triple_click, mouse_move, '
-      + 'left_click_drag, left_mouse_down, left_mouse_up, type, key, hold_key, scroll, wait, cursor_position or zoom'),
+    action: string(
+      'screenshot, left_click, right_click, middle_click, double_click, triple_click, mouse_move, ' +
+        'left_click_drag, left_mouse_down, left_mouse_up, type, key, hold_key, scroll, wait, cursor_position or zoom',
+    ),
     coordinate: point('[x, y] on the screen'),
     start_coordinate: point('left_click_drag: [x, y] start'),
     text: string('type: the text; key/hold_key: the key combination'),

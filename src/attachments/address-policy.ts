@@ -29,7 +29,7 @@ function ipv4ToNumber(address: string): number {
 
 function isBlockedV4(address: string): boolean {
   const value = ipv4ToNumber(address);
-  return BLOCKED_V4.some(([network, bits]) => (value >>> (32 - bits)) === (network >>> (32 - bits)));
+  return BLOCKED_V4.some(([network, bits]) => value >>> (32 - bits) === network >>> (32 - bits));
 }
 
 function expandV6(address: string): number[] | null {
@@ -48,7 +48,9 @@ function expandV6(address: string): number[] | null {
   const tailGroups = tail ? tail.split(':') : [];
   const missing = 8 - headGroups.length - tailGroups.length;
   if (tail === undefined && missing !== 0) return null;
-  const groups = [...headGroups, ...Array(Math.max(0, missing)).fill('0'), ...tailGroups].map((group) => parseInt(group || '0', 16));
+  const groups = [...headGroups, ...Array(Math.max(0, missing)).fill('0'), ...tailGroups].map((group) =>
+    parseInt(group || '0', 16),
+  );
   if (tailV4.length) groups.splice(6, 2, ...tailV4);
   return groups.length === 8 ? groups : null;
 }

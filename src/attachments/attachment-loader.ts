@@ -9,16 +9,37 @@ export interface AttachmentSource {
   filename?: string;
 }
 
-export interface LoadedAttachment { name: string; mimeType: string; bytes: Uint8Array }
+export interface LoadedAttachment {
+  name: string;
+  mimeType: string;
+  bytes: Uint8Array;
+}
 
 const EXTENSION_BY_MIME: Record<string, string> = {
-  'image/jpeg': 'jpg', 'image/png': 'png', 'image/webp': 'webp', 'image/gif': 'gif',
-  'application/pdf': 'pdf', 'text/plain': 'txt', 'audio/mpeg': 'mp3', 'audio/wav': 'wav', 'audio/x-wav': 'wav',
+  'image/jpeg': 'jpg',
+  'image/png': 'png',
+  'image/webp': 'webp',
+  'image/gif': 'gif',
+  'application/pdf': 'pdf',
+  'text/plain': 'txt',
+  'audio/mpeg': 'mp3',
+  'audio/wav': 'wav',
+  'audio/x-wav': 'wav',
 };
 
 const MIME_BY_EXTENSION: Record<string, string> = {
-  jpg: 'image/jpeg', jpeg: 'image/jpeg', png: 'image/png', webp: 'image/webp', gif: 'image/gif', pdf: 'application/pdf',
-  txt: 'text/plain', md: 'text/markdown', csv: 'text/csv', json: 'application/json', mp3: 'audio/mpeg', wav: 'audio/wav',
+  jpg: 'image/jpeg',
+  jpeg: 'image/jpeg',
+  png: 'image/png',
+  webp: 'image/webp',
+  gif: 'image/gif',
+  pdf: 'application/pdf',
+  txt: 'text/plain',
+  md: 'text/markdown',
+  csv: 'text/csv',
+  json: 'application/json',
+  mp3: 'audio/mpeg',
+  wav: 'audio/wav',
 };
 
 const DATA_URI = /^data:([^;,]*)(;[^,]*)?,(.*)$/s;
@@ -63,7 +84,11 @@ export interface AttachmentOptions extends RemoteFetchOptions {
  * declares more pixels than allowed — the client's mistake, answered 400 before any upload. An
  * image goes upstream with the type its bytes prove, not the label it came with.
  */
-function checkAttachment(loaded: LoadedAttachment, kind: AttachmentSource['kind'], maxImagePixels: number | undefined): LoadedAttachment {
+function checkAttachment(
+  loaded: LoadedAttachment,
+  kind: AttachmentSource['kind'],
+  maxImagePixels: number | undefined,
+): LoadedAttachment {
   if (loaded.bytes.byteLength === 0) throw new AttachmentError('The attachment is empty (0 bytes).', 'empty_file');
   if (kind !== 'image' && !loaded.mimeType.startsWith('image/')) return loaded;
   const problem = imageProblem(loaded.bytes, maxImagePixels);
@@ -72,12 +97,16 @@ function checkAttachment(loaded: LoadedAttachment, kind: AttachmentSource['kind'
   // A name whose extension says another type (file.jpeg holding a PNG) is renamed to match the bytes.
   const named = mimeFromName(loaded.name);
   const extension = EXTENSION_BY_MIME[mimeType];
-  const name = named && named !== mimeType && extension ? loaded.name.replace(/\.[^.]*$/, `.${extension}`) : loaded.name;
+  const name =
+    named && named !== mimeType && extension ? loaded.name.replace(/\.[^.]*$/, `.${extension}`) : loaded.name;
   return { ...loaded, name, mimeType };
 }
 
 /** Turns a client attachment into bytes to upload, fetching URLs only through the address policy. */
-export async function loadAttachment(attachment: AttachmentSource, options: AttachmentOptions): Promise<LoadedAttachment> {
+export async function loadAttachment(
+  attachment: AttachmentSource,
+  options: AttachmentOptions,
+): Promise<LoadedAttachment> {
   return checkAttachment(await loadBytes(attachment, options), attachment.kind, options.maxImagePixels);
 }
 
@@ -85,17 +114,22 @@ async function loadBytes(attachment: AttachmentSource, options: RemoteFetchOptio
   if (attachment.source.startsWith('data:')) {
     const decoded = decodeDataUri(attachment.source);
     if (!decoded) throw new AttachmentError('A data URI must be base64 encoded: data:<mime>;base64,<data>.');
-    if (decoded.bytes.byteLength > options.maxBytes) throw new AttachmentError(`An attachment is larger than ${options.maxBytes} bytes.`);
+    if (decoded.bytes.byteLength > options.maxBytes)
+      throw new AttachmentError(`An attachment is larger than ${options.maxBytes} bytes.`);
     const subtype = EXTENSION_BY_MIME[decoded.mimeType] ?? decoded.mimeType.split('/')[1] ?? 'bin';
     return { name: attachment.filename ?? `file.${subtype}`, mimeType: decoded.mimeType, bytes: decoded.bytes };
   }
   try {
     const remote = await fetchRemoteFile(attachment.source, options);
     const name = attachment.filename ?? nameFromUrl(remote.finalUrl, remote.mimeType ?? '');
-    const mimeType = remote.mimeType && remote.mimeType !== 'application/octet-stream' ? remote.mimeType : mimeFromName(name) ?? 'application/octet-stream';
+    const mimeType =
+      remote.mimeType && remote.mimeType !== 'application/octet-stream'
+        ? remote.mimeType
+        : (mimeFromName(name) ?? 'application/octet-stream');
     return { name, mimeType, bytes: remote.bytes };
   } catch (error) {
-    if (error instanceof RemoteFetchError) throw new AttachmentError(`Attachment ${attachment.source.slice(0, 200)}: ${error.message}`);
+    if (error instanceof RemoteFetchError)
+      throw new AttachmentError(`Attachment ${attachment.source.slice(0, 200)}: ${error.message}`);
     throw error;
   }
 }

@@ -6,9 +6,13 @@ import { sniffMediaType } from './media-type';
  * PNG, GIF, JPEG and WebP (lossy, lossless, extended); null when the format is not recognised.
  */
 
-export interface ImageDimensions { width: number; height: number }
+export interface ImageDimensions {
+  width: number;
+  height: number;
+}
 
-const ascii = (bytes: Uint8Array, start: number, length: number) => String.fromCharCode(...bytes.subarray(start, start + length));
+const ascii = (bytes: Uint8Array, start: number, length: number) =>
+  String.fromCharCode(...bytes.subarray(start, start + length));
 
 function jpegDimensions(bytes: Uint8Array, view: DataView): ImageDimensions | null {
   let offset = 2;
@@ -34,11 +38,13 @@ export function imageDimensions(bytes: Uint8Array): ImageDimensions | null {
   if (bytes.length >= 24 && bytes[0] === 0x89 && ascii(bytes, 1, 3) === 'PNG' && ascii(bytes, 12, 4) === 'IHDR') {
     return { width: view.getUint32(16), height: view.getUint32(20) };
   }
-  if (bytes.length >= 10 && ascii(bytes, 0, 3) === 'GIF') return { width: view.getUint16(6, true), height: view.getUint16(8, true) };
+  if (bytes.length >= 10 && ascii(bytes, 0, 3) === 'GIF')
+    return { width: view.getUint16(6, true), height: view.getUint16(8, true) };
   if (bytes.length >= 4 && bytes[0] === 0xff && bytes[1] === 0xd8) return jpegDimensions(bytes, view);
   if (bytes.length >= 30 && ascii(bytes, 0, 4) === 'RIFF' && ascii(bytes, 8, 4) === 'WEBP') {
     const chunk = ascii(bytes, 12, 4);
-    if (chunk === 'VP8 ') return { width: view.getUint16(26, true) & 0x3fff, height: view.getUint16(28, true) & 0x3fff };
+    if (chunk === 'VP8 ')
+      return { width: view.getUint16(26, true) & 0x3fff, height: view.getUint16(28, true) & 0x3fff };
     if (chunk === 'VP8L') {
       const bits = view.getUint32(21, true);
       return { width: (bits & 0x3fff) + 1, height: ((bits >>> 14) & 0x3fff) + 1 };

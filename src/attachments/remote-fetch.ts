@@ -4,7 +4,10 @@ import { isBlockedAddress, isBlockedHostName } from './address-policy';
 
 /** Why a user-supplied URL was not fetched; the message is safe to show to the client. */
 export class RemoteFetchError extends Error {
-  constructor(message: string, readonly reason: 'blocked' | 'invalid' | 'too_large' | 'failed' | 'timeout') {
+  constructor(
+    message: string,
+    readonly reason: 'blocked' | 'invalid' | 'too_large' | 'failed' | 'timeout',
+  ) {
     super(message);
     this.name = 'RemoteFetchError';
   }
@@ -21,24 +24,40 @@ export interface RemoteFetchOptions {
   isBlocked?: (address: string) => boolean;
 }
 
-export interface RemoteFile { bytes: Uint8Array; mimeType: string | null; finalUrl: URL }
+export interface RemoteFile {
+  bytes: Uint8Array;
+  mimeType: string | null;
+  finalUrl: URL;
+}
 
-const defaultLookup = async (hostname: string) => (await dnsLookup(hostname, { all: true, verbatim: true })).map((entry) => entry.address);
+const defaultLookup = async (hostname: string) =>
+  (await dnsLookup(hostname, { all: true, verbatim: true })).map((entry) => entry.address);
 
 /**
  * Checks the URL and resolves its host ONCE; the caller connects to the address returned here, so a
  * DNS answer that changes after the check (rebinding) cannot redirect the connection.
  */
-async function resolveCheckedAddress(url: URL, lookup: (hostname: string) => Promise<string[]>, isBlocked: (address: string) => boolean): Promise<string> {
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new RemoteFetchError('Only http and https URLs can be fetched.', 'invalid');
+async function resolveCheckedAddress(
+  url: URL,
+  lookup: (hostname: string) => Promise<string[]>,
+  isBlocked: (address: string) => boolean,
+): Promise<string> {
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw new RemoteFetchError('Only http and https URLs can be fetched.', 'invalid');
   if (url.username || url.password) throw new RemoteFetchError('URLs with credentials are not fetched.', 'invalid');
   const hostname = url.hostname.replace(/^\[|\]$/g, '');
-  if (isBlockedHostName(hostname)) throw new RemoteFetchError(`The host ${hostname} is not reachable from this gateway.`, 'blocked');
-  const addresses = isIP(hostname) ? [hostname] : await lookup(hostname).catch(() => {
-    throw new RemoteFetchError(`Could not resolve ${hostname}.`, 'failed');
-  });
+  if (isBlockedHostName(hostname))
+    throw new RemoteFetchError(`The host ${hostname} is not reachable from this gateway.`, 'blocked');
+  const addresses = isIP(hostname)
+    ? [hostname]
+    : await lookup(hostname).catch(() => {
+        throw new RemoteFetchError(`Could not resolve ${hostname}.`, 'failed');
+      });
   if (addresses.length === 0 || addresses.some(isBlocked)) {
-    throw new RemoteFetchError(`The host ${hostname} resolves to a private or reserved address; it is not fetched.`, 'blocked');
+    throw new RemoteFetchError(
+      `The host ${hostname} resolves to a private or reserved address; it is not fetched.`,
+      'blocked',
+    );
   }
   return addresses[0]!;
 }
@@ -47,7 +66,10 @@ async function resolveCheckedAddress(url: URL, lookup: (hostname: string) => Pro
  * The request that reaches exactly `address`: the URL names the IP, the Host header and the TLS
  * server name (SNI and certificate check) keep the original host name.
  */
-export function pinnedRequest(url: URL, address: string): { url: URL; headers: Record<string, string>; tls?: { serverName: string } } {
+export function pinnedRequest(
+  url: URL,
+  address: string,
+): { url: URL; headers: Record<string, string>; tls?: { serverName: string } } {
   const pinned = new URL(url);
   pinned.hostname = isIP(address) === 6 ? `[${address}]` : address;
   const hostname = url.hostname.replace(/^\[|\]$/g, '');
@@ -102,7 +124,12 @@ export async function fetchRemoteFile(source: string, options: RemoteFetchOption
     const pinned = pinnedRequest(url, address);
     let response: Response;
     try {
-      response = await doFetch(pinned.url, { redirect: 'manual', signal, headers: pinned.headers, ...(pinned.tls ? { tls: pinned.tls } : {}) } as RequestInit);
+      response = await doFetch(pinned.url, {
+        redirect: 'manual',
+        signal,
+        headers: pinned.headers,
+        ...(pinned.tls ? { tls: pinned.tls } : {}),
+      } as RequestInit);
     } catch (error) {
       if (timeout.aborted) throw new RemoteFetchError('Fetching the URL timed out.', 'timeout');
       throw new RemoteFetchError(`Fetching the URL failed: ${(error as Error).message}`, 'failed');

@@ -11,7 +11,10 @@ type ExportFormat = (typeof FORMATS)[number];
 /** token-json is the Python project's token.json shape, which `import` and that project both read back. */
 export function renderExport(accounts: readonly Account[], format: ExportFormat): string {
   if (format === 'text') return accounts.map((account) => `${account.token}\n`).join('');
-  if (format === 'jsonl') return accounts.map((account) => `${JSON.stringify({ pool: account.pool, ...toReferenceToken(account) })}\n`).join('');
+  if (format === 'jsonl')
+    return accounts
+      .map((account) => `${JSON.stringify({ pool: account.pool, ...toReferenceToken(account) })}\n`)
+      .join('');
   const pools: Record<string, ReturnType<typeof toReferenceToken>[]> = {};
   for (const account of accounts) (pools[account.pool] ??= []).push(toReferenceToken(account));
   return `${JSON.stringify(pools, null, 2)}\n`;
@@ -20,7 +23,8 @@ export function renderExport(accounts: readonly Account[], format: ExportFormat)
 /** `grok2api export [--output file] [--format token-json|jsonl|text] [--pool name]`. Tokens are exported in full: that is the point. */
 export async function exportCommand(argv: readonly string[], context: CommandContext): Promise<number> {
   const parsed = parseArguments(argv, ['output', 'format', 'pool']);
-  if (parsed.positional.length > 0) throw new UsageError(`export takes no positional arguments (got ${parsed.positional[0]})`);
+  if (parsed.positional.length > 0)
+    throw new UsageError(`export takes no positional arguments (got ${parsed.positional[0]})`);
   const format = (textOption(parsed, 'format') ?? 'token-json') as ExportFormat;
   if (!FORMATS.includes(format)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')}`);
   const output = textOption(parsed, 'output');

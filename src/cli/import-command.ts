@@ -9,7 +9,8 @@ import { openConfiguredStorage } from './storage-from-env';
 export async function importCommand(argv: readonly string[], context: CommandContext): Promise<number> {
   const parsed = parseArguments(argv, ['pool']);
   const source = parsed.positional[0];
-  if (!source || parsed.positional.length > 1) throw new UsageError('import needs exactly one file (or - for standard input)');
+  if (!source || parsed.positional.length > 1)
+    throw new UsageError('import needs exactly one file (or - for standard input)');
   const pool = textOption(parsed, 'pool') ?? BASIC_POOL;
   const text = source === '-' ? await context.readStdin() : await readFile(source, 'utf8');
   const file = parseTokenFile(text, pool);
@@ -17,10 +18,19 @@ export async function importCommand(argv: readonly string[], context: CommandCon
   try {
     const { added, duplicates } = await storage.accounts.insert(file.accounts);
     context.out(
-      JSON.stringify({ format: file.format, added: added.length, duplicates: duplicates.length, invalid: file.invalid.length, storage: storage.kind }),
+      JSON.stringify({
+        format: file.format,
+        added: added.length,
+        duplicates: duplicates.length,
+        invalid: file.invalid.length,
+        storage: storage.kind,
+      }),
     );
     // Where, not what: the invalid entries may be half a token.
-    if (file.invalid.length > 0) context.err(`skipped unusable entries at: ${file.invalid.slice(0, 20).join(', ')}${file.invalid.length > 20 ? ', …' : ''}`);
+    if (file.invalid.length > 0)
+      context.err(
+        `skipped unusable entries at: ${file.invalid.slice(0, 20).join(', ')}${file.invalid.length > 20 ? ', …' : ''}`,
+      );
     return file.accounts.length === 0 && file.invalid.length > 0 ? 1 : 0;
   } finally {
     await storage.close();

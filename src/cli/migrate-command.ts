@@ -21,9 +21,11 @@ export async function migrateCommand(argv: readonly string[], context: CommandCo
   const toType = textOption(parsed, 'to-type');
   if (!toType) throw new UsageError('migrate needs --to-type (local, sqlite, redis, mysql or pgsql)');
   const fromType = textOption(parsed, 'from-type') ?? context.env.SERVER_STORAGE_TYPE ?? 'local';
-  const fromUrl = textOption(parsed, 'from-url') ?? (parsed.options.has('from-type') ? undefined : context.env.SERVER_STORAGE_URL);
+  const fromUrl =
+    textOption(parsed, 'from-url') ?? (parsed.options.has('from-type') ? undefined : context.env.SERVER_STORAGE_URL);
   const toUrl = textOption(parsed, 'to-url');
-  if (fromType === toType && (fromUrl ?? '') === (toUrl ?? '')) throw new UsageError('source and target are the same storage');
+  if (fromType === toType && (fromUrl ?? '') === (toUrl ?? ''))
+    throw new UsageError('source and target are the same storage');
 
   const secretKey = context.env.GROK2API_SECRET_KEY;
   const source = await openStorage({ type: fromType, url: fromUrl, dataDir, secretKey });
@@ -32,7 +34,15 @@ export async function migrateCommand(argv: readonly string[], context: CommandCo
     try {
       const accounts = await source.accounts.list();
       const { added, duplicates } = await target.accounts.insert(accounts.map(asNewAccount));
-      context.out(JSON.stringify({ from: source.kind, to: target.kind, accounts: accounts.length, added: added.length, duplicates: duplicates.length }));
+      context.out(
+        JSON.stringify({
+          from: source.kind,
+          to: target.kind,
+          accounts: accounts.length,
+          added: added.length,
+          duplicates: duplicates.length,
+        }),
+      );
       return 0;
     } finally {
       await target.close();

@@ -19,7 +19,12 @@ export async function serveCommand(argv: readonly string[], context: CommandCont
     return 'running';
   }
   survivePostgresWriteRace((error) => {
-    const line = { time: new Date().toISOString(), level: 'warn', message: 'survived a postgres.js write after close', error: error.message };
+    const line = {
+      time: new Date().toISOString(),
+      level: 'warn',
+      message: 'survived a postgres.js write after close',
+      error: error.message,
+    };
     console.error(JSON.stringify(line));
   });
   const server = await startServer({ env: context.env, reusePort: isWorker });
@@ -50,5 +55,7 @@ function superviseWorkers(count: number) {
   const forward = (signal: NodeJS.Signals) => () => children.forEach((child) => child.kill(signal));
   process.on('SIGINT', forward('SIGINT'));
   process.on('SIGTERM', forward('SIGTERM'));
-  Promise.all(children.map((child) => child.exited)).then((codes) => process.exit(codes.find((code) => code !== 0) ?? 0));
+  Promise.all(children.map((child) => child.exited)).then((codes) =>
+    process.exit(codes.find((code) => code !== 0) ?? 0),
+  );
 }

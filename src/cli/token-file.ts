@@ -19,11 +19,16 @@ export interface ParsedTokenFile {
 }
 
 function entryPool(entry: unknown, fallback: string): string {
-  if (typeof entry === 'object' && entry !== null && 'pool' in entry && typeof entry.pool === 'string' && entry.pool) return entry.pool;
+  if (typeof entry === 'object' && entry !== null && 'pool' in entry && typeof entry.pool === 'string' && entry.pool)
+    return entry.pool;
   return fallback;
 }
 
-function collect(entries: { entry: unknown; where: string; pool?: string }[], defaultPool: string, format: TokenFileFormat): ParsedTokenFile {
+function collect(
+  entries: { entry: unknown; where: string; pool?: string }[],
+  defaultPool: string,
+  format: TokenFileFormat,
+): ParsedTokenFile {
   const accounts: NewAccount[] = [];
   const invalid: string[] = [];
   for (const { entry, where, pool } of entries) {
@@ -46,7 +51,11 @@ export function parseTokenFile(text: string, defaultPool = BASIC_POOL): ParsedTo
   const trimmed = text.replace(/^\uFEFF/, '').trim();
   const whole = trimmed.startsWith('{') || trimmed.startsWith('[') ? tryJson(trimmed) : { ok: false as const };
   if (whole.ok && Array.isArray(whole.value)) {
-    return collect(whole.value.map((entry, index) => ({ entry, where: `item ${index + 1}` })), defaultPool, 'json-array');
+    return collect(
+      whole.value.map((entry, index) => ({ entry, where: `item ${index + 1}` })),
+      defaultPool,
+      'json-array',
+    );
   }
   if (whole.ok && typeof whole.value === 'object' && whole.value !== null && !('token' in whole.value)) {
     const entries: { entry: unknown; where: string; pool?: string }[] = [];
@@ -58,7 +67,8 @@ export function parseTokenFile(text: string, defaultPool = BASIC_POOL): ParsedTo
   }
   const lines = trimmed.split(/\r?\n/).map((line, index) => ({ line: line.trim(), where: `line ${index + 1}` }));
   const meaningful = lines.filter(({ line }) => line !== '' && !line.startsWith('#'));
-  const looksJsonLines = meaningful.length > 0 && meaningful.every(({ line }) => line.startsWith('{') || line.startsWith('"'));
+  const looksJsonLines =
+    meaningful.length > 0 && meaningful.every(({ line }) => line.startsWith('{') || line.startsWith('"'));
   if (looksJsonLines) {
     return collect(
       meaningful.map(({ line, where }) => {
@@ -69,5 +79,9 @@ export function parseTokenFile(text: string, defaultPool = BASIC_POOL): ParsedTo
       'jsonl',
     );
   }
-  return collect(meaningful.map(({ line, where }) => ({ entry: line, where })), defaultPool, 'text');
+  return collect(
+    meaningful.map(({ line, where }) => ({ entry: line, where })),
+    defaultPool,
+    'text',
+  );
 }

@@ -21,7 +21,8 @@ import type { ClientKeyStore } from './client-key-store';
 
 type Verdict = { key: StoredClientKey } | { refused: 'revoked' | 'expired' };
 
-const presentedKey = (request: Request) => request.headers.get('x-api-key')?.trim() || bearerToken(request.headers.get('authorization'));
+const presentedKey = (request: Request) =>
+  request.headers.get('x-api-key')?.trim() || bearerToken(request.headers.get('authorization'));
 
 const isClientApi = (path: string) => path.startsWith('/v1/') && !path.startsWith('/v1/admin/');
 
@@ -58,7 +59,12 @@ export class ClientKeyGuard {
         const key = verdict.key;
         const model = typeof body === 'object' && body !== null ? (body as { model?: unknown }).model : undefined;
         if (key.models.length > 0 && typeof model === 'string' && !this.allows(key, model)) {
-          throw new ApiError({ status: 403, message: `This API key may not use model ${model}.`, param: 'model', code: 'model_not_allowed' });
+          throw new ApiError({
+            status: 403,
+            message: `This API key may not use model ${model}.`,
+            param: 'model',
+            code: 'model_not_allowed',
+          });
         }
         const slot = this.limiter.acquire(key);
         if ('limit' in slot) {
@@ -130,7 +136,12 @@ export class ClientKeyGuard {
     const verdict = this.verdicts.get(request);
     if (verdict && 'key' in verdict) return;
     if (verdict && 'refused' in verdict) {
-      throw new ApiError({ status: 401, message: `This API key has been ${verdict.refused === 'revoked' ? 'revoked' : 'expired'}.`, type: 'authentication_error', code: 'invalid_api_key' });
+      throw new ApiError({
+        status: 401,
+        message: `This API key has been ${verdict.refused === 'revoked' ? 'revoked' : 'expired'}.`,
+        type: 'authentication_error',
+        code: 'invalid_api_key',
+      });
     }
     const keys = this.staticKeys();
     if (keys.length === 0 && !this.store.anyUsableCached()) return;
@@ -139,7 +150,9 @@ export class ClientKeyGuard {
       const presented = presentedKey(request);
       throw new ApiError({
         status: 401,
-        message: presented ? 'Invalid authentication token.' : 'Missing authentication token. Send "Authorization: Bearer <key>".',
+        message: presented
+          ? 'Invalid authentication token.'
+          : 'Missing authentication token. Send "Authorization: Bearer <key>".',
         type: 'authentication_error',
         code: 'invalid_api_key',
         headers: { 'www-authenticate': 'Bearer' },
@@ -149,7 +162,12 @@ export class ClientKeyGuard {
     if (apiKeyHeader) {
       // Anthropic clients send x-api-key; the OpenAI routes keep their Bearer errors below.
       if (matchesAnyKey(apiKeyHeader, keys)) return;
-      throw new ApiError({ status: 401, message: 'Invalid API key.', type: 'authentication_error', code: 'invalid_api_key' });
+      throw new ApiError({
+        status: 401,
+        message: 'Invalid API key.',
+        type: 'authentication_error',
+        code: 'invalid_api_key',
+      });
     }
     requireBearer(request.headers.get('authorization'), keys);
   };

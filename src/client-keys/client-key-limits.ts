@@ -27,9 +27,12 @@ export class ClientKeyLimiter {
     const now = this.clock();
     const counters = this.countersOf(key.id, now);
     counters.recent = counters.recent.filter((at) => now - at < 60_000);
-    if (key.rpm > 0 && counters.recent.length >= key.rpm) return { limit: 'rpm', retryAfterSeconds: (60_000 - (now - counters.recent[0]!)) / 1000 };
-    if (key.daily_limit > 0 && counters.dayCount >= key.daily_limit) return { limit: 'daily_limit', retryAfterSeconds: (DAY_MS - (now % DAY_MS)) / 1000 };
-    if (key.concurrency > 0 && counters.inFlight >= key.concurrency) return { limit: 'concurrency', retryAfterSeconds: 1 };
+    if (key.rpm > 0 && counters.recent.length >= key.rpm)
+      return { limit: 'rpm', retryAfterSeconds: (60_000 - (now - counters.recent[0]!)) / 1000 };
+    if (key.daily_limit > 0 && counters.dayCount >= key.daily_limit)
+      return { limit: 'daily_limit', retryAfterSeconds: (DAY_MS - (now % DAY_MS)) / 1000 };
+    if (key.concurrency > 0 && counters.inFlight >= key.concurrency)
+      return { limit: 'concurrency', retryAfterSeconds: 1 };
     counters.recent.push(now);
     counters.dayCount += 1;
     counters.inFlight += 1;
@@ -47,7 +50,11 @@ export class ClientKeyLimiter {
   snapshot(id: string): { last_minute: number; today: number; in_flight: number } {
     const now = this.clock();
     const counters = this.countersOf(id, now);
-    return { last_minute: counters.recent.filter((at) => now - at < 60_000).length, today: counters.dayCount, in_flight: counters.inFlight };
+    return {
+      last_minute: counters.recent.filter((at) => now - at < 60_000).length,
+      today: counters.dayCount,
+      in_flight: counters.inFlight,
+    };
   }
 
   private countersOf(id: string, now: number): KeyCounters {

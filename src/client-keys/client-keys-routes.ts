@@ -3,11 +3,19 @@ import { listModelIds } from '../catalog/models';
 import { ApiError } from '../http/errors';
 import type { RecordStore } from '../storage/types';
 import { USAGE_COLLECTION, type UsageEntry } from '../usage/usage-recorder';
-import { ClientKeyLimits, hashKey, keyId, keyUnusableReason, maskKey, newClientKey, type StoredClientKey } from './client-key';
+import {
+  ClientKeyLimits,
+  hashKey,
+  keyId,
+  keyUnusableReason,
+  maskKey,
+  newClientKey,
+  type StoredClientKey,
+} from './client-key';
 import type { ClientKeyLimiter } from './client-key-limits';
 import type { ClientKeyStore } from './client-key-store';
 import { Type, type TSchema } from '@sinclair/typebox';
-import { ADMIN_ERRORS, AnyObject, eventStream, json, responses, shape } from '../http/openapi-responses';
+import { ADMIN_ERRORS, AnyObject, json, responses, shape } from '../http/openapi-responses';
 
 /** The console's API keys page: make (shown once), list, revoke, and per-key usage from the usage records. */
 
@@ -41,7 +49,11 @@ const CreateBody = t.Object(
 
 /** The allowlist's choices by family (chat, image, video), each model with the aliases that name it. */
 function modelGroups() {
-  const groups: Record<'chat' | 'image' | 'video', { id: string; aliases: string[] }[]> = { chat: [], image: [], video: [] };
+  const groups: Record<'chat' | 'image' | 'video', { id: string; aliases: string[] }[]> = {
+    chat: [],
+    image: [],
+    video: [],
+  };
   const byId = new Map<string, { id: string; aliases: string[] }>();
   const entries = listModelIds();
   for (const entry of entries) {
@@ -59,11 +71,16 @@ export function clientKeysRoutes(deps: ClientKeysRoutesDependencies) {
   const clock = deps.clock ?? Date.now;
   const view = (key: StoredClientKey) => {
     const { hash: _hash, ...visible } = key;
-    return { ...visible, state: keyUnusableReason(key, clock()) ?? 'active', this_instance: deps.limiter.snapshot(key.id) };
+    return {
+      ...visible,
+      state: keyUnusableReason(key, clock()) ?? 'active',
+      this_instance: deps.limiter.snapshot(key.id),
+    };
   };
   const load = async (id: string) => {
     const key = await deps.store.get(id);
-    if (!key) throw new ApiError({ status: 404, message: 'No API key with this id', param: 'id', code: 'key_not_found' });
+    if (!key)
+      throw new ApiError({ status: 404, message: 'No API key with this id', param: 'id', code: 'key_not_found' });
     return key;
   };
 
@@ -77,7 +94,11 @@ export function clientKeysRoutes(deps: ClientKeysRoutesDependencies) {
         model_groups: modelGroups(),
       }),
       {
-        detail: detail('Client API keys (never the key itself) and the model ids an allowlist may name', undefined, shape({ keys: Type.Array(AnyObject) })),
+        detail: detail(
+          'Client API keys (never the key itself) and the model ids an allowlist may name',
+          undefined,
+          shape({ keys: Type.Array(AnyObject) }),
+        ),
       },
     )
     .post(
@@ -85,11 +106,22 @@ export function clientKeysRoutes(deps: ClientKeysRoutesDependencies) {
       async ({ body, set }) => {
         const now = clock();
         if (body.expires_at != null && body.expires_at <= now) {
-          throw new ApiError({ status: 400, message: 'expires_at must be in the future', param: 'expires_at', code: 'invalid_value' });
+          throw new ApiError({
+            status: 400,
+            message: 'expires_at must be in the future',
+            param: 'expires_at',
+            code: 'invalid_value',
+          });
         }
         const known = new Set(listModelIds().map((entry) => entry.id));
         const unknown = (body.models ?? []).find((model) => !known.has(model));
-        if (unknown !== undefined) throw new ApiError({ status: 400, message: `Unknown model: ${unknown}`, param: 'models', code: 'invalid_value' });
+        if (unknown !== undefined)
+          throw new ApiError({
+            status: 400,
+            message: `Unknown model: ${unknown}`,
+            param: 'models',
+            code: 'invalid_value',
+          });
         const secret = newClientKey();
         const hash = hashKey(secret);
         const key: StoredClientKey = {
@@ -136,11 +168,24 @@ export function clientKeysRoutes(deps: ClientKeysRoutesDependencies) {
       async ({ params, query }) => {
         await load(params.id);
         const days = query.days === undefined ? 7 : Number(query.days);
-        if (!Number.isInteger(days) || days < 1 || days > 90) throw new ApiError({ status: 400, message: 'days must be an integer from 1 to 90', param: 'days', code: 'invalid_value' });
+        if (!Number.isInteger(days) || days < 1 || days > 90)
+          throw new ApiError({
+            status: 400,
+            message: 'days must be an integer from 1 to 90',
+            param: 'days',
+            code: 'invalid_value',
+          });
         const since = clock() - days * DAY_MS;
         // Usage ids begin with the time, so the scan starts at the window instead of the oldest record.
         let after = `${(since - 1).toString().padStart(15, '0')}`;
-        const totals = { requests: 0, failed: 0, prompt_tokens: 0, completion_tokens: 0, by_model: {} as Record<string, number>, by_day: {} as Record<string, number> };
+        const totals = {
+          requests: 0,
+          failed: 0,
+          prompt_tokens: 0,
+          completion_tokens: 0,
+          by_model: {} as Record<string, number>,
+          by_day: {} as Record<string, number>,
+        };
         for (;;) {
           const page = await deps.records.list<UsageEntry>(USAGE_COLLECTION, { limit: 1000, after });
           for (const { value } of page) {
@@ -158,6 +203,9 @@ export function clientKeysRoutes(deps: ClientKeysRoutesDependencies) {
         }
         return { id: params.id, days, ...totals };
       },
-      { query: t.Object({ days: t.Optional(t.String()) }), detail: detail('Usage of one client API key from the usage records') },
+      {
+        query: t.Object({ days: t.Optional(t.String()) }),
+        detail: detail('Usage of one client API key from the usage records'),
+      },
     );
 }

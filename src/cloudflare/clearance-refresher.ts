@@ -2,7 +2,13 @@ import type { ConfigStore } from '../config/store';
 import type { Logger } from '../logging/logger';
 import type { FetchFunction } from '../upstream/http';
 import { solveChallenge, type Clearance } from './flaresolverr';
-import { CHALLENGE_MIN_SECONDS, RefreshGate, type RefreshGateCluster, type RefreshReason, type SharedRefreshState } from './refresh-gate';
+import {
+  CHALLENGE_MIN_SECONDS,
+  RefreshGate,
+  type RefreshGateCluster,
+  type RefreshReason,
+  type SharedRefreshState,
+} from './refresh-gate';
 
 /**
  * Keeps the Cloudflare clearance fresh (`proxy.enabled`, `proxy.flaresolverr_url`): every
@@ -153,7 +159,9 @@ export class ClearanceRefresher {
 
   private async run(reason: RefreshReason): Promise<boolean> {
     this.lastAttempt = this.now();
-    let finish: ((outcome: { ok: true; at: number } | { ok: false; at: number; error: string }) => Promise<void>) | null = null;
+    let finish:
+      | ((outcome: { ok: true; at: number } | { ok: false; at: number; error: string }) => Promise<void>)
+      | null = null;
     if (this.gate) {
       const proxy = this.options.config.get().proxy;
       try {
@@ -174,18 +182,29 @@ export class ClearanceRefresher {
     }
     this.state.lastAttemptAt = new Date(this.lastAttempt).toISOString();
     try {
-      const solved = await (this.options.solve ?? solveChallenge)(this.options.config.get(), { fetch: this.options.fetch });
+      const solved = await (this.options.solve ?? solveChallenge)(this.options.config.get(), {
+        fetch: this.options.fetch,
+      });
       await this.apply(solved);
       this.state.refreshes++;
       this.state.lastSuccessAt = new Date(this.now()).toISOString();
       this.state.lastError = null;
-      this.options.logger?.info('cloudflare clearance refreshed', { reason, browser: solved.browser, clearance: solved.clearance !== '' });
-      await finish?.({ ok: true, at: this.now() }).catch((error) => this.options.logger?.warn('could not record the clearance refresh', { error }));
+      this.options.logger?.info('cloudflare clearance refreshed', {
+        reason,
+        browser: solved.browser,
+        clearance: solved.clearance !== '',
+      });
+      await finish?.({ ok: true, at: this.now() }).catch((error) =>
+        this.options.logger?.warn('could not record the clearance refresh', { error }),
+      );
       return true;
     } catch (error) {
       this.state.failures++;
       this.state.lastError = error instanceof Error ? error.message : String(error);
-      this.options.logger?.warn('cloudflare clearance refresh failed; keeping the last values', { reason, error: this.state.lastError });
+      this.options.logger?.warn('cloudflare clearance refresh failed; keeping the last values', {
+        reason,
+        error: this.state.lastError,
+      });
       await finish?.({ ok: false, at: this.now(), error: this.state.lastError }).catch((failure) =>
         this.options.logger?.warn('could not record the clearance refresh', { error: failure }),
       );
@@ -195,7 +214,12 @@ export class ClearanceRefresher {
 
   private async apply(solved: Clearance): Promise<void> {
     await this.options.config.update({
-      proxy: { cf_clearance: solved.clearance, cf_cookies: solved.cookies, user_agent: solved.userAgent, browser: solved.browser },
+      proxy: {
+        cf_clearance: solved.clearance,
+        cf_cookies: solved.cookies,
+        user_agent: solved.userAgent,
+        browser: solved.browser,
+      },
     });
   }
 }

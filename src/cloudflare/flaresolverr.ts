@@ -44,9 +44,16 @@ export function solverEndpoint(url: string): string {
   return trimmed.endsWith('/v1') ? trimmed : `${trimmed}/v1`;
 }
 
-export async function solveChallenge(config: Config, options: { fetch?: FetchFunction; signal?: AbortSignal } = {}): Promise<Clearance> {
+export async function solveChallenge(
+  config: Config,
+  options: { fetch?: FetchFunction; signal?: AbortSignal } = {},
+): Promise<Clearance> {
   const proxy = config.proxy;
-  const body: Record<string, unknown> = { cmd: 'request.get', url: new URL(config.upstream.base_url).origin, maxTimeout: proxy.timeout * 1000 };
+  const body: Record<string, unknown> = {
+    cmd: 'request.get',
+    url: new URL(config.upstream.base_url).origin,
+    maxTimeout: proxy.timeout * 1000,
+  };
   // The clearance is bound to the egress IP, so the browser must leave through the same proxy.
   if (proxy.base_proxy_url) body.proxy = { url: proxy.base_proxy_url };
   const answer = await fetchBoundedText(
@@ -71,7 +78,8 @@ export function parseSolution(value: unknown): Clearance {
   if (!answer) throw failure('FlareSolverr answer is not a solve result');
   if (answer.status !== 'ok') throw failure(`FlareSolverr failed: ${(answer.message ?? answer.status).slice(0, 200)}`);
   const userAgent = answer.solution?.userAgent?.trim() ?? '';
-  if (!userAgent || userAgent.length > 512 || CONTROL.test(userAgent)) throw failure('FlareSolverr gave no usable User-Agent');
+  if (!userAgent || userAgent.length > 512 || CONTROL.test(userAgent))
+    throw failure('FlareSolverr gave no usable User-Agent');
   const kept = new Map<string, string>();
   for (const cookie of answer.solution?.cookies ?? []) {
     const name = cookie.name.trim().toLowerCase();
@@ -82,7 +90,12 @@ export function parseSolution(value: unknown): Clearance {
   const clearance = kept.get('cf_clearance') ?? '';
   kept.delete('cf_clearance');
   const major = /Chrome\/(\d+)/.exec(userAgent)?.[1] ?? '120';
-  return { clearance, cookies: [...kept].map(([name, value]) => `${name}=${value}`).join('; '), userAgent, browser: `chrome${major}` };
+  return {
+    clearance,
+    cookies: [...kept].map(([name, value]) => `${name}=${value}`).join('; '),
+    userAgent,
+    browser: `chrome${major}`,
+  };
 }
 
 function failure(message: string): UpstreamError {

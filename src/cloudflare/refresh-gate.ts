@@ -39,14 +39,25 @@ const RECORD_ID = 'clearance-refresh';
 /** A burst of challenges, on any instance, asks for one solve, not one each. */
 export const CHALLENGE_MIN_SECONDS = 60;
 
-const EMPTY: SharedRefreshState = { lastAttemptAt: null, lastAttemptBy: null, lastSuccessAt: null, lastSuccessBy: null, lastError: null };
+const EMPTY: SharedRefreshState = {
+  lastAttemptAt: null,
+  lastAttemptBy: null,
+  lastSuccessAt: null,
+  lastSuccessBy: null,
+  lastError: null,
+};
 
 /**
  * True when a refresh for `reason` is still due given the last attempt by any instance. Timers of
  * different instances tick out of phase; half an interval lets exactly one of them through per
  * interval however they drift.
  */
-export function refreshDue(reason: RefreshReason, lastAttemptAt: number | null, now: number, intervalSeconds: number): boolean {
+export function refreshDue(
+  reason: RefreshReason,
+  lastAttemptAt: number | null,
+  now: number,
+  intervalSeconds: number,
+): boolean {
   if (reason === 'manual' || lastAttemptAt === null) return true;
   const elapsed = now - lastAttemptAt;
   if (reason === 'challenge') return elapsed >= CHALLENGE_MIN_SECONDS * 1000;
@@ -64,7 +75,10 @@ export class RefreshGate {
    * Takes the lock for a refresh for `reason`. `leaseMs` must outlast the solve: an instance that
    * dies mid-solve frees the lock when the lease runs out.
    */
-  async enter(reason: RefreshReason, options: { now: number; intervalSeconds: number; leaseMs: number }): Promise<GateDecision> {
+  async enter(
+    reason: RefreshReason,
+    options: { now: number; intervalSeconds: number; leaseMs: number },
+  ): Promise<GateDecision> {
     const lock = await this.cluster.tryLock(LOCK_NAME, options.leaseMs);
     if (!lock) return { go: false, skipped: 'another_instance_refreshing' };
     try {
@@ -73,7 +87,11 @@ export class RefreshGate {
         await lock.release();
         return { go: false, skipped: 'recent_refresh' };
       }
-      const started: SharedRefreshState = { ...before, lastAttemptAt: options.now, lastAttemptBy: this.cluster.instanceId };
+      const started: SharedRefreshState = {
+        ...before,
+        lastAttemptAt: options.now,
+        lastAttemptBy: this.cluster.instanceId,
+      };
       await this.cluster.records.put(COLLECTION, RECORD_ID, started);
       return {
         go: true,

@@ -48,7 +48,8 @@ export function mergePatch(base: Patch, next: Patch): Patch {
 function withoutKeys(patch: Patch, except: Patch): Patch {
   const kept: Patch = {};
   for (const [section, values] of Object.entries(patch)) {
-    for (const [key, value] of Object.entries(values)) if (!(key in (except[section] ?? {}))) (kept[section] ??= {})[key] = value;
+    for (const [key, value] of Object.entries(values))
+      if (!(key in (except[section] ?? {}))) (kept[section] ??= {})[key] = value;
   }
   return kept;
 }
@@ -101,7 +102,11 @@ export async function startClusterSync(options: ClusterSyncOptions): Promise<{ s
     }
     const serial = `${coordinator.instanceId}:${clock()}:${sequence++}`;
     lastSerial = serial;
-    await records.put(COLLECTION, CONFIG_ID, { from: coordinator.instanceId, serial, values: mergePatch(previous?.values ?? {}, values) } satisfies SharedConfig);
+    await records.put(COLLECTION, CONFIG_ID, {
+      from: coordinator.instanceId,
+      serial,
+      values: mergePatch(previous?.values ?? {}, values),
+    } satisfies SharedConfig);
     await coordinator.publish({ kind: 'config', values });
   };
 
@@ -109,7 +114,9 @@ export async function startClusterSync(options: ClusterSyncOptions): Promise<{ s
     const values = changedKeys(current, next);
     current = next;
     if (applyingRemote || Object.keys(values).length === 0) return;
-    writing = writing.then(() => share(values)).catch((error) => logger.warn('could not share a config change', { error }));
+    writing = writing
+      .then(() => share(values))
+      .catch((error) => logger.warn('could not share a config change', { error }));
   });
 
   const onMessage = (message: ClusterMessage) => {
@@ -122,7 +129,9 @@ export async function startClusterSync(options: ClusterSyncOptions): Promise<{ s
           : event.kind === 'reload'
             ? pool.load()
             : applyConfig(event.values);
-    void work.catch((error) => logger.warn('could not apply a change from another instance', { kind: event.kind, error }));
+    void work.catch((error) =>
+      logger.warn('could not apply a change from another instance', { kind: event.kind, error }),
+    );
   };
   const unsubscribeMessages = coordinator.subscribe(onMessage);
 

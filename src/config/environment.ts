@@ -86,7 +86,10 @@ function coerceList(schema: TSchema, raw: string): Coerced {
   const trimmed = raw.trim();
   if (trimmed.startsWith('[')) return parseJson(trimmed);
   const items: unknown[] = [];
-  for (const part of trimmed.split(',').map((item) => item.trim()).filter((item) => item !== '')) {
+  for (const part of trimmed
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item !== '')) {
     const item = coerce(schema.items as TSchema, part);
     if (!item.ok) return item;
     items.push(item.value);

@@ -20,7 +20,7 @@ const MAX_VALUE_LENGTH = 80;
 export function formatValue(value: unknown): string {
   let text: string;
   try {
-    text = value === undefined ? 'undefined' : JSON.stringify(value) ?? String(value);
+    text = value === undefined ? 'undefined' : (JSON.stringify(value) ?? String(value));
   } catch {
     text = String(value);
   }
@@ -53,7 +53,9 @@ export class EnvironmentOverrideError extends Error {
     readonly key: string,
     readonly variable: string,
   ) {
-    super(`${key} is set by the environment variable ${variable}, which overrides any change made here; change or unset ${variable} and restart.`);
+    super(
+      `${key} is set by the environment variable ${variable}, which overrides any change made here; change or unset ${variable} and restart.`,
+    );
     this.name = 'EnvironmentOverrideError';
   }
 }

@@ -50,9 +50,12 @@ export async function loadConfig(options: {
     environment.issues,
   );
   const appKey = config.app.app_key;
-  if (appKey !== '' && appKey !== 'grok2api' && appKey.length < 12) { // the default has its own warning
+  if (appKey !== '' && appKey !== 'grok2api' && appKey.length < 12) {
+    // the default has its own warning
     const where = environment.sources['app.app_key'] ?? CONFIG_FILE_NAME;
-    warnings.push(`app.app_key (from ${where}) is shorter than 12 characters: the admin API would refuse it as a new password; choose a longer one.`);
+    warnings.push(
+      `app.app_key (from ${where}) is shorter than 12 characters: the admin API would refuse it as a new password; choose a longer one.`,
+    );
   }
   return createConfigStore({ dataDir: options.dataDir, fileValues: migration.values, environment, config, warnings });
 }

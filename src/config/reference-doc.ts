@@ -6,12 +6,21 @@ import { ConfigSchema, SECTION_NAMES } from './schema';
  * fails when it is out of date.
  */
 
-type PropertySchema = { default?: unknown; description?: string; anyOf?: { const?: unknown }[]; minimum?: number; maximum?: number };
+type PropertySchema = {
+  default?: unknown;
+  description?: string;
+  anyOf?: { const?: unknown }[];
+  minimum?: number;
+  maximum?: number;
+};
 
 function allowedValues(schema: PropertySchema): string {
   const literals = schema.anyOf?.map((option) => option.const).filter((value) => value !== undefined) ?? [];
   if (literals.length > 0) return literals.map((value) => `\`${String(value)}\``).join(' \\| ');
-  const bounds = [schema.minimum !== undefined ? `≥ ${schema.minimum}` : '', schema.maximum !== undefined ? `≤ ${schema.maximum}` : ''].filter(Boolean);
+  const bounds = [
+    schema.minimum !== undefined ? `≥ ${schema.minimum}` : '',
+    schema.maximum !== undefined ? `≤ ${schema.maximum}` : '',
+  ].filter(Boolean);
   return bounds.join(', ');
 }
 
@@ -35,11 +44,14 @@ export function renderConfigReference(): string {
     '',
   ];
   for (const section of SECTION_NAMES) {
-    const properties = (ConfigSchema.properties[section] as unknown as { properties: Record<string, PropertySchema> }).properties;
+    const properties = (ConfigSchema.properties[section] as unknown as { properties: Record<string, PropertySchema> })
+      .properties;
     lines.push(`## [${section}]`, '', '| key | default | allowed | environment | meaning |', '|---|---|---|---|---|');
     for (const [key, schema] of Object.entries(properties)) {
       const defaultValue = JSON.stringify(schema.default);
-      lines.push(`| \`${key}\` | \`${defaultValue}\` | ${allowedValues(schema)} | \`${envName(section, key)}\` | ${schema.description ?? ''} |`);
+      lines.push(
+        `| \`${key}\` | \`${defaultValue}\` | ${allowedValues(schema)} | \`${envName(section, key)}\` | ${schema.description ?? ''} |`,
+      );
     }
     lines.push('');
   }

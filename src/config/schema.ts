@@ -7,7 +7,12 @@ import { Type, type Static, type TSchema } from '@sinclair/typebox';
 
 /** An enum whose static type is the union of its values (a mapped array would widen to string). */
 const oneOf = <const T extends string>(values: readonly T[], defaultValue: NoInfer<T>, description: string) =>
-  Type.Unsafe<T>(Type.Union(values.map((value) => Type.Literal(value)), { default: defaultValue, description }));
+  Type.Unsafe<T>(
+    Type.Union(
+      values.map((value) => Type.Literal(value)),
+      { default: defaultValue, description },
+    ),
+  );
 
 /** One day: longer would be no timeout in practice, and past ~24.8 days a timer overflows and fires at once. */
 export const MAX_TIMEOUT_SECONDS = 86_400;
@@ -50,7 +55,12 @@ export const AppSection = Type.Object({
     default: ['xaiartifact', 'xai:tool_usage_card', 'grok:render'],
     description: 'Upstream markup to clean out of answers',
   }),
-  admin_session_hours: Type.Number({ exclusiveMinimum: 0, maximum: 720, default: 12, description: 'How long an admin console sign-in lasts (hours)' }),
+  admin_session_hours: Type.Number({
+    exclusiveMinimum: 0,
+    maximum: 720,
+    default: 12,
+    description: 'How long an admin console sign-in lasts (hours)',
+  }),
   trusted_proxies: Type.Array(Type.String(), {
     default: [],
     description:
@@ -59,20 +69,39 @@ export const AppSection = Type.Object({
 });
 
 export const ProxySection = Type.Object({
-  base_proxy_url: text('', 'Proxy for Grok calls: http(s)://, socks5:// or socks4://; a comma-separated list is a pool (sticky per account, rotated on failure)'),
+  base_proxy_url: text(
+    '',
+    'Proxy for Grok calls: http(s)://, socks5:// or socks4://; a comma-separated list is a pool (sticky per account, rotated on failure)',
+  ),
   asset_proxy_url: text('', 'Proxy (or pool) for asset upload/download (falls back to base_proxy_url)'),
   raw_cookie: text('', 'If set, replaces the whole Cookie header for every account'),
   sso_rw: text('', 'If set, used as the sso-rw cookie for every account'),
-  cf_cookies: text('', "Cloudflare cookie string (name=value; …) sent with every call; only Cloudflare's cookie names are kept (cf_clearance, __cf_bm, _cfuvid, cf_chl_*, __cflb, …)"),
+  cf_cookies: text(
+    '',
+    "Cloudflare cookie string (name=value; …) sent with every call; only Cloudflare's cookie names are kept (cf_clearance, __cf_bm, _cfuvid, cf_chl_*, __cflb, …)",
+  ),
   skip_proxy_ssl_verify: flag(false, 'Skip TLS verification of the proxy itself'),
   use_system_ca: flag(true, 'Trust the OS root store'),
   custom_ca_file: text('', 'Extra CA file'),
   enabled: flag(false, 'Cloudflare auto-refresh via FlareSolverr'),
   flaresolverr_url: text('', 'FlareSolverr endpoint'),
-  refresh_interval: Type.Integer({ minimum: 60, maximum: WEEK_SECONDS, default: 3600, description: 'Seconds between clearance refreshes' }),
-  timeout: Type.Integer({ minimum: 60, maximum: MAX_TIMEOUT_SECONDS, default: 60, description: 'Challenge timeout in seconds' }),
+  refresh_interval: Type.Integer({
+    minimum: 60,
+    maximum: WEEK_SECONDS,
+    default: 3600,
+    description: 'Seconds between clearance refreshes',
+  }),
+  timeout: Type.Integer({
+    minimum: 60,
+    maximum: MAX_TIMEOUT_SECONDS,
+    default: 60,
+    description: 'Challenge timeout in seconds',
+  }),
   cf_clearance: text('', 'Manual cf_clearance cookie'),
-  browser: text('chrome146', 'Browser profile the User-Agent and client hints belong to (the impit TLS profile follows it)'),
+  browser: text(
+    'chrome146',
+    'Browser profile the User-Agent and client hints belong to (the impit TLS profile follows it)',
+  ),
   user_agent: text(DEFAULT_USER_AGENT, 'User-Agent sent upstream (client hints derive from it)'),
 });
 
@@ -90,17 +119,41 @@ export const RetrySection = Type.Object({
   retry_backoff_factor: Type.Number({ minimum: 1, default: 2.0, description: 'Backoff factor' }),
   retry_backoff_max: seconds(20.0, 'Longest single backoff (s)'),
   retry_budget: seconds(60.0, 'Total backoff budget per request (s)'),
-  max_cooled_accounts: count(2, 'Accounts one request may put into cooling; a further rate limit fails the request instead of cooling more (one bad upstream moment cannot drain the pool)', 1),
+  max_cooled_accounts: count(
+    2,
+    'Accounts one request may put into cooling; a further rate limit fails the request instead of cooling more (one bad upstream moment cannot drain the pool)',
+    1,
+  ),
 });
 
 export const TokenSection = Type.Object({
   auto_refresh: flag(true, 'Refresh quotas of cooling accounts on a schedule'),
-  refresh_interval_hours: Type.Number({ exclusiveMinimum: 0, maximum: 168, default: 8, description: 'Basic pool refresh interval (hours, at most a week)' }),
-  super_refresh_interval_hours: Type.Number({ exclusiveMinimum: 0, maximum: 168, default: 2, description: 'Super pool refresh interval (hours, at most a week)' }),
+  refresh_interval_hours: Type.Number({
+    exclusiveMinimum: 0,
+    maximum: 168,
+    default: 8,
+    description: 'Basic pool refresh interval (hours, at most a week)',
+  }),
+  super_refresh_interval_hours: Type.Number({
+    exclusiveMinimum: 0,
+    maximum: 168,
+    default: 2,
+    description: 'Super pool refresh interval (hours, at most a week)',
+  }),
   fail_threshold: count(5, 'Consecutive auth failures before an account is expired', 1),
   save_delay_ms: count(500, 'Kept for compatibility: writes are immediate and atomic', 0, 60_000),
-  usage_flush_interval_sec: count(5, 'Kept for compatibility: usage is written atomically per request', 0, WEEK_SECONDS),
-  reload_interval_sec: count(30, 'How often an instance re-reads accounts changed by other instances (0 = never)', 0, WEEK_SECONDS),
+  usage_flush_interval_sec: count(
+    5,
+    'Kept for compatibility: usage is written atomically per request',
+    0,
+    WEEK_SECONDS,
+  ),
+  reload_interval_sec: count(
+    30,
+    'How often an instance re-reads accounts changed by other instances (0 = never)',
+    0,
+    WEEK_SECONDS,
+  ),
   on_demand_refresh_enabled: flag(true, 'Sync cooling accounts when a request finds none available'),
   on_demand_refresh_min_interval_sec: count(300, 'Minimum seconds between on-demand refreshes', 0, WEEK_SECONDS),
   on_demand_refresh_max_tokens: count(100, 'Accounts synced per on-demand refresh', 1),
@@ -110,7 +163,12 @@ export const TokenSection = Type.Object({
   ),
   consumed_mode_enabled: flag(false, 'Pick the least-consumed account instead of the most remaining quota'),
   max_inflight_per_account: count(0, 'Requests one account may serve at once (0 = unlimited)'),
-  lease_ttl_sec: count(120, 'Lifetime of an account slot in the shared store; renewed while the request runs, so a crashed instance frees its slots within this time', 10, MAX_TIMEOUT_SECONDS),
+  lease_ttl_sec: count(
+    120,
+    'Lifetime of an account slot in the shared store; renewed while the request runs, so a crashed instance frees its slots within this time',
+    10,
+    MAX_TIMEOUT_SECONDS,
+  ),
 });
 
 export const LogSection = Type.Object({
@@ -119,7 +177,10 @@ export const LogSection = Type.Object({
   log_health_requests: flag(false, 'Log /health requests'),
   log_all_requests: flag(false, 'Log every request (otherwise only errors and slow ones)'),
   request_slow_ms: count(3000, 'A request slower than this is logged', 0, MAX_TIMEOUT_SECONDS * 1000),
-  usage_retention_days: count(7, 'Days a usage record per chat, image or video request is kept in storage (0 = none kept)'),
+  usage_retention_days: count(
+    7,
+    'Days a usage record per chat, image or video request is kept in storage (0 = none kept)',
+  ),
 });
 
 export const CacheSection = Type.Object({
@@ -145,7 +206,10 @@ export const ChatSection = Type.Object({
     400000,
     'Longest flattened message sent upstream; a request still over it after the budget is refused with a 400 before any upstream call (0 disables)',
   ),
-  connect_timeout: seconds(20, 'Upstream connect deadline where it can be observed: the gateway WebSocket handshake (s, 0 disables)'),
+  connect_timeout: seconds(
+    20,
+    'Upstream connect deadline where it can be observed: the gateway WebSocket handshake (s, 0 disables)',
+  ),
 });
 
 export const ImageSection = Type.Object({
@@ -156,7 +220,12 @@ export const ImageSection = Type.Object({
   nsfw: flag(true, 'Request NSFW-capable image generation'),
   medium_min_bytes: count(30000, 'Base64 length of a medium-quality image'),
   final_min_bytes: count(100000, 'Base64 length of a final image'),
-  blocked_parallel_attempts: Type.Integer({ minimum: 0, maximum: 10, default: 5, description: 'Parallel recovery attempts' }),
+  blocked_parallel_attempts: Type.Integer({
+    minimum: 0,
+    maximum: 10,
+    default: 5,
+    description: 'Parallel recovery attempts',
+  }),
   blocked_parallel_enabled: flag(true, 'Retry moderated-looking generations in parallel'),
   connect_timeout: seconds(20, 'Image WebSocket connect/handshake deadline (s, 0 disables)'),
 });
@@ -180,8 +249,8 @@ export const VideoSection = Type.Object({
   protocol: oneOf(
     ['auto', 'current', 'legacy'],
     'auto',
-    'Text-to-video form: current (mediaGenInput.textToVideo), legacy (media post + videoGenModelConfig), '
-      + 'or auto (current, then legacy once the upstream refuses the current body)',
+    'Text-to-video form: current (mediaGenInput.textToVideo), legacy (media post + videoGenModelConfig), ' +
+      'or auto (current, then legacy once the upstream refuses the current body)',
   ),
 });
 
@@ -224,23 +293,30 @@ export const UpstreamSection = Type.Object({
   asset_hosts: Type.Array(Type.String(), {
     default: ['imagine-public.x.ai'],
     description:
-      'Hosts besides those of assets_url and base_url that generated media may be downloaded from '
-      + 'with the account cookies; a URL on any other host is refused and logged',
+      'Hosts besides those of assets_url and base_url that generated media may be downloaded from ' +
+      'with the account cookies; a URL on any other host is refused and logged',
   }),
   accounts_url: text('https://accounts.x.ai', 'Account service host'),
   statsig_mode: oneOf(
     ['legacy', 'manual', 'signer'],
     'legacy',
-    "How x-statsig-id is produced for REST calls: legacy (fabricated, as old releases did; the current web app sends 70-byte signed values), manual (statsig_value), or signer (your own statsig_signer_url)",
+    'How x-statsig-id is produced for REST calls: legacy (fabricated, as old releases did; the current web app sends 70-byte signed values), manual (statsig_value), or signer (your own statsig_signer_url)',
   ),
   statsig_value: text('', 'The x-statsig-id value in manual mode'),
-  statsig_signer_url: text('', "Operator's own signing service (signer mode); nothing is sent to a third party by default"),
+  statsig_signer_url: text(
+    '',
+    "Operator's own signing service (signer mode); nothing is sent to a third party by default",
+  ),
   chat_transport: oneOf(
     ['rest', 'ws', 'auto'],
     'auto',
     'Chat protocol: REST conversations/new, the WebSocket model gateway /ws/mgw/, or auto (gateway, REST when the gateway or a user id is unavailable)',
   ),
-  upload_protocol: oneOf(['legacy', 'multipart'], 'multipart', 'Chat attachment upload: the current multipart upload-file-v2 or the legacy JSON/base64'),
+  upload_protocol: oneOf(
+    ['legacy', 'multipart'],
+    'multipart',
+    'Chat attachment upload: the current multipart upload-file-v2 or the legacy JSON/base64',
+  ),
   request_form: oneOf(
     ['current', 'legacy'],
     'current',
@@ -254,7 +330,10 @@ export const UpstreamSection = Type.Object({
 });
 
 export const DiagnosticsSection = Type.Object({
-  capture_enabled: flag(false, 'Keep the last upstream exchanges in memory (headers redacted, bodies truncated) for GET /v1/admin/diagnostics/capture'),
+  capture_enabled: flag(
+    false,
+    'Keep the last upstream exchanges in memory (headers redacted, bodies truncated) for GET /v1/admin/diagnostics/capture',
+  ),
   capture_size: count(50, 'How many upstream exchanges the capture keeps', 1),
   capture_body_bytes: count(4096, 'Bytes of each request/response body (or WebSocket message) kept', 0),
 });
@@ -265,23 +344,46 @@ export const MetricsSection = Type.Object({
 });
 
 export const LimitsSection = Type.Object({
-  max_body_mb: count(32, 'Largest request body (MB) of the JSON API routes (chat, responses, messages, images); larger is refused with 413', 1),
-  max_upload_body_mb: count(64, 'Largest request body (MB) of the multipart upload routes (/v1/images/edits, /v1/videos)', 1),
+  max_body_mb: count(
+    32,
+    'Largest request body (MB) of the JSON API routes (chat, responses, messages, images); larger is refused with 413',
+    1,
+  ),
+  max_upload_body_mb: count(
+    64,
+    'Largest request body (MB) of the multipart upload routes (/v1/images/edits, /v1/videos)',
+    1,
+  ),
   max_admin_body_mb: count(64, 'Largest request body (MB) of the admin API (token import)', 1),
   max_messages: count(2048, 'Most messages (chat, messages) or input items (responses) in one request', 1),
   max_content_parts: count(512, 'Most content parts in one message', 1),
   max_tools: count(256, 'Most tools (functions) in one request', 1),
   max_array_items: count(10000, 'Most items of any other array (and fields of any object) in a request body', 1),
-  max_string_chars: count(4_000_000, 'Longest string in a request body, in characters (data: URIs are bounded by the body size instead)', 1),
+  max_string_chars: count(
+    4_000_000,
+    'Longest string in a request body, in characters (data: URIs are bounded by the body size instead)',
+    1,
+  ),
   max_json_depth: count(64, 'Deepest nesting of a request body', 2),
-  max_image_pixels: count(100_000_000, 'Largest image (width × height, read from its header) accepted as an attachment or edit/video reference', 1),
+  max_image_pixels: count(
+    100_000_000,
+    'Largest image (width × height, read from its header) accepted as an attachment or edit/video reference',
+    1,
+  ),
 });
 
-const origins = (defaultValue: string[], description: string) => Type.Array(Type.String(), { default: defaultValue, description });
+const origins = (defaultValue: string[], description: string) =>
+  Type.Array(Type.String(), { default: defaultValue, description });
 
 export const CorsSection = Type.Object({
-  api_origins: origins(['*'], 'Browser origins allowed to call the /v1 API (e.g. ["https://app.example.com"]); "*" = any origin, never with credentials'),
-  admin_origins: origins([], 'Browser origins allowed to call /v1/admin cross-origin; empty = none (the console is same-origin)'),
+  api_origins: origins(
+    ['*'],
+    'Browser origins allowed to call the /v1 API (e.g. ["https://app.example.com"]); "*" = any origin, never with credentials',
+  ),
+  admin_origins: origins(
+    [],
+    'Browser origins allowed to call /v1/admin cross-origin; empty = none (the console is same-origin)',
+  ),
   max_age: count(600, 'Seconds browsers may cache a CORS preflight answer'),
 });
 

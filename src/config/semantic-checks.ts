@@ -48,7 +48,12 @@ export function semanticIssues(config: PlainObject, sourceOf: (path: string) => 
   for (const [path, rule] of Object.entries(URL_KEYS)) {
     const value = valueAt(path);
     if (typeof value !== 'string' || value.trim() === '') continue;
-    const parts = rule.list ? value.split(',').map((part) => part.trim()).filter(Boolean) : [value.trim()];
+    const parts = rule.list
+      ? value
+          .split(',')
+          .map((part) => part.trim())
+          .filter(Boolean)
+      : [value.trim()];
     if (!parts.every((part) => parsesAs(part, rule.protocols))) {
       const schemes = rule.protocols.map((protocol) => protocol.slice(0, -1)).join(', ');
       const expected = `${rule.list ? 'comma-separated URLs' : 'a URL'} (${schemes}) or empty`;

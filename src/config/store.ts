@@ -89,7 +89,8 @@ export function createConfigStore(options: ConfigStoreOptions): ConfigStore {
       const keptTable: PlainObject = {};
       for (const [key, value] of Object.entries(table)) {
         const variable = options.environment.sources[`${section}.${key}`];
-        const unchanged = JSON.stringify(value) === JSON.stringify((current as unknown as Record<string, PlainObject>)[section]?.[key]);
+        const unchanged =
+          JSON.stringify(value) === JSON.stringify((current as unknown as Record<string, PlainObject>)[section]?.[key]);
         if (variable === undefined) keptTable[key] = value;
         else if (origin === 'admin' && !unchanged) throw new EnvironmentOverrideError(`${section}.${key}`, variable);
       }

@@ -99,7 +99,12 @@ function aliasIssues(config: Config, layers: ConfigLayers): ConfigIssue[] {
 }
 
 /** The variable behind a start-up default, unless the file sets the key (then the file is the source). */
-function startupSource(layers: ConfigLayers, section: string, key: string | undefined, path: string): string | undefined {
+function startupSource(
+  layers: ConfigLayers,
+  section: string,
+  key: string | undefined,
+  path: string,
+): string | undefined {
   const table = layers.file[section];
   if (key !== undefined && isPlainObject(table) && Object.hasOwn(table, key)) return undefined;
   return layers.startupSources?.[path];
@@ -112,7 +117,8 @@ export function resolveConfig(layers: ConfigLayers): Config {
   const withDefaults = Value.Default(ConfigSchema, structuredClone(merged)) as PlainObject;
   const issues = issuesOf(withDefaults, layers);
   // Values of the right type can still be unusable (a URL that does not parse, a blank password).
-  if (issues.length === 0) issues.push(...semanticIssues(withDefaults, (path) => layers.environmentSources[path] ?? layers.fileSource));
+  if (issues.length === 0)
+    issues.push(...semanticIssues(withDefaults, (path) => layers.environmentSources[path] ?? layers.fileSource));
   if (issues.length === 0) issues.push(...aliasIssues(withDefaults as Config, layers));
   if (issues.length > 0) throw new ConfigError(issues);
   return deepFreeze(withDefaults as Config);

@@ -15,7 +15,11 @@ export type AnswerPiece =
   | { type: 'content'; text: string }
   | Exclude<SieveOutput, { type: 'text' }>;
 
-export interface AssembledToolCall { id: string; name: string; arguments: string }
+export interface AssembledToolCall {
+  id: string;
+  name: string;
+  arguments: string;
+}
 
 export class AnswerAssembler {
   /** All answer text the client was given (after tool-call extraction). */
@@ -36,8 +40,15 @@ export class AnswerAssembler {
    * @param parallelToolCalls false keeps only the first call: the client said it handles one
    *   call per turn, and the prompt asked for one, so later calls are dropped rather than sent.
    */
-  constructor(toolNames: string[] | null, tools: readonly FunctionTool[] = [], private readonly parallelToolCalls = true) {
-    this.sieve = toolNames && toolNames.length > 0 ? new ToolCallSieve(toolNames, newToolCallId, requiredArgumentsOf(tools)) : null;
+  constructor(
+    toolNames: string[] | null,
+    tools: readonly FunctionTool[] = [],
+    private readonly parallelToolCalls = true,
+  ) {
+    this.sieve =
+      toolNames && toolNames.length > 0
+        ? new ToolCallSieve(toolNames, newToolCallId, requiredArgumentsOf(tools))
+        : null;
   }
 
   push(event: GrokEvent): AnswerPiece[] {
@@ -115,7 +126,8 @@ export class AnswerAssembler {
         continue;
       }
       if (!this.parallelToolCalls && output.index > 0) continue;
-      if (output.type === 'tool_call_start') this.toolCalls[output.index] = { id: output.id, name: output.name, arguments: '' };
+      if (output.type === 'tool_call_start')
+        this.toolCalls[output.index] = { id: output.id, name: output.name, arguments: '' };
       if (output.type === 'tool_call_arguments') this.toolCalls[output.index]!.arguments += output.delta;
       pieces.push(output);
     }

@@ -7,6 +7,10 @@ export function answerUsage(prompt: string, answer: AnswerAssembler): ChatUsage 
     prompt,
     content: answer.content,
     reasoning: answer.reasoning,
-    toolCalls: answer.toolCalls.map((call) => ({ id: call.id, type: 'function' as const, function: { name: call.name, arguments: call.arguments } })),
+    toolCalls: answer.toolCalls.map((call) => ({
+      id: call.id,
+      type: 'function' as const,
+      function: { name: call.name, arguments: call.arguments },
+    })),
   });
 }

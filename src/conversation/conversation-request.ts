@@ -40,7 +40,12 @@ export interface ConversationInput {
   reasoning_effort?: string;
 }
 
-export function buildConversationRequest(input: ConversationInput, model: CatalogModel, config: Config, attachmentParam?: string): ConversationRequest {
+export function buildConversationRequest(
+  input: ConversationInput,
+  model: CatalogModel,
+  config: Config,
+  attachmentParam?: string,
+): ConversationRequest {
   const { message, attachments } = flattenMessages(input, {
     form: config.upstream.request_form,
     budgetChars: config.chat.prompt_budget_chars,

@@ -51,7 +51,12 @@ export class ConversationRunner {
   }
 
   /** @internal used by Conversation for the firmer retry. */
-  async open(request: ConversationRequest, message: string, signal: AbortSignal, context: TurnContext): Promise<UpstreamAttempt> {
+  async open(
+    request: ConversationRequest,
+    message: string,
+    signal: AbortSignal,
+    context: TurnContext,
+  ): Promise<UpstreamAttempt> {
     const startedAt = Date.now();
     const turn = await openUpstreamTurn(
       {
@@ -91,7 +96,13 @@ export class ConversationRunner {
   }
 
   /** A request refused before an account served it (none free, every account refused) is usage too. */
-  private recordRejected(error: unknown, startedAt: number, request: ConversationRequest, signal: AbortSignal, context: TurnContext): void {
+  private recordRejected(
+    error: unknown,
+    startedAt: number,
+    request: ConversationRequest,
+    signal: AbortSignal,
+    context: TurnContext,
+  ): void {
     const usage = this.deps.usage;
     if (!usage) return;
     const api = error instanceof ApiError ? error : null;
@@ -187,9 +198,22 @@ export class Conversation implements AnswerSource {
     if (this.forcedDone) return null;
     this.forcedDone = true;
     let pieces = await this.attempt.collect();
-    if (!satisfiesForcedChoice(forced, this.attempt.answer.toolCalls.map((call) => call.name)) && !this.signal.aborted) {
-      this.runner.deps.logger.info('forced tool choice not followed; retrying once with a firmer instruction', { tool: forced || '(any)' });
-      this.attempt = await this.runner.open(this.request, `${this.request.message}\n\n${firmerInstruction(forced)}`, this.signal, this.context);
+    if (
+      !satisfiesForcedChoice(
+        forced,
+        this.attempt.answer.toolCalls.map((call) => call.name),
+      ) &&
+      !this.signal.aborted
+    ) {
+      this.runner.deps.logger.info('forced tool choice not followed; retrying once with a firmer instruction', {
+        tool: forced || '(any)',
+      });
+      this.attempt = await this.runner.open(
+        this.request,
+        `${this.request.message}\n\n${firmerInstruction(forced)}`,
+        this.signal,
+        this.context,
+      );
       pieces = await this.attempt.collect();
     }
     return pieces;

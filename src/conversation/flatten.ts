@@ -149,7 +149,8 @@ export const flattenMessages = (request: FlattenInput, limits?: FlattenLimits): 
   if (conversation === '' && attachments.length > 0) conversation = ATTACHMENTS_ONLY_TEXT;
 
   const message = [toolPrompt, conversation].filter((part) => part !== '').join('\n\n');
-  if (limits && limits.maxChars > 0 && message.length > limits.maxChars) throw overLimit(message.length, budgeted, limits);
+  if (limits && limits.maxChars > 0 && message.length > limits.maxChars)
+    throw overLimit(message.length, budgeted, limits);
   return { message, attachments };
 };
 

@@ -1,7 +1,12 @@
 import type { CatalogModel } from '../catalog/models';
 import type { Config } from '../config/schema';
 import type { Logger } from '../logging/logger';
-import { AttachmentError, loadAttachment, type AttachmentSource, type LoadedAttachment } from '../attachments/attachment-loader';
+import {
+  AttachmentError,
+  loadAttachment,
+  type AttachmentSource,
+  type LoadedAttachment,
+} from '../attachments/attachment-loader';
 import type { AccountPool, Lease } from '../pool/account-pool';
 import { buildChatPayload } from '../upstream/grok/chat-payload';
 import type { GrokChatStream, GrokClient } from '../upstream/grok/client';
@@ -39,15 +44,28 @@ export interface TurnDependencies {
 
 const MAX_ATTACHMENT_BYTES = 32 * 1024 * 1024;
 
-async function loadAll(attachments: AttachmentSource[], config: Config, deps: TurnDependencies, signal: AbortSignal, param: string) {
+async function loadAll(
+  attachments: AttachmentSource[],
+  config: Config,
+  deps: TurnDependencies,
+  signal: AbortSignal,
+  param: string,
+) {
   try {
     return await Promise.all(
       attachments.map((attachment) =>
-        loadAttachment(attachment, { maxBytes: MAX_ATTACHMENT_BYTES, timeoutMs: config.asset.download_timeout * 1000, fetch: deps.fetch, signal, maxImagePixels: config.limits.max_image_pixels }),
+        loadAttachment(attachment, {
+          maxBytes: MAX_ATTACHMENT_BYTES,
+          timeoutMs: config.asset.download_timeout * 1000,
+          fetch: deps.fetch,
+          signal,
+          maxImagePixels: config.limits.max_image_pixels,
+        }),
       ),
     );
   } catch (error) {
-    if (error instanceof AttachmentError) throw invalidRequest(error.message, param, error.code ?? 'invalid_attachment');
+    if (error instanceof AttachmentError)
+      throw invalidRequest(error.message, param, error.code ?? 'invalid_attachment');
     throw error;
   }
 }
@@ -82,20 +100,35 @@ export async function openUpstreamTurn(request: UpstreamTurnRequest, deps: TurnD
   const config = deps.config();
   // Grok refuses an empty message (HTTP 400, "message must be a non-empty string"); say so as the client's 400, not our 502.
   if (request.message.trim() === '' && request.attachments.length === 0) {
-    throw invalidRequest('The conversation has no content to send: every message is empty.', 'messages', 'empty_content');
+    throw invalidRequest(
+      'The conversation has no content to send: every message is empty.',
+      'messages',
+      'empty_content',
+    );
   }
-  const loaded: LoadedAttachment[] = await loadAll(request.attachments, config, deps, request.signal, request.attachmentParam ?? 'messages');
+  const loaded: LoadedAttachment[] = await loadAll(
+    request.attachments,
+    config,
+    deps,
+    request.signal,
+    request.attachmentParam ?? 'messages',
+  );
   const tried = new Set<string>();
   let lastError: UpstreamError | null = null;
   let cooled = 0;
   let refreshed = false;
 
   for (let attempt = 0; attempt < config.retry.max_retry; attempt++) {
-    let lease = await deps.pool.acquireShared({ model: request.model, exclude: tried, affinityKey: request.affinityKey });
+    let lease = await deps.pool.acquireShared({
+      model: request.model,
+      exclude: tried,
+      affinityKey: request.affinityKey,
+    });
     if (!lease && !refreshed && lastError === null) {
       // Nothing free before any attempt: maybe quotas came back since the last sync.
       refreshed = true;
-      if ((await deps.pool.refreshOnDemand()) > 0) lease = await deps.pool.acquireShared({ model: request.model, exclude: tried });
+      if ((await deps.pool.refreshOnDemand()) > 0)
+        lease = await deps.pool.acquireShared({ model: request.model, exclude: tried });
     }
     if (!lease) break;
     tried.add(lease.token);
@@ -121,7 +154,12 @@ export async function openUpstreamTurn(request: UpstreamTurnRequest, deps: TurnD
       const capReached = error.accountEffect === 'cool' && cooled >= config.retry.max_cooled_accounts;
       if (error.accountEffect === 'cool' && !capReached) cooled += 1;
       await deps.pool.reportFailure(lease, error, { spareAccount: capReached });
-      deps.logger.warn('upstream attempt failed', { attempt: attempt + 1, code: error.code, status: error.status, retryable: error.retryable });
+      deps.logger.warn('upstream attempt failed', {
+        attempt: attempt + 1,
+        code: error.code,
+        status: error.status,
+        retryable: error.retryable,
+      });
       lastError = error;
       if (!error.retryable || request.signal.aborted || capReached) break;
     }

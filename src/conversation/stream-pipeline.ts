@@ -41,7 +41,12 @@ export function asApiError(error: unknown): ApiError {
   if (error instanceof ApiError) return error;
   if (error instanceof UpstreamError) return apiErrorFromUpstream(error);
   if (error instanceof StorageUnavailableError) return storageUnavailable(error);
-  return new ApiError({ status: 500, message: 'The stream failed inside the gateway.', type: 'server_error', code: 'stream_error' });
+  return new ApiError({
+    status: 500,
+    message: 'The stream failed inside the gateway.',
+    type: 'server_error',
+    code: 'stream_error',
+  });
 }
 
 /**

@@ -92,7 +92,8 @@ export class UpstreamAttempt {
     if (this.settled) return;
     this.settled = true;
     if (outcome.kind === 'completed') void this.deps.pool.reportSuccess(this.turn.lease, this.cost);
-    else if (outcome.kind === 'failed' && outcome.error instanceof UpstreamError) void this.deps.pool.reportFailure(this.turn.lease, outcome.error);
+    else if (outcome.kind === 'failed' && outcome.error instanceof UpstreamError)
+      void this.deps.pool.reportFailure(this.turn.lease, outcome.error);
     else this.turn.lease.release();
     this.onSettled?.(outcome, this.turn.lease.token);
   }

@@ -49,7 +49,8 @@ export interface UsageInput {
 export const estimateUsage = ({ prompt, content, reasoning = '', toolCalls = [] }: UsageInput): ChatUsage => {
   const promptTokens = estimateTokens(prompt) + PROMPT_OVERHEAD_TOKENS;
   const reasoningTokens = estimateTokens(reasoning);
-  const completionTokens = estimateTokens(content) + (toolCalls.length > 0 ? estimateTokens(toolCalls) : 0) + reasoningTokens;
+  const completionTokens =
+    estimateTokens(content) + (toolCalls.length > 0 ? estimateTokens(toolCalls) : 0) + reasoningTokens;
   return {
     prompt_tokens: promptTokens,
     completion_tokens: completionTokens,

@@ -35,38 +35,69 @@ export function diagnosticsRoutes(deps: DiagnosticsDependencies) {
       '/probe',
       async ({ body, request }) => {
         const token = chooseAccount(deps.pool, body?.token);
-        return runProbe({ config: deps.config(), grok: deps.grok, token, chat: body?.chat, fetch: deps.fetch, signal: request.signal });
+        return runProbe({
+          config: deps.config(),
+          grok: deps.grok,
+          token,
+          chat: body?.chat,
+          fetch: deps.fetch,
+          signal: request.signal,
+        });
       },
       {
         body: t.Optional(t.Object({ token: t.Optional(t.String()), chat: t.Optional(t.Boolean()) })),
-        detail: detail('Probe the upstream with one account: connect, Cloudflare, session, rate limits, a tiny chat', AnyObject, ADMIN_ERRORS),
+        detail: detail(
+          'Probe the upstream with one account: connect, Cloudflare, session, rate limits, a tiny chat',
+          AnyObject,
+          ADMIN_ERRORS,
+        ),
       },
     )
     .get(
       '/capture',
       ({ set }) => {
         const bundle = captureBundle(deps.config(), deps.capture);
-        set.headers['content-disposition'] = `attachment; filename="grok2api-capture-${bundle.generatedAt.replace(/[:.]/g, '-')}.json"`;
+        set.headers['content-disposition'] =
+          `attachment; filename="grok2api-capture-${bundle.generatedAt.replace(/[:.]/g, '-')}.json"`;
         return bundle;
       },
-      { detail: detail('Download the captured upstream exchanges (headers redacted, bodies truncated)', shape({ generatedAt: Type.String() })) },
+      {
+        detail: detail(
+          'Download the captured upstream exchanges (headers redacted, bodies truncated)',
+          shape({ generatedAt: Type.String() }),
+        ),
+      },
     )
     .get(
       '/proxies',
       () => {
         const proxy = deps.config().proxy;
-        return { base: deps.grok.proxies.status(proxy.base_proxy_url), asset: deps.grok.proxies.status(proxy.asset_proxy_url) };
+        return {
+          base: deps.grok.proxies.status(proxy.base_proxy_url),
+          asset: deps.grok.proxies.status(proxy.asset_proxy_url),
+        };
       },
-      { detail: detail('Health of the proxies in proxy.base_proxy_url / asset_proxy_url (credentials masked)', shape({ base: Type.Unknown(), asset: Type.Unknown() })) },
+      {
+        detail: detail(
+          'Health of the proxies in proxy.base_proxy_url / asset_proxy_url (credentials masked)',
+          shape({ base: Type.Unknown(), asset: Type.Unknown() }),
+        ),
+      },
     )
     .get('/clearance', async () => (deps.clearance ? await deps.clearance.report() : { enabled: false }), {
-      detail: detail('FlareSolverr clearance refresh state (last success, last error)', shape({ enabled: Type.Boolean() })),
+      detail: detail(
+        'FlareSolverr clearance refresh state (last success, last error)',
+        shape({ enabled: Type.Boolean() }),
+      ),
     })
     .post(
       '/clearance/refresh',
       async () => {
-        if (!deps.clearance || !deps.clearance.status().enabled) {
-          throw invalidRequest('Clearance refresh is off: set proxy.enabled and proxy.flaresolverr_url.', 'proxy.enabled');
+        if (!deps.clearance?.status().enabled) {
+          throw invalidRequest(
+            'Clearance refresh is off: set proxy.enabled and proxy.flaresolverr_url.',
+            'proxy.enabled',
+          );
         }
         const refreshed = await deps.clearance.refresh('manual');
         return { refreshed, ...(await deps.clearance.report()) };
@@ -79,7 +110,9 @@ export function diagnosticsRoutes(deps: DiagnosticsDependencies) {
         deps.capture.clear();
         return { cleared: true };
       },
-      { detail: detail('Forget the captured exchanges', Type.Object({ cleared: Type.Literal(true) }), [401, 403, 429]) },
+      {
+        detail: detail('Forget the captured exchanges', Type.Object({ cleared: Type.Literal(true) }), [401, 403, 429]),
+      },
     );
 }
 
@@ -88,7 +121,13 @@ function chooseAccount(pool: AccountPool, token: string | undefined): string {
   if (token !== undefined) {
     const wanted = token.trim();
     // Constant-time, like every secret compare (src/auth/constant-time.ts).
-    if (!matchesAnyKey(wanted, pool.accounts().map((account) => account.token))) throw invalidRequest('token is not an account of the pool.', 'token');
+    if (
+      !matchesAnyKey(
+        wanted,
+        pool.accounts().map((account) => account.token),
+      )
+    )
+      throw invalidRequest('token is not an account of the pool.', 'token');
     return wanted;
   }
   const account = pool.accounts({ status: 'active' })[0] ?? pool.accounts()[0];
@@ -100,7 +139,11 @@ function captureBundle(config: Config, capture: UpstreamCapture) {
   return {
     generatedAt: new Date().toISOString(),
     version: VERSION,
-    capture: { enabled: config.diagnostics.capture_enabled, size: config.diagnostics.capture_size, bodyBytes: config.diagnostics.capture_body_bytes },
+    capture: {
+      enabled: config.diagnostics.capture_enabled,
+      size: config.diagnostics.capture_size,
+      bodyBytes: config.diagnostics.capture_body_bytes,
+    },
     upstream: {
       host: new URL(config.upstream.base_url).host,
       chatTransport: config.upstream.chat_transport,

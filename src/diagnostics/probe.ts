@@ -49,7 +49,8 @@ const PAGE_LIMIT = 256 * 1024;
 const HINTS: Partial<Record<string, string>> = {
   network: 'Check upstream.base_url, DNS, proxy.base_proxy_url and that the proxy is reachable.',
   timeout: 'The upstream or the proxy did not answer in time: check the network path and chat.timeout.',
-  cloudflare_challenge: 'Cloudflare challenged this egress: set proxy.cf_clearance + proxy.user_agent from the same IP, or enable FlareSolverr.',
+  cloudflare_challenge:
+    'Cloudflare challenged this egress: set proxy.cf_clearance + proxy.user_agent from the same IP, or enable FlareSolverr.',
   anti_bot: 'x-statsig-id was rejected: try upstream.statsig_mode = manual or signer.',
   unauthorized: 'The account session is expired: import a fresh sso token.',
   account_blocked: 'The account is blocked upstream: remove it.',
@@ -93,25 +94,39 @@ export async function runProbe(input: ProbeInput): Promise<ProbeReport> {
     return `HTTP ${page.status} from ${new URL(config.upstream.base_url).host}${config.proxy.base_proxy_url ? ' through the proxy' : ''}`;
   });
   if (!connected || !page) {
-    for (const name of ['cloudflare', 'session', 'rate_limits', 'chat'] as const) skip(name, 'the upstream could not be reached');
+    for (const name of ['cloudflare', 'session', 'rate_limits', 'chat'] as const)
+      skip(name, 'the upstream could not be reached');
     return report(input, steps);
   }
   const loaded = page;
   await run('cloudflare', async () => {
     if (isCloudflareChallenge(loaded.status, loaded.headers, loaded.text.toLowerCase())) {
-      throw new UpstreamError({ code: 'cloudflare_challenge', status: loaded.status, message: 'the home page is a Cloudflare challenge', retryable: true, accountEffect: 'none' });
+      throw new UpstreamError({
+        code: 'cloudflare_challenge',
+        status: loaded.status,
+        message: 'the home page is a Cloudflare challenge',
+        retryable: true,
+        accountEffect: 'none',
+      });
     }
     return config.proxy.cf_clearance ? 'no challenge (cf_clearance configured)' : 'no challenge';
   });
   const session = await run('session', async () => {
     const identity = await input.grok.session(input.token, input.signal);
-    const gatewayNote = identity.userId ? 'usable for the WebSocket gateway' : 'no UUID user id: the gateway transport cannot serve this account';
+    const gatewayNote = identity.userId
+      ? 'usable for the WebSocket gateway'
+      : 'no UUID user id: the gateway transport cannot serve this account';
     return `signed in${identity.email ? ` as ${maskEmail(identity.email)}` : ''}; ${gatewayNote}`;
   });
   await run('rate_limits', async () => {
     const limits = await input.grok.rateLimits(input.token, 'fast', input.signal);
     if (limits.remaining <= 0) {
-      throw new UpstreamError({ code: 'rate_limited', message: `the fast window is exhausted (0 of ${limits.total ?? '?'})`, retryable: true, accountEffect: 'cool' });
+      throw new UpstreamError({
+        code: 'rate_limited',
+        message: `the fast window is exhausted (0 of ${limits.total ?? '?'})`,
+        retryable: true,
+        accountEffect: 'cool',
+      });
     }
     return `fast window: ${limits.remaining} of ${limits.total ?? '?'} left`;
   });
@@ -124,7 +139,12 @@ export async function runProbe(input: ProbeInput): Promise<ProbeReport> {
 async function tinyChat(input: ProbeInput): Promise<string> {
   const model = findModel('grok-4.1-fast');
   if (!model) throw new Error('the catalog has no grok-4.1-fast model');
-  const payload = buildChatPayload({ message: 'Reply with the single word OK.', model, fileAttachments: [], config: input.config });
+  const payload = buildChatPayload({
+    message: 'Reply with the single word OK.',
+    model,
+    fileAttachments: [],
+    config: input.config,
+  });
   const stream = await input.grok.chat({ token: input.token, payload, signal: input.signal });
   let text = '';
   for await (const event of stream.events) if (event.type === 'text') text += event.text;

@@ -77,7 +77,12 @@ export class UpstreamCapture {
         method: init?.method ?? 'GET',
         url: redactText(String(input instanceof Request ? input.url : input), secrets),
         requestHeaders: redactHeaders(headers),
-        requestBody: typeof init?.body === 'string' ? this.body(init.body, secrets) : init?.body ? this.body('[binary or multipart body]', secrets) : undefined,
+        requestBody:
+          typeof init?.body === 'string'
+            ? this.body(init.body, secrets)
+            : init?.body
+              ? this.body('[binary or multipart body]', secrets)
+              : undefined,
       });
       let response: Response;
       try {
@@ -90,8 +95,14 @@ export class UpstreamCapture {
       exchange.responseHeaders = redactHeaders(response.headers);
       if (!response.body) return response;
       const [forCaller, forCapture] = response.body.tee();
-      void this.readPrefix(forCapture, settings.capture_body_bytes).then((text) => (exchange.responseBody = this.body(text, secrets)));
-      return new Response(forCaller, { status: response.status, statusText: response.statusText, headers: response.headers });
+      void this.readPrefix(forCapture, settings.capture_body_bytes).then(
+        (text) => (exchange.responseBody = this.body(text, secrets)),
+      );
+      return new Response(forCaller, {
+        status: response.status,
+        statusText: response.statusText,
+        headers: response.headers,
+      });
     };
     return wrapped as FetchFunction;
   }
@@ -100,9 +111,16 @@ export class UpstreamCapture {
   socket(url: string, headers: Record<string, string>): SocketObserver {
     if (!this.settings().capture_enabled) return NO_SOCKET;
     const secrets = secretsOf(headers);
-    const exchange = this.add({ kind: 'websocket', method: 'GET', url: redactText(url, secrets), requestHeaders: redactHeaders(headers), messages: [] });
+    const exchange = this.add({
+      kind: 'websocket',
+      method: 'GET',
+      url: redactText(url, secrets),
+      requestHeaders: redactHeaders(headers),
+      messages: [],
+    });
     const message = (direction: 'sent' | 'received', text: string) => {
-      if (exchange.messages!.length < MESSAGES_PER_SOCKET) exchange.messages!.push({ direction, at: this.timestamp(), body: this.body(text, secrets) });
+      if (exchange.messages!.length < MESSAGES_PER_SOCKET)
+        exchange.messages!.push({ direction, at: this.timestamp(), body: this.body(text, secrets) });
     };
     return {
       sent: (text) => message('sent', text),

@@ -20,7 +20,12 @@ export function storageUnavailable(error: StorageUnavailableError): ApiError {
  * errors, unknown routes (404) and known routes called with the wrong method (405).
  */
 
-interface ValueErrorLike { type?: number; path?: string; message?: string; summary?: string }
+interface ValueErrorLike {
+  type?: number;
+  path?: string;
+  message?: string;
+  summary?: string;
+}
 
 /** nginx's status for a request the client abandoned; never seen by the client itself. */
 export const CLIENT_CLOSED_REQUEST = 499;
@@ -38,11 +43,16 @@ function valueAt(root: unknown, segments: string[]): unknown {
 }
 
 function validationError(error: unknown): ApiError {
-  const { valueError: details, type: on, value: received } = error as { valueError?: ValueErrorLike; type?: string; value?: unknown };
+  const {
+    valueError: details,
+    type: on,
+    value: received,
+  } = error as { valueError?: ValueErrorLike; type?: string; value?: unknown };
   const segments = (details?.path ?? '').split('/').filter(Boolean);
   const param = segments.join('.') || null;
   // TypeBox may report a missing property as "expected string" first; the value tells the truth.
-  const missing = details?.type === REQUIRED_PROPERTY || (segments.length > 0 && valueAt(received, segments) === undefined);
+  const missing =
+    details?.type === REQUIRED_PROPERTY || (segments.length > 0 && valueAt(received, segments) === undefined);
   const where = on && on !== 'body' ? ` in ${on}` : '';
   const message = missing
     ? `Missing required parameter: '${param}'${where}.`
@@ -53,7 +63,9 @@ function validationError(error: unknown): ApiError {
 function routeMatcher(path: string): RegExp {
   const pattern = path
     .split('/')
-    .map((segment) => (segment.startsWith(':') ? '[^/]+' : segment === '*' ? '.*' : segment.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')))
+    .map((segment) =>
+      segment.startsWith(':') ? '[^/]+' : segment === '*' ? '.*' : segment.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'),
+    )
     .join('/');
   return new RegExp(`^${pattern}/?$`);
 }
@@ -128,9 +140,15 @@ export function errorHandler(options: ErrorHandlerOptions) {
         });
         return render(notAllowed, request);
       }
-      return render(new ApiError({ status: 404, message: `Unknown route: ${request.method} ${pathname}`, code: 'not_found' }), request);
+      return render(
+        new ApiError({ status: 404, message: `Unknown route: ${request.method} ${pathname}`, code: 'not_found' }),
+        request,
+      );
     }
     options.logger.error('unhandled error', { error, path: new URL(request.url).pathname });
-    return render(new ApiError({ status: 500, message: 'Internal server error', type: 'server_error', code: 'internal_error' }), request);
+    return render(
+      new ApiError({ status: 500, message: 'Internal server error', type: 'server_error', code: 'internal_error' }),
+      request,
+    );
   });
 }

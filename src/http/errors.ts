@@ -65,7 +65,8 @@ export class ApiError extends Error {
    */
   toJsonResponse(): Response {
     const headers: Record<string, string> = { 'content-type': 'application/json', ...this.headers };
-    if (this.retryAfterSeconds !== undefined) headers['retry-after'] = String(Math.max(0, Math.ceil(this.retryAfterSeconds)));
+    if (this.retryAfterSeconds !== undefined)
+      headers['retry-after'] = String(Math.max(0, Math.ceil(this.retryAfterSeconds)));
     return new Response(JSON.stringify(this.toBody()), { status: this.status, headers });
   }
 }

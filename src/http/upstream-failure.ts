@@ -17,10 +17,19 @@ export function apiErrorFromUpstream(error: UpstreamError): ApiError {
         retryAfterSeconds: retryAfter(60),
       });
     case 'content_moderated':
-      return new ApiError({ status: 400, message: `Grok refused the request: ${error.message}`, code: 'content_policy_violation' });
+      return new ApiError({
+        status: 400,
+        message: `Grok refused the request: ${error.message}`,
+        code: 'content_policy_violation',
+      });
     case 'timeout':
     case 'stream_idle_timeout':
-      return new ApiError({ status: 504, message: `Grok did not answer in time (${error.message}).`, code: 'upstream_timeout', retryAfterSeconds: 5 });
+      return new ApiError({
+        status: 504,
+        message: `Grok did not answer in time (${error.message}).`,
+        code: 'upstream_timeout',
+        retryAfterSeconds: 5,
+      });
     case 'cloudflare_challenge':
     case 'anti_bot':
       return new ApiError({
@@ -34,13 +43,23 @@ export function apiErrorFromUpstream(error: UpstreamError): ApiError {
     case 'account_blocked':
       return new ApiError({
         status: 502,
-        message: 'The Grok accounts tried for this request were rejected (expired or blocked session). Another request will use other accounts.',
+        message:
+          'The Grok accounts tried for this request were rejected (expired or blocked session). Another request will use other accounts.',
         code: 'upstream_auth_failed',
         retryAfterSeconds: 1,
       });
     case 'bad_request':
-      return new ApiError({ status: 502, message: `Grok refused the request: ${error.message}`, code: 'upstream_bad_request' });
+      return new ApiError({
+        status: 502,
+        message: `Grok refused the request: ${error.message}`,
+        code: 'upstream_bad_request',
+      });
     default:
-      return new ApiError({ status: 502, message: `Grok upstream failed: ${error.message}`, code: 'upstream_error', retryAfterSeconds: retryAfter(5) });
+      return new ApiError({
+        status: 502,
+        message: `Grok upstream failed: ${error.message}`,
+        code: 'upstream_error',
+        retryAfterSeconds: retryAfter(5),
+      });
   }
 }

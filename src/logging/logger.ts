@@ -10,7 +10,8 @@ import { RotatingFileWriter, type RotationSettings } from './rotating-file';
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 const LEVEL_ORDER: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
 
-const SECRET_FIELD = /(^|_|-)(token|tokens|sso|cookie|authorization|api_?key|app_?key|function_?key|password|secret|cf_clearance|statsig)($|_|-)/i;
+const SECRET_FIELD =
+  /(^|_|-)(token|tokens|sso|cookie|authorization|api_?key|app_?key|function_?key|password|secret|cf_clearance|statsig)($|_|-)/i;
 const SECRET_IN_TEXT: [RegExp, string][] = [
   [/(sso(?:-rw)?=)[^;\s"']+/gi, '$1[redacted]'],
   [/(Bearer\s+)[^\s"',]+/gi, '$1[redacted]'],
@@ -44,7 +45,8 @@ function redactValue(key: string, value: unknown, depth: number): unknown {
   if (Array.isArray(value)) return value.map((item) => redactValue('', item, depth + 1));
   if (typeof value === 'object') {
     const result: Record<string, unknown> = {};
-    for (const [childKey, childValue] of Object.entries(value)) result[childKey] = redactValue(childKey, childValue, depth + 1);
+    for (const [childKey, childValue] of Object.entries(value))
+      result[childKey] = redactValue(childKey, childValue, depth + 1);
     return result;
   }
   return value;
@@ -80,7 +82,11 @@ const DEFAULT_ROTATION: RotationSettings = { maxBytes: 100 * 1024 * 1024, maxFil
 export class Logger {
   private readonly sinks: Sinks;
 
-  constructor(options: LoggerOptions = {}, private readonly context: Record<string, unknown> = {}, shared?: Sinks) {
+  constructor(
+    options: LoggerOptions = {},
+    private readonly context: Record<string, unknown> = {},
+    shared?: Sinks,
+  ) {
     const clock = options.clock ?? (() => new Date());
     this.sinks = shared ?? {
       minimum: LEVEL_ORDER[options.level ?? 'info'],
@@ -88,7 +94,9 @@ export class Logger {
       colour: options.colour ?? false,
       write: options.write ?? ((line) => process.stdout.write(`${line}\n`)),
       clock,
-      file: options.fileDirectory ? new RotatingFileWriter(options.fileDirectory, options.rotation ?? DEFAULT_ROTATION, clock) : undefined,
+      file: options.fileDirectory
+        ? new RotatingFileWriter(options.fileDirectory, options.rotation ?? DEFAULT_ROTATION, clock)
+        : undefined,
     };
   }
 
@@ -102,10 +110,18 @@ export class Logger {
     this.sinks.file?.configure(rotation);
   }
 
-  debug(message: string, fields?: Record<string, unknown>) { this.log('debug', message, fields); }
-  info(message: string, fields?: Record<string, unknown>) { this.log('info', message, fields); }
-  warn(message: string, fields?: Record<string, unknown>) { this.log('warn', message, fields); }
-  error(message: string, fields?: Record<string, unknown>) { this.log('error', message, fields); }
+  debug(message: string, fields?: Record<string, unknown>) {
+    this.log('debug', message, fields);
+  }
+  info(message: string, fields?: Record<string, unknown>) {
+    this.log('info', message, fields);
+  }
+  warn(message: string, fields?: Record<string, unknown>) {
+    this.log('warn', message, fields);
+  }
+  error(message: string, fields?: Record<string, unknown>) {
+    this.log('error', message, fields);
+  }
 
   private log(level: LogLevel, message: string, fields?: Record<string, unknown>) {
     const sinks = this.sinks;
@@ -113,7 +129,11 @@ export class Logger {
     const now = sinks.clock();
     // Lines logged while serving a request carry its id, however deep the caller.
     const requestId = requestContext.getStore()?.requestId;
-    const record = redactValue('', { time: now.toISOString(), level, message, ...(requestId ? { requestId } : {}), ...this.context, ...fields }, 0) as Record<string, unknown>;
+    const record = redactValue(
+      '',
+      { time: now.toISOString(), level, message, ...(requestId ? { requestId } : {}), ...this.context, ...fields },
+      0,
+    ) as Record<string, unknown>;
     const json = JSON.stringify(record);
     sinks.write(sinks.format === 'pretty' ? formatPretty(record, sinks.colour) : json);
     if (sinks.file) {
@@ -131,7 +151,8 @@ export const silentLogger = new Logger({ write: () => {}, level: 'error' });
 export function parseLogLevel(value: string | undefined): LogLevel {
   const normalised = (value ?? 'info').toLowerCase();
   if (normalised === 'warning') return 'warn';
-  if (normalised === 'debug' || normalised === 'info' || normalised === 'warn' || normalised === 'error') return normalised;
+  if (normalised === 'debug' || normalised === 'info' || normalised === 'warn' || normalised === 'error')
+    return normalised;
   if (normalised === 'critical') return 'error';
   throw new Error(`LOG_LEVEL must be one of debug, info, warn, error (got "${value}")`);
 }

@@ -32,7 +32,10 @@ export function noteIgnored(note: string): void {
 export function ignoredHeaderValue(context: RequestContext | undefined): string | undefined {
   if (!context?.ignored?.length) return undefined;
   // Header values must stay one line of visible ASCII.
-  return context.ignored.join('; ').replace(/[^\x20-\x7e]/g, '?').slice(0, 2000);
+  return context.ignored
+    .join('; ')
+    .replace(/[^\x20-\x7e]/g, '?')
+    .slice(0, 2000);
 }
 
 /** Remembers the error a request ended with (code and param) for its request-log line. */

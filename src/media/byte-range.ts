@@ -3,7 +3,10 @@
  * are answered with the whole file, which the RFC allows; an unsatisfiable one is reported so
  * the caller can send 416.
  */
-export type RangeDecision = { kind: 'whole' } | { kind: 'partial'; start: number; end: number } | { kind: 'unsatisfiable' };
+export type RangeDecision =
+  | { kind: 'whole' }
+  | { kind: 'partial'; start: number; end: number }
+  | { kind: 'unsatisfiable' };
 
 export function decideRange(header: string | null, size: number): RangeDecision {
   if (!header) return { kind: 'whole' };

@@ -7,8 +7,18 @@ import { mediaTypeByName, sniffMediaType, type MediaKind } from '../attachments/
 import { binary, responses } from '../http/openapi-responses';
 
 /** A cached file as an HTTP answer with its sniffed type and Range support; a 404 ApiError when absent. */
-export async function serveCachedFile(cache: MediaCache, kind: MediaKind, name: string, request: Request): Promise<Response> {
-  const notFound = new ApiError({ status: 404, message: kind === 'image' ? 'Image not found' : 'Video not found', code: 'file_not_found', type: 'not_found_error' });
+export async function serveCachedFile(
+  cache: MediaCache,
+  kind: MediaKind,
+  name: string,
+  request: Request,
+): Promise<Response> {
+  const notFound = new ApiError({
+    status: 404,
+    message: kind === 'image' ? 'Image not found' : 'Video not found',
+    code: 'file_not_found',
+    type: 'not_found_error',
+  });
   const path = cache.pathOf(kind, name);
   if (!path) throw notFound;
   // Only regular files the cache wrote: a symlink placed in the folder (by anyone who can write
@@ -48,13 +58,24 @@ const fileResponses = (type: string, description: string) => ({
 });
 
 export function filesRoutes(cache: MediaCache) {
-  const serve = (kind: MediaKind) => ({ params, request }: { params: Record<string, string>; request: Request }) => serveCachedFile(cache, kind, params['*'] ?? '', request);
+  const serve =
+    (kind: MediaKind) =>
+    ({ params, request }: { params: Record<string, string>; request: Request }) =>
+      serveCachedFile(cache, kind, params['*'] ?? '', request);
   return new Elysia({ name: 'media-files' })
     .get('/v1/files/image/*', serve('image'), {
-      detail: { tags: ['media'], summary: 'A cached generated image', responses: fileResponses('image/png', 'The image (PNG, JPEG or WebP)') },
+      detail: {
+        tags: ['media'],
+        summary: 'A cached generated image',
+        responses: fileResponses('image/png', 'The image (PNG, JPEG or WebP)'),
+      },
     })
     .get('/v1/files/video/*', serve('video'), {
-      detail: { tags: ['media'], summary: 'A cached generated video (Range supported)', responses: fileResponses('video/mp4', 'The video') },
+      detail: {
+        tags: ['media'],
+        summary: 'A cached generated video (Range supported)',
+        responses: fileResponses('video/mp4', 'The video'),
+      },
     });
 }
 

@@ -45,7 +45,11 @@ export function cacheNameFor(url: string): string {
   } catch {
     path = url.split('?')[0] ?? url;
   }
-  const name = decodeURIComponentSafe(path).replace(/^\/+/, '').replace(/\//g, '-').replace(/[^A-Za-z0-9._-]/g, '_').replace(/^[._-]+/, '');
+  const name = decodeURIComponentSafe(path)
+    .replace(/^\/+/, '')
+    .replace(/\//g, '-')
+    .replace(/[^A-Za-z0-9._-]/g, '_')
+    .replace(/^[._-]+/, '');
   return (name || `asset-${randomBytes(6).toString('hex')}`).slice(-200);
 }
 
@@ -149,7 +153,13 @@ export class MediaCache {
     return exists;
   }
 
-  private async fetchOnce(kind: MediaKind, name: string, url: string, token: string, signal?: AbortSignal): Promise<string> {
+  private async fetchOnce(
+    kind: MediaKind,
+    name: string,
+    url: string,
+    token: string,
+    signal?: AbortSignal,
+  ): Promise<string> {
     const path = this.pathOf(kind, name)!;
     if (await Bun.file(path).exists()) return name;
     const release = await this.downloads.acquire(signal);
@@ -157,7 +167,11 @@ export class MediaCache {
       const timeoutSeconds = this.options.config().asset.download_timeout;
       const deadline = timeoutSeconds > 0 ? AbortSignal.timeout(timeoutSeconds * 1000) : undefined;
       const combined = [signal, deadline].filter((value): value is AbortSignal => value !== undefined);
-      const response = await this.options.openDownload(url, token, combined.length > 0 ? AbortSignal.any(combined) : undefined);
+      const response = await this.options.openDownload(
+        url,
+        token,
+        combined.length > 0 ? AbortSignal.any(combined) : undefined,
+      );
       await mkdir(this.folder(kind), { recursive: true });
       await writeBounded(response, path, MAX_BYTES[kind]);
     } finally {
@@ -208,12 +222,23 @@ async function writeBounded(response: Response, path: string, maxBytes: number):
       for await (const chunk of response.body) {
         written += chunk.byteLength;
         if (written > maxBytes) {
-          throw new UpstreamError({ code: 'bad_response', message: `asset download: larger than ${maxBytes} bytes`, retryable: false, accountEffect: 'none' });
+          throw new UpstreamError({
+            code: 'bad_response',
+            message: `asset download: larger than ${maxBytes} bytes`,
+            retryable: false,
+            accountEffect: 'none',
+          });
         }
         await handle.write(chunk);
       }
     }
-    if (written === 0) throw new UpstreamError({ code: 'bad_response', message: 'asset download: empty body', retryable: false, accountEffect: 'none' });
+    if (written === 0)
+      throw new UpstreamError({
+        code: 'bad_response',
+        message: 'asset download: empty body',
+        retryable: false,
+        accountEffect: 'none',
+      });
     await handle.close();
     await rename(temporary, path);
   } catch (error) {

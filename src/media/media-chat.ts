@@ -6,6 +6,13 @@ import type { MediaServices } from './media-feature';
 import { startVideoChatAnswer } from './videos/video-chat';
 
 /** The chat route's single entry for media models: images and edits, or video, as one answer. */
-export function startMediaChatAnswer(body: MediaChatRequest, model: CatalogModel, request: Request, media: MediaServices): Promise<AnswerSource> {
-  return model.kind === 'video' ? startVideoChatAnswer(body, model, request, media) : startImageChatAnswer(body, model, request, media);
+export function startMediaChatAnswer(
+  body: MediaChatRequest,
+  model: CatalogModel,
+  request: Request,
+  media: MediaServices,
+): Promise<AnswerSource> {
+  return model.kind === 'video'
+    ? startVideoChatAnswer(body, model, request, media)
+    : startImageChatAnswer(body, model, request, media);
 }

@@ -57,7 +57,10 @@ export function createGatewayMetrics(sources: GatewayMetricsSources): GatewayMet
     labelNames: ['model'],
     buckets: FIRST_TOKEN_BUCKETS,
   });
-  const streamsInFlight = registry.gauge({ name: 'grok2api_streams_in_flight', help: 'Streaming answers being sent right now' });
+  const streamsInFlight = registry.gauge({
+    name: 'grok2api_streams_in_flight',
+    help: 'Streaming answers being sent right now',
+  });
   const upstreamErrors = registry.counter({
     name: 'grok2api_upstream_errors_total',
     help: 'Failed upstream chat turns and attempts, by kind (UpstreamError code)',
@@ -76,13 +79,16 @@ export function createGatewayMetrics(sources: GatewayMetricsSources): GatewayMet
     help: 'Accounts by pool and status',
     labelNames: ['pool', 'status'],
     collect: () =>
-      Object.entries(sources.poolStats()).flatMap(([pool, stats]) => ACCOUNT_STATUSES.map((status) => ({ labels: { pool, status }, value: stats[status] }))),
+      Object.entries(sources.poolStats()).flatMap(([pool, stats]) =>
+        ACCOUNT_STATUSES.map((status) => ({ labels: { pool, status }, value: stats[status] })),
+      ),
   });
   registry.gauge({
     name: 'grok2api_quota_remaining',
     help: 'Sum of the estimated remaining requests of the accounts in each pool',
     labelNames: ['pool'],
-    collect: () => Object.entries(sources.poolStats()).map(([pool, stats]) => ({ labels: { pool }, value: stats.quota })),
+    collect: () =>
+      Object.entries(sources.poolStats()).map(([pool, stats]) => ({ labels: { pool }, value: stats.quota })),
   });
   registry.gauge({
     name: 'grok2api_upstream_outage',
@@ -106,7 +112,11 @@ export function createGatewayMetrics(sources: GatewayMetricsSources): GatewayMet
     collect: () => [{ labels: { version: VERSION, commit: COMMIT, bun: Bun.version }, value: 1 }],
   });
   const startTimeSeconds = sources.startTimeSeconds ?? Math.floor(Date.now() / 1000);
-  registry.gauge({ name: 'process_start_time_seconds', help: 'Start time of the process since the epoch, in seconds', collect: () => [{ value: startTimeSeconds }] });
+  registry.gauge({
+    name: 'process_start_time_seconds',
+    help: 'Start time of the process since the epoch, in seconds',
+    collect: () => [{ value: startTimeSeconds }],
+  });
 
   return {
     registry,

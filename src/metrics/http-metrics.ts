@@ -8,7 +8,10 @@ import { earlyAnswerOf } from '../http/early-answer';
 /** The answered status: a returned Response says it; an error (ours or Elysia's NOT_FOUND) carries it. */
 function statusOf(responseValue: unknown, setStatus: unknown): number {
   if (responseValue instanceof Response) return responseValue.status;
-  const carried = typeof responseValue === 'object' && responseValue !== null ? (responseValue as { status?: unknown }).status : undefined;
+  const carried =
+    typeof responseValue === 'object' && responseValue !== null
+      ? (responseValue as { status?: unknown }).status
+      : undefined;
   if (typeof carried === 'number') return carried;
   return typeof setStatus === 'number' ? setStatus : 200;
 }
@@ -34,41 +37,48 @@ export function httpMetrics(
   };
   const routeOf = (route: string | undefined) => (route ? route : 'unmatched');
 
-  return new Elysia({ name: 'http-metrics' })
-    .onRequest(({ request }) => {
-      started.set(request, { at: now(), streamed: false });
-    })
-    .onAfterHandle({ as: 'global' }, ({ request, responseValue, route, body }) => {
-      const entry = started.get(request);
-      if (!entry || !(responseValue instanceof Response) || !responseValue.body) return;
-      if (!responseValue.headers.get('content-type')?.startsWith('text/event-stream')) return;
-      entry.streamed = true;
-      const model = modelOf(body);
-      metrics.streamsInFlight.inc();
-      const body$ = observeStream(responseValue.body, {
-        onFirstToken: () => metrics.timeToFirstToken.observe(seconds(entry.at), { model }),
-        onEnd: () => {
-          metrics.streamsInFlight.dec();
-          metrics.requestDuration.observe(seconds(entry.at), { route: routeOf(route) });
-        },
-      });
-      return new Response(body$, { status: responseValue.status, headers: responseValue.headers });
-    })
-    // Errors reach the client as the Response the error handler made; only this hook sees it.
-    .mapResponse({ as: 'global' }, ({ request, responseValue }) => {
-      const entry = started.get(request);
-      if (entry && responseValue instanceof Response) entry.status = responseValue.status;
-    })
-    .onAfterResponse({ as: 'global' }, ({ request, set, route: matched, body, responseValue }) => {
-      const entry = started.get(request);
-      if (!entry) return;
-      // Refused before routing (access gate, body limit): the hook that answered noted status and route.
-      const early = earlyAnswerOf(request);
-      if (early) entry.status ??= early.status;
-      const route = matched || early?.route;
-      // An unmatched route skips the other hooks; it is answered 404 (or 405 for a known path, counted as 404 here).
-      const status = entry.status ?? (route ? statusOf(responseValue, set.status) : 404);
-      metrics.requests.inc({ method: request.method, route: routeOf(route), model: modelOf(body), status: String(status) });
-      if (!entry.streamed) metrics.requestDuration.observe(seconds(entry.at), { route: routeOf(route) });
-    });
+  return (
+    new Elysia({ name: 'http-metrics' })
+      .onRequest(({ request }) => {
+        started.set(request, { at: now(), streamed: false });
+      })
+      .onAfterHandle({ as: 'global' }, ({ request, responseValue, route, body }) => {
+        const entry = started.get(request);
+        if (!entry || !(responseValue instanceof Response) || !responseValue.body) return;
+        if (!responseValue.headers.get('content-type')?.startsWith('text/event-stream')) return;
+        entry.streamed = true;
+        const model = modelOf(body);
+        metrics.streamsInFlight.inc();
+        const body$ = observeStream(responseValue.body, {
+          onFirstToken: () => metrics.timeToFirstToken.observe(seconds(entry.at), { model }),
+          onEnd: () => {
+            metrics.streamsInFlight.dec();
+            metrics.requestDuration.observe(seconds(entry.at), { route: routeOf(route) });
+          },
+        });
+        return new Response(body$, { status: responseValue.status, headers: responseValue.headers });
+      })
+      // Errors reach the client as the Response the error handler made; only this hook sees it.
+      .mapResponse({ as: 'global' }, ({ request, responseValue }) => {
+        const entry = started.get(request);
+        if (entry && responseValue instanceof Response) entry.status = responseValue.status;
+      })
+      .onAfterResponse({ as: 'global' }, ({ request, set, route: matched, body, responseValue }) => {
+        const entry = started.get(request);
+        if (!entry) return;
+        // Refused before routing (access gate, body limit): the hook that answered noted status and route.
+        const early = earlyAnswerOf(request);
+        if (early) entry.status ??= early.status;
+        const route = matched || early?.route;
+        // An unmatched route skips the other hooks; it is answered 404 (or 405 for a known path, counted as 404 here).
+        const status = entry.status ?? (route ? statusOf(responseValue, set.status) : 404);
+        metrics.requests.inc({
+          method: request.method,
+          route: routeOf(route),
+          model: modelOf(body),
+          status: String(status),
+        });
+        if (!entry.streamed) metrics.requestDuration.observe(seconds(entry.at), { route: routeOf(route) });
+      })
+  );
 }

@@ -11,7 +11,12 @@ export function metricsRoutes(registry: MetricsRegistry, config: () => Config) {
     '/metrics',
     ({ request }) => {
       const settings = config().metrics;
-      if (!settings.enabled) throw new ApiError({ status: 404, message: 'Metrics are disabled (metrics.enabled = false).', code: 'not_found' });
+      if (!settings.enabled)
+        throw new ApiError({
+          status: 404,
+          message: 'Metrics are disabled (metrics.enabled = false).',
+          code: 'not_found',
+        });
       if (settings.token) requireBearer(request.headers.get('authorization'), [settings.token]);
       return new Response(registry.render(), { headers: { 'content-type': PROMETHEUS_CONTENT_TYPE } });
     },
@@ -19,7 +24,9 @@ export function metricsRoutes(registry: MetricsRegistry, config: () => Config) {
       detail: {
         tags: ['operations'],
         summary: 'Prometheus metrics (bearer metrics.token when set)',
-        responses: responses(text(PROMETHEUS_CONTENT_TYPE, 'Prometheus text exposition format'), { errors: [401, 404] }),
+        responses: responses(text(PROMETHEUS_CONTENT_TYPE, 'Prometheus text exposition format'), {
+          errors: [401, 404],
+        }),
       },
     },
   );

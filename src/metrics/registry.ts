@@ -37,7 +37,10 @@ abstract class Metric<Series> {
   readonly labelNames: readonly string[];
   protected readonly series = new Map<string, { values: string[]; state: Series }>();
 
-  constructor(definition: MetricDefinition, readonly type: 'counter' | 'gauge' | 'histogram') {
+  constructor(
+    definition: MetricDefinition,
+    readonly type: 'counter' | 'gauge' | 'histogram',
+  ) {
     if (!NAME.test(definition.name)) throw new Error(`invalid metric name ${definition.name}`);
     this.name = definition.name;
     this.help = definition.help;
@@ -60,7 +63,11 @@ abstract class Metric<Series> {
   protected abstract sampleLines(): string[];
 
   render(): string {
-    return [`# HELP ${this.name} ${escapeHelp(this.help)}`, `# TYPE ${this.name} ${this.type}`, ...this.sampleLines()].join('\n');
+    return [
+      `# HELP ${this.name} ${escapeHelp(this.help)}`,
+      `# TYPE ${this.name} ${this.type}`,
+      ...this.sampleLines(),
+    ].join('\n');
   }
 }
 
@@ -79,7 +86,9 @@ export class Counter extends Metric<{ value: number }> {
     return this.seriesFor(labels).value;
   }
   protected sampleLines(): string[] {
-    return [...this.series.values()].map(({ values, state }) => `${this.name}${labelText(this.labelNames, values)} ${formatNumber(state.value)}`);
+    return [...this.series.values()].map(
+      ({ values, state }) => `${this.name}${labelText(this.labelNames, values)} ${formatNumber(state.value)}`,
+    );
   }
 }
 
@@ -114,7 +123,9 @@ export class Gauge extends Metric<{ value: number }> {
         return `${this.name}${labelText(this.labelNames, values)} ${formatNumber(value)}`;
       });
     }
-    return [...this.series.values()].map(({ values, state }) => `${this.name}${labelText(this.labelNames, values)} ${formatNumber(state.value)}`);
+    return [...this.series.values()].map(
+      ({ values, state }) => `${this.name}${labelText(this.labelNames, values)} ${formatNumber(state.value)}`,
+    );
   }
 }
 
@@ -148,7 +159,9 @@ export class Histogram extends Metric<HistogramSeries> {
     const lines: string[] = [];
     for (const { values, state } of this.series.values()) {
       this.buckets.forEach((bound, index) =>
-        lines.push(`${this.name}_bucket${labelText(this.labelNames, values, ['le', formatNumber(bound)])} ${state.counts[index]}`),
+        lines.push(
+          `${this.name}_bucket${labelText(this.labelNames, values, ['le', formatNumber(bound)])} ${state.counts[index]}`,
+        ),
       );
       lines.push(`${this.name}_bucket${labelText(this.labelNames, values, ['le', '+Inf'])} ${state.count}`);
       lines.push(`${this.name}_sum${labelText(this.labelNames, values)} ${formatNumber(state.sum)}`);
@@ -180,7 +193,9 @@ export class MetricsRegistry {
   /** Every metric name with the series suffixes a query may use (for dashboard checks). */
   names(): string[] {
     return [...this.metrics.values()].flatMap((metric) =>
-      metric.type === 'histogram' ? [`${metric.name}_bucket`, `${metric.name}_sum`, `${metric.name}_count`] : [metric.name],
+      metric.type === 'histogram'
+        ? [`${metric.name}_bucket`, `${metric.name}_sum`, `${metric.name}_count`]
+        : [metric.name],
     );
   }
   render(): string {

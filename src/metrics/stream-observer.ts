@@ -23,7 +23,11 @@ export function carriesToken(eventText: string): boolean {
       for (const choice of choices) {
         const delta = (choice as { delta?: Record<string, unknown> } | null)?.delta;
         if (!delta) continue;
-        if ((typeof delta.content === 'string' && delta.content !== '') || (typeof delta.reasoning_content === 'string' && delta.reasoning_content !== '')) return true;
+        if (
+          (typeof delta.content === 'string' && delta.content !== '') ||
+          (typeof delta.reasoning_content === 'string' && delta.reasoning_content !== '')
+        )
+          return true;
         if (Array.isArray(delta.tool_calls) && delta.tool_calls.length > 0) return true;
       }
     } catch {

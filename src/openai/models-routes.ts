@@ -90,6 +90,10 @@ export function modelsRoutes(deps: ModelsDependencies) {
         if (!model || !SERVED_KINDS.has(model.kind)) throw modelNotFound(params.id, null);
         return modelObject(params.id, model.id === params.id ? undefined : model.id);
       },
-      { params: t.Object({ id: t.String() }), response: ModelObject, detail: { tags: ['openai'], summary: 'Retrieve a model' } },
+      {
+        params: t.Object({ id: t.String() }),
+        response: ModelObject,
+        detail: { tags: ['openai'], summary: 'Retrieve a model' },
+      },
     );
 }

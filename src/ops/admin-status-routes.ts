@@ -59,7 +59,15 @@ export function adminStatusRoutes(sources: StatusSources) {
         tags: ['admin'],
         summary: 'Versions, storage, instance, upstream health and background jobs of this process',
         responses: responses(
-          json(shape({ version: Type.String(), instance: shape({ id: Type.String(), uptime_seconds: Type.Integer() }), storage: shape({ kind: Type.String(), status: Type.String() }), accounts: AnyObject, jobs: Type.Array(AnyObject) })),
+          json(
+            shape({
+              version: Type.String(),
+              instance: shape({ id: Type.String(), uptime_seconds: Type.Integer() }),
+              storage: shape({ kind: Type.String(), status: Type.String() }),
+              accounts: AnyObject,
+              jobs: Type.Array(AnyObject),
+            }),
+          ),
           { errors: ADMIN_READ_ERRORS },
         ),
       },

@@ -31,7 +31,18 @@ export class BackgroundJobs {
   private job(name: string, intervalSeconds: number | null): Job {
     if (this.jobs.has(name)) throw new Error(`background job ${name} registered twice`);
     const job: Job = {
-      state: { name, intervalSeconds, running: false, runs: 0, failures: 0, lastStartedAt: null, lastFinishedAt: null, lastDurationMs: null, lastError: null, lastResult: null },
+      state: {
+        name,
+        intervalSeconds,
+        running: false,
+        runs: 0,
+        failures: 0,
+        lastStartedAt: null,
+        lastFinishedAt: null,
+        lastDurationMs: null,
+        lastError: null,
+        lastResult: null,
+      },
     };
     this.jobs.set(name, job);
     return job;
@@ -50,7 +61,12 @@ export class BackgroundJobs {
       job.state.lastError = error instanceof Error ? error.message : String(error);
     } finally {
       const finished = this.clock();
-      Object.assign(job.state, { running: false, runs: job.state.runs + 1, lastFinishedAt: new Date(finished).toISOString(), lastDurationMs: finished - started });
+      Object.assign(job.state, {
+        running: false,
+        runs: job.state.runs + 1,
+        lastFinishedAt: new Date(finished).toISOString(),
+        lastDurationMs: finished - started,
+      });
     }
   }
 

@@ -33,7 +33,11 @@ const ReadinessBody = shape({
 export function healthRoutes(probe: ReadinessProbe) {
   return new Elysia({ name: 'health' })
     .get('/health', () => ({ status: 'ok' }), {
-      detail: { tags: ['operations'], summary: 'Liveness', responses: responses(json(shape({ status: Type.Literal('ok') })), { errors: [] }) },
+      detail: {
+        tags: ['operations'],
+        summary: 'Liveness',
+        responses: responses(json(shape({ status: Type.Literal('ok') })), { errors: [] }),
+      },
     })
     .get(
       '/ready',
@@ -59,7 +63,11 @@ export function healthRoutes(probe: ReadinessProbe) {
           storage: { kind: probe.storageKind, status: storage },
           accounts: { active },
           upstream: outage
-            ? { status: 'outage', consecutiveFailures: upstream!.consecutiveFailures, lastFailureKind: upstream!.lastFailureKind }
+            ? {
+                status: 'outage',
+                consecutiveFailures: upstream!.consecutiveFailures,
+                lastFailureKind: upstream!.lastFailureKind,
+              }
             : { status: 'ok' },
           ...(probe.clearance ? { clearance } : {}),
           ...(probe.warnings ? { warnings: probe.warnings() } : {}),
@@ -69,7 +77,10 @@ export function healthRoutes(probe: ReadinessProbe) {
         detail: {
           tags: ['operations'],
           summary: 'Readiness: storage reachable, an active account, upstream not in an outage',
-          responses: { ...responses(json(ReadinessBody), { errors: [] }), 503: { description: 'Not ready (same body)', content: json(ReadinessBody) } },
+          responses: {
+            ...responses(json(ReadinessBody), { errors: [] }),
+            503: { description: 'Not ready (same body)', content: json(ReadinessBody) },
+          },
         },
       },
     );

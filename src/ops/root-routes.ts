@@ -28,11 +28,18 @@ export function rootRoutes() {
         detail: {
           tags: ['operations'],
           summary: 'Where the console, docs and API are; browsers go to the console',
-          responses: { ...responses(json(AnyObject), { errors: [] }), 302: { description: 'A browser: to /admin', content: text('text/plain', 'empty; Location: /admin') } },
+          responses: {
+            ...responses(json(AnyObject), { errors: [] }),
+            302: { description: 'A browser: to /admin', content: text('text/plain', 'empty; Location: /admin') },
+          },
         },
       },
     )
     .route('HEAD', '/', () => new Response(null, { status: 200 }), {
-      detail: { tags: ['operations'], summary: 'Reachability probe', responses: { 200: { description: 'Up', content: text('text/plain', 'empty') } } },
+      detail: {
+        tags: ['operations'],
+        summary: 'Reachability probe',
+        responses: { 200: { description: 'Up', content: text('text/plain', 'empty') } },
+      },
     });
 }

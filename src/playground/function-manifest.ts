@@ -37,7 +37,13 @@ export function functionManifest(
       { id: 'chat', endpoint: '/v1/function/chat/completions', mode: modes.chat, stream: servedBy === 'server' },
       { id: 'imagine', endpoint: '/v1/function/images/generations', mode: modes.imagine, stream: false },
       { id: 'video', endpoint: '/v1/function/chat/completions', mode: modes.video, stream: true },
-      { id: 'voice', endpoint: '/v1/function/voice/token', mode: modes.voice ?? 'probe-only', stream: false, available: modes.voice !== undefined },
+      {
+        id: 'voice',
+        endpoint: '/v1/function/voice/token',
+        mode: modes.voice ?? 'probe-only',
+        stream: false,
+        available: modes.voice !== undefined,
+      },
     ],
   };
 }

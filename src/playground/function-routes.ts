@@ -41,11 +41,27 @@ export interface KeylessFunctionAccess {
   apiIsOpen: () => boolean;
 }
 
-const disabled = () => new ApiError({ status: 401, message: 'Function access is disabled', type: 'authentication_error', code: 'function_disabled' });
+const disabled = () =>
+  new ApiError({
+    status: 401,
+    message: 'Function access is disabled',
+    type: 'authentication_error',
+    code: 'function_disabled',
+  });
 const refused = (message: string) =>
-  new ApiError({ status: 401, message, type: 'authentication_error', code: 'invalid_api_key', headers: { 'www-authenticate': 'Bearer' } });
+  new ApiError({
+    status: 401,
+    message,
+    type: 'authentication_error',
+    code: 'invalid_api_key',
+    headers: { 'www-authenticate': 'Bearer' },
+  });
 
-export async function requireFunctionAccess(config: Config, request: Request, keyless: KeylessFunctionAccess): Promise<void> {
+export async function requireFunctionAccess(
+  config: Config,
+  request: Request,
+  keyless: KeylessFunctionAccess,
+): Promise<void> {
   if (!config.app.function_enabled) throw disabled();
   const key = config.app.function_key;
   if (key === '') {
@@ -71,22 +87,39 @@ export function functionManifestRoute(config: () => Config) {
       detail: {
         tags: ['function'],
         summary: 'Which playground pages exist and how each reaches a backend',
-        responses: responses(json(shape({ served_by: Type.String(), pages: Type.Array(shape({ id: Type.String(), mode: Type.String() })) })), { errors: [401] }),
+        responses: responses(
+          json(
+            shape({ served_by: Type.String(), pages: Type.Array(shape({ id: Type.String(), mode: Type.String() })) }),
+          ),
+          { errors: [401] },
+        ),
       },
     },
   );
 }
 
 export function functionRoutes(deps: FunctionRoutesDependencies) {
-  const forward = (path: string) => async ({ request }: { request: Request }) => {
-    const headers = new Headers(request.headers);
-    for (const name of ['authorization', 'x-api-key', 'cookie']) headers.delete(name);
-    const target = new URL(`/v1${path}`, request.url);
-    const inner = new Request(target, { method: request.method, headers, body: request.method === 'GET' ? undefined : await request.arrayBuffer(), signal: request.signal });
-    return deps.handle(deps.trust(carryClientAddress(request, inner)));
-  };
+  const forward =
+    (path: string) =>
+    async ({ request }: { request: Request }) => {
+      const headers = new Headers(request.headers);
+      for (const name of ['authorization', 'x-api-key', 'cookie']) headers.delete(name);
+      const target = new URL(`/v1${path}`, request.url);
+      const inner = new Request(target, {
+        method: request.method,
+        headers,
+        body: request.method === 'GET' ? undefined : await request.arrayBuffer(),
+        signal: request.signal,
+      });
+      return deps.handle(deps.trust(carryClientAddress(request, inner)));
+    };
   // The same bodies and answers as the /v1 route each call is handed to.
-  const summary = (method: string, path: string, body: TSchema | null, answer: Record<string, { schema: TSchema }>) => ({
+  const summary = (
+    method: string,
+    path: string,
+    body: TSchema | null,
+    answer: Record<string, { schema: TSchema }>,
+  ) => ({
     parse: 'none' as const,
     detail: {
       tags: ['function'],
@@ -100,9 +133,40 @@ export function functionRoutes(deps: FunctionRoutesDependencies) {
       '/verify',
       // The access gate has checked the key before the route runs.
       () => ({ status: 'success' }),
-      { detail: { tags: ['function'], summary: 'Check the function (playground) key', responses: responses(json(Success()), { errors: [401, 429] }) } },
+      {
+        detail: {
+          tags: ['function'],
+          summary: 'Check the function (playground) key',
+          responses: responses(json(Success()), { errors: [401, 429] }),
+        },
+      },
     )
-    .get('/models', forward('/models'), summary('GET', '/models', null, json(shape({ object: Type.Literal('list'), data: Type.Array(shape({ id: Type.String() })) }))))
-    .post('/chat/completions', forward('/chat/completions'), summary('POST', '/chat/completions', deps.docs.chatBody, { ...json(deps.docs.chatAnswer), ...eventStream('stream: true') }))
-    .post('/images/generations', forward('/images/generations'), summary('POST', '/images/generations', deps.docs.imageBody, json(shape({ created: Type.Integer(), data: Type.Array(AnyObject) }))));
+    .get(
+      '/models',
+      forward('/models'),
+      summary(
+        'GET',
+        '/models',
+        null,
+        json(shape({ object: Type.Literal('list'), data: Type.Array(shape({ id: Type.String() })) })),
+      ),
+    )
+    .post(
+      '/chat/completions',
+      forward('/chat/completions'),
+      summary('POST', '/chat/completions', deps.docs.chatBody, {
+        ...json(deps.docs.chatAnswer),
+        ...eventStream('stream: true'),
+      }),
+    )
+    .post(
+      '/images/generations',
+      forward('/images/generations'),
+      summary(
+        'POST',
+        '/images/generations',
+        deps.docs.imageBody,
+        json(shape({ created: Type.Integer(), data: Type.Array(AnyObject) })),
+      ),
+    );
 }

@@ -1,6 +1,5 @@
 import type { AccessPolicy } from '../http/access-gate';
 import { Elysia, t } from 'elysia';
-import { bearerToken } from '../auth/bearer';
 import type { Config } from '../config/schema';
 import { aspectRatioOf, ASPECT_RATIOS, IMAGE_SIZES } from '../media/images/image-sizes';
 import { ApiError, invalidRequest } from '../http/errors';

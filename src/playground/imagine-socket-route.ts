@@ -70,7 +70,7 @@ export function imagineSocketRoute(
     path: '/v1/function/imagine/ws',
     async accept(request) {
       const url = new URL(request.url);
-      const config = deps.config();
+      const _config = deps.config();
       const taskId = url.searchParams.get('task_id');
       if (taskId && (await sessions.get('imagine', taskId))) {
         await sessions.drop('imagine', [taskId]);

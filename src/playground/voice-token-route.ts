@@ -34,14 +34,22 @@ export function voiceTokenRoute(deps: VoiceTokenDependencies) {
     async ({ request, query }) => {
       const livekitUrl = deps.config().voice.livekit_url;
       if (livekitUrl === '') {
-        throw new ApiError({ status: 404, message: 'Voice is off here (voice.livekit_url is empty)', type: 'invalid_request_error', code: 'voice_disabled' });
+        throw new ApiError({
+          status: 404,
+          message: 'Voice is off here (voice.livekit_url is empty)',
+          type: 'invalid_request_error',
+          code: 'voice_disabled',
+        });
       }
       const voice = query.voice ?? 'ara';
-      if (!(VOICES as readonly string[]).includes(voice)) throw invalidRequest(`voice must be one of ${VOICES.join(', ')}`, 'voice');
+      if (!(VOICES as readonly string[]).includes(voice))
+        throw invalidRequest(`voice must be one of ${VOICES.join(', ')}`, 'voice');
       const personality = query.personality ?? 'assistant';
-      if (!PERSONALITY.test(personality)) throw invalidRequest('personality must be 1–40 lowercase letters, digits, - or _', 'personality');
+      if (!PERSONALITY.test(personality))
+        throw invalidRequest('personality must be 1–40 lowercase letters, digits, - or _', 'personality');
       const speed = query.speed === undefined ? 1 : Number(query.speed);
-      if (!Number.isFinite(speed) || speed < 0.5 || speed > 2) throw invalidRequest('speed must be a number from 0.5 to 2', 'speed');
+      if (!Number.isFinite(speed) || speed < 0.5 || speed > 2)
+        throw invalidRequest('speed must be a number from 0.5 to 2', 'speed');
 
       const tried = new Set<string>();
       let lastError: UpstreamError | undefined;
@@ -73,15 +81,26 @@ export function voiceTokenRoute(deps: VoiceTokenDependencies) {
         }
       }
       if (lastError) throw apiErrorFromUpstream(lastError);
-      throw new ApiError({ status: 503, message: 'No account is available for a voice token', type: 'server_error', code: 'no_token' });
+      throw new ApiError({
+        status: 503,
+        message: 'No account is available for a voice token',
+        type: 'server_error',
+        code: 'no_token',
+      });
     },
     {
-      query: t.Object({ voice: t.Optional(t.String()), personality: t.Optional(t.String()), speed: t.Optional(t.String()) }),
+      query: t.Object({
+        voice: t.Optional(t.String()),
+        personality: t.Optional(t.String()),
+        speed: t.Optional(t.String()),
+      }),
       detail: {
         tags: ['function'],
         summary: 'Playground: a LiveKit voice token (the browser connects to LiveKit with it)',
         description: `voice: ${VOICES.join(', ')} (default ara); personality (default assistant); speed 0.5–2 (default 1).`,
-        responses: responses(json(shape({ token: Type.String(), url: Type.String() })), { errors: [400, 401, 429, 502, 503] }),
+        responses: responses(json(shape({ token: Type.String(), url: Type.String() })), {
+          errors: [400, 401, 429, 502, 503],
+        }),
       },
     },
   );

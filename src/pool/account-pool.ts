@@ -144,13 +144,18 @@ export class AccountPool {
     this.clock = options.clock ?? Date.now;
     this.random = options.random ?? Math.random;
     this.index = new PoolIndex(this.clock);
-    this.refreshPacer = new CallPacer(() => this.config().token.refresh_calls_per_sec, this.clock, options.sleep ?? ((ms) => Bun.sleep(ms)));
+    this.refreshPacer = new CallPacer(
+      () => this.config().token.refresh_calls_per_sec,
+      this.clock,
+      options.sleep ?? ((ms) => Bun.sleep(ms)),
+    );
     this.observer = options.observer;
     this.onDemandRefresh = new OnDemandRefresh({
       config: this.config,
       clock: this.clock,
       coordinator: this.coordinator,
-      coolingAccounts: async () => (this.coordinator ? this.storage.accounts.list({ status: 'cooling' }) : this.accounts({ status: 'cooling' })),
+      coolingAccounts: async () =>
+        this.coordinator ? this.storage.accounts.list({ status: 'cooling' }) : this.accounts({ status: 'cooling' }),
       // A request is waiting on this one: not paced (it is bounded by its own interval and size).
       sync: (token) => this.sync(token, { paced: false }),
     });
@@ -238,7 +243,7 @@ export class AccountPool {
     for (let attempt = 0; attempt < SHARED_ATTEMPTS; attempt++) {
       const local = this.acquire({ ...request, exclude: skip });
       if (!local) break;
-      let outcome;
+      let outcome: Awaited<ReturnType<typeof coordinator.acquireSlot>>;
       try {
         outcome = await coordinator.acquireSlot(local.token, tokenConfig.max_inflight_per_account, ttlMs, this.clock());
       } catch (error) {
@@ -246,7 +251,11 @@ export class AccountPool {
         throw error;
       }
       if (outcome.result === 'granted') {
-        return { lease: sharedLease(local, coordinator, outcome.slotId, ttlMs, this.clock), stale: staleTokens.length, staleTokens };
+        return {
+          lease: sharedLease(local, coordinator, outcome.slotId, ttlMs, this.clock),
+          stale: staleTokens.length,
+          staleTokens,
+        };
       }
       local.release();
       skip.add(local.token);
@@ -272,7 +281,9 @@ export class AccountPool {
 
   /** Re-reads these accounts from storage (another instance said they changed). */
   async refreshTokens(tokens: readonly string[]): Promise<void> {
-    await runBounded(tokens, REFRESH_READS, async (token) => this.absorb(token, await this.storage.accounts.get(token)));
+    await runBounded(tokens, REFRESH_READS, async (token) =>
+      this.absorb(token, await this.storage.accounts.get(token)),
+    );
   }
 
   /**
@@ -412,7 +423,9 @@ export class AccountPool {
       const stored = await this.storage.accounts.applySync(token, {
         ...snapshot,
         at: this.clock(),
-        pool: modes ? poolForModes(current.pool, modes, snapshot.windowSeconds) : poolForWindow(current.pool, snapshot.windowSeconds),
+        pool: modes
+          ? poolForModes(current.pool, modes, snapshot.windowSeconds)
+          : poolForWindow(current.pool, snapshot.windowSeconds),
         modes,
         modesAsked,
       });
@@ -431,7 +444,10 @@ export class AccountPool {
    * nothing about the account is left as it was; an account-level failure (expired, blocked) or
    * every call failing throws.
    */
-  private async askQuota(account: Account, paced: boolean): Promise<{
+  private async askQuota(
+    account: Account,
+    paced: boolean,
+  ): Promise<{
     snapshot: QuotaSnapshot;
     modes?: Partial<Record<UpstreamMode, QuotaSnapshot>>;
     modesAsked?: UpstreamMode[];
@@ -452,7 +468,9 @@ export class AccountPool {
     });
     const accountLevel = outcomes.find(
       (outcome): outcome is PromiseRejectedResult =>
-        outcome.status === 'rejected' && outcome.reason instanceof UpstreamError && ['expire', 'disable', 'auth_failure'].includes(outcome.reason.accountEffect),
+        outcome.status === 'rejected' &&
+        outcome.reason instanceof UpstreamError &&
+        ['expire', 'disable', 'auth_failure'].includes(outcome.reason.accountEffect),
     );
     if (accountLevel) throw accountLevel.reason;
     const snapshot = modes[PRIMARY_MODE] ?? Object.values(modes)[0];
@@ -537,7 +555,11 @@ export class AccountPool {
       case 'expire':
         return this.changeStatus(token, { to: 'expired', reason: error.code, at, from: ['active', 'cooling'] });
       case 'disable':
-        return this.changeStatus(token, { to: 'disabled', reason: `${error.code}: ${error.message}`.slice(0, REASON_LIMIT), at });
+        return this.changeStatus(token, {
+          to: 'disabled',
+          reason: `${error.code}: ${error.message}`.slice(0, REASON_LIMIT),
+          at,
+        });
     }
   }
 
@@ -581,7 +603,8 @@ export class AccountPool {
     this.pendingRemoved.clear();
     this.pendingChanged.clear();
     const events: ClusterEvent[] = [];
-    for (let start = 0; start < removed.length; start += ANNOUNCE_TOKENS) events.push({ kind: 'accounts', tokens: removed.slice(start, start + ANNOUNCE_TOKENS) });
+    for (let start = 0; start < removed.length; start += ANNOUNCE_TOKENS)
+      events.push({ kind: 'accounts', tokens: removed.slice(start, start + ANNOUNCE_TOKENS) });
     if (changed.length > ANNOUNCE_TOKENS) events.push({ kind: 'changes' });
     else if (changed.length > 0) events.push({ kind: 'accounts', tokens: changed });
     for (const event of events) await coordinator.publish(event).catch(() => {});

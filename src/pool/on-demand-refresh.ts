@@ -32,7 +32,8 @@ export class OnDemandRefresh {
     const intervalMs = tokenConfig.on_demand_refresh_min_interval_sec * 1000;
     if (now - this.lastRun < intervalMs) return 0;
     this.lastRun = now;
-    if (this.deps.coordinator && !(await this.deps.coordinator.tryLock('on-demand-refresh', Math.max(1, intervalMs)))) return 0;
+    if (this.deps.coordinator && !(await this.deps.coordinator.tryLock('on-demand-refresh', Math.max(1, intervalMs))))
+      return 0;
     // An account the upstream told to wait (Retry-After) comes back by itself when the wait is over.
     const due = (await this.deps.coolingAccounts())
       .filter((account) => account.cooldownUntil === null || account.cooldownUntil <= now)

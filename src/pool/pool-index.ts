@@ -102,7 +102,8 @@ export class PoolIndex {
     placement.modes.forEach((mode, position) => {
       const priority = placement.priorities[position]!;
       this.byPool.get(modeKey(placement.pool, mode))?.set(token, priority, next);
-      for (const tag of placement.tags) this.byPoolAndTag.get(tagKey(placement.pool, mode, tag))?.set(token, priority, next);
+      for (const tag of placement.tags)
+        this.byPoolAndTag.get(tagKey(placement.pool, mode, tag))?.set(token, priority, next);
     });
   }
 
@@ -122,7 +123,8 @@ export class PoolIndex {
     const options = { maxInFlight: request.maxInFlight, random: request.random };
     for (const pool of request.pools) {
       // Within a pool, an account with every preferred tag wins; without one, any account does.
-      const tagged = tags.length > 0 ? this.narrowestTagBuckets(pool, mode, tags)?.pick({ ...options, accept: acceptTagged }) : null;
+      const tagged =
+        tags.length > 0 ? this.narrowestTagBuckets(pool, mode, tags)?.pick({ ...options, accept: acceptTagged }) : null;
       const token = tagged ?? this.byPool.get(modeKey(pool, mode))?.pick({ ...options, accept });
       if (token) return this.accounts.get(token)!;
     }
@@ -170,11 +172,13 @@ export class PoolIndex {
       if (!isSelectableFor(account, mode, now)) continue;
       const priority = priorityFor(account, mode, this.currentMode);
       this.bucketsOf(this.byPool, modeKey(account.pool, mode)).set(token, priority, inFlight);
-      for (const tag of account.tags) this.bucketsOf(this.byPoolAndTag, tagKey(account.pool, mode, tag)).set(token, priority, inFlight);
+      for (const tag of account.tags)
+        this.bucketsOf(this.byPoolAndTag, tagKey(account.pool, mode, tag)).set(token, priority, inFlight);
       placedModes.push(mode);
       priorities.push(priority);
     }
-    if (placedModes.length > 0) this.placements.set(token, { pool: account.pool, tags: account.tags, modes: placedModes, priorities });
+    if (placedModes.length > 0)
+      this.placements.set(token, { pool: account.pool, tags: account.tags, modes: placedModes, priorities });
     const wakeUp = nextWakeUp(account, now);
     if (wakeUp === null) this.queuedCooldowns.delete(token);
     else if (this.queuedCooldowns.get(token) !== wakeUp) {

@@ -112,7 +112,9 @@ export class QuotaScheduler {
       const stillCooling = new Set(cooling.map((account) => account.token));
       for (const token of this.lastAttempts.keys()) if (!stillCooling.has(token)) this.lastAttempts.delete(token);
       for (const account of due) this.lastAttempts.set(account.token, now);
-      const outcomes = await runBounded(due, config.usage.concurrent, (account) => this.options.pool.sync(account.token));
+      const outcomes = await runBounded(due, config.usage.concurrent, (account) =>
+        this.options.pool.sync(account.token),
+      );
       outcomes.forEach((outcome, position) => {
         if (outcome.status === 'rejected') {
           this.options.logger?.warn('quota sync failed', { token: due[position]!.token, error: outcome.reason });
@@ -123,7 +125,9 @@ export class QuotaScheduler {
       return { synced: due.length - failed, failed };
     } finally {
       this.running = false;
-      await lock?.release().catch((error) => this.options.logger?.warn('could not release the refresh lock', { error }));
+      await lock
+        ?.release()
+        .catch((error) => this.options.logger?.warn('could not release the refresh lock', { error }));
     }
   }
 }

@@ -49,7 +49,10 @@ export function priorityFor(account: Account, upstreamMode: string, mode: Select
 export function nextWakeUp(account: Account, now: number): number | null {
   if (account.status === 'disabled' || account.status === 'expired') return null;
   // A wake-up that finds nothing selectable costs one re-placement; a missed one strands the account.
-  const accountWide = account.status === 'cooling' && account.cooldownUntil !== null && account.cooldownUntil > now ? account.cooldownUntil : null;
+  const accountWide =
+    account.status === 'cooling' && account.cooldownUntil !== null && account.cooldownUntil > now
+      ? account.cooldownUntil
+      : null;
   const modeRelease = nextModeRelease(account, now);
   if (accountWide === null) return modeRelease;
   return modeRelease === null ? accountWide : Math.min(accountWide, modeRelease);

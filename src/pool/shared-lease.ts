@@ -18,10 +18,19 @@ function releaseSlot(coordinator: Coordinator, token: string, slotId: string, gi
   });
 }
 
-export function sharedLease(local: Lease, coordinator: Coordinator, slotId: string, ttlMs: number, clock: () => number): Lease {
-  const renew = setInterval(() => {
-    void coordinator.renewSlot(local.token, slotId, ttlMs, clock()).catch(() => {});
-  }, Math.max(1_000, Math.floor(ttlMs / 3)));
+export function sharedLease(
+  local: Lease,
+  coordinator: Coordinator,
+  slotId: string,
+  ttlMs: number,
+  clock: () => number,
+): Lease {
+  const renew = setInterval(
+    () => {
+      void coordinator.renewSlot(local.token, slotId, ttlMs, clock()).catch(() => {});
+    },
+    Math.max(1_000, Math.floor(ttlMs / 3)),
+  );
   renew.unref?.();
   let released = false;
   return {

@@ -76,7 +76,13 @@ export function requestLimits({ config }: RequestLimitsOptions) {
     .onTransform({ as: 'global' }, ({ body, request }) => {
       if (body === null || typeof body !== 'object') return;
       const problem = findOversizedValue(body, structureLimitsOf(config().limits, pathnameOf(request.url)));
-      if (problem) throw new ApiError({ status: 400, message: problem.message, param: problem.param || null, code: 'limit_exceeded' });
+      if (problem)
+        throw new ApiError({
+          status: 400,
+          message: problem.message,
+          param: problem.param || null,
+          code: 'limit_exceeded',
+        });
     });
 }
 
@@ -85,7 +91,10 @@ export function requestLimits({ config }: RequestLimitsOptions) {
  * with the route's 413 once it passes the limit. It is not read here: the access gate refuses an
  * unauthenticated request before anyone reads its body. The request keeps its client address.
  */
-export function limitUndeclaredBodies(handle: (request: Request) => Response | Promise<Response>, options: RequestLimitsOptions) {
+export function limitUndeclaredBodies(
+  handle: (request: Request) => Response | Promise<Response>,
+  options: RequestLimitsOptions,
+) {
   return (request: Request): Response | Promise<Response> => {
     if (!request.body || request.headers.has('content-length')) return handle(request);
     const limit = bodyLimitFor(pathnameOf(request.url), options.config().limits);
@@ -100,7 +109,13 @@ export function limitUndeclaredBodies(handle: (request: Request) => Response | P
         },
       }),
     );
-    const init = { method: request.method, headers: request.headers, body: counted, signal: request.signal, duplex: 'half' };
+    const init = {
+      method: request.method,
+      headers: request.headers,
+      body: counted,
+      signal: request.signal,
+      duplex: 'half',
+    };
     const limited = new Request(request.url, init as RequestInit);
     return handle(carryClientAddress(request, limited));
   };

@@ -12,7 +12,8 @@ import { ApiError } from '../http/errors';
 type CorsSection = Config['cors'];
 
 const ALLOWED_METHODS = 'GET, POST, PUT, PATCH, DELETE, OPTIONS';
-const DEFAULT_ALLOWED_HEADERS = 'authorization, content-type, x-api-key, anthropic-version, anthropic-beta, x-grok2api-session, x-request-id';
+const DEFAULT_ALLOWED_HEADERS =
+  'authorization, content-type, x-api-key, anthropic-version, anthropic-beta, x-grok2api-session, x-request-id';
 const EXPOSED_HEADERS = 'x-request-id, retry-after, x-grok2api-ignored';
 
 const SECURITY_HEADERS: [string, string][] = [
@@ -58,7 +59,11 @@ export function preflightResponse(request: Request, cors: CorsSection): Response
   if (!origin || !method) return null;
   const allowOrigin = allowOriginValue(origin, allowedOriginsFor(pathnameOf(request.url), cors));
   if (!allowOrigin) {
-    return new ApiError({ status: 403, message: `Cross-origin requests from ${origin.slice(0, 200)} are not allowed on this route.`, code: 'cors_origin_not_allowed' }).toJsonResponse();
+    return new ApiError({
+      status: 403,
+      message: `Cross-origin requests from ${origin.slice(0, 200)} are not allowed on this route.`,
+      code: 'cors_origin_not_allowed',
+    }).toJsonResponse();
   }
   const headers = new Headers({
     'access-control-allow-origin': allowOrigin,
@@ -76,7 +81,11 @@ export function withWebHeaders(request: Request, response: Response, cors: CorsS
   try {
     decorate(request, target.headers, cors);
   } catch {
-    target = new Response(response.body, { status: response.status, statusText: response.statusText, headers: response.headers });
+    target = new Response(response.body, {
+      status: response.status,
+      statusText: response.statusText,
+      headers: response.headers,
+    });
     decorate(request, target.headers, cors);
   }
   return target;

@@ -8,7 +8,12 @@ import type { SimulatorState } from './simulator-state';
  * GET /users/<UID>/<fileMetadataId>/content, the assets.grok.com path of an upload (§11.5).
  * Assets are not public (§11.6): only the owner's sso cookie gets the bytes.
  */
-export function handleAssetDownload(state: SimulatorState, incoming: IncomingRequest, userId: string, fileMetadataId: string): Response {
+export function handleAssetDownload(
+  state: SimulatorState,
+  incoming: IncomingRequest,
+  userId: string,
+  fileMetadataId: string,
+): Response {
   if (cloudflareBlocks(state, incoming)) return cloudflareChallenge();
   const auth = authenticate(state, incoming.token);
   if (auth.kind === 'unauthenticated') return unauthenticated();
@@ -42,7 +47,11 @@ export function handleGeneratedDownload(state: SimulatorState, incoming: Incomin
   }
   return new Response(asset.bytes, {
     status: 200,
-    headers: { 'content-type': asset.mimeType, 'content-length': String(asset.bytes.length), 'cache-control': 'private, max-age=0' },
+    headers: {
+      'content-type': asset.mimeType,
+      'content-length': String(asset.bytes.length),
+      'cache-control': 'private, max-age=0',
+    },
   });
 }
 
@@ -51,8 +60,11 @@ export function handlePublicImage(state: SimulatorState, incoming: IncomingReque
   const failure = downloadFailure(state, incoming);
   if (failure) return failure;
   const asset = state.generated.get(incoming.path.replace(/^\//, ''));
-  if (!asset || asset.ownerUserId !== '') return notFound('image not found');
-  return new Response(asset.bytes, { status: 200, headers: { 'content-type': asset.mimeType, 'content-length': String(asset.bytes.length) } });
+  if (asset?.ownerUserId !== '') return notFound('image not found');
+  return new Response(asset.bytes, {
+    status: 200,
+    headers: { 'content-type': asset.mimeType, 'content-length': String(asset.bytes.length) },
+  });
 }
 
 /** Fault `download_failure`: the asset host answers `status` (default 500) instead of the bytes. */

@@ -37,7 +37,10 @@ export function splitIntoWordTokens(text: string): string[] {
 }
 
 function lastLine(message: string): string {
-  const lines = message.split(/\r?\n/).map((line) => line.trim()).filter((line) => line !== '');
+  const lines = message
+    .split(/\r?\n/)
+    .map((line) => line.trim())
+    .filter((line) => line !== '');
   const line = lines[lines.length - 1] ?? '';
   // Cut by code points so an emoji's surrogate pair is never split.
   return Array.from(line).slice(0, ECHO_LIMIT).join('');

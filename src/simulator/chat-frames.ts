@@ -19,17 +19,30 @@ export interface TurnFrameOptions {
   streamErrors?: string[];
 }
 
-export function buildTurnFrames(turn: ChatTurn, answer: ComposedAnswer, ids: TurnIds, options: TurnFrameOptions): Frame[] {
+export function buildTurnFrames(
+  turn: ChatTurn,
+  answer: ComposedAnswer,
+  ids: TurnIds,
+  options: TurnFrameOptions,
+): Frame[] {
   const frames: Frame[] = [];
   if (options.announceConversation) {
-    frames.push({ result: { conversation: { conversationId: ids.conversationId, title: 'New conversation', temporary: turn.temporary } } });
+    frames.push({
+      result: {
+        conversation: { conversationId: ids.conversationId, title: 'New conversation', temporary: turn.temporary },
+      },
+    });
   }
   frames.push(response({ userResponse: { responseId: ids.userResponseId, message: turn.message, sender: 'human' } }));
   for (const token of answer.thinkingTokens) {
-    frames.push(response({ token, isThinking: true, isSoftStop: false, responseId: ids.responseId, messageTag: 'analysis' }));
+    frames.push(
+      response({ token, isThinking: true, isSoftStop: false, responseId: ids.responseId, messageTag: 'analysis' }),
+    );
   }
   for (const token of answer.answerTokens) {
-    frames.push(response({ token, isThinking: false, isSoftStop: false, responseId: ids.responseId, messageTag: 'final' }));
+    frames.push(
+      response({ token, isThinking: false, isSoftStop: false, responseId: ids.responseId, messageTag: 'final' }),
+    );
   }
   const streamErrors = options.streamErrors ?? [];
   frames.push(
@@ -48,7 +61,13 @@ export function buildTurnFrames(turn: ChatTurn, answer: ComposedAnswer, ids: Tur
     }),
   );
   if (streamErrors.length === 0) {
-    frames.push(response({ finalMetadata: { followUpSuggestions: [], feedbackLabels: [], toolsUsed: {} }, isSoftStop: true, responseId: ids.responseId }));
+    frames.push(
+      response({
+        finalMetadata: { followUpSuggestions: [], feedbackLabels: [], toolsUsed: {} },
+        isSoftStop: true,
+        responseId: ids.responseId,
+      }),
+    );
   }
   return frames;
 }

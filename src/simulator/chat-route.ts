@@ -42,13 +42,17 @@ export function handleChatTurn(
 
   const window = state.accounts.window(account, turn.mode);
   if (window.remaining <= 0) {
-    if (state.options.exhaustedBehaviour === 'inband') return streamFrames(state, incoming, [usageLimitFrame()], undefined);
+    if (state.options.exhaustedBehaviour === 'inband')
+      return streamFrames(state, incoming, [usageLimitFrame()], undefined);
     return tooManyRequests(window.secondsUntilReset);
   }
 
   // `close` is a WebSocket close code: a REST stream has none.
-  const fault = state.faults.take((candidate) => candidate.kind !== 'close' && faultApplies(candidate, 'stream', incoming.token, incoming.path));
-  if (fault?.kind === 'inband_error') return streamFrames(state, incoming, [inbandErrorFrame(fault.code ?? 8, fault.message)], undefined);
+  const fault = state.faults.take(
+    (candidate) => candidate.kind !== 'close' && faultApplies(candidate, 'stream', incoming.token, incoming.path),
+  );
+  if (fault?.kind === 'inband_error')
+    return streamFrames(state, incoming, [inbandErrorFrame(fault.code ?? 8, fault.message)], undefined);
   if (fault?.kind === 'usage_limit') return streamFrames(state, incoming, [usageLimitFrame()], undefined);
 
   const ids: TurnIds = {
@@ -71,19 +75,29 @@ function turnFrames(
   fault: Fault | undefined,
   announceConversation: boolean,
 ): Frame[] {
-  const script = state.scripts.take((candidate) => candidate.match?.token === undefined || candidate.match.token === incoming.token);
+  const script = state.scripts.take(
+    (candidate) => candidate.match?.token === undefined || candidate.match.token === incoming.token,
+  );
   const streamErrors = fault?.kind === 'stream_errors' ? [fault.message ?? DEFAULT_STREAM_ERROR] : undefined;
   return buildTurnFrames(turn, composeAnswer(turn, script), ids, { announceConversation, streamErrors });
 }
 
-export function streamFrames(state: SimulatorState, incoming: IncomingRequest, frames: Frame[], fault: Fault | undefined): Response {
+export function streamFrames(
+  state: SimulatorState,
+  incoming: IncomingRequest,
+  frames: Frame[],
+  fault: Fault | undefined,
+): Response {
   const framing = state.options.framing;
   const afterFrames = Math.max(0, Math.floor(fault?.afterFrames ?? DEFAULT_AFTER_FRAMES));
   let segments: string[];
   let ending: 'close' | 'stall' = 'close';
   if (fault?.kind === 'cut') {
     const cutAt = Math.min(afterFrames, frames.length - 1);
-    segments = [...frames.slice(0, cutAt).map((frame) => encodeFrame(frame, framing)), encodeTruncatedFrame(frames[cutAt], framing)];
+    segments = [
+      ...frames.slice(0, cutAt).map((frame) => encodeFrame(frame, framing)),
+      encodeTruncatedFrame(frames[cutAt], framing),
+    ];
   } else if (fault?.kind === 'malformed') {
     segments = [...frames.slice(0, afterFrames).map((frame) => encodeFrame(frame, framing)), MALFORMED_FRAME];
   } else if (fault?.kind === 'stall') {

@@ -8,7 +8,12 @@ import type { Simulator, SimulatorOptions } from './types';
 export const CONTROL_PREFIX = '/__simulator/';
 
 type Controls = Pick<Simulator, 'addAccount' | 'account' | 'enqueueFault' | 'script' | 'reset' | 'requests'>;
-type ControlHandler = (state: SimulatorState, controls: Controls, request: Request, rest: string) => Response | Promise<Response>;
+type ControlHandler = (
+  state: SimulatorState,
+  controls: Controls,
+  request: Request,
+  rest: string,
+) => Response | Promise<Response>;
 
 // The programmatic controls over HTTP, for a simulator in another process (the CLI, the
 // benchmarks). JSON has no Infinity, so `times: -1` means forever.
@@ -25,7 +30,8 @@ const CONTROL_ROUTES: Record<string, Partial<Record<string, ControlHandler>>> = 
     GET: (state) => jsonResponse(200, state.options),
     PATCH: async (state, _, request) => {
       const body = await readJson(request);
-      if (typeof body !== 'object' || body === null || Array.isArray(body)) return badControl('body must be a JSON object');
+      if (typeof body !== 'object' || body === null || Array.isArray(body))
+        return badControl('body must be a JSON object');
       // Validate on a copy so a partly bad patch changes nothing.
       const candidate = { ...state.options };
       const problems = applyOptionsPatch(candidate, body as Partial<SimulatorOptions>);
@@ -66,7 +72,12 @@ const CONTROL_ROUTES: Record<string, Partial<Record<string, ControlHandler>>> = 
   },
 };
 
-export async function handleControl(state: SimulatorState, controls: Controls, request: Request, path: string): Promise<Response> {
+export async function handleControl(
+  state: SimulatorState,
+  controls: Controls,
+  request: Request,
+  path: string,
+): Promise<Response> {
   const [name, ...restParts] = path.slice(CONTROL_PREFIX.length).split('/');
   // `accounts/<url-encoded token>` is the one route with a parameter.
   const rest = safeDecode(restParts.join('/'));

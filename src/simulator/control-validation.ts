@@ -12,7 +12,11 @@ function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-function optional(fields: Record<string, unknown>, key: string, type: 'string' | 'number' | 'boolean'): string | undefined {
+function optional(
+  fields: Record<string, unknown>,
+  key: string,
+  type: 'string' | 'number' | 'boolean',
+): string | undefined {
   return fields[key] === undefined || typeof fields[key] === type ? undefined : `${key} must be a ${type}`;
 }
 
@@ -22,9 +26,16 @@ function stringArray(value: unknown): boolean {
 
 export function checkAccount(value: unknown): Checked<SimulatorAccount> {
   if (!isObject(value)) return { ok: false, problem: 'body must be a JSON object' };
-  if (typeof value.token !== 'string' || value.token === '') return { ok: false, problem: 'token must be a non-empty string' };
-  if (value.tier !== undefined && !TIERS.includes(value.tier as string)) return { ok: false, problem: 'tier must be basic, super or heavy' };
-  for (const [key, type] of [['userId', 'string'], ['email', 'string'], ['blocked', 'boolean'], ['expired', 'boolean']] as const) {
+  if (typeof value.token !== 'string' || value.token === '')
+    return { ok: false, problem: 'token must be a non-empty string' };
+  if (value.tier !== undefined && !TIERS.includes(value.tier as string))
+    return { ok: false, problem: 'tier must be basic, super or heavy' };
+  for (const [key, type] of [
+    ['userId', 'string'],
+    ['email', 'string'],
+    ['blocked', 'boolean'],
+    ['expired', 'boolean'],
+  ] as const) {
     const problem = optional(value, key, type);
     if (problem) return { ok: false, problem };
   }
@@ -42,7 +53,8 @@ export function checkAccount(value: unknown): Checked<SimulatorAccount> {
 
 export function checkFault(value: unknown): Checked<Fault> {
   if (!isObject(value)) return { ok: false, problem: 'body must be a JSON object' };
-  if (!FAULT_KINDS.includes(value.kind as never)) return { ok: false, problem: `kind must be one of ${FAULT_KINDS.join(', ')}` };
+  if (!FAULT_KINDS.includes(value.kind as never))
+    return { ok: false, problem: `kind must be one of ${FAULT_KINDS.join(', ')}` };
   for (const key of ['times', 'status', 'delayMs', 'afterFrames', 'code', 'retryAfterSeconds', 'closeCode'] as const) {
     const problem = optional(value, key, 'number');
     if (problem) return { ok: false, problem };
@@ -65,7 +77,8 @@ export function checkScript(value: unknown): Checked<Script> {
     if (problem) return { ok: false, problem };
   }
   for (const key of ['answerTokens', 'thinkingTokens'] as const) {
-    if (value[key] !== undefined && !stringArray(value[key])) return { ok: false, problem: `${key} must be an array of strings` };
+    if (value[key] !== undefined && !stringArray(value[key]))
+      return { ok: false, problem: `${key} must be an array of strings` };
   }
   const times = optional(value, 'times', 'number');
   if (times) return { ok: false, problem: times };

@@ -13,6 +13,6 @@ export function parseCookies(header: string | null): Record<string, string> {
 
 /** The session token: `sso`, or its read/write twin `sso-rw` when only that one was sent. */
 export function ssoToken(cookies: Record<string, string>): string | undefined {
-  const token = cookies['sso'] || cookies['sso-rw'];
+  const token = cookies.sso || cookies['sso-rw'];
   return token ? token : undefined;
 }

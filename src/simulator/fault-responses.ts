@@ -31,7 +31,11 @@ export function requestFaultResponse(fault: Fault): Response {
 function serverError(fault: Fault): Response {
   const status = fault.status !== undefined && fault.status >= 500 && fault.status <= 599 ? fault.status : 500;
   if (fault.body !== undefined) return new Response(fault.body, { status, headers: { 'content-type': 'text/plain' } });
-  return jsonResponse(status, { code: status === 503 ? 14 : 13, message: fault.message ?? 'upstream error', details: [] });
+  return jsonResponse(status, {
+    code: status === 503 ? 14 : 13,
+    message: fault.message ?? 'upstream error',
+    details: [],
+  });
 }
 
 function arbitraryStatus(fault: Fault): Response {

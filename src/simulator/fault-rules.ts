@@ -19,9 +19,26 @@ const STREAM_KINDS: ReadonlySet<FaultKind> = new Set([
 ]);
 
 export const FAULT_KINDS: readonly FaultKind[] = [
-  'unauthorized', 'cloudflare', 'blocked', 'anti_bot', 'rate_limited', 'server_error', 'status',
-  'inband_error', 'usage_limit', 'stream_errors', 'slow_first_byte', 'stall', 'cut', 'moderated',
-  'close', 'malformed', 'textless', 'no_media', 'completed_first', 'download_failure',
+  'unauthorized',
+  'cloudflare',
+  'blocked',
+  'anti_bot',
+  'rate_limited',
+  'server_error',
+  'status',
+  'inband_error',
+  'usage_limit',
+  'stream_errors',
+  'slow_first_byte',
+  'stall',
+  'cut',
+  'moderated',
+  'close',
+  'malformed',
+  'textless',
+  'no_media',
+  'completed_first',
+  'download_failure',
   'foreign_asset',
 ];
 

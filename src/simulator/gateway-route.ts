@@ -19,7 +19,11 @@ export async function handleGatewayUpgrade(
   if ('response' in guarded) return guarded.response;
   const uid = new URL(incoming.request.url).searchParams.get('uid') ?? '';
   if (!uid || incoming.cookies['x-userid'] !== uid) {
-    return jsonResponse(400, { code: 3, message: 'the uid query and the x-userid cookie must name the same user', details: [] });
+    return jsonResponse(400, {
+      code: 3,
+      message: 'the uid query and the x-userid cookie must name the same user',
+      details: [],
+    });
   }
   if (uid !== guarded.account.userId.toLowerCase()) return unauthenticated();
   if ((incoming.request.headers.get('upgrade') ?? '').toLowerCase() !== 'websocket') {

@@ -66,7 +66,10 @@ export class GatewaySession {
     }
     this.record(text, value);
     const envelope = readEnvelope(value);
-    if (!envelope) return this.send(events.errorEvent(this.sessionId, 'invalid_argument', 'every message must be {"event":{"type":…}}'));
+    if (!envelope)
+      return this.send(
+        events.errorEvent(this.sessionId, 'invalid_argument', 'every message must be {"event":{"type":…}}'),
+      );
     const { type } = envelope.event;
     if (type === 'ping') return this.send(events.pong(stringField(envelope.event, 'event_id')));
     if (type === 'session.create') return this.createSession(envelope);
@@ -79,16 +82,21 @@ export class GatewaySession {
   }
 
   private createSession(envelope: Envelope): void {
-    if (this.sessionId) return this.send(events.errorEvent(this.sessionId, 'failed_precondition', 'session.create was already sent'));
+    if (this.sessionId)
+      return this.send(events.errorEvent(this.sessionId, 'failed_precondition', 'session.create was already sent'));
     const session = objectField(envelope.event, 'session');
     const model = session ? stringField(session, 'model') : undefined;
-    if (!model || !MODES.includes(model as Mode)) return this.send(events.errorEvent(undefined, 'invalid_argument', 'session.model must be fast, auto, expert or heavy'));
+    if (!model || !MODES.includes(model as Mode))
+      return this.send(
+        events.errorEvent(undefined, 'invalid_argument', 'session.model must be fast, auto, expert or heavy'),
+      );
     const xGrok = session ? objectField(session, 'x_grok') : undefined;
     let sessionId: string = randomUUID();
     if (xGrok?.load_existing === true) {
       // A follow-up turn (§8.5) re-attaches a conversation this simulator created.
       const existing = envelope.session_id ?? stringField(xGrok, 'conversation_id');
-      if (!existing || !this.state.conversations.has(existing)) return this.send(events.errorEvent(undefined, 'not_found', 'conversation not found'));
+      if (!existing || !this.state.conversations.has(existing))
+        return this.send(events.errorEvent(undefined, 'not_found', 'conversation not found'));
       sessionId = existing;
     }
     this.mode = model as Mode;
@@ -101,11 +109,23 @@ export class GatewaySession {
 
   private createItem(envelope: Envelope): void {
     if (!this.sessionId || envelope.session_id !== this.sessionId) {
-      return this.send(events.errorEvent(this.sessionId, 'failed_precondition', 'conversation.item.create before session.created, or for another session'));
+      return this.send(
+        events.errorEvent(
+          this.sessionId,
+          'failed_precondition',
+          'conversation.item.create before session.created, or for another session',
+        ),
+      );
     }
-    if (this.pending || this.turning) return this.send(events.errorEvent(this.sessionId, 'failed_precondition', 'one conversation.item.create per turn'));
+    if (this.pending || this.turning)
+      return this.send(
+        events.errorEvent(this.sessionId, 'failed_precondition', 'one conversation.item.create per turn'),
+      );
     const message = userText(envelope.event);
-    if (message === undefined) return this.send(events.errorEvent(this.sessionId, 'invalid_argument', 'the item needs exactly one non-empty text chunk'));
+    if (message === undefined)
+      return this.send(
+        events.errorEvent(this.sessionId, 'invalid_argument', 'the item needs exactly one non-empty text chunk'),
+      );
     this.pending = { message };
   }
 
@@ -113,7 +133,9 @@ export class GatewaySession {
     const sessionId = this.sessionId;
     const pending = this.pending;
     if (!sessionId || !pending || envelope.session_id !== sessionId) {
-      return this.send(events.errorEvent(sessionId, 'failed_precondition', 'response.create needs a conversation.item.create first'));
+      return this.send(
+        events.errorEvent(sessionId, 'failed_precondition', 'response.create needs a conversation.item.create first'),
+      );
     }
     this.pending = undefined;
     this.turning = true;
@@ -129,13 +151,21 @@ export class GatewaySession {
   private async stream(sessionId: string, message: string): Promise<void> {
     const account = this.state.accounts.get(this.socket.data.token);
     if (!account) return this.socket.close(4401, 'unauthenticated');
-    const turn = { message, mode: this.mode, thinking: this.mode === 'expert' || this.mode === 'heavy', temporary: this.temporary };
-    if (this.state.accounts.window(account, turn.mode).remaining <= 0) return this.send(events.usageLimitEvent(sessionId));
+    const turn = {
+      message,
+      mode: this.mode,
+      thinking: this.mode === 'expert' || this.mode === 'heavy',
+      temporary: this.temporary,
+    };
+    if (this.state.accounts.window(account, turn.mode).remaining <= 0)
+      return this.send(events.usageLimitEvent(sessionId));
     const fault = this.state.faults.take((candidate) => faultApplies(candidate, 'stream', account.token, GATEWAY_PATH));
     if (fault?.kind === 'inband_error') return this.send(events.errorEvent(sessionId, fault.code ?? 8, fault.message));
     if (fault?.kind === 'usage_limit') return this.send(events.usageLimitEvent(sessionId));
 
-    const script = this.state.scripts.take((candidate) => candidate.match?.token === undefined || candidate.match.token === account.token);
+    const script = this.state.scripts.take(
+      (candidate) => candidate.match?.token === undefined || candidate.match.token === account.token,
+    );
     const planned = events.answerEvents(sessionId, composeAnswer(turn, script), randomUUID());
     if (!fault || fault.kind === 'moderated') this.state.accounts.consume(account, turn.mode);
     await this.play(sessionId, planned, fault);
@@ -144,9 +174,11 @@ export class GatewaySession {
   /** Sends the planned events, shaped by a stream fault. */
   private async play(sessionId: string, planned: GatewayEvent[], fault: Fault | undefined): Promise<void> {
     const afterFrames = Math.max(0, Math.floor(fault?.afterFrames ?? DEFAULT_AFTER_FRAMES));
-    const shaped = fault && fault.kind !== 'moderated' ? planned.slice(0, Math.min(afterFrames, planned.length - 1)) : planned;
+    const shaped =
+      fault && fault.kind !== 'moderated' ? planned.slice(0, Math.min(afterFrames, planned.length - 1)) : planned;
     for (const [index, event] of shaped.entries()) {
-      if (index > 0 && this.state.options.tokenDelayMs > 0) await abortableSleep(this.state.options.tokenDelayMs, this.gone());
+      if (index > 0 && this.state.options.tokenDelayMs > 0)
+        await abortableSleep(this.state.options.tokenDelayMs, this.gone());
       if (this.gone().aborted) return;
       this.send(event);
     }
@@ -212,7 +244,9 @@ function userText(event: Record<string, unknown>): string | undefined {
   const xGrok = item ? objectField(item, 'x_grok') : undefined;
   const chunks = xGrok?.input_chunks;
   if (!Array.isArray(chunks)) return undefined;
-  const texts = chunks.filter((chunk) => isObject(chunk) && isObject(chunk.text)).map((chunk) => (chunk as { text: { text?: unknown } }).text.text);
+  const texts = chunks
+    .filter((chunk) => isObject(chunk) && isObject(chunk.text))
+    .map((chunk) => (chunk as { text: { text?: unknown } }).text.text);
   if (texts.length !== 1 || typeof texts[0] !== 'string' || texts[0].trim() === '') return undefined;
   return texts[0];
 }

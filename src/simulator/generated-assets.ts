@@ -23,7 +23,12 @@ export class GeneratedAssets {
     return { id, finalPath, partialPath };
   }
 
-  addVideo(ownerUserId: string, resolution: string, seconds: number, id: string = randomUUID()): { id: string; videoPath: string; thumbnailPath: string } {
+  addVideo(
+    ownerUserId: string,
+    resolution: string,
+    seconds: number,
+    id: string = randomUUID(),
+  ): { id: string; videoPath: string; thumbnailPath: string } {
     const videoPath = `users/${ownerUserId}/generated/${id}/generated_video.mp4`;
     const thumbnailPath = `users/${ownerUserId}/generated/${id}/preview_image.jpg`;
     this.put({ path: videoPath, ownerUserId, mimeType: 'video/mp4', bytes: mp4For(`${id} ${resolution} ${seconds}s`) });

@@ -27,7 +27,10 @@ function frame(flags: number, payload: Uint8Array): Uint8Array {
 /** An answer: one empty data frame on success, then the trailer with the status. */
 export function grpcWebAnswerBody(status: number, message?: string): Uint8Array<ArrayBuffer> {
   const trailer = `grpc-status:${status}\r\n${message === undefined ? '' : `grpc-message:${encodeURIComponent(message)}\r\n`}`;
-  const frames = [...(status === 0 ? [frame(0, new Uint8Array(0))] : []), frame(TRAILER_FLAG, new TextEncoder().encode(trailer))];
+  const frames = [
+    ...(status === 0 ? [frame(0, new Uint8Array(0))] : []),
+    frame(TRAILER_FLAG, new TextEncoder().encode(trailer)),
+  ];
   return Uint8Array.from(frames.flatMap((bytes) => [...bytes]));
 }
 

@@ -33,7 +33,11 @@ export interface ImagineSocketData {
   origin: string;
 }
 
-export function upgradeImagine(state: SimulatorState, incoming: IncomingRequest, server: Server<ImagineSocketData>): Response | undefined {
+export function upgradeImagine(
+  state: SimulatorState,
+  incoming: IncomingRequest,
+  server: Server<ImagineSocketData>,
+): Response | undefined {
   const fault = state.faults.take((candidate) => faultApplies(candidate, 'request', incoming.token, incoming.path));
   if (fault && fault.kind !== 'slow_first_byte') return requestFaultResponse(fault);
   if (cloudflareBlocks(state, incoming)) return cloudflareChallenge();
@@ -42,7 +46,12 @@ export function upgradeImagine(state: SimulatorState, incoming: IncomingRequest,
   if (auth.kind === 'blocked') return blockedUser();
   const window = state.accounts.window(auth.account, 'fast');
   if (window.remaining <= 0) return tooManyRequests(window.secondsUntilReset);
-  const data: ImagineSocketData = { state, account: auth.account, token: incoming.token ?? '', origin: new URL(incoming.request.url).origin };
+  const data: ImagineSocketData = {
+    state,
+    account: auth.account,
+    token: incoming.token ?? '',
+    origin: new URL(incoming.request.url).origin,
+  };
   if (server.upgrade(incoming.request, { data })) return undefined;
   return new Response('upgrade failed', { status: 400 });
 }
@@ -59,20 +68,45 @@ export const imagineSocketHandlers = {
       socket.send(JSON.stringify({ type: 'error', err_code: 'invalid_argument', err_msg: 'message is not JSON' }));
       return;
     }
-    state.requests.push({ method: 'WS', path: IMAGINE_PATH, query: {}, headers: {}, cookies: { sso: socket.data.token }, body: message, rawBody: String(raw), at: state.now() });
+    state.requests.push({
+      method: 'WS',
+      path: IMAGINE_PATH,
+      query: {},
+      headers: {},
+      cookies: { sso: socket.data.token },
+      body: message,
+      rawBody: String(raw),
+      at: state.now(),
+    });
     const content = readContent(message);
     if (!content || content.type === 'reset') return;
     if (content.type !== 'input_text' || typeof content.text !== 'string' || content.text.trim() === '') {
-      socket.send(JSON.stringify({ type: 'error', err_code: 'invalid_argument', err_msg: 'expected an input_text item with text' }));
+      socket.send(
+        JSON.stringify({
+          type: 'error',
+          err_code: 'invalid_argument',
+          err_msg: 'expected an input_text item with text',
+        }),
+      );
       return;
     }
     const fault = state.faults.take((candidate) => faultApplies(candidate, 'stream', socket.data.token, IMAGINE_PATH));
     if (fault?.kind === 'usage_limit' || fault?.kind === 'inband_error') {
-      socket.send(JSON.stringify({ type: 'error', err_code: 'rate_limit_exceeded', err_msg: fault.message ?? "You've reached your usage limit. Please try again later." }));
+      socket.send(
+        JSON.stringify({
+          type: 'error',
+          err_code: 'rate_limit_exceeded',
+          err_msg: fault.message ?? "You've reached your usage limit. Please try again later.",
+        }),
+      );
       return;
     }
-    const properties = typeof content.properties === 'object' && content.properties !== null ? (content.properties as Record<string, unknown>) : {};
-    const requested = typeof properties.num_generations === 'number' ? Math.floor(properties.num_generations) : DEFAULT_GENERATIONS;
+    const properties =
+      typeof content.properties === 'object' && content.properties !== null
+        ? (content.properties as Record<string, unknown>)
+        : {};
+    const requested =
+      typeof properties.num_generations === 'number' ? Math.floor(properties.num_generations) : DEFAULT_GENERATIONS;
     const count = Math.min(10, Math.max(1, requested));
     state.accounts.consume(socket.data.account, 'fast');
     sendBatch(socket, count, fault);
@@ -91,12 +125,29 @@ function readContent(message: unknown): Record<string, unknown> | undefined {
 function sendBatch(socket: Socket, count: number, fault: Fault | undefined): void {
   const { state, origin } = socket.data;
   const slots = Array.from({ length: count }, (_, order) => ({ id: randomUUID(), order }));
-  const isModerated = (order: number) => fault?.kind === 'moderated' && (fault.imageIndexes === undefined || fault.imageIndexes.includes(order));
+  const isModerated = (order: number) =>
+    fault?.kind === 'moderated' && (fault.imageIndexes === undefined || fault.imageIndexes.includes(order));
   const frames: unknown[] = [];
-  for (const slot of slots) frames.push({ type: 'json', current_status: 'start_stage', image_id: slot.id, order: slot.order, width: 832, height: 1248 });
+  for (const slot of slots)
+    frames.push({
+      type: 'json',
+      current_status: 'start_stage',
+      image_id: slot.id,
+      order: slot.order,
+      width: 832,
+      height: 1248,
+    });
   for (const slot of slots) {
     const preview = pngFor(`${slot.id}-preview`, 2);
-    frames.push({ type: 'image', id: slot.id, blob: Buffer.from(preview).toString('base64'), percentage_complete: 50, order: slot.order, width: 832, height: 1248 });
+    frames.push({
+      type: 'image',
+      id: slot.id,
+      blob: Buffer.from(preview).toString('base64'),
+      percentage_complete: 50,
+      order: slot.order,
+      width: 832,
+      height: 1248,
+    });
   }
   for (const slot of slots) {
     const final = pngFor(slot.id, 8, FINAL_PADDING);
@@ -114,7 +165,8 @@ function sendBatch(socket: Socket, count: number, fault: Fault | undefined): voi
     const slotFrames = moderated ? [completed] : inOrder;
     frames.push(...slotFrames);
   }
-  const cutAt = fault?.kind === 'stall' || fault?.kind === 'close' ? Math.max(0, fault.afterFrames ?? 3) : frames.length;
+  const cutAt =
+    fault?.kind === 'stall' || fault?.kind === 'close' ? Math.max(0, fault.afterFrames ?? 3) : frames.length;
   for (const frame of frames.slice(0, cutAt)) socket.send(JSON.stringify(frame));
   if (fault?.kind === 'close') socket.close(fault.closeCode ?? 1011, 'simulated close');
 }

@@ -31,7 +31,15 @@ export async function readIncomingRequest(request: Request, now: number): Promis
     rawBody,
     at: now,
   };
-  return { request, method: request.method, path: url.pathname, cookies, token: ssoToken(cookies), bodyBytes, recorded };
+  return {
+    request,
+    method: request.method,
+    path: url.pathname,
+    cookies,
+    token: ssoToken(cookies),
+    bodyBytes,
+    recorded,
+  };
 }
 
 export function parseJsonBody(incoming: IncomingRequest): { ok: true; value: unknown } | { ok: false } {

@@ -9,7 +9,11 @@ import type { SimulatorState } from './simulator-state';
  * string and answers a JWT-shaped token that names the account and the chosen voice, so a test can
  * see which account and options the gateway brokered.
  */
-export function handleLivekitToken(_state: SimulatorState, incoming: IncomingRequest, account: ResolvedAccount): Response {
+export function handleLivekitToken(
+  _state: SimulatorState,
+  incoming: IncomingRequest,
+  account: ResolvedAccount,
+): Response {
   const fields = parseJsonObjectBody(incoming);
   if (!fields || typeof fields.sessionPayload !== 'string') return invalidArgument('sessionPayload must be a string');
   let session: unknown;
@@ -18,9 +22,14 @@ export function handleLivekitToken(_state: SimulatorState, incoming: IncomingReq
   } catch {
     return invalidArgument('sessionPayload is not JSON');
   }
-  if (typeof session !== 'object' || session === null || typeof (session as { voice?: unknown }).voice !== 'string') return invalidArgument('sessionPayload.voice is required');
+  if (typeof session !== 'object' || session === null || typeof (session as { voice?: unknown }).voice !== 'string')
+    return invalidArgument('sessionPayload.voice is required');
   const encode = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
-  const claims = { sub: account.userId, video: { room: `voice-${account.userId}`, roomJoin: true }, metadata: fields.sessionPayload };
+  const claims = {
+    sub: account.userId,
+    video: { room: `voice-${account.userId}`, roomJoin: true },
+    metadata: fields.sessionPayload,
+  };
   const unsigned = `${encode({ alg: 'HS256', typ: 'JWT' })}.${encode(claims)}`;
   const signature = createHash('sha256').update(unsigned).digest('base64url');
   return jsonResponse(200, { token: `${unsigned}.${signature}`, livekitUrl: fields.livekitUrl ?? null });

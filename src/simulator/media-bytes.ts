@@ -40,7 +40,13 @@ export function pngFor(seed: string, size = 4, paddingBytes = 0): Uint8Array<Arr
   const row = [0, ...Array.from({ length: size }, () => [red, green, blue]).flat()];
   const raw = new Uint8Array(Array.from({ length: size }, () => row).flat());
   const text = new TextEncoder().encode(`Comment\0${seed}${'.'.repeat(paddingBytes)}`);
-  const parts = [new Uint8Array(PNG_SIGNATURE), chunk('IHDR', header), chunk('tEXt', text), chunk('IDAT', deflateSync(raw)), chunk('IEND', new Uint8Array())];
+  const parts = [
+    new Uint8Array(PNG_SIGNATURE),
+    chunk('IHDR', header),
+    chunk('tEXt', text),
+    chunk('IDAT', deflateSync(raw)),
+    chunk('IEND', new Uint8Array()),
+  ];
   const total = parts.reduce((sum, part) => sum + part.length, 0);
   const out = new Uint8Array(total);
   let offset = 0;

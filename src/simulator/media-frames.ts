@@ -20,7 +20,9 @@ export interface MediaAnswerShape {
 export function imageTurnFrames(conversationId: string, slots: ImageSlot[], shape: MediaAnswerShape = {}): Frame[] {
   const frames: Frame[] = [{ result: { conversation: { conversationId, title: 'Image', temporary: true } } }];
   slots.forEach((slot, imageIndex) => {
-    frames.push(response({ streamingImageGenerationResponse: { imageIndex, progress: 50, imageUrl: slot.partialPath } }));
+    frames.push(
+      response({ streamingImageGenerationResponse: { imageIndex, progress: 50, imageUrl: slot.partialPath } }),
+    );
   });
   slots.forEach((slot, imageIndex) => {
     const final: Frame = { imageIndex, progress: 100, imageUrl: slot.finalPath, isFinal: true };
@@ -46,7 +48,14 @@ export interface VideoResult {
 
 export function videoTurnFrames(conversationId: string, video: VideoResult, shape: MediaAnswerShape = {}): Frame[] {
   const progress = (value: number): Frame =>
-    response({ streamingVideoGenerationResponse: { videoId: video.videoId, progress: value, videoPostId: video.postId, resolutionName: video.resolution } });
+    response({
+      streamingVideoGenerationResponse: {
+        videoId: video.videoId,
+        progress: value,
+        videoPostId: video.postId,
+        resolutionName: video.resolution,
+      },
+    });
   const final: Frame = {
     videoId: video.videoId,
     progress: 100,

@@ -18,8 +18,10 @@ export type MediaTurn =
 
 type Fields = Record<string, unknown>;
 
-const isObject = (value: unknown): value is Fields => typeof value === 'object' && value !== null && !Array.isArray(value);
-const at = (value: unknown, ...keys: string[]): unknown => keys.reduce<unknown>((current, key) => (isObject(current) ? current[key] : undefined), value);
+const isObject = (value: unknown): value is Fields =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+const at = (value: unknown, ...keys: string[]): unknown =>
+  keys.reduce<unknown>((current, key) => (isObject(current) ? current[key] : undefined), value);
 const bareMessage = (message: string) => message.replace(/\s*--mode=\S+\s*$/, '');
 
 /** undefined: an ordinary chat turn. A string: a media request the upstream would refuse. */
@@ -33,7 +35,11 @@ export function parseMediaTurn(body: unknown): MediaTurn | string | undefined {
       return 'mediaGenInput.imageToImage.inputAssets must list uploaded fileMetadataIds';
     }
     const prompt = at(edit, 'prompt');
-    return { kind: 'image_edit', prompt: typeof prompt === 'string' ? prompt : message, inputAssets: inputAssets as string[] };
+    return {
+      kind: 'image_edit',
+      prompt: typeof prompt === 'string' ? prompt : message,
+      inputAssets: inputAssets as string[],
+    };
   }
   const textToVideo = at(body, 'mediaGenInput', 'textToVideo');
   if (isObject(textToVideo)) {
@@ -57,7 +63,8 @@ export function parseMediaTurn(body: unknown): MediaTurn | string | undefined {
   const videoConfig = at(body, 'responseMetadata', 'modelConfigOverride', 'modelMap', 'videoGenModelConfig');
   if (at(body, 'toolOverrides', 'videoGen') === true || isObject(videoConfig)) {
     if (!isObject(videoConfig)) return 'videoGenModelConfig is required for video generation';
-    if (typeof videoConfig.parentPostId !== 'string' || videoConfig.parentPostId === '') return 'videoGenModelConfig.parentPostId is required';
+    if (typeof videoConfig.parentPostId !== 'string' || videoConfig.parentPostId === '')
+      return 'videoGenModelConfig.parentPostId is required';
     const extension = videoConfig.isVideoExtension === true;
     if (extension && typeof videoConfig.extendPostId !== 'string') return 'extendPostId is required for an extension';
     return {

@@ -23,14 +23,21 @@ const SEGMENT_LIMIT = { basic: 6, super: 10, heavy: 10 } as const;
 const CURRENT_SEGMENT_LIMIT = 15;
 
 /** An image or video request over conversations/new. Image and video turns bill the fast window. */
-export function handleMediaTurn(state: SimulatorState, incoming: IncomingRequest, account: ResolvedAccount, turn: MediaTurn): Response {
+export function handleMediaTurn(
+  state: SimulatorState,
+  incoming: IncomingRequest,
+  account: ResolvedAccount,
+  turn: MediaTurn,
+): Response {
   const window = state.accounts.window(account, 'fast');
   if (window.remaining <= 0) {
-    if (state.options.exhaustedBehaviour === 'inband') return streamFrames(state, incoming, [usageLimitFrame()], undefined);
+    if (state.options.exhaustedBehaviour === 'inband')
+      return streamFrames(state, incoming, [usageLimitFrame()], undefined);
     return tooManyRequests(window.secondsUntilReset);
   }
   const fault = state.faults.take((candidate) => faultApplies(candidate, 'stream', incoming.token, incoming.path));
-  if (fault?.kind === 'inband_error') return streamFrames(state, incoming, [inbandErrorFrame(fault.code ?? 8, fault.message)], undefined);
+  if (fault?.kind === 'inband_error')
+    return streamFrames(state, incoming, [inbandErrorFrame(fault.code ?? 8, fault.message)], undefined);
   if (fault?.kind === 'usage_limit') return streamFrames(state, incoming, [usageLimitFrame()], undefined);
   const moderated = fault?.kind === 'moderated';
   // Media-only answers: the turn carries its media frames and no text at all.
@@ -51,8 +58,12 @@ export function handleMediaTurn(state: SimulatorState, incoming: IncomingRequest
       if (foreign !== undefined) return invalidArgument(`input asset ${foreign} is not an upload of this account`);
     }
     const count = turn.kind === 'image' ? turn.count : 1;
-    const moderatedAt = (index: number) => moderated && (fault?.imageIndexes === undefined || fault.imageIndexes.includes(index));
-    const slots = Array.from({ length: count }, (_, index) => ({ ...state.generated.addImage(account.userId), moderated: moderatedAt(index) }));
+    const moderatedAt = (index: number) =>
+      moderated && (fault?.imageIndexes === undefined || fault.imageIndexes.includes(index));
+    const slots = Array.from({ length: count }, (_, index) => ({
+      ...state.generated.addImage(account.userId),
+      moderated: moderatedAt(index),
+    }));
     frames = imageTurnFrames(randomUUID(), slots, { textless });
   }
   // A media fault shapes the answer rather than breaking it: the turn is billed and streamed in full.
@@ -92,11 +103,13 @@ function videoFrames(
 ): Frame[] | string {
   if (turn.parentPostId !== undefined) {
     const parent = state.posts.get(turn.parentPostId);
-    if (!parent || parent.ownerUserId !== account.userId) return `parentPostId ${turn.parentPostId} is not a post of this account`;
+    if (!parent || parent.ownerUserId !== account.userId)
+      return `parentPostId ${turn.parentPostId} is not a post of this account`;
   }
   if (turn.extendPostId !== undefined) {
     const extended = state.posts.get(turn.extendPostId);
-    if (!extended?.videoId || extended.ownerUserId !== account.userId) return `extendPostId ${turn.extendPostId} is not a video of this account`;
+    if (!extended?.videoId || extended.ownerUserId !== account.userId)
+      return `extendPostId ${turn.extendPostId} is not a video of this account`;
   }
   // Basic accounts cannot render 720p; they silently get 480p, as the upstream does.
   const resolution = account.tier === 'basic' ? '480p' : turn.resolution;
@@ -117,7 +130,8 @@ function videoFrames(
 export function handleCreatePost(state: SimulatorState, incoming: IncomingRequest, account: ResolvedAccount): Response {
   const fields = parseJsonObjectBody(incoming);
   if (!fields) return invalidArgument('body must be a JSON object');
-  if (fields.mediaType !== 'MEDIA_POST_TYPE_VIDEO' && fields.mediaType !== 'MEDIA_POST_TYPE_IMAGE') return invalidArgument('unknown mediaType');
+  if (fields.mediaType !== 'MEDIA_POST_TYPE_VIDEO' && fields.mediaType !== 'MEDIA_POST_TYPE_IMAGE')
+    return invalidArgument('unknown mediaType');
   const id = randomUUID();
   state.posts.set(id, { id, ownerUserId: account.userId });
   return jsonResponse(200, { post: { id, videos: [] } });

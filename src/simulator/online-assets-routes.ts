@@ -13,9 +13,17 @@ const MAX_PAGE_SIZE = 100;
 
 export function handleListAssets(state: SimulatorState, incoming: IncomingRequest, account: ResolvedAccount): Response {
   const pageSize = Number(incoming.recorded.query.pageSize ?? '50');
-  if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > MAX_PAGE_SIZE) return invalidArgument(`pageSize must be 1–${MAX_PAGE_SIZE}`);
+  if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > MAX_PAGE_SIZE)
+    return invalidArgument(`pageSize must be 1–${MAX_PAGE_SIZE}`);
   const pageToken = incoming.recorded.query.pageToken ?? '';
-  const offset = pageToken === '' ? 0 : Number(Buffer.from(pageToken, 'base64url').toString().replace(/^offset:/, ''));
+  const offset =
+    pageToken === ''
+      ? 0
+      : Number(
+          Buffer.from(pageToken, 'base64url')
+            .toString()
+            .replace(/^offset:/, ''),
+        );
   if (!Number.isInteger(offset) || offset < 0) return invalidArgument('pageToken is not valid');
   const files = state.files.owned(account.userId);
   const page = files.slice(offset, offset + pageSize);
@@ -32,9 +40,15 @@ export function handleListAssets(state: SimulatorState, incoming: IncomingReques
   });
 }
 
-export function handleDeleteAsset(state: SimulatorState, _incoming: IncomingRequest, account: ResolvedAccount, assetId: string): Response {
+export function handleDeleteAsset(
+  state: SimulatorState,
+  _incoming: IncomingRequest,
+  account: ResolvedAccount,
+  assetId: string,
+): Response {
   const file = state.files.get(assetId);
-  if (!file || file.ownerUserId !== account.userId) return jsonResponse(404, { code: 5, message: 'asset not found', details: [] });
+  if (!file || file.ownerUserId !== account.userId)
+    return jsonResponse(404, { code: 5, message: 'asset not found', details: [] });
   state.files.delete(assetId);
   return jsonResponse(200, {});
 }

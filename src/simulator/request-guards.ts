@@ -25,7 +25,7 @@ export function authenticate(state: SimulatorState, token: string | undefined): 
 
 export function cloudflareBlocks(state: SimulatorState, incoming: IncomingRequest): boolean {
   const required = state.options.requireCfClearance;
-  return required !== null && incoming.cookies['cf_clearance'] !== required;
+  return required !== null && incoming.cookies.cf_clearance !== required;
 }
 
 /**
@@ -60,4 +60,3 @@ export async function guardApiRequest(
 function statsigPresent(state: SimulatorState, incoming: IncomingRequest): boolean {
   return statsigAccepted(incoming.request.headers.get('x-statsig-id'), state.options.strictStatsig);
 }
-

@@ -18,7 +18,12 @@ import type { Simulator } from './types';
 import { handleDirectUpload, handleLegacyUpload } from './upload-routes';
 import { handleDeleteAsset, handleListAssets } from './online-assets-routes';
 import { handleLivekitToken } from './livekit-route';
-import { handleSetBirthDate, handleSetTosAcceptedRest, handleSetTosAcceptedVersion, handleUpdateUserFeatureControls } from './account-settings-routes';
+import {
+  handleSetBirthDate,
+  handleSetTosAcceptedRest,
+  handleSetTosAcceptedVersion,
+  handleUpdateUserFeatureControls,
+} from './account-settings-routes';
 
 type Handler = (state: SimulatorState, incoming: IncomingRequest, params: string[]) => Response | Promise<Response>;
 
@@ -29,7 +34,15 @@ interface Route {
 }
 
 /** An upstream API endpoint: guarded (faults, Cloudflare, statsig, account) before it runs. */
-function api(statsig: boolean, handle: (state: SimulatorState, incoming: IncomingRequest, account: ResolvedAccount, params: string[]) => Response | Promise<Response>): Handler {
+function api(
+  statsig: boolean,
+  handle: (
+    state: SimulatorState,
+    incoming: IncomingRequest,
+    account: ResolvedAccount,
+    params: string[],
+  ) => Response | Promise<Response>,
+): Handler {
   return async (state, incoming, params) => {
     const guarded = await guardApiRequest(state, incoming, { statsig });
     return 'response' in guarded ? guarded.response : handle(state, incoming, guarded.account, params);
@@ -39,23 +52,49 @@ function api(statsig: boolean, handle: (state: SimulatorState, incoming: Incomin
 // One table for the three upstream hosts (grok.com, assets.grok.com, accounts.x.ai): their
 // paths do not collide, so a gateway can point every upstream URL at this one server.
 const ROUTES: Route[] = [
-  { method: 'POST', pattern: /^\/rest\/app-chat\/conversations\/new$/, handle: api(true, (state, incoming, account) => handleChatTurn(state, incoming, account)) },
+  {
+    method: 'POST',
+    pattern: /^\/rest\/app-chat\/conversations\/new$/,
+    handle: api(true, (state, incoming, account) => handleChatTurn(state, incoming, account)),
+  },
   {
     method: 'POST',
     pattern: /^\/rest\/app-chat\/conversations\/([^/]+)\/responses$/,
-    handle: api(true, (state, incoming, account, params) => handleChatTurn(state, incoming, account, safeDecode(params[0]) ?? '')),
+    handle: api(true, (state, incoming, account, params) =>
+      handleChatTurn(state, incoming, account, safeDecode(params[0]) ?? ''),
+    ),
   },
   { method: 'POST', pattern: /^\/rest\/rate-limits$/, handle: api(true, handleRateLimits) },
   { method: 'POST', pattern: /^\/rest\/app-chat\/upload-file$/, handle: api(false, handleLegacyUpload) },
   { method: 'POST', pattern: /^\/http\/upload-file-v2\/direct$/, handle: api(false, handleDirectUpload) },
   { method: 'GET', pattern: /^\/api\/auth\/session$/, handle: (state, incoming) => handleSession(state, incoming) },
-  { method: 'GET', pattern: /^\/users\/([^/]+)\/([^/]+)\/content$/, handle: (state, incoming, params) => handleAssetDownload(state, incoming, params[0], params[1]) },
+  {
+    method: 'GET',
+    pattern: /^\/users\/([^/]+)\/([^/]+)\/content$/,
+    handle: (state, incoming, params) => handleAssetDownload(state, incoming, params[0], params[1]),
+  },
   { method: 'POST', pattern: /^\/rest\/media\/post\/create$/, handle: api(false, handleCreatePost) },
   { method: 'POST', pattern: /^\/rest\/media\/video\/upscale$/, handle: api(false, handleUpscale) },
-  { method: 'GET', pattern: /^\/users\/[^/]+\/generated\/[^/]+\/[^/]+$/, handle: (state, incoming) => handleGeneratedDownload(state, incoming) },
-  { method: 'GET', pattern: /^\/imagine-public\/images\/[^/]+$/, handle: (state, incoming) => handlePublicImage(state, incoming) },
-  { method: 'POST', pattern: /^\/auth_mgmt\.AuthManagement\/SetTosAcceptedVersion$/, handle: api(false, handleSetTosAcceptedVersion) },
-  { method: 'POST', pattern: /^\/auth_mgmt\.AuthManagement\/UpdateUserFeatureControls$/, handle: api(true, handleUpdateUserFeatureControls) },
+  {
+    method: 'GET',
+    pattern: /^\/users\/[^/]+\/generated\/[^/]+\/[^/]+$/,
+    handle: (state, incoming) => handleGeneratedDownload(state, incoming),
+  },
+  {
+    method: 'GET',
+    pattern: /^\/imagine-public\/images\/[^/]+$/,
+    handle: (state, incoming) => handlePublicImage(state, incoming),
+  },
+  {
+    method: 'POST',
+    pattern: /^\/auth_mgmt\.AuthManagement\/SetTosAcceptedVersion$/,
+    handle: api(false, handleSetTosAcceptedVersion),
+  },
+  {
+    method: 'POST',
+    pattern: /^\/auth_mgmt\.AuthManagement\/UpdateUserFeatureControls$/,
+    handle: api(true, handleUpdateUserFeatureControls),
+  },
   { method: 'POST', pattern: /^\/rest\/auth\/set-tos-accepted$/, handle: api(true, handleSetTosAcceptedRest) },
   { method: 'POST', pattern: /^\/rest\/auth\/set-birth-date$/, handle: api(true, handleSetBirthDate) },
   { method: 'GET', pattern: /^\/rest\/assets$/, handle: api(false, handleListAssets) },
@@ -63,7 +102,9 @@ const ROUTES: Route[] = [
   {
     method: 'DELETE',
     pattern: /^\/rest\/assets-metadata\/([^/]+)$/,
-    handle: api(false, (state, incoming, account, params) => handleDeleteAsset(state, incoming, account, safeDecode(params[0]) ?? '')),
+    handle: api(false, (state, incoming, account, params) =>
+      handleDeleteAsset(state, incoming, account, safeDecode(params[0]) ?? ''),
+    ),
   },
   { method: 'GET', pattern: /^\/$/, handle: (state, incoming) => handleHomePage(state, incoming) },
   { method: 'GET', pattern: /^\/index$/, handle: (state, incoming) => handleIndexPage(state, incoming) },
@@ -83,7 +124,10 @@ export async function routeRequest(
     const incoming = await readIncomingRequest(request, Date.now());
     state.requests.push(incoming.recorded);
     // The model gateway (§8) answers on this server too: an upgrade returns no Response.
-    const response = GATEWAY_PATH.test(path) && server && incoming.method === 'GET' ? await handleGatewayUpgrade(state, incoming, server) : await dispatch(state, incoming);
+    const response =
+      GATEWAY_PATH.test(path) && server && incoming.method === 'GET'
+        ? await handleGatewayUpgrade(state, incoming, server)
+        : await dispatch(state, incoming);
     if (state.options.log) console.log(`[simulator] ${incoming.method} ${path} -> ${response?.status ?? 101}`);
     return response;
   } catch (error) {
@@ -94,10 +138,12 @@ export async function routeRequest(
 }
 
 async function dispatch(state: SimulatorState, incoming: IncomingRequest): Promise<Response> {
-  const candidates = ROUTES.map((route) => ({ route, match: route.pattern.exec(incoming.path) })).filter((entry) => entry.match);
+  const candidates = ROUTES.map((route) => ({ route, match: route.pattern.exec(incoming.path) })).filter(
+    (entry) => entry.match,
+  );
   if (candidates.length === 0) return notFound();
   const method = incoming.method === 'HEAD' ? 'GET' : incoming.method;
   const chosen = candidates.find((entry) => entry.route.method === method);
-  if (!chosen || !chosen.match) return methodNotAllowed(candidates.map((entry) => entry.route.method).join(', '));
+  if (!chosen?.match) return methodNotAllowed(candidates.map((entry) => entry.route.method).join(', '));
   return chosen.route.handle(state, incoming, chosen.match.slice(1));
 }

@@ -68,7 +68,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     // A stalled stream must stay open until the client gives up, so idle connections never time out.
     idleTimeout: 0,
     fetch: async (request, bunServer) => {
-      if (new URL(request.url).pathname !== IMAGINE_PATH) return routeRequest(state, simulator, request, bunServer as never);
+      if (new URL(request.url).pathname !== IMAGINE_PATH)
+        return routeRequest(state, simulator, request, bunServer as never);
       const incoming = await readIncomingRequest(request, Date.now());
       state.requests.push(incoming.recorded);
       return upgradeImagine(state, incoming, bunServer as never);

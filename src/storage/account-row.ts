@@ -30,9 +30,28 @@ export interface AccountRow {
 }
 
 export const ACCOUNT_COLUMNS = [
-  'token', 'pool', 'status', 'status_reason', 'status_changed_at', 'quota', 'quota_total', 'window_seconds',
-  'consumed', 'use_count', 'fail_count', 'last_fail_at', 'last_fail_reason', 'last_used_at', 'last_sync_at',
-  'cooldown_until', 'created_at', 'tags', 'note', 'updated_at', 'version', 'modes',
+  'token',
+  'pool',
+  'status',
+  'status_reason',
+  'status_changed_at',
+  'quota',
+  'quota_total',
+  'window_seconds',
+  'consumed',
+  'use_count',
+  'fail_count',
+  'last_fail_at',
+  'last_fail_reason',
+  'last_used_at',
+  'last_sync_at',
+  'cooldown_until',
+  'created_at',
+  'tags',
+  'note',
+  'updated_at',
+  'version',
+  'modes',
 ] as const satisfies readonly (keyof AccountRow)[];
 
 function parseTags(text: string): string[] {
@@ -99,8 +118,20 @@ export function toRow(account: Account): AccountRow {
 }
 
 const NUMERIC_COLUMNS = [
-  'status_changed_at', 'quota', 'quota_total', 'window_seconds', 'consumed', 'use_count', 'fail_count', 'last_fail_at',
-  'last_used_at', 'last_sync_at', 'cooldown_until', 'created_at', 'updated_at', 'version',
+  'status_changed_at',
+  'quota',
+  'quota_total',
+  'window_seconds',
+  'consumed',
+  'use_count',
+  'fail_count',
+  'last_fail_at',
+  'last_used_at',
+  'last_sync_at',
+  'cooldown_until',
+  'created_at',
+  'updated_at',
+  'version',
 ] as const satisfies readonly (keyof AccountRow)[];
 
 /**

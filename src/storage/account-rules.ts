@@ -9,7 +9,14 @@ import {
   type SuccessChange,
   type SyncResult,
 } from './types';
-import { estimatedWindow, hasModeLimit, modeWindowsKey, parseModeWindows, PRIMARY_MODE, windowOf } from './mode-windows';
+import {
+  estimatedWindow,
+  hasModeLimit,
+  modeWindowsKey,
+  parseModeWindows,
+  PRIMARY_MODE,
+  windowOf,
+} from './mode-windows';
 
 /**
  * The account state rules as pure functions: every driver applies them inside its own atomic
@@ -166,7 +173,8 @@ export function withSync(account: Account, sync: SyncResult): Account {
     modes,
   };
   if (account.status === 'disabled') return next; // sticky: only an operator enables it
-  const usable = remaining > 0 || Object.values(modes).some((window) => window.remaining > 0 && window.limitedReason === null);
+  const usable =
+    remaining > 0 || Object.values(modes).some((window) => window.remaining > 0 && window.limitedReason === null);
   if (usable && !hasModeLimit(next)) {
     if (account.status === 'active') return next;
     // Coming back from cooling means a new window: `consumed` counts from zero again.
@@ -193,7 +201,11 @@ export function withStatusChange(account: Account, change: StatusChange): Accoun
     const window = windowOf(account, change.mode) ?? estimatedWindow(account);
     next.modes = {
       ...account.modes,
-      [change.mode]: { ...window, limitedReason: change.reason ?? 'rate_limited', limitedUntil: change.cooldownUntil ?? null },
+      [change.mode]: {
+        ...window,
+        limitedReason: change.reason ?? 'rate_limited',
+        limitedUntil: change.cooldownUntil ?? null,
+      },
     };
   }
   return sameAccount(account, next) ? account : next;

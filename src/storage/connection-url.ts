@@ -49,9 +49,16 @@ export type TlsMode = 'disable' | 'prefer' | 'require' | 'verify-full';
 
 /** `sslmode` (libpq), `ssl` (asyncpg/aiomysql style `ssl=true|require`) or `ssl-mode` (MySQL). */
 export function tlsMode(parts: ConnectionParts): TlsMode {
-  const given = (parts.parameters.get('sslmode') ?? parts.parameters.get('ssl-mode') ?? parts.parameters.get('ssl') ?? '').toLowerCase();
-  if (given === '' || given === 'disable' || given === 'disabled' || given === 'false' || given === '0') return 'disable';
+  const given = (
+    parts.parameters.get('sslmode') ??
+    parts.parameters.get('ssl-mode') ??
+    parts.parameters.get('ssl') ??
+    ''
+  ).toLowerCase();
+  if (given === '' || given === 'disable' || given === 'disabled' || given === 'false' || given === '0')
+    return 'disable';
   if (given === 'prefer' || given === 'preferred' || given === 'allow') return 'prefer';
-  if (given === 'verify-full' || given === 'verify-ca' || given === 'verify_identity' || given === 'verify_ca') return 'verify-full';
+  if (given === 'verify-full' || given === 'verify-ca' || given === 'verify_identity' || given === 'verify_ca')
+    return 'verify-full';
   return 'require';
 }

@@ -94,7 +94,13 @@ export class HolderIds {
  * or expired, cooling for the whole account, or no quota left anywhere. `modes` is the stored
  * JSON of the per-mode windows (absent on a store that predates them).
  */
-export function isUsableForSlot(status: string, quota: number, cooldownUntil: string | number | null, now: number, modes?: unknown): boolean {
+export function isUsableForSlot(
+  status: string,
+  quota: number,
+  cooldownUntil: string | number | null,
+  now: number,
+  modes?: unknown,
+): boolean {
   const windows = Object.values(parseModeWindows(modes ?? {}));
   const modeLimited = windows.some((window) => window.limitedReason !== null);
   const anyLeft = quota > 0 || windows.some((window) => window.remaining > 0);

@@ -20,8 +20,10 @@ const CHECK_TEXT = 'grok2api token encryption key check';
 
 function encryptedAccountStore(inner: AccountStore, cipher: TokenCipher): AccountStore {
   const seal = (token: string) => cipher.encrypt(token);
-  const open = (account: Account | null): Account | null => (account ? { ...account, token: cipher.decrypt(account.token) } : null);
-  const openAll = (accounts: Account[]) => accounts.map((account) => ({ ...account, token: cipher.decrypt(account.token) }));
+  const open = (account: Account | null): Account | null =>
+    account ? { ...account, token: cipher.decrypt(account.token) } : null;
+  const openAll = (accounts: Account[]) =>
+    accounts.map((account) => ({ ...account, token: cipher.decrypt(account.token) }));
   const sealNew = (account: NewAccount): NewAccount => ({ ...account, token: seal(account.token) });
   const openTokens = (tokens: string[]) => tokens.map((token) => cipher.decrypt(token));
   return {
@@ -40,7 +42,11 @@ function encryptedAccountStore(inner: AccountStore, cipher: TokenCipher): Accoun
     changeStatus: async (token, change) => open(await inner.changeStatus(seal(token), change)),
     replaceAll: async (accounts) => {
       const summary = await inner.replaceAll(accounts.map(sealNew));
-      return { added: openTokens(summary.added), updated: openTokens(summary.updated), removed: openTokens(summary.removed) };
+      return {
+        added: openTokens(summary.added),
+        updated: openTokens(summary.updated),
+        removed: openTokens(summary.removed),
+      };
     },
     changedSince: async (at) => openAll(await inner.changedSince(at)),
   };
@@ -97,8 +103,48 @@ export function withEncryptedTokens(storage: Storage, cipher: TokenCipher): Stor
 async function migratePlainRows(raw: AccountStore, cipher: TokenCipher): Promise<number> {
   const plain = (await raw.list()).filter((account) => !isEncrypted(account.token));
   for (const account of plain) {
-    const { token, pool, status, statusReason, quota, quotaTotal, windowSeconds, consumed, useCount, failCount, lastFailAt, lastFailReason, lastUsedAt, lastSyncAt, cooldownUntil, createdAt, tags, note } = account;
-    await raw.insert([{ token: cipher.encrypt(token), pool, status, statusReason, quota, quotaTotal, windowSeconds, consumed, useCount, failCount, lastFailAt, lastFailReason, lastUsedAt, lastSyncAt, cooldownUntil, createdAt, tags, note }]);
+    const {
+      token,
+      pool,
+      status,
+      statusReason,
+      quota,
+      quotaTotal,
+      windowSeconds,
+      consumed,
+      useCount,
+      failCount,
+      lastFailAt,
+      lastFailReason,
+      lastUsedAt,
+      lastSyncAt,
+      cooldownUntil,
+      createdAt,
+      tags,
+      note,
+    } = account;
+    await raw.insert([
+      {
+        token: cipher.encrypt(token),
+        pool,
+        status,
+        statusReason,
+        quota,
+        quotaTotal,
+        windowSeconds,
+        consumed,
+        useCount,
+        failCount,
+        lastFailAt,
+        lastFailReason,
+        lastUsedAt,
+        lastSyncAt,
+        cooldownUntil,
+        createdAt,
+        tags,
+        note,
+      },
+    ]);
     await raw.remove([token]);
   }
   return plain.length;
@@ -119,7 +165,10 @@ export interface SecretKeyOutcome {
 export async function applySecretKey(storage: Storage, secret: string | undefined): Promise<SecretKeyOutcome> {
   const check = await storage.records.get<{ sealed: string }>(CHECK_COLLECTION, CHECK_ID);
   if (!secret) {
-    if (check) throw new SecretKeyError('The stored account tokens are encrypted, but GROK2API_SECRET_KEY is not set: set it to the key they were encrypted with.');
+    if (check)
+      throw new SecretKeyError(
+        'The stored account tokens are encrypted, but GROK2API_SECRET_KEY is not set: set it to the key they were encrypted with.',
+      );
     return { storage, migrated: 0 };
   }
   const cipher = createTokenCipher(secret);
@@ -128,9 +177,12 @@ export async function applySecretKey(storage: Storage, secret: string | undefine
     try {
       opened = cipher.decrypt(check.sealed);
     } catch {
-      throw new SecretKeyError('GROK2API_SECRET_KEY is not the key the stored account tokens were encrypted with; nothing was changed. Start with the original key.');
+      throw new SecretKeyError(
+        'GROK2API_SECRET_KEY is not the key the stored account tokens were encrypted with; nothing was changed. Start with the original key.',
+      );
     }
-    if (opened !== CHECK_TEXT) throw new SecretKeyError('The token encryption check record is damaged; nothing was changed.');
+    if (opened !== CHECK_TEXT)
+      throw new SecretKeyError('The token encryption check record is damaged; nothing was changed.');
   } else {
     // Rows encrypted by another key but no check record (it was deleted): refuse rather than mix keys.
     const foreign = (await storage.accounts.list()).find((account) => isEncrypted(account.token));

@@ -62,7 +62,8 @@ async function openDriver(options: OpenStorageOptions): Promise<Storage> {
   const driverOptions = { url, clock: options.clock, instanceId: options.instanceId };
   // Loaded only when configured: each client library costs memory and start-up time. Storage
   // servers can go away, so their calls get deadlines; SQLite is in-process (see deadline-storage.ts).
-  if (type === 'redis') return withDeadlines(await (await import('./redis/redis-storage')).openRedisStorage(driverOptions));
+  if (type === 'redis')
+    return withDeadlines(await (await import('./redis/redis-storage')).openRedisStorage(driverOptions));
   if (POSTGRES_TYPES.has(type)) {
     return withDeadlines(await (await import('./postgres/postgres-storage')).openPostgresStorage(driverOptions));
   }

@@ -47,10 +47,18 @@ export function nextModeRelease(account: Pick<Account, 'modes'>, now: number): n
 
 /** The window a mode starts with when it is first charged or limited: a copy of the estimate. */
 export function estimatedWindow(account: Pick<Account, 'quota'>): ModeWindow {
-  return { remaining: account.quota, total: null, windowSeconds: null, syncedAt: null, limitedReason: null, limitedUntil: null };
+  return {
+    remaining: account.quota,
+    total: null,
+    windowSeconds: null,
+    syncedAt: null,
+    limitedReason: null,
+    limitedUntil: null,
+  };
 }
 
-const isNumberOrNull = (value: unknown): value is number | null => value === null || (typeof value === 'number' && Number.isFinite(value));
+const isNumberOrNull = (value: unknown): value is number | null =>
+  value === null || (typeof value === 'number' && Number.isFinite(value));
 
 /**
  * Windows from stored JSON. A hand-edited or foreign value must not make the account unreadable,
@@ -86,5 +94,9 @@ export function parseModeWindows(value: unknown): Record<string, ModeWindow> {
 
 /** Stable text for comparing two window sets (key order does not matter). */
 export function modeWindowsKey(windows: Record<string, ModeWindow>): string {
-  return JSON.stringify(Object.keys(windows).sort().map((mode) => [mode, windows[mode]]));
+  return JSON.stringify(
+    Object.keys(windows)
+      .sort()
+      .map((mode) => [mode, windows[mode]]),
+  );
 }

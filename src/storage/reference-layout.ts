@@ -14,7 +14,16 @@ export interface ReferenceRow {
   fields: Record<string, unknown>;
 }
 
-const NUMERIC = ['quota', 'consumed', 'created_at', 'last_used_at', 'use_count', 'fail_count', 'last_fail_at', 'last_sync_at'];
+const NUMERIC = [
+  'quota',
+  'consumed',
+  'created_at',
+  'last_used_at',
+  'use_count',
+  'fail_count',
+  'last_fail_at',
+  'last_sync_at',
+];
 const NULL_WORDS = new Set(['', 'none', 'null']);
 
 /** Redis stored every field as a string and SQL drivers may return BIGINTs as strings: typed again here. */

@@ -12,7 +12,8 @@ export function referenceSqlRow(row: Record<string, unknown>): ReferenceRow {
   if (typeof row.data === 'string' && row.data.trim() !== '') {
     try {
       const data: unknown = JSON.parse(row.data);
-      if (typeof data === 'object' && data !== null && !Array.isArray(data)) fields = { ...fields, ...(data as Record<string, unknown>) };
+      if (typeof data === 'object' && data !== null && !Array.isArray(data))
+        fields = { ...fields, ...(data as Record<string, unknown>) };
     } catch {
       // the flat columns are enough
     }

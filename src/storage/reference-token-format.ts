@@ -99,7 +99,12 @@ export function parseStatus(value: string): AccountStatus | null {
  * stored account keeps the stored values of the others.
  */
 export function parseReferenceEntry(entry: unknown, pool: string): NewAccount | null {
-  const raw = typeof entry === 'string' ? entry : typeof entry === 'object' && entry !== null ? (entry as { token?: unknown }).token : undefined;
+  const raw =
+    typeof entry === 'string'
+      ? entry
+      : typeof entry === 'object' && entry !== null
+        ? (entry as { token?: unknown }).token
+        : undefined;
   // Words with spaces are refused, not squashed into a token that was never there.
   if (typeof raw === 'string' && tokenSyntaxProblem(raw) !== null) return null;
   if (typeof entry === 'string') {

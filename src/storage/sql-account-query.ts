@@ -42,7 +42,12 @@ const SORT_COLUMNS: Record<AccountSortKey, { column: string; text: boolean }> = 
 /** LIKE pattern for a substring, with the wildcards in the user's text escaped; lower-cased like the column. */
 const containing = (text: string) => `%${text.toLowerCase().replace(/[\\%_]/g, (character) => `\\${character}`)}%`;
 
-function conditions(query: Omit<AccountQuery, 'sort' | 'descending' | 'offset' | 'limit'>, flavour: SqlFlavour, values: (string | number)[], withStatus: boolean) {
+function conditions(
+  query: Omit<AccountQuery, 'sort' | 'descending' | 'offset' | 'limit'>,
+  flavour: SqlFlavour,
+  values: (string | number)[],
+  withStatus: boolean,
+) {
   const where: string[] = [];
   const next = (value: string | number) => {
     values.push(value);
@@ -95,7 +100,9 @@ export function pageStatement(query: AccountQuery, flavour: SqlFlavour): SqlStat
 }
 
 /** Folds the GROUP BY rows into the page's counts. */
-export function countsFrom(rows: readonly { status: unknown; total: unknown; nsfw: unknown }[]): AccountQueryPage['counts'] {
+export function countsFrom(
+  rows: readonly { status: unknown; total: unknown; nsfw: unknown }[],
+): AccountQueryPage['counts'] {
   const counts: AccountQueryPage['counts'] = { all: 0, active: 0, cooling: 0, expired: 0, disabled: 0, nsfw: 0 };
   for (const row of rows) {
     const total = Number(row.total);
@@ -108,4 +115,5 @@ export function countsFrom(rows: readonly { status: unknown; total: unknown; nsf
 }
 
 /** Rows matching every filter, from the counts. */
-export const totalOf = (query: AccountQuery, counts: AccountQueryPage['counts']) => (query.status === undefined ? counts.all : counts[query.status]);
+export const totalOf = (query: AccountQuery, counts: AccountQueryPage['counts']) =>
+  query.status === undefined ? counts.all : counts[query.status];

@@ -31,7 +31,9 @@ export const isEncrypted = (stored: string) => stored.startsWith(ENCRYPTED_PREFI
 
 export function createTokenCipher(secret: string): TokenCipher {
   if (secret.length < MINIMUM_SECRET_LENGTH) {
-    throw new SecretKeyError(`GROK2API_SECRET_KEY must be at least ${MINIMUM_SECRET_LENGTH} characters (e.g. the output of \`openssl rand -base64 32\`).`);
+    throw new SecretKeyError(
+      `GROK2API_SECRET_KEY must be at least ${MINIMUM_SECRET_LENGTH} characters (e.g. the output of \`openssl rand -base64 32\`).`,
+    );
   }
   const derive = (purpose: string) => Buffer.from(hkdfSync('sha256', secret, 'grok2api-token-encryption', purpose, 32));
   const encryptionKey = derive('aes-256-gcm key');
@@ -45,15 +47,20 @@ export function createTokenCipher(secret: string): TokenCipher {
       return ENCRYPTED_PREFIX + sealed.toString('base64url');
     },
     decrypt(stored) {
-      if (!isEncrypted(stored)) throw new SecretKeyError('A stored account token is not encrypted where an encrypted one was expected.');
+      if (!isEncrypted(stored))
+        throw new SecretKeyError('A stored account token is not encrypted where an encrypted one was expected.');
       const sealed = Buffer.from(stored.slice(ENCRYPTED_PREFIX.length), 'base64url');
       if (sealed.length < 28) throw new SecretKeyError('A stored account token is damaged (too short to be ours).');
       try {
         const decipher = createDecipheriv('aes-256-gcm', encryptionKey, sealed.subarray(0, 12));
         decipher.setAuthTag(sealed.subarray(sealed.length - 16));
-        return Buffer.concat([decipher.update(sealed.subarray(12, sealed.length - 16)), decipher.final()]).toString('utf8');
+        return Buffer.concat([decipher.update(sealed.subarray(12, sealed.length - 16)), decipher.final()]).toString(
+          'utf8',
+        );
       } catch {
-        throw new SecretKeyError('A stored account token cannot be decrypted: GROK2API_SECRET_KEY is not the key it was encrypted with, or the row was altered.');
+        throw new SecretKeyError(
+          'A stored account token cannot be decrypted: GROK2API_SECRET_KEY is not the key it was encrypted with, or the row was altered.',
+        );
       }
     },
   };

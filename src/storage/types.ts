@@ -173,7 +173,16 @@ export interface AccountStore {
   query?(query: AccountQuery): Promise<AccountQueryPage>;
 }
 
-export const ACCOUNT_SORT_KEYS = ['created', 'last_used', 'last_sync', 'quota', 'use_count', 'fail_count', 'status', 'pool'] as const;
+export const ACCOUNT_SORT_KEYS = [
+  'created',
+  'last_used',
+  'last_sync',
+  'quota',
+  'use_count',
+  'fail_count',
+  'status',
+  'pool',
+] as const;
 export type AccountSortKey = (typeof ACCOUNT_SORT_KEYS)[number];
 
 export interface AccountQuery {
@@ -209,7 +218,10 @@ export interface RecordStore {
   get<T = unknown>(collection: string, id: string): Promise<T | null>;
   delete(collection: string, id: string): Promise<boolean>;
   /** Up to `limit` (default 100) records with id > `after`, in id order. */
-  list<T = unknown>(collection: string, options?: { limit?: number; after?: string }): Promise<{ id: string; value: T }[]>;
+  list<T = unknown>(
+    collection: string,
+    options?: { limit?: number; after?: string },
+  ): Promise<{ id: string; value: T }[]>;
 }
 
 export type StorageKind = 'sqlite' | 'redis' | 'postgres' | 'mysql';

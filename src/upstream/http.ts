@@ -71,7 +71,10 @@ export async function fetchBoundedText(request: HttpRequest, maxBytes: number): 
 async function withEgressProxy(request: HttpRequest): Promise<HttpRequest> {
   if (!request.proxyUrl) return request;
   try {
-    return { ...request, proxyUrl: await egressProxy(request.proxyUrl, { skipProxyTlsVerify: request.skipProxyTlsVerify }) };
+    return {
+      ...request,
+      proxyUrl: await egressProxy(request.proxyUrl, { skipProxyTlsVerify: request.skipProxyTlsVerify }),
+    };
   } catch (error) {
     throw error instanceof UpstreamError ? error : transportError(request.purpose, error);
   }
@@ -116,7 +119,13 @@ function startCall(request: HttpRequest): Call {
     return transportError(request.purpose, error);
   };
 
-  const init: BunFetchRequestInit = { method: request.method, headers: request.headers, body: request.body, signal, redirect: 'manual' };
+  const init: BunFetchRequestInit = {
+    method: request.method,
+    headers: request.headers,
+    body: request.body,
+    signal,
+    redirect: 'manual',
+  };
   if (request.proxyUrl) init.proxy = request.proxyUrl;
   let response: Promise<Response>;
   try {

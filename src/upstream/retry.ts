@@ -115,7 +115,8 @@ export async function withRetry<T>(operation: (attempt: number) => Promise<T>, o
     try {
       return await operation(attempt);
     } catch (error) {
-      if (!(error instanceof UpstreamError) || attempt >= settings.max_retry || !isRetryableHere(error, settings)) throw error;
+      if (!(error instanceof UpstreamError) || attempt >= settings.max_retry || !isRetryableHere(error, settings))
+        throw error;
       if (options.alsoRequire && !options.alsoRequire(error)) throw error;
       const delay = retryDelaySeconds({
         retryIndex: attempt - 1,

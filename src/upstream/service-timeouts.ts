@@ -21,13 +21,29 @@ export interface ServiceTimeouts {
 export function serviceTimeouts(config: Config, service: UpstreamService): ServiceTimeouts {
   switch (service) {
     case 'chat':
-      return { connectSeconds: config.chat.connect_timeout, firstByteSeconds: config.chat.timeout, idleSeconds: config.chat.stream_timeout };
+      return {
+        connectSeconds: config.chat.connect_timeout,
+        firstByteSeconds: config.chat.timeout,
+        idleSeconds: config.chat.stream_timeout,
+      };
     case 'image':
-      return { connectSeconds: config.image.connect_timeout, firstByteSeconds: config.image.timeout, idleSeconds: config.image.stream_timeout };
+      return {
+        connectSeconds: config.image.connect_timeout,
+        firstByteSeconds: config.image.timeout,
+        idleSeconds: config.image.stream_timeout,
+      };
     case 'video':
-      return { connectSeconds: config.video.connect_timeout, firstByteSeconds: config.video.timeout, idleSeconds: config.video.stream_timeout };
+      return {
+        connectSeconds: config.video.connect_timeout,
+        firstByteSeconds: config.video.timeout,
+        idleSeconds: config.video.stream_timeout,
+      };
     case 'voice':
-      return { connectSeconds: config.voice.connect_timeout, firstByteSeconds: config.voice.timeout, idleSeconds: config.voice.timeout };
+      return {
+        connectSeconds: config.voice.connect_timeout,
+        firstByteSeconds: config.voice.timeout,
+        idleSeconds: config.voice.timeout,
+      };
     case 'asset':
       return {
         connectSeconds: config.asset.connect_timeout,

@@ -1,6 +1,11 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
 import { tmpdir } from 'node:os';
-import { queryAccounts, queryAccountsInMemory, matchingTokens, type LocalAccounts } from '../../src/admin-console/accounts/account-query';
+import {
+  queryAccounts,
+  queryAccountsInMemory,
+  matchingTokens,
+  type LocalAccounts,
+} from '../../src/admin-console/accounts/account-query';
 import { buildConfig } from '../../src/config/validate';
 import { newAccountRecord } from '../../src/storage/account-rules';
 import { AccountPool } from '../../src/pool/account-pool';
@@ -60,7 +65,10 @@ const stores: { name: string; open: () => Promise<Storage> }[] = [
   { name: 'SQLite', open: () => openStorage({ type: 'sqlite', url: ':memory:', dataDir: tmpdir() }) },
   { name: 'PostgreSQL', open: () => openStorage({ type: 'pgsql', url: postgresDatabase.url, dataDir: tmpdir() }) },
   { name: 'MySQL', open: () => openStorage({ type: 'mysql', url: mysqlDatabase.url, dataDir: tmpdir() }) },
-  { name: 'Redis', open: () => openStorage({ type: 'redis', url: `${REDIS_URL}?prefix=${redis.prefix}`, dataDir: tmpdir() }) },
+  {
+    name: 'Redis',
+    open: () => openStorage({ type: 'redis', url: `${REDIS_URL}?prefix=${redis.prefix}`, dataDir: tmpdir() }),
+  },
 ];
 
 for (const store of stores) {
@@ -72,14 +80,24 @@ for (const store of stores) {
         const all = await storage.accounts.list();
         // The route's source of rows in memory: this instance's pool index, loaded from the store.
         const config = buildConfig({});
-        const pool = new AccountPool({ storage, config: () => config, syncQuota: async () => ({ remaining: 1, total: 1, windowSeconds: 1 }), coordinator: null });
+        const pool = new AccountPool({
+          storage,
+          config: () => config,
+          syncQuota: async () => ({ remaining: 1, total: 1, windowSeconds: 1 }),
+          coordinator: null,
+        });
         await pool.load();
         const local: LocalAccounts = { all: () => pool.allAccounts(), get: (token) => pool.find(token) };
         expect(storage.accounts.query !== undefined).toBe(store.name !== 'Redis');
         for (const query of queries) {
           const answered = await queryAccounts(storage.accounts, query, local);
           const reference = queryAccountsInMemory(all, query);
-          expect({ query, total: answered.total, counts: answered.counts, tokens: answered.accounts.map((account) => account.token) }).toEqual({
+          expect({
+            query,
+            total: answered.total,
+            counts: answered.counts,
+            tokens: answered.accounts.map((account) => account.token),
+          }).toEqual({
             query,
             total: reference.total,
             counts: reference.counts,
@@ -90,7 +108,9 @@ for (const store of stores) {
         expect((await queryAccounts(storage.accounts, queries.at(-1)!, local)).total).toBe(0);
         // Batch jobs over a filter resolve the same accounts with and without the pool index.
         const filter = { status: 'active' as const, nsfw: false };
-        expect((await matchingTokens(storage.accounts, filter)).sort()).toEqual((await matchingTokens(storage.accounts, filter, local)).sort());
+        expect((await matchingTokens(storage.accounts, filter)).sort()).toEqual(
+          (await matchingTokens(storage.accounts, filter, local)).sort(),
+        );
       } finally {
         await storage.close();
       }

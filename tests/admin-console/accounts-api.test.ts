@@ -4,10 +4,15 @@ import { APP_KEY, startHarness, type Harness } from '../helpers/gateway-harness'
 /** The console's accounts and jobs API over HTTP, against the simulator. */
 
 let harness: Harness;
-const known = Array.from({ length: 6 }, (_, index) => ({ token: `console-account-${index}-${'x'.repeat(20)}`, tier: 'basic' as const }));
+const known = Array.from({ length: 6 }, (_, index) => ({
+  token: `console-account-${index}-${'x'.repeat(20)}`,
+  tier: 'basic' as const,
+}));
 
 beforeAll(async () => {
-  harness = await startHarness({ accounts: [...known, { token: `console-expired-${'y'.repeat(20)}`, tier: 'basic', expired: true }] });
+  harness = await startHarness({
+    accounts: [...known, { token: `console-expired-${'y'.repeat(20)}`, tier: 'basic', expired: true }],
+  });
 });
 afterAll(() => harness.stop());
 
@@ -32,8 +37,18 @@ describe('accounts page API', () => {
 
     // Disable one and tag another nsfw: the counts and filters follow.
     const [first, second] = page.accounts;
-    await json(await harness.admin(`/v1/admin/console/accounts/${first.id}`, { method: 'PATCH', body: JSON.stringify({ status: 'disabled', note: 'paused by test' }) }));
-    await json(await harness.admin(`/v1/admin/console/accounts/${second.id}`, { method: 'PATCH', body: JSON.stringify({ tags: ['nsfw'] }) }));
+    await json(
+      await harness.admin(`/v1/admin/console/accounts/${first.id}`, {
+        method: 'PATCH',
+        body: JSON.stringify({ status: 'disabled', note: 'paused by test' }),
+      }),
+    );
+    await json(
+      await harness.admin(`/v1/admin/console/accounts/${second.id}`, {
+        method: 'PATCH',
+        body: JSON.stringify({ tags: ['nsfw'] }),
+      }),
+    );
     const disabled = await json(await harness.admin('/v1/admin/console/accounts?status=disabled'));
     expect(disabled.total).toBe(1);
     expect(disabled.accounts[0]).toMatchObject({ id: first.id, status: 'disabled', note: 'paused by test' });
@@ -46,11 +61,22 @@ describe('accounts page API', () => {
     // Revealing is an explicit call.
     const revealed = await json(await harness.admin(`/v1/admin/console/accounts/${first.id}/token`));
     expect(revealed.token).toMatch(/^console-account-\d-x{20}$/);
-    await json(await harness.admin(`/v1/admin/console/accounts/${first.id}`, { method: 'PATCH', body: JSON.stringify({ status: 'active' }) }));
+    await json(
+      await harness.admin(`/v1/admin/console/accounts/${first.id}`, {
+        method: 'PATCH',
+        body: JSON.stringify({ status: 'active' }),
+      }),
+    );
   });
 
   test('bad query values are 400s naming the parameter; unknown ids are 404s', async () => {
-    for (const [query, param] of [['sort=nope', 'sort'], ['limit=0', 'limit'], ['status=sleepy', 'status'], ['order=up', 'order'], ['nsfw=maybe', 'nsfw']]) {
+    for (const [query, param] of [
+      ['sort=nope', 'sort'],
+      ['limit=0', 'limit'],
+      ['status=sleepy', 'status'],
+      ['order=up', 'order'],
+      ['nsfw=maybe', 'nsfw'],
+    ]) {
       const response = await harness.admin(`/v1/admin/console/accounts?${query}`);
       expect(response.status).toBe(400);
       expect(((await response.json()) as any).error.param).toBe(param);
@@ -63,10 +89,17 @@ describe('accounts page API', () => {
 describe('batch jobs', () => {
   test('a refresh over a filter runs to the end, reports the failing account, and streams progress', async () => {
     const before = harness.simulator.requests.filter((request) => request.path === '/rest/rate-limits').length;
-    const job = await json(await harness.admin('/v1/admin/console/jobs', { method: 'POST', body: JSON.stringify({ action: 'refresh', filter: {} }) }));
+    const job = await json(
+      await harness.admin('/v1/admin/console/jobs', {
+        method: 'POST',
+        body: JSON.stringify({ action: 'refresh', filter: {} }),
+      }),
+    );
     expect(job.status).toBe('running');
 
-    const events = await fetch(`${harness.server.url}/v1/admin/console/jobs/${job.id}/events`, { headers: { authorization: `Bearer ${APP_KEY}` } });
+    const events = await fetch(`${harness.server.url}/v1/admin/console/jobs/${job.id}/events`, {
+      headers: { authorization: `Bearer ${APP_KEY}` },
+    });
     expect(events.headers.get('content-type')).toContain('text/event-stream');
     const text = await events.text();
     const progress = [...text.matchAll(/event: progress\ndata: (.*)\n/g)].map((match) => JSON.parse(match[1]!));
@@ -87,7 +120,12 @@ describe('batch jobs', () => {
   test('a disable over selected ids changes exactly those accounts', async () => {
     const page = await json(await harness.admin('/v1/admin/console/accounts?status=active&limit=2'));
     const ids = page.accounts.map((account: any) => account.id);
-    const job = await json(await harness.admin('/v1/admin/console/jobs', { method: 'POST', body: JSON.stringify({ action: 'disable', ids }) }));
+    const job = await json(
+      await harness.admin('/v1/admin/console/jobs', {
+        method: 'POST',
+        body: JSON.stringify({ action: 'disable', ids }),
+      }),
+    );
     let current = job;
     for (let attempt = 0; attempt < 100 && current.status === 'running'; attempt += 1) {
       await Bun.sleep(20);
@@ -96,14 +134,20 @@ describe('batch jobs', () => {
     expect(current).toMatchObject({ status: 'succeeded', total: 2, succeeded: 2 });
     const disabled = await json(await harness.admin('/v1/admin/console/accounts?status=disabled'));
     expect(disabled.accounts.map((account: any) => account.id).sort()).toEqual([...ids].sort());
-    const body = await harness.admin('/v1/admin/console/jobs', { method: 'POST', body: JSON.stringify({ action: 'explode', ids }) });
+    const body = await harness.admin('/v1/admin/console/jobs', {
+      method: 'POST',
+      body: JSON.stringify({ action: 'explode', ids }),
+    });
     expect(body.status).toBe(400);
     expect(((await body.json()) as any).error.param).toBe('action');
   });
 
   test('export of a selection returns only those accounts with full tokens', async () => {
     const page = await json(await harness.admin('/v1/admin/console/accounts?status=disabled'));
-    const response = await harness.admin('/v1/admin/console/accounts/export', { method: 'POST', body: JSON.stringify({ ids: page.accounts.map((account: any) => account.id), format: 'txt' }) });
+    const response = await harness.admin('/v1/admin/console/accounts/export', {
+      method: 'POST',
+      body: JSON.stringify({ ids: page.accounts.map((account: any) => account.id), format: 'txt' }),
+    });
     expect(response.status).toBe(200);
     const lines = (await response.text()).trim().split('\n');
     expect(lines).toHaveLength(2);

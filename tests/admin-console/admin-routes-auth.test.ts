@@ -17,7 +17,9 @@ afterAll(() => harness.stop());
 const PUBLIC = new Set(['POST /v1/admin/session']);
 
 test('every admin route rejects a missing or wrong credential', async () => {
-  const document = (await (await fetch(`${harness.server.url}/docs/json`)).json()) as { paths: Record<string, Record<string, unknown>> };
+  const document = (await (await fetch(`${harness.server.url}/docs/json`)).json()) as {
+    paths: Record<string, Record<string, unknown>>;
+  };
   const routes: { method: string; path: string }[] = [];
   for (const [path, operations] of Object.entries(document.paths)) {
     if (!path.startsWith('/v1/admin')) continue;
@@ -35,9 +37,14 @@ test('every admin route rejects a missing or wrong credential', async () => {
     const url = harness.server.url + route.path.replace(/\{[^}]+\}/g, 'x').replace(/:(\w+)/g, 'x');
     for (const [name, headers] of Object.entries(credentials)) {
       const hasBody = !['GET', 'HEAD', 'DELETE'].includes(route.method);
-      const response = await fetch(url, { method: route.method, headers: { ...headers, ...(hasBody ? { 'content-type': 'application/json' } : {}) }, body: hasBody ? '{}' : undefined });
+      const response = await fetch(url, {
+        method: route.method,
+        headers: { ...headers, ...(hasBody ? { 'content-type': 'application/json' } : {}) },
+        body: hasBody ? '{}' : undefined,
+      });
       const throttled = name === 'wrong bearer' && response.status === 429;
-      if (response.status !== 401 && !throttled) failures.push(`${route.method} ${route.path} with ${name}: ${response.status}`);
+      if (response.status !== 401 && !throttled)
+        failures.push(`${route.method} ${route.path} with ${name}: ${response.status}`);
       await response.body?.cancel();
     }
   }

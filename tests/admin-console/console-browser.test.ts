@@ -54,7 +54,10 @@ test('sign in, import, filter, batch refresh to the end, Chinese and phone width
 
   // Import: two new tokens, one already present, one invalid line.
   await page.click('#open-import');
-  await page.fill('#import-text', [simulatorAccounts[4]!.token, simulatorAccounts[5]!.token, simulatorAccounts[0]!.token, 'sso=;'].join('\n'));
+  await page.fill(
+    '#import-text',
+    [simulatorAccounts[4]!.token, simulatorAccounts[5]!.token, simulatorAccounts[0]!.token, 'sso=;'].join('\n'),
+  );
   await page.click('#import-submit');
   await page.waitForFunction(() => /\d/.test(document.querySelector('#import-result')?.textContent ?? ''));
   const summary = await page.textContent('#import-result');
@@ -81,7 +84,9 @@ test('sign in, import, filter, batch refresh to the end, Chinese and phone width
   await page.selectOption('#batch-action', 'enable_nsfw');
   await page.click('#run-batch');
   await page.waitForFunction(
-    () => document.querySelector('#job-title')?.textContent?.includes('Enable NSFW') && document.querySelector('#job-panel')?.getAttribute('data-status') === 'succeeded',
+    () =>
+      document.querySelector('#job-title')?.textContent?.includes('Enable NSFW') &&
+      document.querySelector('#job-panel')?.getAttribute('data-status') === 'succeeded',
     undefined,
     { timeout: 15_000 },
   );
@@ -188,14 +193,21 @@ test('API keys page: create a key with an allowlist, use it with the openai SDK,
   // Before the first key: a warning on the page, and a confirmation that says /v1 closes.
   expect(await page.isVisible('#first-key-warning')).toBe(true);
   // The allowlist is by family; aliases ride with their model instead of being boxes of their own.
-  expect(await page.locator('#key-models input[data-family]').evaluateAll((boxes) => boxes.map((box) => (box as HTMLInputElement).dataset.family))).toEqual(['chat', 'image', 'video']);
+  expect(
+    await page
+      .locator('#key-models input[data-family]')
+      .evaluateAll((boxes) => boxes.map((box) => (box as HTMLInputElement).dataset.family)),
+  ).toEqual(['chat', 'image', 'video']);
   expect(await page.locator('#key-models input[value="grok-4-fast"]').count()).toBe(0);
   expect(await page.getAttribute('#key-models input[value="grok-4.1-fast"]', 'data-aliases')).toContain('grok-4-fast');
   await page.fill('#key-name', 'browser key');
   await page.check('#key-models input[value="grok-4"]');
   await page.fill('#key-rpm', '30');
   let confirmation = '';
-  page.once('dialog', (dialog) => { confirmation = dialog.message(); void dialog.accept(); });
+  page.once('dialog', (dialog) => {
+    confirmation = dialog.message();
+    void dialog.accept();
+  });
   await page.click('#key-form button[type=submit]');
   await page.waitForSelector('#key-created:not([hidden])');
   expect(confirmation).toContain('every /v1 call needs a key');
@@ -205,15 +217,24 @@ test('API keys page: create a key with an allowlist, use it with the openai SDK,
   await page.screenshot({ path: screenshotPath('07-key-created') });
 
   const client = new OpenAI({ baseURL: `${harness.server.url}/v1`, apiKey: secret, maxRetries: 0 });
-  const completion = await client.chat.completions.create({ model: 'grok-4', messages: [{ role: 'user', content: 'made in the console' }] });
+  const completion = await client.chat.completions.create({
+    model: 'grok-4',
+    messages: [{ role: 'user', content: 'made in the console' }],
+  });
   expect(completion.choices[0]!.message.content).toBeTruthy();
-  const refused = await client.chat.completions.create({ model: 'grok-3', messages: [{ role: 'user', content: 'x' }] }).catch((error) => error);
+  const refused = await client.chat.completions
+    .create({ model: 'grok-3', messages: [{ role: 'user', content: 'x' }] })
+    .catch((error) => error);
   expect(refused.status).toBe(403);
 
   // After "Done" the key is gone from the page; the table shows it masked, with its usage.
   await page.click('#hide-key');
   await page.reload();
-  await page.waitForFunction(() => document.querySelector('#keys-body')?.textContent?.includes('1 requests'), undefined, { timeout: 10_000 });
+  await page.waitForFunction(
+    () => document.querySelector('#keys-body')?.textContent?.includes('1 requests'),
+    undefined,
+    { timeout: 10_000 },
+  );
   expect(await page.content()).not.toContain(secret);
   await page.screenshot({ path: screenshotPath('08-keys') });
   await page.setViewportSize({ width: 390, height: 844 });
@@ -237,7 +258,9 @@ test('config page: an invalid value is refused inline and not saved, a valid one
 
   await page.fill('#config-app-admin_session_hours', '0');
   await page.click('details[data-section=app] button[type=submit]');
-  await page.waitForFunction(() => (document.querySelector('#config-app-admin_session_hours-error')?.textContent ?? '') !== '');
+  await page.waitForFunction(
+    () => (document.querySelector('#config-app-admin_session_hours-error')?.textContent ?? '') !== '',
+  );
   expect(await page.getAttribute('#config-app-admin_session_hours', 'aria-invalid')).toBe('true');
   await page.screenshot({ path: screenshotPath('09-config-invalid') });
   const unchanged = (await (await harness.admin('/v1/admin/config')).json()) as any;
@@ -271,7 +294,8 @@ test('config page: titles in both languages, search, every invalid field marked,
     const gaps: string[] = [];
     for (const language of ['en', 'zh']) {
       for (const section of form.sections as { name: string }[]) {
-        for (const key of [`section_${section.name}`, `sectionHint_${section.name}`]) if (i18n.t(key) === key) gaps.push(`${language}: ${key}`);
+        for (const key of [`section_${section.name}`, `sectionHint_${section.name}`])
+          if (i18n.t(key) === key) gaps.push(`${language}: ${key}`);
       }
       i18n.toggle();
     }
@@ -296,7 +320,10 @@ test('config page: titles in both languages, search, every invalid field marked,
 
   // Leaving with unsaved edits asks first; declining keeps the page and the edits.
   let asked = '';
-  page.once('dialog', (dialog) => { asked = dialog.message(); void dialog.dismiss(); });
+  page.once('dialog', (dialog) => {
+    asked = dialog.message();
+    void dialog.dismiss();
+  });
   await page.click('nav a[href="#accounts"]');
   await page.waitForFunction(() => location.hash === '#config');
   expect(asked).toContain('unsaved');
@@ -314,7 +341,9 @@ test('config page: titles in both languages, search, every invalid field marked,
   page.once('dialog', (dialog) => void dialog.accept());
   await page.reload();
   await page.waitForSelector('#config-retry-max_retry-description', { state: 'attached' });
-  expect(await page.textContent('#config-retry-max_retry-description')).toBe('每次上游调用的尝试次数，也是每个请求尝试的账号数');
+  expect(await page.textContent('#config-retry-max_retry-description')).toBe(
+    '每次上游调用的尝试次数，也是每个请求尝试的账号数',
+  );
   await page.evaluate(() => localStorage.setItem('grok2api.language', 'en'));
   await page.close();
 }, 60_000);
@@ -337,7 +366,10 @@ test('config page: model aliases are an editable list, one pattern=model per lin
 }, 60_000);
 
 test('dashboard draws its charts from the usage records (offline SVG)', async () => {
-  await harness.client.chat.completions.create({ model: 'grok-4', messages: [{ role: 'user', content: 'for the dashboard' }] });
+  await harness.client.chat.completions.create({
+    model: 'grok-4',
+    messages: [{ role: 'user', content: 'for the dashboard' }],
+  });
   const page = await browser.newPage({ viewport: { width: 1280, height: 1100 } });
   await signIn(page, '#dashboard');
   await page.waitForFunction(() => Number(document.querySelector('#stat-requests')?.textContent) > 0);
@@ -350,8 +382,17 @@ test('dashboard draws its charts from the usage records (offline SVG)', async ()
 }, 60_000);
 
 test('dashboard: past five models the rest is "other", so the bars add up; labels readable and apart at 390 px', async () => {
-  const models = ['grok-3', 'grok-3-mini', 'grok-4.1-mini', 'grok-4.1-fast', 'grok-4.20-beta', 'grok-chat-fast', 'grok-4'];
-  for (const model of models) await harness.client.chat.completions.create({ model, messages: [{ role: 'user', content: 'count me' }] });
+  const models = [
+    'grok-3',
+    'grok-3-mini',
+    'grok-4.1-mini',
+    'grok-4.1-fast',
+    'grok-4.20-beta',
+    'grok-chat-fast',
+    'grok-4',
+  ];
+  for (const model of models)
+    await harness.client.chat.completions.create({ model, messages: [{ role: 'user', content: 'count me' }] });
   const page = await browser.newPage({ viewport: { width: 390, height: 844 } });
   await signIn(page, '#dashboard');
   await page.waitForSelector('#chart-models .legend li');
@@ -362,12 +403,14 @@ test('dashboard: past five models the rest is "other", so the bars add up; label
     const problems: string[] = [];
     for (const svg of document.querySelectorAll('svg.chart')) {
       const boxes = [...svg.querySelectorAll('text.tick')].map((text) => text.getBoundingClientRect());
-      for (const box of boxes) if (box.height < 11) problems.push(`${svg.getAttribute('aria-label')}: text ${box.height}px high`);
+      for (const box of boxes)
+        if (box.height < 11) problems.push(`${svg.getAttribute('aria-label')}: text ${box.height}px high`);
       // x-axis labels share a baseline; none may overlap its neighbour.
       const baseline = boxes.filter((box) => Math.abs(box.bottom - Math.max(...boxes.map((one) => one.bottom))) < 1);
       baseline.sort((a, b) => a.left - b.left);
       for (let index = 1; index < baseline.length; index += 1) {
-        if (baseline[index]!.left < baseline[index - 1]!.right) problems.push(`${svg.getAttribute('aria-label')}: labels overlap`);
+        if (baseline[index]!.left < baseline[index - 1]!.right)
+          problems.push(`${svg.getAttribute('aria-label')}: labels overlap`);
       }
     }
     return problems;
@@ -380,18 +423,28 @@ test('dashboard: past five models the rest is "other", so the bars add up; label
 test('media page: counts, previews, delete one, clear all; names outside the cache are refused', async () => {
   const { mkdirSync, writeFileSync, existsSync } = await import('node:fs');
   const { join } = await import('node:path');
-  const png = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==', 'base64');
+  const png = Buffer.from(
+    'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==',
+    'base64',
+  );
   const imageFolder = join(harness.dataDir, 'tmp', 'image');
   mkdirSync(imageFolder, { recursive: true });
   for (let index = 0; index < 3; index += 1) writeFileSync(join(imageFolder, `cached-${index}.png`), png);
-  const traversal = await harness.admin('/v1/admin/console/media/delete', { method: 'POST', body: JSON.stringify({ kind: 'image', names: ['../../config.toml'] }) });
+  const traversal = await harness.admin('/v1/admin/console/media/delete', {
+    method: 'POST',
+    body: JSON.stringify({ kind: 'image', names: ['../../config.toml'] }),
+  });
   expect(traversal.status).toBe(400);
 
   const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
   await signIn(page, '#media');
   await page.waitForFunction(() => document.querySelectorAll('#media-grid .media-item').length === 3);
   expect(await page.textContent('#media-tabs [data-kind=image]')).toContain('· 3 ·');
-  await page.waitForFunction(() => [...document.querySelectorAll('#media-grid img')].every((image) => (image as HTMLImageElement).complete && (image as HTMLImageElement).naturalWidth === 1));
+  await page.waitForFunction(() =>
+    [...document.querySelectorAll('#media-grid img')].every(
+      (image) => (image as HTMLImageElement).complete && (image as HTMLImageElement).naturalWidth === 1,
+    ),
+  );
   await page.screenshot({ path: screenshotPath('12-media') });
   page.on('dialog', (dialog) => dialog.accept());
   await page.click('#media-grid .media-item[data-name="cached-1.png"] button');
@@ -407,7 +460,11 @@ test('media page: counts, previews, delete one, clear all; names outside the cac
     await fetch(`${harness.simulator.url}/rest/app-chat/upload-file`, {
       method: 'POST',
       headers: { cookie: `sso=${owner}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ fileName: `online-${index}.txt`, fileMimeType: 'text/plain', content: btoa(`online ${index}`) }),
+      body: JSON.stringify({
+        fileName: `online-${index}.txt`,
+        fileMimeType: 'text/plain',
+        content: btoa(`online ${index}`),
+      }),
     });
   }
   await page.fill('#assets-search', 'browser-0-');
@@ -421,7 +478,9 @@ test('media page: counts, previews, delete one, clear all; names outside the cac
   expect(await page.textContent('#assets-job')).toContain('1 / 1 done, 0 failed');
   await page.click('#assets-accounts tr[data-id] button:has-text("Count")');
   await page.waitForFunction(() => document.querySelector('#assets-accounts .asset-count')?.textContent === '0 assets');
-  expect(harness.simulator.requests.filter((request) => request.method === 'DELETE' && request.cookies.sso === owner)).toHaveLength(2);
+  expect(
+    harness.simulator.requests.filter((request) => request.method === 'DELETE' && request.cookies.sso === owner),
+  ).toHaveLength(2);
   await noFullTokenInDom(page);
   await page.close();
 }, 60_000);

@@ -32,7 +32,12 @@ test('the dashboard counts the requests made, by model, with pool health and top
 
 test('image requests count on the dashboard like chat requests', async () => {
   const before = (await (await harness.admin('/v1/admin/console/dashboard?hours=1')).json()) as any;
-  await harness.client.images.generate({ model: 'grok-imagine-1.0', prompt: 'a kite', n: 1, response_format: 'b64_json' });
+  await harness.client.images.generate({
+    model: 'grok-imagine-1.0',
+    prompt: 'a kite',
+    n: 1,
+    response_format: 'b64_json',
+  });
   let dashboard: any;
   for (let attempt = 0; attempt < 50; attempt += 1) {
     dashboard = await (await harness.admin('/v1/admin/console/dashboard?hours=1')).json();
@@ -48,7 +53,17 @@ test('usage summary: buckets, failures and latency percentiles (fixed times)', a
   const until = 10 * 3_600_000;
   const put = (at: number, outcome: string, latencyMs: number) =>
     storage.records.put(USAGE_COLLECTION, `${at.toString().padStart(15, '0')}-${latencyMs}`, {
-      at, apiKeyId: 'k1', apiKey: 'sk-…1234', model: 'grok-4', accountId: 'a', account: 'a', outcome, latencyMs, bytes: 0, promptTokens: 0, completionTokens: 0,
+      at,
+      apiKeyId: 'k1',
+      apiKey: 'sk-…1234',
+      model: 'grok-4',
+      accountId: 'a',
+      account: 'a',
+      outcome,
+      latencyMs,
+      bytes: 0,
+      promptTokens: 0,
+      completionTokens: 0,
     });
   await put(until - 30 * 60_000, 'completed', 100);
   await put(until - 30 * 60_000, 'failed', 300);

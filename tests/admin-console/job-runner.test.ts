@@ -9,7 +9,9 @@ import { openSqliteStorage } from '../../src/storage/sqlite/sqlite-storage';
 
 test('a cancel written by another instance stops the job between chunks, and the progress is in storage', async () => {
   const storage = openSqliteStorage({ path: ':memory:' });
-  await storage.accounts.insert(Array.from({ length: 20 }, (_, index) => ({ token: `cancel-token-${index}`, pool: 'ssoBasic' })));
+  await storage.accounts.insert(
+    Array.from({ length: 20 }, (_, index) => ({ token: `cancel-token-${index}`, pool: 'ssoBasic' })),
+  );
   const runningOn = new JobStore(storage.records);
   const otherInstance = new JobStore(storage.records);
   let release: () => void = () => {};
@@ -22,7 +24,14 @@ test('a cancel written by another instance stops the job between chunks, and the
       return storage.accounts.get(token);
     },
   } as unknown as AccountPool;
-  const runner = new JobRunner({ jobs: runningOn, accounts: storage.accounts, pool, ids: new AccountIds(), logger: silentLogger, concurrency: () => 1 });
+  const runner = new JobRunner({
+    jobs: runningOn,
+    accounts: storage.accounts,
+    pool,
+    ids: new AccountIds(),
+    logger: silentLogger,
+    concurrency: () => 1,
+  });
   const job: BatchJob = {
     id: runningOn.newId(),
     action: 'refresh',

@@ -129,7 +129,8 @@ test('newcomer path: / → sign in → new password → import → Markdown chat
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({
-      answer: 'Here is a **greeting** in Python:\n\n```python\ndef greet(name):\n    return f"Hello, {name}!"\n```\n\nCall `greet("you")`.',
+      answer:
+        'Here is a **greeting** in Python:\n\n```python\ndef greet(name):\n    return f"Hello, {name}!"\n```\n\nCall `greet("you")`.',
     }),
   });
   expect(scripted.status).toBeLessThan(300);
@@ -178,13 +179,20 @@ test('screenshots at 1280 and 390 px, English and Chinese, light and dark; still
           await page.goto(url);
           await page.evaluate((value) => localStorage.setItem('grok2api.language', value), language);
           await page.reload();
-          await page.waitForSelector(name.startsWith('console') ? '#app-view:not([hidden])' : '#play-view:not([hidden])');
+          await page.waitForSelector(
+            name.startsWith('console') ? '#app-view:not([hidden])' : '#play-view:not([hidden])',
+          );
           if (name === 'console-config') await page.click('details[data-section=app] summary');
           if (name === 'playground-chat') await page.waitForSelector('.message.assistant .content');
           await page.evaluate(() => document.fonts.ready);
           // Nothing is wider than the screen.
-          expect(await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBeLessThanOrEqual(0);
-          await page.screenshot({ path: screenshotPath(`newcomer-${name}-${width}-${language}-${scheme}`), fullPage: width === 390 });
+          expect(
+            await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth),
+          ).toBeLessThanOrEqual(0);
+          await page.screenshot({
+            path: screenshotPath(`newcomer-${name}-${width}-${language}-${scheme}`),
+            fullPage: width === 390,
+          });
         }
       }
     }

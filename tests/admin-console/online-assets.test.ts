@@ -25,7 +25,11 @@ async function upload(token: string, count: number) {
     const response = await fetch(`${harness.simulator.url}/rest/app-chat/upload-file`, {
       method: 'POST',
       headers: { cookie: `sso=${token}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ fileName: `file-${index}.txt`, fileMimeType: 'text/plain', content: btoa(`file ${index}`) }),
+      body: JSON.stringify({
+        fileName: `file-${index}.txt`,
+        fileMimeType: 'text/plain',
+        content: btoa(`file ${index}`),
+      }),
     });
     if (!response.ok) throw new Error(`upload ${response.status}`);
   }
@@ -39,7 +43,9 @@ async function idOf(search: string): Promise<string> {
 
 async function runToEnd(body: unknown) {
   const job = await json(await harness.admin('/v1/admin/console/jobs', { method: 'POST', body: JSON.stringify(body) }));
-  const events = await fetch(`${harness.server.url}/v1/admin/console/jobs/${job.id}/events`, { headers: { authorization: `Bearer ${APP_KEY}` } });
+  const events = await fetch(`${harness.server.url}/v1/admin/console/jobs/${job.id}/events`, {
+    headers: { authorization: `Bearer ${APP_KEY}` },
+  });
   const text = await events.text();
   return [...text.matchAll(/event: progress\ndata: (.*)\n/g)].map((match) => JSON.parse(match[1]!)).at(-1)!;
 }
@@ -50,19 +56,31 @@ describe('online assets', () => {
     await upload(few.token, 3);
     const manyId = await idOf('assets-many');
     const fewId = await idOf('assets-few');
-    expect(await json(await harness.admin(`/v1/admin/console/accounts/${manyId}/assets`))).toEqual({ id: manyId, count: 120 });
+    expect(await json(await harness.admin(`/v1/admin/console/accounts/${manyId}/assets`))).toEqual({
+      id: manyId,
+      count: 120,
+    });
     expect((await json(await harness.admin(`/v1/admin/console/accounts/${fewId}/assets`))).count).toBe(3);
 
     // The listing went page by page with the documented query and the /files referer.
-    const listings = harness.simulator.requests.filter((request) => request.path === '/rest/assets' && request.cookies.sso === many.token);
+    const listings = harness.simulator.requests.filter(
+      (request) => request.path === '/rest/assets' && request.cookies.sso === many.token,
+    );
     expect(listings).toHaveLength(3);
-    expect(listings[0]!.query).toEqual({ pageSize: '50', orderBy: 'ORDER_BY_LAST_USE_TIME', source: 'SOURCE_ANY', isLatest: 'true' });
+    expect(listings[0]!.query).toEqual({
+      pageSize: '50',
+      orderBy: 'ORDER_BY_LAST_USE_TIME',
+      source: 'SOURCE_ANY',
+      isLatest: 'true',
+    });
     expect(listings[1]!.query.pageToken).toBeTruthy();
     expect(listings[0]!.headers.referer).toBe(`${harness.simulator.url}/files`);
 
     const last = await runToEnd({ action: 'clear_assets', ids: [manyId] });
     expect(last).toMatchObject({ action: 'clear_assets', status: 'succeeded', total: 1, succeeded: 1, failed: 0 });
-    const deletes = harness.simulator.requests.filter((request) => request.method === 'DELETE' && request.path.startsWith('/rest/assets-metadata/'));
+    const deletes = harness.simulator.requests.filter(
+      (request) => request.method === 'DELETE' && request.path.startsWith('/rest/assets-metadata/'),
+    );
     expect(deletes).toHaveLength(120);
     expect(new Set(deletes.map((request) => request.path)).size).toBe(120);
     expect(deletes.every((request) => request.cookies.sso === many.token)).toBe(true);
@@ -72,12 +90,18 @@ describe('online assets', () => {
   });
 
   test('a job over a filter reports the account whose listing failed; the count route maps upstream failures', async () => {
-    harness.simulator.enqueueFault({ kind: 'unauthorized', match: { token: broken.token, path: '/rest/assets' }, times: -1 });
+    harness.simulator.enqueueFault({
+      kind: 'unauthorized',
+      match: { token: broken.token, path: '/rest/assets' },
+      times: -1,
+    });
     const last = await runToEnd({ action: 'clear_assets', filter: { search: 'assets-' } });
     expect(last).toMatchObject({ status: 'succeeded', total: 3, succeeded: 2, failed: 1 });
     expect(last.errors[0].reason).toContain('401');
     expect(JSON.stringify(last)).not.toContain('b'.repeat(20));
-    expect((await json(await harness.admin(`/v1/admin/console/accounts/${await idOf('assets-few')}/assets`))).count).toBe(0);
+    expect(
+      (await json(await harness.admin(`/v1/admin/console/accounts/${await idOf('assets-few')}/assets`))).count,
+    ).toBe(0);
 
     const failed = await harness.admin(`/v1/admin/console/accounts/${await idOf('assets-broken')}/assets`);
     expect(failed.status).toBeGreaterThanOrEqual(400);

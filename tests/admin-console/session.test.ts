@@ -11,7 +11,11 @@ beforeAll(async () => {
 afterAll(() => harness.stop());
 
 const signIn = (password: string) =>
-  fetch(`${harness.server.url}/v1/admin/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ password }) });
+  fetch(`${harness.server.url}/v1/admin/session`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ password }),
+  });
 
 const cookieOf = (response: Response) => response.headers.get('set-cookie')!.split(';')[0]!;
 
@@ -31,7 +35,11 @@ describe('console sign-in', () => {
 
     // State-changing call with the cookie alone: refused (CSRF); with the token: accepted.
     const add = (headers: Record<string, string>) =>
-      fetch(`${harness.server.url}/v1/admin/tokens/add`, { method: 'POST', headers: { cookie, 'content-type': 'application/json', ...headers }, body: JSON.stringify({ tokens: ['session-added-token'] }) });
+      fetch(`${harness.server.url}/v1/admin/tokens/add`, {
+        method: 'POST',
+        headers: { cookie, 'content-type': 'application/json', ...headers },
+        body: JSON.stringify({ tokens: ['session-added-token'] }),
+      });
     const withoutCsrf = await add({});
     expect(withoutCsrf.status).toBe(403);
     expect(((await withoutCsrf.json()) as any).error.code).toBe('csrf_failed');
@@ -39,7 +47,10 @@ describe('console sign-in', () => {
     expect((await add({ 'x-csrf-token': body.csrf_token })).status).toBe(200);
 
     // Sign out: the same cookie no longer works.
-    const out = await fetch(`${harness.server.url}/v1/admin/session`, { method: 'DELETE', headers: { cookie, 'x-csrf-token': body.csrf_token } });
+    const out = await fetch(`${harness.server.url}/v1/admin/session`, {
+      method: 'DELETE',
+      headers: { cookie, 'x-csrf-token': body.csrf_token },
+    });
     expect(out.status).toBe(200);
     expect(out.headers.get('set-cookie')).toContain('Max-Age=0');
     expect((await fetch(`${harness.server.url}/v1/admin/accounts`, { headers: { cookie } })).status).toBe(401);
@@ -52,12 +63,14 @@ describe('console sign-in', () => {
   });
 
   test('a forged cookie is not a session', async () => {
-    const response = await fetch(`${harness.server.url}/v1/admin/accounts`, { headers: { cookie: 'grok2api_session=forged' } });
+    const response = await fetch(`${harness.server.url}/v1/admin/accounts`, {
+      headers: { cookie: 'grok2api_session=forged' },
+    });
     expect(response.status).toBe(401);
   });
 
   test('wrong passwords are throttled per client, then even the right one waits', async () => {
-    for (let attempt = 0; attempt < 5; attempt += 1) expect((await signIn('guess-' + attempt)).status).toBe(401);
+    for (let attempt = 0; attempt < 5; attempt += 1) expect((await signIn(`guess-${attempt}`)).status).toBe(401);
     const blocked = await signIn(APP_KEY);
     expect(blocked.status).toBe(429);
     expect(Number(blocked.headers.get('retry-after'))).toBeGreaterThan(0);

@@ -40,7 +40,11 @@ async function makeApp(
     const headers: Record<string, string> = { 'content-type': 'application/json' };
     if (authorization !== null) headers.authorization = authorization;
     const response = await app.handle(
-      new Request(`http://localhost${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) }),
+      new Request(`http://localhost${path}`, {
+        method,
+        headers,
+        body: body === undefined ? undefined : JSON.stringify(body),
+      }),
     );
     const text = await response.text();
     return { status: response.status, headers: response.headers, body: text.startsWith('{') ? JSON.parse(text) : text };
@@ -64,7 +68,9 @@ describe('admin auth', () => {
       expect(missing.status).toBe(401);
       expect(missing.body.error.type).toBe('authentication_error');
       expect(missing.headers.get('www-authenticate')).toBe('Bearer');
-      expect((await call(method, path, method === 'GET' ? undefined : {}, 'Bearer wrong')).body.error.message).toBe('Invalid authentication token.');
+      expect((await call(method, path, method === 'GET' ? undefined : {}, 'Bearer wrong')).body.error.message).toBe(
+        'Invalid authentication token.',
+      );
     }
     expect((await call('GET', '/not-admin', undefined, null)).status).toBe(200);
   });
@@ -97,17 +103,41 @@ describe('GET /v1/admin/tokens', () => {
     expect(Object.keys(body.tokens).sort()).toEqual(['ssoBasic', 'ssoSuper', 'team']);
     expect(body.tokens.ssoBasic).toEqual([
       {
-        token: 'basic-1', status: 'active', quota: 80, consumed: 0, created_at: 5, last_used_at: null, use_count: 0,
-        fail_count: 0, last_fail_at: null, last_fail_reason: null, last_sync_at: null, tags: ['nsfw'], note: 'n',
-        status_reason: null, cooldown_until: null, quota_total: null, window_seconds: null, quota_by_mode: {},
+        token: 'basic-1',
+        status: 'active',
+        quota: 80,
+        consumed: 0,
+        created_at: 5,
+        last_used_at: null,
+        use_count: 0,
+        fail_count: 0,
+        last_fail_at: null,
+        last_fail_reason: null,
+        last_sync_at: null,
+        tags: ['nsfw'],
+        note: 'n',
+        status_reason: null,
+        cooldown_until: null,
+        quota_total: null,
+        window_seconds: null,
+        quota_by_mode: {},
       },
     ]);
-    expect(body.tokens.ssoSuper[0]).toMatchObject({ token: 'super-1', status: 'cooling', quota: 140, status_reason: 'rate_limited', cooldown_until: 99 });
+    expect(body.tokens.ssoSuper[0]).toMatchObject({
+      token: 'super-1',
+      status: 'cooling',
+      quota: 140,
+      status_reason: 'rate_limited',
+      cooldown_until: 99,
+    });
   });
 
   test('an empty store still lists both standard pools', async () => {
     const { call } = await makeApp([], { config: { token: { consumed_mode_enabled: true } } });
-    expect((await call('GET', '/v1/admin/tokens')).body).toEqual({ tokens: { ssoBasic: [], ssoSuper: [] }, consumed_mode_enabled: true });
+    expect((await call('GET', '/v1/admin/tokens')).body).toEqual({
+      tokens: { ssoBasic: [], ssoSuper: [] },
+      consumed_mode_enabled: true,
+    });
   });
 });
 
@@ -169,10 +199,19 @@ describe('POST /v1/admin/tokens (replace the set)', () => {
       { token: 'drop', pool: 'ssoBasic' },
     ]);
     const response = await call('POST', '/v1/admin/tokens', {
-      ssoBasic: ['keep', { token: 'sso=new-one', quota: 3, tags: ['nsfw'] }, 17, { token: 'bad', status: 'asleep' }, 'keep'],
+      ssoBasic: [
+        'keep',
+        { token: 'sso=new-one', quota: 3, tags: ['nsfw'] },
+        17,
+        { token: 'bad', status: 'asleep' },
+        'keep',
+      ],
       ssoSuper: [{ token: 'move', status: 'disabled', note: 'moved' }],
     });
-    expect(response).toMatchObject({ status: 200, body: { status: 'success', summary: { added: 1, updated: 1, removed: 1, invalid: 3 } } });
+    expect(response).toMatchObject({
+      status: 200,
+      body: { status: 'success', summary: { added: 1, updated: 1, removed: 1, invalid: 3 } },
+    });
     expect(await storage.accounts.get('keep')).toMatchObject({ pool: 'ssoBasic', quota: 7, note: 'stored' });
     expect(await storage.accounts.get('new-one')).toMatchObject({ quota: 3, tags: ['nsfw'] });
     expect(await storage.accounts.get('move')).toMatchObject({ pool: 'ssoSuper', status: 'disabled', note: 'moved' });
@@ -183,16 +222,29 @@ describe('POST /v1/admin/tokens (replace the set)', () => {
   });
 
   test('an export posted back changes nothing', async () => {
-    const { call } = await makeApp([{ token: 'a', pool: 'ssoBasic', tags: ['x'] }, { token: 'b', pool: 'ssoSuper', status: 'cooling' }]);
+    const { call } = await makeApp([
+      { token: 'a', pool: 'ssoBasic', tags: ['x'] },
+      { token: 'b', pool: 'ssoSuper', status: 'cooling' },
+    ]);
     const exported = (await call('GET', '/v1/admin/tokens?export=true')).body.tokens;
-    expect((await call('POST', '/v1/admin/tokens', exported)).body.summary).toEqual({ added: 0, updated: 0, removed: 0, invalid: 0 });
+    expect((await call('POST', '/v1/admin/tokens', exported)).body.summary).toEqual({
+      added: 0,
+      updated: 0,
+      removed: 0,
+      invalid: 0,
+    });
   });
 
   test('the last token can be deleted, with ?confirm=replace_all (a bare {} is refused)', async () => {
     const { call, storage } = await makeApp([{ token: 'only', pool: 'ssoBasic' }]);
     expect((await call('POST', '/v1/admin/tokens', {})).status).toBe(409);
     expect(await storage.accounts.count()).toBe(1);
-    expect((await call('POST', '/v1/admin/tokens?confirm=replace_all', {})).body.summary).toEqual({ added: 0, updated: 0, removed: 1, invalid: 0 });
+    expect((await call('POST', '/v1/admin/tokens?confirm=replace_all', {})).body.summary).toEqual({
+      added: 0,
+      updated: 0,
+      removed: 1,
+      invalid: 0,
+    });
     expect(await storage.accounts.count()).toBe(0);
   });
 
@@ -208,7 +260,9 @@ describe('POST /v1/admin/tokens (replace the set)', () => {
 describe('POST /v1/admin/tokens/add', () => {
   test('adds newline-separated tokens to ssoBasic by default, counting duplicates and invalid lines', async () => {
     const { call, storage } = await makeApp([{ token: 'existing', pool: 'ssoBasic' }]);
-    const response = await call('POST', '/v1/admin/tokens/add', { tokens: 'one\r\nsso=two\n\n existing \none\n\u200B\n' });
+    const response = await call('POST', '/v1/admin/tokens/add', {
+      tokens: 'one\r\nsso=two\n\n existing \none\n\u200B\n',
+    });
     expect(response.body).toEqual({ status: 'success', added: 2, duplicates: 2, invalid: 1 });
     expect(await storage.accounts.get('two')).toMatchObject({ pool: 'ssoBasic', quota: 80 });
   });
@@ -216,12 +270,28 @@ describe('POST /v1/admin/tokens/add', () => {
   test('takes a list, a pool, a quota, tags and a note; sync: true syncs what was added', async () => {
     const { call, storage, syncCalls } = await makeApp([{ token: 'existing', pool: 'ssoSuper' }]);
     const response = await call('POST', '/v1/admin/tokens/add', {
-      tokens: ['a', 'b', 'existing'], pool: 'ssoSuper', quota: 10, tags: ['eu'], note: 'batch 2', sync: true,
+      tokens: ['a', 'b', 'existing'],
+      pool: 'ssoSuper',
+      quota: 10,
+      tags: ['eu'],
+      note: 'batch 2',
+      sync: true,
     });
-    expect(response.body).toEqual({ status: 'success', added: 2, duplicates: 1, invalid: 0, synced: { ok: 2, failed: 0 } });
+    expect(response.body).toEqual({
+      status: 'success',
+      added: 2,
+      duplicates: 1,
+      invalid: 0,
+      synced: { ok: 2, failed: 0 },
+    });
     expect(syncCalls.sort()).toEqual(['a', 'b']);
     // The sync result (72,000 s window) also moved them to the Basic pool.
-    expect(await storage.accounts.get('a')).toMatchObject({ quota: 42, tags: ['eu'], note: 'batch 2', pool: 'ssoBasic' });
+    expect(await storage.accounts.get('a')).toMatchObject({
+      quota: 42,
+      tags: ['eu'],
+      note: 'batch 2',
+      pool: 'ssoBasic',
+    });
   });
 
   test('an unknown field is a 400 naming it, not silently dropped', async () => {
@@ -243,8 +313,14 @@ describe('POST /v1/admin/tokens/add', () => {
 
 describe('POST /v1/admin/tokens/delete', () => {
   test('deletes only the given tokens', async () => {
-    const { call, storage, pool } = await makeApp([{ token: 'a', pool: 'ssoBasic' }, { token: 'b', pool: 'ssoBasic' }]);
-    expect((await call('POST', '/v1/admin/tokens/delete', { tokens: ['sso=a', 'missing'] })).body).toEqual({ status: 'success', removed: 1 });
+    const { call, storage, pool } = await makeApp([
+      { token: 'a', pool: 'ssoBasic' },
+      { token: 'b', pool: 'ssoBasic' },
+    ]);
+    expect((await call('POST', '/v1/admin/tokens/delete', { tokens: ['sso=a', 'missing'] })).body).toEqual({
+      status: 'success',
+      removed: 1,
+    });
     expect(await storage.accounts.get('a')).toBeNull();
     expect(pool.acquire({ model: BASIC_MODEL })!.token).toBe('b');
   });
@@ -261,7 +337,12 @@ describe('PATCH /v1/admin/tokens', () => {
   test('disabling is sticky until an operator enables; enabling clears the reason', async () => {
     const { call, pool } = await makeApp([{ token: 'a', pool: 'ssoBasic', quota: 5 }]);
     const disabled = await call('PATCH', '/v1/admin/tokens', { token: 'a', status: 'disabled', note: 'paused' });
-    expect(disabled.body.token).toMatchObject({ status: 'disabled', status_reason: 'disabled by operator', note: 'paused', pool: 'ssoBasic' });
+    expect(disabled.body.token).toMatchObject({
+      status: 'disabled',
+      status_reason: 'disabled by operator',
+      note: 'paused',
+      pool: 'ssoBasic',
+    });
     await pool.sync('a');
     expect(pool.acquire({ model: BASIC_MODEL })).toBeNull();
     const enabled = await call('PATCH', '/v1/admin/tokens', { token: 'a', status: 'active' });
@@ -271,14 +352,21 @@ describe('PATCH /v1/admin/tokens', () => {
 
   test('edits pool, quota and tags', async () => {
     const { call, storage } = await makeApp([{ token: 'a', pool: 'ssoBasic' }]);
-    const response = await call('PATCH', '/v1/admin/tokens', { token: 'a', pool: 'ssoSuper', quota: 3, tags: ['nsfw'] });
+    const response = await call('PATCH', '/v1/admin/tokens', {
+      token: 'a',
+      pool: 'ssoSuper',
+      quota: 3,
+      tags: ['nsfw'],
+    });
     expect(response.status).toBe(200);
     expect(await storage.accounts.get('a')).toMatchObject({ pool: 'ssoSuper', quota: 3, tags: ['nsfw'] });
   });
 
   test('only active and disabled can be set; an unknown token is a 404', async () => {
     const { call } = await makeApp([{ token: 'a', pool: 'ssoBasic' }]);
-    expect((await call('PATCH', '/v1/admin/tokens', { token: 'a', status: 'expired' })).status).toBeGreaterThanOrEqual(400);
+    expect((await call('PATCH', '/v1/admin/tokens', { token: 'a', status: 'expired' })).status).toBeGreaterThanOrEqual(
+      400,
+    );
     const missing = await call('PATCH', '/v1/admin/tokens', { token: 'nobody', note: 'x' });
     expect(missing.status).toBe(404);
     expect(missing.body.error.message).toBe('Token not found');
@@ -288,15 +376,22 @@ describe('PATCH /v1/admin/tokens', () => {
 describe('POST /v1/admin/tokens/refresh', () => {
   test('syncs the given tokens and reports each', async () => {
     const { call, storage } = await makeApp(
-      [{ token: 'good', pool: 'ssoBasic', status: 'cooling', quota: 0 }, { token: 'broken', pool: 'ssoBasic' }],
+      [
+        { token: 'good', pool: 'ssoBasic', status: 'cooling', quota: 0 },
+        { token: 'broken', pool: 'ssoBasic' },
+      ],
       {
         syncQuota: async (token) => {
-          if (token === 'broken') throw new UpstreamError({ code: 'network', message: 'reset', retryable: true, accountEffect: 'none' });
+          if (token === 'broken')
+            throw new UpstreamError({ code: 'network', message: 'reset', retryable: true, accountEffect: 'none' });
           return { remaining: 42, total: 80, windowSeconds: 72_000 };
         },
       },
     );
-    const response = await call('POST', '/v1/admin/tokens/refresh', { token: 'good', tokens: ['broken', 'unknown', 'good'] });
+    const response = await call('POST', '/v1/admin/tokens/refresh', {
+      token: 'good',
+      tokens: ['broken', 'unknown', 'good'],
+    });
     expect(response.body).toEqual({ status: 'success', results: { good: true, broken: false, unknown: false } });
     expect(await storage.accounts.get('good')).toMatchObject({ status: 'active', quota: 42 });
   });

@@ -19,7 +19,11 @@ async function importContent(h: Harness, body: Record<string, unknown>) {
 async function exported(h: Harness, format: string) {
   const response = await h.admin(`/v1/admin/tokens/export?format=${encodeURIComponent(format)}`);
   expect(response.status).toBe(200);
-  return { text: await response.text(), type: response.headers.get('content-type'), disposition: response.headers.get('content-disposition') };
+  return {
+    text: await response.text(),
+    type: response.headers.get('content-type'),
+    disposition: response.headers.get('content-disposition'),
+  };
 }
 
 /** Sends the file as a stream in small pieces, so the server cannot have it all at once. */
@@ -60,15 +64,28 @@ describe('import of a raw file (any size, one call)', () => {
     const bad = await harness.admin('/v1/admin/tokens/import/file?format=jsonl', { method: 'POST', body: jsonl });
     expect(bad.status).toBe(400);
     expect(((await bad.json()) as { error: { message: string } }).error.message).toContain('line 2');
-    const json = await harness.admin('/v1/admin/tokens/import/file', { method: 'POST', body: JSON.stringify({ team: [LONG('z')] }) });
-    expect(await json.json()).toEqual({ status: 'success', format: 'token.json', added: 1, merged: 0, repeated: 0, invalid: 0 });
+    const json = await harness.admin('/v1/admin/tokens/import/file', {
+      method: 'POST',
+      body: JSON.stringify({ team: [LONG('z')] }),
+    });
+    expect(await json.json()).toEqual({
+      status: 'success',
+      format: 'token.json',
+      added: 1,
+      merged: 0,
+      repeated: 0,
+      invalid: 0,
+    });
     const stored = JSON.parse((await exported(harness, 'json')).text) as { token: string; pool: string }[];
     expect(stored.find((account) => account.token === LONG('z'))!.pool).toBe('team');
   });
 
   test('an unknown format is refused before anything is read', async () => {
     harness = await startHarness({ accounts: [] });
-    const response = await harness.admin('/v1/admin/tokens/import/file?format=xml', { method: 'POST', body: LONG('a') });
+    const response = await harness.admin('/v1/admin/tokens/import/file?format=xml', {
+      method: 'POST',
+      body: LONG('a'),
+    });
     expect(response.status).toBe(400);
     expect(JSON.parse((await exported(harness, 'json')).text)).toEqual([]);
   });
@@ -81,9 +98,21 @@ describe('import', () => {
     const result = await importContent(harness, { content, pool: 'ssoSuper' });
     expect(result).toEqual({
       status: 200,
-      body: { status: 'success', format: 'txt', added: 2, merged: 0, repeated: 1, invalid: 1, rejected: ['line 6: empty'] },
+      body: {
+        status: 'success',
+        format: 'txt',
+        added: 2,
+        merged: 0,
+        repeated: 1,
+        invalid: 1,
+        rejected: ['line 6: empty'],
+      },
     });
-    const tokens = JSON.parse((await exported(harness, 'json')).text) as { token: string; pool: string; quota: number }[];
+    const tokens = JSON.parse((await exported(harness, 'json')).text) as {
+      token: string;
+      pool: string;
+      quota: number;
+    }[];
     expect(tokens.map((account) => [account.token, account.pool, account.quota]).sort()).toEqual([
       [LONG('a'), 'ssoSuper', 140],
       [LONG('b'), 'ssoSuper', 140],
@@ -106,38 +135,65 @@ describe('import', () => {
 
   test('JSONL and JSON: objects keep their fields; an existing token is merged, not duplicated', async () => {
     harness = await startHarness({ accounts: [{ token: LONG('old'), tier: 'basic' }] });
-    await harness.admin('/v1/admin/tokens', { method: 'PATCH', body: JSON.stringify({ token: LONG('old'), tags: ['eu'], note: 'keep me' }) });
+    await harness.admin('/v1/admin/tokens', {
+      method: 'PATCH',
+      body: JSON.stringify({ token: LONG('old'), tags: ['eu'], note: 'keep me' }),
+    });
     const jsonl = [
       JSON.stringify({ token: LONG('old'), tags: ['nsfw'], quota: 12 }),
       JSON.stringify({ token: LONG('new'), pool: 'team', status: 'disabled', note: 'from jsonl' }),
-      '"' + LONG('plain') + '"',
+      `"${LONG('plain')}"`,
     ].join('\n');
     const result = await importContent(harness, { content: jsonl });
     expect(result.body).toMatchObject({ format: 'jsonl', added: 2, merged: 1, invalid: 0 });
-    const accounts = JSON.parse((await exported(harness, 'json')).text) as { token: string; pool: string; tags: string[]; note: string; quota: number; status: string }[];
+    const accounts = JSON.parse((await exported(harness, 'json')).text) as {
+      token: string;
+      pool: string;
+      tags: string[];
+      note: string;
+      quota: number;
+      status: string;
+    }[];
     expect(accounts).toHaveLength(3);
     const byToken = Object.fromEntries(accounts.map((account) => [account.token, account]));
     expect(byToken[LONG('old')]).toMatchObject({ tags: ['eu', 'nsfw'], note: 'keep me', quota: 12, pool: 'ssoBasic' });
     expect(byToken[LONG('new')]).toMatchObject({ pool: 'team', status: 'disabled', note: 'from jsonl' });
     expect(byToken[LONG('plain')]).toMatchObject({ pool: 'ssoBasic', status: 'active' });
 
-    const json = await importContent(harness, { content: JSON.stringify([{ token: LONG('new'), note: 'edited' }, 42]), format: 'json' });
+    const json = await importContent(harness, {
+      content: JSON.stringify([{ token: LONG('new'), note: 'edited' }, 42]),
+      format: 'json',
+    });
     expect(json.body).toMatchObject({ added: 0, merged: 1, invalid: 1 });
   });
 
   test('the reference token.json shape, and a round trip of every export format', async () => {
     harness = await startHarness({ accounts: [] });
-    const reference = { ssoBasic: [LONG('b1'), { token: LONG('b2'), status: 'TokenStatus.COOLING', quota: 0, use_count: 80, tags: ['x'] }], ssoSuper: [LONG('s1')] };
-    expect((await importContent(harness, { content: JSON.stringify(reference) })).body).toMatchObject({ format: 'token.json', added: 3 });
+    const reference = {
+      ssoBasic: [
+        LONG('b1'),
+        { token: LONG('b2'), status: 'TokenStatus.COOLING', quota: 0, use_count: 80, tags: ['x'] },
+      ],
+      ssoSuper: [LONG('s1')],
+    };
+    expect((await importContent(harness, { content: JSON.stringify(reference) })).body).toMatchObject({
+      format: 'token.json',
+      added: 3,
+    });
     const original = JSON.parse((await exported(harness, 'json')).text) as Record<string, unknown>[];
     for (const format of ['token.json', 'json', 'jsonl']) {
       const file = await exported(harness, format);
       const copy = await startHarness({ accounts: [] });
       try {
-        expect((await importContent(copy, { content: file.text, format })).body).toMatchObject({ added: 3, invalid: 0 });
+        expect((await importContent(copy, { content: file.text, format })).body).toMatchObject({
+          added: 3,
+          invalid: 0,
+        });
         const roundTripped = JSON.parse((await exported(copy, 'json')).text) as Record<string, unknown>[];
         const comparable = (list: Record<string, unknown>[]) =>
-          list.map(({ created_at: _created, ...rest }) => rest).sort((a, b) => String(a.token).localeCompare(String(b.token)));
+          list
+            .map(({ created_at: _created, ...rest }) => rest)
+            .sort((a, b) => String(a.token).localeCompare(String(b.token)));
         expect(comparable(roundTripped)).toEqual(comparable(original));
       } finally {
         await copy.stop();
@@ -160,7 +216,11 @@ describe('import', () => {
     expect(unknownFormat.status).toBe(400);
     const exportFormat = await harness.admin('/v1/admin/tokens/export?format=csv');
     expect(exportFormat.status).toBe(400);
-    const anonymous = await fetch(`${harness.server.url}/v1/admin/tokens/import`, { method: 'POST', body: '{}', headers: { 'content-type': 'application/json' } });
+    const anonymous = await fetch(`${harness.server.url}/v1/admin/tokens/import`, {
+      method: 'POST',
+      body: '{}',
+      headers: { 'content-type': 'application/json' },
+    });
     expect(anonymous.status).toBe(401);
   });
 });
@@ -169,7 +229,10 @@ describe('masked listing', () => {
   test('lists accounts with an id and a masked token, paged and filtered; the full token never appears', async () => {
     harness = await startHarness({ accounts: [] });
     await importContent(harness, { content: ['a', 'b', 'c', 'd', 'e'].map(LONG).join('\n') });
-    await harness.admin('/v1/admin/tokens', { method: 'PATCH', body: JSON.stringify({ token: LONG('c'), status: 'disabled' }) });
+    await harness.admin('/v1/admin/tokens', {
+      method: 'PATCH',
+      body: JSON.stringify({ token: LONG('c'), status: 'disabled' }),
+    });
     const first = await harness.admin('/v1/admin/accounts?limit=2');
     const text = await first.text();
     expect(text).not.toContain('secret-part');

@@ -13,7 +13,12 @@ const ROOT = '(root)';
 /** The leaf adapters: they translate client dialects onto the core and nothing depends on them. */
 const ADAPTERS = new Set(['openai', 'anthropic']);
 
-interface Import { from: string; to: string; fromFolder: string; toFolder: string }
+interface Import {
+  from: string;
+  to: string;
+  fromFolder: string;
+  toFolder: string;
+}
 
 function sourceFiles(directory: string): string[] {
   return readdirSync(directory, { withFileTypes: true }).flatMap((entry) => {
@@ -43,12 +48,16 @@ const all = imports();
 const describeImport = (edge: Import) => `${edge.from} imports ${edge.to}`;
 
 test('the core and the admin features import nothing from the openai/ or anthropic/ adapters', () => {
-  const broken = all.filter((edge) => ADAPTERS.has(edge.toFolder) && !ADAPTERS.has(edge.fromFolder) && edge.fromFolder !== ROOT);
+  const broken = all.filter(
+    (edge) => ADAPTERS.has(edge.toFolder) && !ADAPTERS.has(edge.fromFolder) && edge.fromFolder !== ROOT,
+  );
   expect(broken.map(describeImport)).toEqual([]);
 });
 
 test('the two adapters do not import each other', () => {
-  const broken = all.filter((edge) => ADAPTERS.has(edge.fromFolder) && ADAPTERS.has(edge.toFolder) && edge.fromFolder !== edge.toFolder);
+  const broken = all.filter(
+    (edge) => ADAPTERS.has(edge.fromFolder) && ADAPTERS.has(edge.toFolder) && edge.fromFolder !== edge.toFolder,
+  );
   expect(broken.map(describeImport)).toEqual([]);
 });
 

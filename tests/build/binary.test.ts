@@ -18,7 +18,10 @@ beforeAll(async () => {
   workDir = mkdtempSync(join(tmpdir(), 'grok2api-binary-'));
   chmodSync(workDir, 0o755);
   binary = join(workDir, 'grok2api');
-  const build = Bun.spawnSync([process.execPath, 'scripts/build.ts', '--outfile', binary], { stdout: 'pipe', stderr: 'pipe' });
+  const build = Bun.spawnSync([process.execPath, 'scripts/build.ts', '--outfile', binary], {
+    stdout: 'pipe',
+    stderr: 'pipe',
+  });
   if (build.exitCode !== 0) throw new Error(`build failed: ${build.stderr.toString()}`);
 }, 120_000);
 
@@ -29,7 +32,9 @@ test('--version prints the version, commit and build date baked in at build time
   expect(run.exitCode).toBe(0);
   const commit = Bun.spawnSync(['git', 'rev-parse', '--short', 'HEAD'], { stdout: 'pipe' }).stdout.toString().trim();
   expect(run.stdout.toString().trim()).toMatch(
-    new RegExp(`^grok2api ${packageJson.version.replaceAll('.', '\\.')} \\(commit ${commit}, built \\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ, bun `),
+    new RegExp(
+      `^grok2api ${packageJson.version.replaceAll('.', '\\.')} \\(commit ${commit}, built \\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ, bun `,
+    ),
   );
 });
 
@@ -40,7 +45,12 @@ test('with only DATA_DIR set: import, serve /health /ready /metrics, stop on SIG
   writeFileSync(join(workDir, 'accounts.txt'), 'binary-token-1\nbinary-token-2\n');
   const onlyDataDir = { DATA_DIR: dataDir };
 
-  const imported = Bun.spawnSync([binary, 'import', join(workDir, 'accounts.txt')], { env: onlyDataDir, cwd, stdout: 'pipe', stderr: 'pipe' });
+  const imported = Bun.spawnSync([binary, 'import', join(workDir, 'accounts.txt')], {
+    env: onlyDataDir,
+    cwd,
+    stdout: 'pipe',
+    stderr: 'pipe',
+  });
   expect(imported.exitCode).toBe(0);
   expect(JSON.parse(imported.stdout.toString())).toMatchObject({ format: 'text', added: 2, storage: 'sqlite' });
 
@@ -51,13 +61,19 @@ test('with only DATA_DIR set: import, serve /health /ready /metrics, stop on SIG
     expect(await (await fetch(`${server.url}/health`)).json()).toEqual({ status: 'ok' });
     const ready = await fetch(`${server.url}/ready`);
     expect(ready.status).toBe(200);
-    expect(await ready.json()).toMatchObject({ status: 'ready', storage: { kind: 'sqlite', status: 'ok' }, accounts: { active: 2 } });
+    expect(await ready.json()).toMatchObject({
+      status: 'ready',
+      storage: { kind: 'sqlite', status: 'ok' },
+      accounts: { active: 2 },
+    });
     const metrics = await fetch(`${server.url}/metrics`);
     expect(metrics.status).toBe(200);
     expect(metrics.headers.get('content-type')).toContain('text/plain');
     expect(await metrics.text()).toContain('grok2api_accounts{pool="ssoBasic",status="active"} 2');
     // The default admin password, since nothing else is configured.
-    const status = (await (await fetch(`${server.url}/v1/admin/status`, { headers: { authorization: 'Bearer grok2api' } })).json()) as Record<string, any>;
+    const status = (await (
+      await fetch(`${server.url}/v1/admin/status`, { headers: { authorization: 'Bearer grok2api' } })
+    ).json()) as Record<string, any>;
     expect(status).toMatchObject({ version: packageJson.version, storage: { kind: 'sqlite', status: 'ok' } });
     expect(status.build_date).toMatch(/^\d{4}-\d\d-\d\dT/);
   } finally {
@@ -76,31 +92,46 @@ const isRoot = process.getuid?.() === 0;
 /** The runtime user of the Dockerfile, so this test and the image cannot drift apart. */
 const imageUser = /^USER (\d+):(\d+)$/m.exec(readFileSync('Dockerfile', 'utf8'))!;
 
-test.skipIf(!isRoot)('runs as the image does: the Dockerfile USER, read-only working directory, only /data writable', async () => {
-  const root = join(workDir, 'image-root');
-  const data = join(root, 'data');
-  mkdirSync(data, { recursive: true });
-  chmodSync(root, 0o555); // like the image's read-only root: the process may not create files here
-  Bun.spawnSync(['chown', `${imageUser[1]}:${imageUser[2]}`, data]);
-  // The image's ENV, with any free port instead of 8000.
-  const env = { DATA_DIR: data, SERVER_PORT: '0', SERVER_HOST: '127.0.0.1', LOG_FORMAT: 'json' };
-  const asNobody = ['setpriv', `--reuid=${imageUser[1]}`, `--regid=${imageUser[2]}`, '--clear-groups', binary];
-  const server = await startBinary(asNobody, { env, cwd: root });
-  try {
-    expect((await fetch(`${server.url}/health`)).status).toBe(200);
-    expect(((await (await fetch(`${server.url}/ready`)).json()) as { storage: { status: string } }).storage.status).toBe('ok');
-    // What the image's HEALTHCHECK runs, as the same user.
-    const probe = Bun.spawnSync([...asNobody, 'healthcheck', `${server.url}/health`], { env, cwd: root, stdout: 'pipe' });
-    expect(probe.exitCode).toBe(0);
-  } finally {
-    expect(await server.stop()).toBe(0);
-  }
-  const written = readdirSync(data).sort();
-  expect(written).toContain('grok2api.db');
-  expect(written).toContain('logs');
-  const stopped = Bun.spawnSync([...asNobody, 'healthcheck', `${server.url}/health`], { env, cwd: root, stdout: 'pipe', stderr: 'pipe' });
-  expect(stopped.exitCode).toBe(1);
-}, 60_000);
+test.skipIf(!isRoot)(
+  'runs as the image does: the Dockerfile USER, read-only working directory, only /data writable',
+  async () => {
+    const root = join(workDir, 'image-root');
+    const data = join(root, 'data');
+    mkdirSync(data, { recursive: true });
+    chmodSync(root, 0o555); // like the image's read-only root: the process may not create files here
+    Bun.spawnSync(['chown', `${imageUser[1]}:${imageUser[2]}`, data]);
+    // The image's ENV, with any free port instead of 8000.
+    const env = { DATA_DIR: data, SERVER_PORT: '0', SERVER_HOST: '127.0.0.1', LOG_FORMAT: 'json' };
+    const asNobody = ['setpriv', `--reuid=${imageUser[1]}`, `--regid=${imageUser[2]}`, '--clear-groups', binary];
+    const server = await startBinary(asNobody, { env, cwd: root });
+    try {
+      expect((await fetch(`${server.url}/health`)).status).toBe(200);
+      expect(
+        ((await (await fetch(`${server.url}/ready`)).json()) as { storage: { status: string } }).storage.status,
+      ).toBe('ok');
+      // What the image's HEALTHCHECK runs, as the same user.
+      const probe = Bun.spawnSync([...asNobody, 'healthcheck', `${server.url}/health`], {
+        env,
+        cwd: root,
+        stdout: 'pipe',
+      });
+      expect(probe.exitCode).toBe(0);
+    } finally {
+      expect(await server.stop()).toBe(0);
+    }
+    const written = readdirSync(data).sort();
+    expect(written).toContain('grok2api.db');
+    expect(written).toContain('logs');
+    const stopped = Bun.spawnSync([...asNobody, 'healthcheck', `${server.url}/health`], {
+      env,
+      cwd: root,
+      stdout: 'pipe',
+      stderr: 'pipe',
+    });
+    expect(stopped.exitCode).toBe(1);
+  },
+  60_000,
+);
 
 test('inside the binary, impit (upstream.http_client) and the gateway WebSocket both reach the upstream; wreq says it cannot load', async () => {
   const { startSimulator } = await import('../../src/simulator/server');
@@ -129,7 +160,11 @@ test('inside the binary, impit (upstream.http_client) and the gateway WebSocket 
       stderr: 'pipe',
     });
   try {
-    for (const [transport, httpClient] of [['rest', 'impit'], ['ws', 'impit'], ['rest', 'wreq']] as const) {
+    for (const [transport, httpClient] of [
+      ['rest', 'impit'],
+      ['ws', 'impit'],
+      ['rest', 'wreq'],
+    ] as const) {
       const child = start(transport, httpClient);
       const reader = child.stdout.getReader();
       let output = '';
@@ -170,7 +205,10 @@ test('inside the binary, impit (upstream.http_client) and the gateway WebSocket 
 
 test('the admin console files are embedded in the binary and served from it', async () => {
   const executable = readFileSync(binary);
-  const server = await startBinary([binary], { env: { DATA_DIR: join(workDir, 'data-console'), SERVER_PORT: '0', GROK2API_APP_FUNCTION_ENABLED: 'true' }, cwd: workDir });
+  const server = await startBinary([binary], {
+    env: { DATA_DIR: join(workDir, 'data-console'), SERVER_PORT: '0', GROK2API_APP_FUNCTION_ENABLED: 'true' },
+    cwd: workDir,
+  });
   try {
     const names = readdirSync('public/admin').filter((name) => !name.endsWith('.d.ts'));
     expect(names).toContain('console.js');
@@ -189,14 +227,22 @@ test('the admin console files are embedded in the binary and served from it', as
     const bundle = await bundled.text();
     expect(bundle).not.toContain("from 'dompurify'");
     expect(bundle).toContain('window.markdown');
-    for (const name of readdirSync('public/playground').filter((file) => !file.endsWith('.d.ts') && file !== 'markdown.js')) {
+    for (const name of readdirSync('public/playground').filter(
+      (file) => !file.endsWith('.d.ts') && file !== 'markdown.js',
+    )) {
       const source = readFileSync(join('public/playground', name), 'utf8');
       expect(executable.includes(Buffer.from(source.slice(0, 200)))).toBe(true);
-      const response = await fetch(`${server.url}${name === 'index.html' ? '/playground' : `/playground/assets/${name}`}`);
+      const response = await fetch(
+        `${server.url}${name === 'index.html' ? '/playground' : `/playground/assets/${name}`}`,
+      );
       expect(await response.text()).toBe(source);
     }
     // /docs and its Swagger UI bundle come from the binary too (no CDN).
-    for (const [url, file] of [['/docs', 'public/docs/index.html'], ['/docs/assets/docs.js', 'public/docs/docs.js'], ['/docs/assets/swagger-ui-bundle.js', 'node_modules/swagger-ui-dist/swagger-ui-bundle.js']] as const) {
+    for (const [url, file] of [
+      ['/docs', 'public/docs/index.html'],
+      ['/docs/assets/docs.js', 'public/docs/docs.js'],
+      ['/docs/assets/swagger-ui-bundle.js', 'node_modules/swagger-ui-dist/swagger-ui-bundle.js'],
+    ] as const) {
       const response = await fetch(`${server.url}${url}`);
       expect(response.status).toBe(200);
       expect(await response.text()).toBe(readFileSync(file, 'utf8'));

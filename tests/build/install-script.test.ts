@@ -21,7 +21,16 @@ beforeAll(() => {
   workDir = mkdtempSync(join(tmpdir(), 'grok2api-install-'));
   releaseDir = join(workDir, 'release');
   const run = Bun.spawnSync(
-    [process.execPath, 'scripts/release.ts', '--out', releaseDir, '--targets', 'linux-x64', '--runtime-cache', resolve('dist/runtimes')],
+    [
+      process.execPath,
+      'scripts/release.ts',
+      '--out',
+      releaseDir,
+      '--targets',
+      'linux-x64',
+      '--runtime-cache',
+      resolve('dist/runtimes'),
+    ],
     { stdout: 'pipe', stderr: 'pipe' },
   );
   if (run.exitCode !== 0) throw new Error(`release failed: ${run.stdout.toString()}${run.stderr.toString()}`);
@@ -39,7 +48,8 @@ beforeAll(() => {
     fetch(request) {
       const [, folder, name] = new URL(request.url).pathname.split('/');
       const directory = folder === 'release' ? releaseDir : folder === 'tampered' ? tamperedDir : null;
-      if (!directory || !name || !readdirSync(directory).includes(name)) return new Response('not found', { status: 404 });
+      if (!directory || !name || !readdirSync(directory).includes(name))
+        return new Response('not found', { status: 404 });
       return new Response(Bun.file(join(directory, name)));
     },
   });
@@ -91,7 +101,11 @@ test('refuses an executable whose checksum does not match SHA256SUMS, and instal
 
 test('a copy of the script not stamped by a release asks for the repository instead of guessing', () => {
   const run = Bun.spawnSync(['sh', 'scripts/install.sh'], {
-    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: workDir, GROK2API_INSTALL_DIR: join(workDir, 'bin-unstamped') },
+    env: {
+      PATH: process.env.PATH ?? '/usr/bin:/bin',
+      HOME: workDir,
+      GROK2API_INSTALL_DIR: join(workDir, 'bin-unstamped'),
+    },
     stdout: 'pipe',
     stderr: 'pipe',
   });

@@ -16,7 +16,10 @@ let report = '';
 
 beforeAll(() => {
   outDir = mkdtempSync(join(tmpdir(), 'grok2api-release-'));
-  const run = Bun.spawnSync([process.execPath, 'scripts/release.ts', '--out', outDir, '--runtime-cache', resolve('dist/runtimes')], { stdout: 'pipe', stderr: 'pipe' });
+  const run = Bun.spawnSync(
+    [process.execPath, 'scripts/release.ts', '--out', outDir, '--runtime-cache', resolve('dist/runtimes')],
+    { stdout: 'pipe', stderr: 'pipe' },
+  );
   report = run.stdout.toString() + run.stderr.toString();
   if (run.exitCode !== 0) throw new Error(`release failed: ${report}`);
 }, 300_000);
@@ -48,7 +51,11 @@ test('four executables with the right formats, and a SHA256SUMS that matches the
   expect(sums).toHaveLength(4);
   for (const line of sums) {
     const [sum, file] = line.split('  ');
-    expect(createHash('sha256').update(readFileSync(join(outDir, file!))).digest('hex')).toBe(sum!);
+    expect(
+      createHash('sha256')
+        .update(readFileSync(join(outDir, file!)))
+        .digest('hex'),
+    ).toBe(sum!);
   }
 });
 
@@ -58,7 +65,9 @@ test('the cross-compiled linux-x64 executable reports its build and serves /heal
   expect(versionRun.stdout.toString()).toStartWith(`grok2api ${version} (commit `);
   const dataDir = mkdtempSync(join(tmpdir(), 'grok2api-release-data-'));
   try {
-    const server = await startBinary([binary, 'serve'], { env: { DATA_DIR: dataDir, SERVER_PORT: '0', SERVER_HOST: '127.0.0.1' } });
+    const server = await startBinary([binary, 'serve'], {
+      env: { DATA_DIR: dataDir, SERVER_PORT: '0', SERVER_HOST: '127.0.0.1' },
+    });
     try {
       expect(await (await fetch(`${server.url}/health`)).json()).toEqual({ status: 'ok' });
     } finally {

@@ -6,7 +6,10 @@ export interface RunningBinary {
   stop(): Promise<number>;
 }
 
-export async function startBinary(command: string[], options: { env: Record<string, string>; cwd?: string }): Promise<RunningBinary> {
+export async function startBinary(
+  command: string[],
+  options: { env: Record<string, string>; cwd?: string },
+): Promise<RunningBinary> {
   const child = Bun.spawn(command, { env: options.env, cwd: options.cwd, stdout: 'pipe', stderr: 'pipe' });
   let output = '';
   const decoder = new TextDecoder();

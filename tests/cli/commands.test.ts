@@ -38,9 +38,22 @@ async function storedAccounts(url?: string) {
 
 test('import reads the Python project token.json with pools and statuses', async () => {
   const file = join(dataDir, 'legacy.json');
-  writeFileSync(file, JSON.stringify({ ssoBasic: ['sso=basic-token-1', { token: 'basic-token-2', quota: 12, status: 'TokenStatus.COOLING' }], ssoSuper: [{ token: 'super-token-1' }], broken: 'x' }));
+  writeFileSync(
+    file,
+    JSON.stringify({
+      ssoBasic: ['sso=basic-token-1', { token: 'basic-token-2', quota: 12, status: 'TokenStatus.COOLING' }],
+      ssoSuper: [{ token: 'super-token-1' }],
+      broken: 'x',
+    }),
+  );
   expect(await runCli(['import', file], context())).toBe(0);
-  expect(JSON.parse(output.out[0]!)).toEqual({ format: 'token-json', added: 3, duplicates: 0, invalid: 1, storage: 'sqlite' });
+  expect(JSON.parse(output.out[0]!)).toEqual({
+    format: 'token-json',
+    added: 3,
+    duplicates: 0,
+    invalid: 1,
+    storage: 'sqlite',
+  });
   const accounts = await storedAccounts();
   const byToken = Object.fromEntries(accounts.map((account) => [account.token, account]));
   expect(Object.keys(byToken).sort()).toEqual(['basic-token-1', 'basic-token-2', 'super-token-1']);
@@ -64,15 +77,27 @@ test('import reads plain text with comments, JSON lines with pools, and standard
   expect(JSON.parse(output.out[2]!)).toMatchObject({ format: 'json-array', added: 1, duplicates: 1 });
 
   const pools = Object.fromEntries((await storedAccounts()).map((account) => [account.token, account.pool]));
-  expect(pools).toEqual({ 'text-token-1': 'ssoSuper', 'text-token-2': 'ssoSuper', 'jsonl-token-1': 'ssoBasic', 'jsonl-token-2': 'ssoBasic', 'stdin-token': 'ssoBasic' });
+  expect(pools).toEqual({
+    'text-token-1': 'ssoSuper',
+    'text-token-2': 'ssoSuper',
+    'jsonl-token-1': 'ssoBasic',
+    'jsonl-token-2': 'ssoBasic',
+    'stdin-token': 'ssoBasic',
+  });
 });
 
 test('export writes token.json to stdout and an owner-only file that imports back unchanged', async () => {
-  writeFileSync(join(dataDir, 'in.json'), JSON.stringify({ ssoBasic: [{ token: 'export-1', quota: 7, note: 'mine', tags: ['a'] }], ssoSuper: ['export-2'] }));
+  writeFileSync(
+    join(dataDir, 'in.json'),
+    JSON.stringify({ ssoBasic: [{ token: 'export-1', quota: 7, note: 'mine', tags: ['a'] }], ssoSuper: ['export-2'] }),
+  );
   await runCli(['import', join(dataDir, 'in.json')], context());
 
   expect(await runCli(['export'], context())).toBe(0);
-  const exported = JSON.parse(output.written) as Record<string, { token: string; quota: number; note: string; tags: string[] }[]>;
+  const exported = JSON.parse(output.written) as Record<
+    string,
+    { token: string; quota: number; note: string; tags: string[] }[]
+  >;
   expect(Object.keys(exported).sort()).toEqual(['ssoBasic', 'ssoSuper']);
   expect(exported.ssoBasic![0]).toMatchObject({ token: 'export-1', quota: 7, note: 'mine', tags: ['a'] });
 
@@ -98,11 +123,23 @@ test('export writes token.json to stdout and an owner-only file that imports bac
 });
 
 test('migrate copies every account with its state into another storage, and a rerun adds nothing', async () => {
-  writeFileSync(join(dataDir, 'in.json'), JSON.stringify({ ssoBasic: [{ token: 'move-1', quota: 3, fail_count: 2, status: 'cooling' }], ssoSuper: ['move-2'] }));
+  writeFileSync(
+    join(dataDir, 'in.json'),
+    JSON.stringify({
+      ssoBasic: [{ token: 'move-1', quota: 3, fail_count: 2, status: 'cooling' }],
+      ssoSuper: ['move-2'],
+    }),
+  );
   await runCli(['import', join(dataDir, 'in.json')], context());
   const target = join(dataDir, 'target.db');
   expect(await runCli(['migrate', '--to-type', 'sqlite', '--to-url', target], context())).toBe(0);
-  expect(JSON.parse(output.out.at(-1)!)).toEqual({ from: 'sqlite', to: 'sqlite', accounts: 2, added: 2, duplicates: 0 });
+  expect(JSON.parse(output.out.at(-1)!)).toEqual({
+    from: 'sqlite',
+    to: 'sqlite',
+    accounts: 2,
+    added: 2,
+    duplicates: 0,
+  });
   const moved = Object.fromEntries((await storedAccounts(target)).map((account) => [account.token, account]));
   expect(moved['move-1']).toMatchObject({ pool: 'ssoBasic', quota: 3, failCount: 2, status: 'cooling' });
   expect(moved['move-2']!.pool).toBe('ssoSuper');
@@ -115,7 +152,10 @@ test('check-config passes on defaults and names every bad key and variable', asy
   expect(JSON.parse(output.out[0]!)).toMatchObject({ ok: true, storage: 'sqlite' });
 
   writeFileSync(join(dataDir, 'config.toml'), '[chat]\nconcurrent = "lots"\n');
-  const status = await runCli(['check-config'], context({ SERVER_PORT: '99999', LOG_LEVEL: 'loud', SERVER_STORAGE_TYPE: 'floppy' }));
+  const status = await runCli(
+    ['check-config'],
+    context({ SERVER_PORT: '99999', LOG_LEVEL: 'loud', SERVER_STORAGE_TYPE: 'floppy' }),
+  );
   expect(status).toBe(1);
   const errors = output.err.join('\n');
   expect(errors).toContain('chat.concurrent');
@@ -131,7 +171,19 @@ test('usage mistakes exit 2 with a hint; --help lists every command and the main
   expect(await runCli(['migrate'], context())).toBe(2);
   expect(output.err.every((line) => line.includes('--help'))).toBe(true);
   expect(await runCli(['--help'], context())).toBe(0);
-  for (const word of ['serve', 'import', 'export', 'migrate', 'check-config', 'DATA_DIR', 'SERVER_PORT', 'SERVER_STORAGE_TYPE', 'LOG_LEVEL', 'LOG_FILE_ENABLED', 'GROK2API_']) {
+  for (const word of [
+    'serve',
+    'import',
+    'export',
+    'migrate',
+    'check-config',
+    'DATA_DIR',
+    'SERVER_PORT',
+    'SERVER_STORAGE_TYPE',
+    'LOG_LEVEL',
+    'LOG_FILE_ENABLED',
+    'GROK2API_',
+  ]) {
     expect(output.out.at(-1)).toContain(word);
   }
 });

@@ -18,7 +18,14 @@ function freePort(): number {
 test('two workers listen on the same port, each with its own instance id', async () => {
   const port = freePort();
   const child = Bun.spawn([process.execPath, 'src/index.ts', 'serve'], {
-    env: { PATH: process.env.PATH ?? '', DATA_DIR: dataDir, SERVER_PORT: String(port), SERVER_HOST: '127.0.0.1', SERVER_WORKERS: '2', LOG_FILE_ENABLED: 'false' },
+    env: {
+      PATH: process.env.PATH ?? '',
+      DATA_DIR: dataDir,
+      SERVER_PORT: String(port),
+      SERVER_HOST: '127.0.0.1',
+      SERVER_WORKERS: '2',
+      LOG_FILE_ENABLED: 'false',
+    },
     stdout: 'pipe',
     stderr: 'pipe',
   });

@@ -25,10 +25,15 @@ describe('client API keys', () => {
     const listing = await (await harness.admin('/v1/admin/console/keys')).text();
     expect(listing).not.toContain(made.key);
     expect(listing).not.toContain('"hash"');
-    const completion = await clientFor(made.key).chat.completions.create({ model: 'grok-4', messages: [{ role: 'user', content: 'hello from a client key' }] });
+    const completion = await clientFor(made.key).chat.completions.create({
+      model: 'grok-4',
+      messages: [{ role: 'user', content: 'hello from a client key' }],
+    });
     expect(completion.choices[0]!.message.content).toBeTruthy();
     // The upstream turn was made (the simulator saw the prompt).
-    expect(JSON.stringify(harness.simulator.requests.map((request) => request.body))).toContain('hello from a client key');
+    expect(JSON.stringify(harness.simulator.requests.map((request) => request.body))).toContain(
+      'hello from a client key',
+    );
     let usage: any;
     for (let attempt = 0; attempt < 50; attempt += 1) {
       usage = await (await harness.admin(`/v1/admin/console/keys/${made.id}/usage`)).json();
@@ -40,15 +45,22 @@ describe('client API keys', () => {
 
   test('a key allowed a model may use the aliases that stand for it (config models.aliases)', async () => {
     const made = await create({ name: 'only the fast model', models: ['grok-4.1-fast'] });
-    const answer = await clientFor(made.key).chat.completions.create({ model: 'claude-sonnet-4-5', messages: [{ role: 'user', content: 'hi' }] });
+    const answer = await clientFor(made.key).chat.completions.create({
+      model: 'claude-sonnet-4-5',
+      messages: [{ role: 'user', content: 'hi' }],
+    });
     expect(answer.model).toBe('claude-sonnet-4-5');
-    const error = await clientFor(made.key).chat.completions.create({ model: 'claude-opus-4-1', messages: [{ role: 'user', content: 'hi' }] }).catch((caught) => caught);
+    const error = await clientFor(made.key)
+      .chat.completions.create({ model: 'claude-opus-4-1', messages: [{ role: 'user', content: 'hi' }] })
+      .catch((caught) => caught);
     expect(error.status).toBe(403);
   });
 
   test('the model allowlist refuses other models with a 403 naming model', async () => {
     const made = await create({ name: 'only grok-4', models: ['grok-4'] });
-    const error = await clientFor(made.key).chat.completions.create({ model: 'grok-3', messages: [{ role: 'user', content: 'hi' }] }).catch((caught) => caught);
+    const error = await clientFor(made.key)
+      .chat.completions.create({ model: 'grok-3', messages: [{ role: 'user', content: 'hi' }] })
+      .catch((caught) => caught);
     expect(error.status).toBe(403);
     expect(error.error.param).toBe('model');
   });
@@ -73,16 +85,33 @@ describe('client API keys', () => {
     expect(((await revoked.json()) as any).error.message).toContain('revoked');
     expect((await harness.api('/v1/models')).status).toBe(200);
     expect((await harness.api('/v1/models', { headers: { authorization: 'Bearer sk-g2a-made-up' } })).status).toBe(401);
-    const past = await harness.admin('/v1/admin/console/keys', { method: 'POST', body: JSON.stringify({ name: 'x', expires_at: Date.now() - 1 }) });
+    const past = await harness.admin('/v1/admin/console/keys', {
+      method: 'POST',
+      body: JSON.stringify({ name: 'x', expires_at: Date.now() - 1 }),
+    });
     expect(past.status).toBe(400);
-    const unknownModel = await harness.admin('/v1/admin/console/keys', { method: 'POST', body: JSON.stringify({ name: 'x', models: ['gpt-9'] }) });
+    const unknownModel = await harness.admin('/v1/admin/console/keys', {
+      method: 'POST',
+      body: JSON.stringify({ name: 'x', models: ['gpt-9'] }),
+    });
     expect(((await unknownModel.json()) as any).error.param).toBe('models');
   });
 });
 
 describe('limiter (injected clock)', () => {
   const key = (limits: Partial<StoredClientKey>): StoredClientKey => ({
-    id: 'k', name: 'k', hash: '', masked: '', models: [], rpm: 0, concurrency: 0, daily_limit: 0, created_at: 0, expires_at: null, revoked_at: null, ...limits,
+    id: 'k',
+    name: 'k',
+    hash: '',
+    masked: '',
+    models: [],
+    rpm: 0,
+    concurrency: 0,
+    daily_limit: 0,
+    created_at: 0,
+    expires_at: null,
+    revoked_at: null,
+    ...limits,
   });
 
   test('concurrency slots come back on release; rpm window slides; daily resets at UTC midnight', () => {
@@ -117,12 +146,19 @@ describe('with app.api_key empty', () => {
     try {
       const noKey = () => fetch(`${open.server.url}/v1/models`);
       expect((await noKey()).status).toBe(200);
-      const response = await open.admin('/v1/admin/console/keys', { method: 'POST', body: JSON.stringify({ name: 'only one at a time', concurrency: 1 }) });
+      const response = await open.admin('/v1/admin/console/keys', {
+        method: 'POST',
+        body: JSON.stringify({ name: 'only one at a time', concurrency: 1 }),
+      });
       const made = (await response.json()) as any;
       expect((await noKey()).status).toBe(401);
       const client = new OpenAI({ baseURL: `${open.server.url}/v1`, apiKey: made.key, maxRetries: 0 });
       for (let round = 0; round < 2; round += 1) {
-        const stream = await client.chat.completions.create({ model: 'grok-4', stream: true, messages: [{ role: 'user', content: `stream ${round}` }] });
+        const stream = await client.chat.completions.create({
+          model: 'grok-4',
+          stream: true,
+          messages: [{ role: 'user', content: `stream ${round}` }],
+        });
         let text = '';
         for await (const chunk of stream) text += chunk.choices[0]?.delta?.content ?? '';
         expect(text.length).toBeGreaterThan(0);

@@ -19,7 +19,8 @@ let version: string;
 let sdk: { default: new (options: object) => any; helpers?: unknown };
 let betaTool: (options: object) => unknown;
 
-const call = (name: string, args: object) => `<tool_call>{"name":"${name}","arguments":${JSON.stringify(args)}}</tool_call>`;
+const call = (name: string, args: object) =>
+  `<tool_call>{"name":"${name}","arguments":${JSON.stringify(args)}}</tool_call>`;
 
 describe.skipIf(!CLIENTS_DIR)('@anthropic-ai/sdk tool loop', () => {
   const allRequests: ClientStack['recorded'] = [];
@@ -67,7 +68,9 @@ describe.skipIf(!CLIENTS_DIR)('@anthropic-ai/sdk tool loop', () => {
       expect(ran).toEqual(['Rome']);
       expect(final.stop_reason).toBe('end_turn');
       expect(final.content.at(-1)).toMatchObject({ type: 'text', text: 'It is 25C and sunny in Rome.' });
-      const second = stack.recorded.filter((request) => request.path.startsWith('/v1/messages')).at(-1)!.body as { messages: object[] };
+      const second = stack.recorded.filter((request) => request.path.startsWith('/v1/messages')).at(-1)!.body as {
+        messages: object[];
+      };
       expect(JSON.stringify(second.messages)).toContain('"tool_result"');
     });
   }

@@ -242,15 +242,13 @@ export function saveFixture(client: string, version: string, sessions: RecordedR
     client,
     version,
     sessions: sessions.map((requests) =>
-      requests
-        .filter(isApiCall)
-        .map(({ method, path, headers, body, answer }) => ({
-          method,
-          path: path.replace(/^\/+/, '/'),
-          headers,
-          body,
-          answer,
-        })),
+      requests.filter(isApiCall).map(({ method, path, headers, body, answer }) => ({
+        method,
+        path: path.replace(/^\/+/, '/'),
+        headers,
+        body,
+        answer,
+      })),
     ),
   };
   writeFileSync(file, `${JSON.stringify(fixture, null, 2)}\n`);

@@ -33,13 +33,24 @@ beforeEach(() => harness.simulator.reset());
 
 /** Blocks of a request's messages of one type. */
 const blocksOf = (body: Body | null, type: string): Body[] =>
-  ((body?.messages ?? []) as Body[]).flatMap((message) => (Array.isArray(message.content) ? message.content.filter((block: Body) => block.type === type) : []));
+  ((body?.messages ?? []) as Body[]).flatMap((message) =>
+    Array.isArray(message.content) ? message.content.filter((block: Body) => block.type === type) : [],
+  );
 
 /** Arguments that satisfy a tool's required properties, so the gateway accepts the scripted call. */
 const argumentsFor = (schema: Body | undefined): Body => {
-  const placeholder: Record<string, unknown> = { string: 'x', number: 1, integer: 1, boolean: true, array: [], object: {} };
+  const placeholder: Record<string, unknown> = {
+    string: 'x',
+    number: 1,
+    integer: 1,
+    boolean: true,
+    array: [],
+    object: {},
+  };
   const properties = (schema?.properties ?? {}) as Record<string, Body>;
-  return Object.fromEntries(((schema?.required ?? []) as string[]).map((key) => [key, placeholder[properties[key]?.type] ?? 'x']));
+  return Object.fromEntries(
+    ((schema?.required ?? []) as string[]).map((key) => [key, placeholder[properties[key]?.type] ?? 'x']),
+  );
 };
 
 /** Parses an SSE body into its events and checks the Messages event grammar. */
@@ -117,7 +128,9 @@ describe('Anthropic clients replayed through the gateway', () => {
         if (body?.thread?.type === 'continue') {
           body.thread.previous_message_id = previousReply?.id;
           const calls = (previousReply?.content ?? []).filter((block: Body) => block.type === 'tool_use');
-          blocksOf(body, 'tool_result').forEach((block, position) => (block.tool_use_id = calls[position]?.id ?? block.tool_use_id));
+          blocksOf(body, 'tool_result').forEach(
+            (block, position) => (block.tool_use_id = calls[position]?.id ?? block.tool_use_id),
+          );
         }
         // A continued thread sends results for calls only the reply held: script that reply's calls.
         const next = fixture.requests[index + 1]?.body as Body | undefined;

@@ -16,7 +16,8 @@ import { REDIS_URL, redisPrefix } from '../storage/server-databases';
 // FlareSolverr refresh across instances sharing one store (issue 7 item 4): one solve at a time,
 // one per burst of challenges, the fresh values reaching every instance, failures visible on all.
 
-const SOLVER_UA = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/142.0.0.0 Safari/537.36';
+const SOLVER_UA =
+  'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/142.0.0.0 Safari/537.36';
 
 /** A FlareSolverr that counts its calls, answers what `answer` says, and can be held mid-solve. */
 function fakeSolver() {
@@ -54,7 +55,13 @@ function fakeSolver() {
 function solved(clearance: string) {
   return {
     status: 'ok',
-    solution: { userAgent: SOLVER_UA, cookies: [{ name: 'cf_clearance', value: clearance }, { name: '__cf_bm', value: `bm-${clearance}` }] },
+    solution: {
+      userAgent: SOLVER_UA,
+      cookies: [
+        { name: 'cf_clearance', value: clearance },
+        { name: '__cf_bm', value: `bm-${clearance}` },
+      ],
+    },
   };
 }
 
@@ -63,7 +70,12 @@ interface ClearanceReport {
   failures: number;
   lastError: string | null;
   lastSkip: { reason: string } | null;
-  cluster?: { instanceId: string; lastAttemptBy: string | null; lastSuccessBy: string | null; lastError: string | null };
+  cluster?: {
+    instanceId: string;
+    lastAttemptBy: string | null;
+    lastSuccessBy: string | null;
+    lastError: string | null;
+  };
 }
 
 const upstreamAccounts = [{ token: 'acct-a', tier: 'basic' as const }];
@@ -108,14 +120,22 @@ for (const driver of drivers) {
         accounts: [{ token: 'acct-a', pool: 'ssoBasic', quota: 50 }],
         simulator: { requireCfClearance },
         // One attempt, so each request below surely meets the challenge.
-        env: { GROK2API_PROXY_ENABLED: 'true', GROK2API_PROXY_FLARESOLVERR_URL: solver.url, GROK2API_RETRY_MAX_RETRY: '1' },
+        env: {
+          GROK2API_PROXY_ENABLED: 'true',
+          GROK2API_PROXY_FLARESOLVERR_URL: solver.url,
+          GROK2API_RETRY_MAX_RETRY: '1',
+        },
       });
       return { cluster, solver };
     }
     const ask = (running: Cluster, instance: number) =>
-      running.api(instance, '/v1/chat/completions', { method: 'POST', body: JSON.stringify({ model: 'grok-4.1-fast', messages: [{ role: 'user', content: 'x' }] }) });
+      running.api(instance, '/v1/chat/completions', {
+        method: 'POST',
+        body: JSON.stringify({ model: 'grok-4.1-fast', messages: [{ role: 'user', content: 'x' }] }),
+      });
     const report = async (running: Cluster, instance: number) =>
-      ((await (await fetch(`${running.servers[instance]!.url}/ready`)).json()) as { clearance: ClearanceReport }).clearance;
+      ((await (await fetch(`${running.servers[instance]!.url}/ready`)).json()) as { clearance: ClearanceReport })
+        .clearance;
     const proxyConfig = async (running: Cluster, instance: number) =>
       ((await (await running.admin(instance, '/v1/admin/config?reveal=true')).json()) as Config).proxy;
 
@@ -125,12 +145,21 @@ for (const driver of drivers) {
       expect((await ask(running, 0)).status).toBe(502);
       expect(await eventually(() => fake.calls() === 1, 5_000)).toBe(true);
       expect((await ask(running, 1)).status).toBe(502);
-      expect(await eventually(async () => (await report(running, 1)).lastSkip?.reason === 'another_instance_refreshing', 5_000)).toBe(true);
+      expect(
+        await eventually(
+          async () => (await report(running, 1)).lastSkip?.reason === 'another_instance_refreshing',
+          5_000,
+        ),
+      ).toBe(true);
       fake.release();
 
       const applied = async (instance: number) => {
         const proxy = await proxyConfig(running, instance);
-        return proxy.cf_clearance === 'fresh-clearance' && proxy.user_agent === SOLVER_UA && proxy.cf_cookies === '__cf_bm=bm-fresh-clearance';
+        return (
+          proxy.cf_clearance === 'fresh-clearance' &&
+          proxy.user_agent === SOLVER_UA &&
+          proxy.cf_cookies === '__cf_bm=bm-fresh-clearance'
+        );
       };
       expect(await eventually(async () => (await applied(0)) && (await applied(1)), 5_000)).toBe(true);
       expect((await proxyConfig(running, 1)).browser).toBe('chrome142');
@@ -150,24 +179,34 @@ for (const driver of drivers) {
     test('a challenge on the other instance just after a solve is coalesced into it', async () => {
       const { cluster: running, solver: fake } = await start('fresh-clearance');
       expect((await ask(running, 0)).status).toBe(502);
-      expect(await eventually(async () => (await proxyConfig(running, 1)).cf_clearance === 'fresh-clearance', 5_000)).toBe(true);
+      expect(
+        await eventually(async () => (await proxyConfig(running, 1)).cf_clearance === 'fresh-clearance', 5_000),
+      ).toBe(true);
       // Cloudflare changes its mind: the next challenge, met on the other instance, is within the
       // minute of the last solve by any instance, so it asks the store and is told to wait.
       running.simulator.setOptions({ requireCfClearance: 'newer-clearance' });
       expect((await ask(running, 1)).status).toBe(502);
-      expect(await eventually(async () => (await report(running, 1)).lastSkip?.reason === 'recent_refresh', 5_000)).toBe(true);
+      expect(
+        await eventually(async () => (await report(running, 1)).lastSkip?.reason === 'recent_refresh', 5_000),
+      ).toBe(true);
       expect(fake.calls()).toBe(1);
       expect((await report(running, 1)).refreshes).toBe(0);
     });
 
     test('a failed refresh keeps the last good values on every instance and shows on both', async () => {
       const { cluster: running, solver: fake } = await start(null);
-      const first = (await (await running.admin(0, '/v1/admin/diagnostics/clearance/refresh', { method: 'POST' })).json()) as { refreshed: boolean };
+      const first = (await (
+        await running.admin(0, '/v1/admin/diagnostics/clearance/refresh', { method: 'POST' })
+      ).json()) as { refreshed: boolean };
       expect(first.refreshed).toBe(true);
-      expect(await eventually(async () => (await proxyConfig(running, 1)).cf_clearance === 'fresh-clearance', 5_000)).toBe(true);
+      expect(
+        await eventually(async () => (await proxyConfig(running, 1)).cf_clearance === 'fresh-clearance', 5_000),
+      ).toBe(true);
 
       fake.answer(() => ({ status: 'error', message: 'Error solving the challenge. Timeout after 60.0 seconds.' }));
-      const second = (await (await running.admin(1, '/v1/admin/diagnostics/clearance/refresh', { method: 'POST' })).json()) as ClearanceReport & {
+      const second = (await (
+        await running.admin(1, '/v1/admin/diagnostics/clearance/refresh', { method: 'POST' })
+      ).json()) as ClearanceReport & {
         refreshed: boolean;
       };
       expect(second.refreshed).toBe(false);
@@ -206,13 +245,19 @@ describe('two refreshers on one SQLite file', () => {
     let clock = 1_000_000;
     const made = [];
     for (let index = 0; index < count; index++) {
-      const storage = await openStorage({ type: 'sqlite', url: join(directory, 'shared.sqlite'), dataDir: directory, clock: () => clock });
+      const storage = await openStorage({
+        type: 'sqlite',
+        url: join(directory, 'shared.sqlite'),
+        dataDir: directory,
+        clock: () => clock,
+      });
       opened.push(storage);
       let config = Value.Create(ConfigSchema);
       Object.assign(config.proxy, { enabled: true, flaresolverr_url: 'http://solver', refresh_interval: 600 });
       const store = {
         get: () => config,
-        update: async (patch: { proxy?: Partial<Config['proxy']> }) => (config = { ...config, proxy: { ...config.proxy, ...patch.proxy } }),
+        update: async (patch: { proxy?: Partial<Config['proxy']> }) =>
+          (config = { ...config, proxy: { ...config.proxy, ...patch.proxy } }),
       } as unknown as ConfigStore;
       const ticks: (() => void)[] = [];
       const scheduler: Scheduler = { every: (_ms, run) => (ticks.push(run), () => {}) };
@@ -222,7 +267,11 @@ describe('two refreshers on one SQLite file', () => {
         scheduler,
         now: () => clock,
         solve,
-        cluster: { instanceId: coordinator.instanceId, tryLock: (name, ttl) => coordinator.tryLock(name, ttl), records: storage.records },
+        cluster: {
+          instanceId: coordinator.instanceId,
+          tryLock: (name, ttl) => coordinator.tryLock(name, ttl),
+          records: storage.records,
+        },
       });
       refresher.start();
       made.push({ refresher, tick: () => ticks[0]!() });

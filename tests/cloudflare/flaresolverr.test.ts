@@ -8,7 +8,8 @@ import { chatCalls, startHarness, type Harness } from '../helpers/gateway-harnes
 
 // FlareSolverr refresh (docs/upstream-protocol.md §16) against a fake FlareSolverr.
 
-const SOLVER_UA = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/142.0.0.0 Safari/537.36';
+const SOLVER_UA =
+  'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/142.0.0.0 Safari/537.36';
 
 function fakeSolver(answer: () => unknown) {
   const seen: { path: string; body: Record<string, unknown> }[] = [];
@@ -48,7 +49,9 @@ afterEach(async () => {
 });
 
 async function readiness(h: Harness) {
-  return (await (await fetch(`${h.server.url}/ready`)).json()) as { clearance: { refreshes: number; failures: number; lastError: string | null } };
+  return (await (await fetch(`${h.server.url}/ready`)).json()) as {
+    clearance: { refreshes: number; failures: number; lastError: string | null };
+  };
 }
 
 describe('through the gateway', () => {
@@ -61,13 +64,20 @@ describe('through the gateway', () => {
       // often lands during the backoff and the same request succeeds).
       env: { GROK2API_PROXY_ENABLED: 'true', GROK2API_PROXY_FLARESOLVERR_URL: url, GROK2API_RETRY_MAX_RETRY: '1' },
     });
-    const ask = () => harness!.api('/v1/chat/completions', { method: 'POST', body: JSON.stringify({ model: 'grok-4.1-fast', messages: [{ role: 'user', content: 'x' }] }) });
+    const ask = () =>
+      harness!.api('/v1/chat/completions', {
+        method: 'POST',
+        body: JSON.stringify({ model: 'grok-4.1-fast', messages: [{ role: 'user', content: 'x' }] }),
+      });
     const first = await ask();
     expect(first.status).toBe(502);
     for (let i = 0; i < 100 && (await readiness(harness)).clearance.refreshes === 0; i++) await Bun.sleep(20);
     expect((await readiness(harness)).clearance).toMatchObject({ refreshes: 1, failures: 0, lastError: null });
     expect(solver.seen).toHaveLength(1);
-    expect(solver.seen[0]).toEqual({ path: '/v1', body: { cmd: 'request.get', url: harness.simulator.url, maxTimeout: 60000 } });
+    expect(solver.seen[0]).toEqual({
+      path: '/v1',
+      body: { cmd: 'request.get', url: harness.simulator.url, maxTimeout: 60000 },
+    });
 
     const second = await ask();
     expect(second.status).toBe(200);
@@ -80,10 +90,17 @@ describe('through the gateway', () => {
   });
 
   test('a failed refresh keeps the last good values and shows in /ready and the admin status', async () => {
-    solver = fakeSolver(() => ({ status: 'error', message: 'Error solving the challenge. Timeout after 60.0 seconds.' }));
+    solver = fakeSolver(() => ({
+      status: 'error',
+      message: 'Error solving the challenge. Timeout after 60.0 seconds.',
+    }));
     const url = solver.url;
     harness = await startHarness({
-      env: { GROK2API_PROXY_ENABLED: 'true', GROK2API_PROXY_FLARESOLVERR_URL: `${url}/v1/`, GROK2API_PROXY_CF_CLEARANCE: 'old-clearance' },
+      env: {
+        GROK2API_PROXY_ENABLED: 'true',
+        GROK2API_PROXY_FLARESOLVERR_URL: `${url}/v1/`,
+        GROK2API_PROXY_CF_CLEARANCE: 'old-clearance',
+      },
     });
     const refresh = await harness.admin('/v1/admin/diagnostics/clearance/refresh', { method: 'POST' });
     expect(((await refresh.json()) as { refreshed: boolean }).refreshed).toBe(false);
@@ -125,7 +142,14 @@ describe('ClearanceRefresher', () => {
       return { clearance: `c${solves.length}`, cookies: '', userAgent: SOLVER_UA, browser: 'chrome142' };
     };
     const refresher = new ClearanceRefresher({ config: store, scheduler, now: () => clock, solve });
-    return { refresher, scheduled, solves, config: () => config, release: () => release(), advance: (ms: number) => (clock += ms) };
+    return {
+      refresher,
+      scheduled,
+      solves,
+      config: () => config,
+      release: () => release(),
+      advance: (ms: number) => (clock += ms),
+    };
   }
 
   test('scheduled every proxy.refresh_interval, and only while enabled', async () => {
@@ -162,7 +186,12 @@ describe('ClearanceRefresher', () => {
 
 describe('parseSolution', () => {
   test('keeps only Cloudflare cookies and derives the browser from the User-Agent', () => {
-    expect(parseSolution(solved('abc'))).toEqual({ clearance: 'abc', cookies: '__cf_bm=bm-value', userAgent: SOLVER_UA, browser: 'chrome142' });
+    expect(parseSolution(solved('abc'))).toEqual({
+      clearance: 'abc',
+      cookies: '__cf_bm=bm-value',
+      userAgent: SOLVER_UA,
+      browser: 'chrome142',
+    });
   });
 
   test('a solve without cookies is valid (no challenge on that egress); without a User-Agent it is not', () => {

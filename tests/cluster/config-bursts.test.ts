@@ -29,8 +29,11 @@ async function start() {
 }
 
 const update = (running: Cluster, instance: number, patch: unknown) =>
-  running.admin(instance, '/v1/admin/config', { method: 'POST', body: JSON.stringify(patch) }).then((response) => expect(response.status).toBe(200));
-const configOf = async (running: Cluster, instance: number) => (await (await running.admin(instance, '/v1/admin/config?reveal=true')).json()) as Config;
+  running
+    .admin(instance, '/v1/admin/config', { method: 'POST', body: JSON.stringify(patch) })
+    .then((response) => expect(response.status).toBe(200));
+const configOf = async (running: Cluster, instance: number) =>
+  (await (await running.admin(instance, '/v1/admin/config?reveal=true')).json()) as Config;
 
 test('two changes on one instance within a poll interval both reach the other', async () => {
   const running = await start();
@@ -38,7 +41,11 @@ test('two changes on one instance within a poll interval both reach the other', 
   await update(running, 0, { token: { max_inflight_per_account: 7 } });
   const arrived = async () => {
     const other = await configOf(running, 1);
-    return other.token.max_inflight_per_account === 7 && other.proxy.cf_clearance === 'burst-clearance' && other.proxy.user_agent === 'Burst/1.0';
+    return (
+      other.token.max_inflight_per_account === 7 &&
+      other.proxy.cf_clearance === 'burst-clearance' &&
+      other.proxy.user_agent === 'Burst/1.0'
+    );
   };
   expect(await eventually(arrived, 5_000)).toBe(true);
 });

@@ -61,7 +61,7 @@ export function runCoordinatorContract(
       expect(await eventually(async () => (await second.tryLock('crashy', 60_000)) !== null)).toBe(true);
     });
 
-    test('a late release by the old holder does not free the new holder\'s lock', async () => {
+    test("a late release by the old holder does not free the new holder's lock", async () => {
       const old = await first.tryLock('handover', 300);
       expect(await eventually(async () => (await second.tryLock('handover', 60_000)) !== null)).toBe(true);
       await old!.release();
@@ -101,7 +101,9 @@ export function runCoordinatorContract(
     }, 60_000);
 
     test('2,000 concurrent slot takes on 20 accounts (limit 2, 20 ms holds): no errors, the limit holds', async () => {
-      await one.accounts.insert(Array.from({ length: 20 }, (_, index) => ({ token: `load-${index}`, pool: 'ssoBasic' })));
+      await one.accounts.insert(
+        Array.from({ length: 20 }, (_, index) => ({ token: `load-${index}`, pool: 'ssoBasic' })),
+      );
       const inFlight = new Map<string, number>();
       const failures: unknown[] = [];
       let over = 0;
@@ -143,7 +145,8 @@ export function runCoordinatorContract(
     });
 
     test('0 means no limit', async () => {
-      for (let index = 0; index < 5; index++) expect((await first.acquireSlot('active', 0, 60_000, now())).result).toBe('granted');
+      for (let index = 0; index < 5; index++)
+        expect((await first.acquireSlot('active', 0, 60_000, now())).result).toBe('granted');
     });
 
     test('the stored account must be usable: missing, disabled, without quota or still cooling are refused', async () => {
@@ -160,7 +163,9 @@ export function runCoordinatorContract(
       const crashed = await first.acquireSlot('active', 1, 300, now());
       expect(crashed.result).toBe('granted');
       expect((await second.acquireSlot('active', 1, 60_000, now())).result).toBe('busy');
-      const freed = await eventually(async () => (await second.acquireSlot('active', 1, 60_000, now())).result === 'granted');
+      const freed = await eventually(
+        async () => (await second.acquireSlot('active', 1, 60_000, now())).result === 'granted',
+      );
       expect(freed).toBe(true);
       expect(await first.renewSlot('active', (crashed as { slotId: string }).slotId, 60_000, now())).toBe(false);
     });
@@ -194,7 +199,7 @@ export function runCoordinatorContract(
       }
     });
 
-    test('an instance whose id starts like another one\'s frees only its own', async () => {
+    test("an instance whose id starts like another one's frees only its own", async () => {
       const longer = await openAgain('instance-one-b');
       try {
         expect((await longer.coordinator!.acquireSlot('active', 1, 60_000, now())).result).toBe('granted');

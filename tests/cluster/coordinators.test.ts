@@ -63,7 +63,8 @@ describe('MySQL coordinator', () => {
   runCoordinatorContract(async (ids) => {
     const storages = await pair('mysql', mysqlDatabase.url, ids);
     const connection = await createConnection(mysqlOptions(mysqlDatabase.url));
-    for (const table of ['accounts', 'records', 'cluster_locks', 'account_slots']) await connection.query(`DELETE FROM ${table}`);
+    for (const table of ['accounts', 'records', 'cluster_locks', 'account_slots'])
+      await connection.query(`DELETE FROM ${table}`);
     await connection.end();
     return storages;
   }, openAgain);

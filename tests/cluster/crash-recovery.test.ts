@@ -28,7 +28,17 @@ interface Gateway {
 
 async function startGateway(env: Record<string, string>): Promise<Gateway> {
   const child = Bun.spawn([process.execPath, join(import.meta.dir, '..', '..', 'src', 'index.ts')], {
-    env: { ...process.env, SERVER_HOST: '127.0.0.1', SERVER_PORT: '0', LOG_FILE_ENABLED: 'false', LOG_LEVEL: 'info', GROK2API_APP_APP_KEY: APP_KEY, GROK2API_APP_API_KEY: API_KEY, GROK2API_TOKEN_AUTO_REFRESH: 'false', ...env },
+    env: {
+      ...process.env,
+      SERVER_HOST: '127.0.0.1',
+      SERVER_PORT: '0',
+      LOG_FILE_ENABLED: 'false',
+      LOG_LEVEL: 'info',
+      GROK2API_APP_APP_KEY: APP_KEY,
+      GROK2API_APP_API_KEY: API_KEY,
+      GROK2API_TOKEN_AUTO_REFRESH: 'false',
+      ...env,
+    },
     stdout: 'pipe',
     stderr: 'ignore',
   });
@@ -55,10 +65,15 @@ async function startGateway(env: Record<string, string>): Promise<Gateway> {
 }
 
 const admin = (gateway: Gateway, path: string, init: RequestInit = {}) =>
-  fetch(`${gateway.url}${path}`, { ...init, headers: { authorization: `Bearer ${APP_KEY}`, 'content-type': 'application/json' } });
+  fetch(`${gateway.url}${path}`, {
+    ...init,
+    headers: { authorization: `Bearer ${APP_KEY}`, 'content-type': 'application/json' },
+  });
 
 async function exportedAccounts(gateway: Gateway): Promise<(Record<string, unknown> & { token: string })[]> {
-  return (await (await admin(gateway, '/v1/admin/tokens/export?format=json')).json()) as (Record<string, unknown> & { token: string })[];
+  return (await (await admin(gateway, '/v1/admin/tokens/export?format=json')).json()) as (Record<string, unknown> & {
+    token: string;
+  })[];
 }
 
 const stores: { name: string; env(): Promise<Record<string, string>> }[] = [
@@ -71,7 +86,11 @@ const stores: { name: string; env(): Promise<Record<string, string>> }[] = [
     env: async () => {
       const database = await createPostgresDatabase('crash');
       cleanups.push(() => database.drop());
-      return { DATA_DIR: mkdtempSync(join(root, 'data-')), SERVER_STORAGE_TYPE: 'pgsql', SERVER_STORAGE_URL: database.url };
+      return {
+        DATA_DIR: mkdtempSync(join(root, 'data-')),
+        SERVER_STORAGE_TYPE: 'pgsql',
+        SERVER_STORAGE_URL: database.url,
+      };
     },
   },
 ];
@@ -81,11 +100,20 @@ for (const store of stores) {
     test('during a bulk import: whole batches only, every stored account complete, and the import can simply be run again', async () => {
       const env = await store.env();
       const total = 60_000;
-      const tokens = Array.from({ length: total }, (_, index) => `crash-import-${index.toString().padStart(6, '0')}-eyJhbGciOiJIUzI1NiJ9`);
+      const tokens = Array.from(
+        { length: total },
+        (_, index) => `crash-import-${index.toString().padStart(6, '0')}-eyJhbGciOiJIUzI1NiJ9`,
+      );
       const content = tokens.join('\n');
-      const observer = await openStorage({ type: env.SERVER_STORAGE_TYPE ?? 'local', url: env.SERVER_STORAGE_URL, dataDir: env.DATA_DIR! });
+      const observer = await openStorage({
+        type: env.SERVER_STORAGE_TYPE ?? 'local',
+        url: env.SERVER_STORAGE_URL,
+        dataDir: env.DATA_DIR!,
+      });
       let gateway = await startGateway(env);
-      void admin(gateway, '/v1/admin/tokens/import', { method: 'POST', body: JSON.stringify({ content }) }).catch(() => {});
+      void admin(gateway, '/v1/admin/tokens/import', { method: 'POST', body: JSON.stringify({ content }) }).catch(
+        () => {},
+      );
       // Kill as soon as the first batches are in, while the rest is still being written.
       for (let attempt = 0; attempt < 2_000 && (await observer.accounts.count()) === 0; attempt++) await Bun.sleep(5);
       await gateway.kill();
@@ -103,7 +131,9 @@ for (const store of stores) {
         expect(known.has(account.token)).toBe(true);
         expect(account).toMatchObject({ pool: 'ssoBasic', status: 'active', quota: 80, use_count: 0, consumed: 0 });
       }
-      const again = (await (await admin(gateway, '/v1/admin/tokens/import', { method: 'POST', body: JSON.stringify({ content }) })).json()) as { added: number; merged: number };
+      const again = (await (
+        await admin(gateway, '/v1/admin/tokens/import', { method: 'POST', body: JSON.stringify({ content }) })
+      ).json()) as { added: number; merged: number };
       expect(again).toMatchObject({ added: total - survived, merged: survived });
       expect(await exportedAccounts(gateway)).toHaveLength(total);
       await gateway.kill();
@@ -112,10 +142,19 @@ for (const store of stores) {
     test('during traffic: every account present, counters consistent, nothing charged twice', async () => {
       const env = await store.env();
       const simulator = await startSimulator({ acceptUnknownTokens: true, tokenDelayMs: 5 });
-      const upstream = { GROK_BASE_URL: simulator.url, GROK_ASSETS_URL: simulator.url, GROK_ACCOUNTS_URL: simulator.url };
+      const upstream = {
+        GROK_BASE_URL: simulator.url,
+        GROK_ASSETS_URL: simulator.url,
+        GROK_ACCOUNTS_URL: simulator.url,
+      };
       const tokens = Array.from({ length: 50 }, (_, index) => `crash-traffic-${index}-eyJhbGciOiJIUzI1NiJ9`);
       let gateway = await startGateway({ ...env, ...upstream });
-      const imported = (await (await admin(gateway, '/v1/admin/tokens/import', { method: 'POST', body: JSON.stringify({ content: tokens.join('\n') }) })).json()) as { added: number };
+      const imported = (await (
+        await admin(gateway, '/v1/admin/tokens/import', {
+          method: 'POST',
+          body: JSON.stringify({ content: tokens.join('\n') }),
+        })
+      ).json()) as { added: number };
       expect(imported.added).toBe(50);
 
       let completed = 0;
@@ -135,7 +174,8 @@ for (const store of stores) {
           }
         }
       });
-      const chats = () => simulator.requests.filter((request) => request.path === '/rest/app-chat/conversations/new').length;
+      const chats = () =>
+        simulator.requests.filter((request) => request.path === '/rest/app-chat/conversations/new').length;
       for (let attempt = 0; attempt < 2_000 && chats() < 60; attempt++) await Bun.sleep(5);
       await gateway.kill();
       stop = true;
@@ -144,7 +184,12 @@ for (const store of stores) {
       expect(completed).toBeGreaterThan(0);
 
       gateway = await startGateway({ ...env, ...upstream });
-      const stored = (await exportedAccounts(gateway)) as unknown as { token: string; quota: number; consumed: number; use_count: number }[];
+      const stored = (await exportedAccounts(gateway)) as unknown as {
+        token: string;
+        quota: number;
+        consumed: number;
+        use_count: number;
+      }[];
       expect(stored.map((account) => account.token).sort()).toEqual([...tokens].sort());
       for (const account of stored) {
         expect(account.consumed).toBe(account.use_count);
@@ -165,4 +210,3 @@ for (const store of stores) {
     }, 120_000);
   });
 }
-

@@ -33,7 +33,11 @@ afterAll(async () => {
 }, 60_000);
 
 const drivers: { type: string; propagationMs: number; freshStore(): Promise<Store> }[] = [
-  { type: 'redis', propagationMs: 1_000, freshStore: async () => ({ url: `${REDIS_URL}?prefix=${redisRun.prefix}${redisStores++}:`, drop: async () => {} }) },
+  {
+    type: 'redis',
+    propagationMs: 1_000,
+    freshStore: async () => ({ url: `${REDIS_URL}?prefix=${redisRun.prefix}${redisStores++}:`, drop: async () => {} }),
+  },
   { type: 'pgsql', propagationMs: 1_000, freshStore: () => createPostgresDatabase('cluster') },
   { type: 'mysql', propagationMs: 2_500, freshStore: () => createMysqlDatabase('cluster') },
 ];
@@ -48,14 +52,22 @@ for (const driver of drivers) {
       cluster = null;
     });
 
-    async function start(options: { env?: Record<string, string>; accounts?: Parameters<typeof startCluster>[0]['accounts']; schedulerTickMs?: number } = {}) {
+    async function start(
+      options: {
+        env?: Record<string, string>;
+        accounts?: Parameters<typeof startCluster>[0]['accounts'];
+        schedulerTickMs?: number;
+      } = {},
+    ) {
       const store = await driver.freshStore();
       cleanups.push(() => store.drop());
       cluster = await startCluster({
         storageType: driver.type,
         storageUrl: store.url,
         upstreamAccounts,
-        accounts: options.accounts ?? upstreamAccounts.map((account) => ({ token: account.token, pool: 'ssoBasic', quota: 50 })),
+        accounts:
+          options.accounts ??
+          upstreamAccounts.map((account) => ({ token: account.token, pool: 'ssoBasic', quota: 50 })),
         env: options.env,
         schedulerTickMs: options.schedulerTickMs,
       });
@@ -66,9 +78,13 @@ for (const driver of drivers) {
       const running = await start({ env: { GROK2API_TOKEN_MAX_INFLIGHT_PER_ACCOUNT: '1' } });
       // Slow answers, so every request below is in flight at the same time.
       running.simulator.setOptions({ tokenDelayMs: 150 });
-      for (let index = 0; index < 6; index++) running.simulator.script({ answerTokens: Array.from({ length: 10 }, (_, token) => `t${token} `) });
+      for (let index = 0; index < 6; index++)
+        running.simulator.script({ answerTokens: Array.from({ length: 10 }, (_, token) => `t${token} `) });
       const requests = Array.from({ length: 6 }, (_, index) =>
-        running.api(index % 2, '/v1/chat/completions', { method: 'POST', body: JSON.stringify({ model: MODEL, messages: [{ role: 'user', content: 'hi' }] }) }),
+        running.api(index % 2, '/v1/chat/completions', {
+          method: 'POST',
+          body: JSON.stringify({ model: MODEL, messages: [{ role: 'user', content: 'hi' }] }),
+        }),
       );
       const responses = await Promise.all(requests);
       const statuses = responses.map((response) => response.status).sort();
@@ -81,7 +97,10 @@ for (const driver of drivers) {
     test('quota is charged exactly once per request, whichever instance served it', async () => {
       const running = await start();
       const requests = Array.from({ length: 20 }, (_, index) =>
-        running.clients[index % 2]!.chat.completions.create({ model: MODEL, messages: [{ role: 'user', content: `q${index}` }] }),
+        running.clients[index % 2]!.chat.completions.create({
+          model: MODEL,
+          messages: [{ role: 'user', content: `q${index}` }],
+        }),
       );
       await Promise.all(requests);
       const calls = chatCalls(running.simulator);
@@ -104,11 +123,24 @@ for (const driver of drivers) {
       const running = await start({
         env: { GROK2API_TOKEN_AUTO_REFRESH: 'true' },
         schedulerTickMs: 40,
-        accounts: upstreamAccounts.map((account) => ({ token: account.token, pool: 'ssoBasic', quota: 0, status: 'cooling' as const })),
+        accounts: upstreamAccounts.map((account) => ({
+          token: account.token,
+          pool: 'ssoBasic',
+          quota: 0,
+          status: 'cooling' as const,
+        })),
       });
       // A slow upstream keeps each pass running long enough that both instances' ticks overlap it.
-      running.simulator.enqueueFault({ kind: 'slow_first_byte', delayMs: 400, times: Infinity, match: { path: '/rest/rate-limits' } });
-      const synced = await eventually(async () => (await running.storage.accounts.list({ status: 'active' })).length === 2, 10_000);
+      running.simulator.enqueueFault({
+        kind: 'slow_first_byte',
+        delayMs: 400,
+        times: Infinity,
+        match: { path: '/rest/rate-limits' },
+      });
+      const synced = await eventually(
+        async () => (await running.storage.accounts.list({ status: 'active' })).length === 2,
+        10_000,
+      );
       expect(synced).toBe(true);
       await Bun.sleep(600); // more ticks on both instances: none may sync again
       const refreshes = running.simulator.requests.filter((request) => request.path === '/rest/rate-limits');
@@ -122,57 +154,91 @@ for (const driver of drivers) {
 
     test('an account disabled on one instance is never picked by the other, and the change reaches it', async () => {
       const running = await start();
-      const patched = await running.admin(0, '/v1/admin/tokens', { method: 'PATCH', body: JSON.stringify({ token: 'acct-a', status: 'disabled' }) });
+      const patched = await running.admin(0, '/v1/admin/tokens', {
+        method: 'PATCH',
+        body: JSON.stringify({ token: 'acct-a', status: 'disabled' }),
+      });
       expect(patched.status).toBe(200);
       const before = chatCalls(running.simulator).length;
       for (let index = 0; index < 8; index++) {
-        await running.clients[1]!.chat.completions.create({ model: MODEL, messages: [{ role: 'user', content: `after ${index}` }] });
+        await running.clients[1]!.chat.completions.create({
+          model: MODEL,
+          messages: [{ role: 'user', content: `after ${index}` }],
+        });
       }
       // A chat call on either transport (the default `auto` chats over the gateway).
       const after = chatCalls(running.simulator).slice(before);
       expect(after.length).toBe(8);
       expect(after.every((request) => ssoOf(request) === 'acct-b')).toBe(true);
-      const activeOn = async (instance: number) => ((await (await running.api(instance, '/ready')).json()) as { accounts: { active: number } }).accounts.active;
+      const activeOn = async (instance: number) =>
+        ((await (await running.api(instance, '/ready')).json()) as { accounts: { active: number } }).accounts.active;
       expect(await eventually(async () => (await activeOn(1)) === 1, driver.propagationMs)).toBe(true);
     });
 
     test('selection does not refuse while usable accounts exist, even when every account it tried was stale', async () => {
       // 40 better-placed accounts, then disabled in the store behind the instances' backs (as a bulk
       // disable on a third instance whose notices have not arrived): more than one round of tries.
-      const stale = Array.from({ length: 40 }, (_, index) => ({ token: `stale-${index}`, pool: 'ssoBasic', quota: 1_000 }));
-      const running = await start({ accounts: [...stale, ...upstreamAccounts.map((account) => ({ token: account.token, pool: 'ssoBasic', quota: 50 }))] });
+      const stale = Array.from({ length: 40 }, (_, index) => ({
+        token: `stale-${index}`,
+        pool: 'ssoBasic',
+        quota: 1_000,
+      }));
+      const running = await start({
+        accounts: [
+          ...stale,
+          ...upstreamAccounts.map((account) => ({ token: account.token, pool: 'ssoBasic', quota: 50 })),
+        ],
+      });
       for (const account of stale) await running.storage.accounts.update(account.token, { status: 'disabled' });
       const response = await running.api(1, '/v1/chat/completions', {
         method: 'POST',
         body: JSON.stringify({ model: MODEL, messages: [{ role: 'user', content: 'hi' }] }),
       });
       expect(response.status).toBe(200);
-      expect(chatCalls(running.simulator).map(ssoOf).every((token) => token === 'acct-a' || token === 'acct-b')).toBe(true);
+      expect(
+        chatCalls(running.simulator)
+          .map(ssoOf)
+          .every((token) => token === 'acct-a' || token === 'acct-b'),
+      ).toBe(true);
     });
 
     test('an import and a replace on one instance reach the other as deltas', async () => {
       const running = await start();
-      const activeOn = async (instance: number) => ((await (await running.api(instance, '/ready')).json()) as { accounts: { active: number } }).accounts.active;
+      const activeOn = async (instance: number) =>
+        ((await (await running.api(instance, '/ready')).json()) as { accounts: { active: number } }).accounts.active;
       // More than one notice can name: the other instance reads its change feed instead.
       const imported = Array.from({ length: 150 }, (_, index) => `imported-token-${index}`);
-      const response = await running.admin(0, '/v1/admin/tokens/import', { method: 'POST', body: JSON.stringify({ content: imported.join('\n'), format: 'txt' }) });
+      const response = await running.admin(0, '/v1/admin/tokens/import', {
+        method: 'POST',
+        body: JSON.stringify({ content: imported.join('\n'), format: 'txt' }),
+      });
       expect(response.status).toBe(200);
       expect(((await response.json()) as { added: number }).added).toBe(150);
       expect(await activeOn(0)).toBe(152);
       expect(await eventually(async () => (await activeOn(1)) === 152, driver.propagationMs)).toBe(true);
       if (driver.type === 'mysql') return; // the change feed has no rows for deleted accounts; MySQL has no notices
       const kept = { token: 'acct-a', pool: 'ssoBasic' };
-      const replaced = await running.admin(0, '/v1/admin/tokens', { method: 'POST', body: JSON.stringify({ ssoBasic: [kept] }) });
+      const replaced = await running.admin(0, '/v1/admin/tokens', {
+        method: 'POST',
+        body: JSON.stringify({ ssoBasic: [kept] }),
+      });
       expect(replaced.status).toBe(200);
       expect(await eventually(async () => (await activeOn(1)) === 1, driver.propagationMs)).toBe(true);
     });
 
     test('a config change on one instance reaches the other', async () => {
       const running = await start();
-      const updated = await running.admin(0, '/v1/admin/config', { method: 'POST', body: JSON.stringify({ token: { max_inflight_per_account: 7 } }) });
+      const updated = await running.admin(0, '/v1/admin/config', {
+        method: 'POST',
+        body: JSON.stringify({ token: { max_inflight_per_account: 7 } }),
+      });
       expect(updated.status).toBe(200);
       const valueOn = async (instance: number) =>
-        ((await (await running.admin(instance, '/v1/admin/config')).json()) as { token: { max_inflight_per_account: number } }).token.max_inflight_per_account;
+        (
+          (await (await running.admin(instance, '/v1/admin/config')).json()) as {
+            token: { max_inflight_per_account: number };
+          }
+        ).token.max_inflight_per_account;
       expect(await eventually(async () => (await valueOn(1)) === 7, driver.propagationMs)).toBe(true);
     });
   });

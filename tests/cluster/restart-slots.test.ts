@@ -55,7 +55,10 @@ function sqliteStore(): Store {
   writeFileSync(join(dataDir, 'token.json'), JSON.stringify({ ssoBasic: [ACCOUNT] }));
   return {
     name: 'SQLite (identity kept in DATA_DIR)',
-    env: async (identity) => ({ DATA_DIR: dataDir, ...(identity === 'other' ? { SERVER_INSTANCE_ID: 'another-instance' } : {}) }),
+    env: async (identity) => ({
+      DATA_DIR: dataDir,
+      ...(identity === 'other' ? { SERVER_INSTANCE_ID: 'another-instance' } : {}),
+    }),
   };
 }
 
@@ -108,7 +111,9 @@ for (const makeStore of [sqliteStore, postgresStore]) {
       cleanups.push(() => again.stop());
       const served = await chat(again, false);
       expect(served.status, `${await served.clone().text()} ${again.warnings()}`).toBe(200);
-      expect(((await served.json()) as { choices: { message: { content: string } }[] }).choices[0]!.message.content.length).toBeGreaterThan(0);
+      expect(
+        ((await served.json()) as { choices: { message: { content: string } }[] }).choices[0]!.message.content.length,
+      ).toBeGreaterThan(0);
     }, 60_000);
   });
 }

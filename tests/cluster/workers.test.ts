@@ -20,8 +20,15 @@ function freePort(): number {
 }
 
 test('two worker processes on one SQLite file keep the per-account limit between them', async () => {
-  const simulator = await startSimulator({ accounts: [{ token: 'worker-a', tier: 'basic' }, { token: 'worker-b', tier: 'basic' }], tokenDelayMs: 150 });
-  for (let index = 0; index < 8; index++) simulator.script({ answerTokens: Array.from({ length: 10 }, (_, token) => `w${token} `) });
+  const simulator = await startSimulator({
+    accounts: [
+      { token: 'worker-a', tier: 'basic' },
+      { token: 'worker-b', tier: 'basic' },
+    ],
+    tokenDelayMs: 150,
+  });
+  for (let index = 0; index < 8; index++)
+    simulator.script({ answerTokens: Array.from({ length: 10 }, (_, token) => `w${token} `) });
   writeFileSync(join(dataDir, 'token.json'), JSON.stringify({ ssoBasic: ['worker-a', 'worker-b'] }));
   const port = freePort();
   const supervisor = Bun.spawn([process.execPath, join(import.meta.dir, '..', '..', 'src', 'index.ts')], {

@@ -91,7 +91,10 @@ retry_status_codes = [429]
 
   test('a section name containing an underscore matches by its longest prefix', async () => {
     const config = (
-      await loadConfig({ dataDir: await dataDirWith(), env: { GROK2API_IMAGINE_FAST_SIZE: '1280x720', GROK2API_IMAGE_NSFW: 'false' } })
+      await loadConfig({
+        dataDir: await dataDirWith(),
+        env: { GROK2API_IMAGINE_FAST_SIZE: '1280x720', GROK2API_IMAGE_NSFW: 'false' },
+      })
     ).get();
     expect(config.imagine_fast.size).toBe('1280x720');
     expect(config.image.nsfw).toBe(false);
@@ -167,6 +170,8 @@ retry_status_codes = [429]
   });
 
   test('a TOML syntax error names the file', async () => {
-    await expect(loadConfig({ dataDir: await dataDirWith('[app\n'), env: {} })).rejects.toThrow('config.toml is not valid TOML');
+    await expect(loadConfig({ dataDir: await dataDirWith('[app\n'), env: {} })).rejects.toThrow(
+      'config.toml is not valid TOML',
+    );
   });
 });

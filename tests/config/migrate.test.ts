@@ -31,8 +31,13 @@ describe('migrateConfig', () => {
   });
 
   test('request defaults kept under [chat] move to [app]; real chat keys stay', () => {
-    const { values, moved } = migrateConfig({ chat: { stream: true, filter_tags: ['x'], timeout: 30, dynamic_statsig: false } });
-    expect(values).toEqual({ chat: { timeout: 30 }, app: { stream: true, filter_tags: ['x'], dynamic_statsig: false } });
+    const { values, moved } = migrateConfig({
+      chat: { stream: true, filter_tags: ['x'], timeout: 30, dynamic_statsig: false },
+    });
+    expect(values).toEqual({
+      chat: { timeout: 30 },
+      app: { stream: true, filter_tags: ['x'], dynamic_statsig: false },
+    });
     expect(moved).toContain('chat.stream → app.stream');
   });
 
@@ -77,7 +82,10 @@ describe('loading an old layout', () => {
 
   test('a [grok] file loads with the moved values and says what moved', async () => {
     directory = await mkdtemp(join(tmpdir(), 'grok2api-migrate-'));
-    await writeFile(join(directory, 'config.toml'), '[grok]\napi_key = "legacy"\ntimeout = 45\n[network]\nbase_proxy_url = "http://p"\n');
+    await writeFile(
+      join(directory, 'config.toml'),
+      '[grok]\napi_key = "legacy"\ntimeout = 45\n[network]\nbase_proxy_url = "http://p"\n',
+    );
     const store = await loadConfig({ dataDir: directory, env: {} });
     expect(store.get().app.api_key).toBe('legacy');
     expect(store.get().chat.timeout).toBe(45);

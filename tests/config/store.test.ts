@@ -49,7 +49,9 @@ describe('ConfigStore.update', () => {
     store.subscribe(() => (notified += 1));
     const before = store.get();
 
-    const failure = await store.update({ chat: { timeout: -5 }, app: { stream: 'sometimes' as never } }).catch((error) => error);
+    const failure = await store
+      .update({ chat: { timeout: -5 }, app: { stream: 'sometimes' as never } })
+      .catch((error) => error);
 
     expect(failure).toBeInstanceOf(ConfigError);
     expect((failure as ConfigError).issues.map((issue) => issue.key).sort()).toEqual(['app.stream', 'chat.timeout']);
@@ -76,7 +78,9 @@ describe('ConfigStore.update', () => {
   test('an env-overridden key keeps its env value: an admin change is refused naming the variable, others leave it out', async () => {
     const dataDir = await freshDirectory();
     const store = await loadConfig({ dataDir, env: { GROK2API_CHAT_TIMEOUT: '15' } });
-    const refused = await store.update({ chat: { timeout: 99, concurrent: 7 } }, { origin: 'admin' }).catch((error) => error);
+    const refused = await store
+      .update({ chat: { timeout: 99, concurrent: 7 } }, { origin: 'admin' })
+      .catch((error) => error);
     expect(refused.message).toContain('GROK2API_CHAT_TIMEOUT');
     expect(store.get().chat.concurrent).toBe(50);
     const after = await store.update({ chat: { timeout: 99, concurrent: 7 } });
@@ -94,7 +98,10 @@ describe('ConfigStore.update', () => {
     await Promise.all([store.update({ chat: { timeout: 11 } }), store.update({ image: { timeout: 22 } })]);
     expect(store.get().chat.timeout).toBe(11);
     expect(store.get().image.timeout).toBe(22);
-    expect(parse(await readFile(join(dataDir, 'config.toml'), 'utf8'))).toEqual({ chat: { timeout: 11 }, image: { timeout: 22 } });
+    expect(parse(await readFile(join(dataDir, 'config.toml'), 'utf8'))).toEqual({
+      chat: { timeout: 11 },
+      image: { timeout: 22 },
+    });
   });
 
   test('unsubscribed listeners are not called; a failing listener does not stop the others', async () => {
@@ -121,7 +128,10 @@ describe('ConfigStore.update', () => {
     await writeFile(join(dataDir, 'config.toml'), '[future]\nflag = true\n');
     const store = await loadConfig({ dataDir, env: {} });
     await store.update({ chat: { timeout: 5 } });
-    expect(parse(await readFile(join(dataDir, 'config.toml'), 'utf8'))).toEqual({ future: { flag: true }, chat: { timeout: 5 } });
+    expect(parse(await readFile(join(dataDir, 'config.toml'), 'utf8'))).toEqual({
+      future: { flag: true },
+      chat: { timeout: 5 },
+    });
   });
 
   test('a legacy layout is written back in the current layout on the first update', async () => {
@@ -129,6 +139,9 @@ describe('ConfigStore.update', () => {
     await writeFile(join(dataDir, 'config.toml'), '[grok]\napi_key = "k"\n');
     const store = await loadConfig({ dataDir, env: {} });
     await store.update({ chat: { timeout: 5 } });
-    expect(parse(await readFile(join(dataDir, 'config.toml'), 'utf8'))).toEqual({ app: { api_key: 'k' }, chat: { timeout: 5 } });
+    expect(parse(await readFile(join(dataDir, 'config.toml'), 'utf8'))).toEqual({
+      app: { api_key: 'k' },
+      chat: { timeout: 5 },
+    });
   });
 });

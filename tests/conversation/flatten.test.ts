@@ -9,11 +9,17 @@ type Message = ChatCompletionRequest['messages'][number];
 
 // Most tests pin the legacy (P1) form; the current form has its own block at the end.
 const LEGACY = { form: 'legacy', budgetChars: 0, maxChars: 0, param: 'messages' } as const;
-const flatten = (messages: Message[], extra: Omit<Request, 'messages'> = {}) => flattenMessages({ messages, ...extra }, LEGACY);
-const flattenCurrent = (messages: Message[], extra: Omit<Request, 'messages'> = {}) => flattenMessages({ messages, ...extra });
+const flatten = (messages: Message[], extra: Omit<Request, 'messages'> = {}) =>
+  flattenMessages({ messages, ...extra }, LEGACY);
+const flattenCurrent = (messages: Message[], extra: Omit<Request, 'messages'> = {}) =>
+  flattenMessages({ messages, ...extra });
 
 const weatherTool = { type: 'function', function: { name: 'get_weather', parameters: { type: 'object' } } };
-const weatherCall = { id: 'call_1', type: 'function', function: { name: 'get_weather', arguments: '{"city":"Paris"}' } };
+const weatherCall = {
+  id: 'call_1',
+  type: 'function',
+  function: { name: 'get_weather', arguments: '{"city":"Paris"}' },
+};
 
 describe('plain conversations (P1 form)', () => {
   test('the spec example: labels, bare last user message, blank-line joins', () => {
@@ -51,7 +57,14 @@ describe('plain conversations (P1 form)', () => {
   test('text blocks are trimmed, joined by newlines, empty ones dropped; a lone block object works', () => {
     const { message } = flatten([
       { role: 'system', content: { type: 'text', text: ' Rules ' } },
-      { role: 'user', content: [{ type: 'text', text: ' line one ' }, { type: 'text', text: '' }, { type: 'text', text: 'line two' }] },
+      {
+        role: 'user',
+        content: [
+          { type: 'text', text: ' line one ' },
+          { type: 'text', text: '' },
+          { type: 'text', text: 'line two' },
+        ],
+      },
     ]);
     expect(message).toBe('system: Rules\n\nline one\nline two');
   });
@@ -78,7 +91,13 @@ describe('plain conversations (P1 form)', () => {
 describe('attachments', () => {
   test('media from all messages, in order, with kind and filename; audio base64 becomes a data URI', () => {
     const { message, attachments } = flatten([
-      { role: 'user', content: [{ type: 'text', text: 'Old' }, { type: 'image_url', image_url: 'https://a.example/1.png' }] },
+      {
+        role: 'user',
+        content: [
+          { type: 'text', text: 'Old' },
+          { type: 'image_url', image_url: 'https://a.example/1.png' },
+        ],
+      },
       { role: 'assistant', content: 'Seen' },
       {
         role: 'user',
@@ -104,7 +123,9 @@ describe('attachments', () => {
   });
 
   test('attachments without any text get the placeholder text', () => {
-    const { message, attachments } = flatten([{ role: 'user', content: [{ type: 'image_url', image_url: { url: 'https://a.example/1.png' } }] }]);
+    const { message, attachments } = flatten([
+      { role: 'user', content: [{ type: 'image_url', image_url: { url: 'https://a.example/1.png' } }] },
+    ]);
     expect(message).toBe('Refer to the following content:');
     expect(attachments).toHaveLength(1);
   });
@@ -127,7 +148,11 @@ describe('tool history without tools declared', () => {
   test('calls are listed after the assistant text; object arguments are serialised', () => {
     const { message } = flatten([
       { role: 'user', content: 'Go' },
-      { role: 'assistant', content: 'Checking.', tool_calls: [{ id: 'c', function: { name: 'f', arguments: { a: 1 } } }] },
+      {
+        role: 'assistant',
+        content: 'Checking.',
+        tool_calls: [{ id: 'c', function: { name: 'f', arguments: { a: 1 } } }],
+      },
     ]);
     expect(message).toBe('Go\n\nassistant: Checking.\n[tool_call] f {"a":1}');
   });
@@ -163,7 +188,10 @@ describe('tool history with tools declared', () => {
         {
           role: 'assistant',
           content: 'Let me look.',
-          tool_calls: [weatherCall, { id: 'call_2', type: 'function', function: { name: 'get_weather', arguments: '{"city":"Rome"}' } }],
+          tool_calls: [
+            weatherCall,
+            { id: 'call_2', type: 'function', function: { name: 'get_weather', arguments: '{"city":"Rome"}' } },
+          ],
         },
         { role: 'tool', tool_call_id: 'call_1', content: '18°C' },
         { role: 'tool', tool_call_id: 'call_2', content: '25°C' },
@@ -200,16 +228,22 @@ describe('tool history with tools declared', () => {
       ],
       { tools: [weatherTool] },
     );
-    expect(message.endsWith(
-      'assistant: <tool_call>{"name":"get_weather","arguments":"city=Paris"}</tool_call>\n' +
-        '<tool_call>{"name":"get_weather","arguments":{}}</tool_call>\n' +
-        '<tool_call>{"name":"get_weather","arguments":{}}</tool_call>',
-    )).toBe(true);
+    expect(
+      message.endsWith(
+        'assistant: <tool_call>{"name":"get_weather","arguments":"city=Paris"}</tool_call>\n' +
+          '<tool_call>{"name":"get_weather","arguments":{}}</tool_call>\n' +
+          '<tool_call>{"name":"get_weather","arguments":{}}</tool_call>',
+      ),
+    ).toBe(true);
   });
 
   test('the tool prompt reflects tool_choice and parallel_tool_calls', () => {
     const messages: Message[] = [{ role: 'user', content: 'Hi' }];
-    const forced = flatten(messages, { tools: [weatherTool], tool_choice: { type: 'function', function: { name: 'get_weather' } }, parallel_tool_calls: false });
+    const forced = flatten(messages, {
+      tools: [weatherTool],
+      tool_choice: { type: 'function', function: { name: 'get_weather' } },
+      parallel_tool_calls: false,
+    });
     expect(forced.message).toBe(
       `${buildToolPrompt(activeTools({ tools: [weatherTool] }), { type: 'function', function: { name: 'get_weather' } }, false)}\n\nHi`,
     );
@@ -218,7 +252,10 @@ describe('tool history with tools declared', () => {
   });
 
   test('tools with only attachments: prompt, then the placeholder', () => {
-    const { message } = flatten([{ role: 'user', content: [{ type: 'image_url', image_url: 'https://a.example/1.png' }] }], { tools: [weatherTool] });
+    const { message } = flatten(
+      [{ role: 'user', content: [{ type: 'image_url', image_url: 'https://a.example/1.png' }] }],
+      { tools: [weatherTool] },
+    );
     expect(message.endsWith('\n\nRefer to the following content:')).toBe(true);
     expect(message.startsWith('# Available Tools')).toBe(true);
   });

@@ -5,7 +5,11 @@ import { StopSequenceFilter } from '../../src/conversation/stop-sequences';
 const text = (pieces: AnswerPiece[]) => pieces.map((piece) => (piece.type === 'content' ? piece.text : '')).join('');
 
 /** Feeds `answer` split at every pair of cut points and returns what came out. */
-function everySplit(answer: string, sequences: string[], check: (output: string, filter: StopSequenceFilter) => void): void {
+function everySplit(
+  answer: string,
+  sequences: string[],
+  check: (output: string, filter: StopSequenceFilter) => void,
+): void {
   for (let first = 0; first <= answer.length; first++) {
     for (let second = first; second <= answer.length; second++) {
       const filter = new StopSequenceFilter(sequences);
@@ -46,7 +50,10 @@ describe('StopSequenceFilter', () => {
     ]);
     expect(out).toEqual([{ type: 'content', text: 'a' }]);
     const open = new StopSequenceFilter([]);
-    const pieces: AnswerPiece[] = [{ type: 'reasoning', text: 'r' }, { type: 'content', text: '##' }];
+    const pieces: AnswerPiece[] = [
+      { type: 'reasoning', text: 'r' },
+      { type: 'content', text: '##' },
+    ];
     expect(open.push(pieces)).toEqual(pieces);
   });
 });

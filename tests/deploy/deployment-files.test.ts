@@ -39,7 +39,10 @@ describe('Dockerfile', () => {
   const dockerfile = DockerfileParser.parse(text);
   const instructions = dockerfile.getInstructions();
   const runtime = instructions.slice(instructions.map((instruction) => instruction.getKeyword()).lastIndexOf('FROM'));
-  const argumentsOf = (keyword: string) => runtime.filter((instruction) => instruction.getKeyword() === keyword).map((instruction) => instruction.getArgumentsContent() ?? '');
+  const argumentsOf = (keyword: string) =>
+    runtime
+      .filter((instruction) => instruction.getKeyword() === keyword)
+      .map((instruction) => instruction.getArgumentsContent() ?? '');
   const environment = Object.fromEntries(
     argumentsOf('ENV')
       .join(' ')
@@ -50,7 +53,9 @@ describe('Dockerfile', () => {
   );
 
   test('lints clean', () => {
-    expect(validateDockerfile(text).map((diagnostic) => `${diagnostic.range.start.line + 1}: ${diagnostic.message}`)).toEqual([]);
+    expect(
+      validateDockerfile(text).map((diagnostic) => `${diagnostic.range.start.line + 1}: ${diagnostic.message}`),
+    ).toEqual([]);
   });
 
   test('two stages: builds with Bun from npm ci, runs the executable as a non-root user with /data as its volume', () => {
@@ -71,7 +76,10 @@ describe('Dockerfile', () => {
   test('everything the build copies exists and is not excluded by .dockerignore', () => {
     const ignored = read('.dockerignore').split('\n').filter(Boolean);
     const sources = instructions
-      .filter((instruction) => instruction instanceof Copy && !instruction.getFlags().some((flag) => flag.getName() === 'from'))
+      .filter(
+        (instruction) =>
+          instruction instanceof Copy && !instruction.getFlags().some((flag) => flag.getName() === 'from'),
+      )
       .flatMap((instruction) => (instruction.getArgumentsContent() ?? '').split(/\s+/).slice(0, -1));
     expect(sources.sort()).toEqual(['package-lock.json', 'package.json', 'public', 'scripts', 'src', 'tsconfig.json']);
     for (const source of sources) {
@@ -83,7 +91,16 @@ describe('Dockerfile', () => {
 
 describe('docker-compose.yml', () => {
   const compose = parseYaml(read('docker-compose.yml'), { uniqueKeys: true }) as {
-    services: Record<string, { ports?: string[]; volumes?: string[]; environment?: Record<string, string>; profiles?: string[]; read_only?: boolean }>;
+    services: Record<
+      string,
+      {
+        ports?: string[];
+        volumes?: string[];
+        environment?: Record<string, string>;
+        profiles?: string[];
+        read_only?: boolean;
+      }
+    >;
   };
   const gateway = compose.services.grok2api!;
 
@@ -130,7 +147,8 @@ describe('docker-compose.yml', () => {
       expect(deployGuide).toContain(`SERVER_STORAGE_TYPE=${type}`);
       expect(deployGuide).toContain(`\`${values.SERVER_STORAGE_URL}\``);
     }
-    for (const command of commentedCommands(read('docker-compose.yml'), 'docker compose')) expect(deployGuide).toContain(command);
+    for (const command of commentedCommands(read('docker-compose.yml'), 'docker compose'))
+      expect(deployGuide).toContain(command);
   });
 });
 
@@ -140,11 +158,18 @@ describe('fly.toml', () => {
     build: { dockerfile: string };
     env: Record<string, string>;
     mounts: { source: string; destination: string }[];
-    http_service: { internal_port: number; auto_stop_machines: string; auto_start_machines: boolean; checks: { path: string; method: string }[] };
+    http_service: {
+      internal_port: number;
+      auto_stop_machines: string;
+      auto_start_machines: boolean;
+      checks: { path: string; method: string }[];
+    };
   };
 
   test('taplo lints it clean', () => {
-    expect(run([process.execPath, 'node_modules/@taplo/cli/dist/cli.js', 'lint', '--no-schema', 'fly.toml']).exitCode).toBe(0);
+    expect(
+      run([process.execPath, 'node_modules/@taplo/cli/dist/cli.js', 'lint', '--no-schema', 'fly.toml']).exitCode,
+    ).toBe(0);
   });
 
   test('volume on DATA_DIR, the port the image listens on, /health checks, auto-stop', () => {
@@ -195,7 +220,9 @@ describe('render.yaml', () => {
   );
   const render = parseYaml(read('render.yaml'), { uniqueKeys: true, strict: true }) as typeof Blueprint.static;
   const service = render.services[0]!;
-  const environment = Object.fromEntries(service.envVars.map((variable) => [variable.key, 'value' in variable ? variable.value : null]));
+  const environment = Object.fromEntries(
+    service.envVars.map((variable) => [variable.key, 'value' in variable ? variable.value : null]),
+  );
 
   test('is a valid Blueprint of the fields we use', () => {
     expect([...Value.Errors(Blueprint, render)].map((error) => `${error.path}: ${error.message}`)).toEqual([]);
@@ -226,7 +253,10 @@ describe('vercel.json', () => {
       bunVersion: Type.Literal('1.x'),
       installCommand: Type.String(),
       buildCommand: Type.String(),
-      functions: Type.Record(Type.String(), Type.Object({ maxDuration: Type.Integer({ minimum: 1, maximum: 800 }) }, closed)),
+      functions: Type.Record(
+        Type.String(),
+        Type.Object({ maxDuration: Type.Integer({ minimum: 1, maximum: 800 }) }, closed),
+      ),
       rewrites: Type.Array(Type.Object({ source: Type.String(), destination: Type.String() }, closed)),
     },
     { additionalProperties: false },

@@ -43,9 +43,14 @@ function stageCopy(copy: Copy, workdir: string): void {
 }
 
 function buildRun(instructions: Instruction[]): string {
-  const run = instructions.find((instruction) => instruction.getKeyword() === 'RUN' && /scripts\/build\.ts/.test(instruction.getTextContent()));
+  const run = instructions.find(
+    (instruction) => instruction.getKeyword() === 'RUN' && /scripts\/build\.ts/.test(instruction.getTextContent()),
+  );
   if (!run) throw new Error('the build stage has no RUN of scripts/build.ts');
-  return run.getTextContent().replace(/^RUN\s+/, '').replace(/\\\n/g, ' ');
+  return run
+    .getTextContent()
+    .replace(/^RUN\s+/, '')
+    .replace(/\\\n/g, ' ');
 }
 
 test('the Dockerfile build stage builds a working binary from only the files it copies', () => {

@@ -25,7 +25,8 @@ const exported = new Set(metrics.registry.names());
 /** Labels per series name, from the registry's own definitions; Prometheus adds job and instance, histograms le. */
 const labelsOf = new Map<string, Set<string>>();
 for (const metric of [metrics.requests, metrics.requestDuration, metrics.timeToFirstToken, metrics.upstreamErrors]) {
-  for (const name of metrics.registry.names().filter((series) => series.startsWith(metric.name))) labelsOf.set(name, new Set(metric.labelNames));
+  for (const name of metrics.registry.names().filter((series) => series.startsWith(metric.name)))
+    labelsOf.set(name, new Set(metric.labelNames));
 }
 labelsOf.set('grok2api_accounts', new Set(['pool', 'status']));
 labelsOf.set('grok2api_quota_remaining', new Set(['pool']));
@@ -46,10 +47,13 @@ function parse(expr: string) {
       if (node.type.isError) errors.push(`${node.from}: ${text.slice(Math.max(0, node.from - 10), node.to + 10)}`);
       if (node.name === 'VectorSelector') {
         const identifier = node.node.getChild('Identifier');
-        const labels = node.node.getChild('LabelMatchers')?.getChildren('UnquotedLabelMatcher').map((matcher) => {
-          const name = matcher.getChild('LabelName')!;
-          return text.slice(name.from, name.to);
-        });
+        const labels = node.node
+          .getChild('LabelMatchers')
+          ?.getChildren('UnquotedLabelMatcher')
+          .map((matcher) => {
+            const name = matcher.getChild('LabelName')!;
+            return text.slice(name.from, name.to);
+          });
         selectors.push({ metric: identifier ? text.slice(identifier.from, identifier.to) : '', labels: labels ?? [] });
       }
       if (node.name === 'GroupingLabels') {
@@ -60,7 +64,9 @@ function parse(expr: string) {
   return { errors, selectors, grouping };
 }
 
-const queries = dashboard.panels.flatMap((panel) => panel.targets.map((target) => ({ panel: panel.title, expr: target.expr })));
+const queries = dashboard.panels.flatMap((panel) =>
+  panel.targets.map((target) => ({ panel: panel.title, expr: target.expr })),
+);
 
 test('the dashboard is importable: JSON, a datasource input, unique panel ids', () => {
   expect(dashboard.uid).toBe('grok2api-overview');
@@ -76,12 +82,22 @@ test('every query parses and uses only metrics and labels grok2api exports', () 
     expect({ panel, errors }).toEqual({ panel, errors: [] });
     expect(selectors.length).toBeGreaterThan(0);
     for (const selector of selectors) {
-      expect({ panel, metric: selector.metric, exported: exported.has(selector.metric) }).toEqual({ panel, metric: selector.metric, exported: true });
+      expect({ panel, metric: selector.metric, exported: exported.has(selector.metric) }).toEqual({
+        panel,
+        metric: selector.metric,
+        exported: true,
+      });
       const known = new Set([...SCRAPE_LABELS, ...(labelsOf.get(selector.metric) ?? [])]);
-      for (const label of selector.labels) expect({ panel, label, known: known.has(label) }).toEqual({ panel, label, known: true });
+      for (const label of selector.labels)
+        expect({ panel, label, known: known.has(label) }).toEqual({ panel, label, known: true });
     }
-    const allowed = new Set([...SCRAPE_LABELS, 'le', ...selectors.flatMap((selector) => [...(labelsOf.get(selector.metric) ?? [])])]);
-    for (const label of grouping) expect({ panel, label, known: allowed.has(label) }).toEqual({ panel, label, known: true });
+    const allowed = new Set([
+      ...SCRAPE_LABELS,
+      'le',
+      ...selectors.flatMap((selector) => [...(labelsOf.get(selector.metric) ?? [])]),
+    ]);
+    for (const label of grouping)
+      expect({ panel, label, known: allowed.has(label) }).toEqual({ panel, label, known: true });
   }
 });
 
@@ -98,5 +114,8 @@ test('a misspelt metric would be caught', () => {
   const { selectors } = parse('sum(rate(grok2api_request_total{job=~"$job"}[$__rate_interval]))');
   expect(exported.has(selectors[0]!.metric)).toBe(false);
   expect(parse('sum(rate(grok2api_requests_total[5m])').errors.length).toBeGreaterThan(0);
-  expect(parse('max by (pool) (grok2api_accounts{job=~"$job", bogus="x"})')).toMatchObject({ selectors: [{ labels: ['job', 'bogus'] }], grouping: ['pool'] });
+  expect(parse('max by (pool) (grok2api_accounts{job=~"$job", bogus="x"})')).toMatchObject({
+    selectors: [{ labels: ['job', 'bogus'] }],
+    grouping: ['pool'],
+  });
 });

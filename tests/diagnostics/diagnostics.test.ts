@@ -37,7 +37,10 @@ describe.each(CHAT_TRANSPORTS)('probe over %s', (transport) => {
 
 describe('probe failures', () => {
   test('a Cloudflare challenge is named with what to do', async () => {
-    harness = await startHarness({ accounts: [{ token: TOKEN, tier: 'basic' }], simulator: { requireCfClearance: 'clear-me' } });
+    harness = await startHarness({
+      accounts: [{ token: TOKEN, tier: 'basic' }],
+      simulator: { requireCfClearance: 'clear-me' },
+    });
     const { report } = await probe(harness, { chat: false });
     expect(statuses(report)).toMatchObject({ connect: 'ok', cloudflare: 'failed', session: 'failed', chat: 'skipped' });
     const cloudflare = report.steps.find((step) => step.name === 'cloudflare')!;
@@ -50,14 +53,25 @@ describe('probe failures', () => {
     const { report } = await probe(harness);
     expect(statuses(report)).toMatchObject({ connect: 'ok', cloudflare: 'ok', session: 'failed', chat: 'skipped' });
     expect(report.steps.find((step) => step.name === 'session')!.error!.code).toBe('unauthorized');
-    const tokens = (await (await harness.admin('/v1/admin/tokens')).json()) as { tokens: Record<string, { status: string; fail_count: number }[]> };
+    const tokens = (await (await harness.admin('/v1/admin/tokens')).json()) as {
+      tokens: Record<string, { status: string; fail_count: number }[]>;
+    };
     expect(Object.values(tokens.tokens).flat()[0]).toMatchObject({ status: 'active', fail_count: 0 });
   });
 
   test('an unreachable upstream stops at connect and skips the rest', async () => {
-    harness = await startHarness({ accounts: [{ token: TOKEN, tier: 'basic' }], env: { GROK_BASE_URL: 'http://127.0.0.1:9' } });
+    harness = await startHarness({
+      accounts: [{ token: TOKEN, tier: 'basic' }],
+      env: { GROK_BASE_URL: 'http://127.0.0.1:9' },
+    });
     const { report } = await probe(harness);
-    expect(statuses(report)).toEqual({ connect: 'failed', cloudflare: 'skipped', session: 'skipped', rate_limits: 'skipped', chat: 'skipped' });
+    expect(statuses(report)).toEqual({
+      connect: 'failed',
+      cloudflare: 'skipped',
+      session: 'skipped',
+      rate_limits: 'skipped',
+      chat: 'skipped',
+    });
     expect(report.steps[0]!.error!.code).toBe('network');
     expect(report.steps[0]!.hint).toContain('proxy');
   });
@@ -74,19 +88,28 @@ describe('probe failures', () => {
 
 describe.each(CHAT_TRANSPORTS)('capture over %s', (transport) => {
   const ask = (h: Harness) =>
-    h.api('/v1/chat/completions', { method: 'POST', body: JSON.stringify({ model: 'grok-4.1-fast', messages: [{ role: 'user', content: 'capture me please' }] }) });
+    h.api('/v1/chat/completions', {
+      method: 'POST',
+      body: JSON.stringify({ model: 'grok-4.1-fast', messages: [{ role: 'user', content: 'capture me please' }] }),
+    });
 
   test('off by default: nothing is kept', async () => {
     harness = await startHarness({ transport, accounts: [{ token: TOKEN, tier: 'basic' }] });
     await ask(harness);
-    const bundle = (await (await harness.admin('/v1/admin/diagnostics/capture')).json()) as { capture: { enabled: boolean }; exchanges: unknown[] };
+    const bundle = (await (await harness.admin('/v1/admin/diagnostics/capture')).json()) as {
+      capture: { enabled: boolean };
+      exchanges: unknown[];
+    };
     expect(bundle.capture.enabled).toBe(false);
     expect(bundle.exchanges).toEqual([]);
   });
 
   test('when enabled: the last N exchanges, secrets redacted, bodies truncated, as a download', async () => {
     harness = await startHarness({ transport, accounts: [{ token: TOKEN, tier: 'basic' }] });
-    const enable = await harness.admin('/v1/admin/config', { method: 'POST', body: JSON.stringify({ diagnostics: { capture_enabled: true, capture_size: 3, capture_body_bytes: 64 } }) });
+    const enable = await harness.admin('/v1/admin/config', {
+      method: 'POST',
+      body: JSON.stringify({ diagnostics: { capture_enabled: true, capture_size: 3, capture_body_bytes: 64 } }),
+    });
     expect(enable.status).toBe(200);
     for (let i = 0; i < 3; i++) expect((await ask(harness)).status).toBe(200);
 
@@ -97,10 +120,14 @@ describe.each(CHAT_TRANSPORTS)('capture over %s', (transport) => {
     const bundle = JSON.parse(raw) as { upstream: { chatTransport: string }; exchanges: Record<string, any>[] };
     expect(bundle.upstream.chatTransport).toBe(transport);
     expect(bundle.exchanges).toHaveLength(3);
-    const chat = bundle.exchanges.filter((exchange) => (transport === 'rest' ? exchange.url.endsWith('/conversations/new') : exchange.kind === 'websocket'));
+    const chat = bundle.exchanges.filter((exchange) =>
+      transport === 'rest' ? exchange.url.endsWith('/conversations/new') : exchange.kind === 'websocket',
+    );
     expect(chat.length).toBeGreaterThan(0);
     const last = chat.at(-1)!;
-    expect(last.requestHeaders.cookie).toBe('sso=[redacted]; sso-rw=[redacted]' + (transport === 'ws' ? '; x-userid=[redacted]' : ''));
+    expect(last.requestHeaders.cookie).toBe(
+      `sso=[redacted]; sso-rw=[redacted]${transport === 'ws' ? '; x-userid=[redacted]' : ''}`,
+    );
     if (transport === 'rest') {
       expect(last.requestHeaders['x-statsig-id']).toBe('[redacted]');
       expect(last.status).toBe(200);
@@ -115,7 +142,9 @@ describe.each(CHAT_TRANSPORTS)('capture over %s', (transport) => {
       // The close handshake finishes after the answer: poll (bounded) for it.
       let closeCode: number | undefined;
       for (let i = 0; i < 50 && closeCode === undefined; i++) {
-        const again = (await (await harness.admin('/v1/admin/diagnostics/capture')).json()) as { exchanges: { id: number; closeCode?: number }[] };
+        const again = (await (await harness.admin('/v1/admin/diagnostics/capture')).json()) as {
+          exchanges: { id: number; closeCode?: number }[];
+        };
         closeCode = again.exchanges.find((exchange) => exchange.id === last.id)?.closeCode;
         if (closeCode === undefined) await Bun.sleep(20);
       }

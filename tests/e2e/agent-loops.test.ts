@@ -25,7 +25,12 @@ const pageContent = (page: number) => `content of page ${page}`;
 
 function scriptAgent(): void {
   for (let page = 1; page <= ROUND_TRIPS; page++) {
-    harness.simulator.script({ answerTokens: [`Reading page ${page}.\n<tool_`, `call>{"name":"read_page","arguments":{"page":${page}}}</tool_call>`] });
+    harness.simulator.script({
+      answerTokens: [
+        `Reading page ${page}.\n<tool_`,
+        `call>{"name":"read_page","arguments":{"page":${page}}}</tool_call>`,
+      ],
+    });
   }
   harness.simulator.script({ answer: 'I read all five pages.' });
 }
@@ -100,7 +105,9 @@ describe(`agent loop of ${ROUND_TRIPS} tool round-trips`, () => {
 
   test('chat completions (openai SDK)', async () => {
     scriptAgent();
-    const tools: OpenAI.Chat.ChatCompletionTool[] = [{ type: 'function', function: { name: 'read_page', parameters: pageSchema } }];
+    const tools: OpenAI.Chat.ChatCompletionTool[] = [
+      { type: 'function', function: { name: 'read_page', parameters: pageSchema } },
+    ];
     const messages: OpenAI.Chat.ChatCompletionMessageParam[] = [{ role: 'user', content: 'Read pages 1 to 5.' }];
     for (let turn = 0; turn <= ROUND_TRIPS; turn++) {
       const completion = await harness.client.chat.completions.create({ model: 'grok-4.1-fast', messages, tools });
@@ -109,7 +116,11 @@ describe(`agent loop of ${ROUND_TRIPS} tool round-trips`, () => {
       if (!message.tool_calls?.length) break;
       for (const call of message.tool_calls) {
         if (call.type !== 'function') continue;
-        messages.push({ role: 'tool', tool_call_id: call.id, content: pageContent(JSON.parse(call.function.arguments).page) });
+        messages.push({
+          role: 'tool',
+          tool_call_id: call.id,
+          content: pageContent(JSON.parse(call.function.arguments).page),
+        });
       }
     }
     expect(messages.at(-1)).toMatchObject({ role: 'assistant', content: 'I read all five pages.' });
@@ -118,12 +129,20 @@ describe(`agent loop of ${ROUND_TRIPS} tool round-trips`, () => {
 
   test('Responses API with previous_response_id (openai SDK, streaming)', async () => {
     scriptAgent();
-    const tools: OpenAI.Responses.Tool[] = [{ type: 'function', name: 'read_page', parameters: pageSchema, strict: false }];
+    const tools: OpenAI.Responses.Tool[] = [
+      { type: 'function', name: 'read_page', parameters: pageSchema, strict: false },
+    ];
     let previous: string | undefined;
     let input: OpenAI.Responses.ResponseInput = [{ role: 'user', content: 'Read pages 1 to 5.' }];
     let finalText = '';
     for (let turn = 0; turn <= ROUND_TRIPS; turn++) {
-      const stream = await harness.client.responses.create({ model: 'grok-4.1-fast', input, tools, previous_response_id: previous, stream: true });
+      const stream = await harness.client.responses.create({
+        model: 'grok-4.1-fast',
+        input,
+        tools,
+        previous_response_id: previous,
+        stream: true,
+      });
       let response: OpenAI.Responses.Response | undefined;
       for await (const event of stream) if (event.type === 'response.completed') response = event.response;
       previous = response!.id;
@@ -132,7 +151,11 @@ describe(`agent loop of ${ROUND_TRIPS} tool round-trips`, () => {
         finalText = response!.output_text;
         break;
       }
-      input = calls.map((call) => ({ type: 'function_call_output' as const, call_id: call.call_id, output: pageContent(JSON.parse(call.arguments).page) }));
+      input = calls.map((call) => ({
+        type: 'function_call_output' as const,
+        call_id: call.call_id,
+        output: pageContent(JSON.parse(call.arguments).page),
+      }));
     }
     expect(finalText).toBe('I read all five pages.');
     expectHistoryUpstream();
@@ -154,7 +177,15 @@ describe(`agent loop of ${ROUND_TRIPS} tool round-trips`, () => {
       messages.push({
         role: 'user',
         content: message.content.flatMap((block) =>
-          block.type === 'tool_use' ? [{ type: 'tool_result' as const, tool_use_id: block.id, content: pageContent((block.input as { page: number }).page) }] : [],
+          block.type === 'tool_use'
+            ? [
+                {
+                  type: 'tool_result' as const,
+                  tool_use_id: block.id,
+                  content: pageContent((block.input as { page: number }).page),
+                },
+              ]
+            : [],
         ),
       });
     }

@@ -10,11 +10,20 @@ afterEach(async () => {
 });
 
 const responsesStream = (h: Harness, signal?: AbortSignal) =>
-  h.api('/v1/responses', { method: 'POST', body: JSON.stringify({ model: 'grok-4.1-fast', input: 'x', stream: true }), signal });
+  h.api('/v1/responses', {
+    method: 'POST',
+    body: JSON.stringify({ model: 'grok-4.1-fast', input: 'x', stream: true }),
+    signal,
+  });
 const messagesStream = (h: Harness) =>
   h.api('/v1/messages', {
     method: 'POST',
-    body: JSON.stringify({ model: 'grok-4.1-fast', max_tokens: 10, stream: true, messages: [{ role: 'user', content: 'x' }] }),
+    body: JSON.stringify({
+      model: 'grok-4.1-fast',
+      max_tokens: 10,
+      stream: true,
+      messages: [{ role: 'user', content: 'x' }],
+    }),
   });
 
 test('keep-alives while the upstream is silent: a comment for Responses, ping events for Messages', async () => {
@@ -41,21 +50,35 @@ test('a client that aborts a Responses stream releases the account and is not ch
   await reader.read();
   controller.abort();
   await reader.cancel().catch(() => {});
-  const activeStreams = async () => ((await (await fetch(`${harness!.simulator.url}/__simulator/health`)).json()) as { activeStreams: number }).activeStreams;
+  const activeStreams = async () =>
+    ((await (await fetch(`${harness!.simulator.url}/__simulator/health`)).json()) as { activeStreams: number })
+      .activeStreams;
   for (let attempt = 0; attempt < 50 && (await activeStreams()) > 0; attempt++) await Bun.sleep(20);
   expect(await activeStreams()).toBe(0);
-  const listing = (await (await harness.admin('/v1/admin/tokens')).json()) as { tokens: Record<string, { use_count: number }[]> };
+  const listing = (await (await harness.admin('/v1/admin/tokens')).json()) as {
+    tokens: Record<string, { use_count: number }[]>;
+  };
   expect(listing.tokens.ssoBasic![0]!.use_count).toBe(0);
 });
 
 test('failover before the first byte is shared: a rate-limited account is skipped for Messages and Responses', async () => {
-  harness = await startHarness({ accounts: [{ token: 'account-a', tier: 'basic' }, { token: 'account-b', tier: 'basic' }] });
+  harness = await startHarness({
+    accounts: [
+      { token: 'account-a', tier: 'basic' },
+      { token: 'account-b', tier: 'basic' },
+    ],
+  });
   const path = '/rest/app-chat/conversations/new';
   harness.simulator.enqueueFault({ kind: 'rate_limited', match: { path } });
   harness.simulator.script({ answer: 'served', times: 2 });
   const messages = await harness.api('/v1/messages', {
     method: 'POST',
-    body: JSON.stringify({ model: 'grok-4.1-fast', max_tokens: 10, stream: true, messages: [{ role: 'user', content: 'x' }] }),
+    body: JSON.stringify({
+      model: 'grok-4.1-fast',
+      max_tokens: 10,
+      stream: true,
+      messages: [{ role: 'user', content: 'x' }],
+    }),
   });
   expect(messages.status).toBe(200);
   expect(await messages.text()).toContain('"text":"served"');
@@ -65,7 +88,10 @@ test('failover before the first byte is shared: a rate-limited account is skippe
 
   // Every account rate limited: a real 429 status before the stream starts, in each API's shape.
   harness.simulator.enqueueFault({ kind: 'rate_limited', match: { path }, times: 4 });
-  const refused = await harness.api('/v1/responses', { method: 'POST', body: JSON.stringify({ model: 'grok-4.1-fast', input: 'x', stream: true }) });
+  const refused = await harness.api('/v1/responses', {
+    method: 'POST',
+    body: JSON.stringify({ model: 'grok-4.1-fast', input: 'x', stream: true }),
+  });
   expect(refused.status).toBe(429);
   expect(((await refused.json()) as { error: { type: string } }).error.type).toBe('rate_limit_error');
 });

@@ -16,7 +16,11 @@ afterAll(() => harness.stop());
 beforeEach(() => harness.simulator.reset());
 
 const post = (body: object, headers: Record<string, string> = {}) =>
-  harness.api('/v1/messages', { method: 'POST', headers, body: JSON.stringify({ model: 'grok-4.1-fast', max_tokens: 100, ...body }) });
+  harness.api('/v1/messages', {
+    method: 'POST',
+    headers,
+    body: JSON.stringify({ model: 'grok-4.1-fast', max_tokens: 100, ...body }),
+  });
 const upstreamMessage = () => (chatCalls(harness.simulator).at(-1)!.body as { message: string }).message;
 
 interface MessageBody {
@@ -45,7 +49,9 @@ describe('Anthropic request shapes from real clients', () => {
   });
 
   test('bash tool: offered with its documented schema, the call comes back as tool_use named bash', async () => {
-    harness.simulator.script({ answer: '<tool_call>{"name":"bash","arguments":{"command":"echo hi > out.txt"}}</tool_call>' });
+    harness.simulator.script({
+      answer: '<tool_call>{"name":"bash","arguments":{"command":"echo hi > out.txt"}}</tool_call>',
+    });
     const response = await post({
       tools: [{ type: 'bash_20250124', name: 'bash' }],
       messages: [{ role: 'user', content: 'write out.txt' }],
@@ -53,7 +59,10 @@ describe('Anthropic request shapes from real clients', () => {
     expect(response.status).toBe(200);
     const body = (await response.json()) as MessageBody;
     expect(body.stop_reason).toBe('tool_use');
-    expect(body.content.find((block) => block.type === 'tool_use')).toMatchObject({ name: 'bash', input: { command: 'echo hi > out.txt' } });
+    expect(body.content.find((block) => block.type === 'tool_use')).toMatchObject({
+      name: 'bash',
+      input: { command: 'echo hi > out.txt' },
+    });
     expect(upstreamMessage()).toContain('"command"');
     expect(upstreamMessage()).toContain('bash');
   });
@@ -72,7 +81,8 @@ describe('Anthropic request shapes from real clients', () => {
     expect(response.status).toBe(200);
     expect(response.headers.get('x-grok2api-ignored')).toBeNull();
     const message = upstreamMessage();
-    for (const name of ['str_replace_based_edit_tool', 'str_replace_editor', 'memory', 'bash']) expect(message).toContain(name);
+    for (const name of ['str_replace_based_edit_tool', 'str_replace_editor', 'memory', 'bash'])
+      expect(message).toContain(name);
     expect(message).toContain('undo_edit'); // the 2025-01 editor still has it
     expect(message).toContain('old_path'); // memory rename
   });
@@ -120,9 +130,21 @@ describe('Anthropic request shapes from real clients', () => {
             {
               type: 'web_search_tool_result',
               tool_use_id: 'srvtoolu_1',
-              content: [{ type: 'web_search_result', url: 'https://example.com/a', title: 'Result A', encrypted_content: 'x', page_age: null }],
+              content: [
+                {
+                  type: 'web_search_result',
+                  url: 'https://example.com/a',
+                  title: 'Result A',
+                  encrypted_content: 'x',
+                  page_age: null,
+                },
+              ],
             },
-            { type: 'text', text: 'Found it.', citations: [{ type: 'web_search_result_location', url: 'https://example.com/a' }] },
+            {
+              type: 'text',
+              text: 'Found it.',
+              citations: [{ type: 'web_search_result_location', url: 'https://example.com/a' }],
+            },
             { type: 'tool_use', id: 'toolu_1', name: 'lookup', input: { key: 'a' } },
           ],
         },
@@ -134,11 +156,25 @@ describe('Anthropic request shapes from real clients', () => {
               tool_use_id: 'toolu_1',
               content: [
                 { type: 'text', text: 'tool text' },
-                { type: 'document', title: 'Notes', source: { type: 'text', media_type: 'text/plain', data: 'document body' } },
-                { type: 'search_result', source: 'https://kb.example.com/1', title: 'KB 1', content: [{ type: 'text', text: 'kb text' }] },
+                {
+                  type: 'document',
+                  title: 'Notes',
+                  source: { type: 'text', media_type: 'text/plain', data: 'document body' },
+                },
+                {
+                  type: 'search_result',
+                  source: 'https://kb.example.com/1',
+                  title: 'KB 1',
+                  content: [{ type: 'text', text: 'kb text' }],
+                },
               ],
             },
-            { type: 'search_result', source: 'https://kb.example.com/2', title: 'KB 2', content: [{ type: 'text', text: 'more kb' }] },
+            {
+              type: 'search_result',
+              source: 'https://kb.example.com/2',
+              title: 'KB 2',
+              content: [{ type: 'text', text: 'more kb' }],
+            },
           ],
         },
       ],
@@ -149,7 +185,9 @@ describe('Anthropic request shapes from real clients', () => {
     expect(message).toContain('[web_search call] {"query":"grok2api"}');
     expect(message).toContain('- Result A (https://example.com/a)');
     expect(message).toContain('Found it.');
-    expect(message).toContain('tool text\nDocument: Notes\ndocument body\nSearch result: KB 1 (https://kb.example.com/1)\nkb text');
+    expect(message).toContain(
+      'tool text\nDocument: Notes\ndocument body\nSearch result: KB 1 (https://kb.example.com/1)\nkb text',
+    );
     expect(message).toContain('Search result: KB 2 (https://kb.example.com/2)\nmore kb');
     expect(message).not.toContain('thoughts');
     expect(message).not.toContain('opaque');
@@ -159,12 +197,30 @@ describe('Anthropic request shapes from real clients', () => {
     harness.simulator.script({ answer: 'ok' });
     const response = await post({
       messages: [
-        { role: 'user', content: [{ type: 'text', text: 'q' }, { type: 'hologram', text: 'x' }] },
+        {
+          role: 'user',
+          content: [
+            { type: 'text', text: 'q' },
+            { type: 'hologram', text: 'x' },
+          ],
+        },
         {
           role: 'assistant',
-          content: [{ type: 'web_search_tool_result', tool_use_id: 'srvtoolu_2', content: { type: 'web_search_tool_result_error', error_code: 'max_uses_exceeded' } }],
+          content: [
+            {
+              type: 'web_search_tool_result',
+              tool_use_id: 'srvtoolu_2',
+              content: { type: 'web_search_tool_result_error', error_code: 'max_uses_exceeded' },
+            },
+          ],
         },
-        { role: 'user', content: [{ type: 'image', source: { type: 'file', file_id: 'file_abc' } }, { type: 'text', text: 'and?' }] },
+        {
+          role: 'user',
+          content: [
+            { type: 'image', source: { type: 'file', file_id: 'file_abc' } },
+            { type: 'text', text: 'and?' },
+          ],
+        },
       ],
     });
     expect(response.status).toBe(200);
@@ -190,7 +246,12 @@ describe('Anthropic request shapes from real clients', () => {
   test('a deferred tool (defer_loading) is offered only once a tool_reference in the history loads it', async () => {
     const tools = [
       { name: 'ToolSearch', input_schema: { type: 'object', properties: { query: { type: 'string' } } } },
-      { name: 'NotebookEdit', description: 'Edit a notebook cell', defer_loading: true, input_schema: { type: 'object' } },
+      {
+        name: 'NotebookEdit',
+        description: 'Edit a notebook cell',
+        defer_loading: true,
+        input_schema: { type: 'object' },
+      },
     ];
     harness.simulator.script({ answer: 'first', times: 2 });
     expect((await post({ tools, messages: [{ role: 'user', content: 'edit the notebook' }] })).status).toBe(200);
@@ -200,8 +261,20 @@ describe('Anthropic request shapes from real clients', () => {
       tools,
       messages: [
         { role: 'user', content: 'edit the notebook' },
-        { role: 'assistant', content: [{ type: 'tool_use', id: 'toolu_s', name: 'ToolSearch', input: { query: 'notebook' } }] },
-        { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'toolu_s', content: [{ type: 'tool_reference', tool_name: 'NotebookEdit' }] }] },
+        {
+          role: 'assistant',
+          content: [{ type: 'tool_use', id: 'toolu_s', name: 'ToolSearch', input: { query: 'notebook' } }],
+        },
+        {
+          role: 'user',
+          content: [
+            {
+              type: 'tool_result',
+              tool_use_id: 'toolu_s',
+              content: [{ type: 'tool_reference', tool_name: 'NotebookEdit' }],
+            },
+          ],
+        },
       ],
     });
     expect(loaded.status).toBe(200);
@@ -212,9 +285,17 @@ describe('Anthropic request shapes from real clients', () => {
 
   test("thinking display 'omitted' (Claude Code) sends no thinking blocks; adaptive thinking does", async () => {
     harness.simulator.script({ thinking: 'Hidden steps.', answer: 'Four.', times: 2 });
-    const omitted = await post({ model: 'grok-4.1-thinking', thinking: { type: 'adaptive', display: 'omitted' }, messages: [{ role: 'user', content: '2+2?' }] });
+    const omitted = await post({
+      model: 'grok-4.1-thinking',
+      thinking: { type: 'adaptive', display: 'omitted' },
+      messages: [{ role: 'user', content: '2+2?' }],
+    });
     expect(((await omitted.json()) as MessageBody).content).toEqual([{ type: 'text', text: 'Four.' }]);
-    const shown = await post({ model: 'grok-4.1-thinking', thinking: { type: 'adaptive' }, messages: [{ role: 'user', content: '2+2?' }] });
+    const shown = await post({
+      model: 'grok-4.1-thinking',
+      thinking: { type: 'adaptive' },
+      messages: [{ role: 'user', content: '2+2?' }],
+    });
     expect(((await shown.json()) as MessageBody).content.map((block) => block.type)).toEqual(['thinking', 'text']);
   });
 
@@ -230,21 +311,47 @@ describe('Anthropic request shapes from real clients', () => {
   });
 
   const malformed: [string, object, string][] = [
-    ['a tool_result block with a bad inner block', {
-      messages: [
-        { role: 'assistant', content: [{ type: 'tool_use', id: 'toolu_9', name: 'lookup', input: {} }] },
-        { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'toolu_9', content: [{ text: 'no type' }] }] },
-      ],
-    }, 'messages.1.content.0.content.0.type'],
-    ['a document without a source object', { messages: [{ role: 'user', content: [{ type: 'document', source: 'https://x' }] }] }, 'messages.0.content.0.source'],
-    ['a system item with a non-text block', {
-      messages: [{ role: 'system', content: [{ type: 'image', source: { type: 'url', url: 'https://x/y.png' } }] }, { role: 'user', content: 'x' }],
-    }, 'messages.0.content.0.type'],
-    ['a custom tool with a non-object schema', { tools: [{ name: 't', input_schema: { type: 'array' } }], messages: [{ role: 'user', content: 'x' }] }, 'tools.0.input_schema.type'],
-    ['a bad tool name after a dropped tool (named by its own index)', {
-      tools: [{ type: 'web_fetch_20250910', name: 'web_fetch' }, { name: 'bad name', input_schema: { type: 'object' } }],
-      messages: [{ role: 'user', content: 'x' }],
-    }, 'tools.1.name'],
+    [
+      'a tool_result block with a bad inner block',
+      {
+        messages: [
+          { role: 'assistant', content: [{ type: 'tool_use', id: 'toolu_9', name: 'lookup', input: {} }] },
+          { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'toolu_9', content: [{ text: 'no type' }] }] },
+        ],
+      },
+      'messages.1.content.0.content.0.type',
+    ],
+    [
+      'a document without a source object',
+      { messages: [{ role: 'user', content: [{ type: 'document', source: 'https://x' }] }] },
+      'messages.0.content.0.source',
+    ],
+    [
+      'a system item with a non-text block',
+      {
+        messages: [
+          { role: 'system', content: [{ type: 'image', source: { type: 'url', url: 'https://x/y.png' } }] },
+          { role: 'user', content: 'x' },
+        ],
+      },
+      'messages.0.content.0.type',
+    ],
+    [
+      'a custom tool with a non-object schema',
+      { tools: [{ name: 't', input_schema: { type: 'array' } }], messages: [{ role: 'user', content: 'x' }] },
+      'tools.0.input_schema.type',
+    ],
+    [
+      'a bad tool name after a dropped tool (named by its own index)',
+      {
+        tools: [
+          { type: 'web_fetch_20250910', name: 'web_fetch' },
+          { name: 'bad name', input_schema: { type: 'object' } },
+        ],
+        messages: [{ role: 'user', content: 'x' }],
+      },
+      'tools.1.name',
+    ],
   ];
   for (const [name, body, param] of malformed) {
     test(`${name} is a 400 in Anthropic's shape naming ${param}`, async () => {
@@ -259,11 +366,19 @@ describe('Anthropic request shapes from real clients', () => {
 });
 
 describe('message threads (recent @anthropic-ai/sdk tool runners)', () => {
-  const weather = { name: 'get_weather', input_schema: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] } };
+  const weather = {
+    name: 'get_weather',
+    input_schema: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] },
+  };
 
   test('create stores the conversation; continue sends only new messages and keeps system and tools', async () => {
     harness.simulator.script({ answer: '<tool_call>{"name":"get_weather","arguments":{"city":"Rome"}}</tool_call>' });
-    const created = await post({ system: 'Be terse.', tools: [weather], thread: { type: 'create' }, messages: [{ role: 'user', content: 'Rome?' }] });
+    const created = await post({
+      system: 'Be terse.',
+      tools: [weather],
+      thread: { type: 'create' },
+      messages: [{ role: 'user', content: 'Rome?' }],
+    });
     expect(created.status).toBe(200);
     const first = (await created.json()) as MessageBody & { id: string };
     const toolUse = first.content.find((block) => block.type === 'tool_use')!;
@@ -283,10 +398,16 @@ describe('message threads (recent @anthropic-ai/sdk tool runners)', () => {
     expect(message).toContain(`tool (get_weather, ${toolUse.id}): 25C`);
   });
 
-  test("an unknown thread is a 404 whose details say thread_not_found (the SDK then resends the history)", async () => {
-    const response = await post({ thread: { type: 'continue', previous_message_id: 'msg_unknown' }, messages: [{ role: 'user', content: 'x' }] });
+  test('an unknown thread is a 404 whose details say thread_not_found (the SDK then resends the history)', async () => {
+    const response = await post({
+      thread: { type: 'continue', previous_message_id: 'msg_unknown' },
+      messages: [{ role: 'user', content: 'x' }],
+    });
     expect(response.status).toBe(404);
-    expect(await response.json()).toMatchObject({ type: 'error', error: { type: 'not_found_error', details: { error_code: 'thread_not_found' } } });
+    expect(await response.json()).toMatchObject({
+      type: 'error',
+      error: { type: 'not_found_error', details: { error_code: 'thread_not_found' } },
+    });
     const badType = await post({ thread: { type: 'fork' }, messages: [{ role: 'user', content: 'x' }] });
     expect(badType.status).toBe(400);
   });

@@ -17,7 +17,8 @@ const weatherTool = {
   description: 'Current weather for a city',
   input_schema: { type: 'object' as const, properties: { city: { type: 'string' } }, required: ['city'] },
 };
-const call = (name: string, args: object) => `<tool_call>{"name":"${name}","arguments":${JSON.stringify(args)}}</tool_call>`;
+const _call = (name: string, args: object) =>
+  `<tool_call>{"name":"${name}","arguments":${JSON.stringify(args)}}</tool_call>`;
 const upstreamMessage = (index: number) => (chatCalls(harness.simulator)[index]!.body as { message: string }).message;
 
 describe('POST /v1/messages (@anthropic-ai/sdk)', () => {
@@ -53,7 +54,11 @@ describe('POST /v1/messages (@anthropic-ai/sdk)', () => {
     expect(block.type === 'thinking' && block.signature.length).toBeGreaterThan(0);
 
     harness.simulator.script({ thinking: 'Let me add.', answer: 'Four.' });
-    const plain = await client.messages.create({ model: 'grok-4.1-thinking', max_tokens: 100, messages: [{ role: 'user', content: '2+2?' }] });
+    const plain = await client.messages.create({
+      model: 'grok-4.1-thinking',
+      max_tokens: 100,
+      messages: [{ role: 'user', content: '2+2?' }],
+    });
     expect(plain.content).toEqual([{ type: 'text', text: 'Four.' }] as never);
   });
 
@@ -80,7 +85,12 @@ describe('POST /v1/messages (@anthropic-ai/sdk)', () => {
     harness.simulator.script({ answer: 'raw' });
     const raw = await harness.api('/v1/messages', {
       method: 'POST',
-      body: JSON.stringify({ model: 'grok-4.1-fast', max_tokens: 10, stream: true, messages: [{ role: 'user', content: 'x' }] }),
+      body: JSON.stringify({
+        model: 'grok-4.1-fast',
+        max_tokens: 10,
+        stream: true,
+        messages: [{ role: 'user', content: 'x' }],
+      }),
     });
     const text = await raw.text();
     expect(text).toContain('event: ping');
@@ -101,8 +111,15 @@ describe('POST /v1/messages (@anthropic-ai/sdk)', () => {
   });
 
   test('tool use loop: tool_use out, tool_result back, streamed input_json_delta', async () => {
-    harness.simulator.script({ answerTokens: ['Checking. <tool_call>{"name":"get_weather",', '"arguments":{"city":"Rome"}}</tool_call>'] });
-    const stream = client.messages.stream({ model: 'grok-4.1-fast', max_tokens: 512, tools: [weatherTool], messages: [{ role: 'user', content: 'Rome weather?' }] });
+    harness.simulator.script({
+      answerTokens: ['Checking. <tool_call>{"name":"get_weather",', '"arguments":{"city":"Rome"}}</tool_call>'],
+    });
+    const stream = client.messages.stream({
+      model: 'grok-4.1-fast',
+      max_tokens: 512,
+      tools: [weatherTool],
+      messages: [{ role: 'user', content: 'Rome weather?' }],
+    });
     const deltas: string[] = [];
     stream.on('inputJson', (partial) => deltas.push(partial));
     const first = await stream.finalMessage();
@@ -138,7 +155,12 @@ describe('POST /v1/messages (@anthropic-ai/sdk)', () => {
         model: 'grok-4.1-fast',
         max_tokens: 5,
         context_management: { edits: [] },
-        messages: [{ role: 'user', content: [{ type: 'text', text: 'x', cache_control: { type: 'ephemeral' }, citations: null }] }],
+        messages: [
+          {
+            role: 'user',
+            content: [{ type: 'text', text: 'x', cache_control: { type: 'ephemeral' }, citations: null }],
+          },
+        ],
       }),
     });
     expect(response.status).toBe(200);
@@ -146,8 +168,14 @@ describe('POST /v1/messages (@anthropic-ai/sdk)', () => {
   });
 
   test('count_tokens estimates the flattened input', async () => {
-    const small = await client.messages.countTokens({ model: 'grok-4.1-fast', messages: [{ role: 'user', content: 'hi' }] });
-    const large = await client.messages.countTokens({ model: 'grok-4.1-fast', messages: [{ role: 'user', content: 'hi '.repeat(500) }] });
+    const small = await client.messages.countTokens({
+      model: 'grok-4.1-fast',
+      messages: [{ role: 'user', content: 'hi' }],
+    });
+    const large = await client.messages.countTokens({
+      model: 'grok-4.1-fast',
+      messages: [{ role: 'user', content: 'hi '.repeat(500) }],
+    });
     expect(small.input_tokens).toBeGreaterThan(0);
     expect(large.input_tokens).toBeGreaterThan(small.input_tokens);
     expect(chatCalls(harness.simulator)).toHaveLength(0);
@@ -158,48 +186,108 @@ describe('Anthropic auth and errors', () => {
   test('x-api-key and Bearer both work; a wrong key is a 401 in Anthropic shape', async () => {
     harness.simulator.script({ answer: 'ok', times: 2 });
     const body = JSON.stringify({ model: 'grok-4.1-fast', max_tokens: 10, messages: [{ role: 'user', content: 'x' }] });
-    const viaHeader = await fetch(`${harness.server.url}/v1/messages`, { method: 'POST', body, headers: { 'x-api-key': API_KEY, 'content-type': 'application/json' } });
+    const viaHeader = await fetch(`${harness.server.url}/v1/messages`, {
+      method: 'POST',
+      body,
+      headers: { 'x-api-key': API_KEY, 'content-type': 'application/json' },
+    });
     expect(viaHeader.status).toBe(200);
-    const viaBearer = await fetch(`${harness.server.url}/v1/messages`, { method: 'POST', body, headers: { authorization: `Bearer ${API_KEY}`, 'content-type': 'application/json' } });
+    const viaBearer = await fetch(`${harness.server.url}/v1/messages`, {
+      method: 'POST',
+      body,
+      headers: { authorization: `Bearer ${API_KEY}`, 'content-type': 'application/json' },
+    });
     expect(viaBearer.status).toBe(200);
-    const wrong = await fetch(`${harness.server.url}/v1/messages`, { method: 'POST', body, headers: { 'x-api-key': 'nope', 'content-type': 'application/json' } });
+    const wrong = await fetch(`${harness.server.url}/v1/messages`, {
+      method: 'POST',
+      body,
+      headers: { 'x-api-key': 'nope', 'content-type': 'application/json' },
+    });
     expect(wrong.status).toBe(401);
-    expect(await wrong.json()).toEqual({ type: 'error', error: { type: 'authentication_error', message: 'Invalid API key.' } });
+    expect(await wrong.json()).toEqual({
+      type: 'error',
+      error: { type: 'authentication_error', message: 'Invalid API key.' },
+    });
     const sdk = new Anthropic({ baseURL: harness.server.url, apiKey: 'bad', maxRetries: 0 });
-    const failure = await sdk.messages.create({ model: 'grok-4.1-fast', max_tokens: 1, messages: [{ role: 'user', content: 'x' }] }).then(
-      () => null,
-      (error: unknown) => error,
-    );
+    const failure = await sdk.messages
+      .create({ model: 'grok-4.1-fast', max_tokens: 1, messages: [{ role: 'user', content: 'x' }] })
+      .then(
+        () => null,
+        (error: unknown) => error,
+      );
     expect(failure).toBeInstanceOf(Anthropic.AuthenticationError);
   });
 
   const cases: [string, object, string][] = [
     ['missing max_tokens', { messages: [{ role: 'user', content: 'x' }] }, 'max_tokens'],
-    ['a block without a type', { max_tokens: 5, messages: [{ role: 'user', content: [{ text: 'x' }] }] }, 'messages.0.content.0.type'],
+    [
+      'a block without a type',
+      { max_tokens: 5, messages: [{ role: 'user', content: [{ text: 'x' }] }] },
+      'messages.0.content.0.type',
+    ],
     [
       'tool_result without a matching tool_use',
-      { max_tokens: 5, messages: [{ role: 'user', content: [{ type: 'tool_result', tool_use_id: 'toolu_x', content: '1' }] }] },
+      {
+        max_tokens: 5,
+        messages: [{ role: 'user', content: [{ type: 'tool_result', tool_use_id: 'toolu_x', content: '1' }] }],
+      },
       'messages.0.content.0.tool_use_id',
     ],
     ['bad role', { max_tokens: 5, messages: [{ role: 'robot', content: 'x' }] }, 'messages.0.role'],
     ['only system messages', { max_tokens: 5, messages: [{ role: 'system', content: 'x' }] }, 'messages'],
     ['messages not a list', { max_tokens: 5, messages: 'hi' }, 'messages'],
-    ['tool_result content of the wrong type', {
-      max_tokens: 5,
-      messages: [
-        { role: 'assistant', content: [{ type: 'tool_use', id: 'toolu_1', name: 'get_weather', input: {} }] },
-        { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'toolu_1', content: 5 }] },
-      ],
-    }, 'messages.1.content.0.content'],
-    ['bad tool schema', { max_tokens: 5, tools: [{ name: 't', input_schema: { type: 'string' } }], messages: [{ role: 'user', content: 'x' }] }, 'tools.0.input_schema.type'],
-    ['bad tool name', { max_tokens: 5, tools: [{ name: 'a b', input_schema: { type: 'object' } }], messages: [{ role: 'user', content: 'x' }] }, 'tools.0.name'],
-    ['tool_choice naming an undeclared tool', { max_tokens: 5, tools: [weatherTool], tool_choice: { type: 'tool', name: 'nope' }, messages: [{ role: 'user', content: 'x' }] }, 'tool_choice'],
-    ['bad image source', { max_tokens: 5, messages: [{ role: 'user', content: [{ type: 'image', source: { type: 'bogus' } }] }] }, 'messages.0.content.0.source.type'],
+    [
+      'tool_result content of the wrong type',
+      {
+        max_tokens: 5,
+        messages: [
+          { role: 'assistant', content: [{ type: 'tool_use', id: 'toolu_1', name: 'get_weather', input: {} }] },
+          { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'toolu_1', content: 5 }] },
+        ],
+      },
+      'messages.1.content.0.content',
+    ],
+    [
+      'bad tool schema',
+      {
+        max_tokens: 5,
+        tools: [{ name: 't', input_schema: { type: 'string' } }],
+        messages: [{ role: 'user', content: 'x' }],
+      },
+      'tools.0.input_schema.type',
+    ],
+    [
+      'bad tool name',
+      {
+        max_tokens: 5,
+        tools: [{ name: 'a b', input_schema: { type: 'object' } }],
+        messages: [{ role: 'user', content: 'x' }],
+      },
+      'tools.0.name',
+    ],
+    [
+      'tool_choice naming an undeclared tool',
+      {
+        max_tokens: 5,
+        tools: [weatherTool],
+        tool_choice: { type: 'tool', name: 'nope' },
+        messages: [{ role: 'user', content: 'x' }],
+      },
+      'tool_choice',
+    ],
+    [
+      'bad image source',
+      { max_tokens: 5, messages: [{ role: 'user', content: [{ type: 'image', source: { type: 'bogus' } }] }] },
+      'messages.0.content.0.source.type',
+    ],
     ['empty messages', { max_tokens: 5, messages: [] }, 'messages'],
   ];
   for (const [name, body, param] of cases) {
     test(`${name} is a 400 invalid_request_error`, async () => {
-      const response = await harness.api('/v1/messages', { method: 'POST', body: JSON.stringify({ model: 'grok-4.1-fast', ...body }) });
+      const response = await harness.api('/v1/messages', {
+        method: 'POST',
+        body: JSON.stringify({ model: 'grok-4.1-fast', ...body }),
+      });
       expect(response.status).toBe(400);
       const payload = (await response.json()) as { type: string; error: { type: string; message: string } };
       expect(payload.type).toBe('error');
@@ -213,7 +301,10 @@ describe('Anthropic auth and errors', () => {
     const broken = await harness.api('/v1/messages', { method: 'POST', body: '{"model":' });
     expect(broken.status).toBe(400);
     expect(((await broken.json()) as { type: string }).type).toBe('error');
-    const unknown = await harness.api('/v1/messages', { method: 'POST', body: JSON.stringify({ model: 'claude-9', max_tokens: 5, messages: [{ role: 'user', content: 'x' }] }) });
+    const unknown = await harness.api('/v1/messages', {
+      method: 'POST',
+      body: JSON.stringify({ model: 'claude-9', max_tokens: 5, messages: [{ role: 'user', content: 'x' }] }),
+    });
     expect(unknown.status).toBe(404);
     expect(((await unknown.json()) as { error: { type: string } }).error.type).toBe('not_found_error');
   });
@@ -229,10 +320,17 @@ describe('Anthropic auth and errors', () => {
     harness.simulator.enqueueFault({ kind: 'cut', afterFrames: 4 });
     const response = await harness.api('/v1/messages', {
       method: 'POST',
-      body: JSON.stringify({ model: 'grok-4.1-fast', max_tokens: 10, stream: true, messages: [{ role: 'user', content: 'x' }] }),
+      body: JSON.stringify({
+        model: 'grok-4.1-fast',
+        max_tokens: 10,
+        stream: true,
+        messages: [{ role: 'user', content: 'x' }],
+      }),
     });
     const text = await response.text();
-    expect(text.trimEnd().split('\n\n').at(-1)).toMatch(/^event: error\ndata: \{"type":"error","error":\{"type":"(api_error|overloaded_error)"/);
+    expect(text.trimEnd().split('\n\n').at(-1)).toMatch(
+      /^event: error\ndata: \{"type":"error","error":\{"type":"(api_error|overloaded_error)"/,
+    );
   });
 });
 
@@ -240,14 +338,28 @@ describe('stop sequences end the upstream read', () => {
   test('once a stop sequence matched, the answer ends even if the upstream never does', async () => {
     // The upstream stalls after the stop sequence; without the early end the request would hang.
     harness.simulator.enqueueFault({ kind: 'stall', afterFrames: 8 });
-    harness.simulator.script({ answerTokens: ['one ', 'two ', 'STOP', ' three', ' four', ' five', ' six', ' seven', ' eight', ' nine'] });
-    const message = await client.messages.create({ model: 'grok-4.1-fast', max_tokens: 100, stop_sequences: ['STOP'], messages: [{ role: 'user', content: 'count' }] });
+    harness.simulator.script({
+      answerTokens: ['one ', 'two ', 'STOP', ' three', ' four', ' five', ' six', ' seven', ' eight', ' nine'],
+    });
+    const message = await client.messages.create({
+      model: 'grok-4.1-fast',
+      max_tokens: 100,
+      stop_sequences: ['STOP'],
+      messages: [{ role: 'user', content: 'count' }],
+    });
     expect(message.content).toEqual([{ type: 'text', text: 'one two ' }] as never);
     expect(message.stop_reason).toBe('stop_sequence');
 
     harness.simulator.enqueueFault({ kind: 'stall', afterFrames: 8 });
-    harness.simulator.script({ answerTokens: ['one ', 'two ', 'STOP', ' three', ' four', ' five', ' six', ' seven', ' eight', ' nine'] });
-    const stream = client.messages.stream({ model: 'grok-4.1-fast', max_tokens: 100, stop_sequences: ['STOP'], messages: [{ role: 'user', content: 'count' }] });
+    harness.simulator.script({
+      answerTokens: ['one ', 'two ', 'STOP', ' three', ' four', ' five', ' six', ' seven', ' eight', ' nine'],
+    });
+    const stream = client.messages.stream({
+      model: 'grok-4.1-fast',
+      max_tokens: 100,
+      stop_sequences: ['STOP'],
+      messages: [{ role: 'user', content: 'count' }],
+    });
     const final = await stream.finalMessage();
     expect(final.stop_sequence).toBe('STOP');
   });

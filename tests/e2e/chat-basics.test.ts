@@ -51,7 +51,9 @@ describe.each(CHAT_TRANSPORTS)('chat completions through the OpenAI SDK over %s'
       expect(call!.query.uid).toMatch(/^[0-9a-f-]{36}$/);
       expect(call!.cookies['x-userid']).toBe(call!.query.uid!);
       expect(call!.headers['x-statsig-id']).toBeUndefined();
-      const create = harness.simulator.requests.find((request) => request.method === 'WS')!.body as { event: { type: string; session: { x_grok: { is_temporary: boolean } } } };
+      const create = harness.simulator.requests.find((request) => request.method === 'WS')!.body as {
+        event: { type: string; session: { x_grok: { is_temporary: boolean } } };
+      };
       expect(create.event.type).toBe('session.create');
       expect(create.event.session.x_grok.is_temporary).toBe(true);
     }
@@ -73,7 +75,10 @@ describe.each(CHAT_TRANSPORTS)('chat completions through the OpenAI SDK over %s'
 
   test('an alias resolves to its model and is echoed back', async () => {
     harness.simulator.reset();
-    const completion = await harness.client.chat.completions.create({ model: 'grok-code-fast-1', messages: [{ role: 'user', content: 'x' }] });
+    const completion = await harness.client.chat.completions.create({
+      model: 'grok-code-fast-1',
+      messages: [{ role: 'user', content: 'x' }],
+    });
     expect(completion.model).toBe('grok-code-fast-1');
     expect(sentTurns(harness.simulator)[0]!.mode).toBe('fast');
   });
@@ -105,7 +110,11 @@ describe.each(CHAT_TRANSPORTS)('chat completions through the OpenAI SDK over %s'
   });
 
   test('a stream without include_usage carries no usage', async () => {
-    const stream = await harness.client.chat.completions.create({ model: 'grok-4.1-fast', messages: [{ role: 'user', content: 'x' }], stream: true });
+    const stream = await harness.client.chat.completions.create({
+      model: 'grok-4.1-fast',
+      messages: [{ role: 'user', content: 'x' }],
+      stream: true,
+    });
     for await (const chunk of stream) expect(chunk.usage ?? null).toBeNull();
   });
 
@@ -114,7 +123,11 @@ describe.each(CHAT_TRANSPORTS)('chat completions through the OpenAI SDK over %s'
     harness.simulator.setOptions({ chunkBytes: 3 });
     harness.simulator.script({ answer: '你好👋 é ü — ok' });
     try {
-      const stream = await harness.client.chat.completions.create({ model: 'grok-4.1-fast', messages: [{ role: 'user', content: 'x' }], stream: true });
+      const stream = await harness.client.chat.completions.create({
+        model: 'grok-4.1-fast',
+        messages: [{ role: 'user', content: 'x' }],
+        stream: true,
+      });
       let text = '';
       for await (const chunk of stream) text += chunk.choices[0]?.delta.content ?? '';
       expect(text).toBe('你好👋 é ü — ok');

@@ -21,7 +21,10 @@ describe.each(CHAT_TRANSPORTS)('over %s', (transport) => {
   describe('reasoning', () => {
     test('non-streaming: reasoning_content, never inside content', async () => {
       harness.simulator.script({ thinking: 'Adding two and two.', answer: 'It is 4.' });
-      const completion = await harness.client.chat.completions.create({ model: 'grok-4.1-thinking', messages: [{ role: 'user', content: '2+2?' }] });
+      const completion = await harness.client.chat.completions.create({
+        model: 'grok-4.1-thinking',
+        messages: [{ role: 'user', content: '2+2?' }],
+      });
       const message = completion.choices[0]!.message as { content: string; reasoning_content?: string };
       expect(message.content).toBe('It is 4.');
       expect(message.reasoning_content).toBe('Adding two and two.');
@@ -30,7 +33,11 @@ describe.each(CHAT_TRANSPORTS)('over %s', (transport) => {
 
     test('streaming: reasoning deltas come before content deltas', async () => {
       harness.simulator.script({ thinking: 'Adding two and two.', answer: 'It is 4.' });
-      const stream = await harness.client.chat.completions.create({ model: 'grok-4.1-thinking', messages: [{ role: 'user', content: '2+2?' }], stream: true });
+      const stream = await harness.client.chat.completions.create({
+        model: 'grok-4.1-thinking',
+        messages: [{ role: 'user', content: '2+2?' }],
+        stream: true,
+      });
       let reasoning = '';
       let content = '';
       let contentBeforeReasoningEnded = false;
@@ -60,25 +67,40 @@ describe.each(CHAT_TRANSPORTS)('over %s', (transport) => {
     });
 
     test('chat.reasoning_output = think_tags puts reasoning in <think> tags (hot reload)', async () => {
-      const update = await harness.admin('/v1/admin/config', { method: 'POST', body: JSON.stringify({ chat: { reasoning_output: 'think_tags' } }) });
+      const update = await harness.admin('/v1/admin/config', {
+        method: 'POST',
+        body: JSON.stringify({ chat: { reasoning_output: 'think_tags' } }),
+      });
       expect(update.status).toBe(200);
       try {
         harness.simulator.script({ thinking: 'hmm', answer: 'Done.' });
-        const stream = await harness.client.chat.completions.create({ model: 'grok-4.1-thinking', messages: [{ role: 'user', content: 'x' }], stream: true });
+        const stream = await harness.client.chat.completions.create({
+          model: 'grok-4.1-thinking',
+          messages: [{ role: 'user', content: 'x' }],
+          stream: true,
+        });
         let content = '';
         for await (const chunk of stream) content += chunk.choices[0]?.delta.content ?? '';
         expect(content).toBe('<think>\nhmm\n</think>\nDone.');
       } finally {
-        await harness.admin('/v1/admin/config', { method: 'POST', body: JSON.stringify({ chat: { reasoning_output: 'reasoning_content' } }) });
+        await harness.admin('/v1/admin/config', {
+          method: 'POST',
+          body: JSON.stringify({ chat: { reasoning_output: 'reasoning_content' } }),
+        });
       }
     });
 
     test('a bad config value is refused with the key named, and nothing changes', async () => {
-      const update = await harness.admin('/v1/admin/config', { method: 'POST', body: JSON.stringify({ chat: { reasoning_output: 'loud' } }) });
+      const update = await harness.admin('/v1/admin/config', {
+        method: 'POST',
+        body: JSON.stringify({ chat: { reasoning_output: 'loud' } }),
+      });
       expect(update.status).toBe(400);
       const body = (await update.json()) as { error: { message: string } };
       expect(body.error.message).toContain('chat.reasoning_output');
-      const current = (await (await harness.admin('/v1/admin/config')).json()) as { chat: { reasoning_output: string } };
+      const current = (await (await harness.admin('/v1/admin/config')).json()) as {
+        chat: { reasoning_output: string };
+      };
       expect(current.chat.reasoning_output).toBe('reasoning_content');
     });
   });
@@ -86,7 +108,9 @@ describe.each(CHAT_TRANSPORTS)('over %s', (transport) => {
   describe('tool calling', () => {
     test('non-streaming: a <tool_call> block becomes tool_calls, tags never reach content', async () => {
       harness.simulator.reset();
-      harness.simulator.script({ answer: 'Let me check.\n<tool_call>{"name":"get_weather","arguments":{"city":"Paris"}}</tool_call>' });
+      harness.simulator.script({
+        answer: 'Let me check.\n<tool_call>{"name":"get_weather","arguments":{"city":"Paris"}}</tool_call>',
+      });
       const completion = await harness.client.chat.completions.create({
         model: 'grok-4.1-fast',
         messages: [{ role: 'user', content: 'Weather in Paris?' }],
@@ -107,7 +131,15 @@ describe.each(CHAT_TRANSPORTS)('over %s', (transport) => {
 
     test('streaming: a call split across upstream tokens is streamed as tool_call deltas', async () => {
       harness.simulator.script({
-        answerTokens: ['Checking', ' now.<to', 'ol_call>{"name":"get_', 'weather","argu', 'ments":{"city":"Pa', 'ris"}}</tool', '_call>'],
+        answerTokens: [
+          'Checking',
+          ' now.<to',
+          'ol_call>{"name":"get_',
+          'weather","argu',
+          'ments":{"city":"Pa',
+          'ris"}}</tool',
+          '_call>',
+        ],
       });
       const stream = await harness.client.chat.completions.create({
         model: 'grok-4.1-fast',
@@ -146,7 +178,13 @@ describe.each(CHAT_TRANSPORTS)('over %s', (transport) => {
         tools: [weatherTool],
         messages: [
           { role: 'user', content: 'Weather in Paris?' },
-          { role: 'assistant', content: null, tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'get_weather', arguments: '{"city":"Paris"}' } }] },
+          {
+            role: 'assistant',
+            content: null,
+            tool_calls: [
+              { id: 'call_1', type: 'function', function: { name: 'get_weather', arguments: '{"city":"Paris"}' } },
+            ],
+          },
           { role: 'tool', tool_call_id: 'call_1', content: '{"sky":"sunny"}' },
         ],
       });

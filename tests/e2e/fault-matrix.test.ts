@@ -1,6 +1,14 @@
 import { afterEach, describe, expect, test } from 'bun:test';
 import type { Fault } from '../../src/simulator/server';
-import { CHAT_TRANSPORTS, chatCalls, chatPath, startHarness, type ChatTransport, type Harness, soleAccountState } from '../helpers/gateway-harness';
+import {
+  CHAT_TRANSPORTS,
+  chatCalls,
+  chatPath,
+  startHarness,
+  type ChatTransport,
+  type Harness,
+  soleAccountState,
+} from '../helpers/gateway-harness';
 
 // The fault matrix for chat (docs/upstream-protocol.md §5, §8.6): every upstream fault,
 // over both transports, with what the client gets, that it ends within the deadline the config
@@ -44,9 +52,27 @@ const FOREVER = 99;
 const active = { status: 'active', fail_count: 0 };
 
 const ROWS: Row[] = [
-  { name: '401 unauthorized', fault: { kind: 'unauthorized' }, outcome: { status: 502, code: 'upstream_auth_failed' }, turns: 1, account: { status: 'active', fail_count: 1 } },
-  { name: '403 Cloudflare challenge (HTML)', fault: { kind: 'cloudflare', times: FOREVER }, outcome: { status: 502, code: 'upstream_challenge' }, turns: MAX_RETRY, account: active },
-  { name: '403 anti-bot (JSON)', fault: { kind: 'anti_bot', times: FOREVER }, outcome: { status: 502, code: 'upstream_challenge' }, turns: MAX_RETRY, account: active },
+  {
+    name: '401 unauthorized',
+    fault: { kind: 'unauthorized' },
+    outcome: { status: 502, code: 'upstream_auth_failed' },
+    turns: 1,
+    account: { status: 'active', fail_count: 1 },
+  },
+  {
+    name: '403 Cloudflare challenge (HTML)',
+    fault: { kind: 'cloudflare', times: FOREVER },
+    outcome: { status: 502, code: 'upstream_challenge' },
+    turns: MAX_RETRY,
+    account: active,
+  },
+  {
+    name: '403 anti-bot (JSON)',
+    fault: { kind: 'anti_bot', times: FOREVER },
+    outcome: { status: 502, code: 'upstream_challenge' },
+    turns: MAX_RETRY,
+    account: active,
+  },
   {
     // REST sees the 403 JSON body; the gateway learns it from the identity lookup (§6) before any
     // handshake, because a refused upgrade shows only its status.
@@ -64,9 +90,27 @@ const ROWS: Row[] = [
     turns: 1,
     account: { status: 'cooling', fail_count: 0 },
   },
-  { name: '429 without a wait time', fault: { kind: 'rate_limited' }, outcome: { status: 429, code: 'upstream_rate_limited', retryAfter: '60' }, turns: 1, account: { status: 'cooling', fail_count: 0 } },
-  { name: '500 (not in retry_status_codes)', fault: { kind: 'server_error', status: 500, times: FOREVER }, outcome: { status: 502, code: 'upstream_error' }, turns: 1, account: active },
-  { name: '502 (in retry_status_codes)', fault: { kind: 'server_error', status: 502, times: FOREVER }, outcome: { status: 502, code: 'upstream_error' }, turns: MAX_RETRY, account: active },
+  {
+    name: '429 without a wait time',
+    fault: { kind: 'rate_limited' },
+    outcome: { status: 429, code: 'upstream_rate_limited', retryAfter: '60' },
+    turns: 1,
+    account: { status: 'cooling', fail_count: 0 },
+  },
+  {
+    name: '500 (not in retry_status_codes)',
+    fault: { kind: 'server_error', status: 500, times: FOREVER },
+    outcome: { status: 502, code: 'upstream_error' },
+    turns: 1,
+    account: active,
+  },
+  {
+    name: '502 (in retry_status_codes)',
+    fault: { kind: 'server_error', status: 502, times: FOREVER },
+    outcome: { status: 502, code: 'upstream_error' },
+    turns: MAX_RETRY,
+    account: active,
+  },
   {
     name: 'connection refused',
     env: () => ({ GROK_BASE_URL: 'http://127.0.0.1:9' }),
@@ -97,19 +141,105 @@ const ROWS: Row[] = [
     turns: (t) => (t === 'rest' ? 1 : 2),
     account: active,
   },
-  { name: 'stall before any content', fault: { kind: 'stall', afterFrames: 0 }, outcome: { status: 504, code: 'upstream_timeout' }, turns: 1, account: active },
-  { name: 'stall mid-stream', fault: { kind: 'stall', afterFrames: 4 }, stream: true, outcome: { streamError: 'upstream_timeout' }, turns: 1, account: active },
-  { name: 'cut mid-object', fault: { kind: 'cut', afterFrames: 4 }, stream: true, outcome: { streamError: 'upstream_error' }, turns: 1, account: active },
-  { name: 'malformed frame', fault: { kind: 'malformed', afterFrames: 1 }, outcome: { status: 502, code: 'upstream_error' }, turns: 1, account: active },
-  { name: 'in-band code 7 (anti-bot)', fault: { kind: 'inband_error', code: 7, times: FOREVER }, outcome: { status: 502, code: 'upstream_challenge' }, turns: MAX_RETRY, account: active },
-  { name: 'in-band code 8 (rate limit)', fault: { kind: 'inband_error', code: 8 }, outcome: { status: 429, code: 'upstream_rate_limited', retryAfter: '60' }, turns: 1, account: { status: 'cooling', fail_count: 0 } },
-  { name: 'in-band usage limit', fault: { kind: 'usage_limit' }, outcome: { status: 429, code: 'upstream_rate_limited', retryAfter: '60' }, turns: 1, account: { status: 'cooling', fail_count: 0 } },
-  { name: 'stream errors after some text (generation failed)', fault: { kind: 'stream_errors' }, outcome: { status: 502, code: 'upstream_error' }, turns: 1, account: active },
-  { name: 'empty answer', setup: (h) => h.simulator.script({ answerTokens: [] }), outcome: { status: 502, code: 'upstream_error' }, turns: 1, account: active },
-  { name: 'close 1011 mid-stream', only: 'ws', fault: { kind: 'close', closeCode: 1011, afterFrames: 4 }, stream: true, outcome: { streamError: 'upstream_error' }, turns: 1, account: active },
-  { name: 'close 1000 before response.done', only: 'ws', fault: { kind: 'close', closeCode: 1000, afterFrames: 4 }, stream: true, outcome: { streamError: 'upstream_error' }, turns: 1, account: active },
-  { name: 'close 1008 (policy) before content', only: 'ws', fault: { kind: 'close', closeCode: 1008, afterFrames: 0, times: FOREVER }, outcome: { status: 502, code: 'upstream_challenge' }, turns: MAX_RETRY, account: active },
-  { name: 'close 4429 before content', only: 'ws', fault: { kind: 'close', closeCode: 4429, afterFrames: 0 }, outcome: { status: 429, code: 'upstream_rate_limited', retryAfter: '60' }, turns: 1, account: { status: 'cooling', fail_count: 0 } },
+  {
+    name: 'stall before any content',
+    fault: { kind: 'stall', afterFrames: 0 },
+    outcome: { status: 504, code: 'upstream_timeout' },
+    turns: 1,
+    account: active,
+  },
+  {
+    name: 'stall mid-stream',
+    fault: { kind: 'stall', afterFrames: 4 },
+    stream: true,
+    outcome: { streamError: 'upstream_timeout' },
+    turns: 1,
+    account: active,
+  },
+  {
+    name: 'cut mid-object',
+    fault: { kind: 'cut', afterFrames: 4 },
+    stream: true,
+    outcome: { streamError: 'upstream_error' },
+    turns: 1,
+    account: active,
+  },
+  {
+    name: 'malformed frame',
+    fault: { kind: 'malformed', afterFrames: 1 },
+    outcome: { status: 502, code: 'upstream_error' },
+    turns: 1,
+    account: active,
+  },
+  {
+    name: 'in-band code 7 (anti-bot)',
+    fault: { kind: 'inband_error', code: 7, times: FOREVER },
+    outcome: { status: 502, code: 'upstream_challenge' },
+    turns: MAX_RETRY,
+    account: active,
+  },
+  {
+    name: 'in-band code 8 (rate limit)',
+    fault: { kind: 'inband_error', code: 8 },
+    outcome: { status: 429, code: 'upstream_rate_limited', retryAfter: '60' },
+    turns: 1,
+    account: { status: 'cooling', fail_count: 0 },
+  },
+  {
+    name: 'in-band usage limit',
+    fault: { kind: 'usage_limit' },
+    outcome: { status: 429, code: 'upstream_rate_limited', retryAfter: '60' },
+    turns: 1,
+    account: { status: 'cooling', fail_count: 0 },
+  },
+  {
+    name: 'stream errors after some text (generation failed)',
+    fault: { kind: 'stream_errors' },
+    outcome: { status: 502, code: 'upstream_error' },
+    turns: 1,
+    account: active,
+  },
+  {
+    name: 'empty answer',
+    setup: (h) => h.simulator.script({ answerTokens: [] }),
+    outcome: { status: 502, code: 'upstream_error' },
+    turns: 1,
+    account: active,
+  },
+  {
+    name: 'close 1011 mid-stream',
+    only: 'ws',
+    fault: { kind: 'close', closeCode: 1011, afterFrames: 4 },
+    stream: true,
+    outcome: { streamError: 'upstream_error' },
+    turns: 1,
+    account: active,
+  },
+  {
+    name: 'close 1000 before response.done',
+    only: 'ws',
+    fault: { kind: 'close', closeCode: 1000, afterFrames: 4 },
+    stream: true,
+    outcome: { streamError: 'upstream_error' },
+    turns: 1,
+    account: active,
+  },
+  {
+    name: 'close 1008 (policy) before content',
+    only: 'ws',
+    fault: { kind: 'close', closeCode: 1008, afterFrames: 0, times: FOREVER },
+    outcome: { status: 502, code: 'upstream_challenge' },
+    turns: MAX_RETRY,
+    account: active,
+  },
+  {
+    name: 'close 4429 before content',
+    only: 'ws',
+    fault: { kind: 'close', closeCode: 4429, afterFrames: 0 },
+    outcome: { status: 429, code: 'upstream_rate_limited', retryAfter: '60' },
+    turns: 1,
+    account: { status: 'cooling', fail_count: 0 },
+  },
 ];
 
 let harness: Harness | null = null;
@@ -131,7 +261,11 @@ async function request(h: Harness, stream: boolean): Promise<Outcome | { status:
   }
   const body = (await response.json()) as { error?: { code: string } };
   const retryAfter = response.headers.get('retry-after') ?? undefined;
-  return { status: response.status, code: body.error?.code ?? '', ...(retryAfter && response.status === 429 ? { retryAfter } : {}) };
+  return {
+    status: response.status,
+    code: body.error?.code ?? '',
+    ...(retryAfter && response.status === 429 ? { retryAfter } : {}),
+  };
 }
 
 for (const transport of CHAT_TRANSPORTS) {
@@ -150,8 +284,12 @@ for (const transport of CHAT_TRANSPORTS) {
           row.setup?.(h);
 
           let timer: ReturnType<typeof setTimeout> | undefined;
-          const overdue = new Promise<'overdue'>((resolve) => (timer = setTimeout(() => resolve('overdue'), DEADLINE_MS)));
-          const outcome = await Promise.race([request(h, row.stream === true), overdue]).finally(() => clearTimeout(timer));
+          const overdue = new Promise<'overdue'>(
+            (resolve) => (timer = setTimeout(() => resolve('overdue'), DEADLINE_MS)),
+          );
+          const outcome = await Promise.race([request(h, row.stream === true), overdue]).finally(() =>
+            clearTimeout(timer),
+          );
           expect(outcome).not.toBe('overdue');
 
           const expected = typeof row.outcome === 'function' ? row.outcome(transport) : row.outcome;

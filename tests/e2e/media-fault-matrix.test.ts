@@ -43,7 +43,9 @@ type Path = 'imagine' | 'image-chat' | 'edit' | 'video (current form)' | 'video 
 type VideoProtocol = 'current' | 'legacy';
 
 /** Images: the HTTP answer. Videos: creation always answers 200; the job ends in this state. */
-type Outcome = { status: number; code: string; retryAfter?: string; missing?: string } | { job: 'completed' | 'failed'; code: string | null };
+type Outcome =
+  | { status: number; code: string; retryAfter?: string; missing?: string }
+  | { job: 'completed' | 'failed'; code: string | null };
 
 interface Row {
   name: string;
@@ -73,7 +75,9 @@ const deadPort = () => ({ GROK_BASE_URL: 'http://127.0.0.1:9', GROK_ASSETS_URL: 
 const deadProxy = () => ({ GROK2API_PROXY_BASE_PROXY_URL: 'http://127.0.0.1:9' });
 /** The asset host fails every download of generated media (§11.6). */
 const downloadFails: Fault = { kind: 'download_failure', status: 500, times: FOREVER };
-const plainBehindTls = ({ simulatorPort }: { simulatorPort: number }) => ({ GROK_BASE_URL: `https://127.0.0.1:${simulatorPort}` });
+const plainBehindTls = ({ simulatorPort }: { simulatorPort: number }) => ({
+  GROK_BASE_URL: `https://127.0.0.1:${simulatorPort}`,
+});
 
 /**
  * The video rows on one upstream form (docs/upstream-protocol.md §13.1 current: one turn, no media
@@ -83,42 +87,164 @@ const plainBehindTls = ({ simulatorPort }: { simulatorPort: number }) => ({ GROK
 function videoRows(protocol: VideoProtocol): Row[] {
   const post = protocol === 'legacy' ? 1 : 0;
   const legacyOnly: Row[] = [
-    { name: '401 at the media post', faults: [{ kind: 'unauthorized', times: FOREVER, match: { path: POST_CREATE_PATH } }], outcome: { job: 'failed', code: 'upstream_auth_failed' }, calls: { post: 1, chat: 0 }, account: authFailed },
-    { name: '429 at the media post', faults: [{ kind: 'rate_limited', retryAfterSeconds: 30, times: FOREVER, match: { path: POST_CREATE_PATH } }], outcome: { job: 'failed', code: 'upstream_rate_limited' }, calls: { post: 1, chat: 0 }, account: cooling },
+    {
+      name: '401 at the media post',
+      faults: [{ kind: 'unauthorized', times: FOREVER, match: { path: POST_CREATE_PATH } }],
+      outcome: { job: 'failed', code: 'upstream_auth_failed' },
+      calls: { post: 1, chat: 0 },
+      account: authFailed,
+    },
+    {
+      name: '429 at the media post',
+      faults: [{ kind: 'rate_limited', retryAfterSeconds: 30, times: FOREVER, match: { path: POST_CREATE_PATH } }],
+      outcome: { job: 'failed', code: 'upstream_rate_limited' },
+      calls: { post: 1, chat: 0 },
+      account: cooling,
+    },
     // Forced legacy against an upstream that has only the current form: a clear failure, no silent switch.
-    { name: 'legacy body refused (current-only upstream)', simulator: { videoProtocols: 'current' }, outcome: { job: 'failed', code: 'upstream_bad_request' }, calls: { post: 1, chat: 1 }, account: active },
+    {
+      name: 'legacy body refused (current-only upstream)',
+      simulator: { videoProtocols: 'current' },
+      outcome: { job: 'failed', code: 'upstream_bad_request' },
+      calls: { post: 1, chat: 1 },
+      account: active,
+    },
   ];
   const currentOnly: Row[] = [
     // `auto` falls back on the same account; the refused turn rendered nothing.
-    { name: 'current body refused (legacy-only upstream): falls back', simulator: { videoProtocols: 'legacy' }, outcome: { job: 'completed', code: null }, calls: { post: 1, chat: 2 }, account: active },
+    {
+      name: 'current body refused (legacy-only upstream): falls back',
+      simulator: { videoProtocols: 'legacy' },
+      outcome: { job: 'completed', code: null },
+      calls: { post: 1, chat: 2 },
+      account: active,
+    },
   ];
   return [
     { name: 'success', outcome: { job: 'completed', code: null }, calls: { post, chat: 1 }, account: active },
     ...(protocol === 'legacy' ? legacyOnly : currentOnly),
-    { name: '401 at the render call', faults: [onChat({ kind: 'unauthorized' })], outcome: { job: 'failed', code: 'upstream_auth_failed' }, calls: { post, chat: 1 }, account: authFailed },
-    { name: '403 Cloudflare challenge', faults: [onChat({ kind: 'cloudflare', times: FOREVER })], outcome: { job: 'failed', code: 'upstream_challenge' }, calls: { post, chat: MAX_RETRY }, account: active },
-    { name: '502 at the render call', faults: [onChat({ kind: 'server_error', status: 502, times: FOREVER })], outcome: { job: 'failed', code: 'upstream_error' }, calls: { post, chat: MAX_RETRY }, account: active },
-    { name: 'slow first byte', faults: [onChat({ kind: 'slow_first_byte', delayMs: 3000 })], outcome: { job: 'failed', code: 'upstream_timeout' }, calls: { post, chat: 1 }, account: active },
-    { name: 'stall before any progress', faults: [onChat({ kind: 'stall', afterFrames: 0 })], outcome: { job: 'failed', code: 'upstream_timeout' }, calls: { post, chat: 1 }, account: active },
-    { name: 'stall mid-render', faults: [onChat({ kind: 'stall', afterFrames: 2 })], outcome: { job: 'failed', code: 'upstream_timeout' }, calls: { post, chat: 1 }, account: active },
-    { name: 'cut mid-object', faults: [onChat({ kind: 'cut', afterFrames: 2 })], outcome: { job: 'failed', code: 'upstream_error' }, calls: { post, chat: 1 }, account: active },
-    { name: 'malformed frame', faults: [onChat({ kind: 'malformed', afterFrames: 1 })], outcome: { job: 'failed', code: 'upstream_error' }, calls: { post, chat: 1 }, account: active },
-    { name: 'in-band code 7 (anti-bot)', faults: [onChat({ kind: 'inband_error', code: 7, times: FOREVER })], outcome: { job: 'failed', code: 'upstream_challenge' }, calls: { post, chat: MAX_RETRY }, account: active },
-    { name: 'in-band usage limit', faults: [onChat({ kind: 'usage_limit' })], outcome: { job: 'failed', code: 'upstream_rate_limited' }, calls: { post, chat: 1 }, account: cooling },
-    { name: 'moderated', faults: [onChat({ kind: 'moderated' })], outcome: { job: 'failed', code: 'content_policy_violation' }, calls: { post, chat: 1 }, account: active },
+    {
+      name: '401 at the render call',
+      faults: [onChat({ kind: 'unauthorized' })],
+      outcome: { job: 'failed', code: 'upstream_auth_failed' },
+      calls: { post, chat: 1 },
+      account: authFailed,
+    },
+    {
+      name: '403 Cloudflare challenge',
+      faults: [onChat({ kind: 'cloudflare', times: FOREVER })],
+      outcome: { job: 'failed', code: 'upstream_challenge' },
+      calls: { post, chat: MAX_RETRY },
+      account: active,
+    },
+    {
+      name: '502 at the render call',
+      faults: [onChat({ kind: 'server_error', status: 502, times: FOREVER })],
+      outcome: { job: 'failed', code: 'upstream_error' },
+      calls: { post, chat: MAX_RETRY },
+      account: active,
+    },
+    {
+      name: 'slow first byte',
+      faults: [onChat({ kind: 'slow_first_byte', delayMs: 3000 })],
+      outcome: { job: 'failed', code: 'upstream_timeout' },
+      calls: { post, chat: 1 },
+      account: active,
+    },
+    {
+      name: 'stall before any progress',
+      faults: [onChat({ kind: 'stall', afterFrames: 0 })],
+      outcome: { job: 'failed', code: 'upstream_timeout' },
+      calls: { post, chat: 1 },
+      account: active,
+    },
+    {
+      name: 'stall mid-render',
+      faults: [onChat({ kind: 'stall', afterFrames: 2 })],
+      outcome: { job: 'failed', code: 'upstream_timeout' },
+      calls: { post, chat: 1 },
+      account: active,
+    },
+    {
+      name: 'cut mid-object',
+      faults: [onChat({ kind: 'cut', afterFrames: 2 })],
+      outcome: { job: 'failed', code: 'upstream_error' },
+      calls: { post, chat: 1 },
+      account: active,
+    },
+    {
+      name: 'malformed frame',
+      faults: [onChat({ kind: 'malformed', afterFrames: 1 })],
+      outcome: { job: 'failed', code: 'upstream_error' },
+      calls: { post, chat: 1 },
+      account: active,
+    },
+    {
+      name: 'in-band code 7 (anti-bot)',
+      faults: [onChat({ kind: 'inband_error', code: 7, times: FOREVER })],
+      outcome: { job: 'failed', code: 'upstream_challenge' },
+      calls: { post, chat: MAX_RETRY },
+      account: active,
+    },
+    {
+      name: 'in-band usage limit',
+      faults: [onChat({ kind: 'usage_limit' })],
+      outcome: { job: 'failed', code: 'upstream_rate_limited' },
+      calls: { post, chat: 1 },
+      account: cooling,
+    },
+    {
+      name: 'moderated',
+      faults: [onChat({ kind: 'moderated' })],
+      outcome: { job: 'failed', code: 'content_policy_violation' },
+      calls: { post, chat: 1 },
+      account: active,
+    },
     // Finding 2: `moderated` with no URL and no text is a content-policy refusal, not an empty answer.
-    { name: 'moderated, the turn carries no text', faults: [onChat({ kind: 'moderated', withoutText: true })], outcome: { job: 'failed', code: 'content_policy_violation' }, calls: { post, chat: 1 }, account: active },
+    {
+      name: 'moderated, the turn carries no text',
+      faults: [onChat({ kind: 'moderated', withoutText: true })],
+      outcome: { job: 'failed', code: 'content_policy_violation' },
+      calls: { post, chat: 1 },
+      account: active,
+    },
     // Finding 3: a videoUrl at progress 100 is the video, text or no text.
-    { name: 'finished, the turn carries no text', faults: [onChat({ kind: 'textless' })], outcome: { job: 'completed', code: null }, calls: { post, chat: 1 }, account: active },
+    {
+      name: 'finished, the turn carries no text',
+      faults: [onChat({ kind: 'textless' })],
+      outcome: { job: 'completed', code: null },
+      calls: { post, chat: 1 },
+      account: active,
+    },
     // Neither a URL nor moderation: a 502-class failure that says what was seen.
-    { name: 'progress but neither a URL nor moderation', faults: [onChat({ kind: 'no_media' })], outcome: { job: 'failed', code: 'video_generation_failed' }, calls: { post, chat: 1 }, account: active },
-    { name: 'the video download fails', faults: [downloadFails], outcome: { job: 'failed', code: 'upstream_error' }, calls: { post, chat: 1 }, account: active },
-    { name: 'connection refused', env: deadPort, outcome: { job: 'failed', code: 'upstream_error' }, calls: { post: 0, chat: 0 }, account: active },
+    {
+      name: 'progress but neither a URL nor moderation',
+      faults: [onChat({ kind: 'no_media' })],
+      outcome: { job: 'failed', code: 'video_generation_failed' },
+      calls: { post, chat: 1 },
+      account: active,
+    },
+    {
+      name: 'the video download fails',
+      faults: [downloadFails],
+      outcome: { job: 'failed', code: 'upstream_error' },
+      calls: { post, chat: 1 },
+      account: active,
+    },
+    {
+      name: 'connection refused',
+      env: deadPort,
+      outcome: { job: 'failed', code: 'upstream_error' },
+      calls: { post: 0, chat: 0 },
+      account: active,
+    },
   ];
 }
 
 function editSentWithoutAspectRatio(h: Harness) {
-  const edit = h.simulator.requests.find((request) => request.path === CHAT_PATH)!.body as { mediaGenInput: { imageToImage: object } };
+  const edit = h.simulator.requests.find((request) => request.path === CHAT_PATH)!.body as {
+    mediaGenInput: { imageToImage: object };
+  };
   expect(edit.mediaGenInput.imageToImage).not.toHaveProperty('aspectRatio');
 }
 
@@ -130,64 +256,319 @@ function uploadSentFileSource(h: Harness) {
 const MATRIX: Record<Path, Row[]> = {
   imagine: [
     { name: 'success', outcome: { status: 200, code: '' }, calls: { imagine: 2, chat: 0 }, account: active },
-    { name: '401 at the handshake', faults: [onImagine({ kind: 'unauthorized' })], outcome: { status: 502, code: 'upstream_auth_failed' }, calls: { imagine: 0, chat: 0 }, account: authFailed },
+    {
+      name: '401 at the handshake',
+      faults: [onImagine({ kind: 'unauthorized' })],
+      outcome: { status: 502, code: 'upstream_auth_failed' },
+      calls: { imagine: 0, chat: 0 },
+      account: authFailed,
+    },
     // The refused handshake's own Retry-After is read (egress/handshake-websocket.ts).
-    { name: '429 at the handshake', faults: [onImagine({ kind: 'rate_limited', retryAfterSeconds: 30 })], outcome: { status: 429, code: 'upstream_rate_limited', retryAfter: '30' }, calls: { imagine: 0, chat: 0 }, account: cooling },
+    {
+      name: '429 at the handshake',
+      faults: [onImagine({ kind: 'rate_limited', retryAfterSeconds: 30 })],
+      outcome: { status: 429, code: 'upstream_rate_limited', retryAfter: '30' },
+      calls: { imagine: 0, chat: 0 },
+      account: cooling,
+    },
     // Not the account's fault: chat-based generation on the same account takes over.
-    { name: '403 challenge at the handshake', faults: [onImagine({ kind: 'cloudflare' })], outcome: { status: 200, code: '' }, calls: { imagine: 0, chat: 1 }, account: active },
-    { name: '502 at the handshake', faults: [onImagine({ kind: 'server_error', status: 502 })], outcome: { status: 200, code: '' }, calls: { imagine: 0, chat: 1 }, account: active },
-    { name: 'in-band usage limit', faults: [onImagine({ kind: 'usage_limit' })], outcome: { status: 429, code: 'upstream_rate_limited', retryAfter: '60' }, calls: { imagine: 2, chat: 0 }, account: cooling },
-    { name: 'every image moderated', faults: [onImagine({ kind: 'moderated' })], outcome: { status: 400, code: 'content_policy_violation' }, calls: { imagine: 2, chat: 0 }, account: active },
-    { name: 'stall before any frame', faults: [onImagine({ kind: 'stall', afterFrames: 0 })], outcome: { status: 200, code: '' }, calls: { imagine: 2, chat: 1 }, account: active },
-    { name: 'stall mid-batch', faults: [onImagine({ kind: 'stall', afterFrames: 2 })], outcome: { status: 200, code: '' }, calls: { imagine: 2, chat: 1 }, account: active },
-    { name: 'close 1011 before the final image', faults: [onImagine({ kind: 'close', closeCode: 1011, afterFrames: 2 })], outcome: { status: 200, code: '' }, calls: { imagine: 2, chat: 1 }, account: active },
-    { name: 'close 1000 before the final image', faults: [onImagine({ kind: 'close', closeCode: 1000, afterFrames: 2 })], outcome: { status: 200, code: '' }, calls: { imagine: 2, chat: 1 }, account: active },
+    {
+      name: '403 challenge at the handshake',
+      faults: [onImagine({ kind: 'cloudflare' })],
+      outcome: { status: 200, code: '' },
+      calls: { imagine: 0, chat: 1 },
+      account: active,
+    },
+    {
+      name: '502 at the handshake',
+      faults: [onImagine({ kind: 'server_error', status: 502 })],
+      outcome: { status: 200, code: '' },
+      calls: { imagine: 0, chat: 1 },
+      account: active,
+    },
+    {
+      name: 'in-band usage limit',
+      faults: [onImagine({ kind: 'usage_limit' })],
+      outcome: { status: 429, code: 'upstream_rate_limited', retryAfter: '60' },
+      calls: { imagine: 2, chat: 0 },
+      account: cooling,
+    },
+    {
+      name: 'every image moderated',
+      faults: [onImagine({ kind: 'moderated' })],
+      outcome: { status: 400, code: 'content_policy_violation' },
+      calls: { imagine: 2, chat: 0 },
+      account: active,
+    },
+    {
+      name: 'stall before any frame',
+      faults: [onImagine({ kind: 'stall', afterFrames: 0 })],
+      outcome: { status: 200, code: '' },
+      calls: { imagine: 2, chat: 1 },
+      account: active,
+    },
+    {
+      name: 'stall mid-batch',
+      faults: [onImagine({ kind: 'stall', afterFrames: 2 })],
+      outcome: { status: 200, code: '' },
+      calls: { imagine: 2, chat: 1 },
+      account: active,
+    },
+    {
+      name: 'close 1011 before the final image',
+      faults: [onImagine({ kind: 'close', closeCode: 1011, afterFrames: 2 })],
+      outcome: { status: 200, code: '' },
+      calls: { imagine: 2, chat: 1 },
+      account: active,
+    },
+    {
+      name: 'close 1000 before the final image',
+      faults: [onImagine({ kind: 'close', closeCode: 1000, afterFrames: 2 })],
+      outcome: { status: 200, code: '' },
+      calls: { imagine: 2, chat: 1 },
+      account: active,
+    },
     // Finding 4 (§12.1 lets a slot's `completed` come before its final image): both images are kept.
-    { name: 'completed before the final image (n=2)', n: 2, faults: [onImagine({ kind: 'completed_first' })], outcome: { status: 200, code: '' }, calls: { imagine: 2, chat: 0 }, account: active },
+    {
+      name: 'completed before the final image (n=2)',
+      n: 2,
+      faults: [onImagine({ kind: 'completed_first' })],
+      outcome: { status: 200, code: '' },
+      calls: { imagine: 2, chat: 0 },
+      account: active,
+    },
     // One slot never sends its final: the first image is kept, the missing one is generated once more.
-    { name: 'a slot without its final (n=2): made once more', n: 2, faults: [onImagine({ kind: 'stall', afterFrames: 6 })], outcome: { status: 200, code: '' }, calls: { imagine: 4, chat: 0 }, account: active },
+    {
+      name: 'a slot without its final (n=2): made once more',
+      n: 2,
+      faults: [onImagine({ kind: 'stall', afterFrames: 6 })],
+      outcome: { status: 200, code: '' },
+      calls: { imagine: 4, chat: 0 },
+      account: active,
+    },
     // The refill fails too (the account hits its limit): the answer carries what was made and says what is missing.
-    { name: 'a slot without its final, refill refused (n=2)', n: 2, faults: [onImagine({ kind: 'stall', afterFrames: 6 }), onImagine({ kind: 'usage_limit' })], outcome: { status: 200, code: '', missing: '1' }, calls: { imagine: 4, chat: 0 }, account: cooling },
-    { name: 'connection refused', env: deadPort, outcome: { status: 502, code: 'upstream_error' }, calls: { imagine: 0, chat: 0 }, account: active },
+    {
+      name: 'a slot without its final, refill refused (n=2)',
+      n: 2,
+      faults: [onImagine({ kind: 'stall', afterFrames: 6 }), onImagine({ kind: 'usage_limit' })],
+      outcome: { status: 200, code: '', missing: '1' },
+      calls: { imagine: 4, chat: 0 },
+      account: cooling,
+    },
+    {
+      name: 'connection refused',
+      env: deadPort,
+      outcome: { status: 502, code: 'upstream_error' },
+      calls: { imagine: 0, chat: 0 },
+      account: active,
+    },
     // The socket leaves through the account's proxy too, so a dead proxy fails it and the fallback.
-    { name: 'proxy failure', env: deadProxy, outcome: { status: 502, code: 'upstream_error' }, calls: { imagine: 0, chat: 0 }, account: active },
-    { name: 'TLS failure', env: plainBehindTls, outcome: { status: 502, code: 'upstream_error' }, calls: { imagine: 0, chat: 0 }, account: active },
+    {
+      name: 'proxy failure',
+      env: deadProxy,
+      outcome: { status: 502, code: 'upstream_error' },
+      calls: { imagine: 0, chat: 0 },
+      account: active,
+    },
+    {
+      name: 'TLS failure',
+      env: plainBehindTls,
+      outcome: { status: 502, code: 'upstream_error' },
+      calls: { imagine: 0, chat: 0 },
+      account: active,
+    },
   ],
   'image-chat': [
     { name: 'success', faults: [socketDown], outcome: { status: 200, code: '' }, calls: { chat: 1 }, account: active },
-    { name: '401 unauthorized', faults: [socketDown, onChat({ kind: 'unauthorized' })], outcome: { status: 502, code: 'upstream_auth_failed' }, calls: { chat: 1 }, account: authFailed },
-    { name: '403 Cloudflare challenge (HTML)', faults: [socketDown, onChat({ kind: 'cloudflare', times: FOREVER })], outcome: { status: 502, code: 'upstream_challenge' }, calls: { chat: MAX_RETRY }, account: active },
-    { name: '429 with Retry-After', faults: [socketDown, onChat({ kind: 'rate_limited', retryAfterSeconds: 30 })], outcome: { status: 429, code: 'upstream_rate_limited', retryAfter: '30' }, calls: { chat: 1 }, account: cooling },
-    { name: '502 (in retry_status_codes)', faults: [socketDown, onChat({ kind: 'server_error', status: 502, times: FOREVER })], outcome: { status: 502, code: 'upstream_error' }, calls: { chat: MAX_RETRY }, account: active },
-    { name: 'slow first byte', faults: [socketDown, onChat({ kind: 'slow_first_byte', delayMs: 3000 })], outcome: { status: 504, code: 'upstream_timeout' }, calls: { chat: 1 }, account: active },
-    { name: 'stall before any content', faults: [socketDown, onChat({ kind: 'stall', afterFrames: 0 })], outcome: { status: 504, code: 'upstream_timeout' }, calls: { chat: 1 }, account: active },
-    { name: 'cut mid-object', faults: [socketDown, onChat({ kind: 'cut', afterFrames: 1 })], outcome: { status: 502, code: 'upstream_error' }, calls: { chat: 1 }, account: active },
-    { name: 'malformed frame', faults: [socketDown, onChat({ kind: 'malformed', afterFrames: 1 })], outcome: { status: 502, code: 'upstream_error' }, calls: { chat: 1 }, account: active },
-    { name: 'in-band code 7 (anti-bot)', faults: [socketDown, onChat({ kind: 'inband_error', code: 7, times: FOREVER })], outcome: { status: 502, code: 'upstream_challenge' }, calls: { chat: MAX_RETRY }, account: active },
-    { name: 'in-band usage limit', faults: [socketDown, onChat({ kind: 'usage_limit' })], outcome: { status: 429, code: 'upstream_rate_limited', retryAfter: '60' }, calls: { chat: 1 }, account: cooling },
-    { name: 'every image moderated', faults: [socketDown, onChat({ kind: 'moderated' })], outcome: { status: 400, code: 'content_policy_violation' }, calls: { chat: 1 }, account: active },
+    {
+      name: '401 unauthorized',
+      faults: [socketDown, onChat({ kind: 'unauthorized' })],
+      outcome: { status: 502, code: 'upstream_auth_failed' },
+      calls: { chat: 1 },
+      account: authFailed,
+    },
+    {
+      name: '403 Cloudflare challenge (HTML)',
+      faults: [socketDown, onChat({ kind: 'cloudflare', times: FOREVER })],
+      outcome: { status: 502, code: 'upstream_challenge' },
+      calls: { chat: MAX_RETRY },
+      account: active,
+    },
+    {
+      name: '429 with Retry-After',
+      faults: [socketDown, onChat({ kind: 'rate_limited', retryAfterSeconds: 30 })],
+      outcome: { status: 429, code: 'upstream_rate_limited', retryAfter: '30' },
+      calls: { chat: 1 },
+      account: cooling,
+    },
+    {
+      name: '502 (in retry_status_codes)',
+      faults: [socketDown, onChat({ kind: 'server_error', status: 502, times: FOREVER })],
+      outcome: { status: 502, code: 'upstream_error' },
+      calls: { chat: MAX_RETRY },
+      account: active,
+    },
+    {
+      name: 'slow first byte',
+      faults: [socketDown, onChat({ kind: 'slow_first_byte', delayMs: 3000 })],
+      outcome: { status: 504, code: 'upstream_timeout' },
+      calls: { chat: 1 },
+      account: active,
+    },
+    {
+      name: 'stall before any content',
+      faults: [socketDown, onChat({ kind: 'stall', afterFrames: 0 })],
+      outcome: { status: 504, code: 'upstream_timeout' },
+      calls: { chat: 1 },
+      account: active,
+    },
+    {
+      name: 'cut mid-object',
+      faults: [socketDown, onChat({ kind: 'cut', afterFrames: 1 })],
+      outcome: { status: 502, code: 'upstream_error' },
+      calls: { chat: 1 },
+      account: active,
+    },
+    {
+      name: 'malformed frame',
+      faults: [socketDown, onChat({ kind: 'malformed', afterFrames: 1 })],
+      outcome: { status: 502, code: 'upstream_error' },
+      calls: { chat: 1 },
+      account: active,
+    },
+    {
+      name: 'in-band code 7 (anti-bot)',
+      faults: [socketDown, onChat({ kind: 'inband_error', code: 7, times: FOREVER })],
+      outcome: { status: 502, code: 'upstream_challenge' },
+      calls: { chat: MAX_RETRY },
+      account: active,
+    },
+    {
+      name: 'in-band usage limit',
+      faults: [socketDown, onChat({ kind: 'usage_limit' })],
+      outcome: { status: 429, code: 'upstream_rate_limited', retryAfter: '60' },
+      calls: { chat: 1 },
+      account: cooling,
+    },
+    {
+      name: 'every image moderated',
+      faults: [socketDown, onChat({ kind: 'moderated' })],
+      outcome: { status: 400, code: 'content_policy_violation' },
+      calls: { chat: 1 },
+      account: active,
+    },
     // Findings 2 and 3 on the image turn: judged by its image frames, whatever the text.
-    { name: 'every image moderated, the turn carries no text', faults: [socketDown, onChat({ kind: 'moderated', withoutText: true })], outcome: { status: 400, code: 'content_policy_violation' }, calls: { chat: 1 }, account: active },
-    { name: 'images, the turn carries no text', faults: [socketDown, onChat({ kind: 'textless' })], outcome: { status: 200, code: '' }, calls: { chat: 1 }, account: active },
+    {
+      name: 'every image moderated, the turn carries no text',
+      faults: [socketDown, onChat({ kind: 'moderated', withoutText: true })],
+      outcome: { status: 400, code: 'content_policy_violation' },
+      calls: { chat: 1 },
+      account: active,
+    },
+    {
+      name: 'images, the turn carries no text',
+      faults: [socketDown, onChat({ kind: 'textless' })],
+      outcome: { status: 200, code: '' },
+      calls: { chat: 1 },
+      account: active,
+    },
     // The images were made but cannot be fetched: a 502, the generation is not replayed.
-    { name: 'the image download fails', faults: [socketDown, downloadFails], outcome: { status: 502, code: 'upstream_error' }, calls: { chat: 1 }, account: active },
+    {
+      name: 'the image download fails',
+      faults: [socketDown, downloadFails],
+      outcome: { status: 502, code: 'upstream_error' },
+      calls: { chat: 1 },
+      account: active,
+    },
   ],
   edit: [
     { name: 'success', outcome: { status: 200, code: '' }, calls: { upload: 1, chat: 1 }, account: active },
     // Finding 5 (§12.4): no size from the client, no aspectRatio upstream.
-    { name: 'no size: no aspectRatio sent', outcome: { status: 200, code: '' }, calls: { upload: 1, chat: 1 }, account: active, sent: editSentWithoutAspectRatio },
+    {
+      name: 'no size: no aspectRatio sent',
+      outcome: { status: 200, code: '' },
+      calls: { upload: 1, chat: 1 },
+      account: active,
+      sent: editSentWithoutAspectRatio,
+    },
     // Finding 6 (§11.2): the upload carries the web app's Imagine file_source.
-    { name: 'the upload sends file_source', outcome: { status: 200, code: '' }, calls: { upload: 1, chat: 1 }, account: active, sent: uploadSentFileSource },
-    { name: '401 at the upload', faults: [{ kind: 'unauthorized', times: FOREVER, match: { path: UPLOAD_PATH } }], outcome: { status: 502, code: 'upstream_auth_failed' }, calls: { upload: 1, chat: 0 }, account: authFailed },
-    { name: '429 at the upload', faults: [{ kind: 'rate_limited', retryAfterSeconds: 30, times: FOREVER, match: { path: UPLOAD_PATH } }], outcome: { status: 429, code: 'upstream_rate_limited', retryAfter: '30' }, calls: { upload: 1, chat: 0 }, account: cooling },
-    { name: '401 at the edit call', faults: [onChat({ kind: 'unauthorized' })], outcome: { status: 502, code: 'upstream_auth_failed' }, calls: { upload: 1, chat: 1 }, account: authFailed },
-    { name: '502 at the edit call', faults: [onChat({ kind: 'server_error', status: 502, times: FOREVER })], outcome: { status: 502, code: 'upstream_error' }, calls: { upload: 1, chat: MAX_RETRY }, account: active },
-    { name: 'stall before any content', faults: [onChat({ kind: 'stall', afterFrames: 0 })], outcome: { status: 504, code: 'upstream_timeout' }, calls: { upload: 1, chat: 1 }, account: active },
-    { name: 'cut mid-object', faults: [onChat({ kind: 'cut', afterFrames: 1 })], outcome: { status: 502, code: 'upstream_error' }, calls: { upload: 1, chat: 1 }, account: active },
-    { name: 'in-band usage limit', faults: [onChat({ kind: 'usage_limit' })], outcome: { status: 429, code: 'upstream_rate_limited', retryAfter: '60' }, calls: { upload: 1, chat: 1 }, account: cooling },
-    { name: 'moderated', faults: [onChat({ kind: 'moderated' })], outcome: { status: 400, code: 'content_policy_violation' }, calls: { upload: 1, chat: 1 }, account: active },
-    { name: 'the image download fails', faults: [downloadFails], outcome: { status: 502, code: 'upstream_error' }, calls: { upload: 1, chat: 1 }, account: active },
-    { name: 'connection refused', env: deadPort, outcome: { status: 502, code: 'upstream_error' }, calls: { upload: 0, chat: 0 }, account: active },
+    {
+      name: 'the upload sends file_source',
+      outcome: { status: 200, code: '' },
+      calls: { upload: 1, chat: 1 },
+      account: active,
+      sent: uploadSentFileSource,
+    },
+    {
+      name: '401 at the upload',
+      faults: [{ kind: 'unauthorized', times: FOREVER, match: { path: UPLOAD_PATH } }],
+      outcome: { status: 502, code: 'upstream_auth_failed' },
+      calls: { upload: 1, chat: 0 },
+      account: authFailed,
+    },
+    {
+      name: '429 at the upload',
+      faults: [{ kind: 'rate_limited', retryAfterSeconds: 30, times: FOREVER, match: { path: UPLOAD_PATH } }],
+      outcome: { status: 429, code: 'upstream_rate_limited', retryAfter: '30' },
+      calls: { upload: 1, chat: 0 },
+      account: cooling,
+    },
+    {
+      name: '401 at the edit call',
+      faults: [onChat({ kind: 'unauthorized' })],
+      outcome: { status: 502, code: 'upstream_auth_failed' },
+      calls: { upload: 1, chat: 1 },
+      account: authFailed,
+    },
+    {
+      name: '502 at the edit call',
+      faults: [onChat({ kind: 'server_error', status: 502, times: FOREVER })],
+      outcome: { status: 502, code: 'upstream_error' },
+      calls: { upload: 1, chat: MAX_RETRY },
+      account: active,
+    },
+    {
+      name: 'stall before any content',
+      faults: [onChat({ kind: 'stall', afterFrames: 0 })],
+      outcome: { status: 504, code: 'upstream_timeout' },
+      calls: { upload: 1, chat: 1 },
+      account: active,
+    },
+    {
+      name: 'cut mid-object',
+      faults: [onChat({ kind: 'cut', afterFrames: 1 })],
+      outcome: { status: 502, code: 'upstream_error' },
+      calls: { upload: 1, chat: 1 },
+      account: active,
+    },
+    {
+      name: 'in-band usage limit',
+      faults: [onChat({ kind: 'usage_limit' })],
+      outcome: { status: 429, code: 'upstream_rate_limited', retryAfter: '60' },
+      calls: { upload: 1, chat: 1 },
+      account: cooling,
+    },
+    {
+      name: 'moderated',
+      faults: [onChat({ kind: 'moderated' })],
+      outcome: { status: 400, code: 'content_policy_violation' },
+      calls: { upload: 1, chat: 1 },
+      account: active,
+    },
+    {
+      name: 'the image download fails',
+      faults: [downloadFails],
+      outcome: { status: 502, code: 'upstream_error' },
+      calls: { upload: 1, chat: 1 },
+      account: active,
+    },
+    {
+      name: 'connection refused',
+      env: deadPort,
+      outcome: { status: 502, code: 'upstream_error' },
+      calls: { upload: 0, chat: 0 },
+      account: active,
+    },
   ],
   'video (current form)': videoRows('current'),
   'video (legacy form)': videoRows('legacy'),
@@ -234,15 +615,32 @@ async function run(h: Harness, path: Path, row: Row): Promise<Outcome> {
   const post = (url: string, body: unknown) => h.api(url, { method: 'POST', body: JSON.stringify(body) });
   if (path === 'imagine' || path === 'image-chat') {
     const n = row.n ?? 1;
-    return imageOutcome(await post('/v1/images/generations', { model: 'grok-imagine-1.0', prompt: 'a fox', n, response_format: 'b64_json' }), n);
+    return imageOutcome(
+      await post('/v1/images/generations', {
+        model: 'grok-imagine-1.0',
+        prompt: 'a fox',
+        n,
+        response_format: 'b64_json',
+      }),
+      n,
+    );
   }
-  if (path === 'edit') return imageOutcome(await post('/v1/images/edits', { model: 'grok-imagine-1.0-edit', prompt: 'blue', images: [{ image_url: PNG }], response_format: 'b64_json' }));
+  if (path === 'edit')
+    return imageOutcome(
+      await post('/v1/images/edits', {
+        model: 'grok-imagine-1.0-edit',
+        prompt: 'blue',
+        images: [{ image_url: PNG }],
+        response_format: 'b64_json',
+      }),
+    );
   const created = await post('/v1/videos', { model: 'grok-imagine-1.0-video', prompt: 'rain clears', seconds: '6' });
   expect(created.status).toBe(200);
   const { id } = (await created.json()) as { id: string };
   for (;;) {
     const job = (await (await h.api(`/v1/videos/${id}`)).json()) as { status: string; error: { code: string } | null };
-    if (job.status === 'completed' || job.status === 'failed') return { job: job.status, code: job.error?.code ?? null };
+    if (job.status === 'completed' || job.status === 'failed')
+      return { job: job.status, code: job.error?.code ?? null };
     await Bun.sleep(25);
   }
 }
@@ -253,7 +651,8 @@ for (const [path, rows] of Object.entries(MATRIX) as [Path, Row[]][]) {
       test(
         row.name,
         async () => {
-          const protocol: Record<string, string> = path === 'video (legacy form)' ? { GROK2API_VIDEO_PROTOCOL: 'legacy' } : {};
+          const protocol: Record<string, string> =
+            path === 'video (legacy form)' ? { GROK2API_VIDEO_PROTOCOL: 'legacy' } : {};
           harness = await startHarness({
             accounts: [{ token: 'account-a', tier: 'basic' }],
             simulator: row.simulator,
@@ -263,7 +662,9 @@ for (const [path, rows] of Object.entries(MATRIX) as [Path, Row[]][]) {
           for (const fault of row.faults ?? []) h.simulator.enqueueFault(fault);
 
           let timer: ReturnType<typeof setTimeout> | undefined;
-          const overdue = new Promise<'overdue'>((resolve) => (timer = setTimeout(() => resolve('overdue'), DEADLINE_MS)));
+          const overdue = new Promise<'overdue'>(
+            (resolve) => (timer = setTimeout(() => resolve('overdue'), DEADLINE_MS)),
+          );
           const outcome = await Promise.race([run(h, path, row), overdue]).finally(() => clearTimeout(timer));
           expect(outcome).not.toBe('overdue');
           expect(outcome).toEqual(row.outcome);

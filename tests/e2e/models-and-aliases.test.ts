@@ -9,7 +9,8 @@ let harness: Harness;
 beforeAll(async () => {
   harness = await startHarness({
     accounts: [{ token: 'account-basic-1', tier: 'basic' }],
-    configToml: '[models]\naliases = ["claude-*opus*=grok-4.1-expert", "claude-*sonnet*=grok-4.1-fast", "house-model=grok-4"]\n',
+    configToml:
+      '[models]\naliases = ["claude-*opus*=grok-4.1-expert", "claude-*sonnet*=grok-4.1-fast", "house-model=grok-4"]\n',
   });
 });
 afterAll(() => harness.stop());
@@ -20,18 +21,26 @@ interface ModelObject {
   alias_for?: string;
 }
 
-const listIds = async (): Promise<ModelObject[]> => ((await (await harness.api('/v1/models')).json()) as { data: ModelObject[] }).data;
+const listIds = async (): Promise<ModelObject[]> =>
+  ((await (await harness.api('/v1/models')).json()) as { data: ModelObject[] }).data;
 
 describe('model aliases', () => {
   test('every API resolves an alias to its model and echoes the id the client sent', async () => {
     harness.simulator.script({ answer: 'one', times: 3 });
     const messages = await harness.api('/v1/messages', {
       method: 'POST',
-      body: JSON.stringify({ model: 'claude-sonnet-4-5-20250929', max_tokens: 10, messages: [{ role: 'user', content: 'hi' }] }),
+      body: JSON.stringify({
+        model: 'claude-sonnet-4-5-20250929',
+        max_tokens: 10,
+        messages: [{ role: 'user', content: 'hi' }],
+      }),
     });
     expect(messages.status).toBe(200);
     expect(((await messages.json()) as { model: string }).model).toBe('claude-sonnet-4-5-20250929');
-    const chat = await harness.client.chat.completions.create({ model: 'claude-opus-4-1', messages: [{ role: 'user', content: 'hi' }] });
+    const chat = await harness.client.chat.completions.create({
+      model: 'claude-opus-4-1',
+      messages: [{ role: 'user', content: 'hi' }],
+    });
     expect(chat.model).toBe('claude-opus-4-1');
     const response = await harness.client.responses.create({ model: 'house-model', input: 'hi' });
     expect(response.model).toBe('house-model');
@@ -50,7 +59,10 @@ describe('model aliases', () => {
     });
     expect(messages.status).toBe(404);
     expect(((await messages.json()) as { error: { type: string } }).error.type).toBe('not_found_error');
-    const chat = await harness.api('/v1/chat/completions', { method: 'POST', body: JSON.stringify({ model: 'gpt-4o', messages: [{ role: 'user', content: 'x' }] }) });
+    const chat = await harness.api('/v1/chat/completions', {
+      method: 'POST',
+      body: JSON.stringify({ model: 'gpt-4o', messages: [{ role: 'user', content: 'x' }] }),
+    });
     expect(chat.status).toBe(404);
   });
 });
@@ -71,7 +83,10 @@ describe('/v1/models', () => {
 
   test('both SDKs read the list: OpenAI (object, owned_by) and Anthropic (type, display_name, paging)', async () => {
     const openai = await harness.client.models.list();
-    expect(openai.data.find((model) => model.id === 'grok-4.1-fast')).toMatchObject({ object: 'model', owned_by: 'grok2api' });
+    expect(openai.data.find((model) => model.id === 'grok-4.1-fast')).toMatchObject({
+      object: 'model',
+      owned_by: 'grok2api',
+    });
     const anthropic = new Anthropic({ baseURL: harness.server.url, apiKey: API_KEY, maxRetries: 0 });
     const ids: string[] = [];
     for await (const model of anthropic.models.list()) {
@@ -85,13 +100,18 @@ describe('/v1/models', () => {
   });
 
   test('the admin listing shows every model with its availability; disabling the account empties /v1/models', async () => {
-    const all = (await (await harness.admin('/v1/admin/models')).json()) as { data: { id: string; available: boolean; tier: string }[] };
+    const all = (await (await harness.admin('/v1/admin/models')).json()) as {
+      data: { id: string; available: boolean; tier: string }[];
+    };
     expect(all.data.find((model) => model.id === 'grok-4-heavy')).toMatchObject({ available: false, tier: 'super' });
     expect(all.data.find((model) => model.id === 'grok-4.1-fast')).toMatchObject({ available: true });
     expect((await harness.api('/v1/admin/models')).status).toBe(401);
 
     const setStatus = (status: string) =>
-      harness.admin('/v1/admin/tokens', { method: 'PATCH', body: JSON.stringify({ token: 'account-basic-1', status }) });
+      harness.admin('/v1/admin/tokens', {
+        method: 'PATCH',
+        body: JSON.stringify({ token: 'account-basic-1', status }),
+      });
     const disable = await setStatus('disabled');
     try {
       expect(disable.status).toBe(200);
@@ -108,10 +128,15 @@ describe('/v1/models', () => {
     const form = (await (await harness.admin('/v1/admin/console/config-form')).json()) as {
       sections: { name: string; keys: { key: string; schema: { type: string; default: string[] } }[] }[];
     };
-    const aliases = form.sections.find((section) => section.name === 'models')?.keys.find((key) => key.key === 'aliases');
+    const aliases = form.sections
+      .find((section) => section.name === 'models')
+      ?.keys.find((key) => key.key === 'aliases');
     expect(aliases?.schema.type).toBe('array');
     expect(aliases?.schema.default).toContain('claude-*haiku*=grok-4.1-mini');
-    const saved = await harness.admin('/v1/admin/config', { method: 'POST', body: JSON.stringify({ models: { aliases: ['claude-*=grok-99'] } }) });
+    const saved = await harness.admin('/v1/admin/config', {
+      method: 'POST',
+      body: JSON.stringify({ models: { aliases: ['claude-*=grok-99'] } }),
+    });
     expect(saved.status).toBe(400);
   });
 });

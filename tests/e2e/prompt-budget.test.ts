@@ -23,7 +23,11 @@ describe('multi-turn budget', () => {
     harness.simulator.script({ answer: 'ok' });
     await harness.client.chat.completions.create({
       model: 'grok-4.1-fast',
-      messages: [{ role: 'system', content: 'Be kind.' }, ...history(10), { role: 'user', content: 'the latest question' }],
+      messages: [
+        { role: 'system', content: 'Be kind.' },
+        ...history(10),
+        { role: 'user', content: 'the latest question' },
+      ],
     });
     const sent = (chatCalls(harness.simulator)[0]!.body as { message: string }).message;
     expect(sent.length).toBeLessThanOrEqual(400);
@@ -36,7 +40,10 @@ describe('multi-turn budget', () => {
 
   test('a short conversation is sent whole, without a marker', async () => {
     harness.simulator.script({ answer: 'ok' });
-    await harness.client.chat.completions.create({ model: 'grok-4.1-fast', messages: [...history(1), { role: 'user', content: 'next' }] });
+    await harness.client.chat.completions.create({
+      model: 'grok-4.1-fast',
+      messages: [...history(1), { role: 'user', content: 'next' }],
+    });
     const sent = (chatCalls(harness.simulator)[0]!.body as { message: string }).message;
     expect(sent).toContain('question 0 ');
     expect(sent).not.toContain('omitted');
@@ -44,14 +51,20 @@ describe('multi-turn budget', () => {
 
   test('one message over the upstream limit is an early 400 in each API, with no upstream call', async () => {
     const huge = 'x'.repeat(2000);
-    const chat = await harness.api('/v1/chat/completions', { method: 'POST', body: JSON.stringify({ model: 'grok-4.1-fast', messages: [{ role: 'user', content: huge }] }) });
+    const chat = await harness.api('/v1/chat/completions', {
+      method: 'POST',
+      body: JSON.stringify({ model: 'grok-4.1-fast', messages: [{ role: 'user', content: huge }] }),
+    });
     expect(chat.status).toBe(400);
     const chatError = ((await chat.json()) as { error: { code: string; param: string; message: string } }).error;
     expect(chatError.code).toBe('context_length_exceeded');
     expect(chatError.param).toBe('messages');
     expect(chatError.message).toContain('1500');
 
-    const responses = await harness.api('/v1/responses', { method: 'POST', body: JSON.stringify({ model: 'grok-4.1-fast', input: huge }) });
+    const responses = await harness.api('/v1/responses', {
+      method: 'POST',
+      body: JSON.stringify({ model: 'grok-4.1-fast', input: huge }),
+    });
     expect(responses.status).toBe(400);
     expect(((await responses.json()) as { error: { param: string } }).error.param).toBe('input');
 

@@ -16,7 +16,11 @@ const streamRequest = (h: Harness) =>
 
 describe.each(CHAT_TRANSPORTS)('stream lifecycle over %s', (transport) => {
   test('keep-alive comments flow while the upstream is silent', async () => {
-    harness = await startHarness({ transport, simulator: { tokenDelayMs: 300 }, env: { GROK2API_CHAT_KEEPALIVE_INTERVAL: '0.1' } });
+    harness = await startHarness({
+      transport,
+      simulator: { tokenDelayMs: 300 },
+      env: { GROK2API_CHAT_KEEPALIVE_INTERVAL: '0.1' },
+    });
     harness.simulator.script({ answerTokens: ['one', ' two'] });
     const raw = await (await streamRequest(harness)).text();
     expect(raw).toContain(': keep-alive\n\n');
@@ -26,7 +30,11 @@ describe.each(CHAT_TRANSPORTS)('stream lifecycle over %s', (transport) => {
     const text = raw
       .split('\n\n')
       .filter((event) => event.startsWith('data: {'))
-      .map((event) => (JSON.parse(event.slice(6)) as { choices: { delta: { content?: string } }[] }).choices[0]?.delta.content ?? '')
+      .map(
+        (event) =>
+          (JSON.parse(event.slice(6)) as { choices: { delta: { content?: string } }[] }).choices[0]?.delta.content ??
+          '',
+      )
       .join('');
     expect(text).toBe('one two');
   });
@@ -42,7 +50,10 @@ describe.each(CHAT_TRANSPORTS)('stream lifecycle over %s', (transport) => {
     expect(raw).toContain('"finish_reason":"stop"');
     expect(raw.trimEnd().endsWith('data: [DONE]')).toBe(true);
     // New connections are refused once the server has stopped.
-    const refused = await fetch(`${harness.server.url}/health`).then(() => false, () => true);
+    const refused = await fetch(`${harness.server.url}/health`).then(
+      () => false,
+      () => true,
+    );
     expect(refused).toBe(true);
     const { simulator, dataDir } = harness;
     harness = null;

@@ -12,26 +12,47 @@ afterAll(() => harness.stop());
 beforeEach(() => harness.simulator.reset());
 
 const tools: OpenAI.Chat.ChatCompletionTool[] = [
-  { type: 'function', function: { name: 'get_weather', parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] } } },
-  { type: 'function', function: { name: 'get_time', parameters: { type: 'object', properties: { zone: { type: 'string' } } } } },
+  {
+    type: 'function',
+    function: {
+      name: 'get_weather',
+      parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] },
+    },
+  },
+  {
+    type: 'function',
+    function: { name: 'get_time', parameters: { type: 'object', properties: { zone: { type: 'string' } } } },
+  },
 ];
 const ask = (extra: Partial<OpenAI.Chat.ChatCompletionCreateParamsNonStreaming> = {}) =>
-  harness.client.chat.completions.create({ model: 'grok-4.1-fast', messages: [{ role: 'user', content: 'Weather and time in Paris?' }], tools, ...extra });
+  harness.client.chat.completions.create({
+    model: 'grok-4.1-fast',
+    messages: [{ role: 'user', content: 'Weather and time in Paris?' }],
+    tools,
+    ...extra,
+  });
 const upstream = (index: number) => (chatCalls(harness.simulator)[index]!.body as { message: string }).message;
 
 describe('tool calling that holds up', () => {
   test('several calls in one answer, with text before and after', async () => {
     harness.simulator.script({
-      answer: 'Two lookups.\n<tool_call>{"name":"get_weather","arguments":{"city":"Paris"}}</tool_call>\n<tool_call>{"name":"get_time","arguments":{"zone":"CET"}}</tool_call>\nThat is all.',
+      answer:
+        'Two lookups.\n<tool_call>{"name":"get_weather","arguments":{"city":"Paris"}}</tool_call>\n<tool_call>{"name":"get_time","arguments":{"zone":"CET"}}</tool_call>\nThat is all.',
     });
     const message = (await ask()).choices[0]!.message;
-    expect(message.tool_calls!.map((call) => call.type === 'function' && call.function.name)).toEqual(['get_weather', 'get_time']);
+    expect(message.tool_calls!.map((call) => call.type === 'function' && call.function.name)).toEqual([
+      'get_weather',
+      'get_time',
+    ]);
     expect(new Set(message.tool_calls!.map((call) => call.id)).size).toBe(2);
     expect(message.content).toBe('Two lookups.\nThat is all.');
   });
 
   test('parallel_tool_calls false keeps only the first call', async () => {
-    harness.simulator.script({ answer: '<tool_call>{"name":"get_weather","arguments":{"city":"Paris"}}</tool_call><tool_call>{"name":"get_time","arguments":{}}</tool_call>' });
+    harness.simulator.script({
+      answer:
+        '<tool_call>{"name":"get_weather","arguments":{"city":"Paris"}}</tool_call><tool_call>{"name":"get_time","arguments":{}}</tool_call>',
+    });
     const message = (await ask({ parallel_tool_calls: false })).choices[0]!.message;
     expect(message.tool_calls).toHaveLength(1);
     expect(upstream(0)).toContain('Call at most one tool per reply');
@@ -49,7 +70,9 @@ describe('tool calling that holds up', () => {
     harness.simulator.script({ answer: '<tool_call>{"name":"get_weather","arguments":{"city":"Paris",}</tool_call>' });
     const repaired = (await ask()).choices[0]!.message;
     expect(repaired.tool_calls).toHaveLength(1);
-    expect(JSON.parse((repaired.tool_calls![0] as { function: { arguments: string } }).function.arguments)).toEqual({ city: 'Paris' });
+    expect(JSON.parse((repaired.tool_calls![0] as { function: { arguments: string } }).function.arguments)).toEqual({
+      city: 'Paris',
+    });
 
     harness.simulator.script({ answer: '<tool_call>{"name":"get_weather","arguments":{"town":"Paris"}}</tool_call>' });
     const incomplete = (await ask()).choices[0]!;
@@ -82,7 +105,8 @@ describe('tool calling that holds up', () => {
     const names: string[] = [];
     for await (const chunk of stream) {
       content += chunk.choices[0]?.delta.content ?? '';
-      for (const call of chunk.choices[0]?.delta.tool_calls ?? []) if (call.function?.name) names.push(call.function.name);
+      for (const call of chunk.choices[0]?.delta.tool_calls ?? [])
+        if (call.function?.name) names.push(call.function.name);
     }
     expect(content).toBe('');
     expect(names).toEqual(['get_time']);
@@ -103,11 +127,18 @@ describe('tool calling that holds up', () => {
       model: 'grok-4.1-fast',
       max_tokens: 100,
       tool_choice: { type: 'any' },
-      tools: [{ name: 'get_weather', input_schema: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] } }],
+      tools: [
+        {
+          name: 'get_weather',
+          input_schema: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] },
+        },
+      ],
       messages: [{ role: 'user', content: 'Oslo?' }],
     });
     expect(message.stop_reason).toBe('tool_use');
-    expect(message.content).toEqual([expect.objectContaining({ type: 'tool_use', name: 'get_weather', input: { city: 'Oslo' } })] as never);
+    expect(message.content).toEqual([
+      expect.objectContaining({ type: 'tool_use', name: 'get_weather', input: { city: 'Oslo' } }),
+    ] as never);
     expect(chatCalls(harness.simulator)).toHaveLength(2);
   });
 });

@@ -3,7 +3,14 @@ import { toFile } from 'openai';
 import { silentLogger } from '../../src/logging/logger';
 import { startServer } from '../../src/server';
 import { pngFor } from '../../src/simulator/media-bytes';
-import { API_KEY, APP_KEY, chatCalls, startHarness, type Harness, type HarnessOptions } from '../helpers/gateway-harness';
+import {
+  API_KEY,
+  APP_KEY,
+  chatCalls,
+  startHarness,
+  type Harness,
+  type HarnessOptions,
+} from '../helpers/gateway-harness';
 
 let harness: Harness | null = null;
 afterEach(async () => {
@@ -33,11 +40,15 @@ type Video = {
 const LEGACY: HarnessOptions = { env: { GROK2API_VIDEO_PROTOCOL: 'legacy' } };
 
 type CurrentBody = { mediaGenInput?: { textToVideo?: Record<string, unknown> } };
-const textToVideos = (h: Harness) => chatCalls(h.simulator).map((call) => (call.body as CurrentBody).mediaGenInput?.textToVideo);
+const textToVideos = (h: Harness) =>
+  chatCalls(h.simulator).map((call) => (call.body as CurrentBody).mediaGenInput?.textToVideo);
 
 /** Creates a video through the OpenAI SDK and waits for its end. */
 async function render(h: Harness, fields: Record<string, string>): Promise<Video> {
-  const created = (await h.client.videos.create({ model: 'grok-imagine-1.0-video', ...fields } as never)) as unknown as Video;
+  const created = (await h.client.videos.create({
+    model: 'grok-imagine-1.0-video',
+    ...fields,
+  } as never)) as unknown as Video;
   return poll(h, created.id);
 }
 
@@ -51,17 +62,35 @@ async function poll(h: Harness, id: string): Promise<Video> {
 }
 
 const videoConfigs = (h: Harness) =>
-  chatCalls(h.simulator).map((call) => (call.body as { responseMetadata: { modelConfigOverride: { modelMap: { videoGenModelConfig: Record<string, unknown> } } } }).responseMetadata.modelConfigOverride.modelMap.videoGenModelConfig);
+  chatCalls(h.simulator).map(
+    (call) =>
+      (
+        call.body as {
+          responseMetadata: { modelConfigOverride: { modelMap: { videoGenModelConfig: Record<string, unknown> } } };
+        }
+      ).responseMetadata.modelConfigOverride.modelMap.videoGenModelConfig,
+  );
 
 describe('/v1/videos', () => {
   test('6 s by default: one current textToVideo turn, no media post; content is the MP4', async () => {
     const h = await start();
-    const created = (await h.client.videos.create({ model: 'grok-imagine-1.0-video', prompt: 'rain clears', seconds: '6' } as never)) as unknown as Video;
+    const created = (await h.client.videos.create({
+      model: 'grok-imagine-1.0-video',
+      prompt: 'rain clears',
+      seconds: '6',
+    } as never)) as unknown as Video;
     expect(created.id).toStartWith('video_');
     expect(['queued', 'in_progress']).toContain(created.status);
     expect(created.protocol).toBeNull();
     const video = await poll(h, created.id);
-    const expected = { status: 'completed', progress: 100, rounds: 1, resolution: '480p', seconds: '6', protocol: 'current' };
+    const expected = {
+      status: 'completed',
+      progress: 100,
+      rounds: 1,
+      resolution: '480p',
+      seconds: '6',
+      protocol: 'current',
+    };
     expect(video).toMatchObject(expected);
     const content = await h.client.videos.downloadContent(created.id);
     expect(content.headers.get('content-type')).toBe('video/mp4');
@@ -78,7 +107,11 @@ describe('/v1/videos', () => {
       'responseMetadata',
       'sendFinalMetadata',
     ]);
-    const top = { modelName: 'imagine-video-gen', message: 'rain clears --mode=custom', kind: 'CONVERSATION_KIND_IMAGINE' };
+    const top = {
+      modelName: 'imagine-video-gen',
+      message: 'rain clears --mode=custom',
+      kind: 'CONVERSATION_KIND_IMAGINE',
+    };
     expect(body).toMatchObject(top);
     const textToVideo = { prompt: 'rain clears', aspectRatio: '3:2', duration: 6, resolutionName: '480p' };
     expect(textToVideos(h)[0]).toEqual(textToVideo);
@@ -96,7 +129,12 @@ describe('/v1/videos', () => {
 
   test('30 s on a Basic account: five rounds chained by post id', async () => {
     const h = await start();
-    const created = (await h.client.videos.create({ model: 'grok-imagine-1.0-video', prompt: 'a long walk', seconds: '30', size: '1280x720' } as never)) as unknown as Video;
+    const created = (await h.client.videos.create({
+      model: 'grok-imagine-1.0-video',
+      prompt: 'a long walk',
+      seconds: '30',
+      size: '1280x720',
+    } as never)) as unknown as Video;
     const video = await poll(h, created.id);
     // Longer than one current turn renders (15 s): the legacy chain, whatever video.protocol says.
     expect(video).toMatchObject({ status: 'completed', rounds: 5, protocol: 'legacy' });
@@ -113,7 +151,17 @@ describe('/v1/videos', () => {
 
   test('720p on a Basic account renders 480p and upscales once at the end (or every round with single)', async () => {
     const h = await start(LEGACY);
-    const video = await poll(h, ((await h.client.videos.create({ model: 'grok-imagine-1.0-video', prompt: 'hd', seconds: '12', quality: 'high' } as never)) as unknown as Video).id);
+    const video = await poll(
+      h,
+      (
+        (await h.client.videos.create({
+          model: 'grok-imagine-1.0-video',
+          prompt: 'hd',
+          seconds: '12',
+          quality: 'high',
+        } as never)) as unknown as Video
+      ).id,
+    );
     expect(video).toMatchObject({ status: 'completed', resolution: '720p', upscaled: true, rounds: 2 });
     expect(videoConfigs(h).map((config) => config.resolutionName)).toEqual(['480p', '480p']);
     expect(h.simulator.requests.filter((request) => request.path === '/rest/media/video/upscale')).toHaveLength(1);
@@ -121,14 +169,42 @@ describe('/v1/videos', () => {
     expect(bytes).toContain('-hd');
 
     h.simulator.reset();
-    await h.admin('/v1/admin/config', { method: 'POST', body: JSON.stringify({ video: { upscale_timing: 'single' } }) });
-    await poll(h, ((await h.client.videos.create({ model: 'grok-imagine-1.0-video', prompt: 'hd', seconds: '12', quality: 'high' } as never)) as unknown as Video).id);
+    await h.admin('/v1/admin/config', {
+      method: 'POST',
+      body: JSON.stringify({ video: { upscale_timing: 'single' } }),
+    });
+    await poll(
+      h,
+      (
+        (await h.client.videos.create({
+          model: 'grok-imagine-1.0-video',
+          prompt: 'hd',
+          seconds: '12',
+          quality: 'high',
+        } as never)) as unknown as Video
+      ).id,
+    );
     expect(h.simulator.requests.filter((request) => request.path === '/rest/media/video/upscale')).toHaveLength(2);
   });
 
   test('720p prefers a Super account, which renders 720p itself', async () => {
-    const h = await start({ accounts: [{ token: 'basic-1', tier: 'basic' }, { token: 'super-1', tier: 'super' }] });
-    const video = await poll(h, ((await h.client.videos.create({ model: 'grok-imagine-1.0-video', prompt: 'hd', seconds: '10', quality: 'high' } as never)) as unknown as Video).id);
+    const h = await start({
+      accounts: [
+        { token: 'basic-1', tier: 'basic' },
+        { token: 'super-1', tier: 'super' },
+      ],
+    });
+    const video = await poll(
+      h,
+      (
+        (await h.client.videos.create({
+          model: 'grok-imagine-1.0-video',
+          prompt: 'hd',
+          seconds: '10',
+          quality: 'high',
+        } as never)) as unknown as Video
+      ).id,
+    );
     expect(video).toMatchObject({ status: 'completed', resolution: '720p', upscaled: false, protocol: 'current' });
     expect(chatCalls(h.simulator)[0]!.cookies.sso).toBe('super-1');
     expect(textToVideos(h)[0]).toMatchObject({ duration: 10, resolutionName: '720p' });
@@ -137,7 +213,13 @@ describe('/v1/videos', () => {
   test('current form, 720p on a Basic account: the upstream renders 480p, the upscale makes it 720p', async () => {
     const h = await start();
     const video = await render(h, { prompt: 'hd', seconds: '12', quality: 'high' });
-    expect(video).toMatchObject({ status: 'completed', resolution: '720p', upscaled: true, rounds: 1, protocol: 'current' });
+    expect(video).toMatchObject({
+      status: 'completed',
+      resolution: '720p',
+      upscaled: true,
+      rounds: 1,
+      protocol: 'current',
+    });
     expect(textToVideos(h)[0]).toMatchObject({ duration: 12, resolutionName: '720p' });
     expect(h.simulator.requests.filter((request) => request.path === '/rest/media/video/upscale')).toHaveLength(1);
   });
@@ -145,7 +227,11 @@ describe('/v1/videos', () => {
   test('image-to-video: multipart input_reference is uploaded and referenced in round 1', async () => {
     const h = await start();
     const file = await toFile(pngFor('reference'), 'ref.png', { type: 'image/png' });
-    const created = (await h.client.videos.create({ model: 'grok-imagine-1.0-video', prompt: 'animate', input_reference: file } as never)) as unknown as Video;
+    const created = (await h.client.videos.create({
+      model: 'grok-imagine-1.0-video',
+      prompt: 'animate',
+      input_reference: file,
+    } as never)) as unknown as Video;
     // Image-to-video has no known current form (§13.1): the legacy path, whatever video.protocol says.
     expect(await poll(h, created.id)).toMatchObject({ status: 'completed', protocol: 'legacy' });
     const upload = h.simulator.requests.find((request) => request.path === '/http/upload-file-v2/direct')!;
@@ -175,7 +261,10 @@ describe('/v1/videos', () => {
       [{ prompt: '' }, 'prompt'],
       [{ prompt: 'x', model: 'grok-4' }, 'model'],
       [{ prompt: 'x', input_reference: 'http://example.com/a.png' }, 'input_reference'],
-      [{ prompt: 'x', image_reference: [`data:image/png;base64,${Buffer.from('not an image').toString('base64')}`] }, 'image_reference[0]'],
+      [
+        { prompt: 'x', image_reference: [`data:image/png;base64,${Buffer.from('not an image').toString('base64')}`] },
+        'image_reference[0]',
+      ],
     ];
     for (const [body, param] of cases) {
       const response = await h.api('/v1/videos', { method: 'POST', body: JSON.stringify(body) });
@@ -189,17 +278,32 @@ describe('/v1/videos', () => {
   test('a job created on one instance is readable from another on the same storage', async () => {
     const h = await start();
     const second = await startServer({
-      env: { DATA_DIR: h.dataDir, LOG_FILE_ENABLED: 'false', GROK_BASE_URL: h.simulator.url, GROK_ASSETS_URL: h.simulator.url, GROK_ACCOUNTS_URL: h.simulator.url, GROK2API_APP_API_KEY: API_KEY, GROK2API_APP_APP_KEY: APP_KEY, GROK2API_TOKEN_AUTO_REFRESH: 'false' },
+      env: {
+        DATA_DIR: h.dataDir,
+        LOG_FILE_ENABLED: 'false',
+        GROK_BASE_URL: h.simulator.url,
+        GROK_ASSETS_URL: h.simulator.url,
+        GROK_ACCOUNTS_URL: h.simulator.url,
+        GROK2API_APP_API_KEY: API_KEY,
+        GROK2API_APP_APP_KEY: APP_KEY,
+        GROK2API_TOKEN_AUTO_REFRESH: 'false',
+      },
       port: 0,
       hostname: '127.0.0.1',
       logger: silentLogger,
     });
     try {
-      const created = (await (await h.api('/v1/videos', { method: 'POST', body: JSON.stringify({ prompt: 'shared', wait: true }) })).json()) as Video;
-      const seen = await fetch(`${second.url}/v1/videos/${created.id}`, { headers: { authorization: `Bearer ${API_KEY}` } });
+      const created = (await (
+        await h.api('/v1/videos', { method: 'POST', body: JSON.stringify({ prompt: 'shared', wait: true }) })
+      ).json()) as Video;
+      const seen = await fetch(`${second.url}/v1/videos/${created.id}`, {
+        headers: { authorization: `Bearer ${API_KEY}` },
+      });
       expect(seen.status).toBe(200);
       expect(((await seen.json()) as Video).status).toBe('completed');
-      const content = await fetch(`${second.url}/v1/videos/${created.id}/content`, { headers: { authorization: `Bearer ${API_KEY}` } });
+      const content = await fetch(`${second.url}/v1/videos/${created.id}/content`, {
+        headers: { authorization: `Bearer ${API_KEY}` },
+      });
       expect(content.status).toBe(200);
     } finally {
       await second.stop(500);
@@ -242,15 +346,28 @@ describe('video.protocol = auto against an upstream that knows one form', () => 
 describe('video through chat', () => {
   test('non-streaming answers the rendered video (html by default); streaming shows progress then the url', async () => {
     const h = await start();
-    const completion = await h.client.chat.completions.create({ model: 'grok-imagine-1.0-video', messages: [{ role: 'user', content: 'a wave' }], video_config: { video_length: 6 } } as never);
+    const completion = await h.client.chat.completions.create({
+      model: 'grok-imagine-1.0-video',
+      messages: [{ role: 'user', content: 'a wave' }],
+      video_config: { video_length: 6 },
+    } as never);
     const content = (completion as { choices: { message: { content: string } }[] }).choices[0]!.message.content;
-    expect(content).toMatch(/<source id="mp4" src="http:\/\/127\.0\.0\.1:\d+\/v1\/files\/video\/[^"]+" type="video\/mp4">/);
+    expect(content).toMatch(
+      /<source id="mp4" src="http:\/\/127\.0\.0\.1:\d+\/v1\/files\/video\/[^"]+" type="video\/mp4">/,
+    );
 
     await h.admin('/v1/admin/config', { method: 'POST', body: JSON.stringify({ app: { video_format: 'url' } }) });
-    const stream = await h.client.chat.completions.create({ model: 'grok-imagine-1.0-video', messages: [{ role: 'user', content: 'a wave' }], stream: true, video_config: { video_length: 12, preset: 'fun', aspect_ratio: '16:9' } } as never);
+    const stream = await h.client.chat.completions.create({
+      model: 'grok-imagine-1.0-video',
+      messages: [{ role: 'user', content: 'a wave' }],
+      stream: true,
+      video_config: { video_length: 12, preset: 'fun', aspect_ratio: '16:9' },
+    } as never);
     let text = '';
     let reasoning = '';
-    for await (const chunk of stream as unknown as AsyncIterable<{ choices: { delta: { content?: string; reasoning_content?: string } }[] }>) {
+    for await (const chunk of stream as unknown as AsyncIterable<{
+      choices: { delta: { content?: string; reasoning_content?: string } }[];
+    }>) {
       text += chunk.choices[0]?.delta.content ?? '';
       reasoning += chunk.choices[0]?.delta.reasoning_content ?? '';
     }
@@ -262,7 +379,14 @@ describe('video through chat', () => {
     expect(calls).toHaveLength(1);
     expect(textToVideos(h)[1]).toMatchObject({ duration: 12, aspectRatio: '16:9' });
 
-    const bad = await h.api('/v1/chat/completions', { method: 'POST', body: JSON.stringify({ model: 'grok-imagine-1.0-video', messages: [{ role: 'user', content: 'x' }], video_config: { video_length: 40 } }) });
+    const bad = await h.api('/v1/chat/completions', {
+      method: 'POST',
+      body: JSON.stringify({
+        model: 'grok-imagine-1.0-video',
+        messages: [{ role: 'user', content: 'x' }],
+        video_config: { video_length: 40 },
+      }),
+    });
     expect(bad.status).toBe(400);
     expect(((await bad.json()) as { error: { param: string } }).error.param).toBe('video_config.video_length');
   });
@@ -271,10 +395,17 @@ describe('video through chat', () => {
 describe('jobs across restarts', () => {
   test('a finished job is still readable after a restart; an unfinished one whose instance died reads as interrupted', async () => {
     const h = await start();
-    const created = (await (await h.api('/v1/videos', { method: 'POST', body: JSON.stringify({ prompt: 'keep me', wait: true }) })).json()) as Video;
+    const created = (await (
+      await h.api('/v1/videos', { method: 'POST', body: JSON.stringify({ prompt: 'keep me', wait: true }) })
+    ).json()) as Video;
     const { openStorage } = await import('../../src/storage');
     const storage = await openStorage({ type: 'local', dataDir: h.dataDir });
-    const stale = { ...(await storage.records.get<Record<string, unknown>>('video_jobs', created.id))!, id: 'video_stale', status: 'in_progress', heartbeat_at: Date.now() - 11 * 60 * 1000 };
+    const stale = {
+      ...(await storage.records.get<Record<string, unknown>>('video_jobs', created.id))!,
+      id: 'video_stale',
+      status: 'in_progress',
+      heartbeat_at: Date.now() - 11 * 60 * 1000,
+    };
     await storage.records.put('video_jobs', 'video_stale', stale);
     const fresh = { ...stale, id: 'video_fresh', heartbeat_at: Date.now() };
     await storage.records.put('video_jobs', 'video_fresh', fresh);
@@ -282,13 +413,25 @@ describe('jobs across restarts', () => {
 
     await h.server.stop(500);
     const restarted = await startServer({
-      env: { DATA_DIR: h.dataDir, LOG_FILE_ENABLED: 'false', GROK_BASE_URL: h.simulator.url, GROK_ASSETS_URL: h.simulator.url, GROK_ACCOUNTS_URL: h.simulator.url, GROK2API_APP_API_KEY: API_KEY, GROK2API_APP_APP_KEY: APP_KEY, GROK2API_TOKEN_AUTO_REFRESH: 'false' },
+      env: {
+        DATA_DIR: h.dataDir,
+        LOG_FILE_ENABLED: 'false',
+        GROK_BASE_URL: h.simulator.url,
+        GROK_ASSETS_URL: h.simulator.url,
+        GROK_ACCOUNTS_URL: h.simulator.url,
+        GROK2API_APP_API_KEY: API_KEY,
+        GROK2API_APP_APP_KEY: APP_KEY,
+        GROK2API_TOKEN_AUTO_REFRESH: 'false',
+      },
       port: 0,
       hostname: '127.0.0.1',
       logger: silentLogger,
     });
     h.server = restarted;
-    const read = async (id: string) => (await (await fetch(`${restarted.url}/v1/videos/${id}`, { headers: { authorization: `Bearer ${API_KEY}` } })).json()) as Video;
+    const read = async (id: string) =>
+      (await (
+        await fetch(`${restarted.url}/v1/videos/${id}`, { headers: { authorization: `Bearer ${API_KEY}` } })
+      ).json()) as Video;
     expect((await read(created.id)).status).toBe('completed');
     expect(await read('video_stale')).toMatchObject({ status: 'failed', error: { code: 'job_interrupted' } });
     expect((await read('video_fresh')).status).toBe('in_progress');

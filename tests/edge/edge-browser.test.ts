@@ -39,7 +39,9 @@ describe('Worker without backends', () => {
     await page.keyboard.press('Enter');
     await page.waitForSelector('.message.assistant[data-state=probe]');
     expect(await page.textContent('.message.assistant .turn-badge')).toBe('Accepted (probe)');
-    expect(await page.textContent('.message.assistant .content')).toContain('No backend is configured for the chat bridge');
+    expect(await page.textContent('.message.assistant .content')).toContain(
+      'No backend is configured for the chat bridge',
+    );
     // The turn's state shows once, on the message; which bridge answered is in its details.
     expect(await page.textContent('.message.assistant .turn-details')).toContain('"bridge": "probe"');
     expect(await page.getAttribute('#toast', 'data-state')).not.toBe('probe');
@@ -54,7 +56,9 @@ describe('Worker without backends', () => {
     await page.click('#imagine-start');
     await page.waitForSelector('#imagine-status[data-state]');
     expect(await page.getAttribute('#imagine-status', 'data-state')).toBe('probe');
-    expect(await page.textContent('#imagine-status')).toStartWith('Accepted (probe): No backend is configured for the imagine bridge');
+    expect(await page.textContent('#imagine-status')).toStartWith(
+      'Accepted (probe): No backend is configured for the imagine bridge',
+    );
     expect(await page.locator('#imagine-grid img').count()).toBe(0);
     await page.screenshot({ path: screenshotPath('41-edge-imagine-probe') });
 
@@ -64,7 +68,9 @@ describe('Worker without backends', () => {
     await page.fill('#video-prompt', 'waves');
     await page.click('#video-start');
     await page.waitForSelector('#video-status[data-state=probe]');
-    expect(await page.textContent('#video-status')).toStartWith('Accepted (init only): No backend is configured for the video bridge (VIDEO_BRIDGE_BACKEND_URL');
+    expect(await page.textContent('#video-status')).toStartWith(
+      'Accepted (init only): No backend is configured for the video bridge (VIDEO_BRIDGE_BACKEND_URL',
+    );
     expect(await page.isHidden('#video-result')).toBe(true);
     await page.screenshot({ path: screenshotPath('42-edge-video-init-only') });
     await page.close();
@@ -77,7 +83,13 @@ describe('Worker forwarding to grok2api', () => {
   beforeAll(async () => {
     harness = await startHarness({ accounts: [{ token: 'edge-browser-1', tier: 'basic' }] });
     const backend = harness.server.url;
-    worker = await startEdgeWorker({ FUNCTION_KEY, CHAT_BRIDGE_BACKEND_URL: backend, IMAGINE_BRIDGE_BACKEND_URL: backend, VIDEO_BRIDGE_BACKEND_URL: backend, BACKEND_API_KEY: API_KEY });
+    worker = await startEdgeWorker({
+      FUNCTION_KEY,
+      CHAT_BRIDGE_BACKEND_URL: backend,
+      IMAGINE_BRIDGE_BACKEND_URL: backend,
+      VIDEO_BRIDGE_BACKEND_URL: backend,
+      BACKEND_API_KEY: API_KEY,
+    });
   }, 60_000);
   afterAll(async () => {
     await worker?.stop();
@@ -93,7 +105,9 @@ describe('Worker forwarding to grok2api', () => {
     await page.keyboard.press('Enter');
     await page.waitForSelector('.message.assistant:last-child[data-state=success]');
     expect(await page.textContent('.message.assistant:last-child .content')).toBe('Hello from behind the edge.');
-    expect(await page.textContent('.message.assistant:last-child .turn-badge')).toBe('Answered · bridge: backend-forward');
+    expect(await page.textContent('.message.assistant:last-child .turn-badge')).toBe(
+      'Answered · bridge: backend-forward',
+    );
     expect(sentTurns(harness.simulator).at(-1)!.message).toContain('via the worker');
 
     harness.simulator.enqueueFault({ kind: 'server_error' });
@@ -106,7 +120,9 @@ describe('Worker forwarding to grok2api', () => {
     harness.simulator.script({ answer: 'Second time lucky.' });
     await page.click('.message.assistant:last-child button[data-action=retry]');
     await page.waitForSelector('.message.assistant:last-child[data-state=success]');
-    expect(await page.textContent('.message.assistant:last-child .turn-badge')).toBe('Answered · bridge: backend-forward');
+    expect(await page.textContent('.message.assistant:last-child .turn-badge')).toBe(
+      'Answered · bridge: backend-forward',
+    );
     await page.screenshot({ path: screenshotPath('44-edge-chat-forward') });
     await page.close();
   }, 60_000);
@@ -119,7 +135,11 @@ describe('Worker forwarding to grok2api', () => {
     await page.waitForSelector('#imagine-status[data-state]');
     expect(await page.getAttribute('#imagine-status', 'data-state')).toBe('done');
     expect(await page.locator('#imagine-grid img').count()).toBe(2);
-    await page.waitForFunction(() => [...document.querySelectorAll('#imagine-grid img')].every((image) => (image as HTMLImageElement).naturalWidth > 0));
+    await page.waitForFunction(() =>
+      [...document.querySelectorAll('#imagine-grid img')].every(
+        (image) => (image as HTMLImageElement).naturalWidth > 0,
+      ),
+    );
 
     await page.click('a[href="#video"]');
     await page.fill('#video-prompt', 'waves rolling in');

@@ -11,7 +11,11 @@ const videoBody = JSON.stringify({ model: 'grok-imagine-1.0-video', messages: [{
 const imagineBody = JSON.stringify({ model: 'grok-imagine-1.0', prompt: 'a kite', n: 1, response_format: 'b64_json' });
 
 function post(worker: EdgeWorker, path: string, body: string, key = FUNCTION_KEY) {
-  return fetch(`${worker.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` }, body });
+  return fetch(`${worker.url}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+    body,
+  });
 }
 
 describe('edge Worker without backends (probe / init-only)', () => {
@@ -27,16 +31,30 @@ describe('edge Worker without backends (probe / init-only)', () => {
     expect(ready.status).toBe(200);
     expect(((await ready.json()) as any).bridges).toEqual({ chat: 'probe', imagine: 'probe', video: 'init-only' });
     const meta = (await (await fetch(`${worker.url}/meta`)).json()) as any;
-    expect(meta).toMatchObject({ name: 'grok2api-edge', version: '0.1.0', build: 'build-123', bridges: { chat: 'probe', imagine: 'probe', video: 'init-only' } });
+    expect(meta).toMatchObject({
+      name: 'grok2api-edge',
+      version: '0.1.0',
+      build: 'build-123',
+      bridges: { chat: 'probe', imagine: 'probe', video: 'init-only' },
+    });
     const config = (await (await fetch(`${worker.url}/config`)).json()) as any;
     expect(config.function_key_required).toBe(true);
-    expect(config.bridges.chat).toEqual({ mode: 'probe', backend_configured: false, variable: 'CHAT_BRIDGE_BACKEND_URL' });
+    expect(config.bridges.chat).toEqual({
+      mode: 'probe',
+      backend_configured: false,
+      variable: 'CHAT_BRIDGE_BACKEND_URL',
+    });
     expect(JSON.stringify(config)).not.toContain(FUNCTION_KEY);
     const sections = (await (await fetch(`${worker.url}/config/sections`)).json()) as any;
     expect(sections.sections.map((section: any) => section.name)).toEqual(['playground', 'bridges']);
     const manifest = (await (await fetch(`${worker.url}/v1/function/manifest`)).json()) as any;
     expect(manifest.served_by).toBe('edge');
-    expect(manifest.pages.map((page: any) => [page.id, page.mode])).toEqual([['chat', 'probe-only'], ['imagine', 'probe-only'], ['video', 'init-only'], ['voice', 'probe-only']]);
+    expect(manifest.pages.map((page: any) => [page.id, page.mode])).toEqual([
+      ['chat', 'probe-only'],
+      ['imagine', 'probe-only'],
+      ['video', 'init-only'],
+      ['voice', 'probe-only'],
+    ]);
     // The Worker has no LiveKit broker: voice is listed as unavailable.
     expect(manifest.pages.at(-1).available).toBe(false);
   });
@@ -44,7 +62,12 @@ describe('edge Worker without backends (probe / init-only)', () => {
   test('the deploy smoke check passes against the Worker, and fails against something else', async () => {
     const results = await smokeCheck(worker.url);
     expect(results.map((result) => [result.path, result.ok])).toEqual([
-      ['/health', true], ['/ready', true], ['/meta', true], ['/config', true], ['/config/sections', true], ['/v1/function/manifest', true],
+      ['/health', true],
+      ['/ready', true],
+      ['/meta', true],
+      ['/config', true],
+      ['/config/sections', true],
+      ['/v1/function/manifest', true],
     ]);
     const elsewhere = await smokeCheck(`${worker.url}/playground/assets`);
     expect(elsewhere.every((result) => !result.ok)).toBe(true);
@@ -68,7 +91,10 @@ describe('edge Worker without backends (probe / init-only)', () => {
   test('the function key guards the bridges', async () => {
     expect((await fetch(`${worker.url}/v1/function/verify`)).status).toBe(401);
     expect((await post(worker, '/v1/function/chat/completions', chatBody('x'), 'wrong')).status).toBe(401);
-    expect((await fetch(`${worker.url}/v1/function/verify`, { headers: { authorization: `Bearer ${FUNCTION_KEY}` } })).status).toBe(200);
+    expect(
+      (await fetch(`${worker.url}/v1/function/verify`, { headers: { authorization: `Bearer ${FUNCTION_KEY}` } }))
+        .status,
+    ).toBe(200);
   });
 
   test('each bridge validates, accepts in probe / init-only mode, and says no backend is configured', async () => {
@@ -86,11 +112,19 @@ describe('edge Worker without backends (probe / init-only)', () => {
       expect(answer.choices).toBeUndefined();
       expect(answer.data).toBeUndefined();
     }
-    const invalid = await post(worker, '/v1/function/chat/completions', JSON.stringify({ model: 'grok-4', messages: [] }));
+    const invalid = await post(
+      worker,
+      '/v1/function/chat/completions',
+      JSON.stringify({ model: 'grok-4', messages: [] }),
+    );
     expect(invalid.status).toBe(400);
     expect(invalid.headers.get('x-grok2api-chat-bridge')).toBe('probe');
     expect(((await invalid.json()) as any).error).toMatchObject({ param: 'messages', type: 'invalid_request_error' });
-    const noPrompt = await post(worker, '/v1/function/images/generations', JSON.stringify({ model: 'grok-imagine-1.0' }));
+    const noPrompt = await post(
+      worker,
+      '/v1/function/images/generations',
+      JSON.stringify({ model: 'grok-imagine-1.0' }),
+    );
     expect(noPrompt.status).toBe(400);
     expect(((await noPrompt.json()) as any).error.param).toBe('prompt');
     const notJson = await post(worker, '/v1/function/chat/completions', '{nope');
@@ -105,7 +139,12 @@ describe('edge Worker forwarding to a running grok2api', () => {
   beforeAll(async () => {
     harness = await startHarness({ accounts: [{ token: 'edge-basic-1', tier: 'basic' }] });
     const backend = harness.server.url;
-    worker = await startEdgeWorker({ CHAT_BRIDGE_BACKEND_URL: backend, IMAGINE_BRIDGE_BACKEND_URL: `${backend}/`, VIDEO_BRIDGE_BACKEND_URL: backend, BACKEND_API_KEY: API_KEY });
+    worker = await startEdgeWorker({
+      CHAT_BRIDGE_BACKEND_URL: backend,
+      IMAGINE_BRIDGE_BACKEND_URL: `${backend}/`,
+      VIDEO_BRIDGE_BACKEND_URL: backend,
+      BACKEND_API_KEY: API_KEY,
+    });
   }, 60_000);
   afterAll(async () => {
     await worker?.stop();
@@ -114,7 +153,11 @@ describe('edge Worker forwarding to a running grok2api', () => {
 
   test('manifest says backend-forward-ready for every page', async () => {
     const manifest = (await (await fetch(`${worker.url}/v1/function/manifest`)).json()) as any;
-    expect(manifest.pages.slice(0, 3).map((page: any) => page.mode)).toEqual(['backend-forward-ready', 'backend-forward-ready', 'backend-forward-ready']);
+    expect(manifest.pages.slice(0, 3).map((page: any) => page.mode)).toEqual([
+      'backend-forward-ready',
+      'backend-forward-ready',
+      'backend-forward-ready',
+    ]);
     const config = (await (await fetch(`${worker.url}/config`)).json()) as any;
     expect(JSON.stringify(config)).not.toContain(harness.server.url);
   });
@@ -146,7 +189,17 @@ describe('edge Worker forwarding to a running grok2api', () => {
   });
 
   test('video: the video round goes to the backend and its stream passes through', async () => {
-    const response = await post(worker, '/v1/function/chat/completions', JSON.stringify({ model: 'grok-imagine-1.0-video', stream: true, messages: [{ role: 'user', content: 'waves' }], video_config: { aspect_ratio: '16:9', video_length: 6 } }), '');
+    const response = await post(
+      worker,
+      '/v1/function/chat/completions',
+      JSON.stringify({
+        model: 'grok-imagine-1.0-video',
+        stream: true,
+        messages: [{ role: 'user', content: 'waves' }],
+        video_config: { aspect_ratio: '16:9', video_length: 6 },
+      }),
+      '',
+    );
     expect(response.status).toBe(200);
     expect(response.headers.get('x-grok2api-video-bridge')).toBe('backend-forward');
     expect(response.headers.get('content-type')).toContain('text/event-stream');
@@ -158,7 +211,12 @@ describe('edge Worker forwarding to a running grok2api', () => {
   });
 
   test('backend errors keep their status, body and retry-after; a refused Worker key and an unreachable backend are named', async () => {
-    const invalid = await post(worker, '/v1/function/chat/completions', JSON.stringify({ model: 'no-such-model', messages: [{ role: 'user', content: 'x' }] }), '');
+    const invalid = await post(
+      worker,
+      '/v1/function/chat/completions',
+      JSON.stringify({ model: 'no-such-model', messages: [{ role: 'user', content: 'x' }] }),
+      '',
+    );
     expect(invalid.status).toBe(404);
     expect(invalid.headers.get('x-grok2api-chat-bridge')).toBe('backend-forward');
     expect(invalid.headers.get('x-grok2api-backend-trace-id')).toBeTruthy();
@@ -171,7 +229,10 @@ describe('edge Worker forwarding to a running grok2api', () => {
     expect(limited.headers.get('x-grok2api-backend-trace-id')).toBeTruthy();
     expect(((await limited.json()) as any).error.type).toBeTruthy();
 
-    const wrongKey = await startEdgeWorker({ CHAT_BRIDGE_BACKEND_URL: harness.server.url, BACKEND_API_KEY: 'not-the-key' });
+    const wrongKey = await startEdgeWorker({
+      CHAT_BRIDGE_BACKEND_URL: harness.server.url,
+      BACKEND_API_KEY: 'not-the-key',
+    });
     const refused = await post(wrongKey, '/v1/function/chat/completions', chatBody('x'), '');
     expect(refused.status).toBe(502);
     expect(((await refused.json()) as any).error.code).toBe('backend_unauthorized');

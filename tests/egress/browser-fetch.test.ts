@@ -13,7 +13,10 @@ afterEach(async () => {
 });
 
 const ask = (h: Harness) =>
-  h.api('/v1/chat/completions', { method: 'POST', body: JSON.stringify({ model: 'grok-4.1-fast', messages: [{ role: 'user', content: 'x' }] }) });
+  h.api('/v1/chat/completions', {
+    method: 'POST',
+    body: JSON.stringify({ model: 'grok-4.1-fast', messages: [{ role: 'user', content: 'x' }] }),
+  });
 
 describe('impit transport', () => {
   test('a chat over impit keeps our User-Agent and cookies, and adds neither navigation headers nor client hints', async () => {

@@ -19,8 +19,28 @@ const seen: string[] = [];
 
 beforeAll(async () => {
   folder = mkdtempSync(join(tmpdir(), 'grok2api-proxy-tls-'));
-  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-subj', '/CN=127.0.0.1', '-days', '1', '-keyout', join(folder, 'key.pem'), '-out', join(folder, 'cert.pem')], { stdio: 'ignore' });
-  proxyServer = createProxy(createServer({ key: readFileSync(join(folder, 'key.pem')), cert: readFileSync(join(folder, 'cert.pem')) }));
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-subj',
+      '/CN=127.0.0.1',
+      '-days',
+      '1',
+      '-keyout',
+      join(folder, 'key.pem'),
+      '-out',
+      join(folder, 'cert.pem'),
+    ],
+    { stdio: 'ignore' },
+  );
+  proxyServer = createProxy(
+    createServer({ key: readFileSync(join(folder, 'key.pem')), cert: readFileSync(join(folder, 'cert.pem')) }),
+  );
   proxyServer.on('request', (request) => seen.push(`${request.method} ${request.url}`));
   proxyServer.on('connect', (request) => seen.push(`CONNECT ${request.url}`));
   await new Promise<void>((resolve) => proxyServer.listen(0, '127.0.0.1', resolve));
@@ -40,11 +60,17 @@ afterEach(async () => {
 });
 
 const ask = (h: Harness) =>
-  h.api('/v1/chat/completions', { method: 'POST', body: JSON.stringify({ model: 'grok-4.1-fast', messages: [{ role: 'user', content: 'x' }] }) });
+  h.api('/v1/chat/completions', {
+    method: 'POST',
+    body: JSON.stringify({ model: 'grok-4.1-fast', messages: [{ role: 'user', content: 'x' }] }),
+  });
 
 describe.each(CHAT_TRANSPORTS)('an https proxy with an untrusted certificate over %s', (transport) => {
   test('is refused by default (502 upstream_error, nothing reaches the proxy as a request)', async () => {
-    harness = await startHarness({ transport, env: { GROK2API_PROXY_BASE_PROXY_URL: `https://127.0.0.1:${proxyPort}`, GROK2API_RETRY_MAX_RETRY: '1' } });
+    harness = await startHarness({
+      transport,
+      env: { GROK2API_PROXY_BASE_PROXY_URL: `https://127.0.0.1:${proxyPort}`, GROK2API_RETRY_MAX_RETRY: '1' },
+    });
     const response = await ask(harness);
     expect(response.status).toBe(502);
     expect(seen).toEqual([]);
@@ -53,7 +79,10 @@ describe.each(CHAT_TRANSPORTS)('an https proxy with an untrusted certificate ove
   test('is used with proxy.skip_proxy_ssl_verify', async () => {
     harness = await startHarness({
       transport,
-      env: { GROK2API_PROXY_BASE_PROXY_URL: `https://127.0.0.1:${proxyPort}`, GROK2API_PROXY_SKIP_PROXY_SSL_VERIFY: 'true' },
+      env: {
+        GROK2API_PROXY_BASE_PROXY_URL: `https://127.0.0.1:${proxyPort}`,
+        GROK2API_PROXY_SKIP_PROXY_SSL_VERIFY: 'true',
+      },
     });
     expect((await ask(harness)).status).toBe(200);
     expect(seen.length).toBeGreaterThan(0);

@@ -35,7 +35,9 @@ beforeAll(async () => {
   first = await startHttpProxy();
   second = await startHttpProxy();
   socksProxy = socks5.createServer();
-  socksProxy.on('proxyConnect', (info: { address: string; port: number }) => socksSeen.push(`${info.address}:${info.port}`));
+  socksProxy.on('proxyConnect', (info: { address: string; port: number }) =>
+    socksSeen.push(`${info.address}:${info.port}`),
+  );
   await new Promise<void>((resolve) => socksProxy.listen(0, '127.0.0.1', () => resolve()));
   socksPort = (socksProxy.address() as AddressInfo).port;
 });
@@ -55,16 +57,23 @@ afterEach(async () => {
   socksSeen.length = 0;
 });
 
-const imagineMessages = (h: Harness) => h.simulator.requests.filter((request) => request.method === 'WS' && request.path === '/ws/imagine/listen');
+const imagineMessages = (h: Harness) =>
+  h.simulator.requests.filter((request) => request.method === 'WS' && request.path === '/ws/imagine/listen');
 
 async function generateImage(h: Harness) {
-  const response = await h.api('/v1/images/generations', { method: 'POST', body: JSON.stringify({ model: 'grok-imagine-1.0', prompt: 'a fox', n: 1, response_format: 'b64_json' }) });
+  const response = await h.api('/v1/images/generations', {
+    method: 'POST',
+    body: JSON.stringify({ model: 'grok-imagine-1.0', prompt: 'a fox', n: 1, response_format: 'b64_json' }),
+  });
   expect(response.status).toBe(200);
   expect(((await response.json()) as { data: { b64_json: string }[] }).data[0]!.b64_json.length).toBeGreaterThan(0);
 }
 
 async function renderVideo(h: Harness) {
-  const created = await h.api('/v1/videos', { method: 'POST', body: JSON.stringify({ model: 'grok-imagine-1.0-video', prompt: 'rain clears', seconds: '6' }) });
+  const created = await h.api('/v1/videos', {
+    method: 'POST',
+    body: JSON.stringify({ model: 'grok-imagine-1.0-video', prompt: 'rain clears', seconds: '6' }),
+  });
   expect(created.status).toBe(200);
   const { id } = (await created.json()) as { id: string };
   for (let attempt = 0; attempt < 400; attempt++) {
@@ -80,7 +89,10 @@ describe('media through an HTTP proxy pool', () => {
     harness = await startHarness({
       accounts: [{ token: 'account-a', tier: 'basic' }],
       // The legacy video form, so the media post's egress is covered too.
-      env: { GROK2API_PROXY_BASE_PROXY_URL: `http://127.0.0.1:${first.port},http://127.0.0.1:${second.port}`, GROK2API_VIDEO_PROTOCOL: 'legacy' },
+      env: {
+        GROK2API_PROXY_BASE_PROXY_URL: `http://127.0.0.1:${first.port},http://127.0.0.1:${second.port}`,
+        GROK2API_VIDEO_PROTOCOL: 'legacy',
+      },
     });
     const origin = `127.0.0.1:${harness.simulator.port}`;
     await generateImage(harness);
@@ -94,7 +106,11 @@ describe('media through an HTTP proxy pool', () => {
     expect(await renderVideo(harness)).toMatchObject({ status: 'completed', error: null });
     expect(sticky.seen).toContain(`POST http://${origin}/rest/media/post/create`);
     expect(sticky.seen).toContain(`POST http://${origin}/rest/app-chat/conversations/new`);
-    expect(sticky.seen.some((line) => line.startsWith(`GET http://${origin}/users/`) && line.endsWith('/generated_video.mp4'))).toBe(true);
+    expect(
+      sticky.seen.some(
+        (line) => line.startsWith(`GET http://${origin}/users/`) && line.endsWith('/generated_video.mp4'),
+      ),
+    ).toBe(true);
     expect(other.seen).toEqual([]);
     expect(chatCalls(harness.simulator)).toHaveLength(1);
   });
@@ -112,14 +128,21 @@ describe('media through an HTTP proxy pool', () => {
     expect(await renderVideo(harness)).toMatchObject({ status: 'completed' });
     expect(first.seen).toContain(`POST http://${origin}/rest/media/post/create`);
     expect(first.seen.some((line) => line.includes('/generated_video.mp4'))).toBe(false);
-    expect(second.seen.some((line) => line.startsWith(`GET http://${origin}/users/`) && line.endsWith('/generated_video.mp4'))).toBe(true);
+    expect(
+      second.seen.some(
+        (line) => line.startsWith(`GET http://${origin}/users/`) && line.endsWith('/generated_video.mp4'),
+      ),
+    ).toBe(true);
     expect(second.seen.some((line) => line.includes('/rest/'))).toBe(false);
   });
 });
 
 describe('media through a SOCKS5 proxy', () => {
   test('the Imagine socket leaves through the loopback bridge', async () => {
-    harness = await startHarness({ accounts: [{ token: 'account-a', tier: 'basic' }], env: { GROK2API_PROXY_BASE_PROXY_URL: `socks5://127.0.0.1:${socksPort}` } });
+    harness = await startHarness({
+      accounts: [{ token: 'account-a', tier: 'basic' }],
+      env: { GROK2API_PROXY_BASE_PROXY_URL: `socks5://127.0.0.1:${socksPort}` },
+    });
     await generateImage(harness);
     // Imagine answered, no chat-based fallback ran, and the only connection made went through SOCKS.
     expect(imagineMessages(harness).length).toBeGreaterThan(0);
@@ -129,18 +152,29 @@ describe('media through a SOCKS5 proxy', () => {
 
   test('proxy.asset_proxy_url over SOCKS5 carries the video download', async () => {
     // The base egress is direct, so the only connections through SOCKS are asset downloads.
-    harness = await startHarness({ accounts: [{ token: 'account-a', tier: 'basic' }], env: { GROK2API_PROXY_ASSET_PROXY_URL: `socks5://127.0.0.1:${socksPort}` } });
+    harness = await startHarness({
+      accounts: [{ token: 'account-a', tier: 'basic' }],
+      env: { GROK2API_PROXY_ASSET_PROXY_URL: `socks5://127.0.0.1:${socksPort}` },
+    });
     expect(await renderVideo(harness)).toMatchObject({ status: 'completed', error: null });
     expect(socksSeen).toContain(`127.0.0.1:${harness.simulator.port}`);
   });
 
   test('a SOCKS5 proxy that refuses fails the image with 502 upstream_error; the account is not blamed', async () => {
-    harness = await startHarness({ accounts: [{ token: 'account-a', tier: 'basic' }], env: { GROK2API_PROXY_BASE_PROXY_URL: 'socks5://127.0.0.1:9' } });
-    const response = await harness.api('/v1/images/generations', { method: 'POST', body: JSON.stringify({ model: 'grok-imagine-1.0', prompt: 'a fox' }) });
+    harness = await startHarness({
+      accounts: [{ token: 'account-a', tier: 'basic' }],
+      env: { GROK2API_PROXY_BASE_PROXY_URL: 'socks5://127.0.0.1:9' },
+    });
+    const response = await harness.api('/v1/images/generations', {
+      method: 'POST',
+      body: JSON.stringify({ model: 'grok-imagine-1.0', prompt: 'a fox' }),
+    });
     expect(response.status).toBe(502);
     expect(((await response.json()) as { error: { code: string } }).error.code).toBe('upstream_error');
     expect(imagineMessages(harness)).toHaveLength(0);
-    const tokens = (await (await harness.admin('/v1/admin/tokens')).json()) as { tokens: Record<string, { status: string; fail_count: number }[]> };
+    const tokens = (await (await harness.admin('/v1/admin/tokens')).json()) as {
+      tokens: Record<string, { status: string; fail_count: number }[]>;
+    };
     expect(Object.values(tokens.tokens).flat()[0]).toMatchObject({ status: 'active', fail_count: 0 });
   });
 });

@@ -24,7 +24,9 @@ beforeAll(async () => {
   httpProxyPort = (httpProxy.address() as AddressInfo).port;
 
   socksProxy = socks5.createServer();
-  socksProxy.on('proxyConnect', (info: { address: string; port: number }) => socksSeen.push(`${info.address}:${info.port}`));
+  socksProxy.on('proxyConnect', (info: { address: string; port: number }) =>
+    socksSeen.push(`${info.address}:${info.port}`),
+  );
   await new Promise<void>((resolve) => socksProxy.listen(0, '127.0.0.1', () => resolve()));
   socksPort = (socksProxy.address() as AddressInfo).port;
 });
@@ -43,16 +45,25 @@ afterEach(async () => {
 });
 
 const ask = (h: Harness) =>
-  h.api('/v1/chat/completions', { method: 'POST', body: JSON.stringify({ model: 'grok-4.1-fast', messages: [{ role: 'user', content: 'via proxy' }] }) });
+  h.api('/v1/chat/completions', {
+    method: 'POST',
+    body: JSON.stringify({ model: 'grok-4.1-fast', messages: [{ role: 'user', content: 'via proxy' }] }),
+  });
 
 describe.each(CHAT_TRANSPORTS)('egress over %s', (transport) => {
   test('an HTTP proxy carries the chat (and the identity lookup)', async () => {
-    harness = await startHarness({ transport, env: { GROK2API_PROXY_BASE_PROXY_URL: `http://127.0.0.1:${httpProxyPort}` } });
+    harness = await startHarness({
+      transport,
+      env: { GROK2API_PROXY_BASE_PROXY_URL: `http://127.0.0.1:${httpProxyPort}` },
+    });
     const response = await ask(harness);
     expect(response.status).toBe(200);
-    expect(((await response.json()) as { choices: { message: { content: string } }[] }).choices[0]!.message.content).toContain('via proxy');
+    expect(
+      ((await response.json()) as { choices: { message: { content: string } }[] }).choices[0]!.message.content,
+    ).toContain('via proxy');
     const port = harness.simulator.port;
-    if (transport === 'rest') expect(httpProxySeen).toContain(`POST http://127.0.0.1:${port}/rest/app-chat/conversations/new`);
+    if (transport === 'rest')
+      expect(httpProxySeen).toContain(`POST http://127.0.0.1:${port}/rest/app-chat/conversations/new`);
     else {
       expect(httpProxySeen).toContain(`GET http://127.0.0.1:${port}/api/auth/session`);
       // The WebSocket goes through a CONNECT tunnel.
@@ -62,7 +73,10 @@ describe.each(CHAT_TRANSPORTS)('egress over %s', (transport) => {
   });
 
   test('a SOCKS5 proxy carries the chat through the loopback bridge', async () => {
-    harness = await startHarness({ transport, env: { GROK2API_PROXY_BASE_PROXY_URL: `socks5://127.0.0.1:${socksPort}` } });
+    harness = await startHarness({
+      transport,
+      env: { GROK2API_PROXY_BASE_PROXY_URL: `socks5://127.0.0.1:${socksPort}` },
+    });
     const response = await ask(harness);
     expect(response.status).toBe(200);
     const port = harness.simulator.port;
@@ -75,13 +89,17 @@ describe.each(CHAT_TRANSPORTS)('egress over %s', (transport) => {
     const response = await ask(harness);
     expect(response.status).toBe(502);
     expect(((await response.json()) as { error: { code: string } }).error.code).toBe('upstream_error');
-    const tokens = (await (await harness.admin('/v1/admin/tokens')).json()) as { tokens: Record<string, { status: string; fail_count: number }[]> };
+    const tokens = (await (await harness.admin('/v1/admin/tokens')).json()) as {
+      tokens: Record<string, { status: string; fail_count: number }[]>;
+    };
     expect(Object.values(tokens.tokens).flat()[0]).toMatchObject({ status: 'active', fail_count: 0 });
   });
 });
 
 test('with http_client = wreq an HTTP proxy carries the REST calls', async () => {
-  harness = await startHarness({ env: { GROK2API_PROXY_BASE_PROXY_URL: `http://127.0.0.1:${httpProxyPort}`, GROK2API_UPSTREAM_HTTP_CLIENT: 'wreq' } });
+  harness = await startHarness({
+    env: { GROK2API_PROXY_BASE_PROXY_URL: `http://127.0.0.1:${httpProxyPort}`, GROK2API_UPSTREAM_HTTP_CLIENT: 'wreq' },
+  });
   const response = await ask(harness);
   expect(response.status).toBe(200);
   // A plain-http target goes to the proxy in absolute form, as with Bun's fetch. (wreq sends a

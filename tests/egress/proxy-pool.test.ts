@@ -27,7 +27,10 @@ describe('ProxyPool', () => {
     const second = pool.pick(LIST, 'account-1');
     expect(second).not.toBe(first);
     expect(pool.pick(LIST, 'account-1')).toBe(second);
-    expect(pool.status(LIST).find((entry) => entry.proxy.startsWith(first))).toMatchObject({ healthy: false, failures: 1 });
+    expect(pool.status(LIST).find((entry) => entry.proxy.startsWith(first))).toMatchObject({
+      healthy: false,
+      failures: 1,
+    });
     now += 61_000;
     expect(pool.status(LIST).every((entry) => entry.healthy)).toBe(true);
   });
@@ -45,7 +48,9 @@ describe('ProxyPool', () => {
 
   test('credentials are masked in the status', () => {
     const pool = new ProxyPool();
-    expect(pool.status('http://user:very-secret-password@p:1,http://q:2')[0]!.proxy).not.toContain('very-secret-password');
+    expect(pool.status('http://user:very-secret-password@p:1,http://q:2')[0]!.proxy).not.toContain(
+      'very-secret-password',
+    );
   });
 });
 
@@ -72,12 +77,17 @@ describe('through the gateway', () => {
     const list = proxies.map((proxy) => `http://127.0.0.1:${proxy.port}`).join(',');
     harness = await startHarness({ env: { GROK2API_PROXY_BASE_PROXY_URL: list } });
     harness.simulator.enqueueFault({ kind: 'cloudflare', match: { path: '/rest/app-chat/conversations/new' } });
-    const response = await harness.api('/v1/chat/completions', { method: 'POST', body: JSON.stringify({ model: 'grok-4.1-fast', messages: [{ role: 'user', content: 'x' }] }) });
+    const response = await harness.api('/v1/chat/completions', {
+      method: 'POST',
+      body: JSON.stringify({ model: 'grok-4.1-fast', messages: [{ role: 'user', content: 'x' }] }),
+    });
     expect(response.status).toBe(200);
     expect(chatCalls(harness.simulator)).toHaveLength(2);
     const chatVia = proxies.map((proxy) => proxy.seen.filter((line) => line.includes('/conversations/new')).length);
     expect(chatVia).toEqual([1, 1]);
-    const status = (await (await harness.admin('/v1/admin/diagnostics/proxies')).json()) as { base: { healthy: boolean; failures: number }[] };
+    const status = (await (await harness.admin('/v1/admin/diagnostics/proxies')).json()) as {
+      base: { healthy: boolean; failures: number }[];
+    };
     expect(status.base.map((entry) => entry.failures).sort()).toEqual([0, 1]);
   });
 });

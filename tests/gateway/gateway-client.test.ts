@@ -41,7 +41,10 @@ async function answer(token = 'tok-a'): Promise<string> {
 }
 
 async function failureOf(promise: Promise<unknown>): Promise<UpstreamError> {
-  const error = await promise.then(() => undefined, (caught: unknown) => caught);
+  const error = await promise.then(
+    () => undefined,
+    (caught: unknown) => caught,
+  );
   if (!(error instanceof UpstreamError)) throw new Error(`expected an UpstreamError, got ${String(error)}`);
   return error;
 }
@@ -110,7 +113,9 @@ describe('the socket', () => {
       seen.push(event);
       if (seen.filter((item) => item.type === 'text').length === 4) controller.abort();
     }
-    const pings = simulator.requests.filter((request) => request.method === 'WS' && (request.body as { event: { type: string } }).event.type === 'ping');
+    const pings = simulator.requests.filter(
+      (request) => request.method === 'WS' && (request.body as { event: { type: string } }).event.type === 'ping',
+    );
     expect(pings.length).toBeGreaterThan(0);
     // The simulator sees the socket go away and stops streaming.
     for (let i = 0; i < 100 && (await health()).activeStreams > 0; i++) await Bun.sleep(10);
@@ -119,11 +124,23 @@ describe('the socket', () => {
   });
 
   test('attachments travel as file mentions before the one text chunk', async () => {
-    const stream = await startGatewayChat({ config, token: 'tok-a', userId: USER_ID, turn: { mode: 'fast', message: 'see file', fileIds: ['file-1'] } });
+    const stream = await startGatewayChat({
+      config,
+      token: 'tok-a',
+      userId: USER_ID,
+      turn: { mode: 'fast', message: 'see file', fileIds: ['file-1'] },
+    });
     for await (const _ of stream.events);
-    const item = simulator.requests.find((request) => request.method === 'WS' && (request.body as { event: { type: string } }).event.type === 'conversation.item.create')!;
+    const item = simulator.requests.find(
+      (request) =>
+        request.method === 'WS' &&
+        (request.body as { event: { type: string } }).event.type === 'conversation.item.create',
+    )!;
     const event = (item.body as { event: Record<string, any> }).event;
-    expect(event.item.x_grok.input_chunks).toEqual([{ mention: { target: { file_mention: { file_id: 'file-1' } } } }, { text: { text: 'see file' } }]);
+    expect(event.item.x_grok.input_chunks).toEqual([
+      { mention: { target: { file_mention: { file_id: 'file-1' } } } },
+      { text: { text: 'see file' } },
+    ]);
     expect(event.file_attachment_ids).toEqual(['file-1']);
     expect(event.item.file_attachment_ids).toEqual(['file-1']);
   });
@@ -136,7 +153,11 @@ async function health(): Promise<{ activeStreams: number }> {
 describe('multipart upload (upstream.upload_protocol = multipart)', () => {
   test('sends one file part without x-xai-request-id and returns the metadata id', async () => {
     config.upstream.upload_protocol = 'multipart';
-    const uploaded = await client.uploadFile('tok-a', { name: 'note\r\n.txt', mimeType: 'text/plain', bytes: new TextEncoder().encode('hello') });
+    const uploaded = await client.uploadFile('tok-a', {
+      name: 'note\r\n.txt',
+      mimeType: 'text/plain',
+      bytes: new TextEncoder().encode('hello'),
+    });
     const [request] = simulator.requests;
     expect(request!.path).toBe('/http/upload-file-v2/direct');
     expect(request!.headers['content-type']).toStartWith('multipart/form-data; boundary=');
@@ -155,8 +176,18 @@ describe('deadlines from config', () => {
     // Accepts TCP and then says nothing, like a black-holed proxy.
     const silent = Bun.listen({ hostname: '127.0.0.1', port: 0, socket: { data() {} } });
     try {
-      const blackHole = testConfig({ upstream: { base_url: `http://127.0.0.1:${silent.port}` }, chat: { connect_timeout: 0.2 } });
-      const error = await failureOf(startGatewayChat({ config: blackHole, token: 'tok-a', userId: USER_ID, turn: { mode: 'fast', message: 'x', fileIds: [] } }));
+      const blackHole = testConfig({
+        upstream: { base_url: `http://127.0.0.1:${silent.port}` },
+        chat: { connect_timeout: 0.2 },
+      });
+      const error = await failureOf(
+        startGatewayChat({
+          config: blackHole,
+          token: 'tok-a',
+          userId: USER_ID,
+          turn: { mode: 'fast', message: 'x', fileIds: [] },
+        }),
+      );
       expect(error).toMatchObject({ code: 'timeout', retryable: true, accountEffect: 'none' });
       expect(error.message).toContain('0.2s');
     } finally {

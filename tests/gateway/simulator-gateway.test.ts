@@ -21,14 +21,17 @@ interface Conversation {
   close(): void;
 }
 
-function connect(options: { uid?: string; cookieUid?: string; token?: string } = {}): Promise<Conversation | { failed: string }> {
+function connect(
+  options: { uid?: string; cookieUid?: string; token?: string } = {},
+): Promise<Conversation | { failed: string }> {
   const uid = options.uid ?? USER_ID;
   const url = `${simulator.url.replace('http', 'ws')}/ws/mgw/?uid=${uid}`;
   const cookie = `sso=${options.token ?? 'token-a'}; sso-rw=${options.token ?? 'token-a'}; x-userid=${options.cookieUid ?? uid}`;
   const socket = new WebSocket(url, { headers: { cookie } } as never);
   const queue: (Frame | { closed: number } | { raw: string })[] = [];
   const waiters: ((value: Frame | { closed: number } | { raw: string }) => void)[] = [];
-  const push = (value: Frame | { closed: number } | { raw: string }) => (waiters.length ? waiters.shift()!(value) : queue.push(value));
+  const push = (value: Frame | { closed: number } | { raw: string }) =>
+    waiters.length ? waiters.shift()!(value) : queue.push(value);
   return new Promise((resolve) => {
     let failure = '';
     socket.onerror = (event) => (failure = (event as unknown as { message: string }).message);
@@ -59,7 +62,9 @@ async function open(): Promise<Conversation> {
 }
 
 async function startSession(conversation: Conversation, model = 'fast'): Promise<string> {
-  conversation.send({ event: { type: 'session.create', event_id: 'evt_init_1', session: { model, x_grok: { is_temporary: true } } } });
+  conversation.send({
+    event: { type: 'session.create', event_id: 'evt_init_1', session: { model, x_grok: { is_temporary: true } } },
+  });
   const created = (await conversation.next()) as Frame;
   expect(created.event).toEqual({ type: 'session.created', client_event_id: 'evt_init_1' });
   const attached = (await conversation.next()) as Frame;
@@ -71,7 +76,11 @@ async function startSession(conversation: Conversation, model = 'fast'): Promise
 function turn(conversation: Conversation, sessionId: string, text: string) {
   conversation.send({
     session_id: sessionId,
-    event: { type: 'conversation.item.create', event_id: 'evt_msg_1', item: { type: 'message', role: 'user', x_grok: { client_message_id: 'c1', input_chunks: [{ text: { text } }] } } },
+    event: {
+      type: 'conversation.item.create',
+      event_id: 'evt_msg_1',
+      item: { type: 'message', role: 'user', x_grok: { client_message_id: 'c1', input_chunks: [{ text: { text } }] } },
+    },
   });
   conversation.send({ session_id: sessionId, event: { type: 'response.create', event_id: 'evt_resp_1' } });
 }
@@ -101,7 +110,9 @@ describe('handshake', () => {
   });
 
   test('a plain GET without an upgrade is 426', async () => {
-    const response = await fetch(`${simulator.url}/ws/mgw/?uid=${USER_ID}`, { headers: { cookie: `sso=token-a; x-userid=${USER_ID}` } });
+    const response = await fetch(`${simulator.url}/ws/mgw/?uid=${USER_ID}`, {
+      headers: { cookie: `sso=token-a; x-userid=${USER_ID}` },
+    });
     expect(response.status).toBe(426);
   });
 });
@@ -112,7 +123,9 @@ describe('turns', () => {
     const sessionId = await startSession(conversation, 'expert');
     turn(conversation, sessionId, 'hello');
     const frames = await untilDone(conversation);
-    const channels = frames.filter((frame) => frame.event.type === 'response.chunk').map((frame) => frame.event.chunk.text.channel);
+    const channels = frames
+      .filter((frame) => frame.event.type === 'response.chunk')
+      .map((frame) => frame.event.chunk.text.channel);
     expect(channels[0]).toBe('CHANNEL_ANALYSIS');
     expect(channels.at(-1)).toBe('CHANNEL_ASSISTANT_RESPONSE');
     expect(frames.at(-1)!.event).toMatchObject({ type: 'response.done', response: { status: 'completed' } });
@@ -125,11 +138,17 @@ describe('turns', () => {
     conversation.send({ event: { type: 'ping', event_id: 'evt_hb_1' } });
     expect(((await conversation.next()) as Frame).event).toEqual({ type: 'pong', client_event_id: 'evt_hb_1' });
     conversation.send({ session_id: 'x', event: { type: 'conversation.item.create', item: {} } });
-    expect(((await conversation.next()) as Frame).event).toMatchObject({ type: 'error', error: { code: 'failed_precondition' } });
+    expect(((await conversation.next()) as Frame).event).toMatchObject({
+      type: 'error',
+      error: { code: 'failed_precondition' },
+    });
     conversation.send({ event: { type: 'some.future.event' } });
     const sessionId = await startSession(conversation);
     conversation.send({ session_id: sessionId, event: { type: 'response.create' } });
-    expect(((await conversation.next()) as Frame).event).toMatchObject({ type: 'error', error: { code: 'failed_precondition' } });
+    expect(((await conversation.next()) as Frame).event).toMatchObject({
+      type: 'error',
+      error: { code: 'failed_precondition' },
+    });
     conversation.close();
   });
 
@@ -138,7 +157,14 @@ describe('turns', () => {
     const sessionId = await startSession(first);
     first.close();
     const second = await open();
-    second.send({ session_id: sessionId, event: { type: 'session.create', event_id: 'evt_init_2', session: { model: 'fast', x_grok: { conversation_id: sessionId, load_existing: true, needs_history: false } } } });
+    second.send({
+      session_id: sessionId,
+      event: {
+        type: 'session.create',
+        event_id: 'evt_init_2',
+        session: { model: 'fast', x_grok: { conversation_id: sessionId, load_existing: true, needs_history: false } },
+      },
+    });
     expect(((await second.next()) as Frame).session_id).toBe(sessionId);
     second.close();
   });

@@ -71,16 +71,24 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
       }),
     );
   }
-  const withKey = (key: string) => (instance: number, path: string, init: RequestInit = {}) =>
-    fetch(`${servers[instance]!.url}${path}`, {
-      ...init,
-      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json', ...(init.headers as Record<string, string>) },
-    });
+  const withKey =
+    (key: string) =>
+    (instance: number, path: string, init: RequestInit = {}) =>
+      fetch(`${servers[instance]!.url}${path}`, {
+        ...init,
+        headers: {
+          authorization: `Bearer ${key}`,
+          'content-type': 'application/json',
+          ...(init.headers as Record<string, string>),
+        },
+      });
   return {
     simulator,
     servers,
     storage,
-    clients: servers.map((server) => new OpenAI({ baseURL: `${server.url}/v1`, apiKey: API_KEY, maxRetries: 0, timeout: 20_000 })),
+    clients: servers.map(
+      (server) => new OpenAI({ baseURL: `${server.url}/v1`, apiKey: API_KEY, maxRetries: 0, timeout: 20_000 }),
+    ),
     api: withKey(API_KEY),
     admin: withKey(APP_KEY),
     async stop() {
@@ -93,7 +101,11 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
 }
 
 /** Polls until `check` holds, up to `boundMs`; returns whether it did. */
-export async function eventually(check: () => Promise<boolean> | boolean, boundMs: number, stepMs = 20): Promise<boolean> {
+export async function eventually(
+  check: () => Promise<boolean> | boolean,
+  boundMs: number,
+  stepMs = 20,
+): Promise<boolean> {
   const end = Date.now() + boundMs;
   while (Date.now() < end) {
     if (await check()) return true;

@@ -24,7 +24,13 @@ function bundle(): Promise<string> {
 
 export async function startEdgeWorker(bindings: EdgeEnvironment = {}): Promise<EdgeWorker> {
   const script = await bundle();
-  const runtime = new Miniflare({ modules: true, scriptPath: script, modulesRoot: dirname(script), compatibilityDate: '2026-04-01', bindings: { ...bindings } as Record<string, string> });
+  const runtime = new Miniflare({
+    modules: true,
+    scriptPath: script,
+    modulesRoot: dirname(script),
+    compatibilityDate: '2026-04-01',
+    bindings: { ...bindings } as Record<string, string>,
+  });
   const url = (await runtime.ready).toString().replace(/\/$/, '');
   return {
     url,

@@ -4,7 +4,12 @@ import { join } from 'node:path';
 import OpenAI from 'openai';
 import { silentLogger, type Logger } from '../../src/logging/logger';
 import { startServer, type RunningServer } from '../../src/server';
-import { startSimulator, type Simulator, type SimulatorAccount, type SimulatorOptions } from '../../src/simulator/server';
+import {
+  startSimulator,
+  type Simulator,
+  type SimulatorAccount,
+  type SimulatorOptions,
+} from '../../src/simulator/server';
 
 export const API_KEY = 'sk-test-gateway';
 export const APP_KEY = 'admin-test-password';
@@ -70,8 +75,17 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     logger: options.logger ?? silentLogger,
   });
   const client = new OpenAI({ baseURL: `${server.url}/v1`, apiKey: API_KEY, maxRetries: 0, timeout: 20_000 });
-  const withKey = (key: string) => (path: string, init: RequestInit = {}) =>
-    fetch(`${server.url}${path}`, { ...init, headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json', ...(init.headers as Record<string, string>) } });
+  const withKey =
+    (key: string) =>
+    (path: string, init: RequestInit = {}) =>
+      fetch(`${server.url}${path}`, {
+        ...init,
+        headers: {
+          authorization: `Bearer ${key}`,
+          'content-type': 'application/json',
+          ...(init.headers as Record<string, string>),
+        },
+      });
   return {
     transport: options.transport ?? 'rest',
     simulator,
@@ -99,7 +113,9 @@ export function chatPath(transport: ChatTransport): string {
 /** The upstream chat calls (REST posts and gateway handshakes) the simulator received, in order. */
 export function chatCalls(simulator: Simulator) {
   return simulator.requests.filter(
-    (request) => (request.method === 'POST' && request.path === REST_CHAT_PATH) || (request.method === 'GET' && request.path === GATEWAY_PATH),
+    (request) =>
+      (request.method === 'POST' && request.path === REST_CHAT_PATH) ||
+      (request.method === 'GET' && request.path === GATEWAY_PATH),
   );
 }
 
@@ -130,7 +146,9 @@ export function sentTurns(simulator: Simulator): SentTurn[] {
 
 /** Status and failure count of the harness's one account, as the admin API reports them. */
 export async function soleAccountState(h: Harness): Promise<{ status: string; fail_count: number }> {
-  const body = (await (await h.admin('/v1/admin/tokens')).json()) as { tokens: Record<string, { status: string; fail_count: number }[]> };
+  const body = (await (await h.admin('/v1/admin/tokens')).json()) as {
+    tokens: Record<string, { status: string; fail_count: number }[]>;
+  };
   const [account] = Object.values(body.tokens).flat();
   return { status: account!.status, fail_count: account!.fail_count };
 }

@@ -19,7 +19,15 @@ export interface GatewayProcess {
 
 export async function startGatewayProcess(env: Record<string, string>): Promise<GatewayProcess> {
   const child = Bun.spawn([process.execPath, join(import.meta.dir, '..', '..', 'src', 'index.ts')], {
-    env: { ...process.env, SERVER_HOST: '127.0.0.1', SERVER_PORT: '0', LOG_FILE_ENABLED: 'false', LOG_FORMAT: 'json', LOG_LEVEL: 'info', ...env },
+    env: {
+      ...process.env,
+      SERVER_HOST: '127.0.0.1',
+      SERVER_PORT: '0',
+      LOG_FILE_ENABLED: 'false',
+      LOG_FORMAT: 'json',
+      LOG_LEVEL: 'info',
+      ...env,
+    },
     stdout: 'pipe',
     stderr: 'pipe',
   });
@@ -47,11 +55,19 @@ export async function startGatewayProcess(env: Record<string, string>): Promise<
   const address = url;
   return {
     url: address,
-    fetchWith: (key) => (path, init = {}) =>
-      fetch(`${address}${path}`, { ...init, headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' } }),
+    fetchWith:
+      (key) =>
+      (path, init = {}) =>
+        fetch(`${address}${path}`, {
+          ...init,
+          headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+        }),
     warnings: () =>
       [
-        ...output.split('\n').filter((line) => /"level":"(warn|error)"/.test(line)).slice(-5),
+        ...output
+          .split('\n')
+          .filter((line) => /"level":"(warn|error)"/.test(line))
+          .slice(-5),
         child.exitCode === null && child.signalCode === null ? '' : `exited: ${child.exitCode ?? child.signalCode}`,
         errors.slice(-1_500),
       ].join('\n'),

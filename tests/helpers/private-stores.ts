@@ -1,5 +1,15 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { chownSync, closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import {
+  chownSync,
+  closeSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+} from 'node:fs';
 import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -43,7 +53,9 @@ const START_BOUND_MS = 60_000;
 function postgresBin(): string | null {
   const root = '/usr/lib/postgresql';
   if (!existsSync(root)) return null;
-  const versions = readdirSync(root).filter((name) => existsSync(join(root, name, 'bin', 'postgres'))).sort((a, b) => Number(b) - Number(a));
+  const versions = readdirSync(root)
+    .filter((name) => existsSync(join(root, name, 'bin', 'postgres')))
+    .sort((a, b) => Number(b) - Number(a));
   return versions[0] ? join(root, versions[0], 'bin') : null;
 }
 
@@ -59,7 +71,8 @@ export function availablePrivateStores(): PrivateStoreKind[] {
   const kinds: PrivateStoreKind[] = [];
   if (onPath('redis-server')) kinds.push('redis');
   if (postgresBin() && (process.getuid?.() !== 0 || onPath('setpriv'))) kinds.push('postgres');
-  if (onPath('mariadbd') && onPath('mariadb-install-db') && (process.getuid?.() !== 0 || onPath('setpriv'))) kinds.push('mariadb');
+  if (onPath('mariadbd') && onPath('mariadb-install-db') && (process.getuid?.() !== 0 || onPath('setpriv')))
+    kinds.push('mariadb');
   return kinds;
 }
 
@@ -103,7 +116,9 @@ async function freePort(): Promise<number> {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => {
       const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+      server.close(() =>
+        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
+      );
     });
   });
 }
@@ -126,7 +141,8 @@ async function run(command: string[], boundMs: number): Promise<void> {
   const timer = setTimeout(() => child.kill('SIGKILL'), boundMs);
   await exited(child);
   clearTimeout(timer);
-  if (child.exitCode !== 0) throw new Error(`${command.join(' ')} failed (${child.exitCode ?? child.signalCode}): ${errors.slice(-500)}`);
+  if (child.exitCode !== 0)
+    throw new Error(`${command.join(' ')} failed (${child.exitCode ?? child.signalCode}): ${errors.slice(-500)}`);
 }
 
 /** Polls `check` (each attempt bounded too) until it says yes. */
@@ -157,9 +173,29 @@ function recipe(kind: PrivateStoreKind): Recipe {
       url: (port) => `redis://127.0.0.1:${port}/0`,
       // appendfsync everysec still writes every command to the file before answering it, so a
       // killed process loses nothing acknowledged (only a machine crash could).
-      command: (folder, port) => [onPath('redis-server')!, '--port', String(port), '--bind', '127.0.0.1', '--dir', folder, '--appendonly', 'yes', '--appendfsync', 'everysec', '--save', ''],
+      command: (folder, port) => [
+        onPath('redis-server')!,
+        '--port',
+        String(port),
+        '--bind',
+        '127.0.0.1',
+        '--dir',
+        folder,
+        '--appendonly',
+        'yes',
+        '--appendfsync',
+        'everysec',
+        '--save',
+        '',
+      ],
       answers: async (port) => {
-        const redis = new Redis({ port, host: '127.0.0.1', lazyConnect: true, maxRetriesPerRequest: 0, connectTimeout: 500 });
+        const redis = new Redis({
+          port,
+          host: '127.0.0.1',
+          lazyConnect: true,
+          maxRetriesPerRequest: 0,
+          connectTimeout: 500,
+        });
         redis.on('error', () => {});
         try {
           await redis.connect();
@@ -175,12 +211,48 @@ function recipe(kind: PrivateStoreKind): Recipe {
     return {
       storageType: 'pgsql',
       url: (port) => `postgres://postgres@127.0.0.1:${port}/postgres`,
-      initialise: (folder) => run(unprivileged([join(bin, 'initdb'), '-D', join(folder, 'data'), '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--no-sync']), START_BOUND_MS),
+      initialise: (folder) =>
+        run(
+          unprivileged([
+            join(bin, 'initdb'),
+            '-D',
+            join(folder, 'data'),
+            '-U',
+            'postgres',
+            '--auth=trust',
+            '-E',
+            'UTF8',
+            '--no-sync',
+          ]),
+          START_BOUND_MS,
+        ),
       // fsync=off: a killed server loses nothing (the kernel still holds what it wrote); only a
       // machine crash could, and it keeps the test light on a shared disk.
-      command: (folder, port) => [join(bin, 'postgres'), '-D', join(folder, 'data'), '-p', String(port), '-k', folder, '-c', 'listen_addresses=127.0.0.1', '-c', 'fsync=off', '-c', 'shared_buffers=16MB'],
+      command: (folder, port) => [
+        join(bin, 'postgres'),
+        '-D',
+        join(folder, 'data'),
+        '-p',
+        String(port),
+        '-k',
+        folder,
+        '-c',
+        'listen_addresses=127.0.0.1',
+        '-c',
+        'fsync=off',
+        '-c',
+        'shared_buffers=16MB',
+      ],
       answers: async (port) => {
-        const sql = postgres({ host: '127.0.0.1', port, username: 'postgres', database: 'postgres', max: 1, connect_timeout: 1, onnotice: () => {} });
+        const sql = postgres({
+          host: '127.0.0.1',
+          port,
+          username: 'postgres',
+          database: 'postgres',
+          max: 1,
+          connect_timeout: 1,
+          onnotice: () => {},
+        });
         try {
           await sql`SELECT 1`;
           return true;
@@ -193,7 +265,17 @@ function recipe(kind: PrivateStoreKind): Recipe {
   return {
     storageType: 'mysql',
     url: (port) => `mysql://root@127.0.0.1:${port}/grok2api`,
-    initialise: (folder) => run(unprivileged([onPath('mariadb-install-db')!, '--no-defaults', `--datadir=${join(folder, 'data')}`, '--auth-root-authentication-method=normal', '--skip-test-db']), START_BOUND_MS),
+    initialise: (folder) =>
+      run(
+        unprivileged([
+          onPath('mariadb-install-db')!,
+          '--no-defaults',
+          `--datadir=${join(folder, 'data')}`,
+          '--auth-root-authentication-method=normal',
+          '--skip-test-db',
+        ]),
+        START_BOUND_MS,
+      ),
     // No grant tables: a private throw-away server, reachable only on loopback, needs no accounts.
     command: (folder, port) => [
       onPath('mariadbd')!,
@@ -244,13 +326,19 @@ export async function startPrivateStore(kind: PrivateStoreKind): Promise<Private
     closeSync(log);
     const started = child;
     try {
-      await until(async () => {
-        if (started.exitCode !== null) throw new Error(`${kind} exited with ${started.exitCode}`);
-        // A client library is asked only once the port accepts: their failed connects are noisier.
-        return (await accepts(port)) && steps.answers(port);
-      }, START_BOUND_MS, `private ${kind} on port ${port}`);
+      await until(
+        async () => {
+          if (started.exitCode !== null) throw new Error(`${kind} exited with ${started.exitCode}`);
+          // A client library is asked only once the port accepts: their failed connects are noisier.
+          return (await accepts(port)) && steps.answers(port);
+        },
+        START_BOUND_MS,
+        `private ${kind} on port ${port}`,
+      );
     } catch (error) {
-      throw new Error(`${(error as Error).message}; its log ends: ${readFileSync(join(folder, 'server.log'), 'utf8').slice(-800)}`);
+      throw new Error(
+        `${(error as Error).message}; its log ends: ${readFileSync(join(folder, 'server.log'), 'utf8').slice(-800)}`,
+      );
     }
   };
   const kill = async () => {

@@ -42,7 +42,11 @@ test('a new UTC day starts a new file; retention counts files across days', () =
 });
 
 test('max_files <= 0 keeps everything; [log] sizes are megabytes', () => {
-  const writer = new RotatingFileWriter(directory, { maxBytes: 10, maxFiles: 0 }, () => new Date('2026-11-26T00:00:00Z'));
+  const writer = new RotatingFileWriter(
+    directory,
+    { maxBytes: 10, maxFiles: 0 },
+    () => new Date('2026-11-26T00:00:00Z'),
+  );
   for (let index = 0; index < 5; index++) writer.write('0123456789');
   expect(readdirSync(directory)).toHaveLength(5);
   expect(rotationFromConfig({ max_file_size_mb: 2, max_files: 7 })).toEqual({ maxBytes: 2 * 1024 * 1024, maxFiles: 7 });
@@ -50,12 +54,31 @@ test('max_files <= 0 keeps everything; [log] sizes are megabytes', () => {
 
 test('the logger writes JSON to files and pretty text to a terminal, both redacted', () => {
   const console: string[] = [];
-  const logger = new Logger({ format: 'pretty', write: (line) => console.push(line), fileDirectory: directory, clock: () => new Date('2026-11-26T10:11:12.345Z') });
-  logger.child({ requestId: 'abc' }).warn('upstream failed', { status: 502, detail: 'Bearer sk-secret-value', note: 'two words' });
-  expect(console).toEqual(['10:11:12.345 WARN  upstream failed requestId=abc status=502 detail="Bearer [redacted]" note="two words"']);
+  const logger = new Logger({
+    format: 'pretty',
+    write: (line) => console.push(line),
+    fileDirectory: directory,
+    clock: () => new Date('2026-11-26T10:11:12.345Z'),
+  });
+  logger
+    .child({ requestId: 'abc' })
+    .warn('upstream failed', { status: 502, detail: 'Bearer sk-secret-value', note: 'two words' });
+  expect(console).toEqual([
+    '10:11:12.345 WARN  upstream failed requestId=abc status=502 detail="Bearer [redacted]" note="two words"',
+  ]);
   const file = readFileSync(join(directory, 'app_2026-11-26.log'), 'utf8');
-  expect(JSON.parse(file)).toEqual({ time: '2026-11-26T10:11:12.345Z', level: 'warn', message: 'upstream failed', requestId: 'abc', status: 502, detail: 'Bearer [redacted]', note: 'two words' });
-  expect(formatPretty({ time: '2026-11-26T10:11:12.345Z', level: 'error', message: 'x' }, true)).toContain('\x1b[31mERROR');
+  expect(JSON.parse(file)).toEqual({
+    time: '2026-11-26T10:11:12.345Z',
+    level: 'warn',
+    message: 'upstream failed',
+    requestId: 'abc',
+    status: 502,
+    detail: 'Bearer [redacted]',
+    note: 'two words',
+  });
+  expect(formatPretty({ time: '2026-11-26T10:11:12.345Z', level: 'error', message: 'x' }, true)).toContain(
+    '\x1b[31mERROR',
+  );
 });
 
 test('LOG_FORMAT decides, else a terminal gets pretty and a pipe gets JSON', () => {

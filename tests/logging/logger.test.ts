@@ -41,7 +41,10 @@ test('a mask never reveals a short secret', () => {
 
 test('admin and function keys in a query string are cut from text', () => {
   const { lines, logger } = capture();
-  logger.warn('stream refused', { url: '/v1/admin/batch/x/stream?app_key=admin-secret-1&y=1', other: 'ws?function_key=fn-secret-2' });
+  logger.warn('stream refused', {
+    url: '/v1/admin/batch/x/stream?app_key=admin-secret-1&y=1',
+    other: 'ws?function_key=fn-secret-2',
+  });
   expect(lines[0]).not.toContain('admin-secret-1');
   expect(lines[0]).not.toContain('fn-secret-2');
   expect(lines[0]).toContain('y=1');

@@ -12,7 +12,10 @@ afterEach(async () => {
 
 async function withCapture() {
   const lines: Record<string, unknown>[] = [];
-  const logger = new Logger({ level: 'debug', write: (line) => lines.push(JSON.parse(line) as Record<string, unknown>) });
+  const logger = new Logger({
+    level: 'debug',
+    write: (line) => lines.push(JSON.parse(line) as Record<string, unknown>),
+  });
   harness = await startHarness({
     accounts: [
       { token: 'log-a', tier: 'basic' },
@@ -34,7 +37,8 @@ async function eventually<T>(read: () => T | undefined): Promise<T | undefined> 
   return undefined;
 }
 
-const body = (stream: boolean) => JSON.stringify({ model: 'grok-4.1-fast', messages: [{ role: 'user', content: 'hi' }], stream });
+const body = (stream: boolean) =>
+  JSON.stringify({ model: 'grok-4.1-fast', messages: [{ role: 'user', content: 'hi' }], stream });
 
 test('a failover warning deep in the chat pipeline and the request line share the response x-request-id', async () => {
   const { lines, harness } = await withCapture();
@@ -45,7 +49,9 @@ test('a failover warning deep in the chat pipeline and the request line share th
   expect(id).toBeTruthy();
   const warning = lines.find((line) => line.message === 'upstream attempt failed');
   expect(warning?.requestId).toBe(id);
-  const requestLine = await eventually(() => lines.find((line) => line.message === 'request' && line.path === '/v1/chat/completions'));
+  const requestLine = await eventually(() =>
+    lines.find((line) => line.message === 'request' && line.path === '/v1/chat/completions'),
+  );
   expect(requestLine).toMatchObject({ requestId: id, status: 200 });
 });
 
@@ -53,8 +59,16 @@ test('ids of concurrent requests do not mix, streaming or not, and a client id i
   const { lines, harness } = await withCapture();
   harness.simulator.enqueueFault({ kind: 'rate_limited', match: { path: '/rest/app-chat/conversations/new' } });
   const [first, second] = await Promise.all([
-    harness.api('/v1/chat/completions', { method: 'POST', body: body(true), headers: { 'x-request-id': 'client-one' } }),
-    harness.api('/v1/chat/completions', { method: 'POST', body: body(false), headers: { 'x-request-id': 'client-two' } }),
+    harness.api('/v1/chat/completions', {
+      method: 'POST',
+      body: body(true),
+      headers: { 'x-request-id': 'client-one' },
+    }),
+    harness.api('/v1/chat/completions', {
+      method: 'POST',
+      body: body(false),
+      headers: { 'x-request-id': 'client-two' },
+    }),
   ]);
   await first.text();
   await second.text();
@@ -63,7 +77,10 @@ test('ids of concurrent requests do not mix, streaming or not, and a client id i
   expect(warnings).toHaveLength(1);
   expect(['client-one', 'client-two']).toContain(warnings[0]!.requestId as string);
   await eventually(() => (lines.filter((line) => line.message === 'request').length >= 2 ? true : undefined));
-  const logged = lines.filter((line) => line.message === 'request').map((line) => line.requestId).sort();
+  const logged = lines
+    .filter((line) => line.message === 'request')
+    .map((line) => line.requestId)
+    .sort();
   expect(logged).toEqual(['client-one', 'client-two']);
 });
 

@@ -13,7 +13,10 @@ const config = buildConfig();
 
 function appWithLog() {
   const lines: Record<string, unknown>[] = [];
-  const logger = new Logger({ level: 'debug', write: (line) => lines.push(JSON.parse(line) as Record<string, unknown>) });
+  const logger = new Logger({
+    level: 'debug',
+    write: (line) => lines.push(JSON.parse(line) as Record<string, unknown>),
+  });
   const app = new Elysia()
     .use(errorHandler({ logger, routes: () => [] }))
     .use(requestLog(logger, () => config))
@@ -45,7 +48,9 @@ async function requestLine(lines: Record<string, unknown>[], path: string) {
 test('ignored features are listed in the response header and in the request log line', async () => {
   const { app, lines } = appWithLog();
   const response = await app.handle(new Request('http://gateway/object', { method: 'POST' }));
-  expect(response.headers.get(IGNORED_HEADER)).toBe('tools[4] namespace multi_agent_v1 flattened; tools[5] web_fetch dropped');
+  expect(response.headers.get(IGNORED_HEADER)).toBe(
+    'tools[4] namespace multi_agent_v1 flattened; tools[5] web_fetch dropped',
+  );
   expect(await requestLine(lines, '/object')).toMatchObject({
     status: 200,
     ignored: ['tools[4] namespace multi_agent_v1 flattened', 'tools[5] web_fetch dropped'],
@@ -70,5 +75,9 @@ test('a refused request logs the error code and param, not only the status', asy
   const { app, lines } = appWithLog();
   const response = await app.handle(new Request('http://gateway/refused', { method: 'POST' }));
   expect(response.status).toBe(400);
-  expect(await requestLine(lines, '/refused')).toMatchObject({ status: 400, code: 'empty_conversation', param: 'messages' });
+  expect(await requestLine(lines, '/refused')).toMatchObject({
+    status: 400,
+    code: 'empty_conversation',
+    param: 'messages',
+  });
 });

@@ -9,7 +9,10 @@ const proxy = Bun.serve({
   async fetch(request) {
     proxied.push(new URL(request.url).pathname);
     const upstream = await fetch(request.url, { headers: request.headers });
-    return new Response(await upstream.arrayBuffer(), { status: upstream.status, headers: { 'content-type': upstream.headers.get('content-type') ?? 'application/octet-stream' } });
+    return new Response(await upstream.arrayBuffer(), {
+      status: upstream.status,
+      headers: { 'content-type': upstream.headers.get('content-type') ?? 'application/octet-stream' },
+    });
   },
 });
 

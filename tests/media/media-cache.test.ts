@@ -15,15 +15,33 @@ describe('MediaCache', () => {
   });
   afterAll(() => rmSync(directory, { recursive: true, force: true }));
 
-  const cacheWith = (limitMb: number, enabled = true, download = async () => new Response(new Uint8Array(600 * 1024))) =>
-    new MediaCache({ directory, config: () => testConfig({ cache: { limit_mb: limitMb, enable_auto_clean: enabled } }), openDownload: download });
+  const cacheWith = (
+    limitMb: number,
+    enabled = true,
+    download = async () => new Response(new Uint8Array(600 * 1024)),
+  ) =>
+    new MediaCache({
+      directory,
+      config: () => testConfig({ cache: { limit_mb: limitMb, enable_auto_clean: enabled } }),
+      openDownload: download,
+    });
 
   test('names follow the asset path and never leave the folder', () => {
-    expect(cacheNameFor('https://assets.grok.com/users/u1/generated/abc/image.jpg?x=1')).toBe('users-u1-generated-abc-image.jpg');
+    expect(cacheNameFor('https://assets.grok.com/users/u1/generated/abc/image.jpg?x=1')).toBe(
+      'users-u1-generated-abc-image.jpg',
+    );
     const cache = cacheWith(512);
-    for (const evil of ['../config.toml', '..%2Fconfig.toml', '%2e%2e/%2e%2e/etc/passwd', '/etc/passwd', '.hidden', 'a\\..\\b', '']) {
+    for (const evil of [
+      '../config.toml',
+      '..%2Fconfig.toml',
+      '%2e%2e/%2e%2e/etc/passwd',
+      '/etc/passwd',
+      '.hidden',
+      'a\\..\\b',
+      '',
+    ]) {
       const path = cache.pathOf('image', evil);
-      if (path !== null) expect(path.startsWith(join(directory, 'image') + '/')).toBe(true);
+      if (path !== null) expect(path.startsWith(`${join(directory, 'image')}/`)).toBe(true);
     }
     expect(cache.pathOf('image', '../config.toml')).toBeNull();
   });
@@ -100,11 +118,18 @@ describe('GET /v1/files', () => {
     expect(new TextDecoder().decode(await part.arrayBuffer())).toBe('ftypisom');
     const tail = await fetch(`${harness.server.url}/v1/files/video/clip.mp4`, { headers: { range: 'bytes=-5' } });
     expect(new Uint8Array(await tail.arrayBuffer())).toEqual(bytes.slice(-5));
-    const beyond = await fetch(`${harness.server.url}/v1/files/video/clip.mp4`, { headers: { range: `bytes=${bytes.length}-` } });
+    const beyond = await fetch(`${harness.server.url}/v1/files/video/clip.mp4`, {
+      headers: { range: `bytes=${bytes.length}-` },
+    });
     expect(beyond.status).toBe(416);
 
     writeFileSync(join(harness.dataDir, 'secret.txt'), 'TOP-SECRET-CONTENT');
-    for (const path of ['/v1/files/video/..%2F..%2Fsecret.txt', '/v1/files/video/../../secret.txt', '/v1/files/image/%2e%2e%2f%2e%2e%2fsecret.txt', '/v1/files/video/missing.mp4']) {
+    for (const path of [
+      '/v1/files/video/..%2F..%2Fsecret.txt',
+      '/v1/files/video/../../secret.txt',
+      '/v1/files/image/%2e%2e%2f%2e%2e%2fsecret.txt',
+      '/v1/files/video/missing.mp4',
+    ]) {
       const response = await fetch(`${harness.server.url}${path}`);
       expect(response.status).toBe(404);
       expect(await response.text()).not.toContain('TOP-SECRET-CONTENT');

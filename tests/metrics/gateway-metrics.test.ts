@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, expect, test } from 'bun:test';
-import OpenAI from 'openai';
+import type OpenAI from 'openai';
 import { startHarness, type Harness } from '../helpers/gateway-harness';
 import { parseMetrics, valueOf, type Sample } from './prometheus-text';
 
@@ -17,13 +17,19 @@ beforeAll(async () => {
       { token: 'metrics-a', tier: 'basic' },
       { token: 'metrics-b', tier: 'basic' },
     ],
-    env: { GROK2API_METRICS_TOKEN: METRICS_TOKEN, GROK2API_RETRY_RETRY_BACKOFF_BASE: '0.01', GROK2API_RETRY_RETRY_BACKOFF_MAX: '0.02' },
+    env: {
+      GROK2API_METRICS_TOKEN: METRICS_TOKEN,
+      GROK2API_RETRY_RETRY_BACKOFF_BASE: '0.01',
+      GROK2API_RETRY_RETRY_BACKOFF_MAX: '0.02',
+    },
   });
 });
 afterAll(() => harness.stop());
 
 async function scrape(): Promise<Sample[]> {
-  const response = await fetch(`${harness.server.url}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } });
+  const response = await fetch(`${harness.server.url}/metrics`, {
+    headers: { authorization: `Bearer ${METRICS_TOKEN}` },
+  });
   expect(response.status).toBe(200);
   expect(response.headers.get('content-type')).toBe('text/plain; version=0.0.4; charset=utf-8');
   return parseMetrics(await response.text());
@@ -31,11 +37,17 @@ async function scrape(): Promise<Sample[]> {
 
 const chat = { method: 'POST', route: '/v1/chat/completions', model: 'grok-4.1-fast' };
 const ask = (stream: boolean) =>
-  harness.client.chat.completions.create({ model: 'grok-4.1-fast', messages: [{ role: 'user', content: 'hello' }], stream } as never);
+  harness.client.chat.completions.create({
+    model: 'grok-4.1-fast',
+    messages: [{ role: 'user', content: 'hello' }],
+    stream,
+  } as never);
 
 test('the token protects /metrics; before any traffic every gauge is present', async () => {
   expect((await fetch(`${harness.server.url}/metrics`)).status).toBe(401);
-  expect((await fetch(`${harness.server.url}/metrics`, { headers: { authorization: 'Bearer wrong' } })).status).toBe(401);
+  expect((await fetch(`${harness.server.url}/metrics`, { headers: { authorization: 'Bearer wrong' } })).status).toBe(
+    401,
+  );
   const samples = await scrape();
   expect(valueOf(samples, 'grok2api_accounts', { pool: 'ssoBasic', status: 'active' })).toBe(2);
   expect(valueOf(samples, 'grok2api_accounts', { pool: 'ssoSuper', status: 'active' })).toBe(0);
@@ -53,7 +65,8 @@ test('requests by route, model and status; latency; time to first token of strea
   await ask(false);
   await ask(false);
   let streamed = '';
-  for await (const chunk of (await ask(true)) as unknown as AsyncIterable<OpenAI.ChatCompletionChunk>) streamed += chunk.choices[0]?.delta.content ?? '';
+  for await (const chunk of (await ask(true)) as unknown as AsyncIterable<OpenAI.ChatCompletionChunk>)
+    streamed += chunk.choices[0]?.delta.content ?? '';
   expect(streamed).toContain('Hello from the Grok simulator');
   const wrongKey = await fetch(`${harness.server.url}/v1/chat/completions`, {
     method: 'POST',
@@ -61,7 +74,10 @@ test('requests by route, model and status; latency; time to first token of strea
     body: JSON.stringify({ model: 'grok-4.1-fast', messages: [{ role: 'user', content: 'x' }] }),
   });
   expect(wrongKey.status).toBe(401);
-  const unknownModel = await harness.api('/v1/chat/completions', { method: 'POST', body: JSON.stringify({ model: 'no-such-model', messages: [{ role: 'user', content: 'x' }] }) });
+  const unknownModel = await harness.api('/v1/chat/completions', {
+    method: 'POST',
+    body: JSON.stringify({ model: 'no-such-model', messages: [{ role: 'user', content: 'x' }] }),
+  });
   expect(unknownModel.status).toBe(404);
   expect((await harness.api('/v1/not-a-route')).status).toBe(404);
 
@@ -72,7 +88,9 @@ test('requests by route, model and status; latency; time to first token of strea
   expect(valueOf(samples, 'grok2api_requests_total', { ...chat, model: 'unknown', status: '404' })).toBe(1);
   expect(valueOf(samples, 'grok2api_requests_total', { method: 'GET', route: 'unmatched', status: '404' })).toBe(1);
   expect(valueOf(samples, 'grok2api_request_duration_seconds_count', { route: '/v1/chat/completions' })).toBe(5);
-  expect(valueOf(samples, 'grok2api_request_duration_seconds_bucket', { route: '/v1/chat/completions', le: '+Inf' })).toBe(5);
+  expect(
+    valueOf(samples, 'grok2api_request_duration_seconds_bucket', { route: '/v1/chat/completions', le: '+Inf' }),
+  ).toBe(5);
   expect(valueOf(samples, 'grok2api_time_to_first_token_seconds_count', { model: 'grok-4.1-fast' })).toBe(1);
   expect(valueOf(samples, 'grok2api_streams_in_flight')).toBe(0);
   expect(valueOf(samples, 'grok2api_upstream_errors_total', { kind: 'rate_limited' })).toBe(0);
@@ -110,7 +128,9 @@ test('a stream counts as in flight until it ends, also when the client leaves', 
 
 test('a 429 counts an upstream error by kind and a failover; the account shows as cooling', async () => {
   harness.simulator.enqueueFault({ kind: 'rate_limited', match: { path: '/rest/app-chat/conversations/new' } });
-  const firstTokensBefore = valueOf(await scrape(), 'grok2api_time_to_first_token_seconds_count', { model: 'grok-4.1-fast' });
+  const firstTokensBefore = valueOf(await scrape(), 'grok2api_time_to_first_token_seconds_count', {
+    model: 'grok-4.1-fast',
+  });
   await ask(false);
   const samples = await scrape();
   expect(valueOf(samples, 'grok2api_upstream_errors_total', { kind: 'rate_limited' })).toBe(1);
@@ -119,7 +139,9 @@ test('a 429 counts an upstream error by kind and a failover; the account shows a
   expect(valueOf(samples, 'grok2api_accounts', { pool: 'ssoBasic', status: 'active' })).toBe(1);
   expect(valueOf(samples, 'grok2api_requests_total', { ...chat, status: '200' })).toBe(5);
   // Only streams measure time to first token.
-  expect(valueOf(samples, 'grok2api_time_to_first_token_seconds_count', { model: 'grok-4.1-fast' })).toBe(firstTokensBefore);
+  expect(valueOf(samples, 'grok2api_time_to_first_token_seconds_count', { model: 'grok-4.1-fast' })).toBe(
+    firstTokensBefore,
+  );
 });
 
 test('a retried upload counts as an upstream retry', async () => {
@@ -127,7 +149,15 @@ test('a retried upload counts as an upstream retry', async () => {
   const png = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg=='; // a whole 1×1 PNG: a truncated one is refused
   await harness.client.chat.completions.create({
     model: 'grok-4.1-fast',
-    messages: [{ role: 'user', content: [{ type: 'text', text: 'look' }, { type: 'image_url', image_url: { url: `data:image/png;base64,${png}` } }] }],
+    messages: [
+      {
+        role: 'user',
+        content: [
+          { type: 'text', text: 'look' },
+          { type: 'image_url', image_url: { url: `data:image/png;base64,${png}` } },
+        ],
+      },
+    ],
   });
   const uploads = harness.simulator.requests.filter((request) => request.path === '/http/upload-file-v2/direct');
   expect(uploads).toHaveLength(2);
@@ -135,7 +165,12 @@ test('a retried upload counts as an upstream retry', async () => {
 });
 
 test('the media cache gauge follows the files the gateway cached; the video job gauge returns to 0', async () => {
-  const image = await harness.client.images.generate({ model: 'grok-imagine-1.0', prompt: 'a lighthouse', n: 1, response_format: 'url' });
+  const image = await harness.client.images.generate({
+    model: 'grok-imagine-1.0',
+    prompt: 'a lighthouse',
+    n: 1,
+    response_format: 'url',
+  });
   expect(image.data?.[0]?.url).toContain('/v1/files/image/');
   const { readdirSync, statSync } = await import('node:fs');
   const { join } = await import('node:path');
@@ -144,7 +179,10 @@ test('the media cache gauge follows the files the gateway cached; the video job 
   expect(onDisk).toBeGreaterThan(0);
   expect(valueOf(await scrape(), 'grok2api_media_cache_bytes')).toBe(onDisk);
 
-  const video = await harness.api('/v1/videos', { method: 'POST', body: JSON.stringify({ model: 'grok-imagine-1.0-video', prompt: 'waves', seconds: '6', wait: true }) });
+  const video = await harness.api('/v1/videos', {
+    method: 'POST',
+    body: JSON.stringify({ model: 'grok-imagine-1.0-video', prompt: 'waves', seconds: '6', wait: true }),
+  });
   expect(video.status).toBe(200);
   expect(valueOf(await scrape(), 'grok2api_job_queue_depth')).toBe(0);
   expect(valueOf(await scrape(), 'grok2api_media_cache_bytes')).toBeGreaterThan(onDisk);

@@ -6,8 +6,18 @@ test('counters, gauges and histograms render in the text format with escaped lab
   const registry = new MetricsRegistry();
   const counter = registry.counter({ name: 'demo_total', help: 'A counter\nover two lines', labelNames: ['path'] });
   const gauge = registry.gauge({ name: 'demo_gauge', help: 'A gauge' });
-  const histogram = registry.histogram({ name: 'demo_seconds', help: 'A histogram', labelNames: ['route'], buckets: [1, 0.1, 0.5] });
-  registry.gauge({ name: 'demo_collected', help: 'Read at scrape time', labelNames: ['pool'], collect: () => [{ labels: { pool: 'a' }, value: 4 }] });
+  const histogram = registry.histogram({
+    name: 'demo_seconds',
+    help: 'A histogram',
+    labelNames: ['route'],
+    buckets: [1, 0.1, 0.5],
+  });
+  registry.gauge({
+    name: 'demo_collected',
+    help: 'Read at scrape time',
+    labelNames: ['pool'],
+    collect: () => [{ labels: { pool: 'a' }, value: 4 }],
+  });
 
   counter.inc({ path: 'say "hi"\\\n' });
   counter.inc({ path: 'say "hi"\\\n' }, 2);
@@ -24,10 +34,19 @@ test('counters, gauges and histograms render in the text format with escaped lab
   expect(valueOf(samples, 'demo_total', { path: 'say "hi"\\\n' })).toBe(3);
   expect(valueOf(samples, 'demo_gauge')).toBe(1);
   expect(valueOf(samples, 'demo_collected', { pool: 'a' })).toBe(4);
-  expect(['0.1', '0.5', '1', '+Inf'].map((le) => valueOf(samples, 'demo_seconds_bucket', { route: '/x', le }))).toEqual([1, 3, 3, 4]);
+  expect(['0.1', '0.5', '1', '+Inf'].map((le) => valueOf(samples, 'demo_seconds_bucket', { route: '/x', le }))).toEqual(
+    [1, 3, 3, 4],
+  );
   expect(valueOf(samples, 'demo_seconds_count', { route: '/x' })).toBe(4);
   expect(valueOf(samples, 'demo_seconds_sum', { route: '/x' })).toBeCloseTo(2.65, 10);
-  expect(registry.names()).toEqual(['demo_total', 'demo_gauge', 'demo_seconds_bucket', 'demo_seconds_sum', 'demo_seconds_count', 'demo_collected']);
+  expect(registry.names()).toEqual([
+    'demo_total',
+    'demo_gauge',
+    'demo_seconds_bucket',
+    'demo_seconds_sum',
+    'demo_seconds_count',
+    'demo_collected',
+  ]);
 });
 
 test('names are validated, registered once, and counters never go down', () => {

@@ -79,7 +79,9 @@ describe('ChatStreamEncoder', () => {
     const encoder = new ChatStreamEncoder(builder(), () => ({ usage }), new AnswerLimits(undefined, undefined));
     const started = encoder.pieces([{ type: 'tool_call_start', index: 0, id: 'call_1', name: 'lookup' }]);
     expect(dataOf(started)).toEqual([
-      chunk({ tool_calls: [{ index: 0, id: 'call_1', type: 'function', function: { name: 'lookup', arguments: '' } }] }),
+      chunk({
+        tool_calls: [{ index: 0, id: 'call_1', type: 'function', function: { name: 'lookup', arguments: '' } }],
+      }),
     ]);
     expect(dataOf(encoder.finish())).toEqual([chunk({}, 'tool_calls'), { ...chunk({}), choices: [], usage }, '[DONE]']);
   });

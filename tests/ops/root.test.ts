@@ -7,7 +7,8 @@ beforeAll(async () => {
 });
 afterAll(() => harness.stop());
 
-const root = (method: string, accept: string) => fetch(`${harness.server.url}/`, { method, headers: { accept }, redirect: 'manual' });
+const root = (method: string, accept: string) =>
+  fetch(`${harness.server.url}/`, { method, headers: { accept }, redirect: 'manual' });
 
 test('GET / sends a browser to the console, without a key', async () => {
   const response = await root('GET', 'text/html,application/xhtml+xml,*/*;q=0.8');

@@ -3,7 +3,8 @@ import { BackgroundJobs } from '../../src/ops/background-jobs';
 import { UpstreamHealth } from '../../src/ops/upstream-health';
 import { UpstreamError, type UpstreamErrorCode } from '../../src/upstream/errors';
 
-const failure = (code: UpstreamErrorCode) => new UpstreamError({ code, message: code, retryable: true, accountEffect: 'none' });
+const failure = (code: UpstreamErrorCode) =>
+  new UpstreamError({ code, message: code, retryable: true, accountEffect: 'none' });
 
 test('an outage needs the threshold of upstream-wide failures in a row, recent ones, and ends with a success', () => {
   let now = 1_000_000;
@@ -44,7 +45,14 @@ test('background jobs record runs, results and failures, and never overlap', asy
   });
   jobs.stopAll();
   const states = Object.fromEntries(jobs.states().map((job) => [job.name, job]));
-  expect(states.import).toMatchObject({ runs: 1, failures: 0, lastResult: { ok: 2 }, lastDurationMs: 5, running: false, intervalSeconds: null });
+  expect(states.import).toMatchObject({
+    runs: 1,
+    failures: 0,
+    lastResult: { ok: 2 },
+    lastDurationMs: 5,
+    running: false,
+    intervalSeconds: null,
+  });
   expect(states.slow).toMatchObject({ runs: 1, running: false });
   expect(states.tick).toMatchObject({ runs: 1, failures: 1, lastError: 'upstream down', intervalSeconds: 60 });
 });

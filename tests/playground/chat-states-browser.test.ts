@@ -28,7 +28,11 @@ afterAll(async () => {
 
 async function openChat(timeouts?: { firstByteMs: number; totalMs: number }): Promise<Page> {
   const page = await browser.newPage({ viewport: { width: 1100, height: 760 } });
-  if (timeouts) await page.addInitScript((value) => localStorage.setItem('grok2api.playground.timeouts', value), JSON.stringify(timeouts));
+  if (timeouts)
+    await page.addInitScript(
+      (value) => localStorage.setItem('grok2api.playground.timeouts', value),
+      JSON.stringify(timeouts),
+    );
   await page.goto(`${harness.server.url}/playground#chat`);
   await page.fill('#function-key', FUNCTION_KEY);
   await page.keyboard.press('Enter');
@@ -55,7 +59,9 @@ async function ended(page: Page, state: string) {
       statusState: status.dataset.state,
       toastVisible: toast.classList.contains('visible'),
       toastState: toast.dataset.state,
-      actions: [...message.querySelectorAll('.turn-actions button')].map((button) => button.getAttribute('data-action')),
+      actions: [...message.querySelectorAll('.turn-actions button')].map((button) =>
+        button.getAttribute('data-action'),
+      ),
     };
   });
 }
@@ -93,12 +99,16 @@ test('success: the state shown once, on the message; copy, edit, feedback in tha
   expect(view.actions).toEqual(['copy', 'edit', 'feedback', 'regenerate']);
   expect(await page.textContent('.message.assistant:last-child .content')).toBe('Forty-two.');
   await page.click('.message.assistant:last-child button[data-action=feedback]');
-  expect(await page.getAttribute('.message.assistant:last-child button[data-action=feedback]', 'aria-pressed')).toBe('true');
+  expect(await page.getAttribute('.message.assistant:last-child button[data-action=feedback]', 'aria-pressed')).toBe(
+    'true',
+  );
   await page.screenshot({ path: screenshotPath('30-chat-state-success') });
   // Regenerate runs the same turn again and ends with the same feedback as send.
   harness.simulator.script({ answer: 'Still forty-two.' });
   await page.click('.message.assistant:last-child button[data-action=regenerate]');
-  await page.waitForFunction(() => document.querySelector('.message.assistant:last-child .content')?.textContent === 'Still forty-two.');
+  await page.waitForFunction(
+    () => document.querySelector('.message.assistant:last-child .content')?.textContent === 'Still forty-two.',
+  );
   expectShownOnce(await ended(page, 'success'), 'success', 'Answered');
   expect(await page.locator('.message.assistant').count()).toBe(1);
   await page.close();

@@ -23,7 +23,9 @@ describe('playground disabled (default)', () => {
 describe('playground enabled with a function key', () => {
   let harness: Harness;
   beforeAll(async () => {
-    harness = await startHarness({ env: { GROK2API_APP_FUNCTION_ENABLED: 'true', GROK2API_APP_FUNCTION_KEY: FUNCTION_KEY } });
+    harness = await startHarness({
+      env: { GROK2API_APP_FUNCTION_ENABLED: 'true', GROK2API_APP_FUNCTION_KEY: FUNCTION_KEY },
+    });
   });
   afterAll(() => harness.stop());
 
@@ -32,13 +34,33 @@ describe('playground enabled with a function key', () => {
     // The same manifest the edge Worker answers; the server itself is the backend, so every page is ready.
     const manifest = (await (await fetch(`${harness.server.url}/v1/function/manifest`)).json()) as any;
     expect(manifest.served_by).toBe('server');
-    expect(manifest.pages.map((page: any) => [page.id, page.mode, page.stream])).toEqual([['chat', 'backend-forward-ready', true], ['imagine', 'backend-forward-ready', false], ['video', 'backend-forward-ready', true], ['voice', 'backend-forward-ready', false]]);
+    expect(manifest.pages.map((page: any) => [page.id, page.mode, page.stream])).toEqual([
+      ['chat', 'backend-forward-ready', true],
+      ['imagine', 'backend-forward-ready', false],
+      ['video', 'backend-forward-ready', true],
+      ['voice', 'backend-forward-ready', false],
+    ]);
     expect((await fetch(`${harness.server.url}/v1/function/verify`)).status).toBe(401);
-    expect((await fetch(`${harness.server.url}/v1/function/verify`, { headers: { authorization: 'Bearer nope' } })).status).toBe(401);
-    expect((await fetch(`${harness.server.url}/v1/function/verify`, { headers: { authorization: `Bearer ${FUNCTION_KEY}` } })).status).toBe(200);
+    expect(
+      (await fetch(`${harness.server.url}/v1/function/verify`, { headers: { authorization: 'Bearer nope' } })).status,
+    ).toBe(401);
+    expect(
+      (
+        await fetch(`${harness.server.url}/v1/function/verify`, {
+          headers: { authorization: `Bearer ${FUNCTION_KEY}` },
+        })
+      ).status,
+    ).toBe(200);
 
-    const playground = new OpenAI({ baseURL: `${harness.server.url}/v1/function`, apiKey: FUNCTION_KEY, maxRetries: 0 });
-    const completion = await playground.chat.completions.create({ model: 'grok-4', messages: [{ role: 'user', content: 'via the function key' }] });
+    const playground = new OpenAI({
+      baseURL: `${harness.server.url}/v1/function`,
+      apiKey: FUNCTION_KEY,
+      maxRetries: 0,
+    });
+    const completion = await playground.chat.completions.create({
+      model: 'grok-4',
+      messages: [{ role: 'user', content: 'via the function key' }],
+    });
     expect(completion.choices[0]!.message.content).toBeTruthy();
     expect(sentTurns(harness.simulator).at(-1)!.message).toContain('via the function key');
     const models = await playground.models.list();
@@ -46,10 +68,16 @@ describe('playground enabled with a function key', () => {
 
     // The function key is not an API key.
     const direct = new OpenAI({ baseURL: `${harness.server.url}/v1`, apiKey: FUNCTION_KEY, maxRetries: 0 });
-    const refused = await direct.chat.completions.create({ model: 'grok-4', messages: [{ role: 'user', content: 'x' }] }).catch((error) => error);
+    const refused = await direct.chat.completions
+      .create({ model: 'grok-4', messages: [{ role: 'user', content: 'x' }] })
+      .catch((error) => error);
     expect(refused.status).toBe(401);
     // And bad bodies still get the chat route's own validation.
-    const bad = await fetch(`${harness.server.url}/v1/function/chat/completions`, { method: 'POST', headers: { authorization: `Bearer ${FUNCTION_KEY}`, 'content-type': 'application/json' }, body: JSON.stringify({ model: 'grok-4', messages: [] }) });
+    const bad = await fetch(`${harness.server.url}/v1/function/chat/completions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${FUNCTION_KEY}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'grok-4', messages: [] }),
+    });
     expect(bad.status).toBe(400);
   });
 });

@@ -11,7 +11,10 @@ let browser: Browser;
 
 beforeAll(async () => {
   harness = await startHarness({
-    accounts: [{ token: 'playground-basic-1', tier: 'basic' }, { token: 'playground-basic-2', tier: 'basic' }],
+    accounts: [
+      { token: 'playground-basic-1', tier: 'basic' },
+      { token: 'playground-basic-2', tier: 'basic' },
+    ],
     env: { GROK2API_APP_FUNCTION_ENABLED: 'true', GROK2API_APP_FUNCTION_KEY: FUNCTION_KEY },
   });
   browser = await launchBrowser();
@@ -40,7 +43,9 @@ test('chat: streams the answer, shows reasoning collapsed, keeps the conversatio
   harness.simulator.script({ thinking: 'Counting the apples first.', answer: 'There are three apples.' });
   await page.fill('#chat-input', 'How many apples?');
   await page.keyboard.press('Enter');
-  await page.waitForFunction(() => document.querySelector('.message.assistant .content')?.textContent === 'There are three apples.');
+  await page.waitForFunction(
+    () => document.querySelector('.message.assistant .content')?.textContent === 'There are three apples.',
+  );
   const details = page.locator('.message.assistant details');
   expect(await details.getAttribute('open')).toBeNull();
   await details.locator('summary').click();
@@ -50,7 +55,9 @@ test('chat: streams the answer, shows reasoning collapsed, keeps the conversatio
   expect(turn.message).toContain('Be brief.');
   await page.screenshot({ path: screenshotPath('20-playground-chat') });
   await page.reload();
-  await page.waitForFunction(() => document.querySelector('.message.assistant .content')?.textContent === 'There are three apples.');
+  await page.waitForFunction(
+    () => document.querySelector('.message.assistant .content')?.textContent === 'There are three apples.',
+  );
   // Phone width: one column, nothing wider than the screen.
   await page.setViewportSize({ width: 390, height: 844 });
   expect(await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBeLessThanOrEqual(0);
@@ -61,8 +68,13 @@ test('chat: streams the answer, shows reasoning collapsed, keeps the conversatio
 test('chat: markdown with highlighted code; hostile model output never executes', async () => {
   const page = await open('#chat');
   const executed: string[] = [];
-  page.on('dialog', (dialog) => { executed.push(`dialog: ${dialog.message()}`); void dialog.dismiss(); });
-  page.on('console', (message) => { if (message.type() === 'error') executed.push(`console: ${message.text()}`); });
+  page.on('dialog', (dialog) => {
+    executed.push(`dialog: ${dialog.message()}`);
+    void dialog.dismiss();
+  });
+  page.on('console', (message) => {
+    if (message.type() === 'error') executed.push(`console: ${message.text()}`);
+  });
   await page.exposeFunction('reportPwned', (how: string) => executed.push(how));
   await page.waitForSelector('#chat-model option[value="grok-4"]', { state: 'attached' });
   harness.simulator.script({
@@ -70,7 +82,7 @@ test('chat: markdown with highlighted code; hostile model output never executes'
     answer: [
       '## Result',
       '',
-      'Here is **bold** and a [safe link](https://example.com/docs) and a [bad link](javascript:reportPwned(\'link\')).',
+      "Here is **bold** and a [safe link](https://example.com/docs) and a [bad link](javascript:reportPwned('link')).",
       '',
       '<script>reportPwned("script")</script>',
       '<img src="/nothing.png" onerror="reportPwned(\'img\')">',
@@ -101,7 +113,8 @@ test('chat: markdown with highlighted code; hostile model output never executes'
       if (['SCRIPT', 'IFRAME', 'OBJECT', 'EMBED'].includes(element.tagName)) found.push(element.tagName);
       for (const attribute of element.attributes) {
         if (attribute.name.startsWith('on')) found.push(`${element.tagName}[${attribute.name}]`);
-        if (/^\s*javascript:/i.test(attribute.value)) found.push(`${element.tagName}[${attribute.name}=${attribute.value}]`);
+        if (/^\s*javascript:/i.test(attribute.value))
+          found.push(`${element.tagName}[${attribute.name}=${attribute.value}]`);
       }
     }
     return found;
@@ -130,7 +143,9 @@ test('imagine: "Images per batch 4" makes exactly 4 images, with download links'
   await page.waitForSelector('#imagine-status:is([data-state=done], [data-state=failed])', { timeout: 30_000 });
   expect(await page.getAttribute('#imagine-status', 'data-state')).toBe('done');
   expect(await page.locator('#imagine-grid img').count()).toBe(4);
-  await page.waitForFunction(() => [...document.querySelectorAll('#imagine-grid img')].every((image) => (image as HTMLImageElement).naturalWidth > 0));
+  await page.waitForFunction(() =>
+    [...document.querySelectorAll('#imagine-grid img')].every((image) => (image as HTMLImageElement).naturalWidth > 0),
+  );
   expect(await page.getAttribute('#imagine-grid a', 'download')).toMatch(/^imagine-\d+\.png$/);
   expect(await page.isDisabled('#imagine-stop')).toBe(true);
   await page.screenshot({ path: screenshotPath('21-playground-imagine') });
@@ -150,7 +165,9 @@ test('imagine: continuous generation runs one batch at a time and stops by itsel
   expect(await page.textContent('#imagine-status')).toBe('Stopped after 10 batches: 10 images');
   expect(await page.locator('#imagine-grid img').count()).toBe(10);
   // Ten batches of one: ten upstream image requests, none past the cap.
-  const media = harness.simulator.requests.slice(before).filter((request) => JSON.stringify(request.body ?? '').includes('lighthouse'));
+  const media = harness.simulator.requests
+    .slice(before)
+    .filter((request) => JSON.stringify(request.body ?? '').includes('lighthouse'));
   expect(media).toHaveLength(10);
   await page.close();
 }, 90_000);
@@ -161,7 +178,9 @@ test('imagine: Stop ends a continuous run at once, and a run stops by itself whe
   await page.selectOption('#imagine-count', '1');
   await page.check('#imagine-continuous');
   await page.click('#imagine-start');
-  await page.waitForFunction(() => document.querySelectorAll('#imagine-grid img').length > 0, undefined, { timeout: 30_000 });
+  await page.waitForFunction(() => document.querySelectorAll('#imagine-grid img').length > 0, undefined, {
+    timeout: 30_000,
+  });
   await page.click('#imagine-stop');
   await page.waitForSelector('#imagine-status[data-state=stopped]');
   expect(await page.textContent('#imagine-status')).toMatch(/^Stopped: \d+ images$/);
@@ -203,10 +222,20 @@ test('video: progress to the end, then the player and a download link', async ()
   expect(await page.getAttribute('#video-progress', 'value')).toBe('100');
   const source = await page.getAttribute('#video-player', 'src');
   expect(source).toContain('/v1/files/video/');
-  await page.waitForFunction(() => (document.querySelector('#video-player') as HTMLVideoElement).readyState >= 1 || (document.querySelector('#video-player') as HTMLVideoElement).error !== null);
+  await page.waitForFunction(
+    () =>
+      (document.querySelector('#video-player') as HTMLVideoElement).readyState >= 1 ||
+      (document.querySelector('#video-player') as HTMLVideoElement).error !== null,
+  );
   // What went upstream: one current-form text-to-video turn with the page's settings.
-  const videoCall = chatCalls(harness.simulator).at(-1)!.body as { mediaGenInput: { textToVideo: Record<string, unknown> } };
-  expect(videoCall.mediaGenInput.textToVideo).toMatchObject({ aspectRatio: '16:9', duration: 6, resolutionName: '480p' });
+  const videoCall = chatCalls(harness.simulator).at(-1)!.body as {
+    mediaGenInput: { textToVideo: Record<string, unknown> };
+  };
+  expect(videoCall.mediaGenInput.textToVideo).toMatchObject({
+    aspectRatio: '16:9',
+    duration: 6,
+    resolutionName: '480p',
+  });
   await page.screenshot({ path: screenshotPath('22-playground-video') });
   await page.close();
 }, 60_000);
@@ -219,13 +248,23 @@ test('voice: the page gets a brokered token and LiveKit’s client dials wss://l
     dialled.push(socket.url());
     socket.close({ code: 1011, reason: 'no LiveKit server in tests' });
   });
-  expect(await page.evaluate(() => typeof (window as unknown as { LivekitClient?: { Room?: unknown } }).LivekitClient?.Room)).toBe('function');
+  expect(
+    await page.evaluate(() => typeof (window as unknown as { LivekitClient?: { Room?: unknown } }).LivekitClient?.Room),
+  ).toBe('function');
   await page.selectOption('#voice-voice', 'eve');
   await page.selectOption('#voice-personality', 'storyteller');
   await page.click('#voice-start');
-  await page.waitForFunction(() => ['failed', 'connected'].includes(document.querySelector('#voice-status')?.getAttribute('data-state') ?? ''), undefined, { timeout: 30_000 });
+  await page.waitForFunction(
+    () => ['failed', 'connected'].includes(document.querySelector('#voice-status')?.getAttribute('data-state') ?? ''),
+    undefined,
+    { timeout: 30_000 },
+  );
   const brokered = harness.simulator.requests.filter((request) => request.path === '/rest/livekit/tokens').at(-1)!;
-  expect(JSON.parse((brokered.body as { sessionPayload: string }).sessionPayload)).toMatchObject({ voice: 'eve', personality: 'storyteller', playback_speed: 1 });
+  expect(JSON.parse((brokered.body as { sessionPayload: string }).sessionPayload)).toMatchObject({
+    voice: 'eve',
+    personality: 'storyteller',
+    playback_speed: 1,
+  });
   expect(dialled.length).toBeGreaterThan(0);
   const url = new URL(dialled[0]!);
   expect(url.pathname).toMatch(/^\/rtc(\/v1)?$/); // newer clients try /rtc/v1 before /rtc

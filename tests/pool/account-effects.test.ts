@@ -23,7 +23,10 @@ const upstreamError = (accountEffect: AccountEffect, extra: { retryAfterSeconds?
 
 describe('reportSuccess', () => {
   test('charges the units in storage and in the index, and releases the lease', async () => {
-    const { pool, storage } = await makePool([{ token: 'a', pool: 'ssoBasic', quota: 5 }, { token: 'b', pool: 'ssoBasic', quota: 4 }]);
+    const { pool, storage } = await makePool([
+      { token: 'a', pool: 'ssoBasic', quota: 5 },
+      { token: 'b', pool: 'ssoBasic', quota: 4 },
+    ]);
     const lease = pool.acquire({ model: BASIC_MODEL })!;
     expect(lease.token).toBe('a');
     await pool.reportSuccess(lease, 4);
@@ -55,7 +58,11 @@ describe('reportFailure', () => {
     const { pool, storage, clock, syncCalls } = await makePool([{ token: 'a', pool: 'ssoBasic' }]);
     const start = clock.now;
     await pool.reportFailure(pool.acquire({ model: BASIC_MODEL })!, upstreamError('cool', { retryAfterSeconds: 30 }));
-    expect(await storage.accounts.get('a')).toMatchObject({ status: 'cooling', statusReason: 'rate_limited', cooldownUntil: start + 30_000 });
+    expect(await storage.accounts.get('a')).toMatchObject({
+      status: 'cooling',
+      statusReason: 'rate_limited',
+      cooldownUntil: start + 30_000,
+    });
     expect(pool.acquire({ model: BASIC_MODEL })).toBeNull();
     clock.now = start + 29_999;
     expect(pool.acquire({ model: BASIC_MODEL })).toBeNull();
@@ -79,22 +86,33 @@ describe('reportFailure', () => {
 
   test('the cooldown takes effect before storage answers', async () => {
     const { pool } = await makePool([{ token: 'a', pool: 'ssoBasic' }]);
-    const pending = pool.reportFailure(pool.acquire({ model: BASIC_MODEL })!, upstreamError('cool', { retryAfterSeconds: 60 }));
+    const pending = pool.reportFailure(
+      pool.acquire({ model: BASIC_MODEL })!,
+      upstreamError('cool', { retryAfterSeconds: 60 }),
+    );
     expect(pool.acquire({ model: BASIC_MODEL })).toBeNull();
     await pending;
   });
 
   test('auth_failure counts toward token.fail_threshold, then expires', async () => {
-    const { pool, storage } = await makePool([{ token: 'a', pool: 'ssoBasic' }], { config: { token: { fail_threshold: 2 } } });
+    const { pool, storage } = await makePool([{ token: 'a', pool: 'ssoBasic' }], {
+      config: { token: { fail_threshold: 2 } },
+    });
     await pool.reportFailure(pool.acquire({ model: BASIC_MODEL })!, upstreamError('auth_failure'));
-    expect(await storage.accounts.get('a')).toMatchObject({ status: 'active', failCount: 1, lastFailReason: 'unauthorized' });
+    expect(await storage.accounts.get('a')).toMatchObject({
+      status: 'active',
+      failCount: 1,
+      lastFailReason: 'unauthorized',
+    });
     await pool.reportFailure(pool.acquire({ model: BASIC_MODEL })!, upstreamError('auth_failure'));
     expect(await storage.accounts.get('a')).toMatchObject({ status: 'expired', failCount: 2 });
     expect(pool.acquire({ model: BASIC_MODEL })).toBeNull();
   });
 
   test('a success in between resets the failure count', async () => {
-    const { pool, storage } = await makePool([{ token: 'a', pool: 'ssoBasic' }], { config: { token: { fail_threshold: 2 } } });
+    const { pool, storage } = await makePool([{ token: 'a', pool: 'ssoBasic' }], {
+      config: { token: { fail_threshold: 2 } },
+    });
     await pool.reportFailure(pool.acquire({ model: BASIC_MODEL })!, upstreamError('auth_failure'));
     await pool.reportSuccess(pool.acquire({ model: BASIC_MODEL })!, 1);
     await pool.reportFailure(pool.acquire({ model: BASIC_MODEL })!, upstreamError('auth_failure'));
@@ -110,8 +128,14 @@ describe('reportFailure', () => {
 
   test('disable: disabled with the reason, and a later sync does not bring it back', async () => {
     const { pool, storage } = await makePool([{ token: 'a', pool: 'ssoBasic' }]);
-    await pool.reportFailure(pool.acquire({ model: BASIC_MODEL })!, upstreamError('disable', { message: 'account suspended' }));
-    expect(await storage.accounts.get('a')).toMatchObject({ status: 'disabled', statusReason: 'account_blocked: account suspended' });
+    await pool.reportFailure(
+      pool.acquire({ model: BASIC_MODEL })!,
+      upstreamError('disable', { message: 'account suspended' }),
+    );
+    expect(await storage.accounts.get('a')).toMatchObject({
+      status: 'disabled',
+      statusReason: 'account_blocked: account suspended',
+    });
     await pool.sync('a');
     expect(await storage.accounts.get('a')).toMatchObject({ status: 'disabled', quota: 80 });
     expect(pool.acquire({ model: BASIC_MODEL })).toBeNull();
@@ -130,12 +154,20 @@ describe('sync', () => {
   test('a short window moves a Basic account to Super, a long one moves it back; custom pools stay', async () => {
     let windowSeconds = 7_200;
     const { pool, storage } = await makePool(
-      [{ token: 'a', pool: 'ssoBasic' }, { token: 'custom', pool: 'team' }],
+      [
+        { token: 'a', pool: 'ssoBasic' },
+        { token: 'custom', pool: 'team' },
+      ],
       { syncQuota: async () => ({ remaining: 100, total: 140, windowSeconds }) },
     );
     await pool.sync('a');
     await pool.sync('custom');
-    expect(await storage.accounts.get('a')).toMatchObject({ pool: 'ssoSuper', quota: 100, quotaTotal: 140, windowSeconds: 7_200 });
+    expect(await storage.accounts.get('a')).toMatchObject({
+      pool: 'ssoSuper',
+      quota: 100,
+      quotaTotal: 140,
+      windowSeconds: 7_200,
+    });
     expect((await storage.accounts.get('custom'))!.pool).toBe('team');
     windowSeconds = 72_000;
     await pool.sync('a');
@@ -174,7 +206,10 @@ describe('sync', () => {
 describe('administration through the pool', () => {
   test('add, update and remove keep the index in step with storage', async () => {
     const { pool, storage } = await makePool([]);
-    expect(await pool.add([{ token: 'a' }, { token: 'b', quota: 3 }], 'ssoSuper')).toEqual({ added: ['a', 'b'], duplicates: [] });
+    expect(await pool.add([{ token: 'a' }, { token: 'b', quota: 3 }], 'ssoSuper')).toEqual({
+      added: ['a', 'b'],
+      duplicates: [],
+    });
     expect(pool.acquire({ model: BASIC_MODEL })!.token).toBe('a');
     await pool.update('a', { status: 'disabled' });
     expect(pool.acquire({ model: BASIC_MODEL })!.token).toBe('b');
@@ -207,7 +242,10 @@ describe('administration through the pool', () => {
   });
 
   test('refreshChanged applies what another instance wrote', async () => {
-    const first = await makePool([{ token: 'a', pool: 'ssoBasic' }, { token: 'b', pool: 'ssoBasic', quota: 10 }]);
+    const first = await makePool([
+      { token: 'a', pool: 'ssoBasic' },
+      { token: 'b', pool: 'ssoBasic', quota: 10 },
+    ]);
     const second = new AccountPool({
       storage: first.storage,
       config: () => buildConfig(),

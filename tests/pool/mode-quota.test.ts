@@ -24,14 +24,17 @@ interface ListedToken {
 }
 
 async function listed(h: Harness): Promise<Record<string, ListedToken[]>> {
-  return ((await (await h.admin('/v1/admin/tokens?export=true')).json()) as { tokens: Record<string, ListedToken[]> }).tokens;
+  return ((await (await h.admin('/v1/admin/tokens?export=true')).json()) as { tokens: Record<string, ListedToken[]> })
+    .tokens;
 }
 
 /** The account's listing once `ready` holds (charges are written just after the response), bounded. */
 async function settled(h: Harness, token: string, ready: (account: ListedToken) => boolean): Promise<ListedToken> {
   let found: ListedToken | undefined;
   for (let attempt = 0; attempt < 100; attempt++) {
-    found = Object.values(await listed(h)).flat().find((account) => account.token === token);
+    found = Object.values(await listed(h))
+      .flat()
+      .find((account) => account.token === token);
     if (found && ready(found)) return found;
     await Bun.sleep(20);
   }
@@ -39,14 +42,21 @@ async function settled(h: Harness, token: string, ready: (account: ListedToken) 
 }
 
 const chat = (h: Harness, model: string) =>
-  h.api('/v1/chat/completions', { method: 'POST', body: JSON.stringify({ model, messages: [{ role: 'user', content: `via ${model}` }] }) });
+  h.api('/v1/chat/completions', {
+    method: 'POST',
+    body: JSON.stringify({ model, messages: [{ role: 'user', content: `via ${model}` }] }),
+  });
 
 /** Syncs the account through the admin API (one rate-limits call per mode its tier can use) and returns its listing. */
 async function synced(h: Harness, token: string, tier: keyof typeof TIER_MODES): Promise<ListedToken> {
   const response = await h.admin('/v1/admin/tokens/refresh', { method: 'POST', body: JSON.stringify({ token }) });
   expect(((await response.json()) as { results: Record<string, boolean> }).results[token]).toBe(true);
-  const found = Object.values(await listed(h)).flat().find((account) => account.token === token)!;
-  expect(Object.keys(found.quota_by_mode).sort()).toEqual(TIER_MODES[tier].filter((mode) => quotaModesOf().includes(mode as never)));
+  const found = Object.values(await listed(h))
+    .flat()
+    .find((account) => account.token === token)!;
+  expect(Object.keys(found.quota_by_mode).sort()).toEqual(
+    TIER_MODES[tier].filter((mode) => quotaModesOf().includes(mode as never)),
+  );
   return found;
 }
 
@@ -91,7 +101,11 @@ test('a 429 on one mode rate-limits that mode only: the same account keeps servi
     env: { GROK2API_TOKEN_ON_DEMAND_REFRESH_ENABLED: 'false' },
   });
   await synced(harness, 'basic-1', 'basic');
-  harness.simulator.enqueueFault({ kind: 'rate_limited', match: { path: '/rest/app-chat/conversations/new' }, retryAfterSeconds: 600 });
+  harness.simulator.enqueueFault({
+    kind: 'rate_limited',
+    match: { path: '/rest/app-chat/conversations/new' },
+    retryAfterSeconds: 600,
+  });
   const limited = await chat(harness, 'grok-4.1-expert');
   expect(limited.status).toBe(429);
   const account = await settled(harness, 'basic-1', (entry) => entry.quota_by_mode.expert!.limited_reason !== null);
@@ -116,7 +130,11 @@ test('tier detection reads the per-mode totals (§14.2): Super totals move an ac
         token: 'really-super',
         tier: 'super',
         pool: 'ssoBasic',
-        quotas: { auto: { total: 50, windowSeconds: day }, fast: { total: 140, windowSeconds: day }, expert: { total: 50, windowSeconds: day } },
+        quotas: {
+          auto: { total: 50, windowSeconds: day },
+          fast: { total: 140, windowSeconds: day },
+          expert: { total: 50, windowSeconds: day },
+        },
       },
       { token: 'plain-basic', tier: 'basic' },
     ],

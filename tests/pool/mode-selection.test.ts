@@ -12,10 +12,22 @@ const EXPERT = findModel('grok-4.1-expert')!;
 const AUTO = findModel('grok-4')!;
 
 const window = (remaining: number, extra: Partial<ModeWindow> = {}): ModeWindow => ({
-  remaining, total: 50, windowSeconds: 7_200, syncedAt: null, limitedReason: null, limitedUntil: null, ...extra,
+  remaining,
+  total: 50,
+  windowSeconds: 7_200,
+  syncedAt: null,
+  limitedReason: null,
+  limitedUntil: null,
+  ...extra,
 });
 const rateLimited = (retryAfterSeconds?: number) =>
-  new UpstreamError({ code: 'rate_limited', message: 'limited', retryable: false, accountEffect: 'cool', retryAfterSeconds });
+  new UpstreamError({
+    code: 'rate_limited',
+    message: 'limited',
+    retryable: false,
+    accountEffect: 'cool',
+    retryAfterSeconds,
+  });
 
 test('each mode picks by its own remaining quota; a mode without a window uses the account-wide estimate', async () => {
   const { pool } = await makePool([
@@ -34,7 +46,9 @@ test('each mode picks by its own remaining quota; a mode without a window uses t
 });
 
 test('a 429 with Retry-After limits only its mode, which comes back by itself when the wait is over', async () => {
-  const { pool, storage, clock } = await makePool([{ token: 'a', pool: 'ssoBasic', modes: { fast: window(30), expert: window(8) } }]);
+  const { pool, storage, clock } = await makePool([
+    { token: 'a', pool: 'ssoBasic', modes: { fast: window(30), expert: window(8) } },
+  ]);
   const start = clock.now;
   await pool.reportFailure(pool.acquire({ model: EXPERT })!, rateLimited(60));
   expect(await storage.accounts.get('a')).toMatchObject({ status: 'cooling', statusReason: 'rate_limited' });
@@ -86,7 +100,14 @@ test('per-mode sync: one call per mode the tier can use, windows stored, the fas
 test('a Basic account costs two quota calls and is never asked about heavy; windows of modes it cannot use are dropped', async () => {
   const calls: string[] = [];
   const store = openSqliteStorage({ path: ':memory:' });
-  const stale = { remaining: 0, total: 8, windowSeconds: 86_400, syncedAt: 1, limitedReason: 'quota_exhausted', limitedUntil: null };
+  const stale = {
+    remaining: 0,
+    total: 8,
+    windowSeconds: 86_400,
+    syncedAt: 1,
+    limitedReason: 'quota_exhausted',
+    limitedUntil: null,
+  };
   await store.accounts.insert([{ token: 'b', pool: 'ssoBasic', modes: { expert: stale } }]);
   const config = buildConfig();
   const totals: Record<string, number> = { fast: 30, auto: 20 };

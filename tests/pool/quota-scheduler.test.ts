@@ -9,9 +9,29 @@ const now = 1_700_000_000_000;
 
 function account(token: string, fields: Partial<Account>): Account {
   return {
-    token, pool: 'ssoBasic', status: 'cooling', statusReason: null, statusChangedAt: 0, quota: 0, quotaTotal: null,
-    windowSeconds: null, consumed: 0, useCount: 0, failCount: 0, lastFailAt: null, lastFailReason: null, lastUsedAt: null,
-    lastSyncAt: null, cooldownUntil: null, createdAt: 0, tags: [], note: '', updatedAt: 0, version: 1, modes: {}, ...fields,
+    token,
+    pool: 'ssoBasic',
+    status: 'cooling',
+    statusReason: null,
+    statusChangedAt: 0,
+    quota: 0,
+    quotaTotal: null,
+    windowSeconds: null,
+    consumed: 0,
+    useCount: 0,
+    failCount: 0,
+    lastFailAt: null,
+    lastFailReason: null,
+    lastUsedAt: null,
+    lastSyncAt: null,
+    cooldownUntil: null,
+    createdAt: 0,
+    tags: [],
+    note: '',
+    updatedAt: 0,
+    version: 1,
+    modes: {},
+    ...fields,
   };
 }
 
@@ -35,7 +55,12 @@ describe('accountsDueForSync', () => {
   });
 
   test('a failed attempt waits a full interval like a sync', () => {
-    const due = accountsDueForSync([account('tried', { lastSyncAt: null })], token, now, new Map([['tried', now - HOUR]]));
+    const due = accountsDueForSync(
+      [account('tried', { lastSyncAt: null })],
+      token,
+      now,
+      new Map([['tried', now - HOUR]]),
+    );
     expect(due).toEqual([]);
   });
 });
@@ -46,7 +71,12 @@ describe('QuotaScheduler', () => {
     let mostRunning = 0;
     const fixture = await makePool(
       [
-        ...Array.from({ length: 6 }, (_, index) => ({ token: `cool-${index}`, pool: 'ssoBasic', status: 'cooling' as const, quota: 0 })),
+        ...Array.from({ length: 6 }, (_, index) => ({
+          token: `cool-${index}`,
+          pool: 'ssoBasic',
+          status: 'cooling' as const,
+          quota: 0,
+        })),
         { token: 'active', pool: 'ssoBasic' },
       ],
       {
@@ -77,7 +107,10 @@ describe('QuotaScheduler', () => {
 
   test('failures are counted and do not stop the others', async () => {
     const fixture = await makePool(
-      [{ token: 'bad', pool: 'ssoBasic', status: 'cooling' }, { token: 'good', pool: 'ssoBasic', status: 'cooling' }],
+      [
+        { token: 'bad', pool: 'ssoBasic', status: 'cooling' },
+        { token: 'good', pool: 'ssoBasic', status: 'cooling' },
+      ],
       {
         syncQuota: async (token) => {
           if (token === 'bad') throw new Error('network down');
@@ -86,10 +119,20 @@ describe('QuotaScheduler', () => {
       },
     );
     const warnings: { message: string; fields?: Record<string, unknown> }[] = [];
-    const logger = { info: () => {}, warn: (message: string, fields?: Record<string, unknown>) => warnings.push({ message, fields }) };
-    const scheduler = new QuotaScheduler({ pool: fixture.pool, config: () => buildConfig(), clock: () => fixture.clock.now, logger });
+    const logger = {
+      info: () => {},
+      warn: (message: string, fields?: Record<string, unknown>) => warnings.push({ message, fields }),
+    };
+    const scheduler = new QuotaScheduler({
+      pool: fixture.pool,
+      config: () => buildConfig(),
+      clock: () => fixture.clock.now,
+      logger,
+    });
     expect(await scheduler.runOnce()).toEqual({ synced: 1, failed: 1 });
-    expect(warnings).toEqual([{ message: 'quota sync failed', fields: { token: 'bad', error: new Error('network down') } }]);
+    expect(warnings).toEqual([
+      { message: 'quota sync failed', fields: { token: 'bad', error: new Error('network down') } },
+    ]);
     expect(await scheduler.runOnce()).toEqual({ synced: 0, failed: 0 }); // the failed one waits its interval
     fixture.clock.now += 8 * HOUR;
     expect(await scheduler.runOnce()).toEqual({ synced: 0, failed: 1 });

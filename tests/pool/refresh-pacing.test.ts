@@ -8,7 +8,9 @@ import { openSqliteStorage } from '../../src/storage/sqlite/sqlite-storage';
 test('quota calls are spaced by token.refresh_calls_per_sec, however many syncs run at once', async () => {
   const clock = { now: 1_700_000_000_000 };
   const store = openSqliteStorage({ path: ':memory:', clock: () => clock.now });
-  await store.accounts.insert(Array.from({ length: 10 }, (_, index) => ({ token: `basic-${index}`, pool: 'ssoBasic' })));
+  await store.accounts.insert(
+    Array.from({ length: 10 }, (_, index) => ({ token: `basic-${index}`, pool: 'ssoBasic' })),
+  );
   const config = buildConfig({ token: { refresh_calls_per_sec: 4 } });
   const startedAt: number[] = [];
   // Virtual timers: the earliest one fires once everything else has run, moving the clock to it.
@@ -28,7 +30,9 @@ test('quota calls are spaced by token.refresh_calls_per_sec, however many syncs 
   await pool.load();
   const began = clock.now;
   let finished = false;
-  const passes = runBounded([...Array(10).keys()], 10, (index) => pool.sync(`basic-${index}`)).finally(() => (finished = true));
+  const passes = runBounded([...Array(10).keys()], 10, (index) => pool.sync(`basic-${index}`)).finally(
+    () => (finished = true),
+  );
   while (!finished) {
     await new Promise((resolve) => setImmediate(resolve));
     timers.sort((a, b) => a.at - b.at);
@@ -43,7 +47,8 @@ test('quota calls are spaced by token.refresh_calls_per_sec, however many syncs 
   // Ten Basic accounts: two calls each, at most four per second.
   expect(startedAt.length).toBe(20);
   const sorted = [...startedAt].sort((a, b) => a - b);
-  for (let index = 1; index < sorted.length; index++) expect(sorted[index]! - sorted[index - 1]!).toBeGreaterThanOrEqual(250);
+  for (let index = 1; index < sorted.length; index++)
+    expect(sorted[index]! - sorted[index - 1]!).toBeGreaterThanOrEqual(250);
   expect(sorted.at(-1)! - began).toBe(19 * 250);
   await store.close();
 });

@@ -37,7 +37,10 @@ describe('selection order', () => {
 
   test('among equal quotas the account with fewer requests in flight goes first', async () => {
     const { pool } = await makePool(
-      [{ token: 'a', pool: 'ssoBasic', quota: 50 }, { token: 'b', pool: 'ssoBasic', quota: 50 }],
+      [
+        { token: 'a', pool: 'ssoBasic', quota: 50 },
+        { token: 'b', pool: 'ssoBasic', quota: 50 },
+      ],
       { random: sequence(0) },
     );
     const first = pool.acquire({ model: BASIC_MODEL })!;
@@ -48,7 +51,9 @@ describe('selection order', () => {
   });
 
   test('max_inflight_per_account caps concurrent leases per account', async () => {
-    const { pool } = await makePool([{ token: 'only', pool: 'ssoBasic' }], { config: { token: { max_inflight_per_account: 2 } } });
+    const { pool } = await makePool([{ token: 'only', pool: 'ssoBasic' }], {
+      config: { token: { max_inflight_per_account: 2 } },
+    });
     const one = pool.acquire({ model: BASIC_MODEL })!;
     const two = pool.acquire({ model: BASIC_MODEL })!;
     expect(pool.acquire({ model: BASIC_MODEL })).toBeNull();
@@ -100,17 +105,26 @@ describe('selection order', () => {
 
 describe('candidate pools', () => {
   test('basic models use Basic accounts first, even when Super ones have more quota', async () => {
-    const { pool } = await makePool([{ token: 'basic', pool: 'ssoBasic', quota: 1 }, { token: 'super', pool: 'ssoSuper', quota: 140 }]);
+    const { pool } = await makePool([
+      { token: 'basic', pool: 'ssoBasic', quota: 1 },
+      { token: 'super', pool: 'ssoSuper', quota: 140 },
+    ]);
     expect(pool.acquire({ model: BASIC_MODEL })).toMatchObject({ token: 'basic', pool: 'ssoBasic' });
   });
 
   test('basic models fall back to Super accounts', async () => {
-    const { pool } = await makePool([{ token: 'basic', pool: 'ssoBasic', status: 'cooling' }, { token: 'super', pool: 'ssoSuper' }]);
+    const { pool } = await makePool([
+      { token: 'basic', pool: 'ssoBasic', status: 'cooling' },
+      { token: 'super', pool: 'ssoSuper' },
+    ]);
     expect(pool.acquire({ model: BASIC_MODEL })).toMatchObject({ token: 'super', pool: 'ssoSuper' });
   });
 
   test('super models are never served by Basic or custom pools', async () => {
-    const { pool } = await makePool([{ token: 'basic', pool: 'ssoBasic' }, { token: 'custom', pool: 'team' }]);
+    const { pool } = await makePool([
+      { token: 'basic', pool: 'ssoBasic' },
+      { token: 'custom', pool: 'team' },
+    ]);
     expect(pool.acquire({ model: SUPER_MODEL })).toBeNull();
     expect(pool.acquire({ model: BASIC_MODEL })!.token).toBe('basic');
   });

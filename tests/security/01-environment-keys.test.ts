@@ -11,7 +11,11 @@ import { APP_KEY, startHarness, type Harness } from '../helpers/gateway-harness'
  */
 
 const signIn = async (harness: Harness, password: string) => {
-  const response = await fetch(`${harness.server.url}/v1/admin/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ password }) });
+  const response = await fetch(`${harness.server.url}/v1/admin/session`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ password }),
+  });
   return { response, cookie: response.headers.get('set-cookie')?.split(';')[0] ?? '' };
 };
 
@@ -23,19 +27,28 @@ describe('a key set by the environment', () => {
   afterAll(() => harness.stop());
 
   test('a change is a 409 naming the variable, and the old password still is the password', async () => {
-    const response = await harness.admin('/v1/admin/config', { method: 'POST', body: JSON.stringify({ app: { app_key: 'a-new-password-123' } }) });
+    const response = await harness.admin('/v1/admin/config', {
+      method: 'POST',
+      body: JSON.stringify({ app: { app_key: 'a-new-password-123' } }),
+    });
     expect(response.status).toBe(409);
     const { error } = await response.json();
     expect(error).toMatchObject({ code: 'set_by_environment', param: 'app.app_key' });
     expect(error.message).toContain('GROK2API_APP_APP_KEY');
     expect((await harness.admin('/v1/admin/verify')).status).toBe(200);
-    const other = await harness.admin('/v1/admin/config', { method: 'POST', body: JSON.stringify({ chat: { timeout: 90 } }) });
+    const other = await harness.admin('/v1/admin/config', {
+      method: 'POST',
+      body: JSON.stringify({ chat: { timeout: 90 } }),
+    });
     expect(other.status).toBe(409);
     expect((await other.json()).error.message).toContain('GROK2API_CHAT_TIMEOUT');
   });
 
   test('the same value as the environment is accepted (a whole form saved back)', async () => {
-    const response = await harness.admin('/v1/admin/config', { method: 'POST', body: JSON.stringify({ chat: { timeout: 45, concurrent: 11 } }) });
+    const response = await harness.admin('/v1/admin/config', {
+      method: 'POST',
+      body: JSON.stringify({ chat: { timeout: 45, concurrent: 11 } }),
+    });
     expect(response.status).toBe(200);
   });
 
@@ -54,7 +67,10 @@ describe('a password from the file', () => {
   let harness: Harness;
   beforeAll(async () => {
     // No GROK2API_APP_APP_KEY: the password comes from config.toml.
-    harness = await startHarness({ env: { GROK2API_APP_APP_KEY: undefined as unknown as string }, configToml: `[app]\napp_key = "${APP_KEY}"\n` });
+    harness = await startHarness({
+      env: { GROK2API_APP_APP_KEY: undefined as unknown as string },
+      configToml: `[app]\napp_key = "${APP_KEY}"\n`,
+    });
   });
   afterAll(() => harness.stop());
 
@@ -69,7 +85,9 @@ describe('a password from the file', () => {
     });
     expect(changed.status).toBe(200);
     expect((await changed.json()).sessions_ended).toBe(true);
-    expect((await fetch(`${harness.server.url}/v1/admin/session`, { headers: { cookie: session.cookie } })).status).toBe(401);
+    expect(
+      (await fetch(`${harness.server.url}/v1/admin/session`, { headers: { cookie: session.cookie } })).status,
+    ).toBe(401);
     expect((await harness.admin('/v1/admin/verify')).status).toBe(401);
     expect((await (await signIn(harness, 'rotated-password-0001')).response).status).toBe(200);
   });
@@ -79,7 +97,10 @@ describe('the console', () => {
   let harness: Harness;
   let browser: Browser;
   beforeAll(async () => {
-    harness = await startHarness({ env: { GROK2API_APP_APP_KEY: undefined as unknown as string, GROK2API_CHAT_TIMEOUT: '45' }, configToml: `[app]\napp_key = "${APP_KEY}"\n` });
+    harness = await startHarness({
+      env: { GROK2API_APP_APP_KEY: undefined as unknown as string, GROK2API_CHAT_TIMEOUT: '45' },
+      configToml: `[app]\napp_key = "${APP_KEY}"\n`,
+    });
     browser = await launchBrowser();
   }, 30_000);
   afterAll(async () => {
@@ -99,7 +120,9 @@ describe('the console', () => {
     await page.click('details[data-section=app] summary');
     await page.fill('#config-app-app_key', 'a-brand-new-password-42');
     await page.click('details[data-section=app] button[type=submit]');
-    await page.waitForFunction(() => (document.querySelector('#toast')?.textContent ?? '').includes('Sign in with the new password'));
+    await page.waitForFunction(() =>
+      (document.querySelector('#toast')?.textContent ?? '').includes('Sign in with the new password'),
+    );
     await page.waitForSelector('#login-form', { state: 'visible', timeout: 10_000 });
     await page.screenshot({ path: screenshotPath('security-01-signed-out') });
     await page.fill('#login-password', 'a-brand-new-password-42');

@@ -10,7 +10,9 @@ import { API_KEY, APP_KEY, startHarness, type Harness } from '../helpers/gateway
 
 let harness: Harness;
 beforeAll(async () => {
-  harness = await startHarness({ env: { GROK2API_APP_FUNCTION_ENABLED: 'true', GROK2API_APP_FUNCTION_KEY: 'function-key-for-tests' } });
+  harness = await startHarness({
+    env: { GROK2API_APP_FUNCTION_ENABLED: 'true', GROK2API_APP_FUNCTION_KEY: 'function-key-for-tests' },
+  });
 });
 afterAll(() => harness.stop());
 
@@ -24,7 +26,12 @@ function endlessBody(): ReadableStream<Uint8Array> {
 }
 
 const post = (path: string, headers: Record<string, string>, body: BodyInit) =>
-  fetch(`${harness.server.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body, duplex: 'half' } as RequestInit);
+  fetch(`${harness.server.url}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body,
+    duplex: 'half',
+  } as RequestInit);
 
 describe('authentication comes before the body', () => {
   test('a truncated JSON body without a key is a 401, not a 400 json_invalid', async () => {
@@ -75,7 +82,15 @@ describe('authentication comes before the body', () => {
 
   test('spellings of a protected path either reach the gate or no route at all', async () => {
     const body = JSON.stringify({ model: 'grok-4', messages: [{ role: 'user', content: 'hi' }] });
-    const paths = ['/v1/chat/%63ompletions', '/v1//chat/completions', '/v1/chat/completions/', '/V1/chat/completions', '/v1/admin/config/', '/v1/admin//config', '/v1/admin/config;x'];
+    const paths = [
+      '/v1/chat/%63ompletions',
+      '/v1//chat/completions',
+      '/v1/chat/completions/',
+      '/V1/chat/completions',
+      '/v1/admin/config/',
+      '/v1/admin//config',
+      '/v1/admin/config;x',
+    ];
     for (const path of paths) {
       const response = await post(path, {}, body);
       expect([401, 404]).toContain(response.status);

@@ -19,19 +19,31 @@ import { REDIS_URL, redisPrefix } from '../storage/server-databases';
 const ATTACKER = '203.0.113.5';
 const ADMIN = '198.51.100.7';
 
-const from = (address: string, headers: Record<string, string> = {}) => ({ 'x-forwarded-for': address, 'content-type': 'application/json', ...headers });
+const from = (address: string, headers: Record<string, string> = {}) => ({
+  'x-forwarded-for': address,
+  'content-type': 'application/json',
+  ...headers,
+});
 
 describe('throttles per client address (behind a trusted proxy)', () => {
   let harness: Harness;
   beforeAll(async () => {
     harness = await startHarness({
-      env: { GROK2API_APP_TRUSTED_PROXIES: '127.0.0.1', GROK2API_APP_FUNCTION_ENABLED: 'true', GROK2API_APP_FUNCTION_KEY: 'function-key-for-tests' },
+      env: {
+        GROK2API_APP_TRUSTED_PROXIES: '127.0.0.1',
+        GROK2API_APP_FUNCTION_ENABLED: 'true',
+        GROK2API_APP_FUNCTION_KEY: 'function-key-for-tests',
+      },
     });
   });
   afterAll(() => harness.stop());
 
   const signIn = (address: string, password: string) =>
-    fetch(`${harness.server.url}/v1/admin/session`, { method: 'POST', headers: from(address), body: JSON.stringify({ password }) });
+    fetch(`${harness.server.url}/v1/admin/session`, {
+      method: 'POST',
+      headers: from(address),
+      body: JSON.stringify({ password }),
+    });
 
   test('console sign-in: five wrong passwords lock out that address only', async () => {
     for (let attempt = 0; attempt < 5; attempt++) expect((await signIn(ATTACKER, 'guess')).status).toBe(401);
@@ -42,7 +54,8 @@ describe('throttles per client address (behind a trusted proxy)', () => {
   });
 
   test('admin Bearer: ten wrong keys, then 429 even for the right key, from that address only', async () => {
-    const verify = (address: string, key: string) => fetch(`${harness.server.url}/v1/admin/verify`, { headers: from(address, { authorization: `Bearer ${key}` }) });
+    const verify = (address: string, key: string) =>
+      fetch(`${harness.server.url}/v1/admin/verify`, { headers: from(address, { authorization: `Bearer ${key}` }) });
     const address = '203.0.113.10';
     for (let attempt = 0; attempt < 10; attempt++) expect((await verify(address, `wrong-${attempt}`)).status).toBe(401);
     const throttled = await verify(address, APP_KEY);
@@ -52,9 +65,11 @@ describe('throttles per client address (behind a trusted proxy)', () => {
   });
 
   test('client keys: thirty wrong keys, then 429 from that address only', async () => {
-    const models = (address: string, key: string) => fetch(`${harness.server.url}/v1/models`, { headers: from(address, { authorization: `Bearer ${key}` }) });
+    const models = (address: string, key: string) =>
+      fetch(`${harness.server.url}/v1/models`, { headers: from(address, { authorization: `Bearer ${key}` }) });
     const address = '203.0.113.11';
-    for (let attempt = 0; attempt < 30; attempt++) expect((await models(address, `sk-wrong-${attempt}`)).status).toBe(401);
+    for (let attempt = 0; attempt < 30; attempt++)
+      expect((await models(address, `sk-wrong-${attempt}`)).status).toBe(401);
     expect((await models(address, API_KEY)).status).toBe(429);
     expect((await models('203.0.113.12', API_KEY)).status).toBe(200);
   });
@@ -62,7 +77,11 @@ describe('throttles per client address (behind a trusted proxy)', () => {
   test('wrong playground keys count per address too (its calls are then forwarded through app.handle)', async () => {
     const address = '203.0.113.20';
     const call = (client: string, key: string) =>
-      fetch(`${harness.server.url}/v1/function/chat/completions`, { method: 'POST', headers: from(client, { authorization: `Bearer ${key}` }), body: JSON.stringify({ model: 'grok-4', messages: [{ role: 'user', content: 'hi' }] }) });
+      fetch(`${harness.server.url}/v1/function/chat/completions`, {
+        method: 'POST',
+        headers: from(client, { authorization: `Bearer ${key}` }),
+        body: JSON.stringify({ model: 'grok-4', messages: [{ role: 'user', content: 'hi' }] }),
+      });
     for (let attempt = 0; attempt < 30; attempt++) expect((await call(address, `wrong-${attempt}`)).status).toBe(401);
     expect((await call(address, 'function-key-for-tests')).status).toBe(429);
     expect((await call('203.0.113.21', 'function-key-for-tests')).status).toBe(200);
@@ -71,7 +90,10 @@ describe('throttles per client address (behind a trusted proxy)', () => {
 
 describe('X-Forwarded-For is believed only from a configured proxy', () => {
   test('the nearest untrusted hop wins; without trust the socket address is the client', () => {
-    const request = rememberClientAddress(new Request('http://gateway/', { headers: { 'x-forwarded-for': '1.2.3.4, 203.0.113.9, 10.0.0.2' } }), '10.0.0.1');
+    const request = rememberClientAddress(
+      new Request('http://gateway/', { headers: { 'x-forwarded-for': '1.2.3.4, 203.0.113.9, 10.0.0.2' } }),
+      '10.0.0.1',
+    );
     expect(clientAddressOf(request)).toBe('10.0.0.1');
     expect(clientAddressOf(request, proxyList([]))).toBe('10.0.0.1');
     expect(clientAddressOf(request, proxyList(['10.0.0.0/8']))).toBe('203.0.113.9');
@@ -99,7 +121,11 @@ describe('counts are shared through the store', () => {
 
   test('wrong passwords on one instance lock the address out on the other', async () => {
     const signIn = (instance: number, password: string) =>
-      fetch(`${cluster.servers[instance]!.url}/v1/admin/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ password }) });
+      fetch(`${cluster.servers[instance]!.url}/v1/admin/session`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ password }),
+      });
     for (let attempt = 0; attempt < 5; attempt++) expect((await signIn(attempt % 2, 'guess')).status).toBe(401);
     expect((await signIn(1, APP_KEY)).status).toBe(429);
     expect((await signIn(0, APP_KEY)).status).toBe(429);
@@ -150,7 +176,11 @@ describe('behind SERVER_WORKERS=2 (two processes on one port and one SQLite file
   test('the lock-out follows the guessing address on every worker, and only that address', async () => {
     // A new connection each time, so the kernel spreads the calls over both processes.
     const signIn = (address: string, password: string) =>
-      fetch(`http://127.0.0.1:${port}/v1/admin/session`, { method: 'POST', headers: from(address, { connection: 'close' }), body: JSON.stringify({ password }) });
+      fetch(`http://127.0.0.1:${port}/v1/admin/session`, {
+        method: 'POST',
+        headers: from(address, { connection: 'close' }),
+        body: JSON.stringify({ password }),
+      });
     for (let attempt = 0; attempt < 5; attempt++) expect((await signIn(ATTACKER, 'guess')).status).toBe(401);
     for (let attempt = 0; attempt < 6; attempt++) {
       expect((await signIn(ATTACKER, APP_KEY)).status).toBe(429);

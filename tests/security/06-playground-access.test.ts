@@ -25,7 +25,11 @@ describe('playground on, no function key, API protected by app.api_key', () => {
 
   test('no credential: chat, images, models and voice are refused', async () => {
     expect((await chat({})).status).toBe(401);
-    const image = await fetch(`${harness.server.url}/v1/function/images/generations`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ prompt: 'a cat' }) });
+    const image = await fetch(`${harness.server.url}/v1/function/images/generations`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ prompt: 'a cat' }),
+    });
     expect(image.status).toBe(401);
     expect((await fetch(`${harness.server.url}/v1/function/models`)).status).toBe(401);
     expect((await fetch(`${harness.server.url}/v1/function/voice/token`)).status).toBe(401);
@@ -41,7 +45,11 @@ describe('playground on, no function key, API protected by app.api_key', () => {
   });
 
   test('a console session opens it', async () => {
-    const signIn = await fetch(`${harness.server.url}/v1/admin/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ password: APP_KEY }) });
+    const signIn = await fetch(`${harness.server.url}/v1/admin/session`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ password: APP_KEY }),
+    });
     const cookie = signIn.headers.get('set-cookie')!.split(';')[0]!;
     expect((await chat({ cookie })).status).toBe(200);
     expect((await chat({ cookie: 'grok2api_session=forged' })).status).toBe(401);

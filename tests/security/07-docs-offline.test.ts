@@ -50,15 +50,19 @@ test('renders every operation offline (requests to other origins blocked), with 
   const page = await context.newPage();
   const problems: string[] = [];
   page.on('console', (message) => {
-    if (message.type() === 'error' || /Content Security Policy|Refused to/.test(message.text())) problems.push(message.text());
+    if (message.type() === 'error' || /Content Security Policy|Refused to/.test(message.text()))
+      problems.push(message.text());
   });
   page.on('pageerror', (error) => problems.push(String(error)));
   await page.goto(`${harness.server.url}/docs`);
   await page.waitForSelector('.opblock', { timeout: 15_000 });
   const document = await (await fetch(`${harness.server.url}/docs/json`)).json();
-  const operations = Object.values(document.paths as Record<string, object>).reduce((sum, item) => sum + Object.keys(item).length, 0);
+  const operations = Object.values(document.paths as Record<string, object>).reduce(
+    (sum, item) => sum + Object.keys(item).length,
+    0,
+  );
   expect(await page.locator('.opblock').count()).toBe(operations);
-  expect(await page.locator('.info .title').innerText()).toContain('grok2api');
+  expect(await page.locator('.info .title').textContent()).toContain('grok2api');
   // Opening an operation shows its request body and response schemas.
   await page.screenshot({ path: screenshotPath('docs-offline-list') });
   await page.locator('.opblock-summary-path[data-path="/v1/chat/completions"]').click();

@@ -7,19 +7,36 @@ import { API_KEY, APP_KEY, startHarness, type Harness } from '../helpers/gateway
  * live on every operation that needs no path parameter or body.
  */
 
-interface Schema { type?: string; required?: string[]; properties?: Record<string, Schema>; anyOf?: Schema[]; items?: Schema; additionalProperties?: unknown; patternProperties?: unknown; format?: string }
-interface Operation { requestBody?: { content?: Record<string, { schema?: Schema }> }; responses?: Record<string, { content?: Record<string, { schema?: Schema }> }>; parameters?: { in: string; name: string }[] }
+interface Schema {
+  type?: string;
+  required?: string[];
+  properties?: Record<string, Schema>;
+  anyOf?: Schema[];
+  items?: Schema;
+  additionalProperties?: unknown;
+  patternProperties?: unknown;
+  format?: string;
+}
+interface Operation {
+  requestBody?: { content?: Record<string, { schema?: Schema }> };
+  responses?: Record<string, { content?: Record<string, { schema?: Schema }> }>;
+  parameters?: { in: string; name: string }[];
+}
 
 /** POST routes that take no body: an action on the resource named in the path. */
 const NO_BODY = new Set([
-  'POST /v1/admin/console/accounts/{id}/refresh', 'POST /v1/admin/console/jobs/{id}/cancel', 'POST /v1/admin/diagnostics/clearance/refresh',
+  'POST /v1/admin/console/accounts/{id}/refresh',
+  'POST /v1/admin/console/jobs/{id}/cancel',
+  'POST /v1/admin/diagnostics/clearance/refresh',
   'POST /v1/admin/batch/{id}/cancel',
 ]);
 
 let harness: Harness;
 let operations: { method: string; path: string; operation: Operation }[];
 beforeAll(async () => {
-  harness = await startHarness({ env: { GROK2API_APP_FUNCTION_ENABLED: 'true', GROK2API_APP_FUNCTION_KEY: 'function-key-for-tests' } });
+  harness = await startHarness({
+    env: { GROK2API_APP_FUNCTION_ENABLED: 'true', GROK2API_APP_FUNCTION_KEY: 'function-key-for-tests' },
+  });
   const document = await (await fetch(`${harness.server.url}/docs/json`)).json();
   operations = Object.entries(document.paths as Record<string, Record<string, Operation>>).flatMap(([path, item]) =>
     Object.entries(item).map(([method, operation]) => ({ method: method.toUpperCase(), path, operation })),
@@ -27,7 +44,8 @@ beforeAll(async () => {
 });
 afterAll(() => harness.stop());
 
-const isSchema = (schema: Schema | undefined) => schema !== undefined && (schema.type !== undefined || schema.anyOf !== undefined);
+const isSchema = (schema: Schema | undefined) =>
+  schema !== undefined && (schema.type !== undefined || schema.anyOf !== undefined);
 
 test('every operation documents its request body and its responses', () => {
   expect(operations.length).toBeGreaterThan(60);
@@ -37,15 +55,18 @@ test('every operation documents its request body and its responses', () => {
     const takesBody = ['POST', 'PUT', 'PATCH'].includes(method) && !NO_BODY.has(name);
     if (takesBody) {
       const bodies = Object.values(operation.requestBody?.content ?? {});
-      if (bodies.length === 0 || !bodies.every((body) => isSchema(body.schema))) missing.push(`${name}: request body schema`);
+      if (bodies.length === 0 || !bodies.every((body) => isSchema(body.schema)))
+        missing.push(`${name}: request body schema`);
     }
     const answers = Object.entries(operation.responses ?? {});
     const success = answers.filter(([status]) => status.startsWith('2'));
     if (success.length === 0) missing.push(`${name}: no 2xx response`);
     for (const [status, answer] of answers) {
       const contents = Object.values(answer.content ?? {});
-      if (contents.length === 0 || !contents.every((content) => isSchema(content.schema))) missing.push(`${name}: ${status} has no schema`);
-      if (status.startsWith('4') && !contents.some((content) => content.schema?.required?.includes('error'))) missing.push(`${name}: ${status} is not an error envelope`);
+      if (contents.length === 0 || !contents.every((content) => isSchema(content.schema)))
+        missing.push(`${name}: ${status} has no schema`);
+      if (status.startsWith('4') && !contents.some((content) => content.schema?.required?.includes('error')))
+        missing.push(`${name}: ${status} is not an error envelope`);
     }
   }
   expect(missing).toEqual([]);
@@ -56,7 +77,11 @@ test('what each parameterless GET answers has the fields its schema requires', a
   const wrong: string[] = [];
   for (const { method, path, operation } of operations) {
     if (method !== 'GET' || /[{*]/.test(path)) continue;
-    const key = path.startsWith('/v1/admin') ? APP_KEY : path.startsWith('/v1/function') ? 'function-key-for-tests' : API_KEY;
+    const key = path.startsWith('/v1/admin')
+      ? APP_KEY
+      : path.startsWith('/v1/function')
+        ? 'function-key-for-tests'
+        : API_KEY;
     const response = await fetch(`${harness.server.url}${path}`, { headers: { authorization: `Bearer ${key}` } });
     const documented = operation.responses?.[String(response.status)];
     if (!documented) {
@@ -64,11 +89,14 @@ test('what each parameterless GET answers has the fields its schema requires', a
       continue;
     }
     const type = response.headers.get('content-type')?.split(';')[0] ?? '';
-    const schema = documented.content?.[type]?.schema ?? (type === 'application/json' ? undefined : Object.values(documented.content ?? {})[0]?.schema);
+    const schema =
+      documented.content?.[type]?.schema ??
+      (type === 'application/json' ? undefined : Object.values(documented.content ?? {})[0]?.schema);
     if (!schema) wrong.push(`${path}: ${type} is not documented for ${response.status}`);
     if (type === 'application/json' && schema) {
       const body = await response.json();
-      for (const field of schema.required ?? []) if (!(field in body)) wrong.push(`${path}: '${field}' is required by the schema but missing`);
+      for (const field of schema.required ?? [])
+        if (!(field in body)) wrong.push(`${path}: '${field}' is required by the schema but missing`);
     } else await response.body?.cancel();
     checked.push(path);
   }

@@ -16,7 +16,10 @@ describe('through the admin API', () => {
   let harness: Harness;
   beforeAll(async () => {
     // The password comes from the file, so the API may change it.
-    harness = await startHarness({ env: { GROK2API_APP_APP_KEY: undefined as unknown as string }, configToml: '[app]\napp_key = "admin-test-password"\n' });
+    harness = await startHarness({
+      env: { GROK2API_APP_APP_KEY: undefined as unknown as string },
+      configToml: '[app]\napp_key = "admin-test-password"\n',
+    });
   });
   afterAll(() => harness.stop());
 
@@ -30,8 +33,16 @@ describe('through the admin API', () => {
     ['a 5-character admin password', { app: { app_key: 'adms3' } }, 'app.app_key'],
     ['an empty admin password', { app: { app_key: '' } }, 'app.app_key'],
     ['an app_url that is not a URL', { app: { app_url: 'not a url' } }, 'app.app_url'],
-    ['a signer URL with another scheme', { upstream: { statsig_signer_url: 'ftp://signer.example' } }, 'upstream.statsig_signer_url'],
-    ['a proxy pool with a broken entry', { proxy: { base_proxy_url: 'http://proxy.example:8080, nonsense' } }, 'proxy.base_proxy_url'],
+    [
+      'a signer URL with another scheme',
+      { upstream: { statsig_signer_url: 'ftp://signer.example' } },
+      'upstream.statsig_signer_url',
+    ],
+    [
+      'a proxy pool with a broken entry',
+      { proxy: { base_proxy_url: 'http://proxy.example:8080, nonsense' } },
+      'proxy.base_proxy_url',
+    ],
     ['a blank function key', { app: { function_key: '   ' } }, 'app.function_key'],
     ['a blank metrics token', { metrics: { token: ' ' } }, 'metrics.token'],
     ['a trusted proxy that is not an address', { app: { trusted_proxies: ['example.com'] } }, 'app.trusted_proxies'],
@@ -44,8 +55,17 @@ describe('through the admin API', () => {
   });
 
   test('sane values still save; chat still works after a valid timeout change', async () => {
-    expect((await update({ chat: { timeout: 120 }, app: { app_url: 'https://gateway.example.com' } })).status).toBe(200);
-    expect((await harness.api('/v1/chat/completions', { method: 'POST', body: JSON.stringify({ model: 'grok-4', messages: [{ role: 'user', content: 'hi' }] }) })).status).toBe(200);
+    expect((await update({ chat: { timeout: 120 }, app: { app_url: 'https://gateway.example.com' } })).status).toBe(
+      200,
+    );
+    expect(
+      (
+        await harness.api('/v1/chat/completions', {
+          method: 'POST',
+          body: JSON.stringify({ model: 'grok-4', messages: [{ role: 'user', content: 'hi' }] }),
+        })
+      ).status,
+    ).toBe(200);
   });
 });
 

@@ -9,7 +9,12 @@ import { startHarness, type Harness } from '../helpers/gateway-harness';
 
 let harness: Harness;
 beforeAll(async () => {
-  harness = await startHarness({ accounts: [{ token: 'account-basic-1', tier: 'basic' }, { token: 'account-basic-2', tier: 'basic' }] });
+  harness = await startHarness({
+    accounts: [
+      { token: 'account-basic-1', tier: 'basic' },
+      { token: 'account-basic-2', tier: 'basic' },
+    ],
+  });
 });
 afterAll(() => harness.stop());
 
@@ -26,9 +31,15 @@ test('{} is refused with 409 confirmation_required and nothing is deleted', asyn
 });
 
 test('a set sharing no account with the pool is refused too; one that keeps an account is not', async () => {
-  const swap = await harness.admin('/v1/admin/tokens', { method: 'POST', body: JSON.stringify({ ssoBasic: ['a-completely-new-token'] }) });
+  const swap = await harness.admin('/v1/admin/tokens', {
+    method: 'POST',
+    body: JSON.stringify({ ssoBasic: ['a-completely-new-token'] }),
+  });
   expect(swap.status).toBe(409);
-  const keep = await harness.admin('/v1/admin/tokens', { method: 'POST', body: JSON.stringify({ ssoBasic: ['account-basic-1'] }) });
+  const keep = await harness.admin('/v1/admin/tokens', {
+    method: 'POST',
+    body: JSON.stringify({ ssoBasic: ['account-basic-1'] }),
+  });
   expect(keep.status).toBe(200);
   expect((await keep.json()).summary.removed).toBe(1);
 });

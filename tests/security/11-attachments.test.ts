@@ -24,7 +24,18 @@ describe('chat attachments', () => {
   const chatWith = (url: string) =>
     harness.api('/v1/chat/completions', {
       method: 'POST',
-      body: JSON.stringify({ model: 'grok-4', messages: [{ role: 'user', content: [{ type: 'text', text: 'look' }, { type: 'image_url', image_url: { url } }] }] }),
+      body: JSON.stringify({
+        model: 'grok-4',
+        messages: [
+          {
+            role: 'user',
+            content: [
+              { type: 'text', text: 'look' },
+              { type: 'image_url', image_url: { url } },
+            ],
+          },
+        ],
+      }),
     });
 
   test.each([
@@ -55,12 +66,20 @@ describe('image edits and video references', () => {
     form.append('prompt', 'edit');
     form.append('model', 'grok-imagine-1.0-edit');
     form.append('image', new File([bytes], name, { type: 'image/png' }));
-    return fetch(`${harness.server.url}/v1/images/edits`, { method: 'POST', headers: { authorization: `Bearer ${API_KEY}` }, body: form });
+    return fetch(`${harness.server.url}/v1/images/edits`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${API_KEY}` },
+      body: form,
+    });
   };
 
   test('a truncated PNG, an empty file and HTML are 400s on /v1/images/edits', async () => {
     const before = uploads();
-    for (const [bytes, code] of [[TRUNCATED_PNG, 'invalid_image'], [new Uint8Array(0), 'empty_file'], [NOT_AN_IMAGE, 'invalid_image_type']] as const) {
+    for (const [bytes, code] of [
+      [TRUNCATED_PNG, 'invalid_image'],
+      [new Uint8Array(0), 'empty_file'],
+      [NOT_AN_IMAGE, 'invalid_image_type'],
+    ] as const) {
       const response = await edit(new Uint8Array(bytes), 'x.png');
       expect(response.status).toBe(400);
       expect((await response.json()).error).toMatchObject({ param: 'image', code });
@@ -71,7 +90,11 @@ describe('image edits and video references', () => {
   test('a truncated PNG as a video reference is a 400', async () => {
     const response = await harness.api('/v1/videos', {
       method: 'POST',
-      body: JSON.stringify({ model: 'grok-imagine-1.0-video', prompt: 'x', image_reference: `data:image/png;base64,${TRUNCATED_PNG.toString('base64')}` }),
+      body: JSON.stringify({
+        model: 'grok-imagine-1.0-video',
+        prompt: 'x',
+        image_reference: `data:image/png;base64,${TRUNCATED_PNG.toString('base64')}`,
+      }),
     });
     expect(response.status).toBe(400);
     expect((await response.json()).error).toMatchObject({ param: 'image_reference', code: 'invalid_image' });

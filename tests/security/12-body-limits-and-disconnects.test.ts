@@ -14,7 +14,10 @@ let harness: Harness;
 const lines: string[] = [];
 beforeAll(async () => {
   const logger = new Logger({ write: (line) => lines.push(line), level: 'info', format: 'json' });
-  harness = await startHarness({ logger, env: { GROK2API_LIMITS_MAX_BODY_MB: '1', GROK2API_LIMITS_MAX_ADMIN_BODY_MB: '2' } });
+  harness = await startHarness({
+    logger,
+    env: { GROK2API_LIMITS_MAX_BODY_MB: '1', GROK2API_LIMITS_MAX_ADMIN_BODY_MB: '2' },
+  });
 });
 afterAll(() => harness.stop());
 
@@ -34,7 +37,12 @@ function declareHugeBody(path: string, headers: Record<string, string>): Promise
       }
     });
     socket.on('error', reject);
-    const head = Object.entries({ host: url.host, 'content-type': 'application/json', 'content-length': String(10 * 1024 ** 3), ...headers }).map(([name, value]) => `${name}: ${value}`);
+    const head = Object.entries({
+      host: url.host,
+      'content-type': 'application/json',
+      'content-length': String(10 * 1024 ** 3),
+      ...headers,
+    }).map(([name, value]) => `${name}: ${value}`);
     socket.write(`POST ${path} HTTP/1.1\r\n${head.join('\r\n')}\r\n\r\n{"model":`);
   });
 }
@@ -64,10 +72,20 @@ test('a client that leaves before the headers is a 499 client_closed_request, no
   harness.simulator.enqueueFault({ kind: 'slow_first_byte', delayMs: 1_500, match: { path: chatPath('rest') } });
   const controller = new AbortController();
   const started = harness.simulator.requests.length;
-  const chatRecords = () => lines.map((line) => JSON.parse(line)).filter((record) => record.message === 'request' && record.path === '/v1/chat/completions');
+  const chatRecords = () =>
+    lines
+      .map((line) => JSON.parse(line))
+      .filter((record) => record.message === 'request' && record.path === '/v1/chat/completions');
   const recordsBefore = chatRecords().length;
-  const pending = harness.api('/v1/chat/completions', { method: 'POST', signal: controller.signal, body: JSON.stringify({ model: 'grok-4', messages: [{ role: 'user', content: 'hi' }] }) }).catch((error) => error);
-  while (!harness.simulator.requests.slice(started).some((request) => request.path === chatPath('rest'))) await Bun.sleep(10);
+  const pending = harness
+    .api('/v1/chat/completions', {
+      method: 'POST',
+      signal: controller.signal,
+      body: JSON.stringify({ model: 'grok-4', messages: [{ role: 'user', content: 'hi' }] }),
+    })
+    .catch((error) => error);
+  while (!harness.simulator.requests.slice(started).some((request) => request.path === chatPath('rest')))
+    await Bun.sleep(10);
   controller.abort();
   expect(await pending).toBeInstanceOf(Error);
   while (chatRecords().length === recordsBefore) await Bun.sleep(10);

@@ -25,7 +25,10 @@ describe('the gateway on its defaults', () => {
     const tokens = Array.from({ length: 50_000 }, (_, index) => `${'t'.repeat(130)}${String(index).padStart(8, '0')}`);
     const content = tokens.join('\n');
     expect(content.length).toBeGreaterThan(4_000_000); // over max_string_chars
-    const response = await harness.admin('/v1/admin/tokens/import', { method: 'POST', body: JSON.stringify({ content, format: 'txt' }) });
+    const response = await harness.admin('/v1/admin/tokens/import', {
+      method: 'POST',
+      body: JSON.stringify({ content, format: 'txt' }),
+    });
     expect(response.status).toBe(200);
     expect((await response.json()).added).toBe(50_000);
   }, 60_000);

@@ -3,7 +3,11 @@
  * from a seeded PRNG so a failure is reproduced by its seed and index.
  */
 
-export interface Route { method: string; path: string; query: string[] }
+export interface Route {
+  method: string;
+  path: string;
+  query: string[];
+}
 
 export interface FuzzInput {
   method: string;
@@ -26,11 +30,19 @@ export function seededRandom(seed: number): () => number {
   };
 }
 
-export function routesOf(document: { paths: Record<string, Record<string, { parameters?: { in: string; name: string }[] }>> }): Route[] {
+export function routesOf(document: {
+  paths: Record<string, Record<string, { parameters?: { in: string; name: string }[] }>>;
+}): Route[] {
   const routes: Route[] = [];
   for (const [path, operations] of Object.entries(document.paths)) {
     for (const [method, operation] of Object.entries(operations)) {
-      routes.push({ method: method.toUpperCase(), path, query: (operation.parameters ?? []).filter((parameter) => parameter.in === 'query').map((parameter) => parameter.name) });
+      routes.push({
+        method: method.toUpperCase(),
+        path,
+        query: (operation.parameters ?? [])
+          .filter((parameter) => parameter.in === 'query')
+          .map((parameter) => parameter.name),
+      });
     }
   }
   return routes;
@@ -50,7 +62,10 @@ const SEEDS: Record<string, unknown> = {
 };
 
 export class InputFactory {
-  constructor(private readonly random: () => number, private readonly keys: { api: string; admin: string }) {}
+  constructor(
+    private readonly random: () => number,
+    private readonly keys: { api: string; admin: string },
+  ) {}
 
   private pick<T>(items: readonly T[]): T {
     return items[Math.floor(this.random() * items.length)]!;
@@ -66,7 +81,7 @@ export class InputFactory {
     if (kind === 1) return 'x'.repeat(this.int(100_000));
     if (kind === 2) return '../../../etc/passwd';
     if (kind === 3) return '\u0000\uffff\ud800'; // NUL, a non-character and a lone surrogate
-    if (kind === 4) return '%00%2e%2e%2f' + this.int(1e9);
+    if (kind === 4) return `%00%2e%2e%2f${this.int(1e9)}`;
     if (kind === 5) return '😀'.repeat(this.int(50));
     if (kind === 6) return String(this.random() * 1e308);
     if (kind === 7) return `data:image/png;base64,${'A'.repeat(this.int(5000))}`;
@@ -82,7 +97,25 @@ export class InputFactory {
     if (kind === 6) return Array.from({ length: this.int(5) }, () => this.randomValue(depth + 1));
     if (kind === 7) return Array.from({ length: this.int(3000) }, () => 1);
     const object: Record<string, unknown> = {};
-    for (let index = this.int(5); index > 0; index--) object[this.pick(['model', 'messages', 'content', 'role', 'tools', 'stream', 'n', 'size', 'input', 'prompt', 'image', 'tokens', 'pool', this.randomString().slice(0, 20)])] = this.randomValue(depth + 1);
+    for (let index = this.int(5); index > 0; index--)
+      object[
+        this.pick([
+          'model',
+          'messages',
+          'content',
+          'role',
+          'tools',
+          'stream',
+          'n',
+          'size',
+          'input',
+          'prompt',
+          'image',
+          'tokens',
+          'pool',
+          this.randomString().slice(0, 20),
+        ])
+      ] = this.randomValue(depth + 1);
     return object;
   }
 
@@ -101,12 +134,23 @@ export class InputFactory {
     const keys = Object.keys(target);
     const action = this.int(3);
     if (action === 0 && keys.length > 0) delete target[this.pick(keys)];
-    else target[keys.length > 0 && action === 1 ? this.pick(keys) : this.randomString().slice(0, 30)] = this.randomValue();
+    else
+      target[keys.length > 0 && action === 1 ? this.pick(keys) : this.randomString().slice(0, 30)] = this.randomValue();
     return copy;
   }
 
   private fillPath(path: string): string {
-    return path.replace(/\{[^}]+\}|\*/g, () => encodeURIComponent(this.pick<string>(['resp_missing', 'video_x', this.randomString().slice(0, 300), '..%2f..%2fgrok2api.db', 'a'.repeat(3000)]).toWellFormed()));
+    return path.replace(/\{[^}]+\}|\*/g, () =>
+      encodeURIComponent(
+        this.pick<string>([
+          'resp_missing',
+          'video_x',
+          this.randomString().slice(0, 300),
+          '..%2f..%2fgrok2api.db',
+          'a'.repeat(3000),
+        ]).toWellFormed(),
+      ),
+    );
   }
 
   next(routes: readonly Route[]): FuzzInput {
@@ -123,34 +167,81 @@ export class InputFactory {
     if (route.query.length > 0 || this.int(4) === 0) {
       const names = [...route.query, 'limit', 'after', this.randomString().slice(0, 10)];
       const parameters = new URLSearchParams();
-      for (let index = 1 + this.int(3); index > 0; index--) parameters.set(this.pick(names), String(this.randomValue(3)).slice(0, 2000).toWellFormed());
+      for (let index = 1 + this.int(3); index > 0; index--)
+        parameters.set(this.pick(names), String(this.randomValue(3)).slice(0, 2000).toWellFormed());
       url += `?${parameters}`;
     }
-    if (method === 'GET' || method === 'HEAD' || method === 'DELETE') return { method, path: url, headers, kind: 'path-and-query' };
+    if (method === 'GET' || method === 'HEAD' || method === 'DELETE')
+      return { method, path: url, headers, kind: 'path-and-query' };
 
     const seed = SEEDS[route.path] ?? {};
     const kind = this.int(10);
     headers['content-type'] = 'application/json';
-    if (kind === 0) return { method, path: url, headers, body: this.pick(['{', '{"a":', '[1,2', '{"model": "grok-4",}', 'null', '\u0000', '{"a":1}{"b":2}']), kind: 'malformed-json' };
-    if (kind === 1) return { method, path: url, headers, body: JSON.stringify(this.pick([[], 1, 'text', null, true, [seed]])), kind: 'wrong-type-body' };
-    if (kind === 2) return { method, path: url, headers, body: JSON.stringify({ ...(seed as object), padding: 'p'.repeat(1_100_000) }), kind: 'oversized-body' };
+    if (kind === 0)
+      return {
+        method,
+        path: url,
+        headers,
+        body: this.pick(['{', '{"a":', '[1,2', '{"model": "grok-4",}', 'null', '\u0000', '{"a":1}{"b":2}']),
+        kind: 'malformed-json',
+      };
+    if (kind === 1)
+      return {
+        method,
+        path: url,
+        headers,
+        body: JSON.stringify(this.pick([[], 1, 'text', null, true, [seed]])),
+        kind: 'wrong-type-body',
+      };
+    if (kind === 2)
+      return {
+        method,
+        path: url,
+        headers,
+        body: JSON.stringify({ ...(seed as object), padding: 'p'.repeat(1_100_000) }),
+        kind: 'oversized-body',
+      };
     if (kind === 3) {
       let nested: unknown = 'deep';
       for (let level = 0; level < 200; level++) nested = { a: nested };
-      return { method, path: url, headers, body: JSON.stringify({ ...(seed as object), nested }), kind: 'deep-nesting' };
+      return {
+        method,
+        path: url,
+        headers,
+        body: JSON.stringify({ ...(seed as object), nested }),
+        kind: 'deep-nesting',
+      };
     }
     if (kind === 4) {
       const form = new FormData();
-      for (const [key, value] of Object.entries(this.mutate(seed) as Record<string, unknown>)) form.set(key, typeof value === 'string' ? value : JSON.stringify(value) ?? '');
-      if (this.random() < 0.5) form.set(this.pick(['image', 'input_reference', 'file']), new File([crypto.getRandomValues(new Uint8Array(this.int(4096)))], 'x.png', { type: 'image/png' }));
+      for (const [key, value] of Object.entries(this.mutate(seed) as Record<string, unknown>))
+        form.set(key, typeof value === 'string' ? value : (JSON.stringify(value) ?? ''));
+      if (this.random() < 0.5)
+        form.set(
+          this.pick(['image', 'input_reference', 'file']),
+          new File([crypto.getRandomValues(new Uint8Array(this.int(4096)))], 'x.png', { type: 'image/png' }),
+        );
       delete headers['content-type'];
       return { method, path: url, headers, body: form, kind: 'multipart' };
     }
     if (kind === 5) {
-      headers['content-type'] = this.pick(['text/plain', 'application/x-www-form-urlencoded', 'application/octet-stream', 'application/xml', 'garbage/;;;']);
-      return { method, path: url, headers, body: crypto.getRandomValues(new Uint8Array(this.int(2048))), kind: 'random-bytes' };
+      headers['content-type'] = this.pick([
+        'text/plain',
+        'application/x-www-form-urlencoded',
+        'application/octet-stream',
+        'application/xml',
+        'garbage/;;;',
+      ]);
+      return {
+        method,
+        path: url,
+        headers,
+        body: crypto.getRandomValues(new Uint8Array(this.int(2048))),
+        kind: 'random-bytes',
+      };
     }
-    if (kind === 6) return { method, path: url, headers, body: JSON.stringify(this.randomValue()), kind: 'random-json' };
+    if (kind === 6)
+      return { method, path: url, headers, body: JSON.stringify(this.randomValue()), kind: 'random-json' };
     return { method, path: url, headers, body: JSON.stringify(this.mutate(seed)), kind: 'mutated-seed' };
   }
 }

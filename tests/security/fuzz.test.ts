@@ -20,7 +20,9 @@ function isErrorEnvelope(path: string, body: unknown): boolean {
   const error = (body as { error?: { message?: unknown; type?: unknown } }).error;
   if (typeof error?.message !== 'string' || typeof error.type !== 'string') return false;
   // Anthropic's routes answer in Anthropic's shape, every other route in OpenAI's.
-  return path.startsWith('/v1/messages') ? (body as { type?: unknown }).type === 'error' : 'param' in error && 'code' in error;
+  return path.startsWith('/v1/messages')
+    ? (body as { type?: unknown }).type === 'error'
+    : 'param' in error && 'code' in error;
 }
 
 describe('fuzz every documented route', () => {
@@ -29,7 +31,10 @@ describe('fuzz every documented route', () => {
   beforeAll(async () => {
     harness = await startHarness({
       // Upstream quotas large enough that long runs never starve (a starved pool answers 503 by design).
-      accounts: [{ token: 'fuzz-basic', tier: 'basic', quotas: PLENTY }, { token: 'fuzz-super', tier: 'super', quotas: PLENTY }],
+      accounts: [
+        { token: 'fuzz-basic', tier: 'basic', quotas: PLENTY },
+        { token: 'fuzz-super', tier: 'super', quotas: PLENTY },
+      ],
       // Each input comes from its own address (X-Forwarded-For from a trusted proxy), so the wrong
       // keys the fuzzer sends do not throttle the rest of the run (tests/security/03-04-auth-throttles.test.ts).
       env: { GROK2API_LIMITS_MAX_BODY_MB: '1', GROK2API_APP_TRUSTED_PROXIES: '127.0.0.1' },
@@ -43,8 +48,17 @@ describe('fuzz every documented route', () => {
 
   /** Admin inputs that succeeded may have changed the accounts or the config: put them back. */
   async function restore(): Promise<void> {
-    expect((await harness.admin('/v1/admin/config', { method: 'POST', body: JSON.stringify(snapshot.config) })).status).toBe(200);
-    expect((await harness.admin('/v1/admin/tokens?confirm=replace_all', { method: 'POST', body: JSON.stringify(snapshot.tokens) })).status).toBe(200);
+    expect(
+      (await harness.admin('/v1/admin/config', { method: 'POST', body: JSON.stringify(snapshot.config) })).status,
+    ).toBe(200);
+    expect(
+      (
+        await harness.admin('/v1/admin/tokens?confirm=replace_all', {
+          method: 'POST',
+          body: JSON.stringify(snapshot.tokens),
+        })
+      ).status,
+    ).toBe(200);
   }
 
   test(`${INPUTS} inputs (seed ${SEED}): no 5xx, error envelopes, /health answers`, async () => {
@@ -63,7 +77,12 @@ describe('fuzz every documented route', () => {
       try {
         const headers = new Headers(input.headers);
         headers.set('x-forwarded-for', `198.18.${(index >> 8) & 255}.${index & 255}`);
-        response = await fetch(`${harness.server.url}${input.path}`, { method: input.method, headers, body: input.body, signal: AbortSignal.timeout(30_000) });
+        response = await fetch(`${harness.server.url}${input.path}`, {
+          method: input.method,
+          headers,
+          body: input.body,
+          signal: AbortSignal.timeout(30_000),
+        });
       } catch (error) {
         failures.push(`${where}: request failed: ${(error as Error).message}`);
         return;
@@ -78,7 +97,8 @@ describe('fuzz every documented route', () => {
         try {
           body = JSON.parse(text);
         } catch {}
-        if (!isErrorEnvelope(pathname, body)) failures.push(`${where}: ${response.status} is not an error envelope: ${text.slice(0, 200)}`);
+        if (!isErrorEnvelope(pathname, body))
+          failures.push(`${where}: ${response.status} is not an error envelope: ${text.slice(0, 200)}`);
       }
       const mutating = pathname.startsWith('/v1/admin') && input.method !== 'GET' && response.status < 300;
       return mutating;
@@ -117,14 +137,20 @@ describe('fuzz every documented route', () => {
     // Long runs spend the accounts' quotas (chats then answer 429), so liveness is checked on routes that need none.
     const models = await harness.client.models.list();
     expect(models.data.length).toBeGreaterThan(0);
-    console.log(`fuzz: ${tried} inputs over ${routes.length} routes (seed ${SEED}); statuses ${JSON.stringify(statuses)}; kinds ${JSON.stringify(kinds)}`);
+    console.log(
+      `fuzz: ${tried} inputs over ${routes.length} routes (seed ${SEED}); statuses ${JSON.stringify(statuses)}; kinds ${JSON.stringify(kinds)}`,
+    );
     expect(failures.slice(0, 20)).toEqual([]);
     expect(tried).toBe(INPUTS);
   }, 600_000);
 
-  test('found by the fuzzer: a conversation with no content is the client\'s 400, and nothing goes upstream', async () => {
+  test("found by the fuzzer: a conversation with no content is the client's 400, and nothing goes upstream", async () => {
     const before = harness.simulator.requests.length;
-    const messages = await harness.api('/v1/messages', { method: 'POST', headers: { 'x-api-key': API_KEY }, body: JSON.stringify({ model: 'grok-4', max_tokens: 16, messages: [{ role: 'user', content: [] }] }) });
+    const messages = await harness.api('/v1/messages', {
+      method: 'POST',
+      headers: { 'x-api-key': API_KEY },
+      body: JSON.stringify({ model: 'grok-4', max_tokens: 16, messages: [{ role: 'user', content: [] }] }),
+    });
     expect(messages.status).toBe(400);
     expect(await messages.json()).toMatchObject({ type: 'error', error: { type: 'invalid_request_error' } });
     expect(harness.simulator.requests.length).toBe(before);

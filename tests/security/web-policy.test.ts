@@ -11,7 +11,11 @@ function expectSecurityHeaders(response: Response): void {
 const preflight = (harness: Harness, path: string, origin: string) =>
   fetch(`${harness.server.url}${path}`, {
     method: 'OPTIONS',
-    headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization, content-type' },
+    headers: {
+      origin,
+      'access-control-request-method': 'POST',
+      'access-control-request-headers': 'authorization, content-type',
+    },
   });
 
 describe('CORS and security headers with the defaults', () => {
@@ -28,7 +32,9 @@ describe('CORS and security headers with the defaults', () => {
     expect(answer.headers.get('access-control-allow-headers')).toBe('authorization, content-type');
     expect(answer.headers.get('access-control-allow-credentials')).toBeNull();
 
-    const response = await fetch(`${harness.server.url}/v1/models`, { headers: { origin: 'https://somewhere.example', authorization: `Bearer ${API_KEY}` } });
+    const response = await fetch(`${harness.server.url}/v1/models`, {
+      headers: { origin: 'https://somewhere.example', authorization: `Bearer ${API_KEY}` },
+    });
     expect(response.status).toBe(200);
     expect(response.headers.get('access-control-allow-origin')).toBe('*');
     expect(response.headers.get('access-control-expose-headers')).toContain('x-request-id');
@@ -41,7 +47,9 @@ describe('CORS and security headers with the defaults', () => {
     expect(answer.status).toBe(403);
     expect((await answer.json()).error.code).toBe('cors_origin_not_allowed');
     expect(answer.headers.get('access-control-allow-origin')).toBeNull();
-    const response = await fetch(`${harness.server.url}/v1/admin/tokens`, { headers: { origin: 'https://somewhere.example', authorization: `Bearer ${APP_KEY}` } });
+    const response = await fetch(`${harness.server.url}/v1/admin/tokens`, {
+      headers: { origin: 'https://somewhere.example', authorization: `Bearer ${APP_KEY}` },
+    });
     expect(response.headers.get('access-control-allow-origin')).toBeNull();
     expectSecurityHeaders(response);
   });
@@ -54,7 +62,11 @@ describe('CORS and security headers with the defaults', () => {
     expect(missing.status).toBe(404);
     expectSecurityHeaders(missing);
     expectSecurityHeaders(await fetch(`${harness.server.url}/health`));
-    const stream = await harness.api('/v1/chat/completions', { method: 'POST', headers: { origin: 'https://somewhere.example' }, body: JSON.stringify({ model: 'grok-4', stream: true, messages: [{ role: 'user', content: 'hi' }] }) });
+    const stream = await harness.api('/v1/chat/completions', {
+      method: 'POST',
+      headers: { origin: 'https://somewhere.example' },
+      body: JSON.stringify({ model: 'grok-4', stream: true, messages: [{ role: 'user', content: 'hi' }] }),
+    });
     expect(stream.headers.get('content-type')).toContain('text/event-stream');
     expectSecurityHeaders(stream);
     expect(stream.headers.get('access-control-allow-origin')).toBe('*');
@@ -73,15 +85,21 @@ describe('CORS and security headers with the defaults', () => {
 describe('CORS with configured origins', () => {
   let harness: Harness;
   beforeAll(async () => {
-    harness = await startHarness({ configToml: '[cors]\napi_origins = ["https://app.example"]\nadmin_origins = ["https://ops.example"]\n' });
+    harness = await startHarness({
+      configToml: '[cors]\napi_origins = ["https://app.example"]\nadmin_origins = ["https://ops.example"]\n',
+    });
   });
   afterAll(() => harness.stop());
 
   test('only listed origins are echoed, with Vary: Origin', async () => {
-    const allowed = await fetch(`${harness.server.url}/v1/models`, { headers: { origin: 'https://app.example', authorization: `Bearer ${API_KEY}` } });
+    const allowed = await fetch(`${harness.server.url}/v1/models`, {
+      headers: { origin: 'https://app.example', authorization: `Bearer ${API_KEY}` },
+    });
     expect(allowed.headers.get('access-control-allow-origin')).toBe('https://app.example');
     expect(allowed.headers.get('vary')).toContain('Origin');
-    const other = await fetch(`${harness.server.url}/v1/models`, { headers: { origin: 'https://evil.example', authorization: `Bearer ${API_KEY}` } });
+    const other = await fetch(`${harness.server.url}/v1/models`, {
+      headers: { origin: 'https://evil.example', authorization: `Bearer ${API_KEY}` },
+    });
     expect(other.headers.get('access-control-allow-origin')).toBeNull();
     expect((await preflight(harness, '/v1/chat/completions', 'https://evil.example')).status).toBe(403);
     expect((await preflight(harness, '/v1/admin/tokens', 'https://app.example')).status).toBe(403);

@@ -22,7 +22,12 @@ beforeAll(async () => {
 afterAll(() => simulator.stop());
 beforeEach(() => {
   simulator.reset();
-  simulator.setOptions({ acceptUnknownTokens: false, requireStatsig: true, strictStatsig: false, requireCfClearance: null });
+  simulator.setOptions({
+    acceptUnknownTokens: false,
+    requireStatsig: true,
+    strictStatsig: false,
+    requireCfClearance: null,
+  });
 });
 
 describe('sso cookie', () => {
@@ -76,7 +81,10 @@ describe('sso cookie', () => {
 
 describe('x-statsig-id', () => {
   test('missing on chat and rate-limits gets the anti-bot 403 JSON', async () => {
-    for (const response of [await chat(simulator, {}, { statsig: null }), await rateLimits(simulator, 'fast', { statsig: null })]) {
+    for (const response of [
+      await chat(simulator, {}, { statsig: null }),
+      await rateLimits(simulator, 'fast', { statsig: null }),
+    ]) {
       expect(response.status).toBe(403);
       expect(await response.json()).toEqual(ANTI_BOT);
     }

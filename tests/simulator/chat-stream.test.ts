@@ -6,10 +6,7 @@ let simulator: Simulator;
 
 beforeAll(async () => {
   simulator = await startSimulator({
-    accounts: [
-      { token: 'token-basic' },
-      { token: 'token-heavy', tier: 'heavy' },
-    ],
+    accounts: [{ token: 'token-basic' }, { token: 'token-heavy', tier: 'heavy' }],
   });
 });
 afterAll(() => simulator.stop());
@@ -77,7 +74,9 @@ describe('normal stream', () => {
   test('the echo is the last line of the message, cut at 200 characters', async () => {
     const long = '字'.repeat(250);
     const turn = summarise(await readFrames(await chat(simulator, { message: `first line\n${long}\n` })));
-    expect(turn.modelResponse.message).toBe(`Hello from the Grok simulator (mode fast). You said: ${'字'.repeat(200)}. 你好，世界 👋`);
+    expect(turn.modelResponse.message).toBe(
+      `Hello from the Grok simulator (mode fast). You said: ${'字'.repeat(200)}. 你好，世界 👋`,
+    );
   });
 
   test('a follow-up turn continues a known conversation and 404s an unknown one', async () => {
@@ -91,7 +90,10 @@ describe('normal stream', () => {
     const turn = summarise(await readFrames(followUp));
     expect(turn.conversation).toBeUndefined();
     expect(turn.answer.join('')).toContain('You said: And 3+3?.');
-    const unknown = await postJson(simulator, '/rest/app-chat/conversations/nope/responses', { message: 'x', modeId: 'fast' });
+    const unknown = await postJson(simulator, '/rest/app-chat/conversations/nope/responses', {
+      message: 'x',
+      modeId: 'fast',
+    });
     expect(unknown.status).toBe(404);
   });
 });
@@ -105,7 +107,9 @@ describe('thinking and modes', () => {
       expect(frame.isThinking).toBe(true);
       expect(frame.messageTag).toBe('analysis');
     }
-    const tokenFrames = frames.map((frame) => frame.result?.response).filter((response) => typeof response?.token === 'string');
+    const tokenFrames = frames
+      .map((frame) => frame.result?.response)
+      .filter((response) => typeof response?.token === 'string');
     const firstAnswer = tokenFrames.findIndex((frame) => !frame.isThinking);
     expect(tokenFrames.slice(firstAnswer).every((frame) => !frame.isThinking)).toBe(true);
     expect(turn.answer.join('')).toContain('(mode expert)');
@@ -127,7 +131,11 @@ describe('thinking and modes', () => {
     ['MODEL_MODE_GROK_4_THINKING', 'auto', true],
     ['MODEL_MODE_GROK_3', 'auto', false],
   ])('legacy modelMode %s is mode %s (thinking %p)', async (modelMode, mode, thinking) => {
-    const response = await chat(simulator, { modeId: undefined, modelName: 'grok-4-1-thinking-1129', modelMode }, { token: 'token-heavy' });
+    const response = await chat(
+      simulator,
+      { modeId: undefined, modelName: 'grok-4-1-thinking-1129', modelMode },
+      { token: 'token-heavy' },
+    );
     const turn = summarise(await readFrames(response));
     expect(turn.answer.join('')).toContain(`(mode ${mode})`);
     expect(turn.thinking.length > 0).toBe(thinking);
@@ -151,7 +159,10 @@ describe('thinking and modes', () => {
 
 describe('scripts', () => {
   test('explicit tokens keep their exact boundaries', async () => {
-    simulator.script({ answerTokens: ['<grok:ren', 'der card_id="a1">', '</grok:render>', 'Done'], thinkingTokens: ['Let me ', 'think.'] });
+    simulator.script({
+      answerTokens: ['<grok:ren', 'der card_id="a1">', '</grok:render>', 'Done'],
+      thinkingTokens: ['Let me ', 'think.'],
+    });
     const turn = summarise(await readFrames(await chat(simulator)));
     expect(turn.answer).toEqual(['<grok:ren', 'der card_id="a1">', '</grok:render>', 'Done']);
     expect(turn.thinking).toEqual(['Let me ', 'think.']);
@@ -167,7 +178,9 @@ describe('scripts', () => {
       const scripted = summarise(await readFrames(await chat(simulator, {}, { token: 'token-heavy' })));
       expect(scripted.answer).toEqual(['for', ' heavy', ' only']);
     }
-    expect(summarise(await readFrames(await chat(simulator, {}, { token: 'token-heavy' }))).answer.join('')).toBe(EXPECTED_FAST_ANSWER);
+    expect(summarise(await readFrames(await chat(simulator, {}, { token: 'token-heavy' }))).answer.join('')).toBe(
+      EXPECTED_FAST_ANSWER,
+    );
   });
 
   test('the request is recorded with headers, cookies and parsed body', async () => {

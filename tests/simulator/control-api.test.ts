@@ -29,7 +29,11 @@ describe('HTTP control API', () => {
   });
 
   test('accounts can be added and read back', async () => {
-    const added = await control('POST', 'accounts', { token: 'token-http', tier: 'super', quotas: { fast: { total: 3, windowSeconds: 60 } } });
+    const added = await control('POST', 'accounts', {
+      token: 'token-http',
+      tier: 'super',
+      quotas: { fast: { total: 3, windowSeconds: 60 } },
+    });
     expect(added.status).toBe(201);
     expect((await added.json()).usage).toEqual({ auto: 0, fast: 0, expert: 0, heavy: 0 });
     await readFrames(await chat(simulator, {}, { token: 'token-http' }));

@@ -1,6 +1,15 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'bun:test';
 import { startSimulator, type Simulator } from '../../src/simulator/server';
-import { activeStreams, chat, eventually, postJson, rateLimits, readFrames, scanJsonObjects, summarise } from './simulator-test-client';
+import {
+  activeStreams,
+  chat,
+  eventually,
+  postJson,
+  rateLimits,
+  readFrames,
+  scanJsonObjects,
+  summarise,
+} from './simulator-test-client';
 
 let simulator: Simulator;
 
@@ -96,7 +105,12 @@ describe('request faults replace the answer', () => {
 
   test('faults also hit uploads', async () => {
     simulator.enqueueFault({ kind: 'rate_limited', match: { path: '/rest/app-chat/upload-file' } });
-    const upload = () => postJson(simulator, '/rest/app-chat/upload-file', { fileName: 'a.txt', fileMimeType: 'text/plain', content: 'aGk=' });
+    const upload = () =>
+      postJson(simulator, '/rest/app-chat/upload-file', {
+        fileName: 'a.txt',
+        fileMimeType: 'text/plain',
+        content: 'aGk=',
+      });
     expect((await upload()).status).toBe(429);
     expect((await upload()).status).toBe(200);
   });
@@ -116,7 +130,9 @@ describe('stream faults shape an accepted turn', () => {
     simulator.enqueueFault({ kind: 'inband_error', message: 'rate limited' });
     const antiBot = await chat(simulator);
     expect(antiBot.status).toBe(200);
-    expect((await readFrames(antiBot))[0]).toEqual({ error: { message: 'Request rejected by anti-bot rules.', code: 7, details: [] } });
+    expect((await readFrames(antiBot))[0]).toEqual({
+      error: { message: 'Request rejected by anti-bot rules.', code: 7, details: [] },
+    });
     const limited = await readFrames(await chat(simulator));
     expect(limited[0].error).toEqual({ message: 'rate limited', code: 8, details: [] });
     expect(simulator.account('token-basic')!.usage.fast).toBe(0);
@@ -171,7 +187,11 @@ describe('stream faults shape an accepted turn', () => {
       expect(done).toBe(false);
       text += decoder.decode(value, { stream: true });
     }
-    expect(scanJsonObjects(text).objects.map((frame) => Object.keys(frame.result)[0])).toEqual(['conversation', 'response', 'response']);
+    expect(scanJsonObjects(text).objects.map((frame) => Object.keys(frame.result)[0])).toEqual([
+      'conversation',
+      'response',
+      'response',
+    ]);
     expect(await activeStreams(simulator)).toBe(1);
     controller.abort();
     await reader.read().catch(() => undefined);

@@ -5,20 +5,35 @@ import { CHAT_PATH, getPath, postJson } from './simulator-test-client';
 let simulator: Simulator;
 
 beforeAll(async () => {
-  simulator = await startSimulator({ accounts: [{ token: 'token-basic' }, { token: 'token-super', tier: 'super' }, { token: 'token-other' }] });
+  simulator = await startSimulator({
+    accounts: [{ token: 'token-basic' }, { token: 'token-super', tier: 'super' }, { token: 'token-other' }],
+  });
 });
 afterAll(() => simulator.stop());
 beforeEach(() => simulator.reset());
 
 async function frames(response: Response): Promise<Record<string, any>[]> {
-  return (await response.text()).split('\n').filter(Boolean).map((line) => JSON.parse(line));
+  return (await response.text())
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => JSON.parse(line));
 }
 const responses = (all: Record<string, any>[]) => all.map((frame) => frame.result?.response).filter(Boolean);
 
 describe('chat-based image generation', () => {
   test('streams partial and final image frames whose assets only the owner can download', async () => {
-    const all = await frames(await postJson(simulator, CHAT_PATH, { message: 'a fox', modelName: 'grok-3', modelMode: 'MODEL_MODE_FAST', toolOverrides: { imageGen: true }, imageGenerationCount: 2 }));
-    const progress = responses(all).filter((r) => r.streamingImageGenerationResponse).map((r) => r.streamingImageGenerationResponse);
+    const all = await frames(
+      await postJson(simulator, CHAT_PATH, {
+        message: 'a fox',
+        modelName: 'grok-3',
+        modelMode: 'MODEL_MODE_FAST',
+        toolOverrides: { imageGen: true },
+        imageGenerationCount: 2,
+      }),
+    );
+    const progress = responses(all)
+      .filter((r) => r.streamingImageGenerationResponse)
+      .map((r) => r.streamingImageGenerationResponse);
     const finals = progress.filter((p) => p.progress === 100);
     expect(finals).toHaveLength(2);
     expect(progress.some((p) => p.imageUrl.includes('-part-'))).toBe(true);
@@ -30,27 +45,55 @@ describe('chat-based image generation', () => {
     expect(download.headers.get('content-type')).toBe('image/png');
     const bytes = new Uint8Array(await download.arrayBuffer());
     expect([...bytes.slice(0, 4)]).toEqual([0x89, 0x50, 0x4e, 0x47]);
-    const second = new Uint8Array(await (await getPath(simulator, `/${finals[1].imageUrl}`, { token: 'token-basic' })).arrayBuffer());
+    const second = new Uint8Array(
+      await (await getPath(simulator, `/${finals[1].imageUrl}`, { token: 'token-basic' })).arrayBuffer(),
+    );
     expect(Buffer.from(second).equals(Buffer.from(bytes))).toBe(false);
     expect((await getPath(simulator, `/${finals[0].imageUrl}`, { token: 'token-other' })).status).toBe(403);
   });
 
   test('a moderated fault marks the finals moderated; a usage_limit fault answers in-band', async () => {
     simulator.enqueueFault({ kind: 'moderated' });
-    const all = await frames(await postJson(simulator, CHAT_PATH, { message: 'x', modelName: 'grok-3', modelMode: null, toolOverrides: { imageGen: true } }));
-    const finals = responses(all).map((r) => r.streamingImageGenerationResponse).filter((p) => p?.progress === 100);
+    const all = await frames(
+      await postJson(simulator, CHAT_PATH, {
+        message: 'x',
+        modelName: 'grok-3',
+        modelMode: null,
+        toolOverrides: { imageGen: true },
+      }),
+    );
+    const finals = responses(all)
+      .map((r) => r.streamingImageGenerationResponse)
+      .filter((p) => p?.progress === 100);
     expect(finals.every((p) => p.moderated === true)).toBe(true);
     simulator.enqueueFault({ kind: 'usage_limit' });
-    const limited = await frames(await postJson(simulator, CHAT_PATH, { message: 'x', modelName: 'grok-3', modelMode: null, toolOverrides: { imageGen: true } }));
+    const limited = await frames(
+      await postJson(simulator, CHAT_PATH, {
+        message: 'x',
+        modelName: 'grok-3',
+        modelMode: null,
+        toolOverrides: { imageGen: true },
+      }),
+    );
     expect(JSON.stringify(limited)).toContain('usage limit');
   });
 
-  test('image edit needs the account\'s own uploads', async () => {
+  test("image edit needs the account's own uploads", async () => {
     const form = new FormData();
     form.set('file', new File([new Uint8Array([0x89, 0x50, 0x4e, 0x47, 1])], 'a.png', { type: 'image/png' }));
-    const upload = await (await fetch(`${simulator.url}/http/upload-file-v2/direct`, { method: 'POST', headers: { cookie: 'sso=token-basic' }, body: form })).json();
+    const upload = await (
+      await fetch(`${simulator.url}/http/upload-file-v2/direct`, {
+        method: 'POST',
+        headers: { cookie: 'sso=token-basic' },
+        body: form,
+      })
+    ).json();
     const id = upload.fileMetadata.fileMetadataId;
-    const body = { modelName: 'imagine-image-edit', message: 'blue', mediaGenInput: { imageToImage: { prompt: 'blue', inputAssets: [id] } } };
+    const body = {
+      modelName: 'imagine-image-edit',
+      message: 'blue',
+      mediaGenInput: { imageToImage: { prompt: 'blue', inputAssets: [id] } },
+    };
     const ok = await frames(await postJson(simulator, CHAT_PATH, body));
     expect(responses(ok).filter((r) => r.streamingImageGenerationResponse?.progress === 100)).toHaveLength(1);
     expect((await postJson(simulator, CHAT_PATH, body, { token: 'token-other' })).status).toBe(400);
@@ -59,10 +102,20 @@ describe('chat-based image generation', () => {
 
 describe('video generation', () => {
   test('a basic account gets 480p, extension needs a known post, upscale returns an HD URL', async () => {
-    const post = await (await postJson(simulator, '/rest/media/post/create', { mediaType: 'MEDIA_POST_TYPE_VIDEO', prompt: 'rain' })).json();
+    const post = await (
+      await postJson(simulator, '/rest/media/post/create', { mediaType: 'MEDIA_POST_TYPE_VIDEO', prompt: 'rain' })
+    ).json();
     const config = { parentPostId: post.post.id, resolutionName: '720p', videoLength: 6, aspectRatio: '3:2' };
-    const body = (extra: object) => ({ message: 'rain --mode=custom', modelName: 'grok-3', modelMode: null, toolOverrides: { videoGen: true }, responseMetadata: { modelConfigOverride: { modelMap: { videoGenModelConfig: { ...config, ...extra } } } } });
-    const round1 = responses(await frames(await postJson(simulator, CHAT_PATH, body({})))).map((r) => r.streamingVideoGenerationResponse).filter(Boolean);
+    const body = (extra: object) => ({
+      message: 'rain --mode=custom',
+      modelName: 'grok-3',
+      modelMode: null,
+      toolOverrides: { videoGen: true },
+      responseMetadata: { modelConfigOverride: { modelMap: { videoGenModelConfig: { ...config, ...extra } } } },
+    });
+    const round1 = responses(await frames(await postJson(simulator, CHAT_PATH, body({}))))
+      .map((r) => r.streamingVideoGenerationResponse)
+      .filter(Boolean);
     const final = round1.find((p) => p.progress === 100);
     expect(final.resolutionName).toBe('480p');
     expect(final.videoUrl).toEndWith('/generated_video.mp4');
@@ -70,8 +123,14 @@ describe('video generation', () => {
     expect(video.headers.get('content-type')).toBe('video/mp4');
     expect(new TextDecoder().decode(new Uint8Array(await video.arrayBuffer()).slice(4, 8))).toBe('ftyp');
 
-    expect((await postJson(simulator, CHAT_PATH, body({ isVideoExtension: true, extendPostId: 'nope' }))).status).toBe(400);
-    const round2 = await postJson(simulator, CHAT_PATH, body({ isVideoExtension: true, extendPostId: final.videoPostId, videoExtensionStartTime: 6 }));
+    expect((await postJson(simulator, CHAT_PATH, body({ isVideoExtension: true, extendPostId: 'nope' }))).status).toBe(
+      400,
+    );
+    const round2 = await postJson(
+      simulator,
+      CHAT_PATH,
+      body({ isVideoExtension: true, extendPostId: final.videoPostId, videoExtensionStartTime: 6 }),
+    );
     expect(round2.status).toBe(200);
 
     const upscale = await (await postJson(simulator, '/rest/media/video/upscale', { videoId: final.videoId })).json();
@@ -82,9 +141,25 @@ describe('video generation', () => {
 
 describe('Imagine WebSocket', () => {
   const open = (token: string | null) =>
-    new WebSocket(`${simulator.url.replace('http', 'ws')}/ws/imagine/listen`, { headers: token ? { cookie: `sso=${token}` } : {} } as never);
+    new WebSocket(`${simulator.url.replace('http', 'ws')}/ws/imagine/listen`, {
+      headers: token ? { cookie: `sso=${token}` } : {},
+    } as never);
   const request = (count: number) =>
-    JSON.stringify({ type: 'conversation.item.create', timestamp: 1, item: { type: 'message', content: [{ type: 'input_text', text: 'a fox', requestId: 'r', properties: { num_generations: count, aspect_ratio: '1:1' } }] } });
+    JSON.stringify({
+      type: 'conversation.item.create',
+      timestamp: 1,
+      item: {
+        type: 'message',
+        content: [
+          {
+            type: 'input_text',
+            text: 'a fox',
+            requestId: 'r',
+            properties: { num_generations: count, aspect_ratio: '1:1' },
+          },
+        ],
+      },
+    });
 
   async function batch(count: number): Promise<Record<string, any>[]> {
     const socket = open('token-basic');
@@ -93,7 +168,11 @@ describe('Imagine WebSocket', () => {
       socket.addEventListener('open', () => socket.send(request(count)));
       socket.addEventListener('message', (event) => {
         frames.push(JSON.parse(String(event.data)));
-        if (frames.filter((frame) => frame.current_status === 'completed').length === count || frames.some((frame) => frame.type === 'error')) resolve();
+        if (
+          frames.filter((frame) => frame.current_status === 'completed').length === count ||
+          frames.some((frame) => frame.type === 'error')
+        )
+          resolve();
       });
     });
     socket.close();
@@ -113,12 +192,16 @@ describe('Imagine WebSocket', () => {
   test('moderated and usage-limit faults; a refused handshake', async () => {
     simulator.enqueueFault({ kind: 'moderated' });
     const moderated = await batch(2);
-    expect(moderated.filter((frame) => frame.current_status === 'completed').every((frame) => frame.moderated === true)).toBe(true);
+    expect(
+      moderated.filter((frame) => frame.current_status === 'completed').every((frame) => frame.moderated === true),
+    ).toBe(true);
     expect(moderated.some((frame) => frame.type === 'image' && frame.percentage_complete === 100)).toBe(false);
     simulator.enqueueFault({ kind: 'usage_limit' });
     expect((await batch(1)).at(-1)).toMatchObject({ type: 'error', err_code: 'rate_limit_exceeded' });
     const refused = open(null);
-    const message = await new Promise<string>((resolve) => refused.addEventListener('error', (event) => resolve((event as ErrorEvent).message)));
+    const message = await new Promise<string>((resolve) =>
+      refused.addEventListener('error', (event) => resolve((event as ErrorEvent).message)),
+    );
     expect(message).toContain('401');
   });
 });
@@ -131,7 +214,10 @@ describe('video forms (docs/upstream-protocol.md §13.1, §13.2)', () => {
     kind: 'CONVERSATION_KIND_IMAGINE',
   });
   const legacyPost = async () => {
-    const post = await postJson(simulator, '/rest/media/post/create', { mediaType: 'MEDIA_POST_TYPE_VIDEO', prompt: 'tide' });
+    const post = await postJson(simulator, '/rest/media/post/create', {
+      mediaType: 'MEDIA_POST_TYPE_VIDEO',
+      prompt: 'tide',
+    });
     return ((await post.json()) as { post: { id: string } }).post.id;
   };
   const legacy = (parentPostId: string) => ({

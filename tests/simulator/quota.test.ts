@@ -46,7 +46,12 @@ describe('rate-limits', () => {
   });
 
   test('the legacy P1 body answers with the fast window', async () => {
-    const response = await postJson(simulator, '/rest/rate-limits', { requestKind: 'DEFAULT', modelName: 'grok-4-1-thinking-1129' }, { token: 'token-super' });
+    const response = await postJson(
+      simulator,
+      '/rest/rate-limits',
+      { requestKind: 'DEFAULT', modelName: 'grok-4-1-thinking-1129' },
+      { token: 'token-super' },
+    );
     expect((await response.json()).totalQueries).toBe(140);
   });
 

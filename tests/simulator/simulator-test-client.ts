@@ -2,7 +2,8 @@
 // the gateway does.
 import type { Simulator } from '../../src/simulator/server';
 
-export const STATSIG = 'ZTpUeXBlRXJyb3I6IENhbm5vdCByZWFkIHByb3BlcnRpZXMgb2YgdW5kZWZpbmVkIChyZWFkaW5nICdjaGlsZE5vZGVzJyk=';
+export const STATSIG =
+  'ZTpUeXBlRXJyb3I6IENhbm5vdCByZWFkIHByb3BlcnRpZXMgb2YgdW5kZWZpbmVkIChyZWFkaW5nICdjaGlsZE5vZGVzJyk=';
 export const CHAT_PATH = '/rest/app-chat/conversations/new';
 
 export interface CallOptions {
@@ -23,7 +24,12 @@ function headersFor(options: CallOptions): Record<string, string> {
   return headers;
 }
 
-export function postJson(simulator: Simulator, path: string, body: unknown, options: CallOptions = {}): Promise<Response> {
+export function postJson(
+  simulator: Simulator,
+  path: string,
+  body: unknown,
+  options: CallOptions = {},
+): Promise<Response> {
   return fetch(`${simulator.url}${path}`, {
     method: 'POST',
     headers: headersFor(options),
@@ -38,7 +44,11 @@ export function getPath(simulator: Simulator, path: string, options: CallOptions
   return fetch(`${simulator.url}${path}`, { headers, signal: options.signal });
 }
 
-export function chat(simulator: Simulator, body: Record<string, unknown> = {}, options: CallOptions = {}): Promise<Response> {
+export function chat(
+  simulator: Simulator,
+  body: Record<string, unknown> = {},
+  options: CallOptions = {},
+): Promise<Response> {
   return postJson(simulator, CHAT_PATH, { message: 'What is 2+2?', modeId: 'fast', temporary: true, ...body }, options);
 }
 

@@ -102,7 +102,10 @@ describe('tokenDelayMs and aborts', () => {
     expect(await activeStreams(other)).toBe(1);
     await other.stop();
     // Without stop() ending it, this read would wait out the five-minute stall.
-    const outcome = await reader.read().then((read) => (read.done ? 'done' : 'data'), () => 'error');
+    const outcome = await reader.read().then(
+      (read) => (read.done ? 'done' : 'data'),
+      () => 'error',
+    );
     expect(['done', 'error']).toContain(outcome);
   });
 });

@@ -14,11 +14,20 @@ afterAll(() => simulator.stop());
 beforeEach(() => simulator.reset());
 
 function legacyUpload(content: unknown, token = 'token-owner') {
-  return postJson(simulator, '/rest/app-chat/upload-file', { fileName: 'photo.png', fileMimeType: 'image/png', content }, { token, statsig: null });
+  return postJson(
+    simulator,
+    '/rest/app-chat/upload-file',
+    { fileName: 'photo.png', fileMimeType: 'image/png', content },
+    { token, statsig: null },
+  );
 }
 
 function directUpload(form: FormData, token = 'token-owner') {
-  return fetch(`${simulator.url}/http/upload-file-v2/direct`, { method: 'POST', headers: { cookie: `sso=${token}; sso-rw=${token}` }, body: form });
+  return fetch(`${simulator.url}/http/upload-file-v2/direct`, {
+    method: 'POST',
+    headers: { cookie: `sso=${token}; sso-rw=${token}` },
+    body: form,
+  });
 }
 
 describe('legacy JSON upload', () => {
@@ -38,7 +47,10 @@ describe('legacy JSON upload', () => {
     expect((await getPath(simulator, `/${uploaded.fileUri}`, { token: null })).status).toBe(401);
     expect((await getPath(simulator, `/users/${ownerId}/missing/content`, { token: 'token-owner' })).status).toBe(404);
     const strangerId = simulator.account('token-stranger')!.userId;
-    expect((await getPath(simulator, `/users/${strangerId}/${uploaded.fileMetadataId}/content`, { token: 'token-stranger' })).status).toBe(404);
+    expect(
+      (await getPath(simulator, `/users/${strangerId}/${uploaded.fileMetadataId}/content`, { token: 'token-stranger' }))
+        .status,
+    ).toBe(404);
   });
 
   test.each([

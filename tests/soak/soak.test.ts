@@ -9,7 +9,11 @@ test('soak: concurrent streams with aborts and upstream faults leave no leaked l
     stdout: 'pipe',
     stderr: 'pipe',
   });
-  const [output, errors, code] = await Promise.all([new Response(child.stdout).text(), new Response(child.stderr).text(), child.exited]);
+  const [output, errors, code] = await Promise.all([
+    new Response(child.stdout).text(),
+    new Response(child.stderr).text(),
+    child.exited,
+  ]);
   const line = output.split('\n').find((row) => row.startsWith('SOAK_REPORT '));
   if (!line) throw new Error(`no soak report; exit ${code}\n${output}\n${errors}`);
   const report = JSON.parse(line.slice('SOAK_REPORT '.length)) as SoakReport;

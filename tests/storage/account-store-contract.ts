@@ -23,11 +23,27 @@ export function runAccountStoreContract(makeStorage: () => Promise<Storage>): vo
 
   describe('insert, get, list, count, remove', () => {
     test('a new account gets the defaults of its pool', async () => {
-      await accounts.insert([{ token: 'basic-1', pool: 'ssoBasic' }, { token: 'super-1', pool: 'ssoSuper' }, { token: 'custom-1', pool: 'mine' }]);
+      await accounts.insert([
+        { token: 'basic-1', pool: 'ssoBasic' },
+        { token: 'super-1', pool: 'ssoSuper' },
+        { token: 'custom-1', pool: 'mine' },
+      ]);
       const basic = await accounts.get('basic-1');
       expect(basic).toMatchObject({
-        token: 'basic-1', pool: 'ssoBasic', status: 'active', statusReason: null, quota: 80, quotaTotal: null,
-        consumed: 0, useCount: 0, failCount: 0, lastUsedAt: null, lastSyncAt: null, cooldownUntil: null, tags: [], note: '',
+        token: 'basic-1',
+        pool: 'ssoBasic',
+        status: 'active',
+        statusReason: null,
+        quota: 80,
+        quotaTotal: null,
+        consumed: 0,
+        useCount: 0,
+        failCount: 0,
+        lastUsedAt: null,
+        lastSyncAt: null,
+        cooldownUntil: null,
+        tags: [],
+        note: '',
       });
       expect(basic!.createdAt).toBeGreaterThan(0);
       expect((await accounts.get('super-1'))!.quota).toBe(140);
@@ -37,9 +53,27 @@ export function runAccountStoreContract(makeStorage: () => Promise<Storage>): vo
 
     test('given fields are kept, tags round-trip', async () => {
       await accounts.insert([
-        { token: 't', pool: 'ssoSuper', quota: 3, status: 'cooling', tags: ['nsfw', 'eu'], note: 'hello', createdAt: at, useCount: 9, lastSyncAt: at },
+        {
+          token: 't',
+          pool: 'ssoSuper',
+          quota: 3,
+          status: 'cooling',
+          tags: ['nsfw', 'eu'],
+          note: 'hello',
+          createdAt: at,
+          useCount: 9,
+          lastSyncAt: at,
+        },
       ]);
-      expect(await accounts.get('t')).toMatchObject({ quota: 3, status: 'cooling', tags: ['nsfw', 'eu'], note: 'hello', createdAt: at, useCount: 9, lastSyncAt: at });
+      expect(await accounts.get('t')).toMatchObject({
+        quota: 3,
+        status: 'cooling',
+        tags: ['nsfw', 'eu'],
+        note: 'hello',
+        createdAt: at,
+        useCount: 9,
+        lastSyncAt: at,
+      });
     });
 
     test('insert never overwrites: existing and repeated tokens are duplicates', async () => {
@@ -63,12 +97,17 @@ export function runAccountStoreContract(makeStorage: () => Promise<Storage>): vo
       expect((await accounts.list()).map((account) => account.token).sort()).toEqual(['a', 'b', 'c']);
       expect((await accounts.list({ pool: 'ssoBasic' })).map((account) => account.token).sort()).toEqual(['a', 'b']);
       expect((await accounts.list({ status: 'active' })).map((account) => account.token).sort()).toEqual(['a', 'c']);
-      expect((await accounts.list({ pool: 'ssoBasic', status: 'cooling' })).map((account) => account.token)).toEqual(['b']);
+      expect((await accounts.list({ pool: 'ssoBasic', status: 'cooling' })).map((account) => account.token)).toEqual([
+        'b',
+      ]);
       expect(await accounts.count()).toBe(3);
     });
 
     test('remove deletes only the given tokens and counts what existed', async () => {
-      await accounts.insert([{ token: 'a', pool: 'ssoBasic' }, { token: 'b', pool: 'ssoBasic' }]);
+      await accounts.insert([
+        { token: 'a', pool: 'ssoBasic' },
+        { token: 'b', pool: 'ssoBasic' },
+      ]);
       expect(await accounts.remove(['a', 'nope'])).toBe(1);
       expect(await accounts.get('a')).toBeNull();
       expect(await accounts.count()).toBe(1);
@@ -79,8 +118,21 @@ export function runAccountStoreContract(makeStorage: () => Promise<Storage>): vo
     test('update changes the given fields, stamps a status change and bumps the version', async () => {
       await accounts.insert([{ token: 'a', pool: 'ssoBasic' }]);
       const before = (await accounts.get('a'))!;
-      const after = await accounts.update('a', { status: 'disabled', statusReason: 'operator', note: 'n', tags: ['x', 'x', 'y'], pool: 'ssoSuper' });
-      expect(after).toMatchObject({ status: 'disabled', statusReason: 'operator', note: 'n', tags: ['x', 'y'], pool: 'ssoSuper', quota: 80 });
+      const after = await accounts.update('a', {
+        status: 'disabled',
+        statusReason: 'operator',
+        note: 'n',
+        tags: ['x', 'x', 'y'],
+        pool: 'ssoSuper',
+      });
+      expect(after).toMatchObject({
+        status: 'disabled',
+        statusReason: 'operator',
+        note: 'n',
+        tags: ['x', 'y'],
+        pool: 'ssoSuper',
+        quota: 80,
+      });
       expect(after!.version).toBeGreaterThan(before.version);
       expect(after!.statusChangedAt).toBeGreaterThanOrEqual(before.statusChangedAt);
       expect(await accounts.get('a')).toEqual(after);
@@ -88,10 +140,29 @@ export function runAccountStoreContract(makeStorage: () => Promise<Storage>): vo
     });
 
     test('changeStatus applies only from the allowed statuses', async () => {
-      await accounts.insert([{ token: 'a', pool: 'ssoBasic' }, { token: 'd', pool: 'ssoBasic', status: 'disabled', statusReason: 'operator' }]);
-      const cooled = await accounts.changeStatus('a', { to: 'cooling', reason: 'rate_limited', at, from: ['active', 'cooling'], cooldownUntil: at + 5000 });
-      expect(cooled).toMatchObject({ status: 'cooling', statusReason: 'rate_limited', cooldownUntil: at + 5000, statusChangedAt: at });
-      const untouched = await accounts.changeStatus('d', { to: 'cooling', reason: 'rate_limited', at, from: ['active', 'cooling'] });
+      await accounts.insert([
+        { token: 'a', pool: 'ssoBasic' },
+        { token: 'd', pool: 'ssoBasic', status: 'disabled', statusReason: 'operator' },
+      ]);
+      const cooled = await accounts.changeStatus('a', {
+        to: 'cooling',
+        reason: 'rate_limited',
+        at,
+        from: ['active', 'cooling'],
+        cooldownUntil: at + 5000,
+      });
+      expect(cooled).toMatchObject({
+        status: 'cooling',
+        statusReason: 'rate_limited',
+        cooldownUntil: at + 5000,
+        statusChangedAt: at,
+      });
+      const untouched = await accounts.changeStatus('d', {
+        to: 'cooling',
+        reason: 'rate_limited',
+        at,
+        from: ['active', 'cooling'],
+      });
       expect(untouched).toMatchObject({ status: 'disabled', statusReason: 'operator' });
       const disabled = await accounts.changeStatus('a', { to: 'disabled', reason: 'account_blocked', at });
       expect(disabled).toMatchObject({ status: 'disabled', statusReason: 'account_blocked', cooldownUntil: null });
@@ -102,13 +173,26 @@ export function runAccountStoreContract(makeStorage: () => Promise<Storage>): vo
     test('charges units and clears the failure count', async () => {
       await accounts.insert([{ token: 'a', pool: 'ssoBasic', quota: 10, failCount: 3 }]);
       const after = await accounts.recordSuccess('a', { units: 4, at });
-      expect(after).toMatchObject({ quota: 6, consumed: 4, useCount: 4, lastUsedAt: at, failCount: 0, status: 'active' });
+      expect(after).toMatchObject({
+        quota: 6,
+        consumed: 4,
+        useCount: 4,
+        lastUsedAt: at,
+        failCount: 0,
+        status: 'active',
+      });
     });
 
     test('an active account whose quota reaches 0 cools with reason quota_exhausted; quota never goes negative', async () => {
       await accounts.insert([{ token: 'a', pool: 'ssoBasic', quota: 2 }]);
       const after = await accounts.recordSuccess('a', { units: 4, at });
-      expect(after).toMatchObject({ quota: 0, consumed: 4, status: 'cooling', statusReason: 'quota_exhausted', statusChangedAt: at });
+      expect(after).toMatchObject({
+        quota: 0,
+        consumed: 4,
+        status: 'cooling',
+        statusReason: 'quota_exhausted',
+        statusChangedAt: at,
+      });
     });
 
     test('disabled and expired accounts keep their status', async () => {
@@ -122,12 +206,18 @@ export function runAccountStoreContract(makeStorage: () => Promise<Storage>): vo
 
     test('a cooling account whose cooldown has passed becomes active again', async () => {
       await accounts.insert([{ token: 'a', pool: 'ssoBasic', quota: 5, status: 'cooling', cooldownUntil: at - 1 }]);
-      expect(await accounts.recordSuccess('a', { units: 1, at })).toMatchObject({ status: 'active', cooldownUntil: null, statusReason: null });
+      expect(await accounts.recordSuccess('a', { units: 1, at })).toMatchObject({
+        status: 'active',
+        cooldownUntil: null,
+        statusReason: null,
+      });
     });
 
     test('many parallel charges sum exactly', async () => {
       await accounts.insert([{ token: 'a', pool: 'ssoBasic', quota: 1000 }]);
-      await Promise.all(Array.from({ length: 200 }, (_, index) => accounts.recordSuccess('a', { units: 1 + (index % 2), at })));
+      await Promise.all(
+        Array.from({ length: 200 }, (_, index) => accounts.recordSuccess('a', { units: 1 + (index % 2), at })),
+      );
       expect(await accounts.get('a')).toMatchObject({ quota: 700, consumed: 300, useCount: 300 });
     });
 
@@ -147,12 +237,17 @@ export function runAccountStoreContract(makeStorage: () => Promise<Storage>): vo
 
     test('never expires a disabled account', async () => {
       await accounts.insert([{ token: 'a', pool: 'ssoBasic', status: 'disabled' }]);
-      expect(await accounts.recordFailure('a', { reason: 'unauthorized', at, threshold: 1 })).toMatchObject({ failCount: 1, status: 'disabled' });
+      expect(await accounts.recordFailure('a', { reason: 'unauthorized', at, threshold: 1 })).toMatchObject({
+        failCount: 1,
+        status: 'disabled',
+      });
     });
 
     test('parallel failures count exactly', async () => {
       await accounts.insert([{ token: 'a', pool: 'ssoBasic' }]);
-      await Promise.all(Array.from({ length: 50 }, () => accounts.recordFailure('a', { reason: 'x', at, threshold: 1000 })));
+      await Promise.all(
+        Array.from({ length: 50 }, () => accounts.recordFailure('a', { reason: 'x', at, threshold: 1000 })),
+      );
       expect((await accounts.get('a'))!.failCount).toBe(50);
     });
   });
@@ -163,7 +258,14 @@ export function runAccountStoreContract(makeStorage: () => Promise<Storage>): vo
     test('stores the quota window and resets failures', async () => {
       await accounts.insert([{ token: 'a', pool: 'ssoBasic', failCount: 2 }]);
       const synced = await accounts.applySync('a', sync(50));
-      expect(synced).toMatchObject({ quota: 50, quotaTotal: 140, windowSeconds: 7200, lastSyncAt: at, failCount: 0, status: 'active' });
+      expect(synced).toMatchObject({
+        quota: 50,
+        quotaTotal: 140,
+        windowSeconds: 7200,
+        lastSyncAt: at,
+        failCount: 0,
+        status: 'active',
+      });
     });
 
     test('cooling and expired accounts with quota become active; a cooling one starts a new window', async () => {
@@ -171,19 +273,35 @@ export function runAccountStoreContract(makeStorage: () => Promise<Storage>): vo
         { token: 'c', pool: 'ssoBasic', status: 'cooling', quota: 0, consumed: 80 },
         { token: 'e', pool: 'ssoBasic', status: 'expired' },
       ]);
-      expect(await accounts.applySync('c', sync(80))).toMatchObject({ status: 'active', statusReason: null, consumed: 0 });
+      expect(await accounts.applySync('c', sync(80))).toMatchObject({
+        status: 'active',
+        statusReason: null,
+        consumed: 0,
+      });
       expect(await accounts.applySync('e', sync(10))).toMatchObject({ status: 'active', statusReason: null });
     });
 
     test('an active account with no quota left cools', async () => {
       await accounts.insert([{ token: 'a', pool: 'ssoBasic' }]);
-      expect(await accounts.applySync('a', sync(0))).toMatchObject({ status: 'cooling', statusReason: 'quota_exhausted', quota: 0 });
+      expect(await accounts.applySync('a', sync(0))).toMatchObject({
+        status: 'cooling',
+        statusReason: 'quota_exhausted',
+        quota: 0,
+      });
     });
 
     test('disabled stays disabled whatever the sync says', async () => {
       await accounts.insert([{ token: 'd', pool: 'ssoBasic', status: 'disabled', statusReason: 'operator' }]);
-      expect(await accounts.applySync('d', sync(0))).toMatchObject({ status: 'disabled', statusReason: 'operator', quota: 0 });
-      expect(await accounts.applySync('d', sync(90))).toMatchObject({ status: 'disabled', statusReason: 'operator', quota: 90 });
+      expect(await accounts.applySync('d', sync(0))).toMatchObject({
+        status: 'disabled',
+        statusReason: 'operator',
+        quota: 0,
+      });
+      expect(await accounts.applySync('d', sync(90))).toMatchObject({
+        status: 'disabled',
+        statusReason: 'operator',
+        quota: 90,
+      });
     });
 
     test('moves the account to the given pool', async () => {
@@ -216,7 +334,10 @@ export function runAccountStoreContract(makeStorage: () => Promise<Storage>): vo
       await accounts.changeStatus('c', { to: 'cooling', reason: 'rate_limited', at, mode: 'fast' });
       await accounts.remove(['a']);
       expect(await tokensWith('cooling')).toEqual(['c']);
-      await accounts.replaceAll([{ token: 'c', pool: 'ssoBasic', status: 'active' }, { token: 'e', pool: 'ssoBasic', status: 'cooling' }]);
+      await accounts.replaceAll([
+        { token: 'c', pool: 'ssoBasic', status: 'active' },
+        { token: 'e', pool: 'ssoBasic', status: 'cooling' },
+      ]);
       expect(await tokensWith('active')).toEqual(['c']);
       expect(await tokensWith('cooling')).toEqual(['e']);
       expect(await tokensWith('expired')).toEqual([]);
@@ -229,28 +350,64 @@ export function runAccountStoreContract(makeStorage: () => Promise<Storage>): vo
     const window = (remaining: number, total: number | null = 50) => ({ remaining, total, windowSeconds: 7200 });
 
     test('a new account has no mode windows; given windows round-trip', async () => {
-      const limited = { remaining: 3, total: 50, windowSeconds: 7200, syncedAt: at, limitedReason: 'rate_limited', limitedUntil: at + 5 };
-      await accounts.insert([{ token: 'a', pool: 'ssoBasic' }, { token: 'b', pool: 'ssoSuper', modes: { expert: limited } }]);
+      const limited = {
+        remaining: 3,
+        total: 50,
+        windowSeconds: 7200,
+        syncedAt: at,
+        limitedReason: 'rate_limited',
+        limitedUntil: at + 5,
+      };
+      await accounts.insert([
+        { token: 'a', pool: 'ssoBasic' },
+        { token: 'b', pool: 'ssoSuper', modes: { expert: limited } },
+      ]);
       expect((await accounts.get('a'))!.modes).toEqual({});
       expect((await accounts.get('b'))!.modes).toEqual({ expert: limited });
       expect((await accounts.list()).find((account) => account.token === 'b')!.modes).toEqual({ expert: limited });
     });
 
     test('a sync stores each mode; a used-up window cools the account for that mode only, a mode the tier lacks does not', async () => {
-      await accounts.insert([{ token: 'a', pool: 'ssoSuper' }, { token: 'b', pool: 'ssoBasic' }]);
-      const synced = await accounts.applySync('a', { ...window(120, 140), at, modes: { fast: window(120, 140), expert: window(0, 50), heavy: window(0, 0) } });
+      await accounts.insert([
+        { token: 'a', pool: 'ssoSuper' },
+        { token: 'b', pool: 'ssoBasic' },
+      ]);
+      const synced = await accounts.applySync('a', {
+        ...window(120, 140),
+        at,
+        modes: { fast: window(120, 140), expert: window(0, 50), heavy: window(0, 0) },
+      });
       expect(synced).toMatchObject({ status: 'cooling', statusReason: 'quota_exhausted', quota: 120 });
-      expect(synced!.modes.fast).toEqual({ remaining: 120, total: 140, windowSeconds: 7200, syncedAt: at, limitedReason: null, limitedUntil: null });
-      expect(synced!.modes.expert).toMatchObject({ remaining: 0, limitedReason: 'quota_exhausted', limitedUntil: null });
+      expect(synced!.modes.fast).toEqual({
+        remaining: 120,
+        total: 140,
+        windowSeconds: 7200,
+        syncedAt: at,
+        limitedReason: null,
+        limitedUntil: null,
+      });
+      expect(synced!.modes.expert).toMatchObject({
+        remaining: 0,
+        limitedReason: 'quota_exhausted',
+        limitedUntil: null,
+      });
       expect(synced!.modes.heavy).toMatchObject({ remaining: 0, total: 0, limitedReason: null });
-      const basic = await accounts.applySync('b', { ...window(30, 30), at, modes: { fast: window(30, 30), heavy: window(0, 0) } });
+      const basic = await accounts.applySync('b', {
+        ...window(30, 30),
+        at,
+        modes: { fast: window(30, 30), heavy: window(0, 0) },
+      });
       expect(basic).toMatchObject({ status: 'active', quota: 30 });
       expect(await accounts.get('a')).toEqual(synced);
     });
 
     test('a charge on a mode with a window takes from that window only (and from quota for fast)', async () => {
       await accounts.insert([{ token: 'a', pool: 'ssoSuper', quota: 140 }]);
-      await accounts.applySync('a', { ...window(100, 140), at, modes: { fast: window(100, 140), expert: window(10, 50) } });
+      await accounts.applySync('a', {
+        ...window(100, 140),
+        at,
+        modes: { fast: window(100, 140), expert: window(10, 50) },
+      });
       const expert = await accounts.recordSuccess('a', { units: 4, at, mode: 'expert' });
       expect(expert).toMatchObject({ quota: 100, useCount: 4, status: 'active' });
       expect(expert!.modes.expert!.remaining).toBe(6);
@@ -266,21 +423,52 @@ export function runAccountStoreContract(makeStorage: () => Promise<Storage>): vo
 
     test('emptying a mode window limits that mode and cools the account; a sync brings it back', async () => {
       await accounts.insert([{ token: 'a', pool: 'ssoSuper' }]);
-      await accounts.applySync('a', { ...window(100, 140), at, modes: { fast: window(100, 140), expert: window(4, 50) } });
+      await accounts.applySync('a', {
+        ...window(100, 140),
+        at,
+        modes: { fast: window(100, 140), expert: window(4, 50) },
+      });
       const emptied = await accounts.recordSuccess('a', { units: 4, at: at + 1, mode: 'expert' });
-      expect(emptied).toMatchObject({ status: 'cooling', statusReason: 'quota_exhausted', statusChangedAt: at + 1, quota: 100 });
-      expect(emptied!.modes.expert).toMatchObject({ remaining: 0, limitedReason: 'quota_exhausted', limitedUntil: null });
-      const back = await accounts.applySync('a', { ...window(99, 140), at: at + 2, modes: { fast: window(99, 140), expert: window(50, 50) } });
+      expect(emptied).toMatchObject({
+        status: 'cooling',
+        statusReason: 'quota_exhausted',
+        statusChangedAt: at + 1,
+        quota: 100,
+      });
+      expect(emptied!.modes.expert).toMatchObject({
+        remaining: 0,
+        limitedReason: 'quota_exhausted',
+        limitedUntil: null,
+      });
+      const back = await accounts.applySync('a', {
+        ...window(99, 140),
+        at: at + 2,
+        modes: { fast: window(99, 140), expert: window(50, 50) },
+      });
       expect(back).toMatchObject({ status: 'active', statusReason: null });
       expect(back!.modes.expert).toMatchObject({ remaining: 50, limitedReason: null });
     });
 
     test('a rate limit on one mode limits only that mode, starting from the estimate when it had no window', async () => {
       await accounts.insert([{ token: 'a', pool: 'ssoBasic', quota: 30 }]);
-      const limited = await accounts.changeStatus('a', { to: 'cooling', reason: 'rate_limited', at, from: ['active', 'cooling'], cooldownUntil: at + 30_000, mode: 'fast' });
+      const limited = await accounts.changeStatus('a', {
+        to: 'cooling',
+        reason: 'rate_limited',
+        at,
+        from: ['active', 'cooling'],
+        cooldownUntil: at + 30_000,
+        mode: 'fast',
+      });
       expect(limited).toMatchObject({ status: 'cooling', statusReason: 'rate_limited', cooldownUntil: at + 30_000 });
       expect(limited!.modes).toEqual({
-        fast: { remaining: 30, total: null, windowSeconds: null, syncedAt: null, limitedReason: 'rate_limited', limitedUntil: at + 30_000 },
+        fast: {
+          remaining: 30,
+          total: null,
+          windowSeconds: null,
+          syncedAt: null,
+          limitedReason: 'rate_limited',
+          limitedUntil: at + 30_000,
+        },
       });
       // Once the wait is over, a success on that mode proves it is back and the account is active again.
       const after = await accounts.recordSuccess('a', { units: 1, at: at + 30_001, mode: 'fast' });
@@ -288,7 +476,7 @@ export function runAccountStoreContract(makeStorage: () => Promise<Storage>): vo
       expect(after!.modes.fast).toMatchObject({ remaining: 29, limitedReason: null, limitedUntil: null });
     });
 
-    test('P1\'s single-window sync with quota left clears every mode window', async () => {
+    test("P1's single-window sync with quota left clears every mode window", async () => {
       await accounts.insert([{ token: 'a', pool: 'ssoBasic' }]);
       await accounts.changeStatus('a', { to: 'cooling', reason: 'rate_limited', at, mode: 'expert' });
       const synced = await accounts.applySync('a', { remaining: 80, total: 80, windowSeconds: 72_000, at });
@@ -297,11 +485,21 @@ export function runAccountStoreContract(makeStorage: () => Promise<Storage>): vo
 
     test('concurrent charges on one mode window are all counted', async () => {
       await accounts.insert([{ token: 'a', pool: 'ssoSuper' }]);
-      await accounts.applySync('a', { ...window(500, 500), at, modes: { fast: window(500, 500), expert: window(300, 300) } });
-      await Promise.all(Array.from({ length: 60 }, (_, index) => accounts.recordSuccess('a', { units: 1 + (index % 2), at, mode: index % 3 === 0 ? 'fast' : 'expert' })));
+      await accounts.applySync('a', {
+        ...window(500, 500),
+        at,
+        modes: { fast: window(500, 500), expert: window(300, 300) },
+      });
+      await Promise.all(
+        Array.from({ length: 60 }, (_, index) =>
+          accounts.recordSuccess('a', { units: 1 + (index % 2), at, mode: index % 3 === 0 ? 'fast' : 'expert' }),
+        ),
+      );
       const account = (await accounts.get('a'))!;
       const charged = (predicate: (index: number) => boolean) =>
-        Array.from({ length: 60 }, (_, index) => index).filter(predicate).reduce((sum, index) => sum + 1 + (index % 2), 0);
+        Array.from({ length: 60 }, (_, index) => index)
+          .filter(predicate)
+          .reduce((sum, index) => sum + 1 + (index % 2), 0);
       expect(account.modes.fast!.remaining).toBe(500 - charged((index) => index % 3 === 0));
       expect(account.modes.expert!.remaining).toBe(300 - charged((index) => index % 3 !== 0));
       expect(account.quota).toBe(account.modes.fast!.remaining);
@@ -310,7 +508,18 @@ export function runAccountStoreContract(makeStorage: () => Promise<Storage>): vo
 
     test('an admin patch may set windows; the driver keeps only well-formed ones', async () => {
       await accounts.insert([{ token: 'a', pool: 'ssoBasic' }]);
-      const patched = await accounts.update('a', { modes: { fast: { remaining: 7, total: 30, windowSeconds: 86_400, syncedAt: null, limitedReason: null, limitedUntil: null } } });
+      const patched = await accounts.update('a', {
+        modes: {
+          fast: {
+            remaining: 7,
+            total: 30,
+            windowSeconds: 86_400,
+            syncedAt: null,
+            limitedReason: null,
+            limitedUntil: null,
+          },
+        },
+      });
       expect(patched!.modes.fast!.remaining).toBe(7);
       expect((await accounts.get('a'))!.modes.fast!.remaining).toBe(7);
     });
@@ -343,7 +552,10 @@ export function runAccountStoreContract(makeStorage: () => Promise<Storage>): vo
 
   describe('changedSince', () => {
     test('returns the rows written after the given time', async () => {
-      await accounts.insert([{ token: 'old', pool: 'ssoBasic' }, { token: 'touched', pool: 'ssoBasic' }]);
+      await accounts.insert([
+        { token: 'old', pool: 'ssoBasic' },
+        { token: 'touched', pool: 'ssoBasic' },
+      ]);
       await sleep(15);
       const mark = Date.now();
       await sleep(15);

@@ -10,7 +10,9 @@ afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 test('a process killed mid-write loses no committed token and leaves a sound database', async () => {
   const path = join(root, 'grok2api.db');
-  const child = Bun.spawn([process.execPath, join(import.meta.dir, 'fixtures', 'crash-writer.ts'), path], { stdout: 'pipe' });
+  const child = Bun.spawn([process.execPath, join(import.meta.dir, 'fixtures', 'crash-writer.ts'), path], {
+    stdout: 'pipe',
+  });
   const reader = child.stdout.getReader();
   const decoder = new TextDecoder();
   let output = '';
@@ -29,6 +31,7 @@ test('a process killed mid-write loses no committed token and leaves a sound dat
   expect(check.query<{ integrity_check: string }, []>('PRAGMA integrity_check').get()!.integrity_check).toBe('ok');
   check.close();
   const storage = openSqliteStorage({ path });
-  for (const token of committed) expect(await storage.accounts.get(token)).toMatchObject({ token, quota: 79, useCount: 1 });
+  for (const token of committed)
+    expect(await storage.accounts.get(token)).toMatchObject({ token, quota: 79, useCount: 1 });
   await storage.close();
 });

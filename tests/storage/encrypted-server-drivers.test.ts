@@ -42,5 +42,12 @@ describe('Redis with GROK2API_SECRET_KEY', () => {
   const run = redisPrefix('redisenc');
   let storages = 0;
   afterAll(() => run.drop());
-  runAccountStoreContract(() => openStorage({ type: 'redis', url: `${REDIS_URL}?prefix=${run.prefix}${storages++}:`, dataDir: '/nonexistent', secretKey: KEY }));
+  runAccountStoreContract(() =>
+    openStorage({
+      type: 'redis',
+      url: `${REDIS_URL}?prefix=${run.prefix}${storages++}:`,
+      dataDir: '/nonexistent',
+      secretKey: KEY,
+    }),
+  );
 });

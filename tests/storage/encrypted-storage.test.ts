@@ -16,7 +16,10 @@ afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 const storedTokens = (dataDir: string) => {
   const database = new Database(join(dataDir, 'grok2api.db'), { readonly: true });
-  const tokens = database.query<{ token: string }, []>('SELECT token FROM accounts').all().map((row) => row.token);
+  const tokens = database
+    .query<{ token: string }, []>('SELECT token FROM accounts')
+    .all()
+    .map((row) => row.token);
   database.close();
   return tokens;
 };
@@ -38,24 +41,44 @@ describe('token cipher', () => {
 
 // The whole storage contract holds with encryption on, so every caller sees the same behaviour.
 describe('SQLite with GROK2API_SECRET_KEY', () => {
-  runAccountStoreContract(async () => openStorage({ type: 'sqlite', dataDir: join(root, `data-${databases++}`), secretKey: KEY }));
-  runRecordStoreContract(async () => openStorage({ type: 'sqlite', dataDir: join(root, `data-${databases++}`), secretKey: KEY }));
+  runAccountStoreContract(async () =>
+    openStorage({ type: 'sqlite', dataDir: join(root, `data-${databases++}`), secretKey: KEY }),
+  );
+  runRecordStoreContract(async () =>
+    openStorage({ type: 'sqlite', dataDir: join(root, `data-${databases++}`), secretKey: KEY }),
+  );
 });
 
 describe('encryption at rest', () => {
   test('rows hold no plain token; plain rows are migrated on start; the wrong key or no key stops the start', async () => {
     const dataDir = join(root, 'migrate');
     const plain = await openStorage({ type: 'sqlite', dataDir });
-    await plain.accounts.insert([{ token: 'plain-token-one', pool: 'ssoBasic', note: 'kept', tags: ['x'] }, { token: 'plain-token-two', pool: 'ssoSuper' }]);
+    await plain.accounts.insert([
+      { token: 'plain-token-one', pool: 'ssoBasic', note: 'kept', tags: ['x'] },
+      { token: 'plain-token-two', pool: 'ssoSuper' },
+    ]);
     await plain.accounts.recordSuccess('plain-token-one', { units: 3, at: 5 });
     await plain.close();
     expect(storedTokens(dataDir).sort()).toEqual(['plain-token-one', 'plain-token-two']);
 
     let migrated = 0;
-    const keyed = await openStorage({ type: 'sqlite', dataDir, secretKey: KEY, onTokensEncrypted: (count) => (migrated = count) });
+    const keyed = await openStorage({
+      type: 'sqlite',
+      dataDir,
+      secretKey: KEY,
+      onTokensEncrypted: (count) => (migrated = count),
+    });
     expect(migrated).toBe(2);
-    expect(await keyed.accounts.get('plain-token-one')).toMatchObject({ pool: 'ssoBasic', note: 'kept', tags: ['x'], useCount: 3 });
-    expect((await keyed.accounts.list()).map((account) => account.token).sort()).toEqual(['plain-token-one', 'plain-token-two']);
+    expect(await keyed.accounts.get('plain-token-one')).toMatchObject({
+      pool: 'ssoBasic',
+      note: 'kept',
+      tags: ['x'],
+      useCount: 3,
+    });
+    expect((await keyed.accounts.list()).map((account) => account.token).sort()).toEqual([
+      'plain-token-one',
+      'plain-token-two',
+    ]);
     await keyed.close();
     const stored = storedTokens(dataDir);
     expect(stored).toHaveLength(2);
@@ -64,12 +87,19 @@ describe('encryption at rest', () => {
       expect(token).not.toContain('plain-token');
     }
 
-    await expect(openStorage({ type: 'sqlite', dataDir, secretKey: 'a-different-key-9876543210' })).rejects.toThrow('not the key the stored account tokens were encrypted with');
+    await expect(openStorage({ type: 'sqlite', dataDir, secretKey: 'a-different-key-9876543210' })).rejects.toThrow(
+      'not the key the stored account tokens were encrypted with',
+    );
     await expect(openStorage({ type: 'sqlite', dataDir })).rejects.toThrow('GROK2API_SECRET_KEY is not set');
     expect(storedTokens(dataDir)).toEqual(stored); // nothing was altered by the refused starts
 
     let again = -1;
-    const reopened = await openStorage({ type: 'sqlite', dataDir, secretKey: KEY, onTokensEncrypted: (count) => (again = count) });
+    const reopened = await openStorage({
+      type: 'sqlite',
+      dataDir,
+      secretKey: KEY,
+      onTokensEncrypted: (count) => (again = count),
+    });
     expect(again).toBe(-1);
     expect(await reopened.accounts.count()).toBe(2);
     await reopened.close();
@@ -78,12 +108,22 @@ describe('encryption at rest', () => {
   test('the gateway serves with encrypted tokens: the simulator receives the plain token', async () => {
     const harness = await startHarness({ env: { GROK2API_SECRET_KEY: KEY } });
     try {
-      const completion = await harness.client.chat.completions.create({ model: 'grok-4', messages: [{ role: 'user', content: 'hi' }] });
+      const completion = await harness.client.chat.completions.create({
+        model: 'grok-4',
+        messages: [{ role: 'user', content: 'hi' }],
+      });
       expect(completion.choices[0]?.message.content).toBeTruthy();
       expect(harness.simulator.requests.some((request) => request.cookies.sso === 'account-basic-1')).toBe(true);
       expect(storedTokens(harness.dataDir)).toEqual([createTokenCipher(KEY).encrypt('account-basic-1')]);
       // Responses other than the token list/export (which must carry tokens for the console's save protocol) never show one.
-      for (const path of ['/v1/admin/status', '/health', '/ready', '/metrics', '/v1/admin/config', '/v1/admin/diagnostics/capture']) {
+      for (const path of [
+        '/v1/admin/status',
+        '/health',
+        '/ready',
+        '/metrics',
+        '/v1/admin/config',
+        '/v1/admin/diagnostics/capture',
+      ]) {
         const response = await harness.admin(path);
         expect(await response.text()).not.toContain('account-basic-1');
       }

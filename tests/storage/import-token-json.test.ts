@@ -61,8 +61,18 @@ describe('importTokenJson', () => {
     expect(await storage.accounts.get('enum-status')).toMatchObject({ status: 'expired' });
     expect(await storage.accounts.get('custom-pool-token')).toMatchObject({ pool: 'team', quota: 80 });
     expect(await storage.accounts.get('object-basic')).toMatchObject({
-      status: 'cooling', quota: 0, consumed: 80, createdAt: 1_700_000_000_000, lastUsedAt: 1_700_000_100_000, useCount: 80,
-      failCount: 1, lastFailAt: 1_700_000_050_000, lastFailReason: 'app_chat_auth_failed', lastSyncAt: null, tags: ['nsfw'], note: 'from the reference',
+      status: 'cooling',
+      quota: 0,
+      consumed: 80,
+      createdAt: 1_700_000_000_000,
+      lastUsedAt: 1_700_000_100_000,
+      useCount: 80,
+      failCount: 1,
+      lastFailAt: 1_700_000_050_000,
+      lastFailReason: 'app_chat_auth_failed',
+      lastSyncAt: null,
+      tags: ['nsfw'],
+      note: 'from the reference',
     });
     expect(await readFile(join(dataDir, 'token.json'), 'utf8')).toBe(text);
   });

@@ -28,7 +28,11 @@ async function query(url: string, statement: string) {
 
 /** Opens the run's database and empties it, so every contract test starts from nothing. */
 async function emptyStorage() {
-  const storage = await openStorage({ type: 'mysql', url: database.url.replace(/^mysql:/, 'mysql+aiomysql:'), dataDir: '/nonexistent' });
+  const storage = await openStorage({
+    type: 'mysql',
+    url: database.url.replace(/^mysql:/, 'mysql+aiomysql:'),
+    dataDir: '/nonexistent',
+  });
   await query(database.url, 'DELETE FROM accounts');
   await query(database.url, 'DELETE FROM records');
   return storage;
@@ -47,7 +51,9 @@ describe('MySQL driver', () => {
       const opened = await Promise.all(Array.from({ length: 4 }, () => openMysqlStorage({ url: fresh.url })));
       await Promise.all(opened.map((storage) => storage.close()));
       const rows = await query(fresh.url, 'SELECT version FROM schema_version ORDER BY version');
-      expect(rows.map((row) => Number(row.version))).toEqual(Array.from({ length: MYSQL_SCHEMA_VERSION }, (_, index) => index + 1));
+      expect(rows.map((row) => Number(row.version))).toEqual(
+        Array.from({ length: MYSQL_SCHEMA_VERSION }, (_, index) => index + 1),
+      );
     } finally {
       await fresh.drop();
     }
@@ -55,7 +61,12 @@ describe('MySQL driver', () => {
 
   test('tokens differing only by case are different accounts', async () => {
     const storage = await emptyStorage();
-    expect(await storage.accounts.insert([{ token: 'Abc', pool: 'ssoBasic' }, { token: 'abc', pool: 'ssoSuper' }])).toEqual({ added: ['Abc', 'abc'], duplicates: [] });
+    expect(
+      await storage.accounts.insert([
+        { token: 'Abc', pool: 'ssoBasic' },
+        { token: 'abc', pool: 'ssoSuper' },
+      ]),
+    ).toEqual({ added: ['Abc', 'abc'], duplicates: [] });
     expect((await storage.accounts.get('abc'))!.pool).toBe('ssoSuper');
     await storage.close();
   });
@@ -64,7 +75,11 @@ describe('MySQL driver', () => {
     const one = await emptyStorage();
     const two = await openMysqlStorage({ url: database.url });
     await one.accounts.insert([{ token: 'shared', pool: 'ssoBasic', quota: 500 }]);
-    await Promise.all(Array.from({ length: 100 }, (_, index) => (index % 2 ? one : two).accounts.recordSuccess('shared', { units: 1, at: 1 })));
+    await Promise.all(
+      Array.from({ length: 100 }, (_, index) =>
+        (index % 2 ? one : two).accounts.recordSuccess('shared', { units: 1, at: 1 }),
+      ),
+    );
     expect(await one.accounts.get('shared')).toMatchObject({ quota: 400, useCount: 100 });
     await one.close();
     await two.close();
@@ -72,7 +87,12 @@ describe('MySQL driver', () => {
 
   test('the seed DSN forms are understood', () => {
     expect(mysqlOptions('mysql+aiomysql://grok:pw@db:3307/grok?ssl=true')).toMatchObject({
-      host: 'db', port: 3307, user: 'grok', password: 'pw', database: 'grok', ssl: { rejectUnauthorized: false },
+      host: 'db',
+      port: 3307,
+      user: 'grok',
+      password: 'pw',
+      database: 'grok',
+      ssl: { rejectUnauthorized: false },
     });
     expect(mysqlOptions('mariadb://root@db/grok').ssl).toBeUndefined();
     expect(() => mysqlOptions('mysql://db')).toThrow('must name a database');

@@ -4,7 +4,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startSimulator, type Simulator } from '../../src/simulator/server';
 import { startGatewayProcess } from '../helpers/gateway-process';
-import { availablePrivateStores, startPrivateStore, type PrivateStore, type PrivateStoreKind } from '../helpers/private-stores';
+import {
+  availablePrivateStores,
+  startPrivateStore,
+  type PrivateStore,
+  type PrivateStoreKind,
+} from '../helpers/private-stores';
 
 /**
  * A storage outage is answered, not waited out. For each of Redis, PostgreSQL and MariaDB, a
@@ -42,7 +47,9 @@ interface Gateway {
 }
 
 async function startGateway(store: PrivateStore, tokens: Record<string, string[]>): Promise<Gateway> {
-  const accounts = Object.entries(tokens).flatMap(([pool, list]) => list.map((token) => ({ token, tier: pool === 'ssoSuper' ? ('super' as const) : ('basic' as const) })));
+  const accounts = Object.entries(tokens).flatMap(([pool, list]) =>
+    list.map((token) => ({ token, tier: pool === 'ssoSuper' ? ('super' as const) : ('basic' as const) })),
+  );
   const simulator = await startSimulator({ accounts });
   const dataDir = mkdtempSync(join(tmpdir(), 'grok2api-outage-gateway-'));
   writeFileSync(join(dataDir, 'token.json'), JSON.stringify(tokens));
@@ -78,7 +85,8 @@ interface Answer {
   elapsedMs: number;
 }
 
-const chatBody = (stream: boolean) => JSON.stringify({ model: 'grok-4.1-fast', stream, messages: [{ role: 'user', content: 'hello' }] });
+const chatBody = (stream: boolean) =>
+  JSON.stringify({ model: 'grok-4.1-fast', stream, messages: [{ role: 'user', content: 'hello' }] });
 
 function probes(h: Gateway): Record<'chat' | 'stream' | 'admin' | 'ready', () => Promise<Response>> {
   const signal = () => AbortSignal.timeout(15_000); // a hang fails the test instead of stalling it
@@ -96,14 +104,19 @@ async function timed(call: () => Promise<Response>, h?: Gateway): Promise<Answer
     throw new Error(`${String(error)}; gateway: ${h?.warnings() ?? ''}`);
   });
   const body = await response.text();
-  return { status: response.status, retryAfter: response.headers.get('retry-after'), body, elapsedMs: performance.now() - started };
+  return {
+    status: response.status,
+    retryAfter: response.headers.get('retry-after'),
+    body,
+    elapsedMs: performance.now() - started,
+  };
 }
 
 /** Every probe at once, as clients and a load balancer would keep calling during an outage. */
 async function expectOutageAnswers(h: Gateway): Promise<void> {
   const entries = Object.entries(probes(h));
   const answers = await Promise.all(entries.map(([, call]) => timed(call, h)));
-  entries.forEach(([name, ], index) => {
+  entries.forEach(([name], index) => {
     const answer = answers[index]!;
     const seen = `${name}: ${answer.status} after ${Math.round(answer.elapsedMs)} ms ${answer.body.slice(0, 200)}; ${h.warnings()}`;
     expect(answer.elapsedMs, seen).toBeLessThan(OUTAGE_ANSWER_MS);
@@ -117,9 +130,17 @@ async function expectOutageAnswers(h: Gateway): Promise<void> {
 
 async function expectServing(h: Gateway): Promise<void> {
   const { chat, stream, admin, ready } = probes(h);
-  const answers = { chat: await timed(chat, h), stream: await timed(stream, h), admin: await timed(admin, h), ready: await timed(ready, h) };
+  const answers = {
+    chat: await timed(chat, h),
+    stream: await timed(stream, h),
+    admin: await timed(admin, h),
+    ready: await timed(ready, h),
+  };
   for (const [name, answer] of Object.entries(answers)) {
-    expect(answer.status, `${name}: ${answer.body.slice(0, 300)} after ${Math.round(answer.elapsedMs)} ms; ${h.warnings()}`).toBe(200);
+    expect(
+      answer.status,
+      `${name}: ${answer.body.slice(0, 300)} after ${Math.round(answer.elapsedMs)} ms; ${h.warnings()}`,
+    ).toBe(200);
   }
   expect(answers.stream.body.trimEnd().endsWith('data: [DONE]')).toBe(true);
   expect(JSON.parse(answers.chat.body).choices[0].message.content.length).toBeGreaterThan(0);
@@ -135,10 +156,13 @@ async function expectRecovery(h: Gateway): Promise<void> {
   let clean = 0;
   let last = '';
   while (clean < 3 && Date.now() < end) {
-    const answers = await Promise.all(Object.entries(probes(h)).map(async ([name, call]) => ({ name, ...(await timed(call, h)) })));
+    const answers = await Promise.all(
+      Object.entries(probes(h)).map(async ([name, call]) => ({ name, ...(await timed(call, h)) })),
+    );
     const failed = answers.filter((answer) => answer.status !== 200);
     clean = failed.length === 0 ? clean + 1 : 0;
-    if (failed.length > 0) last = failed.map((answer) => `${answer.name}: ${answer.status} ${answer.body.slice(0, 200)}`).join('; ');
+    if (failed.length > 0)
+      last = failed.map((answer) => `${answer.name}: ${answer.status} ${answer.body.slice(0, 200)}`).join('; ');
     if (clean === 0) await Bun.sleep(200);
   }
   expect(clean, `${last}; ${h.warnings()}`).toBe(3);

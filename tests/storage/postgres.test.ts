@@ -77,7 +77,9 @@ describe('PostgreSQL driver', () => {
       const sql = postgres(fresh.url, { max: 1 });
       const rows = await sql`SELECT version FROM schema_version ORDER BY version`;
       await sql.end();
-      expect(rows.map((row) => row.version)).toEqual(Array.from({ length: POSTGRES_SCHEMA_VERSION }, (_, index) => index + 1));
+      expect(rows.map((row) => row.version)).toEqual(
+        Array.from({ length: POSTGRES_SCHEMA_VERSION }, (_, index) => index + 1),
+      );
     } finally {
       await fresh.drop();
     }
@@ -87,7 +89,11 @@ describe('PostgreSQL driver', () => {
     const one = await emptyStorage();
     const two = await openPostgresStorage({ url: database.url });
     await one.accounts.insert([{ token: 'shared', pool: 'ssoBasic', quota: 500 }]);
-    await Promise.all(Array.from({ length: 100 }, (_, index) => (index % 2 ? one : two).accounts.recordSuccess('shared', { units: 1, at: 1 })));
+    await Promise.all(
+      Array.from({ length: 100 }, (_, index) =>
+        (index % 2 ? one : two).accounts.recordSuccess('shared', { units: 1, at: 1 }),
+      ),
+    );
     expect(await one.accounts.get('shared')).toMatchObject({ quota: 400, useCount: 100 });
     await one.close();
     await two.close();
@@ -95,7 +101,14 @@ describe('PostgreSQL driver', () => {
 
   test('SQLAlchemy-style URLs and sslmode are understood', () => {
     const options = postgresOptions('postgresql+asyncpg://grok:s%40cret@db.internal:6543/grok?sslmode=require');
-    expect(options).toMatchObject({ host: 'db.internal', port: 6543, username: 'grok', password: 's@cret', database: 'grok', ssl: 'require' });
+    expect(options).toMatchObject({
+      host: 'db.internal',
+      port: 6543,
+      username: 'grok',
+      password: 's@cret',
+      database: 'grok',
+      ssl: 'require',
+    });
     expect(postgresOptions('postgres://db/x').ssl).toBe(false);
     expect(() => postgresOptions('mysql://db/x')).toThrow('must start with postgresql://');
   });

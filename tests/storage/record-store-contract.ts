@@ -16,7 +16,10 @@ export function runRecordStoreContract(makeStorage: () => Promise<Storage>): voi
       const records = storage.records;
       expect(await records.get('responses', 'missing')).toBeNull();
       await records.put('responses', 'resp_1', { text: '你好 👋', nested: { n: 1, list: [true, null] } });
-      expect(await records.get('responses', 'resp_1')).toEqual({ text: '你好 👋', nested: { n: 1, list: [true, null] } });
+      expect(await records.get('responses', 'resp_1')).toEqual({
+        text: '你好 👋',
+        nested: { n: 1, list: [true, null] },
+      });
       await records.put('responses', 'resp_1', { text: 'replaced' });
       expect(await records.get<{ text: string }>('responses', 'resp_1')).toEqual({ text: 'replaced' });
       expect(await records.get('jobs', 'resp_1')).toBeNull();

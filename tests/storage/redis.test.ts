@@ -14,7 +14,8 @@ afterAll(async () => {
 });
 
 /** A fresh key prefix per storage is an empty store. */
-const emptyStorage = () => openStorage({ type: 'redis', url: `${REDIS_URL}?prefix=${run.prefix}${storages++}:`, dataDir: '/nonexistent' });
+const emptyStorage = () =>
+  openStorage({ type: 'redis', url: `${REDIS_URL}?prefix=${run.prefix}${storages++}:`, dataDir: '/nonexistent' });
 
 describe('Redis', () => {
   runAccountStoreContract(emptyStorage);
@@ -31,7 +32,12 @@ describe('Redis driver', () => {
     const redis = new Redis(REDIS_URL);
     const keys = await redis.keys(`${prefix}*`);
     expect(keys.sort()).toEqual([
-      `${prefix}account:a`, `${prefix}accounts`, `${prefix}layout_version`, `${prefix}record:4:jobs:j`, `${prefix}records:4:jobs`, `${prefix}status:active`,
+      `${prefix}account:a`,
+      `${prefix}accounts`,
+      `${prefix}layout_version`,
+      `${prefix}record:4:jobs:j`,
+      `${prefix}records:4:jobs`,
+      `${prefix}status:active`,
     ]);
     expect(await redis.get(`${prefix}layout_version`)).toBe(String(REDIS_LAYOUT_VERSION));
     await redis.quit();
@@ -44,8 +50,12 @@ describe('Redis driver', () => {
     const two = await openRedisStorage({ url: REDIS_URL, keyPrefix: prefix });
     await one.accounts.insert([{ token: 'shared', pool: 'ssoBasic', quota: 500 }]);
     await Promise.all([
-      ...Array.from({ length: 100 }, (_, index) => (index % 2 ? one : two).accounts.recordSuccess('shared', { units: 1, at: 1 })),
-      ...Array.from({ length: 20 }, (_, index) => (index % 2 ? two : one).accounts.update('shared', { note: `n${index}` })),
+      ...Array.from({ length: 100 }, (_, index) =>
+        (index % 2 ? one : two).accounts.recordSuccess('shared', { units: 1, at: 1 }),
+      ),
+      ...Array.from({ length: 20 }, (_, index) =>
+        (index % 2 ? two : one).accounts.update('shared', { note: `n${index}` }),
+      ),
     ]);
     const stored = (await one.accounts.get('shared'))!;
     expect(stored).toMatchObject({ quota: 400, useCount: 100 });
@@ -54,10 +64,13 @@ describe('Redis driver', () => {
     await two.close();
   });
 
-  test('listing by status reads only that status\'s accounts', async () => {
+  test("listing by status reads only that status's accounts", async () => {
     const prefix = `${run.prefix}status-index:`;
     const storage = await openRedisStorage({ url: REDIS_URL, keyPrefix: prefix });
-    await storage.accounts.insert([{ token: 'resting', pool: 'ssoBasic', status: 'cooling' }, { token: 'busy', pool: 'ssoBasic' }]);
+    await storage.accounts.insert([
+      { token: 'resting', pool: 'ssoBasic', status: 'cooling' },
+      { token: 'busy', pool: 'ssoBasic' },
+    ]);
     // An active account's document that cannot be parsed: a listing that read it would throw.
     const redis = new Redis(REDIS_URL);
     await redis.set(`${prefix}account:busy`, 'not json');
@@ -70,7 +83,11 @@ describe('Redis driver', () => {
   test('a store of layout 1 or 2 gets its status sets built when opened', async () => {
     const prefix = `${run.prefix}upgrade:`;
     const storage = await openRedisStorage({ url: REDIS_URL, keyPrefix: prefix });
-    await storage.accounts.insert([{ token: 'a', pool: 'ssoBasic', status: 'cooling' }, { token: 'b', pool: 'ssoBasic' }, { token: 'c', pool: 'ssoSuper', status: 'disabled' }]);
+    await storage.accounts.insert([
+      { token: 'a', pool: 'ssoBasic', status: 'cooling' },
+      { token: 'b', pool: 'ssoBasic' },
+      { token: 'c', pool: 'ssoSuper', status: 'disabled' },
+    ]);
     await storage.close();
     // What an older build left: no status sets, an older version.
     const redis = new Redis(REDIS_URL);
@@ -86,7 +103,10 @@ describe('Redis driver', () => {
   });
 
   test('the URL names the database and the key prefix', () => {
-    expect(redisOptions('redis://:pw@cache:6380/2?prefix=team:')).toMatchObject({ options: { host: 'cache', port: 6380, password: 'pw', db: 2 }, keyPrefix: 'team:' });
+    expect(redisOptions('redis://:pw@cache:6380/2?prefix=team:')).toMatchObject({
+      options: { host: 'cache', port: 6380, password: 'pw', db: 2 },
+      keyPrefix: 'team:',
+    });
     expect(redisOptions('rediss://cache').options.tls).toEqual({});
     expect(() => redisOptions('redis://cache/x')).toThrow('must be a number');
   });

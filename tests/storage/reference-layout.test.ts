@@ -18,7 +18,18 @@ afterAll(async () => {
 });
 
 const expected = {
-  cooled: { pool: 'ssoBasic', status: 'cooling', quota: 0, consumed: 80, useCount: 80, failCount: 1, tags: ['nsfw'], note: 'from the reference', createdAt: 1_700_000_000_000, lastUsedAt: null },
+  cooled: {
+    pool: 'ssoBasic',
+    status: 'cooling',
+    quota: 0,
+    consumed: 80,
+    useCount: 80,
+    failCount: 1,
+    tags: ['nsfw'],
+    note: 'from the reference',
+    createdAt: 1_700_000_000_000,
+    lastUsedAt: null,
+  },
   fresh: { pool: 'ssoSuper', status: 'active', quota: 140 },
 };
 
@@ -43,8 +54,19 @@ describe('adopting the reference layout', () => {
     await redis.sadd(`${prefix}pool:ssoBasic`, 'ref-cooled');
     await redis.sadd(`${prefix}pool:ssoSuper`, 'ref-fresh');
     await redis.hset(`${prefix}token:ref-cooled`, {
-      token: 'ref-cooled', status: 'cooling', quota: '0', consumed: '80', created_at: '1700000000000', last_used_at: 'None',
-      use_count: '80', fail_count: '1', last_fail_at: '', last_fail_reason: 'rate_limited', last_sync_at: '', tags: '["nsfw"]', note: 'from the reference',
+      token: 'ref-cooled',
+      status: 'cooling',
+      quota: '0',
+      consumed: '80',
+      created_at: '1700000000000',
+      last_used_at: 'None',
+      use_count: '80',
+      fail_count: '1',
+      last_fail_at: '',
+      last_fail_reason: 'rate_limited',
+      last_sync_at: '',
+      tags: '["nsfw"]',
+      note: 'from the reference',
     });
     await redis.hset(`${prefix}token:ref-fresh`, { token: 'ref-fresh', status: 'active', quota: '140' });
     await checkAdopted('redis', `${REDIS_URL}?prefix=${prefix}`);
@@ -59,7 +81,18 @@ describe('adopting the reference layout', () => {
     await sql.unsafe(`CREATE TABLE tokens (token VARCHAR(512) PRIMARY KEY, pool_name VARCHAR(64), status VARCHAR(16), quota INT, created_at BIGINT,
       last_used_at BIGINT, use_count INT, fail_count INT, last_fail_at BIGINT, last_fail_reason TEXT, last_sync_at BIGINT, tags TEXT, note TEXT,
       last_asset_clear_at BIGINT, data TEXT, data_hash CHAR(64), updated_at BIGINT)`);
-    const cooledData = JSON.stringify({ token: 'ref-cooled', status: 'cooling', quota: 0, consumed: 80, created_at: 1_700_000_000_000, last_used_at: null, use_count: 80, fail_count: 1, tags: ['nsfw'], note: 'from the reference' });
+    const cooledData = JSON.stringify({
+      token: 'ref-cooled',
+      status: 'cooling',
+      quota: 0,
+      consumed: 80,
+      created_at: 1_700_000_000_000,
+      last_used_at: null,
+      use_count: 80,
+      fail_count: 1,
+      tags: ['nsfw'],
+      note: 'from the reference',
+    });
     await sql`INSERT INTO tokens (token, pool_name, status, quota, created_at, use_count, fail_count, tags, note, data, updated_at)
       VALUES ('ref-cooled', 'ssoBasic', 'cooling', 0, 1700000000000, 80, 1, '["nsfw"]', 'from the reference', ${cooledData}, 0),
              ('ref-fresh', 'ssoSuper', 'active', 140, 1700000000000, 0, 0, '[]', '', NULL, 0)`;

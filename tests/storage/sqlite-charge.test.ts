@@ -24,21 +24,61 @@ const window = (remaining: number, limited = false) => ({
 
 const cases: { name: string; row: Record<string, string | number | null>; change: SuccessChange }[] = [
   { name: 'active, no windows, no mode', row: { status: 'active', quota: 10 }, change: { units: 1, at: 1_000 } },
-  { name: 'active, no windows, mode fast', row: { status: 'active', quota: 10 }, change: { units: 2, at: 1_000, mode: 'fast' } },
-  { name: 'active, window for another mode', row: { status: 'active', quota: 10, modes: JSON.stringify({ expert: window(3) }) }, change: { units: 1, at: 1_000, mode: 'fast' } },
-  { name: 'active, window for the charged mode', row: { status: 'active', quota: 10, modes: JSON.stringify({ fast: window(3) }) }, change: { units: 1, at: 1_000, mode: 'fast' } },
-  { name: 'active, window emptied by the charge', row: { status: 'active', quota: 10, modes: JSON.stringify({ fast: window(1) }) }, change: { units: 1, at: 1_000, mode: 'fast' } },
+  {
+    name: 'active, no windows, mode fast',
+    row: { status: 'active', quota: 10 },
+    change: { units: 2, at: 1_000, mode: 'fast' },
+  },
+  {
+    name: 'active, window for another mode',
+    row: { status: 'active', quota: 10, modes: JSON.stringify({ expert: window(3) }) },
+    change: { units: 1, at: 1_000, mode: 'fast' },
+  },
+  {
+    name: 'active, window for the charged mode',
+    row: { status: 'active', quota: 10, modes: JSON.stringify({ fast: window(3) }) },
+    change: { units: 1, at: 1_000, mode: 'fast' },
+  },
+  {
+    name: 'active, window emptied by the charge',
+    row: { status: 'active', quota: 10, modes: JSON.stringify({ fast: window(1) }) },
+    change: { units: 1, at: 1_000, mode: 'fast' },
+  },
   { name: 'active, quota emptied by the charge', row: { status: 'active', quota: 1 }, change: { units: 1, at: 1_000 } },
   { name: 'active, quota below the charge', row: { status: 'active', quota: 1 }, change: { units: 4, at: 1_000 } },
   { name: 'active, negative units', row: { status: 'active', quota: 5 }, change: { units: -3, at: 1_000 } },
-  { name: 'cooling, cooldown over', row: { status: 'cooling', status_reason: 'rate_limited', quota: 5, cooldown_until: 900 }, change: { units: 1, at: 1_000 } },
-  { name: 'cooling, cooldown not over', row: { status: 'cooling', status_reason: 'rate_limited', quota: 5, cooldown_until: 2_000 }, change: { units: 1, at: 1_000 } },
-  { name: 'cooling with a limited mode', row: { status: 'cooling', quota: 5, cooldown_until: 900, modes: JSON.stringify({ heavy: window(0, true) }) }, change: { units: 1, at: 1_000 } },
+  {
+    name: 'cooling, cooldown over',
+    row: { status: 'cooling', status_reason: 'rate_limited', quota: 5, cooldown_until: 900 },
+    change: { units: 1, at: 1_000 },
+  },
+  {
+    name: 'cooling, cooldown not over',
+    row: { status: 'cooling', status_reason: 'rate_limited', quota: 5, cooldown_until: 2_000 },
+    change: { units: 1, at: 1_000 },
+  },
+  {
+    name: 'cooling with a limited mode',
+    row: { status: 'cooling', quota: 5, cooldown_until: 900, modes: JSON.stringify({ heavy: window(0, true) }) },
+    change: { units: 1, at: 1_000 },
+  },
   { name: 'disabled', row: { status: 'disabled', quota: 1 }, change: { units: 1, at: 1_000 } },
   { name: 'expired', row: { status: 'expired', quota: 5 }, change: { units: 1, at: 1_000 } },
-  { name: 'unreadable modes JSON', row: { status: 'active', quota: 5, modes: '{not json' }, change: { units: 1, at: 1_000, mode: 'fast' } },
-  { name: 'a mode name that is not a plain key', row: { status: 'active', quota: 5 }, change: { units: 1, at: 1_000, mode: 'a.b"c' } },
-  { name: 'failures reset', row: { status: 'active', quota: 5, fail_count: 2, last_fail_reason: 'x', last_fail_at: 10 }, change: { units: 1, at: 1_000 } },
+  {
+    name: 'unreadable modes JSON',
+    row: { status: 'active', quota: 5, modes: '{not json' },
+    change: { units: 1, at: 1_000, mode: 'fast' },
+  },
+  {
+    name: 'a mode name that is not a plain key',
+    row: { status: 'active', quota: 5 },
+    change: { units: 1, at: 1_000, mode: 'a.b"c' },
+  },
+  {
+    name: 'failures reset',
+    row: { status: 'active', quota: 5, fail_count: 2, last_fail_reason: 'x', last_fail_at: 10 },
+    change: { units: 1, at: 1_000 },
+  },
 ];
 
 test.each(cases)('recordSuccess equals withSuccess: $name', async ({ row, change }) => {
@@ -49,9 +89,11 @@ test.each(cases)('recordSuccess equals withSuccess: $name', async ({ row, change
     await storage.accounts.insert([{ token: 'charged', pool: 'ssoBasic' }]);
     const raw = new Database(path);
     const columns = Object.keys(row);
-    raw.query(`UPDATE accounts SET ${columns.map((column) => `${column} = $${column}`).join(', ')} WHERE token = 'charged'`).run(
-      Object.fromEntries(columns.map((column) => [`$${column}`, row[column]!])),
-    );
+    raw
+      .query(
+        `UPDATE accounts SET ${columns.map((column) => `${column} = $${column}`).join(', ')} WHERE token = 'charged'`,
+      )
+      .run(Object.fromEntries(columns.map((column) => [`$${column}`, row[column]!])));
     raw.close();
     const before = (await storage.accounts.get('charged'))!;
     now = 6_000;

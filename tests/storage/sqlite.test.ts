@@ -32,7 +32,9 @@ describe('SQLite driver', () => {
     await storage.close();
     const database = new Database(join(dataDir, 'grok2api.db'), { readonly: true });
     expect(database.query<{ journal_mode: string }, []>('PRAGMA journal_mode').get()!.journal_mode).toBe('wal');
-    expect(database.query<{ version: number }, []>('SELECT MAX(version) AS version FROM schema_version').get()!.version).toBe(LATEST_SCHEMA_VERSION);
+    expect(
+      database.query<{ version: number }, []>('SELECT MAX(version) AS version FROM schema_version').get()!.version,
+    ).toBe(LATEST_SCHEMA_VERSION);
     database.close();
   });
 
@@ -52,7 +54,11 @@ describe('SQLite driver', () => {
     const one = openSqliteStorage({ path });
     const two = openSqliteStorage({ path });
     await one.accounts.insert([{ token: 'a', pool: 'ssoBasic', quota: 500 }]);
-    await Promise.all(Array.from({ length: 100 }, (_, index) => (index % 2 ? one : two).accounts.recordSuccess('a', { units: 1, at: 1 })));
+    await Promise.all(
+      Array.from({ length: 100 }, (_, index) =>
+        (index % 2 ? one : two).accounts.recordSuccess('a', { units: 1, at: 1 }),
+      ),
+    );
     expect((await one.accounts.get('a'))!.quota).toBe(400);
     await one.close();
     await two.close();
@@ -72,7 +78,13 @@ describe('SQLite driver', () => {
     old.close();
     const storage = openSqliteStorage({ path });
     expect(await storage.accounts.get('old')).toMatchObject({ quota: 42, modes: {} });
-    const charged = await storage.accounts.applySync('old', { remaining: 30, total: 30, windowSeconds: 86_400, at: 2, modes: { fast: { remaining: 30, total: 30, windowSeconds: 86_400 } } });
+    const charged = await storage.accounts.applySync('old', {
+      remaining: 30,
+      total: 30,
+      windowSeconds: 86_400,
+      at: 2,
+      modes: { fast: { remaining: 30, total: 30, windowSeconds: 86_400 } },
+    });
     expect(charged!.modes.fast!.remaining).toBe(30);
     await storage.close();
   });
@@ -89,7 +101,10 @@ describe('SQLite driver', () => {
   test('the changed-since clock is injectable', async () => {
     let now = 1_000;
     const storage = openSqliteStorage({ path: ':memory:', clock: () => now });
-    await storage.accounts.insert([{ token: 'a', pool: 'ssoBasic' }, { token: 'b', pool: 'ssoBasic' }]);
+    await storage.accounts.insert([
+      { token: 'a', pool: 'ssoBasic' },
+      { token: 'b', pool: 'ssoBasic' },
+    ]);
     now = 2_000;
     await storage.accounts.update('b', { note: 'edited' });
     expect((await storage.accounts.changedSince(1_500)).map((account) => account.token)).toEqual(['b']);
@@ -99,9 +114,14 @@ describe('SQLite driver', () => {
 });
 
 describe('openStorage', () => {
-  test.each(['redis', 'mysql', 'mariadb', 'pgsql', 'postgres'])('%s without SERVER_STORAGE_URL is an error naming the key', async (type) => {
-    await expect(openStorage({ type, dataDir: root })).rejects.toThrow(`SERVER_STORAGE_URL is required for storage type ${type}`);
-  });
+  test.each(['redis', 'mysql', 'mariadb', 'pgsql', 'postgres'])(
+    '%s without SERVER_STORAGE_URL is an error naming the key',
+    async (type) => {
+      await expect(openStorage({ type, dataDir: root })).rejects.toThrow(
+        `SERVER_STORAGE_URL is required for storage type ${type}`,
+      );
+    },
+  );
 
   test('a URL of the wrong kind is refused without echoing the password', async () => {
     const failure = openStorage({ type: 'pgsql', url: 'mysql://root:hunter2@db/x', dataDir: root });

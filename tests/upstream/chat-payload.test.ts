@@ -11,11 +11,24 @@ const model = (id: string): CatalogModel => {
 
 describe('buildChatPayload', () => {
   test('the current form: G-early keys, no isReasoning or tool overrides, screenHeight 1328', () => {
-    const payload = buildChatPayload({ message: 'hi', model: model('grok-4.1-expert'), fileAttachments: ['f1'], config: testConfig(), temperature: 0.5 });
+    const payload = buildChatPayload({
+      message: 'hi',
+      model: model('grok-4.1-expert'),
+      fileAttachments: ['f1'],
+      config: testConfig(),
+      temperature: 0.5,
+    });
     expect(payload).toEqual({
       collectionIds: [],
       disabledConnectorIds: [],
-      deviceEnvInfo: { darkModeEnabled: false, devicePixelRatio: 2, screenHeight: 1328, screenWidth: 2056, viewportHeight: 1083, viewportWidth: 2056 },
+      deviceEnvInfo: {
+        darkModeEnabled: false,
+        devicePixelRatio: 2,
+        screenHeight: 1328,
+        screenWidth: 2056,
+        viewportHeight: 1083,
+        viewportWidth: 2056,
+      },
       disableMemory: true,
       disableSearch: false,
       disableSelfHarmShortCircuit: false,
@@ -40,9 +53,21 @@ describe('buildChatPayload', () => {
   });
 
   test('legacy selector: modelName + modelMode, P1 body (request_form legacy)', () => {
-    const payload = buildChatPayload({ message: 'hi', model: model('grok-4'), fileAttachments: ['f1'], config: testConfig({ upstream: { request_form: 'legacy' } }) });
+    const payload = buildChatPayload({
+      message: 'hi',
+      model: model('grok-4'),
+      fileAttachments: ['f1'],
+      config: testConfig({ upstream: { request_form: 'legacy' } }),
+    });
     expect(payload).toEqual({
-      deviceEnvInfo: { darkModeEnabled: false, devicePixelRatio: 2, screenHeight: 1329, screenWidth: 2056, viewportHeight: 1083, viewportWidth: 2056 },
+      deviceEnvInfo: {
+        darkModeEnabled: false,
+        devicePixelRatio: 2,
+        screenHeight: 1329,
+        screenWidth: 2056,
+        viewportHeight: 1083,
+        viewportWidth: 2056,
+      },
       disableMemory: true,
       disableSearch: false,
       disableSelfHarmShortCircuit: false,
@@ -70,7 +95,12 @@ describe('buildChatPayload', () => {
   });
 
   test('a modeId is sent alone', () => {
-    const payload = buildChatPayload({ message: 'hi', model: model('grok-4.1-expert'), fileAttachments: [], config: testConfig() });
+    const payload = buildChatPayload({
+      message: 'hi',
+      model: model('grok-4.1-expert'),
+      fileAttachments: [],
+      config: testConfig(),
+    });
     expect(payload.modeId).toBe('expert');
     expect('modelName' in payload).toBe(false);
     expect('modelMode' in payload).toBe(false);
@@ -78,13 +108,24 @@ describe('buildChatPayload', () => {
   });
 
   test('enable420 only when the selector asks for it', () => {
-    const legacy420: CatalogModel = { ...model('grok-4'), upstream: { modelName: 'grok-420', modelMode: 'MODEL_MODE_GROK_420', enable420: true } };
-    expect(buildChatPayload({ message: 'x', model: legacy420, fileAttachments: [], config: testConfig() }).enable420).toBe(true);
-    expect('enable420' in buildChatPayload({ message: 'x', model: model('grok-4'), fileAttachments: [], config: testConfig() })).toBe(false);
+    const legacy420: CatalogModel = {
+      ...model('grok-4'),
+      upstream: { modelName: 'grok-420', modelMode: 'MODEL_MODE_GROK_420', enable420: true },
+    };
+    expect(
+      buildChatPayload({ message: 'x', model: legacy420, fileAttachments: [], config: testConfig() }).enable420,
+    ).toBe(true);
+    expect(
+      'enable420' in
+        buildChatPayload({ message: 'x', model: model('grok-4'), fileAttachments: [], config: testConfig() }),
+    ).toBe(false);
   });
 
   test('flags, custom personality and model overrides follow the config and request', () => {
-    const config = testConfig({ app: { temporary: false, disable_memory: false, custom_instruction: '  Be brief.  ' }, upstream: { request_form: 'legacy' } });
+    const config = testConfig({
+      app: { temporary: false, disable_memory: false, custom_instruction: '  Be brief.  ' },
+      upstream: { request_form: 'legacy' },
+    });
     const payload = buildChatPayload({
       message: 'x',
       model: model('grok-4'),
@@ -105,6 +146,8 @@ describe('buildChatPayload', () => {
 
   test('a blank custom instruction is not sent', () => {
     const config = testConfig({ app: { custom_instruction: '   ' } });
-    expect('customPersonality' in buildChatPayload({ message: 'x', model: model('grok-4'), fileAttachments: [], config })).toBe(false);
+    expect(
+      'customPersonality' in buildChatPayload({ message: 'x', model: model('grok-4'), fileAttachments: [], config }),
+    ).toBe(false);
   });
 });

@@ -19,19 +19,29 @@ const CONVERSATION = line({ result: { conversation: { conversationId: 'c1' } } }
 
 function clientFor(handler: Handler, retry: Partial<Config['retry']>) {
   upstream = startFakeUpstream(handler);
-  const config = testConfig({ upstream: { base_url: upstream.url, assets_url: upstream.url, chat_transport: 'rest' }, retry });
+  const config = testConfig({
+    upstream: { base_url: upstream.url, assets_url: upstream.url, chat_transport: 'rest' },
+    retry,
+  });
   const sleeps: number[] = [];
-  const client = new GrokClient({ config: () => config, retryEnvironment: { sleep: async (ms) => void sleeps.push(ms), random: () => 0.5 } });
+  const client = new GrokClient({
+    config: () => config,
+    retryEnvironment: { sleep: async (ms) => void sleeps.push(ms), random: () => 0.5 },
+  });
   return { client, server: upstream, sleeps };
 }
 
 async function failureOf(promise: Promise<unknown>): Promise<UpstreamError> {
-  const error = await promise.then(() => undefined, (caught: unknown) => caught);
+  const error = await promise.then(
+    () => undefined,
+    (caught: unknown) => caught,
+  );
   if (!(error instanceof UpstreamError)) throw new Error(`expected an UpstreamError, got ${String(error)}`);
   return error;
 }
 
-const antiBot = () => Response.json({ error: { message: 'Request rejected by anti-bot rules.', code: 7, details: [] } }, { status: 403 });
+const antiBot = () =>
+  Response.json({ error: { message: 'Request rejected by anti-bot rules.', code: 7, details: [] } }, { status: 403 });
 const unavailable = (retryAfter?: string) =>
   new Response('{}', { status: 503, headers: retryAfter ? { 'retry-after': retryAfter } : {} });
 
@@ -55,13 +65,21 @@ describe('chat layer-1 retry follows retry.*', () => {
   });
 
   test('Retry-After is honoured and capped at retry_backoff_max', async () => {
-    const { client, sleeps } = clientFor(() => unavailable('100'), { retry_status_codes: [503], max_retry: 2, retry_backoff_max: 7 });
+    const { client, sleeps } = clientFor(() => unavailable('100'), {
+      retry_status_codes: [503],
+      max_retry: 2,
+      retry_backoff_max: 7,
+    });
     await failureOf(client.chat({ token: 'tok', payload }));
     expect(sleeps).toEqual([7000]);
   });
 
   test('retry_budget bounds the total sleep', async () => {
-    const { client, server, sleeps } = clientFor(() => unavailable(), { retry_status_codes: [503], max_retry: 5, retry_budget: 0.6 });
+    const { client, server, sleeps } = clientFor(() => unavailable(), {
+      retry_status_codes: [503],
+      max_retry: 5,
+      retry_budget: 0.6,
+    });
     await failureOf(client.chat({ token: 'tok', payload }));
     // 0.25 s fits; 0.25 + 0.5 would exceed 0.6 s, so the third attempt never happens.
     expect(sleeps).toEqual([250]);
@@ -69,7 +87,10 @@ describe('chat layer-1 retry follows retry.*', () => {
   });
 
   test('429 and 401 go to account rotation, never to the same account again, even when listed', async () => {
-    for (const respond of [() => new Response('{"error":"slow down"}', { status: 429 }), () => new Response('{}', { status: 401 })]) {
+    for (const respond of [
+      () => new Response('{"error":"slow down"}', { status: 429 }),
+      () => new Response('{}', { status: 401 }),
+    ]) {
       const { client, server } = clientFor(respond, { retry_status_codes: [401, 429, 403, 502] });
       await failureOf(client.chat({ token: 'tok', payload }));
       expect(server.requests).toHaveLength(1);
@@ -79,9 +100,12 @@ describe('chat layer-1 retry follows retry.*', () => {
 
   test('a retry succeeds once the upstream recovers, and the answer is not duplicated', async () => {
     let calls = 0;
-    const { client, server } = clientFor(() => (++calls < 3 ? unavailable() : new Response(streamBody([CONVERSATION, tokenFrame('ok')]))), {
-      retry_status_codes: [503],
-    });
+    const { client, server } = clientFor(
+      () => (++calls < 3 ? unavailable() : new Response(streamBody([CONVERSATION, tokenFrame('ok')]))),
+      {
+        retry_status_codes: [503],
+      },
+    );
     const stream = await client.chat({ token: 'tok', payload });
     const texts: string[] = [];
     for await (const event of stream.events) if (event.type === 'text') texts.push(event.text);
@@ -90,7 +114,10 @@ describe('chat layer-1 retry follows retry.*', () => {
   });
 
   test('an accepted turn that breaks before any content is never sent again', async () => {
-    const { client, server } = clientFor(() => new Response(streamBody([CONVERSATION, '{"result":{"resp'])), { retry_status_codes: [502], max_retry: 3 });
+    const { client, server } = clientFor(() => new Response(streamBody([CONVERSATION, '{"result":{"resp'])), {
+      retry_status_codes: [502],
+      max_retry: 3,
+    });
     expect((await failureOf(client.chat({ token: 'tok', payload }))).retryable).toBe(false);
     expect(server.requests).toHaveLength(1);
   });

@@ -51,12 +51,24 @@ describe('GrokClient.chat', () => {
       line({ result: { response: { token: '想', isThinking: true, messageTag: 'analysis', responseId: 'resp_1' } } }),
       tokenFrame('你好👋 <grok:ren'),
       tokenFrame('der card_id="x" type="render_file"></grok:render>done'),
-      line({ result: { response: { modelResponse: { responseId: 'resp_1', message: '你好👋 done', metadata: { llm_info: { modelHash: 'h1' } } } } } }),
+      line({
+        result: {
+          response: {
+            modelResponse: {
+              responseId: 'resp_1',
+              message: '你好👋 done',
+              metadata: { llm_info: { modelHash: 'h1' } },
+            },
+          },
+        },
+      }),
       line({ result: { response: { finalMetadata: {}, isSoftStop: true } } }),
     ].join('');
     // Deliver the body in 3-byte pieces so characters and tags split across reads.
     const pieces = body.match(/[\s\S]{1,3}/gu) ?? [];
-    const { client, server } = clientFor(() => new Response(streamBody(pieces), { headers: { 'content-type': 'application/json' } }));
+    const { client, server } = clientFor(
+      () => new Response(streamBody(pieces), { headers: { 'content-type': 'application/json' } }),
+    );
 
     const stream = await client.chat({ token: 'sso=tok-a', payload });
     const events = await collect(stream.events);
@@ -65,7 +77,14 @@ describe('GrokClient.chat', () => {
       { type: 'reasoning', text: '想', responseId: 'resp_1' },
       { type: 'text', text: '你好👋 ', responseId: 'resp_1' },
       { type: 'text', text: 'done', responseId: 'resp_1' },
-      { type: 'final', responseId: 'resp_1', message: '你好👋 done', rawMessage: '你好👋 done', generatedImageUrls: [], modelHash: 'h1' },
+      {
+        type: 'final',
+        responseId: 'resp_1',
+        message: '你好👋 done',
+        rawMessage: '你好👋 done',
+        generatedImageUrls: [],
+        modelHash: 'h1',
+      },
       { type: 'done' },
     ]);
 
@@ -90,13 +109,17 @@ describe('GrokClient.chat', () => {
   });
 
   test('pre-flight: an in-band error before any content rejects chat()', async () => {
-    const { client } = clientFor(() => new Response(streamBody([CONVERSATION, line({ error: { message: 'rate limited', code: 8 } })])));
+    const { client } = clientFor(
+      () => new Response(streamBody([CONVERSATION, line({ error: { message: 'rate limited', code: 8 } })])),
+    );
     const error = await failureOf(client.chat({ token: 'tok', payload }));
     expect(error).toMatchObject({ code: 'rate_limited', accountEffect: 'cool', retryable: true });
   });
 
   test('an in-band anti-bot error is retried with a new statsig value up to retry.max_retry attempts, then reported', async () => {
-    const { client, server } = clientFor(() => new Response(streamBody([line({ error: { message: 'Request rejected by anti-bot rules.', code: 7 } })])));
+    const { client, server } = clientFor(
+      () => new Response(streamBody([line({ error: { message: 'Request rejected by anti-bot rules.', code: 7 } })])),
+    );
     const error = await failureOf(client.chat({ token: 'tok', payload }));
     expect(error.code).toBe('anti_bot');
     expect(server.requests).toHaveLength(3);
@@ -106,7 +129,10 @@ describe('GrokClient.chat', () => {
     let calls = 0;
     const { client, server } = clientFor(() =>
       ++calls === 1
-        ? Response.json({ error: { message: 'Request rejected by anti-bot rules.', code: 7, details: [] } }, { status: 403 })
+        ? Response.json(
+            { error: { message: 'Request rejected by anti-bot rules.', code: 7, details: [] } },
+            { status: 403 },
+          )
         : new Response(streamBody([CONVERSATION, tokenFrame('ok')])),
     );
     const stream = await client.chat({ token: 'tok', payload });
@@ -115,9 +141,21 @@ describe('GrokClient.chat', () => {
   });
 
   test.each([
-    [() => new Response('<!DOCTYPE html><title>Just a moment...</title>', { status: 403, headers: { 'content-type': 'text/html' } }), 'cloudflare_challenge', 3],
+    [
+      () =>
+        new Response('<!DOCTYPE html><title>Just a moment...</title>', {
+          status: 403,
+          headers: { 'content-type': 'text/html' },
+        }),
+      'cloudflare_challenge',
+      3,
+    ],
     [() => new Response('{"error":"token expired"}', { status: 401 }), 'unauthorized', 1],
-    [() => new Response('{"error":{"message":"slow down"}}', { status: 429, headers: { 'retry-after': '42' } }), 'rate_limited', 1],
+    [
+      () => new Response('{"error":{"message":"slow down"}}', { status: 429, headers: { 'retry-after': '42' } }),
+      'rate_limited',
+      1,
+    ],
     [() => new Response('{}', { status: 503 }), 'server_error', 1],
   ])('HTTP failures are classified (%#)', async (respond, code, attempts) => {
     const { client, server } = clientFor(respond);
@@ -129,7 +167,9 @@ describe('GrokClient.chat', () => {
   });
 
   test('the idle timeout ends a stalled stream with stream_idle_timeout', async () => {
-    const { client } = clientFor(() => new Response(streamBody([CONVERSATION, tokenFrame('partial')], 'hold')), { chat: { stream_timeout: 0.2 } });
+    const { client } = clientFor(() => new Response(streamBody([CONVERSATION, tokenFrame('partial')], 'hold')), {
+      chat: { stream_timeout: 0.2 },
+    });
     const stream = await client.chat({ token: 'tok', payload });
     const seen: string[] = [];
     const error = await failureOf(
@@ -142,14 +182,18 @@ describe('GrokClient.chat', () => {
   });
 
   test('a stall before any content rejects chat() but is not replayed: the upstream accepted the turn', async () => {
-    const { client, server } = clientFor(() => new Response(streamBody([CONVERSATION], 'hold')), { chat: { stream_timeout: 0.2 } });
+    const { client, server } = clientFor(() => new Response(streamBody([CONVERSATION], 'hold')), {
+      chat: { stream_timeout: 0.2 },
+    });
     const error = await failureOf(client.chat({ token: 'tok', payload }));
     expect(error).toMatchObject({ code: 'stream_idle_timeout', retryable: false });
     expect(server.requests).toHaveLength(1);
   });
 
   test('a body cut inside a frame is stream_truncated', async () => {
-    const { client } = clientFor(() => new Response(streamBody([CONVERSATION, tokenFrame('partial'), '{"result":{"response":{"tok'])));
+    const { client } = clientFor(
+      () => new Response(streamBody([CONVERSATION, tokenFrame('partial'), '{"result":{"response":{"tok'])),
+    );
     const stream = await client.chat({ token: 'tok', payload });
     const seen: string[] = [];
     const error = await failureOf(
@@ -181,10 +225,13 @@ describe('GrokClient.chat', () => {
   });
 
   test('no response head within chat.timeout is a timeout', async () => {
-    const { client } = clientFor(async () => {
-      await Bun.sleep(2000);
-      return new Response('late');
-    }, { chat: { timeout: 0.1 } });
+    const { client } = clientFor(
+      async () => {
+        await Bun.sleep(2000);
+        return new Response('late');
+      },
+      { chat: { timeout: 0.1 } },
+    );
     const error = await failureOf(client.chat({ token: 'tok', payload }));
     // The POST went out: the upstream may be generating, so it is never sent again.
     expect(error).toMatchObject({ code: 'timeout', retryable: false, accountEffect: 'none' });
@@ -193,9 +240,12 @@ describe('GrokClient.chat', () => {
   test("the caller's abort releases the upstream connection", async () => {
     let cancelled = () => {};
     const cancelledPromise = new Promise<void>((resolve) => (cancelled = resolve));
-    const { client, server } = clientFor(() => new Response(streamBody([CONVERSATION, tokenFrame('a')], 'hold', () => cancelled())), {
-      chat: { stream_timeout: 0 },
-    });
+    const { client, server } = clientFor(
+      () => new Response(streamBody([CONVERSATION, tokenFrame('a')], 'hold', () => cancelled())),
+      {
+        chat: { stream_timeout: 0 },
+      },
+    );
     const controller = new AbortController();
     const stream = await client.chat({ token: 'tok', payload, signal: controller.signal });
     const iterator = stream.events[Symbol.asyncIterator]();
@@ -203,16 +253,24 @@ describe('GrokClient.chat', () => {
     expect((await iterator.next()).value).toMatchObject({ type: 'text' });
     const pending = iterator.next();
     controller.abort(new Error('client went away'));
-    expect(await pending.then(() => 'resolved', (error: Error) => error.message)).toBe('client went away');
+    expect(
+      await pending.then(
+        () => 'resolved',
+        (error: Error) => error.message,
+      ),
+    ).toBe('client went away');
     await Promise.race([cancelledPromise, server.disconnected]);
   });
 
   test('close() releases the upstream connection and ends the iterator', async () => {
     let cancelled = () => {};
     const cancelledPromise = new Promise<void>((resolve) => (cancelled = resolve));
-    const { client, server } = clientFor(() => new Response(streamBody([CONVERSATION, tokenFrame('a')], 'hold', () => cancelled())), {
-      chat: { stream_timeout: 0 },
-    });
+    const { client, server } = clientFor(
+      () => new Response(streamBody([CONVERSATION, tokenFrame('a')], 'hold', () => cancelled())),
+      {
+        chat: { stream_timeout: 0 },
+      },
+    );
     const stream = await client.chat({ token: 'tok', payload });
     const iterator = stream.events[Symbol.asyncIterator]();
     await iterator.next();
@@ -275,23 +333,40 @@ describe('GrokClient account calls', () => {
   });
 
   test('uploadFile sends the legacy JSON body when upload_protocol is legacy', async () => {
-    const { client, server } = clientFor(() => Response.json({ fileMetadataId: 'file-1', fileUri: 'users/u/file-1/content' }), {
-      upstream: { upload_protocol: 'legacy' },
+    const { client, server } = clientFor(
+      () => Response.json({ fileMetadataId: 'file-1', fileUri: 'users/u/file-1/content' }),
+      {
+        upstream: { upload_protocol: 'legacy' },
+      },
+    );
+    const result = await client.uploadFile('tok', {
+      name: 'a.png',
+      mimeType: 'image/png',
+      bytes: new Uint8Array([1, 2, 3]),
     });
-    const result = await client.uploadFile('tok', { name: 'a.png', mimeType: 'image/png', bytes: new Uint8Array([1, 2, 3]) });
     expect(result).toEqual({ fileId: 'file-1', fileUri: 'users/u/file-1/content' });
     expect(server.requests[0].path).toBe('/rest/app-chat/upload-file');
-    expect(JSON.parse(server.requests[0].body)).toEqual({ fileName: 'a.png', fileMimeType: 'image/png', content: 'AQID' });
+    expect(JSON.parse(server.requests[0].body)).toEqual({
+      fileName: 'a.png',
+      fileMimeType: 'image/png',
+      content: 'AQID',
+    });
   });
 
   test('session reads the identity and recognises blocked accounts', async () => {
     const answers = [
-      Response.json({ status: 'authenticated', session: { userId: '497f19f8-49d4-458a-bee4-43ec3dcaf8ca', email: 'a@example.com' } }),
+      Response.json({
+        status: 'authenticated',
+        session: { userId: '497f19f8-49d4-458a-bee4-43ec3dcaf8ca', email: 'a@example.com' },
+      }),
       Response.json({ user: { id: 'not-a-uuid', email: 'b@example.com' } }),
       Response.json({ status: 'blocked' }),
     ];
     const { client, server } = clientFor(() => answers.shift() ?? new Response('', { status: 500 }));
-    expect(await client.session('tok')).toEqual({ userId: '497f19f8-49d4-458a-bee4-43ec3dcaf8ca', email: 'a@example.com' });
+    expect(await client.session('tok')).toEqual({
+      userId: '497f19f8-49d4-458a-bee4-43ec3dcaf8ca',
+      email: 'a@example.com',
+    });
     expect(await client.session('tok')).toEqual({ userId: null, email: 'b@example.com' });
     expect(await failureOf(client.session('tok'))).toMatchObject({ code: 'account_blocked', accountEffect: 'disable' });
     expect(server.requests[0].method).toBe('GET');

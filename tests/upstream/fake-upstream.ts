@@ -51,7 +51,11 @@ export function startFakeUpstream(handler: Handler): FakeUpstream {
 const encoder = new TextEncoder();
 
 /** A streamed body from pieces; `hold` keeps it open after the pieces, `cut` ends it. */
-export function streamBody(pieces: string[], ending: 'end' | 'hold' = 'end', onCancel?: () => void): ReadableStream<Uint8Array> {
+export function streamBody(
+  pieces: string[],
+  ending: 'end' | 'hold' = 'end',
+  onCancel?: () => void,
+): ReadableStream<Uint8Array> {
   return new ReadableStream({
     async start(controller) {
       for (const piece of pieces) {

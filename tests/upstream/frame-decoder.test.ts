@@ -11,9 +11,9 @@ const frames: unknown[] = [
 
 const encoder = new TextEncoder();
 const bodies: Record<string, Uint8Array> = {
-  ndjson: encoder.encode(frames.map((frame) => JSON.stringify(frame)).join('\n') + '\n'),
+  ndjson: encoder.encode(`${frames.map((frame) => JSON.stringify(frame)).join('\n')}\n`),
   sse: encoder.encode(
-    frames.map((frame) => `event: message\ndata: ${JSON.stringify(frame)}\n\n`).join('') + 'data: [DONE]\n\n',
+    `${frames.map((frame) => `event: message\ndata: ${JSON.stringify(frame)}\n\n`).join('')}data: [DONE]\n\n`,
   ),
   concatenated: encoder.encode(frames.map((frame) => JSON.stringify(frame)).join('')),
 };

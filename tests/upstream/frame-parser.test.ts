@@ -4,7 +4,8 @@ import { FrameParser } from '../../src/upstream/grok/frame-parser';
 import type { GrokEvent } from '../../src/upstream/grok/frames';
 
 const ASSETS = 'https://assets.example';
-const newParser = () => new FrameParser({ assetsUrl: ASSETS, filterTags: ['xaiartifact', 'xai:tool_usage_card', 'grok:render'] });
+const newParser = () =>
+  new FrameParser({ assetsUrl: ASSETS, filterTags: ['xaiartifact', 'xai:tool_usage_card', 'grok:render'] });
 const response = (fields: Record<string, unknown>) => ({ result: { response: fields } });
 
 function parseAll(frames: unknown[]): GrokEvent[] {
@@ -39,7 +40,14 @@ describe('FrameParser', () => {
       { type: 'reasoning', text: '2+2=4.', responseId: 'resp_1' },
       { type: 'text', text: '2 + 2', responseId: 'resp_1' },
       { type: 'text', text: ' = 4.', responseId: 'resp_1' },
-      { type: 'final', responseId: 'resp_1', message: '2 + 2 = 4.', rawMessage: '2 + 2 = 4.', generatedImageUrls: [], modelHash: 'h1' },
+      {
+        type: 'final',
+        responseId: 'resp_1',
+        message: '2 + 2 = 4.',
+        rawMessage: '2 + 2 = 4.',
+        generatedImageUrls: [],
+        modelHash: 'h1',
+      },
       { type: 'done' },
     ]);
   });
@@ -49,18 +57,27 @@ describe('FrameParser', () => {
       response({ token: 'agent plans', isThinking: false, messageStepId: 2, rolloutId: 'Agent 1' }),
       response({ token: '{"raw":1}', messageTag: 'raw_function_result' }),
       response({
-        token:
-          '<xai:tool_usage_card><xai:tool_name>web_search</xai:tool_name><xai:tool_args><![CDATA[{"query":"grok',
+        token: '<xai:tool_usage_card><xai:tool_name>web_search</xai:tool_name><xai:tool_args><![CDATA[{"query":"grok',
         messageTag: 'tool_usage_card',
         rolloutId: 'Agent 1',
       }),
-      response({ token: ' release"}]]></xai:tool_args></xai:tool_usage_card>', messageTag: 'tool_usage_card', rolloutId: 'Agent 1' }),
+      response({
+        token: ' release"}]]></xai:tool_args></xai:tool_usage_card>',
+        messageTag: 'tool_usage_card',
+        rolloutId: 'Agent 1',
+      }),
       response({ token: 'Answer', messageTag: 'final' }),
       response({ token: ' text' }),
     ]);
     expect(events).toEqual([
       { type: 'reasoning', text: 'agent plans' },
-      { type: 'tool_usage', summary: '[WebSearch] grok release', toolName: 'web_search', args: { query: 'grok release' }, rolloutId: 'Agent 1' },
+      {
+        type: 'tool_usage',
+        summary: '[WebSearch] grok release',
+        toolName: 'web_search',
+        args: { query: 'grok release' },
+        rolloutId: 'Agent 1',
+      },
       { type: 'text', text: 'Answer' },
       { type: 'text', text: ' text' },
       { type: 'done' },
@@ -69,9 +86,13 @@ describe('FrameParser', () => {
 
   test('structured tool cards replace their XML copies', () => {
     const events = parseAll([
-      response({ toolUsageCard: { toolUsageCardId: 'c1', webSearch: { args: { query: 'bun' } } }, messageTag: 'tool_usage_card' }),
       response({
-        token: '<xai:tool_usage_card><xai:tool_name>web_search</xai:tool_name><xai:tool_args>{"query":"bun"}</xai:tool_args></xai:tool_usage_card>',
+        toolUsageCard: { toolUsageCardId: 'c1', webSearch: { args: { query: 'bun' } } },
+        messageTag: 'tool_usage_card',
+      }),
+      response({
+        token:
+          '<xai:tool_usage_card><xai:tool_name>web_search</xai:tool_name><xai:tool_args>{"query":"bun"}</xai:tool_args></xai:tool_usage_card>',
         messageTag: 'tool_usage_card',
       }),
       response({ toolUsageCard: { toolUsageCardId: 'c2', chatroomSend: { args: { message: 'hi team' } } } }),
@@ -90,10 +111,26 @@ describe('FrameParser', () => {
       image_chunk: { imageUuid: 'u1', imageUrl: 'users/1/generated/a/image.jpg', progress: 100, moderated: false },
     };
     const events = parseAll([
-      response({ streamingImageGenerationResponse: { imageIndex: 0, progress: 50, imageUrl: 'users/1/generated/a-part-0/image.jpg' } }),
-      response({ streamingImageGenerationResponse: { imageIndex: 1, isFinal: true, url: '/users/1/generated/b/image.jpg', moderated: true } }),
+      response({
+        streamingImageGenerationResponse: {
+          imageIndex: 0,
+          progress: 50,
+          imageUrl: 'users/1/generated/a-part-0/image.jpg',
+        },
+      }),
+      response({
+        streamingImageGenerationResponse: {
+          imageIndex: 1,
+          isFinal: true,
+          url: '/users/1/generated/b/image.jpg',
+          moderated: true,
+        },
+      }),
       response({ cardAttachment: { jsonData: JSON.stringify(card) }, messageTag: 'final' }),
-      response({ token: `Here <grok:render card_id="x1" card_type="generated_image_card" type="render_file"></grok:render>`, messageTag: 'final' }),
+      response({
+        token: `Here <grok:render card_id="x1" card_type="generated_image_card" type="render_file"></grok:render>`,
+        messageTag: 'final',
+      }),
       response({
         modelResponse: {
           message: 'Here <grok:render card_id="x1" card_type="generated_image_card" type="render_file"></grok:render>',
@@ -102,7 +139,13 @@ describe('FrameParser', () => {
       }),
     ]);
     expect(events).toEqual([
-      { type: 'image', url: `${ASSETS}/users/1/generated/a-part-0/image.jpg`, index: 0, progress: 50, moderated: false },
+      {
+        type: 'image',
+        url: `${ASSETS}/users/1/generated/a-part-0/image.jpg`,
+        index: 0,
+        progress: 50,
+        moderated: false,
+      },
       { type: 'image', url: `${ASSETS}/users/1/generated/b/image.jpg`, index: 1, progress: 100, moderated: true },
       { type: 'image', url: `${ASSETS}/users/1/generated/a/image.jpg`, index: 0, progress: 100, moderated: false },
       { type: 'text', text: 'Here ' },
@@ -122,7 +165,9 @@ describe('FrameParser', () => {
         modelResponse: {
           responseId: 'r1',
           message: 'A cat:<grok:render card_id="s1" type="render_searched_image"></grok:render>',
-          cardAttachmentsJson: [JSON.stringify({ id: 's1', image: { title: 'Cat', original: 'https://img.example/cat.jpg' } })],
+          cardAttachmentsJson: [
+            JSON.stringify({ id: 's1', image: { title: 'Cat', original: 'https://img.example/cat.jpg' } }),
+          ],
         },
       }),
     ]);
@@ -135,10 +180,14 @@ describe('FrameParser', () => {
   });
 
   test('llmInfo gives metadata; unknown frames are ignored', () => {
-    expect(parseAll([response({ llmInfo: { modelHash: 'abc' } }), { result: { title: 'x' } }, { hello: 1 }, response({ isThinking: 'yes' })])).toEqual([
-      { type: 'metadata', modelHash: 'abc' },
-      { type: 'done' },
-    ]);
+    expect(
+      parseAll([
+        response({ llmInfo: { modelHash: 'abc' } }),
+        { result: { title: 'x' } },
+        { hello: 1 },
+        response({ isThinking: 'yes' }),
+      ]),
+    ).toEqual([{ type: 'metadata', modelHash: 'abc' }, { type: 'done' }]);
   });
 
   test('a tag held back at the end of the stream is released by finish()', () => {
@@ -149,12 +198,30 @@ describe('FrameParser', () => {
   test.each([
     [{ error: { message: 'rate limited', code: 8 } }, 'rate_limited', 'cool', true],
     [{ error: { message: 'Request rejected by anti-bot rules.', code: 7, details: [] } }, 'anti_bot', 'none', true],
-    [response({ error: { message: "You've reached your usage limit. Please try again later." } }), 'usage_limit', 'cool', true],
+    [
+      response({ error: { message: "You've reached your usage limit. Please try again later." } }),
+      'usage_limit',
+      'cool',
+      true,
+    ],
     [response({ modelResponse: { message: '', streamErrors: ['generation failed'] } }), 'stream_error', 'none', true],
     [response({ modelResponse: { streamErrors: [{ message: 'boom' }] } }), 'stream_error', 'none', true],
     [{ event: { type: 'error', error: { code: 'anti_bot', message: 'anti-bot rejected' } } }, 'anti_bot', 'none', true],
-    [{ session_id: 's', event: { type: 'response.grok.output', output: { stream_error: { message: 'slow down', code: 8 } } } }, 'rate_limited', 'cool', true],
-    [{ error: { message: 'User is blocked [WKE=unauthorized:blocked-user]', code: 7 } }, 'account_blocked', 'disable', true],
+    [
+      {
+        session_id: 's',
+        event: { type: 'response.grok.output', output: { stream_error: { message: 'slow down', code: 8 } } },
+      },
+      'rate_limited',
+      'cool',
+      true,
+    ],
+    [
+      { error: { message: 'User is blocked [WKE=unauthorized:blocked-user]', code: 7 } },
+      'account_blocked',
+      'disable',
+      true,
+    ],
     [{ error: { message: 'something odd' } }, 'stream_error', 'none', true],
   ])('in-band error %j', (frame, code, accountEffect, retryable) => {
     const error = thrownBy(frame);

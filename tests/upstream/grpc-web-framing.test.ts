@@ -1,6 +1,10 @@
 import { describe, expect, test } from 'bun:test';
 import { encodeFrame, encodeResponse, parseResponse } from '../../src/upstream/grok/account-settings/grpc-web';
-import { featureControlMessage, NSFW_FEATURE, tosAcceptedMessage } from '../../src/upstream/grok/account-settings/protobuf';
+import {
+  featureControlMessage,
+  NSFW_FEATURE,
+  tosAcceptedMessage,
+} from '../../src/upstream/grok/account-settings/protobuf';
 
 /** docs/upstream-protocol.md §14.7–14.9: the exact bytes and the tolerant reading of answers. */
 
@@ -16,16 +20,31 @@ describe('gRPC-web framing', () => {
   test('trailers give status and percent-decoded message; headers are the fallback; absent means success', () => {
     const refused = parseResponse(encodeResponse([], 7, 'age verification: required'), new Headers());
     expect(refused).toEqual({ ok: true, answer: { messages: [], status: 7, message: 'age verification: required' } });
-    const fromHeaders = parseResponse(new Uint8Array(0), new Headers({ 'grpc-status': '16', 'grpc-message': 'bad%20credentials' }));
+    const fromHeaders = parseResponse(
+      new Uint8Array(0),
+      new Headers({ 'grpc-status': '16', 'grpc-message': 'bad%20credentials' }),
+    );
     expect(fromHeaders).toMatchObject({ ok: true, answer: { status: 16, message: 'bad credentials' } });
-    expect(parseResponse(encodeFrame(new Uint8Array(0)), new Headers())).toMatchObject({ ok: true, answer: { status: null } });
+    expect(parseResponse(encodeFrame(new Uint8Array(0)), new Headers())).toMatchObject({
+      ok: true,
+      answer: { status: null },
+    });
   });
 
   test('grpc-web-text bodies are base64-decoded; broken frames are refused', () => {
     const bytes = encodeResponse([new Uint8Array(0)], 0);
     const text = new TextEncoder().encode(btoa(String.fromCharCode(...bytes)));
-    expect(parseResponse(text, new Headers({ 'content-type': 'application/grpc-web-text' }))).toMatchObject({ ok: true, answer: { status: 0 } });
-    expect(parseResponse(Uint8Array.from([0, 0, 0, 0, 9, 1]), new Headers())).toEqual({ ok: false, reason: 'a frame is longer than the body' });
-    expect(parseResponse(Uint8Array.from([1, 0, 0, 0, 0]), new Headers())).toEqual({ ok: false, reason: 'compressed frames are not supported' });
+    expect(parseResponse(text, new Headers({ 'content-type': 'application/grpc-web-text' }))).toMatchObject({
+      ok: true,
+      answer: { status: 0 },
+    });
+    expect(parseResponse(Uint8Array.from([0, 0, 0, 0, 9, 1]), new Headers())).toEqual({
+      ok: false,
+      reason: 'a frame is longer than the body',
+    });
+    expect(parseResponse(Uint8Array.from([1, 0, 0, 0, 0]), new Headers())).toEqual({
+      ok: false,
+      reason: 'compressed frames are not supported',
+    });
   });
 });

@@ -19,7 +19,8 @@ describe('cookieHeader', () => {
       ...proxy,
       sso_rw: 'rw',
       cf_clearance: 'clear',
-      cf_cookies: '__cf_bm=bm; cf_clearance=old; _cfuvid=uv; sso=evil; _ga=x; cf_chl_rc_i=1; __cflb=lb; broken; bad=a\u0001b',
+      cf_cookies:
+        '__cf_bm=bm; cf_clearance=old; _cfuvid=uv; sso=evil; _ga=x; cf_chl_rc_i=1; __cflb=lb; broken; bad=a\u0001b',
     });
     expect(header).toBe('sso=tok; sso-rw=rw; cf_clearance=clear; __cf_bm=bm; _cfuvid=uv; cf_chl_rc_i=1; __cflb=lb');
   });
@@ -59,10 +60,18 @@ describe('client hints', () => {
   });
 
   test('Edge on macOS, Android mobile, and nothing for Firefox', () => {
-    const edge = headerRecord(clientHints('Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/140.0.0.0 Safari/537.36 Edg/140.0.0.0'));
+    const edge = headerRecord(
+      clientHints(
+        'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/140.0.0.0 Safari/537.36 Edg/140.0.0.0',
+      ),
+    );
     expect(edge['sec-ch-ua']).toContain('"Microsoft Edge";v="140"');
     expect(edge['sec-ch-ua-platform']).toBe('"macOS"');
-    const android = headerRecord(clientHints('Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/138.0.0.0 Mobile Safari/537.36'));
+    const android = headerRecord(
+      clientHints(
+        'Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/138.0.0.0 Mobile Safari/537.36',
+      ),
+    );
     expect(android['sec-ch-ua-mobile']).toBe('?1');
     expect(android['sec-ch-ua-platform']).toBe('"Android"');
     expect(clientHints('Mozilla/5.0 (X11; Linux x86_64; rv:140.0) Gecko/20100101 Firefox/140.0')).toEqual([]);
@@ -74,31 +83,74 @@ describe('restHeaders (current release)', () => {
     const config = testConfig({ upstream: { base_url: 'http://127.0.0.1:4321/' } });
     const headers = restHeaders({ config, token: 'tok', statsigId: 'sig' });
     expect(names(headers)).toEqual([
-      'Pragma', 'Cache-Control', 'User-Agent', 'Content-Type', 'x-statsig-id', 'x-xai-request-id', 'Accept', 'Origin',
-      'Sec-Fetch-Site', 'Sec-Fetch-Mode', 'Sec-Fetch-Dest', 'Referer', 'Accept-Encoding', 'Accept-Language', 'Cookie', 'Priority',
+      'Pragma',
+      'Cache-Control',
+      'User-Agent',
+      'Content-Type',
+      'x-statsig-id',
+      'x-xai-request-id',
+      'Accept',
+      'Origin',
+      'Sec-Fetch-Site',
+      'Sec-Fetch-Mode',
+      'Sec-Fetch-Dest',
+      'Referer',
+      'Accept-Encoding',
+      'Accept-Language',
+      'Cookie',
+      'Priority',
     ]);
     expect(headerValue(headers, 'origin')).toBe('http://127.0.0.1:4321');
     expect(headerValue(headers, 'referer')).toBe('http://127.0.0.1:4321/');
     expect(headerValue(headers, 'sec-fetch-site')).toBe('same-origin');
-    expect(headerValue(headers, 'x-xai-request-id')).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
-    expect(headerValue(headers, 'x-xai-request-id')).not.toBe(headerValue(restHeaders({ config, token: 'tok' }), 'x-xai-request-id'));
+    expect(headerValue(headers, 'x-xai-request-id')).toMatch(
+      /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/,
+    );
+    expect(headerValue(headers, 'x-xai-request-id')).not.toBe(
+      headerValue(restHeaders({ config, token: 'tok' }), 'x-xai-request-id'),
+    );
   });
 
   test('the session GET carries client hints, no Origin and no request id; set-tos carries hints', () => {
     const session = restHeaders({ config: testConfig(), token: 't', kind: 'session', contentType: null });
     expect(names(session)).toEqual([
-      'Pragma', 'Cache-Control', 'sec-ch-ua-platform', 'User-Agent', 'sec-ch-ua', 'sec-ch-ua-mobile', 'sec-ch-ua-arch',
-      'sec-ch-ua-bitness', 'sec-ch-ua-model', 'Accept', 'Sec-Fetch-Site', 'Sec-Fetch-Mode', 'Sec-Fetch-Dest', 'Referer',
-      'Accept-Encoding', 'Accept-Language', 'Cookie', 'Priority',
+      'Pragma',
+      'Cache-Control',
+      'sec-ch-ua-platform',
+      'User-Agent',
+      'sec-ch-ua',
+      'sec-ch-ua-mobile',
+      'sec-ch-ua-arch',
+      'sec-ch-ua-bitness',
+      'sec-ch-ua-model',
+      'Accept',
+      'Sec-Fetch-Site',
+      'Sec-Fetch-Mode',
+      'Sec-Fetch-Dest',
+      'Referer',
+      'Accept-Encoding',
+      'Accept-Language',
+      'Cookie',
+      'Priority',
     ]);
     const terms = restHeaders({ config: testConfig(), token: 't', kind: 'terms', statsigId: 's' });
     expect(headerValue(terms, 'sec-ch-ua')).toBeDefined();
     expect(headerValue(terms, 'x-xai-request-id')).toBeDefined();
-    expect(headerValue(restHeaders({ config: testConfig(), token: 't', kind: 'upload', contentType: null }), 'x-xai-request-id')).toBeUndefined();
+    expect(
+      headerValue(
+        restHeaders({ config: testConfig(), token: 't', kind: 'upload', contentType: null }),
+        'x-xai-request-id',
+      ),
+    ).toBeUndefined();
   });
 
   test('a referer on another host is same-site; no statsig and no body type when not given', () => {
-    const headers = restHeaders({ config: testConfig(), token: 't', referer: 'https://accounts.x.ai/', contentType: null });
+    const headers = restHeaders({
+      config: testConfig(),
+      token: 't',
+      referer: 'https://accounts.x.ai/',
+      contentType: null,
+    });
     expect(headerValue(headers, 'Sec-Fetch-Site')).toBe('same-site');
     expect(headerValue(headers, 'x-statsig-id')).toBeUndefined();
     expect(headerValue(headers, 'Content-Type')).toBeUndefined();
@@ -119,9 +171,11 @@ describe('restHeaders (legacy form by config)', () => {
 describe('one Accept-Language everywhere', () => {
   test('REST, navigation and both sockets say the same', () => {
     const config = testConfig();
-    const values = [restHeaders({ config, token: 't' }), navigationHeaders(config, 't'), socketHeaders(config, 'sso=t')].map((list) =>
-      headerValue(list, 'accept-language'),
-    );
+    const values = [
+      restHeaders({ config, token: 't' }),
+      navigationHeaders(config, 't'),
+      socketHeaders(config, 'sso=t'),
+    ].map((list) => headerValue(list, 'accept-language'));
     expect(new Set(values)).toEqual(new Set(['zh-CN,zh;q=0.9,en;q=0.8']));
   });
 });

@@ -16,7 +16,10 @@ function options(toolCardsAsText = false): MarkupOptions {
   );
   cards.add({ id: 'cite1', type: 'render_inline_citation', cardType: 'citation_card', url: 'https://example.com/a' });
   cards.add({ id: 'cite2', url: 'https://example.com/b' });
-  cards.add({ id: 'img1', image: { title: 'A cat', original: 'https://img.example/cat.jpg', link: 'https://img.example/page' } });
+  cards.add({
+    id: 'img1',
+    image: { title: 'A cat', original: 'https://img.example/cat.jpg', link: 'https://img.example/page' },
+  });
   cards.add({ id: 'img2', image: { original: 'https://img.example/dog.jpg' } });
   return { tags: TAGS, cards, citations: new CitationNumbering(), toolCardsAsText };
 }
@@ -62,7 +65,10 @@ describe('MarkupFilter', () => {
 
   test('every split into two tokens gives the same text', () => {
     for (let cut = 0; cut <= SAMPLE.length; cut++) {
-      expect(feedAll([SAMPLE.slice(0, cut), SAMPLE.slice(cut)])).toEqual({ text: EXPECTED, summaries: ['[WebSearch] grok release'] });
+      expect(feedAll([SAMPLE.slice(0, cut), SAMPLE.slice(cut)])).toEqual({
+        text: EXPECTED,
+        summaries: ['[WebSearch] grok release'],
+      });
     }
   });
 
@@ -102,12 +108,14 @@ describe('MarkupFilter', () => {
 
   test('only listed tags are touched', () => {
     const filter = new MarkupFilter({ ...options(), tags: ['xaiartifact'] });
-    const out = filter.feed(render('gen1', 'render_file') + '<xaiartifact>x</xaiartifact>');
+    const out = filter.feed(`${render('gen1', 'render_file')}<xaiartifact>x</xaiartifact>`);
     expect(out.text + filter.flush().text).toBe(render('gen1', 'render_file'));
   });
 
   test('a searched image without a link and title renders as a plain markdown image', () => {
-    expect(feedAll(['Look:\n', render('img2', 'render_searched_image')]).text).toBe('Look:\n![image](https://img.example/dog.jpg)');
+    expect(feedAll(['Look:\n', render('img2', 'render_searched_image')]).text).toBe(
+      'Look:\n![image](https://img.example/dog.jpg)',
+    );
   });
 
   test('unknown cards render to nothing', () => {

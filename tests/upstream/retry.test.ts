@@ -30,15 +30,23 @@ const failure = (options: Partial<UpstreamErrorOptions>) =>
 
 describe('retryDelaySeconds', () => {
   test('Retry-After wins, capped at retry_backoff_max', () => {
-    expect(retryDelaySeconds({ retryIndex: 0, status: 429, retryAfterSeconds: 3, settings, random: () => 0.5 })).toBe(3);
-    expect(retryDelaySeconds({ retryIndex: 0, status: 429, retryAfterSeconds: 90, settings, random: () => 0.5 })).toBe(20);
+    expect(retryDelaySeconds({ retryIndex: 0, status: 429, retryAfterSeconds: 3, settings, random: () => 0.5 })).toBe(
+      3,
+    );
+    expect(retryDelaySeconds({ retryIndex: 0, status: 429, retryAfterSeconds: 90, settings, random: () => 0.5 })).toBe(
+      20,
+    );
   });
 
   test('429: decorrelated jitter between base and three times the last delay', () => {
     expect(retryDelaySeconds({ retryIndex: 0, status: 429, settings, random: () => 0 })).toBe(0.5);
     expect(retryDelaySeconds({ retryIndex: 0, status: 429, settings, random: () => 1 })).toBe(1.5);
-    expect(retryDelaySeconds({ retryIndex: 1, status: 429, previousDelaySeconds: 4, settings, random: () => 0.5 })).toBe(6.25);
-    expect(retryDelaySeconds({ retryIndex: 5, status: 429, previousDelaySeconds: 19, settings, random: () => 1 })).toBe(20);
+    expect(
+      retryDelaySeconds({ retryIndex: 1, status: 429, previousDelaySeconds: 4, settings, random: () => 0.5 }),
+    ).toBe(6.25);
+    expect(retryDelaySeconds({ retryIndex: 5, status: 429, previousDelaySeconds: 19, settings, random: () => 1 })).toBe(
+      20,
+    );
   });
 
   test('others: full jitter on base × factor^attempt', () => {

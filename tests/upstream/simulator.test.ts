@@ -15,7 +15,10 @@ let client: GrokClient;
 beforeEach(async () => {
   sim = await startSimulator({ accounts: [{ token: 'tok-a', tier: 'basic' }] });
   // These tests drive the REST chat stream; the gateway transport has its own tests.
-  config = testConfig({ upstream: { base_url: sim.url, assets_url: sim.url, accounts_url: sim.url, chat_transport: 'rest' }, chat: { stream_timeout: 0.3 } });
+  config = testConfig({
+    upstream: { base_url: sim.url, assets_url: sim.url, accounts_url: sim.url, chat_transport: 'rest' },
+    chat: { stream_timeout: 0.3 },
+  });
   client = new GrokClient({ config: () => config, retryEnvironment: { sleep: async () => {}, random: () => 0.5 } });
 });
 
@@ -76,8 +79,8 @@ describe('GrokClient against the simulator', () => {
     expect(sent?.method).toBe('POST');
     expect(sent?.cookies).toMatchObject({ sso: 'tok-a', 'sso-rw': 'tok-a', cf_clearance: 'clear-1', __cf_bm: 'bm-1' });
     expect(sent?.headers['x-statsig-id']).toBeTruthy();
-    expect(sent?.headers['origin']).toBe(sim.url);
-    expect(sent?.headers['referer']).toBe(`${sim.url}/`);
+    expect(sent?.headers.origin).toBe(sim.url);
+    expect(sent?.headers.referer).toBe(`${sim.url}/`);
     expect(sent?.headers['sec-fetch-mode']).toBe('cors');
     expect(sent?.body).toEqual(payload);
   });
@@ -92,12 +95,18 @@ describe('GrokClient against the simulator', () => {
 
   test('pre-flight rejects an in-band rate limit', async () => {
     sim.enqueueFault({ kind: 'inband_error', code: 8 });
-    expect(await failureOf(client.chat({ token: 'tok-a', payload }))).toMatchObject({ code: 'rate_limited', accountEffect: 'cool' });
+    expect(await failureOf(client.chat({ token: 'tok-a', payload }))).toMatchObject({
+      code: 'rate_limited',
+      accountEffect: 'cool',
+    });
   });
 
   test('pre-flight rejects an in-band usage limit', async () => {
     sim.enqueueFault({ kind: 'usage_limit' });
-    expect(await failureOf(client.chat({ token: 'tok-a', payload }))).toMatchObject({ code: 'usage_limit', accountEffect: 'cool' });
+    expect(await failureOf(client.chat({ token: 'tok-a', payload }))).toMatchObject({
+      code: 'usage_limit',
+      accountEffect: 'cool',
+    });
   });
 
   test('an in-band anti-bot rejection is retried once', async () => {
@@ -115,7 +124,10 @@ describe('GrokClient against the simulator', () => {
 
   test('HTTP 429 and an unknown token are classified', async () => {
     sim.enqueueFault({ kind: 'rate_limited', retryAfterSeconds: 30 });
-    expect(await failureOf(client.chat({ token: 'tok-a', payload }))).toMatchObject({ code: 'rate_limited', retryAfterSeconds: 30 });
+    expect(await failureOf(client.chat({ token: 'tok-a', payload }))).toMatchObject({
+      code: 'rate_limited',
+      retryAfterSeconds: 30,
+    });
     expect(await failureOf(client.chat({ token: 'tok-unknown', payload }))).toMatchObject({ code: 'unauthorized' });
   });
 
@@ -175,6 +187,9 @@ describe('GrokClient against the simulator', () => {
   });
 
   test('rate limits of an unknown token are a confirmed expiry', async () => {
-    expect(await failureOf(client.rateLimits('tok-unknown', 'fast'))).toMatchObject({ code: 'unauthorized', accountEffect: 'expire' });
+    expect(await failureOf(client.rateLimits('tok-unknown', 'fast'))).toMatchObject({
+      code: 'unauthorized',
+      accountEffect: 'expire',
+    });
   });
 });

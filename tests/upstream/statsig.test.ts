@@ -1,7 +1,12 @@
 import { describe, expect, test } from 'bun:test';
 import { UpstreamError } from '../../src/upstream/errors';
 import { StatsigProvider } from '../../src/upstream/grok/statsig';
-import { checkStatsigShape, decodedBase64Length, extractVerificationMeta, legacyStatsigValue } from '../../src/upstream/grok/statsig-values';
+import {
+  checkStatsigShape,
+  decodedBase64Length,
+  extractVerificationMeta,
+  legacyStatsigValue,
+} from '../../src/upstream/grok/statsig-values';
 import { testConfig } from './test-config';
 
 const decode = (value: string) => Buffer.from(value, 'base64').toString('utf8');
@@ -44,8 +49,12 @@ describe('manual statsig', () => {
   test.each([[''], [Buffer.alloc(69).toString('base64')], ['not base64!'], [Buffer.alloc(71).toString('base64')]])(
     'refuses %j and names the key',
     async (value) => {
-      const provider = new StatsigProvider({ config: () => testConfig({ upstream: { statsig_mode: 'manual', statsig_value: value } }) });
-      const error = await provider.value({ method: 'POST', path: '/rest/rate-limits', token: 't' }).catch((failure: unknown) => failure);
+      const provider = new StatsigProvider({
+        config: () => testConfig({ upstream: { statsig_mode: 'manual', statsig_value: value } }),
+      });
+      const error = await provider
+        .value({ method: 'POST', path: '/rest/rate-limits', token: 't' })
+        .catch((failure: unknown) => failure);
       expect(error).toBeInstanceOf(UpstreamError);
       expect(error).toMatchObject({ code: 'configuration', retryable: false });
       expect((error as Error).message).toContain('upstream.statsig_value');
@@ -63,8 +72,10 @@ describe('signer statsig', () => {
       const url = String(input);
       const headers = new Headers(init?.headers);
       calls.push({ url, body: init?.body ? JSON.parse(String(init.body)) : undefined, cookie: headers.get('cookie') });
-      if (url === 'https://web.example/index' && options.indexStatus === 404) return new Response('not here', { status: 404 });
-      if (url.startsWith('https://web.example/')) return new Response(page, { headers: { 'content-type': 'text/html' } });
+      if (url === 'https://web.example/index' && options.indexStatus === 404)
+        return new Response('not here', { status: 404 });
+      if (url.startsWith('https://web.example/'))
+        return new Response(page, { headers: { 'content-type': 'text/html' } });
       if (url === 'https://signer.example/sign') {
         signatures++;
         await Bun.sleep(1);
@@ -76,7 +87,13 @@ describe('signer statsig', () => {
   }
 
   const signerConfig = () =>
-    testConfig({ upstream: { statsig_mode: 'signer', base_url: 'https://web.example', statsig_signer_url: 'https://signer.example/sign' } });
+    testConfig({
+      upstream: {
+        statsig_mode: 'signer',
+        base_url: 'https://web.example',
+        statsig_signer_url: 'https://signer.example/sign',
+      },
+    });
 
   test('reads the meta tag, signs method+path, caches, merges and invalidates', async () => {
     const upstream = fakeUpstream();
@@ -87,9 +104,16 @@ describe('signer statsig', () => {
     const [first, second] = await Promise.all([provider.value(request), provider.value(request)]);
     expect(first).toBe(second);
     expect(decodedBase64Length(first)).toBe(70);
-    expect(upstream.calls.map((call) => call.url)).toEqual(['https://web.example/index', 'https://signer.example/sign']);
+    expect(upstream.calls.map((call) => call.url)).toEqual([
+      'https://web.example/index',
+      'https://signer.example/sign',
+    ]);
     expect(upstream.calls[0].cookie).toContain('sso=tok-a');
-    expect(upstream.calls[1].body).toEqual({ method: 'POST', path: '/rest/app-chat/conversations/new', environment: { metaContent: 'meta-123' } });
+    expect(upstream.calls[1].body).toEqual({
+      method: 'POST',
+      path: '/rest/app-chat/conversations/new',
+      environment: { metaContent: 'meta-123' },
+    });
 
     expect(await provider.value(request)).toBe(first);
     expect(upstream.calls).toHaveLength(2);

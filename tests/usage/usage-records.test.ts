@@ -9,13 +9,29 @@ afterEach(async () => {
 
 const TOKEN = 'usage-account-eyJhbGciOiJIUzI1NiJ9.secret-part';
 
-interface UsageRecord { id: string; at: number; model: string; outcome: string; account: string; accountId: string; apiKey: string; apiKeyId: string; latencyMs: number; bytes: number; completionTokens: number }
+interface UsageRecord {
+  id: string;
+  at: number;
+  model: string;
+  outcome: string;
+  account: string;
+  accountId: string;
+  apiKey: string;
+  apiKeyId: string;
+  latencyMs: number;
+  bytes: number;
+  completionTokens: number;
+}
 
 test('every chat request that reached an account leaves a usage record, with key and account masked', async () => {
   harness = await startHarness({ accounts: [{ token: TOKEN, tier: 'basic' }] });
   harness.simulator.script({ answer: 'Grüße 👋' });
   await harness.client.chat.completions.create({ model: 'grok-4', messages: [{ role: 'user', content: 'one' }] });
-  const stream = await harness.client.chat.completions.create({ model: 'grok-4.1-fast', messages: [{ role: 'user', content: 'two' }], stream: true });
+  const stream = await harness.client.chat.completions.create({
+    model: 'grok-4.1-fast',
+    messages: [{ role: 'user', content: 'two' }],
+    stream: true,
+  });
   for await (const _chunk of stream);
 
   let records: UsageRecord[] = [];
@@ -38,15 +54,23 @@ test('every chat request that reached an account leaves a usage record, with key
   expect(records[0]!.latencyMs).toBeGreaterThanOrEqual(0);
   expect(records[0]!.at).toBeLessThanOrEqual(records[1]!.at);
 
-  const paged = (await (await harness.admin('/v1/admin/usage?limit=1')).json()) as { records: UsageRecord[]; next: string };
+  const paged = (await (await harness.admin('/v1/admin/usage?limit=1')).json()) as {
+    records: UsageRecord[];
+    next: string;
+  };
   expect(paged.records).toHaveLength(1);
-  const rest = (await (await harness.admin(`/v1/admin/usage?limit=1&after=${paged.next}`)).json()) as { records: UsageRecord[] };
+  const rest = (await (await harness.admin(`/v1/admin/usage?limit=1&after=${paged.next}`)).json()) as {
+    records: UsageRecord[];
+  };
   expect(rest.records[0]!.model).toBe('grok-4.1-fast');
   expect((await harness.admin('/v1/admin/usage?limit=5000')).status).toBe(400);
 });
 
 test('a retention of 0 days keeps no records', async () => {
-  harness = await startHarness({ accounts: [{ token: TOKEN, tier: 'basic' }], env: { GROK2API_LOG_USAGE_RETENTION_DAYS: '0' } });
+  harness = await startHarness({
+    accounts: [{ token: TOKEN, tier: 'basic' }],
+    env: { GROK2API_LOG_USAGE_RETENTION_DAYS: '0' },
+  });
   await harness.client.chat.completions.create({ model: 'grok-4', messages: [{ role: 'user', content: 'one' }] });
   await Bun.sleep(100); // a record, if any were kept, is written right after the answer
   const body = (await (await harness.admin('/v1/admin/usage')).json()) as { records: unknown[] };
@@ -54,17 +78,29 @@ test('a retention of 0 days keeps no records', async () => {
 });
 
 test('requests refused before an account served them are recorded with account null and the error they got', async () => {
-  harness = await startHarness({ accounts: [{ token: TOKEN, tier: 'basic' }], env: { GROK2API_TOKEN_ON_DEMAND_REFRESH_ENABLED: 'false' } });
+  harness = await startHarness({
+    accounts: [{ token: TOKEN, tier: 'basic' }],
+    env: { GROK2API_TOKEN_ON_DEMAND_REFRESH_ENABLED: 'false' },
+  });
   // The only account is rate limited on this request (the upstream refused on every account) …
   harness.simulator.enqueueFault({ kind: 'rate_limited', match: { path: '/rest/app-chat/conversations/new' } });
-  const ask = () => harness!.api('/v1/chat/completions', { method: 'POST', body: JSON.stringify({ model: 'grok-4.1-fast', messages: [{ role: 'user', content: 'x' }] }) });
+  const ask = () =>
+    harness!.api('/v1/chat/completions', {
+      method: 'POST',
+      body: JSON.stringify({ model: 'grok-4.1-fast', messages: [{ role: 'user', content: 'x' }] }),
+    });
   expect((await ask()).status).toBe(429);
   // … and is cooling for that mode on the next one (no account free).
   const refused = await ask();
   expect(refused.status).toBe(429);
   expect(((await refused.json()) as { error: { code: string } }).error.code).toBe('no_available_account');
 
-  type Rejected = UsageRecord & { status: number; errorCode: string | null; account: string | null; accountId: string | null };
+  type Rejected = UsageRecord & {
+    status: number;
+    errorCode: string | null;
+    account: string | null;
+    accountId: string | null;
+  };
   let records: Rejected[] = [];
   for (let attempt = 0; attempt < 50 && records.length < 2; attempt++) {
     const text = await (await harness.admin('/v1/admin/usage')).text();
@@ -72,7 +108,16 @@ test('requests refused before an account served them are recorded with account n
     records = (JSON.parse(text) as { records: Rejected[] }).records;
     if (records.length < 2) await Bun.sleep(20);
   }
-  expect(records.map((record) => [record.model, record.outcome, record.status, record.errorCode, record.account, record.accountId])).toEqual([
+  expect(
+    records.map((record) => [
+      record.model,
+      record.outcome,
+      record.status,
+      record.errorCode,
+      record.account,
+      record.accountId,
+    ]),
+  ).toEqual([
     ['grok-4.1-fast', 'rejected', 429, 'upstream_rate_limited', null, null],
     ['grok-4.1-fast', 'rejected', 429, 'no_available_account', null, null],
   ]);

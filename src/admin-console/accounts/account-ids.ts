@@ -28,12 +28,15 @@ export class AccountIds {
     const missing = new Set<string>();
     for (const id of ids) {
       const token = this.tokensById.get(id);
-      const exists = token !== undefined && (local ? local.get(token) !== undefined : ids.length <= 100 && (await store.get(token)) !== null);
+      const exists =
+        token !== undefined &&
+        (local ? local.get(token) !== undefined : ids.length <= 100 && (await store.get(token)) !== null);
       if (exists) tokens.push(token);
       else missing.add(id);
     }
     if (missing.size === 0) return tokens;
-    for (const account of local ? local.all() : await store.list()) if (missing.has(this.idOf(account.token))) tokens.push(account.token);
+    for (const account of local ? local.all() : await store.list())
+      if (missing.has(this.idOf(account.token))) tokens.push(account.token);
     return tokens;
   }
 }

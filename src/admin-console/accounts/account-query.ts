@@ -102,14 +102,19 @@ export function queryAccountsInMemory(all: Iterable<Account>, query: AccountQuer
     counts.all += 1;
     counts[account.status] += 1;
     if (isNsfw(account)) counts.nsfw += 1;
-    if (query.status === undefined || account.status === query.status) matching.push({ value: value(account), account });
+    if (query.status === undefined || account.status === query.status)
+      matching.push({ value: value(account), account });
   }
   const order = query.descending ? (left: Entry, right: Entry) => compare(right, left) : compare;
   const page = pageOf(matching, query.offset, query.offset + query.limit, order);
   return { total: matching.length, counts, accounts: page.map((entry) => entry.account) };
 }
 
-export async function queryAccounts(store: AccountStore, query: AccountQuery, local?: LocalAccounts): Promise<AccountQueryPage> {
+export async function queryAccounts(
+  store: AccountStore,
+  query: AccountQuery,
+  local?: LocalAccounts,
+): Promise<AccountQueryPage> {
   if (store.query) return store.query(query);
   return queryAccountsInMemory(local ? local.all() : await store.list(), query);
 }
@@ -120,10 +125,17 @@ export async function matchingTokens(
   filter: Omit<AccountQuery, 'sort' | 'descending' | 'offset' | 'limit'>,
   local?: LocalAccounts,
 ): Promise<string[]> {
-  const query: AccountQuery = { ...filter, sort: 'created', descending: false, offset: 0, limit: Number.MAX_SAFE_INTEGER };
+  const query: AccountQuery = {
+    ...filter,
+    sort: 'created',
+    descending: false,
+    offset: 0,
+    limit: Number.MAX_SAFE_INTEGER,
+  };
   let page: AccountQueryPage;
   if (local) page = queryAccountsInMemory(local.all(), query);
   else if (store.query) page = await store.query(query);
-  else page = queryAccountsInMemory(await store.list(filter.status === undefined ? {} : { status: filter.status }), query);
+  else
+    page = queryAccountsInMemory(await store.list(filter.status === undefined ? {} : { status: filter.status }), query);
   return page.accounts.map((account) => account.token);
 }

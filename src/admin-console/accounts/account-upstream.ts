@@ -20,12 +20,16 @@ export function accountUpstream(grok: GrokClient, config: () => Config): Account
   });
   return {
     enableNsfw: (token) => enableNsfw(input(token)),
-    countAssets: async (token) => (await listAssetIds({ ...input(token), proxyUrl: grok.egressFor(token, true) })).length,
+    countAssets: async (token) =>
+      (await listAssetIds({ ...input(token), proxyUrl: grok.egressFor(token, true) })).length,
     // A clear_assets job lists asset.list_concurrent accounts at once; dividing delete_concurrent
     // among them keeps the deletions in flight within asset.delete_concurrent overall.
     clearAssets: (token) => {
       const asset = config().asset;
-      return clearAssets({ ...input(token), proxyUrl: grok.egressFor(token, true) }, Math.max(1, Math.floor(asset.delete_concurrent / asset.list_concurrent)));
+      return clearAssets(
+        { ...input(token), proxyUrl: grok.egressFor(token, true) },
+        Math.max(1, Math.floor(asset.delete_concurrent / asset.list_concurrent)),
+      );
     },
   };
 }

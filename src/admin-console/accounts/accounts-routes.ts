@@ -10,7 +10,7 @@ import { matchingTokens, queryAccounts, type LocalAccounts } from './account-que
 import { toConsoleAccount } from './console-account';
 import { JobFilter } from '../jobs/batch-job';
 import { Type, type TSchema } from '@sinclair/typebox';
-import { ADMIN_ERRORS, AnyObject, eventStream, json, responses, shape } from '../../http/openapi-responses';
+import { ADMIN_ERRORS, AnyObject, json, responses, shape } from '../../http/openapi-responses';
 
 /**
  * The console's accounts API: one page of a filtered, sorted table with per-status counts, and
@@ -32,7 +32,7 @@ const detail = (summary: string, description?: string, answer: TSchema = AnyObje
   description,
   responses: responses(content, { errors: ADMIN_ERRORS }),
 });
-const Status = t.Union([t.Literal('active'), t.Literal('cooling'), t.Literal('expired'), t.Literal('disabled')]);
+const _Status = t.Union([t.Literal('active'), t.Literal('cooling'), t.Literal('expired'), t.Literal('disabled')]);
 
 const PageQuery = t.Object({
   offset: t.Optional(t.String({ description: 'Rows to skip (default 0)' })),
@@ -48,11 +48,13 @@ const PageQuery = t.Object({
 const integer = (value: string | undefined, fallback: number, name: string, minimum: number, maximum: number) => {
   if (value === undefined || value === '') return fallback;
   const parsed = Number(value);
-  if (!Number.isInteger(parsed) || parsed < minimum || parsed > maximum) throw invalidRequest(`${name} must be an integer from ${minimum} to ${maximum}`, name);
+  if (!Number.isInteger(parsed) || parsed < minimum || parsed > maximum)
+    throw invalidRequest(`${name} must be an integer from ${minimum} to ${maximum}`, name);
   return parsed;
 };
 
-const notFound = () => new ApiError({ status: 404, message: 'No account with this id', param: 'id', code: 'account_not_found' });
+const notFound = () =>
+  new ApiError({ status: 404, message: 'No account with this id', param: 'id', code: 'account_not_found' });
 
 export function accountsRoutes(deps: AccountsRoutesDependencies) {
   const local: LocalAccounts = { all: () => deps.pool.allAccounts(), get: (token) => deps.pool.find(token) };
@@ -68,24 +70,35 @@ export function accountsRoutes(deps: AccountsRoutesDependencies) {
       '/accounts',
       async ({ query }) => {
         const sort = (query.sort ?? 'created') as AccountSortKey;
-        if (!ACCOUNT_SORT_KEYS.includes(sort)) throw invalidRequest(`sort must be one of ${ACCOUNT_SORT_KEYS.join(', ')}`, 'sort');
-        if (query.order !== undefined && query.order !== 'asc' && query.order !== 'desc') throw invalidRequest('order must be asc or desc', 'order');
-        if (query.status !== undefined && query.status !== '' && !['active', 'cooling', 'expired', 'disabled'].includes(query.status)) {
+        if (!ACCOUNT_SORT_KEYS.includes(sort))
+          throw invalidRequest(`sort must be one of ${ACCOUNT_SORT_KEYS.join(', ')}`, 'sort');
+        if (query.order !== undefined && query.order !== 'asc' && query.order !== 'desc')
+          throw invalidRequest('order must be asc or desc', 'order');
+        if (
+          query.status !== undefined &&
+          query.status !== '' &&
+          !['active', 'cooling', 'expired', 'disabled'].includes(query.status)
+        ) {
           throw invalidRequest('status must be active, cooling, expired or disabled', 'status');
         }
-        if (query.nsfw !== undefined && query.nsfw !== '' && query.nsfw !== 'true' && query.nsfw !== 'false') throw invalidRequest('nsfw must be true or false', 'nsfw');
+        if (query.nsfw !== undefined && query.nsfw !== '' && query.nsfw !== 'true' && query.nsfw !== 'false')
+          throw invalidRequest('nsfw must be true or false', 'nsfw');
         const offset = integer(query.offset, 0, 'offset', 0, Number.MAX_SAFE_INTEGER);
         const limit = integer(query.limit, 50, 'limit', 1, MAX_PAGE);
-        const page = await queryAccounts(deps.storage.accounts, {
-          status: query.status ? (query.status as AccountStatus) : undefined,
-          pool: query.pool || undefined,
-          nsfw: query.nsfw ? query.nsfw === 'true' : undefined,
-          search: query.search?.trim() || undefined,
-          sort,
-          descending: query.order !== 'asc',
-          offset,
-          limit,
-        }, local);
+        const page = await queryAccounts(
+          deps.storage.accounts,
+          {
+            status: query.status ? (query.status as AccountStatus) : undefined,
+            pool: query.pool || undefined,
+            nsfw: query.nsfw ? query.nsfw === 'true' : undefined,
+            search: query.search?.trim() || undefined,
+            sort,
+            descending: query.order !== 'asc',
+            offset,
+            limit,
+          },
+          local,
+        );
         return {
           total: page.total,
           counts: page.counts,
@@ -94,7 +107,13 @@ export function accountsRoutes(deps: AccountsRoutesDependencies) {
           accounts: page.accounts.map((account) => toConsoleAccount(account, deps.ids.idOf(account.token))),
         };
       },
-      { query: PageQuery, detail: detail('Accounts table page', 'Filtered, sorted, paged; masked tokens; counts per status for the same search/pool/NSFW filter. Answered by the database on SQL stores, from the pool index on Redis.') },
+      {
+        query: PageQuery,
+        detail: detail(
+          'Accounts table page',
+          'Filtered, sorted, paged; masked tokens; counts per status for the same search/pool/NSFW filter. Answered by the database on SQL stores, from the pool index on Redis.',
+        ),
+      },
     )
     .get(
       '/accounts/:id/token',
@@ -137,7 +156,11 @@ export function accountsRoutes(deps: AccountsRoutesDependencies) {
         } catch (error) {
           if (error instanceof ApiError || error instanceof StorageUnavailableError) throw error;
           const account = await deps.storage.accounts.get(token);
-          throw new ApiError({ status: 502, message: `Quota refresh failed${account?.lastFailReason ? `: ${account.lastFailReason}` : ''}`, code: 'refresh_failed' });
+          throw new ApiError({
+            status: 502,
+            message: `Quota refresh failed${account?.lastFailReason ? `: ${account.lastFailReason}` : ''}`,
+            code: 'refresh_failed',
+          });
         }
       },
       { detail: detail('Refresh one account’s quota now') },
@@ -154,9 +177,12 @@ export function accountsRoutes(deps: AccountsRoutesDependencies) {
       '/accounts/export',
       async ({ body, set }) => {
         const format = (body.format ?? 'token.json') as ImportFormat;
-        if (!IMPORT_FORMATS.includes(format)) throw invalidRequest(`format must be one of ${IMPORT_FORMATS.join(', ')}`, 'format');
+        if (!IMPORT_FORMATS.includes(format))
+          throw invalidRequest(`format must be one of ${IMPORT_FORMATS.join(', ')}`, 'format');
         if (!body.ids && !body.filter) throw invalidRequest('Give ids or a filter', 'ids');
-        const tokens = body.ids ? await deps.ids.resolve(deps.storage.accounts, body.ids, local) : await matchingTokens(deps.storage.accounts, body.filter!, local);
+        const tokens = body.ids
+          ? await deps.ids.resolve(deps.storage.accounts, body.ids, local)
+          : await matchingTokens(deps.storage.accounts, body.filter!, local);
         // Full rows from the pool index (no store-wide read), the store only for one it has not heard of.
         const accounts = [];
         for (const token of new Set(tokens)) {
@@ -170,7 +196,14 @@ export function accountsRoutes(deps: AccountsRoutesDependencies) {
         return file.body;
       },
       {
-        body: t.Object({ ids: t.Optional(t.Array(t.String(), { maxItems: 100_000 })), filter: t.Optional(JobFilter), format: t.Optional(t.String()) }, { additionalProperties: false }),
+        body: t.Object(
+          {
+            ids: t.Optional(t.Array(t.String(), { maxItems: 100_000 })),
+            filter: t.Optional(JobFilter),
+            format: t.Optional(t.String()),
+          },
+          { additionalProperties: false },
+        ),
         detail: detail('Export the selected or filtered accounts with full tokens'),
       },
     );

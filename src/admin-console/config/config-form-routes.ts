@@ -14,7 +14,10 @@ import { AnyObject, json, responses, shape } from '../../http/openapi-responses'
 
 /** proxy.enabled (FlareSolverr auto-refresh) fills in these keys itself and needs those. */
 const GOVERNED = {
-  'proxy.enabled': { managed: ['cf_cookies', 'cf_clearance', 'user_agent', 'browser'], needs: ['flaresolverr_url', 'refresh_interval', 'timeout'] },
+  'proxy.enabled': {
+    managed: ['cf_cookies', 'cf_clearance', 'user_agent', 'browser'],
+    needs: ['flaresolverr_url', 'refresh_interval', 'timeout'],
+  },
 };
 
 const ConfigForm = shape({
@@ -34,14 +37,16 @@ export function configFormRoutes(guard: (request: Request) => void, sources: Sou
       secret: SECRET_KEYS[name]?.includes(key) ?? false,
     })),
   }));
-  return new Elysia({ name: 'admin-console-config-form', prefix: '/v1/admin/console' })
-    .onTransform(({ request }) => guard(request))
-    // source per key: an environment key is shown read-only with its variable (the API refuses changes to it).
-    .get('/config-form', () => ({ sections, governed: GOVERNED, sources: sources() }), {
-      detail: {
-        tags: ['admin'],
-        summary: 'The config form: every key with its schema and description, secrets and governed keys',
-        responses: responses(json(ConfigForm), { errors: [401, 429] }),
-      },
-    });
+  return (
+    new Elysia({ name: 'admin-console-config-form', prefix: '/v1/admin/console' })
+      .onTransform(({ request }) => guard(request))
+      // source per key: an environment key is shown read-only with its variable (the API refuses changes to it).
+      .get('/config-form', () => ({ sections, governed: GOVERNED, sources: sources() }), {
+        detail: {
+          tags: ['admin'],
+          summary: 'The config form: every key with its schema and description, secrets and governed keys',
+          responses: responses(json(ConfigForm), { errors: [401, 429] }),
+        },
+      })
+  );
 }

@@ -18,7 +18,11 @@ export interface PoolSnapshot {
 
 const idOf = (at: number) => at.toString().padStart(15, '0');
 
-export async function recordPoolSnapshot(records: RecordStore, stats: Record<string, PoolStats>, now: number): Promise<void> {
+export async function recordPoolSnapshot(
+  records: RecordStore,
+  stats: Record<string, PoolStats>,
+  now: number,
+): Promise<void> {
   const at = now - (now % BUCKET_MS);
   await records.put(COLLECTION, idOf(at), { at, pools: stats } satisfies PoolSnapshot, { expiresAt: at + KEEP_MS });
 }

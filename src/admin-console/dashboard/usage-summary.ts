@@ -39,21 +39,39 @@ export interface UsageSummary {
   truncated: boolean;
 }
 
-const percentile = (sorted: number[], fraction: number) => (sorted.length === 0 ? null : sorted[Math.min(sorted.length - 1, Math.floor(fraction * sorted.length))]!);
+const percentile = (sorted: number[], fraction: number) =>
+  sorted.length === 0 ? null : sorted[Math.min(sorted.length - 1, Math.floor(fraction * sorted.length))]!;
 
-export async function summariseUsage(records: RecordStore, window: { since: number; until: number; buckets: number }): Promise<UsageSummary> {
+export async function summariseUsage(
+  records: RecordStore,
+  window: { since: number; until: number; buckets: number },
+): Promise<UsageSummary> {
   const bucketMs = Math.max(60_000, Math.ceil((window.until - window.since) / window.buckets / 60_000) * 60_000);
   const start = window.until - bucketMs * window.buckets;
   const latencies: number[][] = Array.from({ length: window.buckets }, () => []);
   const buckets: UsageBucket[] = Array.from({ length: window.buckets }, (_, index) => ({
-    at: start + index * bucketMs, requests: 0, failed: 0, latency_mean_ms: null, latency_p95_ms: null,
-    by_model: {}, by_outcome: {}, by_kind: {},
+    at: start + index * bucketMs,
+    requests: 0,
+    failed: 0,
+    latency_mean_ms: null,
+    latency_p95_ms: null,
+    by_model: {},
+    by_outcome: {},
+    by_kind: {},
   }));
   const totals: UsageSummary['totals'] = {
-    requests: 0, failed: 0, by_model: {}, by_outcome: {}, by_kind: {}, images: 0, video_seconds: 0,
+    requests: 0,
+    failed: 0,
+    by_model: {},
+    by_outcome: {},
+    by_kind: {},
+    images: 0,
+    video_seconds: 0,
   };
   const keys = new Map<string, UsageSummary['top_keys'][number]>();
-  let after = Math.max(0, start - 1).toString().padStart(15, '0');
+  let after = Math.max(0, start - 1)
+    .toString()
+    .padStart(15, '0');
   let scanned = 0;
   let truncated = false;
   scan: for (;;) {

@@ -15,7 +15,9 @@ export type BatchAction = (typeof BATCH_ACTIONS)[number];
 
 export const JobFilter = Type.Object(
   {
-    status: Type.Optional(Type.Union([Type.Literal('active'), Type.Literal('cooling'), Type.Literal('expired'), Type.Literal('disabled')])),
+    status: Type.Optional(
+      Type.Union([Type.Literal('active'), Type.Literal('cooling'), Type.Literal('expired'), Type.Literal('disabled')]),
+    ),
     pool: Type.Optional(Type.String({ maxLength: 64 })),
     nsfw: Type.Optional(Type.Boolean()),
     search: Type.Optional(Type.String({ maxLength: 200 })),
@@ -65,4 +67,5 @@ export const TERMINAL: readonly JobStatus[] = ['succeeded', 'failed', 'cancelled
 /** A running job whose owner stopped writing for this long is shown as stalled (its instance died). */
 export const STALL_AFTER_MS = 30_000;
 
-export const isStalled = (job: BatchJob, now: number) => job.status === 'running' && now - job.heartbeatAt > STALL_AFTER_MS;
+export const isStalled = (job: BatchJob, now: number) =>
+  job.status === 'running' && now - job.heartbeatAt > STALL_AFTER_MS;

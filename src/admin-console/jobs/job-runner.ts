@@ -80,12 +80,19 @@ export class JobRunner {
       while (next < tokens.length) {
         const token = tokens[next++]!;
         const outcome = await this.apply(job.action, token).catch(
-          (error: unknown): ItemOutcome => ({ failure: redactText(error instanceof Error ? error.message : String(error)) }),
+          (error: unknown): ItemOutcome => ({
+            failure: redactText(error instanceof Error ? error.message : String(error)),
+          }),
         );
         const failure = outcome.failure;
         if (job.results) {
           const reason = failure === null ? {} : { reason: failure };
-          job.results[this.deps.ids.idOf(token)] = { ok: failure === null, ...reason, count: outcome.count, found: outcome.found };
+          job.results[this.deps.ids.idOf(token)] = {
+            ok: failure === null,
+            ...reason,
+            count: outcome.count,
+            found: outcome.found,
+          };
         }
         job.processed += 1;
         if (failure === null) job.succeeded += 1;
@@ -95,7 +102,9 @@ export class JobRunner {
         }
       }
     };
-    await Promise.all(Array.from({ length: Math.min(Math.max(1, this.deps.concurrency(job.action)), tokens.length) }, worker));
+    await Promise.all(
+      Array.from({ length: Math.min(Math.max(1, this.deps.concurrency(job.action)), tokens.length) }, worker),
+    );
   }
 
   private async apply(action: BatchAction, token: string): Promise<ItemOutcome> {
@@ -130,7 +139,11 @@ export class JobRunner {
       case 'enable_nsfw': {
         const upstream = this.deps.upstream;
         if (!upstream) return 'no upstream client on this instance';
-        return enableNsfwForAccount(token, { accounts: this.deps.accounts, pool: this.deps.pool, enableNsfw: (account) => upstream.enableNsfw(account) });
+        return enableNsfwForAccount(token, {
+          accounts: this.deps.accounts,
+          pool: this.deps.pool,
+          enableNsfw: (account) => upstream.enableNsfw(account),
+        });
       }
     }
   }

@@ -18,7 +18,9 @@ export class JobStore {
   ) {}
 
   newId(random: () => number = Math.random): string {
-    return `${this.clock().toString(36).padStart(10, '0')}-${Math.floor(random() * 36 ** 6).toString(36).padStart(6, '0')}`;
+    return `${this.clock().toString(36).padStart(10, '0')}-${Math.floor(random() * 36 ** 6)
+      .toString(36)
+      .padStart(6, '0')}`;
   }
 
   save(job: BatchJob): Promise<void> {

@@ -48,8 +48,10 @@ export function jobsRoutes(deps: JobsRoutesDependencies) {
     .post(
       '/jobs',
       async ({ body }) => {
-        if (!(BATCH_ACTIONS as readonly string[]).includes(body.action)) throw invalidRequest(`action must be one of ${BATCH_ACTIONS.join(', ')}`, 'action');
-        if ((body.ids === undefined) === (body.filter === undefined)) throw invalidRequest('Give either ids (the selection) or filter (all matching accounts)', 'ids');
+        if (!(BATCH_ACTIONS as readonly string[]).includes(body.action))
+          throw invalidRequest(`action must be one of ${BATCH_ACTIONS.join(', ')}`, 'action');
+        if ((body.ids === undefined) === (body.filter === undefined))
+          throw invalidRequest('Give either ids (the selection) or filter (all matching accounts)', 'ids');
         const target = body.ids ? { ids: body.ids } : { filter: body.filter! };
         const { job } = await startJob({ ...deps, clock }, { action: body.action as BatchAction, target });
         return view(job);

@@ -14,11 +14,15 @@ export const NSFW_TAG = 'nsfw';
 export const AGE_VERIFICATION_REASON = 'age verification required: verify the account holder’s age on grok.com';
 
 /** Null on success, else why it failed. */
-export async function enableNsfwForAccount(token: string, deps: { accounts: AccountStore; pool: AccountPool; enableNsfw: EnableNsfwFunction }): Promise<string | null> {
+export async function enableNsfwForAccount(
+  token: string,
+  deps: { accounts: AccountStore; pool: AccountPool; enableNsfw: EnableNsfwFunction },
+): Promise<string | null> {
   const account = await deps.accounts.get(token);
   if (!account) return 'account not found';
   const outcome = await deps.enableNsfw(token);
-  if (outcome.kind === 'age_verification_required') return outcome.message ? `${AGE_VERIFICATION_REASON} (upstream: ${outcome.message})` : AGE_VERIFICATION_REASON;
+  if (outcome.kind === 'age_verification_required')
+    return outcome.message ? `${AGE_VERIFICATION_REASON} (upstream: ${outcome.message})` : AGE_VERIFICATION_REASON;
   if (!account.tags.includes(NSFW_TAG)) await deps.pool.update(token, { tags: [...account.tags, NSFW_TAG] });
   return null;
 }

@@ -33,23 +33,38 @@ export function mediaAdminRoutes(deps: { guard: (request: Request) => void; cach
         if (!KINDS.includes(kind)) throw invalidRequest('kind must be image or video', 'kind');
         const offset = query.offset === undefined ? 0 : Number(query.offset);
         const limit = query.limit === undefined ? 24 : Number(query.limit);
-        if (!Number.isInteger(offset) || offset < 0) throw invalidRequest('offset must be a non-negative integer', 'offset');
-        if (!Number.isInteger(limit) || limit < 1 || limit > 200) throw invalidRequest('limit must be an integer from 1 to 200', 'limit');
+        if (!Number.isInteger(offset) || offset < 0)
+          throw invalidRequest('offset must be a non-negative integer', 'offset');
+        if (!Number.isInteger(limit) || limit < 1 || limit > 200)
+          throw invalidRequest('limit must be an integer from 1 to 200', 'limit');
         const listed = await Promise.all(KINDS.map(async (each) => [each, await deps.cache.list(each)] as const));
         const all = Object.fromEntries(listed) as Record<MediaKind, CachedFile[]>;
-        const counts = Object.fromEntries(KINDS.map((each) => [each, { count: all[each].length, bytes: all[each].reduce((sum, file) => sum + file.size, 0) }]));
-        const files = all[kind].sort((left, right) => right.modified - left.modified || left.name.localeCompare(right.name));
+        const counts = Object.fromEntries(
+          KINDS.map((each) => [
+            each,
+            { count: all[each].length, bytes: all[each].reduce((sum, file) => sum + file.size, 0) },
+          ]),
+        );
+        const files = all[kind].sort(
+          (left, right) => right.modified - left.modified || left.name.localeCompare(right.name),
+        );
         return {
           counts,
           kind,
           total: files.length,
           offset,
           limit,
-          items: files.slice(offset, offset + limit).map((file) => ({ ...file, url: `/v1/files/${file.kind}/${encodeURIComponent(file.name)}` })),
+          items: files
+            .slice(offset, offset + limit)
+            .map((file) => ({ ...file, url: `/v1/files/${file.kind}/${encodeURIComponent(file.name)}` })),
         };
       },
       {
-        query: t.Object({ kind: t.Optional(t.String()), offset: t.Optional(t.String()), limit: t.Optional(t.String()) }),
+        query: t.Object({
+          kind: t.Optional(t.String()),
+          offset: t.Optional(t.String()),
+          limit: t.Optional(t.String()),
+        }),
         detail: {
           tags: ['admin'],
           summary: 'Cached media: counts and sizes, a page of files newest first',
@@ -65,7 +80,10 @@ export function mediaAdminRoutes(deps: { guard: (request: Request) => void; cach
         return { removed };
       },
       {
-        body: t.Object({ kind: Kind, names: t.Array(t.String({ maxLength: 256 }), { minItems: 1, maxItems: 1000 }) }, { additionalProperties: false }),
+        body: t.Object(
+          { kind: Kind, names: t.Array(t.String({ maxLength: 256 }), { minItems: 1, maxItems: 1000 }) },
+          { additionalProperties: false },
+        ),
         detail: { tags: ['admin'], summary: 'Delete cached files by name', responses: removedResponses },
       },
     )
@@ -81,7 +99,11 @@ export function mediaAdminRoutes(deps: { guard: (request: Request) => void; cach
       },
       {
         body: t.Object({ kind: t.Optional(Kind) }, { additionalProperties: false }),
-        detail: { tags: ['admin'], summary: 'Delete every cached file (of one kind, or both)', responses: removedResponses },
+        detail: {
+          tags: ['admin'],
+          summary: 'Delete every cached file (of one kind, or both)',
+          responses: removedResponses,
+        },
       },
     );
 }

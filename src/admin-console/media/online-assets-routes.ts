@@ -36,8 +36,19 @@ export function onlineAssetsRoutes(deps: OnlineAssetsRoutesDependencies) {
       '/accounts/:id/assets',
       async ({ params }) => {
         const [token] = await deps.ids.resolve(deps.accounts, [params.id], deps.local);
-        if (token === undefined) throw new ApiError({ status: 404, message: 'No account with this id', param: 'id', code: 'account_not_found' });
-        if (!deps.upstream) throw new ApiError({ status: 503, message: 'No upstream client on this instance', code: 'upstream_unavailable' });
+        if (token === undefined)
+          throw new ApiError({
+            status: 404,
+            message: 'No account with this id',
+            param: 'id',
+            code: 'account_not_found',
+          });
+        if (!deps.upstream)
+          throw new ApiError({
+            status: 503,
+            message: 'No upstream client on this instance',
+            code: 'upstream_unavailable',
+          });
         try {
           return { id: params.id, count: await deps.upstream.countAssets(token) };
         } catch (error) {

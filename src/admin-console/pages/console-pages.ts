@@ -8,7 +8,8 @@ import { CONSOLE_ASSETS } from './console-assets';
  */
 
 const SECURITY_HEADERS = {
-  'content-security-policy': "default-src 'self'; img-src 'self' data: blob:; media-src 'self' blob:; style-src 'self'; script-src 'self'; connect-src 'self'; frame-ancestors 'none'",
+  'content-security-policy':
+    "default-src 'self'; img-src 'self' data: blob:; media-src 'self' blob:; style-src 'self'; script-src 'self'; connect-src 'self'; frame-ancestors 'none'",
   'x-content-type-options': 'nosniff',
   'referrer-policy': 'no-referrer',
   'x-frame-options': 'DENY',
@@ -30,18 +31,24 @@ export function serveAsset(assets: Record<string, string | Blob>, name: string):
   if (!asset) return new Response('Not found', { status: 404 });
   const extension = name.slice(name.lastIndexOf('.') + 1);
   return new Response(typeof asset === 'string' ? Bun.file(asset) : asset, {
-    headers: { 'content-type': CONTENT_TYPES[extension] ?? 'application/octet-stream', 'cache-control': 'no-cache', ...SECURITY_HEADERS },
+    headers: {
+      'content-type': CONTENT_TYPES[extension] ?? 'application/octet-stream',
+      'cache-control': 'no-cache',
+      ...SECURITY_HEADERS,
+    },
   });
 }
 
 const serve = (name: string) => serveAsset(CONSOLE_ASSETS, name);
 
 export function consolePages() {
-  return new Elysia({ name: 'admin-console-pages' })
-    .get('/admin', () => serve('index.html'), { detail: { hide: true } })
-    .get('/admin/', () => serve('index.html'), { detail: { hide: true } })
-    .get('/admin/assets/:name', ({ params }) => serve(params.name), { detail: { hide: true } })
-    // One icon for every page, and for browsers that ask for /favicon.ico on their own.
-    .get('/favicon.svg', () => serve('favicon.svg'), { detail: { hide: true } })
-    .get('/favicon.ico', () => serve('favicon.svg'), { detail: { hide: true } });
+  return (
+    new Elysia({ name: 'admin-console-pages' })
+      .get('/admin', () => serve('index.html'), { detail: { hide: true } })
+      .get('/admin/', () => serve('index.html'), { detail: { hide: true } })
+      .get('/admin/assets/:name', ({ params }) => serve(params.name), { detail: { hide: true } })
+      // One icon for every page, and for browsers that ask for /favicon.ico on their own.
+      .get('/favicon.svg', () => serve('favicon.svg'), { detail: { hide: true } })
+      .get('/favicon.ico', () => serve('favicon.svg'), { detail: { hide: true } })
+  );
 }

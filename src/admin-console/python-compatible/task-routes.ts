@@ -195,7 +195,12 @@ export function pythonTaskRoutes(deps: PythonTaskRoutesDependencies) {
         if (!job) throw taskNotFound();
         return taskStream(deps, job, request.signal);
       },
-      { detail: detail("A task's progress as server-sent events: snapshot, progress, then done, error or cancelled", true) },
+      {
+        detail: detail(
+          "A task's progress as server-sent events: snapshot, progress, then done, error or cancelled",
+          true,
+        ),
+      },
     )
     .post(
       '/batch/:id/cancel',

@@ -32,7 +32,13 @@ export function readCookie(header: string | null, name: string): string | null {
 }
 
 const unauthenticated = (message: string) =>
-  new ApiError({ status: 401, message, type: 'authentication_error', code: 'invalid_api_key', headers: { 'www-authenticate': 'Bearer' } });
+  new ApiError({
+    status: 401,
+    message,
+    type: 'authentication_error',
+    code: 'invalid_api_key',
+    headers: { 'www-authenticate': 'Bearer' },
+  });
 
 export class AdminAuth {
   private readonly verdicts = new WeakMap<Request, Verdict>();
@@ -66,7 +72,11 @@ export class AdminAuth {
       const verdict = this.verdicts.get(request);
       if (verdict === 'session') return 'session';
       if (verdict === 'csrf_missing') {
-        throw new ApiError({ status: 403, message: `Missing or wrong ${CSRF_HEADER} header for a signed-in state-changing call.`, code: 'csrf_failed' });
+        throw new ApiError({
+          status: 403,
+          message: `Missing or wrong ${CSRF_HEADER} header for a signed-in state-changing call.`,
+          code: 'csrf_failed',
+        });
       }
     }
     requireBearer(request.headers.get('authorization'), [appKey]);

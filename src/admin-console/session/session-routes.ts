@@ -26,7 +26,12 @@ const detail = (summary: string, answer: TSchema, description?: string, errors =
   description,
   responses: responses(json(answer), { errors }),
 });
-const SignedIn = shape({ csrf_token: Type.String(), expires_at: Type.Integer(), default_password: Type.Boolean(), playground_open: Type.Boolean() });
+const SignedIn = shape({
+  csrf_token: Type.String(),
+  expires_at: Type.Integer(),
+  default_password: Type.Boolean(),
+  playground_open: Type.Boolean(),
+});
 const CurrentSignIn = shape({
   via: Type.String(),
   default_password: Type.Boolean(),
@@ -41,7 +46,8 @@ function sessionCookie(value: string, maxAgeSeconds: number, secure: boolean): s
 }
 
 const isHttps = (request: Request) =>
-  new URL(request.url).protocol === 'https:' || request.headers.get('x-forwarded-proto')?.split(',')[0]?.trim() === 'https';
+  new URL(request.url).protocol === 'https:' ||
+  request.headers.get('x-forwarded-proto')?.split(',')[0]?.trim() === 'https';
 
 /** The playground without a function key asks for a sign-in or an API key; the console says it is on. */
 const playgroundOpenIn = (config: Config) => config.app.function_enabled && config.app.function_key === '';
@@ -50,38 +56,53 @@ const playgroundOpenIn = (config: Config) => config.app.function_enabled && conf
 export function signInRoute(deps: SessionRoutesDependencies) {
   const usesDefaultPassword = () => deps.config().app.app_key === DEFAULT_APP_KEY;
   const playgroundOpen = () => playgroundOpenIn(deps.config());
-  return new Elysia({ name: 'admin-sign-in', prefix: '/v1/admin' })
-    .post(
-      '/session',
-      async ({ body, request, set }) => {
-        // Recorded by the listener from the socket; X-Forwarded-For only from app.trusted_proxies.
-        const client = deps.clientAddress(request);
-        const wait = await deps.throttle.retryAfter(client);
-        if (wait > 0) {
-          throw new ApiError({ status: 429, message: 'Too many failed sign-in attempts. Try again later.', code: 'login_throttled', retryAfterSeconds: wait / 1000 });
-        }
-        const appKey = deps.config().app.app_key;
-        if (appKey.trim() === '' || !secretsEqual(body.password, appKey)) {
-          await deps.throttle.recordFailure(client);
-          throw new ApiError({ status: 401, message: 'Wrong password.', type: 'authentication_error', code: 'invalid_password', param: 'password' });
-        }
-        await deps.throttle.recordSuccess(client);
-        const lifetimeMs = Math.round(deps.config().app.admin_session_hours * 3_600_000);
-        const { cookieValue, session } = await deps.sessions.open(appKey, lifetimeMs);
-        set.headers['set-cookie'] = sessionCookie(cookieValue, Math.floor(lifetimeMs / 1000), isHttps(request));
-        set.headers['cache-control'] = 'no-store';
-        return { csrf_token: session.csrfToken, expires_at: session.expiresAt, default_password: usesDefaultPassword(), playground_open: playgroundOpen() };
-      },
-      {
-        body: t.Object({ password: t.String({ maxLength: 4096 }) }, { additionalProperties: false }),
-        detail: detail(
-          'Sign in to the console',
-          SignedIn,
-          'Opens a session cookie (HttpOnly, SameSite=Strict). Needs no credential; wrong passwords are throttled per client address.',
-          [400, 401, 413, 429],
-        ),
-      },
-    );
+  return new Elysia({ name: 'admin-sign-in', prefix: '/v1/admin' }).post(
+    '/session',
+    async ({ body, request, set }) => {
+      // Recorded by the listener from the socket; X-Forwarded-For only from app.trusted_proxies.
+      const client = deps.clientAddress(request);
+      const wait = await deps.throttle.retryAfter(client);
+      if (wait > 0) {
+        throw new ApiError({
+          status: 429,
+          message: 'Too many failed sign-in attempts. Try again later.',
+          code: 'login_throttled',
+          retryAfterSeconds: wait / 1000,
+        });
+      }
+      const appKey = deps.config().app.app_key;
+      if (appKey.trim() === '' || !secretsEqual(body.password, appKey)) {
+        await deps.throttle.recordFailure(client);
+        throw new ApiError({
+          status: 401,
+          message: 'Wrong password.',
+          type: 'authentication_error',
+          code: 'invalid_password',
+          param: 'password',
+        });
+      }
+      await deps.throttle.recordSuccess(client);
+      const lifetimeMs = Math.round(deps.config().app.admin_session_hours * 3_600_000);
+      const { cookieValue, session } = await deps.sessions.open(appKey, lifetimeMs);
+      set.headers['set-cookie'] = sessionCookie(cookieValue, Math.floor(lifetimeMs / 1000), isHttps(request));
+      set.headers['cache-control'] = 'no-store';
+      return {
+        csrf_token: session.csrfToken,
+        expires_at: session.expiresAt,
+        default_password: usesDefaultPassword(),
+        playground_open: playgroundOpen(),
+      };
+    },
+    {
+      body: t.Object({ password: t.String({ maxLength: 4096 }) }, { additionalProperties: false }),
+      detail: detail(
+        'Sign in to the console',
+        SignedIn,
+        'Opens a session cookie (HttpOnly, SameSite=Strict). Needs no credential; wrong passwords are throttled per client address.',
+        [400, 401, 413, 429],
+      ),
+    },
+  );
 }
 
 /** The current sign-in and sign-out, behind the admin access policy. */
@@ -96,8 +117,17 @@ export function sessionRoutes(deps: Pick<SessionRoutesDependencies, 'config' | '
         set.headers['cache-control'] = 'no-store';
         const playground_open = playgroundOpen();
         if (via === 'bearer') return { via, default_password: usesDefaultPassword(), playground_open };
-        const session = await deps.sessions.find(readCookie(request.headers.get('cookie'), SESSION_COOKIE) ?? '', deps.config().app.app_key);
-        return { via, csrf_token: session?.csrfToken, expires_at: session?.expiresAt, default_password: usesDefaultPassword(), playground_open };
+        const session = await deps.sessions.find(
+          readCookie(request.headers.get('cookie'), SESSION_COOKIE) ?? '',
+          deps.config().app.app_key,
+        );
+        return {
+          via,
+          csrf_token: session?.csrfToken,
+          expires_at: session?.expiresAt,
+          default_password: usesDefaultPassword(),
+          playground_open,
+        };
       },
       {
         detail: detail(

@@ -41,11 +41,19 @@ export function detectFormat(content: string): ImportFormat {
 }
 
 function isPoolMap(value: unknown): value is Record<string, unknown[]> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) && Object.values(value).every(Array.isArray);
+  return (
+    typeof value === 'object' && value !== null && !Array.isArray(value) && Object.values(value).every(Array.isArray)
+  );
 }
 
 export function entryPool(entry: unknown, fallback: string): string {
-  if (typeof entry === 'object' && entry !== null && 'pool' in entry && typeof entry.pool === 'string' && entry.pool.trim() !== '') {
+  if (
+    typeof entry === 'object' &&
+    entry !== null &&
+    'pool' in entry &&
+    typeof entry.pool === 'string' &&
+    entry.pool.trim() !== ''
+  ) {
     return entry.pool.trim().slice(0, 64);
   }
   return fallback;
@@ -64,7 +72,8 @@ export function parseImport(content: string, format: ImportFormat, defaultPool: 
   if (format === 'txt') {
     content.split(/\r?\n/).forEach((line, index) => {
       const trimmed = line.trim();
-      if (trimmed !== '' && !trimmed.startsWith('#')) entries.push({ entry: trimmed, pool: defaultPool, where: `line ${index + 1}` });
+      if (trimmed !== '' && !trimmed.startsWith('#'))
+        entries.push({ entry: trimmed, pool: defaultPool, where: `line ${index + 1}` });
     });
   } else if (format === 'jsonl') {
     content.split(/\r?\n/).forEach((line, index) => {
@@ -82,7 +91,8 @@ export function parseImport(content: string, format: ImportFormat, defaultPool: 
         });
       }
     } else {
-      if (!Array.isArray(parsed)) throw new ImportFormatError('a JSON import must be an array of tokens or token objects');
+      if (!Array.isArray(parsed))
+        throw new ImportFormatError('a JSON import must be an array of tokens or token objects');
       parsed.forEach((entry, index) => {
         entries.push({ entry, pool: entryPool(entry, defaultPool), where: `item ${index + 1}` });
       });
@@ -93,7 +103,12 @@ export function parseImport(content: string, format: ImportFormat, defaultPool: 
 
 /** Why an entry is not an account, for the import summary. */
 function rejectionReason(entry: unknown): string {
-  const raw = typeof entry === 'string' ? entry : typeof entry === 'object' && entry !== null ? (entry as { token?: unknown }).token : undefined;
+  const raw =
+    typeof entry === 'string'
+      ? entry
+      : typeof entry === 'object' && entry !== null
+        ? (entry as { token?: unknown }).token
+        : undefined;
   if (typeof raw !== 'string') return 'no token';
   return tokenSyntaxProblem(raw) ?? 'not a valid account entry';
 }
@@ -117,7 +132,8 @@ export function mergeEntries(entries: { entry: unknown; pool: string; where?: st
       continue;
     }
     repeated += 1;
-    const tags = earlier.tags || account.tags ? [...new Set([...(earlier.tags ?? []), ...(account.tags ?? [])])] : undefined;
+    const tags =
+      earlier.tags || account.tags ? [...new Set([...(earlier.tags ?? []), ...(account.tags ?? [])])] : undefined;
     byToken.set(account.token, { ...earlier, ...account, ...(tags ? { tags } : {}) });
   }
   return { accounts: [...byToken.values()], invalid, repeated, rejected };

@@ -1,5 +1,13 @@
 import type { AccountPool } from '../../pool/account-pool';
-import { detectFormat, entryPool, ImportFormatError, mergeEntries, parseImport, parseJson, type ImportFormat } from './parse-import';
+import {
+  detectFormat,
+  entryPool,
+  ImportFormatError,
+  mergeEntries,
+  parseImport,
+  parseJson,
+  type ImportFormat,
+} from './parse-import';
 
 /**
  * An account file of any size in one request: TXT and JSONL are read line by line from the
@@ -42,7 +50,13 @@ export async function importStream(
   pool: AccountPool,
 ): Promise<StreamImportSummary> {
   const lines = linesOf(body);
-  const summary: StreamImportSummary = { format: options.format ?? 'txt', added: 0, merged: 0, repeated: 0, invalid: 0 };
+  const summary: StreamImportSummary = {
+    format: options.format ?? 'txt',
+    added: 0,
+    merged: 0,
+    repeated: 0,
+    invalid: 0,
+  };
   const write = async (entries: { entry: unknown; pool: string }[]) => {
     const parsed = mergeEntries(entries);
     summary.repeated += parsed.repeated;
@@ -72,7 +86,8 @@ export async function importStream(
     lineNumber += 1;
     const trimmed = line.trim();
     // Unnamed format: a first line opening with `[` or `{` is JSON of some kind, else TXT.
-    const looksJson = options.format === undefined && lineNumber === 1 && (trimmed.startsWith('[') || trimmed.startsWith('{'));
+    const looksJson =
+      options.format === undefined && lineNumber === 1 && (trimmed.startsWith('[') || trimmed.startsWith('{'));
     if (looksJson || summary.format === 'json' || summary.format === 'token.json') return writeWhole(line);
     if (trimmed === '' || (summary.format === 'txt' && trimmed.startsWith('#'))) continue;
     if (summary.format === 'jsonl') {
@@ -81,7 +96,9 @@ export async function importStream(
         entry = parseJson(trimmed, `line ${lineNumber}`);
       } catch (error) {
         if (!(error instanceof ImportFormatError)) throw error;
-        throw new ImportFormatError(`${error.message}; the ${summary.added + summary.merged} accounts before it were imported`);
+        throw new ImportFormatError(
+          `${error.message}; the ${summary.added + summary.merged} accounts before it were imported`,
+        );
       }
       batch.push({ entry, pool: entryPool(entry, options.pool) });
     } else batch.push({ entry: trimmed, pool: options.pool });

@@ -18,4 +18,5 @@ export const activeTools = (request: ToolFields): FunctionTool[] =>
   request.tool_choice === 'none' ? [] : (request.tools ?? []).filter(isFunctionTool);
 
 /** Names the output parser accepts; empty means "do not parse tool calls". */
-export const activeToolNames = (request: ToolFields): string[] => activeTools(request).map((tool) => tool.function.name);
+export const activeToolNames = (request: ToolFields): string[] =>
+  activeTools(request).map((tool) => tool.function.name);

@@ -11,13 +11,21 @@ export const requiredArgumentsOf = (tools: readonly FunctionTool[]): RequiredArg
   const required = new Map<string, string[]>();
   for (const tool of tools) {
     const list = (tool.function.parameters as { required?: unknown } | null | undefined)?.required;
-    if (Array.isArray(list)) required.set(tool.function.name, list.filter((field): field is string => typeof field === 'string'));
+    if (Array.isArray(list))
+      required.set(
+        tool.function.name,
+        list.filter((field): field is string => typeof field === 'string'),
+      );
   }
   return required;
 };
 
 /** The required fields `argumentsJson` lacks; every field when it is not a JSON object. */
-export const missingRequired = (name: string, argumentsJson: string, required: RequiredArguments | undefined): string[] => {
+export const missingRequired = (
+  name: string,
+  argumentsJson: string,
+  required: RequiredArguments | undefined,
+): string[] => {
   const fields = required?.get(name) ?? [];
   if (fields.length === 0) return [];
   let value: unknown;

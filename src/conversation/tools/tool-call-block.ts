@@ -66,8 +66,16 @@ export const partialOpeningLength = (text: string): number => {
   return 0;
 };
 
-const HTML_ENTITIES: Record<string, string> = { '&quot;': '"', '&#39;': "'", '&apos;': "'", '&lt;': '<', '&gt;': '>', '&amp;': '&' };
-const unescapeHtml = (text: string): string => text.replace(/&(?:quot|#39|apos|lt|gt|amp);/g, (entity) => HTML_ENTITIES[entity]!);
+const HTML_ENTITIES: Record<string, string> = {
+  '&quot;': '"',
+  '&#39;': "'",
+  '&apos;': "'",
+  '&lt;': '<',
+  '&gt;': '>',
+  '&amp;': '&',
+};
+const unescapeHtml = (text: string): string =>
+  text.replace(/&(?:quot|#39|apos|lt|gt|amp);/g, (entity) => HTML_ENTITIES[entity]!);
 
 const serialiseArguments = (value: unknown): string | undefined => {
   if (value === undefined || value === null) return '{}';
@@ -120,7 +128,8 @@ export const parseBlockBody = (
   declaredNames: string[],
   required?: RequiredArguments,
 ): ParsedCall[] | undefined => {
-  const complete = (call: ParsedCall | undefined) => (call && missingRequired(call.name, call.arguments, required).length === 0 ? call : undefined);
+  const complete = (call: ParsedCall | undefined) =>
+    call && missingRequired(call.name, call.arguments, required).length === 0 ? call : undefined;
   if (variant === 'single') {
     const call = complete(jsonCall(body, declaredNames));
     return call ? [call] : undefined;

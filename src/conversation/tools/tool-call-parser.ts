@@ -1,5 +1,13 @@
 import type { RequiredArguments } from './required-arguments';
-import { CLOSING_TAGS, findOpening, indexOfTag, newToolCallId, parseBlockBody, toToolCall, type ToolCall } from './tool-call-block';
+import {
+  CLOSING_TAGS,
+  findOpening,
+  indexOfTag,
+  newToolCallId,
+  parseBlockBody,
+  toToolCall,
+  type ToolCall,
+} from './tool-call-block';
 
 /**
  * Reads emulated tool calls back out of a complete model answer (non-streaming responses).
@@ -22,7 +30,10 @@ export interface ParsedAnswer {
 }
 
 export const joinTextSegments = (segments: string[]): string | null =>
-  segments.map((segment) => segment.trim()).filter((segment) => segment !== '').join('\n') || null;
+  segments
+    .map((segment) => segment.trim())
+    .filter((segment) => segment !== '')
+    .join('\n') || null;
 
 export const parseToolCalls = (
   text: string,

@@ -72,7 +72,11 @@ export class ToolCallSieve {
     const opening = findOpening(this.pending);
     if (opening) {
       this.writeText(this.pending.slice(0, opening.index), outputs);
-      this.block = { variant: opening.variant, openingTag: this.pending.slice(opening.index, opening.index + opening.length), searched: 0 };
+      this.block = {
+        variant: opening.variant,
+        openingTag: this.pending.slice(opening.index, opening.index + opening.length),
+        searched: 0,
+      };
       this.pending = this.pending.slice(opening.index + opening.length);
       return true;
     }

@@ -10,7 +10,11 @@ import type { ToolChoice } from '../message-model';
 
 const EMPTY_PARAMETERS = { type: 'object', properties: {} };
 
-const FORMAT_EXAMPLE = ['<tool_call>', '{"name": "function_name", "arguments": {"param": "value"}}', '</tool_call>'].join('\n');
+const FORMAT_EXAMPLE = [
+  '<tool_call>',
+  '{"name": "function_name", "arguments": {"param": "value"}}',
+  '</tool_call>',
+].join('\n');
 
 const describeTool = (tool: FunctionTool): string => {
   const lines = [`### ${tool.function.name}`];
@@ -29,7 +33,8 @@ const choiceRule = (toolChoice: ToolChoice | undefined): string => {
   if (typeof toolChoice === 'object' && toolChoice.function?.name) {
     return `You MUST call the tool "${toolChoice.function.name}" in this reply.`;
   }
-  if (toolChoice === 'required') return 'You MUST call at least one tool in this reply; a reply without a <tool_call> block is not acceptable.';
+  if (toolChoice === 'required')
+    return 'You MUST call at least one tool in this reply; a reply without a <tool_call> block is not acceptable.';
   return 'Decide whether a tool is needed. If it is, call it; if not, answer in plain text without any <tool_call> block.';
 };
 

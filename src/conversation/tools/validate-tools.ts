@@ -12,7 +12,8 @@ export const MAX_TOOLS = 128;
 
 const checkTool = (tool: ToolDefinition, index: number, seen: Set<string>): void => {
   const param = `tools.${index}`;
-  if (tool.type !== 'function') throw invalidRequest("Each tool must have type='function'", `${param}.type`, 'invalid_tool_type');
+  if (tool.type !== 'function')
+    throw invalidRequest("Each tool must have type='function'", `${param}.type`, 'invalid_tool_type');
   const name = tool.function?.name;
   if (typeof name !== 'string' || name.trim() === '') {
     throw invalidRequest("Each tool function must have a 'name'", `${param}.function.name`, 'missing_function_name');
@@ -24,7 +25,8 @@ const checkTool = (tool: ToolDefinition, index: number, seen: Set<string>): void
       'invalid_function_name',
     );
   }
-  if (seen.has(name)) throw invalidRequest(`Duplicate tool name '${name}'`, `${param}.function.name`, 'duplicate_function_name');
+  if (seen.has(name))
+    throw invalidRequest(`Duplicate tool name '${name}'`, `${param}.function.name`, 'duplicate_function_name');
   seen.add(name);
 };
 
@@ -48,16 +50,28 @@ const checkToolChoice = (toolChoice: NonNullable<ConversationFields['tool_choice
       );
     }
     if (toolChoice === 'required' && names.size === 0) {
-      throw invalidRequest("tool_choice 'required' needs at least one tool in 'tools'", 'tool_choice', 'invalid_tool_choice');
+      throw invalidRequest(
+        "tool_choice 'required' needs at least one tool in 'tools'",
+        'tool_choice',
+        'invalid_tool_choice',
+      );
     }
     return;
   }
   const name = toolChoice.function?.name;
   if (toolChoice.type !== 'function' || typeof name !== 'string' || name.trim() === '') {
-    throw invalidRequest("tool_choice object must have type='function' and function.name", 'tool_choice', 'invalid_tool_choice');
+    throw invalidRequest(
+      "tool_choice object must have type='function' and function.name",
+      'tool_choice',
+      'invalid_tool_choice',
+    );
   }
   if (!names.has(name)) {
-    throw invalidRequest(`tool_choice names the function '${name}', which is not among the declared tools`, 'tool_choice', 'invalid_tool_choice');
+    throw invalidRequest(
+      `tool_choice names the function '${name}', which is not among the declared tools`,
+      'tool_choice',
+      'invalid_tool_choice',
+    );
   }
 };
 

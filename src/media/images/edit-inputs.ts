@@ -13,10 +13,15 @@ const ACCEPTED = new Set(['image/png', 'image/jpeg', 'image/webp']);
 
 function checked(name: string, bytes: Uint8Array, param: string, maxImagePixels?: number): LoadedAttachment {
   if (bytes.byteLength === 0) throw invalidRequest(`The image '${name}' is empty.`, param, 'empty_file');
-  if (bytes.byteLength > MAX_EDIT_IMAGE_BYTES) throw invalidRequest(`The image '${name}' is larger than 50 MB.`, param, 'file_too_large');
+  if (bytes.byteLength > MAX_EDIT_IMAGE_BYTES)
+    throw invalidRequest(`The image '${name}' is larger than 50 MB.`, param, 'file_too_large');
   const mimeType = sniffMediaType(bytes.subarray(0, 16));
   if (!mimeType || !ACCEPTED.has(mimeType)) {
-    throw invalidRequest(`The image '${name}' is not a PNG, JPEG or WebP file. Supported: png, jpg, webp.`, param, 'invalid_image_type');
+    throw invalidRequest(
+      `The image '${name}' is not a PNG, JPEG or WebP file. Supported: png, jpg, webp.`,
+      param,
+      'invalid_image_type',
+    );
   }
   const problem = imageProblem(bytes, maxImagePixels);
   if (problem) throw invalidRequest(`The image '${name}': ${problem.message}`, param, problem.code);
@@ -25,7 +30,8 @@ function checked(name: string, bytes: Uint8Array, param: string, maxImagePixels?
 
 function countCheck(count: number, param: string): void {
   if (count === 0) throw invalidRequest('An image is required.', param, 'missing_image');
-  if (count > MAX_EDIT_IMAGES) throw invalidRequest(`Too many images. Maximum is ${MAX_EDIT_IMAGES}.`, param, 'invalid_image_count');
+  if (count > MAX_EDIT_IMAGES)
+    throw invalidRequest(`Too many images. Maximum is ${MAX_EDIT_IMAGES}.`, param, 'invalid_image_count');
 }
 
 export async function imagesFromForm(form: FormData, maxImagePixels?: number): Promise<LoadedAttachment[]> {
@@ -34,28 +40,51 @@ export async function imagesFromForm(form: FormData, maxImagePixels?: number): P
   const loaded: LoadedAttachment[] = [];
   for (const file of files) {
     if (typeof file === 'string') throw invalidRequest("'image' must be uploaded as a file.", 'image', 'invalid_type');
-    if (file.size > MAX_EDIT_IMAGE_BYTES) throw invalidRequest(`The image '${file.name}' is larger than 50 MB.`, 'image', 'file_too_large');
+    if (file.size > MAX_EDIT_IMAGE_BYTES)
+      throw invalidRequest(`The image '${file.name}' is larger than 50 MB.`, 'image', 'file_too_large');
     loaded.push(checked(file.name || 'image', new Uint8Array(await file.arrayBuffer()), 'image', maxImagePixels));
   }
   return loaded.slice(-UPSTREAM_EDIT_IMAGES);
 }
 
 /** JSON: `images: [{image_url}|"url"]` (OpenAI's JSON edit shape) or `image: "url" | ["url"]`. */
-export async function imagesFromJson(fields: Record<string, unknown>, options: { fetch?: typeof fetch; timeoutMs: number; signal?: AbortSignal; maxImagePixels?: number }): Promise<LoadedAttachment[]> {
+export async function imagesFromJson(
+  fields: Record<string, unknown>,
+  options: { fetch?: typeof fetch; timeoutMs: number; signal?: AbortSignal; maxImagePixels?: number },
+): Promise<LoadedAttachment[]> {
   const param = fields.images !== undefined ? 'images' : 'image';
   const raw = fields.images ?? fields.image;
   const list = raw === undefined ? [] : Array.isArray(raw) ? raw : [raw];
   countCheck(list.length, param);
   const sources = list.map((entry, index) => {
-    const value = typeof entry === 'string' ? entry : typeof entry === 'object' && entry !== null ? imageUrlOf(entry as Record<string, unknown>) : undefined;
-    if (!value) throw invalidRequest(`${param}[${index}] must be a URL, a data URI or {"image_url": ...}.`, `${param}[${index}]`, 'invalid_image');
+    const value =
+      typeof entry === 'string'
+        ? entry
+        : typeof entry === 'object' && entry !== null
+          ? imageUrlOf(entry as Record<string, unknown>)
+          : undefined;
+    if (!value)
+      throw invalidRequest(
+        `${param}[${index}] must be a URL, a data URI or {"image_url": ...}.`,
+        `${param}[${index}]`,
+        'invalid_image',
+      );
     return value;
   });
   const loaded: LoadedAttachment[] = [];
   for (const [index, source] of sources.slice(-UPSTREAM_EDIT_IMAGES).entries()) {
     const where = `${param}[${sources.length - Math.min(sources.length, UPSTREAM_EDIT_IMAGES) + index}]`;
     try {
-      const file = await loadAttachment({ kind: 'image', source }, { maxBytes: MAX_EDIT_IMAGE_BYTES, timeoutMs: options.timeoutMs, fetch: options.fetch, signal: options.signal, maxImagePixels: options.maxImagePixels });
+      const file = await loadAttachment(
+        { kind: 'image', source },
+        {
+          maxBytes: MAX_EDIT_IMAGE_BYTES,
+          timeoutMs: options.timeoutMs,
+          fetch: options.fetch,
+          signal: options.signal,
+          maxImagePixels: options.maxImagePixels,
+        },
+      );
       loaded.push(checked(file.name, file.bytes, where, options.maxImagePixels));
     } catch (error) {
       if (error instanceof AttachmentError) throw invalidRequest(error.message, where, 'invalid_image');
@@ -68,6 +97,7 @@ export async function imagesFromJson(fields: Record<string, unknown>, options: {
 function imageUrlOf(entry: Record<string, unknown>): string | undefined {
   const value = entry.image_url ?? entry.url;
   if (typeof value === 'string') return value;
-  if (typeof value === 'object' && value !== null && typeof (value as Record<string, unknown>).url === 'string') return (value as Record<string, string>).url;
+  if (typeof value === 'object' && value !== null && typeof (value as Record<string, unknown>).url === 'string')
+    return (value as Record<string, string>).url;
   return undefined;
 }

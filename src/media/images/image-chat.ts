@@ -38,7 +38,7 @@ export function promptAndImages(body: MediaChatRequest): { prompt: string; image
   for (const message of body.messages) {
     for (const block of blocksOf(message.content)) {
       if (block.type === 'image_url' && message.role === 'user') {
-        add(typeof block.image_url === 'string' ? block.image_url : block.image_url?.url ?? '');
+        add(typeof block.image_url === 'string' ? block.image_url : (block.image_url?.url ?? ''));
       }
       if (typeof block.text === 'string' && block.text.trim() !== '') {
         prompt = block.text.trim();
@@ -55,7 +55,13 @@ function withConfigParam<T>(read: () => T): T {
     return read();
   } catch (error) {
     if (error instanceof ApiError && error.param && error.param !== 'prompt' && error.param !== 'model') {
-      throw new ApiError({ status: error.status, message: error.message, param: `image_config.${error.param}`, code: error.code, type: error.type });
+      throw new ApiError({
+        status: error.status,
+        message: error.message,
+        param: `image_config.${error.param}`,
+        code: error.code,
+        type: error.type,
+      });
     }
     throw error;
   }
@@ -83,23 +89,31 @@ async function ownCachedImage(url: string, baseUrl: string, deps: ImagesDependen
  * Starts the images of a chat request and answers them as markdown pieces, one per image, once
  * the run has them. Request problems are thrown here, before any response starts.
  */
-export async function startImageChatAnswer(body: MediaChatRequest, model: CatalogModel, request: Request, deps: ImagesDependencies): Promise<AnswerSource> {
+export async function startImageChatAnswer(
+  body: MediaChatRequest,
+  model: CatalogModel,
+  request: Request,
+  deps: ImagesDependencies,
+): Promise<AnswerSource> {
   const config = deps.config();
   const { prompt, images } = promptAndImages(body);
   const fast = model.id === 'grok-imagine-1.0-fast';
   // The fast model ignores the client's image_config; the operator's [imagine_fast] decides.
   const fields: Record<string, unknown> = fast ? { ...config.imagine_fast } : { ...(body.image_config ?? {}) };
-  const options = withConfigParam(() => readImageOptions({ ...fields, prompt, model: model.id }, config, [model.id], model.id));
+  const options = withConfigParam(() =>
+    readImageOptions({ ...fields, prompt, model: model.id }, config, [model.id], model.id),
+  );
   const baseUrl = publicBaseUrl(config.app.app_url, request);
   const ownImages = await Promise.all(images.map((url) => ownCachedImage(url, baseUrl, deps)));
   const download = { fetch: deps.fetch, timeoutMs: config.asset.download_timeout * 1000, signal: request.signal };
-  const editImages = model.kind === 'image_edit'
-    ? await imagesFromJson({ images: ownImages }, download).catch((error: unknown) => {
-      if (!(error instanceof ApiError)) throw error;
-      const hint = '(images come from image_url blocks and markdown image links)';
-      throw invalidRequest(`${error.message} ${hint}`, 'messages', error.code ?? 'invalid_image');
-    })
-    : undefined;
+  const editImages =
+    model.kind === 'image_edit'
+      ? await imagesFromJson({ images: ownImages }, download).catch((error: unknown) => {
+          if (!(error instanceof ApiError)) throw error;
+          const hint = '(images come from image_url blocks and markdown image links)';
+          throw invalidRequest(`${error.message} ${hint}`, 'messages', error.code ?? 'invalid_image');
+        })
+      : undefined;
 
   const authorization = request.headers.get('authorization');
   const usage = { usage: deps.usage, startedAt: Date.now(), authorization, model: model.id };
@@ -108,7 +122,15 @@ export async function startImageChatAnswer(body: MediaChatRequest, model: Catalo
     throw error;
   };
   const run = await startImages(
-    { model, prompt: options.prompt, n: options.n, nsfw: options.nsfw, aspectRatio: options.aspectRatio, editImages, signal: request.signal },
+    {
+      model,
+      prompt: options.prompt,
+      n: options.n,
+      nsfw: options.nsfw,
+      aspectRatio: options.aspectRatio,
+      editImages,
+      signal: request.signal,
+    },
     deps,
   ).catch(failed(null));
   async function* markdownImages(): AsyncGenerator<AnswerPiece[]> {

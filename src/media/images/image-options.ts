@@ -32,7 +32,8 @@ function integerField(fields: Fields, name: string, fallback: number): number {
   const raw = fields[name];
   if (raw === undefined || raw === null || raw === '') return fallback;
   const value = typeof raw === 'string' ? Number(raw) : raw;
-  if (typeof value !== 'number' || !Number.isInteger(value)) throw invalidRequest(`'${name}' must be an integer.`, name, 'invalid_type');
+  if (typeof value !== 'number' || !Number.isInteger(value))
+    throw invalidRequest(`'${name}' must be an integer.`, name, 'invalid_type');
   return value;
 }
 
@@ -51,17 +52,27 @@ function stringField(fields: Fields, name: string): string | undefined {
   return raw;
 }
 
-export function readImageOptions(fields: Fields, config: Config, allowedModels: string[], defaultModel: string): ImageOptions {
+export function readImageOptions(
+  fields: Fields,
+  config: Config,
+  allowedModels: string[],
+  defaultModel: string,
+): ImageOptions {
   const prompt = stringField(fields, 'prompt');
   if (!prompt || prompt.trim() === '') throw invalidRequest('Prompt cannot be empty.', 'prompt', 'empty_prompt');
   const model = stringField(fields, 'model') ?? defaultModel;
   if (!allowedModels.includes(model)) {
-    throw invalidRequest(`The model '${model}' is not supported here. Supported: ${allowedModels.join(', ')}.`, 'model', 'model_not_supported');
+    throw invalidRequest(
+      `The model '${model}' is not supported here. Supported: ${allowedModels.join(', ')}.`,
+      'model',
+      'model_not_supported',
+    );
   }
   const stream = booleanField(fields, 'stream', false);
   const n = integerField(fields, 'n', 1);
   if (n < 1 || n > MAX_N) throw invalidRequest(`'n' must be between 1 and ${MAX_N}.`, 'n', 'invalid_n');
-  if (stream && n > MAX_STREAM_N) throw invalidRequest(`Streaming is only supported when n is 1 or 2.`, 'n', 'invalid_stream_n');
+  if (stream && n > MAX_STREAM_N)
+    throw invalidRequest(`Streaming is only supported when n is 1 or 2.`, 'n', 'invalid_stream_n');
   const givenSize = stringField(fields, 'size');
   const size = givenSize ?? '1024x1024';
   // docs/upstream-protocol.md §12.4: an edit without a size sends no aspectRatio, so the upstream
@@ -70,7 +81,11 @@ export function readImageOptions(fields: Fields, config: Config, allowedModels: 
   const configuredFormat = config.app.image_format === 'markdown' ? 'url' : config.app.image_format;
   const format = stringField(fields, 'response_format') ?? configuredFormat;
   if (!(RESPONSE_FORMATS as readonly string[]).includes(format)) {
-    throw invalidRequest(`Invalid response_format '${format}'. Supported: ${RESPONSE_FORMATS.join(', ')}.`, 'response_format', 'invalid_response_format');
+    throw invalidRequest(
+      `Invalid response_format '${format}'. Supported: ${RESPONSE_FORMATS.join(', ')}.`,
+      'response_format',
+      'invalid_response_format',
+    );
   }
   const nsfw = booleanField(fields, 'nsfw', config.image.nsfw);
   return { model, prompt: prompt.trim(), n, size, aspectRatio, format: normaliseFormat(format), stream, nsfw };

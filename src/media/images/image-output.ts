@@ -26,14 +26,22 @@ export interface OutputContext {
 export type RenderedImage = { url: string } | { b64_json: string };
 
 /** Puts one image into the cache (its bytes, or a download with the owner's cookie), then answers a link or its bytes. */
-export async function renderImage(image: GeneratedImage, format: ImageFormat, context: OutputContext): Promise<RenderedImage> {
+export async function renderImage(
+  image: GeneratedImage,
+  format: ImageFormat,
+  context: OutputContext,
+): Promise<RenderedImage> {
   let name: string;
   try {
-    if (image.bytes) name = await context.cache.put('image', image.url ? cacheNameFor(image.url) : `imagine-${randomBytes(12).toString('hex')}.png`, image.bytes);
+    if (image.bytes)
+      name = await context.cache.put(
+        'image',
+        image.url ? cacheNameFor(image.url) : `imagine-${randomBytes(12).toString('hex')}.png`,
+        image.bytes,
+      );
     else if (image.url) {
       name = await context.cache.fetch('image', image.url, image.token ?? context.token, context.signal);
-    }
-    else throw new Error('an image has neither bytes nor a URL');
+    } else throw new Error('an image has neither bytes nor a URL');
   } catch (error) {
     if (error instanceof UpstreamError) throw apiErrorFromUpstream(error);
     throw error;
@@ -44,6 +52,10 @@ export async function renderImage(image: GeneratedImage, format: ImageFormat, co
   return { b64_json: Buffer.from(bytes).toString('base64') };
 }
 
-export function renderAll(images: GeneratedImage[], format: ImageFormat, context: OutputContext): Promise<RenderedImage[]> {
+export function renderAll(
+  images: GeneratedImage[],
+  format: ImageFormat,
+  context: OutputContext,
+): Promise<RenderedImage[]> {
   return Promise.all(images.map((image) => renderImage(image, format, context)));
 }

@@ -85,11 +85,17 @@ async function openOn(lease: Lease, job: ImageJob, deps: ImageDependencies): Pro
     for (const image of job.editImages) {
       assets.push((await deps.grok.uploadFile(lease.token, image, job.signal, { imagine: true })).fileId);
     }
-    payloads = callPlan(job).map(() => buildImageEditPayload({ prompt: job.prompt, inputAssets: assets, aspectRatio: job.aspectRatio }));
+    payloads = callPlan(job).map(() =>
+      buildImageEditPayload({ prompt: job.prompt, inputAssets: assets, aspectRatio: job.aspectRatio }),
+    );
   } else {
-    payloads = callPlan(job).map((count) => buildImageGenerationPayload({ prompt: job.prompt, count, nsfw: job.nsfw, model: job.model, config }));
+    payloads = callPlan(job).map((count) =>
+      buildImageGenerationPayload({ prompt: job.prompt, count, nsfw: job.nsfw, model: job.model, config }),
+    );
   }
-  const opened = await Promise.allSettled(payloads.map((payload) => deps.grok.chat({ token: lease.token, payload, signal: job.signal, service: 'image' })));
+  const opened = await Promise.allSettled(
+    payloads.map((payload) => deps.grok.chat({ token: lease.token, payload, signal: job.signal, service: 'image' })),
+  );
   const failure = opened.find((result) => result.status === 'rejected');
   if (failure) {
     for (const result of opened) if (result.status === 'fulfilled') result.value.close();
@@ -106,7 +112,11 @@ const accountBound = (error: UpstreamError) => error.accountEffect !== 'none' ||
  * one request (docs/python-compatibility.md appendix B 8). A failure that is not the
  * account's answers undefined, so the caller falls back to chat-based generation.
  */
-async function openImagineOn(lease: Lease, job: ImageJob, deps: ImageDependencies): Promise<ImagineSession | undefined> {
+async function openImagineOn(
+  lease: Lease,
+  job: ImageJob,
+  deps: ImageDependencies,
+): Promise<ImagineSession | undefined> {
   const proxyUrl = deps.grok.egressFor(lease.token);
   try {
     const request = {
@@ -123,7 +133,10 @@ async function openImagineOn(lease: Lease, job: ImageJob, deps: ImageDependencie
     return await deps.grok.throughEgress(proxyUrl, () => openImagineSession(request));
   } catch (error) {
     if (!(error instanceof UpstreamError) || accountBound(error)) throw error;
-    deps.logger.warn('imagine websocket unavailable; using chat-based generation', { code: error.code, status: error.status });
+    deps.logger.warn('imagine websocket unavailable; using chat-based generation', {
+      code: error.code,
+      status: error.status,
+    });
     return undefined;
   }
 }
@@ -167,7 +180,11 @@ interface StreamHarvest {
   error?: unknown;
 }
 
-async function harvest(stream: GrokChatStream, offset: number, onPartial?: (partial: PartialImage) => void): Promise<StreamHarvest> {
+async function harvest(
+  stream: GrokChatStream,
+  offset: number,
+  onPartial?: (partial: PartialImage) => void,
+): Promise<StreamHarvest> {
   const finals: string[] = [];
   const moderatedUrls = new Set<string>();
   try {
@@ -178,7 +195,8 @@ async function harvest(stream: GrokChatStream, offset: number, onPartial?: (part
           if (!finals.includes(event.url)) finals.push(event.url);
         } else onPartial?.({ index: offset + event.index, url: event.url, progress: event.progress });
       } else if (event.type === 'final') {
-        for (const url of event.generatedImageUrls) if (!moderatedUrls.has(url) && !finals.includes(url)) finals.push(url);
+        for (const url of event.generatedImageUrls)
+          if (!moderatedUrls.has(url) && !finals.includes(url)) finals.push(url);
       }
     }
     return { finals: finals.filter((url) => !moderatedUrls.has(url)), moderated: moderatedUrls.size };
@@ -202,11 +220,20 @@ export async function startImages(job: ImageJob, deps: ImageDependencies): Promi
   return { token: opened.lease.token, collect: (onPartial) => collectImages(opened, job, deps, onPartial) };
 }
 
-export async function generateImages(job: ImageJob, deps: ImageDependencies, onPartial?: (partial: PartialImage) => void): Promise<ImageResult> {
+export async function generateImages(
+  job: ImageJob,
+  deps: ImageDependencies,
+  onPartial?: (partial: PartialImage) => void,
+): Promise<ImageResult> {
   return (await startImages(job, deps)).collect(onPartial);
 }
 
-async function collectImages(opened: OpenedAttempt, job: ImageJob, deps: ImageDependencies, onPartial?: (partial: PartialImage) => void): Promise<ImageResult> {
+async function collectImages(
+  opened: OpenedAttempt,
+  job: ImageJob,
+  deps: ImageDependencies,
+  onPartial?: (partial: PartialImage) => void,
+): Promise<ImageResult> {
   const { lease } = opened;
   let streams = opened.streams;
   let images: GeneratedImage[] = [];
@@ -216,8 +243,13 @@ async function collectImages(opened: OpenedAttempt, job: ImageJob, deps: ImageDe
 
   if (opened.imagine) {
     try {
-      const result = await opened.imagine.collect((preview) => onPartial?.({ index: preview.index, bytes: preview.bytes, progress: preview.progress }));
-      images = result.images.map((image) => ({ url: image.url, bytes: image.bytes.length > 0 ? image.bytes : undefined }));
+      const result = await opened.imagine.collect((preview) =>
+        onPartial?.({ index: preview.index, bytes: preview.bytes, progress: preview.progress }),
+      );
+      images = result.images.map((image) => ({
+        url: image.url,
+        bytes: image.bytes.length > 0 ? image.bytes : undefined,
+      }));
       moderated = result.moderated;
     } catch (error) {
       if (error instanceof UpstreamError && !accountBound(error)) {
@@ -241,8 +273,12 @@ async function collectImages(opened: OpenedAttempt, job: ImageJob, deps: ImageDe
     for (const result of harvests) for (const url of result.finals) if (!urls.includes(url)) urls.push(url);
     images = urls.map((url) => ({ url }));
     moderated += harvests.reduce((sum, result) => sum + result.moderated, 0);
-    upstreamError = harvests.map((result) => result.error).find((error) => error instanceof UpstreamError) as UpstreamError | undefined;
-    otherError = harvests.map((result) => result.error).find((error) => error !== undefined && !(error instanceof UpstreamError));
+    upstreamError = harvests.map((result) => result.error).find((error) => error instanceof UpstreamError) as
+      | UpstreamError
+      | undefined;
+    otherError = harvests
+      .map((result) => result.error)
+      .find((error) => error !== undefined && !(error instanceof UpstreamError));
   }
 
   if (upstreamError) await deps.pool.reportFailure(lease, upstreamError);
@@ -255,12 +291,18 @@ async function collectImages(opened: OpenedAttempt, job: ImageJob, deps: ImageDe
     if (moderated > 0) {
       throw new ApiError({
         status: 400,
-        message: 'Grok moderated every generated image: the prompt or result violates its content policy. Rephrase the prompt.',
+        message:
+          'Grok moderated every generated image: the prompt or result violates its content policy. Rephrase the prompt.',
         code: 'content_policy_violation',
         param: 'prompt',
       });
     }
-    throw new ApiError({ status: 502, message: 'Grok finished without producing an image.', code: 'image_generation_failed', type: 'server_error' });
+    throw new ApiError({
+      status: 502,
+      message: 'Grok finished without producing an image.',
+      code: 'image_generation_failed',
+      type: 'server_error',
+    });
   }
   const shortfall = Math.max(0, job.n - images.length - moderated);
   const extra = shortfall > 0 && !job.refill ? await refill(job, shortfall, deps) : { images: [], moderated: 0 };

@@ -16,7 +16,11 @@ export function aspectRatioFor(size: string | undefined, param = 'size'): string
   const chosen = size ?? DEFAULT_IMAGE_SIZE;
   const ratio = IMAGE_SIZES[chosen];
   if (!ratio) {
-    throw invalidRequest(`Invalid size '${chosen}'. Supported sizes: ${Object.keys(IMAGE_SIZES).join(', ')}.`, param, 'invalid_size');
+    throw invalidRequest(
+      `Invalid size '${chosen}'. Supported sizes: ${Object.keys(IMAGE_SIZES).join(', ')}.`,
+      param,
+      'invalid_size',
+    );
   }
   return ratio;
 }

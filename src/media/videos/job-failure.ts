@@ -5,10 +5,25 @@ import type { VideoJob } from './video-job';
 export function jobFailure(job: VideoJob): ApiError {
   const code = job.error?.code ?? 'video_generation_failed';
   if (code === 'content_policy_violation' || code === 'content_moderated') {
-    return new ApiError({ status: 400, message: job.error?.message ?? 'The video was moderated.', code: 'content_policy_violation', param: 'prompt' });
+    return new ApiError({
+      status: 400,
+      message: job.error?.message ?? 'The video was moderated.',
+      code: 'content_policy_violation',
+      param: 'prompt',
+    });
   }
   if (code === 'rate_limited' || code === 'usage_limit' || code === 'no_available_account') {
-    return new ApiError({ status: 429, message: job.error?.message ?? 'No account available.', code, retryAfterSeconds: 60 });
+    return new ApiError({
+      status: 429,
+      message: job.error?.message ?? 'No account available.',
+      code,
+      retryAfterSeconds: 60,
+    });
   }
-  return new ApiError({ status: 502, message: job.error?.message ?? 'Video generation failed.', code, type: 'server_error' });
+  return new ApiError({
+    status: 502,
+    message: job.error?.message ?? 'Video generation failed.',
+    code,
+    type: 'server_error',
+  });
 }

@@ -21,10 +21,25 @@ const POLL_MS = 300;
 
 function lastUserMessage(body: MediaChatRequest): { prompt: string; image?: string } {
   const message = [...body.messages].reverse().find((candidate) => candidate.role === 'user');
-  const blocks = message?.content === undefined || message.content === null ? [] : typeof message.content === 'string' ? [{ type: 'text', text: message.content }] : Array.isArray(message.content) ? message.content : [message.content];
-  const prompt = blocks.map((block) => (typeof block.text === 'string' ? block.text : '')).filter(Boolean).join('\n').trim();
+  const blocks =
+    message?.content === undefined || message.content === null
+      ? []
+      : typeof message.content === 'string'
+        ? [{ type: 'text', text: message.content }]
+        : Array.isArray(message.content)
+          ? message.content
+          : [message.content];
+  const prompt = blocks
+    .map((block) => (typeof block.text === 'string' ? block.text : ''))
+    .filter(Boolean)
+    .join('\n')
+    .trim();
   const imageBlock = blocks.find((block) => block.type === 'image_url');
-  const image = imageBlock ? (typeof imageBlock.image_url === 'string' ? imageBlock.image_url : imageBlock.image_url?.url) : undefined;
+  const image = imageBlock
+    ? typeof imageBlock.image_url === 'string'
+      ? imageBlock.image_url
+      : imageBlock.image_url?.url
+    : undefined;
   return { prompt, image };
 }
 
@@ -39,11 +54,21 @@ export function renderVideoAnswer(url: string, format: string): string {
  * renders (streaming only), then the video per `app.video_format`; a failed job is the answer's
  * error. Request problems are thrown here, before any response starts.
  */
-export async function startVideoChatAnswer(body: MediaChatRequest, model: CatalogModel, request: Request, media: MediaServices): Promise<AnswerSource> {
+export async function startVideoChatAnswer(
+  body: MediaChatRequest,
+  model: CatalogModel,
+  request: Request,
+  media: MediaServices,
+): Promise<AnswerSource> {
   const config = media.config();
   const { prompt, image } = lastUserMessage(body);
   if (!prompt) {
-    throw new ApiError({ status: 400, message: 'The last user message must contain the video prompt as text.', param: 'messages', code: 'empty_prompt' });
+    throw new ApiError({
+      status: 400,
+      message: 'The last user message must contain the video prompt as text.',
+      param: 'messages',
+      code: 'empty_prompt',
+    });
   }
   const options = readVideoConfig(body.video_config);
   const download = { fetch: media.fetch, config, signal: request.signal };

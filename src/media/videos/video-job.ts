@@ -13,7 +13,12 @@ export const VideoJob = Type.Object({
   id: Type.String(),
   object: Type.Literal('video'),
   model: Type.String(),
-  status: Type.Union([Type.Literal('queued'), Type.Literal('in_progress'), Type.Literal('completed'), Type.Literal('failed')]),
+  status: Type.Union([
+    Type.Literal('queued'),
+    Type.Literal('in_progress'),
+    Type.Literal('completed'),
+    Type.Literal('failed'),
+  ]),
   progress: Type.Number(),
   created_at: Type.Number(),
   completed_at: Type.Union([Type.Number(), Type.Null()]),
@@ -53,11 +58,21 @@ export function settledView(job: VideoJob, now: number): VideoJob {
   if (job.status === 'completed' || job.status === 'failed') return job;
   const lastSign = job.heartbeat_at ?? job.created_at * 1000;
   if (now - lastSign <= STALE_JOB_MS) return job;
-  return { ...job, status: 'failed', error: { code: 'job_interrupted', message: 'The gateway instance running this video stopped before it finished. Create the video again.' } };
+  return {
+    ...job,
+    status: 'failed',
+    error: {
+      code: 'job_interrupted',
+      message: 'The gateway instance running this video stopped before it finished. Create the video again.',
+    },
+  };
 }
 
 export class VideoJobStore {
-  constructor(private readonly records: RecordStore, private readonly clock: () => number = Date.now) {}
+  constructor(
+    private readonly records: RecordStore,
+    private readonly clock: () => number = Date.now,
+  ) {}
 
   async save(job: VideoJob): Promise<void> {
     await this.records.put(VIDEO_JOBS, job.id, job, { expiresAt: this.clock() + JOB_LIFETIME_MS });

@@ -33,28 +33,44 @@ export function readSeconds(raw: unknown, param: string): number {
   if (raw === undefined || raw === null || raw === '') return MIN_SECONDS;
   const value = typeof raw === 'string' ? Number(raw) : raw;
   if (typeof value !== 'number' || !Number.isInteger(value) || value < MIN_SECONDS || value > MAX_SECONDS) {
-    throw invalidRequest(`'${param}' must be a whole number of seconds between ${MIN_SECONDS} and ${MAX_SECONDS}.`, param, 'invalid_seconds');
+    throw invalidRequest(
+      `'${param}' must be a whole number of seconds between ${MIN_SECONDS} and ${MAX_SECONDS}.`,
+      param,
+      'invalid_seconds',
+    );
   }
   return value;
 }
 
 export function readPreset(raw: unknown, param: string): string {
   if (raw === undefined || raw === null || raw === '') return 'custom';
-  if (typeof raw !== 'string' || !(raw in PRESET_MODES)) throw invalidRequest(`'${param}' must be one of ${Object.keys(PRESET_MODES).join(', ')}.`, param, 'invalid_preset');
+  if (typeof raw !== 'string' || !(raw in PRESET_MODES))
+    throw invalidRequest(`'${param}' must be one of ${Object.keys(PRESET_MODES).join(', ')}.`, param, 'invalid_preset');
   return raw;
 }
 
 export function readVideoOptions(fields: Record<string, unknown>): VideoOptions {
   const prompt = fields.prompt;
-  if (typeof prompt !== 'string' || prompt.trim() === '') throw invalidRequest('prompt is required.', 'prompt', 'empty_prompt');
+  if (typeof prompt !== 'string' || prompt.trim() === '')
+    throw invalidRequest('prompt is required.', 'prompt', 'empty_prompt');
   const model = fields.model ?? VIDEO_MODEL;
-  if (model !== VIDEO_MODEL) throw invalidRequest(`The model '${String(model)}' cannot generate videos. Use ${VIDEO_MODEL}.`, 'model', 'model_not_supported');
+  if (model !== VIDEO_MODEL)
+    throw invalidRequest(
+      `The model '${String(model)}' cannot generate videos. Use ${VIDEO_MODEL}.`,
+      'model',
+      'model_not_supported',
+    );
   const size = fields.size ?? '1792x1024';
   if (typeof size !== 'string' || !IMAGE_SIZES[size]) {
-    throw invalidRequest(`Invalid size '${String(size)}'. Supported sizes: ${Object.keys(IMAGE_SIZES).join(', ')}.`, 'size', 'invalid_size');
+    throw invalidRequest(
+      `Invalid size '${String(size)}'. Supported sizes: ${Object.keys(IMAGE_SIZES).join(', ')}.`,
+      'size',
+      'invalid_size',
+    );
   }
   const quality = fields.quality ?? 'standard';
-  if (typeof quality !== 'string' || !QUALITY[quality]) throw invalidRequest("quality must be one of 'standard', 'high'.", 'quality', 'invalid_quality');
+  if (typeof quality !== 'string' || !QUALITY[quality])
+    throw invalidRequest("quality must be one of 'standard', 'high'.", 'quality', 'invalid_quality');
   return {
     prompt: prompt.trim(),
     seconds: readSeconds(fields.seconds, 'seconds'),
@@ -106,31 +122,59 @@ function checkedImage(file: LoadedAttachment, param: string): LoadedAttachment {
 }
 
 /** The first reference image: a multipart `input_reference` file, else `image_reference` (URL, data URI, or image_url block, alone or in an array). */
-export async function readReference(fields: Record<string, unknown>, form: FormData | undefined, options: { fetch?: typeof fetch; config: Config; signal?: AbortSignal }): Promise<LoadedAttachment | undefined> {
+export async function readReference(
+  fields: Record<string, unknown>,
+  form: FormData | undefined,
+  options: { fetch?: typeof fetch; config: Config; signal?: AbortSignal },
+): Promise<LoadedAttachment | undefined> {
   const upload = form?.get('input_reference');
   if (upload && typeof upload !== 'string') {
-    if (upload.size > MAX_REFERENCE_BYTES) throw invalidRequest('input_reference is larger than 20 MB.', 'input_reference', 'file_too_large');
+    if (upload.size > MAX_REFERENCE_BYTES)
+      throw invalidRequest('input_reference is larger than 20 MB.', 'input_reference', 'file_too_large');
     const bytes = new Uint8Array(await upload.arrayBuffer());
     const problem = imageProblem(bytes, options.config.limits.max_image_pixels);
     if (problem) throw invalidRequest(`input_reference: ${problem.message}`, 'input_reference', problem.code);
     return checkedImage({ name: upload.name || 'reference', mimeType: upload.type, bytes }, 'input_reference');
   }
-  if (!form && fields.input_reference !== undefined) throw invalidRequest('input_reference must be uploaded as a multipart/form-data file; use image_reference for URLs.', 'input_reference', 'invalid_reference');
+  if (!form && fields.input_reference !== undefined)
+    throw invalidRequest(
+      'input_reference must be uploaded as a multipart/form-data file; use image_reference for URLs.',
+      'input_reference',
+      'invalid_reference',
+    );
   let raw = fields.image_reference;
   if (typeof raw === 'string' && form && raw.trim().startsWith('[')) {
     try {
       raw = JSON.parse(raw);
     } catch {
-      throw invalidRequest('image_reference must be a JSON array of URLs in multipart bodies.', 'image_reference', 'invalid_reference');
+      throw invalidRequest(
+        'image_reference must be a JSON array of URLs in multipart bodies.',
+        'image_reference',
+        'invalid_reference',
+      );
     }
   }
   if (raw === undefined || raw === null || (Array.isArray(raw) && raw.length === 0)) return undefined;
   const first = Array.isArray(raw) ? raw[0] : raw;
   const source = typeof first === 'string' ? first : imageUrlOf(first);
   const param = Array.isArray(raw) ? 'image_reference[0]' : 'image_reference';
-  if (!source) throw invalidRequest(`${param} must be a URL, a data URI or {"type":"image_url","image_url":{"url":...}}.`, param, 'invalid_reference');
+  if (!source)
+    throw invalidRequest(
+      `${param} must be a URL, a data URI or {"type":"image_url","image_url":{"url":...}}.`,
+      param,
+      'invalid_reference',
+    );
   try {
-    const file = await loadAttachment({ kind: 'image', source }, { maxBytes: MAX_REFERENCE_BYTES, timeoutMs: options.config.asset.download_timeout * 1000, fetch: options.fetch, signal: options.signal, maxImagePixels: options.config.limits.max_image_pixels });
+    const file = await loadAttachment(
+      { kind: 'image', source },
+      {
+        maxBytes: MAX_REFERENCE_BYTES,
+        timeoutMs: options.config.asset.download_timeout * 1000,
+        fetch: options.fetch,
+        signal: options.signal,
+        maxImagePixels: options.config.limits.max_image_pixels,
+      },
+    );
     return checkedImage(file, param);
   } catch (error) {
     if (error instanceof AttachmentError) throw invalidRequest(error.message, param, error.code ?? 'invalid_reference');
@@ -142,6 +186,11 @@ function imageUrlOf(value: unknown): string | undefined {
   if (typeof value !== 'object' || value === null) return undefined;
   const imageUrl = (value as Record<string, unknown>).image_url;
   if (typeof imageUrl === 'string') return imageUrl;
-  if (typeof imageUrl === 'object' && imageUrl !== null && typeof (imageUrl as Record<string, unknown>).url === 'string') return (imageUrl as Record<string, string>).url;
+  if (
+    typeof imageUrl === 'object' &&
+    imageUrl !== null &&
+    typeof (imageUrl as Record<string, unknown>).url === 'string'
+  )
+    return (imageUrl as Record<string, string>).url;
   return undefined;
 }

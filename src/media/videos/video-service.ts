@@ -9,7 +9,13 @@ import { HEARTBEAT_MS, publicVideo, settledView, type VideoJob, type VideoJobSto
 import { VideoProtocolMemory } from './video-protocol';
 import { recordMediaUsage } from '../media-usage';
 import type { UsageRecorder } from '../../usage/usage-recorder';
-import { renderVideo, VideoGenerationError, type VideoDependencies, type VideoOutcome, type VideoSpec } from './video-runner';
+import {
+  renderVideo,
+  VideoGenerationError,
+  type VideoDependencies,
+  type VideoOutcome,
+  type VideoSpec,
+} from './video-runner';
 
 /**
  * Creates video jobs, runs them in the background on this instance and keeps their state in
@@ -35,7 +41,12 @@ export interface CreateVideoInput extends VideoSpec {
 
 const PROGRESS_STEP = 5;
 
-function acquire(deps: VideoServiceDependencies, model: CatalogModel, preferSuper: boolean, tried: Set<string>): Lease | null {
+function acquire(
+  deps: VideoServiceDependencies,
+  model: CatalogModel,
+  preferSuper: boolean,
+  tried: Set<string>,
+): Lease | null {
   // 720p and long videos prefer Super accounts (§13.3), falling back to any account.
   if (preferSuper) {
     const lease = deps.pool.acquire({ model: { ...model, tier: 'super' }, exclude: tried });
@@ -102,7 +113,8 @@ export class VideoService {
   private async run(job: VideoJob, input: CreateVideoInput): Promise<VideoJob> {
     // Writes of one job go through one chain, so a late progress write never overwrites the end state.
     let chain: Promise<VideoJob | null> = Promise.resolve(null);
-    const write = (patch: Partial<VideoJob>) => (chain = chain.then(() => this.deps.jobs.update(job.id, patch)).catch(() => null));
+    const write = (patch: Partial<VideoJob>) =>
+      (chain = chain.then(() => this.deps.jobs.update(job.id, patch)).catch(() => null));
     let reported = 0;
     const onProgress = (progress: number) => {
       if (progress < reported + PROGRESS_STEP) return;
@@ -137,7 +149,10 @@ export class VideoService {
       const message = upstream ? upstream.message : error instanceof Error ? error.message : String(error);
       this.deps.logger.warn('video job failed', { id: job.id, code });
       recordMediaUsage(usage, { kind: 'video', token: served.token, seconds: 0, failure: { code } });
-      return (await write({ status: 'failed', error: { code, message }, completed_at: Math.floor(Date.now() / 1000) })) ?? job;
+      return (
+        (await write({ status: 'failed', error: { code, message }, completed_at: Math.floor(Date.now() / 1000) })) ??
+        job
+      );
     } finally {
       clearInterval(heartbeat);
       release();
@@ -152,7 +167,10 @@ export class VideoService {
   ): Promise<VideoOutcome> {
     const tried = new Set<string>();
     const preferSuper = input.resolution === '720p' || input.seconds > 6;
-    let lastError: unknown = new VideoGenerationError('no_available_account', 'No Grok account can render this video right now.');
+    let lastError: unknown = new VideoGenerationError(
+      'no_available_account',
+      'No Grok account can render this video right now.',
+    );
     for (let attempt = 0; attempt < this.deps.config().retry.max_retry; attempt++) {
       const lease = acquire(this.deps, input.model, preferSuper, tried);
       if (!lease) break;

@@ -39,7 +39,13 @@ export const ChatCompletionAnswer = shape({
   object: Type.Literal('chat.completion'),
   created: Type.Integer(),
   model: Type.String(),
-  choices: Type.Array(shape({ index: Type.Integer(), message: shape({ role: Type.String(), content: Type.Union([Type.String(), Type.Null()]) }), finish_reason: Type.Union([Type.String(), Type.Null()]) })),
+  choices: Type.Array(
+    shape({
+      index: Type.Integer(),
+      message: shape({ role: Type.String(), content: Type.Union([Type.String(), Type.Null()]) }),
+      finish_reason: Type.Union([Type.String(), Type.Null()]),
+    }),
+  ),
   usage: AnyObject,
 });
 
@@ -134,7 +140,10 @@ export function chatRoutes(deps: ChatDependencies) {
       detail: {
         tags: ['openai'],
         summary: 'Create a chat completion (streaming or not)',
-        responses: responses({ ...json(ChatCompletionAnswer), ...eventStream('stream: true — chat.completion.chunk events, then [DONE]') }, { errors: CLIENT_ERRORS }),
+        responses: responses(
+          { ...json(ChatCompletionAnswer), ...eventStream('stream: true — chat.completion.chunk events, then [DONE]') },
+          { errors: CLIENT_ERRORS },
+        ),
       },
     },
   );

@@ -60,7 +60,13 @@ export class ChunkBuilder {
         continue;
       }
       if (piece.type === 'tool_call_start') {
-        chunks.push(this.chunk({ tool_calls: [{ index: piece.index, id: piece.id, type: 'function', function: { name: piece.name, arguments: '' } }] }));
+        chunks.push(
+          this.chunk({
+            tool_calls: [
+              { index: piece.index, id: piece.id, type: 'function', function: { name: piece.name, arguments: '' } },
+            ],
+          }),
+        );
       } else if (piece.type === 'tool_call_arguments') {
         chunks.push(this.chunk({ tool_calls: [{ index: piece.index, function: { arguments: piece.delta } }] }));
       }

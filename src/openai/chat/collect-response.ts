@@ -2,7 +2,11 @@ import type { AnswerPiece, AssembledToolCall } from '../../conversation/answer-a
 import type { AssembledAnswer } from '../../conversation/answer-source';
 import type { ReasoningOutput } from '../../conversation/reasoning-visibility';
 
-export interface CompletionIdentity { id: string; created: number; model: string }
+export interface CompletionIdentity {
+  id: string;
+  created: number;
+  model: string;
+}
 
 /** What a non-streamed completion is built from: the whole answer, or what the limits let through. */
 export type CollectedAnswer = AssembledAnswer;
@@ -22,8 +26,7 @@ export function limitedAnswer(assembler: CollectedAnswer, pieces: AnswerPiece[])
     if (piece.type === 'content') content += piece.text;
     else if (piece.type === 'tool_call_start') {
       calls.set(piece.index, { id: piece.id, name: piece.name, arguments: '' });
-    }
-    else if (piece.type === 'tool_call_arguments') calls.get(piece.index)!.arguments += piece.delta;
+    } else if (piece.type === 'tool_call_arguments') calls.get(piece.index)!.arguments += piece.delta;
   }
   const toolCalls = [...calls.values()];
   return { content: content.trim(), reasoning: assembler.reasoning, toolCalls, modelHash: assembler.modelHash };

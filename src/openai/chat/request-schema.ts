@@ -2,7 +2,13 @@ import { Type, type TSchema } from '@sinclair/typebox';
 import { ChatMessage, ToolChoice, ToolDefinition } from '../../conversation/message-model';
 import { ImageConfig, VideoConfig } from '../../media/media-chat-request';
 
-export type { ChatMessage, ContentPart, HistoryToolCall, ToolChoice, ToolDefinition } from '../../conversation/message-model';
+export type {
+  ChatMessage,
+  ContentPart,
+  HistoryToolCall,
+  ToolChoice,
+  ToolDefinition,
+} from '../../conversation/message-model';
 
 /**
  * The body of `POST /v1/chat/completions`.
@@ -32,11 +38,15 @@ export const ChatCompletionRequestSchema = Type.Object({
   tool_choice: Type.Optional(ToolChoice),
   parallel_tool_calls: Type.Optional(Type.Boolean()),
   /** The legacy function-calling fields, translated to tools by legacy-functions.ts. */
-  functions: nullable(Type.Array(Type.Object({
-    name: Type.Optional(Type.String()),
-    description: nullable(Type.String()),
-    parameters: nullable(Type.Record(Type.String(), Type.Unknown())),
-  }))),
+  functions: nullable(
+    Type.Array(
+      Type.Object({
+        name: Type.Optional(Type.String()),
+        description: nullable(Type.String()),
+        parameters: nullable(Type.Record(Type.String(), Type.Unknown())),
+      }),
+    ),
+  ),
   function_call: nullable(Type.Union([Type.String(), Type.Object({ name: Type.Optional(Type.String()) })])),
   image_config: Type.Optional(ImageConfig),
   video_config: Type.Optional(VideoConfig),

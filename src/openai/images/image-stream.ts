@@ -40,11 +40,19 @@ export function streamImages(input: {
           // A preview that cannot be fetched is skipped; the final image still follows.
           const rendered = partial.bytes
             ? { b64_json: Buffer.from(partial.bytes).toString('base64') }
-            : await renderImage({ url: partial.url }, 'b64_json', { ...input.output, token: input.run.token }).catch(() => undefined);
+            : await renderImage({ url: partial.url }, 'b64_json', { ...input.output, token: input.run.token }).catch(
+                () => undefined,
+              );
           if (!rendered || !('b64_json' in rendered)) return;
           const partialIndex = partialCounts.get(partial.index) ?? 0;
           partialCounts.set(partial.index, partialIndex + 1);
-          send(`${input.prefix}.partial_image`, { type: `${input.prefix}.partial_image`, ...common, index: partial.index, partial_image_index: partialIndex, b64_json: rendered.b64_json });
+          send(`${input.prefix}.partial_image`, {
+            type: `${input.prefix}.partial_image`,
+            ...common,
+            index: partial.index,
+            partial_image_index: partialIndex,
+            b64_json: rendered.b64_json,
+          });
         });
       };
       try {
@@ -52,7 +60,13 @@ export function streamImages(input: {
         await partials;
         for (const [index, image] of result.images.entries()) {
           const rendered = await renderImage(image, input.format, { ...input.output, token: result.token });
-          send(`${input.prefix}.completed`, { type: `${input.prefix}.completed`, ...common, index, ...rendered, usage: ZERO_IMAGE_USAGE });
+          send(`${input.prefix}.completed`, {
+            type: `${input.prefix}.completed`,
+            ...common,
+            index,
+            ...rendered,
+            usage: ZERO_IMAGE_USAGE,
+          });
         }
         input.onSettled?.({ images: result.images.length });
       } catch (error) {

@@ -18,8 +18,9 @@ import { recordMediaUsage } from '../../media/media-usage';
 /** Images asked for but not made, for reasons other than moderation, after the one refill. */
 export const IMAGES_MISSING_HEADER = 'x-grok2api-images-missing';
 
-
-type Body = { kind: 'json'; fields: Record<string, unknown> } | { kind: 'form'; fields: Record<string, unknown>; form: FormData };
+type Body =
+  | { kind: 'json'; fields: Record<string, unknown> }
+  | { kind: 'form'; fields: Record<string, unknown>; form: FormData };
 
 async function readBody(request: Request): Promise<Body> {
   const contentType = (request.headers.get('content-type') ?? '').toLowerCase();
@@ -36,17 +37,29 @@ async function readBody(request: Request): Promise<Body> {
   const parsed: unknown = await request.json().catch(() => {
     throw invalidRequest('The body must be JSON or multipart/form-data.', null, 'invalid_body');
   });
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw invalidRequest('Request body must be a JSON object.', null, 'invalid_body');
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+    throw invalidRequest('Request body must be a JSON object.', null, 'invalid_body');
   return { kind: 'json', fields: parsed as Record<string, unknown> };
 }
 
-const ImagesAnswer = shape({ created: Type.Integer(), data: Type.Array(shape({ url: Type.Optional(Type.String()), b64_json: Type.Optional(Type.String()) })) });
+const ImagesAnswer = shape({
+  created: Type.Integer(),
+  data: Type.Array(shape({ url: Type.Optional(Type.String()), b64_json: Type.Optional(Type.String()) })),
+});
 
 export function imagesRoutes(deps: ImagesDependencies) {
   const run = async (request: Request, options: ImageOptions, editImages: LoadedAttachment[] | undefined) => {
     const config = deps.config();
     const model = findModel(options.model)!;
-    const job = { model, prompt: options.prompt, n: options.n, nsfw: options.nsfw, aspectRatio: options.aspectRatio, editImages, signal: request.signal };
+    const job = {
+      model,
+      prompt: options.prompt,
+      n: options.n,
+      nsfw: options.nsfw,
+      aspectRatio: options.aspectRatio,
+      editImages,
+      signal: request.signal,
+    };
     const authorization = request.headers.get('authorization');
     const usage = { usage: deps.usage, startedAt: Date.now(), authorization, model: model.id };
     const failed = (token: string | null) => (error: unknown) => {
@@ -82,7 +95,11 @@ export function imagesRoutes(deps: ImagesDependencies) {
       async ({ request }) => {
         deps.guard(request);
         const body = await readBody(request);
-        return run(request, readImageOptions(body.fields, deps.config(), GENERATION_MODELS, GENERATION_MODELS[0]!), undefined);
+        return run(
+          request,
+          readImageOptions(body.fields, deps.config(), GENERATION_MODELS, GENERATION_MODELS[0]!),
+          undefined,
+        );
       },
       {
         parse: 'none',
@@ -90,7 +107,13 @@ export function imagesRoutes(deps: ImagesDependencies) {
           tags: ['openai'],
           summary: 'Generate images (grok-imagine-1.0)',
           requestBody: jsonOrMultipart(ImageGenerationBody),
-          responses: responses({ ...json(ImagesAnswer), ...eventStream('stream: true — image_generation.partial_image and .completed events') }, { errors: CLIENT_ERRORS }),
+          responses: responses(
+            {
+              ...json(ImagesAnswer),
+              ...eventStream('stream: true — image_generation.partial_image and .completed events'),
+            },
+            { errors: CLIENT_ERRORS },
+          ),
         },
       },
     )
@@ -103,7 +126,12 @@ export function imagesRoutes(deps: ImagesDependencies) {
         const images =
           body.kind === 'form'
             ? await imagesFromForm(body.form, deps.config().limits.max_image_pixels)
-            : await imagesFromJson(body.fields, { fetch: deps.fetch, timeoutMs: deps.config().asset.download_timeout * 1000, signal: request.signal, maxImagePixels: deps.config().limits.max_image_pixels });
+            : await imagesFromJson(body.fields, {
+                fetch: deps.fetch,
+                timeoutMs: deps.config().asset.download_timeout * 1000,
+                signal: request.signal,
+                maxImagePixels: deps.config().limits.max_image_pixels,
+              });
         return run(request, options, images);
       },
       {
@@ -112,7 +140,10 @@ export function imagesRoutes(deps: ImagesDependencies) {
           tags: ['openai'],
           summary: 'Edit images (grok-imagine-1.0-edit), multipart or JSON',
           requestBody: jsonOrMultipart(ImageEditBody),
-          responses: responses({ ...json(ImagesAnswer), ...eventStream('stream: true — image_edit.partial_image and .completed events') }, { errors: CLIENT_ERRORS }),
+          responses: responses(
+            { ...json(ImagesAnswer), ...eventStream('stream: true — image_edit.partial_image and .completed events') },
+            { errors: CLIENT_ERRORS },
+          ),
         },
       },
     );

@@ -140,7 +140,7 @@ const LOCAL_SHELL_DESCRIPTION = "Runs a shell command on the user's machine and 
  */
 const HOSTED_AS_FUNCTIONS: Record<string, { description: string; parameters: Parameters }> = {
   file_search: {
-    description: 'Searches the user\'s files for passages relevant to the query.',
+    description: "Searches the user's files for passages relevant to the query.",
     parameters: { type: 'object', properties: { query: { type: 'string' } }, required: ['query'] },
   },
   code_interpreter: {

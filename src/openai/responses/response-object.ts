@@ -43,7 +43,9 @@ const echoTools = (tools: ResponsesRequest['tools']) =>
   });
 
 export function responseObject(identity: ResponseIdentity, body: ResponsesRequest, state: ResponseState) {
-  const outputText = state.output.flatMap((item) => (item.type === 'message' ? item.content.map((part) => part.text) : [])).join('');
+  const outputText = state.output
+    .flatMap((item) => (item.type === 'message' ? item.content.map((part) => part.text) : []))
+    .join('');
   return {
     id: identity.id,
     object: 'response',

@@ -13,7 +13,13 @@ import type { ToolOrigin } from './offered-tools';
 
 export type OutputItem =
   | { id: string; type: 'reasoning'; summary: { type: 'summary_text'; text: string }[]; status?: string }
-  | { id: string; type: 'message'; role: 'assistant'; status: string; content: { type: 'output_text'; text: string; annotations: unknown[]; logprobs: unknown[] }[] }
+  | {
+      id: string;
+      type: 'message';
+      role: 'assistant';
+      status: string;
+      content: { type: 'output_text'; text: string; annotations: unknown[]; logprobs: unknown[] }[];
+    }
   | (CallFields & { type: 'function_call'; name: string; arguments: string; namespace?: string })
   | (CallFields & { type: 'custom_tool_call'; name: string; input: string; namespace?: string })
   | (CallFields & { type: 'local_shell_call'; action: LocalShellAction });
@@ -61,12 +67,25 @@ export class ResponseOutput {
         this.closeMessage(events);
         const item = this.reasoning ?? this.openReasoning(events);
         item.summary[0]!.text += piece.text;
-        events.push({ type: 'response.reasoning_summary_text.delta', item_id: item.id, output_index: this.indexOf(item), summary_index: 0, delta: piece.text });
+        events.push({
+          type: 'response.reasoning_summary_text.delta',
+          item_id: item.id,
+          output_index: this.indexOf(item),
+          summary_index: 0,
+          delta: piece.text,
+        });
       } else if (piece.type === 'content') {
         this.closeReasoning(events);
         const item = this.message ?? this.openMessage(events);
         item.content[0]!.text += piece.text;
-        events.push({ type: 'response.output_text.delta', item_id: item.id, output_index: this.indexOf(item), content_index: 0, delta: piece.text, logprobs: [] });
+        events.push({
+          type: 'response.output_text.delta',
+          item_id: item.id,
+          output_index: this.indexOf(item),
+          content_index: 0,
+          delta: piece.text,
+          logprobs: [],
+        });
       } else if (piece.type === 'tool_call_start') {
         this.closeReasoning(events);
         this.closeMessage(events);
@@ -78,7 +97,12 @@ export class ResponseOutput {
           continue;
         }
         item.arguments += piece.delta;
-        events.push({ type: 'response.function_call_arguments.delta', item_id: item.id, output_index: this.indexOf(item), delta: piece.delta });
+        events.push({
+          type: 'response.function_call_arguments.delta',
+          item_id: item.id,
+          output_index: this.indexOf(item),
+          delta: piece.delta,
+        });
       } else {
         this.endCall(piece.index, events);
       }
@@ -97,7 +121,9 @@ export class ResponseOutput {
 
   /** The answer text as OpenAI's SDKs compute `output_text`. */
   get text(): string {
-    return this.items.flatMap((item) => (item.type === 'message' ? item.content.map((part) => part.text) : [])).join('');
+    return this.items
+      .flatMap((item) => (item.type === 'message' ? item.content.map((part) => part.text) : []))
+      .join('');
   }
 
   /** A function call streams its arguments; custom and local_shell calls are announced when complete. */
@@ -138,13 +164,23 @@ export class ResponseOutput {
   }
 
   private openReasoning(events: OutputEvent[]) {
-    const item = { id: itemId('rs'), type: 'reasoning' as const, summary: [{ type: 'summary_text' as const, text: '' }] };
+    const item = {
+      id: itemId('rs'),
+      type: 'reasoning' as const,
+      summary: [{ type: 'summary_text' as const, text: '' }],
+    };
     this.reasoning = item;
     this.items.push(item);
     const output_index = this.indexOf(item);
     events.push(
       { type: 'response.output_item.added', output_index, item: { ...item, summary: [] } },
-      { type: 'response.reasoning_summary_part.added', item_id: item.id, output_index, summary_index: 0, part: { type: 'summary_text', text: '' } },
+      {
+        type: 'response.reasoning_summary_part.added',
+        item_id: item.id,
+        output_index,
+        summary_index: 0,
+        part: { type: 'summary_text', text: '' },
+      },
     );
     return item;
   }
@@ -157,7 +193,13 @@ export class ResponseOutput {
     const text = item.summary[0]!.text;
     events.push(
       { type: 'response.reasoning_summary_text.done', item_id: item.id, output_index, summary_index: 0, text },
-      { type: 'response.reasoning_summary_part.done', item_id: item.id, output_index, summary_index: 0, part: { type: 'summary_text', text } },
+      {
+        type: 'response.reasoning_summary_part.done',
+        item_id: item.id,
+        output_index,
+        summary_index: 0,
+        part: { type: 'summary_text', text },
+      },
       { type: 'response.output_item.done', output_index, item: structuredClone(item) },
     );
   }
@@ -175,7 +217,13 @@ export class ResponseOutput {
     const output_index = this.indexOf(item);
     events.push(
       { type: 'response.output_item.added', output_index, item: { ...item, content: [] } },
-      { type: 'response.content_part.added', item_id: item.id, output_index, content_index: 0, part: { type: 'output_text', text: '', annotations: [], logprobs: [] } },
+      {
+        type: 'response.content_part.added',
+        item_id: item.id,
+        output_index,
+        content_index: 0,
+        part: { type: 'output_text', text: '', annotations: [], logprobs: [] },
+      },
     );
     return item;
   }
@@ -188,8 +236,21 @@ export class ResponseOutput {
     const output_index = this.indexOf(item);
     const part = item.content[0]!;
     events.push(
-      { type: 'response.output_text.done', item_id: item.id, output_index, content_index: 0, text: part.text, logprobs: [] },
-      { type: 'response.content_part.done', item_id: item.id, output_index, content_index: 0, part: structuredClone(part) },
+      {
+        type: 'response.output_text.done',
+        item_id: item.id,
+        output_index,
+        content_index: 0,
+        text: part.text,
+        logprobs: [],
+      },
+      {
+        type: 'response.content_part.done',
+        item_id: item.id,
+        output_index,
+        content_index: 0,
+        part: structuredClone(part),
+      },
       { type: 'response.output_item.done', output_index, item: structuredClone(item) },
     );
   }

@@ -65,12 +65,16 @@ const historyCall = (item: OutputItem): HistoryToolCall | null => {
 
 /** The assistant turn of an answer, as the next request's history. */
 export const assistantTurn = (output: OutputItem[]): ChatMessage => {
-  const text = output.flatMap((item) => (item.type === 'message' ? item.content.map((part) => part.text) : [])).join('');
+  const text = output
+    .flatMap((item) => (item.type === 'message' ? item.content.map((part) => part.text) : []))
+    .join('');
   const calls = output.flatMap((item) => {
     const call = historyCall(item);
     return call ? [call] : [];
   });
-  return calls.length > 0 ? { role: 'assistant', content: text || null, tool_calls: calls } : { role: 'assistant', content: text };
+  return calls.length > 0
+    ? { role: 'assistant', content: text || null, tool_calls: calls }
+    : { role: 'assistant', content: text };
 };
 
 /** The items a stored response indexes: its output, and the input items it gave ids to. */

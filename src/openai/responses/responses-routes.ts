@@ -19,7 +19,12 @@ import { conversationInput, type ReferencedItems } from './to-conversation';
 import { Type } from '@sinclair/typebox';
 import { CLIENT_ERRORS, eventStream, json, responses, shape } from '../../http/openapi-responses';
 
-const ResponseAnswer = shape({ id: Type.String(), object: Type.Literal('response'), status: Type.String(), output: Type.Array(Type.Object({}, { additionalProperties: true })) });
+const ResponseAnswer = shape({
+  id: Type.String(),
+  object: Type.Literal('response'),
+  status: Type.String(),
+  output: Type.Array(Type.Object({}, { additionalProperties: true })),
+});
 
 export interface ResponsesDependencies {
   conversations: ConversationRunner;
@@ -31,12 +36,22 @@ const responseId = () => `resp_${randomBytes(24).toString('hex')}`;
 const seconds = () => Math.floor(Date.now() / 1000);
 
 const notFound = (id: string) =>
-  new ApiError({ status: 404, message: `Response with id '${id}' not found.`, param: 'response_id', code: 'response_not_found' });
+  new ApiError({
+    status: 404,
+    message: `Response with id '${id}' not found.`,
+    param: 'response_id',
+    code: 'response_not_found',
+  });
 
 async function history(store: ResponseStore, body: ResponsesRequest): Promise<ChatMessage[]> {
   if (!body.previous_response_id) return [];
   const stored = await store.get(body.previous_response_id);
-  if (!stored) throw invalidRequest(`Previous response with id '${body.previous_response_id}' not found.`, 'previous_response_id', 'previous_response_not_found');
+  if (!stored)
+    throw invalidRequest(
+      `Previous response with id '${body.previous_response_id}' not found.`,
+      'previous_response_id',
+      'previous_response_not_found',
+    );
   return stored.conversation;
 }
 
@@ -61,7 +76,12 @@ export function responsesRoutes(deps: ResponsesDependencies) {
         if (body.model.trim() === '') throw invalidRequest('model is required', 'model', 'missing_required_parameter');
         const model = resolveModel(body.model, config().models.aliases);
         if (!model) throw modelNotFound(body.model);
-        if (model.kind !== 'chat') throw invalidRequest(`The model '${body.model}' is not a chat model and is not served by /v1/responses.`, 'model', 'model_not_supported');
+        if (model.kind !== 'chat')
+          throw invalidRequest(
+            `The model '${body.model}' is not a chat model and is not served by /v1/responses.`,
+            'model',
+            'model_not_supported',
+          );
         const earlier = await history(store, body);
         const referenced = await referencedItems(store, body);
         const offered = offeredTools(body.tools);
@@ -77,7 +97,9 @@ export function responsesRoutes(deps: ResponsesDependencies) {
           modelLabel: body.model,
         });
 
-        const turnMessages = input.messages.filter((message, index) => !(index === 0 && body.instructions && message.role === 'system'));
+        const turnMessages = input.messages.filter(
+          (message, index) => !(index === 0 && body.instructions && message.role === 'system'),
+        );
         const save = async (response: ReturnType<typeof snapshot>) => {
           if (body.store === false) return;
           await store.save({ response, conversation: [...turnMessages, assistantTurn(output.items)], ...listed });
@@ -102,13 +124,20 @@ export function responsesRoutes(deps: ResponsesDependencies) {
         }
 
         try {
-          for (let pieces = await conversation.next(); pieces !== null; pieces = await conversation.next()) output.add(pieces);
+          for (let pieces = await conversation.next(); pieces !== null; pieces = await conversation.next())
+            output.add(pieces);
         } catch (error) {
           conversation.cancel();
           throw asApiError(error);
         }
         output.finish();
-        const response = snapshot({ status: 'completed', output: output.items, usage: conversation.usage(), error: null, completedAt: seconds() });
+        const response = snapshot({
+          status: 'completed',
+          output: output.items,
+          usage: conversation.usage(),
+          error: null,
+          completedAt: seconds(),
+        });
         await save(response);
         return response;
       },
@@ -117,7 +146,10 @@ export function responsesRoutes(deps: ResponsesDependencies) {
         detail: {
           tags: ['openai'],
           summary: 'Create a model response (streaming or not)',
-          responses: responses({ ...json(ResponseAnswer), ...eventStream('stream: true — response.* events') }, { errors: CLIENT_ERRORS }),
+          responses: responses(
+            { ...json(ResponseAnswer), ...eventStream('stream: true — response.* events') },
+            { errors: CLIENT_ERRORS },
+          ),
         },
       },
     )
@@ -129,7 +161,14 @@ export function responsesRoutes(deps: ResponsesDependencies) {
         if (!stored) throw notFound(params.id);
         return stored.response;
       },
-      { params: t.Object({ id: t.String() }), detail: { tags: ['openai'], summary: 'Retrieve a stored response', responses: responses(json(ResponseAnswer), { errors: [401, 404, 429] }) } },
+      {
+        params: t.Object({ id: t.String() }),
+        detail: {
+          tags: ['openai'],
+          summary: 'Retrieve a stored response',
+          responses: responses(json(ResponseAnswer), { errors: [401, 404, 429] }),
+        },
+      },
     )
     .get(
       '/v1/responses/:id/input_items',
@@ -150,9 +189,17 @@ export function responsesRoutes(deps: ResponsesDependencies) {
         detail: {
           tags: ['openai'],
           summary: 'List the input items of a stored response',
-          responses: responses(json(shape({ object: Type.Literal('list'), data: Type.Array(Type.Object({}, { additionalProperties: true })) })), {
-            errors: [400, 401, 404, 429],
-          }),
+          responses: responses(
+            json(
+              shape({
+                object: Type.Literal('list'),
+                data: Type.Array(Type.Object({}, { additionalProperties: true })),
+              }),
+            ),
+            {
+              errors: [400, 401, 404, 429],
+            },
+          ),
         },
       },
     )
@@ -168,7 +215,10 @@ export function responsesRoutes(deps: ResponsesDependencies) {
         detail: {
           tags: ['openai'],
           summary: 'Delete a stored response',
-          responses: responses(json(shape({ id: Type.String(), object: Type.Literal('response'), deleted: Type.Boolean() })), { errors: [401, 404, 429] }),
+          responses: responses(
+            json(shape({ id: Type.String(), object: Type.Literal('response'), deleted: Type.Boolean() })),
+            { errors: [401, 404, 429] },
+          ),
         },
       },
     );

@@ -31,14 +31,25 @@ export class ResponsesStreamEncoder implements StreamEncoder {
 
   finish(): Uint8Array[] {
     const events = this.output.finish().map((event) => this.event(event));
-    const response = this.snapshot({ status: 'completed', output: this.output.items, usage: this.usage(), error: null, completedAt: this.now() });
+    const response = this.snapshot({
+      status: 'completed',
+      output: this.output.items,
+      usage: this.usage(),
+      error: null,
+      completedAt: this.now(),
+    });
     events.push(this.event({ type: 'response.completed', response }));
     return events;
   }
 
   failure(error: ApiError): Uint8Array[] {
     const code = error.code ?? 'server_error';
-    const response = this.snapshot({ status: 'failed', output: this.output.items, usage: null, error: { code, message: error.message } });
+    const response = this.snapshot({
+      status: 'failed',
+      output: this.output.items,
+      usage: null,
+      error: { code, message: error.message },
+    });
     return [
       this.event({ type: 'error', code, message: error.message, param: error.param }),
       this.event({ type: 'response.failed', response }),

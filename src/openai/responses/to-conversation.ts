@@ -28,18 +28,34 @@ const checkMedia = (value: string, param: string): string => {
 const contentPart = (part: InputContentPart, role: string, param: string): ContentPart | null => {
   const type = part.type ?? '';
   if (TEXT_PARTS.has(type)) {
-    if (typeof part.text !== 'string') throw invalidRequest("Text content parts must have a 'text' field", `${param}.text`, 'missing_text');
+    if (typeof part.text !== 'string')
+      throw invalidRequest("Text content parts must have a 'text' field", `${param}.text`, 'missing_text');
     return { type: 'text', text: part.text };
   }
-  if (role !== 'user') throw invalidRequest(`The '${role}' role only supports text content, got '${type}'`, `${param}.type`, 'invalid_type');
+  if (role !== 'user')
+    throw invalidRequest(
+      `The '${role}' role only supports text content, got '${type}'`,
+      `${param}.type`,
+      'invalid_type',
+    );
   if (type === 'input_image') {
     const url = typeof part.image_url === 'string' ? part.image_url : part.image_url?.url;
-    if (part.file_id) throw invalidRequest('input_image.file_id is not supported; send image_url (a URL or data URI)', `${param}.file_id`, 'unsupported_file_id');
+    if (part.file_id)
+      throw invalidRequest(
+        'input_image.file_id is not supported; send image_url (a URL or data URI)',
+        `${param}.file_id`,
+        'unsupported_file_id',
+      );
     if (!url) throw invalidRequest("input_image must have an 'image_url'", `${param}.image_url`, 'missing_url');
     return { type: 'image_url', image_url: { url: checkMedia(url, `${param}.image_url`) } };
   }
   if (type === 'input_file') {
-    if (part.file_id) throw invalidRequest('input_file.file_id is not supported; send file_data or file_url', `${param}.file_id`, 'unsupported_file_id');
+    if (part.file_id)
+      throw invalidRequest(
+        'input_file.file_id is not supported; send file_data or file_url',
+        `${param}.file_id`,
+        'unsupported_file_id',
+      );
     const source = part.file_data ?? part.file_url;
     if (!source) throw invalidRequest("input_file must have 'file_data' or 'file_url'", param, 'missing_file');
     const file_data = checkMedia(source, `${param}.${part.file_data ? 'file_data' : 'file_url'}`);
@@ -51,17 +67,28 @@ const contentPart = (part: InputContentPart, role: string, param: string): Conte
 const messageFromItem = (item: InputItem, param: string): ChatMessage => {
   const role = item.role ?? '';
   if (!MESSAGE_ROLES.has(role)) {
-    throw invalidRequest("role must be one of 'user', 'assistant', 'system', 'developer'", `${param}.role`, 'invalid_role');
+    throw invalidRequest(
+      "role must be one of 'user', 'assistant', 'system', 'developer'",
+      `${param}.role`,
+      'invalid_role',
+    );
   }
   if (typeof item.content === 'string') return { role, content: item.content };
-  if (!Array.isArray(item.content)) throw invalidRequest("Message items must have 'content'", `${param}.content`, 'missing_content');
-  const parts = item.content.map((part, index) => contentPart(part, role, `${param}.content.${index}`)).filter((part) => part !== null);
+  if (!Array.isArray(item.content))
+    throw invalidRequest("Message items must have 'content'", `${param}.content`, 'missing_content');
+  const parts = item.content
+    .map((part, index) => contentPart(part, role, `${param}.content.${index}`))
+    .filter((part) => part !== null);
   return { role, content: parts };
 };
 
 const outputText = (output: InputItem['output']): string => {
   if (typeof output === 'string') return output;
-  if (Array.isArray(output)) return output.map((part) => part.text ?? '').filter(Boolean).join('\n');
+  if (Array.isArray(output))
+    return output
+      .map((part) => part.text ?? '')
+      .filter(Boolean)
+      .join('\n');
   if (output && typeof output.content === 'string') return output.content;
   return output ? JSON.stringify(output) : '';
 };
@@ -91,7 +118,16 @@ const offeredCall = (item: InputItem, type: string): { name: string; arguments: 
 export type ReferencedItems = ReadonlyMap<string, InputItem>;
 
 /** Content blocks sent as items of their own (see `bareBlock`). */
-const BARE_BLOCKS = new Set(['input_text', 'text', 'output_text', 'input_image', 'image', 'image_url', 'input_file', 'file']);
+const BARE_BLOCKS = new Set([
+  'input_text',
+  'text',
+  'output_text',
+  'input_image',
+  'image',
+  'image_url',
+  'input_file',
+  'file',
+]);
 
 class InputTranslator {
   readonly messages: ChatMessage[] = [];
@@ -186,7 +222,11 @@ class InputTranslator {
   private output(item: InputItem, param: string): void {
     if (!item.call_id) throw invalidRequest(`${item.type} items need 'call_id'`, `${param}.call_id`, 'missing_field');
     if (!this.calls.has(item.call_id)) {
-      throw invalidRequest(`No tool call found for function call output with call_id ${item.call_id}.`, `${param}.call_id`, 'invalid_value');
+      throw invalidRequest(
+        `No tool call found for function call output with call_id ${item.call_id}.`,
+        `${param}.call_id`,
+        'invalid_value',
+      );
     }
     this.messages.push({ role: 'tool', tool_call_id: item.call_id, content: outputText(item.output) });
   }
@@ -210,7 +250,8 @@ export const messagesFromInput = (
   known: ReadonlySet<string>,
   referenced: ReferencedItems = new Map(),
 ): ChatMessage[] => {
-  if (input === undefined) throw invalidRequest("Missing required parameter: 'input'.", 'input', 'missing_required_parameter');
+  if (input === undefined)
+    throw invalidRequest("Missing required parameter: 'input'.", 'input', 'missing_required_parameter');
   if (typeof input === 'string') return [{ role: 'user', content: input }];
   const translator = new InputTranslator(known, referenced);
   input.forEach((item, index) => translator.item(item, `input.${index}`));
@@ -245,7 +286,8 @@ const withRequestParams = (params: string[], check: () => void): void => {
 
 const checkRange = (value: number | null | undefined, field: string, maximum: number): void => {
   if (value === null || value === undefined) return;
-  if (!Number.isFinite(value) || value < 0 || value > maximum) throw invalidRequest(`${field} must be between 0 and ${maximum}`, field, `invalid_${field}`);
+  if (!Number.isFinite(value) || value < 0 || value > maximum)
+    throw invalidRequest(`${field} must be between 0 and ${maximum}`, field, `invalid_${field}`);
 };
 
 export function conversationInput(
@@ -262,7 +304,11 @@ export function conversationInput(
   withRequestParams(offered.params, () => validateTools({ tools, tool_choice }));
   const effort = body.reasoning?.effort ?? undefined;
   if (effort !== undefined && !(REASONING_EFFORTS as readonly string[]).includes(effort)) {
-    throw invalidRequest(`reasoning.effort must be one of ${REASONING_EFFORTS.join(', ')}`, 'reasoning.effort', 'invalid_reasoning_effort');
+    throw invalidRequest(
+      `reasoning.effort must be one of ${REASONING_EFFORTS.join(', ')}`,
+      'reasoning.effort',
+      'invalid_reasoning_effort',
+    );
   }
   checkRange(body.temperature, 'temperature', 2);
   checkRange(body.top_p, 'top_p', 1);

@@ -2,7 +2,7 @@ import { Elysia } from 'elysia';
 import { findModel } from '../../catalog/models';
 import { publicBaseUrl, serveCachedFile } from '../../media/files-routes';
 import type { MediaCache } from '../../media/media-cache';
-import { publicVideo, settledView, type VideoJob, type VideoJobStore } from '../../media/videos/video-job';
+import { publicVideo, settledView, type VideoJobStore } from '../../media/videos/video-job';
 import { jobFailure } from '../../media/videos/job-failure';
 import type { VideoService } from '../../media/videos/video-service';
 import type { Config } from '../../config/schema';
@@ -42,17 +42,28 @@ async function readBody(request: Request): Promise<{ fields: Record<string, unkn
   const parsed: unknown = await request.json().catch(() => {
     throw invalidRequest('The body must be JSON or multipart/form-data.', null, 'invalid_body');
   });
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw invalidRequest('Request body must be a JSON object.', null, 'invalid_body');
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+    throw invalidRequest('Request body must be a JSON object.', null, 'invalid_body');
   return { fields: parsed as Record<string, unknown> };
 }
 
-
-const VideoJobAnswer = shape({ id: Type.String(), object: Type.String(), status: Type.String(), progress: Type.Optional(Type.Number()) });
+const VideoJobAnswer = shape({
+  id: Type.String(),
+  object: Type.String(),
+  status: Type.String(),
+  progress: Type.Optional(Type.Number()),
+});
 
 export function videosRoutes(deps: VideosDependencies) {
   const find = async (id: string) => {
     const job = await deps.jobs.get(id);
-    if (!job) throw new ApiError({ status: 404, message: `No video with id '${id}'.`, param: 'video_id', code: 'video_not_found' });
+    if (!job)
+      throw new ApiError({
+        status: 404,
+        message: `No video with id '${id}'.`,
+        param: 'video_id',
+        code: 'video_not_found',
+      });
     return settledView(job, Date.now());
   };
   return new Elysia({ name: 'openai-videos' })
@@ -62,8 +73,13 @@ export function videosRoutes(deps: VideosDependencies) {
         deps.guard(request);
         const { fields, form } = await readBody(request);
         const options = readVideoOptions(fields);
-        const reference = await readReference(fields, form, { fetch: deps.fetch, config: deps.config(), signal: request.signal });
-        const wait = fields.wait === true || fields.wait === 'true' || new URL(request.url).searchParams.get('wait') === 'true';
+        const reference = await readReference(fields, form, {
+          fetch: deps.fetch,
+          config: deps.config(),
+          signal: request.signal,
+        });
+        const wait =
+          fields.wait === true || fields.wait === 'true' || new URL(request.url).searchParams.get('wait') === 'true';
         const { job, done } = await deps.videos.create({
           model: findModel(VIDEO_MODEL)!,
           ...options,
@@ -92,7 +108,13 @@ export function videosRoutes(deps: VideosDependencies) {
         deps.guard(request);
         return publicVideo(await find(params.id));
       },
-      { detail: { tags: ['openai'], summary: 'A video job: status, progress, result link', responses: responses(json(VideoJobAnswer), { errors: [401, 404, 429] }) } },
+      {
+        detail: {
+          tags: ['openai'],
+          summary: 'A video job: status, progress, result link',
+          responses: responses(json(VideoJobAnswer), { errors: [401, 404, 429] }),
+        },
+      },
     )
     .get(
       '/v1/videos/:id/content',
@@ -100,7 +122,12 @@ export function videosRoutes(deps: VideosDependencies) {
         deps.guard(request);
         const job = await find(params.id);
         if (job.status !== 'completed' || !job.file_name) {
-          throw new ApiError({ status: 409, message: `Video '${job.id}' is ${job.status}; its content is not available yet.`, code: 'video_not_ready', param: 'video_id' });
+          throw new ApiError({
+            status: 409,
+            message: `Video '${job.id}' is ${job.status}; its content is not available yet.`,
+            code: 'video_not_ready',
+            param: 'video_id',
+          });
         }
         return serveCachedFile(deps.cache, 'video', job.file_name, request);
       },
@@ -108,7 +135,10 @@ export function videosRoutes(deps: VideosDependencies) {
         detail: {
           tags: ['openai'],
           summary: 'The finished video file (Range supported)',
-          responses: { ...responses(binary('video/mp4', 'The video'), { errors: [401, 404, 409, 416, 429] }), 206: { description: 'A byte range', content: binary('video/mp4', 'Part of the video') } },
+          responses: {
+            ...responses(binary('video/mp4', 'The video'), { errors: [401, 404, 409, 416, 429] }),
+            206: { description: 'A byte range', content: binary('video/mp4', 'Part of the video') },
+          },
         },
       },
     );

@@ -118,17 +118,26 @@ export async function migrateMysql(pool: Pool, now: number): Promise<void> {
     const [[lock]] = await connection.query<RowDataPacket[]>('SELECT GET_LOCK(?, 60) AS got', [LOCK_NAME]);
     if (Number(lock?.got) !== 1) throw new Error('could not take the schema migration lock within 60 s');
     try {
-      await connection.query(`CREATE TABLE IF NOT EXISTS schema_version (version INT NOT NULL PRIMARY KEY, applied_at BIGINT NOT NULL) ${TABLE_OPTIONS}`);
+      await connection.query(
+        `CREATE TABLE IF NOT EXISTS schema_version (version INT NOT NULL PRIMARY KEY, applied_at BIGINT NOT NULL) ${TABLE_OPTIONS}`,
+      );
       const [[row]] = await connection.query<RowDataPacket[]>('SELECT MAX(version) AS version FROM schema_version');
       const current = Number(row?.version ?? 0);
       if (current > MYSQL_SCHEMA_VERSION) {
-        throw new Error(`database schema version ${current} is newer than this build supports (${MYSQL_SCHEMA_VERSION})`);
+        throw new Error(
+          `database schema version ${current} is newer than this build supports (${MYSQL_SCHEMA_VERSION})`,
+        );
       }
       for (const migration of MIGRATIONS) {
         if (migration.version <= current) continue;
-        const [present] = migration.alreadyApplied ? await connection.query<RowDataPacket[]>(migration.alreadyApplied) : [[]];
+        const [present] = migration.alreadyApplied
+          ? await connection.query<RowDataPacket[]>(migration.alreadyApplied)
+          : [[]];
         if (present.length === 0) for (const statement of migration.statements) await connection.query(statement);
-        await connection.query('INSERT INTO schema_version (version, applied_at) VALUES (?, ?)', [migration.version, now]);
+        await connection.query('INSERT INTO schema_version (version, applied_at) VALUES (?, ?)', [
+          migration.version,
+          now,
+        ]);
       }
     } finally {
       await connection.query('SELECT RELEASE_LOCK(?)', [LOCK_NAME]);

@@ -1,5 +1,12 @@
 import type { Pool, PoolConnection, ResultSetHeader, RowDataPacket } from 'mysql2/promise';
-import { isUsableForSlot, HolderIds, type ClusterEvent, type ClusterMessage, type Coordinator, type SlotOutcome } from '../coordinator';
+import {
+  isUsableForSlot,
+  HolderIds,
+  type ClusterEvent,
+  type ClusterMessage,
+  type Coordinator,
+  type SlotOutcome,
+} from '../coordinator';
 import { retryOnDeadlock, withTransaction } from './mysql-dialect';
 
 /**
@@ -61,7 +68,9 @@ export class MysqlCoordinator implements Coordinator {
     if (!taken) return null;
     return {
       release: async () => {
-        await retryOnDeadlock(() => this.pool.query('UPDATE cluster_locks SET expires_at = 0 WHERE name = ? AND holder = ?', [name, holder]));
+        await retryOnDeadlock(() =>
+          this.pool.query('UPDATE cluster_locks SET expires_at = 0 WHERE name = ? AND holder = ?', [name, holder]),
+        );
       },
     };
   }
@@ -71,9 +80,15 @@ export class MysqlCoordinator implements Coordinator {
     const ttl = Math.max(1, Math.ceil(ttlMs));
     if (limit <= 0) {
       // Nothing to count, so no lock and no write: just the usability check.
-      const [rows] = await this.pool.query<RowDataPacket[]>('SELECT status, quota, cooldown_until, modes FROM accounts WHERE token = ?', [token]);
+      const [rows] = await this.pool.query<RowDataPacket[]>(
+        'SELECT status, quota, cooldown_until, modes FROM accounts WHERE token = ?',
+        [token],
+      );
       const account = rows[0];
-      return account && isUsableForSlot(String(account.status), Number(account.quota), account.cooldown_until, now, account.modes) ? { result: 'granted', slotId } : { result: 'unusable' };
+      return account &&
+        isUsableForSlot(String(account.status), Number(account.quota), account.cooldown_until, now, account.modes)
+        ? { result: 'granted', slotId }
+        : { result: 'unusable' };
     }
     return this.transaction(async (connection): Promise<SlotOutcome> => {
       const [accounts] = await connection.query<RowDataPacket[]>(
@@ -81,12 +96,23 @@ export class MysqlCoordinator implements Coordinator {
         [token],
       );
       const account = accounts[0];
-      if (!account || !isUsableForSlot(String(account.status), Number(account.quota), account.cooldown_until, now, account.modes)) return { result: 'unusable' };
+      if (
+        !account ||
+        !isUsableForSlot(String(account.status), Number(account.quota), account.cooldown_until, now, account.modes)
+      )
+        return { result: 'unusable' };
       const databaseNow = Number(account.now);
       await connection.query('DELETE FROM account_slots WHERE token = ? AND expires_at <= ?', [token, databaseNow]);
-      const [held] = await connection.query<RowDataPacket[]>('SELECT COUNT(*) AS total FROM account_slots WHERE token = ?', [token]);
+      const [held] = await connection.query<RowDataPacket[]>(
+        'SELECT COUNT(*) AS total FROM account_slots WHERE token = ?',
+        [token],
+      );
       if (Number(held[0]!.total) >= limit) return { result: 'busy' };
-      await connection.query('INSERT INTO account_slots (token, slot_id, expires_at) VALUES (?, ?, ?)', [token, slotId, databaseNow + ttl]);
+      await connection.query('INSERT INTO account_slots (token, slot_id, expires_at) VALUES (?, ?, ?)', [
+        token,
+        slotId,
+        databaseNow + ttl,
+      ]);
       return { result: 'granted', slotId };
     });
   }

@@ -7,7 +7,9 @@ import type { Account, AccountQuery, AccountQueryPage, AccountStatus } from '../
 /** The SQL of SqlAccountStore for MySQL and MariaDB (mysql2, always parameterised). */
 
 const COLUMN_LIST = ACCOUNT_COLUMNS.map((column) => `\`${column}\``).join(', ');
-const ASSIGNMENTS = ACCOUNT_COLUMNS.filter((column) => column !== 'token').map((column) => `\`${column}\` = ?`).join(', ');
+const ASSIGNMENTS = ACCOUNT_COLUMNS.filter((column) => column !== 'token')
+  .map((column) => `\`${column}\` = ?`)
+  .join(', ');
 
 /**
  * The accounts table is utf8mb4_bin, so text already sorts by code point and LIKE is
@@ -52,12 +54,14 @@ function session(connection: PoolConnection): SqlSession {
     async insertMissing(accounts) {
       if (accounts.length === 0) return [];
       // MySQL has no INSERT … RETURNING: lock the keys (gap locks included) to learn which exist.
-      const [existing] = await connection.query<RowDataPacket[]>('SELECT token FROM accounts WHERE token IN (?) FOR UPDATE', [
-        accounts.map((account) => account.token),
-      ]);
+      const [existing] = await connection.query<RowDataPacket[]>(
+        'SELECT token FROM accounts WHERE token IN (?) FOR UPDATE',
+        [accounts.map((account) => account.token)],
+      );
       const present = new Set(existing.map((row) => String(row.token)));
       const missing = accounts.filter((account) => !present.has(account.token));
-      if (missing.length > 0) await connection.query(`INSERT INTO accounts (${COLUMN_LIST}) VALUES ?`, [missing.map(rowValues)]);
+      if (missing.length > 0)
+        await connection.query(`INSERT INTO accounts (${COLUMN_LIST}) VALUES ?`, [missing.map(rowValues)]);
       return missing.map((account) => account.token);
     },
     async write(account) {
@@ -134,7 +138,9 @@ export function mysqlDialect(pool: Pool): SqlDialect {
         values.push(filter.status);
       }
       const where = conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : '';
-      return (await read(`SELECT ${COLUMN_LIST} FROM accounts ${where} ORDER BY created_at, token`, values)).map(fromNetworkRow);
+      return (await read(`SELECT ${COLUMN_LIST} FROM accounts ${where} ORDER BY created_at, token`, values)).map(
+        fromNetworkRow,
+      );
     },
     async get(token) {
       const [row] = await read(`SELECT ${COLUMN_LIST} FROM accounts WHERE token = ?`, [token]);
@@ -145,7 +151,9 @@ export function mysqlDialect(pool: Pool): SqlDialect {
       return Number(row?.total ?? 0);
     },
     async changedSince(at) {
-      return (await read(`SELECT ${COLUMN_LIST} FROM accounts WHERE updated_at > ? ORDER BY updated_at`, [at])).map(fromNetworkRow);
+      return (await read(`SELECT ${COLUMN_LIST} FROM accounts WHERE updated_at > ? ORDER BY updated_at`, [at])).map(
+        fromNetworkRow,
+      );
     },
     async query(query: AccountQuery): Promise<AccountQueryPage> {
       const count = countStatement(query, FLAVOUR);

@@ -32,7 +32,8 @@ export function mysqlOptions(url: string, maxConnections = 10): PoolOptions {
   if (parts.scheme !== 'mysql' && parts.scheme !== 'mariadb') {
     throw new Error(`SERVER_STORAGE_URL for MySQL must start with mysql://, not ${parts.scheme}://`);
   }
-  if (!parts.database) throw new Error('SERVER_STORAGE_URL for MySQL must name a database (mysql://user@host/database)');
+  if (!parts.database)
+    throw new Error('SERVER_STORAGE_URL for MySQL must name a database (mysql://user@host/database)');
   const mode = tlsMode(parts);
   return {
     host: parts.host,

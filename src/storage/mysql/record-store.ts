@@ -8,7 +8,12 @@ export class MysqlRecordStore implements RecordStore {
     private readonly clock: () => number,
   ) {}
 
-  async put(collection: string, id: string, value: unknown, options: { expiresAt?: number | null } = {}): Promise<void> {
+  async put(
+    collection: string,
+    id: string,
+    value: unknown,
+    options: { expiresAt?: number | null } = {},
+  ): Promise<void> {
     await this.pool.query(
       `INSERT INTO records (collection, id, value, expires_at, updated_at) VALUES (?, ?, ?, ?, ?)
        ON DUPLICATE KEY UPDATE value = VALUES(value), expires_at = VALUES(expires_at), updated_at = VALUES(updated_at)`,
@@ -26,13 +31,22 @@ export class MysqlRecordStore implements RecordStore {
   }
 
   async delete(collection: string, id: string): Promise<boolean> {
-    const [result] = await this.pool.query<ResultSetHeader>('DELETE FROM records WHERE collection = ? AND id = ?', [collection, id]);
+    const [result] = await this.pool.query<ResultSetHeader>('DELETE FROM records WHERE collection = ? AND id = ?', [
+      collection,
+      id,
+    ]);
     return result.affectedRows > 0;
   }
 
-  async list<T = unknown>(collection: string, options: { limit?: number; after?: string } = {}): Promise<{ id: string; value: T }[]> {
+  async list<T = unknown>(
+    collection: string,
+    options: { limit?: number; after?: string } = {},
+  ): Promise<{ id: string; value: T }[]> {
     const now = this.clock();
-    await this.pool.query('DELETE FROM records WHERE collection = ? AND expires_at IS NOT NULL AND expires_at <= ?', [collection, now]);
+    await this.pool.query('DELETE FROM records WHERE collection = ? AND expires_at IS NOT NULL AND expires_at <= ?', [
+      collection,
+      now,
+    ]);
     const [rows] = await this.pool.query<RowDataPacket[]>(
       `SELECT id, value FROM records WHERE collection = ? AND id > ? AND (expires_at IS NULL OR expires_at > ?)
        ORDER BY id LIMIT ?`,

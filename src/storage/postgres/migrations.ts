@@ -97,7 +97,9 @@ export async function migratePostgres(sql: Sql, now: number): Promise<void> {
     const [row] = await transaction<{ version: number | null }[]>`SELECT MAX(version) AS version FROM schema_version`;
     const current = row?.version ?? 0;
     if (current > POSTGRES_SCHEMA_VERSION) {
-      throw new Error(`database schema version ${current} is newer than this build supports (${POSTGRES_SCHEMA_VERSION})`);
+      throw new Error(
+        `database schema version ${current} is newer than this build supports (${POSTGRES_SCHEMA_VERSION})`,
+      );
     }
     for (const migration of MIGRATIONS) {
       if (migration.version <= current) continue;

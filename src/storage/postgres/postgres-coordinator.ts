@@ -1,6 +1,13 @@
 import type { Sql } from 'postgres';
 import { inTransaction } from './postgres-dialect';
-import { isUsableForSlot as usable, HolderIds, type ClusterEvent, type ClusterMessage, type Coordinator, type SlotOutcome } from '../coordinator';
+import {
+  isUsableForSlot as usable,
+  HolderIds,
+  type ClusterEvent,
+  type ClusterMessage,
+  type Coordinator,
+  type SlotOutcome,
+} from '../coordinator';
 
 /**
  * Coordination over PostgreSQL: notices by LISTEN/NOTIFY on one channel, locks as rows of
@@ -98,18 +105,29 @@ export class PostgresCoordinator implements Coordinator {
     const ttl = Math.max(1, Math.ceil(ttlMs));
     if (limit <= 0) {
       // Nothing to count, so no lock and no write: just the usability check.
-      const [account] = await this.sql<{ status: string; quota: string; cooldown_until: string | null; modes: string }[]>`
+      const [account] = await this.sql<
+        { status: string; quota: string; cooldown_until: string | null; modes: string }[]
+      >`
         SELECT status, quota, cooldown_until, modes FROM accounts WHERE token = ${token}`;
-      return account && usable(account.status, Number(account.quota), account.cooldown_until, now, account.modes) ? { result: 'granted', slotId } : { result: 'unusable' };
+      return account && usable(account.status, Number(account.quota), account.cooldown_until, now, account.modes)
+        ? { result: 'granted', slotId }
+        : { result: 'unusable' };
     }
     return inTransaction(this.sql, async (transaction): Promise<SlotOutcome> => {
-      const [account] = await transaction<{ status: string; quota: string; cooldown_until: string | null; modes: string }[]>`
+      const [account] = await transaction<
+        { status: string; quota: string; cooldown_until: string | null; modes: string }[]
+      >`
         SELECT status, quota, cooldown_until, modes FROM accounts WHERE token = ${token} FOR UPDATE`;
-      if (!account || !usable(account.status, Number(account.quota), account.cooldown_until, now, account.modes)) return { result: 'unusable' };
-      const [clock] = await transaction<{ now: string }[]>`SELECT (extract(epoch from clock_timestamp()) * 1000)::bigint AS now`;
+      if (!account || !usable(account.status, Number(account.quota), account.cooldown_until, now, account.modes))
+        return { result: 'unusable' };
+      const [clock] = await transaction<
+        { now: string }[]
+      >`SELECT (extract(epoch from clock_timestamp()) * 1000)::bigint AS now`;
       const databaseNow = Number(clock!.now);
       await transaction`DELETE FROM account_slots WHERE token = ${token} AND expires_at <= ${databaseNow}`;
-      const [held] = await transaction<{ total: string }[]>`SELECT COUNT(*) AS total FROM account_slots WHERE token = ${token}`;
+      const [held] = await transaction<
+        { total: string }[]
+      >`SELECT COUNT(*) AS total FROM account_slots WHERE token = ${token}`;
       if (Number(held!.total) >= limit) return { result: 'busy' };
       await transaction`INSERT INTO account_slots (token, slot_id, expires_at) VALUES (${token}, ${slotId}, ${databaseNow + ttl})`;
       return { result: 'granted', slotId };

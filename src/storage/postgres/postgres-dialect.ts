@@ -12,7 +12,8 @@ function session(transaction: ReservedSql): SqlSession {
   const sql = transaction;
   return {
     async lockRows(tokens) {
-      const rows = await sql`SELECT ${sql(ACCOUNT_COLUMNS)} FROM accounts WHERE token IN ${sql(tokens)} ORDER BY token FOR UPDATE`;
+      const rows =
+        await sql`SELECT ${sql(ACCOUNT_COLUMNS)} FROM accounts WHERE token IN ${sql(tokens)} ORDER BY token FOR UPDATE`;
       return rows.map(fromNetworkRow);
     },
     async lockAll() {
@@ -42,7 +43,8 @@ function session(transaction: ReservedSql): SqlSession {
 const FLAVOUR: SqlFlavour = {
   placeholder: (position) => `$${position}`,
   containsIgnoringCase: (column, placeholder) => `lower(${column}) LIKE ${placeholder}`,
-  orderBy: (column, direction, text) => `${column}${text ? ' COLLATE "C"' : ''} ${direction} NULLS ${direction === 'ASC' ? 'FIRST' : 'LAST'}`,
+  orderBy: (column, direction, text) =>
+    `${column}${text ? ' COLLATE "C"' : ''} ${direction} NULLS ${direction === 'ASC' ? 'FIRST' : 'LAST'}`,
   countSource: () => 'accounts',
 };
 
@@ -103,7 +105,10 @@ export function postgresDialect(sql: Sql): SqlDialect {
     async query(query: AccountQuery): Promise<AccountQueryPage> {
       const count = countStatement(query, FLAVOUR);
       const page = pageStatement(query, FLAVOUR);
-      const [countRows, pageRows] = await Promise.all([sql.unsafe(count.text, count.values), sql.unsafe(page.text, page.values)]);
+      const [countRows, pageRows] = await Promise.all([
+        sql.unsafe(count.text, count.values),
+        sql.unsafe(page.text, page.values),
+      ]);
       const counts = countsFrom(countRows as unknown as { status: unknown; total: unknown; nsfw: unknown }[]);
       return { total: totalOf(query, counts), counts, accounts: pageRows.map(fromNetworkRow) };
     },

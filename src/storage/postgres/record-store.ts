@@ -8,7 +8,12 @@ export class PostgresRecordStore implements RecordStore {
     private readonly clock: () => number,
   ) {}
 
-  async put(collection: string, id: string, value: unknown, options: { expiresAt?: number | null } = {}): Promise<void> {
+  async put(
+    collection: string,
+    id: string,
+    value: unknown,
+    options: { expiresAt?: number | null } = {},
+  ): Promise<void> {
     await this.sql`
       INSERT INTO records (collection, id, value, expires_at, updated_at)
       VALUES (${collection}, ${id}, ${JSON.stringify(value)}, ${options.expiresAt ?? null}, ${this.clock()})
@@ -28,9 +33,13 @@ export class PostgresRecordStore implements RecordStore {
     return result.count > 0;
   }
 
-  async list<T = unknown>(collection: string, options: { limit?: number; after?: string } = {}): Promise<{ id: string; value: T }[]> {
+  async list<T = unknown>(
+    collection: string,
+    options: { limit?: number; after?: string } = {},
+  ): Promise<{ id: string; value: T }[]> {
     const now = this.clock();
-    await this.sql`DELETE FROM records WHERE collection = ${collection} AND expires_at IS NOT NULL AND expires_at <= ${now}`;
+    await this
+      .sql`DELETE FROM records WHERE collection = ${collection} AND expires_at IS NOT NULL AND expires_at <= ${now}`;
     const rows = await this.sql<{ id: string; value: string }[]>`
       SELECT id, value FROM records
       WHERE collection = ${collection} AND id > ${options.after ?? ''} AND (expires_at IS NULL OR expires_at > ${now})

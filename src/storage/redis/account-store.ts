@@ -53,7 +53,9 @@ export class RedisAccountStore implements AccountStore {
         ? await this.redis.zrange(this.indexKey, '0', '-1')
         : await this.redis.smembers(statusKey(this.prefix, filter.status));
     const accounts = (await this.load(tokens)).filter(
-      (account) => (filter.pool === undefined || account.pool === filter.pool) && (filter.status === undefined || account.status === filter.status),
+      (account) =>
+        (filter.pool === undefined || account.pool === filter.pool) &&
+        (filter.status === undefined || account.status === filter.status),
     );
     return accounts.sort((a, b) => a.createdAt - b.createdAt || (a.token < b.token ? -1 : a.token > b.token ? 1 : 0));
   }
@@ -90,7 +92,9 @@ export class RedisAccountStore implements AccountStore {
     let removed = 0;
     const unique = [...new Set(tokens)];
     for (let start = 0; start < unique.length; start += BATCH) {
-      removed += Number(await REMOVE.run(this.redis, [this.indexKey], [this.prefix, ...unique.slice(start, start + BATCH)]));
+      removed += Number(
+        await REMOVE.run(this.redis, [this.indexKey], [this.prefix, ...unique.slice(start, start + BATCH)]),
+      );
     }
     return removed;
   }
@@ -104,7 +108,10 @@ export class RedisAccountStore implements AccountStore {
     return typeof result === 'string' ? parseAccount(result) : null;
   }
 
-  async recordFailure(token: string, change: { reason: string; at: number; threshold: number }): Promise<Account | null> {
+  async recordFailure(
+    token: string,
+    change: { reason: string; at: number; threshold: number },
+  ): Promise<Account | null> {
     const result = await RECORD_FAILURE.run(
       this.redis,
       [this.accountKey(token), this.indexKey],
@@ -167,7 +174,11 @@ export class RedisAccountStore implements AccountStore {
       const next = rule(current);
       if (next === current) return current;
       const stored = this.stamped(current, next);
-      const committed = await COMMIT.run(this.redis, [this.indexKey], [this.prefix, -1, token, current.version, JSON.stringify(stored)]);
+      const committed = await COMMIT.run(
+        this.redis,
+        [this.indexKey],
+        [this.prefix, -1, token, current.version, JSON.stringify(stored)],
+      );
       if (committed === 1) return stored;
     }
     throw new Error('account update kept conflicting with concurrent writes');

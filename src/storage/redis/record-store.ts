@@ -14,7 +14,12 @@ export class RedisRecordStore implements RecordStore {
     private readonly clock: () => number,
   ) {}
 
-  async put(collection: string, id: string, value: unknown, options: { expiresAt?: number | null } = {}): Promise<void> {
+  async put(
+    collection: string,
+    id: string,
+    value: unknown,
+    options: { expiresAt?: number | null } = {},
+  ): Promise<void> {
     const expiresAt = options.expiresAt ?? null;
     const transaction = this.redis.multi();
     if (expiresAt !== null && expiresAt <= this.clock()) {
@@ -34,11 +39,18 @@ export class RedisRecordStore implements RecordStore {
   }
 
   async delete(collection: string, id: string): Promise<boolean> {
-    const results = await this.redis.multi().del(this.recordKey(collection, id)).zrem(this.indexKey(collection), id).exec();
+    const results = await this.redis
+      .multi()
+      .del(this.recordKey(collection, id))
+      .zrem(this.indexKey(collection), id)
+      .exec();
     return Number(results?.[0]?.[1] ?? 0) > 0;
   }
 
-  async list<T = unknown>(collection: string, options: { limit?: number; after?: string } = {}): Promise<{ id: string; value: T }[]> {
+  async list<T = unknown>(
+    collection: string,
+    options: { limit?: number; after?: string } = {},
+  ): Promise<{ id: string; value: T }[]> {
     const limit = Math.max(1, Math.min(options.limit ?? 100, 1000));
     const found: { id: string; value: T }[] = [];
     let after = options.after ?? '';

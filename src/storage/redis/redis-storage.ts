@@ -35,7 +35,8 @@ export function redisOptions(url: string): { options: RedisOptions; keyPrefix: s
     throw new Error(`SERVER_STORAGE_URL for Redis must start with redis:// or rediss://, not ${parts.scheme}://`);
   }
   const database = parts.database === null ? 0 : Number(parts.database);
-  if (!Number.isInteger(database) || database < 0) throw new Error('the Redis database in SERVER_STORAGE_URL must be a number');
+  if (!Number.isInteger(database) || database < 0)
+    throw new Error('the Redis database in SERVER_STORAGE_URL must be a number');
   const secure = parts.scheme === 'rediss' || tlsMode(parts) !== 'disable';
   return {
     options: {

@@ -39,7 +39,9 @@ export function queryAccountsSql(database: Database, query: AccountQuery): Accou
     parameters.nsfw = NSFW_TAG;
   }
   if (query.search) {
-    conditions.push(`(token LIKE $search ESCAPE '\\' OR note LIKE $search ESCAPE '\\' OR tags LIKE $search ESCAPE '\\' OR status_reason LIKE $search ESCAPE '\\')`);
+    conditions.push(
+      `(token LIKE $search ESCAPE '\\' OR note LIKE $search ESCAPE '\\' OR tags LIKE $search ESCAPE '\\' OR status_reason LIKE $search ESCAPE '\\')`,
+    );
     parameters.search = containing(query.search);
   }
   const countWhere = conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : '';

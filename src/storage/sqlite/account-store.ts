@@ -1,12 +1,5 @@
 import type { Database, Statement } from 'bun:sqlite';
-import {
-  newAccountRecord,
-  withFailure,
-  withPatch,
-  withStatusChange,
-  withSuccess,
-  withSync,
-} from '../account-rules';
+import { newAccountRecord, withFailure, withPatch, withStatusChange, withSuccess, withSync } from '../account-rules';
 import type {
   Account,
   AccountPatch,
@@ -134,7 +127,10 @@ export class SqliteAccountStore implements AccountStore {
     return this.mutate(token, (account) => withSuccess(account, change));
   }
 
-  async recordFailure(token: string, change: { reason: string; at: number; threshold: number }): Promise<Account | null> {
+  async recordFailure(
+    token: string,
+    change: { reason: string; at: number; threshold: number },
+  ): Promise<Account | null> {
     return this.mutate(token, (account) => withFailure(account, change));
   }
 

@@ -95,15 +95,21 @@ export const MIGRATIONS: readonly SchemaMigration[] = [
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.at(-1)!.version;
 
 export function migrateSchema(database: Database, now: number): void {
-  database.run('CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY NOT NULL, applied_at INTEGER NOT NULL)');
+  database.run(
+    'CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY NOT NULL, applied_at INTEGER NOT NULL)',
+  );
   // IMMEDIATE takes the write lock before reading the version, so two processes starting at once
   // cannot both apply the same migration.
   database
     .transaction(() => {
-      const row = database.query<{ version: number | null }, []>('SELECT MAX(version) AS version FROM schema_version').get();
+      const row = database
+        .query<{ version: number | null }, []>('SELECT MAX(version) AS version FROM schema_version')
+        .get();
       const current = row?.version ?? 0;
       if (current > LATEST_SCHEMA_VERSION) {
-        throw new Error(`database schema version ${current} is newer than this build supports (${LATEST_SCHEMA_VERSION})`);
+        throw new Error(
+          `database schema version ${current} is newer than this build supports (${LATEST_SCHEMA_VERSION})`,
+        );
       }
       for (const migration of MIGRATIONS) {
         if (migration.version <= current) continue;

@@ -8,18 +8,25 @@ export class SqliteRecordStore implements RecordStore {
     private readonly clock: () => number,
   ) {}
 
-  async put(collection: string, id: string, value: unknown, options: { expiresAt?: number | null } = {}): Promise<void> {
+  async put(
+    collection: string,
+    id: string,
+    value: unknown,
+    options: { expiresAt?: number | null } = {},
+  ): Promise<void> {
     this.upsert().run(collection, id, JSON.stringify(value), options.expiresAt ?? null, this.clock());
   }
 
   async putMany(collection: string, items: { id: string; value: unknown; expiresAt?: number | null }[]): Promise<void> {
     const statement = this.upsert();
     const now = this.clock();
-    this.database.transaction(() => {
-      for (const item of items) {
-        statement.run(collection, item.id, JSON.stringify(item.value), item.expiresAt ?? null, now);
-      }
-    }).immediate();
+    this.database
+      .transaction(() => {
+        for (const item of items) {
+          statement.run(collection, item.id, JSON.stringify(item.value), item.expiresAt ?? null, now);
+        }
+      })
+      .immediate();
   }
 
   private upsert() {
@@ -43,10 +50,15 @@ export class SqliteRecordStore implements RecordStore {
     return this.database.query('DELETE FROM records WHERE collection = ? AND id = ?').run(collection, id).changes > 0;
   }
 
-  async list<T = unknown>(collection: string, options: { limit?: number; after?: string } = {}): Promise<{ id: string; value: T }[]> {
+  async list<T = unknown>(
+    collection: string,
+    options: { limit?: number; after?: string } = {},
+  ): Promise<{ id: string; value: T }[]> {
     const now = this.clock();
     // Purging here keeps the table small without a timer; expired rows are never returned anyway.
-    this.database.query('DELETE FROM records WHERE collection = ? AND expires_at IS NOT NULL AND expires_at <= ?').run(collection, now);
+    this.database
+      .query('DELETE FROM records WHERE collection = ? AND expires_at IS NOT NULL AND expires_at <= ?')
+      .run(collection, now);
     const rows = this.database
       .query<{ id: string; value: string }, [string, string, number, number]>(
         `SELECT id, value FROM records WHERE collection = ? AND id > ? AND (expires_at IS NULL OR expires_at > ?)

@@ -1,5 +1,12 @@
 import type { Database } from 'bun:sqlite';
-import { isUsableForSlot, HolderIds, type ClusterEvent, type ClusterMessage, type Coordinator, type SlotOutcome } from '../coordinator';
+import {
+  isUsableForSlot,
+  HolderIds,
+  type ClusterEvent,
+  type ClusterMessage,
+  type Coordinator,
+  type SlotOutcome,
+} from '../coordinator';
 
 /**
  * Coordination for processes sharing one SQLite file (SERVER_WORKERS > 1 on one machine). There
@@ -40,10 +47,14 @@ export class SqliteCoordinator implements Coordinator {
     const now = this.clock();
     const taken = this.database
       .transaction(() => {
-        const row = this.database.query<{ expires_at: number }, [string]>('SELECT expires_at FROM cluster_locks WHERE name = ?').get(name);
+        const row = this.database
+          .query<{ expires_at: number }, [string]>('SELECT expires_at FROM cluster_locks WHERE name = ?')
+          .get(name);
         if (row && row.expires_at > now) return false;
         this.database
-          .query('INSERT INTO cluster_locks (name, holder, expires_at) VALUES (?, ?, ?) ON CONFLICT (name) DO UPDATE SET holder = excluded.holder, expires_at = excluded.expires_at')
+          .query(
+            'INSERT INTO cluster_locks (name, holder, expires_at) VALUES (?, ?, ?) ON CONFLICT (name) DO UPDATE SET holder = excluded.holder, expires_at = excluded.expires_at',
+          )
           .run(name, holder, now + Math.max(1, Math.ceil(ttlMs)));
         return true;
       })
@@ -62,22 +73,32 @@ export class SqliteCoordinator implements Coordinator {
     if (limit <= 0) {
       // Nothing to count, so no write transaction: just the usability check, one indexed read.
       const account = this.database
-        .query<{ status: string; quota: number; cooldown_until: number | null; modes: string }, [string]>('SELECT status, quota, cooldown_until, modes FROM accounts WHERE token = ?')
+        .query<{ status: string; quota: number; cooldown_until: number | null; modes: string }, [string]>(
+          'SELECT status, quota, cooldown_until, modes FROM accounts WHERE token = ?',
+        )
         .get(token);
-      if (!account || !isUsableForSlot(account.status, account.quota, account.cooldown_until, now, account.modes)) return { result: 'unusable' };
+      if (!account || !isUsableForSlot(account.status, account.quota, account.cooldown_until, now, account.modes))
+        return { result: 'unusable' };
       this.unwritten.add(slotId); // its release and renewals need no write either
       return { result: 'granted', slotId };
     }
     return this.database
       .transaction((): SlotOutcome => {
         const account = this.database
-          .query<{ status: string; quota: number; cooldown_until: number | null; modes: string }, [string]>('SELECT status, quota, cooldown_until, modes FROM accounts WHERE token = ?')
+          .query<{ status: string; quota: number; cooldown_until: number | null; modes: string }, [string]>(
+            'SELECT status, quota, cooldown_until, modes FROM accounts WHERE token = ?',
+          )
           .get(token);
-        if (!account || !isUsableForSlot(account.status, account.quota, account.cooldown_until, now, account.modes)) return { result: 'unusable' };
+        if (!account || !isUsableForSlot(account.status, account.quota, account.cooldown_until, now, account.modes))
+          return { result: 'unusable' };
         this.database.query('DELETE FROM account_slots WHERE token = ? AND expires_at <= ?').run(token, clock);
-        const held = this.database.query<{ total: number }, [string]>('SELECT COUNT(*) AS total FROM account_slots WHERE token = ?').get(token);
+        const held = this.database
+          .query<{ total: number }, [string]>('SELECT COUNT(*) AS total FROM account_slots WHERE token = ?')
+          .get(token);
         if ((held?.total ?? 0) >= limit) return { result: 'busy' };
-        this.database.query('INSERT INTO account_slots (token, slot_id, expires_at) VALUES (?, ?, ?)').run(token, slotId, clock + Math.max(1, Math.ceil(ttlMs)));
+        this.database
+          .query('INSERT INTO account_slots (token, slot_id, expires_at) VALUES (?, ?, ?)')
+          .run(token, slotId, clock + Math.max(1, Math.ceil(ttlMs)));
         return { result: 'granted', slotId };
       })
       .immediate();

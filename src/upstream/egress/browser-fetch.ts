@@ -34,7 +34,24 @@ const IMPERSONATED = [
   'priority',
 ];
 
-const PROFILES = ['chrome100', 'chrome101', 'chrome104', 'chrome107', 'chrome110', 'chrome116', 'chrome124', 'chrome125', 'chrome131', 'chrome136', 'chrome142', 'chrome151', 'firefox128', 'firefox133', 'firefox135', 'firefox144'] as const;
+const PROFILES = [
+  'chrome100',
+  'chrome101',
+  'chrome104',
+  'chrome107',
+  'chrome110',
+  'chrome116',
+  'chrome124',
+  'chrome125',
+  'chrome131',
+  'chrome136',
+  'chrome142',
+  'chrome151',
+  'firefox128',
+  'firefox133',
+  'firefox135',
+  'firefox144',
+] as const;
 
 /** The impit profile for `proxy.browser`: the same name, else the newest one of that family not above the asked version. */
 export function impitProfile(browser: string): string {
@@ -43,7 +60,9 @@ export function impitProfile(browser: string): string {
   const match = /^(chrome|firefox)(\d+)?/.exec(wanted);
   const family = match?.[1] ?? 'chrome';
   const version = match?.[2] ? Number(match[2]) : Number.POSITIVE_INFINITY;
-  const candidates = PROFILES.filter((profile) => profile.startsWith(family)).filter((profile) => Number(profile.slice(family.length)) <= version);
+  const candidates = PROFILES.filter((profile) => profile.startsWith(family)).filter(
+    (profile) => Number(profile.slice(family.length)) <= version,
+  );
   return candidates.at(-1) ?? PROFILES.find((profile) => profile.startsWith(family))!;
 }
 

@@ -24,7 +24,12 @@ export async function egressProxy(configured: string, options: EgressOptions = {
   const socks = parseSocksUrl(raw);
   if (!socks) {
     if (!/^https?:\/\//i.test(raw)) {
-      throw new UpstreamError({ code: 'configuration', message: 'proxy URL must be http://, https://, socks4:// or socks5://', retryable: false, accountEffect: 'none' });
+      throw new UpstreamError({
+        code: 'configuration',
+        message: 'proxy URL must be http://, https://, socks4:// or socks5://',
+        retryable: false,
+        accountEffect: 'none',
+      });
     }
     if (!options.skipProxyTlsVerify || !/^https:\/\//i.test(raw)) return raw;
     let relay = relays.get(raw);

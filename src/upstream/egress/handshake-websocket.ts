@@ -78,9 +78,14 @@ export class HandshakeAwareWebSocket extends EventTarget {
 
   constructor(url: string, options: { headers?: Record<string, string>; proxy?: string } = {}) {
     super();
-    this.socket = new NodeStyleWebSocket(url, { headers: options.headers, ...(options.proxy ? { proxy: options.proxy } : {}) });
+    this.socket = new NodeStyleWebSocket(url, {
+      headers: options.headers,
+      ...(options.proxy ? { proxy: options.proxy } : {}),
+    });
     this.socket.on('open', () => this.dispatchEvent(new Event('open')));
-    this.socket.on('message', (data, isBinary) => this.dispatchEvent(new MessageEvent('message', { data: isBinary ? data : data.toString('utf8') })));
+    this.socket.on('message', (data, isBinary) =>
+      this.dispatchEvent(new MessageEvent('message', { data: isBinary ? data : data.toString('utf8') })),
+    );
     this.socket.on('close', (code, reason) => this.dispatchClose(code, reason.toString('utf8')));
     this.socket.on('error', (error) => {
       if (this.refused) return;

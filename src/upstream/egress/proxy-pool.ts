@@ -51,7 +51,9 @@ export class ProxyPool {
       if (this.healthy(candidate)) chosen = candidate;
     }
     // All cooling: the one that recovers first.
-    chosen ??= [...list].sort((a, b) => (this.health.get(a)?.coolingUntil ?? 0) - (this.health.get(b)?.coolingUntil ?? 0))[0]!;
+    chosen ??= [...list].sort(
+      (a, b) => (this.health.get(a)?.coolingUntil ?? 0) - (this.health.get(b)?.coolingUntil ?? 0),
+    )[0]!;
     this.assignments.set(assignmentKey, chosen);
     return chosen;
   }

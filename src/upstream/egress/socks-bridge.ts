@@ -28,7 +28,12 @@ export function parseSocksUrl(raw: string): SocksTarget | undefined {
     return undefined;
   }
   const scheme = url.protocol.replace(/:$/, '').toLowerCase();
-  const type = scheme === 'socks5' || scheme === 'socks5h' || scheme === 'socks' ? 5 : scheme === 'socks4' || scheme === 'socks4a' ? 4 : undefined;
+  const type =
+    scheme === 'socks5' || scheme === 'socks5h' || scheme === 'socks'
+      ? 5
+      : scheme === 'socks4' || scheme === 'socks4a'
+        ? 4
+        : undefined;
   if (!type || !url.hostname) return undefined;
   return {
     type,
@@ -81,7 +86,13 @@ async function handle(client: Socket, target: SocksTarget): Promise<void> {
   let upstream: Socket;
   try {
     const connection = await SocksClient.createConnection({
-      proxy: { host: target.host, port: target.port, type: target.type, userId: target.userId, password: target.password },
+      proxy: {
+        host: target.host,
+        port: target.port,
+        type: target.type,
+        userId: target.userId,
+        password: target.password,
+      },
       command: 'connect',
       destination: { host: destination.host, port: destination.port },
       timeout: CONNECT_TIMEOUT_MS,
@@ -89,7 +100,9 @@ async function handle(client: Socket, target: SocksTarget): Promise<void> {
     upstream = connection.socket;
   } catch (error) {
     const reason = (error instanceof Error ? error.message : String(error)).replace(/[\r\n]+/g, ' ').slice(0, 200);
-    client.end(`HTTP/1.1 502 Bad Gateway\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(reason)}\r\n\r\n${reason}`);
+    client.end(
+      `HTTP/1.1 502 Bad Gateway\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(reason)}\r\n\r\n${reason}`,
+    );
     return;
   }
   upstream.on('error', () => client.destroy());

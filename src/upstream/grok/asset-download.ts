@@ -57,8 +57,8 @@ export function assetHostError(host: string): UpstreamError {
   return new UpstreamError({
     code: 'bad_response',
     message:
-      `asset download: ${host} is not a configured assets host (upstream.assets_url, upstream.asset_hosts); `
-      + 'not fetched',
+      `asset download: ${host} is not a configured assets host (upstream.assets_url, upstream.asset_hosts); ` +
+      'not fetched',
     retryable: false,
     accountEffect: 'none',
   });
@@ -83,7 +83,10 @@ export async function openAssetDownload(request: AssetDownloadRequest): Promise<
   if (!http.response.ok) {
     const body = await readErrorBodyText(http.response, 16 * 1024);
     http.abort();
-    throw classifyHttpFailure(http.response.status, http.response.headers, body, { purpose: 'asset download', secrets: [request.token] });
+    throw classifyHttpFailure(http.response.status, http.response.headers, body, {
+      purpose: 'asset download',
+      secrets: [request.token],
+    });
   }
   return http.response;
 }

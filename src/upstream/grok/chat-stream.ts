@@ -116,7 +116,12 @@ function isEmptyAnswer(early: GrokEvent[]): boolean {
  * 200 with empty content would hide it from the client, so it is reported instead.
  */
 function emptyAnswer(): UpstreamError {
-  return new UpstreamError({ code: 'bad_response', message: 'chat: the upstream ended the turn without any answer', retryable: false, accountEffect: 'none' });
+  return new UpstreamError({
+    code: 'bad_response',
+    message: 'chat: the upstream ended the turn without any answer',
+    retryable: false,
+    accountEffect: 'none',
+  });
 }
 
 class ChatEventReader implements EventReader {
@@ -172,7 +177,13 @@ class ChatEventReader implements EventReader {
       if (error instanceof UpstreamError) throw error;
       // Part of the answer may already be with the client; only the caller can judge a retry.
       const broken = transportError('chat stream', error);
-      throw new UpstreamError({ code: broken.code, message: broken.message, retryable: false, accountEffect: 'none', cause: error });
+      throw new UpstreamError({
+        code: broken.code,
+        message: broken.message,
+        retryable: false,
+        accountEffect: 'none',
+        cause: error,
+      });
     }
     if (this.input.signal?.aborted) {
       this.release();

@@ -63,7 +63,12 @@ export function classifyHttpFailure(
     new UpstreamError({ retryAfterSeconds, ...fields, status });
 
   if (status >= 400 && status < 500 && status !== 429 && includesAny(lower, BLOCKED_MARKERS)) {
-    return fail({ code: 'account_blocked', message: message('account blocked'), retryable: true, accountEffect: 'disable' });
+    return fail({
+      code: 'account_blocked',
+      message: message('account blocked'),
+      retryable: true,
+      accountEffect: 'disable',
+    });
   }
   if (status >= 400 && status < 500 && status !== 429 && includesAny(lower, DEAD_SESSION_MARKERS)) {
     // Only the quota probe confirms a dead session; on other calls it counts toward
@@ -87,7 +92,12 @@ export function classifyHttpFailure(
     });
   }
   if (isCloudflareChallenge(status, headers, lower)) {
-    return fail({ code: 'cloudflare_challenge', message: `${what} Cloudflare challenge`, retryable: true, accountEffect: 'none' });
+    return fail({
+      code: 'cloudflare_challenge',
+      message: `${what} Cloudflare challenge`,
+      retryable: true,
+      accountEffect: 'none',
+    });
   }
   if (status === 429) {
     const usage = includesAny(lower, USAGE_LIMIT_MARKERS);
@@ -99,11 +109,21 @@ export function classifyHttpFailure(
     });
   }
   if ((status === 400 || status === 403) && includesAny(lower, MODERATION_MARKERS)) {
-    return fail({ code: 'content_moderated', message: message('content moderated'), retryable: false, accountEffect: 'none' });
+    return fail({
+      code: 'content_moderated',
+      message: message('content moderated'),
+      retryable: false,
+      accountEffect: 'none',
+    });
   }
   if (status === 403) {
     // A JSON 403 that is neither a block nor moderation is the anti-bot check (statsig).
-    return fail({ code: 'anti_bot', message: message('rejected by anti-bot rules'), retryable: true, accountEffect: 'none' });
+    return fail({
+      code: 'anti_bot',
+      message: message('rejected by anti-bot rules'),
+      retryable: true,
+      accountEffect: 'none',
+    });
   }
   if (status >= 500) {
     return fail({ code: 'server_error', message: message('server error'), retryable: true, accountEffect: 'none' });
@@ -165,19 +185,49 @@ export function classifyInBandError(error: InBandError): UpstreamError {
   const lower = `${text} ${String(error.code ?? '')}`.toLowerCase();
   const message = (label: string) => `chat stream: ${label}${text ? ` (${text.slice(0, 200)})` : ''}`;
   if (includesAny(lower, BLOCKED_MARKERS)) {
-    return new UpstreamError({ code: 'account_blocked', message: message('account blocked'), retryable: true, accountEffect: 'disable' });
+    return new UpstreamError({
+      code: 'account_blocked',
+      message: message('account blocked'),
+      retryable: true,
+      accountEffect: 'disable',
+    });
   }
   if (error.code === 7 || includesAny(lower, ANTI_BOT_MARKERS)) {
-    return new UpstreamError({ code: 'anti_bot', message: message('rejected by anti-bot rules'), retryable: true, accountEffect: 'none' });
+    return new UpstreamError({
+      code: 'anti_bot',
+      message: message('rejected by anti-bot rules'),
+      retryable: true,
+      accountEffect: 'none',
+    });
   }
   if (includesAny(lower, USAGE_LIMIT_MARKERS)) {
-    return new UpstreamError({ code: 'usage_limit', message: message('usage limit reached'), retryable: true, accountEffect: 'cool' });
+    return new UpstreamError({
+      code: 'usage_limit',
+      message: message('usage limit reached'),
+      retryable: true,
+      accountEffect: 'cool',
+    });
   }
   if (error.code === 8 || includesAny(lower, RATE_LIMIT_MARKERS)) {
-    return new UpstreamError({ code: 'rate_limited', message: message('rate limited'), retryable: true, accountEffect: 'cool' });
+    return new UpstreamError({
+      code: 'rate_limited',
+      message: message('rate limited'),
+      retryable: true,
+      accountEffect: 'cool',
+    });
   }
   if (includesAny(lower, MODERATION_MARKERS)) {
-    return new UpstreamError({ code: 'content_moderated', message: message('content moderated'), retryable: false, accountEffect: 'none' });
+    return new UpstreamError({
+      code: 'content_moderated',
+      message: message('content moderated'),
+      retryable: false,
+      accountEffect: 'none',
+    });
   }
-  return new UpstreamError({ code: 'stream_error', message: message('upstream reported an error'), retryable: true, accountEffect: 'none' });
+  return new UpstreamError({
+    code: 'stream_error',
+    message: message('upstream reported an error'),
+    retryable: true,
+    accountEffect: 'none',
+  });
 }

@@ -127,7 +127,11 @@ export class GrokClient {
         return stream;
       } catch (error) {
         if (error instanceof UpstreamError && error.code === 'cloudflare_challenge') this.options.onChallenge?.();
-        if (error instanceof UpstreamError && isEgressFailure(error, this.options.config().retry.reset_session_status_codes)) this.proxies.failed(proxy);
+        if (
+          error instanceof UpstreamError &&
+          isEgressFailure(error, this.options.config().retry.reset_session_status_codes)
+        )
+          this.proxies.failed(proxy);
         throw error;
       }
     };
@@ -137,7 +141,8 @@ export class GrokClient {
       signal: request.signal,
       alsoRequire: (error) => error.accountEffect === 'none',
       beforeRetry: (error) => {
-        if (error.code === 'anti_bot' || error.code === 'cloudflare_challenge') this.statsig.invalidate('POST', CHAT_PATH);
+        if (error.code === 'anti_bot' || error.code === 'cloudflare_challenge')
+          this.statsig.invalidate('POST', CHAT_PATH);
       },
     });
   }
@@ -151,7 +156,10 @@ export class GrokClient {
     const turn = gatewayTurnFromPayload(request.payload);
     if (!turn) throw badResponse('chat gateway', 'the chat payload has no message');
     // The turn's own retry covers the lookup, so it makes one attempt per turn attempt.
-    const userId = await this.identities.userId(token, async () => (await this.session(token, request.signal, { singleAttempt: true })).userId);
+    const userId = await this.identities.userId(
+      token,
+      async () => (await this.session(token, request.signal, { singleAttempt: true })).userId,
+    );
     if (!userId) {
       if (transport === 'auto') return this.chatOnce(token, request, proxy);
       throw missingUserId();
@@ -171,7 +179,8 @@ export class GrokClient {
       });
     } catch (error) {
       if (error instanceof UpstreamError && error.accountEffect !== 'none') this.identities.forget(token);
-      const absent = error instanceof UpstreamError && error.status !== undefined && GATEWAY_ABSENT_STATUSES.includes(error.status);
+      const absent =
+        error instanceof UpstreamError && error.status !== undefined && GATEWAY_ABSENT_STATUSES.includes(error.status);
       if (transport === 'auto' && absent) return this.chatOnce(token, request, proxy);
       throw error;
     }
@@ -197,9 +206,16 @@ export class GrokClient {
     if (!http.response.ok) {
       const body = await readErrorBodyText(http.response, ERROR_BODY_LIMIT);
       http.abort();
-      throw classifyHttpFailure(http.response.status, http.response.headers, body, { purpose: 'chat', secrets: [token] });
+      throw classifyHttpFailure(http.response.status, http.response.headers, body, {
+        purpose: 'chat',
+        secrets: [token],
+      });
     }
-    const parser = new FrameParser({ assetsUrl: config.upstream.assets_url, filterTags: config.app.filter_tags, observeFrame: request.observeFrame });
+    const parser = new FrameParser({
+      assetsUrl: config.upstream.assets_url,
+      filterTags: config.app.filter_tags,
+      observeFrame: request.observeFrame,
+    });
     const idleTimeoutSeconds = serviceTimeouts(config, request.service ?? 'chat').idleSeconds;
     const preflight = preflightFor(request.service);
     return startChatStream({ http, parser, idleTimeoutSeconds, signal: request.signal, preflight });
@@ -302,7 +318,11 @@ export class GrokClient {
   }
 
   /** Who the token belongs to (§6). */
-  async session(token: string, signal?: AbortSignal, options: { singleAttempt?: boolean } = {}): Promise<SessionIdentity> {
+  async session(
+    token: string,
+    signal?: AbortSignal,
+    options: { singleAttempt?: boolean } = {},
+  ): Promise<SessionIdentity> {
     const config = this.options.config();
     const answer = await callJson({
       ...this.common(config, requireToken(token), signal),

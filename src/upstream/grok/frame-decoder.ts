@@ -139,7 +139,10 @@ function concatenate(pieces: Uint8Array[], length: number): Uint8Array {
 }
 
 /** Convenience for tests and one-shot bodies: decodes a whole byte iterable. */
-export async function* decodeFrames(chunks: AsyncIterable<Uint8Array>, options?: { maxFrameBytes?: number }): AsyncGenerator<unknown> {
+export async function* decodeFrames(
+  chunks: AsyncIterable<Uint8Array>,
+  options?: { maxFrameBytes?: number },
+): AsyncGenerator<unknown> {
   const decoder = new FrameDecoder(options);
   for await (const chunk of chunks) yield* decoder.push(chunk);
   decoder.end();

@@ -60,7 +60,8 @@ export class FrameParser {
     this.options.observeFrame?.(value);
     throwInBandError(value);
     const conversation = pickKeyed(ConversationFrame, value, 'result');
-    if (conversation) return [{ type: 'conversation', conversationId: conversation.result.conversation.conversationId }];
+    if (conversation)
+      return [{ type: 'conversation', conversationId: conversation.result.conversation.conversationId }];
     const frame = pickKeyed(ResponseFrame, value, 'result');
     if (!frame) return [];
     const response = frame.result.response;
@@ -116,7 +117,12 @@ export class FrameParser {
       const url = absoluteAssetUrl(path, this.options.assetsUrl);
       const slotKey = chunk.imageUuid ?? card?.id ?? url;
       if (!this.imageSlots.has(slotKey)) this.imageSlots.set(slotKey, this.imageSlots.size);
-      this.pushImage(events, { url, index: this.imageSlots.get(slotKey) ?? 0, progress: chunk.progress ?? 0, moderated: chunk.moderated === true });
+      this.pushImage(events, {
+        url,
+        index: this.imageSlots.get(slotKey) ?? 0,
+        progress: chunk.progress ?? 0,
+        moderated: chunk.moderated === true,
+      });
     }
   }
 
@@ -133,7 +139,10 @@ export class FrameParser {
       if (!this.structuredToolCards) for (const card of output.toolCards) this.pushToolCard(events, card, rollout);
       return;
     }
-    const isReasoning = token.isThinking === true || (token.messageStepId !== undefined && token.messageStepId !== null) || tag === 'analysis';
+    const isReasoning =
+      token.isThinking === true ||
+      (token.messageStepId !== undefined && token.messageStepId !== null) ||
+      tag === 'analysis';
     if (!isReasoning && tag !== '' && tag !== 'final') return;
     const channel: Channel = isReasoning ? 'reasoning' : 'text';
     const output = this.filter(`${channel}:${rollout}`, this.options.filterTags).feed(token.token);
@@ -167,12 +176,15 @@ export class FrameParser {
     const image = group.streamingImageGenerationResponse;
     const path = image.imageUrl ?? image.url;
     if (!path) return;
-    const progress = image.isFinal === true ? 100 : image.progress ?? 0;
+    const progress = image.isFinal === true ? 100 : (image.progress ?? 0);
     const url = absoluteAssetUrl(path, this.options.assetsUrl);
     this.pushImage(events, { url, index: image.imageIndex ?? 0, progress, moderated: image.moderated === true });
   }
 
-  private pushImage(events: GrokEvent[], image: { url: string; index: number; progress: number; moderated: boolean }): void {
+  private pushImage(
+    events: GrokEvent[],
+    image: { url: string; index: number; progress: number; moderated: boolean },
+  ): void {
     // A moderated image must stay hidden even if it is listed again later.
     if (image.moderated) this.moderatedUrls.add(image.url);
     events.push({ type: 'image', ...image });
@@ -184,7 +196,8 @@ export class FrameParser {
     const model = group.modelResponse;
     const streamErrors = pick(ModelResponseFields.streamErrors, model.streamErrors);
     if (streamErrors) throw classifyInBandError(streamErrorFields(streamErrors[0]));
-    for (const card of pick(ModelResponseFields.cardAttachmentsJson, model.cardAttachmentsJson) ?? []) this.cards.add(card);
+    for (const card of pick(ModelResponseFields.cardAttachmentsJson, model.cardAttachmentsJson) ?? [])
+      this.cards.add(card);
 
     const rawMessage = pick(ModelResponseFields.message, model.message) ?? '';
     const cleaned = cleanMarkup(rawMessage, {
@@ -240,5 +253,8 @@ function streamErrorFields(error: unknown): InBandError {
   if (typeof error === 'string') return { message: error };
   const checked = pick(StreamErrorObject, error);
   if (!checked) return { message: 'stream error' };
-  return { code: checked.code ?? undefined, message: checked.message ?? checked.error ?? checked.detail ?? 'stream error' };
+  return {
+    code: checked.code ?? undefined,
+    message: checked.message ?? checked.error ?? checked.detail ?? 'stream error',
+  };
 }

@@ -104,6 +104,13 @@ export type GrokEvent =
   /** Image progress; `url` is absolute. */
   | { type: 'image'; url: string; index: number; progress: number; moderated: boolean }
   /** `modelResponse`: the complete answer, markup cleaned, and the raw form. */
-  | { type: 'final'; responseId?: string; message: string; rawMessage: string; generatedImageUrls: string[]; modelHash?: string }
+  | {
+      type: 'final';
+      responseId?: string;
+      message: string;
+      rawMessage: string;
+      generatedImageUrls: string[];
+      modelHash?: string;
+    }
   | { type: 'metadata'; modelHash: string }
   | { type: 'done' };

@@ -10,15 +10,30 @@ import { buildChatPayload } from './chat-payload';
 
 export const IMAGES_PER_CALL = 2;
 
-export function buildImageGenerationPayload(input: { prompt: string; count: number; nsfw: boolean; model: CatalogModel; config: Config }): Record<string, unknown> {
-  const payload = buildChatPayload({ message: input.prompt, model: input.model, fileAttachments: [], config: input.config });
+export function buildImageGenerationPayload(input: {
+  prompt: string;
+  count: number;
+  nsfw: boolean;
+  model: CatalogModel;
+  config: Config;
+}): Record<string, unknown> {
+  const payload = buildChatPayload({
+    message: input.prompt,
+    model: input.model,
+    fileAttachments: [],
+    config: input.config,
+  });
   payload.toolOverrides = { imageGen: true };
   payload.imageGenerationCount = Math.min(IMAGES_PER_CALL, Math.max(1, input.count));
   payload.enableNsfw = input.nsfw;
   return payload;
 }
 
-export function buildImageEditPayload(input: { prompt: string; inputAssets: string[]; aspectRatio?: string }): Record<string, unknown> {
+export function buildImageEditPayload(input: {
+  prompt: string;
+  inputAssets: string[];
+  aspectRatio?: string;
+}): Record<string, unknown> {
   const imageToImage: Record<string, unknown> = { prompt: input.prompt, inputAssets: [...input.inputAssets] };
   if (input.aspectRatio) imageToImage.aspectRatio = input.aspectRatio;
   return {

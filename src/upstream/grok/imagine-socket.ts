@@ -41,7 +41,9 @@ export interface ImagineImage {
 }
 
 export interface ImagineSession {
-  collect(onPreview?: (preview: { index: number; bytes: Uint8Array; progress: number }) => void): Promise<{ images: ImagineImage[]; moderated: number }>;
+  collect(
+    onPreview?: (preview: { index: number; bytes: Uint8Array; progress: number }) => void,
+  ): Promise<{ images: ImagineImage[]; moderated: number }>;
   close(): void;
 }
 
@@ -66,7 +68,11 @@ const ImageFrame = Type.Object({
   side_by_side_index: Type.Optional(Type.Number()),
   grid_index: Type.Optional(Type.Number()),
 });
-const ErrorFrame = Type.Object({ type: Type.Literal('error'), err_code: Type.Optional(Type.String()), err_msg: Type.Optional(Type.String()) });
+const ErrorFrame = Type.Object({
+  type: Type.Literal('error'),
+  err_code: Type.Optional(Type.String()),
+  err_msg: Type.Optional(Type.String()),
+});
 
 function socketUrl(baseUrl: string): string {
   return `${baseUrl.replace(/\/+$/, '').replace(/^http/i, 'ws')}${IMAGINE_PATH}`;
@@ -80,18 +86,55 @@ function decodeBlob(blob: string): Uint8Array {
 /** Bun reports a refused handshake only in the error text ("Expected 101 status code: 429"). */
 function handshakeError(message: string): UpstreamError {
   const status = Number(/status code:?\s*(\d{3})/i.exec(message)?.[1] ?? 0) || undefined;
-  if (status === 429) return new UpstreamError({ code: 'rate_limited', status, message: 'imagine: rate limited at handshake', retryable: true, accountEffect: 'cool' });
-  if (status === 401) return new UpstreamError({ code: 'unauthorized', status, message: 'imagine: session rejected', retryable: true, accountEffect: 'auth_failure' });
-  if (status === 403) return new UpstreamError({ code: 'cloudflare_challenge', status, message: 'imagine: handshake refused (403)', retryable: true, accountEffect: 'none' });
-  return new UpstreamError({ code: 'network', status, message: `imagine: connection failed${status ? ` (${status})` : ''}`, retryable: true, accountEffect: 'none' });
+  if (status === 429)
+    return new UpstreamError({
+      code: 'rate_limited',
+      status,
+      message: 'imagine: rate limited at handshake',
+      retryable: true,
+      accountEffect: 'cool',
+    });
+  if (status === 401)
+    return new UpstreamError({
+      code: 'unauthorized',
+      status,
+      message: 'imagine: session rejected',
+      retryable: true,
+      accountEffect: 'auth_failure',
+    });
+  if (status === 403)
+    return new UpstreamError({
+      code: 'cloudflare_challenge',
+      status,
+      message: 'imagine: handshake refused (403)',
+      retryable: true,
+      accountEffect: 'none',
+    });
+  return new UpstreamError({
+    code: 'network',
+    status,
+    message: `imagine: connection failed${status ? ` (${status})` : ''}`,
+    retryable: true,
+    accountEffect: 'none',
+  });
 }
 
 function frameError(code: string | undefined, message: string | undefined): UpstreamError {
   const text = `${code ?? ''} ${message ?? ''}`.toLowerCase();
   if (text.includes('rate') || text.includes('usage limit')) {
-    return new UpstreamError({ code: 'usage_limit', message: 'imagine: usage limit reached', retryable: true, accountEffect: 'cool' });
+    return new UpstreamError({
+      code: 'usage_limit',
+      message: 'imagine: usage limit reached',
+      retryable: true,
+      accountEffect: 'cool',
+    });
   }
-  return new UpstreamError({ code: 'stream_error', message: `imagine: ${code ?? 'error'}`, retryable: false, accountEffect: 'none' });
+  return new UpstreamError({
+    code: 'stream_error',
+    message: `imagine: ${code ?? 'error'}`,
+    retryable: false,
+    accountEffect: 'none',
+  });
 }
 
 export async function openImagineSession(request: ImagineRequest): Promise<ImagineSession> {
@@ -104,10 +147,18 @@ export async function openImagineSession(request: ImagineRequest): Promise<Imagi
   const headers = Object.fromEntries(socketHeaders(config, cookieHeader(request.token, config.proxy)));
   let proxy: string | undefined;
   try {
-    proxy = await egressProxy(request.proxyUrl ?? config.proxy.base_proxy_url, { skipProxyTlsVerify: config.proxy.skip_proxy_ssl_verify });
+    proxy = await egressProxy(request.proxyUrl ?? config.proxy.base_proxy_url, {
+      skipProxyTlsVerify: config.proxy.skip_proxy_ssl_verify,
+    });
   } catch (error) {
     if (error instanceof UpstreamError) throw error;
-    throw new UpstreamError({ code: 'network', message: 'imagine: the proxy could not be reached', retryable: true, accountEffect: 'none', cause: error });
+    throw new UpstreamError({
+      code: 'network',
+      message: 'imagine: the proxy could not be reached',
+      retryable: true,
+      accountEffect: 'none',
+      cause: error,
+    });
   }
   const options: Bun.WebSocketOptions = proxy ? { headers, proxy } : { headers };
   const socket = new Socket(socketUrl(config.upstream.base_url), options as unknown as string[]);
@@ -143,26 +194,53 @@ export async function openImagineSession(request: ImagineRequest): Promise<Imagi
   request.signal?.addEventListener('abort', close, { once: true });
 
   await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => {
-      close();
-      reject(new UpstreamError({ code: 'timeout', message: 'imagine: no handshake in time', retryable: true, accountEffect: 'none' }));
-    }, Math.max(1, config.image.connect_timeout || config.image.timeout) * 1000);
-    socket.addEventListener('open', () => {
-      clearTimeout(timer);
-      resolve();
-    }, { once: true });
-    socket.addEventListener('error', (event) => {
-      clearTimeout(timer);
-      const refusal = refusalOf(event);
-      failure = refusal
-        ? classifyHttpFailure(refusal.status, refusal.headers, refusal.body, { purpose: 'imagine handshake', secrets: [request.token] })
-        : handshakeError((event as ErrorEvent).message ?? '');
-      reject(failure);
-    }, { once: true });
+    const timer = setTimeout(
+      () => {
+        close();
+        reject(
+          new UpstreamError({
+            code: 'timeout',
+            message: 'imagine: no handshake in time',
+            retryable: true,
+            accountEffect: 'none',
+          }),
+        );
+      },
+      Math.max(1, config.image.connect_timeout || config.image.timeout) * 1000,
+    );
+    socket.addEventListener(
+      'open',
+      () => {
+        clearTimeout(timer);
+        resolve();
+      },
+      { once: true },
+    );
+    socket.addEventListener(
+      'error',
+      (event) => {
+        clearTimeout(timer);
+        const refusal = refusalOf(event);
+        failure = refusal
+          ? classifyHttpFailure(refusal.status, refusal.headers, refusal.body, {
+              purpose: 'imagine handshake',
+              secrets: [request.token],
+            })
+          : handshakeError((event as ErrorEvent).message ?? '');
+        reject(failure);
+      },
+      { once: true },
+    );
   });
 
   const now = Date.now();
-  socket.send(JSON.stringify({ type: 'conversation.item.create', timestamp: now, item: { type: 'message', content: [{ type: 'reset' }] } }));
+  socket.send(
+    JSON.stringify({
+      type: 'conversation.item.create',
+      timestamp: now,
+      item: { type: 'message', content: [{ type: 'reset' }] },
+    }),
+  );
   socket.send(
     JSON.stringify({
       type: 'conversation.item.create',
@@ -194,7 +272,13 @@ export async function openImagineSession(request: ImagineRequest): Promise<Imagi
   const next = async (deadline: number): Promise<unknown | undefined> => {
     while (frames.length === 0 && !closed) {
       const left = deadline - Date.now();
-      if (left <= 0) throw new UpstreamError({ code: 'stream_idle_timeout', message: 'imagine: no frame in time', retryable: false, accountEffect: 'none' });
+      if (left <= 0)
+        throw new UpstreamError({
+          code: 'stream_idle_timeout',
+          message: 'imagine: no frame in time',
+          retryable: false,
+          accountEffect: 'none',
+        });
       await new Promise<void>((resolve) => {
         wake = resolve;
         setTimeout(resolve, left);
@@ -205,10 +289,12 @@ export async function openImagineSession(request: ImagineRequest): Promise<Imagi
 
   // Pre-flight, as for chat streams: an error as the first answer (e.g. the usage limit) fails
   // the opening, so the caller can still move to another account.
-  const first = await next(Date.now() + Math.max(1, config.image.stream_timeout || config.image.timeout) * 1000).catch((error: unknown) => {
-    close();
-    throw error;
-  });
+  const first = await next(Date.now() + Math.max(1, config.image.stream_timeout || config.image.timeout) * 1000).catch(
+    (error: unknown) => {
+      close();
+      throw error;
+    },
+  );
   const firstError = pick(ErrorFrame, first);
   if (firstError) {
     close();
@@ -248,7 +334,12 @@ export async function openImagineSession(request: ImagineRequest): Promise<Imagi
             // Closed before the batch finished. Nothing usable and nothing moderated means the
             // socket broke, not the prompt: the caller moves to chat-based generation.
             if (usable().length === 0 && ![...slots.values()].some((entry) => entry.moderated)) {
-              throw new UpstreamError({ code: 'stream_truncated', message: `imagine: socket closed (${closeCode ?? 'no code'}) before any image`, retryable: true, accountEffect: 'none' });
+              throw new UpstreamError({
+                code: 'stream_truncated',
+                message: `imagine: socket closed (${closeCode ?? 'no code'}) before any image`,
+                retryable: true,
+                accountEffect: 'none',
+              });
             }
             break;
           }

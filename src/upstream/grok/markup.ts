@@ -1,4 +1,4 @@
-import { CardRegistry, CitationNumbering, citationUrl, searchedImage } from './cards';
+import { type CardRegistry, type CitationNumbering, citationUrl, searchedImage } from './cards';
 import { parseToolCardMarkup, type ToolCard } from './tool-cards';
 
 /**
@@ -28,7 +28,11 @@ export interface MarkupOutput {
   toolCards: ToolCard[];
 }
 
-type TagStart = { kind: 'open'; tag: string } | { kind: 'close'; length: number } | { kind: 'partial' } | { kind: 'none' };
+type TagStart =
+  | { kind: 'open'; tag: string }
+  | { kind: 'close'; length: number }
+  | { kind: 'partial' }
+  | { kind: 'none' };
 
 const isDelimiter = (character: string) => /[\s>/]/.test(character);
 
@@ -71,7 +75,8 @@ export class MarkupFilter {
       const start = this.matchTagStart();
       if (start.kind === 'partial') break;
       if (start.kind === 'open') this.openTag = start.tag;
-      else if (start.kind === 'close') this.held = this.held.slice(start.length); // a stray closing tag
+      else if (start.kind === 'close')
+        this.held = this.held.slice(start.length); // a stray closing tag
       else {
         this.emitText('<', output);
         this.held = this.held.slice(1);

@@ -58,7 +58,8 @@ export async function callJson(call: RestCall): Promise<unknown> {
     signal: call.signal,
     alsoRequire: call.accountBound ? (error) => error.accountEffect === 'none' : undefined,
     beforeRetry: (error) => {
-      if (error.code === 'anti_bot' || error.code === 'cloudflare_challenge') call.statsig?.invalidate(call.method, call.path);
+      if (error.code === 'anti_bot' || error.code === 'cloudflare_challenge')
+        call.statsig?.invalidate(call.method, call.path);
     },
   });
 }
@@ -125,5 +126,10 @@ function requestHeaders(call: RestCall, statsigId: string | undefined): HeaderLi
 }
 
 export function badResponse(purpose: string, what: string): UpstreamError {
-  return new UpstreamError({ code: 'bad_response', message: `${purpose}: ${what}`, retryable: false, accountEffect: 'none' });
+  return new UpstreamError({
+    code: 'bad_response',
+    message: `${purpose}: ${what}`,
+    retryable: false,
+    accountEffect: 'none',
+  });
 }

@@ -24,7 +24,7 @@ function firstText(value: unknown, paths: readonly string[][]): string | undefin
     let place: unknown = value;
     for (const key of path) place = pick(AnyObject, place)?.[key];
     const text = pick(Text, place);
-    if (text !== undefined && text.trim()) return text.trim();
+    if (text?.trim()) return text.trim();
   }
   return undefined;
 }
@@ -32,15 +32,38 @@ function firstText(value: unknown, paths: readonly string[][]): string | undefin
 export function parseSession(value: unknown): SessionIdentity {
   const status = firstText(value, [['status']])?.toLowerCase();
   if (status === 'unauthenticated') {
-    throw new UpstreamError({ code: 'unauthorized', message: 'session: upstream reports the token as unauthenticated', retryable: true, accountEffect: 'expire' });
+    throw new UpstreamError({
+      code: 'unauthorized',
+      message: 'session: upstream reports the token as unauthenticated',
+      retryable: true,
+      accountEffect: 'expire',
+    });
   }
   if (status === 'blocked') {
-    throw new UpstreamError({ code: 'account_blocked', message: 'session: upstream reports the account as blocked', retryable: true, accountEffect: 'disable' });
+    throw new UpstreamError({
+      code: 'account_blocked',
+      message: 'session: upstream reports the account as blocked',
+      retryable: true,
+      accountEffect: 'disable',
+    });
   }
-  const userId = firstText(value, [['session', 'userId'], ['user', 'id'], ['user', 'userId'], ['user', 'sub'], ['id'], ['userId'], ['sub']]);
+  const userId = firstText(value, [
+    ['session', 'userId'],
+    ['user', 'id'],
+    ['user', 'userId'],
+    ['user', 'sub'],
+    ['id'],
+    ['userId'],
+    ['sub'],
+  ]);
   const email = firstText(value, [['session', 'email'], ['user', 'email'], ['email']]);
   if (!userId && !email) {
-    throw new UpstreamError({ code: 'bad_response', message: 'session: the answer names neither a user id nor an email', retryable: false, accountEffect: 'none' });
+    throw new UpstreamError({
+      code: 'bad_response',
+      message: 'session: the answer names neither a user id nor an email',
+      retryable: false,
+      accountEffect: 'none',
+    });
   }
   return { userId: userId && UUID.test(userId) ? userId : null, email: email ?? null };
 }

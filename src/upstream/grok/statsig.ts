@@ -163,7 +163,11 @@ export class StatsigProvider {
         url: signerUrl,
         method: 'POST',
         headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
-        body: JSON.stringify({ method: request.method.toUpperCase(), path: request.path, environment: { metaContent } }),
+        body: JSON.stringify({
+          method: request.method.toUpperCase(),
+          path: request.path,
+          environment: { metaContent },
+        }),
         timeoutSeconds: SIGNER_TIMEOUT_SECONDS,
         purpose: 'statsig signer',
         fetch: this.options.fetch,

@@ -29,7 +29,9 @@ export function normalizeToken(raw: string): string | null {
  * tabs, or letters outside ASCII, are not a token with stray characters but not a token at all.
  */
 export function tokenSyntaxProblem(raw: string): string | null {
-  let value = raw.replace(/[\u0000-\u0008\u000A-\u001F\u007F-\u009F\u180E\u200B-\u200F\u2028-\u202F\u205F-\u206F\uFEFF]/g, '').trim();
+  let value = raw
+    .replace(/[\u0000-\u0008\u000A-\u001F\u007F-\u009F\u180E\u200B-\u200F\u2028-\u202F\u205F-\u206F\uFEFF]/g, '')
+    .trim();
   if (value.toLowerCase().startsWith('sso=')) value = value.slice(4);
   const cookieEnd = value.indexOf(';');
   if (cookieEnd >= 0) value = value.slice(0, cookieEnd);

@@ -40,7 +40,12 @@ export interface VideoRoundInput {
 
 export function buildVideoRoundPayload(input: VideoRoundInput): Record<string, unknown> {
   const mode = PRESET_MODES[input.preset] ?? 'custom';
-  const payload = buildChatPayload({ message: `${input.prompt} --mode=${mode}`, model: input.model, fileAttachments: input.reference?.fileIds ?? [], config: input.config });
+  const payload = buildChatPayload({
+    message: `${input.prompt} --mode=${mode}`,
+    model: input.model,
+    fileAttachments: input.reference?.fileIds ?? [],
+    config: input.config,
+  });
   const videoConfig: Record<string, unknown> = {
     aspectRatio: input.aspectRatio,
     parentPostId: input.parentPostId,

@@ -3,7 +3,8 @@ import { pick } from './frames';
 
 /** `streamingVideoGenerationResponse` (docs/upstream-protocol.md §13.4), read without casts. */
 
-const Nullable = <T extends ReturnType<typeof Type.String>>(schema: T) => Type.Optional(Type.Union([schema, Type.Null()]));
+const Nullable = <T extends ReturnType<typeof Type.String>>(schema: T) =>
+  Type.Optional(Type.Union([schema, Type.Null()]));
 const Text = Nullable(Type.String());
 
 const VideoFrame = Type.Object({
@@ -38,7 +39,7 @@ export function readVideoFrame(frame: unknown): VideoProgress | undefined {
   const matched = pick(VideoFrame, frame);
   if (!matched) return undefined;
   const video = matched.result.response.streamingVideoGenerationResponse;
-  const progress = typeof video.progress === 'string' ? Number.parseFloat(video.progress) : video.progress ?? 0;
+  const progress = typeof video.progress === 'string' ? Number.parseFloat(video.progress) : (video.progress ?? 0);
   return {
     videoId: video.videoId ?? undefined,
     postId: video.videoPostId ?? video.postId ?? undefined,

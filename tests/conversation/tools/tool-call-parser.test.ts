@@ -44,9 +44,9 @@ describe('Variant A: JSON inside <tool_call>', () => {
   });
 
   test('string arguments are kept as written; missing arguments become {}', () => {
-    expect(parse('<tool_call>{"name":"get_weather","arguments":"{\\"city\\":\\"Rome\\"}"}</tool_call>').toolCalls).toEqual([
-      call(0, 'get_weather', '{"city":"Rome"}'),
-    ]);
+    expect(
+      parse('<tool_call>{"name":"get_weather","arguments":"{\\"city\\":\\"Rome\\"}"}</tool_call>').toolCalls,
+    ).toEqual([call(0, 'get_weather', '{"city":"Rome"}')]);
     expect(parse('<tool_call>{"name":"get_time"}</tool_call>').toolCalls).toEqual([call(0, 'get_time', '{}')]);
   });
 
@@ -54,16 +54,19 @@ describe('Variant A: JSON inside <tool_call>', () => {
     expect(parse('<tool_call>{"name":"get_weather","parameters":{"city":"Oslo"}}</tool_call>').toolCalls).toEqual([
       call(0, 'get_weather', '{"city":"Oslo"}'),
     ]);
-    expect(parse('<tool_call>{"function":{"name":"get_time","arguments":{"tz":"UTC"}}}</tool_call>').toolCalls).toEqual([
-      call(0, 'get_time', '{"tz":"UTC"}'),
-    ]);
+    expect(parse('<tool_call>{"function":{"name":"get_time","arguments":{"tz":"UTC"}}}</tool_call>').toolCalls).toEqual(
+      [call(0, 'get_time', '{"tz":"UTC"}')],
+    );
   });
 
   test.each([
     ['a code fence', '<tool_call>\n```json\n{"name":"get_weather","arguments":{"city":"Paris"}}\n```\n</tool_call>'],
     ['a trailing comma', '<tool_call>{"name":"get_weather","arguments":{"city":"Paris",},}</tool_call>'],
     ['a missing closing brace', '<tool_call>{"name":"get_weather","arguments":{"city":"Paris"}</tool_call>'],
-    ['prose inside the block', '<tool_call>Calling: {"name":"get_weather","arguments":{"city":"Paris"}} now</tool_call>'],
+    [
+      'prose inside the block',
+      '<tool_call>Calling: {"name":"get_weather","arguments":{"city":"Paris"}} now</tool_call>',
+    ],
     ['upper-case tags', '<TOOL_CALL>{"name":"get_weather","arguments":{"city":"Paris"}}</Tool_Call>'],
   ])('repairs %s', (_, text) => {
     expect(parse(text)).toEqual({ content: null, toolCalls: [call(0, 'get_weather', '{"city":"Paris"}')] });
@@ -95,7 +98,10 @@ describe('Variant A: JSON inside <tool_call>', () => {
   });
 
   test('an unterminated block that does not parse stays as text', () => {
-    expect(parse('See <tool_call> for the format')).toEqual({ content: 'See <tool_call> for the format', toolCalls: [] });
+    expect(parse('See <tool_call> for the format')).toEqual({
+      content: 'See <tool_call> for the format',
+      toolCalls: [],
+    });
   });
 
   test('arguments that are neither object nor string make the block invalid', () => {
@@ -126,7 +132,8 @@ describe('Variant B: XML <tool_calls> list', () => {
   });
 
   test('HTML-escaped parameters and compact re-serialisation', () => {
-    const text = '<tool_calls><tool_call><tool_name>get_weather</tool_name><parameters>{ &quot;city&quot; : &quot;A&amp;B&quot; }</parameters></tool_call></tool_calls>';
+    const text =
+      '<tool_calls><tool_call><tool_name>get_weather</tool_name><parameters>{ &quot;city&quot; : &quot;A&amp;B&quot; }</parameters></tool_call></tool_calls>';
     expect(parse(text).toolCalls).toEqual([call(0, 'get_weather', '{"city":"A&B"}')]);
   });
 
@@ -142,7 +149,8 @@ describe('Variant B: XML <tool_calls> list', () => {
   });
 
   test('parameters that are not an object make the list invalid', () => {
-    const text = '<tool_calls><tool_call><tool_name>get_time</tool_name><parameters>[1]</parameters></tool_call></tool_calls>';
+    const text =
+      '<tool_calls><tool_call><tool_name>get_time</tool_name><parameters>[1]</parameters></tool_call></tool_calls>';
     expect(parse(text)).toEqual({ content: text, toolCalls: [] });
   });
 

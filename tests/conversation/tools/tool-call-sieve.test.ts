@@ -1,5 +1,10 @@
 import { describe, expect, test } from 'bun:test';
-import { parseToolCalls, ToolCallSieve, type SieveOutput, type ToolCall } from '../../../src/conversation/tools/tool-call-parser';
+import {
+  parseToolCalls,
+  ToolCallSieve,
+  type SieveOutput,
+  type ToolCall,
+} from '../../../src/conversation/tools/tool-call-parser';
 
 const NAMES = ['get_weather', 'get_time'];
 
@@ -82,7 +87,8 @@ const randomChunks = (text: string, next: () => number): string[] => {
 };
 
 const VALID_A = '<tool_call>{"name":"get_weather","arguments":{"city":"Paris"}}</tool_call>';
-const VALID_B = '<tool_calls>\n<tool_call><tool_name>get_time</tool_name><parameters>{"tz":"UTC"}</parameters></tool_call>\n</tool_calls>';
+const VALID_B =
+  '<tool_calls>\n<tool_call><tool_name>get_time</tool_name><parameters>{"tz":"UTC"}</parameters></tool_call>\n</tool_calls>';
 
 const CASES: Record<string, string> = {
   'plain text': 'Hello, world. No tools here.',
@@ -90,7 +96,8 @@ const CASES: Record<string, string> = {
   'one call with text around': `Let me check.\n${VALID_A}\nOne moment.`,
   'two calls separated by whitespace': `${VALID_A}\n\n${VALID_A}`,
   'variant B between texts': `Sure.\n${VALID_B}\nDone.`,
-  'repairable JSON': '<tool_call>\n```json\n{"name": "get_weather", "arguments": {"city": "Paris",},\n```\n</tool_call>',
+  'repairable JSON':
+    '<tool_call>\n```json\n{"name": "get_weather", "arguments": {"city": "Paris",},\n```\n</tool_call>',
   'unknown name kept as text': `x <tool_call>{"name":"nope","arguments":{}}</tool_call> y ${VALID_A} z`,
   'unparseable block kept as text': `<tool_call>oops</tool_call>${VALID_A}`,
   'unterminated valid block': `Calling <tool_call>{"name":"get_time","arguments":{"tz":"CET"}`,
@@ -206,7 +213,11 @@ describe('streaming behaviour', () => {
   });
 
   test('raw tags never reach the text when every block is a valid call', () => {
-    for (const text of [CASES['one call with text around']!, CASES['variant B between texts']!, CASES['multi-byte around tags']!]) {
+    for (const text of [
+      CASES['one call with text around']!,
+      CASES['variant B between texts']!,
+      CASES['multi-byte around tags']!,
+    ]) {
       const next = random(7);
       for (let round = 0; round < 50; round++) {
         const { text: streamed } = collect(runSieve(randomChunks(text, next)));

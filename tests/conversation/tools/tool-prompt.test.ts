@@ -31,7 +31,9 @@ describe('buildToolPrompt', () => {
   test('the format example it teaches is something our parser reads back', () => {
     const example = prompt.slice(prompt.indexOf('<tool_call>'), prompt.indexOf('</tool_call>') + '</tool_call>'.length);
     const parsed = parseToolCalls(example, ['function_name'], () => 'call_test');
-    expect(parsed.toolCalls).toEqual([{ id: 'call_test', type: 'function', function: { name: 'function_name', arguments: '{"param":"value"}' } }]);
+    expect(parsed.toolCalls).toEqual([
+      { id: 'call_test', type: 'function', function: { name: 'function_name', arguments: '{"param":"value"}' } },
+    ]);
   });
 
   test('auto (and absent) leaves the decision to the model', () => {
@@ -62,7 +64,11 @@ describe('buildToolPrompt', () => {
   });
 
   test('ends with the tool_choice rule', () => {
-    expect(buildToolPrompt([weather], 'required').endsWith('## When to Call a Tool\n\nYou MUST call at least one tool in this reply; a reply without a <tool_call> block is not acceptable.')).toBe(true);
+    expect(
+      buildToolPrompt([weather], 'required').endsWith(
+        '## When to Call a Tool\n\nYou MUST call at least one tool in this reply; a reply without a <tool_call> block is not acceptable.',
+      ),
+    ).toBe(true);
   });
 });
 

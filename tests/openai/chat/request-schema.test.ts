@@ -33,7 +33,9 @@ describe('ChatCompletionRequestSchema', () => {
       { type: 'file', file: { file_data: 'data:application/pdf;base64,AA', filename: 'a.pdf', file_id: 'f' } },
     ];
     expect(accepts({ ...base, messages: [{ role: 'user', content }] })).toBe(true);
-    expect(accepts({ ...base, messages: [{ role: 'user', content: [{ type: 'image_url', image_url: 5 }] }] })).toBe(false);
+    expect(accepts({ ...base, messages: [{ role: 'user', content: [{ type: 'image_url', image_url: 5 }] }] })).toBe(
+      false,
+    );
   });
 
   test('structure the validator explains better is left to the validator', () => {
@@ -41,14 +43,25 @@ describe('ChatCompletionRequestSchema', () => {
       { role: 'robot', content: [{}, { type: 'video' }] },
       { role: 'tool', content: 'r' },
     ];
-    const body = { ...base, messages, reasoning_effort: 'max', temperature: 7, tools: [{ type: 'x' }], tool_choice: 'any' };
+    const body = {
+      ...base,
+      messages,
+      reasoning_effort: 'max',
+      temperature: 7,
+      tools: [{ type: 'x' }],
+      tool_choice: 'any',
+    };
     expect(accepts(body)).toBe(true);
   });
 
   test('assistant history with tool calls; arguments as string or object; nulls where clients send them', () => {
     const messages = [
       { role: 'user', content: 'a', name: null },
-      { role: 'assistant', content: null, tool_calls: [{ id: 'c1', type: 'function', function: { name: 'f', arguments: '{}' } }] },
+      {
+        role: 'assistant',
+        content: null,
+        tool_calls: [{ id: 'c1', type: 'function', function: { name: 'f', arguments: '{}' } }],
+      },
       { role: 'assistant', content: null, tool_calls: [{ function: { name: 'f', arguments: { a: 1 } } }] },
       { role: 'tool', content: 'r', tool_call_id: 'c1' },
       { role: 'assistant', content: 'done', tool_calls: null, tool_call_id: null },
@@ -88,7 +101,9 @@ describe('ChatCompletionRequestSchema', () => {
       reasoning_effort: 'low',
       temperature: 0.2,
       top_p: 0.9,
-      tools: [{ type: 'function', function: { name: 'f', description: 'd', parameters: { type: 'object' }, strict: true } }],
+      tools: [
+        { type: 'function', function: { name: 'f', description: 'd', parameters: { type: 'object' }, strict: true } },
+      ],
       tool_choice: { type: 'function', function: { name: 'f' } },
       parallel_tool_calls: false,
       image_config: { n: 2, size: '1024x1024', response_format: 'url', nsfw: false },
@@ -104,7 +119,13 @@ describe('ChatCompletionRequestSchema', () => {
   test('as an Elysia body: unknown fields are dropped, not rejected; free-form JSON survives', async () => {
     const app = new Elysia().post('/', ({ body }) => body, { body: ChatCompletionRequestSchema });
     const send = (body: unknown) =>
-      app.handle(new Request('http://localhost/', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }));
+      app.handle(
+        new Request('http://localhost/', {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(body),
+        }),
+      );
 
     const parameters = { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] };
     const accepted = await send({
@@ -112,7 +133,11 @@ describe('ChatCompletionRequestSchema', () => {
       audio: { voice: 'x' },
       messages: [
         { role: 'user', content: [{ type: 'image_url', image_url: { url: 'https://a.example/x.png', unknown: 1 } }] },
-        { role: 'assistant', content: null, tool_calls: [{ id: 'c', function: { name: 'f', arguments: { nested: { a: [1] } } } }] },
+        {
+          role: 'assistant',
+          content: null,
+          tool_calls: [{ id: 'c', function: { name: 'f', arguments: { nested: { a: [1] } } } }],
+        },
       ],
       tools: [{ type: 'function', function: { name: 'f', parameters } }],
     });
@@ -121,7 +146,11 @@ describe('ChatCompletionRequestSchema', () => {
     expect(echoed.audio).toBeUndefined();
     expect(echoed.messages).toEqual([
       { role: 'user', content: [{ type: 'image_url', image_url: { url: 'https://a.example/x.png' } }] },
-      { role: 'assistant', content: null, tool_calls: [{ id: 'c', function: { name: 'f', arguments: { nested: { a: [1] } } } }] },
+      {
+        role: 'assistant',
+        content: null,
+        tool_calls: [{ id: 'c', function: { name: 'f', arguments: { nested: { a: [1] } } } }],
+      },
     ]);
     expect(echoed.tools).toEqual([{ type: 'function', function: { name: 'f', parameters } }]);
 

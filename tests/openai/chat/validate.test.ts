@@ -40,7 +40,8 @@ const expectError = (body: Body, expected: { message?: string; param: string; co
   if (expected.message !== undefined) expect(error!.message).toBe(expected.message);
 };
 
-const PNG_DATA_URI = 'data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==';
+const PNG_DATA_URI =
+  'data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==';
 const BARE_BASE64 = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==';
 
 describe('valid requests pass', () => {
@@ -60,7 +61,11 @@ describe('valid requests pass', () => {
           { type: 'input_audio', input_audio: { data: BARE_BASE64, format: 'wav' } },
           { type: 'file', file: { file_data: 'data:application/pdf;base64,JVBERi0xLjQK', filename: 'a.pdf' } },
         ]),
-        { role: 'assistant', content: null, tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'lookup', arguments: '{}' } }] },
+        {
+          role: 'assistant',
+          content: null,
+          tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'lookup', arguments: '{}' } }],
+        },
         { role: 'tool', tool_call_id: 'call_1', content: '' },
         { role: 'assistant', content: '' },
         user({ type: 'text', text: 'Thanks' }),
@@ -85,7 +90,10 @@ describe('roles and tool_call_id', () => {
   });
 
   test('roles are case-sensitive, as in OpenAI', () => {
-    expectError(request({ messages: [{ role: 'User', content: 'x' }] }), { param: 'messages.0.role', code: 'invalid_role' });
+    expectError(request({ messages: [{ role: 'User', content: 'x' }] }), {
+      param: 'messages.0.role',
+      code: 'invalid_role',
+    });
   });
 
   test.each([undefined, null, '', '  '])('a tool message with tool_call_id %p', (toolCallId) => {
@@ -107,7 +115,10 @@ describe('message content', () => {
   });
 
   test('missing content counts as null', () => {
-    expectError(request({ messages: [user('a'), { role: 'user' }] }), { param: 'messages.1.content', code: 'empty_content' });
+    expectError(request({ messages: [user('a'), { role: 'user' }] }), {
+      param: 'messages.1.content',
+      code: 'empty_content',
+    });
   });
 
   test('blank string content', () => {
@@ -139,10 +150,18 @@ describe('message content', () => {
   });
 
   test('a conversation with nothing in it at all', () => {
-    expectError(request({ messages: [{ role: 'assistant', content: null }, { role: 'assistant', content: ' ' }] }), {
-      param: 'messages',
-      code: 'empty_content',
-    });
+    expectError(
+      request({
+        messages: [
+          { role: 'assistant', content: null },
+          { role: 'assistant', content: ' ' },
+        ],
+      }),
+      {
+        param: 'messages',
+        code: 'empty_content',
+      },
+    );
   });
 
   test('a lone block object whose type is not text', () => {
@@ -154,7 +173,10 @@ describe('message content', () => {
   });
 
   test('a lone text block object with blank text', () => {
-    expectError(request({ messages: [user({ type: 'text', text: ' ' })] }), { param: 'messages.0.content.text', code: 'empty_text' });
+    expectError(request({ messages: [user({ type: 'text', text: ' ' })] }), {
+      param: 'messages.0.content.text',
+      code: 'empty_text',
+    });
   });
 });
 
@@ -192,15 +214,30 @@ describe('content blocks', () => {
   });
 
   test('an unknown block type in a user message', () => {
-    expectError(request({ messages: [user('a'), user([{ type: 'text', text: 'a' }, { type: 'video', text: 'a' }])] }), {
-      message: "Invalid content block type: 'video'",
-      param: 'messages.1.content.1.type',
-      code: 'invalid_type',
-    });
+    expectError(
+      request({
+        messages: [
+          user('a'),
+          user([
+            { type: 'text', text: 'a' },
+            { type: 'video', text: 'a' },
+          ]),
+        ],
+      }),
+      {
+        message: "Invalid content block type: 'video'",
+        param: 'messages.1.content.1.type',
+        code: 'invalid_type',
+      },
+    );
   });
 
   test.each(['system', 'developer', 'assistant', 'tool'])('a media block in a %s message', (role) => {
-    const message = { role, tool_call_id: 'c', content: [{ type: 'image_url', image_url: { url: 'https://a.example/x.png' } }] };
+    const message = {
+      role,
+      tool_call_id: 'c',
+      content: [{ type: 'image_url', image_url: { url: 'https://a.example/x.png' } }],
+    };
     expectError(request({ messages: [user('a'), message] }), {
       message: `The \`${role}\` role only supports 'text' type, got 'image_url'`,
       param: 'messages.1.content.0.type',
@@ -222,7 +259,10 @@ describe('content blocks', () => {
       param: 'messages.0.content.0.image_url',
       code: 'missing_url',
     });
-    expectError(request({ messages: [user([{ type: 'image_url' }])] }), { param: 'messages.0.content.0.image_url', code: 'missing_url' });
+    expectError(request({ messages: [user([{ type: 'image_url' }])] }), {
+      param: 'messages.0.content.0.image_url',
+      code: 'missing_url',
+    });
   });
 
   test('input_audio without data', () => {
@@ -260,7 +300,11 @@ describe('media values', () => {
   );
 
   test('an empty url', () => {
-    expectError(imageBlock(' '), { message: 'image_url.url cannot be empty', param: 'messages.0.content.0.image_url.url', code: 'empty_media' });
+    expectError(imageBlock(' '), {
+      message: 'image_url.url cannot be empty',
+      param: 'messages.0.content.0.image_url.url',
+      code: 'empty_media',
+    });
   });
 
   test('bare base64 gets the data-URI hint', () => {
@@ -272,16 +316,22 @@ describe('media values', () => {
   });
 
   test('a data URI that is not base64 gets the same hint', () => {
-    expectError(imageBlock('data:text/plain,hello'), { param: 'messages.0.content.0.image_url.url', code: 'invalid_media' });
-  });
-
-  test.each(['ftp://example.com/a.png', 'file:///etc/passwd', 'example.com/a.png', 'short', 'https://'])('rejects %p', (url) => {
-    expectError(imageBlock(url), {
-      message: 'image_url.url must be a URL or data URI',
+    expectError(imageBlock('data:text/plain,hello'), {
       param: 'messages.0.content.0.image_url.url',
       code: 'invalid_media',
     });
   });
+
+  test.each(['ftp://example.com/a.png', 'file:///etc/passwd', 'example.com/a.png', 'short', 'https://'])(
+    'rejects %p',
+    (url) => {
+      expectError(imageBlock(url), {
+        message: 'image_url.url must be a URL or data URI',
+        param: 'messages.0.content.0.image_url.url',
+        code: 'invalid_media',
+      });
+    },
+  );
 
   test('the string form of image_url is checked under its own param', () => {
     expectError(request({ messages: [user([{ type: 'image_url', image_url: 'nope' }])] }), {
@@ -300,11 +350,21 @@ describe('media values', () => {
   });
 
   test("input_audio: OpenAI's bare base64 with a format is accepted, without a format it is not", () => {
-    const audio = (input_audio: { data: string; format?: string }) => request({ messages: [user([{ type: 'input_audio', input_audio }])] });
+    const audio = (input_audio: { data: string; format?: string }) =>
+      request({ messages: [user([{ type: 'input_audio', input_audio }])] });
     expect(errorOf(audio({ data: BARE_BASE64, format: 'mp3' }))).toBeUndefined();
-    expectError(audio({ data: BARE_BASE64 }), { param: 'messages.0.content.0.input_audio.data', code: 'invalid_media' });
-    expectError(audio({ data: BARE_BASE64, format: 'mp3;base64,' }), { param: 'messages.0.content.0.input_audio.format', code: 'invalid_media' });
-    expectError(audio({ data: 'not base64 at all', format: 'wav' }), { param: 'messages.0.content.0.input_audio.data', code: 'invalid_media' });
+    expectError(audio({ data: BARE_BASE64 }), {
+      param: 'messages.0.content.0.input_audio.data',
+      code: 'invalid_media',
+    });
+    expectError(audio({ data: BARE_BASE64, format: 'mp3;base64,' }), {
+      param: 'messages.0.content.0.input_audio.format',
+      code: 'invalid_media',
+    });
+    expectError(audio({ data: 'not base64 at all', format: 'wav' }), {
+      param: 'messages.0.content.0.input_audio.data',
+      code: 'invalid_media',
+    });
   });
 });
 
@@ -318,11 +378,19 @@ describe('scalar fields', () => {
   });
 
   test.each([-0.01, 2.01])('temperature %p', (temperature) => {
-    expectError(request({ temperature }), { message: 'temperature must be between 0 and 2', param: 'temperature', code: 'invalid_temperature' });
+    expectError(request({ temperature }), {
+      message: 'temperature must be between 0 and 2',
+      param: 'temperature',
+      code: 'invalid_temperature',
+    });
   });
 
   test.each([-0.5, 1.5])('top_p %p', (topP) => {
-    expectError(request({ top_p: topP }), { message: 'top_p must be between 0 and 1', param: 'top_p', code: 'invalid_top_p' });
+    expectError(request({ top_p: topP }), {
+      message: 'top_p must be between 0 and 1',
+      param: 'top_p',
+      code: 'invalid_top_p',
+    });
   });
 
   test('boundary values are accepted', () => {
@@ -339,7 +407,10 @@ describe('tools', () => {
       param: 'tools.1.type',
       code: 'invalid_tool_type',
     });
-    expectError(request({ tools: [{ function: { name: 'b' } }] }), { param: 'tools.0.type', code: 'invalid_tool_type' });
+    expectError(request({ tools: [{ function: { name: 'b' } }] }), {
+      param: 'tools.0.type',
+      code: 'invalid_tool_type',
+    });
   });
 
   test.each([{ type: 'function' }, { type: 'function', function: {} }, { type: 'function', function: { name: ' ' } }])(
@@ -396,16 +467,18 @@ describe('tool_choice', () => {
     });
   });
 
-  test.each([{}, { type: 'tool', function: { name: 'lookup' } }, { type: 'function' }, { type: 'function', function: {} }])(
-    'a malformed object %p',
-    (choice) => {
-      expectError(request({ tools, tool_choice: choice }), {
-        message: "tool_choice object must have type='function' and function.name",
-        param: 'tool_choice',
-        code: 'invalid_tool_choice',
-      });
-    },
-  );
+  test.each([
+    {},
+    { type: 'tool', function: { name: 'lookup' } },
+    { type: 'function' },
+    { type: 'function', function: {} },
+  ])('a malformed object %p', (choice) => {
+    expectError(request({ tools, tool_choice: choice }), {
+      message: "tool_choice object must have type='function' and function.name",
+      param: 'tool_choice',
+      code: 'invalid_tool_choice',
+    });
+  });
 
   test('a function that is not among the tools', () => {
     expectError(request({ tools, tool_choice: { type: 'function', function: { name: 'search' } } }), {

@@ -1,5 +1,5 @@
 import type { Config } from '../../../config/schema';
-import { UpstreamError } from '../../errors';
+import type { UpstreamError } from '../../errors';
 import type { FetchFunction } from '../../http';
 import { withRetry, type RetryEnvironment } from '../../retry';
 import { upstreamUrl } from '../headers';
@@ -38,7 +38,8 @@ export interface EnableNsfwInput {
 
 // The upstream's wording for an age refusal is not documented (§18); these are the words such a
 // refusal is expected to contain.
-const AGE_REFUSAL = /age[\s_-]*verif|verify[\s_-]*(?:your[\s_-]*)?age|birth[\s_-]*date|under[\s_-]*age|minimum[\s_-]*age/i;
+const AGE_REFUSAL =
+  /age[\s_-]*verif|verify[\s_-]*(?:your[\s_-]*)?age|birth[\s_-]*date|under[\s_-]*age|minimum[\s_-]*age/i;
 
 export function isAgeRefusal(answer: GrpcWebAnswer): boolean {
   return answer.status !== null && answer.status !== 0 && AGE_REFUSAL.test(answer.message);
@@ -94,7 +95,12 @@ export async function enableNsfw(input: EnableNsfwInput): Promise<EnableNsfwOutc
 
   // Step 3: the content preference.
   const feature = await retried(input, async () => {
-    const statsigId = await input.statsig.value({ method: 'POST', path: FEATURE_CONTROLS_PATH, token: input.token, signal: input.signal });
+    const statsigId = await input.statsig.value({
+      method: 'POST',
+      path: FEATURE_CONTROLS_PATH,
+      token: input.token,
+      signal: input.signal,
+    });
     return callGrpcWeb({
       config,
       url: upstreamUrl(config.upstream.base_url, FEATURE_CONTROLS_PATH),
@@ -129,7 +135,8 @@ function retried(input: EnableNsfwInput, operation: () => Promise<GrpcWebAnswer>
     environment: input.retryEnvironment,
     signal: input.signal,
     beforeRetry: (error: UpstreamError) => {
-      if (error.code === 'anti_bot' || error.code === 'cloudflare_challenge') input.statsig.invalidate('POST', FEATURE_CONTROLS_PATH);
+      if (error.code === 'anti_bot' || error.code === 'cloudflare_challenge')
+        input.statsig.invalidate('POST', FEATURE_CONTROLS_PATH);
     },
   });
 }

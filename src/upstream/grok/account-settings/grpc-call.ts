@@ -50,10 +50,19 @@ export async function callGrpcWeb(call: GrpcCall): Promise<GrpcWebAnswer> {
   const { response } = http;
   if (response.status !== 200) {
     const text = await readErrorBodyText(response, ANSWER_LIMIT);
-    throw classifyHttpFailure(response.status, response.headers, text, { purpose: call.purpose, secrets: [call.token] });
+    throw classifyHttpFailure(response.status, response.headers, text, {
+      purpose: call.purpose,
+      secrets: [call.token],
+    });
   }
   const parsed = parseResponse(await readBoundedBytes(response, ANSWER_LIMIT), response.headers);
-  if (!parsed.ok) throw new UpstreamError({ code: 'bad_response', message: `${call.purpose}: ${parsed.reason}`, retryable: false, accountEffect: 'none' });
+  if (!parsed.ok)
+    throw new UpstreamError({
+      code: 'bad_response',
+      message: `${call.purpose}: ${parsed.reason}`,
+      retryable: false,
+      accountEffect: 'none',
+    });
   return parsed.answer;
 }
 
@@ -64,5 +73,8 @@ export function grpcStatusFailure(answer: GrpcWebAnswer, purpose: string, token:
   if (answer.status === null || answer.status === 0) return null;
   const status = GRPC_HTTP_STATUS[answer.status] ?? 502;
   const body = JSON.stringify({ code: answer.status, message: answer.message });
-  return classifyHttpFailure(status, new Headers(), body, { purpose: `${purpose} (grpc-status ${answer.status})`, secrets: [token] });
+  return classifyHttpFailure(status, new Headers(), body, {
+    purpose: `${purpose} (grpc-status ${answer.status})`,
+    secrets: [token],
+  });
 }

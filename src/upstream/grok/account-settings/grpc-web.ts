@@ -21,7 +21,10 @@ export function encodeFrame(payload: Uint8Array, flags = DATA_FLAG): Uint8Array<
 /** An answer body: its data frames, then a trailer frame with the status. */
 export function encodeResponse(messages: Uint8Array[], status: number, message?: string): Uint8Array<ArrayBuffer> {
   const trailer = `grpc-status:${status}\r\n${message === undefined ? '' : `grpc-message:${encodeURIComponent(message)}\r\n`}`;
-  const frames = [...messages.map((payload) => encodeFrame(payload)), encodeFrame(new TextEncoder().encode(trailer), TRAILER_FLAG)];
+  const frames = [
+    ...messages.map((payload) => encodeFrame(payload)),
+    encodeFrame(new TextEncoder().encode(trailer), TRAILER_FLAG),
+  ];
   const body = new Uint8Array(frames.reduce((sum, frame) => sum + frame.length, 0));
   let offset = 0;
   for (const frame of frames) {
@@ -94,7 +97,9 @@ function isBase64Text(body: Uint8Array, headers: Headers): boolean {
 
 function decodeBase64(body: Uint8Array): Uint8Array | null {
   try {
-    return Uint8Array.from(atob(new TextDecoder().decode(body).replace(/\s+/g, '')), (character) => character.charCodeAt(0));
+    return Uint8Array.from(atob(new TextDecoder().decode(body).replace(/\s+/g, '')), (character) =>
+      character.charCodeAt(0),
+    );
   } catch {
     return null;
   }

@@ -15,7 +15,11 @@ function varint(value: number): number[] {
 }
 
 const varintField = (field: number, value: number) => [...varint(field << 3), ...varint(value)];
-const bytesField = (field: number, payload: number[]) => [...varint((field << 3) | 2), ...varint(payload.length), ...payload];
+const bytesField = (field: number, payload: number[]) => [
+  ...varint((field << 3) | 2),
+  ...varint(payload.length),
+  ...payload,
+];
 
 /** `SetTosAcceptedVersion`: field 2 (varint) = 1. */
 export function tosAcceptedMessage(): Uint8Array {

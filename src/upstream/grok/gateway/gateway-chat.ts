@@ -46,7 +46,10 @@ export async function startGatewayChat(input: GatewayChatInput): Promise<GrokCha
     url,
     headers,
     observer: input.observeSocket?.(url, headers),
-    proxyUrl: (await egressProxy(input.proxyUrl ?? config.proxy.base_proxy_url, { skipProxyTlsVerify: config.proxy.skip_proxy_ssl_verify })) ?? '',
+    proxyUrl:
+      (await egressProxy(input.proxyUrl ?? config.proxy.base_proxy_url, {
+        skipProxyTlsVerify: config.proxy.skip_proxy_ssl_verify,
+      })) ?? '',
     handshakeTimeoutSeconds: serviceTimeouts(config, input.service ?? 'chat').connectSeconds,
     signal: input.signal,
     WebSocket: input.WebSocket,
@@ -75,10 +78,14 @@ class GatewayReader implements EventReader {
     this.parser = new GatewayEventParser({ assetsUrl: input.config.upstream.assets_url, initEventId });
     this.clientMessageId = randomId();
     socket.send(
-      sessionCreate(input.turn, { initEventId, nowMs: this.now(), clientMessageId: this.clientMessageId }, {
-        temporary: input.config.app.temporary,
-        disableMemory: input.config.app.disable_memory,
-      }),
+      sessionCreate(
+        input.turn,
+        { initEventId, nowMs: this.now(), clientMessageId: this.clientMessageId },
+        {
+          temporary: input.config.app.temporary,
+          disableMemory: input.config.app.disable_memory,
+        },
+      ),
     );
     const heartbeatSeconds = input.heartbeatSeconds ?? HEARTBEAT_SECONDS;
     this.heartbeat = setInterval(() => socket.send(ping(this.now())), heartbeatSeconds * 1000);
@@ -123,7 +130,13 @@ class GatewayReader implements EventReader {
   private beforeTurn(error: unknown): unknown {
     if (this.turnSent || !(error instanceof UpstreamError) || error.retryable) return error;
     if (!['network', 'stream_truncated', 'stream_idle_timeout'].includes(error.code)) return error;
-    return new UpstreamError({ code: error.code, message: error.message, retryable: true, accountEffect: error.accountEffect, cause: error.cause });
+    return new UpstreamError({
+      code: error.code,
+      message: error.message,
+      retryable: true,
+      accountEffect: error.accountEffect,
+      cause: error.cause,
+    });
   }
 
   /** §8.4 rule 1: the turn goes only after both `session.created` and `conversation.attached`. */
@@ -132,7 +145,13 @@ class GatewayReader implements EventReader {
     if (this.turnSent || !attached || !sessionId) return;
     this.turnSent = true;
     const nowMs = this.now();
-    this.socket.send(conversationItemCreate(sessionId, this.input.turn, { initEventId: '', nowMs, clientMessageId: this.clientMessageId }));
+    this.socket.send(
+      conversationItemCreate(sessionId, this.input.turn, {
+        initEventId: '',
+        nowMs,
+        clientMessageId: this.clientMessageId,
+      }),
+    );
     this.socket.send(responseCreate(sessionId, nowMs));
   }
 

@@ -27,7 +27,9 @@ const GrokOutput = Type.Object({
   output: Type.Object({ card_attachment: Type.Optional(Type.Unknown()), stream_error: Type.Optional(ErrorBody) }),
 });
 const CardJson = Type.Object({ jsonData: Type.Union([Type.String(), AnyObject]) });
-const ResponseDone = Type.Object({ response: Type.Object({ id: Type.Optional(Type.String()), status: Type.Optional(Type.String()) }) });
+const ResponseDone = Type.Object({
+  response: Type.Object({ id: Type.Optional(Type.String()), status: Type.Optional(Type.String()) }),
+});
 const ErrorEvent = Type.Object({ error: Type.Union([ErrorBody, Type.String()]) });
 const ToolArgs = Type.Object({ args: Type.Optional(Type.Unknown()) });
 
@@ -92,7 +94,12 @@ export class GatewayEventParser {
       }
       case 'session.ended':
         if (this.progress.done) return [];
-        throw new UpstreamError({ code: 'stream_truncated', message: 'chat gateway: the session ended before the answer was complete', retryable: false, accountEffect: 'none' });
+        throw new UpstreamError({
+          code: 'stream_truncated',
+          message: 'chat gateway: the session ended before the answer was complete',
+          retryable: false,
+          accountEffect: 'none',
+        });
       default:
         return [];
     }
@@ -122,7 +129,8 @@ export class GatewayEventParser {
     const text = pick(TextChunk, chunk);
     if (text) {
       const channel = (text.text.channel ?? '').toUpperCase();
-      if (channel.includes('ANALYSIS') || channel.includes('REASONING')) return text.text.text ? [{ type: 'reasoning', text: text.text.text }] : [];
+      if (channel.includes('ANALYSIS') || channel.includes('REASONING'))
+        return text.text.text ? [{ type: 'reasoning', text: text.text.text }] : [];
       if (channel === '' || channel === 'CHANNEL_ASSISTANT_RESPONSE') return this.text(text.text.text);
       return [];
     }
@@ -167,7 +175,15 @@ export class GatewayEventParser {
     const url = absoluteAssetUrl(path, this.options.assetsUrl);
     const slot = chunk.imageUuid ?? url;
     if (!this.imageSlots.has(slot)) this.imageSlots.set(slot, this.imageSlots.size);
-    return [{ type: 'image', url, index: this.imageSlots.get(slot) ?? 0, progress: chunk.progress ?? 0, moderated: chunk.moderated === true }];
+    return [
+      {
+        type: 'image',
+        url,
+        index: this.imageSlots.get(slot) ?? 0,
+        progress: chunk.progress ?? 0,
+        moderated: chunk.moderated === true,
+      },
+    ];
   }
 
   private responseDone(event: Record<string, unknown>): GrokEvent[] {
@@ -194,5 +210,11 @@ function errorFields(error: string | { code?: string | number | null; message?: 
 }
 
 function protocolError(message: string, cause?: unknown): UpstreamError {
-  return new UpstreamError({ code: 'bad_response', message: `chat gateway: ${message}`, retryable: false, accountEffect: 'none', cause });
+  return new UpstreamError({
+    code: 'bad_response',
+    message: `chat gateway: ${message}`,
+    retryable: false,
+    accountEffect: 'none',
+    cause,
+  });
 }

@@ -53,7 +53,9 @@ export function sessionCreate(turn: GatewayTurn, ids: MessageIds, options: Gatew
 }
 
 export function conversationItemCreate(sessionId: string, turn: GatewayTurn, ids: MessageIds) {
-  const inputChunks: unknown[] = turn.fileIds.map((fileId) => ({ mention: { target: { file_mention: { file_id: fileId } } } }));
+  const inputChunks: unknown[] = turn.fileIds.map((fileId) => ({
+    mention: { target: { file_mention: { file_id: fileId } } },
+  }));
   inputChunks.push({ text: { text: turn.message } });
   const item: Record<string, unknown> = {
     type: 'message',

@@ -112,7 +112,9 @@ export class GatewaySocket {
       socket.addEventListener('error', (event) => {
         failure = handshakeFailure(event);
       });
-      socket.addEventListener('close', () => finish(failure ?? transportError('chat gateway', new Error('the connection closed during the handshake'))));
+      socket.addEventListener('close', () =>
+        finish(failure ?? transportError('chat gateway', new Error('the connection closed during the handshake'))),
+      );
     });
   }
 
@@ -152,7 +154,8 @@ export class GatewaySocket {
   }
 
   close(): void {
-    if (this.socket.readyState === WebSocket.OPEN || this.socket.readyState === WebSocket.CONNECTING) this.socket.close(1000);
+    if (this.socket.readyState === WebSocket.OPEN || this.socket.readyState === WebSocket.CONNECTING)
+      this.socket.close(1000);
   }
 
   private push(read: SocketRead): void {
@@ -168,7 +171,8 @@ export class GatewaySocket {
 
 function handshakeFailure(event: Event): UpstreamError {
   const refusal = refusalOf(event);
-  if (refusal) return classifyHttpFailure(refusal.status, refusal.headers, refusal.body, { purpose: 'chat gateway handshake' });
+  if (refusal)
+    return classifyHttpFailure(refusal.status, refusal.headers, refusal.body, { purpose: 'chat gateway handshake' });
   const message = 'message' in event && typeof event.message === 'string' ? event.message : '';
   const status = HANDSHAKE_STATUS.exec(message);
   if (status) return classifyHttpFailure(Number(status[1]), new Headers(), '', { purpose: 'chat gateway handshake' });
@@ -181,11 +185,15 @@ function handshakeFailure(event: Event): UpstreamError {
  */
 export function closeFailure(code: number, reason: string): UpstreamError {
   const detail = `chat gateway: the socket closed with code ${code}${reason ? ` (${reason.slice(0, 120)})` : ''} before the answer was complete`;
-  const fail = (fields: Omit<ConstructorParameters<typeof UpstreamError>[0], 'message'>) => new UpstreamError({ ...fields, message: detail });
-  if (code === 1008 || code === 4003 || code === 4403) return fail({ code: 'anti_bot', retryable: true, accountEffect: 'none' });
-  if (code === 4001 || code === 4401) return fail({ code: 'unauthorized', retryable: true, accountEffect: 'auth_failure' });
+  const fail = (fields: Omit<ConstructorParameters<typeof UpstreamError>[0], 'message'>) =>
+    new UpstreamError({ ...fields, message: detail });
+  if (code === 1008 || code === 4003 || code === 4403)
+    return fail({ code: 'anti_bot', retryable: true, accountEffect: 'none' });
+  if (code === 4001 || code === 4401)
+    return fail({ code: 'unauthorized', retryable: true, accountEffect: 'auth_failure' });
   if (code === 4029 || code === 4429) return fail({ code: 'rate_limited', retryable: true, accountEffect: 'cool' });
-  if (code === 1011 || code === 1012 || code === 1013 || code === 1014) return fail({ code: 'server_error', retryable: true, accountEffect: 'none' });
+  if (code === 1011 || code === 1012 || code === 1013 || code === 1014)
+    return fail({ code: 'server_error', retryable: true, accountEffect: 'none' });
   if (code === 1006) return fail({ code: 'network', retryable: false, accountEffect: 'none' });
   return fail({ code: 'stream_truncated', retryable: false, accountEffect: 'none' });
 }

@@ -35,7 +35,12 @@ const AssetPage = Type.Object({
 });
 
 export function assetListPath(pageToken?: string): string {
-  const query = new URLSearchParams({ pageSize: String(PAGE_SIZE), orderBy: 'ORDER_BY_LAST_USE_TIME', source: 'SOURCE_ANY', isLatest: 'true' });
+  const query = new URLSearchParams({
+    pageSize: String(PAGE_SIZE),
+    orderBy: 'ORDER_BY_LAST_USE_TIME',
+    source: 'SOURCE_ANY',
+    isLatest: 'true',
+  });
   if (pageToken) query.set('pageToken', pageToken);
   return `${ASSETS_PATH}?${query}`;
 }
@@ -97,7 +102,10 @@ function common(input: OnlineAssetsInput) {
 }
 
 /** Deletes every asset with at most `concurrency` deletions at once; returns how many were deleted and the failures. */
-export async function clearAssets(input: OnlineAssetsInput, concurrency: number): Promise<{ found: number; deleted: number; failures: string[] }> {
+export async function clearAssets(
+  input: OnlineAssetsInput,
+  concurrency: number,
+): Promise<{ found: number; deleted: number; failures: string[] }> {
   const ids = await listAssetIds(input);
   let next = 0;
   let deleted = 0;
