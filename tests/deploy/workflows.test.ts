@@ -94,3 +94,23 @@ test('release notes come from the version section of CHANGELOG.md and a missing 
   expect(() => releaseNotes(changelog, '1.3.0')).toThrow('no section for 1.3.0');
   expect(() => releaseNotes(readFileSync('CHANGELOG.md', 'utf8'), packageJson.version)).not.toThrow();
 });
+
+test("the README's Download section names exactly what the release publishes", () => {
+  const readme = readFileSync('README.md', 'utf8');
+  const section = readme.slice(
+    readme.indexOf('## Download'),
+    readme.indexOf('\n## ', readme.indexOf('## Download') + 3),
+  );
+  const named = [...section.matchAll(/^\| `([^`]+)`(?:, `([^`]+)`)? +\|/gm)].flatMap((match) =>
+    match.slice(1).filter(Boolean),
+  );
+  const published = [
+    ...RELEASE_TARGETS.map((target) => `grok2api-<version>-${target.name}${target.extension}`),
+    'SHA256SUMS',
+    'install.sh',
+    'install.ps1',
+  ];
+  expect(named.sort()).toEqual(published.sort());
+  const release = runSteps('release.yml').join('\n');
+  for (const script of ['install.sh', 'install.ps1']) expect(release).toContain(`dist/release/${script}`);
+});
