@@ -46,6 +46,8 @@ test('two worker processes on one SQLite file keep the per-account limit between
       GROK2API_APP_API_KEY: 'workers-key',
       GROK2API_TOKEN_AUTO_REFRESH: 'false',
       GROK2API_TOKEN_MAX_INFLIGHT_PER_ACCOUNT: '1',
+      // The turns are counted on the REST chat path below.
+      GROK2API_UPSTREAM_CHAT_TRANSPORT: 'rest',
     },
     stdout: 'pipe',
     stderr: 'ignore',

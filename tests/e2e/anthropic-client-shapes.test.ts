@@ -43,9 +43,12 @@ describe('Anthropic request shapes from real clients', () => {
     expect(response.status).toBe(200);
     expect(response.headers.get('x-grok2api-ignored')).toBeNull();
     const message = upstreamMessage();
-    expect(message.indexOf('system: You are Claude Code.')).toBeLessThan(message.indexOf('user: first question'));
-    expect(message.indexOf('assistant: first answer')).toBeLessThan(message.indexOf('system: Reminder: be brief.'));
-    expect(message.indexOf('system: Reminder: be brief.')).toBeLessThan(message.indexOf('second question'));
+    // The current release's flattening: `[role]` headers, one block per message (docs/upstream-protocol.md §10.2).
+    const position = (text: string) => message.indexOf(text);
+    expect(position('[system]\nYou are Claude Code.')).toBeGreaterThanOrEqual(0);
+    expect(position('[system]\nYou are Claude Code.')).toBeLessThan(position('[user]\nfirst question'));
+    expect(position('[assistant]\nfirst answer')).toBeLessThan(position('[system]\nReminder: be brief.'));
+    expect(position('[system]\nReminder: be brief.')).toBeLessThan(position('second question'));
   });
 
   test('bash tool: offered with its documented schema, the call comes back as tool_use named bash', async () => {
@@ -392,10 +395,10 @@ describe('message threads (recent @anthropic-ai/sdk tool runners)', () => {
     expect(continued.status).toBe(200);
     expect(await continued.text()).toContain('event: message_stop');
     const message = upstreamMessage();
-    expect(message).toContain('system: Be terse.');
+    expect(message).toContain('[system]\nBe terse.');
     expect(message).toContain('get_weather'); // the tools came from the thread
     expect(message).toContain('Rome?');
-    expect(message).toContain(`tool (get_weather, ${toolUse.id}): 25C`);
+    expect(message).toContain(`[tool]\nTool result (get_weather, ${toolUse.id}): 25C`);
   });
 
   test('an unknown thread is a 404 whose details say thread_not_found (the SDK then resends the history)', async () => {
