@@ -130,6 +130,20 @@ export function transferRoutes(deps: TransferRoutesDependencies) {
             tags: ['admin'],
             summary:
               'Import an account file sent as the raw body, of any size: TXT and JSONL are read and written in batches as they arrive',
+            requestBody: {
+              content: text('application/octet-stream', 'The account file (TXT, JSONL, JSON or token.json)'),
+            },
+            responses: responses(
+              json(
+                Success({
+                  added: Type.Integer(),
+                  merged: Type.Integer(),
+                  repeated: Type.Integer(),
+                  invalid: Type.Integer(),
+                }),
+              ),
+              { errors: ADMIN_ERRORS },
+            ),
           },
         },
       )
