@@ -132,7 +132,8 @@ describe('Worker forwarding to grok2api', () => {
     expect(await page.getAttribute('#imagine-status', 'data-mode')).toBe('backend-forward-ready');
     await page.fill('#imagine-prompt', 'a red kite');
     await page.click('#imagine-start');
-    await page.waitForSelector('#imagine-status[data-state]');
+    // The status reads `running` while the batch is made; wait for where it ends.
+    await page.waitForSelector('#imagine-status[data-state]:not([data-state=running])');
     expect(await page.getAttribute('#imagine-status', 'data-state')).toBe('done');
     expect(await page.locator('#imagine-grid img').count()).toBe(2);
     await page.waitForFunction(() =>
