@@ -27,16 +27,23 @@ export async function serveCommand(argv: readonly string[], context: CommandCont
     };
     console.error(JSON.stringify(line));
   });
-  const server = await startServer({ env: context.env, reusePort: isWorker });
+  // Signals are handled from the start: a stop that arrives while the server is still starting (a worker
+  // the supervisor stops early) waits for the start to finish, then stops cleanly, instead of dying mid-start.
+  let server: Awaited<ReturnType<typeof startServer>> | null = null;
   let stopping = false;
-  const shutdown = async () => {
+  const stop = async () => {
+    await server?.stop();
+    process.exit(0);
+  };
+  const shutdown = () => {
     if (stopping) return;
     stopping = true;
-    await server.stop();
-    process.exit(0);
+    if (server) void stop();
   };
   process.on('SIGINT', shutdown);
   process.on('SIGTERM', shutdown);
+  server = await startServer({ env: context.env, reusePort: isWorker });
+  if (stopping) await stop();
   return 'running';
 }
 
