@@ -8,7 +8,8 @@ export function bearerToken(authorization: string | null | undefined): string | 
   return match ? match[1]!.trim() : null;
 }
 
-const unauthorized = (message: string) =>
+/** A 401 that asks for a Bearer key: what every key check answers with. */
+export const unauthorized = (message: string) =>
   new ApiError({
     status: 401,
     message,

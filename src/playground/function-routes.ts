@@ -1,5 +1,5 @@
 import { Elysia } from 'elysia';
-import { bearerToken } from '../auth/bearer';
+import { bearerToken, unauthorized } from '../auth/bearer';
 import { secretsEqual } from '../auth/constant-time';
 import type { Config } from '../config/schema';
 import { ApiError } from '../http/errors';
@@ -48,14 +48,6 @@ const disabled = () =>
     type: 'authentication_error',
     code: 'function_disabled',
   });
-const refused = (message: string) =>
-  new ApiError({
-    status: 401,
-    message,
-    type: 'authentication_error',
-    code: 'invalid_api_key',
-    headers: { 'www-authenticate': 'Bearer' },
-  });
 
 export async function requireFunctionAccess(
   config: Config,
@@ -66,11 +58,11 @@ export async function requireFunctionAccess(
   const key = config.app.function_key;
   if (key === '') {
     if (keyless.apiIsOpen() || keyless.hasApiKey(request) || (await keyless.signedIn(request))) return;
-    throw refused('The playground has no function key: sign in to the console or send an API key.');
+    throw unauthorized('The playground has no function key: sign in to the console or send an API key.');
   }
   const presented = bearerToken(request.headers.get('authorization'));
-  if (presented === null) throw refused('Missing authentication token');
-  if (!secretsEqual(presented, key)) throw refused('Invalid authentication token');
+  if (presented === null) throw unauthorized('Missing authentication token');
+  if (!secretsEqual(presented, key)) throw unauthorized('Invalid authentication token');
 }
 
 /** The manifest is public like the pages themselves (they read it before sign-in), while the playground is on. */

@@ -1,5 +1,5 @@
 import { Elysia } from 'elysia';
-import { bearerToken, requireBearer } from '../../auth/bearer';
+import { bearerToken, requireBearer, unauthorized } from '../../auth/bearer';
 import { ApiError } from '../../http/errors';
 import type { SessionStore } from './session-store';
 
@@ -31,15 +31,6 @@ export function readCookie(header: string | null, name: string): string | null {
   return null;
 }
 
-const unauthenticated = (message: string) =>
-  new ApiError({
-    status: 401,
-    message,
-    type: 'authentication_error',
-    code: 'invalid_api_key',
-    headers: { 'www-authenticate': 'Bearer' },
-  });
-
 export class AdminAuth {
   private readonly verdicts = new WeakMap<Request, Verdict>();
 
@@ -67,7 +58,7 @@ export class AdminAuth {
   /** How the request authenticated; throws 401/403 when it did not. */
   check(request: Request): 'bearer' | 'session' {
     const appKey = this.appKey();
-    if (appKey.trim() === '') throw unauthenticated('App key is not configured');
+    if (appKey.trim() === '') throw unauthorized('App key is not configured');
     if (bearerToken(request.headers.get('authorization')) === null) {
       const verdict = this.verdicts.get(request);
       if (verdict === 'session') return 'session';
