@@ -1,5 +1,6 @@
 import { ApiError } from '../http/errors';
 import type { UsageRecorder } from '../usage/usage-recorder';
+import { jobFailure } from './videos/job-failure';
 
 /**
  * Usage records for image and video requests, beside chat's (src/usage): one per request, with
@@ -18,13 +19,6 @@ export type MediaOutcome =
   | { kind: 'image'; token: string; images: number }
   | { kind: 'video'; token: string | null; seconds: number; failure?: { code: string } }
   | { kind: 'image' | 'video'; error: unknown; token?: string | null; cancelled?: boolean };
-
-/** The status a client reading the failed job gets (openai/videos jobFailure). */
-function videoFailureStatus(code: string): number {
-  if (code === 'content_policy_violation') return 400;
-  if (code === 'upstream_rate_limited' || code === 'no_available_account') return 429;
-  return 502;
-}
 
 export function recordMediaUsage(context: MediaUsageContext, outcome: MediaOutcome): void {
   const usage = context.usage;
@@ -59,7 +53,12 @@ export function recordMediaUsage(context: MediaUsageContext, outcome: MediaOutco
     kind: 'video',
     token: outcome.token,
     outcome: outcome.failure ? 'failed' : 'completed',
-    ...(outcome.failure ? { status: videoFailureStatus(outcome.failure.code), errorCode: outcome.failure.code } : {}),
+    ...(outcome.failure
+      ? {
+          status: jobFailure({ error: { code: outcome.failure.code, message: '' } }).status,
+          errorCode: outcome.failure.code,
+        }
+      : {}),
     videoSeconds: outcome.failure ? 0 : outcome.seconds,
   });
 }

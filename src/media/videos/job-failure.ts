@@ -2,7 +2,7 @@ import { ApiError } from '../../http/errors';
 import type { VideoJob } from './video-job';
 
 /** A failed job as the error a blocking client should see. */
-export function jobFailure(job: VideoJob): ApiError {
+export function jobFailure(job: Pick<VideoJob, 'error'>): ApiError {
   const code = job.error?.code ?? 'video_generation_failed';
   if (code === 'content_policy_violation' || code === 'content_moderated') {
     return new ApiError({
