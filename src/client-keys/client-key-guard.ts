@@ -1,5 +1,5 @@
 import { Elysia } from 'elysia';
-import { bearerToken, requireBearer } from '../auth/bearer';
+import { bearerToken, requireBearer, unauthorized } from '../auth/bearer';
 import { matchesAnyKey } from '../auth/constant-time';
 import { resolveModel } from '../catalog/model-aliases';
 import { observeStream } from '../metrics/stream-observer';
@@ -31,6 +31,8 @@ export class ClientKeyGuard {
   private readonly held = new WeakMap<Request, { release: () => void; streamed: boolean }>();
   /** Requests the gateway made itself for an already-authorised caller (the playground's function key). */
   private readonly trusted = new WeakSet<Request>();
+  /** Requests the guard already let through. */
+  private readonly passed = new WeakSet<Request>();
 
   constructor(
     private readonly store: ClientKeyStore,
@@ -130,8 +132,17 @@ export class ClientKeyGuard {
     }
   }
 
-  /** The synchronous guard the client routes take. */
+  /**
+   * The synchronous guard the client routes take. The access gate runs it before the body is read
+   * and the route handler again; a request that passed once is not hashed and compared a second time.
+   */
   readonly guard = (request: Request): void => {
+    if (this.passed.has(request)) return;
+    this.check(request);
+    this.passed.add(request);
+  };
+
+  private check(request: Request): void {
     if (this.trusted.has(request)) return;
     const verdict = this.verdicts.get(request);
     if (verdict && 'key' in verdict) return;
@@ -147,16 +158,11 @@ export class ClientKeyGuard {
     if (keys.length === 0 && !this.store.anyUsableCached()) return;
     if (keys.length === 0) {
       // Only console keys exist: requireBearer would treat the empty list as "open".
-      const presented = presentedKey(request);
-      throw new ApiError({
-        status: 401,
-        message: presented
+      throw unauthorized(
+        presentedKey(request)
           ? 'Invalid authentication token.'
           : 'Missing authentication token. Send "Authorization: Bearer <key>".',
-        type: 'authentication_error',
-        code: 'invalid_api_key',
-        headers: { 'www-authenticate': 'Bearer' },
-      });
+      );
     }
     const apiKeyHeader = request.headers.get('x-api-key')?.trim();
     if (apiKeyHeader) {
@@ -170,5 +176,5 @@ export class ClientKeyGuard {
       });
     }
     requireBearer(request.headers.get('authorization'), keys);
-  };
+  }
 }
