@@ -93,18 +93,19 @@ export function parseStatus(value: string): AccountStatus | null {
   return (ACCOUNT_STATUSES as readonly string[]).includes(word) ? (word as AccountStatus) : null;
 }
 
+/** The token an entry names: the entry itself when it is a string, else its `token` field. */
+export function entryToken(entry: unknown): unknown {
+  if (typeof entry === 'string') return entry;
+  return typeof entry === 'object' && entry !== null ? (entry as { token?: unknown }).token : undefined;
+}
+
 /**
  * One entry (a bare token string, maybe `sso=`-prefixed, or a token object) as a NewAccount in
  * `pool`; null when unusable. Only fields present in the entry are set, so a caller merging into a
  * stored account keeps the stored values of the others.
  */
 export function parseReferenceEntry(entry: unknown, pool: string): NewAccount | null {
-  const raw =
-    typeof entry === 'string'
-      ? entry
-      : typeof entry === 'object' && entry !== null
-        ? (entry as { token?: unknown }).token
-        : undefined;
+  const raw = entryToken(entry);
   // Words with spaces are refused, not squashed into a token that was never there.
   if (typeof raw === 'string' && tokenSyntaxProblem(raw) !== null) return null;
   if (typeof entry === 'string') {

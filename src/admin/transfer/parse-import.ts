@@ -1,5 +1,5 @@
 import { tokenSyntaxProblem } from '../../upstream/grok/token';
-import { parseReferenceEntry } from '../../storage/reference-token-format';
+import { entryToken, parseReferenceEntry } from '../../storage/reference-token-format';
 import type { NewAccount } from '../../storage/types';
 
 /**
@@ -103,12 +103,7 @@ export function parseImport(content: string, format: ImportFormat, defaultPool: 
 
 /** Why an entry is not an account, for the import summary. */
 function rejectionReason(entry: unknown): string {
-  const raw =
-    typeof entry === 'string'
-      ? entry
-      : typeof entry === 'object' && entry !== null
-        ? (entry as { token?: unknown }).token
-        : undefined;
+  const raw = entryToken(entry);
   if (typeof raw !== 'string') return 'no token';
   return tokenSyntaxProblem(raw) ?? 'not a valid account entry';
 }
