@@ -19,9 +19,10 @@ export type { Attachment } from './content-parts';
  * Labels:
  * - `developer` is labelled `system`: OpenAI introduced it as the new name of the system role,
  *   and Grok reads "system:" as an instruction where "developer:" would be an unknown speaker.
- * - `tool` results are labelled `tool (<name>, <tool_call_id>)` (legacy) or `Tool result (…)` (current), the name from the message
- *   or, as OpenAI clients usually omit it, from the assistant call with that id ("unknown" if
- *   neither has one). The label is kept even when the result is the last user turn, otherwise a
+ * - `tool` results are labelled `tool (<name>, <tool_call_id>)` (legacy) or `Tool result (…)`
+ *   (current; tools/tool-prompt.ts `toolResultLine`), the name taken from the message or, as
+ *   OpenAI clients usually omit it, from the assistant call with that id ("unknown" if neither
+ *   has one). The label is kept even when the result is the last user turn, otherwise a
  *   bare result would read as the user speaking.
  *
  * When tool calling is on (active-tools.ts), earlier assistant calls are written in the exact
