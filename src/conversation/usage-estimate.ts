@@ -22,7 +22,6 @@ export const PROMPT_OVERHEAD_TOKENS = 4;
 
 /** A word (letters, digits, marks, underscore) or a single punctuation/symbol character. */
 const SEGMENT = /[\p{L}\p{N}\p{M}_]+|[^\p{L}\p{N}\p{M}_\s]/gu;
-const utf8 = new TextEncoder();
 
 /**
  * max(1, ⌈UTF-8 bytes / 4⌉, ⌈0.75 × segments⌉), 0 for empty text. Bytes dominate for CJK and
@@ -31,7 +30,8 @@ const utf8 = new TextEncoder();
 export const estimateTokens = (value: unknown): number => {
   const text = typeof value === 'string' ? value : value === undefined ? '' : JSON.stringify(value);
   if (text === '') return 0;
-  const bytes = utf8.encode(text).length;
+  // Counted without encoding (a lone surrogate counts as the 3 bytes of U+FFFD, as TextEncoder writes it).
+  const bytes = Buffer.byteLength(text, 'utf8');
   const segments = text.match(SEGMENT)?.length ?? 0;
   return Math.max(1, Math.ceil(bytes / 4), Math.ceil(0.75 * segments));
 };

@@ -12,6 +12,7 @@ describe('estimateTokens: max(1, ceil(utf8 bytes / 4), ceil(0.75 × segments))',
     ['!!!!!!!!', 6], // 8 bytes → 2 loses to 8 segments → 6
     ['你好👋', 3], // 3+3+4 = 10 bytes → 3 beats 2 segments (你好, 👋) → 2
     ['a b c d e f g h', 6], // 15 bytes → 4 loses to 8 words → 6
+    [`${'x'.repeat(42)}\ud800`, 12], // a lone surrogate is U+FFFD's 3 bytes: 45 bytes → 12 beats 2 segments
   ])('%p → %p', (text, tokens) => {
     expect(estimateTokens(text)).toBe(tokens);
   });

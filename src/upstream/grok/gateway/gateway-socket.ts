@@ -117,12 +117,15 @@ export class GatewaySocket {
       if (input.signal?.aborted) return onAbort();
       input.signal?.addEventListener('abort', onAbort, { once: true });
       socket.addEventListener('open', () => finish());
+      // Only the handshake's outcome is decided here; after it, the socket's own listeners take over
+      // (no error objects are built for every normal close).
       socket.addEventListener('error', (event) => {
-        failure = handshakeFailure(event);
+        if (!settled) failure = handshakeFailure(event);
       });
-      socket.addEventListener('close', () =>
-        finish(failure ?? transportError('chat gateway', new Error('the connection closed during the handshake'))),
-      );
+      socket.addEventListener('close', () => {
+        if (!settled)
+          finish(failure ?? transportError('chat gateway', new Error('the connection closed during the handshake')));
+      });
     });
   }
 
