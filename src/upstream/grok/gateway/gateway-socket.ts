@@ -49,6 +49,7 @@ export class GatewaySocket {
   /** One idle timer per socket, re-armed by each read that waits, instead of a new timer per frame. */
   private idleTimer: ReturnType<typeof setTimeout> | undefined;
   private idleSeconds = 0;
+  private wakeScheduled = false;
 
   private constructor(
     private readonly socket: WebSocket,
@@ -170,8 +171,8 @@ export class GatewaySocket {
 
   private onIdle(): void {
     const waiting = this.waiting;
-    // A read that was answered in time, or one that waits without a deadline, is not failed.
-    if (!waiting?.idle) return;
+    // A read that was answered in time (or whose frame is queued), or one that waits without a deadline, is not failed.
+    if (!waiting?.idle || this.queue.length > 0) return;
     this.waiting = undefined;
     waiting.reject(
       new UpstreamError({
@@ -188,15 +189,27 @@ export class GatewaySocket {
     this.idleTimer = undefined;
   }
 
+  /**
+   * Queues a frame; a waiting read is answered once the frames of the same network read have all
+   * been queued (the runtime hands them over one callback at a time and runs the reader between
+   * two), so they reach the client as one batch instead of one write each.
+   */
   private push(read: SocketRead): void {
-    const waiting = this.waiting;
-    if (waiting) {
-      this.waiting = undefined;
-      waiting.resolve(read);
-    } else if (read.kind === 'message' || this.queue.at(-1)?.kind !== 'closed') {
-      this.queue.push(read);
+    if (read.kind === 'message' || this.queue.at(-1)?.kind !== 'closed') this.queue.push(read);
+    if (this.waiting && !this.wakeScheduled) {
+      this.wakeScheduled = true;
+      setImmediate(this.wake);
     }
   }
+
+  private readonly wake = () => {
+    this.wakeScheduled = false;
+    const waiting = this.waiting;
+    const read = waiting && this.take();
+    if (!waiting || !read) return;
+    this.waiting = undefined;
+    waiting.resolve(read);
+  };
 }
 
 function handshakeFailure(event: Event): UpstreamError {
