@@ -206,6 +206,7 @@ try {
   if (SECTIONS.has('cpu')) {
     await measureCpu({
       simulatorUrl: simulator.url,
+      tokens,
       gateway,
       proxy,
       viaGateway: (stream, content) => chatRequest(gateway.url, stream, content),
