@@ -4,6 +4,9 @@
  * each server process from /proc/<pid>/stat: a busy, shared machine disturbs it far less than
  * wall time. Part of bench/chat.ts (`BENCH_SECTIONS=cpu`).
  *
+ * The WebSocket floor (bench/websocket-floor.ts) does the least any program must do per request
+ * over the gateway's default upstream transport; the proxy forwards the REST call unchanged.
+ *
  * Portkey (`@portkey-ai/gateway`, a devDependency) runs under Bun in front of an
  * OpenAI-compatible upstream that answers at once (bench/openai-fake-upstream.ts) with the same
  * number of tokens as the simulator. Per frame = (CPU of a long streamed answer − CPU of a short
@@ -27,6 +30,8 @@ interface Server {
 
 export interface CpuTargets {
   simulatorUrl: string;
+  /** The simulator's account tokens (the WebSocket floor uses them as the gateway does). */
+  tokens: string[];
   gateway: Server;
   proxy: Server;
   viaGateway: (stream: boolean, content?: string) => Promise<Response>;
@@ -92,6 +97,18 @@ export async function measureCpu(targets: CpuTargets) {
   const shortTokens = wordTokens(`Hello from the Grok simulator (mode fast). You said: ${message}. 你好，世界 👋`);
   const frames = LONG_TOKENS - shortTokens;
   const portkey = await startPortkey();
+  // The least any program must do per request over the gateway's default transport (bench/websocket-floor.ts).
+  const floor = await startProcess(
+    [bun, 'bench/websocket-floor.ts'],
+    { PROXY_UPSTREAM: targets.simulatorUrl, FLOOR_TOKENS: targets.tokens.join(',') },
+    /listening on (http:\/\/\S+)/,
+  );
+  const viaFloor = (stream: boolean) => () =>
+    fetch(`${floor.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'grok-4.1-fast', stream, messages: [{ role: 'user', content: message }] }),
+    });
   const viaPortkey =
     (stream: boolean, content = message) =>
     () =>
@@ -109,7 +126,7 @@ export async function measureCpu(targets: CpuTargets) {
     const gatewayPid = targets.gateway.child.pid;
     const proxyPid = targets.proxy.child.pid;
     const portkeyPid = typeof portkey === 'string' ? 0 : portkey.server.child.pid;
-    type Row = { label: string; gateway: number; proxy: number; portkey: number | null };
+    type Row = { label: string; gateway: number; proxy: number; floor: number; portkey: number | null };
     const rows: Row[] = [];
     const measure = async (
       label: string,
@@ -117,11 +134,13 @@ export async function measureCpu(targets: CpuTargets) {
       proxy: () => Promise<Response>,
       other: (() => Promise<Response>) | null,
       count: number,
+      websocketFloor: () => Promise<Response>,
     ) => {
       rows.push({
         label,
         gateway: await cpuPerRequest(gatewayPid, gateway, count),
         proxy: await cpuPerRequest(proxyPid, proxy, count),
+        floor: await cpuPerRequest(floor.child.pid, websocketFloor, count),
         portkey: other && portkeyPid ? await cpuPerRequest(portkeyPid, other, count) : null,
       });
     };
@@ -133,6 +152,7 @@ export async function measureCpu(targets: CpuTargets) {
       targets.viaProxy,
       hasPortkey ? viaPortkey(false) : null,
       REQUESTS,
+      viaFloor(false),
     );
     await measure(
       'short answer, streaming',
@@ -140,6 +160,7 @@ export async function measureCpu(targets: CpuTargets) {
       targets.viaProxy,
       hasPortkey ? viaPortkey(true) : null,
       REQUESTS,
+      viaFloor(true),
     );
     const tokens = Array.from({ length: LONG_TOKENS }, (_, index) => ` word${index}`);
     const scripted = await fetch(`${targets.simulatorUrl}/__simulator/scripts`, {
@@ -154,6 +175,7 @@ export async function measureCpu(targets: CpuTargets) {
         targets.viaProxy,
         hasPortkey ? viaPortkey(true, `${message} [long]`) : null,
         LONG_REQUESTS,
+        viaFloor(true),
       );
     } finally {
       await fetch(`${targets.simulatorUrl}/__simulator/reset`, { method: 'POST' });
@@ -166,11 +188,11 @@ export async function measureCpu(targets: CpuTargets) {
     const cell = (value: number | null) => (value === null ? '—' : value.toFixed(1)).padStart(10);
     const ratio = (a: number, b: number | null) => (b === null || b <= 0 ? '—' : (a / b).toFixed(2)).padStart(12);
     console.log(
-      `  ${'µs CPU per request'.padEnd(36)} ${'gateway'.padStart(10)} ${'portkey'.padStart(10)} ${'proxy'.padStart(10)} ${'gw/portkey'.padStart(12)} ${'gw/proxy'.padStart(12)}`,
+      `  ${'µs CPU per request'.padEnd(36)} ${'gateway'.padStart(10)} ${'portkey'.padStart(10)} ${'proxy'.padStart(10)} ${'ws floor'.padStart(10)} ${'gw/portkey'.padStart(12)} ${'gw/proxy'.padStart(12)} ${'gw/floor'.padStart(12)}`,
     );
     for (const row of rows)
       console.log(
-        `  ${row.label.padEnd(36)} ${cell(row.gateway)} ${cell(row.portkey)} ${cell(row.proxy)} ${ratio(row.gateway, row.portkey)} ${ratio(row.gateway, row.proxy)}`,
+        `  ${row.label.padEnd(36)} ${cell(row.gateway)} ${cell(row.portkey)} ${cell(row.proxy)} ${cell(row.floor)} ${ratio(row.gateway, row.portkey)} ${ratio(row.gateway, row.proxy)} ${ratio(row.gateway, row.floor)}`,
       );
     const [, streaming, long] = rows as [Row, Row, Row];
     const perFrame = (longValue: number | null, shortValue: number | null) =>
@@ -179,12 +201,15 @@ export async function measureCpu(targets: CpuTargets) {
       gateway: perFrame(long.gateway, streaming.gateway)!,
       portkey: perFrame(long.portkey, streaming.portkey),
       proxy: perFrame(long.proxy, streaming.proxy)!,
+      floor: perFrame(long.floor, streaming.floor)!,
     };
     console.log(
-      `  ${`µs CPU per streamed frame (${frames} more)`.padEnd(36)} ${cell(frame.gateway)} ${cell(frame.portkey)} ${cell(frame.proxy)} ${ratio(frame.gateway, frame.portkey)} ${ratio(frame.gateway, frame.proxy)}`,
+      `  ${`µs CPU per streamed frame (${frames} more)`.padEnd(36)} ${cell(frame.gateway)} ${cell(frame.portkey)} ${cell(frame.proxy)} ${cell(frame.floor)} ${ratio(frame.gateway, frame.portkey)} ${ratio(frame.gateway, frame.proxy)} ${ratio(frame.gateway, frame.floor)}`,
     );
     console.log();
   } finally {
+    floor.child.kill('SIGTERM');
+    await floor.child.exited;
     if (typeof portkey !== 'string') await portkey.stop();
   }
 }

@@ -18,6 +18,7 @@
  * the first SSE chunk); "ttfb added" is the difference to the simulator called directly and to
  * the pass-through proxy, in the same run.
  */
+import { readFileSync } from 'node:fs';
 import { measureCpu } from './chat-cpu';
 import { startBenchStack, startProcess } from './child-process';
 import { processTreeCpuMicros } from './process-cpu';
@@ -122,7 +123,7 @@ async function measureWorkers() {
   console.log(
     `throughput by worker count (concurrency ${concurrency}, ${count} non-streaming requests, ${navigator.hardwareConcurrency} cores):`,
   );
-  const results: { workers: string; throughput: number }[] = [];
+  const results: { workers: string; throughput: number; gateway: number; cpu: number }[] = [];
   for (const workers of ['1', 'auto']) {
     const port = freePort();
     const stack = await startBenchStack({
@@ -133,26 +134,65 @@ async function measureWorkers() {
       processEnv: { BUN_CONFIG_MAX_HTTP_REQUESTS: MAX_HTTP_REQUESTS },
     });
     try {
-      for (let index = 0; index < 100; index++)
-        await (await chatRequest(`http://127.0.0.1:${port}`, false)).arrayBuffer();
+      // Every worker compiles the hot path in its own JIT: warm them all before measuring.
+      const warmUp = Number(process.env.BENCH_WORKERS_WARMUP || 1000);
+      let warmed = 0;
+      await Promise.all(
+        Array.from({ length: 8 }, async () => {
+          while (warmed++ < warmUp) await (await chatRequest(`http://127.0.0.1:${port}`, false)).arrayBuffer();
+        }),
+      );
       const cpuBefore = processTreeCpuMicros(stack.gateway.child.pid);
+      const simulatorBefore = processTreeCpuMicros(stack.simulator.child.pid);
+      const clientBefore = process.cpuUsage();
+      const machineBefore = machineCpu();
       const row = await run(
         `SERVER_WORKERS=${workers}`,
         () => chatRequest(`http://127.0.0.1:${port}`, false),
         concurrency,
         count,
       );
-      // The supervisor and every worker; includes the run's 20 warm-up requests.
-      const cpuPerRequest = (processTreeCpuMicros(stack.gateway.child.pid) - cpuBefore) / (count + 20);
-      results.push({ workers, throughput: row.throughput });
+      // Each includes the run's 20 warm-up requests; the gateway's is the supervisor and every worker.
+      const perRequest = (micros: number) => micros / (count + 20);
+      const gatewayCpu = perRequest(processTreeCpuMicros(stack.gateway.child.pid) - cpuBefore);
+      const simulatorCpu = perRequest(processTreeCpuMicros(stack.simulator.child.pid) - simulatorBefore);
+      const clientUsage = process.cpuUsage(clientBefore);
+      const clientCpu = perRequest(clientUsage.user + clientUsage.system);
+      const machine = machineCpu();
+      // Cores busy on the whole machine during the run, ours and other jobs'.
+      const machineBusy = (machine.busy - machineBefore.busy) / (machine.total - machineBefore.total);
+      results.push({
+        workers,
+        throughput: row.throughput,
+        gateway: gatewayCpu,
+        cpu: gatewayCpu + simulatorCpu + clientCpu,
+      });
       console.log(
-        `  SERVER_WORKERS=${workers.padEnd(5)} ${row.throughput.toFixed(0).padStart(6)} req/s  p50 ${row.p50.toFixed(2)} ms  p99 ${row.p99.toFixed(2)} ms  ${cpuPerRequest.toFixed(0)} µs CPU per request (all processes)`,
+        `  SERVER_WORKERS=${workers.padEnd(5)} ${row.throughput.toFixed(0).padStart(6)} req/s  p50 ${row.p50.toFixed(2)} ms  p99 ${row.p99.toFixed(2)} ms  µs CPU per request: gateway ${gatewayCpu.toFixed(0)} (all processes), simulator ${simulatorCpu.toFixed(0)}, load generator ${clientCpu.toFixed(0)}; machine ${(machineBusy * navigator.hardwareConcurrency).toFixed(2)} of ${navigator.hardwareConcurrency} cores busy`,
       );
     } finally {
       await stack.stop();
     }
   }
-  console.log(`  auto / 1: ${(results[1]!.throughput / results[0]!.throughput).toFixed(2)}×\n`);
+  const [one, auto] = results as [(typeof results)[0], (typeof results)[0]];
+  // The gateway, the simulator and this load generator share the machine's cores: N workers can
+  // at best turn every core into requests at the CPU a request costs all three together.
+  // One worker is bound by its own core (gateway CPU per request); N workers by all cores shared
+  // with the simulator and the load generator (the CPU of all three per request).
+  const cores = navigator.hardwareConcurrency;
+  const bound = (row: (typeof results)[0]) => Math.min(1_000_000 / row.gateway, (cores * 1_000_000) / row.cpu);
+  const ideal = (cores * 1_000_000) / one.cpu / bound(one);
+  console.log(
+    `  auto / 1: ${(auto.throughput / one.throughput).toFixed(2)}×; on an otherwise idle machine at these CPU costs: one worker ≤ ${bound(one).toFixed(0)} req/s, auto ≤ ${((cores * 1_000_000) / auto.cpu).toFixed(0)} req/s (${((cores * 1_000_000) / auto.cpu / bound(one)).toFixed(2)}×), ≤ ${ideal.toFixed(2)}× if a worker cost no more CPU than a single process\n`,
+  );
+}
+
+/** Busy and total CPU time of the whole machine so far, in clock ticks (/proc/stat). */
+function machineCpu(): { busy: number; total: number } {
+  const fields = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
+  const total = fields.reduce((sum, value) => sum + value, 0);
+  const idle = fields[3]! + (fields[4] ?? 0);
+  return { busy: total - idle, total };
 }
 
 function freePort(): number {
@@ -166,6 +206,7 @@ try {
   if (SECTIONS.has('cpu')) {
     await measureCpu({
       simulatorUrl: simulator.url,
+      tokens,
       gateway,
       proxy,
       viaGateway: (stream, content) => chatRequest(gateway.url, stream, content),

@@ -7,7 +7,8 @@
  *   PROFILE_REQUESTS=10000 PROFILE_STREAM=1 ./node_modules/.bin/bun bench/profile-gateway.ts
  *   PROFILE_REQUESTS=1000 PROFILE_STREAM=1 PROFILE_ANSWER_TOKENS=400 ./node_modules/.bin/bun bench/profile-gateway.ts
  *
- * Prints where the Markdown profile was written (sorted by self time).
+ * Prints where the Markdown profile was written (sorted by self time). PROFILE_FORMAT=json writes a
+ * Chrome .cpuprofile instead, which bench/profile-summary.ts sums by source file.
  */
 import { mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -25,7 +26,11 @@ const { simulator, gateway, stop } = await startBenchStack({
   label: 'profile',
   accounts: 4,
   apiKey: 'profile-key',
-  gatewayBunFlags: ['--cpu-prof-md', `--cpu-prof-dir=${profileDir}`, '--cpu-prof-interval=100'],
+  gatewayBunFlags: [
+    process.env.PROFILE_FORMAT === 'json' ? '--cpu-prof' : '--cpu-prof-md',
+    `--cpu-prof-dir=${profileDir}`,
+    '--cpu-prof-interval=100',
+  ],
 });
 if (ANSWER_TOKENS > 0) {
   const answerTokens = Array.from({ length: ANSWER_TOKENS }, (_, index) => ` word${index}`);

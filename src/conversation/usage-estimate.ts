@@ -22,7 +22,9 @@ export const PROMPT_OVERHEAD_TOKENS = 4;
 
 /** A word (letters, digits, marks, underscore) or a single punctuation/symbol character. */
 const SEGMENT = /[\p{L}\p{N}\p{M}_]+|[^\p{L}\p{N}\p{M}_\s]/gu;
-const utf8 = new TextEncoder();
+
+const tokensOf = (bytes: number, segments: number): number =>
+  bytes === 0 ? 0 : Math.max(1, Math.ceil(bytes / 4), Math.ceil(0.75 * segments));
 
 /**
  * max(1, ⌈UTF-8 bytes / 4⌉, ⌈0.75 × segments⌉), 0 for empty text. Bytes dominate for CJK and
@@ -31,10 +33,65 @@ const utf8 = new TextEncoder();
 export const estimateTokens = (value: unknown): number => {
   const text = typeof value === 'string' ? value : value === undefined ? '' : JSON.stringify(value);
   if (text === '') return 0;
-  const bytes = utf8.encode(text).length;
-  const segments = text.match(SEGMENT)?.length ?? 0;
-  return Math.max(1, Math.ceil(bytes / 4), Math.ceil(0.75 * segments));
+  // Counted without encoding (a lone surrogate counts as the 3 bytes of U+FFFD, as TextEncoder writes it).
+  return tokensOf(Buffer.byteLength(text, 'utf8'), text.match(SEGMENT)?.length ?? 0);
 };
+
+/**
+ * `estimateTokens` of a text that grows at its end (an answer checked against a token budget
+ * piece by piece), without measuring the whole text again for every piece. Only the last
+ * segment of the text so far can change when text is appended (a word that goes on, a surrogate
+ * pair completed), so that tail is measured again with each piece and the rest is kept as counts.
+ */
+export class GrowingTokenEstimate {
+  private bytes = 0;
+  private segments = 0;
+  /** The text from the start of its last segment on; empty when the text has no segment. */
+  private tail = '';
+  private tailBytes = 0;
+  private tailSegments = 0;
+  private readonly segment = new RegExp(SEGMENT.source, SEGMENT.flags);
+
+  /** What `with` measured last, so appending the same piece next measures it only once. */
+  private measured: { more: string; next: ReturnType<GrowingTokenEstimate['measure']> } | undefined;
+
+  /** The estimate of the text so far with `more` appended (nothing is appended). */
+  with(more: string): number {
+    const next = this.measure(more);
+    this.measured = { more, next };
+    return tokensOf(next.bytes, next.segments);
+  }
+
+  append(more: string): void {
+    const next = this.measured?.more === more ? this.measured.next : this.measure(more);
+    this.measured = undefined;
+    this.bytes = next.bytes;
+    this.segments = next.segments;
+    this.tail = next.tail;
+    this.tailBytes = next.tailBytes;
+    this.tailSegments = next.tailSegments;
+  }
+
+  private measure(more: string) {
+    const joined = this.tail + more;
+    let count = 0;
+    let lastStart = -1;
+    this.segment.lastIndex = 0;
+    for (let match = this.segment.exec(joined); match !== null; match = this.segment.exec(joined)) {
+      count++;
+      lastStart = match.index;
+    }
+    const tail = lastStart < 0 ? '' : joined.slice(lastStart);
+    const tailBytes = Buffer.byteLength(tail, 'utf8');
+    return {
+      bytes: this.bytes - this.tailBytes + Buffer.byteLength(joined, 'utf8'),
+      segments: this.segments - this.tailSegments + count,
+      tail,
+      tailBytes,
+      tailSegments: lastStart < 0 ? 0 : 1,
+    };
+  }
+}
 
 export interface UsageInput {
   /** The flattened upstream message, tool prompt included. */

@@ -11,6 +11,13 @@ export const SSE_HEADERS = {
 
 export const sseData = (value: unknown): Uint8Array => encoder.encode(`data: ${JSON.stringify(value)}\n\n`);
 
+/** Several `data:` events, each given as its JSON text, in one buffer: one encoding per client write. */
+export const sseDataTexts = (jsonTexts: readonly string[]): Uint8Array => {
+  let text = '';
+  for (const json of jsonTexts) text += `data: ${json}\n\n`;
+  return encoder.encode(text);
+};
+
 export const sseEvent = (event: string, value: unknown): Uint8Array =>
   encoder.encode(`event: ${event}\ndata: ${JSON.stringify(value)}\n\n`);
 

@@ -147,6 +147,36 @@ describe('the socket', () => {
     expect(seen.some((event) => event.type === 'done')).toBe(false);
   });
 
+  test('frames that already arrived are taken without waiting, in order, up to the end', async () => {
+    simulator.script({ answerTokens: ['one', ' two', ' three', ' four'] });
+    const stream = await startedUntilDone();
+    const taken: GrokEvent[] = [];
+    for (let event = stream.takeBuffered(); event !== undefined; event = stream.takeBuffered()) taken.push(event);
+    expect(taken.map((event) => (event.type === 'text' ? event.text : event.type))).toEqual([
+      'conversation',
+      'one',
+      ' two',
+      ' three',
+      ' four',
+      'final',
+      'done',
+    ]);
+    expect((await stream.events.next()).done).toBe(true);
+  });
+
+  test('a failure among arrived frames: the events before it are taken, then the next read throws it', async () => {
+    simulator.script({ answerTokens: ['one', ' two', ' three', ' four'] });
+    simulator.enqueueFault({ kind: 'stream_errors', afterFrames: 2, message: 'the model fell over' });
+    const stream = await startedUntilDone();
+    const taken: string[] = [];
+    for (let event = stream.takeBuffered(); event !== undefined; event = stream.takeBuffered())
+      taken.push(event.type === 'text' ? event.text : event.type);
+    expect(taken).toEqual(['conversation', 'one', ' two']);
+    expect(stream.takeBuffered()).toBeUndefined();
+    const error = await failureOf(stream.events.next());
+    expect(error.message).toContain('the model fell over');
+  });
+
   test('attachments travel as file mentions before the one text chunk', async () => {
     const stream = await startGatewayChat({
       config,
@@ -169,6 +199,40 @@ describe('the socket', () => {
     expect(event.item.file_attachment_ids).toEqual(['file-1']);
   });
 });
+
+/** A turn whose every frame, up to `response.done`, has reached the socket (none read yet). */
+async function startedUntilDone() {
+  const arrived = frameWatch();
+  const stream = await startGatewayChat({
+    config,
+    token: 'tok-a',
+    userId: USER_ID,
+    turn: { mode: 'fast', message: 'x', fileIds: [] },
+    observeSocket: () => arrived.observer,
+  });
+  await arrived.until('response.done');
+  return stream;
+}
+
+/** Sees every frame the socket received, so a test can wait until one has arrived (not for a time). */
+function frameWatch() {
+  const types: string[] = [];
+  const observer = {
+    sent() {},
+    received(text: string) {
+      types.push((JSON.parse(text) as { event: { type: string } }).event.type);
+    },
+    closed() {},
+    failed() {},
+  };
+  return {
+    observer,
+    async until(type: string) {
+      for (let i = 0; i < 500 && !types.includes(type); i++) await Bun.sleep(5);
+      expect(types).toContain(type);
+    },
+  };
+}
 
 async function health(): Promise<{ activeStreams: number }> {
   return (await fetch(`${simulator.url}/__simulator/health`)).json() as Promise<{ activeStreams: number }>;
@@ -225,5 +289,13 @@ describe('deadlines from config', () => {
     const error = await failureOf(client.chat({ token: 'tok-a', payload }));
     expect(error).toMatchObject({ code: 'stream_idle_timeout', retryable: false });
     expect(paths().filter((path) => path === 'GET /ws/mgw/')).toHaveLength(1);
+  });
+
+  test('chat.stream_timeout counts the silence between frames, not the whole answer', async () => {
+    // Ten gaps well inside the deadline add up to more than it.
+    simulator.setOptions({ tokenDelayMs: 150 });
+    simulator.script({ answerTokens: Array.from({ length: 10 }, (_, index) => ` t${index}`) });
+    config.chat.stream_timeout = 1;
+    expect(await answer()).toBe(' t0 t1 t2 t3 t4 t5 t6 t7 t8 t9');
   });
 });

@@ -10,7 +10,9 @@ import { AnswerLimits } from '../../src/openai/chat/answer-limits';
 
 /** The bytes each OpenAI stream encoder writes, exactly as a client reads them. */
 
-const text = (chunks: Uint8Array[]) => chunks.map((chunk) => new TextDecoder().decode(chunk));
+/** The SSE frames in the bytes, however the encoder grouped them into buffers. */
+const text = (chunks: Uint8Array[]) =>
+  chunks.flatMap((chunk) => new TextDecoder().decode(chunk).split(/(?<=\n\n)/)).filter((frame) => frame !== '');
 
 /** `data:` lines as values (`[DONE]` stays a string). */
 const dataOf = (chunks: Uint8Array[]) =>
@@ -84,6 +86,28 @@ describe('ChatStreamEncoder', () => {
       }),
     ]);
     expect(dataOf(encoder.finish())).toEqual([chunk({}, 'tool_calls'), { ...chunk({}), choices: [], usage }, '[DONE]']);
+  });
+
+  test('a content chunk is written byte for byte as its object serialises, whatever the text and fingerprint', () => {
+    const assembler: { modelHash: string | null } = { modelHash: null };
+    const chunks = new ChunkBuilder('chatcmpl-"q"', 1_700_000_000, 'grok-4 "fast"\n', 'reasoning_content', assembler);
+    const texts = ['', 'Hi', ' "quoted" \\ \n\t\u0001', '你好 👋', '\ud800 lone', '</think>', '{"content":""}'];
+    for (const fingerprint of [null, 'fp-1', 'fp-"2"']) {
+      assembler.modelHash = fingerprint;
+      for (const piece of texts)
+        expect(chunks.contentJson(piece)).toBe(JSON.stringify(chunks.chunk({ content: piece })));
+    }
+  });
+
+  test('the chunks of one batch leave as one buffer', () => {
+    const encoder = new ChatStreamEncoder(builder(), () => ({ usage: null }), new AnswerLimits(undefined, undefined));
+    const written = encoder.pieces([
+      { type: 'content', text: 'a' },
+      { type: 'content', text: 'b' },
+    ]);
+    expect(written).toHaveLength(1);
+    expect(dataOf(written)).toEqual([chunk({ content: 'a' }), chunk({ content: 'b' })]);
+    expect(encoder.pieces([])).toEqual([]);
   });
 
   test('a failure is one error body and [DONE]; keep-alive is a comment', () => {

@@ -1,6 +1,6 @@
 import type { AnswerPiece } from '../../conversation/answer-assembler';
 import { StopSequenceFilter } from '../../conversation/stop-sequences';
-import { estimateTokens } from '../../conversation/usage-estimate';
+import { estimateTokens, GrowingTokenEstimate } from '../../conversation/usage-estimate';
 
 /**
  * `stop` and `max_completion_tokens` (or the older `max_tokens`) for chat completions. Grok web
@@ -15,6 +15,8 @@ export class AnswerLimits {
   /** Whether the request asked for any limit (without one the answer passes untouched). */
   readonly active: boolean;
   private used = '';
+  /** `estimateTokens(used)`, kept up to date piece by piece (not measured again from the start per piece). */
+  private readonly usedTokens = new GrowingTokenEstimate();
   private cutAtBudget = false;
 
   constructor(
@@ -57,14 +59,16 @@ export class AnswerLimits {
         out.push(piece);
         continue;
       }
-      if (estimateTokens(this.used + piece.text) <= max) {
+      if (this.usedTokens.with(piece.text) <= max) {
         this.used += piece.text;
+        this.usedTokens.append(piece.text);
         out.push(piece);
         continue;
       }
       const kept = this.longestPrefixWithin(piece.text, max);
       if (kept) out.push({ type: 'content', text: kept });
       this.used += kept;
+      this.usedTokens.append(kept);
       this.cutAtBudget = true;
     }
     return out;

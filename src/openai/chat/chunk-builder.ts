@@ -7,6 +7,8 @@ import type { ReasoningOutput } from '../../conversation/reasoning-visibility';
  */
 export class ChunkBuilder {
   private thinkOpen = false;
+  /** The JSON of a content chunk up to its text, for the fingerprint it was made with. */
+  private contentHead: { fingerprint: string | null; json: string } | undefined;
 
   constructor(
     private readonly id: string,
@@ -30,48 +32,68 @@ export class ChunkBuilder {
     };
   }
 
+  /**
+   * `JSON.stringify(this.chunk({ content: text }))`, written from a prefix made once per
+   * fingerprint: a streamed answer is mostly content chunks, and this spares an object tree and
+   * its serialisation per upstream frame.
+   */
+  contentJson(text: string): string {
+    const fingerprint = this.assembler.modelHash;
+    if (fingerprint === undefined) return JSON.stringify(this.chunk({ content: text }));
+    if (this.contentHead?.fingerprint !== fingerprint) {
+      const [head] = JSON.stringify(this.chunk({ content: '' })).split('"content":""');
+      this.contentHead = { fingerprint, json: `${head}"content":` };
+    }
+    return `${this.contentHead.json}${JSON.stringify(text)}},"logprobs":null,"finish_reason":null}]}`;
+  }
+
   roleChunk() {
     return this.chunk({ role: 'assistant', content: '' });
   }
 
-  fromPieces(pieces: AnswerPiece[]): object[] {
-    const chunks: object[] = [];
+  /** The chunks of `pieces`, each as its JSON text. */
+  fromPieces(pieces: AnswerPiece[]): string[] {
+    const chunks: string[] = [];
     for (const piece of pieces) {
       if (piece.type === 'reasoning') {
-        if (this.reasoning === 'reasoning_content') chunks.push(this.chunk({ reasoning_content: piece.text }));
+        if (this.reasoning === 'reasoning_content') chunks.push(this.json({ reasoning_content: piece.text }));
         if (this.reasoning === 'think_tags') {
-          chunks.push(this.chunk({ content: `${this.thinkOpen ? '' : '<think>\n'}${piece.text}` }));
+          chunks.push(this.contentJson(`${this.thinkOpen ? '' : '<think>\n'}${piece.text}`));
           this.thinkOpen = true;
         }
         continue;
       }
       const closing = this.closeThink();
       if (piece.type === 'content') {
-        chunks.push(this.chunk({ content: closing + piece.text }));
+        chunks.push(this.contentJson(closing + piece.text));
         continue;
       }
-      if (closing) chunks.push(this.chunk({ content: closing }));
+      if (closing) chunks.push(this.contentJson(closing));
       if (this.legacyFunctions) {
         if (piece.type === 'tool_call_start') {
-          chunks.push(this.chunk({ function_call: { name: piece.name, arguments: '' } }));
+          chunks.push(this.json({ function_call: { name: piece.name, arguments: '' } }));
         } else if (piece.type === 'tool_call_arguments') {
-          chunks.push(this.chunk({ function_call: { arguments: piece.delta } }));
+          chunks.push(this.json({ function_call: { arguments: piece.delta } }));
         }
         continue;
       }
       if (piece.type === 'tool_call_start') {
         chunks.push(
-          this.chunk({
+          this.json({
             tool_calls: [
               { index: piece.index, id: piece.id, type: 'function', function: { name: piece.name, arguments: '' } },
             ],
           }),
         );
       } else if (piece.type === 'tool_call_arguments') {
-        chunks.push(this.chunk({ tool_calls: [{ index: piece.index, function: { arguments: piece.delta } }] }));
+        chunks.push(this.json({ tool_calls: [{ index: piece.index, function: { arguments: piece.delta } }] }));
       }
     }
     return chunks;
+  }
+
+  private json(delta: Record<string, unknown>): string {
+    return JSON.stringify(this.chunk(delta));
   }
 
   /** The last chunk: closes an open think block and carries the finish reason. */

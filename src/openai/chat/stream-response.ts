@@ -1,7 +1,7 @@
 import type { StreamEncoder } from '../../conversation/stream-pipeline';
 import type { AnswerPiece } from '../../conversation/answer-assembler';
 import type { ApiError } from '../../http/errors';
-import { SSE_DONE, SSE_KEEPALIVE, sseData } from '../../http/sse';
+import { SSE_DONE, SSE_KEEPALIVE, sseData, sseDataTexts } from '../../http/sse';
 import type { AnswerLimits } from './answer-limits';
 import type { ChunkBuilder } from './chunk-builder';
 
@@ -50,9 +50,11 @@ export class ChatStreamEncoder implements StreamEncoder {
     return this.limits.ended;
   }
 
+  /** The chunks of `pieces` as one buffer (none when they make no chunk). */
   private encode(pieces: AnswerPiece[]): Uint8Array[] {
     if (pieces.some((piece) => piece.type === 'tool_call_start')) this.hasToolCalls = true;
-    return this.chunks.fromPieces(pieces).map(sseData);
+    const chunks = this.chunks.fromPieces(pieces);
+    return chunks.length > 0 ? [sseDataTexts(chunks)] : [];
   }
 }
 

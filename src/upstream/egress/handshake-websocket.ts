@@ -73,6 +73,7 @@ export class HandshakeAwareWebSocket extends EventTarget {
   static readonly CLOSED = 3;
 
   private readonly socket: NodeStyleWebSocket;
+  private textListener: ((text: string) => void) | undefined;
   private refused = false;
   private closeSent = false;
 
@@ -83,9 +84,10 @@ export class HandshakeAwareWebSocket extends EventTarget {
       ...(options.proxy ? { proxy: options.proxy } : {}),
     });
     this.socket.on('open', () => this.dispatchEvent(new Event('open')));
-    this.socket.on('message', (data, isBinary) =>
-      this.dispatchEvent(new MessageEvent('message', { data: isBinary ? data : data.toString('utf8') })),
-    );
+    this.socket.on('message', (data, isBinary) => {
+      if (!isBinary && this.textListener) return this.textListener(data.toString('utf8'));
+      this.dispatchEvent(new MessageEvent('message', { data: isBinary ? data : data.toString('utf8') }));
+    });
     this.socket.on('close', (code, reason) => this.dispatchClose(code, reason.toString('utf8')));
     this.socket.on('error', (error) => {
       if (this.refused) return;
@@ -102,6 +104,14 @@ export class HandshakeAwareWebSocket extends EventTarget {
         this.dispatchClose(1006, '');
       });
     });
+  }
+
+  /**
+   * Text frames go to `listener` instead of becoming `message` events: no event object and no
+   * dispatch per frame on a chat turn's hot path (gateway-socket.ts). Binary frames stay events.
+   */
+  onText(listener: (text: string) => void): void {
+    this.textListener = listener;
   }
 
   get readyState(): number {

@@ -14,7 +14,7 @@ const Nullable = <T extends TSchema>(schema: T) => Type.Optional(Type.Union([sch
  * regular-expression test of every key of every frame, which a parsed JSON object always passes
  * (only a key holding a line break would not).
  */
-const AnyObject = Type.Unsafe<Record<string, unknown>>(Type.Object({}));
+export const AnyObject = Type.Unsafe<Record<string, unknown>>(Type.Object({}));
 
 export const ErrorBody = Type.Object({
   code: Nullable(Type.Union([Type.Number(), Type.String()])),

@@ -7,7 +7,13 @@ import type { GrokEvent } from '../frames';
 import { gatewayHeaders, gatewayUrl } from './gateway-headers';
 import { conversationItemCreate, ping, responseCreate, sessionCreate, type GatewayTurn } from './gateway-messages';
 import { GatewayEventParser } from './gateway-events';
-import { closeFailure, GatewaySocket, type SocketObserver, type WebSocketConstructor } from './gateway-socket';
+import {
+  closeFailure,
+  GatewaySocket,
+  type SocketObserver,
+  type SocketRead,
+  type WebSocketConstructor,
+} from './gateway-socket';
 
 /**
  * One chat turn over the model gateway `/ws/mgw/` (docs/upstream-protocol.md §8.4):
@@ -63,6 +69,9 @@ class GatewayReader implements EventReader {
   private readonly now: () => number;
   private readonly heartbeat: ReturnType<typeof setInterval>;
   private readonly clientMessageId: string;
+  private readonly timeouts: ReturnType<typeof serviceTimeouts>;
+  /** A failure met by `takeBuffered`, thrown by the next `next()`. */
+  private failure: unknown;
   private turnSent = false;
   private heardFromServer = false;
   private ended = false;
@@ -73,6 +82,7 @@ class GatewayReader implements EventReader {
     private readonly input: GatewayChatInput,
   ) {
     this.now = input.now ?? Date.now;
+    this.timeouts = serviceTimeouts(input.config, input.service ?? 'chat');
     const randomId = input.randomId ?? (() => crypto.randomUUID());
     const initEventId = `evt_init_${randomId()}`;
     this.parser = new GatewayEventParser({ assetsUrl: input.config.upstream.assets_url, initEventId });
@@ -94,41 +104,68 @@ class GatewayReader implements EventReader {
 
   async next(): Promise<GrokEvent | undefined> {
     while (this.queue.length === 0) {
+      if (this.failure !== undefined) {
+        const failure = this.failure;
+        this.failure = undefined;
+        throw failure;
+      }
+      // The upstream finished the turn: it is complete (and charged) even if the client left since.
+      if (this.ended && this.parser.progress.done) return undefined;
       // A reader closed by the client's abort has not finished the answer: ending it quietly would
       // read as a completed turn (and be charged) though the upstream never finished or even began it.
       if (this.input.signal?.aborted) {
         this.close();
         throw this.input.signal.reason;
       }
-      if (this.ended) {
-        if (this.parser.progress.done) return undefined;
-        throw closedEarly();
-      }
-      const timeouts = serviceTimeouts(this.input.config, this.input.service ?? 'chat');
+      if (this.ended) throw closedEarly();
       // Until the first server event the first-byte deadline applies, then the idle one.
-      const deadline = this.heardFromServer ? timeouts.idleSeconds : timeouts.firstByteSeconds;
+      const deadline = this.heardFromServer ? this.timeouts.idleSeconds : this.timeouts.firstByteSeconds;
       const read = await this.socket.read(deadline).catch((error: unknown) => {
         this.close();
         throw this.beforeTurn(error);
       });
-      if (read.kind === 'closed') {
-        this.close();
-        if (this.input.signal?.aborted) throw this.input.signal.reason;
-        throw this.beforeTurn(closeFailure(read.code, read.reason));
-      }
-      this.heardFromServer = true;
-      let events: GrokEvent[];
-      try {
-        events = this.parser.parse(read.text);
-      } catch (error) {
-        this.close();
-        throw error;
-      }
-      this.queue.push(...events);
-      this.sendTurnWhenReady();
-      if (this.parser.progress.done) this.close();
+      this.absorb(read);
     }
     return this.queue.shift();
+  }
+
+  /**
+   * An event from frames that already arrived, without waiting (several frames of one network
+   * read go to the client in one write). A failure among them is kept for `next()` to throw.
+   */
+  takeBuffered(): GrokEvent | undefined {
+    while (this.queue.length === 0) {
+      if (this.failure !== undefined || this.ended || this.input.signal?.aborted) return undefined;
+      const read = this.socket.take();
+      if (!read) return undefined;
+      try {
+        this.absorb(read);
+      } catch (error) {
+        this.failure = error;
+        return undefined;
+      }
+    }
+    return this.queue.shift();
+  }
+
+  /** One frame or the close into events; throws the turn's failure. */
+  private absorb(read: SocketRead): void {
+    if (read.kind === 'closed') {
+      this.close();
+      if (this.input.signal?.aborted) throw this.input.signal.reason;
+      throw this.beforeTurn(closeFailure(read.code, read.reason));
+    }
+    this.heardFromServer = true;
+    let events: GrokEvent[];
+    try {
+      events = this.parser.parse(read.text);
+    } catch (error) {
+      this.close();
+      throw error;
+    }
+    for (const event of events) this.queue.push(event);
+    this.sendTurnWhenReady();
+    if (this.parser.progress.done) this.close();
   }
 
   /** Before `response.create` went out nothing was generated, so a broken socket may be retried. */

@@ -2,7 +2,7 @@ import { Type } from '@sinclair/typebox';
 import { UpstreamError } from '../../errors';
 import { absoluteAssetUrl, CitationNumbering, imageChunk, readCard } from '../cards';
 import { classifyInBandError, type InBandError } from '../classify';
-import { ErrorBody, pick, type GrokEvent } from '../frames';
+import { AnyObject, ErrorBody, pick, type GrokEvent } from '../frames';
 import { summarizeTool } from '../tool-cards';
 
 /**
@@ -11,7 +11,6 @@ import { summarizeTool } from '../tool-cards';
  * ran. Unknown event types (acknowledgements, pongs) are ignored, as the reference does.
  */
 
-const AnyObject = Type.Record(Type.String(), Type.Unknown());
 const EventObject = Type.Object({ event: AnyObject });
 const Envelope = Type.Object({ session_id: Type.Optional(Type.String()), event: Type.Object({ type: Type.String() }) });
 

@@ -44,20 +44,29 @@ const HANDSHAKE_STATUS = /(?:Expected 101|unexpected) status code: (\d{3})/;
 
 export class GatewaySocket {
   private readonly queue: SocketRead[] = [];
-  private waiting: ((read: SocketRead) => void) | undefined;
+  private waiting: { resolve: (read: SocketRead) => void; reject: (error: unknown) => void; idle: boolean } | undefined;
   private closedRead: SocketRead | undefined;
+  /** One idle timer per socket, re-armed by each read that waits, instead of a new timer per frame. */
+  private idleTimer: ReturnType<typeof setTimeout> | undefined;
+  private idleSeconds = 0;
+  private wakeScheduled = false;
 
   private constructor(
     private readonly socket: WebSocket,
     private readonly observer: SocketObserver | undefined,
   ) {
-    socket.addEventListener('message', (event) => {
-      if (typeof event.data !== 'string') return;
-      observer?.received(event.data);
-      this.push({ kind: 'message', text: event.data });
-    });
+    const onText = (text: string) => {
+      observer?.received(text);
+      this.push({ kind: 'message', text });
+    };
+    if (socket instanceof HandshakeAwareWebSocket) socket.onText(onText);
+    else
+      socket.addEventListener('message', (event) => {
+        if (typeof event.data === 'string') onText(event.data);
+      });
     socket.addEventListener('close', (event) => {
       observer?.closed(event.code);
+      this.stopIdleTimer();
       this.closedRead = { kind: 'closed', code: event.code, reason: event.reason };
       this.push(this.closedRead);
     });
@@ -109,12 +118,15 @@ export class GatewaySocket {
       if (input.signal?.aborted) return onAbort();
       input.signal?.addEventListener('abort', onAbort, { once: true });
       socket.addEventListener('open', () => finish());
+      // Only the handshake's outcome is decided here; after it, the socket's own listeners take over
+      // (no error objects are built for every normal close).
       socket.addEventListener('error', (event) => {
-        failure = handshakeFailure(event);
+        if (!settled) failure = handshakeFailure(event);
       });
-      socket.addEventListener('close', () =>
-        finish(failure ?? transportError('chat gateway', new Error('the connection closed during the handshake'))),
-      );
+      socket.addEventListener('close', () => {
+        if (!settled)
+          finish(failure ?? transportError('chat gateway', new Error('the connection closed during the handshake')));
+      });
     });
   }
 
@@ -126,47 +138,78 @@ export class GatewaySocket {
   }
 
   /** The next frame or the close; `idleSeconds` of silence (0 = none) is a stream_idle_timeout. */
-  async read(idleSeconds: number): Promise<SocketRead> {
-    const queued = this.queue.shift();
-    if (queued) return queued;
-    if (this.closedRead) return this.closedRead;
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    try {
-      return await new Promise<SocketRead>((resolve, reject) => {
-        this.waiting = resolve;
-        if (idleSeconds > 0) {
-          timer = setTimeout(() => {
-            this.waiting = undefined;
-            reject(
-              new UpstreamError({
-                code: 'stream_idle_timeout',
-                message: `chat gateway: no data from upstream for ${idleSeconds}s`,
-                retryable: false,
-                accountEffect: 'none',
-              }),
-            );
-          }, idleSeconds * 1000);
-        }
-      });
-    } finally {
-      clearTimeout(timer);
-    }
+  read(idleSeconds: number): Promise<SocketRead> {
+    const ready = this.take();
+    if (ready) return Promise.resolve(ready);
+    return new Promise<SocketRead>((resolve, reject) => {
+      this.waiting = { resolve, reject, idle: idleSeconds > 0 };
+      if (idleSeconds > 0) this.armIdleTimer(idleSeconds);
+    });
+  }
+
+  /** A frame (or the close) that already arrived, without waiting; undefined when none has. */
+  take(): SocketRead | undefined {
+    return this.queue.shift() ?? this.closedRead;
   }
 
   close(): void {
+    this.stopIdleTimer();
     if (this.socket.readyState === WebSocket.OPEN || this.socket.readyState === WebSocket.CONNECTING)
       this.socket.close(1000);
   }
 
-  private push(read: SocketRead): void {
+  /** The deadline counts from the start of the read that waits: an armed timer is pushed back. */
+  private armIdleTimer(seconds: number): void {
+    if (this.idleTimer !== undefined && this.idleSeconds === seconds) {
+      this.idleTimer.refresh();
+      return;
+    }
+    clearTimeout(this.idleTimer);
+    this.idleSeconds = seconds;
+    this.idleTimer = setTimeout(() => this.onIdle(), seconds * 1000);
+  }
+
+  private onIdle(): void {
     const waiting = this.waiting;
-    if (waiting) {
-      this.waiting = undefined;
-      waiting(read);
-    } else if (read.kind === 'message' || this.queue.at(-1)?.kind !== 'closed') {
-      this.queue.push(read);
+    // A read that was answered in time (or whose frame is queued), or one that waits without a deadline, is not failed.
+    if (!waiting?.idle || this.queue.length > 0) return;
+    this.waiting = undefined;
+    waiting.reject(
+      new UpstreamError({
+        code: 'stream_idle_timeout',
+        message: `chat gateway: no data from upstream for ${this.idleSeconds}s`,
+        retryable: false,
+        accountEffect: 'none',
+      }),
+    );
+  }
+
+  private stopIdleTimer(): void {
+    clearTimeout(this.idleTimer);
+    this.idleTimer = undefined;
+  }
+
+  /**
+   * Queues a frame; a waiting read is answered once the frames of the same network read have all
+   * been queued (the runtime hands them over one callback at a time and runs the reader between
+   * two), so they reach the client as one batch instead of one write each.
+   */
+  private push(read: SocketRead): void {
+    if (read.kind === 'message' || this.queue.at(-1)?.kind !== 'closed') this.queue.push(read);
+    if (this.waiting && !this.wakeScheduled) {
+      this.wakeScheduled = true;
+      setImmediate(this.wake);
     }
   }
+
+  private readonly wake = () => {
+    this.wakeScheduled = false;
+    const waiting = this.waiting;
+    const read = waiting && this.take();
+    if (!waiting || !read) return;
+    this.waiting = undefined;
+    waiting.resolve(read);
+  };
 }
 
 function handshakeFailure(event: Event): UpstreamError {
