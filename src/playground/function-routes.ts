@@ -1,6 +1,5 @@
 import { Elysia } from 'elysia';
-import { bearerToken, unauthorized } from '../auth/bearer';
-import { secretsEqual } from '../auth/constant-time';
+import { requireKey, unauthorized } from '../auth/bearer';
 import type { Config } from '../config/schema';
 import { ApiError } from '../http/errors';
 import { functionManifest } from './function-manifest';
@@ -61,9 +60,7 @@ export async function requireFunctionAccess(
     if ((await keyless.apiIsOpen()) || (await keyless.hasApiKey(request)) || (await keyless.signedIn(request))) return;
     throw unauthorized('The playground has no function key: sign in to the console or send an API key.');
   }
-  const presented = bearerToken(request.headers.get('authorization'));
-  if (presented === null) throw unauthorized('Missing authentication token');
-  if (!secretsEqual(presented, key)) throw unauthorized('Invalid authentication token');
+  requireKey(request.headers.get('authorization'), key);
 }
 
 /** The manifest is public like the pages themselves (they read it before sign-in), while the playground is on. */

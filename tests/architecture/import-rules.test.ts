@@ -101,6 +101,32 @@ test('no cycles between folders', () => {
   expect(cycles).toEqual([]);
 });
 
+/** What the edge Worker may take from src/: foundation helpers, and the playground pieces its pages share. */
+const EDGE_FOLDERS = new Set(['http', 'auth', 'config', 'logging']);
+const EDGE_FILES = new Set([
+  join(SOURCE, 'playground/function-manifest.ts'),
+  join(SOURCE, 'playground/markdown-bundle.ts'),
+]);
+
+test('edge/ takes from src/ only foundation helpers (and the playground manifest and Markdown bundle), all the way down', () => {
+  const fileOf = (path: string) => (path.endsWith('.ts') ? path : `${path}.ts`);
+  const edgeFiles = readdirSync('edge').filter((name) => name.endsWith('.ts'));
+  const reached = new Set<string>();
+  const pending = edgeFiles.flatMap((name) =>
+    [...readFileSync(join('edge', name), 'utf8').matchAll(SPECIFIER)]
+      .map((match) => fileOf(normalize(join('edge', match[1]!))))
+      .filter((path) => path.startsWith(`${SOURCE}/`)),
+  );
+  for (let path = pending.pop(); path !== undefined; path = pending.pop()) {
+    if (reached.has(path)) continue;
+    reached.add(path);
+    for (const edge of all) if (edge.from === path) pending.push(fileOf(edge.to));
+  }
+  const broken = [...reached].filter((path) => !EDGE_FILES.has(path) && !EDGE_FOLDERS.has(folderOf(path)));
+  expect(broken).toEqual([]);
+  expect(reached.has(join(SOURCE, 'auth/constant-time.ts'))).toBe(true);
+});
+
 test('the rules see the imports (the check itself works)', () => {
   expect(all.length).toBeGreaterThan(500);
   expect(all.some((edge) => edge.fromFolder === 'openai' && edge.toFolder === 'conversation')).toBe(true);
