@@ -66,6 +66,40 @@ test('only the composition root imports app.ts', () => {
   expect(broken.map(describeImport)).toEqual([]);
 });
 
+/** The layers of ARCHITECTURE.md, bottom first; files directly in src/ are the composition root. */
+const LAYERS = [
+  ['simulator'],
+  ['http', 'auth', 'security', 'storage', 'config', 'logging'],
+  ['pool', 'upstream', 'cluster', 'cloudflare', 'catalog', 'attachments', 'usage'],
+  ['conversation', 'media'],
+  ['admin', 'admin-console', 'playground', 'client-keys', 'metrics', 'ops', 'diagnostics'],
+  ['openai', 'anthropic'],
+  [ROOT, 'cli'],
+];
+const layerOf = new Map(LAYERS.flatMap((folders, index) => folders.map((folder) => [folder, index] as const)));
+/** Upward imports ARCHITECTURE.md names: a foundation file that needs one leaf module of a service. */
+const UPWARD_EXCEPTIONS = new Set([
+  'src/http/upstream-failure.ts imports src/upstream/errors',
+  'src/storage/reference-token-format.ts imports src/upstream/grok/token',
+  'src/config/validate.ts imports src/catalog/model-aliases',
+]);
+
+test('every folder has a layer, and imports go down the layers (or stay in one)', () => {
+  const inSource = all.filter((edge) => edge.to.startsWith(`${SOURCE}/`));
+  const unplaced = [...new Set(inSource.flatMap((edge) => [edge.fromFolder, edge.toFolder]))].filter(
+    (folder) => !layerOf.has(folder),
+  );
+  expect(unplaced).toEqual([]);
+  // version.ts (the build's version) imports nothing and may be read from anywhere.
+  const upward = inSource.filter(
+    (edge) =>
+      layerOf.get(edge.toFolder)! > layerOf.get(edge.fromFolder)! &&
+      edge.to.replace(/\.ts$/, '') !== join(SOURCE, 'version') &&
+      !UPWARD_EXCEPTIONS.has(describeImport({ ...edge, to: edge.to.replace(/\.ts$/, '') })),
+  );
+  expect(upward.map(describeImport)).toEqual([]);
+});
+
 test('the simulator stands alone: it imports nothing from the gateway', () => {
   const broken = all.filter((edge) => edge.fromFolder === 'simulator' && edge.toFolder !== 'simulator');
   expect(broken.map(describeImport)).toEqual([]);
