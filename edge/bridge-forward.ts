@@ -4,6 +4,7 @@
  * without a backend — answer in probe / init-only mode and say so. Every answer carries
  * `x-grok2api-<name>-bridge: <mode>`; the backend's trace id and retry-after pass through.
  */
+import { ApiError, type ApiErrorType } from '../src/http/errors';
 import { backendUrl, bridgeMode, urlVariable, type BridgeName, type EdgeEnvironment } from './edge-config';
 import { BridgeInputError, validateBridgeBody } from './bridge-validation';
 
@@ -31,9 +32,9 @@ export function bridgeError(
   message: string,
   code: string,
   param: string | null = null,
-  type = 'invalid_request_error',
+  type: ApiErrorType = 'invalid_request_error',
 ): Response {
-  return Response.json({ error: { message, type, param, code } }, { status, headers: { [bridgeHeader(name)]: mode } });
+  return new ApiError({ status, message, code, param, type, headers: { [bridgeHeader(name)]: mode } }).toJsonResponse();
 }
 
 export async function runBridge(call: BridgeCall): Promise<Response> {

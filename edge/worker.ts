@@ -5,6 +5,8 @@
  * by edge/build.ts; configured by edge/wrangler.toml.
  */
 import { version } from '../package.json';
+import { requireKey } from '../src/auth/bearer';
+import { ApiError, type ApiErrorType } from '../src/http/errors';
 import { functionManifest } from '../src/playground/function-manifest';
 import { assetResponse } from './assets';
 import { bridgeError, runBridge } from './bridge-forward';
@@ -22,36 +24,21 @@ import {
 
 const json = (body: unknown, status = 200) => Response.json(body, { status, headers: { 'cache-control': 'no-store' } });
 
-function openAiError(
-  status: number,
-  message: string,
-  code: string,
-  type = 'invalid_request_error',
-  param: string | null = null,
-): Response {
-  return Response.json({ error: { message, type, param, code } }, { status });
-}
+/** The gateway's error envelope (src/http/errors.ts). */
+const openAiError = (status: number, message: string, code: string, type?: ApiErrorType) =>
+  new ApiError({ status, message, code, type }).toJsonResponse();
 
-/** Constant-time comparison so the function key cannot be guessed byte by byte from timings. */
-function secretsEqual(presented: string, expected: string): boolean {
-  const left = new TextEncoder().encode(presented);
-  const right = new TextEncoder().encode(expected);
-  let difference = left.length ^ right.length;
-  for (let index = 0; index < right.length; index += 1) difference |= (left[index] ?? 0) ^ right[index]!;
-  return difference === 0;
-}
-
-/** The pages' key check (FUNCTION_KEY); null when allowed. */
+/** The pages' key check (FUNCTION_KEY), the gateway playground's own (src/auth/bearer.ts); null when allowed. */
 function refuseWithoutKey(environment: EdgeEnvironment, request: Request): Response | null {
   const key = environment.FUNCTION_KEY ?? '';
   if (key === '') return null;
-  const header = request.headers.get('authorization') ?? '';
-  const presented = header.toLowerCase().startsWith('bearer ') ? header.slice(7).trim() : '';
-  if (presented === '')
-    return openAiError(401, 'Missing authentication token', 'invalid_api_key', 'authentication_error');
-  return secretsEqual(presented, key)
-    ? null
-    : openAiError(401, 'Invalid authentication token', 'invalid_api_key', 'authentication_error');
+  try {
+    requireKey(request.headers.get('authorization'), key);
+    return null;
+  } catch (error) {
+    if (error instanceof ApiError) return error.toJsonResponse();
+    throw error;
+  }
 }
 
 function publicConfig(environment: EdgeEnvironment) {

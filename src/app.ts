@@ -1,13 +1,12 @@
-import { Elysia, type AnyElysia } from 'elysia';
+import { Elysia } from 'elysia';
 import { openapi } from '@elysiajs/openapi';
 import { ConversationRunner } from './conversation/conversation-runner';
-import { renderAnthropicError } from './anthropic/errors';
 import { messagesRoutes } from './anthropic/messages-routes';
 import { configRoutes } from './admin/config-routes';
 import { tokensRoutes } from './admin/tokens-routes';
 import { adminModelsRoutes } from './admin/models-routes';
 import { transferRoutes } from './admin/transfer/transfer-routes';
-import { parseKeyList } from './auth/bearer';
+import { bearerToken, parseKeyList } from './auth/bearer';
 import type { ConfigStore } from './config/store';
 import type { ClearanceRefresher } from './cloudflare/clearance-refresher';
 import { diagnosticsRoutes } from './diagnostics/diagnostics-routes';
@@ -48,7 +47,6 @@ import { ClientKeyStore } from './client-keys/client-key-store';
 import { clientKeysRoutes } from './client-keys/client-keys-routes';
 import { functionManifestRoute, functionRoutes, requireFunctionAccess } from './playground/function-routes';
 import { functionTaskRoutes } from './playground/function-task-routes';
-import { functionTaskAccess } from './playground/function-task-access';
 import { FunctionSessions } from './playground/function-sessions';
 import { imagineSocketRoute } from './playground/imagine-socket-route';
 import type { SocketRoutes } from './http/socket-routes';
@@ -59,9 +57,8 @@ import { ChatCompletionRequestSchema } from './openai/chat/request-schema';
 import { ChatCompletionAnswer } from './openai/chat/chat-routes';
 import { ImageGenerationBody } from './openai/media-request-docs';
 import { requestLimits } from './security/request-limits';
-import { acceptingQueryKey, AccessGate } from './http/access-gate';
+import { acceptingQueryKey, routeGroup, RouteGroups } from './http/route-groups';
 import { clientAddressOf, proxyList } from './http/client-address';
-import { bearerToken } from './auth/bearer';
 import { FailureThrottle } from './security/failure-throttle';
 import { throttledPolicy } from './security/throttled-policy';
 import type { Config } from './config/schema';
@@ -103,23 +100,19 @@ export function createApp(deps: AppDependencies) {
     () => parseKeyList(config().app.api_key),
     () => config().models.aliases,
   );
-  const apiGuard = clientKeys.guard;
   // Admin calls authenticate with Bearer app.app_key or a console session (src/admin-console/session).
   const sessions = new SessionStore(deps.storage.records);
   const adminAuth = new AdminAuth(sessions, () => config().app.app_key);
-  const adminGuard = adminAuth.guard;
   const access = createAccessPolicies({ config, records: deps.storage.records, clientKeys, adminAuth });
   const capture = deps.capture ?? new UpstreamCapture({ config });
-  const gate = new AccessGate();
-  // Each feature plugin goes behind the access policy of its route group (src/http/access-gate.ts).
-  const asClientApi = <T extends AnyElysia>(plugin: T) => gate.protect(plugin, access.client);
-  const asAdmin = <T extends AnyElysia>(plugin: T) => gate.protect(plugin, access.admin);
-  const asPlayground = <T extends AnyElysia>(plugin: T) => gate.protect(plugin, access.function);
+  // Each feature plugin declares its route group (who may call, its error shape); `groups.add`
+  // registers it with the policy of its kind (src/http/route-groups.ts).
+  const groups = new RouteGroups({ client: access.client, admin: access.admin, playground: access.playground });
 
   const turnDependencies = { pool: deps.pool, grok: deps.grok, config, logger: deps.logger, fetch: deps.fetch };
   // One runner for every client API: one concurrency cap on upstream chat calls.
   const conversations = new ConversationRunner({ ...turnDependencies, usage });
-  const media = createMediaServices(deps, apiGuard, usage);
+  const media = createMediaServices(deps, usage);
   const metrics = deps.metrics ?? createGatewayMetrics({ poolStats: () => deps.pool.stats() });
   metrics.attach({ mediaCacheBytes: () => media.cache.usageBytes(), jobQueueDepth: () => media.videos.activeJobs() });
   const instance = deps.instance ?? { id: randomUUID(), startedAt: Date.now() };
@@ -132,77 +125,94 @@ export function createApp(deps: AppDependencies) {
     records: deps.storage.records,
     handle: (request: Request) => app.handle(request),
     trust: (request: Request) => clientKeys.trust(request),
-    access: functionTaskAccess(access.function),
   };
-  deps.sockets?.add(imagineSocketRoute(functionTasks, new FunctionSessions(deps.storage.records)));
+  deps.sockets?.add(
+    imagineSocketRoute(
+      functionTasks,
+      new FunctionSessions(deps.storage.records),
+      acceptingQueryKey(access.playground, 'function_key'),
+    ),
+  );
 
   const app: Elysia = new Elysia({ name: 'grok2api' })
     .use(requestLog(deps.logger, config))
-    .use(adminAuth.plugin())
     .use(clientKeys.plugin())
     .use(httpMetrics(metrics, undefined, () => config().models.aliases))
-    .use(errorHandler({ logger: deps.logger, routes: () => app.routes, renderers: [renderAnthropicError] }))
+    .use(
+      errorHandler({
+        logger: deps.logger,
+        routes: () => app.routes,
+        errorShapeOf: (request) => groups.errorShapeOf(request),
+      }),
+    )
     // Authentication first (nothing of the body is read), then the size limits, then parsing.
-    .use(gate.plugin())
+    .use(groups.plugin())
     .use(requestLimits({ config }))
     .use(
-      openapi({
-        // Only the document: the page is ours (src/ops/docs-routes.ts), with its UI embedded.
-        provider: null,
-        path: '/docs',
-        specPath: '/docs/json',
-        documentation: {
-          info: {
-            title: 'grok2api',
-            version: VERSION,
-            description: 'OpenAI-compatible gateway in front of a pool of Grok web accounts',
-          },
-          components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
-          security: [{ bearer: [] }],
-        },
-      }),
+      groups.add(
+        routeGroup(
+          { access: 'public' },
+          openapi({
+            // Only the document: the page is ours (src/ops/docs-routes.ts), with its UI embedded.
+            provider: null,
+            path: '/docs',
+            specPath: '/docs/json',
+            documentation: {
+              info: {
+                title: 'grok2api',
+                version: VERSION,
+                description: 'OpenAI-compatible gateway in front of a pool of Grok web accounts',
+              },
+              components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+              security: [{ bearer: [] }],
+            },
+          }),
+        ),
+      ),
     )
-    .use(docsRoutes())
+    .use(groups.add(docsRoutes()))
     .use(
-      healthRoutes({
-        storageKind: deps.storage.kind,
-        pingStorage: () => deps.storage.ping(),
-        activeAccounts: () => Object.values(deps.pool.stats()).reduce((sum, pool) => sum + pool.active, 0),
-        upstream: () => deps.upstreamHealth?.state(),
-        clearance: deps.clearance ? () => deps.clearance!.report() : undefined,
-        warnings: () => upstreamWarnings(config()),
-      }),
+      groups.add(
+        healthRoutes({
+          storageKind: deps.storage.kind,
+          pingStorage: () => deps.storage.ping(),
+          activeAccounts: () => Object.values(deps.pool.stats()).reduce((sum, pool) => sum + pool.active, 0),
+          upstream: () => deps.upstreamHealth?.state(),
+          clearance: deps.clearance ? () => deps.clearance!.report() : undefined,
+          warnings: () => upstreamWarnings(config()),
+        }),
+      ),
     )
-    .use(rootRoutes())
-    .use(metricsRoutes(metrics.registry, config))
-    .use(asClientApi(modelsRoutes({ guard: apiGuard, ...modelSources })))
-    .use(asClientApi(chatRoutes({ ...turnDependencies, guard: apiGuard, conversations, media })))
-    .use(asClientApi(responsesRoutes({ conversations, records: deps.storage.records, guard: apiGuard })))
+    .use(groups.add(rootRoutes()))
+    .use(groups.add(metricsRoutes(metrics.registry, config)))
+    .use(groups.add(modelsRoutes(modelSources)))
+    .use(groups.add(chatRoutes({ ...turnDependencies, conversations, media })))
+    .use(groups.add(responsesRoutes({ conversations, records: deps.storage.records })))
     .use(
-      asClientApi(
+      groups.add(
         messagesRoutes({
           conversations,
-          apiKeys: () => parseKeyList(config().app.api_key),
-          guard: apiGuard,
           records: deps.storage.records,
         }),
       ),
     )
-    .use(mediaRoutes(media, asClientApi))
-    .use(asAdmin(tokensRoutes({ pool: deps.pool, storage: deps.storage, config, guard: adminGuard })))
+    .use(groups.add(mediaRoutes(media)))
+    .use(groups.add(tokensRoutes({ pool: deps.pool, storage: deps.storage, config })))
     .use(
-      signInRoute({
-        config,
-        sessions,
-        auth: adminAuth,
-        throttle: access.consoleThrottle,
-        clientAddress: access.address,
-      }),
+      groups.add(
+        signInRoute({
+          config,
+          sessions,
+          auth: adminAuth,
+          throttle: access.consoleThrottle,
+          clientAddress: access.address,
+        }),
+      ),
     )
-    .use(asAdmin(sessionRoutes({ config, sessions, auth: adminAuth })))
-    .use(functionManifestRoute(config))
+    .use(groups.add(sessionRoutes({ config, sessions, auth: adminAuth })))
+    .use(groups.add(functionManifestRoute(config)))
     .use(
-      asPlayground(
+      groups.add(
         functionRoutes({
           config,
           handle: (request) => app.handle(request),
@@ -215,38 +225,34 @@ export function createApp(deps: AppDependencies) {
         }),
       ),
     )
-    .use(gate.protect(functionTaskRoutes(functionTasks), functionTasks.access))
-    .use(playgroundPages(config))
-    .use(asPlayground(voiceTokenRoute({ config, pool: deps.pool, grok: deps.grok })))
+    .use(groups.add(functionTaskRoutes(functionTasks)))
+    .use(groups.add(playgroundPages(config)))
+    .use(groups.add(voiceTokenRoute({ config, pool: deps.pool, grok: deps.grok })))
     .use(
-      asAdmin(
+      groups.add(
         clientKeysRoutes({
-          guard: adminGuard,
           store: clientKeyStore,
           limiter: clientKeyLimiter,
           records: deps.storage.records,
         }),
       ),
     )
-    .use(consolePages())
+    .use(groups.add(consolePages()))
     .use(
-      gate.protect(
+      groups.add(
         pythonAdminRoutes({
-          guard: adminGuard,
           config,
           storage: deps.storage,
           batch,
           instanceId: instance.id,
           cache: media.cache,
         }),
-        acceptingQueryKey(access.admin, 'app_key'),
       ),
     )
-    .use(asAdmin(adminModelsRoutes({ guard: adminGuard, ...modelSources })))
+    .use(groups.add(adminModelsRoutes(modelSources)))
     .use(
-      asAdmin(
+      groups.add(
         adminConsole({
-          guard: adminGuard,
           storage: deps.storage,
           pool: deps.pool,
           config,
@@ -261,11 +267,10 @@ export function createApp(deps: AppDependencies) {
         }),
       ),
     )
-    .use(asAdmin(configRoutes({ config: deps.config, guard: adminGuard })))
+    .use(groups.add(configRoutes({ config: deps.config })))
     .use(
-      asAdmin(
+      groups.add(
         adminStatusRoutes({
-          guard: adminGuard,
           instanceId: instance.id,
           startedAt: instance.startedAt,
           storageKind: deps.storage.kind,
@@ -278,19 +283,20 @@ export function createApp(deps: AppDependencies) {
       ),
     )
     .use(
-      asAdmin(
+      groups.add(
         diagnosticsRoutes({
           config,
           pool: deps.pool,
           grok: deps.grok,
           capture,
           clearance: deps.clearance,
-          guard: adminGuard,
         }),
       ),
     )
-    .use(asAdmin(transferRoutes({ guard: adminGuard, storage: deps.storage, pool: deps.pool })))
-    .use(asAdmin(usageRoutes({ guard: adminGuard, records: deps.storage.records }))) as unknown as Elysia;
+    .use(groups.add(transferRoutes({ storage: deps.storage, pool: deps.pool })))
+    .use(groups.add(usageRoutes({ records: deps.storage.records }))) as unknown as Elysia;
+  const undeclared = groups.undeclared(app.routes);
+  if (undeclared.length > 0) throw new Error(`Routes without a declared route group: ${undeclared.join(', ')}`);
   return app;
 }
 
@@ -322,14 +328,14 @@ function createAccessPolicies({ config, records, clientKeys, adminAuth }: Access
   const clientThrottle = throttle('client-key');
   const hasBearer = (request: Request) => bearerToken(request.headers.get('authorization')) !== null;
   const client = throttledPolicy({
-    check: clientKeys.guard,
+    check: (request) => clientKeys.check(request),
     throttle: clientThrottle,
     address,
     presentsCredential: (request) => clientKeys.presentsKey(request),
     trusted: (request) => clientKeys.isTrusted(request),
   });
   const admin = throttledPolicy({
-    check: adminAuth.guard,
+    check: (request) => adminAuth.check(request),
     throttle: throttle('admin-key'),
     address,
     presentsCredential: hasBearer,
@@ -345,5 +351,5 @@ function createAccessPolicies({ config, records, clientKeys, adminAuth }: Access
     address,
     presentsCredential: (request) => config().app.function_key !== '' && hasBearer(request),
   });
-  return { client, admin, function: playground, address, consoleThrottle: throttle('console') };
+  return { client, admin, playground, address, consoleThrottle: throttle('console') };
 }

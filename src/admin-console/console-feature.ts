@@ -20,9 +20,9 @@ import { mediaAdminRoutes } from './media/media-admin-routes';
 import type { GrokClient } from '../upstream/grok/client';
 import { accountUpstream, type AccountUpstream } from './accounts/account-upstream';
 import { onlineAssetsRoutes } from './media/online-assets-routes';
+import { routeGroup } from '../http/route-groups';
 
 export interface ConsoleDependencies {
-  guard: (request: Request) => void;
   storage: Storage;
   pool: AccountPool;
   config: () => Config;
@@ -79,22 +79,22 @@ export function adminConsole(deps: ConsoleDependencies & { batch?: BatchJobServi
   deps.jobs?.every('pool_history', 60_000, () =>
     recordPoolSnapshot(deps.storage.records, deps.pool.stats(), Date.now()),
   );
-  return new Elysia({ name: 'admin-console' })
-    .use(accountsRoutes({ guard: deps.guard, storage: deps.storage, pool: deps.pool, ids }))
-    .use(jobsRoutes({ guard: deps.guard, jobs, runner, instanceId: deps.instanceId }))
-    .use(onlineAssetsRoutes({ guard: deps.guard, accounts: deps.storage.accounts, ids, local, upstream }))
-    .use(configFormRoutes(deps.guard, deps.configSources))
-    .use(
-      dashboardRoutes({
-        guard: deps.guard,
-        records: deps.storage.records,
-        pool: deps.pool,
-        clientKeys: deps.clientKeys,
-      }),
-    )
-    .use(
-      deps.mediaCache
-        ? mediaAdminRoutes({ guard: deps.guard, cache: deps.mediaCache })
-        : new Elysia({ name: 'admin-console-media' }),
-    );
+  return routeGroup(
+    { access: 'admin' },
+    new Elysia({ name: 'admin-console' })
+      .use(accountsRoutes({ storage: deps.storage, pool: deps.pool, ids }))
+      .use(jobsRoutes({ jobs, runner, instanceId: deps.instanceId }))
+      .use(onlineAssetsRoutes({ accounts: deps.storage.accounts, ids, local, upstream }))
+      .use(configFormRoutes(deps.configSources))
+      .use(
+        dashboardRoutes({
+          records: deps.storage.records,
+          pool: deps.pool,
+          clientKeys: deps.clientKeys,
+        }),
+      )
+      .use(
+        deps.mediaCache ? mediaAdminRoutes({ cache: deps.mediaCache }) : new Elysia({ name: 'admin-console-media' }),
+      ),
+  );
 }

@@ -7,6 +7,7 @@ import { ApiError, invalidRequest } from '../http/errors';
 import { Type } from '@sinclair/typebox';
 import { ADMIN_ERRORS, ADMIN_READ_ERRORS, AnyObject, json, responses, Success } from '../http/openapi-responses';
 import { SECRET_KEYS } from '../config/secret-keys';
+import { routeGroup } from '../http/route-groups';
 
 /** The shortest admin password the API accepts (a shorter one in config.toml is only warned about). */
 export const MIN_ADMIN_PASSWORD_CHARS = 12;
@@ -68,60 +69,65 @@ const KeySources = Type.Record(
   Type.Object({ source: Type.String(), variable: Type.Optional(Type.String()) }),
 );
 
-export function configRoutes(deps: { config: ConfigStore; guard: (request: Request) => void }) {
-  return new Elysia({ name: 'admin-config', prefix: '/v1/admin' })
-    .onBeforeHandle(({ request }) => deps.guard(request))
-    .get('/config', ({ query }) => (query.reveal === 'true' ? deps.config.get() : maskedConfig(deps.config.get())), {
-      query: t.Object({ reveal: t.Optional(t.String()) }),
-      detail: {
-        tags: ['admin'],
-        summary: 'Effective config (secrets masked unless ?reveal=true)',
-        responses: responses(json(ConfigAnswer), { errors: ADMIN_READ_ERRORS }),
-      },
-    })
-    .post(
-      '/config',
-      async ({ body }) => {
-        const patch = withoutMaskedEchoes(body, deps.config.get());
-        let passwordChanged = false;
-        try {
-          passwordChanged = checkAdminPassword(patch, deps.config.get());
-          await deps.config.update(patch as never, { origin: 'admin' });
-        } catch (error) {
-          if (error instanceof ApiError) throw error;
-          if (error instanceof EnvironmentOverrideError) {
-            throw new ApiError({ status: 409, message: error.message, param: error.key, code: 'set_by_environment' });
-          }
-          // The failing key (section.key) as the param, so a form can show the error beside its field.
-          throw invalidRequest(
-            (error as Error).message,
-            error instanceof ConfigError && error.key ? error.key : 'body',
-            'invalid_config',
-          );
-        }
-        // Sessions remember the password they were opened with: a new one ends them all (the console signs in again).
-        const ended = passwordChanged ? { sessions_ended: true } : {};
-        return { status: 'success', config: maskedConfig(deps.config.get()), ...ended };
-      },
-      {
-        body: t.Record(t.String(), t.Any()),
+export function configRoutes(deps: { config: ConfigStore }) {
+  return routeGroup(
+    { access: 'admin' },
+    new Elysia({ name: 'admin-config', prefix: '/v1/admin' })
+      .get('/config', ({ query }) => (query.reveal === 'true' ? deps.config.get() : maskedConfig(deps.config.get())), {
+        query: t.Object({ reveal: t.Optional(t.String()) }),
         detail: {
           tags: ['admin'],
-          summary: 'Update config: validated, written atomically, applied without restart',
-          description:
-            'A key set by an environment variable is refused with 409 set_by_environment naming the variable. ' +
-            'A new app.app_key (12+ characters) ends every console session.',
-          responses: responses(json(Success({ config: ConfigAnswer, sessions_ended: Type.Optional(Type.Boolean()) })), {
-            errors: [...ADMIN_ERRORS, 409],
-          }),
+          summary: 'Effective config (secrets masked unless ?reveal=true)',
+          responses: responses(json(ConfigAnswer), { errors: ADMIN_READ_ERRORS }),
         },
-      },
-    )
-    .get('/config/sources', () => deps.config.sources(), {
-      detail: {
-        tags: ['admin'],
-        summary: "Where each key's value comes from: default, file, environment (with the variable) or cluster",
-        responses: responses(json(KeySources), { errors: ADMIN_READ_ERRORS }),
-      },
-    });
+      })
+      .post(
+        '/config',
+        async ({ body }) => {
+          const patch = withoutMaskedEchoes(body, deps.config.get());
+          let passwordChanged = false;
+          try {
+            passwordChanged = checkAdminPassword(patch, deps.config.get());
+            await deps.config.update(patch as never, { origin: 'admin' });
+          } catch (error) {
+            if (error instanceof ApiError) throw error;
+            if (error instanceof EnvironmentOverrideError) {
+              throw new ApiError({ status: 409, message: error.message, param: error.key, code: 'set_by_environment' });
+            }
+            // The failing key (section.key) as the param, so a form can show the error beside its field.
+            throw invalidRequest(
+              (error as Error).message,
+              error instanceof ConfigError && error.key ? error.key : 'body',
+              'invalid_config',
+            );
+          }
+          // Sessions remember the password they were opened with: a new one ends them all (the console signs in again).
+          const ended = passwordChanged ? { sessions_ended: true } : {};
+          return { status: 'success', config: maskedConfig(deps.config.get()), ...ended };
+        },
+        {
+          body: t.Record(t.String(), t.Any()),
+          detail: {
+            tags: ['admin'],
+            summary: 'Update config: validated, written atomically, applied without restart',
+            description:
+              'A key set by an environment variable is refused with 409 set_by_environment naming the variable. ' +
+              'A new app.app_key (12+ characters) ends every console session.',
+            responses: responses(
+              json(Success({ config: ConfigAnswer, sessions_ended: Type.Optional(Type.Boolean()) })),
+              {
+                errors: [...ADMIN_ERRORS, 409],
+              },
+            ),
+          },
+        },
+      )
+      .get('/config/sources', () => deps.config.sources(), {
+        detail: {
+          tags: ['admin'],
+          summary: "Where each key's value comes from: default, file, environment (with the variable) or cluster",
+          responses: responses(json(KeySources), { errors: ADMIN_READ_ERRORS }),
+        },
+      }),
+  );
 }

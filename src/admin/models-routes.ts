@@ -3,9 +3,9 @@ import { modelEntries } from '../catalog/model-listing';
 import type { CatalogModel } from '../catalog/models';
 import { Type } from '@sinclair/typebox';
 import { AnyObject, json, responses, shape } from '../http/openapi-responses';
+import { routeGroup } from '../http/route-groups';
 
 export interface AdminModelsDependencies {
-  guard: (request: Request) => void;
   aliases: () => readonly string[];
   servingCheck: () => (model: CatalogModel) => boolean;
 }
@@ -16,31 +16,33 @@ export interface AdminModelsDependencies {
  * the available ones; this is where an operator sees why one is missing.
  */
 export function adminModelsRoutes(deps: AdminModelsDependencies) {
-  return new Elysia({ name: 'admin-models' }).get(
-    '/v1/admin/models',
-    ({ request }) => {
-      deps.guard(request);
-      const canServe = deps.servingCheck();
-      const data = modelEntries(deps.aliases()).map(({ id, model, aliasFor }) => ({
-        id,
-        ...(aliasFor === undefined ? {} : { alias_for: aliasFor }),
-        kind: model.kind,
-        tier: model.tier,
-        mode: model.mode,
-        cost: model.cost,
-        description: model.description,
-        available: canServe(model),
-      }));
-      return { object: 'list' as const, data };
-    },
-    {
-      detail: {
-        tags: ['admin'],
-        summary: 'Every model and alias, with whether an enabled account can serve it now',
-        responses: responses(json(shape({ object: Type.Literal('list'), data: Type.Array(AnyObject) })), {
-          errors: [401, 429],
-        }),
+  return routeGroup(
+    { access: 'admin' },
+    new Elysia({ name: 'admin-models' }).get(
+      '/v1/admin/models',
+      ({ request }) => {
+        const canServe = deps.servingCheck();
+        const data = modelEntries(deps.aliases()).map(({ id, model, aliasFor }) => ({
+          id,
+          ...(aliasFor === undefined ? {} : { alias_for: aliasFor }),
+          kind: model.kind,
+          tier: model.tier,
+          mode: model.mode,
+          cost: model.cost,
+          description: model.description,
+          available: canServe(model),
+        }));
+        return { object: 'list' as const, data };
       },
-    },
+      {
+        detail: {
+          tags: ['admin'],
+          summary: 'Every model and alias, with whether an enabled account can serve it now',
+          responses: responses(json(shape({ object: Type.Literal('list'), data: Type.Array(AnyObject) })), {
+            errors: [401, 429],
+          }),
+        },
+      },
+    ),
   );
 }

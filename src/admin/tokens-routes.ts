@@ -1,6 +1,5 @@
 import { maskedReferenceToken, unmaskReplaceBody, type ListedToken } from './masked-tokens';
 import { Elysia, t } from 'elysia';
-import { requireBearer } from '../auth/bearer';
 import type { Config } from '../config/schema';
 import { ApiError } from '../http/errors';
 import type { AccountPool } from '../pool/account-pool';
@@ -10,6 +9,7 @@ import { BASIC_POOL, SUPER_POOL, type NewAccount, type Storage } from '../storag
 import { normalizeToken } from '../upstream/grok/token';
 import { Type, type TSchema } from '@sinclair/typebox';
 import { ADMIN_ERRORS, AnyObject, json, responses, shape, Success } from '../http/openapi-responses';
+import { routeGroup } from '../http/route-groups';
 
 /**
  * Admin token API (docs/python-compatibility.md §4.1, the /tokens rows), reference
@@ -24,8 +24,6 @@ export interface TokensRoutesDependencies {
   pool: AccountPool;
   storage: Storage;
   config: () => Config;
-  /** The app's admin guard (Bearer or console session); without it, Bearer app.app_key only. */
-  guard?: (request: Request) => void;
 }
 
 const PoolName = t.String({ minLength: 1, maxLength: 64, description: 'ssoBasic, ssoSuper or a custom pool' });
@@ -89,19 +87,6 @@ const TokenListing = shape({
 const counts = (...names: string[]) => Object.fromEntries(names.map((name) => [name, Type.Integer()]));
 const ReplaceSummary = Success({ summary: shape(counts('added', 'updated', 'removed', 'invalid')) });
 
-function requireAdmin(authorization: string | null, appKey: string): void {
-  if (appKey.trim() === '') {
-    throw new ApiError({
-      status: 401,
-      message: 'App key is not configured',
-      type: 'authentication_error',
-      code: 'invalid_api_key',
-      headers: { 'www-authenticate': 'Bearer' },
-    });
-  }
-  requireBearer(authorization, [appKey]);
-}
-
 /** Tokens from a list or newline-separated text; blank lines are not entries. */
 function splitTokens(input: string | string[]): string[] {
   const lines = typeof input === 'string' ? input.split(/\r?\n/) : input;
@@ -144,14 +129,9 @@ export function tokensRoutes(deps: TokensRoutesDependencies) {
     return outcomes.map((outcome) => outcome.status === 'fulfilled' && outcome.value !== null);
   };
 
-  return (
+  return routeGroup(
+    { access: 'admin' },
     new Elysia({ name: 'admin-tokens', prefix: '/v1/admin' })
-      // Transform runs before body validation, so an unauthenticated caller learns nothing about bodies.
-      .onTransform(({ request }) =>
-        deps.guard
-          ? deps.guard(request)
-          : requireAdmin(request.headers.get('authorization'), deps.config().app.app_key),
-      )
       .get('/verify', () => ({ status: 'success' }), { detail: detail('Check the admin key', Success()) })
       .get(
         '/tokens',
@@ -279,6 +259,6 @@ export function tokensRoutes(deps: TokensRoutesDependencies) {
           transform: rejectUnknownFields(RefreshBody),
           detail: detail('Sync account quotas from Grok now', Success({ results: AnyObject })),
         },
-      )
+      ),
   );
 }

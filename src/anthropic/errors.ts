@@ -2,11 +2,10 @@ import { ApiError, type ApiErrorOptions } from '../http/errors';
 
 /**
  * Anthropic's error envelope `{"type":"error","error":{"type","message"}}`, rendered from the
- * gateway's one error type on the Anthropic routes, so Anthropic SDKs see the statuses and types
- * they know. The failing field is named at the start of the message, as Anthropic does.
+ * gateway's one error type on the Anthropic routes (their route group declares it), so Anthropic
+ * SDKs see the statuses and types they know. The failing field is named at the start of the
+ * message, as Anthropic does.
  */
-
-export const ANTHROPIC_PATH = /^\/v1\/messages(\/|$)/;
 
 export type AnthropicErrorType =
   | 'invalid_request_error'
@@ -53,9 +52,4 @@ export function anthropicErrorResponse(error: ApiError): Response {
   if (error.retryAfterSeconds !== undefined)
     headers['retry-after'] = String(Math.max(0, Math.ceil(error.retryAfterSeconds)));
   return new Response(JSON.stringify(anthropicErrorBody(error)), { status: error.status, headers });
-}
-
-/** For the shared error handler: the Anthropic rendering on Anthropic routes, nothing elsewhere. */
-export function renderAnthropicError(error: ApiError, request: Request): Response | undefined {
-  return ANTHROPIC_PATH.test(new URL(request.url).pathname) ? anthropicErrorResponse(error) : undefined;
 }

@@ -5,7 +5,8 @@ import type { ConversationRunner } from '../conversation/conversation-runner';
 import { asApiError, streamConversation } from '../conversation/stream-pipeline';
 import { estimateUsage } from '../conversation/usage-estimate';
 import { ApiError, invalidRequest } from '../http/errors';
-import { requireAnthropicKey } from './auth';
+import { routeGroup } from '../http/route-groups';
+import { anthropicErrorResponse } from './errors';
 import { MessageAnswer, messageId, messageObject } from './message-answer';
 import { MessageThreads } from './message-threads';
 import type { RecordStore } from '../storage/types';
@@ -34,17 +35,13 @@ const MessageObject = shape({
 
 export interface MessagesDependencies {
   conversations: ConversationRunner;
-  /** The client keys (`app.api_key`); empty leaves the routes open. */
-  apiKeys: () => string[];
-  /** The app's client-API guard (app.api_key or console client keys); without it, `apiKeys` alone. */
-  guard?: (request: Request) => void;
   /** Where message threads are kept. */
   records: RecordStore;
 }
 
 /**
- * Anthropic's Messages API, a thin adapter onto the conversation core. Errors on these routes
- * are rendered in Anthropic's shape by `renderAnthropicError` in the shared error handler.
+ * Anthropic's Messages API, a thin adapter onto the conversation core. The route group takes the
+ * client API's keys (Anthropic clients send `x-api-key`) and answers errors in Anthropic's shape.
  */
 export function messagesRoutes(deps: MessagesDependencies) {
   const config = () => deps.conversations.deps.config();
@@ -66,11 +63,10 @@ export function messagesRoutes(deps: MessagesDependencies) {
     return { ...request, reasoning: wantsThinking(body) ? 'reasoning_content' : 'hidden' };
   };
 
-  return new Elysia({ name: 'anthropic-messages' })
+  const routes = new Elysia({ name: 'anthropic-messages' })
     .post(
       '/v1/messages',
       async ({ body: sent, request }) => {
-        deps.guard ? deps.guard(request) : requireAnthropicKey(request, deps.apiKeys());
         const { body, threaded } = await threads.open(sent);
         const conversationRequest = prepare(body);
         const id = messageId();
@@ -124,8 +120,7 @@ export function messagesRoutes(deps: MessagesDependencies) {
     )
     .post(
       '/v1/messages/count_tokens',
-      ({ body, request }) => {
-        deps.guard ? deps.guard(request) : requireAnthropicKey(request, deps.apiKeys());
+      ({ body }) => {
         const conversationRequest = prepare(body);
         return { input_tokens: estimateUsage({ prompt: conversationRequest.message, content: '' }).prompt_tokens };
       },
@@ -141,6 +136,7 @@ export function messagesRoutes(deps: MessagesDependencies) {
         },
       },
     );
+  return routeGroup({ access: 'client', errorShape: anthropicErrorResponse }, routes);
 }
 
 /** Anthropic's `metadata.user_id` names the end user: a natural key for account affinity. */

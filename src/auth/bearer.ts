@@ -1,5 +1,5 @@
 import { ApiError } from '../http/errors';
-import { matchesAnyKey } from './constant-time';
+import { matchesAnyKey, secretsEqual } from './constant-time';
 
 /** Reads `Authorization: Bearer <token>`; null when absent or not a Bearer header. */
 export function bearerToken(authorization: string | null | undefined): string | null {
@@ -17,6 +17,16 @@ export const unauthorized = (message: string) =>
     code: 'invalid_api_key',
     headers: { 'www-authenticate': 'Bearer' },
   });
+
+/**
+ * Throws a 401 ApiError unless the Bearer token is the one key (not empty), with the Python
+ * project's messages: the playground's function key, here and on the edge Worker.
+ */
+export function requireKey(authorization: string | null | undefined, key: string): void {
+  const presented = bearerToken(authorization);
+  if (presented === null) throw unauthorized('Missing authentication token');
+  if (!secretsEqual(presented, key)) throw unauthorized('Invalid authentication token');
+}
 
 /**
  * Throws a 401 ApiError unless the request carries one of the keys. An empty key list means the

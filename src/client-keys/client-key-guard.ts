@@ -9,12 +9,12 @@ import type { ClientKeyLimiter } from './client-key-limits';
 import type { ClientKeyStore } from './client-key-store';
 
 /**
- * Who may call the client API (/v1 except /v1/admin): a key from `app.api_key`, or a client key
- * made in the console, which also brings a model allowlist and limits. The store lookup is async,
- * so it happens once in onRequest and leaves a verdict keyed by the request; the routes' guards
- * stay synchronous. The limits are taken after the body is parsed (the allowlist needs `model`)
- * and given back when the answer ends — for a stream, when its last byte is sent or the client
- * goes away.
+ * Who may call the client API (the route groups that declare `client` access): a key from
+ * `app.api_key`, or a client key made in the console, which also brings a model allowlist and
+ * limits. `check` is the groups' access policy (src/http/route-groups.ts), run before the body is
+ * read; it leaves the key it found keyed by the request. The limits are taken after the body is
+ * parsed (the allowlist needs `model`) and given back when the answer ends — for a stream, when
+ * its last byte is sent or the client goes away.
  *
  * `app.api_key` empty and no usable client key = the API is open, as before client keys existed.
  */
@@ -24,15 +24,11 @@ type Verdict = { key: StoredClientKey } | { refused: 'revoked' | 'expired' };
 const presentedKey = (request: Request) =>
   request.headers.get('x-api-key')?.trim() || bearerToken(request.headers.get('authorization'));
 
-const isClientApi = (path: string) => path.startsWith('/v1/') && !path.startsWith('/v1/admin/');
-
 export class ClientKeyGuard {
   private readonly verdicts = new WeakMap<Request, Verdict>();
   private readonly held = new WeakMap<Request, { release: () => void; streamed: boolean }>();
   /** Requests the gateway made itself for an already-authorised caller (the playground's function key). */
   private readonly trusted = new WeakSet<Request>();
-  /** Requests the guard already let through. */
-  private readonly passed = new WeakSet<Request>();
 
   constructor(
     private readonly store: ClientKeyStore,
@@ -43,18 +39,9 @@ export class ClientKeyGuard {
     private readonly clock: () => number = Date.now,
   ) {}
 
+  /** The limits of the console keys: taken once the body is parsed, given back when the answer ends. */
   plugin() {
-    return new Elysia({ name: 'client-key-guard' })
-      .onRequest(async ({ request }) => {
-        if (!isClientApi(new URL(request.url).pathname)) return;
-        await this.store.anyUsable(); // keeps the cached answer the synchronous guard reads fresh
-        const presented = presentedKey(request);
-        if (!presented?.startsWith(KEY_PREFIX)) return;
-        const key = await this.store.find(presented);
-        if (!key) return;
-        const refused = keyUnusableReason(key, this.clock());
-        this.verdicts.set(request, refused ? { refused } : { key });
-      })
+    return new Elysia({ name: 'client-key-limits' })
       .onBeforeHandle({ as: 'global' }, ({ request, body }) => {
         const verdict = this.verdicts.get(request);
         if (!verdict || !('key' in verdict)) return;
@@ -117,33 +104,37 @@ export class ClientKeyGuard {
   }
 
   /** True when no key is needed: no app.api_key and no usable console key. */
-  isOpen(): boolean {
-    return this.staticKeys().length === 0 && !this.store.anyUsableCached();
+  async isOpen(): Promise<boolean> {
+    return this.staticKeys().length === 0 && !(await this.store.anyUsable());
   }
 
   /** Whether the request carries a key the client API accepts (the playground without a function key). */
-  accepts(request: Request): boolean {
-    if (this.isOpen() || !this.presentsKey(request)) return false;
+  async accepts(request: Request): Promise<boolean> {
+    if ((await this.isOpen()) || !this.presentsKey(request)) return false;
     try {
-      this.guard(request);
+      await this.check(request);
       return true;
     } catch {
       return false;
     }
   }
 
-  /**
-   * The synchronous guard the client routes take. The access gate runs it before the body is read
-   * and the route handler again; a request that passed once is not hashed and compared a second time.
-   */
-  readonly guard = (request: Request): void => {
-    if (this.passed.has(request)) return;
-    this.check(request);
-    this.passed.add(request);
-  };
-
-  private check(request: Request): void {
+  /** The client API's access policy: lets the request through or throws a 401. */
+  async check(request: Request): Promise<void> {
     if (this.trusted.has(request)) return;
+    const anyUsable = await this.store.anyUsable();
+    const presented = presentedKey(request);
+    if (presented?.startsWith(KEY_PREFIX)) {
+      const key = await this.store.find(presented);
+      if (key) {
+        const refused = keyUnusableReason(key, this.clock());
+        this.verdicts.set(request, refused ? { refused } : { key });
+      }
+    }
+    this.verify(request, anyUsable);
+  }
+
+  private verify(request: Request, anyUsable: boolean): void {
     const verdict = this.verdicts.get(request);
     if (verdict && 'key' in verdict) return;
     if (verdict && 'refused' in verdict) {
@@ -155,7 +146,7 @@ export class ClientKeyGuard {
       });
     }
     const keys = this.staticKeys();
-    if (keys.length === 0 && !this.store.anyUsableCached()) return;
+    if (keys.length === 0 && !anyUsable) return;
     if (keys.length === 0) {
       // Only console keys exist: requireBearer would treat the empty list as "open".
       throw unauthorized(

@@ -65,11 +65,6 @@ export class ClientKeyStore {
     return this.usable.any;
   }
 
-  /** The cached answer of `anyUsable` (what a synchronous guard can read). */
-  anyUsableCached(): boolean {
-    return this.usable.any;
-  }
-
   private forget(): void {
     this.cache.clear();
     this.usable = { any: false, at: -Infinity };

@@ -10,6 +10,7 @@ import { runProbe } from './probe';
 import type { UpstreamCapture } from './upstream-capture';
 import { Type, type TSchema } from '@sinclair/typebox';
 import { ADMIN_ERRORS, AnyObject, json, responses, shape } from '../http/openapi-responses';
+import { routeGroup } from '../http/route-groups';
 
 export interface DiagnosticsDependencies {
   config: () => Config;
@@ -17,7 +18,6 @@ export interface DiagnosticsDependencies {
   grok: GrokClient;
   capture: UpstreamCapture;
   clearance?: ClearanceRefresher;
-  guard: (request: Request) => void;
   fetch?: typeof fetch;
 }
 
@@ -29,91 +29,97 @@ const detail = (summary: string, answer: TSchema, errors = [401, 429]) => ({
 });
 
 export function diagnosticsRoutes(deps: DiagnosticsDependencies) {
-  return new Elysia({ name: 'admin-diagnostics', prefix: '/v1/admin/diagnostics' })
-    .onBeforeHandle(({ request }) => deps.guard(request))
-    .post(
-      '/probe',
-      async ({ body, request }) => {
-        const token = chooseAccount(deps.pool, body?.token);
-        return runProbe({
-          config: deps.config(),
-          grok: deps.grok,
-          token,
-          chat: body?.chat,
-          fetch: deps.fetch,
-          signal: request.signal,
-        });
-      },
-      {
-        body: t.Optional(t.Object({ token: t.Optional(t.String()), chat: t.Optional(t.Boolean()) })),
+  return routeGroup(
+    { access: 'admin' },
+    new Elysia({ name: 'admin-diagnostics', prefix: '/v1/admin/diagnostics' })
+      .post(
+        '/probe',
+        async ({ body, request }) => {
+          const token = chooseAccount(deps.pool, body?.token);
+          return runProbe({
+            config: deps.config(),
+            grok: deps.grok,
+            token,
+            chat: body?.chat,
+            fetch: deps.fetch,
+            signal: request.signal,
+          });
+        },
+        {
+          body: t.Optional(t.Object({ token: t.Optional(t.String()), chat: t.Optional(t.Boolean()) })),
+          detail: detail(
+            'Probe the upstream with one account: connect, Cloudflare, session, rate limits, a tiny chat',
+            AnyObject,
+            ADMIN_ERRORS,
+          ),
+        },
+      )
+      .get(
+        '/capture',
+        ({ set }) => {
+          const bundle = captureBundle(deps.config(), deps.capture);
+          set.headers['content-disposition'] =
+            `attachment; filename="grok2api-capture-${bundle.generatedAt.replace(/[:.]/g, '-')}.json"`;
+          return bundle;
+        },
+        {
+          detail: detail(
+            'Download the captured upstream exchanges (headers redacted, bodies truncated)',
+            shape({ generatedAt: Type.String() }),
+          ),
+        },
+      )
+      .get(
+        '/proxies',
+        () => {
+          const proxy = deps.config().proxy;
+          return {
+            base: deps.grok.proxies.status(proxy.base_proxy_url),
+            asset: deps.grok.proxies.status(proxy.asset_proxy_url),
+          };
+        },
+        {
+          detail: detail(
+            'Health of the proxies in proxy.base_proxy_url / asset_proxy_url (credentials masked)',
+            shape({ base: Type.Unknown(), asset: Type.Unknown() }),
+          ),
+        },
+      )
+      .get('/clearance', async () => (deps.clearance ? await deps.clearance.report() : { enabled: false }), {
         detail: detail(
-          'Probe the upstream with one account: connect, Cloudflare, session, rate limits, a tiny chat',
-          AnyObject,
-          ADMIN_ERRORS,
+          'FlareSolverr clearance refresh state (last success, last error)',
+          shape({ enabled: Type.Boolean() }),
         ),
-      },
-    )
-    .get(
-      '/capture',
-      ({ set }) => {
-        const bundle = captureBundle(deps.config(), deps.capture);
-        set.headers['content-disposition'] =
-          `attachment; filename="grok2api-capture-${bundle.generatedAt.replace(/[:.]/g, '-')}.json"`;
-        return bundle;
-      },
-      {
-        detail: detail(
-          'Download the captured upstream exchanges (headers redacted, bodies truncated)',
-          shape({ generatedAt: Type.String() }),
-        ),
-      },
-    )
-    .get(
-      '/proxies',
-      () => {
-        const proxy = deps.config().proxy;
-        return {
-          base: deps.grok.proxies.status(proxy.base_proxy_url),
-          asset: deps.grok.proxies.status(proxy.asset_proxy_url),
-        };
-      },
-      {
-        detail: detail(
-          'Health of the proxies in proxy.base_proxy_url / asset_proxy_url (credentials masked)',
-          shape({ base: Type.Unknown(), asset: Type.Unknown() }),
-        ),
-      },
-    )
-    .get('/clearance', async () => (deps.clearance ? await deps.clearance.report() : { enabled: false }), {
-      detail: detail(
-        'FlareSolverr clearance refresh state (last success, last error)',
-        shape({ enabled: Type.Boolean() }),
+      })
+      .post(
+        '/clearance/refresh',
+        async () => {
+          if (!deps.clearance?.status().enabled) {
+            throw invalidRequest(
+              'Clearance refresh is off: set proxy.enabled and proxy.flaresolverr_url.',
+              'proxy.enabled',
+            );
+          }
+          const refreshed = await deps.clearance.refresh('manual');
+          return { refreshed, ...(await deps.clearance.report()) };
+        },
+        { detail: detail('Refresh the Cloudflare clearance now', shape({ refreshed: Type.Boolean() }), ADMIN_ERRORS) },
+      )
+      .delete(
+        '/capture',
+        () => {
+          deps.capture.clear();
+          return { cleared: true };
+        },
+        {
+          detail: detail(
+            'Forget the captured exchanges',
+            Type.Object({ cleared: Type.Literal(true) }),
+            [401, 403, 429],
+          ),
+        },
       ),
-    })
-    .post(
-      '/clearance/refresh',
-      async () => {
-        if (!deps.clearance?.status().enabled) {
-          throw invalidRequest(
-            'Clearance refresh is off: set proxy.enabled and proxy.flaresolverr_url.',
-            'proxy.enabled',
-          );
-        }
-        const refreshed = await deps.clearance.refresh('manual');
-        return { refreshed, ...(await deps.clearance.report()) };
-      },
-      { detail: detail('Refresh the Cloudflare clearance now', shape({ refreshed: Type.Boolean() }), ADMIN_ERRORS) },
-    )
-    .delete(
-      '/capture',
-      () => {
-        deps.capture.clear();
-        return { cleared: true };
-      },
-      {
-        detail: detail('Forget the captured exchanges', Type.Object({ cleared: Type.Literal(true) }), [401, 403, 429]),
-      },
-    );
+  );
 }
 
 /** The named account (it must be in the pool), or the first active one. */

@@ -1,5 +1,5 @@
 /**
- * Requests refused in an onRequest hook (by the access gate, or over a body limit) skip routing
+ * Requests refused in an onRequest hook (by the route groups' gate, or over a body limit) skip routing
  * and mapResponse, where the status and route are usually seen; the refusing hook notes them here
  * before it throws, and the request log and the metrics read them.
  */

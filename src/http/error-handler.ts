@@ -3,6 +3,7 @@ import { ApiError } from './errors';
 import type { Logger } from '../logging/logger';
 import { noteError } from '../logging/request-context';
 import { StorageUnavailableError } from '../storage/storage-unavailable';
+import { routePattern, type ErrorShape } from './route-groups';
 
 /** A storage outage as clients see it, on every route and mid-stream alike: retry shortly. */
 export function storageUnavailable(error: StorageUnavailableError): ApiError {
@@ -16,8 +17,9 @@ export function storageUnavailable(error: StorageUnavailableError): ApiError {
 }
 
 /**
- * Renders every failure as the OpenAI error envelope: our ApiError, Elysia's validation and parse
- * errors, unknown routes (404) and known routes called with the wrong method (405).
+ * Renders every failure in the error shape of the request's route group (OpenAI's envelope unless
+ * the group declared another): our ApiError, Elysia's validation and parse errors, unknown routes
+ * (404) and known routes called with the wrong method (405).
  */
 
 interface ValueErrorLike {
@@ -60,21 +62,11 @@ function validationError(error: unknown): ApiError {
   return new ApiError({ status: 400, message, param, code: missing ? 'missing_required_parameter' : 'invalid_value' });
 }
 
-function routeMatcher(path: string): RegExp {
-  const pattern = path
-    .split('/')
-    .map((segment) =>
-      segment.startsWith(':') ? '[^/]+' : segment === '*' ? '.*' : segment.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'),
-    )
-    .join('/');
-  return new RegExp(`^${pattern}/?$`);
-}
-
 export interface ErrorHandlerOptions {
   logger: Logger;
   routes: () => { method: string; path: string }[];
-  /** Other APIs' error shapes on their own routes (e.g. Anthropic's); the first answer wins. */
-  renderers?: ((error: ApiError, request: Request) => Response | undefined)[];
+  /** The error shape the request's route group declared (src/http/route-groups.ts); OpenAI's when none. */
+  errorShapeOf?: (request: Request) => ErrorShape | undefined;
 }
 
 const OUTAGE_LOG_EVERY_MS = 10_000;
@@ -83,17 +75,14 @@ export function errorHandler(options: ErrorHandlerOptions) {
   let lastOutageLog = 0;
   let matchers: { method: string; pattern: RegExp }[] | null = null;
   const allowedMethods = (pathname: string) => {
-    matchers ??= options.routes().map((route) => ({ method: route.method, pattern: routeMatcher(route.path) }));
+    matchers ??= options.routes().map((route) => ({ method: route.method, pattern: routePattern(route.path) }));
     return [...new Set(matchers.filter((route) => route.pattern.test(pathname)).map((route) => route.method))];
   };
 
   const render = (error: ApiError, request: Request): Response => {
     noteError(error.code, error.param);
-    for (const renderer of options.renderers ?? []) {
-      const response = renderer(error, request);
-      if (response) return response;
-    }
-    return error.toJsonResponse();
+    const shape = options.errorShapeOf?.(request);
+    return shape ? shape(error) : error.toJsonResponse();
   };
 
   return new Elysia({ name: 'error-handler' }).onError({ as: 'global' }, ({ code, error, request }) => {

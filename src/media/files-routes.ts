@@ -5,6 +5,7 @@ import { decideRange } from './byte-range';
 import type { MediaCache } from './media-cache';
 import { mediaTypeByName, sniffMediaType, type MediaKind } from '../attachments/media-type';
 import { binary, responses } from '../http/openapi-responses';
+import { routeGroup } from '../http/route-groups';
 
 /** A cached file as an HTTP answer with its sniffed type and Range support; a 404 ApiError when absent. */
 export async function serveCachedFile(
@@ -62,21 +63,24 @@ export function filesRoutes(cache: MediaCache) {
     (kind: MediaKind) =>
     ({ params, request }: { params: Record<string, string>; request: Request }) =>
       serveCachedFile(cache, kind, params['*'] ?? '', request);
-  return new Elysia({ name: 'media-files' })
-    .get('/v1/files/image/*', serve('image'), {
-      detail: {
-        tags: ['media'],
-        summary: 'A cached generated image',
-        responses: fileResponses('image/png', 'The image (PNG, JPEG or WebP)'),
-      },
-    })
-    .get('/v1/files/video/*', serve('video'), {
-      detail: {
-        tags: ['media'],
-        summary: 'A cached generated video (Range supported)',
-        responses: fileResponses('video/mp4', 'The video'),
-      },
-    });
+  return routeGroup(
+    { access: 'public' },
+    new Elysia({ name: 'media-files' })
+      .get('/v1/files/image/*', serve('image'), {
+        detail: {
+          tags: ['media'],
+          summary: 'A cached generated image',
+          responses: fileResponses('image/png', 'The image (PNG, JPEG or WebP)'),
+        },
+      })
+      .get('/v1/files/video/*', serve('video'), {
+        detail: {
+          tags: ['media'],
+          summary: 'A cached generated video (Range supported)',
+          responses: fileResponses('video/mp4', 'The video'),
+        },
+      }),
+  );
 }
 
 /** Base URL for /v1/files links: `app.app_url`, else the origin the client used. */

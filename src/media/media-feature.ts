@@ -28,11 +28,7 @@ export interface MediaFeatureDependencies {
   fetch?: typeof fetch;
 }
 
-export function createMediaServices(
-  deps: MediaFeatureDependencies,
-  guard: (request: Request) => void,
-  usage?: UsageRecorder,
-): MediaServices {
+export function createMediaServices(deps: MediaFeatureDependencies, usage?: UsageRecorder): MediaServices {
   const config = () => deps.config.get();
   const cache = new MediaCache({
     directory: join(deps.dataDir ?? './data', 'tmp'),
@@ -54,5 +50,5 @@ export function createMediaServices(
   const jobs = new VideoJobStore(deps.storage.records);
   const shared = { pool: deps.pool, grok: deps.grok, config, logger: deps.logger, cache, usage };
   const videos = new VideoService({ ...shared, jobs });
-  return { ...shared, guard, fetch: deps.fetch, jobs, videos };
+  return { ...shared, fetch: deps.fetch, jobs, videos };
 }

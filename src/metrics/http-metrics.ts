@@ -66,7 +66,7 @@ export function httpMetrics(
       .onAfterResponse({ as: 'global' }, ({ request, set, route: matched, body, responseValue }) => {
         const entry = started.get(request);
         if (!entry) return;
-        // Refused before routing (access gate, body limit): the hook that answered noted status and route.
+        // Refused before routing (route groups' gate, body limit): the hook that answered noted status and route.
         const early = earlyAnswerOf(request);
         if (early) entry.status ??= early.status;
         const route = matched || early?.route;

@@ -4,12 +4,20 @@ import type { Config } from '../config/schema';
 import { ApiError } from '../http/errors';
 import { PROMETHEUS_CONTENT_TYPE, type MetricsRegistry } from './registry';
 import { responses, text } from '../http/openapi-responses';
+import { routeGroup } from '../http/route-groups';
 
 /** GET /metrics in Prometheus text format; with `metrics.token` set, scrapers must send it as a bearer token. */
 export function metricsRoutes(registry: MetricsRegistry, config: () => Config) {
-  return new Elysia({ name: 'metrics' }).get(
+  const scrapers = {
+    // While metrics are off the route answers 404 to anyone, token or not.
+    check(request: Request) {
+      const settings = config().metrics;
+      if (settings.enabled && settings.token) requireBearer(request.headers.get('authorization'), [settings.token]);
+    },
+  };
+  const routes = new Elysia({ name: 'metrics' }).get(
     '/metrics',
-    ({ request }) => {
+    () => {
       const settings = config().metrics;
       if (!settings.enabled)
         throw new ApiError({
@@ -17,7 +25,6 @@ export function metricsRoutes(registry: MetricsRegistry, config: () => Config) {
           message: 'Metrics are disabled (metrics.enabled = false).',
           code: 'not_found',
         });
-      if (settings.token) requireBearer(request.headers.get('authorization'), [settings.token]);
       return new Response(registry.render(), { headers: { 'content-type': PROMETHEUS_CONTENT_TYPE } });
     },
     {
@@ -30,4 +37,5 @@ export function metricsRoutes(registry: MetricsRegistry, config: () => Config) {
       },
     },
   );
+  return routeGroup({ access: scrapers }, routes);
 }

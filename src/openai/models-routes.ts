@@ -3,6 +3,7 @@ import { resolveModel } from '../catalog/model-aliases';
 import { modelEntries } from '../catalog/model-listing';
 import { SERVED_KINDS, type CatalogModel } from '../catalog/models';
 import { ApiError } from '../http/errors';
+import { routeGroup } from '../http/route-groups';
 
 /** Unix seconds of the first release; clients only display it. */
 const CREATED = 1_767_225_600;
@@ -46,7 +47,6 @@ export const modelNotFound = (id: string, param: string | null = 'model') =>
   });
 
 export interface ModelsDependencies {
-  guard: (request: Request) => void;
   /** config `models.aliases`. */
   aliases: () => readonly string[];
   /** Which models some enabled account can serve now (AccountPool.servingCheck). */
@@ -58,42 +58,44 @@ export interface ModelsDependencies {
  * serve, and the aliases pointing at them (`alias_for`). `GET /v1/admin/models` lists everything.
  */
 export function modelsRoutes(deps: ModelsDependencies) {
-  return new Elysia({ name: 'openai-models', prefix: '/v1/models' })
-    .onBeforeHandle(({ request }) => deps.guard(request))
-    .get(
-      '/',
-      () => {
-        const canServe = deps.servingCheck();
-        const data = modelEntries(deps.aliases())
-          .filter((entry) => canServe(entry.model))
-          .map((entry) => modelObject(entry.id, entry.aliasFor));
-        // `has_more`, `first_id`, `last_id`: Anthropic's page fields (one page holds everything).
-        const page = { has_more: false, first_id: data[0]?.id ?? null, last_id: data.at(-1)?.id ?? null };
-        return { object: 'list' as const, data, ...page };
-      },
-      {
-        response: t.Object({
-          object: t.Literal('list'),
-          data: t.Array(ModelObject),
-          has_more: t.Boolean(),
-          first_id: t.Union([t.String(), t.Null()]),
-          last_id: t.Union([t.String(), t.Null()]),
-        }),
-        detail: { tags: ['openai'], summary: 'List the models some enabled account can serve, and their aliases' },
-      },
-    )
-    .get(
-      '/:id',
-      ({ params }) => {
-        // Known models answer even while no account can serve them: the id is valid, the pool is empty.
-        const model = resolveModel(params.id, deps.aliases());
-        if (!model || !SERVED_KINDS.has(model.kind)) throw modelNotFound(params.id, null);
-        return modelObject(params.id, model.id === params.id ? undefined : model.id);
-      },
-      {
-        params: t.Object({ id: t.String() }),
-        response: ModelObject,
-        detail: { tags: ['openai'], summary: 'Retrieve a model' },
-      },
-    );
+  return routeGroup(
+    { access: 'client' },
+    new Elysia({ name: 'openai-models', prefix: '/v1/models' })
+      .get(
+        '/',
+        () => {
+          const canServe = deps.servingCheck();
+          const data = modelEntries(deps.aliases())
+            .filter((entry) => canServe(entry.model))
+            .map((entry) => modelObject(entry.id, entry.aliasFor));
+          // `has_more`, `first_id`, `last_id`: Anthropic's page fields (one page holds everything).
+          const page = { has_more: false, first_id: data[0]?.id ?? null, last_id: data.at(-1)?.id ?? null };
+          return { object: 'list' as const, data, ...page };
+        },
+        {
+          response: t.Object({
+            object: t.Literal('list'),
+            data: t.Array(ModelObject),
+            has_more: t.Boolean(),
+            first_id: t.Union([t.String(), t.Null()]),
+            last_id: t.Union([t.String(), t.Null()]),
+          }),
+          detail: { tags: ['openai'], summary: 'List the models some enabled account can serve, and their aliases' },
+        },
+      )
+      .get(
+        '/:id',
+        ({ params }) => {
+          // Known models answer even while no account can serve them: the id is valid, the pool is empty.
+          const model = resolveModel(params.id, deps.aliases());
+          if (!model || !SERVED_KINDS.has(model.kind)) throw modelNotFound(params.id, null);
+          return modelObject(params.id, model.id === params.id ? undefined : model.id);
+        },
+        {
+          params: t.Object({ id: t.String() }),
+          response: ModelObject,
+          detail: { tags: ['openai'], summary: 'Retrieve a model' },
+        },
+      ),
+  );
 }

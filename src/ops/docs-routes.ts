@@ -8,6 +8,7 @@ import docsCss from '../../public/docs/docs.css' with { type: 'file' };
 // @ts-expect-error TS7016: no declaration file for the UMD bundle
 import swaggerUiJs from '../../node_modules/swagger-ui-dist/swagger-ui-bundle.js' with { type: 'file' };
 import swaggerUiCss from '../../node_modules/swagger-ui-dist/swagger-ui.css' with { type: 'file' };
+import { routeGroup } from '../http/route-groups';
 
 /**
  * GET /docs: the API reference, drawn by Swagger UI from /docs/json. Every file is served from
@@ -39,14 +40,19 @@ const respond = (path: string, type: string) =>
   });
 
 export function docsRoutes() {
-  return new Elysia({ name: 'api-docs' })
-    .get('/docs', () => respond(docsHtml as unknown as string, 'text/html; charset=utf-8'), { detail: { hide: true } })
-    .get(
-      '/docs/assets/:name',
-      ({ params }) => {
-        const asset = Object.hasOwn(ASSETS, params.name) ? ASSETS[params.name] : undefined;
-        return asset ? respond(asset.path, asset.type) : new Response('Not found', { status: 404 });
-      },
-      { detail: { hide: true } },
-    );
+  return routeGroup(
+    { access: 'public' },
+    new Elysia({ name: 'api-docs' })
+      .get('/docs', () => respond(docsHtml as unknown as string, 'text/html; charset=utf-8'), {
+        detail: { hide: true },
+      })
+      .get(
+        '/docs/assets/:name',
+        ({ params }) => {
+          const asset = Object.hasOwn(ASSETS, params.name) ? ASSETS[params.name] : undefined;
+          return asset ? respond(asset.path, asset.type) : new Response('Not found', { status: 404 });
+        },
+        { detail: { hide: true } },
+      ),
+  );
 }

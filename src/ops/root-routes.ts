@@ -1,6 +1,7 @@
 import { Elysia } from 'elysia';
 import { VERSION } from '../version';
 import { AnyObject, json, responses, text } from '../http/openapi-responses';
+import { routeGroup } from '../http/route-groups';
 
 /**
  * `/`: a browser is sent to the console; other clients get a small JSON map of where things are,
@@ -15,31 +16,34 @@ export function rootRoutes() {
     api: '/v1',
     health: '/health',
   });
-  return new Elysia({ name: 'root' })
-    .get(
-      '/',
-      ({ request }) => {
-        if (request.headers.get('accept')?.includes('text/html')) {
-          return new Response(null, { status: 302, headers: { location: '/admin' } });
-        }
-        return map();
-      },
-      {
-        detail: {
-          tags: ['operations'],
-          summary: 'Where the console, docs and API are; browsers go to the console',
-          responses: {
-            ...responses(json(AnyObject), { errors: [] }),
-            302: { description: 'A browser: to /admin', content: text('text/plain', 'empty; Location: /admin') },
+  return routeGroup(
+    { access: 'public' },
+    new Elysia({ name: 'root' })
+      .get(
+        '/',
+        ({ request }) => {
+          if (request.headers.get('accept')?.includes('text/html')) {
+            return new Response(null, { status: 302, headers: { location: '/admin' } });
+          }
+          return map();
+        },
+        {
+          detail: {
+            tags: ['operations'],
+            summary: 'Where the console, docs and API are; browsers go to the console',
+            responses: {
+              ...responses(json(AnyObject), { errors: [] }),
+              302: { description: 'A browser: to /admin', content: text('text/plain', 'empty; Location: /admin') },
+            },
           },
         },
-      },
-    )
-    .route('HEAD', '/', () => new Response(null, { status: 200 }), {
-      detail: {
-        tags: ['operations'],
-        summary: 'Reachability probe',
-        responses: { 200: { description: 'Up', content: text('text/plain', 'empty') } },
-      },
-    });
+      )
+      .route('HEAD', '/', () => new Response(null, { status: 200 }), {
+        detail: {
+          tags: ['operations'],
+          summary: 'Reachability probe',
+          responses: { 200: { description: 'Up', content: text('text/plain', 'empty') } },
+        },
+      }),
+  );
 }

@@ -1,12 +1,12 @@
 import { Elysia } from 'elysia';
-import { bearerToken, unauthorized } from '../auth/bearer';
-import { secretsEqual } from '../auth/constant-time';
+import { requireKey, unauthorized } from '../auth/bearer';
 import type { Config } from '../config/schema';
 import { ApiError } from '../http/errors';
 import { functionManifest } from './function-manifest';
 import { carryClientAddress } from '../http/client-address';
 import { Type, type TSchema } from '@sinclair/typebox';
 import { AnyObject, CLIENT_ERRORS, eventStream, json, responses, shape, Success } from '../http/openapi-responses';
+import { routeGroup } from '../http/route-groups';
 
 /**
  * The playground's API (docs/python-compatibility.md §2 and §5): `/v1/function/*`,
@@ -18,7 +18,7 @@ import { AnyObject, CLIENT_ERRORS, eventStream, json, responses, shape, Success 
  * Unlike the reference, the playground never widens access: with `function_key` set, that key is
  * required; with it empty, the caller needs what the client API itself would ask for — a console
  * session or an `app.api_key` — unless the client API is open anyway (no keys at all).
- * Authentication runs before the body is read (src/http/access-gate.ts): `functionAccessPolicy`.
+ * Authentication runs before the body is read (src/http/route-groups.ts): `requireFunctionAccess`.
  */
 
 export interface FunctionRoutesDependencies {
@@ -36,9 +36,9 @@ export interface KeylessFunctionAccess {
   /** A console session cookie that is still valid. */
   signedIn: (request: Request) => Promise<boolean>;
   /** A Bearer (or x-api-key) that the client API accepts. */
-  hasApiKey: (request: Request) => boolean;
+  hasApiKey: (request: Request) => Promise<boolean>;
   /** True when the client API needs no key at all: then the playground opens nothing new. */
-  apiIsOpen: () => boolean;
+  apiIsOpen: () => Promise<boolean>;
 }
 
 const disabled = () =>
@@ -57,36 +57,37 @@ export async function requireFunctionAccess(
   if (!config.app.function_enabled) throw disabled();
   const key = config.app.function_key;
   if (key === '') {
-    if (keyless.apiIsOpen() || keyless.hasApiKey(request) || (await keyless.signedIn(request))) return;
+    if ((await keyless.apiIsOpen()) || (await keyless.hasApiKey(request)) || (await keyless.signedIn(request))) return;
     throw unauthorized('The playground has no function key: sign in to the console or send an API key.');
   }
-  const presented = bearerToken(request.headers.get('authorization'));
-  if (presented === null) throw unauthorized('Missing authentication token');
-  if (!secretsEqual(presented, key)) throw unauthorized('Invalid authentication token');
+  requireKey(request.headers.get('authorization'), key);
 }
 
 /** The manifest is public like the pages themselves (they read it before sign-in), while the playground is on. */
 export function functionManifestRoute(config: () => Config) {
-  return new Elysia({ name: 'function-manifest' }).get(
-    '/v1/function/manifest',
-    () => {
-      if (!config().app.function_enabled) throw disabled();
-      const ready = 'backend-forward-ready' as const;
-      const voice = config().voice.livekit_url === '' ? {} : { voice: ready };
-      return functionManifest('server', { chat: ready, imagine: ready, video: ready, ...voice });
-    },
-    {
-      detail: {
-        tags: ['function'],
-        summary: 'Which playground pages exist and how each reaches a backend',
-        responses: responses(
-          json(
-            shape({ served_by: Type.String(), pages: Type.Array(shape({ id: Type.String(), mode: Type.String() })) }),
-          ),
-          { errors: [401] },
-        ),
+  return routeGroup(
+    { access: 'public' },
+    new Elysia({ name: 'function-manifest' }).get(
+      '/v1/function/manifest',
+      () => {
+        if (!config().app.function_enabled) throw disabled();
+        const ready = 'backend-forward-ready' as const;
+        const voice = config().voice.livekit_url === '' ? {} : { voice: ready };
+        return functionManifest('server', { chat: ready, imagine: ready, video: ready, ...voice });
       },
-    },
+      {
+        detail: {
+          tags: ['function'],
+          summary: 'Which playground pages exist and how each reaches a backend',
+          responses: responses(
+            json(
+              shape({ served_by: Type.String(), pages: Type.Array(shape({ id: Type.String(), mode: Type.String() })) }),
+            ),
+            { errors: [401] },
+          ),
+        },
+      },
+    ),
   );
 }
 
@@ -120,45 +121,48 @@ export function functionRoutes(deps: FunctionRoutesDependencies) {
       responses: responses(answer, { errors: CLIENT_ERRORS }),
     },
   });
-  return new Elysia({ name: 'function-routes', prefix: '/v1/function' })
-    .get(
-      '/verify',
-      // The access gate has checked the key before the route runs.
-      () => ({ status: 'success' }),
-      {
-        detail: {
-          tags: ['function'],
-          summary: 'Check the function (playground) key',
-          responses: responses(json(Success()), { errors: [401, 429] }),
+  return routeGroup(
+    { access: 'playground' },
+    new Elysia({ name: 'function-routes', prefix: '/v1/function' })
+      .get(
+        '/verify',
+        // The route group's access policy has checked the key before the route runs.
+        () => ({ status: 'success' }),
+        {
+          detail: {
+            tags: ['function'],
+            summary: 'Check the function (playground) key',
+            responses: responses(json(Success()), { errors: [401, 429] }),
+          },
         },
-      },
-    )
-    .get(
-      '/models',
-      forward('/models'),
-      summary(
-        'GET',
+      )
+      .get(
         '/models',
-        null,
-        json(shape({ object: Type.Literal('list'), data: Type.Array(shape({ id: Type.String() })) })),
-      ),
-    )
-    .post(
-      '/chat/completions',
-      forward('/chat/completions'),
-      summary('POST', '/chat/completions', deps.docs.chatBody, {
-        ...json(deps.docs.chatAnswer),
-        ...eventStream('stream: true'),
-      }),
-    )
-    .post(
-      '/images/generations',
-      forward('/images/generations'),
-      summary(
-        'POST',
+        forward('/models'),
+        summary(
+          'GET',
+          '/models',
+          null,
+          json(shape({ object: Type.Literal('list'), data: Type.Array(shape({ id: Type.String() })) })),
+        ),
+      )
+      .post(
+        '/chat/completions',
+        forward('/chat/completions'),
+        summary('POST', '/chat/completions', deps.docs.chatBody, {
+          ...json(deps.docs.chatAnswer),
+          ...eventStream('stream: true'),
+        }),
+      )
+      .post(
         '/images/generations',
-        deps.docs.imageBody,
-        json(shape({ created: Type.Integer(), data: Type.Array(AnyObject) })),
+        forward('/images/generations'),
+        summary(
+          'POST',
+          '/images/generations',
+          deps.docs.imageBody,
+          json(shape({ created: Type.Integer(), data: Type.Array(AnyObject) })),
+        ),
       ),
-    );
+  );
 }

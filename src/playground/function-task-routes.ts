@@ -1,4 +1,4 @@
-import type { AccessPolicy } from '../http/access-gate';
+import { routeGroup, routeGroups } from '../http/route-groups';
 import { Elysia, t } from 'elysia';
 import type { Config } from '../config/schema';
 import { aspectRatioOf, ASPECT_RATIOS, IMAGE_SIZES } from '../media/images/image-sizes';
@@ -8,7 +8,7 @@ import { readVideoConfig } from '../media/videos/video-options';
 import type { RecordStore } from '../storage/types';
 import { FunctionSessions, SESSION_TTL_MS } from './function-sessions';
 import { imagineEvents } from './imagine-loop';
-import { AnyObject as DocumentedObject, eventStream, json, responses } from '../http/openapi-responses';
+import { PythonBody, pythonRouteDetail } from '../admin-console/python-compatible/route-detail';
 
 /**
  * The Python project's playground task routes (docs/python-compatibility.md §5): `/imagine/*`
@@ -25,8 +25,6 @@ export interface FunctionTaskRoutesDependencies {
   handle: (request: Request) => Promise<Response>;
   /** Marks a request built here as already authorised for the client routes. */
   trust: (request: Request) => Request;
-  /** Who may use these routes (function-task-access.ts); the socket route checks it itself. */
-  access: AccessPolicy;
   clock?: () => number;
 }
 
@@ -48,15 +46,7 @@ interface VideoTask {
 
 const MAX_VIDEO_REFERENCES = 7;
 const REASONING_EFFORTS = ['none', 'minimal', 'low', 'medium', 'high', 'xhigh'];
-const AnyObject = t.Record(t.String(), t.Unknown());
-/** Task answers are JSON objects; the `sse` routes answer event streams. */
-const detail = (summary: string) => ({
-  tags: ['function'],
-  summary,
-  responses: responses(summary.includes('stream') ? eventStream('Task events') : json(DocumentedObject), {
-    errors: [400, 401, 404, 429],
-  }),
-});
+const AnyObject = PythonBody();
 
 export function readAspectRatio(raw: unknown, fallback: string): string {
   if (raw === undefined || raw === null || (typeof raw === 'string' && raw.trim() === '')) return fallback;
@@ -173,23 +163,24 @@ export function functionTaskRoutes(deps: FunctionTaskRoutesDependencies) {
     return new Response(stream, { headers: SSE_HEADERS });
   };
 
-  return new Elysia({ name: 'function-tasks', prefix: '/v1/function' })
-    .get(
-      '/imagine/config',
-      () => {
-        // Public like the Python project's (the page reads it before sign-in), while the playground is on.
-        if (!deps.config().app.function_enabled)
-          throw new ApiError({
-            status: 401,
-            message: 'Function access is disabled',
-            type: 'authentication_error',
-            code: 'function_disabled',
-          });
-        const image = deps.config().image;
-        return { final_min_bytes: image.final_min_bytes, medium_min_bytes: image.medium_min_bytes, nsfw: image.nsfw };
-      },
-      { detail: detail('Imagine page settings (public while the playground is on)') },
-    )
+  const prefix = '/v1/function';
+  const settings = new Elysia({ name: 'function-task-settings', prefix }).get(
+    '/imagine/config',
+    () => {
+      // Public like the Python project's (the page reads it before sign-in), while the playground is on.
+      if (!deps.config().app.function_enabled)
+        throw new ApiError({
+          status: 401,
+          message: 'Function access is disabled',
+          type: 'authentication_error',
+          code: 'function_disabled',
+        });
+      const image = deps.config().image;
+      return { final_min_bytes: image.final_min_bytes, medium_min_bytes: image.medium_min_bytes, nsfw: image.nsfw };
+    },
+    { detail: pythonRouteDetail('function', 'Imagine page settings (public while the playground is on)') },
+  );
+  const tasks = new Elysia({ name: 'function-tasks', prefix })
     .post(
       '/imagine/start',
       async ({ body, request }) => {
@@ -204,9 +195,46 @@ export function functionTaskRoutes(deps: FunctionTaskRoutesDependencies) {
       },
       {
         body: t.Optional(AnyObject),
-        detail: detail('Start an imagine task: {prompt, aspect_ratio, nsfw} → {task_id, aspect_ratio}'),
+        detail: pythonRouteDetail(
+          'function',
+          'Start an imagine task: {prompt, aspect_ratio, nsfw} → {task_id, aspect_ratio}',
+        ),
       },
     )
+    .post(
+      '/imagine/stop',
+      async ({ body, request }) => {
+        return { status: 'success', removed: await sessions.drop('imagine', taskIds(body)) };
+      },
+      { body: t.Optional(AnyObject), detail: pythonRouteDetail('function', 'Stop imagine tasks: {task_ids}') },
+    )
+    .post(
+      '/video/start',
+      async ({ body, request }) => {
+        const task = readVideoTask(objectBody(body));
+        return { task_id: await sessions.create('video', task), aspect_ratio: task.aspect_ratio };
+      },
+      {
+        body: t.Optional(AnyObject),
+        detail: pythonRouteDetail(
+          'function',
+          'Start a video task: the chat video_config fields plus image_urls → {task_id, aspect_ratio}',
+        ),
+      },
+    )
+    .post(
+      '/video/stop',
+      async ({ body, request }) => {
+        return { status: 'success', removed: await sessions.drop('video', taskIds(body)) };
+      },
+      {
+        body: t.Optional(AnyObject),
+        detail: pythonRouteDetail('function', 'Drop video tasks that have not streamed yet: {task_ids}'),
+      },
+    );
+  // Read by EventSource, which sends no header: a task id is its own capability (only its creator
+  // knows it), and the function key may come as ?function_key=.
+  const streams = new Elysia({ name: 'function-task-streams', prefix })
     .get(
       '/imagine/sse',
       async ({ query, request }) => {
@@ -243,27 +271,11 @@ export function functionTaskRoutes(deps: FunctionTaskRoutesDependencies) {
           nsfw: t.Optional(t.String()),
           function_key: t.Optional(t.String()),
         }),
-        detail: detail(
+        detail: pythonRouteDetail(
+          'function',
           'Imagine images as server-sent events until stopped (?task_id=, or ?prompt= with the function key)',
+          'events',
         ),
-      },
-    )
-    .post(
-      '/imagine/stop',
-      async ({ body, request }) => {
-        return { status: 'success', removed: await sessions.drop('imagine', taskIds(body)) };
-      },
-      { body: t.Optional(AnyObject), detail: detail('Stop imagine tasks: {task_ids}') },
-    )
-    .post(
-      '/video/start',
-      async ({ body, request }) => {
-        const task = readVideoTask(objectBody(body));
-        return { task_id: await sessions.create('video', task), aspect_ratio: task.aspect_ratio };
-      },
-      {
-        body: t.Optional(AnyObject),
-        detail: detail('Start a video task: the chat video_config fields plus image_urls → {task_id, aspect_ratio}'),
       },
     )
     .get(
@@ -296,14 +308,17 @@ export function functionTaskRoutes(deps: FunctionTaskRoutesDependencies) {
       },
       {
         query: t.Object({ task_id: t.Optional(t.String()) }),
-        detail: detail('A video task as the chat completion stream (progress as reasoning, then the video)'),
+        detail: pythonRouteDetail(
+          'function',
+          'A video task as the chat completion stream (progress as reasoning, then the video)',
+          'events',
+        ),
       },
-    )
-    .post(
-      '/video/stop',
-      async ({ body, request }) => {
-        return { status: 'success', removed: await sessions.drop('video', taskIds(body)) };
-      },
-      { body: t.Optional(AnyObject), detail: detail('Drop video tasks that have not streamed yet: {task_ids}') },
     );
+  const hasTaskId = (request: Request) => (new URL(request.url).searchParams.get('task_id') ?? '') !== '';
+  return routeGroups('function-task-routes', [
+    routeGroup({ access: 'public' }, settings),
+    routeGroup({ access: 'playground' }, tasks),
+    routeGroup({ access: 'playground', queryKey: 'function_key', capability: hasTaskId }, streams),
+  ]);
 }

@@ -1,5 +1,6 @@
 import type { SocketRoute, SocketSession } from '../http/socket-routes';
 import { ApiError } from '../http/errors';
+import type { AccessPolicy } from '../http/route-groups';
 import type { FunctionSessions } from './function-sessions';
 import { SESSION_TTL_MS } from './function-sessions';
 import {
@@ -29,6 +30,8 @@ const errorEvent = (message: string, code: string) => JSON.stringify({ type: 'er
 export function imagineSocketRoute(
   deps: FunctionTaskRoutesDependencies,
   sessions: FunctionSessions,
+  /** The playground's access policy taking `?function_key=` (the upgrade never reaches the route groups). */
+  access: AccessPolicy,
 ): SocketRoute<ImagineSocketState> {
   const clock = deps.clock ?? Date.now;
   const refuse = (error: ApiError) => error.toJsonResponse();
@@ -77,11 +80,11 @@ export function imagineSocketRoute(
         return { origin: request, taskId, run: null };
       }
       try {
-        // The upgrade never reaches the app, so the access gate does not run here: check it ourselves.
+        // The upgrade never reaches the app, so the route groups' gate does not run here: check it ourselves.
         // A task id was looked up above; an unknown one is no capability, so the key is required.
         const withoutTask = new URL(request.url);
         withoutTask.searchParams.delete('task_id');
-        await deps.access.check(new Request(withoutTask, { headers: request.headers }));
+        await access.check(new Request(withoutTask, { headers: request.headers }));
       } catch (error) {
         if (error instanceof ApiError) return refuse(error);
         throw error;

@@ -12,6 +12,7 @@ import { markdownBundle } from './markdown-bundle' with { type: 'macro' };
 // { type: 'file' } the import is the file's path, a string.
 // @ts-expect-error TS7016: no declaration file for the UMD bundle
 import livekitClientJs from '../../node_modules/livekit-client/dist/livekit-client.umd.js' with { type: 'file' };
+import { routeGroup } from '../http/route-groups';
 
 /** The playground's files (embedded like the console's); it shares the console's stylesheet and strings. */
 const PLAYGROUND_ASSETS: Record<string, string | Blob> = {
@@ -48,8 +49,11 @@ export function playgroundPages(config: () => Config) {
     response.headers.set('content-security-policy', playgroundCsp(config().voice.livekit_url));
     return response;
   };
-  return new Elysia({ name: 'playground-pages' })
-    .get('/playground', () => serve('index.html'), { detail: { hide: true } })
-    .get('/playground/', () => serve('index.html'), { detail: { hide: true } })
-    .get('/playground/assets/:name', ({ params }) => serve(params.name), { detail: { hide: true } });
+  return routeGroup(
+    { access: 'public' },
+    new Elysia({ name: 'playground-pages' })
+      .get('/playground', () => serve('index.html'), { detail: { hide: true } })
+      .get('/playground/', () => serve('index.html'), { detail: { hide: true } })
+      .get('/playground/assets/:name', ({ params }) => serve(params.name), { detail: { hide: true } }),
+  );
 }

@@ -4,11 +4,12 @@ import { ApiError } from '../http/errors';
 import { findOversizedValue, type StructureLimits } from './structure-limits';
 import { carryClientAddress } from '../http/client-address';
 import { noteEarlyAnswer } from '../http/early-answer';
+import { pathnameOf } from '../http/route-groups';
 
 /**
  * Request size and shape limits, checked before a body is validated or handled, so one client
  * cannot make the gateway parse, validate or forward an unbounded body. A refusal is an ApiError,
- * which the error handler renders in the route's own API shape (OpenAI, or Anthropic on /v1/messages).
+ * which the error handler renders in the error shape of the route's group (OpenAI, or Anthropic on /v1/messages).
  * A body without Content-Length (chunked) is counted as it is read (limitUndeclaredBodies).
  */
 
@@ -43,13 +44,6 @@ export function structureLimitsOf(limits: LimitsSection, pathname = ''): Structu
     maxStringChars: admin ? limits.max_admin_body_mb * MEGABYTE : limits.max_string_chars,
     maxDepth: limits.max_json_depth,
   };
-}
-
-function pathnameOf(url: string): string {
-  const start = url.indexOf('/', url.indexOf('//') + 2);
-  if (start < 0) return '/';
-  const end = url.indexOf('?', start);
-  return end < 0 ? url.slice(start) : url.slice(start, end);
 }
 
 export interface RequestLimitsOptions {
@@ -88,7 +82,7 @@ export function requestLimits({ config }: RequestLimitsOptions) {
 
 /**
  * A body sent without Content-Length (chunked) is counted while it is read, and reading it fails
- * with the route's 413 once it passes the limit. It is not read here: the access gate refuses an
+ * with the route's 413 once it passes the limit. It is not read here: the route groups' gate refuses an
  * unauthenticated request before anyone reads its body. The request keeps its client address.
  */
 export function limitUndeclaredBodies(

@@ -1,4 +1,4 @@
-import type { AccessPolicy } from '../http/access-gate';
+import type { AccessPolicy } from '../http/route-groups';
 import { ApiError } from '../http/errors';
 import type { FailureThrottle } from './failure-throttle';
 

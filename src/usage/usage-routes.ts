@@ -4,12 +4,13 @@ import type { RecordStore } from '../storage/types';
 import { USAGE_COLLECTION, type UsageEntry } from './usage-recorder';
 import { Type } from '@sinclair/typebox';
 import { AnyObject, json, responses, shape } from '../http/openapi-responses';
+import { routeGroup } from '../http/route-groups';
 
 /** GET /v1/admin/usage: usage records oldest first, paged by `after` (the last id of a page). */
-export function usageRoutes(deps: { guard: (request: Request) => void; records: RecordStore }) {
-  return new Elysia({ name: 'admin-usage', prefix: '/v1/admin' })
-    .onTransform(({ request }) => deps.guard(request))
-    .get(
+export function usageRoutes(deps: { records: RecordStore }) {
+  return routeGroup(
+    { access: 'admin' },
+    new Elysia({ name: 'admin-usage', prefix: '/v1/admin' }).get(
       '/usage',
       async ({ query }) => {
         const limit = query.limit === undefined ? 100 : Number(query.limit);
@@ -32,5 +33,6 @@ export function usageRoutes(deps: { guard: (request: Request) => void; records: 
           ),
         },
       },
-    );
+    ),
+  );
 }

@@ -1,6 +1,9 @@
 import { describe, expect, test } from 'bun:test';
 import { Elysia } from 'elysia';
 import { errorHandler } from '../../src/http/error-handler';
+import { RouteGroups } from '../../src/http/route-groups';
+import { AdminAuth } from '../../src/admin-console/session/admin-auth';
+import { SessionStore } from '../../src/admin-console/session/session-store';
 import { silentLogger } from '../../src/logging/logger';
 import { tokensRoutes } from '../../src/admin/tokens-routes';
 import type { DeepPartial } from '../../src/config/objects';
@@ -31,11 +34,14 @@ async function makeApp(
     },
   });
   await pool.load();
-  // As the app composes it: the error handler renders ApiErrors as JSON.
+  // As the app composes it: the route group goes behind the admin policy (Bearer app_key or a
+  // console session) checked before the body is read; the error handler renders ApiErrors as JSON.
+  const groups = new RouteGroups({ admin: new AdminAuth(new SessionStore(storage.records), () => config.app.app_key) });
   const app: Elysia = new Elysia()
-    .use(errorHandler({ logger: silentLogger, routes: () => app.routes }))
+    .use(errorHandler({ logger: silentLogger, routes: () => app.routes, errorShapeOf: (r) => groups.errorShapeOf(r) }))
+    .use(groups.plugin())
     .get('/not-admin', () => 'open')
-    .use(tokensRoutes({ pool, storage, config: () => config })) as unknown as Elysia;
+    .use(groups.add(tokensRoutes({ pool, storage, config: () => config }))) as unknown as Elysia;
   const call = async (method: string, path: string, body?: unknown, authorization: string | null = ADMIN) => {
     const headers: Record<string, string> = { 'content-type': 'application/json' };
     if (authorization !== null) headers.authorization = authorization;

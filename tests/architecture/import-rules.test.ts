@@ -66,6 +66,40 @@ test('only the composition root imports app.ts', () => {
   expect(broken.map(describeImport)).toEqual([]);
 });
 
+/** The layers of ARCHITECTURE.md, bottom first; files directly in src/ are the composition root. */
+const LAYERS = [
+  ['simulator'],
+  ['http', 'auth', 'security', 'storage', 'config', 'logging'],
+  ['pool', 'upstream', 'cluster', 'cloudflare', 'catalog', 'attachments', 'usage'],
+  ['conversation', 'media'],
+  ['admin', 'admin-console', 'playground', 'client-keys', 'metrics', 'ops', 'diagnostics'],
+  ['openai', 'anthropic'],
+  [ROOT, 'cli'],
+];
+const layerOf = new Map(LAYERS.flatMap((folders, index) => folders.map((folder) => [folder, index] as const)));
+/** Upward imports ARCHITECTURE.md names: a foundation file that needs one leaf module of a service. */
+const UPWARD_EXCEPTIONS = new Set([
+  'src/http/upstream-failure.ts imports src/upstream/errors',
+  'src/storage/reference-token-format.ts imports src/upstream/grok/token',
+  'src/config/validate.ts imports src/catalog/model-aliases',
+]);
+
+test('every folder has a layer, and imports go down the layers (or stay in one)', () => {
+  const inSource = all.filter((edge) => edge.to.startsWith(`${SOURCE}/`));
+  const unplaced = [...new Set(inSource.flatMap((edge) => [edge.fromFolder, edge.toFolder]))].filter(
+    (folder) => !layerOf.has(folder),
+  );
+  expect(unplaced).toEqual([]);
+  // version.ts (the build's version) imports nothing and may be read from anywhere.
+  const upward = inSource.filter(
+    (edge) =>
+      layerOf.get(edge.toFolder)! > layerOf.get(edge.fromFolder)! &&
+      edge.to.replace(/\.ts$/, '') !== join(SOURCE, 'version') &&
+      !UPWARD_EXCEPTIONS.has(describeImport({ ...edge, to: edge.to.replace(/\.ts$/, '') })),
+  );
+  expect(upward.map(describeImport)).toEqual([]);
+});
+
 test('the simulator stands alone: it imports nothing from the gateway', () => {
   const broken = all.filter((edge) => edge.fromFolder === 'simulator' && edge.toFolder !== 'simulator');
   expect(broken.map(describeImport)).toEqual([]);
@@ -99,6 +133,32 @@ test('no cycles between folders', () => {
   };
   for (const folder of [...graph.keys()].sort()) if (!state.has(folder)) visit(folder);
   expect(cycles).toEqual([]);
+});
+
+/** What the edge Worker may take from src/: foundation helpers, and the playground pieces its pages share. */
+const EDGE_FOLDERS = new Set(['http', 'auth', 'config', 'logging']);
+const EDGE_FILES = new Set([
+  join(SOURCE, 'playground/function-manifest.ts'),
+  join(SOURCE, 'playground/markdown-bundle.ts'),
+]);
+
+test('edge/ takes from src/ only foundation helpers (and the playground manifest and Markdown bundle), all the way down', () => {
+  const fileOf = (path: string) => (path.endsWith('.ts') ? path : `${path}.ts`);
+  const edgeFiles = readdirSync('edge').filter((name) => name.endsWith('.ts'));
+  const reached = new Set<string>();
+  const pending = edgeFiles.flatMap((name) =>
+    [...readFileSync(join('edge', name), 'utf8').matchAll(SPECIFIER)]
+      .map((match) => fileOf(normalize(join('edge', match[1]!))))
+      .filter((path) => path.startsWith(`${SOURCE}/`)),
+  );
+  for (let path = pending.pop(); path !== undefined; path = pending.pop()) {
+    if (reached.has(path)) continue;
+    reached.add(path);
+    for (const edge of all) if (edge.from === path) pending.push(fileOf(edge.to));
+  }
+  const broken = [...reached].filter((path) => !EDGE_FILES.has(path) && !EDGE_FOLDERS.has(folderOf(path)));
+  expect(broken).toEqual([]);
+  expect(reached.has(join(SOURCE, 'auth/constant-time.ts'))).toBe(true);
 });
 
 test('the rules see the imports (the check itself works)', () => {

@@ -3,11 +3,12 @@ import {
   clientVersion,
   importClient,
   saveFixture,
-  startOpenAiStack,
+  ONE_SUPER_ACCOUNT,
+  startClientStack,
   toolCallAnswer,
-  type OpenAiStack,
+  type ClientStack,
   type RecordedRequest,
-} from './openai-harness';
+} from './harness';
 
 /**
  * The Vercel AI SDK with default settings: `@ai-sdk/openai` `.responses()` (store on, so step 2
@@ -20,20 +21,20 @@ const versions = {
   openai: clientVersion('@ai-sdk/openai'),
   compatible: clientVersion('@ai-sdk/openai-compatible'),
 };
-let stack: OpenAiStack;
+let stack: ClientStack;
 let ai: any;
 let z: any;
 const recorded: Record<string, RecordedRequest[][]> = { openai: [], compatible: [] };
 
 beforeAll(async () => {
   console.log(`ai ${versions.ai}, @ai-sdk/openai ${versions.openai}, @ai-sdk/openai-compatible ${versions.compatible}`);
-  stack = await startOpenAiStack();
+  stack = await startClientStack(ONE_SUPER_ACCOUNT);
   ai = await importClient('ai');
   z = (await importClient('zod')).z;
 });
 afterAll(async () => {
-  saveFixture('@ai-sdk/openai', versions.openai, recorded.openai!);
-  saveFixture('@ai-sdk/openai-compatible', versions.compatible, recorded.compatible!);
+  saveFixture({ client: '@ai-sdk/openai', version: versions.openai, sessions: recorded.openai! });
+  saveFixture({ client: '@ai-sdk/openai-compatible', version: versions.compatible, sessions: recorded.compatible! });
   await stack.stop();
 });
 beforeEach(() => {

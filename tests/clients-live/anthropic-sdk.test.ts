@@ -1,8 +1,13 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
-import { createRequire } from 'node:module';
-import { join } from 'node:path';
-import { API_KEY } from '../helpers/gateway-harness';
-import { CLIENTS_DIR, installedVersion, saveFixture, startClientStack, type ClientStack } from './harness';
+import {
+  CLIENTS_DIR,
+  clientVersion,
+  importClient,
+  saveFixture,
+  startClientStack,
+  type ClientStack,
+  type RecordedRequest,
+} from './harness';
 
 /**
  * The `@anthropic-ai/sdk` release installed by `npm run test:clients` (not the repository's own
@@ -23,27 +28,26 @@ const call = (name: string, args: object) =>
   `<tool_call>{"name":"${name}","arguments":${JSON.stringify(args)}}</tool_call>`;
 
 describe.skipIf(!CLIENTS_DIR)('@anthropic-ai/sdk tool loop', () => {
-  const allRequests: ClientStack['recorded'] = [];
+  const sessions: RecordedRequest[][] = [];
 
   beforeAll(async () => {
-    version = installedVersion(PACKAGE);
+    version = clientVersion(PACKAGE);
     console.log(`${PACKAGE} ${version}`);
-    const require = createRequire(join(CLIENTS_DIR!, 'package.json'));
-    sdk = await import(require.resolve(PACKAGE));
-    ({ betaTool } = await import(require.resolve(`${PACKAGE}/helpers/beta/json-schema`)));
+    sdk = await importClient(PACKAGE);
+    ({ betaTool } = await importClient(`${PACKAGE}/helpers/beta/json-schema`));
     stack = await startClientStack();
   });
 
   afterAll(async () => {
-    if (allRequests.length > 0) saveFixture({ client: 'anthropic-sdk', version, requests: allRequests });
+    saveFixture({ client: 'anthropic-sdk', version, sessions });
     await stack?.stop();
   });
 
-  const client = () => new sdk.default({ baseURL: stack.baseUrl, apiKey: API_KEY, maxRetries: 0, timeout: 30_000 });
+  const client = () => new sdk.default({ baseURL: stack.url, apiKey: stack.apiKey, maxRetries: 0, timeout: 30_000 });
 
   for (const stream of [false, true]) {
     test(`toolRunner (${stream ? 'streamed' : 'not streamed'}): the tool runs locally and the answer uses its result`, async () => {
-      stack.clearRecording();
+      stack.requests.length = 0;
       stack.harness.simulator.reset();
       stack.harness.simulator.script({ answer: `Let me check. ${call('get_weather', { city: 'Rome' })}` });
       stack.harness.simulator.script({ answer: 'It is 25C and sunny in Rome.' });
@@ -64,11 +68,11 @@ describe.skipIf(!CLIENTS_DIR)('@anthropic-ai/sdk tool loop', () => {
         tools: [weather],
         messages: [{ role: 'user', content: 'Weather in Rome?' }],
       });
-      const final = await runner.runUntilDone().finally(() => allRequests.push(...stack.recorded));
+      const final = await runner.runUntilDone().finally(() => sessions.push([...stack.requests]));
       expect(ran).toEqual(['Rome']);
       expect(final.stop_reason).toBe('end_turn');
       expect(final.content.at(-1)).toMatchObject({ type: 'text', text: 'It is 25C and sunny in Rome.' });
-      const second = stack.recorded.filter((request) => request.path.startsWith('/v1/messages')).at(-1)!.body as {
+      const second = stack.requests.filter((request) => request.path.startsWith('/v1/messages')).at(-1)!.body as {
         messages: object[];
       };
       expect(JSON.stringify(second.messages)).toContain('"tool_result"');
@@ -76,7 +80,7 @@ describe.skipIf(!CLIENTS_DIR)('@anthropic-ai/sdk tool loop', () => {
   }
 
   test('the Anthropic-defined bash tool: offered, called by name, result sent back', async () => {
-    stack.clearRecording();
+    stack.requests.length = 0;
     stack.harness.simulator.reset();
     stack.harness.simulator.script({ answer: call('bash', { command: 'ls' }) });
     stack.harness.simulator.script({ answer: 'The folder holds notes.txt.' });
@@ -89,7 +93,7 @@ describe.skipIf(!CLIENTS_DIR)('@anthropic-ai/sdk tool loop', () => {
     messages.push({ role: 'user', content: [{ type: 'tool_result', tool_use_id: toolUse.id, content: 'notes.txt' }] });
     const second = await client()
       .beta.messages.create({ model: 'grok-4.1-fast', max_tokens: 512, tools, messages, stream: false })
-      .finally(() => allRequests.push(...stack.recorded));
+      .finally(() => sessions.push([...stack.requests]));
     expect(second.content).toEqual([{ type: 'text', text: 'The folder holds notes.txt.' }]);
   });
 });

@@ -2,8 +2,14 @@ import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { API_KEY } from '../helpers/gateway-harness';
-import { CLIENTS_DIR, installedVersion, saveFixture, startClientStack, type ClientStack } from './harness';
+import {
+  CLIENTS_DIR,
+  clientVersion,
+  saveFixture,
+  startClientStack,
+  type ClientStack,
+  type RecordedRequest,
+} from './harness';
 
 /**
  * Claude Code (`claude -p`) against the gateway and the simulator, non-interactively and offline,
@@ -39,8 +45,8 @@ async function claude(prompt: string, args: string[]): Promise<Run> {
     env: {
       PATH: process.env.PATH ?? '/usr/bin:/bin',
       HOME: home,
-      ANTHROPIC_BASE_URL: stack.baseUrl,
-      ANTHROPIC_API_KEY: API_KEY,
+      ANTHROPIC_BASE_URL: stack.url,
+      ANTHROPIC_API_KEY: stack.apiKey,
       // Documented switches: no autoupdate, telemetry, error reporting or other non-essential calls.
       CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
       DISABLE_AUTOUPDATER: '1',
@@ -59,7 +65,7 @@ async function claude(prompt: string, args: string[]): Promise<Run> {
 }
 
 const messageRequests = () =>
-  stack.recorded.filter((request) => request.method === 'POST' && request.path.startsWith('/v1/messages'));
+  stack.requests.filter((request) => request.method === 'POST' && request.path.startsWith('/v1/messages'));
 const bodyOf = (index: number) => messageRequests()[index]!.body as { model: string; messages: unknown[] };
 
 const bashCall = (command: string) => {
@@ -68,23 +74,21 @@ const bashCall = (command: string) => {
 };
 
 describe.skipIf(!CLIENTS_DIR)('Claude Code', () => {
-  const allRequests: ClientStack['recorded'] = [];
+  const sessions: RecordedRequest[][] = [];
 
   beforeAll(async () => {
-    version = installedVersion(PACKAGE);
+    version = clientVersion(PACKAGE);
     console.log(`${PACKAGE} ${version}`);
     stack = await startClientStack();
     home = mkdtempSync(join(tmpdir(), 'claude-code-home-'));
   });
 
   afterAll(async () => {
-    if (allRequests.length > 0) {
-      const path = saveFixture({ client: 'claude-code', version, requests: allRequests }, [
-        ...workDirs.map((dir): [string, string] => [dir, '/workspace']),
-        [home, '/home/user'],
-      ]);
-      if (path) console.log(`recorded ${allRequests.length} requests into ${path}`);
-    }
+    const path = saveFixture({ client: 'claude-code', version, sessions }, [
+      ...workDirs.map((dir): [string, string] => [dir, '/workspace']),
+      [home, '/home/user'],
+    ]);
+    if (path) console.log(`recorded ${sessions.flat().length} requests into ${path}`);
     await stack?.stop();
     for (const dir of [home, ...workDirs]) if (dir) rmSync(dir, { recursive: true, force: true });
   });
@@ -96,11 +100,11 @@ describe.skipIf(!CLIENTS_DIR)('Claude Code', () => {
 
   for (const [label, modelArgs] of runs) {
     test(`${label}: a plain turn`, async () => {
-      stack.clearRecording();
+      stack.requests.length = 0;
       stack.harness.simulator.reset();
       stack.harness.simulator.script({ answer: 'Hi there, from Grok.' });
       const run = await claude('say hi', modelArgs);
-      allRequests.push(...stack.recorded);
+      sessions.push([...stack.requests]);
       expect(run.stderr).not.toContain('API Error');
       expect(run.exitCode).toBe(0);
       expect(run.stdout).toContain('Hi there, from Grok.');
@@ -110,7 +114,7 @@ describe.skipIf(!CLIENTS_DIR)('Claude Code', () => {
     });
 
     test(`${label}: a Bash round trip writes a file`, async () => {
-      stack.clearRecording();
+      stack.requests.length = 0;
       stack.harness.simulator.reset();
       stack.harness.simulator.script({ answer: bashCall('echo written-by-claude-code > result.txt') });
       stack.harness.simulator.script({ answer: 'The file result.txt is written.' });
@@ -119,7 +123,7 @@ describe.skipIf(!CLIENTS_DIR)('Claude Code', () => {
         '--allowedTools',
         'Bash',
       ]);
-      allRequests.push(...stack.recorded);
+      sessions.push([...stack.requests]);
       expect(run.exitCode).toBe(0);
       const file = join(run.workDir, 'result.txt');
       expect(existsSync(file)).toBe(true);

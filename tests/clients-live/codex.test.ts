@@ -6,11 +6,12 @@ import {
   CLIENTS_DIR,
   clientVersion,
   saveFixture,
-  startOpenAiStack,
+  ONE_SUPER_ACCOUNT,
+  startClientStack,
   toolCallAnswer,
-  type OpenAiStack,
+  type ClientStack,
   type RecordedRequest,
-} from './openai-harness';
+} from './harness';
 
 /**
  * Codex CLI (`codex exec`) with its default features, pointed at the gateway as a Responses
@@ -19,14 +20,14 @@ import {
  */
 
 const version = clientVersion('@openai/codex');
-const binary = join(CLIENTS_DIR, 'node_modules', '.bin', 'codex');
-let stack: OpenAiStack;
+const binary = join(CLIENTS_DIR!, 'node_modules', '.bin', 'codex');
+let stack: ClientStack;
 let codexHome: string;
 const sessions: RecordedRequest[][] = [];
 
 beforeAll(async () => {
   console.log(`@openai/codex ${version}`);
-  stack = await startOpenAiStack();
+  stack = await startClientStack(ONE_SUPER_ACCOUNT);
   codexHome = mkdtempSync(join(tmpdir(), 'grok2api-codex-home-'));
   writeFileSync(
     join(codexHome, 'config.toml'),
@@ -43,7 +44,7 @@ beforeAll(async () => {
   );
 });
 afterAll(async () => {
-  saveFixture('@openai/codex', version, sessions);
+  saveFixture({ client: '@openai/codex', version, sessions });
   await stack.stop();
   rmSync(codexHome, { recursive: true, force: true });
 });

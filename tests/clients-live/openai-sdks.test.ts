@@ -4,12 +4,13 @@ import {
   importClient,
   offersTool,
   saveFixture,
-  startOpenAiStack,
+  ONE_SUPER_ACCOUNT,
+  startClientStack,
   toolCallAnswer,
-  type OpenAiStack,
+  type ClientStack,
   type RecordedRequest,
   type Responder,
-} from './openai-harness';
+} from './harness';
 
 /**
  * Agent SDKs on the OpenAI dialect: `@openai/agents` with its chat-completions and Responses
@@ -18,7 +19,7 @@ import {
  */
 
 const versions = { agents: clientVersion('@openai/agents'), langchain: clientVersion('@langchain/openai') };
-let stack: OpenAiStack;
+let stack: ClientStack;
 let z: any;
 const recorded: Record<'agents' | 'langchain', RecordedRequest[][]> = { agents: [], langchain: [] };
 
@@ -27,12 +28,12 @@ beforeAll(async () => {
     `@openai/agents ${versions.agents}, @langchain/openai ${versions.langchain}`,
     `(@langchain/core ${clientVersion('@langchain/core')})`,
   );
-  stack = await startOpenAiStack();
+  stack = await startClientStack(ONE_SUPER_ACCOUNT);
   z = (await importClient('zod')).z;
 });
 afterAll(async () => {
-  saveFixture('@openai/agents', versions.agents, recorded.agents);
-  saveFixture('@langchain/openai', versions.langchain, recorded.langchain);
+  saveFixture({ client: '@openai/agents', version: versions.agents, sessions: recorded.agents });
+  saveFixture({ client: '@langchain/openai', version: versions.langchain, sessions: recorded.langchain });
   await stack.stop();
 });
 beforeEach(() => {

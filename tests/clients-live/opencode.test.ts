@@ -7,10 +7,11 @@ import {
   clientVersion,
   roundTrip,
   saveFixture,
-  startOpenAiStack,
-  type OpenAiStack,
+  ONE_SUPER_ACCOUNT,
+  startClientStack,
+  type ClientStack,
   type RecordedRequest,
-} from './openai-harness';
+} from './harness';
 
 /**
  * opencode (`opencode run`) with grok2api as a custom OpenAI-compatible provider in its config,
@@ -19,18 +20,18 @@ import {
  */
 
 const version = clientVersion('opencode-ai');
-const binary = join(CLIENTS_DIR, 'node_modules', '.bin', 'opencode');
-let stack: OpenAiStack;
+const binary = join(CLIENTS_DIR!, 'node_modules', '.bin', 'opencode');
+let stack: ClientStack;
 let home: string;
 const sessions: RecordedRequest[][] = [];
 
 beforeAll(async () => {
   console.log(`opencode-ai ${version}`);
-  stack = await startOpenAiStack();
+  stack = await startClientStack(ONE_SUPER_ACCOUNT);
   home = mkdtempSync(join(tmpdir(), 'grok2api-opencode-home-'));
 });
 afterAll(async () => {
-  saveFixture('opencode-ai', version, sessions);
+  saveFixture({ client: 'opencode-ai', version, sessions });
   await stack.stop();
   rmSync(home, { recursive: true, force: true });
 });

@@ -7,10 +7,11 @@ import {
   clientVersion,
   roundTrip,
   saveFixture,
-  startOpenAiStack,
-  type OpenAiStack,
+  ONE_SUPER_ACCOUNT,
+  startClientStack,
+  type ClientStack,
   type RecordedRequest,
-} from './openai-harness';
+} from './harness';
 
 /**
  * qwen-code (`qwen -p`) on its OpenAI provider (OPENAI_BASE_URL / OPENAI_API_KEY / OPENAI_MODEL),
@@ -18,18 +19,18 @@ import {
  */
 
 const version = clientVersion('@qwen-code/qwen-code');
-const binary = join(CLIENTS_DIR, 'node_modules', '.bin', 'qwen');
-let stack: OpenAiStack;
+const binary = join(CLIENTS_DIR!, 'node_modules', '.bin', 'qwen');
+let stack: ClientStack;
 let home: string;
 const sessions: RecordedRequest[][] = [];
 
 beforeAll(async () => {
   console.log(`@qwen-code/qwen-code ${version}`);
-  stack = await startOpenAiStack();
+  stack = await startClientStack(ONE_SUPER_ACCOUNT);
   home = mkdtempSync(join(tmpdir(), 'grok2api-qwen-home-'));
 });
 afterAll(async () => {
-  saveFixture('@qwen-code/qwen-code', version, sessions);
+  saveFixture({ client: '@qwen-code/qwen-code', version, sessions });
   await stack.stop();
   rmSync(home, { recursive: true, force: true });
 });

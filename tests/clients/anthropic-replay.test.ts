@@ -1,8 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'bun:test';
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { API_KEY, startHarness, type Harness } from '../helpers/gateway-harness';
-import type { ClientFixture, RecordedClientRequest } from '../clients-live/harness';
+import { loadFixtures, type RecordedRequest } from '../clients-live/harness';
 
 /**
  * Replays what real Anthropic clients sent (fixtures recorded by `npm run test:clients`, one per
@@ -15,12 +13,9 @@ import type { ClientFixture, RecordedClientRequest } from '../clients-live/harne
  * (so the ids line up) — the recording has no replies, only requests.
  */
 
-const FIXTURES = join(import.meta.dir, 'fixtures');
 const ANTHROPIC_CLIENTS = ['claude-code', 'anthropic-sdk'];
 
-const fixtures = readdirSync(FIXTURES)
-  .filter((name) => name.endsWith('.json') && ANTHROPIC_CLIENTS.some((client) => name.startsWith(`${client}@`)))
-  .map((name) => ({ name, fixture: JSON.parse(readFileSync(join(FIXTURES, name), 'utf8')) as ClientFixture }));
+const fixtures = loadFixtures().filter((fixture) => ANTHROPIC_CLIENTS.includes(fixture.client));
 
 type Body = Record<string, any>;
 
@@ -91,7 +86,7 @@ const checkMessage = (message: Body): void => {
   for (const block of message.content as Body[]) expect(['text', 'thinking', 'tool_use']).toContain(block.type);
 };
 
-async function replay(request: RecordedClientRequest, body: Body | null): Promise<Body | null> {
+async function replay(request: RecordedRequest, body: Body | null): Promise<Body | null> {
   const response = await fetch(`${harness.server.url}${request.path}`, {
     method: request.method,
     headers: { ...request.headers, 'x-api-key': API_KEY },
@@ -115,14 +110,15 @@ async function replay(request: RecordedClientRequest, body: Body | null): Promis
 
 describe('Anthropic clients replayed through the gateway', () => {
   test('there are recorded fixtures to replay', () => {
-    expect(fixtures.map((entry) => entry.name.split('@')[0])).toEqual(expect.arrayContaining(ANTHROPIC_CLIENTS));
+    expect(fixtures.map((fixture) => fixture.client)).toEqual(expect.arrayContaining(ANTHROPIC_CLIENTS));
   });
 
-  for (const { name, fixture } of fixtures) {
-    test(`${name}: ${fixture.requests.length} requests answered in Anthropic's shape`, async () => {
+  for (const { file, sessions } of fixtures) {
+    const requests = sessions.flat();
+    test(`${file}: ${requests.length} requests answered in Anthropic's shape`, async () => {
       let previousReply: Body | null = null;
       let threadTools: Body[] = [];
-      for (const [index, request] of fixture.requests.entries()) {
+      for (const [index, request] of requests.entries()) {
         const body = structuredClone(request.body) as Body | null;
         if (body?.tools) threadTools = body.tools;
         if (body?.thread?.type === 'continue') {
@@ -133,7 +129,7 @@ describe('Anthropic clients replayed through the gateway', () => {
           );
         }
         // A continued thread sends results for calls only the reply held: script that reply's calls.
-        const next = fixture.requests[index + 1]?.body as Body | undefined;
+        const next = requests[index + 1]?.body as Body | undefined;
         if (next?.thread?.type === 'continue') {
           const results = blocksOf(next, 'tool_result');
           const tool = threadTools.find((candidate) => candidate.name) ?? { name: 'tool' };

@@ -1,12 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import {
-  summariseAnswer,
-  toolCallAnswer,
-  type RecordedAnswer,
-  type RecordedRequest,
-} from '../clients-live/openai-harness';
+import { loadFixtures, summariseAnswer, toolCallAnswer, type RecordedAnswer } from '../clients-live/harness';
 import { startHarness, type Harness } from '../helpers/gateway-harness';
 
 /**
@@ -17,26 +10,10 @@ import { startHarness, type Harness } from '../helpers/gateway-harness';
  * response and item ids of earlier turns are mapped to the ones this run produced.
  */
 
-interface Fixture {
-  client: string;
-  version: string;
-  /** Runs of requests that belong together (one CLI run, one SDK loop), replayed in order. */
-  sessions: RecordedRequest[][];
-}
-
-/** Fixtures written as one flat `requests` list (other dialects' recorders) are one session. */
-const asFixture = (raw: Partial<Fixture> & { requests?: RecordedRequest[] }): Fixture => ({
-  client: raw.client ?? 'unknown',
-  version: raw.version ?? 'unknown',
-  sessions: raw.sessions ?? [raw.requests ?? []],
-});
-
-const FIXTURES_DIR = join(import.meta.dir, 'fixtures');
 const OPENAI_PATHS = /^\/v1\/(responses|chat\/completions)$/;
-const fixtures: Fixture[] = readdirSync(FIXTURES_DIR)
-  .filter((file) => file.endsWith('.json'))
-  .map((file) => asFixture(JSON.parse(readFileSync(join(FIXTURES_DIR, file), 'utf8'))))
-  .filter((fixture) => fixture.sessions.flat().some((request) => OPENAI_PATHS.test(request.path ?? '')));
+const fixtures = loadFixtures().filter((fixture) =>
+  fixture.sessions.flat().some((request) => OPENAI_PATHS.test(request.path ?? '')),
+);
 
 let harness: Harness;
 beforeAll(async () => {

@@ -89,7 +89,18 @@ describe('edge Worker without backends (probe / init-only)', () => {
   });
 
   test('the function key guards the bridges', async () => {
-    expect((await fetch(`${worker.url}/v1/function/verify`)).status).toBe(401);
+    const missing = await fetch(`${worker.url}/v1/function/verify`);
+    expect(missing.status).toBe(401);
+    // The gateway playground's own refusal (src/auth/bearer.ts).
+    expect(missing.headers.get('www-authenticate')).toBe('Bearer');
+    expect(await missing.json()).toEqual({
+      error: {
+        message: 'Missing authentication token',
+        type: 'authentication_error',
+        param: null,
+        code: 'invalid_api_key',
+      },
+    });
     expect((await post(worker, '/v1/function/chat/completions', chatBody('x'), 'wrong')).status).toBe(401);
     expect(
       (await fetch(`${worker.url}/v1/function/verify`, { headers: { authorization: `Bearer ${FUNCTION_KEY}` } }))

@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path';
 import { Miniflare } from 'miniflare';
 import { buildWorker } from '../../edge/build';
 import type { EdgeEnvironment } from '../../edge/edge-config';
+import wrangler from '../../edge/wrangler.toml';
 
 /**
  * The edge Worker (edge/worker.ts) bundled as for deployment and run under the real Workers
@@ -28,7 +29,9 @@ export async function startEdgeWorker(bindings: EdgeEnvironment = {}): Promise<E
     modules: true,
     scriptPath: script,
     modulesRoot: dirname(script),
-    compatibilityDate: '2026-04-01',
+    // As deployed: the runtime date and flags of edge/wrangler.toml.
+    compatibilityDate: wrangler.compatibility_date,
+    compatibilityFlags: wrangler.compatibility_flags,
     bindings: { ...bindings } as Record<string, string>,
   });
   const url = (await runtime.ready).toString().replace(/\/$/, '');

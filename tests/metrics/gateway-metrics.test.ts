@@ -83,7 +83,7 @@ test('requests by route, model and status; latency; time to first token of strea
 
   const samples = await scrape();
   expect(valueOf(samples, 'grok2api_requests_total', { ...chat, status: '200' })).toBe(3);
-  // Refused before its body is read (src/http/access-gate.ts), so its model is not known.
+  // Refused before its body is read (src/http/route-groups.ts), so its model is not known.
   expect(valueOf(samples, 'grok2api_requests_total', { ...chat, model: '', status: '401' })).toBe(1);
   expect(valueOf(samples, 'grok2api_requests_total', { ...chat, model: 'unknown', status: '404' })).toBe(1);
   expect(valueOf(samples, 'grok2api_requests_total', { method: 'GET', route: 'unmatched', status: '404' })).toBe(1);

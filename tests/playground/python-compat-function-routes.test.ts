@@ -137,6 +137,30 @@ describe('imagine', () => {
   });
 });
 
+describe('a task id opens its stream and nothing else', () => {
+  test('start and stop need the function key even with ?task_id= (and ?function_key= only opens streams)', async () => {
+    const anonymous = (path: string, body: unknown) =>
+      fetch(`${harness.server.url}${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+    const taskId = 'f'.repeat(32);
+    for (const [path, body] of [
+      ['/v1/function/imagine/start', { prompt: 'a fox' }],
+      ['/v1/function/video/start', { prompt: 'a fox' }],
+      ['/v1/function/imagine/stop', { task_ids: [taskId] }],
+      ['/v1/function/video/stop', { task_ids: [taskId] }],
+    ] as const) {
+      const withTaskId = await anonymous(`${path}?task_id=${taskId}`, body);
+      expect({ path, status: withTaskId.status }).toEqual({ path, status: 401 });
+      const withQueryKey = await anonymous(`${path}?function_key=${FUNCTION_KEY}`, body);
+      expect({ path, status: withQueryKey.status }).toEqual({ path, status: 401 });
+    }
+    expect((await withKey('/v1/function/imagine/start', { prompt: 'a fox' })).status).toBe(200);
+  });
+});
+
 describe('imagine over a WebSocket', () => {
   const socketUrl = (query: string) => `${harness.server.url.replace('http', 'ws')}/v1/function/imagine/ws?${query}`;
 

@@ -19,7 +19,6 @@ import { ADMIN_ERRORS, AnyObject, json, responses, shape } from '../../http/open
  */
 
 export interface AccountsRoutesDependencies {
-  guard: (request: Request) => void;
   storage: Storage;
   pool: AccountPool;
   ids: AccountIds;
@@ -65,7 +64,6 @@ export function accountsRoutes(deps: AccountsRoutesDependencies) {
   };
 
   return new Elysia({ name: 'admin-console-accounts', prefix: '/v1/admin/console' })
-    .onTransform(({ request }) => deps.guard(request))
     .get(
       '/accounts',
       async ({ query }) => {

@@ -28,7 +28,7 @@ const ConfigForm = shape({
 
 type Sources = () => Record<string, KeySource>;
 
-export function configFormRoutes(guard: (request: Request) => void, sources: Sources = () => ({})) {
+export function configFormRoutes(sources: Sources = () => ({})) {
   const sections = Object.entries(ConfigSchema.properties).map(([name, schema]) => ({
     name,
     keys: Object.entries((schema as { properties: Record<string, unknown> }).properties).map(([key, keySchema]) => ({
@@ -39,7 +39,6 @@ export function configFormRoutes(guard: (request: Request) => void, sources: Sou
   }));
   return (
     new Elysia({ name: 'admin-console-config-form', prefix: '/v1/admin/console' })
-      .onTransform(({ request }) => guard(request))
       // source per key: an environment key is shown read-only with its variable (the API refuses changes to it).
       .get('/config-form', () => ({ sections, governed: GOVERNED, sources: sources() }), {
         detail: {

@@ -13,7 +13,6 @@ import { ADMIN_ERRORS, AnyObject, eventStream, json, responses, shape } from '..
  */
 
 export interface JobsRoutesDependencies {
-  guard: (request: Request) => void;
   jobs: JobStore;
   runner: JobRunner;
   instanceId: string;
@@ -44,7 +43,6 @@ export function jobsRoutes(deps: JobsRoutesDependencies) {
   };
 
   return new Elysia({ name: 'admin-console-jobs', prefix: '/v1/admin/console' })
-    .onTransform(({ request }) => deps.guard(request))
     .post(
       '/jobs',
       async ({ body }) => {

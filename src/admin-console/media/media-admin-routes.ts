@@ -17,7 +17,7 @@ const removedResponses = responses(json(Type.Object({ removed: Type.Integer() })
 const KINDS: readonly MediaKind[] = ['image', 'video'];
 const Kind = t.Union([t.Literal('image'), t.Literal('video')]);
 
-export function mediaAdminRoutes(deps: { guard: (request: Request) => void; cache: MediaCache }) {
+export function mediaAdminRoutes(deps: { cache: MediaCache }) {
   const remove = async (kind: MediaKind, name: string) => {
     const removed = await deps.cache.remove(kind, name);
     if (removed === null) throw invalidRequest('Not a cache file name', 'name');
@@ -25,7 +25,6 @@ export function mediaAdminRoutes(deps: { guard: (request: Request) => void; cach
   };
 
   return new Elysia({ name: 'admin-console-media', prefix: '/v1/admin/console' })
-    .onTransform(({ request }) => deps.guard(request))
     .get(
       '/media',
       async ({ query }) => {

@@ -15,7 +15,6 @@ import { ADMIN_ERRORS, json, responses, shape } from '../../http/openapi-respons
  */
 
 export interface OnlineAssetsRoutesDependencies {
-  guard: (request: Request) => void;
   accounts: AccountStore;
   ids: AccountIds;
   /** This instance's pool index, so an id is resolved without reading every stored row. */
@@ -30,31 +29,29 @@ const detail = (summary: string) => ({
 });
 
 export function onlineAssetsRoutes(deps: OnlineAssetsRoutesDependencies) {
-  return new Elysia({ name: 'admin-console-online-assets', prefix: '/v1/admin/console' })
-    .onTransform(({ request }) => deps.guard(request))
-    .get(
-      '/accounts/:id/assets',
-      async ({ params }) => {
-        const [token] = await deps.ids.resolve(deps.accounts, [params.id], deps.local);
-        if (token === undefined)
-          throw new ApiError({
-            status: 404,
-            message: 'No account with this id',
-            param: 'id',
-            code: 'account_not_found',
-          });
-        if (!deps.upstream)
-          throw new ApiError({
-            status: 503,
-            message: 'No upstream client on this instance',
-            code: 'upstream_unavailable',
-          });
-        try {
-          return { id: params.id, count: await deps.upstream.countAssets(token) };
-        } catch (error) {
-          throw error instanceof UpstreamError ? apiErrorFromUpstream(error) : error;
-        }
-      },
-      { detail: detail("Count one account's online assets (files stored on grok.com)") },
-    );
+  return new Elysia({ name: 'admin-console-online-assets', prefix: '/v1/admin/console' }).get(
+    '/accounts/:id/assets',
+    async ({ params }) => {
+      const [token] = await deps.ids.resolve(deps.accounts, [params.id], deps.local);
+      if (token === undefined)
+        throw new ApiError({
+          status: 404,
+          message: 'No account with this id',
+          param: 'id',
+          code: 'account_not_found',
+        });
+      if (!deps.upstream)
+        throw new ApiError({
+          status: 503,
+          message: 'No upstream client on this instance',
+          code: 'upstream_unavailable',
+        });
+      try {
+        return { id: params.id, count: await deps.upstream.countAssets(token) };
+      } catch (error) {
+        throw error instanceof UpstreamError ? apiErrorFromUpstream(error) : error;
+      }
+    },
+    { detail: detail("Count one account's online assets (files stored on grok.com)") },
+  );
 }

@@ -1,5 +1,6 @@
 import { Elysia } from 'elysia';
 import { CONSOLE_ASSETS } from './console-assets';
+import { routeGroup } from '../../http/route-groups';
 
 /**
  * Serves the console's static files. They are imported `with { type: 'file' }` (console-assets.ts),
@@ -42,13 +43,14 @@ export function serveAsset(assets: Record<string, string | Blob>, name: string):
 const serve = (name: string) => serveAsset(CONSOLE_ASSETS, name);
 
 export function consolePages() {
-  return (
+  return routeGroup(
+    { access: 'public' },
     new Elysia({ name: 'admin-console-pages' })
       .get('/admin', () => serve('index.html'), { detail: { hide: true } })
       .get('/admin/', () => serve('index.html'), { detail: { hide: true } })
       .get('/admin/assets/:name', ({ params }) => serve(params.name), { detail: { hide: true } })
       // One icon for every page, and for browsers that ask for /favicon.ico on their own.
       .get('/favicon.svg', () => serve('favicon.svg'), { detail: { hide: true } })
-      .get('/favicon.ico', () => serve('favicon.svg'), { detail: { hide: true } })
+      .get('/favicon.ico', () => serve('favicon.svg'), { detail: { hide: true } }),
   );
 }

@@ -8,7 +8,7 @@ import { cacheStats, megabytes } from './cache-stats';
 import { taskResult } from './task-events';
 import { resultContextFor, startTask, taskStarted, type PythonTaskRoutesDependencies } from './task-routes';
 import { resolveTokenReferences, tokenEntries } from './token-references';
-import { AnyObject as DocumentedObject, json, responses } from '../../http/openapi-responses';
+import { PythonBody, pythonRouteDetail } from './route-detail';
 
 /**
  * The Python project's cache routes (docs/python-compatibility.md §4.1 `/cache*`) over our media
@@ -20,12 +20,7 @@ export interface PythonCacheRoutesDependencies extends PythonTaskRoutesDependenc
   cache: MediaCache;
 }
 
-const AnyObject = t.Record(t.String(), t.Unknown());
-const detail = (summary: string) => ({
-  tags: ['admin'],
-  summary,
-  responses: responses(json(DocumentedObject), { errors: [400, 401, 404, 429] }),
-});
+const AnyObject = PythonBody();
 
 function kindOf(raw: unknown, param: string): MediaKind {
   const kind = raw === undefined || raw === null || raw === '' ? 'image' : raw;
@@ -79,7 +74,6 @@ export function pythonCacheRoutes(deps: PythonCacheRoutesDependencies) {
   };
 
   return new Elysia({ name: 'admin-python-cache', prefix: '/v1/admin' })
-    .onTransform(({ request }) => deps.guard(request))
     .get(
       '/cache',
       async ({ query }) => {
@@ -101,7 +95,10 @@ export function pythonCacheRoutes(deps: PythonCacheRoutesDependencies) {
           token: t.Optional(t.String()),
           tokens: t.Optional(t.String()),
         }),
-        detail: detail('Local cache sizes, the accounts, and online asset counts (?scope=all, ?token= or ?tokens=a,b)'),
+        detail: pythonRouteDetail(
+          'admin',
+          'Local cache sizes, the accounts, and online asset counts (?scope=all, ?token= or ?tokens=a,b)',
+        ),
       },
     )
     .get(
@@ -128,7 +125,7 @@ export function pythonCacheRoutes(deps: PythonCacheRoutesDependencies) {
           page: t.Optional(t.String()),
           page_size: t.Optional(t.String()),
         }),
-        detail: detail('Cached files of one type, newest first, a page at a time'),
+        detail: pythonRouteDetail('admin', 'Cached files of one type, newest first, a page at a time'),
       },
     )
     .post(
@@ -148,7 +145,7 @@ export function pythonCacheRoutes(deps: PythonCacheRoutesDependencies) {
           result: { count, size_mb: megabytes(bytes) },
         };
       },
-      { body: t.Optional(AnyObject), detail: detail('Delete every cached file of one type') },
+      { body: t.Optional(AnyObject), detail: pythonRouteDetail('admin', 'Delete every cached file of one type') },
     )
     .post(
       '/cache/item/delete',
@@ -161,7 +158,7 @@ export function pythonCacheRoutes(deps: PythonCacheRoutesDependencies) {
         if (deleted === null) throw invalidRequest('Not a cache file name', 'name', 'invalid_name');
         return { status: 'success', result: { deleted } };
       },
-      { body: t.Optional(AnyObject), detail: detail('Delete one cached file') },
+      { body: t.Optional(AnyObject), detail: pythonRouteDetail('admin', 'Delete one cached file') },
     )
     .post(
       '/cache/online/clear',
@@ -195,7 +192,10 @@ export function pythonCacheRoutes(deps: PythonCacheRoutesDependencies) {
         if (outcome?.status === 'success') return { status: 'success', result: outcome.result };
         return { status: 'error', error: outcome?.error ?? finished.errors.at(-1)?.reason ?? 'cleanup failed' };
       },
-      { body: t.Optional(AnyObject), detail: detail("Delete the accounts' files stored on grok.com and wait") },
+      {
+        body: t.Optional(AnyObject),
+        detail: pythonRouteDetail('admin', "Delete the accounts' files stored on grok.com and wait"),
+      },
     )
     .post(
       '/cache/online/clear/async',
@@ -205,7 +205,10 @@ export function pythonCacheRoutes(deps: PythonCacheRoutesDependencies) {
         const { tokens, unknown } = resolveTokenReferences(entries, await deps.storage.accounts.list());
         return taskStarted((await startTask(deps, 'clear_assets', tokens)).job, unknown);
       },
-      { body: t.Optional(AnyObject), detail: detail("Delete the accounts' files on grok.com as a background task") },
+      {
+        body: t.Optional(AnyObject),
+        detail: pythonRouteDetail('admin', "Delete the accounts' files on grok.com as a background task"),
+      },
     )
     .post(
       '/cache/online/load/async',
@@ -223,7 +226,10 @@ export function pythonCacheRoutes(deps: PythonCacheRoutesDependencies) {
       },
       {
         body: t.Optional(AnyObject),
-        detail: detail("Count the accounts' files on grok.com as a background task ({tokens} or {scope:'all'})"),
+        detail: pythonRouteDetail(
+          'admin',
+          "Count the accounts' files on grok.com as a background task ({tokens} or {scope:'all'})",
+        ),
       },
     );
 }

@@ -1,4 +1,4 @@
-import { Elysia } from 'elysia';
+import { routeGroup, routeGroups } from '../../http/route-groups';
 import { cacheStatsFor, pythonCacheRoutes, type PythonCacheRoutesDependencies } from './cache-routes';
 import { pythonTaskRoutes } from './task-routes';
 
@@ -12,7 +12,8 @@ export function pythonAdminRoutes(deps: Omit<PythonCacheRoutesDependencies, 'res
     ...deps,
     resultContext: { cacheStats: (counts, scope) => cacheStatsFor(deps, counts, scope) },
   };
-  return new Elysia({ name: 'admin-python-compatible' })
-    .use(pythonTaskRoutes(withResults))
-    .use(pythonCacheRoutes(withResults));
+  return routeGroups('admin-python-compatible', [
+    pythonTaskRoutes(withResults),
+    routeGroup({ access: 'admin' }, pythonCacheRoutes(withResults)),
+  ]);
 }

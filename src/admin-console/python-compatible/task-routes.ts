@@ -2,7 +2,6 @@ import { Elysia, t } from 'elysia';
 import { TERMINAL, type BatchAction, type BatchJob } from '../jobs/batch-job';
 import type { BatchJobServices } from '../console-feature';
 import { startJob } from '../jobs/start-job';
-import { secretsEqual } from '../../auth/constant-time';
 import type { Config } from '../../config/schema';
 import { ApiError, invalidRequest } from '../../http/errors';
 import { SSE_HEADERS } from '../../http/sse';
@@ -10,7 +9,8 @@ import type { Storage, StorageKind } from '../../storage/types';
 import { accountId } from '../../admin/transfer/transfer-routes';
 import { finalEvent, progressEvent, snapshotEvent, taskResult, type ResultContext } from './task-events';
 import { resolveTokenReferences, tokenEntries } from './token-references';
-import { AnyObject as DocumentedObject, eventStream, json, responses } from '../../http/openapi-responses';
+import { PythonBody, pythonRouteDetail } from './route-detail';
+import { routeGroup, routeGroups } from '../../http/route-groups';
 
 /**
  * The Python project's admin task routes (docs/python-compatibility.md §4.1–4.2) as aliases of
@@ -20,7 +20,6 @@ import { AnyObject as DocumentedObject, eventStream, json, responses } from '../
  */
 
 export interface PythonTaskRoutesDependencies {
-  guard: (request: Request) => void;
   config: () => Config;
   storage: Storage;
   batch: BatchJobServices;
@@ -40,13 +39,7 @@ const STORAGE_TYPE: Record<StorageKind, string> = {
   mysql: 'mysql',
 };
 const PING_MS = 15_000;
-const AnyObject = t.Record(t.String(), t.Unknown(), { description: 'token and/or tokens' });
-/** The reference's answers are JSON objects, or an event stream for task progress. */
-const detail = (summary: string, stream = false) => ({
-  tags: ['admin'],
-  summary,
-  responses: responses(stream ? eventStream('Task events') : json(DocumentedObject), { errors: [400, 401, 404, 429] }),
-});
+const AnyObject = PythonBody('token and/or tokens');
 const encoder = new TextEncoder();
 
 export const taskNotFound = () =>
@@ -80,17 +73,6 @@ export const taskStarted = (job: BatchJob, unknown: string[]) => ({
   total: job.total,
   ...(unknown.length > 0 ? { unknown } : {}),
 });
-
-/**
- * The task stream is read by the browser's EventSource, which cannot send headers, so it also
- * takes the admin key as `?app_key=` (compared in constant time); otherwise the usual admin guard.
- */
-function guardStream(deps: PythonTaskRoutesDependencies, request: Request): void {
-  const key = new URL(request.url).searchParams.get('app_key');
-  const appKey = deps.config().app.app_key;
-  if (key !== null && appKey.trim() !== '' && secretsEqual(key, appKey)) return;
-  deps.guard(request);
-}
 
 function taskStream(deps: PythonTaskRoutesDependencies, first: BatchJob, signal: AbortSignal): Response {
   const clock = deps.clock ?? Date.now;
@@ -147,12 +129,9 @@ export function pythonTaskRoutes(deps: PythonTaskRoutesDependencies) {
     return resolveTokenReferences(entries, stored);
   };
 
-  return new Elysia({ name: 'admin-python-tasks', prefix: '/v1/admin' })
-    .onTransform(({ request }) =>
-      new URL(request.url).pathname.endsWith('/stream') ? guardStream(deps, request) : deps.guard(request),
-    )
+  const tasks = new Elysia({ name: 'admin-python-tasks', prefix: '/v1/admin' })
     .get('/storage', () => ({ type: STORAGE_TYPE[deps.storage.kind] }), {
-      detail: detail('Storage backend name (Python project names: local, redis, mysql, pgsql)'),
+      detail: pythonRouteDetail('admin', 'Storage backend name (Python project names: local, redis, mysql, pgsql)'),
     })
     .post(
       '/tokens/refresh/async',
@@ -162,7 +141,7 @@ export function pythonTaskRoutes(deps: PythonTaskRoutesDependencies) {
       },
       {
         body: t.Optional(AnyObject),
-        detail: detail('Sync account quotas as a background task (progress at /batch/{id}/stream)'),
+        detail: pythonRouteDetail('admin', 'Sync account quotas as a background task (progress at /batch/{id}/stream)'),
       },
     )
     .post(
@@ -174,7 +153,7 @@ export function pythonTaskRoutes(deps: PythonTaskRoutesDependencies) {
       },
       {
         body: t.Optional(AnyObject),
-        detail: detail('Enable NSFW on the named accounts (all when none named) and wait'),
+        detail: pythonRouteDetail('admin', 'Enable NSFW on the named accounts (all when none named) and wait'),
       },
     )
     .post(
@@ -185,21 +164,7 @@ export function pythonTaskRoutes(deps: PythonTaskRoutesDependencies) {
       },
       {
         body: t.Optional(AnyObject),
-        detail: detail('Enable NSFW as a background task (all accounts when none named)'),
-      },
-    )
-    .get(
-      '/batch/:id/stream',
-      async ({ params, request }) => {
-        const job = await deps.batch.jobs.get(params.id);
-        if (!job) throw taskNotFound();
-        return taskStream(deps, job, request.signal);
-      },
-      {
-        detail: detail(
-          "A task's progress as server-sent events: snapshot, progress, then done, error or cancelled",
-          true,
-        ),
+        detail: pythonRouteDetail('admin', 'Enable NSFW as a background task (all accounts when none named)'),
       },
     )
     .post(
@@ -210,6 +175,26 @@ export function pythonTaskRoutes(deps: PythonTaskRoutesDependencies) {
         if (!TERMINAL.includes(job.status)) await deps.batch.jobs.requestCancel(job.id);
         return { status: 'success' };
       },
-      { detail: detail('Ask a task to stop (it stops between chunks of accounts)') },
+      { detail: pythonRouteDetail('admin', 'Ask a task to stop (it stops between chunks of accounts)') },
     );
+  const stream = new Elysia({ name: 'admin-python-task-stream', prefix: '/v1/admin' }).get(
+    '/batch/:id/stream',
+    async ({ params, request }) => {
+      const job = await deps.batch.jobs.get(params.id);
+      if (!job) throw taskNotFound();
+      return taskStream(deps, job, request.signal);
+    },
+    {
+      detail: pythonRouteDetail(
+        'admin',
+        "A task's progress as server-sent events: snapshot, progress, then done, error or cancelled",
+        'events',
+      ),
+    },
+  );
+  return routeGroups('admin-python-task-routes', [
+    routeGroup({ access: 'admin' }, tasks),
+    // Read by the browser's EventSource, which cannot send headers: the admin key may come as ?app_key=.
+    routeGroup({ access: 'admin', queryKey: 'app_key' }, stream),
+  ]);
 }

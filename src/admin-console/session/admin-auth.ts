@@ -1,12 +1,11 @@
-import { Elysia } from 'elysia';
 import { bearerToken, requireBearer, unauthorized } from '../../auth/bearer';
 import { ApiError } from '../../http/errors';
 import type { SessionStore } from './session-store';
 
 /**
- * Admin credentials: a Bearer `app.app_key` (scripts) or a console session cookie. The session
- * lookup reads storage, so it runs once per request in an async onRequest hook and leaves its
- * verdict in a WeakMap keyed by the request; the route guards stay synchronous and only read it.
+ * Admin credentials: a Bearer `app.app_key` (scripts) or a console session cookie. This is the
+ * admin route groups' access policy (src/http/route-groups.ts): it runs before the body is read,
+ * looks the session up in storage, and remembers how each request it let through authenticated.
  *
  * A cookie is sent by the browser on its own, so a cookie-authenticated call that changes state
  * must also carry the session's CSRF token in `x-csrf-token` — a page on another site cannot read
@@ -17,7 +16,7 @@ import type { SessionStore } from './session-store';
 export const SESSION_COOKIE = 'grok2api_session';
 export const CSRF_HEADER = 'x-csrf-token';
 
-type Verdict = 'session' | 'csrf_missing';
+export type AdminCredential = 'bearer' | 'session';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
@@ -32,46 +31,42 @@ export function readCookie(header: string | null, name: string): string | null {
 }
 
 export class AdminAuth {
-  private readonly verdicts = new WeakMap<Request, Verdict>();
+  private readonly passed = new WeakMap<Request, AdminCredential>();
 
   constructor(
     private readonly sessions: SessionStore,
     private readonly appKey: () => string,
   ) {}
 
-  /** Resolves the session cookie of admin calls before routing. */
-  plugin() {
-    return new Elysia({ name: 'admin-session-auth' }).onRequest(async ({ request }) => {
-      const path = new URL(request.url).pathname;
-      if (!path.startsWith('/v1/admin/')) return;
-      if (bearerToken(request.headers.get('authorization')) !== null) return;
-      const cookie = readCookie(request.headers.get('cookie'), SESSION_COOKIE);
-      if (!cookie || this.appKey().trim() === '') return;
-      const session = await this.sessions.find(cookie, this.appKey());
-      if (!session) return;
-      const safe = SAFE_METHODS.has(request.method);
-      const csrf = request.headers.get(CSRF_HEADER);
-      this.verdicts.set(request, safe || csrf === session.csrfToken ? 'session' : 'csrf_missing');
-    });
-  }
-
-  /** How the request authenticated; throws 401/403 when it did not. */
-  check(request: Request): 'bearer' | 'session' {
+  /** Lets the request through with a Bearer app key or a live session (and its CSRF token); throws 401/403. */
+  async check(request: Request): Promise<void> {
     const appKey = this.appKey();
     if (appKey.trim() === '') throw unauthorized('App key is not configured');
     if (bearerToken(request.headers.get('authorization')) === null) {
-      const verdict = this.verdicts.get(request);
-      if (verdict === 'session') return 'session';
-      if (verdict === 'csrf_missing') {
-        throw new ApiError({
-          status: 403,
-          message: `Missing or wrong ${CSRF_HEADER} header for a signed-in state-changing call.`,
-          code: 'csrf_failed',
-        });
+      const cookie = readCookie(request.headers.get('cookie'), SESSION_COOKIE);
+      const session = cookie ? await this.sessions.find(cookie, appKey) : null;
+      if (session) {
+        const csrf = request.headers.get(CSRF_HEADER);
+        if (!SAFE_METHODS.has(request.method) && csrf !== session.csrfToken) {
+          throw new ApiError({
+            status: 403,
+            message: `Missing or wrong ${CSRF_HEADER} header for a signed-in state-changing call.`,
+            code: 'csrf_failed',
+          });
+        }
+        this.passed.set(request, 'session');
+        return;
       }
     }
     requireBearer(request.headers.get('authorization'), [appKey]);
-    return 'bearer';
+    this.passed.set(request, 'bearer');
+  }
+
+  /** How a request the policy let through authenticated; a request it did not check has no credential (401). */
+  credentialOf(request: Request): AdminCredential {
+    const credential = this.passed.get(request);
+    if (!credential) throw unauthorized('Missing authentication token. Send "Authorization: Bearer <key>".');
+    return credential;
   }
 
   /** Whether the request carries a live console session cookie (any method; no CSRF check). */
@@ -80,9 +75,4 @@ export class AdminAuth {
     if (!cookie || this.appKey().trim() === '') return false;
     return (await this.sessions.find(cookie, this.appKey())) !== null;
   }
-
-  /** The guard the admin route plugins take. */
-  readonly guard = (request: Request): void => {
-    this.check(request);
-  };
 }

@@ -10,6 +10,7 @@ import { importStream } from './stream-import';
 import { detectFormat, IMPORT_FORMATS, ImportFormatError, parseImport, type ImportFormat } from './parse-import';
 import { Type } from '@sinclair/typebox';
 import { ADMIN_ERRORS, AnyObject, json, responses, shape, Success, text } from '../../http/openapi-responses';
+import { routeGroup } from '../../http/route-groups';
 
 /**
  * Bulk import and export of accounts, and a listing that never shows a whole token. The listing
@@ -18,7 +19,6 @@ import { ADMIN_ERRORS, AnyObject, json, responses, shape, Success, text } from '
  */
 
 export interface TransferRoutesDependencies {
-  guard: (request: Request) => void;
   storage: Storage;
   pool: AccountPool;
 }
@@ -59,10 +59,9 @@ const AccountPage = shape({
 });
 
 export function transferRoutes(deps: TransferRoutesDependencies) {
-  return (
+  return routeGroup(
+    { access: 'admin' },
     new Elysia({ name: 'admin-transfer', prefix: '/v1/admin' })
-      // Transform runs before body validation, so an unauthenticated caller learns nothing about bodies.
-      .onTransform(({ request }) => deps.guard(request))
       .post(
         '/tokens/import',
         async ({ body }) => {
@@ -207,6 +206,6 @@ export function transferRoutes(deps: TransferRoutesDependencies) {
             responses: responses(json(AccountPage), { errors: [400, 401, 429] }),
           },
         },
-      )
+      ),
   );
 }

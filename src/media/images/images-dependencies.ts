@@ -4,7 +4,6 @@ import type { ImageDependencies } from './image-runner';
 
 /** What image requests need, through /v1/images or through chat. */
 export interface ImagesDependencies extends ImageDependencies {
-  guard: (request: Request) => void;
   cache: MediaCache;
   /** Fetch for client-supplied image URLs (after the address policy). */
   fetch?: typeof fetch;

@@ -21,11 +21,10 @@ import { startMediaChatAnswer } from '../../media/media-chat';
 import type { AnswerSource } from '../../conversation/answer-source';
 import type { ReasoningOutput } from '../../conversation/reasoning-visibility';
 import { Type } from '@sinclair/typebox';
+import { routeGroup } from '../../http/route-groups';
 import { AnyObject, CLIENT_ERRORS, eventStream, json, responses, shape } from '../../http/openapi-responses';
 
 export interface ChatDependencies extends TurnDependencies {
-  /** Throws an ApiError unless the request carries a valid API key. */
-  guard: (request: Request) => void;
   /** Shared with the other client APIs so they share one concurrency cap; created when absent. */
   conversations?: ConversationRunner;
   /** Image and video models answered through chat (src/media); absent = they are refused. */
@@ -53,10 +52,9 @@ export const ChatCompletionAnswer = shape({
 export function chatRoutes(deps: ChatDependencies) {
   const conversations = deps.conversations ?? new ConversationRunner(deps);
 
-  return new Elysia({ name: 'openai-chat' }).post(
+  const routes = new Elysia({ name: 'openai-chat' }).post(
     '/v1/chat/completions',
     async ({ body: rawBody, request }) => {
-      deps.guard(request);
       const legacyFunctions = usesLegacyFunctions(rawBody);
       const body = withoutUnservedFields(fromLegacyFunctions(rawBody));
       validateChatRequest(body);
@@ -147,4 +145,5 @@ export function chatRoutes(deps: ChatDependencies) {
       },
     },
   );
+  return routeGroup({ access: 'client' }, routes);
 }

@@ -14,6 +14,7 @@ import { Type } from '@sinclair/typebox';
 import { CLIENT_ERRORS, eventStream, json, responses, shape } from '../../http/openapi-responses';
 import { ImageEditBody, ImageGenerationBody, jsonOrMultipart } from '../media-request-docs';
 import { recordMediaUsage } from '../../media/media-usage';
+import { routeGroup } from '../../http/route-groups';
 
 /** Images asked for but not made, for reasons other than moderation, after the one refill. */
 export const IMAGES_MISSING_HEADER = 'x-grok2api-images-missing';
@@ -89,62 +90,66 @@ export function imagesRoutes(deps: ImagesDependencies) {
     return Response.json({ created: Math.floor(Date.now() / 1000), data, usage: ZERO_IMAGE_USAGE }, { headers });
   };
 
-  return new Elysia({ name: 'openai-images' })
-    .post(
-      '/v1/images/generations',
-      async ({ request }) => {
-        deps.guard(request);
-        const body = await readBody(request);
-        return run(
-          request,
-          readImageOptions(body.fields, deps.config(), GENERATION_MODELS, GENERATION_MODELS[0]!),
-          undefined,
-        );
-      },
-      {
-        parse: 'none',
-        detail: {
-          tags: ['openai'],
-          summary: 'Generate images (grok-imagine-1.0)',
-          requestBody: jsonOrMultipart(ImageGenerationBody),
-          responses: responses(
-            {
-              ...json(ImagesAnswer),
-              ...eventStream('stream: true — image_generation.partial_image and .completed events'),
-            },
-            { errors: CLIENT_ERRORS },
-          ),
+  return routeGroup(
+    { access: 'client' },
+    new Elysia({ name: 'openai-images' })
+      .post(
+        '/v1/images/generations',
+        async ({ request }) => {
+          const body = await readBody(request);
+          return run(
+            request,
+            readImageOptions(body.fields, deps.config(), GENERATION_MODELS, GENERATION_MODELS[0]!),
+            undefined,
+          );
         },
-      },
-    )
-    .post(
-      '/v1/images/edits',
-      async ({ request }) => {
-        deps.guard(request);
-        const body = await readBody(request);
-        const options = readImageOptions(body.fields, deps.config(), [EDIT_MODEL], EDIT_MODEL);
-        const images =
-          body.kind === 'form'
-            ? await imagesFromForm(body.form, deps.config().limits.max_image_pixels)
-            : await imagesFromJson(body.fields, {
-                fetch: deps.fetch,
-                timeoutMs: deps.config().asset.download_timeout * 1000,
-                signal: request.signal,
-                maxImagePixels: deps.config().limits.max_image_pixels,
-              });
-        return run(request, options, images);
-      },
-      {
-        parse: 'none',
-        detail: {
-          tags: ['openai'],
-          summary: 'Edit images (grok-imagine-1.0-edit), multipart or JSON',
-          requestBody: jsonOrMultipart(ImageEditBody),
-          responses: responses(
-            { ...json(ImagesAnswer), ...eventStream('stream: true — image_edit.partial_image and .completed events') },
-            { errors: CLIENT_ERRORS },
-          ),
+        {
+          parse: 'none',
+          detail: {
+            tags: ['openai'],
+            summary: 'Generate images (grok-imagine-1.0)',
+            requestBody: jsonOrMultipart(ImageGenerationBody),
+            responses: responses(
+              {
+                ...json(ImagesAnswer),
+                ...eventStream('stream: true — image_generation.partial_image and .completed events'),
+              },
+              { errors: CLIENT_ERRORS },
+            ),
+          },
         },
-      },
-    );
+      )
+      .post(
+        '/v1/images/edits',
+        async ({ request }) => {
+          const body = await readBody(request);
+          const options = readImageOptions(body.fields, deps.config(), [EDIT_MODEL], EDIT_MODEL);
+          const images =
+            body.kind === 'form'
+              ? await imagesFromForm(body.form, deps.config().limits.max_image_pixels)
+              : await imagesFromJson(body.fields, {
+                  fetch: deps.fetch,
+                  timeoutMs: deps.config().asset.download_timeout * 1000,
+                  signal: request.signal,
+                  maxImagePixels: deps.config().limits.max_image_pixels,
+                });
+          return run(request, options, images);
+        },
+        {
+          parse: 'none',
+          detail: {
+            tags: ['openai'],
+            summary: 'Edit images (grok-imagine-1.0-edit), multipart or JSON',
+            requestBody: jsonOrMultipart(ImageEditBody),
+            responses: responses(
+              {
+                ...json(ImagesAnswer),
+                ...eventStream('stream: true — image_edit.partial_image and .completed events'),
+              },
+              { errors: CLIENT_ERRORS },
+            ),
+          },
+        },
+      ),
+  );
 }

@@ -11,6 +11,7 @@ import { readReference, readVideoOptions, VIDEO_MODEL } from '../../media/videos
 import { Type } from '@sinclair/typebox';
 import { binary, CLIENT_ERRORS, json, responses, shape } from '../../http/openapi-responses';
 import { jsonOrMultipart, VideoBody } from '../media-request-docs';
+import { routeGroup } from '../../http/route-groups';
 
 /**
  * OpenAI's videos API over Grok video generation: POST /v1/videos answers at once with a job
@@ -19,7 +20,6 @@ import { jsonOrMultipart, VideoBody } from '../media-request-docs';
  */
 
 export interface VideosDependencies {
-  guard: (request: Request) => void;
   config: () => Config;
   videos: VideoService;
   jobs: VideoJobStore;
@@ -66,84 +66,84 @@ export function videosRoutes(deps: VideosDependencies) {
       });
     return settledView(job, Date.now());
   };
-  return new Elysia({ name: 'openai-videos' })
-    .post(
-      '/v1/videos',
-      async ({ request }) => {
-        deps.guard(request);
-        const { fields, form } = await readBody(request);
-        const options = readVideoOptions(fields);
-        const reference = await readReference(fields, form, {
-          fetch: deps.fetch,
-          config: deps.config(),
-          signal: request.signal,
-        });
-        const wait =
-          fields.wait === true || fields.wait === 'true' || new URL(request.url).searchParams.get('wait') === 'true';
-        const { job, done } = await deps.videos.create({
-          model: findModel(VIDEO_MODEL)!,
-          ...options,
-          reference,
-          baseUrl: publicBaseUrl(deps.config().app.app_url, request),
-          authorization: request.headers.get('authorization'),
-          params: {
-            seconds: 'seconds',
-            reference: form?.get('input_reference') instanceof Blob ? 'input_reference' : 'image_reference',
-          },
-        });
-        if (!wait) return publicVideo(job);
-        const finished = await done;
-        if (finished.status === 'failed') throw jobFailure(finished);
-        return publicVideo(finished);
-      },
-      {
-        parse: 'none',
-        detail: {
-          tags: ['openai'],
-          summary: 'Create a video job (returns at once; `wait: true` blocks until done)',
-          requestBody: jsonOrMultipart(VideoBody),
-          responses: responses(json(VideoJobAnswer), { errors: CLIENT_ERRORS }),
-        },
-      },
-    )
-    .get(
-      '/v1/videos/:id',
-      async ({ params, request }) => {
-        deps.guard(request);
-        return publicVideo(await find(params.id));
-      },
-      {
-        detail: {
-          tags: ['openai'],
-          summary: 'A video job: status, progress, result link',
-          responses: responses(json(VideoJobAnswer), { errors: [401, 404, 429] }),
-        },
-      },
-    )
-    .get(
-      '/v1/videos/:id/content',
-      async ({ params, request }) => {
-        deps.guard(request);
-        const job = await find(params.id);
-        if (job.status !== 'completed' || !job.file_name) {
-          throw new ApiError({
-            status: 409,
-            message: `Video '${job.id}' is ${job.status}; its content is not available yet.`,
-            code: 'video_not_ready',
-            param: 'video_id',
+  return routeGroup(
+    { access: 'client' },
+    new Elysia({ name: 'openai-videos' })
+      .post(
+        '/v1/videos',
+        async ({ request }) => {
+          const { fields, form } = await readBody(request);
+          const options = readVideoOptions(fields);
+          const reference = await readReference(fields, form, {
+            fetch: deps.fetch,
+            config: deps.config(),
+            signal: request.signal,
           });
-        }
-        return serveCachedFile(deps.cache, 'video', job.file_name, request);
-      },
-      {
-        detail: {
-          tags: ['openai'],
-          summary: 'The finished video file (Range supported)',
-          responses: {
-            ...responses(binary('video/mp4', 'The video'), { errors: [401, 404, 409, 416, 429] }),
-            206: { description: 'A byte range', content: binary('video/mp4', 'Part of the video') },
+          const wait =
+            fields.wait === true || fields.wait === 'true' || new URL(request.url).searchParams.get('wait') === 'true';
+          const { job, done } = await deps.videos.create({
+            model: findModel(VIDEO_MODEL)!,
+            ...options,
+            reference,
+            baseUrl: publicBaseUrl(deps.config().app.app_url, request),
+            authorization: request.headers.get('authorization'),
+            params: {
+              seconds: 'seconds',
+              reference: form?.get('input_reference') instanceof Blob ? 'input_reference' : 'image_reference',
+            },
+          });
+          if (!wait) return publicVideo(job);
+          const finished = await done;
+          if (finished.status === 'failed') throw jobFailure(finished);
+          return publicVideo(finished);
+        },
+        {
+          parse: 'none',
+          detail: {
+            tags: ['openai'],
+            summary: 'Create a video job (returns at once; `wait: true` blocks until done)',
+            requestBody: jsonOrMultipart(VideoBody),
+            responses: responses(json(VideoJobAnswer), { errors: CLIENT_ERRORS }),
           },
         },
-      },
-    );
+      )
+      .get(
+        '/v1/videos/:id',
+        async ({ params }) => {
+          return publicVideo(await find(params.id));
+        },
+        {
+          detail: {
+            tags: ['openai'],
+            summary: 'A video job: status, progress, result link',
+            responses: responses(json(VideoJobAnswer), { errors: [401, 404, 429] }),
+          },
+        },
+      )
+      .get(
+        '/v1/videos/:id/content',
+        async ({ params, request }) => {
+          const job = await find(params.id);
+          if (job.status !== 'completed' || !job.file_name) {
+            throw new ApiError({
+              status: 409,
+              message: `Video '${job.id}' is ${job.status}; its content is not available yet.`,
+              code: 'video_not_ready',
+              param: 'video_id',
+            });
+          }
+          return serveCachedFile(deps.cache, 'video', job.file_name, request);
+        },
+        {
+          detail: {
+            tags: ['openai'],
+            summary: 'The finished video file (Range supported)',
+            responses: {
+              ...responses(binary('video/mp4', 'The video'), { errors: [401, 404, 409, 416, 429] }),
+              206: { description: 'A byte range', content: binary('video/mp4', 'Part of the video') },
+            },
+          },
+        },
+      ),
+  );
 }
