@@ -24,7 +24,8 @@ function modelSeries(usage: Dashboard['usage']): Series[] {
   const named = ranked.length > 6 ? ranked.slice(0, 5) : ranked;
   const rest = ranked.slice(named.length);
   const series = named.map((model) => ({
-    name: model,
+    // A request refused before its body named a model (a wrong key, an invalid body) has none.
+    name: model || t('noModel'),
     values: usage.buckets.map((bucket) => bucket.by_model[model] || 0),
   }));
   if (rest.length > 0) {

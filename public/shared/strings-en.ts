@@ -225,6 +225,7 @@ export const EN = {
   imagineStopped: 'Stopped: {n} images',
   imagineNoAccount: 'Stopped after {n} images: {reason}',
   otherModels: 'other ({n} models)',
+  noModel: '(refused before naming a model)',
   noRequestsYet: 'No requests in this period yet. Send one from the playground or with curl.',
   noAccountsForChart: 'No accounts yet: import some on the Accounts page.',
   unchecked: 'Unchecked',

@@ -226,6 +226,7 @@ export const ZH: Record<StringKey, string> = {
   imagineStopped: '已停止：共 {n} 张',
   imagineNoAccount: '生成 {n} 张后停止：{reason}',
   otherModels: '其他（{n} 个模型）',
+  noModel: '（未指明模型即被拒绝）',
   noRequestsYet: '此时段还没有请求。可在试用台或用 curl 发送一个。',
   noAccountsForChart: '还没有账号：请在账号页导入。',
   unchecked: '未检查',
