@@ -280,7 +280,8 @@ export function createApp(deps: AppDependencies) {
           poolStats: () => deps.pool.stats(),
           upstream: () => deps.upstreamHealth?.state(),
           jobs: () => instance.jobs?.states() ?? [],
-          warnings: () => upstreamWarnings(config()),
+          // What the start-up log said about config.toml and the environment stays visible in the console.
+          warnings: () => [...upstreamWarnings(config()), ...deps.config.warnings],
         }),
       ),
     )

@@ -9,10 +9,10 @@ import type { StoredClientKey } from '../../src/client-keys/client-key';
 import type { CachedFile } from '../../src/media/media-cache';
 import type { PoolStats } from '../../src/pool/account-pool';
 import type { AccountStatus } from '../../src/storage/types';
-import type { UpstreamWarning } from '../../src/upstream/grok/upstream-warnings';
 import type { KeySource } from '../../src/config/store';
+import type { CodedWarning } from '../../src/config/coded-warning';
 
-export type { AccountStatus, PoolStats, UpstreamWarning };
+export type { AccountStatus, CodedWarning, PoolStats };
 export type MediaKind = CachedFile['kind'];
 
 /** GET/POST /v1/admin/session. */

@@ -1,6 +1,7 @@
 import { $ } from '../shared/dom';
+import { hasText, t } from '../shared/i18n';
 import { api } from './api';
-import type { Session, UpstreamWarning } from './api-types';
+import type { CodedWarning, Session } from './api-types';
 
 /** The banners under the top bar: the default password, an open playground, upstream settings that look wrong. */
 export function showBanners(session: Session): void {
@@ -9,22 +10,38 @@ export function showBanners(session: Session): void {
   showUpstreamWarnings();
 }
 
-// Upstream settings that do not look like today's web app (legacy statsig, dropped cookies).
+/** A server warning in the reader's language, from its code and parameters; its English text when the code is new. */
+function warningText(warning: CodedWarning): string {
+  const key = `warning_${warning.code}`;
+  return hasText(key) ? t(key, warning.params) : warning.message;
+}
+
+// Upstream settings that do not look like today's web app (legacy statsig, dropped cookies), and
+// what the start-up said about config.toml and the environment.
 async function showUpstreamWarnings(): Promise<void> {
-  const banner = $('#upstream-warnings-banner');
   try {
-    const status = await api<{ warnings?: UpstreamWarning[] }>('/v1/admin/status');
+    const status = await api<{ warnings?: CodedWarning[] }>('/v1/admin/status');
     const warnings = Array.isArray(status.warnings) ? status.warnings : [];
-    banner.replaceChildren(
-      ...warnings.map((warning) => {
-        const item = document.createElement('li');
-        item.dataset.code = warning.code;
-        item.textContent = warning.message;
-        return item;
-      }),
-    );
-    banner.hidden = warnings.length === 0;
+    shownWarnings = warnings;
+    renderWarnings();
   } catch {
-    banner.hidden = true;
+    shownWarnings = [];
+    renderWarnings();
   }
+}
+
+let shownWarnings: CodedWarning[] = [];
+
+/** Draws the warnings again, e.g. in the language just chosen. */
+export function renderWarnings(): void {
+  const banner = $('#upstream-warnings-banner');
+  banner.replaceChildren(
+    ...shownWarnings.map((warning) => {
+      const item = document.createElement('li');
+      item.dataset.code = warning.code;
+      item.textContent = warningText(warning);
+      return item;
+    }),
+  );
+  banner.hidden = shownWarnings.length === 0;
 }

@@ -9,9 +9,13 @@ import './config-page';
 import './dashboard';
 import './keys';
 import './media';
+import { renderWarnings } from './banners';
 import { resumeSession } from './session';
 
-wireLanguageButtons(relabelAll);
+wireLanguageButtons(() => {
+  relabelAll();
+  renderWarnings();
+});
 followHash('#app-view', 'accounts');
 apply();
 window.addEventListener('DOMContentLoaded', resumeSession);

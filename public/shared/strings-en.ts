@@ -302,6 +302,19 @@ export const EN = {
   reasoningLive: 'Thinking…',
   importAccounts: 'Import accounts',
   passwordChanged: 'Password changed; you are signed in with the new one.',
+  warning_statsig_legacy:
+    'REST calls run on legacy x-statsig-id values (upstream.statsig_mode = "legacy"); grok.com may require the current signed ones. Quota sync, image edit, video, account settings and REST chat are affected; chat over the gateway WebSocket is not. Set upstream.statsig_mode to "signer" (your own signer) or "manual".',
+  warning_cf_cookies_dropped: "proxy.cf_cookies: dropped cookies that are not Cloudflare's: {cookies}",
+  warning_config_moved: '{file}: {from} was moved to {to}',
+  warning_config_not_moved: '{file}: {from} was not moved: {to} is already set',
+  warning_config_not_table: '{file}: [{section}] is not a table; ignored',
+  warning_config_ambiguous: '{file}: {key} ignored: it could belong to {sections}; set it in one of those sections',
+  warning_config_no_key: '{file}: {key} ignored: no current key has that name',
+  warning_config_unknown_key: '{file}: unknown config key {key}; ignored',
+  warning_env_unknown: 'Environment variable {variable} matches no config key; ignored',
+  warning_env_needs_flaresolverr: 'Environment variable {variable} only applies with FLARESOLVERR_URL; ignored',
+  warning_app_key_short:
+    'app.app_key (from {source}) is shorter than 12 characters: the admin API would refuse it as a new password; choose a longer one.',
 };
 
 export type StringKey = keyof typeof EN;

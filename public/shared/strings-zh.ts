@@ -300,4 +300,16 @@ export const ZH: Record<StringKey, string> = {
   reasoningLive: '思考中…',
   importAccounts: '导入账号',
   passwordChanged: '密码已修改，已用新密码重新登录。',
+  warning_statsig_legacy:
+    'REST 调用使用旧版 x-statsig-id 值（upstream.statsig_mode = "legacy"）；grok.com 可能要求当前的签名值。受影响的有：额度同步、图片编辑、视频、账号设置和 REST 对话；经网关 WebSocket 的对话不受影响。请把 upstream.statsig_mode 设为 "signer"（使用你自己的签名服务）或 "manual"。',
+  warning_cf_cookies_dropped: 'proxy.cf_cookies：已丢弃不属于 Cloudflare 的 Cookie：{cookies}',
+  warning_config_moved: '{file}：{from} 已移到 {to}',
+  warning_config_not_moved: '{file}：{from} 未移动：{to} 已有值',
+  warning_config_not_table: '{file}：[{section}] 不是表，已忽略',
+  warning_config_ambiguous: '{file}：{key} 已忽略：它可能属于 {sections}，请在其中一个分组里设置',
+  warning_config_no_key: '{file}：{key} 已忽略：当前没有同名的键',
+  warning_config_unknown_key: '{file}：未知的配置键 {key}，已忽略',
+  warning_env_unknown: '环境变量 {variable} 不对应任何配置键，已忽略',
+  warning_env_needs_flaresolverr: '环境变量 {variable} 仅在设置了 FLARESOLVERR_URL 时生效，已忽略',
+  warning_app_key_short: 'app.app_key（来自 {source}）短于 12 个字符：管理 API 不会接受它作为新密码，请换一个更长的。',
 };

@@ -19,7 +19,8 @@ const simulatorAccounts = [
 ];
 
 beforeAll(async () => {
-  harness = await startHarness({ accounts: simulatorAccounts.slice(0, 4) });
+  // A variable that names no config key: a start-up warning the console shows too.
+  harness = await startHarness({ accounts: simulatorAccounts.slice(0, 4), env: { GROK2API_CHAT_TIMEOUTS: '5' } });
   // The two imported accounts are known upstream but not yet to the gateway.
   for (const account of simulatorAccounts.slice(4)) harness.simulator.addAccount(account);
   browser = await launchBrowser();
@@ -50,6 +51,9 @@ test('sign in, import, filter, batch refresh to the end, Chinese and phone width
   // The default statsig mode is legacy: the status banner says REST calls run on legacy values.
   await page.waitForSelector('#upstream-warnings-banner li[data-code="statsig_legacy"]');
   expect(await page.textContent('#upstream-warnings-banner')).toContain('legacy x-statsig-id');
+  expect(await page.textContent('#upstream-warnings-banner li[data-code="env_unknown"]')).toBe(
+    'Environment variable GROK2API_CHAT_TIMEOUTS matches no config key; ignored',
+  );
   expect(await page.locator('#accounts-body tr[data-id]').count()).toBe(4);
 
   // Import: two new tokens, one already present, one invalid line.
@@ -118,6 +122,13 @@ test('sign in, import, filter, batch refresh to the end, Chinese and phone width
   // Chinese.
   await page.click('#app-view .lang-toggle');
   expect(await page.textContent('#accounts-title')).toBe('账号');
+  // The server's warnings too, from their codes and parameters.
+  expect(await page.textContent('#upstream-warnings-banner li[data-code="statsig_legacy"]')).toContain(
+    '旧版 x-statsig-id',
+  );
+  expect(await page.textContent('#upstream-warnings-banner li[data-code="env_unknown"]')).toBe(
+    '环境变量 GROK2API_CHAT_TIMEOUTS 不对应任何配置键，已忽略',
+  );
   await page.screenshot({ path: screenshotPath('05-chinese') });
   await page.click('#app-view .lang-toggle');
 
