@@ -78,7 +78,7 @@ function emptyRow(page: AccountsPage): HTMLTableRowElement {
   const text = document.createElement('p');
   text.textContent = t(filtered ? 'noAccounts' : 'noAccountsYet');
   box.append(text);
-  if (!filtered) box.append(button(t('importAccounts'), () => $('#open-import').click(), 'primary'));
+  if (!filtered) box.append(button(t('importAccounts'), () => $('#open-import').click(), 'primary', 'import'));
   cell(row, box, 'empty-cell').colSpan = 10;
   return row;
 }
@@ -106,7 +106,7 @@ function accountRow(account: ConsoleAccount): HTMLTableRowElement {
   tokenCell.append(
     code,
     shortId,
-    button(t('copy'), () => copyToken(account.id), 'link small'),
+    button(t('copy'), () => copyToken(account.id), 'link small', 'copy'),
   );
   cell(row, account.pool);
   const status = cell(row, '');
@@ -138,17 +138,23 @@ function rowButtons(account: ConsoleAccount): HTMLButtonElement[] {
   const setStatus = (status: 'active' | 'disabled', done: StringKey) => () =>
     rowAction(() => api(path, { method: 'PATCH', body: { status } }), done);
   return [
-    button(t('refresh'), () => rowAction(() => api(`${path}/refresh`, { method: 'POST' }), 'refreshed'), 'small'),
+    button(
+      t('refresh'),
+      () => rowAction(() => api(`${path}/refresh`, { method: 'POST' }), 'refreshed'),
+      'small',
+      'refresh',
+    ),
     account.status === 'disabled'
-      ? button(t('enable'), setStatus('active', 'enabled'), 'small')
-      : button(t('disable'), setStatus('disabled', 'disabledDone'), 'small'),
-    button(t('edit'), () => openEdit(account, loadAccounts), 'small'),
+      ? button(t('enable'), setStatus('active', 'enabled'), 'small', 'enable')
+      : button(t('disable'), setStatus('disabled', 'disabledDone'), 'small', 'disable'),
+    button(t('edit'), () => openEdit(account, loadAccounts), 'small', 'edit'),
     button(
       t('remove'),
       () => {
         if (confirm(t('confirmDelete', { n: 1 }))) rowAction(() => api(path, { method: 'DELETE' }), 'deleted');
       },
       'small danger',
+      'remove',
     ),
   ];
 }

@@ -40,8 +40,23 @@ export function renderWarnings(): void {
       const item = document.createElement('li');
       item.dataset.code = warning.code;
       item.textContent = warningText(warning);
+      // Two lines until opened: a click or Enter shows the whole warning.
+      item.tabIndex = 0;
+      item.setAttribute('role', 'button');
+      item.setAttribute('aria-expanded', 'false');
       return item;
     }),
   );
   banner.hidden = shownWarnings.length === 0;
 }
+
+const toggleWarning = (target: EventTarget | null) => {
+  const item = (target as Element | null)?.closest('li');
+  if (item) item.setAttribute('aria-expanded', String(item.getAttribute('aria-expanded') !== 'true'));
+};
+$('#upstream-warnings-banner').addEventListener('click', (event) => toggleWarning(event.target));
+$('#upstream-warnings-banner').addEventListener('keydown', (event) => {
+  if (event.key !== 'Enter' && event.key !== ' ') return;
+  event.preventDefault();
+  toggleWarning(event.target);
+});

@@ -1,5 +1,6 @@
 import { $, button, messageOf } from '../shared/dom';
 import { hasText, language, t } from '../shared/i18n';
+import { icon } from '../shared/icons';
 import { toast } from '../shared/toast';
 import { ApiFailure, api, statusOf } from './api';
 import type { ConfigForm, ConfigValues } from './api-types';
@@ -158,7 +159,7 @@ function sectionElement(section: Section): HTMLDetailsElement {
   const save = document.createElement('button');
   save.type = 'submit';
   save.className = 'primary';
-  save.textContent = t('save');
+  save.append(icon('save'), t('save'));
   sectionForm.append(save);
   sectionForm.addEventListener('submit', (event) => {
     event.preventDefault();

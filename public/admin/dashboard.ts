@@ -4,6 +4,7 @@ import { toast } from '../shared/toast';
 import { api, statusOf } from './api';
 import type { Dashboard } from './api-types';
 import { bars, lines, type Series, stackedBars } from './charts';
+import { locale } from './format';
 import { registerView } from '../shared/router';
 
 /**
@@ -13,7 +14,7 @@ import { registerView } from '../shared/router';
 
 let data: Dashboard | null = null;
 
-const hourLabel = (at: number) => new Date(at).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+const hourLabel = (at: number) => new Date(at).toLocaleTimeString(locale(), { hour: '2-digit', minute: '2-digit' });
 const chart = (id: string) => $(`#chart-${id}`);
 
 /** The five busiest models by name, the rest as "other", so the bars add up to the total. */

@@ -3,7 +3,7 @@ import { t } from '../shared/i18n';
 import { toast } from '../shared/toast';
 import { ApiFailure, api, statusOf } from './api';
 import type { ClientKeyView, KeysAnswer, KeyUsage } from './api-types';
-import { when } from './format';
+import { locale, when } from './format';
 import { registerView } from '../shared/router';
 
 /** API keys page: create (the key is shown once, then only its masked form), revoke, per-key usage. */
@@ -96,7 +96,7 @@ function limitsText(key: ClientKeyView): string {
     `${t('keyConcurrency').split(' (')[0]} ${key.concurrency || '∞'}`,
     `${t('keyDaily').split(' (')[0]} ${key.daily_limit || '∞'}`,
   );
-  if (key.expires_at) parts.push(t('expiresOn', { date: new Date(key.expires_at).toLocaleDateString() }));
+  if (key.expires_at) parts.push(t('expiresOn', { date: new Date(key.expires_at).toLocaleDateString(locale()) }));
   return parts.join(' · ');
 }
 
@@ -127,7 +127,7 @@ function keyRow(key: ClientKeyView): HTMLTableRowElement {
       await api(`/v1/admin/console/keys/${key.id}`, { method: 'DELETE' }).catch((error) => toast(messageOf(error)));
       load();
     };
-    actions.append(button(t('revoke'), revoke, 'small danger'));
+    actions.append(button(t('revoke'), revoke, 'small danger', 'remove'));
   }
   row.append(actions);
   return row;

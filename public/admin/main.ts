@@ -3,6 +3,7 @@
  * of index.html. Every call goes through the documented admin API (/docs).
  */
 import { apply, wireLanguageButtons } from '../shared/i18n';
+import { applyIcons } from '../shared/icons';
 import { followHash, relabelAll } from '../shared/router';
 import './accounts-view';
 import './config-page';
@@ -17,5 +18,6 @@ wireLanguageButtons(() => {
   renderWarnings();
 });
 followHash('#app-view', 'accounts');
+applyIcons();
 apply();
 window.addEventListener('DOMContentLoaded', resumeSession);

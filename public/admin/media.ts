@@ -72,7 +72,7 @@ function mediaCard(item: MediaPage['items'][number]): HTMLElement {
     name,
     meta,
     link,
-    button(t('remove'), () => removeNames([item.name]), 'small danger'),
+    button(t('remove'), () => removeNames([item.name]), 'small danger', 'remove'),
   );
   card.append(preview, caption);
   return card;

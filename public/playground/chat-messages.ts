@@ -1,4 +1,5 @@
 import { t } from '../shared/i18n';
+import { icon } from '../shared/icons';
 import { notify } from './notify';
 import { ACTIONS, type ActionName, presentTurn, type TurnPresentation } from './chat-states';
 import type { ChatMessage } from './chat-store';
@@ -17,10 +18,7 @@ function actionButton(name: ActionName): HTMLButtonElement {
   button.dataset.action = name;
   button.title = t(action.title);
   button.setAttribute('aria-label', t(action.title));
-  const icon = document.createElement('span');
-  icon.setAttribute('aria-hidden', 'true');
-  icon.textContent = action.icon;
-  button.append(icon, ` ${t(action.label)}`);
+  button.append(icon(action.icon), t(action.label));
   return button;
 }
 
@@ -51,7 +49,7 @@ function answerContent(message: ChatMessage): HTMLElement {
     const copy = document.createElement('button');
     copy.type = 'button';
     copy.className = 'code-copy small';
-    copy.textContent = t('actionCopy');
+    copy.append(icon('copy'), t('actionCopy'));
     copy.addEventListener('click', () => {
       navigator.clipboard.writeText(block.querySelector('code')?.textContent || '').catch(() => {});
       notify(t('copied'), 'copied');

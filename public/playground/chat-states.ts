@@ -1,4 +1,5 @@
 import type { StringKey, Translate } from '../shared/i18n';
+import type { IconName } from '../shared/icons';
 
 /**
  * How a chat turn ends, as one presentation object per state: the assistant message, the status
@@ -18,7 +19,7 @@ export type TurnState =
 export type ActionName = 'copy' | 'edit' | 'feedback' | 'regenerate' | 'retry' | 'details';
 
 export interface TurnAction {
-  icon: string;
+  icon: IconName;
   label: StringKey;
   title: StringKey;
   emphasised?: boolean;
@@ -26,13 +27,13 @@ export interface TurnAction {
 
 /** Every action button looks the same wherever it appears: one label, icon, title and aria-label. */
 export const ACTIONS: Record<ActionName, TurnAction> = {
-  copy: { icon: '❏', label: 'actionCopy', title: 'actionCopyTitle' },
-  edit: { icon: '✎', label: 'actionEdit', title: 'actionEditTitle' },
-  feedback: { icon: '♡', label: 'actionFeedback', title: 'actionFeedbackTitle' },
-  regenerate: { icon: '↻', label: 'actionRegenerate', title: 'actionRegenerateTitle' },
+  copy: { icon: 'copy', label: 'actionCopy', title: 'actionCopyTitle' },
+  edit: { icon: 'edit', label: 'actionEdit', title: 'actionEditTitle' },
+  feedback: { icon: 'feedback', label: 'actionFeedback', title: 'actionFeedbackTitle' },
+  regenerate: { icon: 'refresh', label: 'actionRegenerate', title: 'actionRegenerateTitle' },
   // Retry is the recommended way out of a failure, so it is the emphasised one.
-  retry: { icon: '↻', label: 'actionRetry', title: 'actionRetryTitle', emphasised: true },
-  details: { icon: 'ⓘ', label: 'actionDetails', title: 'actionDetailsTitle' },
+  retry: { icon: 'retry', label: 'actionRetry', title: 'actionRetryTitle', emphasised: true },
+  details: { icon: 'details', label: 'actionDetails', title: 'actionDetailsTitle' },
 };
 
 const SUCCEEDED: ActionName[] = ['copy', 'edit', 'feedback'];

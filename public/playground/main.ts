@@ -3,6 +3,7 @@
  * the gateway's own API through /v1/function/*. Every module below wires its own part of index.html.
  */
 import { apply, wireLanguageButtons } from '../shared/i18n';
+import { applyIcons } from '../shared/icons';
 import { followHash, relabelAll } from '../shared/router';
 import './chat';
 import './imagine';
@@ -12,5 +13,6 @@ import './voice';
 
 wireLanguageButtons(relabelAll);
 followHash('#play-view', 'chat');
+applyIcons();
 apply();
 window.addEventListener('DOMContentLoaded', enter);

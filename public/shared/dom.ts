@@ -1,3 +1,5 @@
+import { type IconName, icon } from './icons';
+
 /** The one element `selector` names; a page without it is a broken page, so that throws. */
 export function $<T extends Element = HTMLElement>(selector: string): T {
   const element = document.querySelector<T>(selector);
@@ -5,11 +7,17 @@ export function $<T extends Element = HTMLElement>(selector: string): T {
   return element;
 }
 
-/** A `<button type=button>` with its text, click handler and classes. */
-export function button(label: string, onClick: (event: MouseEvent) => void, className?: string): HTMLButtonElement {
+/** A `<button type=button>` with its text, click handler, classes and icon. */
+export function button(
+  label: string,
+  onClick: (event: MouseEvent) => void,
+  className?: string,
+  iconName?: IconName,
+): HTMLButtonElement {
   const element = document.createElement('button');
   element.type = 'button';
   element.textContent = label;
+  if (iconName) element.prepend(icon(iconName));
   if (className) element.className = className;
   element.addEventListener('click', onClick);
   return element;

@@ -23,17 +23,24 @@ export const t: Translate = (key, values) => {
   return text;
 };
 
+/** Sets an element's text; an icon before it (icons.ts) stays. */
+export function setText(element: Element, text: string): void {
+  const icon = element.querySelector(':scope > svg.icon');
+  if (icon) element.replaceChildren(icon, text);
+  else element.textContent = text;
+}
+
 /** Fills every `data-i18n` text and `data-i18n-placeholder` under `root`; the language buttons name the other one. */
 export function apply(root: ParentNode = document): void {
   document.documentElement.lang = current === 'zh' ? 'zh-CN' : 'en';
   for (const element of root.querySelectorAll<HTMLElement>('[data-i18n]'))
-    element.textContent = hasText(element.dataset.i18n!) ? t(element.dataset.i18n) : element.dataset.i18n!;
+    setText(element, hasText(element.dataset.i18n!) ? t(element.dataset.i18n) : element.dataset.i18n!);
   for (const element of root.querySelectorAll<HTMLInputElement>('[data-i18n-placeholder]')) {
     const key = element.dataset.i18nPlaceholder!;
     element.placeholder = hasText(key) ? t(key) : key;
   }
   for (const button of document.querySelectorAll('.lang-toggle'))
-    button.textContent = current === 'zh' ? 'English' : '中文';
+    setText(button, current === 'zh' ? 'English' : '中文');
 }
 
 export function toggle(): void {

@@ -238,11 +238,12 @@ test('API keys page: create a key with an allowlist, use it with the openai SDK,
     .catch((error) => error);
   expect(refused.status).toBe(403);
 
-  // After "Done" the key is gone from the page; the table shows it masked, with its usage.
+  // After "Done" the key is gone from the page; the table shows it masked, with its usage: the
+  // refused request counts too.
   await page.click('#hide-key');
   await page.reload();
   await page.waitForFunction(
-    () => document.querySelector('#keys-body')?.textContent?.includes('1 requests'),
+    () => document.querySelector('#keys-body')?.textContent?.includes('2 requests, 1 failed'),
     undefined,
     { timeout: 10_000 },
   );
