@@ -130,9 +130,8 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
       GROK2API_APP_API_KEY: 'sk-soak',
       GROK2API_TOKEN_AUTO_REFRESH: 'false',
       GROK2API_TOKEN_MAX_INFLIGHT_PER_ACCOUNT: '40',
-      // REST by default: under faults over the gateway WebSocket (SOAK_TRANSPORT=auto or ws) some accounts
-      // end up charged for more turns than the simulator counted; open, see CHANGELOG.md.
-      GROK2API_UPSTREAM_CHAT_TRANSPORT: process.env.SOAK_TRANSPORT ?? 'rest',
+      // The product's default transport unless SOAK_TRANSPORT=rest|ws|auto says otherwise.
+      ...(process.env.SOAK_TRANSPORT ? { GROK2API_UPSTREAM_CHAT_TRANSPORT: process.env.SOAK_TRANSPORT } : {}),
       // A stalled upstream stream is cut after 2 s of silence, so stall faults end by themselves.
       GROK2API_CHAT_STREAM_TIMEOUT: '2',
       GROK2API_CHAT_TIMEOUT: '5',
@@ -293,6 +292,7 @@ if (import.meta.main && !process.env.BUN_CONFIG_MAX_HTTP_REQUESTS) {
     accounts: Number(process.env.SOAK_ACCOUNTS ?? 16),
     seed: Number(process.env.SOAK_SEED ?? 9),
     faultEveryMs: Number(process.env.SOAK_FAULT_EVERY_MS ?? 100),
+    abortRate: Number(process.env.SOAK_ABORT_RATE ?? 0.2),
   });
   console.log(JSON.stringify(report, null, 2));
   console.log(`SOAK_REPORT ${JSON.stringify(report)}`);

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pageUrls, startServer } from './server';
-import { startSimulator } from './simulator/server';
+import { startSimulator, type VideoProtocols } from './simulator/server';
 
 /**
  * Demo mode: a local Grok simulator plus the gateway pointed at it, so a newcomer sees real
@@ -26,6 +26,9 @@ const simulator = await startSimulator({
     { token: `${DEMO_TOKEN}-super`, tier: 'super' },
   ],
   tokenDelayMs: 30,
+  // Like the current upstream release, video in the current form only (text-to-video up to 15 s);
+  // SIMULATOR_VIDEO_PROTOCOLS=both also takes the legacy form (longer videos, image-to-video).
+  videoProtocols: (process.env.SIMULATOR_VIDEO_PROTOCOLS || undefined) as VideoProtocols | undefined,
 });
 // The demo listens on loopback unless told otherwise. The playground is on: open on loopback, behind a
 // fresh key (printed below) when SERVER_HOST exposes it to the network.

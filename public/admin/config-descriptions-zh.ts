@@ -14,8 +14,8 @@ export const CONFIG_DESCRIPTIONS_ZH: Record<string, [string, string]> = {
     '除 assets_url 和 base_url 的主机外，允许携带账号 Cookie 下载生成媒体的主机；其他主机上的 URL 会被拒绝并记录',
   ],
   'video.protocol': [
-    'Text-to-video form: current (mediaGenInput.textToVideo), legacy (media post + videoGenModelConfig), or auto (current, then legacy once the upstream refuses the current body)',
-    '文生视频的形式：current（mediaGenInput.textToVideo）、legacy（媒体帖子 + videoGenModelConfig），或 auto（先用 current，上游拒绝该请求体后改用 legacy）',
+    'Text-to-video form: current (mediaGenInput.textToVideo), legacy (media post + videoGenModelConfig), or auto (current, then legacy once the upstream refuses the current body). Longer than 15 s and image-to-video exist only in the legacy form: current refuses them with a 400',
+    '文生视频的形式：current（mediaGenInput.textToVideo）、legacy（媒体帖子 + videoGenModelConfig），或 auto（先用 current，上游拒绝该请求体后改用 legacy）。超过 15 秒的视频和图生视频只有 legacy 形式能生成：current 会以 400 拒绝',
   ],
   'token.refresh_calls_per_sec': [
     'Most quota calls (rate-limits) per second one instance makes for refreshes: scheduled passes, batch refresh jobs and admin refreshes share it, so a pass over many accounts is spread over time (0 = no limit). The on-demand refresh a waiting request triggers is not paced (on_demand_refresh_max_tokens bounds it). A Basic account costs 2 calls, Super 3, Heavy 4',

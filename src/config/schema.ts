@@ -250,7 +250,8 @@ export const VideoSection = Type.Object({
     ['auto', 'current', 'legacy'],
     'auto',
     'Text-to-video form: current (mediaGenInput.textToVideo), legacy (media post + videoGenModelConfig), ' +
-      'or auto (current, then legacy once the upstream refuses the current body)',
+      'or auto (current, then legacy once the upstream refuses the current body). Longer than 15 s and ' +
+      'image-to-video exist only in the legacy form: current refuses them with a 400',
   ),
 });
 

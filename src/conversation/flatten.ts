@@ -2,7 +2,7 @@ import { activeTools } from './tools/active-tools';
 import { readContent, type Attachment } from './content-parts';
 import type { ConversationFields, ChatMessage, HistoryToolCall } from './message-model';
 import { fitTurns, type BudgetedTurn } from './prompt-budget';
-import { buildToolPrompt } from './tools/tool-prompt';
+import { buildToolPrompt, toolResultLine, type PromptForm } from './tools/tool-prompt';
 import { invalidRequest } from '../http/errors';
 
 export type { Attachment } from './content-parts';
@@ -19,9 +19,10 @@ export type { Attachment } from './content-parts';
  * Labels:
  * - `developer` is labelled `system`: OpenAI introduced it as the new name of the system role,
  *   and Grok reads "system:" as an instruction where "developer:" would be an unknown speaker.
- * - `tool` results are labelled `tool (<name>, <tool_call_id>)`, the name taken from the message
- *   or, as OpenAI clients usually omit it, from the assistant call with that id ("unknown" if
- *   neither has one). The label is kept even when the result is the last user turn, otherwise a
+ * - `tool` results are labelled `tool (<name>, <tool_call_id>)` (legacy) or `Tool result (…)`
+ *   (current; tools/tool-prompt.ts `toolResultLine`), the name taken from the message or, as
+ *   OpenAI clients usually omit it, from the assistant call with that id ("unknown" if neither
+ *   has one). The label is kept even when the result is the last user turn, otherwise a
  *   bare result would read as the user speaking.
  *
  * When tool calling is on (active-tools.ts), earlier assistant calls are written in the exact
@@ -48,9 +49,9 @@ interface Turn {
   isSystem: boolean;
 }
 
-/** Bounds of the flattened message (config `chat.prompt_budget_chars`, `chat.upstream_max_chars`). */
-export type PromptForm = 'current' | 'legacy';
+export type { PromptForm } from './tools/tool-prompt';
 
+/** Bounds of the flattened message (config `chat.prompt_budget_chars`, `chat.upstream_max_chars`). */
 export interface FlattenLimits {
   /** Default current. */
   form?: PromptForm;
@@ -102,12 +103,8 @@ const toTurn = (
   if (message.role === 'tool') {
     const id = message.tool_call_id ?? '';
     const name = message.name?.trim() || namesById.get(id) || 'unknown';
-    if (form === 'current') {
-      // The reference writes `Tool result (<id>)`; the name stays because our call lines carry no id.
-      const block = `[tool]\nTool result (${name}, ${id}): ${text}`.trimEnd();
-      return { labelled: block, bare: block, countsAsUser: toolsOn, isSystem: false };
-    }
-    const result = `tool (${name}, ${id}): ${text}`.trimEnd();
+    const line = toolResultLine(form, name, id, text);
+    const result = (form === 'current' ? `[tool]\n${line}` : line).trimEnd();
     return { labelled: result, bare: result, countsAsUser: toolsOn, isSystem: false };
   }
   const calls = message.role === 'assistant' ? (message.tool_calls ?? []) : [];
@@ -137,7 +134,9 @@ export const flattenMessages = (request: FlattenInput, limits?: FlattenLimits): 
   }
 
   const lastUser = turns.findLastIndex((turn) => turn.countsAsUser);
-  const instructions = toolsOn ? buildToolPrompt(tools, request.tool_choice, request.parallel_tool_calls ?? true) : '';
+  const instructions = toolsOn
+    ? buildToolPrompt(tools, request.tool_choice, request.parallel_tool_calls ?? true, form)
+    : '';
   const toolPrompt = instructions && form === 'current' ? `[system]\n${instructions}` : instructions;
   // The latest input and what follows it are the question being asked: never dropped.
   const protectedFrom = lastUser === -1 ? turns.length - 1 : lastUser;

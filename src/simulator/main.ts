@@ -4,8 +4,9 @@
 //   SIMULATOR_HOST             default 127.0.0.1
 //   SIMULATOR_PORT             default 9090 (0 picks a free port)
 //   SIMULATOR_ACCEPT_ANY_TOKEN default true, so a newcomer can use any sso token
+//   SIMULATOR_VIDEO_PROTOCOLS  current (default, as the current release), legacy or both
 
-import { startSimulator } from './server';
+import { startSimulator, type VideoProtocols } from './server';
 
 function readPort(value: string | undefined): number {
   if (value === undefined || value === '') return 9090;
@@ -25,6 +26,8 @@ const simulator = await startSimulator({
   hostname: process.env.SIMULATOR_HOST || '127.0.0.1',
   port: readPort(process.env.SIMULATOR_PORT),
   acceptUnknownTokens: readFlag(process.env.SIMULATOR_ACCEPT_ANY_TOKEN, true),
+  // An unknown value stops the start with a message that lists the allowed ones.
+  videoProtocols: (process.env.SIMULATOR_VIDEO_PROTOCOLS || undefined) as VideoProtocols | undefined,
 });
 console.log(`Grok simulator listening on ${simulator.url}`);
 

@@ -29,6 +29,11 @@ export function handleMediaTurn(
   account: ResolvedAccount,
   turn: MediaTurn,
 ): Response {
+  // An unknown body is refused before anything else: no quota check, no fault, nothing billed.
+  if (turn.kind === 'video') {
+    const refusal = videoProtocolRefusal(state, turn);
+    if (refusal) return invalidArgument(refusal);
+  }
   const window = state.accounts.window(account, 'fast');
   if (window.remaining <= 0) {
     if (state.options.exhaustedBehaviour === 'inband')
@@ -45,8 +50,6 @@ export function handleMediaTurn(
 
   let frames: Frame[];
   if (turn.kind === 'video') {
-    const refusal = videoProtocolRefusal(state, turn);
-    if (refusal) return invalidArgument(refusal);
     const assetOrigin = fault?.kind === 'foreign_asset' ? fault.assetOrigin : undefined;
     const noMedia = fault?.kind === 'no_media';
     const built = videoFrames(state, account, turn, { moderated, textless, noMedia, assetOrigin });
@@ -76,14 +79,16 @@ export function handleMediaTurn(
 type VideoTurn = Extract<MediaTurn, { kind: 'video' }>;
 
 /**
- * `videoProtocols` (docs/upstream-protocol.md §13.1, §13.2): an upstream that knows one form refuses
- * the other's body as an invalid argument, before anything is rendered or billed.
+ * `videoProtocols` (docs/upstream-protocol.md §13.8): an upstream that knows one form refuses the
+ * other's body as it refuses any field it does not know, an invalid argument naming the field and
+ * nothing about the other form, before anything is rendered or billed.
  */
 function videoProtocolRefusal(state: SimulatorState, turn: VideoTurn): string | undefined {
   const accepted = state.options.videoProtocols;
   if (accepted === 'both' || accepted === turn.protocol) return undefined;
-  if (turn.protocol === 'legacy') return 'videoGenModelConfig is not supported; use mediaGenInput.textToVideo';
-  return 'unknown field mediaGenInput.textToVideo';
+  if (turn.protocol === 'legacy')
+    return 'unknown field "videoGenModelConfig" in responseMetadata.modelConfigOverride.modelMap';
+  return 'unknown field "textToVideo" in mediaGenInput';
 }
 
 interface VideoShape {
@@ -126,7 +131,7 @@ function videoFrames(
   return videoTurnFrames(randomUUID(), result, { textless: shape.textless, noMedia: shape.noMedia });
 }
 
-/** POST /rest/media/post/create (§13.2). */
+/** POST /rest/media/post/create (§13.2). A current-only upstream has no such route (router.ts, §13.8). */
 export function handleCreatePost(state: SimulatorState, incoming: IncomingRequest, account: ResolvedAccount): Response {
   const fields = parseJsonObjectBody(incoming);
   if (!fields) return invalidArgument('body must be a JSON object');

@@ -49,6 +49,11 @@ function api(
   };
 }
 
+function unlessCurrentOnly(handle: Handler): Handler {
+  return (state, incoming, params) =>
+    state.options.videoProtocols === 'current' ? notFound() : handle(state, incoming, params);
+}
+
 // One table for the three upstream hosts (grok.com, assets.grok.com, accounts.x.ai): their
 // paths do not collide, so a gateway can point every upstream URL at this one server.
 const ROUTES: Route[] = [
@@ -73,7 +78,8 @@ const ROUTES: Route[] = [
     pattern: /^\/users\/([^/]+)\/([^/]+)\/content$/,
     handle: (state, incoming, params) => handleAssetDownload(state, incoming, params[0], params[1]),
   },
-  { method: 'POST', pattern: /^\/rest\/media\/post\/create$/, handle: api(false, handleCreatePost) },
+  // Retired with the legacy video form (§13.8): a current-only upstream answers as for any unknown route.
+  { method: 'POST', pattern: /^\/rest\/media\/post\/create$/, handle: unlessCurrentOnly(api(false, handleCreatePost)) },
   { method: 'POST', pattern: /^\/rest\/media\/video\/upscale$/, handle: api(false, handleUpscale) },
   {
     method: 'GET',

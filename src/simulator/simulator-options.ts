@@ -24,7 +24,7 @@ export const DEFAULT_OPTIONS: EffectiveOptions = {
   chunkBytes: undefined,
   tokenDelayMs: 0,
   log: false,
-  videoProtocols: 'both',
+  videoProtocols: 'current',
 };
 
 const FRAMINGS = ['ndjson', 'sse', 'concatenated'];

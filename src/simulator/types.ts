@@ -64,9 +64,11 @@ export interface SimulatorOptions {
   /** Clock in epoch milliseconds for quota windows; tests inject one to move time. Default Date.now. */
   now?: () => number;
   /**
-   * Which text-to-video bodies are accepted (docs/upstream-protocol.md §13.1 current, §13.2
-   * legacy); the other is refused with 400. Default `both`. Image-to-video and extension rounds
-   * exist only in the legacy form, so `current` refuses them too.
+   * Which video forms the simulated upstream knows (docs/upstream-protocol.md §13.1 current, §13.2
+   * legacy). Default `current`, as the current release: a `videoGenModelConfig` turn is refused
+   * with 400 (unknown field) and `POST /rest/media/post/create` answers 404, so image-to-video and
+   * extension rounds cannot be made. `legacy` refuses a `textToVideo` turn the same way; `both`
+   * (the release before 2026-08-20) takes either, for tests of the fallback.
    */
   videoProtocols?: VideoProtocols;
 }

@@ -37,9 +37,6 @@ async function startGateway(env: Record<string, string>): Promise<Gateway> {
       GROK2API_APP_APP_KEY: APP_KEY,
       GROK2API_APP_API_KEY: API_KEY,
       GROK2API_TOKEN_AUTO_REFRESH: 'false',
-      // The accounting below is checked over REST; over the model-gateway WebSocket a killed turn's charge
-      // and the quota the upstream reports can differ (open, see CHANGELOG.md "Known issues").
-      GROK2API_UPSTREAM_CHAT_TRANSPORT: 'rest',
       ...env,
     },
     stdout: 'pipe',
@@ -177,8 +174,14 @@ for (const store of stores) {
           }
         }
       });
+      // Turns the upstream was asked for, over REST or the model-gateway WebSocket (the default transport).
       const chats = () =>
-        simulator.requests.filter((request) => request.path === '/rest/app-chat/conversations/new').length;
+        simulator.requests.filter(
+          (request) =>
+            request.path === '/rest/app-chat/conversations/new' ||
+            (request.method === 'WS' &&
+              (request.body as { event?: { type?: string } }).event?.type === 'response.create'),
+        ).length;
       for (let attempt = 0; attempt < 2_000 && chats() < 60; attempt++) await Bun.sleep(5);
       await gateway.kill();
       stop = true;

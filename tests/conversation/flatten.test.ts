@@ -199,7 +199,7 @@ describe('tool history with tools declared', () => {
       tools: [weatherTool],
     };
     const { message } = flattenMessages(request, LEGACY);
-    const prompt = buildToolPrompt(activeTools(request), undefined, true);
+    const prompt = buildToolPrompt(activeTools(request), undefined, true, 'legacy');
     expect(message).toBe(
       `${prompt}\n\n` +
         'system: Be brief.\n\n' +
@@ -245,7 +245,7 @@ describe('tool history with tools declared', () => {
       parallel_tool_calls: false,
     });
     expect(forced.message).toBe(
-      `${buildToolPrompt(activeTools({ tools: [weatherTool] }), { type: 'function', function: { name: 'get_weather' } }, false)}\n\nHi`,
+      `${buildToolPrompt(activeTools({ tools: [weatherTool] }), { type: 'function', function: { name: 'get_weather' } }, false, 'legacy')}\n\nHi`,
     );
     expect(forced.message).toContain('You MUST call the tool "get_weather"');
     expect(forced.message).toContain('at most one tool');
@@ -288,6 +288,7 @@ describe('current form (docs/upstream-protocol.md §10.2)', () => {
         '[assistant]\n<tool_call>{"name":"get_weather","arguments":{"city":"Paris"}}</tool_call>\n\n' +
         '[tool]\nTool result (get_weather, call_1): 18°C',
     );
+    expect(message).toContain('written as "Tool result (<name>, <call id>): <result>"');
   });
 
   test('a single user message is a [user] block', () => {

@@ -42,10 +42,13 @@ const FOREVER = 99;
 type Path = 'imagine' | 'image-chat' | 'edit' | 'video (current form)' | 'video (legacy form)';
 type VideoProtocol = 'current' | 'legacy';
 
-/** Images: the HTTP answer. Videos: creation always answers 200; the job ends in this state. */
+/**
+ * Images: the HTTP answer. Videos: the job's end state once creation answered 200, or the answer of a
+ * creation refused at once (a 400 under `video.protocol = "current"`).
+ */
 type Outcome =
   | { status: number; code: string; retryAfter?: string; missing?: string }
-  | { job: 'completed' | 'failed'; code: string | null };
+  | { job: 'completed' | 'failed'; code: string | null; protocol?: VideoProtocol | null };
 
 interface Row {
   name: string;
@@ -56,6 +59,8 @@ interface Row {
   simulator?: SimulatorOptions;
   /** Images asked for; default 1. */
   n?: number;
+  /** Video request fields beyond the 6 s text-to-video every video row sends. */
+  video?: Record<string, unknown>;
   outcome: Outcome;
   /** Upstream calls by path, for the paths named (a call never replayed shows as 1). */
   calls: Partial<Record<'imagine' | 'chat' | 'upload' | 'post', number>>;
@@ -78,11 +83,26 @@ const downloadFails: Fault = { kind: 'download_failure', status: 500, times: FOR
 const plainBehindTls = ({ simulatorPort }: { simulatorPort: number }) => ({
   GROK_BASE_URL: `https://127.0.0.1:${simulatorPort}`,
 });
+/** What only the legacy form makes (docs/upstream-protocol.md §13.1, §13.3): longer than 15 s, or from an image. */
+const LONG: Record<string, unknown> = { seconds: '20' };
+const FROM_IMAGE = () => ({
+  image_reference: `data:image/png;base64,${Buffer.from(pngFor('reference')).toString('base64')}`,
+});
+/** The refusal of an unknown body, as a current-only upstream answers a legacy turn (§13.8). */
+const bodyRefused: Fault = {
+  kind: 'status',
+  status: 400,
+  body: '{"code":3,"message":"invalid argument: unknown field \\"textToVideo\\" in mediaGenInput","details":[]}',
+  match: { path: CHAT_PATH },
+};
 
 /**
  * The video rows on one upstream form (docs/upstream-protocol.md §13.1 current: one turn, no media
- * post; §13.2 legacy: a media post, then the turn). The media-frame rows (findings 2 and 3 of
- * issue 15) hold whatever text the turn carries: the outcome is read from the video frames.
+ * post; §13.2 legacy: a media post, then the turn). The current form runs under `video.protocol =
+ * "auto"` against the simulator's default, an upstream that knows only the current form; the legacy
+ * form runs under `video.protocol = "legacy"` against a legacy-only upstream, unless a row says
+ * otherwise. The media-frame rows (findings 2 and 3 of issue 15) hold whatever text the turn
+ * carries: the outcome is read from the video frames.
  */
 function videoRows(protocol: VideoProtocol): Row[] {
   const post = protocol === 'legacy' ? 1 : 0;
@@ -103,25 +123,72 @@ function videoRows(protocol: VideoProtocol): Row[] {
     },
     // Forced legacy against an upstream that has only the current form: a clear failure, no silent switch.
     {
-      name: 'legacy body refused (current-only upstream)',
+      name: 'legacy form refused (current-only upstream): no media post route',
       simulator: { videoProtocols: 'current' },
-      outcome: { job: 'failed', code: 'upstream_bad_request' },
+      outcome: { job: 'failed', code: 'video_form_refused' },
+      calls: { post: 1, chat: 0 },
+      account: active,
+    },
+  ];
+  // `auto` against the strict default (current only) and against a legacy-only upstream: the fallback rows.
+  const currentOnly: Row[] = [
+    // The refused turn rendered nothing; the legacy form follows on the same account.
+    {
+      name: 'current body refused (legacy-only upstream): falls back',
+      simulator: { videoProtocols: 'legacy' },
+      outcome: { job: 'completed', code: null, protocol: 'legacy' },
+      calls: { post: 1, chat: 2 },
+      account: active,
+    },
+    // What only the legacy form makes goes there at once, without a refused current turn first.
+    {
+      name: '20 s (legacy-only upstream): the legacy chain at once',
+      simulator: { videoProtocols: 'legacy' },
+      video: LONG,
+      outcome: { job: 'completed', code: null, protocol: 'legacy' },
+      calls: { post: 1, chat: 4 },
+      account: active,
+    },
+    // The strict default has no legacy form: the job says what the request needs (400 through `wait`).
+    {
+      name: '20 s (current-only upstream): needs the legacy form',
+      video: LONG,
+      outcome: { job: 'failed', code: 'video_needs_legacy_form' },
+      calls: { post: 1, chat: 0 },
+      account: active,
+    },
+    {
+      name: 'image-to-video (current-only upstream): needs the legacy form',
+      video: FROM_IMAGE(),
+      outcome: { job: 'failed', code: 'video_needs_legacy_form' },
+      calls: { post: 1, chat: 0, upload: 1 },
+      account: active,
+    },
+    // `video.protocol = "current"` refuses it before a job exists, naming the parameter.
+    {
+      name: '20 s with video.protocol = current: 400 at once',
+      env: () => ({ GROK2API_VIDEO_PROTOCOL: 'current' }),
+      video: LONG,
+      outcome: { status: 400, code: 'video_needs_legacy_form' },
+      calls: { post: 0, chat: 0 },
+      account: active,
+    },
+    // Both forms refused (the current turn by a fault, the legacy form by the strict default).
+    {
+      name: 'both forms refused',
+      faults: [bodyRefused],
+      outcome: { job: 'failed', code: 'video_form_refused' },
       calls: { post: 1, chat: 1 },
       account: active,
     },
   ];
-  const currentOnly: Row[] = [
-    // `auto` falls back on the same account; the refused turn rendered nothing.
+  return [
     {
-      name: 'current body refused (legacy-only upstream): falls back',
-      simulator: { videoProtocols: 'legacy' },
-      outcome: { job: 'completed', code: null },
-      calls: { post: 1, chat: 2 },
+      name: 'success',
+      outcome: { job: 'completed', code: null, protocol },
+      calls: { post, chat: 1 },
       account: active,
     },
-  ];
-  return [
-    { name: 'success', outcome: { job: 'completed', code: null }, calls: { post, chat: 1 }, account: active },
     ...(protocol === 'legacy' ? legacyOnly : currentOnly),
     {
       name: '401 at the render call',
@@ -555,6 +622,21 @@ const MATRIX: Record<Path, Row[]> = {
       calls: { upload: 1, chat: 1 },
       account: active,
     },
+    // Findings 2 and 3 on the edit turn: judged by its image frames, whatever the text.
+    {
+      name: 'moderated, the turn carries no text',
+      faults: [onChat({ kind: 'moderated', withoutText: true })],
+      outcome: { status: 400, code: 'content_policy_violation' },
+      calls: { upload: 1, chat: 1 },
+      account: active,
+    },
+    {
+      name: 'the edited image, the turn carries no text',
+      faults: [onChat({ kind: 'textless' })],
+      outcome: { status: 200, code: '' },
+      calls: { upload: 1, chat: 1 },
+      account: active,
+    },
     {
       name: 'the image download fails',
       faults: [downloadFails],
@@ -634,13 +716,28 @@ async function run(h: Harness, path: Path, row: Row): Promise<Outcome> {
         response_format: 'b64_json',
       }),
     );
-  const created = await post('/v1/videos', { model: 'grok-imagine-1.0-video', prompt: 'rain clears', seconds: '6' });
-  expect(created.status).toBe(200);
+  const created = await post('/v1/videos', {
+    model: 'grok-imagine-1.0-video',
+    prompt: 'rain clears',
+    seconds: '6',
+    ...row.video,
+  });
+  if (created.status !== 200) {
+    const refused = (await created.json()) as { error: { code: string } };
+    return { status: created.status, code: refused.error.code };
+  }
   const { id } = (await created.json()) as { id: string };
   for (;;) {
-    const job = (await (await h.api(`/v1/videos/${id}`)).json()) as { status: string; error: { code: string } | null };
-    if (job.status === 'completed' || job.status === 'failed')
-      return { job: job.status, code: job.error?.code ?? null };
+    const job = (await (await h.api(`/v1/videos/${id}`)).json()) as {
+      status: string;
+      error: { code: string } | null;
+      protocol: VideoProtocol | null;
+    };
+    if (job.status === 'completed' || job.status === 'failed') {
+      // Rows that name the form compare it; the others compare status and code only.
+      const protocol = 'job' in row.outcome && 'protocol' in row.outcome ? { protocol: job.protocol } : {};
+      return { job: job.status, code: job.error?.code ?? null, ...protocol };
+    }
     await Bun.sleep(25);
   }
 }
@@ -651,11 +748,12 @@ for (const [path, rows] of Object.entries(MATRIX) as [Path, Row[]][]) {
       test(
         row.name,
         async () => {
-          const protocol: Record<string, string> =
-            path === 'video (legacy form)' ? { GROK2API_VIDEO_PROTOCOL: 'legacy' } : {};
+          const legacy = path === 'video (legacy form)';
+          const protocol: Record<string, string> = legacy ? { GROK2API_VIDEO_PROTOCOL: 'legacy' } : {};
+          const upstream: SimulatorOptions | undefined = legacy ? { videoProtocols: 'legacy' } : undefined;
           harness = await startHarness({
             accounts: [{ token: 'account-a', tier: 'basic' }],
-            simulator: row.simulator,
+            simulator: row.simulator ?? upstream,
             env: (simulator) => ({ ...TIMEOUTS, ...protocol, ...row.env?.({ simulatorPort: simulator.port }) }),
           });
           const h = harness;

@@ -7,6 +7,7 @@ import {
   API_KEY,
   APP_KEY,
   chatCalls,
+  soleAccountState,
   startHarness,
   type Harness,
   type HarnessOptions,
@@ -28,7 +29,7 @@ type Video = {
   status: string;
   progress: number;
   url: string | null;
-  error: { code: string } | null;
+  error: { code: string; message: string; param?: string } | null;
   resolution: string;
   rounds: number;
   upscaled: boolean;
@@ -36,8 +37,16 @@ type Video = {
   protocol: 'current' | 'legacy' | null;
 };
 
-/** The legacy form on request (docs/upstream-protocol.md §13.2); the default is `auto`, the current form first. */
-const LEGACY: HarnessOptions = { env: { GROK2API_VIDEO_PROTOCOL: 'legacy' } };
+/**
+ * The legacy form on request (docs/upstream-protocol.md §13.2) against an upstream that still has it;
+ * the defaults are `auto` (the current form first) and a simulator that knows only the current form.
+ */
+const LEGACY: HarnessOptions = { env: { GROK2API_VIDEO_PROTOCOL: 'legacy' }, simulator: { videoProtocols: 'legacy' } };
+/** An upstream of the release before 2026-08-20, which took both forms. */
+const BOTH: HarnessOptions = { simulator: { videoProtocols: 'both' } };
+const POST_CREATE = '/rest/media/post/create';
+const posts = (h: Harness) => h.simulator.requests.filter((request) => request.path === POST_CREATE).length;
+type ErrorBody = { error: { message: string; type: string; param: string | null; code: string } };
 
 type CurrentBody = { mediaGenInput?: { textToVideo?: Record<string, unknown> } };
 const textToVideos = (h: Harness) =>
@@ -128,7 +137,7 @@ describe('/v1/videos', () => {
   });
 
   test('30 s on a Basic account: five rounds chained by post id', async () => {
-    const h = await start();
+    const h = await start(BOTH);
     const created = (await h.client.videos.create({
       model: 'grok-imagine-1.0-video',
       prompt: 'a long walk',
@@ -225,7 +234,7 @@ describe('/v1/videos', () => {
   });
 
   test('image-to-video: multipart input_reference is uploaded and referenced in round 1', async () => {
-    const h = await start();
+    const h = await start(BOTH);
     const file = await toFile(pngFor('reference'), 'ref.png', { type: 'image/png' });
     const created = (await h.client.videos.create({
       model: 'grok-imagine-1.0-video',
@@ -314,11 +323,24 @@ describe('/v1/videos', () => {
 describe('video.protocol = auto against an upstream that knows one form', () => {
   const create = (h: Harness) => render(h, { prompt: 'tide', seconds: '6' });
 
-  test('current only: the current form succeeds, no media post is made', async () => {
-    const h = await start({ simulator: { videoProtocols: 'current' } });
+  test('the same request succeeds against a current-only and a legacy-only upstream', async () => {
+    const current = await start({ simulator: { videoProtocols: 'current' } });
+    expect(await create(current)).toMatchObject({ status: 'completed', protocol: 'current' });
+    expect(textToVideos(current)).toHaveLength(1);
+    expect(posts(current)).toBe(0);
+    await current.stop();
+
+    const legacy = await start({ simulator: { videoProtocols: 'legacy' } });
+    expect(await create(legacy)).toMatchObject({ status: 'completed', protocol: 'legacy' });
+    expect(chatCalls(legacy.simulator)).toHaveLength(2);
+    expect(textToVideos(legacy)[0]).toBeDefined();
+    expect(videoConfigs(legacy)[1]).toMatchObject({ videoLength: 6 });
+  });
+
+  test('current only is the simulator default', async () => {
+    const h = await start();
     expect(await create(h)).toMatchObject({ status: 'completed', protocol: 'current' });
-    expect(textToVideos(h)).toHaveLength(1);
-    expect(h.simulator.requests.filter((request) => request.path === '/rest/media/post/create')).toHaveLength(0);
+    expect(posts(h)).toBe(0);
   });
 
   test('legacy only: the refused current body falls back to the legacy form; later videos go there at once', async () => {
@@ -328,6 +350,7 @@ describe('video.protocol = auto against an upstream that knows one form', () => 
     expect(first).toHaveLength(2);
     expect(textToVideos(h)[0]).toBeDefined();
     expect(videoConfigs(h)[1]).toMatchObject({ videoLength: 6 });
+    // The refused turn is not billed; the legacy one is.
     expect((await h.simulator.account('account-basic-1'))!.usage.fast).toBe(1);
 
     h.simulator.reset();
@@ -336,10 +359,150 @@ describe('video.protocol = auto against an upstream that knows one form', () => 
     expect(textToVideos(h)[0]).toBeUndefined();
   });
 
-  test('video.protocol = current does not fall back: the refusal fails the job', async () => {
-    const h = await start({ simulator: { videoProtocols: 'legacy' }, env: { GROK2API_VIDEO_PROTOCOL: 'current' } });
-    expect(await create(h)).toMatchObject({ status: 'failed', protocol: null });
+  test('an upstream that moves to the current form after the fallback: the current form is tried again', async () => {
+    const h = await start({ simulator: { videoProtocols: 'legacy' } });
+    expect(await create(h)).toMatchObject({ status: 'completed', protocol: 'legacy' });
+    h.simulator.setOptions({ videoProtocols: 'current' });
+    h.simulator.reset();
+    expect(await create(h)).toMatchObject({ status: 'completed', protocol: 'current' });
+    // The remembered legacy form was refused at its media post, then the current turn made the video.
+    expect(posts(h)).toBe(1);
     expect(chatCalls(h.simulator)).toHaveLength(1);
+    h.simulator.reset();
+    expect(await create(h)).toMatchObject({ status: 'completed', protocol: 'current' });
+    expect(posts(h)).toBe(0);
+  });
+
+  test('legacy only: 20 s and image-to-video go the legacy way at once', async () => {
+    const h = await start({ simulator: { videoProtocols: 'legacy' } });
+    expect(await render(h, { prompt: 'long', seconds: '20' })).toMatchObject({
+      status: 'completed',
+      protocol: 'legacy',
+      rounds: 4,
+    });
+    expect(textToVideos(h).filter(Boolean)).toHaveLength(0);
+    const image = `data:image/png;base64,${Buffer.from(pngFor('reference')).toString('base64')}`;
+    const waited = await h.api('/v1/videos', {
+      method: 'POST',
+      body: JSON.stringify({ prompt: 'animate', image_reference: [image], wait: true }),
+    });
+    expect(waited.status).toBe(200);
+    expect(((await waited.json()) as Video).protocol).toBe('legacy');
+  });
+
+  test('current only: what only the legacy form makes is a 400 saying so, in the API error shape', async () => {
+    const h = await start();
+    const long = await render(h, { prompt: 'long', seconds: '20' });
+    expect(long).toMatchObject({ status: 'failed', protocol: null, error: { code: 'video_needs_legacy_form' } });
+    // One refused media post, nothing rendered, nothing billed, the account untouched.
+    expect(posts(h)).toBe(1);
+    expect(chatCalls(h.simulator)).toHaveLength(0);
+    expect((await h.simulator.account('account-basic-1'))!.usage.fast).toBe(0);
+    expect(await soleAccountState(h)).toEqual({ status: 'active', fail_count: 0 });
+
+    const waited = await h.api('/v1/videos', {
+      method: 'POST',
+      body: JSON.stringify({ prompt: 'long', seconds: 20, wait: true }),
+    });
+    expect(waited.status).toBe(400);
+    const body = (await waited.json()) as ErrorBody;
+    expect(body.error).toMatchObject({
+      type: 'invalid_request_error',
+      param: 'seconds',
+      code: 'video_needs_legacy_form',
+    });
+    expect(body.error.message).toContain('legacy upstream video form');
+    expect(body.error.message).toContain('at most 15 s');
+
+    const image = `data:image/png;base64,${Buffer.from(pngFor('reference')).toString('base64')}`;
+    const referenced = await h.api('/v1/videos', {
+      method: 'POST',
+      body: JSON.stringify({ prompt: 'animate', image_reference: image, wait: true }),
+    });
+    expect(referenced.status).toBe(400);
+    expect(((await referenced.json()) as ErrorBody).error).toMatchObject({
+      param: 'image_reference',
+      code: 'video_needs_legacy_form',
+    });
+
+    // Through chat: the same error in the chat answer, naming video_config.video_length.
+    const chat = await h.api('/v1/chat/completions', {
+      method: 'POST',
+      body: JSON.stringify({
+        model: 'grok-imagine-1.0-video',
+        messages: [{ role: 'user', content: 'a long wave' }],
+        video_config: { video_length: 20 },
+        stream: false,
+      }),
+    });
+    expect(chat.status).toBe(400);
+    expect(((await chat.json()) as ErrorBody).error).toMatchObject({
+      param: 'video_config.video_length',
+      code: 'video_needs_legacy_form',
+    });
+  });
+});
+
+describe('video.protocol = current or legacy: no switching, clear answers', () => {
+  test('current refuses before a job exists what one current turn cannot make, naming the parameter', async () => {
+    const h = await start({ env: { GROK2API_VIDEO_PROTOCOL: 'current' } });
+    const cases: [Record<string, unknown>, string][] = [
+      [{ prompt: 'x', seconds: 16 }, 'seconds'],
+      [
+        { prompt: 'x', image_reference: `data:image/png;base64,${Buffer.from(pngFor('r')).toString('base64')}` },
+        'image_reference',
+      ],
+    ];
+    for (const [fields, param] of cases) {
+      const response = await h.api('/v1/videos', { method: 'POST', body: JSON.stringify(fields) });
+      expect(response.status).toBe(400);
+      const body = (await response.json()) as ErrorBody;
+      expect(body.error).toMatchObject({ type: 'invalid_request_error', param, code: 'video_needs_legacy_form' });
+      expect(body.error.message).toContain('video.protocol = "current"');
+    }
+    const form = new FormData();
+    form.set('prompt', 'x');
+    form.set('input_reference', new Blob([pngFor('r')], { type: 'image/png' }), 'r.png');
+    const multipart = await fetch(`${h.server.url}/v1/videos`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${API_KEY}` },
+      body: form,
+    });
+    expect(multipart.status).toBe(400);
+    expect(((await multipart.json()) as ErrorBody).error.param).toBe('input_reference');
+    const chat = await h.api('/v1/chat/completions', {
+      method: 'POST',
+      body: JSON.stringify({
+        model: 'grok-imagine-1.0-video',
+        messages: [{ role: 'user', content: 'x' }],
+        video_config: { video_length: 20 },
+      }),
+    });
+    expect(chat.status).toBe(400);
+    expect(((await chat.json()) as ErrorBody).error.param).toBe('video_config.video_length');
+    const uploads = h.simulator.requests.filter((request) => request.path.includes('upload-file'));
+    expect([chatCalls(h.simulator).length, posts(h), uploads.length]).toEqual([0, 0, 0]);
+    expect(await render(h, { prompt: 'x', seconds: '15' })).toMatchObject({ status: 'completed', protocol: 'current' });
+  });
+
+  test('current against a legacy-only upstream: video_form_refused, a 502 naming the setting', async () => {
+    const h = await start({ simulator: { videoProtocols: 'legacy' }, env: { GROK2API_VIDEO_PROTOCOL: 'current' } });
+    const failed = await render(h, { prompt: 'tide', seconds: '6' });
+    expect(failed).toMatchObject({ status: 'failed', protocol: null, error: { code: 'video_form_refused' } });
+    expect(chatCalls(h.simulator)).toHaveLength(1);
+    const waited = await h.api('/v1/videos', { method: 'POST', body: JSON.stringify({ prompt: 'x', wait: true }) });
+    expect(waited.status).toBe(502);
+    const body = (await waited.json()) as ErrorBody;
+    expect(body.error).toMatchObject({ type: 'server_error', code: 'video_form_refused' });
+    expect(body.error.message).toContain('set video.protocol to "auto" or "legacy"');
+  });
+
+  test('legacy against a current-only upstream: the job fails with video_form_refused at the media post', async () => {
+    const h = await start({ env: { GROK2API_VIDEO_PROTOCOL: 'legacy' } });
+    const failed = await render(h, { prompt: 'tide', seconds: '6' });
+    expect(failed).toMatchObject({ status: 'failed', error: { code: 'video_form_refused' } });
+    expect(posts(h)).toBe(1);
+    expect(chatCalls(h.simulator)).toHaveLength(0);
   });
 });
 

@@ -88,7 +88,8 @@ describe('media through an HTTP proxy pool', () => {
   test('the Imagine socket, the video calls and the download all leave through the account’s sticky proxy', async () => {
     harness = await startHarness({
       accounts: [{ token: 'account-a', tier: 'basic' }],
-      // The legacy video form, so the media post's egress is covered too.
+      // The legacy video form (on an upstream that still has it), so the media post's egress is covered too.
+      simulator: { videoProtocols: 'legacy' },
       env: {
         GROK2API_PROXY_BASE_PROXY_URL: `http://127.0.0.1:${first.port},http://127.0.0.1:${second.port}`,
         GROK2API_VIDEO_PROTOCOL: 'legacy',
@@ -118,6 +119,7 @@ describe('media through an HTTP proxy pool', () => {
   test('proxy.asset_proxy_url carries the download, the base proxy the rest', async () => {
     harness = await startHarness({
       accounts: [{ token: 'account-a', tier: 'basic' }],
+      simulator: { videoProtocols: 'legacy' },
       env: {
         GROK2API_PROXY_BASE_PROXY_URL: `http://127.0.0.1:${first.port}`,
         GROK2API_PROXY_ASSET_PROXY_URL: `http://127.0.0.1:${second.port}`,

@@ -109,10 +109,15 @@ describe('the socket', () => {
       heartbeatSeconds: 0.05,
     });
     const seen: GrokEvent[] = [];
-    for await (const event of stream.events) {
-      seen.push(event);
-      if (seen.filter((item) => item.type === 'text').length === 4) controller.abort();
-    }
+    const ending = await (async () => {
+      for await (const event of stream.events) {
+        seen.push(event);
+        if (seen.filter((item) => item.type === 'text').length === 4) controller.abort(new Error('client gone'));
+      }
+      return 'ended quietly';
+    })().catch((error: unknown) => (error instanceof Error ? error.message : String(error)));
+    // A quiet end would read as a completed turn and be charged; the abort must surface.
+    expect(ending).toBe('client gone');
     const pings = simulator.requests.filter(
       (request) => request.method === 'WS' && (request.body as { event: { type: string } }).event.type === 'ping',
     );
@@ -120,6 +125,25 @@ describe('the socket', () => {
     // The simulator sees the socket go away and stops streaming.
     for (let i = 0; i < 100 && (await health()).activeStreams > 0; i++) await Bun.sleep(10);
     expect((await health()).activeStreams).toBe(0);
+    expect(seen.some((event) => event.type === 'done')).toBe(false);
+  });
+
+  test('an abort before the turn was sent ends the stream with the abort, not as a finished answer', async () => {
+    const controller = new AbortController();
+    const stream = await startGatewayChat({
+      config,
+      token: 'tok-a',
+      userId: USER_ID,
+      turn: { mode: 'fast', message: 'x', fileIds: [] },
+      signal: controller.signal,
+    });
+    controller.abort(new Error('client gone'));
+    const seen: GrokEvent[] = [];
+    const ending = await (async () => {
+      for await (const event of stream.events) seen.push(event);
+      return 'ended quietly';
+    })().catch((error: unknown) => (error instanceof Error ? error.message : String(error)));
+    expect(ending).toBe('client gone');
     expect(seen.some((event) => event.type === 'done')).toBe(false);
   });
 

@@ -1,6 +1,12 @@
 import { describe, expect, test } from 'bun:test';
 import { buildConfig } from '../../src/config/validate';
-import { chooseVideoProtocol, isBodyRefusal, VideoProtocolMemory } from '../../src/media/videos/video-protocol';
+import { ApiError } from '../../src/http/errors';
+import {
+  chooseVideoProtocol,
+  isBodyRefusal,
+  refuseWhatCurrentCannotMake,
+  VideoProtocolMemory,
+} from '../../src/media/videos/video-protocol';
 import { UpstreamError } from '../../src/upstream/errors';
 
 // Which upstream form renders a video (docs/upstream-protocol.md §13.1, §13.2; docs/media.md).
@@ -39,6 +45,49 @@ describe('chooseVideoProtocol', () => {
     expect(
       chooseVideoProtocol(config('auto'), { seconds: 15, hasReference: false }, new VideoProtocolMemory()).protocol,
     ).toBe('current');
+  });
+
+  test('a legacy choice says whether the video needs it or auto only remembered a refusal', () => {
+    const memory = new VideoProtocolMemory();
+    expect(chooseVideoProtocol(config('auto'), { seconds: 20, hasReference: false }, memory)).toMatchObject({
+      need: 'length',
+    });
+    expect(chooseVideoProtocol(config('auto'), { seconds: 6, hasReference: true }, memory)).toMatchObject({
+      need: 'reference',
+    });
+    memory.rememberCurrentRefused();
+    const remembered = chooseVideoProtocol(config('auto'), plain, memory);
+    expect(remembered).toMatchObject({ protocol: 'legacy', remembered: true });
+    expect(remembered.need).toBeUndefined();
+    memory.forgetCurrentRefused();
+    expect(chooseVideoProtocol(config('auto'), plain, memory)).toEqual({ protocol: 'current', mayFallBack: true });
+  });
+});
+
+describe('refuseWhatCurrentCannotMake', () => {
+  const params = { seconds: 'seconds', reference: 'image_reference' };
+  const refusal = (setting: 'auto' | 'current' | 'legacy', question: { seconds: number; hasReference: boolean }) => {
+    try {
+      refuseWhatCurrentCannotMake(config(setting), question, params);
+      return null;
+    } catch (error) {
+      return error as ApiError;
+    }
+  };
+
+  test('under current, more than 15 s or a reference image is a 400 naming the parameter', () => {
+    const long = refusal('current', { seconds: 16, hasReference: false });
+    expect(long).toBeInstanceOf(ApiError);
+    expect(long).toMatchObject({ status: 400, param: 'seconds', code: 'video_needs_legacy_form' });
+    expect(long!.message).toContain('legacy upstream video form');
+    const image = refusal('current', { seconds: 16, hasReference: true });
+    expect(image).toMatchObject({ status: 400, param: 'image_reference', code: 'video_needs_legacy_form' });
+    expect(refusal('current', { seconds: 15, hasReference: false })).toBeNull();
+  });
+
+  test('auto and legacy leave it to the upstream', () => {
+    expect(refusal('auto', { seconds: 30, hasReference: true })).toBeNull();
+    expect(refusal('legacy', { seconds: 30, hasReference: true })).toBeNull();
   });
 });
 

@@ -101,7 +101,8 @@ describe('chat-based image generation', () => {
 });
 
 describe('video generation', () => {
-  test('a basic account gets 480p, extension needs a known post, upscale returns an HD URL', async () => {
+  test('legacy form: a basic account gets 480p, extension needs a known post, upscale returns an HD URL', async () => {
+    simulator.setOptions({ videoProtocols: 'legacy' });
     const post = await (
       await postJson(simulator, '/rest/media/post/create', { mediaType: 'MEDIA_POST_TYPE_VIDEO', prompt: 'rain' })
     ).json();
@@ -136,6 +137,7 @@ describe('video generation', () => {
     const upscale = await (await postJson(simulator, '/rest/media/video/upscale', { videoId: final.videoId })).json();
     expect(upscale.hdMediaUrl).toStartWith(simulator.url);
     expect((await getPath(simulator, new URL(upscale.hdMediaUrl).pathname, { token: 'token-basic' })).status).toBe(200);
+    simulator.setOptions({ videoProtocols: 'current' });
   });
 });
 
@@ -228,32 +230,43 @@ describe('video forms (docs/upstream-protocol.md §13.1, §13.2)', () => {
       modelConfigOverride: { modelMap: { videoGenModelConfig: { parentPostId, videoLength: 6 } } },
     },
   });
-  afterAll(() => simulator.setOptions({ videoProtocols: 'both' }));
+  afterAll(() => simulator.setOptions({ videoProtocols: 'current' }));
 
-  test('by default both forms render; the current one takes 1–15 s on any tier and nothing else', async () => {
-    simulator.setOptions({ videoProtocols: 'both' });
+  test('by default only the current form, as the current release: 1–15 s on any tier, nothing else', async () => {
     const turn = responses(await frames(await postJson(simulator, CHAT_PATH, current(12))));
     expect(turn.some((r) => r.streamingVideoGenerationResponse?.videoUrl)).toBe(true);
     expect(turn.find((r) => r.modelResponse).modelResponse.fileAttachments).toHaveLength(1);
     expect((await postJson(simulator, CHAT_PATH, current(16))).status).toBe(400);
     expect((await postJson(simulator, CHAT_PATH, current(2.5))).status).toBe(400);
-    expect((await postJson(simulator, CHAT_PATH, legacy(await legacyPost()))).status).toBe(200);
+    // The legacy form is gone: no media post route, and its turn body is an unknown field (§13.8).
+    const post = await postJson(simulator, '/rest/media/post/create', { mediaType: 'MEDIA_POST_TYPE_VIDEO' });
+    expect(post.status).toBe(404);
+    const old = await postJson(simulator, CHAT_PATH, legacy('a-post-id'));
+    expect(old.status).toBe(400);
+    const refusal = (await old.json()) as { code: number; message: string };
+    expect(refusal.code).toBe(3);
+    expect(refusal.message).toContain('unknown field "videoGenModelConfig"');
+    expect(refusal.message).not.toContain('textToVideo');
+    // Refused before anything is billed.
+    expect((await simulator.account('token-basic'))!.usage.fast).toBe(1);
   });
 
-  test('videoProtocols refuses the other form with a 400 naming it', async () => {
+  test('both takes either form; legacy refuses the current body the same way', async () => {
+    simulator.setOptions({ videoProtocols: 'both' });
+    expect((await postJson(simulator, CHAT_PATH, current(6))).status).toBe(200);
+    expect((await postJson(simulator, CHAT_PATH, legacy(await legacyPost()))).status).toBe(200);
     simulator.setOptions({ videoProtocols: 'legacy' });
     const refused = await postJson(simulator, CHAT_PATH, current(6));
     expect(refused.status).toBe(400);
-    expect(await refused.text()).toContain('mediaGenInput.textToVideo');
-    simulator.setOptions({ videoProtocols: 'current' });
-    const old = await postJson(simulator, CHAT_PATH, legacy(await legacyPost()));
-    expect(old.status).toBe(400);
-    expect(await old.text()).toContain('videoGenModelConfig');
+    const refusal = (await refused.json()) as { code: number; message: string };
+    expect(refusal.message).toContain('unknown field "textToVideo"');
+    expect(refusal.message).not.toContain('videoGenModelConfig');
+    expect((await postJson(simulator, CHAT_PATH, legacy(await legacyPost()))).status).toBe(200);
     expect(() => simulator.setOptions({ videoProtocols: 'newest' as never })).toThrow('videoProtocols');
+    simulator.setOptions({ videoProtocols: 'current' });
   });
 
   test('media-only turns: textless sends no text, no_media never reaches a URL or a moderation flag', async () => {
-    simulator.setOptions({ videoProtocols: 'both' });
     simulator.enqueueFault({ kind: 'textless' });
     const textless = responses(await frames(await postJson(simulator, CHAT_PATH, current(6))));
     expect(textless.some((r) => typeof r.token === 'string' && r.token !== '')).toBe(false);

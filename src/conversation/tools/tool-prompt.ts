@@ -8,6 +8,17 @@ import type { ToolChoice } from '../message-model';
  * `tool-call-parser.ts` reads the format back.
  */
 
+/** How the conversation is flattened (docs/upstream-protocol.md §10.1 legacy, §10.2 current). */
+export type PromptForm = 'current' | 'legacy';
+
+/**
+ * The line a tool result is written as. One function for the flattening and the tool prompt, so
+ * the prompt describes results in exactly the form they arrive in. The reference writes
+ * `Tool result (<id>)` in the current form; the name stays because our call lines carry no id.
+ */
+export const toolResultLine = (form: PromptForm, name: string, callId: string, result: string): string =>
+  form === 'current' ? `Tool result (${name}, ${callId}): ${result}` : `tool (${name}, ${callId}): ${result}`;
+
 const EMPTY_PARAMETERS = { type: 'object', properties: {} };
 
 const FORMAT_EXAMPLE = [
@@ -42,12 +53,13 @@ export const buildToolPrompt = (
   tools: FunctionTool[],
   toolChoice: ToolChoice | undefined,
   parallelToolCalls = true,
+  form: PromptForm = 'current',
 ): string =>
   [
     '# Available Tools',
     'You can use the tools listed below. To call one, reply with a <tool_call> block holding a single JSON object: "name" is the tool name and "arguments" is an object matching the tool\'s parameters. Use exactly this format:',
     FORMAT_EXAMPLE,
-    'Write plain JSON inside the block, without Markdown code fences or comments. Text before the block is allowed. After your tool calls, stop: the results will arrive in the next message, written as "tool (<name>, <call id>): <result>".',
+    `Write plain JSON inside the block, without Markdown code fences or comments. Text before the block is allowed. After your tool calls, stop: the results will arrive in the next message, written as "${toolResultLine(form, '<name>', '<call id>', '<result>')}".`,
     parallelRule(parallelToolCalls),
     '## Tool Definitions',
     tools.map(describeTool).join('\n\n'),

@@ -1,5 +1,6 @@
 import { ApiError } from '../../http/errors';
 import type { VideoJob } from './video-job';
+import { NEEDS_LEGACY_FORM } from './video-protocol';
 
 /** A failed job as the error a blocking client should see. */
 export function jobFailure(job: Pick<VideoJob, 'error'>): ApiError {
@@ -10,6 +11,15 @@ export function jobFailure(job: Pick<VideoJob, 'error'>): ApiError {
       message: job.error?.message ?? 'The video was moderated.',
       code: 'content_policy_violation',
       param: 'prompt',
+    });
+  }
+  // The request asks for what only the legacy upstream form makes, and the upstream refused that form.
+  if (code === NEEDS_LEGACY_FORM) {
+    return new ApiError({
+      status: 400,
+      message: job.error?.message ?? 'This video needs the legacy upstream video form.',
+      code,
+      param: job.error?.param ?? null,
     });
   }
   if (code === 'rate_limited' || code === 'usage_limit' || code === 'no_available_account') {

@@ -82,6 +82,7 @@ export async function startVideoChatAnswer(
     reference,
     baseUrl: publicBaseUrl(config.app.app_url, request),
     authorization: request.headers.get('authorization'),
+    params: { seconds: 'video_config.video_length', reference: 'messages' },
   });
   const showProgress = body.stream ?? config.app.stream;
 

@@ -28,7 +28,11 @@ export const VideoJob = Type.Object({
   quality: Type.String(),
   /** Link to the cached file once completed. */
   url: Type.Union([Type.String(), Type.Null()]),
-  error: Type.Union([Type.Object({ code: Type.String(), message: Type.String() }), Type.Null()]),
+  /** `param` names the request field a failure is about, when one is (e.g. `seconds`). */
+  error: Type.Union([
+    Type.Object({ code: Type.String(), message: Type.String(), param: Type.Optional(Type.String()) }),
+    Type.Null(),
+  ]),
   /** Internal: the cache name of the finished file and what was rendered. */
   file_name: Type.Union([Type.String(), Type.Null()]),
   resolution: Type.String(),

@@ -2,7 +2,7 @@ import type { CatalogModel } from '../../catalog/models';
 import type { Config } from '../../config/schema';
 import type { Logger } from '../../logging/logger';
 import type { AccountPool, Lease } from '../../pool/account-pool';
-import { UpstreamError } from '../../upstream/errors';
+import type { UpstreamError } from '../../upstream/errors';
 import { absoluteAssetUrl } from '../../upstream/grok/asset-download';
 import type { GrokClient } from '../../upstream/grok/client';
 import {
@@ -16,7 +16,17 @@ import { readVideoFrame, type VideoProgress } from '../../upstream/grok/video-fr
 import type { LoadedAttachment } from '../../attachments/attachment-loader';
 import type { MediaCache } from '../media-cache';
 import { planRounds, renderResolution } from './video-plan';
-import { chooseVideoProtocol, isBodyRefusal, VideoProtocolMemory, type VideoProtocol } from './video-protocol';
+import {
+  chooseVideoProtocol,
+  FORM_REFUSED,
+  isBodyRefusal,
+  NEEDS_LEGACY_FORM,
+  needReason,
+  VideoProtocolMemory,
+  type LegacyNeed,
+  type VideoProtocol,
+  type VideoProtocolChoice,
+} from './video-protocol';
 
 /**
  * Renders one video on one pooled account, in the upstream form `video.protocol` picks
@@ -62,9 +72,35 @@ export class VideoGenerationError extends Error {
     readonly code: string,
     message: string,
     readonly upstream?: UpstreamError,
+    /** For NEEDS_LEGACY_FORM: what in the request needs the legacy form (the parameter to name). */
+    readonly need?: LegacyNeed,
   ) {
     super(message);
     this.name = 'VideoGenerationError';
+  }
+}
+
+/**
+ * The upstream refused a form's body at its first call (the media post or round 1 of the legacy
+ * form, the one current turn): it has no such form. A refusal later in a legacy chain is about that
+ * round, not the form, and stays an ordinary upstream error.
+ */
+class VideoFormRefusal extends Error {
+  constructor(
+    readonly protocol: VideoProtocol,
+    readonly upstream: UpstreamError,
+  ) {
+    super(upstream.message);
+    this.name = 'VideoFormRefusal';
+  }
+}
+
+async function refusedAs<T>(protocol: VideoProtocol, call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    if (isBodyRefusal(error)) throw new VideoFormRefusal(protocol, error as UpstreamError);
+    throw error;
   }
 }
 
@@ -168,28 +204,89 @@ export async function renderVideo(
   onProgress: (progress: number) => void,
   signal?: AbortSignal,
 ): Promise<VideoOutcome> {
-  const config = deps.config();
   const memory = deps.protocolMemory ?? new VideoProtocolMemory();
-  const choice = chooseVideoProtocol(
-    config,
-    { seconds: spec.seconds, hasReference: spec.reference !== undefined },
-    memory,
-  );
+  const question = { seconds: spec.seconds, hasReference: spec.reference !== undefined };
+  const choice = chooseVideoProtocol(deps.config(), question, memory);
+  let currentRefusal: VideoFormRefusal | undefined;
   if (choice.protocol === 'current') {
     try {
       return await renderCurrent(spec, lease, deps, onProgress, signal);
     } catch (error) {
-      if (!choice.mayFallBack || !isBodyRefusal(error)) throw error;
+      if (!(error instanceof VideoFormRefusal)) throw error;
+      if (!choice.mayFallBack) throw formRefused(choice, spec, error);
       // `auto`: the upstream has no current form (any more, or not yet); remember it for this process.
       memory.rememberCurrentRefused();
+      currentRefusal = error;
       deps.logger.warn('video: the upstream refused the current text-to-video body; using the legacy form', {
-        status: error instanceof UpstreamError ? error.status : undefined,
+        status: error.upstream.status,
       });
     }
   } else if (choice.reason) {
     deps.logger.debug('video: legacy form', { reason: choice.reason });
   }
-  return renderLegacy(spec, lease, deps, onProgress, signal);
+  try {
+    return await renderLegacy(spec, lease, deps, onProgress, signal);
+  } catch (error) {
+    if (!(error instanceof VideoFormRefusal)) throw error;
+    if (choice.remembered) {
+      // The upstream that refused the current form now refuses the legacy one: it changed, so try current again.
+      memory.forgetCurrentRefused();
+      deps.logger.warn('video: the upstream refused the legacy form it took before; trying the current form again');
+      try {
+        return await renderCurrent(spec, lease, deps, onProgress, signal);
+      } catch (again) {
+        if (!(again instanceof VideoFormRefusal)) throw again;
+        memory.rememberCurrentRefused();
+        throw formRefused(choice, spec, error, again);
+      }
+    }
+    throw formRefused(choice, spec, error, currentRefusal);
+  }
+}
+
+/**
+ * What a client is told when the upstream refused the form a video was sent in (docs/media.md):
+ * a video only the legacy form makes is a 400 saying so (the request can be changed); a plain
+ * text-to-video whose form(s) were refused is a 502 naming `video.protocol` (the operator's to fix).
+ */
+function formRefused(
+  choice: VideoProtocolChoice,
+  spec: VideoSpec,
+  refusal: VideoFormRefusal,
+  other?: VideoFormRefusal,
+): VideoGenerationError {
+  const said = (of: VideoFormRefusal) => of.upstream.message;
+  if (choice.need) {
+    const what = choice.need === 'reference' ? 'Image-to-video' : `A ${spec.seconds} s video`;
+    const instead =
+      choice.need === 'reference'
+        ? 'Send it without a reference image'
+        : `Ask for at most ${CURRENT_VIDEO_SECONDS.max} s`;
+    return new VideoGenerationError(
+      NEEDS_LEGACY_FORM,
+      `${what} needs the legacy upstream video form (${needReason(choice.need, spec.seconds)}), and the upstream ` +
+        `refused it (${said(refusal)}): it makes only current-form text-to-video of ${CURRENT_VIDEO_SECONDS.min}-` +
+        `${CURRENT_VIDEO_SECONDS.max} s. ${instead}.`,
+      refusal.upstream,
+      choice.need,
+    );
+  }
+  if (other) {
+    const [current, legacy] = refusal.protocol === 'current' ? [refusal, other] : [other, refusal];
+    return new VideoGenerationError(
+      FORM_REFUSED,
+      `The upstream refused both video forms: the current one (${said(current)}) and the legacy one (${said(legacy)}).`,
+      refusal.upstream,
+    );
+  }
+  const [form, switchTo] =
+    refusal.protocol === 'current' ? ['current', '"auto" or "legacy"'] : ['legacy', '"auto" or "current"'];
+  return new VideoGenerationError(
+    FORM_REFUSED,
+    `The upstream refused the ${form} video form (${said(refusal)}) and video.protocol = "${form}" does not ` +
+      `switch; set video.protocol to ${switchTo}.`,
+    refusal.upstream,
+  );
 }
 
 /** docs/upstream-protocol.md §13.1: one `mediaGenInput.textToVideo` turn, no media post. */
@@ -209,14 +306,8 @@ async function renderCurrent(
     resolution: spec.resolution,
     duration,
   });
-  const result = await runRound(
-    lease,
-    payload,
-    deps,
-    'turn 1/1',
-    (progress) => onProgress(Math.min(99, Math.floor(progress))),
-    signal,
-  );
+  const share = (progress: number) => onProgress(Math.min(99, Math.floor(progress)));
+  const result = await refusedAs('current', () => runRound(lease, payload, deps, 'turn 1/1', share, signal));
   const rendered = result.resolution ?? spec.resolution;
   // An account that rendered below what was asked gets the HD rendition where the upstream offers one.
   let upscaledUrl: string | undefined;
@@ -268,8 +359,11 @@ async function renderLegacy(
     const uri = uploaded.fileUri ?? `users/${uploaded.fileId}/content`;
     reference = { fileIds: [uploaded.fileId], urls: [absoluteAssetUrl(uri, config.upstream.assets_url)] };
   }
-  const firstPostId = await deps.grok.throughEgress(rest.proxyUrl, () =>
-    createMediaPost(rest, { mediaType: 'MEDIA_POST_TYPE_VIDEO', prompt: spec.prompt }),
+  // The media post and round 1 are where an upstream without the legacy form refuses it (§13.2).
+  const firstPostId = await refusedAs('legacy', () =>
+    deps.grok.throughEgress(rest.proxyUrl, () =>
+      createMediaPost(rest, { mediaType: 'MEDIA_POST_TYPE_VIDEO', prompt: spec.prompt }),
+    ),
   );
 
   let previous: (RoundResult & { postId: string }) | undefined;
@@ -292,7 +386,8 @@ async function renderLegacy(
     });
     const share = (progress: number) =>
       onProgress(Math.min(99, Math.floor(((round.index + Math.min(100, progress) / 100) / rounds.length) * 100)));
-    const result = await runRound(lease, payload, deps, label, share, signal);
+    const runThis = () => runRound(lease, payload, deps, label, share, signal);
+    const result = await (round.index === 0 ? refusedAs('legacy', runThis) : runThis());
     if (!result.postId)
       throw new VideoGenerationError('video_generation_failed', `Video ${label}: no post id to continue from.`);
     previous = { ...result, postId: result.postId };

@@ -6,7 +6,7 @@ import { UpstreamError } from '../../upstream/errors';
 import { fileLink } from '../files-routes';
 import { ConcurrencyLimit } from '../../upstream/concurrency-limit';
 import { HEARTBEAT_MS, publicVideo, settledView, type VideoJob, type VideoJobStore } from './video-job';
-import { VideoProtocolMemory } from './video-protocol';
+import { refuseWhatCurrentCannotMake, VideoProtocolMemory, type VideoParams } from './video-protocol';
 import { recordMediaUsage } from '../media-usage';
 import type { UsageRecorder } from '../../usage/usage-recorder';
 import {
@@ -37,6 +37,8 @@ export interface CreateVideoInput extends VideoSpec {
   baseUrl: string;
   /** The client's Authorization header, for the usage record (hashed and masked there). */
   authorization?: string | null;
+  /** The request's names for the length and the reference image, for errors that name them. */
+  params: VideoParams;
 }
 
 const PROGRESS_STEP = 5;
@@ -71,6 +73,8 @@ export class VideoService {
   }
 
   async create(input: CreateVideoInput): Promise<{ job: VideoJob; done: Promise<VideoJob> }> {
+    const question = { seconds: input.seconds, hasReference: input.reference !== undefined };
+    refuseWhatCurrentCannotMake(this.deps.config(), question, input.params);
     const job: VideoJob = {
       id: `video_${randomBytes(12).toString('hex')}`,
       object: 'video',
@@ -147,12 +151,13 @@ export class VideoService {
       const upstream = error instanceof UpstreamError ? apiErrorFromUpstream(error) : null;
       const code = error instanceof VideoGenerationError ? error.code : (upstream?.code ?? 'video_generation_failed');
       const message = upstream ? upstream.message : error instanceof Error ? error.message : String(error);
+      // A video only the legacy form makes names what in the request needs it (docs/media.md).
+      const need = error instanceof VideoGenerationError ? error.need : undefined;
+      const param = need ? { param: need === 'reference' ? input.params.reference : input.params.seconds } : {};
       this.deps.logger.warn('video job failed', { id: job.id, code });
       recordMediaUsage(usage, { kind: 'video', token: served.token, seconds: 0, failure: { code } });
-      return (
-        (await write({ status: 'failed', error: { code, message }, completed_at: Math.floor(Date.now() / 1000) })) ??
-        job
-      );
+      const failed = { status: 'failed' as const, error: { code, message, ...param } };
+      return (await write({ ...failed, completed_at: Math.floor(Date.now() / 1000) })) ?? job;
     } finally {
       clearInterval(heartbeat);
       release();

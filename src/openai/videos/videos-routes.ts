@@ -86,6 +86,10 @@ export function videosRoutes(deps: VideosDependencies) {
           reference,
           baseUrl: publicBaseUrl(deps.config().app.app_url, request),
           authorization: request.headers.get('authorization'),
+          params: {
+            seconds: 'seconds',
+            reference: form?.get('input_reference') instanceof Blob ? 'input_reference' : 'image_reference',
+          },
         });
         if (!wait) return publicVideo(job);
         const finished = await done;

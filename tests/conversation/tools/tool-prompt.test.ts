@@ -24,8 +24,9 @@ describe('buildToolPrompt', () => {
     );
     expect(prompt).toContain('### get_time\nParameters: {"type":"object","properties":{}}');
     expect(prompt.indexOf('### get_weather')).toBeLessThan(prompt.indexOf('### get_time'));
-    // flatten.ts writes results in this form; the prompt must announce the same one.
-    expect(prompt).toContain('"tool (<name>, <call id>): <result>"');
+    // flatten.ts writes results in this form (current by default); the prompt must announce the same one.
+    expect(prompt).toContain('"Tool result (<name>, <call id>): <result>"');
+    expect(buildToolPrompt([weather], 'auto', true, 'legacy')).toContain('"tool (<name>, <call id>): <result>"');
   });
 
   test('the format example it teaches is something our parser reads back', () => {

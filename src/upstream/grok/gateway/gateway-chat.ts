@@ -94,10 +94,15 @@ class GatewayReader implements EventReader {
 
   async next(): Promise<GrokEvent | undefined> {
     while (this.queue.length === 0) {
-      if (this.ended) return undefined;
+      // A reader closed by the client's abort has not finished the answer: ending it quietly would
+      // read as a completed turn (and be charged) though the upstream never finished or even began it.
       if (this.input.signal?.aborted) {
         this.close();
         throw this.input.signal.reason;
+      }
+      if (this.ended) {
+        if (this.parser.progress.done) return undefined;
+        throw closedEarly();
       }
       const timeouts = serviceTimeouts(this.input.config, this.input.service ?? 'chat');
       // Until the first server event the first-byte deadline applies, then the idle one.
@@ -162,6 +167,16 @@ class GatewayReader implements EventReader {
     this.input.signal?.removeEventListener('abort', this.onAbort);
     this.socket.close();
   }
+}
+
+/** The reader was closed (by its owner) before `response.done`: the turn did not complete. */
+function closedEarly(): UpstreamError {
+  return new UpstreamError({
+    code: 'stream_truncated',
+    message: 'chat gateway: the turn was closed before the response was done',
+    retryable: false,
+    accountEffect: 'none',
+  });
 }
 
 /** The gateway needs a UUID user id; without one only REST can serve the account. */
