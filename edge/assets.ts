@@ -1,15 +1,12 @@
 /**
  * The playground's files, bundled into the Worker as text from the same source tree the main
- * server embeds (public/playground and the console's shared stylesheet and strings).
+ * server embeds (public/playground and the console's shared stylesheet).
  */
 import indexHtml from '../public/playground/index.html' with { type: 'text' };
-import playgroundJs from '../public/playground/playground.js' with { type: 'text' };
-import chatStatesJs from '../public/playground/chat-states.js' with { type: 'text' };
 import playgroundCss from '../public/playground/playground.css' with { type: 'text' };
 import consoleCss from '../public/admin/console.css' with { type: 'text' };
-import i18nJs from '../public/admin/i18n.js' with { type: 'text' };
 import faviconSvg from '../public/admin/favicon.svg' with { type: 'text' };
-import { markdownBundle } from '../src/playground/markdown-bundle' with { type: 'macro' };
+import { browserBundle } from '../src/http/browser-bundle' with { type: 'macro' };
 
 const CONTENT_TYPES: Record<string, string> = {
   html: 'text/html; charset=utf-8',
@@ -21,13 +18,11 @@ const CONTENT_TYPES: Record<string, string> = {
 // Bun's types describe these imports as files or HTML bundles; with { type: 'text' } each is the file's text.
 export const EDGE_ASSETS: Record<string, string> = {
   'index.html': indexHtml as unknown as string,
-  'playground.js': playgroundJs as unknown as string,
-  'chat-states.js': chatStatesJs as unknown as string,
+  // public/playground's modules with marked + DOMPurify + highlight.js, bundled when the Worker is
+  // bundled (a Bun macro), as on the server.
+  'playground.js': browserBundle('public/playground/main.ts'),
   'playground.css': playgroundCss as unknown as string,
   'console.css': consoleCss as unknown as string,
-  'i18n.js': i18nJs as unknown as string,
-  // marked + DOMPurify + highlight.js, bundled when the Worker is bundled (a Bun macro), as on the server.
-  'markdown.js': markdownBundle(),
   'favicon.svg': faviconSvg as unknown as string,
 };
 

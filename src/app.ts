@@ -31,7 +31,9 @@ import type { AccountPool } from './pool/account-pool';
 import type { Storage } from './storage/types';
 import type { GrokClient } from './upstream/grok/client';
 import { upstreamWarnings } from './upstream/grok/upstream-warnings';
+import { recordRejectedRequest } from './usage/rejected-requests';
 import { UsageRecorder } from './usage/usage-recorder';
+import { resolveModel } from './catalog/model-aliases';
 import { usageRoutes } from './usage/usage-routes';
 import { VERSION } from './version';
 import { AdminAuth } from './admin-console/session/admin-auth';
@@ -91,6 +93,10 @@ export interface AppDependencies {
 export function createApp(deps: AppDependencies) {
   const config = () => deps.config.get();
   const usage = new UsageRecorder(deps.storage.records, () => config().log.usage_retention_days);
+  const usageKindOf = (model: string) => {
+    const kind = resolveModel(model, config().models.aliases)?.kind;
+    return kind === 'image_edit' ? 'image' : kind;
+  };
   // Client API: app.api_key or a console-made client key with its limits (src/client-keys).
   const clientKeyStore = new ClientKeyStore(deps.storage.records);
   const clientKeyLimiter = new ClientKeyLimiter();
@@ -135,7 +141,8 @@ export function createApp(deps: AppDependencies) {
   );
 
   const app: Elysia = new Elysia({ name: 'grok2api' })
-    .use(requestLog(deps.logger, config))
+    // Every refused generation request counts on the dashboard, not only those a model ran for.
+    .use(requestLog(deps.logger, config, (finished) => recordRejectedRequest(usage, finished, usageKindOf)))
     .use(clientKeys.plugin())
     .use(httpMetrics(metrics, undefined, () => config().models.aliases))
     .use(
@@ -278,7 +285,8 @@ export function createApp(deps: AppDependencies) {
           poolStats: () => deps.pool.stats(),
           upstream: () => deps.upstreamHealth?.state(),
           jobs: () => instance.jobs?.states() ?? [],
-          warnings: () => upstreamWarnings(config()),
+          // What the start-up log said about config.toml and the environment stays visible in the console.
+          warnings: () => [...upstreamWarnings(config()), ...deps.config.warnings],
         }),
       ),
     )

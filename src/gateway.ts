@@ -100,7 +100,7 @@ export async function openGateway(options: GatewayOptions): Promise<Gateway> {
   const config = await loadConfig({ dataDir, env });
   logger.configureFiles(rotationFromConfig(config.get().log));
   config.subscribe((next) => logger.configureFiles(rotationFromConfig(next.log)));
-  for (const warning of config.warnings) logger.warn('config', { warning });
+  for (const warning of config.warnings) logger.warn('config', { code: warning.code, warning: warning.message });
   logUpstreamWarnings(config, logger);
 
   const storage = await openStorage({

@@ -28,7 +28,7 @@ export async function checkConfigCommand(_argv: readonly string[], context: Comm
   }
   try {
     const config = await loadConfig({ dataDir, env });
-    for (const warning of config.warnings) context.err(`warning: ${warning}`);
+    for (const warning of config.warnings) context.err(`warning: ${warning.message}`);
   } catch (error) {
     if (error instanceof ConfigError) problems.push(...error.issues.map(formatIssue));
     else problems.push((error as Error).message);

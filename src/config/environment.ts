@@ -2,6 +2,7 @@ import { Kind, type TSchema } from '@sinclair/typebox';
 import { SECTION_NAMES, type SectionName } from './schema';
 import { describeSchema, literalValues } from './describe-schema';
 import type { ConfigIssue } from './errors';
+import { type CodedWarning, codedWarning } from './coded-warning';
 import { keySchema } from './validate';
 import type { PlainObject } from './objects';
 
@@ -34,7 +35,7 @@ export interface EnvironmentOverrides {
   /** Start-up defaults from the Python project's variables: beneath config.toml, not over it. */
   defaults: PlainObject;
   defaultSources: Record<string, string>;
-  warnings: string[];
+  warnings: CodedWarning[];
   issues: ConfigIssue[];
 }
 
@@ -133,7 +134,8 @@ function readFlareSolverrDefaults(env: Record<string, string | undefined>, resul
   if (!url) {
     for (const variable of ['CF_REFRESH_INTERVAL', 'CF_TIMEOUT']) {
       if (env[variable] === undefined) continue;
-      result.warnings.push(`environment variable ${variable} only applies with FLARESOLVERR_URL; ignored`);
+      const message = `environment variable ${variable} only applies with FLARESOLVERR_URL; ignored`;
+      result.warnings.push(codedWarning('env_needs_flaresolverr', { variable }, message));
     }
     return;
   }
@@ -181,8 +183,10 @@ export function readEnvironment(env: Record<string, string | undefined>): Enviro
     if (raw === undefined || Object.hasOwn(ALIASES, variable)) continue;
     const place = locate(variable);
     if (place === null) continue;
-    if ('unknown' in place) result.warnings.push(`environment variable ${variable} matches no config key; ignored`);
-    else assignments.push({ variable, path: `${place.section}.${place.key}`, raw });
+    if ('unknown' in place) {
+      const message = `environment variable ${variable} matches no config key; ignored`;
+      result.warnings.push(codedWarning('env_unknown', { variable }, message));
+    } else assignments.push({ variable, path: `${place.section}.${place.key}`, raw });
   }
   for (const { variable, path, raw } of assignments) {
     const [section, key] = path.split('.') as [SectionName, string];

@@ -3,6 +3,7 @@ import { ConfigError, type ConfigIssue } from './errors';
 import type { Config } from './schema';
 import { readEnvironment } from './environment';
 import { migrateConfig } from './migrate';
+import { type CodedWarning, codedWarning } from './coded-warning';
 import { createConfigStore, type ConfigStore } from './store';
 import { CONFIG_FILE_NAME, readTomlFile } from './toml-file';
 import { resolveConfig, splitKnownKeys, type ConfigLayers } from './validate';
@@ -33,9 +34,16 @@ export async function loadConfig(options: {
   const migration = migrateConfig(raw);
   const { known, unknown } = splitKnownKeys(migration.values);
   const environment = readEnvironment(options.env);
-  const warnings = [
-    ...migration.moved.map((line) => `${CONFIG_FILE_NAME}: ${line}`),
-    ...unknown.map((key) => `${CONFIG_FILE_NAME}: unknown config key ${key}; ignored`),
+  const file = CONFIG_FILE_NAME;
+  const warnings: CodedWarning[] = [
+    ...migration.notes.map((note) => ({
+      ...note,
+      params: { ...note.params, file },
+      message: `${file}: ${note.message}`,
+    })),
+    ...unknown.map((key) =>
+      codedWarning('config_unknown_key', { file, key }, `${file}: unknown config key ${key}; ignored`),
+    ),
     ...environment.warnings,
   ];
   const config = resolveReportingEveryIssue(
@@ -54,7 +62,11 @@ export async function loadConfig(options: {
     // the default has its own warning
     const where = environment.sources['app.app_key'] ?? CONFIG_FILE_NAME;
     warnings.push(
-      `app.app_key (from ${where}) is shorter than 12 characters: the admin API would refuse it as a new password; choose a longer one.`,
+      codedWarning(
+        'app_key_short',
+        { source: where },
+        `app.app_key (from ${where}) is shorter than 12 characters: the admin API would refuse it as a new password; choose a longer one.`,
+      ),
     );
   }
   return createConfigStore({ dataDir: options.dataDir, fileValues: migration.values, environment, config, warnings });

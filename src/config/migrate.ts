@@ -1,6 +1,7 @@
 import { SECTION_NAMES, type SectionName } from './schema';
 import { keySchema } from './validate';
 import { isPlainObject, type PlainObject } from './objects';
+import { type CodedWarning, codedWarning } from './coded-warning';
 
 /**
  * Accepts the config.toml layouts of older reference releases
@@ -45,11 +46,14 @@ export interface MigrationResult {
   values: PlainObject;
   /** One line per key moved or left out, for the start-up warnings. */
   moved: string[];
+  /** The same, coded for the console. */
+  notes: CodedWarning[];
 }
 
 const owners = (key: string): SectionName[] => SECTION_NAMES.filter((section) => keySchema(section, key) !== undefined);
 
-function targetsFor(section: string, key: string): readonly string[] | string {
+/** Where a legacy key goes, or why it goes nowhere (`sections`: the several that could own it). */
+function targetsFor(section: string, key: string): readonly string[] | { sections: string } | { unknown: true } {
   const explicit = EXPLICIT_MOVES[`${section}.${key}`];
   if (explicit) return explicit;
   for (const owner of [...SECTION_NAMES].sort((a, b) => b.length - a.length)) {
@@ -60,13 +64,13 @@ function targetsFor(section: string, key: string): readonly string[] | string {
   }
   const found = owners(key);
   if (found.length === 1) return [`${found[0]}.${key}`];
-  if (found.length > 1) return `it could belong to ${found.join(', ')}; set it in one of those sections`;
-  return 'no current key has that name';
+  if (found.length > 1) return { sections: found.join(', ') };
+  return { unknown: true };
 }
 
 class Migration {
   readonly values: PlainObject;
-  readonly moved: string[] = [];
+  readonly notes: CodedWarning[] = [];
 
   constructor(raw: PlainObject) {
     // Copy each table so the caller's parsed object is never modified.
@@ -81,11 +85,13 @@ class Migration {
     const table = isPlainObject(this.values[section]) ? (this.values[section] as PlainObject) : {};
     this.values[section] = table;
     if (Object.hasOwn(table, key)) {
-      this.moved.push(`${from} not moved: ${target} is already set`);
+      this.notes.push(
+        codedWarning('config_not_moved', { from, to: target }, `${from} not moved: ${target} is already set`),
+      );
       return;
     }
     table[key] = structuredClone(value);
-    this.moved.push(`${from} → ${target}`);
+    this.notes.push(codedWarning('config_moved', { from, to: target }, `${from} → ${target}`));
   }
 
   dissolveLegacySections(): void {
@@ -94,13 +100,21 @@ class Migration {
       if (table === undefined) continue;
       delete this.values[section];
       if (!isPlainObject(table)) {
-        this.moved.push(`[${section}] is not a table; ignored`);
+        this.notes.push(codedWarning('config_not_table', { section }, `[${section}] is not a table; ignored`));
         continue;
       }
       for (const [key, value] of Object.entries(table)) {
         const targets = targetsFor(section, key);
-        if (typeof targets === 'string') this.moved.push(`${section}.${key} ignored: ${targets}`);
-        else for (const target of targets) this.place(`${section}.${key}`, target, value);
+        const from = `${section}.${key}`;
+        if ('sections' in targets) {
+          const { sections } = targets;
+          const message = `${from} ignored: it could belong to ${sections}; set it in one of those sections`;
+          this.notes.push(codedWarning('config_ambiguous', { key: from, sections }, message));
+        } else if ('unknown' in targets)
+          this.notes.push(
+            codedWarning('config_no_key', { key: from }, `${from} ignored: no current key has that name`),
+          );
+        else for (const target of targets) this.place(from, target, value);
       }
     }
   }
@@ -127,5 +141,6 @@ export function migrateConfig(raw: PlainObject): MigrationResult {
     return keySchema('image', current) ? `image.${current}` : null;
   });
   migration.dissolveLegacySections();
-  return { values: migration.values, moved: migration.moved };
+  const notes = migration.notes;
+  return { values: migration.values, moved: notes.map((note) => note.message), notes };
 }

@@ -1,3 +1,4 @@
+import type { CodedWarning } from './coded-warning';
 import { join } from 'node:path';
 import type { Config } from './schema';
 import { ConfigError, EnvironmentOverrideError, type ConfigIssue } from './errors';
@@ -25,8 +26,8 @@ export interface ConfigStore {
   /** Returns the unsubscribe function. */
   subscribe(listener: (config: Config) => void): () => void;
   dataDir: string;
-  /** Start-up notes: migrated keys, unknown keys and variables. */
-  warnings: string[];
+  /** Start-up notes: migrated keys, unknown keys and variables (the console shows them too). */
+  warnings: CodedWarning[];
 }
 
 /** Who asks for an update: the admin API (refused on environment keys), another instance, or the gateway itself. */
@@ -44,7 +45,7 @@ export interface ConfigStoreOptions {
   fileValues: PlainObject;
   environment: EnvironmentOverrides;
   config: Config;
-  warnings: string[];
+  warnings: CodedWarning[];
   /** Where a failing listener is reported; one bad listener must not stop the others. */
   onListenerError?: (error: unknown) => void;
 }

@@ -10,6 +10,8 @@ export interface RequestContext {
   ignored?: string[];
   /** The error this request was answered with, so the request log can say why it failed. */
   error?: { code: string | null; param: string | null };
+  /** A usage record was written for this request (src/usage), so a refusal is not recorded twice. */
+  usageRecorded?: boolean;
 }
 
 export const requestContext = new AsyncLocalStorage<RequestContext>();

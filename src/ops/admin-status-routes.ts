@@ -1,5 +1,6 @@
 import { Elysia } from 'elysia';
 import { hostname } from 'node:os';
+import type { CodedWarning } from '../config/coded-warning';
 import type { PoolStats } from '../pool/account-pool';
 import { BUILD_DATE, COMMIT, VERSION } from '../version';
 import type { JobState } from './background-jobs';
@@ -17,8 +18,8 @@ export interface StatusSources {
   poolStats: () => Record<string, PoolStats>;
   upstream: () => UpstreamHealthState | undefined;
   jobs: () => JobState[];
-  /** Upstream settings that do not look like today's web app (the console shows them in its banner). */
-  warnings?: () => { code: string; message: string }[];
+  /** Upstream settings that do not look like today's web app, config start-up notes (the console's banner). */
+  warnings?: () => CodedWarning[];
   clock?: () => number;
 }
 

@@ -1,6 +1,5 @@
 import { Elysia } from 'elysia';
 import docsHtml from '../../public/docs/index.html' with { type: 'file' };
-import docsJs from '../../public/docs/docs.js' with { type: 'file' };
 import docsCss from '../../public/docs/docs.css' with { type: 'file' };
 // Swagger UI (Apache-2.0), embedded so /docs needs no CDN and works offline. With { type: 'file' }
 // the import is the file's path, which `bun build --compile` embeds in the binary. The bundle has
@@ -8,6 +7,7 @@ import docsCss from '../../public/docs/docs.css' with { type: 'file' };
 // @ts-expect-error TS7016: no declaration file for the UMD bundle
 import swaggerUiJs from '../../node_modules/swagger-ui-dist/swagger-ui-bundle.js' with { type: 'file' };
 import swaggerUiCss from '../../node_modules/swagger-ui-dist/swagger-ui.css' with { type: 'file' };
+import { browserBundle } from '../http/browser-bundle' with { type: 'macro' };
 import { routeGroup } from '../http/route-groups';
 
 /**
@@ -16,11 +16,12 @@ import { routeGroup } from '../http/route-groups';
  * inline script; the console's origin never runs a script fetched from a CDN.
  */
 
-const ASSETS: Record<string, { path: string; type: string }> = {
-  'swagger-ui-bundle.js': { path: swaggerUiJs as string, type: 'text/javascript; charset=utf-8' },
-  'swagger-ui.css': { path: swaggerUiCss, type: 'text/css; charset=utf-8' },
-  'docs.js': { path: docsJs as string, type: 'text/javascript; charset=utf-8' },
-  'docs.css': { path: docsCss, type: 'text/css; charset=utf-8' },
+/** Each file: a path (embedded with { type: 'file' }) or its content made at bundle time. */
+const ASSETS: Record<string, { body: string | Blob; type: string }> = {
+  'swagger-ui-bundle.js': { body: swaggerUiJs as string, type: 'text/javascript; charset=utf-8' },
+  'swagger-ui.css': { body: swaggerUiCss, type: 'text/css; charset=utf-8' },
+  'docs.js': { body: new Blob([browserBundle('public/docs/main.ts')]), type: 'text/javascript; charset=utf-8' },
+  'docs.css': { body: docsCss, type: 'text/css; charset=utf-8' },
 };
 
 // Swagger UI sets style attributes and draws its icons as data: SVGs; nothing else is allowed.
@@ -28,8 +29,8 @@ export const DOCS_CSP =
   "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self'; " +
   "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
 
-const respond = (path: string, type: string) =>
-  new Response(Bun.file(path), {
+const respond = (body: string | Blob, type: string) =>
+  new Response(typeof body === 'string' ? Bun.file(body) : body, {
     headers: {
       'content-type': type,
       'cache-control': 'no-cache',
@@ -50,7 +51,7 @@ export function docsRoutes() {
         '/docs/assets/:name',
         ({ params }) => {
           const asset = Object.hasOwn(ASSETS, params.name) ? ASSETS[params.name] : undefined;
-          return asset ? respond(asset.path, asset.type) : new Response('Not found', { status: 404 });
+          return asset ? respond(asset.body, asset.type) : new Response('Not found', { status: 404 });
         },
         { detail: { hide: true } },
       ),

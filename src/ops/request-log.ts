@@ -5,11 +5,23 @@ import type { Logger } from '../logging/logger';
 import { earlyAnswerOf } from '../http/early-answer';
 import { IGNORED_HEADER, ignoredHeaderValue, requestContext, type RequestContext } from '../logging/request-context';
 
+/** A request once answered: what the log line says, for others who count requests (usage). */
+export interface FinishedRequest {
+  request: Request;
+  path: string;
+  status: number;
+  durationMs: number;
+  context: RequestContext;
+  /** The parsed body, when the route read one. */
+  body: unknown;
+}
+
 /**
  * Gives every request an id (echoed as x-request-id, or taken from the client's) and logs
  * finished requests: errors and slow ones always, everything with log.log_all_requests.
+ * `onFinished` sees every finished request with its final status, refusals before routing included.
  */
-export function requestLog(logger: Logger, config: () => Config) {
+export function requestLog(logger: Logger, config: () => Config, onFinished?: (finished: FinishedRequest) => void) {
   const started = new WeakMap<Request, { at: number; id: string; status?: number; context: RequestContext }>();
   return (
     new Elysia({ name: 'request-log' })
@@ -32,7 +44,7 @@ export function requestLog(logger: Logger, config: () => Config) {
         if (responseValue instanceof Response) responseValue.headers.set(IGNORED_HEADER, ignored);
         else set.headers[IGNORED_HEADER] = ignored;
       })
-      .onAfterResponse({ as: 'global' }, ({ request, set, route }) => {
+      .onAfterResponse({ as: 'global' }, ({ request, set, route, body }) => {
         const entry = started.get(request);
         if (!entry) return;
         const path = new URL(request.url).pathname;
@@ -42,6 +54,7 @@ export function requestLog(logger: Logger, config: () => Config) {
           earlyAnswerOf(request)?.status ??
           (route ? (typeof set.status === 'number' ? set.status : 200) : 404);
         const durationMs = Math.round(performance.now() - entry.at);
+        onFinished?.({ request, path, status, durationMs, context: entry.context, body });
         const settings = config().log;
         if (path === '/health' && !settings.log_health_requests) return;
         const { ignored, error } = entry.context;

@@ -3,10 +3,8 @@ import type { Config } from '../config/schema';
 import { CONSOLE_ASSETS } from '../admin-console/pages/console-assets';
 import { serveAsset } from '../admin-console/pages/console-pages';
 import playgroundHtml from '../../public/playground/index.html' with { type: 'file' };
-import playgroundJs from '../../public/playground/playground.js' with { type: 'file' };
-import chatStatesJs from '../../public/playground/chat-states.js' with { type: 'file' };
 import playgroundCss from '../../public/playground/playground.css' with { type: 'file' };
-import { markdownBundle } from './markdown-bundle' with { type: 'macro' };
+import { browserBundle } from '../http/browser-bundle' with { type: 'macro' };
 // LiveKit's own browser client (Apache-2.0), embedded so the voice page needs no CDN. The UMD
 // bundle has no declaration and the package's exports hide it, hence the relative path; with
 // { type: 'file' } the import is the file's path, a string.
@@ -14,18 +12,16 @@ import { markdownBundle } from './markdown-bundle' with { type: 'macro' };
 import livekitClientJs from '../../node_modules/livekit-client/dist/livekit-client.umd.js' with { type: 'file' };
 import { routeGroup } from '../http/route-groups';
 
-/** The playground's files (embedded like the console's); it shares the console's stylesheet and strings. */
+/** The playground's files (embedded like the console's); it shares the console's stylesheet. */
 const PLAYGROUND_ASSETS: Record<string, string | Blob> = {
   // Bun's types describe an .html import as an HTML bundle; with { type: 'file' } it is a path.
   'index.html': playgroundHtml as unknown as string,
-  'playground.js': playgroundJs,
-  'chat-states.js': chatStatesJs,
-  // marked + DOMPurify + highlight.js, bundled when this file is bundled or transpiled (a macro).
-  'markdown.js': new Blob([markdownBundle()]),
+  // public/playground's modules with marked + DOMPurify + highlight.js, bundled when this file is
+  // bundled or transpiled (a macro).
+  'playground.js': new Blob([browserBundle('public/playground/main.ts')]),
   'playground.css': playgroundCss,
   'livekit-client.js': livekitClientJs as string,
   'console.css': CONSOLE_ASSETS['console.css']!,
-  'i18n.js': CONSOLE_ASSETS['i18n.js']!,
 };
 
 /** The voice page dials the configured LiveKit server (wss, and https for its region probe). */

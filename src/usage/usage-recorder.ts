@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { maskSecret } from '../logging/logger';
+import { requestContext } from '../logging/request-context';
 import type { RecordStore } from '../storage/types';
 
 /**
@@ -7,7 +8,8 @@ import type { RecordStore } from '../storage/types';
  * `log.usage_retention_days` (0 = not kept): for the admin dashboard and the operator's own
  * analysis. Keys and tokens are stored only as a hash id and a masked form, never whole. A request
  * refused before it was served by an account (none free, the upstream refused on every account)
- * is recorded too, with `account: null` and the error it got.
+ * is recorded too, with `account: null` and the error it got; so is one refused before it reached
+ * a model at all (a bad key, an invalid body, a rate limit: rejected-requests.ts).
  */
 
 export interface UsageEntry {
@@ -99,6 +101,8 @@ export class UsageRecorder {
 
   /** Never throws: a usage record must not fail the request it describes. Settles once the record is stored. */
   record(input: UsageInput): Promise<void> {
+    const context = requestContext.getStore();
+    if (context) context.usageRecorded = true;
     const days = this.retentionDays();
     if (days <= 0) return Promise.resolve();
     const at = this.clock();

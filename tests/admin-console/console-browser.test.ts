@@ -19,7 +19,8 @@ const simulatorAccounts = [
 ];
 
 beforeAll(async () => {
-  harness = await startHarness({ accounts: simulatorAccounts.slice(0, 4) });
+  // A variable that names no config key: a start-up warning the console shows too.
+  harness = await startHarness({ accounts: simulatorAccounts.slice(0, 4), env: { GROK2API_CHAT_TIMEOUTS: '5' } });
   // The two imported accounts are known upstream but not yet to the gateway.
   for (const account of simulatorAccounts.slice(4)) harness.simulator.addAccount(account);
   browser = await launchBrowser();
@@ -50,6 +51,9 @@ test('sign in, import, filter, batch refresh to the end, Chinese and phone width
   // The default statsig mode is legacy: the status banner says REST calls run on legacy values.
   await page.waitForSelector('#upstream-warnings-banner li[data-code="statsig_legacy"]');
   expect(await page.textContent('#upstream-warnings-banner')).toContain('legacy x-statsig-id');
+  expect(await page.textContent('#upstream-warnings-banner li[data-code="env_unknown"]')).toBe(
+    'Environment variable GROK2API_CHAT_TIMEOUTS matches no config key; ignored',
+  );
   expect(await page.locator('#accounts-body tr[data-id]').count()).toBe(4);
 
   // Import: two new tokens, one already present, one invalid line.
@@ -118,6 +122,13 @@ test('sign in, import, filter, batch refresh to the end, Chinese and phone width
   // Chinese.
   await page.click('#app-view .lang-toggle');
   expect(await page.textContent('#accounts-title')).toBe('账号');
+  // The server's warnings too, from their codes and parameters.
+  expect(await page.textContent('#upstream-warnings-banner li[data-code="statsig_legacy"]')).toContain(
+    '旧版 x-statsig-id',
+  );
+  expect(await page.textContent('#upstream-warnings-banner li[data-code="env_unknown"]')).toBe(
+    '环境变量 GROK2API_CHAT_TIMEOUTS 不对应任何配置键，已忽略',
+  );
   await page.screenshot({ path: screenshotPath('05-chinese') });
   await page.click('#app-view .lang-toggle');
 
@@ -227,11 +238,12 @@ test('API keys page: create a key with an allowlist, use it with the openai SDK,
     .catch((error) => error);
   expect(refused.status).toBe(403);
 
-  // After "Done" the key is gone from the page; the table shows it masked, with its usage.
+  // After "Done" the key is gone from the page; the table shows it masked, with its usage: the
+  // refused request counts too.
   await page.click('#hide-key');
   await page.reload();
   await page.waitForFunction(
-    () => document.querySelector('#keys-body')?.textContent?.includes('1 requests'),
+    () => document.querySelector('#keys-body')?.textContent?.includes('2 requests, 1 failed'),
     undefined,
     { timeout: 10_000 },
   );
@@ -287,21 +299,7 @@ test('config page: titles in both languages, search, every invalid field marked,
   const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
   await signIn(page, '#config');
   await page.waitForSelector('details[data-section=retry]');
-  // Every section of the schema has a title and a hint in English and Chinese.
-  const missing = await page.evaluate(async () => {
-    const form = await (await fetch('/v1/admin/console/config-form')).json();
-    const i18n = (window as unknown as { i18n: { t(key: string): string; toggle(): void } }).i18n;
-    const gaps: string[] = [];
-    for (const language of ['en', 'zh']) {
-      for (const section of form.sections as { name: string }[]) {
-        for (const key of [`section_${section.name}`, `sectionHint_${section.name}`])
-          if (i18n.t(key) === key) gaps.push(`${language}: ${key}`);
-      }
-      i18n.toggle();
-    }
-    return gaps;
-  });
-  expect(missing).toEqual([]);
+  // Every section of the schema has a title and a hint in both languages: config-descriptions.test.ts.
   expect(await page.textContent('details[data-section=retry] summary')).toContain('Retries');
   expect(await page.textContent('label[for=config-retry-max_retry] .config-title')).toBe('Max retry');
 
@@ -335,7 +333,7 @@ test('config page: titles in both languages, search, every invalid field marked,
   const visible = await page.locator('.config-row:visible label .config-key-name').allTextContents();
   expect(visible).toEqual(['retry_budget']);
 
-  // In Chinese the descriptions are Chinese too (public/admin/config-zh.js, checked against the schema).
+  // In Chinese the descriptions are Chinese too (public/admin/config-descriptions-zh.ts, checked against the schema).
   await page.fill('#config-search', '');
   await page.evaluate(() => localStorage.setItem('grok2api.language', 'zh'));
   page.once('dialog', (dialog) => void dialog.accept());

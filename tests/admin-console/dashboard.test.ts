@@ -48,6 +48,54 @@ test('image requests count on the dashboard like chat requests', async () => {
   expect(dashboard.usage.totals.by_model['grok-imagine-1.0']).toBe(1);
 });
 
+const dashboardTotals = async () =>
+  ((await (await harness.admin('/v1/admin/console/dashboard?hours=1')).json()) as any).usage.totals;
+
+/** Waits (bounded) until the dashboard has counted `requests`; records are written after the answer. */
+async function totalsAt(requests: number) {
+  let totals = await dashboardTotals();
+  for (let attempt = 0; attempt < 100 && totals.requests < requests; attempt += 1) {
+    await Bun.sleep(20);
+    totals = await dashboardTotals();
+  }
+  return totals;
+}
+
+test('refused requests count too: a wrong key, an invalid body, a key over its rate limit, a refused image', async () => {
+  const before = await dashboardTotals();
+  const made = await harness.admin('/v1/admin/console/keys', {
+    method: 'POST',
+    body: JSON.stringify({ name: 'dashboard rpm 1', rpm: 1 }),
+  });
+  const limited = ((await made.json()) as { key: string }).key;
+  const post = (path: string, body: unknown, key: string) =>
+    harness.api(path, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+  const chat = { model: 'grok-4', messages: [{ role: 'user', content: 'counted' }] };
+  expect((await post('/v1/chat/completions', chat, 'sk-wrong-key')).status).toBe(401);
+  expect((await post('/v1/chat/completions', { model: 'grok-4' }, API_KEY)).status).toBe(400);
+  expect((await post('/v1/chat/completions', chat, limited)).status).toBe(200);
+  expect((await post('/v1/chat/completions', chat, limited)).status).toBe(429);
+  // An image model through chat, and the images endpoint: both refused, both counted as image requests.
+  expect((await post('/v1/chat/completions', { model: 'grok-imagine-1.0' }, API_KEY)).status).toBe(400);
+  expect((await post('/v1/images/generations', { model: 'grok-imagine-1.0', n: 99 }, API_KEY)).status).toBe(400);
+  // A last served request: once it is counted, everything before it is (records are written in order).
+  expect((await post('/v1/chat/completions', chat, API_KEY)).status).toBe(200);
+  const after = await totalsAt(before.requests + 7);
+  expect(after.requests).toBe(before.requests + 7);
+  expect(after.failed).toBe(before.failed + 5);
+  expect((after.by_outcome.rejected ?? 0) - (before.by_outcome.rejected ?? 0)).toBe(5);
+  expect((after.by_kind.image ?? 0) - (before.by_kind.image ?? 0)).toBe(2);
+  expect((after.by_kind.chat ?? 0) - (before.by_kind.chat ?? 0)).toBe(5);
+  // A GET (the model list) is not a generation request and is not counted.
+  expect((await harness.api('/v1/models', { headers: { authorization: 'Bearer sk-wrong-key' } })).status).toBe(401);
+  expect((await post('/v1/chat/completions', chat, API_KEY)).status).toBe(200);
+  expect((await totalsAt(before.requests + 8)).requests).toBe(before.requests + 8);
+});
+
 test('usage summary: buckets, failures and latency percentiles (fixed times)', async () => {
   const storage = openSqliteStorage({ path: ':memory:' });
   const until = 10 * 3_600_000;

@@ -159,13 +159,48 @@ test('newcomer path: / → sign in → new password → import → Markdown chat
   expect(consoleErrors).toEqual([]);
 }, 120_000);
 
+/**
+ * What looks broken on a page: a navigation link cut off by the screen's edge or without its icon,
+ * and a background (page, top bar, banners, cards) that does not follow the colour scheme (a light
+ * one in dark mode, or the reverse).
+ */
+function layoutProblems(page: Page, scheme: 'light' | 'dark'): Promise<string[]> {
+  return page.evaluate((scheme) => {
+    const problems: string[] = [];
+    for (const link of document.querySelectorAll<HTMLElement>('.topbar nav a')) {
+      const box = link.getBoundingClientRect();
+      if (box.left < 0 || box.right > window.innerWidth) problems.push(`nav link cut off: ${link.textContent}`);
+      if (!link.querySelector('svg.icon')) problems.push(`nav link without icon: ${link.textContent}`);
+    }
+    const luminance = (element: Element) => {
+      const [r, g, b] = (getComputedStyle(element).backgroundColor.match(/[\d.]+/g) ?? []).map(Number);
+      return (0.2126 * r! + 0.7152 * g! + 0.0722 * b!) / 255;
+    };
+    const painted = [document.body, ...document.querySelectorAll('.topbar, .banner, .card')].filter(
+      (element) =>
+        (element === document.body || (element as HTMLElement).offsetParent !== null) &&
+        !/rgba\(0, 0, 0, 0\)|transparent/.test(getComputedStyle(element).backgroundColor),
+    );
+    for (const element of painted) {
+      const value = luminance(element);
+      if (scheme === 'dark' ? value > 0.35 : value < 0.65)
+        problems.push(`${element.tagName.toLowerCase()}.${element.className} background ${value.toFixed(2)}`);
+    }
+    return problems;
+  }, scheme);
+}
+
 test('screenshots at 1280 and 390 px, English and Chinese, light and dark; still nothing foreign', async () => {
   const consolePage = await context.newPage();
   const playground = await context.newPage();
+  const docs = await context.newPage();
   const shots: Array<[Page, string, string]> = [
     [consolePage, 'console-accounts', `${gateway}/admin#accounts`],
     [consolePage, 'console-dashboard', `${gateway}/admin#dashboard`],
     [consolePage, 'console-config', `${gateway}/admin#config`],
+    [consolePage, 'console-keys', `${gateway}/admin#keys`],
+    [consolePage, 'console-media', `${gateway}/admin#media`],
+    [docs, 'docs', `${gateway}/docs`],
     [playground, 'playground-chat', `${gateway}/playground#chat`],
     [playground, 'playground-imagine', `${gateway}/playground#imagine`],
     [playground, 'playground-voice', `${gateway}/playground#voice`],
@@ -180,7 +215,11 @@ test('screenshots at 1280 and 390 px, English and Chinese, light and dark; still
           await page.evaluate((value) => localStorage.setItem('grok2api.language', value), language);
           await page.reload();
           await page.waitForSelector(
-            name.startsWith('console') ? '#app-view:not([hidden])' : '#play-view:not([hidden])',
+            name === 'docs'
+              ? '#swagger-ui .opblock'
+              : name.startsWith('console')
+                ? '#app-view:not([hidden])'
+                : '#play-view:not([hidden])',
           );
           if (name === 'console-config') await page.click('details[data-section=app] summary');
           if (name === 'playground-chat') await page.waitForSelector('.message.assistant .content');
@@ -189,6 +228,7 @@ test('screenshots at 1280 and 390 px, English and Chinese, light and dark; still
           expect(
             await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth),
           ).toBeLessThanOrEqual(0);
+          expect([name, width, scheme, await layoutProblems(page, scheme)]).toEqual([name, width, scheme, []]);
           await page.screenshot({
             path: screenshotPath(`newcomer-${name}-${width}-${language}-${scheme}`),
             fullPage: width === 390,
@@ -199,6 +239,7 @@ test('screenshots at 1280 and 390 px, English and Chinese, light and dark; still
   }
   await consolePage.close();
   await playground.close();
+  await docs.close();
   expect(foreignRequests).toEqual([]);
   expect(consoleErrors).toEqual([]);
-}, 240_000);
+}, 480_000);

@@ -4,7 +4,8 @@ import { dirname, join, normalize, relative } from 'node:path';
 
 /**
  * The import rules of ARCHITECTURE.md, checked on every relative import in src/ (static, dynamic
- * and re-exports). A failure names each import that breaks a rule.
+ * and re-exports) and on the browser modules in public/. A failure names each import that breaks
+ * a rule.
  */
 
 const SOURCE = 'src';
@@ -164,4 +165,34 @@ test('edge/ takes from src/ only foundation helpers (and the playground manifest
 test('the rules see the imports (the check itself works)', () => {
   expect(all.length).toBeGreaterThan(500);
   expect(all.some((edge) => edge.fromFolder === 'openai' && edge.toFolder === 'conversation')).toBe(true);
+});
+
+// ---- browser code (public/) ----
+
+const BROWSER = 'public';
+const browserFiles = sourceFiles(BROWSER);
+/** Every import or re-export in the browser modules: whether it is type-only, and what it names. */
+const BROWSER_IMPORT = /^\s*(?:import|export)\s+(type\s+)?(?:[^'";]*?\sfrom\s*)?['"]([^'"]+)['"]/gm;
+const browserImports = browserFiles.flatMap((file) =>
+  [...readFileSync(file, 'utf8').matchAll(BROWSER_IMPORT)].map((match) => ({
+    file,
+    typeOnly: Boolean(match[1]),
+    specifier: match[2]!,
+    to: match[2]!.startsWith('.') ? normalize(join(dirname(file), match[2]!)) : null,
+  })),
+);
+
+test('browser code imports server code only as types (nothing of the server enters a page bundle)', () => {
+  const broken = browserImports.filter((edge) => edge.to && !edge.to.startsWith(`${BROWSER}/`) && !edge.typeOnly);
+  expect(broken.map((edge) => `${edge.file} imports ${edge.specifier}`)).toEqual([]);
+  // The check sees the type imports it allows.
+  expect(browserImports.some((edge) => edge.typeOnly && edge.to?.startsWith(`${SOURCE}/`))).toBe(true);
+});
+
+test('browser modules share state by importing each other, not through window globals', () => {
+  const assignments = browserFiles.flatMap((file) =>
+    [...readFileSync(file, 'utf8').matchAll(/\bwindow\.(\w+)\s*=(?!=)/g)].map((match) => `${file}: window.${match[1]}`),
+  );
+  expect(assignments).toEqual([]);
+  expect(browserImports.filter((edge) => edge.to?.startsWith(`${BROWSER}/shared/`)).length).toBeGreaterThan(10);
 });

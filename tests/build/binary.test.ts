@@ -3,6 +3,7 @@ import { chmodSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, w
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import packageJson from '../../package.json';
+import { browserBundle } from '../../src/http/browser-bundle';
 import { portIsFree, startBinary } from './run-binary';
 
 /**
@@ -203,50 +204,46 @@ test('inside the binary, impit (upstream.http_client) and the gateway WebSocket 
   }
 }, 60_000);
 
-test('the admin console files are embedded in the binary and served from it', async () => {
+test('the console, playground and docs pages are embedded in the binary and served from it', async () => {
   const executable = readFileSync(binary);
   const server = await startBinary([binary], {
     env: { DATA_DIR: join(workDir, 'data-console'), SERVER_PORT: '0', GROK2API_APP_FUNCTION_ENABLED: 'true' },
     cwd: workDir,
   });
+  const served = async (url: string) => {
+    const response = await fetch(`${server.url}${url}`);
+    expect([url, response.status]).toEqual([url, 200]);
+    return response.text();
+  };
   try {
-    const names = readdirSync('public/admin').filter((name) => !name.endsWith('.d.ts'));
-    expect(names).toContain('console.js');
-    for (const name of names) {
-      const source = readFileSync(join('public/admin', name), 'utf8');
-      // The file's bytes are inside the executable (not read from this checkout at run time)…
-      expect(executable.includes(Buffer.from(source.slice(0, 200)))).toBe(true);
-      // …and the running binary serves them.
-      const response = await fetch(`${server.url}${name === 'index.html' ? '/admin' : `/admin/assets/${name}`}`);
-      expect(response.status).toBe(200);
-      expect(await response.text()).toBe(source);
-    }
-    // markdown.js is the entry of a bundle (marked, DOMPurify, highlight.js) made when the binary is built.
-    const bundled = await fetch(`${server.url}/playground/assets/markdown.js`);
-    expect(bundled.status).toBe(200);
-    const bundle = await bundled.text();
-    expect(bundle).not.toContain("from 'dompurify'");
-    expect(bundle).toContain('window.markdown');
-    for (const name of readdirSync('public/playground').filter(
-      (file) => !file.endsWith('.d.ts') && file !== 'markdown.js',
-    )) {
-      const source = readFileSync(join('public/playground', name), 'utf8');
-      expect(executable.includes(Buffer.from(source.slice(0, 200)))).toBe(true);
-      const response = await fetch(
-        `${server.url}${name === 'index.html' ? '/playground' : `/playground/assets/${name}`}`,
-      );
-      expect(await response.text()).toBe(source);
-    }
-    // /docs and its Swagger UI bundle come from the binary too (no CDN).
+    // Files served as they are: their bytes are inside the executable (not read from this checkout
+    // at run time), and the running binary serves them.
     for (const [url, file] of [
+      ['/admin', 'public/admin/index.html'],
+      ['/admin/assets/console.css', 'public/admin/console.css'],
+      ['/favicon.svg', 'public/admin/favicon.svg'],
+      ['/playground', 'public/playground/index.html'],
+      ['/playground/assets/playground.css', 'public/playground/playground.css'],
       ['/docs', 'public/docs/index.html'],
-      ['/docs/assets/docs.js', 'public/docs/docs.js'],
       ['/docs/assets/swagger-ui-bundle.js', 'node_modules/swagger-ui-dist/swagger-ui-bundle.js'],
     ] as const) {
-      const response = await fetch(`${server.url}${url}`);
-      expect(response.status).toBe(200);
-      expect(await response.text()).toBe(readFileSync(file, 'utf8'));
+      const source = readFileSync(file, 'utf8');
+      expect(executable.includes(Buffer.from(source.slice(0, 200)))).toBe(true);
+      expect(await served(url)).toBe(source);
     }
+    // Each page's script is its TypeScript modules bundled into one when the binary was built.
+    for (const [url, entry, marker] of [
+      ['/admin/assets/console.js', 'public/admin/main.ts', '/v1/admin/console/accounts'],
+      ['/playground/assets/playground.js', 'public/playground/main.ts', '/v1/function'],
+      ['/docs/assets/docs.js', 'public/docs/main.ts', '/docs/json'],
+    ] as const) {
+      const bundle = await served(url);
+      expect(bundle).toBe(browserBundle(entry));
+      expect(bundle).toContain(marker);
+      expect(bundle).not.toMatch(/from\s*["'](?:\.|dompurify|marked|highlight\.js)/);
+    }
+    // marked, DOMPurify and highlight.js are inside the playground's bundle.
+    expect(await served('/playground/assets/playground.js')).toContain('hljs');
   } finally {
     await server.stop();
   }

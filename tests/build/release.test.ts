@@ -57,7 +57,7 @@ test('four executables with the right formats, and a SHA256SUMS that matches the
         .digest('hex'),
     ).toBe(sum!);
   }
-});
+}, 60_000); // hashing four executables of ~100 MB each takes seconds on a busy machine
 
 test('the cross-compiled linux-x64 executable reports its build and serves /health', async () => {
   const binary = join(outDir, `grok2api-${version}-linux-x64`);

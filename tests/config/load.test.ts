@@ -154,9 +154,16 @@ retry_status_codes = [429]
     const store = await loadConfig({ dataDir, env: { GROK2API_CHAT_TIMEOUTS: '5' } });
     expect(store.get().app.app_key).toBe('grok2api');
     expect((store.get().app as Record<string, unknown>).app_kee).toBeUndefined();
-    expect(store.warnings.some((warning) => warning.includes('app.app_kee'))).toBe(true);
-    expect(store.warnings.some((warning) => warning.includes('mystery'))).toBe(true);
-    expect(store.warnings.some((warning) => warning.includes('GROK2API_CHAT_TIMEOUTS'))).toBe(true);
+    expect(store.warnings.some((warning) => warning.message.includes('app.app_kee'))).toBe(true);
+    expect(store.warnings.some((warning) => warning.message.includes('mystery'))).toBe(true);
+    expect(store.warnings.some((warning) => warning.message.includes('GROK2API_CHAT_TIMEOUTS'))).toBe(true);
+    // Each is coded with its parameters too, for the console to say in the reader's language.
+    expect(store.warnings.map(({ code, params }) => ({ code, params }))).toEqual(
+      expect.arrayContaining([
+        { code: 'config_unknown_key', params: { file: 'config.toml', key: 'app.app_kee' } },
+        { code: 'env_unknown', params: { variable: 'GROK2API_CHAT_TIMEOUTS' } },
+      ]),
+    );
   });
 
   test('the loaded config is deep-frozen', async () => {

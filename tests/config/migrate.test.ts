@@ -91,6 +91,10 @@ describe('loading an old layout', () => {
     expect(store.get().chat.timeout).toBe(45);
     expect(store.get().voice.timeout).toBe(45);
     expect(store.get().proxy.base_proxy_url).toBe('http://p');
-    expect(store.warnings).toContain('config.toml: grok.api_key → app.api_key');
+    expect(store.warnings).toContainEqual({
+      code: 'config_moved',
+      params: { from: 'grok.api_key', to: 'app.api_key', file: 'config.toml' },
+      message: 'config.toml: grok.api_key → app.api_key',
+    });
   });
 });

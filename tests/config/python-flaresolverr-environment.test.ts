@@ -84,5 +84,5 @@ test('a bad CF_TIMEOUT names the variable; CF_* without FLARESOLVERR_URL is igno
 
   const store = await loadConfig({ dataDir: await dataDirWith(), env: { CF_TIMEOUT: '90' } });
   expect(store.get().proxy).toMatchObject({ enabled: false, flaresolverr_url: '', timeout: 60 });
-  expect(store.warnings.some((warning) => warning.includes('CF_TIMEOUT'))).toBe(true);
+  expect(store.warnings.some((warning) => warning.message.includes('CF_TIMEOUT'))).toBe(true);
 });

@@ -77,7 +77,8 @@ async function expectRetryButton(page: Page) {
   const retry = page.locator('.message.assistant:last-child button[data-action=retry]');
   expect(await retry.getAttribute('title')).toBe('Retry this message');
   expect(await retry.getAttribute('aria-label')).toBe('Retry this message');
-  expect(await retry.textContent()).toBe('↻ Retry');
+  expect(await retry.textContent()).toBe('Retry');
+  expect(await retry.locator('svg.icon').getAttribute('data-icon')).toBe('retry');
   expect(await retry.getAttribute('class')).toContain('emphasised');
 }
 

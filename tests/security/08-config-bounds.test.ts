@@ -88,6 +88,8 @@ describe('from config.toml', () => {
   test('a short password in the file starts, with a warning', async () => {
     await writeFile(join(dataDir, 'config.toml'), '[app]\napp_key = "adms"\n');
     const store = await loadConfig({ dataDir, env: {} });
-    expect(store.warnings.some((warning) => warning.includes('app.app_key') && warning.includes('12'))).toBe(true);
+    expect(
+      store.warnings.some((warning) => warning.message.includes('app.app_key') && warning.message.includes('12')),
+    ).toBe(true);
   });
 });

@@ -1,3 +1,4 @@
+import type { CodedWarning } from '../../config/coded-warning';
 import type { Config } from '../../config/schema';
 import { cloudflareCookies } from './cloudflare-cookies';
 
@@ -6,9 +7,8 @@ import { cloudflareCookies } from './cloudflare-cookies';
  * /ready and /v1/admin/status, and in the console's status banner. Never a value, only names.
  */
 
-export interface UpstreamWarning {
+export interface UpstreamWarning extends CodedWarning {
   code: 'statsig_legacy' | 'cf_cookies_dropped';
-  message: string;
 }
 
 export function upstreamWarnings(config: Config): UpstreamWarning[] {
@@ -16,6 +16,7 @@ export function upstreamWarnings(config: Config): UpstreamWarning[] {
   if (config.upstream.statsig_mode === 'legacy') {
     warnings.push({
       code: 'statsig_legacy',
+      params: {},
       message:
         'REST calls run on legacy x-statsig-id values (upstream.statsig_mode = "legacy"): the current web app sends ' +
         '70-byte signed values, which grok.com may require. Affected: quota sync, image edit, video, ' +
@@ -26,9 +27,11 @@ export function upstreamWarnings(config: Config): UpstreamWarning[] {
   }
   const dropped = cloudflareCookies(config.proxy.cf_cookies).dropped;
   if (config.proxy.raw_cookie.trim() === '' && dropped.length > 0) {
+    const cookies = [...new Set(dropped)].join(', ');
     warnings.push({
       code: 'cf_cookies_dropped',
-      message: `proxy.cf_cookies: dropped cookies that are not Cloudflare's: ${[...new Set(dropped)].join(', ')}`,
+      params: { cookies },
+      message: `proxy.cf_cookies: dropped cookies that are not Cloudflare's: ${cookies}`,
     });
   }
   return warnings;
