@@ -52,17 +52,29 @@ function superviseWorkers(count: number) {
   const runsScript = /bun(\.exe)?$/.test(process.execPath);
   const forwarded = process.argv.slice(runsScript ? 1 : 2).filter((argument) => argument !== 'serve');
   const command = [process.execPath, ...forwarded, 'serve', WORKER_FLAG];
-  // Each worker is its own instance in the store (src/cluster/instance-identity.ts), the same one after a restart.
-  const children = Array.from({ length: count }, (_, index) =>
-    Bun.spawn(command, {
-      env: { ...process.env, SERVER_WORKER_INDEX: String(index) },
-      stdio: ['inherit', 'inherit', 'inherit'],
-    }),
-  );
-  const forward = (signal: NodeJS.Signals) => () => children.forEach((child) => child.kill(signal));
+  // The handlers come before the workers, so no stop can arrive between the two.
+  let stopSignal: NodeJS.Signals | undefined;
+  const children: ReturnType<typeof Bun.spawn>[] = [];
+  const forward = (signal: NodeJS.Signals) => () => {
+    stopSignal = signal;
+    children.forEach((child) => child.kill(signal));
+  };
   process.on('SIGINT', forward('SIGINT'));
   process.on('SIGTERM', forward('SIGTERM'));
-  Promise.all(children.map((child) => child.exited)).then((codes) =>
-    process.exit(codes.find((code) => code !== 0) ?? 0),
+  // Each worker is its own instance in the store (src/cluster/instance-identity.ts), the same one after a restart.
+  for (let index = 0; index < count && stopSignal === undefined; index++) {
+    children.push(
+      Bun.spawn(command, {
+        env: { ...process.env, SERVER_WORKER_INDEX: String(index) },
+        stdio: ['inherit', 'inherit', 'inherit'],
+      }),
+    );
+  }
+  // A worker still loading its code when the stop arrives has no handler yet and dies of the signal
+  // we forwarded: that is the stop asked for, not a failure.
+  const outcome = (child: (typeof children)[number]) =>
+    stopSignal !== undefined && child.signalCode === stopSignal ? 0 : (child.exitCode ?? 1);
+  Promise.all(children.map((child) => child.exited)).then(() =>
+    process.exit(children.map(outcome).find((code) => code !== 0) ?? 0),
   );
 }

@@ -1,5 +1,5 @@
 import { afterAll, expect, test } from 'bun:test';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -43,3 +43,38 @@ test('two workers listen on the same port, each with its own instance id', async
   child.kill('SIGTERM');
   expect(await child.exited).toBe(0);
 }, 30_000);
+
+/** The worker processes the supervisor has spawned so far (Linux: /proc/<pid>/task/<pid>/children). */
+function childrenOf(pid: number): number[] {
+  try {
+    const text = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim();
+    return text === '' ? [] : text.split(/\s+/).map(Number);
+  } catch {
+    return [];
+  }
+}
+
+test.skipIf(process.platform !== 'linux')(
+  'a stop that arrives while the workers are still loading is a clean stop (exit 0), not their signal death',
+  async () => {
+    const child = Bun.spawn([process.execPath, 'src/index.ts', 'serve'], {
+      env: {
+        PATH: process.env.PATH ?? '',
+        DATA_DIR: dataDir,
+        SERVER_PORT: String(freePort()),
+        SERVER_HOST: '127.0.0.1',
+        SERVER_WORKERS: '2',
+        LOG_FILE_ENABLED: 'false',
+      },
+      stdout: 'ignore',
+      stderr: 'ignore',
+    });
+    // The supervisor installs its signal handlers in the same tick as it spawns the workers; the
+    // workers have just begun loading their code and have no handler of their own yet.
+    for (let attempt = 0; attempt < 3_000 && childrenOf(child.pid).length < 2; attempt++) await Bun.sleep(2);
+    expect(childrenOf(child.pid)).toHaveLength(2);
+    child.kill('SIGTERM');
+    expect(await child.exited).toBe(0);
+  },
+  30_000,
+);
