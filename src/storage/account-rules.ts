@@ -221,6 +221,15 @@ export function withPatch(account: Account, patch: AccountPatch, at: number): Ac
   return sameAccount(account, next) ? account : next;
 }
 
+/**
+ * An import of a stored token: the fields the import gives replace the stored ones (`createdAt`
+ * never changes), its tags join the stored tags, counters it does not give are kept.
+ */
+export function withImported(account: Account, input: NewAccount, at: number): Account {
+  const { token: _token, createdAt: _createdAt, ...given } = input;
+  return withPatch(account, { ...given, tags: [...account.tags, ...(input.tags ?? [])] }, at);
+}
+
 /** Field-by-field equality, ignoring the storage bookkeeping (`updatedAt`, `version`). */
 export function sameAccount(a: Account, b: Account): boolean {
   for (const key of Object.keys(a) as (keyof Account)[]) {

@@ -93,6 +93,7 @@ const ACCOUNT_CALLS = [
   'get',
   'count',
   'insert',
+  'importBatch',
   'update',
   'remove',
   'recordSuccess',
@@ -101,7 +102,9 @@ const ACCOUNT_CALLS = [
   'changeStatus',
   'replaceAll',
   'changedSince',
+  'removedSince',
   'query',
+  'afterBulkWrite',
 ] as const;
 const RECORD_CALLS = ['put', 'get', 'delete', 'list'] as const;
 

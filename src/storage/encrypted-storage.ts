@@ -34,6 +34,10 @@ function encryptedAccountStore(inner: AccountStore, cipher: TokenCipher): Accoun
       const result = await inner.insert(accounts.map(sealNew));
       return { added: openTokens(result.added), duplicates: openTokens(result.duplicates) };
     },
+    importBatch: async (accounts) => {
+      const result = await inner.importBatch(accounts.map(sealNew));
+      return { added: openAll(result.added), merged: openAll(result.merged) };
+    },
     update: async (token, patch) => open(await inner.update(seal(token), patch)),
     remove: (tokens) => inner.remove(tokens.map(seal)),
     recordSuccess: async (token, change) => open(await inner.recordSuccess(seal(token), change)),
@@ -49,6 +53,8 @@ function encryptedAccountStore(inner: AccountStore, cipher: TokenCipher): Accoun
       };
     },
     changedSince: async (at) => openAll(await inner.changedSince(at)),
+    removedSince: async (at) => openTokens(await inner.removedSince(at)),
+    ...(inner.afterBulkWrite ? { afterBulkWrite: () => inner.afterBulkWrite!() } : {}),
   };
 }
 

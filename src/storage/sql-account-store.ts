@@ -1,4 +1,12 @@
-import { newAccountRecord, withFailure, withPatch, withStatusChange, withSuccess, withSync } from './account-rules';
+import {
+  newAccountRecord,
+  withFailure,
+  withImported,
+  withPatch,
+  withStatusChange,
+  withSuccess,
+  withSync,
+} from './account-rules';
 import type {
   Account,
   AccountPatch,
@@ -6,6 +14,7 @@ import type {
   AccountQueryPage,
   AccountStatus,
   AccountStore,
+  ImportBatchResult,
   NewAccount,
   ReplaceSummary,
   StatusChange,
@@ -30,7 +39,10 @@ export interface SqlSession {
   insertMissing(accounts: readonly Account[]): Promise<string[]>;
   /** Overwrites every column of an existing row. */
   write(account: Account): Promise<void>;
-  deleteTokens(tokens: readonly string[]): Promise<number>;
+  /** `write` for many rows in one statement (rows the transaction has locked). */
+  writeMany(accounts: readonly Account[]): Promise<void>;
+  /** Deletes the rows and records their tokens as removed at `at` (the change feed's deletions). */
+  deleteTokens(tokens: readonly string[], at: number): Promise<number>;
 }
 
 export interface SqlDialect {
@@ -39,8 +51,12 @@ export interface SqlDialect {
   get(token: string): Promise<Account | null>;
   count(): Promise<number>;
   changedSince(at: number): Promise<Account[]>;
+  /** Tokens recorded as removed after `at` (deleteTokens forgets records older than REMOVALS_KEPT_MS). */
+  removedSince(at: number): Promise<string[]>;
   /** The admin console's page (see sql-account-query.ts). */
   query(query: AccountQuery): Promise<AccountQueryPage>;
+  /** See AccountStore.afterBulkWrite. */
+  afterBulkWrite?(): Promise<void>;
 }
 
 /** Big imports go in slices so one statement never exceeds the server's parameter limit. */
@@ -92,6 +108,33 @@ export class SqlAccountStore implements AccountStore {
     return { added, duplicates };
   }
 
+  /** Inserts what is missing, then locks the rest and merges into them: one transaction, a few statements per 500 accounts. */
+  async importBatch(accounts: NewAccount[]): Promise<ImportBatchResult> {
+    const at = this.clock();
+    const fresh = new Map(accounts.map((input) => [input.token, newAccountRecord(input, at)]));
+    return this.dialect.transaction(async (session) => {
+      const result: ImportBatchResult = { added: [], merged: [] };
+      for (const slice of chunks([...fresh.values()])) {
+        for (const token of await session.insertMissing(slice)) {
+          result.added.push(fresh.get(token)!);
+          fresh.delete(token);
+        }
+      }
+      const given = new Map(accounts.map((input) => [input.token, input]));
+      for (const slice of chunks([...fresh.keys()])) {
+        const changed: Account[] = [];
+        for (const current of await session.lockRows(slice)) {
+          const next = withImported(current, given.get(current.token)!, at);
+          const stored = next === current ? current : this.stamped(current, next);
+          if (stored !== current) changed.push(stored);
+          result.merged.push(stored);
+        }
+        await session.writeMany(changed);
+      }
+      return result;
+    });
+  }
+
   update(token: string, patch: AccountPatch): Promise<Account | null> {
     const at = this.clock();
     return this.mutate(token, (account) => withPatch(account, patch, at));
@@ -99,9 +142,10 @@ export class SqlAccountStore implements AccountStore {
 
   async remove(tokens: string[]): Promise<number> {
     const unique = [...new Set(tokens)];
+    const at = this.clock();
     return this.dialect.transaction(async (session) => {
       let removed = 0;
-      for (const slice of chunks(unique)) removed += await session.deleteTokens(slice);
+      for (const slice of chunks(unique)) removed += await session.deleteTokens(slice, at);
       return removed;
     });
   }
@@ -129,6 +173,7 @@ export class SqlAccountStore implements AccountStore {
       const wanted = new Map(accounts.map((input) => [input.token, input]));
       const stored = new Map((await session.lockAll()).map((account) => [account.token, account]));
       const fresh: Account[] = [];
+      const changed: Account[] = [];
       for (const input of wanted.values()) {
         const current = stored.get(input.token);
         if (!current) {
@@ -139,12 +184,13 @@ export class SqlAccountStore implements AccountStore {
         const { token: _token, createdAt: _createdAt, ...patch } = input;
         const next = withPatch(current, patch, at);
         if (next === current) continue;
-        await session.write(this.stamped(current, next));
+        changed.push(this.stamped(current, next));
         summary.updated.push(input.token);
       }
+      for (const slice of chunks(changed)) await session.writeMany(slice);
       for (const slice of chunks(fresh)) summary.added.push(...(await session.insertMissing(slice)));
       const absent = [...stored.keys()].filter((token) => !wanted.has(token));
-      for (const slice of chunks(absent)) await session.deleteTokens(slice);
+      for (const slice of chunks(absent)) await session.deleteTokens(slice, at);
       summary.removed.push(...absent);
       return summary;
     });
@@ -152,6 +198,14 @@ export class SqlAccountStore implements AccountStore {
 
   changedSince(at: number): Promise<Account[]> {
     return this.dialect.changedSince(at);
+  }
+
+  removedSince(at: number): Promise<string[]> {
+    return this.dialect.removedSince(at);
+  }
+
+  async afterBulkWrite(): Promise<void> {
+    await this.dialect.afterBulkWrite?.();
   }
 
   query(query: AccountQuery): Promise<AccountQueryPage> {

@@ -128,6 +128,13 @@ export interface SuccessChange {
   mode?: string;
 }
 
+/** What an import batch did: the rows as stored afterwards. */
+export interface ImportBatchResult {
+  added: Account[];
+  /** Stored tokens the batch merged into (unchanged rows included, as stored). */
+  merged: Account[];
+}
+
 export interface ReplaceSummary {
   added: string[];
   updated: string[];
@@ -140,7 +147,15 @@ export interface AccountStore {
   count(): Promise<number>;
   /** Never overwrites an existing token; a token repeated in one call is a duplicate the second time. */
   insert(accounts: NewAccount[]): Promise<{ added: string[]; duplicates: string[] }>;
+  /**
+   * One batch of an import, in one transaction where the driver has them: tokens not stored are
+   * inserted as `insert` would; a stored token is merged (account-rules.ts `withImported`: the
+   * given fields replace the stored ones, the given tags join the stored tags). The input has no
+   * repeated token.
+   */
+  importBatch(accounts: NewAccount[]): Promise<ImportBatchResult>;
   update(token: string, patch: AccountPatch): Promise<Account | null>;
+  /** Deletes the accounts and records when (see `removedSince`). */
   remove(tokens: string[]): Promise<number>;
   /**
    * Charges a finished request: quota = max(0, quota - units), consumed += units,
@@ -167,11 +182,25 @@ export interface AccountStore {
   /** Rows whose updatedAt is after `at`, for instances that keep an in-memory index. */
   changedSince(at: number): Promise<Account[]>;
   /**
+   * Tokens removed (by `remove` or `replaceAll`) after `at`, by the same clock as `updatedAt`: the
+   * change feed's deletions, kept for REMOVALS_KEPT_MS. A token may also be stored again since.
+   */
+  removedSince(at: number): Promise<string[]>;
+  /**
    * One page of a filtered, sorted listing with counts, answered by the database (the admin
    * console's accounts table). Optional: without it the caller filters `list()` in memory.
    */
   query?(query: AccountQuery): Promise<AccountQueryPage>;
+  /**
+   * Called once after a bulk write (an import of many accounts): the database refreshes what its
+   * planner knows about the table, so the console's indexed pages stay fast right after, not only
+   * once background maintenance has caught up. Optional: most stores need nothing.
+   */
+  afterBulkWrite?(): Promise<void>;
 }
+
+/** How long stores remember removed tokens for `removedSince`; an instance further behind reloads. */
+export const REMOVALS_KEPT_MS = 24 * 60 * 60 * 1000;
 
 export const ACCOUNT_SORT_KEYS = [
   'created',

@@ -114,6 +114,37 @@ export function runAccountStoreContract(makeStorage: () => Promise<Storage>): vo
     });
   });
 
+  describe('importBatch', () => {
+    test('inserts the new, merges into the stored (given fields replace, tags join), returns the rows as stored', async () => {
+      await accounts.insert([
+        { token: 'stored', pool: 'ssoBasic', quota: 5, tags: ['old'], note: 'kept' },
+        { token: 'same', pool: 'ssoBasic', tags: ['x'] },
+      ]);
+      await accounts.recordSuccess('stored', { units: 2, at });
+      const before = (await accounts.get('stored'))!;
+      const result = await accounts.importBatch([
+        { token: 'stored', pool: 'ssoSuper', quota: 9, tags: ['new', 'old'] },
+        { token: 'fresh', pool: 'ssoSuper', tags: ['t'] },
+        { token: 'same', pool: 'ssoBasic', tags: ['x'] },
+      ]);
+      expect(result.added.map((account) => account.token)).toEqual(['fresh']);
+      expect(result.added[0]).toEqual((await accounts.get('fresh'))!);
+      expect(result.added[0]).toMatchObject({ pool: 'ssoSuper', quota: 140, tags: ['t'], version: 1 });
+      const merged = new Map(result.merged.map((account) => [account.token, account]));
+      expect([...merged.keys()].sort()).toEqual(['same', 'stored']);
+      const stored = (await accounts.get('stored'))!;
+      expect(merged.get('stored')).toEqual(stored);
+      expect(stored).toMatchObject({ pool: 'ssoSuper', quota: 9, tags: ['old', 'new'], note: 'kept', useCount: 2 });
+      expect(stored.createdAt).toBe(before.createdAt);
+      expect(stored.version).toBe(before.version + 1);
+      // Nothing to change: the stored row as it was, not rewritten.
+      const same = (await accounts.get('same'))!;
+      expect(merged.get('same')).toEqual(same);
+      expect(same.version).toBe(1);
+      expect(await accounts.count()).toBe(3);
+    });
+  });
+
   describe('update and changeStatus', () => {
     test('update changes the given fields, stamps a status change and bumps the version', async () => {
       await accounts.insert([{ token: 'a', pool: 'ssoBasic' }]);
@@ -563,6 +594,26 @@ export function runAccountStoreContract(makeStorage: () => Promise<Storage>): vo
       await accounts.insert([{ token: 'fresh', pool: 'ssoSuper' }]);
       const changed = (await accounts.changedSince(mark)).map((account) => account.token).sort();
       expect(changed).toEqual(['fresh', 'touched']);
+    });
+  });
+
+  describe('removedSince', () => {
+    test('names the tokens remove and replaceAll deleted after the given time, nothing else', async () => {
+      await accounts.insert([
+        { token: 'early', pool: 'ssoBasic' },
+        { token: 'removed', pool: 'ssoBasic' },
+        { token: 'replaced away', pool: 'ssoBasic' },
+        { token: 'kept', pool: 'ssoBasic' },
+      ]);
+      await accounts.remove(['early']);
+      await sleep(15);
+      const mark = Date.now();
+      await sleep(15);
+      expect(await accounts.remove(['removed', 'never stored'])).toBe(1);
+      await accounts.replaceAll([{ token: 'kept', pool: 'ssoBasic' }]);
+      expect((await accounts.removedSince(mark)).sort()).toEqual(['removed', 'replaced away']);
+      expect((await accounts.removedSince(0)).sort()).toEqual(['early', 'removed', 'replaced away']);
+      expect(await accounts.removedSince(Date.now() + 60_000)).toEqual([]);
     });
   });
 

@@ -21,7 +21,7 @@ afterAll(async () => {
 async function emptyStorage() {
   const storage = await openStorage({ type: 'pgsql', url: database.url, dataDir: '/nonexistent' });
   const sql = postgres(database.url, { max: 1, onnotice: () => {} });
-  await sql`TRUNCATE accounts, records`;
+  await sql`TRUNCATE accounts, account_removals, records`;
   await sql.end();
   return storage;
 }

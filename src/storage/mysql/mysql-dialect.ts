@@ -2,13 +2,16 @@ import type { Pool, PoolConnection, ResultSetHeader, RowDataPacket } from 'mysql
 import { ACCOUNT_COLUMNS, fromNetworkRow, toRow } from '../account-row';
 import type { SqlDialect, SqlSession } from '../sql-account-store';
 import { countsFrom, countStatement, pageStatement, totalOf, type SqlFlavour } from '../sql-account-query';
-import type { Account, AccountQuery, AccountQueryPage, AccountStatus } from '../types';
+import { REMOVALS_KEPT_MS, type Account, type AccountQuery, type AccountQueryPage, type AccountStatus } from '../types';
 
 /** The SQL of SqlAccountStore for MySQL and MariaDB (mysql2, always parameterised). */
 
 const COLUMN_LIST = ACCOUNT_COLUMNS.map((column) => `\`${column}\``).join(', ');
 const ASSIGNMENTS = ACCOUNT_COLUMNS.filter((column) => column !== 'token')
   .map((column) => `\`${column}\` = ?`)
+  .join(', ');
+const OVERWRITE_ALL = ACCOUNT_COLUMNS.filter((column) => column !== 'token')
+  .map((column) => `\`${column}\` = VALUES(\`${column}\`)`)
   .join(', ');
 
 /**
@@ -68,9 +71,29 @@ function session(connection: PoolConnection): SqlSession {
       const [, ...values] = rowValues(account);
       await connection.query(`UPDATE accounts SET ${ASSIGNMENTS} WHERE token = ?`, [...values, account.token]);
     },
-    async deleteTokens(tokens) {
+    async writeMany(accounts) {
+      if (accounts.length === 0) return;
+      // The rows exist and are locked: the upsert always takes its UPDATE branch.
+      await connection.query(
+        `INSERT INTO accounts (${COLUMN_LIST}) VALUES ? ON DUPLICATE KEY UPDATE ${OVERWRITE_ALL}`,
+        [accounts.map(rowValues)],
+      );
+    },
+    async deleteTokens(tokens, at) {
       if (tokens.length === 0) return 0;
-      const [result] = await connection.query<ResultSetHeader>('DELETE FROM accounts WHERE token IN (?)', [tokens]);
+      // Locks the rows first, so the removal records name exactly the rows this transaction deletes.
+      const [existing] = await connection.query<RowDataPacket[]>(
+        'SELECT token FROM accounts WHERE token IN (?) FOR UPDATE',
+        [tokens],
+      );
+      if (existing.length === 0) return 0;
+      const present = existing.map((row) => String(row.token));
+      const [result] = await connection.query<ResultSetHeader>('DELETE FROM accounts WHERE token IN (?)', [present]);
+      await connection.query(
+        'INSERT INTO account_removals (token, removed_at) VALUES ? ON DUPLICATE KEY UPDATE removed_at = VALUES(removed_at)',
+        [present.map((token) => [token, at])],
+      );
+      await connection.query('DELETE FROM account_removals WHERE removed_at < ?', [at - REMOVALS_KEPT_MS]);
       return result.affectedRows;
     },
   };
@@ -153,6 +176,11 @@ export function mysqlDialect(pool: Pool): SqlDialect {
     async changedSince(at) {
       return (await read(`SELECT ${COLUMN_LIST} FROM accounts WHERE updated_at > ? ORDER BY updated_at`, [at])).map(
         fromNetworkRow,
+      );
+    },
+    async removedSince(at) {
+      return (await read('SELECT token FROM account_removals WHERE removed_at > ?', [at])).map((row) =>
+        String(row.token),
       );
     },
     async query(query: AccountQuery): Promise<AccountQueryPage> {
