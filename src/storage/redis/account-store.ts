@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import { parseModeWindows } from '../mode-windows';
+import { NO_TAGS, sharedPool, sharedStatus, sharedTags } from '../shared-values';
 import { newAccountRecord, withImported, withPatch, withStatusChange, withSync } from '../account-rules';
 import {
   REMOVALS_KEPT_MS,
@@ -33,7 +34,13 @@ export const statusKey = (prefix: string, status: AccountStatus) => `${prefix}st
 export function parseAccount(text: string): Account {
   const parsed = JSON.parse(text) as Account;
   // Lua's cjson writes an empty array as {}; rows of layout 1 have no `modes`.
-  return { ...parsed, tags: Array.isArray(parsed.tags) ? parsed.tags : [], modes: parseModeWindows(parsed.modes) };
+  return {
+    ...parsed,
+    pool: sharedPool(parsed.pool),
+    status: sharedStatus(parsed.status),
+    tags: Array.isArray(parsed.tags) ? sharedTags(parsed.tags) : NO_TAGS,
+    modes: parseModeWindows(parsed.modes),
+  };
 }
 
 export class RedisAccountStore implements AccountStore {
