@@ -186,12 +186,10 @@ export class AccountPool {
     const since = this.lastChangeCheck - CHANGE_FEED_OVERLAP_MS;
     const removed = await this.storage.accounts.removedSince(since);
     for (const token of removed) this.index.remove(token);
-    const rows = await this.storage.accounts.changedSince(since);
-    for (const row of rows) {
-      // Strictly newer only: an equal version may be the row before a local change still in flight.
-      const local = this.index.get(row.token);
-      if (!local || row.version > local.version) this.index.put(row);
-    }
+    // Strictly newer only: an equal version may be the row before a local change still in flight.
+    const known = (token: string, version: number) => (this.index.get(token)?.version ?? 0) >= version;
+    const rows = await this.storage.accounts.changedSince(since, known);
+    for (const row of rows) if (!known(row.token, row.version)) this.index.put(row);
     this.lastChangeCheck = startedAt;
     return removed.length + rows.length;
   }

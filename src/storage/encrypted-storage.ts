@@ -52,7 +52,8 @@ function encryptedAccountStore(inner: AccountStore, cipher: TokenCipher): Accoun
         removed: openTokens(summary.removed),
       };
     },
-    changedSince: async (at) => openAll(await inner.changedSince(at)),
+    changedSince: async (at, known) =>
+      openAll(await inner.changedSince(at, known && ((token, version) => known(cipher.decrypt(token), version)))),
     removedSince: async (at) => openTokens(await inner.removedSince(at)),
     ...(inner.afterBulkWrite ? { afterBulkWrite: () => inner.afterBulkWrite!() } : {}),
   };

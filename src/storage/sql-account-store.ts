@@ -51,6 +51,10 @@ export interface SqlDialect {
   get(token: string): Promise<Account | null>;
   count(): Promise<number>;
   changedSince(at: number): Promise<Account[]>;
+  /** Tokens and versions of the rows changed after `at`. */
+  changedVersionsSince(at: number): Promise<{ token: string; version: number }[]>;
+  /** The rows of these tokens that exist (at most CHUNK tokens). */
+  getMany(tokens: readonly string[]): Promise<Account[]>;
   /** Tokens recorded as removed after `at` (deleteTokens forgets records older than REMOVALS_KEPT_MS). */
   removedSince(at: number): Promise<string[]>;
   /** The admin console's page (see sql-account-query.ts). */
@@ -196,8 +200,14 @@ export class SqlAccountStore implements AccountStore {
     });
   }
 
-  changedSince(at: number): Promise<Account[]> {
-    return this.dialect.changedSince(at);
+  async changedSince(at: number, known?: (token: string, version: number) => boolean): Promise<Account[]> {
+    if (!known) return this.dialect.changedSince(at);
+    const tokens = (await this.dialect.changedVersionsSince(at))
+      .filter((row) => !known(row.token, row.version))
+      .map((row) => row.token);
+    const rows: Account[] = [];
+    for (const slice of chunks(tokens)) rows.push(...(await this.dialect.getMany(slice)));
+    return rows;
   }
 
   removedSince(at: number): Promise<string[]> {

@@ -179,8 +179,12 @@ export interface AccountStore {
    * given fields of the present (fields not given keep their stored values), deletes the absent.
    */
   replaceAll(accounts: NewAccount[]): Promise<ReplaceSummary>;
-  /** Rows whose updatedAt is after `at`, for instances that keep an in-memory index. */
-  changedSince(at: number): Promise<Account[]>;
+  /**
+   * Rows whose updatedAt is after `at`, for instances that keep an in-memory index. Rows for which
+   * `known` answers true (the caller holds that version already, e.g. its own writes) may be left
+   * out: a SQL driver then reads tokens and versions first and whole rows only for the rest.
+   */
+  changedSince(at: number, known?: (token: string, version: number) => boolean): Promise<Account[]>;
   /**
    * Tokens removed (by `remove` or `replaceAll`) after `at`, by the same clock as `updatedAt`: the
    * change feed's deletions, kept for REMOVALS_KEPT_MS. A token may also be stored again since.

@@ -595,6 +595,21 @@ export function runAccountStoreContract(makeStorage: () => Promise<Storage>): vo
       const changed = (await accounts.changedSince(mark)).map((account) => account.token).sort();
       expect(changed).toEqual(['fresh', 'touched']);
     });
+
+    test('leaves out no row the caller does not already hold in that version', async () => {
+      await accounts.insert([
+        { token: 'held', pool: 'ssoBasic' },
+        { token: 'behind', pool: 'ssoBasic' },
+      ]);
+      const held = (await accounts.get('held'))!;
+      const behind = (await accounts.recordSuccess('behind', { units: 1, at: Date.now() }))!;
+      // The caller holds `held` as stored and `behind` one version back.
+      const known = (token: string, version: number) =>
+        token === 'held' ? version <= held.version : version <= behind.version - 1;
+      const rows = await accounts.changedSince(0, known);
+      expect(rows.map((account) => account.token)).toContain('behind');
+      expect(rows.find((account) => account.token === 'behind')).toEqual(behind);
+    });
   });
 
   describe('removedSince', () => {

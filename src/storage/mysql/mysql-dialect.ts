@@ -33,6 +33,7 @@ const FLAVOUR: SqlFlavour = {
 /** InnoDB picks a victim when two transactions wait on each other's gap locks; retrying is the documented answer. */
 const DEADLOCK = 1213;
 const LOCK_WAIT_TIMEOUT = 1205;
+const DUPLICATE_KEY = 1062;
 const ATTEMPTS = 8;
 
 const rowValues = (account: Account) => {
@@ -56,6 +57,15 @@ function session(connection: PoolConnection): SqlSession {
     },
     async insertMissing(accounts) {
       if (accounts.length === 0) return [];
+      const insert = `INSERT INTO accounts (${COLUMN_LIST}) VALUES ?`;
+      // Usually every token is new (a first import): one plain INSERT. A duplicate fails the
+      // statement alone (InnoDB rolls back the statement, not the transaction); then find out which.
+      try {
+        await connection.query(insert, [accounts.map(rowValues)]);
+        return accounts.map((account) => account.token);
+      } catch (error) {
+        if ((error as { errno?: unknown } | null)?.errno !== DUPLICATE_KEY) throw error;
+      }
       // MySQL has no INSERT … RETURNING: lock the keys (gap locks included) to learn which exist.
       const [existing] = await connection.query<RowDataPacket[]>(
         'SELECT token FROM accounts WHERE token IN (?) FOR UPDATE',
@@ -63,8 +73,7 @@ function session(connection: PoolConnection): SqlSession {
       );
       const present = new Set(existing.map((row) => String(row.token)));
       const missing = accounts.filter((account) => !present.has(account.token));
-      if (missing.length > 0)
-        await connection.query(`INSERT INTO accounts (${COLUMN_LIST}) VALUES ?`, [missing.map(rowValues)]);
+      if (missing.length > 0) await connection.query(insert, [missing.map(rowValues)]);
       return missing.map((account) => account.token);
     },
     async write(account) {
@@ -177,6 +186,16 @@ export function mysqlDialect(pool: Pool): SqlDialect {
       return (await read(`SELECT ${COLUMN_LIST} FROM accounts WHERE updated_at > ? ORDER BY updated_at`, [at])).map(
         fromNetworkRow,
       );
+    },
+    async changedVersionsSince(at) {
+      return (await read('SELECT token, version FROM accounts WHERE updated_at > ?', [at])).map((row) => ({
+        token: String(row.token),
+        version: Number(row.version),
+      }));
+    },
+    async getMany(tokens) {
+      if (tokens.length === 0) return [];
+      return (await read(`SELECT ${COLUMN_LIST} FROM accounts WHERE token IN (?)`, [tokens])).map(fromNetworkRow);
     },
     async removedSince(at) {
       return (await read('SELECT token FROM account_removals WHERE removed_at > ?', [at])).map((row) =>

@@ -120,6 +120,17 @@ export function postgresDialect(sql: Sql): SqlDialect {
       const rows = await sql`SELECT ${sql(ACCOUNT_COLUMNS)} FROM accounts WHERE updated_at > ${at} ORDER BY updated_at`;
       return rows.map(fromNetworkRow);
     },
+    async changedVersionsSince(at) {
+      const rows = await sql<{ token: string; version: string | number }[]>`
+        SELECT token, version FROM accounts WHERE updated_at > ${at}`;
+      return rows.map((row) => ({ token: row.token, version: Number(row.version) }));
+    },
+    async getMany(tokens) {
+      if (tokens.length === 0) return [];
+      return (await sql`SELECT ${sql(ACCOUNT_COLUMNS)} FROM accounts WHERE token IN ${sql(tokens)}`).map(
+        fromNetworkRow,
+      );
+    },
     async removedSince(at) {
       const rows = await sql<{ token: string }[]>`SELECT token FROM account_removals WHERE removed_at > ${at}`;
       return rows.map((row) => row.token);

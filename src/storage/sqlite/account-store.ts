@@ -228,11 +228,25 @@ export class SqliteAccountStore implements AccountStore {
     return queryAccountsSql(this.database, query);
   }
 
-  async changedSince(at: number): Promise<Account[]> {
-    return this.database
-      .query<AccountRow, [Parameters]>(`SELECT ${columnList} FROM accounts WHERE updated_at > $at ORDER BY updated_at`)
-      .all({ at })
-      .map(toAccount);
+  async changedSince(at: number, known?: (token: string, version: number) => boolean): Promise<Account[]> {
+    if (!known) {
+      return this.database
+        .query<AccountRow, [Parameters]>(
+          `SELECT ${columnList} FROM accounts WHERE updated_at > $at ORDER BY updated_at`,
+        )
+        .all({ at })
+        .map(toAccount);
+    }
+    const changed = this.database
+      .query<{ token: string; version: number }, [number]>('SELECT token, version FROM accounts WHERE updated_at > ?')
+      .all(at);
+    const rows: Account[] = [];
+    for (const { token, version } of changed) {
+      if (known(token, version)) continue;
+      const row = this.selectOne.get({ token });
+      if (row) rows.push(toAccount(row));
+    }
+    return rows;
   }
 
   async removedSince(at: number): Promise<string[]> {
