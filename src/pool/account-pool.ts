@@ -110,6 +110,8 @@ const ANNOUNCE_DELAY_MS = 50;
 const ANNOUNCE_TOKENS = 100;
 /** Accounts re-read at once when another instance names them. */
 const REFRESH_READS = 8;
+/** Accounts read per store call by a full load. */
+const LOAD_PAGE = 5_000;
 /** Accounts written per store call by an import. */
 const IMPORT_BATCH = 1_000;
 /** An import of at least this many accounts is a bulk write (see `importFinished`). */
@@ -167,8 +169,26 @@ export class AccountPool {
   /** Fills the index from storage (start-up, or after a bulk change). */
   async load(): Promise<void> {
     const startedAt = this.clock();
-    this.index.replaceAll(await this.storage.accounts.list());
+    this.index.replaceAll(await this.readAll());
     this.lastChangeCheck = startedAt;
+  }
+
+  /**
+   * Every stored account, in pages where the store has them: each read is short, so nothing waits
+   * seconds behind one huge result (at 100k accounts a single read parses for a second or more,
+   * long enough for a busy store's liveness check to give up).
+   */
+  private async readAll(): Promise<Account[]> {
+    const accounts = this.storage.accounts;
+    if (!accounts.listPage) return accounts.list();
+    const all: Account[] = [];
+    let cursor: string | null = null;
+    do {
+      const page = await accounts.listPage(cursor, LOAD_PAGE);
+      for (const account of page.accounts) all.push(account);
+      cursor = page.next;
+    } while (cursor !== null);
+    return all;
   }
 
   /**

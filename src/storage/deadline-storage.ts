@@ -90,6 +90,7 @@ function boundMethods<T extends object>(target: T, names: readonly string[], bou
 
 const ACCOUNT_CALLS = [
   'list',
+  'listPage',
   'get',
   'count',
   'insert',

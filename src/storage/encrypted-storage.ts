@@ -28,6 +28,15 @@ function encryptedAccountStore(inner: AccountStore, cipher: TokenCipher): Accoun
   const openTokens = (tokens: string[]) => tokens.map((token) => cipher.decrypt(token));
   return {
     list: async (filter) => openAll(await inner.list(filter)),
+    // The cursor is the inner store's own (an encrypted token): passed through as it is.
+    ...(inner.listPage
+      ? {
+          listPage: async (cursor: string | null, limit: number) => {
+            const page = await inner.listPage!(cursor, limit);
+            return { accounts: openAll(page.accounts), next: page.next };
+          },
+        }
+      : {}),
     get: async (token) => open(await inner.get(seal(token))),
     count: () => inner.count(),
     insert: async (accounts) => {

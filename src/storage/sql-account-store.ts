@@ -13,6 +13,7 @@ import type {
   AccountQuery,
   AccountQueryPage,
   AccountStatus,
+  AccountPage,
   AccountStore,
   ImportBatchResult,
   NewAccount,
@@ -48,6 +49,8 @@ export interface SqlSession {
 export interface SqlDialect {
   transaction<T>(work: (session: SqlSession) => Promise<T>): Promise<T>;
   list(filter: { pool?: string; status?: AccountStatus }): Promise<Account[]>;
+  /** At most `limit` rows with a token after `after` (null: from the first), in token order. */
+  listAfter(after: string | null, limit: number): Promise<Account[]>;
   get(token: string): Promise<Account | null>;
   count(): Promise<number>;
   changedSince(at: number): Promise<Account[]>;
@@ -80,6 +83,11 @@ export class SqlAccountStore implements AccountStore {
 
   list(filter: { pool?: string; status?: AccountStatus } = {}): Promise<Account[]> {
     return this.dialect.list(filter);
+  }
+
+  async listPage(cursor: string | null, limit: number): Promise<AccountPage> {
+    const accounts = await this.dialect.listAfter(cursor, limit);
+    return { accounts, next: accounts.length < limit ? null : accounts.at(-1)!.token };
   }
 
   get(token: string): Promise<Account | null> {

@@ -141,8 +141,20 @@ export interface ReplaceSummary {
   removed: string[];
 }
 
+/** One page of every account in the store's own order; `next` continues after it (null: the last page). */
+export interface AccountPage {
+  accounts: Account[];
+  next: string | null;
+}
+
 export interface AccountStore {
   list(filter?: { pool?: string; status?: AccountStatus }): Promise<Account[]>;
+  /**
+   * Every account in pages of at most `limit`, each one bounded call, from `cursor` (null: the
+   * start) in key order, so a row is never read twice or skipped while others are added or removed
+   * meanwhile. Optional: without it a caller reads `list()` whole. For large loads (the pool's).
+   */
+  listPage?(cursor: string | null, limit: number): Promise<AccountPage>;
   get(token: string): Promise<Account | null>;
   count(): Promise<number>;
   /** Never overwrites an existing token; a token repeated in one call is a duplicate the second time. */

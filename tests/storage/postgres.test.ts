@@ -83,7 +83,7 @@ describe('PostgreSQL driver', () => {
     } finally {
       await fresh.drop();
     }
-  });
+  }, 20_000); // a fresh database and four starts: more than the default 5 s on a busy machine
 
   test('two connection pools charging one account never lose a charge', async () => {
     const one = await emptyStorage();

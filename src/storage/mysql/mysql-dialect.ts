@@ -174,6 +174,13 @@ export function mysqlDialect(pool: Pool): SqlDialect {
         fromNetworkRow,
       );
     },
+    async listAfter(after, limit) {
+      const rows =
+        after === null
+          ? await read(`SELECT ${COLUMN_LIST} FROM accounts ORDER BY token LIMIT ?`, [limit])
+          : await read(`SELECT ${COLUMN_LIST} FROM accounts WHERE token > ? ORDER BY token LIMIT ?`, [after, limit]);
+      return rows.map(fromNetworkRow);
+    },
     async get(token) {
       const [row] = await read(`SELECT ${COLUMN_LIST} FROM accounts WHERE token = ?`, [token]);
       return row ? fromNetworkRow(row) : null;

@@ -108,6 +108,12 @@ export function postgresDialect(sql: Sql): SqlDialect {
         ORDER BY created_at, token`;
       return rows.map(fromNetworkRow);
     },
+    async listAfter(after, limit) {
+      const rows = await sql`
+        SELECT ${sql(ACCOUNT_COLUMNS)} FROM accounts
+        WHERE (${after}::text IS NULL OR token > ${after}) ORDER BY token LIMIT ${limit}`;
+      return rows.map(fromNetworkRow);
+    },
     async get(token) {
       const [row] = await sql`SELECT ${sql(ACCOUNT_COLUMNS)} FROM accounts WHERE token = ${token}`;
       return row ? fromNetworkRow(row) : null;

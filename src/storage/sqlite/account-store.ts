@@ -11,6 +11,7 @@ import {
 import {
   REMOVALS_KEPT_MS,
   type Account,
+  type AccountPage,
   type AccountPatch,
   type AccountStatus,
   type AccountStore,
@@ -92,6 +93,14 @@ export class SqliteAccountStore implements AccountStore {
       .query<AccountRow, [Parameters]>(`SELECT ${columnList} FROM accounts ${where} ORDER BY created_at, token`)
       .all(parameters);
     return rows.map(toAccount);
+  }
+
+  async listPage(cursor: string | null, limit: number): Promise<AccountPage> {
+    const accounts = this.database
+      .query<AccountRow, [string, number]>(`SELECT ${columnList} FROM accounts WHERE token > ? ORDER BY token LIMIT ?`)
+      .all(cursor ?? '', limit)
+      .map(toAccount);
+    return { accounts, next: accounts.length < limit ? null : accounts.at(-1)!.token };
   }
 
   async get(token: string): Promise<Account | null> {
