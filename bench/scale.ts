@@ -8,8 +8,8 @@
  *  - console: median and worst of the first page, a status filter, a token search and a deep sort;
  *  - browse: chat p50/p99 on A, quiet and while someone browses the console at 1 page/s on A;
  *  - cluster: instances B and C start (loading every account); chat on all three at once, quiet and
- *    while A imports 1 new token every second, and while A merges 1,000 stored tokens every second
- *    (a new note each round, so every row is rewritten);
+ *    while A imports 1 new token every second, and while A merges 1,000 stored tokens (once per
+ *    window, as the window starts; a new note each time, so every row is rewritten);
  *  - quota: a console refresh job over every account (or BENCH_QUOTA_SEARCH's) on A, paced by
  *    BENCH_REFRESH_CALLS_PER_SEC (token.refresh_calls_per_sec),
  *    chat on all three meanwhile: failed accounts, rate-limits calls per Basic account, chat p99;
@@ -44,6 +44,8 @@ const QUOTA_SEARCH = process.env.BENCH_QUOTA_SEARCH || '';
 const REFRESH_CALLS_PER_SEC = process.env.BENCH_REFRESH_CALLS_PER_SEC || '1000';
 const STORES = (process.env.BENCH_STORES || 'sqlite,pgsql,mysql,redis').split(',');
 const SECTIONS = new Set((process.env.BENCH_SECTIONS || 'import,console,browse,cluster,quota,memory').split(','));
+/** Bun flags for the gateway processes (e.g. `--cpu-prof-md --cpu-prof-dir=/tmp/profiles`). */
+const GATEWAY_FLAGS = (process.env.BENCH_GATEWAY_FLAGS || '').split(' ').filter(Boolean);
 const APP_KEY = 'bench-scale-admin-key';
 const API_KEY = 'bench-scale-api-key';
 const MEGABYTE = 1024 * 1024;
@@ -88,7 +90,7 @@ interface Gateway {
 async function startGateway(type: string, store: Store, upstream: string, name: string): Promise<Gateway> {
   const dataDir = mkdtempSync(join(tmpdir(), `grok2api-bench-scale-${name}-`));
   const { child, url } = await startProcess(
-    [process.execPath, 'src/index.ts'],
+    [process.execPath, ...GATEWAY_FLAGS, 'src/index.ts'],
     {
       DATA_DIR: dataDir,
       SERVER_HOST: '127.0.0.1',
@@ -298,21 +300,17 @@ async function runStore(type: string): Promise<void> {
         names,
         everySecond((round) => importFile(a, `${tokenOf(COUNT + round + 1_000_000)}\n`)),
       );
-      console.log(`${type}: three instances; A merges 1,000 stored tokens every second (new note each round):`);
+      console.log(`${type}: three instances; A merges 1,000 stored tokens once per window (a new note each time):`);
       let merges = 0;
-      await quietVersus(
-        'merges of 1,000',
-        gateways,
-        names,
-        everySecond(async () => {
-          merges++;
-          const lines = Array.from({ length: 1_000 }, (_, index) =>
-            JSON.stringify({ token: tokenOf((merges * 1_000 + index) % COUNT), note: `merge ${merges}` }),
-          );
-          const merged = await importFile(a, `${lines.join('\n')}\n`, 'jsonl');
-          if (merged.merged !== 1_000) throw new Error(`merge: ${JSON.stringify(merged)}`);
-        }),
-      );
+      await quietVersus('merges of 1,000', gateways, names, async () => {
+        merges++;
+        const lines = Array.from({ length: 1_000 }, (_, index) =>
+          JSON.stringify({ token: tokenOf((merges * 1_000 + index) % COUNT), note: `merge ${merges}` }),
+        );
+        const merged = await importFile(a, `${lines.join('\n')}\n`, 'jsonl');
+        if (merged.merged !== 1_000) throw new Error(`merge: ${JSON.stringify(merged)}`);
+        return 1;
+      });
     }
 
     if (SECTIONS.has('quota')) {
@@ -336,6 +334,7 @@ async function runStore(type: string): Promise<void> {
         headers: { 'content-type': 'application/json' },
       });
       const started = performance.now();
+      const cpuBefore = gateways.map((gateway) => processCpuMicros(gateway.pid));
       const during: number[][] = gateways.map(() => []);
       let state = job;
       const watcher = setInterval(count, 500);
@@ -353,9 +352,11 @@ async function runStore(type: string): Promise<void> {
           `${state.status}, ${state.failed} failed, ${perAccount.reduce((sum, value) => sum + value, 0)} rate-limits calls, ` +
           `${(perAccount.reduce((sum, value) => sum + value, 0) / Math.max(1, perAccount.length)).toFixed(2)} per account (most ${Math.max(0, ...perAccount)})`,
       );
-      gateways.forEach((_, index) =>
+      if (Number(state.failed) > 0) console.log(`  first failures: ${JSON.stringify(state.errors)}`);
+      gateways.forEach((gateway, index) =>
         console.log(
-          `  ${names[index]}: chat p99 ${ms(quietP99[index]!)} quiet → ${ms(percentile(during[index]!, 99))} during the pass (${during[index]!.length} requests)`,
+          `  ${names[index]}: chat p99 ${ms(quietP99[index]!)} quiet → ${ms(percentile(during[index]!, 99))} during the pass (${during[index]!.length} requests), ` +
+            `gateway CPU ${((processCpuMicros(gateway.pid) - cpuBefore[index]!) / 1e6).toFixed(1)} s`,
         ),
       );
     }
