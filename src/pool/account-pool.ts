@@ -1,9 +1,10 @@
 import type { CatalogModel, UpstreamMode } from '../catalog/models';
 import type { ClusterEvent, Coordinator } from '../storage/coordinator';
 import type { Config } from '../config/schema';
-import { newAccountRecord, withFailure, withStatusChange, withSuccess } from '../storage/account-rules';
+import { withFailure, withStatusChange, withSuccess } from '../storage/account-rules';
 import {
   BASIC_POOL,
+  REMOVALS_KEPT_MS,
   SUPER_POOL,
   type Account,
   type AccountPatch,
@@ -109,8 +110,12 @@ const ANNOUNCE_DELAY_MS = 50;
 const ANNOUNCE_TOKENS = 100;
 /** Accounts re-read at once when another instance names them. */
 const REFRESH_READS = 8;
+/** Accounts read per store call by a full load. */
+const LOAD_PAGE = 5_000;
 /** Accounts written per store call by an import. */
 const IMPORT_BATCH = 1_000;
+/** An import of at least this many accounts is a bulk write (see `importFinished`). */
+const BULK_WRITE = 10_000;
 
 const OPERATOR_DISABLED = 'disabled by operator';
 const REASON_LIMIT = 200;
@@ -164,21 +169,49 @@ export class AccountPool {
   /** Fills the index from storage (start-up, or after a bulk change). */
   async load(): Promise<void> {
     const startedAt = this.clock();
-    this.index.replaceAll(await this.storage.accounts.list());
+    this.index.replaceAll(await this.readAll());
     this.lastChangeCheck = startedAt;
   }
 
-  /** Applies rows other instances changed since the last check. Run every token.reload_interval_sec. */
+  /**
+   * Every stored account, in pages where the store has them: each read is short, so nothing waits
+   * seconds behind one huge result (at 100k accounts a single read parses for a second or more,
+   * long enough for a busy store's liveness check to give up).
+   */
+  private async readAll(): Promise<Account[]> {
+    const accounts = this.storage.accounts;
+    if (!accounts.listPage) return accounts.list();
+    const all: Account[] = [];
+    let cursor: string | null = null;
+    do {
+      const page = await accounts.listPage(cursor, LOAD_PAGE);
+      for (const account of page.accounts) all.push(account);
+      cursor = page.next;
+    } while (cursor !== null);
+    return all;
+  }
+
+  /**
+   * Applies what other instances changed since the last check: removals first, then changed rows
+   * (a token removed and stored again in the window ends up stored). Run every
+   * token.reload_interval_sec, and every second where the coordinator polls. An instance so far
+   * behind that the store may have forgotten some removals (REMOVALS_KEPT_MS) reloads instead.
+   */
   async refreshChanged(): Promise<number> {
     const startedAt = this.clock();
-    const rows = await this.storage.accounts.changedSince(this.lastChangeCheck - CHANGE_FEED_OVERLAP_MS);
-    for (const row of rows) {
-      // Strictly newer only: an equal version may be the row before a local change still in flight.
-      const local = this.index.get(row.token);
-      if (!local || row.version > local.version) this.index.put(row);
+    if (startedAt - this.lastChangeCheck > REMOVALS_KEPT_MS / 2) {
+      await this.load();
+      return this.index.size;
     }
+    const since = this.lastChangeCheck - CHANGE_FEED_OVERLAP_MS;
+    const removed = await this.storage.accounts.removedSince(since);
+    for (const token of removed) this.index.remove(token);
+    // Strictly newer only: an equal version may be the row before a local change still in flight.
+    const known = (token: string, version: number) => (this.index.get(token)?.version ?? 0) >= version;
+    const rows = await this.storage.accounts.changedSince(since, known);
+    for (const row of rows) if (!known(row.token, row.version)) this.index.put(row);
     this.lastChangeCheck = startedAt;
-    return rows.length;
+    return removed.length + rows.length;
   }
 
   /** Synchronous pick; null when no account can serve the model right now. */
@@ -287,35 +320,43 @@ export class AccountPool {
   }
 
   /**
-   * Imports accounts in batches: new tokens inserted, stored ones merged (the given fields replace
-   * the stored ones, tags are added). This index takes the rows as written; the
-   * other instances are told which accounts changed (or to read their change feed): a delta, no
-   * reload anywhere.
+   * Imports accounts in batches (AccountStore.importBatch: one transaction each): new tokens
+   * inserted, stored ones merged (the given fields replace the stored ones, tags are added). This
+   * index takes the rows as the store wrote them; the other instances are told which accounts
+   * changed (or to read their change feed): a delta, no reload anywhere. A token given twice goes
+   * to the next batch, which merges it into the row the first one wrote.
    */
   async importAccounts(accounts: readonly NewAccount[]): Promise<{ added: number; merged: number }> {
     let added = 0;
     let merged = 0;
-    for (let start = 0; start < accounts.length; start += IMPORT_BATCH) {
-      const slice = accounts.slice(start, start + IMPORT_BATCH);
-      const at = this.clock();
-      const result = await this.storage.accounts.insert(slice);
+    let batch: NewAccount[] = [];
+    let inBatch = new Set<string>();
+    const write = async () => {
+      const result = await this.storage.accounts.importBatch(batch);
+      for (const row of result.added) this.absorb(row.token, row);
+      for (const row of result.merged) this.absorb(row.token, row);
       added += result.added.length;
-      const inserted = new Set(result.added);
-      const existing = new Set(result.duplicates);
-      for (const account of slice) {
-        // A new row is what the store's insert rule made of it (version 1); any later change has a higher version.
-        if (inserted.has(account.token)) this.absorb(account.token, newAccountRecord(account, at));
-        if (!existing.has(account.token)) continue;
-        const stored = await this.storage.accounts.get(account.token);
-        if (!stored) continue;
-        const { token: _token, createdAt: _createdAt, ...given } = account;
-        const tags = [...new Set([...stored.tags, ...(account.tags ?? [])])];
-        this.absorb(account.token, await this.storage.accounts.update(account.token, { ...given, tags }));
-        merged += 1;
-      }
-      this.announce(slice.map((account) => account.token));
+      merged += result.merged.length;
+      this.announce(batch.map((account) => account.token));
+      batch = [];
+      inBatch = new Set();
+    };
+    for (const account of accounts) {
+      // A repeat goes to the next batch, where it merges into the row the first one wrote.
+      if (batch.length >= IMPORT_BATCH || inBatch.has(account.token)) await write();
+      batch.push(account);
+      inBatch.add(account.token);
     }
+    if (batch.length > 0) await write();
     return { added, merged };
+  }
+
+  /**
+   * After an import of `written` accounts: a large one lets the store refresh its planner's view
+   * of the table (AccountStore.afterBulkWrite), so the console's pages are fast at once.
+   */
+  async importFinished(written: number): Promise<void> {
+    if (written >= BULK_WRITE) await this.storage.accounts.afterBulkWrite?.();
   }
 
   /** Replaces the whole account set (one atomic diff in the store); travels as a delta like an import. */

@@ -24,22 +24,13 @@ export interface PickRequest {
   random: () => number;
 }
 
-interface Placement {
-  pool: string;
-  tags: readonly string[];
-  modes: readonly string[];
-  /** The priority the account has in each of `modes`, same order. */
-  priorities: readonly number[];
-}
-
-const modeKey = (pool: string, mode: string) => `${pool}\u0000${mode}`;
 const tagKey = (pool: string, mode: string, tag: string) => `${pool}\u0000${mode}\u0000${tag}`;
 
 export class PoolIndex {
   private readonly accounts = new Map<string, Account>();
   private readonly inFlightCounts = new Map<string, number>();
-  private readonly placements = new Map<string, Placement>();
-  private readonly byPool = new Map<string, PriorityBuckets>();
+  /** Per pool, one ordering per mode of QUOTA_MODES (same positions). */
+  private readonly byPool = new Map<string, PriorityBuckets[]>();
   private readonly byPoolAndTag = new Map<string, PriorityBuckets>();
   private readonly cooldowns = new CooldownQueue();
   /** token → the wake-up time already queued, so re-placing a waiting account does not queue it twice. */
@@ -71,7 +62,6 @@ export class PoolIndex {
   /** Replaces every row (a full load); in-flight counts are kept. */
   replaceAll(accounts: readonly Account[]): void {
     this.accounts.clear();
-    this.placements.clear();
     this.byPool.clear();
     this.byPoolAndTag.clear();
     this.cooldowns.clear();
@@ -81,12 +71,15 @@ export class PoolIndex {
 
   /** Adds or replaces one row. */
   put(account: Account): void {
+    const previous = this.accounts.get(account.token);
+    if (previous) this.unplace(previous);
     this.accounts.set(account.token, account);
-    this.place(account.token);
+    this.place(account);
   }
 
   remove(token: string): void {
-    this.unplace(token);
+    const account = this.accounts.get(token);
+    if (account) this.unplace(account);
     this.accounts.delete(token);
     this.queuedCooldowns.delete(token);
   }
@@ -96,15 +89,15 @@ export class PoolIndex {
     if (next === 0) this.inFlightCounts.delete(token);
     else this.inFlightCounts.set(token, next);
     // Only the in-flight part of the ordering changed: move the account within the orderings it
-    // is in, without re-evaluating the rules (the hot path: twice per request).
-    const placement = this.placements.get(token);
-    if (!placement) return;
-    placement.modes.forEach((mode, position) => {
-      const priority = placement.priorities[position]!;
-      this.byPool.get(modeKey(placement.pool, mode))?.set(token, priority, next);
-      for (const tag of placement.tags)
-        this.byPoolAndTag.get(tagKey(placement.pool, mode, tag))?.set(token, priority, next);
-    });
+    // is in (each keeps its priority), without re-evaluating the rules (the hot path: twice per request).
+    const account = this.accounts.get(token);
+    const orderings = account && this.byPool.get(account.pool);
+    if (!orderings) return;
+    for (let position = 0; position < QUOTA_MODES.length; position++) {
+      orderings[position]!.setInFlight(token, next);
+      for (const tag of account.tags)
+        this.byPoolAndTag.get(tagKey(account.pool, QUOTA_MODES[position]!, tag))?.setInFlight(token, next);
+    }
   }
 
   /** Switching between quota and consumed ordering re-sorts everything (rare: a config change). */
@@ -125,7 +118,7 @@ export class PoolIndex {
       // Within a pool, an account with every preferred tag wins; without one, any account does.
       const tagged =
         tags.length > 0 ? this.narrowestTagBuckets(pool, mode, tags)?.pick({ ...options, accept: acceptTagged }) : null;
-      const token = tagged ?? this.byPool.get(modeKey(pool, mode))?.pick({ ...options, accept });
+      const token = tagged ?? this.orderingOf(pool, mode)?.pick({ ...options, accept });
       if (token) return this.accounts.get(token)!;
     }
     return null;
@@ -147,7 +140,11 @@ export class PoolIndex {
     for (const entry of this.cooldowns.takeDue(now)) {
       if (this.queuedCooldowns.get(entry.token) !== entry.until) continue; // stale: a later placement replaced it
       this.queuedCooldowns.delete(entry.token);
-      if (this.accounts.has(entry.token)) this.place(entry.token);
+      const account = this.accounts.get(entry.token);
+      if (account) {
+        this.unplace(account);
+        this.place(account);
+      }
     }
   }
 
@@ -161,24 +158,30 @@ export class PoolIndex {
     return narrowest;
   }
 
-  private place(token: string): void {
-    this.unplace(token);
-    const account = this.accounts.get(token)!;
+  /** The ordering of one pool for one mode; undefined for a mode outside QUOTA_MODES or an empty pool. */
+  private orderingOf(pool: string, mode: string): PriorityBuckets | undefined {
+    const position = (QUOTA_MODES as readonly string[]).indexOf(mode);
+    return position < 0 ? undefined : this.byPool.get(pool)?.[position];
+  }
+
+  /** Puts the account into the orderings of the modes it can serve now (it is in none). */
+  private place(account: Account): void {
+    const token = account.token;
     const now = this.clock();
     const inFlight = this.inFlight(token);
-    const placedModes: string[] = [];
-    const priorities: number[] = [];
-    for (const mode of QUOTA_MODES) {
+    let orderings = this.byPool.get(account.pool);
+    for (let position = 0; position < QUOTA_MODES.length; position++) {
+      const mode = QUOTA_MODES[position]!;
       if (!isSelectableFor(account, mode, now)) continue;
       const priority = priorityFor(account, mode, this.currentMode);
-      this.bucketsOf(this.byPool, modeKey(account.pool, mode)).set(token, priority, inFlight);
+      if (!orderings) {
+        orderings = QUOTA_MODES.map(() => new PriorityBuckets());
+        this.byPool.set(account.pool, orderings);
+      }
+      orderings[position]!.set(token, priority, inFlight);
       for (const tag of account.tags)
         this.bucketsOf(this.byPoolAndTag, tagKey(account.pool, mode, tag)).set(token, priority, inFlight);
-      placedModes.push(mode);
-      priorities.push(priority);
     }
-    if (placedModes.length > 0)
-      this.placements.set(token, { pool: account.pool, tags: account.tags, modes: placedModes, priorities });
     const wakeUp = nextWakeUp(account, now);
     if (wakeUp === null) this.queuedCooldowns.delete(token);
     else if (this.queuedCooldowns.get(token) !== wakeUp) {
@@ -187,14 +190,15 @@ export class PoolIndex {
     }
   }
 
-  private unplace(token: string): void {
-    const placement = this.placements.get(token);
-    if (!placement) return;
-    for (const mode of placement.modes) {
-      this.byPool.get(modeKey(placement.pool, mode))?.delete(token);
-      for (const tag of placement.tags) this.byPoolAndTag.get(tagKey(placement.pool, mode, tag))?.delete(token);
+  /** Takes the account (as it was placed: the row the index holds) out of every ordering. */
+  private unplace(account: Account): void {
+    const orderings = this.byPool.get(account.pool);
+    if (!orderings) return;
+    for (let position = 0; position < QUOTA_MODES.length; position++) {
+      orderings[position]!.delete(account.token);
+      for (const tag of account.tags)
+        this.byPoolAndTag.get(tagKey(account.pool, QUOTA_MODES[position]!, tag))?.delete(account.token);
     }
-    this.placements.delete(token);
   }
 
   private bucketsOf(map: Map<string, PriorityBuckets>, key: string): PriorityBuckets {

@@ -9,11 +9,11 @@
  */
 
 interface Bucket {
+  /** Small and reused: it is stored beside each member's position (see `slots`). */
+  readonly id: number;
   readonly priority: number;
   readonly inFlight: number;
   readonly members: string[];
-  /** token → index in `members`, for O(1) removal by swapping with the last member. */
-  readonly positions: Map<string, number>;
 }
 
 export interface PickOptions {
@@ -28,38 +28,59 @@ export interface PickOptions {
 /** Random draws before falling back to scanning a group (only reached when most members are refused). */
 const RANDOM_DRAWS = 8;
 
-const bucketKey = (priority: number, inFlight: number) => `${priority}:${inFlight}`;
+/** A slot is `bucket id × POSITIONS + position in the bucket's members`: one number, exact in a double. */
+const POSITIONS = 2 ** 32;
 
 /** Negative when `a` comes first. */
 const compare = (a: { priority: number; inFlight: number }, b: { priority: number; inFlight: number }) =>
   b.priority - a.priority || a.inFlight - b.inFlight;
 
+/**
+ * Memory: one map entry per member (its slot, a number: no object per member) and one array
+ * element, about 70 bytes at 100k members; the pool keeps one of these per pool and mode.
+ */
 export class PriorityBuckets {
-  private readonly byKey = new Map<string, Bucket>();
+  /** priority → in-flight → bucket; numbers as keys, so finding a bucket allocates nothing. */
+  private readonly byPriority = new Map<number, Map<number, Bucket>>();
+  private readonly byId: (Bucket | undefined)[] = [];
+  private readonly freeIds: number[] = [];
   private readonly ordered: Bucket[] = [];
-  private readonly placement = new Map<string, Bucket>();
+  /** token → its bucket and position (see POSITIONS). */
+  private readonly slots = new Map<string, number>();
 
   get size(): number {
-    return this.placement.size;
+    return this.slots.size;
   }
 
   has(token: string): boolean {
-    return this.placement.has(token);
+    return this.slots.has(token);
+  }
+
+  /** The priority the token was placed with; undefined when it is not here. */
+  priorityOf(token: string): number | undefined {
+    return this.bucketOf(token)?.priority;
   }
 
   /** Adds the token, or moves it to its new group. */
   set(token: string, priority: number, inFlight: number): void {
-    const current = this.placement.get(token);
-    if (current && current.priority === priority && current.inFlight === inFlight) return;
-    if (current) this.detach(token, current);
+    const current = this.bucketOf(token);
+    if (current) {
+      if (current.priority === priority && current.inFlight === inFlight) return;
+      this.detach(token, current);
+    }
     const bucket = this.bucketFor(priority, inFlight);
-    bucket.positions.set(token, bucket.members.length);
+    this.slots.set(token, bucket.id * POSITIONS + bucket.members.length);
     bucket.members.push(token);
-    this.placement.set(token, bucket);
+  }
+
+  /** Moves a member to the group of the same priority with this many in flight; nothing when absent. */
+  setInFlight(token: string, inFlight: number): void {
+    const current = this.bucketOf(token);
+    if (current) this.set(token, current.priority, inFlight);
   }
 
   delete(token: string): void {
-    const bucket = this.placement.get(token);
+    const bucket = this.bucketOf(token);
     if (bucket) this.detach(token, bucket);
   }
 
@@ -72,27 +93,41 @@ export class PriorityBuckets {
     return null;
   }
 
+  private bucketOf(token: string): Bucket | undefined {
+    const slot = this.slots.get(token);
+    return slot === undefined ? undefined : this.byId[Math.floor(slot / POSITIONS)];
+  }
+
   private bucketFor(priority: number, inFlight: number): Bucket {
-    const key = bucketKey(priority, inFlight);
-    const existing = this.byKey.get(key);
+    let byInFlight = this.byPriority.get(priority);
+    const existing = byInFlight?.get(inFlight);
     if (existing) return existing;
-    const bucket: Bucket = { priority, inFlight, members: [], positions: new Map() };
-    this.byKey.set(key, bucket);
+    const id = this.freeIds.pop() ?? this.byId.length;
+    const bucket: Bucket = { id, priority, inFlight, members: [] };
+    this.byId[id] = bucket;
+    if (!byInFlight) {
+      byInFlight = new Map();
+      this.byPriority.set(priority, byInFlight);
+    }
+    byInFlight.set(inFlight, bucket);
     this.ordered.splice(this.insertionPoint(bucket), 0, bucket);
     return bucket;
   }
 
   private detach(token: string, bucket: Bucket): void {
-    const position = bucket.positions.get(token)!;
+    const position = this.slots.get(token)! % POSITIONS;
     const last = bucket.members.pop()!;
     if (last !== token) {
       bucket.members[position] = last;
-      bucket.positions.set(last, position);
+      this.slots.set(last, bucket.id * POSITIONS + position);
     }
-    bucket.positions.delete(token);
-    this.placement.delete(token);
+    this.slots.delete(token);
     if (bucket.members.length === 0) {
-      this.byKey.delete(bucketKey(bucket.priority, bucket.inFlight));
+      const byInFlight = this.byPriority.get(bucket.priority)!;
+      byInFlight.delete(bucket.inFlight);
+      if (byInFlight.size === 0) this.byPriority.delete(bucket.priority);
+      this.byId[bucket.id] = undefined;
+      this.freeIds.push(bucket.id);
       this.ordered.splice(this.insertionPoint(bucket), 1);
     }
   }

@@ -1,5 +1,6 @@
 import { parseModeWindows } from './mode-windows';
-import type { Account, AccountStatus } from './types';
+import { NO_TAGS, sharedPool, sharedStatus, sharedTags } from './shared-values';
+import type { Account } from './types';
 
 /** The `accounts` row as the SQL drivers store it, and the conversions to and from `Account`. */
 
@@ -57,17 +58,17 @@ export const ACCOUNT_COLUMNS = [
 function parseTags(text: string): string[] {
   try {
     const parsed: unknown = JSON.parse(text);
-    return Array.isArray(parsed) ? parsed.filter((tag): tag is string => typeof tag === 'string') : [];
+    return Array.isArray(parsed) ? sharedTags(parsed.filter((tag): tag is string => typeof tag === 'string')) : NO_TAGS;
   } catch {
-    return []; // a hand-edited row must not make the whole pool unreadable
+    return NO_TAGS; // a hand-edited row must not make the whole pool unreadable
   }
 }
 
 export function toAccount(row: AccountRow): Account {
   return {
     token: row.token,
-    pool: row.pool,
-    status: row.status as AccountStatus,
+    pool: sharedPool(row.pool),
+    status: sharedStatus(row.status),
     statusReason: row.status_reason,
     statusChangedAt: row.status_changed_at,
     quota: row.quota,

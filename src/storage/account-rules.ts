@@ -17,6 +17,7 @@ import {
   PRIMARY_MODE,
   windowOf,
 } from './mode-windows';
+import { NO_MODES, sharedPool, sharedTags } from './shared-values';
 
 /**
  * The account state rules as pure functions: every driver applies them inside its own atomic
@@ -32,13 +33,14 @@ export function defaultQuota(pool: string): number {
 
 export const QUOTA_EXHAUSTED = 'quota_exhausted';
 
-const uniqueTags = (tags: readonly string[]) => [...new Set(tags.map((tag) => tag.trim()).filter((tag) => tag !== ''))];
+const uniqueTags = (tags: readonly string[]) =>
+  sharedTags([...new Set(tags.map((tag) => tag.trim()).filter((tag) => tag !== ''))]);
 
 /** A complete account from what a caller gave; `updatedAt`/`version` are the driver's to set. */
 export function newAccountRecord(input: NewAccount, at: number): Account {
   return {
     token: input.token,
-    pool: input.pool || BASIC_POOL,
+    pool: sharedPool(input.pool || BASIC_POOL),
     status: input.status ?? 'active',
     statusReason: input.statusReason ?? null,
     statusChangedAt: at,
@@ -140,7 +142,11 @@ export function withFailure(account: Account, change: { reason: string; at: numb
 export function withSync(account: Account, sync: SyncResult): Account {
   const remaining = Math.max(0, sync.remaining);
   // P1's single call describes the whole account: quota back means every mode draws on it again.
-  const modes: Record<string, ModeWindow> = sync.modes ? { ...account.modes } : remaining > 0 ? {} : account.modes;
+  const modes: Record<string, ModeWindow> = sync.modes
+    ? { ...account.modes }
+    : remaining > 0
+      ? NO_MODES
+      : account.modes;
   if (sync.modes && sync.modesAsked) {
     for (const [mode, window] of Object.entries(modes)) {
       // A running rate limit (a 429 with Retry-After) stays until its time is up.
@@ -219,6 +225,15 @@ export function withPatch(account: Account, patch: AccountPatch, at: number): Ac
   if (given.quota !== undefined) next.quota = Math.max(0, given.quota);
   if (next.status !== account.status) next.statusChangedAt = at;
   return sameAccount(account, next) ? account : next;
+}
+
+/**
+ * An import of a stored token: the fields the import gives replace the stored ones (`createdAt`
+ * never changes), its tags join the stored tags, counters it does not give are kept.
+ */
+export function withImported(account: Account, input: NewAccount, at: number): Account {
+  const { token: _token, createdAt: _createdAt, ...given } = input;
+  return withPatch(account, { ...given, tags: [...account.tags, ...(input.tags ?? [])] }, at);
 }
 
 /** Field-by-field equality, ignoring the storage bookkeeping (`updatedAt`, `version`). */

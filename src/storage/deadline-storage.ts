@@ -90,9 +90,11 @@ function boundMethods<T extends object>(target: T, names: readonly string[], bou
 
 const ACCOUNT_CALLS = [
   'list',
+  'listPage',
   'get',
   'count',
   'insert',
+  'importBatch',
   'update',
   'remove',
   'recordSuccess',
@@ -101,7 +103,9 @@ const ACCOUNT_CALLS = [
   'changeStatus',
   'replaceAll',
   'changedSince',
+  'removedSince',
   'query',
+  'afterBulkWrite',
 ] as const;
 const RECORD_CALLS = ['put', 'get', 'delete', 'list'] as const;
 

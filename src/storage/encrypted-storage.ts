@@ -28,11 +28,24 @@ function encryptedAccountStore(inner: AccountStore, cipher: TokenCipher): Accoun
   const openTokens = (tokens: string[]) => tokens.map((token) => cipher.decrypt(token));
   return {
     list: async (filter) => openAll(await inner.list(filter)),
+    // The cursor is the inner store's own (an encrypted token): passed through as it is.
+    ...(inner.listPage
+      ? {
+          listPage: async (cursor: string | null, limit: number) => {
+            const page = await inner.listPage!(cursor, limit);
+            return { accounts: openAll(page.accounts), next: page.next };
+          },
+        }
+      : {}),
     get: async (token) => open(await inner.get(seal(token))),
     count: () => inner.count(),
     insert: async (accounts) => {
       const result = await inner.insert(accounts.map(sealNew));
       return { added: openTokens(result.added), duplicates: openTokens(result.duplicates) };
+    },
+    importBatch: async (accounts) => {
+      const result = await inner.importBatch(accounts.map(sealNew));
+      return { added: openAll(result.added), merged: openAll(result.merged) };
     },
     update: async (token, patch) => open(await inner.update(seal(token), patch)),
     remove: (tokens) => inner.remove(tokens.map(seal)),
@@ -48,7 +61,10 @@ function encryptedAccountStore(inner: AccountStore, cipher: TokenCipher): Accoun
         removed: openTokens(summary.removed),
       };
     },
-    changedSince: async (at) => openAll(await inner.changedSince(at)),
+    changedSince: async (at, known) =>
+      openAll(await inner.changedSince(at, known && ((token, version) => known(cipher.decrypt(token), version)))),
+    removedSince: async (at) => openTokens(await inner.removedSince(at)),
+    ...(inner.afterBulkWrite ? { afterBulkWrite: () => inner.afterBulkWrite!() } : {}),
   };
 }
 

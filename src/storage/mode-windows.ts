@@ -1,3 +1,4 @@
+import { NO_MODES, sharedModes } from './shared-values';
 import type { Account, ModeWindow } from './types';
 
 /**
@@ -70,10 +71,10 @@ export function parseModeWindows(value: unknown): Record<string, ModeWindow> {
     try {
       parsed = JSON.parse(value);
     } catch {
-      return {};
+      return NO_MODES;
     }
   }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return {};
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return NO_MODES;
   const windows: Record<string, ModeWindow> = {};
   for (const [mode, candidate] of Object.entries(parsed as Record<string, unknown>)) {
     if (typeof candidate !== 'object' || candidate === null) continue;
@@ -89,7 +90,7 @@ export function parseModeWindows(value: unknown): Record<string, ModeWindow> {
       limitedUntil: optional('limitedUntil'),
     };
   }
-  return windows;
+  return sharedModes(windows);
 }
 
 /** Stable text for comparing two window sets (key order does not matter). */

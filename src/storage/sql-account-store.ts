@@ -1,11 +1,21 @@
-import { newAccountRecord, withFailure, withPatch, withStatusChange, withSuccess, withSync } from './account-rules';
+import {
+  newAccountRecord,
+  withFailure,
+  withImported,
+  withPatch,
+  withStatusChange,
+  withSuccess,
+  withSync,
+} from './account-rules';
 import type {
   Account,
   AccountPatch,
   AccountQuery,
   AccountQueryPage,
   AccountStatus,
+  AccountPage,
   AccountStore,
+  ImportBatchResult,
   NewAccount,
   ReplaceSummary,
   StatusChange,
@@ -30,17 +40,30 @@ export interface SqlSession {
   insertMissing(accounts: readonly Account[]): Promise<string[]>;
   /** Overwrites every column of an existing row. */
   write(account: Account): Promise<void>;
-  deleteTokens(tokens: readonly string[]): Promise<number>;
+  /** `write` for many rows in one statement (rows the transaction has locked). */
+  writeMany(accounts: readonly Account[]): Promise<void>;
+  /** Deletes the rows and records their tokens as removed at `at` (the change feed's deletions). */
+  deleteTokens(tokens: readonly string[], at: number): Promise<number>;
 }
 
 export interface SqlDialect {
   transaction<T>(work: (session: SqlSession) => Promise<T>): Promise<T>;
   list(filter: { pool?: string; status?: AccountStatus }): Promise<Account[]>;
+  /** At most `limit` rows with a token after `after` (null: from the first), in token order. */
+  listAfter(after: string | null, limit: number): Promise<Account[]>;
   get(token: string): Promise<Account | null>;
   count(): Promise<number>;
   changedSince(at: number): Promise<Account[]>;
+  /** Tokens and versions of the rows changed after `at`. */
+  changedVersionsSince(at: number): Promise<{ token: string; version: number }[]>;
+  /** The rows of these tokens that exist (at most CHUNK tokens). */
+  getMany(tokens: readonly string[]): Promise<Account[]>;
+  /** Tokens recorded as removed after `at` (deleteTokens forgets records older than REMOVALS_KEPT_MS). */
+  removedSince(at: number): Promise<string[]>;
   /** The admin console's page (see sql-account-query.ts). */
   query(query: AccountQuery): Promise<AccountQueryPage>;
+  /** See AccountStore.afterBulkWrite. */
+  afterBulkWrite?(): Promise<void>;
 }
 
 /** Big imports go in slices so one statement never exceeds the server's parameter limit. */
@@ -60,6 +83,11 @@ export class SqlAccountStore implements AccountStore {
 
   list(filter: { pool?: string; status?: AccountStatus } = {}): Promise<Account[]> {
     return this.dialect.list(filter);
+  }
+
+  async listPage(cursor: string | null, limit: number): Promise<AccountPage> {
+    const accounts = await this.dialect.listAfter(cursor, limit);
+    return { accounts, next: accounts.length < limit ? null : accounts.at(-1)!.token };
   }
 
   get(token: string): Promise<Account | null> {
@@ -92,6 +120,33 @@ export class SqlAccountStore implements AccountStore {
     return { added, duplicates };
   }
 
+  /** Inserts what is missing, then locks the rest and merges into them: one transaction, a few statements per 500 accounts. */
+  async importBatch(accounts: NewAccount[]): Promise<ImportBatchResult> {
+    const at = this.clock();
+    const fresh = new Map(accounts.map((input) => [input.token, newAccountRecord(input, at)]));
+    return this.dialect.transaction(async (session) => {
+      const result: ImportBatchResult = { added: [], merged: [] };
+      for (const slice of chunks([...fresh.values()])) {
+        for (const token of await session.insertMissing(slice)) {
+          result.added.push(fresh.get(token)!);
+          fresh.delete(token);
+        }
+      }
+      const given = new Map(accounts.map((input) => [input.token, input]));
+      for (const slice of chunks([...fresh.keys()])) {
+        const changed: Account[] = [];
+        for (const current of await session.lockRows(slice)) {
+          const next = withImported(current, given.get(current.token)!, at);
+          const stored = next === current ? current : this.stamped(current, next);
+          if (stored !== current) changed.push(stored);
+          result.merged.push(stored);
+        }
+        await session.writeMany(changed);
+      }
+      return result;
+    });
+  }
+
   update(token: string, patch: AccountPatch): Promise<Account | null> {
     const at = this.clock();
     return this.mutate(token, (account) => withPatch(account, patch, at));
@@ -99,9 +154,10 @@ export class SqlAccountStore implements AccountStore {
 
   async remove(tokens: string[]): Promise<number> {
     const unique = [...new Set(tokens)];
+    const at = this.clock();
     return this.dialect.transaction(async (session) => {
       let removed = 0;
-      for (const slice of chunks(unique)) removed += await session.deleteTokens(slice);
+      for (const slice of chunks(unique)) removed += await session.deleteTokens(slice, at);
       return removed;
     });
   }
@@ -129,6 +185,7 @@ export class SqlAccountStore implements AccountStore {
       const wanted = new Map(accounts.map((input) => [input.token, input]));
       const stored = new Map((await session.lockAll()).map((account) => [account.token, account]));
       const fresh: Account[] = [];
+      const changed: Account[] = [];
       for (const input of wanted.values()) {
         const current = stored.get(input.token);
         if (!current) {
@@ -139,19 +196,34 @@ export class SqlAccountStore implements AccountStore {
         const { token: _token, createdAt: _createdAt, ...patch } = input;
         const next = withPatch(current, patch, at);
         if (next === current) continue;
-        await session.write(this.stamped(current, next));
+        changed.push(this.stamped(current, next));
         summary.updated.push(input.token);
       }
+      for (const slice of chunks(changed)) await session.writeMany(slice);
       for (const slice of chunks(fresh)) summary.added.push(...(await session.insertMissing(slice)));
       const absent = [...stored.keys()].filter((token) => !wanted.has(token));
-      for (const slice of chunks(absent)) await session.deleteTokens(slice);
+      for (const slice of chunks(absent)) await session.deleteTokens(slice, at);
       summary.removed.push(...absent);
       return summary;
     });
   }
 
-  changedSince(at: number): Promise<Account[]> {
-    return this.dialect.changedSince(at);
+  async changedSince(at: number, known?: (token: string, version: number) => boolean): Promise<Account[]> {
+    if (!known) return this.dialect.changedSince(at);
+    const tokens = (await this.dialect.changedVersionsSince(at))
+      .filter((row) => !known(row.token, row.version))
+      .map((row) => row.token);
+    const rows: Account[] = [];
+    for (const slice of chunks(tokens)) rows.push(...(await this.dialect.getMany(slice)));
+    return rows;
+  }
+
+  removedSince(at: number): Promise<string[]> {
+    return this.dialect.removedSince(at);
+  }
+
+  async afterBulkWrite(): Promise<void> {
+    await this.dialect.afterBulkWrite?.();
   }
 
   query(query: AccountQuery): Promise<AccountQueryPage> {

@@ -128,19 +128,46 @@ export interface SuccessChange {
   mode?: string;
 }
 
+/** What an import batch did: the rows as stored afterwards. */
+export interface ImportBatchResult {
+  added: Account[];
+  /** Stored tokens the batch merged into (unchanged rows included, as stored). */
+  merged: Account[];
+}
+
 export interface ReplaceSummary {
   added: string[];
   updated: string[];
   removed: string[];
 }
 
+/** One page of every account in the store's own order; `next` continues after it (null: the last page). */
+export interface AccountPage {
+  accounts: Account[];
+  next: string | null;
+}
+
 export interface AccountStore {
   list(filter?: { pool?: string; status?: AccountStatus }): Promise<Account[]>;
+  /**
+   * Every account in pages of at most `limit`, each one bounded call, from `cursor` (null: the
+   * start) in key order, so a row is never read twice or skipped while others are added or removed
+   * meanwhile. Optional: without it a caller reads `list()` whole. For large loads (the pool's).
+   */
+  listPage?(cursor: string | null, limit: number): Promise<AccountPage>;
   get(token: string): Promise<Account | null>;
   count(): Promise<number>;
   /** Never overwrites an existing token; a token repeated in one call is a duplicate the second time. */
   insert(accounts: NewAccount[]): Promise<{ added: string[]; duplicates: string[] }>;
+  /**
+   * One batch of an import, in one transaction where the driver has them: tokens not stored are
+   * inserted as `insert` would; a stored token is merged (account-rules.ts `withImported`: the
+   * given fields replace the stored ones, the given tags join the stored tags). The input has no
+   * repeated token.
+   */
+  importBatch(accounts: NewAccount[]): Promise<ImportBatchResult>;
   update(token: string, patch: AccountPatch): Promise<Account | null>;
+  /** Deletes the accounts and records when (see `removedSince`). */
   remove(tokens: string[]): Promise<number>;
   /**
    * Charges a finished request: quota = max(0, quota - units), consumed += units,
@@ -164,14 +191,32 @@ export interface AccountStore {
    * given fields of the present (fields not given keep their stored values), deletes the absent.
    */
   replaceAll(accounts: NewAccount[]): Promise<ReplaceSummary>;
-  /** Rows whose updatedAt is after `at`, for instances that keep an in-memory index. */
-  changedSince(at: number): Promise<Account[]>;
+  /**
+   * Rows whose updatedAt is after `at`, for instances that keep an in-memory index. Rows for which
+   * `known` answers true (the caller holds that version already, e.g. its own writes) may be left
+   * out: a SQL driver then reads tokens and versions first and whole rows only for the rest.
+   */
+  changedSince(at: number, known?: (token: string, version: number) => boolean): Promise<Account[]>;
+  /**
+   * Tokens removed (by `remove` or `replaceAll`) after `at`, by the same clock as `updatedAt`: the
+   * change feed's deletions, kept for REMOVALS_KEPT_MS. A token may also be stored again since.
+   */
+  removedSince(at: number): Promise<string[]>;
   /**
    * One page of a filtered, sorted listing with counts, answered by the database (the admin
    * console's accounts table). Optional: without it the caller filters `list()` in memory.
    */
   query?(query: AccountQuery): Promise<AccountQueryPage>;
+  /**
+   * Called once after a bulk write (an import of many accounts): the database refreshes what its
+   * planner knows about the table, so the console's indexed pages stay fast right after, not only
+   * once background maintenance has caught up. Optional: most stores need nothing.
+   */
+  afterBulkWrite?(): Promise<void>;
 }
+
+/** How long stores remember removed tokens for `removedSince`; an instance further behind reloads. */
+export const REMOVALS_KEPT_MS = 24 * 60 * 60 * 1000;
 
 export const ACCOUNT_SORT_KEYS = [
   'created',

@@ -53,7 +53,7 @@ describe('PostgreSQL coordinator', () => {
   runCoordinatorContract(async (ids) => {
     const sql = postgres(postgresDatabase.url, { max: 1, onnotice: () => {} });
     const storages = await pair('pgsql', postgresDatabase.url, ids);
-    await sql`TRUNCATE accounts, records, cluster_locks, account_slots`;
+    await sql`TRUNCATE accounts, account_removals, records, cluster_locks, account_slots`;
     await sql.end();
     return storages;
   }, openAgain);
@@ -63,7 +63,7 @@ describe('MySQL coordinator', () => {
   runCoordinatorContract(async (ids) => {
     const storages = await pair('mysql', mysqlDatabase.url, ids);
     const connection = await createConnection(mysqlOptions(mysqlDatabase.url));
-    for (const table of ['accounts', 'records', 'cluster_locks', 'account_slots'])
+    for (const table of ['accounts', 'account_removals', 'records', 'cluster_locks', 'account_slots'])
       await connection.query(`DELETE FROM ${table}`);
     await connection.end();
     return storages;

@@ -1,4 +1,7 @@
 import { afterAll, afterEach, describe, expect, test } from 'bun:test';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { findModel } from '../../src/catalog/models';
 import { quotaModesOf } from '../../src/pool/quota-modes';
 import { chatCalls } from '../helpers/gateway-harness';
@@ -7,8 +10,9 @@ import { createMysqlDatabase, createPostgresDatabase, REDIS_URL, redisPrefix } f
 
 /**
  * Two gateway instances, each with its own pool, on one shared store, against one simulator: the
- * four promises of the multi-instance setup, on every networked driver. Push drivers (Redis,
- * PostgreSQL) must spread a change within a second; MySQL polls its change feed every second.
+ * four promises of the multi-instance setup, on every networked driver and on one SQLite file.
+ * Push drivers (Redis, PostgreSQL) must spread a change within a second; MySQL and SQLite poll
+ * their change feed (deletions included) every second.
  */
 
 const MODEL = 'grok-4';
@@ -40,6 +44,15 @@ const drivers: { type: string; propagationMs: number; freshStore(): Promise<Stor
   },
   { type: 'pgsql', propagationMs: 1_000, freshStore: () => createPostgresDatabase('cluster') },
   { type: 'mysql', propagationMs: 2_500, freshStore: () => createMysqlDatabase('cluster') },
+  {
+    // One database file shared by the instances (as workers on one host): notices by polling, like MySQL.
+    type: 'sqlite',
+    propagationMs: 2_500,
+    freshStore: async () => {
+      const folder = mkdtempSync(join(tmpdir(), 'grok2api-cluster-sqlite-'));
+      return { url: join(folder, 'shared.db'), drop: async () => rmSync(folder, { recursive: true, force: true }) };
+    },
+  },
 ];
 
 const ssoOf = (request: { cookies: Record<string, string> }) => request.cookies.sso;
@@ -216,7 +229,6 @@ for (const driver of drivers) {
       expect(((await response.json()) as { added: number }).added).toBe(150);
       expect(await activeOn(0)).toBe(152);
       expect(await eventually(async () => (await activeOn(1)) === 152, driver.propagationMs)).toBe(true);
-      if (driver.type === 'mysql') return; // the change feed has no rows for deleted accounts; MySQL has no notices
       const kept = { token: 'acct-a', pool: 'ssoBasic' };
       const replaced = await running.admin(0, '/v1/admin/tokens', {
         method: 'POST',

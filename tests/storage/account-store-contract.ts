@@ -103,6 +103,31 @@ export function runAccountStoreContract(makeStorage: () => Promise<Storage>): vo
       expect(await accounts.count()).toBe(3);
     });
 
+    test('listPage, where a driver has it, reads every account once in pages, while others are added and removed', async () => {
+      if (!accounts.listPage) return;
+      const tokens = Array.from({ length: 23 }, (_, index) => `page-${index.toString().padStart(2, '0')}`);
+      await accounts.insert(tokens.map((token) => ({ token, pool: 'ssoBasic' })));
+      const seen: string[] = [];
+      let cursor: string | null = null;
+      let pages = 0;
+      do {
+        const page = await accounts.listPage(cursor, 5);
+        expect(page.accounts.length).toBeLessThanOrEqual(5);
+        seen.push(...page.accounts.map((account) => account.token));
+        cursor = page.next;
+        // Rows before the cursor change between pages: no row after it is skipped or repeated.
+        if (pages++ === 1) {
+          await accounts.remove([seen[0]!]);
+          await accounts.insert([{ token: 'page-', pool: 'ssoBasic' }]);
+        }
+      } while (cursor !== null);
+      // Once each (the order is the store's key order: with encrypted tokens, not the plain one); the
+      // one added meanwhile may or may not be read.
+      expect(new Set(seen).size).toBe(seen.length);
+      expect(seen.filter((token) => token !== 'page-').sort()).toEqual(tokens);
+      expect(pages).toBeGreaterThanOrEqual(5);
+    });
+
     test('remove deletes only the given tokens and counts what existed', async () => {
       await accounts.insert([
         { token: 'a', pool: 'ssoBasic' },
@@ -111,6 +136,37 @@ export function runAccountStoreContract(makeStorage: () => Promise<Storage>): vo
       expect(await accounts.remove(['a', 'nope'])).toBe(1);
       expect(await accounts.get('a')).toBeNull();
       expect(await accounts.count()).toBe(1);
+    });
+  });
+
+  describe('importBatch', () => {
+    test('inserts the new, merges into the stored (given fields replace, tags join), returns the rows as stored', async () => {
+      await accounts.insert([
+        { token: 'stored', pool: 'ssoBasic', quota: 5, tags: ['old'], note: 'kept' },
+        { token: 'same', pool: 'ssoBasic', tags: ['x'] },
+      ]);
+      await accounts.recordSuccess('stored', { units: 2, at });
+      const before = (await accounts.get('stored'))!;
+      const result = await accounts.importBatch([
+        { token: 'stored', pool: 'ssoSuper', quota: 9, tags: ['new', 'old'] },
+        { token: 'fresh', pool: 'ssoSuper', tags: ['t'] },
+        { token: 'same', pool: 'ssoBasic', tags: ['x'] },
+      ]);
+      expect(result.added.map((account) => account.token)).toEqual(['fresh']);
+      expect(result.added[0]).toEqual((await accounts.get('fresh'))!);
+      expect(result.added[0]).toMatchObject({ pool: 'ssoSuper', quota: 140, tags: ['t'], version: 1 });
+      const merged = new Map(result.merged.map((account) => [account.token, account]));
+      expect([...merged.keys()].sort()).toEqual(['same', 'stored']);
+      const stored = (await accounts.get('stored'))!;
+      expect(merged.get('stored')).toEqual(stored);
+      expect(stored).toMatchObject({ pool: 'ssoSuper', quota: 9, tags: ['old', 'new'], note: 'kept', useCount: 2 });
+      expect(stored.createdAt).toBe(before.createdAt);
+      expect(stored.version).toBe(before.version + 1);
+      // Nothing to change: the stored row as it was, not rewritten.
+      const same = (await accounts.get('same'))!;
+      expect(merged.get('same')).toEqual(same);
+      expect(same.version).toBe(1);
+      expect(await accounts.count()).toBe(3);
     });
   });
 
@@ -563,6 +619,41 @@ export function runAccountStoreContract(makeStorage: () => Promise<Storage>): vo
       await accounts.insert([{ token: 'fresh', pool: 'ssoSuper' }]);
       const changed = (await accounts.changedSince(mark)).map((account) => account.token).sort();
       expect(changed).toEqual(['fresh', 'touched']);
+    });
+
+    test('leaves out no row the caller does not already hold in that version', async () => {
+      await accounts.insert([
+        { token: 'held', pool: 'ssoBasic' },
+        { token: 'behind', pool: 'ssoBasic' },
+      ]);
+      const held = (await accounts.get('held'))!;
+      const behind = (await accounts.recordSuccess('behind', { units: 1, at: Date.now() }))!;
+      // The caller holds `held` as stored and `behind` one version back.
+      const known = (token: string, version: number) =>
+        token === 'held' ? version <= held.version : version <= behind.version - 1;
+      const rows = await accounts.changedSince(0, known);
+      expect(rows.map((account) => account.token)).toContain('behind');
+      expect(rows.find((account) => account.token === 'behind')).toEqual(behind);
+    });
+  });
+
+  describe('removedSince', () => {
+    test('names the tokens remove and replaceAll deleted after the given time, nothing else', async () => {
+      await accounts.insert([
+        { token: 'early', pool: 'ssoBasic' },
+        { token: 'removed', pool: 'ssoBasic' },
+        { token: 'replaced away', pool: 'ssoBasic' },
+        { token: 'kept', pool: 'ssoBasic' },
+      ]);
+      await accounts.remove(['early']);
+      await sleep(15);
+      const mark = Date.now();
+      await sleep(15);
+      expect(await accounts.remove(['removed', 'never stored'])).toBe(1);
+      await accounts.replaceAll([{ token: 'kept', pool: 'ssoBasic' }]);
+      expect((await accounts.removedSince(mark)).sort()).toEqual(['removed', 'replaced away']);
+      expect((await accounts.removedSince(0)).sort()).toEqual(['early', 'removed', 'replaced away']);
+      expect(await accounts.removedSince(Date.now() + 60_000)).toEqual([]);
     });
   });
 

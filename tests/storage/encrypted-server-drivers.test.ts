@@ -19,7 +19,7 @@ describe('PostgreSQL with GROK2API_SECRET_KEY', () => {
   const emptyStorage = async () => {
     const sql = postgres(database.url, { max: 1, onnotice: () => {} });
     const storage = await openStorage({ type: 'pgsql', url: database.url, dataDir: '/nonexistent', secretKey: KEY });
-    await sql`TRUNCATE accounts`;
+    await sql`TRUNCATE accounts, account_removals`;
     await sql.end();
     return storage;
   };

@@ -34,6 +34,7 @@ async function emptyStorage() {
     dataDir: '/nonexistent',
   });
   await query(database.url, 'DELETE FROM accounts');
+  await query(database.url, 'DELETE FROM account_removals');
   await query(database.url, 'DELETE FROM records');
   return storage;
 }

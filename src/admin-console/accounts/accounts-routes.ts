@@ -109,7 +109,7 @@ export function accountsRoutes(deps: AccountsRoutesDependencies) {
         query: PageQuery,
         detail: detail(
           'Accounts table page',
-          'Filtered, sorted, paged; masked tokens; counts per status for the same search/pool/NSFW filter. Answered by the database on SQL stores, from the pool index on Redis.',
+          'Filtered, sorted, paged; masked tokens; counts per status for the same search/pool/NSFW filter. Answered by the database on SQL stores and from the pool index on Redis; a search is answered from the pool index on every store.',
         ),
       },
     )

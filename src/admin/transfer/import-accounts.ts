@@ -13,6 +13,11 @@ export interface ImportSummary {
   merged: number;
 }
 
-export function importAccounts(accounts: readonly NewAccount[], deps: { pool: AccountPool }): Promise<ImportSummary> {
-  return deps.pool.importAccounts(accounts);
+export async function importAccounts(
+  accounts: readonly NewAccount[],
+  deps: { pool: AccountPool },
+): Promise<ImportSummary> {
+  const summary = await deps.pool.importAccounts(accounts);
+  await deps.pool.importFinished(summary.added + summary.merged);
+  return summary;
 }

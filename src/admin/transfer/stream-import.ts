@@ -78,6 +78,7 @@ export async function importStream(
       summary.added += result.added;
       summary.merged += result.merged;
     }
+    await pool.importFinished(summary.added + summary.merged);
     return summary;
   };
   let batch: { entry: unknown; pool: string }[] = [];
@@ -108,5 +109,6 @@ export async function importStream(
     }
   }
   if (batch.length > 0) await write(batch);
+  await pool.importFinished(summary.added + summary.merged);
   return summary;
 }

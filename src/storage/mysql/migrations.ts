@@ -106,6 +106,18 @@ const MIGRATIONS: readonly MysqlMigration[] = [
     alreadyApplied: `SELECT 1 FROM information_schema.statistics
       WHERE table_schema = DATABASE() AND table_name = 'accounts' AND index_name = 'accounts_by_created'`,
   },
+  {
+    version: 6,
+    // The change feed's deletions (AccountStore.removedSince): instances poll MySQL, so a removed
+    // account reaches them only through a record like this.
+    statements: [
+      `CREATE TABLE IF NOT EXISTS account_removals (
+        token VARCHAR(700) NOT NULL PRIMARY KEY,
+        removed_at BIGINT NOT NULL,
+        INDEX account_removals_by_time (removed_at)
+      ) ${TABLE_OPTIONS}`,
+    ],
+  },
 ];
 
 export const MYSQL_SCHEMA_VERSION = MIGRATIONS.at(-1)!.version;

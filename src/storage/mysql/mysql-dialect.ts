@@ -2,13 +2,16 @@ import type { Pool, PoolConnection, ResultSetHeader, RowDataPacket } from 'mysql
 import { ACCOUNT_COLUMNS, fromNetworkRow, toRow } from '../account-row';
 import type { SqlDialect, SqlSession } from '../sql-account-store';
 import { countsFrom, countStatement, pageStatement, totalOf, type SqlFlavour } from '../sql-account-query';
-import type { Account, AccountQuery, AccountQueryPage, AccountStatus } from '../types';
+import { REMOVALS_KEPT_MS, type Account, type AccountQuery, type AccountQueryPage, type AccountStatus } from '../types';
 
 /** The SQL of SqlAccountStore for MySQL and MariaDB (mysql2, always parameterised). */
 
 const COLUMN_LIST = ACCOUNT_COLUMNS.map((column) => `\`${column}\``).join(', ');
 const ASSIGNMENTS = ACCOUNT_COLUMNS.filter((column) => column !== 'token')
   .map((column) => `\`${column}\` = ?`)
+  .join(', ');
+const OVERWRITE_ALL = ACCOUNT_COLUMNS.filter((column) => column !== 'token')
+  .map((column) => `\`${column}\` = VALUES(\`${column}\`)`)
   .join(', ');
 
 /**
@@ -30,6 +33,7 @@ const FLAVOUR: SqlFlavour = {
 /** InnoDB picks a victim when two transactions wait on each other's gap locks; retrying is the documented answer. */
 const DEADLOCK = 1213;
 const LOCK_WAIT_TIMEOUT = 1205;
+const DUPLICATE_KEY = 1062;
 const ATTEMPTS = 8;
 
 const rowValues = (account: Account) => {
@@ -53,6 +57,15 @@ function session(connection: PoolConnection): SqlSession {
     },
     async insertMissing(accounts) {
       if (accounts.length === 0) return [];
+      const insert = `INSERT INTO accounts (${COLUMN_LIST}) VALUES ?`;
+      // Usually every token is new (a first import): one plain INSERT. A duplicate fails the
+      // statement alone (InnoDB rolls back the statement, not the transaction); then find out which.
+      try {
+        await connection.query(insert, [accounts.map(rowValues)]);
+        return accounts.map((account) => account.token);
+      } catch (error) {
+        if ((error as { errno?: unknown } | null)?.errno !== DUPLICATE_KEY) throw error;
+      }
       // MySQL has no INSERT … RETURNING: lock the keys (gap locks included) to learn which exist.
       const [existing] = await connection.query<RowDataPacket[]>(
         'SELECT token FROM accounts WHERE token IN (?) FOR UPDATE',
@@ -60,17 +73,36 @@ function session(connection: PoolConnection): SqlSession {
       );
       const present = new Set(existing.map((row) => String(row.token)));
       const missing = accounts.filter((account) => !present.has(account.token));
-      if (missing.length > 0)
-        await connection.query(`INSERT INTO accounts (${COLUMN_LIST}) VALUES ?`, [missing.map(rowValues)]);
+      if (missing.length > 0) await connection.query(insert, [missing.map(rowValues)]);
       return missing.map((account) => account.token);
     },
     async write(account) {
       const [, ...values] = rowValues(account);
       await connection.query(`UPDATE accounts SET ${ASSIGNMENTS} WHERE token = ?`, [...values, account.token]);
     },
-    async deleteTokens(tokens) {
+    async writeMany(accounts) {
+      if (accounts.length === 0) return;
+      // The rows exist and are locked: the upsert always takes its UPDATE branch.
+      await connection.query(
+        `INSERT INTO accounts (${COLUMN_LIST}) VALUES ? ON DUPLICATE KEY UPDATE ${OVERWRITE_ALL}`,
+        [accounts.map(rowValues)],
+      );
+    },
+    async deleteTokens(tokens, at) {
       if (tokens.length === 0) return 0;
-      const [result] = await connection.query<ResultSetHeader>('DELETE FROM accounts WHERE token IN (?)', [tokens]);
+      // Locks the rows first, so the removal records name exactly the rows this transaction deletes.
+      const [existing] = await connection.query<RowDataPacket[]>(
+        'SELECT token FROM accounts WHERE token IN (?) FOR UPDATE',
+        [tokens],
+      );
+      if (existing.length === 0) return 0;
+      const present = existing.map((row) => String(row.token));
+      const [result] = await connection.query<ResultSetHeader>('DELETE FROM accounts WHERE token IN (?)', [present]);
+      await connection.query(
+        'INSERT INTO account_removals (token, removed_at) VALUES ? ON DUPLICATE KEY UPDATE removed_at = VALUES(removed_at)',
+        [present.map((token) => [token, at])],
+      );
+      await connection.query('DELETE FROM account_removals WHERE removed_at < ?', [at - REMOVALS_KEPT_MS]);
       return result.affectedRows;
     },
   };
@@ -142,6 +174,13 @@ export function mysqlDialect(pool: Pool): SqlDialect {
         fromNetworkRow,
       );
     },
+    async listAfter(after, limit) {
+      const rows =
+        after === null
+          ? await read(`SELECT ${COLUMN_LIST} FROM accounts ORDER BY token LIMIT ?`, [limit])
+          : await read(`SELECT ${COLUMN_LIST} FROM accounts WHERE token > ? ORDER BY token LIMIT ?`, [after, limit]);
+      return rows.map(fromNetworkRow);
+    },
     async get(token) {
       const [row] = await read(`SELECT ${COLUMN_LIST} FROM accounts WHERE token = ?`, [token]);
       return row ? fromNetworkRow(row) : null;
@@ -153,6 +192,21 @@ export function mysqlDialect(pool: Pool): SqlDialect {
     async changedSince(at) {
       return (await read(`SELECT ${COLUMN_LIST} FROM accounts WHERE updated_at > ? ORDER BY updated_at`, [at])).map(
         fromNetworkRow,
+      );
+    },
+    async changedVersionsSince(at) {
+      return (await read('SELECT token, version FROM accounts WHERE updated_at > ?', [at])).map((row) => ({
+        token: String(row.token),
+        version: Number(row.version),
+      }));
+    },
+    async getMany(tokens) {
+      if (tokens.length === 0) return [];
+      return (await read(`SELECT ${COLUMN_LIST} FROM accounts WHERE token IN (?)`, [tokens])).map(fromNetworkRow);
+    },
+    async removedSince(at) {
+      return (await read('SELECT token FROM account_removals WHERE removed_at > ?', [at])).map((row) =>
+        String(row.token),
       );
     },
     async query(query: AccountQuery): Promise<AccountQueryPage> {

@@ -83,6 +83,22 @@ const MIGRATIONS: readonly { version: number; statements: readonly string[] }[] 
       'CREATE INDEX accounts_by_quota ON accounts (quota NULLS FIRST, token COLLATE "C" NULLS FIRST)',
     ],
   },
+  {
+    version: 6,
+    statements: [
+      // The change feed's deletions (AccountStore.removedSince): instances that poll learn of them here.
+      `CREATE TABLE account_removals (
+        token TEXT COLLATE "C" PRIMARY KEY NOT NULL,
+        removed_at BIGINT NOT NULL
+      )`,
+      'CREATE INDEX account_removals_by_time ON account_removals (removed_at)',
+      // Every charge rewrites a row, which clears its page's all-visible bit; the console's sorts are
+      // index-only scans that visit the heap for such pages. Vacuum after 2 % of the rows changed
+      // (default 20 %), so the visibility map and the statistics stay close to the table.
+      `ALTER TABLE accounts SET (autovacuum_vacuum_scale_factor = 0.02, autovacuum_analyze_scale_factor = 0.02,
+        autovacuum_vacuum_insert_scale_factor = 0.02)`,
+    ],
+  },
 ];
 
 export const POSTGRES_SCHEMA_VERSION = MIGRATIONS.at(-1)!.version;

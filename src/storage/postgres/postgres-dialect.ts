@@ -2,11 +2,12 @@ import type { ReservedSql, Sql } from 'postgres';
 import { ACCOUNT_COLUMNS, fromNetworkRow, toRow } from '../account-row';
 import type { SqlDialect, SqlSession } from '../sql-account-store';
 import { countsFrom, countStatement, pageStatement, totalOf, type SqlFlavour } from '../sql-account-query';
-import type { Account, AccountQuery, AccountQueryPage, AccountStatus } from '../types';
+import { REMOVALS_KEPT_MS, type Account, type AccountQuery, type AccountQueryPage, type AccountStatus } from '../types';
 
 /** The SQL of SqlAccountStore for PostgreSQL (postgres.js tagged templates, always parameterised). */
 
 const WRITABLE_COLUMNS = ACCOUNT_COLUMNS.filter((column) => column !== 'token');
+const OVERWRITE_ALL = WRITABLE_COLUMNS.map((column) => `${column} = EXCLUDED.${column}`).join(', ');
 
 function session(transaction: ReservedSql): SqlSession {
   const sql = transaction;
@@ -32,9 +33,26 @@ function session(transaction: ReservedSql): SqlSession {
       const row = toRow(account);
       await sql`UPDATE accounts SET ${sql(row, WRITABLE_COLUMNS)} WHERE token = ${account.token}`;
     },
-    async deleteTokens(tokens) {
+    async writeMany(accounts) {
+      if (accounts.length === 0) return;
+      // The rows exist and are locked: the upsert always takes its UPDATE branch.
+      await sql`
+        INSERT INTO accounts ${sql(accounts.map(toRow), ACCOUNT_COLUMNS)}
+        ON CONFLICT (token) DO UPDATE SET ${sql.unsafe(OVERWRITE_ALL)}`;
+    },
+    async deleteTokens(tokens, at) {
       if (tokens.length === 0) return 0;
-      return (await sql`DELETE FROM accounts WHERE token IN ${sql(tokens)}`).count;
+      const removed = await sql<
+        { token: string }[]
+      >`DELETE FROM accounts WHERE token IN ${sql(tokens)} RETURNING token`;
+      if (removed.length > 0) {
+        const rows = removed.map((row) => ({ token: row.token, removed_at: at }));
+        await sql`
+          INSERT INTO account_removals ${sql(rows, 'token', 'removed_at')}
+          ON CONFLICT (token) DO UPDATE SET removed_at = EXCLUDED.removed_at`;
+        await sql`DELETE FROM account_removals WHERE removed_at < ${at - REMOVALS_KEPT_MS}`;
+      }
+      return removed.length;
     },
   };
 }
@@ -90,6 +108,12 @@ export function postgresDialect(sql: Sql): SqlDialect {
         ORDER BY created_at, token`;
       return rows.map(fromNetworkRow);
     },
+    async listAfter(after, limit) {
+      const rows = await sql`
+        SELECT ${sql(ACCOUNT_COLUMNS)} FROM accounts
+        WHERE (${after}::text IS NULL OR token > ${after}) ORDER BY token LIMIT ${limit}`;
+      return rows.map(fromNetworkRow);
+    },
     async get(token) {
       const [row] = await sql`SELECT ${sql(ACCOUNT_COLUMNS)} FROM accounts WHERE token = ${token}`;
       return row ? fromNetworkRow(row) : null;
@@ -101,6 +125,27 @@ export function postgresDialect(sql: Sql): SqlDialect {
     async changedSince(at) {
       const rows = await sql`SELECT ${sql(ACCOUNT_COLUMNS)} FROM accounts WHERE updated_at > ${at} ORDER BY updated_at`;
       return rows.map(fromNetworkRow);
+    },
+    async changedVersionsSince(at) {
+      const rows = await sql<{ token: string; version: string | number }[]>`
+        SELECT token, version FROM accounts WHERE updated_at > ${at}`;
+      return rows.map((row) => ({ token: row.token, version: Number(row.version) }));
+    },
+    async getMany(tokens) {
+      if (tokens.length === 0) return [];
+      return (await sql`SELECT ${sql(ACCOUNT_COLUMNS)} FROM accounts WHERE token IN ${sql(tokens)}`).map(
+        fromNetworkRow,
+      );
+    },
+    async removedSince(at) {
+      const rows = await sql<{ token: string }[]>`SELECT token FROM account_removals WHERE removed_at > ${at}`;
+      return rows.map((row) => row.token);
+    },
+    async afterBulkWrite() {
+      // Right after a bulk load the planner has no statistics for the new rows (it may sort 100k
+      // rows for a page an index serves) and the visibility map is unset (an index-only scan then
+      // visits every heap row). Autovacuum would fix both within a minute or so; do it now.
+      await sql`VACUUM (ANALYZE) accounts`;
     },
     async query(query: AccountQuery): Promise<AccountQueryPage> {
       const count = countStatement(query, FLAVOUR);

@@ -5,7 +5,8 @@ import { LuaScript } from './lua-script';
  * one JSON string at `<prefix>account:<token>`; `<prefix>accounts` is a sorted set of every token
  * scored by updatedAt (membership, count and the change feed in one structure);
  * `<prefix>status:<status>` is the set of tokens with that status (layout 3), so listing the
- * cooling accounts reads only those. Every script that writes a document updates the sets in the
+ * cooling accounts reads only those; `<prefix>removed` is a sorted set of removed tokens scored by
+ * the time of their removal (layout 4: the change feed's deletions, AccountStore.removedSince). Every script that writes a document updates the sets in the
  * same script, so they never disagree with the documents.
  *
  * recordSuccess/recordFailure repeat the rules of account-rules.ts (withSuccess, withFailure) in
@@ -149,29 +150,44 @@ end
 return results
 `);
 
+/** Records removals in `<prefix>removed` and forgets those older than the given cut-off. */
+const REMOVALS = `
+local function recordRemoval(removedKey, token, now)
+  redis.call('ZADD', removedKey, now, token)
+end
+local function forgetRemovals(removedKey, before)
+  redis.call('ZREMRANGEBYSCORE', removedKey, '-inf', '(' .. before)
+end
+`;
+
 /**
  * Applies a set of writes only if every row still has the version the caller read (0 = must not
  * exist), and the set of tokens still has `expectedCount` members when given (-1 = any).
- * KEYS: index. ARGV: prefix, expectedCount, then triples token/expectedVersion/json ('' = delete).
+ * KEYS: index, removed. ARGV: prefix, expectedCount, now, forgetBefore, then triples
+ * token/expectedVersion/json ('' = delete, recorded as removed at `now`).
  * Returns 1 when applied, 0 on a conflict (the caller re-reads and retries).
  */
-export const COMMIT = new LuaScript(`${STATUS_INDEX}
+export const COMMIT = new LuaScript(`${STATUS_INDEX}${REMOVALS}
 local prefix = ARGV[1]
 local expectedCount = tonumber(ARGV[2])
+local now = tonumber(ARGV[3])
 if expectedCount >= 0 and redis.call('ZCARD', KEYS[1]) ~= expectedCount then return 0 end
-for i = 3, #ARGV, 3 do
+for i = 5, #ARGV, 3 do
   local raw = redis.call('GET', prefix .. 'account:' .. ARGV[i])
   local version = 0
   if raw then version = cjson.decode(raw).version end
   if version ~= tonumber(ARGV[i + 1]) then return 0 end
 end
-for i = 3, #ARGV, 3 do
+local removed = false
+for i = 5, #ARGV, 3 do
   local token = ARGV[i]
   local json = ARGV[i + 2]
   if json == '' then
     redis.call('DEL', prefix .. 'account:' .. token)
     redis.call('ZREM', KEYS[1], token)
     indexStatus(prefix, token, nil)
+    recordRemoval(KEYS[2], token, now)
+    removed = true
   else
     local account = cjson.decode(json)
     redis.call('SET', prefix .. 'account:' .. token, json)
@@ -179,16 +195,24 @@ for i = 3, #ARGV, 3 do
     indexStatus(prefix, token, account.status)
   end
 end
+if removed then forgetRemovals(KEYS[2], tonumber(ARGV[4])) end
 return 1
 `);
 
-/** KEYS: index. ARGV: prefix, tokens… Returns how many existed. */
-export const REMOVE = new LuaScript(`${STATUS_INDEX}
+/**
+ * KEYS: index, removed. ARGV: prefix, now, forgetBefore, tokens… Returns how many existed; those
+ * are recorded as removed at `now`.
+ */
+export const REMOVE = new LuaScript(`${STATUS_INDEX}${REMOVALS}
 local removed = 0
-for i = 2, #ARGV do
-  removed = removed + redis.call('DEL', ARGV[1] .. 'account:' .. ARGV[i])
+local now = tonumber(ARGV[2])
+for i = 4, #ARGV do
+  local existed = redis.call('DEL', ARGV[1] .. 'account:' .. ARGV[i])
   redis.call('ZREM', KEYS[1], ARGV[i])
   indexStatus(ARGV[1], ARGV[i], nil)
+  if existed == 1 then recordRemoval(KEYS[2], ARGV[i], now) end
+  removed = removed + existed
 end
+if removed > 0 then forgetRemovals(KEYS[2], tonumber(ARGV[3])) end
 return removed
 `);

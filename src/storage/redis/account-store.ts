@@ -1,16 +1,19 @@
 import type { Redis } from 'ioredis';
 import { parseModeWindows } from '../mode-windows';
-import { newAccountRecord, withPatch, withStatusChange, withSync } from '../account-rules';
-import type {
-  Account,
-  AccountPatch,
-  AccountStatus,
-  AccountStore,
-  NewAccount,
-  ReplaceSummary,
-  StatusChange,
-  SuccessChange,
-  SyncResult,
+import { NO_TAGS, sharedPool, sharedStatus, sharedTags } from '../shared-values';
+import { newAccountRecord, withImported, withPatch, withStatusChange, withSync } from '../account-rules';
+import {
+  REMOVALS_KEPT_MS,
+  type Account,
+  type AccountPatch,
+  type AccountStatus,
+  type AccountStore,
+  type ImportBatchResult,
+  type NewAccount,
+  type ReplaceSummary,
+  type StatusChange,
+  type SuccessChange,
+  type SyncResult,
 } from '../types';
 import { COMMIT, INSERT_MISSING, RECORD_FAILURE, RECORD_SUCCESS, REMOVE } from './account-scripts';
 
@@ -31,11 +34,18 @@ export const statusKey = (prefix: string, status: AccountStatus) => `${prefix}st
 export function parseAccount(text: string): Account {
   const parsed = JSON.parse(text) as Account;
   // Lua's cjson writes an empty array as {}; rows of layout 1 have no `modes`.
-  return { ...parsed, tags: Array.isArray(parsed.tags) ? parsed.tags : [], modes: parseModeWindows(parsed.modes) };
+  return {
+    ...parsed,
+    pool: sharedPool(parsed.pool),
+    status: sharedStatus(parsed.status),
+    tags: Array.isArray(parsed.tags) ? sharedTags(parsed.tags) : NO_TAGS,
+    modes: parseModeWindows(parsed.modes),
+  };
 }
 
 export class RedisAccountStore implements AccountStore {
   private readonly indexKey: string;
+  private readonly removedKey: string;
 
   constructor(
     private readonly redis: Redis,
@@ -43,6 +53,7 @@ export class RedisAccountStore implements AccountStore {
     private readonly clock: () => number,
   ) {
     this.indexKey = `${prefix}accounts`;
+    this.removedKey = `${prefix}removed`;
   }
 
   async list(filter: { pool?: string; status?: AccountStatus } = {}): Promise<Account[]> {
@@ -83,6 +94,55 @@ export class RedisAccountStore implements AccountStore {
     return { added, duplicates };
   }
 
+  /**
+   * Inserts what is missing (one script per BATCH), then merges into the rest: read them in one
+   * MGET, apply the rule, and commit them together by version compare-and-set (redone on a conflict).
+   */
+  async importBatch(accounts: NewAccount[]): Promise<ImportBatchResult> {
+    const result: ImportBatchResult = { added: [], merged: [] };
+    const present: NewAccount[] = [];
+    const at = this.clock();
+    for (let start = 0; start < accounts.length; start += BATCH) {
+      const slice = accounts.slice(start, start + BATCH);
+      const records = slice.map((input) => newAccountRecord(input, at));
+      const args: string[] = [this.prefix];
+      for (const record of records) args.push(record.token, JSON.stringify(record));
+      const results = (await INSERT_MISSING.run(this.redis, [this.indexKey], args)) as number[];
+      records.forEach((record, index) => {
+        if (results[index] === 1) result.added.push(record);
+        else present.push(slice[index]!);
+      });
+    }
+    for (let start = 0; start < present.length; start += BATCH)
+      result.merged.push(...(await this.mergeInto(present.slice(start, start + BATCH))));
+    return result;
+  }
+
+  private async mergeInto(inputs: readonly NewAccount[]): Promise<Account[]> {
+    for (let attempt = 0; attempt < CAS_ATTEMPTS; attempt++) {
+      const at = this.clock();
+      const texts = await this.redis.mget(inputs.map((input) => this.accountKey(input.token)));
+      const merged: Account[] = [];
+      const args: (string | number)[] = [this.prefix, -1, at, 0];
+      inputs.forEach((input, index) => {
+        const text = texts[index];
+        if (text === null || text === undefined) return; // removed meanwhile: nothing to merge into
+        const current = parseAccount(text);
+        const next = withImported(current, input, at);
+        if (next === current) {
+          merged.push(current);
+          return;
+        }
+        const stored = this.stamped(current, next);
+        args.push(input.token, current.version, JSON.stringify(stored));
+        merged.push(stored);
+      });
+      if (args.length === 4 || (await COMMIT.run(this.redis, [this.indexKey, this.removedKey], args)) === 1)
+        return merged;
+    }
+    throw new Error('import kept conflicting with concurrent writes');
+  }
+
   update(token: string, patch: AccountPatch): Promise<Account | null> {
     const at = this.clock();
     return this.mutate(token, (account) => withPatch(account, patch, at));
@@ -91,9 +151,14 @@ export class RedisAccountStore implements AccountStore {
   async remove(tokens: string[]): Promise<number> {
     let removed = 0;
     const unique = [...new Set(tokens)];
+    const at = this.clock();
     for (let start = 0; start < unique.length; start += BATCH) {
       removed += Number(
-        await REMOVE.run(this.redis, [this.indexKey], [this.prefix, ...unique.slice(start, start + BATCH)]),
+        await REMOVE.run(
+          this.redis,
+          [this.indexKey, this.removedKey],
+          [this.prefix, at, at - REMOVALS_KEPT_MS, ...unique.slice(start, start + BATCH)],
+        ),
       );
     }
     return removed;
@@ -134,7 +199,7 @@ export class RedisAccountStore implements AccountStore {
       const stored = new Map((await this.list()).map((account) => [account.token, account]));
       const wanted = new Map(accounts.map((input) => [input.token, input]));
       const summary: ReplaceSummary = { added: [], updated: [], removed: [] };
-      const args: (string | number)[] = [this.prefix, stored.size];
+      const args: (string | number)[] = [this.prefix, stored.size, at, at - REMOVALS_KEPT_MS];
       for (const input of wanted.values()) {
         const current = stored.get(input.token);
         if (!current) {
@@ -156,7 +221,7 @@ export class RedisAccountStore implements AccountStore {
         args.push(current.token, current.version, '');
         summary.removed.push(current.token);
       }
-      if ((await COMMIT.run(this.redis, [this.indexKey], args)) === 1) return summary;
+      if ((await COMMIT.run(this.redis, [this.indexKey, this.removedKey], args)) === 1) return summary;
     }
     throw new Error('replaceAll kept conflicting with concurrent writes');
   }
@@ -164,6 +229,10 @@ export class RedisAccountStore implements AccountStore {
   async changedSince(at: number): Promise<Account[]> {
     const tokens = await this.redis.zrangebyscore(this.indexKey, `(${at}`, '+inf');
     return this.load(tokens);
+  }
+
+  removedSince(at: number): Promise<string[]> {
+    return this.redis.zrangebyscore(this.removedKey, `(${at}`, '+inf');
   }
 
   /** Read, apply the rule, commit if the row's version is unchanged; otherwise read again. */
@@ -176,8 +245,8 @@ export class RedisAccountStore implements AccountStore {
       const stored = this.stamped(current, next);
       const committed = await COMMIT.run(
         this.redis,
-        [this.indexKey],
-        [this.prefix, -1, token, current.version, JSON.stringify(stored)],
+        [this.indexKey, this.removedKey],
+        [this.prefix, -1, stored.updatedAt, 0, token, current.version, JSON.stringify(stored)],
       );
       if (committed === 1) return stored;
     }

@@ -25,9 +25,11 @@ export const DEFAULT_KEY_PREFIX = 'grok2api:';
  * 1: the layout in account-scripts.ts and record-store.ts. 2: account documents carry `modes`
  * (quota windows per upstream mode); a version-1 document without it reads as having none, so
  * the upgrade rewrites nothing and only records the new version. 3: a set of tokens per status
- * (`<prefix>status:<status>`), built from the documents by the upgrade.
+ * (`<prefix>status:<status>`), built from the documents by the upgrade. 4: removed tokens are
+ * recorded in `<prefix>removed` (the change feed's deletions); nothing to rewrite, and an older
+ * build, which would not record them, no longer starts on it.
  */
-export const REDIS_LAYOUT_VERSION = 3;
+export const REDIS_LAYOUT_VERSION = 4;
 
 export function redisOptions(url: string): { options: RedisOptions; keyPrefix: string | null } {
   const parts = parseConnectionUrl(url);
@@ -110,7 +112,7 @@ export async function openRedisStorage(options: RedisStorageOptions): Promise<St
 async function upgradeLayout(redis: Redis, prefix: string, from: number): Promise<void> {
   const versionKey = `${prefix}layout_version`;
   for (let version = from + 1; version <= REDIS_LAYOUT_VERSION; version++) {
-    // Version 2 needs no data change (see REDIS_LAYOUT_VERSION).
+    // Versions 2 and 4 need no data change (see REDIS_LAYOUT_VERSION).
     if (version === 3) await buildStatusSets(redis, prefix);
     await redis.set(versionKey, String(version));
   }

@@ -1,15 +1,26 @@
 import type { Database, Statement } from 'bun:sqlite';
-import { newAccountRecord, withFailure, withPatch, withStatusChange, withSuccess, withSync } from '../account-rules';
-import type {
-  Account,
-  AccountPatch,
-  AccountStatus,
-  AccountStore,
-  NewAccount,
-  ReplaceSummary,
-  StatusChange,
-  SuccessChange,
-  SyncResult,
+import {
+  newAccountRecord,
+  withFailure,
+  withImported,
+  withPatch,
+  withStatusChange,
+  withSuccess,
+  withSync,
+} from '../account-rules';
+import {
+  REMOVALS_KEPT_MS,
+  type Account,
+  type AccountPage,
+  type AccountPatch,
+  type AccountStatus,
+  type AccountStore,
+  type ImportBatchResult,
+  type NewAccount,
+  type ReplaceSummary,
+  type StatusChange,
+  type SuccessChange,
+  type SyncResult,
 } from '../types';
 import { ACCOUNT_COLUMNS, toAccount, toRow, type AccountRow } from '../account-row';
 import type { AccountQuery, AccountQueryPage } from '../types';
@@ -37,6 +48,7 @@ export class SqliteAccountStore implements AccountStore {
   private readonly insertOne: Statement<unknown, [Parameters]>;
   private readonly writeOne: Statement<unknown, [Parameters]>;
   private readonly deleteOne: Statement<unknown, [Parameters]>;
+  private readonly recordRemoval: Statement<unknown, [Parameters]>;
   private readonly chargePlain: Statement<AccountRow, [Parameters]>;
 
   constructor(
@@ -49,6 +61,9 @@ export class SqliteAccountStore implements AccountStore {
     );
     this.writeOne = database.query(`UPDATE accounts SET ${assignments} WHERE token = $token`);
     this.deleteOne = database.query('DELETE FROM accounts WHERE token = $token');
+    this.recordRemoval = database.query(
+      'INSERT INTO account_removals (token, removed_at) VALUES ($token, $at) ON CONFLICT (token) DO UPDATE SET removed_at = $at',
+    );
     // The common charge as one statement (no read, no JSON round trip). The WHERE clause admits
     // only rows for which withSuccess changes nothing but these counters: active (so not locked
     // and not a cooling account coming back), quota stays above 0 (no cooling for exhaustion),
@@ -80,6 +95,14 @@ export class SqliteAccountStore implements AccountStore {
     return rows.map(toAccount);
   }
 
+  async listPage(cursor: string | null, limit: number): Promise<AccountPage> {
+    const accounts = this.database
+      .query<AccountRow, [string, number]>(`SELECT ${columnList} FROM accounts WHERE token > ? ORDER BY token LIMIT ?`)
+      .all(cursor ?? '', limit)
+      .map(toAccount);
+    return { accounts, next: accounts.length < limit ? null : accounts.at(-1)!.token };
+  }
+
   async get(token: string): Promise<Account | null> {
     const row = this.selectOne.get({ token });
     return row ? toAccount(row) : null;
@@ -102,13 +125,49 @@ export class SqliteAccountStore implements AccountStore {
     });
   }
 
+  async importBatch(accounts: NewAccount[]): Promise<ImportBatchResult> {
+    const at = this.clock();
+    return this.durably(() => {
+      const result: ImportBatchResult = { added: [], merged: [] };
+      for (const input of accounts) {
+        const fresh = newAccountRecord(input, at);
+        if (this.insertOne.run(toRow(fresh) as unknown as Parameters).changes > 0) {
+          result.added.push(fresh);
+          continue;
+        }
+        const row = this.selectOne.get({ token: input.token });
+        if (!row) continue;
+        const current = toAccount(row);
+        const next = withImported(current, input, at);
+        result.merged.push(next === current ? current : this.write(current, next));
+      }
+      return result;
+    });
+  }
+
   async update(token: string, patch: AccountPatch): Promise<Account | null> {
     const at = this.clock();
     return this.mutate(token, (account) => withPatch(account, patch, at));
   }
 
   async remove(tokens: string[]): Promise<number> {
-    return this.durably(() => tokens.reduce((removed, token) => removed + this.deleteOne.run({ token }).changes, 0));
+    const at = this.clock();
+    return this.durably(() => {
+      const removed = tokens.reduce((count, token) => count + this.removeOne(token, at), 0);
+      if (removed > 0) this.forgetOldRemovals(at);
+      return removed;
+    });
+  }
+
+  /** Deletes one row and records its removal (the change feed's deletions); 1 when it existed. */
+  private removeOne(token: string, at: number): number {
+    const { changes } = this.deleteOne.run({ token });
+    if (changes > 0) this.recordRemoval.run({ token, at });
+    return changes;
+  }
+
+  private forgetOldRemovals(at: number): void {
+    this.database.run('DELETE FROM account_removals WHERE removed_at < ?', [at - REMOVALS_KEPT_MS]);
   }
 
   async recordSuccess(token: string, change: SuccessChange): Promise<Account | null> {
@@ -166,9 +225,10 @@ export class SqliteAccountStore implements AccountStore {
       const stored = this.database.query<{ token: string }, []>('SELECT token FROM accounts').all();
       for (const { token } of stored) {
         if (wanted.has(token)) continue;
-        this.deleteOne.run({ token });
+        this.removeOne(token, at);
         summary.removed.push(token);
       }
+      if (summary.removed.length > 0) this.forgetOldRemovals(at);
       return summary;
     });
   }
@@ -177,11 +237,32 @@ export class SqliteAccountStore implements AccountStore {
     return queryAccountsSql(this.database, query);
   }
 
-  async changedSince(at: number): Promise<Account[]> {
+  async changedSince(at: number, known?: (token: string, version: number) => boolean): Promise<Account[]> {
+    if (!known) {
+      return this.database
+        .query<AccountRow, [Parameters]>(
+          `SELECT ${columnList} FROM accounts WHERE updated_at > $at ORDER BY updated_at`,
+        )
+        .all({ at })
+        .map(toAccount);
+    }
+    const changed = this.database
+      .query<{ token: string; version: number }, [number]>('SELECT token, version FROM accounts WHERE updated_at > ?')
+      .all(at);
+    const rows: Account[] = [];
+    for (const { token, version } of changed) {
+      if (known(token, version)) continue;
+      const row = this.selectOne.get({ token });
+      if (row) rows.push(toAccount(row));
+    }
+    return rows;
+  }
+
+  async removedSince(at: number): Promise<string[]> {
     return this.database
-      .query<AccountRow, [Parameters]>(`SELECT ${columnList} FROM accounts WHERE updated_at > $at ORDER BY updated_at`)
-      .all({ at })
-      .map(toAccount);
+      .query<{ token: string }, [number]>('SELECT token FROM account_removals WHERE removed_at > ?')
+      .all(at)
+      .map((row) => row.token);
   }
 
   /** Read, apply a rule, write back: one IMMEDIATE transaction. Unchanged rows are not written. */

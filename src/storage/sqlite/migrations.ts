@@ -90,6 +90,14 @@ export const MIGRATIONS: readonly SchemaMigration[] = [
     description: 'index for the admin console sort by quota (deep pages without sorting every row)',
     statements: ['CREATE INDEX accounts_by_quota ON accounts (quota, token)'],
   },
+  {
+    version: 7,
+    description: 'removed accounts, for the change feed of instances sharing the file (AccountStore.removedSince)',
+    statements: [
+      'CREATE TABLE account_removals (token TEXT PRIMARY KEY NOT NULL, removed_at INTEGER NOT NULL)',
+      'CREATE INDEX account_removals_by_time ON account_removals (removed_at)',
+    ],
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.at(-1)!.version;
