@@ -81,7 +81,9 @@ export class PriorityBuckets {
 
   delete(token: string): void {
     const bucket = this.bucketOf(token);
-    if (bucket) this.detach(token, bucket);
+    if (!bucket) return;
+    this.detach(token, bucket);
+    this.slots.delete(token);
   }
 
   pick(options: PickOptions): string | null {
@@ -114,6 +116,11 @@ export class PriorityBuckets {
     return bucket;
   }
 
+  /**
+   * Takes the token out of its bucket, leaving its slot for the caller to overwrite (a move) or
+   * delete: a map entry deleted and added again is garbage until the map next rehashes, and a
+   * move happens on every charge.
+   */
   private detach(token: string, bucket: Bucket): void {
     const position = this.slots.get(token)! % POSITIONS;
     const last = bucket.members.pop()!;
@@ -121,7 +128,6 @@ export class PriorityBuckets {
       bucket.members[position] = last;
       this.slots.set(last, bucket.id * POSITIONS + position);
     }
-    this.slots.delete(token);
     if (bucket.members.length === 0) {
       const byInFlight = this.byPriority.get(bucket.priority)!;
       byInFlight.delete(bucket.inFlight);
