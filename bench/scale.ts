@@ -48,7 +48,6 @@ const SECTIONS = new Set((process.env.BENCH_SECTIONS || 'import,console,browse,c
 const GATEWAY_FLAGS = (process.env.BENCH_GATEWAY_FLAGS || '').split(' ').filter(Boolean);
 const APP_KEY = 'bench-scale-admin-key';
 const API_KEY = 'bench-scale-api-key';
-const MEGABYTE = 1024 * 1024;
 
 /** 60 characters, unique, and findable by a search on its middle. */
 const tokenOf = (index: number) => `eyJhbGciOiJIUzI1NiJ9.scale-${index.toString().padStart(7, '0')}-`.padEnd(60, 'x');
