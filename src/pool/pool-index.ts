@@ -185,7 +185,7 @@ export class PoolIndex {
     for (let position = 0; position < QUOTA_MODES.length; position++) {
       const mode = QUOTA_MODES[position]!;
       if (!isSelectableFor(account, mode, now)) {
-        orderings?.[position]!.delete(token);
+        orderings?.[position]?.delete(token);
         for (const tag of account.tags) this.byPoolAndTag.get(tagKey(account.pool, mode, tag))?.delete(token);
         continue;
       }
