@@ -5,7 +5,7 @@ import type { Logger } from '../logging/logger';
 import type { AccountPool } from '../pool/account-pool';
 import type { Storage } from '../storage/types';
 import { AccountIds } from './accounts/account-ids';
-import type { LocalAccounts } from './accounts/account-query';
+import { localAccountsOf, type LocalAccounts } from './accounts/account-query';
 import { accountsRoutes } from './accounts/accounts-routes';
 import { JobRunner } from './jobs/job-runner';
 import { JobStore } from './jobs/job-store';
@@ -52,7 +52,7 @@ export function createBatchJobs(
   deps: Pick<ConsoleDependencies, 'storage' | 'pool' | 'config' | 'logger' | 'grok'>,
 ): BatchJobServices {
   const ids = new AccountIds();
-  const local: LocalAccounts = { all: () => deps.pool.allAccounts(), get: (token) => deps.pool.find(token) };
+  const local = localAccountsOf(deps.pool);
   const jobs = new JobStore(deps.storage.records);
   const upstream = deps.grok ? accountUpstream(deps.grok, deps.config) : undefined;
   const runner = new JobRunner({

@@ -3,6 +3,7 @@ import type { ClusterEvent, Coordinator } from '../storage/coordinator';
 import type { Config } from '../config/schema';
 import { withFailure, withStatusChange, withSuccess } from '../storage/account-rules';
 import {
+  type AccountCounts,
   BASIC_POOL,
   REMOVALS_KEPT_MS,
   SUPER_POOL,
@@ -17,6 +18,7 @@ import {
 import { UpstreamError } from '../upstream/errors';
 import { AffinityMap } from './affinity-map';
 import { OnDemandRefresh } from './on-demand-refresh';
+import { HeapRelease } from './heap-release';
 import { PoolIndex } from './pool-index';
 import type { PoolObserver } from './pool-observer';
 import { candidatePools } from './selection';
@@ -59,6 +61,8 @@ export interface AccountPoolOptions {
   sleep?: (ms: number) => Promise<void>;
   /** Metrics and the upstream outage check. */
   observer?: PoolObserver;
+  /** Returns the heap freed by bulk row replacements (default: a full collection once quiet). */
+  heapRelease?: HeapRelease;
   /**
    * Instances sharing the store: request slots, sync locks and change notices go through it.
    * Defaults to the storage's own; `null` turns coordination off (one instance, tests).
@@ -116,6 +120,9 @@ const LOAD_PAGE = 5_000;
 const IMPORT_BATCH = 1_000;
 /** An import of at least this many accounts is a bulk write (see `importFinished`). */
 const BULK_WRITE = 10_000;
+/** Rows from the change feed put into the index between two yields to the event loop. */
+const APPLY_SLICE = 256;
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 const OPERATOR_DISABLED = 'disabled by operator';
 const REASON_LIMIT = 200;
@@ -139,6 +146,7 @@ export class AccountPool {
   private readonly pendingChanged = new Set<string>();
   private readonly pendingRemoved = new Set<string>();
   private announceTimer: ReturnType<typeof setTimeout> | null = null;
+  private readonly heapRelease: HeapRelease;
 
   constructor(options: AccountPoolOptions) {
     this.coordinator = options.coordinator === undefined ? (options.storage.coordinator ?? null) : options.coordinator;
@@ -155,6 +163,7 @@ export class AccountPool {
       options.sleep ?? ((ms) => Bun.sleep(ms)),
     );
     this.observer = options.observer;
+    this.heapRelease = options.heapRelease ?? new HeapRelease();
     this.onDemandRefresh = new OnDemandRefresh({
       config: this.config,
       clock: this.clock,
@@ -170,6 +179,7 @@ export class AccountPool {
   async load(): Promise<void> {
     const startedAt = this.clock();
     this.index.replaceAll(await this.readAll());
+    this.heapRelease.rowsReplaced(this.index.size);
     this.lastChangeCheck = startedAt;
   }
 
@@ -209,7 +219,14 @@ export class AccountPool {
     // Strictly newer only: an equal version may be the row before a local change still in flight.
     const known = (token: string, version: number) => (this.index.get(token)?.version ?? 0) >= version;
     const rows = await this.storage.accounts.changedSince(since, known);
-    for (const row of rows) if (!known(row.token, row.version)) this.index.put(row);
+    for (let position = 0; position < rows.length; position++) {
+      // Another instance's merge of 1,000 or its quota pass arrives as one batch: apply it in
+      // slices, so this instance's requests are served in between (each row is checked as it goes in).
+      if (position > 0 && position % APPLY_SLICE === 0) await nextTurn();
+      const row = rows[position]!;
+      if (!known(row.token, row.version)) this.index.put(row);
+    }
+    this.heapRelease.rowsReplaced(rows.length);
     this.lastChangeCheck = startedAt;
     return removed.length + rows.length;
   }
@@ -533,6 +550,11 @@ export class AccountPool {
     return this.index.all();
   }
 
+  /** Accounts per status in memory for a pool and NSFW filter, from the index's running tallies. */
+  accountCounts(filter: { pool?: string; nsfw?: boolean }): AccountCounts {
+    return this.index.counts(filter);
+  }
+
   /** A snapshot of the in-memory accounts (the scheduler reads it; the admin API reads storage). */
   accounts(filter: { pool?: string; status?: AccountStatus } = {}): Account[] {
     return [...this.index.all()].filter(
@@ -667,6 +689,9 @@ export class AccountPool {
       return;
     }
     const local = this.index.get(token);
-    if (!local || stored.version >= local.version) this.index.put(stored);
+    if (!local || stored.version >= local.version) {
+      this.index.put(stored);
+      this.heapRelease.rowsReplaced(1);
+    }
   }
 }

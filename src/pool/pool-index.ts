@@ -1,5 +1,5 @@
 import { PRIMARY_MODE, QUOTA_MODES } from '../storage/mode-windows';
-import type { Account } from '../storage/types';
+import type { Account, AccountCounts } from '../storage/types';
 import { CooldownQueue } from './cooldown-queue';
 import { PriorityBuckets } from './priority-buckets';
 import { hasAllTags, isSelectableFor, nextWakeUp, priorityFor, type SelectionMode } from './selection';
@@ -26,6 +26,10 @@ export interface PickRequest {
 
 const tagKey = (pool: string, mode: string, tag: string) => `${pool}\u0000${mode}\u0000${tag}`;
 
+/** The console's count key of an account: pool, status, and whether it is tagged nsfw. */
+const tallyKey = (account: Account) =>
+  `${account.pool}\u0000${account.status}\u0000${account.tags.includes('nsfw') ? 1 : 0}`;
+
 const sameTags = (a: readonly string[], b: readonly string[]) =>
   a === b || (a.length === b.length && a.every((tag, index) => tag === b[index]));
 
@@ -39,6 +43,11 @@ export class PoolIndex {
   /** token → the wake-up time already queued, so re-placing a waiting account does not queue it twice. */
   private readonly queuedCooldowns = new Map<string, number>();
   private currentMode: SelectionMode = 'quota';
+  /** Accounts per tallyKey, kept as rows come and go: the console's counts without a pass over every row. */
+  private readonly tallies = new Map<
+    string,
+    { pool: string; status: Account['status']; nsfw: boolean; count: number }
+  >();
 
   constructor(private readonly clock: () => number) {}
 
@@ -69,6 +78,7 @@ export class PoolIndex {
     this.byPoolAndTag.clear();
     this.cooldowns.clear();
     this.queuedCooldowns.clear();
+    this.tallies.clear();
     for (const account of accounts) this.put(account);
   }
 
@@ -81,6 +91,8 @@ export class PoolIndex {
    */
   put(account: Account): void {
     const previous = this.accounts.get(account.token);
+    if (previous) this.tally(previous, -1);
+    this.tally(account, 1);
     if (previous) {
       account.token = previous.token;
       if (previous.pool !== account.pool || !sameTags(previous.tags, account.tags)) this.unplace(previous);
@@ -91,9 +103,38 @@ export class PoolIndex {
 
   remove(token: string): void {
     const account = this.accounts.get(token);
-    if (account) this.unplace(account);
+    if (account) {
+      this.unplace(account);
+      this.tally(account, -1);
+    }
     this.accounts.delete(token);
     this.queuedCooldowns.delete(token);
+  }
+
+  /** Accounts per status (and how many of them are tagged nsfw) in a pool or all pools, optionally only those (not) tagged nsfw. */
+  counts(filter: { pool?: string; nsfw?: boolean } = {}): AccountCounts {
+    const counts: AccountCounts = { all: 0, active: 0, cooling: 0, expired: 0, disabled: 0, nsfw: 0 };
+    for (const tally of this.tallies.values()) {
+      if (filter.pool !== undefined && tally.pool !== filter.pool) continue;
+      if (filter.nsfw !== undefined && tally.nsfw !== filter.nsfw) continue;
+      counts.all += tally.count;
+      counts[tally.status] += tally.count;
+      if (tally.nsfw) counts.nsfw += tally.count;
+    }
+    return counts;
+  }
+
+  private tally(account: Account, delta: number): void {
+    const key = tallyKey(account);
+    const tally = this.tallies.get(key);
+    if (tally) tally.count += delta;
+    else
+      this.tallies.set(key, {
+        pool: account.pool,
+        status: account.status,
+        nsfw: account.tags.includes('nsfw'),
+        count: delta,
+      });
   }
 
   changeInFlight(token: string, delta: number): void {

@@ -241,7 +241,14 @@ export interface AccountQuery {
   descending: boolean;
   offset: number;
   limit: number;
+  /**
+   * The counts for this filter when the caller already knows them (the pool index keeps them as
+   * rows change): the store then reads only the page's rows, not every row for a GROUP BY.
+   */
+  knownCounts?: AccountCounts;
 }
+
+export type AccountCounts = AccountQueryPage['counts'];
 
 export interface AccountQueryPage {
   /** Rows matching every filter. */

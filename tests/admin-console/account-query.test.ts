@@ -4,7 +4,7 @@ import {
   queryAccounts,
   queryAccountsInMemory,
   matchingTokens,
-  type LocalAccounts,
+  localAccountsOf,
 } from '../../src/admin-console/accounts/account-query';
 import { buildConfig } from '../../src/config/validate';
 import { newAccountRecord } from '../../src/storage/account-rules';
@@ -94,7 +94,7 @@ for (const store of stores) {
           coordinator: null,
         });
         await pool.load();
-        const local: LocalAccounts = { all: () => pool.allAccounts(), get: (token) => pool.find(token) };
+        const local = localAccountsOf(pool);
         expect(storage.accounts.query !== undefined).toBe(store.name !== 'Redis');
         const summary = (query: AccountQuery, page: AccountQueryPage) => ({
           query,
@@ -103,7 +103,7 @@ for (const store of stores) {
           tokens: page.accounts.map((account) => account.token),
         });
         for (const query of queries) {
-          const reference = summary(query, queryAccountsInMemory(all, query));
+          const reference = summary(query, await queryAccountsInMemory(all, query));
           expect(summary(query, await queryAccounts(storage.accounts, query, local))).toEqual(reference);
           if (storage.accounts.query) expect(summary(query, await storage.accounts.query(query))).toEqual(reference);
         }
@@ -121,12 +121,12 @@ for (const store of stores) {
   });
 }
 
-test('the in-memory page (a partial selection) matches a full sort at every offset', () => {
+test('the in-memory page (a partial selection) matches a full sort at every offset', async () => {
   const rows = accounts.map((input) => newAccountRecord(input, 0));
   const sorted = [...rows].sort((a, b) => a.quota - b.quota || (a.token < b.token ? -1 : 1)).map((row) => row.token);
   for (const offset of [0, 1, 37, 150, 260, 299, 300, 400]) {
     for (const limit of [1, 7, 50]) {
-      const page = queryAccountsInMemory(rows, { sort: 'quota', descending: false, offset, limit });
+      const page = await queryAccountsInMemory(rows, { sort: 'quota', descending: false, offset, limit });
       expect(page.accounts.map((row) => row.token)).toEqual(sorted.slice(offset, offset + limit));
     }
   }

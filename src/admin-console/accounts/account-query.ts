@@ -1,4 +1,11 @@
-import type { Account, AccountQuery, AccountQueryPage, AccountSortKey, AccountStore } from '../../storage/types';
+import type {
+  Account,
+  AccountCounts,
+  AccountQuery,
+  AccountQueryPage,
+  AccountSortKey,
+  AccountStore,
+} from '../../storage/types';
 
 /**
  * The accounts page's query. Drivers with `AccountStore.query` (SQLite, PostgreSQL, MySQL) answer
@@ -7,7 +14,11 @@ import type { Account, AccountQuery, AccountQueryPage, AccountSortKey, AccountSt
  * with the store by the change notices and the change feed: no store read at all. A search
  * (a substring anywhere in the token, note, tags or reason) is answered from the pool index on
  * every store: no B-tree serves `LIKE '%…%'`, so the database would read every row, while one
- * pass over the index in memory takes a few tens of milliseconds at 100k accounts. `list()` stays
+ * pass over the index in memory takes a few milliseconds at 100k accounts. The per-status counts
+ * come from the pool index's running tallies, so a SQL store reads only the page's rows, never
+ * every row for a GROUP BY (the count was most of a page's cost, and on SQLite it ran on the event
+ * loop). A pass in memory yields to other work every few thousand accounts: a console user paging
+ * through 100k accounts must not hold up the chat requests of the same instance. `list()` stays
  * the last resort (no pool given).
  */
 
@@ -17,7 +28,24 @@ export const isNsfw = (account: Account) => account.tags.includes('nsfw');
 export interface LocalAccounts {
   all(): Iterable<Account>;
   get(token: string): Account | undefined;
+  /** Accounts per status for a pool and NSFW filter (no search), from running tallies. */
+  counts(filter: { pool?: string; nsfw?: boolean }): AccountCounts;
 }
+
+/** The pool's in-memory accounts as the console reads them. */
+export const localAccountsOf = (pool: {
+  allAccounts(): Iterable<Account>;
+  find(token: string): Account | undefined;
+  accountCounts(filter: { pool?: string; nsfw?: boolean }): AccountCounts;
+}): LocalAccounts => ({
+  all: () => pool.allAccounts(),
+  get: (token) => pool.find(token),
+  counts: (filter) => pool.accountCounts(filter),
+});
+
+/** Accounts looked at between two yields to the event loop in a pass over every account. */
+const YIELD_EVERY = 4096;
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 type SortValue = number | string | null;
 
@@ -104,16 +132,18 @@ function searchMatcher(search: string | undefined): ((account: Account) => boole
     (account.statusReason !== null && pattern.test(account.statusReason));
 }
 
-export function queryAccountsInMemory(all: Iterable<Account>, query: AccountQuery): AccountQueryPage {
+export async function queryAccountsInMemory(all: Iterable<Account>, query: AccountQuery): Promise<AccountQueryPage> {
   const matchesSearch = searchMatcher(query.search);
   const matchesOthers = (account: Account) =>
     (query.pool === undefined || account.pool === query.pool) &&
     (query.nsfw === undefined || isNsfw(account) === query.nsfw) &&
     (matchesSearch === null || matchesSearch(account));
-  const counts: AccountQueryPage['counts'] = { all: 0, active: 0, cooling: 0, expired: 0, disabled: 0, nsfw: 0 };
+  const counts: AccountCounts = { all: 0, active: 0, cooling: 0, expired: 0, disabled: 0, nsfw: 0 };
   const value = SORT_VALUE[query.sort];
   const matching: Entry[] = [];
+  let seen = 0;
   for (const account of all) {
+    if (++seen % YIELD_EVERY === 0) await nextTurn();
     if (!matchesOthers(account)) continue;
     counts.all += 1;
     counts[account.status] += 1;
@@ -131,8 +161,9 @@ export async function queryAccounts(
   query: AccountQuery,
   local?: LocalAccounts,
 ): Promise<AccountQueryPage> {
-  if (store.query && !(query.search && local)) return store.query(query);
-  return queryAccountsInMemory(local ? local.all() : await store.list(), query);
+  if (!local) return store.query ? store.query(query) : queryAccountsInMemory(await store.list(), query);
+  if (query.search || !store.query) return queryAccountsInMemory(local.all(), query);
+  return store.query({ ...query, knownCounts: local.counts({ pool: query.pool, nsfw: query.nsfw }) });
 }
 
 /** Every account matching the query's filters (no paging), for batch jobs over a filter. */
@@ -149,9 +180,12 @@ export async function matchingTokens(
     limit: Number.MAX_SAFE_INTEGER,
   };
   let page: AccountQueryPage;
-  if (local) page = queryAccountsInMemory(local.all(), query);
+  if (local) page = await queryAccountsInMemory(local.all(), query);
   else if (store.query) page = await store.query(query);
   else
-    page = queryAccountsInMemory(await store.list(filter.status === undefined ? {} : { status: filter.status }), query);
+    page = await queryAccountsInMemory(
+      await store.list(filter.status === undefined ? {} : { status: filter.status }),
+      query,
+    );
   return page.accounts.map((account) => account.token);
 }

@@ -6,7 +6,7 @@ import { ACCOUNT_SORT_KEYS, type AccountSortKey, type AccountStatus, type Storag
 import { exportAccounts } from '../../admin/transfer/export-accounts';
 import { IMPORT_FORMATS, type ImportFormat } from '../../admin/transfer/parse-import';
 import type { AccountIds } from './account-ids';
-import { matchingTokens, queryAccounts, type LocalAccounts } from './account-query';
+import { localAccountsOf, matchingTokens, queryAccounts } from './account-query';
 import { toConsoleAccount } from './console-account';
 import { JobFilter } from '../jobs/batch-job';
 import { Type, type TSchema } from '@sinclair/typebox';
@@ -56,7 +56,7 @@ const notFound = () =>
   new ApiError({ status: 404, message: 'No account with this id', param: 'id', code: 'account_not_found' });
 
 export function accountsRoutes(deps: AccountsRoutesDependencies) {
-  const local: LocalAccounts = { all: () => deps.pool.allAccounts(), get: (token) => deps.pool.find(token) };
+  const local = localAccountsOf(deps.pool);
   const tokenOf = async (id: string) => {
     const [token] = await deps.ids.resolve(deps.storage.accounts, [id], local);
     if (token === undefined) throw notFound();

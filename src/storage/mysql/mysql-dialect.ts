@@ -212,8 +212,11 @@ export function mysqlDialect(pool: Pool): SqlDialect {
     async query(query: AccountQuery): Promise<AccountQueryPage> {
       const count = countStatement(query, FLAVOUR);
       const page = pageStatement(query, FLAVOUR);
-      const [countRows, pageRows] = await Promise.all([read(count.text, count.values), read(page.text, page.values)]);
-      const counts = countsFrom(countRows as { status: unknown; total: unknown; nsfw: unknown }[]);
+      const [countRows, pageRows] = await Promise.all([
+        query.knownCounts ? null : read(count.text, count.values),
+        read(page.text, page.values),
+      ]);
+      const counts = query.knownCounts ?? countsFrom(countRows as { status: unknown; total: unknown; nsfw: unknown }[]);
       return { total: totalOf(query, counts), counts, accounts: pageRows.map(fromNetworkRow) };
     },
   };

@@ -151,10 +151,11 @@ export function postgresDialect(sql: Sql): SqlDialect {
       const count = countStatement(query, FLAVOUR);
       const page = pageStatement(query, FLAVOUR);
       const [countRows, pageRows] = await Promise.all([
-        sql.unsafe(count.text, count.values),
+        query.knownCounts ? null : sql.unsafe(count.text, count.values),
         sql.unsafe(page.text, page.values),
       ]);
-      const counts = countsFrom(countRows as unknown as { status: unknown; total: unknown; nsfw: unknown }[]);
+      const counts =
+        query.knownCounts ?? countsFrom(countRows as unknown as { status: unknown; total: unknown; nsfw: unknown }[]);
       return { total: totalOf(query, counts), counts, accounts: pageRows.map(fromNetworkRow) };
     },
   };

@@ -27,6 +27,22 @@ const containing = (text: string) => `%${text.replace(/[\\%_]/g, (character) => 
 
 type Parameters = Record<string, string | number>;
 
+/** Per-status counts for every filter but the status: one pass over the matching rows. */
+function countRows(database: Database, where: string, parameters: Parameters): AccountQueryPage['counts'] {
+  const counts: AccountQueryPage['counts'] = { all: 0, active: 0, cooling: 0, expired: 0, disabled: 0, nsfw: 0 };
+  const rows = database
+    .query<{ status: string; total: number; nsfw: number }, [Parameters]>(
+      `SELECT status, COUNT(*) AS total, SUM(tags LIKE '${NSFW_TAG}') AS nsfw FROM accounts ${where} GROUP BY status`,
+    )
+    .all(parameters);
+  for (const row of rows) {
+    counts.all += row.total;
+    counts.nsfw += row.nsfw ?? 0;
+    if (row.status in counts) counts[row.status as AccountStatus] += row.total;
+  }
+  return counts;
+}
+
 export function queryAccountsSql(database: Database, query: AccountQuery): AccountQueryPage {
   const conditions: string[] = [];
   const parameters: Parameters = {};
@@ -45,17 +61,7 @@ export function queryAccountsSql(database: Database, query: AccountQuery): Accou
     parameters.search = containing(query.search);
   }
   const countWhere = conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : '';
-  const counts: AccountQueryPage['counts'] = { all: 0, active: 0, cooling: 0, expired: 0, disabled: 0, nsfw: 0 };
-  const countRows = database
-    .query<{ status: string; total: number; nsfw: number }, [Parameters]>(
-      `SELECT status, COUNT(*) AS total, SUM(tags LIKE '${NSFW_TAG}') AS nsfw FROM accounts ${countWhere} GROUP BY status`,
-    )
-    .all(parameters);
-  for (const row of countRows) {
-    counts.all += row.total;
-    counts.nsfw += row.nsfw ?? 0;
-    if (row.status in counts) counts[row.status as AccountStatus] += row.total;
-  }
+  const counts = query.knownCounts ?? countRows(database, countWhere, parameters);
 
   if (query.status !== undefined) {
     conditions.push('status = $status');
