@@ -22,7 +22,6 @@ import { HeapRelease } from './heap-release';
 import { PoolIndex } from './pool-index';
 import type { PoolObserver } from './pool-observer';
 import { candidatePools } from './selection';
-import { runBounded } from './run-bounded';
 import { sharedLease } from './shared-lease';
 import { poolForModes, poolForWindow } from './tier-detection';
 import { PRIMARY_MODE } from '../storage/mode-windows';
@@ -112,8 +111,6 @@ const SYNC_LOCK_MS = 60_000;
 const ANNOUNCE_DELAY_MS = 50;
 /** Up to this many accounts are named in one notice; more go as "read your change feed". */
 const ANNOUNCE_TOKENS = 100;
-/** Accounts re-read at once when another instance names them. */
-const REFRESH_READS = 8;
 /** Accounts read per store call by a full load. */
 const LOAD_PAGE = 5_000;
 /** Accounts written per store call by an import. */
@@ -331,9 +328,9 @@ export class AccountPool {
 
   /** Re-reads these accounts from storage (another instance said they changed). */
   async refreshTokens(tokens: readonly string[]): Promise<void> {
-    await runBounded(tokens, REFRESH_READS, async (token) =>
-      this.absorb(token, await this.storage.accounts.get(token)),
-    );
+    // One read for the notice, not one per token: another instance's quota pass names every account.
+    const stored = new Map((await this.storage.accounts.getMany(tokens)).map((row) => [row.token, row]));
+    for (const token of tokens) this.absorb(token, stored.get(token) ?? null);
   }
 
   /**

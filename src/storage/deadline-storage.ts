@@ -92,6 +92,7 @@ const ACCOUNT_CALLS = [
   'list',
   'listPage',
   'get',
+  'getMany',
   'count',
   'insert',
   'importBatch',

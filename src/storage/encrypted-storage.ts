@@ -38,6 +38,7 @@ function encryptedAccountStore(inner: AccountStore, cipher: TokenCipher): Accoun
         }
       : {}),
     get: async (token) => open(await inner.get(seal(token))),
+    getMany: async (tokens) => openAll(await inner.getMany(tokens.map(seal))),
     count: () => inner.count(),
     insert: async (accounts) => {
       const result = await inner.insert(accounts.map(sealNew));

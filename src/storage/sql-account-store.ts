@@ -213,6 +213,10 @@ export class SqlAccountStore implements AccountStore {
     const tokens = (await this.dialect.changedVersionsSince(at))
       .filter((row) => !known(row.token, row.version))
       .map((row) => row.token);
+    return this.getMany(tokens);
+  }
+
+  async getMany(tokens: readonly string[]): Promise<Account[]> {
     const rows: Account[] = [];
     for (const slice of chunks(tokens)) rows.push(...(await this.dialect.getMany(slice)));
     return rows;

@@ -198,6 +198,11 @@ export interface AccountStore {
    */
   changedSince(at: number, known?: (token: string, version: number) => boolean): Promise<Account[]>;
   /**
+   * The stored rows of these tokens (absent ones left out, in no particular order), in a few reads
+   * rather than one per token: how an instance takes the accounts another one named as changed.
+   */
+  getMany(tokens: readonly string[]): Promise<Account[]>;
+  /**
    * Tokens removed (by `remove` or `replaceAll`) after `at`, by the same clock as `updatedAt`: the
    * change feed's deletions, kept for REMOVALS_KEPT_MS. A token may also be stored again since.
    */

@@ -80,6 +80,10 @@ export class RedisAccountStore implements AccountStore {
     return this.redis.zcard(this.indexKey);
   }
 
+  getMany(tokens: readonly string[]): Promise<Account[]> {
+    return this.load(tokens);
+  }
+
   async insert(accounts: NewAccount[]): Promise<{ added: string[]; duplicates: string[] }> {
     const at = this.clock();
     const added: string[] = [];

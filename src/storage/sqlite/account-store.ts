@@ -108,6 +108,19 @@ export class SqliteAccountStore implements AccountStore {
     return row ? toAccount(row) : null;
   }
 
+  async getMany(tokens: readonly string[]): Promise<Account[]> {
+    const rows: Account[] = [];
+    // One statement per 500 tokens, the list passed as one JSON text (no statement per list length).
+    for (let start = 0; start < tokens.length; start += 500) {
+      const slice = JSON.stringify(tokens.slice(start, start + 500));
+      for (const row of this.database
+        .query<AccountRow, [string]>(`SELECT ${columnList} FROM accounts WHERE token IN (SELECT value FROM json_each(?))`)
+        .all(slice))
+        rows.push(toAccount(row));
+    }
+    return rows;
+  }
+
   async count(): Promise<number> {
     return this.database.query<{ total: number }, []>('SELECT COUNT(*) AS total FROM accounts').get()?.total ?? 0;
   }
