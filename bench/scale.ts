@@ -11,8 +11,10 @@
  *    while A imports 1 new token every second, and while A merges 1,000 stored tokens (once per
  *    window, as the window starts; a new note each time, so every row is rewritten);
  *  - quota: a console refresh job over every account (or BENCH_QUOTA_SEARCH's) on A, paced by
- *    BENCH_REFRESH_CALLS_PER_SEC (token.refresh_calls_per_sec),
- *    chat on all three meanwhile: failed accounts, rate-limits calls per Basic account, chat p99;
+ *    BENCH_REFRESH_CALLS_PER_SEC (token.refresh_calls_per_sec; 1000 here, 50× the product's default,
+ *    so a pass over 100k ends in minutes), chat on all three meanwhile: failed accounts, rate-limits
+ *    calls per Basic account, and the median p99 of the chat windows during the pass against that of
+ *    three quiet windows before and three after it;
  *  - memory: idle RSS of each instance, and the pool index's bytes per account (measured in this
  *    process: the heap an index of every stored account takes).
  * Quiet and disturbed windows alternate BENCH_WINDOWS times and the medians are printed, because
@@ -58,6 +60,11 @@ const percentile = (values: number[], p: number) => {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 };
 const ms = (value: number) => `${value.toFixed(1)} ms`;
+/** How much `after` is above `before`, as a signed percentage. */
+const rise = (before: number, after: number) => {
+  const percent = (after / before - 1) * 100;
+  return `${percent >= 0 ? '+' : ''}${percent.toFixed(0)} %`;
+};
 
 /** Resident memory of a process now, from /proc. */
 function rssMb(pid: number): number {
@@ -187,9 +194,8 @@ async function quietVersus(
   }
   gateways.forEach((_, index) => {
     const p = (windows: number[][][], q: number) => median(windows.map((window) => percentile(window[index]!, q)));
-    const rise = (p(loaded, 99) / p(quiet, 99) - 1) * 100;
     console.log(
-      `  ${names[index]}: chat p50 ${ms(p(quiet, 50))} → ${ms(p(loaded, 50))}, p99 ${ms(p(quiet, 99))} → ${ms(p(loaded, 99))} (${rise >= 0 ? '+' : ''}${rise.toFixed(0)} %)`,
+      `  ${names[index]}: chat p50 ${ms(p(quiet, 50))} → ${ms(p(loaded, 50))}, p99 ${ms(p(quiet, 99))} → ${ms(p(loaded, 99))} (${rise(p(quiet, 99), p(loaded, 99))})`,
     );
   });
   console.log(`  (${label}: ${disturbances} in ${WINDOWS} windows)`);
@@ -313,8 +319,10 @@ async function runStore(type: string): Promise<void> {
     }
 
     if (SECTIONS.has('quota')) {
-      const quiet = await chatWindow(gateways);
-      const quietP99 = quiet.map((times) => percentile(times, 99));
+      // p99 per window, medians: quiet windows before and after the pass against the windows during
+      // it (one window says little on a shared machine, and the load moves over minutes).
+      const quietWindows: number[][][] = [];
+      for (let window = 0; window < 3; window++) quietWindows.push(await chatWindow(gateways));
       const calls = new Map<string, number>();
       const count = () => {
         for (const request of simulator.requests)
@@ -334,14 +342,17 @@ async function runStore(type: string): Promise<void> {
       });
       const started = performance.now();
       const cpuBefore = gateways.map((gateway) => processCpuMicros(gateway.pid));
-      const during: number[][] = gateways.map(() => []);
+      const duringWindows: number[][][] = [];
       let state = job;
       const watcher = setInterval(count, 500);
       while (!['succeeded', 'failed', 'cancelled'].includes(String(state.status))) {
-        const window = await chatWindow(gateways);
-        window.forEach((times, index) => during[index]!.push(...times));
+        duringWindows.push(await chatWindow(gateways));
         state = await admin(a, `/v1/admin/console/jobs/${job.id}`);
       }
+      const cpuAfter = gateways.map((gateway) => processCpuMicros(gateway.pid));
+      for (let window = 0; window < 3; window++) quietWindows.push(await chatWindow(gateways));
+      const p99Of = (windows: number[][][], index: number) =>
+        median(windows.map((window) => percentile(window[index]!, 99)));
       clearInterval(watcher);
       count();
       const seconds = (performance.now() - started) / 1000;
@@ -354,14 +365,16 @@ async function runStore(type: string): Promise<void> {
       if (Number(state.failed) > 0) console.log(`  first failures: ${JSON.stringify(state.errors)}`);
       gateways.forEach((gateway, index) =>
         console.log(
-          `  ${names[index]}: chat p99 ${ms(quietP99[index]!)} quiet → ${ms(percentile(during[index]!, 99))} during the pass (${during[index]!.length} requests), ` +
-            `gateway CPU ${((processCpuMicros(gateway.pid) - cpuBefore[index]!) / 1e6).toFixed(1)} s`,
+          `  ${names[index]}: chat p99 ${ms(p99Of(quietWindows, index))} quiet → ${ms(p99Of(duringWindows, index))} during the pass ` +
+            `(${rise(p99Of(quietWindows, index), p99Of(duringWindows, index))}; medians of ${quietWindows.length} quiet and ${duringWindows.length} windows), gateway CPU ${((cpuAfter[index]! - cpuBefore[index]!) / 1e6).toFixed(1)} s`,
         ),
       );
     }
 
     if (SECTIONS.has('memory')) {
-      await Bun.sleep(5_000);
+      // Idle: 10 s after the last request, past the full collection an instance runs once its pool
+      // has been quiet for 5 s after bulk changes (pool/heap-release.ts).
+      await Bun.sleep(10_000);
       console.log(
         `${type}: idle RSS with ${COUNT} accounts: ${gateways.map((gateway, index) => `${names[index]} ${rssMb(gateway.pid).toFixed(0)} MB`).join(', ')}` +
           ' (A imported them; B and C loaded them at start-up)',
