@@ -5,6 +5,7 @@ import {
   queryAccountsInMemory,
   matchingTokens,
   localAccountsOf,
+  HEAP_PAGE_END,
 } from '../../src/admin-console/accounts/account-query';
 import { buildConfig } from '../../src/config/validate';
 import { newAccountRecord } from '../../src/storage/account-rules';
@@ -128,6 +129,36 @@ test('the in-memory page (a partial selection) matches a full sort at every offs
     for (const limit of [1, 7, 50]) {
       const page = await queryAccountsInMemory(rows, { sort: 'quota', descending: false, offset, limit });
       expect(page.accounts.map((row) => row.token)).toEqual(sorted.slice(offset, offset + limit));
+    }
+  }
+});
+
+test('pages kept during the pass and pages chosen after it match a full sort, nulls and ties included, both directions', async () => {
+  const rows = Array.from({ length: HEAP_PAGE_END * 2 + 500 }, (_, index) =>
+    newAccountRecord(
+      {
+        token: `row-${Math.floor(random() * 1e9)}-${index}`,
+        pool: 'ssoBasic',
+        // Few distinct values and many nulls: most order decisions fall to the token.
+        lastUsedAt: random() < 0.3 ? null : Math.floor(random() * 20),
+      },
+      0,
+    ),
+  );
+  const ascending = (a: (typeof rows)[number], b: (typeof rows)[number]) => {
+    const x = a.lastUsedAt;
+    const y = b.lastUsedAt;
+    if (x !== y) return x === null ? -1 : y === null ? 1 : x - y;
+    return a.token < b.token ? -1 : 1;
+  };
+  for (const descending of [false, true]) {
+    const sorted = [...rows].sort((a, b) => (descending ? ascending(b, a) : ascending(a, b))).map((row) => row.token);
+    for (const offset of [0, 1, HEAP_PAGE_END - 50, HEAP_PAGE_END - 10, HEAP_PAGE_END, 3_000, rows.length - 10]) {
+      for (const limit of [1, 50]) {
+        const page = await queryAccountsInMemory(rows, { sort: 'last_used', descending, offset, limit });
+        expect(page.accounts.map((row) => row.token)).toEqual(sorted.slice(offset, offset + limit));
+        expect(page.total).toBe(rows.length);
+      }
     }
   }
 });

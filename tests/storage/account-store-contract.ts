@@ -642,7 +642,7 @@ export function runAccountStoreContract(makeStorage: () => Promise<Storage>): vo
       const tokens = Array.from({ length: 1_203 }, (_, index) => `many-${index}`);
       await accounts.insert(tokens.map((token) => ({ token, pool: 'ssoBasic' })));
       await accounts.recordSuccess('many-7', { units: 1, at: Date.now() });
-      const asked = [...tokens.filter((_, index) => index % 2 === 1), 'never stored', "it's \"quoted\""];
+      const asked = [...tokens.filter((_, index) => index % 2 === 1), 'never stored', 'it\'s "quoted"'];
       const rows = await accounts.getMany(asked);
       expect(rows.map((account) => account.token).sort()).toEqual(asked.slice(0, -2).sort());
       expect(rows.find((account) => account.token === 'many-7')).toEqual((await accounts.get('many-7'))!);

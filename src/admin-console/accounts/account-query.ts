@@ -60,28 +60,64 @@ const SORT_VALUE: Record<AccountSortKey, (account: Account) => SortValue> = {
   pool: (account) => account.pool,
 };
 
-interface Entry {
-  value: SortValue;
-  account: Account;
+type Order = (left: Account, right: Account) => number;
+
+/** SQL order on one sort key: NULL sorts first ascending; ties broken by token (unique, so the order is total). */
+function orderBy(value: (account: Account) => SortValue, descending: boolean): Order {
+  const ascending: Order = (left, right) => {
+    const a = value(left);
+    const b = value(right);
+    if (a !== b) {
+      if (a === null) return -1;
+      if (b === null) return 1;
+      return a < b ? -1 : 1;
+    }
+    const x = left.token;
+    const y = right.token;
+    return x < y ? -1 : x > y ? 1 : 0;
+  };
+  return descending ? (left, right) => ascending(right, left) : ascending;
 }
 
-/** SQL order: NULL sorts first ascending; ties broken by token (unique, so the order is total). */
-function compare(left: Entry, right: Entry): number {
-  const a = left.value;
-  const b = right.value;
-  if (a !== b) {
-    if (a === null) return -1;
-    if (b === null) return 1;
-    return a < b ? -1 : 1;
+/** A page ending within this many rows is kept as the pass goes (FirstRows); a deeper one is chosen after it. */
+export const HEAP_PAGE_END = 2_000;
+
+/**
+ * The `capacity` rows that come first in `order`, kept while rows stream past: rows gather in a
+ * buffer of twice that, which is cut back to the best `capacity` whenever it fills (quickselect);
+ * after the first cut a row that comes after the last one kept costs one comparison. O(n) in any
+ * input order: the index holds accounts about in creation order, the worst case for a heap when
+ * the page is the newest first.
+ */
+class FirstRows {
+  private rows: Account[] = [];
+  private last: Account | null = null;
+
+  constructor(
+    private readonly capacity: number,
+    private readonly order: Order,
+  ) {}
+
+  offer(row: Account): void {
+    if (this.last !== null && this.order(row, this.last) > 0) return;
+    this.rows.push(row);
+    if (this.rows.length >= this.capacity * 2) this.cut();
   }
-  const x = left.account.token;
-  const y = right.account.token;
-  return x < y ? -1 : x > y ? 1 : 0;
+
+  sorted(): Account[] {
+    return this.rows.sort(this.order).slice(0, this.capacity);
+  }
+
+  private cut(): void {
+    selectRank(this.rows, this.capacity - 1, 0, this.rows.length - 1, this.order);
+    this.rows.length = this.capacity;
+    this.last = this.rows[this.capacity - 1]!;
+  }
 }
 
 /**
  * Rearranges `items` so the one of rank `k` sits at `k`, smaller ones before it and larger after
- * (quickselect, O(n) on average): a page needs its own rows in order, not all 100k sorted.
+ * (quickselect, O(n) on average): a deep page needs its own rows in order, not all 100k sorted.
  */
 function selectRank<T>(items: T[], k: number, low: number, high: number, order: (a: T, b: T) => number): void {
   while (high > low) {
@@ -139,8 +175,12 @@ export async function queryAccountsInMemory(all: Iterable<Account>, query: Accou
     (query.nsfw === undefined || isNsfw(account) === query.nsfw) &&
     (matchesSearch === null || matchesSearch(account));
   const counts: AccountCounts = { all: 0, active: 0, cooling: 0, expired: 0, disabled: 0, nsfw: 0 };
-  const value = SORT_VALUE[query.sort];
-  const matching: Entry[] = [];
+  const order = orderBy(SORT_VALUE[query.sort], query.descending);
+  const end = query.offset + query.limit;
+  // A shallow page is kept as the rows go past; a deep one needs every matching row first.
+  const first = end <= HEAP_PAGE_END ? new FirstRows(end, order) : null;
+  const matching: Account[] = [];
+  let total = 0;
   let seen = 0;
   for (const account of all) {
     if (++seen % YIELD_EVERY === 0) await nextTurn();
@@ -148,12 +188,13 @@ export async function queryAccountsInMemory(all: Iterable<Account>, query: Accou
     counts.all += 1;
     counts[account.status] += 1;
     if (isNsfw(account)) counts.nsfw += 1;
-    if (query.status === undefined || account.status === query.status)
-      matching.push({ value: value(account), account });
+    if (query.status !== undefined && account.status !== query.status) continue;
+    total += 1;
+    if (first) first.offer(account);
+    else matching.push(account);
   }
-  const order = query.descending ? (left: Entry, right: Entry) => compare(right, left) : compare;
-  const page = pageOf(matching, query.offset, query.offset + query.limit, order);
-  return { total: matching.length, counts, accounts: page.map((entry) => entry.account) };
+  const page = first ? first.sorted().slice(query.offset, end) : pageOf(matching, query.offset, end, order);
+  return { total, counts, accounts: page };
 }
 
 export async function queryAccounts(

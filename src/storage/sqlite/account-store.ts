@@ -114,7 +114,9 @@ export class SqliteAccountStore implements AccountStore {
     for (let start = 0; start < tokens.length; start += 500) {
       const slice = JSON.stringify(tokens.slice(start, start + 500));
       for (const row of this.database
-        .query<AccountRow, [string]>(`SELECT ${columnList} FROM accounts WHERE token IN (SELECT value FROM json_each(?))`)
+        .query<AccountRow, [string]>(
+          `SELECT ${columnList} FROM accounts WHERE token IN (SELECT value FROM json_each(?))`,
+        )
         .all(slice))
         rows.push(toAccount(row));
     }
