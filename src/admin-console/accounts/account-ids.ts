@@ -1,6 +1,6 @@
 import { accountId } from '../../admin/transfer/transfer-routes';
 import type { AccountStore } from '../../storage/types';
-import type { LocalAccounts } from './account-query';
+import { forEachYielding, type LocalAccounts } from './account-query';
 
 /**
  * The console names accounts by `id` (a hash of the token, as the masked listing does) so full
@@ -35,8 +35,10 @@ export class AccountIds {
       else missing.add(id);
     }
     if (missing.size === 0) return tokens;
-    for (const account of local ? local.all() : await store.list())
+    // Hashing 100k tokens takes a while: other requests are served in between.
+    await forEachYielding(local ? local.all() : await store.list(), (account) => {
       if (missing.has(this.idOf(account.token))) tokens.push(account.token);
+    });
     return tokens;
   }
 }

@@ -47,6 +47,18 @@ export const localAccountsOf = (pool: {
 const YIELD_EVERY = 4096;
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
+/**
+ * Visits every item, letting the event loop serve other work every YIELD_EVERY items: a console
+ * pass over 100k accounts must not hold up the chat requests of the same instance.
+ */
+export async function forEachYielding<T>(items: Iterable<T>, visit: (item: T) => void): Promise<void> {
+  let seen = 0;
+  for (const item of items) {
+    if (++seen % YIELD_EVERY === 0) await nextTurn();
+    visit(item);
+  }
+}
+
 type SortValue = number | string | null;
 
 const SORT_VALUE: Record<AccountSortKey, (account: Account) => SortValue> = {
@@ -181,18 +193,16 @@ export async function queryAccountsInMemory(all: Iterable<Account>, query: Accou
   const first = end <= HEAP_PAGE_END ? new FirstRows(end, order) : null;
   const matching: Account[] = [];
   let total = 0;
-  let seen = 0;
-  for (const account of all) {
-    if (++seen % YIELD_EVERY === 0) await nextTurn();
-    if (!matchesOthers(account)) continue;
+  await forEachYielding(all, (account) => {
+    if (!matchesOthers(account)) return;
     counts.all += 1;
     counts[account.status] += 1;
     if (isNsfw(account)) counts.nsfw += 1;
-    if (query.status !== undefined && account.status !== query.status) continue;
+    if (query.status !== undefined && account.status !== query.status) return;
     total += 1;
     if (first) first.offer(account);
     else matching.push(account);
-  }
+  });
   const page = first ? first.sorted().slice(query.offset, end) : pageOf(matching, query.offset, end, order);
   return { total, counts, accounts: page };
 }
