@@ -7,6 +7,7 @@ import type { ConfigStore } from './config/store';
 import { chooseLogFormat, Logger, parseLogLevel, rotationFromConfig } from './logging/logger';
 import { quotaModesOf } from './pool/quota-modes';
 import { AccountPool } from './pool/account-pool';
+import { LoopLag } from './pool/loop-lag';
 import { importTokenJson } from './storage/import-token-json';
 import { openStorage } from './storage';
 import { instanceIdentity } from './cluster/instance-identity';
@@ -146,12 +147,16 @@ export async function openGateway(options: GatewayOptions): Promise<Gateway> {
     onChallenge: () => clearance.onChallenge(),
   });
   clearance.start();
+  // Quota passes give way to requests: their calls go further apart while the event loop runs late.
+  const loopLag = new LoopLag();
+  loopLag.start();
   const pool: AccountPool = new AccountPool({
     storage,
     config: () => config.get(),
     syncQuota: (token, mode) => grok.rateLimits(token, mode),
     quotaModes: quotaModesOf(),
     observer: poolObserver,
+    refreshSlowdown: () => loopLag.slowdown(),
   });
   await pool.load();
   const coordinator = storage.coordinator ?? null;
@@ -220,6 +225,7 @@ export async function openGateway(options: GatewayOptions): Promise<Gateway> {
     instance,
     stopBackground() {
       jobs.stopAll();
+      loopLag.stop();
       clearance.stop();
       clusterSync?.stop();
     },

@@ -60,6 +60,8 @@ export interface AccountPoolOptions {
   sleep?: (ms: number) => Promise<void>;
   /** Metrics and the upstream outage check. */
   observer?: PoolObserver;
+  /** ≥ 1: how much further apart paced quota calls go right now (LoopLag.slowdown: a busy instance gives way). */
+  refreshSlowdown?: () => number;
   /** Returns the heap freed by bulk row replacements (default: a full collection once quiet). */
   heapRelease?: HeapRelease;
   /**
@@ -158,6 +160,7 @@ export class AccountPool {
       () => this.config().token.refresh_calls_per_sec,
       this.clock,
       options.sleep ?? ((ms) => Bun.sleep(ms)),
+      options.refreshSlowdown,
     );
     this.observer = options.observer;
     this.heapRelease = options.heapRelease ?? new HeapRelease();
