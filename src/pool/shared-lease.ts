@@ -3,8 +3,8 @@ import type { Lease } from './account-pool';
 
 /**
  * A local lease backed by a slot in the shared store. Releasing gives both back; while held, the
- * slot is renewed every third of its lifetime (one timer for all held slots), so a long stream keeps it and a crashed instance's
- * slots run out within one lifetime. A release that fails (storage unreachable for a moment) is
+ * slot is renewed every third of its lifetime (one timer for all held slots), so a long stream
+ * keeps it and a crashed instance's slots run out within one lifetime. A release that fails (storage unreachable for a moment) is
  * tried again every few seconds while the slot could still be held, so an outage does not leave
  * the account blocked for a whole lifetime after the store is back.
  */
@@ -18,45 +18,54 @@ function releaseSlot(coordinator: Coordinator, token: string, slotId: string, gi
   });
 }
 
-/** The held slots of one store and lifetime, renewed together on one timer instead of one timer per lease. */
-interface RenewGroup {
-  held: Set<HeldSlot>;
-  timer: ReturnType<typeof setInterval> | undefined;
-}
 interface HeldSlot {
   token: string;
   slotId: string;
   clock: () => number;
 }
-const renewGroups = new WeakMap<Coordinator, Map<number, RenewGroup>>();
 
 /**
- * Renews `slot` every third of its lifetime until `stop` is called. A slot may be renewed sooner
+ * The held slots of one store and lifetime, renewed together every third of that lifetime on one
+ * timer (running while any is held) instead of one timer per lease. A slot may be renewed sooner
  * than that after it was taken (at the group's next tick), never later.
  */
-function keepRenewed(coordinator: Coordinator, ttlMs: number, slot: HeldSlot): () => void {
+class RenewGroup {
+  private readonly held = new Set<HeldSlot>();
+  private timer: ReturnType<typeof setInterval> | undefined;
+
+  constructor(
+    private readonly coordinator: Coordinator,
+    private readonly ttlMs: number,
+  ) {}
+
+  add(slot: HeldSlot): void {
+    this.held.add(slot);
+    if (this.timer !== undefined) return;
+    this.timer = setInterval(() => this.renewAll(), Math.max(1_000, Math.floor(this.ttlMs / 3)));
+    this.timer.unref?.();
+  }
+
+  delete(slot: HeldSlot): void {
+    this.held.delete(slot);
+    if (this.held.size > 0) return;
+    clearInterval(this.timer);
+    this.timer = undefined;
+  }
+
+  private renewAll(): void {
+    for (const slot of this.held)
+      void this.coordinator.renewSlot(slot.token, slot.slotId, this.ttlMs, slot.clock()).catch(() => {});
+  }
+}
+
+const renewGroups = new WeakMap<Coordinator, Map<number, RenewGroup>>();
+
+function renewGroup(coordinator: Coordinator, ttlMs: number): RenewGroup {
   let byTtl = renewGroups.get(coordinator);
   if (!byTtl) renewGroups.set(coordinator, (byTtl = new Map()));
   let group = byTtl.get(ttlMs);
-  if (!group) byTtl.set(ttlMs, (group = { held: new Set(), timer: undefined }));
-  const renewing = group;
-  if (renewing.timer === undefined) {
-    renewing.timer = setInterval(
-      () => {
-        for (const held of renewing.held)
-          void coordinator.renewSlot(held.token, held.slotId, ttlMs, held.clock()).catch(() => {});
-      },
-      Math.max(1_000, Math.floor(ttlMs / 3)),
-    );
-    renewing.timer.unref?.();
-  }
-  renewing.held.add(slot);
-  return () => {
-    renewing.held.delete(slot);
-    if (renewing.held.size > 0) return;
-    clearInterval(renewing.timer);
-    renewing.timer = undefined;
-  };
+  if (!group) byTtl.set(ttlMs, (group = new RenewGroup(coordinator, ttlMs)));
+  return group;
 }
 
 export function sharedLease(
@@ -66,7 +75,9 @@ export function sharedLease(
   ttlMs: number,
   clock: () => number,
 ): Lease {
-  const stopRenewing = keepRenewed(coordinator, ttlMs, { token: local.token, slotId, clock });
+  const renewing = renewGroup(coordinator, ttlMs);
+  const slot = { token: local.token, slotId, clock };
+  renewing.add(slot);
   let released = false;
   return {
     token: local.token,
@@ -75,7 +86,7 @@ export function sharedLease(
     release() {
       if (released) return;
       released = true;
-      stopRenewing();
+      renewing.delete(slot);
       local.release();
       releaseSlot(coordinator, local.token, slotId, clock() + ttlMs, clock);
     },
