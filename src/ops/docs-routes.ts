@@ -15,7 +15,7 @@ import { routeGroup } from '../http/route-groups';
  * inline script; the console's origin never runs a script fetched from a CDN.
  */
 
-/** Each file: a path (embedded with { type: 'file' }) or its content made at bundle time, loaded on first use. */
+/** Each file: a path (embedded with { type: 'file' }) or content made at bundle time, loaded on first use. */
 const ASSETS: Record<string, { body: string | (() => Promise<Blob>); type: string }> = {
   'swagger-ui-bundle.js': { body: swaggerUiJs as string, type: 'text/javascript; charset=utf-8' },
   'swagger-ui.css': { body: swaggerUiCss, type: 'text/css; charset=utf-8' },

@@ -4,9 +4,10 @@ import type { Lease } from './account-pool';
 /**
  * A local lease backed by a slot in the shared store. Releasing gives both back; while held, the
  * slot is renewed every third of its lifetime (one timer for all held slots), so a long stream
- * keeps it and a crashed instance's slots run out within one lifetime. A release that fails (storage unreachable for a moment) is
- * tried again every few seconds while the slot could still be held, so an outage does not leave
- * the account blocked for a whole lifetime after the store is back.
+ * keeps it and a crashed instance's slots run out within one lifetime. A release that fails
+ * (storage unreachable for a moment) is tried again every few seconds while the slot could still
+ * be held, so an outage does not leave the account blocked for a whole lifetime after the store is
+ * back.
  */
 
 const RELEASE_RETRY_MS = 2_000;
