@@ -34,6 +34,8 @@ export interface BenchStackOptions {
   gatewayEnv?: Record<string, string>;
   /** Bun flags for the gateway process (e.g. the CPU profiler). */
   gatewayBunFlags?: string[];
+  /** A compiled gateway (`bun scripts/build.ts`) to run instead of `bun src/index.ts`. */
+  gatewayBinary?: string;
   /** Environment for both processes (e.g. BUN_CONFIG_MAX_HTTP_REQUESTS). */
   processEnv?: Record<string, string>;
 }
@@ -63,7 +65,7 @@ export async function startBenchStack(options: BenchStackOptions) {
     });
   }
   const gateway = await startProcess(
-    [bun, ...(options.gatewayBunFlags ?? []), 'src/index.ts'],
+    options.gatewayBinary ? [options.gatewayBinary] : [bun, ...(options.gatewayBunFlags ?? []), 'src/index.ts'],
     {
       ...processEnv,
       DATA_DIR: dataDir,

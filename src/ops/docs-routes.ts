@@ -7,7 +7,6 @@ import docsCss from '../../public/docs/docs.css' with { type: 'file' };
 // @ts-expect-error TS7016: no declaration file for the UMD bundle
 import swaggerUiJs from '../../node_modules/swagger-ui-dist/swagger-ui-bundle.js' with { type: 'file' };
 import swaggerUiCss from '../../node_modules/swagger-ui-dist/swagger-ui.css' with { type: 'file' };
-import { browserBundle } from '../http/browser-bundle' with { type: 'macro' };
 import { routeGroup } from '../http/route-groups';
 
 /**
@@ -16,11 +15,14 @@ import { routeGroup } from '../http/route-groups';
  * inline script; the console's origin never runs a script fetched from a CDN.
  */
 
-/** Each file: a path (embedded with { type: 'file' }) or its content made at bundle time. */
-const ASSETS: Record<string, { body: string | Blob; type: string }> = {
+/** Each file: a path (embedded with { type: 'file' }) or content made at bundle time, loaded on first use. */
+const ASSETS: Record<string, { body: string | (() => Promise<Blob>); type: string }> = {
   'swagger-ui-bundle.js': { body: swaggerUiJs as string, type: 'text/javascript; charset=utf-8' },
   'swagger-ui.css': { body: swaggerUiCss, type: 'text/css; charset=utf-8' },
-  'docs.js': { body: new Blob([browserBundle('public/docs/main.ts')]), type: 'text/javascript; charset=utf-8' },
+  'docs.js': {
+    body: () => import('./docs-script').then((script) => script.default),
+    type: 'text/javascript; charset=utf-8',
+  },
   'docs.css': { body: docsCss, type: 'text/css; charset=utf-8' },
 };
 
@@ -49,9 +51,10 @@ export function docsRoutes() {
       })
       .get(
         '/docs/assets/:name',
-        ({ params }) => {
+        async ({ params }) => {
           const asset = Object.hasOwn(ASSETS, params.name) ? ASSETS[params.name] : undefined;
-          return asset ? respond(asset.body, asset.type) : new Response('Not found', { status: 404 });
+          if (!asset) return new Response('Not found', { status: 404 });
+          return respond(typeof asset.body === 'string' ? asset.body : await asset.body(), asset.type);
         },
         { detail: { hide: true } },
       ),

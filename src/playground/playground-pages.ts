@@ -1,10 +1,9 @@
 import { Elysia } from 'elysia';
 import type { Config } from '../config/schema';
-import { CONSOLE_ASSETS } from '../admin-console/pages/console-assets';
+import { type Asset, CONSOLE_ASSETS } from '../admin-console/pages/console-assets';
 import { serveAsset } from '../admin-console/pages/console-pages';
 import playgroundHtml from '../../public/playground/index.html' with { type: 'file' };
 import playgroundCss from '../../public/playground/playground.css' with { type: 'file' };
-import { browserBundle } from '../http/browser-bundle' with { type: 'macro' };
 // LiveKit's own browser client (Apache-2.0), embedded so the voice page needs no CDN. The UMD
 // bundle has no declaration and the package's exports hide it, hence the relative path; with
 // { type: 'file' } the import is the file's path, a string.
@@ -13,12 +12,10 @@ import livekitClientJs from '../../node_modules/livekit-client/dist/livekit-clie
 import { routeGroup } from '../http/route-groups';
 
 /** The playground's files (embedded like the console's); it shares the console's stylesheet. */
-const PLAYGROUND_ASSETS: Record<string, string | Blob> = {
+const PLAYGROUND_ASSETS: Record<string, Asset> = {
   // Bun's types describe an .html import as an HTML bundle; with { type: 'file' } it is a path.
   'index.html': playgroundHtml as unknown as string,
-  // public/playground's modules with marked + DOMPurify + highlight.js, bundled when this file is
-  // bundled or transpiled (a macro).
-  'playground.js': new Blob([browserBundle('public/playground/main.ts')]),
+  'playground.js': () => import('./playground-script').then((script) => script.default),
   'playground.css': playgroundCss,
   'livekit-client.js': livekitClientJs as string,
   'console.css': CONSOLE_ASSETS['console.css']!,
@@ -38,9 +35,9 @@ function playgroundCsp(livekitUrl: string): string {
 
 /** /playground: 404 unless `app.function_enabled` (docs/python-compatibility.md §2). */
 export function playgroundPages(config: () => Config) {
-  const serve = (name: string) => {
+  const serve = async (name: string) => {
     if (!config().app.function_enabled) return new Response('Not found', { status: 404 });
-    const response = serveAsset(PLAYGROUND_ASSETS, name);
+    const response = await serveAsset(PLAYGROUND_ASSETS, name);
     // The voice page talks to LiveKit itself (§15): the only other origin any page may reach.
     response.headers.set('content-security-policy', playgroundCsp(config().voice.livekit_url));
     return response;

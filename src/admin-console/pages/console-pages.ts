@@ -1,5 +1,5 @@
 import { Elysia } from 'elysia';
-import { CONSOLE_ASSETS } from './console-assets';
+import { type Asset, CONSOLE_ASSETS } from './console-assets';
 import { routeGroup } from '../../http/route-groups';
 
 /**
@@ -25,13 +25,13 @@ const CONTENT_TYPES: Record<string, string> = {
 
 /**
  * One embedded asset as a response with the console's security headers; 404 for a name not in
- * `assets`. An asset is a file path, or a Blob for content made at bundle time.
+ * `assets`.
  */
-export function serveAsset(assets: Record<string, string | Blob>, name: string): Response {
+export async function serveAsset(assets: Record<string, Asset>, name: string): Promise<Response> {
   const asset = Object.hasOwn(assets, name) ? assets[name] : undefined;
   if (!asset) return new Response('Not found', { status: 404 });
   const extension = name.slice(name.lastIndexOf('.') + 1);
-  return new Response(typeof asset === 'string' ? Bun.file(asset) : asset, {
+  return new Response(typeof asset === 'string' ? Bun.file(asset) : await asset(), {
     headers: {
       'content-type': CONTENT_TYPES[extension] ?? 'application/octet-stream',
       'cache-control': 'no-cache',

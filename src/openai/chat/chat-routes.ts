@@ -5,7 +5,12 @@ import { buildConversationRequest } from '../../conversation/conversation-reques
 import { ConversationRunner } from '../../conversation/conversation-runner';
 import type { TurnDependencies } from '../../conversation/open-upstream-turn';
 import type { AnswerPiece } from '../../conversation/answer-assembler';
-import { asApiError, collectConversation, streamConversation } from '../../conversation/stream-pipeline';
+import {
+  asApiError,
+  collectConversation,
+  streamConversation,
+  type StreamConversationOptions,
+} from '../../conversation/stream-pipeline';
 import { ApiError } from '../../http/errors';
 import { modelNotFound } from '../models-routes';
 import { ChunkBuilder } from './chunk-builder';
@@ -88,21 +93,9 @@ export function chatRoutes(deps: ChatDependencies) {
       const limits = new AnswerLimits(body.stop, body.max_completion_tokens ?? body.max_tokens);
 
       if (body.stream ?? config.app.stream) {
-        const modelHash = {
-          get modelHash() {
-            return conversation.answer.modelHash;
-          },
-        };
-        const { id, created, model: label } = identity;
-        const chunks = new ChunkBuilder(id, created, label, reasoning, modelHash, legacyFunctions);
-        return streamConversation({
-          conversation,
-          encoder: new ChatStreamEncoder(
-            chunks,
-            () => ({ usage: body.stream_options?.include_usage === true ? conversation.usage() : null }),
-            limits,
-            legacyFunctions,
-          ),
+        return streamedCompletion(conversation, identity, reasoning, limits, {
+          legacyFunctions,
+          includeUsage: body.stream_options?.include_usage === true,
           keepaliveMs: config.chat.keepalive_interval * 1000,
           clientSignal: request.signal,
           logger: deps.logger,
@@ -146,4 +139,40 @@ export function chatRoutes(deps: ChatDependencies) {
     },
   );
   return routeGroup({ access: 'client' }, routes);
+}
+
+/**
+ * The SSE response of a streamed completion. Made outside the route's handler: the closures the
+ * stream keeps for its whole life then hold the conversation, not the handler's scope (the request
+ * body, raw and normalised, and everything else the handler used).
+ */
+function streamedCompletion(
+  conversation: AnswerSource,
+  identity: { id: string; created: number; model: string },
+  reasoning: ReasoningOutput,
+  limits: AnswerLimits,
+  options: Pick<StreamConversationOptions, 'keepaliveMs' | 'clientSignal' | 'logger'> & {
+    legacyFunctions: boolean;
+    includeUsage: boolean;
+  },
+): Response {
+  const { legacyFunctions, includeUsage } = options;
+  const modelHash = {
+    get modelHash() {
+      return conversation.answer.modelHash;
+    },
+  };
+  const chunks = new ChunkBuilder(identity.id, identity.created, identity.model, reasoning, modelHash, legacyFunctions);
+  return streamConversation({
+    conversation,
+    encoder: new ChatStreamEncoder(
+      chunks,
+      () => ({ usage: includeUsage ? conversation.usage() : null }),
+      limits,
+      legacyFunctions,
+    ),
+    keepaliveMs: options.keepaliveMs,
+    clientSignal: options.clientSignal,
+    logger: options.logger,
+  });
 }

@@ -1,5 +1,4 @@
 import { createServer, type Server, type Socket } from 'node:net';
-import { SocksClient } from 'socks';
 
 /**
  * Bun's fetch and WebSocket speak only HTTP(S) proxies, so a SOCKS proxy is reached through this
@@ -85,6 +84,9 @@ async function handle(client: Socket, target: SocksTarget): Promise<void> {
   }
   let upstream: Socket;
   try {
+    // Loaded on the first SOCKS connection: most deployments never use one, and the client with its
+    // address parsing is 17 CommonJS modules an idle gateway would otherwise hold.
+    const { SocksClient } = await import('socks');
     const connection = await SocksClient.createConnection({
       proxy: {
         host: target.host,

@@ -76,11 +76,16 @@ class GatewayReader implements EventReader {
   private heardFromServer = false;
   private ended = false;
   private readonly onAbort = () => this.close();
+  private readonly signal: AbortSignal | undefined;
+  /** Until it is sent; the reader lives as long as the answer streams and need not keep the prompt. */
+  private turn: GatewayTurn | undefined;
 
   constructor(
     private readonly socket: GatewaySocket,
-    private readonly input: GatewayChatInput,
+    input: GatewayChatInput,
   ) {
+    this.signal = input.signal;
+    this.turn = input.turn;
     this.now = input.now ?? Date.now;
     this.timeouts = serviceTimeouts(input.config, input.service ?? 'chat');
     const randomId = input.randomId ?? (() => crypto.randomUUID());
@@ -113,9 +118,9 @@ class GatewayReader implements EventReader {
       if (this.ended && this.parser.progress.done) return undefined;
       // A reader closed by the client's abort has not finished the answer: ending it quietly would
       // read as a completed turn (and be charged) though the upstream never finished or even began it.
-      if (this.input.signal?.aborted) {
+      if (this.signal?.aborted) {
         this.close();
-        throw this.input.signal.reason;
+        throw this.signal.reason;
       }
       if (this.ended) throw closedEarly();
       // Until the first server event the first-byte deadline applies, then the idle one.
@@ -135,7 +140,7 @@ class GatewayReader implements EventReader {
    */
   takeBuffered(): GrokEvent | undefined {
     while (this.queue.length === 0) {
-      if (this.failure !== undefined || this.ended || this.input.signal?.aborted) return undefined;
+      if (this.failure !== undefined || this.ended || this.signal?.aborted) return undefined;
       const read = this.socket.take();
       if (!read) return undefined;
       try {
@@ -152,7 +157,7 @@ class GatewayReader implements EventReader {
   private absorb(read: SocketRead): void {
     if (read.kind === 'closed') {
       this.close();
-      if (this.input.signal?.aborted) throw this.input.signal.reason;
+      if (this.signal?.aborted) throw this.signal.reason;
       throw this.beforeTurn(closeFailure(read.code, read.reason));
     }
     this.heardFromServer = true;
@@ -184,11 +189,13 @@ class GatewayReader implements EventReader {
   /** §8.4 rule 1: the turn goes only after both `session.created` and `conversation.attached`. */
   private sendTurnWhenReady(): void {
     const { sessionId, attached } = this.parser.progress;
-    if (this.turnSent || !attached || !sessionId) return;
+    const turn = this.turn;
+    if (this.turnSent || !attached || !sessionId || !turn) return;
     this.turnSent = true;
+    this.turn = undefined;
     const nowMs = this.now();
     this.socket.send(
-      conversationItemCreate(sessionId, this.input.turn, {
+      conversationItemCreate(sessionId, turn, {
         initEventId: '',
         nowMs,
         clientMessageId: this.clientMessageId,
@@ -201,7 +208,7 @@ class GatewayReader implements EventReader {
     if (this.ended) return;
     this.ended = true;
     clearInterval(this.heartbeat);
-    this.input.signal?.removeEventListener('abort', this.onAbort);
+    this.signal?.removeEventListener('abort', this.onAbort);
     this.socket.close();
   }
 }

@@ -91,6 +91,10 @@ export class GatewaySocket {
         settled = true;
         clearTimeout(timer);
         input.signal?.removeEventListener('abort', onAbort);
+        // Decided: these listeners would hold this scope (the input, its headers) as long as the socket lives.
+        socket.removeEventListener('open', onOpen);
+        socket.removeEventListener('error', onError);
+        socket.removeEventListener('close', onClose);
         if (error === undefined) {
           resolve(new GatewaySocket(socket, input.observer));
           return;
@@ -115,18 +119,19 @@ export class GatewaySocket {
               input.handshakeTimeoutSeconds * 1000,
             )
           : undefined;
-      if (input.signal?.aborted) return onAbort();
-      input.signal?.addEventListener('abort', onAbort, { once: true });
-      socket.addEventListener('open', () => finish());
       // Only the handshake's outcome is decided here; after it, the socket's own listeners take over
       // (no error objects are built for every normal close).
-      socket.addEventListener('error', (event) => {
-        if (!settled) failure = handshakeFailure(event);
-      });
-      socket.addEventListener('close', () => {
-        if (!settled)
-          finish(failure ?? transportError('chat gateway', new Error('the connection closed during the handshake')));
-      });
+      const onOpen = () => finish();
+      const onError = (event: Event) => {
+        failure = handshakeFailure(event);
+      };
+      const onClose = () =>
+        finish(failure ?? transportError('chat gateway', new Error('the connection closed during the handshake')));
+      if (input.signal?.aborted) return onAbort();
+      input.signal?.addEventListener('abort', onAbort, { once: true });
+      socket.addEventListener('open', onOpen);
+      socket.addEventListener('error', onError);
+      socket.addEventListener('close', onClose);
     });
   }
 
