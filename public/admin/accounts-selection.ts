@@ -1,5 +1,5 @@
-import { $ } from '../shared/dom';
-import { t } from '../shared/i18n';
+import { $ } from '../common/dom';
+import { t } from '../common/i18n';
 import { accounts, jobRunning } from './accounts-state';
 
 /** The selection: boxes ticked by hand, a whole page, or every account the filter matches. */

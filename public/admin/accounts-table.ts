@@ -1,6 +1,6 @@
-import { $, button, messageOf } from '../shared/dom';
-import { t, type StringKey } from '../shared/i18n';
-import { toast } from '../shared/toast';
+import { $, button, messageOf } from '../common/dom';
+import { t, type StringKey } from '../common/i18n';
+import { toast } from '../common/toast';
 import { clearSelection, renderSelection } from './accounts-selection';
 import { accounts, filterOnly, queryString } from './accounts-state';
 import { api, statusOf } from './api';

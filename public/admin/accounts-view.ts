@@ -3,7 +3,7 @@ import { loadAccounts, renderAccounts } from './accounts-table';
 import './edit-dialog';
 import './import-dialog';
 import { renderJob, resumeLatestJob } from './jobs';
-import { registerView } from '../shared/router';
+import { registerView } from '../common/router';
 
 /** #accounts: the table, the job that may be running, the import and edit dialogs. */
 registerView('accounts', {

@@ -1,5 +1,5 @@
-import { $ } from '../shared/dom';
-import { hasText, t } from '../shared/i18n';
+import { $ } from '../common/dom';
+import { hasText, t } from '../common/i18n';
 import { api } from './api';
 import type { CodedWarning, Session } from './api-types';
 

@@ -1,4 +1,4 @@
-import { t } from '../shared/i18n';
+import { t } from '../common/i18n';
 import type { KeySchema } from './api-types';
 
 /**

@@ -1,13 +1,13 @@
-import { $, button, messageOf } from '../shared/dom';
-import { hasText, language, t } from '../shared/i18n';
-import { icon } from '../shared/icons';
-import { toast } from '../shared/toast';
+import { $, button, messageOf } from '../common/dom';
+import { hasText, language, t } from '../common/i18n';
+import { icon } from '../common/icons';
+import { toast } from '../common/toast';
 import { ApiFailure, api, statusOf } from './api';
 import type { ConfigForm, ConfigValues } from './api-types';
 import { CONFIG_DESCRIPTIONS_ZH } from './config-descriptions-zh';
 import { type Field, humanise, inputFor, parse, problemOf, randomSecret, serialise } from './config-fields';
 import { signIn } from './session';
-import { registerView } from '../shared/router';
+import { registerView } from '../common/router';
 
 /**
  * Config page: one form per section drawn from the config schema; the server validates, and an

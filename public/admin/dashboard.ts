@@ -1,11 +1,11 @@
-import { $, messageOf } from '../shared/dom';
-import { t } from '../shared/i18n';
-import { toast } from '../shared/toast';
+import { $, messageOf } from '../common/dom';
+import { t } from '../common/i18n';
+import { toast } from '../common/toast';
 import { api, statusOf } from './api';
 import type { Dashboard } from './api-types';
 import { bars, lines, type Series, stackedBars } from './charts';
 import { locale } from './format';
-import { registerView } from '../shared/router';
+import { registerView } from '../common/router';
 
 /**
  * Dashboard: requests, failures and latency over time (by model and outcome), pool health now and

@@ -1,6 +1,6 @@
-import { $, messageOf } from '../shared/dom';
-import { t } from '../shared/i18n';
-import { toast } from '../shared/toast';
+import { $, messageOf } from '../common/dom';
+import { t } from '../common/i18n';
+import { toast } from '../common/toast';
 import { api } from './api';
 import type { ConsoleAccount } from './api-types';
 

@@ -1,4 +1,4 @@
-import { language, t } from '../shared/i18n';
+import { language, t } from '../common/i18n';
 
 /** The locale of the console's language, for dates and times. */
 export const locale = () => (language() === 'zh' ? 'zh-CN' : 'en');

@@ -1,5 +1,5 @@
-import { $, messageOf } from '../shared/dom';
-import { t } from '../shared/i18n';
+import { $, messageOf } from '../common/dom';
+import { t } from '../common/i18n';
 import { loadAccounts } from './accounts-table';
 import { api } from './api';
 import type { ImportSummary } from './api-types';

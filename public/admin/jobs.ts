@@ -1,6 +1,6 @@
-import { $, messageOf } from '../shared/dom';
-import { t, type StringKey } from '../shared/i18n';
-import { toast } from '../shared/toast';
+import { $, messageOf } from '../common/dom';
+import { t, type StringKey } from '../common/i18n';
+import { toast } from '../common/toast';
 import { clearSelection, renderSelection } from './accounts-selection';
 import { accounts, target } from './accounts-state';
 import { loadAccounts } from './accounts-table';

@@ -1,10 +1,10 @@
-import { $, button, messageOf } from '../shared/dom';
-import { t } from '../shared/i18n';
-import { toast } from '../shared/toast';
+import { $, button, messageOf } from '../common/dom';
+import { t } from '../common/i18n';
+import { toast } from '../common/toast';
 import { ApiFailure, api, statusOf } from './api';
 import type { ClientKeyView, KeysAnswer, KeyUsage } from './api-types';
 import { locale, when } from './format';
-import { registerView } from '../shared/router';
+import { registerView } from '../common/router';
 
 /** API keys page: create (the key is shown once, then only its masked form), revoke, per-key usage. */
 

@@ -1,11 +1,11 @@
-import { $, button, messageOf } from '../shared/dom';
-import { t } from '../shared/i18n';
-import { toast } from '../shared/toast';
+import { $, button, messageOf } from '../common/dom';
+import { t } from '../common/i18n';
+import { toast } from '../common/toast';
 import { api, statusOf } from './api';
 import type { MediaKind, MediaPage } from './api-types';
 import { when } from './format';
 import { findAccounts, renderAssets } from './online-assets';
-import { registerView } from '../shared/router';
+import { registerView } from '../common/router';
 
 /**
  * Media page: the local cache of generated images and videos — counts, sizes, previews a page at

@@ -1,6 +1,6 @@
-import { $, button, messageOf } from '../shared/dom';
-import { t } from '../shared/i18n';
-import { toast } from '../shared/toast';
+import { $, button, messageOf } from '../common/dom';
+import { t } from '../common/i18n';
+import { toast } from '../common/toast';
 import { api } from './api';
 import type { AccountsPage, ConsoleAccount, JobView } from './api-types';
 

@@ -1,9 +1,9 @@
-import { $ } from '../shared/dom';
-import { t } from '../shared/i18n';
+import { $ } from '../common/dom';
+import { t } from '../common/i18n';
 import { api, setCsrf, statusOf, whenUnauthorized } from './api';
 import type { Session } from './api-types';
 import { showBanners } from './banners';
-import { route } from '../shared/router';
+import { route } from '../common/router';
 
 /** Signing in and out. The session lives in an HttpOnly cookie; the page keeps only its CSRF token. */
 

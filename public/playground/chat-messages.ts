@@ -1,5 +1,5 @@
-import { t } from '../shared/i18n';
-import { icon } from '../shared/icons';
+import { t } from '../common/i18n';
+import { icon } from '../common/icons';
 import { notify } from './notify';
 import { ACTIONS, type ActionName, presentTurn, type TurnPresentation } from './chat-states';
 import type { ChatMessage } from './chat-store';

@@ -1,5 +1,5 @@
-import { $ } from '../shared/dom';
-import { t } from '../shared/i18n';
+import { $ } from '../common/dom';
+import { t } from '../common/i18n';
 import { call } from './api';
 
 /** The model picker: grouped chat / image / video; aliases are other names for listed models, so they stay out. */

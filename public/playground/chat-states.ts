@@ -1,5 +1,5 @@
-import type { StringKey, Translate } from '../shared/i18n';
-import type { IconName } from '../shared/icons';
+import type { StringKey, Translate } from '../common/i18n';
+import type { IconName } from '../common/icons';
 
 /**
  * How a chat turn ends, as one presentation object per state: the assistant message, the status

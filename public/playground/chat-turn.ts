@@ -1,5 +1,5 @@
-import { $ } from '../shared/dom';
-import { t } from '../shared/i18n';
+import { $ } from '../common/dom';
+import { t } from '../common/i18n';
 import { events, send } from './api';
 import { messageElement } from './chat-messages';
 import { presentTurn, type TurnPresentation, type TurnState } from './chat-states';

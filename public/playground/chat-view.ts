@@ -1,5 +1,5 @@
-import { $ } from '../shared/dom';
-import { t } from '../shared/i18n';
+import { $ } from '../common/dom';
+import { t } from '../common/i18n';
 import { messageElement } from './chat-messages';
 import { chat } from './chat-store';
 

@@ -1,6 +1,6 @@
-import { $, messageOf } from '../shared/dom';
-import { t } from '../shared/i18n';
-import { registerView } from '../shared/router';
+import { $, messageOf } from '../common/dom';
+import { t } from '../common/i18n';
+import { registerView } from '../common/router';
 import { call } from './api';
 import { probeText } from './manifest';
 

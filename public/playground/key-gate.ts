@@ -1,5 +1,5 @@
-import { $, messageOf } from '../shared/dom';
-import { route } from '../shared/router';
+import { $, messageOf } from '../common/dom';
+import { route } from '../common/router';
 import { call, hasFunctionKey, rememberKey, whenUnauthorized } from './api';
 import { loadManifest, manifestLoaded } from './manifest';
 

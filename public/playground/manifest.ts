@@ -1,6 +1,6 @@
 import type { FunctionManifest, FunctionPage } from '../../src/playground/function-manifest';
-import { $ } from '../shared/dom';
-import { t } from '../shared/i18n';
+import { $ } from '../common/dom';
+import { t } from '../common/i18n';
 
 /** The function-page manifest: which pages exist and how each reaches a backend (the server or the edge Worker). */
 

@@ -1,6 +1,6 @@
-import { $ } from '../shared/dom';
-import { type StringKey, t } from '../shared/i18n';
-import { registerView } from '../shared/router';
+import { $ } from '../common/dom';
+import { type StringKey, t } from '../common/i18n';
+import { registerView } from '../common/router';
 import { CallFailure, call } from './api';
 import { pageOf } from './manifest';
 

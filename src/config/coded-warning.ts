@@ -1,6 +1,6 @@
 /**
  * A warning for the operator: a stable code and its parameters, which the console turns into text
- * in the reader's language (public/shared/strings-*.ts, `warning_<code>`), and the English text
+ * in the reader's language (public/common/strings-*.ts, `warning_<code>`), and the English text
  * for logs and the API.
  */
 export interface CodedWarning {

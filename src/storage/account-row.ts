@@ -1,5 +1,5 @@
 import { parseModeWindows } from './mode-windows';
-import { NO_TAGS, sharedPool, sharedStatus, sharedTags } from './shared-values';
+import { NO_TAGS, sharedPool, sharedStatus, sharedTags } from './interned-values';
 import type { Account } from './types';
 
 /** The `accounts` row as the SQL drivers store it, and the conversions to and from `Account`. */

@@ -17,7 +17,7 @@ import {
   PRIMARY_MODE,
   windowOf,
 } from './mode-windows';
-import { NO_MODES, sharedPool, sharedTags } from './shared-values';
+import { NO_MODES, sharedPool, sharedTags } from './interned-values';
 
 /**
  * The account state rules as pure functions: every driver applies them inside its own atomic

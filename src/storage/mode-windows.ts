@@ -1,4 +1,4 @@
-import { NO_MODES, sharedModes } from './shared-values';
+import { NO_MODES, sharedModes } from './interned-values';
 import type { Account, ModeWindow } from './types';
 
 /**

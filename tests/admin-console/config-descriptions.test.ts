@@ -1,7 +1,7 @@
 import { expect, test } from 'bun:test';
 import { CONFIG_DESCRIPTIONS_ZH } from '../../public/admin/config-descriptions-zh';
-import { EN } from '../../public/shared/strings-en';
-import { ZH } from '../../public/shared/strings-zh';
+import { EN } from '../../public/common/strings-en';
+import { ZH } from '../../public/common/strings-zh';
 import { ConfigSchema } from '../../src/config/schema';
 
 /**

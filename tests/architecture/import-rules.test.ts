@@ -194,5 +194,5 @@ test('browser modules share state by importing each other, not through window gl
     [...readFileSync(file, 'utf8').matchAll(/\bwindow\.(\w+)\s*=(?!=)/g)].map((match) => `${file}: window.${match[1]}`),
   );
   expect(assignments).toEqual([]);
-  expect(browserImports.filter((edge) => edge.to?.startsWith(`${BROWSER}/shared/`)).length).toBeGreaterThan(10);
+  expect(browserImports.filter((edge) => edge.to?.startsWith(`${BROWSER}/common/`)).length).toBeGreaterThan(10);
 });

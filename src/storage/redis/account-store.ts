@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import { parseModeWindows } from '../mode-windows';
-import { NO_TAGS, sharedPool, sharedStatus, sharedTags } from '../shared-values';
+import { NO_TAGS, sharedPool, sharedStatus, sharedTags } from '../interned-values';
 import { newAccountRecord, withImported, withPatch, withStatusChange, withSync } from '../account-rules';
 import {
   REMOVALS_KEPT_MS,
