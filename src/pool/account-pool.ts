@@ -25,7 +25,7 @@ import { candidatePools } from './selection';
 import { sharedLease } from './shared-lease';
 import { poolForModes, poolForWindow } from './tier-detection';
 import { PRIMARY_MODE } from '../storage/mode-windows';
-import { CallPacer } from './call-pacer';
+import { CallPacer, yieldToRequests } from './call-pacer';
 import { quotaModesForAccount } from './quota-modes';
 
 /**
@@ -121,7 +121,6 @@ const IMPORT_BATCH = 1_000;
 const BULK_WRITE = 10_000;
 /** Rows from the change feed put into the index between two yields to the event loop. */
 const APPLY_SLICE = 256;
-const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 const OPERATOR_DISABLED = 'disabled by operator';
 const REASON_LIMIT = 200;
@@ -222,7 +221,7 @@ export class AccountPool {
     for (let position = 0; position < rows.length; position++) {
       // Another instance's merge of 1,000 or its quota pass arrives as one batch: apply it in
       // slices, so this instance's requests are served in between (each row is checked as it goes in).
-      if (position > 0 && position % APPLY_SLICE === 0) await nextTurn();
+      if (position > 0 && position % APPLY_SLICE === 0) await yieldToRequests();
       const row = rows[position]!;
       if (!known(row.token, row.version)) this.index.put(row);
     }

@@ -1,5 +1,5 @@
 import { PRIMARY_MODE, QUOTA_MODES } from '../storage/mode-windows';
-import type { Account, AccountCounts } from '../storage/types';
+import { isNsfw, type Account, type AccountCounts } from '../storage/types';
 import { CooldownQueue } from './cooldown-queue';
 import { PriorityBuckets } from './priority-buckets';
 import { hasAllTags, isSelectableFor, nextWakeUp, priorityFor, type SelectionMode } from './selection';
@@ -27,8 +27,7 @@ export interface PickRequest {
 const tagKey = (pool: string, mode: string, tag: string) => `${pool}\u0000${mode}\u0000${tag}`;
 
 /** The console's count key of an account: pool, status, and whether it is tagged nsfw. */
-const tallyKey = (account: Account) =>
-  `${account.pool}\u0000${account.status}\u0000${account.tags.includes('nsfw') ? 1 : 0}`;
+const tallyKey = (account: Account) => `${account.pool}\u0000${account.status}\u0000${isNsfw(account) ? 1 : 0}`;
 
 const sameTags = (a: readonly string[], b: readonly string[]) =>
   a === b || (a.length === b.length && a.every((tag, index) => tag === b[index]));
@@ -132,7 +131,7 @@ export class PoolIndex {
       this.tallies.set(key, {
         pool: account.pool,
         status: account.status,
-        nsfw: account.tags.includes('nsfw'),
+        nsfw: isNsfw(account),
         count: delta,
       });
   }

@@ -13,6 +13,9 @@ export const ACCOUNT_STATUSES: readonly AccountStatus[] = ['active', 'cooling', 
 
 export const BASIC_POOL = 'ssoBasic';
 export const SUPER_POOL = 'ssoSuper';
+/** The tag of accounts that may serve NSFW requests (the console filters and counts by it). */
+export const NSFW_TAG = 'nsfw';
+export const isNsfw = (account: { tags: readonly string[] }) => account.tags.includes(NSFW_TAG);
 
 export interface Account {
   token: string;

@@ -1,10 +1,12 @@
-import type {
-  Account,
-  AccountCounts,
-  AccountQuery,
-  AccountQueryPage,
-  AccountSortKey,
-  AccountStore,
+import { yieldToRequests } from '../../pool/call-pacer';
+import {
+  isNsfw,
+  type Account,
+  type AccountCounts,
+  type AccountQuery,
+  type AccountQueryPage,
+  type AccountSortKey,
+  type AccountStore,
 } from '../../storage/types';
 
 /**
@@ -21,8 +23,6 @@ import type {
  * through 100k accounts must not hold up the chat requests of the same instance. `list()` stays
  * the last resort (no pool given).
  */
-
-export const isNsfw = (account: Account) => account.tags.includes('nsfw');
 
 /** The accounts this instance already holds in memory (its pool index). */
 export interface LocalAccounts {
@@ -45,7 +45,6 @@ export const localAccountsOf = (pool: {
 
 /** Accounts looked at between two yields to the event loop in a pass over every account. */
 const YIELD_EVERY = 4096;
-const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /**
  * Visits every item, letting the event loop serve other work every YIELD_EVERY items: a console
@@ -54,7 +53,7 @@ const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 export async function forEachYielding<T>(items: Iterable<T>, visit: (item: T) => void): Promise<void> {
   let seen = 0;
   for (const item of items) {
-    if (++seen % YIELD_EVERY === 0) await nextTurn();
+    if (++seen % YIELD_EVERY === 0) await yieldToRequests();
     visit(item);
   }
 }

@@ -1,6 +1,5 @@
 import { maskSecret } from '../../logging/logger';
-import type { Account } from '../../storage/types';
-import { isNsfw } from './account-query';
+import { isNsfw, type Account } from '../../storage/types';
 
 /** An account as the console shows it: the token masked, everything else as stored (snake_case like the rest of the API). */
 export function toConsoleAccount(account: Account, id: string) {

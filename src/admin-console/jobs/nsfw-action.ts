@@ -1,6 +1,6 @@
 import type { EnableNsfwOutcome } from '../../upstream/grok/account-settings/enable-nsfw';
 import type { AccountPool } from '../../pool/account-pool';
-import type { AccountStore } from '../../storage/types';
+import { NSFW_TAG, isNsfw, type AccountStore } from '../../storage/types';
 
 /**
  * The "enable NSFW" batch action for one account: the upstream calls (§14.8–14.9), then the
@@ -10,7 +10,6 @@ import type { AccountStore } from '../../storage/types';
 
 export type EnableNsfwFunction = (token: string) => Promise<EnableNsfwOutcome>;
 
-export const NSFW_TAG = 'nsfw';
 export const AGE_VERIFICATION_REASON = 'age verification required: verify the account holder’s age on grok.com';
 
 /** Null on success, else why it failed. */
@@ -23,6 +22,6 @@ export async function enableNsfwForAccount(
   const outcome = await deps.enableNsfw(token);
   if (outcome.kind === 'age_verification_required')
     return outcome.message ? `${AGE_VERIFICATION_REASON} (upstream: ${outcome.message})` : AGE_VERIFICATION_REASON;
-  if (!account.tags.includes(NSFW_TAG)) await deps.pool.update(token, { tags: [...account.tags, NSFW_TAG] });
+  if (!isNsfw(account)) await deps.pool.update(token, { tags: [...account.tags, NSFW_TAG] });
   return null;
 }

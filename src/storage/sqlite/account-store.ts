@@ -12,6 +12,8 @@ import {
   REMOVALS_KEPT_MS,
   type Account,
   type AccountPage,
+  type AccountQuery,
+  type AccountQueryPage,
   type AccountPatch,
   type AccountStatus,
   type AccountStore,
@@ -23,7 +25,6 @@ import {
   type SyncResult,
 } from '../types';
 import { ACCOUNT_COLUMNS, toAccount, toRow, type AccountRow } from '../account-row';
-import type { AccountQuery, AccountQueryPage } from '../types';
 import { queryAccountsSql } from './account-query-sql';
 
 /**
