@@ -7,6 +7,7 @@ import docsCss from '../../public/docs/docs.css' with { type: 'file' };
 // @ts-expect-error TS7016: no declaration file for the UMD bundle
 import swaggerUiJs from '../../node_modules/swagger-ui-dist/swagger-ui-bundle.js' with { type: 'file' };
 import swaggerUiCss from '../../node_modules/swagger-ui-dist/swagger-ui.css' with { type: 'file' };
+import { assetBody, type EmbeddedAsset } from '../http/embedded-asset';
 import { routeGroup } from '../http/route-groups';
 
 /**
@@ -16,7 +17,7 @@ import { routeGroup } from '../http/route-groups';
  */
 
 /** Each file: a path (embedded with { type: 'file' }) or content made at bundle time, loaded on first use. */
-const ASSETS: Record<string, { body: string | (() => Promise<Blob>); type: string }> = {
+const ASSETS: Record<string, { body: EmbeddedAsset; type: string }> = {
   'swagger-ui-bundle.js': { body: swaggerUiJs as string, type: 'text/javascript; charset=utf-8' },
   'swagger-ui.css': { body: swaggerUiCss, type: 'text/css; charset=utf-8' },
   'docs.js': {
@@ -31,8 +32,8 @@ export const DOCS_CSP =
   "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self'; " +
   "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
 
-const respond = (body: string | Blob, type: string) =>
-  new Response(typeof body === 'string' ? Bun.file(body) : body, {
+const respond = async (asset: EmbeddedAsset, type: string) =>
+  new Response(await assetBody(asset), {
     headers: {
       'content-type': type,
       'cache-control': 'no-cache',
@@ -51,10 +52,9 @@ export function docsRoutes() {
       })
       .get(
         '/docs/assets/:name',
-        async ({ params }) => {
+        ({ params }) => {
           const asset = Object.hasOwn(ASSETS, params.name) ? ASSETS[params.name] : undefined;
-          if (!asset) return new Response('Not found', { status: 404 });
-          return respond(typeof asset.body === 'string' ? asset.body : await asset.body(), asset.type);
+          return asset ? respond(asset.body, asset.type) : new Response('Not found', { status: 404 });
         },
         { detail: { hide: true } },
       ),

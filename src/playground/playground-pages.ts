@@ -1,6 +1,7 @@
 import { Elysia } from 'elysia';
 import type { Config } from '../config/schema';
-import { type Asset, CONSOLE_ASSETS } from '../admin-console/pages/console-assets';
+import { CONSOLE_ASSETS } from '../admin-console/pages/console-assets';
+import type { EmbeddedAsset } from '../http/embedded-asset';
 import { serveAsset } from '../admin-console/pages/console-pages';
 import playgroundHtml from '../../public/playground/index.html' with { type: 'file' };
 import playgroundCss from '../../public/playground/playground.css' with { type: 'file' };
@@ -12,7 +13,7 @@ import livekitClientJs from '../../node_modules/livekit-client/dist/livekit-clie
 import { routeGroup } from '../http/route-groups';
 
 /** The playground's files (embedded like the console's); it shares the console's stylesheet. */
-const PLAYGROUND_ASSETS: Record<string, Asset> = {
+const PLAYGROUND_ASSETS: Record<string, EmbeddedAsset> = {
   // Bun's types describe an .html import as an HTML bundle; with { type: 'file' } it is a path.
   'index.html': playgroundHtml as unknown as string,
   'playground.js': () => import('./playground-script').then((script) => script.default),

@@ -1,5 +1,6 @@
 import { Elysia } from 'elysia';
-import { type Asset, CONSOLE_ASSETS } from './console-assets';
+import { CONSOLE_ASSETS } from './console-assets';
+import { assetBody, type EmbeddedAsset } from '../../http/embedded-asset';
 import { routeGroup } from '../../http/route-groups';
 
 /**
@@ -27,11 +28,11 @@ const CONTENT_TYPES: Record<string, string> = {
  * One embedded asset as a response with the console's security headers; 404 for a name not in
  * `assets`.
  */
-export async function serveAsset(assets: Record<string, Asset>, name: string): Promise<Response> {
+export async function serveAsset(assets: Record<string, EmbeddedAsset>, name: string): Promise<Response> {
   const asset = Object.hasOwn(assets, name) ? assets[name] : undefined;
   if (!asset) return new Response('Not found', { status: 404 });
   const extension = name.slice(name.lastIndexOf('.') + 1);
-  return new Response(typeof asset === 'string' ? Bun.file(asset) : await asset(), {
+  return new Response(await assetBody(asset), {
     headers: {
       'content-type': CONTENT_TYPES[extension] ?? 'application/octet-stream',
       'cache-control': 'no-cache',
