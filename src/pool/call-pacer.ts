@@ -1,3 +1,5 @@
+import { yieldToRequests } from '../storage/yield-to-requests';
+
 /**
  * Spaces upstream calls to at most `rate()` per second (read on every call, so a config change
  * applies at once; 0 = unpaced): each caller is handed the next free start time and waits for it
@@ -26,6 +28,3 @@ export class CallPacer {
     else await yieldToRequests();
   }
 }
-
-/** Lets requests whose I/O is already waiting run before the next piece of background work. */
-export const yieldToRequests = () => new Promise<void>((resolve) => setImmediate(resolve));

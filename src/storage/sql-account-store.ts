@@ -68,6 +68,8 @@ export interface SqlDialect {
 
 /** Big imports go in slices so one statement never exceeds the server's parameter limit. */
 const CHUNK = 500;
+/** Accounts merged per transaction by an import (see importBatch). */
+const MERGE_SLICE = 64;
 
 function chunks<T>(items: readonly T[], size = CHUNK): T[][] {
   const result: T[][] = [];
@@ -120,31 +122,40 @@ export class SqlAccountStore implements AccountStore {
     return { added, duplicates };
   }
 
-  /** Inserts what is missing, then locks the rest and merges into them: one transaction, a few statements per 500 accounts. */
+  /**
+   * Inserts what is missing (one transaction, a statement per 500 accounts), then merges into the
+   * rest MERGE_SLICE at a time, each slice a transaction of its own. A merge locks the rows it
+   * rewrites, and a request taking a slot on one of them (the coordinators' `SELECT … FOR UPDATE`)
+   * waits until that transaction ends: a merge of 1,000 held as one transaction made every
+   * instance's requests that drew one of those accounts wait for all of it.
+   */
   async importBatch(accounts: NewAccount[]): Promise<ImportBatchResult> {
     const at = this.clock();
     const fresh = new Map(accounts.map((input) => [input.token, newAccountRecord(input, at)]));
-    return this.dialect.transaction(async (session) => {
-      const result: ImportBatchResult = { added: [], merged: [] };
-      for (const slice of chunks([...fresh.values()])) {
-        for (const token of await session.insertMissing(slice)) {
-          result.added.push(fresh.get(token)!);
-          fresh.delete(token);
-        }
-      }
-      const given = new Map(accounts.map((input) => [input.token, input]));
-      for (const slice of chunks([...fresh.keys()])) {
+    const added = await this.dialect.transaction(async (session) => {
+      const inserted: string[] = [];
+      for (const slice of chunks([...fresh.values()])) inserted.push(...(await session.insertMissing(slice)));
+      return inserted;
+    });
+    const result: ImportBatchResult = { added: added.map((token) => fresh.get(token)!), merged: [] };
+    for (const token of added) fresh.delete(token);
+    const given = new Map(accounts.map((input) => [input.token, input]));
+    for (const slice of chunks([...fresh.keys()], MERGE_SLICE)) {
+      const merged = await this.dialect.transaction(async (session) => {
+        const rows: Account[] = [];
         const changed: Account[] = [];
         for (const current of await session.lockRows(slice)) {
           const next = withImported(current, given.get(current.token)!, at);
           const stored = next === current ? current : this.stamped(current, next);
           if (stored !== current) changed.push(stored);
-          result.merged.push(stored);
+          rows.push(stored);
         }
         await session.writeMany(changed);
-      }
-      return result;
-    });
+        return rows;
+      });
+      result.merged.push(...merged);
+    }
+    return result;
   }
 
   update(token: string, patch: AccountPatch): Promise<Account | null> {

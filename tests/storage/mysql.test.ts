@@ -7,6 +7,7 @@ import { runAccountStoreContract } from './account-store-contract';
 import { runRecordStoreContract } from './record-store-contract';
 import { runResponseItemIndexContract } from './response-item-index-contract';
 import { createMysqlDatabase } from './server-databases';
+import { expectMergeCommitsInSlices } from './merge-slices';
 
 let database: { url: string; drop(): Promise<void> };
 beforeAll(async () => {
@@ -46,6 +47,26 @@ describe('MySQL / MariaDB', () => {
 });
 
 describe('MySQL driver', () => {
+  test('a merge of many accounts commits in slices, so a request locking one row never waits for all of them', async () => {
+    const storage = await emptyStorage();
+    try {
+      await expectMergeCommitsInSlices(storage, async (token) => {
+        const connection = await createConnection(mysqlOptions(database.url));
+        await connection.query('START TRANSACTION');
+        // A shared lock: an insert's duplicate check may share it, a merge's FOR UPDATE waits for it.
+        await connection.query('SELECT token FROM accounts WHERE token = ? LOCK IN SHARE MODE', [token]);
+        return {
+          async release() {
+            await connection.query('COMMIT');
+            await connection.end();
+          },
+        };
+      });
+    } finally {
+      await storage.close();
+    }
+  });
+
   test('instances starting at once apply each migration exactly once', async () => {
     const fresh = await createMysqlDatabase('my_race');
     try {

@@ -8,6 +8,7 @@ import { runAccountStoreContract } from './account-store-contract';
 import { runRecordStoreContract } from './record-store-contract';
 import { runResponseItemIndexContract } from './response-item-index-contract';
 import { createPostgresDatabase } from './server-databases';
+import { expectMergeCommitsInSlices } from './merge-slices';
 
 let database: { url: string; drop(): Promise<void> };
 beforeAll(async () => {
@@ -33,6 +34,34 @@ describe('PostgreSQL', () => {
 });
 
 describe('PostgreSQL driver', () => {
+  test('a merge of many accounts commits in slices, so a request locking one row never waits for all of them', async () => {
+    const storage = await emptyStorage();
+    try {
+      await expectMergeCommitsInSlices(storage, async (token) => {
+        const sql = postgres(database.url, { max: 1, onnotice: () => {} });
+        let letGo!: () => void;
+        const released = new Promise<void>((resolve) => (letGo = resolve));
+        let taken!: () => void;
+        const lockTaken = new Promise<void>((resolve) => (taken = resolve));
+        const holder = inTransaction(sql, async (transaction) => {
+          await transaction`SELECT token FROM accounts WHERE token = ${token} FOR UPDATE`;
+          taken();
+          await released;
+        });
+        await Promise.race([lockTaken, holder]);
+        return {
+          async release() {
+            letGo();
+            await holder;
+            await sql.end({ timeout: 1 });
+          },
+        };
+      });
+    } finally {
+      await storage.close();
+    }
+  });
+
   test('transactions run on a reserved connection, where postgres.js sql.begin can lose its reservation', async () => {
     // Without pipelining room, postgres.js 3.4 sends sql.begin's BEGIN on a connection it never
     // reserved and fails with UNSAFE_TRANSACTION; under load the same happens at the pipeline limit.

@@ -6,6 +6,7 @@ import { runAccountStoreContract } from './account-store-contract';
 import { runRecordStoreContract } from './record-store-contract';
 import { runResponseItemIndexContract } from './response-item-index-contract';
 import { REDIS_URL, redisPrefix } from './server-databases';
+import { mergeTokens } from './merge-slices';
 
 const run = redisPrefix('redis');
 let storages = 0;
@@ -24,6 +25,35 @@ describe('Redis', () => {
 });
 
 describe('Redis driver', () => {
+  test('a merge of many accounts runs as short scripts: Redis serves every other client in between', async () => {
+    const prefix = `${run.prefix}merge:`;
+    const storage = await openRedisStorage({ url: REDIS_URL, keyPrefix: prefix });
+    const tokens = mergeTokens(300);
+    await storage.accounts.importBatch(tokens.map((token) => ({ token, pool: 'ssoBasic' })));
+    // Rows per script, from the server's own log of commands: a script carries a JSON row per account.
+    const monitor = await new Redis(REDIS_URL).monitor();
+    const rowsPerScript: number[] = [];
+    monitor.on('monitor', (_time: string, args: string[]) => {
+      // The merge's compare-and-set scripts (two keys; the insert attempts before them have one).
+      if (args[0]?.toLowerCase() !== 'evalsha' || args[2] !== '2' || args[3] !== `${prefix}accounts`) return;
+      rowsPerScript.push(args.filter((arg) => arg.startsWith('{') && arg.includes('"note":"merged"')).length);
+    });
+    try {
+      const result = await storage.accounts.importBatch(
+        tokens.map((token) => ({ token, pool: 'ssoBasic', note: 'merged' })),
+      );
+      expect(result.merged).toHaveLength(tokens.length);
+      const deadline = Date.now() + 5_000;
+      while (rowsPerScript.reduce((sum, rows) => sum + rows, 0) < tokens.length && Date.now() < deadline)
+        await Bun.sleep(10);
+      expect(rowsPerScript.reduce((sum, rows) => sum + rows, 0)).toBe(tokens.length);
+      expect(Math.max(...rowsPerScript)).toBeLessThanOrEqual(64);
+    } finally {
+      monitor.disconnect();
+      await storage.close();
+    }
+  });
+
   test('every key lives under the prefix, and the layout version is recorded', async () => {
     const prefix = `${run.prefix}layout:`;
     const storage = await openRedisStorage({ url: REDIS_URL, keyPrefix: prefix });

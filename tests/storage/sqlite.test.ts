@@ -9,6 +9,7 @@ import { LATEST_SCHEMA_VERSION, MIGRATIONS } from '../../src/storage/sqlite/migr
 import { runAccountStoreContract } from './account-store-contract';
 import { runRecordStoreContract } from './record-store-contract';
 import { runResponseItemIndexContract } from './response-item-index-contract';
+import { mergeTokens } from './merge-slices';
 
 const root = mkdtempSync(join(tmpdir(), 'grok2api-sqlite-'));
 let databases = 0;
@@ -25,6 +26,29 @@ describe('SQLite in memory', () => {
 });
 
 describe('SQLite driver', () => {
+  test('a merge of many accounts lets other work run between its slices (each holds the write lock and the event loop)', async () => {
+    const storage = await openStorage({ type: 'sqlite', dataDir: join(root, 'merge-slices') });
+    const tokens = mergeTokens(300);
+    await storage.accounts.importBatch(tokens.map((token) => ({ token, pool: 'ssoBasic' })));
+    let merging = true;
+    let turns = 0;
+    const turn = () => {
+      if (!merging) return;
+      turns++;
+      setImmediate(turn);
+    };
+    setImmediate(turn);
+    const result = await storage.accounts.importBatch(
+      tokens.map((token) => ({ token, pool: 'ssoBasic', note: 'merged' })),
+    );
+    merging = false;
+    expect(result.merged).toHaveLength(tokens.length);
+    // 300 accounts in slices of 64: five transactions, and the event loop's turns between them.
+    expect(turns).toBeGreaterThanOrEqual(4);
+    expect((await storage.accounts.get(tokens.at(-1)!))?.note).toBe('merged');
+    await storage.close();
+  });
+
   test('the default file is DATA_DIR/grok2api.db, in WAL mode, with the schema version recorded', async () => {
     const dataDir = join(root, 'default-path');
     const storage = await openStorage({ type: 'local', dataDir });

@@ -1,4 +1,4 @@
-import { yieldToRequests } from '../../pool/call-pacer';
+import { yieldToRequests } from '../../storage/yield-to-requests';
 import {
   isNsfw,
   type Account,

@@ -66,6 +66,21 @@ function session(connection: PoolConnection): SqlSession {
       } catch (error) {
         if ((error as { errno?: unknown } | null)?.errno !== DUPLICATE_KEY) throw error;
       }
+      // Some exist (a merge). Find out which without locking them: the import must not hold up a
+      // request taking a slot on one of them, nor wait for it. Only if another writer inserts one
+      // of the rest meanwhile, learn which exist under lock.
+      const [seen] = await connection.query<RowDataPacket[]>('SELECT token FROM accounts WHERE token IN (?)', [
+        accounts.map((account) => account.token),
+      ]);
+      const stored = new Set(seen.map((row) => String(row.token)));
+      const absent = accounts.filter((account) => !stored.has(account.token));
+      if (absent.length === 0) return [];
+      try {
+        await connection.query(insert, [absent.map(rowValues)]);
+        return absent.map((account) => account.token);
+      } catch (error) {
+        if ((error as { errno?: unknown } | null)?.errno !== DUPLICATE_KEY) throw error;
+      }
       // MySQL has no INSERT … RETURNING: lock the keys (gap locks included) to learn which exist.
       const [existing] = await connection.query<RowDataPacket[]>(
         'SELECT token FROM accounts WHERE token IN (?) FOR UPDATE',

@@ -26,12 +26,16 @@ import {
 } from '../types';
 import { ACCOUNT_COLUMNS, toAccount, toRow, type AccountRow } from '../account-row';
 import { queryAccountsSql } from './account-query-sql';
+import { yieldToRequests } from '../yield-to-requests';
 
 /**
  * Accounts in SQLite. Every change is one IMMEDIATE transaction: it takes the write lock before
  * reading, so a read-modify-write cannot interleave with another connection's, and bun:sqlite runs
  * it synchronously, so nothing else in this process interleaves either.
  */
+
+/** Accounts merged per transaction by an import (see importBatch). */
+const MERGE_SLICE = 64;
 
 const columnList = ACCOUNT_COLUMNS.join(', ');
 const parameterList = ACCOUNT_COLUMNS.map((column) => `$${column}`).join(', ');
@@ -141,24 +145,38 @@ export class SqliteAccountStore implements AccountStore {
     });
   }
 
+  /**
+   * Inserts what is missing in one transaction, then merges into the rest MERGE_SLICE at a time,
+   * each slice a transaction of its own with other work let in between: a transaction holds the
+   * database's write lock (every instance's writes wait for it) and, synchronous here, this
+   * process's event loop; a merge of 1,000 held both for 17–36 ms.
+   */
   async importBatch(accounts: NewAccount[]): Promise<ImportBatchResult> {
     const at = this.clock();
-    return this.durably(() => {
-      const result: ImportBatchResult = { added: [], merged: [] };
+    const result: ImportBatchResult = { added: [], merged: [] };
+    const present = this.durably(() => {
+      const existing: NewAccount[] = [];
       for (const input of accounts) {
         const fresh = newAccountRecord(input, at);
-        if (this.insertOne.run(toRow(fresh) as unknown as Parameters).changes > 0) {
-          result.added.push(fresh);
-          continue;
-        }
-        const row = this.selectOne.get({ token: input.token });
-        if (!row) continue;
-        const current = toAccount(row);
-        const next = withImported(current, input, at);
-        result.merged.push(next === current ? current : this.write(current, next));
+        if (this.insertOne.run(toRow(fresh) as unknown as Parameters).changes > 0) result.added.push(fresh);
+        else existing.push(input);
       }
-      return result;
+      return existing;
     });
+    for (let start = 0; start < present.length; start += MERGE_SLICE) {
+      if (start > 0) await yieldToRequests();
+      const merged = this.durably(() =>
+        present.slice(start, start + MERGE_SLICE).flatMap((input) => {
+          const row = this.selectOne.get({ token: input.token });
+          if (!row) return [];
+          const current = toAccount(row);
+          const next = withImported(current, input, at);
+          return [next === current ? current : this.write(current, next)];
+        }),
+      );
+      result.merged.push(...merged);
+    }
+    return result;
   }
 
   async update(token: string, patch: AccountPatch): Promise<Account | null> {

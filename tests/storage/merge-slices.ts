@@ -1,0 +1,43 @@
+import { expect } from 'bun:test';
+import type { Storage } from '../../src/storage/types';
+
+/** Tokens in import order: a merge takes them in this order, so the last one is in its last slice. */
+export const mergeTokens = (count: number) =>
+  Array.from({ length: count }, (_, index) => `merge-slice-${String(index).padStart(4, '0')}`);
+
+/**
+ * A merge of many accounts commits slice by slice: while another connection holds the row lock of
+ * the last account, the accounts merged first are already stored (one transaction for the whole
+ * merge would show none of them), and the merge completes once the lock is let go. Requests that
+ * take a slot on an account lock its row too, so this is what keeps them from waiting on a whole
+ * merge.
+ */
+export async function expectMergeCommitsInSlices(
+  storage: Storage,
+  holdRowLock: (token: string) => Promise<{ release(): Promise<void> }>,
+): Promise<void> {
+  const tokens = mergeTokens(300);
+  await storage.accounts.importBatch(tokens.map((token) => ({ token, pool: 'ssoBasic' })));
+  const lock = await holdRowLock(tokens.at(-1)!);
+  let released = false;
+  try {
+    const merging = storage.accounts.importBatch(tokens.map((token) => ({ token, pool: 'ssoBasic', note: 'merged' })));
+    // Well inside the test's own time limit, so a merge held as one transaction fails here and lets go of the lock.
+    const deadline = Date.now() + 3_000;
+    let first = await storage.accounts.get(tokens[0]!);
+    while (first?.note !== 'merged' && Date.now() < deadline) {
+      await Bun.sleep(20);
+      first = await storage.accounts.get(tokens[0]!);
+    }
+    expect(first?.note).toBe('merged');
+    expect((await storage.accounts.get(tokens.at(-1)!))?.note).toBe('');
+    released = true;
+    await lock.release();
+    const result = await merging;
+    expect(result.added).toHaveLength(0);
+    expect(result.merged).toHaveLength(tokens.length);
+    expect((await storage.accounts.get(tokens.at(-1)!))?.note).toBe('merged');
+  } finally {
+    if (!released) await lock.release();
+  }
+}
