@@ -2,6 +2,7 @@ import { PRIMARY_MODE, QUOTA_MODES } from '../storage/mode-windows';
 import { isNsfw, type Account, type AccountCounts } from '../storage/types';
 import { CooldownQueue } from './cooldown-queue';
 import { PriorityBuckets } from './priority-buckets';
+import { MemberNumbers } from './slot-tables';
 import { hasAllTags, isSelectableFor, nextWakeUp, priorityFor, type SelectionMode } from './selection';
 
 /**
@@ -35,8 +36,8 @@ const sameTags = (a: readonly string[], b: readonly string[]) =>
 export class PoolIndex {
   private readonly accounts = new Map<string, Account>();
   private readonly inFlightCounts = new Map<string, number>();
-  /** Per pool, one ordering per mode of QUOTA_MODES (same positions). */
-  private readonly byPool = new Map<string, PriorityBuckets[]>();
+  /** Per pool, one ordering per mode of QUOTA_MODES (same positions), over the pool's member numbers. */
+  private readonly byPool = new Map<string, { members: MemberNumbers; modes: PriorityBuckets[] }>();
   private readonly byPoolAndTag = new Map<string, PriorityBuckets>();
   private readonly cooldowns = new CooldownQueue();
   /** token → the wake-up time already queued, so re-placing a waiting account does not queue it twice. */
@@ -143,7 +144,7 @@ export class PoolIndex {
     // Only the in-flight part of the ordering changed: move the account within the orderings it
     // is in (each keeps its priority), without re-evaluating the rules (the hot path: twice per request).
     const account = this.accounts.get(token);
-    const orderings = account && this.byPool.get(account.pool);
+    const orderings = account && this.byPool.get(account.pool)?.modes;
     if (!orderings) return;
     for (let position = 0; position < QUOTA_MODES.length; position++) {
       orderings[position]!.setInFlight(token, next);
@@ -210,7 +211,7 @@ export class PoolIndex {
   /** The ordering of one pool for one mode; undefined for a mode outside QUOTA_MODES or an empty pool. */
   private orderingOf(pool: string, mode: string): PriorityBuckets | undefined {
     const position = (QUOTA_MODES as readonly string[]).indexOf(mode);
-    return position < 0 ? undefined : this.byPool.get(pool)?.[position];
+    return position < 0 ? undefined : this.byPool.get(pool)?.modes[position];
   }
 
   /**
@@ -221,7 +222,7 @@ export class PoolIndex {
     const token = account.token;
     const now = this.clock();
     const inFlight = this.inFlight(token);
-    let orderings = this.byPool.get(account.pool);
+    let orderings = this.byPool.get(account.pool)?.modes;
     for (let position = 0; position < QUOTA_MODES.length; position++) {
       const mode = QUOTA_MODES[position]!;
       if (!isSelectableFor(account, mode, now)) {
@@ -231,8 +232,9 @@ export class PoolIndex {
       }
       const priority = priorityFor(account, mode, this.currentMode);
       if (!orderings) {
-        orderings = QUOTA_MODES.map(() => new PriorityBuckets());
-        this.byPool.set(account.pool, orderings);
+        const members = new MemberNumbers();
+        orderings = QUOTA_MODES.map(() => new PriorityBuckets(members.table()));
+        this.byPool.set(account.pool, { members, modes: orderings });
       }
       orderings[position]!.set(token, priority, inFlight);
       for (const tag of account.tags)
@@ -248,13 +250,14 @@ export class PoolIndex {
 
   /** Takes the account (as it was placed: the row the index holds) out of every ordering. */
   private unplace(account: Account): void {
-    const orderings = this.byPool.get(account.pool);
-    if (!orderings) return;
+    const pool = this.byPool.get(account.pool);
+    if (!pool) return;
     for (let position = 0; position < QUOTA_MODES.length; position++) {
-      orderings[position]!.delete(account.token);
+      pool.modes[position]!.delete(account.token);
       for (const tag of account.tags)
         this.byPoolAndTag.get(tagKey(account.pool, QUOTA_MODES[position]!, tag))?.delete(account.token);
     }
+    pool.members.release(account.token);
   }
 
   private bucketsOf(map: Map<string, PriorityBuckets>, key: string): PriorityBuckets {

@@ -1,3 +1,5 @@
+import { type SlotTable, SparseSlots } from './slot-tables';
+
 /**
  * Accounts of one pool grouped by (priority, in-flight), best group first: highest priority, then
  * fewest requests in flight. Members of a group are interchangeable, so a pick is a random member
@@ -36,8 +38,8 @@ const compare = (a: { priority: number; inFlight: number }, b: { priority: numbe
   b.priority - a.priority || a.inFlight - b.inFlight;
 
 /**
- * Memory: one map entry per member (its slot, a number: no object per member) and one array
- * element, about 70 bytes at 100k members; the pool keeps one of these per pool and mode.
+ * Memory: one slot per member (a number: no object per member; see slot-tables.ts for where it is
+ * kept) and one array element; the pool keeps one of these per pool and mode, and per tag.
  */
 export class PriorityBuckets {
   /** priority → in-flight → bucket; numbers as keys, so finding a bucket allocates nothing. */
@@ -46,14 +48,14 @@ export class PriorityBuckets {
   private readonly freeIds: number[] = [];
   private readonly ordered: Bucket[] = [];
   /** token → its bucket and position (see POSITIONS). */
-  private readonly slots = new Map<string, number>();
+  constructor(private readonly slots: SlotTable = new SparseSlots()) {}
 
   get size(): number {
     return this.slots.size;
   }
 
   has(token: string): boolean {
-    return this.slots.has(token);
+    return this.slots.get(token) !== undefined;
   }
 
   /** The priority the token was placed with; undefined when it is not here. */

@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'bun:test';
 import { PriorityBuckets, type PickOptions } from '../../src/pool/priority-buckets';
+import { MemberNumbers } from '../../src/pool/slot-tables';
 
 /** The grouping the pool picks from, on its own: exact order, in-flight limits and random draws. */
 
@@ -158,5 +159,70 @@ describe('PriorityBuckets pick', () => {
     let calls = 0;
     const lateHigh = () => (calls++ < 4 ? 0 : 0.99);
     expect(buckets.pick(options({ random: lateHigh, accept }))).toBe('d');
+  });
+});
+
+describe('PriorityBuckets over a pool’s shared member numbers', () => {
+  /** Deterministic pseudo-random numbers in [0, 1). */
+  const seeded = (seed: number) => () => {
+    seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31;
+    return seed / 2 ** 31;
+  };
+
+  test('two orderings sharing numbers behave like orderings with maps of their own, as members come, move and leave', () => {
+    const random = seeded(7);
+    const members = new MemberNumbers();
+    const shared = [new PriorityBuckets(members.table()), new PriorityBuckets(members.table())];
+    const own = [new PriorityBuckets(), new PriorityBuckets()];
+    const tokens = Array.from({ length: 300 }, (_, index) => `t${index}`);
+    for (let step = 0; step < 20_000; step++) {
+      const token = tokens[Math.floor(random() * tokens.length)]!;
+      const which = Math.floor(random() * 2);
+      const roll = random();
+      if (roll < 0.5) {
+        const priority = Math.floor(random() * 6);
+        const inFlight = Math.floor(random() * 3);
+        shared[which]!.set(token, priority, inFlight);
+        own[which]!.set(token, priority, inFlight);
+      } else if (roll < 0.7) {
+        shared[which]!.setInFlight(token, 1);
+        own[which]!.setInFlight(token, 1);
+      } else if (roll < 0.9) {
+        shared[which]!.delete(token);
+        own[which]!.delete(token);
+      } else {
+        // The account leaves the pool: out of every ordering, then its number is free for another.
+        for (const buckets of [...shared, ...own]) buckets.delete(token);
+        members.release(token);
+      }
+    }
+    for (const which of [0, 1]) {
+      expect(shared[which]!.size).toBe(own[which]!.size);
+      for (const token of tokens) {
+        expect(shared[which]!.has(token)).toBe(own[which]!.has(token));
+        expect(shared[which]!.priorityOf(token)).toBe(own[which]!.priorityOf(token));
+      }
+      const everyPick = (buckets: PriorityBuckets) => {
+        const picked = new Set<string>();
+        for (let token = buckets.pick(options()); token !== null; ) {
+          picked.add(token);
+          token = buckets.pick(options({ accept: (candidate) => !picked.has(candidate) }));
+        }
+        return [...picked];
+      };
+      expect(everyPick(shared[which]!)).toEqual(everyPick(own[which]!));
+    }
+  });
+
+  test('a member still in an ordering cannot leave the pool (its slot would seat the next newcomer)', () => {
+    const members = new MemberNumbers();
+    const buckets = new PriorityBuckets(members.table());
+    buckets.set('a', 1, 0);
+    expect(() => members.release('a')).toThrow();
+    buckets.delete('a');
+    members.release('a');
+    buckets.set('b', 2, 0);
+    expect(buckets.has('a')).toBe(false);
+    expect(buckets.priorityOf('b')).toBe(2);
   });
 });
