@@ -19,7 +19,7 @@
  *    process: the heap an index of every stored account takes).
  * Quiet and disturbed windows alternate BENCH_WINDOWS times and the medians are printed, because
  * the 2-core machine this runs on is shared and one window says little; the same alternation with
- * nothing beside the chat (the noise floor) is printed first.
+ * nothing beside the chat (the noise floor) is printed first, on A alone and on all three.
  *
  *   bun bench/scale.ts
  *   BENCH_STORES=pgsql,redis BENCH_SECTIONS=import,console,memory bun bench/scale.ts
@@ -296,6 +296,9 @@ async function runStore(type: string): Promise<void> {
     const names = ['A', 'B', 'C'];
 
     if (SECTIONS.has('cluster')) {
+      // The same alternation with nothing disturbing, on all three: how far the machine alone moves each p99.
+      console.log(`${type}: noise floor on three instances, quiet windows against quiet windows:`);
+      await quietVersus('nothing', gateways, names, async () => 0);
       console.log(
         `${type}: three instances, chat on each (${CHAT_CONCURRENCY} clients each); A imports 1 new token every second:`,
       );
