@@ -1,4 +1,4 @@
-import { type SlotTable, SparseSlots } from './slot-tables';
+import type { SlotTable } from './slot-tables';
 
 /**
  * Accounts of one pool grouped by (priority, in-flight), best group first: highest priority, then
@@ -48,7 +48,7 @@ export class PriorityBuckets {
   private readonly freeIds: number[] = [];
   private readonly ordered: Bucket[] = [];
   /** token → its bucket and position (see POSITIONS). */
-  constructor(private readonly slots: SlotTable = new SparseSlots()) {}
+  constructor(private readonly slots: SlotTable = new Map<string, number>()) {}
 
   get size(): number {
     return this.slots.size;

@@ -1,35 +1,16 @@
 /**
  * Where each member of a PriorityBuckets sits: one number per token. An ordering with few members
- * (a tag's) keeps a map of its own. The orderings of a pool (one per mode) all hold nearly every
- * account of the pool, and a map entry costs ≈ 68 bytes at 100k: they share one number per
- * member instead (`MemberNumbers`) and keep their slots in typed arrays indexed by it, 8 bytes a
- * member each (≈ 100 bytes per account less with three modes in use).
+ * (a tag's) keeps a map of its own: a `Map<string, number>` is a SlotTable as it is. The orderings
+ * of a pool (one per mode) all hold nearly every account of the pool, and a map entry costs ≈ 68
+ * bytes at 100k: they share one number per member instead (`MemberNumbers`) and keep their slots
+ * in typed arrays indexed by it, 8 bytes a member each (≈ 100 bytes per account less with three
+ * modes in use).
  */
 export interface SlotTable {
   readonly size: number;
   get(token: string): number | undefined;
   set(token: string, slot: number): void;
   delete(token: string): void;
-}
-
-export class SparseSlots implements SlotTable {
-  private readonly slots = new Map<string, number>();
-
-  get size(): number {
-    return this.slots.size;
-  }
-
-  get(token: string): number | undefined {
-    return this.slots.get(token);
-  }
-
-  set(token: string, slot: number): void {
-    this.slots.set(token, slot);
-  }
-
-  delete(token: string): void {
-    this.slots.delete(token);
-  }
 }
 
 /** A number per member of one pool, reused once the member leaves; the tables of the pool's orderings are indexed by it. */
