@@ -7,20 +7,21 @@ import {
   withSuccess,
   withSync,
 } from './account-rules';
-import type {
-  Account,
-  AccountPatch,
-  AccountQuery,
-  AccountQueryPage,
-  AccountStatus,
-  AccountPage,
-  AccountStore,
-  ImportBatchResult,
-  NewAccount,
-  ReplaceSummary,
-  StatusChange,
-  SuccessChange,
-  SyncResult,
+import {
+  IMPORT_MERGE_SLICE,
+  type Account,
+  type AccountPatch,
+  type AccountQuery,
+  type AccountQueryPage,
+  type AccountStatus,
+  type AccountPage,
+  type AccountStore,
+  type ImportBatchResult,
+  type NewAccount,
+  type ReplaceSummary,
+  type StatusChange,
+  type SuccessChange,
+  type SyncResult,
 } from './types';
 
 /**
@@ -68,8 +69,6 @@ export interface SqlDialect {
 
 /** Big imports go in slices so one statement never exceeds the server's parameter limit. */
 const CHUNK = 500;
-/** Accounts merged per transaction by an import (see importBatch). */
-const MERGE_SLICE = 64;
 
 function chunks<T>(items: readonly T[], size = CHUNK): T[][] {
   const result: T[][] = [];
@@ -124,10 +123,8 @@ export class SqlAccountStore implements AccountStore {
 
   /**
    * Inserts what is missing (one transaction, a statement per 500 accounts), then merges into the
-   * rest MERGE_SLICE at a time, each slice a transaction of its own. A merge locks the rows it
-   * rewrites, and a request taking a slot on one of them (the coordinators' `SELECT … FOR UPDATE`)
-   * waits until that transaction ends: a merge of 1,000 held as one transaction made every
-   * instance's requests that drew one of those accounts wait for all of it.
+   * rest IMPORT_MERGE_SLICE at a time, each slice a transaction of its own: a request taking a slot
+   * on one of them (the coordinators' `SELECT … FOR UPDATE`) waits for the slice, not the import.
    */
   async importBatch(accounts: NewAccount[]): Promise<ImportBatchResult> {
     const at = this.clock();
@@ -140,7 +137,7 @@ export class SqlAccountStore implements AccountStore {
     const result: ImportBatchResult = { added: added.map((token) => fresh.get(token)!), merged: [] };
     for (const token of added) fresh.delete(token);
     const given = new Map(accounts.map((input) => [input.token, input]));
-    for (const slice of chunks([...fresh.keys()], MERGE_SLICE)) {
+    for (const slice of chunks([...fresh.keys()], IMPORT_MERGE_SLICE)) {
       const merged = await this.dialect.transaction(async (session) => {
         const rows: Account[] = [];
         const changed: Account[] = [];

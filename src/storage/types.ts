@@ -163,10 +163,10 @@ export interface AccountStore {
   /** Never overwrites an existing token; a token repeated in one call is a duplicate the second time. */
   insert(accounts: NewAccount[]): Promise<{ added: string[]; duplicates: string[] }>;
   /**
-   * One batch of an import, in one transaction where the driver has them: tokens not stored are
-   * inserted as `insert` would; a stored token is merged (account-rules.ts `withImported`: the
-   * given fields replace the stored ones, the given tags join the stored tags). The input has no
-   * repeated token.
+   * One batch of an import: tokens not stored are inserted as `insert` would, in one transaction
+   * where the driver has them; a stored token is merged (account-rules.ts `withImported`: the given
+   * fields replace the stored ones, the given tags join the stored tags), IMPORT_MERGE_SLICE
+   * accounts per transaction or script. The input has no repeated token.
    */
   importBatch(accounts: NewAccount[]): Promise<ImportBatchResult>;
   update(token: string, patch: AccountPatch): Promise<Account | null>;
@@ -222,6 +222,14 @@ export interface AccountStore {
    */
   afterBulkWrite?(): Promise<void>;
 }
+
+/**
+ * Accounts an import merges per transaction (SQL stores) or script (Redis). A merge locks or
+ * holds what it rewrites: a row lock a request taking a slot on that account waits for, SQLite's
+ * write lock and event loop, Redis itself. A merge of 1,000 in one go held them 7–36 ms; 64
+ * accounts hold them about 1–2 ms.
+ */
+export const IMPORT_MERGE_SLICE = 64;
 
 /** How long stores remember removed tokens for `removedSince`; an instance further behind reloads. */
 export const REMOVALS_KEPT_MS = 24 * 60 * 60 * 1000;

@@ -3,6 +3,7 @@ import { parseModeWindows } from '../mode-windows';
 import { NO_TAGS, sharedPool, sharedStatus, sharedTags } from '../interned-values';
 import { newAccountRecord, withImported, withPatch, withStatusChange, withSync } from '../account-rules';
 import {
+  IMPORT_MERGE_SLICE,
   REMOVALS_KEPT_MS,
   type Account,
   type AccountPatch,
@@ -25,12 +26,6 @@ import { COMMIT, INSERT_MISSING, RECORD_FAILURE, RECORD_SUCCESS, REMOVE } from '
 
 /** Arguments per script call in bulk operations: large enough to be fast, small enough not to stall Redis. */
 const BATCH = 500;
-/**
- * Rows per compare-and-set script when merging. The script checks, writes and re-indexes every row
- * while Redis serves nobody else: 500 rows held it ≈ 7–10 ms, which every instance's requests
- * waited behind; 64 rows hold it about 1 ms.
- */
-const MERGE_BATCH = 64;
 /** A compare-and-set only loses to a write that happened meanwhile; this many losses in a row is a bug. */
 const CAS_ATTEMPTS = 100;
 
@@ -105,8 +100,10 @@ export class RedisAccountStore implements AccountStore {
   }
 
   /**
-   * Inserts what is missing (one script per BATCH), then merges into the rest, MERGE_BATCH at a time: read them in
-   * one MGET, apply the rule, and commit them together by version compare-and-set (redone on a conflict).
+   * Inserts what is missing (one script per BATCH), then merges into the rest IMPORT_MERGE_SLICE at a
+   * time (the script checks, writes and re-indexes every row while Redis serves nobody else): read
+   * them in one MGET, apply the rule, and commit them together by version compare-and-set (redone on
+   * a conflict).
    */
   async importBatch(accounts: NewAccount[]): Promise<ImportBatchResult> {
     const result: ImportBatchResult = { added: [], merged: [] };
@@ -123,8 +120,8 @@ export class RedisAccountStore implements AccountStore {
         else present.push(slice[index]!);
       });
     }
-    for (let start = 0; start < present.length; start += MERGE_BATCH)
-      result.merged.push(...(await this.mergeInto(present.slice(start, start + MERGE_BATCH))));
+    for (let start = 0; start < present.length; start += IMPORT_MERGE_SLICE)
+      result.merged.push(...(await this.mergeInto(present.slice(start, start + IMPORT_MERGE_SLICE))));
     return result;
   }
 

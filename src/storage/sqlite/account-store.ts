@@ -9,6 +9,7 @@ import {
   withSync,
 } from '../account-rules';
 import {
+  IMPORT_MERGE_SLICE,
   REMOVALS_KEPT_MS,
   type Account,
   type AccountPage,
@@ -33,9 +34,6 @@ import { yieldToRequests } from '../yield-to-requests';
  * reading, so a read-modify-write cannot interleave with another connection's, and bun:sqlite runs
  * it synchronously, so nothing else in this process interleaves either.
  */
-
-/** Accounts merged per transaction by an import (see importBatch). */
-const MERGE_SLICE = 64;
 
 const columnList = ACCOUNT_COLUMNS.join(', ');
 const parameterList = ACCOUNT_COLUMNS.map((column) => `$${column}`).join(', ');
@@ -146,10 +144,10 @@ export class SqliteAccountStore implements AccountStore {
   }
 
   /**
-   * Inserts what is missing in one transaction, then merges into the rest MERGE_SLICE at a time,
-   * each slice a transaction of its own with other work let in between: a transaction holds the
-   * database's write lock (every instance's writes wait for it) and, synchronous here, this
-   * process's event loop; a merge of 1,000 held both for 17–36 ms.
+   * Inserts what is missing in one transaction, then merges into the rest IMPORT_MERGE_SLICE at a
+   * time, each slice a transaction of its own with other work let in between: a transaction holds
+   * the database's write lock (every instance's writes wait for it) and, synchronous here, this
+   * process's event loop.
    */
   async importBatch(accounts: NewAccount[]): Promise<ImportBatchResult> {
     const at = this.clock();
@@ -163,10 +161,10 @@ export class SqliteAccountStore implements AccountStore {
       }
       return existing;
     });
-    for (let start = 0; start < present.length; start += MERGE_SLICE) {
+    for (let start = 0; start < present.length; start += IMPORT_MERGE_SLICE) {
       if (start > 0) await yieldToRequests();
       const merged = this.durably(() =>
-        present.slice(start, start + MERGE_SLICE).flatMap((input) => {
+        present.slice(start, start + IMPORT_MERGE_SLICE).flatMap((input) => {
           const row = this.selectOne.get({ token: input.token });
           if (!row) return [];
           const current = toAccount(row);
