@@ -26,7 +26,7 @@ import { sharedLease } from './shared-lease';
 import { poolForModes, poolForWindow } from './tier-detection';
 import { PRIMARY_MODE } from '../storage/mode-windows';
 import { CallPacer } from './call-pacer';
-import { yieldToRequests } from '../storage/yield-to-requests';
+import { forEachYielding } from '../storage/yield-to-requests';
 import { quotaModesForAccount } from './quota-modes';
 
 /**
@@ -120,7 +120,7 @@ const LOAD_PAGE = 5_000;
 const IMPORT_BATCH = 1_000;
 /** An import of at least this many accounts is a bulk write (see `importFinished`). */
 const BULK_WRITE = 10_000;
-/** Rows from the change feed put into the index between two yields to the event loop. */
+/** Rows (from the change feed, or an import batch's) put into the index between two yields to the event loop. */
 const APPLY_SLICE = 256;
 
 const OPERATOR_DISABLED = 'disabled by operator';
@@ -219,13 +219,11 @@ export class AccountPool {
     // Strictly newer only: an equal version may be the row before a local change still in flight.
     const known = (token: string, version: number) => (this.index.get(token)?.version ?? 0) >= version;
     const rows = await this.storage.accounts.changedSince(since, known);
-    for (let position = 0; position < rows.length; position++) {
-      // Another instance's merge of 1,000 or its quota pass arrives as one batch: apply it in
-      // slices, so this instance's requests are served in between (each row is checked as it goes in).
-      if (position > 0 && position % APPLY_SLICE === 0) await yieldToRequests();
-      const row = rows[position]!;
+    // Another instance's merge of 1,000 or its quota pass arrives as one batch: apply it in
+    // slices, so this instance's requests are served in between (each row is checked as it goes in).
+    await forEachYielding(rows, APPLY_SLICE, (row) => {
       if (!known(row.token, row.version)) this.index.put(row);
-    }
+    });
     this.heapRelease.rowsReplaced(rows.length);
     this.lastChangeCheck = startedAt;
     return removed.length + rows.length;
@@ -350,12 +348,8 @@ export class AccountPool {
     let inBatch = new Set<string>();
     const write = async () => {
       const result = await this.storage.accounts.importBatch(batch);
-      const rows = [...result.added, ...result.merged];
-      for (let position = 0; position < rows.length; position++) {
-        // A batch of 1,000 in one go held the event loop 2–8 ms; slices let requests in between.
-        if (position > 0 && position % APPLY_SLICE === 0) await yieldToRequests();
-        this.absorb(rows[position]!.token, rows[position]!);
-      }
+      // A batch of 1,000 in one go held the event loop 2–8 ms; slices let requests in between.
+      await forEachYielding([...result.added, ...result.merged], APPLY_SLICE, (row) => this.absorb(row.token, row));
       added += result.added.length;
       merged += result.merged.length;
       this.announce(batch.map((account) => account.token));

@@ -1,6 +1,7 @@
 import { accountId } from '../../admin/transfer/transfer-routes';
 import type { AccountStore } from '../../storage/types';
-import { forEachYielding, type LocalAccounts } from './account-query';
+import { forEachYielding } from '../../storage/yield-to-requests';
+import { YIELD_EVERY, type LocalAccounts } from './account-query';
 
 /**
  * The console names accounts by `id` (a hash of the token, as the masked listing does) so full
@@ -36,7 +37,7 @@ export class AccountIds {
     }
     if (missing.size === 0) return tokens;
     // Hashing 100k tokens takes a while: other requests are served in between.
-    await forEachYielding(local ? local.all() : await store.list(), (account) => {
+    await forEachYielding(local ? local.all() : await store.list(), YIELD_EVERY, (account) => {
       if (missing.has(this.idOf(account.token))) tokens.push(account.token);
     });
     return tokens;

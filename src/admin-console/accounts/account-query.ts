@@ -1,4 +1,4 @@
-import { yieldToRequests } from '../../storage/yield-to-requests';
+import { forEachYielding } from '../../storage/yield-to-requests';
 import {
   isNsfw,
   type Account,
@@ -44,19 +44,7 @@ export const localAccountsOf = (pool: {
 });
 
 /** Accounts looked at between two yields to the event loop in a pass over every account. */
-const YIELD_EVERY = 4096;
-
-/**
- * Visits every item, letting the event loop serve other work every YIELD_EVERY items: a console
- * pass over 100k accounts must not hold up the chat requests of the same instance.
- */
-export async function forEachYielding<T>(items: Iterable<T>, visit: (item: T) => void): Promise<void> {
-  let seen = 0;
-  for (const item of items) {
-    if (++seen % YIELD_EVERY === 0) await yieldToRequests();
-    visit(item);
-  }
-}
+export const YIELD_EVERY = 4096;
 
 type SortValue = number | string | null;
 
@@ -192,7 +180,7 @@ export async function queryAccountsInMemory(all: Iterable<Account>, query: Accou
   const first = end <= HEAP_PAGE_END ? new FirstRows(end, order) : null;
   const matching: Account[] = [];
   let total = 0;
-  await forEachYielding(all, (account) => {
+  await forEachYielding(all, YIELD_EVERY, (account) => {
     if (!matchesOthers(account)) return;
     counts.all += 1;
     counts[account.status] += 1;
