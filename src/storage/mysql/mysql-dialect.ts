@@ -57,39 +57,39 @@ function session(connection: PoolConnection): SqlSession {
     },
     async insertMissing(accounts) {
       if (accounts.length === 0) return [];
-      const insert = `INSERT INTO accounts (${COLUMN_LIST}) VALUES ?`;
-      // Usually every token is new (a first import): one plain INSERT. A duplicate fails the
-      // statement alone (InnoDB rolls back the statement, not the transaction); then find out which.
-      try {
-        await connection.query(insert, [accounts.map(rowValues)]);
-        return accounts.map((account) => account.token);
-      } catch (error) {
-        if ((error as { errno?: unknown } | null)?.errno !== DUPLICATE_KEY) throw error;
-      }
+      const tokens = (rows: readonly Account[]) => rows.map((account) => account.token);
+      const insert = (rows: readonly Account[]) =>
+        connection.query(`INSERT INTO accounts (${COLUMN_LIST}) VALUES ?`, [rows.map(rowValues)]);
+      /** False when a token of `rows` exists (InnoDB rolls back the statement, not the transaction). */
+      const inserted = async (rows: readonly Account[]) => {
+        try {
+          await insert(rows);
+          return true;
+        } catch (error) {
+          if ((error as { errno?: unknown } | null)?.errno !== DUPLICATE_KEY) throw error;
+          return false;
+        }
+      };
+      /** The accounts whose token is not stored; MySQL has no INSERT … RETURNING to say which were. */
+      const absent = async (locking: boolean) => {
+        const [stored] = await connection.query<RowDataPacket[]>(
+          `SELECT token FROM accounts WHERE token IN (?)${locking ? ' FOR UPDATE' : ''}`,
+          [tokens(accounts)],
+        );
+        const present = new Set(stored.map((row) => String(row.token)));
+        return accounts.filter((account) => !present.has(account.token));
+      };
+      // Usually every token is new (a first import): one plain INSERT.
+      if (await inserted(accounts)) return tokens(accounts);
       // Some exist (a merge). Find out which without locking them: the import must not hold up a
-      // request taking a slot on one of them, nor wait for it. Only if another writer inserts one
-      // of the rest meanwhile, learn which exist under lock.
-      const [seen] = await connection.query<RowDataPacket[]>('SELECT token FROM accounts WHERE token IN (?)', [
-        accounts.map((account) => account.token),
-      ]);
-      const stored = new Set(seen.map((row) => String(row.token)));
-      const absent = accounts.filter((account) => !stored.has(account.token));
-      if (absent.length === 0) return [];
-      try {
-        await connection.query(insert, [absent.map(rowValues)]);
-        return absent.map((account) => account.token);
-      } catch (error) {
-        if ((error as { errno?: unknown } | null)?.errno !== DUPLICATE_KEY) throw error;
-      }
-      // MySQL has no INSERT … RETURNING: lock the keys (gap locks included) to learn which exist.
-      const [existing] = await connection.query<RowDataPacket[]>(
-        'SELECT token FROM accounts WHERE token IN (?) FOR UPDATE',
-        [accounts.map((account) => account.token)],
-      );
-      const present = new Set(existing.map((row) => String(row.token)));
-      const missing = accounts.filter((account) => !present.has(account.token));
-      if (missing.length > 0) await connection.query(insert, [missing.map(rowValues)]);
-      return missing.map((account) => account.token);
+      // request taking a slot on one of them, nor wait for it.
+      const unlocked = await absent(false);
+      if (unlocked.length === 0 || (await inserted(unlocked))) return tokens(unlocked);
+      // Another writer inserted one of the rest meanwhile: learn which exist under lock (gap locks
+      // included, so nobody inserts before we do).
+      const missing = await absent(true);
+      if (missing.length > 0) await insert(missing);
+      return tokens(missing);
     },
     async write(account) {
       const [, ...values] = rowValues(account);
