@@ -547,7 +547,7 @@ export class AccountPool {
     return this.index.inFlight(token);
   }
 
-  /** The in-memory copy of one account (what this instance last heard from the store). */
+  /** The in-memory copy of one account (what this instance last heard from the store; it changes in place as the pool hears more). */
   find(token: string): Account | undefined {
     return this.index.get(token);
   }
