@@ -15,8 +15,8 @@
  *    so a pass over 100k ends in minutes), chat on all three meanwhile: failed accounts, rate-limits
  *    calls per Basic account, and the median p99 of the chat windows during the pass against that of
  *    three quiet windows before and three after it;
- *  - memory: idle RSS of each instance, and the pool index's bytes per account (measured in this
- *    process: the heap an index of every stored account takes).
+ *  - memory: idle RSS of each instance 10 s and 30 s after the last request, and the pool index's
+ *    bytes per account (measured in this process: the heap an index of every stored account takes).
  * Quiet and disturbed windows alternate BENCH_WINDOWS times and the medians are printed, because
  * the 2-core machine this runs on is shared and one window says little; the same alternation with
  * nothing beside the chat (the noise floor) is printed first, on A alone and on all three.
@@ -375,12 +375,16 @@ async function runStore(type: string): Promise<void> {
     }
 
     if (SECTIONS.has('memory')) {
-      // Idle: 10 s after the last request, past the full collection an instance runs once its pool
-      // has been quiet for 5 s after bulk changes (pool/heap-release.ts).
+      // Idle: an instance releases its heap once its pool has been quiet for 5 s after bulk changes
+      // (pool/heap-release.ts), and the pages go back to the system over the next seconds; printed
+      // 10 s and 30 s after the last request.
+      const idleRss = () =>
+        gateways.map((gateway, index) => `${names[index]} ${rssMb(gateway.pid).toFixed(0)} MB`).join(', ');
       await Bun.sleep(10_000);
+      const afterTen = idleRss();
+      await Bun.sleep(20_000);
       console.log(
-        `${type}: idle RSS with ${COUNT} accounts: ${gateways.map((gateway, index) => `${names[index]} ${rssMb(gateway.pid).toFixed(0)} MB`).join(', ')}` +
-          ' (A imported them; B and C loaded them at start-up)',
+        `${type}: idle RSS with ${COUNT} accounts, 30 s after the last request: ${idleRss()} (10 s after: ${afterTen}; A imported them, B and C loaded them at start-up)`,
       );
       console.log(
         `${type}: pool index ${(await indexBytesPerAccount(type, store.url)).toFixed(0)} bytes per account (heap of an index of every stored account)`,
