@@ -3,13 +3,18 @@
  * The rows replaced are garbage the runtime collects on its own schedule, which at 100k accounts
  * left an idle instance holding ≈ 80 MB more than its live heap for minutes (a reload: RSS 222 MB
  * against 135 MB after one full collection). Once `bulkRows` rows have been replaced, the heap is
- * released (`releaseHeap`) after the pool has been quiet for `quietMs`: its full collection stops
- * the event loop for ≈ 50–120 ms at 100k accounts, so it waits for the bulk work to end rather than
- * interrupt it.
+ * released (`releaseHeap`) after the pool has been free of bulk work for `quietMs`: its full
+ * collection stops the event loop for ≈ 50–120 ms at 100k accounts, so it waits for the bulk work
+ * to end rather than interrupt it. Bulk work is `busyRows` or more rows replaced within a second;
+ * fewer (the charges of light chat traffic, a pass at the default pace) do not hold the release
+ * back, or an instance that is never idle for `quietMs` would keep the pages for good.
  */
 export class HeapRelease {
   private replaced = 0;
-  private lastChangeAt = 0;
+  private lastBusyAt = 0;
+  /** Rows replaced in the second that began at `secondStartedAt`. */
+  private rowsThisSecond = 0;
+  private secondStartedAt = Number.NEGATIVE_INFINITY;
   private timer: ReturnType<typeof setTimeout> | null = null;
 
   constructor(
@@ -18,14 +23,21 @@ export class HeapRelease {
       clock?: () => number;
       quietMs?: number;
       bulkRows?: number;
+      busyRows?: number;
     } = {},
   ) {}
 
   /** `count` rows of the pool were replaced or added just now. */
   rowsReplaced(count: number): void {
-    if (count === 0) return; // a read that changed nothing does not end a quiet spell
+    if (count === 0) return; // a read that changed nothing is no work
+    const now = this.now();
     this.replaced += count;
-    this.lastChangeAt = this.now();
+    if (now - this.secondStartedAt >= 1_000) {
+      this.secondStartedAt = now;
+      this.rowsThisSecond = 0;
+    }
+    this.rowsThisSecond += count;
+    if (this.rowsThisSecond >= (this.options.busyRows ?? 50)) this.lastBusyAt = now;
     if (this.timer || this.replaced < (this.options.bulkRows ?? 10_000)) return;
     this.arm(this.quietMs());
   }
@@ -40,9 +52,9 @@ export class HeapRelease {
     this.timer.unref?.();
   }
 
-  /** Runs the collection if nothing changed for quietMs; otherwise waits for the rest of the quiet spell. */
+  /** Releases the heap if no bulk work ran for quietMs; otherwise waits for the rest of the quiet spell. */
   private fire(): void {
-    const remaining = this.lastChangeAt + this.quietMs() - this.now();
+    const remaining = this.lastBusyAt + this.quietMs() - this.now();
     if (remaining > 0) {
       this.arm(remaining);
       return;
