@@ -8,6 +8,7 @@ import {
   withSync,
 } from './account-rules';
 import {
+  CHANGE_FEED_READ,
   IMPORT_MERGE_SLICE,
   type Account,
   type AccountPatch,
@@ -221,7 +222,9 @@ export class SqlAccountStore implements AccountStore {
     const tokens = (await this.dialect.changedVersionsSince(at))
       .filter((row) => !known(row.token, row.version))
       .map((row) => row.token);
-    return this.getMany(tokens);
+    const rows: Account[] = [];
+    for (const slice of chunks(tokens, CHANGE_FEED_READ)) rows.push(...(await this.dialect.getMany(slice)));
+    return rows;
   }
 
   async getMany(tokens: readonly string[]): Promise<Account[]> {

@@ -1,6 +1,7 @@
 import { afterAll, describe, expect, test } from 'bun:test';
 import { Redis } from 'ioredis';
 import { openStorage } from '../../src/storage';
+import { CHANGE_FEED_READ } from '../../src/storage/types';
 import { openRedisStorage, REDIS_LAYOUT_VERSION, redisOptions } from '../../src/storage/redis/redis-storage';
 import { runAccountStoreContract } from './account-store-contract';
 import { runRecordStoreContract } from './record-store-contract';
@@ -71,6 +72,29 @@ describe('Redis driver', () => {
       expect(await accounts.changedSince(0, known)).toEqual([tricky]);
       expect((await accounts.changedSince(0)).map((account) => account.token).sort()).toEqual(['held', 'tricky']);
     } finally {
+      await storage.close();
+    }
+  });
+
+  test('the change feed reads its rows a few at a time, so an instance turns no large read into accounts at once', async () => {
+    const prefix = `${run.prefix}feed-reads:`;
+    const storage = await openRedisStorage({ url: REDIS_URL, keyPrefix: prefix });
+    await storage.accounts.insert(
+      Array.from({ length: 120 }, (_, index) => ({ token: `feed-${index}`, pool: 'ssoBasic' })),
+    );
+    const monitor = await new Redis(REDIS_URL).monitor();
+    const keysPerRead: number[] = [];
+    monitor.on('monitor', (_time: string, args: string[]) => {
+      if (args[0]?.toLowerCase() === 'mget' && args[1]?.startsWith(prefix)) keysPerRead.push(args.length - 1);
+    });
+    try {
+      expect(await storage.accounts.changedSince(0)).toHaveLength(120);
+      const deadline = Date.now() + 5_000;
+      while (keysPerRead.reduce((sum, keys) => sum + keys, 0) < 120 && Date.now() < deadline) await Bun.sleep(10);
+      expect(keysPerRead.reduce((sum, keys) => sum + keys, 0)).toBe(120);
+      expect(Math.max(...keysPerRead)).toBeLessThanOrEqual(CHANGE_FEED_READ);
+    } finally {
+      monitor.disconnect();
       await storage.close();
     }
   });

@@ -3,6 +3,7 @@ import { parseModeWindows } from '../mode-windows';
 import { NO_TAGS, sharedPool, sharedStatus, sharedTags } from '../interned-values';
 import { newAccountRecord, withImported, withPatch, withStatusChange, withSync } from '../account-rules';
 import {
+  CHANGE_FEED_READ,
   IMPORT_MERGE_SLICE,
   REMOVALS_KEPT_MS,
   type Account,
@@ -248,7 +249,7 @@ export class RedisAccountStore implements AccountStore {
 
   async changedSince(at: number, known?: (token: string, version: number) => boolean): Promise<Account[]> {
     const tokens = await this.redis.zrangebyscore(this.indexKey, `(${at}`, '+inf');
-    return this.load(tokens, known);
+    return this.load(tokens, known, CHANGE_FEED_READ);
   }
 
   removedSince(at: number): Promise<string[]> {
@@ -285,10 +286,11 @@ export class RedisAccountStore implements AccountStore {
   private async load(
     tokens: readonly string[],
     known?: (token: string, version: number) => boolean,
+    batch = BATCH,
   ): Promise<Account[]> {
     const accounts: Account[] = [];
-    for (let start = 0; start < tokens.length; start += BATCH) {
-      const slice = tokens.slice(start, start + BATCH);
+    for (let start = 0; start < tokens.length; start += batch) {
+      const slice = tokens.slice(start, start + batch);
       const texts = await this.redis.mget(slice.map((token) => this.accountKey(token)));
       texts.forEach((text, index) => {
         if (text === null) return;
