@@ -80,8 +80,8 @@ export class HeapRelease {
  * with the allocator: at 100k accounts after another instance's quota pass, an instance stood at
  * 210 MB after its full collection, and at 173 MB three seconds after `Bun.shrink`. Code is compiled
  * again as requests come (the next 300 chat requests took 850 ms of CPU against 640 ms); this runs
- * only after bulk work. Bun's types mark `shrink` deprecated, so
- * a runtime without it gets the full collection.
+ * only after bulk work. Bun's types mark `shrink` deprecated, so a runtime without it gets the full
+ * collection.
  */
 function releaseHeap(): void {
   if (typeof Bun.shrink === 'function') Bun.shrink();

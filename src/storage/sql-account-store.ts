@@ -222,14 +222,17 @@ export class SqlAccountStore implements AccountStore {
     const tokens = (await this.dialect.changedVersionsSince(at))
       .filter((row) => !known(row.token, row.version))
       .map((row) => row.token);
-    const rows: Account[] = [];
-    for (const slice of chunks(tokens, CHANGE_FEED_READ)) rows.push(...(await this.dialect.getMany(slice)));
-    return rows;
+    return this.readMany(tokens, CHANGE_FEED_READ);
   }
 
-  async getMany(tokens: readonly string[]): Promise<Account[]> {
+  getMany(tokens: readonly string[]): Promise<Account[]> {
+    return this.readMany(tokens, CHUNK);
+  }
+
+  /** The stored rows of these tokens, `perRead` tokens a statement. */
+  private async readMany(tokens: readonly string[], perRead: number): Promise<Account[]> {
     const rows: Account[] = [];
-    for (const slice of chunks(tokens)) rows.push(...(await this.dialect.getMany(slice)));
+    for (const slice of chunks(tokens, perRead)) rows.push(...(await this.dialect.getMany(slice)));
     return rows;
   }
 
