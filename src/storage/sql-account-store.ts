@@ -60,6 +60,8 @@ export interface SqlDialect {
   changedVersionsSince(at: number): Promise<{ token: string; version: number }[]>;
   /** The rows of these tokens that exist (at most CHUNK tokens). */
   getMany(tokens: readonly string[]): Promise<Account[]>;
+  /** Which of these tokens are stored (at most CHUNK tokens): a plain read that locks nothing. */
+  storedTokens(tokens: readonly string[]): Promise<string[]>;
   /** Tokens recorded as removed after `at` (deleteTokens forgets records older than REMOVALS_KEPT_MS). */
   removedSince(at: number): Promise<string[]>;
   /** The admin console's page (see sql-account-query.ts). */
@@ -123,16 +125,22 @@ export class SqlAccountStore implements AccountStore {
   }
 
   /**
-   * Inserts what is missing (one transaction, a statement per 500 accounts), then merges into the
-   * rest IMPORT_MERGE_SLICE at a time, each slice a transaction of its own: a request taking a slot
-   * on one of them (the coordinators' `SELECT … FOR UPDATE`) waits for the slice, not the import.
+   * Learns which tokens are stored (a plain read), inserts the rest (one transaction, a statement
+   * per 500 accounts), then merges into the stored ones IMPORT_MERGE_SLICE at a time, each slice a
+   * transaction of its own: a request taking a slot on one of them (the coordinators'
+   * `SELECT … FOR UPDATE`) waits for the slice, not the import. A merge so never sends whole rows
+   * to be refused by the insert; a token another writer inserts meanwhile is merged like the others.
    */
   async importBatch(accounts: NewAccount[]): Promise<ImportBatchResult> {
     const at = this.clock();
     const fresh = new Map(accounts.map((input) => [input.token, newAccountRecord(input, at)]));
+    const stored = new Set<string>();
+    for (const slice of chunks([...fresh.keys()]))
+      for (const token of await this.dialect.storedTokens(slice)) stored.add(token);
+    const absent = [...fresh.values()].filter((account) => !stored.has(account.token));
     const added = await this.dialect.transaction(async (session) => {
       const inserted: string[] = [];
-      for (const slice of chunks([...fresh.values()])) inserted.push(...(await session.insertMissing(slice)));
+      for (const slice of chunks(absent)) inserted.push(...(await session.insertMissing(slice)));
       return inserted;
     });
     const result: ImportBatchResult = { added: added.map((token) => fresh.get(token)!), merged: [] };

@@ -1,4 +1,6 @@
 import { expect } from 'bun:test';
+import { newAccountRecord } from '../../src/storage/account-rules';
+import { SqlAccountStore, type SqlDialect } from '../../src/storage/sql-account-store';
 import type { Storage } from '../../src/storage/types';
 
 /** Tokens in import order: a merge takes them in this order, so the last one is in its last slice. */
@@ -40,4 +42,56 @@ export async function expectMergeCommitsInSlices(
   } finally {
     if (!released) await lock.release();
   }
+}
+
+/**
+ * An import offers the insert only the tokens it found absent: a merge never sends whole stored
+ * rows to be refused. A token another writer inserts after that read and before the insert is
+ * merged like the rest. `dialect` is a driver's own, on a database emptied for the test.
+ */
+export async function expectImportInsertsOnlyAbsentTokens(dialect: SqlDialect): Promise<void> {
+  const offered: string[] = [];
+  let raceArmed = false;
+  const watched: SqlDialect = {
+    ...dialect,
+    transaction: (work) =>
+      dialect.transaction((session) =>
+        work({
+          ...session,
+          insertMissing(accounts) {
+            offered.push(...accounts.map((account) => account.token));
+            return session.insertMissing(accounts);
+          },
+        }),
+      ),
+    async storedTokens(tokens) {
+      const stored = await dialect.storedTokens(tokens);
+      if (raceArmed) {
+        raceArmed = false;
+        // Another writer, on a connection of its own, inserts a token this read found absent.
+        await dialect.transaction((session) =>
+          session.insertMissing([newAccountRecord({ token: 'absent-then-raced', pool: 'ssoBasic' }, 1)]),
+        );
+      }
+      return stored;
+    },
+  };
+  const store = new SqlAccountStore(watched, Date.now);
+  await store.importBatch([
+    { token: 'stored-1', pool: 'ssoBasic' },
+    { token: 'stored-2', pool: 'ssoBasic' },
+  ]);
+  offered.length = 0;
+  raceArmed = true;
+  const result = await store.importBatch(
+    ['stored-1', 'stored-2', 'absent-then-raced', 'absent'].map((token) => ({
+      token,
+      pool: 'ssoBasic',
+      note: 'imported',
+    })),
+  );
+  expect(offered.sort()).toEqual(['absent', 'absent-then-raced']);
+  expect(result.added.map((account) => account.token)).toEqual(['absent']);
+  expect(result.merged.map((account) => account.token).sort()).toEqual(['absent-then-raced', 'stored-1', 'stored-2']);
+  expect((await store.get('absent-then-raced'))?.note).toBe('imported');
 }

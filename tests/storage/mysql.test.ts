@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
-import { createConnection } from 'mysql2/promise';
+import { createConnection, createPool } from 'mysql2/promise';
+import { mysqlDialect } from '../../src/storage/mysql/mysql-dialect';
 import { openStorage } from '../../src/storage';
 import { MYSQL_SCHEMA_VERSION } from '../../src/storage/mysql/migrations';
 import { mysqlOptions, openMysqlStorage } from '../../src/storage/mysql/mysql-storage';
@@ -7,7 +8,7 @@ import { runAccountStoreContract } from './account-store-contract';
 import { runRecordStoreContract } from './record-store-contract';
 import { runResponseItemIndexContract } from './response-item-index-contract';
 import { createMysqlDatabase } from './server-databases';
-import { expectMergeCommitsInSlices } from './merge-slices';
+import { expectImportInsertsOnlyAbsentTokens, expectMergeCommitsInSlices } from './merge-slices';
 
 let database: { url: string; drop(): Promise<void> };
 beforeAll(async () => {
@@ -105,6 +106,16 @@ describe('MySQL driver', () => {
     expect(await one.accounts.get('shared')).toMatchObject({ quota: 400, useCount: 100 });
     await one.close();
     await two.close();
+  });
+
+  test('an import offers the insert only tokens it found absent, and merges one another writer inserted meanwhile', async () => {
+    await (await emptyStorage()).close();
+    const pool = createPool(mysqlOptions(database.url, 3));
+    try {
+      await expectImportInsertsOnlyAbsentTokens(mysqlDialect(pool));
+    } finally {
+      await pool.end();
+    }
   });
 
   test('the seed DSN forms are understood', () => {

@@ -3,12 +3,12 @@ import postgres from 'postgres';
 import { openStorage } from '../../src/storage';
 import { openPostgresStorage, postgresOptions } from '../../src/storage/postgres/postgres-storage';
 import { POSTGRES_SCHEMA_VERSION } from '../../src/storage/postgres/migrations';
-import { inTransaction } from '../../src/storage/postgres/postgres-dialect';
+import { inTransaction, postgresDialect } from '../../src/storage/postgres/postgres-dialect';
 import { runAccountStoreContract } from './account-store-contract';
 import { runRecordStoreContract } from './record-store-contract';
 import { runResponseItemIndexContract } from './response-item-index-contract';
 import { createPostgresDatabase } from './server-databases';
-import { expectMergeCommitsInSlices } from './merge-slices';
+import { expectImportInsertsOnlyAbsentTokens, expectMergeCommitsInSlices } from './merge-slices';
 
 let database: { url: string; drop(): Promise<void> };
 beforeAll(async () => {
@@ -59,6 +59,16 @@ describe('PostgreSQL driver', () => {
       });
     } finally {
       await storage.close();
+    }
+  });
+
+  test('an import offers the insert only tokens it found absent, and merges one another writer inserted meanwhile', async () => {
+    await (await emptyStorage()).close();
+    const sql = postgres(postgresOptions(database.url, 3));
+    try {
+      await expectImportInsertsOnlyAbsentTokens(postgresDialect(sql));
+    } finally {
+      await sql.end({ timeout: 1 });
     }
   });
 

@@ -70,24 +70,16 @@ function session(connection: PoolConnection): SqlSession {
           return false;
         }
       };
-      /** The accounts whose token is not stored; MySQL has no INSERT … RETURNING to say which were. */
-      const absent = async (locking: boolean) => {
-        const [stored] = await connection.query<RowDataPacket[]>(
-          `SELECT token FROM accounts WHERE token IN (?)${locking ? ' FOR UPDATE' : ''}`,
-          [tokens(accounts)],
-        );
-        const present = new Set(stored.map((row) => String(row.token)));
-        return accounts.filter((account) => !present.has(account.token));
-      };
-      // Usually every token is new (a first import): one plain INSERT.
+      // The store inserts only tokens it found absent, so one plain INSERT usually does it.
       if (await inserted(accounts)) return tokens(accounts);
-      // Some exist (a merge). Find out which without locking them: the import must not hold up a
-      // request taking a slot on one of them, nor wait for it.
-      const unlocked = await absent(false);
-      if (unlocked.length === 0 || (await inserted(unlocked))) return tokens(unlocked);
-      // Another writer inserted one of the rest meanwhile: learn which exist under lock (gap locks
-      // included, so nobody inserts before we do).
-      const missing = await absent(true);
+      // Another writer inserted one meanwhile. MySQL has no INSERT … RETURNING to say which: learn
+      // which are still missing under lock (gap locks included, so nobody inserts before we do).
+      const [stored] = await connection.query<RowDataPacket[]>(
+        'SELECT token FROM accounts WHERE token IN (?) FOR UPDATE',
+        [tokens(accounts)],
+      );
+      const present = new Set(stored.map((row) => String(row.token)));
+      const missing = accounts.filter((account) => !present.has(account.token));
       if (missing.length > 0) await insert(missing);
       return tokens(missing);
     },
@@ -218,6 +210,10 @@ export function mysqlDialect(pool: Pool): SqlDialect {
     async getMany(tokens) {
       if (tokens.length === 0) return [];
       return (await read(`SELECT ${COLUMN_LIST} FROM accounts WHERE token IN (?)`, [tokens])).map(fromNetworkRow);
+    },
+    async storedTokens(tokens) {
+      if (tokens.length === 0) return [];
+      return (await read('SELECT token FROM accounts WHERE token IN (?)', [tokens])).map((row) => String(row.token));
     },
     async removedSince(at) {
       return (await read('SELECT token FROM account_removals WHERE removed_at > ?', [at])).map((row) =>

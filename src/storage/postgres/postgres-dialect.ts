@@ -137,6 +137,11 @@ export function postgresDialect(sql: Sql): SqlDialect {
         fromNetworkRow,
       );
     },
+    async storedTokens(tokens) {
+      if (tokens.length === 0) return [];
+      const rows = await sql<{ token: string }[]>`SELECT token FROM accounts WHERE token IN ${sql(tokens)}`;
+      return rows.map((row) => row.token);
+    },
     async removedSince(at) {
       const rows = await sql<{ token: string }[]>`SELECT token FROM account_removals WHERE removed_at > ${at}`;
       return rows.map((row) => row.token);
