@@ -23,6 +23,7 @@
  *
  *   bun bench/scale.ts
  *   BENCH_STORES=pgsql,redis BENCH_SECTIONS=import,console,memory bun bench/scale.ts
+ *   BENCH_STORES=pgsql BENCH_SECTIONS=cluster BENCH_CLUSTER=noise,merges BENCH_WINDOWS=25 bun bench/scale.ts
  *   BENCH_ACCOUNTS=20000 BENCH_QUOTA_SEARCH=scale-0000 bun bench/scale.ts   # quota pass over 1,000
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -46,6 +47,8 @@ const QUOTA_SEARCH = process.env.BENCH_QUOTA_SEARCH || '';
 const REFRESH_CALLS_PER_SEC = process.env.BENCH_REFRESH_CALLS_PER_SEC || '1000';
 const STORES = (process.env.BENCH_STORES || 'sqlite,pgsql,mysql,redis').split(',');
 const SECTIONS = new Set((process.env.BENCH_SECTIONS || 'import,console,browse,cluster,quota,memory').split(','));
+/** The parts of the cluster section to run (each takes 2 × BENCH_WINDOWS chat windows). */
+const CLUSTER_PARTS = new Set((process.env.BENCH_CLUSTER || 'noise,imports,merges').split(','));
 /** Bun flags for the gateway processes (e.g. `--cpu-prof-md --cpu-prof-dir=/tmp/profiles`). */
 const GATEWAY_FLAGS = (process.env.BENCH_GATEWAY_FLAGS || '').split(' ').filter(Boolean);
 const APP_KEY = 'bench-scale-admin-key';
@@ -295,10 +298,12 @@ async function runStore(type: string): Promise<void> {
     }
     const names = ['A', 'B', 'C'];
 
-    if (SECTIONS.has('cluster')) {
+    if (SECTIONS.has('cluster') && CLUSTER_PARTS.has('noise')) {
       // The same alternation with nothing disturbing, on all three: how far the machine alone moves each p99.
       console.log(`${type}: noise floor on three instances, quiet windows against quiet windows:`);
       await quietVersus('nothing', gateways, names, async () => 0);
+    }
+    if (SECTIONS.has('cluster') && CLUSTER_PARTS.has('imports')) {
       console.log(
         `${type}: three instances, chat on each (${CHAT_CONCURRENCY} clients each); A imports 1 new token every second:`,
       );
@@ -308,6 +313,8 @@ async function runStore(type: string): Promise<void> {
         names,
         everySecond((round) => importFile(a, `${tokenOf(COUNT + round + 1_000_000)}\n`)),
       );
+    }
+    if (SECTIONS.has('cluster') && CLUSTER_PARTS.has('merges')) {
       console.log(`${type}: three instances; A merges 1,000 stored tokens once per window (a new note each time):`);
       let merges = 0;
       await quietVersus('merges of 1,000', gateways, names, async () => {
