@@ -110,11 +110,7 @@ export class SqlAccountStore implements AccountStore {
       if (!seen.has(input.token)) fresh.push(newAccountRecord(input, at));
       seen.add(input.token);
     }
-    const inserted = await this.dialect.transaction(async (session) => {
-      const added = new Set<string>();
-      for (const slice of chunks(fresh)) for (const token of await session.insertMissing(slice)) added.add(token);
-      return added;
-    });
+    const inserted = new Set(await this.insertAbsent(fresh));
     const added: string[] = [];
     const duplicates: string[] = [];
     for (const input of accounts) {
@@ -125,24 +121,15 @@ export class SqlAccountStore implements AccountStore {
   }
 
   /**
-   * Learns which tokens are stored (a plain read), inserts the rest (one transaction, a statement
-   * per 500 accounts), then merges into the stored ones IMPORT_MERGE_SLICE at a time, each slice a
-   * transaction of its own: a request taking a slot on one of them (the coordinators'
-   * `SELECT … FOR UPDATE`) waits for the slice, not the import. A merge so never sends whole rows
-   * to be refused by the insert; a token another writer inserts meanwhile is merged like the others.
+   * Inserts what is not stored (insertAbsent), then merges into the rest IMPORT_MERGE_SLICE at a
+   * time, each slice a transaction of its own: a request taking a slot on one of them (the
+   * coordinators' `SELECT … FOR UPDATE`) waits for the slice, not the import. A token another
+   * writer inserts meanwhile is merged like the others.
    */
   async importBatch(accounts: NewAccount[]): Promise<ImportBatchResult> {
     const at = this.clock();
     const fresh = new Map(accounts.map((input) => [input.token, newAccountRecord(input, at)]));
-    const stored = new Set<string>();
-    for (const slice of chunks([...fresh.keys()]))
-      for (const token of await this.dialect.storedTokens(slice)) stored.add(token);
-    const absent = [...fresh.values()].filter((account) => !stored.has(account.token));
-    const added = await this.dialect.transaction(async (session) => {
-      const inserted: string[] = [];
-      for (const slice of chunks(absent)) inserted.push(...(await session.insertMissing(slice)));
-      return inserted;
-    });
+    const added = await this.insertAbsent([...fresh.values()]);
     const result: ImportBatchResult = { added: added.map((token) => fresh.get(token)!), merged: [] };
     for (const token of added) fresh.delete(token);
     const given = new Map(accounts.map((input) => [input.token, input]));
@@ -230,18 +217,38 @@ export class SqlAccountStore implements AccountStore {
     const tokens = (await this.dialect.changedVersionsSince(at))
       .filter((row) => !known(row.token, row.version))
       .map((row) => row.token);
-    return this.readMany(tokens, CHANGE_FEED_READ);
+    return this.readInSlices(tokens, CHANGE_FEED_READ, (slice) => this.dialect.getMany(slice));
   }
 
   getMany(tokens: readonly string[]): Promise<Account[]> {
-    return this.readMany(tokens, CHUNK);
+    return this.readInSlices(tokens, CHUNK, (slice) => this.dialect.getMany(slice));
   }
 
-  /** The stored rows of these tokens, `perRead` tokens a statement. */
-  private async readMany(tokens: readonly string[], perRead: number): Promise<Account[]> {
-    const rows: Account[] = [];
-    for (const slice of chunks(tokens, perRead)) rows.push(...(await this.dialect.getMany(slice)));
-    return rows;
+  /** What `read` answers for these tokens, `perRead` tokens a statement. */
+  private async readInSlices<T>(
+    tokens: readonly string[],
+    perRead: number,
+    read: (slice: string[]) => Promise<T[]>,
+  ): Promise<T[]> {
+    const found: T[] = [];
+    for (const slice of chunks(tokens, perRead)) found.push(...(await read(slice)));
+    return found;
+  }
+
+  /**
+   * Inserts the accounts whose token is not stored (one transaction, a statement per 500) and
+   * returns the tokens it inserted (input has no repeats). A plain read first learns which are
+   * stored, so no stored row is sent for the insert to refuse nor locked by it.
+   */
+  private async insertAbsent(accounts: readonly Account[]): Promise<string[]> {
+    const tokens = accounts.map((account) => account.token);
+    const stored = new Set(await this.readInSlices(tokens, CHUNK, (slice) => this.dialect.storedTokens(slice)));
+    const absent = accounts.filter((account) => !stored.has(account.token));
+    return this.dialect.transaction(async (session) => {
+      const inserted: string[] = [];
+      for (const slice of chunks(absent)) inserted.push(...(await session.insertMissing(slice)));
+      return inserted;
+    });
   }
 
   removedSince(at: number): Promise<string[]> {

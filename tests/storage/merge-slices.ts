@@ -47,7 +47,8 @@ export async function expectMergeCommitsInSlices(
 /**
  * An import offers the insert only the tokens it found absent: a merge never sends whole stored
  * rows to be refused. A token another writer inserts after that read and before the insert is
- * merged like the rest. `dialect` is a driver's own, on a database emptied for the test.
+ * merged like the rest. A plain `insert` offers only absent tokens too. `dialect` is a driver's
+ * own, on a database emptied for the test.
  */
 export async function expectImportInsertsOnlyAbsentTokens(dialect: SqlDialect): Promise<void> {
   const offered: string[] = [];
@@ -94,4 +95,12 @@ export async function expectImportInsertsOnlyAbsentTokens(dialect: SqlDialect): 
   expect(result.added.map((account) => account.token)).toEqual(['absent']);
   expect(result.merged.map((account) => account.token).sort()).toEqual(['absent-then-raced', 'stored-1', 'stored-2']);
   expect((await store.get('absent-then-raced'))?.note).toBe('imported');
+  // The console's plain insert takes the same way: a stored token is a duplicate, never offered.
+  offered.length = 0;
+  const inserted = await store.insert([
+    { token: 'stored-1', pool: 'ssoBasic' },
+    { token: 'inserted', pool: 'ssoBasic' },
+  ]);
+  expect(offered).toEqual(['inserted']);
+  expect(inserted).toEqual({ added: ['inserted'], duplicates: ['stored-1'] });
 }

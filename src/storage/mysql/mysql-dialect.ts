@@ -70,7 +70,7 @@ function session(connection: PoolConnection): SqlSession {
           return false;
         }
       };
-      // The store inserts only tokens it found absent, so one plain INSERT usually does it.
+      // The store offers only tokens it found absent, so one plain INSERT usually does it.
       if (await inserted(accounts)) return tokens(accounts);
       // Another writer inserted one meanwhile. MySQL has no INSERT … RETURNING to say which: learn
       // which are still missing under lock (gap locks included, so nobody inserts before we do).
