@@ -280,10 +280,12 @@ export class AccountPool {
     if (!coordinator) return this.acquire(request);
     const skip = new Set(request.exclude ?? []);
     const first = await this.tryShared(coordinator, request, skip);
-    if (first.lease || first.stale === 0) return first.lease;
-    // Every candidate we tried may have been stale (a bulk disable elsewhere not yet heard of):
-    // catch up with the change feed, then try again before telling the client there is none.
-    await this.catchUp();
+    if (first.lease) return first.lease;
+    // Every candidate we tried may have been stale (a bulk disable elsewhere not yet heard of), or
+    // accounts another instance added a moment ago may not have reached this one: catch up with the
+    // change feed, then try again before telling the client there is none.
+    const changed = await this.catchUp();
+    if (first.stale === 0 && changed === 0) return null;
     for (const token of first.staleTokens) skip.delete(token);
     return (await this.tryShared(coordinator, request, skip)).lease;
   }
@@ -326,7 +328,7 @@ export class AccountPool {
   }
 
   /** Applies the change feed now (another instance announced many changes); concurrent callers share one read. */
-  catchUp(): Promise<unknown> {
+  catchUp(): Promise<number> {
     this.catchingUp ??= this.refreshChanged().finally(() => (this.catchingUp = null));
     return this.catchingUp;
   }

@@ -215,6 +215,19 @@ for (const driver of drivers) {
       ).toBe(true);
     });
 
+    test('selection does not refuse while accounts added elsewhere have not reached this instance yet', async () => {
+      // Added to the store behind the instances' backs, as by another instance a moment ago: no notice.
+      const running = await start({ accounts: [] });
+      await running.storage.accounts.insert(
+        upstreamAccounts.map((account) => ({ token: account.token, pool: 'ssoBasic', quota: 50 })),
+      );
+      const response = await running.api(1, '/v1/chat/completions', {
+        method: 'POST',
+        body: JSON.stringify({ model: MODEL, messages: [{ role: 'user', content: 'hi' }] }),
+      });
+      expect(response.status).toBe(200);
+    });
+
     test('an import and a replace on one instance reach the other as deltas', async () => {
       const running = await start();
       const activeOn = async (instance: number) =>
